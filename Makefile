@@ -1,0 +1,57 @@
+# Maeul Evaluator — the two commands a newcomer needs are `make run` and `make test`.
+# Everything else (venv, packages, system libraries for the tests) is set up by these targets.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-deps test-core test-fast venv bench bench-quick installer installer-test reliability translations clean help
+
+help:
+	@echo "make run    - set everything up and open the app on the demo database"
+	@echo "make test   - set everything up and run the whole test suite (incl. PostgreSQL)"
+	@echo "make bench  - benchmark suite (ratios against bare libraries)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# the stamps re-run pip whenever pyproject.toml changes
+$(VENV)/.stamp-run: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e ".[gui]"
+	@touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e ".[test]"
+	@touch $@
+
+venv: $(VENV)/.stamp-test
+
+translations: $(VENV)/.stamp-run
+	$(PY) -m ui.i18n_build
+
+run: $(VENV)/.stamp-run translations
+	$(BIN)/evaluator-gui --demo
+
+# system tools the tests use (PostgreSQL server, pdftoppm, fonts for Qt); installed when missing and root
+test-deps:
+	@bash tests/support/system-deps.sh
+
+# the core tests run with PySide6 made unimportable (the core must never need Qt); then the GUI tests
+test: $(VENV)/.stamp-test test-deps translations
+	EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt tests/core
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/ui
+
+test-fast: $(VENV)/.stamp-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -x -m "not slow"
+
+bench: $(VENV)/.stamp-test
+	$(PY) -m benchmarks --scale full
+
+bench-quick: $(VENV)/.stamp-test
+	$(PY) -m benchmarks --scale quick
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache

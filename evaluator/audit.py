@@ -1,0 +1,104 @@
+"""The append-only, hash-chained audit log.
+
+Each entry's hash is SHA-256 over the previous entry's hash and the entry's canonical JSON, so
+changing, removing or reordering any entry breaks every hash after it; :func:`verify` names the
+first broken entry.  Appends are serialised (SQLite's writer lock, a PostgreSQL advisory lock) so
+concurrent writers cannot fork the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from .db.models import AuditEvent, new_uuid, utcnow
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 0x4D61_6575  # "Maeu"
+
+
+def _canonical(ev: dict[str, Any]) -> bytes:
+    return json.dumps(ev, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(fields)).hexdigest()
+
+
+def _fields(e: AuditEvent | dict[str, Any]) -> dict[str, Any]:
+    get = e.get if isinstance(e, dict) else lambda k: getattr(e, k)
+    at = get("at")
+    return {
+        "uuid": get("uuid"),
+        "at": at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at,
+        "actor": get("actor"),
+        "device": get("device") or "",
+        "action": get("action"),
+        "entity": get("entity"),
+        "entity_uuid": get("entity_uuid"),
+        "old": get("old"),
+        "new": get("new"),
+        "reason": get("reason") or "",
+    }
+
+
+def append(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_uuid: str | None = None,
+    old: Any = None,
+    new: Any = None,
+    reason: str = "",
+    device: str = "",
+    at: datetime | None = None,
+) -> AuditEvent:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    prev = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    ev = AuditEvent(
+        uuid=new_uuid(),
+        at=at or utcnow(),
+        actor=actor,
+        device=device,
+        action=action,
+        entity=entity,
+        entity_uuid=entity_uuid,
+        old=old,
+        new=new,
+        reason=reason,
+        prev_hash=prev or GENESIS,
+    )
+    ev.hash = entry_hash(ev.prev_hash, _fields(ev))
+    session.add(ev)
+    session.flush()
+    return ev
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    ok: bool
+    entries: int
+    first_broken_id: int | None = None
+    problem: str = ""
+
+
+def verify(session: Session) -> AuditVerification:
+    prev = GENESIS
+    n = 0
+    for ev in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
+        n += 1
+        if ev.prev_hash != prev:
+            return AuditVerification(False, n, ev.id, f"entry {ev.id} does not follow entry before it (chain broken)")
+        if entry_hash(prev, _fields(ev)) != ev.hash:
+            return AuditVerification(False, n, ev.id, f"entry {ev.id} ({ev.action} by {ev.actor}) was altered")
+        prev = ev.hash
+    return AuditVerification(True, n)

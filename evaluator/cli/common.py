@@ -1,0 +1,179 @@
+"""Shared CLI plumbing: common options, output, errors, progress, passphrases."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+from ..errors import EvaluatorError, ValidationError
+from ..paths import log_dir
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every command accepts before or after its name."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                   help="database: sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME "
+                        "(default: evaluator.sqlite3 in the user data directory)")
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                   help="print one JSON document instead of text")
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more detail")
+    return p
+
+
+def setup_logging(verbose: bool) -> None:
+    root = logging.getLogger()
+    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        return
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    try:
+        d = log_dir()
+        d.mkdir(parents=True, exist_ok=True)
+        h = RotatingFileHandler(d / "evaluator.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(h)
+    except OSError:
+        pass  # a read-only home must not stop the command; errors still reach stderr
+    if verbose:
+        sh = logging.StreamHandler(sys.stderr)
+        sh.setLevel(logging.DEBUG)
+        root.addHandler(sh)
+
+
+def to_jsonable(obj: Any) -> Any:
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return to_jsonable(asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, bytes):
+        return obj.hex()
+    return obj
+
+
+class CliContext:
+    """What a command needs: its arguments, the store (opened lazily) and output helpers."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.json = bool(getattr(args, "json", False))
+        self.db = getattr(args, "db", None) or os.environ.get("EVALUATOR_DB") or None
+        self._store = None
+
+    def store(self, **kwargs: Any):
+        if self._store is None:
+            from ..store import Store
+
+            self._store = Store(self.db, **kwargs)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def out(self, data: Any, text: str | None = None) -> None:
+        """Print ``data`` as JSON with --json, otherwise ``text`` (or a plain rendering of data)."""
+        if self.json:
+            json.dump(to_jsonable(data), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            print(text if text is not None else _plain(data))
+
+    def fail(self, exc: EvaluatorError) -> None:
+        logging.getLogger("evaluator").info("command failed: %s", exc)
+        if self.json:
+            doc: dict[str, Any] = {"error": exc.message, "type": type(exc).__name__}
+            if exc.hint:
+                doc["hint"] = exc.hint
+            if isinstance(exc, ValidationError) and exc.problems:
+                doc["problems"] = [{"where": p.where, "message": p.message} for p in exc.problems]
+            json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        print(f"error: {exc}", file=sys.stderr)
+
+    def progress(self, label: str):
+        """A progress callback printing a bar on a terminal (silent otherwise and with --json)."""
+        return TerminalProgress(label, enabled=sys.stderr.isatty() and not self.json)
+
+
+class TerminalProgress:
+    """``callback(fraction, message)`` that draws a one-line bar on stderr."""
+
+    def __init__(self, label: str, enabled: bool) -> None:
+        self.label, self.enabled, self._last = label, enabled, -1
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        if not self.enabled:
+            return
+        pct = int(max(0.0, min(1.0, fraction)) * 100)
+        if pct == self._last:
+            return
+        self._last = pct
+        bar = "#" * (pct // 4)
+        sys.stderr.write(f"\r{self.label} [{bar:<25}] {pct:3d}% {message[:40]:<40}")
+        if pct >= 100:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _plain(data: Any) -> str:
+    data = to_jsonable(data)
+    if isinstance(data, dict):
+        return "\n".join(f"{k}: {v}" for k, v in data.items())
+    if isinstance(data, list):
+        return "\n".join(str(x) for x in data)
+    return str(data)
+
+
+def table(rows: list[list[Any]], headers: list[str]) -> str:
+    """A plain text table whose columns line up for Hangul (wide characters count double)."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    for n, r in enumerate(cells):
+        lines.append("  ".join(v + " " * (widths[i] - width(v)) for i, v in enumerate(r)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ", confirm: bool = False) -> str:
+    """From --passphrase-file, then EVALUATOR_PASSPHRASE, then a terminal prompt."""
+    path = getattr(args, "passphrase_file", None)
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise EvaluatorError(f"Cannot read the passphrase file {path}: {exc.strerror}.") from None
+    env = os.environ.get("EVALUATOR_PASSPHRASE")
+    if env is not None:
+        return env
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Repeat passphrase: ") != first:
+            raise EvaluatorError("The two passphrases differ; nothing was changed.")
+        return first
+    raise EvaluatorError(
+        "A passphrase is needed: use --passphrase-file FILE or set EVALUATOR_PASSPHRASE (no terminal to ask on)."
+    )

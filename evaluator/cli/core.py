@@ -1,0 +1,182 @@
+"""Core verbs: init, upgrade, demo, info, applications, evaluators, assignments, audit verify."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..domain import CATEGORIES
+from .common import CliContext, table
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("init", parents=[common], help="create a new, empty office database",
+                       description="Create the database (if needed) at the current schema and report it.")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("upgrade", parents=[common], help="upgrade the database schema (after a backup)",
+                       description="Back up an older database and upgrade it to this version's schema.")
+    p.set_defaults(func=cmd_upgrade)
+
+    p = sub.add_parser("demo", parents=[common], help="create the demo program (48 applications)",
+                       description="Create the fictional 'Seoul Community Building Project — 2012 round 1' "
+                                   "demo program: 48 applications, 5 evaluators, assignments and finalised "
+                                   "evaluations.")
+    p.add_argument("--before-visits", action="store_true",
+                   help="the program as it stands before the field study: no scores yet")
+    p.add_argument("--if-missing", action="store_true",
+                   help="do nothing (and succeed) if the database already holds a program")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("info", parents=[common], help="counts: programs, applications per track, evaluators, …")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("applications", parents=[common], help="list applications with their IDs")
+    p.add_argument("--track", help="only this track (code, e.g. activity)")
+    p.add_argument("--district", help="only this district (e.g. 종로구)")
+    p.add_argument("--category", choices=sorted(CATEGORIES), help="only this category")
+    p.add_argument("--evaluator", help="only applications assigned to this evaluator code")
+    p.add_argument("--search", help="text in ID, title, group or district")
+    p.set_defaults(func=cmd_applications)
+
+    p = sub.add_parser("evaluators", parents=[common], help="list evaluators with their IDs and load")
+    p.set_defaults(func=cmd_evaluators)
+
+    p = sub.add_parser("assignments", parents=[common], help="list assignments and declared conflicts")
+    p.add_argument("--application", help="only this application ID")
+    p.add_argument("--evaluator", help="only this evaluator code")
+    p.set_defaults(func=cmd_assignments)
+
+    p = sub.add_parser("rubric", parents=[common], help="check or show a rubric file")
+    rsub = p.add_subparsers(dest="rubric_command", metavar="ACTION")
+    rsub.required = True
+    c = rsub.add_parser("check", parents=[common], help="validate a rubric TOML file and print its version")
+    c.add_argument("file", help="rubric TOML file")
+    c.set_defaults(func=cmd_rubric_check)
+
+    p = sub.add_parser("audit", parents=[common], help="audit trail: verify the hash chain")
+    asub = p.add_subparsers(dest="audit_command", metavar="ACTION")
+    asub.required = True
+    v = asub.add_parser("verify", parents=[common], help="check every entry of the hash-chained audit log")
+    v.set_defaults(func=cmd_audit_verify)
+
+
+def cmd_init(ctx: CliContext) -> int:
+    store = ctx.store()
+    info = store.info()
+    state = "created" if store.schema.created else "already existed"
+    ctx.out({"database": info.url, "created": store.schema.created, "schema_revision": info.schema_revision,
+             "role": info.role},
+            f"Database {info.url} {state} (schema revision {info.schema_revision}, {info.role} database).")
+    return 0
+
+
+def cmd_upgrade(ctx: CliContext) -> int:
+    store = ctx.store()
+    st = store.schema
+    if st.upgraded_from:
+        text = f"Upgraded from schema revision {st.upgraded_from} to {st.revision}; backup at {st.backup}."
+    elif st.created:
+        text = f"Created a new database at schema revision {st.revision}."
+    else:
+        text = f"Already at the current schema revision {st.revision}; nothing to do."
+    ctx.out({"revision": st.revision, "upgraded_from": st.upgraded_from, "created": st.created,
+             "backup": str(st.backup) if st.backup else None}, text)
+    return 0
+
+
+def cmd_demo(ctx: CliContext) -> int:
+    from ..demo import build_demo
+    from ..errors import ValidationError
+
+    store = ctx.store()
+    if store.has_program():
+        if ctx.args.if_missing:
+            ctx.out({"created": False}, f"{store.display_url} already holds a program; left as it is.")
+            return 0
+        raise ValidationError(
+            f"{store.display_url} already holds a program; the demo needs a new database "
+            "(choose another --db path, or use --if-missing)."
+        )
+    summary = build_demo(store, before_visits=ctx.args.before_visits)
+    ctx.out({"created": True, **summary.__dict__},
+            f"Created the demo program '{summary.program}' in {store.display_url}: {summary.applications} "
+            f"applications, {summary.evaluators} evaluators, {summary.assignments} assignments, "
+            f"{summary.conflicts} declared conflicts, {summary.finalised} finalised evaluations.")
+    return 0
+
+
+def cmd_info(ctx: CliContext) -> int:
+    info = ctx.store().info()
+    per_track = ", ".join(f"{k} {v}" for k, v in info.applications_per_track.items()) or "none"
+    text = "\n".join([
+        f"Database:        {info.url} ({info.role})",
+        f"Schema revision: {info.schema_revision}",
+        f"Programs:        {info.programs}",
+        f"Applications:    {info.applications} ({per_track})",
+        f"Evaluators:      {info.evaluators}",
+        f"Assignments:     {info.assignments} (+ {info.conflicts} declared conflicts)",
+        f"Evaluations:     {info.evaluations} ({info.finalised_evaluations} finalised)",
+        f"Scores:          {info.scores}",
+        f"Audit entries:   {info.audit_events}",
+    ])
+    ctx.out(info.as_dict(), text)
+    return 0
+
+
+def cmd_applications(ctx: CliContext) -> int:
+    a = ctx.args
+    rows = ctx.store().applications(track=a.track, district=a.district, category=a.category,
+                                    evaluator=a.evaluator, search=a.search)
+    text = table(
+        [[r.id, r.track, r.category, r.title[:40], r.group_name[:20], r.district,
+          f"{r.requested_amount:,}" if r.requested_amount is not None else "", f"{r.finalised}/{r.evaluators}"]
+         for r in rows],
+        ["ID", "track", "category", "title", "group", "district", "requested", "final/assigned"],
+    ) + f"\n{len(rows)} applications"
+    ctx.out(rows, text)
+    return 0
+
+
+def cmd_evaluators(ctx: CliContext) -> int:
+    rows = ctx.store().evaluators()
+    text = table([[e.code, e.name, e.organisation, e.role, e.assigned, e.finalised, e.key_fingerprint or "-"]
+                  for e in rows], ["ID", "name", "organisation", "role", "assigned", "finalised", "key"])
+    ctx.out(rows, text)
+    return 0
+
+
+def cmd_assignments(ctx: CliContext) -> int:
+    rows = ctx.store().assignments(ctx.args.application, ctx.args.evaluator)
+    text = table([[r.application_id, r.evaluator, r.conflict_type and f"CONFLICT ({r.conflict_type})" or "assigned",
+                   r.state or "not started", r.planned_visit_on or ""] for r in rows],
+                 ["application", "evaluator", "kind", "evaluation", "planned visit"])
+    ctx.out(rows, text)
+    return 0
+
+
+def cmd_audit_verify(ctx: CliContext) -> int:
+    v = ctx.store().verify_audit()
+    if v.ok:
+        ctx.out({"ok": True, "entries": v.entries}, f"Audit trail intact: {v.entries} entries, hash chain verified.")
+        return 0
+    ctx.out({"ok": False, "entries_checked": v.entries, "first_broken": v.first_broken_id, "problem": v.problem},
+            f"Audit trail BROKEN at entry {v.first_broken_id}: {v.problem}.")
+    return 5
+
+
+def cmd_rubric_check(ctx: CliContext) -> int:
+    from ..rubric import load_rubric
+
+    rd = load_rubric(ctx.args.file)
+    doc = {
+        "id": rd.code, "track": rd.track, "version": rd.version, "content_hash": rd.content_hash,
+        "criteria": [{"id": c.code, "max": c.max_points, "weight": c.weight, "scoring": c.scoring,
+                      "required": c.required, "field_check": c.field_check} for c in rd.criteria],
+        "gates": [g.code for g in rd.gates], "checklist": [c.code for c in rd.checklist],
+        "max_total": sum(c.max_points for c in rd.criteria),
+    }
+    text = (f"{ctx.args.file}: rubric '{rd.code}' for track '{rd.track}' is valid — version {rd.version}, "
+            f"{len(rd.criteria)} criteria ({doc['max_total']:g} points), {len(rd.gates)} eligibility gates, "
+            f"{len(rd.checklist)} checklist items.")
+    ctx.out(doc, text)
+    return 0

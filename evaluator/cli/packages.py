@@ -1,0 +1,9 @@
+"""CLI verbs for packages (registered by :func:`register`)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add this area's commands to the `evaluator` parser."""

@@ -1,0 +1,133 @@
+"""Engines for SQLite (embedded, default) and PostgreSQL (office).
+
+SQLite is set up the way its documentation and SQLAlchemy's recommend for a desktop app that must
+never lose an acknowledged write:
+
+* ``journal_mode=WAL`` (readers never block the writer), ``synchronous=FULL`` (a committed
+  transaction survives power loss), ``foreign_keys=ON`` — on *every* pooled connection;
+* the stdlib driver's own transaction handling is switched off and we emit ``BEGIN`` ourselves, so
+  SAVEPOINTs work and writers take the lock up front with ``BEGIN IMMEDIATE`` (no deadlocking
+  upgrade from a read lock);
+* a bounded busy timeout, after which a second program holding the lock gets a clear
+  "database is in use" error instead of a hang — never corruption.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.pool import NullPool
+
+from ..errors import DatabaseUnavailable, InvalidDatabaseURL
+
+log = logging.getLogger(__name__)
+
+#: seconds a writer waits for another process's lock before giving up with DatabaseInUse
+BUSY_TIMEOUT_S = 5.0
+#: execution option naming the BEGIN flavour for SQLite connections
+BEGIN_OPTION = "evaluator_sqlite_begin"
+
+SQLITE_PRAGMAS = (
+    ("journal_mode", "WAL"),
+    ("synchronous", "FULL"),
+    ("foreign_keys", "ON"),
+)
+
+
+def parse_url(url: str) -> URL:
+    """Validate a ``--db`` value and return a SQLAlchemy URL (plain paths become SQLite URLs)."""
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidDatabaseURL("The database URL is empty; use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME.")
+    text = url.strip()
+    if "://" not in text:
+        if ":" in text.split("/", 1)[0] and not Path(text).drive:
+            raise InvalidDatabaseURL(
+                f"'{url}' is not a database URL; use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
+            )
+        text = "sqlite:///" + Path(text).expanduser().as_posix()
+    try:
+        parsed = make_url(text)
+    except (ArgumentError, ValueError) as exc:
+        raise InvalidDatabaseURL(
+            f"'{url}' is not a database URL ({exc}); use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        if not parsed.database:
+            raise InvalidDatabaseURL(f"'{url}' names no database; add /DBNAME to the PostgreSQL URL.")
+    elif backend == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise InvalidDatabaseURL(
+                f"'{url}' is an in-memory SQLite database; give a file path (sqlite:///PATH) so nothing is lost."
+            )
+    else:
+        raise InvalidDatabaseURL(f"'{url}': unsupported database '{backend}'; use SQLite or PostgreSQL.")
+    return parsed
+
+
+def sqlite_path(url: URL) -> Path | None:
+    return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    parsed = parse_url(url) if isinstance(url, str) else url
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed, echo)
+        return _postgres_engine(parsed, echo)
+    except NoSuchModuleError as exc:  # pragma: no cover - missing driver
+        raise InvalidDatabaseURL(f"No driver for '{parsed.drivername}': {exc}.") from None
+
+
+def _sqlite_engine(url: URL, echo: bool) -> Engine:
+    path = sqlite_path(url)
+    assert path is not None
+    if not path.parent.exists():
+        raise DatabaseUnavailable(f"Cannot open database {path}: the folder {path.parent} does not exist.")
+    engine = create_engine(
+        url,
+        echo=echo,
+        # one file, one desktop process: a small pool, and connections usable from the worker thread
+        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        # take transaction control away from the stdlib driver (it would defer BEGIN and break
+        # SAVEPOINT); we emit BEGIN in the "begin" hook below.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        try:
+            for name, value in SQLITE_PRAGMAS:
+                cur.execute(f"PRAGMA {name}={value}")
+            cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        mode = conn.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def _postgres_engine(url: URL, echo: bool) -> Engine:
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 5, "application_name": "maeul-evaluator"},
+    )
+
+
+def make_null_pool_engine(url: URL) -> Engine:
+    """A throwaway engine for one-shot maintenance (backup checks, tests)."""
+    return create_engine(url, poolclass=NullPool)

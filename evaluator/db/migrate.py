@@ -1,0 +1,166 @@
+"""Open a database: create and stamp a new one, back up and upgrade an older one, refuse a newer one.
+
+Like Anki and calibre, the schema is upgraded when a database is opened, inside one transaction,
+after a backup; a database written by a newer version of the app is refused.  Migrations are
+Alembic scripts shipped inside the package (``evaluator/db/migrations``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
+
+from ..errors import DatabaseTooNew, MigrationFailed, NotAnEvaluatorDatabase
+from .engine import BEGIN_OPTION, sqlite_path
+from .models import Base
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    revision: str
+    created: bool = False
+    upgraded_from: str | None = None
+    backup: Path | None = None
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert len(heads) == 1, f"migrations have {len(heads)} heads"
+    return heads[0]
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def ensure_schema(engine: Engine, *, upgrade: bool = True) -> SchemaState:
+    """Bring the database at ``engine`` to the current schema (see module docstring)."""
+    where = _describe(engine)
+    head = head_revision()
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            rev = current_revision(conn) if "alembic_version" in tables else None
+            conn.rollback()
+    except SADatabaseError as exc:
+        if "file is not a database" in str(exc) or "file is encrypted" in str(exc):
+            raise NotAnEvaluatorDatabase(f"{where} is not a Maeul Evaluator database (not an SQLite file).") from None
+        raise
+    if rev is None:
+        if tables - {"alembic_version"}:
+            raise NotAnEvaluatorDatabase(
+                f"{where} already holds tables ({', '.join(sorted(tables)[:5])}…) but no Maeul Evaluator "
+                "schema; choose another file or an empty database."
+            )
+        _create(engine)
+        log.info("created schema %s in %s", head, where)
+        return SchemaState(head, created=True)
+    if rev == head:
+        return SchemaState(rev)
+    if rev not in known_revisions():
+        raise DatabaseTooNew(
+            f"{where} was written by a newer version of Maeul Evaluator (schema revision {rev}); "
+            f"this version knows schema revisions up to {head}. Install the newer version to open it."
+        )
+    if not upgrade:
+        return SchemaState(rev)
+    backup = backup_sqlite(engine, rev) if engine.dialect.name == "sqlite" else None
+    try:
+        _upgrade(engine)
+    except Exception as exc:  # noqa: BLE001 - any failure must leave the original untouched
+        raise MigrationFailed(
+            f"Upgrading {where} from schema revision {rev} failed ({exc}); the database was left as it was"
+            + (f" and a backup is at {backup}." if backup else ".")
+        ) from exc
+    log.info("upgraded %s from %s to %s (backup %s)", where, rev, head, backup)
+    return SchemaState(head, upgraded_from=rev, backup=backup)
+
+
+def _create(engine: Engine) -> None:
+    cfg = alembic_config()
+    with engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}).begin() as conn:
+        Base.metadata.create_all(conn)
+        cfg.attributes["connection"] = conn
+        command.stamp(cfg, "head")
+
+
+def _upgrade(engine: Engine) -> None:
+    cfg = alembic_config()
+    with engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}).connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # batch migrations recreate tables; with foreign keys on, dropping a parent table would
+            # cascade-delete children.  The pragma only changes outside a transaction.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise MigrationFailed(f"foreign key check failed after upgrade: {broken[:3]}")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def backup_sqlite(engine: Engine, rev: str) -> Path:
+    """Copy the SQLite file with the online backup API (consistent even in WAL mode)."""
+    src_path = sqlite_path(engine.url)
+    assert src_path is not None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    dst = src_path.with_name(f"{src_path.name}.backup-{rev}-{stamp}")
+    src = sqlite3.connect(str(src_path))
+    try:
+        out = sqlite3.connect(str(dst))
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
+    return dst
+
+
+def _describe(engine: Engine) -> str:
+    path = sqlite_path(engine.url)
+    if path is not None:
+        return f"Database {path}"
+    u = engine.url
+    return f"Database {u.database} on {u.host or 'localhost'}:{u.port or 5432}"
+
+
+def check_connect(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        conn.rollback()
+
+
+__all__ = ["SchemaState", "ensure_schema", "head_revision", "current_revision", "OperationalError"]

@@ -1,0 +1,409 @@
+"""ORM models (SQLAlchemy 2 typed declarative).
+
+Only the core touches these; the façade hands out frozen dataclasses from ``evaluator.domain``.
+Records that travel between machines (applications, assignments, evaluations, scores, site visits,
+attachments, audit events) carry a UUID; people see the external IDs (접수번호, evaluator codes).
+Columns holding personal data carry ``info={"personal": True}`` so kits and logs can leave them out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PERSONAL = {"personal": True}
+
+
+#: while set (by the demo builder), ids and clocks come from here, so the demo is reproducible
+_uuid_source: ContextVar[Callable[[], str] | None] = ContextVar("uuid_source", default=None)
+_clock: ContextVar[Callable[[], datetime] | None] = ContextVar("clock", default=None)
+
+
+def new_uuid() -> str:
+    src = _uuid_source.get()
+    return src() if src is not None else str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Naive UTC now (all timestamps in the database are naive UTC)."""
+    clock = _clock.get()
+    return clock() if clock is not None else datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@contextmanager
+def deterministic(namespace: str, start: datetime) -> Iterator[None]:
+    """Make ids and timestamps reproducible inside the block (for the demo and fixtures)."""
+    counter = itertools.count()
+    ns = uuid.uuid5(uuid.NAMESPACE_URL, namespace)
+    tick = itertools.count()
+    t1 = _uuid_source.set(lambda: str(uuid.uuid5(ns, str(next(counter)))))
+    t2 = _clock.set(lambda: start + timedelta(seconds=next(tick)))
+    try:
+        yield
+    finally:
+        _uuid_source.reset(t1)
+        _clock.reset(t2)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Setting(Base):
+    """Per-database preferences and identity (role office/field, device id, kit info…)."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class Program(Base):
+    __tablename__ = "program"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    name_ko: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), default="intake")
+    opened_on: Mapped[date | None]
+    closed_on: Mapped[date | None]
+    #: ranking configuration: method, trim_min_evaluators, disagreement_threshold, …
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tracks: Mapped[list[Track]] = relationship(back_populates="program", order_by="Track.position")
+    rubrics: Mapped[list[Rubric]] = relationship(back_populates="program")
+
+
+class Rubric(Base):
+    __tablename__ = "rubric"
+    __table_args__ = (UniqueConstraint("program_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(80))
+    name_ko: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    min_score: Mapped[float] = mapped_column(Float, default=60.0)
+    #: the TOML text exactly as loaded: kits carry it, and its hash is the rubric's version
+    source: Mapped[str] = mapped_column(Text)
+    checklist: Mapped[list[Any]] = mapped_column(default=list)
+    levels: Mapped[list[Any]] = mapped_column(default=list)
+
+    program: Mapped[Program] = relationship(back_populates="rubrics")
+    criteria: Mapped[list[Criterion]] = relationship(back_populates="rubric", order_by="Criterion.position")
+    gates: Mapped[list[EligibilityGate]] = relationship(back_populates="rubric", order_by="EligibilityGate.position")
+
+
+class Criterion(Base):
+    __tablename__ = "criterion"
+    __table_args__ = (UniqueConstraint("rubric_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    name_ko: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    help_ko: Mapped[str] = mapped_column(Text, default="")
+    help_en: Mapped[str] = mapped_column(Text, default="")
+    max_points: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    scoring: Mapped[str] = mapped_column(String(10), default="levels")
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    field_check: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: {level key: [ko, en]}
+    level_descriptions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    rubric: Mapped[Rubric] = relationship(back_populates="criteria")
+
+
+class EligibilityGate(Base):
+    __tablename__ = "eligibility_gate"
+    __table_args__ = (UniqueConstraint("rubric_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    name_ko: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String(10), default="manual")
+    field: Mapped[str | None] = mapped_column(String(40))
+    min_value: Mapped[float | None] = mapped_column(Float)
+
+    rubric: Mapped[Rubric] = relationship(back_populates="gates")
+
+
+class Track(Base):
+    __tablename__ = "track"
+    __table_args__ = (UniqueConstraint("program_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name_ko: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id"))
+    quota: Mapped[int] = mapped_column(Integer)
+    reserve_size: Mapped[int] = mapped_column(Integer, default=3)
+    #: optional budget cap in KRW (None = no cap)
+    budget: Mapped[int | None] = mapped_column(BigInteger)
+
+    program: Mapped[Program] = relationship(back_populates="tracks")
+    rubric: Mapped[Rubric] = relationship()
+
+
+class Application(Base):
+    __tablename__ = "application"
+    __table_args__ = (
+        UniqueConstraint("program_id", "external_id"),
+        Index("ix_application_track_status", "track_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    track_id: Mapped[int] = mapped_column(ForeignKey("track.id"))
+    external_id: Mapped[str] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(40), default="other")
+    title: Mapped[str] = mapped_column(String(500))
+    group_name: Mapped[str] = mapped_column(String(300), default="")
+    representative: Mapped[str] = mapped_column(String(200), default="", info=PERSONAL)
+    phone: Mapped[str] = mapped_column(String(60), default="", info=PERSONAL)
+    email: Mapped[str] = mapped_column(String(200), default="", info=PERSONAL)
+    district: Mapped[str] = mapped_column(String(40), default="", index=True)
+    neighbourhood: Mapped[str] = mapped_column(String(80), default="")
+    address: Mapped[str] = mapped_column(String(500), default="", info=PERSONAL)
+    members: Mapped[int | None] = mapped_column(Integer)
+    requested_amount: Mapped[int | None] = mapped_column(BigInteger)
+    self_contribution: Mapped[int | None] = mapped_column(BigInteger)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    submitted_on: Mapped[date | None]
+    #: received | withdrawn (the ranking engine computes eligibility and decisions)
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    #: unknown intake columns kept aside: {header: value}
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    track: Mapped[Track] = relationship()
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="application")
+
+
+class Evaluator(Base):
+    __tablename__ = "evaluator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    role: Mapped[str] = mapped_column(String(60), default="")
+    email: Mapped[str] = mapped_column(String(200), default="", info=PERSONAL)
+    #: raw Ed25519 public key pinned by the office (None until registered)
+    public_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_fingerprint: Mapped[str | None] = mapped_column(String(80))
+    key_registered_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Assignment(Base):
+    """An evaluator × application pairing.  With ``conflict_type`` set it is a declared conflict
+    of interest (a recusal by the office): the evaluator never receives or scores it."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("application_id", "evaluator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("evaluator.id", ondelete="CASCADE"), index=True)
+    planned_visit_on: Mapped[date | None]
+    conflict_type: Mapped[str | None] = mapped_column(String(30))
+    conflict_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="assignments")
+    evaluator: Mapped[Evaluator] = relationship()
+    evaluation: Mapped[Evaluation | None] = relationship(back_populates="assignment", uselist=False)
+
+
+class Evaluation(Base):
+    """One evaluator's evaluation of one application: its state and abstention."""
+
+    __tablename__ = "evaluation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), unique=True)
+    #: draft | finalised
+    state: Mapped[str] = mapped_column(String(12), default="draft")
+    finalised_at: Mapped[datetime | None]
+    abstained: Mapped[bool] = mapped_column(Boolean, default=False)
+    abstain_reason: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    #: per-record version: increases on every change (HotCRP-style edit-conflict detection)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    device: Mapped[str] = mapped_column(String(80), default="")
+    #: fingerprint of the result package signature that brought this evaluation (office side)
+    package_fingerprint: Mapped[str | None] = mapped_column(String(80))
+
+    assignment: Mapped[Assignment] = relationship(back_populates="evaluation")
+    scores: Mapped[list[Score]] = relationship(back_populates="evaluation", cascade="all, delete-orphan")
+
+
+class Score(Base):
+    __tablename__ = "score"
+    __table_args__ = (UniqueConstraint("evaluation_id", "criterion_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
+    #: level key (levels scoring) or None (points scoring)
+    level: Mapped[str | None] = mapped_column(String(10))
+    #: points awarded (derived from the level for levels scoring); None = not scored yet
+    points: Mapped[float | None] = mapped_column(Float)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(40), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    device: Mapped[str] = mapped_column(String(80), default="")
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="scores")
+    criterion: Mapped[Criterion] = relationship()
+
+
+class SiteVisit(Base):
+    __tablename__ = "site_visit"
+    __table_args__ = (UniqueConstraint("application_id", "evaluator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("evaluator.id", ondelete="CASCADE"))
+    visited_at: Mapped[datetime | None]
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    #: {checklist item code: true/false}
+    checklist: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    device: Mapped[str] = mapped_column(String(80), default="")
+
+
+class GateResult(Base):
+    """The recorded outcome of a manual eligibility gate (auto gates are computed)."""
+
+    __tablename__ = "gate_result"
+    __table_args__ = (UniqueConstraint("application_id", "gate_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
+    gate_id: Mapped[int] = mapped_column(ForeignKey("eligibility_gate.id", ondelete="CASCADE"))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attachment(Base):
+    """A photo or document: content-addressed, stored in the database (``data``) or beside it."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("evaluator.id", ondelete="SET NULL"))
+    criterion_id: Mapped[int | None] = mapped_column(ForeignKey("criterion.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    path: Mapped[str | None] = mapped_column(String(1000))
+    caption: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Decision(Base):
+    """The committee's decision on an application: the last computed result and any override.
+
+    The override is kept apart from the computed result and always shown beside it."""
+
+    __tablename__ = "decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    #: selected | reserve | not_selected | ineligible
+    computed: Mapped[str | None] = mapped_column(String(20))
+    computed_reason: Mapped[str] = mapped_column(Text, default="")
+    computed_rank: Mapped[int | None] = mapped_column(Integer)
+    computed_score: Mapped[float | None] = mapped_column(Float)
+    computed_method: Mapped[str | None] = mapped_column(String(20))
+    computed_at: Mapped[datetime | None]
+    override: Mapped[str | None] = mapped_column(String(20))
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    overridden_by: Mapped[str] = mapped_column(String(100), default="")
+    overridden_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained log of every change: who, when, old and new, and why."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    device: Mapped[str] = mapped_column(String(80), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class PackageReceipt(Base):
+    """A result package the office merged (for idempotence, replay detection and the report)."""
+
+    __tablename__ = "package_receipt"
+    __table_args__ = (UniqueConstraint("evaluator_id", "device", "sequence"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("evaluator.id"))
+    device: Mapped[str] = mapped_column(String(80))
+    sequence: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    signature_fingerprint: Mapped[str] = mapped_column(String(80), default="")
+    manifest: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)

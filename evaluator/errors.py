@@ -1,0 +1,118 @@
+"""Domain errors.
+
+Every error the core raises on purpose derives from :class:`EvaluatorError` and carries one clear
+sentence that says what went wrong and where (file, sheet, row, column, field, database).  The CLI
+prints ``str(error)`` and exits non-zero; the GUI shows it in its one error dialog.  Anything that
+is not an ``EvaluatorError`` is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EvaluatorError(Exception):
+    """Base class of every expected, user-facing error."""
+
+    #: process exit code used by the CLI
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} {self.hint}"
+
+
+# --- database -------------------------------------------------------------------------------------
+class DatabaseError(EvaluatorError):
+    exit_code = 3
+
+
+class InvalidDatabaseURL(DatabaseError):
+    """The --db value is not a usable database URL."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The server cannot be reached or the file cannot be opened."""
+
+
+class DatabaseInUse(DatabaseError):
+    """Another program holds the write lock longer than we are willing to wait."""
+
+
+class DatabaseTooNew(DatabaseError):
+    """The database was written by a newer version of the application."""
+
+
+class NotAnEvaluatorDatabase(DatabaseError):
+    """The file is a database, but not one of ours."""
+
+
+class MigrationFailed(DatabaseError):
+    """An upgrade failed; the original is untouched and a backup sits beside it."""
+
+
+class ReadOnlyDatabase(DatabaseError):
+    """The database or its folder cannot be written."""
+
+
+# --- data -----------------------------------------------------------------------------------------
+class NotFound(EvaluatorError):
+    exit_code = 4
+
+
+class ValidationError(EvaluatorError):
+    """Input data is wrong.  ``problems`` lists every problem found, each with its location."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, problems: list[Problem] | None = None, *, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.problems: list[Problem] = list(problems or [])
+
+    def __str__(self) -> str:
+        head = super().__str__()
+        if not self.problems:
+            return head
+        lines = [head] + [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class RubricError(ValidationError):
+    """A rubric file is malformed; every problem names the file and the key."""
+
+
+class ConflictOfInterest(EvaluatorError):
+    """An operation would give an evaluator an application they declared a conflict with."""
+
+
+class EvaluationLocked(EvaluatorError):
+    """The evaluation is finalised; reopen it (with a reason) before changing it."""
+
+
+class EditConflict(EvaluatorError):
+    """A stale version of a record was submitted (HotCRP's 'edit conflict'); nothing was saved."""
+
+
+class PermissionDenied(EvaluatorError):
+    """The operation is not available in this database's mode (office or field)."""
+
+
+class Cancelled(EvaluatorError):
+    """The user cancelled a long job; nothing was written."""
+
+    exit_code = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in user input."""
+
+    where: str  # e.g. "activity.toml, criteria[2].max" or "Sheet '접수현황' row 17, column 신청금액"
+    message: str  # e.g. "'abc' is not an amount"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message

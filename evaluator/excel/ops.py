@@ -1,0 +1,5 @@
+"""Façade methods for Excel import and export (mixed into :class:`evaluator.store.Store`)."""
+
+
+class ExcelOps:
+    pass

@@ -1,0 +1,114 @@
+"""The ranking result as plain values: what the committee, the exports and the PDFs read.
+
+(The engine that fills these lives beside this module; every consumer — CLI, Excel export, PDF
+summary, GUI — reads only these dataclasses.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+METHODS = ("mean", "median", "trimmed", "normalized")
+
+#: flags an application row may carry
+FLAG_DISAGREEMENT = "disagreement"  # spread above the program's threshold: moderation suggested
+FLAG_INCOMPLETE = "incomplete"  # at least one evaluation misses a required criterion (left out)
+FLAG_NO_EVALUATIONS = "no_evaluations"  # nothing countable: cannot be ranked
+FLAG_CUT_LINE = "cut_line"  # decision flips under the stability analysis
+FLAG_NORMALIZED_FALLBACK = "normalized_fallback"  # an evaluator scored < 3 apps: raw score used
+FLAG_PROVISIONAL = "provisional"  # ranking includes unfinalised evaluations
+FLAG_OVERRIDDEN = "overridden"  # the committee changed the computed decision
+FLAG_TIE = "tie"  # tied on score; order set by the tie-break rules
+
+
+@dataclass(frozen=True)
+class EvaluatorScore:
+    """One evaluator's contribution to an application."""
+
+    evaluator: str
+    total: float | None  # weighted total 0–100 (None = incomplete)
+    normalized: float | None  # z-score rescaled to the track's raw range
+    state: str  # draft | finalised | recused | abstained | incomplete | not_started
+    counted: bool  # part of the aggregate
+    note: str = ""  # why not counted (conflict type, abstention reason, …)
+    criteria: dict[str, float | None] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class RankedApplication:
+    application_id: str
+    track: str
+    title: str
+    group_name: str
+    district: str
+    category: str
+    requested_amount: int | None
+    submitted_on: str | None
+    rank: int | None  # 1-based within the track among eligible ranked apps; None if not ranked
+    score: float | None  # the score under the chosen method (what the rank uses)
+    raw_score: float | None  # method applied to raw totals
+    normalized_score: float | None  # method applied to normalised totals
+    method: str
+    evaluations: int  # evaluations counted
+    spread: float | None  # max − min of counted totals
+    stddev: float | None
+    flags: tuple[str, ...]
+    eligible: bool
+    failed_gates: tuple[str, ...]  # gate codes that failed
+    computed_decision: str  # selected | reserve | not_selected | ineligible
+    decision: str  # computed_decision unless overridden
+    reason: str  # one line a committee member can read aloud
+    override: str | None = None
+    override_reason: str = ""
+    stability: float | None = None  # share of perturbed rankings in which the app is selected
+    on_cut_line: bool = False
+    field_check: float | None = None  # mean field-check criterion share (tie-break 1)
+    evaluators: tuple[EvaluatorScore, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluatorQuality:
+    evaluator: str
+    applications: int
+    mean_total: float | None
+    leniency: float | None  # mean deviation from co-evaluators on shared applications (+ = lenient)
+
+
+@dataclass(frozen=True)
+class TrackRanking:
+    track: str
+    name_ko: str
+    name_en: str
+    quota: int
+    reserve_size: int
+    budget: int | None
+    min_score: float
+    method: str
+    rows: tuple[RankedApplication, ...]  # ordered: ranked by rank, then unranked/ineligible
+    evaluator_quality: tuple[EvaluatorQuality, ...]
+    reliability: float | None  # inter-rater reliability figure
+    reliability_method: str  # e.g. "ICC(1,k)" or "Krippendorff's alpha (interval)"
+    selected: int
+    reserve: int
+    eligible: int
+    budget_used: int
+    notes: tuple[str, ...] = ()  # rule explanations (budget rule, trimming, …)
+
+
+@dataclass(frozen=True)
+class RankingResult:
+    program: str
+    method: str
+    provisional: bool
+    computed_at: datetime
+    tracks: tuple[TrackRanking, ...]
+
+    def track(self, code: str) -> TrackRanking:
+        for t in self.tracks:
+            if t.track == code:
+                return t
+        raise KeyError(code)
+
+    def all_rows(self) -> list[RankedApplication]:
+        return [r for t in self.tracks for r in t.rows]

@@ -1,0 +1,373 @@
+"""Rubrics as data: TOML files validated into frozen dataclasses.
+
+A rubric's version is its content hash (SHA-256 of its canonical JSON form), so two offices that
+load the same rubric agree on its version whatever the file's whitespace or key order.
+The file format is documented in ``docs/rubrics.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, RubricError
+
+FORMAT_VERSION = 1
+SCORING_KINDS = ("levels", "points")
+GATE_KINDS = ("auto", "manual")
+#: application fields an automatic gate may test (numeric, compared with ``min``)
+GATE_FIELDS = ("members", "requested_amount", "self_contribution")
+
+_TOP_KEYS = {"format", "id", "track", "name_ko", "name_en", "min_score", "levels", "criteria", "gates", "checklist"}
+_LEVEL_KEYS = {"key", "label_ko", "label_en", "percent"}
+_CRITERION_KEYS = {
+    "id", "name_ko", "name_en", "max", "weight", "scoring", "required", "field_check",
+    "help_ko", "help_en", "levels",
+}
+_GATE_KEYS = {"id", "name_ko", "name_en", "kind", "field", "min"}
+_CHECK_KEYS = {"id", "name_ko", "name_en"}
+
+
+def _pick(lang: str, ko: str, en: str) -> str:
+    return en if lang == "en" and en else ko
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    label_ko: str
+    label_en: str
+    percent: float
+
+    def label(self, lang: str = "ko") -> str:
+        return _pick(lang, self.label_ko, self.label_en)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    name_ko: str
+    name_en: str
+    max_points: float
+    weight: float = 1.0
+    scoring: str = "levels"
+    required: bool = True
+    field_check: bool = False
+    help_ko: str = ""
+    help_en: str = ""
+    #: level key -> (Korean description, English description)
+    level_descriptions: dict[str, tuple[str, str]] = field(default_factory=dict, hash=False, compare=True)
+
+    def name(self, lang: str = "ko") -> str:
+        return _pick(lang, self.name_ko, self.name_en)
+
+    def help(self, lang: str = "ko") -> str:
+        return _pick(lang, self.help_ko, self.help_en)
+
+    def describe_level(self, key: str, lang: str = "ko") -> str:
+        ko, en = self.level_descriptions.get(key, ("", ""))
+        return _pick(lang, ko, en)
+
+
+@dataclass(frozen=True)
+class Gate:
+    code: str
+    name_ko: str
+    name_en: str
+    kind: str  # "auto" | "manual"
+    field: str | None = None
+    min_value: float | None = None
+
+    def name(self, lang: str = "ko") -> str:
+        return _pick(lang, self.name_ko, self.name_en)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    name_ko: str
+    name_en: str
+
+    def name(self, lang: str = "ko") -> str:
+        return _pick(lang, self.name_ko, self.name_en)
+
+
+@dataclass(frozen=True)
+class Rubric:
+    code: str
+    track: str
+    name_ko: str
+    name_en: str
+    min_score: float
+    levels: tuple[Level, ...]
+    criteria: tuple[Criterion, ...]
+    gates: tuple[Gate, ...]
+    checklist: tuple[ChecklistItem, ...]
+    content_hash: str
+    source: str = field(repr=False, compare=False, default="")
+
+    def name(self, lang: str = "ko") -> str:
+        return _pick(lang, self.name_ko, self.name_en)
+
+    @property
+    def version(self) -> str:
+        """Short form of the content hash, for people."""
+        return self.content_hash[:12]
+
+    def criterion(self, code: str) -> Criterion:
+        for c in self.criteria:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    def level(self, key: str) -> Level:
+        for lv in self.levels:
+            if lv.key == key:
+                return lv
+        raise KeyError(key)
+
+    def level_by_label(self, text: str) -> Level | None:
+        """Accept a level by key, Korean label or English label (case/space-insensitive)."""
+        t = "".join(str(text).split()).casefold()
+        for lv in self.levels:
+            if t in (lv.key.casefold(), lv.label_ko.casefold(), "".join(lv.label_en.split()).casefold()):
+                return lv
+        return None
+
+    def points_for_level(self, criterion: Criterion, key: str) -> float:
+        return round(criterion.max_points * self.level(key).percent / 100.0, 6)
+
+    @property
+    def weighted_max(self) -> float:
+        return sum(c.weight * c.max_points for c in self.criteria)
+
+    def total(self, points: dict[str, float | None]) -> float | None:
+        """Weighted total on a 0–100 scale; ``None`` when a required criterion is missing.
+
+        total = 100 × Σ wᵢ·sᵢ / Σ wᵢ·maxᵢ over every criterion (an optional criterion left blank
+        counts as 0 — it is optional, not missing).
+        """
+        acc = 0.0
+        for c in self.criteria:
+            v = points.get(c.code)
+            if v is None:
+                if c.required:
+                    return None
+                continue
+            acc += c.weight * float(v)
+        return 100.0 * acc / self.weighted_max
+
+    def missing(self, points: dict[str, float | None]) -> list[Criterion]:
+        return [c for c in self.criteria if c.required and points.get(c.code) is None]
+
+
+# --- loading --------------------------------------------------------------------------------------
+def content_hash(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RubricError(f"Rubric file {path} does not exist.") from None
+    except UnicodeDecodeError as exc:
+        raise RubricError(f"Rubric file {path} is not UTF-8 text (byte {exc.start}).") from None
+    return parse_rubric(text, source_name=path.name)
+
+
+def parse_rubric(text: str, source_name: str = "<rubric>") -> Rubric:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RubricError(f"Rubric file {source_name} is not valid TOML: {exc}.") from None
+    problems: list[Problem] = []
+    rubric = _validate(data, source_name, problems)
+    if problems or rubric is None:
+        raise RubricError(
+            f"Rubric file {source_name} has {len(problems)} problem{'s' if len(problems) != 1 else ''}:",
+            problems,
+        )
+    return Rubric(**{**rubric.__dict__, "source": text})
+
+
+def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric | None:
+    def bad(where: str, msg: str) -> None:
+        problems.append(Problem(f"{src}, {where}" if where else src, msg))
+
+    def text_field(obj: dict, key: str, where: str, required: bool = True) -> str:
+        v = obj.get(key)
+        if v is None:
+            if required:
+                bad(f"{where}{key}", "is missing")
+            return ""
+        if not isinstance(v, str) or (required and not v.strip()):
+            bad(f"{where}{key}", f"must be non-empty text, got {v!r}")
+            return ""
+        return v.strip()
+
+    def number(obj: dict, key: str, where: str, *, positive: bool = True, default=None) -> float | None:
+        v = obj.get(key, default)
+        if v is None:
+            bad(f"{where}{key}", "is missing")
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            bad(f"{where}{key}", f"must be a number, got {v!r}")
+            return None
+        if positive and v <= 0:
+            bad(f"{where}{key}", f"must be greater than 0, got {v!r}")
+            return None
+        return float(v)
+
+    def boolean(obj: dict, key: str, where: str, default: bool) -> bool:
+        v = obj.get(key, default)
+        if not isinstance(v, bool):
+            bad(f"{where}{key}", f"must be true or false, got {v!r}")
+            return default
+        return v
+
+    def unknown(obj: dict, allowed: set[str], where: str) -> None:
+        for k in sorted(set(obj) - allowed):
+            bad(f"{where}{k}", "is not a known key (typo?)")
+
+    def table_list(key: str) -> list[dict]:
+        v = data.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
+            bad(key, "must be a list of tables ([[%s]])" % key)
+            return []
+        return v
+
+    unknown(data, _TOP_KEYS, "")
+    fmt = data.get("format")
+    if fmt != FORMAT_VERSION:
+        bad("format", f"must be {FORMAT_VERSION}, got {fmt!r}")
+    code = text_field(data, "id", "")
+    track = text_field(data, "track", "")
+    name_ko = text_field(data, "name_ko", "")
+    name_en = text_field(data, "name_en", "", required=False)
+    min_score = number(data, "min_score", "", positive=False, default=60)
+    if min_score is not None and not 0 <= min_score <= 100:
+        bad("min_score", f"must be between 0 and 100, got {min_score:g}")
+
+    levels: list[Level] = []
+    raw_levels = table_list("levels")
+    if not raw_levels:
+        bad("levels", "at least one level is required")
+    seen: set[str] = set()
+    for i, lv in enumerate(raw_levels):
+        w = f"levels[{i}]."
+        unknown(lv, _LEVEL_KEYS, w)
+        key = text_field(lv, "key", w)
+        if key in seen:
+            bad(f"{w}key", f"duplicate level key {key!r}")
+        seen.add(key)
+        pct = number(lv, "percent", w)
+        if pct is not None and pct > 100:
+            bad(f"{w}percent", f"must be at most 100, got {pct:g}")
+        levels.append(Level(key, text_field(lv, "label_ko", w), text_field(lv, "label_en", w, False), pct or 0))
+    pcts = [lv.percent for lv in levels]
+    if pcts != sorted(pcts, reverse=True) or len(set(pcts)) != len(pcts):
+        bad("levels", "percentages must be distinct and in descending order (best level first)")
+
+    criteria: list[Criterion] = []
+    raw_criteria = table_list("criteria")
+    if not raw_criteria:
+        bad("criteria", "at least one criterion is required")
+    seen = set()
+    for i, c in enumerate(raw_criteria):
+        cid = c.get("id") if isinstance(c.get("id"), str) else None
+        w = f"criteria[{i}]{f' ({cid})' if cid else ''}."
+        unknown(c, _CRITERION_KEYS, w)
+        cid = text_field(c, "id", w)
+        if cid and cid in seen:
+            bad(f"{w}id", f"duplicate criterion id {cid!r}")
+        seen.add(cid)
+        mx = number(c, "max", w)
+        weight = number(c, "weight", w, default=1.0)
+        scoring = c.get("scoring", "levels")
+        if scoring not in SCORING_KINDS:
+            bad(f"{w}scoring", f"must be one of {', '.join(SCORING_KINDS)}, got {scoring!r}")
+        descr: dict[str, tuple[str, str]] = {}
+        raw_d = c.get("levels", {})
+        if not isinstance(raw_d, dict):
+            bad(f"{w}levels", "must be a table of level descriptions")
+            raw_d = {}
+        for lv in levels:
+            d = raw_d.get(lv.key)
+            if d is None:
+                bad(f"{w}levels.{lv.key}", "level description is missing")
+                continue
+            if not isinstance(d, dict) or not isinstance(d.get("ko"), str) or not d.get("ko", "").strip():
+                bad(f"{w}levels.{lv.key}", "must be { ko = \"…\", en = \"…\" } with non-empty Korean text")
+                continue
+            descr[lv.key] = (d["ko"].strip(), str(d.get("en", "")).strip())
+        for k in sorted(set(raw_d) - {lv.key for lv in levels}):
+            bad(f"{w}levels.{k}", "is not a level of this rubric's scale")
+        criteria.append(
+            Criterion(
+                code=cid,
+                name_ko=text_field(c, "name_ko", w),
+                name_en=text_field(c, "name_en", w, False),
+                max_points=mx or 0,
+                weight=weight or 0,
+                scoring=scoring if scoring in SCORING_KINDS else "levels",
+                required=boolean(c, "required", w, True),
+                field_check=boolean(c, "field_check", w, False),
+                help_ko=text_field(c, "help_ko", w, False),
+                help_en=text_field(c, "help_en", w, False),
+                level_descriptions=descr,
+            )
+        )
+
+    gates: list[Gate] = []
+    seen = set()
+    for i, g in enumerate(table_list("gates")):
+        w = f"gates[{i}]."
+        unknown(g, _GATE_KEYS, w)
+        gid = text_field(g, "id", w)
+        if gid and gid in seen:
+            bad(f"{w}id", f"duplicate gate id {gid!r}")
+        seen.add(gid)
+        kind = g.get("kind", "manual")
+        fld, mn = None, None
+        if kind not in GATE_KINDS:
+            bad(f"{w}kind", f"must be one of {', '.join(GATE_KINDS)}, got {kind!r}")
+        elif kind == "auto":
+            fld = g.get("field")
+            if fld not in GATE_FIELDS:
+                bad(f"{w}field", f"must be one of {', '.join(GATE_FIELDS)}, got {fld!r}")
+            mn = number(g, "min", w, positive=False)
+        gates.append(Gate(gid, text_field(g, "name_ko", w), text_field(g, "name_en", w, False), kind, fld, mn))
+
+    checklist: list[ChecklistItem] = []
+    seen = set()
+    for i, it in enumerate(table_list("checklist")):
+        w = f"checklist[{i}]."
+        unknown(it, _CHECK_KEYS, w)
+        iid = text_field(it, "id", w)
+        if iid and iid in seen:
+            bad(f"{w}id", f"duplicate checklist id {iid!r}")
+        seen.add(iid)
+        checklist.append(ChecklistItem(iid, text_field(it, "name_ko", w), text_field(it, "name_en", w, False)))
+
+    if problems:
+        return None
+    return Rubric(
+        code=code,
+        track=track,
+        name_ko=name_ko,
+        name_en=name_en,
+        min_score=min_score if min_score is not None else 60.0,
+        levels=tuple(levels),
+        criteria=tuple(criteria),
+        gates=tuple(gates),
+        checklist=tuple(checklist),
+        content_hash=content_hash(data),
+    )

@@ -1,0 +1,265 @@
+"""Evaluations: autosaved scores, comments, abstention, finalise and reopen, site visits.
+
+Every change bumps the record's version and is appended to the audit log with old and new values.
+A finalised evaluation is locked: changing it needs :func:`reopen` with a reason.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..db.models import Application, Assignment, Criterion, Evaluation, Evaluator, Score, SiteVisit, utcnow
+from ..domain import DRAFT, FINALISED, EvaluationInfo, SavedScore, ScoreValue
+from ..errors import ConflictOfInterest, EditConflict, EvaluationLocked, NotFound, ValidationError, Problem
+from ..rubric import Rubric as RubricDef
+from .common import assignment_for, criteria_by_code, rubric_def
+
+
+def _assignment(s: Session, app: Application, ev: Evaluator) -> Assignment:
+    a = assignment_for(s, app, ev)
+    if a is None:
+        raise NotFound(f"Evaluator {ev.code} is not assigned to application {app.external_id}.")
+    if a.conflict_type is not None:
+        raise ConflictOfInterest(
+            f"Evaluator {ev.code} declared a {a.conflict_type} conflict of interest with application "
+            f"{app.external_id} and cannot evaluate it."
+        )
+    return a
+
+
+def evaluation_for(s: Session, app: Application, ev: Evaluator, *, create: bool, device: str = "") -> Evaluation | None:
+    a = _assignment(s, app, ev)
+    if a.evaluation is None and create:
+        a.evaluation = Evaluation(assignment=a, device=device, updated_at=utcnow())
+        s.add(a.evaluation)
+        s.flush()
+    return a.evaluation
+
+
+def _unlocked(e: Evaluation, app: Application, ev: Evaluator) -> None:
+    if e.state == FINALISED:
+        raise EvaluationLocked(
+            f"The evaluation of application {app.external_id} by {ev.code} is finalised; reopen it with a reason "
+            "before changing it."
+        )
+
+
+def validate_value(rd: RubricDef, code: str, level: str | None, points: float | None) -> tuple[str | None, float | None]:
+    """Return (level, points) for a score, or raise ValidationError saying what is allowed."""
+    try:
+        c = rd.criterion(code)
+    except KeyError:
+        raise ValidationError(f"Rubric '{rd.code}' has no criterion '{code}'.") from None
+    if level is None and points is None:
+        return None, None
+    if c.scoring == "levels":
+        if level is None:
+            raise ValidationError(
+                f"Criterion '{c.code}' is scored by level ({'/'.join(lv.label_ko for lv in rd.levels)}), not points."
+            )
+        lv = rd.level_by_label(level)
+        if lv is None:
+            raise ValidationError(
+                f"'{level}' is not a level of criterion '{c.code}'; use one of "
+                f"{', '.join(f'{lv.label_ko} ({lv.key})' for lv in rd.levels)}."
+            )
+        return lv.key, rd.points_for_level(c, lv.key)
+    if level is not None and points is None:
+        raise ValidationError(f"Criterion '{c.code}' is scored in points (0–{c.max_points:g}), not by level.")
+    try:
+        p = float(points)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValidationError(f"'{points}' is not a number of points for criterion '{c.code}'.") from None
+    if not math.isfinite(p) or p < 0 or p > c.max_points:
+        raise ValidationError(f"{points} is outside 0–{c.max_points:g} for criterion '{c.code}'.")
+    return None, p
+
+
+def _points(e: Evaluation) -> dict[str, float | None]:
+    return {sc.criterion.code: sc.points for sc in e.scores}
+
+
+def save_score(
+    s: Session,
+    app: Application,
+    ev: Evaluator,
+    criterion: str,
+    *,
+    level: str | None = None,
+    points: float | None = None,
+    comment: str | None = None,
+    expected_version: int | None = None,
+    actor: str,
+    device: str = "",
+    at: datetime | None = None,
+) -> SavedScore:
+    """Set (or clear, with neither level nor points) one criterion's score and/or comment."""
+    rd = rubric_def(app.track)
+    lvl, pts = validate_value(rd, criterion, level, points)
+    e = evaluation_for(s, app, ev, create=True, device=device)
+    assert e is not None
+    _unlocked(e, app, ev)
+    crit: Criterion = criteria_by_code(s, app.track.rubric_id)[criterion]
+    sc = next((x for x in e.scores if x.criterion_id == crit.id), None)
+    if expected_version is not None and (sc.version if sc else 0) != expected_version:
+        raise EditConflict(
+            f"Edit conflict: the score for '{criterion}' of {app.external_id} by {ev.code} changed since version "
+            f"{expected_version} (now {sc.version if sc else 0}); nothing was saved."
+        )
+    now = at or utcnow()
+    old = None if sc is None else {"level": sc.level, "points": sc.points, "comment": sc.comment}
+    if sc is None:
+        sc = Score(evaluation=e, criterion=crit, author=ev.code, version=0, comment="")
+        s.add(sc)
+    sc.level, sc.points = lvl, pts
+    if comment is not None:
+        sc.comment = comment
+    new = {"level": sc.level, "points": sc.points, "comment": sc.comment}
+    if old == new:
+        return SavedScore(criterion, sc.points, sc.level, sc.version, e.version, rd.total(_points(e)))
+    sc.version += 1
+    sc.updated_at = now
+    sc.device = device
+    e.version += 1
+    e.updated_at = now
+    s.flush()
+    audit.append(s, actor=actor, device=device, action="score", entity="score", entity_uuid=sc.uuid,
+                 old=old, new={**new, "application": app.external_id, "criterion": criterion}, at=now)
+    return SavedScore(criterion, sc.points, sc.level, sc.version, e.version, rd.total(_points(e)))
+
+
+def set_comment(s: Session, app: Application, ev: Evaluator, comment: str, *, actor: str, device: str = "") -> int:
+    e = evaluation_for(s, app, ev, create=True, device=device)
+    assert e is not None
+    _unlocked(e, app, ev)
+    if e.comment != comment:
+        audit.append(s, actor=actor, device=device, action="evaluation_comment", entity="evaluation",
+                     entity_uuid=e.uuid, old=e.comment, new=comment)
+        e.comment = comment
+        e.version += 1
+        e.updated_at = utcnow()
+    return e.version
+
+
+def abstain(s: Session, app: Application, ev: Evaluator, reason: str, *, actor: str, device: str = "",
+            withdraw: bool = False) -> int:
+    e = evaluation_for(s, app, ev, create=True, device=device)
+    assert e is not None
+    _unlocked(e, app, ev)
+    if not withdraw and not reason.strip():
+        raise ValidationError("An abstention needs a reason.")
+    old = {"abstained": e.abstained, "reason": e.abstain_reason}
+    e.abstained = not withdraw
+    e.abstain_reason = "" if withdraw else reason.strip()
+    e.version += 1
+    e.updated_at = utcnow()
+    audit.append(s, actor=actor, device=device, action="abstain" if not withdraw else "withdraw_abstention",
+                 entity="evaluation", entity_uuid=e.uuid, old=old,
+                 new={"abstained": e.abstained, "reason": e.abstain_reason}, reason=e.abstain_reason)
+    return e.version
+
+
+def finalise(s: Session, app: Application, ev: Evaluator, *, actor: str, device: str = "",
+             at: datetime | None = None) -> Evaluation:
+    e = evaluation_for(s, app, ev, create=True, device=device)
+    assert e is not None
+    if e.state == FINALISED:
+        return e
+    rd = rubric_def(app.track)
+    if not e.abstained:
+        missing = rd.missing(_points(e))
+        if missing:
+            raise ValidationError(
+                f"The evaluation of {app.external_id} by {ev.code} cannot be finalised: "
+                f"{len(missing)} required criteria are not scored.",
+                [Problem(f"criterion {c.code}", f"'{c.name_ko}' has no score") for c in missing],
+            )
+    now = at or utcnow()
+    e.state, e.finalised_at = FINALISED, now
+    e.version += 1
+    e.updated_at = now
+    audit.append(s, actor=actor, device=device, action="finalise", entity="evaluation", entity_uuid=e.uuid,
+                 old={"state": DRAFT}, new={"state": FINALISED, "application": app.external_id}, at=now)
+    return e
+
+
+def reopen(s: Session, app: Application, ev: Evaluator, reason: str, *, actor: str, device: str = "") -> Evaluation:
+    if not reason or not reason.strip():
+        raise ValidationError("Reopening a finalised evaluation needs a reason (it goes in the audit trail).")
+    e = evaluation_for(s, app, ev, create=False)
+    if e is None or e.state != FINALISED:
+        raise ValidationError(f"The evaluation of {app.external_id} by {ev.code} is not finalised.")
+    e.state, e.finalised_at = DRAFT, None
+    e.version += 1
+    e.updated_at = utcnow()
+    audit.append(s, actor=actor, device=device, action="reopen", entity="evaluation", entity_uuid=e.uuid,
+                 old={"state": FINALISED}, new={"state": DRAFT, "application": app.external_id},
+                 reason=reason.strip())
+    return e
+
+
+def evaluation_info(s: Session, app: Application, ev: Evaluator) -> EvaluationInfo | None:
+    a = assignment_for(s, app, ev)
+    if a is None or a.evaluation is None:
+        return None
+    e = a.evaluation
+    rd = rubric_def(app.track)
+    pts = _points(e)
+    order = {c.code: i for i, c in enumerate(rd.criteria)}
+    scores = tuple(
+        sorted(
+            (ScoreValue(sc.criterion.code, sc.level, sc.points, sc.comment, sc.version, sc.updated_at) for sc in e.scores),
+            key=lambda v: order.get(v.criterion, 999),
+        )
+    )
+    return EvaluationInfo(
+        application_id=app.external_id, evaluator=ev.code, uuid=e.uuid, state=e.state, finalised_at=e.finalised_at,
+        abstained=e.abstained, abstain_reason=e.abstain_reason, comment=e.comment, version=e.version,
+        scores=scores, total=rd.total(pts), missing=tuple(c.code for c in rd.missing(pts)),
+        package_fingerprint=e.package_fingerprint,
+    )
+
+
+def save_site_visit(
+    s: Session, app: Application, ev: Evaluator, *, actor: str, device: str = "",
+    visited_at: datetime | None = None, attendees: str | None = None, checklist: dict[str, Any] | None = None,
+    notes: str | None = None,
+) -> SiteVisit:
+    _assignment(s, app, ev)
+    v = s.execute(
+        select(SiteVisit).where(SiteVisit.application_id == app.id, SiteVisit.evaluator_id == ev.id)
+    ).scalar_one_or_none()
+    if v is None:
+        v = SiteVisit(application_id=app.id, evaluator_id=ev.id, version=0, checklist={})
+        s.add(v)
+    old = {"visited_at": v.visited_at.isoformat() if v.visited_at else None, "attendees": v.attendees,
+           "checklist": dict(v.checklist or {}), "notes": v.notes}
+    if visited_at is not None:
+        v.visited_at = visited_at
+    if attendees is not None:
+        v.attendees = attendees
+    if checklist is not None:
+        rd = rubric_def(app.track)
+        known = {c.code for c in rd.checklist}
+        unknown = sorted(set(checklist) - known)
+        if unknown:
+            raise ValidationError(f"Unknown checklist item(s) for rubric '{rd.code}': {', '.join(unknown)}.")
+        v.checklist = {**(v.checklist or {}), **{k: bool(x) for k, x in checklist.items()}}
+    if notes is not None:
+        v.notes = notes
+    new = {"visited_at": v.visited_at.isoformat() if v.visited_at else None, "attendees": v.attendees,
+           "checklist": dict(v.checklist or {}), "notes": v.notes}
+    if new != old:
+        v.version += 1
+        v.updated_at = utcnow()
+        v.device = device
+        s.flush()
+        audit.append(s, actor=actor, device=device, action="site_visit", entity="site_visit", entity_uuid=v.uuid,
+                     old=old, new=new)
+    return v

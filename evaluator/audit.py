@@ -61,9 +61,16 @@ def append(
     device: str = "",
     at: datetime | None = None,
 ) -> AuditEvent:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    prev = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    # The chain head is read (and, on PostgreSQL, the chain locked) once per transaction and then
+    # carried in the session, so a bulk job appending thousands of entries costs no extra queries.
+    tx = session.get_transaction()
+    cached = session.info.get("audit_head")
+    if cached is not None and cached[0] is tx:
+        prev = cached[1]
+    else:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        prev = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
     ev = AuditEvent(
         uuid=new_uuid(),
         at=at or utcnow(),
@@ -79,7 +86,7 @@ def append(
     )
     ev.hash = entry_hash(ev.prev_hash, _fields(ev))
     session.add(ev)
-    session.flush()
+    session.info["audit_head"] = (tx, ev.hash)
     return ev
 
 

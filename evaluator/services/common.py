@@ -82,5 +82,14 @@ def rubric_def(track: Track) -> RubricDef:
 
 
 def criteria_by_code(s: Session, rubric_id: int) -> dict[str, Criterion]:
-    rows = s.execute(select(Criterion).where(Criterion.rubric_id == rubric_id)).scalars()
-    return {c.code: c for c in rows}
+    """Criteria of a rubric by code (cached for the session's current transaction)."""
+    tx = s.get_transaction()
+    cache = s.info.get("criteria_cache")
+    if cache is None or cache[0] is not tx:
+        cache = (tx, {})
+        s.info["criteria_cache"] = cache
+    found = cache[1].get(rubric_id)
+    if found is None:
+        rows = s.execute(select(Criterion).where(Criterion.rubric_id == rubric_id)).scalars()
+        found = cache[1][rubric_id] = {c.code: c for c in rows}
+    return found

@@ -33,6 +33,9 @@ translations: $(VENV)/.stamp-run
 	$(PY) -m ui.i18n_build
 
 run: $(VENV)/.stamp-run translations
+	@bash installer/linux-runtime-deps.sh
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && [ "$$(uname)" = "Linux" ] && [ -z "$${QT_QPA_PLATFORM:-}" ]; then \
+	  echo "No display found (DISPLAY/WAYLAND_DISPLAY unset): run 'make run' in a desktop session, or under xvfb-run."; exit 1; fi
 	$(BIN)/evaluator-gui --demo
 
 # system tools the tests use (PostgreSQL server, pdftoppm, fonts for Qt); installed when missing and root

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .db.models import AuditEvent, new_uuid, utcnow
@@ -88,6 +89,36 @@ def append(
     session.add(ev)
     session.info["audit_head"] = (tx, ev.hash)
     return ev
+
+
+_HEAD = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+_INSERT = insert(AuditEvent.__table__)
+
+
+def append_core(
+    conn: Connection,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_uuid: str | None = None,
+    old: Any = None,
+    new: Any = None,
+    reason: str = "",
+    device: str = "",
+    at: datetime | None = None,
+) -> str:
+    """:func:`append` for the lean SQL-only paths (autosave): same chain, no ORM; returns the hash."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    prev = conn.execute(_HEAD).scalar() or GENESIS
+    fields = {
+        "uuid": new_uuid(), "at": at or utcnow(), "actor": actor, "device": device, "action": action,
+        "entity": entity, "entity_uuid": entity_uuid, "old": old, "new": new, "reason": reason,
+    }
+    digest = entry_hash(prev, _fields(fields))
+    conn.execute(_INSERT, {**fields, "prev_hash": prev, "hash": digest})
+    return digest
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import uuid as uuidlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -35,7 +36,7 @@ from .errors import DatabaseInUse, DatabaseUnavailable, NotFound, ReadOnlyDataba
 from .paths import default_database_url
 from .rubric import Rubric as RubricDef
 from .services import applications as apps_svc
-from .services import people, programs, scoring
+from .services import autosave, people, programs, scoring
 from .services.common import (
     application_by_id, current_program, evaluator_by_code, get_setting, rubric_def, set_setting, track_by_code,
 )
@@ -188,11 +189,20 @@ class CoreOps:
     def save_score(self, application_id: str, evaluator: str, criterion: str, *, level: str | None = None,
                    points: float | None = None, comment: str | None = None,
                    expected_version: int | None = None) -> SavedScore:
-        """Autosave one criterion: committed (and fsynced) before this returns."""
-        with self.write() as s:
-            app, ev = self._pair(s, application_id, evaluator)
-            return scoring.save_score(s, app, ev, criterion, level=level, points=points, comment=comment,
-                                      expected_version=expected_version, actor=self.actor, device=self.device)
+        """Autosave one criterion: committed (and fsynced) before this returns.
+
+        The lean path of :mod:`evaluator.services.autosave`: ids are resolved once per
+        (application, evaluator) and cached; every save re-checks conflict and lock state."""
+        key = (application_id, evaluator)
+        target = self._score_targets.get(key)
+        if target is None:
+            with self.read() as s:
+                target = autosave.resolve(s, application_id, evaluator)
+            self._score_targets[key] = target
+        with _translate_errors(self._where):
+            with self._writer_engine.begin() as conn:
+                return autosave.save(conn, target, criterion, level=level, points=points, comment=comment,
+                                     expected_version=expected_version, actor=self.actor, device=self.device)
 
     def evaluation(self, application_id: str, evaluator: str) -> EvaluationInfo | None:
         with self.read() as s:
@@ -283,6 +293,44 @@ class CoreOps:
         with self.read() as s:
             return audit.verify(s)
 
+    def site_visit(self, application_id: str, evaluator: str) -> dict[str, Any] | None:
+        """The visit log of one assignment as plain values; None before anything was recorded."""
+        from .db.models import SiteVisit
+
+        with self.read() as s:
+            app, ev = self._pair(s, application_id, evaluator)
+            v = s.execute(
+                select(SiteVisit).where(SiteVisit.application_id == app.id, SiteVisit.evaluator_id == ev.id)
+            ).scalar_one_or_none()
+            if v is None:
+                return None
+            return {"visited_at": v.visited_at, "attendees": v.attendees or "", "checklist": dict(v.checklist or {}),
+                    "notes": v.notes or "", "version": v.version}
+
+    def backup_to(self, path: str | Path) -> Path:
+        """Copy this SQLite database to ``path`` with SQLite's online backup API (safe while in use)."""
+        import sqlite3
+
+        src = sqlite_path(self._url)
+        if src is None:
+            raise ValidationError("Backing up from the app works for SQLite files only; back up a PostgreSQL "
+                                  "database with pg_dump.")
+        target = Path(path).expanduser().resolve()
+        if target == Path(src).resolve():
+            raise ValidationError(f"The backup file {target} is the database itself; choose another file.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _translate_errors(self._where):
+            raw = self.engine.raw_connection()
+            try:
+                dst = sqlite3.connect(str(target))
+                try:
+                    raw.driver_connection.backup(dst)
+                finally:
+                    dst.close()
+            finally:
+                raw.close()
+        return target
+
 
 class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
     """Open (creating or upgrading as needed) the database at ``url``.
@@ -305,9 +353,9 @@ class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
         with _translate_errors(self._where):
             self.schema: SchemaState = ensure_schema(self.engine, upgrade=upgrade)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer_sessions = sessionmaker(
-            self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}), expire_on_commit=False
-        )
+        self._writer_engine = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        self._writer_sessions = sessionmaker(self._writer_engine, expire_on_commit=False)
+        self._score_targets: dict[tuple[str, str], autosave.ScoreTarget] = {}
         with self.read() as s:
             self._device, current_role = get_setting(s, "device_id"), get_setting(s, "role")
         if self._device is None or current_role is None:  # first open: write only when needed

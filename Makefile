@@ -58,3 +58,17 @@ bench-quick: $(VENV)/.stamp-test
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache
+
+# --- installer (docs/install.md): PyInstaller one-folder bundle + Linux tarball ------------------
+# PyInstaller is a build tool only: installed into the venv here, not a dependency of the app.
+$(VENV)/.stamp-installer: installer/requirements.txt $(VENV)/.stamp-run
+	$(PY) -m pip install -q -r installer/requirements.txt
+	@touch $@
+
+installer: $(VENV)/.stamp-installer translations
+	@bash installer/linux-runtime-deps.sh
+	$(PY) installer/build.py
+
+# smoke test of the built bundle (not the source); slow, so not part of `make test`
+installer-test: installer $(VENV)/.stamp-test
+	$(PY) installer/smoke_test.py

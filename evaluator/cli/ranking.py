@@ -1,9 +1,147 @@
-"""CLI verbs for ranking (registered by :func:`register`)."""
+"""CLI verbs for ranking: ``evaluator rank`` and ``evaluator override`` (BRIEF §6, docs/ranking.md)."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
+
+from ..domain import DECISIONS
+from ..errors import ValidationError
+from ..ranking.labels import decision_label
+from ..ranking.model import METHODS, RankedApplication, RankingResult, TrackRanking
+from .common import CliContext, table
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add this area's commands to the `evaluator` parser."""
+    p = sub.add_parser(
+        "rank", parents=[common], help="rank each track: decisions with reasons, the cut line and its stability",
+        description="Aggregate the evaluations, apply eligibility, the minimum score, quota, budget and reserves, "
+                    "and print every application's decision with a reason (a table per track, or --json). "
+                    "A non-provisional ranking is stored as the computed decision; committee overrides are "
+                    "shown beside it. Rules: docs/ranking.md.")
+    p.add_argument("--track", help="only this track (code, e.g. activity)")
+    p.add_argument("--method", choices=METHODS,
+                   help="aggregation method (default: the program's setting, normally mean)")
+    p.add_argument("--provisional", action="store_true",
+                   help="also count evaluations that are not finalised (labelled provisional; nothing stored)")
+    p.add_argument("--no-stability", dest="stability", action="store_false",
+                   help="skip the cut-line stability analysis")
+    p.add_argument("--lang", choices=("en", "ko"), default="en", help="language of the reasons in the table")
+    p.set_defaults(func=cmd_rank)
+
+    o = sub.add_parser(
+        "override", parents=[common], help="the committee's decision on an application, with a written reason",
+        description="Record (or with --clear remove) the committee's decision on an application. The reason is "
+                    "required and goes in the audit trail; the computed decision is kept beside it.")
+    o.add_argument("application_id", metavar="APP_ID", help="application ID (접수번호)")
+    o.add_argument("decision", nargs="?", choices=DECISIONS, help="the committee's decision")
+    o.add_argument("--clear", action="store_true", help="remove the override (the computed decision applies)")
+    o.add_argument("--reason", required=True, help="why (required; recorded in the audit trail)")
+    o.set_defaults(func=cmd_override)
+
+
+# --- rank -----------------------------------------------------------------------------------------
+def row_json(r: RankedApplication) -> dict[str, Any]:
+    return {
+        "application_id": r.application_id, "track": r.track, "rank": r.rank, "score": r.score,
+        "raw_score": r.raw_score, "normalized_score": r.normalized_score, "decision": r.decision,
+        "computed_decision": r.computed_decision, "reason": r.reason, "reason_ko": r.reason_ko,
+        "evaluations": r.evaluations, "spread": r.spread, "stddev": r.stddev, "flags": list(r.flags),
+        "stability": r.stability, "on_cut_line": r.on_cut_line, "override": r.override,
+        "override_reason": r.override_reason, "eligible": r.eligible, "failed_gates": list(r.failed_gates),
+        "method": r.method, "title": r.title, "group_name": r.group_name, "district": r.district,
+        "category": r.category, "requested_amount": r.requested_amount, "submitted_on": r.submitted_on,
+        "field_check": r.field_check, "trimmed": r.trimmed, "tie_break": r.tie_break, "recusals": r.recusals,
+        "abstentions": r.abstentions,
+        "evaluators": [{"evaluator": e.evaluator, "total": e.total, "normalized": e.normalized, "state": e.state,
+                        "counted": e.counted, "note": e.note} for e in r.evaluators],
+    }
+
+
+def track_json(t: TrackRanking) -> dict[str, Any]:
+    return {
+        "track": t.track, "name_ko": t.name_ko, "name_en": t.name_en, "method": t.method, "quota": t.quota,
+        "reserve_size": t.reserve_size, "budget": t.budget, "budget_used": t.budget_used, "min_score": t.min_score,
+        "eligible": t.eligible, "selected": t.selected, "reserve": t.reserve, "reliability": t.reliability,
+        "reliability_method": t.reliability_method, "perturbations": t.perturbations,
+        "trim_min_evaluators": t.trim_min_evaluators, "disagreement_threshold": t.disagreement_threshold,
+        "tie_breaks": list(t.tie_breaks), "notes": list(t.notes), "notes_ko": list(t.notes_ko),
+        "evaluator_quality": [{"evaluator": q.evaluator, "applications": q.applications,
+                               "mean_total": q.mean_total, "leniency": q.leniency} for q in t.evaluator_quality],
+    }
+
+
+def result_json(result: RankingResult) -> dict[str, Any]:
+    return {
+        "program": result.program, "method": result.method, "provisional": result.provisional,
+        "computed_at": result.computed_at.isoformat(), "tracks": [track_json(t) for t in result.tracks],
+        "applications": [row_json(r) for r in result.all_rows()],
+    }
+
+
+def _num(x: float | None, fmt: str = "{:.1f}") -> str:
+    return "—" if x is None else fmt.format(x)
+
+
+def track_text(t: TrackRanking, lang: str = "en") -> str:
+    name = t.name_en if lang == "en" and t.name_en else t.name_ko
+    head = (f"{name} ({t.track}) — quota {t.quota}, reserves {t.reserve_size}, minimum {t.min_score:g}, "
+            f"method {t.method}" + (f", budget {t.budget:,} won (used {t.budget_used:,})" if t.budget else "")
+            + (" — PROVISIONAL" if t.provisional else ""))
+    rows = []
+    cut_after = None
+    for pos, r in enumerate(t.rows):
+        if r.rank is not None and r.computed_decision == "selected":
+            cut_after = pos
+        decision = decision_label(r.decision, lang) + ("*" if r.override else "")
+        rows.append([
+            r.rank if r.rank is not None else "—", r.application_id, _num(r.score), _num(r.normalized_score),
+            r.evaluations, _num(r.spread), _num(r.stability, "{:.0%}"), decision, ",".join(r.flags) or "",
+            r.reason if lang == "en" else r.reason_ko,
+        ])
+    headers = ["rank", "application", "score", "norm.", "n", "spread", "stable", "decision", "flags", "reason"]
+    lines = table(rows, headers).splitlines()
+    if cut_after is not None:
+        label = f" cut line: quota {t.quota} "
+        lines.insert(2 + cut_after + 1, "=" * 4 + label + "=" * (60 - len(label)))
+    out = [head, "=" * min(len(head), 100), *lines, ""]
+    if any(r.override for r in t.rows):
+        out.append("* committee override (the computed decision is in the reason)")
+    out.extend(t.notes if lang == "en" else t.notes_ko)
+    q_rows = [[q.evaluator, q.applications, _num(q.mean_total), _num(q.leniency, "{:+.1f}")]
+              for q in t.evaluator_quality]
+    if q_rows:
+        out.append("")
+        out.append(table(q_rows, ["evaluator", "counted", "mean total", "leniency"]))
+    return "\n".join(out)
+
+
+def cmd_rank(ctx: CliContext) -> int:
+    a = ctx.args
+    result = ctx.store().rank(track=a.track, method=a.method, provisional=a.provisional, stability=a.stability,
+                              progress=ctx.progress("Ranking"))
+    text = "\n\n".join(track_text(t, a.lang) for t in result.tracks)
+    title = f"Ranking of {result.program} ({result.method}{', provisional' if result.provisional else ''})"
+    ctx.out(result_json(result), f"{title}\n\n{text}")
+    return 0
+
+
+# --- override -------------------------------------------------------------------------------------
+def cmd_override(ctx: CliContext) -> int:
+    a = ctx.args
+    store = ctx.store()
+    if a.clear:
+        if a.decision:
+            raise ValidationError("Give either a DECISION or --clear, not both.")
+        store.clear_override(a.application_id, a.reason)
+        ctx.out({"application_id": a.application_id, "override": None, "reason": a.reason},
+                f"Override on {a.application_id} cleared; the computed decision applies again.")
+        return 0
+    if not a.decision:
+        raise ValidationError(f"Say which decision ({', '.join(DECISIONS)}) or use --clear.")
+    store.override_decision(a.application_id, a.decision, a.reason)
+    ctx.out({"application_id": a.application_id, "override": a.decision, "reason": a.reason},
+            f"{a.application_id}: the committee's decision is now '{a.decision}' (reason recorded in the audit "
+            "trail).")
+    return 0

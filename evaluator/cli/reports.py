@@ -1,9 +1,69 @@
-"""CLI verbs for reports (registered by :func:`register`)."""
+"""CLI verbs for PDF reports: ``evaluator report sheets|blank-sheets|aggregate|summary|dossier``."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from ..ranking.model import METHODS
+from .common import CliContext
+
+KINDS = {
+    "blank-sheets": "blank field score sheets (paper fallback), one per application",
+    "sheets": "filled score sheets, one per application × evaluator (DRAFT until finalised)",
+    "aggregate": "aggregate sheets (집계표), one page per application",
+    "summary": "the committee summary: ranked lists with the cut line, charts, sign-off",
+    "dossier": "everything about one application: data, evaluations, visits, photos",
+}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add this area's commands to the `evaluator` parser."""
+    p = sub.add_parser("report", parents=[common], help="write PDF score sheets and reports",
+                       description="Write a PDF: score sheets (blank or filled), aggregate sheets, the committee "
+                                   "summary or an application dossier. Korean by default (--lang en for English).")
+    rsub = p.add_subparsers(dest="report_kind", metavar="KIND")
+    rsub.required = True
+    for kind, text in KINDS.items():
+        r = rsub.add_parser(kind, parents=[common], help=text, description=text[0].upper() + text[1:] + ".")
+        r.add_argument("--out", required=True, metavar="PATH", help="the PDF file to write")
+        r.add_argument("--lang", choices=("ko", "en"), default="ko", help="labels in Korean (default) or English")
+        if kind != "dossier":
+            r.add_argument("--track", help="only this track (code, e.g. activity)")
+        if kind in ("blank-sheets", "sheets"):
+            r.add_argument("--evaluator", metavar="ID", help="only this evaluator's applications (e.g. EV01)")
+        if kind in ("blank-sheets", "sheets", "aggregate"):
+            r.add_argument("--application", metavar="ID", action="append",
+                           help="only this application (repeat for several)")
+        if kind == "dossier":
+            r.add_argument("--application", metavar="ID", required=True, help="the application")
+        if kind in ("aggregate", "summary"):
+            r.add_argument("--method", choices=METHODS, help="aggregation method (default: the program's setting)")
+        if kind == "summary":
+            r.add_argument("--provisional", action="store_true",
+                           help="count evaluations that are not finalised yet (labelled provisional)")
+        r.set_defaults(func=cmd_report)
+
+
+def cmd_report(ctx: CliContext) -> int:
+    a = ctx.args
+    store = ctx.store()
+    kind = a.report_kind
+    common = {"lang": a.lang, "progress": ctx.progress(f"report {kind}")}
+    out = Path(a.out)
+    if kind == "blank-sheets":
+        path = store.report_blank_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,
+                                         **common)
+    elif kind == "sheets":
+        path = store.report_filled_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,
+                                          **common)
+    elif kind == "aggregate":
+        path = store.report_aggregate(out, application_ids=a.application, track=a.track, method=a.method, **common)
+    elif kind == "summary":
+        path = store.report_summary(out, track=a.track, method=a.method, provisional=a.provisional, **common)
+    else:
+        path = store.report_dossier(out, application_id=a.application, **common)
+    size = path.stat().st_size
+    ctx.out({"report": kind, "path": str(path), "bytes": size, "lang": a.lang},
+            f"Wrote the {kind} PDF to {path} ({size:,} bytes).")
+    return 0

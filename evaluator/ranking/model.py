@@ -20,6 +20,12 @@ FLAG_NORMALIZED_FALLBACK = "normalized_fallback"  # an evaluator scored < 3 apps
 FLAG_PROVISIONAL = "provisional"  # ranking includes unfinalised evaluations
 FLAG_OVERRIDDEN = "overridden"  # the committee changed the computed decision
 FLAG_TIE = "tie"  # tied on score; order set by the tie-break rules
+FLAG_RECUSAL = "recusal"  # an evaluator declared a conflict of interest: left out (reported)
+FLAG_ABSTENTION = "abstention"  # an evaluator abstained: left out (reported)
+FLAG_WITHDRAWN = "withdrawn"  # the applicant withdrew: not ranked
+
+#: flags that count in the "fewer flags" tie-break (normalized_fallback only under the normalized method)
+QUALITY_FLAGS = (FLAG_DISAGREEMENT, FLAG_INCOMPLETE, FLAG_NORMALIZED_FALLBACK)
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,13 @@ class RankedApplication:
     on_cut_line: bool = False
     field_check: float | None = None  # mean field-check criterion share (tie-break 1)
     evaluators: tuple[EvaluatorScore, ...] = ()
+    reason_ko: str = ""  # the same reason in Korean (``reason`` is English)
+    computed_reason: str = ""  # the computed reason alone (``reason`` adds the override, if any)
+    computed_reason_ko: str = ""
+    trimmed: bool = False  # the trimmed mean dropped the highest and the lowest total
+    tie_break: str = ""  # tied on score: the tie-break rule that set its place (field_check, …)
+    recusals: int = 0  # evaluators left out for a declared conflict of interest
+    abstentions: int = 0  # evaluators left out because they abstained
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,12 @@ class TrackRanking:
     eligible: int
     budget_used: int
     notes: tuple[str, ...] = ()  # rule explanations (budget rule, trimming, …)
+    notes_ko: tuple[str, ...] = ()  # the same notes in Korean
+    provisional: bool = False
+    trim_min_evaluators: int = 5
+    disagreement_threshold: float = 20.0
+    perturbations: int = 0  # perturbed rankings behind ``stability`` (0 = not analysed)
+    tie_breaks: tuple[str, ...] = ("field_check", "fewer_flags", "earlier_submission")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,249 @@
-"""Façade methods for PDF reports (mixed into :class:`evaluator.store.Store`)."""
+"""Façade methods for PDF reports (mixed into :class:`evaluator.store.Store`).
+
+Each method reads what it needs in one read unit of work (a handful of queries), lays the
+document out with reportlab and writes the PDF atomically to ``out``; it returns the path
+written.  Every method takes ``lang`` ("ko" or "en"), a progress callback and a cancel token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import PageBreak
+
+from ..errors import NotFound, ValidationError
+from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..services.common import current_program
+from .data import (
+    load_applications, load_attachments, load_decision, load_evaluations, load_program,
+)
+from .document import ReportDocument, Tick, document_id
+from .labels import LANGS, labels
+from .sheets import sheet_fingerprint, sheet_story
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValidationError(f"Unknown report language {lang!r}; use one of {', '.join(LANGS)}.")
+    return lang
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
 
 
 class ReportOps:
-    pass
+    """PDF score sheets, aggregate sheets, the committee summary and dossiers."""
+
+    # --- score sheets -----------------------------------------------------------------------------
+    def report_blank_sheets(self, out: str | Path, *, application_ids: list[str] | None = None,
+                            track: str | None = None, evaluator: str | None = None, lang: str = "ko",
+                            progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
+        """Blank field score sheets (the paper fallback), one per application, in one PDF.
+
+        Select by ``application_ids`` and/or ``track``; with ``evaluator``, the sheets of that
+        evaluator's kit (their assigned applications, name printed)."""
+        lang = _lang(lang)
+        progress(0.0, "")
+        with self.read() as s:  # type: ignore[attr-defined]
+            p = current_program(s)
+            prog = load_program(s, p)
+            apps = load_applications(s, p, ids=application_ids, track=track, evaluator=evaluator)
+            asg = load_evaluations(s, apps, evaluator=evaluator, with_scores=False, with_visits=False) \
+                if evaluator else {}
+        if not apps:
+            raise NotFound(_nothing("applications", track=track, evaluator=evaluator))
+        cancel.raise_if_cancelled()
+        progress(0.05, "")
+        L = labels(lang)
+        story: list = []
+        n = len(apps)
+        for i, app in enumerate(apps):
+            if i:
+                story.append(PageBreak())
+            ev = (asg.get(app.id) or [None])[0] if evaluator else None
+            story += sheet_story(app, prog, lang, ev=ev, filled=False)
+            story.append(Tick(0.1 + 0.88 * (i + 1) / n, app.id, progress, cancel))
+        now = _now()
+        doc = ReportDocument(out, kind="blank", title=L("doc.blank"), program=L.pick(prog.name_ko, prog.name_en),
+                             labels=L, generated=now,
+                             doc_id=document_id("blank", now, prog.code, evaluator, [a.id for a in apps]))
+        return doc.build(story, progress=progress, cancel=cancel)
+
+    def report_filled_sheets(self, out: str | Path, *, application_ids: list[str] | None = None,
+                             evaluator: str | None = None, track: str | None = None, lang: str = "ko",
+                             progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
+        """Filled score sheets, one per application × evaluator that has an evaluation.
+
+        Sheets of evaluations not yet finalised carry a DRAFT watermark; finalised ones show the
+        finalisation time and the result package's signature fingerprint."""
+        lang = _lang(lang)
+        progress(0.0, "")
+        with self.read() as s:  # type: ignore[attr-defined]
+            p = current_program(s)
+            prog = load_program(s, p)
+            apps = load_applications(s, p, ids=application_ids, track=track, evaluator=evaluator)
+            evs = load_evaluations(s, apps, evaluator=evaluator)
+        pairs = [(app, ev) for app in apps for ev in evs.get(app.id, ())
+                 if not ev.recused and ev.state is not None]
+        if not pairs:
+            raise NotFound(_nothing("evaluations", track=track, evaluator=evaluator, ids=application_ids))
+        cancel.raise_if_cancelled()
+        progress(0.05, "")
+        L = labels(lang)
+        story: list = []
+        n = len(pairs)
+        for i, (app, ev) in enumerate(pairs):
+            if i:
+                story.append(PageBreak())
+            story += sheet_story(app, prog, lang, ev=ev, filled=True)
+            story.append(Tick(0.1 + 0.88 * (i + 1) / n, f"{app.id} {ev.evaluator}", progress, cancel))
+        now = _now()
+        doc = ReportDocument(out, kind="filled", title=L("doc.filled"), program=L.pick(prog.name_ko, prog.name_en),
+                             labels=L, generated=now,
+                             doc_id=document_id("filled", now, prog.code, [sheet_fingerprint(a, e) for a, e in pairs]))
+        return doc.build(story, progress=progress, cancel=cancel)
+
+
+    # --- aggregate sheets ---------------------------------------------------------------------------
+    def report_aggregate(self, out: str | Path, *, application_ids: list[str] | None = None,
+                         track: str | None = None, method: str | None = None, lang: str = "ko",
+                         progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
+        """Aggregate sheets (집계표), one page per application: every evaluator's scores side by
+        side, the aggregation and its result, the decision and reason, signature lines."""
+        from .aggregate import aggregate_story
+
+        lang = _lang(lang)
+        progress(0.0, "")
+        with self.read() as s:  # type: ignore[attr-defined]
+            p = current_program(s)
+            prog = load_program(s, p)
+            apps = load_applications(s, p, ids=application_ids, track=track)
+        if not apps:
+            raise NotFound(_nothing("applications", track=track, ids=application_ids))
+        tracks = sorted({a.track for a in apps})
+        ranking = self._ranking(track=tracks[0] if len(tracks) == 1 else None, method=method,
+                                progress=_scaled(progress, 0.0, 0.35), cancel=cancel)
+        with self.read() as s:  # type: ignore[attr-defined]
+            evs = load_evaluations(s, apps, with_visits=False)
+        rows = {r.application_id: r for r in ranking.all_rows()}
+        eligible = {t.track: t.eligible for t in ranking.tracks}
+        cancel.raise_if_cancelled()
+        L = labels(lang)
+        story: list = []
+        n = len(apps)
+        for i, app in enumerate(apps):
+            if i:
+                story.append(PageBreak())
+            story += aggregate_story(app, prog, ranking, rows.get(app.id), evs.get(app.id, []), lang,
+                                     eligible.get(app.track))
+            story.append(Tick(0.4 + 0.58 * (i + 1) / n, app.id, progress, cancel))
+        now = _now()
+        doc = ReportDocument(out, kind="aggregate", title=L("doc.aggregate"),
+                             program=L.pick(prog.name_ko, prog.name_en), labels=L, generated=now,
+                             doc_id=document_id("aggregate", now, prog.code, ranking.method, ranking.computed_at,
+                                                [(r.application_id, r.score, r.decision) for r in rows.values()
+                                                 if r.application_id in {a.id for a in apps}]))
+        return doc.build(story, progress=progress, cancel=cancel)
+
+    # --- committee summary ----------------------------------------------------------------------------
+    def report_summary(self, out: str | Path, *, method: str | None = None, provisional: bool = False,
+                       track: str | None = None, lang: str = "ko", progress: Progress = no_progress,
+                       cancel: CancelToken = NEVER) -> Path:
+        """The committee summary of the program: per track the ranked list with the cut line,
+        selected and reserve, flags, overrides with reasons, charts, counts and a sign-off block."""
+        from .summary import summary_story
+
+        lang = _lang(lang)
+        progress(0.0, "")
+        with self.read() as s:  # type: ignore[attr-defined]
+            prog = load_program(s, current_program(s))
+        ranking = self._ranking(track=track, method=method, provisional=provisional,
+                                progress=_scaled(progress, 0.0, 0.4), cancel=cancel)
+        cancel.raise_if_cancelled()
+        L = labels(lang)
+
+        def tick(i: int, n: int) -> Tick:
+            return Tick(0.45 + 0.5 * (i + 1) / n, "", progress, cancel)
+
+        story = summary_story(prog, ranking, lang, tick=tick)
+        now = _now()
+        doc = ReportDocument(out, kind="summary", title=L("doc.summary"), program=L.pick(prog.name_ko, prog.name_en),
+                             labels=L, generated=now,
+                             doc_id=document_id("summary", now, prog.code, ranking.method, ranking.provisional,
+                                                ranking.computed_at,
+                                                [(r.application_id, r.score, r.decision) for r in ranking.all_rows()]))
+        return doc.build(story, progress=progress, cancel=cancel)
+
+    # --- dossier --------------------------------------------------------------------------------------
+    def report_dossier(self, out: str | Path, *, application_id: str, lang: str = "ko",
+                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
+        """Everything about one application: its data, the decision, every evaluation with
+        comments, the site-visit log and photo thumbnails."""
+        from .dossier import dossier_story
+
+        lang = _lang(lang)
+        progress(0.0, "")
+        with self.read() as s:  # type: ignore[attr-defined]
+            p = current_program(s)
+            prog = load_program(s, p)
+            apps = load_applications(s, p, ids=[application_id])
+            app = apps[0]
+            evs = load_evaluations(s, apps)[app.id]
+            attachments = load_attachments(s, app)
+            decision = load_decision(s, app)
+        cancel.raise_if_cancelled()
+        progress(0.3, "")
+        L = labels(lang)
+        story = dossier_story(app, prog, evs, attachments, decision, lang, self._attachment_path)
+        story.append(Tick(0.95, app.id, progress, cancel))
+        now = _now()
+        doc = ReportDocument(out, kind="dossier", title=L("doc.dossier"), program=L.pick(prog.name_ko, prog.name_en),
+                             labels=L, generated=now,
+                             doc_id=document_id("dossier", now, prog.code, app.id,
+                                                [sheet_fingerprint(app, e) for e in evs if e.state],
+                                                [(a.filename, a.size) for a in attachments], decision))
+        return doc.build(story, progress=progress, cancel=cancel)
+
+    def _attachment_path(self, stored: str) -> Path | None:
+        """Where an attachment stored beside the database lives (absolute, or relative to the
+        SQLite file's folder)."""
+        path = Path(stored)
+        if path.is_absolute():
+            return path
+        db = getattr(self, "sqlite_path", None)
+        return (Path(db).parent / path) if db else None
+
+    # --- helpers ----------------------------------------------------------------------------------
+    def _ranking(self, *, track: str | None = None, method: str | None = None, provisional: bool = False,
+                 progress: Progress = no_progress, cancel: CancelToken = NEVER):
+        """The ranking the reports print (``Store.rank``)."""
+        kwargs: dict[str, Any] = {"progress": progress, "cancel": cancel}
+        if track is not None:
+            kwargs["track"] = track
+        if method is not None:
+            kwargs["method"] = method
+        if provisional:
+            kwargs["provisional"] = True
+        return self.rank(**kwargs)  # type: ignore[attr-defined]
+
+
+def _scaled(progress: Progress, start: float, end: float) -> Progress:
+    def sub(fraction: float, message: str = "") -> None:
+        progress(start + (end - start) * max(0.0, min(1.0, fraction)), message)
+    return sub
+
+
+def _nothing(what: str, *, track: str | None = None, evaluator: str | None = None, ids: Any = None) -> str:
+    scope = []
+    if ids:
+        scope.append(f"applications {', '.join(list(ids)[:5])}")
+    if track:
+        scope.append(f"track '{track}'")
+    if evaluator:
+        scope.append(f"evaluator {evaluator}")
+    where = f" for {' and '.join(scope)}" if scope else ""
+    return f"There are no {what} to print{where}."
+

@@ -1,0 +1,248 @@
+"""Database side of the ranking: load one track's inputs in a few bulk queries, store the snapshot.
+
+Five queries per track whatever its size (applications, assignments with their evaluations,
+scores, manual gate outcomes, decisions); no per-application query.  Functions receive a session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..db.models import (
+    Application, Assignment, Criterion, Decision, EligibilityGate, Evaluation, Evaluator, GateResult, Program,
+    Score, Track, utcnow,
+)
+from ..errors import ValidationError
+from ..services.common import rubric_def
+from ..services.programs import DEFAULT_SETTINGS
+from .inputs import (
+    NOT_STARTED, TIE_BREAKS, ApplicationInput, CriterionSpec, EvaluationInput, GateSpec, TrackInputs,
+)
+from .model import METHODS, TrackRanking
+
+#: the ranking settings a program may carry (``Program.settings``), with their defaults
+RANKING_SETTINGS = ("method", "trim_min_evaluators", "disagreement_threshold", "min_score", "tie_breaks")
+
+
+def effective_settings(program: Program) -> dict[str, Any]:
+    merged = {**DEFAULT_SETTINGS, "min_score": None, **(program.settings or {})}
+    return {k: merged.get(k) for k in RANKING_SETTINGS}
+
+
+def validate_settings(changes: dict[str, Any], track_codes: list[str]) -> dict[str, Any]:
+    """Check ranking settings; raise ValidationError naming the setting and what is allowed."""
+    out: dict[str, Any] = {}
+    for key, v in changes.items():
+        if key not in RANKING_SETTINGS:
+            raise ValidationError(f"'{key}' is not a ranking setting; use one of: {', '.join(RANKING_SETTINGS)}.")
+        if key == "method":
+            if v not in METHODS:
+                raise ValidationError(f"Ranking setting method: '{v}' is not one of {', '.join(METHODS)}.")
+        elif key == "trim_min_evaluators":
+            if isinstance(v, bool) or not isinstance(v, int) or v < 3:
+                raise ValidationError(f"Ranking setting trim_min_evaluators must be a whole number of at least 3, "
+                                      f"got {v!r}.")
+        elif key == "disagreement_threshold":
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 100:
+                raise ValidationError(f"Ranking setting disagreement_threshold must be 0–100 points, got {v!r}.")
+            v = float(v)
+        elif key == "min_score":
+            values = v.values() if isinstance(v, dict) else [v]
+            if isinstance(v, dict):
+                unknown = sorted(set(v) - set(track_codes))
+                if unknown:
+                    raise ValidationError(f"Ranking setting min_score names unknown track(s) {', '.join(unknown)} "
+                                          f"(tracks: {', '.join(track_codes)}).")
+            for x in values:
+                if x is not None and (isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 100):
+                    raise ValidationError(f"Ranking setting min_score must be 0–100 points (or empty for the "
+                                          f"rubric's own), got {x!r}.")
+        elif key == "tie_breaks":
+            if not isinstance(v, (list, tuple)) or any(r not in TIE_BREAKS for r in v) or len(set(v)) != len(v):
+                raise ValidationError(f"Ranking setting tie_breaks must list distinct rules from "
+                                      f"{', '.join(TIE_BREAKS)}, got {v!r}.")
+            v = list(v)
+        out[key] = v
+    return out
+
+
+def min_score_for(settings: dict[str, Any], track: Track) -> float:
+    v = settings.get("min_score")
+    if isinstance(v, dict):
+        v = v.get(track.code)
+    return float(v) if v is not None else float(track.rubric.min_score)
+
+
+def _fetch_all(conn: Connection, stmt) -> list[tuple]:
+    """All rows of a large, plain query as tuples straight from the driver (same transaction).
+
+    The score query returns ~10 rows per evaluation; the driver's own ``fetchall`` is several
+    times faster than result rows for hundreds of thousands of them.  Only integer literals are
+    inlined (``literal_binds``), so the SQL text is safe.  Values come as the driver gives them:
+    use it only for integer, text, float and boolean columns (booleans may come as 0/1)."""
+    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cur = conn.connection.cursor()
+    try:
+        cur.execute(sql)
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+@dataclass
+class LoadedTrack:
+    inputs: TrackInputs
+    app_ids: dict[str, int]  # external id -> database id
+    #: application db id -> (decision id, computed, reason, rank, score, method) (may hold other tracks')
+    decisions: dict[int, tuple]
+
+
+def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: str, provisional: bool,
+                stability: bool, settings: dict[str, Any]) -> list[LoadedTrack]:
+    """The inputs of ``tracks``: one query per table for all of them, rows grouped in Python."""
+    track_ids = [int(t.id) for t in tracks]
+    rubric_ids = sorted({int(t.rubric_id) for t in tracks})
+    conn = s.connection()  # Core rows: no ORM identity work for thousands of plain tuples
+    in_tracks = Application.track_id.in_(track_ids)
+
+    crit_of: dict[int, tuple[int, str]] = {}  # criterion id -> (rubric id, code)
+    for cid, rid, code in conn.execute(select(Criterion.id, Criterion.rubric_id, Criterion.code)
+                                       .where(Criterion.rubric_id.in_(rubric_ids))):
+        crit_of[cid] = (rid, code)
+    gate_of: dict[int, str] = dict(conn.execute(select(EligibilityGate.id, EligibilityGate.code)
+                                                .where(EligibilityGate.rubric_id.in_(rubric_ids))).all())
+    # 1. applications
+    apps = conn.execute(
+        select(Application.track_id, Application.id, Application.external_id, Application.title,
+               Application.group_name, Application.district, Application.category, Application.members,
+               Application.requested_amount, Application.self_contribution, Application.submitted_on,
+               Application.status)
+        .where(in_tracks)
+    ).all()
+    # 2. assignments (with declared conflicts) and their evaluations
+    pairs = _fetch_all(conn, (
+        select(Assignment.application_id, Evaluator.code, Assignment.conflict_type, Assignment.conflict_note,
+               Evaluation.id, Evaluation.state, Evaluation.abstained, Evaluation.abstain_reason)
+        .join(Evaluator, Evaluator.id == Assignment.evaluator_id)
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(Evaluation, Evaluation.assignment_id == Assignment.id)
+        .where(in_tracks)
+    ))
+    # 3. scores: one scan of the score table for these rubrics' criteria (cheaper than joining per
+    #    track), grouped by evaluation in Python
+    specs = {int(t.id): rubric_def(t) for t in tracks}
+    positions: dict[int, dict[str, int]] = {}
+    for t in tracks:
+        order = {c.code: k for k, c in enumerate(specs[int(t.id)].criteria)}
+        positions[int(t.rubric_id)] = order
+    crit_pos = {cid: positions[rid][code] for cid, (rid, code) in crit_of.items() if code in positions[rid]}
+    width = {rid: len(p) for rid, p in positions.items()}
+    crit_rubric = {cid: rid for cid, (rid, _code) in crit_of.items()}
+    points: dict[int, list[float | None]] = {}
+    if crit_pos:
+        get = points.get
+        for eid, cid, p in _fetch_all(conn, select(Score.evaluation_id, Score.criterion_id, Score.points)
+                                      .where(Score.criterion_id.in_(sorted(crit_pos)))):
+            row = get(eid)
+            if row is None:
+                row = points[eid] = [None] * width[crit_rubric[cid]]
+            row[crit_pos[cid]] = p
+    # 4. manual gate outcomes
+    gates_by_app: dict[int, dict[str, bool]] = {}
+    if gate_of:
+        for aid, gid, passed in conn.execute(
+            select(GateResult.application_id, GateResult.gate_id, GateResult.passed)
+            .join(Application, Application.id == GateResult.application_id).where(in_tracks)
+        ):
+            if gid in gate_of:
+                gates_by_app.setdefault(aid, {})[gate_of[gid]] = bool(passed)
+    # 5. decisions (overrides and the last computed snapshot)
+    decisions: dict[int, tuple] = {}
+    overrides: dict[int, tuple[str, str]] = {}
+    for did, aid, comp, reason, rank, score, meth, ov, ov_reason in _fetch_all(conn, (
+        select(Decision.id, Decision.application_id, Decision.computed, Decision.computed_reason,
+               Decision.computed_rank, Decision.computed_score, Decision.computed_method, Decision.override,
+               Decision.override_reason)
+        .join(Application, Application.id == Decision.application_id).where(in_tracks)
+    )):
+        decisions[aid] = (did, comp, reason, rank, score, meth)
+        if ov:
+            overrides[aid] = (ov, ov_reason or "")
+
+    evals_by_app: dict[int, list[EvaluationInput]] = {}
+    for aid, code, conflict, note, eid, state, abstained, ab_reason in pairs:
+        pts = points.get(eid) if eid is not None else None
+        evals_by_app.setdefault(aid, []).append(EvaluationInput(
+            code, tuple(pts) if pts else (), state if eid is not None else NOT_STARTED, bool(abstained),
+            ab_reason or "", conflict, note or "",
+        ))
+    per_track: dict[int, list[ApplicationInput]] = {tid: [] for tid in track_ids}
+    app_ids: dict[int, dict[str, int]] = {tid: {} for tid in track_ids}
+    for (tid, aid, ext, title, group, district, category, members, requested, own, submitted, status) in apps:
+        app_ids[tid][ext] = aid
+        ov = overrides.get(aid)
+        per_track[tid].append(ApplicationInput(
+            ext, tuple(evals_by_app.get(aid, ())), title, group, district, category, members, requested, own,
+            submitted, status, gates_by_app.get(aid, {}), ov[0] if ov else None, ov[1] if ov else "",
+        ))
+    out = []
+    for t in tracks:
+        tid = int(t.id)
+        rd = specs[tid]
+        inputs = TrackInputs(
+            track=t.code,
+            criteria=tuple(CriterionSpec(c.code, c.weight, c.max_points, c.required, c.field_check)
+                           for c in rd.criteria),
+            applications=tuple(per_track[tid]), quota=t.quota, reserve_size=t.reserve_size, budget=t.budget,
+            min_score=min_score_for(settings, t), method=method,
+            trim_min_evaluators=int(settings["trim_min_evaluators"]),
+            disagreement_threshold=float(settings["disagreement_threshold"]),
+            tie_breaks=tuple(settings.get("tie_breaks") or TIE_BREAKS),
+            gates=tuple(GateSpec(g.code, g.name_ko, g.name_en, g.kind, g.field, g.min_value) for g in rd.gates),
+            provisional=provisional, stability=stability, name_ko=t.name_ko, name_en=t.name_en,
+        )
+        out.append(LoadedTrack(inputs, app_ids[tid], decisions))
+    return out
+
+
+def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRanking, *, actor: str,
+            device: str) -> int:
+    """Store the computed snapshot in ``Decision.computed_*``; only changed rows are written.
+
+    Returns the number of applications whose computed result changed (one audit entry per track)."""
+    now = utcnow()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    changed: dict[str, list[Any]] = {}
+    for r in ranking.rows:
+        aid = loaded.app_ids[r.application_id]
+        score = round(r.score, 6) if r.score is not None else None
+        new = (r.computed_decision, r.computed_reason, r.rank, score, r.method)
+        old = loaded.decisions.get(aid)
+        values = {"computed": new[0], "computed_reason": new[1], "computed_rank": new[2], "computed_score": new[3],
+                  "computed_method": new[4], "computed_at": now}
+        if old is None:
+            inserts.append({"application_id": aid, "override": None, "override_reason": "", "overridden_by": "",
+                            **values})
+        elif tuple(old[1:]) != new:
+            updates.append({"id": old[0], **values})
+        else:
+            continue
+        if old is None or old[1] != new[0]:
+            changed[r.application_id] = [old[1] if old else None, new[0]]
+    if inserts:
+        s.execute(insert(Decision), inserts)
+    if updates:
+        s.execute(update(Decision), updates)
+    if changed:
+        audit.append(s, actor=actor, device=device, action="ranking", entity="program", entity_uuid=program.uuid,
+                     new={"track": ranking.track, "method": ranking.method, "decisions_changed": len(changed),
+                          "selected": [r.application_id for r in ranking.rows if r.computed_decision == "selected"],
+                          "reserve": [r.application_id for r in ranking.rows if r.computed_decision == "reserve"]})
+    return len(changed)

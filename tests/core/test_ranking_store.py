@@ -1,0 +1,184 @@
+"""Ranking through the façade and the CLI: real databases (SQLite and PostgreSQL), the demo program,
+the stored snapshot, committee overrides in the audit trail."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from evaluator.cli import main
+from evaluator.db.models import Application, AuditEvent, Decision
+from evaluator.errors import NotFound, ValidationError
+from evaluator.store import Store
+
+from .ranking_fixtures import make_small_program
+
+
+@pytest.fixture
+def small(any_db_url):
+    st = Store(any_db_url)
+    make_small_program(st)
+    yield st
+    st.close()
+
+
+def decisions(store) -> dict:
+    with store.read() as s:
+        rows = s.execute(select(Application.external_id, Decision.computed, Decision.computed_rank,
+                                Decision.computed_score, Decision.computed_reason, Decision.override)
+                         .join(Decision, Decision.application_id == Application.id)).all()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def audit_actions(store) -> list[tuple[str, str]]:
+    with store.read() as s:
+        return [(e.action, e.reason) for e in s.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+
+
+def test_ranking_on_a_real_database_stores_the_snapshot_and_audits_overrides(small):
+    # R-1 (90, 80, 100) → 90; R-2 (80, 70, 90) → 80; R-3 → 70; R-4 → 60; R-5 has 2 members (ineligible)
+    result = small.rank()
+    t = result.track("activity")
+    got = [(r.application_id, r.rank, r.score, r.computed_decision) for r in t.rows]
+    assert got == [("R-1", 1, 90.0, "selected"), ("R-2", 2, 80.0, "selected"), ("R-3", 3, 70.0, "reserve"),
+                   ("R-4", 4, 60.0, "not_selected"), ("R-5", None, 100.0, "ineligible")]
+    assert t.rows[2].reason == "rank 3 of 4; score 70.0; quota 2 filled; first reserve"
+    assert t.rows[4].reason.startswith("ineligible: members 2 below the minimum 3")
+    # the computed snapshot is stored (nothing overridden yet)
+    stored = decisions(small)
+    assert stored["R-3"] == ("reserve", 3, 70.0, "rank 3 of 4; score 70.0; quota 2 filled; first reserve", None)
+    assert stored["R-5"][0] == "ineligible"
+    n_audit = len(audit_actions(small))
+    small.rank()  # nothing changed: nothing rewritten, nothing audited
+    assert len(audit_actions(small)) == n_audit
+
+    # the committee overrides R-3 with a reason; the computed result stays beside it
+    with pytest.raises(ValidationError, match="written reason"):
+        small.override_decision("R-3", "selected", "   ")
+    with pytest.raises(ValidationError, match="not a decision"):
+        small.override_decision("R-3", "maybe", "이유")
+    with pytest.raises(NotFound):
+        small.override_decision("R-9", "selected", "이유")
+    small.override_decision("R-3", "selected", "현장 재확인 결과 역량 충분")
+    r3 = {r.application_id: r for r in small.rank().all_rows()}["R-3"]
+    assert (r3.computed_decision, r3.decision, r3.override_reason) == ("reserve", "selected", "현장 재확인 결과 역량 충분")
+    assert "overridden" in r3.flags and "committee override: selected" in r3.reason
+    assert decisions(small)["R-3"][0] == "reserve" and decisions(small)["R-3"][-1] == "selected"
+    assert ("override", "현장 재확인 결과 역량 충분") in audit_actions(small)
+    assert small.overrides()[0]["application_id"] == "R-3"
+
+    small.clear_override("R-3", "위원회 재논의로 원상 회복")
+    r3 = {r.application_id: r for r in small.rank().all_rows()}["R-3"]
+    assert r3.decision == "reserve" and r3.override is None
+    assert ("clear_override", "위원회 재논의로 원상 회복") in audit_actions(small)
+    with pytest.raises(ValidationError, match="no committee override"):
+        small.clear_override("R-3", "again")
+    assert small.verify_audit().ok
+
+
+def test_recusal_abstention_and_drafts_through_the_store(small):
+    # EV03 declares a conflict with R-1 after scoring: its 100 no longer counts → (90 + 80)/2 = 85
+    small.declare_conflict("R-1", "EV03", "personal", "친족")
+    # EV02 reopens R-2 and abstains: left out → (80 + 90)/2 = 85 (finalised abstention)
+    small.reopen("R-2", "EV02", "기권 처리")
+    small.abstain("R-2", "EV02", "신청 단체와 같은 마을")
+    small.finalise("R-2", "EV02")
+    # EV01 reopens R-4 (draft): only counted in a provisional ranking
+    small.reopen("R-4", "EV01", "점수 수정")
+    rows = {r.application_id: r for r in small.rank(stability=False).all_rows()}
+    assert rows["R-1"].score == pytest.approx(85.0) and rows["R-1"].recusals == 1
+    assert rows["R-2"].score == pytest.approx(85.0) and rows["R-2"].abstentions == 1
+    assert rows["R-4"].evaluations == 2
+    states = {e.evaluator: e.state for e in rows["R-2"].evaluators}
+    assert states["EV02"] == "abstained"
+    before = decisions(small)
+    prov = small.rank(provisional=True)
+    assert prov.provisional and {r.application_id: r for r in prov.all_rows()}["R-4"].evaluations == 3
+    assert decisions(small) == before  # a provisional ranking is never stored
+
+
+def test_ranking_settings_are_validated_audited_and_used(small):
+    assert small.ranking_settings()["method"] == "mean"
+    small.set_ranking_settings(method="median", min_score={"activity": 75})
+    result = small.rank(stability=False)
+    assert result.method == "median"
+    t = result.track("activity")
+    assert t.min_score == 75.0
+    r3 = {r.application_id: r for r in t.rows}["R-3"]
+    assert r3.reason == "rank 3 of 4; score 70.0 below the minimum 75"
+    assert small.rank(method="mean", stability=False).method == "mean"  # per call
+    with pytest.raises(ValidationError, match="trim_min_evaluators"):
+        small.set_ranking_settings(trim_min_evaluators=2)
+    with pytest.raises(ValidationError, match="not a ranking setting"):
+        small.set_ranking_settings(quota=3)
+    with pytest.raises(ValidationError, match="unknown track"):
+        small.set_ranking_settings(min_score={"nowhere": 50})
+    with pytest.raises(ValidationError, match="Unknown ranking method"):
+        small.rank(method="best")
+    with pytest.raises(NotFound, match="no track 'space'"):
+        small.rank(track="space")
+
+
+# --- the demo program ----------------------------------------------------------------------------------
+def test_demo_program_selects_10_and_9_with_3_reserves_each_and_a_reason_on_every_row(demo_store):
+    result = demo_store.rank()
+    counts = {t.track: (t.selected, t.reserve, len(t.rows)) for t in result.tracks}
+    assert counts == {"activity": (10, 3, 24), "space": (9, 3, 24)}
+    for t in result.tracks:
+        assert t.perturbations > 0 and t.reliability is not None
+        assert {q.evaluator for q in t.evaluator_quality} == {"EV01", "EV02", "EV03", "EV04", "EV05"}
+        for r in t.rows:
+            assert r.reason and r.reason_ko, r.application_id
+        reserves = [r.reason for r in t.rows if r.decision == "reserve"]
+        assert [x.rsplit("; ", 1)[-1] for x in reserves] == ["first reserve", "second reserve", "third reserve"]
+    # the declared conflicts of the demo are reported on their applications
+    rows = {r.application_id: r for r in result.all_rows()}
+    assert all(rows[a].recusals == 1 for a in ("2012-A-007", "2012-A-019", "2012-S-012"))
+    # a lenient evaluator (EV02, +5.5 in the demo's generator) shows as lenient
+    q = {x.evaluator: x for x in result.track("activity").evaluator_quality}
+    assert q["EV02"].leniency > 0 > q["EV05"].leniency
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_rank_json_table_and_override(capsys, demo_path):
+    db = f"sqlite:///{demo_path}"
+    code, out, _ = run(capsys, "rank", "--db", db, "--json")
+    assert code == 0
+    doc = json.loads(out)
+    apps = doc["applications"]
+    assert len(apps) == 48 and doc["method"] == "mean" and not doc["provisional"]
+    for field in ("application_id", "track", "rank", "score", "decision", "reason", "evaluations", "spread",
+                  "flags", "raw_score", "normalized_score", "stability"):
+        assert all(field in a for a in apps), field
+    assert sum(a["decision"] == "selected" for a in apps if a["track"] == "activity") == 10
+    assert sum(a["decision"] == "selected" for a in apps if a["track"] == "space") == 9
+    assert [t["track"] for t in doc["tracks"]] == ["activity", "space"]
+    assert doc["tracks"][0]["reliability_method"] == "Krippendorff's alpha (interval)"
+
+    code, out, _ = run(capsys, "rank", "--db", db, "--track", "space", "--method", "median", "--no-stability")
+    assert code == 0
+    assert "==== cut line: quota 9 " in out and "first reserve" in out and "Community space management" in out
+    lines = out.splitlines()
+    cut = next(i for i, line in enumerate(lines) if "cut line" in line)
+    assert "selected" in lines[cut - 1] and "reserve" in lines[cut + 1]
+
+    top_reserve = next(a["application_id"] for a in apps if a["track"] == "space" and a["decision"] == "reserve")
+    code, _, err = run(capsys, "override", top_reserve, "selected", "--db", db, "--reason", " ")
+    assert code != 0 and "written reason" in err
+    code, out, _ = run(capsys, "override", top_reserve, "selected", "--db", db, "--reason", "현장 재확인")
+    assert code == 0
+    code, out, _ = run(capsys, "rank", "--db", db, "--track", "space", "--json", "--no-stability")
+    row = next(a for a in json.loads(out)["applications"] if a["application_id"] == top_reserve)
+    assert (row["decision"], row["computed_decision"], row["override_reason"]) == ("selected", "reserve", "현장 재확인")
+    code, out, _ = run(capsys, "rank", "--db", db, "--track", "space", "--lang", "ko", "--no-stability")
+    assert "선정*" in out and "위원회 조정: 선정 — 현장 재확인" in out
+    assert run(capsys, "override", top_reserve, "--clear", "--db", db, "--reason", "원복")[0] == 0
+    code, _, err = run(capsys, "override", top_reserve, "--db", db, "--reason", "x")
+    assert code != 0 and "--clear" in err

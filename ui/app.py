@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from evaluator.version import __version__
+
+log = logging.getLogger(__name__)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -18,41 +21,83 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def open_store(args: argparse.Namespace):
-    from evaluator.demo import build_demo
+    """The store to open; with ``--demo`` the demo database (created empty here, filled by the
+    window on the worker so the window shows at once)."""
     from evaluator.paths import demo_database_path
     from evaluator.store import Store
 
     if args.demo and not args.db:
         path = demo_database_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        store = Store(f"sqlite:///{path.as_posix()}")
-        if not store.has_program():
-            build_demo(store)
-        return store
+        return Store(f"sqlite:///{path.as_posix()}")
     return Store(args.db)
+
+
+def guard_pyside_refcounts() -> bool:
+    """Work around PySide6 6.12.0 on CPython 3.11: a Python override of a Qt virtual that returns
+    None (every ``paintEvent``, ``keyPressEvent``, ``QUndoCommand.redo`` …) loses one reference to
+    None, so after a few thousand repaints None is deallocated and the interpreter aborts
+    ("Fatal Python error: none_dealloc").  From CPython 3.12 on None, True and False are immortal and
+    the bug is harmless; here we give them the same practically-infinite reference count.
+    PySide6 6.11 does not have the bug.  Returns True when the guard was applied."""
+    import ctypes
+
+    import PySide6
+
+    if sys.version_info >= (3, 12) or not PySide6.__version__.startswith("6.12."):
+        return False
+    for obj in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+    log.warning("PySide6 %s on Python %s: reference-count guard applied", PySide6.__version__,
+                sys.version.split()[0])
+    return True
+
+
+def setup_application(app=None, settings=None):
+    """Create/configure the QApplication: name, fonts, language, font size, logging."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from evaluator.paths import resource
+
+    from .errors import setup_logging
+    from .i18n import apply_font, install_language, register_fonts
+    from .settings import Settings
+
+    guard_pyside_refcounts()
+    app = app or QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Maeul Evaluator")
+    app.setOrganizationName("MaeulEvaluator")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource("icons", "app-256.png"))))
+    settings = settings or Settings()
+    setup_logging()
+    families = register_fonts()
+    log.info("evaluator-gui %s starting; fonts %s", __version__, families)
+    install_language(app, settings.language)
+    apply_font(app, settings.get("font_size"))
+    return app, settings
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
     from evaluator.errors import EvaluatorError
 
+    from .errors import install_excepthook, show_error
     from .main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Maeul Evaluator")
-    app.setApplicationVersion(__version__)
+    app, settings = setup_application()
+    install_excepthook()
     try:
         store = open_store(args)
     except EvaluatorError as exc:
-        QMessageBox.critical(None, "Maeul Evaluator", str(exc))
+        show_error(None, exc)
         return 1
-    win = MainWindow(store)
+    win = MainWindow(store, settings=settings)
     win.show()
-    code = app.exec()
-    store.close()
-    return code
+    if args.demo and not args.db and not store.has_program():
+        win.create_demo_here()  # first run: fill the demo on the worker, with a progress dialog
+    return app.exec()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,146 @@
+"""The main window around the screens: modes, settings (language, font size, identity), window
+geometry, recent databases, and the File menu (new, open, back up, restore)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from evaluator.store import Store
+from ui.i18n import install_language
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+
+def nav_texts(w):
+    return [w.nav.item(i).text() for i in range(w.nav.count())]
+
+
+def trigger(w, name):
+    from PySide6.QtGui import QAction
+
+    action = w.findChild(QAction, name)
+    assert action is not None, name
+    action.trigger()
+
+
+def test_office_database_opens_the_office_screens(demo_store, make_window):
+    w = make_window(demo_store)
+    assert list(w.screens) == ["applications", "import", "assignments", "kits", "ranking", "outputs", "progress"]
+    assert demo_store.program().name_ko in w.windowTitle()
+    for key in w.screens:
+        w.show_screen(key)  # every screen builds and refreshes without an error dialog
+
+
+def test_korean_by_default_and_english_from_settings(demo_store, make_window, dialogs, qapp):
+    w = make_window(demo_store)
+    korean = nav_texts(w)
+    assert korean[0] == QCoreApplication.translate("", "Applications") != "Applications"
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in korean[0])  # Hangul
+
+    def choose_english(dlg):
+        dlg.language.setCurrentIndex(dlg.language.findData("en"))
+        dlg.font_size.setValue(14)
+        dlg.name.setText("홍길동")
+        return True
+
+    dialogs.on_exec["settingsDialog"] = choose_english
+    try:
+        trigger(w, "actionSettings")
+        assert nav_texts(w)[0] == "Applications"
+        assert QApplication.font().pointSize() == 14
+        assert demo_store.actor == "홍길동"
+        s = Settings()
+        assert s.language == "en" and s.get("font_size") == 14 and s.get("identity_name") == "홍길동"
+        # Qt's own catalogue follows (standard buttons)
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        install_language(qapp, "ko")
+        from ui.i18n import apply_font
+
+        apply_font(qapp, 10)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") != "Cancel"  # qtbase_ko is installed too
+
+
+def test_window_geometry_and_recent_databases_are_remembered(demo_store, demo_path, qtbot, sync_tasks):
+    w = MainWindow(demo_store, tasks=sync_tasks)
+    qtbot.addWidget(w)
+    w.show()
+    w.resize(w.width(), 577)  # (the offscreen test screen is 800×600; the height is what fits)
+    w.close()
+    s = Settings()
+    assert not s.get("window_geometry").isEmpty()
+    assert any(str(demo_path) in u for u in s.get("recent_databases"))
+    from ui.worker import SyncExecutor, TaskManager
+
+    with Store(f"sqlite:///{demo_path}") as again:
+        w2 = MainWindow(again, tasks=TaskManager(SyncExecutor()))
+        qtbot.addWidget(w2)
+        assert w2.height() == 577
+        w2.close()
+
+
+def test_back_up_and_restore(demo_store, demo_path, make_window, tmp_path, dialogs):
+    w = make_window(demo_store)
+    backup = tmp_path / "backups" / "office-backup.sqlite3"
+    dialogs.files.append(backup)
+    trigger(w, "actionBackup")
+    assert backup.exists()
+    con = sqlite3.connect(backup)
+    assert con.execute("select count(*) from application").fetchone()[0] == 48
+    con.close()
+    # a change after the backup …
+    w.store.put_application({"id": "2012-A-900", "track": "activity", "title": "백업 뒤에 추가"})
+    assert w.store.info().applications == 49
+    # … is gone after restoring; the replaced database is kept beside it
+    dialogs.files.append(backup)
+    trigger(w, "actionRestore")
+    assert w.store.info().applications == 48
+    kept = list(demo_path.parent.glob(f"{demo_path.name}.before-restore-*"))
+    assert len(kept) == 1
+    con = sqlite3.connect(kept[0])
+    assert con.execute("select count(*) from application").fetchone()[0] == 49
+    con.close()
+
+
+def test_new_database_then_a_kit_then_open_recent(demo_store, demo_path, kit_world, make_window, tmp_path,
+                                                  dialogs):
+    w = make_window(demo_store)
+    new = tmp_path / "new.sqlite3"
+    dialogs.files.append(new)
+    trigger(w, "actionNew")
+    assert list(w.screens) == ["welcome"]
+    assert new.exists()
+    # the welcome screen says what to do; importing a field kit makes a field database and opens it
+    from PySide6.QtWidgets import QPushButton
+
+    field = tmp_path / "laptop.sqlite3"
+    dialogs.files += [kit_world["kit"], field]
+    w.screens["welcome"].findChild(QPushButton, "importKit").click()
+    assert w.ctx.is_field and w.ctx.evaluator == "EV01" and field.exists()
+    # open the office database again from the file dialog and find all three in File → Open recent
+    dialogs.files.append(demo_path)
+    trigger(w, "actionOpen")
+    assert w.meta["sqlite_path"] == demo_path and not w.ctx.is_field
+    recent = Settings().get("recent_databases")
+    for p in (new, field, demo_path):
+        assert any(str(p) in u for u in recent)
+    from PySide6.QtWidgets import QMenu
+
+    menu = w.findChild(QMenu, "menuRecent")
+    assert len(menu.actions()) >= 3
+    menu.actions()[1].trigger()  # the field database again, from the menu
+    assert w.ctx.is_field
+
+
+def test_opening_a_file_that_is_not_a_database_explains_what_to_do(demo_store, make_window, tmp_path, dialogs):
+    w = make_window(demo_store)
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_bytes(b"this is not a database" * 100)
+    dialogs.expect_error()
+    dialogs.files.append(junk)
+    trigger(w, "actionOpen")
+    assert dialogs.errors and "notes.sqlite3" in dialogs.errors[-1]
+    assert w.store.info().applications == 48  # still on the office database

@@ -1,0 +1,140 @@
+"""The one place errors are shown: what happened, what to do; details go to the log file.
+
+Domain errors (:class:`evaluator.errors.EvaluatorError`) carry one clear sentence from the core;
+this module adds the advice for the person at the screen.  Anything else is a bug: the dialog says
+so, the traceback goes to ``evaluator-gui.log`` in the user log directory, and work already saved
+stays saved.  No slot catches errors itself; operations route failures here.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from evaluator import errors as E
+from evaluator.paths import log_dir
+
+from .i18n import tr
+from .widgets import rich_escaped
+
+log = logging.getLogger("ui")
+LOG_NAME = "evaluator-gui.log"
+_handler: logging.Handler | None = None
+
+
+def log_file() -> Path:
+    return log_dir() / LOG_NAME
+
+
+def setup_logging() -> Path:
+    """Log to a rotating file in the user log directory (no personal data is logged)."""
+    global _handler
+    path = log_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    if _handler is not None:
+        root.removeHandler(_handler)
+        _handler.close()
+    _handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(_handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    return path
+
+
+def teardown_logging() -> None:
+    global _handler
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+        _handler.close()
+        _handler = None
+
+
+def advice(exc: BaseException) -> str:
+    """What the person can do about ``exc`` (translated)."""
+    if isinstance(exc, E.EvaluatorError) and exc.hint:
+        return exc.hint
+    table: list[tuple[type, str]] = [
+        (E.DatabaseInUse, tr("Close the other program that uses this database (or wait for it to finish), "
+                             "then try again.")),
+        (E.DatabaseTooNew, tr("Install the newer version of Maeul Evaluator that wrote this database.")),
+        (E.NotAnEvaluatorDatabase, tr("Choose a Maeul Evaluator database file (.sqlite3).")),
+        (E.ReadOnlyDatabase, tr("Free some disk space or move the database to a folder you can write to.")),
+        (E.DatabaseUnavailable, tr("Check that the file or the server exists and can be reached, then open it "
+                                   "again from the File menu.")),
+        (E.MigrationFailed, tr("The original database is untouched and a backup sits beside it. Send the log "
+                               "file to your coordinator.")),
+        (E.DatabaseError, tr("Check the database and open it again from the File menu.")),
+        (E.ConflictOfInterest, tr("Choose another evaluator for this application.")),
+        (E.EvaluationLocked, tr("Reopen the evaluation (with a reason) before changing it.")),
+        (E.EditConflict, tr("The screen now shows the latest values; check them and repeat your change.")),
+        (E.PermissionDenied, tr("Open the right database: office work needs the office database, field work "
+                                "a field database.")),
+        (E.ValidationError, tr("Correct the items listed and try again; nothing was changed.")),
+        (E.NotFound, tr("Refresh the screen; the item may have been changed or removed.")),
+        (E.Cancelled, tr("Nothing was written. Start it again when you are ready.")),
+        (E.EvaluatorError, tr("Check the input and try again.")),
+        (OSError, tr("Check that the file or folder exists and that you may read and write it.")),
+    ]
+    for cls, text in table:
+        if isinstance(exc, cls):
+            return text
+    return tr("This is a bug in Maeul Evaluator. Work saved so far is safe. Please send the log file to your "
+              "coordinator: {path}").format(path=log_file())
+
+
+def describe(exc: BaseException) -> tuple[str, str, str]:
+    """(what happened, what to do, details) for ``exc``."""
+    if isinstance(exc, E.EvaluatorError):
+        what = exc.message
+        details = "\n".join(str(p) for p in getattr(exc, "problems", []))
+    elif isinstance(exc, OSError):
+        what = tr("The file could not be used: {error}").format(error=exc.strerror or str(exc))
+        if exc.filename:
+            what += f" ({exc.filename})"
+        details = ""
+    else:
+        what = tr("Something went wrong that the program did not expect.")
+        details = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return what, advice(exc), details
+
+
+def show_error(parent: QWidget | None, exc: BaseException, *, title: str | None = None) -> None:
+    """Show ``exc`` in the one error dialog and log it."""
+    expected = isinstance(exc, E.EvaluatorError)
+    if expected:
+        log.warning("%s: %s", type(exc).__name__, exc)
+    else:
+        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    what, todo, details = describe(exc)
+    box = QMessageBox(parent)
+    box.setObjectName("errorDialog")
+    box.setIcon(QMessageBox.Warning if expected else QMessageBox.Critical)
+    box.setWindowTitle(title or tr("Maeul Evaluator"))
+    box.setTextFormat(Qt.RichText)
+    box.setText(rich_escaped(what))
+    box.setInformativeText(rich_escaped(tr("What to do: {advice}").format(advice=todo)))
+    if details:
+        box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.Ok)
+    box.exec()
+
+
+def install_excepthook() -> None:
+    """Unhandled exceptions in slots end in the error dialog instead of a silent console trace."""
+    previous = sys.excepthook
+
+    def hook(etype, value, tb):  # noqa: ANN001
+        if issubclass(etype, KeyboardInterrupt):
+            previous(etype, value, tb)
+            return
+        show_error(None, value)
+
+    sys.excepthook = hook

@@ -1,0 +1,1 @@
+"""The screens of the desktop app (one module each)."""

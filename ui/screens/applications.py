@@ -1,0 +1,267 @@
+"""Office: the applications table (fast at 10,000 rows), its filters and a detail pane."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
+    QTableView, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from evaluator.domain import CATEGORIES, SEOUL_DISTRICTS
+
+from ..context import APPLICATIONS, ASSIGNMENTS, DECISIONS, EVALUATIONS
+from ..i18n import language, tr
+from ..labels import category_label, conflict_labels, status_label, status_labels, track_label, visit_state_label
+from ..models import ApplicationsModel, Column, RecordModel, fmt_amount
+from .scoring import ScoringForm
+
+
+def filter_combo(parent, name: str, everything: str, items: list[tuple[str, str]]) -> QComboBox:
+    c = QComboBox(parent)
+    c.setObjectName(name)
+    c.addItem(everything, None)
+    for value, label in items:
+        c.addItem(label, value)
+    c.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+    return c
+
+
+class EvaluationDialog(QDialog):
+    """The scoring form in its own window (office: typing in a paper score sheet)."""
+
+    def __init__(self, ctx, application_id: str, evaluator: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("evaluationDialog")
+        self.setWindowTitle(tr("Evaluation of {app} by {evaluator}").format(app=application_id, evaluator=evaluator))
+        self.form = ScoringForm(ctx, application_id, evaluator, self, show_back=False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.form)
+        QShortcut(QKeySequence.Undo, self, self.form.undo_stack.undo)
+        QShortcut(QKeySequence.Redo, self, self.form.undo_stack.redo)
+        self.resize(1000, 760)
+
+    def done(self, result: int) -> None:
+        self.form.flush()
+        super().done(result)
+
+
+class ApplicationsScreen(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("applicationsScreen")
+        self.ctx = ctx
+        self.sort_key, self.descending = "id", False
+        self._current: str | None = None
+        lay = QVBoxLayout(self)
+        title = QLabel(tr("Applications"), self)
+        title.setObjectName("screenTitle")
+        lay.addWidget(title)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setObjectName("applicationsSearch")
+        self.search.setPlaceholderText(tr("Search ID, title, group or district"))
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 2)
+        program = ctx.program
+        self.track = filter_combo(self, "filterTrack", tr("All tracks"),
+                                  [(t.code, t.name(language())) for t in (program.tracks if program else ())])
+        self.category = filter_combo(self, "filterCategory", tr("All categories"),
+                                     [(c, category_label(c)) for c in CATEGORIES])
+        self.district = filter_combo(self, "filterDistrict", tr("All districts"),
+                                     [(ko, en if language() == "en" else ko) for ko, en in SEOUL_DISTRICTS.items()])
+        self.status = filter_combo(self, "filterStatus", tr("All statuses"), list(status_labels().items()))
+        self.evaluator = filter_combo(self, "filterEvaluator", tr("All evaluators"), [])
+        for w in (self.track, self.category, self.district, self.status, self.evaluator):
+            bar.addWidget(w)
+            w.currentIndexChanged.connect(lambda _i: self.reload())
+        self.search.textChanged.connect(lambda _t: self.reload())
+        lay.addLayout(bar)
+        self.count = QLabel("", self)
+        self.count.setObjectName("muted")
+        lay.addWidget(self.count)
+
+        split = QSplitter(Qt.Horizontal, self)
+        self.model = ApplicationsModel(ctx, self)
+        self.model.sortRequested.connect(self._sort)
+        self.table = QTableView(split)
+        self.table.setObjectName("applicationsTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(False)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSectionsClickable(True)
+        self.table.horizontalHeader().sectionClicked.connect(self._header_clicked)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.Interactive)
+        for col, width in enumerate((110, 150, 150, 260, 160, 90, 110, 100, 80, 80)):
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
+        split.addWidget(self.table)
+
+        detail = QWidget(split)
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(6, 0, 0, 0)
+        self.detail = QTextBrowser(detail)
+        self.detail.setObjectName("applicationDetail")
+        self.detail.setOpenLinks(False)
+        dl.addWidget(self.detail, 3)
+        dl.addWidget(QLabel(tr("Evaluators"), detail))
+        self.assignments = RecordModel([
+            Column("evaluator", tr("Evaluator"), lambda a: a.evaluator),
+            Column("state", tr("State"), lambda a: (tr("Conflict: {type}").format(
+                type=conflict_labels().get(a.conflict_type, a.conflict_type)) if a.is_conflict
+                else visit_state_label(a.state, a.abstained))),
+            Column("planned", tr("Planned visit"), lambda a: a.planned_visit_on.isoformat() if a.planned_visit_on
+                   else ""),
+        ], self)
+        self.assign_view = QTableView(detail)
+        self.assign_view.setObjectName("applicationAssignments")
+        self.assign_view.setModel(self.assignments)
+        self.assign_view.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.assign_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.assign_view.verticalHeader().setVisible(False)
+        self.assign_view.horizontalHeader().setStretchLastSection(True)
+        self.assign_view.doubleClicked.connect(lambda idx: self.open_evaluation(idx.row()))
+        dl.addWidget(self.assign_view, 2)
+        self.open_eval_btn = QPushButton(tr("Open evaluation (type in a paper sheet)…"), detail)
+        self.open_eval_btn.setObjectName("openEvaluation")
+        self.open_eval_btn.clicked.connect(lambda: self.open_evaluation(self.assign_view.currentIndex().row()))
+        dl.addWidget(self.open_eval_btn)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([900, 340])
+        lay.addWidget(split, 1)
+        ctx.changed.connect(self._on_changed)
+        self.dialog: EvaluationDialog | None = None
+
+    # --- loading ----------------------------------------------------------------------------------
+    def filters(self) -> dict:
+        f = {
+            "track": self.track.currentData(), "category": self.category.currentData(),
+            "district": self.district.currentData(), "status": self.status.currentData(),
+            "evaluator": self.evaluator.currentData(), "search": self.search.text().strip() or None,
+        }
+        return {k: v for k, v in f.items() if v}
+
+    def refresh(self) -> None:
+        self.ctx.query(lambda st: st.evaluators(), self._fill_evaluators, parent=self).run_in_background()
+        self.reload()
+
+    def _fill_evaluators(self, evaluators) -> None:
+        current = self.evaluator.currentData()
+        self.evaluator.blockSignals(True)
+        self.evaluator.clear()
+        self.evaluator.addItem(tr("All evaluators"), None)
+        for e in evaluators:
+            self.evaluator.addItem(f"{e.code} {e.name}", e.code)
+        i = self.evaluator.findData(current)
+        self.evaluator.setCurrentIndex(max(0, i))
+        self.evaluator.blockSignals(False)
+
+    def reload(self) -> None:
+        filters, key, desc = self.filters(), self.sort_key, self.descending
+        self.ctx.query(lambda st: st.application_ids(sort=key, descending=desc, **filters), self._ids,
+                       parent=self).run_in_background()
+
+    def _ids(self, ids: list[str]) -> None:
+        keep = self._current
+        self.model.set_ids(ids)
+        self.count.setText(tr("%n applications", "", len(ids)))
+        if keep in ids:
+            self.table.selectRow(ids.index(keep))
+        elif ids:
+            self.table.selectRow(0)
+        else:
+            self._show_detail(-1)
+
+    def _header_clicked(self, section: int) -> None:
+        col = self.model.columns[section]
+        if not col.key:
+            return
+        desc = not self.descending if col.key == self.sort_key else False
+        self.table.horizontalHeader().setSortIndicator(section, Qt.DescendingOrder if desc else Qt.AscendingOrder)
+        self.model.sort(section, Qt.DescendingOrder if desc else Qt.AscendingOrder)
+
+    def _sort(self, key: str, descending: bool) -> None:
+        self.sort_key, self.descending = key, descending
+        self.reload()
+
+    def _on_changed(self, changes, initiator) -> None:
+        if not self.isVisible():  # the main window refreshes hidden screens when they are shown
+            return
+        if changes & {APPLICATIONS}:
+            self.reload()
+        elif changes & {ASSIGNMENTS, EVALUATIONS, DECISIONS}:
+            self.model.refresh_rows()
+            if self._current:
+                self._load_detail(self._current)
+
+    # --- detail pane ------------------------------------------------------------------------------
+    def _show_detail(self, row: int) -> None:
+        if not (0 <= row < len(self.model.ids)):
+            self._current = None
+            self.detail.setHtml("")
+            self.assignments.set_rows([])
+            return
+        app_id = self.model.ids[row]
+        if app_id != self._current:
+            self._current = app_id
+            self._load_detail(app_id)
+
+    def _load_detail(self, app_id: str) -> None:
+        self.ctx.query(lambda st: (st.application(app_id), st.assignments(application_id=app_id)),
+                       self._fill_detail, parent=self).run_in_background()
+
+    def _fill_detail(self, data) -> None:
+        app, assignments = data
+        if app.id != self._current:
+            return
+        rows = [
+            (tr("Track"), track_label(self.ctx, app.track)), (tr("Category"), category_label(app.category)),
+            (tr("Group name"), app.group_name), (tr("Representative"), app.representative),
+            (tr("Phone"), app.phone), (tr("Email"), app.email),
+            (tr("District"), " ".join(x for x in (app.district, app.neighbourhood) if x)),
+            (tr("Address"), app.address), (tr("Members"), "" if app.members is None else str(app.members)),
+            (tr("Requested (KRW)"), fmt_amount(app.requested_amount)),
+            (tr("Self-contribution (KRW)"), fmt_amount(app.self_contribution)),
+            (tr("Submitted on"), app.submitted_on.isoformat() if app.submitted_on else ""),
+            (tr("Status"), status_label(app.status)),
+        ]
+        html = [f"<h3>{escape(app.id)} · {escape(app.title)}</h3><table cellspacing='2'>"]
+        for k, v in rows:
+            if v:
+                html.append(f"<tr><td style='color:#666;padding-right:8px'>{escape(k)}</td><td>{escape(v)}</td></tr>")
+        html.append("</table>")
+        if app.summary:
+            html.append(f"<p>{escape(app.summary)}</p>")
+        if app.extra:
+            html.append(f"<p style='color:#666'>{escape(tr('Other columns'))}: " + "; ".join(
+                f"{escape(str(k))}: {escape(str(v))}" for k, v in app.extra.items()) + "</p>")
+        self.detail.setHtml("".join(html))
+        self.assignments.set_rows(assignments)
+        self.assign_view.resizeColumnsToContents()
+
+    def open_evaluation(self, row: int) -> EvaluationDialog | None:
+        if not (0 <= row < len(self.assignments.rows)) or self._current is None:
+            return None
+        a = self.assignments.record(row)
+        if a.is_conflict:
+            return None
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = EvaluationDialog(self.ctx, a.application_id, a.evaluator, self)
+        self.dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
+        self.dialog.show()
+        return self.dialog

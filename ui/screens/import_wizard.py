@@ -1,0 +1,336 @@
+"""Office: import the intake spreadsheet — pick the file, check the detected header and the column
+mapping (editable), look at a preview and every problem with its location, then import or cancel.
+
+Nothing is written until "Import"; the preview comes from ``store.preview_applications(path, mapping)``
+and the import from ``store.import_applications(path, mapping=…)``, both on the worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPlainTextEdit, QPushButton,
+    QSplitter, QStackedWidget, QTableView, QTableWidget, QVBoxLayout, QWidget,
+)
+
+from evaluator.services.applications import APPLICATION_FIELDS
+
+from .. import dialogs
+from ..context import ALL, APPLICATIONS
+from ..i18n import tr
+from ..labels import category_label, track_label
+from ..models import LEFT, RIGHT, Column, RecordModel, fmt_amount
+from ..widgets import DropZone, describe_result, plain, title_label
+from ..worker import call_job
+
+IGNORE = "-"
+KEEP = ""
+
+
+def field_labels() -> dict[str, str]:
+    return {
+        "id": tr("Application ID"), "track": tr("Track"), "category": tr("Category"), "title": tr("Project title"),
+        "group_name": tr("Group name"), "representative": tr("Representative"), "phone": tr("Phone"),
+        "email": tr("Email"), "district": tr("District"), "neighbourhood": tr("Neighbourhood"),
+        "address": tr("Address"), "members": tr("Members"), "requested_amount": tr("Requested (KRW)"),
+        "self_contribution": tr("Self-contribution (KRW)"), "summary": tr("Summary"),
+        "submitted_on": tr("Submitted on"),
+    }
+
+
+class ImportScreen(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importScreen")
+        self.ctx = ctx
+        self.path: Path | None = None
+        self.preview = None
+        self.report = None
+        lay = QVBoxLayout(self)
+        lay.addWidget(title_label(tr("Import applications"), self))
+        self.steps = QLabel("", self)
+        self.steps.setObjectName("muted")
+        lay.addWidget(self.steps)
+        self.pages = QStackedWidget(self)
+        lay.addWidget(self.pages, 1)
+
+        # step 1: the file
+        p1 = QWidget(self)
+        l1 = QVBoxLayout(p1)
+        intro = QLabel(tr("Choose the intake spreadsheet (.xlsx). Title rows, Korean headers, merged cells, "
+                          "amounts like 5,000,000원 and dates like 2012.04.12 are understood; nothing is "
+                          "written until you press Import."), p1)
+        intro.setWordWrap(True)
+        l1.addWidget(intro)
+        self.drop = DropZone(tr("Drop an .xlsx file here"), (".xlsx", ".xlsm"), p1)
+        self.drop.filesDropped.connect(lambda paths: self.load(paths[0]))
+        l1.addWidget(self.drop)
+        row = QHBoxLayout()
+        pick = QPushButton(tr("Choose file…"), p1)
+        pick.setObjectName("chooseIntake")
+        pick.clicked.connect(self.choose)
+        row.addWidget(pick)
+        row.addStretch(1)
+        l1.addLayout(row)
+        others = QGroupBox(tr("Other workbooks"), p1)
+        ol = QGridLayout(others)
+        for i, (key, label, text) in enumerate((
+                ("import_assignments", tr("Evaluators and assignments…"),
+                 tr("Evaluators, assignments and conflict declarations from a workbook.")),
+                ("import_scores", tr("Paper scores…"),
+                 tr("Scores typed into the score template (the paper fallback); finalised evaluations stay "
+                    "locked.")))):
+            b = QPushButton(label, others)
+            b.setObjectName(key)
+            b.clicked.connect(lambda _=False, k=key, t=label: self.import_other(k, t))
+            ol.addWidget(b, i, 0)
+            h = QLabel(text, others)
+            h.setObjectName("muted")
+            h.setWordWrap(True)
+            ol.addWidget(h, i, 1)
+        ol.setColumnStretch(1, 1)
+        l1.addWidget(others)
+        l1.addStretch(1)
+        self.pages.addWidget(p1)
+
+        # step 2: header, mapping, preview, problems
+        p2 = QWidget(self)
+        l2 = QVBoxLayout(p2)
+        self.detected = plain(QLabel("", p2))
+        self.detected.setWordWrap(True)
+        l2.addWidget(self.detected)
+        split = QSplitter(Qt.Horizontal, p2)
+        mapping_box = QWidget(split)
+        ml = QVBoxLayout(mapping_box)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(QLabel(tr("Column mapping (change a field to correct it)"), mapping_box))
+        self.mapping = QTableWidget(0, 3, mapping_box)
+        self.mapping.setObjectName("importMapping")
+        self.mapping.setHorizontalHeaderLabels([tr("Column"), tr("Header in the sheet"), tr("Field")])
+        self.mapping.verticalHeader().setVisible(False)
+        self.mapping.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.mapping.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        ml.addWidget(self.mapping)
+        split.addWidget(mapping_box)
+        right = QWidget(split)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(QLabel(tr("Preview (first rows, as they will be stored)"), right))
+        self.rows_model = RecordModel([], self)
+        self.rows_view = QTableView(right)
+        self.rows_view.setObjectName("importPreview")
+        self.rows_view.setModel(self.rows_model)
+        self.rows_view.verticalHeader().setVisible(False)
+        self.rows_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        rl.addWidget(self.rows_view, 3)
+        self.problems_label = QLabel("", right)
+        rl.addWidget(self.problems_label)
+        self.problems = QListWidget(right)
+        self.problems.setObjectName("importProblems")
+        rl.addWidget(self.problems, 2)
+        split.addWidget(right)
+        split.setSizes([420, 800])
+        l2.addWidget(split, 1)
+        row2 = QHBoxLayout()
+        back = QPushButton(tr("Cancel"), p2)
+        back.setObjectName("importCancel")
+        back.clicked.connect(self.reset)
+        row2.addWidget(back)
+        row2.addStretch(1)
+        recheck = QPushButton(tr("Check again"), p2)
+        recheck.setObjectName("importRecheck")
+        recheck.clicked.connect(self.recheck)
+        row2.addWidget(recheck)
+        self.import_btn = QPushButton(tr("Import"), p2)
+        self.import_btn.setObjectName("importCommit")
+        self.import_btn.clicked.connect(self.commit)
+        row2.addWidget(self.import_btn)
+        l2.addLayout(row2)
+        self.pages.addWidget(p2)
+
+        # step 3: the report
+        p3 = QWidget(self)
+        l3 = QVBoxLayout(p3)
+        self.result_title = plain(QLabel("", p3))
+        self.result_title.setObjectName("summaryLine")
+        self.result_title.setWordWrap(True)
+        l3.addWidget(self.result_title)
+        self.result_text = QPlainTextEdit(p3)
+        self.result_text.setObjectName("importReport")
+        self.result_text.setReadOnly(True)
+        l3.addWidget(self.result_text, 1)
+        again = QPushButton(tr("Import another file"), p3)
+        again.clicked.connect(self.reset)
+        r3 = QHBoxLayout()
+        r3.addStretch(1)
+        r3.addWidget(again)
+        l3.addLayout(r3)
+        self.pages.addWidget(p3)
+        self._show_step(0)
+
+    def refresh(self) -> None:
+        return None
+
+    def _show_step(self, i: int) -> None:
+        names = [tr("1. Choose the file"), tr("2. Check mapping and preview"), tr("3. Done")]
+        self.steps.setText("  →  ".join(f"<b>{n}</b>" if j == i else n for j, n in enumerate(names)))
+        self.pages.setCurrentIndex(i)
+
+    def reset(self) -> None:
+        self.path, self.preview = None, None
+        self._show_step(0)
+
+    # --- step 1 → 2 -------------------------------------------------------------------------------
+    def choose(self) -> None:
+        path = dialogs.open_file(self.ctx, self, tr("Choose the intake spreadsheet"),
+                                 tr("Excel workbooks (*.xlsx *.xlsm);;All files (*)"))
+        if path is not None:
+            self.load(path)
+
+    def load(self, path: Path, mapping: dict | None = None) -> None:
+        if not self.ctx.has("preview_applications"):
+            dialogs.not_available(self, tr("Importing applications"))
+            return
+        self.path = Path(path)
+
+        def op(st, progress, cancel):
+            return call_job(st.preview_applications, self.path, mapping, progress=progress, cancel=cancel)
+
+        self.ctx.job(tr("Reading {file}").format(file=self.path.name), op, self._previewed,
+                     parent=self).run_in_background()
+
+    def current_mapping(self) -> dict[str, str]:
+        """{column letter: field key}, "" = keep aside, "-" = ignore (the core's mapping format)."""
+        out: dict[str, str] = {}
+        for r in range(self.mapping.rowCount()):
+            letter = self.mapping.item(r, 0).text()
+            combo: QComboBox = self.mapping.cellWidget(r, 2)
+            out[letter] = combo.currentData()
+        return out
+
+    def recheck(self) -> None:
+        if self.path is not None:
+            self.load(self.path, self.current_mapping())
+
+    def _previewed(self, preview) -> None:
+        from PySide6.QtWidgets import QTableWidgetItem
+
+        self.preview = preview
+        self._show_step(1)
+        self.detected.setText(tr("Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update "
+                                 "{upd}, leave {same} unchanged.").format(
+            sheet=preview.sheet, row=preview.header_row, n=preview.total_rows, add=preview.would_add,
+            upd=preview.would_update, same=preview.would_unchanged))
+        labels = field_labels()
+        self.mapping.setRowCount(len(preview.columns))
+        for r, col in enumerate(preview.columns):
+            self.mapping.setItem(r, 0, QTableWidgetItem(col.letter))
+            self.mapping.setItem(r, 1, QTableWidgetItem(col.header))
+            combo = QComboBox(self.mapping)
+            combo.addItem(tr("(keep aside)"), KEEP)
+            combo.addItem(tr("(ignore)"), IGNORE)
+            for key in ("id", *APPLICATION_FIELDS):
+                combo.addItem(labels.get(key, key), key)
+            i = combo.findData(col.field if col.field is not None else KEEP)
+            combo.setCurrentIndex(max(0, i))
+            self.mapping.setCellWidget(r, 2, combo)
+        self.mapping.resizeColumnToContents(0)
+        fields = [c.field for c in preview.columns if c.field and c.field != IGNORE]
+        cols = [Column("_row", tr("Row"), lambda d: d.get("_row"))]
+        cols += [Column(f, labels.get(f, f), lambda d, f=f: self._show_value(f, d.get(f)),
+                        RIGHT if f in ("members", "requested_amount", "self_contribution") else LEFT)
+                 for f in fields]
+        self.rows_model.columns = cols
+        self.rows_model.set_rows(list(preview.rows))
+        self.rows_view.resizeColumnsToContents()
+        self.problems.clear()
+        for p in preview.problems:
+            self.problems.addItem(f"✖ {p}")
+        for w in preview.warnings:
+            self.problems.addItem(f"⚠ {w}")
+        if preview.problems:
+            self.problems_label.setText(tr("%n problems must be fixed in the sheet before importing:", "",
+                                           len(preview.problems)))
+        else:
+            self.problems_label.setText(tr("No problems found.") + (
+                " " + tr("%n warnings:", "", len(preview.warnings)) if preview.warnings else ""))
+        self.import_btn.setEnabled(preview.ok)
+        self.import_btn.setText(tr("Import %n applications", "", preview.total_rows))
+
+    def _show_value(self, field: str, value):
+        if value is None or value == "":
+            return ""
+        if field == "track":
+            return track_label(self.ctx, value)
+        if field == "category":
+            return category_label(value)
+        if field in ("requested_amount", "self_contribution") and isinstance(value, int):
+            return fmt_amount(value)
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return str(value)
+
+    # --- step 2 → 3 -------------------------------------------------------------------------------
+    def commit(self) -> None:
+        if self.path is None or self.preview is None or not self.preview.ok:
+            return
+        path, mapping = self.path, self.current_mapping()
+
+        def op(st, progress, cancel):
+            return call_job(st.import_applications, path, mapping=mapping, progress=progress, cancel=cancel)
+
+        self.ctx.job(tr("Importing {file}").format(file=path.name), op, self._imported, parent=self,
+                     changes={APPLICATIONS}).run_in_background()
+
+    def _imported(self, report) -> None:
+        self.report = report
+        self._show_step(2)
+        summary = getattr(report, "added", None)
+        if summary is not None:
+            self.result_title.setText(tr("Imported {file}: {add} added, {upd} updated, {same} unchanged.").format(
+                file=Path(report.file).name, add=len(report.added), upd=len(report.updated),
+                same=len(report.unchanged)))
+            lines = []
+            for app_id, changes in sorted(getattr(report, "changes", {}).items()):
+                lines.append(f"{app_id}: " + "; ".join(f"{k}: {old!s} → {new!s}" for k, (old, new) in changes.items()))
+            for w in getattr(report, "warnings", ()):
+                lines.append(f"⚠ {w}")
+            self.result_text.setPlainText("\n".join(lines) or describe_result(report))
+        else:
+            self.result_title.setText(tr("Import finished."))
+            self.result_text.setPlainText(describe_result(report))
+        self.ctx.status_message(self.result_title.text())
+
+    # --- other workbooks: dry run, confirm, import ------------------------------------------------
+    def import_other(self, method: str, label: str) -> None:
+        if not self.ctx.has(method):
+            dialogs.not_available(self, label.rstrip("…"))
+            return
+        path = dialogs.open_file(self.ctx, self, label.rstrip("…"), tr("Excel workbooks (*.xlsx *.xlsm);;All files (*)"))
+        if path is None:
+            return
+
+        def dry(st, progress, cancel):
+            return call_job(getattr(st, method), path, dry_run=True, progress=progress, cancel=cancel)
+
+        def confirmed(report) -> None:
+            summary = report.summary() if hasattr(report, "summary") else describe_result(report)
+            if not dialogs.confirm(self, label.rstrip("…"), tr("Import this workbook?"), summary):
+                return
+
+            def run(st, progress, cancel):
+                return call_job(getattr(st, method), path, progress=progress, cancel=cancel)
+
+            self.ctx.job(tr("Importing {file}").format(file=path.name), run, self._other_done, parent=self,
+                         changes=ALL).run_in_background()
+
+        self.ctx.job(tr("Reading {file}").format(file=path.name), dry, confirmed, parent=self).run_in_background()
+
+    def _other_done(self, report) -> None:
+        self._show_step(2)
+        summary = report.summary() if hasattr(report, "summary") else tr("Import finished.")
+        self.result_title.setText(summary)
+        self.result_text.setPlainText(describe_result(report))
+        self.ctx.status_message(summary)

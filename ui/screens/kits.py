@@ -1,0 +1,455 @@
+"""Office: field kits for every evaluator at once, and merging the result packages that come back
+(drag and drop or file picker) with the merge report shown and conflicts resolvable.  Also the
+office key, evaluators' keys, the "field database from the demo" shortcut and importing a kit into
+a new field database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+from PySide6.QtCore import Qt
+
+from .. import dialogs
+from ..context import ALL, EVALUATIONS, EVALUATORS
+from ..i18n import tr
+from ..keys import MIN_PASSPHRASE, key_passphrase
+from ..labels import evaluation_state_label
+from ..models import RIGHT, Column, RecordModel
+from ..widgets import DropZone, plain, title_label
+from ..worker import call_job
+
+KIT_SUFFIX = ".mekit"
+PACKAGE_SUFFIX = ".mepkg"
+
+
+def export_kits(st, evaluators: list[str], folder: Path, passphrase, progress, cancel) -> list:
+    """Runs on the worker: unlock (or create) the office key, then one kit per evaluator."""
+    if passphrase is not None:
+        st.ensure_identity(passphrase)
+    out = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, code in enumerate(evaluators):
+        cancel.raise_if_cancelled()
+        progress(i / max(1, len(evaluators)), code)
+        out.append(st.export_kit(code, folder / f"kit-{code}{KIT_SUFFIX}"))
+    progress(1.0, "")
+    return out
+
+
+def merge(st, paths: list[Path], passphrase, progress, cancel):
+    if passphrase is not None:
+        st.ensure_identity(passphrase)
+    return call_job(st.merge_packages, paths, progress=progress, cancel=cancel)
+
+
+def report_text(reports) -> str:
+    lines = []
+    for r in reports:
+        name = Path(r.path).name
+        who = f"{r.evaluator} #{r.sequence}" if r.evaluator else ""
+        if r.status == "rejected":
+            lines.append("✖ " + tr("{file}: rejected, nothing changed — {reason}").format(file=name, reason=r.reason))
+        elif r.status == "unchanged":
+            lines.append("＝ " + tr("{file} ({who}): already merged, nothing changed").format(file=name, who=who))
+        else:
+            lines.append("✔ " + tr("{file} ({who}): merged — {added} added, {updated} updated, {unchanged} unchanged, "
+                                   "{conflicts} conflicts").format(file=name, who=who, added=r.added,
+                                                                   updated=r.updated, unchanged=r.unchanged,
+                                                                   conflicts=len(r.conflicts)))
+            for what, counts in sorted((r.counts or {}).items()):
+                lines.append("    " + f"{what}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        if r.fingerprint:
+            lines.append("    " + tr("package fingerprint {fp}").format(fp=r.fingerprint))
+        for s in r.skipped:
+            lines.append("    ⚠ " + s)
+    return "\n".join(lines)
+
+
+class RegisterKeyDialog(QDialog):
+    """Pin an evaluator's key from their first package, after they read its fingerprint aloud."""
+
+    def __init__(self, evaluators, path: Path | None, evaluator: str | None, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("registerKeyDialog")
+        self.setWindowTitle(tr("Register an evaluator's key"))
+        lay = QVBoxLayout(self)
+        text = QLabel(tr("The first package of an evaluator carries their new key. Phone the evaluator and ask them "
+                         "to read the key fingerprint shown on their Hand back screen; type it here."), self)
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        form = QFormLayout()
+        self.evaluator = QComboBox(self)
+        self.evaluator.setObjectName("registerEvaluator")
+        for e in evaluators:
+            self.evaluator.addItem(f"{e.code} {e.name}", e.code)
+        if evaluator:
+            self.evaluator.setCurrentIndex(max(0, self.evaluator.findData(evaluator)))
+        form.addRow(tr("Evaluator"), self.evaluator)
+        self.path = QLineEdit(str(path or ""), self)
+        self.path.setObjectName("registerPath")
+        form.addRow(tr("Package or key file"), self.path)
+        self.fingerprint = QLineEdit(self)
+        self.fingerprint.setObjectName("registerFingerprint")
+        form.addRow(tr("Fingerprint read by the evaluator"), self.fingerprint)
+        lay.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+
+class KitsScreen(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kitsScreen")
+        self.ctx = ctx
+        self.last_reports: list = []
+        lay = QVBoxLayout(self)
+        lay.addWidget(title_label(tr("Kits and packages"), self))
+        self.key_label = QLabel("", self)
+        self.key_label.setObjectName("officeKey")
+        self.key_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        lay.addWidget(self.key_label)
+        split = QSplitter(Qt.Vertical, self)
+
+        kits = QGroupBox(tr("1. Field kits — one file per evaluator"), split)
+        kl = QVBoxLayout(kits)
+        intro = QLabel(tr("A kit holds the program, the rubric and the evaluator's assigned applications with "
+                          "only what the visit needs. Give each evaluator their file (USB stick or e-mail)."), kits)
+        intro.setWordWrap(True)
+        kl.addWidget(intro)
+        self.evaluators = RecordModel([
+            Column("code", tr("Evaluator"), lambda e: e.code),
+            Column("name", tr("Name"), lambda e: e.name),
+            Column("assigned", tr("Assigned"), lambda e: e.assigned, RIGHT),
+            Column("finalised", tr("Finalised"), lambda e: e.finalised, RIGHT),
+            Column("key", tr("Key fingerprint"), lambda e: e.key_fingerprint or tr("not registered")),
+        ], self)
+        self.ev_view = QTableView(kits)
+        self.ev_view.setObjectName("kitEvaluators")
+        self.ev_view.setModel(self.evaluators)
+        self.ev_view.verticalHeader().setVisible(False)
+        self.ev_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.ev_view.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.ev_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.ev_view.horizontalHeader().setStretchLastSection(True)
+        kl.addWidget(self.ev_view)
+        row = QHBoxLayout()
+        self.build_btn = QPushButton(tr("Build kits for all evaluators…"), kits)
+        self.build_btn.setObjectName("buildKits")
+        self.build_btn.clicked.connect(self.build_all)
+        row.addWidget(self.build_btn)
+        self.register_btn = QPushButton(tr("Register an evaluator's key…"), kits)
+        self.register_btn.setObjectName("registerKey")
+        self.register_btn.clicked.connect(self.register_key)
+        row.addWidget(self.register_btn)
+        row.addStretch(1)
+        kl.addLayout(row)
+        self.kits_result = plain(QLabel("", kits))
+        self.kits_result.setObjectName("kitsResult")
+        self.kits_result.setWordWrap(True)
+        self.kits_result.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        kl.addWidget(self.kits_result)
+        split.addWidget(kits)
+
+        merge_box = QGroupBox(tr("2. Result packages — merge what comes back"), split)
+        ml = QVBoxLayout(merge_box)
+        self.drop = DropZone(tr("Drop result packages here, or choose them with the button. Merging the same "
+                                "package twice changes nothing; a package that fails verification changes nothing "
+                                "and says why."), (), merge_box)
+        self.drop.filesDropped.connect(self.merge)
+        ml.addWidget(self.drop)
+        row2 = QHBoxLayout()
+        pick = QPushButton(tr("Choose packages…"), merge_box)
+        pick.setObjectName("choosePackages")
+        pick.clicked.connect(self.choose_packages)
+        row2.addWidget(pick)
+        row2.addStretch(1)
+        ml.addLayout(row2)
+        self.report = QPlainTextEdit(merge_box)
+        self.report.setObjectName("mergeReport")
+        self.report.setReadOnly(True)
+        self.report.setPlaceholderText(tr("The merge report appears here."))
+        ml.addWidget(self.report, 1)
+        split.addWidget(merge_box)
+
+        conflicts = QGroupBox(tr("3. Conflicts to decide"), split)
+        cl = QVBoxLayout(conflicts)
+        self.conflicts = RecordModel([
+            Column("app", tr("Application ID"), lambda c: c.application_id),
+            Column("ev", tr("Evaluator"), lambda c: c.evaluator),
+            Column("record", tr("Record"), lambda c: tr("Evaluation") if c.record == "evaluation" else tr("Visit log")),
+            Column("kept", tr("Kept"), lambda c: _side(c.kept, c.record)),
+            Column("other", tr("Other value"), lambda c: _side(c.other, c.record)),
+            Column("rule", tr("Why"), lambda c: c.rule),
+        ], self)
+        self.conflict_view = QTableView(conflicts)
+        self.conflict_view.setObjectName("mergeConflicts")
+        self.conflict_view.setModel(self.conflicts)
+        self.conflict_view.verticalHeader().setVisible(False)
+        self.conflict_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.conflict_view.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.conflict_view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.conflict_view.horizontalHeader().setStretchLastSection(True)
+        cl.addWidget(self.conflict_view)
+        row3 = QHBoxLayout()
+        keep = QPushButton(tr("Keep this value"), conflicts)
+        keep.setObjectName("conflictKeep")
+        keep.clicked.connect(lambda: self.resolve("kept"))
+        other = QPushButton(tr("Use the other value…"), conflicts)
+        other.setObjectName("conflictOther")
+        other.clicked.connect(lambda: self.resolve("other"))
+        row3.addWidget(keep)
+        row3.addWidget(other)
+        row3.addStretch(1)
+        cl.addLayout(row3)
+        split.addWidget(conflicts)
+        split.setSizes([300, 260, 160])
+        lay.addWidget(split, 1)
+        ctx.changed.connect(lambda changes, _i: self.refresh() if changes & {EVALUATORS, EVALUATIONS} and self.isVisible()
+                            else None)
+
+    def refresh(self) -> None:
+        want_conflicts = self.ctx.has("merge_conflicts")
+        self.ctx.query(lambda st: (st.evaluators(), st.merge_conflicts() if want_conflicts else []),
+                       self._fill, parent=self).run_in_background()
+        self._show_key()
+
+    def _fill(self, data) -> None:
+        evaluators, conflicts = data
+        self.evaluators.set_rows(evaluators)
+        self.conflicts.set_rows(conflicts)
+
+    def _show_key(self) -> None:
+        info = self.ctx.key_info
+        if info is None:
+            self.key_label.setText(tr("Office key: none yet — it is made (with a passphrase) when you build the "
+                                      "first kits."))
+        else:
+            self.key_label.setText(tr("Office key fingerprint: {fp}").format(fp=info.fingerprint))
+
+    def _unlock(self) -> tuple[bool, str | None]:
+        return key_passphrase(self.ctx, self, has_key=self.ctx.key_info is not None, office=True)
+
+    def _unlocked(self, passphrase) -> None:
+        if passphrase is not None:
+            self.ctx.key_unlocked = True
+            self.ctx.query(lambda st: st.identity(), self._key_known, parent=self).run_in_background()
+
+    def _key_known(self, info) -> None:
+        self.ctx.key_info = info
+        self._show_key()
+
+    # --- kits -------------------------------------------------------------------------------------
+    def build_all(self) -> None:
+        if not self.ctx.has("export_kit"):
+            dialogs.not_available(self, tr("Building field kits"))
+            return
+        codes = [e.code for e in self.evaluators.rows if e.assigned]
+        if not codes:
+            dialogs.inform(self, tr("Kits"), tr("No evaluator has assignments yet; assign evaluators first."))
+            return
+        folder = dialogs.folder(self.ctx, self, tr("Folder for the kits"), self.ctx.settings.data_folder())
+        if folder is None:
+            return
+        folder = folder / f"kits-{datetime.now():%Y%m%d-%H%M}"
+        go, passphrase = self._unlock()
+        if not go:
+            return
+        self.ctx.job(tr("Building kits"),
+                     lambda st, progress, cancel: export_kits(st, codes, folder, passphrase, progress, cancel),
+                     lambda kits: self._built(folder, kits, passphrase), parent=self,
+                     changes={EVALUATORS}).run_in_background()
+
+    def _built(self, folder: Path, kits, passphrase) -> None:
+        self._unlocked(passphrase)
+        lines = [tr("{n} kits written to {folder}").format(n=len(kits), folder=folder)]
+        for k in kits:
+            lines.append(f"• {k.evaluator}: {Path(k.path).name} — " + tr("%n applications", "", len(k.applications)))
+        self.kits_result.setText("\n".join(lines))
+        self.ctx.status_message(lines[0])
+
+    # --- packages ---------------------------------------------------------------------------------
+    def choose_packages(self) -> None:
+        paths = dialogs.open_files(self.ctx, self, tr("Choose result packages"),
+                                   tr("Result packages (*{suffix});;All files (*)").format(suffix=PACKAGE_SUFFIX))
+        if paths:
+            self.merge(paths)
+
+    def merge(self, paths: list[Path]) -> None:
+        if not self.ctx.has("merge_packages"):
+            dialogs.not_available(self, tr("Merging result packages"))
+            return
+        paths = [Path(p) for p in paths]
+        go, passphrase = self._unlock()
+        if not go:
+            return
+        self.ctx.job(tr("Merging %n packages", "", len(paths)),
+                     lambda st, progress, cancel: merge(st, paths, passphrase, progress, cancel),
+                     lambda reports: self._merged(reports, passphrase), parent=self,
+                     changes=ALL).run_in_background()
+
+    def _merged(self, reports, passphrase) -> None:
+        self._unlocked(passphrase)
+        self.last_reports = list(reports)
+        merged = sum(1 for r in reports if r.status == "merged")
+        rejected = sum(1 for r in reports if r.status == "rejected")
+        head = tr("{n} packages: {merged} merged, {rejected} rejected.").format(n=len(reports), merged=merged,
+                                                                                rejected=rejected)
+        self.report.setPlainText(head + "\n\n" + report_text(reports))
+        self.ctx.status_message(head)
+
+    def register_key(self) -> None:
+        if not self.ctx.has("register_evaluator_key"):
+            dialogs.not_available(self, tr("Registering keys"))
+            return
+        rejected = [r for r in self.last_reports if r.status == "rejected" and r.evaluator is None]
+        path = Path(rejected[-1].path) if rejected else None
+        idx = self.ev_view.currentIndex()
+        current = self.evaluators.record(idx.row()).code if idx.isValid() else None
+        dlg = RegisterKeyDialog(self.evaluators.rows, path, current, self)
+        if dlg.exec() != QDialog.Accepted:
+            return
+        code, source, fp = dlg.evaluator.currentData(), Path(dlg.path.text().strip()), dlg.fingerprint.text().strip()
+        go, passphrase = self._unlock()
+        if not go:
+            return
+
+        def op(st):
+            if passphrase is not None:
+                st.ensure_identity(passphrase)
+            return st.register_evaluator_key(code, source, fp or None)
+
+        def done(info) -> None:
+            self._unlocked(passphrase)
+            self.ctx.status_message(tr("Registered key {fp} for {evaluator}.").format(fp=info.fingerprint,
+                                                                                      evaluator=code))
+
+        self.ctx.write(op, done, parent=self, changes={EVALUATORS}).run_in_background()
+
+    # --- conflicts --------------------------------------------------------------------------------
+    def resolve(self, take: str) -> None:
+        idx = self.conflict_view.currentIndex()
+        if not idx.isValid():
+            return
+        c = self.conflicts.record(idx.row())
+        reason = dialogs.text(self, tr("Decide a conflict"), tr("Why? (goes in the audit trail)"), required=take == "other")
+        if reason is None:
+            return
+        self.ctx.write(lambda st: st.resolve_conflict(c.id, take, reason), parent=self,
+                       changes={EVALUATIONS}).run_in_background()
+
+
+def _side(side, record: str) -> str:
+    v = side.values or {}
+    if record == "evaluation":
+        state = evaluation_state_label(v.get("state", ""))
+        n = len(v.get("scores") or {})
+        return tr("{state}, {n} scores, {device}").format(state=state, n=n, device=side.device or "?")
+    return tr("visit {when}, {device}").format(when=v.get("visited_at") or "—", device=side.device or "?")
+
+
+# --- field databases ------------------------------------------------------------------------------
+class FieldDemoDialog(QDialog):
+    """One dialog: which evaluator, and the office key's passphrase when it is needed."""
+
+    def __init__(self, ctx, evaluators, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldDemoDialog")
+        self.setWindowTitle(tr("Try the field mode"))
+        lay = QVBoxLayout(self)
+        text = QLabel(tr("This makes a field database — what an evaluator's laptop holds — from this database's "
+                         "kit for one evaluator, and opens it. Reopen the office database later from File → Open "
+                         "recent."), self)
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        form = QFormLayout()
+        self.evaluator = QComboBox(self)
+        self.evaluator.setObjectName("fieldEvaluator")
+        for e in evaluators:
+            self.evaluator.addItem(f"{e.code} {e.name} ({e.assigned})", e.code)
+        form.addRow(tr("Evaluator"), self.evaluator)
+        self.needs_key = not ctx.key_unlocked
+        self.create_key = ctx.key_info is None
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase.setEchoMode(QLineEdit.Password)
+        self.again = QLineEdit(self)
+        self.again.setObjectName("passphraseAgain")
+        self.again.setEchoMode(QLineEdit.Password)
+        if self.needs_key:
+            label = tr("New office key passphrase") if self.create_key else tr("Office key passphrase")
+            form.addRow(label, self.passphrase)
+            if self.create_key:
+                form.addRow(tr("Once more"), self.again)
+        lay.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.passphrase.textChanged.connect(self._check)
+        self.again.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        p = self.passphrase.text()
+        ok = not self.needs_key or (len(p) >= MIN_PASSPHRASE and (not self.create_key or p == self.again.text()))
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok)
+
+
+def make_field_database(window) -> None:
+    """Office database → a kit for one evaluator → a new field database → open it (two clicks)."""
+    ctx = window.ctx
+    evs = [e for e in getattr(ctx, "evaluators", []) if e.assigned]
+    if not evs:
+        dialogs.inform(window, tr("Field database"), tr("No evaluator has assignments in this database."))
+        return
+    dlg = FieldDemoDialog(ctx, evs, window)
+    if dlg.exec() != QDialog.Accepted:
+        return
+    code = dlg.evaluator.currentData()
+    passphrase = dlg.passphrase.text() if dlg.needs_key else None
+    folder = ctx.settings.data_folder()
+    target = folder / f"field-{code}.sqlite3"
+    kit = folder / f"kit-{code}{KIT_SUFFIX}"
+
+    def op(st, progress, cancel):
+        from evaluator.store import Store
+
+        if passphrase is not None:
+            st.ensure_identity(passphrase)
+        progress(0.2, code)
+        st.export_kit(code, kit)
+        if target.exists():
+            target.rename(target.with_name(f"{target.stem}-old-{datetime.now():%Y%m%d%H%M%S}{target.suffix}"))
+        progress(0.5, target.name)
+        Store.import_kit(kit, f"sqlite:///{target.as_posix()}")
+        return target
+
+    ctx.job(tr("Making the field database"), op, lambda path: window.switch_to(f"sqlite:///{path.as_posix()}"),
+            parent=window).run_in_background()
+
+
+def import_kit_into_new_database(window) -> None:
+    ctx = window.ctx
+    kit = dialogs.open_file(ctx, window, tr("Import a field kit"),
+                            tr("Field kits (*{suffix});;All files (*)").format(suffix=KIT_SUFFIX))
+    if kit is None:
+        return
+    target = dialogs.save_file(ctx, window, tr("New field database"), tr("Database (*.sqlite3)"),
+                               f"field-{kit.stem}.sqlite3", ".sqlite3")
+    if target is None:
+        return
+
+    def op(st, progress, cancel):
+        from evaluator.store import Store
+
+        return Store.import_kit(kit, f"sqlite:///{target.as_posix()}")
+
+    ctx.job(tr("Importing the kit"), op, lambda info: window.switch_to(f"sqlite:///{target.as_posix()}"),
+            parent=window).run_in_background()

@@ -1,0 +1,181 @@
+"""Office: Excel and PDF outputs, each a long job on the worker (progress dialog after ~0.5 s with
+Cancel); the result's folder opens when it is done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+)
+
+from .. import dialogs
+from ..i18n import language, tr
+from ..labels import method_labels
+from ..widgets import plain, title_label
+from ..worker import call_job
+
+
+@dataclass(frozen=True)
+class Output:
+    key: str  # object name of its button
+    label: str
+    help: str
+    kind: str  # "xlsx" | "pdf"
+    stem: str
+    method: str = ""  # façade method when it differs from key
+    args: tuple = ()  # arguments before the output path
+
+    @property
+    def call(self) -> str:
+        return self.method or self.key
+
+
+def outputs() -> list[Output]:
+    return [
+        Output("export_ranking", tr("Ranked lists"), tr("Per track: rank, score, decision and reason."), "xlsx",
+               "ranking"),
+        Output("export_scores", tr("All scores"), tr("Every score of every evaluator, criterion by criterion."),
+               "xlsx", "scores"),
+        Output("export_progress", tr("Progress"), tr("Visits and finalisations per evaluator and track."), "xlsx",
+               "progress"),
+        Output("score_template", tr("Score template"), tr("One row per application and criterion, to type paper "
+                                                          "scores into (import it under Import)."), "xlsx",
+               "score-template", "export_template", ("scores",)),
+        Output("report_summary", tr("Committee summary"), tr("The ranking per track with the cut line, for "
+                                                             "signing."), "pdf", "summary"),
+        Output("report_aggregate", tr("Aggregate sheets"), tr("One sheet per application with every evaluator's "
+                                                              "scores."), "pdf", "aggregate"),
+        Output("report_filled_sheets", tr("Filled score sheets"), tr("Each evaluator's score sheets as scored."),
+               "pdf", "score-sheets"),
+        Output("report_blank_sheets", tr("Blank score sheets"), tr("Paper fallback for the field study."), "pdf",
+               "blank-sheets"),
+        Output("report_dossier", tr("Dossier of one application"), tr("Everything about the application chosen "
+                                                                      "above in one document."), "pdf", "dossier"),
+    ]
+
+
+class OutputsScreen(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outputsScreen")
+        self.ctx = ctx
+        self.buttons: dict[str, QPushButton] = {}
+        self.last_output: Path | None = None
+        lay = QVBoxLayout(self)
+        lay.addWidget(title_label(tr("Outputs"), self))
+
+        opts = QGroupBox(tr("Options"), self)
+        ol = QHBoxLayout(opts)
+        ol.addWidget(QLabel(tr("Track"), opts))
+        self.track = QComboBox(opts)
+        self.track.setObjectName("outputTrack")
+        self.track.addItem(tr("All tracks"), None)
+        for t in (ctx.program.tracks if ctx.program else ()):
+            self.track.addItem(t.name(language()), t.code)
+        ol.addWidget(self.track)
+        ol.addWidget(QLabel(tr("Method"), opts))
+        self.method = QComboBox(opts)
+        self.method.setObjectName("outputMethod")
+        self.method.addItem(tr("The program's setting"), None)
+        for code, label in method_labels().items():
+            self.method.addItem(label, code)
+        self.method.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.method.setMinimumContentsLength(12)
+        ol.addWidget(self.method)
+        ol.addWidget(QLabel(tr("Language"), opts))
+        self.lang = QComboBox(opts)
+        self.lang.setObjectName("outputLanguage")
+        self.lang.addItem("한국어", "ko")
+        self.lang.addItem("English", "en")
+        self.lang.setCurrentIndex(max(0, self.lang.findData(language())))
+        ol.addWidget(self.lang)
+        ol.addWidget(QLabel(tr("Application"), opts))
+        self.application = QComboBox(opts)
+        self.application.setObjectName("outputApplication")
+        self.application.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.application.setMinimumContentsLength(10)
+        ol.addWidget(self.application, 1)
+        lay.addWidget(opts)
+
+        groups = {"xlsx": QGroupBox(tr("Excel workbooks (for the city's systems)"), self),
+                  "pdf": QGroupBox(tr("PDF documents (to print and sign)"), self)}
+        grids = {k: QGridLayout(g) for k, g in groups.items()}
+        for o in outputs():
+            grid = grids[o.kind]
+            r = grid.rowCount()
+            b = QPushButton(o.label + "…", groups[o.kind])
+            b.setObjectName(o.key)
+            b.setMinimumWidth(220)
+            b.clicked.connect(lambda _=False, o=o: self.produce(o))
+            grid.addWidget(b, r, 0)
+            available = self.ctx.has(o.call)
+            h = QLabel(o.help if available else o.help + " " + tr("(arrives with a later update)"), groups[o.kind])
+            h.setObjectName("muted")
+            h.setWordWrap(True)
+            grid.addWidget(h, r, 1)
+            grid.setColumnStretch(1, 1)
+            self.buttons[o.key] = b
+        for g in groups.values():
+            lay.addWidget(g)
+        self.open_folder = QCheckBox(tr("Open the folder when done"), self)
+        self.open_folder.setObjectName("openFolderWhenDone")
+        self.open_folder.setChecked(True)
+        lay.addWidget(self.open_folder)
+        self.result = plain(QLabel("", self))
+        self.result.setObjectName("outputResult")
+        self.result.setWordWrap(True)
+        lay.addWidget(self.result)
+        lay.addStretch(1)
+
+    def refresh(self) -> None:
+        self.ctx.query(lambda st: st.application_ids(), self._fill_ids, parent=self).run_in_background()
+
+    def _fill_ids(self, ids) -> None:
+        current = self.application.currentData()
+        self.application.clear()
+        for i in ids:
+            self.application.addItem(i, i)
+        self.application.setCurrentIndex(max(0, self.application.findData(current)))
+
+    def options(self, o: Output) -> dict:
+        opts = {"lang": self.lang.currentData(), "method": self.method.currentData()}
+        if o.key != "export_ranking":  # the ranked-lists workbook always has every track
+            opts["track"] = self.track.currentData()
+        if o.key == "report_dossier":
+            opts["application_id"] = self.application.currentData()
+        return opts
+
+    def produce(self, o: Output) -> None:
+        if not self.ctx.has(o.call):
+            dialogs.not_available(self, o.label)
+            return
+        opts = self.options(o)
+        if o.key == "report_dossier" and not opts.get("application_id"):
+            dialogs.inform(self, o.label, tr("Choose the application above first."))
+            return
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        suffix = f".{o.kind}"
+        stem = o.stem + (f"-{opts['application_id']}" if o.key == "report_dossier" else "")
+        flt = tr("Excel workbook (*.xlsx)") if o.kind == "xlsx" else tr("PDF document (*.pdf)")
+        out = dialogs.save_file(self.ctx, self, o.label, flt, f"{stem}-{stamp}{suffix}", suffix)
+        if out is None:
+            return
+
+        def op(st, progress, cancel):
+            return call_job(getattr(st, o.call), *o.args, out, progress=progress, cancel=cancel, **opts)
+
+        self.ctx.job(o.label, op, lambda r: self._done(o, out, r), parent=self).run_in_background()
+
+    def _done(self, o: Output, out: Path, result) -> None:
+        self.last_output = out
+        summary = getattr(result, "summary", None)
+        text = summary() if callable(summary) else tr("Wrote {path}.").format(path=out)
+        self.result.setText(text)
+        self.ctx.status_message(text)
+        if self.open_folder.isChecked():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(out.parent)))

@@ -1,0 +1,286 @@
+"""Office: the committee's ranking per track — method selector, the quota cut line drawn in the
+table, selected and reserve coloured, flags, stability and a reason on every row, overrides with a
+required reason, and charts of the score distribution and evaluator leniency."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from .. import dialogs
+from ..charts import LeniencyChart, ScoreHistogram
+from ..context import DECISIONS, EVALUATIONS
+from ..i18n import language, tr
+from ..labels import decision_label, decision_labels, evaluation_state_label, flag_label, method_labels
+from ..models import CENTER, RIGHT, Column, RecordModel, fmt_score
+from ..widgets import plain, title_label
+from ..worker import call_job
+
+COLOURS = {"selected": QColor("#dff3e4"), "reserve": QColor("#fff1cc"), "ineligible": QColor("#eceef1")}
+CLEAR = "(clear)"
+
+
+class RankingTable(QTableView):
+    """A table that draws the quota cut line under the last selected row."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.cut_after: int | None = None
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.cut_after is None or self.model() is None or self.cut_after >= self.model().rowCount():
+            return
+        y = self.rowViewportPosition(self.cut_after) + self.rowHeight(self.cut_after)
+        p = QPainter(self.viewport())
+        p.setPen(QPen(QColor("#d9534f"), 3))
+        p.drawLine(0, y, self.viewport().width(), y)
+        p.end()
+
+
+class OverrideDialog(QDialog):
+    def __init__(self, row, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overrideDialog")
+        self.setWindowTitle(tr("Override the decision on {app}").format(app=row.application_id))
+        lay = QVBoxLayout(self)
+        info = plain(QLabel(tr("Computed: {decision} — {reason}").format(
+            decision=decision_label(row.computed_decision), reason=row.reason), self))
+        info.setWordWrap(True)
+        lay.addWidget(info)
+        form = QFormLayout()
+        self.decision = QComboBox(self)
+        self.decision.setObjectName("overrideDecision")
+        for code, label in decision_labels().items():
+            self.decision.addItem(label, code)
+        if row.override:
+            self.decision.addItem(tr("Computed decision again (remove the override)"), CLEAR)
+        self.decision.setCurrentIndex(max(0, self.decision.findData(row.decision)))
+        form.addRow(tr("Decision"), self.decision)
+        self.reason = QLineEdit(row.override_reason or "", self)
+        self.reason.setObjectName("overrideReason")
+        self.reason.setPlaceholderText(tr("Required: the committee's reason, as it goes in the minutes"))
+        form.addRow(tr("Reason"), self.reason)
+        lay.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.reason.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.reason.text().strip()))
+
+
+class RankingScreen(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rankingScreen")
+        self.ctx = ctx
+        self.result = None
+        lay = QVBoxLayout(self)
+        lay.addWidget(title_label(tr("Ranking"), self))
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("Track"), self))
+        self.track = QComboBox(self)
+        self.track.setObjectName("rankTrack")
+        for t in (ctx.program.tracks if ctx.program else ()):
+            self.track.addItem(t.name(language()), t.code)
+        self.track.currentIndexChanged.connect(lambda _i: self.show_track())
+        bar.addWidget(self.track)
+        bar.addWidget(QLabel(tr("Method"), self))
+        self.method = QComboBox(self)
+        self.method.setObjectName("rankMethod")
+        for code, label in method_labels().items():
+            self.method.addItem(label, code)
+        self.method.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.method.setMinimumContentsLength(14)
+        self.method.currentIndexChanged.connect(lambda _i: self.rank())
+        bar.addWidget(self.method)
+        self.provisional = QCheckBox(tr("Provisional (count drafts)"), self)
+        self.provisional.setObjectName("rankProvisional")
+        self.provisional.setToolTip(tr("Count evaluations that are not finalised yet; every row is marked "
+                                       "provisional and nothing is stored."))
+        self.provisional.toggled.connect(lambda _c: self.rank())
+        bar.addWidget(self.provisional)
+        bar.addStretch(1)
+        self.override_btn = QPushButton(tr("Override decision…"), self)
+        self.override_btn.setObjectName("overrideButton")
+        self.override_btn.clicked.connect(self.override_selected)
+        bar.addWidget(self.override_btn)
+        again = QPushButton(tr("Rank again"), self)
+        again.clicked.connect(self.rank)
+        bar.addWidget(again)
+        lay.addLayout(bar)
+        self.summary = plain(QLabel("", self))
+        self.summary.setObjectName("summaryLine")
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+
+        split = QSplitter(Qt.Vertical, self)
+        top = QSplitter(Qt.Horizontal, split)
+        self.model = RecordModel([
+            Column("rank", tr("Rank"), lambda r: r.rank if r.rank is not None else "—", CENTER,
+                   sort_key=lambda r: r.rank if r.rank is not None else 10**9),
+            Column("id", tr("Application ID"), lambda r: r.application_id),
+            Column("title", tr("Project title"), lambda r: r.title),
+            Column("score", tr("Score"), lambda r: fmt_score(r.score, 2), RIGHT, sort_key=lambda r: r.score),
+            Column("decision", tr("Decision"), self._decision_text,
+                   background=lambda r: COLOURS.get(r.decision)),
+            Column("flags", tr("Flags"), lambda r: ", ".join(flag_label(f) for f in r.flags)),
+            Column("stability", tr("Stability"), lambda r: "" if r.stability is None else f"{r.stability * 100:.0f} %",
+                   RIGHT, sort_key=lambda r: r.stability,
+                   tooltip=lambda r: tr("Share of perturbed rankings in which this application is selected")),
+            Column("n", tr("Evaluations"), lambda r: r.evaluations, RIGHT),
+            Column("spread", tr("Spread"), lambda r: fmt_score(r.spread), RIGHT, sort_key=lambda r: r.spread),
+            Column("district", tr("District"), lambda r: r.district),
+            Column("reason", tr("Reason"), lambda r: r.reason + (f" — {tr('override')}: {r.override_reason}"
+                                                                  if r.override else ""),
+                   tooltip=lambda r: r.reason),
+        ], self)
+        self.table = RankingTable(top)
+        self.table.setObjectName("rankingTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_evaluators(cur.row()))
+        self.table.doubleClicked.connect(lambda _i: self.override_selected())
+        top.addWidget(self.table)
+        self.evaluator_model = RecordModel([
+            Column("ev", tr("Evaluator"), lambda e: e.evaluator),
+            Column("total", tr("Total"), lambda e: fmt_score(e.total), RIGHT),
+            Column("norm", tr("Normalised"), lambda e: fmt_score(e.normalized), RIGHT),
+            Column("state", tr("State"), lambda e: evaluation_state_label(e.state)),
+            Column("counted", tr("Counted"), lambda e: tr("yes") if e.counted else (tr("no") + (
+                f" — {e.note}" if e.note else ""))),
+        ], self)
+        self.ev_view = QTableView(top)
+        self.ev_view.setObjectName("rankingEvaluators")
+        self.ev_view.setModel(self.evaluator_model)
+        self.ev_view.verticalHeader().setVisible(False)
+        self.ev_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.ev_view.horizontalHeader().setStretchLastSection(True)
+        top.addWidget(self.ev_view)
+        top.setSizes([950, 330])
+        split.addWidget(top)
+        charts = QWidget(split)
+        cl = QHBoxLayout(charts)
+        cl.setContentsMargins(0, 0, 0, 0)
+        self.histogram = ScoreHistogram(charts)
+        self.leniency = LeniencyChart(charts)
+        cl.addWidget(self.histogram, 3)
+        cl.addWidget(self.leniency, 2)
+        split.addWidget(charts)
+        split.setSizes([520, 190])
+        lay.addWidget(split, 1)
+        ctx.changed.connect(self._on_changed)
+
+    def _decision_text(self, r) -> str:
+        text = decision_label(r.decision)
+        if r.override and r.override != r.computed_decision:
+            text += " " + tr("(computed: {decision})").format(decision=decision_label(r.computed_decision))
+        return text
+
+    def _on_changed(self, changes, initiator) -> None:
+        if changes & {EVALUATIONS, DECISIONS} and self.result is not None and initiator is not self \
+                and self.isVisible():
+            self.rank()
+
+    def refresh(self) -> None:
+        self.rank()
+
+    def rank(self) -> None:
+        if not self.ctx.has("rank"):
+            self.summary.setText(tr("Ranking is not available in this version of the program yet."))
+            return
+        method, provisional = self.method.currentData(), self.provisional.isChecked()
+
+        def op(st, progress, cancel):
+            return call_job(st.rank, method=method, provisional=provisional or None, progress=progress,
+                            cancel=cancel)
+
+        self.ctx.job(tr("Ranking"), op, self._ranked, parent=self).run_in_background()
+
+    def _ranked(self, result) -> None:
+        self.result = result
+        self.show_track()
+
+    def track_ranking(self):
+        if self.result is None:
+            return None
+        code = self.track.currentData()
+        for t in self.result.tracks:
+            if t.track == code:
+                return t
+        return self.result.tracks[0] if self.result.tracks else None
+
+    def show_track(self) -> None:
+        t = self.track_ranking()
+        if t is None:
+            self.model.set_rows([])
+            return
+        keep = self.selected_row()
+        rows = list(t.rows)
+        self.model.set_rows(rows)
+        selected_rows = [i for i, r in enumerate(rows) if r.decision == "selected"]
+        self.table.cut_after = max(selected_rows) if selected_rows else None
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(2, min(self.table.columnWidth(2), 220))
+        self.table.setColumnWidth(5, min(self.table.columnWidth(5), 160))
+        self.table.viewport().update()
+        parts = [tr("Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.").format(
+            quota=t.quota, selected=t.selected, reserve=t.reserve, eligible=t.eligible),
+            tr("Minimum score {min:g}.").format(min=t.min_score)]
+        if t.reliability is not None:
+            parts.append(tr("Agreement between evaluators: {value:.2f} ({method}).").format(
+                value=t.reliability, method=t.reliability_method))
+        if self.result.provisional:
+            parts.append(tr("Provisional: some evaluations are not finalised yet."))
+        self.summary.setText(" ".join(parts) + (" " + tr("(hover here for the rules)") if t.notes else ""))
+        self.summary.setToolTip("\n".join(t.notes))
+        scored = [(r.score, r.decision) for r in rows if r.score is not None]
+        cut = min((r.score for r in rows if r.decision == "selected" and r.score is not None), default=None)
+        self.histogram.set_data(scored, t.min_score, cut)
+        self.leniency.set_data([(q.evaluator, q.leniency) for q in t.evaluator_quality])
+        target = next((i for i, r in enumerate(rows) if r.application_id == keep), 0 if rows else None)
+        if target is not None:
+            self.table.selectRow(target)
+
+    def selected_row(self):
+        idx = self.table.currentIndex()
+        return self.model.record(idx.row()).application_id if idx.isValid() else None
+
+    def _show_evaluators(self, row: int) -> None:
+        if 0 <= row < len(self.model.rows):
+            self.evaluator_model.set_rows(list(self.model.record(row).evaluators))
+        else:
+            self.evaluator_model.set_rows([])
+
+    def override_selected(self) -> OverrideDialog | None:
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            return None
+        if not self.ctx.has("override_decision"):
+            dialogs.not_available(self, tr("Overriding a decision"))
+            return None
+        row = self.model.record(idx.row())
+        dlg = OverrideDialog(row, self)
+        if dlg.exec() != QDialog.Accepted:
+            return dlg
+        decision, reason = dlg.decision.currentData(), dlg.reason.text().strip()
+        app_id = row.application_id
+        if decision == CLEAR:
+            op = lambda st: st.clear_override(app_id, reason)  # noqa: E731
+        else:
+            op = lambda st: st.override_decision(app_id, decision, reason)  # noqa: E731
+        self.ctx.write(op, lambda _r: self.rank(), parent=self, changes={DECISIONS}).run_in_background()
+        return dlg

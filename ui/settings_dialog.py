@@ -1,0 +1,100 @@
+"""Settings: language, font size, data folder, identity (and the evaluators' key fingerprints)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from . import dialogs
+from .i18n import tr, ui_language_names
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, ctx, evaluators: list, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(tr("Settings"))
+        self.ctx = ctx
+        s = ctx.settings
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.language = QComboBox(self)
+        self.language.setObjectName("language")
+        for code, name in ui_language_names().items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
+        form.addRow(tr("Language"), self.language)
+        self.font_size = QSpinBox(self)
+        self.font_size.setObjectName("fontSize")
+        self.font_size.setRange(8, 24)
+        self.font_size.setSuffix(" pt")
+        self.font_size.setValue(s.get("font_size"))
+        self.font_size.setToolTip(tr("Larger text helps on a laptop in sunlight."))
+        form.addRow(tr("Font size"), self.font_size)
+        folder_row = QWidget(self)
+        fl = QHBoxLayout(folder_row)
+        fl.setContentsMargins(0, 0, 0, 0)
+        self.data_folder = QLineEdit(str(s.data_folder()), folder_row)
+        self.data_folder.setObjectName("dataFolder")
+        fl.addWidget(self.data_folder, 1)
+        browse = QPushButton(tr("Choose…"), folder_row)
+        browse.clicked.connect(self._browse)
+        fl.addWidget(browse)
+        form.addRow(tr("Data folder"), folder_row)
+        hint = QLabel(tr("New databases, backups and exports are suggested in this folder."), self)
+        hint.setObjectName("muted")
+        form.addRow("", hint)
+        self.name = QLineEdit(s.get("identity_name"), self)
+        self.name.setObjectName("identityName")
+        self.name.setPlaceholderText(tr("Your name, as written in the audit trail"))
+        form.addRow(tr("Your name"), self.name)
+        self.evaluator = QComboBox(self)
+        self.evaluator.setObjectName("identityEvaluator")
+        self.evaluator.addItem(tr("(not an evaluator)"), "")
+        for e in evaluators:
+            self.evaluator.addItem(f"{e.code} {e.name}", e.code)
+        current = ctx.evaluator or s.get("identity_evaluator")
+        self.evaluator.setCurrentIndex(max(0, self.evaluator.findData(current)))
+        form.addRow(tr("I evaluate as"), self.evaluator)
+        keys = []
+        own = getattr(ctx, "key_info", None)
+        if own is not None:
+            keys.append(tr("This database's key: {fp}").format(fp=own.fingerprint))
+        if not ctx.is_field:
+            keys += [f"{e.code}: {e.key_fingerprint}" for e in evaluators if e.key_fingerprint]
+        keys_label = QLabel("\n".join(keys) if keys else tr("No keys yet (they are made with the field kits)."), self)
+        keys_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        keys_label.setObjectName("keyFingerprints")
+        keys_label.setWordWrap(True)
+        form.addRow(tr("Keys"), keys_label)
+        lay.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _browse(self) -> None:
+        path = dialogs.folder(self.ctx, self, tr("Data folder"), self.data_folder.text())
+        if path is not None:
+            self.data_folder.setText(str(path))
+
+    def apply(self) -> dict:
+        """Store the values; returns what changed."""
+        s = self.ctx.settings
+        new = {
+            "language": self.language.currentData(),
+            "font_size": self.font_size.value(),
+            "data_folder": self.data_folder.text().strip(),
+            "identity_name": self.name.text().strip(),
+            "identity_evaluator": self.evaluator.currentData() or "",
+        }
+        old = {"language": s.language, "font_size": s.get("font_size"), "data_folder": str(s.data_folder()),
+               "identity_name": s.get("identity_name"), "identity_evaluator": s.get("identity_evaluator")}
+        changed = {k: v for k, v in new.items() if v != old[k]}
+        for k, v in changed.items():
+            s.set(k, v)
+        s.sync()
+        return changed

@@ -45,6 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EvaluatorError as exc:
         ctx.fail(exc)
         return exc.exit_code
+    except BrokenPipeError:  # `evaluator … | head`: the reader left; not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("Interrupted; nothing was written by the unfinished step.", file=sys.stderr)
         return 130

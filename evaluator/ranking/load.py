@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -236,10 +236,14 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
             continue
         if old is None or old[1] != new[0]:
             changed[r.application_id] = [old[1] if old else None, new[0]]
+    # Core executemany (not the ORM's bulk path, which processes every row in Python)
+    table = Decision.__table__
+    conn = s.connection()
     if inserts:
-        s.execute(insert(Decision), inserts)
+        conn.execute(insert(table), inserts)
     if updates:
-        s.execute(update(Decision), updates)
+        conn.execute(update(table).where(table.c.id == bindparam("decision_id")),
+                     [{**{k: v for k, v in u.items() if k != "id"}, "decision_id": u["id"]} for u in updates])
     if changed:
         audit.append(s, actor=actor, device=device, action="ranking", entity="program", entity_uuid=program.uuid,
                      new={"track": ranking.track, "method": ranking.method, "decisions_changed": len(changed),

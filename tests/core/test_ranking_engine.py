@@ -148,7 +148,8 @@ def test_decisions_and_reasons_down_the_list():
     assert r["A2"].decision == "selected"
     assert r["A3"].reason == "rank 3 of 5; score 70.0; quota 2 filled; first reserve"
     assert r["A3"].reason_ko == "5건 중 3위; 70.0점; 선정 정원 2건 마감; 예비 1순위"
-    assert (r["A4"].decision, r["A4"].reason) == ("not_selected", "rank 4 of 5; score 65.0; quota 2 and 1 reserve filled")
+    assert (r["A4"].decision, r["A4"].reason) == ("not_selected",
+                                                  "rank 4 of 5; score 65.0; quota 2 and 1 reserve filled")
     assert (r["A5"].decision, r["A5"].reason) == ("not_selected", "rank 5 of 5; score 50.0 below the minimum 60")
     assert r["A6"].decision == "ineligible" and r["A6"].rank is None and r["A6"].failed_gates == ("min_members",)
     assert r["A6"].reason == ("ineligible: members 2 below the minimum 3 (gate min_members: At least 3 resident "
@@ -314,3 +315,24 @@ def test_weights_follow_the_rubric_formula():
     # a weighted 2: total = 100·(2a + b)/(2·60 + 40) — a = 30, b = 40 → 100·100/160 = 62.5
     t = replace(track(app("X", ev("E1", 30, 40))), criteria=(replace(A, weight=2.0), B))
     assert rank_track(t).rows[0].score == pytest.approx(62.5)
+
+
+def test_rows_are_ordinary_equal_and_hashable_model_objects():
+    from dataclasses import fields
+
+    from evaluator.ranking.model import EvaluatorScore, RankedApplication
+
+    out = rank_track(track(app("X", ev("E1", 48, 32), ev("E2", 36, 24)), stability=True))
+    row = out.rows[0]
+    again = RankedApplication(**{f.name: getattr(row, f.name) for f in fields(RankedApplication)})
+    assert again == row and hash(again) == hash(row)
+    e = row.evaluators[0]
+    assert EvaluatorScore(**{f.name: getattr(e, f.name) for f in fields(EvaluatorScore)}) == e
+    assert e.criteria == {"a": 48, "b": 32}
+    with pytest.raises(AttributeError):
+        row.score = 1.0  # type: ignore[misc]
+
+
+def test_an_empty_track_ranks_to_nothing():
+    out = rank_track(track(stability=True))
+    assert out.rows == () and out.selected == 0 and out.reliability is None

@@ -182,3 +182,25 @@ def test_cli_rank_json_table_and_override(capsys, demo_path):
     assert run(capsys, "override", top_reserve, "--clear", "--db", db, "--reason", "원복")[0] == 0
     code, _, err = run(capsys, "override", top_reserve, "--db", db, "--reason", "x")
     assert code != 0 and "--clear" in err
+
+
+def test_overrides_need_the_office_database_and_a_cancelled_ranking_stores_nothing(tmp_path, demo_store):
+    from evaluator.errors import Cancelled, PermissionDenied
+    from evaluator.jobs import CancelToken
+
+    with Store(f"sqlite:///{tmp_path / 'field.sqlite3'}", role="field") as field:
+        with pytest.raises(PermissionDenied, match="field database"):
+            field.override_decision("2012-A-001", "selected", "이유")
+    token = CancelToken()
+    seen = []
+
+    def progress(fraction, message=""):
+        seen.append(fraction)
+        if fraction > 0.5:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        demo_store.rank(progress=progress, cancel=token)
+    assert seen and decisions(demo_store) == {}  # nothing stored
+    demo_store.rank(progress=lambda f, m="": seen.append(f))
+    assert seen[-1] == 1.0 and len(decisions(demo_store)) == 48

@@ -140,3 +140,58 @@ def verify(session: Session) -> AuditVerification:
             return AuditVerification(False, n, ev.id, f"entry {ev.id} ({ev.action} by {ev.actor}) was altered")
         prev = ev.hash
     return AuditVerification(True, n)
+
+
+# --- bulk helpers (result package merges) ---------------------------------------------------------
+def lock(session: Session) -> None:
+    """Take the chain's lock now (PostgreSQL advisory lock; SQLite's writer lock is already held).
+
+    A job that appends at its end may take it first, so that concurrent jobs queue up at their
+    start instead of deadlocking on rows they both touch."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+
+
+def append_many(session: Session, entries: list[dict[str, Any]]) -> str | None:
+    """Append many entries in one statement; each dict has :func:`append`'s keyword arguments.
+
+    Same chain, same hashes as :func:`append` (and safe to mix with it in one transaction);
+    returns the new head hash (None when ``entries`` is empty)."""
+    if not entries:
+        return None
+    session.flush()  # entries added through the ORM (still pending) come first in the chain
+    tx = session.get_transaction()
+    cached = session.info.get("audit_head")
+    if cached is not None and cached[0] is tx:
+        prev = cached[1]
+    else:
+        lock(session)
+        prev = session.execute(_HEAD).scalar() or GENESIS
+    rows = []
+    now = utcnow()
+    for e in entries:
+        row = {
+            "uuid": new_uuid(), "at": e.get("at") or now, "actor": e["actor"], "device": e.get("device") or "",
+            "action": e["action"], "entity": e["entity"], "entity_uuid": e.get("entity_uuid"),
+            "old": e.get("old"), "new": e.get("new"), "reason": e.get("reason") or "",
+        }
+        row["prev_hash"] = prev
+        row["hash"] = prev = entry_hash(prev, _fields(row))
+        rows.append(row)
+    session.execute(_INSERT, rows)
+    session.info["audit_head"] = (tx, prev)
+    return prev
+
+
+def verify_entries(entries: list[dict[str, Any]]) -> AuditVerification:
+    """:func:`verify` for an exported trail (dicts with ``at`` as an ISO string, ``prev_hash``, ``hash``)."""
+    prev = GENESIS
+    for n, ev in enumerate(entries, 1):
+        ident = ev.get("id", n)
+        if ev.get("prev_hash") != prev:
+            return AuditVerification(False, n, ident, f"entry {ident} does not follow entry before it (chain broken)")
+        if entry_hash(prev, _fields(ev)) != ev.get("hash"):
+            return AuditVerification(False, n, ident, f"entry {ident} ({ev.get('action')} by {ev.get('actor')}) "
+                                                      "was altered")
+        prev = ev["hash"]
+    return AuditVerification(True, len(entries))

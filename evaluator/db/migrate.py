@@ -39,6 +39,17 @@ class SchemaState:
     backup: Path | None = None
 
 
+#: modules that add tables to ``Base.metadata`` besides ``evaluator.db.models``
+MODEL_MODULES = ("evaluator.db.models", "evaluator.packages.models")
+
+
+def load_all_models() -> None:
+    import importlib
+
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+
+
 def alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -61,6 +72,7 @@ def current_revision(conn: Connection) -> str | None:
 
 def ensure_schema(engine: Engine, *, upgrade: bool = True) -> SchemaState:
     """Bring the database at ``engine`` to the current schema (see module docstring)."""
+    load_all_models()
     where = _describe(engine)
     head = head_revision()
     try:
@@ -94,6 +106,14 @@ def ensure_schema(engine: Engine, *, upgrade: bool = True) -> SchemaState:
     try:
         _upgrade(engine)
     except Exception as exc:  # noqa: BLE001 - any failure must leave the original untouched
+        # let go of the file: Alembic's op proxy can keep the failed migration's connection alive
+        from alembic import op as _op
+
+        try:
+            _op._remove_proxy()
+        except Exception:  # noqa: BLE001 - no proxy left behind
+            pass
+        engine.dispose()
         raise MigrationFailed(
             f"Upgrading {where} from schema revision {rev} failed ({exc}); the database was left as it was"
             + (f" and a backup is at {backup}." if backup else ".")

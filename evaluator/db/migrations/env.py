@@ -2,7 +2,10 @@
 
 from alembic import context
 
+from evaluator.db.migrate import load_all_models
 from evaluator.db.models import Base
+
+load_all_models()
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -1,0 +1,85 @@
+"""Bulk row writes inside a session's transaction: one ``executemany`` per table and kind.
+
+A merge writes thousands of rows; going through the ORM would cost one round trip (and object)
+per score.  Rows are tuples in the order of the given columns.  On SQLite they go straight to the
+driver's cursor, converted to exactly the storage formats SQLAlchemy's types use (so ORM reads see
+no difference); on PostgreSQL through SQLAlchemy Core's executemany (psycopg batches them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Table, bindparam
+from sqlalchemy.orm import Session
+
+
+def _sqlite_dt(v: datetime | None) -> str | None:
+    return None if v is None else v.isoformat(" ", "microseconds")
+
+
+def _sqlite_converter(col_type: Any) -> Callable[[Any], Any] | None:
+    if isinstance(col_type, DateTime):
+        return _sqlite_dt
+    if isinstance(col_type, Date):
+        return lambda v: None if v is None else v.isoformat()
+    if isinstance(col_type, Boolean):
+        return lambda v: None if v is None else int(bool(v))
+    if isinstance(col_type, JSON):
+        return json.dumps
+    return None
+
+
+class Bulk:
+    def __init__(self, s: Session) -> None:
+        self.conn = s.connection()
+        self.sqlite = self.conn.dialect.name == "sqlite"
+        self._cur = self.conn.connection.driver_connection.cursor() if self.sqlite else None
+
+    def _sqlite_rows(self, table: Table, cols: Sequence[str], rows: list[tuple]) -> list[tuple] | list[list]:
+        conv = [(i, f) for i, c in enumerate(cols) if (f := _sqlite_converter(table.c[c].type)) is not None]
+        if not conv:
+            return rows
+        out = []
+        for r in rows:
+            r = list(r)
+            for i, f in conv:
+                r[i] = f(r[i])
+            out.append(r)
+        return out
+
+    def insert(self, table: Table, cols: Sequence[str], rows: list[tuple], *, converted: bool = False) -> None:
+        """Insert ``rows``; ``converted``: the rows already hold what SQLite stores (timestamps as
+        ``isoformat(" ", "microseconds")`` text, no boolean or JSON values) — ignored elsewhere."""
+        if not rows:
+            return
+        if self.sqlite:
+            sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            self._cur.executemany(sql, rows if converted else self._sqlite_rows(table, cols, rows))
+        else:
+            self.conn.execute(table.insert(), [dict(zip(cols, r)) for r in rows])
+
+    def update(self, table: Table, cols: Sequence[str], rows: list[tuple], key: str = "id", *,
+               converted: bool = False) -> None:
+        """``UPDATE table SET cols… WHERE key = ?`` for each row: (value, …, key value)."""
+        if not rows:
+            return
+        if self.sqlite:
+            sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {key} = ?"
+            self._cur.executemany(sql, rows if converted else self._sqlite_rows(table, list(cols) + [key], rows))
+        else:
+            stmt = (table.update().where(table.c[key] == bindparam("_key"))
+                    .values({c: bindparam(f"_v_{c}") for c in cols}))
+            names = [f"_v_{c}" for c in cols] + ["_key"]
+            self.conn.execute(stmt, [dict(zip(names, r)) for r in rows])
+
+    def delete(self, table: Table, ids: list[int], key: str = "id") -> None:
+        if not ids:
+            return
+        if self.sqlite:
+            self._cur.executemany(f"DELETE FROM {table.name} WHERE {key} = ?", [(i,) for i in ids])
+        else:
+            self.conn.execute(table.delete().where(table.c[key] == bindparam("_key")), [{"_key": i} for i in ids])

@@ -1,0 +1,101 @@
+"""The encrypted envelope of a result package.
+
+Layout (every byte is authenticated; see docs/package-format.md)::
+
+    "MAEULPKG"  8 bytes  magic
+    version     1 byte   (1)
+    length      4 bytes  big-endian length of the header
+    header      JSON     {"alg", "recipient", "epk", "nonce"}
+    ciphertext  rest     AES-256-GCM of the inner ZIP, 16-byte tag at the end
+
+The sender makes a fresh X25519 key pair for every package; the AES key is
+HKDF-SHA256(X25519(ephemeral, office), salt = epk ‖ office public key, info = "maeul-evaluator
+package v1").  The magic, version, length and header are the GCM associated data, so changing any
+byte of the file makes decryption fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from .errors import KeyProblem, PackageRejected
+from .keys import Identity, KeyInfo, b64, raw_public, unb64
+
+MAGIC = b"MAEULPKG"
+VERSION = 1
+ALG = "X25519-HKDF-SHA256-AES256GCM"
+_INFO = b"maeul-evaluator package v1"
+MAX_HEADER = 4096
+#: AES-GCM in one piece (cryptography's limit is 2**31 - 1 bytes)
+MAX_PAYLOAD = 2**31 - 1024
+
+
+def _key(shared: bytes, epk: bytes, recipient: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=epk + recipient, info=_INFO).derive(shared)
+
+
+def seal(payload: bytes, office: KeyInfo) -> bytes:
+    """Encrypt ``payload`` to the office's X25519 public key."""
+    if office.encryption_public is None:
+        raise PackageRejected("The office key has no encryption key; the kit is incomplete.")
+    if len(payload) > MAX_PAYLOAD:
+        raise PackageRejected(f"The package would hold {len(payload):,} bytes; at most {MAX_PAYLOAD:,} fit in "
+                              "one package (leave some photos out).")
+    eph = X25519PrivateKey.generate()
+    epk = raw_public(eph.public_key())
+    shared = eph.exchange(X25519PublicKey.from_public_bytes(office.encryption_public))
+    nonce = os.urandom(12)
+    header = json.dumps({"alg": ALG, "recipient": office.fingerprint, "epk": b64(epk), "nonce": b64(nonce)},
+                        sort_keys=True, separators=(",", ":")).encode()
+    prefix = MAGIC + bytes([VERSION]) + struct.pack(">I", len(header)) + header
+    ct = AESGCM(_key(shared, epk, office.encryption_public)).encrypt(nonce, payload, prefix)
+    return prefix + ct
+
+
+def open_envelope(data: bytes, office: Identity, *, what: str) -> bytes:
+    """Decrypt a package with the office's private key; any change to the file is rejected."""
+    if len(data) < len(MAGIC) + 5 or data[:len(MAGIC)] != MAGIC:
+        raise PackageRejected(f"{what} is not a Maeul Evaluator result package.")
+    version = data[len(MAGIC)]
+    if version != VERSION:
+        raise PackageRejected(f"{what} has package format version {version}; this version reads version {VERSION}.")
+    (hlen,) = struct.unpack(">I", data[len(MAGIC) + 1:len(MAGIC) + 5])
+    start = len(MAGIC) + 5
+    if hlen > MAX_HEADER or start + hlen + 16 > len(data):
+        raise PackageRejected(f"{what} is damaged (its header length is wrong).")
+    raw_header = data[start:start + hlen]
+    try:
+        header = json.loads(raw_header.decode("utf-8"))
+    except (ValueError, UnicodeError):
+        raise PackageRejected(f"{what} is damaged (its header is not readable).") from None
+    if not isinstance(header, dict) or set(header) != {"alg", "recipient", "epk", "nonce"} or header["alg"] != ALG:
+        raise PackageRejected(f"{what} is damaged or uses an unknown encryption ({str(header)[:60]}).")
+    assert office.encryption_key is not None and office.info.encryption_public is not None
+    if header["recipient"] != office.fingerprint:
+        raise PackageRejected(
+            f"{what} was encrypted for another office key ({header['recipient']}); this office's key is "
+            f"{office.fingerprint}. The evaluator's kit came from another office database."
+        )
+    try:
+        epk = unb64(header["epk"], f"{what}: the ephemeral key", 32)
+        nonce = unb64(header["nonce"], f"{what}: the nonce", 12)
+        shared = office.encryption_key.exchange(X25519PublicKey.from_public_bytes(epk))
+        key = _key(shared, epk, office.info.encryption_public)
+        return AESGCM(key).decrypt(nonce, data[start + hlen:], data[:start + hlen])
+    except InvalidTag:
+        raise PackageRejected(f"{what} was altered or damaged: its contents fail authentication.") from None
+    except KeyProblem as exc:
+        raise PackageRejected(f"{what} is damaged: {exc}") from None
+    except ValueError as exc:  # e.g. a low-order ephemeral key
+        raise PackageRejected(f"{what} was altered or damaged ({exc}).") from None
+
+
+__all__ = ["seal", "open_envelope", "MAGIC"]

@@ -1,0 +1,314 @@
+"""Identities: the office's and each evaluator's key pairs, key files and fingerprints.
+
+* An **evaluator** has an Ed25519 key pair: the laptop signs result packages with it.
+* The **office** has an Ed25519 key pair and an X25519 key pair: packages are encrypted to its
+  X25519 public key (and kits carry both public keys).
+
+Private keys live only in a key file in the user's data directory (``keys/`` under
+:func:`evaluator.paths.data_dir`), each encrypted under a passphrase (PKCS#8 with the best
+encryption ``cryptography`` offers) — never in a database, never in a kit or package.  Public keys
+are pinned in the databases (the office's in the office database's settings, each evaluator's in
+``Evaluator.public_key``).
+
+A fingerprint is short enough to read aloud over the phone: SHA-256 of the public key(s) in
+base32, four groups of four characters (``K7QF-2M4D-XRA9-…`` without ambiguous digits 0/1/8/9).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization as ser
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from ..paths import data_dir
+from .errors import KeyProblem, WrongPassphrase
+
+KEY_FORMAT = "maeul-evaluator-key"
+PUBLIC_FORMAT = "maeul-evaluator-public-key"
+FORMAT_VERSION = 1
+OFFICE = "office"
+EVALUATOR = "evaluator"
+MIN_PASSPHRASE = 8
+_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+# --- fingerprints ---------------------------------------------------------------------------------
+def fingerprint(*parts: bytes) -> str:
+    """Four groups of four base32 characters over SHA-256 of ``parts`` (readable aloud)."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(len(p).to_bytes(4, "big"))
+        h.update(p)
+    text = base64.b32encode(h.digest()).decode()[:16]
+    return "-".join(text[i:i + 4] for i in range(0, 16, 4))
+
+
+def normalise_fingerprint(fp: str) -> str:
+    """Accept a fingerprint typed with spaces, lower case or without dashes."""
+    t = "".join(ch for ch in str(fp).upper() if ch.isalnum())
+    return "-".join(t[i:i + 4] for i in range(0, len(t), 4))
+
+
+def signature_fingerprint(signature: bytes) -> str:
+    return fingerprint(b"signature", signature)
+
+
+# --- values ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KeyInfo:
+    """The public half of an identity (safe to show, print, export and store)."""
+
+    kind: str  # office | evaluator
+    owner: str  # "office" or the evaluator code
+    signing_public: bytes  # raw Ed25519 public key (32 bytes)
+    encryption_public: bytes | None  # raw X25519 public key (office only)
+    fingerprint: str
+    path: str | None = None  # the key file, when known
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "owner": self.owner, "fingerprint": self.fingerprint,
+            "signing_public": b64(self.signing_public),
+            "encryption_public": b64(self.encryption_public) if self.encryption_public else None,
+            "path": self.path,
+        }
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An unlocked identity: the private keys in memory (never written anywhere in clear)."""
+
+    info: KeyInfo
+    signing_key: Ed25519PrivateKey = field(repr=False, compare=False)
+    encryption_key: X25519PrivateKey | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def fingerprint(self) -> str:
+        return self.info.fingerprint
+
+    @property
+    def owner(self) -> str:
+        return self.info.owner
+
+    def sign(self, message: bytes) -> bytes:
+        return self.signing_key.sign(message)
+
+
+def key_fingerprint(signing_public: bytes, encryption_public: bytes | None = None) -> str:
+    return fingerprint(signing_public, encryption_public) if encryption_public else fingerprint(signing_public)
+
+
+def raw_public(key: Any) -> bytes:
+    return key.public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: Any, what: str, size: int | None = None) -> bytes:
+    try:
+        data = base64.b64decode(str(text).encode("ascii"), validate=True)
+    except (ValueError, UnicodeError):
+        raise KeyProblem(f"{what} is not valid base64.") from None
+    if size is not None and len(data) != size:
+        raise KeyProblem(f"{what} has {len(data)} bytes; a key has {size}.")
+    return data
+
+
+def verify_signature(public: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+# --- key files ------------------------------------------------------------------------------------
+def default_key_dir() -> Path:
+    return data_dir() / "keys"
+
+
+def key_path(key_dir: str | Path | None, owner: str) -> Path:
+    """``office.key`` for the office, ``evaluator-CODE.key`` for an evaluator."""
+    d = Path(key_dir) if key_dir is not None else default_key_dir()
+    if owner == OFFICE:
+        return d / "office.key"
+    if not _CODE_RE.match(owner):
+        raise KeyProblem(f"'{owner}' cannot name a key (letters, digits, '-', '_' and '.' only).")
+    return d / f"evaluator-{owner}.key"
+
+
+def _check_passphrase(passphrase: str) -> bytes:
+    if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE:
+        raise KeyProblem(f"A key passphrase needs at least {MIN_PASSPHRASE} characters.")
+    return passphrase.encode("utf-8")
+
+
+def generate_identity(key_dir: str | Path | None, passphrase: str, *, owner: str = OFFICE) -> Identity:
+    """Create a new key file for ``owner`` ("office" or an evaluator code); refuses to overwrite one."""
+    pw = _check_passphrase(passphrase)
+    path = key_path(key_dir, owner)
+    if path.exists():
+        raise KeyProblem(f"A key file already exists at {path}; it was left as it is (load it instead).")
+    signing = Ed25519PrivateKey.generate()
+    encryption = X25519PrivateKey.generate() if owner == OFFICE else None
+    enc = ser.BestAvailableEncryption(pw)
+    sp = raw_public(signing.public_key())
+    ep = raw_public(encryption.public_key()) if encryption else None
+    fp = key_fingerprint(sp, ep)
+    doc = {
+        "format": KEY_FORMAT, "format_version": FORMAT_VERSION,
+        "kind": OFFICE if owner == OFFICE else EVALUATOR, "owner": owner, "fingerprint": fp,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "signing_public": b64(sp), "encryption_public": b64(ep) if ep else None,
+        "signing_private": signing.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, enc).decode("ascii"),
+        "encryption_private": (encryption.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, enc).decode("ascii")
+                               if encryption else None),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise KeyProblem(f"Cannot write the key file {path}: {exc.strerror}.") from None
+    info = KeyInfo(doc["kind"], owner, sp, ep, fp, str(path))
+    return Identity(info, signing, encryption)
+
+
+def _read_key_file(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KeyProblem(f"There is no key file at {path}; create one with 'evaluator keys init'.") from None
+    except (OSError, ValueError) as exc:
+        raise KeyProblem(f"The key file {path} cannot be read ({exc}).") from None
+    if not isinstance(doc, dict) or doc.get("format") != KEY_FORMAT:
+        raise KeyProblem(f"{path} is not a Maeul Evaluator key file.")
+    if doc.get("format_version") != FORMAT_VERSION:
+        raise KeyProblem(f"The key file {path} has format version {doc.get('format_version')}; this version "
+                         f"reads version {FORMAT_VERSION}.")
+    return doc
+
+
+def _info_from(doc: dict[str, Any], path: Path | None, what: str) -> KeyInfo:
+    kind = doc.get("kind")
+    if kind not in (OFFICE, EVALUATOR):
+        raise KeyProblem(f"{what} is neither an office nor an evaluator key.")
+    sp = unb64(doc.get("signing_public"), f"{what}: the signing key", 32)
+    ep = unb64(doc["encryption_public"], f"{what}: the encryption key", 32) if doc.get("encryption_public") else None
+    if kind == OFFICE and ep is None:
+        raise KeyProblem(f"{what} is an office key without its encryption key.")
+    fp = key_fingerprint(sp, ep)
+    if doc.get("fingerprint") not in (None, fp):
+        raise KeyProblem(f"{what} states fingerprint {doc.get('fingerprint')} but its keys have {fp}; it was altered.")
+    return KeyInfo(kind, str(doc.get("owner") or ""), sp, ep, fp, str(path) if path else None)
+
+
+def read_key_info(key_dir: str | Path | None, owner: str = OFFICE) -> KeyInfo | None:
+    """The public half of ``owner``'s key file (no passphrase needed); None if there is none."""
+    path = key_path(key_dir, owner)
+    if not path.exists():
+        return None
+    return _info_from(_read_key_file(path), path, f"The key file {path}")
+
+
+def load_identity(key_dir: str | Path | None, passphrase: str, *, owner: str = OFFICE) -> Identity:
+    """Unlock ``owner``'s key file with ``passphrase``."""
+    path = key_path(key_dir, owner)
+    doc = _read_key_file(path)
+    info = _info_from(doc, path, f"The key file {path}")
+    pw = (passphrase or "").encode("utf-8")
+
+    def private(pem: Any):
+        try:
+            return ser.load_pem_private_key(str(pem).encode("ascii"), password=pw)
+        except (ValueError, TypeError):
+            raise WrongPassphrase(f"The passphrase does not open the key file {path}.") from None
+
+    signing = private(doc.get("signing_private"))
+    if not isinstance(signing, Ed25519PrivateKey) or raw_public(signing.public_key()) != info.signing_public:
+        raise KeyProblem(f"The key file {path} holds a signing key that does not match its public key.")
+    encryption = None
+    if info.kind == OFFICE:
+        encryption = private(doc.get("encryption_private"))
+        if not isinstance(encryption, X25519PrivateKey) or raw_public(encryption.public_key()) != info.encryption_public:
+            raise KeyProblem(f"The key file {path} holds an encryption key that does not match its public key.")
+    return Identity(info, signing, encryption)
+
+
+def load_or_generate(key_dir: str | Path | None, passphrase: str, *, owner: str) -> tuple[Identity, bool]:
+    """Unlock ``owner``'s key, creating it on first use; returns (identity, created)."""
+    if key_path(key_dir, owner).exists():
+        return load_identity(key_dir, passphrase, owner=owner), False
+    return generate_identity(key_dir, passphrase, owner=owner), True
+
+
+# --- public key files -----------------------------------------------------------------------------
+def public_key_document(info: KeyInfo) -> dict[str, Any]:
+    return {
+        "format": PUBLIC_FORMAT, "format_version": FORMAT_VERSION, "kind": info.kind, "owner": info.owner,
+        "fingerprint": info.fingerprint, "signing_public": b64(info.signing_public),
+        "encryption_public": b64(info.encryption_public) if info.encryption_public else None,
+    }
+
+
+def write_public_key(info: KeyInfo, out: str | Path) -> Path:
+    path = Path(out)
+    try:
+        path.write_text(json.dumps(public_key_document(info), indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise KeyProblem(f"Cannot write the public key file {path}: {exc.strerror}.") from None
+    return path
+
+
+def parse_public_key(data: bytes, what: str) -> KeyInfo:
+    """A public key from a public key file (JSON), a key file (its public half), a PEM public key
+    or 32 raw bytes."""
+    if len(data) == 32:
+        return KeyInfo(EVALUATOR, "", data, None, key_fingerprint(data))
+    text = data.decode("utf-8", "replace").strip()
+    if text.startswith("-----BEGIN PUBLIC KEY-----"):
+        try:
+            key = ser.load_pem_public_key(text.encode("ascii"))
+        except (ValueError, UnicodeError):
+            raise KeyProblem(f"{what} is not a readable PEM public key.") from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise KeyProblem(f"{what} is not an Ed25519 public key.")
+        raw = raw_public(key)
+        return KeyInfo(EVALUATOR, "", raw, None, key_fingerprint(raw))
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        raise KeyProblem(f"{what} is not a public key file (expected the file written by "
+                         "'evaluator keys export-public').") from None
+    if not isinstance(doc, dict) or doc.get("format") not in (PUBLIC_FORMAT, KEY_FORMAT):
+        raise KeyProblem(f"{what} is not a Maeul Evaluator public key file.")
+    return _info_from(doc, None, what)
+
+
+def read_public_key(path: str | Path) -> KeyInfo:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise KeyProblem(f"Cannot read the public key file {p}: {exc.strerror}.") from None
+    if len(data) > 64_000:
+        raise KeyProblem(f"{p} is too large to be a public key file.")
+    return parse_public_key(data, f"The public key file {p}")

@@ -1,0 +1,430 @@
+"""Field kits (office → evaluator): one file per evaluator, imported into a field database.
+
+A kit is a ZIP (see docs/package-format.md): ``kit.json`` (the manifest: format, program,
+evaluator, kit sequence number, the office's public keys and fingerprint, each rubric's content
+hash, every other member's SHA-256), ``data.json`` (program, tracks, the evaluator, their
+assignments and only the application fields a visit needs) and ``rubrics/CODE.toml`` (each rubric's
+source exactly as the office loaded it).  Conflicted applications are never in a kit; personal
+contact fields only when the office asks for them.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..db.models import Application, Assignment, Evaluator, Program, Track, utcnow
+from ..domain import FIELD, OFFICE
+from ..errors import EvaluatorError, PermissionDenied
+from ..rubric import parse_rubric
+from ..services import applications as apps_svc
+from ..services import people, programs
+from ..services.common import current_program, evaluator_by_code, get_setting, set_setting
+from . import formats as F
+from .archive import read_archive, write_archive
+from .errors import KeyProblem, KitRejected, UnsafeArchive
+from .keys import KeyInfo, b64, key_fingerprint, normalise_fingerprint, unb64
+from .results import KitInfo
+
+#: application fields a visit needs (always in a kit)
+VISIT_FIELDS = ("category", "title", "group_name", "district", "neighbourhood", "members", "requested_amount",
+                "self_contribution", "summary", "submitted_on", "status")
+#: personal contact fields (only with include_personal)
+PERSONAL_FIELDS = apps_svc.PERSONAL_FIELDS
+MAX_KIT_BYTES = 256 * 1024 * 1024
+
+# settings keys
+OFFICE_KEYS = "office_keys"
+KIT_SEQUENCES = "kit_sequences"  # office: {evaluator code: last kit number}
+FIELD_KIT = "kit"  # field: {sequence, sha256, created_at, program_uuid, evaluator, include_personal}
+
+
+# --- office side ----------------------------------------------------------------------------------
+def office_key_info(s: Session) -> KeyInfo | None:
+    doc = get_setting(s, OFFICE_KEYS)
+    if not doc:
+        return None
+    sp = unb64(doc["signing_public"], "The office signing key", 32)
+    ep = unb64(doc["encryption_public"], "The office encryption key", 32)
+    return KeyInfo("office", "office", sp, ep, key_fingerprint(sp, ep))
+
+
+def office_keys_document(info: KeyInfo) -> dict[str, Any]:
+    assert info.encryption_public is not None
+    return {"signing_public": b64(info.signing_public), "encryption_public": b64(info.encryption_public),
+            "fingerprint": info.fingerprint}
+
+
+def build_kit(s: Session, evaluator: str, *, include_personal: bool) -> tuple[bytes, KitInfo]:
+    """The kit for ``evaluator`` (bumps that evaluator's kit number; call inside a write)."""
+    if get_setting(s, "role", OFFICE) != OFFICE:
+        raise PermissionDenied("Kits are made in the office database; this is a field database.")
+    office = office_key_info(s)
+    if office is None:
+        raise KeyProblem("The office has no key pair yet; create it with 'evaluator keys init' (the kit must "
+                         "carry the office's public key).")
+    p = current_program(s)
+    ev = evaluator_by_code(s, evaluator)
+    seqs = dict(get_setting(s, KIT_SEQUENCES) or {})
+    sequence = int(seqs.get(ev.code, 0)) + 1
+    seqs[ev.code] = sequence
+    set_setting(s, KIT_SEQUENCES, seqs)
+
+    rows = s.execute(
+        select(Assignment, Application, Track.code)
+        .join(Application, Application.id == Assignment.application_id)
+        .join(Track, Track.id == Application.track_id)
+        .where(Assignment.evaluator_id == ev.id, Assignment.conflict_type.is_(None),
+               Application.program_id == p.id)
+        .order_by(Application.external_id)
+    ).all()
+    fields = VISIT_FIELDS + (PERSONAL_FIELDS if include_personal else ())
+    applications, assignments = [], []
+    for a, app, track in rows:
+        doc: dict[str, Any] = {"uuid": app.uuid, "id": app.external_id, "track": track}
+        for f in fields:
+            v = getattr(app, f)
+            doc[f] = v.isoformat() if isinstance(v, date) else v
+        applications.append(doc)
+        assignments.append({"uuid": a.uuid, "application": app.external_id,
+                            "planned_visit_on": F.iso(a.planned_visit_on)})
+    tracks = [{"code": t.code, "name_ko": t.name_ko, "name_en": t.name_en, "rubric": t.rubric.code,
+               "quota": t.quota, "reserve_size": t.reserve_size, "budget": t.budget} for t in p.tracks]
+    rubrics = {t.rubric.code: t.rubric for t in p.tracks}
+    data = {
+        "program": {"uuid": p.uuid, "code": p.code, "name_ko": p.name_ko, "name_en": p.name_en, "status": p.status,
+                    "opened_on": F.iso(p.opened_on), "closed_on": F.iso(p.closed_on),
+                    "settings": dict(p.settings or {})},
+        "tracks": tracks,
+        "evaluator": {"uuid": ev.uuid, "code": ev.code, "name": ev.name, "organisation": ev.organisation,
+                      "role": ev.role},
+        "applications": applications,
+        "assignments": assignments,
+    }
+    members: list[tuple[str, bytes, bool]] = [("data.json", F.dumps(data), True)]
+    for code, r in sorted(rubrics.items()):
+        members.append((f"rubrics/{code}.toml", r.source.encode("utf-8"), True))
+    created = utcnow()
+    manifest = {
+        "format": F.KIT_FORMAT, "format_version": F.FORMAT_VERSION, "sequence": sequence,
+        "created_at": F.iso(created), "program": {"uuid": p.uuid, "code": p.code},
+        "evaluator": {"uuid": ev.uuid, "code": ev.code}, "office": office_keys_document(office),
+        "include_personal": include_personal,
+        "rubrics": {code: r.content_hash for code, r in sorted(rubrics.items())},
+        "members": {name: {"sha256": F.sha256(body), "size": len(body)} for name, body, _ in members},
+    }
+    blob = write_archive([("kit.json", F.dumps(manifest), True)] + members)
+    info = KitInfo(
+        path="", program=p.code, program_uuid=p.uuid, evaluator=ev.code, sequence=sequence,
+        applications=tuple(a["id"] for a in applications), include_personal=include_personal,
+        office_fingerprint=office.fingerprint,
+        rubrics={code: r.content_hash[:12] for code, r in rubrics.items()}, created_at=created,
+    )
+    return blob, info
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file renamed into place)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise EvaluatorError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+
+
+# --- field side -----------------------------------------------------------------------------------
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_KIT_BYTES:
+            raise KitRejected(f"The kit {path} is {size:,} bytes; a kit is at most {MAX_KIT_BYTES:,}.")
+        return path.read_bytes()
+    except OSError as exc:
+        raise KitRejected(f"Cannot read the kit {path}: {exc.strerror or exc}.") from None
+
+
+def _allowed(name: str) -> bool:
+    if name in ("kit.json", "data.json"):
+        return True
+    return name.startswith("rubrics/") and name.endswith(".toml") and name.count("/") == 1
+
+
+def read_kit(path: str | Path) -> dict[str, Any]:
+    """Open and check a kit file; returns its parsed parts (nothing is written)."""
+    path = Path(path)
+    what = f"The kit {path.name}"
+    blob = _read(path)
+    try:
+        members = read_archive(blob, what=what, allowed=_allowed)
+    except UnsafeArchive as exc:
+        raise KitRejected(str(exc)) from None
+    if "kit.json" not in members or "data.json" not in members:
+        raise KitRejected(f"{path} is not a Maeul Evaluator field kit (no kit.json/data.json).")
+    try:
+        manifest = F.loads(members["kit.json"], "kit.json")
+        if not isinstance(manifest, dict) or manifest.get("format") != F.KIT_FORMAT:
+            raise KitRejected(f"{path} is not a Maeul Evaluator field kit.")
+        if manifest.get("format_version") != F.FORMAT_VERSION:
+            raise KitRejected(f"{what} has format version {manifest.get('format_version')}; this version reads "
+                              f"version {F.FORMAT_VERSION}. Install the same version as the office.")
+        listed = F.need(manifest, "members", dict, "kit.json")
+        if set(listed) != set(members) - {"kit.json"}:
+            raise KitRejected(f"{what} is incomplete or has extra members (the manifest lists "
+                              f"{', '.join(sorted(listed))}).")
+        for name, body in members.items():
+            if name != "kit.json" and F.need(listed[name], "sha256", str, f"members[{name}]") != F.sha256(body):
+                raise KitRejected(f"{what} is damaged or was altered: {name} does not match its hash.")
+        seq = F.need(manifest, "sequence", int, "kit.json")
+        office_doc = F.need(manifest, "office", dict, "kit.json")
+        sp = unb64(F.need(office_doc, "signing_public", str, "kit.json office"), "the office signing key", 32)
+        ep = unb64(F.need(office_doc, "encryption_public", str, "kit.json office"), "the office encryption key", 32)
+        office = KeyInfo("office", "office", sp, ep, key_fingerprint(sp, ep))
+        if F.need(office_doc, "fingerprint", str, "kit.json office") != office.fingerprint:
+            raise KitRejected(f"{what} was altered: the office key does not match its fingerprint.")
+        data = F.loads(members["data.json"], "data.json")
+        prog = F.need(data, "program", dict, "data.json")
+        for k in ("uuid", "code", "name_ko"):
+            F.need(prog, k, str, "data.json program")
+        evd = F.need(data, "evaluator", dict, "data.json")
+        for k in ("uuid", "code", "name"):
+            F.need(evd, k, str, "data.json evaluator")
+        if prog["uuid"] != F.need(F.need(manifest, "program", dict, "kit.json"), "uuid", str, "kit.json program") or \
+                evd["code"] != F.need(F.need(manifest, "evaluator", dict, "kit.json"), "code", str, "kit.json"):
+            raise KitRejected(f"{what} was altered: its manifest and data disagree.")
+        rubric_hashes = F.need(manifest, "rubrics", dict, "kit.json")
+        rubrics = {}
+        for code, digest in rubric_hashes.items():
+            name = f"rubrics/{code}.toml"
+            if name not in members:
+                raise KitRejected(f"{what} lacks the rubric {code}.")
+            rd = parse_rubric(members[name].decode("utf-8"), source_name=f"{path.name}:{name}")
+            if rd.content_hash != digest:
+                raise KitRejected(f"{what}: rubric {code} does not match its version hash.")
+            rubrics[code] = rd
+        tracks = []
+        for i, t in enumerate(F.items(data, "tracks", "data.json")):
+            w = f"data.json tracks[{i}]"
+            tracks.append(programs.TrackSpec(
+                code=F.need(t, "code", str, w), name_ko=F.need(t, "name_ko", str, w),
+                name_en=F.need(t, "name_en", str, w, optional=True) or "",
+                rubric=rubrics[F.need(t, "rubric", str, w)] if t.get("rubric") in rubrics else _no_rubric(what, t),
+                quota=F.need(t, "quota", int, w), reserve_size=F.need(t, "reserve_size", int, w, optional=True) or 0,
+                budget=F.need(t, "budget", int, w, optional=True)))
+        track_codes = {t.code for t in tracks}
+        apps = []
+        for i, a in enumerate(F.items(data, "applications", "data.json")):
+            w = f"data.json applications[{i}]"
+            F.need(a, "uuid", str, w)
+            F.need(a, "id", str, w)
+            if F.need(a, "track", str, w) not in track_codes:
+                raise F.Invalid(f"{w}.track is not a track of the kit")
+            for f in ("title", "group_name", "district", "category"):
+                F.need(a, f, str, w)
+            for f in ("members", "requested_amount", "self_contribution"):
+                F.need(a, f, int, w, optional=True)
+            F.need_date(a, "submitted_on", w)
+            apps.append(a)
+        app_ids = {a["id"] for a in apps}
+        assignments = []
+        for i, a in enumerate(F.items(data, "assignments", "data.json")):
+            w = f"data.json assignments[{i}]"
+            F.need(a, "uuid", str, w)
+            if F.need(a, "application", str, w) not in app_ids:
+                raise F.Invalid(f"{w}.application is not in the kit")
+            F.need_date(a, "planned_visit_on", w)
+            assignments.append(a)
+    except F.Invalid as exc:
+        raise KitRejected(f"{what} is damaged: {exc}.") from None
+    except KeyProblem as exc:
+        raise KitRejected(f"{what} is damaged: {exc}") from None
+    return {"manifest": manifest, "data": data, "office": office, "sequence": seq, "tracks": tracks,
+            "rubrics": rubrics, "applications": apps, "assignments": assignments, "sha256": F.sha256(blob),
+            "path": path}
+
+
+def _no_rubric(what: str, t: dict) -> Any:
+    raise KitRejected(f"{what}: track {t.get('code')} names a rubric the kit does not carry.")
+
+
+def import_kit(kit_path: str | Path, db_url: str | None = None, *,
+               expected_office_fingerprint: str | None = None) -> KitInfo:
+    """Create or update the FIELD database at ``db_url`` from the kit at ``kit_path``.
+
+    Refuses (changing nothing) a kit for another program or another evaluator than the one the
+    database already holds, a kit older than the one already imported, and an office key that
+    differs from the one this database already trusts (or from ``expected_office_fingerprint``)."""
+    from ..store import Store  # late: the store imports this package
+
+    kit = read_kit(kit_path)
+    manifest, data, office = kit["manifest"], kit["data"], kit["office"]
+    path: Path = kit["path"]
+    what = f"The kit {path.name}"
+    if expected_office_fingerprint and normalise_fingerprint(expected_office_fingerprint) != office.fingerprint:
+        raise KitRejected(f"{what} carries office key {office.fingerprint}, not the "
+                          f"{normalise_fingerprint(expected_office_fingerprint)} you were told; do not use it and ask "
+                          "the office.")
+    prog, evd = data["program"], data["evaluator"]
+    seq = kit["sequence"]
+    store = Store(db_url, role=FIELD)
+    try:
+        with store.write() as s:
+            role = get_setting(s, "role")
+            has_program = s.execute(select(Program.id).limit(1)).first() is not None
+            if role != FIELD:
+                if has_program:
+                    raise KitRejected(f"{store.display_url} is an office database; import the kit into a field "
+                                      "database (give another --db).")
+                set_setting(s, "role", FIELD)
+            current = get_setting(s, FIELD_KIT) or {}
+            status = "created" if not current else "updated"
+            if current:
+                if current.get("program_uuid") != prog["uuid"]:
+                    raise KitRejected(f"{what} is for program '{prog['code']}', but this field database holds program "
+                                      f"'{current.get('program_code')}'; use another field database for it.")
+                if current.get("evaluator") != evd["code"]:
+                    raise KitRejected(f"{what} is for evaluator {evd['code']}, but this field database belongs to "
+                                      f"{current.get('evaluator')}; nothing was changed.")
+                if seq < int(current.get("sequence", 0)):
+                    raise KitRejected(f"{what} is kit number {seq}, older than kit number {current['sequence']} "
+                                      "already imported; nothing was changed.")
+                if seq == int(current.get("sequence", 0)):
+                    if current.get("sha256") != kit["sha256"]:
+                        raise KitRejected(f"{what} has the same number ({seq}) as the kit already imported but "
+                                          "different contents; ask the office for a new kit.")
+                    status = "unchanged"
+            elif has_program:
+                raise KitRejected(f"{store.display_url} already holds a program that did not come from a kit.")
+            pinned = get_setting(s, OFFICE_KEYS)
+            if pinned and pinned.get("fingerprint") != office.fingerprint:
+                raise KitRejected(f"{what} carries office key {office.fingerprint}, but this field database trusts "
+                                  f"office key {pinned.get('fingerprint')}; nothing was changed. Ask the office.")
+            if status != "unchanged":
+                _apply_kit(s, kit, actor=evd["code"], device=store.device)
+                set_setting(s, OFFICE_KEYS, office_keys_document(office))
+                set_setting(s, "evaluator", evd["code"])
+                set_setting(s, "program_uuid", prog["uuid"])
+                set_setting(s, FIELD_KIT, {
+                    "sequence": seq, "sha256": kit["sha256"], "created_at": manifest.get("created_at"),
+                    "program_uuid": prog["uuid"], "program_code": prog["code"], "evaluator": evd["code"],
+                    "include_personal": bool(manifest.get("include_personal")), "imported_at": F.iso(utcnow()),
+                })
+        created = manifest.get("created_at")
+        return KitInfo(
+            path=str(path), program=prog["code"], program_uuid=prog["uuid"], evaluator=evd["code"], sequence=seq,
+            applications=tuple(sorted(a["application"] for a in kit["assignments"])),
+            include_personal=bool(manifest.get("include_personal")), office_fingerprint=office.fingerprint,
+            rubrics={code: rd.version for code, rd in kit["rubrics"].items()},
+            created_at=F.parse_dt(created) if isinstance(created, str) else None,
+            status=status, database=store.display_url,
+        )
+    finally:
+        store.close()
+
+
+def _apply_kit(s: Session, kit: dict[str, Any], *, actor: str, device: str) -> None:
+    data = kit["data"]
+    prog, evd = data["program"], data["evaluator"]
+    p = s.execute(select(Program).where(Program.uuid == prog["uuid"])).scalar_one_or_none()
+    if p is None:
+        p = programs.create_program(
+            s, code=prog["code"], name_ko=prog["name_ko"], name_en=prog.get("name_en") or "", tracks=kit["tracks"],
+            opened_on=F.parse_date(prog.get("opened_on")), closed_on=F.parse_date(prog.get("closed_on")),
+            settings=prog.get("settings") or {}, uuid=prog["uuid"], status=prog.get("status") or "field_study",
+        )
+    else:
+        have = {t.code: t for t in p.tracks}
+        for spec in kit["tracks"]:
+            t = have.get(spec.code)
+            if t is None:
+                raise KitRejected(f"The kit adds track '{spec.code}', which this field database does not have; "
+                                  "start a new field database for it.")
+            if t.rubric.content_hash != spec.rubric.content_hash:
+                raise KitRejected(
+                    f"The kit's rubric for track '{spec.code}' (version {spec.rubric.version}) differs from the one "
+                    f"this field database was made with (version {t.rubric.content_hash[:12]}); ask the office."
+                )
+        p.status = prog.get("status") or p.status
+    ev = s.execute(select(Evaluator).where(Evaluator.code == evd["code"])).scalar_one_or_none()
+    ev = people.put_evaluator(s, code=evd["code"], name=evd["name"], organisation=evd.get("organisation") or "",
+                              role=evd.get("role") or "", email=ev.email if ev else "",
+                              uuid=None if ev else evd["uuid"])
+    tracks = {t.code: t for t in p.tracks}
+    apps: dict[str, Application] = {}
+    for a in kit["applications"]:
+        values = {k: a[k] for k in ("id", "track") + VISIT_FIELDS + PERSONAL_FIELDS if k in a and k != "status"}
+        values["submitted_on"] = F.parse_date(a.get("submitted_on"))
+        for k in PERSONAL_FIELDS:  # a kit without contact data also clears what an earlier kit brought
+            values.setdefault(k, "")
+        for k in ("title", "group_name", "district", "neighbourhood", "summary", "category") + PERSONAL_FIELDS:
+            if k in values and values[k] is None:
+                values[k] = ""
+        app, _ = apps_svc.put_application(s, p, tracks, values, uuid=a["uuid"])
+        if a.get("status"):
+            app.status = a["status"]
+        apps[a["id"]] = app
+    existing = {
+        ext: asg
+        for asg, ext in s.execute(
+            select(Assignment, Application.external_id)
+            .join(Application, Application.id == Assignment.application_id)
+            .where(Assignment.evaluator_id == ev.id)
+        ).all()
+    }
+    for a in kit["assignments"]:
+        planned = F.parse_date(a.get("planned_visit_on"))
+        asg = existing.get(a["application"])
+        if asg is None:
+            people.assign(s, apps[a["application"]], ev, actor=actor, planned_visit_on=planned, uuid=a["uuid"])
+        elif asg.conflict_type is None:
+            asg.planned_visit_on = planned
+    in_kit = {a["application"] for a in kit["assignments"]}
+    for ext, asg in existing.items():
+        if ext not in in_kit and asg.conflict_type is None:
+            # the office withdrew it (e.g. declared a conflict): the laptop must not score it any more
+            people.declare_conflict(s, asg.application, ev, conflict_type="other",
+                                    note=f"no longer assigned (kit {kit['sequence']})", actor=actor)
+    s.flush()
+    audit.append(s, actor=actor, device=device, action="import_kit", entity="program", entity_uuid=p.uuid,
+                 new={"kit": kit["sequence"], "sha256": kit["sha256"], "evaluator": evd["code"],
+                      "applications": len(kit["applications"]), "office_key": kit["office"].fingerprint})
+
+
+def field_kit_info(s: Session, database: str | None = None) -> KitInfo | None:
+    cur = get_setting(s, FIELD_KIT)
+    if not cur:
+        return None
+    office = get_setting(s, OFFICE_KEYS) or {}
+    ids = tuple(s.execute(
+        select(Application.external_id)
+        .join(Assignment, Assignment.application_id == Application.id)
+        .join(Evaluator, Evaluator.id == Assignment.evaluator_id)
+        .where(Evaluator.code == cur.get("evaluator"), Assignment.conflict_type.is_(None))
+        .order_by(Application.external_id)
+    ).scalars())
+    p = current_program(s)
+    created = cur.get("created_at")
+    return KitInfo(
+        path="", program=p.code, program_uuid=p.uuid, evaluator=cur.get("evaluator", ""),
+        sequence=int(cur.get("sequence", 0)), applications=ids,
+        include_personal=bool(cur.get("include_personal")), office_fingerprint=office.get("fingerprint", ""),
+        rubrics={t.rubric.code: t.rubric.content_hash[:12] for t in p.tracks},
+        created_at=datetime.fromisoformat(created) if created else None, status="imported", database=database,
+    )
+
+
+__all__ = ["build_kit", "import_kit", "read_kit", "field_kit_info", "office_key_info", "write_file"]

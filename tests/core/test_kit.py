@@ -1,0 +1,205 @@
+"""Field kits: one file per evaluator with only what a visit needs; importing creates or updates a
+field database and refuses, with a clear message, kits that do not belong there."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from evaluator.errors import ConflictOfInterest, NotFound, PermissionDenied
+from evaluator.packages.errors import KeyProblem, KitRejected
+from evaluator.packages.kit import import_kit, read_kit
+from evaluator.store import Store
+
+from .packages_fixtures import PASS, copy_db, tiny_office, url, zip_bytes
+
+PERSONAL = ("representative", "phone", "email", "address")
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory, demo_before_visits_template):
+    root = tmp_path_factory.mktemp("kits")
+    key_dir = root / "keys"
+    path = copy_db(demo_before_visits_template, root / "office.sqlite3")
+    with Store(url(path)) as st:
+        st.ensure_identity(PASS, key_dir=key_dir)
+        kits = {
+            "EV02": st.export_kit("EV02", root / "EV02.mekit"),
+            "EV05": st.export_kit("EV05", root / "EV05.mekit", include_personal=True),
+            "EV05-2": st.export_kit("EV05", root / "EV05-2.mekit"),
+        }
+    return root, key_dir, path, kits
+
+
+def test_a_kit_holds_the_assignments_without_conflicts_and_only_visit_fields(office):
+    root, _, path, kits = office
+    k = kits["EV02"]
+    doc = read_kit(k.path)
+    apps = {a["id"]: a for a in doc["applications"]}
+    with Store(url(path)) as st:
+        expected = sorted(a.application_id for a in st.assignments(evaluator="EV02") if a.conflict_type is None)
+        conflicted = [a.application_id for a in st.assignments(evaluator="EV02") if a.conflict_type]
+        info = st.identity(key_dir=office[1])
+        rubric_hashes = {st.rubric(t.code).code: st.rubric(t.code).content_hash for t in st.program().tracks}
+    assert conflicted == ["2012-A-007"] and "2012-A-007" not in apps
+    assert sorted(apps) == expected == list(k.applications)
+    assert all(not any(f in a for f in PERSONAL) for a in apps.values())
+    assert {"title", "group_name", "district", "members", "summary"} <= set(apps[expected[0]])
+    assert doc["manifest"]["rubrics"] == rubric_hashes
+    assert k.office_fingerprint == info.fingerprint == doc["office"].fingerprint
+    assert doc["data"]["evaluator"]["code"] == "EV02"
+    assert "email" not in doc["data"]["evaluator"]
+    # personal contact data only when the office asks for it
+    personal = read_kit(kits["EV05"].path)["applications"][0]
+    assert all(f in personal for f in PERSONAL) and personal["phone"]
+    assert "2012-A-019" not in kits["EV05"].applications  # EV05's declared conflict
+
+
+def test_importing_creates_a_field_database_that_can_score(office, tmp_path):
+    k = office[3]["EV02"]
+    info = import_kit(k.path, url(tmp_path / "field.sqlite3"))
+    assert info.status == "created" and info.evaluator == "EV02" and info.sequence == 1
+    with Store(url(tmp_path / "field.sqlite3")) as fld:
+        assert fld.role == "field" and fld.is_field
+        assert [e.code for e in fld.evaluators()] == ["EV02"]
+        assert fld.kit_info().applications == k.applications
+        assert fld.info().applications == len(k.applications)
+        app = k.applications[0]
+        rd = fld.rubric(fld.application(app).track)
+        fld.save_score(app, "EV02", rd.criteria[0].code, level="수")
+        assert fld.application(app).phone == ""  # no personal data on the laptop
+        with pytest.raises(NotFound):  # the conflicted application is not even on the laptop
+            fld.application("2012-A-007")
+        assert fld.verify_audit().ok
+        with pytest.raises(PermissionDenied):
+            fld.export_kit("EV02", tmp_path / "x.mekit")
+
+
+def test_a_kit_is_refused_for_another_evaluator_an_older_kit_or_an_office_database(office, tmp_path):
+    root, _, path, kits = office
+    field = url(tmp_path / "field.sqlite3")
+    assert import_kit(kits["EV05"].path, field).status == "created"  # with contact data
+    app = kits["EV05"].applications[0]
+    with Store(field) as fld:
+        assert fld.application(app).phone
+    assert import_kit(kits["EV05-2"].path, field).status == "updated"  # without: cleared on the laptop
+    with Store(field) as fld:
+        assert fld.application(app).phone == "" and fld.kit_info().sequence == 2
+    with pytest.raises(KitRejected, match="for evaluator EV02, but this field database belongs to EV05"):
+        import_kit(kits["EV02"].path, field)
+    with pytest.raises(KitRejected, match="kit number 1, older than kit number 2"):
+        import_kit(kits["EV05"].path, field)
+    assert import_kit(kits["EV05-2"].path, field).status == "unchanged"
+    with pytest.raises(KitRejected, match="is an office database"):
+        import_kit(kits["EV02"].path, url(copy_db(path, tmp_path / "office-copy.sqlite3")))
+
+
+def test_a_newer_kit_updates_the_laptop_and_withdraws_an_application(office, tmp_path):
+    root, key_dir, path, kits = office
+    o = copy_db(path, tmp_path / "office.sqlite3")
+    field = url(tmp_path / "field.sqlite3")
+    with Store(url(o)) as st:
+        k1 = st.export_kit("EV02", tmp_path / "k1.mekit")
+        import_kit(k1.path, field)
+        withdrawn = k1.applications[1]
+        st.declare_conflict(withdrawn, "EV02", "professional", "자문 관계")
+        st.put_application({"id": k1.applications[0], "track": st.application(k1.applications[0]).track,
+                            "title": "새 제목 <b>굵게</b> =1+1"})
+        k2 = st.export_kit("EV02", tmp_path / "k2.mekit")
+    assert k2.sequence == k1.sequence + 1 and withdrawn not in k2.applications
+    info = import_kit(k2.path, field)
+    assert info.status == "updated" and withdrawn not in info.applications
+    with Store(field) as fld:
+        assert fld.application(k1.applications[0]).title == "새 제목 <b>굵게</b> =1+1"
+        rd = fld.rubric(fld.application(withdrawn).track)
+        with pytest.raises(ConflictOfInterest):
+            fld.save_score(withdrawn, "EV02", rd.criteria[0].code, level="수")
+
+
+def test_kits_of_another_program_or_another_office_key_are_refused(office, tmp_path):
+    root, key_dir, path, kits = office
+    field = url(tmp_path / "field.sqlite3")
+    import_kit(kits["EV02"].path, field)
+    # another program (its own office and key)
+    _, _ = tiny_office(tmp_path, tmp_path / "tiny-keys")
+    with pytest.raises(KitRejected, match="is for program 'tiny'"):
+        import_kit(tmp_path / "tiny.mekit", field)
+    # the same program, but a kit made with a different office key
+    other = copy_db(path, tmp_path / "office2.sqlite3")
+    with Store(url(other)) as st:
+        with st.write() as s:
+            from evaluator.services.common import set_setting
+
+            set_setting(s, "office_keys", None)
+            set_setting(s, "kit_sequences", {"EV02": 5})
+        st.ensure_identity(PASS, key_dir=tmp_path / "other-keys")
+        k = st.export_kit("EV02", tmp_path / "other.mekit")
+    with pytest.raises(KitRejected, match="trusts office key"):
+        import_kit(k.path, field)
+    with pytest.raises(KitRejected, match="not the AAAA-BBBB-CCCC-DDDD you were told"):
+        import_kit(kits["EV02"].path, url(tmp_path / "new.sqlite3"), expected_office_fingerprint="aaaa bbbb cccc dddd")
+    assert not (tmp_path / "new.sqlite3").exists() or Store(url(tmp_path / "new.sqlite3")).kit_info() is None
+
+
+def _rezip(src, dst, edit):
+    with zipfile.ZipFile(src) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    dst.write_bytes(edit(members))
+    return dst
+
+
+def test_a_damaged_or_hostile_kit_is_refused_and_nothing_is_created(office, tmp_path):
+    src = office[3]["EV02"].path
+
+    def forged(m):
+        doc = json.loads(m["data.json"])
+        doc["applications"][0]["title"] = "가짜"
+        m["data.json"] = json.dumps(doc).encode()
+        return zip_bytes(list(m.items()))
+
+    cases = [
+        (forged, "does not match its hash"),
+        (lambda m: zip_bytes(list(m.items()) + [("../../.bashrc", b"rm -rf ~")]), "'..'"),
+        (lambda m: zip_bytes(list(m.items()) + [("rubrics/evil.py", b"")]), "not part of this format"),
+        (lambda m: b"not a zip", "not a readable archive"),
+        (lambda m: zip_bytes([(n, b) for n, b in m.items() if n != "kit.json"]), "not a Maeul Evaluator field kit"),
+    ]
+    for i, (edit, why) in enumerate(cases):
+        bad = _rezip(src, tmp_path / f"bad{i}.mekit", edit)
+        target = tmp_path / f"field{i}.sqlite3"
+        with pytest.raises(KitRejected, match=why.replace("(", r"\(").replace(".", r"\.")):
+            import_kit(bad, url(target))
+        assert not target.exists()
+    with pytest.raises(KitRejected, match="Cannot read the kit"):
+        import_kit(tmp_path / "nope.mekit", url(tmp_path / "f.sqlite3"))
+
+
+def test_exporting_a_kit_needs_the_office_key(demo_before_visits_store, tmp_path):
+    with pytest.raises(KeyProblem, match="evaluator keys init"):
+        demo_before_visits_store.export_kit("EV01", tmp_path / "k.mekit")
+    assert not (tmp_path / "k.mekit").exists()
+
+
+
+def test_a_laptop_with_an_altered_audit_trail_says_where_and_makes_no_package(tmp_path, capsys):
+    import sqlite3
+
+    from evaluator.cli import main
+    from evaluator.errors import EvaluatorError
+
+    key_dir = tmp_path / "keys"
+    tiny_office(tmp_path, key_dir)
+    field = tmp_path / "tiny-field.sqlite3"
+    con = sqlite3.connect(field)
+    victim = con.execute("SELECT id FROM audit_event WHERE action = 'score' ORDER BY id LIMIT 1").fetchone()[0]
+    con.execute("UPDATE audit_event SET new = json_set(new, '$.level', 'tampered') WHERE id = ?", (victim,))
+    con.commit()
+    con.close()
+    assert main(["audit", "verify", "--db", url(field)]) == 5
+    assert f"BROKEN at entry {victim}" in capsys.readouterr().out
+    with Store(url(field)) as fld:
+        with pytest.raises(EvaluatorError, match="audit trail of this field database is broken"):
+            fld.export_package(tmp_path / "p.mepkg", passphrase=PASS, key_dir=key_dir)
+    assert not (tmp_path / "p.mepkg").exists()

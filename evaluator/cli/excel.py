@@ -1,9 +1,128 @@
-"""CLI verbs for excel (registered by :func:`register`)."""
+"""CLI verbs for Excel: ``evaluator import …`` and ``evaluator export …`` (BRIEF §6).
+
+    evaluator import applications FILE [--dry-run] [--map HEADER=FIELD …]
+    evaluator import assignments FILE [--dry-run]
+    evaluator import scores FILE [--dry-run] [--finalise]
+    evaluator export template scores FILE [--evaluator ID]
+    evaluator export template intake FILE [--lang ko|en]
+    evaluator export ranking FILE [--method M] [--provisional]
+    evaluator export scores FILE
+    evaluator export progress FILE
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from ..errors import ValidationError
+from .common import CliContext
+
+IMPORT_KINDS = ("applications", "assignments", "scores")
+EXPORT_KINDS = ("template", "ranking", "scores", "progress")
+TEMPLATE_KINDS = ("scores", "intake")
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add this area's commands to the `evaluator` parser."""
+    p = sub.add_parser(
+        "import", parents=[common], help="import applications, assignments or paper scores from Excel",
+        description="Import an Excel workbook (.xlsx). Every problem is reported with its sheet, row and column; "
+                    "with any problem nothing is written.",
+    )
+    p.add_argument("kind", choices=IMPORT_KINDS, help="what the workbook holds")
+    p.add_argument("file", help="the .xlsx file")
+    p.add_argument("--dry-run", action="store_true", help="only report what would be added, updated or unchanged")
+    p.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
+                   help="(applications) give a column a meaning: header text or column letter = field key "
+                        "('' keeps it aside, '-' ignores it); repeatable")
+    p.add_argument("--finalise", action="store_true",
+                   help="(scores) finalise each evaluation in the file once its scores are in")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "export", parents=[common], help="export a template, the ranking, all scores or progress to Excel",
+        description="Write an Excel workbook (.xlsx) with one header row of stable column keys "
+                    "(documented in docs/excel-formats.md).",
+    )
+    p.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
+    p.add_argument("target", nargs="+", metavar="[scores|intake] FILE",
+                   help="the output file; for 'template' first the template kind (scores or intake)")
+    p.add_argument("--evaluator", metavar="ID", help="(template scores) only this evaluator's assignments")
+    p.add_argument("--lang", choices=("ko", "en"), default="ko", help="(template intake) header language")
+    p.add_argument("--method", choices=("mean", "median", "trimmed", "normalized"),
+                   help="(ranking) aggregation method (default: the program's)")
+    p.add_argument("--provisional", action="store_true",
+                   help="(ranking) include evaluations that are not finalised yet")
+    p.set_defaults(func=cmd_export)
+
+
+def _mapping(items: list[str]) -> dict[str, str] | None:
+    if not items:
+        return None
+    out = {}
+    for it in items:
+        if "=" not in it:
+            raise ValidationError(f"--map {it!r}: use HEADER=FIELD (e.g. --map '신청액=requested_amount').")
+        k, v = it.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def _warnings(report) -> list[str]:
+    return [f"  warning: {w}" for w in getattr(report, "warnings", ())]
+
+
+def cmd_import(ctx: CliContext) -> int:
+    a = ctx.args
+    store = ctx.store()
+    bar = ctx.progress(f"Importing {a.kind}")
+    if a.kind == "applications":
+        rep = store.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), progress=bar)
+        lines = [rep.summary()]
+        verb = "would add" if rep.dry_run else "added"
+        if rep.added:
+            lines.append(f"  {verb}: " + ", ".join(rep.added[:50]) + (" …" if len(rep.added) > 50 else ""))
+        for app_id in rep.updated[:200]:
+            ch = rep.changes.get(app_id, {})
+            lines.append(f"  {'would update' if rep.dry_run else 'updated'} {app_id}: " + ", ".join(
+                f"{f} {_short(old)} → {_short(new)}" for f, (old, new) in ch.items()))
+        if rep.unknown_columns:
+            lines.append("  unknown columns kept aside: " + ", ".join(rep.unknown_columns))
+    elif a.kind == "assignments":
+        rep = store.import_assignments(a.file, dry_run=a.dry_run, progress=bar)
+        lines = [rep.summary()]
+    else:
+        rep = store.import_scores(a.file, dry_run=a.dry_run, finalise=a.finalise, progress=bar)
+        lines = [rep.summary()]
+    if rep.dry_run:
+        lines.append("Dry run: nothing was written.")
+    lines += _warnings(rep)
+    ctx.out(rep, "\n".join(lines))
+    return 0
+
+
+def _short(v) -> str:
+    s = "—" if v in (None, "") else str(v)
+    return s if len(s) <= 30 else s[:29] + "…"
+
+
+def cmd_export(ctx: CliContext) -> int:
+    a = ctx.args
+    target = list(a.target)
+    store = ctx.store()
+    bar = ctx.progress(f"Exporting {a.kind}")
+    if a.kind == "template":
+        if len(target) != 2 or target[0] not in TEMPLATE_KINDS:
+            raise ValidationError("Use: evaluator export template scores|intake FILE.")
+        rep = store.export_template(target[0], target[1], evaluator=a.evaluator, lang=a.lang, progress=bar)
+    else:
+        if len(target) != 1:
+            raise ValidationError(f"Use: evaluator export {a.kind} FILE.")
+        if a.kind == "ranking":
+            rep = store.export_ranking(target[0], method=a.method, provisional=a.provisional, progress=bar)
+        elif a.kind == "scores":
+            rep = store.export_scores(target[0], progress=bar)
+        else:
+            rep = store.export_progress(target[0], progress=bar)
+    ctx.out({"path": rep.path, "kind": rep.kind, "sheets": rep.sheets, "rows": rep.rows}, rep.summary())
+    return 0

@@ -1,5 +1,215 @@
-"""Façade methods for Excel import and export (mixed into :class:`evaluator.store.Store`)."""
+"""Façade methods for Excel import and export (mixed into :class:`evaluator.store.Store`).
+
+Every import is ONE transaction: with any problem nothing is written, and a
+:class:`~evaluator.errors.ValidationError` lists every problem with its sheet, row and column.
+The file is checked and opened before the transaction starts (a file that is not a workbook never
+touches the database).  The intake import then streams rows through the planner inside the
+transaction (bounded memory for 10k+ rows); assignments and scores are small and are read whole
+first.  Exports stream to a temporary file that replaces the target only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import PermissionDenied, Problem, ValidationError
+from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..services.common import current_program
+from . import assignments as assign_xl
+from . import exports
+from . import intake
+from . import scores as scores_xl
+from .results import (
+    AssignmentImportReport, ExportReport, ImportPreview, ImportReport, PreviewColumn, ScoreImportReport,
+)
+from .safety import open_workbook
+
+MAX_PROBLEMS = 1000
+
+
+def refuse(file: str, problems: list[Problem], what: str, sheet: str | None = None) -> ValidationError:
+    """The one error an import raises: every problem, located; nothing was written."""
+    n = len(problems)
+    shown = problems[:MAX_PROBLEMS]
+    if n > MAX_PROBLEMS:
+        shown = shown + [Problem("", f"… and {n - MAX_PROBLEMS:,} more problems")]
+    where = f"{file}" + (f" (sheet '{sheet}')" if sheet else "")
+    return ValidationError(
+        f"{where} has {n} problem{'s' if n != 1 else ''}; nothing was {what}.", shown,
+        hint=None,
+    )
+
+
+_ROW = re.compile(r"\brow (\d+)")
+
+
+def by_row(problems: list[Problem]) -> list[Problem]:
+    """Problems in sheet order (file- and header-level ones first), stable otherwise."""
+    def key(p: Problem) -> tuple[str, int]:
+        m = _ROW.search(p.where)
+        sheet = p.where.split("' row")[0] if m else ""
+        return (sheet, int(m.group(1)) if m else 0)
+
+    return sorted(problems, key=key)
 
 
 class ExcelOps:
-    pass
+    """Excel in and out: intake import, assignments, the score template round trip and exports."""
+
+    # --- applications ---------------------------------------------------------------------------
+    def _intake(self, wb, name: str, mapping, s, *, write: bool, progress: Progress, cancel: CancelToken):
+        """Stream the intake sheet of the open workbook ``wb`` through the planner inside session ``s``."""
+        program = current_program(s)
+        reader = intake.IntakeReader(wb, name, tracks=intake.tracks_of(program),
+                                     districts=intake.districts_of(program), mapping=mapping)
+        planner = intake.IntakePlanner(s, program, reader, write=write, actor=self.actor,  # type: ignore[attr-defined]
+                                       device=self.device)  # type: ignore[attr-defined]
+        for batch in reader.batches(progress=lambda f, m: progress(0.95 * f, m), cancel=cancel):
+            planner.add(batch)
+        return reader, planner
+
+    def preview_applications(self, path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
+                             progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ImportPreview:
+        """Read the intake sheet and say what an import would do; writes nothing.
+
+        ``mapping`` overrides column meanings: {header text or column letter: field key}, with
+        ``""`` to keep a column aside (unknown) and ``"-"`` to ignore it.
+        """
+        name = Path(path).name
+        progress(0.0, f"Opening {name}")
+        wb = open_workbook(path)
+        try:
+            with self.read() as s:  # type: ignore[attr-defined]
+                reader, planner = self._intake(wb, name, mapping, s, write=False, progress=progress, cancel=cancel)
+        finally:
+            wb.close()
+        rows = tuple({"_row": r.row, **r.values, **({"extra": r.extra} if r.extra else {})} for r in reader.preview)
+        return ImportPreview(
+            file=reader.file, sheet=reader.sheet, header_row=reader.header_row,
+            columns=tuple(PreviewColumn(c.header, c.letter, c.field) for c in reader.columns),
+            unknown_columns=reader.unknown, rows=rows, problems=tuple(by_row(reader.problems + planner.problems)),
+            warnings=tuple(reader.warnings), total_rows=reader.records, would_add=len(planner.added),
+            would_update=len(planner.updated), would_unchanged=len(planner.unchanged),
+        )
+
+    def import_applications(self, path: str | os.PathLike, *, dry_run: bool = False,
+                            mapping: dict[str, str] | None = None, progress: Progress = no_progress,
+                            cancel: CancelToken = NEVER) -> ImportReport:
+        """Add or update applications from an intake sheet, all or nothing (see BRIEF §5)."""
+        self._office_only("import applications")
+        name = Path(path).name
+        progress(0.0, f"Opening {name}")
+        wb = open_workbook(path)
+        try:
+            unit = self.read if dry_run else self.write  # type: ignore[attr-defined]
+            with unit() as s:
+                reader, planner = self._intake(wb, name, mapping, s, write=not dry_run, progress=progress,
+                                               cancel=cancel)
+                problems = reader.problems + planner.problems
+                if problems:
+                    raise refuse(reader.file, by_row(problems), "imported", reader.sheet)
+                cancel.raise_if_cancelled()
+                planner.finish()
+        finally:
+            wb.close()
+        progress(1.0, "Done")
+        return ImportReport(
+            file=reader.file, sheet=reader.sheet, dry_run=dry_run, rows=reader.records,
+            added=tuple(planner.added), updated=tuple(planner.updated), unchanged=tuple(planner.unchanged),
+            changes=dict(planner.changes), unknown_columns=reader.unknown, warnings=tuple(reader.warnings),
+        )
+
+    # --- evaluators, assignments, conflicts -----------------------------------------------------
+    def import_assignments(self, path: str | os.PathLike, *, dry_run: bool = False,
+                           progress: Progress = no_progress, cancel: CancelToken = NEVER) -> AssignmentImportReport:
+        """Evaluators, assignments and conflict declarations from a workbook, all or nothing."""
+        self._office_only("import assignments")
+        name = Path(path).name
+        wb = open_workbook(path)
+        try:
+            parsed = assign_xl.read_assignments(wb, name, progress=progress, cancel=cancel)
+        finally:
+            wb.close()
+        unit = self.read if dry_run or parsed.problems else self.write  # type: ignore[attr-defined]
+        with unit() as s:
+            program = current_program(s)
+            plan = assign_xl.plan_assignments(s, program, parsed)
+            if parsed.problems or plan.problems:
+                raise refuse(name, by_row(parsed.problems + plan.problems), "imported")
+            if not dry_run:
+                assign_xl.apply_assignments(s, program, plan, actor=self.actor, device=self.device)  # type: ignore[attr-defined]
+        progress(1.0, "Done")
+        return assign_xl.report(name, parsed, plan, dry_run)
+
+    # --- scores (paper fallback) ----------------------------------------------------------------
+    def import_scores(self, path: str | os.PathLike, *, dry_run: bool = False, finalise: bool = False,
+                      progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ScoreImportReport:
+        """Scores from the score template (or a scores export), through the scoring service:
+        validated like autosaves, versioned, audited; finalised evaluations are locked."""
+        name = Path(path).name
+        wb = open_workbook(path)
+        try:
+            parsed = scores_xl.read_scores(wb, name, progress=progress, cancel=cancel)
+        finally:
+            wb.close()
+        unit = self.read if dry_run or parsed.problems else self.write  # type: ignore[attr-defined]
+        with unit() as s:
+            program = current_program(s)
+            plan = scores_xl.plan_scores(s, program, parsed, finalise=finalise)
+            if parsed.problems or plan.problems:
+                raise refuse(name, by_row(parsed.problems + plan.problems), "imported", parsed.sheet)
+            if not dry_run:
+                scores_xl.apply_scores(s, plan, actor=self.actor, device=self.device,  # type: ignore[attr-defined]
+                                       finalise=finalise, file=name, progress=progress, cancel=cancel)
+            result = scores_xl.report(name, parsed, plan, dry_run)  # reads ORM rows: inside the unit of work
+        progress(1.0, "Done")
+        return result
+
+    # --- exports --------------------------------------------------------------------------------
+    def export_template(self, kind: str, path: str | os.PathLike, *, evaluator: str | None = None,
+                        lang: str = "ko", progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+        """``kind`` "scores": one row per application × criterion to type paper scores into (for one
+        evaluator or all); "intake": an empty intake sheet with validation lists."""
+        if kind == "scores":
+            with self.read() as s:  # type: ignore[attr-defined]
+                return scores_xl.export_template(s, current_program(s), path, evaluator=evaluator,
+                                                 progress=progress, cancel=cancel)
+        if kind == "intake":
+            with self.read() as s:  # type: ignore[attr-defined]
+                return exports.export_intake_template(s, current_program(s), path, lang=lang, cancel=cancel)
+        raise ValidationError(f"Unknown template '{kind}'; use 'scores' or 'intake'.")
+
+    def export_ranking(self, path: str | os.PathLike, method: str | None = None, provisional: bool = False, *,
+                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+        """The ranking: a summary sheet plus one sheet per track (reads :meth:`rank`)."""
+        progress(0.0, "Ranking")
+        kwargs: dict[str, Any] = {"provisional": provisional}
+        if method:
+            kwargs["method"] = method
+        result = self.rank(**kwargs)  # type: ignore[attr-defined]
+        cancel.raise_if_cancelled()
+        with self.read() as s:  # type: ignore[attr-defined]
+            p = current_program(s)
+            code, name = p.code, p.name_ko
+        return exports.write_ranking(path, result, program=code, program_name=name, progress=progress,
+                                     cancel=cancel)
+
+    def export_scores(self, path: str | os.PathLike, *, progress: Progress = no_progress,
+                      cancel: CancelToken = NEVER) -> ExportReport:
+        """Every score in long format: application × evaluator × criterion."""
+        with self.read() as s:  # type: ignore[attr-defined]
+            return exports.export_scores(s, current_program(s), path, progress=progress, cancel=cancel)
+
+    def export_progress(self, path: str | os.PathLike, *, progress: Progress = no_progress,
+                        cancel: CancelToken = NEVER) -> ExportReport:
+        """Assigned / visited / finalised per track, per evaluator and per application."""
+        with self.read() as s:  # type: ignore[attr-defined]
+            return exports.export_progress(s, current_program(s), path, progress=progress, cancel=cancel)
+
+    # --- helpers --------------------------------------------------------------------------------
+    def _office_only(self, what: str) -> None:
+        if getattr(self, "is_field", False):
+            raise PermissionDenied(f"Cannot {what} in a field database; do it in the office database.")

@@ -1,0 +1,254 @@
+"""The workbooks staff import elsewhere: ranking, scores (long format), progress, intake template.
+
+Layouts (column keys, labels, types) live in :mod:`evaluator.excel.columns`; the rules every
+workbook follows (header of keys, formats, neutralised text, ``_meta``) in
+:mod:`evaluator.excel.writer`.  Rows stream from the database (``yield_per``) into write-only
+sheets, so memory stays flat however many scores there are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..db.models import (
+    Application, Assignment, Criterion, Evaluation, Evaluator, Program, Rubric, Score, SiteVisit, Track,
+)
+from ..domain import CATEGORIES, FINALISED
+from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..ranking.model import RankingResult
+from . import columns as C
+from .intake import districts_of
+from .results import ExportReport
+from .writer import WorkbookWriter, neutralise
+
+# --- ranking -------------------------------------------------------------------------------------
+
+
+def _as_date(v):
+    if v is None or isinstance(v, date):
+        return v
+    try:
+        return date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return str(v)
+
+
+def write_ranking(path, result: RankingResult, *, program: str = "", program_name: str = "",
+                  progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+    """Write a :class:`RankingResult`: a summary sheet plus one sheet per track."""
+    book = WorkbookWriter(path, kind="ranking", program=program or result.program, program_name=program_name,
+                          extra_meta={"method": result.method, "provisional": bool(result.provisional),
+                                      "computed_at": result.computed_at.isoformat() if result.computed_at else ""},
+                          cancel=cancel)
+    summary = book.sheet("summary", C.RANKING_SUMMARY)
+    for t in result.tracks:
+        summary.row([
+            t.track, t.name_ko, t.method, bool(result.provisional), t.quota, t.reserve_size, t.min_score, len(t.rows),
+            t.eligible, t.selected, t.reserve, t.budget, t.budget_used, t.reliability, t.reliability_method,
+            result.computed_at, " ".join(t.notes),
+        ])
+    total = sum(len(t.rows) for t in result.tracks) or 1
+    done = 0
+    counts = {summary.title: summary.rows}
+    for t in result.tracks:
+        sh = book.sheet(t.track, C.RANKING_TRACK)
+        for r in t.rows:
+            done += 1
+            if not done % 1000:
+                cancel.raise_if_cancelled()
+                progress(done / total, f"{t.track}: {done:,} rows")
+            sh.row([
+                r.rank, r.application_id, r.title, r.group_name, r.district, r.category, r.score, r.method,
+                r.evaluations, r.spread, ", ".join(r.flags), r.decision, r.reason, r.requested_amount, r.override,
+                r.override_reason or None, r.computed_decision, r.raw_score, r.normalized_score, r.stddev,
+                bool(r.eligible), ", ".join(r.failed_gates), r.field_check, r.stability, bool(r.on_cut_line),
+                _as_date(r.submitted_on), r.track,
+            ])
+        counts[sh.title] = sh.rows
+    out = book.save()
+    progress(1.0, "Done")
+    return ExportReport(str(out), "ranking", counts)
+
+
+# --- scores --------------------------------------------------------------------------------------
+def export_scores(s: Session, program: Program, path, *, progress: Progress = no_progress,
+                  cancel: CancelToken = NEVER) -> ExportReport:
+    labels: dict[tuple[int, str], str] = {}
+    for rid, levels in s.execute(select(Rubric.id, Rubric.levels).where(Rubric.program_id == program.id)):
+        for lv in levels or []:
+            labels[(rid, lv.get("key"))] = lv.get("ko", "")
+    total = s.execute(
+        select(func.count(Score.id)).join(Evaluation, Evaluation.id == Score.evaluation_id)
+        .join(Assignment, Assignment.id == Evaluation.assignment_id)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Application.program_id == program.id)
+    ).scalar() or 0
+    q = (
+        select(Application.external_id, Track.code, Evaluator.code, Criterion.code, Criterion.name_ko,
+               Criterion.weight, Criterion.max_points, Score.points, Score.level, Criterion.rubric_id, Score.comment,
+               Evaluation.state, Evaluation.abstained, Assignment.conflict_type, Evaluation.finalised_at,
+               Score.updated_at, Score.version)
+        .select_from(Score)
+        .join(Evaluation, Evaluation.id == Score.evaluation_id)
+        .join(Assignment, Assignment.id == Evaluation.assignment_id)
+        .join(Application, Application.id == Assignment.application_id)
+        .join(Track, Track.id == Application.track_id)
+        .join(Evaluator, Evaluator.id == Assignment.evaluator_id)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(Application.program_id == program.id)
+        .order_by(Application.external_id, Evaluator.code, Criterion.position)
+        .execution_options(yield_per=5000)
+    )
+    book = WorkbookWriter(path, kind="scores", program=program.code, program_name=program.name_ko, cancel=cancel)
+    sh = book.sheet("scores", C.SCORES)
+    row = sh.row
+    n = 0
+    for (app, track, ev, crit, cname, weight, mx, pts, lvl, rid, comment, state, abst, conflict, fin, upd,
+         ver) in s.execute(q):
+        row((app, track, ev, crit, cname, weight, mx, pts, lvl, labels.get((rid, lvl)) if lvl else None, comment,
+             state, bool(abst), conflict, fin, upd, ver))
+        n += 1
+        if not n % 5000:
+            cancel.raise_if_cancelled()
+            progress(n / max(1, total), f"{n:,} of {total:,} scores")
+    out = book.save()
+    progress(1.0, "Done")
+    return ExportReport(str(out), "scores", {sh.title: sh.rows})
+
+
+# --- progress ------------------------------------------------------------------------------------
+def export_progress(s: Session, program: Program, path, *, progress: Progress = no_progress,
+                    cancel: CancelToken = NEVER) -> ExportReport:
+    visited = {
+        (a, e) for a, e in s.execute(
+            select(SiteVisit.application_id, SiteVisit.evaluator_id)
+            .join(Application, Application.id == SiteVisit.application_id)
+            .where(Application.program_id == program.id, SiteVisit.visited_at.is_not(None)))
+    }
+    apps = s.execute(
+        select(Application.id, Application.external_id, Track.code, Application.title, Application.district)
+        .join(Track, Track.id == Application.track_id)
+        .where(Application.program_id == program.id).order_by(Application.external_id)
+    ).all()
+    evaluators = s.execute(select(Evaluator.id, Evaluator.code, Evaluator.name, Evaluator.organisation)
+                           .order_by(Evaluator.code)).all()
+    keys = ("assigned", "visited", "started", "finalised", "abstained", "conflicts")
+    per_app: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
+    per_ev: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
+    for app_id, ev_id, conflict, state, abstained in s.execute(
+        select(Assignment.application_id, Assignment.evaluator_id, Assignment.conflict_type, Evaluation.state,
+               Evaluation.abstained)
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(Evaluation, Evaluation.assignment_id == Assignment.id)
+        .where(Application.program_id == program.id)
+    ):
+        for d in (per_app[app_id], per_ev[ev_id]):
+            if conflict is not None:
+                d["conflicts"] += 1
+                continue
+            d["assigned"] += 1
+            if (app_id, ev_id) in visited:
+                d["visited"] += 1
+            if state == FINALISED:
+                d["finalised"] += 1
+            elif state is not None:
+                d["started"] += 1
+            if abstained:
+                d["abstained"] += 1
+    cancel.raise_if_cancelled()
+    book = WorkbookWriter(path, kind="progress", program=program.code, program_name=program.name_ko, cancel=cancel)
+    summary = book.sheet("summary", C.PROGRESS_SUMMARY)
+    by_track: dict[str, dict[str, int]] = {t.code: dict.fromkeys(("applications",) + keys, 0) for t in program.tracks}
+    for app_id, _ext, track, _title, _district in apps:
+        tt = by_track.setdefault(track, dict.fromkeys(("applications",) + keys, 0))
+        tt["applications"] += 1
+        for k in keys:
+            tt[k] += per_app[app_id][k] if app_id in per_app else 0
+    names = {t.code: t.name_ko for t in program.tracks}
+    for code, tt in by_track.items():
+        remaining = tt["assigned"] - tt["finalised"]
+        summary.row([code, names.get(code, code), tt["applications"], tt["assigned"], tt["visited"], tt["finalised"],
+                     remaining, (tt["finalised"] / tt["assigned"]) if tt["assigned"] else None])
+    evs = book.sheet("evaluators", C.PROGRESS_EVALUATORS)
+    for ev_id, code, name, org in evaluators:
+        d = per_ev.get(ev_id) or dict.fromkeys(keys, 0)
+        evs.row([code, name, org, d["assigned"], d["visited"], d["started"], d["finalised"], d["abstained"],
+                 d["conflicts"], d["assigned"] - d["finalised"],
+                 (d["finalised"] / d["assigned"]) if d["assigned"] else None])
+    sh = book.sheet("applications", C.PROGRESS_APPLICATIONS)
+    for i, (app_id, ext, track, title, district) in enumerate(apps):
+        if not i % 2000:
+            cancel.raise_if_cancelled()
+            progress(i / max(1, len(apps)), ext)
+        d = per_app.get(app_id) or dict.fromkeys(keys, 0)
+        remaining = d["assigned"] - d["finalised"]
+        sh.row([ext, track, title, district, d["assigned"], d["visited"], d["finalised"], d["abstained"],
+                d["conflicts"], remaining, d["assigned"] > 0 and remaining == 0])
+    out = book.save()
+    progress(1.0, "Done")
+    return ExportReport(str(out), "progress", {summary.title: summary.rows, evs.title: evs.rows, sh.title: sh.rows})
+
+
+# --- intake template -------------------------------------------------------------------------------
+TEMPLATE_ROWS = 1000
+_GUIDE = (
+    C._c("column", "열 제목", "Column header", "text", 16),
+    C._c("key", "키", "Key", "id", 18),
+    C._c("required", "필수", "Required", "bool", 8),
+    C._c("format", "입력 형식", "Format", "text", 60),
+)
+_FORMAT_HELP = {
+    "id": ("접수번호: 파일 안에서 중복 불가. 다시 가져오면 같은 번호의 신청을 갱신합니다.",
+           "Unique in the file; re-importing updates the application with the same ID."),
+    "track": ("목록에서 선택 (한국어 이름, 영어 이름 또는 코드)", "Pick from the list (Korean, English or code)"),
+    "category": ("목록에서 선택; 비우면 기타", "Pick from the list; blank means other"),
+    "district": ("서울시 25개 자치구 중 하나 (예: 종로구)", "One of Seoul's 25 districts (e.g. 종로구 / Jongno-gu)"),
+    "members": ("숫자 (예: 12 또는 12명)", "A number (12 or 12명)"),
+    "requested_amount": ("원 단위 금액 (예: 5000000, 5,000,000원, 500만원)", "Won (5000000, 5,000,000원, 500만원)"),
+    "self_contribution": ("원 단위 금액", "Won"),
+    "submitted_on": ("날짜 (2012-04-12 또는 2012.04.12)", "A date (2012-04-12 or 2012.04.12)"),
+    "email": ("전자우편 주소", "E-mail address"),
+    "phone": ("전화번호 (예: 02-000-0000)", "Phone number"),
+}
+
+
+def export_intake_template(s: Session, program: Program, path, *, lang: str = "ko",
+                           cancel: CancelToken = NEVER) -> ExportReport:
+    book = WorkbookWriter(path, kind="template-intake", program=program.code, program_name=program.name_ko,
+                          extra_meta={"lang": lang}, cancel=cancel)
+    headers = [c.label(lang) for c in C.INTAKE]
+    sheet = book.sheet("applications" if lang == "en" else "접수현황", C.INTAKE, header=headers)
+    guide = book.sheet("guide" if lang == "en" else "안내", _GUIDE, header=[c.label(lang) for c in _GUIDE])
+    required = {"id", "track", "title"}
+    for c in C.INTAKE:
+        ko, en = _FORMAT_HELP.get(c.key, ("글자", "Text"))
+        guide.row([c.label(lang), c.key, c.key in required, en if lang == "en" else ko])
+    idx = lang == "en"
+    tracks = [(t.name_en or t.name_ko) if idx else t.name_ko for t in program.tracks]
+    cats = [(en if idx else ko) for ko, en in CATEGORIES.values()]
+    dists = [(en if idx else ko) for ko, en in districts_of(program).items()]
+    lists = book.wb.create_sheet("_lists")
+    lists.sheet_state = "hidden"
+    lists.append(["track", "category", "district"])
+    for i in range(max(len(tracks), len(cats), len(dists))):
+        lists.append([neutralise(x[i]) if i < len(x) else None for x in (tracks, cats, dists)])
+    last = TEMPLATE_ROWS + 1
+    col = {c.key: i for i, c in enumerate(C.INTAKE)}
+
+    def letter(key: str) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter(col[key] + 1)
+
+    for key, list_col, n in (("track", "A", len(tracks)), ("category", "B", len(cats)), ("district", "C", len(dists))):
+        dv = DataValidation(type="list", formula1=f"'_lists'!${list_col}$2:${list_col}${n + 1}", allow_blank=True,
+                            showErrorMessage=True, errorStyle="stop")
+        dv.sqref = f"{letter(key)}2:{letter(key)}{last}"  # type: ignore[assignment]
+        sheet.ws.data_validations.append(dv)
+    out = book.save()
+    return ExportReport(str(out), "template-intake", {sheet.title: 0, guide.title: guide.rows})

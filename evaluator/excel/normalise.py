@@ -1,0 +1,384 @@
+"""Cell value normalisers for intake-style sheets.
+
+Each parser takes a raw cell value (``str``, ``int``, ``float``, ``bool``, ``datetime`` …, never
+``None``) and returns the normalised value, or raises :class:`BadValue` with the short reason a
+person reads after the cell's location ("'abc' is not an amount").  They are plain functions with
+precompiled patterns and a fast path for the common case, because an import calls them once per
+cell.
+
+Header texts are compared through :func:`header_key`: NFKC-folded (full-width letters and spaces
+become ASCII), bracketed notes such as ``(원)`` or ``[필수]`` dropped, spaces, underscores, dots
+and separators removed, case folded — so ``신청금액 (원)``, ``Requested amount`` and
+``requested_amount`` all mean the same column.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+
+from ..domain import CATEGORIES, CONFLICT_TYPES, SEOUL_DISTRICTS
+
+
+class BadValue(ValueError):
+    """A cell value that cannot be read; ``str(exc)`` is the reason."""
+
+
+def show(v: object, limit: int = 40) -> str:
+    """A cell value as it appears in a message: quoted and shortened."""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v)
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
+    return "'" + s.replace("\n", "⏎") + "'"
+
+
+# --- keys for matching headers and labels ---------------------------------------------------------
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>|（[^）]*）")
+_KEY_DROP = re.compile(r"[\s_\-.·ㆍ・/:*※,'\"]+")
+
+
+def header_key(text: object) -> str:
+    """The comparison key of a header text or a label (see module docstring)."""
+    s = unicodedata.normalize("NFKC", str(text))
+    stripped = _BRACKETS.sub("", s)
+    if _KEY_DROP.sub("", stripped):  # a header that is only a bracket keeps its content
+        s = stripped
+    return _KEY_DROP.sub("", s).casefold()
+
+
+def label_key(text: object) -> str:
+    """The comparison key of a value label (track, category, district, conflict type)."""
+    return _KEY_DROP.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+# --- text -----------------------------------------------------------------------------------------
+def _number_text(v: int | float) -> str:
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return repr(v)
+    return str(v)
+
+
+def clean_text(v: object) -> str:
+    """One line of text: every run of whitespace (full-width U+3000 and NBSP included) → one space."""
+    if type(v) is str:
+        if v.isascii() and v.isprintable() and "  " not in v and v[:1] != " " and v[-1:] != " ":
+            return v
+        return " ".join(v.replace("\u200b", "").split())
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return _number_text(v)
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ") if (v.hour, v.minute, v.second) != (0, 0, 0) else v.date().isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return " ".join(str(v).split())
+
+
+def clean_multiline(v: object) -> str:
+    """Text that keeps its line breaks; each line cleaned like :func:`clean_text`, blank lines
+    at both ends dropped."""
+    if type(v) is not str:
+        return clean_text(v)
+    if "\n" not in v and "\r" not in v:
+        return clean_text(v)
+    lines = [" ".join(line.replace("\u200b", "").split()) for line in v.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def clean_id(v: object) -> str:
+    """An identifier (접수번호, evaluator code): no whitespace at all, full-width forms folded."""
+    if isinstance(v, bool):
+        raise BadValue(f"{show(v)} is not an identifier")
+    if isinstance(v, float):
+        if not v.is_integer():
+            raise BadValue(f"{show(v)} is not an identifier")
+        return str(int(v))
+    if isinstance(v, int):
+        return str(v)
+    s = str(v)
+    if s.isascii():
+        if s.isprintable() and " " not in s:
+            return s  # the common case: keep the very string object (shared with the sheet's string table)
+    else:
+        s = unicodedata.normalize("NFKC", s)
+    return "".join(s.split())
+
+
+# --- numbers --------------------------------------------------------------------------------------
+MAX_AMOUNT = 10**12  # one trillion won: anything larger is a typo
+_UNITS = {"억": 10**8, "천만": 10**7, "백만": 10**6, "십만": 10**5, "만": 10**4, "천": 10**3}
+_AMOUNT_PREFIX = re.compile(r"^(?:₩|\\|krw|금)")
+_AMOUNT_SUFFIX = re.compile(r"(?:원정|원|krw|won)$")
+_AMOUNT_GROUP = re.compile(r"(\d[\d,]*(?:\.\d+)?)(억|천만|백만|십만|만|천)")
+_PLAIN_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+
+
+def _whole(x: float, v: object, what: str) -> int:
+    if not math.isfinite(x):
+        raise BadValue(f"{show(v)} is not {what}")
+    if not float(x).is_integer():
+        raise BadValue(f"{show(v)} is not a whole number of won")
+    return int(x)
+
+
+def parse_amount(v: object) -> int:
+    """KRW amounts: ``5000000``, ``5,000,000원``, ``₩5,000,000``, ``500만원``, ``1억 2,000만``."""
+    t = type(v)
+    if t is int:
+        n = v
+    elif t is float:
+        n = _whole(v, v, "an amount")  # type: ignore[arg-type]
+    elif t is str:
+        s = v.replace(",", "")  # type: ignore[union-attr]
+        if s[-1:] == "원":  # the usual "5,000,000원"
+            s = s[:-1].rstrip()
+        if s.isdigit() and s.isascii():
+            n = int(s)
+        else:
+            n = _parse_amount_text(v)  # type: ignore[arg-type]
+    else:
+        raise BadValue(f"{show(v)} is not an amount")
+    if n < 0:
+        raise BadValue(f"{show(v)} is negative; amounts are 0 or more won")
+    if n > MAX_AMOUNT:
+        raise BadValue(f"{show(v)} is implausibly large for an amount in won")
+    return n
+
+
+def _parse_amount_text(v: str) -> int:
+    s = "".join(unicodedata.normalize("NFKC", v).split()).casefold()
+    neg = s.startswith("-") or s.startswith("−")
+    if neg:
+        s = s[1:]
+    s = _AMOUNT_SUFFIX.sub("", _AMOUNT_PREFIX.sub("", s))
+    if not s:
+        raise BadValue(f"{show(v)} is not an amount")
+    total = 0.0
+    pos = 0
+    matched = False
+    for m in _AMOUNT_GROUP.finditer(s):
+        if m.start() != pos:
+            raise BadValue(f"{show(v)} is not an amount")
+        total += float(m.group(1).replace(",", "")) * _UNITS[m.group(2)]
+        pos = m.end()
+        matched = True
+    rest = s[pos:]
+    if rest:
+        if not _PLAIN_NUMBER.match(rest):
+            raise BadValue(f"{show(v)} is not an amount")
+        total += float(rest.replace(",", ""))
+    elif not matched:
+        raise BadValue(f"{show(v)} is not an amount")
+    n = _whole(round(total, 6), v, "an amount")
+    return -n if neg else n
+
+
+_COUNT_TEXT = re.compile(r"^(\d[\d,]*)(?:명|인|people|persons|members)?$")
+
+
+def parse_count(v: object) -> int:
+    """A head count: ``12``, ``12명``, ``12 명``."""
+    t = type(v)
+    if t is int:
+        n = v
+    elif t is float:
+        if not math.isfinite(v) or not v.is_integer():  # type: ignore[union-attr]
+            raise BadValue(f"{show(v)} is not a whole number of people")
+        n = int(v)  # type: ignore[arg-type]
+    elif t is str:
+        s = "".join(unicodedata.normalize("NFKC", v).split()).casefold()  # type: ignore[arg-type]
+        m = _COUNT_TEXT.match(s)
+        if m is None:
+            raise BadValue(f"{show(v)} is not a number of people")
+        n = int(m.group(1).replace(",", ""))
+    else:
+        raise BadValue(f"{show(v)} is not a number of people")
+    if n < 0:  # type: ignore[operator]
+        raise BadValue(f"{show(v)} is negative")
+    if n > 1_000_000:  # type: ignore[operator]
+        raise BadValue(f"{show(v)} is implausibly large for a number of people")
+    return n  # type: ignore[return-value]
+
+
+def parse_number(v: object) -> float:
+    """A plain number (points): ``16``, ``16.5``, ``16점``."""
+    if isinstance(v, bool):
+        raise BadValue(f"{show(v)} is not a number")
+    if isinstance(v, (int, float)):
+        x = float(v)
+    else:
+        s = "".join(unicodedata.normalize("NFKC", str(v)).split()).casefold().removesuffix("점").removesuffix("points")
+        try:
+            x = float(s.replace(",", ""))
+        except ValueError:
+            raise BadValue(f"{show(v)} is not a number") from None
+    if not math.isfinite(x):
+        raise BadValue(f"{show(v)} is not a number")
+    return x
+
+
+# --- dates ----------------------------------------------------------------------------------------
+MIN_YEAR, MAX_YEAR = 1990, 2100
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2})\s*[.일]?\s*"
+    r"(?:\(\s*[^)]{1,3}\s*\))?\s*(?:[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def _make_date(y: int, m: int, d: int, v: object) -> date:
+    try:
+        out = date(y, m, d)
+    except ValueError:
+        raise BadValue(f"{show(v)} is not a valid date") from None
+    if not MIN_YEAR <= out.year <= MAX_YEAR:
+        raise BadValue(f"{show(v)} is not a plausible date (year {out.year})")
+    return out
+
+
+def parse_date(v: object) -> date:
+    """Dates: date cells, ``2012.04.12``, ``2012. 4. 12.``, ``2012-04-12``, ``2012/4/12``,
+    ``2012년 4월 12일``, ``20120412`` and Excel serial numbers (``41011``)."""
+    if isinstance(v, datetime):
+        return _make_date(v.year, v.month, v.day, v)
+    if isinstance(v, date):
+        return _make_date(v.year, v.month, v.day, v)
+    if isinstance(v, bool):
+        raise BadValue(f"{show(v)} is not a date")
+    if isinstance(v, (int, float)):
+        if not math.isfinite(v):
+            raise BadValue(f"{show(v)} is not a date")
+        if 19000101 <= v <= 21001231 and float(v).is_integer():
+            n = int(v)
+            return _make_date(n // 10000, n // 100 % 100, n % 100, v)
+        if 1 <= v < 2958466:  # an Excel serial day number (1900 date system)
+            d = (_EXCEL_EPOCH + timedelta(days=int(v))).date()
+            return _make_date(d.year, d.month, d.day, v)
+        raise BadValue(f"{show(v)} is not a date")
+    s = str(v)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s)
+    s = s.strip()
+    m = _DATE_TEXT.match(s) or _DATE_COMPACT.match(s)
+    if m is None:
+        raise BadValue(f"{show(v)} is not a date (use 2012-04-12 or 2012.04.12)")
+    return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), v)
+
+
+# --- contact details ------------------------------------------------------------------------------
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def parse_email(v: object) -> str:
+    s = clean_text(v)
+    if not _EMAIL.match(s):
+        raise BadValue(f"{show(v)} is not an e-mail address")
+    return s
+
+
+def parse_phone(v: object) -> str:
+    """Phone numbers stay text; a number cell that lost its leading 0 (``1012345678``) gets it back."""
+    if isinstance(v, bool):
+        raise BadValue(f"{show(v)} is not a phone number")
+    if isinstance(v, (int, float)):
+        if isinstance(v, float) and not v.is_integer():
+            raise BadValue(f"{show(v)} is not a phone number")
+        s = str(int(v))
+        if 8 <= len(s) <= 10:
+            s = "0" + s
+        return s
+    s = clean_text(v)
+    if sum(map(str.isdigit, s)) < 7:
+        raise BadValue(f"{show(v)} is not a phone number")
+    return s
+
+
+# --- labelled values ------------------------------------------------------------------------------
+class LabelParser:
+    """Maps labels (Korean, English, code; spacing and case insensitive) to a code."""
+
+    def __init__(self, what: str, choices: dict[str, Iterable[str]], allowed_hint: str) -> None:
+        self.what = what
+        self.hint = allowed_hint
+        self._map: dict[str, str] = {}
+        for code, labels in choices.items():
+            for lab in (code, *labels):
+                k = label_key(lab)
+                if k:
+                    self._map.setdefault(k, code)
+        self._exact = {lab: code for code, labels in choices.items() for lab in (code, *labels)}
+
+    def __call__(self, v: object) -> str:
+        if type(v) is str:
+            hit = self._exact.get(v)
+            if hit is not None:
+                return hit
+        code = self._map.get(label_key(clean_text(v)))
+        if code is None:
+            raise BadValue(f"{show(v)} is not a known {self.what}; use one of {self.hint}")
+        return code
+
+
+def category_parser() -> LabelParser:
+    choices: dict[str, list[str]] = {}
+    for code, (ko, en) in CATEGORIES.items():
+        parts = [ko, en] + re.split(r"[·/]", ko) + re.split(r"\s*/\s*", en)
+        choices[code] = [p for p in parts if p.strip()]
+    hint = ", ".join(f"{ko} ({code})" for code, (ko, _en) in CATEGORIES.items())
+    return LabelParser("category", choices, hint)
+
+
+_SEOUL_PREFIX = re.compile(r"^(?:서울특별시|서울시|서울|seoul(?:city)?)")
+
+
+def district_parser(districts: dict[str, str] | None = None) -> Callable[[object], str]:
+    """Seoul's districts by Korean (``종로구``, ``종로``) or English name (``Jongno-gu``, ``Jongno``),
+    with or without a ``서울특별시`` prefix; returns the Korean name."""
+    districts = districts or SEOUL_DISTRICTS
+    table: dict[str, str] = {}
+    for ko, en in districts.items():
+        for lab in (ko, en, ko.removesuffix("구") if len(ko) > 2 else ko, en.removesuffix("-gu")):
+            table.setdefault(label_key(lab), ko)
+    exact = {**{ko: ko for ko in districts}, **{en: ko for ko, en in districts.items()}}
+
+    def parse(v: object) -> str:
+        if type(v) is str:
+            hit = exact.get(v)
+            if hit is not None:
+                return hit
+        k = _SEOUL_PREFIX.sub("", label_key(clean_text(v)))
+        hit = table.get(k)
+        if hit is None:
+            raise BadValue(f"{show(v)} is not one of Seoul's {len(districts)} districts (e.g. 종로구 or Jongno-gu)")
+        return hit
+
+    return parse
+
+
+_CONFLICT_LABELS = {
+    "personal": ["개인", "개인적", "친인척", "가족", "personal"],
+    "professional": ["업무", "업무상", "직업", "직무", "professional"],
+    "financial": ["재정", "재정적", "금전", "금전적", "financial"],
+    "institutional": ["기관", "소속", "소속기관", "institutional"],
+    "other": ["기타", "other", "y", "yes", "o", "v", "✓", "✔", "예", "있음", "해당", "true", "1"],
+}
+_NO_CONFLICT = {label_key(x) for x in ("", "n", "no", "x", "-", "아니오", "아니요", "없음", "해당없음", "false", "0")}
+_conflict = LabelParser(
+    "conflict type", _CONFLICT_LABELS, ", ".join(CONFLICT_TYPES) + " (or 개인/업무/재정/기관/기타)"
+)
+
+
+def parse_conflict(v: object) -> str | None:
+    """A conflict-of-interest type, or ``None`` for 'no conflict' (blank, N, 없음, …)."""
+    if label_key(clean_text(v)) in _NO_CONFLICT:
+        return None
+    return _conflict(v)

@@ -1,0 +1,267 @@
+"""Finding the table in a real-world sheet and streaming its rows.
+
+Intake sheets have a title row or two (often a merged cell) above the header, notes beside it and
+blank rows between records.  :func:`find_table` reads the first rows of a sheet, scores each row by
+how many of its cells are known header aliases, takes the best row as the header and maps its
+columns to fields; :meth:`Table.rows` then streams the remaining rows (``read_only`` +
+``values_only``), skipping blank ones and enforcing the row and cell caps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+from ..errors import Problem
+from ..jobs import NEVER, CancelToken, Progress, no_progress
+from . import safety
+from .normalise import clean_text, header_key
+from .safety import ExcelFileError
+
+HEADER_SCAN_ROWS = 30
+#: this many blank rows in a row end the table (formatted-but-empty rows to the sheet's bottom)
+BLANK_RUN_END = 5_000
+#: mapping value meaning "ignore this column" (it is reported, never silently dropped)
+IGNORE = "-"
+#: mapping value meaning "keep this column aside" (stored as an unknown column)
+KEEP = ""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field a sheet may carry: its key, human labels and header aliases."""
+
+    key: str
+    label_ko: str
+    label_en: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    def label(self, lang: str = "ko") -> str:
+        return self.label_en if lang == "en" else self.label_ko
+
+
+class Vocabulary:
+    """Header aliases → field keys, for one kind of sheet."""
+
+    def __init__(self, specs: tuple[FieldSpec, ...], ignored: tuple[str, ...] = ()) -> None:
+        self.specs = specs
+        self.by_key = {s.key: s for s in specs}
+        self._alias: dict[str, str] = {}
+        for s in specs:
+            for a in (s.key, s.label_ko, s.label_en, *s.aliases):
+                self._alias.setdefault(header_key(a), s.key)
+        self._ignored = {header_key(a) for a in ignored}
+
+    def match(self, header: str) -> str | None:
+        k = header_key(header)
+        if k in self._alias:
+            return self._alias[k]
+        if k in self._ignored:
+            return IGNORE
+        return None
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int  # 0-based position in the row tuple
+    letter: str  # A, B, … AA
+    header: str  # the header text as it reads (cleaned)
+    field: str | None  # field key, IGNORE, or None (unknown: kept aside)
+
+    @property
+    def name(self) -> str:
+        """How a message names this column."""
+        return self.header or f"({self.letter})"
+
+
+class Table:
+    """A located table: where its header is, what its columns mean, and its data rows."""
+
+    def __init__(self, *, file: str, sheet: str, header_row: int, columns: list[Column], rows: Iterator[tuple],
+                 estimate: int | None, width: int, warnings: list[Problem]) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.header_row = header_row
+        self.columns = columns
+        self._rows = rows
+        self._estimate = estimate
+        self.width = width
+        self.warnings = warnings
+        self.rows_read = 0
+
+    def where(self, row: int, column: Column | None = None) -> str:
+        w = f"Sheet '{self.sheet}' row {row}"
+        return f"{w}, column {column.name}" if column is not None else w
+
+    def field_columns(self) -> dict[str, Column]:
+        return {c.field: c for c in self.columns if c.field and c.field != IGNORE}
+
+    def unknown_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.field is None]
+
+    def rows(self, *, progress: Progress = no_progress, cancel: CancelToken = NEVER,
+             label: str = "Reading") -> Iterator[tuple[int, tuple]]:
+        """(sheet row number, values) for every non-blank data row, with caps and cancel checks."""
+        max_rows, max_cells = safety.MAX_DATA_ROWS, safety.MAX_CELLS
+        width = self.width
+        est = self._estimate
+        n = 0
+        blanks = 0
+        rno = self.header_row
+        try:
+            for row in self._rows:
+                rno += 1
+                if not any(row) or all(v is None or (type(v) is str and (not v or v.isspace())) for v in row):
+                    blanks += 1
+                    if blanks >= BLANK_RUN_END:
+                        break
+                    continue
+                blanks = 0
+                n += 1
+                if n > max_rows or n * width > max_cells:
+                    raise ExcelFileError(
+                        f"Sheet '{self.sheet}' of {self.file} has more than {min(max_rows, max_cells // width):,} "
+                        f"data rows of {width} columns (the limit); split the file."
+                    )
+                if not n & 511:
+                    cancel.raise_if_cancelled()
+                    if est:
+                        progress(min(0.99, rno / est), f"{label}: row {rno:,}")
+                yield rno, row
+        except ExcelFileError:
+            raise
+        except GeneratorExit:
+            raise
+        except Exception as exc:  # damaged sheet XML surfaces only while streaming
+            if type(exc).__name__ == "Cancelled":
+                raise
+            raise safety.translate_read_error(exc, self.file, self.sheet) from None
+        finally:
+            self.rows_read = n
+
+
+def _is_meta_sheet(title: str) -> bool:
+    return title.startswith("_")
+
+
+def sheet_titles(wb) -> list[str]:
+    """Visible sheet titles, the active one first."""
+    titles = [ws.title for ws in wb.worksheets
+              if not _is_meta_sheet(ws.title) and getattr(ws, "sheet_state", "visible") == "visible"]
+    try:
+        active = wb.active.title if wb.active is not None else None
+    except Exception:  # a damaged workbook view
+        active = None
+    if active in titles:
+        titles.remove(active)
+        titles.insert(0, active)
+    return titles
+
+
+def find_table(wb, file: str, sheet: str, vocab: Vocabulary, *, mapping: dict[str, str] | None = None,
+               min_matches: int = 3, must_have: tuple[str, ...] = ()) -> Table | None:
+    """Locate the header row of ``sheet``; ``None`` when no row looks like a header."""
+    ws = wb[sheet]
+    declared_cols = ws.max_column if getattr(ws, "_max_column", None) else None
+    declared_rows = ws.max_row if getattr(ws, "_max_row", None) else None
+    ws.reset_dimensions()  # trust no <dimension>: read every row there is
+    it = ws.iter_rows(max_col=safety.MAX_COLUMNS, values_only=True)
+    head: list[tuple] = []
+    try:
+        for row in it:
+            head.append(row)
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+    except Exception as exc:
+        raise safety.translate_read_error(exc, file, sheet) from None
+
+    mapping = dict(mapping or {})
+    mapped_headers = {header_key(k): v for k, v in mapping.items()}
+
+    def field_of(text: str, letter: str, by_letter: bool = True) -> str | None:
+        if by_letter and letter in mapping:
+            return mapping[letter] or None
+        k = header_key(text)
+        if k in mapped_headers:
+            v = mapped_headers[k]
+            return v if v else None
+        return vocab.match(text)
+
+    def locate(by_letter: bool) -> int | None:
+        best, best_score = None, 0
+        for i, row in enumerate(head):
+            seen = set()
+            for j, v in enumerate(row):
+                if v is None or not isinstance(v, str):
+                    continue
+                f = field_of(v, get_column_letter(j + 1), by_letter)
+                if f and f != IGNORE:
+                    seen.add(f)
+            score = len(seen) + (len(must_have) if all(m in seen for m in must_have) else 0)
+            if len(seen) >= min_matches and all(m in seen for m in must_have) and score > best_score:
+                best, best_score = i, score
+        return best
+
+    # the header is found by its texts; a mapping by column letter (what the import wizard sends
+    # back) only changes what the columns mean — unless the texts alone find no header at all
+    best = locate(False)
+    if best is None and any(len(k) <= 3 and k.isalpha() and k.isupper() for k in mapping):
+        best = locate(True)
+    if best is None:
+        return None
+
+    header = head[best]
+    last = 0
+    for j, v in enumerate(header):
+        if v is not None and clean_text(v):
+            last = j + 1
+    # data further right than the header (a column someone forgot to name) must not vanish
+    for row in head[best + 1:]:
+        for j in range(len(row) - 1, last - 1, -1):
+            if row[j] is not None and not (isinstance(row[j], str) and not row[j].strip()):
+                last = max(last, j + 1)
+                break
+    columns: list[Column] = []
+    for j in range(last):
+        text = clean_text(header[j]) if header[j] is not None else ""
+        letter = get_column_letter(j + 1)
+        columns.append(Column(j, letter, text, field_of(text, letter) if text else (mapping.get(letter) or None)))
+    warnings: list[Problem] = []
+    if declared_cols and declared_cols > safety.MAX_COLUMNS:
+        warnings.append(Problem(f"Sheet '{sheet}'", f"only the first {safety.MAX_COLUMNS} columns were read"))
+    width = max(1, last)
+
+    rest = [row[:width] for row in head[best + 1:]]
+    del head[:]
+
+    def trimmed(source: Iterator[tuple]) -> Iterator[tuple]:
+        while rest:
+            yield rest.pop(0)
+        for row in source:
+            yield row[:width]
+
+    return Table(file=file, sheet=sheet, header_row=best + 1, columns=columns,
+                 rows=trimmed(it), estimate=declared_rows, width=width, warnings=warnings)
+
+
+def duplicate_fields(table: Table) -> list[Problem]:
+    """Two columns that mean the same field are an error (which one is right?)."""
+    seen: dict[str, Column] = {}
+    out = []
+    for c in table.columns:
+        if not c.field or c.field == IGNORE:
+            continue
+        if c.field in seen:
+            first = seen[c.field]
+            out.append(Problem(
+                f"Sheet '{table.sheet}' row {table.header_row}",
+                f"columns {first.name} ({first.letter}) and {c.name} ({c.letter}) both mean '{c.field}'; "
+                "rename or remove one",
+            ))
+        else:
+            seen[c.field] = c
+    return out
+

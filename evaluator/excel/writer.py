@@ -1,0 +1,276 @@
+"""Writing workbooks staff import elsewhere: streaming (write-only), typed, self-describing, safe.
+
+* One header row of stable column keys, frozen, with an autofilter; no merged cells; widths set.
+* Numbers are numbers (KRW ``#,##0"원"``, scores ``0.00``), dates are dates shown ISO-style.
+* Text is **neutralised**: a text cell whose first character is ``= + - @``, tab, CR, LF, their
+  full-width forms ``＝ ＋ － ＠`` — or an apostrophe — gets one apostrophe (``'``) in front, so no
+  spreadsheet or CSV consumer evaluates it.  To recover the original, remove exactly one leading
+  apostrophe from any text cell that starts with one (:func:`recover`).  Characters XML cannot
+  hold (control characters) are dropped, and carriage returns are written as line feeds (XML
+  reads a bare CR back as LF anyway).
+* A hidden ``_meta`` sheet records the format name, kind, schema version, program and time, and
+  documents every column; the same facts go into the document properties.
+* The file is written to a temporary name beside the target and renamed at the end, so a failed or
+  cancelled export never leaves a half-written workbook.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..errors import EvaluatorError
+from ..jobs import NEVER, CancelToken
+from ..version import __version__
+from .columns import FORMAT_NAME, FORMATS, SCHEMA_VERSION, Col
+
+TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠'")
+MAX_CELL_TEXT = 32_767
+META_SHEET = "_meta"
+
+
+def neutralise(s: str) -> str:
+    """Text as written to a cell: never read as a formula (see the module docstring)."""
+    if not s.isprintable():
+        s = ILLEGAL_CHARACTERS_RE.sub("", s)
+        if "\r" in s:  # XML turns a bare CR into LF when read back; say so plainly by writing LF
+            s = s.replace("\r\n", "\n").replace("\r", "\n")
+    if s and s[0] in TRIGGERS:
+        s = "'" + s
+    if len(s) > MAX_CELL_TEXT:
+        s = s[: MAX_CELL_TEXT - 1] + "…"
+    return s
+
+
+def recover(s: str) -> str:
+    """The original text of a neutralised cell."""
+    return s[1:] if s.startswith("'") else s
+
+
+def _text(v: Any) -> str:
+    return neutralise(v if type(v) is str else str(v))
+
+
+class ExportError(EvaluatorError):
+    """The workbook cannot be written (folder missing, no permission, disk full)."""
+
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="FFE8EEF7")
+
+
+class SheetWriter:
+    """One data sheet: header of keys, typed cells, frozen header, autofilter."""
+
+    def __init__(self, book: WorkbookWriter, title: str, columns: Sequence[Col], *, header: Sequence[str] | None = None):
+        self.book = book
+        self.columns = tuple(columns)
+        self.ws = ws = book.wb.create_sheet(title=title)
+        self.title = title
+        for i, c in enumerate(self.columns, 1):
+            ws.column_dimensions[get_column_letter(i)].width = c.width
+        ws.freeze_panes = "A2"
+        self._cells: list[WriteOnlyCell] = []
+        self._conv: list[Any] = []
+        for i, c in enumerate(self.columns, 1):
+            cell = WriteOnlyCell(ws)
+            fmt = FORMATS[c.kind]
+            if fmt:
+                cell.number_format = fmt
+            cell.column = i
+            self._cells.append(cell)
+            self._conv.append(_text if c.kind in ("text", "id") else None)
+        self.rows = 0
+        self._start_rows()
+        head = []
+        for i, text in enumerate(header or [c.key for c in self.columns], 1):
+            cell = WriteOnlyCell(ws, value=text)
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+            cell.column, cell.row = i, 1
+            head.append(cell)
+        self._send(head, 1)
+        self.validations: list[Any] = []
+
+    # openpyxl's write-only ``append`` converts every value through a shared cell and re-creates a
+    # cell after each styled one; writing prepared cells straight to the sheet's XML writer keeps
+    # typed, formatted cells as cheap as plain ones.  Falls back to ``append`` if the internals
+    # ever change.
+    def _start_rows(self) -> None:
+        ws = self.ws
+        try:
+            ws._get_writer()
+            w = ws._writer
+            write_row = w.write_row
+
+            def rows():
+                xf = w.xf.send(True)
+                with xf.element("sheetData"):
+                    try:
+                        while True:
+                            cells, idx = yield
+                            write_row(xf, cells, idx)
+                    except GeneratorExit:
+                        pass
+                w.xf.send(None)
+
+            gen = rows()
+            next(gen)
+            ws._rows = gen
+            self._send = lambda cells, idx: gen.send((cells, idx))
+        except AttributeError:  # pragma: no cover - other openpyxl versions
+            self._send = lambda cells, idx: ws.append(cells)
+
+    def row(self, values: Sequence[Any]) -> None:
+        r = self.rows + 2
+        cells = []
+        conv = self._conv
+        pool = self._cells
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            f = conv[i]
+            if f is not None:
+                v = f(v)
+                if not v:
+                    continue
+            c = pool[i]
+            c.value = v
+            c.row = r
+            cells.append(c)
+        self._send(cells, r)
+        self.rows += 1
+
+    def close(self) -> None:
+        last = get_column_letter(len(self.columns))
+        self.ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+
+
+class WorkbookWriter:
+    """A streaming workbook of data sheets plus the hidden ``_meta`` sheet."""
+
+    def __init__(self, path: str | os.PathLike, *, kind: str, program: str = "", program_name: str = "",
+                 extra_meta: dict[str, Any] | None = None, cancel: CancelToken = NEVER) -> None:
+        self.path = Path(path)
+        self.kind = kind
+        self.cancel = cancel
+        if self.path.suffix.lower() != ".xlsx" and self.path.suffix:
+            raise ExportError(f"Cannot write {self.path.name}: Excel exports are .xlsx files.")
+        if not self.path.suffix:
+            self.path = self.path.with_suffix(".xlsx")
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise ExportError(f"Cannot write {self.path}: the folder {folder} does not exist.")
+        self.wb = Workbook(write_only=True)
+        self.sheets: list[SheetWriter] = []
+        self.meta: dict[str, Any] = {
+            "format": FORMAT_NAME,
+            "kind": kind,
+            "schema_version": SCHEMA_VERSION,
+            "program": program,
+            "program_name": program_name,
+            "generated_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "generated_by": f"Maeul Evaluator {__version__}",
+            "text_escape": "leading-apostrophe",
+            **(extra_meta or {}),
+        }
+
+    def sheet(self, title: str, columns: Sequence[Col], *, header: Sequence[str] | None = None) -> SheetWriter:
+        sw = SheetWriter(self, safe_sheet_title(title, {s.title for s in self.sheets}), columns, header=header)
+        self.sheets.append(sw)
+        return sw
+
+    def _write_meta(self) -> None:
+        ws = self.wb.create_sheet(META_SHEET)
+        ws.sheet_state = "hidden"
+        ws.column_dimensions["A"].width = 18
+        ws.column_dimensions["B"].width = 24
+        ws.append(["key", "value"])
+        for k, v in self.meta.items():
+            ws.append([k, _text(v) if isinstance(v, str) else v])
+        ws.append([])
+        ws.append(["sheet", "column", "key", "label_ko", "label_en", "type"])
+        for s in self.sheets:
+            for i, c in enumerate(s.columns, 1):
+                ws.append([_text(s.title), get_column_letter(i), c.key, c.ko, c.en, c.kind])
+        props = self.wb.properties
+        props.creator = "Maeul Evaluator"
+        props.title = f"{FORMAT_NAME} {self.kind}"
+        props.subject = str(self.meta.get("program_name") or self.meta.get("program") or "")
+        props.keywords = f"{FORMAT_NAME}; kind={self.kind}; schema={SCHEMA_VERSION}"
+        try:
+            from openpyxl.packaging.custom import IntProperty, StringProperty
+
+            self.wb.custom_doc_props.append(StringProperty(name="maeul_format", value=FORMAT_NAME))
+            self.wb.custom_doc_props.append(StringProperty(name="maeul_kind", value=self.kind))
+            self.wb.custom_doc_props.append(IntProperty(name="maeul_schema_version", value=SCHEMA_VERSION))
+        except Exception:  # pragma: no cover - older openpyxl without custom properties
+            pass
+
+    def save(self) -> Path:
+        self.cancel.raise_if_cancelled()
+        for s in self.sheets:
+            s.close()
+        self._write_meta()
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".xlsx.part", dir=self.path.parent)
+        os.close(fd)
+        try:
+            self.wb.save(tmp)
+            self.cancel.raise_if_cancelled()
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            _unlink(tmp)
+            raise ExportError(f"Cannot write {self.path}: {exc.strerror or exc}.") from None
+        except BaseException:
+            _unlink(tmp)
+            raise
+        return self.path
+
+    def abandon(self) -> None:
+        """Drop a workbook that will not be saved (a cancelled export)."""
+        self.sheets.clear()
+
+
+def _unlink(p: str) -> None:
+    try:
+        os.unlink(p)
+    except OSError:
+        pass
+
+
+_BAD_TITLE = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
+
+
+def safe_sheet_title(title: str, taken: set[str]) -> str:
+    """A valid, unique sheet title (≤ 31 characters, none of []:*?/\\, not starting with ')."""
+    t = "".join(ch for ch in str(title).translate(_BAD_TITLE) if ch.isprintable()).strip().strip("'") or "sheet"
+    t = t[:31]
+    base, n = t, 2
+    while t.casefold() in {x.casefold() for x in taken} or t.casefold() == META_SHEET:
+        suffix = f" ({n})"
+        t = base[: 31 - len(suffix)] + suffix
+        n += 1
+    return t
+
+
+def read_meta(wb) -> dict[str, Any]:
+    """The key/value part of a workbook's ``_meta`` sheet ({} when it has none)."""
+    if META_SHEET not in wb.sheetnames:
+        return {}
+    out: dict[str, Any] = {}
+    ws = wb[META_SHEET]
+    for i, row in enumerate(ws.iter_rows(min_row=2, max_col=2, values_only=True)):
+        if i > 200 or not row or row[0] is None:
+            break
+        k, v = row[0], row[1] if len(row) > 1 else None
+        out[str(k)] = recover(v) if isinstance(v, str) else v
+    return out

@@ -1,0 +1,249 @@
+"""Exports staff import elsewhere: stable keys, typed cells, a self-describing _meta sheet, and no
+applicant text that any spreadsheet could run as a formula."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl.utils import get_column_letter
+
+from evaluator.excel import columns as C
+from evaluator.excel.exports import write_ranking
+from evaluator.excel.writer import recover
+from evaluator.ranking.model import RankedApplication, RankingResult, TrackRanking
+
+from .excel_fixtures import HOSTILE, LO_MESSY, load, sheet_xml, soffice
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "excel-formats.md"
+HOSTILE_REASON = "=1+1 위원회 재검토 결정"
+
+
+@pytest.fixture(scope="module")
+def exported(demo_template, tmp_path_factory):
+    """The finalised demo plus the LibreOffice intake (hostile titles), a reopened evaluation with
+    hostile comments and a committee override — exported once for the whole module."""
+    from evaluator.store import Store
+
+    d = tmp_path_factory.mktemp("exports")
+    db = d / "demo.sqlite3"
+    shutil.copyfile(demo_template, db)
+    st = Store(f"sqlite:///{db}")
+    st.import_applications(LO_MESSY)
+    asg = next(a for a in st.assignments(application_id="2012-A-001") if a.conflict_type is None)
+    st.reopen("2012-A-001", asg.evaluator, "hostile comment test")
+    rd = st.rubric("activity")
+    for c, text in zip(rd.criteria, HOSTILE):
+        st.save_score("2012-A-001", asg.evaluator, c.code, level="u", comment=text)
+    st.override_decision("2012-A-002", "not_selected", HOSTILE_REASON)
+    files = {
+        "ranking": d / "ranking.xlsx", "scores": d / "scores.xlsx", "progress": d / "progress.xlsx",
+        "template": d / "template.xlsx",
+    }
+    reports = {
+        "ranking": st.export_ranking(files["ranking"]),
+        "scores": st.export_scores(files["scores"]),
+        "progress": st.export_progress(files["progress"]),
+        "template": st.export_template("scores", files["template"]),
+    }
+    yield st, files, reports, asg.evaluator
+    st.close()
+
+
+LAYOUT = {
+    "ranking": {"summary": C.RANKING_SUMMARY, "activity": C.RANKING_TRACK, "space": C.RANKING_TRACK},
+    "scores": {"scores": C.SCORES},
+    "progress": {"summary": C.PROGRESS_SUMMARY, "evaluators": C.PROGRESS_EVALUATORS,
+                 "applications": C.PROGRESS_APPLICATIONS},
+    "template": {"scores": C.SCORE_TEMPLATE},
+}
+
+
+@pytest.mark.parametrize("kind", list(LAYOUT))
+def test_every_data_sheet_has_a_header_of_keys_frozen_filtered_and_no_merged_cells(exported, kind):
+    _, files, reports, _ = exported
+    wb = load(files[kind])
+    assert wb.sheetnames == [*LAYOUT[kind], "_meta"]
+    for name, cols in LAYOUT[kind].items():
+        ws = wb[name]
+        assert [c.value for c in ws[1]] == [c.key for c in cols]
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{get_column_letter(len(cols))}{ws.max_row}"
+        assert not ws.merged_cells.ranges
+        assert all(ws.column_dimensions[get_column_letter(i + 1)].width == c.width for i, c in enumerate(cols))
+        assert ws.max_row - 1 == reports[kind].sheets[name]
+    meta = wb["_meta"]
+    assert meta.sheet_state == "hidden"
+    kv = {r[0]: r[1] for r in meta.iter_rows(min_row=2, max_col=2, values_only=True) if r[0]}
+    assert kv["format"] == "maeul-evaluator" and kv["schema_version"] == C.SCHEMA_VERSION
+    assert kv["program"] == "seoul-cbp-2012-1" and kv["text_escape"] == "leading-apostrophe"
+    assert kv["kind"] == reports[kind].kind
+    documented = {(r[0], r[2]) for r in meta.iter_rows(values_only=True) if r[0] in LAYOUT[kind]}
+    assert documented == {(s, c.key) for s, cols in LAYOUT[kind].items() for c in cols}
+    assert f"schema={C.SCHEMA_VERSION}" in wb.properties.keywords
+
+
+def test_numbers_are_numbers_with_krw_and_score_formats_and_dates_are_iso(exported):
+    st, files, _, _ = exported
+    ws = load(files["ranking"])["activity"]
+    keys = [c.value for c in ws[1]]
+    row = {k: c for k, c in zip(keys, ws[2])}
+    assert isinstance(row["requested_amount"].value, int) and row["requested_amount"].number_format == '#,##0"원"'
+    assert isinstance(row["score"].value, float) and row["score"].number_format == "0.00"
+    assert row["rank"].value == 1 and row["eligible"].value is True
+    assert isinstance(row["submitted_on"].value, datetime) and row["submitted_on"].number_format == "yyyy-mm-dd"
+    sc = load(files["scores"])["scores"]
+    keys = [c.value for c in sc[1]]
+    final = next({k: c for k, c in zip(keys, r)} for r in sc.iter_rows(min_row=2) if r[keys.index("state")].value == "finalised")
+    assert isinstance(final["value"].value, (int, float)) and isinstance(final["finalised_at"].value, datetime)
+    assert final["finalised_at"].number_format == "yyyy-mm-dd hh:mm:ss" and final["version"].value >= 1
+    pr = load(files["progress"])["evaluators"]
+    keys = [c.value for c in pr[1]]
+    ev = {k: c for k, c in zip(keys, pr[2])}
+    assert ev["finalised_share"].number_format == "0.0%" and 0 <= ev["finalised_share"].value <= 1
+
+
+def test_ranking_export_matches_store_rank(exported):
+    st, files, reports, _ = exported
+    result = st.rank()
+    wb = load(files["ranking"], read_only=True)
+    for t in result.tracks:
+        rows = list(wb[t.track].iter_rows(min_row=2, values_only=True))
+        assert [(r[0], r[1], r[11]) for r in rows] == [(a.rank, a.application_id, a.decision) for a in t.rows]
+    assert reports["ranking"].sheets == {"summary": 2, "activity": 28, "space": 26}
+
+
+def test_no_cell_of_any_export_is_a_formula_and_hostile_text_is_recoverable(exported):
+    st, files, _, evaluator = exported
+    for f in files.values():
+        for name, xml in sheet_xml(f).items():
+            assert b"<f>" not in xml and b"<f " not in xml, (f.name, name)
+        wb = load(f)  # formulas would come back as data_type "f"
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    assert c.data_type != "f", (f.name, ws.title, c.coordinate)
+                    if isinstance(c.value, str) and c.value:
+                        assert c.value[0] not in "=+-@\t\r\n＝＋－＠", (f.name, ws.title, c.coordinate, c.value)
+    # the original text comes back by dropping one leading apostrophe
+    sc = load(files["scores"])["scores"]
+    keys = [c.value for c in sc[1]]
+    comments = [dict(zip(keys, r))["comment"] for r in sc.iter_rows(min_row=2, values_only=True)
+                if r[0] == "2012-A-001" and r[2] == evaluator]
+    assert [recover(x) for x in comments] == [h.replace("\r", "\n") for h in HOSTILE[: len(comments)]]
+    assert comments[0] == "'" + HOSTILE[0]
+    ranking = load(files["ranking"])["activity"]
+    keys = [c.value for c in ranking[1]]
+    by_id = {r[1]: dict(zip(keys, r)) for r in ranking.iter_rows(min_row=2, values_only=True)}
+    assert recover(by_id["2012-A-103"]["title"]) == st.application("2012-A-103").title
+    assert by_id["2012-A-103"]["title"].startswith("'=HYPERLINK")
+    assert recover(by_id["2012-A-104"]["group_name"]) == "－ 전각 빼기 모임"
+    assert recover(by_id["2012-A-002"]["override_reason"]) == HOSTILE_REASON
+    assert by_id["2012-A-002"]["decision"] == "not_selected"
+
+
+def test_progress_counts(exported):
+    st, files, _, evaluator = exported
+    wb = load(files["progress"], read_only=True)
+    evs = {r[0]: r for r in wb["evaluators"].iter_rows(min_row=2, values_only=True)}
+    info = {e.code: e for e in st.evaluators()}
+    for code, r in evs.items():
+        assert r[3] == info[code].assigned and r[6] == info[code].finalised
+    assert evs[evaluator][5] == 1  # the reopened evaluation is in progress
+    apps = {r[0]: r for r in wb["applications"].iter_rows(min_row=2, values_only=True)}
+    assert apps["2012-A-101"][4:] == (0, 0, 0, 0, 0, 0, False)  # imported, not yet assigned
+    assert apps["2012-A-007"][8] == 1  # the demo's declared conflict
+    summary = {r[0]: r for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["activity"][2] == 28 and summary["space"][2] == 26
+
+
+def test_ranking_written_from_a_hand_built_result(tmp_path):
+    now = datetime(2012, 5, 1, 9, 0)
+    rows = (
+        RankedApplication("X-1", "odd/track:*", "=SUM(A1)", "@그룹", "종로구", "cafe", 1_000_000, "2012-04-01", 1,
+                          81.256, 80.0, 82.5, "median", 3, 12.5, 6.25, ("disagreement", "tie"), True, (), "selected",
+                          "selected", "-순위 1", None, "", 0.95, False, 0.8),
+        RankedApplication("X-2", "odd/track:*", "미달", "그룹", "중구", "other", None, None, None, None, None, None,
+                          "median", 0, None, None, ("no_evaluations",), False, ("min_members",), "ineligible",
+                          "selected", "+요건 미충족", "selected", "\t위원회 판단", None, False, None),
+    )
+    t = TrackRanking("odd/track:*", "이상한 트랙", "Odd", 1, 3, 5_000_000, 60.0, "median", rows, (), None, "", 1, 0,
+                     1, 1_000_000, ("note",))
+    result = RankingResult("p", "median", True, now, (t,))
+    rep = write_ranking(tmp_path / "r", result, program="p")
+    assert rep.path.endswith("r.xlsx") and rep.sheets == {"summary": 1, "odd_track__": 2}
+    wb = load(Path(rep.path))
+    ws = wb["odd_track__"]
+    keys = [c.value for c in ws[1]]
+    r1, r2 = (dict(zip(keys, r)) for r in ws.iter_rows(min_row=2, values_only=True))
+    assert r1["title"] == "'=SUM(A1)" and r1["group_name"] == "'@그룹" and r1["flags"] == "disagreement, tie"
+    assert r1["reason"] == "'-순위 1" and r1["submitted_on"] == datetime(2012, 4, 1)
+    assert r2["rank"] is None and r2["score"] is None and r2["failed_gates"] == "min_members"
+    assert r2["override"] == "selected" and recover(r2["override_reason"]) == "\t위원회 판단"
+    s = dict(zip([c.value for c in wb["summary"][1]], next(wb["summary"].iter_rows(min_row=2, values_only=True))))
+    assert s["provisional"] is True and s["budget"] == 5_000_000 and s["reliability"] is None
+
+
+def test_export_to_a_missing_folder_or_wrong_extension_is_a_clear_error(exported, tmp_path):
+    from evaluator.excel.writer import ExportError
+
+    st = exported[0]
+    with pytest.raises(ExportError, match="does not exist"):
+        st.export_scores(tmp_path / "no" / "such" / "scores.xlsx")
+    with pytest.raises(ExportError, match=".xlsx"):
+        st.export_scores(tmp_path / "scores.csv")
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_cancelled_export_leaves_no_file(exported, tmp_path):
+    from evaluator.errors import Cancelled
+    from evaluator.jobs import CancelToken
+
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        exported[0].export_progress(tmp_path / "p.xlsx", cancel=token)
+    assert not list(tmp_path.glob("*.xlsx*")) and not list(tmp_path.glob(".*.part"))
+
+
+def test_every_column_key_is_documented():
+    text = DOCS.read_text(encoding="utf-8")
+    for kind, sheets in C.LAYOUTS.items():
+        for sheet, cols in sheets.items():
+            for c in cols:
+                assert f"`{c.key}`" in text, (kind, sheet, c.key)
+    assert f"schema version {C.SCHEMA_VERSION}" in text
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed; the export-in-LibreOffice check needs it")
+def test_exports_open_in_libreoffice_and_reimport(exported, tmp_path, demo_before_visits_template):
+    """LibreOffice opens the scores export and saves it again; that file re-imports with the same scores."""
+    _, files, _, evaluator = exported
+    profile = tmp_path / "profile"
+    out = tmp_path / "lo"
+    out.mkdir()
+    src = tmp_path / "scores-from-us.xlsx"
+    shutil.copyfile(files["scores"], src)
+    r = subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                        "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(src)],
+                       capture_output=True, timeout=240)
+    assert r.returncode == 0, r.stderr
+    resaved = out / src.name
+    wb = load(resaved)
+    assert [c.value for c in wb["scores"][1]] == [c.key for c in C.SCORES]
+    for name, xml in sheet_xml(resaved).items():
+        # LibreOffice writes boolean cells as TRUE()/FALSE() formulas; nothing else became a formula
+        formulas = set(re.findall(rb"<f[^>]*>([^<]*)</f>", xml))
+        assert formulas <= {b"TRUE()", b"FALSE()"}, (name, formulas)
+    from evaluator.store import Store
+
+    shutil.copyfile(demo_before_visits_template, tmp_path / "fresh.sqlite3")
+    with Store(f"sqlite:///{tmp_path / 'fresh.sqlite3'}") as st:
+        rep = st.import_scores(resaved, finalise=True)
+        assert rep.finalised and len(rep.saved) > 900
+        got = st.evaluation("2012-A-001", evaluator)
+    assert [s.comment for s in got.scores] == [h.replace("\r", "\n") for h in HOSTILE[: len(got.scores)]]

@@ -20,7 +20,7 @@ $(PY):
 
 # the stamps re-run pip whenever pyproject.toml changes
 $(VENV)/.stamp-run: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e ".[gui]"
+	$(PY) -m pip install -q -e ".[gui,encryption]"
 	@touch $@
 
 $(VENV)/.stamp-test: pyproject.toml | $(PY)
@@ -44,7 +44,7 @@ test-deps:
 
 # the core tests run with PySide6 made unimportable (the core must never need Qt); then the GUI tests
 test: $(VENV)/.stamp-test test-deps translations
-	EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt tests/core
+	EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt tests/core tests/reliability
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/ui
 
 test-fast: $(VENV)/.stamp-test
@@ -72,3 +72,12 @@ installer: $(VENV)/.stamp-installer translations
 # smoke test of the built bundle (not the source); slow, so not part of `make test`
 installer-test: installer $(VENV)/.stamp-test
 	$(PY) installer/smoke_test.py
+
+# --- reliability and security suite (docs/reliability.md) ----------------------------------------
+# `make test` runs tests/reliability with small trial counts; this runs the full counts and prints
+# the figures table kept in docs/reliability.md (build/reliability.jsonl holds the raw figures).
+reliability: $(VENV)/.stamp-test test-deps
+	@mkdir -p build && rm -f build/reliability.jsonl
+	EVALUATOR_BLOCK_QT=1 EVALUATOR_RELIABILITY_TRIALS=full EVALUATOR_RELIABILITY_REPORT=$(CURDIR)/build/reliability.jsonl \
+	  $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt -rxs tests/reliability
+	$(PY) -m tests.reliability.report build/reliability.jsonl

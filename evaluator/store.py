@@ -319,6 +319,11 @@ class CoreOps:
         if target == Path(src).resolve():
             raise ValidationError(f"The backup file {target} is the database itself; choose another file.")
         target.parent.mkdir(parents=True, exist_ok=True)
+        from .db import encryption
+
+        if encryption.is_encrypted_engine(self.engine):  # the copy keeps the same key: still encrypted
+            with _translate_errors(self._where):
+                return encryption.backup(self.engine, target)
         with _translate_errors(self._where):
             raw = self.engine.raw_connection()
             try:
@@ -340,7 +345,7 @@ class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
     """
 
     def __init__(self, url: str | None = None, *, upgrade: bool = True, role: str | None = None,
-                 actor: str | None = None) -> None:
+                 actor: str | None = None, passphrase: str | None = None) -> None:
         self._url = parse_url(url or default_database_url())
         path = sqlite_path(self._url)
         if path is not None and url is None:
@@ -349,7 +354,8 @@ class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
         self.display_url = self._url.render_as_string(hide_password=True)
         self._where = f"database {path}" if path else (
             f"database {self._url.database} on {self._url.host or 'localhost'}:{self._url.port or 5432}")
-        self.engine = make_engine(self._url)
+        # with a passphrase a SQLite file is opened (or created) encrypted at rest (evaluator.db.encryption)
+        self.engine = make_engine(self._url, passphrase=passphrase)
         with _translate_errors(self._where):
             self.schema: SchemaState = ensure_schema(self.engine, upgrade=upgrade)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -77,6 +77,10 @@ class CliContext:
         if self._store is None:
             from ..store import Store
 
+            # an encrypted field database: the passphrase comes from the environment, never argv
+            passphrase = os.environ.get("EVALUATOR_DB_PASSPHRASE") or None
+            if passphrase is not None:
+                kwargs.setdefault("passphrase", passphrase)
             self._store = Store(self.db, **kwargs)
         return self._store
 

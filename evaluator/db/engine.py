@@ -75,27 +75,40 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
 
 
-def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+def make_engine(url: str | URL, *, echo: bool = False, passphrase: str | None = None) -> Engine:
+    """An engine for ``url``; with ``passphrase`` a SQLite file is opened (or created) encrypted
+    with SQLCipher (see :mod:`evaluator.db.encryption`)."""
     parsed = parse_url(url) if isinstance(url, str) else url
     try:
         if parsed.get_backend_name() == "sqlite":
-            return _sqlite_engine(parsed, echo)
+            return _sqlite_engine(parsed, echo, passphrase)
+        if passphrase is not None:
+            raise InvalidDatabaseURL(
+                "A passphrase encrypts SQLite field databases only; protect a PostgreSQL server with its own "
+                "disk encryption and access control."
+            )
         return _postgres_engine(parsed, echo)
     except NoSuchModuleError as exc:  # pragma: no cover - missing driver
         raise InvalidDatabaseURL(f"No driver for '{parsed.drivername}': {exc}.") from None
 
 
-def _sqlite_engine(url: URL, echo: bool) -> Engine:
+def _sqlite_engine(url: URL, echo: bool, passphrase: str | None = None) -> Engine:
     path = sqlite_path(url)
     assert path is not None
     if not path.parent.exists():
         raise DatabaseUnavailable(f"Cannot open database {path}: the folder {path.parent} does not exist.")
+    encrypted: dict = {}
+    if passphrase is not None:  # SQLCipher: every pooled connection is keyed before anything else
+        from .encryption import engine_args
+
+        encrypted = engine_args(path, passphrase, timeout=BUSY_TIMEOUT_S)
     engine = create_engine(
         url,
         echo=echo,
         # one file, one desktop process: a small pool, and connections usable from the worker thread
         connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
         pool_pre_ping=False,
+        **encrypted,
     )
 
     @event.listens_for(engine, "connect")

@@ -32,6 +32,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -149,13 +150,13 @@ def ensure_postgres_installed() -> tuple[bool, str]:
                 cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, check=False
             )
         except subprocess.TimeoutExpired:
-            return False, f"{missing} and could not be installed: '{' '.join(cmd[1:])}' timed out after {timeout}s"
+            return False, f"{missing} and could not be installed: 'apt-get {' '.join(cmd[1:])}' timed out after {timeout}s"
         except OSError as exc:
             return False, f"{missing} and could not be installed: {exc}"
         if proc.returncode != 0:
             lines = [ln.strip() for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip()]
             last = lines[-1] if lines else f"exit status {proc.returncode}"
-            return False, f"{missing} and could not be installed: '{' '.join(cmd[1:])}' failed: {last}"
+            return False, f"{missing} and could not be installed: 'apt-get {' '.join(cmd[1:])}' failed: {last}"
     if find_pg_bin() is None:
         return False, f"{missing}, even after 'apt-get install postgresql'"
     return True, ""
@@ -216,6 +217,68 @@ def _parent_dir() -> str:
     if os.geteuid() == 0 or len(tempfile.gettempdir()) > 60:
         return "/tmp"
     return tempfile.gettempdir()
+
+
+_DIR_PREFIX = "evaluator-pg-"
+_OWNER_FILE = "owner.pid"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _reap_stale_dirs(parent: str) -> None:
+    """Delete server directories left by test runs that were killed (SIGKILL) mid-way.
+
+    Only directories with our owner file, whose owning process is gone and whose postmaster is no
+    longer running (it gets SIGINT when its parent dies, see ``_die_with_parent``).
+    """
+    try:
+        entries = list(Path(parent).glob(_DIR_PREFIX + "*"))
+    except OSError:
+        return
+    for base in entries:
+        owner = _read_pid(base / _OWNER_FILE)
+        if owner is None or _pid_alive(owner):
+            continue
+        postmaster = _read_pid(base / "data" / "postmaster.pid")
+        if postmaster is not None and _pid_alive(postmaster):
+            continue
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _die_with_parent_hook():
+    """``preexec_fn`` making postgres get SIGINT (fast shutdown) if the test process dies (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+    pr_set_pdeathsig = 1
+
+    def _hook() -> None:  # runs in the child after the uid switch (which would clear the setting)
+        prctl(pr_set_pdeathsig, int(signal.SIGINT), 0, 0, 0)
+        if os.getppid() != parent:  # parent already gone
+            os._exit(1)
+
+    return _hook
 
 
 def _clean_env(home: str) -> dict[str, str]:
@@ -343,7 +406,7 @@ class PostgresServer(_Admin):
         self.log_file: Path | None = None
         self.startup_seconds: float = 0.0
         self._proc: subprocess.Popen | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: the SIGTERM handler may stop() mid-start()
         self._atexit_registered = False
         if os.geteuid() == 0:
             self._account: pwd.struct_passwd | None = None  # resolved in start()
@@ -418,8 +481,11 @@ class PostgresServer(_Admin):
         if os.geteuid() == 0:
             self._account = _ensure_unprivileged_user()
             self.user = self._account.pw_name
-        base = Path(tempfile.mkdtemp(prefix="evaluator-pg-", dir=_parent_dir()))
+        parent = _parent_dir()
+        _reap_stale_dirs(parent)
+        base = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=parent))
         self.base_dir = base
+        (base / _OWNER_FILE).write_text(f"{os.getpid()}\n")
         self.data_dir = base / "data"
         self.socket_dir = base / "sock"
         self.log_file = base / "postgres.log"
@@ -487,6 +553,7 @@ class PostgresServer(_Admin):
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C goes to pytest, which stops the server itself
+                preexec_fn=_die_with_parent_hook(),  # ... and a SIGKILLed pytest still takes it down
                 **self._as_user(),
             )
         deadline = time.monotonic() + self.start_timeout

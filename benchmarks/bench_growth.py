@@ -1,0 +1,91 @@
+"""8. Growth: time at the large size ÷ time at the small size (10k→100k; quick: 1k→10k) ≤ 12.
+
+Ten times the data may cost at most twelve times the time: no superlinear step.  Each area is
+measured with the same code its headline benchmark uses (and reuses that measurement when the
+sizes coincide).  Merge grows in merged scores (10k→100k, 50 packages each).
+"""
+
+from __future__ import annotations
+
+from .harness import Context, NotAvailable, Spec, benchmark, missing_methods, ratio_goal
+
+
+def _spec(area: str, title: str) -> Spec:
+    return Spec(f"growth_{area}", f"Growth ×10: {title}", "s",
+                ratio_goal(12.0, "time(10× data) ÷ time(data) ≤ 12"),
+                app_label="time at the large size", baseline_label="time at the small size (same code)")
+
+
+SPECS = {
+    "import": _spec("import", "intake import"),
+    "merge": _spec("merge", "merge of result packages"),
+    "ranking": _spec("ranking", "ranking with stability"),
+    "export": _spec("export", "exports (ranked list + scores)"),
+}
+
+
+def _import(ctx: Context, n: int, reps: int):
+    from .bench_intake import measure_import
+
+    return measure_import(ctx, n, with_baseline=False, reps=reps)[0]
+
+
+def _ranking(ctx: Context, n: int, reps: int):
+    from .bench_ranking import measure_ranking
+
+    return measure_ranking(ctx, n, with_baseline=False, reps=reps)[0]
+
+
+def _export(ctx: Context, n: int, reps: int):
+    from .bench_exports import measure_exports
+
+    return measure_exports(ctx, n, with_baseline=False, reps=reps)[0]
+
+
+def _merge(ctx: Context, n: int, reps: int):
+    from .bench_merge import measure_merge
+
+    return measure_merge(ctx, n, with_baseline=False, reps=reps)[0]
+
+
+AREAS = {
+    "import": (_import, ("import_applications",), "rows"),
+    "merge": (_merge, ("merge_packages", "export_package"), "merged scores"),
+    "ranking": (_ranking, ("rank",), "applications"),
+    "export": (_export, ("export_ranking", "export_scores", "rank"), "applications"),
+}
+
+
+@benchmark("growth", order=90, specs=list(SPECS.values()))
+def run(ctx: Context):
+    """Growth ×10 (import, merge, ranking, exports): no superlinear step."""
+    results = []
+    for area, (measure, needs, unit) in AREAS.items():
+        spec = SPECS[area]
+        small, large = ctx.scale.growth_export if area == "export" else ctx.scale.growth
+        missing = missing_methods(needs)
+        if missing:
+            results.append(spec.not_available(f"Store.{', Store.'.join(missing)} does not exist yet"))
+            continue
+        try:
+            t_small = measure(ctx, small, ctx.reps)
+            # the large side: best of N only where that is cheap (≈10× the small side under 5 s)
+            reps_large = ctx.reps if 10 * t_small.best < 5.0 and large < 50_000 else 1
+            t_large = measure(ctx, large, reps_large)
+        except NotAvailable as exc:
+            results.append(spec.not_available(str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one area failing must not hide the others
+            import traceback
+
+            traceback.print_exc()
+            results.append(spec.error(f"{type(exc).__name__}: {exc}"))
+            continue
+        results.append(spec.result(
+            t_large.best, t_small.best, size={"small": small, "large": large, "unit": unit},
+            samples={"app": t_large.samples, "baseline": t_small.samples},
+            notes=f"{unit}: {small:,} → {large:,}" + (" (quick scale: smaller than the issue's 10k→100k)"
+                                                      if ctx.scale.name == "quick" else "")
+                  + ("; one run at the large size" if len(t_large.samples) == 1 else ""),
+        ))
+    return results

@@ -59,6 +59,11 @@ class ReadOnlyDatabase(DatabaseError):
     """The database or its folder cannot be written."""
 
 
+class TransactionLost(DatabaseError):
+    """SQLite rolled back the whole transaction by itself after an error (disk full, I/O error,
+    out of memory, interrupt), even though the code only meant to undo one savepoint."""
+
+
 # --- data -----------------------------------------------------------------------------------------
 class NotFound(EvaluatorError):
     exit_code = 4

@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
-from ..errors import DatabaseUnavailable, InvalidDatabaseURL
+from ..errors import DatabaseUnavailable, InvalidDatabaseURL, TransactionLost
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,46 @@ def _sqlite_engine(url: URL, echo: bool, passphrase: str | None = None) -> Engin
         mode = conn.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
+    _guard_transaction(engine, path)
     return engine
+
+
+def _guard_transaction(engine: Engine, path: Path) -> None:
+    """Refuse to go on once SQLite has dropped the transaction by itself.
+
+    On some errors (disk full, I/O error, out of memory, interrupt) SQLite rolls back the *whole*
+    transaction, even inside a savepoint.  Code that catches the error at its savepoint and carries
+    on would then run the later items in autocommit mode, each committed on its own, while the
+    earlier ones are gone.  So before every SAVEPOINT, ROLLBACK TO, RELEASE and COMMIT the DB-API
+    connection must still be inside the transaction we began; if it is not, the unit of work fails
+    as a whole (nothing of it was saved)."""
+
+    def check(conn) -> None:  # noqa: ANN001
+        try:
+            dbapi_conn = conn.connection.dbapi_connection
+        except Exception:  # noqa: BLE001 - closed or invalidated: SQLAlchemy reports that itself
+            return
+        if dbapi_conn is not None and not dbapi_conn.in_transaction:
+            log.warning("SQLite dropped the transaction on %s after an error; the unit of work fails", path)
+            raise TransactionLost(
+                f"The database {path} rolled back the whole unit of work after an error; nothing was saved."
+            )
+
+    @event.listens_for(engine, "savepoint")
+    def _on_savepoint(conn, _name):  # noqa: ANN001
+        check(conn)
+
+    @event.listens_for(engine, "rollback_savepoint")
+    def _on_rollback_savepoint(conn, _name, _context):  # noqa: ANN001
+        check(conn)
+
+    @event.listens_for(engine, "release_savepoint")
+    def _on_release_savepoint(conn, _name, _context):  # noqa: ANN001
+        check(conn)
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn):  # noqa: ANN001
+        check(conn)
 
 
 def _postgres_engine(url: URL, echo: bool) -> Engine:

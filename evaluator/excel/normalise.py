@@ -32,6 +32,8 @@ def show(v: object, limit: int = 40) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     s = str(v)
+    if not s.isprintable():
+        s = "".join(ch if ch.isprintable() or ch in "\n" else "⍰" for ch in s)
     if len(s) > limit:
         s = s[: limit - 1] + "…"
     return "'" + s.replace("\n", "⏎") + "'"
@@ -65,12 +67,43 @@ def _number_text(v: int | float) -> str:
     return str(v)
 
 
+#: OOXML's escape for characters XML cannot hold: ``_x000D_`` is CR, ``_x005F_`` a literal "_"
+#: (Excel writes CRLF line breaks as ``_x000D_\n``; openpyxl hands the escapes over undecoded)
+_XESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: characters no text we store may hold: C0/C1 controls other than the whitespace ones (which
+#: become spaces or line breaks), DEL, zero-width space, BOM, lone surrogates, non-characters
+_JUNK = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u200b\ufeff\ud800-\udfff\ufffe\uffff]")
+#: characters an identifier may not hold at all (besides _JUNK): other invisible format characters
+_ID_JUNK = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+                      "\ud800-\udfff\ufffe\uffff]")
+
+
+def _unescape(m: re.Match[str]) -> str:
+    return chr(int(m.group(1), 16))
+
+
+def decode_escapes(s: str) -> str:
+    """``s`` with OOXML ``_xHHHH_`` escapes decoded (one pass, as Excel reads them)."""
+    return _XESCAPE.sub(_unescape, s) if "_x" in s else s
+
+
+def strip_controls(s: str) -> str:
+    """``s`` without control characters, BOMs, zero-width spaces and lone surrogates; line breaks
+    and tabs stay.  Escapes (``_x0000_``) are decoded first, so an escaped NUL goes too."""
+    if "_x" in s:
+        s = decode_escapes(s)
+    if s.isprintable():
+        return s
+    return _JUNK.sub("", s)
+
+
 def clean_text(v: object) -> str:
-    """One line of text: every run of whitespace (full-width U+3000 and NBSP included) → one space."""
+    """One line of text: every run of whitespace (full-width U+3000 and NBSP included) → one space;
+    control characters (NUL, DEL …, also as ``_x0000_`` escapes), BOMs and zero-width spaces dropped."""
     if type(v) is str:
-        if v.isascii() and v.isprintable() and "  " not in v and v[:1] != " " and v[-1:] != " ":
+        if v.isascii() and v.isprintable() and "  " not in v and v[:1] != " " and v[-1:] != " " and "_x" not in v:
             return v
-        return " ".join(v.replace("\u200b", "").split())
+        return " ".join(strip_controls(v).split())
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, (int, float)):
@@ -79,7 +112,7 @@ def clean_text(v: object) -> str:
         return v.isoformat(sep=" ") if (v.hour, v.minute, v.second) != (0, 0, 0) else v.date().isoformat()
     if isinstance(v, date):
         return v.isoformat()
-    return " ".join(str(v).split())
+    return " ".join(strip_controls(str(v)).split())
 
 
 def clean_multiline(v: object) -> str:
@@ -87,14 +120,19 @@ def clean_multiline(v: object) -> str:
     at both ends dropped."""
     if type(v) is not str:
         return clean_text(v)
+    v = strip_controls(v)
     if "\n" not in v and "\r" not in v:
         return clean_text(v)
-    lines = [" ".join(line.replace("\u200b", "").split()) for line in v.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [" ".join(line.split()) for line in v.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return "\n".join(lines).strip("\n")
 
 
 def clean_id(v: object) -> str:
-    """An identifier (접수번호, evaluator code): no whitespace at all, full-width forms folded."""
+    """An identifier (접수번호, evaluator code): no whitespace at all, full-width forms folded.
+
+    A control or invisible format character (NUL, a ``_x0000_`` escape, a zero-width or
+    direction-changing character) is refused rather than dropped: two IDs that look the same must
+    be the same."""
     if isinstance(v, bool):
         raise BadValue(f"{show(v)} is not an identifier")
     if isinstance(v, float):
@@ -105,11 +143,22 @@ def clean_id(v: object) -> str:
         return str(v)
     s = str(v)
     if s.isascii():
-        if s.isprintable() and " " not in s:
+        if s.isprintable() and " " not in s and "_x" not in s:
             return s  # the common case: keep the very string object (shared with the sheet's string table)
     else:
         s = unicodedata.normalize("NFKC", s)
-    return "".join(s.split())
+    s = decode_escapes(s)
+    out = "".join(s.split())
+    bad = _ID_JUNK.search(out)
+    if bad is not None:
+        raise BadValue(f"{show(_visible(s))} contains an invisible control character (U+{ord(bad.group()):04X}); "
+                       "retype the identifier")
+    return out
+
+
+def _visible(s: str) -> str:
+    """``s`` with control and format characters shown as ⍰ (for messages)."""
+    return _ID_JUNK.sub("⍰", s)
 
 
 # --- numbers --------------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ column caps are applied while reading (see :mod:`evaluator.excel.sheet`).  Every
 from __future__ import annotations
 
 import os
+import struct
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import ValidationError
@@ -32,6 +34,23 @@ MAX_CELLS = 5_000_000  # data rows × columns per sheet
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+#: what zipfile (and zlib underneath) raise for a damaged archive, besides OSError
+_DAMAGED: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, ValueError, struct.error, RuntimeError,
+    KeyError, IndexError, OverflowError,
+)
+
+
+def _why(exc: BaseException) -> str:
+    """A short reason from a zip error ("unsupported zip entry: zip file version 23.5")."""
+    msg = (str(exc).strip().splitlines() or [""])[0][:120]
+    if isinstance(exc, NotImplementedError):
+        return f"unsupported zip entry: {msg}" if msg else "unsupported zip entry"
+    if isinstance(exc, UnicodeDecodeError):
+        return "a part name is not valid text"
+    return msg or type(exc).__name__
 
 
 class ExcelFileError(ValidationError):
@@ -104,13 +123,16 @@ def check_zip(p: Path) -> zipfile.ZipFile:
     name = p.name
     try:
         zf = zipfile.ZipFile(p)
-    except zipfile.BadZipFile:
-        raise ExcelFileError(
-            f"The file {name} is damaged or truncated (its zip directory cannot be read); "
-            "save it again from Excel or LibreOffice."
-        ) from None
     except OSError as exc:
         raise ExcelFileError(f"Cannot read the file {name}: {exc}.") from None
+    except _DAMAGED as exc:
+        # a flipped byte in a zip header shows up as BadZipFile, NotImplementedError ("zip file
+        # version 23.5", "compression type 99"), UnicodeDecodeError (a name flagged UTF-8),
+        # ValueError, struct.error or EOFError — all of them mean the same thing to the user
+        raise ExcelFileError(
+            f"The file {name} is damaged or truncated (its zip directory cannot be read: {_why(exc)}); "
+            "save it again from Excel or LibreOffice."
+        ) from None
     try:
         infos = zf.infolist()
         if len(infos) > MAX_PARTS:
@@ -159,9 +181,9 @@ def check_zip(p: Path) -> zipfile.ZipFile:
     except ExcelFileError:
         zf.close()
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+    except (OSError, *_DAMAGED) as exc:
         zf.close()
-        raise ExcelFileError(f"The file {name} is damaged or truncated ({exc}); save it again.") from None
+        raise ExcelFileError(f"The file {name} is damaged or truncated ({_why(exc)}); save it again.") from None
 
 
 def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
@@ -171,20 +193,16 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None
             head = fh.read(2048)
     except zipfile.BadZipFile:
         raise ExcelFileError(f"The file {name} is damaged: its part {info.filename} fails its checksum.") from None
-    except (EOFError, OSError, zlib_error) as exc:
-        raise ExcelFileError(f"The file {name} is damaged or truncated: {info.filename} cannot be unpacked ({exc}).") from None
+    except (OSError, *_DAMAGED) as exc:
+        raise ExcelFileError(
+            f"The file {name} is damaged or truncated: its part {info.filename} cannot be unpacked ({_why(exc)})."
+        ) from None
     probe = head.replace(b"\x00", b"").upper()
     if b"<!DOCTYPE" in probe or b"<!ENTITY" in probe:
         raise ExcelFileError(
             f"The file {name} was refused: its part {info.filename} declares a DTD/entities, which real workbooks "
             "never do (a possible XML bomb)."
         )
-
-
-try:  # zlib errors surface when a deflated part is cut short
-    from zlib import error as zlib_error
-except ImportError:  # pragma: no cover
-    zlib_error = OSError  # type: ignore[misc,assignment]
 
 
 def open_workbook(path: str | os.PathLike):

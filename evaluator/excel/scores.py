@@ -31,12 +31,12 @@ from ..rubric import Rubric as RubricDef
 from ..services import scoring
 from ..services.common import rubric_def
 from .columns import SCORE_TEMPLATE, SCORES as SCORE_EXPORT
-from .normalise import BadValue, clean_id, clean_multiline, clean_text, label_key, parse_number
+from .normalise import BadValue, clean_id, clean_multiline, clean_text, label_key, parse_number, strip_controls
 from .results import ExportReport, ScoreChange, ScoreImportReport
 from .safety import ExcelFileError
 from .sheet import duplicate_fields, find_table, sheet_titles
 from .vocab import SCORES as SCORE_VOCAB
-from .writer import WorkbookWriter, read_meta, recover
+from .writer import WorkbookWriter, read_meta
 
 #: our own informational columns: read quietly past on import
 _CONTEXT_COLUMNS = {c.key for c in SCORE_TEMPLATE + SCORE_EXPORT} - {"application_id", "evaluator", "criterion",
@@ -186,8 +186,9 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
             out.warnings.append(Problem(f"Sheet '{table.sheet}' column {c.name}", "unknown column, ignored"))
 
     def text(v: Any) -> str:
-        if escaped and type(v) is str:
-            v = recover(v)
+        # our leading apostrophe off; the cleaners decode any _xHHHH_ escapes themselves (once)
+        if escaped and type(v) is str and v.startswith("'"):
+            v = v[1:]
         return v
 
     def col(f: str):
@@ -240,7 +241,7 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
                 bad = True
         if im is not None and not blank(row[im]):
             v = row[im]
-            comment = recover(v) if escaped and type(v) is str else clean_multiline(v)
+            comment = strip_controls(text(v)) if escaped and type(v) is str else clean_multiline(v)
         if iver is not None and not blank(row[iver]):
             try:
                 x = parse_number(row[iver])

@@ -5,7 +5,9 @@
 * Text is **neutralised**: a text cell whose first character is ``= + - @``, tab, CR, LF, their
   full-width forms ``＝ ＋ － ＠`` — or an apostrophe — gets one apostrophe (``'``) in front, so no
   spreadsheet or CSV consumer evaluates it.  To recover the original, remove exactly one leading
-  apostrophe from any text cell that starts with one (:func:`recover`).  Characters XML cannot
+  apostrophe from any text cell that starts with one (:func:`recover`).  Text that happens to
+  look like an OOXML escape (``_x0041_``) has its underscore escaped (``_x005F_x0041_``), so Excel
+  shows it as typed.  Characters XML cannot
   hold (control characters) are dropped, and carriage returns are written as line feeds (XML
   reads a bare CR back as LF anyway).
 * A hidden ``_meta`` sheet records the format name, kind, schema version, program and time, and
@@ -33,6 +35,7 @@ from ..errors import EvaluatorError
 from ..jobs import NEVER, CancelToken
 from ..version import __version__
 from .columns import FORMAT_NAME, FORMATS, SCHEMA_VERSION, Col
+from .normalise import _XESCAPE, decode_escapes
 
 TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠'")
 MAX_CELL_TEXT = 32_767
@@ -45,6 +48,8 @@ def neutralise(s: str) -> str:
         s = ILLEGAL_CHARACTERS_RE.sub("", s)
         if "\r" in s:  # XML turns a bare CR into LF when read back; say so plainly by writing LF
             s = s.replace("\r\n", "\n").replace("\r", "\n")
+    if "_x" in s:  # Excel would read "_x0041_" as "A": escape the underscore as OOXML says
+        s = _XESCAPE.sub(r"_x005F\g<0>", s)
     if s and s[0] in TRIGGERS:
         s = "'" + s
     if len(s) > MAX_CELL_TEXT:
@@ -53,8 +58,10 @@ def neutralise(s: str) -> str:
 
 
 def recover(s: str) -> str:
-    """The original text of a neutralised cell."""
-    return s[1:] if s.startswith("'") else s
+    """The original text of a neutralised cell (as openpyxl reads it: ``_xHHHH_`` escapes undecoded)."""
+    if s.startswith("'"):
+        s = s[1:]
+    return decode_escapes(s) if "_x" in s else s
 
 
 def _text(v: Any) -> str:

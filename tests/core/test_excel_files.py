@@ -73,6 +73,33 @@ def _corrupt(tmp: Path) -> Path:
     return p
 
 
+def _central_entry_edit(tmp: Path, name: str, edit) -> Path:
+    """A plain sheet with one byte-level edit of the central directory entry of its worksheet."""
+    raw = bytearray(_plain_sheet(tmp).read_bytes())
+    at = raw.index(b"PK\x01\x02")
+    while raw[at + 46: at + 46 + len(b"xl/worksheets/sheet1.xml")] != b"xl/worksheets/sheet1.xml":
+        at = raw.index(b"PK\x01\x02", at + 4)
+    edit(raw, at)
+    p = tmp / name
+    p.write_bytes(bytes(raw))
+    return p
+
+
+def _zip_version(tmp: Path) -> Path:  # zipfile: NotImplementedError("zip file version 25.5")
+    return _central_entry_edit(tmp, "version.xlsx", lambda raw, at: raw.__setitem__(slice(at + 6, at + 8), b"\xff\x00"))
+
+
+def _zip_method(tmp: Path) -> Path:  # zipfile: NotImplementedError("compression type 99")
+    return _central_entry_edit(tmp, "method.xlsx", lambda raw, at: raw.__setitem__(slice(at + 10, at + 12), b"\x63\x00"))
+
+
+def _zip_name(tmp: Path) -> Path:  # a name flagged UTF-8 that is not: UnicodeDecodeError
+    def edit(raw: bytearray, at: int) -> None:
+        raw[at + 9] |= 0x08  # general purpose flag bit 11 (0x0800): the name is UTF-8
+        raw[at + 47] = 0xFF
+    return _central_entry_edit(tmp, "name.xlsx", edit)
+
+
 def _zip_of(tmp: Path, name: str, members: dict[str, bytes]) -> Path:
     p = tmp / name
     with zipfile.ZipFile(p, "w") as zf:
@@ -107,6 +134,9 @@ CASES = {
     "encrypted": (lambda t: ENCRYPTED, "password-protected"),
     "truncated": (_truncated, "damaged or truncated"),
     "corrupt part": (_corrupt, "damaged"),
+    "zip version": (_zip_version, "is damaged or truncated"),
+    "zip method": (_zip_method, "is damaged"),
+    "zip name": (_zip_name, "is damaged"),
     "entity bomb": (_bomb_strings, "declares a DTD"),
     "deep entity bomb": (_bomb_hidden_deep, "XML bomb"),
     "zip bomb": (_zip_bomb, "zip bomb"),

@@ -257,3 +257,22 @@ def test_id_bookkeeping_is_exact():
     lst.seal()
     lst.append("last")
     assert list(lst) == ids[:5] + ["last"] and len(lst) == 6 and lst.text() == ", ".join(ids[:5] + ["last"])
+
+
+def test_escaped_control_characters_are_dropped_from_text_and_refused_in_ids(before_visits, tmp_path):
+    rows = intake_rows(3)
+    rows[3][3] = "골목_x0000_ 사랑방_x0007_"  # title: an escaped NUL and BEL (as Excel writes them)
+    rows[4][4] = "모임_x000D_\n둘"  # a CRLF line break as Excel writes it, in a one-line field
+    rows[5][0] = "2012-T-_x0000_0003"
+    f = write_sheet(tmp_path / "controls.xlsx", rows)
+    before = state(before_visits)
+    with pytest.raises(ValidationError) as ei:
+        before_visits.import_applications(f)
+    [p] = ei.value.problems
+    assert p.where == "Sheet '접수현황' row 6, column 접수번호" and "U+0000" in p.message
+    assert state(before_visits) == before
+    rows[5][0] = "2012-T-0003"
+    rep = before_visits.import_applications(write_sheet(tmp_path / "controls2.xlsx", rows))
+    assert len(rep.added) == 3
+    assert before_visits.application("2012-T-0001").title == "골목 사랑방"
+    assert before_visits.application("2012-T-0002").group_name == "모임 둘"

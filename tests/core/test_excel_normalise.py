@@ -130,3 +130,29 @@ def test_neutralise_then_recover_gives_the_original(text):
 def test_neutralise_drops_xml_illegal_characters():
     assert neutralise("a\x00b\x1bc") == "abc"
     assert len(neutralise("가" * 40_000)) == 32_767
+
+
+def test_control_characters_and_ooxml_escapes_never_reach_the_database():
+    # Excel stores characters XML cannot hold as _xHHHH_ escapes (a CRLF line break as _x000D_\n);
+    # openpyxl hands them over undecoded: the cleaners decode them and drop what no text may hold
+    assert clean_text("골목_x0000_ 모임\x00\x07") == "골목 모임"
+    assert clean_text("a\x7fb\ufeff\u200bc\x85") == "abc"
+    assert clean_text("lone \ud800surrogate") == "lone surrogate"
+    assert clean_multiline("첫 줄_x000D_\n둘째\x00 줄") == "첫 줄\n둘째 줄"
+    assert clean_text("_x005F_x0041_") == "_x0041_"  # an escaped underscore: the text as typed
+    assert clean_text("ordinary_x") == "ordinary_x" and clean_text("snake_case_x00") == "snake_case_x00"
+    assert clean_text("👨\u200d👩\u200d👧") == "👨\u200d👩\u200d👧"  # joiners inside emoji stay
+
+
+@pytest.mark.parametrize("raw", ["2012-A_x0000_-001", "2012-A\x00-001", "2012\u202e-A-001", "2012-\u200bA-001",
+                                 "EV\x0701"])
+def test_identifiers_with_invisible_characters_are_refused_clearly(raw):
+    with pytest.raises(BadValue, match=r"invisible control character \(U\+[0-9A-F]{4}\)") as ei:
+        clean_id(raw)
+    assert "\x00" not in str(ei.value) and "⍰" in str(ei.value)
+
+
+def test_export_text_that_looks_like_an_escape_survives_excel():
+    assert neutralise("_x0041_ 그대로") == "_x005F_x0041_ 그대로"
+    assert recover(neutralise("=_x0041_")) == "=_x0041_"
+    assert clean_text(neutralise("_x0041_")) == "_x0041_"

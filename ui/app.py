@@ -20,7 +20,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def open_store(args: argparse.Namespace):
+def open_store(args: argparse.Namespace, passphrase: str | None = None):
     """The store to open; with ``--demo`` the demo database (created empty here, filled by the
     window on the worker so the window shows at once)."""
     from evaluator.paths import demo_database_path
@@ -30,7 +30,31 @@ def open_store(args: argparse.Namespace):
         path = demo_database_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         return Store(f"sqlite:///{path.as_posix()}")
-    return Store(args.db)
+    return Store(args.db, passphrase=passphrase)
+
+
+def ask_passphrase(args: argparse.Namespace) -> tuple[bool, str | None, object]:
+    """For ``--db`` naming an encrypted field database: ask its passphrase before the window opens.
+    Returns (go on?, passphrase or None, the file's path or None)."""
+    if not args.db:
+        return True, None, None
+    from evaluator.db.encryption import may_be_encrypted
+    from evaluator.db.engine import parse_url, sqlite_path
+    from evaluator.errors import EvaluatorError
+
+    try:
+        path = sqlite_path(parse_url(args.db))
+    except EvaluatorError:
+        return True, None, None
+    if path is None or not may_be_encrypted(path):
+        return True, None, None
+    from . import dialogs
+    from .i18n import tr
+
+    value = dialogs.passphrase(None, tr("Encrypted database"),
+                               tr("{name} is encrypted (or is not a database at all). Its passphrase:").format(
+                                   name=path.name))
+    return value is not None, value, path
 
 
 def guard_pyside_refcounts() -> bool:
@@ -88,12 +112,17 @@ def main(argv: list[str] | None = None) -> int:
 
     app, settings = setup_application()
     install_excepthook()
+    go, passphrase, path = ask_passphrase(args)
+    if not go:
+        return 1
     try:
-        store = open_store(args)
+        store = open_store(args, passphrase)
     except EvaluatorError as exc:
         show_error(None, exc)
         return 1
     win = MainWindow(store, settings=settings)
+    if passphrase is not None:
+        win.remember_passphrase(path, passphrase)
     win.show()
     if args.demo and not args.db and not store.has_program():
         win.create_demo_here()  # first run: fill the demo on the worker, with a progress dialog

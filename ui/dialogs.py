@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
+    QVBoxLayout, QWidget,
+)
 
 from .i18n import tr
 from .widgets import rich_escaped
@@ -65,6 +68,80 @@ def text(parent: QWidget | None, title: str, label: str, *, required: bool = Tru
 def passphrase(parent: QWidget | None, title: str, label: str) -> str | None:
     value, ok = QInputDialog.getText(parent, title, label, QLineEdit.Password, "")
     return value if ok and value else None
+
+
+# the shortest passphrase accepted for a new encrypted field database
+MIN_DB_PASSPHRASE = 8
+
+
+class DatabasePassphraseFields:
+    """"Encrypt the field database" (on by default), a new passphrase and the same again; used by
+    the kit import dialog and the "field database from the demo" dialog."""
+
+    def __init__(self, parent: QWidget, form: QFormLayout, on_change) -> None:
+        self.encrypt = QCheckBox(tr("Encrypt the field database with a passphrase (recommended: a lost laptop "
+                                    "then shows nothing)"), parent)
+        self.encrypt.setObjectName("encryptDatabase")
+        self.encrypt.setChecked(True)
+        self.db_passphrase = QLineEdit(parent)
+        self.db_passphrase.setObjectName("databasePassphrase")
+        self.db_passphrase.setEchoMode(QLineEdit.Password)
+        self.db_again = QLineEdit(parent)
+        self.db_again.setObjectName("databasePassphraseAgain")
+        self.db_again.setEchoMode(QLineEdit.Password)
+        form.addRow(self.encrypt)
+        form.addRow(tr("Database passphrase"), self.db_passphrase)
+        form.addRow(tr("Once more"), self.db_again)
+        for w in (self.db_passphrase, self.db_again):
+            w.textChanged.connect(on_change)
+        self.encrypt.toggled.connect(on_change)
+        self.encrypt.toggled.connect(self._enable)
+
+    def _enable(self, on: bool) -> None:
+        self.db_passphrase.setEnabled(on)
+        self.db_again.setEnabled(on)
+
+    def ok(self) -> bool:
+        p = self.db_passphrase.text()
+        return not self.encrypt.isChecked() or (len(p) >= MIN_DB_PASSPHRASE and p == self.db_again.text())
+
+    def value(self) -> str | None:
+        return self.db_passphrase.text() if self.encrypt.isChecked() else None
+
+
+class NewDatabasePassphraseDialog(QDialog):
+    """Asked before a kit is imported into a new field database."""
+
+    def __init__(self, parent: QWidget | None, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("newDatabasePassphraseDialog")
+        self.setWindowTitle(tr("Protect the field database"))
+        lay = QVBoxLayout(self)
+        text = QLabel(tr("{name} will hold applicants' data on this laptop. With a passphrase, the file is "
+                         "encrypted and useless to whoever finds a lost laptop or USB stick; the app asks for the "
+                         "passphrase when it opens the database. At least {n} characters.").format(
+                             name=name, n=MIN_DB_PASSPHRASE), self)
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        form = QFormLayout()
+        self.fields = DatabasePassphraseFields(self, form, self._check)
+        lay.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self._check()
+
+    def _check(self) -> None:
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(self.fields.ok())
+
+
+def new_database_passphrase(parent: QWidget | None, name: str) -> tuple[bool, str | None]:
+    """(go on?, passphrase or None for an unencrypted database)."""
+    dlg = NewDatabasePassphraseDialog(parent, name)
+    if dlg.exec() != QDialog.Accepted:
+        return False, None
+    return True, dlg.fields.value()
 
 
 def confirm(parent: QWidget | None, title: str, message: str, details: str = "") -> bool:

@@ -38,10 +38,19 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{Path(path).as_posix()}"
 
 
-def open_store(url: str):
+def open_store(url: str, passphrase: str | None = None):
     from evaluator.store import Store
 
-    return Store(url)
+    return Store(url, passphrase=passphrase)
+
+
+def sqlite_file(url: str) -> Path | None:
+    from evaluator.db.engine import parse_url, sqlite_path
+
+    try:
+        return sqlite_path(parse_url(url))
+    except EvaluatorError:
+        return None
 
 
 def load_meta(st) -> dict:
@@ -105,6 +114,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.settings = settings or Settings()
+        self._passphrases: dict[str, str] = {}  # encrypted databases opened in this session (memory only)
         self.tasks = tasks or TaskManager(parent=self)
         if self.tasks.parent() is None:
             self.tasks.setParent(self)
@@ -341,13 +351,39 @@ class MainWindow(QMainWindow):
         return a
 
     # --- File menu --------------------------------------------------------------------------------
-    def switch_to(self, url: str, *, prepare=None) -> None:
-        """Open the database at ``url`` on the worker (``prepare(store)`` runs there too), then rebuild."""
+    def remember_passphrase(self, path: Path, passphrase: str) -> None:
+        self._passphrases[str(Path(path).resolve())] = passphrase
+
+    def passphrase_for(self, path: Path) -> str | None | bool:
+        """The passphrase for the SQLite file ``path``: None when it is not encrypted, the one typed
+        earlier in this session, or asked now; False when the user cancels."""
+        from evaluator.db.encryption import may_be_encrypted
+
+        path = Path(path)
+        if not may_be_encrypted(path):
+            return None
+        known = self._passphrases.get(str(path.resolve()))
+        if known is not None:
+            return known
+        value = dialogs.passphrase(self, tr("Encrypted database"),
+                                   tr("{name} is encrypted (or is not a database at all). Its passphrase:").format(
+                                       name=path.name))
+        return False if value is None else value
+
+    def switch_to(self, url: str, *, prepare=None, passphrase: str | None = None) -> None:
+        """Open the database at ``url`` on the worker (``prepare(store)`` runs there too), then rebuild.
+        An encrypted field database is opened with ``passphrase``, or one asked for here."""
         self.flush_edits()
         old = self.store
+        path = sqlite_file(url)
+        if path is not None:
+            if passphrase is None:
+                passphrase = self.passphrase_for(path)
+                if passphrase is False:
+                    return
 
         def swap(_current):
-            new = open_store(url)
+            new = open_store(url, passphrase)
             try:
                 if prepare is not None:
                     prepare(new)
@@ -358,7 +394,12 @@ class MainWindow(QMainWindow):
                 old.close()
             return new
 
-        self.ctx.query(swap, self.set_store, parent=self).run_in_background()
+        def opened(new) -> None:
+            if path is not None and passphrase is not None:  # in memory only: Open recent does not ask again
+                self.remember_passphrase(path, passphrase)
+            self.set_store(new)
+
+        self.ctx.query(swap, opened, parent=self).run_in_background()
 
     def new_database(self) -> None:
         path = dialogs.save_file(self.ctx, self, tr("New database"), tr("Database (*.sqlite3)"),
@@ -422,6 +463,13 @@ class MainWindow(QMainWindow):
                                tr("Replace the open database with the backup {source}?").format(source=source.name),
                                tr("The open database is first saved as {safety}.").format(safety=safety)):
             return
+        source_key = self.passphrase_for(source)
+        if source_key is False:
+            return
+        if (source_key is None) != (str(current.resolve()) not in self._passphrases):
+            show_error(self, _validation(tr("The backup and the open database must both be encrypted or both be "
+                                            "plain; nothing was changed.")))
+            return
         self.flush_edits()
         old = self.store
 
@@ -430,11 +478,17 @@ class MainWindow(QMainWindow):
 
             old.backup_to(safety)
             old.close()
-            with Store(sqlite_url(source), upgrade=False) as src:
+            with Store(sqlite_url(source), upgrade=False, passphrase=source_key) as src:
+                if source_key is not None and current.exists():
+                    current.unlink()  # saved as ``safety`` above; an encrypted copy needs a new file
+                    for extra in ("-wal", "-shm"):
+                        current.with_name(current.name + extra).unlink(missing_ok=True)
                 src.backup_to(current)
-            return Store(sqlite_url(current))
+            return Store(sqlite_url(current), passphrase=source_key)  # the copy keeps the backup's key
 
         def done(store) -> None:
+            if source_key is not None:
+                self._passphrases[str(current.resolve())] = source_key
             self.set_store(store)
             self.ctx.status_message(tr("Restored from {source}; the previous database is at {safety}.").format(
                 source=source, safety=safety))

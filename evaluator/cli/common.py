@@ -77,10 +77,10 @@ class CliContext:
         if self._store is None:
             from ..store import Store
 
-            # an encrypted field database: the passphrase comes from the environment, never argv
-            passphrase = os.environ.get("EVALUATOR_DB_PASSPHRASE") or None
-            if passphrase is not None:
-                kwargs.setdefault("passphrase", passphrase)
+            # an encrypted field database: the passphrase comes from the environment or the terminal,
+            # never from argv (other users can read a process's arguments)
+            if "passphrase" not in kwargs:
+                kwargs["passphrase"] = database_passphrase(self.db, creating=False)
             self._store = Store(self.db, **kwargs)
         return self._store
 
@@ -181,3 +181,47 @@ def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ", conf
     raise EvaluatorError(
         "A passphrase is needed: use --passphrase-file FILE or set EVALUATOR_PASSPHRASE (no terminal to ask on)."
     )
+
+
+def _sqlite_file(db: str | None) -> Path | None:
+    from ..db.engine import parse_url, sqlite_path
+    from ..paths import default_database_url
+
+    try:
+        return sqlite_path(parse_url(db or default_database_url()))
+    except EvaluatorError:
+        return None
+
+
+def database_passphrase(db: str | None, *, creating: bool) -> str | None:
+    """The passphrase of an encrypted SQLite field database: EVALUATOR_DB_PASSPHRASE, else asked on
+    the terminal.  ``None`` for a plain database (or PostgreSQL).  With ``creating`` a new file will
+    be created encrypted (field kits default to encrypted databases), so a passphrase is needed for it."""
+    from ..db import encryption
+
+    path = _sqlite_file(db)
+    if path is None or encryption.is_plain_sqlite(path):
+        return None
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not creating:
+        return None
+    if exists and not encryption.may_be_encrypted(path):
+        return None
+    env = os.environ.get("EVALUATOR_DB_PASSPHRASE")
+    if env:
+        return env
+    if sys.stdin.isatty():
+        import getpass
+
+        if exists:
+            return getpass.getpass(f"Passphrase of the database {path}: ")
+        first = getpass.getpass(f"New passphrase to encrypt the field database {path}: ")
+        if getpass.getpass("Repeat it: ") != first:
+            raise EvaluatorError("The two passphrases differ; nothing was changed.")
+        return first
+    if exists:
+        raise EvaluatorError(f"The database {path} is not a Maeul Evaluator database, or it is an encrypted field "
+                             "database: then set EVALUATOR_DB_PASSPHRASE to its passphrase (there is no terminal to "
+                             "ask on).")
+    raise EvaluatorError(f"Field databases are encrypted by default: set EVALUATOR_DB_PASSPHRASE to the passphrase "
+                         f"for {path}, or give --no-encrypt to keep it unencrypted (no terminal to ask on).")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import CliContext, read_passphrase, table
+from .common import CliContext, database_passphrase, read_passphrase, table
 
 
 def _key_options() -> argparse.ArgumentParser:
@@ -63,6 +63,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     k = kt.add_parser("import", parents=[common], help="create or update the field database (--db) from a kit")
     k.add_argument("file", metavar="FILE")
     k.add_argument("--office-fingerprint", metavar="FP", help="refuse the kit unless the office key has this fingerprint")
+    k.add_argument("--no-encrypt", action="store_true",
+                   help="keep the field database unencrypted (by default it is encrypted with a passphrase taken "
+                        "from EVALUATOR_DB_PASSPHRASE or asked on the terminal)")
     k.set_defaults(func=cmd_kit_import)
 
     p = sub.add_parser("package", parents=[common], help="result packages (laptop)")
@@ -158,13 +161,16 @@ def cmd_kit_export(ctx: CliContext) -> int:
 
 
 def cmd_kit_import(ctx: CliContext) -> int:
-    from ..packages.kit import import_kit
+    from ..packages.kit import import_kit, read_kit
 
     a = ctx.args
-    info = import_kit(a.file, ctx.db, expected_office_fingerprint=a.office_fingerprint)
+    read_kit(a.file)  # a damaged or missing kit is reported before anyone is asked for a passphrase
+    passphrase = None if a.no_encrypt else database_passphrase(ctx.db, creating=True)
+    info = import_kit(a.file, ctx.db, expected_office_fingerprint=a.office_fingerprint, passphrase=passphrase)
     what = {"created": "Created the field database", "updated": "Updated the field database",
             "unchanged": "Already imported; nothing changed in"}[info.status]
-    ctx.out(info, f"{what} {info.database} from kit {info.sequence} for {info.evaluator}: "
+    locked = "encrypted" if passphrase is not None else "NOT encrypted"
+    ctx.out(info, f"{what} {info.database} ({locked}) from kit {info.sequence} for {info.evaluator}: "
                   f"{len(info.applications)} applications.\nOffice key fingerprint: {info.office_fingerprint} — "
                   "check it with the office before sending results.")
     return 0

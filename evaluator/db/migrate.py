@@ -82,7 +82,10 @@ def ensure_schema(engine: Engine, *, upgrade: bool = True) -> SchemaState:
             conn.rollback()
     except SADatabaseError as exc:
         if "file is not a database" in str(exc) or "file is encrypted" in str(exc):
-            raise NotAnEvaluatorDatabase(f"{where} is not a Maeul Evaluator database (not an SQLite file).") from None
+            raise NotAnEvaluatorDatabase(
+                f"{where} is not a Maeul Evaluator database (not an SQLite file) — unless it is an encrypted "
+                "field database: then open it with its passphrase."
+            ) from None
         raise
     if rev is None:
         if tables - {"alembic_version"}:

@@ -262,12 +262,16 @@ def _no_rubric(what: str, t: dict) -> Any:
 
 
 def import_kit(kit_path: str | Path, db_url: str | None = None, *,
-               expected_office_fingerprint: str | None = None) -> KitInfo:
+               expected_office_fingerprint: str | None = None, passphrase: str | None = None) -> KitInfo:
     """Create or update the FIELD database at ``db_url`` from the kit at ``kit_path``.
 
     Refuses (changing nothing) a kit for another program or another evaluator than the one the
     database already holds, a kit older than the one already imported, and an office key that
-    differs from the one this database already trusts (or from ``expected_office_fingerprint``)."""
+    differs from the one this database already trusts (or from ``expected_office_fingerprint``).
+
+    With ``passphrase`` the field database is encrypted at rest (SQLCipher): a new one is created
+    encrypted, an existing encrypted one is opened with it.  The CLI and the desktop app pass one by
+    default (``evaluator kit import`` asks for it unless ``--no-encrypt``)."""
     from ..store import Store  # late: the store imports this package
 
     kit = read_kit(kit_path)
@@ -280,7 +284,7 @@ def import_kit(kit_path: str | Path, db_url: str | None = None, *,
                           "the office.")
     prog, evd = data["program"], data["evaluator"]
     seq = kit["sequence"]
-    store = Store(db_url, role=FIELD)
+    store = Store(db_url, role=FIELD, passphrase=passphrase)
     try:
         with store.write() as s:
             role = get_setting(s, "role")

@@ -243,9 +243,11 @@ class PackageOps:
 
     @staticmethod
     def import_kit(kit_path: str | Path, db_url: str | None = None, *,
-                   expected_office_fingerprint: str | None = None) -> KitInfo:
-        """Create or update the field database at ``db_url`` from a kit (see :func:`kit.import_kit`)."""
-        return kitmod.import_kit(kit_path, db_url, expected_office_fingerprint=expected_office_fingerprint)
+                   expected_office_fingerprint: str | None = None, passphrase: str | None = None) -> KitInfo:
+        """Create or update the field database at ``db_url`` from a kit (see :func:`kit.import_kit`);
+        with ``passphrase`` the field database is encrypted at rest."""
+        return kitmod.import_kit(kit_path, db_url, expected_office_fingerprint=expected_office_fingerprint,
+                                 passphrase=passphrase)
 
     def kit_info(self) -> KitInfo | None:
         """The kit this field database was made from (None on an office database)."""

@@ -1,1782 +1,1810 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
-    <context>
-        <name />
-        <message>
-            <source>Score distribution</source>
-            <translation>Score distribution</translation>
-        </message>
-        <message>
-            <source>minimum</source>
-            <translation>minimum</translation>
-        </message>
-        <message>
-            <source>cut line</source>
-            <translation>cut line</translation>
-        </message>
-        <message>
-            <source>Evaluator leniency (points vs. co-evaluators)</source>
-            <translation>Evaluator leniency (points vs. co-evaluators)</translation>
-        </message>
-        <message>
-            <source>Not enough shared applications yet</source>
-            <translation>Not enough shared applications yet</translation>
-        </message>
-        <message>
-            <source>A reason is required; nothing was changed.</source>
-            <translation>A reason is required; nothing was changed.</translation>
-        </message>
-        <message>
-            <source>Not available yet</source>
-            <translation>Not available yet</translation>
-        </message>
-        <message>
-            <source>{what} is not available in this version of the program yet.</source>
-            <translation>{what} is not available in this version of the program yet.</translation>
-        </message>
-        <message>
-            <source>Everything else keeps working; this part arrives with a later update.</source>
-            <translation>Everything else keeps working; this part arrives with a later update.</translation>
-        </message>
-        <message>
-            <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
-            <translation>Close the other program that uses this database (or wait for it to finish), then try again.</translation>
-        </message>
-        <message>
-            <source>Install the newer version of Maeul Evaluator that wrote this database.</source>
-            <translation>Install the newer version of Maeul Evaluator that wrote this database.</translation>
-        </message>
-        <message>
-            <source>Choose a Maeul Evaluator database file (.sqlite3).</source>
-            <translation>Choose a Maeul Evaluator database file (.sqlite3).</translation>
-        </message>
-        <message>
-            <source>Free some disk space or move the database to a folder you can write to.</source>
-            <translation>Free some disk space or move the database to a folder you can write to.</translation>
-        </message>
-        <message>
-            <source>Check that the file or the server exists and can be reached, then open it again from the File menu.</source>
-            <translation>Check that the file or the server exists and can be reached, then open it again from the File menu.</translation>
-        </message>
-        <message>
-            <source>The original database is untouched and a backup sits beside it. Send the log file to your coordinator.</source>
-            <translation>The original database is untouched and a backup sits beside it. Send the log file to your coordinator.</translation>
-        </message>
-        <message>
-            <source>Check the database and open it again from the File menu.</source>
-            <translation>Check the database and open it again from the File menu.</translation>
-        </message>
-        <message>
-            <source>Choose another evaluator for this application.</source>
-            <translation>Choose another evaluator for this application.</translation>
-        </message>
-        <message>
-            <source>Reopen the evaluation (with a reason) before changing it.</source>
-            <translation>Reopen the evaluation (with a reason) before changing it.</translation>
-        </message>
-        <message>
-            <source>The screen now shows the latest values; check them and repeat your change.</source>
-            <translation>The screen now shows the latest values; check them and repeat your change.</translation>
-        </message>
-        <message>
-            <source>Open the right database: office work needs the office database, field work a field database.</source>
-            <translation>Open the right database: office work needs the office database, field work a field database.</translation>
-        </message>
-        <message>
-            <source>Correct the items listed and try again; nothing was changed.</source>
-            <translation>Correct the items listed and try again; nothing was changed.</translation>
-        </message>
-        <message>
-            <source>Refresh the screen; the item may have been changed or removed.</source>
-            <translation>Refresh the screen; the item may have been changed or removed.</translation>
-        </message>
-        <message>
-            <source>Nothing was written. Start it again when you are ready.</source>
-            <translation>Nothing was written. Start it again when you are ready.</translation>
-        </message>
-        <message>
-            <source>Check the input and try again.</source>
-            <translation>Check the input and try again.</translation>
-        </message>
-        <message>
-            <source>Check that the file or folder exists and that you may read and write it.</source>
-            <translation>Check that the file or folder exists and that you may read and write it.</translation>
-        </message>
-        <message>
-            <source>This is a bug in Maeul Evaluator. Work saved so far is safe. Please send the log file to your coordinator: {path}</source>
-            <translation>This is a bug in Maeul Evaluator. Work saved so far is safe. Please send the log file to your coordinator: {path}</translation>
-        </message>
-        <message>
-            <source>The file could not be used: {error}</source>
-            <translation>The file could not be used: {error}</translation>
-        </message>
-        <message>
-            <source>Something went wrong that the program did not expect.</source>
-            <translation>Something went wrong that the program did not expect.</translation>
-        </message>
-        <message>
-            <source>Maeul Evaluator</source>
-            <translation>Maeul Evaluator</translation>
-        </message>
-        <message>
-            <source>What to do: {advice}</source>
-            <translation>What to do: {advice}</translation>
-        </message>
-        <message>
-            <source>Passphrase</source>
-            <translation>Passphrase</translation>
-        </message>
-        <message>
-            <source>Once more</source>
-            <translation>Once more</translation>
-        </message>
-        <message>
-            <source>At least {n} characters.</source>
-            <translation>At least {n} characters.</translation>
-        </message>
-        <message>
-            <source>Type the same passphrase twice.</source>
-            <translation>Type the same passphrase twice.</translation>
-        </message>
-        <message>
-            <source>Office key</source>
-            <translation>Office key</translation>
-        </message>
-        <message>
-            <source>Passphrase of the office key:</source>
-            <translation>Passphrase of the office key:</translation>
-        </message>
-        <message>
-            <source>The office needs a key to sign kits and open result packages. Choose its passphrase and keep it safe: without it, result packages cannot be opened.</source>
-            <translation>The office needs a key to sign kits and open result packages. Choose its passphrase and keep it safe: without it, result packages cannot be opened.</translation>
-        </message>
-        <message>
-            <source>Your key</source>
-            <translation>Your key</translation>
-        </message>
-        <message>
-            <source>Passphrase of your key (it signs your result package):</source>
-            <translation>Passphrase of your key (it signs your result package):</translation>
-        </message>
-        <message>
-            <source>Your result package is signed with your own key, made now. Choose its passphrase; you need it each time you hand back.</source>
-            <translation>Your result package is signed with your own key, made now. Choose its passphrase; you need it each time you hand back.</translation>
-        </message>
-        <message>
-            <source>Received</source>
-            <translation>Received</translation>
-        </message>
-        <message>
-            <source>Eligible</source>
-            <translation>Eligible</translation>
-        </message>
-        <message>
-            <source>Ineligible</source>
-            <translation>Ineligible</translation>
-        </message>
-        <message>
-            <source>Selected</source>
-            <translation>Selected</translation>
-        </message>
-        <message>
-            <source>Reserve</source>
-            <translation>Reserve</translation>
-        </message>
-        <message>
-            <source>Not selected</source>
-            <translation>Not selected</translation>
-        </message>
-        <message>
-            <source>Withdrawn</source>
-            <translation>Withdrawn</translation>
-        </message>
-        <message>
-            <source>Abstained</source>
-            <translation>Abstained</translation>
-        </message>
-        <message>
-            <source>Not visited</source>
-            <translation>Not visited</translation>
-        </message>
-        <message>
-            <source>In progress</source>
-            <translation>In progress</translation>
-        </message>
-        <message>
-            <source>Finalised</source>
-            <translation>Finalised</translation>
-        </message>
-        <message>
-            <source>Draft</source>
-            <translation>Draft</translation>
-        </message>
-        <message>
-            <source>Recused</source>
-            <translation>Recused</translation>
-        </message>
-        <message>
-            <source>Incomplete</source>
-            <translation>Incomplete</translation>
-        </message>
-        <message>
-            <source>Not started</source>
-            <translation>Not started</translation>
-        </message>
-        <message>
-            <source>Personal</source>
-            <translation>Personal</translation>
-        </message>
-        <message>
-            <source>Professional</source>
-            <translation>Professional</translation>
-        </message>
-        <message>
-            <source>Financial</source>
-            <translation>Financial</translation>
-        </message>
-        <message>
-            <source>Institutional</source>
-            <translation>Institutional</translation>
-        </message>
-        <message>
-            <source>Other</source>
-            <translation>Other</translation>
-        </message>
-        <message>
-            <source>Disagreement</source>
-            <translation>Disagreement</translation>
-        </message>
-        <message>
-            <source>Incomplete evaluation</source>
-            <translation>Incomplete evaluation</translation>
-        </message>
-        <message>
-            <source>No evaluations</source>
-            <translation>No evaluations</translation>
-        </message>
-        <message>
-            <source>Near the cut line</source>
-            <translation>Near the cut line</translation>
-        </message>
-        <message>
-            <source>Raw score used</source>
-            <translation>Raw score used</translation>
-        </message>
-        <message>
-            <source>Provisional</source>
-            <translation>Provisional</translation>
-        </message>
-        <message>
-            <source>Overridden</source>
-            <translation>Overridden</translation>
-        </message>
-        <message>
-            <source>Tie</source>
-            <translation>Tie</translation>
-        </message>
-        <message>
-            <source>Recusal</source>
-            <translation>Recusal</translation>
-        </message>
-        <message>
-            <source>Abstention</source>
-            <translation>Abstention</translation>
-        </message>
-        <message>
-            <source>Mean</source>
-            <translation>Mean</translation>
-        </message>
-        <message>
-            <source>Median</source>
-            <translation>Median</translation>
-        </message>
-        <message>
-            <source>Trimmed mean (drop highest and lowest)</source>
-            <translation>Trimmed mean (drop highest and lowest)</translation>
-        </message>
-        <message>
-            <source>Normalised (per-evaluator z-score)</source>
-            <translation>Normalised (per-evaluator z-score)</translation>
-        </message>
-        <message>
-            <source>This database has no program yet</source>
-            <translation>This database has no program yet</translation>
-        </message>
-        <message>
-            <source>Start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</source>
-            <translation>Start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</translation>
-        </message>
-        <message>
-            <source>Create the demo program here</source>
-            <translation>Create the demo program here</translation>
-        </message>
-        <message>
-            <source>Import a field kit…</source>
-            <translation>Import a field kit…</translation>
-        </message>
-        <message>
-            <source>Field — {evaluator}</source>
-            <translation>Field — {evaluator}</translation>
-        </message>
-        <message>
-            <source>Office</source>
-            <translation>Office</translation>
-        </message>
-        <message>
-            <source>Start</source>
-            <translation>Start</translation>
-        </message>
-        <message>
-            <source>Today's visits</source>
-            <translation>Today's visits</translation>
-        </message>
-        <message>
-            <source>Hand back</source>
-            <translation>Hand back</translation>
-        </message>
-        <message>
-            <source>Applications</source>
-            <translation>Applications</translation>
-        </message>
-        <message>
-            <source>Import</source>
-            <translation>Import</translation>
-        </message>
-        <message>
-            <source>Assignments and conflicts</source>
-            <translation>Assignments and conflicts</translation>
-        </message>
-        <message>
-            <source>Kits and packages</source>
-            <translation>Kits and packages</translation>
-        </message>
-        <message>
-            <source>Ranking</source>
-            <translation>Ranking</translation>
-        </message>
-        <message>
-            <source>Outputs</source>
-            <translation>Outputs</translation>
-        </message>
-        <message>
-            <source>Progress</source>
-            <translation>Progress</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>&amp;File</translation>
-        </message>
-        <message>
-            <source>&amp;New database…</source>
-            <translation>&amp;New database…</translation>
-        </message>
-        <message>
-            <source>&amp;Open database…</source>
-            <translation>&amp;Open database…</translation>
-        </message>
-        <message>
-            <source>Open &amp;recent</source>
-            <translation>Open &amp;recent</translation>
-        </message>
-        <message>
-            <source>Open the &amp;demo database</source>
-            <translation>Open the &amp;demo database</translation>
-        </message>
-        <message>
-            <source>&amp;Back up database…</source>
-            <translation>&amp;Back up database…</translation>
-        </message>
-        <message>
-            <source>Re&amp;store from backup…</source>
-            <translation>Re&amp;store from backup…</translation>
-        </message>
-        <message>
-            <source>Make a &amp;field database from the demo</source>
-            <translation>Make a &amp;field database from the demo</translation>
-        </message>
-        <message>
-            <source>Import a field &amp;kit…</source>
-            <translation>Import a field &amp;kit…</translation>
-        </message>
-        <message>
-            <source>&amp;Settings…</source>
-            <translation>&amp;Settings…</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>&amp;Quit</translation>
-        </message>
-        <message>
-            <source>&amp;Edit</source>
-            <translation>&amp;Edit</translation>
-        </message>
-        <message>
-            <source>&amp;Undo</source>
-            <translation>&amp;Undo</translation>
-        </message>
-        <message>
-            <source>&amp;Redo</source>
-            <translation>&amp;Redo</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>&amp;Help</translation>
-        </message>
-        <message>
-            <source>Open the &amp;log folder</source>
-            <translation>Open the &amp;log folder</translation>
-        </message>
-        <message>
-            <source>&amp;About</source>
-            <translation>&amp;About</translation>
-        </message>
-        <message>
-            <source>New database</source>
-            <translation>New database</translation>
-        </message>
-        <message>
-            <source>Database (*.sqlite3)</source>
-            <translation>Database (*.sqlite3)</translation>
-        </message>
-        <message>
-            <source>A file with this name exists already</source>
-            <translation>A file with this name exists already</translation>
-        </message>
-        <message>
-            <source>Open database</source>
-            <translation>Open database</translation>
-        </message>
-        <message>
-            <source>Database (*.sqlite3 *.sqlite *.db);;All files (*)</source>
-            <translation>Database (*.sqlite3 *.sqlite *.db);;All files (*)</translation>
-        </message>
-        <message>
-            <source>Creating the demo program</source>
-            <translation>Creating the demo program</translation>
-        </message>
-        <message>
-            <source>Backing up from the app works for SQLite databases; back up a PostgreSQL database with pg_dump.</source>
-            <translation>Backing up from the app works for SQLite databases; back up a PostgreSQL database with pg_dump.</translation>
-        </message>
-        <message>
-            <source>Back up database</source>
-            <translation>Back up database</translation>
-        </message>
-        <message>
-            <source>Backing up</source>
-            <translation>Backing up</translation>
-        </message>
-        <message>
-            <source>Backed up to {path}</source>
-            <translation>Backed up to {path}</translation>
-        </message>
-        <message>
-            <source>Restoring from the app works for SQLite databases only.</source>
-            <translation>Restoring from the app works for SQLite databases only.</translation>
-        </message>
-        <message>
-            <source>Restore from backup</source>
-            <translation>Restore from backup</translation>
-        </message>
-        <message>
-            <source>Replace the open database with the backup {source}?</source>
-            <translation>Replace the open database with the backup {source}?</translation>
-        </message>
-        <message>
-            <source>The open database is first saved as {safety}.</source>
-            <translation>The open database is first saved as {safety}.</translation>
-        </message>
-        <message>
-            <source>Restored from {source}; the previous database is at {safety}.</source>
-            <translation>Restored from {source}; the previous database is at {safety}.</translation>
-        </message>
-        <message>
-            <source>Making a field database</source>
-            <translation>Making a field database</translation>
-        </message>
-        <message>
-            <source>Importing a field kit</source>
-            <translation>Importing a field kit</translation>
-        </message>
-        <message>
-            <source>About Maeul Evaluator</source>
-            <translation>About Maeul Evaluator</translation>
-        </message>
-        <message>
-            <source>Maeul Evaluator {version} — offline field evaluation, ranking and selection for community grant programs.</source>
-            <translation>Maeul Evaluator {version} — offline field evaluation, ranking and selection for community grant programs.</translation>
-        </message>
-        <message>
-            <source>Fonts: Nanum Gothic (SIL Open Font License).</source>
-            <translation>Fonts: Nanum Gothic (SIL Open Font License).</translation>
-        </message>
-        <message>
-            <source>Quit</source>
-            <translation>Quit</translation>
-        </message>
-        <message>
-            <source>A job is still running. Cancel it and quit?</source>
-            <translation>A job is still running. Cancel it and quit?</translation>
-        </message>
-        <message>
-            <source>Application ID</source>
-            <extracomment>(sort key for the core, descending) — the screen reloads the IDs from the core emitted whenever a page of rows arrived (tests and the detail pane use it)</extracomment>
-            <translation>Application ID</translation>
-        </message>
-        <message>
-            <source>Track</source>
-            <translation>Track</translation>
-        </message>
-        <message>
-            <source>Category</source>
-            <translation>Category</translation>
-        </message>
-        <message>
-            <source>Project title</source>
-            <translation>Project title</translation>
-        </message>
-        <message>
-            <source>Group name</source>
-            <translation>Group name</translation>
-        </message>
-        <message>
-            <source>District</source>
-            <translation>District</translation>
-        </message>
-        <message>
-            <source>Requested (KRW)</source>
-            <translation>Requested (KRW)</translation>
-        </message>
-        <message>
-            <source>Submitted on</source>
-            <translation>Submitted on</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>Status</translation>
-        </message>
-        <message>
-            <source>Evaluations</source>
-            <translation>Evaluations</translation>
-        </message>
-        <message>
-            <source>{done} of {n} assigned evaluators have finalised</source>
-            <translation>{done} of {n} assigned evaluators have finalised</translation>
-        </message>
-        <message>
-            <source>Evaluation of {app} by {evaluator}</source>
-            <translation>Evaluation of {app} by {evaluator}</translation>
-        </message>
-        <message>
-            <source>Search ID, title, group or district</source>
-            <translation>Search ID, title, group or district</translation>
-        </message>
-        <message>
-            <source>All tracks</source>
-            <translation>All tracks</translation>
-        </message>
-        <message>
-            <source>All categories</source>
-            <translation>All categories</translation>
-        </message>
-        <message>
-            <source>All districts</source>
-            <translation>All districts</translation>
-        </message>
-        <message>
-            <source>All statuses</source>
-            <translation>All statuses</translation>
-        </message>
-        <message>
-            <source>All evaluators</source>
-            <translation>All evaluators</translation>
-        </message>
-        <message>
-            <source>Evaluators</source>
-            <translation>Evaluators</translation>
-        </message>
-        <message>
-            <source>Evaluator</source>
-            <translation>Evaluator</translation>
-        </message>
-        <message>
-            <source>State</source>
-            <translation>State</translation>
-        </message>
-        <message>
-            <source>Conflict: {type}</source>
-            <translation>Conflict: {type}</translation>
-        </message>
-        <message>
-            <source>Planned visit</source>
-            <translation>Planned visit</translation>
-        </message>
-        <message>
-            <source>Open evaluation (type in a paper sheet)…</source>
-            <translation>Open evaluation (type in a paper sheet)…</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n applications</source>
-            <translation>
-                <numerusform>%n application</numerusform>
-                <numerusform>%n applications</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Representative</source>
-            <translation>Representative</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>Phone</translation>
-        </message>
-        <message>
-            <source>Email</source>
-            <translation>Email</translation>
-        </message>
-        <message>
-            <source>Address</source>
-            <translation>Address</translation>
-        </message>
-        <message>
-            <source>Members</source>
-            <translation>Members</translation>
-        </message>
-        <message>
-            <source>Self-contribution (KRW)</source>
-            <translation>Self-contribution (KRW)</translation>
-        </message>
-        <message>
-            <source>Evaluators of the selected application</source>
-            <translation>Evaluators of the selected application</translation>
-        </message>
-        <message>
-            <source>Note</source>
-            <translation>Note</translation>
-        </message>
-        <message>
-            <source>Assign or declare a conflict</source>
-            <translation>Assign or declare a conflict</translation>
-        </message>
-        <message>
-            <source>not planned</source>
-            <translation>not planned</translation>
-        </message>
-        <message>
-            <source>Assign to selected</source>
-            <translation>Assign to selected</translation>
-        </message>
-        <message>
-            <source>Conflict type</source>
-            <translation>Conflict type</translation>
-        </message>
-        <message>
-            <source>e.g. member of the applying group</source>
-            <translation>e.g. member of the applying group</translation>
-        </message>
-        <message>
-            <source>Declare conflict for selected</source>
-            <translation>Declare conflict for selected</translation>
-        </message>
-        <message>
-            <source>Load per evaluator</source>
-            <translation>Load per evaluator</translation>
-        </message>
-        <message>
-            <source>Code</source>
-            <translation>Code</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>Name</translation>
-        </message>
-        <message>
-            <source>Organisation</source>
-            <translation>Organisation</translation>
-        </message>
-        <message>
-            <source>Assigned</source>
-            <translation>Assigned</translation>
-        </message>
-        <message>
-            <source>Done</source>
-            <translation>Done</translation>
-        </message>
-        <message>
-            <source>{code} {name} ({n} assigned)</source>
-            <translation>{code} {name} ({n} assigned)</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n applications selected (Shift/Ctrl+click selects several)</source>
-            <translation>
-                <numerusform>%n application selected (Shift/Ctrl+click selects several)</numerusform>
-                <numerusform>%n applications selected (Shift/Ctrl+click selects several)</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>Assign to %n selected</source>
-            <translation>
-                <numerusform>Assign to %n selected</numerusform>
-                <numerusform>Assign to %n selected</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>Declare conflict for %n selected</source>
-            <translation>
-                <numerusform>Declare conflict for %n selected</numerusform>
-                <numerusform>Declare conflict for %n selected</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Evaluators of {app}</source>
-            <translation>Evaluators of {app}</translation>
-        </message>
-        <message>
-            <source>Assigned {evaluator} to {n} applications.</source>
-            <translation>Assigned {evaluator} to {n} applications.</translation>
-        </message>
-        <message>
-            <source>Declared a conflict of {evaluator} with {n} applications.</source>
-            <translation>Declared a conflict of {evaluator} with {n} applications.</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n applications could not be changed; the others were.</source>
-            <translation>
-                <numerusform>%n application could not be changed; the others were.</numerusform>
-                <numerusform>%n applications could not be changed; the others were.</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Hand back your results</source>
-            <translation>Hand back your results</translation>
-        </message>
-        <message>
-            <source>The result package carries your scores, visit logs, photos and your audit trail, signed with your key and encrypted to the office. Give the file to the office (USB stick or e-mail). You can produce it again at any time; the newest one counts.</source>
-            <translation>The result package carries your scores, visit logs, photos and your audit trail, signed with your key and encrypted to the office. Give the file to the office (USB stick or e-mail). You can produce it again at any time; the newest one counts.</translation>
-        </message>
-        <message>
-            <source>Not finalised yet</source>
-            <translation>Not finalised yet</translation>
-        </message>
-        <message>
-            <source>Produce the result package…</source>
-            <translation>Produce the result package…</translation>
-        </message>
-        <message>
-            <source>Your key fingerprint: {fp}</source>
-            <translation>Your key fingerprint: {fp}</translation>
-        </message>
-        <message>
-            <source>Your key is made (with a passphrase you choose) when you produce the first package.</source>
-            <translation>Your key is made (with a passphrase you choose) when you produce the first package.</translation>
-        </message>
-        <message>
-            <source>Choose who you are in Settings first.</source>
-            <translation>Choose who you are in Settings first.</translation>
-        </message>
-        <message>
-            <source>{done} of {n} evaluations finalised.</source>
-            <translation>{done} of {n} evaluations finalised.</translation>
-        </message>
-        <message>
-            <source>Producing the result package</source>
-            <translation>Producing the result package</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n evaluations are not finalised. Produce the package anyway?</source>
-            <translation>
-                <numerusform>%n evaluation is not finalised. Produce the package anyway?</numerusform>
-                <numerusform>%n evaluations are not finalised. Produce the package anyway?</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Draft evaluations travel in the package but the office counts only finalised ones.</source>
-            <translation>Draft evaluations travel in the package but the office counts only finalised ones.</translation>
-        </message>
-        <message>
-            <source>Save the result package</source>
-            <translation>Save the result package</translation>
-        </message>
-        <message>
-            <source>Result packages (*{suffix})</source>
-            <translation>Result packages (*{suffix})</translation>
-        </message>
-        <message>
-            <source>Saved {path}.</source>
-            <translation>Saved {path}.</translation>
-        </message>
-        <message>
-            <source>Package fingerprint: {fp} — the office sees the same one when it merges.</source>
-            <translation>Package fingerprint: {fp} — the office sees the same one when it merges.</translation>
-        </message>
-        <message>
-            <source>Your key fingerprint: {fp} — read it to the office when they ask (the first time only).</source>
-            <translation>Your key fingerprint: {fp} — read it to the office when they ask (the first time only).</translation>
-        </message>
-        <message>
-            <source>{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, {photos} photos.</source>
-            <translation>{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, {photos} photos.</translation>
-        </message>
-        <message>
-            <source>Neighbourhood</source>
-            <translation>Neighbourhood</translation>
-        </message>
-        <message>
-            <source>Summary</source>
-            <translation>Summary</translation>
-        </message>
-        <message>
-            <source>Import applications</source>
-            <translation>Import applications</translation>
-        </message>
-        <message>
-            <source>Choose the intake spreadsheet (.xlsx). Title rows, Korean headers, merged cells, amounts like 5,000,000원 and dates like 2012.04.12 are understood; nothing is written until you press Import.</source>
-            <translation>Choose the intake spreadsheet (.xlsx). Title rows, Korean headers, merged cells, amounts like 5,000,000원 and dates like 2012.04.12 are understood; nothing is written until you press Import.</translation>
-        </message>
-        <message>
-            <source>Drop an .xlsx file here</source>
-            <translation>Drop an .xlsx file here</translation>
-        </message>
-        <message>
-            <source>Choose file…</source>
-            <translation>Choose file…</translation>
-        </message>
-        <message>
-            <source>Other workbooks</source>
-            <translation>Other workbooks</translation>
-        </message>
-        <message>
-            <source>Evaluators and assignments…</source>
-            <translation>Evaluators and assignments…</translation>
-        </message>
-        <message>
-            <source>Evaluators, assignments and conflict declarations from a workbook.</source>
-            <translation>Evaluators, assignments and conflict declarations from a workbook.</translation>
-        </message>
-        <message>
-            <source>Paper scores…</source>
-            <translation>Paper scores…</translation>
-        </message>
-        <message>
-            <source>Scores typed into the score template (the paper fallback); finalised evaluations stay locked.</source>
-            <translation>Scores typed into the score template (the paper fallback); finalised evaluations stay locked.</translation>
-        </message>
-        <message>
-            <source>Column mapping (change a field to correct it)</source>
-            <translation>Column mapping (change a field to correct it)</translation>
-        </message>
-        <message>
-            <source>Column</source>
-            <translation>Column</translation>
-        </message>
-        <message>
-            <source>Header in the sheet</source>
-            <translation>Header in the sheet</translation>
-        </message>
-        <message>
-            <source>Field</source>
-            <translation>Field</translation>
-        </message>
-        <message>
-            <source>Preview (first rows, as they will be stored)</source>
-            <translation>Preview (first rows, as they will be stored)</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <extracomment>the worker pushes progress at most this often (the GUI thread never drowns in signals) every timer created through make_timer (checked by the UI tests' leak fixture)</extracomment>
-            <translation>Cancel</translation>
-        </message>
-        <message>
-            <source>Check again</source>
-            <translation>Check again</translation>
-        </message>
-        <message>
-            <source>Import another file</source>
-            <translation>Import another file</translation>
-        </message>
-        <message>
-            <source>1. Choose the file</source>
-            <translation>1. Choose the file</translation>
-        </message>
-        <message>
-            <source>2. Check mapping and preview</source>
-            <translation>2. Check mapping and preview</translation>
-        </message>
-        <message>
-            <source>3. Done</source>
-            <translation>3. Done</translation>
-        </message>
-        <message>
-            <source>Choose the intake spreadsheet</source>
-            <translation>Choose the intake spreadsheet</translation>
-        </message>
-        <message>
-            <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
-            <translation>Excel workbooks (*.xlsx *.xlsm);;All files (*)</translation>
-        </message>
-        <message>
-            <source>Importing applications</source>
-            <translation>Importing applications</translation>
-        </message>
-        <message>
-            <source>Reading {file}</source>
-            <translation>Reading {file}</translation>
-        </message>
-        <message>
-            <source>Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update {upd}, leave {same} unchanged.</source>
-            <translation>Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update {upd}, leave {same} unchanged.</translation>
-        </message>
-        <message>
-            <source>(keep aside)</source>
-            <translation>(keep aside)</translation>
-        </message>
-        <message>
-            <source>(ignore)</source>
-            <translation>(ignore)</translation>
-        </message>
-        <message>
-            <source>Row</source>
-            <translation>Row</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n problems must be fixed in the sheet before importing:</source>
-            <translation>
-                <numerusform>%n problem must be fixed in the sheet before importing:</numerusform>
-                <numerusform>%n problems must be fixed in the sheet before importing:</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>No problems found.</source>
-            <translation>No problems found.</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n warnings:</source>
-            <translation>
-                <numerusform>%n warning:</numerusform>
-                <numerusform>%n warnings:</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>Import %n applications</source>
-            <translation>
-                <numerusform>Import %n application</numerusform>
-                <numerusform>Import %n applications</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Importing {file}</source>
-            <translation>Importing {file}</translation>
-        </message>
-        <message>
-            <source>Imported {file}: {add} added, {upd} updated, {same} unchanged.</source>
-            <translation>Imported {file}: {add} added, {upd} updated, {same} unchanged.</translation>
-        </message>
-        <message>
-            <source>Import finished.</source>
-            <translation>Import finished.</translation>
-        </message>
-        <message>
-            <source>Import this workbook?</source>
-            <translation>Import this workbook?</translation>
-        </message>
-        <message>
-            <source>{file}: rejected, nothing changed — {reason}</source>
-            <translation>{file}: rejected, nothing changed — {reason}</translation>
-        </message>
-        <message>
-            <source>{file} ({who}): already merged, nothing changed</source>
-            <translation>{file} ({who}): already merged, nothing changed</translation>
-        </message>
-        <message>
-            <source>{file} ({who}): merged — {added} added, {updated} updated, {unchanged} unchanged, {conflicts} conflicts</source>
-            <translation>{file} ({who}): merged — {added} added, {updated} updated, {unchanged} unchanged, {conflicts} conflicts</translation>
-        </message>
-        <message>
-            <source>package fingerprint {fp}</source>
-            <translation>package fingerprint {fp}</translation>
-        </message>
-        <message>
-            <source>Register an evaluator's key</source>
-            <translation>Register an evaluator's key</translation>
-        </message>
-        <message>
-            <source>The first package of an evaluator carries their new key. Phone the evaluator and ask them to read the key fingerprint shown on their Hand back screen; type it here.</source>
-            <translation>The first package of an evaluator carries their new key. Phone the evaluator and ask them to read the key fingerprint shown on their Hand back screen; type it here.</translation>
-        </message>
-        <message>
-            <source>Package or key file</source>
-            <translation>Package or key file</translation>
-        </message>
-        <message>
-            <source>Fingerprint read by the evaluator</source>
-            <translation>Fingerprint read by the evaluator</translation>
-        </message>
-        <message>
-            <source>1. Field kits — one file per evaluator</source>
-            <translation>1. Field kits — one file per evaluator</translation>
-        </message>
-        <message>
-            <source>A kit holds the program, the rubric and the evaluator's assigned applications with only what the visit needs. Give each evaluator their file (USB stick or e-mail).</source>
-            <translation>A kit holds the program, the rubric and the evaluator's assigned applications with only what the visit needs. Give each evaluator their file (USB stick or e-mail).</translation>
-        </message>
-        <message>
-            <source>Key fingerprint</source>
-            <translation>Key fingerprint</translation>
-        </message>
-        <message>
-            <source>not registered</source>
-            <translation>not registered</translation>
-        </message>
-        <message>
-            <source>Build kits for all evaluators…</source>
-            <translation>Build kits for all evaluators…</translation>
-        </message>
-        <message>
-            <source>Register an evaluator's key…</source>
-            <translation>Register an evaluator's key…</translation>
-        </message>
-        <message>
-            <source>2. Result packages — merge what comes back</source>
-            <translation>2. Result packages — merge what comes back</translation>
-        </message>
-        <message>
-            <source>Drop result packages here, or choose them with the button. Merging the same package twice changes nothing; a package that fails verification changes nothing and says why.</source>
-            <translation>Drop result packages here, or choose them with the button. Merging the same package twice changes nothing; a package that fails verification changes nothing and says why.</translation>
-        </message>
-        <message>
-            <source>Choose packages…</source>
-            <translation>Choose packages…</translation>
-        </message>
-        <message>
-            <source>The merge report appears here.</source>
-            <translation>The merge report appears here.</translation>
-        </message>
-        <message>
-            <source>3. Conflicts to decide</source>
-            <translation>3. Conflicts to decide</translation>
-        </message>
-        <message>
-            <source>Record</source>
-            <translation>Record</translation>
-        </message>
-        <message>
-            <source>Evaluation</source>
-            <translation>Evaluation</translation>
-        </message>
-        <message>
-            <source>Visit log</source>
-            <translation>Visit log</translation>
-        </message>
-        <message>
-            <source>Kept</source>
-            <translation>Kept</translation>
-        </message>
-        <message>
-            <source>Other value</source>
-            <translation>Other value</translation>
-        </message>
-        <message>
-            <source>Why</source>
-            <translation>Why</translation>
-        </message>
-        <message>
-            <source>Keep this value</source>
-            <translation>Keep this value</translation>
-        </message>
-        <message>
-            <source>Use the other value…</source>
-            <translation>Use the other value…</translation>
-        </message>
-        <message>
-            <source>Office key: none yet — it is made (with a passphrase) when you build the first kits.</source>
-            <translation>Office key: none yet — it is made (with a passphrase) when you build the first kits.</translation>
-        </message>
-        <message>
-            <source>Office key fingerprint: {fp}</source>
-            <translation>Office key fingerprint: {fp}</translation>
-        </message>
-        <message>
-            <source>Building field kits</source>
-            <translation>Building field kits</translation>
-        </message>
-        <message>
-            <source>Kits</source>
-            <translation>Kits</translation>
-        </message>
-        <message>
-            <source>No evaluator has assignments yet; assign evaluators first.</source>
-            <translation>No evaluator has assignments yet; assign evaluators first.</translation>
-        </message>
-        <message>
-            <source>Folder for the kits</source>
-            <translation>Folder for the kits</translation>
-        </message>
-        <message>
-            <source>Building kits</source>
-            <translation>Building kits</translation>
-        </message>
-        <message>
-            <source>{n} kits written to {folder}</source>
-            <translation>{n} kits written to {folder}</translation>
-        </message>
-        <message>
-            <source>Choose result packages</source>
-            <translation>Choose result packages</translation>
-        </message>
-        <message>
-            <source>Result packages (*{suffix});;All files (*)</source>
-            <translation>Result packages (*{suffix});;All files (*)</translation>
-        </message>
-        <message>
-            <source>Merging result packages</source>
-            <translation>Merging result packages</translation>
-        </message>
-        <message numerus="yes">
-            <source>Merging %n packages</source>
-            <translation>
-                <numerusform>Merging %n package</numerusform>
-                <numerusform>Merging %n packages</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>{n} packages: {merged} merged, {rejected} rejected.</source>
-            <translation>{n} packages: {merged} merged, {rejected} rejected.</translation>
-        </message>
-        <message>
-            <source>Registering keys</source>
-            <translation>Registering keys</translation>
-        </message>
-        <message>
-            <source>Registered key {fp} for {evaluator}.</source>
-            <translation>Registered key {fp} for {evaluator}.</translation>
-        </message>
-        <message>
-            <source>Decide a conflict</source>
-            <translation>Decide a conflict</translation>
-        </message>
-        <message>
-            <source>Why? (goes in the audit trail)</source>
-            <translation>Why? (goes in the audit trail)</translation>
-        </message>
-        <message>
-            <source>{state}, {n} scores, {device}</source>
-            <translation>{state}, {n} scores, {device}</translation>
-        </message>
-        <message>
-            <source>visit {when}, {device}</source>
-            <translation>visit {when}, {device}</translation>
-        </message>
-        <message>
-            <source>Try the field mode</source>
-            <translation>Try the field mode</translation>
-        </message>
-        <message>
-            <source>This makes a field database — what an evaluator's laptop holds — from this database's kit for one evaluator, and opens it. Reopen the office database later from File → Open recent.</source>
-            <translation>This makes a field database — what an evaluator's laptop holds — from this database's kit for one evaluator, and opens it. Reopen the office database later from File → Open recent.</translation>
-        </message>
-        <message>
-            <source>New office key passphrase</source>
-            <translation>New office key passphrase</translation>
-        </message>
-        <message>
-            <source>Office key passphrase</source>
-            <translation>Office key passphrase</translation>
-        </message>
-        <message>
-            <source>Field database</source>
-            <translation>Field database</translation>
-        </message>
-        <message>
-            <source>No evaluator has assignments in this database.</source>
-            <translation>No evaluator has assignments in this database.</translation>
-        </message>
-        <message>
-            <source>Making the field database</source>
-            <translation>Making the field database</translation>
-        </message>
-        <message>
-            <source>Import a field kit</source>
-            <translation>Import a field kit</translation>
-        </message>
-        <message>
-            <source>Field kits (*{suffix});;All files (*)</source>
-            <translation>Field kits (*{suffix});;All files (*)</translation>
-        </message>
-        <message>
-            <source>New field database</source>
-            <translation>New field database</translation>
-        </message>
-        <message>
-            <source>Importing the kit</source>
-            <translation>Importing the kit</translation>
-        </message>
-        <message>
-            <source>Ranked lists</source>
-            <translation>Ranked lists</translation>
-        </message>
-        <message>
-            <source>Per track: rank, score, decision and reason.</source>
-            <translation>Per track: rank, score, decision and reason.</translation>
-        </message>
-        <message>
-            <source>All scores</source>
-            <translation>All scores</translation>
-        </message>
-        <message>
-            <source>Every score of every evaluator, criterion by criterion.</source>
-            <translation>Every score of every evaluator, criterion by criterion.</translation>
-        </message>
-        <message>
-            <source>Visits and finalisations per evaluator and track.</source>
-            <translation>Visits and finalisations per evaluator and track.</translation>
-        </message>
-        <message>
-            <source>Score template</source>
-            <translation>Score template</translation>
-        </message>
-        <message>
-            <source>One row per application and criterion, to type paper scores into (import it under Import).</source>
-            <translation>One row per application and criterion, to type paper scores into (import it under Import).</translation>
-        </message>
-        <message>
-            <source>Committee summary</source>
-            <translation>Committee summary</translation>
-        </message>
-        <message>
-            <source>The ranking per track with the cut line, for signing.</source>
-            <translation>The ranking per track with the cut line, for signing.</translation>
-        </message>
-        <message>
-            <source>Aggregate sheets</source>
-            <translation>Aggregate sheets</translation>
-        </message>
-        <message>
-            <source>One sheet per application with every evaluator's scores.</source>
-            <translation>One sheet per application with every evaluator's scores.</translation>
-        </message>
-        <message>
-            <source>Filled score sheets</source>
-            <translation>Filled score sheets</translation>
-        </message>
-        <message>
-            <source>Each evaluator's score sheets as scored.</source>
-            <translation>Each evaluator's score sheets as scored.</translation>
-        </message>
-        <message>
-            <source>Blank score sheets</source>
-            <translation>Blank score sheets</translation>
-        </message>
-        <message>
-            <source>Paper fallback for the field study.</source>
-            <translation>Paper fallback for the field study.</translation>
-        </message>
-        <message>
-            <source>Dossier of one application</source>
-            <translation>Dossier of one application</translation>
-        </message>
-        <message>
-            <source>Everything about the application chosen above in one document.</source>
-            <translation>Everything about the application chosen above in one document.</translation>
-        </message>
-        <message>
-            <source>Options</source>
-            <translation>Options</translation>
-        </message>
-        <message>
-            <source>Method</source>
-            <translation>Method</translation>
-        </message>
-        <message>
-            <source>The program's setting</source>
-            <translation>The program's setting</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>Language</translation>
-        </message>
-        <message>
-            <source>Application</source>
-            <translation>Application</translation>
-        </message>
-        <message>
-            <source>Excel workbooks (for the city's systems)</source>
-            <translation>Excel workbooks (for the city's systems)</translation>
-        </message>
-        <message>
-            <source>PDF documents (to print and sign)</source>
-            <translation>PDF documents (to print and sign)</translation>
-        </message>
-        <message>
-            <source>(arrives with a later update)</source>
-            <translation>(arrives with a later update)</translation>
-        </message>
-        <message>
-            <source>Open the folder when done</source>
-            <translation>Open the folder when done</translation>
-        </message>
-        <message>
-            <source>Choose the application above first.</source>
-            <translation>Choose the application above first.</translation>
-        </message>
-        <message>
-            <source>Excel workbook (*.xlsx)</source>
-            <translation>Excel workbook (*.xlsx)</translation>
-        </message>
-        <message>
-            <source>PDF document (*.pdf)</source>
-            <translation>PDF document (*.pdf)</translation>
-        </message>
-        <message>
-            <source>Wrote {path}.</source>
-            <translation>Wrote {path}.</translation>
-        </message>
-        <message>
-            <source>Finalised share</source>
-            <translation>Finalised share</translation>
-        </message>
-        <message>
-            <source>Per evaluator</source>
-            <translation>Per evaluator</translation>
-        </message>
-        <message>
-            <source>Per track</source>
-            <translation>Per track</translation>
-        </message>
-        <message>
-            <source>Fully evaluated</source>
-            <translation>Fully evaluated</translation>
-        </message>
-        <message>
-            <source>{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited; {complete} of {apps} applications fully evaluated.</source>
-            <translation>{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited; {complete} of {apps} applications fully evaluated.</translation>
-        </message>
-        <message>
-            <source>Override the decision on {app}</source>
-            <translation>Override the decision on {app}</translation>
-        </message>
-        <message>
-            <source>Computed: {decision} — {reason}</source>
-            <translation>Computed: {decision} — {reason}</translation>
-        </message>
-        <message>
-            <source>Computed decision again (remove the override)</source>
-            <translation>Computed decision again (remove the override)</translation>
-        </message>
-        <message>
-            <source>Decision</source>
-            <translation>Decision</translation>
-        </message>
-        <message>
-            <source>Required: the committee's reason, as it goes in the minutes</source>
-            <translation>Required: the committee's reason, as it goes in the minutes</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>Reason</translation>
-        </message>
-        <message>
-            <source>Provisional (count drafts)</source>
-            <translation>Provisional (count drafts)</translation>
-        </message>
-        <message>
-            <source>Count evaluations that are not finalised yet; every row is marked provisional and nothing is stored.</source>
-            <translation>Count evaluations that are not finalised yet; every row is marked provisional and nothing is stored.</translation>
-        </message>
-        <message>
-            <source>Override decision…</source>
-            <translation>Override decision…</translation>
-        </message>
-        <message>
-            <source>Rank again</source>
-            <translation>Rank again</translation>
-        </message>
-        <message>
-            <source>Rank</source>
-            <translation>Rank</translation>
-        </message>
-        <message>
-            <source>Score</source>
-            <translation>Score</translation>
-        </message>
-        <message>
-            <source>Flags</source>
-            <translation>Flags</translation>
-        </message>
-        <message>
-            <source>Stability</source>
-            <translation>Stability</translation>
-        </message>
-        <message>
-            <source>Share of perturbed rankings in which this application is selected</source>
-            <translation>Share of perturbed rankings in which this application is selected</translation>
-        </message>
-        <message>
-            <source>Spread</source>
-            <translation>Spread</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>Total</translation>
-        </message>
-        <message>
-            <source>Normalised</source>
-            <translation>Normalised</translation>
-        </message>
-        <message>
-            <source>Counted</source>
-            <translation>Counted</translation>
-        </message>
-        <message>
-            <source>yes</source>
-            <translation>yes</translation>
-        </message>
-        <message>
-            <source>no</source>
-            <translation>no</translation>
-        </message>
-        <message>
-            <source>(computed: {decision})</source>
-            <translation>(computed: {decision})</translation>
-        </message>
-        <message>
-            <source>Ranking is not available in this version of the program yet.</source>
-            <translation>Ranking is not available in this version of the program yet.</translation>
-        </message>
-        <message>
-            <source>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</source>
-            <translation>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</translation>
-        </message>
-        <message>
-            <source>Minimum score {min:g}.</source>
-            <translation>Minimum score {min:g}.</translation>
-        </message>
-        <message>
-            <source>Agreement between evaluators: {value:.2f} ({method}).</source>
-            <translation>Agreement between evaluators: {value:.2f} ({method}).</translation>
-        </message>
-        <message>
-            <source>Provisional: some evaluations are not finalised yet.</source>
-            <translation>Provisional: some evaluations are not finalised yet.</translation>
-        </message>
-        <message>
-            <source>(hover here for the rules)</source>
-            <translation>(hover here for the rules)</translation>
-        </message>
-        <message>
-            <source>Overriding a decision</source>
-            <translation>Overriding a decision</translation>
-        </message>
-        <message>
-            <source>Key {n}: {label} ({percent:g} % of the maximum)</source>
-            <extracomment>criterion -&gt; (level, points, comment)</extracomment>
-            <translation>Key {n}: {label} ({percent:g} % of the maximum)</translation>
-        </message>
-        <message>
-            <source> pts</source>
-            <translation> pts</translation>
-        </message>
-        <message>
-            <source>Type the points (0–{max:g}); Delete leaves it blank</source>
-            <translation>Type the points (0–{max:g}); Delete leaves it blank</translation>
-        </message>
-        <message>
-            <source>max {points:g} pts</source>
-            <translation>max {points:g} pts</translation>
-        </message>
-        <message>
-            <source>weight {w:g}</source>
-            <translation>weight {w:g}</translation>
-        </message>
-        <message>
-            <source>field check</source>
-            <translation>field check</translation>
-        </message>
-        <message>
-            <source>optional</source>
-            <translation>optional</translation>
-        </message>
-        <message>
-            <source>Comment</source>
-            <translation>Comment</translation>
-        </message>
-        <message>
-            <source>Evidence seen on the visit, or why this level</source>
-            <translation>Evidence seen on the visit, or why this level</translation>
-        </message>
-        <message>
-            <source>Edit comment</source>
-            <translation>Edit comment</translation>
-        </message>
-        <message>
-            <source>← Back</source>
-            <translation>← Back</translation>
-        </message>
-        <message>
-            <source>Back to the list (Alt+Left). Everything is already saved.</source>
-            <translation>Back to the list (Alt+Left). Everything is already saved.</translation>
-        </message>
-        <message>
-            <source>Visited at</source>
-            <translation>Visited at</translation>
-        </message>
-        <message>
-            <source>not recorded</source>
-            <translation>not recorded</translation>
-        </message>
-        <message>
-            <source>Now</source>
-            <translation>Now</translation>
-        </message>
-        <message>
-            <source>Attendees</source>
-            <translation>Attendees</translation>
-        </message>
-        <message>
-            <source>Who was there (names or roles)</source>
-            <translation>Who was there (names or roles)</translation>
-        </message>
-        <message>
-            <source>Checklist</source>
-            <translation>Checklist</translation>
-        </message>
-        <message>
-            <source>Notes</source>
-            <translation>Notes</translation>
-        </message>
-        <message>
-            <source>Visit details already saved are not shown again in this version.</source>
-            <translation>Visit details already saved are not shown again in this version.</translation>
-        </message>
-        <message>
-            <source>Scores — {rubric} (version {version})</source>
-            <translation>Scores — {rubric} (version {version})</translation>
-        </message>
-        <message>
-            <source>Keys: 1–5 pick a level (1 = {top}), 0 clears, Tab moves on, Ctrl+Z undoes, Ctrl+Enter finalises. Every change is saved at once.</source>
-            <translation>Keys: 1–5 pick a level (1 = {top}), 0 clears, Tab moves on, Ctrl+Z undoes, Ctrl+Enter finalises. Every change is saved at once.</translation>
-        </message>
-        <message>
-            <source>Photos</source>
-            <translation>Photos</translation>
-        </message>
-        <message>
-            <source>Attach photos…</source>
-            <translation>Attach photos…</translation>
-        </message>
-        <message>
-            <source>Remove photo</source>
-            <translation>Remove photo</translation>
-        </message>
-        <message>
-            <source>Storing photos arrives with a later update.</source>
-            <translation>Storing photos arrives with a later update.</translation>
-        </message>
-        <message>
-            <source>Abstain…</source>
-            <translation>Abstain…</translation>
-        </message>
-        <message>
-            <source>Reopen…</source>
-            <translation>Reopen…</translation>
-        </message>
-        <message>
-            <source>Finalise…</source>
-            <translation>Finalise…</translation>
-        </message>
-        <message>
-            <source>Lock this evaluation (Ctrl+Enter)</source>
-            <translation>Lock this evaluation (Ctrl+Enter)</translation>
-        </message>
-        <message>
-            <source>Finalised {when}</source>
-            <translation>Finalised {when}</translation>
-        </message>
-        <message>
-            <source>Withdraw abstention…</source>
-            <translation>Withdraw abstention…</translation>
-        </message>
-        <message>
-            <source>You abstained from this evaluation: {reason}. It will not count in the ranking; you can still finalise it.</source>
-            <translation>You abstained from this evaluation: {reason}. It will not count in the ranking; you can still finalise it.</translation>
-        </message>
-        <message numerus="yes">
-            <source>Total: — (%n criteria to score)</source>
-            <translation>
-                <numerusform>Total: — (%n criterion to score)</numerusform>
-                <numerusform>Total: — (%n criteria to score)</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Total: {total:.1f} / 100</source>
-            <translation>Total: {total:.1f} / 100</translation>
-        </message>
-        <message>
-            <source>Saving…</source>
-            <translation>Saving…</translation>
-        </message>
-        <message>
-            <source>All changes saved {time}</source>
-            <translation>All changes saved {time}</translation>
-        </message>
-        <message>
-            <source>blank</source>
-            <translation>blank</translation>
-        </message>
-        <message>
-            <source>Score {criterion}: {value}</source>
-            <translation>Score {criterion}: {value}</translation>
-        </message>
-        <message>
-            <source>Withdraw abstention</source>
-            <translation>Withdraw abstention</translation>
-        </message>
-        <message>
-            <source>Withdraw your abstention and score this application again?</source>
-            <translation>Withdraw your abstention and score this application again?</translation>
-        </message>
-        <message>
-            <source>Abstain</source>
-            <translation>Abstain</translation>
-        </message>
-        <message>
-            <source>Why do you abstain from evaluating this application? (The reason goes in the audit trail.)</source>
-            <translation>Why do you abstain from evaluating this application? (The reason goes in the audit trail.)</translation>
-        </message>
-        <message>
-            <source>Finalise</source>
-            <translation>Finalise</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n required criteria have no score yet; score them before finalising:</source>
-            <translation>
-                <numerusform>%n required criterion has no score yet; score it before finalising:</numerusform>
-                <numerusform>%n required criteria have no score yet; score them before finalising:</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>After finalising, the evaluation is locked; reopening it needs a reason that goes in the audit trail.</source>
-            <translation>After finalising, the evaluation is locked; reopening it needs a reason that goes in the audit trail.</translation>
-        </message>
-        <message>
-            <source>Optional criteria left blank: {names}</source>
-            <translation>Optional criteria left blank: {names}</translation>
-        </message>
-        <message>
-            <source>You abstained: this evaluation will not count in the ranking.</source>
-            <translation>You abstained: this evaluation will not count in the ranking.</translation>
-        </message>
-        <message>
-            <source>Finalise the evaluation of {app}?</source>
-            <translation>Finalise the evaluation of {app}?</translation>
-        </message>
-        <message>
-            <source>Evaluation of {app} finalised.</source>
-            <translation>Evaluation of {app} finalised.</translation>
-        </message>
-        <message>
-            <source>Reopen</source>
-            <translation>Reopen</translation>
-        </message>
-        <message>
-            <source>Why must this finalised evaluation change? (The reason goes in the audit trail.)</source>
-            <translation>Why must this finalised evaluation change? (The reason goes in the audit trail.)</translation>
-        </message>
-        <message>
-            <source>Storing photos</source>
-            <translation>Storing photos</translation>
-        </message>
-        <message>
-            <source>Attach photos</source>
-            <translation>Attach photos</translation>
-        </message>
-        <message>
-            <source>Images (*.jpg *.jpeg *.png *.heic *.webp);;All files (*)</source>
-            <translation>Images (*.jpg *.jpeg *.png *.heic *.webp);;All files (*)</translation>
-        </message>
-        <message>
-            <source>Remove {name} from this evaluation?</source>
-            <translation>Remove {name} from this evaluation?</translation>
-        </message>
-        <message>
-            <source>Your visits</source>
-            <translation>Your visits</translation>
-        </message>
-        <message>
-            <source>Visit status</source>
-            <translation>Visit status</translation>
-        </message>
-        <message>
-            <source>Enter or double-click opens the visit and scoring form.</source>
-            <translation>Enter or double-click opens the visit and scoring form.</translation>
-        </message>
-        <message>
-            <source>Open visit</source>
-            <translation>Open visit</translation>
-        </message>
-        <message>
-            <source>Choose who you are in Settings to see your visits.</source>
-            <translation>Choose who you are in Settings to see your visits.</translation>
-        </message>
-        <message>
-            <source>{n} visits · {started} in progress · {done} finalised</source>
-            <translation>{n} visits · {started} in progress · {done} finalised</translation>
-        </message>
-        <message>
-            <source>Settings</source>
-            <translation>Settings</translation>
-        </message>
-        <message>
-            <source>Larger text helps on a laptop in sunlight.</source>
-            <translation>Larger text helps on a laptop in sunlight.</translation>
-        </message>
-        <message>
-            <source>Font size</source>
-            <translation>Font size</translation>
-        </message>
-        <message>
-            <source>Choose…</source>
-            <translation>Choose…</translation>
-        </message>
-        <message>
-            <source>Data folder</source>
-            <translation>Data folder</translation>
-        </message>
-        <message>
-            <source>New databases, backups and exports are suggested in this folder.</source>
-            <translation>New databases, backups and exports are suggested in this folder.</translation>
-        </message>
-        <message>
-            <source>Your name, as written in the audit trail</source>
-            <translation>Your name, as written in the audit trail</translation>
-        </message>
-        <message>
-            <source>Your name</source>
-            <translation>Your name</translation>
-        </message>
-        <message>
-            <source>(not an evaluator)</source>
-            <translation>(not an evaluator)</translation>
-        </message>
-        <message>
-            <source>I evaluate as</source>
-            <translation>I evaluate as</translation>
-        </message>
-        <message>
-            <source>This database's key: {fp}</source>
-            <translation>This database's key: {fp}</translation>
-        </message>
-        <message>
-            <source>No keys yet (they are made with the field kits).</source>
-            <translation>No keys yet (they are made with the field kits).</translation>
-        </message>
-        <message>
-            <source>Keys</source>
-            <translation>Keys</translation>
-        </message>
-        <message>
-            <source>Cancelling…</source>
-            <translation>Cancelling…</translation>
-        </message>
-    </context>
+<context>
+    <name></name>
+    <message>
+        <source>Score distribution</source>
+        <translation>Score distribution</translation>
+    </message>
+    <message>
+        <source>minimum</source>
+        <translation>minimum</translation>
+    </message>
+    <message>
+        <source>cut line</source>
+        <translation>cut line</translation>
+    </message>
+    <message>
+        <source>Evaluator leniency (points vs. co-evaluators)</source>
+        <translation>Evaluator leniency (points vs. co-evaluators)</translation>
+    </message>
+    <message>
+        <source>Not enough shared applications yet</source>
+        <translation>Not enough shared applications yet</translation>
+    </message>
+    <message>
+        <source>A reason is required; nothing was changed.</source>
+        <translation>A reason is required; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Encrypt the field database with a passphrase (recommended: a lost laptop then shows nothing)</source>
+        <translation>Encrypt the field database with a passphrase (recommended: a lost laptop then shows nothing)</translation>
+    </message>
+    <message>
+        <source>Database passphrase</source>
+        <translation>Database passphrase</translation>
+    </message>
+    <message>
+        <source>Protect the field database</source>
+        <translation>Protect the field database</translation>
+    </message>
+    <message>
+        <source>{name} will hold applicants&apos; data on this laptop. With a passphrase, the file is encrypted and useless to whoever finds a lost laptop or USB stick; the app asks for the passphrase when it opens the database. At least {n} characters.</source>
+        <translation>{name} will hold applicants&apos; data on this laptop. With a passphrase, the file is encrypted and useless to whoever finds a lost laptop or USB stick; the app asks for the passphrase when it opens the database. At least {n} characters.</translation>
+    </message>
+    <message>
+        <source>Not available yet</source>
+        <translation>Not available yet</translation>
+    </message>
+    <message>
+        <source>{what} is not available in this version of the program yet.</source>
+        <translation>{what} is not available in this version of the program yet.</translation>
+    </message>
+    <message>
+        <source>Everything else keeps working; this part arrives with a later update.</source>
+        <translation>Everything else keeps working; this part arrives with a later update.</translation>
+    </message>
+    <message>
+        <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
+        <translation>Close the other program that uses this database (or wait for it to finish), then try again.</translation>
+    </message>
+    <message>
+        <source>Install the newer version of Maeul Evaluator that wrote this database.</source>
+        <translation>Install the newer version of Maeul Evaluator that wrote this database.</translation>
+    </message>
+    <message>
+        <source>Choose a Maeul Evaluator database file (.sqlite3).</source>
+        <translation>Choose a Maeul Evaluator database file (.sqlite3).</translation>
+    </message>
+    <message>
+        <source>Free some disk space or move the database to a folder you can write to.</source>
+        <translation>Free some disk space or move the database to a folder you can write to.</translation>
+    </message>
+    <message>
+        <source>Check that the file or the server exists and can be reached, then open it again from the File menu.</source>
+        <translation>Check that the file or the server exists and can be reached, then open it again from the File menu.</translation>
+    </message>
+    <message>
+        <source>The original database is untouched and a backup sits beside it. Send the log file to your coordinator.</source>
+        <translation>The original database is untouched and a backup sits beside it. Send the log file to your coordinator.</translation>
+    </message>
+    <message>
+        <source>Check the database and open it again from the File menu.</source>
+        <translation>Check the database and open it again from the File menu.</translation>
+    </message>
+    <message>
+        <source>Choose another evaluator for this application.</source>
+        <translation>Choose another evaluator for this application.</translation>
+    </message>
+    <message>
+        <source>Reopen the evaluation (with a reason) before changing it.</source>
+        <translation>Reopen the evaluation (with a reason) before changing it.</translation>
+    </message>
+    <message>
+        <source>The screen now shows the latest values; check them and repeat your change.</source>
+        <translation>The screen now shows the latest values; check them and repeat your change.</translation>
+    </message>
+    <message>
+        <source>Open the right database: office work needs the office database, field work a field database.</source>
+        <translation>Open the right database: office work needs the office database, field work a field database.</translation>
+    </message>
+    <message>
+        <source>Correct the items listed and try again; nothing was changed.</source>
+        <translation>Correct the items listed and try again; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Refresh the screen; the item may have been changed or removed.</source>
+        <translation>Refresh the screen; the item may have been changed or removed.</translation>
+    </message>
+    <message>
+        <source>Nothing was written. Start it again when you are ready.</source>
+        <translation>Nothing was written. Start it again when you are ready.</translation>
+    </message>
+    <message>
+        <source>Check the input and try again.</source>
+        <translation>Check the input and try again.</translation>
+    </message>
+    <message>
+        <source>Check that the file or folder exists and that you may read and write it.</source>
+        <translation>Check that the file or folder exists and that you may read and write it.</translation>
+    </message>
+    <message>
+        <source>This is a bug in Maeul Evaluator. Work saved so far is safe. Please send the log file to your coordinator: {path}</source>
+        <translation>This is a bug in Maeul Evaluator. Work saved so far is safe. Please send the log file to your coordinator: {path}</translation>
+    </message>
+    <message>
+        <source>The file could not be used: {error}</source>
+        <translation>The file could not be used: {error}</translation>
+    </message>
+    <message>
+        <source>Something went wrong that the program did not expect.</source>
+        <translation>Something went wrong that the program did not expect.</translation>
+    </message>
+    <message>
+        <source>Maeul Evaluator</source>
+        <translation>Maeul Evaluator</translation>
+    </message>
+    <message>
+        <source>What to do: {advice}</source>
+        <translation>What to do: {advice}</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>Once more</source>
+        <translation>Once more</translation>
+    </message>
+    <message>
+        <source>At least {n} characters.</source>
+        <translation>At least {n} characters.</translation>
+    </message>
+    <message>
+        <source>Type the same passphrase twice.</source>
+        <translation>Type the same passphrase twice.</translation>
+    </message>
+    <message>
+        <source>Office key</source>
+        <translation>Office key</translation>
+    </message>
+    <message>
+        <source>Passphrase of the office key:</source>
+        <translation>Passphrase of the office key:</translation>
+    </message>
+    <message>
+        <source>The office needs a key to sign kits and open result packages. Choose its passphrase and keep it safe: without it, result packages cannot be opened.</source>
+        <translation>The office needs a key to sign kits and open result packages. Choose its passphrase and keep it safe: without it, result packages cannot be opened.</translation>
+    </message>
+    <message>
+        <source>Your key</source>
+        <translation>Your key</translation>
+    </message>
+    <message>
+        <source>Passphrase of your key (it signs your result package):</source>
+        <translation>Passphrase of your key (it signs your result package):</translation>
+    </message>
+    <message>
+        <source>Your result package is signed with your own key, made now. Choose its passphrase; you need it each time you hand back.</source>
+        <translation>Your result package is signed with your own key, made now. Choose its passphrase; you need it each time you hand back.</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Eligible</source>
+        <translation>Eligible</translation>
+    </message>
+    <message>
+        <source>Ineligible</source>
+        <translation>Ineligible</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>Selected</translation>
+    </message>
+    <message>
+        <source>Reserve</source>
+        <translation>Reserve</translation>
+    </message>
+    <message>
+        <source>Not selected</source>
+        <translation>Not selected</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <source>Abstained</source>
+        <translation>Abstained</translation>
+    </message>
+    <message>
+        <source>Not visited</source>
+        <translation>Not visited</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>Finalised</source>
+        <translation>Finalised</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <source>Recused</source>
+        <translation>Recused</translation>
+    </message>
+    <message>
+        <source>Incomplete</source>
+        <translation>Incomplete</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>Not started</translation>
+    </message>
+    <message>
+        <source>Personal</source>
+        <translation>Personal</translation>
+    </message>
+    <message>
+        <source>Professional</source>
+        <translation>Professional</translation>
+    </message>
+    <message>
+        <source>Financial</source>
+        <translation>Financial</translation>
+    </message>
+    <message>
+        <source>Institutional</source>
+        <translation>Institutional</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>Disagreement</source>
+        <translation>Disagreement</translation>
+    </message>
+    <message>
+        <source>Incomplete evaluation</source>
+        <translation>Incomplete evaluation</translation>
+    </message>
+    <message>
+        <source>No evaluations</source>
+        <translation>No evaluations</translation>
+    </message>
+    <message>
+        <source>Near the cut line</source>
+        <translation>Near the cut line</translation>
+    </message>
+    <message>
+        <source>Raw score used</source>
+        <translation>Raw score used</translation>
+    </message>
+    <message>
+        <source>Provisional</source>
+        <translation>Provisional</translation>
+    </message>
+    <message>
+        <source>Overridden</source>
+        <translation>Overridden</translation>
+    </message>
+    <message>
+        <source>Tie</source>
+        <translation>Tie</translation>
+    </message>
+    <message>
+        <source>Recusal</source>
+        <translation>Recusal</translation>
+    </message>
+    <message>
+        <source>Abstention</source>
+        <translation>Abstention</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Mean</translation>
+    </message>
+    <message>
+        <source>Median</source>
+        <translation>Median</translation>
+    </message>
+    <message>
+        <source>Trimmed mean (drop highest and lowest)</source>
+        <translation>Trimmed mean (drop highest and lowest)</translation>
+    </message>
+    <message>
+        <source>Normalised (per-evaluator z-score)</source>
+        <translation>Normalised (per-evaluator z-score)</translation>
+    </message>
+    <message>
+        <source>This database has no program yet</source>
+        <translation>This database has no program yet</translation>
+    </message>
+    <message>
+        <source>Start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</source>
+        <translation>Start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</translation>
+    </message>
+    <message>
+        <source>Create the demo program here</source>
+        <translation>Create the demo program here</translation>
+    </message>
+    <message>
+        <source>Import a field kit…</source>
+        <translation>Import a field kit…</translation>
+    </message>
+    <message>
+        <source>Field — {evaluator}</source>
+        <translation>Field — {evaluator}</translation>
+    </message>
+    <message>
+        <source>Office</source>
+        <translation>Office</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Today&apos;s visits</source>
+        <translation>Today&apos;s visits</translation>
+    </message>
+    <message>
+        <source>Hand back</source>
+        <translation>Hand back</translation>
+    </message>
+    <message>
+        <source>Applications</source>
+        <translation>Applications</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Assignments and conflicts</source>
+        <translation>Assignments and conflicts</translation>
+    </message>
+    <message>
+        <source>Kits and packages</source>
+        <translation>Kits and packages</translation>
+    </message>
+    <message>
+        <source>Ranking</source>
+        <translation>Ranking</translation>
+    </message>
+    <message>
+        <source>Outputs</source>
+        <translation>Outputs</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>&amp;New database…</source>
+        <translation>&amp;New database…</translation>
+    </message>
+    <message>
+        <source>&amp;Open database…</source>
+        <translation>&amp;Open database…</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>Open &amp;recent</translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo database</source>
+        <translation>Open the &amp;demo database</translation>
+    </message>
+    <message>
+        <source>&amp;Back up database…</source>
+        <translation>&amp;Back up database…</translation>
+    </message>
+    <message>
+        <source>Re&amp;store from backup…</source>
+        <translation>Re&amp;store from backup…</translation>
+    </message>
+    <message>
+        <source>Make a &amp;field database from the demo</source>
+        <translation>Make a &amp;field database from the demo</translation>
+    </message>
+    <message>
+        <source>Import a field &amp;kit…</source>
+        <translation>Import a field &amp;kit…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Settings…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Undo</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Redo</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>Open the &amp;log folder</source>
+        <translation>Open the &amp;log folder</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>&amp;About</translation>
+    </message>
+    <message>
+        <source>New database</source>
+        <translation>New database</translation>
+    </message>
+    <message>
+        <source>Database (*.sqlite3)</source>
+        <translation>Database (*.sqlite3)</translation>
+    </message>
+    <message>
+        <source>A file with this name exists already</source>
+        <translation>A file with this name exists already</translation>
+    </message>
+    <message>
+        <source>Open database</source>
+        <translation>Open database</translation>
+    </message>
+    <message>
+        <source>Database (*.sqlite3 *.sqlite *.db);;All files (*)</source>
+        <translation>Database (*.sqlite3 *.sqlite *.db);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Creating the demo program</source>
+        <translation>Creating the demo program</translation>
+    </message>
+    <message>
+        <source>Backing up from the app works for SQLite databases; back up a PostgreSQL database with pg_dump.</source>
+        <translation>Backing up from the app works for SQLite databases; back up a PostgreSQL database with pg_dump.</translation>
+    </message>
+    <message>
+        <source>Back up database</source>
+        <translation>Back up database</translation>
+    </message>
+    <message>
+        <source>Backing up</source>
+        <translation>Backing up</translation>
+    </message>
+    <message>
+        <source>Backed up to {path}</source>
+        <translation>Backed up to {path}</translation>
+    </message>
+    <message>
+        <source>Restoring from the app works for SQLite databases only.</source>
+        <translation>Restoring from the app works for SQLite databases only.</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <source>Replace the open database with the backup {source}?</source>
+        <translation>Replace the open database with the backup {source}?</translation>
+    </message>
+    <message>
+        <source>The open database is first saved as {safety}.</source>
+        <translation>The open database is first saved as {safety}.</translation>
+    </message>
+    <message>
+        <source>The backup and the open database must both be encrypted or both be plain; nothing was changed.</source>
+        <translation>The backup and the open database must both be encrypted or both be plain; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Restored from {source}; the previous database is at {safety}.</source>
+        <translation>Restored from {source}; the previous database is at {safety}.</translation>
+    </message>
+    <message>
+        <source>Making a field database</source>
+        <translation>Making a field database</translation>
+    </message>
+    <message>
+        <source>Importing a field kit</source>
+        <translation>Importing a field kit</translation>
+    </message>
+    <message>
+        <source>About Maeul Evaluator</source>
+        <translation>About Maeul Evaluator</translation>
+    </message>
+    <message>
+        <source>Maeul Evaluator {version} — offline field evaluation, ranking and selection for community grant programs.</source>
+        <translation>Maeul Evaluator {version} — offline field evaluation, ranking and selection for community grant programs.</translation>
+    </message>
+    <message>
+        <source>Fonts: Nanum Gothic (SIL Open Font License).</source>
+        <translation>Fonts: Nanum Gothic (SIL Open Font License).</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>A job is still running. Cancel it and quit?</source>
+        <translation>A job is still running. Cancel it and quit?</translation>
+    </message>
+    <message>
+        <source>Application ID</source>
+        <extracomment>(sort key for the core, descending) — the screen reloads the IDs from the core emitted whenever a page of rows arrived (tests and the detail pane use it)</extracomment>
+        <translation>Application ID</translation>
+    </message>
+    <message>
+        <source>Track</source>
+        <translation>Track</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Project title</source>
+        <translation>Project title</translation>
+    </message>
+    <message>
+        <source>Group name</source>
+        <translation>Group name</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <source>Requested (KRW)</source>
+        <translation>Requested (KRW)</translation>
+    </message>
+    <message>
+        <source>Submitted on</source>
+        <translation>Submitted on</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>Evaluations</translation>
+    </message>
+    <message>
+        <source>{done} of {n} assigned evaluators have finalised</source>
+        <translation>{done} of {n} assigned evaluators have finalised</translation>
+    </message>
+    <message>
+        <source>Evaluation of {app} by {evaluator}</source>
+        <translation>Evaluation of {app} by {evaluator}</translation>
+    </message>
+    <message>
+        <source>Search ID, title, group or district</source>
+        <translation>Search ID, title, group or district</translation>
+    </message>
+    <message>
+        <source>All tracks</source>
+        <translation>All tracks</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <source>All districts</source>
+        <translation>All districts</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>All evaluators</source>
+        <translation>All evaluators</translation>
+    </message>
+    <message>
+        <source>Evaluators</source>
+        <translation>Evaluators</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>Evaluator</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Conflict: {type}</source>
+        <translation>Conflict: {type}</translation>
+    </message>
+    <message>
+        <source>Planned visit</source>
+        <translation>Planned visit</translation>
+    </message>
+    <message>
+        <source>Open evaluation (type in a paper sheet)…</source>
+        <translation>Open evaluation (type in a paper sheet)…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n applications</source>
+        <translation>
+            <numerusform>%n application</numerusform>
+            <numerusform>%n applications</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Representative</source>
+        <translation>Representative</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>Self-contribution (KRW)</source>
+        <translation>Self-contribution (KRW)</translation>
+    </message>
+    <message>
+        <source>Evaluators of the selected application</source>
+        <translation>Evaluators of the selected application</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Assign or declare a conflict</source>
+        <translation>Assign or declare a conflict</translation>
+    </message>
+    <message>
+        <source>not planned</source>
+        <translation>not planned</translation>
+    </message>
+    <message>
+        <source>Assign to selected</source>
+        <translation>Assign to selected</translation>
+    </message>
+    <message>
+        <source>Conflict type</source>
+        <translation>Conflict type</translation>
+    </message>
+    <message>
+        <source>e.g. member of the applying group</source>
+        <translation>e.g. member of the applying group</translation>
+    </message>
+    <message>
+        <source>Declare conflict for selected</source>
+        <translation>Declare conflict for selected</translation>
+    </message>
+    <message>
+        <source>Load per evaluator</source>
+        <translation>Load per evaluator</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>Assigned</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>{code} {name} ({n} assigned)</source>
+        <translation>{code} {name} ({n} assigned)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n applications selected (Shift/Ctrl+click selects several)</source>
+        <translation>
+            <numerusform>%n application selected (Shift/Ctrl+click selects several)</numerusform>
+            <numerusform>%n applications selected (Shift/Ctrl+click selects several)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Assign to %n selected</source>
+        <translation>
+            <numerusform>Assign to %n selected</numerusform>
+            <numerusform>Assign to %n selected</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Declare conflict for %n selected</source>
+        <translation>
+            <numerusform>Declare conflict for %n selected</numerusform>
+            <numerusform>Declare conflict for %n selected</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Evaluators of {app}</source>
+        <translation>Evaluators of {app}</translation>
+    </message>
+    <message>
+        <source>Assigned {evaluator} to {n} applications.</source>
+        <translation>Assigned {evaluator} to {n} applications.</translation>
+    </message>
+    <message>
+        <source>Declared a conflict of {evaluator} with {n} applications.</source>
+        <translation>Declared a conflict of {evaluator} with {n} applications.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n applications could not be changed; the others were.</source>
+        <translation>
+            <numerusform>%n application could not be changed; the others were.</numerusform>
+            <numerusform>%n applications could not be changed; the others were.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hand back your results</source>
+        <translation>Hand back your results</translation>
+    </message>
+    <message>
+        <source>The result package carries your scores, visit logs, photos and your audit trail, signed with your key and encrypted to the office. Give the file to the office (USB stick or e-mail). You can produce it again at any time; the newest one counts.</source>
+        <translation>The result package carries your scores, visit logs, photos and your audit trail, signed with your key and encrypted to the office. Give the file to the office (USB stick or e-mail). You can produce it again at any time; the newest one counts.</translation>
+    </message>
+    <message>
+        <source>Not finalised yet</source>
+        <translation>Not finalised yet</translation>
+    </message>
+    <message>
+        <source>Produce the result package…</source>
+        <translation>Produce the result package…</translation>
+    </message>
+    <message>
+        <source>Your key fingerprint: {fp}</source>
+        <translation>Your key fingerprint: {fp}</translation>
+    </message>
+    <message>
+        <source>Your key is made (with a passphrase you choose) when you produce the first package.</source>
+        <translation>Your key is made (with a passphrase you choose) when you produce the first package.</translation>
+    </message>
+    <message>
+        <source>Choose who you are in Settings first.</source>
+        <translation>Choose who you are in Settings first.</translation>
+    </message>
+    <message>
+        <source>{done} of {n} evaluations finalised.</source>
+        <translation>{done} of {n} evaluations finalised.</translation>
+    </message>
+    <message>
+        <source>Producing the result package</source>
+        <translation>Producing the result package</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n evaluations are not finalised. Produce the package anyway?</source>
+        <translation>
+            <numerusform>%n evaluation is not finalised. Produce the package anyway?</numerusform>
+            <numerusform>%n evaluations are not finalised. Produce the package anyway?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Draft evaluations travel in the package but the office counts only finalised ones.</source>
+        <translation>Draft evaluations travel in the package but the office counts only finalised ones.</translation>
+    </message>
+    <message>
+        <source>Save the result package</source>
+        <translation>Save the result package</translation>
+    </message>
+    <message>
+        <source>Result packages (*{suffix})</source>
+        <translation>Result packages (*{suffix})</translation>
+    </message>
+    <message>
+        <source>Saved {path}.</source>
+        <translation>Saved {path}.</translation>
+    </message>
+    <message>
+        <source>Package fingerprint: {fp} — the office sees the same one when it merges.</source>
+        <translation>Package fingerprint: {fp} — the office sees the same one when it merges.</translation>
+    </message>
+    <message>
+        <source>Your key fingerprint: {fp} — read it to the office when they ask (the first time only).</source>
+        <translation>Your key fingerprint: {fp} — read it to the office when they ask (the first time only).</translation>
+    </message>
+    <message>
+        <source>{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, {photos} photos.</source>
+        <translation>{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, {photos} photos.</translation>
+    </message>
+    <message>
+        <source>Neighbourhood</source>
+        <translation>Neighbourhood</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>Import applications</source>
+        <translation>Import applications</translation>
+    </message>
+    <message>
+        <source>Choose the intake spreadsheet (.xlsx). Title rows, Korean headers, merged cells, amounts like 5,000,000원 and dates like 2012.04.12 are understood; nothing is written until you press Import.</source>
+        <translation>Choose the intake spreadsheet (.xlsx). Title rows, Korean headers, merged cells, amounts like 5,000,000원 and dates like 2012.04.12 are understood; nothing is written until you press Import.</translation>
+    </message>
+    <message>
+        <source>Drop an .xlsx file here</source>
+        <translation>Drop an .xlsx file here</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>Other workbooks</source>
+        <translation>Other workbooks</translation>
+    </message>
+    <message>
+        <source>Evaluators and assignments…</source>
+        <translation>Evaluators and assignments…</translation>
+    </message>
+    <message>
+        <source>Evaluators, assignments and conflict declarations from a workbook.</source>
+        <translation>Evaluators, assignments and conflict declarations from a workbook.</translation>
+    </message>
+    <message>
+        <source>Paper scores…</source>
+        <translation>Paper scores…</translation>
+    </message>
+    <message>
+        <source>Scores typed into the score template (the paper fallback); finalised evaluations stay locked.</source>
+        <translation>Scores typed into the score template (the paper fallback); finalised evaluations stay locked.</translation>
+    </message>
+    <message>
+        <source>Column mapping (change a field to correct it)</source>
+        <translation>Column mapping (change a field to correct it)</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>Header in the sheet</source>
+        <translation>Header in the sheet</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Preview (first rows, as they will be stored)</source>
+        <translation>Preview (first rows, as they will be stored)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <extracomment>the worker pushes progress at most this often (the GUI thread never drowns in signals) every timer created through make_timer (checked by the UI tests&apos; leak fixture)</extracomment>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <source>Import another file</source>
+        <translation>Import another file</translation>
+    </message>
+    <message>
+        <source>1. Choose the file</source>
+        <translation>1. Choose the file</translation>
+    </message>
+    <message>
+        <source>2. Check mapping and preview</source>
+        <translation>2. Check mapping and preview</translation>
+    </message>
+    <message>
+        <source>3. Done</source>
+        <translation>3. Done</translation>
+    </message>
+    <message>
+        <source>Choose the intake spreadsheet</source>
+        <translation>Choose the intake spreadsheet</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
+        <translation>Excel workbooks (*.xlsx *.xlsm);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Importing applications</source>
+        <translation>Importing applications</translation>
+    </message>
+    <message>
+        <source>Reading {file}</source>
+        <translation>Reading {file}</translation>
+    </message>
+    <message>
+        <source>Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update {upd}, leave {same} unchanged.</source>
+        <translation>Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update {upd}, leave {same} unchanged.</translation>
+    </message>
+    <message>
+        <source>(keep aside)</source>
+        <translation>(keep aside)</translation>
+    </message>
+    <message>
+        <source>(ignore)</source>
+        <translation>(ignore)</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>Row</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problems must be fixed in the sheet before importing:</source>
+        <translation>
+            <numerusform>%n problem must be fixed in the sheet before importing:</numerusform>
+            <numerusform>%n problems must be fixed in the sheet before importing:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation>No problems found.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warnings:</source>
+        <translation>
+            <numerusform>%n warning:</numerusform>
+            <numerusform>%n warnings:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %n applications</source>
+        <translation>
+            <numerusform>Import %n application</numerusform>
+            <numerusform>Import %n applications</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Importing {file}</source>
+        <translation>Importing {file}</translation>
+    </message>
+    <message>
+        <source>Imported {file}: {add} added, {upd} updated, {same} unchanged.</source>
+        <translation>Imported {file}: {add} added, {upd} updated, {same} unchanged.</translation>
+    </message>
+    <message>
+        <source>Import finished.</source>
+        <translation>Import finished.</translation>
+    </message>
+    <message>
+        <source>Import this workbook?</source>
+        <translation>Import this workbook?</translation>
+    </message>
+    <message>
+        <source>{file}: rejected, nothing changed — {reason}</source>
+        <translation>{file}: rejected, nothing changed — {reason}</translation>
+    </message>
+    <message>
+        <source>{file} ({who}): already merged, nothing changed</source>
+        <translation>{file} ({who}): already merged, nothing changed</translation>
+    </message>
+    <message>
+        <source>{file} ({who}): merged — {added} added, {updated} updated, {unchanged} unchanged, {conflicts} conflicts</source>
+        <translation>{file} ({who}): merged — {added} added, {updated} updated, {unchanged} unchanged, {conflicts} conflicts</translation>
+    </message>
+    <message>
+        <source>package fingerprint {fp}</source>
+        <translation>package fingerprint {fp}</translation>
+    </message>
+    <message>
+        <source>Register an evaluator&apos;s key</source>
+        <translation>Register an evaluator&apos;s key</translation>
+    </message>
+    <message>
+        <source>The first package of an evaluator carries their new key. Phone the evaluator and ask them to read the key fingerprint shown on their Hand back screen; type it here.</source>
+        <translation>The first package of an evaluator carries their new key. Phone the evaluator and ask them to read the key fingerprint shown on their Hand back screen; type it here.</translation>
+    </message>
+    <message>
+        <source>Package or key file</source>
+        <translation>Package or key file</translation>
+    </message>
+    <message>
+        <source>Fingerprint read by the evaluator</source>
+        <translation>Fingerprint read by the evaluator</translation>
+    </message>
+    <message>
+        <source>1. Field kits — one file per evaluator</source>
+        <translation>1. Field kits — one file per evaluator</translation>
+    </message>
+    <message>
+        <source>A kit holds the program, the rubric and the evaluator&apos;s assigned applications with only what the visit needs. Give each evaluator their file (USB stick or e-mail).</source>
+        <translation>A kit holds the program, the rubric and the evaluator&apos;s assigned applications with only what the visit needs. Give each evaluator their file (USB stick or e-mail).</translation>
+    </message>
+    <message>
+        <source>Key fingerprint</source>
+        <translation>Key fingerprint</translation>
+    </message>
+    <message>
+        <source>not registered</source>
+        <translation>not registered</translation>
+    </message>
+    <message>
+        <source>Build kits for all evaluators…</source>
+        <translation>Build kits for all evaluators…</translation>
+    </message>
+    <message>
+        <source>Register an evaluator&apos;s key…</source>
+        <translation>Register an evaluator&apos;s key…</translation>
+    </message>
+    <message>
+        <source>2. Result packages — merge what comes back</source>
+        <translation>2. Result packages — merge what comes back</translation>
+    </message>
+    <message>
+        <source>Drop result packages here, or choose them with the button. Merging the same package twice changes nothing; a package that fails verification changes nothing and says why.</source>
+        <translation>Drop result packages here, or choose them with the button. Merging the same package twice changes nothing; a package that fails verification changes nothing and says why.</translation>
+    </message>
+    <message>
+        <source>Choose packages…</source>
+        <translation>Choose packages…</translation>
+    </message>
+    <message>
+        <source>The merge report appears here.</source>
+        <translation>The merge report appears here.</translation>
+    </message>
+    <message>
+        <source>3. Conflicts to decide</source>
+        <translation>3. Conflicts to decide</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>Evaluation</translation>
+    </message>
+    <message>
+        <source>Visit log</source>
+        <translation>Visit log</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>Kept</translation>
+    </message>
+    <message>
+        <source>Other value</source>
+        <translation>Other value</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <source>Keep this value</source>
+        <translation>Keep this value</translation>
+    </message>
+    <message>
+        <source>Use the other value…</source>
+        <translation>Use the other value…</translation>
+    </message>
+    <message>
+        <source>Office key: none yet — it is made (with a passphrase) when you build the first kits.</source>
+        <translation>Office key: none yet — it is made (with a passphrase) when you build the first kits.</translation>
+    </message>
+    <message>
+        <source>Office key fingerprint: {fp}</source>
+        <translation>Office key fingerprint: {fp}</translation>
+    </message>
+    <message>
+        <source>Building field kits</source>
+        <translation>Building field kits</translation>
+    </message>
+    <message>
+        <source>Kits</source>
+        <translation>Kits</translation>
+    </message>
+    <message>
+        <source>No evaluator has assignments yet; assign evaluators first.</source>
+        <translation>No evaluator has assignments yet; assign evaluators first.</translation>
+    </message>
+    <message>
+        <source>Folder for the kits</source>
+        <translation>Folder for the kits</translation>
+    </message>
+    <message>
+        <source>Building kits</source>
+        <translation>Building kits</translation>
+    </message>
+    <message>
+        <source>{n} kits written to {folder}</source>
+        <translation>{n} kits written to {folder}</translation>
+    </message>
+    <message>
+        <source>Choose result packages</source>
+        <translation>Choose result packages</translation>
+    </message>
+    <message>
+        <source>Result packages (*{suffix});;All files (*)</source>
+        <translation>Result packages (*{suffix});;All files (*)</translation>
+    </message>
+    <message>
+        <source>Merging result packages</source>
+        <translation>Merging result packages</translation>
+    </message>
+    <message numerus="yes">
+        <source>Merging %n packages</source>
+        <translation>
+            <numerusform>Merging %n package</numerusform>
+            <numerusform>Merging %n packages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{n} packages: {merged} merged, {rejected} rejected.</source>
+        <translation>{n} packages: {merged} merged, {rejected} rejected.</translation>
+    </message>
+    <message>
+        <source>Registering keys</source>
+        <translation>Registering keys</translation>
+    </message>
+    <message>
+        <source>Registered key {fp} for {evaluator}.</source>
+        <translation>Registered key {fp} for {evaluator}.</translation>
+    </message>
+    <message>
+        <source>Decide a conflict</source>
+        <translation>Decide a conflict</translation>
+    </message>
+    <message>
+        <source>Why? (goes in the audit trail)</source>
+        <translation>Why? (goes in the audit trail)</translation>
+    </message>
+    <message>
+        <source>{state}, {n} scores, {device}</source>
+        <translation>{state}, {n} scores, {device}</translation>
+    </message>
+    <message>
+        <source>visit {when}, {device}</source>
+        <translation>visit {when}, {device}</translation>
+    </message>
+    <message>
+        <source>Try the field mode</source>
+        <translation>Try the field mode</translation>
+    </message>
+    <message>
+        <source>This makes a field database — what an evaluator&apos;s laptop holds — from this database&apos;s kit for one evaluator, and opens it. Reopen the office database later from File → Open recent.</source>
+        <translation>This makes a field database — what an evaluator&apos;s laptop holds — from this database&apos;s kit for one evaluator, and opens it. Reopen the office database later from File → Open recent.</translation>
+    </message>
+    <message>
+        <source>New office key passphrase</source>
+        <translation>New office key passphrase</translation>
+    </message>
+    <message>
+        <source>Office key passphrase</source>
+        <translation>Office key passphrase</translation>
+    </message>
+    <message>
+        <source>Field database</source>
+        <translation>Field database</translation>
+    </message>
+    <message>
+        <source>No evaluator has assignments in this database.</source>
+        <translation>No evaluator has assignments in this database.</translation>
+    </message>
+    <message>
+        <source>Making the field database</source>
+        <translation>Making the field database</translation>
+    </message>
+    <message>
+        <source>Import a field kit</source>
+        <translation>Import a field kit</translation>
+    </message>
+    <message>
+        <source>Field kits (*{suffix});;All files (*)</source>
+        <translation>Field kits (*{suffix});;All files (*)</translation>
+    </message>
+    <message>
+        <source>New field database</source>
+        <translation>New field database</translation>
+    </message>
+    <message>
+        <source>Importing the kit</source>
+        <translation>Importing the kit</translation>
+    </message>
+    <message>
+        <source>Ranked lists</source>
+        <translation>Ranked lists</translation>
+    </message>
+    <message>
+        <source>Per track: rank, score, decision and reason.</source>
+        <translation>Per track: rank, score, decision and reason.</translation>
+    </message>
+    <message>
+        <source>All scores</source>
+        <translation>All scores</translation>
+    </message>
+    <message>
+        <source>Every score of every evaluator, criterion by criterion.</source>
+        <translation>Every score of every evaluator, criterion by criterion.</translation>
+    </message>
+    <message>
+        <source>Visits and finalisations per evaluator and track.</source>
+        <translation>Visits and finalisations per evaluator and track.</translation>
+    </message>
+    <message>
+        <source>Score template</source>
+        <translation>Score template</translation>
+    </message>
+    <message>
+        <source>One row per application and criterion, to type paper scores into (import it under Import).</source>
+        <translation>One row per application and criterion, to type paper scores into (import it under Import).</translation>
+    </message>
+    <message>
+        <source>Committee summary</source>
+        <translation>Committee summary</translation>
+    </message>
+    <message>
+        <source>The ranking per track with the cut line, for signing.</source>
+        <translation>The ranking per track with the cut line, for signing.</translation>
+    </message>
+    <message>
+        <source>Aggregate sheets</source>
+        <translation>Aggregate sheets</translation>
+    </message>
+    <message>
+        <source>One sheet per application with every evaluator&apos;s scores.</source>
+        <translation>One sheet per application with every evaluator&apos;s scores.</translation>
+    </message>
+    <message>
+        <source>Filled score sheets</source>
+        <translation>Filled score sheets</translation>
+    </message>
+    <message>
+        <source>Each evaluator&apos;s score sheets as scored.</source>
+        <translation>Each evaluator&apos;s score sheets as scored.</translation>
+    </message>
+    <message>
+        <source>Blank score sheets</source>
+        <translation>Blank score sheets</translation>
+    </message>
+    <message>
+        <source>Paper fallback for the field study.</source>
+        <translation>Paper fallback for the field study.</translation>
+    </message>
+    <message>
+        <source>Dossier of one application</source>
+        <translation>Dossier of one application</translation>
+    </message>
+    <message>
+        <source>Everything about the application chosen above in one document.</source>
+        <translation>Everything about the application chosen above in one document.</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>Options</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>The program&apos;s setting</source>
+        <translation>The program&apos;s setting</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>Application</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (for the city&apos;s systems)</source>
+        <translation>Excel workbooks (for the city&apos;s systems)</translation>
+    </message>
+    <message>
+        <source>PDF documents (to print and sign)</source>
+        <translation>PDF documents (to print and sign)</translation>
+    </message>
+    <message>
+        <source>(arrives with a later update)</source>
+        <translation>(arrives with a later update)</translation>
+    </message>
+    <message>
+        <source>Open the folder when done</source>
+        <translation>Open the folder when done</translation>
+    </message>
+    <message>
+        <source>Choose the application above first.</source>
+        <translation>Choose the application above first.</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF document (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Wrote {path}.</source>
+        <translation>Wrote {path}.</translation>
+    </message>
+    <message>
+        <source>Finalised share</source>
+        <translation>Finalised share</translation>
+    </message>
+    <message>
+        <source>Per evaluator</source>
+        <translation>Per evaluator</translation>
+    </message>
+    <message>
+        <source>Per track</source>
+        <translation>Per track</translation>
+    </message>
+    <message>
+        <source>Fully evaluated</source>
+        <translation>Fully evaluated</translation>
+    </message>
+    <message>
+        <source>{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited; {complete} of {apps} applications fully evaluated.</source>
+        <translation>{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited; {complete} of {apps} applications fully evaluated.</translation>
+    </message>
+    <message>
+        <source>Override the decision on {app}</source>
+        <translation>Override the decision on {app}</translation>
+    </message>
+    <message>
+        <source>Computed: {decision} — {reason}</source>
+        <translation>Computed: {decision} — {reason}</translation>
+    </message>
+    <message>
+        <source>Computed decision again (remove the override)</source>
+        <translation>Computed decision again (remove the override)</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>Required: the committee&apos;s reason, as it goes in the minutes</source>
+        <translation>Required: the committee&apos;s reason, as it goes in the minutes</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Provisional (count drafts)</source>
+        <translation>Provisional (count drafts)</translation>
+    </message>
+    <message>
+        <source>Count evaluations that are not finalised yet; every row is marked provisional and nothing is stored.</source>
+        <translation>Count evaluations that are not finalised yet; every row is marked provisional and nothing is stored.</translation>
+    </message>
+    <message>
+        <source>Override decision…</source>
+        <translation>Override decision…</translation>
+    </message>
+    <message>
+        <source>Rank again</source>
+        <translation>Rank again</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>Flags</translation>
+    </message>
+    <message>
+        <source>Stability</source>
+        <translation>Stability</translation>
+    </message>
+    <message>
+        <source>Share of perturbed rankings in which this application is selected</source>
+        <translation>Share of perturbed rankings in which this application is selected</translation>
+    </message>
+    <message>
+        <source>Spread</source>
+        <translation>Spread</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Normalised</source>
+        <translation>Normalised</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>(computed: {decision})</source>
+        <translation>(computed: {decision})</translation>
+    </message>
+    <message>
+        <source>Ranking is not available in this version of the program yet.</source>
+        <translation>Ranking is not available in this version of the program yet.</translation>
+    </message>
+    <message>
+        <source>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</source>
+        <translation>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</translation>
+    </message>
+    <message>
+        <source>Minimum score {min:g}.</source>
+        <translation>Minimum score {min:g}.</translation>
+    </message>
+    <message>
+        <source>Agreement between evaluators: {value:.2f} ({method}).</source>
+        <translation>Agreement between evaluators: {value:.2f} ({method}).</translation>
+    </message>
+    <message>
+        <source>Provisional: some evaluations are not finalised yet.</source>
+        <translation>Provisional: some evaluations are not finalised yet.</translation>
+    </message>
+    <message>
+        <source>(hover here for the rules)</source>
+        <translation>(hover here for the rules)</translation>
+    </message>
+    <message>
+        <source>Overriding a decision</source>
+        <translation>Overriding a decision</translation>
+    </message>
+    <message>
+        <source>Key {n}: {label} ({percent:g} % of the maximum)</source>
+        <extracomment>criterion -&gt; (level, points, comment)</extracomment>
+        <translation>Key {n}: {label} ({percent:g} % of the maximum)</translation>
+    </message>
+    <message>
+        <source> pts</source>
+        <translation> pts</translation>
+    </message>
+    <message>
+        <source>Type the points (0–{max:g}); Delete leaves it blank</source>
+        <translation>Type the points (0–{max:g}); Delete leaves it blank</translation>
+    </message>
+    <message>
+        <source>max {points:g} pts</source>
+        <translation>max {points:g} pts</translation>
+    </message>
+    <message>
+        <source>weight {w:g}</source>
+        <translation>weight {w:g}</translation>
+    </message>
+    <message>
+        <source>field check</source>
+        <translation>field check</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>Evidence seen on the visit, or why this level</source>
+        <translation>Evidence seen on the visit, or why this level</translation>
+    </message>
+    <message>
+        <source>Edit comment</source>
+        <translation>Edit comment</translation>
+    </message>
+    <message>
+        <source>← Back</source>
+        <translation>← Back</translation>
+    </message>
+    <message>
+        <source>Back to the list (Alt+Left). Everything is already saved.</source>
+        <translation>Back to the list (Alt+Left). Everything is already saved.</translation>
+    </message>
+    <message>
+        <source>Visited at</source>
+        <translation>Visited at</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>not recorded</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <source>Attendees</source>
+        <translation>Attendees</translation>
+    </message>
+    <message>
+        <source>Who was there (names or roles)</source>
+        <translation>Who was there (names or roles)</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Visit details already saved are not shown again in this version.</source>
+        <translation>Visit details already saved are not shown again in this version.</translation>
+    </message>
+    <message>
+        <source>Scores — {rubric} (version {version})</source>
+        <translation>Scores — {rubric} (version {version})</translation>
+    </message>
+    <message>
+        <source>Keys: 1–5 pick a level (1 = {top}), 0 clears, Tab moves on, Ctrl+Z undoes, Ctrl+Enter finalises. Every change is saved at once.</source>
+        <translation>Keys: 1–5 pick a level (1 = {top}), 0 clears, Tab moves on, Ctrl+Z undoes, Ctrl+Enter finalises. Every change is saved at once.</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <source>Attach photos…</source>
+        <translation>Attach photos…</translation>
+    </message>
+    <message>
+        <source>Remove photo</source>
+        <translation>Remove photo</translation>
+    </message>
+    <message>
+        <source>Storing photos arrives with a later update.</source>
+        <translation>Storing photos arrives with a later update.</translation>
+    </message>
+    <message>
+        <source>Abstain…</source>
+        <translation>Abstain…</translation>
+    </message>
+    <message>
+        <source>Reopen…</source>
+        <translation>Reopen…</translation>
+    </message>
+    <message>
+        <source>Finalise…</source>
+        <translation>Finalise…</translation>
+    </message>
+    <message>
+        <source>Lock this evaluation (Ctrl+Enter)</source>
+        <translation>Lock this evaluation (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Finalised {when}</source>
+        <translation>Finalised {when}</translation>
+    </message>
+    <message>
+        <source>Withdraw abstention…</source>
+        <translation>Withdraw abstention…</translation>
+    </message>
+    <message>
+        <source>You abstained from this evaluation: {reason}. It will not count in the ranking; you can still finalise it.</source>
+        <translation>You abstained from this evaluation: {reason}. It will not count in the ranking; you can still finalise it.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Total: — (%n criteria to score)</source>
+        <translation>
+            <numerusform>Total: — (%n criterion to score)</numerusform>
+            <numerusform>Total: — (%n criteria to score)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Total: {total:.1f} / 100</source>
+        <translation>Total: {total:.1f} / 100</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>All changes saved {time}</source>
+        <translation>All changes saved {time}</translation>
+    </message>
+    <message>
+        <source>blank</source>
+        <translation>blank</translation>
+    </message>
+    <message>
+        <source>Score {criterion}: {value}</source>
+        <translation>Score {criterion}: {value}</translation>
+    </message>
+    <message>
+        <source>Withdraw abstention</source>
+        <translation>Withdraw abstention</translation>
+    </message>
+    <message>
+        <source>Withdraw your abstention and score this application again?</source>
+        <translation>Withdraw your abstention and score this application again?</translation>
+    </message>
+    <message>
+        <source>Abstain</source>
+        <translation>Abstain</translation>
+    </message>
+    <message>
+        <source>Why do you abstain from evaluating this application? (The reason goes in the audit trail.)</source>
+        <translation>Why do you abstain from evaluating this application? (The reason goes in the audit trail.)</translation>
+    </message>
+    <message>
+        <source>Finalise</source>
+        <translation>Finalise</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n required criteria have no score yet; score them before finalising:</source>
+        <translation>
+            <numerusform>%n required criterion has no score yet; score it before finalising:</numerusform>
+            <numerusform>%n required criteria have no score yet; score them before finalising:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>After finalising, the evaluation is locked; reopening it needs a reason that goes in the audit trail.</source>
+        <translation>After finalising, the evaluation is locked; reopening it needs a reason that goes in the audit trail.</translation>
+    </message>
+    <message>
+        <source>Optional criteria left blank: {names}</source>
+        <translation>Optional criteria left blank: {names}</translation>
+    </message>
+    <message>
+        <source>You abstained: this evaluation will not count in the ranking.</source>
+        <translation>You abstained: this evaluation will not count in the ranking.</translation>
+    </message>
+    <message>
+        <source>Finalise the evaluation of {app}?</source>
+        <translation>Finalise the evaluation of {app}?</translation>
+    </message>
+    <message>
+        <source>Evaluation of {app} finalised.</source>
+        <translation>Evaluation of {app} finalised.</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Reopen</translation>
+    </message>
+    <message>
+        <source>Why must this finalised evaluation change? (The reason goes in the audit trail.)</source>
+        <translation>Why must this finalised evaluation change? (The reason goes in the audit trail.)</translation>
+    </message>
+    <message>
+        <source>Storing photos</source>
+        <translation>Storing photos</translation>
+    </message>
+    <message>
+        <source>Attach photos</source>
+        <translation>Attach photos</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.heic *.webp);;All files (*)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.heic *.webp);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Remove {name} from this evaluation?</source>
+        <translation>Remove {name} from this evaluation?</translation>
+    </message>
+    <message>
+        <source>Your visits</source>
+        <translation>Your visits</translation>
+    </message>
+    <message>
+        <source>Visit status</source>
+        <translation>Visit status</translation>
+    </message>
+    <message>
+        <source>Enter or double-click opens the visit and scoring form.</source>
+        <translation>Enter or double-click opens the visit and scoring form.</translation>
+    </message>
+    <message>
+        <source>Open visit</source>
+        <translation>Open visit</translation>
+    </message>
+    <message>
+        <source>Choose who you are in Settings to see your visits.</source>
+        <translation>Choose who you are in Settings to see your visits.</translation>
+    </message>
+    <message>
+        <source>{n} visits · {started} in progress · {done} finalised</source>
+        <translation>{n} visits · {started} in progress · {done} finalised</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Larger text helps on a laptop in sunlight.</source>
+        <translation>Larger text helps on a laptop in sunlight.</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>Font size</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <source>New databases, backups and exports are suggested in this folder.</source>
+        <translation>New databases, backups and exports are suggested in this folder.</translation>
+    </message>
+    <message>
+        <source>Your name, as written in the audit trail</source>
+        <translation>Your name, as written in the audit trail</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Your name</translation>
+    </message>
+    <message>
+        <source>(not an evaluator)</source>
+        <translation>(not an evaluator)</translation>
+    </message>
+    <message>
+        <source>I evaluate as</source>
+        <translation>I evaluate as</translation>
+    </message>
+    <message>
+        <source>This database&apos;s key: {fp}</source>
+        <translation>This database&apos;s key: {fp}</translation>
+    </message>
+    <message>
+        <source>No keys yet (they are made with the field kits).</source>
+        <translation>No keys yet (they are made with the field kits).</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>Encrypted database</source>
+        <translation>Encrypted database</translation>
+    </message>
+    <message>
+        <source>{name} is encrypted (or is not a database at all). Its passphrase:</source>
+        <translation>{name} is encrypted (or is not a database at all). Its passphrase:</translation>
+    </message>
+</context>
 </TS>

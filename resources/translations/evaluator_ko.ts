@@ -1,1770 +1,1798 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
-    <context>
-        <name />
-        <message>
-            <source>Score distribution</source>
-            <translation>점수 분포</translation>
-        </message>
-        <message>
-            <source>minimum</source>
-            <translation>최저 점수</translation>
-        </message>
-        <message>
-            <source>cut line</source>
-            <translation>선정선</translation>
-        </message>
-        <message>
-            <source>Evaluator leniency (points vs. co-evaluators)</source>
-            <translation>평가위원 관대도 (다른 위원 대비 점수 차)</translation>
-        </message>
-        <message>
-            <source>Not enough shared applications yet</source>
-            <translation>함께 평가한 신청서가 아직 부족합니다</translation>
-        </message>
-        <message>
-            <source>A reason is required; nothing was changed.</source>
-            <translation>사유를 입력해야 합니다. 아무것도 바뀌지 않았습니다.</translation>
-        </message>
-        <message>
-            <source>Not available yet</source>
-            <translation>아직 사용할 수 없음</translation>
-        </message>
-        <message>
-            <source>{what} is not available in this version of the program yet.</source>
-            <translation>{what} 기능은 이 버전에서 아직 사용할 수 없습니다.</translation>
-        </message>
-        <message>
-            <source>Everything else keeps working; this part arrives with a later update.</source>
-            <translation>다른 기능은 그대로 쓸 수 있으며, 이 기능은 다음 업데이트에서 제공됩니다.</translation>
-        </message>
-        <message>
-            <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
-            <translation>이 데이터베이스를 쓰고 있는 다른 프로그램을 닫거나 작업이 끝날 때까지 기다린 뒤 다시 시도하세요.</translation>
-        </message>
-        <message>
-            <source>Install the newer version of Maeul Evaluator that wrote this database.</source>
-            <translation>이 데이터베이스를 만든 새 버전의 마을 평가 도우미를 설치하세요.</translation>
-        </message>
-        <message>
-            <source>Choose a Maeul Evaluator database file (.sqlite3).</source>
-            <translation>마을 평가 도우미 데이터베이스 파일(.sqlite3)을 선택하세요.</translation>
-        </message>
-        <message>
-            <source>Free some disk space or move the database to a folder you can write to.</source>
-            <translation>디스크 공간을 확보하거나 쓰기 권한이 있는 폴더로 데이터베이스를 옮기세요.</translation>
-        </message>
-        <message>
-            <source>Check that the file or the server exists and can be reached, then open it again from the File menu.</source>
-            <translation>파일이나 서버가 있고 연결되는지 확인한 뒤 [파일] 메뉴에서 다시 여세요.</translation>
-        </message>
-        <message>
-            <source>The original database is untouched and a backup sits beside it. Send the log file to your coordinator.</source>
-            <translation>원래 데이터베이스는 그대로이며 옆에 백업이 있습니다. 로그 파일을 담당자에게 보내 주세요.</translation>
-        </message>
-        <message>
-            <source>Check the database and open it again from the File menu.</source>
-            <translation>데이터베이스를 확인한 뒤 [파일] 메뉴에서 다시 여세요.</translation>
-        </message>
-        <message>
-            <source>Choose another evaluator for this application.</source>
-            <translation>이 신청서에는 다른 평가위원을 배정하세요.</translation>
-        </message>
-        <message>
-            <source>Reopen the evaluation (with a reason) before changing it.</source>
-            <translation>바꾸기 전에 사유를 적고 평가를 다시 여세요.</translation>
-        </message>
-        <message>
-            <source>The screen now shows the latest values; check them and repeat your change.</source>
-            <translation>화면에 최신 값을 다시 불러왔습니다. 확인한 뒤 변경을 다시 하세요.</translation>
-        </message>
-        <message>
-            <source>Open the right database: office work needs the office database, field work a field database.</source>
-            <translation>알맞은 데이터베이스를 여세요. 사무국 업무는 사무국 데이터베이스, 현장 평가는 현장 데이터베이스가 필요합니다.</translation>
-        </message>
-        <message>
-            <source>Correct the items listed and try again; nothing was changed.</source>
-            <translation>아래 항목을 고친 뒤 다시 시도하세요. 아무것도 바뀌지 않았습니다.</translation>
-        </message>
-        <message>
-            <source>Refresh the screen; the item may have been changed or removed.</source>
-            <translation>화면을 새로 고치세요. 항목이 바뀌었거나 삭제되었을 수 있습니다.</translation>
-        </message>
-        <message>
-            <source>Nothing was written. Start it again when you are ready.</source>
-            <translation>아무것도 저장되지 않았습니다. 준비되면 다시 시작하세요.</translation>
-        </message>
-        <message>
-            <source>Check the input and try again.</source>
-            <translation>입력한 내용을 확인하고 다시 시도하세요.</translation>
-        </message>
-        <message>
-            <source>Check that the file or folder exists and that you may read and write it.</source>
-            <translation>파일이나 폴더가 있는지, 읽고 쓸 권한이 있는지 확인하세요.</translation>
-        </message>
-        <message>
-            <source>This is a bug in Maeul Evaluator. Work saved so far is safe. Please send the log file to your coordinator: {path}</source>
-            <translation>마을 평가 도우미의 오류입니다. 지금까지 저장된 내용은 안전합니다. 로그 파일을 담당자에게 보내 주세요: {path}</translation>
-        </message>
-        <message>
-            <source>The file could not be used: {error}</source>
-            <translation>파일을 사용할 수 없습니다: {error}</translation>
-        </message>
-        <message>
-            <source>Something went wrong that the program did not expect.</source>
-            <translation>프로그램이 예상하지 못한 문제가 생겼습니다.</translation>
-        </message>
-        <message>
-            <source>Maeul Evaluator</source>
-            <translation>마을 평가 도우미</translation>
-        </message>
-        <message>
-            <source>What to do: {advice}</source>
-            <translation>조치 방법: {advice}</translation>
-        </message>
-        <message>
-            <source>Passphrase</source>
-            <translation>암호 문구</translation>
-        </message>
-        <message>
-            <source>Once more</source>
-            <translation>한 번 더</translation>
-        </message>
-        <message>
-            <source>At least {n} characters.</source>
-            <translation>{n}자 이상 입력하세요.</translation>
-        </message>
-        <message>
-            <source>Type the same passphrase twice.</source>
-            <translation>같은 암호 문구를 두 번 입력하세요.</translation>
-        </message>
-        <message>
-            <source>Office key</source>
-            <translation>사무국 키</translation>
-        </message>
-        <message>
-            <source>Passphrase of the office key:</source>
-            <translation>사무국 키의 암호 문구:</translation>
-        </message>
-        <message>
-            <source>The office needs a key to sign kits and open result packages. Choose its passphrase and keep it safe: without it, result packages cannot be opened.</source>
-            <translation>사무국은 현장 키트에 서명하고 결과 패키지를 열기 위한 키가 필요합니다. 암호 문구를 정해 안전하게 보관하세요. 암호 문구가 없으면 결과 패키지를 열 수 없습니다.</translation>
-        </message>
-        <message>
-            <source>Your key</source>
-            <translation>내 키</translation>
-        </message>
-        <message>
-            <source>Passphrase of your key (it signs your result package):</source>
-            <translation>내 키의 암호 문구 (결과 패키지에 서명합니다):</translation>
-        </message>
-        <message>
-            <source>Your result package is signed with your own key, made now. Choose its passphrase; you need it each time you hand back.</source>
-            <translation>결과 패키지는 지금 만드는 본인의 키로 서명됩니다. 암호 문구를 정하세요. 결과를 제출할 때마다 필요합니다.</translation>
-        </message>
-        <message>
-            <source>Received</source>
-            <translation>접수</translation>
-        </message>
-        <message>
-            <source>Eligible</source>
-            <translation>자격 충족</translation>
-        </message>
-        <message>
-            <source>Ineligible</source>
-            <translation>자격 미달</translation>
-        </message>
-        <message>
-            <source>Selected</source>
-            <translation>선정</translation>
-        </message>
-        <message>
-            <source>Reserve</source>
-            <translation>예비</translation>
-        </message>
-        <message>
-            <source>Not selected</source>
-            <translation>미선정</translation>
-        </message>
-        <message>
-            <source>Withdrawn</source>
-            <translation>철회</translation>
-        </message>
-        <message>
-            <source>Abstained</source>
-            <translation>기권</translation>
-        </message>
-        <message>
-            <source>Not visited</source>
-            <translation>방문 전</translation>
-        </message>
-        <message>
-            <source>In progress</source>
-            <translation>평가 중</translation>
-        </message>
-        <message>
-            <source>Finalised</source>
-            <translation>확정</translation>
-        </message>
-        <message>
-            <source>Draft</source>
-            <translation>작성 중</translation>
-        </message>
-        <message>
-            <source>Recused</source>
-            <translation>회피</translation>
-        </message>
-        <message>
-            <source>Incomplete</source>
-            <translation>미완료</translation>
-        </message>
-        <message>
-            <source>Not started</source>
-            <translation>시작 전</translation>
-        </message>
-        <message>
-            <source>Personal</source>
-            <translation>개인적 관계</translation>
-        </message>
-        <message>
-            <source>Professional</source>
-            <translation>업무상 관계</translation>
-        </message>
-        <message>
-            <source>Financial</source>
-            <translation>재정적 이해관계</translation>
-        </message>
-        <message>
-            <source>Institutional</source>
-            <translation>소속 기관 관계</translation>
-        </message>
-        <message>
-            <source>Other</source>
-            <translation>기타</translation>
-        </message>
-        <message>
-            <source>Disagreement</source>
-            <translation>평가 편차 큼</translation>
-        </message>
-        <message>
-            <source>Incomplete evaluation</source>
-            <translation>미완료 평가</translation>
-        </message>
-        <message>
-            <source>No evaluations</source>
-            <translation>평가 없음</translation>
-        </message>
-        <message>
-            <source>Near the cut line</source>
-            <translation>선정선 근처</translation>
-        </message>
-        <message>
-            <source>Raw score used</source>
-            <translation>원점수 사용</translation>
-        </message>
-        <message>
-            <source>Provisional</source>
-            <translation>잠정</translation>
-        </message>
-        <message>
-            <source>Overridden</source>
-            <translation>위원회 변경</translation>
-        </message>
-        <message>
-            <source>Tie</source>
-            <translation>동점</translation>
-        </message>
-        <message>
-            <source>Recusal</source>
-            <translation>회피</translation>
-        </message>
-        <message>
-            <source>Abstention</source>
-            <translation>기권</translation>
-        </message>
-        <message>
-            <source>Mean</source>
-            <translation>평균</translation>
-        </message>
-        <message>
-            <source>Median</source>
-            <translation>중앙값</translation>
-        </message>
-        <message>
-            <source>Trimmed mean (drop highest and lowest)</source>
-            <translation>최고·최저 제외 평균</translation>
-        </message>
-        <message>
-            <source>Normalised (per-evaluator z-score)</source>
-            <translation>표준화 (평가위원별 z점수)</translation>
-        </message>
-        <message>
-            <source>This database has no program yet</source>
-            <translation>이 데이터베이스에는 아직 사업이 없습니다</translation>
-        </message>
-        <message>
-            <source>Start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</source>
-            <translation>데모 사업(가상 신청서 48건, 평가위원 5명)으로 사용법을 익히거나, 사무국에서 받은 현장 키트를 가져오세요.</translation>
-        </message>
-        <message>
-            <source>Create the demo program here</source>
-            <translation>여기에 데모 사업 만들기</translation>
-        </message>
-        <message>
-            <source>Import a field kit…</source>
-            <translation>현장 키트 가져오기…</translation>
-        </message>
-        <message>
-            <source>Field — {evaluator}</source>
-            <translation>현장 — {evaluator}</translation>
-        </message>
-        <message>
-            <source>Office</source>
-            <translation>사무국</translation>
-        </message>
-        <message>
-            <source>Start</source>
-            <translation>시작</translation>
-        </message>
-        <message>
-            <source>Today's visits</source>
-            <translation>오늘의 방문</translation>
-        </message>
-        <message>
-            <source>Hand back</source>
-            <translation>결과 제출</translation>
-        </message>
-        <message>
-            <source>Applications</source>
-            <translation>신청서</translation>
-        </message>
-        <message>
-            <source>Import</source>
-            <translation>가져오기</translation>
-        </message>
-        <message>
-            <source>Assignments and conflicts</source>
-            <translation>배정 및 이해충돌</translation>
-        </message>
-        <message>
-            <source>Kits and packages</source>
-            <translation>키트와 패키지</translation>
-        </message>
-        <message>
-            <source>Ranking</source>
-            <translation>순위</translation>
-        </message>
-        <message>
-            <source>Outputs</source>
-            <translation>출력</translation>
-        </message>
-        <message>
-            <source>Progress</source>
-            <translation>진행 현황</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>파일(&amp;F)</translation>
-        </message>
-        <message>
-            <source>&amp;New database…</source>
-            <translation>새 데이터베이스(&amp;N)…</translation>
-        </message>
-        <message>
-            <source>&amp;Open database…</source>
-            <translation>데이터베이스 열기(&amp;O)…</translation>
-        </message>
-        <message>
-            <source>Open &amp;recent</source>
-            <translation>최근 파일(&amp;R)</translation>
-        </message>
-        <message>
-            <source>Open the &amp;demo database</source>
-            <translation>데모 데이터베이스 열기(&amp;D)</translation>
-        </message>
-        <message>
-            <source>&amp;Back up database…</source>
-            <translation>데이터베이스 백업(&amp;B)…</translation>
-        </message>
-        <message>
-            <source>Re&amp;store from backup…</source>
-            <translation>백업에서 복원(&amp;S)…</translation>
-        </message>
-        <message>
-            <source>Make a &amp;field database from the demo</source>
-            <translation>데모로 현장 데이터베이스 만들기(&amp;F)</translation>
-        </message>
-        <message>
-            <source>Import a field &amp;kit…</source>
-            <translation>현장 키트 가져오기(&amp;K)…</translation>
-        </message>
-        <message>
-            <source>&amp;Settings…</source>
-            <translation>설정(&amp;S)…</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>끝내기(&amp;Q)</translation>
-        </message>
-        <message>
-            <source>&amp;Edit</source>
-            <translation>편집(&amp;E)</translation>
-        </message>
-        <message>
-            <source>&amp;Undo</source>
-            <translation>실행 취소(&amp;U)</translation>
-        </message>
-        <message>
-            <source>&amp;Redo</source>
-            <translation>다시 실행(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>도움말(&amp;H)</translation>
-        </message>
-        <message>
-            <source>Open the &amp;log folder</source>
-            <translation>로그 폴더 열기(&amp;L)</translation>
-        </message>
-        <message>
-            <source>&amp;About</source>
-            <translation>프로그램 정보(&amp;A)</translation>
-        </message>
-        <message>
-            <source>New database</source>
-            <translation>새 데이터베이스</translation>
-        </message>
-        <message>
-            <source>Database (*.sqlite3)</source>
-            <translation>데이터베이스 (*.sqlite3)</translation>
-        </message>
-        <message>
-            <source>A file with this name exists already</source>
-            <translation>같은 이름의 파일이 이미 있습니다</translation>
-        </message>
-        <message>
-            <source>Open database</source>
-            <translation>데이터베이스 열기</translation>
-        </message>
-        <message>
-            <source>Database (*.sqlite3 *.sqlite *.db);;All files (*)</source>
-            <translation>데이터베이스 (*.sqlite3 *.sqlite *.db);;모든 파일 (*)</translation>
-        </message>
-        <message>
-            <source>Creating the demo program</source>
-            <translation>데모 사업 만드는 중</translation>
-        </message>
-        <message>
-            <source>Backing up from the app works for SQLite databases; back up a PostgreSQL database with pg_dump.</source>
-            <translation>프로그램에서는 SQLite 데이터베이스만 백업할 수 있습니다. PostgreSQL 데이터베이스는 pg_dump로 백업하세요.</translation>
-        </message>
-        <message>
-            <source>Back up database</source>
-            <translation>데이터베이스 백업</translation>
-        </message>
-        <message>
-            <source>Backing up</source>
-            <translation>백업하는 중</translation>
-        </message>
-        <message>
-            <source>Backed up to {path}</source>
-            <translation>{path}에 백업했습니다</translation>
-        </message>
-        <message>
-            <source>Restoring from the app works for SQLite databases only.</source>
-            <translation>프로그램에서는 SQLite 데이터베이스만 복원할 수 있습니다.</translation>
-        </message>
-        <message>
-            <source>Restore from backup</source>
-            <translation>백업에서 복원</translation>
-        </message>
-        <message>
-            <source>Replace the open database with the backup {source}?</source>
-            <translation>열려 있는 데이터베이스를 백업 {source}(으)로 바꿀까요?</translation>
-        </message>
-        <message>
-            <source>The open database is first saved as {safety}.</source>
-            <translation>지금 데이터베이스는 먼저 {safety}(으)로 저장해 둡니다.</translation>
-        </message>
-        <message>
-            <source>Restored from {source}; the previous database is at {safety}.</source>
-            <translation>{source}에서 복원했습니다. 이전 데이터베이스는 {safety}에 있습니다.</translation>
-        </message>
-        <message>
-            <source>Making a field database</source>
-            <translation>현장 데이터베이스 만들기</translation>
-        </message>
-        <message>
-            <source>Importing a field kit</source>
-            <translation>현장 키트 가져오기</translation>
-        </message>
-        <message>
-            <source>About Maeul Evaluator</source>
-            <translation>마을 평가 도우미 정보</translation>
-        </message>
-        <message>
-            <source>Maeul Evaluator {version} — offline field evaluation, ranking and selection for community grant programs.</source>
-            <translation>마을 평가 도우미 {version} — 마을공동체 지원사업을 위한 오프라인 현장 평가, 순위 산정, 선정 도구.</translation>
-        </message>
-        <message>
-            <source>Fonts: Nanum Gothic (SIL Open Font License).</source>
-            <translation>글꼴: 나눔고딕 (SIL Open Font License).</translation>
-        </message>
-        <message>
-            <source>Quit</source>
-            <translation>끝내기</translation>
-        </message>
-        <message>
-            <source>A job is still running. Cancel it and quit?</source>
-            <translation>작업이 아직 진행 중입니다. 취소하고 끝낼까요?</translation>
-        </message>
-        <message>
-            <source>Application ID</source>
-            <extracomment>(sort key for the core, descending) — the screen reloads the IDs from the core emitted whenever a page of rows arrived (tests and the detail pane use it)</extracomment>
-            <translation>접수번호</translation>
-        </message>
-        <message>
-            <source>Track</source>
-            <translation>지원유형</translation>
-        </message>
-        <message>
-            <source>Category</source>
-            <translation>분야</translation>
-        </message>
-        <message>
-            <source>Project title</source>
-            <translation>사업명</translation>
-        </message>
-        <message>
-            <source>Group name</source>
-            <translation>단체명</translation>
-        </message>
-        <message>
-            <source>District</source>
-            <translation>자치구</translation>
-        </message>
-        <message>
-            <source>Requested (KRW)</source>
-            <translation>신청금액(원)</translation>
-        </message>
-        <message>
-            <source>Submitted on</source>
-            <translation>접수일</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>상태</translation>
-        </message>
-        <message>
-            <source>Evaluations</source>
-            <translation>평가</translation>
-        </message>
-        <message>
-            <source>{done} of {n} assigned evaluators have finalised</source>
-            <translation>배정된 평가위원 {n}명 중 {done}명 확정</translation>
-        </message>
-        <message>
-            <source>Evaluation of {app} by {evaluator}</source>
-            <translation>{app} — {evaluator} 평가</translation>
-        </message>
-        <message>
-            <source>Search ID, title, group or district</source>
-            <translation>접수번호, 사업명, 단체명, 자치구 검색</translation>
-        </message>
-        <message>
-            <source>All tracks</source>
-            <translation>모든 지원유형</translation>
-        </message>
-        <message>
-            <source>All categories</source>
-            <translation>모든 분야</translation>
-        </message>
-        <message>
-            <source>All districts</source>
-            <translation>모든 자치구</translation>
-        </message>
-        <message>
-            <source>All statuses</source>
-            <translation>모든 상태</translation>
-        </message>
-        <message>
-            <source>All evaluators</source>
-            <translation>모든 평가위원</translation>
-        </message>
-        <message>
-            <source>Evaluators</source>
-            <translation>평가위원</translation>
-        </message>
-        <message>
-            <source>Evaluator</source>
-            <translation>평가위원</translation>
-        </message>
-        <message>
-            <source>State</source>
-            <translation>상태</translation>
-        </message>
-        <message>
-            <source>Conflict: {type}</source>
-            <translation>이해충돌: {type}</translation>
-        </message>
-        <message>
-            <source>Planned visit</source>
-            <translation>방문 예정일</translation>
-        </message>
-        <message>
-            <source>Open evaluation (type in a paper sheet)…</source>
-            <translation>평가 열기 (종이 평가표 입력)…</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n applications</source>
-            <translation>
-                <numerusform>신청서 %n건</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Representative</source>
-            <translation>대표자</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>연락처</translation>
-        </message>
-        <message>
-            <source>Email</source>
-            <translation>이메일</translation>
-        </message>
-        <message>
-            <source>Address</source>
-            <translation>주소</translation>
-        </message>
-        <message>
-            <source>Members</source>
-            <translation>참여인원</translation>
-        </message>
-        <message>
-            <source>Self-contribution (KRW)</source>
-            <translation>자부담(원)</translation>
-        </message>
-        <message>
-            <source>Evaluators of the selected application</source>
-            <translation>선택한 신청서의 평가위원</translation>
-        </message>
-        <message>
-            <source>Note</source>
-            <translation>메모</translation>
-        </message>
-        <message>
-            <source>Assign or declare a conflict</source>
-            <translation>배정 또는 이해충돌 신고</translation>
-        </message>
-        <message>
-            <source>not planned</source>
-            <translation>미정</translation>
-        </message>
-        <message>
-            <source>Assign to selected</source>
-            <translation>선택한 신청서에 배정</translation>
-        </message>
-        <message>
-            <source>Conflict type</source>
-            <translation>이해충돌 유형</translation>
-        </message>
-        <message>
-            <source>e.g. member of the applying group</source>
-            <translation>예: 신청 단체의 회원</translation>
-        </message>
-        <message>
-            <source>Declare conflict for selected</source>
-            <translation>선택한 신청서에 이해충돌 신고</translation>
-        </message>
-        <message>
-            <source>Load per evaluator</source>
-            <translation>평가위원별 배정 현황</translation>
-        </message>
-        <message>
-            <source>Code</source>
-            <translation>코드</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>이름</translation>
-        </message>
-        <message>
-            <source>Organisation</source>
-            <translation>소속</translation>
-        </message>
-        <message>
-            <source>Assigned</source>
-            <translation>배정</translation>
-        </message>
-        <message>
-            <source>Done</source>
-            <translation>완료율</translation>
-        </message>
-        <message>
-            <source>{code} {name} ({n} assigned)</source>
-            <translation>{code} {name} ({n}건 배정)</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n applications selected (Shift/Ctrl+click selects several)</source>
-            <translation>
-                <numerusform>신청서 %n건 선택됨 (Shift/Ctrl+클릭으로 여러 건 선택)</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>Assign to %n selected</source>
-            <translation>
-                <numerusform>선택한 %n건에 배정</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>Declare conflict for %n selected</source>
-            <translation>
-                <numerusform>선택한 %n건에 이해충돌 신고</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Evaluators of {app}</source>
-            <translation>{app}의 평가위원</translation>
-        </message>
-        <message>
-            <source>Assigned {evaluator} to {n} applications.</source>
-            <translation>{evaluator}을(를) 신청서 {n}건에 배정했습니다.</translation>
-        </message>
-        <message>
-            <source>Declared a conflict of {evaluator} with {n} applications.</source>
-            <translation>{evaluator}의 이해충돌을 신청서 {n}건에 신고했습니다.</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n applications could not be changed; the others were.</source>
-            <translation>
-                <numerusform>신청서 %n건은 바꾸지 못했고 나머지는 바꾸었습니다.</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Hand back your results</source>
-            <translation>평가 결과 제출</translation>
-        </message>
-        <message>
-            <source>The result package carries your scores, visit logs, photos and your audit trail, signed with your key and encrypted to the office. Give the file to the office (USB stick or e-mail). You can produce it again at any time; the newest one counts.</source>
-            <translation>결과 패키지에는 점수, 방문 기록, 사진, 변경 이력이 담기며 본인의 키로 서명되고 사무국만 열 수 있게 암호화됩니다. 파일을 사무국에 전달하세요(USB 또는 이메일). 언제든 다시 만들 수 있으며 가장 최근 것이 반영됩니다.</translation>
-        </message>
-        <message>
-            <source>Not finalised yet</source>
-            <translation>아직 확정하지 않은 평가</translation>
-        </message>
-        <message>
-            <source>Produce the result package…</source>
-            <translation>결과 패키지 만들기…</translation>
-        </message>
-        <message>
-            <source>Your key fingerprint: {fp}</source>
-            <translation>내 키 지문: {fp}</translation>
-        </message>
-        <message>
-            <source>Your key is made (with a passphrase you choose) when you produce the first package.</source>
-            <translation>내 키는 첫 결과 패키지를 만들 때 (직접 정한 암호 문구와 함께) 만들어집니다.</translation>
-        </message>
-        <message>
-            <source>Choose who you are in Settings first.</source>
-            <translation>먼저 [설정]에서 본인(평가위원)을 선택하세요.</translation>
-        </message>
-        <message>
-            <source>{done} of {n} evaluations finalised.</source>
-            <translation>평가 {n}건 중 {done}건 확정.</translation>
-        </message>
-        <message>
-            <source>Producing the result package</source>
-            <translation>결과 패키지 만드는 중</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n evaluations are not finalised. Produce the package anyway?</source>
-            <translation>
-                <numerusform>평가 %n건이 아직 확정되지 않았습니다. 그래도 패키지를 만들까요?</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Draft evaluations travel in the package but the office counts only finalised ones.</source>
-            <translation>작성 중인 평가도 패키지에 담기지만, 사무국은 확정된 평가만 반영합니다.</translation>
-        </message>
-        <message>
-            <source>Save the result package</source>
-            <translation>결과 패키지 저장</translation>
-        </message>
-        <message>
-            <source>Result packages (*{suffix})</source>
-            <translation>결과 패키지 (*{suffix})</translation>
-        </message>
-        <message>
-            <source>Saved {path}.</source>
-            <translation>{path}에 저장했습니다.</translation>
-        </message>
-        <message>
-            <source>Package fingerprint: {fp} — the office sees the same one when it merges.</source>
-            <translation>패키지 지문: {fp} — 사무국이 병합할 때 같은 지문이 보입니다.</translation>
-        </message>
-        <message>
-            <source>Your key fingerprint: {fp} — read it to the office when they ask (the first time only).</source>
-            <translation>내 키 지문: {fp} — 사무국이 물으면 불러 주세요 (처음 한 번만).</translation>
-        </message>
-        <message>
-            <source>{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, {photos} photos.</source>
-            <translation>평가 {evaluations}건 (확정 {finalised}건), 점수 {scores}개, 방문 기록 {visits}건, 사진 {photos}장.</translation>
-        </message>
-        <message>
-            <source>Neighbourhood</source>
-            <translation>행정동</translation>
-        </message>
-        <message>
-            <source>Summary</source>
-            <translation>사업개요</translation>
-        </message>
-        <message>
-            <source>Import applications</source>
-            <translation>신청서 가져오기</translation>
-        </message>
-        <message>
-            <source>Choose the intake spreadsheet (.xlsx). Title rows, Korean headers, merged cells, amounts like 5,000,000원 and dates like 2012.04.12 are understood; nothing is written until you press Import.</source>
-            <translation>접수 현황 엑셀 파일(.xlsx)을 선택하세요. 제목 행, 한글 머리글, 병합된 셀, 5,000,000원 같은 금액, 2012.04.12 같은 날짜를 그대로 읽습니다. [가져오기]를 누르기 전에는 아무것도 저장되지 않습니다.</translation>
-        </message>
-        <message>
-            <source>Drop an .xlsx file here</source>
-            <translation>.xlsx 파일을 여기에 끌어다 놓으세요</translation>
-        </message>
-        <message>
-            <source>Choose file…</source>
-            <translation>파일 선택…</translation>
-        </message>
-        <message>
-            <source>Other workbooks</source>
-            <translation>다른 엑셀 파일</translation>
-        </message>
-        <message>
-            <source>Evaluators and assignments…</source>
-            <translation>평가위원과 배정…</translation>
-        </message>
-        <message>
-            <source>Evaluators, assignments and conflict declarations from a workbook.</source>
-            <translation>엑셀 파일에서 평가위원, 배정, 이해충돌 신고를 가져옵니다.</translation>
-        </message>
-        <message>
-            <source>Paper scores…</source>
-            <translation>종이 평가 점수…</translation>
-        </message>
-        <message>
-            <source>Scores typed into the score template (the paper fallback); finalised evaluations stay locked.</source>
-            <translation>점수 입력 양식에 옮겨 적은 점수(종이 평가표 대체)를 가져옵니다. 확정된 평가는 바뀌지 않습니다.</translation>
-        </message>
-        <message>
-            <source>Column mapping (change a field to correct it)</source>
-            <translation>열 대응 (틀린 항목은 바꾸세요)</translation>
-        </message>
-        <message>
-            <source>Column</source>
-            <translation>열</translation>
-        </message>
-        <message>
-            <source>Header in the sheet</source>
-            <translation>시트의 머리글</translation>
-        </message>
-        <message>
-            <source>Field</source>
-            <translation>항목</translation>
-        </message>
-        <message>
-            <source>Preview (first rows, as they will be stored)</source>
-            <translation>미리 보기 (앞부분, 저장될 모습)</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <extracomment>the worker pushes progress at most this often (the GUI thread never drowns in signals) every timer created through make_timer (checked by the UI tests' leak fixture)</extracomment>
-            <translation>취소</translation>
-        </message>
-        <message>
-            <source>Check again</source>
-            <translation>다시 확인</translation>
-        </message>
-        <message>
-            <source>Import another file</source>
-            <translation>다른 파일 가져오기</translation>
-        </message>
-        <message>
-            <source>1. Choose the file</source>
-            <translation>1. 파일 선택</translation>
-        </message>
-        <message>
-            <source>2. Check mapping and preview</source>
-            <translation>2. 열 대응과 미리 보기 확인</translation>
-        </message>
-        <message>
-            <source>3. Done</source>
-            <translation>3. 완료</translation>
-        </message>
-        <message>
-            <source>Choose the intake spreadsheet</source>
-            <translation>접수 현황 파일 선택</translation>
-        </message>
-        <message>
-            <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
-            <translation>엑셀 파일 (*.xlsx *.xlsm);;모든 파일 (*)</translation>
-        </message>
-        <message>
-            <source>Importing applications</source>
-            <translation>신청서 가져오기</translation>
-        </message>
-        <message>
-            <source>Reading {file}</source>
-            <translation>{file} 읽는 중</translation>
-        </message>
-        <message>
-            <source>Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update {upd}, leave {same} unchanged.</source>
-            <translation>시트 “{sheet}”: {row}행에서 머리글을 찾았습니다. 자료 {n}행 — 추가 {add}건, 수정 {upd}건, 변경 없음 {same}건 예정.</translation>
-        </message>
-        <message>
-            <source>(keep aside)</source>
-            <translation>(따로 보관)</translation>
-        </message>
-        <message>
-            <source>(ignore)</source>
-            <translation>(무시)</translation>
-        </message>
-        <message>
-            <source>Row</source>
-            <translation>행</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n problems must be fixed in the sheet before importing:</source>
-            <translation>
-                <numerusform>가져오기 전에 시트에서 문제 %n건을 고쳐야 합니다:</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>No problems found.</source>
-            <translation>문제가 없습니다.</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n warnings:</source>
-            <translation>
-                <numerusform>경고 %n건:</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>Import %n applications</source>
-            <translation>
-                <numerusform>신청서 %n건 가져오기</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Importing {file}</source>
-            <translation>{file} 가져오는 중</translation>
-        </message>
-        <message>
-            <source>Imported {file}: {add} added, {upd} updated, {same} unchanged.</source>
-            <translation>{file} 가져오기 완료: 추가 {add}건, 수정 {upd}건, 변경 없음 {same}건.</translation>
-        </message>
-        <message>
-            <source>Import finished.</source>
-            <translation>가져오기가 끝났습니다.</translation>
-        </message>
-        <message>
-            <source>Import this workbook?</source>
-            <translation>이 파일을 가져올까요?</translation>
-        </message>
-        <message>
-            <source>{file}: rejected, nothing changed — {reason}</source>
-            <translation>{file}: 거부됨, 바뀐 것 없음 — {reason}</translation>
-        </message>
-        <message>
-            <source>{file} ({who}): already merged, nothing changed</source>
-            <translation>{file} ({who}): 이미 병합됨, 바뀐 것 없음</translation>
-        </message>
-        <message>
-            <source>{file} ({who}): merged — {added} added, {updated} updated, {unchanged} unchanged, {conflicts} conflicts</source>
-            <translation>{file} ({who}): 병합 완료 — 추가 {added}, 수정 {updated}, 변경 없음 {unchanged}, 충돌 {conflicts}</translation>
-        </message>
-        <message>
-            <source>package fingerprint {fp}</source>
-            <translation>패키지 지문 {fp}</translation>
-        </message>
-        <message>
-            <source>Register an evaluator's key</source>
-            <translation>평가위원 키 등록</translation>
-        </message>
-        <message>
-            <source>The first package of an evaluator carries their new key. Phone the evaluator and ask them to read the key fingerprint shown on their Hand back screen; type it here.</source>
-            <translation>평가위원의 첫 결과 패키지에는 새 키가 들어 있습니다. 평가위원에게 전화해 [결과 제출] 화면에 보이는 키 지문을 불러 달라고 하고 여기에 입력하세요.</translation>
-        </message>
-        <message>
-            <source>Package or key file</source>
-            <translation>패키지 또는 키 파일</translation>
-        </message>
-        <message>
-            <source>Fingerprint read by the evaluator</source>
-            <translation>평가위원이 불러 준 지문</translation>
-        </message>
-        <message>
-            <source>1. Field kits — one file per evaluator</source>
-            <translation>1. 현장 키트 — 평가위원마다 파일 하나</translation>
-        </message>
-        <message>
-            <source>A kit holds the program, the rubric and the evaluator's assigned applications with only what the visit needs. Give each evaluator their file (USB stick or e-mail).</source>
-            <translation>키트에는 사업, 평가표, 평가위원에게 배정된 신청서 가운데 방문에 필요한 정보만 담깁니다. 평가위원마다 자기 파일을 전달하세요(USB 또는 이메일).</translation>
-        </message>
-        <message>
-            <source>Key fingerprint</source>
-            <translation>키 지문</translation>
-        </message>
-        <message>
-            <source>not registered</source>
-            <translation>미등록</translation>
-        </message>
-        <message>
-            <source>Build kits for all evaluators…</source>
-            <translation>모든 평가위원의 키트 만들기…</translation>
-        </message>
-        <message>
-            <source>Register an evaluator's key…</source>
-            <translation>평가위원 키 등록…</translation>
-        </message>
-        <message>
-            <source>2. Result packages — merge what comes back</source>
-            <translation>2. 결과 패키지 — 돌아온 결과 병합</translation>
-        </message>
-        <message>
-            <source>Drop result packages here, or choose them with the button. Merging the same package twice changes nothing; a package that fails verification changes nothing and says why.</source>
-            <translation>결과 패키지를 여기에 끌어다 놓거나 버튼으로 선택하세요. 같은 패키지를 두 번 병합해도 바뀌는 것이 없고, 검증에 실패한 패키지는 아무것도 바꾸지 않고 이유를 알려 줍니다.</translation>
-        </message>
-        <message>
-            <source>Choose packages…</source>
-            <translation>패키지 선택…</translation>
-        </message>
-        <message>
-            <source>The merge report appears here.</source>
-            <translation>병합 결과가 여기에 표시됩니다.</translation>
-        </message>
-        <message>
-            <source>3. Conflicts to decide</source>
-            <translation>3. 결정할 충돌</translation>
-        </message>
-        <message>
-            <source>Record</source>
-            <translation>기록</translation>
-        </message>
-        <message>
-            <source>Evaluation</source>
-            <translation>평가</translation>
-        </message>
-        <message>
-            <source>Visit log</source>
-            <translation>방문 기록</translation>
-        </message>
-        <message>
-            <source>Kept</source>
-            <translation>유지된 값</translation>
-        </message>
-        <message>
-            <source>Other value</source>
-            <translation>다른 값</translation>
-        </message>
-        <message>
-            <source>Why</source>
-            <translation>사유</translation>
-        </message>
-        <message>
-            <source>Keep this value</source>
-            <translation>이 값 유지</translation>
-        </message>
-        <message>
-            <source>Use the other value…</source>
-            <translation>다른 값 사용…</translation>
-        </message>
-        <message>
-            <source>Office key: none yet — it is made (with a passphrase) when you build the first kits.</source>
-            <translation>사무국 키: 아직 없음 — 처음 키트를 만들 때 (암호 문구와 함께) 만들어집니다.</translation>
-        </message>
-        <message>
-            <source>Office key fingerprint: {fp}</source>
-            <translation>사무국 키 지문: {fp}</translation>
-        </message>
-        <message>
-            <source>Building field kits</source>
-            <translation>현장 키트 만들기</translation>
-        </message>
-        <message>
-            <source>Kits</source>
-            <translation>키트</translation>
-        </message>
-        <message>
-            <source>No evaluator has assignments yet; assign evaluators first.</source>
-            <translation>아직 배정된 평가위원이 없습니다. 먼저 평가위원을 배정하세요.</translation>
-        </message>
-        <message>
-            <source>Folder for the kits</source>
-            <translation>키트를 저장할 폴더</translation>
-        </message>
-        <message>
-            <source>Building kits</source>
-            <translation>키트 만드는 중</translation>
-        </message>
-        <message>
-            <source>{n} kits written to {folder}</source>
-            <translation>키트 {n}개를 {folder}에 저장했습니다</translation>
-        </message>
-        <message>
-            <source>Choose result packages</source>
-            <translation>결과 패키지 선택</translation>
-        </message>
-        <message>
-            <source>Result packages (*{suffix});;All files (*)</source>
-            <translation>결과 패키지 (*{suffix});;모든 파일 (*)</translation>
-        </message>
-        <message>
-            <source>Merging result packages</source>
-            <translation>결과 패키지 병합</translation>
-        </message>
-        <message numerus="yes">
-            <source>Merging %n packages</source>
-            <translation>
-                <numerusform>패키지 %n개 병합하는 중</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>{n} packages: {merged} merged, {rejected} rejected.</source>
-            <translation>패키지 {n}개: 병합 {merged}, 거부 {rejected}.</translation>
-        </message>
-        <message>
-            <source>Registering keys</source>
-            <translation>키 등록</translation>
-        </message>
-        <message>
-            <source>Registered key {fp} for {evaluator}.</source>
-            <translation>{evaluator}의 키 {fp}를 등록했습니다.</translation>
-        </message>
-        <message>
-            <source>Decide a conflict</source>
-            <translation>충돌 결정</translation>
-        </message>
-        <message>
-            <source>Why? (goes in the audit trail)</source>
-            <translation>사유 (변경 이력에 남습니다)</translation>
-        </message>
-        <message>
-            <source>{state}, {n} scores, {device}</source>
-            <translation>{state}, 점수 {n}개, {device}</translation>
-        </message>
-        <message>
-            <source>visit {when}, {device}</source>
-            <translation>방문 {when}, {device}</translation>
-        </message>
-        <message>
-            <source>Try the field mode</source>
-            <translation>현장 모드 체험</translation>
-        </message>
-        <message>
-            <source>This makes a field database — what an evaluator's laptop holds — from this database's kit for one evaluator, and opens it. Reopen the office database later from File → Open recent.</source>
-            <translation>평가위원 한 명의 키트로 현장 데이터베이스(평가위원 노트북에 들어가는 것)를 만들어 엽니다. 사무국 데이터베이스는 나중에 [파일 → 최근 파일]에서 다시 여세요.</translation>
-        </message>
-        <message>
-            <source>New office key passphrase</source>
-            <translation>새 사무국 키 암호 문구</translation>
-        </message>
-        <message>
-            <source>Office key passphrase</source>
-            <translation>사무국 키 암호 문구</translation>
-        </message>
-        <message>
-            <source>Field database</source>
-            <translation>현장 데이터베이스</translation>
-        </message>
-        <message>
-            <source>No evaluator has assignments in this database.</source>
-            <translation>이 데이터베이스에는 배정된 평가위원이 없습니다.</translation>
-        </message>
-        <message>
-            <source>Making the field database</source>
-            <translation>현장 데이터베이스 만드는 중</translation>
-        </message>
-        <message>
-            <source>Import a field kit</source>
-            <translation>현장 키트 가져오기</translation>
-        </message>
-        <message>
-            <source>Field kits (*{suffix});;All files (*)</source>
-            <translation>현장 키트 (*{suffix});;모든 파일 (*)</translation>
-        </message>
-        <message>
-            <source>New field database</source>
-            <translation>새 현장 데이터베이스</translation>
-        </message>
-        <message>
-            <source>Importing the kit</source>
-            <translation>키트 가져오는 중</translation>
-        </message>
-        <message>
-            <source>Ranked lists</source>
-            <translation>순위표</translation>
-        </message>
-        <message>
-            <source>Per track: rank, score, decision and reason.</source>
-            <translation>지원유형별 순위, 점수, 결정, 사유.</translation>
-        </message>
-        <message>
-            <source>All scores</source>
-            <translation>전체 점수</translation>
-        </message>
-        <message>
-            <source>Every score of every evaluator, criterion by criterion.</source>
-            <translation>모든 평가위원의 항목별 점수 전체.</translation>
-        </message>
-        <message>
-            <source>Visits and finalisations per evaluator and track.</source>
-            <translation>평가위원별·지원유형별 방문과 확정 현황.</translation>
-        </message>
-        <message>
-            <source>Score template</source>
-            <translation>점수 입력 양식</translation>
-        </message>
-        <message>
-            <source>One row per application and criterion, to type paper scores into (import it under Import).</source>
-            <translation>신청서·항목마다 한 줄씩, 종이 평가 점수를 옮겨 적는 양식 ([가져오기]에서 불러옵니다).</translation>
-        </message>
-        <message>
-            <source>Committee summary</source>
-            <translation>심사위원회 요약</translation>
-        </message>
-        <message>
-            <source>The ranking per track with the cut line, for signing.</source>
-            <translation>선정선이 표시된 지원유형별 순위 (서명용).</translation>
-        </message>
-        <message>
-            <source>Aggregate sheets</source>
-            <translation>종합 평가표</translation>
-        </message>
-        <message>
-            <source>One sheet per application with every evaluator's scores.</source>
-            <translation>신청서마다 모든 평가위원의 점수를 모은 평가표.</translation>
-        </message>
-        <message>
-            <source>Filled score sheets</source>
-            <translation>작성된 평가표</translation>
-        </message>
-        <message>
-            <source>Each evaluator's score sheets as scored.</source>
-            <translation>평가위원별로 채점한 평가표.</translation>
-        </message>
-        <message>
-            <source>Blank score sheets</source>
-            <translation>빈 평가표</translation>
-        </message>
-        <message>
-            <source>Paper fallback for the field study.</source>
-            <translation>현장 평가용 종이 평가표.</translation>
-        </message>
-        <message>
-            <source>Dossier of one application</source>
-            <translation>신청서 종합 자료</translation>
-        </message>
-        <message>
-            <source>Everything about the application chosen above in one document.</source>
-            <translation>위에서 고른 신청서의 모든 내용을 한 문서로.</translation>
-        </message>
-        <message>
-            <source>Options</source>
-            <translation>옵션</translation>
-        </message>
-        <message>
-            <source>Method</source>
-            <translation>산정 방식</translation>
-        </message>
-        <message>
-            <source>The program's setting</source>
-            <translation>사업 설정값</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>언어</translation>
-        </message>
-        <message>
-            <source>Application</source>
-            <translation>신청서</translation>
-        </message>
-        <message>
-            <source>Excel workbooks (for the city's systems)</source>
-            <translation>엑셀 파일 (시 업무 시스템용)</translation>
-        </message>
-        <message>
-            <source>PDF documents (to print and sign)</source>
-            <translation>PDF 문서 (인쇄·서명용)</translation>
-        </message>
-        <message>
-            <source>(arrives with a later update)</source>
-            <translation>(다음 업데이트에서 제공)</translation>
-        </message>
-        <message>
-            <source>Open the folder when done</source>
-            <translation>끝나면 폴더 열기</translation>
-        </message>
-        <message>
-            <source>Choose the application above first.</source>
-            <translation>먼저 위에서 신청서를 고르세요.</translation>
-        </message>
-        <message>
-            <source>Excel workbook (*.xlsx)</source>
-            <translation>엑셀 파일 (*.xlsx)</translation>
-        </message>
-        <message>
-            <source>PDF document (*.pdf)</source>
-            <translation>PDF 문서 (*.pdf)</translation>
-        </message>
-        <message>
-            <source>Wrote {path}.</source>
-            <translation>{path}를 만들었습니다.</translation>
-        </message>
-        <message>
-            <source>Finalised share</source>
-            <translation>확정 비율</translation>
-        </message>
-        <message>
-            <source>Per evaluator</source>
-            <translation>평가위원별</translation>
-        </message>
-        <message>
-            <source>Per track</source>
-            <translation>지원유형별</translation>
-        </message>
-        <message>
-            <source>Fully evaluated</source>
-            <translation>평가 완료 신청서</translation>
-        </message>
-        <message>
-            <source>{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited; {complete} of {apps} applications fully evaluated.</source>
-            <translation>평가 {n}건 중 {done}건 확정 ({pct:.0f} %), {started}건 평가 중, {todo}건 방문 전. 신청서 {apps}건 중 {complete}건 평가 완료.</translation>
-        </message>
-        <message>
-            <source>Override the decision on {app}</source>
-            <translation>{app}의 결정 변경</translation>
-        </message>
-        <message>
-            <source>Computed: {decision} — {reason}</source>
-            <translation>산정 결과: {decision} — {reason}</translation>
-        </message>
-        <message>
-            <source>Computed decision again (remove the override)</source>
-            <translation>산정 결과로 되돌리기 (변경 취소)</translation>
-        </message>
-        <message>
-            <source>Decision</source>
-            <translation>결정</translation>
-        </message>
-        <message>
-            <source>Required: the committee's reason, as it goes in the minutes</source>
-            <translation>필수: 회의록에 남길 위원회의 사유</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>사유</translation>
-        </message>
-        <message>
-            <source>Provisional (count drafts)</source>
-            <translation>잠정 (작성 중 평가 포함)</translation>
-        </message>
-        <message>
-            <source>Count evaluations that are not finalised yet; every row is marked provisional and nothing is stored.</source>
-            <translation>아직 확정되지 않은 평가도 계산에 넣습니다. 모든 행이 잠정으로 표시되며 저장되지 않습니다.</translation>
-        </message>
-        <message>
-            <source>Override decision…</source>
-            <translation>결정 변경…</translation>
-        </message>
-        <message>
-            <source>Rank again</source>
-            <translation>다시 산정</translation>
-        </message>
-        <message>
-            <source>Rank</source>
-            <translation>순위</translation>
-        </message>
-        <message>
-            <source>Score</source>
-            <translation>점수</translation>
-        </message>
-        <message>
-            <source>Flags</source>
-            <translation>표시</translation>
-        </message>
-        <message>
-            <source>Stability</source>
-            <translation>안정도</translation>
-        </message>
-        <message>
-            <source>Share of perturbed rankings in which this application is selected</source>
-            <translation>조건을 조금씩 바꾼 순위 산정에서 이 신청서가 선정된 비율</translation>
-        </message>
-        <message>
-            <source>Spread</source>
-            <translation>편차(최고-최저)</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>총점</translation>
-        </message>
-        <message>
-            <source>Normalised</source>
-            <translation>표준화 점수</translation>
-        </message>
-        <message>
-            <source>Counted</source>
-            <translation>반영</translation>
-        </message>
-        <message>
-            <source>yes</source>
-            <translation>예</translation>
-        </message>
-        <message>
-            <source>no</source>
-            <translation>아니요</translation>
-        </message>
-        <message>
-            <source>(computed: {decision})</source>
-            <translation>(산정 결과: {decision})</translation>
-        </message>
-        <message>
-            <source>Ranking is not available in this version of the program yet.</source>
-            <translation>이 버전에서는 아직 순위 산정을 사용할 수 없습니다.</translation>
-        </message>
-        <message>
-            <source>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</source>
-            <translation>선정 정원 {quota}: 선정 {selected}, 예비 {reserve}, 자격 충족 {eligible}.</translation>
-        </message>
-        <message>
-            <source>Minimum score {min:g}.</source>
-            <translation>최저 점수 {min:g}점.</translation>
-        </message>
-        <message>
-            <source>Agreement between evaluators: {value:.2f} ({method}).</source>
-            <translation>평가위원 간 일치도: {value:.2f} ({method}).</translation>
-        </message>
-        <message>
-            <source>Provisional: some evaluations are not finalised yet.</source>
-            <translation>잠정: 아직 확정되지 않은 평가가 있습니다.</translation>
-        </message>
-        <message>
-            <source>(hover here for the rules)</source>
-            <translation>(규칙은 여기에 마우스를 올려 보세요)</translation>
-        </message>
-        <message>
-            <source>Overriding a decision</source>
-            <translation>결정 변경</translation>
-        </message>
-        <message>
-            <source>Key {n}: {label} ({percent:g} % of the maximum)</source>
-            <extracomment>criterion -&gt; (level, points, comment)</extracomment>
-            <translation>{n} 키: {label} (배점의 {percent:g} %)</translation>
-        </message>
-        <message>
-            <source> pts</source>
-            <translation>점</translation>
-        </message>
-        <message>
-            <source>Type the points (0–{max:g}); Delete leaves it blank</source>
-            <translation>점수를 입력하세요 (0–{max:g}). Delete 키로 비웁니다</translation>
-        </message>
-        <message>
-            <source>max {points:g} pts</source>
-            <translation>배점 {points:g}점</translation>
-        </message>
-        <message>
-            <source>weight {w:g}</source>
-            <translation>가중치 {w:g}</translation>
-        </message>
-        <message>
-            <source>field check</source>
-            <translation>현장 확인</translation>
-        </message>
-        <message>
-            <source>optional</source>
-            <translation>선택 항목</translation>
-        </message>
-        <message>
-            <source>Comment</source>
-            <translation>의견</translation>
-        </message>
-        <message>
-            <source>Evidence seen on the visit, or why this level</source>
-            <translation>현장에서 확인한 근거나 이 등급을 준 이유</translation>
-        </message>
-        <message>
-            <source>Edit comment</source>
-            <translation>의견 수정</translation>
-        </message>
-        <message>
-            <source>← Back</source>
-            <translation>← 목록</translation>
-        </message>
-        <message>
-            <source>Back to the list (Alt+Left). Everything is already saved.</source>
-            <translation>목록으로 돌아가기 (Alt+←). 모든 내용은 이미 저장되었습니다.</translation>
-        </message>
-        <message>
-            <source>Visited at</source>
-            <translation>방문 일시</translation>
-        </message>
-        <message>
-            <source>not recorded</source>
-            <translation>기록 없음</translation>
-        </message>
-        <message>
-            <source>Now</source>
-            <translation>지금</translation>
-        </message>
-        <message>
-            <source>Attendees</source>
-            <translation>참석자</translation>
-        </message>
-        <message>
-            <source>Who was there (names or roles)</source>
-            <translation>참석한 사람 (이름 또는 역할)</translation>
-        </message>
-        <message>
-            <source>Checklist</source>
-            <translation>확인 사항</translation>
-        </message>
-        <message>
-            <source>Notes</source>
-            <translation>메모</translation>
-        </message>
-        <message>
-            <source>Visit details already saved are not shown again in this version.</source>
-            <translation>이 버전에서는 이미 저장된 방문 기록이 다시 표시되지 않습니다.</translation>
-        </message>
-        <message>
-            <source>Scores — {rubric} (version {version})</source>
-            <translation>채점 — {rubric} (버전 {version})</translation>
-        </message>
-        <message>
-            <source>Keys: 1–5 pick a level (1 = {top}), 0 clears, Tab moves on, Ctrl+Z undoes, Ctrl+Enter finalises. Every change is saved at once.</source>
-            <translation>키: 1–5 등급 선택 (1 = {top}), 0 지우기, Tab 다음 항목, Ctrl+Z 실행 취소, Ctrl+Enter 확정. 모든 변경은 바로 저장됩니다.</translation>
-        </message>
-        <message>
-            <source>Photos</source>
-            <translation>사진</translation>
-        </message>
-        <message>
-            <source>Attach photos…</source>
-            <translation>사진 첨부…</translation>
-        </message>
-        <message>
-            <source>Remove photo</source>
-            <translation>사진 삭제</translation>
-        </message>
-        <message>
-            <source>Storing photos arrives with a later update.</source>
-            <translation>사진 저장은 다음 업데이트에서 제공됩니다.</translation>
-        </message>
-        <message>
-            <source>Abstain…</source>
-            <translation>기권…</translation>
-        </message>
-        <message>
-            <source>Reopen…</source>
-            <translation>다시 열기…</translation>
-        </message>
-        <message>
-            <source>Finalise…</source>
-            <translation>확정…</translation>
-        </message>
-        <message>
-            <source>Lock this evaluation (Ctrl+Enter)</source>
-            <translation>이 평가를 확정해 잠급니다 (Ctrl+Enter)</translation>
-        </message>
-        <message>
-            <source>Finalised {when}</source>
-            <translation>확정됨 {when}</translation>
-        </message>
-        <message>
-            <source>Withdraw abstention…</source>
-            <translation>기권 철회…</translation>
-        </message>
-        <message>
-            <source>You abstained from this evaluation: {reason}. It will not count in the ranking; you can still finalise it.</source>
-            <translation>이 평가에서 기권했습니다: {reason}. 순위에는 반영되지 않으며, 확정은 할 수 있습니다.</translation>
-        </message>
-        <message numerus="yes">
-            <source>Total: — (%n criteria to score)</source>
-            <translation>
-                <numerusform>총점: — (채점할 항목 %n개)</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Total: {total:.1f} / 100</source>
-            <translation>총점: {total:.1f} / 100</translation>
-        </message>
-        <message>
-            <source>Saving…</source>
-            <translation>저장하는 중…</translation>
-        </message>
-        <message>
-            <source>All changes saved {time}</source>
-            <translation>모두 저장됨 {time}</translation>
-        </message>
-        <message>
-            <source>blank</source>
-            <translation>빈칸</translation>
-        </message>
-        <message>
-            <source>Score {criterion}: {value}</source>
-            <translation>채점 {criterion}: {value}</translation>
-        </message>
-        <message>
-            <source>Withdraw abstention</source>
-            <translation>기권 철회</translation>
-        </message>
-        <message>
-            <source>Withdraw your abstention and score this application again?</source>
-            <translation>기권을 철회하고 이 신청서를 다시 채점할까요?</translation>
-        </message>
-        <message>
-            <source>Abstain</source>
-            <translation>기권</translation>
-        </message>
-        <message>
-            <source>Why do you abstain from evaluating this application? (The reason goes in the audit trail.)</source>
-            <translation>이 신청서 평가에서 기권하는 이유는 무엇인가요? (사유는 변경 이력에 남습니다.)</translation>
-        </message>
-        <message>
-            <source>Finalise</source>
-            <translation>확정</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n required criteria have no score yet; score them before finalising:</source>
-            <translation>
-                <numerusform>필수 항목 %n개가 아직 채점되지 않았습니다. 확정하기 전에 채점하세요:</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>After finalising, the evaluation is locked; reopening it needs a reason that goes in the audit trail.</source>
-            <translation>확정하면 평가가 잠깁니다. 다시 열려면 변경 이력에 남는 사유가 필요합니다.</translation>
-        </message>
-        <message>
-            <source>Optional criteria left blank: {names}</source>
-            <translation>비워 둔 선택 항목: {names}</translation>
-        </message>
-        <message>
-            <source>You abstained: this evaluation will not count in the ranking.</source>
-            <translation>기권했으므로 이 평가는 순위에 반영되지 않습니다.</translation>
-        </message>
-        <message>
-            <source>Finalise the evaluation of {app}?</source>
-            <translation>{app}의 평가를 확정할까요?</translation>
-        </message>
-        <message>
-            <source>Evaluation of {app} finalised.</source>
-            <translation>{app}의 평가를 확정했습니다.</translation>
-        </message>
-        <message>
-            <source>Reopen</source>
-            <translation>다시 열기</translation>
-        </message>
-        <message>
-            <source>Why must this finalised evaluation change? (The reason goes in the audit trail.)</source>
-            <translation>확정된 평가를 바꿔야 하는 이유는 무엇인가요? (사유는 변경 이력에 남습니다.)</translation>
-        </message>
-        <message>
-            <source>Storing photos</source>
-            <translation>사진 저장</translation>
-        </message>
-        <message>
-            <source>Attach photos</source>
-            <translation>사진 첨부</translation>
-        </message>
-        <message>
-            <source>Images (*.jpg *.jpeg *.png *.heic *.webp);;All files (*)</source>
-            <translation>이미지 (*.jpg *.jpeg *.png *.heic *.webp);;모든 파일 (*)</translation>
-        </message>
-        <message>
-            <source>Remove {name} from this evaluation?</source>
-            <translation>이 평가에서 {name}을(를) 삭제할까요?</translation>
-        </message>
-        <message>
-            <source>Your visits</source>
-            <translation>내 방문 일정</translation>
-        </message>
-        <message>
-            <source>Visit status</source>
-            <translation>방문 상태</translation>
-        </message>
-        <message>
-            <source>Enter or double-click opens the visit and scoring form.</source>
-            <translation>Enter 키나 두 번 클릭으로 방문·채점 화면을 엽니다.</translation>
-        </message>
-        <message>
-            <source>Open visit</source>
-            <translation>방문 열기</translation>
-        </message>
-        <message>
-            <source>Choose who you are in Settings to see your visits.</source>
-            <translation>방문 일정을 보려면 [설정]에서 본인(평가위원)을 선택하세요.</translation>
-        </message>
-        <message>
-            <source>{n} visits · {started} in progress · {done} finalised</source>
-            <translation>방문 {n}건 · 평가 중 {started}건 · 확정 {done}건</translation>
-        </message>
-        <message>
-            <source>Settings</source>
-            <translation>설정</translation>
-        </message>
-        <message>
-            <source>Larger text helps on a laptop in sunlight.</source>
-            <translation>햇빛 아래 노트북에서는 글자를 크게 하면 잘 보입니다.</translation>
-        </message>
-        <message>
-            <source>Font size</source>
-            <translation>글자 크기</translation>
-        </message>
-        <message>
-            <source>Choose…</source>
-            <translation>선택…</translation>
-        </message>
-        <message>
-            <source>Data folder</source>
-            <translation>자료 폴더</translation>
-        </message>
-        <message>
-            <source>New databases, backups and exports are suggested in this folder.</source>
-            <translation>새 데이터베이스, 백업, 출력 파일을 이 폴더에 저장하도록 제안합니다.</translation>
-        </message>
-        <message>
-            <source>Your name, as written in the audit trail</source>
-            <translation>변경 이력에 기록될 이름</translation>
-        </message>
-        <message>
-            <source>Your name</source>
-            <translation>이름</translation>
-        </message>
-        <message>
-            <source>(not an evaluator)</source>
-            <translation>(평가위원 아님)</translation>
-        </message>
-        <message>
-            <source>I evaluate as</source>
-            <translation>평가위원</translation>
-        </message>
-        <message>
-            <source>This database's key: {fp}</source>
-            <translation>이 데이터베이스의 키: {fp}</translation>
-        </message>
-        <message>
-            <source>No keys yet (they are made with the field kits).</source>
-            <translation>아직 키가 없습니다 (현장 키트를 만들 때 생깁니다).</translation>
-        </message>
-        <message>
-            <source>Keys</source>
-            <translation>키</translation>
-        </message>
-        <message>
-            <source>Cancelling…</source>
-            <translation>취소하는 중…</translation>
-        </message>
-    </context>
+<context>
+    <name></name>
+    <message>
+        <source>Score distribution</source>
+        <translation>점수 분포</translation>
+    </message>
+    <message>
+        <source>minimum</source>
+        <translation>최저 점수</translation>
+    </message>
+    <message>
+        <source>cut line</source>
+        <translation>선정선</translation>
+    </message>
+    <message>
+        <source>Evaluator leniency (points vs. co-evaluators)</source>
+        <translation>평가위원 관대도 (다른 위원 대비 점수 차)</translation>
+    </message>
+    <message>
+        <source>Not enough shared applications yet</source>
+        <translation>함께 평가한 신청서가 아직 부족합니다</translation>
+    </message>
+    <message>
+        <source>A reason is required; nothing was changed.</source>
+        <translation>사유를 입력해야 합니다. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Encrypt the field database with a passphrase (recommended: a lost laptop then shows nothing)</source>
+        <translation>현장 데이터베이스를 암호로 암호화 (권장: 노트북을 잃어버려도 아무것도 보이지 않습니다)</translation>
+    </message>
+    <message>
+        <source>Database passphrase</source>
+        <translation>데이터베이스 암호</translation>
+    </message>
+    <message>
+        <source>Protect the field database</source>
+        <translation>현장 데이터베이스 보호</translation>
+    </message>
+    <message>
+        <source>{name} will hold applicants&apos; data on this laptop. With a passphrase, the file is encrypted and useless to whoever finds a lost laptop or USB stick; the app asks for the passphrase when it opens the database. At least {n} characters.</source>
+        <translation>{name}에는 이 노트북에 신청 단체의 정보가 저장됩니다. 암호를 정하면 파일이 암호화되어, 잃어버린 노트북이나 USB를 주운 사람은 아무것도 볼 수 없습니다. 앱은 데이터베이스를 열 때 암호를 묻습니다. {n}자 이상.</translation>
+    </message>
+    <message>
+        <source>Not available yet</source>
+        <translation>아직 사용할 수 없음</translation>
+    </message>
+    <message>
+        <source>{what} is not available in this version of the program yet.</source>
+        <translation>{what} 기능은 이 버전에서 아직 사용할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Everything else keeps working; this part arrives with a later update.</source>
+        <translation>다른 기능은 그대로 쓸 수 있으며, 이 기능은 다음 업데이트에서 제공됩니다.</translation>
+    </message>
+    <message>
+        <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
+        <translation>이 데이터베이스를 쓰고 있는 다른 프로그램을 닫거나 작업이 끝날 때까지 기다린 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Install the newer version of Maeul Evaluator that wrote this database.</source>
+        <translation>이 데이터베이스를 만든 새 버전의 마을 평가 도우미를 설치하세요.</translation>
+    </message>
+    <message>
+        <source>Choose a Maeul Evaluator database file (.sqlite3).</source>
+        <translation>마을 평가 도우미 데이터베이스 파일(.sqlite3)을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Free some disk space or move the database to a folder you can write to.</source>
+        <translation>디스크 공간을 확보하거나 쓰기 권한이 있는 폴더로 데이터베이스를 옮기세요.</translation>
+    </message>
+    <message>
+        <source>Check that the file or the server exists and can be reached, then open it again from the File menu.</source>
+        <translation>파일이나 서버가 있고 연결되는지 확인한 뒤 [파일] 메뉴에서 다시 여세요.</translation>
+    </message>
+    <message>
+        <source>The original database is untouched and a backup sits beside it. Send the log file to your coordinator.</source>
+        <translation>원래 데이터베이스는 그대로이며 옆에 백업이 있습니다. 로그 파일을 담당자에게 보내 주세요.</translation>
+    </message>
+    <message>
+        <source>Check the database and open it again from the File menu.</source>
+        <translation>데이터베이스를 확인한 뒤 [파일] 메뉴에서 다시 여세요.</translation>
+    </message>
+    <message>
+        <source>Choose another evaluator for this application.</source>
+        <translation>이 신청서에는 다른 평가위원을 배정하세요.</translation>
+    </message>
+    <message>
+        <source>Reopen the evaluation (with a reason) before changing it.</source>
+        <translation>바꾸기 전에 사유를 적고 평가를 다시 여세요.</translation>
+    </message>
+    <message>
+        <source>The screen now shows the latest values; check them and repeat your change.</source>
+        <translation>화면에 최신 값을 다시 불러왔습니다. 확인한 뒤 변경을 다시 하세요.</translation>
+    </message>
+    <message>
+        <source>Open the right database: office work needs the office database, field work a field database.</source>
+        <translation>알맞은 데이터베이스를 여세요. 사무국 업무는 사무국 데이터베이스, 현장 평가는 현장 데이터베이스가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Correct the items listed and try again; nothing was changed.</source>
+        <translation>아래 항목을 고친 뒤 다시 시도하세요. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Refresh the screen; the item may have been changed or removed.</source>
+        <translation>화면을 새로 고치세요. 항목이 바뀌었거나 삭제되었을 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Nothing was written. Start it again when you are ready.</source>
+        <translation>아무것도 저장되지 않았습니다. 준비되면 다시 시작하세요.</translation>
+    </message>
+    <message>
+        <source>Check the input and try again.</source>
+        <translation>입력한 내용을 확인하고 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Check that the file or folder exists and that you may read and write it.</source>
+        <translation>파일이나 폴더가 있는지, 읽고 쓸 권한이 있는지 확인하세요.</translation>
+    </message>
+    <message>
+        <source>This is a bug in Maeul Evaluator. Work saved so far is safe. Please send the log file to your coordinator: {path}</source>
+        <translation>마을 평가 도우미의 오류입니다. 지금까지 저장된 내용은 안전합니다. 로그 파일을 담당자에게 보내 주세요: {path}</translation>
+    </message>
+    <message>
+        <source>The file could not be used: {error}</source>
+        <translation>파일을 사용할 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>Something went wrong that the program did not expect.</source>
+        <translation>프로그램이 예상하지 못한 문제가 생겼습니다.</translation>
+    </message>
+    <message>
+        <source>Maeul Evaluator</source>
+        <translation>마을 평가 도우미</translation>
+    </message>
+    <message>
+        <source>What to do: {advice}</source>
+        <translation>조치 방법: {advice}</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>암호 문구</translation>
+    </message>
+    <message>
+        <source>Once more</source>
+        <translation>한 번 더</translation>
+    </message>
+    <message>
+        <source>At least {n} characters.</source>
+        <translation>{n}자 이상 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Type the same passphrase twice.</source>
+        <translation>같은 암호 문구를 두 번 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Office key</source>
+        <translation>사무국 키</translation>
+    </message>
+    <message>
+        <source>Passphrase of the office key:</source>
+        <translation>사무국 키의 암호 문구:</translation>
+    </message>
+    <message>
+        <source>The office needs a key to sign kits and open result packages. Choose its passphrase and keep it safe: without it, result packages cannot be opened.</source>
+        <translation>사무국은 현장 키트에 서명하고 결과 패키지를 열기 위한 키가 필요합니다. 암호 문구를 정해 안전하게 보관하세요. 암호 문구가 없으면 결과 패키지를 열 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Your key</source>
+        <translation>내 키</translation>
+    </message>
+    <message>
+        <source>Passphrase of your key (it signs your result package):</source>
+        <translation>내 키의 암호 문구 (결과 패키지에 서명합니다):</translation>
+    </message>
+    <message>
+        <source>Your result package is signed with your own key, made now. Choose its passphrase; you need it each time you hand back.</source>
+        <translation>결과 패키지는 지금 만드는 본인의 키로 서명됩니다. 암호 문구를 정하세요. 결과를 제출할 때마다 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>접수</translation>
+    </message>
+    <message>
+        <source>Eligible</source>
+        <translation>자격 충족</translation>
+    </message>
+    <message>
+        <source>Ineligible</source>
+        <translation>자격 미달</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>선정</translation>
+    </message>
+    <message>
+        <source>Reserve</source>
+        <translation>예비</translation>
+    </message>
+    <message>
+        <source>Not selected</source>
+        <translation>미선정</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>철회</translation>
+    </message>
+    <message>
+        <source>Abstained</source>
+        <translation>기권</translation>
+    </message>
+    <message>
+        <source>Not visited</source>
+        <translation>방문 전</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>평가 중</translation>
+    </message>
+    <message>
+        <source>Finalised</source>
+        <translation>확정</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>작성 중</translation>
+    </message>
+    <message>
+        <source>Recused</source>
+        <translation>회피</translation>
+    </message>
+    <message>
+        <source>Incomplete</source>
+        <translation>미완료</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>시작 전</translation>
+    </message>
+    <message>
+        <source>Personal</source>
+        <translation>개인적 관계</translation>
+    </message>
+    <message>
+        <source>Professional</source>
+        <translation>업무상 관계</translation>
+    </message>
+    <message>
+        <source>Financial</source>
+        <translation>재정적 이해관계</translation>
+    </message>
+    <message>
+        <source>Institutional</source>
+        <translation>소속 기관 관계</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>기타</translation>
+    </message>
+    <message>
+        <source>Disagreement</source>
+        <translation>평가 편차 큼</translation>
+    </message>
+    <message>
+        <source>Incomplete evaluation</source>
+        <translation>미완료 평가</translation>
+    </message>
+    <message>
+        <source>No evaluations</source>
+        <translation>평가 없음</translation>
+    </message>
+    <message>
+        <source>Near the cut line</source>
+        <translation>선정선 근처</translation>
+    </message>
+    <message>
+        <source>Raw score used</source>
+        <translation>원점수 사용</translation>
+    </message>
+    <message>
+        <source>Provisional</source>
+        <translation>잠정</translation>
+    </message>
+    <message>
+        <source>Overridden</source>
+        <translation>위원회 변경</translation>
+    </message>
+    <message>
+        <source>Tie</source>
+        <translation>동점</translation>
+    </message>
+    <message>
+        <source>Recusal</source>
+        <translation>회피</translation>
+    </message>
+    <message>
+        <source>Abstention</source>
+        <translation>기권</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>평균</translation>
+    </message>
+    <message>
+        <source>Median</source>
+        <translation>중앙값</translation>
+    </message>
+    <message>
+        <source>Trimmed mean (drop highest and lowest)</source>
+        <translation>최고·최저 제외 평균</translation>
+    </message>
+    <message>
+        <source>Normalised (per-evaluator z-score)</source>
+        <translation>표준화 (평가위원별 z점수)</translation>
+    </message>
+    <message>
+        <source>This database has no program yet</source>
+        <translation>이 데이터베이스에는 아직 사업이 없습니다</translation>
+    </message>
+    <message>
+        <source>Start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</source>
+        <translation>데모 사업(가상 신청서 48건, 평가위원 5명)으로 사용법을 익히거나, 사무국에서 받은 현장 키트를 가져오세요.</translation>
+    </message>
+    <message>
+        <source>Create the demo program here</source>
+        <translation>여기에 데모 사업 만들기</translation>
+    </message>
+    <message>
+        <source>Import a field kit…</source>
+        <translation>현장 키트 가져오기…</translation>
+    </message>
+    <message>
+        <source>Field — {evaluator}</source>
+        <translation>현장 — {evaluator}</translation>
+    </message>
+    <message>
+        <source>Office</source>
+        <translation>사무국</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Today&apos;s visits</source>
+        <translation>오늘의 방문</translation>
+    </message>
+    <message>
+        <source>Hand back</source>
+        <translation>결과 제출</translation>
+    </message>
+    <message>
+        <source>Applications</source>
+        <translation>신청서</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>가져오기</translation>
+    </message>
+    <message>
+        <source>Assignments and conflicts</source>
+        <translation>배정 및 이해충돌</translation>
+    </message>
+    <message>
+        <source>Kits and packages</source>
+        <translation>키트와 패키지</translation>
+    </message>
+    <message>
+        <source>Ranking</source>
+        <translation>순위</translation>
+    </message>
+    <message>
+        <source>Outputs</source>
+        <translation>출력</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>진행 현황</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New database…</source>
+        <translation>새 데이터베이스(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open database…</source>
+        <translation>데이터베이스 열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>최근 파일(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo database</source>
+        <translation>데모 데이터베이스 열기(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Back up database…</source>
+        <translation>데이터베이스 백업(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;store from backup…</source>
+        <translation>백업에서 복원(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Make a &amp;field database from the demo</source>
+        <translation>데모로 현장 데이터베이스 만들기(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Import a field &amp;kit…</source>
+        <translation>현장 키트 가져오기(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>설정(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>편집(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>실행 취소(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>다시 실행(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Open the &amp;log folder</source>
+        <translation>로그 폴더 열기(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>프로그램 정보(&amp;A)</translation>
+    </message>
+    <message>
+        <source>New database</source>
+        <translation>새 데이터베이스</translation>
+    </message>
+    <message>
+        <source>Database (*.sqlite3)</source>
+        <translation>데이터베이스 (*.sqlite3)</translation>
+    </message>
+    <message>
+        <source>A file with this name exists already</source>
+        <translation>같은 이름의 파일이 이미 있습니다</translation>
+    </message>
+    <message>
+        <source>Open database</source>
+        <translation>데이터베이스 열기</translation>
+    </message>
+    <message>
+        <source>Database (*.sqlite3 *.sqlite *.db);;All files (*)</source>
+        <translation>데이터베이스 (*.sqlite3 *.sqlite *.db);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Creating the demo program</source>
+        <translation>데모 사업 만드는 중</translation>
+    </message>
+    <message>
+        <source>Backing up from the app works for SQLite databases; back up a PostgreSQL database with pg_dump.</source>
+        <translation>프로그램에서는 SQLite 데이터베이스만 백업할 수 있습니다. PostgreSQL 데이터베이스는 pg_dump로 백업하세요.</translation>
+    </message>
+    <message>
+        <source>Back up database</source>
+        <translation>데이터베이스 백업</translation>
+    </message>
+    <message>
+        <source>Backing up</source>
+        <translation>백업하는 중</translation>
+    </message>
+    <message>
+        <source>Backed up to {path}</source>
+        <translation>{path}에 백업했습니다</translation>
+    </message>
+    <message>
+        <source>Restoring from the app works for SQLite databases only.</source>
+        <translation>프로그램에서는 SQLite 데이터베이스만 복원할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>백업에서 복원</translation>
+    </message>
+    <message>
+        <source>Replace the open database with the backup {source}?</source>
+        <translation>열려 있는 데이터베이스를 백업 {source}(으)로 바꿀까요?</translation>
+    </message>
+    <message>
+        <source>The open database is first saved as {safety}.</source>
+        <translation>지금 데이터베이스는 먼저 {safety}(으)로 저장해 둡니다.</translation>
+    </message>
+    <message>
+        <source>The backup and the open database must both be encrypted or both be plain; nothing was changed.</source>
+        <translation>백업과 열려 있는 데이터베이스는 둘 다 암호화되어 있거나 둘 다 암호화되지 않아야 합니다. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Restored from {source}; the previous database is at {safety}.</source>
+        <translation>{source}에서 복원했습니다. 이전 데이터베이스는 {safety}에 있습니다.</translation>
+    </message>
+    <message>
+        <source>Making a field database</source>
+        <translation>현장 데이터베이스 만들기</translation>
+    </message>
+    <message>
+        <source>Importing a field kit</source>
+        <translation>현장 키트 가져오기</translation>
+    </message>
+    <message>
+        <source>About Maeul Evaluator</source>
+        <translation>마을 평가 도우미 정보</translation>
+    </message>
+    <message>
+        <source>Maeul Evaluator {version} — offline field evaluation, ranking and selection for community grant programs.</source>
+        <translation>마을 평가 도우미 {version} — 마을공동체 지원사업을 위한 오프라인 현장 평가, 순위 산정, 선정 도구.</translation>
+    </message>
+    <message>
+        <source>Fonts: Nanum Gothic (SIL Open Font License).</source>
+        <translation>글꼴: 나눔고딕 (SIL Open Font License).</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>끝내기</translation>
+    </message>
+    <message>
+        <source>A job is still running. Cancel it and quit?</source>
+        <translation>작업이 아직 진행 중입니다. 취소하고 끝낼까요?</translation>
+    </message>
+    <message>
+        <source>Application ID</source>
+        <extracomment>(sort key for the core, descending) — the screen reloads the IDs from the core emitted whenever a page of rows arrived (tests and the detail pane use it)</extracomment>
+        <translation>접수번호</translation>
+    </message>
+    <message>
+        <source>Track</source>
+        <translation>지원유형</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>분야</translation>
+    </message>
+    <message>
+        <source>Project title</source>
+        <translation>사업명</translation>
+    </message>
+    <message>
+        <source>Group name</source>
+        <translation>단체명</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>자치구</translation>
+    </message>
+    <message>
+        <source>Requested (KRW)</source>
+        <translation>신청금액(원)</translation>
+    </message>
+    <message>
+        <source>Submitted on</source>
+        <translation>접수일</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>평가</translation>
+    </message>
+    <message>
+        <source>{done} of {n} assigned evaluators have finalised</source>
+        <translation>배정된 평가위원 {n}명 중 {done}명 확정</translation>
+    </message>
+    <message>
+        <source>Evaluation of {app} by {evaluator}</source>
+        <translation>{app} — {evaluator} 평가</translation>
+    </message>
+    <message>
+        <source>Search ID, title, group or district</source>
+        <translation>접수번호, 사업명, 단체명, 자치구 검색</translation>
+    </message>
+    <message>
+        <source>All tracks</source>
+        <translation>모든 지원유형</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>모든 분야</translation>
+    </message>
+    <message>
+        <source>All districts</source>
+        <translation>모든 자치구</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>모든 상태</translation>
+    </message>
+    <message>
+        <source>All evaluators</source>
+        <translation>모든 평가위원</translation>
+    </message>
+    <message>
+        <source>Evaluators</source>
+        <translation>평가위원</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>평가위원</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Conflict: {type}</source>
+        <translation>이해충돌: {type}</translation>
+    </message>
+    <message>
+        <source>Planned visit</source>
+        <translation>방문 예정일</translation>
+    </message>
+    <message>
+        <source>Open evaluation (type in a paper sheet)…</source>
+        <translation>평가 열기 (종이 평가표 입력)…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n applications</source>
+        <translation>
+            <numerusform>신청서 %n건</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Representative</source>
+        <translation>대표자</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>연락처</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>주소</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>참여인원</translation>
+    </message>
+    <message>
+        <source>Self-contribution (KRW)</source>
+        <translation>자부담(원)</translation>
+    </message>
+    <message>
+        <source>Evaluators of the selected application</source>
+        <translation>선택한 신청서의 평가위원</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>Assign or declare a conflict</source>
+        <translation>배정 또는 이해충돌 신고</translation>
+    </message>
+    <message>
+        <source>not planned</source>
+        <translation>미정</translation>
+    </message>
+    <message>
+        <source>Assign to selected</source>
+        <translation>선택한 신청서에 배정</translation>
+    </message>
+    <message>
+        <source>Conflict type</source>
+        <translation>이해충돌 유형</translation>
+    </message>
+    <message>
+        <source>e.g. member of the applying group</source>
+        <translation>예: 신청 단체의 회원</translation>
+    </message>
+    <message>
+        <source>Declare conflict for selected</source>
+        <translation>선택한 신청서에 이해충돌 신고</translation>
+    </message>
+    <message>
+        <source>Load per evaluator</source>
+        <translation>평가위원별 배정 현황</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>코드</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>소속</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>배정</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>완료율</translation>
+    </message>
+    <message>
+        <source>{code} {name} ({n} assigned)</source>
+        <translation>{code} {name} ({n}건 배정)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n applications selected (Shift/Ctrl+click selects several)</source>
+        <translation>
+            <numerusform>신청서 %n건 선택됨 (Shift/Ctrl+클릭으로 여러 건 선택)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Assign to %n selected</source>
+        <translation>
+            <numerusform>선택한 %n건에 배정</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Declare conflict for %n selected</source>
+        <translation>
+            <numerusform>선택한 %n건에 이해충돌 신고</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Evaluators of {app}</source>
+        <translation>{app}의 평가위원</translation>
+    </message>
+    <message>
+        <source>Assigned {evaluator} to {n} applications.</source>
+        <translation>{evaluator}을(를) 신청서 {n}건에 배정했습니다.</translation>
+    </message>
+    <message>
+        <source>Declared a conflict of {evaluator} with {n} applications.</source>
+        <translation>{evaluator}의 이해충돌을 신청서 {n}건에 신고했습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n applications could not be changed; the others were.</source>
+        <translation>
+            <numerusform>신청서 %n건은 바꾸지 못했고 나머지는 바꾸었습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hand back your results</source>
+        <translation>평가 결과 제출</translation>
+    </message>
+    <message>
+        <source>The result package carries your scores, visit logs, photos and your audit trail, signed with your key and encrypted to the office. Give the file to the office (USB stick or e-mail). You can produce it again at any time; the newest one counts.</source>
+        <translation>결과 패키지에는 점수, 방문 기록, 사진, 변경 이력이 담기며 본인의 키로 서명되고 사무국만 열 수 있게 암호화됩니다. 파일을 사무국에 전달하세요(USB 또는 이메일). 언제든 다시 만들 수 있으며 가장 최근 것이 반영됩니다.</translation>
+    </message>
+    <message>
+        <source>Not finalised yet</source>
+        <translation>아직 확정하지 않은 평가</translation>
+    </message>
+    <message>
+        <source>Produce the result package…</source>
+        <translation>결과 패키지 만들기…</translation>
+    </message>
+    <message>
+        <source>Your key fingerprint: {fp}</source>
+        <translation>내 키 지문: {fp}</translation>
+    </message>
+    <message>
+        <source>Your key is made (with a passphrase you choose) when you produce the first package.</source>
+        <translation>내 키는 첫 결과 패키지를 만들 때 (직접 정한 암호 문구와 함께) 만들어집니다.</translation>
+    </message>
+    <message>
+        <source>Choose who you are in Settings first.</source>
+        <translation>먼저 [설정]에서 본인(평가위원)을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>{done} of {n} evaluations finalised.</source>
+        <translation>평가 {n}건 중 {done}건 확정.</translation>
+    </message>
+    <message>
+        <source>Producing the result package</source>
+        <translation>결과 패키지 만드는 중</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n evaluations are not finalised. Produce the package anyway?</source>
+        <translation>
+            <numerusform>평가 %n건이 아직 확정되지 않았습니다. 그래도 패키지를 만들까요?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Draft evaluations travel in the package but the office counts only finalised ones.</source>
+        <translation>작성 중인 평가도 패키지에 담기지만, 사무국은 확정된 평가만 반영합니다.</translation>
+    </message>
+    <message>
+        <source>Save the result package</source>
+        <translation>결과 패키지 저장</translation>
+    </message>
+    <message>
+        <source>Result packages (*{suffix})</source>
+        <translation>결과 패키지 (*{suffix})</translation>
+    </message>
+    <message>
+        <source>Saved {path}.</source>
+        <translation>{path}에 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Package fingerprint: {fp} — the office sees the same one when it merges.</source>
+        <translation>패키지 지문: {fp} — 사무국이 병합할 때 같은 지문이 보입니다.</translation>
+    </message>
+    <message>
+        <source>Your key fingerprint: {fp} — read it to the office when they ask (the first time only).</source>
+        <translation>내 키 지문: {fp} — 사무국이 물으면 불러 주세요 (처음 한 번만).</translation>
+    </message>
+    <message>
+        <source>{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, {photos} photos.</source>
+        <translation>평가 {evaluations}건 (확정 {finalised}건), 점수 {scores}개, 방문 기록 {visits}건, 사진 {photos}장.</translation>
+    </message>
+    <message>
+        <source>Neighbourhood</source>
+        <translation>행정동</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>사업개요</translation>
+    </message>
+    <message>
+        <source>Import applications</source>
+        <translation>신청서 가져오기</translation>
+    </message>
+    <message>
+        <source>Choose the intake spreadsheet (.xlsx). Title rows, Korean headers, merged cells, amounts like 5,000,000원 and dates like 2012.04.12 are understood; nothing is written until you press Import.</source>
+        <translation>접수 현황 엑셀 파일(.xlsx)을 선택하세요. 제목 행, 한글 머리글, 병합된 셀, 5,000,000원 같은 금액, 2012.04.12 같은 날짜를 그대로 읽습니다. [가져오기]를 누르기 전에는 아무것도 저장되지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Drop an .xlsx file here</source>
+        <translation>.xlsx 파일을 여기에 끌어다 놓으세요</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>파일 선택…</translation>
+    </message>
+    <message>
+        <source>Other workbooks</source>
+        <translation>다른 엑셀 파일</translation>
+    </message>
+    <message>
+        <source>Evaluators and assignments…</source>
+        <translation>평가위원과 배정…</translation>
+    </message>
+    <message>
+        <source>Evaluators, assignments and conflict declarations from a workbook.</source>
+        <translation>엑셀 파일에서 평가위원, 배정, 이해충돌 신고를 가져옵니다.</translation>
+    </message>
+    <message>
+        <source>Paper scores…</source>
+        <translation>종이 평가 점수…</translation>
+    </message>
+    <message>
+        <source>Scores typed into the score template (the paper fallback); finalised evaluations stay locked.</source>
+        <translation>점수 입력 양식에 옮겨 적은 점수(종이 평가표 대체)를 가져옵니다. 확정된 평가는 바뀌지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Column mapping (change a field to correct it)</source>
+        <translation>열 대응 (틀린 항목은 바꾸세요)</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>열</translation>
+    </message>
+    <message>
+        <source>Header in the sheet</source>
+        <translation>시트의 머리글</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>항목</translation>
+    </message>
+    <message>
+        <source>Preview (first rows, as they will be stored)</source>
+        <translation>미리 보기 (앞부분, 저장될 모습)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <extracomment>the worker pushes progress at most this often (the GUI thread never drowns in signals) every timer created through make_timer (checked by the UI tests&apos; leak fixture)</extracomment>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>다시 확인</translation>
+    </message>
+    <message>
+        <source>Import another file</source>
+        <translation>다른 파일 가져오기</translation>
+    </message>
+    <message>
+        <source>1. Choose the file</source>
+        <translation>1. 파일 선택</translation>
+    </message>
+    <message>
+        <source>2. Check mapping and preview</source>
+        <translation>2. 열 대응과 미리 보기 확인</translation>
+    </message>
+    <message>
+        <source>3. Done</source>
+        <translation>3. 완료</translation>
+    </message>
+    <message>
+        <source>Choose the intake spreadsheet</source>
+        <translation>접수 현황 파일 선택</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
+        <translation>엑셀 파일 (*.xlsx *.xlsm);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Importing applications</source>
+        <translation>신청서 가져오기</translation>
+    </message>
+    <message>
+        <source>Reading {file}</source>
+        <translation>{file} 읽는 중</translation>
+    </message>
+    <message>
+        <source>Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update {upd}, leave {same} unchanged.</source>
+        <translation>시트 “{sheet}”: {row}행에서 머리글을 찾았습니다. 자료 {n}행 — 추가 {add}건, 수정 {upd}건, 변경 없음 {same}건 예정.</translation>
+    </message>
+    <message>
+        <source>(keep aside)</source>
+        <translation>(따로 보관)</translation>
+    </message>
+    <message>
+        <source>(ignore)</source>
+        <translation>(무시)</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>행</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problems must be fixed in the sheet before importing:</source>
+        <translation>
+            <numerusform>가져오기 전에 시트에서 문제 %n건을 고쳐야 합니다:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation>문제가 없습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warnings:</source>
+        <translation>
+            <numerusform>경고 %n건:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %n applications</source>
+        <translation>
+            <numerusform>신청서 %n건 가져오기</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Importing {file}</source>
+        <translation>{file} 가져오는 중</translation>
+    </message>
+    <message>
+        <source>Imported {file}: {add} added, {upd} updated, {same} unchanged.</source>
+        <translation>{file} 가져오기 완료: 추가 {add}건, 수정 {upd}건, 변경 없음 {same}건.</translation>
+    </message>
+    <message>
+        <source>Import finished.</source>
+        <translation>가져오기가 끝났습니다.</translation>
+    </message>
+    <message>
+        <source>Import this workbook?</source>
+        <translation>이 파일을 가져올까요?</translation>
+    </message>
+    <message>
+        <source>{file}: rejected, nothing changed — {reason}</source>
+        <translation>{file}: 거부됨, 바뀐 것 없음 — {reason}</translation>
+    </message>
+    <message>
+        <source>{file} ({who}): already merged, nothing changed</source>
+        <translation>{file} ({who}): 이미 병합됨, 바뀐 것 없음</translation>
+    </message>
+    <message>
+        <source>{file} ({who}): merged — {added} added, {updated} updated, {unchanged} unchanged, {conflicts} conflicts</source>
+        <translation>{file} ({who}): 병합 완료 — 추가 {added}, 수정 {updated}, 변경 없음 {unchanged}, 충돌 {conflicts}</translation>
+    </message>
+    <message>
+        <source>package fingerprint {fp}</source>
+        <translation>패키지 지문 {fp}</translation>
+    </message>
+    <message>
+        <source>Register an evaluator&apos;s key</source>
+        <translation>평가위원 키 등록</translation>
+    </message>
+    <message>
+        <source>The first package of an evaluator carries their new key. Phone the evaluator and ask them to read the key fingerprint shown on their Hand back screen; type it here.</source>
+        <translation>평가위원의 첫 결과 패키지에는 새 키가 들어 있습니다. 평가위원에게 전화해 [결과 제출] 화면에 보이는 키 지문을 불러 달라고 하고 여기에 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Package or key file</source>
+        <translation>패키지 또는 키 파일</translation>
+    </message>
+    <message>
+        <source>Fingerprint read by the evaluator</source>
+        <translation>평가위원이 불러 준 지문</translation>
+    </message>
+    <message>
+        <source>1. Field kits — one file per evaluator</source>
+        <translation>1. 현장 키트 — 평가위원마다 파일 하나</translation>
+    </message>
+    <message>
+        <source>A kit holds the program, the rubric and the evaluator&apos;s assigned applications with only what the visit needs. Give each evaluator their file (USB stick or e-mail).</source>
+        <translation>키트에는 사업, 평가표, 평가위원에게 배정된 신청서 가운데 방문에 필요한 정보만 담깁니다. 평가위원마다 자기 파일을 전달하세요(USB 또는 이메일).</translation>
+    </message>
+    <message>
+        <source>Key fingerprint</source>
+        <translation>키 지문</translation>
+    </message>
+    <message>
+        <source>not registered</source>
+        <translation>미등록</translation>
+    </message>
+    <message>
+        <source>Build kits for all evaluators…</source>
+        <translation>모든 평가위원의 키트 만들기…</translation>
+    </message>
+    <message>
+        <source>Register an evaluator&apos;s key…</source>
+        <translation>평가위원 키 등록…</translation>
+    </message>
+    <message>
+        <source>2. Result packages — merge what comes back</source>
+        <translation>2. 결과 패키지 — 돌아온 결과 병합</translation>
+    </message>
+    <message>
+        <source>Drop result packages here, or choose them with the button. Merging the same package twice changes nothing; a package that fails verification changes nothing and says why.</source>
+        <translation>결과 패키지를 여기에 끌어다 놓거나 버튼으로 선택하세요. 같은 패키지를 두 번 병합해도 바뀌는 것이 없고, 검증에 실패한 패키지는 아무것도 바꾸지 않고 이유를 알려 줍니다.</translation>
+    </message>
+    <message>
+        <source>Choose packages…</source>
+        <translation>패키지 선택…</translation>
+    </message>
+    <message>
+        <source>The merge report appears here.</source>
+        <translation>병합 결과가 여기에 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>3. Conflicts to decide</source>
+        <translation>3. 결정할 충돌</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>기록</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>평가</translation>
+    </message>
+    <message>
+        <source>Visit log</source>
+        <translation>방문 기록</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>유지된 값</translation>
+    </message>
+    <message>
+        <source>Other value</source>
+        <translation>다른 값</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Keep this value</source>
+        <translation>이 값 유지</translation>
+    </message>
+    <message>
+        <source>Use the other value…</source>
+        <translation>다른 값 사용…</translation>
+    </message>
+    <message>
+        <source>Office key: none yet — it is made (with a passphrase) when you build the first kits.</source>
+        <translation>사무국 키: 아직 없음 — 처음 키트를 만들 때 (암호 문구와 함께) 만들어집니다.</translation>
+    </message>
+    <message>
+        <source>Office key fingerprint: {fp}</source>
+        <translation>사무국 키 지문: {fp}</translation>
+    </message>
+    <message>
+        <source>Building field kits</source>
+        <translation>현장 키트 만들기</translation>
+    </message>
+    <message>
+        <source>Kits</source>
+        <translation>키트</translation>
+    </message>
+    <message>
+        <source>No evaluator has assignments yet; assign evaluators first.</source>
+        <translation>아직 배정된 평가위원이 없습니다. 먼저 평가위원을 배정하세요.</translation>
+    </message>
+    <message>
+        <source>Folder for the kits</source>
+        <translation>키트를 저장할 폴더</translation>
+    </message>
+    <message>
+        <source>Building kits</source>
+        <translation>키트 만드는 중</translation>
+    </message>
+    <message>
+        <source>{n} kits written to {folder}</source>
+        <translation>키트 {n}개를 {folder}에 저장했습니다</translation>
+    </message>
+    <message>
+        <source>Choose result packages</source>
+        <translation>결과 패키지 선택</translation>
+    </message>
+    <message>
+        <source>Result packages (*{suffix});;All files (*)</source>
+        <translation>결과 패키지 (*{suffix});;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Merging result packages</source>
+        <translation>결과 패키지 병합</translation>
+    </message>
+    <message numerus="yes">
+        <source>Merging %n packages</source>
+        <translation>
+            <numerusform>패키지 %n개 병합하는 중</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{n} packages: {merged} merged, {rejected} rejected.</source>
+        <translation>패키지 {n}개: 병합 {merged}, 거부 {rejected}.</translation>
+    </message>
+    <message>
+        <source>Registering keys</source>
+        <translation>키 등록</translation>
+    </message>
+    <message>
+        <source>Registered key {fp} for {evaluator}.</source>
+        <translation>{evaluator}의 키 {fp}를 등록했습니다.</translation>
+    </message>
+    <message>
+        <source>Decide a conflict</source>
+        <translation>충돌 결정</translation>
+    </message>
+    <message>
+        <source>Why? (goes in the audit trail)</source>
+        <translation>사유 (변경 이력에 남습니다)</translation>
+    </message>
+    <message>
+        <source>{state}, {n} scores, {device}</source>
+        <translation>{state}, 점수 {n}개, {device}</translation>
+    </message>
+    <message>
+        <source>visit {when}, {device}</source>
+        <translation>방문 {when}, {device}</translation>
+    </message>
+    <message>
+        <source>Try the field mode</source>
+        <translation>현장 모드 체험</translation>
+    </message>
+    <message>
+        <source>This makes a field database — what an evaluator&apos;s laptop holds — from this database&apos;s kit for one evaluator, and opens it. Reopen the office database later from File → Open recent.</source>
+        <translation>평가위원 한 명의 키트로 현장 데이터베이스(평가위원 노트북에 들어가는 것)를 만들어 엽니다. 사무국 데이터베이스는 나중에 [파일 → 최근 파일]에서 다시 여세요.</translation>
+    </message>
+    <message>
+        <source>New office key passphrase</source>
+        <translation>새 사무국 키 암호 문구</translation>
+    </message>
+    <message>
+        <source>Office key passphrase</source>
+        <translation>사무국 키 암호 문구</translation>
+    </message>
+    <message>
+        <source>Field database</source>
+        <translation>현장 데이터베이스</translation>
+    </message>
+    <message>
+        <source>No evaluator has assignments in this database.</source>
+        <translation>이 데이터베이스에는 배정된 평가위원이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Making the field database</source>
+        <translation>현장 데이터베이스 만드는 중</translation>
+    </message>
+    <message>
+        <source>Import a field kit</source>
+        <translation>현장 키트 가져오기</translation>
+    </message>
+    <message>
+        <source>Field kits (*{suffix});;All files (*)</source>
+        <translation>현장 키트 (*{suffix});;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>New field database</source>
+        <translation>새 현장 데이터베이스</translation>
+    </message>
+    <message>
+        <source>Importing the kit</source>
+        <translation>키트 가져오는 중</translation>
+    </message>
+    <message>
+        <source>Ranked lists</source>
+        <translation>순위표</translation>
+    </message>
+    <message>
+        <source>Per track: rank, score, decision and reason.</source>
+        <translation>지원유형별 순위, 점수, 결정, 사유.</translation>
+    </message>
+    <message>
+        <source>All scores</source>
+        <translation>전체 점수</translation>
+    </message>
+    <message>
+        <source>Every score of every evaluator, criterion by criterion.</source>
+        <translation>모든 평가위원의 항목별 점수 전체.</translation>
+    </message>
+    <message>
+        <source>Visits and finalisations per evaluator and track.</source>
+        <translation>평가위원별·지원유형별 방문과 확정 현황.</translation>
+    </message>
+    <message>
+        <source>Score template</source>
+        <translation>점수 입력 양식</translation>
+    </message>
+    <message>
+        <source>One row per application and criterion, to type paper scores into (import it under Import).</source>
+        <translation>신청서·항목마다 한 줄씩, 종이 평가 점수를 옮겨 적는 양식 ([가져오기]에서 불러옵니다).</translation>
+    </message>
+    <message>
+        <source>Committee summary</source>
+        <translation>심사위원회 요약</translation>
+    </message>
+    <message>
+        <source>The ranking per track with the cut line, for signing.</source>
+        <translation>선정선이 표시된 지원유형별 순위 (서명용).</translation>
+    </message>
+    <message>
+        <source>Aggregate sheets</source>
+        <translation>종합 평가표</translation>
+    </message>
+    <message>
+        <source>One sheet per application with every evaluator&apos;s scores.</source>
+        <translation>신청서마다 모든 평가위원의 점수를 모은 평가표.</translation>
+    </message>
+    <message>
+        <source>Filled score sheets</source>
+        <translation>작성된 평가표</translation>
+    </message>
+    <message>
+        <source>Each evaluator&apos;s score sheets as scored.</source>
+        <translation>평가위원별로 채점한 평가표.</translation>
+    </message>
+    <message>
+        <source>Blank score sheets</source>
+        <translation>빈 평가표</translation>
+    </message>
+    <message>
+        <source>Paper fallback for the field study.</source>
+        <translation>현장 평가용 종이 평가표.</translation>
+    </message>
+    <message>
+        <source>Dossier of one application</source>
+        <translation>신청서 종합 자료</translation>
+    </message>
+    <message>
+        <source>Everything about the application chosen above in one document.</source>
+        <translation>위에서 고른 신청서의 모든 내용을 한 문서로.</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>옵션</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>산정 방식</translation>
+    </message>
+    <message>
+        <source>The program&apos;s setting</source>
+        <translation>사업 설정값</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>신청서</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (for the city&apos;s systems)</source>
+        <translation>엑셀 파일 (시 업무 시스템용)</translation>
+    </message>
+    <message>
+        <source>PDF documents (to print and sign)</source>
+        <translation>PDF 문서 (인쇄·서명용)</translation>
+    </message>
+    <message>
+        <source>(arrives with a later update)</source>
+        <translation>(다음 업데이트에서 제공)</translation>
+    </message>
+    <message>
+        <source>Open the folder when done</source>
+        <translation>끝나면 폴더 열기</translation>
+    </message>
+    <message>
+        <source>Choose the application above first.</source>
+        <translation>먼저 위에서 신청서를 고르세요.</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>엑셀 파일 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 문서 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Wrote {path}.</source>
+        <translation>{path}를 만들었습니다.</translation>
+    </message>
+    <message>
+        <source>Finalised share</source>
+        <translation>확정 비율</translation>
+    </message>
+    <message>
+        <source>Per evaluator</source>
+        <translation>평가위원별</translation>
+    </message>
+    <message>
+        <source>Per track</source>
+        <translation>지원유형별</translation>
+    </message>
+    <message>
+        <source>Fully evaluated</source>
+        <translation>평가 완료 신청서</translation>
+    </message>
+    <message>
+        <source>{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited; {complete} of {apps} applications fully evaluated.</source>
+        <translation>평가 {n}건 중 {done}건 확정 ({pct:.0f} %), {started}건 평가 중, {todo}건 방문 전. 신청서 {apps}건 중 {complete}건 평가 완료.</translation>
+    </message>
+    <message>
+        <source>Override the decision on {app}</source>
+        <translation>{app}의 결정 변경</translation>
+    </message>
+    <message>
+        <source>Computed: {decision} — {reason}</source>
+        <translation>산정 결과: {decision} — {reason}</translation>
+    </message>
+    <message>
+        <source>Computed decision again (remove the override)</source>
+        <translation>산정 결과로 되돌리기 (변경 취소)</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>결정</translation>
+    </message>
+    <message>
+        <source>Required: the committee&apos;s reason, as it goes in the minutes</source>
+        <translation>필수: 회의록에 남길 위원회의 사유</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Provisional (count drafts)</source>
+        <translation>잠정 (작성 중 평가 포함)</translation>
+    </message>
+    <message>
+        <source>Count evaluations that are not finalised yet; every row is marked provisional and nothing is stored.</source>
+        <translation>아직 확정되지 않은 평가도 계산에 넣습니다. 모든 행이 잠정으로 표시되며 저장되지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Override decision…</source>
+        <translation>결정 변경…</translation>
+    </message>
+    <message>
+        <source>Rank again</source>
+        <translation>다시 산정</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>순위</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>표시</translation>
+    </message>
+    <message>
+        <source>Stability</source>
+        <translation>안정도</translation>
+    </message>
+    <message>
+        <source>Share of perturbed rankings in which this application is selected</source>
+        <translation>조건을 조금씩 바꾼 순위 산정에서 이 신청서가 선정된 비율</translation>
+    </message>
+    <message>
+        <source>Spread</source>
+        <translation>편차(최고-최저)</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>총점</translation>
+    </message>
+    <message>
+        <source>Normalised</source>
+        <translation>표준화 점수</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>반영</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>아니요</translation>
+    </message>
+    <message>
+        <source>(computed: {decision})</source>
+        <translation>(산정 결과: {decision})</translation>
+    </message>
+    <message>
+        <source>Ranking is not available in this version of the program yet.</source>
+        <translation>이 버전에서는 아직 순위 산정을 사용할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</source>
+        <translation>선정 정원 {quota}: 선정 {selected}, 예비 {reserve}, 자격 충족 {eligible}.</translation>
+    </message>
+    <message>
+        <source>Minimum score {min:g}.</source>
+        <translation>최저 점수 {min:g}점.</translation>
+    </message>
+    <message>
+        <source>Agreement between evaluators: {value:.2f} ({method}).</source>
+        <translation>평가위원 간 일치도: {value:.2f} ({method}).</translation>
+    </message>
+    <message>
+        <source>Provisional: some evaluations are not finalised yet.</source>
+        <translation>잠정: 아직 확정되지 않은 평가가 있습니다.</translation>
+    </message>
+    <message>
+        <source>(hover here for the rules)</source>
+        <translation>(규칙은 여기에 마우스를 올려 보세요)</translation>
+    </message>
+    <message>
+        <source>Overriding a decision</source>
+        <translation>결정 변경</translation>
+    </message>
+    <message>
+        <source>Key {n}: {label} ({percent:g} % of the maximum)</source>
+        <extracomment>criterion -&gt; (level, points, comment)</extracomment>
+        <translation>{n} 키: {label} (배점의 {percent:g} %)</translation>
+    </message>
+    <message>
+        <source> pts</source>
+        <translation>점</translation>
+    </message>
+    <message>
+        <source>Type the points (0–{max:g}); Delete leaves it blank</source>
+        <translation>점수를 입력하세요 (0–{max:g}). Delete 키로 비웁니다</translation>
+    </message>
+    <message>
+        <source>max {points:g} pts</source>
+        <translation>배점 {points:g}점</translation>
+    </message>
+    <message>
+        <source>weight {w:g}</source>
+        <translation>가중치 {w:g}</translation>
+    </message>
+    <message>
+        <source>field check</source>
+        <translation>현장 확인</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>선택 항목</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>의견</translation>
+    </message>
+    <message>
+        <source>Evidence seen on the visit, or why this level</source>
+        <translation>현장에서 확인한 근거나 이 등급을 준 이유</translation>
+    </message>
+    <message>
+        <source>Edit comment</source>
+        <translation>의견 수정</translation>
+    </message>
+    <message>
+        <source>← Back</source>
+        <translation>← 목록</translation>
+    </message>
+    <message>
+        <source>Back to the list (Alt+Left). Everything is already saved.</source>
+        <translation>목록으로 돌아가기 (Alt+←). 모든 내용은 이미 저장되었습니다.</translation>
+    </message>
+    <message>
+        <source>Visited at</source>
+        <translation>방문 일시</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>기록 없음</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>지금</translation>
+    </message>
+    <message>
+        <source>Attendees</source>
+        <translation>참석자</translation>
+    </message>
+    <message>
+        <source>Who was there (names or roles)</source>
+        <translation>참석한 사람 (이름 또는 역할)</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>확인 사항</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>Visit details already saved are not shown again in this version.</source>
+        <translation>이 버전에서는 이미 저장된 방문 기록이 다시 표시되지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Scores — {rubric} (version {version})</source>
+        <translation>채점 — {rubric} (버전 {version})</translation>
+    </message>
+    <message>
+        <source>Keys: 1–5 pick a level (1 = {top}), 0 clears, Tab moves on, Ctrl+Z undoes, Ctrl+Enter finalises. Every change is saved at once.</source>
+        <translation>키: 1–5 등급 선택 (1 = {top}), 0 지우기, Tab 다음 항목, Ctrl+Z 실행 취소, Ctrl+Enter 확정. 모든 변경은 바로 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>사진</translation>
+    </message>
+    <message>
+        <source>Attach photos…</source>
+        <translation>사진 첨부…</translation>
+    </message>
+    <message>
+        <source>Remove photo</source>
+        <translation>사진 삭제</translation>
+    </message>
+    <message>
+        <source>Storing photos arrives with a later update.</source>
+        <translation>사진 저장은 다음 업데이트에서 제공됩니다.</translation>
+    </message>
+    <message>
+        <source>Abstain…</source>
+        <translation>기권…</translation>
+    </message>
+    <message>
+        <source>Reopen…</source>
+        <translation>다시 열기…</translation>
+    </message>
+    <message>
+        <source>Finalise…</source>
+        <translation>확정…</translation>
+    </message>
+    <message>
+        <source>Lock this evaluation (Ctrl+Enter)</source>
+        <translation>이 평가를 확정해 잠급니다 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Finalised {when}</source>
+        <translation>확정됨 {when}</translation>
+    </message>
+    <message>
+        <source>Withdraw abstention…</source>
+        <translation>기권 철회…</translation>
+    </message>
+    <message>
+        <source>You abstained from this evaluation: {reason}. It will not count in the ranking; you can still finalise it.</source>
+        <translation>이 평가에서 기권했습니다: {reason}. 순위에는 반영되지 않으며, 확정은 할 수 있습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Total: — (%n criteria to score)</source>
+        <translation>
+            <numerusform>총점: — (채점할 항목 %n개)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Total: {total:.1f} / 100</source>
+        <translation>총점: {total:.1f} / 100</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>저장하는 중…</translation>
+    </message>
+    <message>
+        <source>All changes saved {time}</source>
+        <translation>모두 저장됨 {time}</translation>
+    </message>
+    <message>
+        <source>blank</source>
+        <translation>빈칸</translation>
+    </message>
+    <message>
+        <source>Score {criterion}: {value}</source>
+        <translation>채점 {criterion}: {value}</translation>
+    </message>
+    <message>
+        <source>Withdraw abstention</source>
+        <translation>기권 철회</translation>
+    </message>
+    <message>
+        <source>Withdraw your abstention and score this application again?</source>
+        <translation>기권을 철회하고 이 신청서를 다시 채점할까요?</translation>
+    </message>
+    <message>
+        <source>Abstain</source>
+        <translation>기권</translation>
+    </message>
+    <message>
+        <source>Why do you abstain from evaluating this application? (The reason goes in the audit trail.)</source>
+        <translation>이 신청서 평가에서 기권하는 이유는 무엇인가요? (사유는 변경 이력에 남습니다.)</translation>
+    </message>
+    <message>
+        <source>Finalise</source>
+        <translation>확정</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n required criteria have no score yet; score them before finalising:</source>
+        <translation>
+            <numerusform>필수 항목 %n개가 아직 채점되지 않았습니다. 확정하기 전에 채점하세요:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>After finalising, the evaluation is locked; reopening it needs a reason that goes in the audit trail.</source>
+        <translation>확정하면 평가가 잠깁니다. 다시 열려면 변경 이력에 남는 사유가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Optional criteria left blank: {names}</source>
+        <translation>비워 둔 선택 항목: {names}</translation>
+    </message>
+    <message>
+        <source>You abstained: this evaluation will not count in the ranking.</source>
+        <translation>기권했으므로 이 평가는 순위에 반영되지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Finalise the evaluation of {app}?</source>
+        <translation>{app}의 평가를 확정할까요?</translation>
+    </message>
+    <message>
+        <source>Evaluation of {app} finalised.</source>
+        <translation>{app}의 평가를 확정했습니다.</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>다시 열기</translation>
+    </message>
+    <message>
+        <source>Why must this finalised evaluation change? (The reason goes in the audit trail.)</source>
+        <translation>확정된 평가를 바꿔야 하는 이유는 무엇인가요? (사유는 변경 이력에 남습니다.)</translation>
+    </message>
+    <message>
+        <source>Storing photos</source>
+        <translation>사진 저장</translation>
+    </message>
+    <message>
+        <source>Attach photos</source>
+        <translation>사진 첨부</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.heic *.webp);;All files (*)</source>
+        <translation>이미지 (*.jpg *.jpeg *.png *.heic *.webp);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Remove {name} from this evaluation?</source>
+        <translation>이 평가에서 {name}을(를) 삭제할까요?</translation>
+    </message>
+    <message>
+        <source>Your visits</source>
+        <translation>내 방문 일정</translation>
+    </message>
+    <message>
+        <source>Visit status</source>
+        <translation>방문 상태</translation>
+    </message>
+    <message>
+        <source>Enter or double-click opens the visit and scoring form.</source>
+        <translation>Enter 키나 두 번 클릭으로 방문·채점 화면을 엽니다.</translation>
+    </message>
+    <message>
+        <source>Open visit</source>
+        <translation>방문 열기</translation>
+    </message>
+    <message>
+        <source>Choose who you are in Settings to see your visits.</source>
+        <translation>방문 일정을 보려면 [설정]에서 본인(평가위원)을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>{n} visits · {started} in progress · {done} finalised</source>
+        <translation>방문 {n}건 · 평가 중 {started}건 · 확정 {done}건</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Larger text helps on a laptop in sunlight.</source>
+        <translation>햇빛 아래 노트북에서는 글자를 크게 하면 잘 보입니다.</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>글자 크기</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>선택…</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>자료 폴더</translation>
+    </message>
+    <message>
+        <source>New databases, backups and exports are suggested in this folder.</source>
+        <translation>새 데이터베이스, 백업, 출력 파일을 이 폴더에 저장하도록 제안합니다.</translation>
+    </message>
+    <message>
+        <source>Your name, as written in the audit trail</source>
+        <translation>변경 이력에 기록될 이름</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>(not an evaluator)</source>
+        <translation>(평가위원 아님)</translation>
+    </message>
+    <message>
+        <source>I evaluate as</source>
+        <translation>평가위원</translation>
+    </message>
+    <message>
+        <source>This database&apos;s key: {fp}</source>
+        <translation>이 데이터베이스의 키: {fp}</translation>
+    </message>
+    <message>
+        <source>No keys yet (they are made with the field kits).</source>
+        <translation>아직 키가 없습니다 (현장 키트를 만들 때 생깁니다).</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>키</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>취소하는 중…</translation>
+    </message>
+    <message>
+        <source>Encrypted database</source>
+        <translation>암호화된 데이터베이스</translation>
+    </message>
+    <message>
+        <source>{name} is encrypted (or is not a database at all). Its passphrase:</source>
+        <translation>{name}은(는) 암호화되어 있습니다(또는 데이터베이스가 아닙니다). 암호:</translation>
+    </message>
+</context>
 </TS>

@@ -77,6 +77,34 @@ def test_importing_creates_a_field_database_that_can_score(office, tmp_path):
             fld.export_kit("EV02", tmp_path / "x.mekit")
 
 
+def test_kit_import_on_the_cli_makes_an_encrypted_field_database_by_default(office, tmp_path, monkeypatch, capsys):
+    from evaluator.cli import main
+    from evaluator.db.encryption import SQLITE_HEADER, WrongPassphrase
+
+    k = office[3]["EV02"]
+    field, plain = tmp_path / "field.sqlite3", tmp_path / "plain.sqlite3"
+    monkeypatch.delenv("EVALUATOR_DB_PASSPHRASE", raising=False)
+    # no terminal to ask on and no passphrase given: refused, and no file is made
+    assert main(["kit", "import", str(k.path), "--db", str(field)]) != 0
+    err = capsys.readouterr().err
+    assert "encrypted by default" in err and "--no-encrypt" in err and not field.exists()
+    monkeypatch.setenv("EVALUATOR_DB_PASSPHRASE", "it's a \"field\" laptop")
+    assert main(["kit", "import", str(k.path), "--db", str(field)]) == 0
+    assert "(encrypted)" in capsys.readouterr().out
+    data = field.read_bytes()
+    assert not data.startswith(SQLITE_HEADER) and "EV02".encode() not in data
+    assert main(["applications", "--json", "--db", str(field)]) == 0  # the passphrase from the environment
+    assert sorted(a["id"] for a in json.loads(capsys.readouterr().out)) == sorted(k.applications)
+    with pytest.raises(WrongPassphrase):
+        Store(url(field), passphrase="not it")
+    monkeypatch.delenv("EVALUATOR_DB_PASSPHRASE")
+    assert main(["applications", "--db", str(field)]) != 0
+    assert "encrypted field database" in capsys.readouterr().err
+    # --no-encrypt keeps the old behaviour, and says so
+    assert main(["kit", "import", str(k.path), "--db", str(plain), "--no-encrypt"]) == 0
+    assert "NOT encrypted" in capsys.readouterr().out and plain.read_bytes().startswith(SQLITE_HEADER)
+
+
 def test_a_kit_is_refused_for_another_evaluator_an_older_kit_or_an_office_database(office, tmp_path):
     root, _, path, kits = office
     field = url(tmp_path / "field.sqlite3")

@@ -5,6 +5,7 @@ façade, as the app does)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -24,7 +25,11 @@ def shell_blocks(text: str) -> list[list[str]]:
             for block in re.findall(r"```sh\n(.*?)```", text, re.S)]
 
 
-def run_line(line: str, cwd: Path, capsys) -> tuple[int, str, str]:
+def run_line(line: str, cwd: Path, capsys, monkeypatch) -> tuple[int, str, str]:
+    if line.startswith("export "):  # the shell keeps it for the next lines; so does this test
+        name, _, value = line[len("export "):].partition("=")
+        monkeypatch.setenv(name, shlex.split(value)[0])
+        return 0, "", ""
     if line.startswith("evaluator "):
         argv = shlex.split(line, comments=True)[1:]
         code = main(argv)
@@ -42,10 +47,10 @@ def test_the_field_workflow_document_runs_as_written(tmp_path, monkeypatch, caps
     for block in blocks:
         if any("package export" in ln for ln in block):
             # step 4: the evaluator scores, visits and finalises in the app
-            with Store("sqlite:///field.sqlite3") as fld:
+            with Store("sqlite:///field.sqlite3", passphrase=os.environ["EVALUATOR_DB_PASSPHRASE"]) as fld:
                 enter_scores(fld, "EV01", limit=4)
         for line in block:
-            code, out, err = run_line(line, tmp_path, capsys)
+            code, out, err = run_line(line, tmp_path, capsys, monkeypatch)
             assert code == 0, f"{line}\n{out}\n{err}"
             outputs.append((line, out))
     text = "\n".join(out for _, out in outputs)

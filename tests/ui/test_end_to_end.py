@@ -25,10 +25,13 @@ from .test_field_flow import focus
 from .test_office_flow import GOOD, write_intake
 
 
-def fill_passphrase(passphrase):
+def fill_passphrase(passphrase, database_passphrase="field laptop 1"):
     def handler(dlg):
         dlg.passphrase.setText(passphrase)
         dlg.again.setText(passphrase)
+        if hasattr(dlg, "database"):
+            dlg.database.db_passphrase.setText(database_passphrase)
+            dlg.database.db_again.setText(database_passphrase)
         return dlg.buttons.button(dlg.buttons.StandardButton.Ok).isEnabled()
     return handler
 
@@ -242,6 +245,7 @@ def test_field_database_from_the_demo_in_two_clicks(demo_store, make_window, dia
     assert list(w.screens) == ["today", "handback"]
     assert w.screens["today"].model.rowCount() == w.store.kit_info().applications.__len__()
     assert "field-EV01" in w.windowTitle()
+    assert not Path(w.meta["sqlite_path"]).read_bytes().startswith(b"SQLite format 3")  # encrypted by default
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -118,8 +118,20 @@ def test_new_database_then_a_kit_then_open_recent(demo_store, demo_path, kit_wor
 
     field = tmp_path / "laptop.sqlite3"
     dialogs.files += [kit_world["kit"], field]
+    asked = []
+
+    def protect(dlg):  # a new field database is encrypted by default: OK stays off until the passphrase is typed
+        asked.append(dlg.fields.encrypt.isChecked())
+        assert not dlg.buttons.button(dlg.buttons.StandardButton.Ok).isEnabled()
+        dlg.fields.db_passphrase.setText("laptop passphrase")
+        dlg.fields.db_again.setText("laptop passphrase")
+        return dlg.buttons.button(dlg.buttons.StandardButton.Ok).isEnabled()
+
+    dialogs.on_exec["newDatabasePassphraseDialog"] = protect
     w.screens["welcome"].findChild(QPushButton, "importKit").click()
+    assert asked == [True]
     assert w.ctx.is_field and w.ctx.evaluator == "EV01" and field.exists()
+    assert not field.read_bytes().startswith(b"SQLite format 3")  # encrypted at rest
     # open the office database again from the file dialog and find all three in File → Open recent
     dialogs.files.append(demo_path)
     trigger(w, "actionOpen")
@@ -141,6 +153,31 @@ def test_opening_a_file_that_is_not_a_database_explains_what_to_do(demo_store, m
     junk.write_bytes(b"this is not a database" * 100)
     dialogs.expect_error()
     dialogs.files.append(junk)
+    dialogs.texts.append("a guess")  # it could be an encrypted field database: the app asks its passphrase
     trigger(w, "actionOpen")
     assert dialogs.errors and "notes.sqlite3" in dialogs.errors[-1]
     assert w.store.info().applications == 48  # still on the office database
+
+
+def test_an_encrypted_field_database_asks_its_passphrase_and_a_wrong_one_changes_nothing(
+        demo_store, demo_path, kit_world, make_window, tmp_path, dialogs):
+    from evaluator.store import Store
+
+    field = tmp_path / "locked.sqlite3"
+    Store.import_kit(kit_world["kit"], f"sqlite:///{field}", passphrase="correct horse")
+    before = field.read_bytes()
+    w = make_window(demo_store)
+    dialogs.expect_error()
+    dialogs.files.append(field)
+    dialogs.texts.append("wrong horse")
+    trigger(w, "actionOpen")
+    assert dialogs.errors and "locked.sqlite3" in dialogs.errors[-1] and "passphrase" in dialogs.errors[-1]
+    assert w.store.info().applications == 48 and field.read_bytes() == before
+    dialogs.files.append(field)
+    dialogs.texts.append(None)  # cancel: nothing happens
+    trigger(w, "actionOpen")
+    assert not w.ctx.is_field
+    dialogs.files.append(field)
+    dialogs.texts.append("correct horse")
+    trigger(w, "actionOpen")
+    assert w.ctx.is_field and w.ctx.evaluator == "EV01"

@@ -387,6 +387,7 @@ class FieldDemoDialog(QDialog):
             form.addRow(label, self.passphrase)
             if self.create_key:
                 form.addRow(tr("Once more"), self.again)
+        self.database = dialogs.DatabasePassphraseFields(self, form, self._check)
         lay.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         self.buttons.accepted.connect(self.accept)
@@ -399,7 +400,7 @@ class FieldDemoDialog(QDialog):
     def _check(self) -> None:
         p = self.passphrase.text()
         ok = not self.needs_key or (len(p) >= MIN_PASSPHRASE and (not self.create_key or p == self.again.text()))
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok)
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok and self.database.ok())
 
 
 def make_field_database(window) -> None:
@@ -414,6 +415,7 @@ def make_field_database(window) -> None:
         return
     code = dlg.evaluator.currentData()
     passphrase = dlg.passphrase.text() if dlg.needs_key else None
+    db_passphrase = dlg.database.value()
     folder = ctx.settings.data_folder()
     target = folder / f"field-{code}.sqlite3"
     kit = folder / f"kit-{code}{KIT_SUFFIX}"
@@ -428,10 +430,11 @@ def make_field_database(window) -> None:
         if target.exists():
             target.rename(target.with_name(f"{target.stem}-old-{datetime.now():%Y%m%d%H%M%S}{target.suffix}"))
         progress(0.5, target.name)
-        Store.import_kit(kit, f"sqlite:///{target.as_posix()}")
+        Store.import_kit(kit, f"sqlite:///{target.as_posix()}", passphrase=db_passphrase)
         return target
 
-    ctx.job(tr("Making the field database"), op, lambda path: window.switch_to(f"sqlite:///{path.as_posix()}"),
+    ctx.job(tr("Making the field database"), op,
+            lambda path: window.switch_to(f"sqlite:///{path.as_posix()}", passphrase=db_passphrase),
             parent=window).run_in_background()
 
 
@@ -445,11 +448,21 @@ def import_kit_into_new_database(window) -> None:
                                f"field-{kit.stem}.sqlite3", ".sqlite3")
     if target is None:
         return
+    passphrase = None
+    if not target.exists():  # a new field database: encrypted unless the user says otherwise
+        go, passphrase = dialogs.new_database_passphrase(window, target.name)
+        if not go:
+            return
+    else:
+        passphrase = window.passphrase_for(target)
+        if passphrase is False:
+            return
 
     def op(st, progress, cancel):
         from evaluator.store import Store
 
-        return Store.import_kit(kit, f"sqlite:///{target.as_posix()}")
+        return Store.import_kit(kit, f"sqlite:///{target.as_posix()}", passphrase=passphrase)
 
-    ctx.job(tr("Importing the kit"), op, lambda info: window.switch_to(f"sqlite:///{target.as_posix()}"),
+    ctx.job(tr("Importing the kit"), op,
+            lambda info: window.switch_to(f"sqlite:///{target.as_posix()}", passphrase=passphrase),
             parent=window).run_in_background()

@@ -32,6 +32,41 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(fields)).hexdigest()
 
 
+_HEAD = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+_INSERT = insert(AuditEvent.__table__)
+
+
+def _current_tx(session: Session):
+    """The innermost transaction: the savepoint when one is open, else the root transaction."""
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _cached_head(session: Session) -> tuple[Any, str | None]:
+    """The chain head carried in the session, valid only in the very transaction it was made in.
+
+    It is keyed on the *innermost* transaction: once a savepoint is rolled back the entries
+    appended inside it are gone, so the next entry must chain to what is really in the table (and
+    after a savepoint is released, likewise re-read once).  ``begin_nested()`` and the end of a
+    savepoint both flush, so the re-read sees every entry still pending.  Returns
+    ``(transaction, head)`` or ``(None, None)`` when the head must be read."""
+    tx = _current_tx(session)
+    cached = session.info.get("audit_head")
+    if cached is not None and tx is not None and cached[0] is tx:
+        return tx, cached[1]
+    return None, None
+
+
+def _lock_once(session: Session) -> None:
+    """Take the chain's lock unless this root transaction already holds it.
+
+    A PostgreSQL advisory lock taken inside a savepoint is let go when that savepoint is rolled
+    back, so only a lock taken outside every savepoint counts as held to the end."""
+    root = session.get_transaction()
+    if root is not None and session.info.get("audit_locked") is root:
+        return
+    lock(session)
+
+
 def _fields(e: AuditEvent | dict[str, Any]) -> dict[str, Any]:
     get = e.get if isinstance(e, dict) else lambda k: getattr(e, k)
     at = get("at")
@@ -62,16 +97,13 @@ def append(
     device: str = "",
     at: datetime | None = None,
 ) -> AuditEvent:
-    # The chain head is read (and, on PostgreSQL, the chain locked) once per transaction and then
-    # carried in the session, so a bulk job appending thousands of entries costs no extra queries.
-    tx = session.get_transaction()
-    cached = session.info.get("audit_head")
-    if cached is not None and cached[0] is tx:
-        prev = cached[1]
-    else:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-        prev = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    # The chain head is read once per (nested) transaction and then carried in the session, so a
+    # bulk job appending thousands of entries costs no extra queries (see _cached_head).
+    tx, prev = _cached_head(session)
+    if tx is None:
+        _lock_once(session)
+        prev = session.execute(_HEAD).scalar()
+        tx = _current_tx(session)
     ev = AuditEvent(
         uuid=new_uuid(),
         at=at or utcnow(),
@@ -89,10 +121,6 @@ def append(
     session.add(ev)
     session.info["audit_head"] = (tx, ev.hash)
     return ev
-
-
-_HEAD = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-_INSERT = insert(AuditEvent.__table__)
 
 
 def append_core(
@@ -150,6 +178,8 @@ def lock(session: Session) -> None:
     start instead of deadlocking on rows they both touch."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        if session.get_nested_transaction() is None:
+            session.info["audit_locked"] = session.get_transaction()
 
 
 def append_many(session: Session, entries: list[dict[str, Any]]) -> str | None:
@@ -160,13 +190,11 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> str | None:
     if not entries:
         return None
     session.flush()  # entries added through the ORM (still pending) come first in the chain
-    tx = session.get_transaction()
-    cached = session.info.get("audit_head")
-    if cached is not None and cached[0] is tx:
-        prev = cached[1]
-    else:
-        lock(session)
+    tx, prev = _cached_head(session)
+    if tx is None:
+        _lock_once(session)
         prev = session.execute(_HEAD).scalar() or GENESIS
+        tx = _current_tx(session)
     rows = []
     now = utcnow()
     for e in entries:

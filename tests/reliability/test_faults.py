@@ -229,23 +229,14 @@ def _audit_chain_survives_a_rolled_back_savepoint(template, ctx: Ctx, tmp_path) 
     return ok
 
 
-@pytest.fixture(scope="module")
-def audit_savepoint_ok(start, tmp_path_factory) -> bool:
-    template, ctx = start
-    return _audit_chain_survives_a_rolled_back_savepoint(template, ctx, tmp_path_factory.mktemp("audit-probe"))
-
-
-def test_the_audit_chain_survives_a_savepoint_rolled_back(audit_savepoint_ok, request):
+def test_the_audit_chain_survives_a_savepoint_rolled_back(start, tmp_path):
     """Import and merge roll back a failing row/package to its savepoint and go on: the entries
     appended after that must chain to the last entry that is really there."""
-    if not audit_savepoint_ok:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "evaluator/audit.py caches the chain head per root transaction, so an entry appended after a "
-            "rolled-back savepoint chains to an entry that is gone (see docs/reliability.md, 'Known gaps')")))
-    assert audit_savepoint_ok
+    template, ctx = start
+    assert _audit_chain_survives_a_rolled_back_savepoint(template, ctx, tmp_path)
 
 
-def test_a_fault_caught_at_a_savepoint_undoes_that_item_only(start, tmp_path, audit_savepoint_ok):
+def test_a_fault_caught_at_a_savepoint_undoes_that_item_only(start, tmp_path):
     """What import and merge do per row/package: a failing item is rolled back to its savepoint,
     the others are committed (here the fault is an error raised between two statements)."""
     template, ctx = start
@@ -277,8 +268,7 @@ def test_a_fault_caught_at_a_savepoint_undoes_that_item_only(start, tmp_path, au
                 assert len(failed) <= 1, where
                 partial += bool(failed)
                 _check_items(path, st, ctx, failed, where)
-            # (while the known audit gap is open, its own test above reports it)
-            assert st.verify_audit().ok or not audit_savepoint_ok, where
+            assert st.verify_audit().ok, where
         assert integrity(path) == "ok", where
         path.unlink()
     record("fault caught at a savepoint (only that item undone)", trials=len(plan), inputs=partial)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,24 +173,60 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+#: a real rubric is a few KB; anything much bigger is not a rubric (and tomllib's cost grows with it)
+MAX_RUBRIC_BYTES = 256 * 1024
+#: most dotted parts in one key or table header (``a.b.c``); Python's tomllib needs memory
+#: quadratic in this number, so a small file of one long dotted key could exhaust memory
+MAX_KEY_PARTS = 32
+
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+#: a key of more than MAX_KEY_PARTS parts where a key can start: a line's start (or a table
+#: header's bracket) or inside an inline table; followed by '=' or ']'
+_LONG_KEY = re.compile(
+    rf"(?:^[ \t]*\[{{0,2}}|[{{,])[ \t]*{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART}){{{MAX_KEY_PARTS},}}[ \t]*[=\]]",
+    re.MULTILINE,
+)
+
+
 def load_rubric(path: str | Path) -> Rubric:
     path = Path(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_RUBRIC_BYTES:
+            raise RubricError(f"Rubric file {path} is too large ({path.stat().st_size:,} bytes; a rubric is at most "
+                              f"{MAX_RUBRIC_BYTES // 1024} KB).")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RubricError(f"Rubric file {path} does not exist.") from None
+    except IsADirectoryError:
+        raise RubricError(f"Rubric file {path} is a folder, not a file.") from None
     except UnicodeDecodeError as exc:
         raise RubricError(f"Rubric file {path} is not UTF-8 text (byte {exc.start}).") from None
+    except OSError as exc:
+        raise RubricError(f"Cannot read rubric file {path}: {exc.strerror or exc}.") from None
     return parse_rubric(text, source_name=path.name)
 
 
 def parse_rubric(text: str, source_name: str = "<rubric>") -> Rubric:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_RUBRIC_BYTES:
+        raise RubricError(f"Rubric file {source_name} is too large ({size:,} bytes; a rubric is at most "
+                          f"{MAX_RUBRIC_BYTES // 1024} KB).")
+    long_key = _LONG_KEY.search(text)
+    if long_key is not None:
+        line = text.count("\n", 0, long_key.start()) + 1
+        raise RubricError(f"Rubric file {source_name}, line {line}: a key has more than {MAX_KEY_PARTS} dotted "
+                          "parts; a rubric never needs that many.")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RubricError(f"Rubric file {source_name} is not valid TOML: {exc}.") from None
+    except RecursionError:
+        raise RubricError(f"Rubric file {source_name} nests arrays or tables too deeply.") from None
     problems: list[Problem] = []
-    rubric = _validate(data, source_name, problems)
+    try:
+        rubric = _validate(data, source_name, problems)
+    except RecursionError:  # pragma: no cover - tomllib refuses such nesting first
+        raise RubricError(f"Rubric file {source_name} nests arrays or tables too deeply.") from None
     if problems or rubric is None:
         raise RubricError(
             f"Rubric file {source_name} has {len(problems)} problem{'s' if len(problems) != 1 else ''}:",

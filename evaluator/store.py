@@ -58,7 +58,7 @@ class CoreOps:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work (for core modules; never for the GUI)."""
-        with _translate_errors(self._where):
+        with _translate_errors(self._where, self._db_path):
             with self._sessions() as s:
                 try:
                     yield s
@@ -68,7 +68,7 @@ class CoreOps:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A writing unit of work: BEGIN IMMEDIATE on SQLite, commit at the end, rollback on error."""
-        with _translate_errors(self._where):
+        with _translate_errors(self._where, self._db_path):
             with self._writer_sessions() as s:
                 with s.begin():
                     yield s
@@ -199,7 +199,7 @@ class CoreOps:
             with self.read() as s:
                 target = autosave.resolve(s, application_id, evaluator)
             self._score_targets[key] = target
-        with _translate_errors(self._where):
+        with _translate_errors(self._where, self._db_path):
             with self._writer_engine.begin() as conn:
                 return autosave.save(conn, target, criterion, level=level, points=points, comment=comment,
                                      expected_version=expected_version, actor=self.actor, device=self.device)
@@ -322,9 +322,9 @@ class CoreOps:
         from .db import encryption
 
         if encryption.is_encrypted_engine(self.engine):  # the copy keeps the same key: still encrypted
-            with _translate_errors(self._where):
+            with _translate_errors(self._where, self._db_path):
                 return encryption.backup(self.engine, target)
-        with _translate_errors(self._where):
+        with _translate_errors(self._where, self._db_path):
             raw = self.engine.raw_connection()
             try:
                 dst = sqlite3.connect(str(target))
@@ -352,11 +352,12 @@ class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
             path.parent.mkdir(parents=True, exist_ok=True)
         self.url = self._url.render_as_string(hide_password=False)
         self.display_url = self._url.render_as_string(hide_password=True)
+        self._db_path = path  # names a read-only folder or file in error messages
         self._where = f"database {path}" if path else (
             f"database {self._url.database} on {self._url.host or 'localhost'}:{self._url.port or 5432}")
         # with a passphrase a SQLite file is opened (or created) encrypted at rest (evaluator.db.encryption)
         self.engine = make_engine(self._url, passphrase=passphrase)
-        with _translate_errors(self._where):
+        with _translate_errors(self._where, self._db_path):
             self.schema: SchemaState = ensure_schema(self.engine, upgrade=upgrade)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer_engine = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
@@ -391,28 +392,79 @@ class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
         self.close()
 
 
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The DB-API drivers' own OperationalError classes (stdlib sqlite3, and sqlcipher3 when an
+    encrypted database loaded it): the lean autosave path runs on the raw cursor, so its errors
+    arrive unwrapped by SQLAlchemy."""
+    import sqlite3
+    import sys
+
+    errors: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+    cipher = sys.modules.get("sqlcipher3.dbapi2") or sys.modules.get("sqlcipher3")
+    if cipher is not None and isinstance(getattr(cipher, "OperationalError", None), type):
+        errors += (cipher.OperationalError,)
+    return errors
+
+
+def _read_only_reason(path: Path | None) -> str:
+    """Why ``path`` cannot be written, as a phrase ("the folder F is read-only"), or ''."""
+    import os
+
+    if path is None:
+        return ""
+    folder = path.parent
+    try:
+        if folder.exists() and not os.access(folder, os.W_OK):
+            return f"the folder {folder} is read-only"
+        if path.exists() and not os.access(path, os.W_OK):
+            return f"the file {path} is read-only"
+    except OSError:  # pragma: no cover - cannot even look
+        return ""
+    return ""
+
+
+def _raise_clear(msg: str, where: str, path: Path | None) -> None:
+    """Raise the domain error for a driver message, or return when it is not one we know."""
+    low = msg.lower()
+    if "database is locked" in low or "database table is locked" in low:
+        raise DatabaseInUse(
+            f"The {where} is in use by another program, which is still writing to it; nothing was "
+            "changed. Close the other program (or wait for it to finish) and try again."
+        ) from None
+    if "readonly database" in low or "read-only" in low:
+        reason = _read_only_reason(path) or "read-only file or folder"
+        raise ReadOnlyDatabase(f"The {where} cannot be written ({reason}); nothing was changed.") from None
+    if "disk is full" in low or "database or disk is full" in low:
+        raise ReadOnlyDatabase(f"The disk holding the {where} is full; nothing was changed.") from None
+    if "disk i/o error" in low:
+        raise DatabaseUnavailable(
+            f"The disk reported an input/output error while the {where} was being written; the work in "
+            "progress was not saved. Check the disk (and its free space) and try again."
+        ) from None
+    if "unable to open database" in low:
+        reason = _read_only_reason(path)
+        if reason.startswith("the folder"):  # SQLite must create its -wal and -shm files beside the file
+            raise ReadOnlyDatabase(
+                f"Cannot open the {where}: {reason} (the database needs to write beside its file); nothing "
+                "was changed."
+            ) from None
+        raise DatabaseUnavailable(f"Cannot open the {where}: {msg}.") from None
+    if "connection" in low or "could not" in low or "timeout" in low or "refused" in low:
+        first = msg.strip().splitlines()[0] if msg.strip() else msg
+        raise DatabaseUnavailable(f"Cannot connect to the {where}: {first}.") from None
+
+
 @contextmanager
-def _translate_errors(where: str) -> Iterator[None]:
-    """Turn driver errors into one clear sentence that names the database."""
+def _translate_errors(where: str, path: Path | None = None) -> Iterator[None]:
+    """Turn driver errors into one clear sentence that names the database.
+
+    Both SQLAlchemy's wrapped errors and the DB-API drivers' own ``OperationalError`` (raised on
+    the raw-cursor autosave path) are translated; ``path`` (a SQLite file) lets a read-only folder
+    or file be named as the reason."""
     try:
         yield
     except OperationalError as exc:
-        msg = str(exc.orig) if exc.orig is not None else str(exc)
-        low = msg.lower()
-        if "database is locked" in low or "database table is locked" in low:
-            raise DatabaseInUse(
-                f"The {where} is in use by another program, which is still writing to it; nothing was "
-                "changed. Close the other program (or wait for it to finish) and try again."
-            ) from None
-        if "readonly database" in low or "read-only" in low:
-            raise ReadOnlyDatabase(f"The {where} cannot be written (read-only file or folder); nothing was changed.") from None
-        if "disk is full" in low or "database or disk is full" in low:
-            raise ReadOnlyDatabase(f"The disk holding the {where} is full; nothing was changed.") from None
-        if "unable to open database" in low:
-            raise DatabaseUnavailable(f"Cannot open the {where}: {msg}.") from None
-        if "connection" in low or "could not" in low or "timeout" in low or "refused" in low:
-            first = msg.strip().splitlines()[0] if msg.strip() else msg
-            raise DatabaseUnavailable(f"Cannot connect to the {where}: {first}.") from None
+        _raise_clear(str(exc.orig) if exc.orig is not None else str(exc), where, path)
         raise
     except SADatabaseError as exc:
         if "file is not a database" in str(exc):
@@ -421,4 +473,8 @@ def _translate_errors(where: str) -> Iterator[None]:
             raise NotAnEvaluatorDatabase(f"The {where} is not a Maeul Evaluator database.") from None
         raise
     except DBAPIError:
+        raise
+    except Exception as exc:
+        if isinstance(exc, _driver_errors()):
+            _raise_clear(str(exc), where, path)
         raise

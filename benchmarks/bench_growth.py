@@ -62,7 +62,7 @@ def run(ctx: Context):
     results = []
     for area, (measure, needs, unit) in AREAS.items():
         spec = SPECS[area]
-        small, large = ctx.scale.growth_export if area == "export" else ctx.scale.growth
+        small, large = {"export": ctx.scale.growth_export, "import": ctx.scale.growth_import}.get(area, ctx.scale.growth)
         missing = missing_methods(needs)
         if missing:
             results.append(spec.not_available(f"Store.{', Store.'.join(missing)} does not exist yet"))

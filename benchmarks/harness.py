@@ -53,8 +53,9 @@ class Scale:
     pdf_sheets: int  # filled score sheets in one PDF
     summary_rows: tuple[int, int]  # committee summary sizes compared (small, large)
     table_rows: int  # rows of the GUI applications table sorted and filtered
-    growth: tuple[int, int]  # sizes of the growth benchmark (small, large): import, merge, ranking
-    growth_export: tuple[int, int]  # … and for the exports
+    growth: tuple[int, int]  # sizes of the growth benchmark (small, large): merge (scores), ranking (applications)
+    growth_import: tuple[int, int]  # … for the intake import (rows)
+    growth_export: tuple[int, int]  # … and for the exports (applications)
     reps: int  # best of N (app and baseline alike)
     gui_reps: int  # best of N for the GUI processes
     note: str = ""
@@ -63,18 +64,21 @@ class Scale:
 SCALES: dict[str, Scale] = {
     "full": Scale("full", apps=10_000, autosave_saves=500, merge_packages=50, merge_scores=100_000, export_apps=10_000,
                   pdf_sheets=1000, summary_rows=(1000, 4000), table_rows=100_000, growth=(10_000, 100_000),
-                  growth_export=(10_000, 100_000), reps=3, gui_reps=3,
+                  growth_import=(10_000, 100_000), growth_export=(10_000, 100_000), reps=3, gui_reps=3,
                   note="the sizes of issue 9"),
     "quick": Scale("quick", apps=1_000, autosave_saves=500, merge_packages=50, merge_scores=10_000, export_apps=200,
                    pdf_sheets=90, summary_rows=(250, 1000), table_rows=10_000, growth=(1_000, 10_000),
-                   growth_export=(200, 2_000), reps=2, gui_reps=1,
+                   growth_import=(200, 2_000), growth_export=(100, 1_000), reps=2, gui_reps=1,
                    note="smaller sizes for a run under two minutes (warm data cache, idle machine): 1k applications "
-                        "instead of 10k; growth 1k→10k instead of 10k→100k (exports 200→2k); 10k merged scores; "
+                        "instead of 10k; growth ×10 at smaller sizes instead of 10k→100k (ranking 1k→10k "
+                        "applications, merge 1k→10k scores, import 200→2k rows, exports 100→1k applications); "
+                        "10k merged scores; "
                         "exports of 200 applications (6k score rows); 90 PDF sheets; summary 250→1k rows; "
                         "a 10k-row table; best of 2 (GUI: 1 run)"),
     # for tests/core/test_bench_harness.py only: proves the harness runs end to end, figures mean nothing
     "tiny": Scale("tiny", apps=120, autosave_saves=30, merge_packages=3, merge_scores=300, export_apps=60,
-                  pdf_sheets=9, summary_rows=(60, 120), table_rows=120, growth=(60, 120), growth_export=(60, 120),
+                  pdf_sheets=9, summary_rows=(60, 120), table_rows=120, growth=(60, 120), growth_import=(60, 120),
+                  growth_export=(60, 120),
                   reps=1, gui_reps=1, note="harness self-test only; the figures are meaningless"),
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import func, null, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from ..db.models import (
     Score, Track, utcnow,
 )
 from ..errors import ValidationError
+from ..packages.bulk import Bulk
 from ..services.common import rubric_def
 from ..services.programs import DEFAULT_SETTINGS
 from .inputs import (
@@ -144,15 +145,20 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     crit_pos = {cid: positions[rid][code] for cid, (rid, code) in crit_of.items() if code in positions[rid]}
     width = {rid: len(p) for rid, p in positions.items()}
     crit_rubric = {cid: rid for cid, (rid, _code) in crit_of.items()}
-    points: dict[int, list[float | None]] = {}
+    points: dict[int, tuple[float | None, ...]] = {}
     if crit_pos:
-        get = points.get
-        for eid, cid, p in _fetch_all(conn, select(Score.evaluation_id, Score.criterion_id, Score.points)
-                                      .where(Score.criterion_id.in_(sorted(crit_pos)))):
-            row = get(eid)
-            if row is None:
-                row = points[eid] = [None] * width[crit_rubric[cid]]
-            row[crit_pos[cid]] = p
+        # pivoted in SQL: one row per evaluation, one column per criterion position (the database
+        # groups the ~10 score rows of each evaluation; Python sees a tenth of the rows).  A
+        # criterion without a score row, or with NULL points, comes out as None either way.
+        at: dict[int, list[int]] = {}
+        for cid, k in crit_pos.items():
+            at.setdefault(k, []).append(cid)
+        cols = [func.max(Score.points).filter(Score.criterion_id.in_(sorted(at.get(k, ()))))
+                if k in at else null() for k in range(max(width.values()))]
+        for eid, first, *pts in _fetch_all(conn, select(Score.evaluation_id, func.min(Score.criterion_id), *cols)
+                                           .where(Score.criterion_id.in_(sorted(crit_pos)))
+                                           .group_by(Score.evaluation_id)):
+            points[eid] = tuple(pts[:width[crit_rubric[first]]])
     # 4. manual gate outcomes
     gates_by_app: dict[int, dict[str, bool]] = {}
     if gate_of:
@@ -179,7 +185,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     for aid, code, conflict, note, eid, state, abstained, ab_reason in pairs:
         pts = points.get(eid) if eid is not None else None
         evals_by_app.setdefault(aid, []).append(EvaluationInput(
-            code, tuple(pts) if pts else (), state if eid is not None else NOT_STARTED, bool(abstained),
+            code, pts or (), state if eid is not None else NOT_STARTED, bool(abstained),
             ab_reason or "", conflict, note or "",
         ))
     per_track: dict[int, list[ApplicationInput]] = {tid: [] for tid in track_ids}
@@ -211,39 +217,39 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     return out
 
 
+_DECISION_COMPUTED = ("computed", "computed_reason", "computed_rank", "computed_score", "computed_method",
+                      "computed_at")
+_DECISION_INSERT = ("application_id", "override", "override_reason", "overridden_by") + _DECISION_COMPUTED
+_DECISION_UPDATE = _DECISION_COMPUTED
+
+
 def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRanking, *, actor: str,
             device: str) -> int:
     """Store the computed snapshot in ``Decision.computed_*``; only changed rows are written.
 
     Returns the number of applications whose computed result changed (one audit entry per track)."""
     now = utcnow()
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
     changed: dict[str, list[Any]] = {}
     for r in ranking.rows:
         aid = loaded.app_ids[r.application_id]
         score = round(r.score, 6) if r.score is not None else None
         new = (r.computed_decision, r.computed_reason, r.rank, score, r.method)
         old = loaded.decisions.get(aid)
-        values = {"computed": new[0], "computed_reason": new[1], "computed_rank": new[2], "computed_score": new[3],
-                  "computed_method": new[4], "computed_at": now}
         if old is None:
-            inserts.append({"application_id": aid, "override": None, "override_reason": "", "overridden_by": "",
-                            **values})
+            inserts.append((aid, None, "", "") + new + (now,))
         elif tuple(old[1:]) != new:
-            updates.append({"id": old[0], **values})
+            updates.append(new + (now, old[0]))
         else:
             continue
         if old is None or old[1] != new[0]:
             changed[r.application_id] = [old[1] if old else None, new[0]]
-    # Core executemany (not the ORM's bulk path, which processes every row in Python)
+    # one executemany per kind, straight to the driver on SQLite (as a merge writes its rows)
     table = Decision.__table__
-    conn = s.connection()
-    if inserts:
-        conn.execute(insert(table), inserts)
-    if updates:
-        conn.execute(update(table).where(table.c.id == bindparam("decision_id")),
-                     [{**{k: v for k, v in u.items() if k != "id"}, "decision_id": u["id"]} for u in updates])
+    bulk = Bulk(s)
+    bulk.insert(table, _DECISION_INSERT, inserts)
+    bulk.update(table, _DECISION_UPDATE, updates)
     if changed:
         audit.append(s, actor=actor, device=device, action="ranking", entity="program", entity_uuid=program.uuid,
                      new={"track": ranking.track, "method": ranking.method, "decisions_changed": len(changed),

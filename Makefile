@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-deps test-core test-fast venv bench bench-quick installer installer-test reliability translations clean help
+.PHONY: run test test-encrypted test-deps test-core test-fast venv bench bench-quick installer installer-test reliability translations clean help
 
 help:
 	@echo "make run    - set everything up and open the app on the demo database"
@@ -45,7 +45,14 @@ test-deps:
 # the core tests run with PySide6 made unimportable (the core must never need Qt); then the GUI tests
 test: $(VENV)/.stamp-test test-deps translations
 	EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt tests/core tests/reliability
+	EVALUATOR_TEST_ENCRYPTED=1 EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt \
+	  tests/core/test_store.py tests/core/test_kit.py tests/core/test_packages_roundtrip.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/ui
+
+# the whole core suite again with every SQLite database it creates encrypted (SQLCipher); `make test`
+# runs a part of it (the store, kits and the merge round trip)
+test-encrypted: $(VENV)/.stamp-test test-deps
+	EVALUATOR_TEST_ENCRYPTED=1 EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt tests/core
 
 test-fast: $(VENV)/.stamp-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -x -m "not slow"

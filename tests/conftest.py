@@ -29,6 +29,38 @@ if os.environ.get("EVALUATOR_BLOCK_QT") == "1":
 
 pytest_plugins = ["tests.support.pg_pytest"]
 
+# ``EVALUATOR_TEST_ENCRYPTED=1`` (``make test-encrypted``) runs the suite with every SQLite database
+# the app creates encrypted at rest (SQLCipher): each Store opens new and encrypted files with this
+# passphrase, plain files (committed fixtures) as they are.  Tests that read a database file with the
+# plain ``sqlite3`` driver on purpose are marked ``plain_sqlite`` and skipped in that mode.
+TEST_PASSPHRASE = "test suite's encryption passphrase"
+ENCRYPTED_RUN = os.environ.get("EVALUATOR_TEST_ENCRYPTED") == "1"
+
+if ENCRYPTED_RUN:
+    import evaluator.store as _store_module
+    from evaluator.db import encryption as _encryption
+    from evaluator.db.engine import make_engine as _plain_make_engine
+    from evaluator.db.engine import parse_url as _parse_url
+    from evaluator.db.engine import sqlite_path as _sqlite_path
+
+    def _encrypting_make_engine(url, *, echo=False, passphrase=None):
+        if passphrase is None:
+            path = _sqlite_path(_parse_url(url) if isinstance(url, str) else url)
+            if path is not None and not _encryption.is_plain_sqlite(path):
+                passphrase = TEST_PASSPHRASE
+        return _plain_make_engine(url, echo=echo, passphrase=passphrase)
+
+    _store_module.make_engine = _encrypting_make_engine
+
+
+def pytest_collection_modifyitems(config, items):
+    if not ENCRYPTED_RUN:
+        return
+    skip = pytest.mark.skip(reason="reads the database file with the plain sqlite3 driver (EVALUATOR_TEST_ENCRYPTED)")
+    for item in items:
+        if "plain_sqlite" in item.keywords:
+            item.add_marker(skip)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path, monkeypatch):
@@ -38,6 +70,10 @@ def _isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("EVALUATOR_LOG_DIR", str(data / "logs"))
     monkeypatch.delenv("EVALUATOR_DB", raising=False)
     monkeypatch.delenv("EVALUATOR_PASSPHRASE", raising=False)
+    if ENCRYPTED_RUN:  # the CLI (also in subprocesses) opens encrypted databases with it
+        monkeypatch.setenv("EVALUATOR_DB_PASSPHRASE", TEST_PASSPHRASE)
+    else:
+        monkeypatch.delenv("EVALUATOR_DB_PASSPHRASE", raising=False)
     return data
 
 

@@ -572,6 +572,13 @@ _Q_EVALUATION_IDS = (select(Evaluation.assignment_id, Evaluation.id)
 _Q_VISIT_IDS = select(SiteVisit.application_id, SiteVisit.id).where(SiteVisit.evaluator_id == _EV)
 
 
+def _driver_integrity_errors(s: Session) -> tuple[type[BaseException], ...]:
+    """The DB-API driver's IntegrityError (sqlite3, or sqlcipher3 for an encrypted database)."""
+    dbapi = getattr(s.get_bind().dialect, "dbapi", None)
+    err = getattr(dbapi, "IntegrityError", None)
+    return (err,) if isinstance(err, type) and issubclass(err, BaseException) else ()
+
+
 @_gc_paused
 def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: str,
                   device: str) -> tuple[MergeReport, bool]:
@@ -875,7 +882,7 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
         bulk.update(Attachment.__table__, ("deleted", "caption"), att_upd)
         bulk.insert(MergeLineage.__table__, _LIN_INSERT, lin_new)
         bulk.update(MergeLineage.__table__, _LIN_UPDATE, lin_upd)
-    except (IntegrityError, sqlite3.IntegrityError) as exc:  # bulk rows go to the sqlite3 cursor directly
+    except (IntegrityError, sqlite3.IntegrityError, *_driver_integrity_errors(s)) as exc:  # bulk rows: driver cursor
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:120]
         raise PackageRejected(f"{what} clashes with records already in the office database ({detail}); "
                               "nothing of it was merged.") from None

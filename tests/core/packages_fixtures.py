@@ -41,7 +41,15 @@ def url(path: Path) -> str:
 
 
 def copy_db(src: Path, dst: Path) -> Path:
-    """Copy an SQLite database file consistently (online backup, WAL included)."""
+    """Copy an SQLite database file consistently (online backup, WAL included).  An encrypted one
+    (``make test-encrypted``) is copied as files: the backup API cannot copy SQLCipher files."""
+    from evaluator.db.encryption import is_plain_sqlite
+
+    if not is_plain_sqlite(src):
+        for extra in ("", "-wal"):
+            if Path(f"{src}{extra}").exists():
+                shutil.copyfile(f"{src}{extra}", f"{dst}{extra}")
+        return dst
     a = sqlite3.connect(str(src))
     b = sqlite3.connect(str(dst))
     try:

@@ -66,6 +66,7 @@ def test_bad_database_urls_end_with_one_clear_sentence(capsys, url, needle):
     assert "Traceback" not in err and err.count("\n") == 1
 
 
+@pytest.mark.plain_sqlite
 def test_not_a_database_file_is_named_and_left_alone(capsys, tmp_path):
     f = tmp_path / "notes.sqlite3"
     f.write_bytes(b"these are my notes, not a database" * 100)
@@ -94,6 +95,7 @@ def test_python_dash_m_and_help_on_every_command():
         assert "--db" in r.stdout and "--json" in r.stdout, name
 
 
+@pytest.mark.plain_sqlite
 def test_database_too_new_is_refused_and_untouched(capsys, tmp_path):
     db = tmp_path / "future.sqlite3"
     assert run(capsys, "init", "--db", str(db))[0] == 0

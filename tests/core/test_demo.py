@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import hashlib
 import re
 import sqlite3
@@ -68,6 +70,7 @@ def test_personal_data_is_fictional(demo_store):
         assert e.email.endswith(("@example.org", "@example.com"))
 
 
+@pytest.mark.plain_sqlite
 def test_demo_is_the_same_database_every_time(tmp_path, demo_template):
     other = tmp_path / "again.sqlite3"
     with Store(f"sqlite:///{other}") as st:

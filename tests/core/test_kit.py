@@ -77,6 +77,7 @@ def test_importing_creates_a_field_database_that_can_score(office, tmp_path):
             fld.export_kit("EV02", tmp_path / "x.mekit")
 
 
+@pytest.mark.plain_sqlite  # its --no-encrypt half expects a plain file
 def test_kit_import_on_the_cli_makes_an_encrypted_field_database_by_default(office, tmp_path, monkeypatch, capsys):
     from evaluator.cli import main
     from evaluator.db.encryption import SQLITE_HEADER, WrongPassphrase
@@ -211,6 +212,7 @@ def test_exporting_a_kit_needs_the_office_key(demo_before_visits_store, tmp_path
 
 
 
+@pytest.mark.plain_sqlite
 def test_a_laptop_with_an_altered_audit_trail_says_where_and_makes_no_package(tmp_path, capsys):
     import sqlite3
 

@@ -3,6 +3,8 @@ that a new database gets (no model change without its migration), on SQLite and 
 
 from __future__ import annotations
 
+import pytest
+
 import shutil
 from pathlib import Path
 
@@ -36,6 +38,7 @@ def test_upgraded_fixture_has_the_same_schema_as_a_new_database(tmp_path):
     assert _diffs(f"sqlite:///{work}") == []
 
 
+@pytest.mark.plain_sqlite
 def test_new_database_matches_the_models_on_both_engines(any_db_url):
     with Store(any_db_url) as st:
         assert st.info().schema_revision == migrate.head_revision()

@@ -4,6 +4,8 @@ façade, as the app does)."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import re
@@ -39,6 +41,7 @@ def run_line(line: str, cwd: Path, capsys, monkeypatch) -> tuple[int, str, str]:
     return proc.returncode, proc.stdout, proc.stderr
 
 
+@pytest.mark.plain_sqlite
 def test_the_field_workflow_document_runs_as_written(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     blocks = shell_blocks(DOC.read_text(encoding="utf-8"))

@@ -71,6 +71,7 @@ def test_a_failed_unit_of_work_leaves_nothing_behind(sqlite_url):
     st.close()
 
 
+@pytest.mark.plain_sqlite
 def test_writer_blocked_by_another_process_gets_a_clear_in_use_error(sqlite_url, tmp_path, monkeypatch):
     st = _setup(sqlite_url)
     path = sqlite_url.removeprefix("sqlite:///")
@@ -103,6 +104,7 @@ def test_writer_blocked_by_another_process_gets_a_clear_in_use_error(sqlite_url,
     st.close()
 
 
+@pytest.mark.plain_sqlite
 def test_two_processes_writing_the_same_file_lose_nothing(sqlite_url):
     st = _setup(sqlite_url)
     st.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from pathlib import Path
 import pytest
 
 from evaluator.errors import (
@@ -129,3 +130,17 @@ def test_audit_trail_records_changes_and_detects_tampering(store):
         s.execute(update(AuditEvent).where(AuditEvent.id == target.id).values(actor="someone-else"))
     v = store.verify_audit()
     assert not v.ok and v.first_broken_id == target.id and "altered" in v.problem
+
+
+def test_the_database_file_is_encrypted_exactly_when_the_run_asks_for_it(tmp_path):
+    """``make test-encrypted`` must really run on encrypted files (and ``make test`` on plain ones)."""
+    from evaluator.db.encryption import is_plain_sqlite
+    from tests.conftest import ENCRYPTED_RUN
+
+    path = tmp_path / "mode.sqlite3"
+    with Store(f"sqlite:///{path}") as st:
+        st.put_evaluator("EV01", "가상평가위원")
+    assert is_plain_sqlite(path) is not ENCRYPTED_RUN
+    wal = Path(f"{path}-wal")
+    data = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert ("가상평가위원".encode() in data) is not ENCRYPTED_RUN

@@ -62,6 +62,9 @@ def run(ctx: Context):
     results = []
     for area, (measure, needs, unit) in AREAS.items():
         spec = SPECS[area]
+        if spec.name in ctx.skip:
+            results.append(spec.skipped())
+            continue
         small, large = {"export": ctx.scale.growth_export, "import": ctx.scale.growth_import}.get(area, ctx.scale.growth)
         missing = missing_methods(needs)
         if missing:

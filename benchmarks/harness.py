@@ -66,14 +66,14 @@ SCALES: dict[str, Scale] = {
                   pdf_sheets=1000, summary_rows=(1000, 4000), table_rows=100_000, growth=(10_000, 100_000),
                   growth_import=(10_000, 100_000), growth_export=(10_000, 100_000), reps=3, gui_reps=3,
                   note="the sizes of issue 9"),
-    "quick": Scale("quick", apps=1_000, autosave_saves=500, merge_packages=50, merge_scores=10_000, export_apps=200,
+    "quick": Scale("quick", apps=1_000, autosave_saves=500, merge_packages=50, merge_scores=10_000, export_apps=100,
                    pdf_sheets=90, summary_rows=(250, 1000), table_rows=10_000, growth=(1_000, 10_000),
                    growth_import=(200, 2_000), growth_export=(100, 1_000), reps=2, gui_reps=1,
                    note="smaller sizes for a run under two minutes (warm data cache, idle machine): 1k applications "
                         "instead of 10k; growth ×10 at smaller sizes instead of 10k→100k (ranking 1k→10k "
                         "applications, merge 1k→10k scores, import 200→2k rows, exports 100→1k applications); "
                         "10k merged scores; "
-                        "exports of 200 applications (6k score rows); 90 PDF sheets; summary 250→1k rows; "
+                        "exports of 100 applications (3k score rows); 90 PDF sheets; summary 250→1k rows; "
                         "a 10k-row table; best of 2 (GUI: 1 run)"),
     # for tests/core/test_bench_harness.py only: proves the harness runs end to end, figures mean nothing
     "tiny": Scale("tiny", apps=120, autosave_saves=30, merge_packages=3, merge_scores=300, export_apps=60,
@@ -123,11 +123,14 @@ class Spec:
     def error(self, reason: str) -> Result:
         return Result(self, "error", reason=reason)
 
+    def skipped(self) -> Result:
+        return Result(self, "skipped", reason="skipped on request (--skip): not measured in this run")
+
 
 @dataclass
 class Result:
     spec: Spec
-    status: str  # ok | not_available | error
+    status: str  # ok | not_available | error | skipped (on request: --skip)
     app: float | None = None
     baseline: float | None = None
     reason: str = ""
@@ -279,8 +282,10 @@ def run_probe(module: str, args: list[str], *, env: dict[str, str] | None = None
 # --- context --------------------------------------------------------------------------------------
 class Context:
     def __init__(self, scale: Scale, *, data_dir: Path = DEFAULT_DATA_DIR, reps: int | None = None,
-                 profile: tuple[str, ...] = (), profile_dir: Path | None = None, keep_work: bool = False) -> None:
+                 profile: tuple[str, ...] = (), profile_dir: Path | None = None, keep_work: bool = False,
+                 skip: tuple[str, ...] = ()) -> None:
         self.scale = scale
+        self.skip = frozenset(skip)
         self.reps = reps or scale.reps
         self.data = DataDir(Path(data_dir))
         self.data.prepare()
@@ -396,7 +401,7 @@ def run_suite(scale: Scale, *, only: list[str] | None = None, out: Path | None =
     benches = load_benchmarks()
     only = list(only or [])
     known = {b.name for b in benches} | {s.name for b in benches for s in b.specs}
-    unknown = [o for o in only if o not in known]
+    unknown = [o for o in [*only, *ctx_kw.get("skip", ())] if o not in known]
     if unknown:
         raise SystemExit(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     started = datetime.now(timezone.utc)
@@ -409,6 +414,10 @@ def run_suite(scale: Scale, *, only: list[str] | None = None, out: Path | None =
             if not selected(bench, only):
                 continue
             progress(f"{bench.name}: {bench.doc.splitlines()[0] if bench.doc else ''}")
+            if bench.name in ctx.skip or all(s.name in ctx.skip for s in bench.specs):
+                progress("  skipped on request (--skip)")
+                results.extend(_grouped(s.skipped(), bench) for s in bench.specs)
+                continue
             t0 = time.perf_counter()
             results.extend(_run_one(ctx, bench))
             progress(f"{bench.name}: done in {time.perf_counter() - t0:.1f} s")
@@ -430,9 +439,11 @@ def run_suite(scale: Scale, *, only: list[str] | None = None, out: Path | None =
         machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     if ctx.profiles:
         doc["profiles"] = ctx.profiles
+    if ctx.skip:
+        doc["skipped_on_request"] = sorted(ctx.skip)
     doc["summary"] = {
         status: sum(1 for r in doc["benchmarks"] if _bucket(r) == status)
-        for status in ("passed", "failed", "not_available", "error")
+        for status in ("passed", "failed", "not_available", "error", "skipped")
     }
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -468,6 +479,7 @@ def _run_one(ctx: Context, bench: Bench) -> list[Result]:
         reason = f"{type(exc).__name__}: {exc}"
         return [_grouped(s.error(reason), bench) for s in bench.specs]
     by_name = {r.spec.name: r for r in produced}
+    by_name.update({s.name: s.skipped() for s in bench.specs if s.name in getattr(ctx, "skip", ())})
     out = []
     for s in bench.specs:
         r = by_name.get(s.name) or s.error("the benchmark did not report this figure")

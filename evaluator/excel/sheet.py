@@ -143,6 +143,142 @@ class Table:
             self.rows_read = n
 
 
+class RowSource:
+    """The values of a read-only sheet, row by row: one list per sheet row from row 1 (a row the
+    file leaves out comes as an empty tuple), cells right of ``max_col`` dropped.
+
+    This is what ``ws.iter_rows(values_only=True)`` gives, driven straight from openpyxl's own
+    sheet parser (defusedxml underneath, the same cell decoding) but without its per-row padding to
+    ``max_col``, its dict per cell and its rich-text machinery for plain inline strings.  Once
+    :attr:`width` is set, every row is exactly that wide.  Falls back to ``iter_rows`` when the
+    openpyxl internals it relies on are missing."""
+
+    def __init__(self, ws, max_col: int) -> None:
+        self.ws, self.max_col = ws, max_col
+        self.width: int | None = None
+
+    def __iter__(self) -> Iterator:
+        ws = self.ws
+        try:
+            src = ws._get_source()
+            wb = ws.parent
+            parser = _ValuesParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                   date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        except AttributeError:  # pragma: no cover - a normal (not read-only) sheet or other openpyxl
+            yield from self._fallback()
+            return
+        parser.source_rows = self
+        counter = 1
+        with src:
+            for idx, values in parser.parse():
+                while counter < idx:
+                    counter += 1
+                    yield self._blank()
+                if counter == idx:  # rows out of order or repeated are dropped, as openpyxl does
+                    counter += 1
+                    yield values
+
+    def _blank(self):
+        return (None,) * self.width if self.width else ()
+
+    def _fallback(self) -> Iterator:  # pragma: no cover
+        for row in self.ws.iter_rows(max_col=self.max_col, values_only=True):
+            w = self.width
+            if w is not None and len(row) != w:
+                row = row[:w] if len(row) > w else row + (None,) * (w - len(row))
+            yield row
+
+
+def _make_values_parser():
+    from openpyxl.cell.text import Text
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.utils.datetime import from_excel
+    from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    t_tag = "{%s}t" % SHEET_MAIN_NS
+    letters: dict[str, int] = {}
+
+    def column_of(coordinate: str) -> int:
+        col = coordinate.rstrip("0123456789")
+        n = letters.get(col)
+        if n is None:  # at most 16,384 valid column names; an invalid one raises ValueError
+            n = letters[col] = column_index_from_string(col)
+        return n
+
+    class ValuesParser(WorkSheetParser):
+        """``parse()`` yields (row number, list of values) instead of (row number, cell dicts)."""
+
+        source_rows: RowSource
+
+        def parse_row(self, row):
+            r = row.get("r")
+            if r is not None:
+                try:
+                    self.row_counter = int(r)
+                except ValueError:
+                    val = float(r)
+                    if not val.is_integer():
+                        raise ValueError(f"{r} is not a valid row number") from None
+                    self.row_counter = int(val)
+            else:
+                self.row_counter += 1
+            src = self.source_rows
+            width = src.width
+            cap = width or src.max_col
+            values: list = [None] * width if width else []
+            col = 0
+            shared, date_formats = self.shared_strings, self.date_formats
+            for el in row:
+                coordinate = el.get("r")
+                if coordinate:
+                    try:
+                        col = column_of(coordinate)
+                    except ValueError:
+                        col = self.parse_cell(el)["column"]  # openpyxl's own error for a bad reference
+                else:
+                    col += 1
+                if col > cap:
+                    continue
+                t = el.get("t")
+                if t == "s":
+                    v = el.findtext(VALUE_TAG, None)
+                    value = shared[int(v)] if v else None
+                elif t is None or t == "n":
+                    v = el.findtext(VALUE_TAG, None)
+                    if not v:
+                        value = None
+                    elif el.get("s") and int(el.get("s")) in date_formats:
+                        self.col_counter = col - 1
+                        value = self.parse_cell(el)["value"]  # a date: openpyxl's conversion and limits
+                    else:
+                        value = _cast_number(v)
+                elif t == "inlineStr":
+                    child = el.find(INLINE_STRING)
+                    if child is None:
+                        value = None
+                    elif len(child) == 1 and child[0].tag == t_tag:
+                        value = child[0].text or ""
+                    else:
+                        value = Text.from_tree(child).content
+                else:  # booleans, errors, formula strings, ISO dates: exactly as openpyxl reads them
+                    self.col_counter = col - 1
+                    value = self.parse_cell(el)["value"]
+                if width:
+                    values[col - 1] = value
+                else:
+                    if len(values) < col:
+                        values.extend([None] * (col - len(values)))
+                    values[col - 1] = value
+            self.col_counter = col
+            return self.row_counter, values
+
+    return ValuesParser
+
+
+_ValuesParser = _make_values_parser()
+
+
 def _is_meta_sheet(title: str) -> bool:
     return title.startswith("_")
 
@@ -168,7 +304,8 @@ def find_table(wb, file: str, sheet: str, vocab: Vocabulary, *, mapping: dict[st
     declared_cols = ws.max_column if getattr(ws, "_max_column", None) else None
     declared_rows = ws.max_row if getattr(ws, "_max_row", None) else None
     ws.reset_dimensions()  # trust no <dimension>: read every row there is
-    it = ws.iter_rows(max_col=safety.MAX_COLUMNS, values_only=True)
+    source = RowSource(ws, safety.MAX_COLUMNS)
+    it = iter(source)
     head: list[tuple] = []
     try:
         for row in it:
@@ -234,17 +371,24 @@ def find_table(wb, file: str, sheet: str, vocab: Vocabulary, *, mapping: dict[st
         warnings.append(Problem(f"Sheet '{sheet}'", f"only the first {safety.MAX_COLUMNS} columns were read"))
     width = max(1, last)
 
-    rest = [row[:width] for row in head[best + 1:]]
+    rest = [_fit(row, width) for row in head[best + 1:]]
     del head[:]
+    source.width = width  # from now on the parser makes rows exactly this wide
 
-    def trimmed(source: Iterator[tuple]) -> Iterator[tuple]:
-        while rest:
-            yield rest.pop(0)
-        for row in source:
-            yield row[:width]
+    def rows(more: Iterator) -> Iterator:
+        yield from rest
+        rest.clear()
+        yield from more
 
     return Table(file=file, sheet=sheet, header_row=best + 1, columns=columns,
-                 rows=trimmed(it), estimate=declared_rows, width=width, warnings=warnings)
+                 rows=rows(it), estimate=declared_rows, width=width, warnings=warnings)
+
+
+def _fit(row, width: int):
+    n = len(row)
+    if n == width:
+        return row
+    return row[:width] if n > width else (*row, *(None,) * (width - n))
 
 
 def duplicate_fields(table: Table) -> list[Problem]:

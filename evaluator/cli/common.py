@@ -73,9 +73,21 @@ class CliContext:
         self.db = getattr(args, "db", None) or os.environ.get("EVALUATOR_DB") or None
         self._store = None
 
-    def store(self, **kwargs: Any):
+    def store(self, *, create: bool = False, **kwargs: Any):
+        """The database named by --db / EVALUATOR_DB / the default.  Only commands that make a
+        database (``init``, ``demo``; ``kit import`` makes its own) pass ``create``: every other one
+        refuses a SQLite path that does not exist, so a typo never leaves an empty database behind."""
         if self._store is None:
             from ..store import Store
+
+            path = _sqlite_file(self.db)
+            if not create and path is not None and not path.exists():
+                from ..errors import DatabaseUnavailable
+
+                raise DatabaseUnavailable(
+                    f"There is no database at {path}; nothing was created. Check the path (--db or EVALUATOR_DB), "
+                    "or make one with 'evaluator init' or 'evaluator demo'."
+                )
 
             # an encrypted field database: the passphrase comes from the environment or the terminal,
             # never from argv (other users can read a process's arguments)

@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_init(ctx: CliContext) -> int:
-    store = ctx.store()
+    store = ctx.store(create=True)
     info = store.info()
     state = "created" if store.schema.created else "already existed"
     ctx.out({"database": info.url, "created": store.schema.created, "schema_revision": info.schema_revision,
@@ -88,7 +88,7 @@ def cmd_demo(ctx: CliContext) -> int:
     from ..demo import build_demo
     from ..errors import ValidationError
 
-    store = ctx.store()
+    store = ctx.store(create=True)
     if store.has_program():
         if ctx.args.if_missing:
             ctx.out({"created": False}, f"{store.display_url} already holds a program; left as it is.")

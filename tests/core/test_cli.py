@@ -57,7 +57,7 @@ def test_default_database_lives_in_the_user_data_dir(capsys, _isolated_dirs):
     ("mysql://x@y/z", "unsupported database 'mysql'"),
     ("sqlite://", "in-memory"),
     ("postgresql+psycopg://nobody@127.0.0.1:1/none", "Cannot connect"),
-    ("sqlite:////no/such/folder/x.sqlite3", "folder /no/such/folder does not exist"),
+    ("sqlite:////no/such/folder/x.sqlite3", "no database at /no/such/folder/x.sqlite3"),
 ])
 def test_bad_database_urls_end_with_one_clear_sentence(capsys, url, needle):
     code, out, err = run(capsys, "info", "--db", url)
@@ -105,3 +105,16 @@ def test_database_too_new_is_refused_and_untouched(capsys, tmp_path):
     code, _, err = run(capsys, "info", "--db", str(db))
     assert code != 0 and "newer version of Maeul Evaluator" in err and "9999_from_the_future" in err
     assert db.read_bytes() == before
+
+
+def test_a_mistyped_database_path_is_refused_and_nothing_is_created(capsys, tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for argv in (["info", "--db", "offce.sqlite3"], ["--db", "notaurl", "rank"], ["applications", "--db", "x.db"]):
+        code, _, err = run(capsys, *argv)
+        assert code == 3 and "There is no database at" in err and "nothing was created" in err
+    assert list(work.iterdir()) == []
+    code, out, _ = run(capsys, "init", "--db", "office.sqlite3")  # the verbs that make databases still do
+    assert code == 0 and (work / "office.sqlite3").exists()
+    assert run(capsys, "info", "--db", "office.sqlite3")[0] == 0

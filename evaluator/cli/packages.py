@@ -14,6 +14,7 @@ Passphrases come from --passphrase-file FILE, $EVALUATOR_PASSPHRASE, or a termin
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .common import CliContext, database_passphrase, read_passphrase, table
 
@@ -185,6 +186,9 @@ def cmd_package_export(ctx: CliContext) -> int:
                   f"evaluations ({info.finalised} finalised), {info.scores} scores, {info.site_visits} site visits, "
                   f"{info.attachments} photos.\nPackage fingerprint: {info.fingerprint} (signed by key "
                   f"{info.signer_fingerprint}).")
+    if not info.evaluations:
+        print("warning: this package holds no evaluations yet — score the assigned applications in the app "
+              "(or type paper sheets in with 'evaluator import scores') before handing it back.", file=sys.stderr)
     return 0
 
 

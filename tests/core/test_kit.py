@@ -233,3 +233,22 @@ def test_a_laptop_with_an_altered_audit_trail_says_where_and_makes_no_package(tm
         with pytest.raises(EvaluatorError, match="audit trail of this field database is broken"):
             fld.export_package(tmp_path / "p.mepkg", passphrase=PASS, key_dir=key_dir)
     assert not (tmp_path / "p.mepkg").exists()
+
+
+def test_a_package_with_no_evaluations_yet_is_written_with_a_warning(office, tmp_path, monkeypatch, capsys):
+    from evaluator.cli import main
+
+    field = tmp_path / "field.sqlite3"
+    import_kit(office[3]["EV02"].path, url(field))
+    monkeypatch.setenv("EVALUATOR_PASSPHRASE", PASS)
+    assert main(["keys", "init", "--db", str(field)]) == 0
+    capsys.readouterr()
+    assert main(["package", "export", "--out", str(tmp_path / "empty.mepkg"), "--db", str(field)]) == 0
+    out, err = capsys.readouterr()
+    assert "0 evaluations" in out and "holds no evaluations yet" in err
+    with Store(url(field)) as fld:  # one score saved: no warning any more
+        app = fld.kit_info().applications[0]
+        fld.save_score(app, "EV02", fld.rubric(fld.application(app).track).criteria[0].code, level="우")
+    assert main(["package", "export", "--out", str(tmp_path / "one.mepkg"), "--db", str(field)]) == 0
+    out, err = capsys.readouterr()
+    assert "1 evaluations" in out and "no evaluations" not in err

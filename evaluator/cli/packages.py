@@ -101,10 +101,15 @@ def _key_dir(ctx: CliContext):
 
 
 def _key_text(info) -> str:
+    from ..packages.keys import b64
+
     who = "office" if info.owner == "office" else f"evaluator {info.owner}"
-    lines = [f"Key of the {who}", f"  fingerprint: {info.fingerprint}"]
+    lines = [f"Key of the {who}", f"  fingerprint:           {info.fingerprint}",
+             f"  signing public key:    {b64(info.signing_public)} (Ed25519)"]
+    if info.encryption_public:
+        lines.append(f"  encryption public key: {b64(info.encryption_public)} (X25519)")
     if info.path:
-        lines.append(f"  key file:    {info.path}")
+        lines.append(f"  key file:              {info.path}")
     return "\n".join(lines)
 
 

@@ -14,8 +14,11 @@ virtual environment, HOME and EVALUATOR_DATA_DIR in the temporary folder, cwd ou
 * ``evaluator keys init`` (cryptography) and ``evaluator audit verify`` work from the bundle;
 * ``install.sh`` installs it for a (temporary) user: menu entry, icon, ~/.local/bin links that work.
 
-Verbs the bundled CLI does not offer yet are reported as "not yet available" and do not fail the
-run; everything that exists must pass.  Exit status 0 when nothing failed.
+* the laptop's path: ``kit export`` (office) → ``kit import`` into an encrypted field database
+  (SQLCipher from the bundle) → ``keys init`` / ``keys export-public`` → ``package export`` →
+  ``keys register`` and ``merge`` back into the office database.
+
+Every verb is required: a bundle without one fails.  Exit status 0 when nothing failed.
 """
 
 from __future__ import annotations
@@ -180,7 +183,7 @@ def main() -> int:
         # --- rank / report / export (verbs other areas add) ----------------------------------
         verbs, helps = available_verbs(b)
         if "rank" not in verbs:
-            r.add("N/A", "evaluator rank --json", "not yet available in this build")
+            r.add("FAIL", "evaluator rank --json", "the bundled CLI has no `rank`")
         else:
             p = b.cli("rank", "--json", "--db", b.db)
             err = problem(p)
@@ -195,9 +198,9 @@ def main() -> int:
         # the summary and the ranking export are views of the ranking: without `rank` they cannot work
         pdf = b.out / "summary.pdf"
         if "rank" not in verbs:
-            r.add("N/A", "evaluator report summary --out F", "needs `rank`, not yet available in this build")
+            r.add("FAIL", "evaluator report summary --out F", "needs `rank`, missing from the bundled CLI")
         elif "summary" not in helps.get("report", ""):
-            r.add("N/A", "evaluator report summary --out F", "not yet available in this build")
+            r.add("FAIL", "evaluator report summary --out F", "the bundled CLI has no `report summary`")
         else:
             p = b.cli("report", "summary", "--out", str(pdf), "--db", b.db)
             err = problem(p) or (None if pdf.exists() else f"{pdf.name} was not written")
@@ -212,9 +215,9 @@ def main() -> int:
 
         xlsx = b.out / "ranking.xlsx"
         if "rank" not in verbs:
-            r.add("N/A", "evaluator export ranking F", "needs `rank`, not yet available in this build")
+            r.add("FAIL", "evaluator export ranking F", "needs `rank`, missing from the bundled CLI")
         elif "ranking" not in helps.get("export", ""):
-            r.add("N/A", "evaluator export ranking F", "not yet available in this build")
+            r.add("FAIL", "evaluator export ranking F", "the bundled CLI has no `export ranking`")
         else:
             p = b.cli("export", "ranking", str(xlsx), "--db", b.db)
             err = problem(p) or (None if xlsx.exists() else f"{xlsx.name} was not written")
@@ -230,7 +233,7 @@ def main() -> int:
 
         # --- cryptography and the audit chain from the bundle ---------------------------------
         if "keys" not in verbs:
-            r.add("N/A", "evaluator keys init", "not yet available in this build")
+            r.add("FAIL", "evaluator keys init", "the bundled CLI has no `keys`")
         else:
             p = b.cli("keys", "init", "--json", "--db", b.db, env={"EVALUATOR_PASSPHRASE": "smoke-test-passphrase"})
             err = problem(p)
@@ -239,6 +242,30 @@ def main() -> int:
         p = b.cli("audit", "verify", "--db", b.db)
         err = problem(p)
         r.add("FAIL" if err else "PASS", "evaluator audit verify", err or p.stdout.strip().splitlines()[-1])
+
+        # --- the laptop's path: kit → encrypted field database → package → merge ----------------
+        field, kit, pub, pkg = b.out / "field.sqlite3", b.out / "EV01.mekit", b.out / "EV01.pub", b.out / "EV01.mepkg"
+        office_env = {"EVALUATOR_PASSPHRASE": "smoke-test-passphrase"}
+        field_env = {"EVALUATOR_PASSPHRASE": "evaluator-passphrase", "EVALUATOR_DB_PASSPHRASE": "laptop-passphrase"}
+        steps = [
+            ("evaluator kit export (office)", ("kit", "export", "--evaluator", "EV01", "--out", str(kit), "--db", b.db),
+             office_env),
+            ("evaluator kit import (encrypted field database)", ("kit", "import", str(kit), "--db", str(field)),
+             field_env),
+            ("evaluator keys init (laptop)", ("keys", "init", "--db", str(field)), field_env),
+            ("evaluator keys export-public", ("keys", "export-public", str(pub), "--db", str(field)), field_env),
+            ("evaluator package export", ("package", "export", "--out", str(pkg), "--db", str(field)), field_env),
+            ("evaluator keys register (office)", ("keys", "register", "EV01", str(pub), "--db", b.db), office_env),
+            ("evaluator merge (office)", ("merge", str(pkg), "--db", b.db), office_env),
+        ]
+        for name, args, env in steps:
+            p = b.cli(*args, env=env)
+            err = problem(p)
+            if not err and "kit import" in name and field.read_bytes()[:16] == b"SQLite format 3\x00":
+                err = "the field database is not encrypted"
+            r.add("FAIL" if err else "PASS", name, err or (p.stdout.strip().splitlines() or [""])[0][:100])
+            if err:
+                break
 
         # --- install for a user, run through the ~/.local/bin link, uninstall ----------------
         home = Path(b.env["HOME"])

@@ -9,7 +9,7 @@ import time
 from datetime import datetime
 
 from .data import CRITERIA, LEVELS, _uuid, applications, copy_db, sqlite_url
-from .harness import Context, Spec, Timing, benchmark, progress, ratio_goal
+from .harness import Context, Spec, Timing, benchmark, cpu_figures, progress, ratio_goal
 
 SPEC = Spec(
     "autosave", "Autosave: single-score saves, each committed before returning", "s",
@@ -113,31 +113,39 @@ def run(ctx: Context):
         a = b = 0.0
         for lo in range(0, len(batch), BLOCK):
             block = batch[lo:lo + BLOCK]
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             app(block)
-            t1 = time.perf_counter()
+            c1, t1 = time.process_time(), time.perf_counter()
             baseline(block)
-            t2 = time.perf_counter()
+            c2, t2 = time.process_time(), time.perf_counter()
             a, b = a + (t1 - t0), b + (t2 - t1)
+            cpu[0] += c1 - c0
+            cpu[1] += c2 - c1
         return a, b
 
     a_samples, b_samples = [], []
+    a_cpu, b_cpu = [], []
+    cpu = [0.0, 0.0]
     try:
         for rep in range(ctx.reps):
             gc.collect()
+            cpu[:] = [0.0, 0.0]
             a, b = interleaved(rep)
             a_samples.append(a)
             b_samples.append(b)
+            a_cpu.append(cpu[0])
+            b_cpu.append(cpu[1])
             progress(f"  autosave rep {rep + 1}/{ctx.reps}: app {a:.3f} s, baseline {b:.3f} s")
         if ctx.wants_profile(SPEC.name):
             ctx.profile(SPEC.name, app, saves(ctx.reps))
     finally:
         con.close()
         store.close()
-    a_t, b_t = Timing(min(a_samples), a_samples), Timing(min(b_samples), b_samples)
+    a_t, b_t = Timing(min(a_samples), a_samples, a_cpu), Timing(min(b_samples), b_samples, b_cpu)
     return [SPEC.result(
         a_t.best, b_t.best, size={"saves": n_saves, "database_applications": sc.apps},
-        figures={"app_ms_per_save": 1000 * a_t.best / n_saves, "baseline_ms_per_save": 1000 * b_t.best / n_saves},
+        figures={"app_ms_per_save": 1000 * a_t.best / n_saves, "baseline_ms_per_save": 1000 * b_t.best / n_saves,
+                 **cpu_figures(a_t, b_t)},
         samples={"app": a_t.samples, "baseline": b_t.samples},
         notes="both write to a copy of the same office database on the same disk; every save is one fsynced "
               f"commit; app and baseline alternate in blocks of {BLOCK} saves and each side's blocks are summed",

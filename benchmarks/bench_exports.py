@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .data import copy_db, sqlite_url
-from .harness import Context, Spec, Timing, benchmark, compare, progress, ratio_goal
+from .harness import Context, Spec, Timing, benchmark, compare, cpu_figures, progress, ratio_goal
 
 SPEC = Spec(
     "exports", "Exports: ranked list + every score row (two workbooks)", "s",
@@ -99,7 +99,7 @@ def run(ctx: Context):
     assert b_t is not None
     return [SPEC.result(
         a_t.best, b_t.best, size={"applications": n, "score_rows_expected": 30 * n},
-        figures={"export_ranking_s": info["ranking_s"], "export_scores_s": info["scores_s"],
+        figures={"export_ranking_s": info["ranking_s"], "export_scores_s": info["scores_s"], **cpu_figures(a_t, b_t),
                  "ranking_rows_written": info.get("ranking_rows"), "score_rows_written": info.get("score_rows"),
                  "cells": info.get("cells")},
         samples={"app": a_t.samples, "baseline": b_t.samples},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .data import copy_db, sqlite_url
-from .harness import Context, Spec, Timing, benchmark, compare, progress, ratio_goal, run_probe
+from .harness import Context, Spec, Timing, benchmark, compare, cpu_figures, progress, ratio_goal, run_probe
 
 TIME = Spec(
     "intake_import_time", "Intake import of the applications sheet", "s",
@@ -92,7 +92,8 @@ def run(ctx: Context):
     assert b_t is not None
     size = {"rows": n, "columns": 16}
     results = [TIME.result(a_t.best, b_t.best, size=size, samples={"app": a_t.samples, "baseline": b_t.samples},
-                           figures={"app_rows_per_s": n / a_t.best, "baseline_rows_per_s": n / b_t.best})]
+                           figures={"app_rows_per_s": n / a_t.best, "baseline_rows_per_s": n / b_t.best,
+                                    **cpu_figures(a_t, b_t)})]
     progress("  peak memory: child processes (tracemalloc peak, and RSS growth) for app and baseline")
     xlsx = str(ctx.data.intake_xlsx(n))
     mem: dict = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from .data import PASSPHRASE, copy_db, sqlite_url
-from .harness import Context, Spec, Timing, benchmark, compare, ratio_goal
+from .harness import Context, Spec, Timing, benchmark, compare, cpu_figures, ratio_goal
 
 SPEC = Spec(
     "merge", "Merge of result packages", "s",
@@ -130,6 +130,6 @@ def run(ctx: Context):
         a_t.best, b_t.best,
         size={"packages": info["packages"], "scores": info.get("scores"), "evaluations": info.get("evaluations")},
         samples={"app": a_t.samples, "baseline": b_t.samples},
-        figures={"app_ms_per_package": 1000 * a_t.best / info["packages"]},
+        figures={"app_ms_per_package": 1000 * a_t.best / info["packages"], **cpu_figures(a_t, b_t)},
         notes="each package is one transaction (all or nothing) at the office; the baseline writes every row in one",
     )]

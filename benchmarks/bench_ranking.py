@@ -6,7 +6,7 @@ import inspect
 import sqlite3
 
 from .data import copy_db, sqlite_url
-from .harness import Context, Spec, Timing, benchmark, compare, ratio_goal
+from .harness import Context, Spec, Timing, benchmark, compare, cpu_figures, ratio_goal
 
 SPEC = Spec(
     "ranking", "Ranking of every track with the stability analysis", "s",
@@ -112,7 +112,8 @@ def run(ctx: Context):
         notes += "; NOTE: no row carried a stability figure — the stability analysis may not have run"
     return [SPEC.result(a_t.best, b_t.best, size={"applications": n, "evaluations": 3 * n, "scores": 30 * n},
                         figures={"app_seconds": a_t.best, "rows_with_stability": info.get("with_stability"),
-                                 "selected": info.get("selected"), "rank_kwargs": rank_kwargs_text()},
+                                 "selected": info.get("selected"), "rank_kwargs": rank_kwargs_text(),
+                                 **cpu_figures(a_t, b_t)},
                         samples={"app": a_t.samples, "baseline": b_t.samples}, notes=notes)]
 
 

@@ -232,13 +232,36 @@ def require(*names: str) -> None:
 class Timing:
     best: float
     samples: list[float]
+    #: CPU time of this process in each sample (time.process_time): a supplementary figure, steadier
+    #: than the wall clock when other processes share the machine; it leaves out waits (fsync)
+    cpu: list[float] = field(default_factory=list)
+
+    @property
+    def cpu_best(self) -> float | None:
+        return min(self.cpu) if self.cpu else None
 
 
-def _timed(fn: Callable[[Any], Any], state: Any) -> float:
+def _timed(fn: Callable[[Any], Any], state: Any, cpu: list[float] | None = None) -> float:
     gc.collect()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     fn(state)
-    return time.perf_counter() - t0
+    t = time.perf_counter() - t0
+    if cpu is not None:
+        cpu.append(time.process_time() - c0)
+    return t
+
+
+def cpu_figures(a: Timing, b: Timing | None) -> dict[str, float]:
+    """The CPU-time figures of a comparison, for the JSON document's ``figures``."""
+    out: dict[str, float] = {}
+    if a.cpu_best is not None:
+        out["app_cpu_s"] = a.cpu_best
+    if b is not None and b.cpu_best is not None:
+        out["baseline_cpu_s"] = b.cpu_best
+        if a.cpu_best:
+            out["cpu_ratio"] = a.cpu_best / b.cpu_best if b.cpu_best else None
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def compare(ctx: Context, name: str, app: Callable[[Any], Any], baseline: Callable[[Any], Any] | None, *,
@@ -252,17 +275,20 @@ def compare(ctx: Context, name: str, app: Callable[[Any], Any], baseline: Callab
     n = reps or ctx.reps
     a_samples: list[float] = []
     b_samples: list[float] = []
+    a_cpu: list[float] = []
+    b_cpu: list[float] = []
     for rep in range(n):
         a_state = app_setup(rep) if app_setup else None
-        a_samples.append(_timed(app, a_state))
+        a_samples.append(_timed(app, a_state, a_cpu))
         if baseline is not None:
             b_state = baseline_setup(rep) if baseline_setup else None
-            b_samples.append(_timed(baseline, b_state))
+            b_samples.append(_timed(baseline, b_state, b_cpu))
         progress(f"  {name} rep {rep + 1}/{n}: app {a_samples[-1]:.3f} s"
                  + (f", baseline {b_samples[-1]:.3f} s" if b_samples else ""))
     if ctx.wants_profile(name):
         ctx.profile(name, app, app_setup(n) if app_setup else None)
-    return Timing(min(a_samples), a_samples), (Timing(min(b_samples), b_samples) if b_samples else None)
+    return (Timing(min(a_samples), a_samples, a_cpu),
+            (Timing(min(b_samples), b_samples, b_cpu) if b_samples else None))
 
 
 # --- subprocesses ---------------------------------------------------------------------------------

@@ -48,6 +48,8 @@ REQUIRED_NEW = ("track", "title")
 _TOTAL_WORDS = {"합계", "계", "총계", "소계", "누계", "total", "sum", "subtotal"}
 _NOTE_STARTS = ("※", "*", "주)", "주 )", "note", "비고")
 PREVIEW_ROWS = 20
+#: what became of a record (IntakePlanner._kinds)
+SKIPPED, ADDED, UPDATED, UNCHANGED = 0, 1, 2, 3
 BATCH = 50  # rows per SELECT/INSERT: small batches keep peak memory near a bare read
 #: application columns the database holds, in a fixed order (track handled apart)
 DB_FIELDS = ("category", "title", "group_name", "representative", "phone", "email", "district", "neighbourhood",
@@ -99,8 +101,30 @@ class IdList:
         return sep.join([c.replace("\n", sep) for c in self._chunks] + ([sep.join(self._pending)] if self._pending else []))
 
 
+class IdView:
+    """The IDs of one outcome (added, updated, unchanged) of an import: a view of the reader's packed
+    IDs through one byte per record, so each ID is stored once however it ends."""
+
+    def __init__(self, order: IdList, kinds: bytearray, kind: int) -> None:
+        self._order, self._kinds, self._kind = order, kinds, kind
+
+    def __len__(self) -> int:
+        return self._kinds.count(self._kind)
+
+    def __bool__(self) -> bool:
+        return self._kind in self._kinds
+
+    def __iter__(self) -> Iterator[str]:
+        kind = self._kind
+        return (ext for ext, k in zip(self._order, self._kinds) if k == kind)
+
+    def text(self, sep: str = ", ") -> str:
+        return sep.join(self)
+
+
 class SeenIds:
-    """Which IDs were read already (for duplicates), in about 8 bytes per ID plus the packed IDs.
+    """Which IDs were read already (for duplicates), in about 8 bytes per ID (a 4-byte hash, a 4-byte
+    row number) plus the packed IDs.
 
     IDs of earlier batches are kept as sorted runs of string hashes (merged like a log-structured
     tree, so the work stays O(n log n)); a hash hit is confirmed against the packed IDs, so a hash
@@ -110,13 +134,13 @@ class SeenIds:
         self._runs: list[array] = []
         self._batch: dict[str, int] = {}
         self.order = IdList()
-        self.rows = array("l")
+        self.rows = array("i")  # sheet row of each ID (4 bytes: Excel has at most 1,048,576 rows)
 
     def first_row(self, ext: str) -> int | None:
         hit = self._batch.get(ext)
         if hit is not None:
             return hit
-        h = hash(ext)
+        h = hash(ext) & 0xFFFFFFFF  # 32 bits are plenty: a hit is confirmed against the IDs
         for run in self._runs:
             i = bisect_left(run, h)
             if i < len(run) and run[i] == h:
@@ -133,10 +157,10 @@ class SeenIds:
 
     def seal(self) -> None:
         if self._batch:
-            run = array("q", sorted(hash(k) for k in self._batch))
+            run = array("I", sorted(hash(k) & 0xFFFFFFFF for k in self._batch))
             self._batch = {}
             while self._runs and len(self._runs[-1]) <= len(run):
-                merged = array("q")
+                merged = array("I")
                 merged.extend(heapq.merge(self._runs.pop(), run))
                 run = merged
             self._runs.append(run)
@@ -317,7 +341,10 @@ class IntakePlanner:
         self.actor, self.device = actor, device
         self.tracks = {t.code: t.id for t in program.tracks}
         self.track_codes = {t.id: t.code for t in program.tracks}
-        self.added, self.updated, self.unchanged = IdList(), IdList(), IdList()
+        # one byte per record read (in the reader's order): what became of it
+        self._kinds = bytearray()
+        order = reader._seen.order
+        self.added, self.updated, self.unchanged = (IdView(order, self._kinds, k) for k in (ADDED, UPDATED, UNCHANGED))
         self.changes: dict[str, dict[str, tuple[Any, Any]]] = {}
         self.problems: list[Problem] = []
         # Core statements on the table (not ORM-enabled ones): cheaper to compile and to execute per
@@ -331,22 +358,44 @@ class IntakePlanner:
         self._table = t
         self._idx = {f: i + 4 for i, f in enumerate(DB_FIELDS)}
         self._now = utcnow()
+        self._known = self._load_known()
 
     @property
     def clean(self) -> bool:
         return not self.problems and not self.reader.problems
 
+    def _load_known(self) -> array:
+        """Sorted 32-bit hashes of the program's application IDs (4 bytes each): a batch none of whose
+        IDs is among them needs no SELECT (a new intake, the common case, needs none at all)."""
+        t = self._table
+        known = array("I", sorted(hash(ext) & 0xFFFFFFFF for (ext,) in self.s.connection().execute(
+            select(t.c.external_id).where(t.c.program_id == self.program.id))))
+        return known
+
     def _existing(self, ids: list[str]) -> dict[str, Any]:
-        return {r[1]: r for r in self.s.connection().execute(self._select, {"ids": ids})}
+        known = self._known
+        if not known:
+            return {}
+        n = len(known)
+        maybe = []
+        for ext in ids:
+            h = hash(ext) & 0xFFFFFFFF
+            i = bisect_left(known, h)
+            if i < n and known[i] == h:
+                maybe.append(ext)
+        if not maybe:
+            return {}
+        return {r[1]: r for r in self.s.connection().execute(self._select, {"ids": maybe})}
 
     def add(self, batch: list[IntakeRecord]) -> None:
         existing = self._existing([r.values["id"] for r in batch])
-        present, reader, problems = self.reader.present, self.reader, self.problems
+        present, reader, problems, kinds = self.reader.present, self.reader, self.problems, self._kinds
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for rec in batch:
             if rec.bad:
-                continue  # its unreadable cells are reported already
+                kinds.append(SKIPPED)  # its unreadable cells are reported already
+                continue
             ext, vals = rec.values["id"], rec.values
             old = existing.get(ext)
             if old is None:
@@ -356,25 +405,24 @@ class IntakePlanner:
                     problems.append(Problem(reader.where(rec.row, f if f in present else None),
                                             f"a new application needs {what}"))
                 if missing:
+                    kinds.append(SKIPPED)
                     continue
                 row = {f: vals.get(f, BLANK[f]) for f in DB_FIELDS}
                 row.update(program_id=self.program.id, track_id=self.tracks[vals["track"]], external_id=ext,
                            uuid=new_uuid(), status="received", extra=rec.extra, created_at=self._now,
                            updated_at=self._now)
                 inserts.append(row)
-                self.added.append(ext)
+                kinds.append(ADDED)
                 continue
             ch, newvals = self._compare(rec, old)
             if ch is None:
-                continue
-            if ch:
+                kinds.append(SKIPPED)
+            elif ch:
                 updates.append({"_pk": old[0], **newvals, "updated_at": self._now})
-                self.updated.append(ext)
+                kinds.append(UPDATED)
                 self.changes[ext] = ch
             else:
-                self.unchanged.append(ext)
-        for ids in (self.added, self.updated, self.unchanged):
-            ids.seal()
+                kinds.append(UNCHANGED)
         if self.write and self.clean:
             conn = self.s.connection()
             if inserts:

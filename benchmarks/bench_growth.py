@@ -65,7 +65,8 @@ def run(ctx: Context):
         if spec.name in ctx.skip:
             results.append(spec.skipped())
             continue
-        small, large = {"export": ctx.scale.growth_export, "import": ctx.scale.growth_import}.get(area, ctx.scale.growth)
+        sizes = {"export": ctx.scale.growth_export, "import": ctx.scale.growth_import}
+        small, large = sizes.get(area, ctx.scale.growth)
         missing = missing_methods(needs)
         if missing:
             results.append(spec.not_available(f"Store.{', Store.'.join(missing)} does not exist yet"))

@@ -475,12 +475,17 @@ def _side(device: str, version: int, updated_at: datetime | None, values: dict[s
     return {"device": device, "version": version, "updated_at": F.iso(updated_at), "values": values}
 
 
+_UNSCORED = (None, None, "")
+
+
 class _RubricCheck:
     """What a score may be under one rubric: {criterion: ("levels", {key: points}) | ("points", max)}."""
 
     def __init__(self, rd: Any, crits: dict[str, Any]) -> None:
         self.rd = rd
         self.ids = {code: c.id for code, c in crits.items()}
+        #: the required criteria (a finalised evaluation scores them all: ``rd.missing`` is empty)
+        self.required = tuple(c.code for c in rd.criteria if c.required)
         self.allowed: dict[str, tuple[str, Any]] = {}
         #: every valid (criterion, level, points) of level-scored criteria: one set lookup per score
         self.valid: set[tuple[str, str | None, float | None]] = set()
@@ -675,16 +680,17 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
         asg_id, _, app_id, ext, track_id = row
         chk = checks[track_id]
         ids = chk.ids
-        incoming: dict[str, tuple] = {}
-        valid = chk.valid
-        for _, code, level, points, comment, _, _, _ in e["scores"]:
-            if (code, level, points) not in valid:
-                problem = chk.problem(code, level, points)
-                if problem:
-                    raise PackageRejected(f"{what}: the evaluation of {ext} {problem}.")
-            incoming[code] = (level, points, comment)
+        # (the criteria of one evaluation are distinct: _evaluations made sure)
+        incoming: dict[str, tuple] = {code: (level, points, comment)
+                                      for _, code, level, points, comment, _, _, _ in e["scores"]}
+        if not chk.valid.issuperset([(code, lv, p) for code, (lv, p, _m) in incoming.items()]):
+            for code, (lv, p, _m) in incoming.items():  # the first score that is wrong, in order
+                if (code, lv, p) not in chk.valid:
+                    problem = chk.problem(code, lv, p)
+                    if problem:
+                        raise PackageRejected(f"{what}: the evaluation of {ext} {problem}.")
         if e["state"] == FINALISED and not e["abstained"] and \
-                chk.rd.missing({c: v[1] for c, v in incoming.items()}):
+                any(incoming.get(code, _UNSCORED)[1] is None for code in chk.required):
             raise PackageRejected(f"{what}: the evaluation of {ext} is finalised but misses required scores.")
         h_in = F.evaluation_hash(e["state"], e["abstained"], e["abstain_reason"], e["comment"], incoming)
         cur = evals.get(asg_id)
@@ -868,11 +874,9 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
                 lin_new.append((entity, rid, ev.id, dev, version, digest))
             score_new.extend((eval_ids[asg_id],) + r for asg_id, r in score_new_pending)
             evc = ev.code
-            for asg_id, ids, rows in new_evaluations:
-                eid = eval_ids[asg_id]
-                score_new.extend((eid, uuid, ids[code], level, points, comment, evc, version,
-                                  text if sqlite else updated, dev)
-                                 for uuid, code, level, points, comment, version, updated, text in rows)
+            score_new += [(eid, uuid, ids[code], level, points, comment, evc, version, text if sqlite else updated, dev)
+                          for asg_id, ids, rows in new_evaluations for eid in (eval_ids[asg_id],)
+                          for uuid, code, level, points, comment, version, updated, text in rows]
         bulk.update(Evaluation.__table__, _EVAL_UPDATE, eval_upd)
         bulk.insert(Score.__table__, _SCORE_INSERT, score_new, converted=True)
         bulk.update(Score.__table__, _SCORE_UPDATE, score_upd, converted=True)

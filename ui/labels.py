@@ -100,3 +100,7 @@ def method_labels() -> dict[str, str]:
         "trimmed": tr("Trimmed mean (drop highest and lowest)"),
         "normalized": tr("Normalised (per-evaluator z-score)"),
     }
+
+
+def method_label(code: str | None) -> str:
+    return "" if code is None else method_labels().get(code, code)

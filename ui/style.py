@@ -17,6 +17,7 @@ QLabel#savedLabel { color: #2f7d46; }
 QLabel#stateBadge { border-radius: 8px; padding: 2px 10px; background: #e6e9ef; }
 QLabel#stateBadge[state="finalised"] { background: #d7f0dd; color: #1b5e31; font-weight: bold; }
 QLabel#banner { background: #fff4d6; border: 1px solid #f0b429; border-radius: 4px; padding: 8px; }
+QLabel#whatIfBanner { background: #fff4d6; border: 1px solid #f0b429; border-radius: 4px; padding: 6px; }
 QFrame[criterionRow="true"] { border: 1px solid #d8dde5; border-radius: 6px; background: white; }
 QFrame[criterionRow="true"][missing="true"] { border: 2px solid #d9534f; background: #fff5f5; }
 QFrame#levelPicker { border: 2px solid transparent; border-radius: 6px; }

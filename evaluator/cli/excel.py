@@ -50,7 +50,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--evaluator", metavar="ID", help="(template scores) only this evaluator's assignments")
     p.add_argument("--lang", choices=("ko", "en"), default="ko", help="(template intake) header language")
     p.add_argument("--method", choices=("mean", "median", "trimmed", "normalized"),
-                   help="(ranking) aggregation method (default: the program's)")
+                   help="(ranking) aggregation method (default: the program's; another method "
+                        "gives a what-if view that stores nothing)")
     p.add_argument("--provisional", action="store_true",
                    help="(ranking) include evaluations that are not finalised yet")
     p.set_defaults(func=cmd_export)

@@ -18,11 +18,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "rank", parents=[common], help="rank each track: decisions with reasons, the cut line and its stability",
         description="Aggregate the evaluations, apply eligibility, the minimum score, quota, budget and reserves, "
                     "and print every application's decision with a reason (a table per track, or --json). "
-                    "A non-provisional ranking is stored as the computed decision; committee overrides are "
+                    "A non-provisional ranking with the program's own method is stored as the computed decision; "
+                    "one with another --method is a what-if view and stores nothing. Committee overrides are "
                     "shown beside it. Rules: docs/ranking.md.")
     p.add_argument("--track", help="only this track (code, e.g. activity)")
     p.add_argument("--method", choices=METHODS,
-                   help="aggregation method (default: the program's setting, normally mean)")
+                   help="aggregation method (default: the program's setting, normally mean); another method than "
+                        "the program's gives a what-if view that is not stored")
     p.add_argument("--provisional", action="store_true",
                    help="also count evaluations that are not finalised (labelled provisional; nothing stored)")
     p.add_argument("--no-stability", dest="stability", action="store_false",
@@ -75,6 +77,7 @@ def track_json(t: TrackRanking) -> dict[str, Any]:
 def result_json(result: RankingResult) -> dict[str, Any]:
     return {
         "program": result.program, "method": result.method, "provisional": result.provisional,
+        "program_method": result.program_method, "what_if": result.what_if, "recorded": result.recorded,
         "computed_at": result.computed_at.isoformat(), "tracks": [track_json(t) for t in result.tracks],
         "applications": [row_json(r) for r in result.all_rows()],
     }
@@ -123,6 +126,9 @@ def cmd_rank(ctx: CliContext) -> int:
                               progress=ctx.progress("Ranking"))
     text = "\n\n".join(track_text(t, a.lang) for t in result.tracks)
     title = f"Ranking of {result.program} ({result.method}{', provisional' if result.provisional else ''})"
+    if result.what_if:
+        title += (f"\nWHAT-IF VIEW: ranked by {result.method}, but the program's method is {result.program_method}; "
+                  "the stored decisions are unchanged.")
     ctx.out(result_json(result), f"{title}\n\n{text}")
     return 0
 

@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         if kind == "dossier":
             r.add_argument("--application", metavar="ID", required=True, help="the application")
         if kind in ("aggregate", "summary"):
-            r.add_argument("--method", choices=METHODS, help="aggregation method (default: the program's setting)")
+            r.add_argument("--method", choices=METHODS, help="aggregation method (default: the program's setting; another "
+                                "method gives a what-if view, labelled so, that stores nothing)")
         if kind == "summary":
             r.add_argument("--provisional", action="store_true",
                            help="count evaluations that are not finalised yet (labelled provisional)")

@@ -43,14 +43,18 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
     """Write a :class:`RankingResult`: a summary sheet plus one sheet per track."""
     book = WorkbookWriter(path, kind="ranking", program=program or result.program, program_name=program_name,
                           extra_meta={"method": result.method, "provisional": bool(result.provisional),
+                                      "what_if": bool(getattr(result, "what_if", False)),
                                       "computed_at": result.computed_at.isoformat() if result.computed_at else ""},
                           cancel=cancel)
     summary = book.sheet("summary", C.RANKING_SUMMARY)
+    what_if = (f"What-if view: aggregated by {result.method}, while the program's method is "
+               f"{result.program_method}; the decisions of record are unchanged. "
+               if getattr(result, "what_if", False) else "")
     for t in result.tracks:
         summary.row([
             t.track, t.name_ko, t.method, bool(result.provisional), t.quota, t.reserve_size, t.min_score, len(t.rows),
             t.eligible, t.selected, t.reserve, t.budget, t.budget_used, t.reliability, t.reliability_method,
-            result.computed_at, " ".join(t.notes),
+            result.computed_at, what_if + " ".join(t.notes),
         ])
     total = sum(len(t.rows) for t in result.tracks) or 1
     done = 0

@@ -122,6 +122,12 @@ class RankingResult:
     provisional: bool
     computed_at: datetime
     tracks: tuple[TrackRanking, ...]
+    #: the method in the program's ranking settings (the one whose result is the decision of record)
+    program_method: str = ""
+    #: ranked with another method than the program's: a what-if view, never stored as the decision
+    what_if: bool = False
+    #: this ranking was stored as the computed decision (office database, not provisional, not what-if)
+    recorded: bool = False
 
     def track(self, code: str) -> TrackRanking:
         for t in self.tracks:

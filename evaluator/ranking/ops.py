@@ -22,25 +22,35 @@ class RankingOps:
     """Ranking, committee overrides and ranking settings."""
 
     def rank(self, track: str | None = None, method: str | None = None, provisional: bool = False,
-             stability: bool = True, *, progress: Progress = no_progress,
+             stability: bool = True, *, record: bool = True, progress: Progress = no_progress,
              cancel: CancelToken = NEVER) -> RankingResult:
         """Rank every track (or one) of the current program.
 
         ``method`` None uses the program's setting (default mean).  ``provisional`` counts
-        evaluations that are not finalised and labels every row; a non-provisional ranking in the
-        office database also stores its computed snapshot in the Decision table (overrides are
-        never touched).  ``stability`` runs the cut-line stability analysis."""
+        evaluations that are not finalised and labels every row.
+
+        Only the ranking the program's settings prescribe is the decision of record: a
+        non-provisional ranking with the program's own method, in the office database, stores its
+        computed snapshot in the Decision table (overrides are never touched).  A ranking with
+        another method is a what-if view (``RankingResult.what_if``): shown, never stored.
+        ``record=False`` never stores (a read-only look).  ``stability`` runs the cut-line
+        stability analysis."""
         if method is not None and method not in METHODS:
             raise ValidationError(f"Unknown ranking method '{method}'; use one of {', '.join(METHODS)}.")
         office = self.role == OFFICE  # type: ignore[attr-defined]
-        store_snapshot = office and not provisional
+        store_snapshot = record and office and not provisional
+        if store_snapshot and method is not None and method != (self.ranking_settings()["method"] or "mean"):
+            store_snapshot = False  # a what-if view: a read is enough
         unit = self.write if store_snapshot else self.read  # type: ignore[attr-defined]
         with unit() as s, gc_paused():
             p = current_program(s)
             settings = effective_settings(p)
-            m = method or settings["method"] or "mean"
+            configured = settings["method"] or "mean"
+            m = method or configured
             if m not in METHODS:
                 raise ValidationError(f"Program '{p.code}' has an unknown ranking method '{m}' in its settings.")
+            what_if = m != configured
+            store_snapshot = store_snapshot and not what_if
             tracks = [track_by_code(s, p, track)] if track else list(p.tracks)
             progress(0.0, "loading")
             loaded_tracks = load_tracks(s, p, tracks, method=m, provisional=provisional, stability=stability,
@@ -59,7 +69,8 @@ class RankingOps:
                 out.append(ranking)
             progress(1.0, "done")
             return RankingResult(program=p.code, method=m, provisional=provisional, computed_at=utcnow(),
-                                 tracks=tuple(out))
+                                 tracks=tuple(out), program_method=configured, what_if=what_if,
+                                 recorded=store_snapshot)
 
     # --- committee overrides ---------------------------------------------------------------------
     def override_decision(self, application_id: str, decision: str, reason: str) -> None:

@@ -33,6 +33,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "잠정 결과: 확정되지 않은 평가가 포함되어 있습니다. 최종 결정에 사용하지 마십시오.",
         "Provisional result: it includes evaluations that are not finalised. Do not use it for the final decision.",
     ),
+    "whatif.banner": (
+        "가정 분석(what-if): 집계 방식 '{method}' 적용 결과입니다. 이 사업의 집계 방식은 '{program}'이며, "
+        "저장된 결정은 바뀌지 않았습니다.",
+        "What-if view: aggregated by '{method}', while the program's method is '{program}'. The decisions of "
+        "record are unchanged.",
+    ),
     # --- application fields ------------------------------------------------------------------
     "f.id": ("접수번호", "Application ID"),
     "f.track": ("사업유형", "Track"),

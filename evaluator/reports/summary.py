@@ -201,6 +201,9 @@ def summary_story(program: ProgramRecord, ranking: RankingResult, lang: str, *, 
                              Paragraph(esc(L.pick(program.name_ko, program.name_en)), st.subtitle)]
     if ranking.provisional:
         story.append(Paragraph(esc(L("provisional.banner")), st.banner))
+    if getattr(ranking, "what_if", False):
+        story.append(Paragraph(esc(L("whatif.banner", method=L.method(ranking.method),
+                                     program=L.method(ranking.program_method))), st.banner))
     story.append(Paragraph(esc(L("sum.method_line", method=L.method(ranking.method), at=stamp(ranking.computed_at))),
                            st.body))
     story.append(Paragraph(esc(L("sum.counts")), st.h2))

@@ -1396,6 +1396,10 @@
         <translation>Reason</translation>
     </message>
     <message>
+        <source>The program&apos;s setting gives the decision of record; another method is a what-if view that stores nothing.</source>
+        <translation>The program&apos;s setting gives the decision of record; another method is a what-if view that stores nothing.</translation>
+    </message>
+    <message>
         <source>Provisional (count drafts)</source>
         <translation>Provisional (count drafts)</translation>
     </message>
@@ -1462,6 +1466,10 @@
     <message>
         <source>Ranking is not available in this version of the program yet.</source>
         <translation>Ranking is not available in this version of the program yet.</translation>
+    </message>
+    <message>
+        <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>
+        <translation>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</translation>
     </message>
     <message>
         <source>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</source>

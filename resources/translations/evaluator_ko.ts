@@ -1386,6 +1386,10 @@
         <translation>사유</translation>
     </message>
     <message>
+        <source>The program&apos;s setting gives the decision of record; another method is a what-if view that stores nothing.</source>
+        <translation>사업 설정의 집계 방식으로 산정한 결과가 공식 결정으로 저장됩니다. 다른 방식은 가정 분석(what-if)이며 아무것도 저장하지 않습니다.</translation>
+    </message>
+    <message>
         <source>Provisional (count drafts)</source>
         <translation>잠정 (작성 중 평가 포함)</translation>
     </message>
@@ -1452,6 +1456,10 @@
     <message>
         <source>Ranking is not available in this version of the program yet.</source>
         <translation>이 버전에서는 아직 순위 산정을 사용할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>
+        <translation>가정 분석(what-if): 집계 방식 &apos;{method}&apos; 적용 결과입니다. 이 사업의 집계 방식은 &apos;{program}&apos;이며, 아무것도 저장되지 않고 공식 결정은 바뀌지 않습니다.</translation>
     </message>
     <message>
         <source>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</source>

@@ -121,6 +121,53 @@ def test_ranking_settings_are_validated_audited_and_used(small):
         small.rank(track="space")
 
 
+def stored_methods(store) -> dict:
+    with store.read() as s:
+        rows = s.execute(select(Application.external_id, Decision.computed_method, Decision.computed_at)
+                         .join(Decision, Decision.application_id == Application.id)).all()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def test_a_ranking_with_another_method_is_a_what_if_view_that_stores_nothing(small):
+    first = small.rank(stability=False)  # the program's method (mean): the decision of record
+    assert (first.method, first.program_method, first.what_if, first.recorded) == ("mean", "mean", False, True)
+    before, methods, n_audit = decisions(small), stored_methods(small), len(audit_actions(small))
+    assert {m for m, _ in methods.values()} == {"mean"}
+    for m in ("median", "trimmed", "normalized"):
+        what_if = small.rank(method=m, stability=False)
+        assert (what_if.method, what_if.program_method, what_if.what_if, what_if.recorded) == (m, "mean", True, False)
+        assert decisions(small) == before and stored_methods(small) == methods
+    assert small.rank(method="mean", stability=False).recorded  # naming the program's own method records it
+    assert len(audit_actions(small)) == n_audit  # nothing changed, nothing audited
+
+    # once the program's method is the median, the median ranking is the decision of record
+    small.set_ranking_settings(method="median")
+    r = small.rank(method="median", stability=False)
+    assert (r.what_if, r.recorded) == (False, True)
+    assert {m for m, _ in stored_methods(small).values()} == {"median"}
+    assert small.rank(method="mean", stability=False).what_if
+    assert {m for m, _ in stored_methods(small).values()} == {"median"}
+    # a provisional ranking, or record=False, never stores either
+    assert not small.rank(provisional=True, stability=False).recorded
+    assert not small.rank(record=False, stability=False).recorded
+
+
+def test_cli_labels_a_what_if_ranking_and_leaves_the_decisions_alone(capsys, demo_path):
+    db = f"sqlite:///{demo_path}"
+    code, out, _ = run(capsys, "rank", "--db", db, "--json", "--no-stability")
+    doc = json.loads(out)
+    assert code == 0 and (doc["what_if"], doc["recorded"], doc["program_method"]) == (False, True, "mean")
+    with Store(db) as st:
+        before = decisions(st)
+    code, out, _ = run(capsys, "rank", "--db", db, "--json", "--no-stability", "--method", "normalized")
+    doc = json.loads(out)
+    assert code == 0 and (doc["what_if"], doc["recorded"], doc["method"]) == (True, False, "normalized")
+    code, out, _ = run(capsys, "rank", "--db", db, "--no-stability", "--method", "median")
+    assert code == 0 and "WHAT-IF VIEW: ranked by median, but the program's method is mean" in out
+    with Store(db) as st:
+        assert decisions(st) == before
+
+
 # --- the demo program ----------------------------------------------------------------------------------
 def test_demo_program_selects_10_and_9_with_3_reserves_each_and_a_reason_on_every_row(demo_store):
     result = demo_store.rank()

@@ -354,3 +354,26 @@ def test_krw_and_escaping():
     assert esc("O<Brien & <b>") == "O&lt;Brien &amp; &lt;b&gt;"
     assert esc("a\r\nb\x00c") == "a<br/>bc"
     assert clean("x\ty\x07") == "x y"
+
+
+def test_a_summary_with_another_method_is_a_labelled_what_if_that_stores_nothing(world, tmp_path):
+    from sqlalchemy import select
+
+    from evaluator.db.models import Decision
+
+    store = world["store"]
+
+    def stored():
+        with store.read() as s:
+            return sorted(s.execute(select(Decision.application_id, Decision.computed, Decision.computed_method,
+                                           Decision.computed_reason, Decision.computed_at)).all())
+
+    before = stored()
+    assert before and {row[2] for row in before} == {"mean"}
+    ko = read_pdf(store.report_summary(tmp_path / "median.pdf", method="median")).text
+    en = read_pdf(store.report_summary(tmp_path / "median-en.pdf", method="median", lang="en")).text
+    assert squash("가정 분석(what-if): 집계 방식 '중앙값' 적용") in squash(ko)
+    assert squash("저장된 결정은 바뀌지 않았습니다") in squash(ko)
+    assert squash("What-if view: aggregated by 'median', while the program's method is 'mean'") in squash(en)
+    assert stored() == before
+    assert "what-if" not in read_pdf(world["docs"]["summary"]).text

@@ -15,7 +15,9 @@ from .. import dialogs
 from ..charts import LeniencyChart, ScoreHistogram
 from ..context import DECISIONS, EVALUATIONS
 from ..i18n import language, tr
-from ..labels import decision_label, decision_labels, evaluation_state_label, flag_label, method_labels
+from ..labels import (
+    decision_label, decision_labels, evaluation_state_label, flag_label, method_label, method_labels,
+)
 from ..models import CENTER, RIGHT, Column, RecordModel, fmt_score
 from ..widgets import plain, title_label
 from ..worker import call_job
@@ -96,8 +98,11 @@ class RankingScreen(QWidget):
         bar.addWidget(QLabel(tr("Method"), self))
         self.method = QComboBox(self)
         self.method.setObjectName("rankMethod")
+        self.method.addItem(tr("The program's setting"), None)
         for code, label in method_labels().items():
             self.method.addItem(label, code)
+        self.method.setToolTip(tr("The program's setting gives the decision of record; another method is a "
+                                  "what-if view that stores nothing."))
         self.method.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.method.setMinimumContentsLength(14)
         self.method.currentIndexChanged.connect(lambda _i: self.rank())
@@ -117,6 +122,11 @@ class RankingScreen(QWidget):
         again.clicked.connect(self.rank)
         bar.addWidget(again)
         lay.addLayout(bar)
+        self.what_if = plain(QLabel("", self))
+        self.what_if.setObjectName("whatIfBanner")
+        self.what_if.setWordWrap(True)
+        self.what_if.hide()
+        lay.addWidget(self.what_if)
         self.summary = plain(QLabel("", self))
         self.summary.setObjectName("summaryLine")
         self.summary.setWordWrap(True)
@@ -212,7 +222,18 @@ class RankingScreen(QWidget):
 
     def _ranked(self, result) -> None:
         self.result = result
+        self._show_what_if(result)
         self.show_track()
+
+    def _show_what_if(self, result) -> None:
+        """A ranking with another method than the program's is a what-if view: say so."""
+        if getattr(result, "what_if", False):
+            self.what_if.setText(tr("What-if view: ranked by {method}, while the program's method is {program}. "
+                                    "Nothing is stored; the decisions of record are unchanged.").format(
+                method=method_label(result.method), program=method_label(result.program_method)))
+            self.what_if.show()
+        else:
+            self.what_if.hide()
 
     def track_ranking(self):
         if self.result is None:

@@ -4,6 +4,7 @@ decisions and flags from the UI catalogue."""
 from __future__ import annotations
 
 from evaluator.domain import CATEGORIES, CONFLICT_TYPES
+from evaluator.ranking import labels as ranking_labels
 
 from .i18n import language, tr
 
@@ -104,3 +105,8 @@ def method_labels() -> dict[str, str]:
 
 def method_label(code: str | None) -> str:
     return "" if code is None else method_labels().get(code, code)
+
+
+def reliability_label(method: str) -> str:
+    """The name of the ranking's inter-rater reliability figure in the UI's language."""
+    return ranking_labels.reliability_label(method, language())

@@ -57,7 +57,7 @@ def row_json(r: RankedApplication) -> dict[str, Any]:
         "field_check": r.field_check, "trimmed": r.trimmed, "tie_break": r.tie_break, "recusals": r.recusals,
         "abstentions": r.abstentions,
         "evaluators": [{"evaluator": e.evaluator, "total": e.total, "normalized": e.normalized, "state": e.state,
-                        "counted": e.counted, "note": e.note} for e in r.evaluators],
+                        "counted": e.counted, "note": e.note, "note_ko": e.note_ko} for e in r.evaluators],
     }
 
 

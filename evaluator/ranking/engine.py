@@ -132,7 +132,7 @@ def _evaluate(prep: Prepared, i: int, a: ApplicationInput, fc: list[int], fc_max
     crit = inp.criteria
     flags: set[str] = set()
     counts = {"recused": 0, "abstained": 0, "incomplete": 0, "unfinished": 0}
-    scores: list[tuple] = []  # (evaluator, total, state, counted, note, points)
+    scores: list[tuple] = []  # (evaluator, total, state, counted, (note en, note ko), points)
     for ev in sorted(a.evaluations, key=_by_evaluator):
         pts = ev.points
         if type(pts) is not tuple:
@@ -155,15 +155,15 @@ def _evaluate(prep: Prepared, i: int, a: ApplicationInput, fc: list[int], fc_max
         acc = sum(map(mul, W, filled)) if not missing else None
         total = 100.0 * acc / M if acc is not None else None
         counted = False
-        note = ""
+        note = _NO_NOTE
         if ev.conflict:
             state = "recused"
-            note = f"conflict of interest ({ev.conflict})" + (f": {ev.conflict_note}" if ev.conflict_note else "")
+            note = L.note_conflict(ev.conflict, ev.conflict_note)
             counts["recused"] += 1
             flags.add(FLAG_RECUSAL)
         elif ev.abstained:
             state = "abstained"
-            note = "abstained" + (f": {ev.abstain_reason}" if ev.abstain_reason else "")
+            note = L.note_abstained(ev.abstain_reason)
             counts["abstained"] += 1
             flags.add(FLAG_ABSTENTION)
         elif ev.state == NOT_STARTED or blanks == K:
@@ -171,11 +171,11 @@ def _evaluate(prep: Prepared, i: int, a: ApplicationInput, fc: list[int], fc_max
             counts["unfinished"] += 1
         elif ev.state != FINALISED and not inp.provisional:
             state = ev.state
-            note = "not finalised"
+            note = L.note_not_finalised()
             counts["unfinished"] += 1
         elif total is None:
             state = "incomplete"
-            note = "required criteria not scored: " + ", ".join(missing)
+            note = L.note_missing(missing)
             counts["incomplete"] += 1
             flags.add(FLAG_INCOMPLETE)
         else:
@@ -549,14 +549,17 @@ _new_row = _builder(RankedApplication, (
     "eligible", "failed_gates", "computed_decision", "decision", "reason", "override", "override_reason",
     "stability", "on_cut_line", "field_check", "evaluators", "reason_ko", "computed_reason", "computed_reason_ko",
     "trimmed", "tie_break", "recusals", "abstentions"))
-_new_score = _builder(EvaluatorScore, ("evaluator", "total", "normalized", "state", "counted", "note", "criteria"))
+_new_score = _builder(EvaluatorScore, ("evaluator", "total", "normalized", "state", "counted", "note", "criteria",
+                                       "note_ko"))
+_NO_NOTE = ("", "")
 
 
 def _evaluator_scores(scores: list[tuple], codes: list[str], norm: list[float], crit_codes: list[str]):
     by_code = dict(zip(codes, norm))
     for code, total, state, counted, note, pts in scores:
         yield _new_score({"evaluator": code, "total": total, "normalized": by_code.get(code) if counted else None,
-                          "state": state, "counted": counted, "note": note, "criteria": dict(zip(crit_codes, pts))})
+                          "state": state, "counted": counted, "note": note[0], "criteria": dict(zip(crit_codes, pts)),
+                          "note_ko": note[1]})
 
 
 def evaluator_quality(prep: Prepared, apps) -> tuple[EvaluatorQuality, ...]:

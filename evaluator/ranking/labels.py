@@ -38,11 +38,33 @@ GATE_FIELD_LABELS: dict[str, tuple[str, str, str]] = {
     "self_contribution": ("자부담", "self-contribution", "원"),
 }
 
+#: conflict-of-interest type -> (Korean, English)
+CONFLICT_LABELS: dict[str, tuple[str, str]] = {
+    "personal": ("개인적 관계", "personal"),
+    "professional": ("업무상 관계", "professional"),
+    "financial": ("재정적 이해관계", "financial"),
+    "institutional": ("기관 관계", "institutional"),
+    "other": ("기타", "other"),
+}
+
+#: the inter-rater reliability figure the engine reports (``TrackRanking.reliability_method``)
+RELIABILITY_ALPHA = "Krippendorff's alpha (interval)"
+#: reliability method -> (Korean, English)
+RELIABILITY_LABELS: dict[str, tuple[str, str]] = {
+    RELIABILITY_ALPHA: ("크리펜도르프 알파(등간)", "Krippendorff's alpha (interval)"),
+}
+
 _ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
 def decision_label(decision: str, lang: str = "ko") -> str:
     ko, en = DECISION_LABELS.get(decision, (decision, decision))
+    return en if lang == "en" else ko
+
+
+def reliability_label(method: str, lang: str = "ko") -> str:
+    """The name of a reliability figure (``TrackRanking.reliability_method``) in ``lang``."""
+    ko, en = RELIABILITY_LABELS.get(method, (method, method))
     return en if lang == "en" else ko
 
 
@@ -185,6 +207,25 @@ def overridden(decision: str, reason: str) -> tuple[str, str]:
 
 def join(*parts: tuple[str, str]) -> tuple[str, str]:
     return "; ".join(p[0] for p in parts if p[0]), "; ".join(p[1] for p in parts if p[1])
+
+
+# --- why an evaluation is not counted (EvaluatorScore.note / note_ko) ------------------------------
+def note_conflict(conflict: str, note: str) -> tuple[str, str]:
+    ko, en = CONFLICT_LABELS.get(conflict, (conflict, conflict))
+    return (f"conflict of interest ({en})" + (f": {note}" if note else ""),
+            f"이해충돌({ko})" + (f": {note}" if note else ""))
+
+
+def note_abstained(reason: str) -> tuple[str, str]:
+    return "abstained" + (f": {reason}" if reason else ""), "기권" + (f": {reason}" if reason else "")
+
+
+def note_not_finalised() -> tuple[str, str]:
+    return "not finalised", "미확정"
+
+
+def note_missing(codes: Sequence[str]) -> tuple[str, str]:
+    return ("required criteria not scored: " + ", ".join(codes), "필수 항목 미채점: " + ", ".join(codes))
 
 
 # --- track notes -----------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class EvaluatorScore:
     counted: bool  # part of the aggregate
     note: str = ""  # why not counted (conflict type, abstention reason, …)
     criteria: dict[str, float | None] = field(default_factory=dict, hash=False, compare=False)
+    note_ko: str = ""  # the same note in Korean
 
 
 @dataclass(frozen=True)

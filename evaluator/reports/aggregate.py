@@ -173,7 +173,8 @@ def _result_block(app: AppRecord, program: ProgramRecord, row: RankedApplication
         elif ev is not None and ev.abstained:
             detail = f"{L.state('abstained')}: {ev.abstain_reason or '—'}"
         else:
-            detail = L.state(es.state) + (f": {es.note}" if es.note else "")
+            note = (getattr(es, "note_ko", "") or es.note) if L.lang != "en" else es.note
+            detail = L.state(es.state) + (f": {note}" if note else "")
         excluded.append(f"{who} {detail}")
     rank = L("agg.rank_of", rank=row.rank, n=track_eligible) if row.rank is not None and track_eligible else (
         str(row.rank) if row.rank is not None else L("agg.not_ranked"))

@@ -11,6 +11,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from ..ranking.labels import reliability_label
 from ..ranking.model import RankedApplication, RankingResult, TrackRanking
 from . import charts
 from .aggregate import flags_text, reason
@@ -180,7 +181,7 @@ def _charts(tr: TrackRanking, L: Labels) -> Flowable:
 def _track_info(tr: TrackRanking, L: Labels) -> InfoGrid:
     rel = "—"
     if tr.reliability is not None:
-        rel = f"{tr.reliability:.2f} ({tr.reliability_method})"
+        rel = f"{tr.reliability:.2f} ({reliability_label(tr.reliability_method, L.lang)})"
     return InfoGrid([
         (L("sum.applications"), str(len(tr.rows))),
         (L("sum.eligible"), str(tr.eligible)),

@@ -107,6 +107,27 @@ def test_recusals_and_abstentions_are_removed_and_reported():
     assert states["E2"] == ("recused", False) and states["E3"] == ("abstained", False)
     notes = {e.evaluator: e.note for e in r.evaluators}
     assert "personal" in notes["E2"] and "현장 방문 불가" in notes["E3"]
+    # the same notes in Korean, for the Korean UI and reports
+    notes_ko = {e.evaluator: e.note_ko for e in r.evaluators}
+    assert notes_ko["E2"] == "이해충돌(개인적 관계): 친족" and notes_ko["E3"] == "기권: 현장 방문 불가"
+
+
+def test_every_note_on_an_evaluation_left_out_has_a_korean_version():
+    x = app("X", ev("E1", 48, 32), ev("E2", None, 30), ev("E3", 36, 24, state=DRAFT))
+    r = rows_by_id(rank_track(track(x)))["X"]
+    notes = {e.evaluator: (e.note, e.note_ko) for e in r.evaluators}
+    assert notes["E2"] == ("required criteria not scored: a", "필수 항목 미채점: a")
+    assert notes["E3"] == ("not finalised", "미확정")
+    assert notes["E1"] == ("", "")
+
+
+def test_the_reliability_method_has_korean_and_english_names():
+    from evaluator.ranking.labels import reliability_label
+
+    out = rank_track(track(app("X", ev("E1", 48, 32), ev("E2", 40, 30))))
+    assert reliability_label(out.reliability_method, "ko") == "크리펜도르프 알파(등간)"
+    assert reliability_label(out.reliability_method, "en") == "Krippendorff's alpha (interval)"
+    assert reliability_label("ICC(1,k)", "ko") == "ICC(1,k)"  # an unknown name passes through
 
 
 def test_drafts_count_only_in_a_provisional_ranking_which_says_so_everywhere():

@@ -235,6 +235,7 @@ def test_summary_has_ranked_tracks_cut_lines_overrides_counts_and_sign_off(world
     assert "260,700,000원" in text or "원" in text  # KRW amounts
     assert re.search(r"\d{1,3}(,\d{3})+원", text)
     assert DEMO_HOSTILE_TITLE in text
+    assert squash("크리펜도르프 알파(등간)") in squash(text) and "Krippendorff" not in text  # reliability, in Korean
 
 
 def test_summary_in_english(pdfs):
@@ -243,6 +244,7 @@ def test_summary_in_english(pdfs):
                   "Community activity support", "KRW "):
         assert label in text, label
     assert "선정 기준선" not in text
+    assert "Krippendorff's alpha (interval)" in text
 
 
 def test_long_summary_tables_split_with_repeated_headers(tmp_path):

@@ -1,12 +1,18 @@
-"""The Ranking screen: another method than the program's is a labelled what-if view that leaves
-the decisions of record alone."""
+"""The Ranking screen: Korean reasons, notes and labels in the Korean UI; another method than the
+program's is a labelled what-if view that leaves the decisions of record alone."""
 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from evaluator.db.models import Application, Decision
+
+
+def cell(model, row: int, key: str, role=Qt.DisplayRole):
+    col = next(i for i, c in enumerate(model.columns) if c.key == key)
+    return model.data(model.index(row, col), role)
 
 
 def stored(store) -> dict:
@@ -21,6 +27,35 @@ def stored(store) -> dict:
 def ranking(demo_store, make_window):
     w = make_window(demo_store)
     return w.show_screen("ranking"), demo_store
+
+
+def test_korean_ui_shows_korean_reasons_notes_and_reliability(ranking, dialogs):
+    screen, _store = ranking
+    rows = screen.model.rows
+    assert rows and screen.method.currentData() is None  # the program's setting
+    for i, r in enumerate(rows):
+        assert cell(screen.model, i, "reason") == r.reason_ko != r.reason
+        assert cell(screen.model, i, "reason", Qt.ToolTipRole) == r.reason_ko
+    t = screen.track_ranking()
+    assert "크리펜도르프 알파(등간)" in screen.summary.text() and "Krippendorff" not in screen.summary.text()
+    assert screen.summary.toolTip() == "\n".join(t.notes_ko)
+    # an evaluation left out for a conflict of interest: its note in Korean
+    i = next(i for i, r in enumerate(rows) if r.recusals)
+    screen.table.selectRow(i)
+    ev = next(k for k, e in enumerate(screen.evaluator_model.rows) if e.state == "recused")
+    text = cell(screen.evaluator_model, ev, "counted")
+    assert "이해충돌" in text and "conflict of interest" not in text
+    # the override dialog shows the computed reason in Korean
+    screen.table.selectRow(0)
+    seen = {}
+
+    def look(dlg):
+        seen["text"] = " ".join(lbl.text() for lbl in dlg.findChildren(type(screen.summary)))
+        return False
+
+    dialogs.on_exec["overrideDialog"] = look
+    screen.override_selected()
+    assert rows[0].computed_reason_ko in seen["text"] and rows[0].computed_reason not in seen["text"]
 
 
 def test_another_method_is_a_labelled_what_if_that_stores_nothing(ranking):

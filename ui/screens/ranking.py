@@ -17,10 +17,32 @@ from ..context import DECISIONS, EVALUATIONS
 from ..i18n import language, tr
 from ..labels import (
     decision_label, decision_labels, evaluation_state_label, flag_label, method_label, method_labels,
+    reliability_label,
 )
 from ..models import CENTER, RIGHT, Column, RecordModel, fmt_score
 from ..widgets import plain, title_label
 from ..worker import call_job
+
+def _ko() -> bool:
+    return language() == "ko"
+
+
+def reason_text(r) -> str:
+    """The row's reason (with the committee's override, if any) in the UI's language."""
+    return (r.reason_ko or r.reason) if _ko() else r.reason
+
+
+def computed_reason_text(r) -> str:
+    """The computed reason alone (without the override) in the UI's language."""
+    if _ko():
+        return r.computed_reason_ko or r.reason_ko or r.reason
+    return r.computed_reason or r.reason
+
+
+def note_text(e) -> str:
+    """Why an evaluation is not counted, in the UI's language."""
+    return (e.note_ko or e.note) if _ko() else e.note
+
 
 COLOURS = {"selected": QColor("#dff3e4"), "reserve": QColor("#fff1cc"), "ineligible": QColor("#eceef1")}
 CLEAR = "(clear)"
@@ -51,7 +73,7 @@ class OverrideDialog(QDialog):
         self.setWindowTitle(tr("Override the decision on {app}").format(app=row.application_id))
         lay = QVBoxLayout(self)
         info = plain(QLabel(tr("Computed: {decision} — {reason}").format(
-            decision=decision_label(row.computed_decision), reason=row.reason), self))
+            decision=decision_label(row.computed_decision), reason=computed_reason_text(row)), self))
         info.setWordWrap(True)
         lay.addWidget(info)
         form = QFormLayout()
@@ -149,9 +171,7 @@ class RankingScreen(QWidget):
             Column("n", tr("Evaluations"), lambda r: r.evaluations, RIGHT),
             Column("spread", tr("Spread"), lambda r: fmt_score(r.spread), RIGHT, sort_key=lambda r: r.spread),
             Column("district", tr("District"), lambda r: r.district),
-            Column("reason", tr("Reason"), lambda r: r.reason + (f" — {tr('override')}: {r.override_reason}"
-                                                                  if r.override else ""),
-                   tooltip=lambda r: r.reason),
+            Column("reason", tr("Reason"), reason_text, tooltip=reason_text),
         ], self)
         self.table = RankingTable(top)
         self.table.setObjectName("rankingTable")
@@ -171,7 +191,7 @@ class RankingScreen(QWidget):
             Column("norm", tr("Normalised"), lambda e: fmt_score(e.normalized), RIGHT),
             Column("state", tr("State"), lambda e: evaluation_state_label(e.state)),
             Column("counted", tr("Counted"), lambda e: tr("yes") if e.counted else (tr("no") + (
-                f" — {e.note}" if e.note else ""))),
+                f" — {note_text(e)}" if e.note else ""))),
         ], self)
         self.ev_view = QTableView(top)
         self.ev_view.setObjectName("rankingEvaluators")
@@ -263,11 +283,11 @@ class RankingScreen(QWidget):
             tr("Minimum score {min:g}.").format(min=t.min_score)]
         if t.reliability is not None:
             parts.append(tr("Agreement between evaluators: {value:.2f} ({method}).").format(
-                value=t.reliability, method=t.reliability_method))
+                value=t.reliability, method=reliability_label(t.reliability_method)))
         if self.result.provisional:
             parts.append(tr("Provisional: some evaluations are not finalised yet."))
         self.summary.setText(" ".join(parts) + (" " + tr("(hover here for the rules)") if t.notes else ""))
-        self.summary.setToolTip("\n".join(t.notes))
+        self.summary.setToolTip("\n".join(t.notes_ko if _ko() and t.notes_ko else t.notes))
         scored = [(r.score, r.decision) for r in rows if r.score is not None]
         cut = min((r.score for r in rows if r.decision == "selected" and r.score is not None), default=None)
         self.histogram.set_data(scored, t.min_score, cut)

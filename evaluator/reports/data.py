@@ -135,6 +135,9 @@ class DecisionRecord:
     override_reason: str
     overridden_by: str
     overridden_at: datetime | None
+    #: the computed reason in Korean (stored in English only; the dossier derives it, see
+    #: ``ReportOps._with_korean_reason``); "" when it is not known
+    computed_reason_ko: str = ""
 
 
 def _chunks(items: Sequence, n: int = CHUNK) -> Iterator[Sequence]:

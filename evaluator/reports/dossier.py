@@ -214,7 +214,8 @@ def dossier_story(app: AppRecord, program: ProgramRecord, evals: list[Evaluation
             (L("agg.score"), score(decision.computed_score)),
             (L("agg.rank"), str(decision.computed_rank) if decision.computed_rank is not None else "—"),
             (L("agg.method"), L.method(decision.computed_method)),
-            (L("agg.reason"), decision.computed_reason or "—", "wide"),
+            (L("agg.reason"), (decision.computed_reason_ko if L.lang != "en" else "") or decision.computed_reason
+             or "—", "wide"),
         ]
         if decision.override:
             pairs.append((L("agg.override"), f"{L.decision(decision.override)} — {decision.override_reason}", "wide",

@@ -379,3 +379,19 @@ def test_a_summary_with_another_method_is_a_labelled_what_if_that_stores_nothing
     assert squash("What-if view: aggregated by 'median', while the program's method is 'mean'") in squash(en)
     assert stored() == before
     assert "what-if" not in read_pdf(world["docs"]["summary"]).text
+
+
+def test_the_korean_dossier_gives_the_stored_decision_reason_in_korean(demo_store, tmp_path):
+    rows = demo_store.rank(stability=False).track("activity").rows  # the decision of record
+    row = next(r for r in rows if r.computed_decision == "reserve")
+    ko = squash(read_pdf(demo_store.report_dossier(tmp_path / "ko.pdf", application_id=row.application_id)).text)
+    en = squash(read_pdf(demo_store.report_dossier(tmp_path / "en.pdf", application_id=row.application_id,
+                                                   lang="en")).text)
+    assert squash(row.computed_reason_ko) in ko and squash(row.computed_reason) not in ko
+    assert squash(row.computed_reason) in en
+    # the evaluations or settings changed since the stored ranking: the stored (English) reason stays,
+    # never a Korean one that is not the decision of record
+    demo_store.set_ranking_settings(min_score=99)
+    stale = squash(read_pdf(demo_store.report_dossier(tmp_path / "stale.pdf",
+                                                      application_id=row.application_id)).text)
+    assert squash(row.computed_reason) in stale

@@ -227,7 +227,8 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
             device: str) -> int:
     """Store the computed snapshot in ``Decision.computed_*``; only changed rows are written.
 
-    Returns the number of applications whose computed result changed (one audit entry per track)."""
+    Returns the number of applications whose computed decision changed (one audit entry per track,
+    naming each of them with its old and new decision)."""
     now = utcnow()
     inserts: list[tuple] = []
     updates: list[tuple] = []
@@ -251,8 +252,11 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
     bulk.insert(table, _DECISION_INSERT, inserts)
     bulk.update(table, _DECISION_UPDATE, updates)
     if changed:
+        # the changed computed decisions themselves: application -> old (None: never ranked) and new
         audit.append(s, actor=actor, device=device, action="ranking", entity="program", entity_uuid=program.uuid,
+                     old={"track": ranking.track, "decisions": {app: c[0] for app, c in changed.items()}},
                      new={"track": ranking.track, "method": ranking.method, "decisions_changed": len(changed),
+                          "decisions": {app: c[1] for app, c in changed.items()},
                           "selected": [r.application_id for r in ranking.rows if r.computed_decision == "selected"],
                           "reserve": [r.application_id for r in ranking.rows if r.computed_decision == "reserve"]})
     return len(changed)

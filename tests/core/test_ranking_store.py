@@ -121,6 +121,29 @@ def test_ranking_settings_are_validated_audited_and_used(small):
         small.rank(track="space")
 
 
+def ranking_audits(store) -> list[tuple]:
+    with store.read() as s:
+        return [(e.old, e.new) for e in s.execute(select(AuditEvent).where(AuditEvent.action == "ranking")
+                                                  .order_by(AuditEvent.id)).scalars()]
+
+
+def test_the_ranking_audit_entry_names_each_changed_decision_with_old_and_new(small):
+    small.rank(stability=False)
+    (old, new), = ranking_audits(small)
+    assert old == {"track": "activity", "decisions": {a: None for a in ("R-1", "R-2", "R-3", "R-4", "R-5")}}
+    assert new["decisions"] == {"R-1": "selected", "R-2": "selected", "R-3": "reserve", "R-4": "not_selected",
+                                "R-5": "ineligible"}
+    assert new["decisions_changed"] == 5 and new["method"] == "mean"
+    # a higher minimum score: R-3 (70) drops from reserve to not selected; nothing else changes
+    small.set_ranking_settings(min_score=75)
+    small.rank(stability=False)
+    old, new = ranking_audits(small)[-1]
+    assert old == {"track": "activity", "decisions": {"R-3": "reserve"}}
+    assert new["decisions"] == {"R-3": "not_selected"} and new["decisions_changed"] == 1
+    assert new["selected"] == ["R-1", "R-2"] and new["reserve"] == []
+    assert small.verify_audit().ok
+
+
 def stored_methods(store) -> dict:
     with store.read() as s:
         rows = s.execute(select(Application.external_id, Decision.computed_method, Decision.computed_at)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 
 from ..errors import ValidationError
 from .common import CliContext
@@ -57,6 +58,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_export)
 
 
+class LargeJobBar:
+    """A progress callback that draws the terminal bar only for a job still running after ``delay``
+    seconds (a large file): a small import or export prints nothing but its result."""
+
+    def __init__(self, bar, delay: float = 0.5) -> None:
+        self.bar, self.delay, self.shown = bar, delay, False
+        self.t0 = time.monotonic()
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        if not self.shown:
+            if fraction >= 1.0 or time.monotonic() - self.t0 < self.delay:
+                return
+            self.shown = True
+        self.bar(fraction, message)
+
+
 def _mapping(items: list[str]) -> dict[str, str] | None:
     if not items:
         return None
@@ -76,7 +93,7 @@ def _warnings(report) -> list[str]:
 def cmd_import(ctx: CliContext) -> int:
     a = ctx.args
     store = ctx.store()
-    bar = ctx.progress(f"Importing {a.kind}")
+    bar = LargeJobBar(ctx.progress(f"Importing {a.kind}"))
     if a.kind == "applications":
         rep = store.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), progress=bar)
         lines = [rep.summary()]
@@ -111,7 +128,7 @@ def cmd_export(ctx: CliContext) -> int:
     a = ctx.args
     target = list(a.target)
     store = ctx.store()
-    bar = ctx.progress(f"Exporting {a.kind}")
+    bar = LargeJobBar(ctx.progress(f"Exporting {a.kind}"))
     if a.kind == "template":
         if len(target) != 2 or target[0] not in TEMPLATE_KINDS:
             raise ValidationError("Use: evaluator export template scores|intake FILE.")

@@ -81,7 +81,7 @@ class Table:
     """A located table: where its header is, what its columns mean, and its data rows."""
 
     def __init__(self, *, file: str, sheet: str, header_row: int, columns: list[Column], rows: Iterator[tuple],
-                 estimate: int | None, width: int, warnings: list[Problem]) -> None:
+                 estimate: int | None, width: int, warnings: list[Problem], source: RowSource | None = None) -> None:
         self.file = file
         self.sheet = sheet
         self.header_row = header_row
@@ -91,6 +91,7 @@ class Table:
         self.width = width
         self.warnings = warnings
         self.rows_read = 0
+        self._source = source
 
     def where(self, row: int, column: Column | None = None) -> str:
         w = f"Sheet '{self.sheet}' row {row}"
@@ -108,6 +109,7 @@ class Table:
         max_rows, max_cells = safety.MAX_DATA_ROWS, safety.MAX_CELLS
         width = self.width
         est = self._estimate
+        where = self._source.fraction if self._source is not None else None
         n = 0
         blanks = 0
         rno = self.header_row
@@ -128,8 +130,11 @@ class Table:
                     )
                 if not n & 511:
                     cancel.raise_if_cancelled()
-                    if est:
-                        progress(min(0.99, rno / est), f"{label}: row {rno:,}")
+                    f = where() if where is not None else None
+                    if f is None and est:
+                        f = rno / est
+                    if f is not None:
+                        progress(min(0.99, f), f"{label}: row {rno:,}")
                 yield rno, row
         except ExcelFileError:
             raise
@@ -156,6 +161,18 @@ class RowSource:
     def __init__(self, ws, max_col: int) -> None:
         self.ws, self.max_col = ws, max_col
         self.width: int | None = None
+        self._src = None
+        self._size = 0
+
+    def fraction(self) -> float | None:
+        """How far through the sheet's XML the parser is (0..1), or None when unknown."""
+        src, size = self._src, self._size
+        if src is None or size <= 0:
+            return None
+        try:
+            return min(1.0, src.tell() / size)
+        except (OSError, ValueError, AttributeError):
+            return None
 
     def __iter__(self) -> Iterator:
         ws = self.ws
@@ -168,6 +185,11 @@ class RowSource:
             yield from self._fallback()
             return
         parser.source_rows = self
+        self._src = src
+        try:
+            self._size = wb._archive.getinfo(ws._worksheet_path).file_size
+        except (AttributeError, KeyError):
+            self._size = 0
         counter = 1
         with src:
             for idx, values in parser.parse():
@@ -381,7 +403,7 @@ def find_table(wb, file: str, sheet: str, vocab: Vocabulary, *, mapping: dict[st
         yield from more
 
     return Table(file=file, sheet=sheet, header_row=best + 1, columns=columns,
-                 rows=rows(it), estimate=declared_rows, width=width, warnings=warnings)
+                 rows=rows(it), estimate=declared_rows, width=width, warnings=warnings, source=source)
 
 
 def _fit(row, width: int):

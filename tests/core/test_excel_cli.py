@@ -76,3 +76,21 @@ def test_exports_and_score_round_trip_from_the_command_line(capsys, demo_path, t
     assert code == 2 and "template scores|intake FILE" in err
     code, _, err = run(capsys, "export", "scores", str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx"), "--db", db)
     assert code == 2
+
+
+def test_the_terminal_bar_shows_only_for_large_jobs(monkeypatch):
+    from evaluator.cli import excel as cli_excel
+
+    clock = [100.0]
+    monkeypatch.setattr(cli_excel.time, "monotonic", lambda: clock[0])
+    drawn: list[float] = []
+    small = cli_excel.LargeJobBar(lambda f, m="": drawn.append(f))
+    small(0.5, "x")
+    small(1.0, "Done")
+    assert drawn == []  # finished within half a second: no bar at all
+    large = cli_excel.LargeJobBar(lambda f, m="": drawn.append(f))
+    large(0.1, "x")
+    clock[0] += 2
+    large(0.4, "x")
+    large(1.0, "Done")
+    assert drawn == [0.4, 1.0]

@@ -276,3 +276,21 @@ def test_escaped_control_characters_are_dropped_from_text_and_refused_in_ids(bef
     assert len(rep.added) == 3
     assert before_visits.application("2012-T-0001").title == "골목 사랑방"
     assert before_visits.application("2012-T-0002").group_name == "모임 둘"
+
+
+def test_progress_follows_the_sheet_even_without_a_dimension(before_visits, tmp_path):
+    # openpyxl's write-only mode (like many exporters) writes no <dimension>: progress comes from how
+    # far the parser is through the sheet's XML, so a long import still moves the bar
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("접수현황")
+    for r in intake_rows(3000):
+        ws.append(r)
+    f = tmp_path / "nodim.xlsx"
+    wb.save(f)
+    seen: list[float] = []
+    rep = before_visits.import_applications(f, dry_run=True, progress=lambda x, _m: seen.append(x))
+    assert len(rep.added) == 3000
+    middle = [x for x in seen if 0 < x < 1]
+    assert len(middle) >= 4 and middle == sorted(middle) and seen[-1] == 1.0, seen

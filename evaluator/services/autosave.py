@@ -19,16 +19,20 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..db.models import new_uuid, utcnow
+from ..db.models import (
+    Application, Assignment, Criterion, Evaluator, Program, Rubric, Track, new_uuid, utcnow,
+)
 from ..domain import DRAFT, FINALISED, SavedScore
 from ..errors import ConflictOfInterest, EditConflict, EvaluationLocked
 from ..rubric import Rubric as RubricDef
-from .common import application_by_id, criteria_by_code, current_program, evaluator_by_code, rubric_def
+from .common import (
+    _rubric_cache, application_by_id, criteria_by_code, current_program, evaluator_by_code, rubric_def,
+)
 from .scoring import _assignment, validate_value
 
 
@@ -44,7 +48,36 @@ class ScoreTarget:
     criterion_codes: dict[int, str]
 
 
+#: the common case of :func:`resolve` in one statement: the assignment of this application (in the
+#: current program, as :func:`current_program` picks it) to this evaluator, with its rubric
+_Q_TARGET = (
+    select(Assignment.id, Assignment.conflict_type, Application.external_id, Evaluator.code, Track.rubric_id,
+           Rubric.content_hash)
+    .join(Application, Application.id == Assignment.application_id)
+    .join(Evaluator, Evaluator.id == Assignment.evaluator_id)
+    .join(Track, Track.id == Application.track_id)
+    .join(Rubric, Rubric.id == Track.rubric_id)
+    .where(Application.external_id == bindparam("app"), Evaluator.code == bindparam("ev"),
+           Application.program_id == select(Program.id).order_by(Program.id.desc()).limit(1).scalar_subquery())
+)
+
+
 def resolve(s: Session, application_id: str, evaluator: str) -> ScoreTarget:
+    """What a save needs, in two queries when the assignment is plain and the rubric already parsed;
+    anything else (not found, a declared conflict, a rubric not seen yet) takes the ORM path below,
+    which raises the usual errors."""
+    rows = s.execute(_Q_TARGET, {"app": application_id, "ev": evaluator}).all()
+    if len(rows) == 1 and rows[0][1] is None:
+        aid, _conflict, ext, code, rubric_id, content_hash = rows[0]
+        rubric = _rubric_cache.get(content_hash)
+        if rubric is not None:
+            crits = s.execute(select(Criterion.code, Criterion.id).where(Criterion.rubric_id == rubric_id)).all()
+            return ScoreTarget(assignment_id=aid, application_id=ext, evaluator=code, rubric=rubric,
+                               criterion_ids={c: i for c, i in crits}, criterion_codes={i: c for c, i in crits})
+    return _resolve_orm(s, application_id, evaluator)
+
+
+def _resolve_orm(s: Session, application_id: str, evaluator: str) -> ScoreTarget:
     app = application_by_id(s, application_id, current_program(s))
     ev = evaluator_by_code(s, evaluator)
     a = _assignment(s, app, ev)  # raises NotFound / ConflictOfInterest with the usual messages

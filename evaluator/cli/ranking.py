@@ -42,6 +42,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     o.add_argument("--reason", required=True, help="why (required; recorded in the audit trail)")
     o.set_defaults(func=cmd_override)
 
+    st = sub.add_parser(
+        "settings", parents=[common], help="show or change the program's ranking settings (method, thresholds …)",
+        description="Without options: print the program's ranking settings. With options: change them (audited); "
+                    "the next 'evaluator rank' stores its decisions with the new settings. Rules: docs/ranking.md.")
+    st.add_argument("--method", choices=METHODS, help="the aggregation method of record")
+    st.add_argument("--trim-min-evaluators", type=int, metavar="N",
+                    help="the trimmed mean drops the highest and lowest total from N evaluations up (≥ 3)")
+    st.add_argument("--disagreement-threshold", type=float, metavar="POINTS",
+                    help="a spread above this many points flags the application for moderation")
+    st.add_argument("--min-score", action="append", metavar="[TRACK=]POINTS",
+                    help="the minimum score to be selected: POINTS for every track, TRACK=POINTS for one (repeat), "
+                         "or 'rubric' for each rubric's own")
+    st.add_argument("--tie-breaks", metavar="RULE,RULE,…",
+                    help="order of the tie-break rules (field_check, fewer_flags, earlier_submission)")
+    st.set_defaults(func=cmd_settings)
+
 
 # --- rank -----------------------------------------------------------------------------------------
 def row_json(r: RankedApplication) -> dict[str, Any]:
@@ -150,4 +166,50 @@ def cmd_override(ctx: CliContext) -> int:
     ctx.out({"application_id": a.application_id, "override": a.decision, "reason": a.reason},
             f"{a.application_id}: the committee's decision is now '{a.decision}' (reason recorded in the audit "
             "trail).")
+    return 0
+
+
+# --- settings -------------------------------------------------------------------------------------
+def _min_score(values: list[str]) -> Any:
+    if values == ["rubric"]:
+        return None
+    per_track: dict[str, float] = {}
+    for v in values:
+        track, sep, points = v.rpartition("=")
+        try:
+            number = float(points)
+        except ValueError:
+            raise ValidationError(f"--min-score: '{v}' is not POINTS, TRACK=POINTS or 'rubric'.") from None
+        if not sep:
+            if len(values) > 1:
+                raise ValidationError("--min-score: give one number for every track, or TRACK=POINTS per track.")
+            return number
+        per_track[track] = number
+    return per_track
+
+
+def cmd_settings(ctx: CliContext) -> int:
+    a = ctx.args
+    store = ctx.store()
+    changes: dict[str, Any] = {}
+    if a.method is not None:
+        changes["method"] = a.method
+    if a.trim_min_evaluators is not None:
+        changes["trim_min_evaluators"] = a.trim_min_evaluators
+    if a.disagreement_threshold is not None:
+        changes["disagreement_threshold"] = a.disagreement_threshold
+    if a.min_score:
+        changes["min_score"] = _min_score(a.min_score)
+    if a.tie_breaks is not None:
+        changes["tie_breaks"] = [r.strip() for r in a.tie_breaks.split(",") if r.strip()]
+    settings = store.set_ranking_settings(**changes) if changes else store.ranking_settings()
+    lines = [("Changed the ranking settings:" if changes else "Ranking settings:")]
+    for key, value in settings.items():
+        shown = "each rubric's own" if key == "min_score" and value is None else value
+        if isinstance(shown, list):
+            shown = ", ".join(shown)
+        elif isinstance(shown, dict):
+            shown = ", ".join(f"{track} {points:g}" for track, points in shown.items()) + "; other tracks: rubric's own"
+        lines.append(f"  {key:24} {shown}")
+    ctx.out(settings, "\n".join(lines))
     return 0

@@ -274,3 +274,24 @@ def test_overrides_need_the_office_database_and_a_cancelled_ranking_stores_nothi
     assert seen and decisions(demo_store) == {}  # nothing stored
     demo_store.rank(progress=lambda f, m="": seen.append(f))
     assert seen[-1] == 1.0 and len(decisions(demo_store)) == 48
+
+
+def test_the_office_sets_the_method_of_record_from_the_cli_and_rank_then_stores_it(tmp_path, demo_template, capsys):
+    import shutil
+
+    db = tmp_path / "office.sqlite3"
+    shutil.copyfile(demo_template, db)
+    assert main(["settings", "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == "mean"
+    assert main(["settings", "--method", "trimmed", "--min-score", "activity=65", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "trimmed" in out and "activity 65" in out
+    assert main(["rank", "--json", "--db", str(db)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["program_method"] == "trimmed" and doc["recorded"] and not doc["what_if"]
+    with Store(f"sqlite:///{db}") as st:
+        assert st.ranking_settings()["min_score"] == {"activity": 65.0}
+        with st.read() as s:
+            assert s.execute(select(AuditEvent).where(AuditEvent.action == "program_settings")).first() is not None
+    assert main(["settings", "--min-score", "abc", "--db", str(db)]) == 2
+    assert "--min-score: 'abc'" in capsys.readouterr().err

@@ -1416,6 +1416,14 @@
         <translation>Rank again</translation>
     </message>
     <message>
+        <source>Make it the program&apos;s method…</source>
+        <translation>Make it the program&apos;s method…</translation>
+    </message>
+    <message>
+        <source>Change the program&apos;s ranking setting to this method (audited); the next ranking stores its decisions with it.</source>
+        <translation>Change the program&apos;s ranking setting to this method (audited); the next ranking stores its decisions with it.</translation>
+    </message>
+    <message>
         <source>Rank</source>
         <translation>Rank</translation>
     </message>
@@ -1470,6 +1478,22 @@
     <message>
         <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>
         <translation>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</translation>
+    </message>
+    <message>
+        <source>Method of record</source>
+        <translation>Method of record</translation>
+    </message>
+    <message>
+        <source>Make {method} the program&apos;s aggregation method?</source>
+        <translation>Make {method} the program&apos;s aggregation method?</translation>
+    </message>
+    <message>
+        <source>The change is recorded in the audit trail. The ranking is then redone with it and its decisions are stored as the decisions of record.</source>
+        <translation>The change is recorded in the audit trail. The ranking is then redone with it and its decisions are stored as the decisions of record.</translation>
+    </message>
+    <message>
+        <source>Changing the ranking method</source>
+        <translation>Changing the ranking method</translation>
     </message>
     <message>
         <source>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</source>

@@ -1406,6 +1406,14 @@
         <translation>다시 산정</translation>
     </message>
     <message>
+        <source>Make it the program&apos;s method…</source>
+        <translation>사업의 집계 방식으로 정하기…</translation>
+    </message>
+    <message>
+        <source>Change the program&apos;s ranking setting to this method (audited); the next ranking stores its decisions with it.</source>
+        <translation>사업의 순위 설정을 이 방식으로 바꿉니다(감사 기록). 다음 순위 산정부터 이 방식으로 결정이 저장됩니다.</translation>
+    </message>
+    <message>
         <source>Rank</source>
         <translation>순위</translation>
     </message>
@@ -1460,6 +1468,22 @@
     <message>
         <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>
         <translation>가정 분석(what-if): 집계 방식 &apos;{method}&apos; 적용 결과입니다. 이 사업의 집계 방식은 &apos;{program}&apos;이며, 아무것도 저장되지 않고 공식 결정은 바뀌지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Method of record</source>
+        <translation>공식 집계 방식</translation>
+    </message>
+    <message>
+        <source>Make {method} the program&apos;s aggregation method?</source>
+        <translation>{method}을(를) 사업의 집계 방식으로 정할까요?</translation>
+    </message>
+    <message>
+        <source>The change is recorded in the audit trail. The ranking is then redone with it and its decisions are stored as the decisions of record.</source>
+        <translation>변경 내용은 감사 기록에 남습니다. 이 방식으로 순위를 다시 산정하고, 그 결정을 공식 결정으로 저장합니다.</translation>
+    </message>
+    <message>
+        <source>Changing the ranking method</source>
+        <translation>집계 방식 변경 중</translation>
     </message>
     <message>
         <source>Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.</source>

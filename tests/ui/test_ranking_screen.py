@@ -72,3 +72,18 @@ def test_another_method_is_a_labelled_what_if_that_stores_nothing(ranking):
     assert not screen.result.what_if and screen.what_if.isHidden()
     screen.method.setCurrentIndex(0)
     assert screen.result.recorded and screen.what_if.isHidden()
+
+
+def test_the_committee_adopts_the_what_if_method_and_it_becomes_the_decision_of_record(ranking, dialogs):
+    screen, store = ranking
+    screen.method.setCurrentIndex(screen.method.findData("median"))
+    assert not screen.adopt.isHidden()
+    dialogs.confirms.append(False)  # cancelled: nothing changes
+    screen.adopt.click()
+    assert store.ranking_settings()["method"] == "mean" and screen.result.what_if
+    dialogs.confirms.append(True)
+    screen.adopt.click()
+    assert store.ranking_settings()["method"] == "median"
+    assert screen.method.currentData() is None and screen.result.recorded and not screen.result.what_if
+    assert screen.what_if.isHidden() and screen.adopt.isHidden()
+    assert {v[1] for v in stored(store).values()} == {"median"}

@@ -144,11 +144,20 @@ class RankingScreen(QWidget):
         again.clicked.connect(self.rank)
         bar.addWidget(again)
         lay.addLayout(bar)
+        what_if_row = QHBoxLayout()
         self.what_if = plain(QLabel("", self))
         self.what_if.setObjectName("whatIfBanner")
         self.what_if.setWordWrap(True)
         self.what_if.hide()
-        lay.addWidget(self.what_if)
+        what_if_row.addWidget(self.what_if, 1)
+        self.adopt = QPushButton(tr("Make it the program's method…"), self)
+        self.adopt.setObjectName("adoptMethodButton")
+        self.adopt.setToolTip(tr("Change the program's ranking setting to this method (audited); the next ranking "
+                                 "stores its decisions with it."))
+        self.adopt.clicked.connect(self.adopt_method)
+        self.adopt.hide()
+        what_if_row.addWidget(self.adopt)
+        lay.addLayout(what_if_row)
         self.summary = plain(QLabel("", self))
         self.summary.setObjectName("summaryLine")
         self.summary.setWordWrap(True)
@@ -252,8 +261,32 @@ class RankingScreen(QWidget):
                                     "Nothing is stored; the decisions of record are unchanged.").format(
                 method=method_label(result.method), program=method_label(result.program_method)))
             self.what_if.show()
+            self.adopt.setVisible(self.ctx.has("set_ranking_settings"))
         else:
             self.what_if.hide()
+            self.adopt.hide()
+
+    def adopt_method(self) -> None:
+        """The committee settles on the method shown: it becomes the program's, and the ranking is
+        redone with it (and stored as the decision of record)."""
+        method = self.method.currentData()
+        if method is None or not dialogs.confirm(
+                self, tr("Method of record"),
+                tr("Make {method} the program's aggregation method?").format(method=method_label(method)),
+                tr("The change is recorded in the audit trail. The ranking is then redone with it and its "
+                   "decisions are stored as the decisions of record.")):
+            return
+
+        def op(st, progress, cancel):
+            return st.set_ranking_settings(method=method)
+
+        def done(_settings) -> None:
+            self.method.blockSignals(True)
+            self.method.setCurrentIndex(0)  # "the program's setting", which is now this method
+            self.method.blockSignals(False)
+            self.rank()
+
+        self.ctx.job(tr("Changing the ranking method"), op, done, parent=self).run_in_background()
 
     def track_ranking(self):
         if self.result is None:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 
 from ..errors import EvaluatorError
 from ..jobs import NEVER, CancelToken
@@ -37,6 +39,7 @@ from ..version import __version__
 from .columns import FORMAT_NAME, FORMATS, SCHEMA_VERSION, Col
 from .normalise import _XESCAPE, decode_escapes
 
+_INF = float("inf")
 TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠'")
 MAX_CELL_TEXT = 32_767
 META_SHEET = "_meta"
@@ -108,20 +111,24 @@ class SheetWriter:
         self._send(head, 1)
         self.validations: list[Any] = []
 
-    # openpyxl's write-only ``append`` converts every value through a shared cell and re-creates a
-    # cell after each styled one; writing prepared cells straight to the sheet's XML writer keeps
-    # typed, formatted cells as cheap as plain ones.  Falls back to ``append`` if the internals
-    # ever change.
+    # openpyxl's write-only ``append`` converts every value through a shared cell and serialises
+    # each cell as an element tree; data rows are written here as XML text straight into the
+    # sheet's stream instead (the same markup openpyxl writes: inline strings, numbers, booleans,
+    # dates as serial numbers with the column's number format).  Falls back to openpyxl's own
+    # cell writer if its internals ever change.
     def _start_rows(self) -> None:
         ws = self.ws
+        self._raw = None
         try:
             ws._get_writer()
             w = ws._writer
             write_row = w.write_row
+            state: dict[str, Any] = {}
 
             def rows():
                 xf = w.xf.send(True)
                 with xf.element("sheetData"):
+                    state["raw"] = getattr(xf, "_file", None)
                     try:
                         while True:
                             cells, idx = yield
@@ -134,11 +141,27 @@ class SheetWriter:
             next(gen)
             ws._rows = gen
             self._send = lambda cells, idx: gen.send((cells, idx))
+            raw = state.get("raw")
+            if callable(raw):
+                self._raw = raw
         except AttributeError:  # pragma: no cover - other openpyxl versions
             self._send = lambda cells, idx: ws.append(cells)
 
+    def _prepare_raw(self) -> None:
+        """Per column: its cell reference prefix and style attribute (the number format's xf id)."""
+        self._refs = [get_column_letter(i) for i in range(1, len(self.columns) + 1)]
+        self._styles = []
+        for c in self._cells:
+            self._styles.append(f' s="{c.style_id}"' if c.has_style else "")
+        self._epoch = self.book.wb.epoch
+
     def row(self, values: Sequence[Any]) -> None:
         r = self.rows + 2
+        raw = self._raw
+        if raw is not None:
+            raw(self._row_xml(values, r))
+            self.rows += 1
+            return
         cells = []
         conv = self._conv
         pool = self._cells
@@ -150,12 +173,61 @@ class SheetWriter:
                 v = f(v)
                 if not v:
                     continue
+            elif type(v) is str:
+                v = neutralise(v)
             c = pool[i]
             c.value = v
             c.row = r
             cells.append(c)
         self._send(cells, r)
         self.rows += 1
+
+    def _row_xml(self, values: Sequence[Any], r: int) -> str:
+        if not hasattr(self, "_refs"):
+            self._prepare_raw()
+        conv, refs, styles = self._conv, self._refs, self._styles
+        out = [f'<row r="{r}">']
+        add = out.append
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            t = type(v)
+            f = conv[i]
+            if f is not None or t is str:
+                v = (f or neutralise)(v if t is str else str(v))
+                if not v:
+                    continue
+                if "&" in v or "<" in v or ">" in v:
+                    v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                sp = ' xml:space="preserve"' if v[0].isspace() or v[-1].isspace() else ""
+                add(f'<c r="{refs[i]}{r}"{styles[i]} t="inlineStr"><is><t{sp}>{v}</t></is></c>')
+            elif t is int:
+                add(f'<c r="{refs[i]}{r}"{styles[i]} t="n"><v>{v}</v></c>')
+            elif t is float:
+                if v == v and v not in (_INF, -_INF):
+                    add(f'<c r="{refs[i]}{r}"{styles[i]} t="n"><v>{v:.16g}</v></c>')
+                else:  # NaN, ±inf: an empty cell with the column's format (as openpyxl writes it)
+                    add(f'<c r="{refs[i]}{r}"{styles[i]}/>')
+            elif t is bool:
+                add(f'<c r="{refs[i]}{r}"{styles[i]} t="b"><v>{1 if v else 0}</v></c>')
+            elif isinstance(v, (datetime, date)):
+                if isinstance(v, datetime) and v.tzinfo is not None:
+                    v = v.astimezone(timezone.utc).replace(tzinfo=None)
+                add(f'<c r="{refs[i]}{r}"{styles[i]} t="n"><v>{to_excel(v, self._epoch):.16g}</v></c>')
+            elif isinstance(v, (int, float, Decimal)):  # int/float subclasses, Decimal
+                x = float(v)
+                if x == x and x not in (_INF, -_INF):
+                    add(f'<c r="{refs[i]}{r}"{styles[i]} t="n"><v>{x:.16g}</v></c>')
+                else:
+                    add(f'<c r="{refs[i]}{r}"{styles[i]}/>')
+            else:  # anything else is written as its text
+                v = neutralise(str(v))
+                if v:
+                    v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    sp = ' xml:space="preserve"' if v[0].isspace() or v[-1].isspace() else ""
+                    add(f'<c r="{refs[i]}{r}"{styles[i]} t="inlineStr"><is><t{sp}>{v}</t></is></c>')
+        add("</row>")
+        return "".join(out)
 
     def close(self) -> None:
         last = get_column_letter(len(self.columns))

@@ -247,3 +247,43 @@ def test_exports_open_in_libreoffice_and_reimport(exported, tmp_path, demo_befor
         assert rep.finalised and len(rep.saved) > 900
         got = st.evaluation("2012-A-001", evaluator)
     assert [s.comment for s in got.scores] == [h.replace("\r", "\n") for h in HOSTILE[: len(got.scores)]]
+
+
+def test_rows_written_as_xml_text_read_back_like_openpyxls_own_cells(tmp_path):
+    """SheetWriter writes data rows as XML text; the same rows through openpyxl's cell writer give the
+    same values, types and number formats."""
+    from datetime import date as d_, datetime as dt_
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from evaluator.excel.columns import _c
+    from evaluator.excel.writer import WorkbookWriter
+
+    cols = (_c("t", "t", "t", "text"), _c("i", "i", "i", "int"), _c("k", "k", "k", "krw"),
+            _c("s", "s", "s", "score"), _c("b", "b", "b", "bool"), _c("d", "d", "d", "date"),
+            _c("dt", "dt", "dt", "datetime"), _c("p", "p", "p", "points"), _c("x", "x", "x", "float"))
+    rows = [
+        ["=1+1", 7, 5_000_000, 87.456, True, d_(2012, 4, 12), dt_(2012, 4, 12, 9, 30, 5), 16.5, Decimal("0.25")],
+        ["  spaced  ", 0, 0, 0.0, False, None, None, -3, float("nan")],
+        ["<b>O'Brien & co</b>\n둘째 줄", -1, 10**12, 1e-9, None, d_(1999, 12, 31), dt_(2100, 1, 1), 0.1 + 0.2, 2**40],
+        ["_x0041_ ＝전각", None, "=SUM(A1)", "+82", "@x", "text in a date column", None, None, None],
+    ]
+
+    def write(path, raw: bool):
+        book = WorkbookWriter(path, kind="scores")
+        sh = book.sheet("data", cols)
+        if not raw:
+            sh._raw = None
+        assert (sh._raw is not None) == raw
+        for r in rows:
+            sh.row(r)
+        book.save()
+        wb = load_workbook(path)
+        ws = wb["data"]
+        return [[(c.value, c.data_type, c.number_format) for c in row] for row in ws.iter_rows()]
+
+    fast, slow = write(tmp_path / "fast.xlsx", True), write(tmp_path / "slow.xlsx", False)
+    assert fast == slow
+    assert all(dt != "f" for row in fast for _v, dt, _f in row)  # no formulas, whatever the column
+    assert fast[1][0][0] == "'=1+1" and fast[2][0][0] == "  spaced  " and fast[1][2][2] == '#,##0"원"'

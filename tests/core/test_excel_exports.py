@@ -287,3 +287,53 @@ def test_rows_written_as_xml_text_read_back_like_openpyxls_own_cells(tmp_path):
     assert fast == slow
     assert all(dt != "f" for row in fast for _v, dt, _f in row)  # no formulas, whatever the column
     assert fast[1][0][0] == "'=1+1" and fast[2][0][0] == "  spaced  " and fast[1][2][2] == '#,##0"원"'
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed; the export-in-LibreOffice check needs it")
+def test_every_export_opens_in_libreoffice_keeps_its_layout_and_values(exported, tmp_path):
+    """Ranking, progress, the score template and the intake template, resaved by LibreOffice: the same
+    sheets, header keys and values (no formulas); the resaved score template still imports."""
+    st, files, _, _ = exported
+    files = dict(files, intake=tmp_path / "intake-template.xlsx")
+    st.export_template("intake", files["intake"])
+    layout = dict(LAYOUT, intake={"접수현황": C.INTAKE})
+    src = {}
+    for kind in ("ranking", "progress", "template", "intake"):
+        src[kind] = tmp_path / f"ours-{kind}.xlsx"
+        shutil.copyfile(files[kind], src[kind])
+    out = tmp_path / "lo"
+    out.mkdir()
+    r = subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), *map(str, src.values())],
+                       capture_output=True, timeout=240)
+    assert r.returncode == 0, r.stderr
+    from openpyxl import load_workbook
+
+    def cells(ws):
+        rows = []
+        for row in ws.iter_rows(values_only=True):
+            if any(v is not None for v in row):  # LibreOffice keeps 15 significant digits
+                rows.append([v.replace(microsecond=0) if isinstance(v, datetime)
+                             else float(f"{v:.12g}") if isinstance(v, float) else v for v in row])
+        return rows
+
+    for kind, path in src.items():
+        resaved = out / path.name
+        ours, theirs = load_workbook(path, data_only=True), load_workbook(resaved, data_only=True)
+        for sheet, cols in layout[kind].items():
+            got = [c.value for c in theirs[sheet][1]]
+            if kind == "intake":
+                assert got == [c.label("ko") for c in cols], (kind, sheet)
+            else:
+                assert got == [c.key for c in cols], (kind, sheet)
+            a, b = cells(theirs[sheet]), cells(ours[sheet])
+            diff = [(i, j, x, y) for i, (ra, rb) in enumerate(zip(a, b)) for j, (x, y) in enumerate(zip(ra, rb))
+                    if x != y]
+            assert len(a) == len(b) and not diff, (kind, sheet, diff[:5])
+        for name, xml in sheet_xml(resaved).items():
+            formulas = set(re.findall(rb"<f[^>]*>([^<]*)</f>", xml))
+            assert formulas <= {b"TRUE()", b"FALSE()"}, (kind, name, formulas)
+    rep = st.import_scores(out / src["template"].name, dry_run=True)
+    # the unchanged template: every score as it is, but for the documented CR → LF in comments
+    assert rep.rows > 900 and rep.unchanged + len(rep.saved) == rep.rows
+    assert all(c.old["comment"].replace("\r", "\n") == c.new["comment"] for c in rep.saved), rep.saved

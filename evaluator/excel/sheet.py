@@ -103,6 +103,19 @@ class Table:
     def unknown_columns(self) -> list[Column]:
         return [c for c in self.columns if c.field is None]
 
+    def _check_nothing_after(self, first_blank: int, rno: int, cancel: CancelToken) -> None:
+        """After a long run of blank rows the table has ended, unless data follows further down: then
+        refuse (nothing is imported) rather than leave those rows out without a word."""
+        for k, row in enumerate(self._rows, start=1):
+            if not k & 4095:
+                cancel.raise_if_cancelled()
+            if any(v is not None and not (type(v) is str and (not v or v.isspace())) for v in row):
+                raise ExcelFileError(
+                    f"Sheet '{self.sheet}' of {self.file}: row {rno + k} holds data below a long run of blank rows "
+                    f"(from row {first_blank}); delete the blank rows so the table is in one piece, then import "
+                    "again."
+                )
+
     def rows(self, *, progress: Progress = no_progress, cancel: CancelToken = NEVER,
              label: str = "Reading") -> Iterator[tuple[int, tuple]]:
         """(sheet row number, values) for every non-blank data row, with caps and cancel checks."""
@@ -119,6 +132,7 @@ class Table:
                 if not any(row) or all(v is None or (type(v) is str and (not v or v.isspace())) for v in row):
                     blanks += 1
                     if blanks >= BLANK_RUN_END:
+                        self._check_nothing_after(rno - blanks + 1, rno, cancel)
                         break
                     continue
                 blanks = 0

@@ -197,16 +197,25 @@ def test_blank_rows_to_the_bottom_of_the_sheet_end_the_table(before_visits, tmp_
     # a sheet whose formatting runs to row 20,000 reads quickly and imports its three rows
     from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("접수현황")
-    for r in intake_rows(3):
-        ws.append(r)
-    for _ in range(20_000):
-        ws.append([None, " ", None])
-    ws.append(["2012-T-9000", "activity", "기타", "아주 먼 행", "모임", "종로구", 5, 0, 0, "2012.04.12"])
-    f = tmp_path / "tall.xlsx"
-    wb.save(f)
-    rep = before_visits.import_applications(f)
+    def tall(name: str, far_row: bool):
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("접수현황")
+        for r in intake_rows(3):
+            ws.append(r)
+        for _ in range(20_000):
+            ws.append([None, " ", None])
+        if far_row:
+            ws.append(["2012-T-9000", "activity", "기타", "아주 먼 행", "모임", "종로구", 5, 0, 0, "2012.04.12"])
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    # data far below the blank rows is never left out without a word: the import is refused
+    before = before_visits.info().applications
+    with pytest.raises(ValidationError) as err:
+        before_visits.import_applications(tall("far.xlsx", far_row=True))
+    assert "row 20007 holds data below a long run of blank rows (from row 7)" in str(err.value)
+    assert before_visits.info().applications == before
+    rep = before_visits.import_applications(tall("tall.xlsx", far_row=False))
     assert len(rep.added) == 3  # the table ended after 5,000 blank rows
 
 

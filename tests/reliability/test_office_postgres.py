@@ -6,7 +6,11 @@ as the laptop had it (state, abstention, total, every score); nothing a user wou
 (every process exits 0, no error, traceback, deadlock or serialisation failure on stderr); the
 office's audit chain verifies.  The office is built once (demo program, three more evaluators so
 that there are eight, eight kits, eight field databases scored through the Store, eight packages)
-and each round merges into a fresh copy of it (``CREATE DATABASE … TEMPLATE``).
+and each round merges into a fresh copy of it (``CREATE DATABASE … TEMPLATE``).  The fast run
+(``make test``) does one round with 4 merging processes; ``make reliability`` four rounds of 8.
+
+A known gap (docs/reliability.md): two *first* stored rankings at once on PostgreSQL race on the
+decision snapshot; the test reports that as an expected failure after checking everything else.
 """
 
 from __future__ import annotations
@@ -30,8 +34,12 @@ from .support import full_run, record, seeded, trials
 
 pytestmark = pytest.mark.postgres
 
-MERGERS = 8
 RANKERS = 2
+
+
+def _mergers() -> int:
+    """8 merging processes in the full run; the fast run (``make test``) starts 4 to stay quick."""
+    return 8 if full_run() else 4
 EXTRA = ("EV06", "EV07", "EV08")  # the demo has five evaluators; three more make eight packages
 #: two first non-provisional rankings at once both insert the decision snapshot (a known gap)
 KNOWN_RANKING_RACE = "uq_decision_application_id"
@@ -60,8 +68,8 @@ def office(pg_server, tmp_path_factory):
                     st.assign(app, ev)
             st.ensure_identity(PASS, key_dir=key_dir)
             evaluators = sorted(e.code for e in st.evaluators())
-            assert len(evaluators) >= MERGERS, evaluators
-            evaluators = evaluators[:MERGERS]
+            assert len(evaluators) >= 8, evaluators
+            evaluators = evaluators[:_mergers()]
             packages: dict[str, Path] = {}
             laptops: dict[str, dict] = {}
             for ev in evaluators:
@@ -177,7 +185,7 @@ def test_eight_merges_and_two_rankings_at_once_lose_nothing(pg_server, office, t
                 assert r["rc"] == 0 and _clean(r["stderr"]) and r["json"], f"a ranking failed {where}: {r}"
             ranking_runs += len(rankings)
             with Store(db) as st:
-                assert len(st.merged_packages()) == MERGERS, where
+                assert len(st.merged_packages()) == len(packages), where
                 office_totals = evaluation_totals(st)
                 added = 0
                 for ev, (totals, scores) in laptops.items():
@@ -192,7 +200,8 @@ def test_eight_merges_and_two_rankings_at_once_lose_nothing(pg_server, office, t
                 assert final.all_rows()
         finally:
             pg_server.drop_database(name)
-    record("office PostgreSQL: 8 merges at once while 2 processes rank", trials=rounds, inputs=rounds * MERGERS,
+    record(f"office PostgreSQL: {len(packages)} merges at once while 2 processes rank", trials=rounds,
+           inputs=rounds * len(packages),
            rankings=ranking_runs, scores_merged=merged_scores)
     if known_race:
         pytest.xfail(f"{len(known_race)} of {ranking_runs} concurrent rankings failed with an unexpected "

@@ -110,7 +110,14 @@ class CliContext:
             print(text if text is not None else _plain(data))
 
     def fail(self, exc: EvaluatorError) -> None:
-        logging.getLogger("evaluator").info("command failed: %s", exc)
+        # the log never quotes applicants' data: the error's kind and, for located problems, where they
+        # are (file, sheet, row, column) — not the cell values the message quotes
+        if isinstance(exc, ValidationError) and exc.problems:
+            places = "; ".join(p.where for p in exc.problems[:20] if p.where)
+            logging.getLogger("evaluator").info("command failed: %s with %d problem(s) at %s", type(exc).__name__,
+                                                len(exc.problems), places or "(no location)")
+        else:
+            logging.getLogger("evaluator").info("command failed: %s", type(exc).__name__)
         if self.json:
             doc: dict[str, Any] = {"error": exc.message, "type": type(exc).__name__}
             if exc.hint:

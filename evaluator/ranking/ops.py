@@ -51,6 +51,8 @@ class RankingOps:
                 raise ValidationError(f"Program '{p.code}' has an unknown ranking method '{m}' in its settings.")
             what_if = m != configured
             store_snapshot = store_snapshot and not what_if
+            if store_snapshot:  # rankers storing at once queue here (PostgreSQL): read and write the snapshot whole
+                audit.lock(s)
             tracks = [track_by_code(s, p, track)] if track else list(p.tracks)
             progress(0.0, "loading")
             loaded_tracks = load_tracks(s, p, tracks, method=m, provisional=provisional, stability=stability,

@@ -234,7 +234,7 @@ def test_an_upgrade_fault_does_not_touch_a_database_in_rollback_journal_mode(pro
     assert dump_checksum(work) == dump_checksum(fixture)
 
 
-def test_a_failed_upgrade_lets_go_of_the_file(probe_migrations, tmp_path, monkeypatch, request):
+def test_a_failed_upgrade_lets_go_of_the_file(probe_migrations, tmp_path, monkeypatch):
     """After a failed upgrade the user restores the backup or moves the file: nothing of ours may
     still hold it open (on Windows an open file cannot be replaced)."""
     work = _wal_copy(FIXTURE_FILES[-1], tmp_path / "office.sqlite3")
@@ -242,9 +242,5 @@ def test_a_failed_upgrade_lets_go_of_the_file(probe_migrations, tmp_path, monkey
     _open_fails(work)
     held = _still_held(work)
     _let_go(work)
-    if held:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "after a migration raises, Alembic's 'op' proxy keeps the migration connection (and so the "
-            "pooled SQLite connection) alive; ensure_schema should dispose the engine before raising "
-            "MigrationFailed (see docs/reliability.md, 'Known gaps')")))
-    assert not held
+    assert not held, ("the failed open still holds the file: ensure_schema must dispose the engine (and "
+                      "Alembic's 'op' proxy let go of its connection) before raising MigrationFailed")

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from evaluator import errors as E
 from evaluator.paths import log_dir
 
-from .i18n import tr
+from .i18n import language, tr
+from .problems import headline, problem_text
 from .widgets import rich_escaped
 
 log = logging.getLogger("ui")
@@ -58,9 +59,15 @@ def teardown_logging() -> None:
 
 
 def advice(exc: BaseException) -> str:
-    """What the person can do about ``exc`` (translated)."""
+    """What the person can do about ``exc`` (translated; the core's own hint, which is English,
+    comes first in the English UI and after the translated advice in the Korean one)."""
+    general = _general_advice(exc)
     if isinstance(exc, E.EvaluatorError) and exc.hint:
-        return exc.hint
+        return exc.hint if language() == "en" else f"{general} ({exc.hint})"
+    return general
+
+
+def _general_advice(exc: BaseException) -> str:
     table: list[tuple[type, str]] = [
         (E.DatabaseInUse, tr("Close the other program that uses this database (or wait for it to finish), "
                              "then try again.")),
@@ -93,8 +100,9 @@ def advice(exc: BaseException) -> str:
 def describe(exc: BaseException) -> tuple[str, str, str]:
     """(what happened, what to do, details) for ``exc``."""
     if isinstance(exc, E.EvaluatorError):
-        what = exc.message
-        details = "\n".join(str(p) for p in getattr(exc, "problems", []))
+        lead = headline(exc)
+        what = f"{lead}\n{exc.message}" if lead else exc.message
+        details = "\n".join(problem_text(p) for p in getattr(exc, "problems", []))
     elif isinstance(exc, OSError):
         what = tr("The file could not be used: {error}").format(error=exc.strerror or str(exc))
         if exc.filename:
@@ -109,8 +117,9 @@ def describe(exc: BaseException) -> tuple[str, str, str]:
 def show_error(parent: QWidget | None, exc: BaseException, *, title: str | None = None) -> None:
     """Show ``exc`` in the one error dialog and log it."""
     expected = isinstance(exc, E.EvaluatorError)
-    if expected:
-        log.warning("%s: %s", type(exc).__name__, exc)
+    if expected:  # the kind and the places only: messages can quote applicants' data
+        places = "; ".join(p.where for p in getattr(exc, "problems", [])[:20] if p.where)
+        log.warning("%s%s", type(exc).__name__, f" at {places}" if places else "")
     else:
         log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     what, todo, details = describe(exc)

@@ -1838,5 +1838,145 @@
         <source>{name} is encrypted (or is not a database at all). Its passphrase:</source>
         <translation>{name} is encrypted (or is not a database at all). Its passphrase:</translation>
     </message>
+    <message>
+        <source>{value} is not an amount</source>
+        <translation>{value} is not an amount</translation>
+    </message>
+    <message>
+        <source>{value} is not a whole number of won</source>
+        <translation>{value} is not a whole number of won</translation>
+    </message>
+    <message>
+        <source>{value} is not a number of people</source>
+        <translation>{value} is not a number of people</translation>
+    </message>
+    <message>
+        <source>{value} is not a number</source>
+        <translation>{value} is not a number</translation>
+    </message>
+    <message>
+        <source>{value} is not a date (use 2012-04-12 or 2012.04.12)</source>
+        <translation>{value} is not a date (use 2012-04-12 or 2012.04.12)</translation>
+    </message>
+    <message>
+        <source>{value} is not an e-mail address</source>
+        <translation>{value} is not an e-mail address</translation>
+    </message>
+    <message>
+        <source>{value} is not a phone number</source>
+        <translation>{value} is not a phone number</translation>
+    </message>
+    <message>
+        <source>{value} is not an ID</source>
+        <translation>{value} is not an ID</translation>
+    </message>
+    <message>
+        <source>{value} is negative</source>
+        <translation>{value} is negative</translation>
+    </message>
+    <message>
+        <source>{value} is not one of Seoul&apos;s 25 districts (e.g. 종로구)</source>
+        <translation>{value} is not one of Seoul&apos;s 25 districts (e.g. 종로구)</translation>
+    </message>
+    <message>
+        <source>the application ID (접수번호) is missing</source>
+        <translation>the application ID (접수번호) is missing</translation>
+    </message>
+    <message>
+        <source>the track (사업유형) is missing</source>
+        <translation>the track (사업유형) is missing</translation>
+    </message>
+    <message>
+        <source>the project title (사업명) is missing</source>
+        <translation>the project title (사업명) is missing</translation>
+    </message>
+    <message>
+        <source>unknown column, ignored</source>
+        <translation>unknown column, ignored</translation>
+    </message>
+    <message>
+        <source>unknown columns kept aside with each application: {columns}</source>
+        <translation>unknown columns kept aside with each application: {columns}</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;{sheet}&apos; row {row}, column {column}</source>
+        <translation>Sheet &apos;{sheet}&apos; row {row}, column {column}</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;{sheet}&apos; row {row}</source>
+        <translation>Sheet &apos;{sheet}&apos; row {row}</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;{sheet}&apos; column {column}</source>
+        <translation>Sheet &apos;{sheet}&apos; column {column}</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;{sheet}&apos;</source>
+        <translation>Sheet &apos;{sheet}&apos;</translation>
+    </message>
+    <message>
+        <source>The database is in use by another program.</source>
+        <translation>The database is in use by another program.</translation>
+    </message>
+    <message>
+        <source>This database was written by a newer version of Maeul Evaluator.</source>
+        <translation>This database was written by a newer version of Maeul Evaluator.</translation>
+    </message>
+    <message>
+        <source>This file is not a Maeul Evaluator database.</source>
+        <translation>This file is not a Maeul Evaluator database.</translation>
+    </message>
+    <message>
+        <source>The database cannot be written.</source>
+        <translation>The database cannot be written.</translation>
+    </message>
+    <message>
+        <source>The database undid the whole change after an error; nothing was saved.</source>
+        <translation>The database undid the whole change after an error; nothing was saved.</translation>
+    </message>
+    <message>
+        <source>The database cannot be opened.</source>
+        <translation>The database cannot be opened.</translation>
+    </message>
+    <message>
+        <source>The database could not be upgraded.</source>
+        <translation>The database could not be upgraded.</translation>
+    </message>
+    <message>
+        <source>A database problem stopped the work.</source>
+        <translation>A database problem stopped the work.</translation>
+    </message>
+    <message>
+        <source>This evaluator has a declared conflict of interest with this application.</source>
+        <translation>This evaluator has a declared conflict of interest with this application.</translation>
+    </message>
+    <message>
+        <source>This evaluation is finalised and locked.</source>
+        <translation>This evaluation is finalised and locked.</translation>
+    </message>
+    <message>
+        <source>Someone else changed this in the meantime.</source>
+        <translation>Someone else changed this in the meantime.</translation>
+    </message>
+    <message>
+        <source>This cannot be done in this database.</source>
+        <translation>This cannot be done in this database.</translation>
+    </message>
+    <message>
+        <source>The input has problems; nothing was changed.</source>
+        <translation>The input has problems; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>What was asked for does not exist.</source>
+        <translation>What was asked for does not exist.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Cancelled.</translation>
+    </message>
+    <message>
+        <source>The work could not be done.</source>
+        <translation>The work could not be done.</translation>
+    </message>
 </context>
 </TS>

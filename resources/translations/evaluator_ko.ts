@@ -1826,5 +1826,145 @@
         <source>{name} is encrypted (or is not a database at all). Its passphrase:</source>
         <translation>{name}은(는) 암호화되어 있습니다(또는 데이터베이스가 아닙니다). 암호:</translation>
     </message>
+    <message>
+        <source>{value} is not an amount</source>
+        <translation>{value}은(는) 금액이 아닙니다</translation>
+    </message>
+    <message>
+        <source>{value} is not a whole number of won</source>
+        <translation>{value}은(는) 원 단위 정수가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{value} is not a number of people</source>
+        <translation>{value}은(는) 인원수가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{value} is not a number</source>
+        <translation>{value}은(는) 숫자가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{value} is not a date (use 2012-04-12 or 2012.04.12)</source>
+        <translation>{value}은(는) 날짜가 아닙니다 (2012-04-12 또는 2012.04.12 형식)</translation>
+    </message>
+    <message>
+        <source>{value} is not an e-mail address</source>
+        <translation>{value}은(는) 이메일 주소가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{value} is not a phone number</source>
+        <translation>{value}은(는) 전화번호가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{value} is not an ID</source>
+        <translation>{value}은(는) 번호(ID)가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{value} is negative</source>
+        <translation>{value}은(는) 음수입니다</translation>
+    </message>
+    <message>
+        <source>{value} is not one of Seoul&apos;s 25 districts (e.g. 종로구)</source>
+        <translation>{value}은(는) 서울시 25개 자치구가 아닙니다 (예: 종로구)</translation>
+    </message>
+    <message>
+        <source>the application ID (접수번호) is missing</source>
+        <translation>접수번호가 없습니다</translation>
+    </message>
+    <message>
+        <source>the track (사업유형) is missing</source>
+        <translation>사업유형이 없습니다</translation>
+    </message>
+    <message>
+        <source>the project title (사업명) is missing</source>
+        <translation>사업명이 없습니다</translation>
+    </message>
+    <message>
+        <source>unknown column, ignored</source>
+        <translation>알 수 없는 열, 무시함</translation>
+    </message>
+    <message>
+        <source>unknown columns kept aside with each application: {columns}</source>
+        <translation>알 수 없는 열은 신청서마다 따로 보관합니다: {columns}</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;{sheet}&apos; row {row}, column {column}</source>
+        <translation>시트 &apos;{sheet}&apos; {row}행, 열 {column}</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;{sheet}&apos; row {row}</source>
+        <translation>시트 &apos;{sheet}&apos; {row}행</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;{sheet}&apos; column {column}</source>
+        <translation>시트 &apos;{sheet}&apos; 열 {column}</translation>
+    </message>
+    <message>
+        <source>Sheet &apos;{sheet}&apos;</source>
+        <translation>시트 &apos;{sheet}&apos;</translation>
+    </message>
+    <message>
+        <source>The database is in use by another program.</source>
+        <translation>다른 프로그램이 데이터베이스를 사용하고 있습니다.</translation>
+    </message>
+    <message>
+        <source>This database was written by a newer version of Maeul Evaluator.</source>
+        <translation>이 데이터베이스는 더 새로운 버전의 마을 평가 도우미로 만들어졌습니다.</translation>
+    </message>
+    <message>
+        <source>This file is not a Maeul Evaluator database.</source>
+        <translation>이 파일은 마을 평가 도우미 데이터베이스가 아닙니다.</translation>
+    </message>
+    <message>
+        <source>The database cannot be written.</source>
+        <translation>데이터베이스에 쓸 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The database undid the whole change after an error; nothing was saved.</source>
+        <translation>오류가 나서 데이터베이스가 변경 전체를 되돌렸습니다. 아무것도 저장되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The database cannot be opened.</source>
+        <translation>데이터베이스를 열 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The database could not be upgraded.</source>
+        <translation>데이터베이스를 업그레이드하지 못했습니다.</translation>
+    </message>
+    <message>
+        <source>A database problem stopped the work.</source>
+        <translation>데이터베이스 문제로 작업이 중단되었습니다.</translation>
+    </message>
+    <message>
+        <source>This evaluator has a declared conflict of interest with this application.</source>
+        <translation>이 평가위원은 이 신청서에 대해 이해충돌을 신고했습니다.</translation>
+    </message>
+    <message>
+        <source>This evaluation is finalised and locked.</source>
+        <translation>이 평가는 확정되어 잠겨 있습니다.</translation>
+    </message>
+    <message>
+        <source>Someone else changed this in the meantime.</source>
+        <translation>그 사이에 다른 곳에서 이 내용을 바꾸었습니다.</translation>
+    </message>
+    <message>
+        <source>This cannot be done in this database.</source>
+        <translation>이 데이터베이스에서는 할 수 없는 작업입니다.</translation>
+    </message>
+    <message>
+        <source>The input has problems; nothing was changed.</source>
+        <translation>입력에 문제가 있습니다. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>What was asked for does not exist.</source>
+        <translation>찾는 항목이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>취소되었습니다.</translation>
+    </message>
+    <message>
+        <source>The work could not be done.</source>
+        <translation>작업을 마치지 못했습니다.</translation>
+    </message>
 </context>
 </TS>

@@ -55,7 +55,10 @@ def test_import_wizard_shows_problems_then_imports(office, tmp_path, dialogs, qt
     assert screen.preview.header_row == 3
     assert not screen.import_btn.isEnabled()
     problems = [screen.problems.item(i).text() for i in range(screen.problems.count())]
-    assert any("row 6" in p for p in problems), problems  # every problem names its row
+    # every problem names its row, in Korean in the Korean UI, with the bad value quoted as typed
+    assert any("6행" in p for p in problems) and not any(" row " in p for p in problems), problems
+    assert any("열 참여인원: 'x'은(는) 인원수가 아닙니다" in p for p in problems), problems
+    assert any("알 수 없는 열은 신청서마다 따로 보관합니다: 비고" in p for p in problems), problems
     assert screen.mapping.rowCount() == 11
     qtmodeltester.check(screen.rows_model)
     # the unknown column is kept aside; the user maps it to nothing ("ignore") and checks again

@@ -102,9 +102,11 @@ def test_failures_go_to_the_error_dialog_and_the_log(real_ctx, qtbot, dialogs):
 
 def test_error_descriptions_say_what_to_do():
     what, todo, details = describe(DatabaseInUse("The database x is in use by another program."))
-    assert what.startswith("The database x") and todo
+    # the Korean UI: a Korean headline, then the core's own sentence naming the file
+    assert what.splitlines()[0] == "다른 프로그램이 데이터베이스를 사용하고 있습니다."
+    assert what.splitlines()[1].startswith("The database x") and todo
     what, todo, details = describe(ValidationError("2 problems.", [Problem("Sheet 'a' row 3", "bad amount")]))
-    assert "row 3" in details
+    assert details == "시트 'a' 3행: bad amount"
     what, todo, details = describe(Cancelled("Cancelled; nothing was written."))
     assert todo
 

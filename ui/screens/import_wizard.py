@@ -22,6 +22,7 @@ from ..context import ALL, APPLICATIONS
 from ..i18n import tr
 from ..labels import category_label, track_label
 from ..models import LEFT, RIGHT, Column, RecordModel, fmt_amount
+from ..problems import problem_text
 from ..widgets import DropZone, describe_result, plain, title_label
 from ..worker import call_job
 
@@ -247,9 +248,9 @@ class ImportScreen(QWidget):
         self.rows_view.resizeColumnsToContents()
         self.problems.clear()
         for p in preview.problems:
-            self.problems.addItem(f"✖ {p}")
+            self.problems.addItem(f"✖ {problem_text(p)}")
         for w in preview.warnings:
-            self.problems.addItem(f"⚠ {w}")
+            self.problems.addItem(f"⚠ {problem_text(w)}")
         if preview.problems:
             self.problems_label.setText(tr("%n problems must be fixed in the sheet before importing:", "",
                                            len(preview.problems)))

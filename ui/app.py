@@ -39,13 +39,16 @@ def ask_passphrase(args: argparse.Namespace) -> tuple[bool, str | None, object]:
     if not args.db:
         return True, None, None
     from evaluator.db.encryption import may_be_encrypted
-    from evaluator.db.engine import parse_url, sqlite_path
-    from evaluator.errors import EvaluatorError
 
-    try:
-        path = sqlite_path(parse_url(args.db))
-    except EvaluatorError:
-        return True, None, None
+    path = _plain_sqlite_path(args.db)
+    if path is False:  # not a plain path or sqlite:/// URL: the full parser decides (imports SQLAlchemy)
+        from evaluator.db.engine import parse_url, sqlite_path
+        from evaluator.errors import EvaluatorError
+
+        try:
+            path = sqlite_path(parse_url(args.db))
+        except EvaluatorError:
+            return True, None, None
     if path is None or not may_be_encrypted(path):
         return True, None, None
     from . import dialogs
@@ -55,6 +58,27 @@ def ask_passphrase(args: argparse.Namespace) -> tuple[bool, str | None, object]:
                                tr("{name} is encrypted (or is not a database at all). Its passphrase:").format(
                                    name=path.name))
     return value is not None, value, path
+
+
+def _plain_sqlite_path(db: str):
+    """The SQLite file named by ``db`` when it is a plain path or a plain ``sqlite:///PATH`` URL,
+    None when it names another kind of database, False when only the full URL parser can tell
+    (keeps SQLAlchemy out of the start: the store is imported on the worker after the window shows)."""
+    from pathlib import Path
+
+    text = db.strip() if isinstance(db, str) else ""
+    if not text or "%" in text:  # empty, or percent-escapes that SQLAlchemy's URL parser decodes
+        return False
+    if "://" not in text:
+        if ":" in text.split("/", 1)[0] and not Path(text).drive:
+            return False
+        return Path(Path(text).expanduser().as_posix())
+    scheme, rest = text.split("://", 1)
+    if scheme == "sqlite" and rest.startswith("/") and len(rest) > 1 and "?" not in rest and rest != "/:memory:":
+        return Path(rest[1:])
+    if scheme.startswith("postgresql"):
+        return None
+    return False
 
 
 def guard_pyside_refcounts() -> bool:
@@ -105,9 +129,7 @@ def setup_application(app=None, settings=None):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from evaluator.errors import EvaluatorError
-
-    from .errors import install_excepthook, show_error
+    from .errors import install_excepthook
     from .main_window import MainWindow
 
     app, settings = setup_application()
@@ -115,17 +137,27 @@ def main(argv: list[str] | None = None) -> int:
     go, passphrase, path = ask_passphrase(args)
     if not go:
         return 1
-    try:
-        store = open_store(args, passphrase)
-    except EvaluatorError as exc:
-        show_error(None, exc)
-        return 1
-    win = MainWindow(store, settings=settings)
+    # the window shows at once; the store (SQLAlchemy, the core's modules, the schema check) is
+    # imported and opened on the worker, then the screens are built
+    win = MainWindow(None, settings=settings)
     if passphrase is not None:
         win.remember_passphrase(path, passphrase)
     win.show()
-    if args.demo and not args.db and not store.has_program():
-        win.create_demo_here()  # first run: fill the demo on the worker, with a progress dialog
+
+    def opener():
+        store = open_store(args, passphrase)
+        try:
+            needs_demo = bool(args.demo and not args.db and not store.has_program())
+        except BaseException:
+            store.close()
+            raise
+        return store, needs_demo
+
+    def opened(needs_demo: bool) -> None:
+        if needs_demo:
+            win.create_demo_here()  # first run: fill the demo on the worker, with a progress dialog
+
+    win.open_at_start(opener, opened)
     return app.exec()
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Qt
+from PySide6.QtCore import QTimer, QUrl, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton,
@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.meta: dict = {}
         self.screens: dict[str, QWidget] = {}
         self._stale: set[str] = set()
+        self._opening = None  # a store opened at start whose screens are not built yet
         self.undo_group = QUndoGroup(self)
         self.setWindowIcon(QIcon(str(resource("icons", "app-256.png"))))
         self.setStyleSheet(STYLE)
@@ -129,7 +130,42 @@ class MainWindow(QMainWindow):
         geometry = self.settings.get("window_geometry")
         if geometry is not None and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        self.set_store(store)
+        if store is not None:
+            self.set_store(store)
+        else:  # the store is opened on the worker once the window shows (see open_at_start)
+            self.ctx = AppContext(None, self.tasks, self.settings, self)
+            self._placeholder(tr("Opening the database…"))
+
+    def _placeholder(self, text: str) -> None:
+        label = QLabel(text, self)
+        label.setObjectName("openingLabel")
+        label.setAlignment(Qt.AlignCenter)
+        self.setCentralWidget(label)
+
+    def open_at_start(self, opener, opened=None) -> None:
+        """Open the first store on the worker, after the window has shown: ``opener()`` returns
+        ``(store, extra)``; then the screens are built and ``opened(extra)`` runs on the GUI thread.
+        When opening fails the error is shown and the app leaves with exit code 1."""
+        def body(_none):
+            result = opener()
+            self._opening = result[0]  # closed by closeEvent if the window closes before ``done``
+            return result
+
+        def done(result) -> None:
+            store, extra = result
+            self._opening = None
+            self.set_store(store)
+            if opened is not None:
+                opened(extra)
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, exc)
+            QApplication.exit(1)
+
+        op = self.ctx.query(body, done, parent=self).failure(failed)
+        # on the first turn of the event loop: the window's first frame is not slowed by the
+        # worker importing the core at the same time
+        QTimer.singleShot(0, self, op.run_in_background)
 
     # --- store and mode ---------------------------------------------------------------------------
     def set_store(self, store) -> None:
@@ -564,7 +600,7 @@ class MainWindow(QMainWindow):
         self.settings.set("window_geometry", self.saveGeometry())
         self.settings.sync()
         self.tasks.wait_idle()
-        store = self.store
+        store = self.store if self.store is not None else self._opening
         self.tasks.shutdown()
         if store is not None:
             store.close()

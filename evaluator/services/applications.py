@@ -129,34 +129,40 @@ def application_ids(
 
 
 def application_rows(s: Session, program: Program, ids: list[str]) -> list[ApplicationRow]:
-    """Rows for the given external IDs, in the same order (for lazily filled table pages)."""
+    """Rows for the given external IDs, in the same order (for lazily filled table pages).
+
+    The evaluator counts are taken for these applications only (through the assignment's
+    application index), never grouped over the whole assignment table: a page of 200 rows costs
+    the same on 1,000 applications as on 100,000."""
     if not ids:
         return []
-    assigned = (
-        select(Assignment.application_id, func.count().label("n"))
-        .where(Assignment.conflict_type.is_(None))
-        .group_by(Assignment.application_id)
-        .subquery()
-    )
-    finalised = (
-        select(Assignment.application_id, func.count().label("n"))
-        .join(Evaluation, Evaluation.assignment_id == Assignment.id)
-        .where(Evaluation.state == FINALISED)
-        .group_by(Assignment.application_id)
-        .subquery()
-    )
     q = (
-        select(Application, Track.code, func.coalesce(assigned.c.n, 0), func.coalesce(finalised.c.n, 0))
+        select(Application.id, Application.external_id, Track.code, Application.category, Application.title,
+               Application.group_name, Application.district, Application.requested_amount,
+               Application.submitted_on, Application.status)
         .join(Track, Track.id == Application.track_id)
-        .outerjoin(assigned, assigned.c.application_id == Application.id)
-        .outerjoin(finalised, finalised.c.application_id == Application.id)
         .where(and_(Application.program_id == program.id, Application.external_id.in_(ids)))
     )
+    found = s.execute(q).all()
+    if not found:
+        return []
+    pks = [r[0] for r in found]
+    assigned = dict(s.execute(
+        select(Assignment.application_id, func.count())
+        .where(Assignment.application_id.in_(pks), Assignment.conflict_type.is_(None))
+        .group_by(Assignment.application_id)
+    ).all())
+    finalised = dict(s.execute(
+        select(Assignment.application_id, func.count())
+        .join(Evaluation, Evaluation.assignment_id == Assignment.id)
+        .where(Assignment.application_id.in_(pks), Evaluation.state == FINALISED)
+        .group_by(Assignment.application_id)
+    ).all())
     by_id = {}
-    for a, track_code, n_assigned, n_final in s.execute(q):
-        by_id[a.external_id] = ApplicationRow(
-            id=a.external_id, track=track_code, category=a.category, title=a.title, group_name=a.group_name,
-            district=a.district, requested_amount=a.requested_amount, submitted_on=a.submitted_on,
-            status=a.status, evaluators=n_assigned, finalised=n_final,
+    for pk, ext, track_code, category, title, group_name, district, amount, submitted_on, status in found:
+        by_id[ext] = ApplicationRow(
+            id=ext, track=track_code, category=category, title=title, group_name=group_name,
+            district=district, requested_amount=amount, submitted_on=submitted_on,
+            status=status, evaluators=assigned.get(pk, 0), finalised=finalised.get(pk, 0),
         )
     return [by_id[i] for i in ids if i in by_id]

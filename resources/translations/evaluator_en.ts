@@ -332,6 +332,10 @@
         <translation>Import a field kit…</translation>
     </message>
     <message>
+        <source>Opening the database…</source>
+        <translation>Opening the database…</translation>
+    </message>
+    <message>
         <source>Field — {evaluator}</source>
         <translation>Field — {evaluator}</translation>
     </message>

@@ -332,6 +332,10 @@
         <translation>현장 키트 가져오기…</translation>
     </message>
     <message>
+        <source>Opening the database…</source>
+        <translation>데이터베이스를 여는 중…</translation>
+    </message>
+    <message>
         <source>Field — {evaluator}</source>
         <translation>현장 — {evaluator}</translation>
     </message>

@@ -181,3 +181,92 @@ def test_an_encrypted_field_database_asks_its_passphrase_and_a_wrong_one_changes
     dialogs.texts.append("correct horse")
     trigger(w, "actionOpen")
     assert w.ctx.is_field and w.ctx.evaluator == "EV01"
+
+
+# --- start: the window shows first, the database opens on the worker -------------------------------
+def test_the_window_shows_at_once_and_the_screens_follow_when_the_database_has_opened(
+        demo_path, qtbot, sync_tasks):
+    from PySide6.QtWidgets import QLabel
+
+    w = MainWindow(None, tasks=sync_tasks)
+    qtbot.addWidget(w)
+    w.show()
+    opening = w.findChild(QLabel, "openingLabel")
+    assert opening is not None and opening.text() == QCoreApplication.translate("", "Opening the database…")
+    assert w.screens == {}
+    extras = []
+    w.open_at_start(lambda: (Store(f"sqlite:///{demo_path}"), "first run"), extras.append)
+    assert w.screens == {}  # nothing happens before the event loop turns: the first frame comes first
+    qtbot.waitUntil(lambda: "applications" in w.screens)
+    assert extras == ["first run"]
+    assert w.store.info().applications == 48
+    w.close()
+
+
+def test_a_database_that_cannot_be_opened_at_start_is_reported_and_the_app_leaves(
+        tmp_path, qtbot, sync_tasks, dialogs, monkeypatch):
+    from evaluator.errors import DatabaseUnavailable
+
+    exits = []
+    monkeypatch.setattr(QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
+    dialogs.expect_error()
+    w = MainWindow(None, tasks=sync_tasks)
+    qtbot.addWidget(w)
+    w.show()
+
+    def opener():
+        raise DatabaseUnavailable(f"Cannot open database {tmp_path / 'gone' / 'x.sqlite3'}: the folder does not exist.")
+
+    w.open_at_start(opener)
+    qtbot.waitUntil(lambda: exits == [1])
+    assert any("gone" in e for e in dialogs.errors)
+    assert w.screens == {}
+    w.close()
+
+
+def test_closing_the_window_while_the_database_opens_closes_the_store(demo_path, qtbot):
+    """The real worker: the user closes the window while the database is still opening; closing
+    waits for it and closes the store the window never got to use."""
+    import threading
+
+    release = threading.Event()
+    opened, closed = [], []
+
+    def opener():
+        release.wait(10)
+        st = Store(f"sqlite:///{demo_path}")
+        real_close = st.close
+        st.close = lambda: (closed.append(st), real_close())
+        opened.append(st)
+        return st, None
+
+    w = MainWindow(None)
+    qtbot.addWidget(w)
+    w.show()
+    w.open_at_start(opener)
+    qtbot.waitUntil(lambda: w.tasks.busy)  # the worker is opening the database
+    threading.Timer(0.2, release.set).start()
+    w.close()  # waits for the worker, then closes what it opened
+    assert w.screens == {}
+    assert len(opened) == 1 and closed == opened
+
+
+def test_the_quick_path_check_at_start_agrees_with_the_url_parser():
+    """ui.app reads a plain SQLite path without importing SQLAlchemy (faster start); wherever it
+    answers, its answer is the full parser's."""
+    from evaluator.db.engine import parse_url, sqlite_path
+    from evaluator.errors import EvaluatorError
+    from ui.app import _plain_sqlite_path
+
+    cases = ["office.sqlite3", "/tmp/a b.sqlite3", "~/x.db", "sqlite:///rel.db", "sqlite:////abs/x.db",
+             "sqlite:///a%20b.db", "/tmp/a%20b.db", "sqlite:///x.db?mode=ro", "sqlite:///:memory:", "sqlite://",
+             "postgresql+psycopg://u@h/d", "postgresql://u@h/d", "foo:bar", "mysql://x/y", "sqlite:///마을.db", ""]
+    for case in cases:
+        quick = _plain_sqlite_path(case)
+        if quick is False:
+            continue
+        try:
+            full = sqlite_path(parse_url(case))
+        except EvaluatorError:
+            full = "error"
+        assert quick == full, case

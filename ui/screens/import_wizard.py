@@ -28,6 +28,8 @@ from ..worker import call_job
 
 IGNORE = "-"
 KEEP = ""
+# rows (beyond those on screen) the preview looks at to size its columns
+SIZE_SAMPLE_ROWS = 200
 
 
 def field_labels() -> dict[str, str]:
@@ -125,6 +127,8 @@ class ImportScreen(QWidget):
         self.rows_view.setModel(self.rows_model)
         self.rows_view.verticalHeader().setVisible(False)
         self.rows_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        # column widths from the rows on screen plus a sample, never from all 10,000 preview rows
+        self.rows_view.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
         rl.addWidget(self.rows_view, 3)
         self.problems_label = QLabel("", right)
         rl.addWidget(self.problems_label)

@@ -185,6 +185,8 @@ class RankingScreen(QWidget):
         self.table = RankingTable(top)
         self.table.setObjectName("rankingTable")
         self.table.setModel(self.model)
+        # column widths from the rows on screen plus a sample, not from every ranked row
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)

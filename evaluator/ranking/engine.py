@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from math import sqrt
 from operator import mul
 
 from ..jobs import NEVER, CancelToken, Progress, no_progress
@@ -35,7 +35,7 @@ from .model import (
     FLAG_OVERRIDDEN, FLAG_PROVISIONAL, FLAG_RECUSAL, FLAG_TIE, FLAG_WITHDRAWN, EvaluatorQuality, EvaluatorScore,
     RankedApplication, TrackRanking,
 )
-from .stats import aggregate, fsum, krippendorff_alpha_interval, pstdev, stdev
+from .stats import aggregate, fsum, pstdev
 
 #: scores are compared in whole millionths of a point (so float noise never decides a place)
 SCORE_UNIT = 1_000_000
@@ -124,71 +124,77 @@ def _by_evaluator(ev) -> str:
     return ev.evaluator
 
 
-def _evaluate(prep: Prepared, i: int, a: ApplicationInput, fc: list[int], fc_max: float
-              ) -> tuple[list[tuple], set[str], dict[str, int]]:
-    """Classify and total each evaluation of application ``i``; record the counted ones in ``prep``."""
-    inp = prep.inp
-    K, W, M = prep.K, prep.W, prep.M
-    crit = inp.criteria
-    flags: set[str] = set()
-    counts = {"recused": 0, "abstained": 0, "incomplete": 0, "unfinished": 0}
-    scores: list[tuple] = []  # (evaluator, total, state, counted, (note en, note ko), points)
-    for ev in sorted(a.evaluations, key=_by_evaluator):
-        pts = ev.points
-        if type(pts) is not tuple:
-            pts = tuple(pts)
-        if len(pts) < K:
-            pts = pts + (None,) * (K - len(pts))
-        missing: list[str] = []
-        blanks = pts.count(None)
-        if blanks:
-            filled: tuple | list = []
-            for k, p in enumerate(pts):
-                if p is None:
-                    if crit[k].required:
-                        missing.append(crit[k].code)
-                    filled.append(0.0)  # type: ignore[union-attr]
-                else:
-                    filled.append(p)  # type: ignore[union-attr]
-        else:
-            filled = pts
-        acc = sum(map(mul, W, filled)) if not missing else None
-        total = 100.0 * acc / M if acc is not None else None
-        counted = False
-        note = _NO_NOTE
-        if ev.conflict:
-            state = "recused"
-            note = L.note_conflict(ev.conflict, ev.conflict_note)
-            counts["recused"] += 1
-            flags.add(FLAG_RECUSAL)
-        elif ev.abstained:
-            state = "abstained"
-            note = L.note_abstained(ev.abstain_reason)
-            counts["abstained"] += 1
-            flags.add(FLAG_ABSTENTION)
-        elif ev.state == NOT_STARTED or blanks == K:
-            state = NOT_STARTED
-            counts["unfinished"] += 1
-        elif ev.state != FINALISED and not inp.provisional:
-            state = ev.state
-            note = L.note_not_finalised()
-            counts["unfinished"] += 1
-        elif total is None:
-            state = "incomplete"
-            note = L.note_missing(missing)
-            counts["incomplete"] += 1
-            flags.add(FLAG_INCOMPLETE)
-        else:
-            state = ev.state
-            counted = True
-            prep.codes[i].append(ev.evaluator)
-            prep.totals[i].append(total)
-            prep.sums[i].append(acc)  # type: ignore[arg-type]
-            prep.points[i].append(filled)
-            if fc:
-                prep.field[i].append(_field_share(filled, fc, fc_max))
-        scores.append((ev.evaluator, total, state, counted, note, pts))
-    return scores, flags, counts
+#: what :func:`_judge` makes of an evaluation
+COUNTED, RECUSED, ABSTAINED, UNFINISHED, INCOMPLETE = range(5)
+
+
+def _judge(pts: tuple, state: str, abstained: bool, abstain_reason: str, conflict: str | None, conflict_note: str,
+           crit, W: list[float], M: float, K: int, provisional: bool) -> tuple:
+    """One evaluation: ``(kind, state, note, total, acc, filled)``.
+
+    ``pts`` is aligned with the criteria (padded with None).  Recusals and abstentions are left out;
+    nothing scored (or not started) is not started; a draft counts only in a provisional ranking; a
+    required criterion left blank makes it incomplete (left out, never counted as zero); an optional
+    one counts 0.  ``total`` is the weighted total on 0–100 (None when incomplete), ``acc`` Σ wᵢsᵢ."""
+    missing: list[str] = []
+    blanks = pts.count(None)
+    if blanks:
+        filled: tuple | list = []
+        for k, p in enumerate(pts):
+            if p is None:
+                if crit[k].required:
+                    missing.append(crit[k].code)
+                filled.append(0.0)  # type: ignore[union-attr]
+            else:
+                filled.append(p)  # type: ignore[union-attr]
+    else:
+        filled = pts
+    acc = sum(map(mul, W, filled)) if not missing else None
+    total = 100.0 * acc / M if acc is not None else None
+    if conflict:
+        return RECUSED, "recused", L.note_conflict(conflict, conflict_note), total, acc, filled
+    if abstained:
+        return ABSTAINED, "abstained", L.note_abstained(abstain_reason), total, acc, filled
+    if state == NOT_STARTED or blanks == K:
+        return UNFINISHED, NOT_STARTED, _NO_NOTE, total, acc, filled
+    if state != FINALISED and not provisional:
+        return UNFINISHED, state, L.note_not_finalised(), total, acc, filled
+    if total is None:
+        return INCOMPLETE, "incomplete", L.note_missing(missing), total, acc, filled
+    return COUNTED, state, _NO_NOTE, total, acc, filled
+
+
+def _aligned(pts, K: int) -> tuple:
+    if type(pts) is not tuple:
+        pts = tuple(pts)
+    if len(pts) < K:
+        pts = pts + (None,) * (K - len(pts))
+    return pts
+
+
+class _Detail:
+    """Builds one application's :class:`EvaluatorScore` rows when they are first read (see
+    ``RankedApplication.evaluators``): the same rules as the ranking itself (:func:`_judge`)."""
+
+    __slots__ = ("evs", "codes", "norm", "ctx")
+
+    def __init__(self, evs, codes: list[str], norm: list[float], ctx: tuple) -> None:
+        self.evs, self.codes, self.norm, self.ctx = evs, codes, norm, ctx
+
+    def __call__(self) -> list[EvaluatorScore]:
+        crit, W, M, K, provisional, crit_codes = self.ctx
+        by_code = dict(zip(self.codes, self.norm))
+        out = []
+        for code, pts, state, abstained, ab_reason, conflict, cnote in self.evs:
+            pts = _aligned(pts, K)
+            kind, state, note, total, _acc, _filled = _judge(pts, state, abstained, ab_reason, conflict, cnote,
+                                                             crit, W, M, K, provisional)
+            counted = kind == COUNTED
+            out.append(_new_score({"evaluator": code, "total": total,
+                                   "normalized": by_code.get(code) if counted else None, "state": state,
+                                   "counted": counted, "note": note[0], "criteria": dict(zip(crit_codes, pts)),
+                                   "note_ko": note[1]}))
+        return out
 
 
 def normalise(codes: list[list[str]], totals: list[list[float]]) -> tuple[list[list[float]], set[str]]:
@@ -198,14 +204,27 @@ def normalise(codes: list[list[str]], totals: list[list[float]]) -> tuple[list[l
     normalised total is μ + σ·z with μ, σ the mean and SD of every counted raw total in the track.
     An evaluator with fewer than 3 totals, or all totals equal, keeps raw totals (the fallback).
     Returns (normalised totals aligned with ``totals``, evaluators that fell back)."""
-    per_ev: dict[str, list[float]] = defaultdict(list)
+    norm, fallback, _per_ev = _normalise(codes, totals)
+    return norm, fallback
+
+
+def _normalise(codes: list[list[str]], totals: list[list[float]]
+               ) -> tuple[list[list[float]], set[str], dict[str, list[float]]]:
+    """:func:`normalise`, also returning each evaluator's counted totals."""
+    per_ev: dict[str, list[float]] = {}
     every: list[float] = []
     for cs, ts in zip(codes, totals):
+        if not ts:
+            continue
         for c, t in zip(cs, ts):
-            per_ev[c].append(t)
-        every.extend(ts)
+            got = per_ev.get(c)
+            if got is None:
+                per_ev[c] = [t]
+            else:
+                got.append(t)
+        every += ts
     if not every:
-        return [[] for _ in totals], set()
+        return [[] for _ in totals], set(), per_ev
     mu_all = fsum(every) / len(every)
     sd_all = pstdev(every, mu_all)
     stats: dict[str, tuple[float, float]] = {}
@@ -221,17 +240,18 @@ def normalise(codes: list[list[str]], totals: list[list[float]]) -> tuple[list[l
             continue
         stats[c] = (mu, sd)
     out: list[list[float]] = []
+    get = stats.get
     for cs, ts in zip(codes, totals):
         row = []
         for c, t in zip(cs, ts):
-            st = stats.get(c)
+            st = get(c)
             if st is None:
                 row.append(t)
             else:
                 v = mu_all + sd_all * (t - st[0]) / st[1]
                 row.append(0.0 if v < 0.0 else 100.0 if v > 100.0 else v)
         out.append(row)
-    return out, fallback
+    return out, fallback, per_ev
 
 
 def scores_of(prep: Prepared, codes: list[list[str]], totals: list[list[float]]) -> list[float | None]:
@@ -302,44 +322,110 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     crit = inp.criteria
     apps = inp.applications
     n = len(apps)
+    K, W, M = prep.K, prep.W, prep.M
     fc = [k for k, c in enumerate(crit) if c.field_check]
     fc_max = fsum(prep.MX[k] for k in fc)
     if fc_max <= 0:
         fc = []
+    f0 = fc[0] if len(fc) == 1 else None
     method = inp.method
+    provisional = inp.provisional
+    unit = all(w == 1.0 for w in W)  # Σ 1.0·sᵢ is Σ sᵢ, the same additions in the same order
 
-    ev_scores: list[list[tuple]] = []
-    flags: list[set[str]] = []
-    counts: list[dict[str, int]] = []
+    # --- 1. totals: classify each evaluation; the counted ones go into ``prep`` -------------------
+    codes, totals, sums, points, field = prep.codes, prep.totals, prep.sums, prep.points, prep.field
+    flags: list[set[str]] = [set() for _ in range(n)]
+    recused = [0] * n
+    abstained_n = [0] * n
+    incomplete = [0] * n
+    unfinished = [0] * n
+    evs_of: list = [()] * n  # each application's evaluations in evaluator order (for the detail rows)
     for i, a in enumerate(apps):
-        s, f, c = _evaluate(prep, i, a, fc, fc_max)
-        ev_scores.append(s)
-        flags.append(f)
-        counts.append(c)
+        evs = a.evaluations
+        if len(evs) > 1:
+            evs = sorted(evs, key=_by_evaluator)
+        evs_of[i] = evs
+        for code, pts, state, abstained, ab_reason, conflict, cnote in evs:
+            if type(pts) is not tuple or len(pts) < K:
+                pts = _aligned(pts, K)
+            if (not conflict and not abstained and None not in pts
+                    and (state == FINALISED or (provisional and state != NOT_STARTED))):
+                # the common case, as _judge would count it: complete, finalised (or provisional), plain
+                acc = sum(pts) if unit else sum(map(mul, W, pts))
+                filled = pts
+                total = 100.0 * acc / M
+            else:
+                kind, _state, _note, total, acc, filled = _judge(pts, state, abstained, ab_reason, conflict, cnote,
+                                                                 crit, W, M, K, provisional)
+                if kind != COUNTED:
+                    if kind == RECUSED:
+                        recused[i] += 1
+                        flags[i].add(FLAG_RECUSAL)
+                    elif kind == ABSTAINED:
+                        abstained_n[i] += 1
+                        flags[i].add(FLAG_ABSTENTION)
+                    elif kind == INCOMPLETE:
+                        incomplete[i] += 1
+                        flags[i].add(FLAG_INCOMPLETE)
+                    else:
+                        unfinished[i] += 1
+                    continue
+            codes[i].append(code)
+            totals[i].append(total)
+            sums[i].append(acc)
+            points[i].append(filled)
+            if fc:
+                field[i].append((0 + filled[f0]) / fc_max if f0 is not None else _field_share(filled, fc, fc_max))
     cancel.raise_if_cancelled()
 
-    # --- aggregation (raw and normalised side by side) -------------------------------------------
-    norm, fallback = normalise(prep.codes, prep.totals)
+    # --- 2–3. aggregation (raw and normalised side by side), spread, agreement ---------------------
+    norm, fallback, per_ev = _normalise(codes, totals)
     raw_score: list[float | None] = [None] * n
     norm_score: list[float | None] = [None] * n
     trimmed = [False] * n
     spread: list[float | None] = [None] * n
     sdev: list[float | None] = [None] * n
     fshare: list[float | None] = [None] * n
+    within: list[float] = []  # Krippendorff's alpha: per unit 2·m·Σ(v − v̄)²/(m − 1) …
+    values: list[float] = []  # … over the pairable values
+    devs: dict[str, list[float]] = {}  # leniency: each total minus the mean of the co-evaluators' totals
+    base, trim = prep.base, prep.trim
+    mean_base = base == "mean"
+    threshold = inp.disagreement_threshold
     for i in range(n):
-        ts = prep.totals[i]
+        ts = totals[i]
         if not ts:
             continue
-        raw_score[i], trimmed[i] = aggregate(prep.base, ts, prep.trim)
-        norm_score[i] = aggregate(prep.base, norm[i], prep.trim)[0]
-        spread[i] = max(ts) - min(ts)
-        sdev[i] = stdev(ts)
-        if spread[i] > inp.disagreement_threshold:  # type: ignore[operator]
+        m = len(ts)
+        whole = fsum(ts)
+        if mean_base:
+            raw_score[i] = whole / m
+            nv = norm[i]
+            norm_score[i] = fsum(nv) / len(nv)
+        else:
+            raw_score[i], trimmed[i] = aggregate(base, ts, trim)
+            norm_score[i] = aggregate(base, norm[i], trim)[0]
+        sp = spread[i] = max(ts) - min(ts)
+        if m > 1:
+            mu = whole / m
+            ss = fsum([(x - mu) * (x - mu) for x in ts])
+            sdev[i] = sqrt(ss / (m - 1))
+            within.append(2.0 * m * ss / (m - 1))
+            values += ts
+            m1 = m - 1
+            for c, t in zip(codes[i], ts):
+                d = devs.get(c)
+                if d is None:
+                    devs[c] = [t - (whole - t) / m1]
+                else:
+                    d.append(t - (whole - t) / m1)
+        if sp > threshold:  # type: ignore[operator]
             flags[i].add(FLAG_DISAGREEMENT)
-        if fallback.intersection(prep.codes[i]):
+        if fallback and not fallback.isdisjoint(codes[i]):
             flags[i].add(FLAG_NORMALIZED_FALLBACK)
-        if prep.field[i]:
-            fshare[i] = fsum(prep.field[i]) / len(prep.field[i])
+        fl = field[i]
+        if fl:
+            fshare[i] = fsum(fl) / len(fl)
     if method == "normalized":
         score = norm_score
         trimmed = [False] * n
@@ -348,95 +434,108 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     quality_flags = {FLAG_DISAGREEMENT, FLAG_INCOMPLETE} | ({FLAG_NORMALIZED_FALLBACK} if method == "normalized"
                                                              else set())
 
-    # --- eligibility ------------------------------------------------------------------------------
-    failed: list[list[str]] = []
-    gate_parts: list[list[tuple[str, str]]] = []
+    # --- 4. eligibility ------------------------------------------------------------------------------
+    failed: list[list[str]] = [_NONE] * n
+    gate_parts: list[list[tuple[str, str]]] = [_NONE] * n
     unchecked_total = 0
     withdrawn = [a.status == "withdrawn" for a in apps]
-    for a in apps:
-        fl, parts, unchecked = _gates(inp, a)
-        failed.append(fl)
-        gate_parts.append(parts)
-        unchecked_total += unchecked
-    eligible = [not withdrawn[i] and not failed[i] for i in range(n)]
+    if inp.gates:
+        for i, a in enumerate(apps):
+            failed[i], gate_parts[i], unchecked = _gates(inp, a)
+            unchecked_total += unchecked
+    eligible = [not w and not f for w, f in zip(withdrawn, failed)]
     cands = [i for i in range(n) if eligible[i] and score[i] is not None]
 
-    # --- order: score, then tie-breaks, then application ID ---------------------------------------
+    # --- 5. order: score, then tie-breaks, then application ID ---------------------------------------
     rules = list(inp.tie_breaks)
-
-    def sec_key(i: int) -> tuple:
-        parts: list = []
-        for r in rules:
-            if r == "field_check":
-                parts.append(-round(fshare[i], 9) if fshare[i] is not None else 0.0)
-            elif r == "fewer_flags":
-                parts.append(len(flags[i] & quality_flags))
-            else:  # earlier_submission
+    cols: list[list] = []
+    for r in rules:
+        if r == "field_check":
+            cols.append([-round(fshare[i], 9) if fshare[i] is not None else 0.0 for i in cands])  # type: ignore[arg-type]
+        elif r == "fewer_flags":
+            cols.append([len(flags[i] & quality_flags) if flags[i] else 0 for i in cands])
+        else:  # earlier_submission
+            days = []
+            for i in cands:
                 d = apps[i].submitted_on
-                parts.append(d.toordinal() if d is not None else 10**9)
-        parts.append(apps[i].application_id)
-        return tuple(parts)
-
-    sec = {i: sec_key(i) for i in cands}
+                days.append(d.toordinal() if d is not None else 10**9)
+            cols.append(days)
+    cols.append([apps[i].application_id for i in cands])
+    sec_keys = list(zip(*cols)) if cands else []
     secpos = [0] * n
-    for pos, i in enumerate(sorted(cands, key=sec.__getitem__)):
+    by_sec = [cands[j] for j in sorted(range(len(cands)), key=sec_keys.__getitem__)]
+    for pos, i in enumerate(by_sec):
         secpos[i] = pos
     neg = [INF] * n
     for i in cands:
-        neg[i] = -rscore(score[i])  # type: ignore[arg-type]
-    order = sorted(cands, key=lambda i: (neg[i], secpos[i]))
+        neg[i] = -round(score[i] * SCORE_UNIT)  # type: ignore[operator]  # rscore
+    order = sorted(by_sec, key=neg.__getitem__)  # stable: equal scores keep the tie-break order
     rank: list[int | None] = [None] * n
     for pos, i in enumerate(order):
         rank[i] = pos + 1
     N = len(order)
     tie_rule = [""] * n
     all_rules = rules + ["application_id"]
+    sec_of = dict(zip(cands, sec_keys))
+    prev_key = None
     for pos, i in enumerate(order):
+        key = neg[i]
         nb = None
-        if pos > 0 and neg[order[pos - 1]] == neg[i]:
+        if pos > 0 and prev_key == key:
             nb = order[pos - 1]
-        elif pos + 1 < N and neg[order[pos + 1]] == neg[i]:
+        elif pos + 1 < N and neg[order[pos + 1]] == key:
             nb = order[pos + 1]
+        prev_key = key
         if nb is not None:
             flags[i].add(FLAG_TIE)
-            for r, x, y in zip(all_rules, sec[i], sec[nb]):
+            for r, x, y in zip(all_rules, sec_of[i], sec_of[nb]):
                 if x != y:
                     tie_rule[i] = r
                     break
 
-    # --- selection walk ---------------------------------------------------------------------------
+    # --- selection walk, with the reason of every row -------------------------------------------------
     decision = [""] * n
-    reason: list[tuple[str, str]] = [("", "")] * n
+    reason: list[tuple[str, str]] = [_NO_NOTE] * n
     requested = [a.requested_amount for a in apps]
     quota, reserve_size, budget, min_score = inp.quota, inp.reserve_size, inp.budget, inp.min_score
     min_key = rscore(min_score)
     selected: list[int] = []
     reserves = 0
     left = budget
+    # the words of the common reasons, formatted once (labels.py builds the same strings)
+    within_en, within_ko = L.selected_within_quota(quota)
+    beyond_en, beyond_ko = L.beyond_reserves(quota, reserve_size)
+    below_en, below_ko = f" below the minimum {L.num(min_score)}", f"점으로 최저 점수 {L.num(min_score)}점 미달"
+    tie_words = {r: L.tie_broken(r) for r in all_rules}
     for i in order:
         s = score[i]
         assert s is not None
-        head = L.rank_head(rank[i], N, s)  # type: ignore[arg-type]
+        r = rank[i]
+        rule = tie_rule[i]
+        tie_en, tie_ko = ("; " + tie_words[rule][0], "; " + tie_words[rule][1]) if rule else _NO_NOTE
         if -neg[i] < min_key:
             decision[i] = "not_selected"
-            reason[i] = L.join(L.rank_only(rank[i], N), L.below_minimum(s, min_score))  # type: ignore[arg-type]
+            reason[i] = (f"rank {r} of {N}; score {s:.1f}{below_en}{tie_en}",
+                         f"{N}건 중 {r}위; {s:.1f}{below_ko}{tie_ko}")
             continue
+        if len(selected) < quota and left is None:
+            selected.append(i)
+            decision[i] = "selected"
+            reason[i] = (f"rank {r} of {N}; score {s:.1f}; {within_en}{tie_en}",
+                         f"{N}건 중 {r}위; {s:.1f}점; {within_ko}{tie_ko}")
+            continue
+        head = L.rank_head(r, N, s)  # type: ignore[arg-type]
         skip: tuple[str, str] | None = None
-        if len(selected) < quota:
-            if left is not None:
-                amt = requested[i]
-                if amt is None or amt > left:
-                    skip = L.budget_skipped(amt, left)
-                else:
-                    left -= amt
-                    selected.append(i)
-                    decision[i] = "selected"
-                    reason[i] = L.join(head, L.selected_within_quota(quota), L.budget_fits(amt, left))
-                    continue
+        if len(selected) < quota:  # with a budget cap
+            amt = requested[i]
+            if amt is None or amt > left:  # type: ignore[operator]
+                skip = L.budget_skipped(amt, left)  # type: ignore[arg-type]
             else:
+                left -= amt  # type: ignore[operator]
                 selected.append(i)
                 decision[i] = "selected"
-                reason[i] = L.join(head, L.selected_within_quota(quota))
+                reason[i] = L.join(head, L.selected_within_quota(quota), L.budget_fits(amt, left),  # type: ignore[arg-type]
+                                   _tie(rule, tie_words))
                 continue
         why = skip if skip is not None else L.quota_filled(quota)
         amt = requested[i]
@@ -444,15 +543,15 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
         if fundable and reserves < reserve_size:
             reserves += 1
             decision[i] = "reserve"
-            reason[i] = L.join(head, why, L.reserve_place(reserves))
+            reason[i] = L.join(head, why, L.reserve_place(reserves), _tie(rule, tie_words))
         else:
             decision[i] = "not_selected"
             if skip is not None:
-                reason[i] = L.join(head, skip)
+                reason[i] = L.join(head, skip, _tie(rule, tie_words))
             elif not fundable:
-                reason[i] = L.join(head, why, L.exceeds_budget(amt, budget))  # type: ignore[arg-type]
+                reason[i] = L.join(head, why, L.exceeds_budget(amt, budget), _tie(rule, tie_words))  # type: ignore[arg-type]
             else:
-                reason[i] = L.join(head, L.beyond_reserves(quota, reserve_size))
+                reason[i] = (f"{head[0]}; {beyond_en}{tie_en}", f"{head[1]}; {beyond_ko}{tie_ko}")
     for i in range(n):
         if decision[i]:
             continue
@@ -462,124 +561,131 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
         elif failed[i]:
             decision[i], reason[i] = "ineligible", L.ineligible(gate_parts[i])
         else:
-            c = counts[i]
             decision[i] = "not_selected"
-            reason[i] = L.not_ranked(c["recused"], c["abstained"], c["incomplete"], c["unfinished"])
+            reason[i] = L.not_ranked(recused[i], abstained_n[i], incomplete[i], unfinished[i])
             flags[i].add(FLAG_NO_EVALUATIONS)
-        if score[i] is None and not prep.totals[i]:
+        if score[i] is None and not totals[i]:
             flags[i].add(FLAG_NO_EVALUATIONS)
-    for i in order:
-        if tie_rule[i]:
-            reason[i] = L.join(reason[i], L.tie_broken(tie_rule[i]))
     cancel.raise_if_cancelled()
 
-    # --- stability of the cut line ----------------------------------------------------------------
+    # --- 6. stability of the cut line -----------------------------------------------------------------
     stab = analyse(prep, score, cands, order, neg, secpos, set(selected), requested,
                    progress=progress, cancel=cancel) if inp.stability else None
 
-    # --- overrides, rows ----------------------------------------------------------------------------
-    crit_codes = [c.code for c in crit]
+    # --- 7. overrides, rows ---------------------------------------------------------------------------
+    ctx = (crit, W, M, K, provisional, [c.code for c in crit])
     budget_used = sum(requested[i] or 0 for i in selected)
     rows: list[RankedApplication] = []
     final_selected = final_reserve = 0
+    share = stab.share if stab is not None else {}
+    flips = stab.flips if stab is not None else set()
+    track = inp.track
     for i in order + sorted((i for i in range(n) if rank[i] is None), key=lambda i: (
             2 if failed[i] else 1 if withdrawn[i] else 0, apps[i].application_id)):
         a = apps[i]
         computed = reason[i]
-        if inp.provisional:
+        fl = flags[i]
+        if provisional:
             computed = L.provisional(computed)
-            flags[i].add(FLAG_PROVISIONAL)
+            fl.add(FLAG_PROVISIONAL)
         shown = computed
         final = decision[i]
-        if a.override:
-            final = a.override
-            flags[i].add(FLAG_OVERRIDDEN)
-            shown = L.join(computed, L.overridden(a.override, a.override_reason))
-        final_selected += final == "selected"
-        final_reserve += final == "reserve"
-        evs = tuple(_evaluator_scores(ev_scores[i], prep.codes[i], norm[i], crit_codes))
-        stability = on_cut = None
-        if stab is not None and i in stab.share:
-            stability, on_cut = stab.share[i], i in stab.flips
+        override = a.override
+        if override:
+            final = override
+            fl.add(FLAG_OVERRIDDEN)
+            shown = L.join(computed, L.overridden(override, a.override_reason))
+        if final == "selected":
+            final_selected += 1
+        elif final == "reserve":
+            final_reserve += 1
+        stability = share.get(i)
+        on_cut = i in flips
         if on_cut:
-            flags[i].add(FLAG_CUT_LINE)
+            fl.add(FLAG_CUT_LINE)
+        submitted = a.submitted_on
         rows.append(_new_row({
-            "application_id": a.application_id, "track": inp.track, "title": a.title, "group_name": a.group_name,
+            "application_id": a.application_id, "track": track, "title": a.title, "group_name": a.group_name,
             "district": a.district, "category": a.category, "requested_amount": a.requested_amount,
-            "submitted_on": a.submitted_on.isoformat() if a.submitted_on else None, "rank": rank[i],
+            "submitted_on": submitted.isoformat() if submitted else None, "rank": rank[i],
             "score": score[i], "raw_score": raw_score[i], "normalized_score": norm_score[i], "method": method,
-            "evaluations": len(prep.totals[i]), "spread": spread[i], "stddev": sdev[i],
-            "flags": tuple(sorted(flags[i])), "eligible": eligible[i], "failed_gates": tuple(failed[i]),
-            "computed_decision": decision[i], "decision": final, "reason": shown[0], "override": a.override,
-            "override_reason": a.override_reason if a.override else "", "stability": stability,
-            "on_cut_line": bool(on_cut), "field_check": fshare[i], "evaluators": evs, "reason_ko": shown[1],
+            "evaluations": len(totals[i]), "spread": spread[i], "stddev": sdev[i],
+            "flags": tuple(sorted(fl)) if fl else (), "eligible": eligible[i], "failed_gates": tuple(failed[i]),
+            "computed_decision": decision[i], "decision": final, "reason": shown[0], "override": override,
+            "override_reason": a.override_reason if override else "", "stability": stability,
+            "on_cut_line": on_cut, "field_check": fshare[i], "reason_ko": shown[1],
             "computed_reason": computed[0], "computed_reason_ko": computed[1], "trimmed": trimmed[i],
-            "tie_break": tie_rule[i], "recusals": counts[i]["recused"], "abstentions": counts[i]["abstained"],
+            "tie_break": tie_rule[i], "recusals": recused[i], "abstentions": abstained_n[i],
+            "_evaluators_src": _Detail(evs_of[i], codes[i], norm[i], ctx),
         }))
 
-    # --- notes and quality --------------------------------------------------------------------------
+    # --- notes and quality ----------------------------------------------------------------------------
     notes = [L.note_method(method, prep.trim), L.note_minimum(min_score), L.note_tie_breaks(rules)]
     if budget is not None:
         notes.append(L.note_budget(budget, budget_used))
     if unchecked_total:
         notes.append(L.note_unchecked_gates(unchecked_total))
-    if inp.provisional:
+    if provisional:
         notes.insert(0, L.note_provisional())
     if final_selected > quota:
         notes.append(L.note_overrides(final_selected, quota))
     if stab is not None:
         notes.append(L.note_stability(stab.perturbations, stab.evaluators, stab.criteria))
-    alpha = krippendorff_alpha_interval(prep.totals)
+    alpha = _alpha(within, values)
     notes.append(L.note_reliability(alpha))
+    seen = {ev[0] for evs in evs_of for ev in evs}
+    quality = []
+    for c in sorted(seen):
+        ts = per_ev.get(c, _NONE)
+        ds = devs.get(c, _NONE)
+        quality.append(EvaluatorQuality(evaluator=c, applications=len(ts),
+                                        mean_total=fsum(ts) / len(ts) if ts else None,
+                                        leniency=fsum(ds) / len(ds) if ds else None))
     return TrackRanking(
         track=inp.track, name_ko=inp.name_ko, name_en=inp.name_en, quota=quota, reserve_size=reserve_size,
         budget=budget, min_score=min_score, method=method, rows=tuple(rows),
-        evaluator_quality=evaluator_quality(prep, apps), reliability=alpha,
+        evaluator_quality=tuple(quality), reliability=alpha,
         reliability_method="Krippendorff's alpha (interval)", selected=final_selected, reserve=final_reserve,
         eligible=sum(eligible), budget_used=budget_used, notes=tuple(x[0] for x in notes),
-        notes_ko=tuple(x[1] for x in notes), provisional=inp.provisional, trim_min_evaluators=prep.trim,
+        notes_ko=tuple(x[1] for x in notes), provisional=provisional, trim_min_evaluators=prep.trim,
         disagreement_threshold=inp.disagreement_threshold, perturbations=stab.perturbations if stab else 0,
         tie_breaks=tuple(rules),
     )
 
 
-_new_row = _builder(RankedApplication, (
-    "application_id", "track", "title", "group_name", "district", "category", "requested_amount", "submitted_on",
-    "rank", "score", "raw_score", "normalized_score", "method", "evaluations", "spread", "stddev", "flags",
-    "eligible", "failed_gates", "computed_decision", "decision", "reason", "override", "override_reason",
-    "stability", "on_cut_line", "field_check", "evaluators", "reason_ko", "computed_reason", "computed_reason_ko",
-    "trimmed", "tie_break", "recusals", "abstentions"))
+def _tie(rule: str, words: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    return words[rule] if rule else _NO_NOTE
+
+
+_NONE: list = []  # shared, never mutated
+
+
+def _new_row(values: dict) -> RankedApplication:
+    """A row from every field but ``evaluators`` (built on first read) — see ``_builder``."""
+    o = _object_new(RankedApplication)
+    _object_setattr(o, "__dict__", values)
+    return o
+
+
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+_ROW_FIELDS = frozenset(f.name for f in dataclasses.fields(RankedApplication)) - {"evaluators"}
+
+
 _new_score = _builder(EvaluatorScore, ("evaluator", "total", "normalized", "state", "counted", "note", "criteria",
                                        "note_ko"))
 _NO_NOTE = ("", "")
 
 
-def _evaluator_scores(scores: list[tuple], codes: list[str], norm: list[float], crit_codes: list[str]):
-    by_code = dict(zip(codes, norm))
-    for code, total, state, counted, note, pts in scores:
-        yield _new_score({"evaluator": code, "total": total, "normalized": by_code.get(code) if counted else None,
-                          "state": state, "counted": counted, "note": note[0], "criteria": dict(zip(crit_codes, pts)),
-                          "note_ko": note[1]})
-
-
-def evaluator_quality(prep: Prepared, apps) -> tuple[EvaluatorQuality, ...]:
-    """Per evaluator: counted applications, mean total, leniency (mean deviation from co-evaluators)."""
-    totals: dict[str, list[float]] = defaultdict(list)
-    devs: dict[str, list[float]] = defaultdict(list)
-    seen: set[str] = {ev.evaluator for a in apps for ev in a.evaluations}
-    for cs, ts in zip(prep.codes, prep.totals):
-        m = len(ts)
-        for c, t in zip(cs, ts):
-            totals[c].append(t)
-        if m < 2:
-            continue
-        whole = fsum(ts)
-        for c, t in zip(cs, ts):
-            devs[c].append(t - (whole - t) / (m - 1))
-    out = []
-    for c in sorted(seen):
-        ts = totals.get(c, [])
-        ds = devs.get(c, [])
-        out.append(EvaluatorQuality(evaluator=c, applications=len(ts), mean_total=fsum(ts) / len(ts) if ts else None,
-                                    leniency=fsum(ds) / len(ds) if ds else None))
-    return tuple(out)
+def _alpha(within: list[float], values: list[float]) -> float | None:
+    """Krippendorff's alpha (interval) from the per-unit terms (see :func:`.stats.krippendorff_alpha_interval`)."""
+    n = len(values)
+    if n < 2 or not within:
+        return None
+    mu = fsum(values) / n
+    ss_all = fsum([(v - mu) * (v - mu) for v in values])
+    d_e = 2.0 * ss_all / (n - 1)
+    if d_e <= 0.0:
+        return None
+    d_o = fsum(within) / n
+    return 1.0 - d_o / d_e

@@ -80,6 +80,31 @@ class RankedApplication:
     recusals: int = 0  # evaluators left out for a declared conflict of interest
     abstentions: int = 0  # evaluators left out because they abstained
 
+    # ``evaluators`` may be built on first read: the engine gives a row the means to build it
+    # (``_evaluators_src``, a callable) instead of the tuple, since most readers of a large ranking
+    # (the GUI's table, the snapshot, the Excel export) never look at the 30,000 evaluator rows
+    # behind it.  Once read, the tuple is kept and the row behaves as any other (equal, hashable,
+    # picklable, ``fields()``/``asdict()``/``replace()`` see the same value).
+    def __getattr__(self, name: str):  # called only when the attribute is not found
+        if name == "evaluators":
+            d = self.__dict__
+            src = d.get("_evaluators_src")
+            if src is not None:
+                value = d["evaluators"] = tuple(src())
+                del d["_evaluators_src"]
+                return value
+            return ()
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getstate__(self) -> dict:
+        self.evaluators  # noqa: B018 — build it before copying or pickling
+        return self.__dict__
+
+
+# the dataclass left the default ``()`` on the class, which would hide ``__getattr__`` from rows
+# whose evaluators are built on first read (``__init__`` keeps its own copy of the default)
+del RankedApplication.evaluators
+
 
 @dataclass(frozen=True)
 class EvaluatorQuality:

@@ -13,18 +13,26 @@ application whose selected/not-selected status differs from the baseline in any 
 *on the cut line*.  Perturbed rankings keep the baseline's tie-break keys (field check, flags,
 submission date, ID); only the scores move.
 
-It is cheap because nothing is re-read and little is re-sorted:
+It is cheap because nothing is re-read and little is re-sorted.  A candidate's place is one integer,
+``key = −score·10⁶ · n + tie-break position`` (its score in millionths, then its tie-break order),
+so comparing, sorting and searching places is integer work.
 
-* totals are recomputed from the cached weighted sums and per-criterion points
-  (``t' = 100·(S + d·sₖ)/(M + d·maxₖ)`` with ``d = ±0.1·wₖ``; for the mean this is
-  ``100·(mean S + d·mean sₖ)/(M + d·maxₖ)`` per application, no per-evaluation work);
-* each perturbation only looks for the new cut (the quota-th key) and compares with the baseline,
-  so the work is proportional to the applications that moved, not to the quota;
-* leaving an evaluator out re-aggregates only that evaluator's applications; the others keep their
-  baseline keys and their relative order, so the new cut is found by binary search.
-
-With a budget cap the selection is a walk down the list (skips depend on amounts), so each
-perturbation walks the merged order until the quota is filled.
+* **Leaving an evaluator out** moves only that evaluator's applications.  Their new keys are
+  worked out once for all evaluators (one pass over the applications); the others keep their
+  baseline keys and relative order, so each run finds the new cut by binary search and compares
+  with the baseline only near it.
+* **A weight change** moves every score, but by little and by a known bound: a total
+  ``t = 100·S/M`` becomes ``t' = 100·(S + d·sₖ)/(M + d·maxₖ)`` (``d = ±0.1·wₖ``), so
+  ``|t' − t| = 100·|d|·|sₖ·M − S·maxₖ| / (M·(M + d·maxₖ))``, bounded over the track's actual
+  ranges of ``sₖ`` and ``S`` — and a mean, median or trimmed mean of totals moves no more than
+  its totals.  With the quota filled at the baseline's cut key ``v`` and every score moving by at
+  most ``B``, an application whose key is below ``v − 2B`` stays selected (fewer than the quota can
+  come before it) and one above ``v + 2B`` stays out (the quota's baseline selection all stays
+  ahead of it), so only the applications in between are re-scored and re-ordered.  For the mean
+  the new score is ``100·(mean S + d·mean sₖ)/(M + d·maxₖ)`` per application, no per-evaluation
+  work.  (Under the normalised method every score moves with the track's mean and spread, and with
+  a budget cap the selection is a walk down the list where skips depend on amounts: those re-score
+  and walk every candidate, as the baseline does.)
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from math import ceil, fsum
 
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from .engine import INF, SCORE_UNIT, Prepared, rscore, scores_of, walk_selected
@@ -55,7 +64,7 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
     inp = prep.inp
     quota, budget = inp.quota, inp.budget
     min_key = rscore(inp.min_score)
-    cut_min = -min_key  # a candidate may be selected only if its key is ≤ cut_min
+    cut_min = -min_key  # a candidate may be selected only if its score key is ≤ cut_min
     m = len(cands)
     dense = {i: j for j, i in enumerate(cands)}
     codes = [prep.codes[i] for i in cands]
@@ -70,7 +79,11 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
     by_evaluator: dict[str, list[int]] = {}
     for j in range(m):
         for c in codes[j]:
-            by_evaluator.setdefault(c, []).append(j)
+            got = by_evaluator.get(c)
+            if got is None:
+                by_evaluator[c] = [j]
+            else:
+                got.append(j)
     evaluators = sorted(by_evaluator)
     weighted = [k for k in range(prep.K) if prep.W[k] > 0]
     runs = len(evaluators) + 2 * len(weighted)
@@ -90,18 +103,19 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
                 gained[j] += 1
             flipped.add(j)
 
-    # --- the selection under new keys -----------------------------------------------------------
+    # --- places as integers: score key, then tie-break position ------------------------------------
+    NS = max(secd) + 1  # tie-break positions are 0 … NS − 1
     pos_of = [0] * m
     for p, j in enumerate(order_d):
         pos_of[j] = p
-    base_keys = [(negd[j], secd[j]) for j in order_d]
+    base_keys = [negd[j] * NS + secd[j] for j in order_d]  # ascending: the baseline order
     s0 = len(base_selected)
-    limit_key = (cut_min, INF)  # keys above this are below the minimum score
+    limit_key = cut_min * NS + NS - 1  # keys above this are below the minimum score
 
     def diff_full(neg2: list[int]) -> list[int]:
         """Every candidate has a new key: the candidates whose selected status changed."""
         if budget is not None:
-            key = (lambda j: (neg2[j], secd[j]))
+            key = (lambda j: neg2[j] * NS + secd[j])
             sel = walk_selected(sorted(range(m), key=key), neg2.__getitem__, reqd, quota, min_key, budget)
             return list(set(sel) ^ base_sel)
         if quota <= 0:
@@ -117,22 +131,28 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
         tie_in = {j for _, j in sorted((secd[j], j) for j in range(m) if neg2[j] == v)[:room]}
         return [j for j, (x, b) in enumerate(zip(neg2, base_flag)) if (x < v or j in tie_in) != b]
 
-    def diff_partial(neg2: list[int], changed: list[int]) -> list[int]:
-        """Only ``changed`` moved; the others keep their baseline keys and relative order."""
-        moved = set(changed)
-        key = (lambda j: (neg2[j], secd[j]))
+    def diff_partial(changed: list[int], new_key: list[int]) -> list[int]:
+        """Only ``changed`` moved (to ``new_key``, aligned); the others keep their baseline keys and
+        relative order."""
         if budget is not None:
+            moved = set(changed)
+            where = dict(zip(changed, new_key))
+            neg2 = list(negd)
+            for j, x in where.items():
+                neg2[j] = x // NS
+            key = (lambda j: neg2[j] * NS + secd[j])
             stream = heapq.merge((j for j in order_d if j not in moved), sorted(changed, key=key), key=key)
             sel = walk_selected(stream, neg2.__getitem__, reqd, quota, min_key, budget)
             return list(set(sel) ^ base_sel)
-        new_keys = sorted(key(j) for j in changed)
-        old_keys = sorted(base_keys[pos_of[j]] for j in changed)
+        new_keys = sorted(new_key)
+        old_keys = sorted([base_keys[pos_of[j]] for j in changed])
 
         def count_le(x) -> int:  # candidates of the perturbed ranking whose key is ≤ x
             return bisect_right(base_keys, x) - bisect_right(old_keys, x) + bisect_right(new_keys, x)
 
         t = limit_key
         if m >= quota > 0:
+            moved = set(changed)
             # the quota-th key: the smallest key present whose count reaches the quota
             lo, hi = 0, m
             while lo < hi:
@@ -155,11 +175,16 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
                 best = new_keys[lo]
             if best is not None and best < t:
                 t = best
+            p_new = bisect_right(base_keys, t)  # unchanged candidates at positions < p_new are selected
+            out = [order_d[p] for p in range(min(p_new, s0), max(p_new, s0)) if order_d[p] not in moved]
         elif quota <= 0:
-            t = (-INF, -1)
-        p_new = bisect_right(base_keys, t)  # unchanged candidates at positions < p_new are selected
-        out = [order_d[p] for p in range(min(p_new, s0), max(p_new, s0)) if order_d[p] not in moved]
-        out.extend(j for j in changed if (key(j) <= t) != base_flag[j])
+            return [j for j in range(m) if base_flag[j]]
+        else:
+            p_new = bisect_right(base_keys, t)
+            out = [order_d[p] for p in range(min(p_new, s0), max(p_new, s0))]
+            moved = set(changed)
+            out = [j for j in out if j not in moved]
+        out.extend([j for j, x in zip(changed, new_key) if (x <= t) != base_flag[j]])
         return out
 
     done = 0
@@ -172,9 +197,9 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
     normalized = inp.method == "normalized"
     base, trim = prep.base, prep.trim
     # (a) leave one evaluator out
-    for e in evaluators:
-        cancel.raise_if_cancelled()
-        if normalized:
+    if normalized:
+        for e in evaluators:
+            cancel.raise_if_cancelled()
             # removing an evaluator moves the track's mean and spread: every score moves (the
             # non-candidates' totals take part in the track's mean and spread too)
             codes2, totals2 = [], []
@@ -188,48 +213,107 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
             new = scores_of(prep, codes2, totals2)
             neg2 = [-rscore(new[i]) for i in cands]  # type: ignore[arg-type]
             record(diff_full(neg2))
-        else:
-            neg2 = list(negd)
-            changed = []
-            for j in by_evaluator[e]:
-                ts = [t for c, t in zip(codes[j], totals[j]) if c != e]
-                if ts:
-                    neg2[j] = -rscore(aggregate(base, ts, trim)[0])
-                    changed.append(j)
-            record(diff_partial(neg2, changed))
-        step()
+            step()
+    else:
+        # every candidate's key without each of its evaluators, in one pass
+        loo: dict[str, tuple[list[int], list[int]]] = {e: ([], []) for e in evaluators}
+        su = SCORE_UNIT
+        for j in range(m):
+            cs = codes[j]
+            n = len(cs)
+            if n < 2:
+                continue  # an application only this evaluator scored keeps its score
+            ts = totals[j]
+            sj = secd[j]
+            for q in range(n):
+                rest = ts[:q] + ts[q + 1:]
+                if base == "mean":
+                    x = fsum(rest) / (n - 1)
+                else:
+                    x = aggregate(base, rest, trim)[0]
+                js, keys = loo[cs[q]]
+                js.append(j)
+                keys.append(-round(x * su) * NS + sj)
+        for e in evaluators:
+            cancel.raise_if_cancelled()
+            js, keys = loo[e]
+            record(diff_partial(js, keys))
+            step()
 
     # (b) each criterion weight ±10 %
     M = prep.M
     sums = [prep.sums[i] for i in cands]
     points = [prep.points[i] for i in cands]
     mean_fast = base == "mean" and not normalized
-    if mean_fast:
-        msum = [sum(ss) / len(ss) for ss in sums]
-        cmean = [[0.0] * m for _ in range(prep.K)]
-        for j, pts in enumerate(points):
-            n = len(pts)
-            for k, col in enumerate(zip(*pts)):
-                cmean[k][j] = sum(col) / n
+    window = budget is None and not normalized and 0 < quota and s0 == quota and quota <= m
+    if window:
+        # the ranges of sₖ and S over every counted evaluation of a candidate (they bound the moves)
+        every = [p for pts in points for p in pts]
+        lo_k = [min(col) for col in zip(*every)]
+        hi_k = [max(col) for col in zip(*every)]
+        all_s = [s for ss in sums for s in ss]
+        s_lo, s_hi = min(all_s), max(all_s)
+        v_key = negd[order_d[quota - 1]]  # the baseline's cut: the quota-th score key
+        neg_sorted = [negd[j] for j in order_d]
+    msum: dict[int, float] = {}
+    cmean: dict[int, list[float]] = {}
+
+    def perturbed_keys(js, k: int, d: float, c: float) -> list[int]:
+        """Score keys of candidates ``js`` with criterion k's weight moved by d (c = 100/(M + d·maxₖ))."""
+        if mean_fast:
+            cu = c * SCORE_UNIT
+            out = []
+            for j in js:
+                ms = msum.get(j)
+                if ms is None:
+                    ss = sums[j]
+                    ms = msum[j] = sum(ss) / len(ss)
+                    pts = points[j]
+                    n = len(pts)
+                    cmean[j] = [sum(col) / n for col in zip(*pts)]
+                out.append(-round((ms + d * cmean[j][k]) * cu))
+            return out
+        out = []
+        for j in js:
+            ts2 = [c * (s + d * p[k]) for s, p in zip(sums[j], points[j])]
+            out.append(-rscore(aggregate(base, ts2, trim)[0]))
+        return out
+
     for k in weighted:
+        mk = prep.MX[k]
         for f in (0.9, 1.1):
             cancel.raise_if_cancelled()
             d = (f - 1.0) * prep.W[k]
-            c = 100.0 / (M + d * prep.MX[k])
-            if mean_fast:
-                cu = c * SCORE_UNIT
-                neg2 = [-round((ms + d * ck) * cu) for ms, ck in zip(msum, cmean[k])]
-            else:
+            c = 100.0 / (M + d * mk)
+            if window and M > 0 and M + d * mk > 0:
+                # how far any score can move, in score-key units (with room for rounding)
+                a_k = max(abs(hi_k[k] * M - s_lo * mk), abs(lo_k[k] * M - s_hi * mk))
+                bound = ceil(SCORE_UNIT * 100.0 * abs(d) * a_k / (M * (M + d * mk)) * (1 + 1e-9)) + 4
+                pa = bisect_left(neg_sorted, v_key - 2 * bound)  # before: selected whatever happens
+                pb = bisect_right(neg_sorted, v_key + 2 * bound)  # from here: out whatever happens
+                js = order_d[pa:pb]
+                keys = perturbed_keys(js, k, d, c)
+                room = quota - pa  # places left after the applications that stay selected
+                ranked = sorted(zip([x * NS + secd[j] for j, x in zip(js, keys)], js, keys))
+                diff = []
+                for x, j, sk in ranked:
+                    sel = room > 0 and sk <= cut_min
+                    if sel:
+                        room -= 1
+                    if sel != base_flag[j]:
+                        diff.append(j)
+                record(diff)
+            elif not normalized:
+                record(diff_full(perturbed_keys(range(m), k, d, c)))
+            else:  # the non-candidates' totals take part in the track's mean and spread
                 totals2 = [[] for _ in prep.totals]
                 for j, i in enumerate(cands):
                     totals2[i] = [c * (s + d * p[k]) for s, p in zip(sums[j], points[j])]
-                if normalized:  # the non-candidates' totals take part in the track's mean and spread
-                    for i, ts in enumerate(prep.totals):
-                        if ts and not totals2[i]:
-                            totals2[i] = [c * (s + d * p[k]) for s, p in zip(prep.sums[i], prep.points[i])]
+                for i, ts in enumerate(prep.totals):
+                    if ts and not totals2[i]:
+                        totals2[i] = [c * (s + d * p[k]) for s, p in zip(prep.sums[i], prep.points[i])]
                 new = scores_of(prep, prep.codes, totals2)
-                neg2 = [-rscore(new[i]) for i in cands]  # type: ignore[arg-type]
-            record(diff_full(neg2))
+                record(diff_full([-rscore(new[i]) for i in cands]))  # type: ignore[arg-type]
             step()
 
     share = {i: ((runs if base_flag[j] else 0) + gained[j] - lost[j]) / runs for j, i in enumerate(cands)}

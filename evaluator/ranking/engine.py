@@ -24,6 +24,7 @@ import dataclasses
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from math import sqrt
 from operator import mul
 
@@ -178,7 +179,7 @@ class _Detail:
 
     __slots__ = ("evs", "codes", "norm", "ctx")
 
-    def __init__(self, evs, codes: list[str], norm: list[float], ctx: tuple) -> None:
+    def __init__(self, ctx: tuple, evs, codes: list[str], norm: list[float]) -> None:
         self.evs, self.codes, self.norm, self.ctx = evs, codes, norm, ctx
 
     def __call__(self) -> list[EvaluatorScore]:
@@ -580,9 +581,11 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     share = stab.share if stab is not None else {}
     flips = stab.flips if stab is not None else set()
     track = inp.track
+    detail = partial(_Detail, ctx)
     for i in order + sorted((i for i in range(n) if rank[i] is None), key=lambda i: (
             2 if failed[i] else 1 if withdrawn[i] else 0, apps[i].application_id)):
-        a = apps[i]
+        (app_id, _evs, title, group_name, district, category, _members, amount, _own, submitted, _status, _gate_results,
+         override, override_reason) = apps[i]
         computed = reason[i]
         fl = flags[i]
         if provisional:
@@ -590,33 +593,34 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
             fl.add(FLAG_PROVISIONAL)
         shown = computed
         final = decision[i]
-        override = a.override
         if override:
             final = override
             fl.add(FLAG_OVERRIDDEN)
-            shown = L.join(computed, L.overridden(override, a.override_reason))
+            shown = L.join(computed, L.overridden(override, override_reason))
+        else:
+            override_reason = ""
         if final == "selected":
             final_selected += 1
         elif final == "reserve":
             final_reserve += 1
-        stability = share.get(i)
         on_cut = i in flips
         if on_cut:
             fl.add(FLAG_CUT_LINE)
-        submitted = a.submitted_on
+        gates_failed = failed[i]
         rows.append(_new_row({
-            "application_id": a.application_id, "track": track, "title": a.title, "group_name": a.group_name,
-            "district": a.district, "category": a.category, "requested_amount": a.requested_amount,
+            "application_id": app_id, "track": track, "title": title, "group_name": group_name,
+            "district": district, "category": category, "requested_amount": amount,
             "submitted_on": submitted.isoformat() if submitted else None, "rank": rank[i],
             "score": score[i], "raw_score": raw_score[i], "normalized_score": norm_score[i], "method": method,
             "evaluations": len(totals[i]), "spread": spread[i], "stddev": sdev[i],
-            "flags": tuple(sorted(fl)) if fl else (), "eligible": eligible[i], "failed_gates": tuple(failed[i]),
+            "flags": tuple(sorted(fl)) if fl else (), "eligible": eligible[i],
+            "failed_gates": tuple(gates_failed) if gates_failed else (),
             "computed_decision": decision[i], "decision": final, "reason": shown[0], "override": override,
-            "override_reason": a.override_reason if override else "", "stability": stability,
+            "override_reason": override_reason, "stability": share.get(i),
             "on_cut_line": on_cut, "field_check": fshare[i], "reason_ko": shown[1],
             "computed_reason": computed[0], "computed_reason_ko": computed[1], "trimmed": trimmed[i],
             "tie_break": tie_rule[i], "recusals": recused[i], "abstentions": abstained_n[i],
-            "_evaluators_src": _Detail(evs_of[i], codes[i], norm[i], ctx),
+            "_evaluators_src": detail(evs_of[i], codes[i], norm[i]),
         }))
 
     # --- notes and quality ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ scores, manual gate outcomes, decisions); no per-application query.  Functions r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, null, select
@@ -118,47 +119,50 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
         crit_of[cid] = (rid, code)
     gate_of: dict[int, str] = dict(conn.execute(select(EligibilityGate.id, EligibilityGate.code)
                                                 .where(EligibilityGate.rubric_id.in_(rubric_ids))).all())
-    # 1. applications
-    apps = conn.execute(
+    # 1. applications (driver rows: dates come as ISO text from SQLite, as dates from PostgreSQL)
+    apps = _fetch_all(conn, (
         select(Application.track_id, Application.id, Application.external_id, Application.title,
                Application.group_name, Application.district, Application.category, Application.members,
                Application.requested_amount, Application.self_contribution, Application.submitted_on,
                Application.status)
         .where(in_tracks)
-    ).all()
+    ))
     # 2. assignments (with declared conflicts) and their evaluations
+    ev_code: dict[int, str] = dict(conn.execute(select(Evaluator.id, Evaluator.code)).all())
     pairs = _fetch_all(conn, (
-        select(Assignment.application_id, Evaluator.code, Assignment.conflict_type, Assignment.conflict_note,
-               Evaluation.id, Evaluation.state, Evaluation.abstained, Evaluation.abstain_reason)
-        .join(Evaluator, Evaluator.id == Assignment.evaluator_id)
+        select(Assignment.application_id, Assignment.evaluator_id, Assignment.conflict_type,
+               Assignment.conflict_note, Evaluation.id, Evaluation.state, Evaluation.abstained,
+               Evaluation.abstain_reason)
         .join(Application, Application.id == Assignment.application_id)
         .outerjoin(Evaluation, Evaluation.assignment_id == Assignment.id)
         .where(in_tracks)
     ))
     # 3. scores: one scan of the score table for these rubrics' criteria (cheaper than joining per
-    #    track), grouped by evaluation in Python
+    #    track), pivoted in SQL: one row per evaluation, one column per criterion position (the
+    #    database groups the ~10 score rows of each evaluation; Python sees a tenth of the rows).
+    #    A criterion without a score row, or with NULL points, comes out as None either way.
     specs = {int(t.id): rubric_def(t) for t in tracks}
     positions: dict[int, dict[str, int]] = {}
     for t in tracks:
-        order = {c.code: k for k, c in enumerate(specs[int(t.id)].criteria)}
-        positions[int(t.rubric_id)] = order
+        positions[int(t.rubric_id)] = {c.code: k for k, c in enumerate(specs[int(t.id)].criteria)}
     crit_pos = {cid: positions[rid][code] for cid, (rid, code) in crit_of.items() if code in positions[rid]}
-    width = {rid: len(p) for rid, p in positions.items()}
-    crit_rubric = {cid: rid for cid, (rid, _code) in crit_of.items()}
+    width_of = {rid: len(p) for rid, p in positions.items()}
+    width = max(width_of.values())
     points: dict[int, tuple[float | None, ...]] = {}
     if crit_pos:
-        # pivoted in SQL: one row per evaluation, one column per criterion position (the database
-        # groups the ~10 score rows of each evaluation; Python sees a tenth of the rows).  A
-        # criterion without a score row, or with NULL points, comes out as None either way.
         at: dict[int, list[int]] = {}
         for cid, k in crit_pos.items():
             at.setdefault(k, []).append(cid)
-        cols = [func.max(Score.points).filter(Score.criterion_id.in_(sorted(at.get(k, ()))))
-                if k in at else null() for k in range(max(width.values()))]
-        for eid, first, *pts in _fetch_all(conn, select(Score.evaluation_id, func.min(Score.criterion_id), *cols)
-                                           .where(Score.criterion_id.in_(sorted(crit_pos)))
-                                           .group_by(Score.evaluation_id)):
-            points[eid] = tuple(pts[:width[crit_rubric[first]]])
+        # one criterion per position (one rubric): ``= id``, cheaper for the database than ``IN``;
+        # ``sum`` of the one value is the value (and the cheapest aggregate)
+        cols = [(func.sum(Score.points).filter(Score.criterion_id == at[k][0]) if len(at[k]) == 1
+                 else func.sum(Score.points).filter(Score.criterion_id.in_(sorted(at[k]))))
+                if k in at else null() for k in range(width)]
+        ids = sorted(crit_pos)
+        which = (Score.criterion_id.between(ids[0], ids[-1]) if ids[-1] - ids[0] == len(ids) - 1
+                 else Score.criterion_id.in_(ids))
+        for row in _fetch_all(conn, select(Score.evaluation_id, *cols).where(which).group_by(Score.evaluation_id)):
+            points[row[0]] = row[1:]
     # 4. manual gate outcomes
     gates_by_app: dict[int, dict[str, bool]] = {}
     if gate_of:
@@ -181,22 +185,41 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
         if ov:
             overrides[aid] = (ov, ov_reason or "")
 
+    # the rubric of each application (a program's tracks may use rubrics of different widths)
+    track_rubric = {int(t.id): int(t.rubric_id) for t in tracks}
+    narrow = {tid for tid, rid in track_rubric.items() if width_of[rid] < width}
+    app_track = {row[1]: row[0] for row in apps} if narrow else {}
     evals_by_app: dict[int, list[EvaluationInput]] = {}
-    for aid, code, conflict, note, eid, state, abstained, ab_reason in pairs:
-        pts = points.get(eid) if eid is not None else None
-        evals_by_app.setdefault(aid, []).append(EvaluationInput(
-            code, pts or (), state if eid is not None else NOT_STARTED, bool(abstained),
-            ab_reason or "", conflict, note or "",
-        ))
+    new_ev = tuple.__new__
+    for aid, evid, conflict, note, eid, state, abstained, ab_reason in pairs:
+        if eid is None:
+            ev = new_ev(EvaluationInput, (ev_code[evid], (), NOT_STARTED, False, ab_reason or "", conflict,
+                                          note or ""))
+        else:
+            pts = points.get(eid) or ()
+            if narrow and pts and app_track[aid] in narrow:
+                pts = pts[:width_of[track_rubric[app_track[aid]]]]
+            ev = new_ev(EvaluationInput, (ev_code[evid], pts, state, bool(abstained), ab_reason or "", conflict,
+                                          note or ""))
+        got = evals_by_app.get(aid)
+        if got is None:
+            evals_by_app[aid] = [ev]
+        else:
+            got.append(ev)
     per_track: dict[int, list[ApplicationInput]] = {tid: [] for tid in track_ids}
     app_ids: dict[int, dict[str, int]] = {tid: {} for tid in track_ids}
+    no_gates: dict[str, bool] = {}  # shared, never mutated
+    fromiso = date.fromisoformat
     for (tid, aid, ext, title, group, district, category, members, requested, own, submitted, status) in apps:
         app_ids[tid][ext] = aid
         ov = overrides.get(aid)
-        per_track[tid].append(ApplicationInput(
-            ext, tuple(evals_by_app.get(aid, ())), title, group, district, category, members, requested, own,
-            submitted, status, gates_by_app.get(aid, {}), ov[0] if ov else None, ov[1] if ov else "",
-        ))
+        if type(submitted) is str:
+            submitted = fromiso(submitted)
+        evs = evals_by_app.get(aid)
+        per_track[tid].append(new_ev(ApplicationInput, (
+            ext, tuple(evs) if evs else (), title, group, district, category, members, requested, own,
+            submitted, status, gates_by_app.get(aid, no_gates), ov[0] if ov else None, ov[1] if ov else "",
+        )))
     out = []
     for t in tracks:
         tid = int(t.id)

@@ -216,8 +216,10 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
             step()
     else:
         # every candidate's key without each of its evaluators, in one pass
-        loo: dict[str, tuple[list[int], list[int]]] = {e: ([], []) for e in evaluators}
+        loo_js: dict[str, list[int]] = {e: [] for e in evaluators}
+        loo_keys: dict[str, list[int]] = {e: [] for e in evaluators}
         su = SCORE_UNIT
+        mean_base = base == "mean"
         for j in range(m):
             cs = codes[j]
             n = len(cs)
@@ -225,19 +227,24 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
                 continue  # an application only this evaluator scored keeps its score
             ts = totals[j]
             sj = secd[j]
-            for q in range(n):
-                rest = ts[:q] + ts[q + 1:]
-                if base == "mean":
-                    x = fsum(rest) / (n - 1)
-                else:
-                    x = aggregate(base, rest, trim)[0]
-                js, keys = loo[cs[q]]
-                js.append(j)
-                keys.append(-round(x * su) * NS + sj)
+            if mean_base and n == 3:  # the mean of the other two: fsum of two numbers is their sum
+                a, b, c = ts
+                ks: tuple | list = (-round((b + c) / 2 * su) * NS + sj, -round((a + c) / 2 * su) * NS + sj,
+                                    -round((a + b) / 2 * su) * NS + sj)
+            elif mean_base and n == 2:
+                ks = (-round(ts[1] * su) * NS + sj, -round(ts[0] * su) * NS + sj)
+            else:
+                ks = []
+                for q in range(n):
+                    rest = ts[:q] + ts[q + 1:]
+                    x = fsum(rest) / (n - 1) if mean_base else aggregate(base, rest, trim)[0]
+                    ks.append(-round(x * su) * NS + sj)
+            for c, key in zip(cs, ks):
+                loo_js[c].append(j)
+                loo_keys[c].append(key)
         for e in evaluators:
             cancel.raise_if_cancelled()
-            js, keys = loo[e]
-            record(diff_partial(js, keys))
+            record(diff_partial(loo_js[e], loo_keys[e]))
             step()
 
     # (b) each criterion weight ±10 %
@@ -245,34 +252,35 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
     sums = [prep.sums[i] for i in cands]
     points = [prep.points[i] for i in cands]
     mean_fast = base == "mean" and not normalized
-    window = budget is None and not normalized and 0 < quota and s0 == quota and quota <= m
+    window = budget is None and not normalized and 0 < quota and s0 == quota and quota <= m and M > 0
     if window:
-        # the ranges of sₖ and S over every counted evaluation of a candidate (they bound the moves)
+        # the ranges of a criterion's points (any criterion: cheap, and a bound is all that is
+        # needed) and of S over every counted evaluation of a candidate: they bound the moves
         every = [p for pts in points for p in pts]
-        lo_k = [min(col) for col in zip(*every)]
-        hi_k = [max(col) for col in zip(*every)]
-        all_s = [s for ss in sums for s in ss]
+        p_lo, p_hi = min(map(min, every)), max(map(max, every))
+        all_s = [x for ss in sums for x in ss]
         s_lo, s_hi = min(all_s), max(all_s)
         v_key = negd[order_d[quota - 1]]  # the baseline's cut: the quota-th score key
         neg_sorted = [negd[j] for j in order_d]
     msum: dict[int, float] = {}
     cmean: dict[int, list[float]] = {}
 
+    def means(js) -> None:
+        """Per application: the mean of S and of each sₖ over its counted evaluations (cached)."""
+        for j in js:
+            if j not in msum:
+                ss = sums[j]
+                msum[j] = sum(ss) / len(ss)
+                pts = points[j]
+                n = len(pts)
+                cmean[j] = [sum(col) / n for col in zip(*pts)]
+
     def perturbed_keys(js, k: int, d: float, c: float) -> list[int]:
         """Score keys of candidates ``js`` with criterion k's weight moved by d (c = 100/(M + d·maxₖ))."""
         if mean_fast:
+            means(js)
             cu = c * SCORE_UNIT
-            out = []
-            for j in js:
-                ms = msum.get(j)
-                if ms is None:
-                    ss = sums[j]
-                    ms = msum[j] = sum(ss) / len(ss)
-                    pts = points[j]
-                    n = len(pts)
-                    cmean[j] = [sum(col) / n for col in zip(*pts)]
-                out.append(-round((ms + d * cmean[j][k]) * cu))
-            return out
+            return [-round((msum[j] + d * cmean[j][k]) * cu) for j in js]
         out = []
         for j in js:
             ts2 = [c * (s + d * p[k]) for s, p in zip(sums[j], points[j])]
@@ -285,24 +293,18 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
             cancel.raise_if_cancelled()
             d = (f - 1.0) * prep.W[k]
             c = 100.0 / (M + d * mk)
-            if window and M > 0 and M + d * mk > 0:
+            if window and M + d * mk > 0:
                 # how far any score can move, in score-key units (with room for rounding)
-                a_k = max(abs(hi_k[k] * M - s_lo * mk), abs(lo_k[k] * M - s_hi * mk))
+                a_k = max(abs(p_hi * M - s_lo * mk), abs(p_lo * M - s_hi * mk))
                 bound = ceil(SCORE_UNIT * 100.0 * abs(d) * a_k / (M * (M + d * mk)) * (1 + 1e-9)) + 4
                 pa = bisect_left(neg_sorted, v_key - 2 * bound)  # before: selected whatever happens
                 pb = bisect_right(neg_sorted, v_key + 2 * bound)  # from here: out whatever happens
                 js = order_d[pa:pb]
-                keys = perturbed_keys(js, k, d, c)
-                room = quota - pa  # places left after the applications that stay selected
-                ranked = sorted(zip([x * NS + secd[j] for j, x in zip(js, keys)], js, keys))
-                diff = []
-                for x, j, sk in ranked:
-                    sel = room > 0 and sk <= cut_min
-                    if sel:
-                        room -= 1
-                    if sel != base_flag[j]:
-                        diff.append(j)
-                record(diff)
+                keys = [x * NS + secd[j] for j, x in zip(js, perturbed_keys(js, k, d, c))]
+                room = quota - pa  # places left after the applications that stay selected (≥ 1)
+                ok = sorted(x for x in keys if x <= limit_key)
+                last = ok[room - 1] if len(ok) >= room else limit_key  # the last place selected
+                record([j for j, x in zip(js, keys) if (x <= last) != base_flag[j]])
             elif not normalized:
                 record(diff_full(perturbed_keys(range(m), k, d, c)))
             else:  # the non-candidates' totals take part in the track's mean and spread

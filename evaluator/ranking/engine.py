@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from math import sqrt
-from operator import mul
+from operator import itemgetter, mul
 
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from . import labels as L
@@ -93,6 +93,8 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was:
+            gc.freeze()  # what was built is long-lived: straight to the oldest generation (O(1)),
+            gc.unfreeze()  # instead of a young collection walking every new object and freeing none
             gc.enable()
 
 
@@ -121,8 +123,7 @@ def _field_share(filled, fc: list[int], fc_max: float) -> float:
     return sum([filled[k] for k in fc]) / fc_max
 
 
-def _by_evaluator(ev) -> str:
-    return ev.evaluator
+_by_evaluator = itemgetter(0)  # an evaluation's evaluator code
 
 
 #: what :func:`_judge` makes of an evaluation
@@ -346,6 +347,7 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
         if len(evs) > 1:
             evs = sorted(evs, key=_by_evaluator)
         evs_of[i] = evs
+        ci, ti, si, pi, fi = codes[i], totals[i], sums[i], points[i], field[i]
         for code, pts, state, abstained, ab_reason, conflict, cnote in evs:
             if type(pts) is not tuple or len(pts) < K:
                 pts = _aligned(pts, K)
@@ -371,12 +373,12 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
                     else:
                         unfinished[i] += 1
                     continue
-            codes[i].append(code)
-            totals[i].append(total)
-            sums[i].append(acc)
-            points[i].append(filled)
+            ci.append(code)
+            ti.append(total)
+            si.append(acc)
+            pi.append(filled)
             if fc:
-                field[i].append((0 + filled[f0]) / fc_max if f0 is not None else _field_share(filled, fc, fc_max))
+                fi.append((0 + filled[f0]) / fc_max if f0 is not None else _field_share(filled, fc, fc_max))
     cancel.raise_if_cancelled()
 
     # --- 2–3. aggregation (raw and normalised side by side), spread, agreement ---------------------
@@ -582,6 +584,7 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     flips = stab.flips if stab is not None else set()
     track = inp.track
     detail = partial(_Detail, ctx)
+    new_row, set_dict, iso = _object_new, _object_setattr, {}
     for i in order + sorted((i for i in range(n) if rank[i] is None), key=lambda i: (
             2 if failed[i] else 1 if withdrawn[i] else 0, apps[i].application_id)):
         (app_id, _evs, title, group_name, district, category, _members, amount, _own, submitted, _status, _gate_results,
@@ -607,10 +610,18 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
         if on_cut:
             fl.add(FLAG_CUT_LINE)
         gates_failed = failed[i]
-        rows.append(_new_row({
+        if submitted is not None:
+            day = iso.get(submitted)
+            if day is None:
+                day = iso[submitted] = submitted.isoformat()
+        else:
+            day = None
+        row = new_row(RankedApplication)  # every field but ``evaluators`` (built on first read)
+        rows.append(row)
+        set_dict(row, "__dict__", {
             "application_id": app_id, "track": track, "title": title, "group_name": group_name,
             "district": district, "category": category, "requested_amount": amount,
-            "submitted_on": submitted.isoformat() if submitted else None, "rank": rank[i],
+            "submitted_on": day, "rank": rank[i],
             "score": score[i], "raw_score": raw_score[i], "normalized_score": norm_score[i], "method": method,
             "evaluations": len(totals[i]), "spread": spread[i], "stddev": sdev[i],
             "flags": tuple(sorted(fl)) if fl else (), "eligible": eligible[i],
@@ -621,7 +632,7 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
             "computed_reason": computed[0], "computed_reason_ko": computed[1], "trimmed": trimmed[i],
             "tie_break": tie_rule[i], "recusals": recused[i], "abstentions": abstained_n[i],
             "_evaluators_src": detail(evs_of[i], codes[i], norm[i]),
-        }))
+        })
 
     # --- notes and quality ----------------------------------------------------------------------------
     notes = [L.note_method(method, prep.trim), L.note_minimum(min_score), L.note_tie_breaks(rules)]

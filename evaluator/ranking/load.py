@@ -253,27 +253,31 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
     Returns the number of applications whose computed decision changed (one audit entry per track,
     naming each of them with its old and new decision)."""
     now = utcnow()
+    table = Decision.__table__
+    bulk = Bulk(s)
+    # on SQLite the rows go to the driver as stored: the timestamp as SQLAlchemy's DateTime stores it
+    at = now.isoformat(" ", "microseconds") if bulk.sqlite else now
     inserts: list[tuple] = []
     updates: list[tuple] = []
     changed: dict[str, list[Any]] = {}
+    app_ids, decisions = loaded.app_ids, loaded.decisions
     for r in ranking.rows:
-        aid = loaded.app_ids[r.application_id]
-        score = round(r.score, 6) if r.score is not None else None
-        new = (r.computed_decision, r.computed_reason, r.rank, score, r.method)
-        old = loaded.decisions.get(aid)
+        app = r.application_id
+        aid = app_ids[app]
+        score = r.score
+        new = (r.computed_decision, r.computed_reason, r.rank, round(score, 6) if score is not None else None,
+               r.method)
+        old = decisions.get(aid)
         if old is None:
-            inserts.append((aid, None, "", "") + new + (now,))
-        elif tuple(old[1:]) != new:
-            updates.append(new + (now, old[0]))
-        else:
-            continue
-        if old is None or old[1] != new[0]:
-            changed[r.application_id] = [old[1] if old else None, new[0]]
+            inserts.append((aid, None, "", "", *new, at))
+            changed[app] = [None, new[0]]
+        elif old[1:] != new:
+            updates.append((*new, at, old[0]))
+            if old[1] != new[0]:
+                changed[app] = [old[1], new[0]]
     # one executemany per kind, straight to the driver on SQLite (as a merge writes its rows)
-    table = Decision.__table__
-    bulk = Bulk(s)
-    bulk.insert(table, _DECISION_INSERT, inserts)
-    bulk.update(table, _DECISION_UPDATE, updates)
+    bulk.insert(table, _DECISION_INSERT, inserts, converted=True)
+    bulk.update(table, _DECISION_UPDATE, updates, converted=True)
     if changed:
         # the changed computed decisions themselves: application -> old (None: never ranked) and new
         audit.append(s, actor=actor, device=device, action="ranking", entity="program", entity_uuid=program.uuid,

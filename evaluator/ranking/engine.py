@@ -228,7 +228,7 @@ def _normalise(codes: list[list[str]], totals: list[list[float]]
     if not every:
         return [[] for _ in totals], set(), per_ev
     mu_all = fsum(every) / len(every)
-    sd_all = pstdev(every, mu_all)
+    sd_all = _pstdev(every, mu_all)
     stats: dict[str, tuple[float, float]] = {}
     fallback: set[str] = set()
     for c, ts in per_ev.items():
@@ -236,7 +236,7 @@ def _normalise(codes: list[list[str]], totals: list[list[float]]
             fallback.add(c)
             continue
         mu = fsum(ts) / len(ts)
-        sd = pstdev(ts, mu)
+        sd = _pstdev(ts, mu)
         if sd <= 0.0:
             fallback.add(c)
             continue
@@ -254,6 +254,11 @@ def _normalise(codes: list[list[str]], totals: list[list[float]]
                 row.append(0.0 if v < 0.0 else 100.0 if v > 100.0 else v)
         out.append(row)
     return out, fallback, per_ev
+
+
+def _pstdev(xs: list[float], mu: float) -> float:
+    """:func:`.stats.pstdev` (the same sum) without a generator."""
+    return sqrt(fsum([(x - mu) * (x - mu) for x in xs]) / len(xs))
 
 
 def scores_of(prep: Prepared, codes: list[list[str]], totals: list[list[float]]) -> list[float | None]:
@@ -284,6 +289,35 @@ def _gates(inp: TrackInputs, a: ApplicationInput) -> tuple[list[str], list[tuple
             elif outcome is None:
                 unchecked += 1
     return failed, parts, unchecked
+
+
+_FIELD_AT = {f: ApplicationInput._fields.index(f) for f in AUTO_GATE_FIELDS}
+_GATES_AT = ApplicationInput._fields.index("gate_results")
+
+
+def _gate_suspects(inp: TrackInputs, apps) -> tuple[list[int], int]:
+    """The applications that fail some gate (:func:`_gates` says which and why; the others pass
+    every gate), and the number of manual gate outcomes not recorded yet (presumed passed)."""
+    out: set[int] = set()
+    unchecked = 0
+    for g in inp.gates:
+        if g.kind == "auto":
+            k = _FIELD_AT.get(g.field)  # type: ignore[arg-type]
+            if k is None:  # not a field a gate may test: fails everywhere (as _gates says)
+                out.update(range(len(apps)))
+                continue
+            lo = g.min_value
+            if lo is None:
+                out.update(i for i, a in enumerate(apps) if a[k] is None)
+            else:
+                out.update(i for i, a in enumerate(apps) if a[k] is None or a[k] < lo)
+        else:
+            code = g.code
+            outcomes = [a[_GATES_AT].get(code) for a in apps]
+            unchecked += outcomes.count(None)
+            if False in outcomes:
+                out.update(i for i, x in enumerate(outcomes) if x is False)
+    return sorted(out), unchecked
 
 
 def walk_selected(stream, neg, requested: list[int | None], quota: int, min_key: int,
@@ -344,8 +378,10 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     evs_of: list = [()] * n  # each application's evaluations in evaluator order (for the detail rows)
     for i, a in enumerate(apps):
         evs = a.evaluations
-        if len(evs) > 1:
-            evs = sorted(evs, key=_by_evaluator)
+        ne = len(evs)
+        if ne > 1 and not (ne == 2 and evs[0][0] <= evs[1][0]
+                           or ne == 3 and evs[0][0] <= evs[1][0] <= evs[2][0]):
+            evs = sorted(evs, key=_by_evaluator)  # (stable: what is in order already stays as it is)
         evs_of[i] = evs
         ci, ti, si, pi, fi = codes[i], totals[i], sums[i], points[i], field[i]
         for code, pts, state, abstained, ab_reason, conflict, cnote in evs:
@@ -443,9 +479,9 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     unchecked_total = 0
     withdrawn = [a.status == "withdrawn" for a in apps]
     if inp.gates:
-        for i, a in enumerate(apps):
-            failed[i], gate_parts[i], unchecked = _gates(inp, a)
-            unchecked_total += unchecked
+        suspects, unchecked_total = _gate_suspects(inp, apps)
+        for i in suspects:
+            failed[i], gate_parts[i], _unchecked = _gates(inp, apps[i])
     eligible = [not w and not f for w, f in zip(withdrawn, failed)]
     cands = [i for i in range(n) if eligible[i] and score[i] is not None]
 

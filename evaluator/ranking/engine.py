@@ -38,6 +38,13 @@ from .model import (
 )
 from .stats import aggregate, fsum, pstdev
 
+#: flags as bits, in the order of their names (so the bits of a set name it as a sorted tuple)
+_ALL_FLAGS = sorted((FLAG_ABSTENTION, FLAG_CUT_LINE, FLAG_DISAGREEMENT, FLAG_INCOMPLETE, FLAG_NO_EVALUATIONS,
+                     FLAG_NORMALIZED_FALLBACK, FLAG_OVERRIDDEN, FLAG_PROVISIONAL, FLAG_RECUSAL, FLAG_TIE, FLAG_WITHDRAWN))
+_BIT = {f: 1 << k for k, f in enumerate(_ALL_FLAGS)}
+_FLAG_NAMES = [tuple(f for f in _ALL_FLAGS if bits & _BIT[f]) for bits in range(1 << len(_ALL_FLAGS))]
+_POPCOUNT = [bin(bits).count("1") for bits in range(1 << len(_ALL_FLAGS))]
+
 #: scores are compared in whole millionths of a point (so float noise never decides a place)
 SCORE_UNIT = 1_000_000
 INF = float("inf")
@@ -370,7 +377,7 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
 
     # --- 1. totals: classify each evaluation; the counted ones go into ``prep`` -------------------
     codes, totals, sums, points, field = prep.codes, prep.totals, prep.sums, prep.points, prep.field
-    flags: list[set[str]] = [set() for _ in range(n)]
+    flags = [0] * n  # each application's flags as bits (_BIT), named at the end
     recused = [0] * n
     abstained_n = [0] * n
     incomplete = [0] * n
@@ -399,13 +406,13 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
                 if kind != COUNTED:
                     if kind == RECUSED:
                         recused[i] += 1
-                        flags[i].add(FLAG_RECUSAL)
+                        flags[i] |= _BIT[FLAG_RECUSAL]
                     elif kind == ABSTAINED:
                         abstained_n[i] += 1
-                        flags[i].add(FLAG_ABSTENTION)
+                        flags[i] |= _BIT[FLAG_ABSTENTION]
                     elif kind == INCOMPLETE:
                         incomplete[i] += 1
-                        flags[i].add(FLAG_INCOMPLETE)
+                        flags[i] |= _BIT[FLAG_INCOMPLETE]
                     else:
                         unfinished[i] += 1
                     continue
@@ -459,9 +466,9 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
                 else:
                     d.append(t - (whole - t) / m1)
         if sp > threshold:  # type: ignore[operator]
-            flags[i].add(FLAG_DISAGREEMENT)
+            flags[i] |= _BIT[FLAG_DISAGREEMENT]
         if fallback and not fallback.isdisjoint(codes[i]):
-            flags[i].add(FLAG_NORMALIZED_FALLBACK)
+            flags[i] |= _BIT[FLAG_NORMALIZED_FALLBACK]
         fl = field[i]
         if fl:
             fshare[i] = fsum(fl) / len(fl)
@@ -470,8 +477,8 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
         trimmed = [False] * n
     else:
         score = raw_score
-    quality_flags = {FLAG_DISAGREEMENT, FLAG_INCOMPLETE} | ({FLAG_NORMALIZED_FALLBACK} if method == "normalized"
-                                                             else set())
+    quality_bits = (_BIT[FLAG_DISAGREEMENT] | _BIT[FLAG_INCOMPLETE]
+                    | (_BIT[FLAG_NORMALIZED_FALLBACK] if method == "normalized" else 0))
 
     # --- 4. eligibility ------------------------------------------------------------------------------
     failed: list[list[str]] = [_NONE] * n
@@ -492,7 +499,7 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
         if r == "field_check":
             cols.append([-round(fshare[i], 9) if fshare[i] is not None else 0.0 for i in cands])  # type: ignore[arg-type]
         elif r == "fewer_flags":
-            cols.append([len(flags[i] & quality_flags) if flags[i] else 0 for i in cands])
+            cols.append([_POPCOUNT[flags[i] & quality_bits] for i in cands])
         else:  # earlier_submission
             days = []
             for i in cands:
@@ -526,7 +533,7 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
             nb = order[pos + 1]
         prev_key = key
         if nb is not None:
-            flags[i].add(FLAG_TIE)
+            flags[i] |= _BIT[FLAG_TIE]
             for r, x, y in zip(all_rules, sec_of[i], sec_of[nb]):
                 if x != y:
                     tie_rule[i] = r
@@ -596,15 +603,15 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
             continue
         if withdrawn[i]:
             decision[i], reason[i] = "not_selected", L.withdrawn()
-            flags[i].add(FLAG_WITHDRAWN)
+            flags[i] |= _BIT[FLAG_WITHDRAWN]
         elif failed[i]:
             decision[i], reason[i] = "ineligible", L.ineligible(gate_parts[i])
         else:
             decision[i] = "not_selected"
             reason[i] = L.not_ranked(recused[i], abstained_n[i], incomplete[i], unfinished[i])
-            flags[i].add(FLAG_NO_EVALUATIONS)
+            flags[i] |= _BIT[FLAG_NO_EVALUATIONS]
         if score[i] is None and not totals[i]:
-            flags[i].add(FLAG_NO_EVALUATIONS)
+            flags[i] |= _BIT[FLAG_NO_EVALUATIONS]
     cancel.raise_if_cancelled()
 
     # --- 6. stability of the cut line -----------------------------------------------------------------
@@ -614,27 +621,26 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     # --- 7. overrides, rows ---------------------------------------------------------------------------
     ctx = (crit, W, M, K, provisional, [c.code for c in crit])
     budget_used = sum(requested[i] or 0 for i in selected)
-    rows: list[RankedApplication] = []
     final_selected = final_reserve = 0
     share = stab.share if stab is not None else {}
     flips = stab.flips if stab is not None else set()
     track = inp.track
     detail = partial(_Detail, ctx)
-    new_row, set_dict, iso = _object_new, _object_setattr, {}
-    for i in order + sorted((i for i in range(n) if rank[i] is None), key=lambda i: (
-            2 if failed[i] else 1 if withdrawn[i] else 0, apps[i].application_id)):
-        (app_id, _evs, title, group_name, district, category, _members, amount, _own, submitted, _status, _gate_results,
-         override, override_reason) = apps[i]
-        computed = reason[i]
-        fl = flags[i]
+    new_row, iso = _object_new, {}
+    by_index: list[RankedApplication] = []
+    # built in input order (the order the values were made in: far fewer cache misses on a large
+    # track than visiting them in rank order), then put in rank order
+    for i, ((app_id, _evs, title, group_name, district, category, _members, amount, _own, submitted, _status,
+             _gate_results, override, override_reason), computed, fl, computed_decision) in enumerate(
+            zip(apps, reason, flags, decision)):
         if provisional:
             computed = L.provisional(computed)
-            fl.add(FLAG_PROVISIONAL)
+            fl |= _BIT[FLAG_PROVISIONAL]
         shown = computed
-        final = decision[i]
+        final = computed_decision
         if override:
             final = override
-            fl.add(FLAG_OVERRIDDEN)
+            fl |= _BIT[FLAG_OVERRIDDEN]
             shown = L.join(computed, L.overridden(override, override_reason))
         else:
             override_reason = ""
@@ -644,31 +650,55 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
             final_reserve += 1
         on_cut = i in flips
         if on_cut:
-            fl.add(FLAG_CUT_LINE)
-        gates_failed = failed[i]
+            fl |= _BIT[FLAG_CUT_LINE]
         if submitted is not None:
             day = iso.get(submitted)
             if day is None:
                 day = iso[submitted] = submitted.isoformat()
         else:
             day = None
+        gates_failed = failed[i]
         row = new_row(RankedApplication)  # every field but ``evaluators`` (built on first read)
-        rows.append(row)
-        set_dict(row, "__dict__", {
-            "application_id": app_id, "track": track, "title": title, "group_name": group_name,
-            "district": district, "category": category, "requested_amount": amount,
-            "submitted_on": day, "rank": rank[i],
-            "score": score[i], "raw_score": raw_score[i], "normalized_score": norm_score[i], "method": method,
-            "evaluations": len(totals[i]), "spread": spread[i], "stddev": sdev[i],
-            "flags": tuple(sorted(fl)) if fl else (), "eligible": eligible[i],
-            "failed_gates": tuple(gates_failed) if gates_failed else (),
-            "computed_decision": decision[i], "decision": final, "reason": shown[0], "override": override,
-            "override_reason": override_reason, "stability": share.get(i),
-            "on_cut_line": on_cut, "field_check": fshare[i], "reason_ko": shown[1],
-            "computed_reason": computed[0], "computed_reason_ko": computed[1], "trimmed": trimmed[i],
-            "tie_break": tie_rule[i], "recusals": recused[i], "abstentions": abstained_n[i],
-            "_evaluators_src": detail(evs_of[i], codes[i], norm[i]),
-        })
+        d = row.__dict__
+        d["application_id"] = app_id
+        d["track"] = track
+        d["title"] = title
+        d["group_name"] = group_name
+        d["district"] = district
+        d["category"] = category
+        d["requested_amount"] = amount
+        d["submitted_on"] = day
+        d["rank"] = rank[i]
+        d["score"] = score[i]
+        d["raw_score"] = raw_score[i]
+        d["normalized_score"] = norm_score[i]
+        d["method"] = method
+        d["evaluations"] = len(totals[i])
+        d["spread"] = spread[i]
+        d["stddev"] = sdev[i]
+        d["flags"] = _FLAG_NAMES[fl]
+        d["eligible"] = eligible[i]
+        d["failed_gates"] = tuple(gates_failed) if gates_failed else ()
+        d["computed_decision"] = computed_decision
+        d["decision"] = final
+        d["reason"] = shown[0]
+        d["override"] = override
+        d["override_reason"] = override_reason
+        d["stability"] = share.get(i)
+        d["on_cut_line"] = on_cut
+        d["field_check"] = fshare[i]
+        d["reason_ko"] = shown[1]
+        d["computed_reason"] = computed[0]
+        d["computed_reason_ko"] = computed[1]
+        d["trimmed"] = trimmed[i]
+        d["tie_break"] = tie_rule[i]
+        d["recusals"] = recused[i]
+        d["abstentions"] = abstained_n[i]
+        d["_evaluators_src"] = detail(evs_of[i], codes[i], norm[i])
+        by_index.append(row)
+    rows = [by_index[i] for i in order]
+    rows += [by_index[i] for i in sorted((i for i in range(n) if rank[i] is None), key=lambda i: (
+        2 if failed[i] else 1 if withdrawn[i] else 0, apps[i].application_id))]
 
     # --- notes and quality ----------------------------------------------------------------------------
     notes = [L.note_method(method, prep.trim), L.note_minimum(min_score), L.note_tie_breaks(rules)]

@@ -97,6 +97,22 @@ def _fetch_all(conn: Connection, stmt) -> list[tuple]:
         cur.close()
 
 
+def _fetch_iter(conn: Connection, stmt, size: int = 4096):
+    """:func:`_fetch_all` a batch at a time: a large result never sits in memory whole (on a
+    100,000-application program the score pivot alone is 300,000 rows)."""
+    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cur = conn.connection.cursor()
+    try:
+        cur.execute(sql)
+        while True:
+            rows = cur.fetchmany(size)
+            if not rows:
+                return
+            yield from rows
+    finally:
+        cur.close()
+
+
 @dataclass
 class LoadedTrack:
     inputs: TrackInputs
@@ -129,7 +145,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     ))
     # 2. assignments (with declared conflicts) and their evaluations
     ev_code: dict[int, str] = dict(conn.execute(select(Evaluator.id, Evaluator.code)).all())
-    pairs = _fetch_all(conn, (
+    pairs = _fetch_iter(conn, (
         select(Assignment.application_id, Assignment.evaluator_id, Assignment.conflict_type,
                Assignment.conflict_note, Evaluation.id, Evaluation.state, Evaluation.abstained,
                Evaluation.abstain_reason)
@@ -161,7 +177,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
         ids = sorted(crit_pos)
         which = (Score.criterion_id.between(ids[0], ids[-1]) if ids[-1] - ids[0] == len(ids) - 1
                  else Score.criterion_id.in_(ids))
-        for row in _fetch_all(conn, select(Score.evaluation_id, *cols).where(which).group_by(Score.evaluation_id)):
+        for row in _fetch_iter(conn, select(Score.evaluation_id, *cols).where(which).group_by(Score.evaluation_id)):
             points[row[0]] = row[1:]
     # 4. manual gate outcomes
     gates_by_app: dict[int, dict[str, bool]] = {}
@@ -276,6 +292,7 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
             if old[1] != new[0]:
                 changed[app] = [old[1], new[0]]
     # one executemany per kind, straight to the driver on SQLite (as a merge writes its rows)
+    inserts.sort()  # in application order: the unique index on it is filled in order
     bulk.insert(table, _DECISION_INSERT, inserts, converted=True)
     bulk.update(table, _DECISION_UPDATE, updates, converted=True)
     if changed:

@@ -42,7 +42,7 @@ class RankingOps:
         if store_snapshot and method is not None and method != (self.ranking_settings()["method"] or "mean"):
             store_snapshot = False  # a what-if view: a read is enough
         unit = self.write if store_snapshot else self.read  # type: ignore[attr-defined]
-        with unit() as s, gc_paused():
+        with gc_paused(), unit() as s:  # (the collector resumes after the commit)
             p = current_program(s)
             settings = effective_settings(p)
             configured = settings["method"] or "mean"

@@ -299,6 +299,69 @@ def test_stability_is_the_same_with_and_without_a_budget_cap_that_never_binds():
         assert [r.stability for r in a.rows] == [r.stability for r in b.rows], method
 
 
+def test_the_weight_window_agrees_with_re_scoring_every_candidate():
+    # Without a budget cap a weight change re-scores only the candidates near the cut (the others
+    # provably keep their side); with a cap that never binds every candidate is re-scored and the
+    # selection walked: both must give the same shares, on a track large enough for the window to
+    # leave most candidates out, with ties and a minimum score near the cut.
+    import random
+
+    from evaluator.ranking.inputs import CriterionSpec
+
+    rng = random.Random(7)
+    crit = tuple(CriterionSpec(f"c{k}", w, m, field_check=(k == 0))
+                 for k, (w, m) in enumerate([(1.0, 10.0), (1.5, 20.0), (0.5, 10.0), (2.0, 15.0), (1.0, 5.0)]))
+    evaluators = [f"E{k:02d}" for k in range(12)]
+    apps = []
+    for a in range(300):
+        quality = rng.uniform(0.3, 0.95)
+        evs = []
+        for e in rng.sample(evaluators, rng.choice([1, 2, 3, 3, 3, 4, 5])):
+            evs.append(ev_points(e, [c.max_points * min(1.0, max(0.2, round((quality + rng.gauss(0, 0.15)) * 5) / 5))
+                                     for c in crit]))
+        apps.append(app(f"A{a:03d}", *evs, requested=1_000_000))
+    for method in ("mean", "median", "trimmed"):
+        for quota, min_score in ((120, 60.0), (40, 50.0), (200, 62.0)):
+            t = replace(track(*apps, quota=quota, stability=True, method=method, min_score=min_score,
+                              trim_min_evaluators=3), criteria=crit, gates=())
+            windowed = [(r.application_id, r.stability, r.on_cut_line) for r in rank_track(t).rows]
+            walked = [(r.application_id, r.stability, r.on_cut_line)
+                      for r in rank_track(replace(t, budget=10**15)).rows]
+            assert windowed == walked, (method, quota)
+            assert any(r[2] for r in windowed)  # the cut line is really being tested
+
+
+def ev_points(evaluator: str, points: list[float]):
+    from evaluator.ranking.inputs import EvaluationInput
+
+    return EvaluationInput(evaluator, tuple(points))
+
+
+def test_evaluator_detail_is_built_on_first_read_and_then_is_an_ordinary_field():
+    import copy
+    import pickle
+    from dataclasses import asdict, fields
+
+    from evaluator.ranking.model import RankedApplication
+
+    out = rank_track(track(app("X", ev("E1", 48, 32), ev("E2", None, 30), ev("E3", 36, 24, conflict="personal"))))
+    row = out.rows[0]
+    assert "evaluators" not in vars(row)  # not built yet
+    twin = pickle.loads(pickle.dumps(row))  # pickling builds it first
+    assert [e.evaluator for e in row.evaluators] == ["E1", "E2", "E3"]
+    assert [(e.state, e.counted, e.total) for e in row.evaluators] == [
+        ("finalised", True, 80.0), ("incomplete", False, None), ("recused", False, 60.0)]
+    assert row.evaluators[1].note == "required criteria not scored: a" and row.evaluators[2].note_ko == "이해충돌(개인적 관계)"
+    assert row.evaluators[1].criteria == {"a": None, "b": 30}
+    assert "evaluators" in vars(row) and row.evaluators is row.evaluators  # built once, then kept
+    again = RankedApplication(**{f.name: getattr(row, f.name) for f in fields(RankedApplication)})
+    assert twin == row == again == copy.copy(row) and hash(twin) == hash(row)
+    assert asdict(row)["evaluators"][0]["criteria"] == {"a": 48, "b": 32}
+    assert replace(row, score=1.0).evaluators == row.evaluators
+    assert RankedApplication(**{f.name: getattr(row, f.name) for f in fields(RankedApplication)
+                                if f.name != "evaluators"}).evaluators == ()
+
+
 def test_no_stability_analysis_when_asked_not_to():
     out = rank_track(track(app("A", total("E1", 80)), stability=False))
     assert out.perturbations == 0 and out.rows[0].stability is None

@@ -454,7 +454,11 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
         sp = spread[i] = max(ts) - min(ts)
         if m > 1:
             mu = whole / m
-            ss = fsum([(x - mu) * (x - mu) for x in ts])
+            if m == 3:  # the common case, without building a list
+                a, b, c = ts
+                ss = fsum(((a - mu) * (a - mu), (b - mu) * (b - mu), (c - mu) * (c - mu)))
+            else:
+                ss = fsum([(x - mu) * (x - mu) for x in ts])
             sdev[i] = sqrt(ss / (m - 1))
             within.append(2.0 * m * ss / (m - 1))
             values += ts

@@ -277,12 +277,18 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
     updates: list[tuple] = []
     changed: dict[str, list[Any]] = {}
     app_ids, decisions = loaded.app_ids, loaded.decisions
-    for r in ranking.rows:
+    selected: list[str] = []
+    reserve: list[str] = []
+    for r in ranking.rows:  # (one pass: on a large track each row is far from the last in memory)
         app = r.application_id
         aid = app_ids[app]
         score = r.score
-        new = (r.computed_decision, r.computed_reason, r.rank, round(score, 6) if score is not None else None,
-               r.method)
+        computed = r.computed_decision
+        if computed == "selected":
+            selected.append(app)
+        elif computed == "reserve":
+            reserve.append(app)
+        new = (computed, r.computed_reason, r.rank, round(score, 6) if score is not None else None, r.method)
         old = decisions.get(aid)
         if old is None:
             inserts.append((aid, None, "", "", *new, at))
@@ -301,6 +307,5 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
                      old={"track": ranking.track, "decisions": {app: c[0] for app, c in changed.items()}},
                      new={"track": ranking.track, "method": ranking.method, "decisions_changed": len(changed),
                           "decisions": {app: c[1] for app, c in changed.items()},
-                          "selected": [r.application_id for r in ranking.rows if r.computed_decision == "selected"],
-                          "reserve": [r.application_id for r in ranking.rows if r.computed_decision == "reserve"]})
+                          "selected": selected, "reserve": reserve})
     return len(changed)

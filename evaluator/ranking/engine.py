@@ -745,16 +745,16 @@ def _tie(rule: str, words: dict[str, tuple[str, str]]) -> tuple[str, str]:
 _NONE: list = []  # shared, never mutated
 
 
-def _new_row(values: dict) -> RankedApplication:
-    """A row from every field but ``evaluators`` (built on first read) — see ``_builder``."""
-    o = _object_new(RankedApplication)
-    _object_setattr(o, "__dict__", values)
-    return o
-
-
 _object_new = object.__new__
-_object_setattr = object.__setattr__
-_ROW_FIELDS = frozenset(f.name for f in dataclasses.fields(RankedApplication)) - {"evaluators"}
+#: the fields the rows loop in :func:`_rank_track` stores (every one but ``evaluators``, built on
+#: first read); checked here once, as ``_builder`` checks its callers
+_ROW_FIELDS = ("application_id", "track", "title", "group_name", "district", "category", "requested_amount",
+               "submitted_on", "rank", "score", "raw_score", "normalized_score", "method", "evaluations", "spread",
+               "stddev", "flags", "eligible", "failed_gates", "computed_decision", "decision", "reason", "override",
+               "override_reason", "stability", "on_cut_line", "field_check", "reason_ko", "computed_reason",
+               "computed_reason_ko", "trimmed", "tie_break", "recusals", "abstentions")
+if set(_ROW_FIELDS) != {f.name for f in dataclasses.fields(RankedApplication)} - {"evaluators"}:
+    raise TypeError("RankedApplication's fields changed: update the rows loop of _rank_track and _ROW_FIELDS")
 
 
 _new_score = _builder(EvaluatorScore, ("evaluator", "total", "normalized", "state", "counted", "note", "criteria",

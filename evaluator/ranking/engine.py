@@ -121,9 +121,16 @@ class Prepared:
         # counted evaluations per application, as parallel lists
         self.codes: list[list[str]] = [[] for _ in range(n)]
         self.totals: list[list[float]] = [[] for _ in range(n)]
-        self.sums: list[list[float]] = [[] for _ in range(n)]  # Σ wᵢsᵢ (total = 100·sum/M)
         self.points: list[list[list[float]]] = [[] for _ in range(n)]  # optional blanks as 0
-        self.field: list[list[float]] = [[] for _ in range(n)]
+        self.unit = all(w == 1.0 for w in self.W)  # Σ 1.0·sᵢ is Σ sᵢ, the same additions in the same order
+
+    def sums(self, i: int) -> list[float]:
+        """Σ wᵢsᵢ of each counted evaluation of application i (total = 100·sum/M), as the totals
+        were computed."""
+        if self.unit:
+            return [sum(p) for p in self.points[i]]
+        W = self.W
+        return [sum(map(mul, W, p)) for p in self.points[i]]
 
 
 def _field_share(filled, fc: list[int], fc_max: float) -> float:
@@ -373,10 +380,11 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     f0 = fc[0] if len(fc) == 1 else None
     method = inp.method
     provisional = inp.provisional
-    unit = all(w == 1.0 for w in W)  # Σ 1.0·sᵢ is Σ sᵢ, the same additions in the same order
+    unit = prep.unit
 
     # --- 1. totals: classify each evaluation; the counted ones go into ``prep`` -------------------
-    codes, totals, sums, points, field = prep.codes, prep.totals, prep.sums, prep.points, prep.field
+    codes, totals, points = prep.codes, prep.totals, prep.points
+    fshare: list[float | None] = [None] * n
     flags = [0] * n  # each application's flags as bits (_BIT), named at the end
     recused = [0] * n
     abstained_n = [0] * n
@@ -390,7 +398,8 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
                            or ne == 3 and evs[0][0] <= evs[1][0] <= evs[2][0]):
             evs = sorted(evs, key=_by_evaluator)  # (stable: what is in order already stays as it is)
         evs_of[i] = evs
-        ci, ti, si, pi, fi = codes[i], totals[i], sums[i], points[i], field[i]
+        ci, ti, pi = codes[i], totals[i], points[i]
+        fi = []
         for code, pts, state, abstained, ab_reason, conflict, cnote in evs:
             if type(pts) is not tuple or len(pts) < K:
                 pts = _aligned(pts, K)
@@ -418,10 +427,11 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
                     continue
             ci.append(code)
             ti.append(total)
-            si.append(acc)
             pi.append(filled)
             if fc:
                 fi.append((0 + filled[f0]) / fc_max if f0 is not None else _field_share(filled, fc, fc_max))
+        if fi:
+            fshare[i] = fsum(fi) / len(fi)
     cancel.raise_if_cancelled()
 
     # --- 2–3. aggregation (raw and normalised side by side), spread, agreement ---------------------
@@ -431,7 +441,6 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     trimmed = [False] * n
     spread: list[float | None] = [None] * n
     sdev: list[float | None] = [None] * n
-    fshare: list[float | None] = [None] * n
     within: list[float] = []  # Krippendorff's alpha: per unit 2·m·Σ(v − v̄)²/(m − 1) …
     values: list[float] = []  # … over the pairable values
     devs: dict[str, list[float]] = {}  # leniency: each total minus the mean of the co-evaluators' totals
@@ -473,9 +482,6 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
             flags[i] |= _BIT[FLAG_DISAGREEMENT]
         if fallback and not fallback.isdisjoint(codes[i]):
             flags[i] |= _BIT[FLAG_NORMALIZED_FALLBACK]
-        fl = field[i]
-        if fl:
-            fshare[i] = fsum(fl) / len(fl)
     if method == "normalized":
         score = norm_score
         trimmed = [False] * n
@@ -513,7 +519,9 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     cols.append([apps[i].application_id for i in cands])
     sec_keys = list(zip(*cols)) if cands else []
     secpos = [0] * n
-    by_sec = [cands[j] for j in sorted(range(len(cands)), key=sec_keys.__getitem__)]
+    sec_order = sorted(range(len(cands)), key=sec_keys.__getitem__)
+    by_sec = [cands[j] for j in sec_order]
+    sec_sorted = [sec_keys[j] for j in sec_order]  # the tie-break keys by tie-break position
     for pos, i in enumerate(by_sec):
         secpos[i] = pos
     neg = [INF] * n
@@ -526,7 +534,6 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
     N = len(order)
     tie_rule = [""] * n
     all_rules = rules + ["application_id"]
-    sec_of = dict(zip(cands, sec_keys))
     prev_key = None
     for pos, i in enumerate(order):
         key = neg[i]
@@ -538,7 +545,7 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
         prev_key = key
         if nb is not None:
             flags[i] |= _BIT[FLAG_TIE]
-            for r, x, y in zip(all_rules, sec_of[i], sec_of[nb]):
+            for r, x, y in zip(all_rules, sec_sorted[secpos[i]], sec_sorted[secpos[nb]]):
                 if x != y:
                     tie_rule[i] = r
                     break

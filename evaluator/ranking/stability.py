@@ -249,8 +249,15 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
 
     # (b) each criterion weight ±10 %
     M = prep.M
-    sums = [prep.sums[i] for i in cands]
     points = [prep.points[i] for i in cands]
+    sums_at: dict[int, list[float]] = {}
+
+    def sums(j: int) -> list[float]:  # Σ wᵢsᵢ of candidate j's counted evaluations (cached)
+        got = sums_at.get(j)
+        if got is None:
+            got = sums_at[j] = prep.sums(cands[j])
+        return got
+
     mean_fast = base == "mean" and not normalized
     window = budget is None and not normalized and 0 < quota and s0 == quota and quota <= m and M > 0
     if window:
@@ -258,8 +265,10 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
         # needed) and of S over every counted evaluation of a candidate: they bound the moves
         every = [p for pts in points for p in pts]
         p_lo, p_hi = min(map(min, every)), max(map(max, every))
-        all_s = [x for ss in sums for x in ss]
-        s_lo, s_hi = min(all_s), max(all_s)
+        # S from the totals (t = 100·S/M), widened far beyond their rounding
+        s_lo = min(map(min, totals)) * M / 100.0
+        s_hi = max(map(max, totals)) * M / 100.0
+        s_lo, s_hi = s_lo - 1e-9 * (abs(s_lo) + M), s_hi + 1e-9 * (abs(s_hi) + M)
         v_key = negd[order_d[quota - 1]]  # the baseline's cut: the quota-th score key
         neg_sorted = [negd[j] for j in order_d]
     msum: dict[int, float] = {}
@@ -269,7 +278,7 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
         """Per application: the mean of S and of each sₖ over its counted evaluations (cached)."""
         for j in js:
             if j not in msum:
-                ss = sums[j]
+                ss = sums(j)
                 msum[j] = sum(ss) / len(ss)
                 pts = points[j]
                 n = len(pts)
@@ -283,7 +292,7 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
             return [-round((msum[j] + d * cmean[j][k]) * cu) for j in js]
         out = []
         for j in js:
-            ts2 = [c * (s + d * p[k]) for s, p in zip(sums[j], points[j])]
+            ts2 = [c * (s + d * p[k]) for s, p in zip(sums(j), points[j])]
             out.append(-rscore(aggregate(base, ts2, trim)[0]))
         return out
 
@@ -310,10 +319,10 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
             else:  # the non-candidates' totals take part in the track's mean and spread
                 totals2 = [[] for _ in prep.totals]
                 for j, i in enumerate(cands):
-                    totals2[i] = [c * (s + d * p[k]) for s, p in zip(sums[j], points[j])]
+                    totals2[i] = [c * (s + d * p[k]) for s, p in zip(sums(j), points[j])]
                 for i, ts in enumerate(prep.totals):
                     if ts and not totals2[i]:
-                        totals2[i] = [c * (s + d * p[k]) for s, p in zip(prep.sums[i], prep.points[i])]
+                        totals2[i] = [c * (s + d * p[k]) for s, p in zip(prep.sums(i), prep.points[i])]
                 new = scores_of(prep, prep.codes, totals2)
                 record(diff_full([-rscore(new[i]) for i in cands]))  # type: ignore[arg-type]
             step()

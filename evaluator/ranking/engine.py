@@ -460,11 +460,16 @@ def _rank_track(inp: TrackInputs, progress: Progress, cancel: CancelToken) -> Tr
         else:
             raw_score[i], trimmed[i] = aggregate(base, ts, trim)
             norm_score[i] = aggregate(base, norm[i], trim)[0]
-        sp = spread[i] = max(ts) - min(ts)
+        if m == 3:  # the common case, without building lists (max and min as the builtins pick them)
+            a, b, c = ts
+            hi = a if a >= b else b
+            lo = a if a <= b else b
+            sp = spread[i] = (hi if hi >= c else c) - (lo if lo <= c else c)
+        else:
+            sp = spread[i] = max(ts) - min(ts)
         if m > 1:
             mu = whole / m
-            if m == 3:  # the common case, without building a list
-                a, b, c = ts
+            if m == 3:
                 ss = fsum(((a - mu) * (a - mu), (b - mu) * (b - mu), (c - mu) * (c - mu)))
             else:
                 ss = fsum([(x - mu) * (x - mu) for x in ts])

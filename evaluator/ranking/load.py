@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import func, null, select
@@ -97,9 +98,9 @@ def _fetch_all(conn: Connection, stmt) -> list[tuple]:
         cur.close()
 
 
-def _fetch_iter(conn: Connection, stmt, size: int = 4096):
-    """:func:`_fetch_all` a batch at a time: a large result never sits in memory whole (on a
-    100,000-application program the score pivot alone is 300,000 rows)."""
+def _batches(conn: Connection, stmt, size: int = 4096):
+    """:func:`_fetch_all` a batch at a time (lists of rows): a large result never sits in memory
+    whole (on a 100,000-application program the score pivot alone is 300,000 rows)."""
     sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     cur = conn.connection.cursor()
     try:
@@ -108,7 +109,7 @@ def _fetch_iter(conn: Connection, stmt, size: int = 4096):
             rows = cur.fetchmany(size)
             if not rows:
                 return
-            yield from rows
+            yield rows
     finally:
         cur.close()
 
@@ -145,7 +146,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     ))
     # 2. assignments (with declared conflicts) and their evaluations
     ev_code: dict[int, str] = dict(conn.execute(select(Evaluator.id, Evaluator.code)).all())
-    pairs = _fetch_iter(conn, (
+    pairs = _batches(conn, (
         select(Assignment.application_id, Assignment.evaluator_id, Assignment.conflict_type,
                Assignment.conflict_note, Evaluation.id, Evaluation.state, Evaluation.abstained,
                Evaluation.abstain_reason)
@@ -177,8 +178,9 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
         ids = sorted(crit_pos)
         which = (Score.criterion_id.between(ids[0], ids[-1]) if ids[-1] - ids[0] == len(ids) - 1
                  else Score.criterion_id.in_(ids))
-        for row in _fetch_iter(conn, select(Score.evaluation_id, *cols).where(which).group_by(Score.evaluation_id)):
-            points[row[0]] = row[1:]
+        for rows in _batches(conn, select(Score.evaluation_id, *cols).where(which).group_by(Score.evaluation_id)):
+            for row in rows:
+                points[row[0]] = row[1:]
     # 4. manual gate outcomes
     gates_by_app: dict[int, dict[str, bool]] = {}
     if gate_of:
@@ -207,7 +209,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     app_track = {row[1]: row[0] for row in apps} if narrow else {}
     evals_by_app: dict[int, list[EvaluationInput]] = {}
     new_ev = tuple.__new__
-    for aid, evid, conflict, note, eid, state, abstained, ab_reason in pairs:
+    for aid, evid, conflict, note, eid, state, abstained, ab_reason in chain.from_iterable(pairs):
         if eid is None:
             ev = new_ev(EvaluationInput, (ev_code[evid], (), NOT_STARTED, False, ab_reason or "", conflict,
                                           note or ""))

@@ -26,6 +26,20 @@ RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
 LEFT = int(Qt.AlignLeft | Qt.AlignVCenter)
 CENTER = int(Qt.AlignCenter)
 
+# The roles as plain ints, looked up once.  ``data()`` runs for every role of every visible cell on
+# every repaint (about 900 calls for one screen of the applications table), and each ``Qt.XRole``
+# spelled inside it is a PySide6 compatibility lookup costing about 3 µs: six of them made a
+# repaint take 24 ms; with ints it takes a few.
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+USER = int(Qt.ItemDataRole.UserRole)
+HORIZONTAL = Qt.Orientation.Horizontal
+VERTICAL = Qt.Orientation.Vertical
+DESCENDING = Qt.SortOrder.DescendingOrder
+
 
 @dataclass(frozen=True)
 class Column:
@@ -77,33 +91,34 @@ class RecordModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+    def data(self, index, role=DISPLAY):
+        row = index.row()
+        if not (0 <= row < len(self.rows)):  # an invalid index has row -1
             return None
-        rec, col = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.DisplayRole:
+        rec, col = self.rows[row], self.columns[index.column()]
+        if role == DISPLAY:
             return _display(col.value(rec))
-        if role == Qt.TextAlignmentRole:
+        if role == ALIGNMENT:
             return col.align
-        if role == Qt.ToolTipRole and col.tooltip is not None:
+        if role == TOOLTIP and col.tooltip is not None:
             return col.tooltip(rec)
-        if role == Qt.BackgroundRole and col.background is not None:
+        if role == BACKGROUND and col.background is not None:
             c = col.background(rec)
             return QBrush(c) if c is not None else None
-        if role == Qt.ForegroundRole and col.foreground is not None:
+        if role == FOREGROUND and col.foreground is not None:
             c = col.foreground(rec)
             return QBrush(c) if c is not None else None
-        if role == Qt.UserRole:
-            return index.row()
+        if role == USER:
+            return row
         return None
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and 0 <= section < len(self.columns):
-            if role == Qt.DisplayRole:
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if orientation == HORIZONTAL and 0 <= section < len(self.columns):
+            if role == DISPLAY:
                 return self.columns[section].header
-            if role == Qt.TextAlignmentRole:
+            if role == ALIGNMENT:
                 return self.columns[section].align
-        if orientation == Qt.Vertical and role == Qt.DisplayRole and 0 <= section < len(self.rows):
+        if orientation == VERTICAL and role == DISPLAY and 0 <= section < len(self.rows):
             return str(section + 1)
         return None
 
@@ -121,9 +136,9 @@ class RecordModel(QAbstractTableModel):
         before = list(self.rows)
         persistent = self.persistentIndexList()
         try:
-            self.rows.sort(key=k, reverse=order == Qt.DescendingOrder)
+            self.rows.sort(key=k, reverse=order == DESCENDING)
         except TypeError:
-            self.rows.sort(key=lambda r: str(key(r)), reverse=order == Qt.DescendingOrder)
+            self.rows.sort(key=lambda r: str(key(r)), reverse=order == DESCENDING)
         position = {id(r): i for i, r in enumerate(self.rows)}
         for p in persistent:
             if p.isValid():
@@ -133,7 +148,11 @@ class RecordModel(QAbstractTableModel):
 
 # --------------------------------------------------------------------------------------------------
 class ApplicationsModel(QAbstractTableModel):
-    """Applications over an ordered ID list; rows arrive in pages from the worker."""
+    """Applications over an ordered ID list; rows arrive in pages from the worker.
+
+    The screen may hand over the pages it fetched together with the IDs (:meth:`set_ids`), so the
+    table is drawn once, with its rows, instead of placeholders first; the other pages are fetched
+    when they are shown.  Each row's cell texts are worked out once, when first drawn."""
 
     PAGE = 200
     #: (sort key for the core, descending) — the screen reloads the IDs from the core
@@ -146,6 +165,7 @@ class ApplicationsModel(QAbstractTableModel):
         self.ctx = ctx
         self.ids: list[str] = []
         self._cache: dict[str, Any] = {}
+        self._texts: dict[str, tuple[str, ...]] = {}  # application ID -> its cells' display texts
         self._wanted: set[int] = set()  # page numbers requested from data(), fetched on the next turn
         self._fresh: set[int] = set()  # pages fetched since the last change
         self._in_flight: set[int] = set()
@@ -165,18 +185,41 @@ class ApplicationsModel(QAbstractTableModel):
                    tooltip=lambda r: tr("{done} of {n} assigned evaluators have finalised").format(
                        done=r.finalised, n=r.evaluators)),
         ]
+        self._id_column = next(i for i, c in enumerate(self.columns) if c.key == "id")
 
     # --- the ID list ------------------------------------------------------------------------------
-    def set_ids(self, ids: list[str]) -> None:
+    def set_ids(self, ids: list[str], pages: dict[int, list] | None = None) -> None:
+        """Show ``ids``.  ``pages`` ({page number: its rows}, as :meth:`pages_around` chose them and
+        ``store.application_rows`` returned them) arrive with the IDs and are shown at once; without
+        them the first page is fetched."""
         self.beginResetModel()
         self._generation += 1
         self.ids = list(ids)
         self._fresh.clear()
         self._wanted.clear()
         self._in_flight.clear()
+        for page, rows in (pages or {}).items():
+            self._store_rows(rows)
+            self._fresh.add(page)
         self.endResetModel()
-        if self.ids:
+        if pages:
+            self.rowsFetched.emit()
+        elif self.ids:
             self._request_page(0)
+
+    @classmethod
+    def pages_around(cls, count: int, row: int, visible: int) -> list[int]:
+        """The pages holding rows ``row - visible`` to ``row + visible`` of ``count`` rows: those on
+        screen once the view has scrolled to show ``row``, whichever way it scrolled."""
+        if count <= 0:
+            return []
+        first = max(0, row - visible)
+        last = min(count - 1, max(0, row) + visible)
+        return list(range(first // cls.PAGE, last // cls.PAGE + 1))
+
+    @classmethod
+    def page_ids(cls, ids: list[str], page: int) -> list[str]:
+        return ids[page * cls.PAGE:(page + 1) * cls.PAGE]
 
     def row_record(self, row: int):
         if 0 <= row < len(self.ids):
@@ -185,6 +228,11 @@ class ApplicationsModel(QAbstractTableModel):
 
     def is_loaded(self) -> bool:
         return all(i in self._cache for i in self.ids)
+
+    def _store_rows(self, rows) -> None:
+        for r in rows:
+            self._cache[r.id] = r
+            self._texts.pop(r.id, None)
 
     # --- paging -----------------------------------------------------------------------------------
     def _request_page(self, page: int) -> None:
@@ -202,8 +250,7 @@ class ApplicationsModel(QAbstractTableModel):
                 return
             self._in_flight.discard(page)
             self._fresh.add(page)
-            for r in rows:
-                self._cache[r.id] = r
+            self._store_rows(rows)
             last = min(len(self.ids), start + self.PAGE) - 1
             if last >= start:
                 self.dataChanged.emit(self.index(start, 0), self.index(last, len(self.columns) - 1))
@@ -235,40 +282,48 @@ class ApplicationsModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.ids)):
+    def data(self, index, role=DISPLAY):
+        # the display role first and with the fewest steps: it is asked for every cell on screen
+        row = index.row()
+        if not (0 <= row < len(self.ids)):  # an invalid index has row -1
             return None
-        app_id = self.ids[index.row()]
-        col = self.columns[index.column()]
-        if role == Qt.UserRole:
-            return app_id
-        if role == Qt.TextAlignmentRole:
-            return col.align
-        row = self._cache.get(app_id)
-        if role == Qt.DisplayRole:
-            page = index.row() // self.PAGE
+        if role == DISPLAY:
+            app_id = self.ids[row]
+            page = row // self.PAGE
             if page not in self._fresh and page not in self._in_flight:
                 self._wanted.add(page)
                 if not self._timer.isActive():
                     self._timer.start()
-        if row is None:
-            return (app_id if col.key == "id" else "…") if role == Qt.DisplayRole else None
-        if role == Qt.DisplayRole:
-            return _display(col.value(row))
-        if role == Qt.ToolTipRole and col.tooltip is not None:
-            return col.tooltip(row)
-        if role == Qt.ForegroundRole and col.key == "" and row.evaluators and row.finalised >= row.evaluators:
-            return QBrush(QColor("#1b7a3a"))
+            texts = self._texts.get(app_id)
+            if texts is None:
+                rec = self._cache.get(app_id)
+                if rec is None:
+                    return app_id if index.column() == self._id_column else "…"
+                texts = self._texts[app_id] = tuple(_display(c.value(rec)) for c in self.columns)
+            return texts[index.column()]
+        if role == ALIGNMENT:
+            return self.columns[index.column()].align
+        if role == USER:
+            return self.ids[row]
+        if role == TOOLTIP or role == FOREGROUND:
+            col = self.columns[index.column()]
+            rec = self._cache.get(self.ids[row])
+            if rec is None:
+                return None
+            if role == TOOLTIP and col.tooltip is not None:
+                return col.tooltip(rec)
+            if role == FOREGROUND and col.key == "" and rec.evaluators and rec.finalised >= rec.evaluators:
+                return QBrush(QColor("#1b7a3a"))
         return None
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and 0 <= section < len(self.columns):
-            if role == Qt.DisplayRole:
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if orientation == HORIZONTAL and 0 <= section < len(self.columns):
+            if role == DISPLAY:
                 return self.columns[section].header
-            if role == Qt.TextAlignmentRole:
+            if role == ALIGNMENT:
                 return self.columns[section].align
         return None
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         if 0 <= column < len(self.columns) and self.columns[column].key:
-            self.sortRequested.emit(self.columns[column].key, order == Qt.DescendingOrder)
+            self.sortRequested.emit(self.columns[column].key, order == DESCENDING)

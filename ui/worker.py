@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 from shiboken6 import isValid
 
 from evaluator.errors import Cancelled
@@ -231,6 +231,7 @@ class JobOp(WriteOp):
         JobOp._next_id += 1
         self.job_id = JobOp._next_id
         self.dialog: QProgressDialog | None = None
+        self._bar: QProgressBar | None = None
         self._fraction, self._message = 0.0, ""
         self._running = False
         self._timer: QTimer | None = None
@@ -259,14 +260,21 @@ class JobOp(WriteOp):
         dlg.setMinimumDuration(0)
         dlg.setAutoClose(False)
         dlg.setAutoReset(False)
+        # progress goes to the dialog's bar: QProgressDialog.setValue on a modal dialog runs a nested
+        # event loop (processEvents), in which the job's end could arrive and close the dialog under
+        # the caller's feet
+        bar = QProgressBar(dlg)
+        bar.setRange(0, 1000)
+        dlg.setBar(bar)
         dlg.canceled.connect(self.cancel)
         if self._fraction <= 0 and not self._message:
-            dlg.setRange(0, 0)  # busy until the job reports progress
-        dlg.setValue(int(self._fraction * 1000))
+            bar.setRange(0, 0)  # busy until the job reports progress
+        bar.setValue(int(self._fraction * 1000))
         if self._message:
             dlg.setLabelText(f"{self.label}\n{self._message}")
         dlg.show()
         self.dialog = dlg
+        self._bar = bar
 
     def cancel(self) -> None:
         self.cancel_token.cancel()
@@ -275,11 +283,12 @@ class JobOp(WriteOp):
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self._fraction, self._message = fraction, message
-        if self.dialog is not None and isValid(self.dialog) and not self.cancel_token.cancelled:
-            if self.dialog.maximum() == 0:
-                self.dialog.setRange(0, 1000)
-            self.dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
-            self.dialog.setLabelText(f"{self.label}\n{message}" if message else self.label)
+        dlg, bar = self.dialog, self._bar
+        if dlg is not None and isValid(dlg) and isValid(bar) and not self.cancel_token.cancelled:
+            if bar.maximum() == 0:
+                bar.setRange(0, 1000)
+            bar.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+            dlg.setLabelText(f"{self.label}\n{message}" if message else self.label)
 
     def _done(self, fut: Future) -> None:
         self._running = False
@@ -291,7 +300,7 @@ class JobOp(WriteOp):
         if self.dialog is not None and isValid(self.dialog):
             self.dialog.close()
             self.dialog.deleteLater()
-        self.dialog = None
+        self.dialog, self._bar = None, None
         super()._done(fut)
 
     def _handle_failure(self, exc: BaseException) -> None:

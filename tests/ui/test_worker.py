@@ -74,6 +74,34 @@ def test_long_job_shows_progress_after_a_moment_and_cancel_stops_it(real_ctx, qt
     assert not dialogs.errors  # a cancelled job is not an error
 
 
+def test_progress_arriving_just_before_the_end_of_a_job_is_shown_without_a_nested_event_loop(real_ctx, qtbot,
+                                                                                               dialogs):
+    """The job's last progress and its end can wait in the GUI thread's queue together; showing that
+    progress must not run the event loop (a modal QProgressDialog.setValue does), or the end arrives
+    inside it and closes the dialog the progress was being written to."""
+    ctx, parent = real_ctx
+    parent.show()
+    first, last = threading.Event(), threading.Event()
+
+    def job(st, progress, cancel):
+        first.wait(10)
+        progress(0.3, "a third")
+        last.wait(10)
+        progress(0.6, "more")
+        return "done"
+
+    out = []
+    op = ctx.job("Job", job, out.append, parent=parent)
+    op.run_in_background()
+    qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.isVisible(), timeout=10000)
+    first.set()
+    qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.value() == 300, timeout=10000)
+    last.set()
+    ctx.tasks.wait_idle()  # the last progress and the end are both queued for the GUI thread now
+    qtbot.waitUntil(lambda: out == ["done"], timeout=10000)
+    assert op.dialog is None and not dialogs.errors
+
+
 def test_short_job_never_shows_a_dialog(real_ctx, qtbot):
     ctx, parent = real_ctx
     out = []

@@ -30,6 +30,16 @@ def filter_combo(parent, name: str, everything: str, items: list[tuple[str, str]
     return c
 
 
+def _position(ids: list[str], app_id: str | None) -> int:
+    """Where ``app_id`` is in ``ids``, or -1."""
+    if app_id is None:
+        return -1
+    try:
+        return ids.index(app_id)
+    except ValueError:
+        return -1
+
+
 class EvaluationDialog(QDialog):
     """The scoring form in its own window (office: typing in a paper score sheet)."""
 
@@ -57,6 +67,8 @@ class ApplicationsScreen(QWidget):
         self.ctx = ctx
         self.sort_key, self.descending = "id", False
         self._current: str | None = None
+        self._reloads = 0
+        self._latest = [0]  # the newest reload's number, read by the worker to skip overtaken ones
         lay = QVBoxLayout(self)
         title = QLabel(tr("Applications"), self)
         title.setObjectName("screenTitle")
@@ -170,16 +182,51 @@ class ApplicationsScreen(QWidget):
         self.evaluator.blockSignals(False)
 
     def reload(self) -> None:
+        """Ask the core for the IDs in the current order and filters, together with the rows that
+        will be on screen (around the selected application, which stays selected, or at the top):
+        one trip to the worker, and the table is drawn once, with its rows.  A reload that is
+        overtaken by a newer one before the worker reaches it (typing in the search box) is skipped."""
         filters, key, desc = self.filters(), self.sort_key, self.descending
-        self.ctx.query(lambda st: st.application_ids(sort=key, descending=desc, **filters), self._ids,
-                       parent=self).run_in_background()
-
-    def _ids(self, ids: list[str]) -> None:
         keep = self._current
-        self.model.set_ids(ids)
+        visible = self._visible_rows()
+        self._reloads += 1
+        ticket, latest = self._reloads, self._latest
+        latest[0] = ticket
+        model = type(self.model)
+
+        def op(st):
+            if latest[0] != ticket:
+                return None
+            ids = st.application_ids(sort=key, descending=desc, **filters)
+            pos = _position(ids, keep)
+            pages = {}
+            wanted = model.pages_around(len(ids), pos, visible)
+            if wanted:
+                rows = st.application_rows([i for p in wanted for i in model.page_ids(ids, p)])
+                page_of = {i: p for p in wanted for i in model.page_ids(ids, p)}
+                pages = {p: [] for p in wanted}
+                for r in rows:
+                    pages[page_of[r.id]].append(r)
+            return ticket, ids, keep, pos, pages
+
+        self.ctx.query(op, self._ids, parent=self).run_in_background()
+
+    def _visible_rows(self) -> int:
+        """How many rows the table shows at once (at least a screenful when it is not laid out yet)."""
+        height = self.table.viewport().height()
+        row = max(1, self.table.verticalHeader().defaultSectionSize())
+        return max(40, height // row + 2)
+
+    def _ids(self, result) -> None:
+        if result is None or result[0] != self._latest[0]:  # skipped, or a newer reload is on its way
+            return
+        _ticket, ids, keep, pos, pages = result
+        self.model.set_ids(ids, pages)
         self.count.setText(tr("%n applications", "", len(ids)))
-        if keep in ids:
-            self.table.selectRow(ids.index(keep))
+        if self._current != keep:  # the selection moved while the worker was busy
+            pos = _position(ids, self._current)
+        if pos >= 0:
+            self.table.selectRow(pos)
         elif ids:
             self.table.selectRow(0)
         else:

@@ -33,11 +33,16 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import math
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, repeat
+from operator import eq, is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +52,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..db.models import (
-    Application, Assignment, Attachment, Evaluation, PackageReceipt, Score, SiteVisit, Track, utcnow,
+    Application, Assignment, Attachment, Evaluation, PackageReceipt, Score, SiteVisit, Track, new_uuid, utcnow,
 )
 from ..domain import DRAFT, FINALISED
 from ..services.common import criteria_by_code, rubric_def
@@ -158,23 +163,34 @@ def signer_key(manifest: dict[str, Any], what: str) -> tuple[bytes, str]:
     return pk, key_fingerprint(pk)
 
 
-def _gc_paused(func):
-    """Run ``func`` with the cyclic garbage collector paused.
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused inside the block.
 
     Opening and applying a package build hundreds of thousands of small tuples and dicts (none in
     cycles) that stay alive until the package is written: every collection triggered meanwhile
-    walks them all and frees nothing — a quarter of a 100,000-score merge.  Collection resumes
-    (and catches up) as soon as the call returns."""
+    walks them all and frees nothing — a quarter of a 100,000-score merge.  When the block ends
+    they go straight to the oldest generation (``freeze``/``unfreeze``, O(1)), so the young
+    collections that follow (the next packages of the batch) do not walk them either; the
+    package's records are freed by reference counting once the batch is written."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
+def _gc_paused(func):
+    """Run ``func`` with the cyclic garbage collector paused (:func:`gc_paused`)."""
 
     @functools.wraps(func)
     def paused(*args: Any, **kwargs: Any) -> Any:
-        was = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             return func(*args, **kwargs)
-        finally:
-            if was:
-                gc.enable()
 
     return paused
 
@@ -256,6 +272,10 @@ _EVAL_KEYS = {"uuid", "application", "state", "finalised_at", "abstained", "abst
 _SCORE_KEYS = {"uuid", "criterion", "level", "points", "comment", "version", "updated_at"}
 _VISIT_KEYS = {"uuid", "application", "visited_at", "attendees", "checklist", "notes", "version", "updated_at"}
 _MAX_TEXT = 100_000
+_NONE = type(None)
+_NOT_NONE = functools.partial(is_not, None)
+_SCORE_KEY = itemgetter(1, 2, 3, 4)  # of an incoming score tuple: (criterion, level, points, comment)
+_SCORE_CODE = itemgetter(1)
 
 
 def _text(v: Any, where: str, limit: int = _MAX_TEXT) -> str:
@@ -296,8 +316,81 @@ def _evaluations(data: Any) -> list[dict[str, Any]]:
     (uuid, criterion, level, points, comment, version, updated_at, updated_at as SQLite text)."""
     if not isinstance(data, dict) or data.get("score_columns") != list(F.SCORE_COLUMNS):
         raise F.Invalid("data.json does not list its score_columns as this version expects")
+    raw = _list(data, "evaluations")
+    out = _evaluations_at_once(raw)
+    if out is None:  # something is wrong: the careful loop says what
+        out = _evaluations_one_by_one(raw)
+    # the scores (100,000 in a big merge) are checked all at once, column by column; only when that
+    # finds something wrong does the careful loop run, to say exactly where
+    lists = [e["scores"] for e in out]
+    flat = _scores_at_once(list(chain.from_iterable(lists)))
+    if flat is not None:
+        lengths = list(map(len, lists))
+        # the criteria of each evaluation are distinct: (evaluation, criterion) pairs all differ
+        if len(set(zip(chain.from_iterable(map(repeat, range(len(lengths)), lengths)),
+                       map(_SCORE_CODE, flat)))) != len(flat):
+            flat = None
+    if flat is not None:
+        at = 0
+        for e, n in zip(out, lengths):
+            e["scores"] = flat[at:at + n]
+            at += n
+    else:
+        for i, e in enumerate(out):
+            e["scores"] = _scores_one_by_one(e["scores"], f"evaluations[{i}]")
+    return out
+
+
+_EVAL_COLUMNS = itemgetter("uuid", "application", "state", "finalised_at", "abstained", "abstain_reason", "comment",
+                           "version", "updated_at", "scores")
+
+
+def _evaluations_at_once(raw: list[Any]) -> list[dict[str, Any]] | None:
+    """Every evaluation checked field by field, over all of them at once (C-speed); None if
+    anything is off.  The JSON objects themselves are returned, their timestamps parsed."""
+    if not raw:
+        return []
+    if set(map(type, raw)) != {dict} or not all(map(eq, map(dict.keys, raw), repeat(_EVAL_KEYS))):
+        return None
+    uuids, apps, states, fins, abstained, reasons, comments, versions, updated, scores = zip(*map(_EVAL_COLUMNS, raw))
+    if set(map(type, apps)) != {str} or max(map(len, apps)) > 60 or len(set(apps)) != len(apps):
+        return None
+    if set(map(type, states)) != {str} or not set(states) <= {DRAFT, FINALISED}:
+        return None
+    if set(map(type, abstained)) != {bool} or set(map(type, scores)) != {list}:
+        return None
+    if set(map(type, uuids)) != {str} or max(map(len, uuids)) > 36:
+        return None
+    for texts in (reasons, comments):
+        if set(map(type, texts)) != {str} or max(map(len, texts)) > _MAX_TEXT:
+            return None
+    if set(map(type, versions)) != {int} or min(versions) < 0 or max(versions) > 2**31:
+        return None
+    if not set(map(type, fins)) <= {str, _NONE} or set(map(type, updated)) != {str}:
+        return None
+    when: dict[str | None, datetime | None] = {None: None}
+    for text in set(fins).union(updated):
+        if text is None:
+            continue
+        if len(text) > 40:
+            return None
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if dt.tzinfo is not None:
+            return None
+        when[text] = dt
+    for e, fin, upd in zip(raw, fins, updated):
+        e["finalised_at"] = when[fin]
+        e["updated_at"] = when[upd]
+    return raw
+
+
+def _evaluations_one_by_one(raw: list[Any]) -> list[dict[str, Any]]:
+    """The same checks as :func:`_evaluations_at_once`, naming the first evaluation that fails."""
     out, seen = [], set()
-    for i, e in enumerate(_list(data, "evaluations")):
+    for i, e in enumerate(raw):
         w = f"evaluations[{i}]"
         if type(e) is not dict or e.keys() != _EVAL_KEYS:
             raise F.Invalid(f"{w} does not have the fields of an evaluation")
@@ -318,26 +411,7 @@ def _evaluations(data: Any) -> list[dict[str, Any]]:
             "comment": _text(e["comment"], f"{w}.comment"), "version": _int(e["version"], f"{w}.version"),
             "updated_at": _when(e["updated_at"], f"{w}.updated_at"), "scores": e["scores"],
         })
-    # the scores (100,000 in a big merge) are checked all at once, column by column; only when that
-    # finds something wrong does the careful loop run, to say exactly where
-    flat = _scores_at_once([sc for e in out for sc in e["scores"]])
-    if flat is not None:
-        at = 0
-        for e in out:
-            n = len(e["scores"])
-            part = flat[at:at + n]
-            if len({t[1] for t in part}) != n:
-                flat = None
-                break
-            e["scores"] = part
-            at += n
-    if flat is None:
-        for i, e in enumerate(out):
-            e["scores"] = _scores_one_by_one(e["scores"], f"evaluations[{i}]")
     return out
-
-
-_NONE = type(None)
 
 
 def _scores_at_once(raw: list[Any]) -> list[tuple] | None:
@@ -349,35 +423,43 @@ def _scores_at_once(raw: list[Any]) -> list[tuple] | None:
     uuids, crits, levels, points, comments, versions, updated = zip(*raw)
     if set(map(type, uuids)) != {str} or max(map(len, uuids)) > 36:
         return None
-    if set(map(type, crits)) != {str} or max(map(len, crits)) > 80:
+    # columns of few distinct texts are checked on their distinct values (a value equal to a text is
+    # a text; a list or an object makes set() fail)
+    try:
+        distinct = [set(crits), set(levels), set(comments), set(updated)]
+    except TypeError:
         return None
-    if not set(map(type, levels)) <= {str, _NONE} or max(map(len, filter(None, levels)), default=0) > 10:
+    crit_set, level_set, comment_set, updated_set = distinct
+    if set(map(type, crit_set)) != {str} or max(map(len, crit_set)) > 80:
+        return None
+    if not set(map(type, level_set)) <= {str, _NONE} or max(map(len, filter(None, level_set)), default=0) > 10:
+        return None
+    if set(map(type, comment_set)) != {str} or max(map(len, comment_set)) > _MAX_TEXT:
+        return None
+    if set(map(type, updated_set)) != {str} or max(map(len, updated_set)) > 40:
         return None
     kinds = set(map(type, points))
     if not kinds <= {float, int, _NONE}:
         return None
     if int in kinds:
         points = tuple(float(p) if type(p) is int else p for p in points)
-    if not all(map(math.isfinite, [p for p in points if p is not None])):
-        return None
-    if set(map(type, comments)) != {str} or max(map(len, comments)) > _MAX_TEXT:
+    if not all(map(math.isfinite, filter(_NOT_NONE, points) if _NONE in kinds else points)):
         return None
     if set(map(type, versions)) != {int} or min(versions) < 0 or max(versions) > 2**31:
         return None
-    if set(map(type, updated)) != {str} or max(map(len, updated)) > 40:
-        return None
-    times = {}
-    for text in set(updated):  # a laptop's scores share few distinct timestamps
+    dts, texts = {}, {}
+    for text in updated_set:  # a laptop's scores share few distinct timestamps
         try:
             dt = datetime.fromisoformat(text)
         except ValueError:
             return None
         if dt.tzinfo is not None:
             return None
+        dts[text] = dt
         # the timestamp also as SQLite stores it, made here (while opening, on the worker thread)
-        times[text] = (dt, dt.isoformat(" ", "microseconds"))
-    dts, texts = zip(*(times[u] for u in updated))
-    return list(zip(uuids, crits, levels, points, comments, versions, dts, texts))
+        texts[text] = dt.isoformat(" ", "microseconds")
+    return list(zip(uuids, crits, levels, points, comments, versions, map(dts.__getitem__, updated),
+                    map(texts.__getitem__, updated)))
 
 
 def _scores_one_by_one(raw: list[Any], w: str) -> list[tuple]:
@@ -476,6 +558,8 @@ def _side(device: str, version: int, updated_at: datetime | None, values: dict[s
 
 
 _UNSCORED = (None, None, "")
+#: at most this many score items kept per rubric during a merge (points-scored criteria add some)
+_ITEMS_CACHED = 100_000
 
 
 class _RubricCheck:
@@ -497,6 +581,63 @@ class _RubricCheck:
                 self.valid.add((c.code, None, None))
             else:
                 self.allowed[c.code] = ("points", c.max_points)
+        self.required_set = frozenset(self.required)
+        self.n_codes = len(self.allowed)
+        #: the content-hash item (see :func:`formats.evaluation_hash`) of a valid score without a
+        #: comment, by (criterion, level, points, comment): "" for an empty score (not hashed),
+        #: else ``repr((criterion, level, points, comment))`` — filled in as scores are met
+        self.items: dict[tuple, str] = {(code, None, None, ""): "" for code in self.allowed}
+        for code, key, pts in self.valid:
+            if key is not None and pts:  # (never 0: -0.0 == 0.0, but their repr differs)
+                self.items[(code, key, pts, "")] = repr((code, key, float(pts), ""))
+        # a score's item starts with "(" + repr(criterion) + ", ": when those prefixes sort as the
+        # criteria do and none is a prefix of another, sorting the items sorts them by criterion
+        pre = {code: f"({code!r}, " for code in self.allowed}
+        ordered = sorted(self.allowed, key=pre.__getitem__)
+        self.items_sort = ordered == sorted(self.allowed) and \
+            not any(pre[b].startswith(pre[a]) for a, b in zip(ordered, ordered[1:]))
+
+    def checked_hash(self, e: dict[str, Any]) -> str | None:
+        """The checks of one incoming evaluation's scores (each valid for the rubric; a finalised
+        evaluation has every required score) and, when they pass, its content hash — exactly
+        :func:`formats.evaluation_hash`, built from each score's item (made once per distinct
+        score) instead of one ``repr`` of the whole evaluation.  None when anything is off: the
+        caller then runs the plain checks, which say what."""
+        keys = list(map(_SCORE_KEY, e["scores"]))  # (criterion, level, points, comment)
+        items = self.items
+        parts = list(map(items.get, keys))
+        unscored = False
+        if None in parts:
+            for i, part in enumerate(parts):
+                if part is not None:
+                    continue
+                key = keys[i]
+                code, lv, pts, m = key
+                if (code, lv, pts) not in self.valid and self.problem(code, lv, pts) is not None:
+                    return None
+                if pts is None:  # (a valid score without points has no level)
+                    unscored = True
+                    if not m:
+                        parts[i] = ""
+                        continue
+                parts[i] = part = repr((code, lv, None if pts is None else float(pts), m))
+                if not m and pts and len(items) < _ITEMS_CACHED:
+                    items[key] = part
+        empty = "" in parts
+        if e["state"] == FINALISED and not e["abstained"]:
+            if empty or unscored:
+                if not self.required_set.issubset([k[0] for k in keys if k[2] is not None]):
+                    return None
+            elif len(keys) != self.n_codes and not self.required_set.issubset(map(_SCORE_CODE, e["scores"])):
+                return None
+        if self.items_sort:
+            parts.sort()
+        else:
+            parts = [part for _, part in sorted(zip(map(_SCORE_CODE, e["scores"]), parts))]
+        if empty:
+            parts = [part for part in parts if part]
+        text = f"({e['state']!r}, {e['abstained']!r}, {e['abstain_reason']!r}, {e['comment']!r}, [{', '.join(parts)}])"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def problem(self, code: str, level: str | None, points: float | None) -> str | None:
         rule = self.allowed.get(code)
@@ -517,6 +658,12 @@ class _RubricCheck:
         if points is not None and not 0 <= points <= spec:
             return f"gives criterion '{code}' {points:g} points, outside 0–{spec:g}"
         return None
+
+
+def _incoming(e: dict[str, Any]) -> dict[str, tuple]:
+    """An incoming evaluation's scores by criterion: (level, points, comment).  (The criteria of
+    one evaluation are distinct: :func:`_evaluations` made sure.)"""
+    return {code: (level, points, comment) for _, code, level, points, comment, _, _, _ in e["scores"]}
 
 
 def _eval_values(state: str, abstained: bool, reason: str, comment: str, scores: dict[str, tuple],
@@ -563,9 +710,13 @@ _Q_SCORES = (select(Score.id, Score.evaluation_id, Score.criterion_id, Score.lev
                     Score.version)
              .join(Evaluation, Evaluation.id == Score.evaluation_id)
              .join(Assignment, Assignment.id == Evaluation.assignment_id).where(Assignment.evaluator_id == _EV))
+# (site visits through the evaluator's assignments: by index, where site_visit.evaluator_id has none;
+# a visit of an application not assigned to the evaluator is never looked up — such a package is rejected)
+_VISIT_ASSIGNMENT = (Assignment.application_id == SiteVisit.application_id) & \
+    (Assignment.evaluator_id == SiteVisit.evaluator_id)
 _Q_VISITS = (select(SiteVisit.id, SiteVisit.uuid, SiteVisit.application_id, SiteVisit.visited_at, SiteVisit.attendees,
                     SiteVisit.checklist, SiteVisit.notes, SiteVisit.version, SiteVisit.updated_at, SiteVisit.device)
-             .where(SiteVisit.evaluator_id == _EV))
+             .join(Assignment, _VISIT_ASSIGNMENT).where(Assignment.evaluator_id == _EV))
 _Q_LINEAGE = (select(MergeLineage.id, MergeLineage.entity, MergeLineage.record_id, MergeLineage.version,
                      MergeLineage.content_hash)
               .where(MergeLineage.evaluator_id == _EV, MergeLineage.device == _DEV))
@@ -574,7 +725,10 @@ _Q_ATTACHMENTS = (select(Attachment.id, Attachment.deleted, Attachment.caption)
                   .where(Attachment.id.in_(bindparam("ids", expanding=True))))
 _Q_EVALUATION_IDS = (select(Evaluation.assignment_id, Evaluation.id)
                      .join(Assignment, Assignment.id == Evaluation.assignment_id).where(Assignment.evaluator_id == _EV))
-_Q_VISIT_IDS = select(SiteVisit.application_id, SiteVisit.id).where(SiteVisit.evaluator_id == _EV)
+_Q_VISIT_IDS = (select(SiteVisit.application_id, SiteVisit.id).join(Assignment, _VISIT_ASSIGNMENT)
+                .where(Assignment.evaluator_id == _EV))
+_RECEIPT_INSERT = PackageReceipt.__table__.insert()
+_EVIDENCE_INSERT = PackageEvidence.__table__.insert()
 
 
 def _driver_integrity_errors(s: Session) -> tuple[type[BaseException], ...]:
@@ -596,7 +750,9 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
     what = f"Package {Path(pkg.path).name}"
     base = dict(path=pkg.path, evaluator=ev.code, device=pkg.device, sequence=pkg.sequence,
                 fingerprint=pkg.fingerprint)
-    receipts = s.execute(_Q_RECEIPTS, {"ev": ev.id, "dev": pkg.device}).all()
+    s.flush()  # (nothing is pending between packages: the statements below go to the connection directly)
+    conn = s.connection()
+    receipts = conn.execute(_Q_RECEIPTS, {"ev": ev.id, "dev": pkg.device}).all()
     for seq, digest, merged_at in receipts:
         if seq == pkg.sequence:
             if digest == pkg.sha256:
@@ -623,24 +779,24 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
 
     # --- the evaluator's records at the office, in a handful of queries ---------------------------
     params = {"ev": ev.id, "dev": dev, "program": ctx.program_id}
-    asg_by_ext = {r[3]: r for r in s.execute(_Q_ASSIGNMENTS, params).all()}
+    asg_by_ext = {r[3]: r for r in conn.execute(_Q_ASSIGNMENTS, params).all()}
     checks = ctx.cache.get("checks")
     if checks is None:  # once per merge: the program's rubrics do not change while it runs
         tracks = s.execute(select(Track).where(Track.program_id == ctx.program_id)).scalars().all()
         checks = ctx.cache["checks"] = {t.id: _RubricCheck(rubric_def(t), criteria_by_code(s, t.rubric_id))
                                         for t in tracks}
     crit_code = {cid: code for chk in checks.values() for code, cid in chk.ids.items()}
-    evals = {r.assignment_id: r for r in s.execute(_Q_EVALUATIONS, params).all()}
+    evals = {r.assignment_id: r for r in conn.execute(_Q_EVALUATIONS, params).all()}
     scores: dict[int, dict[int, Any]] = {}
-    for r in s.execute(_Q_SCORES, params).all():
+    for r in conn.execute(_Q_SCORES, params).all():
         scores.setdefault(r.evaluation_id, {})[r.criterion_id] = r
-    visits = {r.application_id: r for r in s.execute(_Q_VISITS, params).all()}
-    lineage = {(r.entity, r.record_id): r for r in s.execute(_Q_LINEAGE, params).all()}
+    visits = {r.application_id: r for r in conn.execute(_Q_VISITS, params).all()}
+    lineage = {(r.entity, r.record_id): r for r in conn.execute(_Q_LINEAGE, params).all()}
     have_attachments = {}
     if pkg.attachments:  # by id (indexed): never scan the table, whose rows hold the photos
-        found = dict(s.execute(_Q_ATTACHMENT_IDS, {"uuids": [a["uuid"] for a in pkg.attachments]}).all())
+        found = dict(conn.execute(_Q_ATTACHMENT_IDS, {"uuids": [a["uuid"] for a in pkg.attachments]}).all())
         if found:
-            have_attachments = {found[r.id]: r for r in s.execute(_Q_ATTACHMENTS, {"ids": list(found)}).all()}
+            have_attachments = {found[r.id]: r for r in conn.execute(_Q_ATTACHMENTS, {"ids": list(found)}).all()}
 
     def assignment(ext: str, kind: str):
         row = asg_by_ext.get(ext)
@@ -668,32 +824,52 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
     eval_new: list[tuple] = []
     eval_upd: list[tuple] = []
     score_new: list[tuple] = []
-    score_new_pending: list[tuple[int, tuple]] = []  # (assignment id, row without evaluation_id)
     new_evaluations: list[tuple[int, dict[str, int], list[tuple]]] = []  # (assignment id, criterion ids, scores)
     score_upd: list[tuple] = []
     score_del: list[int] = []
 
+    def eval_row(e: dict[str, Any], asg_id: int) -> tuple:
+        if not sqlite:
+            return (e["uuid"], asg_id, e["state"], e["finalised_at"], e["abstained"], e["abstain_reason"],
+                    e["comment"], e["version"], e["updated_at"], dev, fp)
+        fin = e["finalised_at"]  # as SQLite stores them (Bulk)
+        return (e["uuid"], asg_id, e["state"], None if fin is None else fin.isoformat(" ", "microseconds"),
+                1 if e["abstained"] else 0, e["abstain_reason"], e["comment"], e["version"],
+                e["updated_at"].isoformat(" ", "microseconds"), dev, fp)
+
+    n_added = n_scores_added = 0
     for e in pkg.evaluations:
-        row = assignment(e["application"], "an evaluation")
-        if row is None:
-            continue
+        row = asg_by_ext.get(e["application"])
+        if row is None or row[1] is not None:
+            row = assignment(e["application"], "an evaluation")  # rejects the package, or skips a recusal
+            if row is None:
+                continue
         asg_id, _, app_id, ext, track_id = row
         chk = checks[track_id]
         ids = chk.ids
-        # (the criteria of one evaluation are distinct: _evaluations made sure)
-        incoming: dict[str, tuple] = {code: (level, points, comment)
-                                      for _, code, level, points, comment, _, _, _ in e["scores"]}
-        if not chk.valid.issuperset([(code, lv, p) for code, (lv, p, _m) in incoming.items()]):
-            for code, (lv, p, _m) in incoming.items():  # the first score that is wrong, in order
-                if (code, lv, p) not in chk.valid:
-                    problem = chk.problem(code, lv, p)
-                    if problem:
-                        raise PackageRejected(f"{what}: the evaluation of {ext} {problem}.")
-        if e["state"] == FINALISED and not e["abstained"] and \
-                any(incoming.get(code, _UNSCORED)[1] is None for code in chk.required):
-            raise PackageRejected(f"{what}: the evaluation of {ext} is finalised but misses required scores.")
-        h_in = F.evaluation_hash(e["state"], e["abstained"], e["abstain_reason"], e["comment"], incoming)
+        h_in = chk.checked_hash(e)
+        if h_in is None:  # something is off: the plain checks say what (or pass, for an unusual score)
+            incoming = _incoming(e)
+            if not chk.valid.issuperset([(code, lv, p) for code, (lv, p, _m) in incoming.items()]):
+                for code, (lv, p, _m) in incoming.items():  # the first score that is wrong, in order
+                    if (code, lv, p) not in chk.valid:
+                        problem = chk.problem(code, lv, p)
+                        if problem:
+                            raise PackageRejected(f"{what}: the evaluation of {ext} {problem}.")
+            if e["state"] == FINALISED and not e["abstained"] and \
+                    any(incoming.get(code, _UNSCORED)[1] is None for code in chk.required):
+                raise PackageRejected(f"{what}: the evaluation of {ext} is finalised but misses required scores.")
+            h_in = F.evaluation_hash(e["state"], e["abstained"], e["abstain_reason"], e["comment"], incoming)
         cur = evals.get(asg_id)
+        if cur is None:  # a new evaluation (the bulk of a first merge): every score is added
+            eval_new.append(eval_row(e, asg_id))
+            new_evaluations.append((asg_id, ids, e["scores"]))  # rows made once its id is known
+            n_added += 1
+            n_scores_added += len(e["scores"])
+            lin_pending.append(("evaluation", asg_id, e["version"], h_in))
+            added.append(["evaluation", e["uuid"], ext])
+            continue
+        incoming = _incoming(e)
         n_scores = len(e["scores"])
 
         def new_values() -> dict[str, Any]:
@@ -703,15 +879,12 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
         def compact_new() -> dict[str, Any]:
             return _compact(e["state"], e["abstained"], e["abstain_reason"], e["comment"], incoming)
 
-        def write_scores(eval_id: int | None, existing: dict[int, Any]) -> None:
-            if not existing:  # a new evaluation (the bulk of a first merge): every score is added
-                if eval_id is None:  # its rows are made once its id is known (one tuple per score)
-                    new_evaluations.append((asg_id, ids, e["scores"]))
-                else:
-                    score_new.extend(
-                        (eval_id, uuid, ids[code], level, points, comment, ev.code, version,
-                         text if sqlite else updated, dev)
-                        for uuid, code, level, points, comment, version, updated, text in e["scores"])
+        def write_scores(eval_id: int, existing: dict[int, Any]) -> None:
+            if not existing:  # every score is added
+                score_new.extend(
+                    (eval_id, uuid, ids[code], level, points, comment, ev.code, version,
+                     text if sqlite else updated, dev)
+                    for uuid, code, level, points, comment, version, updated, text in e["scores"])
                 counts.add("scores", "added", len(e["scores"]))
                 return
             seen = set()
@@ -720,11 +893,8 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
                 seen.add(cid)
                 old = existing.get(cid)
                 if old is None:
-                    r = (uuid, cid, level, points, comment, ev.code, version, text if sqlite else updated, dev)
-                    if eval_id is None:
-                        score_new_pending.append((asg_id, r))
-                    else:
-                        score_new.append((eval_id,) + r)
+                    score_new.append((eval_id, uuid, cid, level, points, comment, ev.code, version,
+                                      text if sqlite else updated, dev))
                     counts.add("scores", "added")
                 elif (old.level, old.points, old.comment or "") != (level, points, comment):
                     score_upd.append((level, points, comment, old.version + 1, text if sqlite else updated, dev,
@@ -747,14 +917,6 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
                                             cur_row.comment, cur_scores),
                             "new": compact_new()})
 
-        if cur is None:
-            eval_new.append((e["uuid"], asg_id, e["state"], e["finalised_at"], e["abstained"], e["abstain_reason"],
-                             e["comment"], e["version"], e["updated_at"], dev, fp))
-            write_scores(None, {})
-            counts.add("evaluations", "added")
-            lin_pending.append(("evaluation", asg_id, e["version"], h_in))
-            added.append(["evaluation", e["uuid"], ext])
-            continue
         cur_scores = {crit_code[cid]: (r.level, r.points, r.comment or "") for cid, r in scores.get(cur.id, {}).items()}
         h_cur = F.evaluation_hash(cur.state, cur.abstained, cur.abstain_reason, cur.comment, cur_scores)
         lin = lineage.get(("evaluation", cur.id))
@@ -784,6 +946,9 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
                                   "kept": package_side if incoming_wins else office_side,
                                   "other": office_side if incoming_wins else package_side, "rule": RULE_EVALUATION})
             remember("evaluation", cur.id, e["version"], h_in)
+
+    counts.add("evaluations", "added", n_added)
+    counts.add("scores", "added", n_scores_added)
 
     # --- site visits (visit log, checklist answers) ----------------------------------------------
     visit_new: list[tuple] = []
@@ -864,15 +1029,14 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
 
     # --- write ------------------------------------------------------------------------------------
     try:
-        bulk.insert(Evaluation.__table__, _EVAL_INSERT, eval_new)
+        bulk.insert(Evaluation.__table__, _EVAL_INSERT, eval_new, converted=True)
         bulk.insert(SiteVisit.__table__, _VISIT_INSERT, visit_new)
         if eval_new or visit_new:
-            eval_ids = dict(s.execute(_Q_EVALUATION_IDS, params).all()) if eval_new else {}
-            visit_ids = dict(s.execute(_Q_VISIT_IDS, params).all()) if visit_new else {}
+            eval_ids = dict(conn.execute(_Q_EVALUATION_IDS, params).all()) if eval_new else {}
+            visit_ids = dict(conn.execute(_Q_VISIT_IDS, params).all()) if visit_new else {}
             for entity, key, version, digest in lin_pending:
                 rid = eval_ids[key] if entity == "evaluation" else visit_ids[key]
                 lin_new.append((entity, rid, ev.id, dev, version, digest))
-            score_new.extend((eval_ids[asg_id],) + r for asg_id, r in score_new_pending)
             evc = ev.code
             score_new += [(eid, uuid, ids[code], level, points, comment, evc, version, text if sqlite else updated, dev)
                           for asg_id, ids, rows in new_evaluations for eid in (eval_ids[asg_id],)
@@ -892,17 +1056,21 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
                               "nothing of it was merged.") from None
 
     report_doc = {"counts": counts.data, "skipped": skipped, "conflicts": len(conflicts)}
-    receipt = PackageReceipt(evaluator_id=ev.id, device=dev, sequence=pkg.sequence, sha256=pkg.sha256,
-                             signature_fingerprint=fp, manifest=pkg.manifest, report=report_doc, merged_at=now)
-    s.add(receipt)
-    s.flush()
-    s.add(PackageEvidence(receipt_id=receipt.id, manifest=pkg.manifest_bytes, signature=pkg.signature,
-                          data_method=pkg.data_raw[0], data=pkg.data_raw[1], audit_method=pkg.audit_raw[0],
-                          audit_trail=pkg.audit_raw[1], audit_entries=pkg.audit_entries, audit_head=pkg.audit_head))
+    # the receipt and the evidence: one row each, written by SQLAlchemy Core (no ORM objects)
+    receipt_uuid = new_uuid()
+    receipt_id = conn.execute(_RECEIPT_INSERT, {
+        "uuid": receipt_uuid, "evaluator_id": ev.id, "device": dev, "sequence": pkg.sequence, "sha256": pkg.sha256,
+        "signature_fingerprint": fp, "manifest": pkg.manifest, "report": report_doc, "merged_at": now,
+    }).inserted_primary_key[0]
+    conn.execute(_EVIDENCE_INSERT, {
+        "receipt_id": receipt_id, "manifest": pkg.manifest_bytes, "signature": pkg.signature,
+        "data_method": pkg.data_raw[0], "data": pkg.data_raw[1], "audit_method": pkg.audit_raw[0],
+        "audit_trail": pkg.audit_raw[1], "audit_entries": pkg.audit_entries, "audit_head": pkg.audit_head,
+    })
     conflict_rows = []
     audit_rows: list[dict[str, Any]] = []
     for c in conflicts:
-        row = MergeConflict(receipt_id=receipt.id, evaluator_id=ev.id, application_id=c["application_id"],
+        row = MergeConflict(receipt_id=receipt_id, evaluator_id=ev.id, application_id=c["application_id"],
                             entity=c["entity"], record_id=c["record_id"], kept=c["kept"], other=c["other"],
                             kept_from=c["kept_from"], rule=c["rule"], created_at=now)
         s.add(row)
@@ -911,11 +1079,12 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
                            "entity_uuid": c["record_uuid"], "old": c["other"]["values"], "new": c["kept"]["values"],
                            "reason": f"conflict in {reason} resolved by the rule ({c['rule']}): kept the "
                                      f"{c['kept_from']} value", "at": now})
-    s.flush()
+    if conflict_rows:
+        s.flush()
     # one entry for the whole package: who (the evaluator, from which laptop), when, and every record
     # it added or changed with the old and the new value
     audit_rows.insert(0, {
-        "actor": ev.code, "device": dev, "action": "merge_package", "entity": "package", "entity_uuid": receipt.uuid,
+        "actor": ev.code, "device": dev, "action": "merge_package", "entity": "package", "entity_uuid": receipt_uuid,
         "new": {"evaluator": ev.code, "device": dev, "sequence": pkg.sequence, "sha256": pkg.sha256,
                 "signature": fp, "merged_by": actor, "merged_on": device, "counts": counts.data,
                 "conflicts": len(conflicts), "skipped": skipped, "laptop_audit_head": pkg.audit_head,

@@ -603,11 +603,11 @@ class _RubricCheck:
         :func:`formats.evaluation_hash`, built from each score's item (made once per distinct
         score) instead of one ``repr`` of the whole evaluation.  None when anything is off: the
         caller then runs the plain checks, which say what."""
-        keys = list(map(_SCORE_KEY, e["scores"]))  # (criterion, level, points, comment)
         items = self.items
-        parts = list(map(items.get, keys))
+        parts = list(map(items.get, map(_SCORE_KEY, e["scores"])))  # by (criterion, level, points, comment)
         unscored = False
         if None in parts:
+            keys = list(map(_SCORE_KEY, e["scores"]))
             for i, part in enumerate(parts):
                 if part is not None:
                     continue
@@ -626,9 +626,9 @@ class _RubricCheck:
         empty = "" in parts
         if e["state"] == FINALISED and not e["abstained"]:
             if empty or unscored:
-                if not self.required_set.issubset([k[0] for k in keys if k[2] is not None]):
+                if not self.required_set.issubset([sc[1] for sc in e["scores"] if sc[3] is not None]):
                     return None
-            elif len(keys) != self.n_codes and not self.required_set.issubset(map(_SCORE_CODE, e["scores"])):
+            elif len(parts) != self.n_codes and not self.required_set.issubset(map(_SCORE_CODE, e["scores"])):
                 return None
         if self.items_sort:
             parts.sort()

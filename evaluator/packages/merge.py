@@ -559,7 +559,7 @@ def _side(device: str, version: int, updated_at: datetime | None, values: dict[s
 
 _UNSCORED = (None, None, "")
 #: at most this many score items kept per rubric during a merge (points-scored criteria add some)
-_ITEMS_CACHED = 100_000
+_ITEMS_CACHED = 20_000
 
 
 class _RubricCheck:

@@ -124,7 +124,12 @@ def app_instance():
 
 
 class ShowWatcher:
-    """Calls ``on_shown(window)`` once, on the event-loop turn after the first QMainWindow is shown."""
+    """Calls ``on_shown(window)`` once, on the event-loop turn after the first QMainWindow is shown.
+
+    The application-wide event filter removes itself at that moment: left in place, every Qt event
+    of the process (thousands while a screen is built) would go through this Python method, and with
+    the app's worker thread running Python each of them waits for the GIL — the probe's cost, not the
+    app's, counted in the stall and table figures."""
 
     def __init__(self, app, on_shown) -> None:
         core, widgets = qt()
@@ -134,6 +139,7 @@ class ShowWatcher:
                 if (ev.type() == core.QEvent.Type.Show and isinstance(obj, widgets.QMainWindow)
                         and not self.window):
                     self.window = obj
+                    app.removeEventFilter(inner)
                     core.QTimer.singleShot(0, lambda: on_shown(obj))
                 return False
 

@@ -41,6 +41,25 @@ VERTICAL = Qt.Orientation.Vertical
 DESCENDING = Qt.SortOrder.DescendingOrder
 
 
+class CellRoles:
+    """``multiData`` (Qt 6) for a model whose ``data()`` answers one role at a time.
+
+    A view's delegate asks each cell for seven roles to draw it or size it.  Through ``data()``
+    that is seven calls from C++ into Python, each taking the GIL; while the worker thread runs
+    Python (an import, a ranking) every one of them waits for it, and drawing a screen of the table
+    took several times as long.  ``multiData`` answers all seven in one call, from ``data()`` itself,
+    so the two cannot disagree."""
+
+    def multiData(self, index, roles) -> None:  # noqa: N802
+        data = self.data
+        for slot in roles:
+            value = data(index, slot.role())
+            if value is None:
+                slot.clearData()
+            else:
+                slot.setData(value)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -69,7 +88,7 @@ def _display(v: Any) -> str:
     return str(v)
 
 
-class RecordModel(QAbstractTableModel):
+class RecordModel(CellRoles, QAbstractTableModel):
     """A read-only table over a list of records, described by :class:`Column` s."""
 
     def __init__(self, columns: Sequence[Column], parent=None) -> None:
@@ -147,7 +166,7 @@ class RecordModel(QAbstractTableModel):
 
 
 # --------------------------------------------------------------------------------------------------
-class ApplicationsModel(QAbstractTableModel):
+class ApplicationsModel(CellRoles, QAbstractTableModel):
     """Applications over an ordered ID list; rows arrive in pages from the worker.
 
     The screen may hand over the pages it fetched together with the IDs (:meth:`set_ids`), so the

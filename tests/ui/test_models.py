@@ -4,6 +4,7 @@ and filters through the core."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
 
 from ui.context import AppContext
 from ui.models import ApplicationsModel, Column, RecordModel
@@ -115,3 +116,47 @@ def test_applications_screen_filters_and_sorts_in_the_core(demo_store, make_wind
     app = demo_store.application(screen.model.ids[3])
     assert app.title in screen.detail.toPlainText()
     assert screen.assignments.rowCount() == len(demo_store.assignments(application_id=app.id))
+
+
+def test_all_roles_of_a_cell_in_one_call_agree_with_data(demo_store, make_window, qapp):
+    """``multiData`` (one call per cell for the delegate) gives what ``data`` gives role by role, and
+    the table is drawn exactly as it is from ``data`` alone."""
+    from PySide6.QtCore import QAbstractItemModel, QModelRoleData, QModelRoleDataSpan
+
+    w = make_window(demo_store)
+    screen = w.show_screen("applications")
+    flush_events(qapp)
+    roles = [int(r) for r in (Qt.DisplayRole, Qt.DecorationRole, Qt.ToolTipRole, Qt.FontRole, Qt.TextAlignmentRole,
+                              Qt.BackgroundRole, Qt.ForegroundRole, Qt.CheckStateRole, Qt.UserRole)]
+    ranking = w.show_screen("ranking")
+    flush_events(qapp)
+    for model in (screen.model, ranking.model):
+        assert model.rowCount() > 0
+        for row in range(min(model.rowCount(), 30)):
+            for col in range(model.columnCount()):
+                index = model.index(row, col)
+                for role in roles:
+                    slot = QModelRoleData(role)
+                    model.multiData(index, QModelRoleDataSpan(slot))
+                    assert slot.data() == model.data(index, role), (row, col, role)
+    # drawn the same way as through Qt's own multiData (one data() call per role), on the same rows
+    class RoleByRole(type(screen.model)):
+        def multiData(self, index, span):  # noqa: N802
+            QAbstractItemModel.multiData(self, index, span)
+
+    ids = screen.model.ids
+    pages = {p: [screen.model.row_record(r) for r in range(p * 200, min(len(ids), (p + 1) * 200))]
+             for p in range(len(ids) // 200 + 1)}
+    images = []
+    for cls in (type(screen.model), RoleByRole):
+        model = cls(screen.ctx)
+        model.set_ids(ids, pages)
+        view = QTableView()
+        view.setFocusPolicy(Qt.NoFocus)  # no focus frame on either
+        view.setModel(model)
+        view.resize(900, 500)
+        view.show()
+        flush_events(qapp)
+        images.append(view.viewport().grab().toImage())
+        view.close()
+    assert images[0] == images[1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPlainTextEdit, QPushButton,
     QSplitter, QStackedWidget, QTableView, QTableWidget, QVBoxLayout, QWidget,
@@ -51,6 +52,7 @@ class ImportScreen(QWidget):
         self.path: Path | None = None
         self.preview = None
         self.report = None
+        self._choices: QStandardItemModel | None = None  # the mapping's field choices
         lay = QVBoxLayout(self)
         lay.addWidget(title_label(tr("Import applications"), self))
         self.steps = QLabel("", self)
@@ -229,18 +231,25 @@ class ImportScreen(QWidget):
             sheet=preview.sheet, row=preview.header_row, n=preview.total_rows, add=preview.would_add,
             upd=preview.would_update, same=preview.would_unchanged))
         labels = field_labels()
+        # one list of choices shared by every column's combo box (filling each one item by item took
+        # a third of this method with a wide sheet)
+        old_choices, self._choices = self._choices, QStandardItemModel(self)
+        for text, key in ((tr("(keep aside)"), KEEP), (tr("(ignore)"), IGNORE),
+                          *((labels.get(k, k), k) for k in ("id", *APPLICATION_FIELDS))):
+            item = QStandardItem(text)
+            item.setData(key, Qt.UserRole)
+            self._choices.appendRow(item)
         self.mapping.setRowCount(len(preview.columns))
         for r, col in enumerate(preview.columns):
             self.mapping.setItem(r, 0, QTableWidgetItem(col.letter))
             self.mapping.setItem(r, 1, QTableWidgetItem(col.header))
             combo = QComboBox(self.mapping)
-            combo.addItem(tr("(keep aside)"), KEEP)
-            combo.addItem(tr("(ignore)"), IGNORE)
-            for key in ("id", *APPLICATION_FIELDS):
-                combo.addItem(labels.get(key, key), key)
+            combo.setModel(self._choices)
             i = combo.findData(col.field if col.field is not None else KEEP)
             combo.setCurrentIndex(max(0, i))
             self.mapping.setCellWidget(r, 2, combo)
+        if old_choices is not None:
+            old_choices.deleteLater()
         self.mapping.resizeColumnToContents(0)
         fields = [c.field for c in preview.columns if c.field and c.field != IGNORE]
         cols = [Column("_row", tr("Row"), lambda d: d.get("_row"))]

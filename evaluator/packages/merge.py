@@ -698,9 +698,15 @@ _ATT_INSERT = ("uuid", "application_id", "evaluator_id", "criterion_id", "filena
 _EV, _DEV, _PROGRAM = bindparam("ev"), bindparam("dev"), bindparam("program")
 _Q_RECEIPTS = (select(PackageReceipt.sequence, PackageReceipt.sha256, PackageReceipt.merged_at)
                .where(PackageReceipt.evaluator_id == _EV, PackageReceipt.device == _DEV))
+_VISIT_ASSIGNMENT = (Assignment.application_id == SiteVisit.application_id) & \
+    (Assignment.evaluator_id == SiteVisit.evaluator_id)
+# (with the ids of the assignment's evaluation and site visit, if any — at most one each: when the
+# evaluator has none at the office yet, the queries for them are not needed)
 _Q_ASSIGNMENTS = (select(Assignment.id, Assignment.conflict_type, Application.id, Application.external_id,
-                         Application.track_id)
+                         Application.track_id, Evaluation.id, SiteVisit.id)
                   .join(Application, Application.id == Assignment.application_id)
+                  .outerjoin(Evaluation, Evaluation.assignment_id == Assignment.id)
+                  .outerjoin(SiteVisit, _VISIT_ASSIGNMENT)
                   .where(Assignment.evaluator_id == _EV, Application.program_id == _PROGRAM))
 _Q_EVALUATIONS = (select(Evaluation.id, Evaluation.uuid, Evaluation.assignment_id, Evaluation.state,
                          Evaluation.finalised_at, Evaluation.abstained, Evaluation.abstain_reason, Evaluation.comment,
@@ -712,8 +718,6 @@ _Q_SCORES = (select(Score.id, Score.evaluation_id, Score.criterion_id, Score.lev
              .join(Assignment, Assignment.id == Evaluation.assignment_id).where(Assignment.evaluator_id == _EV))
 # (site visits through the evaluator's assignments: by index, where site_visit.evaluator_id has none;
 # a visit of an application not assigned to the evaluator is never looked up — such a package is rejected)
-_VISIT_ASSIGNMENT = (Assignment.application_id == SiteVisit.application_id) & \
-    (Assignment.evaluator_id == SiteVisit.evaluator_id)
 _Q_VISITS = (select(SiteVisit.id, SiteVisit.uuid, SiteVisit.application_id, SiteVisit.visited_at, SiteVisit.attendees,
                     SiteVisit.checklist, SiteVisit.notes, SiteVisit.version, SiteVisit.updated_at, SiteVisit.device)
              .join(Assignment, _VISIT_ASSIGNMENT).where(Assignment.evaluator_id == _EV))
@@ -779,19 +783,27 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
 
     # --- the evaluator's records at the office, in a handful of queries ---------------------------
     params = {"ev": ev.id, "dev": dev, "program": ctx.program_id}
-    asg_by_ext = {r[3]: r for r in conn.execute(_Q_ASSIGNMENTS, params).all()}
+    asg_rows = conn.execute(_Q_ASSIGNMENTS, params).all()
+    asg_by_ext = {r[3]: tuple(r[:5]) for r in asg_rows}  # (assignment id, conflict, application id, ext, track)
+    # the evaluator's evaluations, scores, site visits and lineage at the office are looked up only
+    # for records found through these assignments: when there are none (a first merge), no need to ask
+    has_evals = any(r[5] is not None for r in asg_rows)
+    has_visits = any(r[6] is not None for r in asg_rows)
     checks = ctx.cache.get("checks")
     if checks is None:  # once per merge: the program's rubrics do not change while it runs
         tracks = s.execute(select(Track).where(Track.program_id == ctx.program_id)).scalars().all()
         checks = ctx.cache["checks"] = {t.id: _RubricCheck(rubric_def(t), criteria_by_code(s, t.rubric_id))
                                         for t in tracks}
     crit_code = {cid: code for chk in checks.values() for code, cid in chk.ids.items()}
-    evals = {r.assignment_id: r for r in conn.execute(_Q_EVALUATIONS, params).all()}
+    evals: dict[int, Any] = {}
     scores: dict[int, dict[int, Any]] = {}
-    for r in conn.execute(_Q_SCORES, params).all():
-        scores.setdefault(r.evaluation_id, {})[r.criterion_id] = r
-    visits = {r.application_id: r for r in conn.execute(_Q_VISITS, params).all()}
-    lineage = {(r.entity, r.record_id): r for r in conn.execute(_Q_LINEAGE, params).all()}
+    if has_evals:
+        evals = {r.assignment_id: r for r in conn.execute(_Q_EVALUATIONS, params).all()}
+        for r in conn.execute(_Q_SCORES, params).all():
+            scores.setdefault(r.evaluation_id, {})[r.criterion_id] = r
+    visits = {r.application_id: r for r in conn.execute(_Q_VISITS, params).all()} if has_visits else {}
+    lineage = {(r.entity, r.record_id): r for r in conn.execute(_Q_LINEAGE, params).all()} \
+        if has_evals or has_visits else {}
     have_attachments = {}
     if pkg.attachments:  # by id (indexed): never scan the table, whose rows hold the photos
         found = dict(conn.execute(_Q_ATTACHMENT_IDS, {"uuids": [a["uuid"] for a in pkg.attachments]}).all())

@@ -77,6 +77,21 @@ def load_meta(st) -> dict:
     return meta
 
 
+def _settle_heap() -> None:
+    """After the screens are (re)built: collect once, then freeze what is left out of the garbage
+    collector's reach (``gc.freeze``).
+
+    What is alive then (the modules, the store's engine and mappings, the screens and their Qt
+    wrappers: some 150,000 objects) lives as long as these screens.  Unfrozen, every full collection
+    walked all of it again, 40-70 ms with the GIL held, and a long job on the worker (an intake
+    import) set off several of them: the GUI thread stood still that long each time.  The one
+    collection here (after unfreezing what the previous build froze) frees what the replaced screens
+    held, so nothing stays frozen that is no longer used."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class WelcomeScreen(QWidget):
     """A database with no program yet: say what to do next."""
 
@@ -209,7 +224,6 @@ class MainWindow(QMainWindow):
 
     def build(self) -> None:
         """(Re)build menus, header and screens for the current store, mode and language."""
-        gc.unfreeze()  # what the screens being replaced hold can be collected again
         old = self.centralWidget()
         self.screens = {}
         central = QWidget(self)
@@ -252,12 +266,8 @@ class MainWindow(QMainWindow):
         if self.nav.count():
             self.nav.setCurrentRow(0)
         self.statusBar().showMessage(self.meta.get("url", ""))
-        # Everything alive now (the modules, the store's engine and mappings, the screens and their
-        # Qt wrappers: some 150,000 objects) lives as long as these screens.  Out of the garbage
-        # collector's reach, a full collection walks only what was made since: otherwise each one
-        # re-walked all of it, 40-60 ms with the GIL held, several times during an import on the
-        # worker, and the GUI thread stood still that long.
-        gc.freeze()
+        QTimer.singleShot(0, self, _settle_heap)  # once the replaced screens are deleted
+
 
     def _header(self) -> QFrame:
         ctx = self.ctx

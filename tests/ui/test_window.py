@@ -270,3 +270,33 @@ def test_the_quick_path_check_at_start_agrees_with_the_url_parser():
         except EvaluatorError:
             full = "error"
         assert quick == full, case
+
+
+def test_the_heap_of_the_built_window_is_kept_out_of_collections_until_the_next_rebuild(demo_store, make_window,
+                                                                                       qapp):
+    """What is alive when the screens are built is frozen out of the garbage collector (a full
+    collection does not walk it again); a rebuild puts it back within reach, so what the old screens
+    held can be collected."""
+    import gc
+    import weakref
+
+    from .conftest import flush_events
+
+    class Holder:
+        pass
+
+    w = make_window(demo_store)
+    flush_events(qapp)
+    assert gc.get_freeze_count() > 0
+    held = Holder()
+    held.me = held  # a reference cycle: only the collector can free it
+    ref = weakref.ref(held)
+    w.apply_settings({"language": "ko"})  # rebuilds the screens: ``held`` is alive, so it is frozen
+    flush_events(qapp)
+    del held
+    gc.collect()
+    assert ref() is not None  # garbage now, but frozen
+    w.apply_settings({"language": "ko"})  # the next rebuild
+    flush_events(qapp)
+    gc.collect()
+    assert ref() is None

@@ -374,22 +374,28 @@ class Decision(Base):
 
 
 class AuditEvent(Base):
-    """Append-only, hash-chained log of every change: who, when, old and new, and why."""
+    """Append-only, hash-chained log of every change: who, when, old and new, and why.
+
+    No secondary indexes (revision 0003): entries are only ever appended and read in ``id`` order
+    (the head is the last ``id``), and every change appends one, so each index keyed by a random
+    value (``uuid``, ``hash``, ``entity_uuid``) would cost every autosave another page written.
+    The chain (``prev_hash`` → ``hash``) is what makes each entry unique and fixes its place;
+    :func:`evaluator.audit.verify` checks it."""
 
     __tablename__ = "audit_event"
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = mapped_column(String(36), default=new_uuid)
     at: Mapped[datetime] = mapped_column(DateTime)
     actor: Mapped[str] = mapped_column(String(100))
     device: Mapped[str] = mapped_column(String(80), default="")
     action: Mapped[str] = mapped_column(String(60))
     entity: Mapped[str] = mapped_column(String(40))
-    entity_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    entity_uuid: Mapped[str | None] = mapped_column(String(36))
     old: Mapped[Any] = mapped_column(JSON, nullable=True)
     new: Mapped[Any] = mapped_column(JSON, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class PackageReceipt(Base):

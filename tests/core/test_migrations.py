@@ -48,3 +48,62 @@ def test_new_database_matches_the_models_on_both_engines(any_db_url):
 def test_migration_chain_is_linear():
     assert len(migrate.known_revisions()) >= 2
     migrate.head_revision()  # asserts a single head
+
+
+def _audit_indexes(conn) -> dict[str, list]:
+    from sqlalchemy import inspect
+
+    insp = inspect(conn)
+    # (PostgreSQL also lists the index behind each unique constraint)
+    return {"indexes": sorted(i["name"] for i in insp.get_indexes("audit_event") if not i.get("duplicates_constraint")),
+            "unique": sorted(u["name"] for u in insp.get_unique_constraints("audit_event"))}
+
+
+@pytest.mark.plain_sqlite
+def test_0003_drops_the_audit_indexes_keeps_every_entry_and_goes_back(any_db_url):
+    """Revision 0003 (audit_event without secondary indexes) on both engines: up from 0002 with
+    every entry and the chain intact, and down again with the indexes restored."""
+    from alembic import command
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from evaluator import audit
+    from evaluator.db.models import AuditEvent
+
+    migrate.load_all_models()
+    cfg = migrate.alembic_config()
+    eng = create_engine(any_db_url)
+
+    def alembic(fn, target):
+        with eng.begin() as conn:
+            cfg.attributes["connection"] = conn
+            fn(cfg, target)
+
+    def rows():
+        with Session(eng) as s:
+            return [(e.id, e.uuid, e.entity_uuid, e.old, e.new, e.prev_hash, e.hash)
+                    for e in s.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+
+    try:
+        alembic(command.upgrade, "0002")
+        with eng.connect() as conn:
+            assert _audit_indexes(conn) == {"indexes": ["ix_audit_event_entity_uuid"],
+                                            "unique": ["uq_audit_event_hash", "uq_audit_event_uuid"]}
+        with Session(eng) as s, s.begin():
+            audit.append_many(s, [{"actor": "EV01", "action": "score", "entity": "score", "entity_uuid": f"u-{i}",
+                                   "old": None if i % 2 else {"level": "u"}, "new": {"level": "수", "n": i}}
+                                  for i in range(25)])
+        before = rows()
+        alembic(command.upgrade, "0003")
+        with eng.connect() as conn:
+            assert _audit_indexes(conn) == {"indexes": [], "unique": []}
+        assert rows() == before
+        with Session(eng) as s:
+            assert audit.verify(s).ok and audit.verify(s).entries == 25
+        alembic(command.downgrade, "0002")
+        with eng.connect() as conn:
+            assert _audit_indexes(conn) == {"indexes": ["ix_audit_event_entity_uuid"],
+                                            "unique": ["uq_audit_event_hash", "uq_audit_event_uuid"]}
+        assert rows() == before
+    finally:
+        eng.dispose()

@@ -80,6 +80,48 @@ def test_an_earlier_database_opens_with_every_record_intact(fixture, tmp_path):
            inputs=sum(n for t, n in old_counts.items()))
 
 
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.name)
+def test_an_upgraded_database_goes_on_autosaving_onto_the_same_audit_chain(fixture, tmp_path):
+    """After the upgrade (0003 rebuilt ``audit_event`` without its secondary indexes) the next
+    saves chain onto the last entry written before it, versions go on, and all of it survives a
+    reopen."""
+    work = tmp_path / fixture.name
+    shutil.copyfile(fixture, work)
+    conn = sqlite3.connect(f"file:{fixture}?mode=ro", uri=True)
+    try:
+        old_head, old_entries = conn.execute("SELECT hash, (SELECT count(*) FROM audit_event) FROM audit_event "
+                                             "ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    with Store(f"sqlite:///{work}") as st:
+        a = next(x for x in st.assignments() if x.conflict_type is None)
+        rubric = st.rubric(st.application(a.application_id).track)
+        crit = rubric.criteria[0]
+        st.reopen(a.application_id, a.evaluator, "재검토 (upgrade test)")
+        current = next(s for s in st.evaluation(a.application_id, a.evaluator).scores if s.criterion == crit.code)
+        version = current.version
+        if crit.scoring == "levels":
+            kind, values = "level", [lv.key for lv in rubric.levels if lv.key != current.level][:2]
+        else:
+            kind, values = "points", [p for p in (0.0, crit.max_points, crit.max_points / 2) if p != current.points][:2]
+        for n, value in enumerate(values, 1):
+            saved = st.save_score(a.application_id, a.evaluator, crit.code, **{kind: value})
+            assert saved.version == version + n
+    conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
+    try:
+        chain = conn.execute("SELECT prev_hash, action FROM audit_event WHERE id > ? ORDER BY id",
+                             (old_entries,)).fetchall()
+    finally:
+        conn.close()
+    assert chain[0] == (old_head, "reopen") and [c[1] for c in chain] == ["reopen", "score", "score"]
+    with Store(f"sqlite:///{work}") as st:
+        v = st.verify_audit()
+        assert v.ok and v.entries == old_entries + 3
+        assert st.save_score(a.application_id, a.evaluator, crit.code, **{kind: values[0]}).version == \
+            version + len(values) + 1
+    assert integrity(work) == "ok"
+
+
 # --- a failed upgrade -----------------------------------------------------------------------------
 PROBE = '''"""reliability probe: rebuild the application table and add a table (test only)"""
 import os

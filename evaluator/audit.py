@@ -24,8 +24,12 @@ GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x4D61_6575  # "Maeu"
 
 
+#: the canonical JSON of an entry (what json.dumps with these arguments gives, encoder made once)
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
 def _canonical(ev: dict[str, Any]) -> bytes:
-    return json.dumps(ev, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return _CANONICAL(ev).encode()
 
 
 def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:

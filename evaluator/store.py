@@ -196,13 +196,15 @@ class CoreOps:
         key = (application_id, evaluator)
         target = self._score_targets.get(key)
         if target is None:
-            with self.read() as s:
-                target = autosave.resolve(s, application_id, evaluator)
+            with _translate_errors(self._where, self._db_path):
+                target = self._autosaver.resolve(application_id, evaluator)
+            if target is None:
+                with self.read() as s:
+                    target = autosave.resolve(s, application_id, evaluator)
             self._score_targets[key] = target
         with _translate_errors(self._where, self._db_path):
-            with self._writer_engine.begin() as conn:
-                return autosave.save(conn, target, criterion, level=level, points=points, comment=comment,
-                                     expected_version=expected_version, actor=self.actor, device=self.device)
+            return self._autosaver.save(target, criterion, level=level, points=points, comment=comment,
+                                        expected_version=expected_version, actor=self.actor, device=self.device)
 
     def evaluation(self, application_id: str, evaluator: str) -> EvaluationInfo | None:
         with self.read() as s:
@@ -363,6 +365,7 @@ class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
         self._writer_engine = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         self._writer_sessions = sessionmaker(self._writer_engine, expire_on_commit=False)
         self._score_targets: dict[tuple[str, str], autosave.ScoreTarget] = {}
+        self._autosaver = autosave.Autosaver(self._writer_engine)
         with self.read() as s:
             self._device, current_role = get_setting(s, "device_id"), get_setting(s, "role")
         if self._device is None or current_role is None:  # first open: write only when needed
@@ -383,6 +386,7 @@ class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
         return self.role == FIELD
 
     def close(self) -> None:
+        self._autosaver.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:

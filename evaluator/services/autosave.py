@@ -3,32 +3,33 @@
 An evaluator's every keystroke lands here, so it skips the ORM: what never changes while a form is
 open (ids, rubric) is resolved once per (application, evaluator) by :func:`resolve`; each save then
 re-reads the assignment (a conflict declared meanwhile still stops it), the evaluation's state (a
-finalised evaluation is locked) and its scores, writes the score, bumps the versions and appends
-the audit entry — the same rules and messages as :func:`evaluator.services.scoring.save_score`,
-which bulk jobs use inside their ORM sessions.
+finalised evaluation is locked) and its scores (one statement), writes the score, bumps the
+versions and appends the audit entry — the same rules and messages as
+:func:`evaluator.services.scoring.save_score`, which bulk jobs use inside their ORM sessions.
 
-The statements are plain SQL shared by both engines. On SQLite they go straight to the driver's
-cursor (SQLAlchemy's per-statement overhead would otherwise be most of a save's cost); on
-PostgreSQL through SQLAlchemy ``text()``.  Values are written in exactly the form SQLAlchemy's
-types write them, so ORM reads, the audit verifier and merges see no difference.
+The statements are plain SQL shared by both engines. On SQLite a save is one transaction on the
+driver connection itself (:class:`Autosaver`: SQLAlchemy's per-transaction and per-statement work
+would otherwise be most of a save's CPU time); on PostgreSQL, and on SQLite while something listens
+for statements, the same statements go through SQLAlchemy.  Values are written in exactly the form
+SQLAlchemy's types write them, so ORM reads, the audit verifier and merges see no difference.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime
+from types import NoneType
 
-from sqlalchemy import bindparam, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..db.models import (
-    Application, Assignment, Criterion, Evaluator, Program, Rubric, Track, new_uuid, utcnow,
-)
+from ..db.models import new_uuid, utcnow
 from ..domain import DRAFT, FINALISED, SavedScore
-from ..errors import ConflictOfInterest, EditConflict, EvaluationLocked
+from ..errors import ConflictOfInterest, EditConflict, EvaluationLocked, NotFound, TransactionLost
 from ..rubric import Rubric as RubricDef
 from .common import (
     _rubric_cache, application_by_id, criteria_by_code, current_program, evaluator_by_code, rubric_def,
@@ -46,35 +47,43 @@ class ScoreTarget:
     rubric: RubricDef
     criterion_ids: dict[str, int]
     criterion_codes: dict[int, str]
+    #: (criterion, level, points) as typed → (level, points) as validated against ``rubric``: the
+    #: rubric never changes for a target, so each distinct input is validated once
+    valid: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 #: the common case of :func:`resolve` in one statement: the assignment of this application (in the
-#: current program, as :func:`current_program` picks it) to this evaluator, with its rubric
-_Q_TARGET = (
-    select(Assignment.id, Assignment.conflict_type, Application.external_id, Evaluator.code, Track.rubric_id,
-           Rubric.content_hash)
-    .join(Application, Application.id == Assignment.application_id)
-    .join(Evaluator, Evaluator.id == Assignment.evaluator_id)
-    .join(Track, Track.id == Application.track_id)
-    .join(Rubric, Rubric.id == Track.rubric_id)
-    .where(Application.external_id == bindparam("app"), Evaluator.code == bindparam("ev"),
-           Application.program_id == select(Program.id).order_by(Program.id.desc()).limit(1).scalar_subquery())
+#: current program, as :func:`current_program` picks it) to this evaluator, with its rubric's
+#: content hash and criteria (one row per criterion)
+_TARGET_SQL = (
+    "SELECT a.id, a.conflict_type, ap.external_id, ev.code, r.content_hash, c.code, c.id "
+    "FROM application ap JOIN assignment a ON a.application_id = ap.id JOIN evaluator ev ON ev.id = a.evaluator_id "
+    "JOIN track t ON t.id = ap.track_id JOIN rubric r ON r.id = t.rubric_id JOIN criterion c ON c.rubric_id = r.id "
+    "WHERE ap.external_id = :app AND ev.code = :ev "
+    "AND ap.program_id = (SELECT id FROM program ORDER BY id DESC LIMIT 1)"
 )
+_Q_TARGET = text(_TARGET_SQL)
+
+
+def _plain_target(rows: list) -> ScoreTarget | None:
+    """The target from :data:`_TARGET_SQL`'s rows when the assignment is plain (no conflict) and its
+    rubric already parsed; None for anything else."""
+    if not rows or len({r[0] for r in rows}) != 1 or rows[0][1] is not None:
+        return None
+    aid, _conflict, ext, code, content_hash = rows[0][:5]
+    rubric = _rubric_cache.get(content_hash)
+    if rubric is None:
+        return None
+    return ScoreTarget(assignment_id=aid, application_id=ext, evaluator=code, rubric=rubric,
+                       criterion_ids={r[5]: r[6] for r in rows}, criterion_codes={r[6]: r[5] for r in rows})
 
 
 def resolve(s: Session, application_id: str, evaluator: str) -> ScoreTarget:
-    """What a save needs, in two queries when the assignment is plain and the rubric already parsed;
+    """What a save needs, in one query when the assignment is plain and the rubric already parsed;
     anything else (not found, a declared conflict, a rubric not seen yet) takes the ORM path below,
     which raises the usual errors."""
-    rows = s.execute(_Q_TARGET, {"app": application_id, "ev": evaluator}).all()
-    if len(rows) == 1 and rows[0][1] is None:
-        aid, _conflict, ext, code, rubric_id, content_hash = rows[0]
-        rubric = _rubric_cache.get(content_hash)
-        if rubric is not None:
-            crits = s.execute(select(Criterion.code, Criterion.id).where(Criterion.rubric_id == rubric_id)).all()
-            return ScoreTarget(assignment_id=aid, application_id=ext, evaluator=code, rubric=rubric,
-                               criterion_ids={c: i for c, i in crits}, criterion_codes={i: c for c, i in crits})
-    return _resolve_orm(s, application_id, evaluator)
+    target = _plain_target(s.execute(_Q_TARGET, {"app": application_id, "ev": evaluator}).all())
+    return target if target is not None else _resolve_orm(s, application_id, evaluator)
 
 
 def _resolve_orm(s: Session, application_id: str, evaluator: str) -> ScoreTarget:
@@ -89,10 +98,14 @@ def _resolve_orm(s: Session, application_id: str, evaluator: str) -> ScoreTarget
     )
 
 
+#: the statements of one save, in named-parameter form (both drivers take it)
 _SQL = {
-    "state": "SELECT a.conflict_type, e.id, e.state, e.version FROM assignment a "
-             "LEFT JOIN evaluation e ON e.assignment_id = a.id WHERE a.id = :aid",
-    "scores": "SELECT criterion_id, id, version, level, points, comment, uuid FROM score WHERE evaluation_id = :eid",
+    # the assignment (a conflict declared meanwhile still stops the save), its evaluation (state,
+    # version) and every score of it, in one statement: one row per score, or one row with the
+    # score columns NULL when there is none yet (or no evaluation)
+    "state": "SELECT a.conflict_type, e.id, e.state, e.version, s.criterion_id, s.id, s.version, s.level, "
+             "s.points, s.comment, s.uuid FROM assignment a LEFT JOIN evaluation e ON e.assignment_id = a.id "
+             "LEFT JOIN score s ON s.evaluation_id = e.id WHERE a.id = :aid",
     "new_eval": "INSERT INTO evaluation (uuid, assignment_id, state, abstained, abstain_reason, comment, version, "
                 "updated_at, device) VALUES (:uuid, :aid, :state, :false, '', '', 1, :now, :device)",
     "eval_id": "SELECT id FROM evaluation WHERE assignment_id = :aid",
@@ -104,35 +117,45 @@ _SQL = {
     "head": "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1",
     "audit": "INSERT INTO audit_event (uuid, at, actor, device, action, entity, entity_uuid, old, new, reason, "
              "prev_hash, hash) VALUES (:uuid, :at, :actor, :device, :action, :entity, :entity_uuid, {old}, {new}, "
-             ":reason, :prev_hash, :hash)",
+             "'', :prev_hash, :hash)",
 }
+_SQLITE_SQL = {k: v.format(old=":old", new=":new") for k, v in _SQL.items()}
 
 
 class _Sqlite:
-    """Run the statements on the sqlite3 cursor, in SQLAlchemy's storage formats."""
+    """The statements in SQLite's storage formats (what SQLAlchemy's types write: datetimes as
+    ``YYYY-MM-DD HH:MM:SS.ffffff`` text, booleans as 0/1, JSON as ``json.dumps`` text), run by
+    ``execute``: the driver cursor's own, or SQLAlchemy's ``exec_driver_sql`` while something
+    listens for statements (see :class:`Autosaver`) — the same SQL and parameters either way."""
 
-    def __init__(self, conn: Connection) -> None:
-        self.cur = conn.connection.driver_connection.cursor()
-        self.sql = {k: v.format(old=":old", new=":new") for k, v in _SQL.items()}
+    __slots__ = ("execute",)
+    false = 0
+
+    def __init__(self, execute) -> None:  # noqa: ANN001
+        self.execute = execute
 
     def rows(self, key: str, params: dict) -> list[tuple]:
-        return self.cur.execute(self.sql[key], params).fetchall()
+        return self.execute(_SQLITE_SQL[key], params).fetchall()
 
     def run(self, key: str, params: dict) -> None:
-        self.cur.execute(self.sql[key], params)
+        self.execute(_SQLITE_SQL[key], params)
+
+    def new_evaluation(self, params: dict) -> int:
+        return self.execute(_SQLITE_SQL["new_eval"], params).lastrowid
 
     @staticmethod
     def when(dt: datetime):
-        return dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return dt.isoformat(" ", "microseconds")  # naive UTC: YYYY-MM-DD HH:MM:SS.ffffff, as SQLAlchemy writes it
 
-    false = 0
-
-    @staticmethod
-    def json(v):
-        return json.dumps(v)
+    def lock_audit(self) -> None:
+        pass  # SQLite: the writer lock taken by BEGIN IMMEDIATE serialises the chain
 
 
 class _Generic:
+    """The statements through SQLAlchemy ``text()`` (PostgreSQL)."""
+
+    false = False
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.sql = {k: text(v.format(old="CAST(:old AS JSON)", new="CAST(:new AS JSON)")) for k, v in _SQL.items()}
@@ -143,19 +166,135 @@ class _Generic:
     def run(self, key: str, params: dict) -> None:
         self.conn.execute(self.sql[key], params)
 
+    def new_evaluation(self, params: dict) -> int:
+        self.run("new_eval", params)
+        return self.rows("eval_id", {"aid": params["aid"]})[0][0]
+
     @staticmethod
     def when(dt: datetime):
         return dt
 
-    false = False
+    def lock_audit(self) -> None:
+        self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
 
-    @staticmethod
-    def json(v):
-        return json.dumps(v)
+
+def _observed(engine: Engine) -> bool:
+    """Does anything listen for the statements of ``engine`` (statement events, echo)?  Then a
+    save on SQLite goes through SQLAlchemy's Connection so every statement passes those events;
+    otherwise straight to the driver (SQLAlchemy's per-transaction and per-statement work would be
+    a large part of a save's CPU time)."""
+    d = engine.dispatch
+    return bool(d.before_cursor_execute or d.after_cursor_execute or d.before_execute or d.after_execute
+                or engine.echo)
+
+
+class Autosaver:
+    """Runs single saves, each in a transaction of its own that is committed (on SQLite: fsynced,
+    ``synchronous=FULL``) before :meth:`save` returns; ``engine`` is the writer engine
+    (``BEGIN IMMEDIATE`` on SQLite).  One per :class:`~evaluator.store.Store`.
+
+    On SQLite the transaction runs on the driver connection itself: ``BEGIN IMMEDIATE``, the
+    statements, and — only if the connection is still inside that transaction (SQLite drops it by
+    itself on some errors, see :mod:`evaluator.db.engine`) — ``COMMIT``; on any error ``ROLLBACK``.
+    That is what the engine's ``begin``/``commit`` hooks do for SQLAlchemy connections.  The
+    connection is one of the pool's, kept checked out for the saves while the store is open (a
+    checkout and checkin per keystroke cost about as much CPU as the save's five statements); a
+    save that finds it busy (another thread is saving) checks one out as usual.  Whatever wants to see
+    each use of a connection gets it: with pool ``checkout``/``checkin`` listeners every save checks
+    its connection out of the pool, and with statement listeners or ``echo`` it goes through
+    SQLAlchemy's Connection like any other unit of work.  PostgreSQL always takes that way."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._lock = threading.Lock()
+        self._kept = None  # the pooled connection kept for saves (a _ConnectionFairy), or None
+
+    def resolve(self, application_id: str, evaluator: str) -> ScoreTarget | None:
+        """:func:`resolve`'s common case in one statement on the driver connection (SQLite, nothing
+        listening for statements); None otherwise, or when the target is not plain — then
+        :func:`resolve` in a session settles it (and raises the usual errors)."""
+        if not self._sqlite or _observed(self.engine):
+            return None
+        params = {"app": application_id, "ev": evaluator}
+        return _plain_target(self._on_connection(lambda fairy: fairy.driver_connection.execute(
+            _TARGET_SQL, params).fetchall()))
+
+    def save(self, t: ScoreTarget, criterion: str, **kw) -> SavedScore:
+        engine = self.engine
+        if not self._sqlite or _observed(engine):
+            with engine.begin() as conn:
+                return save(conn, t, criterion, **kw)
+        return self._on_connection(lambda fairy: _on_driver(fairy, engine, t, criterion, kw))
+
+    def _on_connection(self, work):  # noqa: ANN001, ANN202
+        """``work(fairy)`` on the kept connection, or on one checked out of the pool for it (see
+        the class docstring)."""
+        pool = self.engine.pool.dispatch
+        if pool.checkout or pool.checkin or not self._lock.acquire(blocking=False):
+            fairy = self.engine.raw_connection()
+            try:
+                return work(fairy)
+            finally:
+                fairy.close()
+        try:
+            if self._kept is None:
+                self._kept = self.engine.raw_connection()
+            return work(self._kept)
+        except BaseException:
+            if self._kept is not None and not self._kept.is_valid:  # invalidated after a failed rollback
+                kept, self._kept = self._kept, None
+                kept.close()
+            raise
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        """Hand the kept connection back to the pool (before the engine is disposed)."""
+        with self._lock:
+            kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.close()
+
+
+def _on_driver(fairy, engine: Engine, t: ScoreTarget, criterion: str, kw: dict) -> SavedScore:  # noqa: ANN001
+    con = fairy.driver_connection
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN IMMEDIATE")  # inside: BEGIN itself may fail after the transaction began
+        result = _save(_Sqlite(cur.execute), t, criterion, **kw)
+        if not con.in_transaction:
+            raise TransactionLost(
+                f"The database {engine.url.database} rolled back the whole unit of work after an error; "
+                "nothing was saved."
+            )
+        con.commit()
+    except BaseException:
+        if con.in_transaction:
+            try:
+                con.rollback()
+            except Exception:  # noqa: BLE001 - the first error is the one to report
+                fairy.invalidate()  # a connection in an unknown state never goes back to the pool
+        raise
+    return result
 
 
 def save(
     conn: Connection,
+    t: ScoreTarget,
+    criterion: str,
+    **kw,
+) -> SavedScore:
+    """One save inside the transaction of ``conn`` (a SQLAlchemy connection, either engine)."""
+    if conn.dialect.name == "sqlite":
+        return _save(_Sqlite(conn.exec_driver_sql), t, criterion, **kw)
+    if conn.dialect.name == "postgresql":
+        return _save(_Generic(conn), t, criterion, **kw)
+    raise AssertionError(conn.dialect.name)
+
+
+def _save(
+    db,  # noqa: ANN001 - _Sqlite | _Generic
     t: ScoreTarget,
     criterion: str,
     *,
@@ -167,40 +306,50 @@ def save(
     device: str,
     at: datetime | None = None,
 ) -> SavedScore:
-    lvl, pts = validate_value(t.rubric, criterion, level, points)
+    key = (criterion, level, points)
+    try:
+        lvl, pts = t.valid[key]
+    except (KeyError, TypeError):  # not seen yet (or unhashable: validate_value says what is wrong)
+        lvl, pts = validate_value(t.rubric, criterion, level, points)
+        if len(t.valid) < 1000 and isinstance(level, (str, NoneType)) and isinstance(points, (int, float, NoneType)):
+            t.valid[key] = (lvl, pts)
     now = at or utcnow()
-    db = _Sqlite(conn) if conn.dialect.name == "sqlite" else _Generic(conn)
     when = db.when(now)
-    conflict, eid, state, eversion = db.rows("state", {"aid": t.assignment_id})[0]
+    rows = db.rows("state", {"aid": t.assignment_id})
+    if not rows:  # the assignment was removed since the form was opened
+        raise NotFound(f"Evaluator {t.evaluator} is not assigned to application {t.application_id}.")
+    conflict, eid, state, eversion = rows[0][:4]
     if conflict is not None:
         raise ConflictOfInterest(
             f"Evaluator {t.evaluator} declared a {conflict} conflict of interest with application "
             f"{t.application_id} and cannot evaluate it."
         )
     if eid is None:
-        db.run("new_eval", {"uuid": new_uuid(), "aid": t.assignment_id, "state": DRAFT, "false": db.false,
-                            "now": when, "device": device})
-        eid, eversion = db.rows("eval_id", {"aid": t.assignment_id})[0][0], 1
+        eid = db.new_evaluation({"uuid": new_uuid(), "aid": t.assignment_id, "state": DRAFT, "false": db.false,
+                                 "now": when, "device": device})
+        eversion = 1
     elif state == FINALISED:
         raise EvaluationLocked(
             f"The evaluation of application {t.application_id} by {t.evaluator} is finalised; reopen it with a "
             "reason before changing it."
         )
     cid = t.criterion_ids[criterion]
+    codes = t.criterion_codes
     points_by_code: dict[str, float | None] = {}
     current = None
-    for row in db.rows("scores", {"eid": eid}):
-        points_by_code[t.criterion_codes[row[0]]] = row[4]
-        if row[0] == cid:
-            current = row
-    cur_version = current[2] if current else 0
+    for row in rows:
+        if row[4] is not None:
+            points_by_code[codes[row[4]]] = row[8]
+            if row[4] == cid:
+                current = row
+    cur_version = current[6] if current else 0
     if expected_version is not None and cur_version != expected_version:
         raise EditConflict(
             f"Edit conflict: the score for '{criterion}' of {t.application_id} by {t.evaluator} changed since "
             f"version {expected_version} (now {cur_version}); nothing was saved."
         )
-    old = None if current is None else {"level": current[3], "points": current[4], "comment": current[5]}
-    new_comment = comment if comment is not None else (current[5] if current else "")
+    old = None if current is None else {"level": current[7], "points": current[8], "comment": current[9]}
+    new_comment = comment if comment is not None else (current[9] if current else "")
     new = {"level": lvl, "points": pts, "comment": new_comment}
     points_by_code[criterion] = pts
     if old == new:
@@ -210,20 +359,20 @@ def save(
         db.run("new_score", {"uuid": uuid, "eid": eid, "cid": cid, "level": lvl, "points": pts,
                              "comment": new_comment, "author": t.evaluator, "now": when, "device": device})
     else:
-        version, uuid = cur_version + 1, current[6]
+        version, uuid = cur_version + 1, current[10]
         db.run("upd_score", {"level": lvl, "points": pts, "comment": new_comment, "version": version, "now": when,
-                             "device": device, "sid": current[1]})
+                             "device": device, "sid": current[5]})
     eversion += 1
     db.run("upd_eval", {"version": eversion, "now": when, "eid": eid})
     # the audit entry: same chain, same canonical fields as audit.append
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
+    db.lock_audit()
     head = db.rows("head", {})
     prev = head[0][0] if head else audit.GENESIS
-    entry = {"uuid": new_uuid(), "at": now, "actor": actor, "device": device, "action": "score", "entity": "score",
-             "entity_uuid": uuid, "old": old, "new": {**new, "application": t.application_id, "criterion": criterion},
-             "reason": ""}
-    digest = audit.entry_hash(prev, audit._fields(entry))
-    db.run("audit", {**entry, "at": when, "old": db.json(entry["old"]), "new": db.json(entry["new"]),
-                     "prev_hash": prev, "hash": digest})
+    new["application"], new["criterion"] = t.application_id, criterion
+    # the fields exactly as audit._fields gives them for the stored entry
+    fields = {"uuid": new_uuid(), "at": now.isoformat(timespec="microseconds"), "actor": actor, "device": device or "",
+              "action": "score", "entity": "score", "entity_uuid": uuid, "old": old, "new": new, "reason": ""}
+    digest = audit.entry_hash(prev, fields)
+    db.run("audit", {**fields, "at": when, "old": json.dumps(old), "new": json.dumps(new), "prev_hash": prev,
+                     "hash": digest})
     return SavedScore(criterion, pts, lvl, version, eversion, t.rubric.total(points_by_code))

@@ -147,3 +147,127 @@ def test_reads_do_not_block_while_another_thread_writes(sqlite_url):
     t.join()
     assert not errors
     st.close()
+
+
+# --- the autosave path on the driver connection ----------------------------------------------------
+_SAVES = [("A00", "a", {"level": "수"}), ("A00", "b", {"level": "우", "comment": "면담 O'Brien \"x\""}),
+          ("A00", "a", {"level": "미"}), ("A01", "a", {"level": "가", "comment": "=1+1"}),
+          ("A00", "b", {"level": None}), ("A00", "b", {"level": "양", "expected_version": 2}),
+          ("A01", "a", {"level": "가"})]  # the last one changes nothing
+
+
+def _rows(st: Store, tables=("evaluation", "score", "audit_event")) -> dict:
+    with st.engine.connect() as c:
+        return {t: c.exec_driver_sql(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+
+
+def _twin_stores(tmp_path) -> tuple[Store, Store]:
+    """Two stores on copies of one database (same device id, same rows)."""
+    import shutil
+
+    first = tmp_path / "first.sqlite3"
+    _setup(f"sqlite:///{first}").close()
+    second = tmp_path / "second.sqlite3"
+    shutil.copyfile(first, second)
+    return Store(f"sqlite:///{first}"), Store(f"sqlite:///{second}")
+
+
+def test_autosave_writes_the_same_rows_on_the_driver_and_through_sqlalchemy(tmp_path):
+    """A save runs on the driver connection, or through SQLAlchemy's Connection while something
+    listens for statements: the rows written (values and storage formats, hashes included) are the
+    same byte for byte."""
+    from datetime import datetime
+
+    from sqlalchemy import event
+
+    from evaluator.db.models import deterministic
+
+    lean, observed = _twin_stores(tmp_path)
+    seen: list[str] = []
+    event.listen(observed.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    results = []
+    for st in (lean, observed):
+        with deterministic("autosave-twins", datetime(2024, 5, 20, 10)):
+            results.append([st.save_score(app, "EV01", crit, **kw) for app, crit, kw in _SAVES])
+    assert results[0] == results[1]
+    assert [r.version for r in results[0]] == [1, 1, 2, 1, 2, 3, 1]
+    assert lean._autosaver._kept is not None  # the lean store saved on its kept connection
+    assert any(s.startswith("INSERT INTO audit_event") for s in seen)  # the other's statements were seen
+    assert _rows(lean) == _rows(observed)
+    assert lean.verify_audit().ok and observed.verify_audit().ok
+    lean.close()
+    observed.close()
+
+
+def test_a_fault_inside_a_save_on_the_kept_connection_changes_nothing(sqlite_url):
+    """SQLite's progress handler on the connection kept for saves interrupts the n-th batch of VM
+    steps of a save — in a statement or in COMMIT, n after n: the save fails, nothing of it is in
+    the database, and the next save goes through on the same connection."""
+    import sqlite3 as stdlib_sqlite3
+
+    st = _setup(sqlite_url)
+    st.save_score("A00", "EV01", "a", level="수")
+    kept = st._autosaver._kept
+    driver = kept.driver_connection
+    levels = ["우", "미", "양", "가"]
+    faults = 0
+    for n in range(1, 400):
+        before = _rows(st)
+        calls = [0]
+
+        def fault() -> int:
+            calls[0] += 1
+            return 1 if calls[0] == n else 0
+
+        driver.set_progress_handler(fault, 5)
+        try:
+            saved = st.save_score("A00", "EV01", "b", level=levels[n % 4], comment=f"시도 {n}")
+        except Exception as exc:  # noqa: BLE001 - must be the interrupt, nothing else
+            assert "interrupt" in str(exc).lower(), exc
+            assert isinstance(exc, stdlib_sqlite3.OperationalError) or "sqlcipher" in type(exc).__module__
+            faults += 1
+            assert _rows(st) == before, f"a failed save (fault {n}) left something behind"
+            assert not driver.in_transaction
+        else:
+            break
+        finally:
+            driver.set_progress_handler(None, 0)
+    assert faults >= 3, "the fault never landed inside a save"
+    assert saved.version == 1 and st._autosaver._kept is kept
+    assert st.save_score("A00", "EV01", "b", level="수").version == 2
+    assert st.verify_audit().ok
+    st.close()
+
+
+def test_two_threads_autosaving_at_once_lose_nothing(sqlite_url):
+    """One thread saves on the kept connection, the other finds it busy and takes one from the
+    pool: every save lands once, with its version, and the audit chain does not fork."""
+    st = _setup(sqlite_url)
+    errors: list[BaseException] = []
+    levels = ["수", "우", "미", "양", "가"]
+
+    def writer(crit: str) -> None:
+        try:
+            for i in range(40):
+                assert st.save_score(f"A{i % 4:02d}", "EV01", crit, level=levels[i % 5]).version == i // 4 + 1
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(c,)) for c in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert st.info().scores == 8
+    v = st.verify_audit()
+    assert v.ok and v.entries >= 80
+    st.close()
+
+
+def test_closing_the_store_gives_back_the_connection_kept_for_saves(sqlite_url):
+    st = _setup(sqlite_url)
+    st.save_score("A00", "EV01", "a", level="수")
+    assert st.engine.pool.checkedout() == 1
+    st.close()
+    assert st.engine.pool.checkedout() == 0 and st._autosaver._kept is None

@@ -47,9 +47,14 @@ class ScoreTarget:
     rubric: RubricDef
     criterion_ids: dict[str, int]
     criterion_codes: dict[int, str]
-    #: (criterion, level, points) as typed → (level, points) as validated against ``rubric``: the
-    #: rubric never changes for a target, so each distinct input is validated once
+    #: (criterion, level, points) as typed → (level, points) as validated against ``rubric``: a
+    #: rubric never changes (its content hash is its version), so each distinct input is validated
+    #: once — shared by the targets of one rubric (:data:`_VALIDATED`)
     valid: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+#: the validation memo of each rubric, by content hash
+_VALIDATED: dict[str, dict] = {}
 
 
 #: the common case of :func:`resolve` in one statement: the assignment of this application (in the
@@ -75,7 +80,8 @@ def _plain_target(rows: list) -> ScoreTarget | None:
     if rubric is None:
         return None
     return ScoreTarget(assignment_id=aid, application_id=ext, evaluator=code, rubric=rubric,
-                       criterion_ids={r[5]: r[6] for r in rows}, criterion_codes={r[6]: r[5] for r in rows})
+                       criterion_ids={r[5]: r[6] for r in rows}, criterion_codes={r[6]: r[5] for r in rows},
+                       valid=_VALIDATED.setdefault(content_hash, {}))
 
 
 def resolve(s: Session, application_id: str, evaluator: str) -> ScoreTarget:
@@ -95,6 +101,7 @@ def _resolve_orm(s: Session, application_id: str, evaluator: str) -> ScoreTarget
         assignment_id=a.id, application_id=app.external_id, evaluator=ev.code, rubric=rubric_def(app.track),
         criterion_ids={code: c.id for code, c in crits.items()},
         criterion_codes={c.id: code for code, c in crits.items()},
+        valid=_VALIDATED.setdefault(app.track.rubric.content_hash, {}),
     )
 
 

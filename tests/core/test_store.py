@@ -144,3 +144,17 @@ def test_the_database_file_is_encrypted_exactly_when_the_run_asks_for_it(tmp_pat
     wal = Path(f"{path}-wal")
     data = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     assert ("가상평가위원".encode() in data) is not ENCRYPTED_RUN
+
+
+def test_new_uuids_are_random_version_4_uuids():
+    import uuid
+
+    from evaluator.db.models import new_uuid
+
+    seen = {new_uuid() for _ in range(5000)}
+    assert len(seen) == 5000
+    for s in seen:
+        u = uuid.UUID(s)
+        assert str(u) == s and u.version == 4 and u.variant == uuid.RFC_4122
+    # every hex digit of the random part turns up (no stuck nibble)
+    assert {c for s in seen for c in s.replace("-", "")} == set("0123456789abcdef")

@@ -88,12 +88,12 @@ def guard_pyside_refcounts() -> bool:
     ("Fatal Python error: none_dealloc").  From CPython 3.12 on None, True and False are immortal and
     the bug is harmless; here we give them the same practically-infinite reference count.
     PySide6 6.11 does not have the bug.  Returns True when the guard was applied."""
-    import ctypes
-
     import PySide6
 
     if sys.version_info >= (3, 12) or not PySide6.__version__.startswith("6.12."):
         return False
+    import ctypes  # only here: not needed (nor its import time) where the bug does not exist
+
     for obj in (None, True, False):
         ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
     log.warning("PySide6 %s on Python %s: reference-count guard applied", PySide6.__version__,

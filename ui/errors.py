@@ -11,18 +11,14 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
-import traceback
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
-
-from evaluator import errors as E
 from evaluator.paths import log_dir
 
 from .i18n import language, tr
-from .problems import headline, problem_text
-from .widgets import rich_escaped
+
+# The app sets up logging and the exception hook before its window shows; what only showing an
+# error needs (the message box, the core's error classes, the problem texts) is imported then.
 
 log = logging.getLogger("ui")
 LOG_NAME = "evaluator-gui.log"
@@ -61,6 +57,8 @@ def teardown_logging() -> None:
 def advice(exc: BaseException) -> str:
     """What the person can do about ``exc`` (translated; the core's own hint, which is English,
     comes first in the English UI and after the translated advice in the Korean one)."""
+    from evaluator import errors as E
+
     general = _general_advice(exc)
     if isinstance(exc, E.EvaluatorError) and exc.hint:
         return exc.hint if language() == "en" else f"{general} ({exc.hint})"
@@ -68,6 +66,8 @@ def advice(exc: BaseException) -> str:
 
 
 def _general_advice(exc: BaseException) -> str:
+    from evaluator import errors as E
+
     table: list[tuple[type, str]] = [
         (E.DatabaseInUse, tr("Close the other program that uses this database (or wait for it to finish), "
                              "then try again.")),
@@ -99,6 +99,12 @@ def _general_advice(exc: BaseException) -> str:
 
 def describe(exc: BaseException) -> tuple[str, str, str]:
     """(what happened, what to do, details) for ``exc``."""
+    import traceback
+
+    from evaluator import errors as E
+
+    from .problems import headline, problem_text
+
     if isinstance(exc, E.EvaluatorError):
         lead = headline(exc)
         what = f"{lead}\n{exc.message}" if lead else exc.message
@@ -114,8 +120,15 @@ def describe(exc: BaseException) -> tuple[str, str, str]:
     return what, advice(exc), details
 
 
-def show_error(parent: QWidget | None, exc: BaseException, *, title: str | None = None) -> None:
-    """Show ``exc`` in the one error dialog and log it."""
+def show_error(parent, exc: BaseException, *, title: str | None = None) -> None:
+    """Show ``exc`` in the one error dialog and log it (``parent``: a QWidget or None)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from evaluator import errors as E
+
+    from .widgets import rich_escaped
+
     expected = isinstance(exc, E.EvaluatorError)
     if expected:  # the kind and the places only: messages can quote applicants' data
         places = "; ".join(p.where for p in getattr(exc, "problems", [])[:20] if p.where)

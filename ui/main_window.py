@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import gc
 import logging
-from datetime import datetime
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, QUrl, Qt
@@ -20,19 +18,19 @@ from PySide6.QtWidgets import (
     QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from evaluator.errors import EvaluatorError
-from evaluator.paths import log_dir, resource
-from evaluator.version import __version__
+from evaluator.paths import resource
 
-from . import dialogs
 from .context import AppContext
-from .errors import show_error
 from .i18n import apply_font, install_language, language, tr
 from .settings import Settings
 from .style import STYLE
 from .worker import TaskManager
 
 log = logging.getLogger(__name__)
+
+# Imported where used, not here: the main window shows before anything else is needed, and what
+# the first frame waits for is kept to the window itself (dialogs, the error dialog, the core's
+# errors, html and datetime come with the first use).
 
 
 def sqlite_url(path: Path) -> str:
@@ -46,6 +44,8 @@ def open_store(url: str, passphrase: str | None = None):
 
 
 def sqlite_file(url: str) -> Path | None:
+    from evaluator.errors import EvaluatorError
+
     from evaluator.db.engine import parse_url, sqlite_path
 
     try:
@@ -56,6 +56,8 @@ def sqlite_file(url: str) -> Path | None:
 
 def load_meta(st) -> dict:
     """Runs on the worker: what the window needs to choose its mode and screens."""
+    from evaluator.errors import EvaluatorError
+
     has_program = st.has_program()
     meta = {
         "role": st.role,
@@ -175,6 +177,8 @@ class MainWindow(QMainWindow):
                 opened(extra)
 
         def failed(exc: BaseException) -> None:
+            from .errors import show_error
+
             show_error(self, exc)
             QApplication.exit(1)
 
@@ -270,6 +274,8 @@ class MainWindow(QMainWindow):
 
 
     def _header(self) -> QFrame:
+        from html import escape
+
         ctx = self.ctx
         bar = QFrame(self)
         bar.setObjectName("headerBar")
@@ -413,6 +419,8 @@ class MainWindow(QMainWindow):
         earlier in this session, or asked now; False when the user cancels."""
         from evaluator.db.encryption import may_be_encrypted
 
+        from . import dialogs
+
         path = Path(path)
         if not may_be_encrypted(path):
             return None
@@ -456,6 +464,9 @@ class MainWindow(QMainWindow):
         self.ctx.query(swap, opened, parent=self).run_in_background()
 
     def new_database(self) -> None:
+        from . import dialogs
+        from .errors import show_error
+
         path = dialogs.save_file(self.ctx, self, tr("New database"), tr("Database (*.sqlite3)"),
                                  "evaluator.sqlite3", ".sqlite3")
         if path is None:
@@ -466,6 +477,8 @@ class MainWindow(QMainWindow):
         self.switch_to(sqlite_url(path))
 
     def open_database(self) -> None:
+        from . import dialogs
+
         path = dialogs.open_file(self.ctx, self, tr("Open database"),
                                  tr("Database (*.sqlite3 *.sqlite *.db);;All files (*)"))
         if path is not None:
@@ -486,6 +499,11 @@ class MainWindow(QMainWindow):
                      lambda _r: self.set_store(self.store), parent=self).run_in_background()
 
     def backup_database(self) -> None:
+        from datetime import datetime
+
+        from . import dialogs
+        from .errors import show_error
+
         path_now = self.meta.get("sqlite_path")
         if not path_now:
             show_error(self, _validation(tr("Backing up from the app works for SQLite databases; back up a "
@@ -502,6 +520,11 @@ class MainWindow(QMainWindow):
                      parent=self).run_in_background()
 
     def restore_database(self) -> None:
+        from datetime import datetime
+
+        from . import dialogs
+        from .errors import show_error
+
         current = self.meta.get("sqlite_path")
         if not current:
             show_error(self, _validation(tr("Restoring from the app works for SQLite databases only.")))
@@ -552,6 +575,8 @@ class MainWindow(QMainWindow):
     def make_field_demo(self) -> None:
         """Two clicks: this menu item and the confirmation → a field database for one demo evaluator."""
         if not (self.ctx.has("export_kit") and self.ctx.has("import_kit")):
+            from . import dialogs
+
             dialogs.not_available(self, tr("Making a field database"))
             return
         from .screens.kits import make_field_database
@@ -560,6 +585,8 @@ class MainWindow(QMainWindow):
 
     def import_kit(self) -> None:
         if not self.ctx.has("import_kit"):
+            from . import dialogs
+
             dialogs.not_available(self, tr("Importing a field kit"))
             return
         from .screens.kits import import_kit_into_new_database
@@ -588,11 +615,17 @@ class MainWindow(QMainWindow):
             self._meta_loaded(self.meta)
 
     def open_log_folder(self) -> None:
+        from evaluator.paths import log_dir
+
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def about(self) -> None:
+        from evaluator.version import __version__
+
+        from . import dialogs
+
         dialogs.inform(self, tr("About Maeul Evaluator"),
                        tr("Maeul Evaluator {version} — offline field evaluation, ranking and selection for "
                           "community grant programs.").format(version=__version__),
@@ -609,6 +642,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.ctx is not None and self.ctx.active_jobs:
+            from . import dialogs
+
             if not dialogs.confirm(self, tr("Quit"), tr("A job is still running. Cancel it and quit?")):
                 event.ignore()
                 return

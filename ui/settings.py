@@ -8,9 +8,8 @@ in the database, not here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -20,8 +19,7 @@ LANGUAGES = ("ko", "en")
 MAX_RECENT = 8
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     key: str
     default: Any
     kind: type

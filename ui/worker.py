@@ -26,9 +26,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 from shiboken6 import isValid
 
-from evaluator.errors import Cancelled
-from evaluator.jobs import CancelToken
-
 from .i18n import tr
 
 log = logging.getLogger(__name__)
@@ -39,6 +36,13 @@ PROGRESS_MIN_INTERVAL_S = 0.05
 
 #: every timer created through make_timer (checked by the UI tests' leak fixture)
 live_timers: weakref.WeakSet[QTimer] = weakref.WeakSet()
+
+
+def _cancelled(exc: BaseException) -> bool:
+    # the core's modules are imported on the worker after the window shows, not with this one
+    from evaluator.errors import Cancelled
+
+    return isinstance(exc, Cancelled)
 
 
 def make_timer(parent: QObject, *, interval_ms: int = 0, single_shot: bool = True,
@@ -177,7 +181,7 @@ class _Op:
         try:
             exc = fut.exception()
             if not self._alive():
-                if exc is not None and not isinstance(exc, Cancelled):
+                if exc is not None and not _cancelled(exc):
                     log.error("operation failed after its window closed", exc_info=exc)
                 return
             if exc is None:
@@ -226,6 +230,8 @@ class JobOp(WriteOp):
 
     def __init__(self, ctx, *, parent, label: str, op, success=None, changes=frozenset()) -> None:
         super().__init__(ctx, parent=parent, op=op, success=success, changes=changes)
+        from evaluator.jobs import CancelToken
+
         self.label = label
         self.cancel_token = CancelToken()
         JobOp._next_id += 1
@@ -304,7 +310,7 @@ class JobOp(WriteOp):
         super()._done(fut)
 
     def _handle_failure(self, exc: BaseException) -> None:
-        if isinstance(exc, Cancelled) and self._failure is None:
+        if _cancelled(exc) and self._failure is None:
             self.ctx.status_message(str(exc))
             return
         super()._handle_failure(exc)

@@ -4,6 +4,7 @@ geometry, recent databases, and the File menu (new, open, back up, restore)."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
@@ -300,3 +301,23 @@ def test_the_heap_of_the_built_window_is_kept_out_of_collections_until_the_next_
     flush_events(qapp)
     gc.collect()
     assert ref() is None
+
+
+def test_what_the_first_frame_waits_for_is_the_window_alone():
+    """Starting the app imports the window and what it shows first; the core's storage, the
+    spreadsheets, the screens, the dialogs and the table models come after the window has shown."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import ui.app, ui.main_window\n"
+        "heavy = ('sqlalchemy', 'evaluator.store', 'openpyxl', 'reportlab', 'ui.screens', 'ui.models', "
+        "'ui.dialogs', 'ui.problems', 'ui.widgets')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
+                         cwd=str(Path(__file__).resolve().parents[2]))
+    assert out.stdout.strip() == "[]", out.stdout

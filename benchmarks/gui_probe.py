@@ -531,8 +531,100 @@ def stall_bare(xlsx: str) -> None:
     app.exec()
 
 
+# --- GUI-thread stalls during exports, PDF generation and a merge --------------------------------
+def _output(win, key: str):
+    """The Outputs screen's button for ``key``, the way a user produces it (the save dialog answered
+    with a temporary path, the folder not opened); returns the path written."""
+    import tempfile
+
+    from ui import dialogs
+    from ui.screens.outputs import outputs
+
+    screen = win.show_screen("outputs")
+    screen.open_folder.setChecked(False)
+    o = next(o for o in outputs() if o.key == key)
+    out = Path(tempfile.mkdtemp(prefix="bench-job-")) / f"{o.stem}.{o.kind}"
+    saved = dialogs.save_file
+    dialogs.save_file = lambda *a, **k: out
+    try:
+        screen.produce(o)
+    finally:
+        dialogs.save_file = saved
+    return out
+
+
+def _filled_sheets(win, ids: list[str]):
+    """Filled score sheets of the first ``n_apps`` applications on the worker, as the Outputs screen
+    runs its PDF jobs (its button prints a whole track; the PDF benchmark's size is this one)."""
+    import tempfile
+
+    from ui.worker import call_job
+
+    out = Path(tempfile.mkdtemp(prefix="bench-job-")) / "score-sheets.pdf"
+    win.ctx.job("sheets", lambda st, progress, cancel: call_job(
+        st.report_filled_sheets, out, progress=progress, cancel=cancel, application_ids=ids),
+        parent=win).run_in_background()
+    return out
+
+
+def _merge(win, packages: list[str]):
+    """The Kits screen's merge of the packages (dropped or chosen; the office key already unlocked)."""
+    screen = win.show_screen("kits")
+    screen.merge([Path(p) for p in packages])
+    return None
+
+
+def jobs_app(url: str, spec: str) -> None:
+    """Run each job of ``spec`` (JSON: a list of {"job": export_ranking | export_scores |
+    report_summary | sheets | merge, ...}) with its own heartbeat, one after the other."""
+
+    jobs = json.loads(Path(spec).read_text())
+
+    def on_shown(win):
+        if not wait_until(lambda: bool(getattr(win, "screens", None)), timeout_s=120):
+            fail("the main window never built its screens")
+        linger(0.5)
+        results = []
+        for job in jobs:
+            name = job["job"]
+            if name == "sheets":  # prepared before the heartbeat starts: the probe's work, not the app's
+                ids = win.store.application_ids()[:job["applications"]]
+            elif name == "merge":
+                info = win.store.unlock_identity(job["passphrase"], key_dir=job["key_dir"])
+                win.ctx.key_unlocked, win.ctx.key_info = True, info
+            linger(0.3)
+            beat = Heartbeat()
+            beat.start()
+            profile_begin()
+            t0 = time.perf_counter()
+            if name == "sheets":
+                out = _filled_sheets(win, ids)
+            elif name == "merge":
+                out = _merge(win, job["packages"])
+            else:
+                out = _output(win, name)
+            if not wait_until(lambda: win.ctx.active_jobs, timeout_s=10):
+                fail(f"{name}: the job never started ({MESSAGE_BOXES[-1:]})")
+            if not wait_until(lambda: not win.ctx.active_jobs):
+                fail(f"{name}: the job never finished")
+            t_job = time.perf_counter() - t0
+            linger(1.0)  # the screens reload after a merge: part of what the user waits through
+            beat.mark("end")
+            if out is not None and not (out.exists() and out.stat().st_size > 0):
+                fail(f"{name}: nothing written ({MESSAGE_BOXES[-1:]})")
+            if name == "merge":
+                merged = [r.status for r in getattr(win.screens["kits"], "last_reports", [])]
+                if merged.count("merged") != len(job["packages"]):
+                    fail(f"merge: {len(job['packages'])} packages, statuses {sorted(set(merged))} ({MESSAGE_BOXES[-1:]})")
+            results.append({"job": name, **beat.stop(), "job_s": t_job})
+        worst = max(results, key=lambda r: r["max_gap_ms"] or 0)
+        finish({"max_gap_ms": worst["max_gap_ms"], "worst_job": worst["job"], "jobs": results})
+
+    run_app(url, on_shown)
+
+
 KINDS = {"start-app": start_app, "start-bare": start_bare, "table-app": table_app, "table-bare": table_bare,
-         "stall-app": stall_app, "stall-bare": stall_bare}
+         "stall-app": stall_app, "stall-bare": stall_bare, "jobs-app": jobs_app}
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ font rebuilds the screens (everything is saved as it changes, so nothing is lost
 
 from __future__ import annotations
 
-import gc
 import logging
 from pathlib import Path
 
@@ -88,10 +87,11 @@ def _settle_heap() -> None:
     walked all of it again, 40-70 ms with the GIL held, and a long job on the worker (an intake
     import) set off several of them: the GUI thread stood still that long each time.  The one
     collection here (after unfreezing what the previous build froze) frees what the replaced screens
-    held, so nothing stays frozen that is no longer used."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+    held, so nothing stays frozen that is no longer used.  The core's bulk work keeps this heap
+    frozen (``evaluator.heap``)."""
+    from evaluator.heap import freeze_program_heap
+
+    freeze_program_heap()
 
 
 class WelcomeScreen(QWidget):

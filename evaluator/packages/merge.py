@@ -32,13 +32,10 @@ The outcome does not depend on the order in which packages are merged.
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import math
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, repeat
@@ -51,6 +48,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..heap import gc_paused
 from ..db.models import (
     Application, Assignment, Attachment, Evaluation, PackageReceipt, Score, SiteVisit, Track, new_uuid, utcnow,
 )
@@ -161,27 +159,6 @@ def signer_key(manifest: dict[str, Any], what: str) -> tuple[bytes, str]:
     except (F.Invalid, KeyProblem) as exc:
         raise PackageRejected(f"{what} is damaged: {exc}.") from None
     return pk, key_fingerprint(pk)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused inside the block.
-
-    Opening and applying a package build hundreds of thousands of small tuples and dicts (none in
-    cycles) that stay alive until the package is written: every collection triggered meanwhile
-    walks them all and frees nothing — a quarter of a 100,000-score merge.  When the block ends
-    they go straight to the oldest generation (``freeze``/``unfreeze``, O(1)), so the young
-    collections that follow (the next packages of the batch) do not walk them either; the
-    package's records are freed by reference counting once the batch is written."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def _gc_paused(func):

@@ -21,13 +21,11 @@ The steps, each documented in ``docs/ranking.md``:
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 from math import sqrt
 from operator import itemgetter, mul
 
+from ..heap import gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from . import labels as L
 from .inputs import FINALISED, NOT_STARTED, ApplicationInput, TrackInputs
@@ -88,21 +86,6 @@ def _builder(cls, given: tuple[str, ...]):
         return o
 
     return build
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects (none form cycles);
-    a large track otherwise spends a good part of its time in collections that free nothing."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.freeze()  # what was built is long-lived: straight to the oldest generation (O(1)),
-            gc.unfreeze()  # instead of a young collection walking every new object and freeing none
-            gc.enable()
 
 
 class Prepared:

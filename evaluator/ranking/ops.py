@@ -10,10 +10,11 @@ from .. import audit
 from ..db.models import Decision, utcnow
 from ..domain import DECISIONS, OFFICE
 from ..errors import PermissionDenied, ValidationError
+from ..heap import gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..services.common import application_by_id, current_program, track_by_code
 from . import labels
-from .engine import gc_paused, rank_track
+from .engine import rank_track
 from .load import effective_settings, load_tracks, persist, validate_settings
 from .model import METHODS, RankingResult
 

@@ -68,13 +68,13 @@ SCALES: dict[str, Scale] = {
                   note="the sizes of issue 9"),
     "quick": Scale("quick", apps=1_000, autosave_saves=500, merge_packages=50, merge_scores=10_000, export_apps=100,
                    pdf_sheets=90, summary_rows=(250, 1000), table_rows=10_000, growth=(1_000, 10_000),
-                   growth_import=(200, 2_000), growth_export=(100, 1_000), reps=2, gui_reps=1,
+                   growth_import=(200, 2_000), growth_export=(100, 1_000), reps=2, gui_reps=2,
                    note="smaller sizes for a run under two minutes (warm data cache, idle machine): 1k applications "
                         "instead of 10k; growth ×10 at smaller sizes instead of 10k→100k (ranking 1k→10k "
                         "applications, merge 1k→10k scores, import 200→2k rows, exports 100→1k applications); "
                         "10k merged scores; "
                         "exports of 100 applications (3k score rows); 90 PDF sheets; summary 250→1k rows; "
-                        "a 10k-row table; best of 2 (GUI: 1 run)"),
+                        "a 10k-row table; best of 2"),
     # for tests/core/test_bench_harness.py only: proves the harness runs end to end, figures mean nothing
     "tiny": Scale("tiny", apps=120, autosave_saves=30, merge_packages=3, merge_scores=300, export_apps=60,
                   pdf_sheets=9, summary_rows=(60, 120), table_rows=120, growth=(60, 120), growth_import=(60, 120),

@@ -161,6 +161,15 @@ def signer_key(manifest: dict[str, Any], what: str) -> tuple[bytes, str]:
     return pk, key_fingerprint(pk)
 
 
+def _naive_datetime(text: str) -> datetime | None:
+    """A timestamp as the laptop writes it (ISO 8601, no zone); None when ``text`` is not one."""
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return None if dt.tzinfo is not None else dt
+
+
 def _gc_paused(func):
     """Run ``func`` with the cyclic garbage collector paused (:func:`gc_paused`)."""
 
@@ -349,13 +358,8 @@ def _evaluations_at_once(raw: list[Any]) -> list[dict[str, Any]] | None:
     for text in set(fins).union(updated):
         if text is None:
             continue
-        if len(text) > 40:
-            return None
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        if dt.tzinfo is not None:
+        dt = _naive_datetime(text) if len(text) <= 40 else None
+        if dt is None:
             return None
         when[text] = dt
     for e, fin, upd in zip(raw, fins, updated):
@@ -426,11 +430,8 @@ def _scores_at_once(raw: list[Any]) -> list[tuple] | None:
         return None
     dts, texts = {}, {}
     for text in updated_set:  # a laptop's scores share few distinct timestamps
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        if dt.tzinfo is not None:
+        dt = _naive_datetime(text)
+        if dt is None:
             return None
         dts[text] = dt
         # the timestamp also as SQLite stores it, made here (while opening, on the worker thread)

@@ -295,22 +295,30 @@ class StatementFault(list):
 
 
 @contextmanager
-def fault_at_statement(engine, n: int | None, *, after: bool = True) -> Iterator[StatementFault]:
+def fault_at_statement(engine, n: int | None, *, after: bool = True,
+                       skip: Callable[[str], bool] | None = None) -> Iterator[StatementFault]:
     """Count SQL statements on ``engine`` (and every engine derived from it with
     ``execution_options``); raise :class:`InjectedFault` at statement ``n`` (1-based), right after
-    it ran (``after=True``) or just before.  Yields the list of statements seen."""
+    it ran (``after=True``) or just before.  Yields the list of statements seen.  Statements for
+    which ``skip(statement)`` is true are seen but not counted (no fault lands on them)."""
     from sqlalchemy import event
 
     seen = StatementFault()
+    counted = [0]
 
     def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
         seen.append(statement)
-        if not after and n is not None and len(seen) == n:
+        if skip is not None and skip(statement):
+            return
+        counted[0] += 1
+        if not after and n is not None and counted[0] == n:
             seen.fired = True
             raise InjectedFault(f"fault injected before statement {n}: {statement[:60]}")
 
     def after_(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        if after and n is not None and len(seen) == n and not seen.fired:
+        if skip is not None and skip(statement):
+            return
+        if after and n is not None and counted[0] == n and not seen.fired:
             seen.fired = True
             raise InjectedFault(f"fault injected after statement {n}: {statement[:60]}")
 

@@ -192,6 +192,10 @@ def test_fault_inside_a_unit_of_work_changes_nothing(name, start, tmp_path):
     record(f"fault injection: {name}", trials=len(plan), inputs=faults, statements=n_statements)
 
 
+def _release(statement: str) -> bool:
+    return statement.startswith("RELEASE")
+
+
 def _check_items(path, st: Store, ctx: Ctx, failed: list[int], where: str) -> None:
     after = scores_by_key(path)
     ids = set(st.application_ids(search="2012-Z-"))
@@ -244,11 +248,13 @@ def test_a_fault_caught_at_a_savepoint_undoes_that_item_only(start, tmp_path):
     ref = tmp_path / "ref.sqlite3"
     shutil.copyfile(template, ref)
     with Store(f"sqlite:///{ref}") as st:
-        with fault_at_statement(st.engine, None) as statements:
+        with fault_at_statement(st.engine, None, skip=_release) as statements:
             _bulk(st, ctx, catch=True)
     # RELEASE SAVEPOINT inside a transaction does no I/O and cannot fail outside a test (and when
-    # it does, SQLAlchemy keeps the savepoint's work): faults go everywhere else
-    points = [n for n in range(1, len(statements) + 1) if not statements[n - 1].startswith("RELEASE")]
+    # it does, SQLAlchemy keeps the savepoint's work): faults go everywhere else.  They are skipped
+    # as the work runs, not by their place in the reference run: a store can run a few statements
+    # fewer than the reference (caches), and a place counted there can be a RELEASE here.
+    points = list(range(1, sum(1 for text in statements if not _release(text)) + 1))
     plan = rng.sample(points, min(len(points), 120)) if full_run() else rng.sample(points, 4)
     before = dump_checksum(template)
     partial = 0
@@ -259,7 +265,7 @@ def test_a_fault_caught_at_a_savepoint_undoes_that_item_only(start, tmp_path):
         with Store(f"sqlite:///{path}") as st:
             after = rng.random() < 0.5
             try:
-                with fault_at_statement(st.engine, n, after=after):
+                with fault_at_statement(st.engine, n, after=after, skip=_release):
                     failed = _bulk(st, ctx, catch=True)
             except Exception as exc:  # the fault hit outside every savepoint: all or nothing
                 assert is_injected(exc), f"{exc!r} {where}"
@@ -357,15 +363,36 @@ def test_fault_inside_the_demo_build_leaves_an_empty_database(tmp_path):
     with Store(f"sqlite:///{ref}") as st, fault_at_step(st.engine, None, every=every) as steps:
         build_demo(st, before_visits=before_visits)
     n = trials(2, 40)
-    with Store(f"sqlite:///{path}") as st:
+    empty = tmp_path / "empty-template.sqlite3"
+    shutil.copyfile(path, empty)
+    fired = 0
+    st = Store(f"sqlite:///{path}")
+    try:
         for trial in range(n):
             k = rng.randint(1, steps.calls)
-            with fault_at_step(st.engine, k, every=every):
-                with pytest.raises(Exception) as err:
+            where = f"(trial {trial}, step {k} of {steps.calls}, seed {seed})"
+            with fault_at_step(st.engine, k, every=every) as fault:
+                try:
                     build_demo(st, before_visits=before_visits)
-            assert is_injected(err.value), err.value
-            assert dump_checksum(path) == before, f"(trial {trial}, step {k} of {steps.calls}, seed {seed})"
+                except Exception as exc:  # noqa: BLE001 - must be the injected fault, nothing else
+                    assert is_injected(exc), f"{exc!r} {where}"
+                else:
+                    # a warm store runs fewer VM steps than the cold reference: the fault landed past
+                    # the end and the build is complete — start again from the empty database
+                    assert not fault.fired, f"the injected fault was swallowed and the build went on {where}"
+                    assert st.has_program(), where
+                    st.close()
+                    shutil.copyfile(empty, path)
+                    for side in ("-wal", "-shm"):
+                        path.with_name(path.name + side).unlink(missing_ok=True)
+                    st = Store(f"sqlite:///{path}")
+                    continue
+            fired += 1
+            assert dump_checksum(path) == before, where
         assert not st.has_program()
         build_demo(st, before_visits=before_visits)  # and then it works
+    finally:
+        st.close()
+    assert fired >= n // 2, f"only {fired} of {n} faults fired (seed {seed})"
     assert dump_checksum(path, skip=("setting",)) == dump_checksum(ref, skip=("setting",))
-    record("fault injection: demo build (one big unit of work)", trials=n)
+    record("fault injection: demo build (one big unit of work)", trials=n, inputs=fired)

@@ -84,7 +84,9 @@ def mutate(doc: dict[str, Any], path: tuple, value: Any = _DELETE) -> dict[str, 
         del parent[path[-1]]
     else:
         parent[path[-1]] = value
-    return out
+    # a list index used on what an earlier change made a table (``criteria`` = {}, then
+    # ``criteria.1``) leaves an int key: as TOML (and JSON) have it, a key is text
+    return json.loads(json.dumps(out))
 
 
 def structural_corpus() -> Iterator[tuple[str, tuple, Any, str]]:

@@ -16,7 +16,7 @@ import textwrap
 import tomllib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evaluator.cli import main as cli_main
@@ -217,6 +217,7 @@ def test_fuzz_rubric_shaped_documents(doc):
 @FUZZ
 @given(st.lists(st.tuples(st.sampled_from(mutation_paths()), st.one_of(st.sampled_from(HOSTILE_VALUES), _values)),
                 min_size=1, max_size=4))
+@example(changes=[(("criteria",), {}), (("criteria", 1), "")])  # found by a full run: an int key
 def test_fuzz_several_mutations_of_a_valid_rubric(changes):
     from .hostile import mutate
 

@@ -312,6 +312,11 @@ def run(ctx: Context):
     return results
 
 
+def _describe_jobs(a: dict, b: dict) -> str:
+    return (", ".join(f"{j['job']} {j['max_gap_ms']:.0f} ms ({j['job_s']:.1f} s)" for j in a["jobs"])
+            + f"; bare {b['max_gap_ms']:.0f} ms")
+
+
 def job_stalls(ctx: Context):
     """Issue 7: the GUI thread during the long jobs other than the import — the Excel exports and the
     committee summary from the Outputs screen, filled score sheets, and the merge of the benchmark's
@@ -341,13 +346,9 @@ def job_stalls(ctx: Context):
             url_merge = sqlite_url(copy_db(ms.office, ctx.tmpdir("gui-jobs"), "merge.sqlite3"))
             try:
                 a1, b, f1 = repeated(ctx, "gui_job_stall", [("jobs-app", (url_out, str(d / "outputs.json"))),
-                                                            ("stall-bare", (xlsx,))], 1,
-                                     lambda a, b: ", ".join(f"{j['job']} {j['max_gap_ms']:.0f} ms ({j['job_s']:.1f} s)"
-                                                            for j in a["jobs"]) + f"; bare {b['max_gap_ms']:.0f} ms")
+                                                            ("stall-bare", (xlsx,))], 1, _describe_jobs)
                 a2, _b, f2 = repeated(ctx, "gui_job_stall", [("jobs-app", (url_merge, str(d / "merge.json"))),
-                                                             ("stall-bare", (xlsx,))], 1,
-                                      lambda a, b: ", ".join(f"{j['job']} {j['max_gap_ms']:.0f} ms ({j['job_s']:.1f} s)"
-                                                             for j in a["jobs"]) + f"; bare {b['max_gap_ms']:.0f} ms")
+                                                             ("stall-bare", (xlsx,))], 1, _describe_jobs)
             except RuntimeError as exc:
                 failed.append(str(exc))
                 continue

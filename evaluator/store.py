@@ -18,11 +18,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import audit
+from .db.errors import translate_errors as _translate_errors
 from .db.engine import BEGIN_OPTION, make_engine, parse_url, sqlite_path
 from .db.migrate import SchemaState, current_revision, ensure_schema
 from .db.models import (
@@ -32,7 +31,7 @@ from .domain import (
     FIELD, FINALISED, OFFICE, ApplicationInfo, ApplicationRow, AssignmentInfo, DatabaseInfo, EvaluationInfo,
     EvaluatorInfo, ProgramInfo, SavedScore,
 )
-from .errors import DatabaseInUse, DatabaseUnavailable, NotFound, ReadOnlyDatabase, ValidationError
+from .errors import NotFound, ValidationError
 from .paths import default_database_url
 from .rubric import Rubric as RubricDef
 from .services import applications as apps_svc
@@ -310,33 +309,12 @@ class CoreOps:
                     "notes": v.notes or "", "version": v.version}
 
     def backup_to(self, path: str | Path) -> Path:
-        """Copy this SQLite database to ``path`` with SQLite's online backup API (safe while in use)."""
-        import sqlite3
+        """Copy this SQLite database to the new file ``path`` (safe while in use; an encrypted
+        database's copy keeps its key): :func:`evaluator.db.backup.backup`."""
+        from .db.backup import backup
 
-        src = sqlite_path(self._url)
-        if src is None:
-            raise ValidationError("Backing up from the app works for SQLite files only; back up a PostgreSQL "
-                                  "database with pg_dump.")
-        target = Path(path).expanduser().resolve()
-        if target == Path(src).resolve():
-            raise ValidationError(f"The backup file {target} is the database itself; choose another file.")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        from .db import encryption
-
-        if encryption.is_encrypted_engine(self.engine):  # the copy keeps the same key: still encrypted
-            with _translate_errors(self._where, self._db_path):
-                return encryption.backup(self.engine, target)
         with _translate_errors(self._where, self._db_path):
-            raw = self.engine.raw_connection()
-            try:
-                dst = sqlite3.connect(str(target))
-                try:
-                    raw.driver_connection.backup(dst)
-                finally:
-                    dst.close()
-            finally:
-                raw.close()
-        return target
+            return backup(self.engine, path)
 
 
 class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
@@ -394,91 +372,3 @@ class Store(CoreOps, RankingOps, ExcelOps, ReportOps, PackageOps):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _driver_errors() -> tuple[type[BaseException], ...]:
-    """The DB-API drivers' own OperationalError classes (stdlib sqlite3, and sqlcipher3 when an
-    encrypted database loaded it): the lean autosave path runs on the raw cursor, so its errors
-    arrive unwrapped by SQLAlchemy."""
-    import sqlite3
-    import sys
-
-    errors: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
-    cipher = sys.modules.get("sqlcipher3.dbapi2") or sys.modules.get("sqlcipher3")
-    if cipher is not None and isinstance(getattr(cipher, "OperationalError", None), type):
-        errors += (cipher.OperationalError,)
-    return errors
-
-
-def _read_only_reason(path: Path | None) -> str:
-    """Why ``path`` cannot be written, as a phrase ("the folder F is read-only"), or ''."""
-    import os
-
-    if path is None:
-        return ""
-    folder = path.parent
-    try:
-        if folder.exists() and not os.access(folder, os.W_OK):
-            return f"the folder {folder} is read-only"
-        if path.exists() and not os.access(path, os.W_OK):
-            return f"the file {path} is read-only"
-    except OSError:  # pragma: no cover - cannot even look
-        return ""
-    return ""
-
-
-def _raise_clear(msg: str, where: str, path: Path | None) -> None:
-    """Raise the domain error for a driver message, or return when it is not one we know."""
-    low = msg.lower()
-    if "database is locked" in low or "database table is locked" in low:
-        raise DatabaseInUse(
-            f"The {where} is in use by another program, which is still writing to it; nothing was "
-            "changed. Close the other program (or wait for it to finish) and try again."
-        ) from None
-    if "readonly database" in low or "read-only" in low:
-        reason = _read_only_reason(path) or "read-only file or folder"
-        raise ReadOnlyDatabase(f"The {where} cannot be written ({reason}); nothing was changed.") from None
-    if "disk is full" in low or "database or disk is full" in low:
-        raise ReadOnlyDatabase(f"The disk holding the {where} is full; nothing was changed.") from None
-    if "disk i/o error" in low:
-        raise DatabaseUnavailable(
-            f"The disk reported an input/output error while the {where} was being written; the work in "
-            "progress was not saved. Check the disk (and its free space) and try again."
-        ) from None
-    if "unable to open database" in low:
-        reason = _read_only_reason(path)
-        if reason.startswith("the folder"):  # SQLite must create its -wal and -shm files beside the file
-            raise ReadOnlyDatabase(
-                f"Cannot open the {where}: {reason} (the database needs to write beside its file); nothing "
-                "was changed."
-            ) from None
-        raise DatabaseUnavailable(f"Cannot open the {where}: {msg}.") from None
-    if "connection" in low or "could not" in low or "timeout" in low or "refused" in low:
-        first = msg.strip().splitlines()[0] if msg.strip() else msg
-        raise DatabaseUnavailable(f"Cannot connect to the {where}: {first}.") from None
-
-
-@contextmanager
-def _translate_errors(where: str, path: Path | None = None) -> Iterator[None]:
-    """Turn driver errors into one clear sentence that names the database.
-
-    Both SQLAlchemy's wrapped errors and the DB-API drivers' own ``OperationalError`` (raised on
-    the raw-cursor autosave path) are translated; ``path`` (a SQLite file) lets a read-only folder
-    or file be named as the reason."""
-    try:
-        yield
-    except OperationalError as exc:
-        _raise_clear(str(exc.orig) if exc.orig is not None else str(exc), where, path)
-        raise
-    except SADatabaseError as exc:
-        if "file is not a database" in str(exc):
-            from .errors import NotAnEvaluatorDatabase
-
-            raise NotAnEvaluatorDatabase(f"The {where} is not a Maeul Evaluator database.") from None
-        raise
-    except DBAPIError:
-        raise
-    except Exception as exc:
-        if isinstance(exc, _driver_errors()):
-            _raise_clear(str(exc), where, path)
-        raise

@@ -11,8 +11,8 @@ How it is used:
   :func:`connect`, which sends ``PRAGMA key`` before anything else and checks the passphrase at
   once; the usual WAL / FULL / foreign-key PRAGMAs follow on that connection as on any other.
 * :func:`encrypt_copy` / :func:`decrypt_copy` turn a plain database into an encrypted one and back
-  (field kits ship encrypted copies); :func:`backup` copies an open encrypted database with the same
-  key (upgrade backups, "back up to…").
+  (field kits ship encrypted copies); :func:`export` is what ``evaluator.db.backup`` copies an open
+  encrypted database with, under the same key (upgrade backups, "back up to…", restore).
 
 Where ``sqlcipher3`` cannot be installed, every entry point raises :class:`EncryptionUnavailable`
 with one plain sentence; nothing falls back to writing an unencrypted file.
@@ -149,10 +149,13 @@ def is_encrypted_engine(engine: Any) -> bool:
     return getattr(mod, "__name__", "").startswith("sqlcipher3")
 
 
-def _export(conn: Any, target: Path, key_sql: str) -> None:
-    """Copy the database open on ``conn`` into the new file ``target`` (SQLCipher's own export)."""
+def export(conn: Any, target: Path, key_sql: str | None) -> None:
+    """Copy the database open on ``conn`` into the new file ``target`` (SQLCipher's own export):
+    keyed with ``key_sql`` (an SQL literal; ``"''"`` for a plain copy), or with the open
+    database's own key when None."""
     literal_path = "'" + str(target).replace("'", "''") + "'"
-    conn.execute(f"ATTACH DATABASE {literal_path} AS export_target KEY {key_sql}")
+    key = "" if key_sql is None else f" KEY {key_sql}"
+    conn.execute(f"ATTACH DATABASE {literal_path} AS export_target{key}")
     try:
         conn.execute("SELECT sqlcipher_export('export_target')")
         version = conn.execute("PRAGMA main.user_version").fetchone()[0]
@@ -195,7 +198,7 @@ def encrypt_copy(source: str | Path, target: str | Path, passphrase: str) -> Pat
     target = _fresh_target(target)
     conn = mod.connect(str(source))
     try:
-        _export(conn, target, key_sql)
+        export(conn, target, key_sql)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -209,7 +212,7 @@ def decrypt_copy(source: str | Path, passphrase: str, target: str | Path) -> Pat
     target = _fresh_target(target)
     conn = connect(source, passphrase)
     try:
-        _export(conn, target, "''")
+        export(conn, target, "''")
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -218,24 +221,3 @@ def decrypt_copy(source: str | Path, passphrase: str, target: str | Path) -> Pat
     import sqlite3
 
     return _finish(target, lambda: sqlite3.connect(str(target)))
-
-
-def backup(engine: Any, target: str | Path) -> Path:
-    """Copy the encrypted database open in ``engine`` to the new file ``target``, encrypted with the
-    same key (SQLite's backup API cannot copy between SQLCipher files)."""
-    target = _fresh_target(target)
-    raw = engine.raw_connection()
-    try:
-        # ATTACH without a KEY clause gives the attached file the main database's key
-        literal_path = "'" + str(target).replace("'", "''") + "'"
-        raw.driver_connection.execute(f"ATTACH DATABASE {literal_path} AS export_target")
-        try:
-            raw.driver_connection.execute("SELECT sqlcipher_export('export_target')")
-        finally:
-            raw.driver_connection.execute("DETACH DATABASE export_target")
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    finally:
-        raw.close()
-    return target

@@ -8,9 +8,7 @@ Alembic scripts shipped inside the package (``evaluator/db/migrations``).
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -105,7 +103,11 @@ def ensure_schema(engine: Engine, *, upgrade: bool = True) -> SchemaState:
         )
     if not upgrade:
         return SchemaState(rev)
-    backup = backup_sqlite(engine, rev) if engine.dialect.name == "sqlite" else None
+    backup = None
+    if engine.dialect.name == "sqlite":  # the one backup routine: an encrypted file's copy keeps its key
+        from .backup import backup as backup_database, backup_path
+
+        backup = backup_database(engine, backup_path(sqlite_path(engine.url), rev))
     try:
         _upgrade(engine)
     except Exception as exc:  # noqa: BLE001 - any failure must leave the original untouched
@@ -152,24 +154,6 @@ def _upgrade(engine: Engine) -> None:
         finally:
             if sqlite:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
-
-
-def backup_sqlite(engine: Engine, rev: str) -> Path:
-    """Copy the SQLite file with the online backup API (consistent even in WAL mode)."""
-    src_path = sqlite_path(engine.url)
-    assert src_path is not None
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    dst = src_path.with_name(f"{src_path.name}.backup-{rev}-{stamp}")
-    src = sqlite3.connect(str(src_path))
-    try:
-        out = sqlite3.connect(str(dst))
-        try:
-            src.backup(out)
-        finally:
-            out.close()
-    finally:
-        src.close()
-    return dst
 
 
 def _describe(engine: Engine) -> str:

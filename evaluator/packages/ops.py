@@ -349,7 +349,7 @@ class PackageOps:
             with self.write() as s:
                 yield s
             return
-        from ..store import _translate_errors
+        from ..db.errors import translate_errors as _translate_errors
 
         with _translate_errors(self._where):
             conn = self._writer_engine.connect()

@@ -149,8 +149,8 @@ def dump_checksum(path: str | Path, **kw: Any) -> str:
     return h.hexdigest()
 
 
-def schema_columns(path: str | Path) -> dict[str, list[str]]:
-    conn = raw_connect(path)
+def schema_columns(path: str | Path, passphrase: str | None = None) -> dict[str, list[str]]:
+    conn = raw_connect(path, passphrase)
     try:
         return {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in _tables(conn)}
     finally:

@@ -223,7 +223,7 @@ def test_encrypted_copies_and_backups_hold_the_same_data(tmp_path, demo_before_v
     back = encryption.decrypt_copy(enc, "it's secret", tmp_path / "plain-again.sqlite3")
     assert encryption.is_plain_sqlite(back) and canonical_dump(back) == plain_dump
     with open_store(f"sqlite:///{enc}", "it's secret") as st:
-        copy = encryption.backup(st.engine, tmp_path / "backup.sqlite3")
+        copy = st.backup_to(tmp_path / "backup.sqlite3")
     assert canonical_dump(copy, passphrase="it's secret")["application"] == plain_dump["application"]
     with pytest.raises(ValidationError, match="already exists"):
         encryption.encrypt_copy(demo_template, enc, "x")

@@ -248,7 +248,7 @@ def test_a_read_only_mounted_data_folder_gets_a_clear_error(public_dir, tmp_path
 def test_raw_driver_errors_become_one_clear_sentence(driver, message, cls, needle, tmp_path):
     """The autosave path runs on the DB-API cursor, so the drivers' own OperationalError (stdlib
     sqlite3 and sqlcipher3 alike) must be translated like SQLAlchemy's wrapped one."""
-    from evaluator.store import _translate_errors
+    from evaluator.db.errors import translate_errors as _translate_errors
 
     if driver == "sqlite3":
         import sqlite3 as mod

@@ -51,15 +51,32 @@ def test_there_is_a_fixture_for_every_earlier_revision():
     assert not missing, f"add tests/fixtures/db/schema-REV-demo.sqlite3 for revisions {sorted(missing)}"
 
 
-@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.name)
-def test_an_earlier_database_opens_with_every_record_intact(fixture, tmp_path):
+#: encrypted copies of the same fixtures (``schema-NNNN-demo.encrypted.sqlite3``), as a field laptop
+#: holds them since ``kit import`` encrypts by default; their passphrase is in the folder's README
+ENCRYPTED_FILES = sorted(FIXTURES.glob("schema-*-demo.encrypted.sqlite3"))
+FIXTURE_PASSPHRASE = "fixture passphrase"
+PLAIN_AND_ENCRYPTED = [(f, None) for f in FIXTURE_FILES] + [(f, FIXTURE_PASSPHRASE) for f in ENCRYPTED_FILES]
+
+
+def _fixture_revision(path: Path) -> str:
+    return re.match(r"schema-(\d+)-demo", path.name).group(1)
+
+
+def test_every_plain_fixture_has_its_encrypted_twin():
+    assert {_fixture_revision(f) for f in ENCRYPTED_FILES} == {_fixture_revision(f) for f in FIXTURE_FILES}
+
+
+@pytest.mark.parametrize(("fixture", "passphrase"), PLAIN_AND_ENCRYPTED, ids=lambda v: getattr(v, "name", None))
+def test_an_earlier_database_opens_with_every_record_intact(fixture, passphrase, tmp_path):
+    if passphrase is not None:
+        pytest.importorskip("sqlcipher3")
     work = tmp_path / fixture.name
     shutil.copyfile(fixture, work)
-    old_rev, head = _revision_of(fixture), migrate.head_revision()
-    old_columns = schema_columns(fixture)
-    old_counts = table_counts(fixture)
-    old_dump = canonical_dump(fixture, columns=_common(old_columns, old_columns))
-    with Store(f"sqlite:///{work}") as st:
+    old_rev, head = _fixture_revision(fixture), migrate.head_revision()
+    old_columns = schema_columns(fixture, passphrase)
+    old_counts = table_counts(fixture, passphrase)
+    old_dump = canonical_dump(fixture, passphrase=passphrase, columns=_common(old_columns, old_columns))
+    with Store(f"sqlite:///{work}", passphrase=passphrase) as st:
         state = st.schema
         assert state.revision == head and not state.created
         if old_rev == head:  # nothing to upgrade: opening must change nothing at all
@@ -67,16 +84,19 @@ def test_an_earlier_database_opens_with_every_record_intact(fixture, tmp_path):
         else:
             assert state.upgraded_from == old_rev
             assert state.backup is not None and state.backup.parent == work.parent
-            assert canonical_dump(state.backup) == canonical_dump(fixture)  # the backup is the original
+            # the backup is the original, and opens with the same passphrase
+            assert canonical_dump(state.backup, passphrase=passphrase) == canonical_dump(fixture, passphrase=passphrase)
+            assert integrity(state.backup, passphrase) == "ok"
         info = st.info()
         assert st.verify_audit().ok
-    assert integrity(work) == "ok"
-    new_counts = table_counts(work)
+    assert integrity(work, passphrase) == "ok"
+    new_counts = table_counts(work, passphrase)
     assert {t: new_counts[t] for t in old_counts if t != "alembic_version"} == \
            {t: n for t, n in old_counts.items() if t != "alembic_version"}
-    assert canonical_dump(work, columns=_common(old_columns, schema_columns(work))) == old_dump
+    assert canonical_dump(work, passphrase=passphrase,
+                          columns=_common(old_columns, schema_columns(work, passphrase))) == old_dump
     assert info.applications == old_counts["application"] and info.audit_events == old_counts["audit_event"]
-    record(f"upgrade from schema revision {old_rev} (records compared)", trials=1,
+    record(f"upgrade from schema revision {old_rev}{' (encrypted)' if passphrase else ''} (records compared)", trials=1,
            inputs=sum(n for t, n in old_counts.items()))
 
 
@@ -286,3 +306,20 @@ def test_a_failed_upgrade_lets_go_of_the_file(probe_migrations, tmp_path, monkey
     _let_go(work)
     assert not held, ("the failed open still holds the file: ensure_schema must dispose the engine (and "
                       "Alembic's 'op' proxy let go of its connection) before raising MigrationFailed")
+
+
+@pytest.mark.parametrize("fixture", ENCRYPTED_FILES, ids=lambda p: p.name)
+def test_a_wrong_passphrase_leaves_an_encrypted_database_and_its_folder_as_they_were(fixture, tmp_path):
+    pytest.importorskip("sqlcipher3")
+    from evaluator.db.encryption import WrongPassphrase
+
+    folder = tmp_path / "laptop"
+    folder.mkdir()
+    work = folder / fixture.name
+    shutil.copyfile(fixture, work)
+    before = work.read_bytes()
+    with pytest.raises(WrongPassphrase, match="passphrase does not open"):
+        Store(f"sqlite:///{work}", passphrase="not the passphrase")
+    gc.collect()
+    assert sorted(p.name for p in folder.iterdir()) == [fixture.name]  # no backup, no WAL, nothing
+    assert work.read_bytes() == before

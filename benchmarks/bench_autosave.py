@@ -32,7 +32,7 @@ def add_bench_evaluations(store, app_ids: list[str], *, with_evaluations: bool) 
     from evaluator.db.models import Application, Assignment, Evaluation, Evaluator
 
     now = datetime(2024, 5, 20, 10)
-    with store.write() as s:
+    with store.uow.write() as s:
         ev_id = s.execute(select(Evaluator.id).where(Evaluator.code == BENCH_EVALUATOR)).scalar()
         if ev_id is None:
             ev_id = (s.execute(select(func.max(Evaluator.id))).scalar() or 0) + 1
@@ -61,7 +61,7 @@ def raw_connection(path) -> sqlite3.Connection:
     return con
 
 
-@benchmark("autosave", order=20, specs=[SPEC], requires=("save_score",))
+@benchmark("autosave", order=20, specs=[SPEC], requires=("scoring.save_score",))
 def run(ctx: Context):
     """Autosave: N single-score saves through the façade vs a raw sqlite3 single-row commit loop."""
     from evaluator.store import Store
@@ -93,7 +93,7 @@ def run(ctx: Context):
 
     def app(batch):
         for a, code, level in batch:
-            store.save_score(a, BENCH_EVALUATOR, code, level=level[0])
+            store.scoring.save_score(a, BENCH_EVALUATOR, code, level=level[0])
 
     def baseline(batch):
         for n, (a, code, level) in enumerate(batch):
@@ -157,5 +157,5 @@ def _criterion_ids(store) -> dict[str, int]:
 
     from evaluator.db.models import Criterion
 
-    with store.read() as s:
+    with store.uow.read() as s:
         return dict(s.execute(select(Criterion.code, Criterion.id)).all())

@@ -10,7 +10,7 @@ from .harness import Context, Spec, Timing, benchmark, compare, cpu_figures, pro
 SPEC = Spec(
     "exports", "Exports: ranked list + every score row (two workbooks)", "s",
     ratio_goal(1.3, "≤ 1.3× bare openpyxl write-only appending the same cells"),
-    app_label="Store.export_ranking(xlsx) + Store.export_scores(xlsx) (export_ranking runs rank() itself)",
+    app_label="store.excel.export_ranking(xlsx) + store.excel.export_scores(xlsx) (export_ranking ranks itself: a read)",
     baseline_label="openpyxl Workbook(write_only=True): append the same rows to the same sheets, save — both files",
 )
 
@@ -53,9 +53,9 @@ def measure_exports(ctx: Context, n: int, *, with_baseline: bool, reps: int | No
         import time
 
         t0 = time.perf_counter()
-        store.export_ranking(d / f"ranking-{rep}.xlsx")
+        store.excel.export_ranking(d / f"ranking-{rep}.xlsx")
         t1 = time.perf_counter()
-        store.export_scores(d / f"scores-{rep}.xlsx")
+        store.excel.export_scores(d / f"scores-{rep}.xlsx")
         parts["ranking_s"].append(t1 - t0)
         parts["scores_s"].append(time.perf_counter() - t1)
         produced.setdefault("files", (d / f"ranking-{rep}.xlsx", d / f"scores-{rep}.xlsx"))
@@ -91,7 +91,7 @@ def measure_exports(ctx: Context, n: int, *, with_baseline: bool, reps: int | No
     return out
 
 
-@benchmark("exports", order=50, specs=[SPEC], requires=("export_ranking", "export_scores", "rank"))
+@benchmark("exports", order=50, specs=[SPEC], requires=("excel.export_ranking", "excel.export_scores", "ranking.rank"))
 def run(ctx: Context):
     """Exports (ranked list + every score) vs bare openpyxl write-only appending the same cells."""
     n = ctx.scale.export_apps

@@ -49,10 +49,10 @@ def _merge(ctx: Context, n: int, reps: int):
 
 
 AREAS = {
-    "import": (_import, ("import_applications",), "rows"),
-    "merge": (_merge, ("merge_packages", "export_package"), "merged scores"),
-    "ranking": (_ranking, ("rank",), "applications"),
-    "export": (_export, ("export_ranking", "export_scores", "rank"), "applications"),
+    "import": (_import, ("excel.import_applications",), "rows"),
+    "merge": (_merge, ("packages.merge", "packages.export_package"), "merged scores"),
+    "ranking": (_ranking, ("ranking.record",), "applications"),
+    "export": (_export, ("excel.export_ranking", "excel.export_scores", "ranking.rank"), "applications"),
 }
 
 

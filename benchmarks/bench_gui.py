@@ -188,7 +188,7 @@ def _qt_available() -> str | None:
     return None
 
 
-@benchmark("gui", order=70, specs=[START, SORT, STALL, JOBS, MEMORY], requires=("application_ids", "application_rows"))
+@benchmark("gui", order=70, specs=[START, SORT, STALL, JOBS, MEMORY], requires=("applications.ids", "applications.rows"))
 def run(ctx: Context):
     """The desktop app offscreen: start, table sort/filter, import and job stalls, peak memory."""
     why = _qt_available()
@@ -263,7 +263,7 @@ def run(ctx: Context):
         results.append(SORT.error(f"{type(exc).__name__}: {exc}"))
 
     # --- GUI-thread stall during an import --------------------------------------------------------
-    missing = missing_methods(("import_applications",))
+    missing = missing_methods(("excel.import_applications",))
     if missing:
         results.append(STALL.not_available(f"Store.{', Store.'.join(missing)} does not exist yet"))
         return results
@@ -323,8 +323,8 @@ def job_stalls(ctx: Context):
     result packages from the Kits screen (two app processes: the merge needs its own office database)."""
     from .data import PASSPHRASE
 
-    missing = missing_methods(("export_ranking", "export_scores", "report_summary", "report_filled_sheets",
-                               "merge_packages"))
+    missing = missing_methods(("excel.export_ranking", "excel.export_scores", "reports.summary", "reports.filled_sheets",
+                               "packages.merge"))
     if missing:
         return JOBS.not_available(f"Store.{', Store.'.join(missing)} does not exist yet")
     sc = ctx.scale

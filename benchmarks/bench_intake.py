@@ -23,7 +23,7 @@ MEMORY = Spec(
 
 def import_applications(store, path: str | Path) -> int:
     """Run the façade import and check that it imported every row (a refused import is no figure)."""
-    report = store.import_applications(str(path))
+    report = store.excel.import_applications(str(path)).value
     added = getattr(report, "added", None)
     if added is None:
         raise RuntimeError(f"import_applications returned {type(report).__name__} without 'added'")
@@ -84,7 +84,7 @@ def measure_import(ctx: Context, n: int, *, with_baseline: bool, reps: int | Non
     return out
 
 
-@benchmark("intake", order=10, specs=[TIME, MEMORY], requires=("import_applications",))
+@benchmark("intake", order=10, specs=[TIME, MEMORY], requires=("excel.import_applications",))
 def run(ctx: Context):
     """Intake import of the applications sheet vs a bare openpyxl read-only pass (time and peak memory)."""
     n = ctx.scale.apps

@@ -85,12 +85,12 @@ def measure_merge(ctx: Context, n_scores: int, *, with_baseline: bool, reps: int
             st.close()
         stores.clear()
         st = Store(sqlite_url(copy_db(ms.office, d, "office.sqlite3")))
-        st.unlock_identity(PASSPHRASE, key_dir=ms.key_dir)
+        st.keys.unlock(PASSPHRASE, key_dir=ms.key_dir)
         stores.append(st)
         return st
 
     def app(st):
-        reports = st.merge_packages(ms.packages())
+        reports = st.packages.merge(ms.packages()).value
         bad = [r for r in reports if r.status != "merged"]
         if bad:
             raise RuntimeError(f"{len(bad)} packages were not merged, first: {bad[0].status} {bad[0].reason}")
@@ -120,7 +120,7 @@ def measure_merge(ctx: Context, n_scores: int, *, with_baseline: bool, reps: int
     return out
 
 
-@benchmark("merge", order=30, specs=[SPEC], requires=("merge_packages", "export_package", "export_kit"))
+@benchmark("merge", order=30, specs=[SPEC], requires=("packages.merge", "packages.export_package", "packages.export_kit"))
 def run(ctx: Context):
     """Merge of result packages vs raw sqlite3 executemany in one transaction."""
     n = ctx.scale.merge_scores

@@ -69,7 +69,7 @@ def _kwargs(fn, **wanted):
     return {k: v for k, v in wanted.items() if k in params}
 
 
-@benchmark("pdf", order=60, specs=[SHEETS, SUMMARY], requires=("report_filled_sheets",))
+@benchmark("pdf", order=60, specs=[SHEETS, SUMMARY], requires=("reports.filled_sheets",))
 def run(ctx: Context):
     """PDF filled score sheets vs bare reportlab; committee summary growth 1k→4k rows."""
     from evaluator.store import Store
@@ -80,14 +80,14 @@ def run(ctx: Context):
     d = ctx.tmpdir("pdf")
     store = Store(sqlite_url(copy_db(ctx.data.office_db(ctx.scale.apps), d, "office.sqlite3")))
     try:
-        ids = store.application_ids()[:n_apps]
+        ids = store.applications.ids()[:n_apps]
         first = d / "sheets-probe.pdf"
-        store.report_filled_sheets(first, application_ids=ids)
+        store.reports.filled_sheets(first, application_ids=ids)
         progress(f"  pdf: extracting the app's text for the baseline (untimed)")
         pages = page_texts(first)
 
         def app(rep):
-            store.report_filled_sheets(d / f"sheets-{rep}.pdf", application_ids=ids)
+            store.reports.filled_sheets(d / f"sheets-{rep}.pdf", application_ids=ids)
 
         def baseline(rep):
             bare_pdf(d / f"bare-{rep}.pdf", pages)
@@ -106,7 +106,7 @@ def run(ctx: Context):
     finally:
         store.close()
 
-    missing = missing_methods(("report_summary",))
+    missing = missing_methods(("reports.summary",))
     if missing:
         results.append(SUMMARY.not_available(f"Store.{', Store.'.join(missing)} does not exist yet"))
         return results
@@ -117,7 +117,7 @@ def run(ctx: Context):
         st = Store(sqlite_url(copy_db(ctx.data.office_db(n), dn, "office.sqlite3")))
         try:
             def app_n(rep, st=st, dn=dn):
-                st.report_summary(dn / f"summary-{rep}.pdf")
+                st.reports.summary(dn / f"summary-{rep}.pdf")
 
             timings[n], _ = compare(ctx, f"pdf_summary@{n}", app_n, None, app_setup=lambda r: r)
         finally:

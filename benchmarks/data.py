@@ -373,7 +373,7 @@ def build_program_db(path: Path, rubric_path: Path, n_for_quota: int = 10_000) -
     from evaluator.store import Store
 
     with Store(sqlite_url(path)) as st:
-        with st.write() as s, deterministic("maeul-bench-program", datetime(2024, 3, 1, 9)):
+        with st.uow.write() as s, deterministic("maeul-bench-program", datetime(2024, 3, 1, 9)):
             _program(s, rubric_path, n_for_quota)
             s.execute(insert(Evaluator), _evaluator_rows())
     _checkpoint(path)
@@ -402,7 +402,7 @@ def build_office_db(path: Path, rubric_path: Path, n: int, *, chunk: int = 2000,
     evaluators = _evaluator_rows()
     stamp = datetime(2024, 5, 1, 9)
     with Store(sqlite_url(path)) as st:
-        with st.write() as s, deterministic(f"maeul-bench-office-{n}", datetime(2024, 3, 1, 9)):
+        with st.uow.write() as s, deterministic(f"maeul-bench-office-{n}", datetime(2024, 3, 1, 9)):
             program = _program(s, rubric_path, n)
             track_ids = {t.code: t.id for t in s.execute(select(Track).where(Track.program_id == program.id)).scalars()}
             rubric_id = s.execute(select(Track.rubric_id)).scalars().first()
@@ -512,7 +512,7 @@ class MergeSet:
 def build_merge_set(ms: MergeSet, rubric_path: Path) -> None:
     """Office (no scores) → a kit per evaluator → field database with finalised evaluations
     (bulk-inserted) → a signed, encrypted result package per evaluator; keys registered."""
-    from evaluator.packages.kit import import_kit
+    from evaluator.workflows import import_kit
     from evaluator.store import Store
 
     (ms.root / "packages").mkdir(parents=True, exist_ok=True)
@@ -523,16 +523,16 @@ def build_merge_set(ms: MergeSet, rubric_path: Path) -> None:
     rng = random.Random(SEED * 13 + ms.n_scores)
     quality = {a["id"]: a["quality"] for a in applications(ms.applications)}
     with Store(sqlite_url(ms.office)) as office:
-        office.ensure_identity(PASSPHRASE, key_dir=ms.key_dir)
+        office.keys.ensure(PASSPHRASE, key_dir=ms.key_dir)
         for code in ms.evaluators():
-            kit = office.export_kit(code, ms.root / "kits" / f"{code}.mekit")
+            kit = office.packages.export_kit(code, ms.root / "kits" / f"{code}.mekit").value
             import_kit(kit.path, sqlite_url(ms.field(code)))
             with Store(sqlite_url(ms.field(code))) as fld:
-                fld.ensure_identity(PASSPHRASE, key_dir=ms.key_dir)
+                fld.keys.ensure(PASSPHRASE, key_dir=ms.key_dir)
                 _field_scores(fld, code, quality, rng)
-                fld.export_package(ms.package(code), key_dir=ms.key_dir)
-                signing_public = fld.identity(key_dir=ms.key_dir).signing_public
-            office.register_evaluator_key(code, signing_public)
+                fld.packages.export_package(ms.package(code), key_dir=ms.key_dir)
+                signing_public = fld.keys.identity(key_dir=ms.key_dir).signing_public
+            office.keys.register_evaluator(code, signing_public)
     _checkpoint(ms.office)
 
 
@@ -543,7 +543,7 @@ def _field_scores(fld, code: str, quality: dict[str, float], rng: random.Random)
     from evaluator.db.models import Application, Assignment, Criterion, Evaluation, Score
 
     stamp = datetime(2024, 5, 2, 10)
-    with fld.write() as s:
+    with fld.uow.write() as s:
         rows = s.execute(select(Assignment.id, Application.external_id)
                          .join(Application, Application.id == Assignment.application_id)
                          .order_by(Application.external_id)).all()

@@ -491,7 +491,7 @@ def stall_app(xlsx: str, url: str) -> None:
         else:
             path = "ctx.job(import_applications) (no import screen found)"
             done = {}
-            win.ctx.job("import", lambda st, progress, cancel: st.import_applications(
+            win.ctx.job("import", lambda st, progress, cancel: st.excel.import_applications(
                 xlsx, progress=progress, cancel=cancel), lambda r: done.update(r=r), parent=win,
                 changes={"applications"}).run_in_background()
             t_preview = None
@@ -558,12 +558,9 @@ def _filled_sheets(win, ids: list[str]):
     runs its PDF jobs (its button prints a whole track; the PDF benchmark's size is this one)."""
     import tempfile
 
-    from ui.worker import call_job
-
     out = Path(tempfile.mkdtemp(prefix="bench-job-")) / "score-sheets.pdf"
-    win.ctx.job("sheets", lambda st, progress, cancel: call_job(
-        st.report_filled_sheets, out, progress=progress, cancel=cancel, application_ids=ids),
-        parent=win).run_in_background()
+    win.ctx.job("sheets", lambda st, progress, cancel: st.reports.filled_sheets(
+        out, application_ids=ids, progress=progress, cancel=cancel), parent=win).run_in_background()
     return out
 
 
@@ -588,9 +585,9 @@ def jobs_app(url: str, spec: str) -> None:
         for job in jobs:
             name = job["job"]
             if name == "sheets":  # prepared before the heartbeat starts: the probe's work, not the app's
-                ids = win.store.application_ids()[:job["applications"]]
+                ids = win.store.applications.ids()[:job["applications"]]
             elif name == "merge":
-                info = win.store.unlock_identity(job["passphrase"], key_dir=job["key_dir"])
+                info = win.store.keys.unlock(job["passphrase"], key_dir=job["key_dir"])
                 win.ctx.key_unlocked, win.ctx.key_info = True, info
             linger(0.3)
             beat = Heartbeat()

@@ -205,7 +205,8 @@ REGISTRY: list[Bench] = []
 
 
 def benchmark(name: str, *, order: int, specs: tuple[Spec, ...] | list[Spec], requires: tuple[str, ...] = ()):
-    """Register a benchmark group ``name`` producing ``specs``; ``requires`` names ``Store`` methods."""
+    """Register a benchmark group ``name`` producing ``specs``; ``requires`` names ``Store`` methods
+    (``"area.method"``, e.g. ``"scoring.save_score"``)."""
 
     def deco(func: Callable[[Context], list[Result]]):
         REGISTRY.append(Bench(name, order, tuple(specs), tuple(requires), func, (func.__doc__ or "").strip()))
@@ -217,7 +218,7 @@ def benchmark(name: str, *, order: int, specs: tuple[Spec, ...] | list[Spec], re
 def missing_methods(names: tuple[str, ...] | list[str]) -> list[str]:
     from evaluator.store import Store
 
-    return [n for n in names if not callable(getattr(Store, n, None))]
+    return [n for n in names if not Store.offers(n)]
 
 
 def require(*names: str) -> None:

@@ -61,7 +61,7 @@ def build_demo(store, *, before_visits: bool = False) -> DemoSummary:
     rng = random.Random(SEED)
     prog = content["program"]
     actor = "demo"
-    with store.write() as s, deterministic(f"maeul-evaluator-demo:{before_visits}", datetime(2012, 4, 13, 9, 0)):
+    with store.uow.write() as s, deterministic(f"maeul-evaluator-demo:{before_visits}", datetime(2012, 4, 13, 9, 0)):
         if get_setting(s, "role") == FIELD:
             raise ValidationError("The demo program can only be created in an office database.")
         tracks = [

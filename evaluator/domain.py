@@ -23,6 +23,15 @@ DECISIONS = (SELECTED, RESERVE, NOT_SELECTED, INELIGIBLE)
 #: conflict-of-interest types (HotCRP-style typed conflicts)
 CONFLICT_TYPES = ("personal", "professional", "financial", "institutional", "other")
 
+#: the fields of an application besides its ID (intake sheets, kits, the application table)
+APPLICATION_FIELDS = (
+    "track", "category", "title", "group_name", "representative", "phone", "email", "district",
+    "neighbourhood", "address", "members", "requested_amount", "self_contribution", "summary",
+    "submitted_on",
+)
+#: personal data about applicants' people (kits carry them only when asked)
+PERSONAL_FIELDS = ("representative", "phone", "email", "address")
+
 #: activity kinds (categories): code -> (Korean, English)
 CATEGORIES: dict[str, tuple[str, str]] = {
     "cafe": ("마을카페·모임", "Community gathering / café"),

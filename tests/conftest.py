@@ -37,7 +37,7 @@ TEST_PASSPHRASE = "test suite's encryption passphrase"
 ENCRYPTED_RUN = os.environ.get("EVALUATOR_TEST_ENCRYPTED") == "1"
 
 if ENCRYPTED_RUN:
-    import evaluator.store as _store_module
+    import evaluator.uow as _store_module  # where the Store makes its engine
     from evaluator.db import encryption as _encryption
     from evaluator.db.engine import make_engine as _plain_make_engine
     from evaluator.db.engine import parse_url as _parse_url

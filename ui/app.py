@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     def opener():
         store = open_store(args, passphrase)
         try:
-            needs_demo = bool(args.demo and not args.db and not store.has_program())
+            needs_demo = bool(args.demo and not args.db and not store.programs.exists())
         except BaseException:
             store.close()
             raise

@@ -13,16 +13,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+# the kinds of change screens listen for are the core's
+from evaluator.changes import (  # noqa: F401 - re-exported for the screens
+    APPLICATIONS, ASSIGNMENTS, ATTACHMENTS, CONFLICTS, DECISIONS, EVALUATIONS, EVALUATORS, PACKAGES, PROGRAMS, SETTINGS,
+)
+from evaluator.changes import KINDS as ALL
+
 from .settings import Settings
 from .worker import JobOp, QueryOp, TaskManager, WriteOp
-
-#: kinds of change screens listen for
-APPLICATIONS = "applications"
-ASSIGNMENTS = "assignments"
-EVALUATIONS = "evaluations"
-DECISIONS = "decisions"
-EVALUATORS = "evaluators"
-ALL = frozenset({APPLICATIONS, ASSIGNMENTS, EVALUATIONS, DECISIONS, EVALUATORS})
 
 
 class AppContext(QObject):
@@ -50,16 +48,14 @@ class AppContext(QObject):
         return QueryOp(self, parent=parent, op=op, success=success)
 
     def write(self, op: Callable[[Any], Any], success: Callable[[Any], None] | None = None, *,
-              parent: QWidget | None = None, changes=frozenset()) -> WriteOp:
-        return WriteOp(self, parent=parent, op=op, success=success, changes=changes)
+              parent: QWidget | None = None) -> WriteOp:
+        """``op(store)`` returns the core's ``Outcome``; screens hear what it changed."""
+        return WriteOp(self, parent=parent, op=op, success=success)
 
     def job(self, label: str, op: Callable[[Any, Any, Any], Any], success: Callable[[Any], None] | None = None, *,
-            parent: QWidget | None = None, changes=frozenset()) -> JobOp:
-        return JobOp(self, parent=parent, label=label, op=op, success=success, changes=changes)
-
-    def has(self, name: str) -> bool:
-        """Whether the core offers façade method ``name`` (areas land one by one)."""
-        return callable(getattr(self.store, name, None))
+            parent: QWidget | None = None) -> JobOp:
+        """``op(store, progress, cancel)``: a long job with a progress dialog and Cancel."""
+        return JobOp(self, parent=parent, label=label, op=op, success=success)
 
     def status_message(self, text: str) -> None:
         self.status.emit(text)

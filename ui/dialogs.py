@@ -161,9 +161,3 @@ def inform(parent: QWidget | None, title: str, message: str, details: str = "") 
     if details:
         box.setInformativeText(rich_escaped(details))
     box.exec()
-
-
-def not_available(parent: QWidget | None, what: str) -> None:
-    inform(parent, tr("Not available yet"),
-           tr("{what} is not available in this version of the program yet.").format(what=what),
-           tr("Everything else keeps working; this part arrives with a later update."))

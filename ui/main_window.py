@@ -32,47 +32,29 @@ log = logging.getLogger(__name__)
 # errors, html and datetime come with the first use).
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{Path(path).as_posix()}"
-
-
-def open_store(url: str, passphrase: str | None = None):
-    from evaluator.store import Store
-
-    return Store(url, passphrase=passphrase)
-
-
-def sqlite_file(url: str) -> Path | None:
-    from evaluator.errors import EvaluatorError
-
-    from evaluator.db.engine import parse_url, sqlite_path
-
-    try:
-        return sqlite_path(parse_url(url))
-    except EvaluatorError:
-        return None
+from evaluator.workflows import open_store, sqlite_file, sqlite_url  # noqa: E402 - light: imports nothing heavy
 
 
 def load_meta(st) -> dict:
     """Runs on the worker: what the window needs to choose its mode and screens."""
     from evaluator.errors import EvaluatorError
 
-    has_program = st.has_program()
+    has_program = st.programs.exists()
     meta = {
         "role": st.role,
-        "program": st.program() if has_program else None,
-        "evaluators": st.evaluators(),
+        "program": st.programs.get() if has_program else None,
+        "evaluators": st.people.evaluators(),
         "url": st.display_url,
         "sqlite_path": st.sqlite_path,
         "field_evaluator": None,
         "key": None,
     }
-    if callable(getattr(st, "kit_info", None)) and meta["role"] == "field":
-        kit = st.kit_info()
+    if meta["role"] == "field":
+        kit = st.packages.kit_info()
         meta["field_evaluator"] = kit.evaluator if kit else None
-    if callable(getattr(st, "identity", None)) and has_program:
+    if has_program:
         try:
-            meta["key"] = st.identity()
+            meta["key"] = st.keys.identity()
         except EvaluatorError:  # a field database without its kit yet has no key owner
             log.debug("no key information", exc_info=True)
     return meta
@@ -417,7 +399,7 @@ class MainWindow(QMainWindow):
     def passphrase_for(self, path: Path) -> str | None | bool:
         """The passphrase for the SQLite file ``path``: None when it is not encrypted, the one typed
         earlier in this session, or asked now; False when the user cancels."""
-        from evaluator.db.encryption import may_be_encrypted
+        from evaluator.workflows import may_be_encrypted
 
         from . import dialogs
 
@@ -490,7 +472,7 @@ class MainWindow(QMainWindow):
 
         path = demo_database_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.switch_to(sqlite_url(path), prepare=lambda st: None if st.has_program() else build_demo(st))
+        self.switch_to(sqlite_url(path), prepare=lambda st: None if st.programs.exists() else build_demo(st))
 
     def create_demo_here(self) -> None:
         from evaluator.demo import build_demo
@@ -515,13 +497,11 @@ class MainWindow(QMainWindow):
                                    ".sqlite3")
         if target is None:
             return
-        self.ctx.job(tr("Backing up"), lambda st, progress, cancel: st.backup_to(target),
+        self.ctx.job(tr("Backing up"), lambda st, progress, cancel: st.backup(target),
                      lambda p: self.ctx.status_message(tr("Backed up to {path}").format(path=p)),
                      parent=self).run_in_background()
 
     def restore_database(self) -> None:
-        from datetime import datetime
-
         from . import dialogs
         from .errors import show_error
 
@@ -534,38 +514,26 @@ class MainWindow(QMainWindow):
         if source is None:
             return
         current = Path(current)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        safety = current.with_name(f"{current.name}.before-restore-{stamp}")
         if not dialogs.confirm(self, tr("Restore from backup"),
                                tr("Replace the open database with the backup {source}?").format(source=source.name),
-                               tr("The open database is first saved as {safety}.").format(safety=safety)):
+                               tr("The open database is first saved beside it as {name}.before-restore-….").format(
+                                   name=current.name)):
             return
         source_key = self.passphrase_for(source)
         if source_key is False:
-            return
-        if (source_key is None) != (str(current.resolve()) not in self._passphrases):
-            show_error(self, _validation(tr("The backup and the open database must both be encrypted or both be "
-                                            "plain; nothing was changed.")))
             return
         self.flush_edits()
         old = self.store
 
         def restore(_st):
-            from evaluator.store import Store
+            from evaluator.workflows import restore
 
-            old.backup_to(safety)
-            old.close()
-            with Store(sqlite_url(source), upgrade=False, passphrase=source_key) as src:
-                if source_key is not None and current.exists():
-                    current.unlink()  # saved as ``safety`` above; an encrypted copy needs a new file
-                    for extra in ("-wal", "-shm"):
-                        current.with_name(current.name + extra).unlink(missing_ok=True)
-                src.backup_to(current)
-            return Store(sqlite_url(current), passphrase=source_key)  # the copy keeps the backup's key
+            return restore(old, source, passphrase=source_key)
 
-        def done(store) -> None:
+        def done(result) -> None:
+            store, safety = result
             if source_key is not None:
-                self._passphrases[str(current.resolve())] = source_key
+                self.remember_passphrase(current, source_key)
             self.set_store(store)
             self.ctx.status_message(tr("Restored from {source}; the previous database is at {safety}.").format(
                 source=source, safety=safety))
@@ -574,21 +542,11 @@ class MainWindow(QMainWindow):
 
     def make_field_demo(self) -> None:
         """Two clicks: this menu item and the confirmation → a field database for one demo evaluator."""
-        if not (self.ctx.has("export_kit") and self.ctx.has("import_kit")):
-            from . import dialogs
-
-            dialogs.not_available(self, tr("Making a field database"))
-            return
         from .screens.kits import make_field_database
 
         make_field_database(self)
 
     def import_kit(self) -> None:
-        if not self.ctx.has("import_kit"):
-            from . import dialogs
-
-            dialogs.not_available(self, tr("Importing a field kit"))
-            return
         from .screens.kits import import_kit_into_new_database
 
         import_kit_into_new_database(self)

@@ -4,8 +4,8 @@
   a track's ranking, an import preview): columns are declared once, sorting in Python is fine at
   these sizes.
 * :class:`ApplicationsModel` — the big one: an ordered list of application IDs from the core
-  (``store.application_ids(sort=…, **filters)``), rows fetched lazily in pages through
-  ``store.application_rows(ids)`` on the worker.  Sorting and filtering ask the core again; there is
+  (``store.applications.ids(sort=…, **filters)``), rows fetched lazily in pages through
+  ``store.applications.rows(ids)`` on the worker.  Sorting and filtering ask the core again; there is
   no proxy model over all rows (Anki's browser table and calibre's view do the same).
 """
 
@@ -209,7 +209,7 @@ class ApplicationsModel(CellRoles, QAbstractTableModel):
     # --- the ID list ------------------------------------------------------------------------------
     def set_ids(self, ids: list[str], pages: dict[int, list] | None = None) -> None:
         """Show ``ids``.  ``pages`` ({page number: its rows}, as :meth:`pages_around` chose them and
-        ``store.application_rows`` returned them) arrive with the IDs and are shown at once; without
+        ``store.applications.rows`` returned them) arrive with the IDs and are shown at once; without
         them the first page is fetched."""
         self.beginResetModel()
         self._generation += 1
@@ -275,7 +275,7 @@ class ApplicationsModel(CellRoles, QAbstractTableModel):
                 self.dataChanged.emit(self.index(start, 0), self.index(last, len(self.columns) - 1))
             self.rowsFetched.emit()
 
-        self.ctx.query(lambda st: st.application_rows(ids), arrived, parent=self).run_in_background()
+        self.ctx.query(lambda st: st.applications.rows(ids), arrived, parent=self).run_in_background()
 
     def _fetch_wanted(self) -> None:
         wanted, self._wanted = self._wanted, set()

@@ -2,8 +2,10 @@
 
 * :class:`TaskManager` owns a ``ThreadPoolExecutor(max_workers=1)``; a finished future travels back
   to the GUI thread through a Qt signal (a queued connection), so callbacks run on the GUI thread.
-* :class:`QueryOp` reads, :class:`WriteOp` changes (and then tells every screen through
-  ``ctx.changed``), :class:`JobOp` is a long job that gets the core's ``progress(fraction, msg)``
+* :class:`QueryOp` reads, :class:`WriteOp` changes: its body returns the core's
+  :class:`~evaluator.changes.Outcome`, whose ``changes`` (computed by the core) every screen then
+  hears through ``ctx.changed``, and whose ``value`` goes to the success callback.
+  :class:`JobOp` is a long job that gets the core's ``progress(fraction, msg)``
   callback and a :class:`~evaluator.jobs.CancelToken`; its progress dialog appears only when the
   job outlasts :data:`PROGRESS_DELAY_MS`, with a Cancel button.
 * Op bodies receive the store and never touch widgets.  Failures go to the one error dialog
@@ -185,8 +187,7 @@ class _Op:
                     log.error("operation failed after its window closed", exc_info=exc)
                 return
             if exc is None:
-                result = fut.result()
-                self._after_success(result)
+                result = self._after_success(fut.result())
                 if self._success is not None:
                     self._success(result)
             else:
@@ -195,8 +196,9 @@ class _Op:
             if self._finally is not None and self._alive():
                 self._finally()
 
-    def _after_success(self, result: Any) -> None:
-        return None
+    def _after_success(self, result: Any) -> Any:
+        """What the success callback receives."""
+        return result
 
     def _handle_failure(self, exc: BaseException) -> None:
         if self._failure is not None:
@@ -208,19 +210,22 @@ class _Op:
 
 
 class QueryOp(_Op):
-    """A read: ``QueryOp(ctx, parent=w, op=lambda store: store.evaluators(), success=fill)``."""
+    """A read: ``QueryOp(ctx, parent=w, op=lambda store: store.people.evaluators(), success=fill)``."""
 
 
 class WriteOp(_Op):
-    """A change; after success every screen hears ``ctx.changed(changes, initiator)``."""
+    """A change: the body returns the core's ``Outcome``; after success every screen hears
+    ``ctx.changed(kinds, initiator)`` with the kinds of records the core says changed, and the
+    success callback gets the outcome's value."""
 
-    def __init__(self, ctx, *, parent, op, success=None, changes: set[str] | frozenset[str] = frozenset()) -> None:
-        super().__init__(ctx, parent=parent, op=op, success=success)
-        self.changes = frozenset(changes)
+    def _after_success(self, result: Any) -> Any:
+        from evaluator.changes import Outcome
 
-    def _after_success(self, result: Any) -> None:
-        if self.changes:
-            self.ctx.changed.emit(self.changes, self.parent)
+        if not isinstance(result, Outcome):
+            return result  # a job that only reads (an export, a PDF)
+        if result.changes:
+            self.ctx.changed.emit(result.changes.kinds, self.parent)
+        return result.value
 
 
 class JobOp(WriteOp):
@@ -228,8 +233,8 @@ class JobOp(WriteOp):
 
     _next_id = 0
 
-    def __init__(self, ctx, *, parent, label: str, op, success=None, changes=frozenset()) -> None:
-        super().__init__(ctx, parent=parent, op=op, success=success, changes=changes)
+    def __init__(self, ctx, *, parent, label: str, op, success=None) -> None:
+        super().__init__(ctx, parent=parent, op=op, success=success)
         from evaluator.jobs import CancelToken
 
         self.label = label
@@ -314,19 +319,3 @@ class JobOp(WriteOp):
             self.ctx.status_message(str(exc))
             return
         super()._handle_failure(exc)
-
-
-def call_job(fn: Callable[..., Any], *args: Any, progress=None, cancel=None, **kwargs: Any) -> Any:
-    """Call a core method with the keyword arguments it accepts (``progress``/``cancel`` for long
-    jobs, options such as ``lang`` or ``track``); the rest are dropped.  Arguments that are None
-    are left to the method's defaults."""
-    import inspect
-
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        params = {}
-    takes_kwargs = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    wanted = {"progress": progress, "cancel": cancel, **kwargs}
-    passed = {k: v for k, v in wanted.items() if v is not None and (takes_kwargs or k in params)}
-    return fn(*args, **passed)

@@ -96,6 +96,10 @@ class CliContext:
             self._store = Store(self.db, **kwargs)
         return self._store
 
+    def replace_store(self, store) -> None:  # noqa: ANN001
+        """A workflow closed the store and opened the database again (restore): use the new one."""
+        self._store = store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -1,4 +1,4 @@
-"""Core verbs: init, upgrade, demo, info, applications, evaluators, assignments, audit verify."""
+"""Core verbs: init, upgrade, backup, restore, demo, info, applications, evaluators, assignments, audit verify."""
 
 from __future__ import annotations
 
@@ -16,6 +16,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("upgrade", parents=[common], help="upgrade the database schema (after a backup)",
                        description="Back up an older database and upgrade it to this version's schema.")
     p.set_defaults(func=cmd_upgrade)
+
+    p = sub.add_parser("backup", parents=[common], help="copy the SQLite database to a new file (safe while in use)",
+                       description="Copy the open SQLite database to OUT with SQLite's online backup; an encrypted "
+                                   "field database's copy keeps its passphrase. PostgreSQL: use pg_dump.")
+    p.add_argument("out", metavar="OUT", help="the new backup file")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="replace the SQLite database by a backup",
+                       description="Replace the database (--db) by a copy of BACKUP; the database it replaces is "
+                                   "first kept beside it as NAME.before-restore-STAMP. An encrypted database is "
+                                   "restored from an encrypted backup with the same passphrase.")
+    p.add_argument("backup", metavar="BACKUP", help="the backup file to restore")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("demo", parents=[common], help="create the demo program (48 applications)",
                        description="Create the fictional 'Seoul Community Building Project — 2012 round 1' "
@@ -84,12 +97,31 @@ def cmd_upgrade(ctx: CliContext) -> int:
     return 0
 
 
+def cmd_backup(ctx: CliContext) -> int:
+    path = ctx.store().backup(ctx.args.out)
+    ctx.out({"backup": str(path)}, f"Backed up {ctx.store().display_url} to {path}.")
+    return 0
+
+
+def cmd_restore(ctx: CliContext) -> int:
+    from ..workflows import restore
+    from .common import database_passphrase
+
+    passphrase = database_passphrase(ctx.db, creating=False)
+    store = ctx.store(passphrase=passphrase)
+    restored, safety = restore(store, ctx.args.backup, passphrase=passphrase)
+    ctx.replace_store(restored)
+    ctx.out({"database": restored.display_url, "restored_from": ctx.args.backup, "previous": str(safety)},
+            f"Restored {restored.display_url} from {ctx.args.backup}; the database it replaced is kept as {safety}.")
+    return 0
+
+
 def cmd_demo(ctx: CliContext) -> int:
     from ..demo import build_demo
     from ..errors import ValidationError
 
     store = ctx.store(create=True)
-    if store.has_program():
+    if store.programs.exists():
         if ctx.args.if_missing:
             ctx.out({"created": False}, f"{store.display_url} already holds a program; left as it is.")
             return 0
@@ -125,7 +157,7 @@ def cmd_info(ctx: CliContext) -> int:
 
 def cmd_applications(ctx: CliContext) -> int:
     a = ctx.args
-    rows = ctx.store().applications(track=a.track, district=a.district, category=a.category,
+    rows = ctx.store().applications.list(track=a.track, district=a.district, category=a.category,
                                     evaluator=a.evaluator, search=a.search)
     text = table(
         [[r.id, r.track, r.category, r.title[:40], r.group_name[:20], r.district,
@@ -138,7 +170,7 @@ def cmd_applications(ctx: CliContext) -> int:
 
 
 def cmd_evaluators(ctx: CliContext) -> int:
-    rows = ctx.store().evaluators()
+    rows = ctx.store().people.evaluators()
     text = table([[e.code, e.name, e.organisation, e.role, e.assigned, e.finalised, e.key_fingerprint or "-"]
                   for e in rows], ["ID", "name", "organisation", "role", "assigned", "finalised", "key"])
     ctx.out(rows, text)
@@ -146,7 +178,7 @@ def cmd_evaluators(ctx: CliContext) -> int:
 
 
 def cmd_assignments(ctx: CliContext) -> int:
-    rows = ctx.store().assignments(ctx.args.application, ctx.args.evaluator)
+    rows = ctx.store().people.assignments(ctx.args.application, ctx.args.evaluator)
     text = table([[r.application_id, r.evaluator, r.conflict_type and f"CONFLICT ({r.conflict_type})" or "assigned",
                    r.state or "not started", r.planned_visit_on or ""] for r in rows],
                  ["application", "evaluator", "kind", "evaluation", "planned visit"])

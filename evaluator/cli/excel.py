@@ -95,7 +95,7 @@ def cmd_import(ctx: CliContext) -> int:
     store = ctx.store()
     bar = LargeJobBar(ctx.progress(f"Importing {a.kind}"))
     if a.kind == "applications":
-        rep = store.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), progress=bar)
+        rep = store.excel.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), progress=bar).value
         lines = [rep.summary()]
         verb = "would add" if rep.dry_run else "added"
         if rep.added:
@@ -107,10 +107,10 @@ def cmd_import(ctx: CliContext) -> int:
         if rep.unknown_columns:
             lines.append("  unknown columns kept aside: " + ", ".join(rep.unknown_columns))
     elif a.kind == "assignments":
-        rep = store.import_assignments(a.file, dry_run=a.dry_run, progress=bar)
+        rep = store.excel.import_assignments(a.file, dry_run=a.dry_run, progress=bar).value
         lines = [rep.summary()]
     else:
-        rep = store.import_scores(a.file, dry_run=a.dry_run, finalise=a.finalise, progress=bar)
+        rep = store.excel.import_scores(a.file, dry_run=a.dry_run, finalise=a.finalise, progress=bar).value
         lines = [rep.summary()]
     if rep.dry_run:
         lines.append("Dry run: nothing was written.")
@@ -132,15 +132,15 @@ def cmd_export(ctx: CliContext) -> int:
     if a.kind == "template":
         if len(target) != 2 or target[0] not in TEMPLATE_KINDS:
             raise ValidationError("Use: evaluator export template scores|intake FILE.")
-        rep = store.export_template(target[0], target[1], evaluator=a.evaluator, lang=a.lang, progress=bar)
+        rep = store.excel.export_template(target[0], target[1], evaluator=a.evaluator, lang=a.lang, progress=bar)
     else:
         if len(target) != 1:
             raise ValidationError(f"Use: evaluator export {a.kind} FILE.")
         if a.kind == "ranking":
-            rep = store.export_ranking(target[0], method=a.method, provisional=a.provisional, progress=bar)
+            rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional, progress=bar)
         elif a.kind == "scores":
-            rep = store.export_scores(target[0], progress=bar)
+            rep = store.excel.export_scores(target[0], progress=bar)
         else:
-            rep = store.export_progress(target[0], progress=bar)
+            rep = store.excel.export_progress(target[0], progress=bar)
     ctx.out({"path": rep.path, "kind": rep.kind, "sheets": rep.sheets, "rows": rep.rows}, rep.summary())
     return 0

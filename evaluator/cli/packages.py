@@ -3,6 +3,7 @@
     evaluator keys [init|show|export-public FILE|register EVALUATOR FILE [--fingerprint FP]]
     evaluator kit export --evaluator ID --out FILE [--include-personal]
     evaluator kit import FILE [--office-fingerprint FP]          (--db names the field database)
+    evaluator kit field-database --evaluator ID --out FILE       (office: kit + new field database)
     evaluator package export --out FILE
     evaluator merge FILE…
     evaluator packages [--verify]
@@ -68,6 +69,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="keep the field database unencrypted (by default it is encrypted with a passphrase taken "
                         "from EVALUATOR_DB_PASSPHRASE or asked on the terminal)")
     k.set_defaults(func=cmd_kit_import)
+    k = kt.add_parser("field-database", parents=parents,
+                      help="office: make a ready field database for one evaluator's laptop (kit export + import)")
+    k.add_argument("--evaluator", required=True, metavar="ID")
+    k.add_argument("--out", required=True, metavar="FILE", help="the new field database (.sqlite3)")
+    k.add_argument("--include-personal", action="store_true",
+                   help="include applicants' contact data (representative, phone, email, address)")
+    k.add_argument("--no-encrypt", action="store_true",
+                   help="keep the field database unencrypted (by default it is encrypted with a passphrase taken "
+                        "from EVALUATOR_DB_PASSPHRASE or asked on the terminal)")
+    k.set_defaults(func=cmd_kit_field_database)
 
     p = sub.add_parser("package", parents=[common], help="result packages (laptop)")
     pk = p.add_subparsers(dest="package_command", metavar="ACTION")
@@ -115,16 +126,16 @@ def _key_text(info) -> str:
 
 def cmd_keys_init(ctx: CliContext) -> int:
     store = ctx.store()
-    existing = store.identity(key_dir=_key_dir(ctx))
+    existing = store.keys.identity(key_dir=_key_dir(ctx))
     passphrase = read_passphrase(ctx.args, confirm=existing is None)
-    info = store.ensure_identity(passphrase, key_dir=_key_dir(ctx))
+    info = store.keys.ensure(passphrase, key_dir=_key_dir(ctx)).value
     verb = "Unlocked the existing" if existing is not None else "Created a new"
     ctx.out(info.as_dict(), f"{verb} key pair.\n{_key_text(info)}\nRead the fingerprint aloud to confirm it.")
     return 0
 
 
 def cmd_keys_show(ctx: CliContext) -> int:
-    info = ctx.store().identity(key_dir=_key_dir(ctx))
+    info = ctx.store().keys.identity(key_dir=_key_dir(ctx))
     if info is None:
         ctx.out({"key": None}, "This database has no key yet; create it with 'evaluator keys init'.")
         return 4
@@ -133,7 +144,7 @@ def cmd_keys_show(ctx: CliContext) -> int:
 
 
 def cmd_keys_export(ctx: CliContext) -> int:
-    info = ctx.store().export_public_key(ctx.args.file, key_dir=_key_dir(ctx))
+    info = ctx.store().keys.export_public(ctx.args.file, key_dir=_key_dir(ctx))
     ctx.out(info.as_dict(), f"Wrote the public key of {info.owner} ({info.fingerprint}) to {ctx.args.file}.")
     return 0
 
@@ -151,15 +162,16 @@ def cmd_keys_register(ctx: CliContext) -> int:
         is_package = False
     if is_package:
         passphrase = read_passphrase(a, prompt="Office key passphrase: ")
-    info = store.register_evaluator_key(a.evaluator, a.file, a.fingerprint, passphrase=passphrase,
-                                        key_dir=_key_dir(ctx))
+    info = store.keys.register_evaluator(a.evaluator, a.file, a.fingerprint, passphrase=passphrase,
+                                         key_dir=_key_dir(ctx)).value
     ctx.out(info.as_dict(), f"Registered the key {info.fingerprint} for evaluator {a.evaluator}.")
     return 0
 
 
 def cmd_kit_export(ctx: CliContext) -> int:
     a = ctx.args
-    info = ctx.store().export_kit(a.evaluator, a.out, include_personal=a.include_personal)
+    info = ctx.store().packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
+                                           progress=ctx.progress("Writing the kit")).value
     personal = "with" if info.include_personal else "without"
     ctx.out(info, f"Wrote kit {info.sequence} for {info.evaluator} to {info.path}: {len(info.applications)} "
                   f"applications, {personal} contact data. Office key fingerprint: {info.office_fingerprint}.")
@@ -167,12 +179,13 @@ def cmd_kit_export(ctx: CliContext) -> int:
 
 
 def cmd_kit_import(ctx: CliContext) -> int:
-    from ..packages.kit import import_kit, read_kit
+    from ..packages.kit import read_kit
+    from ..workflows import import_kit
 
     a = ctx.args
     read_kit(a.file)  # a damaged or missing kit is reported before anyone is asked for a passphrase
     passphrase = None if a.no_encrypt else database_passphrase(ctx.db, creating=True)
-    info = import_kit(a.file, ctx.db, expected_office_fingerprint=a.office_fingerprint, passphrase=passphrase)
+    info = import_kit(a.file, ctx.db, expected_office_fingerprint=a.office_fingerprint, passphrase=passphrase).value
     what = {"created": "Created the field database", "updated": "Updated the field database",
             "unchanged": "Already imported; nothing changed in"}[info.status]
     locked = "encrypted" if passphrase is not None else "NOT encrypted"
@@ -182,11 +195,33 @@ def cmd_kit_import(ctx: CliContext) -> int:
     return 0
 
 
+def cmd_kit_field_database(ctx: CliContext) -> int:
+    from ..workflows import make_field_database, sqlite_url
+
+    from pathlib import Path
+
+    from ..errors import ValidationError
+
+    a = ctx.args
+    if Path(a.out).exists():
+        raise ValidationError(f"{a.out} already exists; choose a new file for the field database (nothing was "
+                              "changed).")
+    store = ctx.store()
+    passphrase = None if a.no_encrypt else database_passphrase(sqlite_url(a.out), creating=True)
+    info = make_field_database(store, a.evaluator, a.out, db_passphrase=passphrase,
+                               include_personal=a.include_personal, progress=ctx.progress("Field database")).value
+    locked = "encrypted" if passphrase is not None else "NOT encrypted"
+    ctx.out(info, f"Made the field database {info.database} ({locked}) for {info.evaluator} from kit {info.sequence}: "
+                  f"{len(info.applications)} applications. Give it to the evaluator with its passphrase, separately.")
+    return 0
+
+
 def cmd_package_export(ctx: CliContext) -> int:
     store = ctx.store()
-    first_use = store.is_field and store.kit_info() is not None and store.identity(key_dir=_key_dir(ctx)) is None
+    first_use = store.is_field and store.packages.kit_info() is not None and store.keys.identity(key_dir=_key_dir(ctx)) is None
     passphrase = read_passphrase(ctx.args, confirm=first_use)
-    info = store.export_package(ctx.args.out, passphrase=passphrase, key_dir=_key_dir(ctx))
+    info = store.packages.export_package(ctx.args.out, passphrase=passphrase, key_dir=_key_dir(ctx),
+                                         progress=ctx.progress("Writing the package")).value
     ctx.out(info, f"Wrote result package {info.sequence} of {info.evaluator} to {info.path}: {info.evaluations} "
                   f"evaluations ({info.finalised} finalised), {info.scores} scores, {info.site_visits} site visits, "
                   f"{info.attachments} photos.\nPackage fingerprint: {info.fingerprint} (signed by key "
@@ -200,8 +235,8 @@ def cmd_package_export(ctx: CliContext) -> int:
 def cmd_merge(ctx: CliContext) -> int:
     store = ctx.store()
     passphrase = read_passphrase(ctx.args, prompt="Office key passphrase: ")
-    reports = store.merge_packages(ctx.args.files, passphrase=passphrase, key_dir=_key_dir(ctx),
-                                   progress=ctx.progress("Merging"))
+    reports = store.packages.merge(ctx.args.files, passphrase=passphrase, key_dir=_key_dir(ctx),
+                                   progress=ctx.progress("Merging")).value
     lines = []
     for r in reports:
         lines.append(r.summary())
@@ -217,7 +252,7 @@ def cmd_merge(ctx: CliContext) -> int:
 def cmd_packages(ctx: CliContext) -> int:
     store = ctx.store()
     if ctx.args.verify:
-        checks = store.verify_package_evidence()
+        checks = store.packages.verify_evidence()
         text = table([[c.evaluator, c.sequence, c.device[:8], c.fingerprint, c.audit_entries,
                        "ok" if c.ok else f"FAILED: {c.problem}"] for c in checks],
                      ["evaluator", "#", "laptop", "package", "audit entries", "check"])
@@ -225,7 +260,7 @@ def cmd_packages(ctx: CliContext) -> int:
         ctx.out({"ok": not bad, "packages": checks},
                 text + f"\nChecked {len(checks)} merged packages: {len(checks) - len(bad)} intact, {len(bad)} failed.")
         return 5 if bad else 0
-    rows = store.merged_packages()
+    rows = store.packages.merged()
     text = table([[r.evaluator, r.sequence, r.device[:8], r.fingerprint, f"{r.merged_at:%Y-%m-%d %H:%M}",
                    r.report.get("conflicts", 0)] for r in rows],
                  ["evaluator", "#", "laptop", "package", "merged", "conflicts"])
@@ -241,7 +276,7 @@ def _values_text(values: dict) -> str:
 
 
 def cmd_conflicts(ctx: CliContext) -> int:
-    rows = ctx.store().merge_conflicts(open_only=not ctx.args.all)
+    rows = ctx.store().packages.conflicts(open_only=not ctx.args.all)
     text = table([[c.id, c.application_id, c.evaluator, c.record, f"{c.kept.device[:8]} {_values_text(c.kept.values)}",
                    f"{c.other.device[:8]} {_values_text(c.other.values)}", c.resolution or "open"] for c in rows],
                  ["ID", "application", "evaluator", "record", "kept", "other", "resolution"])
@@ -251,7 +286,7 @@ def cmd_conflicts(ctx: CliContext) -> int:
 
 def cmd_conflicts_resolve(ctx: CliContext) -> int:
     a = ctx.args
-    c = ctx.store().resolve_conflict(a.id, take=a.take, reason=a.reason)
+    c = ctx.store().packages.resolve_conflict(a.id, take=a.take, reason=a.reason).value
     ctx.out(c, f"Conflict {c.id} ({c.record} of {c.application_id} by {c.evaluator}) resolved: took the {a.take} "
                "value.")
     return 0

@@ -138,8 +138,8 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
 
 def cmd_rank(ctx: CliContext) -> int:
     a = ctx.args
-    result = ctx.store().rank(track=a.track, method=a.method, provisional=a.provisional, stability=a.stability,
-                              progress=ctx.progress("Ranking"))
+    result = ctx.store().ranking.current(track=a.track, method=a.method, provisional=a.provisional,
+                                         stability=a.stability, progress=ctx.progress("Ranking")).value
     text = "\n\n".join(track_text(t, a.lang) for t in result.tracks)
     title = f"Ranking of {result.program} ({result.method}{', provisional' if result.provisional else ''})"
     if result.what_if:
@@ -156,13 +156,13 @@ def cmd_override(ctx: CliContext) -> int:
     if a.clear:
         if a.decision:
             raise ValidationError("Give either a DECISION or --clear, not both.")
-        store.clear_override(a.application_id, a.reason)
+        store.ranking.clear_override(a.application_id, a.reason)
         ctx.out({"application_id": a.application_id, "override": None, "reason": a.reason},
                 f"Override on {a.application_id} cleared; the computed decision applies again.")
         return 0
     if not a.decision:
         raise ValidationError(f"Say which decision ({', '.join(DECISIONS)}) or use --clear.")
-    store.override_decision(a.application_id, a.decision, a.reason)
+    store.ranking.override(a.application_id, a.decision, a.reason)
     ctx.out({"application_id": a.application_id, "override": a.decision, "reason": a.reason},
             f"{a.application_id}: the committee's decision is now '{a.decision}' (reason recorded in the audit "
             "trail).")
@@ -202,7 +202,7 @@ def cmd_settings(ctx: CliContext) -> int:
         changes["min_score"] = _min_score(a.min_score)
     if a.tie_breaks is not None:
         changes["tie_breaks"] = [r.strip() for r in a.tie_breaks.split(",") if r.strip()]
-    settings = store.set_ranking_settings(**changes) if changes else store.ranking_settings()
+    settings = store.ranking.set_settings(**changes).value if changes else store.ranking.settings()
     lines = [("Changed the ranking settings:" if changes else "Ranking settings:")]
     for key, value in settings.items():
         shown = "each rubric's own" if key == "min_score" and value is None else value

@@ -53,17 +53,17 @@ def cmd_report(ctx: CliContext) -> int:
     common = {"lang": a.lang, "progress": ctx.progress(f"report {kind}")}
     out = Path(a.out)
     if kind == "blank-sheets":
-        path = store.report_blank_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,
+        path = store.reports.blank_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,
                                          **common)
     elif kind == "sheets":
-        path = store.report_filled_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,
+        path = store.reports.filled_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,
                                           **common)
     elif kind == "aggregate":
-        path = store.report_aggregate(out, application_ids=a.application, track=a.track, method=a.method, **common)
+        path = store.reports.aggregate(out, application_ids=a.application, track=a.track, method=a.method, **common)
     elif kind == "summary":
-        path = store.report_summary(out, track=a.track, method=a.method, provisional=a.provisional, **common)
+        path = store.reports.summary(out, track=a.track, method=a.method, provisional=a.provisional, **common)
     else:
-        path = store.report_dossier(out, application_id=a.application, **common)
+        path = store.reports.dossier(out, application_id=a.application, **common)
     size = path.stat().st_size
     ctx.out({"report": kind, "path": str(path), "bytes": size, "lang": a.lang},
             f"Wrote the {kind} PDF to {path} ({size:,} bytes).")

@@ -58,8 +58,7 @@ def backup(engine: Engine, target: str | os.PathLike, *, overwrite: bool = False
         raise ValidationError(f"The backup file {target} is the database itself; choose another file.")
     if target.exists() and not overwrite:
         raise ValidationError(f"{target} already exists; choose a new file name so nothing is overwritten.")
-    if not target.parent.is_dir():
-        raise ValidationError(f"Cannot write {target}: the folder {target.parent} does not exist.")
+    target.parent.mkdir(parents=True, exist_ok=True)
     encrypted = encryption.is_encrypted_engine(engine)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     _remove(partial)

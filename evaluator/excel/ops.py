@@ -1,4 +1,4 @@
-"""Façade methods for Excel import and export (mixed into :class:`evaluator.store.Store`).
+"""The façade's Excel area (``store.excel``): import and export.
 
 Every import is ONE transaction: with any problem nothing is written, and a
 :class:`~evaluator.errors.ValidationError` lists every problem with its sheet, row and column.
@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
 
-from ..errors import PermissionDenied, Problem, ValidationError
+from ..changes import Outcome
+from ..errors import Problem, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..services.common import current_program
+from ..uow import Area, UnitOfWork
 from . import assignments as assign_xl
 from . import exports
 from . import intake
@@ -56,8 +57,15 @@ def by_row(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
-class ExcelOps:
-    """Excel in and out: intake import, assignments, the score template round trip and exports."""
+class Excel(Area):
+    """Excel in and out: intake import, assignments, the score template round trip and exports.
+
+    Imports are writes (an :class:`~evaluator.changes.Outcome`; a dry run changes nothing); exports
+    are reads."""
+
+    def __init__(self, uow: UnitOfWork, ranking) -> None:  # noqa: ANN001 - evaluator.ranking.ops.Ranking
+        super().__init__(uow)
+        self._ranker = ranking
 
     # --- applications ---------------------------------------------------------------------------
     def _intake(self, wb, name: str, mapping, s, *, write: bool, progress: Progress, cancel: CancelToken):
@@ -65,8 +73,8 @@ class ExcelOps:
         program = current_program(s)
         reader = intake.IntakeReader(wb, name, tracks=intake.tracks_of(program),
                                      districts=intake.districts_of(program), mapping=mapping)
-        planner = intake.IntakePlanner(s, program, reader, write=write, actor=self.actor,  # type: ignore[attr-defined]
-                                       device=self.device)  # type: ignore[attr-defined]
+        planner = intake.IntakePlanner(s, program, reader, write=write, actor=self._uow.actor,
+                                       device=self._uow.device)
         for batch in reader.batches(progress=lambda f, m: progress(0.95 * f, m), cancel=cancel):
             planner.add(batch)
         return reader, planner
@@ -82,7 +90,7 @@ class ExcelOps:
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
-            with self.read() as s:  # type: ignore[attr-defined]
+            with self._uow.read() as s:
                 reader, planner = self._intake(wb, name, mapping, s, write=False, progress=progress, cancel=cancel)
         finally:
             wb.close()
@@ -97,14 +105,14 @@ class ExcelOps:
 
     def import_applications(self, path: str | os.PathLike, *, dry_run: bool = False,
                             mapping: dict[str, str] | None = None, progress: Progress = no_progress,
-                            cancel: CancelToken = NEVER) -> ImportReport:
+                            cancel: CancelToken = NEVER) -> Outcome[ImportReport]:
         """Add or update applications from an intake sheet, all or nothing (see BRIEF §5)."""
-        self._office_only("import applications")
+        self._uow.require_office("import applications")
         name = Path(path).name
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
-            unit = self.read if dry_run else self.write  # type: ignore[attr-defined]
+            unit = self._uow.read if dry_run else self._uow.write
             with unit() as s:
                 reader, planner = self._intake(wb, name, mapping, s, write=not dry_run, progress=progress,
                                                cancel=cancel)
@@ -116,37 +124,40 @@ class ExcelOps:
         finally:
             wb.close()
         progress(1.0, "Done")
-        return ImportReport(
+        return self._uow.outcome(s, ImportReport(
             file=reader.file, sheet=reader.sheet, dry_run=dry_run, rows=reader.records,
             added=tuple(planner.added), updated=tuple(planner.updated), unchanged=tuple(planner.unchanged),
             changes=dict(planner.changes), unknown_columns=reader.unknown, warnings=tuple(reader.warnings),
-        )
+        ))
 
     # --- evaluators, assignments, conflicts -----------------------------------------------------
     def import_assignments(self, path: str | os.PathLike, *, dry_run: bool = False,
-                           progress: Progress = no_progress, cancel: CancelToken = NEVER) -> AssignmentImportReport:
+                           progress: Progress = no_progress,
+                           cancel: CancelToken = NEVER) -> Outcome[AssignmentImportReport]:
         """Evaluators, assignments and conflict declarations from a workbook, all or nothing."""
-        self._office_only("import assignments")
+        self._uow.require_office("import assignments")
         name = Path(path).name
         wb = open_workbook(path)
         try:
             parsed = assign_xl.read_assignments(wb, name, progress=progress, cancel=cancel)
         finally:
             wb.close()
-        unit = self.read if dry_run or parsed.problems else self.write  # type: ignore[attr-defined]
+        cancel.raise_if_cancelled()
+        unit = self._uow.read if dry_run or parsed.problems else self._uow.write
         with unit() as s:
             program = current_program(s)
             plan = assign_xl.plan_assignments(s, program, parsed)
             if parsed.problems or plan.problems:
                 raise refuse(name, by_row(parsed.problems + plan.problems), "imported")
+            cancel.raise_if_cancelled()
             if not dry_run:
-                assign_xl.apply_assignments(s, program, plan, actor=self.actor, device=self.device)  # type: ignore[attr-defined]
+                assign_xl.apply_assignments(s, program, plan, actor=self._uow.actor, device=self._uow.device)
         progress(1.0, "Done")
-        return assign_xl.report(name, parsed, plan, dry_run)
+        return self._uow.outcome(s, assign_xl.report(name, parsed, plan, dry_run))
 
     # --- scores (paper fallback) ----------------------------------------------------------------
     def import_scores(self, path: str | os.PathLike, *, dry_run: bool = False, finalise: bool = False,
-                      progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ScoreImportReport:
+                      progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[ScoreImportReport]:
         """Scores from the score template (or a scores export), through the scoring service:
         validated like autosaves, versioned, audited; finalised evaluations are locked."""
         name = Path(path).name
@@ -155,18 +166,19 @@ class ExcelOps:
             parsed = scores_xl.read_scores(wb, name, progress=progress, cancel=cancel)
         finally:
             wb.close()
-        unit = self.read if dry_run or parsed.problems else self.write  # type: ignore[attr-defined]
+        cancel.raise_if_cancelled()
+        unit = self._uow.read if dry_run or parsed.problems else self._uow.write
         with unit() as s:
             program = current_program(s)
             plan = scores_xl.plan_scores(s, program, parsed, finalise=finalise)
             if parsed.problems or plan.problems:
                 raise refuse(name, by_row(parsed.problems + plan.problems), "imported", parsed.sheet)
             if not dry_run:
-                scores_xl.apply_scores(s, plan, actor=self.actor, device=self.device,  # type: ignore[attr-defined]
+                scores_xl.apply_scores(s, plan, actor=self._uow.actor, device=self._uow.device,
                                        finalise=finalise, file=name, progress=progress, cancel=cancel)
             result = scores_xl.report(name, parsed, plan, dry_run)  # reads ORM rows: inside the unit of work
         progress(1.0, "Done")
-        return result
+        return self._uow.outcome(s, result)
 
     # --- exports --------------------------------------------------------------------------------
     def export_template(self, kind: str, path: str | os.PathLike, *, evaluator: str | None = None,
@@ -174,24 +186,22 @@ class ExcelOps:
         """``kind`` "scores": one row per application × criterion to type paper scores into (for one
         evaluator or all); "intake": an empty intake sheet with validation lists."""
         if kind == "scores":
-            with self.read() as s:  # type: ignore[attr-defined]
+            with self._uow.read() as s:
                 return scores_xl.export_template(s, current_program(s), path, evaluator=evaluator,
                                                  progress=progress, cancel=cancel)
         if kind == "intake":
-            with self.read() as s:  # type: ignore[attr-defined]
+            with self._uow.read() as s:
                 return exports.export_intake_template(s, current_program(s), path, lang=lang, cancel=cancel)
         raise ValidationError(f"Unknown template '{kind}'; use 'scores' or 'intake'.")
 
     def export_ranking(self, path: str | os.PathLike, method: str | None = None, provisional: bool = False, *,
                        progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
-        """The ranking: a summary sheet plus one sheet per track (reads :meth:`rank`)."""
+        """The ranking: a summary sheet plus one sheet per track.  A read: the ranking computed now
+        (``store.ranking.rank``), and the workbook says whether it is the decision of record."""
         progress(0.0, "Ranking")
-        kwargs: dict[str, Any] = {"provisional": provisional}
-        if method:
-            kwargs["method"] = method
-        result = self.rank(**kwargs)  # type: ignore[attr-defined]
+        result = self._ranker.rank(method=method or None, provisional=provisional, cancel=cancel)
         cancel.raise_if_cancelled()
-        with self.read() as s:  # type: ignore[attr-defined]
+        with self._uow.read() as s:
             p = current_program(s)
             code, name = p.code, p.name_ko
         return exports.write_ranking(path, result, program=code, program_name=name, progress=progress,
@@ -200,16 +210,11 @@ class ExcelOps:
     def export_scores(self, path: str | os.PathLike, *, progress: Progress = no_progress,
                       cancel: CancelToken = NEVER) -> ExportReport:
         """Every score in long format: application × evaluator × criterion."""
-        with self.read() as s:  # type: ignore[attr-defined]
+        with self._uow.read() as s:
             return exports.export_scores(s, current_program(s), path, progress=progress, cancel=cancel)
 
     def export_progress(self, path: str | os.PathLike, *, progress: Progress = no_progress,
                         cancel: CancelToken = NEVER) -> ExportReport:
         """Assigned / visited / finalised per track, per evaluator and per application."""
-        with self.read() as s:  # type: ignore[attr-defined]
+        with self._uow.read() as s:
             return exports.export_progress(s, current_program(s), path, progress=progress, cancel=cancel)
-
-    # --- helpers --------------------------------------------------------------------------------
-    def _office_only(self, what: str) -> None:
-        if getattr(self, "is_field", False):
-            raise PermissionDenied(f"Cannot {what} in a field database; do it in the office database.")

@@ -8,7 +8,7 @@
 * :mod:`.envelope` — the encrypted envelope (X25519 + HKDF + AES-GCM);
 * :mod:`.archive` — safe reading of the ZIP archives inside kits and packages;
 * :mod:`.merge` — verification and the all-or-nothing, per-record merge;
-* :mod:`.ops` — the :class:`~.ops.PackageOps` façade methods mixed into ``Store``.
+* :mod:`.ops` — the façade areas ``store.keys`` and ``store.packages``.
 
 The formats are documented in docs/package-format.md, the workflow in docs/field-workflow.md.
 """

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, bindparam
 from sqlalchemy.orm import Session
 
+from ..uow import note_write
+
 
 def _sqlite_dt(v: datetime | None) -> str | None:
     return None if v is None else v.isoformat(" ", "microseconds")
@@ -35,6 +37,7 @@ def _sqlite_converter(col_type: Any) -> Callable[[Any], Any] | None:
 
 class Bulk:
     def __init__(self, s: Session) -> None:
+        self.session = s
         self.conn = s.connection()
         self.sqlite = self.conn.dialect.name == "sqlite"
         self._cur = self.conn.connection.driver_connection.cursor() if self.sqlite else None
@@ -56,6 +59,7 @@ class Bulk:
         ``isoformat(" ", "microseconds")`` text, no boolean or JSON values) — ignored elsewhere."""
         if not rows:
             return
+        note_write(self.session, table.name)
         if self.sqlite:
             sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
             self._cur.executemany(sql, rows if converted else self._sqlite_rows(table, cols, rows))
@@ -67,6 +71,7 @@ class Bulk:
         """``UPDATE table SET cols… WHERE key = ?`` for each row: (value, …, key value)."""
         if not rows:
             return
+        note_write(self.session, table.name)
         if self.sqlite:
             sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {key} = ?"
             self._cur.executemany(sql, rows if converted else self._sqlite_rows(table, list(cols) + [key], rows))
@@ -79,6 +84,7 @@ class Bulk:
     def delete(self, table: Table, ids: list[int], key: str = "id") -> None:
         if not ids:
             return
+        note_write(self.session, table.name)
         if self.sqlite:
             self._cur.executemany(f"DELETE FROM {table.name} WHERE {key} = ?", [(i,) for i in ids])
         else:

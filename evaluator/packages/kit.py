@@ -261,83 +261,76 @@ def _no_rubric(what: str, t: dict) -> Any:
     raise KitRejected(f"{what}: track {t.get('code')} names a rubric the kit does not carry.")
 
 
-def import_kit(kit_path: str | Path, db_url: str | None = None, *,
-               expected_office_fingerprint: str | None = None, passphrase: str | None = None) -> KitInfo:
-    """Create or update the FIELD database at ``db_url`` from the kit at ``kit_path``.
+def check_office_key(kit: dict[str, Any], expected_office_fingerprint: str | None) -> None:
+    """Refuse a kit whose office key is not the one the evaluator was told (read aloud, on paper)."""
+    office = kit["office"]
+    if expected_office_fingerprint and normalise_fingerprint(expected_office_fingerprint) != office.fingerprint:
+        raise KitRejected(f"The kit {kit['path'].name} carries office key {office.fingerprint}, not the "
+                          f"{normalise_fingerprint(expected_office_fingerprint)} you were told; do not use it and ask "
+                          "the office.")
+
+
+def install(s: Session, kit: dict[str, Any], *, database: str, device: str) -> KitInfo:
+    """Create or update the FIELD database of session ``s`` from the kit read by :func:`read_kit`.
 
     Refuses (changing nothing) a kit for another program or another evaluator than the one the
     database already holds, a kit older than the one already imported, and an office key that
-    differs from the one this database already trusts (or from ``expected_office_fingerprint``).
-
-    With ``passphrase`` the field database is encrypted at rest (SQLCipher): a new one is created
-    encrypted, an existing encrypted one is opened with it.  The CLI and the desktop app pass one by
-    default (``evaluator kit import`` asks for it unless ``--no-encrypt``)."""
-    from ..store import Store  # late: the store imports this package
-
-    kit = read_kit(kit_path)
+    differs from the one this database already trusts.  Opening (and encrypting) the field
+    database itself is :func:`evaluator.workflows.import_kit`."""
     manifest, data, office = kit["manifest"], kit["data"], kit["office"]
     path: Path = kit["path"]
     what = f"The kit {path.name}"
-    if expected_office_fingerprint and normalise_fingerprint(expected_office_fingerprint) != office.fingerprint:
-        raise KitRejected(f"{what} carries office key {office.fingerprint}, not the "
-                          f"{normalise_fingerprint(expected_office_fingerprint)} you were told; do not use it and ask "
-                          "the office.")
     prog, evd = data["program"], data["evaluator"]
     seq = kit["sequence"]
-    store = Store(db_url, role=FIELD, passphrase=passphrase)
-    try:
-        with store.write() as s:
-            role = get_setting(s, "role")
-            has_program = s.execute(select(Program.id).limit(1)).first() is not None
-            if role != FIELD:
-                if has_program:
-                    raise KitRejected(f"{store.display_url} is an office database; import the kit into a field "
-                                      "database (give another --db).")
-                set_setting(s, "role", FIELD)
-            current = get_setting(s, FIELD_KIT) or {}
-            status = "created" if not current else "updated"
-            if current:
-                if current.get("program_uuid") != prog["uuid"]:
-                    raise KitRejected(f"{what} is for program '{prog['code']}', but this field database holds program "
-                                      f"'{current.get('program_code')}'; use another field database for it.")
-                if current.get("evaluator") != evd["code"]:
-                    raise KitRejected(f"{what} is for evaluator {evd['code']}, but this field database belongs to "
-                                      f"{current.get('evaluator')}; nothing was changed.")
-                if seq < int(current.get("sequence", 0)):
-                    raise KitRejected(f"{what} is kit number {seq}, older than kit number {current['sequence']} "
-                                      "already imported; nothing was changed.")
-                if seq == int(current.get("sequence", 0)):
-                    if current.get("sha256") != kit["sha256"]:
-                        raise KitRejected(f"{what} has the same number ({seq}) as the kit already imported but "
-                                          "different contents; ask the office for a new kit.")
-                    status = "unchanged"
-            elif has_program:
-                raise KitRejected(f"{store.display_url} already holds a program that did not come from a kit.")
-            pinned = get_setting(s, OFFICE_KEYS)
-            if pinned and pinned.get("fingerprint") != office.fingerprint:
-                raise KitRejected(f"{what} carries office key {office.fingerprint}, but this field database trusts "
-                                  f"office key {pinned.get('fingerprint')}; nothing was changed. Ask the office.")
-            if status != "unchanged":
-                _apply_kit(s, kit, actor=evd["code"], device=store.device)
-                set_setting(s, OFFICE_KEYS, office_keys_document(office))
-                set_setting(s, "evaluator", evd["code"])
-                set_setting(s, "program_uuid", prog["uuid"])
-                set_setting(s, FIELD_KIT, {
-                    "sequence": seq, "sha256": kit["sha256"], "created_at": manifest.get("created_at"),
-                    "program_uuid": prog["uuid"], "program_code": prog["code"], "evaluator": evd["code"],
-                    "include_personal": bool(manifest.get("include_personal")), "imported_at": F.iso(utcnow()),
-                })
-        created = manifest.get("created_at")
-        return KitInfo(
-            path=str(path), program=prog["code"], program_uuid=prog["uuid"], evaluator=evd["code"], sequence=seq,
-            applications=tuple(sorted(a["application"] for a in kit["assignments"])),
-            include_personal=bool(manifest.get("include_personal")), office_fingerprint=office.fingerprint,
-            rubrics={code: rd.version for code, rd in kit["rubrics"].items()},
-            created_at=F.parse_dt(created) if isinstance(created, str) else None,
-            status=status, database=store.display_url,
-        )
-    finally:
-        store.close()
+    role = get_setting(s, "role")
+    has_program = s.execute(select(Program.id).limit(1)).first() is not None
+    if role != FIELD:
+        if has_program:
+            raise KitRejected(f"{database} is an office database; import the kit into a field "
+                              "database (give another --db).")
+        set_setting(s, "role", FIELD)
+    current = get_setting(s, FIELD_KIT) or {}
+    status = "created" if not current else "updated"
+    if current:
+        if current.get("program_uuid") != prog["uuid"]:
+            raise KitRejected(f"{what} is for program '{prog['code']}', but this field database holds program "
+                              f"'{current.get('program_code')}'; use another field database for it.")
+        if current.get("evaluator") != evd["code"]:
+            raise KitRejected(f"{what} is for evaluator {evd['code']}, but this field database belongs to "
+                              f"{current.get('evaluator')}; nothing was changed.")
+        if seq < int(current.get("sequence", 0)):
+            raise KitRejected(f"{what} is kit number {seq}, older than kit number {current['sequence']} "
+                              "already imported; nothing was changed.")
+        if seq == int(current.get("sequence", 0)):
+            if current.get("sha256") != kit["sha256"]:
+                raise KitRejected(f"{what} has the same number ({seq}) as the kit already imported but "
+                                  "different contents; ask the office for a new kit.")
+            status = "unchanged"
+    elif has_program:
+        raise KitRejected(f"{database} already holds a program that did not come from a kit.")
+    pinned = get_setting(s, OFFICE_KEYS)
+    if pinned and pinned.get("fingerprint") != office.fingerprint:
+        raise KitRejected(f"{what} carries office key {office.fingerprint}, but this field database trusts "
+                          f"office key {pinned.get('fingerprint')}; nothing was changed. Ask the office.")
+    if status != "unchanged":
+        _apply_kit(s, kit, actor=evd["code"], device=device)
+        set_setting(s, OFFICE_KEYS, office_keys_document(office))
+        set_setting(s, "evaluator", evd["code"])
+        set_setting(s, "program_uuid", prog["uuid"])
+        set_setting(s, FIELD_KIT, {
+            "sequence": seq, "sha256": kit["sha256"], "created_at": manifest.get("created_at"),
+            "program_uuid": prog["uuid"], "program_code": prog["code"], "evaluator": evd["code"],
+            "include_personal": bool(manifest.get("include_personal")), "imported_at": F.iso(utcnow()),
+        })
+    created = manifest.get("created_at")
+    return KitInfo(
+        path=str(path), program=prog["code"], program_uuid=prog["uuid"], evaluator=evd["code"], sequence=seq,
+        applications=tuple(sorted(a["application"] for a in kit["assignments"])),
+        include_personal=bool(manifest.get("include_personal")), office_fingerprint=office.fingerprint,
+        rubrics={code: rd.version for code, rd in kit["rubrics"].items()},
+        created_at=F.parse_dt(created) if isinstance(created, str) else None,
+        status=status, database=database,
+    )
 
 
 def _apply_kit(s: Session, kit: dict[str, Any], *, actor: str, device: str) -> None:

@@ -1,39 +1,32 @@
-"""Façade methods for keys, field kits, result packages, merges and photos
-(mixed into :class:`evaluator.store.Store`).
+"""The façade's key and package areas: ``store.keys`` (this database's key pair, evaluators'
+public keys) and ``store.packages`` (field kits, result packages, merges, conflicts).
 
 Private keys are unlocked with a passphrase and kept in memory for the life of the Store
-(:meth:`unlock_identity` / :meth:`ensure_identity`), so a GUI asks once; each method that needs a
-key also accepts ``passphrase=`` directly (the CLI's way).
+(:meth:`Keys.unlock` / :meth:`Keys.ensure`), so a GUI asks once; each method that needs a key also
+accepts ``passphrase=`` directly (the CLI's way).
 """
 
 from __future__ import annotations
 
 import json
-import mimetypes
 import random
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from .. import audit
-from ..db.models import (
-    Application, Attachment, Criterion, Evaluation, Evaluator, PackageReceipt, Score, SiteVisit, utcnow,
-)
+from ..changes import NOTHING, Outcome
+from ..db.models import Application, Evaluation, Evaluator, PackageReceipt, Score, SiteVisit, utcnow
 from ..domain import FIELD, OFFICE
 from ..errors import (
     Cancelled, DatabaseInUse, DatabaseUnavailable, EditConflict, NotFound, PermissionDenied, ValidationError,
 )
 from ..jobs import NEVER, CancelToken, Progress, no_progress
-from ..services.common import (
-    application_by_id, criteria_by_code, current_program, evaluator_by_code, get_setting, rubric_def, set_setting,
-)
-from ..services.scoring import _assignment
+from ..services.common import criteria_by_code, current_program, evaluator_by_code, get_setting, set_setting
+from ..uow import Area, UnitOfWork
 from . import formats as F
 from . import keys as K
 from . import kit as kitmod
@@ -44,13 +37,10 @@ from .merge import (
 )
 from .models import MergeConflict, PackageEvidence
 from .package import build_package
-from .results import (
-    REJECTED, AttachmentInfo, ConflictInfo, EvidenceCheck, KitInfo, MergeReport, PackageInfo, ReceiptInfo,
-)
+from .results import REJECTED, ConflictInfo, EvidenceCheck, KitInfo, MergeReport, PackageInfo, ReceiptInfo
 
 #: settings key of a field database's own (evaluator) public key
 EVALUATOR_KEY = "evaluator_key"
-MAX_ATTACHMENT = 50 * 1024 * 1024
 _RETRIES = 6
 #: a merge commits after the package that takes it past this many seconds (few commits, short locks)
 _BATCH_SECONDS = 2.0
@@ -81,10 +71,13 @@ def _open_or_reject(path: Path, office: K.Identity, ctx: OfficeContext) -> Opene
         return rejected(path, exc.message)
 
 
-class PackageOps:
-    # --- identities and keys ----------------------------------------------------------------------
-    def _identities(self) -> dict[str, K.Identity]:
-        return self.__dict__.setdefault("_pkg_identities", {})
+class Keys(Area):
+    """This database's key pair (the office's, or on a field database its evaluator's) and the
+    evaluators' public keys pinned in the office database."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        super().__init__(uow)
+        self._unlocked: dict[str, K.Identity] = {}
 
     def _owner(self, s) -> str:
         if get_setting(s, "role", OFFICE) == OFFICE:
@@ -105,17 +98,18 @@ class PackageOps:
                 f"{identity.fingerprint}; use the right key folder (--key-dir)."
             )
 
-    def ensure_identity(self, passphrase: str, *, key_dir: str | Path | None = None) -> K.KeyInfo:
+    def ensure(self, passphrase: str, *, key_dir: str | Path | None = None) -> Outcome[K.KeyInfo]:
         """Unlock this database's key — the office's, or on a field database its evaluator's —
         creating the key file on first use; pins the public key in the database."""
-        with self.read() as s:
+        with self._uow.read() as s:
             owner = self._owner(s)
             pinned = self._pinned(s, owner)
         identity, created = K.load_or_generate(key_dir, passphrase, owner=owner)
         self._check_pinned(pinned, identity)
+        changes = NOTHING
         if not pinned:
             info = identity.info
-            with self.write() as s:
+            with self._uow.write() as s:
                 if owner == K.OFFICE:
                     set_setting(s, kitmod.OFFICE_KEYS, kitmod.office_keys_document(info))
                 else:
@@ -123,30 +117,31 @@ class PackageOps:
                                                    "fingerprint": info.fingerprint})
                     ev = evaluator_by_code(s, owner)
                     ev.public_key, ev.key_fingerprint, ev.key_registered_at = info.signing_public, info.fingerprint, utcnow()
-                audit.append(s, actor=self.actor, device=self.device, action="key", entity="key",
-                             new={"owner": owner, "fingerprint": info.fingerprint, "created": created})
-        self._identities()[owner] = identity
-        return identity.info
+                self._audit(s, action="key", entity="key",
+                            new={"owner": owner, "fingerprint": info.fingerprint, "created": created})
+            changes = self._uow.changes(s)
+        self._unlocked[owner] = identity
+        return Outcome(identity.info, changes)
 
-    def unlock_identity(self, passphrase: str, *, key_dir: str | Path | None = None) -> K.KeyInfo:
+    def unlock(self, passphrase: str, *, key_dir: str | Path | None = None) -> K.KeyInfo:
         """Unlock the existing key of this database (never creates one)."""
-        with self.read() as s:
+        with self._uow.read() as s:
             owner = self._owner(s)
             pinned = self._pinned(s, owner)
         if not pinned:
             raise KeyProblem("This database has no key yet; create it with 'evaluator keys init'.")
         identity = K.load_identity(key_dir, passphrase, owner=owner)
         self._check_pinned(pinned, identity)
-        self._identities()[owner] = identity
+        self._unlocked[owner] = identity
         return identity.info
 
-    def lock_identity(self) -> None:
+    def lock(self) -> None:
         """Forget unlocked private keys."""
-        self._identities().clear()
+        self._unlocked.clear()
 
     def identity(self, *, key_dir: str | Path | None = None) -> K.KeyInfo | None:
         """The public half of this database's key (from its key file if present), or None."""
-        with self.read() as s:
+        with self._uow.read() as s:
             owner = self._owner(s)
             pinned = self._pinned(s, owner)
         info = K.read_key_info(key_dir, owner)
@@ -158,34 +153,38 @@ class PackageOps:
         ep = K.unb64(pinned["encryption_public"], "The stored encryption key", 32) if pinned.get("encryption_public") else None
         return K.KeyInfo(K.OFFICE if owner == K.OFFICE else K.EVALUATOR, owner, sp, ep, K.key_fingerprint(sp, ep))
 
-    def _identity(self, passphrase: str | None, key_dir: str | Path | None, *, create: bool) -> K.Identity:
-        with self.read() as s:
+    def unlocked(self, passphrase: str | None = None, key_dir: str | Path | None = None, *,
+                 create: bool = False) -> K.Identity:
+        """This database's private key: unlocked now with ``passphrase`` (created first when
+        ``create``), or as unlocked earlier; :class:`KeyProblem` when it is locked."""
+        with self._uow.read() as s:
             owner = self._owner(s)
         if passphrase is not None:
             if create:
-                self.ensure_identity(passphrase, key_dir=key_dir)
+                self.ensure(passphrase, key_dir=key_dir)
             else:
-                self.unlock_identity(passphrase, key_dir=key_dir)
-        identity = self._identities().get(owner)
+                self.unlock(passphrase, key_dir=key_dir)
+        identity = self._unlocked.get(owner)
         if identity is None:
             raise KeyProblem(f"The {'office' if owner == K.OFFICE else owner} key is locked; give its passphrase.")
         return identity
 
-    def export_public_key(self, out: str | Path, *, key_dir: str | Path | None = None) -> K.KeyInfo:
+    def export_public(self, out: str | Path, *, key_dir: str | Path | None = None) -> K.KeyInfo:
         info = self.identity(key_dir=key_dir)
         if info is None:
             raise KeyProblem("This database has no key yet; create it with 'evaluator keys init'.")
         K.write_public_key(info, out)
         return replace(info, path=str(out))
 
-    def register_evaluator_key(self, code: str, source: bytes | str | Path, expected_fingerprint: str | None = None,
-                               *, passphrase: str | None = None, key_dir: str | Path | None = None) -> K.KeyInfo:
+    def register_evaluator(self, code: str, source: bytes | str | Path, expected_fingerprint: str | None = None,
+                           *, passphrase: str | None = None,
+                           key_dir: str | Path | None = None) -> Outcome[K.KeyInfo]:
         """Pin ``code``'s public key in the office database.
 
         ``source`` is a public key file (or its bytes, or 32 raw bytes), or the evaluator's first
         result package — then ``expected_fingerprint`` (read aloud by the evaluator) is required and
         the office key must be unlocked to open the package."""
-        if self.role != OFFICE:
+        if self._uow.role != OFFICE:
             raise PermissionDenied("Evaluator keys are registered in the office database.")
         if isinstance(source, (bytes, bytearray)):
             info = K.parse_public_key(bytes(source), "The key")
@@ -199,7 +198,7 @@ class PackageOps:
                 if not expected_fingerprint:
                     raise KeyProblem("Registering a key from a package needs the fingerprint the evaluator reads to "
                                      "you (--fingerprint); nothing was registered.")
-                office = self._identity(passphrase, key_dir, create=False)
+                office = self.unlocked(passphrase, key_dir)
                 manifest, manifest_bytes, signature, _ = unseal(data, office, f"Package {path.name}")
                 pk, fp = signer_key(manifest, f"Package {path.name}")
                 if not K.verify_signature(pk, signature, F.SIGNING_CONTEXT + manifest_bytes):
@@ -215,7 +214,7 @@ class PackageOps:
         if expected_fingerprint and K.normalise_fingerprint(expected_fingerprint) != info.fingerprint:
             raise KeyProblem(f"The key's fingerprint is {info.fingerprint}, not {K.normalise_fingerprint(expected_fingerprint)}"
                              "; nothing was registered. Check with the evaluator.")
-        with self.write() as s:
+        with self._uow.write() as s:
             ev = evaluator_by_code(s, code)
             other = s.execute(select(Evaluator.code).where(Evaluator.public_key == info.signing_public,
                                                            Evaluator.id != ev.id)).scalar()
@@ -224,57 +223,80 @@ class PackageOps:
             if ev.public_key != info.signing_public:
                 old = ev.key_fingerprint
                 ev.public_key, ev.key_fingerprint, ev.key_registered_at = info.signing_public, info.fingerprint, utcnow()
-                audit.append(s, actor=self.actor, device=self.device, action="register_key", entity="evaluator",
-                             entity_uuid=ev.uuid, old={"fingerprint": old}, new={"fingerprint": info.fingerprint})
-        return replace(info, owner=code)
+                self._audit(s, action="register_key", entity="evaluator", entity_uuid=ev.uuid,
+                            old={"fingerprint": old}, new={"fingerprint": info.fingerprint})
+        return self._uow.outcome(s, replace(info, owner=code))
+
+
+
+class Packages(Area):
+    """Field kits (office → laptop), result packages (laptop → office), merges and their conflicts."""
+
+    def __init__(self, uow: UnitOfWork, keys: Keys) -> None:
+        super().__init__(uow)
+        self._keys = keys
 
     # --- field kits -------------------------------------------------------------------------------
-    def export_kit(self, evaluator: str, out: str | Path, *, include_personal: bool = False) -> KitInfo:
-        """Write ``evaluator``'s field kit to ``out`` (office side)."""
+    def export_kit(self, evaluator: str, out: str | Path, *, include_personal: bool = False,
+                   progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
+        """Write ``evaluator``'s field kit to ``out`` (office side); cancelled, nothing is written
+        and the kit number is not used up."""
         out = Path(out)
-        with self.write() as s:
+        progress(0.0, out.name)
+        with self._uow.write() as s:
             blob, info = kitmod.build_kit(s, evaluator, include_personal=include_personal)
             ev = evaluator_by_code(s, evaluator)
-            audit.append(s, actor=self.actor, device=self.device, action="export_kit", entity="evaluator",
-                         entity_uuid=ev.uuid, new={"kit": info.sequence, "applications": len(info.applications),
-                                                   "include_personal": include_personal, "sha256": F.sha256(blob)})
+            self._audit(s, action="export_kit", entity="evaluator", entity_uuid=ev.uuid,
+                        new={"kit": info.sequence, "applications": len(info.applications),
+                             "include_personal": include_personal, "sha256": F.sha256(blob)})
+            progress(0.8, out.name)
+            cancel.raise_if_cancelled()
             kitmod.write_file(out, blob)
-        return replace(info, path=str(out))
+        progress(1.0, "")
+        return self._uow.outcome(s, replace(info, path=str(out)))
 
-    @staticmethod
-    def import_kit(kit_path: str | Path, db_url: str | None = None, *,
-                   expected_office_fingerprint: str | None = None, passphrase: str | None = None) -> KitInfo:
-        """Create or update the field database at ``db_url`` from a kit (see :func:`kit.import_kit`);
-        with ``passphrase`` the field database is encrypted at rest."""
-        return kitmod.import_kit(kit_path, db_url, expected_office_fingerprint=expected_office_fingerprint,
-                                 passphrase=passphrase)
+    def install_kit(self, kit_path: str | Path, *,
+                    expected_office_fingerprint: str | None = None) -> Outcome[KitInfo]:
+        """Make this (new or field) database the field database of the kit at ``kit_path``, or
+        update it from a newer kit (field side; opening or creating the database itself, encrypted,
+        is :func:`evaluator.workflows.import_kit`)."""
+        kit = kitmod.read_kit(kit_path)
+        kitmod.check_office_key(kit, expected_office_fingerprint)
+        with self._uow.write() as s:
+            info = kitmod.install(s, kit, database=self._uow.display_url, device=self._uow.device)
+        return self._uow.outcome(s, info)
 
     def kit_info(self) -> KitInfo | None:
         """The kit this field database was made from (None on an office database)."""
-        with self.read() as s:
-            return kitmod.field_kit_info(s, self.display_url)
+        with self._uow.read() as s:
+            return kitmod.field_kit_info(s, self._uow.display_url)
 
     # --- result packages --------------------------------------------------------------------------
-    def export_package(self, out: str | Path, *, passphrase: str | None = None,
-                       key_dir: str | Path | None = None) -> PackageInfo:
+    def export_package(self, out: str | Path, *, passphrase: str | None = None, key_dir: str | Path | None = None,
+                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[PackageInfo]:
         """Write this field database's signed, encrypted result package to ``out``.
 
-        The evaluator's key is created on first use (with ``passphrase``)."""
-        if self.role != FIELD:
+        The evaluator's key is created on first use (with ``passphrase``).  Cancelled, nothing is
+        written and the package number is not used up."""
+        if self._uow.role != FIELD:
             raise PermissionDenied("Result packages are made on a field database; this is an office database.")
-        identity = self._identity(passphrase, key_dir, create=True)
+        identity = self._keys.unlocked(passphrase, key_dir, create=True)
         out = Path(out)
-        with self.write() as s:
-            blob, info = build_package(s, identity, device=self.device)
-            audit.append(s, actor=identity.owner, device=self.device, action="export_package", entity="package",
+        progress(0.0, out.name)
+        with self._uow.write() as s:
+            blob, info = build_package(s, identity, device=self._uow.device)
+            audit.append(s, actor=identity.owner, device=self._uow.device, action="export_package", entity="package",
                          new={"sequence": info.sequence, "sha256": info.sha256, "signature": info.fingerprint,
                               "evaluations": info.evaluations, "scores": info.scores})
+            progress(0.8, out.name)
+            cancel.raise_if_cancelled()
             kitmod.write_file(out, blob)
-        return replace(info, path=str(out))
+        progress(1.0, "")
+        return self._uow.outcome(s, replace(info, path=str(out)))
 
     # --- merge ------------------------------------------------------------------------------------
     def _office_context(self) -> OfficeContext:
-        with self.read() as s:
+        with self._uow.read() as s:
             p = current_program(s)
             evs = {
                 e.code: PinnedEvaluator(e.id, e.code, e.public_key, e.key_fingerprint)
@@ -284,9 +306,8 @@ class PackageOps:
                                  rubric_hashes={t.rubric.code: t.rubric.content_hash for t in p.tracks},
                                  evaluators=evs)
 
-    def merge_packages(self, paths: list[str | Path], *, passphrase: str | None = None,
-                       key_dir: str | Path | None = None, progress: Progress = no_progress,
-                       cancel: CancelToken = NEVER) -> list[MergeReport]:
+    def merge(self, paths: list[str | Path], *, passphrase: str | None = None, key_dir: str | Path | None = None,
+              progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[list[MergeReport]]:
         """Verify and merge result packages, each one all or nothing; one report per package.
 
         A package that fails verification changes nothing and is reported as rejected with the
@@ -294,20 +315,21 @@ class PackageOps:
         short transactions holding several packages each (one savepoint per package), so a big
         merge pays for few commits.  Cancelling stops before the next package; packages already
         merged stay merged."""
-        if self.role != OFFICE:
+        if self._uow.role != OFFICE:
             raise PermissionDenied("Packages are merged into the office database; this is a field database.")
-        office = self._identity(passphrase, key_dir, create=False)
+        office = self._keys.unlocked(passphrase, key_dir)
         ctx = self._office_context()
         paths = [Path(p) for p in paths]
         reports: list[MergeReport] = []
         n = max(len(paths), 1)
         i = 0
         opened: dict[int, OpenedPackage | MergeReport] = {}  # kept across a retried transaction
+        changes = NOTHING
         while i < len(paths) and not cancel.cancelled:
             for attempt in range(_RETRIES):
                 batch: list[MergeReport] = []
                 try:
-                    with self._merge_unit() as s:
+                    with self._uow.bulk_write() as s:
                         audit.lock(s)  # merges queue here, before they touch any row
                         started = time.monotonic()
                         while i + len(batch) < len(paths) and not cancel.cancelled:
@@ -320,6 +342,7 @@ class PackageOps:
                             batch.append(self._merge_one(s, paths[k], opened[k], ctx))
                             if time.monotonic() - started > _BATCH_SECONDS:
                                 break
+                    changes |= self._uow.changes(s)
                     break
                 except (DBAPIError, DatabaseInUse, DatabaseUnavailable) as exc:
                     if attempt + 1 < _RETRIES and _retryable(exc):
@@ -335,38 +358,7 @@ class PackageOps:
                 raise Cancelled("Cancelled; nothing was merged.")
             reports.extend(rejected(p, "Not merged: the merge was cancelled before this package.") for p in paths[i:])
         progress(1.0, "")
-        return reports
-
-    @contextmanager
-    def _merge_unit(self) -> Iterator[Session]:
-        """A write unit of work for merging.
-
-        On SQLite the connection's foreign-key enforcement is switched off for it (outside the
-        transaction, where SQLite allows it, and back on before the connection returns to the
-        pool): every id a merge writes comes from rows it has just read in the same transaction,
-        and checking each of 100,000 score rows again would cost more than the rows themselves."""
-        if self.engine.dialect.name != "sqlite":
-            with self.write() as s:
-                yield s
-            return
-        from ..db.errors import translate_errors as _translate_errors
-
-        with _translate_errors(self._where):
-            conn = self._writer_engine.connect()
-            raw = conn.connection.driver_connection
-            cache = raw.execute("PRAGMA cache_size").fetchone()[0]
-            raw.execute("PRAGMA foreign_keys=OFF")
-            raw.execute("PRAGMA cache_size=-65536")  # 64 MB: a merge touches every page of the indexes it grows
-            try:
-                with Session(bind=conn, expire_on_commit=False) as s, s.begin():
-                    yield s
-            finally:
-                try:
-                    raw.execute(f"PRAGMA cache_size={int(cache)}")
-                    raw.execute("PRAGMA foreign_keys=ON")
-                except Exception:  # noqa: BLE001 - never hand out a connection without its checks
-                    conn.invalidate()
-                conn.close()
+        return Outcome(reports, changes)
 
     def _merge_one(self, s, path: Path, pkg: OpenedPackage | MergeReport, ctx: OfficeContext) -> MergeReport:
         """Apply one opened package inside a savepoint of the caller's transaction."""
@@ -374,7 +366,7 @@ class PackageOps:
             return pkg
         savepoint = s.begin_nested()
         try:
-            report, wrote = apply_package(s, pkg, ctx, actor=self.actor, device=self.device)
+            report, wrote = apply_package(s, pkg, ctx, actor=self._uow.actor, device=self._uow.device)
         except PackageRejected as exc:
             savepoint.rollback()
             s.info.pop("audit_head", None)  # the chain head of the rolled-back entries is void
@@ -390,8 +382,8 @@ class PackageOps:
             savepoint.rollback()
         return report
 
-    def merged_packages(self) -> list[ReceiptInfo]:
-        with self.read() as s:
+    def merged(self) -> list[ReceiptInfo]:
+        with self._uow.read() as s:
             rows = s.execute(
                 select(PackageReceipt, Evaluator.code).join(Evaluator, Evaluator.id == PackageReceipt.evaluator_id)
                 .order_by(PackageReceipt.id)
@@ -400,7 +392,7 @@ class PackageOps:
                                 fingerprint=r.signature_fingerprint, merged_at=r.merged_at, report=dict(r.report or {}))
                     for r, code in rows]
 
-    def verify_package_evidence(self) -> list[EvidenceCheck]:
+    def verify_evidence(self) -> list[EvidenceCheck]:
         """Check every merged package again from what the office kept: the signature over its
         manifest with the evaluator's pinned key, the hashes of its data and of the laptop's audit
         trail, and that trail's hash chain (which merges leave for later: it has one entry per
@@ -408,7 +400,7 @@ class PackageOps:
         from .archive import unstore
 
         out = []
-        with self.read() as s:
+        with self._uow.read() as s:
             rows = s.execute(
                 select(PackageReceipt, PackageEvidence, Evaluator)
                 .join(PackageEvidence, PackageEvidence.receipt_id == PackageReceipt.id)
@@ -443,11 +435,11 @@ class PackageOps:
         return out
 
     # --- conflicts --------------------------------------------------------------------------------
-    def merge_conflicts(self, *, open_only: bool = True) -> list[ConflictInfo]:
+    def conflicts(self, *, open_only: bool = True) -> list[ConflictInfo]:
         """Conflicts found by merges (only those the office has not decided, by default)."""
         from .merge import _conflict_info
 
-        with self.read() as s:
+        with self._uow.read() as s:
             q = (select(MergeConflict, Application.external_id, Evaluator.code)
                  .join(Application, Application.id == MergeConflict.application_id)
                  .join(Evaluator, Evaluator.id == MergeConflict.evaluator_id).order_by(MergeConflict.id))
@@ -455,14 +447,14 @@ class PackageOps:
                 q = q.where(MergeConflict.resolution.is_(None))
             return [_conflict_info(c, ext, code) for c, ext, code in s.execute(q).all()]
 
-    def resolve_conflict(self, conflict_id: int, take: str = "other", reason: str = "") -> ConflictInfo:
+    def resolve_conflict(self, conflict_id: int, take: str = "other", reason: str = "") -> Outcome[ConflictInfo]:
         """Decide a conflict: ``take="kept"`` confirms the rule's choice, ``take="other"`` puts the
         other value in place (refused if the record changed since the merge)."""
         from .merge import _conflict_info
 
         if take not in ("kept", "other"):
             raise ValidationError(f"Choose 'kept' or 'other' to resolve a conflict, not {take!r}.")
-        with self.write() as s:
+        with self._uow.write() as s:
             audit.lock(s)
             c = s.get(MergeConflict, conflict_id)
             if c is None:
@@ -475,13 +467,13 @@ class PackageOps:
             entity_uuid = None
             if take == "other":
                 entity_uuid = self._put_snapshot(s, c, app)
-            c.resolution, c.resolved_by, c.resolved_at, c.resolution_reason = take, self.actor, utcnow(), reason
-            audit.append(s, actor=self.actor, device=self.device, action="resolve_conflict", entity=c.entity,
-                         entity_uuid=entity_uuid, old=c.kept.get("values"),
-                         new=(c.other if take == "other" else c.kept).get("values"),
-                         reason=reason or f"conflict {conflict_id}: took the {take} value")
+            c.resolution, c.resolved_by, c.resolved_at, c.resolution_reason = take, self._uow.actor, utcnow(), reason
+            self._audit(s, action="resolve_conflict", entity=c.entity, entity_uuid=entity_uuid,
+                        old=c.kept.get("values"), new=(c.other if take == "other" else c.kept).get("values"),
+                        reason=reason or f"conflict {conflict_id}: took the {take} value")
             s.flush()
-            return _conflict_info(c, app.external_id, ev.code)
+            info = _conflict_info(c, app.external_id, ev.code)
+        return self._uow.outcome(s, info)
 
     def _put_snapshot(self, s, c: MergeConflict, app: Application) -> str:
         values, device = dict(c.other["values"]), c.other.get("device", "")
@@ -530,83 +522,3 @@ class PackageOps:
         v.version += 1
         v.updated_at, v.device = now, device
         return v.uuid
-
-    # --- photos and documents ---------------------------------------------------------------------
-    def add_attachment(self, application_id: str, evaluator: str, source: str | Path | bytes, *,
-                       filename: str | None = None, media_type: str | None = None, criterion: str | None = None,
-                       caption: str = "") -> AttachmentInfo:
-        """Attach a photo (or document) to an evaluator's evaluation of an application; it travels in
-        the result package."""
-        if isinstance(source, (bytes, bytearray)):
-            data = bytes(source)
-            name = filename or "photo"
-        else:
-            path = Path(source)
-            try:
-                if path.stat().st_size > MAX_ATTACHMENT:
-                    raise ValidationError(f"{path} is larger than {MAX_ATTACHMENT // (1024 * 1024)} MB; attach a "
-                                          "smaller photo.")
-                data = path.read_bytes()
-            except OSError as exc:
-                raise ValidationError(f"Cannot read {path}: {exc.strerror}.") from None
-            name = filename or path.name
-        if len(data) > MAX_ATTACHMENT:
-            raise ValidationError(f"{name} is larger than {MAX_ATTACHMENT // (1024 * 1024)} MB; attach a smaller photo.")
-        kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-        with self.write() as s:
-            app = application_by_id(s, application_id, current_program(s))
-            ev = evaluator_by_code(s, evaluator)
-            _assignment(s, app, ev)
-            crit_id = None
-            if criterion:
-                crits = criteria_by_code(s, app.track.rubric_id)
-                if criterion not in crits:
-                    raise ValidationError(f"Rubric '{rubric_def(app.track).code}' has no criterion '{criterion}'.")
-                crit_id = crits[criterion].id
-            a = Attachment(application_id=app.id, evaluator_id=ev.id, criterion_id=crit_id, filename=name[:300],
-                           media_type=kind[:100], sha256=F.sha256(data), size=len(data), data=data, caption=caption)
-            s.add(a)
-            s.flush()
-            audit.append(s, actor=self.actor, device=self.device, action="attachment", entity="attachment",
-                         entity_uuid=a.uuid, new={"application": app.external_id, "filename": a.filename,
-                                                  "sha256": a.sha256, "criterion": criterion})
-            return AttachmentInfo(a.uuid, app.external_id, ev.code, criterion, a.filename, a.media_type, a.sha256,
-                                  a.size, a.caption, a.created_at)
-
-    def attachments(self, application_id: str | None = None, evaluator: str | None = None) -> list[AttachmentInfo]:
-        with self.read() as s:
-            q = (select(Attachment, Application.external_id, Evaluator.code, Criterion.code)
-                 .join(Application, Application.id == Attachment.application_id)
-                 .outerjoin(Evaluator, Evaluator.id == Attachment.evaluator_id)
-                 .outerjoin(Criterion, Criterion.id == Attachment.criterion_id)
-                 .where(Attachment.deleted.is_(False)).order_by(Attachment.id))
-            if application_id:
-                q = q.where(Application.external_id == application_id)
-            if evaluator:
-                q = q.where(Evaluator.code == evaluator)
-            return [AttachmentInfo(a.uuid, ext, code, crit, a.filename, a.media_type, a.sha256, a.size, a.caption,
-                                   a.created_at) for a, ext, code, crit in s.execute(q).all()]
-
-    def attachment_data(self, uuid: str) -> bytes:
-        with self.read() as s:
-            a = s.execute(select(Attachment).where(Attachment.uuid == uuid)).scalar_one_or_none()
-            if a is None:
-                raise NotFound(f"There is no attachment {uuid}.")
-            if a.data is not None:
-                return bytes(a.data)
-            try:
-                return Path(a.path or "").read_bytes()
-            except OSError as exc:
-                raise NotFound(f"The attachment {a.filename} is missing ({a.path}: {exc.strerror}).") from None
-
-    def remove_attachment(self, uuid: str) -> None:
-        """Mark a photo deleted (the removal travels in the next result package)."""
-        with self.write() as s:
-            a = s.execute(select(Attachment).where(Attachment.uuid == uuid)).scalar_one_or_none()
-            if a is None:
-                raise NotFound(f"There is no attachment {uuid}.")
-            if not a.deleted:
-                a.deleted = True
-                audit.append(s, actor=self.actor, device=self.device, action="remove_attachment",
-                             entity="attachment", entity_uuid=a.uuid, old={"deleted": False}, new={"deleted": True})
-

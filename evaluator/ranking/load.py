@@ -264,6 +264,22 @@ _DECISION_INSERT = ("application_id", "override", "override_reason", "overridden
 _DECISION_UPDATE = _DECISION_COMPUTED
 
 
+def snapshot(r: Any) -> tuple:
+    """What the Decision table keeps of a ranked row: (computed, reason, rank, score, method)."""
+    score = r.score
+    return (r.computed_decision, r.computed_reason, r.rank, round(score, 6) if score is not None else None, r.method)
+
+
+def is_recorded(loaded: LoadedTrack, ranking: TrackRanking) -> bool:
+    """Whether the stored decisions of record are exactly this ranking's computed snapshot."""
+    app_ids, decisions = loaded.app_ids, loaded.decisions
+    for r in ranking.rows:
+        old = decisions.get(app_ids[r.application_id])
+        if old is None or old[1:] != snapshot(r):
+            return False
+    return True
+
+
 def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRanking, *, actor: str,
             device: str) -> int:
     """Store the computed snapshot in ``Decision.computed_*``; only changed rows are written.
@@ -284,13 +300,12 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
     for r in ranking.rows:  # (one pass: on a large track each row is far from the last in memory)
         app = r.application_id
         aid = app_ids[app]
-        score = r.score
         computed = r.computed_decision
         if computed == "selected":
             selected.append(app)
         elif computed == "reserve":
             reserve.append(app)
-        new = (computed, r.computed_reason, r.rank, round(score, 6) if score is not None else None, r.method)
+        new = snapshot(r)
         old = decisions.get(aid)
         if old is None:
             inserts.append((aid, None, "", "", *new, at))

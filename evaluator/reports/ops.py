@@ -1,4 +1,4 @@
-"""Façade methods for PDF reports (mixed into :class:`evaluator.store.Store`).
+"""The façade's PDF area (``store.reports``): score sheets, aggregate sheets, the committee summary and dossiers.
 
 Each method reads what it needs in one read unit of work (a handful of queries), lays the
 document out with reportlab and writes the PDF atomically to ``out``; it returns the path
@@ -18,6 +18,7 @@ from ..errors import EvaluatorError, NotFound, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..ranking.model import METHODS
 from ..services.common import current_program
+from ..uow import Area, UnitOfWork
 from .data import (
     load_applications, load_attachments, load_decision, load_evaluations, load_program,
 )
@@ -36,11 +37,17 @@ def _now() -> datetime:
     return datetime.now().astimezone().replace(microsecond=0)
 
 
-class ReportOps:
-    """PDF score sheets, aggregate sheets, the committee summary and dossiers."""
+class Reports(Area):
+    """PDF score sheets, aggregate sheets, the committee summary and dossiers.  Every method is a
+    read: documents that show a ranking print the one computed now and say whether it is the
+    decision of record (``store.ranking.rank``); nothing is stored."""
+
+    def __init__(self, uow: UnitOfWork, ranking) -> None:  # noqa: ANN001 - evaluator.ranking.ops.Ranking
+        super().__init__(uow)
+        self._ranker = ranking
 
     # --- score sheets -----------------------------------------------------------------------------
-    def report_blank_sheets(self, out: str | Path, *, application_ids: list[str] | None = None,
+    def blank_sheets(self, out: str | Path, *, application_ids: list[str] | None = None,
                             track: str | None = None, evaluator: str | None = None, lang: str = "ko",
                             progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
         """Blank field score sheets (the paper fallback), one per application, in one PDF.
@@ -49,7 +56,7 @@ class ReportOps:
         evaluator's kit (their assigned applications, name printed)."""
         lang = _lang(lang)
         progress(0.0, "")
-        with self.read() as s:  # type: ignore[attr-defined]
+        with self._uow.read() as s:
             p = current_program(s)
             prog = load_program(s, p)
             apps = load_applications(s, p, ids=application_ids, track=track, evaluator=evaluator)
@@ -74,7 +81,7 @@ class ReportOps:
                              doc_id=document_id("blank", now, prog.code, evaluator, [a.id for a in apps]))
         return doc.build(story, progress=progress, cancel=cancel)
 
-    def report_filled_sheets(self, out: str | Path, *, application_ids: list[str] | None = None,
+    def filled_sheets(self, out: str | Path, *, application_ids: list[str] | None = None,
                              evaluator: str | None = None, track: str | None = None, lang: str = "ko",
                              progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
         """Filled score sheets, one per application × evaluator that has an evaluation.
@@ -83,7 +90,7 @@ class ReportOps:
         finalisation time and the result package's signature fingerprint."""
         lang = _lang(lang)
         progress(0.0, "")
-        with self.read() as s:  # type: ignore[attr-defined]
+        with self._uow.read() as s:
             p = current_program(s)
             prog = load_program(s, p)
             apps = load_applications(s, p, ids=application_ids, track=track, evaluator=evaluator)
@@ -110,7 +117,7 @@ class ReportOps:
 
 
     # --- aggregate sheets ---------------------------------------------------------------------------
-    def report_aggregate(self, out: str | Path, *, application_ids: list[str] | None = None,
+    def aggregate(self, out: str | Path, *, application_ids: list[str] | None = None,
                          track: str | None = None, method: str | None = None, lang: str = "ko",
                          progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
         """Aggregate sheets (집계표), one page per application: every evaluator's scores side by
@@ -119,7 +126,7 @@ class ReportOps:
 
         lang = _lang(lang)
         progress(0.0, "")
-        with self.read() as s:  # type: ignore[attr-defined]
+        with self._uow.read() as s:
             p = current_program(s)
             prog = load_program(s, p)
             apps = load_applications(s, p, ids=application_ids, track=track)
@@ -128,7 +135,7 @@ class ReportOps:
         tracks = sorted({a.track for a in apps})
         ranking = self._ranking(track=tracks[0] if len(tracks) == 1 else None, method=method,
                                 progress=_scaled(progress, 0.0, 0.35), cancel=cancel)
-        with self.read() as s:  # type: ignore[attr-defined]
+        with self._uow.read() as s:
             evs = load_evaluations(s, apps, with_visits=False)
         rows = {r.application_id: r for r in ranking.all_rows()}
         eligible = {t.track: t.eligible for t in ranking.tracks}
@@ -151,7 +158,7 @@ class ReportOps:
         return doc.build(story, progress=progress, cancel=cancel)
 
     # --- committee summary ----------------------------------------------------------------------------
-    def report_summary(self, out: str | Path, *, method: str | None = None, provisional: bool = False,
+    def summary(self, out: str | Path, *, method: str | None = None, provisional: bool = False,
                        track: str | None = None, lang: str = "ko", progress: Progress = no_progress,
                        cancel: CancelToken = NEVER) -> Path:
         """The committee summary of the program: per track the ranked list with the cut line,
@@ -160,7 +167,7 @@ class ReportOps:
 
         lang = _lang(lang)
         progress(0.0, "")
-        with self.read() as s:  # type: ignore[attr-defined]
+        with self._uow.read() as s:
             prog = load_program(s, current_program(s))
         ranking = self._ranking(track=track, method=method, provisional=provisional,
                                 progress=_scaled(progress, 0.0, 0.4), cancel=cancel)
@@ -180,7 +187,7 @@ class ReportOps:
         return doc.build(story, progress=progress, cancel=cancel)
 
     # --- dossier --------------------------------------------------------------------------------------
-    def report_dossier(self, out: str | Path, *, application_id: str, lang: str = "ko",
+    def dossier(self, out: str | Path, *, application_id: str, lang: str = "ko",
                        progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
         """Everything about one application: its data, the decision, every evaluation with
         comments, the site-visit log and photo thumbnails."""
@@ -188,7 +195,7 @@ class ReportOps:
 
         lang = _lang(lang)
         progress(0.0, "")
-        with self.read() as s:  # type: ignore[attr-defined]
+        with self._uow.read() as s:
             p = current_program(s)
             prog = load_program(s, p)
             apps = load_applications(s, p, ids=[application_id])
@@ -217,7 +224,7 @@ class ReportOps:
         path = Path(stored)
         if path.is_absolute():
             return path
-        db = getattr(self, "sqlite_path", None)
+        db = self._uow.sqlite_path
         return (Path(db).parent / path) if db else None
 
     # --- helpers ----------------------------------------------------------------------------------
@@ -232,8 +239,7 @@ class ReportOps:
             return decision
         method = decision.computed_method if decision.computed_method in METHODS else None
         try:
-            ranking = self.rank(track=track, method=method, stability=False,  # type: ignore[attr-defined]
-                                record=False)
+            ranking = self._ranker.rank(track=track, method=method, stability=False)
         except EvaluatorError:
             return decision
         row = next((r for r in ranking.all_rows() if r.application_id == application_id), None)
@@ -243,7 +249,7 @@ class ReportOps:
 
     def _ranking(self, *, track: str | None = None, method: str | None = None, provisional: bool = False,
                  progress: Progress = no_progress, cancel: CancelToken = NEVER):
-        """The ranking the reports print (``Store.rank``)."""
+        """The ranking the reports print: computed now, never stored (``store.ranking.rank``)."""
         kwargs: dict[str, Any] = {"progress": progress, "cancel": cancel}
         if track is not None:
             kwargs["track"] = track
@@ -251,7 +257,7 @@ class ReportOps:
             kwargs["method"] = method
         if provisional:
             kwargs["provisional"] = True
-        return self.rank(**kwargs)  # type: ignore[attr-defined]
+        return self._ranker.rank(**kwargs)
 
 
 def _scaled(progress: Progress, start: float, end: float) -> Progress:

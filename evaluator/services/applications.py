@@ -8,15 +8,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..db.models import Application, Assignment, Evaluation, Evaluator, Program, Track
-from ..domain import ApplicationInfo, ApplicationRow, FINALISED
+from ..domain import APPLICATION_FIELDS, FINALISED, PERSONAL_FIELDS, ApplicationInfo, ApplicationRow
 
 #: the fields an intake sheet (or a kit) may set, in their canonical order
-APPLICATION_FIELDS = (
-    "track", "category", "title", "group_name", "representative", "phone", "email", "district",
-    "neighbourhood", "address", "members", "requested_amount", "self_contribution", "summary",
-    "submitted_on",
-)
-PERSONAL_FIELDS = ("representative", "phone", "email", "address")
 
 #: sortable columns of the applications table -> SQL expression
 SORT_KEYS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -124,3 +125,14 @@ def program_info(s: Session, p: Program) -> ProgramInfo:
         code=p.code, uuid=p.uuid, name_ko=p.name_ko, name_en=p.name_en, status=p.status,
         opened_on=p.opened_on, closed_on=p.closed_on, tracks=tracks, settings=dict(p.settings or {}),
     )
+
+
+def update_settings(s: Session, program: Program, changes: dict[str, Any], *, actor: str, device: str) -> dict:
+    """Merge ``changes`` into the program's settings, audited with the old and new settings."""
+    from .. import audit
+
+    old = dict(program.settings or {})
+    program.settings = {**old, **changes}
+    audit.append(s, actor=actor, device=device, action="program_settings", entity="program",
+                 entity_uuid=program.uuid, old=old, new=program.settings)
+    return dict(program.settings)

@@ -44,18 +44,6 @@
         <translation>{name} will hold applicants&apos; data on this laptop. With a passphrase, the file is encrypted and useless to whoever finds a lost laptop or USB stick; the app asks for the passphrase when it opens the database. At least {n} characters.</translation>
     </message>
     <message>
-        <source>Not available yet</source>
-        <translation>Not available yet</translation>
-    </message>
-    <message>
-        <source>{what} is not available in this version of the program yet.</source>
-        <translation>{what} is not available in this version of the program yet.</translation>
-    </message>
-    <message>
-        <source>Everything else keeps working; this part arrives with a later update.</source>
-        <translation>Everything else keeps working; this part arrives with a later update.</translation>
-    </message>
-    <message>
         <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
         <translation>Close the other program that uses this database (or wait for it to finish), then try again.</translation>
     </message>
@@ -504,24 +492,12 @@
         <translation>Replace the open database with the backup {source}?</translation>
     </message>
     <message>
-        <source>The open database is first saved as {safety}.</source>
-        <translation>The open database is first saved as {safety}.</translation>
-    </message>
-    <message>
-        <source>The backup and the open database must both be encrypted or both be plain; nothing was changed.</source>
-        <translation>The backup and the open database must both be encrypted or both be plain; nothing was changed.</translation>
+        <source>The open database is first saved beside it as {name}.before-restore-….</source>
+        <translation>The open database is first saved beside it as {name}.before-restore-….</translation>
     </message>
     <message>
         <source>Restored from {source}; the previous database is at {safety}.</source>
         <translation>Restored from {source}; the previous database is at {safety}.</translation>
-    </message>
-    <message>
-        <source>Making a field database</source>
-        <translation>Making a field database</translation>
-    </message>
-    <message>
-        <source>Importing a field kit</source>
-        <translation>Importing a field kit</translation>
     </message>
     <message>
         <source>About Maeul Evaluator</source>
@@ -940,10 +916,6 @@
         <translation>Excel workbooks (*.xlsx *.xlsm);;All files (*)</translation>
     </message>
     <message>
-        <source>Importing applications</source>
-        <translation>Importing applications</translation>
-    </message>
-    <message>
         <source>Reading {file}</source>
         <translation>Reading {file}</translation>
     </message>
@@ -1121,10 +1093,6 @@
         <translation>Office key fingerprint: {fp}</translation>
     </message>
     <message>
-        <source>Building field kits</source>
-        <translation>Building field kits</translation>
-    </message>
-    <message>
         <source>Kits</source>
         <translation>Kits</translation>
     </message>
@@ -1152,10 +1120,6 @@
         <source>Result packages (*{suffix});;All files (*)</source>
         <translation>Result packages (*{suffix});;All files (*)</translation>
     </message>
-    <message>
-        <source>Merging result packages</source>
-        <translation>Merging result packages</translation>
-    </message>
     <message numerus="yes">
         <source>Merging %n packages</source>
         <translation>
@@ -1166,10 +1130,6 @@
     <message>
         <source>{n} packages: {merged} merged, {rejected} rejected.</source>
         <translation>{n} packages: {merged} merged, {rejected} rejected.</translation>
-    </message>
-    <message>
-        <source>Registering keys</source>
-        <translation>Registering keys</translation>
     </message>
     <message>
         <source>Registered key {fp} for {evaluator}.</source>
@@ -1237,6 +1197,7 @@
     </message>
     <message>
         <source>Ranked lists</source>
+        <extracomment>the core call: run(store, out, options, progress, cancel); options are the screen&apos;s choices</extracomment>
         <translation>Ranked lists</translation>
     </message>
     <message>
@@ -1330,10 +1291,6 @@
     <message>
         <source>PDF documents (to print and sign)</source>
         <translation>PDF documents (to print and sign)</translation>
-    </message>
-    <message>
-        <source>(arrives with a later update)</source>
-        <translation>(arrives with a later update)</translation>
     </message>
     <message>
         <source>Open the folder when done</source>
@@ -1476,10 +1433,6 @@
         <translation>(computed: {decision})</translation>
     </message>
     <message>
-        <source>Ranking is not available in this version of the program yet.</source>
-        <translation>Ranking is not available in this version of the program yet.</translation>
-    </message>
-    <message>
         <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>
         <translation>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</translation>
     </message>
@@ -1518,10 +1471,6 @@
     <message>
         <source>(hover here for the rules)</source>
         <translation>(hover here for the rules)</translation>
-    </message>
-    <message>
-        <source>Overriding a decision</source>
-        <translation>Overriding a decision</translation>
     </message>
     <message>
         <source>Key {n}: {label} ({percent:g} % of the maximum)</source>
@@ -1601,10 +1550,6 @@
         <translation>Notes</translation>
     </message>
     <message>
-        <source>Visit details already saved are not shown again in this version.</source>
-        <translation>Visit details already saved are not shown again in this version.</translation>
-    </message>
-    <message>
         <source>Scores — {rubric} (version {version})</source>
         <translation>Scores — {rubric} (version {version})</translation>
     </message>
@@ -1623,10 +1568,6 @@
     <message>
         <source>Remove photo</source>
         <translation>Remove photo</translation>
-    </message>
-    <message>
-        <source>Storing photos arrives with a later update.</source>
-        <translation>Storing photos arrives with a later update.</translation>
     </message>
     <message>
         <source>Abstain…</source>
@@ -1737,10 +1678,6 @@
     <message>
         <source>Why must this finalised evaluation change? (The reason goes in the audit trail.)</source>
         <translation>Why must this finalised evaluation change? (The reason goes in the audit trail.)</translation>
-    </message>
-    <message>
-        <source>Storing photos</source>
-        <translation>Storing photos</translation>
     </message>
     <message>
         <source>Attach photos</source>

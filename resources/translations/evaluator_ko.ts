@@ -44,18 +44,6 @@
         <translation>{name}에는 이 노트북에 신청 단체의 정보가 저장됩니다. 암호를 정하면 파일이 암호화되어, 잃어버린 노트북이나 USB를 주운 사람은 아무것도 볼 수 없습니다. 앱은 데이터베이스를 열 때 암호를 묻습니다. {n}자 이상.</translation>
     </message>
     <message>
-        <source>Not available yet</source>
-        <translation>아직 사용할 수 없음</translation>
-    </message>
-    <message>
-        <source>{what} is not available in this version of the program yet.</source>
-        <translation>{what} 기능은 이 버전에서 아직 사용할 수 없습니다.</translation>
-    </message>
-    <message>
-        <source>Everything else keeps working; this part arrives with a later update.</source>
-        <translation>다른 기능은 그대로 쓸 수 있으며, 이 기능은 다음 업데이트에서 제공됩니다.</translation>
-    </message>
-    <message>
         <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
         <translation>이 데이터베이스를 쓰고 있는 다른 프로그램을 닫거나 작업이 끝날 때까지 기다린 뒤 다시 시도하세요.</translation>
     </message>
@@ -504,24 +492,12 @@
         <translation>열려 있는 데이터베이스를 백업 {source}(으)로 바꿀까요?</translation>
     </message>
     <message>
-        <source>The open database is first saved as {safety}.</source>
-        <translation>지금 데이터베이스는 먼저 {safety}(으)로 저장해 둡니다.</translation>
-    </message>
-    <message>
-        <source>The backup and the open database must both be encrypted or both be plain; nothing was changed.</source>
-        <translation>백업과 열려 있는 데이터베이스는 둘 다 암호화되어 있거나 둘 다 암호화되지 않아야 합니다. 아무것도 바뀌지 않았습니다.</translation>
+        <source>The open database is first saved beside it as {name}.before-restore-….</source>
+        <translation>열려 있는 데이터베이스는 먼저 옆에 {name}.before-restore-… 이름으로 저장됩니다.</translation>
     </message>
     <message>
         <source>Restored from {source}; the previous database is at {safety}.</source>
         <translation>{source}에서 복원했습니다. 이전 데이터베이스는 {safety}에 있습니다.</translation>
-    </message>
-    <message>
-        <source>Making a field database</source>
-        <translation>현장 데이터베이스 만들기</translation>
-    </message>
-    <message>
-        <source>Importing a field kit</source>
-        <translation>현장 키트 가져오기</translation>
     </message>
     <message>
         <source>About Maeul Evaluator</source>
@@ -934,10 +910,6 @@
         <translation>엑셀 파일 (*.xlsx *.xlsm);;모든 파일 (*)</translation>
     </message>
     <message>
-        <source>Importing applications</source>
-        <translation>신청서 가져오기</translation>
-    </message>
-    <message>
         <source>Reading {file}</source>
         <translation>{file} 읽는 중</translation>
     </message>
@@ -1112,10 +1084,6 @@
         <translation>사무국 키 지문: {fp}</translation>
     </message>
     <message>
-        <source>Building field kits</source>
-        <translation>현장 키트 만들기</translation>
-    </message>
-    <message>
         <source>Kits</source>
         <translation>키트</translation>
     </message>
@@ -1143,10 +1111,6 @@
         <source>Result packages (*{suffix});;All files (*)</source>
         <translation>결과 패키지 (*{suffix});;모든 파일 (*)</translation>
     </message>
-    <message>
-        <source>Merging result packages</source>
-        <translation>결과 패키지 병합</translation>
-    </message>
     <message numerus="yes">
         <source>Merging %n packages</source>
         <translation>
@@ -1156,10 +1120,6 @@
     <message>
         <source>{n} packages: {merged} merged, {rejected} rejected.</source>
         <translation>패키지 {n}개: 병합 {merged}, 거부 {rejected}.</translation>
-    </message>
-    <message>
-        <source>Registering keys</source>
-        <translation>키 등록</translation>
     </message>
     <message>
         <source>Registered key {fp} for {evaluator}.</source>
@@ -1227,6 +1187,7 @@
     </message>
     <message>
         <source>Ranked lists</source>
+        <extracomment>the core call: run(store, out, options, progress, cancel); options are the screen&apos;s choices</extracomment>
         <translation>순위표</translation>
     </message>
     <message>
@@ -1320,10 +1281,6 @@
     <message>
         <source>PDF documents (to print and sign)</source>
         <translation>PDF 문서 (인쇄·서명용)</translation>
-    </message>
-    <message>
-        <source>(arrives with a later update)</source>
-        <translation>(다음 업데이트에서 제공)</translation>
     </message>
     <message>
         <source>Open the folder when done</source>
@@ -1466,10 +1423,6 @@
         <translation>(산정 결과: {decision})</translation>
     </message>
     <message>
-        <source>Ranking is not available in this version of the program yet.</source>
-        <translation>이 버전에서는 아직 순위 산정을 사용할 수 없습니다.</translation>
-    </message>
-    <message>
         <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>
         <translation>가정 분석(what-if): 집계 방식 &apos;{method}&apos; 적용 결과입니다. 이 사업의 집계 방식은 &apos;{program}&apos;이며, 아무것도 저장되지 않고 공식 결정은 바뀌지 않습니다.</translation>
     </message>
@@ -1508,10 +1461,6 @@
     <message>
         <source>(hover here for the rules)</source>
         <translation>(규칙은 여기에 마우스를 올려 보세요)</translation>
-    </message>
-    <message>
-        <source>Overriding a decision</source>
-        <translation>결정 변경</translation>
     </message>
     <message>
         <source>Key {n}: {label} ({percent:g} % of the maximum)</source>
@@ -1591,10 +1540,6 @@
         <translation>메모</translation>
     </message>
     <message>
-        <source>Visit details already saved are not shown again in this version.</source>
-        <translation>이 버전에서는 이미 저장된 방문 기록이 다시 표시되지 않습니다.</translation>
-    </message>
-    <message>
         <source>Scores — {rubric} (version {version})</source>
         <translation>채점 — {rubric} (버전 {version})</translation>
     </message>
@@ -1613,10 +1558,6 @@
     <message>
         <source>Remove photo</source>
         <translation>사진 삭제</translation>
-    </message>
-    <message>
-        <source>Storing photos arrives with a later update.</source>
-        <translation>사진 저장은 다음 업데이트에서 제공됩니다.</translation>
     </message>
     <message>
         <source>Abstain…</source>
@@ -1725,10 +1666,6 @@
     <message>
         <source>Why must this finalised evaluation change? (The reason goes in the audit trail.)</source>
         <translation>확정된 평가를 바꿔야 하는 이유는 무엇인가요? (사유는 변경 이력에 남습니다.)</translation>
-    </message>
-    <message>
-        <source>Storing photos</source>
-        <translation>사진 저장</translation>
     </message>
     <message>
         <source>Attach photos</source>

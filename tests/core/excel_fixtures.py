@@ -60,7 +60,7 @@ def state(store) -> dict[str, Any]:
     )
 
     out: dict[str, Any] = {}
-    with store.read() as s:
+    with store.uow.read() as s:
         for model in (Application, Evaluator, Assignment, Evaluation, Score, SiteVisit, AuditEvent):
             cols = [c for c in model.__table__.columns]
             out[model.__tablename__] = sorted(

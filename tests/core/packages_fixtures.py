@@ -22,7 +22,7 @@ from typing import Any
 from evaluator.packages import formats as F
 from evaluator.packages import keys as K
 from evaluator.packages.envelope import seal
-from evaluator.packages.kit import import_kit
+from evaluator.workflows import import_kit
 from evaluator.packages.merge import unseal
 from evaluator.rubric import parse_rubric
 from evaluator.services.programs import TrackSpec
@@ -81,26 +81,26 @@ def enter_scores(store: Store, evaluator: str, *, finalise: bool = True, visit: 
     one keystroke at a time, exactly as the app does; the rest are typed in one unit of work
     through the same services (each autosave commits with an fsync, so the whole demo keystroke by
     keystroke would make the tests slow without testing anything more)."""
-    todo = [a for a in store.assignments(evaluator=evaluator) if a.conflict_type is None][:limit]
+    todo = [a for a in store.people.assignments(evaluator=evaluator) if a.conflict_type is None][:limit]
     n = len(todo) if via_facade is None else via_facade
     for a in todo[:n]:
-        app = store.application(a.application_id)
-        rd = store.rubric(app.track)
+        app = store.applications.get(a.application_id)
+        rd = store.programs.rubric(app.track)
         if a.application_id in abstain:
-            store.abstain(a.application_id, evaluator, "이해관계가 있어 기권함")
+            store.scoring.abstain(a.application_id, evaluator, "이해관계가 있어 기권함")
         else:
             for code, v in score_plan(a.application_id, evaluator, rd).items():
-                store.save_score(a.application_id, evaluator, code, **v)
+                store.scoring.save_score(a.application_id, evaluator, code, **v)
         if visit:
-            store.save_site_visit(a.application_id, evaluator, **VISIT, checklist={c.code: True for c in rd.checklist})
+            store.scoring.save_visit(a.application_id, evaluator, **VISIT, checklist={c.code: True for c in rd.checklist})
         if finalise:
-            store.finalise(a.application_id, evaluator)
+            store.scoring.finalise(a.application_id, evaluator)
     if not todo[n:]:
         return
     from evaluator.services import scoring
     from evaluator.services.common import application_by_id, current_program, evaluator_by_code, rubric_def
 
-    with store.write() as s:
+    with store.uow.write() as s:
         ev = evaluator_by_code(s, evaluator)
         who = dict(actor=store.actor, device=store.device)
         for a in todo[n:]:
@@ -122,7 +122,7 @@ VISIT = {"visited_at": datetime(2012, 4, 20, 10, 30), "attendees": "대표자 �
 
 def db_checksum(db_url: str) -> tuple:
     """A cheap fingerprint of everything a merge could write."""
-    with Store(db_url) as st, st.read() as s:
+    with Store(db_url) as st, st.uow.read() as s:
         from sqlalchemy import text
 
         return tuple(s.execute(text(
@@ -136,8 +136,8 @@ def db_checksum(db_url: str) -> tuple:
 
 def evaluation_totals(store: Store) -> dict[tuple[str, str], tuple[str, bool, float | None]]:
     out = {}
-    for a in store.assignments():
-        info = store.evaluation(a.application_id, a.evaluator) if a.conflict_type is None else None
+    for a in store.people.assignments():
+        info = store.scoring.evaluation(a.application_id, a.evaluator) if a.conflict_type is None else None
         if info is not None:
             out[(a.application_id, a.evaluator)] = (info.state, info.abstained,
                                                     None if info.total is None else round(info.total, 9))
@@ -164,25 +164,25 @@ def build_cycle(root: Path, template: Path) -> Cycle:
     office_path = copy_db(template, root / "office.sqlite3")
     cyc = Cycle(root=root, key_dir=key_dir, office=office_path)
     with Store(url(office_path)) as office:
-        office.ensure_identity(PASS, key_dir=key_dir)
+        office.keys.ensure(PASS, key_dir=key_dir)
         for i, ev in enumerate(EVALUATORS):
-            kit = office.export_kit(ev, root / f"{ev}.mekit")
+            kit = office.packages.export_kit(ev, root / f"{ev}.mekit").value
             cyc.kits[ev] = Path(kit.path)
             fpath = root / f"field-{ev}.sqlite3"
             import_kit(kit.path, url(fpath))
             with Store(url(fpath)) as fld:
-                fld.ensure_identity(PASS, key_dir=key_dir)
-                fld.export_public_key(root / f"{ev}.pub", key_dir=key_dir)
+                fld.keys.ensure(PASS, key_dir=key_dir)
+                fld.keys.export_public(root / f"{ev}.pub", key_dir=key_dir)
                 abstain = {kit.applications[0]} if i == 2 else set()
                 cyc.abstain[ev] = abstain
                 enter_scores(fld, ev, abstain=abstain, via_facade=3, limit=SCORED)
                 if i == 0:
-                    fld.add_attachment(kit.applications[0], ev, b"\xff\xd8\xff\xe0 fake jpeg bytes", filename="현장.jpg",
+                    fld.scoring.add_attachment(kit.applications[0], ev, b"\xff\xd8\xff\xe0 fake jpeg bytes", filename="현장.jpg",
                                        criterion="field_check", caption="입구 사진")
-                pkg = fld.export_package(root / f"{ev}-1.mepkg", key_dir=key_dir)
+                pkg = fld.packages.export_package(root / f"{ev}-1.mepkg", key_dir=key_dir).value
                 cyc.packages[ev] = Path(pkg.path)
             cyc.fields[ev] = fpath
-            office.register_evaluator_key(ev, root / f"{ev}.pub")
+            office.keys.register_evaluator(ev, root / f"{ev}.pub")
     return cyc
 
 
@@ -203,19 +203,19 @@ def tiny_office(root: Path, key_dir: Path, office_url: str | None = None) -> tup
     field_path = root / "tiny-field.sqlite3"
     rd = parse_rubric(small_rubric(), "mini.toml")
     with Store(office_url or url(office_path)) as office:
-        office.create_program(code="tiny", name_ko="작은 사업", tracks=[TrackSpec("activity", "활동", "Activity", rd, quota=1)])
-        office.put_evaluator("EV01", "가상평가")
-        office.put_application({"id": "T-1", "track": "activity", "title": "작은 마을", "group_name": "모임",
+        office.programs.create(code="tiny", name_ko="작은 사업", tracks=[TrackSpec("activity", "활동", "Activity", rd, quota=1)])
+        office.people.put_evaluator("EV01", "가상평가")
+        office.applications.put({"id": "T-1", "track": "activity", "title": "작은 마을", "group_name": "모임",
                                 "district": "종로구", "members": 5, "submitted_on": date(2012, 4, 1)})
-        office.assign("T-1", "EV01")
-        office.ensure_identity(PASS, key_dir=key_dir)
-        kit = office.export_kit("EV01", root / "tiny.mekit")
+        office.people.assign("T-1", "EV01")
+        office.keys.ensure(PASS, key_dir=key_dir)
+        kit = office.packages.export_kit("EV01", root / "tiny.mekit").value
         import_kit(kit.path, url(field_path))
         with Store(url(field_path)) as fld:
-            fld.ensure_identity(PASS, key_dir=key_dir)
+            fld.keys.ensure(PASS, key_dir=key_dir)
             enter_scores(fld, "EV01", visit=False)
-            pkg = fld.export_package(root / "tiny.mepkg", key_dir=key_dir)
-            office.register_evaluator_key("EV01", fld.identity(key_dir=key_dir).signing_public)
+            pkg = fld.packages.export_package(root / "tiny.mepkg", key_dir=key_dir).value
+            office.keys.register_evaluator("EV01", fld.keys.identity(key_dir=key_dir).signing_public)
     return office_path, Path(pkg.path)
 
 

@@ -111,17 +111,17 @@ SMALL_PROGRAM = [
 def make_small_program(store, *, quota: int = 2, reserve: int = 1) -> None:
     """Five applications, three evaluators, finalised evaluations (see SMALL_PROGRAM)."""
     rd = parse_rubric(RUBRIC, "rank-test.toml")
-    store.create_program(code="rank-test", name_ko="순위 시험 사업", name_en="Ranking test program",
+    store.programs.create(code="rank-test", name_ko="순위 시험 사업", name_en="Ranking test program",
                          tracks=[TrackSpec("activity", "주민모임 활동 지원", "Community activity support", rd,
                                            quota=quota, reserve_size=reserve)])
     for code in ("EV01", "EV02", "EV03"):
-        store.put_evaluator(code, f"평가위원 {code}", "가상기관")
+        store.people.put_evaluator(code, f"평가위원 {code}", "가상기관")
     for n, (app_id, members, scores) in enumerate(SMALL_PROGRAM):
-        store.put_application({"id": app_id, "track": "activity", "title": f"마을 사업 {app_id}",
+        store.applications.put({"id": app_id, "track": "activity", "title": f"마을 사업 {app_id}",
                                "group_name": "가상 모임", "district": "종로구", "members": members,
                                "requested_amount": 1_000_000, "submitted_on": date(2012, 4, 1 + n)})
         for evaluator, (a, b) in scores.items():
-            store.assign(app_id, evaluator)
-            store.save_score(app_id, evaluator, "a", points=a)
-            store.save_score(app_id, evaluator, "b", points=b)
-            store.finalise(app_id, evaluator)
+            store.people.assign(app_id, evaluator)
+            store.scoring.save_score(app_id, evaluator, "a", points=a)
+            store.scoring.save_score(app_id, evaluator, "b", points=b)
+            store.scoring.finalise(app_id, evaluator)

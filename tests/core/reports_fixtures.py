@@ -137,7 +137,7 @@ def add_attachment(store, application_id: str, evaluator: str | None, filename: 
 
     from evaluator.db.models import Application, Attachment, Evaluator
 
-    with store.write() as s:
+    with store.uow.write() as s:
         app = s.execute(select(Application).where(Application.external_id == application_id)).scalar_one()
         ev = s.execute(select(Evaluator).where(Evaluator.code == evaluator)).scalar_one() if evaluator else None
         s.add(Attachment(application_id=app.id, evaluator_id=ev.id if ev else None, filename=filename,
@@ -151,7 +151,7 @@ def set_fingerprint(store, application_id: str, evaluator: str, fingerprint: str
 
     from evaluator.db.models import Application, Assignment, Evaluation, Evaluator
 
-    with store.write() as s:
+    with store.uow.write() as s:
         e = s.execute(
             select(Evaluation).join(Assignment, Assignment.id == Evaluation.assignment_id)
             .join(Application, Application.id == Assignment.application_id)
@@ -165,19 +165,19 @@ def make_hostile(store) -> dict:
     """Hostile text on 2012-S-005 (title, group), a hostile comment on one finalised evaluation,
     a reopened (draft) evaluation, a fingerprint and a committee override with a hostile reason."""
     app_id = "2012-S-005"
-    store.put_application({"id": app_id, "track": "space", "title": HOSTILE_TITLE, "group_name": HOSTILE_GROUP})
-    asg = [a for a in store.assignments(application_id=app_id) if a.conflict_type is None]
+    store.applications.put({"id": app_id, "track": "space", "title": HOSTILE_TITLE, "group_name": HOSTILE_GROUP})
+    asg = [a for a in store.people.assignments(application_id=app_id) if a.conflict_type is None]
     commented, draft = asg[0].evaluator, asg[1].evaluator
-    rubric = store.rubric(store.application(app_id).track)
+    rubric = store.programs.rubric(store.applications.get(app_id).track)
     crit = rubric.criteria[0]
-    store.reopen(app_id, commented, "typo in a comment")
-    ev = store.evaluation(app_id, commented)
+    store.scoring.reopen(app_id, commented, "typo in a comment")
+    ev = store.scoring.evaluation(app_id, commented)
     sc = next(s for s in ev.scores if s.criterion == crit.code)
-    store.save_score(app_id, commented, crit.code, level=sc.level, points=None if sc.level else sc.points,
+    store.scoring.save_score(app_id, commented, crit.code, level=sc.level, points=None if sc.level else sc.points,
                      comment=HOSTILE_COMMENT)
-    store.finalise(app_id, commented)
+    store.scoring.finalise(app_id, commented)
     set_fingerprint(store, app_id, commented, FINGERPRINT)
-    store.reopen(app_id, draft, "second look after the visit")
+    store.scoring.reopen(app_id, draft, "second look after the visit")
     return {"app": app_id, "commented": commented, "draft": draft, "criterion": crit.code}
 
 
@@ -219,20 +219,20 @@ def small_program(store) -> None:
     from evaluator.services.programs import TrackSpec
 
     rubric = default_rubrics()["activity"]
-    store.create_program(code="small", name_ko="작은 시험 사업", name_en="Small test program",
+    store.programs.create(code="small", name_ko="작은 시험 사업", name_en="Small test program",
                          tracks=[TrackSpec("activity", "주민모임 활동 지원", "Community activity support", rubric, 1, 1)])
     for code, name in (("EV01", "김하나"), ("EV02", "이둘"), ("EV03", "박셋")):
-        store.put_evaluator(code, name)
+        store.people.put_evaluator(code, name)
     for i, title in enumerate((HOSTILE_TITLE, "골목 사랑방", "마을 텃밭"), 1):
-        store.put_application({"id": f"S-{i}", "track": "activity", "title": title, "group_name": HOSTILE_GROUP,
+        store.applications.put({"id": f"S-{i}", "track": "activity", "title": title, "group_name": HOSTILE_GROUP,
                                "district": "종로구", "members": 5, "requested_amount": 1_000_000 * i})
         for ev in ("EV01", "EV02", "EV03"):
             if (i, ev) == (2, "EV03"):
-                store.declare_conflict(f"S-{i}", ev, "personal", "친척 <관계> & 이웃")
+                store.people.declare_conflict(f"S-{i}", ev, "personal", "친척 <관계> & 이웃")
                 continue
-            store.assign(f"S-{i}", ev)
+            store.people.assign(f"S-{i}", ev)
             for n, c in enumerate(rubric.criteria):
                 level = rubric.levels[(i + n) % len(rubric.levels)].key
-                store.save_score(f"S-{i}", ev, c.code, level=level, comment=HOSTILE_COMMENT if n == 0 else None)
+                store.scoring.save_score(f"S-{i}", ev, c.code, level=level, comment=HOSTILE_COMMENT if n == 0 else None)
             if (i, ev) != (1, "EV02"):
-                store.finalise(f"S-{i}", ev)
+                store.scoring.finalise(f"S-{i}", ev)

@@ -31,17 +31,17 @@ def test_demo_matches_the_real_round(demo_store):
     assert info.applications == 48 and info.applications_per_track == {"activity": 24, "space": 24}
     assert info.evaluators == 5 and info.conflicts == 3
     assert info.evaluations == info.finalised_evaluations == info.assignments
-    program = demo_store.program()
+    program = demo_store.programs.get()
     assert program.name_en == "Seoul Community Building Project — 2012 round 1"
     assert {t.code: (t.quota, t.reserve_size) for t in program.tracks} == {"activity": (10, 3), "space": (9, 3)}
-    rows = demo_store.applications()
+    rows = demo_store.applications.list()
     assert {r.district for r in rows} == set(SEOUL_DISTRICTS)  # all 25 gu
     assert {r.category for r in rows} == {"cafe", "care", "energy_safety", "business", "festival", "other"}
     assert all(r.evaluators >= 3 for r in rows)
 
 
 def test_conflicted_evaluators_are_never_assigned(demo_store):
-    pairs = demo_store.assignments()
+    pairs = demo_store.people.assignments()
     conflicts = {(a.application_id, a.evaluator) for a in pairs if a.is_conflict}
     assert len(conflicts) == 3
     for a in pairs:
@@ -51,10 +51,10 @@ def test_conflicted_evaluators_are_never_assigned(demo_store):
 
 def test_scores_are_varied_and_complete(demo_store):
     totals = []
-    for a in demo_store.assignments():
+    for a in demo_store.people.assignments():
         if a.is_conflict:
             continue
-        ev = demo_store.evaluation(a.application_id, a.evaluator)
+        ev = demo_store.scoring.evaluation(a.application_id, a.evaluator)
         assert ev.state == "finalised" and not ev.missing
         totals.append(ev.total)
     assert min(totals) < 55 and max(totals) > 85  # plausible spread, not all alike
@@ -62,11 +62,11 @@ def test_scores_are_varied_and_complete(demo_store):
 
 
 def test_personal_data_is_fictional(demo_store):
-    for r in demo_store.applications():
-        a = demo_store.application(r.id)
+    for r in demo_store.applications.list():
+        a = demo_store.applications.get(r.id)
         assert re.fullmatch(r"010-0\d{3}-\d{4}", a.phone), a.phone
         assert a.email.endswith(("@example.org", "@example.com")), a.email
-    for e in demo_store.evaluators():
+    for e in demo_store.people.evaluators():
         assert e.email.endswith(("@example.org", "@example.com"))
 
 

@@ -11,22 +11,22 @@ from .excel_fixtures import LO_ASSIGNMENTS, before_visits, state, write_sheet  #
 
 def test_libreoffice_assignment_workbook_imports_and_reimports_unchanged(before_visits):
     st = before_visits
-    dry = st.import_assignments(LO_ASSIGNMENTS, dry_run=True)
+    dry = st.excel.import_assignments(LO_ASSIGNMENTS, dry_run=True).value
     assert dry.dry_run and st.info().evaluators == 5
-    rep = st.import_assignments(LO_ASSIGNMENTS)
+    rep = st.excel.import_assignments(LO_ASSIGNMENTS).value
     assert rep.sheets == ("평가위원", "배정")
     assert rep.evaluators_added == ("EV06", "EV07") and rep.evaluators_updated == ("EV01",)
     assert rep.assignments_added == (("2012-A-001", "EV06"), ("2012-A-002", "EV06"), ("2012-S-001", "EV07"))
     assert rep.conflicts_added == (("2012-A-003", "EV07"), ("2012-S-002", "EV06"))  # " ev06 " is EV06
-    evs = {e.code: e for e in st.evaluators()}
+    evs = {e.code: e for e in st.people.evaluators()}
     assert evs["EV06"].name == "한가상" and evs["EV01"].organisation == "서울예시대학교 도시사회학과 (겸임)"
-    a = {(x.application_id, x.evaluator): x for x in st.assignments()}
+    a = {(x.application_id, x.evaluator): x for x in st.people.assignments()}
     assert a[("2012-A-003", "EV07")].conflict_type == "personal"
     assert a[("2012-A-003", "EV07")].conflict_note == "대표자와 친척 관계"
     assert a[("2012-S-002", "EV06")].conflict_type == "institutional"
     assert str(a[("2012-A-001", "EV06")].planned_visit_on) == "2012-04-17"
     assert str(a[("2012-A-002", "EV06")].planned_visit_on) == "2012-04-18"
-    again = st.import_assignments(LO_ASSIGNMENTS)
+    again = st.excel.import_assignments(LO_ASSIGNMENTS).value
     assert again.evaluators_added == again.evaluators_updated == again.assignments_added == ()
     assert again.conflicts_added == again.conflicts_changed == ()
     assert len(again.assignments_unchanged) == 3 and len(again.conflicts_unchanged) == 2
@@ -49,7 +49,7 @@ def test_assignment_errors_are_all_reported_and_nothing_changes(before_visits, t
     f = write_sheet(tmp_path / "bad.xlsx", rows, title="배정")
     before = state(st)
     with pytest.raises(ValidationError) as ei:
-        st.import_assignments(f)
+        st.excel.import_assignments(f)
     text = "\n".join(str(p) for p in ei.value.problems)
     for needle in ("row 2: there is no application '2012-X-404'",
                    "row 3: evaluator EV09 does not exist yet; give their name",
@@ -66,15 +66,15 @@ def test_assignment_errors_are_all_reported_and_nothing_changes(before_visits, t
 def test_a_workbook_without_an_evaluator_column_is_refused(before_visits, tmp_path):
     f = write_sheet(tmp_path / "x.xlsx", [["접수번호", "사업명"], ["2012-A-001", "가"]])
     with pytest.raises(ValidationError, match="No evaluator or assignment table found in x.xlsx"):
-        before_visits.import_assignments(f)
+        before_visits.excel.import_assignments(f)
 
 
 def test_conflict_declared_after_scoring_is_a_recusal_with_a_warning(demo_store, tmp_path):
-    a = next(x for x in demo_store.assignments(evaluator="EV03") if x.conflict_type is None)
+    a = next(x for x in demo_store.people.assignments(evaluator="EV03") if x.conflict_type is None)
     f = write_sheet(tmp_path / "c.xlsx", [["접수번호", "평가위원번호", "이해충돌", "사유"],
                                           [a.application_id, "ev03", "업무", "사후 확인된 협력 관계"]])
-    rep = demo_store.import_assignments(f)
+    rep = demo_store.excel.import_assignments(f).value
     assert rep.conflicts_added == ((a.application_id, "EV03"),)
     assert any("no longer count" in str(w) for w in rep.warnings)
-    got = next(x for x in demo_store.assignments(application_id=a.application_id) if x.evaluator == "EV03")
+    got = next(x for x in demo_store.people.assignments(application_id=a.application_id) if x.evaluator == "EV03")
     assert got.conflict_type == "professional"

@@ -48,7 +48,7 @@ def test_import_with_a_column_map(capsys, demo_before_visits_store, tmp_path):
     db = demo_before_visits_store.url
     code, out, _ = run(capsys, "import", "applications", str(f), "--map", "요청액=requested_amount", "--db", db)
     assert code == 0 and "added 1" in out
-    assert demo_before_visits_store.application("2012-C-001").requested_amount == 3_000_000
+    assert demo_before_visits_store.applications.get("2012-C-001").requested_amount == 3_000_000
     code, _, err = run(capsys, "import", "applications", str(f), "--map", "요청액", "--db", db)
     assert code == 2 and "HEADER=FIELD" in err
 

@@ -33,22 +33,22 @@ def exported(demo_template, tmp_path_factory):
     db = d / "demo.sqlite3"
     shutil.copyfile(demo_template, db)
     st = Store(f"sqlite:///{db}")
-    st.import_applications(LO_MESSY)
-    asg = next(a for a in st.assignments(application_id="2012-A-001") if a.conflict_type is None)
-    st.reopen("2012-A-001", asg.evaluator, "hostile comment test")
-    rd = st.rubric("activity")
+    st.excel.import_applications(LO_MESSY)
+    asg = next(a for a in st.people.assignments(application_id="2012-A-001") if a.conflict_type is None)
+    st.scoring.reopen("2012-A-001", asg.evaluator, "hostile comment test")
+    rd = st.programs.rubric("activity")
     for c, text in zip(rd.criteria, HOSTILE):
-        st.save_score("2012-A-001", asg.evaluator, c.code, level="u", comment=text)
-    st.override_decision("2012-A-002", "not_selected", HOSTILE_REASON)
+        st.scoring.save_score("2012-A-001", asg.evaluator, c.code, level="u", comment=text)
+    st.ranking.override("2012-A-002", "not_selected", HOSTILE_REASON)
     files = {
         "ranking": d / "ranking.xlsx", "scores": d / "scores.xlsx", "progress": d / "progress.xlsx",
         "template": d / "template.xlsx",
     }
     reports = {
-        "ranking": st.export_ranking(files["ranking"]),
-        "scores": st.export_scores(files["scores"]),
-        "progress": st.export_progress(files["progress"]),
-        "template": st.export_template("scores", files["template"]),
+        "ranking": st.excel.export_ranking(files["ranking"]),
+        "scores": st.excel.export_scores(files["scores"]),
+        "progress": st.excel.export_progress(files["progress"]),
+        "template": st.excel.export_template("scores", files["template"]),
     }
     yield st, files, reports, asg.evaluator
     st.close()
@@ -109,7 +109,7 @@ def test_numbers_are_numbers_with_krw_and_score_formats_and_dates_are_iso(export
 
 def test_ranking_export_matches_store_rank(exported):
     st, files, reports, _ = exported
-    result = st.rank()
+    result = st.ranking.rank()
     wb = load(files["ranking"], read_only=True)
     for t in result.tracks:
         rows = list(wb[t.track].iter_rows(min_row=2, values_only=True))
@@ -139,7 +139,7 @@ def test_no_cell_of_any_export_is_a_formula_and_hostile_text_is_recoverable(expo
     ranking = load(files["ranking"])["activity"]
     keys = [c.value for c in ranking[1]]
     by_id = {r[1]: dict(zip(keys, r)) for r in ranking.iter_rows(min_row=2, values_only=True)}
-    assert recover(by_id["2012-A-103"]["title"]) == st.application("2012-A-103").title
+    assert recover(by_id["2012-A-103"]["title"]) == st.applications.get("2012-A-103").title
     assert by_id["2012-A-103"]["title"].startswith("'=HYPERLINK")
     assert recover(by_id["2012-A-104"]["group_name"]) == "－ 전각 빼기 모임"
     assert recover(by_id["2012-A-002"]["override_reason"]) == HOSTILE_REASON
@@ -150,7 +150,7 @@ def test_progress_counts(exported):
     st, files, _, evaluator = exported
     wb = load(files["progress"], read_only=True)
     evs = {r[0]: r for r in wb["evaluators"].iter_rows(min_row=2, values_only=True)}
-    info = {e.code: e for e in st.evaluators()}
+    info = {e.code: e for e in st.people.evaluators()}
     for code, r in evs.items():
         assert r[3] == info[code].assigned and r[6] == info[code].finalised
     assert evs[evaluator][5] == 1  # the reopened evaluation is in progress
@@ -193,9 +193,9 @@ def test_export_to_a_missing_folder_or_wrong_extension_is_a_clear_error(exported
 
     st = exported[0]
     with pytest.raises(ExportError, match="does not exist"):
-        st.export_scores(tmp_path / "no" / "such" / "scores.xlsx")
+        st.excel.export_scores(tmp_path / "no" / "such" / "scores.xlsx")
     with pytest.raises(ExportError, match=".xlsx"):
-        st.export_scores(tmp_path / "scores.csv")
+        st.excel.export_scores(tmp_path / "scores.csv")
     assert not list(tmp_path.glob("*.part"))
 
 
@@ -206,7 +206,7 @@ def test_cancelled_export_leaves_no_file(exported, tmp_path):
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        exported[0].export_progress(tmp_path / "p.xlsx", cancel=token)
+        exported[0].excel.export_progress(tmp_path / "p.xlsx", cancel=token)
     assert not list(tmp_path.glob("*.xlsx*")) and not list(tmp_path.glob(".*.part"))
 
 
@@ -243,9 +243,9 @@ def test_exports_open_in_libreoffice_and_reimport(exported, tmp_path, demo_befor
 
     shutil.copyfile(demo_before_visits_template, tmp_path / "fresh.sqlite3")
     with Store(f"sqlite:///{tmp_path / 'fresh.sqlite3'}") as st:
-        rep = st.import_scores(resaved, finalise=True)
+        rep = st.excel.import_scores(resaved, finalise=True).value
         assert rep.finalised and len(rep.saved) > 900
-        got = st.evaluation("2012-A-001", evaluator)
+        got = st.scoring.evaluation("2012-A-001", evaluator)
     assert [s.comment for s in got.scores] == [h.replace("\r", "\n") for h in HOSTILE[: len(got.scores)]]
 
 
@@ -295,7 +295,7 @@ def test_every_export_opens_in_libreoffice_keeps_its_layout_and_values(exported,
     sheets, header keys and values (no formulas); the resaved score template still imports."""
     st, files, _, _ = exported
     files = dict(files, intake=tmp_path / "intake-template.xlsx")
-    st.export_template("intake", files["intake"])
+    st.excel.export_template("intake", files["intake"])
     layout = dict(LAYOUT, intake={"접수현황": C.INTAKE})
     src = {}
     for kind in ("ranking", "progress", "template", "intake"):
@@ -333,7 +333,7 @@ def test_every_export_opens_in_libreoffice_keeps_its_layout_and_values(exported,
         for name, xml in sheet_xml(resaved).items():
             formulas = set(re.findall(rb"<f[^>]*>([^<]*)</f>", xml))
             assert formulas <= {b"TRUE()", b"FALSE()"}, (kind, name, formulas)
-    rep = st.import_scores(out / src["template"].name, dry_run=True)
+    rep = st.excel.import_scores(out / src["template"].name, dry_run=True).value
     # the unchanged template: every score as it is, but for the documented CR → LF in comments
     assert rep.rows > 900 and rep.unchanged + len(rep.saved) == rep.rows
     assert all(c.old["comment"].replace("\r", "\n") == c.new["comment"] for c in rep.saved), rep.saved

@@ -151,13 +151,13 @@ def test_bad_files_end_with_one_clear_sentence_and_change_nothing(before_visits,
     path = make(tmp_path)
     before = state(before_visits)
     with pytest.raises(ValidationError) as ei:
-        before_visits.import_applications(path)
+        before_visits.excel.import_applications(path)
     msg = str(ei.value)
     assert needle in msg, msg
     assert Path(path).name in msg
     assert "\n" not in msg and "Traceback" not in msg
     with pytest.raises(ValidationError):
-        before_visits.preview_applications(path)
+        before_visits.excel.preview_applications(path)
     assert state(before_visits) == before
 
 
@@ -166,14 +166,14 @@ def test_absurd_sizes_are_refused(before_visits, tmp_path, monkeypatch):
     before = state(before_visits)
     monkeypatch.setattr(safety, "MAX_DATA_ROWS", 50)
     with pytest.raises(ValidationError, match="more than 50 data rows"):
-        before_visits.import_applications(f)
+        before_visits.excel.import_applications(f)
     monkeypatch.setattr(safety, "MAX_DATA_ROWS", 100_000)
     monkeypatch.setattr(safety, "MAX_CELLS", 300)
     with pytest.raises(ValidationError, match="data rows of 10 columns"):
-        before_visits.import_applications(f)
+        before_visits.excel.import_applications(f)
     monkeypatch.setattr(safety, "MAX_FILE_BYTES", 1000)
     with pytest.raises(ValidationError, match=r"rows.xlsx is too large"):
-        before_visits.import_applications(f)
+        before_visits.excel.import_applications(f)
     assert state(before_visits) == before
 
 
@@ -188,7 +188,7 @@ def test_cells_far_right_are_not_read_but_reported(before_visits, tmp_path, monk
     ws.cell(row=4, column=300, value="far away")
     f = tmp_path / "wide.xlsx"
     wb.save(f)
-    rep = before_visits.import_applications(f)
+    rep = before_visits.excel.import_applications(f).value
     assert len(rep.added) == 2
     assert any("first 256 columns" in str(w) for w in rep.warnings)
 
@@ -212,10 +212,10 @@ def test_blank_rows_to_the_bottom_of_the_sheet_end_the_table(before_visits, tmp_
     # data far below the blank rows is never left out without a word: the import is refused
     before = before_visits.info().applications
     with pytest.raises(ValidationError) as err:
-        before_visits.import_applications(tall("far.xlsx", far_row=True))
+        before_visits.excel.import_applications(tall("far.xlsx", far_row=True))
     assert "row 20007 holds data below a long run of blank rows (from row 7)" in str(err.value)
     assert before_visits.info().applications == before
-    rep = before_visits.import_applications(tall("tall.xlsx", far_row=False))
+    rep = before_visits.excel.import_applications(tall("tall.xlsx", far_row=False)).value
     assert len(rep.added) == 3  # the table ended after 5,000 blank rows
 
 
@@ -224,10 +224,10 @@ def test_import_streams_in_bounded_memory(before_visits, tmp_path):
 
     def peak(n: int) -> int:
         f = write_sheet(tmp_path / f"mem{n}.xlsx", intake_rows(n))
-        before_visits.import_applications(f, dry_run=True)  # warm caches
+        before_visits.excel.import_applications(f, dry_run=True)  # warm caches
         tracemalloc.start()
         try:
-            before_visits.import_applications(f, dry_run=True)
+            before_visits.excel.import_applications(f, dry_run=True)
             return tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()

@@ -25,39 +25,39 @@ def test_fixtures_were_written_by_libreoffice_not_openpyxl():
 
 def test_messy_libreoffice_sheet_imports_cleanly(before_visits):
     st = before_visits
-    rep = st.import_applications(LO_MESSY)
+    rep = st.excel.import_applications(LO_MESSY).value
     assert rep.sheet == "접수현황" and not rep.dry_run
     assert rep.added == ("2012-A-101", "2012-A-102", "2012-S-101", "2012-S-102", "2012-A-103", "2012-A-104")
     assert rep.unknown_columns == ("담당자 메모",)
     warned = " ".join(str(w) for w in rep.warnings)
     assert "row 12" in warned and "합계" in warned and "row 13" in warned and "연번" in warned
 
-    a = st.application("2012-A-101")
+    a = st.applications.get("2012-A-101")
     assert (a.track, a.category, a.title, a.district) == ("activity", "cafe", "골목 사랑방 수다모임", "종로구")
     assert (a.members, a.requested_amount, a.self_contribution) == (24, 5_000_000, 900_000)
     assert a.submitted_on == date(2012, 4, 10)
     assert a.summary == "어르신과 청년이 함께하는 찻자리.\n분기별 소식지 발간."
     assert a.extra == {"담당자 메모": "서류 보완 요청"}
-    b = st.application("2012-A-102")  # ID had stray spaces; English district; numbers and a real date cell
+    b = st.applications.get("2012-A-102")  # ID had stray spaces; English district; numbers and a real date cell
     assert (b.district, b.members, b.requested_amount, b.self_contribution) == ("마포구", 21, 3_900_000, 1_170_000)
     assert b.submitted_on == date(2012, 4, 4)
-    c = st.application("2012-S-101")  # 1,500만원, 서울 성북구, "12 명"
+    c = st.applications.get("2012-S-101")  # 1,500만원, 서울 성북구, "12 명"
     assert (c.track, c.category, c.district, c.members, c.requested_amount) == ("space", "business", "성북구", 12,
                                                                                 15_000_000)
-    d = st.application("2012-S-102")  # track by spaced Korean label, full-width spaces, an Excel serial date
+    d = st.applications.get("2012-S-102")  # track by spaced Korean label, full-width spaces, an Excel serial date
     assert (d.track, d.category, d.title, d.district) == ("space", "festival", "마을 축제 사랑방", "강남구")
     assert d.submitted_on == date(2012, 4, 11) and d.requested_amount == 8_000_000
-    e = st.application("2012-A-103")  # hostile text is stored as text, verbatim
+    e = st.applications.get("2012-A-103")  # hostile text is stored as text, verbatim
     assert e.title == '=HYPERLINK("http://example.invalid","클릭")' and e.group_name == "+82 모임"
     assert e.representative == "@admin" and e.extra == {"담당자 메모": "=1+1"}
-    assert st.application("2012-A-104").phone == "01012345678"
+    assert st.applications.get("2012-A-104").phone == "01012345678"
     assert st.info().applications == 54
 
 
 def test_ten_errors_are_all_reported_with_their_locations_and_nothing_is_written(before_visits):
     before = state(before_visits)
     with pytest.raises(ValidationError) as ei:
-        before_visits.import_applications(LO_TEN_ERRORS)
+        before_visits.excel.import_applications(LO_TEN_ERRORS)
     err = ei.value
     assert "lo_ten_errors.xlsx" in err.message and "nothing was imported" in err.message
     got = [str(p) for p in err.problems]
@@ -81,7 +81,7 @@ def test_ten_errors_are_all_reported_with_their_locations_and_nothing_is_written
 
 def test_dry_run_then_reimport_updates_by_id_and_reports_changes(before_visits, tmp_path):
     st = before_visits
-    st.import_applications(LO_MESSY)
+    st.excel.import_applications(LO_MESSY)
     audit_before = st.info().audit_events
     rows = [["접수 현황 (수정본)"], ["접수번호", "사업명", "신청금액", "자부담", "자치구", "사업유형", "담당자 메모"],
             ["2012-A-101", "골목 사랑방 수다모임", "4,500,000원", "900,000원", "종로구", "activity", "보완 완료"],
@@ -89,20 +89,20 @@ def test_dry_run_then_reimport_updates_by_id_and_reports_changes(before_visits, 
             ["2012-S-101", "동네 부엌 공간", "1,500만원", "3,000,000", "성북구", "space", None],
             ["2012-A-105", "새로 들어온 사업", "1,000,000원", 0, "중구", "주민모임 활동 지원", None]]
     f = write_sheet(tmp_path / "fixed.xlsx", rows)
-    dry = st.import_applications(f, dry_run=True)
+    dry = st.excel.import_applications(f, dry_run=True).value
     assert dry.dry_run and dry.added == ("2012-A-105",) and dry.updated == ("2012-A-101", "2012-A-102")
     assert dry.unchanged == ("2012-S-101",)
     assert dry.changes["2012-A-101"]["requested_amount"] == (5_000_000, 4_500_000)
     assert dry.changes["2012-A-101"]["extra"] == ({"담당자 메모": "서류 보완 요청"}, {"담당자 메모": "보완 완료"})
     assert dry.changes["2012-A-102"] == {"title": ("품앗이 공동육아", "품앗이 공동육아 (수정)")}
     assert st.info().audit_events == audit_before and st.info().applications == 54  # the dry run wrote nothing
-    rep = st.import_applications(f)
+    rep = st.excel.import_applications(f).value
     assert (rep.added, rep.updated, rep.unchanged) == (dry.added, dry.updated, dry.unchanged)
-    assert st.application("2012-A-101").requested_amount == 4_500_000
-    assert st.application("2012-A-102").extra == {}  # a blank cell in a present column clears the value
-    assert st.application("2012-A-101").phone == "010-0347-0001"  # columns not in the sheet are left alone
+    assert st.applications.get("2012-A-101").requested_amount == 4_500_000
+    assert st.applications.get("2012-A-102").extra == {}  # a blank cell in a present column clears the value
+    assert st.applications.get("2012-A-101").phone == "010-0347-0001"  # columns not in the sheet are left alone
     assert st.info().audit_events == audit_before + 1  # one audit entry for the whole import
-    again = st.import_applications(f)
+    again = st.excel.import_applications(f).value
     assert again.added == () and again.updated == () and len(again.unchanged) == 4
     assert st.info().audit_events == audit_before + 1  # an unchanged re-import writes nothing
 
@@ -111,7 +111,7 @@ def test_preview_shows_columns_and_rows_and_accepts_a_mapping(before_visits, tmp
     rows = [["접수번호", "사업유형", "사업명", "지원요청액", "비고", "No"],
             ["2012-M-001", "activity", "매핑 시험", "2,000,000원", "메모", 1]]
     f = write_sheet(tmp_path / "map.xlsx", rows, title="Sheet1")
-    p = before_visits.preview_applications(f)
+    p = before_visits.excel.preview_applications(f)
     assert p.header_row == 1 and p.sheet == "Sheet1" and p.ok
     assert [(c.header, c.letter, c.field) for c in p.columns] == [
         ("접수번호", "A", "id"), ("사업유형", "B", "track"), ("사업명", "C", "title"), ("지원요청액", "D", None),
@@ -119,23 +119,23 @@ def test_preview_shows_columns_and_rows_and_accepts_a_mapping(before_visits, tmp
     assert p.unknown_columns == ("지원요청액", "비고") and p.would_add == 1 and p.total_rows == 1
     assert p.rows[0]["extra"] == {"지원요청액": "2,000,000원", "비고": "메모"}
     mapping = {"지원요청액": "requested_amount", "E": "-"}
-    p2 = before_visits.preview_applications(f, mapping)
+    p2 = before_visits.excel.preview_applications(f, mapping)
     assert p2.rows[0]["requested_amount"] == 2_000_000 and p2.unknown_columns == ()
-    before_visits.import_applications(f, mapping=mapping)
-    assert before_visits.application("2012-M-001").requested_amount == 2_000_000
+    before_visits.excel.import_applications(f, mapping=mapping)
+    assert before_visits.applications.get("2012-M-001").requested_amount == 2_000_000
     gui = {c.letter: c.field or "" for c in p.columns}  # the import wizard sends every column by letter
     gui["D"] = "requested_amount"
-    p3 = before_visits.preview_applications(f, gui)
+    p3 = before_visits.excel.preview_applications(f, gui)
     assert p3.header_row == 1 and p3.rows[0]["requested_amount"] == 2_000_000 and p3.unknown_columns == ("비고",)
-    bad = before_visits.preview_applications(f, {"지원요청액": "members"})
+    bad = before_visits.excel.preview_applications(f, {"지원요청액": "members"})
     assert not bad.ok and "'2,000,000원' is not a number of people" in str(bad.problems[0])
 
 
 def test_letter_mapping_keeps_the_header_below_the_titles(before_visits):
-    p = before_visits.preview_applications(LO_MESSY)
+    p = before_visits.excel.preview_applications(LO_MESSY)
     gui = {c.letter: c.field or "" for c in p.columns}
     gui["R"] = "-"  # ignore 담당자 메모
-    p2 = before_visits.preview_applications(LO_MESSY, gui)
+    p2 = before_visits.excel.preview_applications(LO_MESSY, gui)
     assert p2.header_row == 4 and p2.unknown_columns == () and p2.total_rows == 6 and p2.ok
     assert "extra" not in p2.rows[0]
 
@@ -143,11 +143,11 @@ def test_letter_mapping_keeps_the_header_below_the_titles(before_visits):
 def test_header_found_below_titles_in_any_visible_sheet_and_clear_error_without_one(before_visits, tmp_path):
     f = write_sheet(tmp_path / "two.xlsx", [["안내문만 있는 시트"]], title="표지",
                     extra={"data": intake_rows(3)})
-    rep = before_visits.import_applications(f)
+    rep = before_visits.excel.import_applications(f).value
     assert rep.sheet == "data" and len(rep.added) == 3
     f2 = write_sheet(tmp_path / "none.xlsx", [["이름", "주소"], ["가", "나"]])
     with pytest.raises(ValidationError, match="No intake table found in none.xlsx"):
-        before_visits.import_applications(f2)
+        before_visits.excel.import_applications(f2)
 
 
 def test_an_error_after_many_written_batches_rolls_everything_back(any_db_url, tmp_path):
@@ -161,14 +161,14 @@ def test_an_error_after_many_written_batches_rolls_everything_back(any_db_url, t
         f = write_sheet(tmp_path / "late.xlsx", rows)
         before = st.info().as_dict()
         with pytest.raises(ValidationError) as ei:
-            st.import_applications(f)
+            st.excel.import_applications(f)
         assert [p.where for p in ei.value.problems] == ["Sheet '접수현황' row 454, column 신청금액"]
         assert st.info().as_dict() == before
         rows[-1][7] = "10,000,000원"
         write_sheet(f, rows)
-        rep = st.import_applications(f)
+        rep = st.excel.import_applications(f).value
         assert len(rep.added) == 451 and st.info().applications == 48 + 451
-        assert st.application("2012-T-9999").requested_amount == 10_000_000
+        assert st.applications.get("2012-T-9999").requested_amount == 10_000_000
         assert st.verify_audit().ok
 
 
@@ -184,13 +184,13 @@ def test_cancel_during_import_writes_nothing(before_visits, tmp_path):
 
     before = state(before_visits)
     with pytest.raises(Cancelled):
-        before_visits.import_applications(f, progress=progress, cancel=token)
+        before_visits.excel.import_applications(f, progress=progress, cancel=token)
     assert state(before_visits) == before
 
 
 def test_intake_template_has_lists_and_imports_back(before_visits, tmp_path):
     f = tmp_path / "intake.xlsx"
-    rep = before_visits.export_template("intake", f)
+    rep = before_visits.excel.export_template("intake", f)
     assert rep.kind == "template-intake"
     wb = load(f)
     ws = wb["접수현황"]
@@ -206,11 +206,11 @@ def test_intake_template_has_lists_and_imports_back(before_visits, tmp_path):
                "t@example.org", "중구", "명동", "주소", 7, 1500000, 100000, "개요", date(2012, 4, 12)])
     ws.append(["2012-N-002", "마을공동체 공간 조성·운영", "기타", "두 번째", None, None, None, None, "강동구"])
     wb.save(f)
-    out = before_visits.import_applications(f)
+    out = before_visits.excel.import_applications(f).value
     assert out.added == ("2012-N-001", "2012-N-002") and out.warnings == ()
-    assert before_visits.application("2012-N-002").track == "space"
+    assert before_visits.applications.get("2012-N-002").track == "space"
     en = tmp_path / "intake-en.xlsx"
-    before_visits.export_template("intake", en, lang="en")
+    before_visits.excel.export_template("intake", en, lang="en")
     assert [c.value for c in load(en)["applications"][1]][:2] == ["Application ID", "Track"]
 
 
@@ -220,7 +220,7 @@ def test_field_database_refuses_intake(tmp_path):
 
     with Store(f"sqlite:///{tmp_path / 'field.sqlite3'}", role="field") as st:
         with pytest.raises(PermissionDenied):
-            st.import_applications(LO_MESSY)
+            st.excel.import_applications(LO_MESSY)
 
 
 def test_duplicates_are_found_across_batches_with_the_first_row(before_visits, tmp_path):
@@ -228,9 +228,9 @@ def test_duplicates_are_found_across_batches_with_the_first_row(before_visits, t
     rows.append(list(rows[3]))  # 2012-T-0001 again, 200+ rows (several batches) later
     rows.append(list(rows[150]))
     f = write_sheet(tmp_path / "dups.xlsx", rows)
-    assert len(before_visits.preview_applications(f).problems) == 2
+    assert len(before_visits.excel.preview_applications(f).problems) == 2
     with pytest.raises(ValidationError) as ei:
-        before_visits.import_applications(f)
+        before_visits.excel.import_applications(f)
     got = [str(p) for p in ei.value.problems]
     assert got == [
         "Sheet '접수현황' row 264, column 접수번호: duplicate application ID '2012-T-0001' (also in row 4)",
@@ -267,15 +267,15 @@ def test_escaped_control_characters_are_dropped_from_text_and_refused_in_ids(bef
     f = write_sheet(tmp_path / "controls.xlsx", rows)
     before = state(before_visits)
     with pytest.raises(ValidationError) as ei:
-        before_visits.import_applications(f)
+        before_visits.excel.import_applications(f)
     [p] = ei.value.problems
     assert p.where == "Sheet '접수현황' row 6, column 접수번호" and "U+0000" in p.message
     assert state(before_visits) == before
     rows[5][0] = "2012-T-0003"
-    rep = before_visits.import_applications(write_sheet(tmp_path / "controls2.xlsx", rows))
+    rep = before_visits.excel.import_applications(write_sheet(tmp_path / "controls2.xlsx", rows)).value
     assert len(rep.added) == 3
-    assert before_visits.application("2012-T-0001").title == "골목 사랑방"
-    assert before_visits.application("2012-T-0002").group_name == "모임 둘"
+    assert before_visits.applications.get("2012-T-0001").title == "골목 사랑방"
+    assert before_visits.applications.get("2012-T-0002").group_name == "모임 둘"
 
 
 def test_progress_follows_the_sheet_even_without_a_dimension(before_visits, tmp_path):
@@ -290,7 +290,7 @@ def test_progress_follows_the_sheet_even_without_a_dimension(before_visits, tmp_
     f = tmp_path / "nodim.xlsx"
     wb.save(f)
     seen: list[float] = []
-    rep = before_visits.import_applications(f, dry_run=True, progress=lambda x, _m: seen.append(x))
+    rep = before_visits.excel.import_applications(f, dry_run=True, progress=lambda x, _m: seen.append(x)).value
     assert len(rep.added) == 3000
     middle = [x for x in seen if 0 < x < 1]
     assert len(middle) >= 4 and middle == sorted(middle) and seen[-1] == 1.0, seen

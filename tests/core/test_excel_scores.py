@@ -32,9 +32,9 @@ def _fill(path, fill):
 def test_template_has_one_row_per_application_and_criterion_with_validation(before_visits, tmp_path):
     st = before_visits
     f = tmp_path / "ev01.xlsx"
-    rep = st.export_template("scores", f, evaluator="EV01")
-    mine = [a for a in st.assignments(evaluator="EV01") if a.conflict_type is None]
-    n_crit = {t: len(st.rubric(t).criteria) for t in ("activity", "space")}
+    rep = st.excel.export_template("scores", f, evaluator="EV01")
+    mine = [a for a in st.people.assignments(evaluator="EV01") if a.conflict_type is None]
+    n_crit = {t: len(st.programs.rubric(t).criteria) for t in ("activity", "space")}
     expected = sum(n_crit["activity" if a.application_id.startswith("2012-A") else "space"] for a in mine)
     assert rep.sheets == {"scores": expected}
     ws = load(f)["scores"]
@@ -53,7 +53,7 @@ def test_template_has_one_row_per_application_and_criterion_with_validation(befo
 def test_filled_template_round_trips_through_the_scoring_service(before_visits, tmp_path):
     st = before_visits
     f = tmp_path / "ev02.xlsx"
-    st.export_template("scores", f, evaluator="EV02")
+    st.excel.export_template("scores", f, evaluator="EV02")
     labels = ["수", "우", "미", "양", "가"]
 
     def fill(r):
@@ -63,32 +63,32 @@ def test_filled_template_round_trips_through_the_scoring_service(before_visits, 
 
     _fill(f, fill)
     audit_before = st.info().audit_events
-    dry = st.import_scores(f, dry_run=True)
+    dry = st.excel.import_scores(f, dry_run=True).value
     assert dry.dry_run and st.info().audit_events == audit_before
-    rep = st.import_scores(f)
+    rep = st.excel.import_scores(f).value
     assert len(rep.saved) == len(dry.saved) == load(f)["scores"].max_row - 1 and rep.unchanged == 0
-    a = next(x for x in st.assignments(evaluator="EV02") if x.application_id.startswith("2012-S"))
-    ev = st.evaluation(a.application_id, "EV02")
+    a = next(x for x in st.people.assignments(evaluator="EV02") if x.application_id.startswith("2012-S"))
+    ev = st.scoring.evaluation(a.application_id, "EV02")
     pts = {s.criterion: s for s in ev.scores}
     assert pts["budget"].points == 12 and pts["budget"].comment == "-현장 확인" and pts["budget"].version == 1
     assert ev.total is not None and ev.state == "draft"
     assert st.info().audit_events > audit_before + len(rep.saved)  # one entry per score, plus the import
     # re-importing the same sheet changes nothing
-    again = st.import_scores(f)
+    again = st.excel.import_scores(f).value
     assert again.saved == () and again.unchanged == len(rep.saved)
     # a fresh template carries the saved values and versions; importing it changes nothing either
     g = tmp_path / "ev02-again.xlsx"
-    st.export_template("scores", g, evaluator="EV02")
+    st.excel.export_template("scores", g, evaluator="EV02")
     _, rows = _rows(load(g)["scores"])
     assert all(r["version"] == 1 for r in rows) and any(r["comment"] == "'-현장 확인" for r in rows)
-    assert st.import_scores(g).saved == ()
+    assert st.excel.import_scores(g).value.saved == ()
     # --finalise locks them; a changed value is then refused, an unchanged one is fine
-    fin = st.import_scores(g, finalise=True)
+    fin = st.excel.import_scores(g, finalise=True).value
     assert len(fin.finalised) == len({(r["application_id"]) for r in rows})
     _fill(g, lambda r: {"level": "가"} if r["criterion"] == "initiative" else None)
     before = state(st)
     with pytest.raises(ValidationError) as ei:
-        st.import_scores(g)
+        st.excel.import_scores(g)
     assert all("is finalised; reopen it" in p.message for p in ei.value.problems)
     assert ei.value.problems[0].where.startswith("Sheet 'scores' row ")
     assert state(st) == before
@@ -97,13 +97,13 @@ def test_filled_template_round_trips_through_the_scoring_service(before_visits, 
 def test_stale_sheet_is_an_edit_conflict_and_saves_nothing(before_visits, tmp_path):
     st = before_visits
     f = tmp_path / "ev03.xlsx"
-    st.export_template("scores", f, evaluator="EV03")
-    first = next(a for a in st.assignments(evaluator="EV03") if a.conflict_type is None and a.application_id.startswith("2012-A"))
-    st.save_score(first.application_id, "EV03", "initiative", level="u")  # someone scores after the sheet was made
+    st.excel.export_template("scores", f, evaluator="EV03")
+    first = next(a for a in st.people.assignments(evaluator="EV03") if a.conflict_type is None and a.application_id.startswith("2012-A"))
+    st.scoring.save_score(first.application_id, "EV03", "initiative", level="u")  # someone scores after the sheet was made
     _fill(f, lambda r: {"level": "수"} if not r["allowed"].startswith("0–") else {"value": 3})
     before = state(st)
     with pytest.raises(ValidationError) as ei:
-        st.import_scores(f)
+        st.excel.import_scores(f)
     msgs = [str(p) for p in ei.value.problems]
     assert len(msgs) == 1 and "edit conflict" in msgs[0] and "'initiative'" in msgs[0]
     assert state(st) == before
@@ -112,7 +112,7 @@ def test_stale_sheet_is_an_edit_conflict_and_saves_nothing(before_visits, tmp_pa
 def test_bad_values_are_all_reported_with_locations(before_visits, tmp_path):
     st = before_visits
     f = tmp_path / "ev04.xlsx"
-    st.export_template("scores", f, evaluator="EV04")
+    st.excel.export_template("scores", f, evaluator="EV04")
     wb = load(f)
     ws = wb["scores"]
     keys = [c.value for c in ws[1]]
@@ -132,7 +132,7 @@ def test_bad_values_are_all_reported_with_locations(before_visits, tmp_path):
     wb.save(f)
     before = state(st)
     with pytest.raises(ValidationError) as ei:
-        st.import_scores(f)
+        st.excel.import_scores(f)
     text = "\n".join(str(p) for p in ei.value.problems)
     for needle in ("row 2: '최고' is not a level", "row 3: criterion", "is scored by level; 7 is none",
                    "row 4: rubric", "no criterion 'no_such'", "row 5: there is no evaluator 'EV09'",
@@ -160,26 +160,26 @@ def test_scores_export_reimported_into_a_fresh_database_reproduces_the_scores(de
 
 def _roundtrip(src, dst, tmp_path):
     f = tmp_path / "scores.xlsx"
-    src.export_scores(f)
-    rep = dst.import_scores(f, finalise=True)
+    src.excel.export_scores(f)
+    rep = dst.excel.import_scores(f, finalise=True).value
     assert rep.finalised and rep.blank == 0
-    pairs = [(a.application_id, a.evaluator) for a in src.assignments() if a.conflict_type is None]
+    pairs = [(a.application_id, a.evaluator) for a in src.people.assignments() if a.conflict_type is None]
     for app_id, ev in pairs:
-        a, b = src.evaluation(app_id, ev), dst.evaluation(app_id, ev)
+        a, b = src.scoring.evaluation(app_id, ev), dst.scoring.evaluation(app_id, ev)
         assert [(s.criterion, s.level, s.points, s.comment) for s in a.scores] == \
                [(s.criterion, s.level, s.points, s.comment) for s in b.scores], (app_id, ev)
         assert b.state == "finalised" and b.total == pytest.approx(a.total)
     assert dst.info().scores == src.info().scores
     assert dst.verify_audit().ok
     # the same file again changes nothing
-    assert dst.import_scores(f).saved == ()
+    assert dst.excel.import_scores(f).value.saved == ()
 
 
 def test_scores_of_another_program_are_refused(demo_store, tmp_path):
     from evaluator.excel.writer import META_SHEET
 
     f = tmp_path / "scores.xlsx"
-    demo_store.export_scores(f)
+    demo_store.excel.export_scores(f)
     wb = load(f)
     meta = wb[META_SHEET]
     for row in meta.iter_rows(min_row=2, max_col=2):
@@ -188,4 +188,4 @@ def test_scores_of_another_program_are_refused(demo_store, tmp_path):
     g = tmp_path / "other.xlsx"
     wb.save(g)
     with pytest.raises(ValidationError, match="belongs to program 'busan-2013'"):
-        demo_store.import_scores(g)
+        demo_store.excel.import_scores(g)

@@ -27,7 +27,7 @@ def frozen():
 
 
 def test_a_ranking_keeps_the_frozen_heap_of_the_program_frozen(demo_store, frozen):
-    result = demo_store.rank()
+    result = demo_store.ranking.rank()
     assert len(result.all_rows()) == 48
     assert gc.get_freeze_count() >= frozen  # before: the ranking unfroze it all (freeze + unfreeze)
 
@@ -38,8 +38,8 @@ def test_a_merge_keeps_the_frozen_heap_of_the_program_frozen(tmp_path, demo_befo
     try:
         before = gc.get_freeze_count()
         with Store(url(cyc.office)) as office:
-            reports = office.merge_packages([cyc.packages[ev] for ev in EVALUATORS], passphrase=PASS,
-                                            key_dir=cyc.key_dir)
+            reports = office.packages.merge([cyc.packages[ev] for ev in EVALUATORS], passphrase=PASS,
+                                            key_dir=cyc.key_dir).value
         assert [r.status for r in reports] == ["merged"] * len(EVALUATORS)
         assert gc.get_freeze_count() >= before
     finally:
@@ -48,7 +48,7 @@ def test_a_merge_keeps_the_frozen_heap_of_the_program_frozen(tmp_path, demo_befo
 
 def test_with_nothing_frozen_the_work_leaves_nothing_frozen_and_the_collector_on(demo_store):
     thaw_program_heap()
-    demo_store.rank()
+    demo_store.ranking.rank()
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
 

@@ -10,7 +10,8 @@ import pytest
 
 from evaluator.errors import ConflictOfInterest, NotFound, PermissionDenied
 from evaluator.packages.errors import KeyProblem, KitRejected
-from evaluator.packages.kit import import_kit, read_kit
+from evaluator.packages.kit import read_kit
+from evaluator.workflows import import_kit
 from evaluator.store import Store
 
 from .packages_fixtures import PASS, copy_db, tiny_office, url, zip_bytes
@@ -24,11 +25,11 @@ def office(tmp_path_factory, demo_before_visits_template):
     key_dir = root / "keys"
     path = copy_db(demo_before_visits_template, root / "office.sqlite3")
     with Store(url(path)) as st:
-        st.ensure_identity(PASS, key_dir=key_dir)
+        st.keys.ensure(PASS, key_dir=key_dir)
         kits = {
-            "EV02": st.export_kit("EV02", root / "EV02.mekit"),
-            "EV05": st.export_kit("EV05", root / "EV05.mekit", include_personal=True),
-            "EV05-2": st.export_kit("EV05", root / "EV05-2.mekit"),
+            "EV02": st.packages.export_kit("EV02", root / "EV02.mekit").value,
+            "EV05": st.packages.export_kit("EV05", root / "EV05.mekit", include_personal=True).value,
+            "EV05-2": st.packages.export_kit("EV05", root / "EV05-2.mekit").value,
         }
     return root, key_dir, path, kits
 
@@ -39,10 +40,10 @@ def test_a_kit_holds_the_assignments_without_conflicts_and_only_visit_fields(off
     doc = read_kit(k.path)
     apps = {a["id"]: a for a in doc["applications"]}
     with Store(url(path)) as st:
-        expected = sorted(a.application_id for a in st.assignments(evaluator="EV02") if a.conflict_type is None)
-        conflicted = [a.application_id for a in st.assignments(evaluator="EV02") if a.conflict_type]
-        info = st.identity(key_dir=office[1])
-        rubric_hashes = {st.rubric(t.code).code: st.rubric(t.code).content_hash for t in st.program().tracks}
+        expected = sorted(a.application_id for a in st.people.assignments(evaluator="EV02") if a.conflict_type is None)
+        conflicted = [a.application_id for a in st.people.assignments(evaluator="EV02") if a.conflict_type]
+        info = st.keys.identity(key_dir=office[1])
+        rubric_hashes = {st.programs.rubric(t.code).code: st.programs.rubric(t.code).content_hash for t in st.programs.get().tracks}
     assert conflicted == ["2012-A-007"] and "2012-A-007" not in apps
     assert sorted(apps) == expected == list(k.applications)
     assert all(not any(f in a for f in PERSONAL) for a in apps.values())
@@ -59,22 +60,22 @@ def test_a_kit_holds_the_assignments_without_conflicts_and_only_visit_fields(off
 
 def test_importing_creates_a_field_database_that_can_score(office, tmp_path):
     k = office[3]["EV02"]
-    info = import_kit(k.path, url(tmp_path / "field.sqlite3"))
+    info = import_kit(k.path, url(tmp_path / "field.sqlite3")).value
     assert info.status == "created" and info.evaluator == "EV02" and info.sequence == 1
     with Store(url(tmp_path / "field.sqlite3")) as fld:
         assert fld.role == "field" and fld.is_field
-        assert [e.code for e in fld.evaluators()] == ["EV02"]
-        assert fld.kit_info().applications == k.applications
+        assert [e.code for e in fld.people.evaluators()] == ["EV02"]
+        assert fld.packages.kit_info().applications == k.applications
         assert fld.info().applications == len(k.applications)
         app = k.applications[0]
-        rd = fld.rubric(fld.application(app).track)
-        fld.save_score(app, "EV02", rd.criteria[0].code, level="수")
-        assert fld.application(app).phone == ""  # no personal data on the laptop
+        rd = fld.programs.rubric(fld.applications.get(app).track)
+        fld.scoring.save_score(app, "EV02", rd.criteria[0].code, level="수")
+        assert fld.applications.get(app).phone == ""  # no personal data on the laptop
         with pytest.raises(NotFound):  # the conflicted application is not even on the laptop
-            fld.application("2012-A-007")
+            fld.applications.get("2012-A-007")
         assert fld.verify_audit().ok
         with pytest.raises(PermissionDenied):
-            fld.export_kit("EV02", tmp_path / "x.mekit")
+            fld.packages.export_kit("EV02", tmp_path / "x.mekit")
 
 
 @pytest.mark.plain_sqlite  # its --no-encrypt half expects a plain file
@@ -109,18 +110,18 @@ def test_kit_import_on_the_cli_makes_an_encrypted_field_database_by_default(offi
 def test_a_kit_is_refused_for_another_evaluator_an_older_kit_or_an_office_database(office, tmp_path):
     root, _, path, kits = office
     field = url(tmp_path / "field.sqlite3")
-    assert import_kit(kits["EV05"].path, field).status == "created"  # with contact data
+    assert import_kit(kits["EV05"].path, field).value.status == "created"  # with contact data
     app = kits["EV05"].applications[0]
     with Store(field) as fld:
-        assert fld.application(app).phone
-    assert import_kit(kits["EV05-2"].path, field).status == "updated"  # without: cleared on the laptop
+        assert fld.applications.get(app).phone
+    assert import_kit(kits["EV05-2"].path, field).value.status == "updated"  # without: cleared on the laptop
     with Store(field) as fld:
-        assert fld.application(app).phone == "" and fld.kit_info().sequence == 2
+        assert fld.applications.get(app).phone == "" and fld.packages.kit_info().sequence == 2
     with pytest.raises(KitRejected, match="for evaluator EV02, but this field database belongs to EV05"):
         import_kit(kits["EV02"].path, field)
     with pytest.raises(KitRejected, match="kit number 1, older than kit number 2"):
         import_kit(kits["EV05"].path, field)
-    assert import_kit(kits["EV05-2"].path, field).status == "unchanged"
+    assert import_kit(kits["EV05-2"].path, field).value.status == "unchanged"
     with pytest.raises(KitRejected, match="is an office database"):
         import_kit(kits["EV02"].path, url(copy_db(path, tmp_path / "office-copy.sqlite3")))
 
@@ -130,21 +131,21 @@ def test_a_newer_kit_updates_the_laptop_and_withdraws_an_application(office, tmp
     o = copy_db(path, tmp_path / "office.sqlite3")
     field = url(tmp_path / "field.sqlite3")
     with Store(url(o)) as st:
-        k1 = st.export_kit("EV02", tmp_path / "k1.mekit")
+        k1 = st.packages.export_kit("EV02", tmp_path / "k1.mekit").value
         import_kit(k1.path, field)
         withdrawn = k1.applications[1]
-        st.declare_conflict(withdrawn, "EV02", "professional", "자문 관계")
-        st.put_application({"id": k1.applications[0], "track": st.application(k1.applications[0]).track,
+        st.people.declare_conflict(withdrawn, "EV02", "professional", "자문 관계")
+        st.applications.put({"id": k1.applications[0], "track": st.applications.get(k1.applications[0]).track,
                             "title": "새 제목 <b>굵게</b> =1+1"})
-        k2 = st.export_kit("EV02", tmp_path / "k2.mekit")
+        k2 = st.packages.export_kit("EV02", tmp_path / "k2.mekit").value
     assert k2.sequence == k1.sequence + 1 and withdrawn not in k2.applications
-    info = import_kit(k2.path, field)
+    info = import_kit(k2.path, field).value
     assert info.status == "updated" and withdrawn not in info.applications
     with Store(field) as fld:
-        assert fld.application(k1.applications[0]).title == "새 제목 <b>굵게</b> =1+1"
-        rd = fld.rubric(fld.application(withdrawn).track)
+        assert fld.applications.get(k1.applications[0]).title == "새 제목 <b>굵게</b> =1+1"
+        rd = fld.programs.rubric(fld.applications.get(withdrawn).track)
         with pytest.raises(ConflictOfInterest):
-            fld.save_score(withdrawn, "EV02", rd.criteria[0].code, level="수")
+            fld.scoring.save_score(withdrawn, "EV02", rd.criteria[0].code, level="수")
 
 
 def test_kits_of_another_program_or_another_office_key_are_refused(office, tmp_path):
@@ -158,18 +159,18 @@ def test_kits_of_another_program_or_another_office_key_are_refused(office, tmp_p
     # the same program, but a kit made with a different office key
     other = copy_db(path, tmp_path / "office2.sqlite3")
     with Store(url(other)) as st:
-        with st.write() as s:
+        with st.uow.write() as s:
             from evaluator.services.common import set_setting
 
             set_setting(s, "office_keys", None)
             set_setting(s, "kit_sequences", {"EV02": 5})
-        st.ensure_identity(PASS, key_dir=tmp_path / "other-keys")
-        k = st.export_kit("EV02", tmp_path / "other.mekit")
+        st.keys.ensure(PASS, key_dir=tmp_path / "other-keys")
+        k = st.packages.export_kit("EV02", tmp_path / "other.mekit").value
     with pytest.raises(KitRejected, match="trusts office key"):
         import_kit(k.path, field)
     with pytest.raises(KitRejected, match="not the AAAA-BBBB-CCCC-DDDD you were told"):
         import_kit(kits["EV02"].path, url(tmp_path / "new.sqlite3"), expected_office_fingerprint="aaaa bbbb cccc dddd")
-    assert not (tmp_path / "new.sqlite3").exists() or Store(url(tmp_path / "new.sqlite3")).kit_info() is None
+    assert not (tmp_path / "new.sqlite3").exists() or Store(url(tmp_path / "new.sqlite3")).packages.kit_info() is None
 
 
 def _rezip(src, dst, edit):
@@ -207,7 +208,7 @@ def test_a_damaged_or_hostile_kit_is_refused_and_nothing_is_created(office, tmp_
 
 def test_exporting_a_kit_needs_the_office_key(demo_before_visits_store, tmp_path):
     with pytest.raises(KeyProblem, match="evaluator keys init"):
-        demo_before_visits_store.export_kit("EV01", tmp_path / "k.mekit")
+        demo_before_visits_store.packages.export_kit("EV01", tmp_path / "k.mekit")
     assert not (tmp_path / "k.mekit").exists()
 
 
@@ -231,7 +232,7 @@ def test_a_laptop_with_an_altered_audit_trail_says_where_and_makes_no_package(tm
     assert f"BROKEN at entry {victim}" in capsys.readouterr().out
     with Store(url(field)) as fld:
         with pytest.raises(EvaluatorError, match="audit trail of this field database is broken"):
-            fld.export_package(tmp_path / "p.mepkg", passphrase=PASS, key_dir=key_dir)
+            fld.packages.export_package(tmp_path / "p.mepkg", passphrase=PASS, key_dir=key_dir)
     assert not (tmp_path / "p.mepkg").exists()
 
 
@@ -247,8 +248,8 @@ def test_a_package_with_no_evaluations_yet_is_written_with_a_warning(office, tmp
     out, err = capsys.readouterr()
     assert "0 evaluations" in out and "holds no evaluations yet" in err
     with Store(url(field)) as fld:  # one score saved: no warning any more
-        app = fld.kit_info().applications[0]
-        fld.save_score(app, "EV02", fld.rubric(fld.application(app).track).criteria[0].code, level="우")
+        app = fld.packages.kit_info().applications[0]
+        fld.scoring.save_score(app, "EV02", fld.programs.rubric(fld.applications.get(app).track).criteria[0].code, level="우")
     assert main(["package", "export", "--out", str(tmp_path / "one.mepkg"), "--db", str(field)]) == 0
     out, err = capsys.readouterr()
     assert "1 evaluations" in out and "no evaluations" not in err

@@ -67,9 +67,9 @@ def test_the_field_workflow_document_runs_as_written(tmp_path, monkeypatch, caps
     info = json.loads(capsys.readouterr().out)
     assert code == 0 and info["finalised_evaluations"] == 4
     with Store("sqlite:///office.sqlite3") as office:
-        done = [a for a in office.assignments(evaluator="EV01") if a.state == "finalised"]
+        done = [a for a in office.people.assignments(evaluator="EV01") if a.state == "finalised"]
         assert len(done) == 4
-        assert office.evaluation(done[0].application_id, "EV01").package_fingerprint
+        assert office.scoring.evaluation(done[0].application_id, "EV01").package_fingerprint
 
 
 def test_cli_errors_are_one_clear_sentence_and_a_nonzero_exit(tmp_path, monkeypatch, capsys):

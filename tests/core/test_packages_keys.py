@@ -76,34 +76,34 @@ def test_private_keys_are_never_in_a_database_a_kit_or_a_package(tiny):
         assert b"PRIVATE KEY" not in blob, name
     # the public halves are where they belong
     with Store(url(office_path)) as st:
-        assert st.identity(key_dir=key_dir).fingerprint == office_id.fingerprint
-        assert [e.key_fingerprint for e in st.evaluators()] == [ev_id.fingerprint]
+        assert st.keys.identity(key_dir=key_dir).fingerprint == office_id.fingerprint
+        assert [e.key_fingerprint for e in st.people.evaluators()] == [ev_id.fingerprint]
 
 
 def test_registering_a_key_from_a_file_checks_owner_fingerprint_and_uniqueness(tiny, tmp_path):
     root, key_dir, office_path, _ = tiny
     office = Store(url(copy_db(office_path, tmp_path / "office.sqlite3")))
-    office.put_evaluator("EV02", "나평가")
+    office.people.put_evaluator("EV02", "나평가")
     ev2 = K.generate_identity(tmp_path, PASS, owner="EV02")
     pub = K.write_public_key(ev2.info, tmp_path / "EV02.pub")
     with pytest.raises(KeyProblem, match="belongs to EV02, not EV01"):
-        office.register_evaluator_key("EV01", pub)
+        office.keys.register_evaluator("EV01", pub)
     with pytest.raises(KeyProblem, match="not AAAA-BBBB-CCCC-DDDD; nothing was registered"):
-        office.register_evaluator_key("EV02", pub, "AAAA BBBB CCCC DDDD")
-    info = office.register_evaluator_key("EV02", pub, ev2.fingerprint.lower())
+        office.keys.register_evaluator("EV02", pub, "AAAA BBBB CCCC DDDD")
+    info = office.keys.register_evaluator("EV02", pub, ev2.fingerprint.lower()).value
     assert info.fingerprint == ev2.fingerprint
     # a PEM public key works too; one key cannot serve two evaluators
     pem = ev2.signing_key.public_key().public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
     with pytest.raises(KeyProblem, match="already registered for EV02"):
-        office.register_evaluator_key("EV01", pem)
+        office.keys.register_evaluator("EV01", pem)
     office_pub = K.write_public_key(K.read_key_info(key_dir, "office"), tmp_path / "office.pub")
     with pytest.raises(KeyProblem, match="office's key"):
-        office.register_evaluator_key("EV02", office_pub)
+        office.keys.register_evaluator("EV02", office_pub)
     garbage = tmp_path / "garbage.pub"
     garbage.write_text("hello")
     with pytest.raises(KeyProblem, match="not a public key file"):
-        office.register_evaluator_key("EV02", garbage)
-    assert {e.code: e.key_fingerprint for e in office.evaluators()}["EV02"] == ev2.fingerprint
+        office.keys.register_evaluator("EV02", garbage)
+    assert {e.code: e.key_fingerprint for e in office.people.evaluators()}["EV02"] == ev2.fingerprint
     office.close()
 
 
@@ -112,20 +112,20 @@ def test_a_first_package_from_an_unregistered_evaluator_is_held_until_its_finger
     path = copy_db(office_path, tmp_path / "office.sqlite3")
     ev_fp = K.read_key_info(key_dir, "EV01").fingerprint
     with Store(url(path)) as office:
-        with office.write() as s:  # forget EV01's key
+        with office.uow.write() as s:  # forget EV01's key
             from evaluator.db.models import Evaluator
 
             ev = s.query(Evaluator).filter_by(code="EV01").one()
             ev.public_key = ev.key_fingerprint = None
-        [r] = office.merge_packages([pkg], passphrase=PASS, key_dir=key_dir)
+        [r] = office.packages.merge([pkg], passphrase=PASS, key_dir=key_dir).value
         assert r.rejected and "not registered yet" in r.reason and ev_fp in r.reason and "keys register" in r.reason
         with pytest.raises(KeyProblem, match="needs the fingerprint"):
-            office.register_evaluator_key("EV01", pkg)
+            office.keys.register_evaluator("EV01", pkg)
         with pytest.raises(KeyProblem, match="nothing was registered"):
-            office.register_evaluator_key("EV01", pkg, "AAAA-BBBB-CCCC-DDDD")
-        info = office.register_evaluator_key("EV01", pkg, ev_fp)
+            office.keys.register_evaluator("EV01", pkg, "AAAA-BBBB-CCCC-DDDD")
+        info = office.keys.register_evaluator("EV01", pkg, ev_fp).value
         assert info.fingerprint == ev_fp
-        [r] = office.merge_packages([pkg])
+        [r] = office.packages.merge([pkg]).value
         assert r.status == MERGED
 
 
@@ -133,13 +133,13 @@ def test_the_key_must_be_unlocked_and_must_be_the_one_the_database_pinned(tiny, 
     root, key_dir, office_path, pkg = tiny
     with Store(url(copy_db(office_path, tmp_path / "office.sqlite3"))) as office:
         with pytest.raises(KeyProblem, match="locked"):
-            office.merge_packages([pkg])
+            office.packages.merge([pkg])
         with pytest.raises(WrongPassphrase):
-            office.merge_packages([pkg], passphrase="not the passphrase", key_dir=key_dir)
+            office.packages.merge([pkg], passphrase="not the passphrase", key_dir=key_dir)
         K.generate_identity(tmp_path / "elsewhere", PASS, owner="office")
         with pytest.raises(KeyProblem, match="use the right key folder"):
-            office.unlock_identity(PASS, key_dir=tmp_path / "elsewhere")
-        assert office.unlock_identity(PASS, key_dir=key_dir).fingerprint == office.identity(key_dir=key_dir).fingerprint
-        office.lock_identity()
+            office.keys.unlock(PASS, key_dir=tmp_path / "elsewhere")
+        assert office.keys.unlock(PASS, key_dir=key_dir).fingerprint == office.keys.identity(key_dir=key_dir).fingerprint
+        office.keys.lock()
         with pytest.raises(KeyProblem, match="locked"):
-            office.merge_packages([pkg])
+            office.packages.merge([pkg])

@@ -28,8 +28,8 @@ def merged(cycle, tmp_path_factory):
     """The office after merging the five packages (built once), with the merge reports."""
     path = cycle.office_copy(tmp_path_factory.mktemp("merged") / "office.sqlite3")
     with Store(url(path)) as office:
-        reports = office.merge_packages([cycle.packages[ev] for ev in EVALUATORS], passphrase=PASS,
-                                        key_dir=cycle.key_dir)
+        reports = office.packages.merge([cycle.packages[ev] for ev in EVALUATORS], passphrase=PASS,
+                                        key_dir=cycle.key_dir).value
     return path, reports
 
 
@@ -49,9 +49,9 @@ def test_five_packages_merge_into_the_same_results_as_direct_entry(cycle, merged
         assert len(got) == len(EVALUATORS) * SCORED
         assert office.info().scores == reference.info().scores
         mine = [(r.application_id, r.rank, None if r.score is None else round(r.score, 6), r.decision,
-                 r.evaluations, r.flags) for r in office.rank().all_rows()]
+                 r.evaluations, r.flags) for r in office.ranking.rank().all_rows()]
         theirs = [(r.application_id, r.rank, None if r.score is None else round(r.score, 6), r.decision,
-                   r.evaluations, r.flags) for r in reference.rank().all_rows()]
+                   r.evaluations, r.flags) for r in reference.ranking.rank().all_rows()]
         assert len(mine) == 48 and mine == theirs
         assert sum(1 for r in mine if r[3] == "selected") > 0
         assert office.verify_audit().ok
@@ -66,27 +66,27 @@ def test_merge_report_counts_records_and_marks_evaluations_with_the_package(cycl
             assert r.counts["evaluations"] == {"added": n, "updated": 0, "unchanged": 0}
             assert r.counts["site_visits"]["added"] == n
             assert r.added == sum(v["added"] for v in r.counts.values())
-            some = next(a for a in office.assignments(evaluator=ev) if a.conflict_type is None)
-            assert office.evaluation(some.application_id, ev).package_fingerprint == r.fingerprint
+            some = next(a for a in office.people.assignments(evaluator=ev) if a.conflict_type is None)
+            assert office.scoring.evaluation(some.application_id, ev).package_fingerprint == r.fingerprint
         # the photo travelled, bytes intact
-        photos = office.attachments(evaluator="EV01")
+        photos = office.scoring.attachments(evaluator="EV01")
         assert len(photos) == 1 and photos[0].criterion == "field_check" and photos[0].caption == "입구 사진"
-        assert office.attachment_data(photos[0].uuid) == b"\xff\xd8\xff\xe0 fake jpeg bytes"
+        assert office.scoring.attachment_data(photos[0].uuid) == b"\xff\xd8\xff\xe0 fake jpeg bytes"
         # site visit log and checklist answers
-        v = office.site_visit(photos[0].application_id, "EV01")
+        v = office.scoring.visit(photos[0].application_id, "EV01")
         assert v["attendees"] == "대표자 외 3명" and all(v["checklist"].values())
         # the abstention travelled
         abstained = next(iter(cycle.abstain["EV03"]))
-        e = office.evaluation(abstained, "EV03")
+        e = office.scoring.evaluation(abstained, "EV03")
         assert e.abstained and e.state == "finalised" and "기권" in e.abstain_reason
 
 
 def test_receipts_keep_the_signed_manifest_and_the_laptop_audit_trail(cycle, merged):
     path, reports = merged
     with Store(url(path)) as office:
-        receipts = office.merged_packages()
+        receipts = office.packages.merged()
         assert [(r.evaluator, r.sequence) for r in receipts] == [(ev, 1) for ev in EVALUATORS]
-        with office.read() as s:
+        with office.uow.read() as s:
             ev_row = s.execute(select(PackageEvidence).order_by(PackageEvidence.id)).scalars().first()
             trail = json.loads(unstore(ev_row.audit_method, ev_row.audit_trail))
             manifest = json.loads(ev_row.manifest)
@@ -99,7 +99,7 @@ def test_receipts_keep_the_signed_manifest_and_the_laptop_audit_trail(cycle, mer
         v = office.verify_audit()
         assert v.ok and v.entries > 5
         # everything kept verifies again: signatures, hashes, the laptops' chains
-        checks = office.verify_package_evidence()
+        checks = office.packages.verify_evidence()
         assert len(checks) == 5 and all(c.ok for c in checks), [c.problem for c in checks]
 
 
@@ -111,8 +111,8 @@ def test_merging_the_same_packages_again_changes_nothing(cycle, merged, tmp_path
     copy_db(path, copy)
     before = db_checksum(url(copy))
     with Store(url(copy)) as office:
-        again = office.merge_packages([cycle.packages[ev] for ev in EVALUATORS], passphrase=PASS,
-                                      key_dir=cycle.key_dir)
+        again = office.packages.merge([cycle.packages[ev] for ev in EVALUATORS], passphrase=PASS,
+                                      key_dir=cycle.key_dir).value
     assert [r.status for r in again] == [UNCHANGED] * 5
     assert all("already merged" in r.reason for r in again)
     assert db_checksum(url(copy)) == before
@@ -125,28 +125,28 @@ def test_a_later_package_supersedes_and_an_older_one_is_a_rejected_replay(cycle,
     field_path = copy_db(cycle.fields["EV02"], tmp_path / "field.sqlite3")
     restored = copy_db(cycle.fields["EV02"], tmp_path / "restored.sqlite3")  # a backup of the laptop
     with Store(url(field_path)) as fld:
-        app = next(a.application_id for a in fld.assignments(evaluator="EV02") if a.conflict_type is None)
-        rd = fld.rubric(fld.application(app).track)
+        app = next(a.application_id for a in fld.people.assignments(evaluator="EV02") if a.conflict_type is None)
+        rd = fld.programs.rubric(fld.applications.get(app).track)
         first = rd.criteria[0]
-        fld.reopen(app, "EV02", "점수 정정")
-        fld.save_score(app, "EV02", first.code, level="양")
-        pkg2 = fld.export_package(tmp_path / "EV02-2.mepkg", passphrase=PASS, key_dir=cycle.key_dir)
-        fld.save_score(app, "EV02", first.code, level="가", comment="재방문 후 정정")
-        fld.finalise(app, "EV02")
-        pkg3 = fld.export_package(tmp_path / "EV02-3.mepkg", key_dir=cycle.key_dir)
+        fld.scoring.reopen(app, "EV02", "점수 정정")
+        fld.scoring.save_score(app, "EV02", first.code, level="양")
+        pkg2 = fld.packages.export_package(tmp_path / "EV02-2.mepkg", passphrase=PASS, key_dir=cycle.key_dir).value
+        fld.scoring.save_score(app, "EV02", first.code, level="가", comment="재방문 후 정정")
+        fld.scoring.finalise(app, "EV02")
+        pkg3 = fld.packages.export_package(tmp_path / "EV02-3.mepkg", key_dir=cycle.key_dir).value
     with Store(url(restored)) as fld:
-        stale = fld.export_package(tmp_path / "EV02-stale.mepkg", passphrase=PASS, key_dir=cycle.key_dir)
+        stale = fld.packages.export_package(tmp_path / "EV02-stale.mepkg", passphrase=PASS, key_dir=cycle.key_dir).value
     assert (pkg2.sequence, pkg3.sequence, stale.sequence) == (2, 3, 2)
 
     with Store(url(office_path)) as office:
-        [r] = office.merge_packages([pkg3.path], passphrase=PASS, key_dir=cycle.key_dir)
+        [r] = office.packages.merge([pkg3.path], passphrase=PASS, key_dir=cycle.key_dir).value
         assert r.status == MERGED and not r.conflicts
         assert r.counts["evaluations"]["updated"] == 1 and r.counts["scores"]["updated"] == 1
-        e = office.evaluation(app, "EV02")
+        e = office.scoring.evaluation(app, "EV02")
         assert (e.scores[0].level, e.scores[0].comment, e.state) == ("ga", "재방문 후 정정", "finalised")
         before = db_checksum(url(office_path))
-        older, restored_r, again = office.merge_packages([pkg2.path, stale.path, pkg3.path], passphrase=PASS,
-                                                         key_dir=cycle.key_dir)
+        older, restored_r, again = office.packages.merge([pkg2.path, stale.path, pkg3.path], passphrase=PASS,
+                                                         key_dir=cycle.key_dir).value
         assert older.rejected and "older than package 3" in older.reason
         assert restored_r.rejected and "older than package 3" in restored_r.reason
         assert again.status == UNCHANGED
@@ -155,7 +155,7 @@ def test_a_later_package_supersedes_and_an_older_one_is_a_rejected_replay(cycle,
     # the restored laptop's package 2 first, then the real package 2: same number, other content
     other = copy_db(merged[0], tmp_path / "other.sqlite3")
     with Store(url(other)) as office:
-        first_r, second_r = office.merge_packages([stale.path, pkg2.path], passphrase=PASS, key_dir=cycle.key_dir)
+        first_r, second_r = office.packages.merge([stale.path, pkg2.path], passphrase=PASS, key_dir=cycle.key_dir).value
         assert first_r.status == MERGED
         assert second_r.rejected and "sequence number 2" in second_r.reason
 
@@ -173,9 +173,9 @@ def test_parallel_merges_on_postgresql_lose_nothing_and_surface_no_deadlocks(cyc
 
     with Store(pg_url) as office:
         build_demo(office, before_visits=True)  # deterministic: the same program the kits came from
-        office.ensure_identity(PASS, key_dir=cycle.key_dir)
+        office.keys.ensure(PASS, key_dir=cycle.key_dir)
         for ev in EVALUATORS:
-            office.register_evaluator_key(ev, cycle.root / f"{ev}.pub")
+            office.keys.register_evaluator(ev, cycle.root / f"{ev}.pub")
     secret = tmp_path / "office.pass"
     secret.write_text(PASS + "\n")
     pkgs = [str(cycle.packages[ev]) for ev in EVALUATORS]
@@ -200,7 +200,7 @@ def test_parallel_merges_on_postgresql_lose_nothing_and_surface_no_deadlocks(cyc
     with Store(pg_url) as office, Store(url(merged[0])) as reference:
         assert evaluation_totals(office) == evaluation_totals(reference)
         assert office.info().scores == reference.info().scores
-        assert len(office.merged_packages()) == 5
+        assert len(office.packages.merged()) == 5
         assert office.verify_audit().ok
 
 
@@ -213,9 +213,9 @@ def test_a_failure_while_writing_leaves_nothing_of_that_package_and_the_others_m
 
     office_path = cycle.office_copy(tmp_path / "office.sqlite3")
     with Store(url(office_path)) as office:
-        [r] = office.merge_packages([cycle.packages["EV01"]], passphrase=PASS, key_dir=cycle.key_dir)
+        [r] = office.packages.merge([cycle.packages["EV01"]], passphrase=PASS, key_dir=cycle.key_dir).value
         assert r.status == MERGED
-        with office.read() as s:
+        with office.uow.read() as s:
             taken = s.execute(text("SELECT uuid FROM score ORDER BY id DESC LIMIT 1")).scalar()
 
         def clash(members):
@@ -226,9 +226,9 @@ def test_a_failure_while_writing_leaves_nothing_of_that_package_and_the_others_m
         forged = repack(cycle.packages["EV02"], tmp_path / "EV02-forged.mepkg", key_dir=cycle.key_dir,
                         owner="EV02", members=clash)
         before = db_checksum(url(office_path))
-        bad, good = office.merge_packages([forged, cycle.packages["EV03"]])
+        bad, good = office.packages.merge([forged, cycle.packages["EV03"]]).value
         assert bad.rejected and "clashes with records already in the office database" in bad.reason
         assert good.status == MERGED
-        assert not any(a.state for a in office.assignments(evaluator="EV02"))  # nothing of EV02's
+        assert not any(a.state for a in office.people.assignments(evaluator="EV02"))  # nothing of EV02's
         after = db_checksum(url(office_path))
         assert after != before and office.verify_audit().ok

@@ -32,13 +32,13 @@ def office(tiny, tmp_path):
     _, key_dir, src, _ = tiny
     path = copy_db(src, tmp_path / "office.sqlite3")
     st = Store(url(path))
-    st.unlock_identity(PASS, key_dir=key_dir)
+    st.keys.unlock(PASS, key_dir=key_dir)
     yield st
     st.close()
 
 
 def merge_one(store: Store, path) -> object:
-    [r] = store.merge_packages([path])
+    [r] = store.packages.merge([path]).value
     return r
 
 
@@ -56,7 +56,7 @@ def test_flipping_any_single_byte_of_a_package_is_rejected_and_writes_nothing(ti
             p = tmp_path / f"flip-{i}.mepkg"
             p.write_bytes(bytes(flipped))
             paths.append(p)
-        reports = office.merge_packages(paths)
+        reports = office.packages.merge(paths).value
         bad = [(r.path, r.status) for r in reports if not r.rejected]
         assert not bad, bad
         assert all(r.reason for r in reports)
@@ -200,22 +200,22 @@ def test_a_laptop_trail_altered_before_signing_is_caught_when_the_office_checks_
     _, key_dir, _, pkg = tiny
     r = merge_one(office, repack(pkg, tmp_path / "trail.mepkg", key_dir=key_dir, owner="EV01", members=_edit_audit))
     assert r.status == MERGED
-    [check] = office.verify_package_evidence()
+    [check] = office.packages.verify_evidence()
     assert not check.ok and "audit trail is broken" in check.problem and "was altered" in check.problem
 
 
 def test_the_evidence_of_a_clean_merge_verifies_and_tampering_with_it_is_found(tiny, office):
     _, _, _, pkg = tiny
     assert merge_one(office, pkg).status == MERGED
-    [check] = office.verify_package_evidence()
+    [check] = office.packages.verify_evidence()
     assert check.ok and check.audit_entries > 3
     from sqlalchemy import update
 
     from evaluator.packages.models import PackageEvidence
 
-    with office.write() as s:
+    with office.uow.write() as s:
         s.execute(update(PackageEvidence).values(data=b"forged"))
-    [check] = office.verify_package_evidence()
+    [check] = office.packages.verify_evidence()
     assert not check.ok and "unreadable" in check.problem
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from evaluator.cli import main
 from evaluator.db.models import Application, AuditEvent, Decision
 from evaluator.errors import NotFound, ValidationError
+from evaluator.changes import DECISIONS
 from evaluator.store import Store
 
 from .ranking_fixtures import make_small_program
@@ -25,7 +26,7 @@ def small(any_db_url):
 
 
 def decisions(store) -> dict:
-    with store.read() as s:
+    with store.uow.read() as s:
         rows = s.execute(select(Application.external_id, Decision.computed, Decision.computed_rank,
                                 Decision.computed_score, Decision.computed_reason, Decision.override)
                          .join(Decision, Decision.application_id == Application.id)).all()
@@ -33,13 +34,17 @@ def decisions(store) -> dict:
 
 
 def audit_actions(store) -> list[tuple[str, str]]:
-    with store.read() as s:
+    with store.uow.read() as s:
         return [(e.action, e.reason) for e in s.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
 
 
 def test_ranking_on_a_real_database_stores_the_snapshot_and_audits_overrides(small):
     # R-1 (90, 80, 100) → 90; R-2 (80, 70, 90) → 80; R-3 → 70; R-4 → 60; R-5 has 2 members (ineligible)
-    result = small.rank()
+    assert not small.ranking.rank().recorded  # a read: nothing is the decision of record yet
+    assert decisions(small) == {}
+    outcome = small.ranking.record()
+    assert DECISIONS in outcome.changes
+    result = outcome.value
     t = result.track("activity")
     got = [(r.application_id, r.rank, r.score, r.computed_decision) for r in t.rows]
     assert got == [("R-1", 1, 90.0, "selected"), ("R-2", 2, 80.0, "selected"), ("R-3", 3, 70.0, "reserve"),
@@ -51,92 +56,95 @@ def test_ranking_on_a_real_database_stores_the_snapshot_and_audits_overrides(sma
     assert stored["R-3"] == ("reserve", 3, 70.0, "rank 3 of 4; score 70.0; quota 2 filled; first reserve", None)
     assert stored["R-5"][0] == "ineligible"
     n_audit = len(audit_actions(small))
-    small.rank()  # nothing changed: nothing rewritten, nothing audited
+    assert small.ranking.rank().recorded  # what is stored is what a ranking now gives
+    assert not small.ranking.record().changes  # nothing changed: nothing rewritten, nothing audited
     assert len(audit_actions(small)) == n_audit
 
     # the committee overrides R-3 with a reason; the computed result stays beside it
     with pytest.raises(ValidationError, match="written reason"):
-        small.override_decision("R-3", "selected", "   ")
+        small.ranking.override("R-3", "selected", "   ")
     with pytest.raises(ValidationError, match="not a decision"):
-        small.override_decision("R-3", "maybe", "이유")
+        small.ranking.override("R-3", "maybe", "이유")
     with pytest.raises(NotFound):
-        small.override_decision("R-9", "selected", "이유")
-    small.override_decision("R-3", "selected", "현장 재확인 결과 역량 충분")
-    r3 = {r.application_id: r for r in small.rank().all_rows()}["R-3"]
+        small.ranking.override("R-9", "selected", "이유")
+    small.ranking.override("R-3", "selected", "현장 재확인 결과 역량 충분")
+    r3 = {r.application_id: r for r in small.ranking.rank().all_rows()}["R-3"]
     assert (r3.computed_decision, r3.decision, r3.override_reason) == ("reserve", "selected", "현장 재확인 결과 역량 충분")
     assert "overridden" in r3.flags and "committee override: selected" in r3.reason
     assert decisions(small)["R-3"][0] == "reserve" and decisions(small)["R-3"][-1] == "selected"
     assert ("override", "현장 재확인 결과 역량 충분") in audit_actions(small)
-    assert small.overrides()[0]["application_id"] == "R-3"
+    assert small.ranking.overrides()[0]["application_id"] == "R-3"
 
-    small.clear_override("R-3", "위원회 재논의로 원상 회복")
-    r3 = {r.application_id: r for r in small.rank().all_rows()}["R-3"]
+    small.ranking.clear_override("R-3", "위원회 재논의로 원상 회복")
+    r3 = {r.application_id: r for r in small.ranking.rank().all_rows()}["R-3"]
     assert r3.decision == "reserve" and r3.override is None
     assert ("clear_override", "위원회 재논의로 원상 회복") in audit_actions(small)
     with pytest.raises(ValidationError, match="no committee override"):
-        small.clear_override("R-3", "again")
+        small.ranking.clear_override("R-3", "again")
     assert small.verify_audit().ok
 
 
 def test_recusal_abstention_and_drafts_through_the_store(small):
     # EV03 declares a conflict with R-1 after scoring: its 100 no longer counts → (90 + 80)/2 = 85
-    small.declare_conflict("R-1", "EV03", "personal", "친족")
+    small.people.declare_conflict("R-1", "EV03", "personal", "친족")
     # EV02 reopens R-2 and abstains: left out → (80 + 90)/2 = 85 (finalised abstention)
-    small.reopen("R-2", "EV02", "기권 처리")
-    small.abstain("R-2", "EV02", "신청 단체와 같은 마을")
-    small.finalise("R-2", "EV02")
+    small.scoring.reopen("R-2", "EV02", "기권 처리")
+    small.scoring.abstain("R-2", "EV02", "신청 단체와 같은 마을")
+    small.scoring.finalise("R-2", "EV02")
     # EV01 reopens R-4 (draft): only counted in a provisional ranking
-    small.reopen("R-4", "EV01", "점수 수정")
-    rows = {r.application_id: r for r in small.rank(stability=False).all_rows()}
+    small.scoring.reopen("R-4", "EV01", "점수 수정")
+    rows = {r.application_id: r for r in small.ranking.record(stability=False).value.all_rows()}
     assert rows["R-1"].score == pytest.approx(85.0) and rows["R-1"].recusals == 1
     assert rows["R-2"].score == pytest.approx(85.0) and rows["R-2"].abstentions == 1
     assert rows["R-4"].evaluations == 2
     states = {e.evaluator: e.state for e in rows["R-2"].evaluators}
     assert states["EV02"] == "abstained"
     before = decisions(small)
-    prov = small.rank(provisional=True)
+    prov = small.ranking.rank(provisional=True)
     assert prov.provisional and {r.application_id: r for r in prov.all_rows()}["R-4"].evaluations == 3
     assert decisions(small) == before  # a provisional ranking is never stored
 
 
 def test_ranking_settings_are_validated_audited_and_used(small):
-    assert small.ranking_settings()["method"] == "mean"
-    small.set_ranking_settings(method="median", min_score={"activity": 75})
-    result = small.rank(stability=False)
+    assert small.ranking.settings()["method"] == "mean"
+    small.ranking.set_settings(method="median", min_score={"activity": 75})
+    result = small.ranking.rank(stability=False)
     assert result.method == "median"
     t = result.track("activity")
     assert t.min_score == 75.0
     r3 = {r.application_id: r for r in t.rows}["R-3"]
     assert r3.reason == "rank 3 of 4; score 70.0 below the minimum 75"
-    assert small.rank(method="mean", stability=False).method == "mean"  # per call
+    assert small.ranking.rank(method="mean", stability=False).method == "mean"  # per call
     with pytest.raises(ValidationError, match="trim_min_evaluators"):
-        small.set_ranking_settings(trim_min_evaluators=2)
+        small.ranking.set_settings(trim_min_evaluators=2)
     with pytest.raises(ValidationError, match="not a ranking setting"):
-        small.set_ranking_settings(quota=3)
+        small.ranking.set_settings(quota=3)
     with pytest.raises(ValidationError, match="unknown track"):
-        small.set_ranking_settings(min_score={"nowhere": 50})
+        small.ranking.set_settings(min_score={"nowhere": 50})
     with pytest.raises(ValidationError, match="Unknown ranking method"):
-        small.rank(method="best")
+        small.ranking.rank(method="best")
     with pytest.raises(NotFound, match="no track 'space'"):
-        small.rank(track="space")
+        small.ranking.rank(track="space")
 
 
 def ranking_audits(store) -> list[tuple]:
-    with store.read() as s:
+    with store.uow.read() as s:
         return [(e.old, e.new) for e in s.execute(select(AuditEvent).where(AuditEvent.action == "ranking")
                                                   .order_by(AuditEvent.id)).scalars()]
 
 
 def test_the_ranking_audit_entry_names_each_changed_decision_with_old_and_new(small):
-    small.rank(stability=False)
+    small.ranking.rank(stability=False)
+    assert ranking_audits(small) == []  # reading a ranking audits nothing: it changed nothing
+    small.ranking.record(stability=False)
     (old, new), = ranking_audits(small)
     assert old == {"track": "activity", "decisions": {a: None for a in ("R-1", "R-2", "R-3", "R-4", "R-5")}}
     assert new["decisions"] == {"R-1": "selected", "R-2": "selected", "R-3": "reserve", "R-4": "not_selected",
                                 "R-5": "ineligible"}
     assert new["decisions_changed"] == 5 and new["method"] == "mean"
     # a higher minimum score: R-3 (70) drops from reserve to not selected; nothing else changes
-    small.set_ranking_settings(min_score=75)
-    small.rank(stability=False)
+    small.ranking.set_settings(min_score=75)
+    small.ranking.record(stability=False)
     old, new = ranking_audits(small)[-1]
     assert old == {"track": "activity", "decisions": {"R-3": "reserve"}}
     assert new["decisions"] == {"R-3": "not_selected"} and new["decisions_changed"] == 1
@@ -145,34 +153,35 @@ def test_the_ranking_audit_entry_names_each_changed_decision_with_old_and_new(sm
 
 
 def stored_methods(store) -> dict:
-    with store.read() as s:
+    with store.uow.read() as s:
         rows = s.execute(select(Application.external_id, Decision.computed_method, Decision.computed_at)
                          .join(Decision, Decision.application_id == Application.id)).all()
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def test_a_ranking_with_another_method_is_a_what_if_view_that_stores_nothing(small):
-    first = small.rank(stability=False)  # the program's method (mean): the decision of record
+    first = small.ranking.record(stability=False).value  # the program's method (mean): the decision of record
     assert (first.method, first.program_method, first.what_if, first.recorded) == ("mean", "mean", False, True)
     before, methods, n_audit = decisions(small), stored_methods(small), len(audit_actions(small))
     assert {m for m, _ in methods.values()} == {"mean"}
     for m in ("median", "trimmed", "normalized"):
-        what_if = small.rank(method=m, stability=False)
+        what_if = small.ranking.rank(method=m, stability=False)
         assert (what_if.method, what_if.program_method, what_if.what_if, what_if.recorded) == (m, "mean", True, False)
         assert decisions(small) == before and stored_methods(small) == methods
-    assert small.rank(method="mean", stability=False).recorded  # naming the program's own method records it
+    assert small.ranking.rank(method="mean", stability=False).recorded  # the program's own method: as recorded
     assert len(audit_actions(small)) == n_audit  # nothing changed, nothing audited
 
     # once the program's method is the median, the median ranking is the decision of record
-    small.set_ranking_settings(method="median")
-    r = small.rank(method="median", stability=False)
-    assert (r.what_if, r.recorded) == (False, True)
+    small.ranking.set_settings(method="median")
+    r = small.ranking.rank(method="median", stability=False)
+    assert (r.what_if, r.recorded) == (False, False)  # the stored decisions are still the mean's
+    r = small.ranking.record(stability=False).value
+    assert (r.method, r.what_if, r.recorded) == ("median", False, True)
     assert {m for m, _ in stored_methods(small).values()} == {"median"}
-    assert small.rank(method="mean", stability=False).what_if
+    assert small.ranking.rank(method="mean", stability=False).what_if
     assert {m for m, _ in stored_methods(small).values()} == {"median"}
-    # a provisional ranking, or record=False, never stores either
-    assert not small.rank(provisional=True, stability=False).recorded
-    assert not small.rank(record=False, stability=False).recorded
+    # a provisional ranking is never the decision of record
+    assert not small.ranking.rank(provisional=True, stability=False).recorded
 
 
 def test_cli_labels_a_what_if_ranking_and_leaves_the_decisions_alone(capsys, demo_path):
@@ -193,7 +202,7 @@ def test_cli_labels_a_what_if_ranking_and_leaves_the_decisions_alone(capsys, dem
 
 # --- the demo program ----------------------------------------------------------------------------------
 def test_demo_program_selects_10_and_9_with_3_reserves_each_and_a_reason_on_every_row(demo_store):
-    result = demo_store.rank()
+    result = demo_store.ranking.rank()
     counts = {t.track: (t.selected, t.reserve, len(t.rows)) for t in result.tracks}
     assert counts == {"activity": (10, 3, 24), "space": (9, 3, 24)}
     for t in result.tracks:
@@ -260,7 +269,7 @@ def test_overrides_need_the_office_database_and_a_cancelled_ranking_stores_nothi
 
     with Store(f"sqlite:///{tmp_path / 'field.sqlite3'}", role="field") as field:
         with pytest.raises(PermissionDenied, match="field database"):
-            field.override_decision("2012-A-001", "selected", "이유")
+            field.ranking.override("2012-A-001", "selected", "이유")
     token = CancelToken()
     seen = []
 
@@ -270,9 +279,9 @@ def test_overrides_need_the_office_database_and_a_cancelled_ranking_stores_nothi
             token.cancel()
 
     with pytest.raises(Cancelled):
-        demo_store.rank(progress=progress, cancel=token)
+        demo_store.ranking.record(progress=progress, cancel=token)
     assert seen and decisions(demo_store) == {}  # nothing stored
-    demo_store.rank(progress=lambda f, m="": seen.append(f))
+    demo_store.ranking.record(progress=lambda f, m="": seen.append(f))
     assert seen[-1] == 1.0 and len(decisions(demo_store)) == 48
 
 
@@ -290,8 +299,8 @@ def test_the_office_sets_the_method_of_record_from_the_cli_and_rank_then_stores_
     doc = json.loads(capsys.readouterr().out)
     assert doc["program_method"] == "trimmed" and doc["recorded"] and not doc["what_if"]
     with Store(f"sqlite:///{db}") as st:
-        assert st.ranking_settings()["min_score"] == {"activity": 65.0}
-        with st.read() as s:
+        assert st.ranking.settings()["min_score"] == {"activity": 65.0}
+        with st.uow.read() as s:
             assert s.execute(select(AuditEvent).where(AuditEvent.action == "program_settings")).first() is not None
     assert main(["settings", "--min-score", "abc", "--db", str(db)]) == 2
     assert "--min-score: 'abc'" in capsys.readouterr().err

@@ -33,7 +33,8 @@ def world(demo_template, tmp_path_factory):
     shutil.copyfile(demo_template, db)
     store = Store(f"sqlite:///{db}")
     info = make_hostile(store)
-    store.override_decision("2012-A-014", "selected", HOSTILE_REASON)
+    store.ranking.override("2012-A-014", "selected", HOSTILE_REASON)
+    store.ranking.record()  # the committee's ranking of record, which the documents print
     add_attachment(store, DEMO_HOSTILE_ID, "EV02", "입구 <사진>.png", png_bytes((210, 210, 210)), "image/png",
                    caption="간판 & <b>입구</b>")
     add_attachment(store, DEMO_HOSTILE_ID, None, "room.png", png_bytes((120, 150, 120), (300, 500)), "image/png")
@@ -42,13 +43,13 @@ def world(demo_template, tmp_path_factory):
     out = folder / "out"
     out.mkdir()
     docs = {
-        "blank_kit": store.report_blank_sheets(out / "blank-ev01.pdf", evaluator="EV01"),
-        "blank_one": store.report_blank_sheets(out / "blank-one.pdf", application_ids=[DEMO_HOSTILE_ID]),
-        "filled": store.report_filled_sheets(out / "filled.pdf", application_ids=[info["app"], DEMO_HOSTILE_ID]),
-        "aggregate": store.report_aggregate(out / "aggregate.pdf", application_ids=["2012-A-007", info["app"]]),
-        "summary": store.report_summary(out / "summary.pdf"),
-        "summary_en": store.report_summary(out / "summary-en.pdf", lang="en"),
-        "dossier": store.report_dossier(out / "dossier.pdf", application_id=DEMO_HOSTILE_ID),
+        "blank_kit": store.reports.blank_sheets(out / "blank-ev01.pdf", evaluator="EV01"),
+        "blank_one": store.reports.blank_sheets(out / "blank-one.pdf", application_ids=[DEMO_HOSTILE_ID]),
+        "filled": store.reports.filled_sheets(out / "filled.pdf", application_ids=[info["app"], DEMO_HOSTILE_ID]),
+        "aggregate": store.reports.aggregate(out / "aggregate.pdf", application_ids=["2012-A-007", info["app"]]),
+        "summary": store.reports.summary(out / "summary.pdf"),
+        "summary_en": store.reports.summary(out / "summary-en.pdf", lang="en"),
+        "dossier": store.reports.dossier(out / "dossier.pdf", application_id=DEMO_HOSTILE_ID),
     }
     yield {"store": store, "docs": docs, "info": info, "out": out}
     store.close()
@@ -101,7 +102,7 @@ def test_a_page_of_each_document_renders(world, kind, tmp_path):
 # --- score sheets -----------------------------------------------------------------------------------
 def test_blank_kit_has_one_sheet_per_assigned_application_with_the_evaluator_named(world, pdfs):
     store = world["store"]
-    assigned = sorted(a.application_id for a in store.assignments(evaluator="EV01") if a.conflict_type is None)
+    assigned = sorted(a.application_id for a in store.people.assignments(evaluator="EV01") if a.conflict_type is None)
     pdf = pdfs["blank_kit"]
     # each sheet begins on its own page, in application-ID order, and fills two pages
     assert len(pdf) == 2 * len(assigned)
@@ -117,7 +118,7 @@ def test_blank_kit_has_one_sheet_per_assigned_application_with_the_evaluator_nam
 def test_blank_sheet_matches_the_score_template_layout(world, pdfs):
     store = world["store"]
     text = pdfs["blank_one"].text
-    rubric = store.rubric("activity")
+    rubric = store.programs.rubric("activity")
     flat = squash(text)
     for c in rubric.criteria:  # every criterion in rubric order, with its code, maximum and levels
         assert c.code in text
@@ -142,7 +143,7 @@ def test_filled_sheets_mark_drafts_and_print_finalisation_and_fingerprint(world,
     pdf = pdfs["filled"]
     store = world["store"]
     sheets = [(a.application_id, a.evaluator) for app in (info["app"], DEMO_HOSTILE_ID)
-              for a in store.assignments(application_id=app) if a.conflict_type is None]
+              for a in store.people.assignments(application_id=app) if a.conflict_type is None]
     assert sorted(sheets) == sorted(set(sheets))
     draft_label = f"{info['app']} · {info['draft']}"
     for i, text in enumerate(pdf.pages):
@@ -160,25 +161,25 @@ def test_filled_sheets_mark_drafts_and_print_finalisation_and_fingerprint(world,
     # the demo's own evaluations were entered without a package: said so, not left blank
     assert "결과 패키지 없음" in "\n".join(pdf.pages[i] for i in pdf.pages_with(f"{DEMO_HOSTILE_ID} · "))
     # every sheet has its evaluator's points and the total
-    ev = store.evaluation(DEMO_HOSTILE_ID, "EV02")
+    ev = store.scoring.evaluation(DEMO_HOSTILE_ID, "EV02")
     assert f"{ev.total:.2f}" in "\n".join(pdf.pages[i] for i in pdf.pages_with(f"{DEMO_HOSTILE_ID} · EV02"))
 
 
 def test_filled_sheets_for_an_unknown_evaluator_or_nothing_to_print_fail_clearly(world, tmp_path):
     store = world["store"]
     with pytest.raises(NotFound, match="evaluator 'EV99'"):
-        store.report_filled_sheets(tmp_path / "x.pdf", evaluator="EV99")
+        store.reports.filled_sheets(tmp_path / "x.pdf", evaluator="EV99")
     with pytest.raises(NotFound, match="no application 'NOPE'"):
-        store.report_blank_sheets(tmp_path / "x.pdf", application_ids=["NOPE"])
+        store.reports.blank_sheets(tmp_path / "x.pdf", application_ids=["NOPE"])
     with pytest.raises(ValidationError, match="language"):
-        store.report_blank_sheets(tmp_path / "x.pdf", lang="fr")
+        store.reports.blank_sheets(tmp_path / "x.pdf", lang="fr")
     assert not (tmp_path / "x.pdf").exists() and not list(tmp_path.glob("*.part"))
 
 
 def test_before_visits_there_are_no_filled_sheets_but_blank_ones_work(demo_before_visits_store, tmp_path):
     with pytest.raises(NotFound, match="no evaluations to print"):
-        demo_before_visits_store.report_filled_sheets(tmp_path / "x.pdf", track="space")
-    path = demo_before_visits_store.report_blank_sheets(tmp_path / "space.pdf", track="space")
+        demo_before_visits_store.reports.filled_sheets(tmp_path / "x.pdf", track="space")
+    path = demo_before_visits_store.reports.blank_sheets(tmp_path / "space.pdf", track="space")
     pdf = read_pdf(path)
     assert len(pdf) == 2 * 24
     assert "2012-S-024" in pdf.page(46)
@@ -187,9 +188,9 @@ def test_before_visits_there_are_no_filled_sheets_but_blank_ones_work(demo_befor
 
 def test_a_very_long_comment_moves_below_the_grid_and_prints_in_full(demo_store, tmp_path):
     long = ("아주 긴 의견입니다 <b>&</b> " * 160).strip()
-    demo_store.reopen("2012-A-001", "EV03", "add detail")
-    demo_store.save_score("2012-A-001", "EV03", "need", level="u", comment=long)
-    path = demo_store.report_filled_sheets(tmp_path / "long.pdf", application_ids=["2012-A-001"], evaluator="EV03")
+    demo_store.scoring.reopen("2012-A-001", "EV03", "add detail")
+    demo_store.scoring.save_score("2012-A-001", "EV03", "need", level="u", comment=long)
+    path = demo_store.reports.filled_sheets(tmp_path / "long.pdf", application_ids=["2012-A-001"], evaluator="EV03")
     pdf = read_pdf(path)
     assert "의견 전문" in pdf.text and "의견이 길어" in pdf.text
     assert squash(long) in squash(pdf.text)
@@ -211,7 +212,7 @@ def test_aggregate_sheet_shows_every_evaluator_recusals_decision_and_signatures(
         assert label in page, label
     hostile = pdf.pages[1]
     assert HOSTILE_TITLE in hostile and HOSTILE_GROUP in hostile
-    row = next(r for r in world["store"].rank(stability=False).all_rows() if r.application_id == "2012-A-007")
+    row = next(r for r in world["store"].ranking.rank(stability=False).all_rows() if r.application_id == "2012-A-007")
     assert f"{row.score:.2f}" in page
 
 
@@ -219,7 +220,7 @@ def test_aggregate_sheet_shows_every_evaluator_recusals_decision_and_signatures(
 def test_summary_has_ranked_tracks_cut_lines_overrides_counts_and_sign_off(world, pdfs):
     pdf = pdfs["summary"]
     text = pdf.text
-    ranking = world["store"].rank(stability=False)
+    ranking = world["store"].ranking.rank(stability=False)
     for tr in ranking.tracks:
         assert tr.name_ko in text
         computed = sum(1 for r in tr.rows if r.computed_decision == "selected")  # the override is marked apart
@@ -278,15 +279,15 @@ def test_reports_read_the_same_from_postgresql_and_sqlite(any_db_url, tmp_path):
 
     with Store(any_db_url) as store:
         small_program(store)
-        filled = read_pdf(store.report_filled_sheets(tmp_path / "f.pdf", application_ids=["S-1"]))
+        filled = read_pdf(store.reports.filled_sheets(tmp_path / "f.pdf", application_ids=["S-1"]))
         assert len(filled) == 6
         for i in range(6):
             text = filled.page(i)
             assert ("DRAFT" in text) == ("S-1 · EV02" in text)
         assert HOSTILE_TITLE in filled.page(0) and squash(HOSTILE_COMMENT) in squash(filled.page(0))
-        agg = read_pdf(store.report_aggregate(tmp_path / "a.pdf", application_ids=["S-2"]))
+        agg = read_pdf(store.reports.aggregate(tmp_path / "a.pdf", application_ids=["S-2"]))
         assert len(agg) == 1 and "회피(이해충돌)" in agg.page(0) and "친척 <관계> & 이웃" in agg.page(0)
-        summary = read_pdf(store.report_summary(tmp_path / "s.pdf", provisional=True))
+        summary = read_pdf(store.reports.summary(tmp_path / "s.pdf", provisional=True))
         assert "잠정 결과" in summary.page(0) and "작은 시험 사업" in summary.page(0)
 
 
@@ -295,11 +296,11 @@ def test_dossier_has_data_evaluations_visits_and_photos(world, pdfs):
     pdf = pdfs["dossier"]
     text = pdf.text
     store = world["store"]
-    app = store.application(DEMO_HOSTILE_ID)
+    app = store.applications.get(DEMO_HOSTILE_ID)
     for value in (DEMO_HOSTILE_TITLE, DEMO_HOSTILE_GROUP, app.representative, app.email, "3,100,000원"):
         assert value in text, value
     assert squash(app.summary) in squash(text)  # "@휘경동 … <그림책> & 놀이 …" literally
-    for a in store.assignments(application_id=DEMO_HOSTILE_ID):
+    for a in store.people.assignments(application_id=DEMO_HOSTILE_ID):
         assert a.evaluator in text
     assert "현장 방문 기록" in text and "대표자 외" in text
     assert "입구 <사진>.png" in text and squash("간판 & <b>입구</b>") in squash(text)
@@ -314,7 +315,7 @@ def test_progress_reaches_the_end_and_cancel_leaves_no_file(world, tmp_path):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
     seen: list[float] = []
-    store.report_blank_sheets(tmp_path / "p.pdf", track="space", progress=lambda f, m="": seen.append(f))
+    store.reports.blank_sheets(tmp_path / "p.pdf", track="space", progress=lambda f, m="": seen.append(f))
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen) and len(seen) > 24
 
     token = CancelToken()
@@ -324,7 +325,7 @@ def test_progress_reaches_the_end_and_cancel_leaves_no_file(world, tmp_path):
             token.cancel()
 
     with pytest.raises(Cancelled):
-        store.report_filled_sheets(tmp_path / "c.pdf", track="activity", progress=cancel_midway, cancel=token)
+        store.reports.filled_sheets(tmp_path / "c.pdf", track="activity", progress=cancel_midway, cancel=token)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.pdf"]
 
 
@@ -366,14 +367,14 @@ def test_a_summary_with_another_method_is_a_labelled_what_if_that_stores_nothing
     store = world["store"]
 
     def stored():
-        with store.read() as s:
+        with store.uow.read() as s:
             return sorted(s.execute(select(Decision.application_id, Decision.computed, Decision.computed_method,
                                            Decision.computed_reason, Decision.computed_at)).all())
 
     before = stored()
     assert before and {row[2] for row in before} == {"mean"}
-    ko = read_pdf(store.report_summary(tmp_path / "median.pdf", method="median")).text
-    en = read_pdf(store.report_summary(tmp_path / "median-en.pdf", method="median", lang="en")).text
+    ko = read_pdf(store.reports.summary(tmp_path / "median.pdf", method="median")).text
+    en = read_pdf(store.reports.summary(tmp_path / "median-en.pdf", method="median", lang="en")).text
     assert squash("가정 분석(what-if): 집계 방식 '중앙값' 적용") in squash(ko)
     assert squash("저장된 결정은 바뀌지 않았습니다") in squash(ko)
     assert squash("What-if view: aggregated by 'median', while the program's method is 'mean'") in squash(en)
@@ -382,16 +383,16 @@ def test_a_summary_with_another_method_is_a_labelled_what_if_that_stores_nothing
 
 
 def test_the_korean_dossier_gives_the_stored_decision_reason_in_korean(demo_store, tmp_path):
-    rows = demo_store.rank(stability=False).track("activity").rows  # the decision of record
+    rows = demo_store.ranking.record(stability=False).value.track("activity").rows  # the decision of record
     row = next(r for r in rows if r.computed_decision == "reserve")
-    ko = squash(read_pdf(demo_store.report_dossier(tmp_path / "ko.pdf", application_id=row.application_id)).text)
-    en = squash(read_pdf(demo_store.report_dossier(tmp_path / "en.pdf", application_id=row.application_id,
+    ko = squash(read_pdf(demo_store.reports.dossier(tmp_path / "ko.pdf", application_id=row.application_id)).text)
+    en = squash(read_pdf(demo_store.reports.dossier(tmp_path / "en.pdf", application_id=row.application_id,
                                                    lang="en")).text)
     assert squash(row.computed_reason_ko) in ko and squash(row.computed_reason) not in ko
     assert squash(row.computed_reason) in en
     # the evaluations or settings changed since the stored ranking: the stored (English) reason stays,
     # never a Korean one that is not the decision of record
-    demo_store.set_ranking_settings(min_score=99)
-    stale = squash(read_pdf(demo_store.report_dossier(tmp_path / "stale.pdf",
+    demo_store.ranking.set_settings(min_score=99)
+    stale = squash(read_pdf(demo_store.reports.dossier(tmp_path / "stale.pdf",
                                                       application_id=row.application_id)).text)
     assert squash(row.computed_reason) in stale

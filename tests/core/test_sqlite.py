@@ -23,17 +23,17 @@ from .rubric_samples import small_rubric
 def _setup(url: str) -> Store:
     st = Store(url)
     rd = parse_rubric(small_rubric(), "mini.toml")
-    st.create_program(code="p", name_ko="시험", tracks=[TrackSpec("activity", "활동", "Activity", rd, quota=1)])
-    st.put_evaluator("EV01", "가상")
+    st.programs.create(code="p", name_ko="시험", tracks=[TrackSpec("activity", "활동", "Activity", rd, quota=1)])
+    st.people.put_evaluator("EV01", "가상")
     for i in range(40):
-        st.put_application({"id": f"A{i:02d}", "track": "activity", "title": f"사업{i}"})
-        st.assign(f"A{i:02d}", "EV01")
+        st.applications.put({"id": f"A{i:02d}", "track": "activity", "title": f"사업{i}"})
+        st.people.assign(f"A{i:02d}", "EV01")
     return st
 
 
 def test_pragmas_hold_on_every_pooled_connection(sqlite_url):
     st = Store(sqlite_url)
-    conns = [st.engine.connect() for _ in range(4)]  # forces several pooled connections
+    conns = [st.uow.engine.connect() for _ in range(4)]  # forces several pooled connections
     try:
         for c in conns:
             assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -42,21 +42,21 @@ def test_pragmas_hold_on_every_pooled_connection(sqlite_url):
     finally:
         for c in conns:
             c.close()
-    st.engine.dispose()  # reconnects get them too
-    with st.engine.connect() as c:
+    st.uow.engine.dispose()  # reconnects get them too
+    with st.uow.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     st.close()
 
 
 def test_savepoints_really_roll_back(sqlite_url):
     st = _setup(sqlite_url)
-    with st.write() as s:
+    with st.uow.write() as s:
         s.execute(text("UPDATE application SET title='바깥' WHERE external_id='A00'"))
         nested = s.begin_nested()
         s.execute(text("UPDATE application SET title='안쪽' WHERE external_id='A01'"))
         nested.rollback()
-    assert st.application("A00").title == "바깥"
-    assert st.application("A01").title == "사업1"  # the savepoint's change is gone
+    assert st.applications.get("A00").title == "바깥"
+    assert st.applications.get("A01").title == "사업1"  # the savepoint's change is gone
     st.close()
 
 
@@ -64,10 +64,10 @@ def test_a_failed_unit_of_work_leaves_nothing_behind(sqlite_url):
     st = _setup(sqlite_url)
     before = st.info()
     with pytest.raises(RuntimeError):
-        with st.write() as s:
+        with st.uow.write() as s:
             s.execute(text("UPDATE application SET title='x'"))
             raise RuntimeError("fault injected mid-transaction")
-    assert st.info() == before and st.application("A05").title == "사업5"
+    assert st.info() == before and st.applications.get("A05").title == "사업5"
     st.close()
 
 
@@ -90,15 +90,15 @@ def test_writer_blocked_by_another_process_gets_a_clear_in_use_error(sqlite_url,
             time.sleep(0.05)
         monkeypatch.setattr("evaluator.db.engine.BUSY_TIMEOUT_S", 0.3)
         second = Store(sqlite_url)  # opening while another program writes works (reads only)
-        assert len(second.application_ids()) == 40
+        assert len(second.applications.ids()) == 40
         with pytest.raises(DatabaseInUse, match="in use by another program"):
-            second.save_score("A00", "EV01", "a", level="수")
+            second.scoring.save_score("A00", "EV01", "a", level="수")
         second.close()
     finally:
         holder.kill()
         holder.wait()
     # once the other program is gone, the save goes through and nothing is corrupt
-    assert st.save_score("A00", "EV01", "a", level="수").version == 1
+    assert st.scoring.save_score("A00", "EV01", "a", level="수").value.version == 1
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     st.close()
@@ -114,8 +114,8 @@ def test_two_processes_writing_the_same_file_lose_nothing(sqlite_url):
         url, start = sys.argv[1], int(sys.argv[2])
         st = Store(url)
         for i in range(start, start + 20):
-            st.save_score(f"A{i:02d}", "EV01", "a", level="우")
-            st.save_score(f"A{i:02d}", "EV01", "b", level="미")
+            st.scoring.save_score(f"A{i:02d}", "EV01", "a", level="우")
+            st.scoring.save_score(f"A{i:02d}", "EV01", "b", level="미")
         st.close()
     """)
     procs = [subprocess.Popen([sys.executable, "-c", script, sqlite_url, str(n)]) for n in (0, 20)]
@@ -136,14 +136,14 @@ def test_reads_do_not_block_while_another_thread_writes(sqlite_url):
     def writer():
         try:
             for i in range(10):
-                st.save_score(f"A{i:02d}", "EV01", "a", level="양")
+                st.scoring.save_score(f"A{i:02d}", "EV01", "a", level="양")
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
     t = threading.Thread(target=writer)
     t.start()
     for _ in range(10):
-        assert len(st.application_ids()) == 40
+        assert len(st.applications.ids()) == 40
     t.join()
     assert not errors
     st.close()
@@ -157,7 +157,7 @@ _SAVES = [("A00", "a", {"level": "수"}), ("A00", "b", {"level": "우", "comment
 
 
 def _rows(st: Store, tables=("evaluation", "score", "audit_event")) -> dict:
-    with st.engine.connect() as c:
+    with st.uow.engine.connect() as c:
         return {t: c.exec_driver_sql(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
 
 
@@ -184,14 +184,14 @@ def test_autosave_writes_the_same_rows_on_the_driver_and_through_sqlalchemy(tmp_
 
     lean, observed = _twin_stores(tmp_path)
     seen: list[str] = []
-    event.listen(observed.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    event.listen(observed.uow.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
     results = []
     for st in (lean, observed):
         with deterministic("autosave-twins", datetime(2024, 5, 20, 10)):
-            results.append([st.save_score(app, "EV01", crit, **kw) for app, crit, kw in _SAVES])
+            results.append([st.scoring.save_score(app, "EV01", crit, **kw).value for app, crit, kw in _SAVES])
     assert results[0] == results[1]
     assert [r.version for r in results[0]] == [1, 1, 2, 1, 2, 3, 1]
-    assert lean._autosaver._kept is not None  # the lean store saved on its kept connection
+    assert lean.scoring._autosaver._kept is not None  # the lean store saved on its kept connection
     assert any(s.startswith("INSERT INTO audit_event") for s in seen)  # the other's statements were seen
     assert _rows(lean) == _rows(observed)
     assert lean.verify_audit().ok and observed.verify_audit().ok
@@ -206,8 +206,8 @@ def test_a_fault_inside_a_save_on_the_kept_connection_changes_nothing(sqlite_url
     import sqlite3 as stdlib_sqlite3
 
     st = _setup(sqlite_url)
-    st.save_score("A00", "EV01", "a", level="수")
-    kept = st._autosaver._kept
+    st.scoring.save_score("A00", "EV01", "a", level="수")
+    kept = st.scoring._autosaver._kept
     driver = kept.driver_connection
     levels = ["우", "미", "양", "가"]
     faults = 0
@@ -221,7 +221,7 @@ def test_a_fault_inside_a_save_on_the_kept_connection_changes_nothing(sqlite_url
 
         driver.set_progress_handler(fault, 5)
         try:
-            saved = st.save_score("A00", "EV01", "b", level=levels[n % 4], comment=f"시도 {n}")
+            saved = st.scoring.save_score("A00", "EV01", "b", level=levels[n % 4], comment=f"시도 {n}").value
         except Exception as exc:  # noqa: BLE001 - must be the interrupt, nothing else
             assert "interrupt" in str(exc).lower(), exc
             assert isinstance(exc, stdlib_sqlite3.OperationalError) or "sqlcipher" in type(exc).__module__
@@ -233,8 +233,8 @@ def test_a_fault_inside_a_save_on_the_kept_connection_changes_nothing(sqlite_url
         finally:
             driver.set_progress_handler(None, 0)
     assert faults >= 3, "the fault never landed inside a save"
-    assert saved.version == 1 and st._autosaver._kept is kept
-    assert st.save_score("A00", "EV01", "b", level="수").version == 2
+    assert saved.version == 1 and st.scoring._autosaver._kept is kept
+    assert st.scoring.save_score("A00", "EV01", "b", level="수").value.version == 2
     assert st.verify_audit().ok
     st.close()
 
@@ -249,7 +249,7 @@ def test_two_threads_autosaving_at_once_lose_nothing(sqlite_url):
     def writer(crit: str) -> None:
         try:
             for i in range(40):
-                assert st.save_score(f"A{i % 4:02d}", "EV01", crit, level=levels[i % 5]).version == i // 4 + 1
+                assert st.scoring.save_score(f"A{i % 4:02d}", "EV01", crit, level=levels[i % 5]).value.version == i // 4 + 1
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -267,7 +267,7 @@ def test_two_threads_autosaving_at_once_lose_nothing(sqlite_url):
 
 def test_closing_the_store_gives_back_the_connection_kept_for_saves(sqlite_url):
     st = _setup(sqlite_url)
-    st.save_score("A00", "EV01", "a", level="수")
-    assert st.engine.pool.checkedout() == 1
+    st.scoring.save_score("A00", "EV01", "a", level="수")
+    assert st.uow.engine.pool.checkedout() == 1
     st.close()
-    assert st.engine.pool.checkedout() == 0 and st._autosaver._kept is None
+    assert st.uow.engine.pool.checkedout() == 0 and st.scoring._autosaver._kept is None

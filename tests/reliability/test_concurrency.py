@@ -73,10 +73,10 @@ def plan(demo_before_visits_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("conc") / "plan.sqlite3"
     shutil.copyfile(demo_before_visits_template, path)
     with Store(f"sqlite:///{path}") as st:
-        pairs = [(a.application_id, a.evaluator) for a in st.assignments() if a.conflict_type is None]
-        tracks = {r.id: r.track for r in st.applications()}
-        levels = {t: [lv.key for lv in st.rubric(t).levels] for t in set(tracks.values())}
-        crits = {t: [c.code for c in st.rubric(t).criteria if c.scoring == "levels"] for t in set(tracks.values())}
+        pairs = [(a.application_id, a.evaluator) for a in st.people.assignments() if a.conflict_type is None]
+        tracks = {r.id: r.track for r in st.applications.list()}
+        levels = {t: [lv.key for lv in st.programs.rubric(t).levels] for t in set(tracks.values())}
+        crits = {t: [c.code for c in st.programs.rubric(t).criteria if c.scoring == "levels"] for t in set(tracks.values())}
     return pairs, tracks, levels, crits
 
 
@@ -113,7 +113,7 @@ def test_many_processes_on_one_file_lose_nothing_and_never_corrupt(plan, demo_be
                 key = (key[0], key[1], r.choice(crits[tracks[key[0]]]))
             level = r.choice(levels[tracks[key[0]]])
             try:
-                saved = st.save_score(*key, level=level)
+                saved = st.scoring.save_score(*key, level=level).value
             except DatabaseInUse as exc:
                 assert "in use by another program" in str(exc)
                 ack(f"busy {op}")
@@ -126,7 +126,7 @@ def test_many_processes_on_one_file_lose_nothing_and_never_corrupt(plan, demo_be
         st = Store(url, actor="bulk")
         ack = _ack_file(tmp_path / "acks-bulk")
         for round_ in range(max(2, n_ops // 20)):
-            with st.write() as s:
+            with st.uow.write() as s:
                 from evaluator.services import applications as apps_svc
                 from evaluator.services.common import current_program
 
@@ -173,7 +173,7 @@ def test_many_processes_on_one_file_lose_nothing_and_never_corrupt(plan, demo_be
         assert all(len(v) == 1 for v in by_version.values()), f"two saves got the same version (seed {seed})"
     with Store(url) as st:
         assert st.verify_audit().ok, "the audit hash chain forked under concurrent writers"
-        assert len(st.application_ids(search="2012-B-")) == 60
+        assert len(st.applications.ids(search="2012-B-")) == 60
     record("processes on one SQLite file (saves acknowledged / 'in use' refusals)", trials=n_proc + 1,
            inputs=acked_total, busy=busy)
 
@@ -196,7 +196,7 @@ def test_a_short_busy_timeout_gives_in_use_errors_never_corruption(plan, demo_be
         for op in range(n_ops):
             key = (*pairs[10 + i], crits[tracks[pairs[10 + i][0]]][op % 3])
             try:
-                saved = st.save_score(*key, level=levels[tracks[key[0]]][op % 5])
+                saved = st.scoring.save_score(*key, level=levels[tracks[key[0]]][op % 5]).value
                 ack(f"saved {'|'.join(key)} {saved.version}")
             except DatabaseInUse as exc:
                 assert str(exc).startswith("The database ") and "in use by another program" in str(exc)

@@ -37,9 +37,9 @@ def autosave_plan(demo_before_visits_template, tmp_path_factory):
     work = tmp_path_factory.mktemp("autosave-plan") / "plan.sqlite3"
     shutil.copyfile(demo_before_visits_template, work)
     with Store(f"sqlite:///{work}") as st:
-        pairs = [(a.application_id, a.evaluator) for a in st.assignments() if a.conflict_type is None]
-        tracks = {r.id: r.track for r in st.applications()}
-        rubrics = {t: st.rubric(t) for t in set(tracks.values())}
+        pairs = [(a.application_id, a.evaluator) for a in st.people.assignments() if a.conflict_type is None]
+        tracks = {r.id: r.track for r in st.applications.list()}
+        rubrics = {t: st.programs.rubric(t) for t in set(tracks.values())}
     targets = []
     for app, ev in pairs:
         rd = rubrics[tracks[app]]
@@ -92,7 +92,7 @@ def test_sigkill_during_autosave_loses_no_acknowledged_save(autosave_plan, tmp_p
             st = Store(url)
             ack("ready")
             for i, (key, kind, value, comment) in enumerate(seq):
-                st.save_score(*key, comment=comment, **{kind: value})
+                st.scoring.save_score(*key, comment=comment, **{kind: value})
                 ack(f"saved {i}")
             ack("done")
 
@@ -118,7 +118,7 @@ def test_sigkill_during_autosave_loses_no_acknowledged_save(autosave_plan, tmp_p
             key, values = targets[0]
             kind, value, version = stored.get(key, (None, None, 0))
             new_kind, new_value = next(v for v in values if v[1] != value)
-            assert st.save_score(*key, **{new_kind: new_value}).version == version + 1, where
+            assert st.scoring.save_score(*key, **{new_kind: new_value}).value.version == version + 1, where
         path.unlink()
     record("SIGKILL during autosave (acknowledged saves kept)", trials=n, inputs=total_acked)
 
@@ -175,7 +175,7 @@ def test_sigkill_during_a_big_transaction_leaves_all_or_nothing(demo_build_refer
             assert integrity(path) == "ok", where
         with Store(f"sqlite:///{path}") as st:  # the next start opens it (creating the schema if it never was)
             assert st.verify_audit().ok, where
-            has_program = st.has_program()
+            has_program = st.programs.exists()
         if "committed" in run.lines:
             assert has_program, f"an acknowledged build is missing {where}"
         if has_program:

@@ -43,13 +43,13 @@ def open_store(url: str, passphrase: str | None, **kw) -> Store:
 
 def _fill(st: Store) -> None:
     rd = parse_rubric(small_rubric(), "mini.toml")
-    st.create_program(code="field", name_ko="현장 평가", tracks=[TrackSpec("activity", "활동", "Activity", rd, quota=1)])
-    st.put_evaluator("EV01", SECRETS[4])
+    st.programs.create(code="field", name_ko="현장 평가", tracks=[TrackSpec("activity", "활동", "Activity", rd, quota=1)])
+    st.people.put_evaluator("EV01", SECRETS[4])
     for i in range(6):
-        st.put_application({"id": f"A{i:02d}", "track": "activity", "title": f"가상 사업 {i}",
+        st.applications.put({"id": f"A{i:02d}", "track": "activity", "title": f"가상 사업 {i}",
                             "representative": SECRETS[0], "group_name": SECRETS[1], "phone": SECRETS[2],
                             "address": SECRETS[3], "members": 5})
-        st.assign(f"A{i:02d}", "EV01")
+        st.people.assign(f"A{i:02d}", "EV01")
 
 
 def _file_bytes(path) -> bytes:
@@ -88,7 +88,7 @@ def test_an_encrypted_database_shows_nothing_of_its_contents(tmp_path):
     path = tmp_path / "kit.sqlite3"
     st = open_store(f"sqlite:///{path}", PASSPHRASE)
     _fill(st)
-    st.save_score("A00", "EV01", "a", level="수", comment=SECRETS[0] + " 대표 면담")
+    st.scoring.save_score("A00", "EV01", "a", level="수", comment=SECRETS[0] + " 대표 면담")
     data_while_open = _file_bytes(path)  # the WAL holds the newest pages: it is encrypted too
     st.close()
     data = _file_bytes(path)
@@ -125,7 +125,7 @@ def test_a_wrong_passphrase_is_one_clear_sentence_and_changes_nothing(tmp_path):
             assert "passphrase is empty" in msg
     assert _file_bytes(path) == before
     with open_store(f"sqlite:///{path}", PASSPHRASE) as st:
-        assert len(st.application_ids()) == 6
+        assert len(st.applications.ids()) == 6
 
 
 @needs_sqlcipher
@@ -138,7 +138,7 @@ def test_passphrases_with_quotes_and_sql_work(passphrase, tmp_path):
     with open_store(f"sqlite:///{path}", passphrase) as st:
         _fill(st)
     with open_store(f"sqlite:///{path}", passphrase) as st:
-        assert st.application("A03").representative == SECRETS[0]
+        assert st.applications.get("A03").representative == SECRETS[0]
     with pytest.raises(WrongPassphrase):
         open_store(f"sqlite:///{path}", passphrase + "'")
     assert integrity(path, passphrase) == "ok"
@@ -158,9 +158,9 @@ def test_unusable_passphrases_and_plain_files_are_refused_plainly(tmp_path):
 def test_pragmas_hold_on_every_encrypted_connection(tmp_path):
     st = open_store(f"sqlite:///{tmp_path / 'kit.sqlite3'}", PASSPHRASE)
     try:
-        assert encryption.is_encrypted_engine(st.engine)
+        assert encryption.is_encrypted_engine(st.uow.engine)
         for _round in range(2):
-            conns = [st.engine.connect() for _ in range(4)]
+            conns = [st.uow.engine.connect() for _ in range(4)]
             try:
                 for c in conns:
                     assert c.exec_driver_sql("PRAGMA cipher_version").scalar()
@@ -171,7 +171,7 @@ def test_pragmas_hold_on_every_encrypted_connection(tmp_path):
             finally:
                 for c in conns:
                     c.close()
-            st.engine.dispose()
+            st.uow.engine.dispose()
     finally:
         st.close()
 
@@ -182,19 +182,19 @@ def test_the_store_works_on_an_encrypted_database(tmp_path):
     path = tmp_path / "kit.sqlite3"
     with open_store(f"sqlite:///{path}", PASSPHRASE) as st:
         _fill(st)
-        assert st.save_score("A00", "EV01", "a", level="수").version == 1
-        assert st.save_score("A00", "EV01", "a", level="우").version == 2
-        st.save_score("A00", "EV01", "b", level="미", comment="O<Brien & =1+1")
-        st.save_site_visit("A00", "EV01", attendees="대표 외 3명", checklist={"met": True}, notes="확인")
-        assert st.finalise("A00", "EV01").state == "finalised"
-        st.reopen("A00", "EV01", "점수 재확인")
-        st.abstain("A01", "EV01", "이해관계")
-        st.declare_conflict("A02", "EV01", "personal", "친척")
+        assert st.scoring.save_score("A00", "EV01", "a", level="수").value.version == 1
+        assert st.scoring.save_score("A00", "EV01", "a", level="우").value.version == 2
+        st.scoring.save_score("A00", "EV01", "b", level="미", comment="O<Brien & =1+1")
+        st.scoring.save_visit("A00", "EV01", attendees="대표 외 3명", checklist={"met": True}, notes="확인")
+        assert st.scoring.finalise("A00", "EV01").value.state == "finalised"
+        st.scoring.reopen("A00", "EV01", "점수 재확인")
+        st.scoring.abstain("A01", "EV01", "이해관계")
+        st.people.declare_conflict("A02", "EV01", "personal", "친척")
         info = st.info()
         assert (info.applications, info.evaluations, info.conflicts) == (6, 2, 1)
         assert st.verify_audit().ok
     with open_store(f"sqlite:///{path}", PASSPHRASE) as st:  # and it all is there after reopening
-        ev = st.evaluation("A00", "EV01")
+        ev = st.scoring.evaluation("A00", "EV01")
         assert ev.state == "draft" and {s.criterion: s.level for s in ev.scores} == {"a": "u", "b": "mi"}
         assert st.verify_audit().ok
     assert integrity(path, PASSPHRASE) == "ok"
@@ -223,7 +223,7 @@ def test_encrypted_copies_and_backups_hold_the_same_data(tmp_path, demo_before_v
     back = encryption.decrypt_copy(enc, "it's secret", tmp_path / "plain-again.sqlite3")
     assert encryption.is_plain_sqlite(back) and canonical_dump(back) == plain_dump
     with open_store(f"sqlite:///{enc}", "it's secret") as st:
-        copy = st.backup_to(tmp_path / "backup.sqlite3")
+        copy = st.backup(tmp_path / "backup.sqlite3")
     assert canonical_dump(copy, passphrase="it's secret")["application"] == plain_dump["application"]
     with pytest.raises(ValidationError, match="already exists"):
         encryption.encrypt_copy(demo_template, enc, "x")
@@ -238,9 +238,9 @@ def test_sigkill_during_autosave_on_an_encrypted_database(tmp_path, demo_before_
     rng, seed = seeded("encrypted-autosave")
     template = encryption.encrypt_copy(demo_before_visits_template, tmp_path / "template.sqlite3", PASSPHRASE)
     with open_store(f"sqlite:///{template}", PASSPHRASE) as st:
-        pairs = [(a.application_id, a.evaluator) for a in st.assignments()
+        pairs = [(a.application_id, a.evaluator) for a in st.people.assignments()
                  if a.conflict_type is None and a.application_id.startswith("2012-A")]
-        crits = [c.code for c in st.rubric("activity").criteria]
+        crits = [c.code for c in st.programs.rubric("activity").criteria]
     n = trials(2, 30)
     acked_total = 0
     for trial in range(n):
@@ -252,7 +252,7 @@ def test_sigkill_during_autosave_on_an_encrypted_database(tmp_path, demo_before_
             st = open_store(url, PASSPHRASE)
             ack("ready")
             for i, (app, ev, crit, level) in enumerate(seq):
-                saved = st.save_score(app, ev, crit, level=level)
+                saved = st.scoring.save_score(app, ev, crit, level=level).value
                 ack(f"{i} {saved.version}")
 
         kill_after = rng.uniform(0.0, 1.0)
@@ -270,7 +270,7 @@ def test_sigkill_during_autosave_on_an_encrypted_database(tmp_path, demo_before_
         with open_store(f"sqlite:///{path}", PASSPHRASE) as st:
             assert st.verify_audit().ok, where
             for (app, ev, crit), (level, version) in last.items():
-                got = {s.criterion: s for s in st.evaluation(app, ev).scores}[crit]
+                got = {s.criterion: s for s in st.scoring.evaluation(app, ev).scores}[crit]
                 in_flight = len(acked) < len(seq) and seq[len(acked)][:3] == (app, ev, crit)
                 assert (got.level, got.version) == (level, version) or (in_flight and got.version == version + 1), where
         path.unlink()

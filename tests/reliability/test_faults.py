@@ -62,19 +62,19 @@ def start(demo_before_visits_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("faults") / "start.sqlite3"
     shutil.copyfile(demo_before_visits_template, path)
     with Store(f"sqlite:///{path}") as st:
-        track_of = {r.id: r.track for r in st.applications()}
-        criteria = {t: _values(st.rubric(t)) for t in set(track_of.values())}
-        asg = [(a.application_id, a.evaluator) for a in st.assignments() if a.conflict_type is None]
+        track_of = {r.id: r.track for r in st.applications.list()}
+        criteria = {t: _values(st.programs.rubric(t)) for t in set(track_of.values())}
+        asg = [(a.application_id, a.evaluator) for a in st.people.assignments() if a.conflict_type is None]
         scored, fresh, finalised, other, *rest = asg
         for pair in (scored, finalised):
             for code, kind, value in criteria[track_of[pair[0]]]:
-                st.save_score(*pair, code, **{kind: value})
-        st.finalise(*finalised)
-        assigned = {(a.application_id, a.evaluator) for a in st.assignments()}
-        evs = [e.code for e in st.evaluators()]
+                st.scoring.save_score(*pair, code, **{kind: value})
+        st.scoring.finalise(*finalised)
+        assigned = {(a.application_id, a.evaluator) for a in st.people.assignments()}
+        evs = [e.code for e in st.people.evaluators()]
         free = [(app, ev) for app in sorted(track_of) for ev in evs if (app, ev) not in assigned]
         gate_app = scored[0]
-        gate = next(g.code for g in st.rubric(track_of[gate_app]).gates if g.kind == "manual")
+        gate = next(g.code for g in st.programs.rubric(track_of[gate_app]).gates if g.kind == "manual")
     ctx = Ctx(scored, fresh, finalised, other, free[0], free[1], criteria, track_of, (gate_app, gate), rest[:8])
     return path, ctx
 
@@ -82,7 +82,7 @@ def start(demo_before_visits_template, tmp_path_factory):
 def _bulk(st: Store, ctx: Ctx, *, catch: bool = False) -> list[int]:
     """One unit of work with a savepoint per item (as import and merge do): scores and applications."""
     failed = []
-    with st.write() as s:
+    with st.uow.write() as s:
         p = current_program(s)
         tracks = {t.code: t for t in p.tracks}
         for i, (app_id, ev_code) in enumerate(ctx.bulk):
@@ -101,34 +101,34 @@ def _bulk(st: Store, ctx: Ctx, *, catch: bool = False) -> list[int]:
 
 
 SCENARIOS: dict[str, Callable[[Store, Ctx], object]] = {
-    "autosave: change a score": lambda st, c: st.save_score(
+    "autosave: change a score": lambda st, c: st.scoring.save_score(
         *c.scored, c.criteria[c.track_of[c.scored[0]]][0][0], level=None, points=None, comment=HOSTILE),
-    "autosave: first score of an evaluation": lambda st, c: st.save_score(
+    "autosave: first score of an evaluation": lambda st, c: st.scoring.save_score(
         *c.fresh, c.criteria[c.track_of[c.fresh[0]]][0][0], **{c.criteria[c.track_of[c.fresh[0]]][0][1]:
                                                                c.criteria[c.track_of[c.fresh[0]]][0][2]}),
-    "finalise": lambda st, c: st.finalise(*c.scored),
-    "reopen": lambda st, c: st.reopen(*c.finalised, "재검토 요청 (test)"),
-    "evaluation comment": lambda st, c: st.set_evaluation_comment(*c.scored, HOSTILE),
-    "abstain": lambda st, c: st.abstain(*c.other, "이해관계 우려"),
-    "site visit": lambda st, c: st.save_site_visit(*c.fresh, visited_at=datetime(2012, 4, 20, 10), attendees="5명",
+    "finalise": lambda st, c: st.scoring.finalise(*c.scored),
+    "reopen": lambda st, c: st.scoring.reopen(*c.finalised, "재검토 요청 (test)"),
+    "evaluation comment": lambda st, c: st.scoring.set_comment(*c.scored, HOSTILE),
+    "abstain": lambda st, c: st.scoring.abstain(*c.other, "이해관계 우려"),
+    "site visit": lambda st, c: st.scoring.save_visit(*c.fresh, visited_at=datetime(2012, 4, 20, 10), attendees="5명",
                                                    notes=HOSTILE),
-    "declare conflict": lambda st, c: st.declare_conflict(*c.unassigned, "personal", HOSTILE),
-    "assign": lambda st, c: st.assign(*c.unassigned2, planned_visit_on=date(2012, 4, 21)),
-    "new application": lambda st, c: st.put_application(
+    "declare conflict": lambda st, c: st.people.declare_conflict(*c.unassigned, "personal", HOSTILE),
+    "assign": lambda st, c: st.people.assign(*c.unassigned2, planned_visit_on=date(2012, 4, 21)),
+    "new application": lambda st, c: st.applications.put(
         {"id": "2012-A-999", "track": "activity", "title": HOSTILE, "group_name": "O<Brien & Co", "members": 7}),
-    "update application": lambda st, c: st.put_application(
+    "update application": lambda st, c: st.applications.put(
         {"id": c.fresh[0], "track": c.track_of[c.fresh[0]], "title": "바뀐 제목 " + HOSTILE}),
-    "new evaluator": lambda st, c: st.put_evaluator("EV99", "가상 평가자", organisation=HOSTILE),
-    "eligibility gate": lambda st, c: st.record_gate(*c.manual_gate, False, HOSTILE),
-    "program settings": lambda st, c: st.update_program_settings({"note": HOSTILE}),
+    "new evaluator": lambda st, c: st.people.put_evaluator("EV99", "가상 평가자", organisation=HOSTILE),
+    "eligibility gate": lambda st, c: st.applications.record_gate(*c.manual_gate, False, HOSTILE),
+    "program settings": lambda st, c: st.programs.update_settings({"note": HOSTILE}),
     "bulk unit of work with savepoints": lambda st, c: _bulk(st, c),
 }
 
 
 def _inject(kind: str, st: Store, n: int, after: bool, every: int):
     if kind == "statement":
-        return fault_at_statement(st.engine, n, after=after)
-    return fault_at_step(st.engine, n, every=every)
+        return fault_at_statement(st.uow.engine, n, after=after)
+    return fault_at_step(st.uow.engine, n, every=every)
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
@@ -141,8 +141,8 @@ def test_fault_inside_a_unit_of_work_changes_nothing(name, start, tmp_path):
     ref = tmp_path / "ref.sqlite3"
     shutil.copyfile(template, ref)
     with Store(f"sqlite:///{ref}") as st:
-        st.application_ids()  # warm the store as the app would be
-        with fault_at_statement(st.engine, None) as statements, fault_at_step(st.engine, None, every=every) as steps:
+        st.applications.ids()  # warm the store as the app would be
+        with fault_at_statement(st.uow.engine, None) as statements, fault_at_step(st.uow.engine, None, every=every) as steps:
             scenario(st, ctx)
         n_statements, n_steps = len(statements), steps.calls
     before = dump_checksum(template)
@@ -158,7 +158,7 @@ def test_fault_inside_a_unit_of_work_changes_nothing(name, start, tmp_path):
     path = tmp_path / "work.sqlite3"
     shutil.copyfile(template, path)
     st = Store(f"sqlite:///{path}")
-    st.application_ids()
+    st.applications.ids()
     faults = 0
     try:
         for kind, n, after in plan:
@@ -180,7 +180,7 @@ def test_fault_inside_a_unit_of_work_changes_nothing(name, start, tmp_path):
                 path = tmp_path / f"work-{kind}-{n}-{int(after)}.sqlite3"
                 shutil.copyfile(template, path)
                 st = Store(f"sqlite:///{path}")
-                st.application_ids()
+                st.applications.ids()
         # and the very same store still works
         scenario(st, ctx)
         assert dump_checksum(path) != before
@@ -198,7 +198,7 @@ def _release(statement: str) -> bool:
 
 def _check_items(path, st: Store, ctx: Ctx, failed: list[int], where: str) -> None:
     after = scores_by_key(path)
-    ids = set(st.application_ids(search="2012-Z-"))
+    ids = set(st.applications.ids(search="2012-Z-"))
     for i, pair in enumerate(ctx.bulk):
         keys = {(*pair, code) for code, _, _ in ctx.criteria[ctx.track_of[pair[0]]]}
         if i in failed:
@@ -212,7 +212,7 @@ def _audit_chain_survives_a_rolled_back_savepoint(template, ctx: Ctx, tmp_path) 
     path = tmp_path / "audit-probe.sqlite3"
     shutil.copyfile(template, path)
     with Store(f"sqlite:///{path}") as st:
-        with st.write() as s:
+        with st.uow.write() as s:
             p = current_program(s)
             pairs = [(application_by_id(s, a, p), evaluator_by_code(s, e)) for a, e in ctx.bulk[:3]]
             code = {pair[0].external_id: ctx.criteria[ctx.track_of[pair[0].external_id]][0] for pair in pairs}
@@ -248,7 +248,7 @@ def test_a_fault_caught_at_a_savepoint_undoes_that_item_only(start, tmp_path):
     ref = tmp_path / "ref.sqlite3"
     shutil.copyfile(template, ref)
     with Store(f"sqlite:///{ref}") as st:
-        with fault_at_statement(st.engine, None, skip=_release) as statements:
+        with fault_at_statement(st.uow.engine, None, skip=_release) as statements:
             _bulk(st, ctx, catch=True)
     # RELEASE SAVEPOINT inside a transaction does no I/O and cannot fail outside a test (and when
     # it does, SQLAlchemy keeps the savepoint's work): faults go everywhere else.  They are skipped
@@ -265,7 +265,7 @@ def test_a_fault_caught_at_a_savepoint_undoes_that_item_only(start, tmp_path):
         with Store(f"sqlite:///{path}") as st:
             after = rng.random() < 0.5
             try:
-                with fault_at_statement(st.engine, n, after=after, skip=_release):
+                with fault_at_statement(st.uow.engine, n, after=after, skip=_release):
                     failed = _bulk(st, ctx, catch=True)
             except Exception as exc:  # the fault hit outside every savepoint: all or nothing
                 assert is_injected(exc), f"{exc!r} {where}"
@@ -319,7 +319,7 @@ def test_an_error_that_makes_sqlite_drop_the_transaction_never_half_commits(star
     ref = tmp_path / "ref.sqlite3"
     shutil.copyfile(template, ref)
     with Store(f"sqlite:///{ref}") as st:
-        with fault_at_statement(st.engine, None) as statements:
+        with fault_at_statement(st.uow.engine, None) as statements:
             _bulk(st, ctx, catch=True)
     inserts = sum(1 for q in statements if q.lstrip().upper().startswith("INSERT"))
     plan = list(range(1, inserts + 1)) if full_run() else [inserts // 2] + rng.sample(range(1, inserts + 1), 2)
@@ -330,7 +330,7 @@ def test_an_error_that_makes_sqlite_drop_the_transaction_never_half_commits(star
         where = f"(INSERT {n} of {inserts} interrupted, seed {seed})"
         with Store(f"sqlite:///{path}") as st:
             try:
-                with _interrupt_inside_insert(st.engine, n) as fault:
+                with _interrupt_inside_insert(st.uow.engine, n) as fault:
                     failed = _bulk(st, ctx, catch=True)
             except Exception as exc:  # noqa: BLE001
                 # the engine's transaction guard (evaluator/db/engine.py) or the interrupt itself
@@ -360,7 +360,7 @@ def test_fault_inside_the_demo_build_leaves_an_empty_database(tmp_path):
     every = 2000
     ref = tmp_path / "ref.sqlite3"
     shutil.copyfile(path, ref)
-    with Store(f"sqlite:///{ref}") as st, fault_at_step(st.engine, None, every=every) as steps:
+    with Store(f"sqlite:///{ref}") as st, fault_at_step(st.uow.engine, None, every=every) as steps:
         build_demo(st, before_visits=before_visits)
     n = trials(2, 40)
     empty = tmp_path / "empty-template.sqlite3"
@@ -371,7 +371,7 @@ def test_fault_inside_the_demo_build_leaves_an_empty_database(tmp_path):
         for trial in range(n):
             k = rng.randint(1, steps.calls)
             where = f"(trial {trial}, step {k} of {steps.calls}, seed {seed})"
-            with fault_at_step(st.engine, k, every=every) as fault:
+            with fault_at_step(st.uow.engine, k, every=every) as fault:
                 try:
                     build_demo(st, before_visits=before_visits)
                 except Exception as exc:  # noqa: BLE001 - must be the injected fault, nothing else
@@ -380,7 +380,7 @@ def test_fault_inside_the_demo_build_leaves_an_empty_database(tmp_path):
                     # a warm store runs fewer VM steps than the cold reference: the fault landed past
                     # the end and the build is complete — start again from the empty database
                     assert not fault.fired, f"the injected fault was swallowed and the build went on {where}"
-                    assert st.has_program(), where
+                    assert st.programs.exists(), where
                     st.close()
                     shutil.copyfile(empty, path)
                     for side in ("-wal", "-shm"):
@@ -389,7 +389,7 @@ def test_fault_inside_the_demo_build_leaves_an_empty_database(tmp_path):
                     continue
             fired += 1
             assert dump_checksum(path) == before, where
-        assert not st.has_program()
+        assert not st.programs.exists()
         build_demo(st, before_visits=before_visits)  # and then it works
     finally:
         st.close()

@@ -52,7 +52,7 @@ def office_db(demo_before_visits_template, tmp_path_factory):
 
 def _import_outcome(store: Store, path, before: str, db) -> str:
     try:
-        store.import_applications(path, dry_run=True)
+        store.excel.import_applications(path, dry_run=True)
     except ValidationError as exc:
         assert path.name in str(exc), str(exc)
         assert "Traceback" not in str(exc)
@@ -248,7 +248,7 @@ def office_store(tiny, tmp_path_factory):
     office_path, key_dir, *_ = tiny
     path = copy_db(office_path, tmp_path_factory.mktemp("tiny-office") / "office.sqlite3")
     st_ = Store(f"sqlite:///{path}")
-    st_.unlock_identity(PASS, key_dir=key_dir)
+    st_.keys.unlock(PASS, key_dir=key_dir)
     yield st_, path
     st_.close()
 
@@ -270,7 +270,7 @@ def test_fuzz_signed_packages_with_hostile_data_are_rejected_or_merged(tiny, off
     before = dump_checksum(db)
     p = tmp_path_factory.getbasetemp() / "fuzzed.mepkg"
     p.write_bytes(_resealed(tiny, doc))
-    [report] = store.merge_packages([p])
+    [report] = store.packages.merge([p]).value
     if report.rejected:
         _pkg_counts["rejected"] += 1
         assert report.reason and "fuzzed.mepkg" in report.reason, report.reason

@@ -48,7 +48,7 @@ def intake(demo_before_visits_template, tmp_path_factory):
     ref = copy_db(demo_before_visits_template, d / "ref.sqlite3")
     with Store(f"sqlite:///{ref}") as st:
         t0 = time.monotonic()
-        report = st.import_applications(sheet)
+        report = st.excel.import_applications(sheet).value
         seconds = time.monotonic() - t0
     assert len(report.added) == ROWS
     return demo_before_visits_template, sheet, _apps(ref), seconds
@@ -65,7 +65,7 @@ def test_sigkill_during_an_import_leaves_all_rows_or_none(intake, tmp_path):
         def work(ack, url=f"sqlite:///{path}"):
             st = Store(url)
             ack("ready")
-            st.import_applications(sheet)
+            st.excel.import_applications(sheet)
             ack("imported")
         return work
 
@@ -98,8 +98,8 @@ def test_a_fault_inside_an_import_changes_nothing(intake, tmp_path):
         sheet = write_sheet(tmp_path / "intake-small.xlsx", intake_rows(rows))
     ref = copy_db(template, tmp_path / "ref.sqlite3")
     with Store(f"sqlite:///{ref}") as st:
-        with fault_at_statement(st.engine, None) as statements, fault_at_step(st.engine, None, every=500) as steps:
-            st.import_applications(sheet)
+        with fault_at_statement(st.uow.engine, None) as statements, fault_at_step(st.uow.engine, None, every=500) as steps:
+            st.excel.import_applications(sheet)
     path = copy_db(template, tmp_path / "work.sqlite3")
     before = dump_checksum(path)
     plan = [("statement", rng.randint(1, len(statements)), rng.random() < 0.5) for _ in range(trials(2, 40))]
@@ -107,14 +107,14 @@ def test_a_fault_inside_an_import_changes_nothing(intake, tmp_path):
     with Store(f"sqlite:///{path}") as st:
         for kind, k, after in plan:
             where = f"(fault at {kind} {k}, seed {seed})"
-            probe = fault_at_statement(st.engine, k, after=after) if kind == "statement" else \
-                fault_at_step(st.engine, k, every=500)
+            probe = fault_at_statement(st.uow.engine, k, after=after) if kind == "statement" else \
+                fault_at_step(st.uow.engine, k, every=500)
             with probe as p:
                 with pytest.raises(Exception) as err:
-                    st.import_applications(sheet)
+                    st.excel.import_applications(sheet)
             assert p.fired and is_injected(err.value), f"{err.value!r} {where}"
             assert dump_checksum(path) == before, f"the import left changes behind {where}"
-        assert len(st.import_applications(sheet).added) == rows  # and then it works
+        assert len(st.excel.import_applications(sheet).value.added) == rows  # and then it works
     record(f"fault injection: intake import ({rows:,} rows)", trials=len(plan))
 
 
@@ -128,7 +128,7 @@ def cycle(demo_before_visits_template, tmp_path_factory):
     ref = copy_db(cyc.office, root / "merged-ref.sqlite3")
     with Store(f"sqlite:///{ref}") as st:
         t0 = time.monotonic()
-        reports = st.merge_packages(packages, passphrase=PASS, key_dir=cyc.key_dir)
+        reports = st.packages.merge(packages, passphrase=PASS, key_dir=cyc.key_dir).value
         seconds = time.monotonic() - t0
     assert [r.status for r in reports] == ["merged"] * len(packages)
     return cyc, packages, _per_evaluator(ref), seconds
@@ -157,9 +157,9 @@ def test_sigkill_during_a_merge_leaves_each_package_all_or_nothing(cycle, tmp_pa
     def work_on(path):
         def work(ack, url=f"sqlite:///{path}"):
             st = Store(url)
-            st.unlock_identity(PASS, key_dir=cyc.key_dir)
+            st.keys.unlock(PASS, key_dir=cyc.key_dir)
             ack("ready")
-            st.merge_packages(packages)
+            st.packages.merge(packages)
             ack("merged")
         return work
 
@@ -198,9 +198,9 @@ def test_a_fault_inside_a_merge_changes_nothing(cycle, tmp_path):
     rng, seed = seeded("merge-fault")
     ref = copy_db(cyc.office, tmp_path / "ref.sqlite3")
     with Store(f"sqlite:///{ref}") as st:
-        st.unlock_identity(PASS, key_dir=cyc.key_dir)
-        with fault_at_statement(st.engine, None) as statements, fault_at_step(st.engine, None, every=200) as steps:
-            st.merge_packages(packages)
+        st.keys.unlock(PASS, key_dir=cyc.key_dir)
+        with fault_at_statement(st.uow.engine, None) as statements, fault_at_step(st.uow.engine, None, every=200) as steps:
+            st.packages.merge(packages)
     path = copy_db(cyc.office, tmp_path / "work.sqlite3")
     before = dump_checksum(path)
     if full_run():
@@ -212,14 +212,14 @@ def test_a_fault_inside_a_merge_changes_nothing(cycle, tmp_path):
     faults = 0
     st = Store(f"sqlite:///{path}")
     try:
-        st.unlock_identity(PASS, key_dir=cyc.key_dir)
+        st.keys.unlock(PASS, key_dir=cyc.key_dir)
         for kind, k, after in plan:
             where = f"(fault at {kind} {k} of {len(statements) if kind == 'statement' else steps.calls}, seed {seed})"
-            probe = fault_at_statement(st.engine, k, after=after) if kind == "statement" else \
-                fault_at_step(st.engine, k, every=200)
+            probe = fault_at_statement(st.uow.engine, k, after=after) if kind == "statement" else \
+                fault_at_step(st.uow.engine, k, every=200)
             try:
                 with probe as p:
-                    reports = st.merge_packages(packages)
+                    reports = st.packages.merge(packages).value
             except Exception as exc:  # noqa: BLE001
                 assert is_injected(exc), f"{exc!r} {where}"
                 assert dump_checksum(path) == before, f"the merge left changes behind {where}"
@@ -233,8 +233,8 @@ def test_a_fault_inside_a_merge_changes_nothing(cycle, tmp_path):
             path = copy_db(cyc.office, tmp_path / f"work-{kind}-{k}-{int(after)}.sqlite3")
             before = dump_checksum(path)
             st = Store(f"sqlite:///{path}")
-            st.unlock_identity(PASS, key_dir=cyc.key_dir)
-        assert [r.status for r in st.merge_packages(packages)] == ["merged"] * len(packages)
+            st.keys.unlock(PASS, key_dir=cyc.key_dir)
+        assert [r.status for r in st.packages.merge(packages).value] == ["merged"] * len(packages)
     finally:
         st.close()
     assert faults >= 1

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.demo import build_demo
-from evaluator.packages.kit import import_kit
+from evaluator.workflows import import_kit
 from evaluator.packages.results import MERGED
 from evaluator.store import Store
 
@@ -60,29 +60,29 @@ def office(pg_server, tmp_path_factory):
     try:
         with Store(base) as st:
             build_demo(st, before_visits=True)
-            apps = sorted(st.application_ids())
+            apps = sorted(st.applications.ids())
             for i, ev in enumerate(EXTRA):
-                st.put_evaluator(ev, f"추가 평가자 {i + 1}", organisation="O<Brien & Co")
+                st.people.put_evaluator(ev, f"추가 평가자 {i + 1}", organisation="O<Brien & Co")
                 mine = apps[i::len(EXTRA)][:_scored_per_laptop() + 2]
                 for app in mine:
-                    st.assign(app, ev)
-            st.ensure_identity(PASS, key_dir=key_dir)
-            evaluators = sorted(e.code for e in st.evaluators())
+                    st.people.assign(app, ev)
+            st.keys.ensure(PASS, key_dir=key_dir)
+            evaluators = sorted(e.code for e in st.people.evaluators())
             assert len(evaluators) >= 8, evaluators
             evaluators = evaluators[:_mergers()]
             packages: dict[str, Path] = {}
             laptops: dict[str, dict] = {}
             for ev in evaluators:
-                kit = st.export_kit(ev, root / f"{ev}.mekit")
+                kit = st.packages.export_kit(ev, root / f"{ev}.mekit").value
                 field = root / f"field-{ev}.sqlite3"
                 import_kit(kit.path, url(field))
                 with Store(url(field)) as fld:
-                    fld.ensure_identity(PASS, key_dir=key_dir)
-                    fld.export_public_key(root / f"{ev}.pub", key_dir=key_dir)
+                    fld.keys.ensure(PASS, key_dir=key_dir)
+                    fld.keys.export_public(root / f"{ev}.pub", key_dir=key_dir)
                     enter_scores(fld, ev, via_facade=1, limit=_scored_per_laptop())
                     laptops[ev] = (evaluation_totals(fld), _scores(fld, ev))
-                    packages[ev] = Path(fld.export_package(root / f"{ev}-1.mepkg", key_dir=key_dir).path)
-                st.register_evaluator_key(ev, root / f"{ev}.pub")
+                    packages[ev] = Path(fld.packages.export_package(root / f"{ev}-1.mepkg", key_dir=key_dir).value.path)
+                st.keys.register_evaluator(ev, root / f"{ev}.pub")
         secret = root / "office.pass"
         secret.write_text(PASS + "\n")
         yield {"name": name, "packages": packages, "laptops": laptops, "key_dir": key_dir, "secret": secret}
@@ -93,8 +93,8 @@ def office(pg_server, tmp_path_factory):
 def _scores(st: Store, ev: str) -> set[tuple]:
     """Every score ``ev`` recorded: (application, criterion, level, points)."""
     out = set()
-    for a in st.assignments(evaluator=ev):
-        info = st.evaluation(a.application_id, ev) if a.conflict_type is None else None
+    for a in st.people.assignments(evaluator=ev):
+        info = st.scoring.evaluation(a.application_id, ev) if a.conflict_type is None else None
         out |= {(a.application_id, s.criterion, s.level, s.points) for s in (info.scores if info else ())}
     return out
 
@@ -185,7 +185,7 @@ def test_eight_merges_and_two_rankings_at_once_lose_nothing(pg_server, office, t
                 assert r["rc"] == 0 and _clean(r["stderr"]) and r["json"], f"a ranking failed {where}: {r}"
             ranking_runs += len(rankings)
             with Store(db) as st:
-                assert len(st.merged_packages()) == len(packages), where
+                assert len(st.packages.merged()) == len(packages), where
                 office_totals = evaluation_totals(st)
                 added = 0
                 for ev, (totals, scores) in laptops.items():
@@ -196,7 +196,7 @@ def test_eight_merges_and_two_rankings_at_once_lose_nothing(pg_server, office, t
                 assert st.info().scores == scores_before + added, where
                 merged_scores += added
                 assert st.verify_audit().ok, where
-                final = st.rank()  # and the office ranks the merged results (stored decisions) cleanly
+                final = st.ranking.rank()  # and the office ranks the merged results (stored decisions) cleanly
                 assert final.all_rows()
         finally:
             pg_server.drop_database(name)

@@ -114,43 +114,43 @@ def world(demo_template, tmp_path_factory):
                      "박비밀대표", "010-5555-0909", "", "", "종로구", 9, "2,000,000원", 0, "2012.04.12"])
         people["2012-X-900"] = {"representative": "박비밀대표", "phone": "010-5555-0909"}
         sheet = _text_sheet(d / "intake.xlsx", rows)
-        report = st.import_applications(sheet)
+        report = st.excel.import_applications(sheet).value
         assert len(report.added) == n + 1, report
         # --- evaluators, comments, reasons
-        st.put_evaluator("EV90", _planted(1), organisation=_planted(2))
-        asg = [a for a in st.assignments() if a.conflict_type is None]
-        finalised = [a for a in asg if (st.evaluation(a.application_id, a.evaluator) or _Nothing).state == "finalised"]
+        st.people.put_evaluator("EV90", _planted(1), organisation=_planted(2))
+        asg = [a for a in st.people.assignments() if a.conflict_type is None]
+        finalised = [a for a in asg if (st.scoring.evaluation(a.application_id, a.evaluator) or _Nothing).state == "finalised"]
         planted_comments = 0
         for k, a in enumerate(finalised[:4]):
-            st.reopen(a.application_id, a.evaluator, _planted(k + 3))
-            rd = st.rubric(st.application(a.application_id).track)
+            st.scoring.reopen(a.application_id, a.evaluator, _planted(k + 3))
+            rd = st.programs.rubric(st.applications.get(a.application_id).track)
             for j, c in enumerate(rd.criteria):
                 text = _planted(planted_comments) if k < 3 else f"{MARKUP[4]} {MARKUP[0]} 의견 {j}"
                 kind = {"level": rd.levels[0].key} if c.scoring == "levels" else {"points": 0.0}
-                st.save_score(a.application_id, a.evaluator, c.code, comment=text, **kind)
+                st.scoring.save_score(a.application_id, a.evaluator, c.code, comment=text, **kind)
                 planted_comments += 1
-            st.set_evaluation_comment(a.application_id, a.evaluator, _planted(k + 7) if k < 3 else MARKUP[4])
-            st.finalise(a.application_id, a.evaluator)
+            st.scoring.set_comment(a.application_id, a.evaluator, _planted(k + 7) if k < 3 else MARKUP[4])
+            st.scoring.finalise(a.application_id, a.evaluator)
         markup_pair = (finalised[3].application_id, finalised[3].evaluator)
         for k, app in enumerate(["2012-A-002", "2012-A-003", "2012-A-004"]):
-            st.override_decision(app, "not_selected", _planted(k + 9))
+            st.ranking.override(app, "not_selected", _planted(k + 9))
         # --- every export
         files = {kind: d / f"{kind}.xlsx" for kind in ("ranking", "scores", "progress", "template-scores",
                                                      "template-intake")}
-        st.export_ranking(files["ranking"])
-        st.export_scores(files["scores"])
-        st.export_progress(files["progress"])
-        st.export_template("scores", files["template-scores"])
-        st.export_template("intake", files["template-intake"])
+        st.excel.export_ranking(files["ranking"])
+        st.excel.export_scores(files["scores"])
+        st.excel.export_progress(files["progress"])
+        st.excel.export_template("scores", files["template-scores"])
+        st.excel.export_template("intake", files["template-intake"])
         # --- PDF reports
         pdfs = {
-            "dossier (markup title)": st.report_dossier(d / "dossier-900.pdf", application_id="2012-X-900"),
-            "dossier (markup comments)": st.report_dossier(d / "dossier-c.pdf", application_id=markup_pair[0]),
-            "filled sheets": st.report_filled_sheets(d / "filled.pdf", application_ids=[markup_pair[0]],
+            "dossier (markup title)": st.reports.dossier(d / "dossier-900.pdf", application_id="2012-X-900"),
+            "dossier (markup comments)": st.reports.dossier(d / "dossier-c.pdf", application_id=markup_pair[0]),
+            "filled sheets": st.reports.filled_sheets(d / "filled.pdf", application_ids=[markup_pair[0]],
                                                      evaluator=markup_pair[1]),
-            "summary": st.report_summary(d / "summary.pdf", provisional=True),
+            "summary": st.reports.summary(d / "summary.pdf", provisional=True),
         }
-        st.rank()
+        st.ranking.rank()
         # --- a result package merged (the laptop's comments carry a phone number too)
         merged = _merge_one(d, people)
         planted = _planted_texts(st)
@@ -169,14 +169,14 @@ class _Nothing:
 def _planted_texts(st: Store) -> dict[str, str]:
     """Every planted text as the database holds it (what an export must give back exactly)."""
     out: dict[str, str] = {}
-    for app in st.application_ids(search="2012-X-"):
-        info = st.application(app)
+    for app in st.applications.ids(search="2012-X-"):
+        info = st.applications.get(app)
         out[f"{app} title"] = info.title
         out[f"{app} group"] = info.group_name
-    ev = next(e for e in st.evaluators() if e.code == "EV90")
+    ev = next(e for e in st.people.evaluators() if e.code == "EV90")
     out["EV90 name"] = ev.name
-    for a in st.assignments():
-        e = st.evaluation(a.application_id, a.evaluator) if a.conflict_type is None else None
+    for a in st.people.assignments():
+        e = st.scoring.evaluation(a.application_id, a.evaluator) if a.conflict_type is None else None
         if e is None:
             continue
         for s in e.scores:
@@ -187,35 +187,35 @@ def _planted_texts(st: Store) -> dict[str, str]:
 
 def _merge_one(d: Path, people: dict) -> int:
     """A tiny office, one kit, one laptop scoring with comments, one package merged."""
-    from evaluator.packages.kit import import_kit
+    from evaluator.workflows import import_kit
 
     key_dir = d / "keys"
     rd = parse_rubric(small_rubric(), "mini.toml")
     p = _person(77)
     people["M-1"] = p
     with Store(url(d / "merge-office.sqlite3")) as office:
-        office.create_program(code="tiny", name_ko="작은 사업", tracks=[TrackSpec("activity", "활동", "Activity", rd, quota=1)])
-        office.put_evaluator("EV01", "가상평가")
-        office.put_application({"id": "M-1", "track": "activity", "title": "비밀 마을 사업", "group_name": "비밀 모임",
+        office.programs.create(code="tiny", name_ko="작은 사업", tracks=[TrackSpec("activity", "활동", "Activity", rd, quota=1)])
+        office.people.put_evaluator("EV01", "가상평가")
+        office.applications.put({"id": "M-1", "track": "activity", "title": "비밀 마을 사업", "group_name": "비밀 모임",
                                 "district": "종로구", "members": 5, "submitted_on": date(2012, 4, 1), **p})
-        office.assign("M-1", "EV01")
-        office.ensure_identity(PASS, key_dir=key_dir)
-        kit = office.export_kit("EV01", d / "tiny.mekit", include_personal=True)
+        office.people.assign("M-1", "EV01")
+        office.keys.ensure(PASS, key_dir=key_dir)
+        kit = office.packages.export_kit("EV01", d / "tiny.mekit", include_personal=True).value
         import_kit(kit.path, url(d / "merge-field.sqlite3"))
         with Store(url(d / "merge-field.sqlite3")) as fld:
-            fld.ensure_identity(PASS, key_dir=key_dir)
+            fld.keys.ensure(PASS, key_dir=key_dir)
             enter_scores(fld, "EV01", visit=False)
-            frd = fld.rubric("activity")
+            frd = fld.programs.rubric("activity")
             c = frd.criteria[0]
             kind = {"level": frd.levels[0].key} if c.scoring == "levels" else {"points": 0.0}
-            fld.reopen("M-1", "EV01", "전화 확인")
-            fld.save_score("M-1", "EV01", c.code, comment=f"대표 {p['representative']} 연락 {p['phone']}", **kind)
-            fld.finalise("M-1", "EV01")
-            pkg = fld.export_package(d / "tiny.mepkg", key_dir=key_dir)
-            office.register_evaluator_key("EV01", fld.identity(key_dir=key_dir).signing_public)
-        [r] = office.merge_packages([pkg.path], passphrase=PASS, key_dir=key_dir)
+            fld.scoring.reopen("M-1", "EV01", "전화 확인")
+            fld.scoring.save_score("M-1", "EV01", c.code, comment=f"대표 {p['representative']} 연락 {p['phone']}", **kind)
+            fld.scoring.finalise("M-1", "EV01")
+            pkg = fld.packages.export_package(d / "tiny.mepkg", key_dir=key_dir).value
+            office.keys.register_evaluator("EV01", fld.keys.identity(key_dir=key_dir).signing_public)
+        [r] = office.packages.merge([pkg.path], passphrase=PASS, key_dir=key_dir).value
         assert r.status == "merged", r.reason
-        office.rank()
+        office.ranking.rank()
     return 1
 
 

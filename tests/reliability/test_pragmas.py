@@ -44,21 +44,21 @@ def test_pragmas_on_every_pooled_overflow_thread_and_reconnected_connection(sqli
     st = Store(sqlite_url)
     checked = 0
     try:
-        pool_size = st.engine.pool.size() + max(0, getattr(st.engine.pool, "_max_overflow", 0))
+        pool_size = st.uow.engine.pool.size() + max(0, getattr(st.uow.engine.pool, "_max_overflow", 0))
         n = max(2, min(pool_size, 12))
-        writer = st.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        writer = st.uow.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         for _round in range(3):
-            checked += _check_all(st.engine, n)
+            checked += _check_all(st.uow.engine, n)
             for _ in range(2):  # writers one at a time: each holds the write lock from its BEGIN
                 with writer.connect() as c:
                     assert _pragmas(c) == EXPECTED
                 checked += 1
-            st.engine.dispose()  # every later connection is a brand-new one
+            st.uow.engine.dispose()  # every later connection is a brand-new one
         # a connection invalidated (as after a disconnect) is replaced by one set up the same way
-        with st.engine.connect() as c:
+        with st.uow.engine.connect() as c:
             old = c.connection.dbapi_connection
             c.invalidate()
-        with st.engine.connect() as c:
+        with st.uow.engine.connect() as c:
             assert c.connection.dbapi_connection is not old
             assert _pragmas(c) == EXPECTED
             checked += 1
@@ -67,7 +67,7 @@ def test_pragmas_on_every_pooled_overflow_thread_and_reconnected_connection(sqli
 
         def worker():
             try:
-                with st.engine.connect() as c:
+                with st.uow.engine.connect() as c:
                     results.append(_pragmas(c))
             except Exception as exc:  # pragma: no cover - reported below
                 errors.append(exc)
@@ -80,15 +80,15 @@ def test_pragmas_on_every_pooled_overflow_thread_and_reconnected_connection(sqli
         assert not errors and results == [EXPECTED] * 6
         checked += 6
         # the units of work the app uses see the same
-        with st.read() as s:
+        with st.uow.read() as s:
             assert _pragmas(s.connection()) == EXPECTED
-        with st.write() as s:
+        with st.uow.write() as s:
             assert _pragmas(s.connection()) == EXPECTED
         checked += 2
     finally:
         st.close()
     with Store(sqlite_url) as again:  # a new Store on the same file
-        checked += _check_all(again.engine, 3)
+        checked += _check_all(again.uow.engine, 3)
     record("PRAGMAs checked on distinct connections (pool, overflow, threads, reconnects)", trials=checked)
 
 
@@ -97,11 +97,11 @@ def test_a_writer_holds_the_lock_from_begin_and_a_reader_does_not(sqlite_url):
     st = Store(sqlite_url)
     other = sqlite3.connect(str(db_path(sqlite_url)), isolation_level=None, timeout=0)
     try:
-        with st.write() as s:
+        with st.uow.write() as s:
             s.connection()  # BEGIN only, no statement yet: the write lock is already held
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
-        with st.read() as s:
+        with st.uow.read() as s:
             s.connection().exec_driver_sql("SELECT count(*) FROM program").scalar()
             other.execute("BEGIN IMMEDIATE")  # a reader never stops a writer
             other.execute("UPDATE setting SET value = value")

@@ -61,9 +61,9 @@ def _fill(path: Path, leave: int = 0) -> None:
 
 def _targets(st: Store) -> list[tuple[str, str, str, list[str]]]:
     out = []
-    for a in st.assignments():
+    for a in st.people.assignments():
         if a.conflict_type is None:
-            rd = st.rubric(st.application(a.application_id).track)
+            rd = st.programs.rubric(st.applications.get(a.application_id).track)
             out += [(a.application_id, a.evaluator, c.code, [lv.key for lv in rd.levels])
                     for c in rd.criteria if c.scoring == "levels"]
     return out
@@ -86,7 +86,7 @@ def test_disk_full_gives_a_clear_error_and_keeps_every_saved_score(small_disk, d
                 app, ev, crit, levels = rng.choice(targets)
                 current = acked.get((app, ev, crit), (None, 0))[0]
                 level = rng.choice([lv for lv in levels if lv != current])
-                saved = st.save_score(app, ev, crit, level=level, comment=comment)
+                saved = st.scoring.save_score(app, ev, crit, level=level, comment=comment).value
                 acked[(app, ev, crit)] = (level, saved.version)
 
             for _ in range(5):
@@ -105,9 +105,9 @@ def test_disk_full_gives_a_clear_error_and_keeps_every_saved_score(small_disk, d
             refusals += 1
             # other kinds of work get the same clear sentence
             with pytest.raises(ReadOnlyDatabase, match="is full"):
-                st.put_application({"id": "2012-A-990", "track": "activity", "title": "큰 신청서 " * 2000})
+                st.applications.put({"id": "2012-A-990", "track": "activity", "title": "큰 신청서 " * 2000})
             refusals += 1
-            assert st.application_ids(search="2012-A-990") == []  # reading still works
+            assert st.applications.ids(search="2012-A-990") == []  # reading still works
         finally:
             st.close()
         # nothing acknowledged was lost, nothing is damaged
@@ -122,7 +122,7 @@ def test_disk_full_gives_a_clear_error_and_keeps_every_saved_score(small_disk, d
             app, ev, crit, levels = next(t for t in targets if t[:3] in acked)
             version = acked[(app, ev, crit)][1]
             new_level = next(lv for lv in levels if lv != acked[(app, ev, crit)][0])
-            assert st.save_score(app, ev, crit, level=new_level).version == version + 1
+            assert st.scoring.save_score(app, ev, crit, level=new_level).value.version == version + 1
             assert st.verify_audit().ok
         for f in small_disk.iterdir():
             f.unlink()
@@ -141,7 +141,7 @@ def public_dir(demo_before_visits_template):
     shutil.copyfile(demo_before_visits_template, db)
     with Store(f"sqlite:///{db}") as st:
         app, ev, crit, levels = _targets(st)[0]
-        st.save_score(app, ev, crit, level=levels[0])
+        st.scoring.save_score(app, ev, crit, level=levels[0])
     yield d, db, (app, ev, crit, levels)
     subprocess.run(["umount", str(d / "ro")], capture_output=True)
     os.chmod(d, 0o755)
@@ -162,7 +162,7 @@ def _try_as(db: Path, key, level: str, *, uid: int | None, tmp: Path):
             return
         ack("opened")
         try:
-            st.save_score(*key, level=level)
+            st.scoring.save_score(*key, level=level)
             ack("saved")
         except EvaluatorError as exc:
             ack(f"save-error {type(exc).__name__} {exc}")
@@ -233,8 +233,8 @@ def test_a_read_only_mounted_data_folder_gets_a_clear_error(public_dir, tmp_path
     outcome = _assert_clear_refusal(lines, view)
     assert "ReadOnlyDatabase" in outcome and f"the folder {ro} is read-only" in outcome, outcome
     with Store(f"sqlite:///{db}") as st:  # writable again: the earlier score is there, work goes on
-        assert st.evaluation(app, ev).scores[0].level == levels[0]
-        assert st.save_score(app, ev, crit, level=levels[1]).version == 2
+        assert st.scoring.evaluation(app, ev).scores[0].level == levels[0]
+        assert st.scoring.save_score(app, ev, crit, level=levels[1]).value.version == 2
     record("read-only data folder (read-only mount)", trials=1)
 
 

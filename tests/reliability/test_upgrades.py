@@ -114,18 +114,18 @@ def test_an_upgraded_database_goes_on_autosaving_onto_the_same_audit_chain(fixtu
     finally:
         conn.close()
     with Store(f"sqlite:///{work}") as st:
-        a = next(x for x in st.assignments() if x.conflict_type is None)
-        rubric = st.rubric(st.application(a.application_id).track)
+        a = next(x for x in st.people.assignments() if x.conflict_type is None)
+        rubric = st.programs.rubric(st.applications.get(a.application_id).track)
         crit = rubric.criteria[0]
-        st.reopen(a.application_id, a.evaluator, "재검토 (upgrade test)")
-        current = next(s for s in st.evaluation(a.application_id, a.evaluator).scores if s.criterion == crit.code)
+        st.scoring.reopen(a.application_id, a.evaluator, "재검토 (upgrade test)")
+        current = next(s for s in st.scoring.evaluation(a.application_id, a.evaluator).scores if s.criterion == crit.code)
         version = current.version
         if crit.scoring == "levels":
             kind, values = "level", [lv.key for lv in rubric.levels if lv.key != current.level][:2]
         else:
             kind, values = "points", [p for p in (0.0, crit.max_points, crit.max_points / 2) if p != current.points][:2]
         for n, value in enumerate(values, 1):
-            saved = st.save_score(a.application_id, a.evaluator, crit.code, **{kind: value})
+            saved = st.scoring.save_score(a.application_id, a.evaluator, crit.code, **{kind: value}).value
             assert saved.version == version + n
     conn = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
     try:
@@ -137,7 +137,7 @@ def test_an_upgraded_database_goes_on_autosaving_onto_the_same_audit_chain(fixtu
     with Store(f"sqlite:///{work}") as st:
         v = st.verify_audit()
         assert v.ok and v.entries == old_entries + 3
-        assert st.save_score(a.application_id, a.evaluator, crit.code, **{kind: values[0]}).version == \
+        assert st.scoring.save_score(a.application_id, a.evaluator, crit.code, **{kind: values[0]}).value.version == \
             version + len(values) + 1
     assert integrity(work) == "ok"
 

@@ -231,16 +231,17 @@ def kit_world(demo_before_visits_template, tmp_path_factory):
     """Built once: an office database (demo before the visits) with its office key, EV01's kit, and
     the field database imported from that kit — the real office → field path."""
     from evaluator.store import Store
+    from evaluator.workflows import import_kit
 
     root = tmp_path_factory.mktemp("kitworld")
     keys = root / "keys"
     office = root / "office.sqlite3"
     shutil.copyfile(demo_before_visits_template, office)
     with Store(f"sqlite:///{office}") as st:
-        st.ensure_identity(OFFICE_PASSPHRASE, key_dir=keys)
-        st.export_kit("EV01", root / "kit-EV01.mekit")
+        st.keys.ensure(OFFICE_PASSPHRASE, key_dir=keys)
+        st.packages.export_kit("EV01", root / "kit-EV01.mekit")
     field = root / "field.sqlite3"
-    Store.import_kit(root / "kit-EV01.mekit", f"sqlite:///{field}")
+    import_kit(root / "kit-EV01.mekit", f"sqlite:///{field}")
     return {"office": office, "field": field, "keys": keys, "kit": root / "kit-EV01.mekit"}
 
 

@@ -18,14 +18,14 @@ class Recorder:
 
     def __init__(self, store, monkeypatch) -> None:
         self.calls: list[tuple[str, object]] = []
-        for name in ("application_ids", "application_rows"):
-            real = getattr(store, name)
+        for name in ("ids", "rows"):
+            real = getattr(store.applications, name)
 
             def wrapped(*a, _name=name, _real=real, **k):
                 self.calls.append((_name, a[0] if a else k))
                 return _real(*a, **k)
 
-            monkeypatch.setattr(store, name, wrapped)
+            monkeypatch.setattr(store.applications, name, wrapped)
 
     def count(self, name: str) -> int:
         return sum(1 for n, _ in self.calls if n == name)
@@ -71,7 +71,7 @@ def test_a_sort_brings_the_rows_on_screen_with_the_ids_and_keeps_the_selection(d
     flush_events(qapp)
     screen.table.selectRow(7)
     chosen = screen.model.ids[7]
-    ids = demo_store.application_ids(sort="title")
+    ids = demo_store.applications.ids(sort="title")
     calls = Recorder(demo_store, monkeypatch)
     title = next(i for i, c in enumerate(screen.model.columns) if c.key == "title")
     screen.table.horizontalHeader().sectionClicked.emit(title)
@@ -80,7 +80,7 @@ def test_a_sort_brings_the_rows_on_screen_with_the_ids_and_keeps_the_selection(d
     # the selected application is still selected, at its new place
     assert screen.table.currentIndex().row() == pos and screen._current == chosen
     # the rows around it came with the IDs: one query for each, nothing fetched afterwards for them
-    assert calls.count("application_ids") == 1 and calls.count("application_rows") == 1
+    assert calls.count("ids") == 1 and calls.count("rows") == 1
     for row in range(max(0, pos - 3), min(len(ids), pos + 4)):
         rec = screen.model.row_record(row)
         assert rec is not None and rec.id == ids[row]
@@ -89,7 +89,7 @@ def test_a_sort_brings_the_rows_on_screen_with_the_ids_and_keeps_the_selection(d
     screen.search.setText("zzz-no-such-application")
     assert screen.model.ids == [] and screen.count.text()
     screen.search.setText("마을")
-    ids = demo_store.application_ids(sort="title", search="마을")
+    ids = demo_store.applications.ids(sort="title", search="마을")
     assert screen.model.ids == ids and screen.table.currentIndex().row() == 0
     assert screen.model.row_record(0).id == ids[0]
     assert ids[0] in screen.detail.toPlainText()
@@ -109,9 +109,9 @@ def test_a_search_typed_faster_than_the_worker_answers_runs_only_the_newest_quer
         screen.search.setText(text)
     assert calls.calls == []
     later.run()
-    assert calls.count("application_ids") == 1
+    assert calls.count("ids") == 1
     assert calls.calls[0][1] == {"sort": "id", "descending": False, "search": "마을"}
-    assert screen.model.ids == demo_store.application_ids(search="마을")
+    assert screen.model.ids == demo_store.applications.ids(search="마을")
     flush_events(qapp)
     later.release()
 
@@ -126,7 +126,7 @@ def test_a_change_to_the_applications_shows_in_the_table_at_once(demo_store, mak
     top = screen.model.row_record(0)
     values = {"id": "2012-A-999", "track": "activity", "title": "새로 들어온 사업", "group_name": "새 모임",
               "district": "종로구", "requested_amount": top.requested_amount + 1}
-    w.ctx.write(lambda st: st.put_application(values), parent=screen, changes={APPLICATIONS}).run_in_background()
+    w.ctx.write(lambda st: st.applications.put(values), parent=screen).run_in_background()
     assert screen.model.ids[0] == "2012-A-999" and len(screen.model.ids) == 49
     assert screen.model.row_record(0).title == "새로 들어온 사업"
     assert screen.model.data(screen.model.index(0, amount)) == f"{top.requested_amount + 1:,}"

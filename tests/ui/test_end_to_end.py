@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from pypdf import PdfReader
 
 from evaluator.store import Store
+from evaluator.workflows import import_kit
 from ui.screens.scoring import PointsPicker
 
 from .conftest import EVALUATOR_PASSPHRASE, OFFICE_PASSPHRASE, select_rows, type_text
@@ -60,7 +61,7 @@ def test_evaluator_flow(field_store, make_window, dialogs, qtbot, tmp_path):
     w = make_window(field_store)
     assert w.ctx.is_field and w.ctx.evaluator == "EV01"
     today = w.screens["today"]
-    kit = field_store.kit_info()
+    kit = field_store.packages.kit_info()
     assert today.model.rowCount() == len(kit.applications)
     # open the first visit with the keyboard
     today.table.setFocus()
@@ -76,19 +77,19 @@ def test_evaluator_flow(field_store, make_window, dialogs, qtbot, tmp_path):
     next(iter(form.checks.values())).setChecked(True)
     # every criterion with the keyboard
     score_with_keyboard(form, qtbot)
-    info = field_store.evaluation(app_id, "EV01")
+    info = field_store.scoring.evaluation(app_id, "EV01")
     assert info.missing == () and info.total is not None
     # a photo from disk, with its thumbnail
     dialogs.files.append([make_photo(tmp_path / "현장.png")])
     form.add_photo_btn.click()
     assert form.photo_list.count() == 1
     assert not form.photo_list.item(0).icon().isNull()
-    photos = field_store.attachments(app_id, evaluator="EV01")
+    photos = field_store.scoring.attachments(app_id, evaluator="EV01")
     assert [p.filename for p in photos] == ["현장.png"]
     # finalise (Ctrl+Enter, confirmed)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert field_store.evaluation(app_id, "EV01").state == "finalised"
-    visit = field_store.site_visit(app_id, "EV01")
+    assert field_store.scoring.evaluation(app_id, "EV01").state == "finalised"
+    visit = field_store.scoring.visit(app_id, "EV01")
     assert visit["attendees"] == "대표 외 3명" and visit["visited_at"] is not None
     form.closed.emit()
     # hand back: the package, signed with a key made now
@@ -100,7 +101,7 @@ def test_evaluator_flow(field_store, make_window, dialogs, qtbot, tmp_path):
     handback.export_btn.click()
     assert out.exists() and out.stat().st_size > 0
     text = handback.result.text()
-    key = field_store.identity()
+    key = field_store.keys.identity()
     assert key is not None and key.fingerprint in text
     # a second package later needs no passphrase (the key stays unlocked for the session)
     del dialogs.on_exec["passphraseDialog"]
@@ -118,7 +119,7 @@ def test_office_flow(kit_office_store, kit_world, make_window, dialogs, qtbot, t
     dialogs.files.append(write_intake(tmp_path / "intake.xlsx", GOOD))
     imp.choose()
     imp.import_btn.click()
-    assert office.application("2012-A-101").title == "골목 책수다 모임"
+    assert office.applications.get("2012-A-101").title == "골목 책수다 모임"
     # 2. assign EV01 to the new application
     asg = w.show_screen("assignments")
     asg.search.setText("2012-A-101")
@@ -126,7 +127,7 @@ def test_office_flow(kit_office_store, kit_world, make_window, dialogs, qtbot, t
     select_rows(asg.app_view, [0])
     asg.evaluator_combo.setCurrentIndex(asg.evaluator_combo.findData("EV01"))
     asg.assign_btn.click()
-    assert [a.evaluator for a in office.assignments(application_id="2012-A-101")] == ["EV01"]
+    assert [a.evaluator for a in office.people.assignments(application_id="2012-A-101")] == ["EV01"]
     # 3. kits for everyone (the office key is unlocked with its passphrase)
     kits = w.show_screen("kits")
     dialogs.files.append(tmp_path / "kits")
@@ -137,24 +138,24 @@ def test_office_flow(kit_office_store, kit_world, make_window, dialogs, qtbot, t
     # … the evaluator works in the field (core calls stand in for the laptop here) …
     kit = next((tmp_path / "kits").glob("*/kit-EV01.mekit"))
     field_url = f"sqlite:///{tmp_path / 'laptop.sqlite3'}"
-    Store.import_kit(kit, field_url)
+    import_kit(kit, field_url)
     with Store(field_url) as laptop:
-        for a in laptop.assignments(evaluator="EV01"):
+        for a in laptop.people.assignments(evaluator="EV01"):
             if a.is_conflict:
                 continue
-            app = laptop.application(a.application_id)
-            rubric = laptop.rubric(app.track)
+            app = laptop.applications.get(a.application_id)
+            rubric = laptop.programs.rubric(app.track)
             for c in rubric.criteria:
                 if c.scoring == "levels":
-                    laptop.save_score(app.id, "EV01", c.code, level=rubric.levels[1].key)
+                    laptop.scoring.save_score(app.id, "EV01", c.code, level=rubric.levels[1].key)
                 else:
-                    laptop.save_score(app.id, "EV01", c.code, points=c.max_points * 0.7)
-            laptop.finalise(app.id, "EV01")
-        package = laptop.export_package(tmp_path / "EV01.mepkg", passphrase=EVALUATOR_PASSPHRASE)
+                    laptop.scoring.save_score(app.id, "EV01", c.code, points=c.max_points * 0.7)
+            laptop.scoring.finalise(app.id, "EV01")
+        package = laptop.packages.export_package(tmp_path / "EV01.mepkg", passphrase=EVALUATOR_PASSPHRASE).value
     # 4. merge by drag and drop: first refused (EV01's key is not registered yet) …
     kits.drop.filesDropped.emit([Path(package.path)])
     assert "✖" in kits.report.toPlainText()
-    assert office.evaluation("2012-A-101", "EV01") is None
+    assert office.scoring.evaluation("2012-A-101", "EV01") is None
     # … register the key with the fingerprint EV01 reads aloud, merge again
     def register(dlg):
         assert dlg.path.text() == package.path
@@ -167,20 +168,20 @@ def test_office_flow(kit_office_store, kit_world, make_window, dialogs, qtbot, t
     kits.merge([Path(package.path)])
     assert "✔" in kits.report.toPlainText()
     assert package.fingerprint in kits.report.toPlainText()
-    assert office.evaluation("2012-A-101", "EV01").state == "finalised"
+    assert office.scoring.evaluation("2012-A-101", "EV01").state == "finalised"
     kits.merge([Path(package.path)])  # the same package again changes nothing
     assert "＝" in kits.report.toPlainText()
     # a conflict: the office corrects a score from the paper sheet while the evaluator changes it too
-    rubric = office.rubric("activity")
+    rubric = office.programs.rubric("activity")
     first, second = rubric.criteria[0].code, rubric.criteria[1].code
-    office.reopen("2012-A-101", "EV01", "종이 평가표와 대조")
-    office.save_score("2012-A-101", "EV01", first, level=rubric.levels[4].key)
-    office.finalise("2012-A-101", "EV01")
+    office.scoring.reopen("2012-A-101", "EV01", "종이 평가표와 대조")
+    office.scoring.save_score("2012-A-101", "EV01", first, level=rubric.levels[4].key)
+    office.scoring.finalise("2012-A-101", "EV01")
     with Store(field_url) as laptop:
-        laptop.reopen("2012-A-101", "EV01", "현장 재확인")
-        laptop.save_score("2012-A-101", "EV01", second, level=rubric.levels[0].key)
-        laptop.finalise("2012-A-101", "EV01")
-        package2 = laptop.export_package(tmp_path / "EV01-2.mepkg", passphrase=EVALUATOR_PASSPHRASE)
+        laptop.scoring.reopen("2012-A-101", "EV01", "현장 재확인")
+        laptop.scoring.save_score("2012-A-101", "EV01", second, level=rubric.levels[0].key)
+        laptop.scoring.finalise("2012-A-101", "EV01")
+        package2 = laptop.packages.export_package(tmp_path / "EV01-2.mepkg", passphrase=EVALUATOR_PASSPHRASE).value
     kits.merge([Path(package2.path)])
     assert kits.conflicts.rowCount() == 1
     conflict = kits.conflicts.record(0)
@@ -188,7 +189,7 @@ def test_office_flow(kit_office_store, kit_world, make_window, dialogs, qtbot, t
     kits.conflict_view.selectRow(0)
     dialogs.texts.append("사무국이 종이 평가표로 확인한 값 유지")
     kits.findChild(QPushButton, "conflictOther").click()
-    scores = {sc.criterion: sc.level for sc in office.evaluation("2012-A-101", "EV01").scores}
+    scores = {sc.criterion: sc.level for sc in office.scoring.evaluation("2012-A-101", "EV01").scores}
     assert scores[first] == rubric.levels[4].key
     assert kits.conflicts.rowCount() == 0
     # 5. rank, with the cut line and colours; override with a reason
@@ -211,7 +212,7 @@ def test_office_flow(kit_office_store, kit_world, make_window, dialogs, qtbot, t
 
     dialogs.on_exec["overrideDialog"] = override
     ranking.override_btn.click()
-    assert any(o["application_id"] == app_id for o in office.overrides()), office.overrides()
+    assert any(o["application_id"] == app_id for o in office.ranking.overrides()), office.ranking.overrides()
     row = next(r for r in ranking.model.rows if r.application_id == app_id)
     assert row.decision == "selected" and row.override == "selected"
     # 6. outputs: Excel and PDF, the folder opened when done
@@ -243,7 +244,7 @@ def test_field_database_from_the_demo_in_two_clicks(demo_store, make_window, dia
     w.findChild(QAction, "actionFieldDemo").trigger()  # click 1 (the dialog's OK is click 2)
     assert w.ctx.is_field and w.ctx.evaluator == "EV01"
     assert list(w.screens) == ["today", "handback"]
-    assert w.screens["today"].model.rowCount() == w.store.kit_info().applications.__len__()
+    assert w.screens["today"].model.rowCount() == w.store.packages.kit_info().applications.__len__()
     assert "field-EV01" in w.windowTitle()
     assert not Path(w.meta["sqlite_path"]).read_bytes().startswith(b"SQLite format 3")  # encrypted by default
 

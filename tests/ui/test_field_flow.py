@@ -39,7 +39,7 @@ def test_field_database_opens_in_field_mode_with_todays_visits(field_window, fie
     w = field_window
     assert list(w.screens) == ["today", "handback"]
     today = w.screens["today"]
-    mine = [a for a in field_store.assignments(evaluator="EV01") if not a.is_conflict]
+    mine = [a for a in field_store.people.assignments(evaluator="EV01") if not a.is_conflict]
     assert today.model.rowCount() == len(mine) > 0
     planned = [today.model.record(i).planned for i in range(today.model.rowCount())]
     assert planned == sorted(planned)
@@ -69,7 +69,7 @@ def test_score_every_criterion_with_the_keyboard_then_finalise(field_window, fie
             type_text(QApplication.focusWidget(), "모임 5명 확인")
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)  # → next criterion
     # every keystroke is already in the database: no Save button anywhere
-    info = field_store.evaluation(app_id, "EV01")
+    info = field_store.scoring.evaluation(app_id, "EV01")
     got = {s.criterion: (s.level, s.points) for s in info.scores}
     want = {c.code: ((rubric.levels[int(k) - 1].key, rubric.points_for_level(c, rubric.levels[int(k) - 1].key))
                      if c.scoring == "levels" else (None, float(points_typed)))
@@ -80,7 +80,7 @@ def test_score_every_criterion_with_the_keyboard_then_finalise(field_window, fie
     assert form.total_label.text().endswith("/ 100")
     # Ctrl+Enter → confirmation (answered Yes) → finalised
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    info = field_store.evaluation(app_id, "EV01")
+    info = field_store.scoring.evaluation(app_id, "EV01")
     assert info.state == "finalised"
     assert form.state == "finalised"
     assert not form.rows[rubric.criteria[0].code].isEnabled()
@@ -96,7 +96,7 @@ def test_finalise_lists_missing_criteria_and_refuses(field_window, field_store, 
     first = form.rubric.criteria[0]
     form.user_set_value(first.code, form.rubric.levels[0].key)
     form.finalise_btn.click()
-    assert field_store.evaluation(app_id, "EV01").state == "draft"
+    assert field_store.scoring.evaluation(app_id, "EV01").state == "draft"
     title, text, details = dialogs.shown[-1]
     missing = [c for c in form.rubric.criteria if c.required and c.code != first.code]
     assert str(len(missing)) in text
@@ -112,7 +112,7 @@ def test_undo_and_redo_go_through_the_core(field_window, field_store, qtbot):
     focus(picker, qtbot)
     qtbot.keyClick(picker, "1")
     qtbot.keyClick(picker, "3")
-    level = lambda: {s.criterion: s.level for s in field_store.evaluation(app_id, "EV01").scores}.get(code)  # noqa: E731
+    level = lambda: {s.criterion: s.level for s in field_store.scoring.evaluation(app_id, "EV01").scores}.get(code)  # noqa: E731
     assert level() == form.rubric.levels[2].key
     form.undo_stack.undo()
     assert level() == form.rubric.levels[0].key
@@ -127,7 +127,7 @@ def test_undo_and_redo_go_through_the_core(field_window, field_store, qtbot):
     focus(comment, qtbot)
     qtbot.keyClicks(comment, "abc")
     form.undo_stack.undo()
-    info = field_store.evaluation(app_id, "EV01")
+    info = field_store.scoring.evaluation(app_id, "EV01")
     assert info.scores[0].comment == ""
     assert comment.text() == ""
     assert info.scores[0].level == form.rubric.levels[2].key  # the score stays
@@ -141,7 +141,7 @@ def test_visit_log_is_saved_as_typed(field_window, field_store, qtbot):
     first_check.setChecked(True)
     form.notes.setPlainText("현장 확인 완료")
     form.visited_at.setDateTime(form.visited_at.dateTime().currentDateTime())
-    visit = field_store.site_visit(app_id, "EV01")
+    visit = field_store.scoring.visit(app_id, "EV01")
     assert visit["attendees"] == "대표자 외 4명"
     assert visit["notes"] == "현장 확인 완료"
     assert visit["visited_at"] is not None
@@ -157,27 +157,27 @@ def test_abstain_and_reopen_need_reasons(field_window, field_store, qtbot, dialo
     _today, form, app_id = open_first(field_window)
     dialogs.texts.append(None)  # cancelled: nothing happens
     form.abstain_btn.click()
-    assert field_store.evaluation(app_id, "EV01") is None or not field_store.evaluation(app_id, "EV01").abstained
+    assert field_store.scoring.evaluation(app_id, "EV01") is None or not field_store.scoring.evaluation(app_id, "EV01").abstained
     dialogs.texts.append("신청 단체 대표와 친척 관계")
     form.abstain_btn.click()
-    info = field_store.evaluation(app_id, "EV01")
+    info = field_store.scoring.evaluation(app_id, "EV01")
     assert info.abstained and info.abstain_reason == "신청 단체 대표와 친척 관계"
     form = field_window.screens["today"].form
     assert form.abstain_banner.isVisibleTo(form)
     # an abstained evaluation can be finalised without scores
     form.finalise_btn.click()
-    assert field_store.evaluation(app_id, "EV01").state == "finalised"
+    assert field_store.scoring.evaluation(app_id, "EV01").state == "finalised"
     # reopening needs a reason: an empty one is refused
     dialogs.texts.append("   ")
     form.reopen_btn.click()
-    assert field_store.evaluation(app_id, "EV01").state == "finalised"
+    assert field_store.scoring.evaluation(app_id, "EV01").state == "finalised"
     dialogs.texts.append("점수 입력 누락 확인")
     form.reopen_btn.click()
-    assert field_store.evaluation(app_id, "EV01").state == "draft"
+    assert field_store.scoring.evaluation(app_id, "EV01").state == "draft"
     from evaluator.db.models import AuditEvent
     from sqlalchemy import select
 
-    with field_store.read() as s:
+    with field_store.uow.read() as s:
         reasons = list(s.execute(select(AuditEvent.reason).where(AuditEvent.action == "reopen")).scalars())
     assert "점수 입력 누락 확인" in reasons
 
@@ -205,7 +205,7 @@ def test_closing_the_window_mid_edit_loses_nothing(field_store, qtbot):
     w.close()  # no waiting for the worker: closeEvent flushes and waits
     flush_events(None)
     with Store(field_store.url) as again:
-        info = again.evaluation(app_id, "EV01")
+        info = again.scoring.evaluation(app_id, "EV01")
     score = next(s for s in info.scores if s.criterion == code)
     assert score.level == expected_level
     assert score.comment == "마지막 글자까지 저장"

@@ -45,4 +45,4 @@ def test_each_column_keeps_its_own_choice_and_check_again_uses_it(demo_store, ma
     assert screen.current_mapping() == mapping
     screen.import_btn.click()
     assert screen.pages.currentIndex() == 2
-    assert demo_store.application("2012-A-101").title == GOOD[0][3]
+    assert demo_store.applications.get("2012-A-101").title == GOOD[0][3]

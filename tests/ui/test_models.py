@@ -15,7 +15,7 @@ from .conftest import flush_events
 
 def ctx_for(store, tasks):
     ctx = AppContext(store, tasks, Settings())
-    ctx.program = store.program()
+    ctx.program = store.programs.get()
     return ctx
 
 
@@ -23,7 +23,7 @@ def test_applications_model_pages_lazily_and_passes_the_model_tester(demo_store,
     ctx = ctx_for(demo_store, sync_tasks)
     model = ApplicationsModel(ctx)
     model.PAGE = 10
-    ids = demo_store.application_ids()
+    ids = demo_store.applications.ids()
     model.set_ids(ids)
     # only the first page was fetched
     assert model.row_record(0) is not None and model.row_record(9) is not None
@@ -57,7 +57,7 @@ def test_record_model_passes_the_model_tester_and_sorts(demo_store, qtmodelteste
         Column("assigned", "Assigned", lambda e: e.assigned),
         Column("key", "Key", lambda e: e.key_fingerprint),
     ])
-    model.set_rows(demo_store.evaluators())
+    model.set_rows(demo_store.people.evaluators())
     qtmodeltester.check(model)
     model.sort(1, Qt.DescendingOrder)
     values = [model.record(i).assigned for i in range(model.rowCount())]
@@ -93,29 +93,29 @@ def test_applications_screen_filters_and_sorts_in_the_core(demo_store, make_wind
     screen = w.screens["applications"]
     assert screen.model.rowCount() == 48
     screen.track.setCurrentIndex(screen.track.findData("space"))
-    assert screen.model.ids == demo_store.application_ids(track="space")
-    screen.district.setCurrentIndex(screen.district.findData(demo_store.application("2012-S-001").district))
-    assert screen.model.ids == demo_store.application_ids(track="space",
-                                                          district=demo_store.application("2012-S-001").district)
+    assert screen.model.ids == demo_store.applications.ids(track="space")
+    screen.district.setCurrentIndex(screen.district.findData(demo_store.applications.get("2012-S-001").district))
+    assert screen.model.ids == demo_store.applications.ids(track="space",
+                                                          district=demo_store.applications.get("2012-S-001").district)
     screen.track.setCurrentIndex(0)
     screen.district.setCurrentIndex(0)
     screen.evaluator.setCurrentIndex(screen.evaluator.findData("EV02"))
-    assert screen.model.ids == demo_store.application_ids(evaluator="EV02")
+    assert screen.model.ids == demo_store.applications.ids(evaluator="EV02")
     screen.evaluator.setCurrentIndex(0)
     screen.search.setText("마을")
-    assert screen.model.ids == demo_store.application_ids(search="마을")
+    assert screen.model.ids == demo_store.applications.ids(search="마을")
     screen.search.clear()
     # clicking a header sorts through the core; a second click reverses
     col = next(i for i, c in enumerate(screen.model.columns) if c.key == "requested_amount")
     screen.table.horizontalHeader().sectionClicked.emit(col)
-    assert screen.model.ids == demo_store.application_ids(sort="requested_amount")
+    assert screen.model.ids == demo_store.applications.ids(sort="requested_amount")
     screen.table.horizontalHeader().sectionClicked.emit(col)
-    assert screen.model.ids == demo_store.application_ids(sort="requested_amount", descending=True)
+    assert screen.model.ids == demo_store.applications.ids(sort="requested_amount", descending=True)
     # the detail pane follows the selection
     screen.table.selectRow(3)
-    app = demo_store.application(screen.model.ids[3])
+    app = demo_store.applications.get(screen.model.ids[3])
     assert app.title in screen.detail.toPlainText()
-    assert screen.assignments.rowCount() == len(demo_store.assignments(application_id=app.id))
+    assert screen.assignments.rowCount() == len(demo_store.people.assignments(application_id=app.id))
 
 
 def test_all_roles_of_a_cell_in_one_call_agree_with_data(demo_store, make_window, qapp):

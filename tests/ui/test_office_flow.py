@@ -62,7 +62,7 @@ def test_import_wizard_shows_problems_then_imports(office, tmp_path, dialogs, qt
     assert screen.mapping.rowCount() == 11
     qtmodeltester.check(screen.rows_model)
     # the unknown column is kept aside; the user maps it to nothing ("ignore") and checks again
-    assert store.application_ids(search="2012-A-101") == []
+    assert store.applications.ids(search="2012-A-101") == []
     screen.reset()
 
     good = write_intake(tmp_path / "good.xlsx", GOOD)
@@ -73,9 +73,9 @@ def test_import_wizard_shows_problems_then_imports(office, tmp_path, dialogs, qt
     screen.import_btn.click()
     assert screen.pages.currentIndex() == 2
     assert "2" in screen.result_title.text()
-    a = store.application("2012-A-101")
+    a = store.applications.get("2012-A-101")
     assert a.requested_amount == 3_000_000 and a.submitted_on == date(2012, 4, 11) and a.district == "마포구"
-    s = store.application("2012-S-101")
+    s = store.applications.get("2012-S-101")
     assert s.group_name == "O<Brien & 이웃"
     # the applications screen hears about the new rows
     apps = w.show_screen("applications")
@@ -87,26 +87,26 @@ def test_bulk_assign_declare_conflict_and_load(office, dialogs):
     screen = w.show_screen("assignments")
     view = screen.app_view
     ids = screen.apps.ids
-    target = [i for i in ids if not any(a.evaluator == "EV02" for a in store.assignments(application_id=i))][:3]
+    target = [i for i in ids if not any(a.evaluator == "EV02" for a in store.people.assignments(application_id=i))][:3]
     assert len(target) == 3
     select_rows(view, [ids.index(app_id) for app_id in target])
     assert screen.selected_ids() == target
     screen.evaluator_combo.setCurrentIndex(screen.evaluator_combo.findData("EV02"))
-    before = next(e.assigned for e in store.evaluators() if e.code == "EV02")
+    before = next(e.assigned for e in store.people.evaluators() if e.code == "EV02")
     screen.assign_btn.click()
     for app_id in target:
-        assert any(a.evaluator == "EV02" and not a.is_conflict for a in store.assignments(application_id=app_id))
-    assert next(e.assigned for e in store.evaluators() if e.code == "EV02") == before + 3
+        assert any(a.evaluator == "EV02" and not a.is_conflict for a in store.people.assignments(application_id=app_id))
+    assert next(e.assigned for e in store.people.evaluators() if e.code == "EV02") == before + 3
     load_row = next(r for r in screen.load.rows if r.code == "EV02")
     assert load_row.assigned == before + 3
     # declare a conflict on one application, then assigning them again is refused with a located message
-    one = [i for i in ids if not any(a.evaluator == "EV05" for a in store.assignments(application_id=i))][0]
+    one = [i for i in ids if not any(a.evaluator == "EV05" for a in store.people.assignments(application_id=i))][0]
     select_rows(view, [ids.index(one)])
     screen.evaluator_combo.setCurrentIndex(screen.evaluator_combo.findData("EV05"))
     screen.conflict_type.setCurrentIndex(screen.conflict_type.findData("financial"))
     screen.conflict_note.setText("신청 단체에 후원")
     screen.conflict_btn.click()
-    conflict = next(a for a in store.assignments(application_id=one) if a.evaluator == "EV05")
+    conflict = next(a for a in store.people.assignments(application_id=one) if a.evaluator == "EV05")
     assert conflict.conflict_type == "financial" and conflict.conflict_note == "신청 단체에 후원"
     assert any(r.conflict_type == "financial" for r in screen.current.rows)
     dialogs.expect_error()
@@ -138,9 +138,9 @@ def test_office_types_in_a_paper_sheet_after_reopening(office, dialogs, qtbot):
     code = form.rubric.criteria[0].code
     ev = form.evaluator
     form.user_set_value(code, form.rubric.levels[4].key)
-    assert next(s for s in store.evaluation(app_id, ev).scores if s.criterion == code).level == form.rubric.levels[4].key
+    assert next(s for s in store.scoring.evaluation(app_id, ev).scores if s.criterion == code).level == form.rubric.levels[4].key
     form.finalise_btn.click()
-    assert store.evaluation(app_id, ev).state == "finalised"
+    assert store.scoring.evaluation(app_id, ev).state == "finalised"
     dlg.close()
 
 
@@ -150,7 +150,7 @@ def test_hostile_applicant_text_is_shown_as_typed(office, dialogs):
     from PySide6.QtWidgets import QLabel
 
     w, store = office
-    app = store.application("2012-A-024")
+    app = store.applications.get("2012-A-024")
     assert "<b>" in app.title
     screen = w.show_screen("applications")
     screen.search.setText("2012-A-024")
@@ -163,7 +163,7 @@ def test_hostile_applicant_text_is_shown_as_typed(office, dialogs):
     assert shown and all(lab.textFormat() == Qt.PlainText for lab in shown)
     dialogs.texts.append("<img src=x> 사유 & 메모")
     form.reopen_btn.click()
-    assert store.evaluation("2012-A-024", form.evaluator).state == "draft"
+    assert store.scoring.evaluation("2012-A-024", form.evaluator).state == "draft"
     dialogs.texts.append("<img src=x> 사유 & 메모")
     form.abstain_btn.click()
     assert form.abstain_banner.textFormat() == Qt.PlainText and "<img src=x>" in form.abstain_banner.text()

@@ -16,7 +16,7 @@ def cell(model, row: int, key: str, role=Qt.DisplayRole):
 
 
 def stored(store) -> dict:
-    with store.read() as s:
+    with store.uow.read() as s:
         rows = s.execute(select(Application.external_id, Decision.computed, Decision.computed_method,
                                 Decision.computed_reason, Decision.computed_at)
                          .join(Decision, Decision.application_id == Application.id)).all()
@@ -80,10 +80,10 @@ def test_the_committee_adopts_the_what_if_method_and_it_becomes_the_decision_of_
     assert not screen.adopt.isHidden()
     dialogs.confirms.append(False)  # cancelled: nothing changes
     screen.adopt.click()
-    assert store.ranking_settings()["method"] == "mean" and screen.result.what_if
+    assert store.ranking.settings()["method"] == "mean" and screen.result.what_if
     dialogs.confirms.append(True)
     screen.adopt.click()
-    assert store.ranking_settings()["method"] == "median"
+    assert store.ranking.settings()["method"] == "median"
     assert screen.method.currentData() is None and screen.result.recorded and not screen.result.what_if
     assert screen.what_if.isHidden() and screen.adopt.isHidden()
     assert {v[1] for v in stored(store).values()} == {"median"}

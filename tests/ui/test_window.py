@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from evaluator.store import Store
+from evaluator.workflows import import_kit
 from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -30,7 +31,7 @@ def trigger(w, name):
 def test_office_database_opens_the_office_screens(demo_store, make_window):
     w = make_window(demo_store)
     assert list(w.screens) == ["applications", "import", "assignments", "kits", "ranking", "outputs", "progress"]
-    assert demo_store.program().name_ko in w.windowTitle()
+    assert demo_store.programs.get().name_ko in w.windowTitle()
     for key in w.screens:
         w.show_screen(key)  # every screen builds and refreshes without an error dialog
 
@@ -93,7 +94,7 @@ def test_back_up_and_restore(demo_store, demo_path, make_window, tmp_path, dialo
     assert con.execute("select count(*) from application").fetchone()[0] == 48
     con.close()
     # a change after the backup …
-    w.store.put_application({"id": "2012-A-900", "track": "activity", "title": "백업 뒤에 추가"})
+    w.store.applications.put({"id": "2012-A-900", "track": "activity", "title": "백업 뒤에 추가"})
     assert w.store.info().applications == 49
     # … is gone after restoring; the replaced database is kept beside it
     dialogs.files.append(backup)
@@ -165,7 +166,7 @@ def test_an_encrypted_field_database_asks_its_passphrase_and_a_wrong_one_changes
     from evaluator.store import Store
 
     field = tmp_path / "locked.sqlite3"
-    Store.import_kit(kit_world["kit"], f"sqlite:///{field}", passphrase="correct horse")
+    import_kit(kit_world["kit"], f"sqlite:///{field}", passphrase="correct horse")
     before = field.read_bytes()
     w = make_window(demo_store)
     dialogs.expect_error()

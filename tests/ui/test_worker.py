@@ -123,7 +123,7 @@ def test_failures_go_to_the_error_dialog_and_the_log(real_ctx, qtbot, dialogs):
     assert "log" in dialogs.errors[0].lower() or "로그" in dialogs.errors[0]
     assert "ZeroDivisionError" in log_file().read_text(encoding="utf-8")
     # a domain error: its sentence plus what to do; located problems in the details
-    ctx.write(lambda st: st.assign("2012-A-001", "NOPE"), parent=parent).run_in_background()
+    ctx.write(lambda st: st.people.assign("2012-A-001", "NOPE"), parent=parent).run_in_background()
     qtbot.waitUntil(lambda: len(dialogs.errors) == 2, timeout=10000)
     assert "NOPE" in dialogs.errors[1]
 

@@ -167,7 +167,7 @@ class ApplicationsScreen(QWidget):
         return {k: v for k, v in f.items() if v}
 
     def refresh(self) -> None:
-        self.ctx.query(lambda st: st.evaluators(), self._fill_evaluators, parent=self).run_in_background()
+        self.ctx.query(lambda st: st.people.evaluators(), self._fill_evaluators, parent=self).run_in_background()
         self.reload()
 
     def _fill_evaluators(self, evaluators) -> None:
@@ -197,12 +197,12 @@ class ApplicationsScreen(QWidget):
         def op(st):
             if latest[0] != ticket:
                 return None
-            ids = st.application_ids(sort=key, descending=desc, **filters)
+            ids = st.applications.ids(sort=key, descending=desc, **filters)
             pos = _position(ids, keep)
             pages = {}
             wanted = model.pages_around(len(ids), pos, visible)
             if wanted:
-                rows = st.application_rows([i for p in wanted for i in model.page_ids(ids, p)])
+                rows = st.applications.rows([i for p in wanted for i in model.page_ids(ids, p)])
                 page_of = {i: p for p in wanted for i in model.page_ids(ids, p)}
                 pages = {p: [] for p in wanted}
                 for r in rows:
@@ -267,7 +267,7 @@ class ApplicationsScreen(QWidget):
             self._load_detail(app_id)
 
     def _load_detail(self, app_id: str) -> None:
-        self.ctx.query(lambda st: (st.application(app_id), st.assignments(application_id=app_id)),
+        self.ctx.query(lambda st: (st.applications.get(app_id), st.people.assignments(application_id=app_id)),
                        self._fill_detail, parent=self).run_in_background()
 
     def _fill_detail(self, data) -> None:

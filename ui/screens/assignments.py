@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
+from evaluator.changes import NOTHING, Outcome
 from evaluator.errors import EvaluatorError, Problem, ValidationError
 
 from ..context import ASSIGNMENTS, EVALUATIONS, EVALUATORS
@@ -20,15 +21,17 @@ from .applications import filter_combo
 NO_DATE = QDate(2000, 1, 1)
 
 
-def bulk(st, app_ids: list[str], action) -> list[tuple[str, str]]:
-    """Run ``action(st, app_id)`` for each application; returns (app_id, error) for those that failed."""
+def bulk(st, app_ids: list[str], action) -> Outcome[list[tuple[str, str]]]:
+    """Run ``action(st, app_id)`` (a write) for each application; the outcome's value lists
+    (app_id, error) for those that failed."""
     failed = []
+    changes = NOTHING
     for app_id in app_ids:
         try:
-            action(st, app_id)
+            changes |= action(st, app_id).changes
         except EvaluatorError as exc:
             failed.append((app_id, str(exc)))
-    return failed
+    return Outcome(failed, changes)
 
 
 class AssignmentsScreen(QWidget):
@@ -166,7 +169,7 @@ class AssignmentsScreen(QWidget):
         self.reload_applications()
 
     def reload_evaluators(self) -> None:
-        self.ctx.query(lambda st: st.evaluators(), self._fill_evaluators, parent=self).run_in_background()
+        self.ctx.query(lambda st: st.people.evaluators(), self._fill_evaluators, parent=self).run_in_background()
 
     def _fill_evaluators(self, evaluators) -> None:
         self.load.set_rows(evaluators)
@@ -181,7 +184,7 @@ class AssignmentsScreen(QWidget):
     def reload_applications(self, sort: str = "id", descending: bool = False) -> None:
         filters = {"track": self.track.currentData(), "search": self.search.text().strip() or None}
         filters = {k: v for k, v in filters.items() if v}
-        self.ctx.query(lambda st: st.application_ids(sort=sort, descending=descending, **filters),
+        self.ctx.query(lambda st: st.applications.ids(sort=sort, descending=descending, **filters),
                        self._fill_ids, parent=self).run_in_background()
 
     def _fill_ids(self, ids) -> None:
@@ -205,7 +208,7 @@ class AssignmentsScreen(QWidget):
         if n == 1:
             app_id = ids[0]
             self.current_label.setText(tr("Evaluators of {app}").format(app=app_id))
-            self.ctx.query(lambda st: st.assignments(application_id=app_id), self.current.set_rows,
+            self.ctx.query(lambda st: st.people.assignments(application_id=app_id), self.current.set_rows,
                            parent=self).run_in_background()
         else:
             self.current_label.setText(tr("Evaluators of the selected application"))
@@ -224,7 +227,7 @@ class AssignmentsScreen(QWidget):
             return
         d = self.planned.date()
         planned = None if d == NO_DATE else d.toPython()
-        self._run_bulk(ids, lambda st, app_id: st.assign(app_id, ev, planned_visit_on=planned),
+        self._run_bulk(ids, lambda st, app_id: st.people.assign(app_id, ev, planned_visit_on=planned),
                        tr("Assigned {evaluator} to {n} applications.").format(evaluator=ev, n=len(ids)))
 
     def declare_selected(self) -> None:
@@ -232,7 +235,7 @@ class AssignmentsScreen(QWidget):
         if not ids or not ev:
             return
         ctype, note = self.conflict_type.currentData(), self.conflict_note.text().strip()
-        self._run_bulk(ids, lambda st, app_id: st.declare_conflict(app_id, ev, ctype, note),
+        self._run_bulk(ids, lambda st, app_id: st.people.declare_conflict(app_id, ev, ctype, note),
                        tr("Declared a conflict of {evaluator} with {n} applications.").format(evaluator=ev, n=len(ids)))
 
     def _run_bulk(self, ids, action, done_text: str) -> None:
@@ -244,5 +247,4 @@ class AssignmentsScreen(QWidget):
             else:
                 self.ctx.status_message(done_text)
 
-        self.ctx.write(lambda st: bulk(st, ids, action), after, parent=self,
-                       changes={ASSIGNMENTS}).run_in_background()
+        self.ctx.write(lambda st: bulk(st, ids, action), after, parent=self).run_in_background()

@@ -16,8 +16,7 @@ from ..i18n import tr
 from ..labels import visit_state_label
 from ..keys import key_passphrase
 from ..widgets import plain, title_label
-from ..worker import call_job
-from .kits import PACKAGE_SUFFIX
+from evaluator.workflows import PACKAGE_SUFFIX
 
 
 class HandBackScreen(QWidget):
@@ -71,7 +70,7 @@ class HandBackScreen(QWidget):
         if not ev:
             self.status.setText(tr("Choose who you are in Settings first."))
             return
-        self.ctx.query(lambda st: st.assignments(evaluator=ev), self._fill, parent=self).run_in_background()
+        self.ctx.query(lambda st: st.people.assignments(evaluator=ev), self._fill, parent=self).run_in_background()
 
     def _fill(self, assignments) -> None:
         mine = [a for a in assignments if not a.is_conflict]
@@ -83,9 +82,6 @@ class HandBackScreen(QWidget):
                 self.open_items.addItem(f"{a.application_id} — {visit_state_label(a.state, a.abstained)}")
 
     def export(self) -> None:
-        if not self.ctx.has("export_package"):
-            dialogs.not_available(self, tr("Producing the result package"))
-            return
         if self.open_items.count() and not dialogs.confirm(
                 self, tr("Hand back"), tr("%n evaluations are not finalised. Produce the package anyway?", "",
                                           self.open_items.count()),
@@ -102,7 +98,7 @@ class HandBackScreen(QWidget):
             return
 
         def op(st, progress, cancel):
-            return call_job(st.export_package, out, passphrase=passphrase, progress=progress, cancel=cancel)
+            return st.packages.export_package(out, passphrase=passphrase, progress=progress, cancel=cancel)
 
         self.ctx.job(tr("Producing the result package"), op, self._exported, parent=self).run_in_background()
 
@@ -118,7 +114,7 @@ class HandBackScreen(QWidget):
                                                scores=info.scores, visits=info.site_visits, photos=info.attachments)]
         self.result.setText("\n".join(lines))
         self.ctx.status_message(lines[0])
-        self.ctx.query(lambda st: st.identity(), self._key_known, parent=self).run_in_background()
+        self.ctx.query(lambda st: st.keys.identity(), self._key_known, parent=self).run_in_background()
 
     def _key_known(self, info) -> None:
         self.ctx.key_info = info

@@ -1,8 +1,8 @@
 """Office: import the intake spreadsheet — pick the file, check the detected header and the column
 mapping (editable), look at a preview and every problem with its location, then import or cancel.
 
-Nothing is written until "Import"; the preview comes from ``store.preview_applications(path, mapping)``
-and the import from ``store.import_applications(path, mapping=…)``, both on the worker.
+Nothing is written until "Import"; the preview comes from ``store.excel.preview_applications(path, mapping)``
+and the import from ``store.excel.import_applications(path, mapping=…)``, both on the worker.
 """
 
 from __future__ import annotations
@@ -16,16 +16,15 @@ from PySide6.QtWidgets import (
     QSplitter, QStackedWidget, QTableView, QTableWidget, QVBoxLayout, QWidget,
 )
 
-from evaluator.services.applications import APPLICATION_FIELDS
+from evaluator.domain import APPLICATION_FIELDS
 
 from .. import dialogs
-from ..context import ALL, APPLICATIONS
+
 from ..i18n import tr
 from ..labels import category_label, track_label
 from ..models import LEFT, RIGHT, Column, RecordModel, fmt_amount
 from ..problems import problem_text
 from ..widgets import DropZone, describe_result, plain, title_label
-from ..worker import call_job
 
 IGNORE = "-"
 KEEP = ""
@@ -81,15 +80,19 @@ class ImportScreen(QWidget):
         l1.addLayout(row)
         others = QGroupBox(tr("Other workbooks"), p1)
         ol = QGridLayout(others)
-        for i, (key, label, text) in enumerate((
+        for i, (key, label, text, run) in enumerate((
                 ("import_assignments", tr("Evaluators and assignments…"),
-                 tr("Evaluators, assignments and conflict declarations from a workbook.")),
+                 tr("Evaluators, assignments and conflict declarations from a workbook."),
+                 lambda st, path, dry_run, progress, cancel: st.excel.import_assignments(
+                     path, dry_run=dry_run, progress=progress, cancel=cancel)),
                 ("import_scores", tr("Paper scores…"),
                  tr("Scores typed into the score template (the paper fallback); finalised evaluations stay "
-                    "locked.")))):
+                    "locked."),
+                 lambda st, path, dry_run, progress, cancel: st.excel.import_scores(
+                     path, dry_run=dry_run, progress=progress, cancel=cancel)))):
             b = QPushButton(label, others)
             b.setObjectName(key)
-            b.clicked.connect(lambda _=False, k=key, t=label: self.import_other(k, t))
+            b.clicked.connect(lambda _=False, r=run, t=label: self.import_other(r, t))
             ol.addWidget(b, i, 0)
             h = QLabel(text, others)
             h.setObjectName("muted")
@@ -197,13 +200,10 @@ class ImportScreen(QWidget):
             self.load(path)
 
     def load(self, path: Path, mapping: dict | None = None) -> None:
-        if not self.ctx.has("preview_applications"):
-            dialogs.not_available(self, tr("Importing applications"))
-            return
         self.path = Path(path)
 
         def op(st, progress, cancel):
-            return call_job(st.preview_applications, self.path, mapping, progress=progress, cancel=cancel)
+            return st.excel.preview_applications(self.path, mapping, progress=progress, cancel=cancel)
 
         self.ctx.job(tr("Reading {file}").format(file=self.path.name), op, self._previewed,
                      parent=self).run_in_background()
@@ -293,10 +293,10 @@ class ImportScreen(QWidget):
         path, mapping = self.path, self.current_mapping()
 
         def op(st, progress, cancel):
-            return call_job(st.import_applications, path, mapping=mapping, progress=progress, cancel=cancel)
+            return st.excel.import_applications(path, mapping=mapping, progress=progress, cancel=cancel)
 
-        self.ctx.job(tr("Importing {file}").format(file=path.name), op, self._imported, parent=self,
-                     changes={APPLICATIONS}).run_in_background()
+        self.ctx.job(tr("Importing {file}").format(file=path.name), op, self._imported,
+                     parent=self).run_in_background()
 
     def _imported(self, report) -> None:
         self.report = report
@@ -318,27 +318,24 @@ class ImportScreen(QWidget):
         self.ctx.status_message(self.result_title.text())
 
     # --- other workbooks: dry run, confirm, import ------------------------------------------------
-    def import_other(self, method: str, label: str) -> None:
-        if not self.ctx.has(method):
-            dialogs.not_available(self, label.rstrip("…"))
-            return
+    def import_other(self, run, label: str) -> None:
+        """Another workbook: ``run(store, path, dry_run, progress, cancel)`` first as a dry run, then, once
+        confirmed, for real."""
         path = dialogs.open_file(self.ctx, self, label.rstrip("…"), tr("Excel workbooks (*.xlsx *.xlsm);;All files (*)"))
         if path is None:
             return
 
         def dry(st, progress, cancel):
-            return call_job(getattr(st, method), path, dry_run=True, progress=progress, cancel=cancel)
+            return run(st, path, True, progress, cancel)
 
         def confirmed(report) -> None:
             summary = report.summary() if hasattr(report, "summary") else describe_result(report)
             if not dialogs.confirm(self, label.rstrip("…"), tr("Import this workbook?"), summary):
                 return
 
-            def run(st, progress, cancel):
-                return call_job(getattr(st, method), path, progress=progress, cancel=cancel)
-
-            self.ctx.job(tr("Importing {file}").format(file=path.name), run, self._other_done, parent=self,
-                         changes=ALL).run_in_background()
+            self.ctx.job(tr("Importing {file}").format(file=path.name),
+                         lambda st, progress, cancel: run(st, path, False, progress, cancel), self._other_done,
+                         parent=self).run_in_background()
 
         self.ctx.job(tr("Reading {file}").format(file=path.name), dry, confirmed, parent=self).run_in_background()
 

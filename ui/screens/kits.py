@@ -15,36 +15,40 @@ from PySide6.QtWidgets import (
 from PySide6.QtCore import Qt
 
 from .. import dialogs
-from ..context import ALL, EVALUATIONS, EVALUATORS
+from ..context import CONFLICTS, EVALUATIONS, EVALUATORS
 from ..i18n import tr
 from ..keys import MIN_PASSPHRASE, key_passphrase
 from ..labels import evaluation_state_label
 from ..models import RIGHT, Column, RecordModel
 from ..widgets import DropZone, plain, title_label
-from ..worker import call_job
-
-KIT_SUFFIX = ".mekit"
-PACKAGE_SUFFIX = ".mepkg"
+from evaluator.changes import NOTHING, Outcome
+from evaluator.workflows import KIT_SUFFIX, PACKAGE_SUFFIX, sqlite_url
 
 
-def export_kits(st, evaluators: list[str], folder: Path, passphrase, progress, cancel) -> list:
+def _with_key(st, passphrase):
+    """Unlock (or create) the office key when a passphrase was just asked for; what that changed."""
+    return st.keys.ensure(passphrase).changes if passphrase is not None else NOTHING
+
+
+def export_kits(st, evaluators: list[str], folder: Path, passphrase, progress, cancel) -> Outcome:
     """Runs on the worker: unlock (or create) the office key, then one kit per evaluator."""
-    if passphrase is not None:
-        st.ensure_identity(passphrase)
+    changes = _with_key(st, passphrase)
     out = []
     folder.mkdir(parents=True, exist_ok=True)
     for i, code in enumerate(evaluators):
         cancel.raise_if_cancelled()
         progress(i / max(1, len(evaluators)), code)
-        out.append(st.export_kit(code, folder / f"kit-{code}{KIT_SUFFIX}"))
+        done = st.packages.export_kit(code, folder / f"kit-{code}{KIT_SUFFIX}", cancel=cancel)
+        out.append(done.value)
+        changes |= done.changes
     progress(1.0, "")
-    return out
+    return Outcome(out, changes)
 
 
-def merge(st, paths: list[Path], passphrase, progress, cancel):
-    if passphrase is not None:
-        st.ensure_identity(passphrase)
-    return call_job(st.merge_packages, paths, progress=progress, cancel=cancel)
+def merge(st, paths: list[Path], passphrase, progress, cancel) -> Outcome:
+    changes = _with_key(st, passphrase)
+    merged = st.packages.merge(paths, progress=progress, cancel=cancel)
+    return Outcome(merged.value, changes | merged.changes)
 
 
 def report_text(reports) -> str:
@@ -211,12 +215,11 @@ class KitsScreen(QWidget):
         split.addWidget(conflicts)
         split.setSizes([300, 260, 160])
         lay.addWidget(split, 1)
-        ctx.changed.connect(lambda changes, _i: self.refresh() if changes & {EVALUATORS, EVALUATIONS} and self.isVisible()
-                            else None)
+        ctx.changed.connect(lambda changes, _i: self.refresh()
+                            if changes & {EVALUATORS, EVALUATIONS, CONFLICTS} and self.isVisible() else None)
 
     def refresh(self) -> None:
-        want_conflicts = self.ctx.has("merge_conflicts")
-        self.ctx.query(lambda st: (st.evaluators(), st.merge_conflicts() if want_conflicts else []),
+        self.ctx.query(lambda st: (st.people.evaluators(), st.packages.conflicts()),
                        self._fill, parent=self).run_in_background()
         self._show_key()
 
@@ -239,7 +242,7 @@ class KitsScreen(QWidget):
     def _unlocked(self, passphrase) -> None:
         if passphrase is not None:
             self.ctx.key_unlocked = True
-            self.ctx.query(lambda st: st.identity(), self._key_known, parent=self).run_in_background()
+            self.ctx.query(lambda st: st.keys.identity(), self._key_known, parent=self).run_in_background()
 
     def _key_known(self, info) -> None:
         self.ctx.key_info = info
@@ -247,9 +250,6 @@ class KitsScreen(QWidget):
 
     # --- kits -------------------------------------------------------------------------------------
     def build_all(self) -> None:
-        if not self.ctx.has("export_kit"):
-            dialogs.not_available(self, tr("Building field kits"))
-            return
         codes = [e.code for e in self.evaluators.rows if e.assigned]
         if not codes:
             dialogs.inform(self, tr("Kits"), tr("No evaluator has assignments yet; assign evaluators first."))
@@ -263,8 +263,7 @@ class KitsScreen(QWidget):
             return
         self.ctx.job(tr("Building kits"),
                      lambda st, progress, cancel: export_kits(st, codes, folder, passphrase, progress, cancel),
-                     lambda kits: self._built(folder, kits, passphrase), parent=self,
-                     changes={EVALUATORS}).run_in_background()
+                     lambda kits: self._built(folder, kits, passphrase), parent=self).run_in_background()
 
     def _built(self, folder: Path, kits, passphrase) -> None:
         self._unlocked(passphrase)
@@ -282,17 +281,13 @@ class KitsScreen(QWidget):
             self.merge(paths)
 
     def merge(self, paths: list[Path]) -> None:
-        if not self.ctx.has("merge_packages"):
-            dialogs.not_available(self, tr("Merging result packages"))
-            return
         paths = [Path(p) for p in paths]
         go, passphrase = self._unlock()
         if not go:
             return
         self.ctx.job(tr("Merging %n packages", "", len(paths)),
                      lambda st, progress, cancel: merge(st, paths, passphrase, progress, cancel),
-                     lambda reports: self._merged(reports, passphrase), parent=self,
-                     changes=ALL).run_in_background()
+                     lambda reports: self._merged(reports, passphrase), parent=self).run_in_background()
 
     def _merged(self, reports, passphrase) -> None:
         self._unlocked(passphrase)
@@ -305,9 +300,6 @@ class KitsScreen(QWidget):
         self.ctx.status_message(head)
 
     def register_key(self) -> None:
-        if not self.ctx.has("register_evaluator_key"):
-            dialogs.not_available(self, tr("Registering keys"))
-            return
         rejected = [r for r in self.last_reports if r.status == "rejected" and r.evaluator is None]
         path = Path(rejected[-1].path) if rejected else None
         idx = self.ev_view.currentIndex()
@@ -321,16 +313,16 @@ class KitsScreen(QWidget):
             return
 
         def op(st):
-            if passphrase is not None:
-                st.ensure_identity(passphrase)
-            return st.register_evaluator_key(code, source, fp or None)
+            changes = _with_key(st, passphrase)
+            registered = st.keys.register_evaluator(code, source, fp or None)
+            return Outcome(registered.value, changes | registered.changes)
 
         def done(info) -> None:
             self._unlocked(passphrase)
             self.ctx.status_message(tr("Registered key {fp} for {evaluator}.").format(fp=info.fingerprint,
                                                                                       evaluator=code))
 
-        self.ctx.write(op, done, parent=self, changes={EVALUATORS}).run_in_background()
+        self.ctx.write(op, done, parent=self).run_in_background()
 
     # --- conflicts --------------------------------------------------------------------------------
     def resolve(self, take: str) -> None:
@@ -341,8 +333,7 @@ class KitsScreen(QWidget):
         reason = dialogs.text(self, tr("Decide a conflict"), tr("Why? (goes in the audit trail)"), required=take == "other")
         if reason is None:
             return
-        self.ctx.write(lambda st: st.resolve_conflict(c.id, take, reason), parent=self,
-                       changes={EVALUATIONS}).run_in_background()
+        self.ctx.write(lambda st: st.packages.resolve_conflict(c.id, take, reason), parent=self).run_in_background()
 
 
 def _side(side, record: str) -> str:
@@ -421,20 +412,14 @@ def make_field_database(window) -> None:
     kit = folder / f"kit-{code}{KIT_SUFFIX}"
 
     def op(st, progress, cancel):
-        from evaluator.store import Store
+        from evaluator.workflows import make_field_database
 
-        if passphrase is not None:
-            st.ensure_identity(passphrase)
-        progress(0.2, code)
-        st.export_kit(code, kit)
-        if target.exists():
-            target.rename(target.with_name(f"{target.stem}-old-{datetime.now():%Y%m%d%H%M%S}{target.suffix}"))
-        progress(0.5, target.name)
-        Store.import_kit(kit, f"sqlite:///{target.as_posix()}", passphrase=db_passphrase)
-        return target
+        # the window opens the new field database next: what changed in the office's is not shown
+        return make_field_database(st, code, target, db_passphrase=db_passphrase, key_passphrase=passphrase,
+                                   kit_path=kit, progress=progress, cancel=cancel).value
 
     ctx.job(tr("Making the field database"), op,
-            lambda path: window.switch_to(f"sqlite:///{path.as_posix()}", passphrase=db_passphrase),
+            lambda _info: window.switch_to(sqlite_url(target), passphrase=db_passphrase),
             parent=window).run_in_background()
 
 
@@ -459,10 +444,10 @@ def import_kit_into_new_database(window) -> None:
             return
 
     def op(st, progress, cancel):
-        from evaluator.store import Store
+        from evaluator.workflows import import_kit
 
-        return Store.import_kit(kit, f"sqlite:///{target.as_posix()}", passphrase=passphrase)
+        return import_kit(kit, sqlite_url(target), passphrase=passphrase).value  # another database than st's
 
     ctx.job(tr("Importing the kit"), op,
-            lambda info: window.switch_to(f"sqlite:///{target.as_posix()}", passphrase=passphrase),
+            lambda info: window.switch_to(sqlite_url(target), passphrase=passphrase),
             parent=window).run_in_background()

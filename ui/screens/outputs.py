@@ -3,9 +3,11 @@ Cancel); the result's folder opens when it is done."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -17,7 +19,6 @@ from .. import dialogs
 from ..i18n import language, tr
 from ..labels import method_labels
 from ..widgets import plain, title_label
-from ..worker import call_job
 
 
 @dataclass(frozen=True)
@@ -27,35 +28,43 @@ class Output:
     help: str
     kind: str  # "xlsx" | "pdf"
     stem: str
-    method: str = ""  # façade method when it differs from key
-    args: tuple = ()  # arguments before the output path
-
-    @property
-    def call(self) -> str:
-        return self.method or self.key
+    #: the core call: run(store, out, options, progress, cancel); options are the screen's choices
+    run: Callable[..., Any]
 
 
 def outputs() -> list[Output]:
     return [
         Output("export_ranking", tr("Ranked lists"), tr("Per track: rank, score, decision and reason."), "xlsx",
-               "ranking"),
+               "ranking", lambda st, out, o, progress, cancel: st.excel.export_ranking(
+                   out, method=o["method"], progress=progress, cancel=cancel)),
         Output("export_scores", tr("All scores"), tr("Every score of every evaluator, criterion by criterion."),
-               "xlsx", "scores"),
+               "xlsx", "scores", lambda st, out, o, progress, cancel: st.excel.export_scores(
+                   out, progress=progress, cancel=cancel)),
         Output("export_progress", tr("Progress"), tr("Visits and finalisations per evaluator and track."), "xlsx",
-               "progress"),
+               "progress", lambda st, out, o, progress, cancel: st.excel.export_progress(
+                   out, progress=progress, cancel=cancel)),
         Output("score_template", tr("Score template"), tr("One row per application and criterion, to type paper "
                                                           "scores into (import it under Import)."), "xlsx",
-               "score-template", "export_template", ("scores",)),
+               "score-template", lambda st, out, o, progress, cancel: st.excel.export_template(
+                   "scores", out, lang=o["lang"], progress=progress, cancel=cancel)),
         Output("report_summary", tr("Committee summary"), tr("The ranking per track with the cut line, for "
-                                                             "signing."), "pdf", "summary"),
+                                                             "signing."), "pdf", "summary",
+               lambda st, out, o, progress, cancel: st.reports.summary(
+                   out, method=o["method"], track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("report_aggregate", tr("Aggregate sheets"), tr("One sheet per application with every evaluator's "
-                                                              "scores."), "pdf", "aggregate"),
+                                                              "scores."), "pdf", "aggregate",
+               lambda st, out, o, progress, cancel: st.reports.aggregate(
+                   out, method=o["method"], track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("report_filled_sheets", tr("Filled score sheets"), tr("Each evaluator's score sheets as scored."),
-               "pdf", "score-sheets"),
+               "pdf", "score-sheets", lambda st, out, o, progress, cancel: st.reports.filled_sheets(
+                   out, track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("report_blank_sheets", tr("Blank score sheets"), tr("Paper fallback for the field study."), "pdf",
-               "blank-sheets"),
+               "blank-sheets", lambda st, out, o, progress, cancel: st.reports.blank_sheets(
+                   out, track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("report_dossier", tr("Dossier of one application"), tr("Everything about the application chosen "
-                                                                      "above in one document."), "pdf", "dossier"),
+                                                                      "above in one document."), "pdf", "dossier",
+               lambda st, out, o, progress, cancel: st.reports.dossier(
+                   out, application_id=o["application_id"], lang=o["lang"], progress=progress, cancel=cancel)),
     ]
 
 
@@ -113,8 +122,7 @@ class OutputsScreen(QWidget):
             b.setMinimumWidth(220)
             b.clicked.connect(lambda _=False, o=o: self.produce(o))
             grid.addWidget(b, r, 0)
-            available = self.ctx.has(o.call)
-            h = QLabel(o.help if available else o.help + " " + tr("(arrives with a later update)"), groups[o.kind])
+            h = QLabel(o.help, groups[o.kind])
             h.setObjectName("muted")
             h.setWordWrap(True)
             grid.addWidget(h, r, 1)
@@ -133,7 +141,7 @@ class OutputsScreen(QWidget):
         lay.addStretch(1)
 
     def refresh(self) -> None:
-        self.ctx.query(lambda st: st.application_ids(), self._fill_ids, parent=self).run_in_background()
+        self.ctx.query(lambda st: st.applications.ids(), self._fill_ids, parent=self).run_in_background()
 
     def _fill_ids(self, ids) -> None:
         current = self.application.currentData()
@@ -142,19 +150,13 @@ class OutputsScreen(QWidget):
             self.application.addItem(i, i)
         self.application.setCurrentIndex(max(0, self.application.findData(current)))
 
-    def options(self, o: Output) -> dict:
-        opts = {"lang": self.lang.currentData(), "method": self.method.currentData()}
-        if o.key != "export_ranking":  # the ranked-lists workbook always has every track
-            opts["track"] = self.track.currentData()
-        if o.key == "report_dossier":
-            opts["application_id"] = self.application.currentData()
-        return opts
+    def options(self) -> dict:
+        """The choices above (each output takes those it uses; the ranked lists always hold every track)."""
+        return {"lang": self.lang.currentData(), "method": self.method.currentData(),
+                "track": self.track.currentData(), "application_id": self.application.currentData()}
 
     def produce(self, o: Output) -> None:
-        if not self.ctx.has(o.call):
-            dialogs.not_available(self, o.label)
-            return
-        opts = self.options(o)
+        opts = self.options()
         if o.key == "report_dossier" and not opts.get("application_id"):
             dialogs.inform(self, o.label, tr("Choose the application above first."))
             return
@@ -165,11 +167,8 @@ class OutputsScreen(QWidget):
         out = dialogs.save_file(self.ctx, self, o.label, flt, f"{stem}-{stamp}{suffix}", suffix)
         if out is None:
             return
-
-        def op(st, progress, cancel):
-            return call_job(getattr(st, o.call), *o.args, out, progress=progress, cancel=cancel, **opts)
-
-        self.ctx.job(o.label, op, lambda r: self._done(o, out, r), parent=self).run_in_background()
+        self.ctx.job(o.label, lambda st, progress, cancel: o.run(st, out, opts, progress, cancel),
+                     lambda r: self._done(o, out, r), parent=self).run_in_background()
 
     def _done(self, o: Output, out: Path, result) -> None:
         self.last_output = out

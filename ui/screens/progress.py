@@ -41,9 +41,9 @@ class ProgressReport:
 
 def progress_report(st) -> ProgressReport:
     """Runs on the worker: counts from evaluators(), assignments() and applications()."""
-    evaluators = st.evaluators()
-    assignments = [a for a in st.assignments() if not a.is_conflict]
-    apps = {r.id: r for r in st.applications()}
+    evaluators = st.people.evaluators()
+    assignments = [a for a in st.people.assignments() if not a.is_conflict]
+    apps = {r.id: r for r in st.applications.list()}
     per_ev: dict[str, list] = {e.code: [] for e in evaluators}
     per_track: dict[str, list] = {}
     for a in assignments:

@@ -21,7 +21,6 @@ from ..labels import (
 )
 from ..models import CENTER, RIGHT, Column, RecordModel, fmt_score
 from ..widgets import plain, title_label
-from ..worker import call_job
 
 def _ko() -> bool:
     return language() == "ko"
@@ -240,14 +239,10 @@ class RankingScreen(QWidget):
         self.rank()
 
     def rank(self) -> None:
-        if not self.ctx.has("rank"):
-            self.summary.setText(tr("Ranking is not available in this version of the program yet."))
-            return
         method, provisional = self.method.currentData(), self.provisional.isChecked()
 
         def op(st, progress, cancel):
-            return call_job(st.rank, method=method, provisional=provisional or None, progress=progress,
-                            cancel=cancel)
+            return st.ranking.current(method=method, provisional=provisional, progress=progress, cancel=cancel)
 
         self.ctx.job(tr("Ranking"), op, self._ranked, parent=self).run_in_background()
 
@@ -263,7 +258,7 @@ class RankingScreen(QWidget):
                                     "Nothing is stored; the decisions of record are unchanged.").format(
                 method=method_label(result.method), program=method_label(result.program_method)))
             self.what_if.show()
-            self.adopt.setVisible(self.ctx.has("set_ranking_settings"))
+            self.adopt.setVisible(True)
         else:
             self.what_if.hide()
             self.adopt.hide()
@@ -280,7 +275,7 @@ class RankingScreen(QWidget):
             return
 
         def op(st, progress, cancel):
-            return st.set_ranking_settings(method=method)
+            return st.ranking.set_settings(method=method)
 
         def done(_settings) -> None:
             self.method.blockSignals(True)
@@ -345,9 +340,6 @@ class RankingScreen(QWidget):
         idx = self.table.currentIndex()
         if not idx.isValid():
             return None
-        if not self.ctx.has("override_decision"):
-            dialogs.not_available(self, tr("Overriding a decision"))
-            return None
         row = self.model.record(idx.row())
         dlg = OverrideDialog(row, self)
         if dlg.exec() != QDialog.Accepted:
@@ -355,8 +347,8 @@ class RankingScreen(QWidget):
         decision, reason = dlg.decision.currentData(), dlg.reason.text().strip()
         app_id = row.application_id
         if decision == CLEAR:
-            op = lambda st: st.clear_override(app_id, reason)  # noqa: E731
+            op = lambda st: st.ranking.clear_override(app_id, reason)  # noqa: E731
         else:
-            op = lambda st: st.override_decision(app_id, decision, reason)  # noqa: E731
-        self.ctx.write(op, lambda _r: self.rank(), parent=self, changes={DECISIONS}).run_in_background()
+            op = lambda st: st.ranking.override(app_id, decision, reason)  # noqa: E731
+        self.ctx.write(op, lambda _r: self.rank(), parent=self).run_in_background()
         return dlg

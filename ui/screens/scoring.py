@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QSizePolicy, QToolButton, QVBoxLayout, QWidget,
 )
 
+from evaluator.changes import NOTHING, Outcome
 from evaluator.domain import FINALISED
 
 from .. import dialogs
-from ..context import EVALUATIONS
+
 from ..i18n import language, tr
 from ..labels import category_label, track_label
 from ..models import fmt_amount
@@ -367,17 +368,15 @@ class ScoringForm(QWidget):
 
     def reload(self) -> None:
         app_id, ev = self.application_id, self.evaluator
-        want_visit = self.ctx.has("site_visit")
-        want_photos = self.ctx.has("attachments")
 
         def load(st):
-            app = st.application(app_id)
+            app = st.applications.get(app_id)
             return {
                 "app": app,
-                "rubric": st.rubric(app.track),
-                "evaluation": st.evaluation(app_id, ev),
-                "visit": st.site_visit(app_id, ev) if want_visit else None,
-                "photos": photo_thumbnails(st, app_id, ev) if want_photos else [],
+                "rubric": st.programs.rubric(app.track),
+                "evaluation": st.scoring.evaluation(app_id, ev),
+                "visit": st.scoring.visit(app_id, ev),
+                "photos": photo_thumbnails(st, app_id, ev),
             }
 
         self.ctx.query(load, self._loaded, parent=self).run_in_background()
@@ -497,10 +496,6 @@ class ScoringForm(QWidget):
         self.notes.setFixedHeight(60)
         self.notes.textChanged.connect(self._visit_changed)
         vg.addWidget(self.notes, 3, 1)
-        if not self.ctx.has("site_visit"):
-            hint = QLabel(tr("Visit details already saved are not shown again in this version."), visit)
-            hint.setObjectName("muted")
-            vg.addWidget(hint, 4, 1)
         vg.setColumnStretch(1, 1)
         lay.addWidget(visit)
         self.visit_box = visit
@@ -550,10 +545,6 @@ class ScoringForm(QWidget):
         prow = QHBoxLayout()
         prow.addWidget(self.add_photo_btn)
         prow.addWidget(self.remove_photo_btn)
-        if not self.ctx.has("add_attachment"):
-            note = QLabel(tr("Storing photos arrives with a later update."), photos)
-            note.setObjectName("muted")
-            prow.addWidget(note)
         prow.addStretch(1)
         pg.addLayout(prow)
         lay.addWidget(photos)
@@ -744,14 +735,14 @@ class ScoringForm(QWidget):
             if key == "@visit":
                 if value.get("visited_at") is None and "visited_at" in value:
                     value = {k: v for k, v in value.items() if k != "visited_at"}
-                return st.save_site_visit(draft.application_id, draft.evaluator, **value)
+                return st.scoring.save_visit(draft.application_id, draft.evaluator, **value)
             level, points, comment = value
-            return st.save_score(draft.application_id, draft.evaluator, key, level=level, points=points,
-                                 comment=comment)
+            return st.scoring.save_score(draft.application_id, draft.evaluator, key, level=level, points=points,
+                                         comment=comment)
 
         self.saves_in_flight += 1
         self._set_saved_text()
-        (self.ctx.write(save, self._saved, parent=self, changes={EVALUATIONS})
+        (self.ctx.write(save, self._saved, parent=self)
          .failure(self._save_failed).finally_(self._save_done).run_in_background())
 
     def _saved(self, result) -> None:
@@ -790,22 +781,22 @@ class ScoringForm(QWidget):
             if not dialogs.confirm(self, tr("Withdraw abstention"),
                                    tr("Withdraw your abstention and score this application again?")):
                 return
-            op = lambda st: st.abstain(app_id, ev, "", withdraw=True)  # noqa: E731
+            op = lambda st: st.scoring.abstain(app_id, ev, "", withdraw=True)  # noqa: E731
         else:
             reason = dialogs.text(self, tr("Abstain"), tr("Why do you abstain from evaluating this application? "
                                                           "(The reason goes in the audit trail.)"))
             if reason is None:
                 return
-            op = lambda st: st.abstain(app_id, ev, reason)  # noqa: E731
+            op = lambda st: st.scoring.abstain(app_id, ev, reason)  # noqa: E731
         self.flush()
-        self.ctx.write(op, lambda _v: self.reload(), parent=self, changes={EVALUATIONS}).run_in_background()
+        self.ctx.write(op, lambda _v: self.reload(), parent=self).run_in_background()
 
     def ask_finalise(self) -> None:
         if self.rubric is None or self.state == FINALISED:
             return
         self.flush()
         app_id, ev = self.application_id, self.evaluator
-        self.ctx.query(lambda st: st.evaluation(app_id, ev), self._confirm_finalise, parent=self).run_in_background()
+        self.ctx.query(lambda st: st.scoring.evaluation(app_id, ev), self._confirm_finalise, parent=self).run_in_background()
 
     def _confirm_finalise(self, info) -> None:
         lang = language()
@@ -837,8 +828,7 @@ class ScoringForm(QWidget):
         if not dialogs.confirm(self, tr("Finalise"), message, "\n\n".join(details)):
             return
         app_id, ev = self.application_id, self.evaluator
-        self.ctx.write(lambda st: st.finalise(app_id, ev), self._finalised, parent=self,
-                       changes={EVALUATIONS}).run_in_background()
+        self.ctx.write(lambda st: st.scoring.finalise(app_id, ev), self._finalised, parent=self).run_in_background()
 
     def _finalised(self, info) -> None:
         self.undo_stack.clear()
@@ -853,14 +843,10 @@ class ScoringForm(QWidget):
         if reason is None:
             return
         app_id, ev = self.application_id, self.evaluator
-        self.ctx.write(lambda st: st.reopen(app_id, ev, reason), lambda _v: self.reload(), parent=self,
-                       changes={EVALUATIONS}).run_in_background()
+        self.ctx.write(lambda st: st.scoring.reopen(app_id, ev, reason), lambda _v: self.reload(), parent=self).run_in_background()
 
     # --- photos -----------------------------------------------------------------------------------
     def attach_photos(self) -> None:
-        if not self.ctx.has("add_attachment"):
-            dialogs.not_available(self, tr("Storing photos"))
-            return
         paths = dialogs.open_files(self.ctx, self, tr("Attach photos"),
                                    tr("Images (*.jpg *.jpeg *.png *.heic *.webp);;All files (*)"))
         if not paths:
@@ -868,11 +854,12 @@ class ScoringForm(QWidget):
         app_id, ev = self.application_id, self.evaluator
 
         def add(st):
+            changes = NOTHING
             for p in paths:
-                st.add_attachment(app_id, ev, Path(p))
-            return photo_thumbnails(st, app_id, ev)
+                changes |= st.scoring.add_attachment(app_id, ev, Path(p)).changes
+            return Outcome(photo_thumbnails(st, app_id, ev), changes)
 
-        self.ctx.write(add, self._show_photos, parent=self, changes={EVALUATIONS}).run_in_background()
+        self.ctx.write(add, self._show_photos, parent=self).run_in_background()
 
     def remove_photo(self) -> None:
         item = self.photo_list.currentItem()
@@ -885,10 +872,10 @@ class ScoringForm(QWidget):
         app_id, ev = self.application_id, self.evaluator
 
         def remove(st):
-            st.remove_attachment(uuid)
-            return photo_thumbnails(st, app_id, ev)
+            removed = st.scoring.remove_attachment(uuid)
+            return Outcome(photo_thumbnails(st, app_id, ev), removed.changes)
 
-        self.ctx.write(remove, self._show_photos, parent=self, changes={EVALUATIONS}).run_in_background()
+        self.ctx.write(remove, self._show_photos, parent=self).run_in_background()
 
     def _show_photos(self, photos) -> None:
         self.photo_list.clear()
@@ -906,10 +893,10 @@ def photo_thumbnails(st, application_id: str, evaluator: str) -> list:
     """Runs on the worker: the evaluation's photos with small thumbnails (decoding happens here,
     not on the GUI thread; QImage is safe outside it)."""
     out = []
-    for info in st.attachments(application_id, evaluator=evaluator):
+    for info in st.scoring.attachments(application_id, evaluator=evaluator):
         image = None
         if info.media_type.startswith("image/"):
-            img = QImage.fromData(st.attachment_data(info.uuid))
+            img = QImage.fromData(st.scoring.attachment_data(info.uuid))
             if not img.isNull():
                 image = img.scaled(160, 120, Qt.KeepAspectRatio, Qt.SmoothTransformation)
         out.append((info, image))

@@ -33,12 +33,12 @@ class Visit:
 
 def visit_rows(st, evaluator: str, search: str = "") -> list[Visit]:
     """Runs on the worker: the evaluator's visits, sorted by planned date then district."""
-    assignments = [a for a in st.assignments(evaluator=evaluator) if not a.is_conflict]
+    assignments = [a for a in st.people.assignments(evaluator=evaluator) if not a.is_conflict]
     ids = [a.application_id for a in assignments]
     if search.strip():
-        keep = set(st.application_ids(evaluator=evaluator, search=search.strip()))
+        keep = set(st.applications.ids(evaluator=evaluator, search=search.strip()))
         ids = [i for i in ids if i in keep]
-    rows = {r.id: r for r in st.application_rows(ids)}
+    rows = {r.id: r for r in st.applications.rows(ids)}
     out = []
     for a in assignments:
         r = rows.get(a.application_id)

@@ -1,0 +1,214 @@
+"""The unit of work every façade area is built on: one database, its sessions, who is acting.
+
+:class:`UnitOfWork` opens the database (parsing the URL, creating or upgrading the schema), and
+hands out units of work: :meth:`read` (a read-only session, rolled back at the end) and
+:meth:`write` (``BEGIN IMMEDIATE`` on SQLite, committed at the end, rolled back on any error).
+Driver errors inside either become one clear sentence (:mod:`evaluator.db.errors`).
+
+A write records which tables its statements touched, so the façade can tell the caller what
+changed (:class:`evaluator.changes.Changes`), computed here rather than declared by whoever asked:
+the session's connection gets a statement listener of its own for the unit's lifetime (never the
+engine, whose lean autosave path must stay free of listeners), and bulk writes straight to the
+driver's cursor note their table with :func:`note_write`.
+
+The areas (``store.scoring``, ``store.packages`` …) receive the unit of work; none of them imports
+:mod:`evaluator.store`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid as uuidlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from .changes import Changes, Outcome
+from .db.engine import BEGIN_OPTION, make_engine, parse_url, sqlite_path
+from .db.errors import translate_errors
+from .db.migrate import SchemaState, ensure_schema
+from .domain import FIELD, OFFICE
+from .errors import PermissionDenied
+from .paths import default_database_url
+from .services.common import get_setting, set_setting
+
+T = TypeVar("T")
+
+#: ``session.info`` key of the set of tables a write unit touched
+WRITTEN = "evaluator_written_tables"
+_DML = re.compile(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"
+                  r"[\"`\[]?(\w+)", re.IGNORECASE)
+
+
+def note_write(session: Session, table: str) -> None:
+    """Record that ``table`` was written in ``session``'s unit of work (for writes that go to the
+    driver's cursor directly, which no listener sees)."""
+    written = session.info.get(WRITTEN)
+    if written is not None:
+        written.add(table)
+
+
+def _on_statement(written: set[str]) -> Callable[..., None]:
+    def listener(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        m = _DML.match(statement)
+        if m is not None:
+            written.add(m.group(1).lower())
+
+    return listener
+
+
+@event.listens_for(Session, "after_begin")
+def _track_connection(session: Session, transaction: Any, connection: Any) -> None:
+    written = session.info.get(WRITTEN)
+    if written is not None:
+        event.listen(connection, "before_cursor_execute", _on_statement(written))
+
+
+class UnitOfWork:
+    """One open database: engine, read and write units of work, error translation, actor and device."""
+
+    def __init__(self, url: str | None = None, *, upgrade: bool = True, role: str | None = None,
+                 actor: str | None = None, passphrase: str | None = None) -> None:
+        self.url_object = parse_url(url or default_database_url())
+        path = sqlite_path(self.url_object)
+        if path is not None and url is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.url = self.url_object.render_as_string(hide_password=False)
+        self.display_url = self.url_object.render_as_string(hide_password=True)
+        self.sqlite_path: Path | None = path  # names a read-only folder or file in error messages
+        self.where = f"database {path}" if path else (
+            f"database {self.url_object.database} on {self.url_object.host or 'localhost'}:"
+            f"{self.url_object.port or 5432}")
+        # with a passphrase a SQLite file is opened (or created) encrypted at rest (evaluator.db.encryption)
+        self.engine = make_engine(self.url_object, passphrase=passphrase)
+        self._closers: list[Callable[[], None]] = []
+        try:
+            with self.translate():
+                self.schema: SchemaState = ensure_schema(self.engine, upgrade=upgrade)
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+            self.writer_engine = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+            self._writer_sessions = sessionmaker(self.writer_engine, expire_on_commit=False)
+            self.device, current_role = self._identity(role)
+        except BaseException:
+            self.engine.dispose()
+            raise
+        self.actor = actor or ("office" if current_role == OFFICE else "field")
+
+    def _identity(self, role: str | None) -> tuple[str, str]:
+        """This database's device id and role, written on first open only."""
+        with self.read() as s:
+            device, current_role = get_setting(s, "device_id"), get_setting(s, "role")
+        if device is None or current_role is None:
+            with self.write() as s:
+                if get_setting(s, "device_id") is None:
+                    set_setting(s, "device_id", str(uuidlib.uuid4()))
+                if get_setting(s, "role") is None:
+                    set_setting(s, "role", role or OFFICE)
+                device, current_role = get_setting(s, "device_id"), get_setting(s, "role")
+        return device, current_role
+
+    # --- units of work ----------------------------------------------------------------------------
+    def translate(self):
+        """Driver errors inside become one clear sentence naming this database."""
+        return translate_errors(self.where, self.sqlite_path)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (for the core; never for the GUI)."""
+        with self.translate():
+            with self._sessions() as s:
+                try:
+                    yield s
+                finally:
+                    s.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A writing unit of work: BEGIN IMMEDIATE on SQLite, commit at the end, rollback on error.
+        After it, :meth:`outcome` tells what it changed."""
+        with self.translate():
+            with self._writer_sessions() as s:
+                s.info[WRITTEN] = set()
+                with s.begin():
+                    yield s
+
+    @contextmanager
+    def bulk_write(self) -> Iterator[Session]:
+        """A write unit of work for merging thousands of rows.
+
+        On SQLite the connection's foreign-key enforcement is switched off for it (outside the
+        transaction, where SQLite allows it, and back on before the connection returns to the
+        pool): every id a merge writes comes from rows it has just read in the same transaction,
+        and checking each of 100,000 score rows again would cost more than the rows themselves."""
+        if self.engine.dialect.name != "sqlite":
+            with self.write() as s:
+                yield s
+            return
+        with self.translate():
+            conn = self.writer_engine.connect()
+            raw = conn.connection.driver_connection
+            cache = raw.execute("PRAGMA cache_size").fetchone()[0]
+            raw.execute("PRAGMA foreign_keys=OFF")
+            raw.execute("PRAGMA cache_size=-65536")  # 64 MB: a merge touches every page of the indexes it grows
+            try:
+                with Session(bind=conn, expire_on_commit=False, info={WRITTEN: set()}) as s, s.begin():
+                    yield s
+            finally:
+                try:
+                    raw.execute(f"PRAGMA cache_size={int(cache)}")
+                    raw.execute("PRAGMA foreign_keys=ON")
+                except Exception:  # noqa: BLE001 - never hand out a connection without its checks
+                    conn.invalidate()
+                conn.close()
+
+    @staticmethod
+    def changes(s: Session) -> Changes:
+        """What the (finished) write unit ``s`` changed."""
+        return Changes.of_tables(s.info.get(WRITTEN, ()))
+
+    @classmethod
+    def outcome(cls, s: Session, value: T) -> Outcome[T]:
+        """``value`` with what the write unit ``s`` changed."""
+        return Outcome(value, cls.changes(s))
+
+    # --- identity ---------------------------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        with self.read() as s:
+            return get_setting(s, "role", OFFICE)
+
+    @property
+    def is_field(self) -> bool:
+        return self.role == FIELD
+
+    def require_office(self, what: str) -> None:
+        if self.role != OFFICE:
+            raise PermissionDenied(f"Cannot {what} in a field database; do it in the office database.")
+
+    # --- life -------------------------------------------------------------------------------------
+    def on_close(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` when the database is closed (areas give back what they keep open)."""
+        self._closers.append(fn)
+
+    def close(self) -> None:
+        for fn in reversed(self._closers):
+            fn()
+        self._closers.clear()
+        self.engine.dispose()
+
+
+class Area:
+    """Base of the façade's areas: each is given the unit of work and nothing else of the store."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def _audit(self, s: Session, **entry: Any) -> None:
+        """Append an audit entry as the acting person on this device (:func:`evaluator.audit.append`)."""
+        from . import audit
+
+        audit.append(s, actor=self._uow.actor, device=self._uow.device, **entry)

@@ -1,0 +1,158 @@
+"""Workflows that open more than one database, above the :class:`~evaluator.store.Store`.
+
+An area works on its own store's database only; what creates or replaces a database lives here,
+so that the CLI (``evaluator kit import``, ``evaluator kit field-database``, ``evaluator restore``)
+and the desktop app run the same steps:
+
+* :func:`open_store` — open (creating or upgrading) a database, encrypted with a passphrase;
+* :func:`import_kit` — a field kit into a new or existing field database (encrypted by default);
+* :func:`make_field_database` — office database → kit for one evaluator → a new field database;
+* :func:`restore` — replace a SQLite database by a backup, keeping the replaced one beside it.
+
+This module imports nothing heavy when it is imported (the desktop app's first frame waits for it).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ValidationError
+from .jobs import NEVER, CancelToken, Progress, no_progress
+
+if TYPE_CHECKING:
+    from .changes import Outcome
+    from .packages.results import KitInfo
+    from .store import Store
+
+#: the file suffixes of field kits and result packages
+KIT_SUFFIX = ".mekit"
+PACKAGE_SUFFIX = ".mepkg"
+
+
+def sqlite_url(path: str | os.PathLike) -> str:
+    return f"sqlite:///{Path(path).as_posix()}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The SQLite file a database URL names, or None (PostgreSQL, or not a valid URL)."""
+    from .db.engine import parse_url, sqlite_path
+    from .errors import EvaluatorError
+
+    try:
+        return sqlite_path(parse_url(url))
+    except EvaluatorError:
+        return None
+
+
+def may_be_encrypted(path: str | os.PathLike) -> bool:
+    """Whether the file looks like an encrypted database (it will need a passphrase to open)."""
+    from .db.encryption import may_be_encrypted as check
+
+    return check(path)
+
+
+def open_store(url: str | None = None, passphrase: str | None = None, **kwargs: Any) -> Store:
+    from .store import Store
+
+    return Store(url, passphrase=passphrase, **kwargs)
+
+
+def import_kit(kit_path: str | os.PathLike, db_url: str | None = None, *, passphrase: str | None = None,
+               expected_office_fingerprint: str | None = None) -> Outcome[KitInfo]:
+    """Create or update the FIELD database at ``db_url`` from the kit at ``kit_path``.
+
+    With ``passphrase`` the field database is encrypted at rest (SQLCipher): a new one is created
+    encrypted, an existing encrypted one is opened with it.  The kit is read and checked before
+    the database is touched, and a new database file the kit was refused for is not left behind."""
+    from .domain import FIELD
+    from .packages.kit import check_office_key, read_kit
+
+    check_office_key(read_kit(kit_path), expected_office_fingerprint)  # refused before any file is made
+    target = sqlite_file(db_url) if db_url else None
+    new_file = target is not None and not target.exists()
+    store = open_store(db_url, passphrase, role=FIELD)
+    try:
+        return store.packages.install_kit(kit_path, expected_office_fingerprint=expected_office_fingerprint)
+    except BaseException:
+        store.close()
+        store = None
+        if new_file and target is not None:
+            _remove_database(target)
+        raise
+    finally:
+        if store is not None:
+            store.close()
+
+
+def make_field_database(office: Store, evaluator: str, target: str | os.PathLike, *,
+                        db_passphrase: str | None, key_passphrase: str | None = None,
+                        kit_path: str | os.PathLike | None = None, include_personal: bool = False,
+                        progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
+    """Office database → ``evaluator``'s kit → a new field database at ``target`` (encrypted with
+    ``db_passphrase`` unless it is None), in one step: what an office does to set up a laptop.
+
+    ``key_passphrase`` unlocks (or, on first use, creates) the office key the kit must carry.  The
+    kit is kept at ``kit_path`` (default: beside the target).  A field database already at
+    ``target`` is kept beside it as ``NAME-old-STAMP.sqlite3``."""
+    target = Path(target).expanduser().resolve()
+    kit = Path(kit_path) if kit_path else target.with_name(f"kit-{evaluator}{KIT_SUFFIX}")
+    if key_passphrase is not None:
+        office.keys.ensure(key_passphrase)
+    progress(0.1, evaluator)
+    office.packages.export_kit(evaluator, kit, include_personal=include_personal, cancel=cancel)
+    cancel.raise_if_cancelled()
+    if target.exists():
+        stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+        target.rename(target.with_name(f"{target.stem}-old-{stamp}{target.suffix}"))
+        for extra in ("-wal", "-shm"):
+            target.with_name(target.name + extra).unlink(missing_ok=True)
+    progress(0.5, target.name)
+    outcome = import_kit(kit, sqlite_url(target), passphrase=db_passphrase)
+    progress(1.0, "")
+    return outcome
+
+
+def restore(current: Store, backup: str | os.PathLike, *, passphrase: str | None = None) -> tuple[Store, Path]:
+    """Replace the SQLite database open in ``current`` by a copy of the backup file ``backup``.
+
+    The open database is first copied to ``NAME.before-restore-STAMP`` beside it; ``current`` is
+    closed; the returned store is the restored database (upgraded if the backup is older).  An
+    encrypted backup is opened with ``passphrase`` and its copy keeps that key; a plain backup
+    cannot replace an encrypted database or the other way round.  Returns (store, safety copy)."""
+    from .db import encryption
+
+    path = current.sqlite_path
+    if path is None:
+        raise ValidationError("Restoring works for SQLite databases only; restore a PostgreSQL database with "
+                              "pg_restore.")
+    source = Path(backup).expanduser().resolve()
+    path = path.resolve()
+    if source == path:
+        raise ValidationError(f"{source} is the open database itself; choose a backup file.")
+    if not source.is_file():
+        raise ValidationError(f"There is no backup file {source}; nothing was changed.")
+    current_encrypted = not encryption.is_plain_sqlite(path)
+    if current_encrypted != (passphrase is not None) or encryption.is_plain_sqlite(source) == (passphrase is not None):
+        raise ValidationError("The backup and the open database must both be encrypted or both be plain; nothing "
+                              "was changed.")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    safety = path.with_name(f"{path.name}.before-restore-{stamp}")
+    # check the backup opens (right passphrase, a Maeul Evaluator database) before anything changes
+    with open_store(sqlite_url(source), passphrase, upgrade=False) as src:
+        src.info()
+    current.backup(safety)
+    current.close()  # (the last connection's close checkpoints the WAL into the file)
+    for extra in ("-wal", "-shm"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+    with open_store(sqlite_url(source), passphrase, upgrade=False) as src:
+        src.backup(path, overwrite=True)  # complete and checked before it replaces the file
+    return open_store(sqlite_url(path), passphrase), safety
+
+
+def _remove_database(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+              path.with_name(path.name + "-journal")):
+        p.unlink(missing_ok=True)

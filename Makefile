@@ -44,6 +44,7 @@ test-deps:
 
 # the core tests run with PySide6 made unimportable (the core must never need Qt); then the GUI tests
 test: $(VENV)/.stamp-test test-deps translations
+	$(BIN)/lint-imports
 	EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt tests/core tests/reliability
 	EVALUATOR_TEST_ENCRYPTED=1 EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt \
 	  tests/core/test_store.py tests/core/test_kit.py tests/core/test_packages_roundtrip.py

@@ -36,7 +36,7 @@ from .excel.ops import Excel
 from .packages.ops import Keys, Packages
 from .ranking.ops import Ranking
 from .reports.ops import Reports
-from .services.common import get_setting
+from .db.settings import get_setting
 from .services.ops import Applications, People, Programs, Scoring
 from .uow import UnitOfWork
 

@@ -31,10 +31,10 @@ from .changes import Changes, Outcome
 from .db.engine import BEGIN_OPTION, make_engine, parse_url, sqlite_path
 from .db.errors import translate_errors
 from .db.migrate import SchemaState, ensure_schema
+from .db.settings import get_setting, set_setting
 from .domain import FIELD, OFFICE
 from .errors import PermissionDenied
 from .paths import default_database_url
-from .services.common import get_setting, set_setting
 
 T = TypeVar("T")
 

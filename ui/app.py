@@ -24,13 +24,13 @@ def open_store(args: argparse.Namespace, passphrase: str | None = None):
     """The store to open; with ``--demo`` the demo database (created empty here, filled by the
     window on the worker so the window shows at once)."""
     from evaluator.paths import demo_database_path
-    from evaluator.store import Store
+    from evaluator.workflows import open_store, sqlite_url
 
     if args.demo and not args.db:
         path = demo_database_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        return Store(f"sqlite:///{path.as_posix()}")
-    return Store(args.db, passphrase=passphrase)
+        return open_store(sqlite_url(path))
+    return open_store(args.db, passphrase)
 
 
 def ask_passphrase(args: argparse.Namespace) -> tuple[bool, str | None, object]:
@@ -38,17 +38,11 @@ def ask_passphrase(args: argparse.Namespace) -> tuple[bool, str | None, object]:
     Returns (go on?, passphrase or None, the file's path or None)."""
     if not args.db:
         return True, None, None
-    from evaluator.db.encryption import may_be_encrypted
+    from evaluator.workflows import may_be_encrypted, sqlite_file
 
     path = _plain_sqlite_path(args.db)
     if path is False:  # not a plain path or sqlite:/// URL: the full parser decides (imports SQLAlchemy)
-        from evaluator.db.engine import parse_url, sqlite_path
-        from evaluator.errors import EvaluatorError
-
-        try:
-            path = sqlite_path(parse_url(args.db))
-        except EvaluatorError:
-            return True, None, None
+        path = sqlite_file(args.db)
     if path is None or not may_be_encrypted(path):
         return True, None, None
     from . import dialogs

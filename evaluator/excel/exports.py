@@ -43,13 +43,18 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
     """Write a :class:`RankingResult`: a summary sheet plus one sheet per track."""
     book = WorkbookWriter(path, kind="ranking", program=program or result.program, program_name=program_name,
                           extra_meta={"method": result.method, "provisional": bool(result.provisional),
-                                      "what_if": bool(getattr(result, "what_if", False)),
+                                      "what_if": bool(result.what_if), "decisions_of_record": bool(result.recorded),
                                       "computed_at": result.computed_at.isoformat() if result.computed_at else ""},
                           cancel=cancel)
     summary = book.sheet("summary", C.RANKING_SUMMARY)
-    what_if = (f"What-if view: aggregated by {result.method}, while the program's method is "
-               f"{result.program_method}; the decisions of record are unchanged. "
-               if getattr(result, "what_if", False) else "")
+    if result.what_if:
+        what_if = (f"What-if view: aggregated by {result.method}, while the program's method is "
+                   f"{result.program_method}; the decisions of record are unchanged. ")
+    elif not result.provisional and not result.recorded:
+        what_if = ("Computed now from the current scores, and not the decisions of record (scores or settings "
+                   "changed since the ranking was recorded); rank again in the office database to record them. ")
+    else:
+        what_if = ""
     for t in result.tracks:
         summary.row([
             t.track, t.name_ko, t.method, bool(result.provisional), t.quota, t.reserve_size, t.min_score, len(t.rows),
@@ -108,6 +113,7 @@ def export_scores(s: Session, program: Program, path, *, progress: Progress = no
         .order_by(Application.external_id, Evaluator.code, Criterion.position)
         .execution_options(yield_per=5000)
     )
+    progress(0.0, f"{total:,} scores")
     book = WorkbookWriter(path, kind="scores", program=program.code, program_name=program.name_ko, cancel=cancel)
     sh = book.sheet("scores", C.SCORES)
     row = sh.row

@@ -137,6 +137,7 @@ class Excel(Area):
         """Evaluators, assignments and conflict declarations from a workbook, all or nothing."""
         self._uow.require_office("import assignments")
         name = Path(path).name
+        progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
             parsed = assign_xl.read_assignments(wb, name, progress=progress, cancel=cancel)
@@ -161,6 +162,7 @@ class Excel(Area):
         """Scores from the score template (or a scores export), through the scoring service:
         validated like autosaves, versioned, audited; finalised evaluations are locked."""
         name = Path(path).name
+        progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
             parsed = scores_xl.read_scores(wb, name, progress=progress, cancel=cancel)

@@ -209,9 +209,11 @@ def aggregate_story(app: AppRecord, program: ProgramRecord, ranking: RankingResu
     story: list[Flowable] = [Section(app.id), Paragraph(esc(L("doc.aggregate")), st.title), Spacer(1, 4)]
     if ranking is not None and ranking.provisional:
         story.append(Paragraph(esc(L("provisional.banner")), st.banner))
-    if ranking is not None and getattr(ranking, "what_if", False):
+    if ranking is not None and ranking.what_if:
         story.append(Paragraph(esc(L("whatif.banner", method=L.method(ranking.method),
                                      program=L.method(ranking.program_method))), st.banner))
+    elif ranking is not None and not ranking.provisional and not ranking.recorded:
+        story.append(Paragraph(esc(L("unrecorded.banner")), st.banner))
     location = " ".join(x for x in (app.district, app.neighbourhood) if x)
     story.append(InfoGrid([
         (L("f.title"), app.title, "wide"),

@@ -33,6 +33,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "잠정 결과: 확정되지 않은 평가가 포함되어 있습니다. 최종 결정에 사용하지 마십시오.",
         "Provisional result: it includes evaluations that are not finalised. Do not use it for the final decision.",
     ),
+    "unrecorded.banner": (
+        "현재 점수로 새로 계산한 결과이며 기록된 결정과 다릅니다(그 뒤 점수나 설정이 바뀌었습니다). 사무국 "
+        "데이터베이스에서 순위를 다시 매겨 결정을 기록한 뒤 인쇄하십시오.",
+        "Computed now from the current scores, and not the decisions of record (scores or settings changed "
+        "since the ranking was recorded). Rank again in the office database to record the decisions, then print.",
+    ),
+    "record.line": ("기록된 결정과 같은 결과입니다.", "These are the decisions of record."),
     "whatif.banner": (
         "가정 분석(what-if): 집계 방식 '{method}' 적용 결과입니다. 이 사업의 집계 방식은 '{program}'이며, "
         "저장된 결정은 바뀌지 않았습니다.",

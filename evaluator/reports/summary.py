@@ -202,11 +202,17 @@ def summary_story(program: ProgramRecord, ranking: RankingResult, lang: str, *, 
                              Paragraph(esc(L.pick(program.name_ko, program.name_en)), st.subtitle)]
     if ranking.provisional:
         story.append(Paragraph(esc(L("provisional.banner")), st.banner))
-    if getattr(ranking, "what_if", False):
+    if ranking.what_if:
         story.append(Paragraph(esc(L("whatif.banner", method=L.method(ranking.method),
                                      program=L.method(ranking.program_method))), st.banner))
-    story.append(Paragraph(esc(L("sum.method_line", method=L.method(ranking.method), at=stamp(ranking.computed_at))),
-                           st.body))
+    if ranking.recorded:
+        method_line = L("sum.method_line", method=L.method(ranking.method), at=stamp(ranking.computed_at)) + " · " \
+            + L("record.line")
+    else:
+        method_line = L("sum.method_line", method=L.method(ranking.method), at=stamp(ranking.computed_at))
+        if not ranking.provisional and not ranking.what_if:
+            story.append(Paragraph(esc(L("unrecorded.banner")), st.banner))
+    story.append(Paragraph(esc(method_line), st.body))
     story.append(Paragraph(esc(L("sum.counts")), st.h2))
     story.append(_counts_table(ranking, L))
     story.append(Paragraph(esc(L("sum.legend")), st.h2))

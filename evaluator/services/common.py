@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db.models import Application, Assignment, Criterion, Evaluator, Program, Setting, Track
+from ..db.models import Application, Assignment, Criterion, Evaluator, Program, Track
+from ..db.settings import get_setting, set_setting  # noqa: F401 - the services' helpers
 from ..errors import NotFound
 from ..rubric import Rubric as RubricDef
 from ..rubric import parse_rubric
 
 _rubric_cache: dict[str, RubricDef] = {}
-
-
-def get_setting(s: Session, key: str, default: Any = None) -> Any:
-    row = s.get(Setting, key)
-    return default if row is None else row.value
-
-
-def set_setting(s: Session, key: str, value: Any) -> None:
-    row = s.get(Setting, key)
-    if row is None:
-        s.add(Setting(key=key, value=value))
-    else:
-        row.value = value
 
 
 def current_program(s: Session, code: str | None = None) -> Program:

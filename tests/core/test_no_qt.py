@@ -39,3 +39,31 @@ def test_ui_never_imports_sqlalchemy_directly():
                  if any(line.lstrip().startswith(("import sqlalchemy", "from sqlalchemy"))
                         for line in p.read_text(encoding="utf-8").splitlines())]
     assert offenders == []
+
+
+#: the core modules the desktop app may import: the façade, the workflows above it, and plain values
+UI_PUBLIC = {
+    "evaluator", "evaluator.store", "evaluator.workflows", "evaluator.domain", "evaluator.errors",
+    "evaluator.changes", "evaluator.jobs", "evaluator.paths", "evaluator.version", "evaluator.heap",
+    "evaluator.demo", "evaluator.ranking.labels",
+}
+
+
+def test_the_desktop_app_imports_only_the_public_core_modules():
+    import ast
+    from pathlib import Path
+
+    ui = Path(evaluator.__file__).resolve().parent.parent / "ui"
+    used: dict[str, set[str]] = {}
+    for p in ui.rglob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for n in names:
+                if n == "evaluator" or n.startswith("evaluator."):
+                    used.setdefault(n, set()).add(p.name)
+    assert used, "the desktop app imports nothing of the core?"
+    assert {m: sorted(f) for m, f in used.items() if m not in UI_PUBLIC} == {}

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -35,6 +34,7 @@ from openpyxl.utils.datetime import to_excel
 
 from ..errors import EvaluatorError
 from ..jobs import NEVER, CancelToken
+from ..outfile import atomic_output, check_folder
 from ..version import __version__
 from .columns import FORMAT_NAME, FORMATS, SCHEMA_VERSION, Col
 from .normalise import _XESCAPE, decode_escapes
@@ -246,9 +246,7 @@ class WorkbookWriter:
             raise ExportError(f"Cannot write {self.path.name}: Excel exports are .xlsx files.")
         if not self.path.suffix:
             self.path = self.path.with_suffix(".xlsx")
-        folder = self.path.parent
-        if not folder.is_dir():
-            raise ExportError(f"Cannot write {self.path}: the folder {folder} does not exist.")
+        check_folder(self.path, ExportError)
         self.wb = Workbook(write_only=True)
         self.sheets: list[SheetWriter] = []
         self.meta: dict[str, Any] = {
@@ -297,33 +295,66 @@ class WorkbookWriter:
 
     def save(self) -> Path:
         self.cancel.raise_if_cancelled()
-        for s in self.sheets:
-            s.close()
-        self._write_meta()
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".xlsx.part", dir=self.path.parent)
-        os.close(fd)
         try:
-            self.wb.save(tmp)
-            self.cancel.raise_if_cancelled()
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            _unlink(tmp)
-            raise ExportError(f"Cannot write {self.path}: {exc.strerror or exc}.") from None
+            with atomic_output(self.path, error=ExportError, suffix=".xlsx.part") as tmp:
+                for s in self.sheets:
+                    s.close()
+                self._write_meta()
+                _save_workbook(self.wb, tmp)
+                self.cancel.raise_if_cancelled()
         except BaseException:
-            _unlink(tmp)
+            _discard_streams(self.wb)
             raise
         return self.path
 
     def abandon(self) -> None:
         """Drop a workbook that will not be saved (a cancelled export)."""
+        _discard_streams(self.wb)
         self.sheets.clear()
 
 
-def _unlink(p: str) -> None:
+def _save_workbook(wb: Workbook, path: Path) -> None:
+    """openpyxl's ``save_workbook``, but a failure (a full disk) closes the half-written archive at
+    once: left to the garbage collector, ``ZipFile.__del__`` would try to finish it and print a
+    traceback after our one sentence."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
     try:
-        os.unlink(p)
-    except OSError:
-        pass
+        wb.properties.modified = datetime.now(tz=timezone.utc).replace(tzinfo=None)
+        ExcelWriter(wb, archive).save()  # writes every part, then closes the archive
+    except BaseException:
+        fp, archive.fp = archive.fp, None  # no end record for a file about to be deleted
+        if fp is not None:
+            try:
+                fp.close()
+            except OSError:
+                pass
+        raise
+
+
+def _discard_streams(wb: Workbook) -> None:
+    """Close the row streams of write-only sheets that were never finished (their temporary files
+    removed), quietly: a failed or cancelled export must not print tracebacks when they are collected."""
+    for ws in getattr(wb, "_sheets", []):
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            try:
+                rows.close()
+            except Exception:  # noqa: BLE001 - the stream's file is gone or full; nothing to save
+                pass
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001
+                pass
+            try:
+                writer.cleanup()
+            except Exception:  # noqa: BLE001 - already removed
+                pass
 
 
 _BAD_TITLE = str.maketrans({ch: "_" for ch in "[]:*?/\\"})

@@ -10,7 +10,6 @@ contact fields only when the office asks for them.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,8 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..db.models import Application, Assignment, Evaluator, Program, Track, utcnow
 from ..domain import FIELD, OFFICE
-from ..errors import EvaluatorError, PermissionDenied
+from ..errors import PermissionDenied
+from ..outfile import write_bytes
 from ..rubric import parse_rubric
 from ..services import applications as apps_svc
 from ..services import people, programs
@@ -130,21 +130,9 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool) -> tuple[by
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary file renamed into place)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise EvaluatorError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    """Write ``data`` to ``path`` atomically (a temporary file renamed into place; a failure leaves
+    nothing and says why in one sentence)."""
+    write_bytes(path, data)
 
 
 # --- field side -----------------------------------------------------------------------------------

@@ -229,11 +229,14 @@ class PackageOps:
         return replace(info, owner=code)
 
     # --- field kits -------------------------------------------------------------------------------
-    def export_kit(self, evaluator: str, out: str | Path, *, include_personal: bool = False) -> KitInfo:
-        """Write ``evaluator``'s field kit to ``out`` (office side)."""
+    def export_kit(self, evaluator: str, out: str | Path, *, include_personal: bool = False,
+                   kit_passphrase: str | None = None) -> KitInfo:
+        """Write ``evaluator``'s field kit to ``out`` (office side); with ``include_personal`` the
+        kit is encrypted — with ``kit_passphrase``, else to the evaluator's registered key."""
         out = Path(out)
         with self.write() as s:
-            blob, info = kitmod.build_kit(s, evaluator, include_personal=include_personal)
+            blob, info = kitmod.build_kit(s, evaluator, include_personal=include_personal,
+                                          kit_passphrase=kit_passphrase)
             ev = evaluator_by_code(s, evaluator)
             audit.append(s, actor=self.actor, device=self.device, action="export_kit", entity="evaluator",
                          entity_uuid=ev.uuid, new={"kit": info.sequence, "applications": len(info.applications),
@@ -243,11 +246,12 @@ class PackageOps:
 
     @staticmethod
     def import_kit(kit_path: str | Path, db_url: str | None = None, *,
-                   expected_office_fingerprint: str | None = None, passphrase: str | None = None) -> KitInfo:
+                   expected_office_fingerprint: str | None = None, passphrase: str | None = None,
+                   unlock: kitmod.KitUnlock | None = None) -> KitInfo:
         """Create or update the field database at ``db_url`` from a kit (see :func:`kit.import_kit`);
-        with ``passphrase`` the field database is encrypted at rest."""
+        with ``passphrase`` the field database is encrypted at rest; ``unlock`` opens an encrypted kit."""
         return kitmod.import_kit(kit_path, db_url, expected_office_fingerprint=expected_office_fingerprint,
-                                 passphrase=passphrase)
+                                 passphrase=passphrase, unlock=unlock)
 
     def kit_info(self) -> KitInfo | None:
         """The kit this field database was made from (None on an office database)."""

@@ -10,12 +10,15 @@ import pytest
 
 from evaluator.errors import ConflictOfInterest, NotFound, PermissionDenied
 from evaluator.packages.errors import KeyProblem, KitRejected
-from evaluator.packages.kit import import_kit, read_kit
+from evaluator.packages.kit import KitUnlock, import_kit, read_kit
 from evaluator.store import Store
 
 from .packages_fixtures import PASS, copy_db, tiny_office, url, zip_bytes
 
 PERSONAL = ("representative", "phone", "email", "address")
+#: the office's kit passphrase (a kit with contact data for an evaluator without a registered key)
+KIT_PASS = "kit passphrase 1"
+OPEN = KitUnlock(kit_passphrase=KIT_PASS)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +30,7 @@ def office(tmp_path_factory, demo_before_visits_template):
         st.ensure_identity(PASS, key_dir=key_dir)
         kits = {
             "EV02": st.export_kit("EV02", root / "EV02.mekit"),
-            "EV05": st.export_kit("EV05", root / "EV05.mekit", include_personal=True),
+            "EV05": st.export_kit("EV05", root / "EV05.mekit", include_personal=True, kit_passphrase=KIT_PASS),
             "EV05-2": st.export_kit("EV05", root / "EV05-2.mekit"),
         }
     return root, key_dir, path, kits
@@ -52,7 +55,7 @@ def test_a_kit_holds_the_assignments_without_conflicts_and_only_visit_fields(off
     assert doc["data"]["evaluator"]["code"] == "EV02"
     assert "email" not in doc["data"]["evaluator"]
     # personal contact data only when the office asks for it
-    personal = read_kit(kits["EV05"].path)["applications"][0]
+    personal = read_kit(kits["EV05"].path, unlock=OPEN)["applications"][0]
     assert all(f in personal for f in PERSONAL) and personal["phone"]
     assert "2012-A-019" not in kits["EV05"].applications  # EV05's declared conflict
 
@@ -109,7 +112,7 @@ def test_kit_import_on_the_cli_makes_an_encrypted_field_database_by_default(offi
 def test_a_kit_is_refused_for_another_evaluator_an_older_kit_or_an_office_database(office, tmp_path):
     root, _, path, kits = office
     field = url(tmp_path / "field.sqlite3")
-    assert import_kit(kits["EV05"].path, field).status == "created"  # with contact data
+    assert import_kit(kits["EV05"].path, field, unlock=OPEN).status == "created"  # with contact data
     app = kits["EV05"].applications[0]
     with Store(field) as fld:
         assert fld.application(app).phone
@@ -119,7 +122,7 @@ def test_a_kit_is_refused_for_another_evaluator_an_older_kit_or_an_office_databa
     with pytest.raises(KitRejected, match="for evaluator EV02, but this field database belongs to EV05"):
         import_kit(kits["EV02"].path, field)
     with pytest.raises(KitRejected, match="kit number 1, older than kit number 2"):
-        import_kit(kits["EV05"].path, field)
+        import_kit(kits["EV05"].path, field, unlock=OPEN)
     assert import_kit(kits["EV05-2"].path, field).status == "unchanged"
     with pytest.raises(KitRejected, match="is an office database"):
         import_kit(kits["EV02"].path, url(copy_db(path, tmp_path / "office-copy.sqlite3")))

@@ -187,7 +187,7 @@ def _planted_texts(st: Store) -> dict[str, str]:
 
 def _merge_one(d: Path, people: dict) -> int:
     """A tiny office, one kit, one laptop scoring with comments, one package merged."""
-    from evaluator.packages.kit import import_kit
+    from evaluator.packages.kit import KitUnlock, import_kit
 
     key_dir = d / "keys"
     rd = parse_rubric(small_rubric(), "mini.toml")
@@ -200,8 +200,8 @@ def _merge_one(d: Path, people: dict) -> int:
                                 "district": "종로구", "members": 5, "submitted_on": date(2012, 4, 1), **p})
         office.assign("M-1", "EV01")
         office.ensure_identity(PASS, key_dir=key_dir)
-        kit = office.export_kit("EV01", d / "tiny.mekit", include_personal=True)
-        import_kit(kit.path, url(d / "merge-field.sqlite3"))
+        kit = office.export_kit("EV01", d / "tiny.mekit", include_personal=True, kit_passphrase="kit passphrase")
+        import_kit(kit.path, url(d / "merge-field.sqlite3"), unlock=KitUnlock(kit_passphrase="kit passphrase"))
         with Store(url(d / "merge-field.sqlite3")) as fld:
             fld.ensure_identity(PASS, key_dir=key_dir)
             enter_scores(fld, "EV01", visit=False)

@@ -29,6 +29,14 @@ def common_options() -> argparse.ArgumentParser:
     return p
 
 
+class _LogFile(RotatingFileHandler):
+    """The log file; a disk too full (or a file too large) to log to must not print logging's own
+    traceback after the command's one sentence: the record is dropped instead."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        pass
+
+
 def setup_logging(verbose: bool) -> None:
     root = logging.getLogger()
     if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
@@ -37,8 +45,8 @@ def setup_logging(verbose: bool) -> None:
     try:
         d = log_dir()
         d.mkdir(parents=True, exist_ok=True)
-        h = RotatingFileHandler(d / "evaluator.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8",
-                                errors="backslashreplace")
+        h = _LogFile(d / "evaluator.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8",
+                     errors="backslashreplace")
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(h)
     except OSError:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import PermissionDenied, Problem, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..paths import display_name
 from ..services.common import current_program
 from . import assignments as assign_xl
 from . import exports
@@ -78,7 +79,7 @@ class ExcelOps:
         ``mapping`` overrides column meanings: {header text or column letter: field key}, with
         ``""`` to keep a column aside (unknown) and ``"-"`` to ignore it.
         """
-        name = Path(path).name
+        name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
@@ -100,7 +101,7 @@ class ExcelOps:
                             cancel: CancelToken = NEVER) -> ImportReport:
         """Add or update applications from an intake sheet, all or nothing (see BRIEF §5)."""
         self._office_only("import applications")
-        name = Path(path).name
+        name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
@@ -127,7 +128,7 @@ class ExcelOps:
                            progress: Progress = no_progress, cancel: CancelToken = NEVER) -> AssignmentImportReport:
         """Evaluators, assignments and conflict declarations from a workbook, all or nothing."""
         self._office_only("import assignments")
-        name = Path(path).name
+        name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         wb = open_workbook(path)
         try:
             parsed = assign_xl.read_assignments(wb, name, progress=progress, cancel=cancel)
@@ -149,7 +150,7 @@ class ExcelOps:
                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ScoreImportReport:
         """Scores from the score template (or a scores export), through the scoring service:
         validated like autosaves, versioned, audited; finalised evaluations are locked."""
-        name = Path(path).name
+        name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         wb = open_workbook(path)
         try:
             parsed = scores_xl.read_scores(wb, name, progress=progress, cancel=cancel)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -34,7 +34,7 @@ from openpyxl.utils.datetime import to_excel
 
 from ..errors import EvaluatorError
 from ..jobs import NEVER, CancelToken
-from ..outfile import atomic_output, check_folder
+from ..outfile import atomic_output, check_folder, display
 from ..version import __version__
 from .columns import FORMAT_NAME, FORMATS, SCHEMA_VERSION, Col
 from .normalise import _XESCAPE, decode_escapes
@@ -127,14 +127,19 @@ class SheetWriter:
 
             def rows():
                 xf = w.xf.send(True)
-                with xf.element("sheetData"):
-                    state["raw"] = getattr(xf, "_file", None)
-                    try:
-                        while True:
-                            cells, idx = yield
-                            write_row(xf, cells, idx)
-                    except GeneratorExit:
-                        pass
+                try:
+                    with xf.element("sheetData"):
+                        state["raw"] = getattr(xf, "_file", None)
+                        try:
+                            while True:
+                                cells, idx = yield
+                                write_row(xf, cells, idx)
+                        except GeneratorExit:
+                            pass
+                except (ValueError, OSError):
+                    # an export that failed half-way is collected: its stream is closed (or its disk
+                    # full); there is nothing left to finish, and nothing to print at exit
+                    return
                 w.xf.send(None)
 
             gen = rows()
@@ -159,7 +164,10 @@ class SheetWriter:
         r = self.rows + 2
         raw = self._raw
         if raw is not None:
-            raw(self._row_xml(values, r))
+            try:
+                raw(self._row_xml(values, r))
+            except OSError as exc:  # the temporary stream's disk is full (or the file too large)
+                self.book.fail(exc)
             self.rows += 1
             return
         cells = []
@@ -179,7 +187,10 @@ class SheetWriter:
             c.value = v
             c.row = r
             cells.append(c)
-        self._send(cells, r)
+        try:
+            self._send(cells, r)
+        except OSError as exc:
+            self.book.fail(exc)
         self.rows += 1
 
     def _row_xml(self, values: Sequence[Any], r: int) -> str:
@@ -262,9 +273,28 @@ class WorkbookWriter:
         }
 
     def sheet(self, title: str, columns: Sequence[Col], *, header: Sequence[str] | None = None) -> SheetWriter:
-        sw = SheetWriter(self, safe_sheet_title(title, {s.title for s in self.sheets}), columns, header=header)
+        try:
+            sw = SheetWriter(self, safe_sheet_title(title, {s.title for s in self.sheets}), columns, header=header)
+        except OSError as exc:  # its temporary stream could not be made
+            self.fail(exc)
         self.sheets.append(sw)
         return sw
+
+    def fail(self, exc: OSError) -> NoReturn:
+        """Rows stream into temporary files in the system's temporary folder before the workbook is
+        assembled; when writing them fails, drop every stream (quietly, files removed) and say so."""
+        import errno
+        import tempfile
+
+        _discard_streams(self.wb)
+        self.sheets.clear()
+        folder = display(Path(exc.filename).parent if exc.filename else Path(tempfile.gettempdir()))
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            why = f"the temporary folder {folder} is full; free some space there and try again"
+        else:
+            why = (f"writing to the temporary folder {folder} failed ({exc.strerror or exc}); set TMPDIR (TEMP on "
+                   "Windows) to a folder with room and try again")
+        raise ExportError(f"Cannot write {display(self.path)}: {why}. Nothing was written.") from None
 
     def _write_meta(self) -> None:
         ws = self.wb.create_sheet(META_SHEET)

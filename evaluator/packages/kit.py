@@ -188,7 +188,11 @@ def _unseal(blob: bytes, unlock: KitUnlock | None, what: str) -> tuple[bytes, st
                 "changed."
             )
         return kitseal.open_with_passphrase(sealed, unlock.kit_passphrase, what=what), PROTECTED_BY_PASSPHRASE
-    if read_key_info(unlock.key_dir, sealed.evaluator) is None:
+    try:
+        has_key = read_key_info(unlock.key_dir, sealed.evaluator) is not None
+    except KeyProblem:  # the header names no usable evaluator code: it was altered
+        raise KitRejected(f"{what} is damaged (its header names no evaluator).") from None
+    if not has_key:
         raise kitseal.KitLocked(
             f"{what} carries applicants' contact data and is encrypted to evaluator {sealed.evaluator}'s key "
             f"({sealed.recipient}), but this computer has no key file for {sealed.evaluator} "

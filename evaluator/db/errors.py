@@ -19,8 +19,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from ..errors import DatabaseDamaged, DatabaseInUse, DatabaseUnavailable, NotAnEvaluatorDatabase, ReadOnlyDatabase
 
 #: what SQLite (and SQLCipher) say about a damaged file: SQLITE_CORRUPT and its variants
-_DAMAGED = ("database disk image is malformed", "malformed database schema", "database corruption",
-            "file is not a database (corrupt")
+_DAMAGED = ("database disk image is malformed", "malformed database schema", "database corruption")
 #: what the PostgreSQL driver says when the server cannot be reached at all (besides "connection …")
 _UNREACHABLE = ("failed to resolve host", "could not translate host name", "name or service not known",
                 "temporary failure in name resolution", "nodename nor servname", "no route to host",
@@ -90,6 +89,21 @@ def damaged(where: str, path: Path | None, detail: str) -> DatabaseDamaged:
     )
 
 
+#: below this much free space, an I/O error while writing is taken for a full disk
+NEARLY_FULL = 1 << 20
+
+
+def _nearly_full(path: Path | None) -> bool:
+    import shutil
+
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < NEARLY_FULL
+    except OSError:
+        return False
+
+
 def _read_only_reason(path: Path | None) -> str:
     """Why ``path`` cannot be written, as a phrase ("the folder F is read-only"), or ''."""
     import os
@@ -120,6 +134,8 @@ def raise_clear(msg: str, where: str, path: Path | None) -> None:
         raise ReadOnlyDatabase(f"The {where} cannot be written ({reason}); nothing was changed.") from None
     if "disk is full" in low or "database or disk is full" in low:
         raise ReadOnlyDatabase(f"The disk holding the {where} is full; nothing was changed.") from None
+    if "disk i/o error" in low and _nearly_full(path):  # SQLite reports some ENOSPC as an I/O error
+        raise ReadOnlyDatabase(f"The disk holding the {where} is full; nothing was changed.") from None
     if "disk i/o error" in low:
         raise DatabaseUnavailable(
             f"The disk reported an input/output error while the {where} was being written; the work in "
@@ -133,6 +149,8 @@ def raise_clear(msg: str, where: str, path: Path | None) -> None:
                 "was changed."
             ) from None
         raise DatabaseUnavailable(f"Cannot open the {where}: {msg}.") from None
+    if "could not decode to utf-8" in low:  # a text value's bytes are garbage; never quote them (personal data)
+        raise damaged(where, path, "a text value in it is not valid UTF-8") from None
     if any(text in low for text in _DAMAGED):
         raise damaged(where, path, msg.strip().splitlines()[0] if msg.strip() else "corrupt") from None
     if ("connection" in low or "could not" in low or "timeout" in low or "refused" in low

@@ -76,10 +76,16 @@ def parse_url(url: str) -> URL:
     return parsed
 
 
-#: the longest file or folder name most file systems take, in bytes (NAME_MAX on Linux and macOS)
+#: the longest file or folder name file systems take: 255 bytes (Linux, macOS), 255 UTF-16 units (NTFS)
 NAME_MAX = 255
-#: the longest path we hand to SQLite (PATH_MAX on Linux; Windows and macOS allow less)
-PATH_MAX = 4096
+#: the longest path: PATH_MAX on Linux (bytes); Windows' long-path limit (UTF-16 units)
+PATH_MAX = 32767 if os.name == "nt" else 4096
+_UNIT = "characters" if os.name == "nt" else "bytes"
+
+
+def _size(text: str) -> int:
+    """How file systems count a name's length: UTF-16 units on Windows, bytes elsewhere."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2 if os.name == "nt" else len(os.fsencode(text))
 
 
 def _check_text(url: str, parsed: URL) -> None:
@@ -101,15 +107,14 @@ def _check_text(url: str, parsed: URL) -> None:
 def _check_sqlite_path(url: str, path: Path) -> None:
     """Refuse, in one sentence, a path no file system takes (before anything is created)."""
     for part in path.parts:
-        if len(os.fsencode(part)) > NAME_MAX:
+        if _size(part) > NAME_MAX:
             raise InvalidDatabaseURL(
-                f"The database path {short_path(url)} has a file or folder name longer than {NAME_MAX} bytes, "
+                f"The database path {short_path(url)} has a file or folder name longer than {NAME_MAX} {_UNIT}, "
                 "which the file system does not allow; choose a shorter name. Nothing was created."
             )
-    encoded = os.fsencode(path)
-    if len(encoded) > PATH_MAX:
+    if _size(str(path)) > PATH_MAX:
         raise InvalidDatabaseURL(
-            f"The database path {short_path(url)} is too long for the file system (at most {PATH_MAX:,} bytes); "
+            f"The database path {short_path(url)} is too long for the file system (at most {PATH_MAX:,} {_UNIT}); "
             "choose a shorter path. Nothing was created."
         )
 

@@ -51,6 +51,10 @@ class NotAnEvaluatorDatabase(DatabaseError):
     """The file is a database, but not one of ours."""
 
 
+class DatabaseDamaged(DatabaseError):
+    """The database file is damaged (cut short, overwritten, corrupt pages): restore a backup."""
+
+
 class MigrationFailed(DatabaseError):
     """An upgrade failed; the original is untouched and a backup sits beside it."""
 

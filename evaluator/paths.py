@@ -27,6 +27,20 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+def display_name(path: str | os.PathLike) -> str:
+    """A file's name as text that can be stored, hashed and printed: bytes of the name that are not
+    UTF-8 (they reach Python as lone surrogates on Linux) become ``\\xNN`` escapes."""
+    name = Path(path).name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        try:
+            return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def data_dir() -> Path:
     """The user's data directory (``EVALUATOR_DATA_DIR`` overrides it, e.g. in tests)."""
     override = os.environ.get("EVALUATOR_DATA_DIR")

@@ -24,6 +24,7 @@ from .jobs import NEVER, CancelToken, Progress, no_progress
 
 if TYPE_CHECKING:
     from .changes import Outcome
+    from .packages.kit import KitUnlock
     from .packages.results import KitInfo
     from .store import Store
 
@@ -61,56 +62,63 @@ def open_store(url: str | None = None, passphrase: str | None = None, **kwargs: 
 
 
 def import_kit(kit_path: str | os.PathLike, db_url: str | None = None, *, passphrase: str | None = None,
-               expected_office_fingerprint: str | None = None) -> Outcome[KitInfo]:
+               expected_office_fingerprint: str | None = None, unlock: KitUnlock | None = None) -> Outcome[KitInfo]:
     """Create or update the FIELD database at ``db_url`` from the kit at ``kit_path``.
 
     With ``passphrase`` the field database is encrypted at rest (SQLCipher): a new one is created
-    encrypted, an existing encrypted one is opened with it.  The kit is read and checked before
-    the database is touched, and a new database file the kit was refused for is not left behind."""
+    encrypted, an existing encrypted one is opened with it.  A kit encrypted because it carries
+    contact data is opened with ``unlock``.  The kit is read and checked before the database is
+    touched, and a database file this call creates is removed again when the import fails."""
+    from .db.newfile import NewDatabaseFile
     from .domain import FIELD
     from .packages.kit import check_office_key, read_kit
 
-    check_office_key(read_kit(kit_path), expected_office_fingerprint)  # refused before any file is made
-    target = sqlite_file(db_url) if db_url else None
-    new_file = target is not None and not target.exists()
-    store = open_store(db_url, passphrase, role=FIELD)
+    check_office_key(read_kit(kit_path, unlock=unlock), expected_office_fingerprint)  # before any file is made
+    new_file = NewDatabaseFile(sqlite_file(db_url) if db_url else None)
     try:
-        return store.packages.install_kit(kit_path, expected_office_fingerprint=expected_office_fingerprint)
+        with open_store(db_url, passphrase, role=FIELD) as store:
+            return store.packages.install_kit(kit_path, expected_office_fingerprint=expected_office_fingerprint,
+                                              unlock=unlock)
     except BaseException:
-        store.close()
-        store = None
-        if new_file and target is not None:
-            _remove_database(target)
+        new_file.discard()
         raise
-    finally:
-        if store is not None:
-            store.close()
 
 
 def make_field_database(office: Store, evaluator: str, target: str | os.PathLike, *,
                         db_passphrase: str | None, key_passphrase: str | None = None,
-                        kit_path: str | os.PathLike | None = None, include_personal: bool = False,
-                        progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
+                        include_personal: bool = False, progress: Progress = no_progress,
+                        cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
     """Office database → ``evaluator``'s kit → a new field database at ``target`` (encrypted with
     ``db_passphrase`` unless it is None), in one step: what an office does to set up a laptop.
 
     ``key_passphrase`` unlocks (or, on first use, creates) the office key the kit must carry.  The
-    kit is kept at ``kit_path`` (default: beside the target).  A field database already at
-    ``target`` is kept beside it as ``NAME-old-STAMP.sqlite3``."""
+    kit only passes through a temporary folder (with contact data, sealed with a one-time
+    passphrase that never leaves this call).  A field database already at ``target`` is kept
+    beside it as ``NAME-old-STAMP.sqlite3``."""
+    import secrets
+    import tempfile
+
+    from .packages.kit import KitUnlock
+
     target = Path(target).expanduser().resolve()
-    kit = Path(kit_path) if kit_path else target.with_name(f"kit-{evaluator}{KIT_SUFFIX}")
     if key_passphrase is not None:
         office.keys.ensure(key_passphrase)
+    kit_passphrase = secrets.token_urlsafe(24) if include_personal else None
     progress(0.1, evaluator)
-    office.packages.export_kit(evaluator, kit, include_personal=include_personal, cancel=cancel)
-    cancel.raise_if_cancelled()
-    if target.exists():
-        stamp = datetime.now().strftime("%Y%m%d%H%M%S")
-        target.rename(target.with_name(f"{target.stem}-old-{stamp}{target.suffix}"))
-        for extra in ("-wal", "-shm"):
-            target.with_name(target.name + extra).unlink(missing_ok=True)
-    progress(0.5, target.name)
-    outcome = import_kit(kit, sqlite_url(target), passphrase=db_passphrase)
+    with tempfile.TemporaryDirectory(prefix="maeul-kit-") as folder:
+        kit = Path(folder) / f"kit-{evaluator}{KIT_SUFFIX}"
+        office.packages.export_kit(evaluator, kit, include_personal=include_personal, kit_passphrase=kit_passphrase,
+                                   cancel=cancel)
+        cancel.raise_if_cancelled()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+            target.rename(target.with_name(f"{target.stem}-old-{stamp}{target.suffix}"))
+            for extra in ("-wal", "-shm"):
+                target.with_name(target.name + extra).unlink(missing_ok=True)
+        progress(0.5, target.name)
+        outcome = import_kit(kit, sqlite_url(target), passphrase=db_passphrase,
+                             unlock=KitUnlock(kit_passphrase=kit_passphrase) if kit_passphrase else None)
     progress(1.0, "")
     return outcome
 
@@ -150,9 +158,3 @@ def restore(current: Store, backup: str | os.PathLike, *, passphrase: str | None
     with open_store(sqlite_url(source), passphrase, upgrade=False) as src:
         src.backup(path, overwrite=True)  # complete and checked before it replaces the file
     return open_store(sqlite_url(path), passphrase), safety
-
-
-def _remove_database(path: Path) -> None:
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
-              path.with_name(path.name + "-journal")):
-        p.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from ..errors import EvaluatorError
 from ..version import __version__
 from . import core, excel, packages, ranking, reports
-from .common import CliContext, common_options, setup_logging
+from .common import CliContext, common_options, os_error_sentence, setup_logging, tolerant_output
 
 MODULES = (core, ranking, excel, reports, packages)
 
@@ -39,25 +39,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(getattr(args, "verbose", False))
+    tolerant_output()
     ctx = CliContext(args)
+    failed = True
     try:
-        return int(args.func(ctx) or 0)
+        code = int(args.func(ctx) or 0)
+        failed = False
+        return code
     except EvaluatorError as exc:
         ctx.fail(exc)
         return exc.exit_code
     except BrokenPipeError:  # `evaluator … | head`: the reader left; not an error of ours
         import os
 
+        failed = False
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
         print("Interrupted; nothing was written by the unfinished step.", file=sys.stderr)
         return 130
+    except OSError as exc:  # the system refused a file or folder: the environment, not a bug
+        logging.getLogger("evaluator").warning("refused by the system: %s (errno %s)", type(exc).__name__,
+                                               exc.errno, exc_info=True)
+        ctx.fail(EvaluatorError(os_error_sentence(exc)))
+        return 1
     except Exception as exc:  # a bug: say so plainly, keep the traceback in the log
         logging.getLogger("evaluator").exception("unexpected error")
         print(f"error: unexpected {type(exc).__name__}: {exc} (details in the log file)", file=sys.stderr)
         return 70
     finally:
+        if failed:  # a database file this command created is not left behind half-made
+            ctx.discard_new_database()
         ctx.close()
 
 

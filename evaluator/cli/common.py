@@ -29,6 +29,14 @@ def common_options() -> argparse.ArgumentParser:
     return p
 
 
+class _LogFile(RotatingFileHandler):
+    """The log file; a disk too full (or a file too large) to log to must not print logging's own
+    traceback after the command's one sentence: the record is dropped instead."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        pass
+
+
 def setup_logging(verbose: bool) -> None:
     root = logging.getLogger()
     if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
@@ -37,7 +45,8 @@ def setup_logging(verbose: bool) -> None:
     try:
         d = log_dir()
         d.mkdir(parents=True, exist_ok=True)
-        h = RotatingFileHandler(d / "evaluator.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        h = _LogFile(d / "evaluator.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8",
+                     errors="backslashreplace")
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(h)
     except OSError:
@@ -46,6 +55,29 @@ def setup_logging(verbose: bool) -> None:
         sh = logging.StreamHandler(sys.stderr)
         sh.setLevel(logging.DEBUG)
         root.addHandler(sh)
+
+
+def tolerant_output() -> None:
+    """File names whose bytes are not UTF-8 reach Python as lone surrogates; a strict UTF-8 stdout
+    (a UTF-8 locale other than C.UTF-8) would fail printing them *after* the work was done.  Show
+    such characters as escapes instead."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or unusual stream
+                pass
+
+
+def os_error_sentence(exc: OSError) -> str:
+    """One sentence for an OSError that reached the command line (a file or folder the system
+    refused) — the safety net behind the clear messages of each command."""
+    from ..db.errors import short_path
+
+    what = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None:
+        return f"The system refused the file or folder {short_path(exc.filename)}: {what}. Nothing further was done."
+    return f"The system refused a file operation: {what}. Nothing further was done."
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -72,6 +104,7 @@ class CliContext:
         self.json = bool(getattr(args, "json", False))
         self.db = getattr(args, "db", None) or os.environ.get("EVALUATOR_DB") or None
         self._store = None
+        self._new_file = None  # the SQLite file this command creates (removed again if it fails)
 
     def store(self, *, create: bool = False, **kwargs: Any):
         """The database named by --db / EVALUATOR_DB / the default.  Only commands that make a
@@ -93,12 +126,29 @@ class CliContext:
             # never from argv (other users can read a process's arguments)
             if "passphrase" not in kwargs:
                 kwargs["passphrase"] = database_passphrase(self.db, creating=False)
-            self._store = Store(self.db, **kwargs)
+            if create:
+                from ..db.newfile import NewDatabaseFile
+
+                self._new_file = NewDatabaseFile(path)
+            try:
+                self._store = Store(self.db, **kwargs)
+            except BaseException:
+                self.discard_new_database()
+                raise
         return self._store
 
     def replace_store(self, store) -> None:  # noqa: ANN001
         """A workflow closed the store and opened the database again (restore): use the new one."""
         self._store = store
+
+    def discard_new_database(self) -> None:
+        """The command failed: remove the database file it created (none that existed before)."""
+        if self._new_file is None:
+            return
+        self.close()
+        if self._new_file.discard():
+            logging.getLogger("evaluator").info("removed the unfinished new database")
+        self._new_file = None
 
     def close(self) -> None:
         if self._store is not None:
@@ -207,13 +257,9 @@ def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ", conf
 
 
 def _sqlite_file(db: str | None) -> Path | None:
-    from ..db.engine import parse_url, sqlite_path
-    from ..paths import default_database_url
+    from ..db.newfile import sqlite_file
 
-    try:
-        return sqlite_path(parse_url(db or default_database_url()))
-    except EvaluatorError:
-        return None
+    return sqlite_file(db)
 
 
 def database_passphrase(db: str | None, *, creating: bool) -> str | None:

@@ -1,15 +1,17 @@
 """CLI verbs for keys, field kits, result packages and merges (registered by :func:`register`).
 
     evaluator keys [init|show|export-public FILE|register EVALUATOR FILE [--fingerprint FP]]
-    evaluator kit export --evaluator ID --out FILE [--include-personal]
-    evaluator kit import FILE [--office-fingerprint FP]          (--db names the field database)
+    evaluator kit export --evaluator ID --out FILE [--include-personal [--kit-passphrase-file FILE]]
+    evaluator kit import FILE [--office-fingerprint FP] [--kit-passphrase-file FILE]   (--db: the field database)
     evaluator kit field-database --evaluator ID --out FILE       (office: kit + new field database)
     evaluator package export --out FILE
     evaluator merge FILE…
     evaluator packages [--verify]
     evaluator conflicts [--all] | conflicts resolve ID --take kept|other [--reason TEXT]
 
-Passphrases come from --passphrase-file FILE, $EVALUATOR_PASSPHRASE, or a terminal prompt.
+Passphrases come from --passphrase-file FILE, $EVALUATOR_PASSPHRASE, or a terminal prompt; a kit
+passphrase (a kit with contact data for an evaluator without a registered key) from
+--kit-passphrase-file FILE, $EVALUATOR_KIT_PASSPHRASE, or a terminal prompt.
 """
 
 from __future__ import annotations
@@ -60,11 +62,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     k.add_argument("--evaluator", required=True, metavar="ID")
     k.add_argument("--out", required=True, metavar="FILE")
     k.add_argument("--include-personal", action="store_true",
-                   help="include applicants' contact data (representative, phone, email, address)")
+                   help="include applicants' contact data (representative, phone, email, address); the kit is "
+                        "then encrypted to the evaluator's registered key, or with a kit passphrase")
+    k.add_argument("--kit-passphrase-file", metavar="FILE",
+                   help="encrypt a kit with contact data with the passphrase in FILE (else $EVALUATOR_KIT_PASSPHRASE; "
+                        "needed when the evaluator has no registered key); tell it to the evaluator in person")
     k.set_defaults(func=cmd_kit_export)
-    k = kt.add_parser("import", parents=[common], help="create or update the field database (--db) from a kit")
+    k = kt.add_parser("import", parents=[common, keyopts],
+                      help="create or update the field database (--db) from a kit")
     k.add_argument("file", metavar="FILE")
     k.add_argument("--office-fingerprint", metavar="FP", help="refuse the kit unless the office key has this fingerprint")
+    k.add_argument("--kit-passphrase-file", metavar="FILE",
+                   help="the passphrase the office set on a kit with contact data (else $EVALUATOR_KIT_PASSPHRASE "
+                        "or a prompt); a kit encrypted to your key asks for your key's passphrase instead")
     k.add_argument("--no-encrypt", action="store_true",
                    help="keep the field database unencrypted (by default it is encrypted with a passphrase taken "
                         "from EVALUATOR_DB_PASSPHRASE or asked on the terminal)")
@@ -169,13 +179,80 @@ def cmd_keys_register(ctx: CliContext) -> int:
 
 
 def cmd_kit_export(ctx: CliContext) -> int:
+    from ..errors import ValidationError
+    from ..packages.kitseal import KitPassphraseNeeded
+
     a = ctx.args
-    info = ctx.store().packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
-                                           progress=ctx.progress("Writing the kit")).value
-    personal = "with" if info.include_personal else "without"
-    ctx.out(info, f"Wrote kit {info.sequence} for {info.evaluator} to {info.path}: {len(info.applications)} "
-                  f"applications, {personal} contact data. Office key fingerprint: {info.office_fingerprint}.")
+    kit_passphrase = read_kit_passphrase(a, ask=False)
+    if kit_passphrase is not None and not a.include_personal:
+        raise ValidationError("A kit passphrase protects a kit with contact data: add --include-personal, or leave "
+                              "the passphrase out (a kit without contact data is not encrypted). Nothing was written.")
+    store = ctx.store()
+    progress = ctx.progress("Writing the kit")
+    try:
+        info = store.packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
+                                         kit_passphrase=kit_passphrase, progress=progress).value
+    except KitPassphraseNeeded:
+        if not sys.stdin.isatty():
+            raise
+        kit_passphrase = read_kit_passphrase(a, ask=True, confirm=True)
+        info = store.packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
+                                         kit_passphrase=kit_passphrase, progress=progress).value
+    personal = f"with contact data, {info.protection}" if info.include_personal else "without contact data"
+    text = (f"Wrote kit {info.sequence} for {info.evaluator} to {info.path}: {len(info.applications)} applications, "
+            f"{personal}. Office key fingerprint: {info.office_fingerprint}.")
+    if kit_passphrase is not None:
+        text += (f"\nTell {info.evaluator} the kit passphrase in person or by phone — never with the kit, by the same "
+                 "mail or on the same stick.")
+    ctx.out(info, text)
     return 0
+
+
+def read_kit_passphrase(args: argparse.Namespace, *, ask: bool, confirm: bool = False) -> str | None:
+    """The kit passphrase from --kit-passphrase-file, then EVALUATOR_KIT_PASSPHRASE, then (with
+    ``ask``, on a terminal) a prompt; None when there is none."""
+    import os
+    from pathlib import Path
+
+    from ..errors import EvaluatorError
+
+    path = getattr(args, "kit_passphrase_file", None)
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeError) as exc:
+            raise EvaluatorError(f"Cannot read the kit passphrase file {path}: {getattr(exc, 'strerror', None) or exc}.") from None
+    env = os.environ.get("EVALUATOR_KIT_PASSPHRASE")
+    if env:
+        return env
+    if ask and sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("Kit passphrase: ")
+        if confirm and getpass.getpass("Repeat the kit passphrase: ") != first:
+            raise EvaluatorError("The two kit passphrases differ; nothing was written.")
+        return first
+    return None
+
+
+def _kit_unlock(ctx: CliContext):
+    """What opens the kit ``ctx.args.file``: nothing for a plain kit; the office's kit passphrase, or
+    this laptop's evaluator key and its passphrase, for an encrypted one."""
+    from ..packages import kitseal
+    from ..packages.keys import read_key_info
+    from ..packages.kit import KitUnlock, sealed_kit
+
+    a = ctx.args
+    sealed = sealed_kit(a.file)
+    if sealed is None:
+        return None
+    if sealed.to == kitseal.TO_PASSPHRASE:
+        return KitUnlock(kit_passphrase=read_kit_passphrase(a, ask=True))
+    key_dir = _key_dir(ctx)
+    key_passphrase = None
+    if read_key_info(key_dir, sealed.evaluator) is not None:  # no key file: read_kit says what to do
+        key_passphrase = read_passphrase(a, prompt=f"Passphrase of your key ({sealed.evaluator}): ")
+    return KitUnlock(key_passphrase=key_passphrase, key_dir=key_dir)
 
 
 def cmd_kit_import(ctx: CliContext) -> int:
@@ -183,9 +260,11 @@ def cmd_kit_import(ctx: CliContext) -> int:
     from ..workflows import import_kit
 
     a = ctx.args
-    read_kit(a.file)  # a damaged or missing kit is reported before anyone is asked for a passphrase
+    unlock = _kit_unlock(ctx)
+    read_kit(a.file, unlock=unlock)  # a damaged, missing or locked kit is reported before the database is touched
     passphrase = None if a.no_encrypt else database_passphrase(ctx.db, creating=True)
-    info = import_kit(a.file, ctx.db, expected_office_fingerprint=a.office_fingerprint, passphrase=passphrase).value
+    info = import_kit(a.file, ctx.db, expected_office_fingerprint=a.office_fingerprint, passphrase=passphrase,
+                      unlock=unlock).value
     what = {"created": "Created the field database", "updated": "Updated the field database",
             "unchanged": "Already imported; nothing changed in"}[info.status]
     locked = "encrypted" if passphrase is not None else "NOT encrypted"

@@ -55,7 +55,35 @@ def dbapi() -> ModuleType:
             "Encrypted databases need the 'sqlcipher3' package, which is not installed on this computer "
             f"({exc}); install Maeul Evaluator with its encryption support, or open an unencrypted database."
         ) from None
+    _quiet(dbapi2)
     return dbapi2
+
+
+_quietened = False
+
+
+def _quiet(mod: ModuleType) -> None:
+    """Stop SQLCipher's own log lines ("ERROR CORE sqlcipher_page_cipher: hmac check failed …"),
+    which it writes to stderr by default (level WARN since SQLCipher 4.6): a wrong passphrase must
+    reach the user as our one sentence, not after three lines of library noise.  The level is
+    process-wide, so it is set once; :func:`connect` sets it again on each connection in case a
+    library reset it.  Every SQLCipher error still reaches us as an exception."""
+    global _quietened
+    if _quietened:
+        return
+    try:
+        conn = mod.connect(":memory:")
+        try:
+            conn.execute(QUIET_LOG)
+        finally:
+            conn.close()
+    except mod.DatabaseError:  # an older SQLCipher without the pragma logs nothing by default
+        pass
+    _quietened = True
+
+
+#: SQLCipher ≥ 4.6: the library's own log off (its default writes WARN and ERROR lines to stderr)
+QUIET_LOG = "PRAGMA cipher_log_level = NONE"
 
 
 def available() -> bool:
@@ -115,6 +143,7 @@ def connect(path: str | Path, passphrase: str, *, timeout: float = 5.0, check_sa
         )
     conn = mod.connect(str(path), timeout=timeout, check_same_thread=check_same_thread)
     try:
+        conn.execute(QUIET_LOG)
         conn.execute(statement)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except mod.DatabaseError as exc:

@@ -15,6 +15,7 @@ never lose an acknowledged write:
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -23,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
 from ..errors import DatabaseUnavailable, InvalidDatabaseURL, TransactionLost
+from .errors import check_not_cut_short, short_path
 
 log = logging.getLogger(__name__)
 
@@ -46,29 +48,97 @@ def parse_url(url: str) -> URL:
     if "://" not in text:
         if ":" in text.split("/", 1)[0] and not Path(text).drive:
             raise InvalidDatabaseURL(
-                f"'{url}' is not a database URL; use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
+                f"'{short_path(url)}' is not a database URL; use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
             )
         text = "sqlite:///" + Path(text).expanduser().as_posix()
     try:
         parsed = make_url(text)
     except (ArgumentError, ValueError) as exc:
         raise InvalidDatabaseURL(
-            f"'{url}' is not a database URL ({exc}); use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
+            f"'{short_path(url)}' is not a database URL ({exc}); use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
         ) from None
     backend = parsed.get_backend_name()
+    _check_text(url, parsed)
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
         if not parsed.database:
-            raise InvalidDatabaseURL(f"'{url}' names no database; add /DBNAME to the PostgreSQL URL.")
+            raise InvalidDatabaseURL(f"'{short_path(url)}' names no database; add /DBNAME to the PostgreSQL URL.")
     elif backend == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             raise InvalidDatabaseURL(
-                f"'{url}' is an in-memory SQLite database; give a file path (sqlite:///PATH) so nothing is lost."
+                f"'{short_path(url)}' is an in-memory SQLite database; give a file path (sqlite:///PATH) so nothing is lost."
             )
+        _check_sqlite_path(url, Path(parsed.database))
+        _check_sqlite_options(url, parsed)
     else:
-        raise InvalidDatabaseURL(f"'{url}': unsupported database '{backend}'; use SQLite or PostgreSQL.")
+        raise InvalidDatabaseURL(f"'{short_path(url)}': unsupported database '{backend}'; use SQLite or PostgreSQL.")
     return parsed
+
+
+#: the longest file or folder name file systems take: 255 bytes (Linux, macOS), 255 UTF-16 units (NTFS)
+NAME_MAX = 255
+#: the longest path: PATH_MAX on Linux (bytes); Windows' long-path limit (UTF-16 units)
+PATH_MAX = 32767 if os.name == "nt" else 4096
+_UNIT = "characters" if os.name == "nt" else "bytes"
+
+
+def _size(text: str) -> int:
+    """How file systems count a name's length: UTF-16 units on Windows, bytes elsewhere."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2 if os.name == "nt" else len(os.fsencode(text))
+
+
+def _check_text(url: str, parsed: URL) -> None:
+    """A --db value must be text SQLite and PostgreSQL can take: a file name with bytes that are not
+    UTF-8 (arriving as lone surrogates from the command line) cannot be handed to either."""
+    for part in (parsed.database, parsed.host, parsed.username):
+        if part is None:
+            continue
+        try:
+            part.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidDatabaseURL(
+                f"The database path {short_path(url)} contains bytes that are not UTF-8 text (shown as \\xNN); "
+                "SQLite needs a UTF-8 file name. Rename the file or folder (or choose another path) and try again; "
+                "nothing was created."
+            ) from None
+
+
+def _check_sqlite_path(url: str, path: Path) -> None:
+    """Refuse, in one sentence, a path no file system takes (before anything is created)."""
+    for part in path.parts:
+        if _size(part) > NAME_MAX:
+            raise InvalidDatabaseURL(
+                f"The database path {short_path(url)} has a file or folder name longer than {NAME_MAX} {_UNIT}, "
+                "which the file system does not allow; choose a shorter name. Nothing was created."
+            )
+    if _size(str(path)) > PATH_MAX:
+        raise InvalidDatabaseURL(
+            f"The database path {short_path(url)} is too long for the file system (at most {PATH_MAX:,} {_UNIT}); "
+            "choose a shorter path. Nothing was created."
+        )
+
+
+#: SQLite URL options SQLAlchemy's driver reads as numbers, and what they must be
+_SQLITE_NUMERIC_OPTIONS = {"timeout": float, "cached_statements": int, "detect_types": int}
+
+
+def _check_sqlite_options(url: str, parsed: URL) -> None:
+    for name, kind in _SQLITE_NUMERIC_OPTIONS.items():
+        value = parsed.query.get(name)
+        if value is None:
+            continue
+        values = value if isinstance(value, tuple) else (value,)
+        for v in values:
+            try:
+                number = kind(v)
+            except (TypeError, ValueError):
+                raise InvalidDatabaseURL(
+                    f"'{short_path(url)}': the option {name}={v!s} is not a number; give a number "
+                    f"(e.g. ?{name}=5) or leave the option out."
+                ) from None
+            if number != number or number < 0:  # NaN or negative
+                raise InvalidDatabaseURL(f"'{short_path(url)}': the option {name}={v!s} must be a number ≥ 0.")
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -90,15 +160,27 @@ def make_engine(url: str | URL, *, echo: bool = False, passphrase: str | None = 
         return _postgres_engine(parsed, echo)
     except NoSuchModuleError as exc:  # pragma: no cover - missing driver
         raise InvalidDatabaseURL(f"No driver for '{parsed.drivername}': {exc}.") from None
+    except (TypeError, ValueError) as exc:  # an option of the URL the driver cannot take
+        raise InvalidDatabaseURL(
+            f"'{short_path(parsed.render_as_string(hide_password=True))}' has an option the database driver cannot "
+            f"use ({exc}); remove or correct it."
+        ) from None
 
 
 def _sqlite_engine(url: URL, echo: bool, passphrase: str | None = None) -> Engine:
     path = sqlite_path(url)
     assert path is not None
-    if not path.parent.exists():
-        raise DatabaseUnavailable(f"Cannot open database {path}: the folder {path.parent} does not exist.")
+    try:
+        folder_exists = path.parent.is_dir()
+    except OSError as exc:  # a path the system cannot even look at (too long, not allowed)
+        raise DatabaseUnavailable(f"Cannot open database {short_path(path)}: {exc.strerror or exc}.") from None
+    if not folder_exists:
+        raise DatabaseUnavailable(f"Cannot open database {short_path(path)}: the folder {short_path(path.parent)} "
+                                  "does not exist.")
     encrypted: dict = {}
-    if passphrase is not None:  # SQLCipher: every pooled connection is keyed before anything else
+    if passphrase is None:
+        check_not_cut_short(path)
+    else:  # SQLCipher: every pooled connection is keyed before anything else
         from .encryption import engine_args
 
         encrypted = engine_args(path, passphrase, timeout=BUSY_TIMEOUT_S)

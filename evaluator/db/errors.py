@@ -3,11 +3,12 @@
 Every unit of work runs inside :func:`translate_errors`: SQLAlchemy's wrapped errors and the DB-API
 drivers' own ``OperationalError`` (the autosave and bulk paths run on the raw cursor) become the
 domain errors of :mod:`evaluator.errors` — in use by another program, read-only, disk full, I/O
-error, cannot connect, not a database.
+error, cannot connect, not a database, damaged (with what to do: restore a backup).
 """
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,14 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
-from ..errors import DatabaseInUse, DatabaseUnavailable, NotAnEvaluatorDatabase, ReadOnlyDatabase
+from ..errors import DatabaseDamaged, DatabaseInUse, DatabaseUnavailable, NotAnEvaluatorDatabase, ReadOnlyDatabase
+
+#: what SQLite (and SQLCipher) say about a damaged file: SQLITE_CORRUPT and its variants
+_DAMAGED = ("database disk image is malformed", "malformed database schema", "database corruption")
+#: what the PostgreSQL driver says when the server cannot be reached at all (besides "connection …")
+_UNREACHABLE = ("failed to resolve host", "could not translate host name", "name or service not known",
+                "temporary failure in name resolution", "nodename nor servname", "no route to host",
+                "network is unreachable", "server closed the connection")
 
 
 def driver_errors() -> tuple[type[BaseException], ...]:
@@ -30,6 +38,70 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     if cipher is not None and isinstance(getattr(cipher, "OperationalError", None), type):
         errors += (cipher.OperationalError,)
     return errors
+
+
+def driver_database_errors() -> tuple[type[BaseException], ...]:
+    """The DB-API drivers' DatabaseError classes (a damaged file raises one on the raw cursor too)."""
+    import sqlite3
+    import sys
+
+    errors: tuple[type[BaseException], ...] = (sqlite3.DatabaseError,)
+    cipher = sys.modules.get("sqlcipher3.dbapi2") or sys.modules.get("sqlcipher3")
+    if cipher is not None and isinstance(getattr(cipher, "DatabaseError", None), type):
+        errors += (cipher.DatabaseError,)
+    return errors
+
+
+def short_path(path: object, limit: int = 120) -> str:
+    """A path for a message: whole when short; otherwise its start and end around '…' (a 5,000-character
+    name must not fill the screen).  Bytes that are not text are shown as escapes."""
+    text = str(path)
+    try:  # bytes of a file name that are not UTF-8 arrive as lone surrogates: show them as \xNN
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 40]}…{text[-30:]} ({len(text):,} characters)"
+
+
+def backups_beside(path: Path | None) -> list[Path]:
+    """The upgrade backups kept beside a database file (``NAME.backup-…``), newest first."""
+    if path is None:
+        return []
+    try:
+        found = [p for p in path.parent.glob(f"{glob.escape(path.name)}.backup-*") if p.is_file()]
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return []
+
+
+def damaged(where: str, path: Path | None, detail: str) -> DatabaseDamaged:
+    """The one sentence for a damaged database file: what happened, that nothing was changed, and
+    what to do (restore a backup; the newest one beside the file is named when there is one)."""
+    name = short_path(path) if path is not None else where.removeprefix("database ")
+    backups = backups_beside(path)
+    where_backup = (f"the newest backup beside it is {short_path(backups[0])}" if backups else
+                    "for example the copy made with 'Back up…'")
+    return DatabaseDamaged(
+        f"The database file {name} is damaged ({detail}); nothing was changed. Restore it from a backup "
+        f"({where_backup}), and keep the damaged file aside rather than writing to it."
+    )
+
+
+#: below this much free space, an I/O error while writing is taken for a full disk
+NEARLY_FULL = 1 << 20
+
+
+def _nearly_full(path: Path | None) -> bool:
+    import shutil
+
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < NEARLY_FULL
+    except OSError:
+        return False
 
 
 def _read_only_reason(path: Path | None) -> str:
@@ -62,6 +134,8 @@ def raise_clear(msg: str, where: str, path: Path | None) -> None:
         raise ReadOnlyDatabase(f"The {where} cannot be written ({reason}); nothing was changed.") from None
     if "disk is full" in low or "database or disk is full" in low:
         raise ReadOnlyDatabase(f"The disk holding the {where} is full; nothing was changed.") from None
+    if "disk i/o error" in low and _nearly_full(path):  # SQLite reports some ENOSPC as an I/O error
+        raise ReadOnlyDatabase(f"The disk holding the {where} is full; nothing was changed.") from None
     if "disk i/o error" in low:
         raise DatabaseUnavailable(
             f"The disk reported an input/output error while the {where} was being written; the work in "
@@ -75,7 +149,12 @@ def raise_clear(msg: str, where: str, path: Path | None) -> None:
                 "was changed."
             ) from None
         raise DatabaseUnavailable(f"Cannot open the {where}: {msg}.") from None
-    if "connection" in low or "could not" in low or "timeout" in low or "refused" in low:
+    if "could not decode to utf-8" in low:  # a text value's bytes are garbage; never quote them (personal data)
+        raise damaged(where, path, "a text value in it is not valid UTF-8") from None
+    if any(text in low for text in _DAMAGED):
+        raise damaged(where, path, msg.strip().splitlines()[0] if msg.strip() else "corrupt") from None
+    if ("connection" in low or "could not" in low or "timeout" in low or "refused" in low
+            or any(text in low for text in _UNREACHABLE)):
         first = msg.strip().splitlines()[0] if msg.strip() else msg
         raise DatabaseUnavailable(f"Cannot connect to the {where}: {first}.") from None
 
@@ -93,7 +172,10 @@ def translate_errors(where: str, path: Path | None = None) -> Iterator[None]:
         raise_clear(str(exc.orig) if exc.orig is not None else str(exc), where, path)
         raise
     except SADatabaseError as exc:
-        if "file is not a database" in str(exc):
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if any(t in text.lower() for t in _DAMAGED):
+            raise damaged(where, path, text.strip().splitlines()[0]) from None
+        if "file is not a database" in text:
             raise NotAnEvaluatorDatabase(f"The {where} is not a Maeul Evaluator database.") from None
         raise
     except DBAPIError:
@@ -101,4 +183,37 @@ def translate_errors(where: str, path: Path | None = None) -> Iterator[None]:
     except Exception as exc:
         if isinstance(exc, driver_errors()):
             raise_clear(str(exc), where, path)
+        elif isinstance(exc, driver_database_errors()) and any(t in str(exc).lower() for t in _DAMAGED):
+            raise damaged(where, path, str(exc).strip().splitlines()[0]) from None
         raise
+
+
+def check_not_cut_short(path: Path) -> None:
+    """Refuse a plain SQLite file shorter than its own header says (cut in half by a failed copy or
+    a full USB stick): SQLite may read its first pages happily and only fail later, mid-work.
+
+    The header's page count is trusted only as SQLite trusts it (non-zero, and its change counter
+    equal to the "version valid for" number); a file with a non-empty -wal or -journal beside it is
+    left to SQLite's own recovery, which may legitimately complete it."""
+    import os
+    import struct
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+        size = os.path.getsize(path)
+        for side in ("-wal", "-journal"):
+            extra = path.with_name(path.name + side)
+            if extra.exists() and extra.stat().st_size > 0:
+                return
+    except OSError:
+        return  # cannot look: SQLite will say what is wrong
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+        return
+    (page_size,) = struct.unpack(">H", head[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    counter, pages = struct.unpack(">II", head[24:32])
+    (valid_for,) = struct.unpack(">I", head[92:96])
+    if pages and counter == valid_for and size < pages * page_size:
+        raise damaged(f"database {path}", path,
+                      f"the file holds {size:,} bytes but its header says {pages * page_size:,}: it was cut short")

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..changes import Outcome
 from ..errors import Problem, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..paths import display_name
 from ..services.common import current_program
 from ..uow import Area, UnitOfWork
 from . import assignments as assign_xl
@@ -86,7 +87,7 @@ class Excel(Area):
         ``mapping`` overrides column meanings: {header text or column letter: field key}, with
         ``""`` to keep a column aside (unknown) and ``"-"`` to ignore it.
         """
-        name = Path(path).name
+        name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
@@ -108,7 +109,7 @@ class Excel(Area):
                             cancel: CancelToken = NEVER) -> Outcome[ImportReport]:
         """Add or update applications from an intake sheet, all or nothing (see BRIEF §5)."""
         self._uow.require_office("import applications")
-        name = Path(path).name
+        name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
@@ -136,7 +137,7 @@ class Excel(Area):
                            cancel: CancelToken = NEVER) -> Outcome[AssignmentImportReport]:
         """Evaluators, assignments and conflict declarations from a workbook, all or nothing."""
         self._uow.require_office("import assignments")
-        name = Path(path).name
+        name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
@@ -161,7 +162,7 @@ class Excel(Area):
                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[ScoreImportReport]:
         """Scores from the score template (or a scores export), through the scoring service:
         validated like autosaves, versioned, audited; finalised evaluations are locked."""
-        name = Path(path).name
+        name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:

@@ -19,12 +19,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -35,6 +34,7 @@ from openpyxl.utils.datetime import to_excel
 
 from ..errors import EvaluatorError
 from ..jobs import NEVER, CancelToken
+from ..outfile import atomic_output, check_folder, display
 from ..version import __version__
 from .columns import FORMAT_NAME, FORMATS, SCHEMA_VERSION, Col
 from .normalise import _XESCAPE, decode_escapes
@@ -127,14 +127,19 @@ class SheetWriter:
 
             def rows():
                 xf = w.xf.send(True)
-                with xf.element("sheetData"):
-                    state["raw"] = getattr(xf, "_file", None)
-                    try:
-                        while True:
-                            cells, idx = yield
-                            write_row(xf, cells, idx)
-                    except GeneratorExit:
-                        pass
+                try:
+                    with xf.element("sheetData"):
+                        state["raw"] = getattr(xf, "_file", None)
+                        try:
+                            while True:
+                                cells, idx = yield
+                                write_row(xf, cells, idx)
+                        except GeneratorExit:
+                            pass
+                except (ValueError, OSError):
+                    # an export that failed half-way is collected: its stream is closed (or its disk
+                    # full); there is nothing left to finish, and nothing to print at exit
+                    return
                 w.xf.send(None)
 
             gen = rows()
@@ -159,7 +164,10 @@ class SheetWriter:
         r = self.rows + 2
         raw = self._raw
         if raw is not None:
-            raw(self._row_xml(values, r))
+            try:
+                raw(self._row_xml(values, r))
+            except OSError as exc:  # the temporary stream's disk is full (or the file too large)
+                self.book.fail(exc)
             self.rows += 1
             return
         cells = []
@@ -179,7 +187,10 @@ class SheetWriter:
             c.value = v
             c.row = r
             cells.append(c)
-        self._send(cells, r)
+        try:
+            self._send(cells, r)
+        except OSError as exc:
+            self.book.fail(exc)
         self.rows += 1
 
     def _row_xml(self, values: Sequence[Any], r: int) -> str:
@@ -246,9 +257,7 @@ class WorkbookWriter:
             raise ExportError(f"Cannot write {self.path.name}: Excel exports are .xlsx files.")
         if not self.path.suffix:
             self.path = self.path.with_suffix(".xlsx")
-        folder = self.path.parent
-        if not folder.is_dir():
-            raise ExportError(f"Cannot write {self.path}: the folder {folder} does not exist.")
+        check_folder(self.path, ExportError)
         self.wb = Workbook(write_only=True)
         self.sheets: list[SheetWriter] = []
         self.meta: dict[str, Any] = {
@@ -264,9 +273,28 @@ class WorkbookWriter:
         }
 
     def sheet(self, title: str, columns: Sequence[Col], *, header: Sequence[str] | None = None) -> SheetWriter:
-        sw = SheetWriter(self, safe_sheet_title(title, {s.title for s in self.sheets}), columns, header=header)
+        try:
+            sw = SheetWriter(self, safe_sheet_title(title, {s.title for s in self.sheets}), columns, header=header)
+        except OSError as exc:  # its temporary stream could not be made
+            self.fail(exc)
         self.sheets.append(sw)
         return sw
+
+    def fail(self, exc: OSError) -> NoReturn:
+        """Rows stream into temporary files in the system's temporary folder before the workbook is
+        assembled; when writing them fails, drop every stream (quietly, files removed) and say so."""
+        import errno
+        import tempfile
+
+        _discard_streams(self.wb)
+        self.sheets.clear()
+        folder = display(Path(exc.filename).parent if exc.filename else Path(tempfile.gettempdir()))
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            why = f"the temporary folder {folder} is full; free some space there and try again"
+        else:
+            why = (f"writing to the temporary folder {folder} failed ({exc.strerror or exc}); set TMPDIR (TEMP on "
+                   "Windows) to a folder with room and try again")
+        raise ExportError(f"Cannot write {display(self.path)}: {why}. Nothing was written.") from None
 
     def _write_meta(self) -> None:
         ws = self.wb.create_sheet(META_SHEET)
@@ -297,33 +325,66 @@ class WorkbookWriter:
 
     def save(self) -> Path:
         self.cancel.raise_if_cancelled()
-        for s in self.sheets:
-            s.close()
-        self._write_meta()
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".xlsx.part", dir=self.path.parent)
-        os.close(fd)
         try:
-            self.wb.save(tmp)
-            self.cancel.raise_if_cancelled()
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            _unlink(tmp)
-            raise ExportError(f"Cannot write {self.path}: {exc.strerror or exc}.") from None
+            with atomic_output(self.path, error=ExportError, suffix=".xlsx.part") as tmp:
+                for s in self.sheets:
+                    s.close()
+                self._write_meta()
+                _save_workbook(self.wb, tmp)
+                self.cancel.raise_if_cancelled()
         except BaseException:
-            _unlink(tmp)
+            _discard_streams(self.wb)
             raise
         return self.path
 
     def abandon(self) -> None:
         """Drop a workbook that will not be saved (a cancelled export)."""
+        _discard_streams(self.wb)
         self.sheets.clear()
 
 
-def _unlink(p: str) -> None:
+def _save_workbook(wb: Workbook, path: Path) -> None:
+    """openpyxl's ``save_workbook``, but a failure (a full disk) closes the half-written archive at
+    once: left to the garbage collector, ``ZipFile.__del__`` would try to finish it and print a
+    traceback after our one sentence."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
     try:
-        os.unlink(p)
-    except OSError:
-        pass
+        wb.properties.modified = datetime.now(tz=timezone.utc).replace(tzinfo=None)
+        ExcelWriter(wb, archive).save()  # writes every part, then closes the archive
+    except BaseException:
+        fp, archive.fp = archive.fp, None  # no end record for a file about to be deleted
+        if fp is not None:
+            try:
+                fp.close()
+            except OSError:
+                pass
+        raise
+
+
+def _discard_streams(wb: Workbook) -> None:
+    """Close the row streams of write-only sheets that were never finished (their temporary files
+    removed), quietly: a failed or cancelled export must not print tracebacks when they are collected."""
+    for ws in getattr(wb, "_sheets", []):
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            try:
+                rows.close()
+            except Exception:  # noqa: BLE001 - the stream's file is gone or full; nothing to save
+                pass
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001
+                pass
+            try:
+                writer.cleanup()
+            except Exception:  # noqa: BLE001 - already removed
+                pass
 
 
 _BAD_TITLE = str.maketrans({ch: "_" for ch in "[]:*?/\\"})

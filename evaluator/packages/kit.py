@@ -5,12 +5,13 @@ evaluator, kit sequence number, the office's public keys and fingerprint, each r
 hash, every other member's SHA-256), ``data.json`` (program, tracks, the evaluator, their
 assignments and only the application fields a visit needs) and ``rubrics/CODE.toml`` (each rubric's
 source exactly as the office loaded it).  Conflicted applications are never in a kit; personal
-contact fields only when the office asks for them.
+contact fields only when the office asks for them — and then the kit is encrypted
+(:mod:`.kitseal`): to the evaluator's registered key, or with a passphrase the office sets.
 """
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,17 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..db.models import Application, Assignment, Evaluator, Program, Track, utcnow
 from ..domain import FIELD, OFFICE
-from ..errors import EvaluatorError, PermissionDenied
+from ..errors import PermissionDenied
+from ..outfile import write_bytes
 from ..rubric import parse_rubric
 from ..services import applications as apps_svc
 from ..services import people, programs
 from ..services.common import current_program, evaluator_by_code, get_setting, set_setting
 from . import formats as F
+from . import kitseal
 from .archive import read_archive, write_archive
 from .errors import KeyProblem, KitRejected, UnsafeArchive
-from .keys import KeyInfo, b64, key_fingerprint, normalise_fingerprint, unb64
+from .keys import KeyInfo, b64, key_fingerprint, load_identity, normalise_fingerprint, read_key_info, key_path, unb64
 from .results import KitInfo
 
 #: application fields a visit needs (always in a kit)
@@ -61,8 +64,13 @@ def office_keys_document(info: KeyInfo) -> dict[str, Any]:
             "fingerprint": info.fingerprint}
 
 
-def build_kit(s: Session, evaluator: str, *, include_personal: bool) -> tuple[bytes, KitInfo]:
-    """The kit for ``evaluator`` (bumps that evaluator's kit number; call inside a write)."""
+def build_kit(s: Session, evaluator: str, *, include_personal: bool,
+              kit_passphrase: str | None = None) -> tuple[bytes, KitInfo]:
+    """The kit for ``evaluator`` (bumps that evaluator's kit number; call inside a write).
+
+    A kit with personal data is sealed (:mod:`.kitseal`): with ``kit_passphrase`` when the office
+    gives one, otherwise to the evaluator's registered key; an evaluator without a registered key
+    and no passphrase is refused (:class:`~.kitseal.KitPassphraseNeeded`) before anything changes."""
     if get_setting(s, "role", OFFICE) != OFFICE:
         raise PermissionDenied("Kits are made in the office database; this is a field database.")
     office = office_key_info(s)
@@ -71,6 +79,14 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool) -> tuple[by
                          "carry the office's public key).")
     p = current_program(s)
     ev = evaluator_by_code(s, evaluator)
+    if include_personal and kit_passphrase is None and not ev.public_key:
+        raise kitseal.KitPassphraseNeeded(
+            f"A kit with applicants' contact data is encrypted, and evaluator {ev.code} has no registered key yet: "
+            "set a kit passphrase (--kit-passphrase-file FILE or EVALUATOR_KIT_PASSPHRASE) and tell it to the "
+            "evaluator in person or by phone, never with the kit. Nothing was written."
+        )
+    if kit_passphrase is not None:
+        kitseal.check_kit_passphrase(kit_passphrase)
     seqs = dict(get_setting(s, KIT_SEQUENCES) or {})
     sequence = int(seqs.get(ev.code, 0)) + 1
     seqs[ev.code] = sequence
@@ -120,31 +136,83 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool) -> tuple[by
         "members": {name: {"sha256": F.sha256(body), "size": len(body)} for name, body, _ in members},
     }
     blob = write_archive([("kit.json", F.dumps(manifest), True)] + members)
+    protection = ""
+    if include_personal:  # contact data never leaves the office in clear
+        if kit_passphrase is not None:
+            blob = kitseal.seal_with_passphrase(blob, evaluator=ev.code, passphrase=kit_passphrase)
+            protection = PROTECTED_BY_PASSPHRASE
+        else:
+            blob = kitseal.seal_to_evaluator(blob, evaluator=ev.code, signing_public=ev.public_key)
+            protection = f"{PROTECTED_BY_KEY} {key_fingerprint(ev.public_key)}"
     info = KitInfo(
         path="", program=p.code, program_uuid=p.uuid, evaluator=ev.code, sequence=sequence,
         applications=tuple(a["id"] for a in applications), include_personal=include_personal,
         office_fingerprint=office.fingerprint,
         rubrics={code: r.content_hash[:12] for code, r in rubrics.items()}, created_at=created,
+        protection=protection,
     )
     return blob, info
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary file renamed into place)."""
+#: how a kit is protected, as KitInfo.protection says it ("" for a plain kit)
+PROTECTED_BY_PASSPHRASE = "encrypted with the office's kit passphrase"
+PROTECTED_BY_KEY = "encrypted to the evaluator's key"
+
+
+@dataclass(frozen=True)
+class KitUnlock:
+    """What opens an encrypted kit on the laptop: the office's kit passphrase, or the evaluator's
+    key file (in ``key_dir``) and its passphrase.  Only the one the kit needs is used."""
+
+    kit_passphrase: str | None = None
+    key_passphrase: str | None = None
+    key_dir: str | Path | None = None
+
+
+def sealed_kit(path: str | Path) -> kitseal.SealedKit | None:
+    """The envelope of an encrypted kit (readable without a secret, to know what to ask for), or
+    None for a plain kit."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    blob = _read(path)
+    return kitseal.parse(blob, what=f"The kit {path.name}") if kitseal.is_sealed(blob) else None
+
+
+def _unseal(blob: bytes, unlock: KitUnlock | None, what: str) -> tuple[bytes, str]:
+    sealed = kitseal.parse(blob, what=what)
+    unlock = unlock or KitUnlock()
+    if sealed.to == kitseal.TO_PASSPHRASE:
+        if not unlock.kit_passphrase:
+            raise kitseal.KitLocked(
+                f"{what} carries applicants' contact data and is encrypted with a passphrase the office set: give it "
+                "with --kit-passphrase-file FILE or EVALUATOR_KIT_PASSPHRASE (ask the office for it); nothing was "
+                "changed."
+            )
+        return kitseal.open_with_passphrase(sealed, unlock.kit_passphrase, what=what), PROTECTED_BY_PASSPHRASE
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise EvaluatorError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        has_key = read_key_info(unlock.key_dir, sealed.evaluator) is not None
+    except KeyProblem:  # the header names no usable evaluator code: it was altered
+        raise KitRejected(f"{what} is damaged (its header names no evaluator).") from None
+    if not has_key:
+        raise kitseal.KitLocked(
+            f"{what} carries applicants' contact data and is encrypted to evaluator {sealed.evaluator}'s key "
+            f"({sealed.recipient}), but this computer has no key file for {sealed.evaluator} "
+            f"({key_path(unlock.key_dir, sealed.evaluator)}). Import it on the laptop that holds the key (or give "
+            "--key-dir), or ask the office for a kit with a passphrase; nothing was changed."
+        )
+    if unlock.key_passphrase is None:
+        raise kitseal.KitLocked(
+            f"{what} is encrypted to evaluator {sealed.evaluator}'s key ({sealed.recipient}): give that key's "
+            "passphrase (--passphrase-file FILE or EVALUATOR_PASSPHRASE); nothing was changed."
+        )
+    identity = load_identity(unlock.key_dir, unlock.key_passphrase, owner=sealed.evaluator)
+    inner = kitseal.open_with_key(sealed, identity.signing_key, what=what)
+    return inner, f"{PROTECTED_BY_KEY} {sealed.recipient}"
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file renamed into place; a failure leaves
+    nothing and says why in one sentence)."""
+    write_bytes(path, data)
 
 
 # --- field side -----------------------------------------------------------------------------------
@@ -164,11 +232,15 @@ def _allowed(name: str) -> bool:
     return name.startswith("rubrics/") and name.endswith(".toml") and name.count("/") == 1
 
 
-def read_kit(path: str | Path) -> dict[str, Any]:
-    """Open and check a kit file; returns its parsed parts (nothing is written)."""
+def read_kit(path: str | Path, *, unlock: KitUnlock | None = None) -> dict[str, Any]:
+    """Open (decrypting with ``unlock`` when the kit is encrypted) and check a kit file; returns
+    its parsed parts (nothing is written)."""
     path = Path(path)
     what = f"The kit {path.name}"
-    blob = _read(path)
+    blob = file_blob = _read(path)
+    protection = ""
+    if kitseal.is_sealed(blob):
+        blob, protection = _unseal(blob, unlock, what)
     try:
         members = read_archive(blob, what=what, allowed=_allowed)
     except UnsafeArchive as exc:
@@ -253,8 +325,8 @@ def read_kit(path: str | Path) -> dict[str, Any]:
     except KeyProblem as exc:
         raise KitRejected(f"{what} is damaged: {exc}") from None
     return {"manifest": manifest, "data": data, "office": office, "sequence": seq, "tracks": tracks,
-            "rubrics": rubrics, "applications": apps, "assignments": assignments, "sha256": F.sha256(blob),
-            "path": path}
+            "rubrics": rubrics, "applications": apps, "assignments": assignments, "sha256": F.sha256(file_blob),
+            "path": path, "protection": protection}
 
 
 def _no_rubric(what: str, t: dict) -> Any:
@@ -329,7 +401,7 @@ def install(s: Session, kit: dict[str, Any], *, database: str, device: str) -> K
         include_personal=bool(manifest.get("include_personal")), office_fingerprint=office.fingerprint,
         rubrics={code: rd.version for code, rd in kit["rubrics"].items()},
         created_at=F.parse_dt(created) if isinstance(created, str) else None,
-        status=status, database=database,
+        status=status, database=database, protection=kit["protection"],
     )
 
 
@@ -424,4 +496,5 @@ def field_kit_info(s: Session, database: str | None = None) -> KitInfo | None:
     )
 
 
-__all__ = ["build_kit", "import_kit", "read_kit", "field_kit_info", "office_key_info", "write_file"]
+__all__ = ["KitUnlock", "build_kit", "check_office_key", "install", "read_kit", "sealed_kit", "field_kit_info",
+           "office_key_info", "write_file"]

@@ -238,13 +238,16 @@ class Packages(Area):
 
     # --- field kits -------------------------------------------------------------------------------
     def export_kit(self, evaluator: str, out: str | Path, *, include_personal: bool = False,
-                   progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
-        """Write ``evaluator``'s field kit to ``out`` (office side); cancelled, nothing is written
-        and the kit number is not used up."""
+                   kit_passphrase: str | None = None, progress: Progress = no_progress,
+                   cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
+        """Write ``evaluator``'s field kit to ``out`` (office side); with ``include_personal`` the
+        kit is encrypted — with ``kit_passphrase``, else to the evaluator's registered key.
+        Cancelled, nothing is written and the kit number is not used up."""
         out = Path(out)
         progress(0.0, out.name)
         with self._uow.write() as s:
-            blob, info = kitmod.build_kit(s, evaluator, include_personal=include_personal)
+            blob, info = kitmod.build_kit(s, evaluator, include_personal=include_personal,
+                                          kit_passphrase=kit_passphrase)
             ev = evaluator_by_code(s, evaluator)
             self._audit(s, action="export_kit", entity="evaluator", entity_uuid=ev.uuid,
                         new={"kit": info.sequence, "applications": len(info.applications),
@@ -255,12 +258,13 @@ class Packages(Area):
         progress(1.0, "")
         return self._uow.outcome(s, replace(info, path=str(out)))
 
-    def install_kit(self, kit_path: str | Path, *,
-                    expected_office_fingerprint: str | None = None) -> Outcome[KitInfo]:
+    def install_kit(self, kit_path: str | Path, *, expected_office_fingerprint: str | None = None,
+                    unlock: kitmod.KitUnlock | None = None) -> Outcome[KitInfo]:
         """Make this (new or field) database the field database of the kit at ``kit_path``, or
-        update it from a newer kit (field side; opening or creating the database itself, encrypted,
-        is :func:`evaluator.workflows.import_kit`)."""
-        kit = kitmod.read_kit(kit_path)
+        update it from a newer kit (field side; ``unlock`` opens a kit encrypted because it carries
+        contact data; opening or creating the database itself, encrypted, is
+        :func:`evaluator.workflows.import_kit`)."""
+        kit = kitmod.read_kit(kit_path, unlock=unlock)
         kitmod.check_office_key(kit, expected_office_fingerprint)
         with self._uow.write() as s:
             info = kitmod.install(s, kit, database=self._uow.display_url, device=self._uow.device)

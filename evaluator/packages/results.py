@@ -29,6 +29,9 @@ class KitInfo:
     #: exported | created (new field database) | updated | unchanged (same kit again)
     status: str = "exported"
     database: str | None = None
+    #: "" for a plain kit; how a kit with personal data is encrypted (to the evaluator's key, or
+    #: with the office's kit passphrase)
+    protection: str = ""
 
 
 @dataclass(frozen=True)

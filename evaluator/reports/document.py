@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -28,8 +26,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from ..errors import EvaluatorError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..outfile import atomic_output
 from ..version import __version__
 from .fmt import now_stamp, one_line
 from .fonts import BOLD, REGULAR, register_fonts
@@ -192,14 +190,9 @@ class ReportDocument:
     def build(self, story: list[Flowable], *, progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
         """Lay out ``story`` and write the PDF atomically; returns the path written."""
         target = self.path
-        folder = target.parent if str(target.parent) else Path(".")
-        if not folder.is_dir():
-            raise EvaluatorError(f"Cannot write {target}: the folder {folder} does not exist.")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-        os.close(fd)
-        try:
+        with atomic_output(target) as tmp:  # a failure (full disk, file open in a viewer) leaves nothing
             doc = BaseDocTemplate(
-                tmp, pagesize=PAGE, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+                str(tmp), pagesize=PAGE, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                 bottomMargin=MARGIN_BOTTOM, title=f"{self.title} — {self.program}", author="Maeul Evaluator",
                 subject=self.subject or self.title, creator=f"Maeul Evaluator {__version__}",
                 keywords=[self.doc_id], initialFontName=REGULAR, initialFontSize=9, lang=self.L.lang,
@@ -219,13 +212,6 @@ class ReportDocument:
                     gc.enable()
             self.pages = doc.page
             cancel.raise_if_cancelled()
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
         progress(1.0, "")
         return target
 

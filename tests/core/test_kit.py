@@ -10,13 +10,16 @@ import pytest
 
 from evaluator.errors import ConflictOfInterest, NotFound, PermissionDenied
 from evaluator.packages.errors import KeyProblem, KitRejected
-from evaluator.packages.kit import read_kit
+from evaluator.packages.kit import KitUnlock, read_kit
 from evaluator.workflows import import_kit
 from evaluator.store import Store
 
 from .packages_fixtures import PASS, copy_db, tiny_office, url, zip_bytes
 
 PERSONAL = ("representative", "phone", "email", "address")
+#: the office's kit passphrase (a kit with contact data for an evaluator without a registered key)
+KIT_PASS = "kit passphrase 1"
+OPEN = KitUnlock(kit_passphrase=KIT_PASS)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +31,7 @@ def office(tmp_path_factory, demo_before_visits_template):
         st.keys.ensure(PASS, key_dir=key_dir)
         kits = {
             "EV02": st.packages.export_kit("EV02", root / "EV02.mekit").value,
-            "EV05": st.packages.export_kit("EV05", root / "EV05.mekit", include_personal=True).value,
+            "EV05": st.packages.export_kit("EV05", root / "EV05.mekit", include_personal=True, kit_passphrase=KIT_PASS).value,
             "EV05-2": st.packages.export_kit("EV05", root / "EV05-2.mekit").value,
         }
     return root, key_dir, path, kits
@@ -53,7 +56,7 @@ def test_a_kit_holds_the_assignments_without_conflicts_and_only_visit_fields(off
     assert doc["data"]["evaluator"]["code"] == "EV02"
     assert "email" not in doc["data"]["evaluator"]
     # personal contact data only when the office asks for it
-    personal = read_kit(kits["EV05"].path)["applications"][0]
+    personal = read_kit(kits["EV05"].path, unlock=OPEN)["applications"][0]
     assert all(f in personal for f in PERSONAL) and personal["phone"]
     assert "2012-A-019" not in kits["EV05"].applications  # EV05's declared conflict
 
@@ -110,7 +113,7 @@ def test_kit_import_on_the_cli_makes_an_encrypted_field_database_by_default(offi
 def test_a_kit_is_refused_for_another_evaluator_an_older_kit_or_an_office_database(office, tmp_path):
     root, _, path, kits = office
     field = url(tmp_path / "field.sqlite3")
-    assert import_kit(kits["EV05"].path, field).value.status == "created"  # with contact data
+    assert import_kit(kits["EV05"].path, field, unlock=OPEN).value.status == "created"  # with contact data
     app = kits["EV05"].applications[0]
     with Store(field) as fld:
         assert fld.applications.get(app).phone
@@ -120,7 +123,7 @@ def test_a_kit_is_refused_for_another_evaluator_an_older_kit_or_an_office_databa
     with pytest.raises(KitRejected, match="for evaluator EV02, but this field database belongs to EV05"):
         import_kit(kits["EV02"].path, field)
     with pytest.raises(KitRejected, match="kit number 1, older than kit number 2"):
-        import_kit(kits["EV05"].path, field)
+        import_kit(kits["EV05"].path, field, unlock=OPEN)
     assert import_kit(kits["EV05-2"].path, field).value.status == "unchanged"
     with pytest.raises(KitRejected, match="is an office database"):
         import_kit(kits["EV02"].path, url(copy_db(path, tmp_path / "office-copy.sqlite3")))

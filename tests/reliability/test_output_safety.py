@@ -187,6 +187,7 @@ def _planted_texts(st: Store) -> dict[str, str]:
 
 def _merge_one(d: Path, people: dict) -> int:
     """A tiny office, one kit, one laptop scoring with comments, one package merged."""
+    from evaluator.packages.kit import KitUnlock
     from evaluator.workflows import import_kit
 
     key_dir = d / "keys"
@@ -200,8 +201,8 @@ def _merge_one(d: Path, people: dict) -> int:
                                 "district": "종로구", "members": 5, "submitted_on": date(2012, 4, 1), **p})
         office.people.assign("M-1", "EV01")
         office.keys.ensure(PASS, key_dir=key_dir)
-        kit = office.packages.export_kit("EV01", d / "tiny.mekit", include_personal=True).value
-        import_kit(kit.path, url(d / "merge-field.sqlite3"))
+        kit = office.packages.export_kit("EV01", d / "tiny.mekit", include_personal=True, kit_passphrase="kit passphrase").value
+        import_kit(kit.path, url(d / "merge-field.sqlite3"), unlock=KitUnlock(kit_passphrase="kit passphrase"))
         with Store(url(d / "merge-field.sqlite3")) as fld:
             fld.keys.ensure(PASS, key_dir=key_dir)
             enter_scores(fld, "EV01", visit=False)

@@ -409,14 +409,13 @@ def make_field_database(window) -> None:
     db_passphrase = dlg.database.value()
     folder = ctx.settings.data_folder()
     target = folder / f"field-{code}.sqlite3"
-    kit = folder / f"kit-{code}{KIT_SUFFIX}"
 
     def op(st, progress, cancel):
         from evaluator.workflows import make_field_database
 
         # the window opens the new field database next: what changed in the office's is not shown
         return make_field_database(st, code, target, db_passphrase=db_passphrase, key_passphrase=passphrase,
-                                   kit_path=kit, progress=progress, cancel=cancel).value
+                                   progress=progress, cancel=cancel).value
 
     ctx.job(tr("Making the field database"), op,
             lambda _info: window.switch_to(sqlite_url(target), passphrase=db_passphrase),

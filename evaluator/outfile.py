@@ -1,0 +1,132 @@
+"""Writing an output file — a PDF, a workbook, a kit, a package — so that a failure leaves nothing.
+
+Every file the app writes for the user goes through :func:`atomic_output`: the content is written
+to a temporary file beside the target, synced, and renamed over the target only when complete.  A
+failure on the way (a full disk, a read-only folder, a file held open by a viewer on Windows, a
+name the file system refuses) removes the temporary file and becomes one sentence that names the
+file and says what to do; an existing file of that name is left as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import EvaluatorError
+
+
+class OutputNotWritten(EvaluatorError):
+    """An output file could not be written; nothing was left behind (an older file is untouched)."""
+
+
+def display(path: object) -> str:
+    """A path for a message (long ones shortened, bytes that are not UTF-8 shown as \\xNN)."""
+    from .db.errors import short_path
+
+    return short_path(path)
+
+
+_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_DENIED = {errno.EACCES, errno.EPERM}
+
+
+def sentence(exc: OSError, target: Path, *, stage: str, temporary: Path | None = None) -> str:
+    """One sentence for an OSError met while writing ``target``.
+
+    ``stage`` is ``"create"`` (making the temporary file in the folder), ``"write"`` (filling it)
+    or ``"replace"`` (renaming it over the target)."""
+    name, folder = display(target), display(target.parent if str(target.parent) else ".")
+    other = exc.filename
+    if other is not None and stage == "write" and temporary is not None and \
+            os.fspath(other) not in (os.fspath(temporary), os.fspath(target)):
+        # the failure was reading something else the document needed, not writing it
+        return f"Cannot write {name}: cannot read {display(other)} ({exc.strerror or exc}); nothing was written."
+    code = exc.errno
+    if code in _FULL:
+        return (f"The disk holding {folder} is full, so {name} was not written (nothing was left behind). Free some "
+                "space or choose another folder, and try again.")
+    if code == errno.EROFS:
+        return f"Cannot write {name}: the folder {folder} is on a read-only disk; choose another folder."
+    if code in _DENIED or isinstance(exc, PermissionError):
+        if stage == "replace":
+            return (f"Cannot replace {name}: the file is open in another program (or it is read-only). Close the "
+                    "file and try again; nothing was written.")
+        return (f"Cannot write {name}: you may not write in the folder {folder} (it is read-only for you); "
+                "choose another folder.")
+    if code == errno.ENAMETOOLONG:
+        return f"Cannot write {name}: the file name is too long for the file system; choose a shorter name."
+    if code == errno.EFBIG:
+        return (f"Cannot write {name}: the file would be larger than this disk (or your account) allows; "
+                "choose another folder.")
+    if code == errno.EISDIR or (stage == "replace" and os.path.isdir(target)):
+        return f"Cannot write {name}: a folder of that name is in the way; choose another file name."
+    return f"Cannot write {name}: {exc.strerror or exc}; nothing was written."
+
+
+def check_folder(target: Path, error: type[EvaluatorError] = OutputNotWritten) -> Path:
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        exists = folder.is_dir()
+    except OSError as exc:  # a path the system cannot even look at
+        raise error(sentence(exc, target, stage="create")) from None
+    if not exists:
+        raise error(f"Cannot write {display(target)}: the folder {display(folder)} does not exist.")
+    return folder
+
+
+@contextmanager
+def atomic_output(target: str | os.PathLike, *, error: type[EvaluatorError] = OutputNotWritten,
+                  suffix: str = ".part") -> Iterator[Path]:
+    """Yield a temporary path beside ``target`` to write; on success it is synced and renamed to
+    ``target``.  Any failure removes it; an ``OSError`` becomes ``error`` with one sentence."""
+    target = Path(target)
+    folder = check_folder(target, error)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name[:60]}.", suffix=suffix, dir=folder)
+    except OSError as exc:
+        raise error(sentence(exc, target, stage="create")) from None
+    os.close(fd)
+    tmp = Path(name)
+    stage = "write"
+    try:
+        yield tmp
+        _fsync(tmp)
+        stage = "replace"
+        os.replace(tmp, target)
+    except OSError as exc:
+        _unlink(tmp)
+        raise error(sentence(exc, target, stage=stage, temporary=tmp)) from None
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def write_bytes(target: str | os.PathLike, data: bytes, *, error: type[EvaluatorError] = OutputNotWritten) -> Path:
+    """Write ``data`` to ``target`` atomically (see :func:`atomic_output`)."""
+    target = Path(target)
+    with atomic_output(target, error=error) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+    return target
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR)  # Windows flushes only a handle open for writing
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+__all__ = ["OutputNotWritten", "atomic_output", "write_bytes", "sentence", "check_folder"]

@@ -291,8 +291,12 @@ class CoreOps:
             )
 
     def verify_audit(self) -> audit.AuditVerification:
+        """The audit trail's full check: its hash chain, its signed anchors, and every score,
+        evaluation state, decision and override replayed from it (:mod:`evaluator.audit.check`)."""
+        from .audit import check
+
         with self.read() as s:
-            return audit.verify(s)
+            return check.verify(s)
 
     def site_visit(self, application_id: str, evaluator: str) -> dict[str, Any] | None:
         """The visit log of one assignment as plain values; None before anything was recorded."""

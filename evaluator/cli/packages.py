@@ -14,6 +14,7 @@ Passphrases come from --passphrase-file FILE, $EVALUATOR_PASSPHRASE, or a termin
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .common import CliContext, database_passphrase, read_passphrase, table
@@ -55,7 +56,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("kit", parents=[common], help="field kits: export (office) and import (laptop)")
     kt = p.add_subparsers(dest="kit_command", metavar="ACTION")
     kt.required = True
-    k = kt.add_parser("export", parents=[common], help="write one evaluator's field kit")
+    k = kt.add_parser("export", parents=parents, help="write one evaluator's field kit")
     k.add_argument("--evaluator", required=True, metavar="ID")
     k.add_argument("--out", required=True, metavar="FILE")
     k.add_argument("--include-personal", action="store_true",
@@ -159,10 +160,19 @@ def cmd_keys_register(ctx: CliContext) -> int:
 
 def cmd_kit_export(ctx: CliContext) -> int:
     a = ctx.args
-    info = ctx.store().export_kit(a.evaluator, a.out, include_personal=a.include_personal)
+    store = ctx.store()
+    # a kit is not signed, so the office key is optional here; given its passphrase (file or
+    # $EVALUATOR_PASSPHRASE, never a prompt) the export also signs the audit trail's head (an anchor)
+    signing = getattr(a, "passphrase_file", None) is not None or os.environ.get("EVALUATOR_PASSPHRASE") is not None
+    if signing:
+        store.unlock_identity(read_passphrase(a, prompt="Office key passphrase: "), key_dir=_key_dir(ctx))
+    info = store.export_kit(a.evaluator, a.out, include_personal=a.include_personal)
     personal = "with" if info.include_personal else "without"
+    signed = "The audit trail's head is signed with the office key." if signing else \
+        "The audit trail's head was not signed (give --passphrase-file to sign it with the office key)."
     ctx.out(info, f"Wrote kit {info.sequence} for {info.evaluator} to {info.path}: {len(info.applications)} "
-                  f"applications, {personal} contact data. Office key fingerprint: {info.office_fingerprint}.")
+                  f"applications, {personal} contact data. Office key fingerprint: {info.office_fingerprint}.\n"
+                  f"{signed}")
     return 0
 
 

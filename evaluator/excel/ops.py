@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..audit.anchors import last_anchor
 from ..errors import PermissionDenied, Problem, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..services.common import current_program
@@ -193,9 +194,9 @@ class ExcelOps:
         cancel.raise_if_cancelled()
         with self.read() as s:  # type: ignore[attr-defined]
             p = current_program(s)
-            code, name = p.code, p.name_ko
-        return exports.write_ranking(path, result, program=code, program_name=name, progress=progress,
-                                     cancel=cancel)
+            code, name, anchor = p.code, p.name_ko, last_anchor(s)
+        return exports.write_ranking(path, result, program=code, program_name=name, audit_anchor=anchor,
+                                     progress=progress, cancel=cancel)
 
     def export_scores(self, path: str | os.PathLike, *, progress: Progress = no_progress,
                       cancel: CancelToken = NEVER) -> ExportReport:

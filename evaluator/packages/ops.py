@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..audit import anchors
 from ..db.models import (
     Application, Attachment, Criterion, Evaluation, Evaluator, PackageReceipt, Score, SiteVisit, utcnow,
 )
@@ -230,7 +231,8 @@ class PackageOps:
 
     # --- field kits -------------------------------------------------------------------------------
     def export_kit(self, evaluator: str, out: str | Path, *, include_personal: bool = False) -> KitInfo:
-        """Write ``evaluator``'s field kit to ``out`` (office side)."""
+        """Write ``evaluator``'s field kit to ``out`` (office side); with the office key unlocked
+        the audit trail's head is signed too (an anchor)."""
         out = Path(out)
         with self.write() as s:
             blob, info = kitmod.build_kit(s, evaluator, include_personal=include_personal)
@@ -238,6 +240,7 @@ class PackageOps:
             audit.append(s, actor=self.actor, device=self.device, action="export_kit", entity="evaluator",
                          entity_uuid=ev.uuid, new={"kit": info.sequence, "applications": len(info.applications),
                                                    "include_personal": include_personal, "sha256": F.sha256(blob)})
+            anchors.at_kit_export(s, self._identities().get(K.OFFICE), info, actor=self.actor, device=self.device)
             kitmod.write_file(out, blob)
         return replace(info, path=str(out))
 
@@ -320,6 +323,7 @@ class PackageOps:
                             batch.append(self._merge_one(s, paths[k], opened[k], ctx))
                             if time.monotonic() - started > _BATCH_SECONDS:
                                 break
+                        anchors.at_merge(s, office, batch, actor=self.actor, device=self.device)
                     break
                 except (DBAPIError, DatabaseInUse, DatabaseUnavailable) as exc:
                     if attempt + 1 < _RETRIES and _retryable(exc):

@@ -78,10 +78,11 @@ def _assignment(s: Session, app: Application, ev: Evaluator) -> Assignment:
     return a
 
 
-def evaluation_for(s: Session, app: Application, ev: Evaluator, *, create: bool, device: str = "") -> Evaluation | None:
+def evaluation_for(s: Session, app: Application, ev: Evaluator, *, create: bool, device: str = "",
+                   at: datetime | None = None) -> Evaluation | None:
     a = _assignment(s, app, ev)
     if a.evaluation is None and create:
-        a.evaluation = Evaluation(assignment=a, device=device, updated_at=utcnow())
+        a.evaluation = Evaluation(assignment=a, device=device, updated_at=at or utcnow())
         s.add(a.evaluation)
         s.flush()
     return a.evaluation
@@ -144,7 +145,8 @@ def save_score(
     """Set (or clear, with neither level nor points) one criterion's score and/or comment."""
     rd = rubric_def(app.track)
     lvl, pts = validate_value(rd, criterion, level, points)
-    e = evaluation_for(s, app, ev, create=True, device=device)
+    now = at or utcnow()  # (one clock reading per save, as on the autosave's path)
+    e = evaluation_for(s, app, ev, create=True, device=device, at=now)
     assert e is not None
     _unlocked(e, app, ev)
     crit: Criterion = criteria_by_code(s, app.track.rubric_id)[criterion]
@@ -154,7 +156,6 @@ def save_score(
     old, new = score_change(None if sc is None else (sc.level, sc.points, sc.comment), lvl, pts, comment)
     if old == new:
         return SavedScore(criterion, sc.points, sc.level, sc.version, e.version, rd.total(_points(e)))
-    now = at or utcnow()
     if sc is None:
         sc = Score(evaluation=e, criterion=crit, author=ev.code, version=0)
         s.add(sc)

@@ -46,6 +46,8 @@ ACTION = "anchor"
 class AuditBroken(EvaluatorError):
     """The audit trail fails its check: nothing is signed (and no package is made)."""
 
+    exit_code = 5  # as `evaluator audit verify` on a broken trail
+
 
 @dataclass(frozen=True)
 class Announced:
@@ -146,9 +148,10 @@ def seal(s: Session, identity: Any, event: str, *, actor: str, device: str,
     s.flush()
     prior = s.execute(select(AuditAnchor).order_by(AuditAnchor.sequence.desc()).limit(1)).scalar_one_or_none()
     public = identity.info.signing_public
+    database = _database_id(s)
     if prior is None:
         problem = chain.verify(s).problem
-    elif not _signed(prior, bytes(prior.public_key), _database_id(s)):
+    elif not _signed(prior, bytes(prior.public_key), database):
         problem = f"anchor {prior.sequence} does not match its signature"
     else:  # (signed by an earlier key of this database when the key was replaced since)
         problem = chain.verify_since(s, prior.entry_id, prior.head)
@@ -161,8 +164,8 @@ def seal(s: Session, identity: Any, event: str, *, actor: str, device: str,
                       new={"sequence": sequence, "event": event, "key": identity.fingerprint, **detail})
     s.flush()
     entries = int(s.execute(select(func.count(AuditEvent.id))).scalar() or 0)
-    signature = identity.sign(message(_database_id(s), sequence, event, at, ev.id, ev.hash, entries,
-                                      identity.fingerprint, detail))
+    signature = identity.sign(message(database, sequence, event, at, ev.id, ev.hash, entries, identity.fingerprint,
+                                      detail))
     row = AuditAnchor(sequence=sequence, event=event, at=at, actor=actor, entry_id=ev.id, head=ev.hash,
                       entries=entries, public_key=public, key_fingerprint=identity.fingerprint, signature=signature,
                       detail=detail)

@@ -174,15 +174,22 @@ def verify(session: Session, visit: Callable[[Row], None] | None = None) -> Audi
     ``visit(row)`` sees each entry that passed (the replay of :mod:`evaluator.audit.replay`)."""
     prev = GENESIS
     n = 0
+    sha256, canonical = hashlib.sha256, _CANONICAL
     for r in session.execute(_ENTRIES.execution_options(yield_per=2000)):
         n += 1
-        if r.prev_hash != prev:
-            problem = f"entry {r.id} does not follow entry before it (chain broken)"
-            return AuditVerification(False, n, r.id, problem, (problem,))
-        if entry_hash(prev, _fields(r)) != r.hash:
-            problem = f"entry {r.id} ({r.action} by {r.actor}) was altered"
-            return AuditVerification(False, n, r.id, problem, (problem,))
-        prev = r.hash
+        # (the hashed fields as _fields gives them, from the row's columns: one pass over 100,000
+        # entries spends most of its time here)
+        ident, uuid, at, actor, device, action, entity, entity_uuid, old, new, reason, prev_hash, digest = r
+        if prev_hash != prev:
+            problem = f"entry {ident} does not follow entry before it (chain broken)"
+            return AuditVerification(False, n, ident, problem, (problem,))
+        fields = {"uuid": uuid, "at": at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at,
+                  "actor": actor, "device": device or "", "action": action, "entity": entity,
+                  "entity_uuid": entity_uuid, "old": old, "new": new, "reason": reason or ""}
+        if sha256(prev.encode() + b"\n" + canonical(fields).encode()).hexdigest() != digest:
+            problem = f"entry {ident} ({action} by {actor}) was altered"
+            return AuditVerification(False, n, ident, problem, (problem,))
+        prev = digest
         if visit is not None:
             visit(r)
     return AuditVerification(True, n)

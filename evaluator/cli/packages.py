@@ -1,14 +1,15 @@
 """CLI verbs for keys, field kits, result packages and merges (registered by :func:`register`).
 
     evaluator keys [init|show|export-public FILE|register EVALUATOR FILE [--fingerprint FP]]
-    evaluator kit export --evaluator ID --out FILE [--include-personal]
+    evaluator kit export --evaluator ID --out FILE [--include-personal]   (+ the office key: anchored)
     evaluator kit import FILE [--office-fingerprint FP]          (--db names the field database)
     evaluator package export --out FILE
     evaluator merge FILE…
     evaluator packages [--verify]
     evaluator conflicts [--all] | conflicts resolve ID --take kept|other [--reason TEXT]
 
-Passphrases come from --passphrase-file FILE, $EVALUATOR_PASSPHRASE, or a terminal prompt.
+Passphrases come from --passphrase-file FILE, $EVALUATOR_PASSPHRASE, or a terminal prompt (kit
+export never prompts: the office key is optional there).
 """
 
 from __future__ import annotations

@@ -69,6 +69,15 @@ def score_entry(*, score: str, old: dict[str, Any] | None, new: dict[str, Any], 
                                 "evaluation": evaluation}, "at": at}
 
 
+def state_entry(*, evaluation: str, state: str, application: str, evaluator: str, actor: str, device: str,
+                at: datetime | None = None, reason: str = "") -> dict[str, Any]:
+    """The audit entry of an evaluation finalised (``state`` finalised) or reopened (draft)."""
+    return {"actor": actor, "device": device, "action": "finalise" if state == FINALISED else "reopen",
+            "entity": "evaluation", "entity_uuid": evaluation,
+            "old": {"state": DRAFT if state == FINALISED else FINALISED},
+            "new": {"state": state, "application": application, "evaluator": evaluator}, "reason": reason, "at": at}
+
+
 def _assignment(s: Session, app: Application, ev: Evaluator) -> Assignment:
     a = assignment_for(s, app, ev)
     if a is None:
@@ -221,8 +230,8 @@ def finalise(s: Session, app: Application, ev: Evaluator, *, actor: str, device:
     e.state, e.finalised_at = FINALISED, now
     e.version += 1
     e.updated_at = now
-    audit.append(s, actor=actor, device=device, action="finalise", entity="evaluation", entity_uuid=e.uuid,
-                 old={"state": DRAFT}, new={"state": FINALISED, "application": app.external_id}, at=now)
+    audit.append(s, **state_entry(evaluation=e.uuid, state=FINALISED, application=app.external_id, evaluator=ev.code,
+                                  actor=actor, device=device, at=now))
     return e
 
 
@@ -235,9 +244,8 @@ def reopen(s: Session, app: Application, ev: Evaluator, reason: str, *, actor: s
     e.state, e.finalised_at = DRAFT, None
     e.version += 1
     e.updated_at = utcnow()
-    audit.append(s, actor=actor, device=device, action="reopen", entity="evaluation", entity_uuid=e.uuid,
-                 old={"state": FINALISED}, new={"state": DRAFT, "application": app.external_id},
-                 reason=reason.strip())
+    audit.append(s, **state_entry(evaluation=e.uuid, state=DRAFT, application=app.external_id, evaluator=ev.code,
+                                  actor=actor, device=device, reason=reason.strip()))
     return e
 
 

@@ -142,9 +142,11 @@ def seal(s: Session, identity: Any, event: str, *, actor: str, device: str,
     """Sign the chain's head with ``identity`` (an unlocked :class:`evaluator.packages.keys.Identity`)
     inside the caller's write transaction: appends the ``anchor`` entry, signs its hash, stores the
     anchor.  Refuses (:class:`AuditBroken`) when the chain no longer leads from the last anchor to
-    the head, or the last anchor is not this key's."""
+    the head (the whole chain when there is none yet), or the last anchor no longer matches its
+    signature.  (The last anchor may be signed by a key the office replaced since.)"""
     assert event in EVENTS, event
     detail = dict(detail or {})
+    chain.lock(s)  # (PostgreSQL) writers that sign at once queue here: each anchor follows the one before
     s.flush()
     prior = s.execute(select(AuditAnchor).order_by(AuditAnchor.sequence.desc()).limit(1)).scalar_one_or_none()
     public = identity.info.signing_public

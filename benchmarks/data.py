@@ -322,7 +322,7 @@ def _add_dimension(path: Path, ref: str) -> None:
     tmp = path.with_name(path.name + ".dim")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            data = src.read(info.filename)
+            data = src.uow.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 data = data.replace(b"</sheetPr>", f'</sheetPr><dimension ref="{ref}" />'.encode(), 1)
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
@@ -540,32 +540,44 @@ def _field_scores(fld, code: str, quality: dict[str, float], rng: random.Random)
     """Finalised evaluations of every assignment on a field laptop (bulk, one transaction)."""
     from sqlalchemy import func, insert, select
 
+    from evaluator import audit
     from evaluator.db.models import Application, Assignment, Criterion, Evaluation, Score
+    from evaluator.services import scoring
 
     stamp = datetime(2024, 5, 2, 10)
     with fld.uow.write() as s:
         rows = s.execute(select(Assignment.id, Application.external_id)
                          .join(Application, Application.id == Assignment.application_id)
                          .order_by(Application.external_id)).all()
-        crit = [(c.id, c.max_points) for c in s.execute(select(Criterion).order_by(Criterion.rubric_id,
-                                                                                   Criterion.position)).scalars()]
+        crit = [(c.id, c.max_points, c.code) for c in s.execute(select(Criterion).order_by(Criterion.rubric_id,
+                                                                                           Criterion.position)).scalars()]
         first_e = (s.execute(select(func.max(Evaluation.id))).scalar() or 0) + 1
         first_s = (s.execute(select(func.max(Score.id))).scalar() or 0) + 1
-        ev_rows, sc_rows = [], []
+        ev_rows, sc_rows, entries = [], [], []
         base_uuid = int(code[2:]) << 32
+        who = {"actor": code, "device": fld.device}
         for n, (asg_id, ext) in enumerate(rows):
             eid = first_e + n
+            euuid = _uuid(9, base_uuid + n)
             when = stamp + timedelta(minutes=n)
-            ev_rows.append({"id": eid, "uuid": _uuid(9, base_uuid + n), "assignment_id": asg_id, "state": "finalised",
+            ev_rows.append({"id": eid, "uuid": euuid, "assignment_id": asg_id, "state": "finalised",
                             "finalised_at": when, "abstained": False, "abstain_reason": "", "comment": "",
                             "version": N_CRITERIA + 2, "updated_at": when, "device": fld.device})
-            for cid, mx in crit[:N_CRITERIA]:
+            for cid, mx, crit_code in crit[:N_CRITERIA]:
                 pct = quality[ext] + rng.gauss(0, 10)
                 key, _ko, _en, lp = min(LEVELS, key=lambda lv: abs(lv[3] - pct))
                 sid = first_s + len(sc_rows)
                 sc_rows.append({"id": sid, "uuid": _uuid(10, (base_uuid << 8) + len(sc_rows)), "evaluation_id": eid,
                                 "criterion_id": cid, "level": key, "points": round(mx * lp / 100.0, 6), "comment": "",
                                 "author": code, "version": 1, "updated_at": when, "device": fld.device})
+                # the audit entries the app would have written (the package export replays the
+                # records from them and refuses a database whose records are not in its trail)
+                entries.append(scoring.score_entry(
+                    score=sc_rows[-1]["uuid"], old=None, new={k: sc_rows[-1][k] for k in ("level", "points", "comment")},
+                    application=ext, evaluator=code, evaluation=euuid, criterion=crit_code, at=when, **who))
+            entries.append(scoring.state_entry(evaluation=euuid, state="finalised", application=ext, evaluator=code,
+                                               at=when, **who))
         if ev_rows:
             s.execute(insert(Evaluation), ev_rows)
             s.execute(insert(Score), sc_rows)
+            audit.append_many(s, entries)

@@ -154,9 +154,12 @@ class Store:
             )
 
     def verify_audit(self) -> audit.AuditVerification:
-        """Check the hash-chained audit trail; names the first broken entry."""
+        """The audit trail's full check: its hash chain, its signed anchors, and every score,
+        evaluation state, decision and override replayed from it (:mod:`evaluator.audit.check`)."""
+        from .audit import check
+
         with self.uow.read() as s:
-            return audit.verify(s)
+            return check.verify(s)
 
     def backup(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Copy this SQLite database to the new file ``path`` (safe while in use; an encrypted

@@ -186,13 +186,36 @@ def cmd_assignments(ctx: CliContext) -> int:
     return 0
 
 
+#: problems `audit verify` prints (--json has them all)
+_LISTED = 25
+
+
 def cmd_audit_verify(ctx: CliContext) -> int:
     v = ctx.store().verify_audit()
+    a = v.last_anchor
+    anchor = None if a is None else {"sequence": a.sequence, "event": a.event, "at": a.at, "head": a.head,
+                                     "entry": a.entry_id, "key_fingerprint": a.key_fingerprint}
+    n = v.replayed or {}
     if v.ok:
-        ctx.out({"ok": True, "entries": v.entries}, f"Audit trail intact: {v.entries} entries, hash chain verified.")
+        signed = (f"last signed anchor {a.sequence} ({a.event.replace('_', ' ')}): {a.line()}" if a is not None
+                  else "no signed anchor yet (one is made at each package export, kit export, merge and sign-off)")
+        ctx.out({"ok": True, "entries": v.entries, "anchors": v.anchors, "last_anchor": anchor, "replayed": n},
+                f"Audit trail intact: {v.entries} entries, hash chain verified; {v.anchors} signed "
+                f"{'anchor holds' if v.anchors == 1 else 'anchors hold'}; "
+                f"{n.get('evaluations', 0)} evaluations, {n.get('scores', 0)} scores and {n.get('decisions', 0)} "
+                f"decisions match it.\n{signed[0].upper()}{signed[1:]}.")
         return 0
-    ctx.out({"ok": False, "entries_checked": v.entries, "first_broken": v.first_broken_id, "problem": v.problem},
-            f"Audit trail BROKEN at entry {v.first_broken_id}: {v.problem}.")
+    doc = {"ok": False, "entries_checked": v.entries, "first_broken": v.first_broken_id, "problem": v.problem,
+           "problems": list(v.problems), "anchors": v.anchors, "last_anchor": anchor}
+    if v.first_broken_id is not None:
+        text = f"Audit trail BROKEN at entry {v.first_broken_id}: {v.problem}."
+    else:
+        shown, more = v.problems[:_LISTED], len(v.problems) - _LISTED
+        text = f"Audit trail BROKEN: {len(v.problems)} problem{'s' if len(v.problems) > 1 else ''}.\n" + \
+            "\n".join(f"  - {p}" for p in shown)
+        if more > 0:
+            text += f"\n  … and {more} more (--json lists them all)"
+    ctx.out(doc, text)
     return 5
 
 

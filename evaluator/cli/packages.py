@@ -2,6 +2,7 @@
 
     evaluator keys [init|show|export-public FILE|register EVALUATOR FILE [--fingerprint FP]]
     evaluator kit export --evaluator ID --out FILE [--include-personal [--kit-passphrase-file FILE]]
+                                                  (+ the office key: the audit trail's head is anchored)
     evaluator kit import FILE [--office-fingerprint FP] [--kit-passphrase-file FILE]   (--db: the field database)
     evaluator kit field-database --evaluator ID --out FILE       (office: kit + new field database)
     evaluator package export --out FILE
@@ -9,14 +10,16 @@
     evaluator packages [--verify]
     evaluator conflicts [--all] | conflicts resolve ID --take kept|other [--reason TEXT]
 
-Passphrases come from --passphrase-file FILE, $EVALUATOR_PASSPHRASE, or a terminal prompt; a kit
-passphrase (a kit with contact data for an evaluator without a registered key) from
---kit-passphrase-file FILE, $EVALUATOR_KIT_PASSPHRASE, or a terminal prompt.
+Passphrases come from --passphrase-file FILE, $EVALUATOR_PASSPHRASE, or a terminal prompt (kit
+export never prompts for the office key: it is optional there); a kit passphrase (a kit with contact
+data for an evaluator without a registered key) from --kit-passphrase-file FILE,
+$EVALUATOR_KIT_PASSPHRASE, or a terminal prompt.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .common import CliContext, database_passphrase, read_passphrase, table
@@ -58,7 +61,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("kit", parents=[common], help="field kits: export (office) and import (laptop)")
     kt = p.add_subparsers(dest="kit_command", metavar="ACTION")
     kt.required = True
-    k = kt.add_parser("export", parents=[common], help="write one evaluator's field kit")
+    k = kt.add_parser("export", parents=parents, help="write one evaluator's field kit")
     k.add_argument("--evaluator", required=True, metavar="ID")
     k.add_argument("--out", required=True, metavar="FILE")
     k.add_argument("--include-personal", action="store_true",
@@ -188,6 +191,20 @@ def cmd_kit_export(ctx: CliContext) -> int:
         raise ValidationError("A kit passphrase protects a kit with contact data: add --include-personal, or leave "
                               "the passphrase out (a kit without contact data is not encrypted). Nothing was written.")
     store = ctx.store()
+    # a kit is not signed, so the office key is optional here; given its passphrase (file or
+    # $EVALUATOR_PASSPHRASE, never a prompt) the export also signs the audit trail's head (an anchor)
+    signing = False
+    explicit = getattr(a, "passphrase_file", None) is not None
+    if explicit or os.environ.get("EVALUATOR_PASSPHRASE") is not None:
+        from ..packages.errors import KeyProblem
+
+        try:
+            store.keys.unlock(read_passphrase(a, prompt="Office key passphrase: "), key_dir=_key_dir(ctx))
+            signing = True
+        except KeyProblem:
+            if explicit:  # asked for by name: say why it cannot be done
+                raise
+            # only the environment's passphrase, for another key: the kit is written unsigned as usual
     progress = ctx.progress("Writing the kit")
     try:
         info = store.packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
@@ -200,7 +217,9 @@ def cmd_kit_export(ctx: CliContext) -> int:
                                          kit_passphrase=kit_passphrase, progress=progress).value
     personal = f"with contact data, {info.protection}" if info.include_personal else "without contact data"
     text = (f"Wrote kit {info.sequence} for {info.evaluator} to {info.path}: {len(info.applications)} applications, "
-            f"{personal}. Office key fingerprint: {info.office_fingerprint}.")
+            f"{personal}. Office key fingerprint: {info.office_fingerprint}.\n"
+            + ("The audit trail's head is signed with the office key." if signing else
+               "The audit trail's head was not signed (give --passphrase-file to sign it with the office key)."))
     if kit_passphrase is not None:
         text += (f"\nTell {info.evaluator} the kit passphrase in person or by phone — never with the kit, by the same "
                  "mail or on the same stick.")

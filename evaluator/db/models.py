@@ -404,6 +404,33 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditAnchor(Base):
+    """The audit chain's head signed with the database's own key (the office key at a merge, a kit
+    export or a round sign-off; the evaluator's key at a package export) — see
+    :mod:`evaluator.audit.anchors`.  Each anchor is also announced by an ``anchor`` entry in the
+    chain, and signs exactly that entry's hash: removing, truncating or recomputing the chain up
+    to there breaks the signature's match, and a removed anchor is missed by its entry."""
+
+    __tablename__ = "audit_anchor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 1, 2, 3 … in the order they were signed
+    sequence: Mapped[int] = mapped_column(Integer, unique=True)
+    #: package_export | kit_export | merge | sign_off
+    event: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    #: the ``anchor`` entry signed, its hash (the head) and how many entries the chain had with it
+    entry_id: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
+    entries: Mapped[int] = mapped_column(Integer)
+    #: the signing key (raw Ed25519 public key) and its fingerprint; the signature over
+    #: :func:`evaluator.audit.anchors.message`
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    key_fingerprint: Mapped[str] = mapped_column(String(80))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    #: what the event was about (package sequence, kit, round …): signed too
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
 class PackageReceipt(Base):
     """A result package the office merged (for idempotence, replay detection and the report)."""
 

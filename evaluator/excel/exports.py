@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..audit.anchors import last_anchor
 from ..db.models import (
     Application, Assignment, Criterion, Evaluation, Evaluator, Program, Rubric, Score, SiteVisit, Track,
 )
@@ -38,14 +39,15 @@ def _as_date(v):
         return str(v)
 
 
-def write_ranking(path, result: RankingResult, *, program: str = "", program_name: str = "",
+def write_ranking(path, result: RankingResult, *, program: str = "", program_name: str = "", audit_anchor=None,
                   progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
-    """Write a :class:`RankingResult`: a summary sheet plus one sheet per track."""
+    """Write a :class:`RankingResult`: a summary sheet plus one sheet per track (``audit_anchor``:
+    the database's last anchor, for ``_meta``)."""
     book = WorkbookWriter(path, kind="ranking", program=program or result.program, program_name=program_name,
                           extra_meta={"method": result.method, "provisional": bool(result.provisional),
                                       "what_if": bool(result.what_if), "decisions_of_record": bool(result.recorded),
                                       "computed_at": result.computed_at.isoformat() if result.computed_at else ""},
-                          cancel=cancel)
+                          audit_anchor=audit_anchor, cancel=cancel)
     summary = book.sheet("summary", C.RANKING_SUMMARY)
     if result.what_if:
         what_if = (f"What-if view: aggregated by {result.method}, while the program's method is "
@@ -114,7 +116,8 @@ def export_scores(s: Session, program: Program, path, *, progress: Progress = no
         .execution_options(yield_per=5000)
     )
     progress(0.0, f"{total:,} scores")
-    book = WorkbookWriter(path, kind="scores", program=program.code, program_name=program.name_ko, cancel=cancel)
+    book = WorkbookWriter(path, kind="scores", program=program.code, program_name=program.name_ko,
+                          audit_anchor=last_anchor(s), cancel=cancel)
     sh = book.sheet("scores", C.SCORES)
     row = sh.row
     n = 0
@@ -171,7 +174,8 @@ def export_progress(s: Session, program: Program, path, *, progress: Progress = 
             if abstained:
                 d["abstained"] += 1
     cancel.raise_if_cancelled()
-    book = WorkbookWriter(path, kind="progress", program=program.code, program_name=program.name_ko, cancel=cancel)
+    book = WorkbookWriter(path, kind="progress", program=program.code, program_name=program.name_ko,
+                          audit_anchor=last_anchor(s), cancel=cancel)
     summary = book.sheet("summary", C.PROGRESS_SUMMARY)
     by_track: dict[str, dict[str, int]] = {t.code: dict.fromkeys(("applications",) + keys, 0) for t in program.tracks}
     for app_id, _ext, track, _title, _district in apps:
@@ -230,7 +234,7 @@ _FORMAT_HELP = {
 def export_intake_template(s: Session, program: Program, path, *, lang: str = "ko",
                            cancel: CancelToken = NEVER) -> ExportReport:
     book = WorkbookWriter(path, kind="template-intake", program=program.code, program_name=program.name_ko,
-                          extra_meta={"lang": lang}, cancel=cancel)
+                          extra_meta={"lang": lang}, audit_anchor=last_anchor(s), cancel=cancel)
     headers = [c.label(lang) for c in C.INTAKE]
     sheet = book.sheet("applications" if lang == "en" else "접수현황", C.INTAKE, header=headers)
     guide = book.sheet("guide" if lang == "en" else "안내", _GUIDE, header=[c.label(lang) for c in _GUIDE])

@@ -14,6 +14,7 @@ import os
 import re
 from pathlib import Path
 
+from ..audit.anchors import last_anchor
 from ..changes import Outcome
 from ..errors import Problem, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
@@ -206,9 +207,9 @@ class Excel(Area):
         cancel.raise_if_cancelled()
         with self._uow.read() as s:
             p = current_program(s)
-            code, name = p.code, p.name_ko
-        return exports.write_ranking(path, result, program=code, program_name=name, progress=progress,
-                                     cancel=cancel)
+            code, name, anchor = p.code, p.name_ko, last_anchor(s)
+        return exports.write_ranking(path, result, program=code, program_name=name, audit_anchor=anchor,
+                                     progress=progress, cancel=cancel)
 
     def export_scores(self, path: str | os.PathLike, *, progress: Progress = no_progress,
                       cancel: CancelToken = NEVER) -> ExportReport:

@@ -10,8 +10,10 @@
   shows it as typed.  Characters XML cannot
   hold (control characters) are dropped, and carriage returns are written as line feeds (XML
   reads a bare CR back as LF anyway).
-* A hidden ``_meta`` sheet records the format name, kind, schema version, program and time, and
-  documents every column; the same facts go into the document properties.
+* A hidden ``_meta`` sheet records the format name, kind, schema version, program and time, the
+  database's last audit anchor (short hash of the signed audit-trail head, key fingerprint, time:
+  :mod:`evaluator.audit.anchors`), and documents every column; the same facts go into the document
+  properties.
 * The file is written to a temporary name beside the target and renamed at the end, so a failed or
   cancelled export never leaves a half-written workbook.
 """
@@ -249,7 +251,8 @@ class WorkbookWriter:
     """A streaming workbook of data sheets plus the hidden ``_meta`` sheet."""
 
     def __init__(self, path: str | os.PathLike, *, kind: str, program: str = "", program_name: str = "",
-                 extra_meta: dict[str, Any] | None = None, cancel: CancelToken = NEVER) -> None:
+                 extra_meta: dict[str, Any] | None = None, audit_anchor: Any = None,
+                 cancel: CancelToken = NEVER) -> None:
         self.path = Path(path)
         self.kind = kind
         self.cancel = cancel
@@ -269,6 +272,7 @@ class WorkbookWriter:
             "generated_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             "generated_by": f"Maeul Evaluator {__version__}",
             "text_escape": "leading-apostrophe",
+            **anchor_meta(audit_anchor),
             **(extra_meta or {}),
         }
 
@@ -341,6 +345,16 @@ class WorkbookWriter:
         """Drop a workbook that will not be saved (a cancelled export)."""
         _discard_streams(self.wb)
         self.sheets.clear()
+
+
+def anchor_meta(anchor: Any) -> dict[str, str]:
+    """The ``_meta`` rows of the database's last audit anchor (an
+    :class:`evaluator.audit.anchors.AnchorInfo`; empty values when none was signed yet)."""
+    if anchor is None:
+        return {"audit_anchor": "not signed yet", "audit_anchor_head": "", "audit_anchor_key": "",
+                "audit_anchor_at": ""}
+    return {"audit_anchor": anchor.line(), "audit_anchor_head": anchor.head, "audit_anchor_key": anchor.key_fingerprint,
+            "audit_anchor_at": anchor.at.isoformat(timespec="seconds") + "Z"}
 
 
 def _save_workbook(wb: Workbook, path: Path) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from .. import audit
+from ..audit import anchors
 from ..changes import NOTHING, Outcome
 from ..db.models import Application, Evaluation, Evaluator, PackageReceipt, Score, SiteVisit, utcnow
 from ..domain import FIELD, OFFICE
@@ -135,6 +136,10 @@ class Keys(Area):
         self._unlocked[owner] = identity
         return identity.info
 
+    def unlocked_identity(self, owner: str) -> K.Identity | None:
+        """The private key of ``owner`` if it was unlocked in this session (never asks)."""
+        return self._unlocked.get(owner)
+
     def lock(self) -> None:
         """Forget unlocked private keys."""
         self._unlocked.clear()
@@ -241,8 +246,9 @@ class Packages(Area):
                    kit_passphrase: str | None = None, progress: Progress = no_progress,
                    cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
         """Write ``evaluator``'s field kit to ``out`` (office side); with ``include_personal`` the
-        kit is encrypted — with ``kit_passphrase``, else to the evaluator's registered key.
-        Cancelled, nothing is written and the kit number is not used up."""
+        kit is encrypted — with ``kit_passphrase``, else to the evaluator's registered key.  With
+        the office key unlocked the audit trail's head is signed too (an anchor).  Cancelled,
+        nothing is written and the kit number is not used up."""
         out = Path(out)
         progress(0.0, out.name)
         with self._uow.write() as s:
@@ -252,6 +258,8 @@ class Packages(Area):
             self._audit(s, action="export_kit", entity="evaluator", entity_uuid=ev.uuid,
                         new={"kit": info.sequence, "applications": len(info.applications),
                              "include_personal": include_personal, "sha256": F.sha256(blob)})
+            anchors.at_kit_export(s, self._keys.unlocked_identity(K.OFFICE), info, actor=self._uow.actor,
+                                  device=self._uow.device)
             progress(0.8, out.name)
             cancel.raise_if_cancelled()
             kitmod.write_file(out, blob)
@@ -346,6 +354,7 @@ class Packages(Area):
                             batch.append(self._merge_one(s, paths[k], opened[k], ctx))
                             if time.monotonic() - started > _BATCH_SECONDS:
                                 break
+                        anchors.at_merge(s, office, batch, actor=self._uow.actor, device=self._uow.device)
                     changes |= self._uow.changes(s)
                     break
                 except (DBAPIError, DatabaseInUse, DatabaseUnavailable) as exc:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..audit import anchors
 from ..db.models import Application, Assignment, Attachment, AuditEvent, Criterion, Evaluation, Score, SiteVisit, utcnow
 from ..domain import FIELD, FINALISED
 from ..errors import EvaluatorError, PermissionDenied
@@ -80,14 +81,13 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
     code = kit["evaluator"]
     if identity.owner != code:
         raise KeyProblem(f"The key {identity.fingerprint} belongs to {identity.owner}, not to {code}.")
-    check = audit.verify(s)
-    if not check.ok:
-        raise EvaluatorError(f"The audit trail of this field database is broken ({check.problem}); no package was "
-                             "made. Tell the office.")
     p = current_program(s)
     ev = evaluator_by_code(s, code)
     sequence = int(get_setting(s, PACKAGE_SEQUENCE, 0) or 0) + 1
     set_setting(s, PACKAGE_SEQUENCE, sequence)
+    # the whole audit check (chain, anchors, every record replayed), then the head signed: refused
+    # when anything fails ("The audit trail of this field database is broken (…); no package was made.")
+    anchor = anchors.at_package_export(s, identity, sequence=sequence, actor=identity.owner, device=device)
 
     evals = s.execute(
         select(Evaluation, Application.external_id)
@@ -160,6 +160,7 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
         "office_fingerprint": office.fingerprint, "device": device, "sequence": sequence,
         "kit_sequence": int(kit.get("sequence", 0)), "created_at": F.iso(created), "counts": counts,
         "audit_head": trail[-1]["hash"] if trail else audit.GENESIS,
+        "audit_anchor": anchor.as_document(),
         "members": {name: {"sha256": F.sha256(body), "size": len(body)} for name, body, _ in members},
     }
     manifest_bytes = F.dumps(manifest)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..db.models import (
     Application, Assignment, Attachment, Criterion, Decision, Evaluation, Evaluator, Program, Score, SiteVisit, Track,
 )
+from ..audit.anchors import last_anchor
 from ..errors import NotFound
 from ..rubric import Rubric as RubricDef
 from ..services.common import evaluator_by_code, rubric_def, track_by_code
@@ -42,6 +44,8 @@ class ProgramRecord:
     name_ko: str
     name_en: str
     tracks: dict[str, TrackRecord] = field(hash=False, compare=False)
+    #: the database's last audit anchor (evaluator.audit.anchors.AnchorInfo) for the footers, or None
+    anchor: Any = field(default=None, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,7 @@ def load_program(s: Session, program: Program) -> ProgramRecord:
         t.code: TrackRecord(t.code, t.name_ko, t.name_en or "", t.quota, t.reserve_size, t.budget, rubric_def(t))
         for t in program.tracks
     }
-    return ProgramRecord(program.code, program.name_ko, program.name_en or "", tracks)
+    return ProgramRecord(program.code, program.name_ko, program.name_en or "", tracks, last_anchor(s))
 
 
 def _to_app(a: Application, track_code: str) -> AppRecord:

@@ -2,7 +2,10 @@
 
 * Header (every page): the program on the left, the document title on the right.
 * Footer (every page): generation time and document ID on the left, the current section (the
-  application or sheet the page belongs to) in the middle, "page X of Y" on the right.
+  application or sheet the page belongs to) in the middle, "page X of Y" on the right; below them
+  the database's last audit anchor (short hash of the signed audit-trail head, the key's
+  fingerprint, the time — :mod:`evaluator.audit.anchors`), so a printout names the state of the
+  audit trail it was made from.
 * "Y" is only known at the end, so the canvas keeps each finished page and draws the header and
   footer when the document is saved (the NumberedCanvas pattern: one layout pass, no rebuild).
 * :class:`Section` markers in the story name the section and say whether its pages carry the
@@ -19,6 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -37,6 +41,10 @@ from .styles import FRAME_HEIGHT, FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_TOP, MARGIN
 # Binary (Flate) streams instead of reportlab's legacy ASCII85 wrapping: 20 % smaller files and
 # no pure-Python base-85 pass over every page.
 rl_config.useA85 = 0
+
+#: baselines of the footer's two lines (points above the page's bottom edge)
+FOOTER_Y = MARGIN_BOTTOM - 8.6 * 2.83465
+ANCHOR_Y = FOOTER_Y - 7
 
 
 def document_id(kind: str, generated: datetime, *parts: object) -> str:
@@ -114,13 +122,14 @@ class ReportDocument:
     """Build one report: ``ReportDocument(path, …).build(story)``."""
 
     def __init__(self, path: str | Path, *, kind: str, title: str, program: str, labels: Labels,
-                 generated: datetime, doc_id: str, subject: str = "") -> None:
+                 generated: datetime, doc_id: str, subject: str = "", anchor: Any = None) -> None:
         register_fonts()
         self.path = Path(path)
         self.kind, self.title, self.program, self.L = kind, title, program, labels
         self.generated, self.doc_id, self.subject = generated, doc_id, subject
         self.pages = 0
         self._left_footer = f"{labels('hf.generated')} {now_stamp(generated)} · {labels('hf.doc_id')} {doc_id}"
+        self._anchor_footer = anchor_line(anchor, labels)
 
     # --- decoration ----------------------------------------------------------------------------
     # The parts that are the same on every page (program, title, rules, generation time and ID,
@@ -136,7 +145,7 @@ class ReportDocument:
         if section is not None and section[1]:
             self._watermark(c)  # not a form: reportlab forms cannot carry the transparency it needs
         use_form(c, "hf", w, h, self._static_frame)
-        fy = MARGIN_BOTTOM - 9.5 * 2.83465
+        fy = FOOTER_Y
         page_text = L("hf.page", n=n) + L("hf.pages_suffix", n=total)
         pw = stringWidth(page_text, BOLD, 7.5)
         items = [(right - pw, fy, page_text, BOLD, 7.5)]
@@ -167,11 +176,13 @@ class ReportDocument:
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
         c.line(left, y - 3.5, right, y - 3.5)
-        fy = MARGIN_BOTTOM - 9.5 * 2.83465
+        fy = FOOTER_Y
         c.line(left, fy + 9, right, fy + 9)
         c.setFillColor(MUTED)
         c.setFont(REGULAR, 6.5)
         c.drawString(left, fy, self._left_footer)
+        c.setFont(REGULAR, 5.5)
+        c.drawString(left, ANCHOR_Y, _fit(self._anchor_footer, REGULAR, 5.5, right - left))
 
     def _watermark(self, c: Canvas) -> None:
         L = self.L
@@ -214,6 +225,15 @@ class ReportDocument:
             cancel.raise_if_cancelled()
         progress(1.0, "")
         return target
+
+
+def anchor_line(anchor: Any, L: Labels) -> str:
+    """The footer's audit line: the last anchor (an :class:`evaluator.audit.anchors.AnchorInfo`)
+    as short hash, key fingerprint and time (UTC), or that the trail is not signed yet."""
+    if anchor is None:
+        return L("hf.no_anchor")
+    return (f"{L('hf.anchor')} {anchor.short_head} · {L('hf.anchor_key')} {anchor.key_fingerprint} · "
+            f"{anchor.at:%Y-%m-%d %H:%M} UTC")
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:

@@ -77,7 +77,7 @@ class Reports(Area):
             story.append(Tick(0.1 + 0.88 * (i + 1) / n, app.id, progress, cancel))
         now = _now()
         doc = ReportDocument(out, kind="blank", title=L("doc.blank"), program=L.pick(prog.name_ko, prog.name_en),
-                             labels=L, generated=now,
+                             labels=L, generated=now, anchor=prog.anchor,
                              doc_id=document_id("blank", now, prog.code, evaluator, [a.id for a in apps]))
         return doc.build(story, progress=progress, cancel=cancel)
 
@@ -111,7 +111,7 @@ class Reports(Area):
             story.append(Tick(0.1 + 0.88 * (i + 1) / n, f"{app.id} {ev.evaluator}", progress, cancel))
         now = _now()
         doc = ReportDocument(out, kind="filled", title=L("doc.filled"), program=L.pick(prog.name_ko, prog.name_en),
-                             labels=L, generated=now,
+                             labels=L, generated=now, anchor=prog.anchor,
                              doc_id=document_id("filled", now, prog.code, [sheet_fingerprint(a, e) for a, e in pairs]))
         return doc.build(story, progress=progress, cancel=cancel)
 
@@ -152,6 +152,7 @@ class Reports(Area):
         now = _now()
         doc = ReportDocument(out, kind="aggregate", title=L("doc.aggregate"),
                              program=L.pick(prog.name_ko, prog.name_en), labels=L, generated=now,
+                             anchor=prog.anchor,
                              doc_id=document_id("aggregate", now, prog.code, ranking.method, ranking.computed_at,
                                                 [(r.application_id, r.score, r.decision) for r in rows.values()
                                                  if r.application_id in {a.id for a in apps}]))
@@ -180,7 +181,7 @@ class Reports(Area):
         story = summary_story(prog, ranking, lang, tick=tick)
         now = _now()
         doc = ReportDocument(out, kind="summary", title=L("doc.summary"), program=L.pick(prog.name_ko, prog.name_en),
-                             labels=L, generated=now,
+                             labels=L, generated=now, anchor=prog.anchor,
                              doc_id=document_id("summary", now, prog.code, ranking.method, ranking.provisional,
                                                 ranking.computed_at,
                                                 [(r.application_id, r.score, r.decision) for r in ranking.all_rows()]))
@@ -212,7 +213,7 @@ class Reports(Area):
         story.append(Tick(0.95, app.id, progress, cancel))
         now = _now()
         doc = ReportDocument(out, kind="dossier", title=L("doc.dossier"), program=L.pick(prog.name_ko, prog.name_en),
-                             labels=L, generated=now,
+                             labels=L, generated=now, anchor=prog.anchor,
                              doc_id=document_id("dossier", now, prog.code, app.id,
                                                 [sheet_fingerprint(app, e) for e in evs if e.state],
                                                 [(a.filename, a.size) for a in attachments], decision))

@@ -4,8 +4,10 @@ An evaluator's every keystroke lands here, so it skips the ORM: what never chang
 open (ids, rubric) is resolved once per (application, evaluator) by :func:`resolve`; each save then
 re-reads the assignment (a conflict declared meanwhile still stops it), the evaluation's state (a
 finalised evaluation is locked) and its scores (one statement), writes the score, bumps the
-versions and appends the audit entry — the same rules and messages as
-:func:`evaluator.services.scoring.save_score`, which bulk jobs use inside their ORM sessions.
+versions and appends the audit entry — by the rules of :mod:`evaluator.services.scoring` (the
+validator, the errors, the score's old and new values and its audit entry come from there, as for
+:func:`evaluator.services.scoring.save_score`, which bulk jobs use inside their ORM sessions; the
+chain's entry builder is :func:`evaluator.audit.new_entry`, as for every other entry).
 
 The statements are plain SQL shared by both engines. On SQLite a save is one transaction on the
 driver connection itself (:class:`Autosaver`: SQLAlchemy's per-transaction and per-statement work
@@ -29,12 +31,14 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..db.models import new_uuid, utcnow
 from ..domain import DRAFT, FINALISED, SavedScore
-from ..errors import ConflictOfInterest, EditConflict, EvaluationLocked, NotFound, TransactionLost
+from ..errors import TransactionLost
 from ..rubric import Rubric as RubricDef
 from .common import (
     _rubric_cache, application_by_id, criteria_by_code, current_program, evaluator_by_code, rubric_def,
 )
-from .scoring import _assignment, validate_value
+from .scoring import (
+    _assignment, conflicted, edit_conflict, locked, not_assigned, score_change, score_entry, validate_value,
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ _SQL = {
     # version) and every score of it, in one statement: one row per score, or one row with the
     # score columns NULL when there is none yet (or no evaluation)
     "state": "SELECT a.conflict_type, e.id, e.state, e.version, s.criterion_id, s.id, s.version, s.level, "
-             "s.points, s.comment, s.uuid FROM assignment a LEFT JOIN evaluation e ON e.assignment_id = a.id "
+             "s.points, s.comment, s.uuid, e.uuid FROM assignment a LEFT JOIN evaluation e ON e.assignment_id = a.id "
              "LEFT JOIN score s ON s.evaluation_id = e.id WHERE a.id = :aid",
     "new_eval": "INSERT INTO evaluation (uuid, assignment_id, state, abstained, abstain_reason, comment, version, "
                 "updated_at, device) VALUES (:uuid, :aid, :state, :false, '', '', 1, :now, :device)",
@@ -124,7 +128,7 @@ _SQL = {
     "head": "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1",
     "audit": "INSERT INTO audit_event (uuid, at, actor, device, action, entity, entity_uuid, old, new, reason, "
              "prev_hash, hash) VALUES (:uuid, :at, :actor, :device, :action, :entity, :entity_uuid, {old}, {new}, "
-             "'', :prev_hash, :hash)",
+             ":reason, :prev_hash, :hash)",
 }
 _SQLITE_SQL = {k: v.format(old=":old", new=":new") for k, v in _SQL.items()}
 
@@ -182,7 +186,7 @@ class _Generic:
         return dt
 
     def lock_audit(self) -> None:
-        self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
+        self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit.PG_LOCK_KEY})
 
 
 def _observed(engine: Engine) -> bool:
@@ -324,22 +328,19 @@ def _save(
     when = db.when(now)
     rows = db.rows("state", {"aid": t.assignment_id})
     if not rows:  # the assignment was removed since the form was opened
-        raise NotFound(f"Evaluator {t.evaluator} is not assigned to application {t.application_id}.")
+        raise not_assigned(t.application_id, t.evaluator)
     conflict, eid, state, eversion = rows[0][:4]
     if conflict is not None:
-        raise ConflictOfInterest(
-            f"Evaluator {t.evaluator} declared a {conflict} conflict of interest with application "
-            f"{t.application_id} and cannot evaluate it."
-        )
+        raise conflicted(t.application_id, t.evaluator, conflict)
     if eid is None:
-        eid = db.new_evaluation({"uuid": new_uuid(), "aid": t.assignment_id, "state": DRAFT, "false": db.false,
+        euuid = new_uuid()
+        eid = db.new_evaluation({"uuid": euuid, "aid": t.assignment_id, "state": DRAFT, "false": db.false,
                                  "now": when, "device": device})
         eversion = 1
     elif state == FINALISED:
-        raise EvaluationLocked(
-            f"The evaluation of application {t.application_id} by {t.evaluator} is finalised; reopen it with a "
-            "reason before changing it."
-        )
+        raise locked(t.application_id, t.evaluator)
+    else:
+        euuid = rows[0][11]
     cid = t.criterion_ids[criterion]
     codes = t.criterion_codes
     points_by_code: dict[str, float | None] = {}
@@ -351,35 +352,28 @@ def _save(
                 current = row
     cur_version = current[6] if current else 0
     if expected_version is not None and cur_version != expected_version:
-        raise EditConflict(
-            f"Edit conflict: the score for '{criterion}' of {t.application_id} by {t.evaluator} changed since "
-            f"version {expected_version} (now {cur_version}); nothing was saved."
-        )
-    old = None if current is None else {"level": current[7], "points": current[8], "comment": current[9]}
-    new_comment = comment if comment is not None else (current[9] if current else "")
-    new = {"level": lvl, "points": pts, "comment": new_comment}
+        raise edit_conflict(criterion, t.application_id, t.evaluator, expected_version, cur_version)
+    old, new = score_change(None if current is None else current[7:10], lvl, pts, comment)
     points_by_code[criterion] = pts
     if old == new:
         return SavedScore(criterion, pts, lvl, cur_version, eversion, t.rubric.total(points_by_code))
     if current is None:
         version, uuid = 1, new_uuid()
         db.run("new_score", {"uuid": uuid, "eid": eid, "cid": cid, "level": lvl, "points": pts,
-                             "comment": new_comment, "author": t.evaluator, "now": when, "device": device})
+                             "comment": new["comment"], "author": t.evaluator, "now": when, "device": device})
     else:
         version, uuid = cur_version + 1, current[10]
-        db.run("upd_score", {"level": lvl, "points": pts, "comment": new_comment, "version": version, "now": when,
-                             "device": device, "sid": current[5]})
+        db.run("upd_score", {"level": lvl, "points": pts, "comment": new["comment"], "version": version,
+                             "now": when, "device": device, "sid": current[5]})
     eversion += 1
     db.run("upd_eval", {"version": eversion, "now": when, "eid": eid})
-    # the audit entry: same chain, same canonical fields as audit.append
+    # the audit entry, built and chained as every entry is, then stored in the database's formats
+    entry = audit.new_entry(**score_entry(score=uuid, old=old, new=new, application=t.application_id,
+                                          evaluator=t.evaluator, evaluation=euuid, criterion=criterion, actor=actor,
+                                          device=device, at=now))
     db.lock_audit()
     head = db.rows("head", {})
-    prev = head[0][0] if head else audit.GENESIS
-    new["application"], new["criterion"] = t.application_id, criterion
-    # the fields exactly as audit._fields gives them for the stored entry
-    fields = {"uuid": new_uuid(), "at": now.isoformat(timespec="microseconds"), "actor": actor, "device": device or "",
-              "action": "score", "entity": "score", "entity_uuid": uuid, "old": old, "new": new, "reason": ""}
-    digest = audit.entry_hash(prev, fields)
-    db.run("audit", {**fields, "at": when, "old": json.dumps(old), "new": json.dumps(new), "prev_hash": prev,
-                     "hash": digest})
+    audit.link(head[0][0] if head else audit.GENESIS, entry)
+    entry["at"], entry["old"], entry["new"] = when, json.dumps(entry["old"]), json.dumps(entry["new"])
+    db.run("audit", entry)
     return SavedScore(criterion, pts, lvl, version, eversion, t.rubric.total(points_by_code))

@@ -21,22 +21,77 @@ from ..rubric import Rubric as RubricDef
 from .common import assignment_for, criteria_by_code, rubric_def
 
 
+# --- the rules of an evaluation change: one home for the ORM path here and the autosave's fast path
+# (evaluator.services.autosave), which raise the same errors and write the same audit entries
+def not_assigned(application_id: str, evaluator: str) -> NotFound:
+    return NotFound(f"Evaluator {evaluator} is not assigned to application {application_id}.")
+
+
+def conflicted(application_id: str, evaluator: str, conflict_type: str) -> ConflictOfInterest:
+    return ConflictOfInterest(
+        f"Evaluator {evaluator} declared a {conflict_type} conflict of interest with application "
+        f"{application_id} and cannot evaluate it."
+    )
+
+
+def locked(application_id: str, evaluator: str) -> EvaluationLocked:
+    return EvaluationLocked(
+        f"The evaluation of application {application_id} by {evaluator} is finalised; reopen it with a reason "
+        "before changing it."
+    )
+
+
+def edit_conflict(criterion: str, application_id: str, evaluator: str, expected: int, current: int) -> EditConflict:
+    return EditConflict(
+        f"Edit conflict: the score for '{criterion}' of {application_id} by {evaluator} changed since version "
+        f"{expected} (now {current}); nothing was saved."
+    )
+
+
+def score_change(current: tuple[str | None, float | None, str | None] | None, level: str | None,
+                 points: float | None, comment: str | None) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """(old, new) values of a score set to validated ``level``/``points``, ``comment`` (None: keep
+    the current one) — ``current`` is (level, points, comment) or None before the first save.  Equal
+    values mean there is nothing to save."""
+    old = None if current is None else {"level": current[0], "points": current[1], "comment": current[2]}
+    kept = "" if current is None else current[2]
+    return old, {"level": level, "points": points, "comment": comment if comment is not None else kept}
+
+
+def score_entry(*, score: str, old: dict[str, Any] | None, new: dict[str, Any], application: str, evaluator: str,
+                evaluation: str, criterion: str, actor: str, device: str, at: datetime) -> dict[str, Any]:
+    """The audit entry of a score change (keyword arguments of :func:`evaluator.audit.new_entry`):
+    the old and new values, and where they belong — application, evaluator, the evaluation's uuid
+    and criterion — so that the chain alone says what every score must be (see
+    :mod:`evaluator.audit.replay`)."""
+    return {"actor": actor, "device": device, "action": "score", "entity": "score", "entity_uuid": score,
+            "old": old, "new": {**new, "application": application, "criterion": criterion, "evaluator": evaluator,
+                                "evaluation": evaluation}, "at": at}
+
+
+def state_entry(*, evaluation: str, state: str, application: str, evaluator: str, actor: str, device: str,
+                at: datetime | None = None, reason: str = "") -> dict[str, Any]:
+    """The audit entry of an evaluation finalised (``state`` finalised) or reopened (draft)."""
+    return {"actor": actor, "device": device, "action": "finalise" if state == FINALISED else "reopen",
+            "entity": "evaluation", "entity_uuid": evaluation,
+            "old": {"state": DRAFT if state == FINALISED else FINALISED},
+            "new": {"state": state, "application": application, "evaluator": evaluator}, "reason": reason, "at": at}
+
+
 def _assignment(s: Session, app: Application, ev: Evaluator) -> Assignment:
     a = assignment_for(s, app, ev)
     if a is None:
-        raise NotFound(f"Evaluator {ev.code} is not assigned to application {app.external_id}.")
+        raise not_assigned(app.external_id, ev.code)
     if a.conflict_type is not None:
-        raise ConflictOfInterest(
-            f"Evaluator {ev.code} declared a {a.conflict_type} conflict of interest with application "
-            f"{app.external_id} and cannot evaluate it."
-        )
+        raise conflicted(app.external_id, ev.code, a.conflict_type)
     return a
 
 
-def evaluation_for(s: Session, app: Application, ev: Evaluator, *, create: bool, device: str = "") -> Evaluation | None:
+def evaluation_for(s: Session, app: Application, ev: Evaluator, *, create: bool, device: str = "",
+                   at: datetime | None = None) -> Evaluation | None:
     a = _assignment(s, app, ev)
     if a.evaluation is None and create:
-        a.evaluation = Evaluation(assignment=a, device=device, updated_at=utcnow())
+        a.evaluation = Evaluation(assignment=a, device=device, updated_at=at or utcnow())
         s.add(a.evaluation)
         s.flush()
     return a.evaluation
@@ -44,10 +99,7 @@ def evaluation_for(s: Session, app: Application, ev: Evaluator, *, create: bool,
 
 def _unlocked(e: Evaluation, app: Application, ev: Evaluator) -> None:
     if e.state == FINALISED:
-        raise EvaluationLocked(
-            f"The evaluation of application {app.external_id} by {ev.code} is finalised; reopen it with a reason "
-            "before changing it."
-        )
+        raise locked(app.external_id, ev.code)
 
 
 def validate_value(rd: RubricDef, code: str, level: str | None, points: float | None) -> tuple[str | None, float | None]:
@@ -102,35 +154,29 @@ def save_score(
     """Set (or clear, with neither level nor points) one criterion's score and/or comment."""
     rd = rubric_def(app.track)
     lvl, pts = validate_value(rd, criterion, level, points)
-    e = evaluation_for(s, app, ev, create=True, device=device)
+    now = at or utcnow()  # (one clock reading per save, as on the autosave's path)
+    e = evaluation_for(s, app, ev, create=True, device=device, at=now)
     assert e is not None
     _unlocked(e, app, ev)
     crit: Criterion = criteria_by_code(s, app.track.rubric_id)[criterion]
     sc = next((x for x in e.scores if x.criterion_id == crit.id), None)
     if expected_version is not None and (sc.version if sc else 0) != expected_version:
-        raise EditConflict(
-            f"Edit conflict: the score for '{criterion}' of {app.external_id} by {ev.code} changed since version "
-            f"{expected_version} (now {sc.version if sc else 0}); nothing was saved."
-        )
-    now = at or utcnow()
-    old = None if sc is None else {"level": sc.level, "points": sc.points, "comment": sc.comment}
-    if sc is None:
-        sc = Score(evaluation=e, criterion=crit, author=ev.code, version=0, comment="")
-        s.add(sc)
-    sc.level, sc.points = lvl, pts
-    if comment is not None:
-        sc.comment = comment
-    new = {"level": sc.level, "points": sc.points, "comment": sc.comment}
+        raise edit_conflict(criterion, app.external_id, ev.code, expected_version, sc.version if sc else 0)
+    old, new = score_change(None if sc is None else (sc.level, sc.points, sc.comment), lvl, pts, comment)
     if old == new:
         return SavedScore(criterion, sc.points, sc.level, sc.version, e.version, rd.total(_points(e)))
+    if sc is None:
+        sc = Score(evaluation=e, criterion=crit, author=ev.code, version=0)
+        s.add(sc)
+    sc.level, sc.points, sc.comment = new["level"], new["points"], new["comment"]
     sc.version += 1
     sc.updated_at = now
     sc.device = device
     e.version += 1
     e.updated_at = now
     s.flush()
-    audit.append(s, actor=actor, device=device, action="score", entity="score", entity_uuid=sc.uuid,
-                 old=old, new={**new, "application": app.external_id, "criterion": criterion}, at=now)
+    audit.append(s, **score_entry(score=sc.uuid, old=old, new=new, application=app.external_id, evaluator=ev.code,
+                                  evaluation=e.uuid, criterion=criterion, actor=actor, device=device, at=now))
     return SavedScore(criterion, sc.points, sc.level, sc.version, e.version, rd.total(_points(e)))
 
 
@@ -184,8 +230,8 @@ def finalise(s: Session, app: Application, ev: Evaluator, *, actor: str, device:
     e.state, e.finalised_at = FINALISED, now
     e.version += 1
     e.updated_at = now
-    audit.append(s, actor=actor, device=device, action="finalise", entity="evaluation", entity_uuid=e.uuid,
-                 old={"state": DRAFT}, new={"state": FINALISED, "application": app.external_id}, at=now)
+    audit.append(s, **state_entry(evaluation=e.uuid, state=FINALISED, application=app.external_id, evaluator=ev.code,
+                                  actor=actor, device=device, at=now))
     return e
 
 
@@ -198,9 +244,8 @@ def reopen(s: Session, app: Application, ev: Evaluator, reason: str, *, actor: s
     e.state, e.finalised_at = DRAFT, None
     e.version += 1
     e.updated_at = utcnow()
-    audit.append(s, actor=actor, device=device, action="reopen", entity="evaluation", entity_uuid=e.uuid,
-                 old={"state": FINALISED}, new={"state": DRAFT, "application": app.external_id},
-                 reason=reason.strip())
+    audit.append(s, **state_entry(evaluation=e.uuid, state=DRAFT, application=app.external_id, evaluator=ev.code,
+                                  actor=actor, device=device, reason=reason.strip()))
     return e
 
 

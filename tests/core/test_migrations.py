@@ -107,3 +107,59 @@ def test_0003_drops_the_audit_indexes_keeps_every_entry_and_goes_back(any_db_url
         assert rows() == before
     finally:
         eng.dispose()
+
+
+@pytest.mark.plain_sqlite
+def test_0004_adds_the_anchor_table_keeps_every_entry_and_goes_back(any_db_url, tmp_path):
+    """Revision 0004 (audit_anchor) on both engines: up from 0003 with every entry intact, an anchor
+    signed and checked on the new table, and down again without the table (the chain still whole)."""
+    from alembic import command
+    from sqlalchemy import inspect, select
+    from sqlalchemy.orm import Session
+
+    from evaluator import audit
+    from evaluator.audit import anchors, check
+    from evaluator.db.models import AuditEvent
+    from evaluator.packages import keys as K
+    from evaluator.packages.kit import OFFICE_KEYS, office_keys_document
+    from evaluator.services.common import set_setting
+
+    migrate.load_all_models()
+    cfg = migrate.alembic_config()
+    eng = create_engine(any_db_url)
+
+    def alembic(fn, target):
+        with eng.begin() as conn:
+            cfg.attributes["connection"] = conn
+            fn(cfg, target)
+
+    def rows():
+        with Session(eng) as s:
+            return [(e.id, e.uuid, e.new, e.prev_hash, e.hash)
+                    for e in s.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+
+    try:
+        alembic(command.upgrade, "0003")
+        with Session(eng) as s, s.begin():
+            audit.append_many(s, [{"actor": "EV01", "action": "score", "entity": "score", "entity_uuid": f"u-{i}",
+                                   "new": {"level": "수", "n": i}} for i in range(25)])
+        before = rows()
+        alembic(command.upgrade, "0004")
+        with eng.connect() as conn:
+            assert "audit_anchor" in inspect(conn).get_table_names()
+        assert rows() == before
+        identity = K.generate_identity(tmp_path / "keys", "a passphrase long enough", owner=K.OFFICE)
+        with Session(eng) as s, s.begin():
+            set_setting(s, OFFICE_KEYS, office_keys_document(identity.info))
+            signed = anchors.seal(s, identity, "merge", actor="office", device="d")
+        with Session(eng) as s:
+            v = check.verify(s)
+        assert v.ok and v.anchors == 1 and v.last_anchor == signed and signed.entries == 26
+        alembic(command.downgrade, "0003")
+        with eng.connect() as conn:
+            assert "audit_anchor" not in inspect(conn).get_table_names()
+        assert rows()[:25] == before
+        with Session(eng) as s:
+            assert audit.verify(s).ok and audit.verify(s).entries == 26
+    finally:
+        eng.dispose()

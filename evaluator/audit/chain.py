@@ -1,0 +1,262 @@
+"""The append-only, hash-chained audit log: one entry builder, three ways to write it.
+
+Each entry's hash is SHA-256 over the previous entry's hash and the entry's canonical JSON, so
+changing, removing or reordering any entry breaks every hash after it; :func:`verify` names the
+first broken entry.  Appends are serialised (SQLite's writer lock, a PostgreSQL advisory lock) so
+concurrent writers cannot fork the chain.
+
+Every entry is made by :func:`new_entry` and chained by :func:`link`, whichever way it is written:
+:func:`append` (an ORM session), :func:`append_many` (one statement for a bulk job such as a merge)
+and the autosave, which runs its own SQL on the driver connection
+(:mod:`evaluator.services.autosave`) — so the three write the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from ..db.models import AuditEvent, new_uuid, utcnow
+
+GENESIS = "0" * 64
+PG_LOCK_KEY = 0x4D61_6575  # "Maeu"
+
+
+#: the canonical JSON of an entry (what json.dumps with these arguments gives, encoder made once)
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
+def _canonical(ev: dict[str, Any]) -> bytes:
+    return _CANONICAL(ev).encode()
+
+
+def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(fields)).hexdigest()
+
+
+_TABLE = AuditEvent.__table__
+_HEAD = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+_INSERT = insert(_TABLE)
+#: every column of an entry, in chain order (what verification reads: no ORM objects)
+_ENTRIES = select(_TABLE.c.id, _TABLE.c.uuid, _TABLE.c.at, _TABLE.c.actor, _TABLE.c.device, _TABLE.c.action,
+                  _TABLE.c.entity, _TABLE.c.entity_uuid, _TABLE.c.old, _TABLE.c.new, _TABLE.c.reason,
+                  _TABLE.c.prev_hash, _TABLE.c.hash).order_by(_TABLE.c.id)
+
+
+def new_entry(*, actor: str, action: str, entity: str, entity_uuid: str | None = None, old: Any = None,
+              new: Any = None, reason: str = "", device: str = "", at: datetime | None = None) -> dict[str, Any]:
+    """The one builder of an audit entry: its columns except the two hashes (see :func:`link`)."""
+    return {"uuid": new_uuid(), "at": at or utcnow(), "actor": actor, "device": device or "", "action": action,
+            "entity": entity, "entity_uuid": entity_uuid, "old": old, "new": new, "reason": reason or ""}
+
+
+def _fields(e: Any) -> dict[str, Any]:
+    """The hashed fields of an entry (a dict of its columns, an ORM object or a row)."""
+    get = e.get if isinstance(e, dict) else lambda k: getattr(e, k)
+    at = get("at")
+    return {
+        "uuid": get("uuid"),
+        "at": at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at,
+        "actor": get("actor"),
+        "device": get("device") or "",
+        "action": get("action"),
+        "entity": get("entity"),
+        "entity_uuid": get("entity_uuid"),
+        "old": get("old"),
+        "new": get("new"),
+        "reason": get("reason") or "",
+    }
+
+
+def link(prev_hash: str, entry: dict[str, Any]) -> str:
+    """Chain ``entry`` (from :func:`new_entry`) onto ``prev_hash``: sets its ``prev_hash`` and
+    ``hash`` and returns the hash (the new head)."""
+    entry["prev_hash"] = prev_hash
+    entry["hash"] = digest = entry_hash(prev_hash, _fields(entry))
+    return digest
+
+
+def _current_tx(session: Session):
+    """The innermost transaction: the savepoint when one is open, else the root transaction."""
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _cached_head(session: Session) -> tuple[Any, str | None]:
+    """The chain head carried in the session, valid only in the very transaction it was made in.
+
+    It is keyed on the *innermost* transaction: once a savepoint is rolled back the entries
+    appended inside it are gone, so the next entry must chain to what is really in the table (and
+    after a savepoint is released, likewise re-read once).  ``begin_nested()`` and the end of a
+    savepoint both flush, so the re-read sees every entry still pending.  Returns
+    ``(transaction, head)`` or ``(None, None)`` when the head must be read."""
+    tx = _current_tx(session)
+    cached = session.info.get("audit_head")
+    if cached is not None and tx is not None and cached[0] is tx:
+        return tx, cached[1]
+    return None, None
+
+
+def _lock_once(session: Session) -> None:
+    """Take the chain's lock unless this root transaction already holds it.
+
+    A PostgreSQL advisory lock taken inside a savepoint is let go when that savepoint is rolled
+    back, so only a lock taken outside every savepoint counts as held to the end."""
+    root = session.get_transaction()
+    if root is not None and session.info.get("audit_locked") is root:
+        return
+    lock(session)
+
+
+def _head(session: Session) -> tuple[Any, str]:
+    """(transaction, current head) for the next append: the cached head (see :func:`_cached_head`)
+    or, taking the chain's lock first, the last entry's hash."""
+    tx, prev = _cached_head(session)
+    if tx is None:
+        _lock_once(session)
+        prev = session.execute(_HEAD).scalar()
+        tx = _current_tx(session)
+    return tx, prev or GENESIS
+
+
+def append(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_uuid: str | None = None,
+    old: Any = None,
+    new: Any = None,
+    reason: str = "",
+    device: str = "",
+    at: datetime | None = None,
+) -> AuditEvent:
+    # The chain head is read once per (nested) transaction and then carried in the session, so a
+    # bulk job appending thousands of entries costs no extra queries (see _cached_head).
+    tx, prev = _head(session)
+    row = new_entry(actor=actor, action=action, entity=entity, entity_uuid=entity_uuid, old=old, new=new,
+                    reason=reason, device=device, at=at)
+    head = link(prev, row)
+    ev = AuditEvent(**row)
+    session.add(ev)
+    session.info["audit_head"] = (tx, head)
+    return ev
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """What :func:`verify` (the chain) or :func:`evaluator.audit.check.verify` (the chain, its
+    anchors and the records replayed against it) found.  ``problem`` is the first of
+    ``problems``; ``first_broken_id`` the first entry that fails the chain, if any."""
+
+    ok: bool
+    entries: int
+    first_broken_id: int | None = None
+    problem: str = ""
+    problems: tuple[str, ...] = ()
+    #: signed anchors checked, and the last one (see :mod:`evaluator.audit.anchors`)
+    anchors: int = 0
+    last_anchor: Any = None
+    #: records replayed against the chain: evaluations, scores, decisions
+    replayed: dict[str, int] | None = None
+
+
+def verify(session: Session, visit: Callable[[Row], None] | None = None) -> AuditVerification:
+    """Check every entry's place in the chain and its hash, in one pass over the table;
+    ``visit(row)`` sees each entry that passed (the replay of :mod:`evaluator.audit.replay`)."""
+    prev = GENESIS
+    n = 0
+    sha256, canonical = hashlib.sha256, _CANONICAL
+    for r in session.execute(_ENTRIES.execution_options(yield_per=2000)):
+        n += 1
+        # (the hashed fields as _fields gives them, from the row's columns: one pass over 100,000
+        # entries spends most of its time here)
+        ident, uuid, at, actor, device, action, entity, entity_uuid, old, new, reason, prev_hash, digest = r
+        if prev_hash != prev:
+            problem = f"entry {ident} does not follow entry before it (chain broken)"
+            return AuditVerification(False, n, ident, problem, (problem,))
+        fields = {"uuid": uuid, "at": at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at,
+                  "actor": actor, "device": device or "", "action": action, "entity": entity,
+                  "entity_uuid": entity_uuid, "old": old, "new": new, "reason": reason or ""}
+        if sha256(prev.encode() + b"\n" + canonical(fields).encode()).hexdigest() != digest:
+            problem = f"entry {ident} ({action} by {actor}) was altered"
+            return AuditVerification(False, n, ident, problem, (problem,))
+        prev = digest
+        if visit is not None:
+            visit(r)
+    return AuditVerification(True, n)
+
+
+def verify_since(session: Session, entry_id: int, head: str) -> str:
+    """The chain from entry ``entry_id`` (whose hash must be ``head``) to the end: "" when it
+    holds, else what is wrong (checked before an anchor is signed, see
+    :mod:`evaluator.audit.anchors`; the entries before ``entry_id`` are covered by the anchor that
+    signed ``head``)."""
+    prev = None
+    for r in session.execute(_ENTRIES.where(_TABLE.c.id >= entry_id).execution_options(yield_per=2000)):
+        if prev is None:
+            if r.id != entry_id or r.hash != head:
+                return f"entry {entry_id} is no longer the one the last anchor signed"
+        elif r.prev_hash != prev:
+            return f"entry {r.id} does not follow entry before it (chain broken)"
+        elif entry_hash(prev, _fields(r)) != r.hash:
+            return f"entry {r.id} ({r.action} by {r.actor}) was altered"
+        prev = r.hash
+    return "" if prev is not None else f"entry {entry_id}, which the last anchor signed, is missing"
+
+
+# --- bulk helpers (result package merges) ---------------------------------------------------------
+def lock(session: Session) -> None:
+    """Take the chain's lock now (PostgreSQL advisory lock; SQLite's writer lock is already held).
+
+    A job that appends at its end may take it first, so that concurrent jobs queue up at their
+    start instead of deadlocking on rows they both touch."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
+        if session.get_nested_transaction() is None:
+            session.info["audit_locked"] = session.get_transaction()
+
+
+def append_many(session: Session, entries: list[dict[str, Any]]) -> str | None:
+    """Append many entries in one statement; each dict has :func:`append`'s keyword arguments.
+
+    Same chain, same hashes as :func:`append` (and safe to mix with it in one transaction);
+    returns the new head hash (None when ``entries`` is empty)."""
+    if not entries:
+        return None
+    session.flush()  # entries added through the ORM (still pending) come first in the chain
+    tx, prev = _head(session)
+    now = utcnow()
+    rows = []
+    for e in entries:
+        row = new_entry(actor=e["actor"], action=e["action"], entity=e["entity"], entity_uuid=e.get("entity_uuid"),
+                        old=e.get("old"), new=e.get("new"), reason=e.get("reason") or "", device=e.get("device") or "",
+                        at=e.get("at") or now)
+        prev = link(prev, row)
+        rows.append(row)
+    session.execute(_INSERT, rows)
+    session.info["audit_head"] = (tx, prev)
+    return prev
+
+
+def verify_entries(entries: list[dict[str, Any]]) -> AuditVerification:
+    """:func:`verify` for an exported trail (dicts with ``at`` as an ISO string, ``prev_hash``, ``hash``)."""
+    prev = GENESIS
+    for n, ev in enumerate(entries, 1):
+        ident = ev.get("id", n)
+        if ev.get("prev_hash") != prev:
+            problem = f"entry {ident} does not follow entry before it (chain broken)"
+            return AuditVerification(False, n, ident, problem, (problem,))
+        if entry_hash(prev, _fields(ev)) != ev.get("hash"):
+            problem = f"entry {ident} ({ev.get('action')} by {ev.get('actor')}) was altered"
+            return AuditVerification(False, n, ident, problem, (problem,))
+        prev = ev["hash"]
+    return AuditVerification(True, len(entries))

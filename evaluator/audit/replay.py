@@ -1,0 +1,370 @@
+"""The records replayed from the audit chain: every score, evaluation state, decision and
+override must equal what the chain says last.
+
+The chain proves that its entries were not changed, but not that the records were only changed
+through it: an ``UPDATE score …`` with a plain SQLite tool leaves the chain intact.  So the entries
+that set values are replayed, in chain order, and what they leave is compared with the tables:
+
+* a **score** — ``score`` entries (autosave, direct entry, paper import) carry the new level,
+  points and comment, the criterion and (since revision 0004's release) the evaluation's uuid and
+  the evaluator;
+* an **evaluation** — its state (``finalise`` / ``reopen``), abstention (``abstain`` /
+  ``withdraw_abstention``) and comment (``evaluation_comment``); an evaluation *with all its scores*
+  from a merge (``merge_package``: an added evaluation's values are the package's ``data.json``,
+  kept as evidence and named by its hash in the entry; a changed one's old and new values are in
+  the entry), a conflict settled by the merge's rule (``merge_conflict``) or by the office
+  (``resolve_conflict``);
+* a **decision** — the computed decision of each application a stored ranking changed
+  (``ranking``: ``new.decisions``) and the committee's override (``override`` /
+  ``clear_override``).
+
+An evaluation no entry ever touched must hold the defaults (draft, not abstained, no comment, no
+scores).  Databases written before the entries carried every value stay verifiable without false
+alarms: a record is checked from the first entry that carries its values — a ranking entry
+without ``decisions`` (before 2026-11-22) leaves that track's computed decisions unchecked until a
+later ranking names them again; a score entry without the evaluation's uuid is placed through its
+score's row (a score row removed since then is reported unless a later merge or conflict
+resolution replaced its evaluation's scores).  Site visits and photos are not replayed (their
+entries do carry their values).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from ..db.models import (
+    Application, Assignment, Criterion, Decision, Evaluation, Evaluator, PackageReceipt, Program, Score, Track,
+)
+
+#: an evaluation no entry touched: the values a new one has
+DEFAULTS = {"state": "draft", "abstained": False, "abstain_reason": "", "comment": ""}
+_UNKNOWN = object()  # a value set by an entry that did not record it (see the module docstring)
+
+
+@dataclass
+class _Evaluation:
+    """What the chain says an evaluation is: each field as (value, entry id), scores by criterion."""
+
+    fields: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    scores: dict[str, tuple[tuple, int]] = field(default_factory=dict)
+    #: entry that last set the whole evaluation (a merge, a conflict), 0 if none did
+    whole: int = 0
+    #: the application's and the evaluator's ids, as the entries name them (for messages)
+    application: str = ""
+    evaluator: str = ""
+
+    def named(self, application: Any, evaluator: Any) -> None:
+        self.application = self.application or str(application or "")
+        self.evaluator = self.evaluator or str(evaluator or "")
+
+    def where(self, uuid: str) -> str:
+        if not self.application:
+            return f"the evaluation {uuid}"
+        return f"the evaluation of {self.application}" + (f" by {self.evaluator}" if self.evaluator else "")
+
+
+def _score(level: Any, points: Any, comment: Any) -> tuple:
+    """A score's values as compared: an empty score (no level, no points, no comment) is no score."""
+    value = (level, None if points is None else float(points), comment or "")
+    return () if value == (None, None, "") else value
+
+
+def _show_score(v: tuple, comment: bool = True) -> str:
+    """A score for a message (its comment only with ``comment``: when the two sides' comments differ)."""
+    if not v:
+        return "no score"
+    level, points, text = v
+    out = f"{level} ({points:g} points)" if level is not None and points is not None else \
+        (f"{points:g} points" if points is not None else "no points")
+    if comment:
+        out += f", comment {text[:40] + '…' if len(text) > 40 else text!r}" if text else ", no comment"
+    return out
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return "nothing" if v is None else repr(v)
+
+
+_FIELD = {"state": "its state", "abstained": "its abstention", "abstain_reason": "its abstention reason",
+          "comment": "its comment"}
+
+
+class Replay:
+    """Fed every entry of a verified chain (:meth:`visit`, in order); :meth:`compare` then checks
+    the records of ``s`` against what the entries left."""
+
+    def __init__(self, s: Session) -> None:
+        self.s = s
+        self.events: list[tuple] = []  # (kind, entry id, …) of the entries that set values
+
+    # --- phase 1: the entries (called for each one while the chain is verified) -----------------
+    def visit(self, r: Row) -> None:
+        entity, action, new = r.entity, r.action, r.new
+        if entity == "score":
+            if action == "score" and isinstance(new, dict):
+                self.events.append(("score", r.id, r.entity_uuid, new))
+        elif entity == "evaluation":
+            if action in ("finalise", "reopen", "abstain", "withdraw_abstention", "evaluation_comment",
+                          "merge_conflict", "resolve_conflict") and r.entity_uuid:
+                self.events.append(("evaluation", r.id, r.entity_uuid, action, new))
+        elif entity == "package":
+            if action == "merge_package" and isinstance(new, dict):
+                self.events.append(("merge", r.id, r.entity_uuid, new))
+        elif entity == "program":
+            if action == "ranking" and isinstance(new, dict):
+                self.events.append(("ranking", r.id, r.entity_uuid, new))
+        elif entity == "application":
+            if action in ("override", "clear_override") and isinstance(new, dict):
+                self.events.append(("override", r.id, r.entity_uuid, new))
+
+    # --- phase 2: apply them in order, then compare ---------------------------------------------
+    def compare(self) -> tuple[list[str], dict[str, int]]:
+        """(problems, {"evaluations": n, "scores": n, "decisions": n} compared)."""
+        s = self.s
+        self.problems: list[str] = []
+        evals = {r.uuid: r for r in s.execute(
+            select(Evaluation.uuid, Evaluation.state, Evaluation.abstained, Evaluation.abstain_reason,
+                   Evaluation.comment, Application.external_id, Evaluator.code)
+            .join(Assignment, Assignment.id == Evaluation.assignment_id)
+            .join(Application, Application.id == Assignment.application_id)
+            .join(Evaluator, Evaluator.id == Assignment.evaluator_id))}
+        scores: dict[str, dict[str, tuple]] = {}
+        score_home: dict[str, tuple[str, str]] = {}  # score uuid -> (evaluation uuid, criterion)
+        n_scores = 0
+        for suuid, euuid, code, level, points, comment in s.execute(
+                select(Score.uuid, Evaluation.uuid, Criterion.code, Score.level, Score.points, Score.comment)
+                .join(Evaluation, Evaluation.id == Score.evaluation_id)
+                .join(Criterion, Criterion.id == Score.criterion_id)):
+            score_home[suuid] = (euuid, code)
+            value = _score(level, points, comment)
+            if value:
+                scores.setdefault(euuid, {})[code] = value
+                n_scores += 1
+        expected: dict[str, _Evaluation] = {}
+        orphans: list[tuple[int, str, str, str]] = []  # score entries whose evaluation is unknown
+        computed: dict[str, tuple[Any, int]] = {}  # application uuid -> (decision, entry id)
+        overrides: dict[str, tuple[Any, int]] = {}
+        apps = None
+
+        def evaluation(uuid: str) -> _Evaluation:
+            e = expected.get(uuid)
+            if e is None:
+                e = expected[uuid] = _Evaluation()
+            return e
+
+        def whole(uuid: str, entry: int, values: dict[str, Any] | None, application: Any = "",
+                  evaluator: Any = "") -> None:
+            """An entry that sets the whole evaluation (None: whose values are not known)."""
+            e = evaluation(uuid)
+            e.whole = entry
+            e.named(application, evaluator)
+            values = values if isinstance(values, dict) else {}
+            for k in DEFAULTS:
+                v = values.get(k, _UNKNOWN)
+                e.fields[k] = (bool(v) if k == "abstained" and v is not _UNKNOWN else v, entry)
+            raw = values.get("scores")
+            e.scores = {}
+            if not isinstance(raw, dict):
+                e.scores["*"] = ((_UNKNOWN,), entry)
+                return
+            for code, v in raw.items():
+                if isinstance(v, dict):
+                    v = _score(v.get("level"), v.get("points"), v.get("comment"))
+                elif isinstance(v, (list, tuple)) and len(v) == 3:
+                    v = _score(*v)
+                else:
+                    v = (_UNKNOWN,)
+                if v:
+                    e.scores[code] = (v, entry)
+
+        for ev in self.events:
+            kind, entry = ev[0], ev[1]
+            if kind == "score":
+                _, _, suuid, new = ev
+                if not {"level", "points", "criterion"} <= new.keys():
+                    continue  # an entry that did not record the values: nothing to replay
+                home = (new["evaluation"], new["criterion"]) if new.get("evaluation") else score_home.get(suuid)
+                if home is None:
+                    orphans.append((entry, str(new.get("application") or ""), str(new["criterion"]), str(suuid)))
+                    continue
+                e = evaluation(home[0])
+                e.named(new.get("application"), new.get("evaluator"))
+                value = _score(new["level"], new["points"], new.get("comment"))
+                if value:
+                    e.scores[home[1]] = (value, entry)
+                else:
+                    e.scores.pop(home[1], None)
+            elif kind == "evaluation":
+                _, _, uuid, action, new = ev
+                if action in ("finalise", "reopen"):
+                    if isinstance(new, dict) and "state" in new:
+                        evaluation(uuid).fields["state"] = (new["state"], entry)
+                elif action in ("abstain", "withdraw_abstention"):
+                    if isinstance(new, dict) and "abstained" in new:
+                        e = evaluation(uuid)
+                        e.fields["abstained"] = (bool(new["abstained"]), entry)
+                        e.fields["abstain_reason"] = (new.get("reason", _UNKNOWN), entry)
+                elif action == "evaluation_comment":
+                    evaluation(uuid).fields["comment"] = (new if isinstance(new, str) else _UNKNOWN, entry)
+                elif isinstance(new, dict):  # merge_conflict, resolve_conflict: the whole evaluation
+                    whole(uuid, entry, new)
+            elif kind == "merge":
+                _, _, receipt, new = ev
+                for item in new.get("changed") or ():
+                    if isinstance(item, dict) and item.get("entity") == "evaluation" and item.get("uuid"):
+                        whole(item["uuid"], entry, item.get("new"), item.get("application"), new.get("evaluator"))
+                added = [a for a in new.get("added") or ()
+                         if isinstance(a, list) and len(a) == 3 and a[0] == "evaluation"]
+                if added:
+                    data = self._evidence(receipt, new.get("data_sha256"), entry) or {}
+                    for _, uuid, ext in added:
+                        whole(uuid, entry, data.get(uuid), ext, new.get("evaluator"))
+            elif kind == "ranking":
+                _, _, program, new = ev
+                if apps is None:
+                    apps = self._applications()
+                decisions = new.get("decisions")
+                if not isinstance(decisions, dict):  # before decisions were recorded: not checked
+                    for app_uuid in apps["tracks"].get((program, new.get("track")), ()):
+                        computed[app_uuid] = (_UNKNOWN, entry)
+                    continue
+                for ext, decision in decisions.items():
+                    app_uuid = apps["ids"].get((program, ext))
+                    if app_uuid is not None:
+                        computed[app_uuid] = (decision, entry)
+            elif kind == "override":
+                _, _, app_uuid, new = ev
+                overrides[app_uuid] = (new.get("override", _UNKNOWN), entry)
+
+        self._compare_evaluations(evals, scores, expected)
+        self._orphans(orphans, expected)
+        n_decisions = self._compare_decisions(computed, overrides)
+        return self.problems, {"evaluations": len(evals), "scores": n_scores, "decisions": n_decisions}
+
+    # --- the pieces ------------------------------------------------------------------------------
+    def _evidence(self, receipt: str, digest: Any, entry: int) -> dict[str, dict[str, Any]] | None:
+        """The evaluations of a merged package's ``data.json`` (by uuid), from the evidence the
+        office kept — only if it still has the hash the merge's entry names."""
+        from ..packages.archive import unstore
+        from ..packages.formats import sha256
+        from ..packages.models import PackageEvidence
+
+        row = self.s.execute(
+            select(PackageEvidence.data_method, PackageEvidence.data)
+            .join(PackageReceipt, PackageReceipt.id == PackageEvidence.receipt_id)
+            .where(PackageReceipt.uuid == receipt)).first()
+        if row is None:
+            self.problems.append(f"the evidence of the package merged at entry {entry} is missing, so the "
+                                 "evaluations it added cannot be checked")
+            return None
+        try:
+            data = unstore(row.data_method, bytes(row.data))
+            if sha256(data) != digest:
+                raise ValueError("hash")
+            doc = json.loads(data)
+            out = {}
+            for e in doc["evaluations"]:
+                out[e["uuid"]] = {"state": e["state"], "abstained": e["abstained"],
+                                  "abstain_reason": e["abstain_reason"], "comment": e["comment"],
+                                  "scores": {sc[1]: sc[2:5] for sc in e["scores"]}}
+            return out
+        except (ValueError, KeyError, TypeError, IndexError):
+            self.problems.append(f"the evidence of the package merged at entry {entry} no longer matches the hash "
+                                 "the entry names, so the evaluations it added cannot be checked")
+            return None
+
+    def _applications(self) -> dict[str, dict]:
+        ids: dict[tuple[str, str], str] = {}
+        tracks: dict[tuple[str, str], list[str]] = {}
+        for puuid, ext, auuid, track in self.s.execute(
+                select(Program.uuid, Application.external_id, Application.uuid, Track.code)
+                .join(Program, Program.id == Application.program_id).join(Track, Track.id == Application.track_id)):
+            ids[(puuid, ext)] = auuid
+            tracks.setdefault((puuid, track), []).append(auuid)
+        return {"ids": ids, "tracks": tracks}
+
+    def _compare_evaluations(self, evals: dict[str, Row], scores: dict[str, dict[str, tuple]],
+                             expected: dict[str, _Evaluation]) -> None:
+        problems = self.problems
+        for uuid, r in evals.items():
+            where = f"the evaluation of {r.external_id} by {r.code}"
+            exp = expected.get(uuid) or _Evaluation()
+            have = {"state": r.state, "abstained": bool(r.abstained), "abstain_reason": r.abstain_reason or "",
+                    "comment": r.comment or ""}
+            for k, default in DEFAULTS.items():
+                want, entry = exp.fields.get(k, (default, 0))
+                if want is _UNKNOWN or have[k] == (want or "" if k in ("abstain_reason", "comment") else want):
+                    continue
+                problems.append(f"{where}: {_FIELD[k]} is {_show(have[k])} in the database, but the audit trail "
+                                f"says {_show(want)} ({_said(entry)})")
+            if "*" in exp.scores:
+                continue  # its scores came with values this database no longer has (reported above)
+            mine = scores.get(uuid, {})
+            for code in sorted(set(mine) | set(exp.scores)):
+                want, entry = exp.scores.get(code, ((), exp.whole))
+                got = mine.get(code, ())
+                if want and want[0] is _UNKNOWN or got == want:
+                    continue
+                if not got:
+                    problems.append(f"{where}: the score for '{code}' is missing from the database, but the audit "
+                                    f"trail says {_show_score(want)} ({_said(entry)})")
+                elif not want:
+                    problems.append(f"{where}: the score for '{code}' is {_show_score(got)} in the database, but the "
+                                    f"audit trail has no such score ({_said(entry)})")
+                else:
+                    c = got[2] != want[2]
+                    problems.append(f"{where}: the score for '{code}' is {_show_score(got, c)} in the database, but "
+                                    f"the audit trail says {_show_score(want, c)} ({_said(entry)})")
+        for uuid, exp in expected.items():
+            if uuid in evals:
+                continue
+            if any(v not in (DEFAULTS[k], _UNKNOWN) for k, (v, _) in exp.fields.items()) or exp.scores:
+                last = max([e for _, e in exp.fields.values()] + [e for _, e in exp.scores.values()] + [exp.whole])
+                problems.append(f"{exp.where(uuid)}: the audit trail records it (last at entry {last}), but it is "
+                                "missing from the database")
+
+    def _orphans(self, orphans: list[tuple[int, str, str, str]], expected: dict[str, _Evaluation]) -> None:
+        """Score entries without the evaluation's uuid whose score row is gone: fine when a later
+        merge or conflict resolution replaced the scores of that application's evaluations."""
+        if not orphans:
+            return
+        replaced: dict[str, int] = {}
+        for e in expected.values():
+            if e.whole:
+                replaced[e.application] = max(replaced.get(e.application, 0), e.whole)
+        for entry, app, code, suuid in orphans:
+            if replaced.get(app, 0) < entry:
+                self.problems.append(f"the score {suuid} for '{code}' of {app or 'an application'} (entry {entry}) is "
+                                     "missing from the database")
+
+    def _compare_decisions(self, computed: dict[str, tuple[Any, int]], overrides: dict[str, tuple[Any, int]]) -> int:
+        n = 0
+        seen = set()
+        for app_uuid, ext, have_computed, have_override in self.s.execute(
+                select(Application.uuid, Application.external_id, Decision.computed, Decision.override)
+                .join(Application, Application.id == Decision.application_id)):
+            n += 1
+            seen.add(app_uuid)
+            for what, have, chain in (("computed decision", have_computed, computed),
+                                      ("committee's override", have_override, overrides)):
+                want, entry = chain.get(app_uuid, (None, 0))
+                if want is not _UNKNOWN and have != want:
+                    self.problems.append(f"the {what} on {ext} is {_show(have)} in the database, but the audit trail "
+                                         f"says {_show(want)} ({_said(entry)})")
+        for chain, what in ((computed, "computed decision"), (overrides, "committee's override")):
+            for app_uuid, (want, entry) in chain.items():
+                if app_uuid not in seen and want not in (None, _UNKNOWN):
+                    self.problems.append(f"the {what} {want!r} of entry {entry} is missing from the database")
+        return n
+
+
+def _said(entry: int) -> str:
+    return f"entry {entry}" if entry else "no entry ever set it"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
 from ..errors import Problem
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from . import safety
-from .normalise import clean_text, header_key
+from .normalise import BadValue, clean_text, header_key
 from .safety import ExcelFileError
 
 HEADER_SCAN_ROWS = 30
@@ -92,10 +93,24 @@ class Table:
         self.warnings = warnings
         self.rows_read = 0
         self._source = source
+        #: the warning saying where the data ended, once a long run of blank rows ended the table
+        self.data_end: Problem | None = None
 
     def where(self, row: int, column: Column | None = None) -> str:
-        w = f"Sheet '{self.sheet}' row {row}"
-        return f"{w}, column {column.name}" if column is not None else w
+        return self.problem("", "", row=row, column=column).where
+
+    def problem(self, code: str, message: str, *, row: int | None = None, column: Column | None = None,
+                field: str | None = None, params: dict[str, Any] | None = None) -> Problem:
+        """A problem in this table: its file and sheet, and the row, column and field given."""
+        if column is not None and field is None and column.field not in (None, IGNORE):
+            field = column.field
+        return Problem(message=message, code=code, params=params or {}, file=self.file, sheet=self.sheet, row=row,
+                       column=column.name if column is not None else None,
+                       letter=column.letter if column is not None else None, field=field)
+
+    def bad_value(self, exc: BadValue, row: int, column: Column) -> Problem:
+        """A cell whose value cannot be read."""
+        return self.problem(exc.code, str(exc), row=row, column=column, params=exc.params)
 
     def field_columns(self) -> dict[str, Column]:
         return {c.field: c for c in self.columns if c.field and c.field != IGNORE}
@@ -404,7 +419,8 @@ def find_table(wb, file: str, sheet: str, vocab: Vocabulary, *, mapping: dict[st
         columns.append(Column(j, letter, text, field_of(text, letter) if text else (mapping.get(letter) or None)))
     warnings: list[Problem] = []
     if declared_cols and declared_cols > safety.MAX_COLUMNS:
-        warnings.append(Problem(f"Sheet '{sheet}'", f"only the first {safety.MAX_COLUMNS} columns were read"))
+        warnings.append(Problem(message=f"only the first {safety.MAX_COLUMNS} columns were read", code="sheet.columns_cut",
+                                params={"limit": safety.MAX_COLUMNS}, file=file, sheet=sheet))
     width = max(1, last)
 
     rest = [_fit(row, width) for row in head[best + 1:]]
@@ -436,10 +452,12 @@ def duplicate_fields(table: Table) -> list[Problem]:
             continue
         if c.field in seen:
             first = seen[c.field]
-            out.append(Problem(
-                f"Sheet '{table.sheet}' row {table.header_row}",
+            out.append(table.problem(
+                "sheet.duplicate_field",
                 f"columns {first.name} ({first.letter}) and {c.name} ({c.letter}) both mean '{c.field}'; "
                 "rename or remove one",
+                row=table.header_row, column=c,
+                params={"first": first.name, "first_letter": first.letter, "other": c.name, "other_letter": c.letter},
             ))
         else:
             seen[c.field] = c

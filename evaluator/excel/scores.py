@@ -209,7 +209,6 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
     iver, cver = col("version")
     ict, _ = col("conflict_type")
     seen: dict[tuple[str, str, str], int] = {}
-    sheet = table.sheet
 
     def blank(v: Any) -> bool:
         return v is None or (type(v) is str and (not v or v.isspace()))

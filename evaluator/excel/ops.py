@@ -35,8 +35,7 @@ def refuse(file: str, problems: list[Problem], what: str, sheet: str | None = No
     shown = problems[:MAX_PROBLEMS]
     if n > MAX_PROBLEMS:
         more = n - MAX_PROBLEMS
-        shown = shown + [Problem(message=f"… and {more:,} more problems", code="problems.more", file=file,
-                                 params={"count": more})]
+        shown = shown + [Problem(message=f"… and {more:,} more problems", code="problems.more", params={"count": more})]
     where = f"{file}" + (f" (sheet '{sheet}')" if sheet else "")
     return ValidationError(
         f"{where} has {n} problem{'s' if n != 1 else ''}; nothing was {what}.", shown,

@@ -314,13 +314,16 @@ def _roles(zf: zipfile.ZipFile, package: list[zipfile.ZipInfo], name: str) -> di
             out.setdefault(n, set()).add(role)
 
     defaults: dict[str, str] = {}
+    overridden: set[str] = set()
     for i in package:
         if i.filename == "[Content_Types].xml":
             for tag, attrs in _elements(zf, i, name):
                 if tag == "Default":
                     defaults[attrs.get("Extension", "").lower()] = attrs.get("ContentType", "")
                 elif tag == "Override":
-                    claim(attrs.get("PartName", "").lstrip("/"), _type_role(attrs.get("ContentType", "")))
+                    part = attrs.get("PartName", "").lstrip("/")
+                    overridden.add(part.lower())
+                    claim(part, _type_role(attrs.get("ContentType", "")))
         else:
             parent = posixpath.split(posixpath.dirname(i.filename))[0]
             for tag, attrs in _elements(zf, i, name):
@@ -331,9 +334,9 @@ def _roles(zf: zipfile.ZipFile, package: list[zipfile.ZipInfo], name: str) -> di
                     continue
                 path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(parent, target))
                 claim(path, _rel_role(attrs.get("Type", "")))
-    for n in names:
+    for n in names:  # a part without an override has its extension's default content type
         ext = n.rsplit(".", 1)[-1].lower() if "." in n.rsplit("/", 1)[-1] else ""
-        if ext in defaults:
+        if ext in defaults and n.lower() not in overridden:
             claim(n, _type_role(defaults[ext]))
     return {n: tuple(sorted(r)) for n, r in out.items()}
 

@@ -8,7 +8,9 @@ is not an ``EvaluatorError`` is a bug.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import KW_ONLY, dataclass
+from typing import Any
 
 
 class EvaluatorError(Exception):
@@ -118,10 +120,56 @@ class Cancelled(EvaluatorError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One located problem in user input."""
+    """One located problem in user input, as fields and as English text.
 
-    where: str  # e.g. "activity.toml, criteria[2].max" or "Sheet '접수현황' row 17, column 신청금액"
-    message: str  # e.g. "'abc' is not an amount"
+    The fields say where the problem is (``file``, ``sheet``, ``row``, ``column`` — the column's
+    name as the sheet shows it — its ``letter``, and the ``field`` it means: a field key such as
+    ``requested_amount``, or a rubric key path such as ``criteria[2].max``) and what it is (a stable
+    ``code`` such as ``value.not_amount`` with its ``params``).  Sorting, grouping and translation
+    use them.  ``where`` and ``message`` are the English text the command line prints and JSON
+    carries; ``where`` is rendered from the fields when not given.  Params may quote the input
+    (``params["value"]``, as the message does), so logs use ``where`` only.
+    """
+
+    where: str = ""  # e.g. "Sheet '접수현황' row 17, column 신청금액" or "activity.toml, criteria[2].max"
+    message: str = ""  # e.g. "'abc' is not an amount"
+    _: KW_ONLY
+    code: str = ""  # e.g. "value.not_amount"
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, hash=False)
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    letter: str | None = None
+    field: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.where:
+            object.__setattr__(self, "where", self.location())
+
+    def location(self) -> str:
+        """The location in English, from the fields (a workbook's file is named by the error that
+        lists the problems, so a sheet location leaves it out)."""
+        if self.sheet is not None:
+            w = f"Sheet '{self.sheet}'"
+            if self.row is not None:
+                w += f" row {self.row}"
+                return f"{w}, column {self.column}" if self.column else w
+            return f"{w} column {self.column}" if self.column else w
+        if self.file:
+            return f"{self.file}, {self.field}" if self.field else self.file
+        return self.field or ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """What the command line's JSON carries: the text and every field that is set."""
+        out: dict[str, Any] = {"where": self.where, "message": self.message}
+        for k in ("code", "file", "sheet", "row", "column", "letter", "field"):
+            v = getattr(self, k)
+            if v is not None and v != "":
+                out[k] = v
+        if self.params:
+            out["params"] = dict(self.params)
+        return out
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message

@@ -235,118 +235,137 @@ def parse_rubric(text: str, source_name: str = "<rubric>") -> Rubric:
     return Rubric(**{**rubric.__dict__, "source": text})
 
 
-def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric | None:
-    def bad(where: str, msg: str) -> None:
-        problems.append(Problem(f"{src}, {where}" if where else src, msg))
+@dataclass(frozen=True)
+class _Key:
+    """A key path in a rubric file, as messages show it (``criteria[2] (c).max``: the criterion's id
+    beside its index) and as the problem's field (``criteria[2].max``)."""
 
-    def text_field(obj: dict, key: str, where: str, required: bool = True) -> str:
+    shown: str = ""
+    path: str = ""
+
+    def __add__(self, key: str) -> _Key:
+        return _Key(self.shown + key, self.path + key)
+
+
+def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric | None:
+    def bad(where: _Key, msg: str, code: str, **params: Any) -> None:
+        problems.append(Problem(f"{src}, {where.shown}" if where.shown else src, msg, code=f"rubric.{code}",
+                                params=params, file=src, field=where.path or None))
+
+    top = _Key()
+
+    def text_field(obj: dict, key: str, where: _Key, required: bool = True) -> str:
         v = obj.get(key)
         if v is None:
             if required:
-                bad(f"{where}{key}", "is missing")
+                bad(where + key, "is missing", "missing")
             return ""
         if not isinstance(v, str) or (required and not v.strip()):
-            bad(f"{where}{key}", f"must be non-empty text, got {v!r}")
+            bad(where + key, f"must be non-empty text, got {v!r}", "not_text", got=repr(v))
             return ""
         return v.strip()
 
-    def number(obj: dict, key: str, where: str, *, positive: bool = True, default=None) -> float | None:
+    def number(obj: dict, key: str, where: _Key, *, positive: bool = True, default=None) -> float | None:
         v = obj.get(key, default)
         if v is None:
-            bad(f"{where}{key}", "is missing")
+            bad(where + key, "is missing", "missing")
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            bad(f"{where}{key}", f"must be a number, got {v!r}")
+            bad(where + key, f"must be a number, got {v!r}", "not_number", got=repr(v))
             return None
         if positive and v <= 0:
-            bad(f"{where}{key}", f"must be greater than 0, got {v!r}")
+            bad(where + key, f"must be greater than 0, got {v!r}", "not_positive", got=repr(v))
             return None
         return float(v)
 
-    def boolean(obj: dict, key: str, where: str, default: bool) -> bool:
+    def boolean(obj: dict, key: str, where: _Key, default: bool) -> bool:
         v = obj.get(key, default)
         if not isinstance(v, bool):
-            bad(f"{where}{key}", f"must be true or false, got {v!r}")
+            bad(where + key, f"must be true or false, got {v!r}", "not_boolean", got=repr(v))
             return default
         return v
 
-    def unknown(obj: dict, allowed: set[str], where: str) -> None:
+    def unknown(obj: dict, allowed: set[str], where: _Key) -> None:
         for k in sorted(set(obj) - allowed):
-            bad(f"{where}{k}", "is not a known key (typo?)")
+            bad(where + k, "is not a known key (typo?)", "unknown_key", key=k)
 
     def table_list(key: str) -> list[dict]:
         v = data.get(key, [])
         if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
-            bad(key, "must be a list of tables ([[%s]])" % key)
+            bad(top + key, "must be a list of tables ([[%s]])" % key, "not_table_list")
             return []
         return v
 
-    unknown(data, _TOP_KEYS, "")
+    unknown(data, _TOP_KEYS, top)
     fmt = data.get("format")
     if fmt != FORMAT_VERSION:
-        bad("format", f"must be {FORMAT_VERSION}, got {fmt!r}")
-    code = text_field(data, "id", "")
-    track = text_field(data, "track", "")
-    name_ko = text_field(data, "name_ko", "")
-    name_en = text_field(data, "name_en", "", required=False)
-    min_score = number(data, "min_score", "", positive=False, default=60)
+        bad(top + "format", f"must be {FORMAT_VERSION}, got {fmt!r}", "wrong_format", expected=FORMAT_VERSION,
+            got=repr(fmt))
+    code = text_field(data, "id", top)
+    track = text_field(data, "track", top)
+    name_ko = text_field(data, "name_ko", top)
+    name_en = text_field(data, "name_en", top, required=False)
+    min_score = number(data, "min_score", top, positive=False, default=60)
     if min_score is not None and not 0 <= min_score <= 100:
-        bad("min_score", f"must be between 0 and 100, got {min_score:g}")
+        bad(top + "min_score", f"must be between 0 and 100, got {min_score:g}", "out_of_range", low=0, high=100,
+            got=min_score)
 
     levels: list[Level] = []
     raw_levels = table_list("levels")
     if not raw_levels:
-        bad("levels", "at least one level is required")
+        bad(top + "levels", "at least one level is required", "none_given")
     seen: set[str] = set()
     for i, lv in enumerate(raw_levels):
-        w = f"levels[{i}]."
+        w = _Key(f"levels[{i}].", f"levels[{i}].")
         unknown(lv, _LEVEL_KEYS, w)
         key = text_field(lv, "key", w)
         if key in seen:
-            bad(f"{w}key", f"duplicate level key {key!r}")
+            bad(w + "key", f"duplicate level key {key!r}", "duplicate", id=key)
         seen.add(key)
         pct = number(lv, "percent", w)
         if pct is not None and pct > 100:
-            bad(f"{w}percent", f"must be at most 100, got {pct:g}")
+            bad(w + "percent", f"must be at most 100, got {pct:g}", "out_of_range", low=0, high=100, got=pct)
         levels.append(Level(key, text_field(lv, "label_ko", w), text_field(lv, "label_en", w, False), pct or 0))
     pcts = [lv.percent for lv in levels]
     if pcts != sorted(pcts, reverse=True) or len(set(pcts)) != len(pcts):
-        bad("levels", "percentages must be distinct and in descending order (best level first)")
+        bad(top + "levels", "percentages must be distinct and in descending order (best level first)", "levels_order")
 
     criteria: list[Criterion] = []
     raw_criteria = table_list("criteria")
     if not raw_criteria:
-        bad("criteria", "at least one criterion is required")
+        bad(top + "criteria", "at least one criterion is required", "none_given")
     seen = set()
     for i, c in enumerate(raw_criteria):
         cid = c.get("id") if isinstance(c.get("id"), str) else None
-        w = f"criteria[{i}]{f' ({cid})' if cid else ''}."
+        w = _Key(f"criteria[{i}]{f' ({cid})' if cid else ''}.", f"criteria[{i}].")
         unknown(c, _CRITERION_KEYS, w)
         cid = text_field(c, "id", w)
         if cid and cid in seen:
-            bad(f"{w}id", f"duplicate criterion id {cid!r}")
+            bad(w + "id", f"duplicate criterion id {cid!r}", "duplicate", id=cid)
         seen.add(cid)
         mx = number(c, "max", w)
         weight = number(c, "weight", w, default=1.0)
         scoring = c.get("scoring", "levels")
         if scoring not in SCORING_KINDS:
-            bad(f"{w}scoring", f"must be one of {', '.join(SCORING_KINDS)}, got {scoring!r}")
+            bad(w + "scoring", f"must be one of {', '.join(SCORING_KINDS)}, got {scoring!r}", "not_one_of",
+                allowed=", ".join(SCORING_KINDS), got=repr(scoring))
         descr: dict[str, tuple[str, str]] = {}
         raw_d = c.get("levels", {})
         if not isinstance(raw_d, dict):
-            bad(f"{w}levels", "must be a table of level descriptions")
+            bad(w + "levels", "must be a table of level descriptions", "not_table")
             raw_d = {}
         for lv in levels:
             d = raw_d.get(lv.key)
             if d is None:
-                bad(f"{w}levels.{lv.key}", "level description is missing")
+                bad(w + f"levels.{lv.key}", "level description is missing", "level_description_missing", level=lv.key)
                 continue
             if not isinstance(d, dict) or not isinstance(d.get("ko"), str) or not d.get("ko", "").strip():
-                bad(f"{w}levels.{lv.key}", "must be { ko = \"…\", en = \"…\" } with non-empty Korean text")
+                bad(w + f"levels.{lv.key}", "must be { ko = \"…\", en = \"…\" } with non-empty Korean text",
+                    "level_description_shape", level=lv.key)
                 continue
             descr[lv.key] = (d["ko"].strip(), str(d.get("en", "")).strip())
         for k in sorted(set(raw_d) - {lv.key for lv in levels}):
-            bad(f"{w}levels.{k}", "is not a level of this rubric's scale")
+            bad(w + f"levels.{k}", "is not a level of this rubric's scale", "not_a_level", level=k)
         criteria.append(
             Criterion(
                 code=cid,
@@ -366,31 +385,33 @@ def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric
     gates: list[Gate] = []
     seen = set()
     for i, g in enumerate(table_list("gates")):
-        w = f"gates[{i}]."
+        w = _Key(f"gates[{i}].", f"gates[{i}].")
         unknown(g, _GATE_KEYS, w)
         gid = text_field(g, "id", w)
         if gid and gid in seen:
-            bad(f"{w}id", f"duplicate gate id {gid!r}")
+            bad(w + "id", f"duplicate gate id {gid!r}", "duplicate", id=gid)
         seen.add(gid)
         kind = g.get("kind", "manual")
         fld, mn = None, None
         if kind not in GATE_KINDS:
-            bad(f"{w}kind", f"must be one of {', '.join(GATE_KINDS)}, got {kind!r}")
+            bad(w + "kind", f"must be one of {', '.join(GATE_KINDS)}, got {kind!r}", "not_one_of",
+                allowed=", ".join(GATE_KINDS), got=repr(kind))
         elif kind == "auto":
             fld = g.get("field")
             if fld not in GATE_FIELDS:
-                bad(f"{w}field", f"must be one of {', '.join(GATE_FIELDS)}, got {fld!r}")
+                bad(w + "field", f"must be one of {', '.join(GATE_FIELDS)}, got {fld!r}", "not_one_of",
+                    allowed=", ".join(GATE_FIELDS), got=repr(fld))
             mn = number(g, "min", w, positive=False)
         gates.append(Gate(gid, text_field(g, "name_ko", w), text_field(g, "name_en", w, False), kind, fld, mn))
 
     checklist: list[ChecklistItem] = []
     seen = set()
     for i, it in enumerate(table_list("checklist")):
-        w = f"checklist[{i}]."
+        w = _Key(f"checklist[{i}].", f"checklist[{i}].")
         unknown(it, _CHECK_KEYS, w)
         iid = text_field(it, "id", w)
         if iid and iid in seen:
-            bad(f"{w}id", f"duplicate checklist id {iid!r}")
+            bad(w + "id", f"duplicate checklist id {iid!r}", "duplicate", id=iid)
         seen.add(iid)
         checklist.append(ChecklistItem(iid, text_field(it, "name_ko", w), text_field(it, "name_en", w, False)))
 

@@ -103,12 +103,12 @@ def describe(exc: BaseException) -> tuple[str, str, str]:
 
     from evaluator import errors as E
 
-    from .problems import headline, problem_text
+    from .problems import grouped_text, headline
 
     if isinstance(exc, E.EvaluatorError):
         lead = headline(exc)
         what = f"{lead}\n{exc.message}" if lead else exc.message
-        details = "\n".join(problem_text(p) for p in getattr(exc, "problems", []))
+        details = grouped_text(getattr(exc, "problems", []))
     elif isinstance(exc, OSError):
         what = tr("The file could not be used: {error}").format(error=exc.strerror or str(exc))
         if exc.filename:

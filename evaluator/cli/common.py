@@ -7,13 +7,13 @@ import json
 import logging
 import os
 import sys
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
-from ..errors import EvaluatorError, ValidationError
+from ..errors import EvaluatorError, Problem, ValidationError
 from ..paths import log_dir
 
 
@@ -81,8 +81,10 @@ def os_error_sentence(exc: OSError) -> str:
 
 
 def to_jsonable(obj: Any) -> Any:
+    if isinstance(obj, Problem):
+        return obj.to_dict()  # its text and the fields that are set
     if is_dataclass(obj) and not isinstance(obj, type):
-        return to_jsonable(asdict(obj))
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj)}
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, set)):
@@ -177,7 +179,7 @@ class CliContext:
             if exc.hint:
                 doc["hint"] = exc.hint
             if isinstance(exc, ValidationError) and exc.problems:
-                doc["problems"] = [{"where": p.where, "message": p.message} for p in exc.problems]
+                doc["problems"] = [p.to_dict() for p in exc.problems]
             json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
         print(f"error: {exc}", file=sys.stderr)

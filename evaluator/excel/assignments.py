@@ -39,6 +39,8 @@ _MAX = {"evaluator": 40, "name": 200, "organisation": 300, "role": 60, "email": 
 @dataclass
 class PairRow:
     where: str
+    sheet: str
+    row: int
     application_id: str
     evaluator: str
     planned_visit_on: date | None
@@ -56,6 +58,12 @@ class ParsedAssignments:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
+    def at(self, sheet: str, row: int, code: str, message: str, field_key: str | None = None,
+           **params: Any) -> Problem:
+        """A problem found after reading: located by sheet and row, and the field it is about."""
+        return Problem(message=message, code=code, params=params, file=self.file, sheet=sheet, row=row,
+                       field=field_key)
+
 
 def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ParsedAssignments:
     out = ParsedAssignments(file)
@@ -64,7 +72,8 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
     for n, title in enumerate(titles):
         table = find_table(wb, file, title, ASSIGNMENTS, min_matches=2, must_have=("evaluator",))
         if table is None:
-            out.warnings.append(Problem(f"Sheet '{title}'", "skipped: no header with an evaluator column (평가위원번호)"))
+            out.warnings.append(Problem(message="skipped: no header with an evaluator column (평가위원번호)",
+                                        code="assignments.no_table", file=file, sheet=title))
             continue
         out.sheets.append(title)
         out.problems += duplicate_fields(table)
@@ -73,7 +82,7 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
             if c.field in _PARSERS:
                 cols.append((c.index, c.field, _PARSERS[c.field], c))
             elif c.header and c.field != IGNORE:
-                out.warnings.append(Problem(f"Sheet '{title}' column {c.name}", "unknown column, ignored"))
+                out.warnings.append(table.problem("sheet.unknown_column", "unknown column, ignored", column=c))
         sub = (lambda f, m, n=n: progress((n + f) / max(1, len(titles)), m))
         for rno, row in table.rows(progress=sub, cancel=cancel):
             out.rows += 1
@@ -85,11 +94,12 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
                 try:
                     pv = parse(v)
                 except BadValue as exc:
-                    out.problems.append(Problem(table.where(rno, c), str(exc)))
+                    out.problems.append(table.bad_value(exc, rno, c))
                     vals[f] = BadValue
                     continue
                 if f in _MAX and pv is not None and len(pv) > _MAX[f]:
-                    out.problems.append(Problem(table.where(rno, c), f"is longer than {_MAX[f]} characters"))
+                    out.problems.append(table.problem("value.too_long", f"is longer than {_MAX[f]} characters",
+                                                      row=rno, column=c, params={"length": len(pv), "limit": _MAX[f]}))
                     vals[f] = BadValue
                     continue
                 vals[f] = pv
@@ -99,17 +109,21 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
                 continue
             if not code:
                 ec = table.field_columns().get("evaluator")
-                out.problems.append(Problem(table.where(rno, ec), "the evaluator ID (평가위원번호) is missing"))
+                out.problems.append(table.problem("assignments.evaluator_missing",
+                                                  "the evaluator ID (평가위원번호) is missing", row=rno, column=ec,
+                                                  field="evaluator"))
                 continue
-            ev = out.evaluators.setdefault(code, {"_where": where})
+            ev = out.evaluators.setdefault(code, {"_where": where, "_at": (title, rno)})
             for f in EVALUATOR_FIELDS:
                 v = vals.get(f)
                 if v is None or v is BadValue:
                     continue
                 if f in ev and ev[f] != v:
-                    out.problems.append(Problem(
-                        table.where(rno, table.field_columns().get(f)),
+                    out.problems.append(table.problem(
+                        "assignments.evaluator_disagrees",
                         f"evaluator {code} has {f} '{v}' here but '{ev[f]}' in {ev['_where_' + f]}",
+                        row=rno, column=table.field_columns().get(f), field=f,
+                        params={"evaluator": code, "value": v, "other": ev[f], "other_where": ev["_where_" + f]},
                     ))
                     continue
                 ev[f], ev["_where_" + f] = v, where
@@ -119,12 +133,16 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
             if not app:
                 if vals.get("conflict_type") or vals.get("planned_visit_on"):
                     ac = table.field_columns().get("application_id")
-                    out.problems.append(Problem(table.where(rno, ac),
-                                                "the application ID (접수번호) is missing for this assignment"))
+                    out.problems.append(table.problem("assignments.application_missing",
+                                                      "the application ID (접수번호) is missing for this assignment",
+                                                      row=rno, column=ac, field="application_id"))
                 continue
             key = (app, code)
             if key in seen_pairs:
-                out.problems.append(Problem(where, f"{code} and application {app} appear twice (also {seen_pairs[key]})"))
+                out.problems.append(table.problem("assignments.duplicate_pair", f"{code} and application {app} appear "
+                                                  f"twice (also {seen_pairs[key]})", row=rno,
+                                                  params={"evaluator": code, "application_id": app,
+                                                          "first": seen_pairs[key]}))
                 continue
             seen_pairs[key] = where
             note = vals.get("conflict_note") or ""
@@ -132,9 +150,13 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
                 continue
             ctype = vals.get("conflict_type")
             if note and not ctype:
-                out.warnings.append(Problem(where, "a conflict note without a conflict type is ignored"))
+                out.warnings.append(table.problem("assignments.note_without_conflict",
+                                                  "a conflict note without a conflict type is ignored", row=rno,
+                                                  field="conflict_note"))
                 note = ""
-            out.pairs.append(PairRow(where, app, code, vals.get("planned_visit_on"), ctype, note))
+            out.pairs.append(PairRow(where, title, rno, app, code, vals.get("planned_visit_on"), ctype, note))
+        if table.data_end is not None:
+            out.warnings.append(table.data_end)
     # evaluator codes typed in another case (" ev06 ") mean the evaluator defined with details
     canon = {c.casefold(): c for c, v in out.evaluators.items() if any(f in v for f in EVALUATOR_FIELDS)}
     for c in list(out.evaluators):
@@ -182,7 +204,9 @@ def plan_assignments(s: Session, program: Program, parsed: ParsedAssignments) ->
         ev = existing.get(code)
         if ev is None:
             if "name" not in given:
-                plan.problems.append(Problem(vals["_where"], f"evaluator {code} does not exist yet; give their name (성명) to add them"))
+                plan.problems.append(parsed.at(*vals["_at"], "assignments.new_evaluator_needs_name",
+                                               f"evaluator {code} does not exist yet; give their name (성명) to add them",
+                                               "name", evaluator=code))
                 continue
             plan.new_evaluators.append((code, given))
         else:
@@ -207,20 +231,24 @@ def plan_assignments(s: Session, program: Program, parsed: ParsedAssignments) ->
     for p in parsed.pairs:
         app_pk = apps.get(p.application_id)
         if app_pk is None:
-            plan.problems.append(Problem(p.where, f"there is no application '{p.application_id}' in program '{program.code}'"))
+            plan.problems.append(parsed.at(p.sheet, p.row, "assignments.unknown_application", f"there is no application "
+                                           f"'{p.application_id}' in program '{program.code}'", "application_id",
+                                           application_id=p.application_id, program=program.code))
             continue
         ev = existing.get(p.evaluator)
         if ev is None:
             if p.evaluator not in new_codes and p.evaluator not in parsed.evaluators:
-                plan.problems.append(Problem(p.where, f"there is no evaluator '{p.evaluator}'"))
+                plan.problems.append(parsed.at(p.sheet, p.row, "assignments.unknown_evaluator",
+                                               f"there is no evaluator '{p.evaluator}'", "evaluator", evaluator=p.evaluator))
             cur = None
         else:
             cur = existing_pairs.get((app_pk, ev.id))
         if p.conflict_type is None:
             if cur is not None and cur[0] is not None:
-                plan.problems.append(Problem(
-                    p.where, f"{p.evaluator} declared a {cur[0]} conflict of interest with {p.application_id}; "
-                             "they cannot be assigned to it"))
+                plan.problems.append(parsed.at(
+                    p.sheet, p.row, "assignments.conflict", f"{p.evaluator} declared a {cur[0]} conflict of interest "
+                    f"with {p.application_id}; they cannot be assigned to it", None, evaluator=p.evaluator,
+                    application_id=p.application_id, conflict_type=cur[0]))
             elif cur is None:
                 plan.assign.append(p)
             elif p.planned_visit_on is not None and p.planned_visit_on != cur[2]:
@@ -231,8 +259,10 @@ def plan_assignments(s: Session, program: Program, parsed: ParsedAssignments) ->
             if cur is None or cur[0] is None:
                 plan.conflicts_new.append(p)
                 if cur is not None and cur[3]:
-                    plan.warnings.append(Problem(p.where, f"{p.evaluator} already scored {p.application_id}; "
-                                                          "the scores stay on record but no longer count"))
+                    plan.warnings.append(parsed.at(p.sheet, p.row, "assignments.recusal_of_scored",
+                                                   f"{p.evaluator} already scored {p.application_id}; the scores stay "
+                                                   "on record but no longer count", "conflict_type",
+                                                   evaluator=p.evaluator, application_id=p.application_id))
             elif (cur[0], cur[1]) != (p.conflict_type, p.conflict_note):
                 plan.conflicts_changed.append(p)
             else:

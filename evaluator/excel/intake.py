@@ -242,35 +242,35 @@ class IntakeReader:
         self._extra_cols: list[tuple[int, str]] = []
         for c in table.columns:
             if c.field == IGNORE:
-                self.warnings.append(Problem(f"Sheet '{table.sheet}' column {c.name}", "ignored (row numbers)"))
+                self.warnings.append(table.problem("sheet.row_number_column", "ignored (row numbers)", column=c))
             elif c.field is None:
                 self._extra_cols.append((c.index, c.header or f"column {c.letter}"))
             elif c.field in parsers:
                 self._plan.append((c.index, c.field, parsers[c.field], c, MAX_LEN.get(c.field, 0)))
             else:
-                self.problems.append(Problem(f"Sheet '{table.sheet}' column {c.name}",
-                                             f"'{c.field}' is not an application field"))
+                self.problems.append(table.problem("intake.not_a_field", f"'{c.field}' is not an application field",
+                                                   column=c, params={"field": c.field}))
         self.unknown = tuple(h for _, h in self._extra_cols)
         if self.unknown:
-            self.warnings.append(Problem(f"Sheet '{table.sheet}'",
-                                         "unknown columns kept aside with each application: " + ", ".join(self.unknown)))
+            self.warnings.append(table.problem(
+                "intake.unknown_columns", "unknown columns kept aside with each application: " + ", ".join(self.unknown),
+                params={"columns": ", ".join(self.unknown)}))
         self.present = tuple(f for f in (c.field for c in table.columns) if f and f != IGNORE and f != "id")
         self.preview: list[IntakeRecord] = []
         self.records = 0
         self._seen = SeenIds()
 
-    def where(self, row: int, f: str | None = None) -> str:
+    def problem(self, code: str, message: str, row: int, f: str | None = None, **params: Any) -> Problem:
+        """A problem in row ``row``, in the column of field ``f`` (when the sheet has one)."""
         col = next((c for c in self.columns if c.field == f), None) if f else None
-        w = f"Sheet '{self.sheet}' row {row}"
-        return f"{w}, column {col.name}" if col is not None else w
+        return self.table.problem(code, message, row=row, column=col, field=f, params=params)
 
     def batches(self, *, progress: Progress = no_progress, cancel: CancelToken = NEVER,
                 size: int | None = None) -> Iterator[list[IntakeRecord]]:
         table: Table = self.table
-        sheet, plan, extra_cols, problems = self.sheet, self._plan, self._extra_cols, self.problems
+        plan, extra_cols, problems = self._plan, self._extra_cols, self.problems
         seen = self._seen
         id_col = table.field_columns().get("id")
-        id_where = f", column {id_col.name}" if id_col is not None else ""
         size = size or BATCH
         batch: list[IntakeRecord] = []
         for rno, row in table.rows(progress=progress, cancel=cancel, label="Reading"):
@@ -283,12 +283,13 @@ class IntakeReader:
                 try:
                     out = parse(v)
                 except BadValue as exc:
-                    problems.append(Problem(f"Sheet '{sheet}' row {rno}, column {col.name}", str(exc)))
+                    problems.append(table.bad_value(exc, rno, col))
                     (bad := bad if bad is not None else set()).add(f)
                     continue
                 if maxlen and len(out) > maxlen:
-                    problems.append(Problem(f"Sheet '{sheet}' row {rno}, column {col.name}",
-                                            f"is {len(out):,} characters long; the limit is {maxlen:,}"))
+                    problems.append(table.problem("value.too_long", f"is {len(out):,} characters long; the limit is "
+                                                  f"{maxlen:,}", row=rno, column=col,
+                                                  params={"length": len(out), "limit": maxlen}))
                     (bad := bad if bad is not None else set()).add(f)
                     continue
                 values[f] = out
@@ -299,15 +300,18 @@ class IntakeReader:
                 texts = [clean_text(v) for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
                 keys = {t.replace(" ", "").casefold() for t in texts}
                 if keys & _TOTAL_WORDS or (len(texts) == 1 and texts[0].startswith(_NOTE_STARTS)):
-                    self.warnings.append(Problem(f"Sheet '{sheet}' row {rno}",
-                                                 f"skipped: a total or note row ({texts[0][:30]!r})"))
+                    self.warnings.append(table.problem("intake.total_or_note_row",
+                                                       f"skipped: a total or note row ({texts[0][:30]!r})", row=rno,
+                                                       params={"text": texts[0][:30]}))
                     continue
-                problems.append(Problem(f"Sheet '{sheet}' row {rno}{id_where}", "the application ID (접수번호) is missing"))
+                problems.append(table.problem("intake.id_missing", "the application ID (접수번호) is missing", row=rno,
+                                              column=id_col, field="id"))
                 continue
             first = seen.first_row(ext)
             if first is not None:
-                problems.append(Problem(f"Sheet '{sheet}' row {rno}{id_where}",
-                                        f"duplicate application ID '{ext}' (also in row {first})"))
+                problems.append(table.problem("intake.duplicate_id", f"duplicate application ID '{ext}' (also in row "
+                                              f"{first})", row=rno, column=id_col, field="id",
+                                              params={"id": ext, "first_row": first}))
                 continue
             seen.add(ext, rno)
             extra = {}
@@ -328,8 +332,11 @@ class IntakeReader:
         if batch:
             yield batch
         seen.seal()
+        if table.data_end is not None:
+            self.warnings.append(table.data_end)
         if table.rows_read == 0:
-            problems.append(Problem(f"Sheet '{sheet}'", f"has a header in row {table.header_row} but no data rows"))
+            problems.append(table.problem("sheet.no_rows", f"has a header in row {table.header_row} but no data rows",
+                                          params={"header_row": table.header_row}))
 
 
 class IntakePlanner:
@@ -389,7 +396,7 @@ class IntakePlanner:
 
     def add(self, batch: list[IntakeRecord]) -> None:
         existing = self._existing([r.values["id"] for r in batch])
-        present, reader, problems, kinds = self.reader.present, self.reader, self.problems, self._kinds
+        reader, problems, kinds = self.reader, self.problems, self._kinds
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for rec in batch:
@@ -402,8 +409,7 @@ class IntakePlanner:
                 missing = [f for f in REQUIRED_NEW if f not in vals]
                 for f in missing:
                     what = "a track (사업유형)" if f == "track" else "a project title (사업명)"
-                    problems.append(Problem(reader.where(rec.row, f if f in present else None),
-                                            f"a new application needs {what}"))
+                    problems.append(reader.problem(f"intake.new_needs_{f}", f"a new application needs {what}", rec.row, f))
                 if missing:
                     kinds.append(SKIPPED)
                     continue
@@ -443,7 +449,8 @@ class IntakePlanner:
         for f in self.reader.present:
             if f == "track":
                 if "track" not in vals:
-                    self.problems.append(Problem(self.reader.where(rec.row, "track"), "the track (사업유형) is missing"))
+                    self.problems.append(self.reader.problem("intake.track_missing", "the track (사업유형) is missing",
+                                                             rec.row, "track"))
                     ok = False
                     continue
                 old_code = self.track_codes.get(old[2])
@@ -452,7 +459,8 @@ class IntakePlanner:
                     newvals["track_id"] = self.tracks[vals["track"]]
                 continue
             if f == "title" and "title" not in vals:
-                self.problems.append(Problem(self.reader.where(rec.row, "title"), "the project title (사업명) is missing"))
+                self.problems.append(self.reader.problem("intake.title_missing", "the project title (사업명) is missing",
+                                                         rec.row, "title"))
                 ok = False
                 continue
             nv = vals.get(f, BLANK[f])

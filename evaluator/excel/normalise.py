@@ -18,13 +18,20 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from typing import Any
 from datetime import date, datetime, timedelta
 
 from ..domain import CATEGORIES, CONFLICT_TYPES, SEOUL_DISTRICTS
 
 
 class BadValue(ValueError):
-    """A cell value that cannot be read; ``str(exc)`` is the reason."""
+    """A cell value that cannot be read: ``str(exc)`` is the reason, ``code`` and ``params`` say the
+    same as fields (``params["value"]`` is the value as the message shows it, quoted)."""
+
+    def __init__(self, message: str, code: str = "value.invalid", **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def show(v: object, limit: int = 40) -> str:
@@ -134,10 +141,10 @@ def clean_id(v: object) -> str:
     direction-changing character) is refused rather than dropped: two IDs that look the same must
     be the same."""
     if isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not an identifier")
+        raise BadValue(f"{show(v)} is not an identifier", "value.not_id", value=show(v))
     if isinstance(v, float):
         if not v.is_integer():
-            raise BadValue(f"{show(v)} is not an identifier")
+            raise BadValue(f"{show(v)} is not an identifier", "value.not_id", value=show(v))
         return str(int(v))
     if isinstance(v, int):
         return str(v)
@@ -151,8 +158,9 @@ def clean_id(v: object) -> str:
     out = "".join(s.split())
     bad = _ID_JUNK.search(out)
     if bad is not None:
-        raise BadValue(f"{show(_visible(s))} contains an invisible control character (U+{ord(bad.group()):04X}); "
-                       "retype the identifier")
+        char = f"U+{ord(bad.group()):04X}"
+        raise BadValue(f"{show(_visible(s))} contains an invisible control character ({char}); retype the identifier",
+                       "value.control_character", value=show(_visible(s)), character=char)
     return out
 
 
@@ -172,9 +180,9 @@ _PLAIN_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 
 def _whole(x: float, v: object, what: str) -> int:
     if not math.isfinite(x):
-        raise BadValue(f"{show(v)} is not {what}")
+        raise BadValue(f"{show(v)} is not {what}", "value.not_amount", value=show(v))
     if not float(x).is_integer():
-        raise BadValue(f"{show(v)} is not a whole number of won")
+        raise BadValue(f"{show(v)} is not a whole number of won", "value.not_whole_won", value=show(v))
     return int(x)
 
 
@@ -194,11 +202,11 @@ def parse_amount(v: object) -> int:
         else:
             n = _parse_amount_text(v)  # type: ignore[arg-type]
     else:
-        raise BadValue(f"{show(v)} is not an amount")
+        raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
     if n < 0:
-        raise BadValue(f"{show(v)} is negative; amounts are 0 or more won")
+        raise BadValue(f"{show(v)} is negative; amounts are 0 or more won", "value.negative", value=show(v))
     if n > MAX_AMOUNT:
-        raise BadValue(f"{show(v)} is implausibly large for an amount in won")
+        raise BadValue(f"{show(v)} is implausibly large for an amount in won", "value.too_large", value=show(v))
     return n
 
 
@@ -209,23 +217,23 @@ def _parse_amount_text(v: str) -> int:
         s = s[1:]
     s = _AMOUNT_SUFFIX.sub("", _AMOUNT_PREFIX.sub("", s))
     if not s:
-        raise BadValue(f"{show(v)} is not an amount")
+        raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
     total = 0.0
     pos = 0
     matched = False
     for m in _AMOUNT_GROUP.finditer(s):
         if m.start() != pos:
-            raise BadValue(f"{show(v)} is not an amount")
+            raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
         total += float(m.group(1).replace(",", "")) * _UNITS[m.group(2)]
         pos = m.end()
         matched = True
     rest = s[pos:]
     if rest:
         if not _PLAIN_NUMBER.match(rest):
-            raise BadValue(f"{show(v)} is not an amount")
+            raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
         total += float(rest.replace(",", ""))
     elif not matched:
-        raise BadValue(f"{show(v)} is not an amount")
+        raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
     n = _whole(round(total, 6), v, "an amount")
     return -n if neg else n
 
@@ -240,27 +248,27 @@ def parse_count(v: object) -> int:
         n = v
     elif t is float:
         if not math.isfinite(v) or not v.is_integer():  # type: ignore[union-attr]
-            raise BadValue(f"{show(v)} is not a whole number of people")
+            raise BadValue(f"{show(v)} is not a whole number of people", "value.not_count", value=show(v))
         n = int(v)  # type: ignore[arg-type]
     elif t is str:
         s = "".join(unicodedata.normalize("NFKC", v).split()).casefold()  # type: ignore[arg-type]
         m = _COUNT_TEXT.match(s)
         if m is None:
-            raise BadValue(f"{show(v)} is not a number of people")
+            raise BadValue(f"{show(v)} is not a number of people", "value.not_count", value=show(v))
         n = int(m.group(1).replace(",", ""))
     else:
-        raise BadValue(f"{show(v)} is not a number of people")
+        raise BadValue(f"{show(v)} is not a number of people", "value.not_count", value=show(v))
     if n < 0:  # type: ignore[operator]
-        raise BadValue(f"{show(v)} is negative")
+        raise BadValue(f"{show(v)} is negative", "value.negative", value=show(v))
     if n > 1_000_000:  # type: ignore[operator]
-        raise BadValue(f"{show(v)} is implausibly large for a number of people")
+        raise BadValue(f"{show(v)} is implausibly large for a number of people", "value.too_large", value=show(v))
     return n  # type: ignore[return-value]
 
 
 def parse_number(v: object) -> float:
     """A plain number (points): ``16``, ``16.5``, ``16점``."""
     if isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not a number")
+        raise BadValue(f"{show(v)} is not a number", "value.not_number", value=show(v))
     if isinstance(v, (int, float)):
         x = float(v)
     else:
@@ -268,9 +276,9 @@ def parse_number(v: object) -> float:
         try:
             x = float(s.replace(",", ""))
         except ValueError:
-            raise BadValue(f"{show(v)} is not a number") from None
+            raise BadValue(f"{show(v)} is not a number", "value.not_number", value=show(v)) from None
     if not math.isfinite(x):
-        raise BadValue(f"{show(v)} is not a number")
+        raise BadValue(f"{show(v)} is not a number", "value.not_number", value=show(v))
     return x
 
 
@@ -288,9 +296,9 @@ def _make_date(y: int, m: int, d: int, v: object) -> date:
     try:
         out = date(y, m, d)
     except ValueError:
-        raise BadValue(f"{show(v)} is not a valid date") from None
+        raise BadValue(f"{show(v)} is not a valid date", "value.not_date", value=show(v)) from None
     if not MIN_YEAR <= out.year <= MAX_YEAR:
-        raise BadValue(f"{show(v)} is not a plausible date (year {out.year})")
+        raise BadValue(f"{show(v)} is not a plausible date (year {out.year})", "value.not_date", value=show(v))
     return out
 
 
@@ -302,24 +310,24 @@ def parse_date(v: object) -> date:
     if isinstance(v, date):
         return _make_date(v.year, v.month, v.day, v)
     if isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not a date")
+        raise BadValue(f"{show(v)} is not a date", "value.not_date", value=show(v))
     if isinstance(v, (int, float)):
         if not math.isfinite(v):
-            raise BadValue(f"{show(v)} is not a date")
+            raise BadValue(f"{show(v)} is not a date", "value.not_date", value=show(v))
         if 19000101 <= v <= 21001231 and float(v).is_integer():
             n = int(v)
             return _make_date(n // 10000, n // 100 % 100, n % 100, v)
         if 1 <= v < 2958466:  # an Excel serial day number (1900 date system)
             d = (_EXCEL_EPOCH + timedelta(days=int(v))).date()
             return _make_date(d.year, d.month, d.day, v)
-        raise BadValue(f"{show(v)} is not a date")
+        raise BadValue(f"{show(v)} is not a date", "value.not_date", value=show(v))
     s = str(v)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s)
     s = s.strip()
     m = _DATE_TEXT.match(s) or _DATE_COMPACT.match(s)
     if m is None:
-        raise BadValue(f"{show(v)} is not a date (use 2012-04-12 or 2012.04.12)")
+        raise BadValue(f"{show(v)} is not a date (use 2012-04-12 or 2012.04.12)", "value.not_date", value=show(v))
     return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), v)
 
 
@@ -330,24 +338,24 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def parse_email(v: object) -> str:
     s = clean_text(v)
     if not _EMAIL.match(s):
-        raise BadValue(f"{show(v)} is not an e-mail address")
+        raise BadValue(f"{show(v)} is not an e-mail address", "value.not_email", value=show(v))
     return s
 
 
 def parse_phone(v: object) -> str:
     """Phone numbers stay text; a number cell that lost its leading 0 (``1012345678``) gets it back."""
     if isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not a phone number")
+        raise BadValue(f"{show(v)} is not a phone number", "value.not_phone", value=show(v))
     if isinstance(v, (int, float)):
         if isinstance(v, float) and not v.is_integer():
-            raise BadValue(f"{show(v)} is not a phone number")
+            raise BadValue(f"{show(v)} is not a phone number", "value.not_phone", value=show(v))
         s = str(int(v))
         if 8 <= len(s) <= 10:
             s = "0" + s
         return s
     s = clean_text(v)
     if sum(map(str.isdigit, s)) < 7:
-        raise BadValue(f"{show(v)} is not a phone number")
+        raise BadValue(f"{show(v)} is not a phone number", "value.not_phone", value=show(v))
     return s
 
 
@@ -373,7 +381,8 @@ class LabelParser:
                 return hit
         code = self._map.get(label_key(clean_text(v)))
         if code is None:
-            raise BadValue(f"{show(v)} is not a known {self.what}; use one of {self.hint}")
+            raise BadValue(f"{show(v)} is not a known {self.what}; use one of {self.hint}", "value.unknown_label",
+                           value=show(v), what=self.what, allowed=self.hint)
         return code
 
 
@@ -407,7 +416,8 @@ def district_parser(districts: dict[str, str] | None = None) -> Callable[[object
         k = _SEOUL_PREFIX.sub("", label_key(clean_text(v)))
         hit = table.get(k)
         if hit is None:
-            raise BadValue(f"{show(v)} is not one of Seoul's {len(districts)} districts (e.g. 종로구 or Jongno-gu)")
+            raise BadValue(f"{show(v)} is not one of Seoul's {len(districts)} districts (e.g. 종로구 or Jongno-gu)",
+                           "value.not_district", value=show(v), districts=len(districts))
         return hit
 
     return parse

@@ -11,7 +11,6 @@ first.  Exports stream to a temporary file that replaces the target only when co
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from ..audit.anchors import last_anchor
@@ -38,7 +37,8 @@ def refuse(file: str, problems: list[Problem], what: str, sheet: str | None = No
     n = len(problems)
     shown = problems[:MAX_PROBLEMS]
     if n > MAX_PROBLEMS:
-        shown = shown + [Problem("", f"… and {n - MAX_PROBLEMS:,} more problems")]
+        more = n - MAX_PROBLEMS
+        shown = shown + [Problem(message=f"… and {more:,} more problems", code="problems.more", params={"count": more})]
     where = f"{file}" + (f" (sheet '{sheet}')" if sheet else "")
     return ValidationError(
         f"{where} has {n} problem{'s' if n != 1 else ''}; nothing was {what}.", shown,
@@ -46,15 +46,17 @@ def refuse(file: str, problems: list[Problem], what: str, sheet: str | None = No
     )
 
 
-_ROW = re.compile(r"\brow (\d+)")
-
-
 def by_row(problems: list[Problem]) -> list[Problem]:
-    """Problems in sheet order (file- and header-level ones first), stable otherwise."""
-    def key(p: Problem) -> tuple[str, int]:
-        m = _ROW.search(p.where)
-        sheet = p.where.split("' row")[0] if m else ""
-        return (sheet, int(m.group(1)) if m else 0)
+    """Problems in sheet order: file- and sheet-level ones first, then by sheet and row (the sheets
+    in the order their first problem came); stable otherwise."""
+    order: dict[str | None, int] = {}
+    for p in problems:
+        order.setdefault(p.sheet, len(order))
+
+    def key(p: Problem) -> tuple[int, int, int]:
+        if p.row is None:
+            return (0, 0, 0)
+        return (1, order[p.sheet], p.row)
 
     return sorted(problems, key=key)
 

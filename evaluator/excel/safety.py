@@ -2,11 +2,15 @@
 
 Before openpyxl parses anything, the file is checked cheaply from its bytes and its zip directory:
 it must exist, be small enough, be a zip (not an encrypted OLE file, an old ``.xls``, an HTML table
-saved as ``.xls``, an OpenDocument file or a CSV), hold a workbook part, and no part may declare a
-DTD (the door to entity-expansion "XML bombs") or uncompress beyond fixed caps.  openpyxl then
-parses with defusedxml (installed with the app) in read-only mode, streaming the sheets; row and
-column caps are applied while reading (see :mod:`evaluator.excel.sheet`).  Every failure is an
-:class:`ExcelFileError` with one sentence naming the file; nothing has been written by then.
+saved as ``.xls``, an OpenDocument file or a CSV) and hold a workbook part.  Then every part is
+checked by what it is — a worksheet, the shared-string table, another XML part (read whole), a
+picture or embedded file — as ``[Content_Types].xml`` and the relationship parts say (read first,
+streamed), never by its name alone: its size cap, the zip-bomb ratio, and for anything read as XML
+no DTD (the door to entity-expansion "XML bombs") and, for a part read whole, an element cap.
+openpyxl then parses with defusedxml in read-only mode (:mod:`.reader`: bounded readers for the
+strings, the stylesheet and the sheets); row and column caps are applied while reading (see
+:mod:`evaluator.excel.sheet`).  Every failure is an :class:`ExcelFileError` with one sentence naming
+the file (and the part); nothing has been written by then.
 """
 
 from __future__ import annotations
@@ -19,18 +23,20 @@ import zlib
 from pathlib import Path
 
 from ..errors import ValidationError
+from .xmlstream import UnreadableXML
 
 #: hard caps: a real intake sheet is a few hundred kilobytes; these leave a wide margin
 MAX_FILE_BYTES = 64 * 1024 * 1024  # the .xlsx file itself
 MAX_SHEET_XML_BYTES = 256 * 1024 * 1024  # one worksheet part, uncompressed (streamed)
 MAX_STRINGS_XML_BYTES = 64 * 1024 * 1024  # the shared-string table (openpyxl holds it in memory)
 MAX_OTHER_XML_BYTES = 16 * 1024 * 1024  # styles, workbook, relationships … (parsed whole)
-MAX_TOTAL_XML_BYTES = 1024 * 1024 * 1024  # every part together, uncompressed
+MAX_TOTAL_XML_BYTES = 1024 * 1024 * 1024  # every part together (XML or not), uncompressed
 MAX_RATIO = 250  # uncompressed / compressed for any part larger than 1 MiB
 MAX_PARTS = 10_000
 MAX_DATA_ROWS = 100_000  # data rows per sheet
 MAX_COLUMNS = 256  # columns read per sheet (cells further right are reported, not read)
 MAX_CELLS = 5_000_000  # data rows × columns per sheet
+MAX_WHOLE_ELEMENTS = 200_000  # XML elements in a part openpyxl parses whole (the workbook, relationships …)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -150,33 +156,23 @@ def check_zip(p: Path) -> zipfile.ZipFile:
             else:
                 kind = "a zip archive"
             raise ExcelFileError(f"The file {name} is {kind}, not an Excel workbook (.xlsx).")
-        total = 0
         for i in infos:
             if i.flag_bits & 0x1:
                 raise ExcelFileError(f"The file {name} contains encrypted parts; remove the password and save it again.")
-            fn = i.filename.lower()
-            if not fn.endswith((".xml", ".rels", ".vml")):
-                continue
-            if fn.startswith("xl/worksheets/"):
-                cap = MAX_SHEET_XML_BYTES
-            elif fn == "xl/sharedstrings.xml":
-                cap = MAX_STRINGS_XML_BYTES
-            else:
-                cap = MAX_OTHER_XML_BYTES
-            if i.file_size > cap:
-                raise ExcelFileError(
-                    f"The file {name} is too large to read safely: its part {i.filename} unpacks to "
-                    f"{_mb(i.file_size)} (limit {_mb(cap)})."
-                )
-            if i.file_size > 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-                raise ExcelFileError(
-                    f"The file {name} looks like a zip bomb: its part {i.filename} unpacks "
-                    f"{i.file_size // max(i.compress_size, 1):,} times larger than it is stored."
-                )
+        # what each part is, from [Content_Types].xml and every relationship part (themselves
+        # checked first, as parts read whole), never from the part's name alone
+        package = [i for i in infos if _is_package_part(i.filename)]
+        for i in package:
+            _check_part(zf, i, name, (OTHER,))
+        roles = _roles(zf, package, name)
+        total = 0
+        for i in infos:
+            if not _is_package_part(i.filename):  # (those are checked above, as parts read whole)
+                kinds = roles.get(i.filename, ()) + _name_roles(i.filename)
+                _check_part(zf, i, name, kinds or (OTHER,))
             total += i.file_size
             if total > MAX_TOTAL_XML_BYTES:
                 raise ExcelFileError(f"The file {name} unpacks to more than {_mb(MAX_TOTAL_XML_BYTES)}; refused.")
-            _check_prolog(zf, i, name)
         return zf
     except ExcelFileError:
         zf.close()
@@ -184,6 +180,186 @@ def check_zip(p: Path) -> zipfile.ZipFile:
     except (OSError, *_DAMAGED) as exc:
         zf.close()
         raise ExcelFileError(f"The file {name} is damaged or truncated ({_why(exc)}); save it again.") from None
+
+
+# --- what each part is --------------------------------------------------------------------------
+#: part kinds, each with its own cap: a worksheet is streamed row by row (:mod:`.sheet`), the
+#: shared-string table is held in memory, other XML parts are parsed whole, and media (pictures,
+#: printer settings, embedded files) are never parsed as XML
+WORKSHEET, STRINGS, OTHER, MEDIA = "worksheet", "strings", "other", "media"
+MAX_MEDIA_BYTES = MAX_FILE_BYTES  # a picture does not compress: no bigger than the file may be
+_CAPS = {WORKSHEET: MAX_SHEET_XML_BYTES, STRINGS: MAX_STRINGS_XML_BYTES, OTHER: MAX_OTHER_XML_BYTES,
+         MEDIA: MAX_MEDIA_BYTES}
+_WHAT = {WORKSHEET: "a worksheet", STRINGS: "the shared-string table", OTHER: "an XML part read whole",
+         MEDIA: "a picture or embedded file"}
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_GENERIC_TYPES = {"application/xml", "text/xml", ""}
+_MEDIA_PREFIXES = ("image/", "audio/", "video/", "model/", "font/", "application/x-font", "application/font")
+_MEDIA_TYPES = {
+    "application/octet-stream", "application/pdf", "application/x-emf", "application/x-wmf", "application/postscript",
+    "application/vnd.ms-office.vbaproject", "application/vnd.ms-office.activex",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.printersettings",
+    "application/vnd.openxmlformats-officedocument.oleobject", "application/vnd.openxmlformats-officedocument.obfuscatedfont",
+    "application/vnd.ms-excel.sheet.binary.macroenabled.main", "application/vnd.ms-excel",
+}
+_MEDIA_RELS = ("/image", "/media", "/audio", "/video", "/oleObject", "/package", "/vbaProject", "/printerSettings",
+               "/hdphoto", "/font", "/activeXControlBinary")
+
+
+def _is_package_part(filename: str) -> bool:
+    """[Content_Types].xml and the relationship parts: what says what every other part is."""
+    return filename == "[Content_Types].xml" or filename.lower().endswith(".rels")
+
+
+def _name_roles(filename: str) -> tuple[str, ...]:
+    """What a part's name alone says (the checks before content types were read; kept, never weakened)."""
+    fn = filename.lower()
+    if not fn.endswith((".xml", ".rels", ".vml")):
+        return ()
+    if fn.startswith("xl/worksheets/") and not fn.endswith(".rels"):
+        return (WORKSHEET,)
+    if fn == "xl/sharedstrings.xml":
+        return (STRINGS,)
+    return (OTHER,)
+
+
+def _type_role(content_type: str) -> str | None:
+    ct = content_type.strip().lower().split(";")[0].strip()
+    if ct in _GENERIC_TYPES:
+        return None  # says "some XML": the name and the relationships decide
+    if ct.endswith((".worksheet+xml", ".dialogsheet+xml", ".macrosheet+xml", ".intlmacrosheet+xml")):
+        return WORKSHEET
+    if ct.endswith(".sharedstrings+xml"):
+        return STRINGS
+    if ct in _MEDIA_TYPES or ct.startswith(_MEDIA_PREFIXES):  # never parsed as XML (an SVG may carry a DOCTYPE)
+        return MEDIA
+    return OTHER  # chartsheets, the workbook, styles, drawings …: read whole
+
+
+def _rel_role(rel_type: str) -> str:
+    t = rel_type.strip()
+    if "chartsheet" in t.lower():
+        return OTHER  # openpyxl parses a chart sheet whole
+    if t.endswith(("/worksheet", "/dialogsheet", "/xlMacrosheet", "/xlIntlMacrosheet")):
+        return WORKSHEET
+    if t.endswith("/sharedStrings"):
+        return STRINGS
+    if t.endswith(_MEDIA_RELS):
+        return MEDIA
+    return OTHER
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _elements(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str):
+    """(local tag, attributes) of every element of a part, streamed with defusedxml in bounded
+    memory (:func:`.xmlstream.elements`); nothing more once the part turns out not to be
+    well-formed XML (openpyxl, which reads these parts with the same parser, then refuses the file
+    or never needs the part)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError
+
+    from .xmlstream import MAX_DEPTH, elements
+
+    try:
+        with zf.open(info) as fh:
+            for event, el, _depth in elements(fh, flat=MAX_DEPTH):
+                if event == "end":
+                    yield _local(el.tag), el.attrib
+    except DefusedXmlException:
+        raise ExcelFileError(
+            f"The file {name} was refused: its part {info.filename} declares XML entities or a DTD (a possible XML bomb)."
+        ) from None
+    except UnreadableXML as exc:
+        raise ExcelFileError(f"The file {name} cannot be read: in its part {info.filename}, {exc}.") from None
+    except (ParseError, UnicodeError, ValueError, LookupError):
+        return
+    except zipfile.BadZipFile:
+        raise ExcelFileError(f"The file {name} is damaged: its part {info.filename} fails its checksum.") from None
+    except (OSError, *_DAMAGED) as exc:
+        raise ExcelFileError(
+            f"The file {name} is damaged or truncated: its part {info.filename} cannot be unpacked ({_why(exc)})."
+        ) from None
+
+
+def _check_elements(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, kind: str) -> None:
+    """A part openpyxl parses whole becomes a tree of objects: refuse one with more elements than
+    any workbook's part has (~100 bytes of memory each, far more once openpyxl builds objects)."""
+    for n, _ in enumerate(_elements(zf, info, name), start=1):
+        if n > MAX_WHOLE_ELEMENTS:
+            raise ExcelFileError(
+                f"The file {name} was refused: its part {info.filename} ({_WHAT[kind]}) holds more than "
+                f"{MAX_WHOLE_ELEMENTS:,} XML elements, which no workbook needs."
+            )
+
+
+def _roles(zf: zipfile.ZipFile, package: list[zipfile.ZipInfo], name: str) -> dict[str, tuple[str, ...]]:
+    """{part name: the kinds [Content_Types].xml and the relationships give it}.  Relationship
+    targets are resolved as openpyxl resolves them (``get_dependents``); a part named in both is
+    capped by the stricter kind."""
+    import posixpath
+
+    names = set(zf.namelist())
+    folded: dict[str, list[str]] = {}
+    for n in names:
+        folded.setdefault(n.lower(), []).append(n)
+    out: dict[str, set[str]] = {}
+
+    def claim(part: str, role: str | None) -> None:
+        if role is None:
+            return
+        for n in folded.get(part.lower(), ()):  # part names are case-insensitive (OPC)
+            out.setdefault(n, set()).add(role)
+
+    defaults: dict[str, str] = {}
+    overridden: set[str] = set()
+    for i in package:
+        if i.filename == "[Content_Types].xml":
+            for tag, attrs in _elements(zf, i, name):
+                if tag == "Default":
+                    defaults[attrs.get("Extension", "").lower()] = attrs.get("ContentType", "")
+                elif tag == "Override":
+                    part = attrs.get("PartName", "").lstrip("/")
+                    overridden.add(part.lower())
+                    claim(part, _type_role(attrs.get("ContentType", "")))
+        else:
+            parent = posixpath.split(posixpath.dirname(i.filename))[0]
+            for tag, attrs in _elements(zf, i, name):
+                target = attrs.get("Target", "")
+                if tag != "Relationship":
+                    continue
+                if attrs.get("TargetMode") == "External" or not target:
+                    continue
+                path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(parent, target))
+                claim(path, _rel_role(attrs.get("Type", "")))
+    for n in names:  # a part without an override has its extension's default content type
+        ext = n.rsplit(".", 1)[-1].lower() if "." in n.rsplit("/", 1)[-1] else ""
+        if ext in defaults and n.lower() not in overridden:
+            claim(n, _type_role(defaults[ext]))
+    return {n: tuple(sorted(r)) for n, r in out.items()}
+
+
+def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, kinds: tuple[str, ...]) -> None:
+    """The caps of what the part is (the strictest of its kinds), the zip-bomb ratio, and — for
+    anything read as XML — the DTD probe."""
+    kind = min(kinds, key=lambda k: _CAPS[k])
+    cap = _CAPS[kind]
+    if info.file_size > cap:
+        raise ExcelFileError(
+            f"The file {name} is too large to read safely: its part {info.filename} ({_WHAT[kind]}) unpacks to "
+            f"{_mb(info.file_size)} (limit {_mb(cap)})."
+        )
+    if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise ExcelFileError(
+            f"The file {name} looks like a zip bomb: its part {info.filename} ({_WHAT[kind]}) unpacks "
+            f"{info.file_size // max(info.compress_size, 1):,} times larger than it is stored."
+        )
+    if any(k != MEDIA for k in kinds):
+        _check_prolog(zf, info, name)
+    if kind == OTHER and info.filename != "xl/styles.xml":  # the stylesheet is streamed (.reader)
+        _check_elements(zf, info, name, kind)
 
 
 def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
@@ -206,15 +382,16 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None
 
 
 def open_workbook(path: str | os.PathLike):
-    """Check ``path`` and open it with openpyxl in read-only, values-only mode."""
-    from openpyxl import load_workbook
+    """Check ``path`` and open it with openpyxl in read-only, values-only mode (its shared-string
+    table and sheet dimensions read in bounded memory: :mod:`.reader`)."""
+    from .reader import load
 
     p = check_file(path)
     check_zip(p).close()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "unknown extension", "no default style": harmless
-            return load_workbook(p, read_only=True, data_only=True, keep_links=False)
+            return load(p)
     except ExcelFileError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for damaged files
@@ -223,6 +400,9 @@ def open_workbook(path: str | os.PathLike):
 
 
 def _reason(exc: BaseException) -> str:
+    for e in (exc, exc.__cause__):
+        if isinstance(e, UnreadableXML):
+            return str(e)
     name = type(exc).__name__
     if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"):
         return "it declares XML entities or a DTD (a possible XML bomb)"

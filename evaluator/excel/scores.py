@@ -160,6 +160,11 @@ class ParsedScores:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
+    def at(self, r: ScoreRow, code: str, message: str, field_key: str | None, **params: Any) -> Problem:
+        """A problem found when planning row ``r`` (located by its sheet and row, and the field it is about)."""
+        return Problem(message=message, code=code, params=params, file=self.file, sheet=self.sheet, row=r.row,
+                       field=field_key)
+
 
 def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ParsedScores:
     meta = read_meta(wb)
@@ -179,11 +184,11 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
     out.problems += duplicate_fields(table)
     fc = table.field_columns()
     if "level" not in fc and "value" not in fc:
-        out.problems.append(Problem(f"Sheet '{table.sheet}' row {table.header_row}",
-                                    "there is neither a level (등급) nor a value (점수) column"))
+        out.problems.append(table.problem("scores.no_score_column",
+                                          "there is neither a level (등급) nor a value (점수) column", row=table.header_row))
     for c in table.columns:
         if c.field is None and c.header and c.header not in _CONTEXT_COLUMNS:
-            out.warnings.append(Problem(f"Sheet '{table.sheet}' column {c.name}", "unknown column, ignored"))
+            out.warnings.append(table.problem("sheet.unknown_column", "unknown column, ignored", column=c))
 
     def text(v: Any) -> str:
         # our leading apostrophe off; the cleaners decode any _xHHHH_ escapes themselves (once)
@@ -204,7 +209,6 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
     iver, cver = col("version")
     ict, _ = col("conflict_type")
     seen: dict[tuple[str, str, str], int] = {}
-    sheet = table.sheet
 
     def blank(v: Any) -> bool:
         return v is None or (type(v) is str and (not v or v.isspace()))
@@ -220,14 +224,15 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
                              (ic, cc, "criterion (평가항목코드)")):
             v = row[idx]
             if blank(v):
-                out.problems.append(Problem(table.where(rno, c), f"the {what} is missing"))
+                out.problems.append(table.problem(f"scores.{c.field}_missing", f"the {what} is missing", row=rno,
+                                                  column=c))
                 bad = True
                 keys.append("")
                 continue
             try:
                 keys.append(clean_id(text(v)))
             except BadValue as exc:
-                out.problems.append(Problem(table.where(rno, c), str(exc)))
+                out.problems.append(table.bad_value(exc, rno, c))
                 bad = True
                 keys.append("")
         level = value = comment = version = None
@@ -237,7 +242,7 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
             try:
                 value = parse_number(row[iv])
             except BadValue as exc:
-                out.problems.append(Problem(table.where(rno, cv), str(exc)))
+                out.problems.append(table.bad_value(exc, rno, cv))
                 bad = True
         if im is not None and not blank(row[im]):
             v = row[im]
@@ -246,26 +251,30 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
             try:
                 x = parse_number(row[iver])
                 if x < 0 or not float(x).is_integer():
-                    raise BadValue(f"'{row[iver]}' is not a version number")
+                    raise BadValue(f"'{row[iver]}' is not a version number", "value.not_version", value=f"'{row[iver]}'")
                 version = int(x)
             except BadValue as exc:
-                out.problems.append(Problem(table.where(rno, cver), str(exc)))
+                out.problems.append(table.bad_value(exc, rno, cver))
                 bad = True
         if bad:
             continue
         key = (keys[0], keys[1], keys[2])
         if key in seen:
-            out.problems.append(Problem(table.where(rno), f"{keys[0]} · {keys[1]} · {keys[2]} appears twice "
-                                                          f"(also row {seen[key]})"))
+            out.problems.append(table.problem("scores.duplicate_row", f"{keys[0]} · {keys[1]} · {keys[2]} appears "
+                                              f"twice (also row {seen[key]})", row=rno,
+                                              params={"application_id": keys[0], "evaluator": keys[1],
+                                                      "criterion": keys[2], "first_row": seen[key]}))
             continue
         seen[key] = rno
-        out.rows.append(ScoreRow(rno, f"Sheet '{sheet}' row {rno}", keys[0], keys[1], keys[2], level, value,
-                                 comment, version))
+        out.rows.append(ScoreRow(rno, table.where(rno), keys[0], keys[1], keys[2], level, value, comment, version))
+    if table.data_end is not None:
+        out.warnings.append(table.data_end)
     if out.skipped_recused:
-        out.warnings.append(Problem(f"Sheet '{sheet}'", f"{out.skipped_recused} rows of declared conflicts "
-                                                         "(recusals) were skipped"))
+        out.warnings.append(table.problem("scores.recusals_skipped", f"{out.skipped_recused} rows of declared "
+                                          "conflicts (recusals) were skipped", params={"count": out.skipped_recused}))
     if out.read == 0:
-        out.problems.append(Problem(f"Sheet '{sheet}'", f"has a header in row {table.header_row} but no rows"))
+        out.problems.append(table.problem("sheet.no_rows", f"has a header in row {table.header_row} but no rows",
+                                          params={"header_row": table.header_row}))
     return out
 
 
@@ -306,8 +315,10 @@ def _criterion(rd: RubricDef, text: str):
 def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise: bool = False) -> ScorePlan:
     plan = ScorePlan()
     if parsed.meta.get("program") and parsed.meta["program"] != program.code:
-        plan.problems.append(Problem(parsed.file, f"this workbook belongs to program '{parsed.meta['program']}', "
-                                                  f"but the database holds '{program.code}'"))
+        plan.problems.append(Problem(
+            message=f"this workbook belongs to program '{parsed.meta['program']}', but the database holds "
+            f"'{program.code}'", code="scores.other_program", file=parsed.file,
+            params={"program": parsed.meta["program"], "database_program": program.code}))
         return plan
     app_ids = sorted({r.application_id for r in parsed.rows})
     ev_codes = sorted({r.evaluator for r in parsed.rows})
@@ -335,25 +346,32 @@ def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise:
     for r in parsed.rows:
         app, ev = apps.get(r.application_id), evs.get(r.evaluator)
         if app is None:
-            plan.problems.append(Problem(r.where, f"there is no application '{r.application_id}' in program "
-                                                  f"'{program.code}'"))
+            plan.problems.append(parsed.at(r, "scores.unknown_application", f"there is no application "
+                                           f"'{r.application_id}' in program '{program.code}'", "application_id",
+                                           application_id=r.application_id, program=program.code))
             continue
         if ev is None:
-            plan.problems.append(Problem(r.where, f"there is no evaluator '{r.evaluator}'"))
+            plan.problems.append(parsed.at(r, "scores.unknown_evaluator", f"there is no evaluator '{r.evaluator}'",
+                                           "evaluator", evaluator=r.evaluator))
             continue
         a = asgs.get((app.id, ev.id))
         if a is None:
-            plan.problems.append(Problem(r.where, f"{ev.code} is not assigned to {app.external_id}"))
+            plan.problems.append(parsed.at(r, "scores.not_assigned", f"{ev.code} is not assigned to {app.external_id}",
+                                           None, evaluator=ev.code, application_id=app.external_id))
             continue
         if a.conflict_type is not None:
-            plan.problems.append(Problem(r.where, f"{ev.code} declared a {a.conflict_type} conflict of interest with "
-                                                  f"{app.external_id} and cannot score it"))
+            plan.problems.append(parsed.at(r, "scores.conflict", f"{ev.code} declared a {a.conflict_type} conflict of "
+                                           f"interest with {app.external_id} and cannot score it", None,
+                                           evaluator=ev.code, application_id=app.external_id,
+                                           conflict_type=a.conflict_type))
             continue
         rd = rubric_def(app.track)
         c = _criterion(rd, r.criterion)
         if c is None:
-            plan.problems.append(Problem(r.where, f"rubric '{rd.code}' has no criterion '{r.criterion}' "
-                                                  f"(criteria: {', '.join(x.code for x in rd.criteria)})"))
+            criteria = ", ".join(x.code for x in rd.criteria)
+            plan.problems.append(parsed.at(r, "scores.unknown_criterion", f"rubric '{rd.code}' has no criterion "
+                                           f"'{r.criterion}' (criteria: {criteria})", "criterion",
+                                           criterion=r.criterion, rubric=rd.code, criteria=criteria))
             continue
         key = (app.id, ev.id)
         touched.setdefault(key, (app, ev))
@@ -371,15 +389,18 @@ def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise:
                 match = [lv for lv in rd.levels if abs(rd.points_for_level(c, lv.key) - float(points)) < 1e-6]  # type: ignore[arg-type]
                 if not match:
                     allowed = ", ".join(f"{lv.label_ko} = {rd.points_for_level(c, lv.key):g}" for lv in rd.levels)
-                    plan.problems.append(Problem(r.where, f"criterion '{c.code}' is scored by level; {points:g} is "
-                                                          f"none of its levels' points ({allowed})"))
+                    plan.problems.append(parsed.at(r, "scores.points_not_a_level", f"criterion '{c.code}' is scored by "
+                                                   f"level; {points:g} is none of its levels' points ({allowed})",
+                                                   "value", criterion=c.code, points=points, allowed=allowed))
                     continue
                 level = match[0].key
             points = None
         try:
             lvl, pts = scoring.validate_value(rd, c.code, level, points)
         except ValidationError as exc:
-            plan.problems.append(Problem(r.where, exc.message.rstrip(".")))
+            plan.problems.append(parsed.at(r, "scores.invalid_score", exc.message.rstrip("."),
+                                           "level" if c.scoring == "levels" else "value", criterion=c.code,
+                                           level=level, points=points))
             continue
         planned_points[key][c.code] = pts
         old = None if cur is None else {"level": cur.level, "points": cur.points, "comment": cur.comment}
@@ -389,15 +410,20 @@ def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise:
             continue
         e = a.evaluation
         if e is not None and e.state == FINALISED:
-            plan.problems.append(Problem(r.where, f"the evaluation of {app.external_id} by {ev.code} is finalised; "
-                                                  "reopen it (with a reason) before importing changed scores"))
+            plan.problems.append(parsed.at(r, "scores.finalised", f"the evaluation of {app.external_id} by {ev.code} "
+                                           "is finalised; reopen it (with a reason) before importing changed scores",
+                                           None, application_id=app.external_id, evaluator=ev.code))
             continue
         if r.version is not None and cur is not None and cur.version != r.version:
-            plan.problems.append(Problem(r.where, f"edit conflict: the score for '{c.code}' changed since this sheet "
-                                                  f"was made (version {r.version} in the sheet, {cur.version} now)"))
+            plan.problems.append(parsed.at(r, "scores.edit_conflict", f"edit conflict: the score for '{c.code}' "
+                                           f"changed since this sheet was made (version {r.version} in the sheet, "
+                                           f"{cur.version} now)", "version", criterion=c.code,
+                                           sheet_version=r.version, version=cur.version))
             continue
         if r.version is not None and r.version == 0 and cur is not None:
-            plan.problems.append(Problem(r.where, f"edit conflict: '{c.code}' was scored after this sheet was made"))
+            plan.problems.append(parsed.at(r, "scores.edit_conflict", f"edit conflict: '{c.code}' was scored after "
+                                           "this sheet was made", "version", criterion=c.code, sheet_version=0,
+                                           version=cur.version))
             continue
         plan.changes.append(PlannedScore(r, app, ev, c.code, lvl, pts, r.comment,
                                          cur.version if cur is not None else None, old))
@@ -413,9 +439,11 @@ def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise:
             pts.update(planned_points.get(key, {}))
             miss = rd.missing(pts)
             if miss and not (e is not None and e.abstained):
+                missing = ", ".join(c.code for c in miss)
                 plan.problems.append(Problem(
-                    f"{app.external_id} · {ev.code}",
-                    f"cannot be finalised: {', '.join(c.code for c in miss)} not scored"))
+                    f"{app.external_id} · {ev.code}", f"cannot be finalised: {missing} not scored",
+                    code="scores.cannot_finalise", file=parsed.file,
+                    params={"application_id": app.external_id, "evaluator": ev.code, "missing": missing}))
                 continue
             plan.finalise.append((app, ev))
     return plan

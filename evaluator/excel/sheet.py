@@ -4,21 +4,26 @@ Intake sheets have a title row or two (often a merged cell) above the header, no
 blank rows between records.  :func:`find_table` reads the first rows of a sheet, scores each row by
 how many of its cells are known header aliases, takes the best row as the header and maps its
 columns to fields; :meth:`Table.rows` then streams the remaining rows (``read_only`` +
-``values_only``), skipping blank ones and enforcing the row and cell caps.
+``values_only``), skipping blank ones and enforcing the row and cell caps.  After a long run of
+blank rows the table has ended: the rest of the sheet is searched for values rather than parsed
+(:mod:`.sheetxml`) — data found there is refused with its row, and :attr:`Table.data_end` says where
+the data ended.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
 from ..errors import Problem
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from . import safety
-from .normalise import clean_text, header_key
+from .normalise import BadValue, clean_text, header_key
 from .safety import ExcelFileError
+from .sheetxml import ValuesParser
 
 HEADER_SCAN_ROWS = 30
 #: this many blank rows in a row end the table (formatted-but-empty rows to the sheet's bottom)
@@ -92,10 +97,24 @@ class Table:
         self.warnings = warnings
         self.rows_read = 0
         self._source = source
+        #: the warning saying where the data ended, once a long run of blank rows ended the table
+        self.data_end: Problem | None = None
 
     def where(self, row: int, column: Column | None = None) -> str:
-        w = f"Sheet '{self.sheet}' row {row}"
-        return f"{w}, column {column.name}" if column is not None else w
+        return self.problem("", "", row=row, column=column).where
+
+    def problem(self, code: str, message: str, *, row: int | None = None, column: Column | None = None,
+                field: str | None = None, params: dict[str, Any] | None = None) -> Problem:
+        """A problem in this table: its file and sheet, and the row, column and field given."""
+        if column is not None and field is None and column.field not in (None, IGNORE):
+            field = column.field
+        return Problem(message=message, code=code, params=params or {}, file=self.file, sheet=self.sheet, row=row,
+                       column=column.name if column is not None else None,
+                       letter=column.letter if column is not None else None, field=field)
+
+    def bad_value(self, exc: BadValue, row: int, column: Column) -> Problem:
+        """A cell whose value cannot be read."""
+        return self.problem(exc.code, str(exc), row=row, column=column, params=exc.params)
 
     def field_columns(self) -> dict[str, Column]:
         return {c.field: c for c in self.columns if c.field and c.field != IGNORE}
@@ -105,16 +124,27 @@ class Table:
 
     def _check_nothing_after(self, first_blank: int, rno: int, cancel: CancelToken) -> None:
         """After a long run of blank rows the table has ended, unless data follows further down: then
-        refuse (nothing is imported) rather than leave those rows out without a word."""
+        refuse (nothing is imported) rather than leave those rows out without a word.  The rest of
+        the sheet is searched for values, not parsed (bounded time and memory for a sheet of
+        millions of empty rows); where the data ended is kept for a warning."""
+        src = self._source
+        sparse = src is not None and src.skip_blank_rows(cancel.raise_if_cancelled)
+        last = rno
         for k, row in enumerate(self._rows, start=1):
             if not k & 4095:
                 cancel.raise_if_cancelled()
+            last = src.index if sparse else rno + k  # type: ignore[union-attr]
             if any(v is not None and not (type(v) is str and (not v or v.isspace())) for v in row):
                 raise ExcelFileError(
-                    f"Sheet '{self.sheet}' of {self.file}: row {rno + k} holds data below a long run of blank rows "
+                    f"Sheet '{self.sheet}' of {self.file}: row {last} holds data below a long run of blank rows "
                     f"(from row {first_blank}); delete the blank rows so the table is in one piece, then import "
                     "again."
                 )
+        if sparse:
+            last = max(last, src.last_row)  # type: ignore[union-attr]
+        self.data_end = self.problem(
+            "sheet.data_ends", f"the data ends at row {first_blank - 1:,}; rows {first_blank:,} to {last:,} are blank "
+            "and were skipped", params={"end": first_blank - 1, "last": last})
 
     def rows(self, *, progress: Progress = no_progress, cancel: CancelToken = NEVER,
              label: str = "Reading") -> Iterator[tuple[int, tuple]]:
@@ -166,17 +196,22 @@ class RowSource:
     """The values of a read-only sheet, row by row: one list per sheet row from row 1 (a row the
     file leaves out comes as an empty tuple), cells right of ``max_col`` dropped.
 
-    This is what ``ws.iter_rows(values_only=True)`` gives, driven straight from openpyxl's own
-    sheet parser (defusedxml underneath, the same cell decoding) but without its per-row padding to
-    ``max_col``, its dict per cell and its rich-text machinery for plain inline strings.  Once
-    :attr:`width` is set, every row is exactly that wide.  Falls back to ``iter_rows`` when the
-    openpyxl internals it relies on are missing."""
+    This is what ``ws.iter_rows(values_only=True)`` gives — openpyxl's cell decoding, defusedxml's
+    rules — read by :class:`.sheetxml.ValuesParser` in bounded memory, without openpyxl's per-row
+    padding to ``max_col``, its dict per cell and its rich-text machinery for plain inline strings.
+    Once :attr:`width` is set, every row is exactly that wide; after :meth:`skip_blank_rows` only
+    rows that may hold a value come.  Falls back to ``iter_rows`` when the openpyxl internals it
+    relies on are missing."""
 
     def __init__(self, ws, max_col: int) -> None:
         self.ws, self.max_col = ws, max_col
         self.width: int | None = None
         self._src = None
         self._size = 0
+        self._parser: ValuesParser | None = None
+        self.sparse = False
+        self.index = 0  # the row number of the last row yielded
+        self.last_row = 0
 
     def fraction(self) -> float | None:
         """How far through the sheet's XML the parser is (0..1), or None when unknown."""
@@ -193,12 +228,13 @@ class RowSource:
         try:
             src = ws._get_source()
             wb = ws.parent
-            parser = _ValuesParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
-                                   date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            parser = ValuesParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         except AttributeError:  # pragma: no cover - a normal (not read-only) sheet or other openpyxl
             yield from self._fallback()
             return
         parser.source_rows = self
+        self._parser = parser
         self._src = src
         try:
             self._size = wb._archive.getinfo(ws._worksheet_path).file_size
@@ -207,12 +243,33 @@ class RowSource:
         counter = 1
         with src:
             for idx, values in parser.parse():
+                if self.sparse:  # below the table: only rows that hold a value element come
+                    counter = max(counter, parser.passed + 1)  # the rows searched past count as read
+                    if idx >= counter:
+                        counter = idx + 1
+                        self.index = idx
+                        yield values
+                    continue
                 while counter < idx:
+                    self.index = counter
                     counter += 1
                     yield self._blank()
                 if counter == idx:  # rows out of order or repeated are dropped, as openpyxl does
+                    self.index = idx
                     counter += 1
                     yield values
+        self.last_row = max(counter - 1, parser.row_counter, parser.passed)
+
+    def skip_blank_rows(self, check=None) -> bool:
+        """From now on yield only rows that may hold a value, each with its row number in
+        :attr:`index` (:attr:`last_row` is the sheet's last row once they are read): the rows below a
+        table are searched, not parsed (see :mod:`.sheetxml`).  False when this source cannot."""
+        if self._parser is None:
+            return False
+        self._parser.tail = True
+        self._parser.on_chunk = check
+        self.sparse = True
+        return True
 
     def _blank(self):
         return (None,) * self.width if self.width else ()
@@ -223,96 +280,6 @@ class RowSource:
             if w is not None and len(row) != w:
                 row = row[:w] if len(row) > w else row + (None,) * (w - len(row))
             yield row
-
-
-def _make_values_parser():
-    from openpyxl.cell.text import Text
-    from openpyxl.utils.cell import column_index_from_string
-    from openpyxl.utils.datetime import from_excel
-    from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-
-    t_tag = "{%s}t" % SHEET_MAIN_NS
-    letters: dict[str, int] = {}
-
-    def column_of(coordinate: str) -> int:
-        col = coordinate.rstrip("0123456789")
-        n = letters.get(col)
-        if n is None:  # at most 16,384 valid column names; an invalid one raises ValueError
-            n = letters[col] = column_index_from_string(col)
-        return n
-
-    class ValuesParser(WorkSheetParser):
-        """``parse()`` yields (row number, list of values) instead of (row number, cell dicts)."""
-
-        source_rows: RowSource
-
-        def parse_row(self, row):
-            r = row.get("r")
-            if r is not None:
-                try:
-                    self.row_counter = int(r)
-                except ValueError:
-                    val = float(r)
-                    if not val.is_integer():
-                        raise ValueError(f"{r} is not a valid row number") from None
-                    self.row_counter = int(val)
-            else:
-                self.row_counter += 1
-            src = self.source_rows
-            width = src.width
-            cap = width or src.max_col
-            values: list = [None] * width if width else []
-            col = 0
-            shared, date_formats = self.shared_strings, self.date_formats
-            for el in row:
-                coordinate = el.get("r")
-                if coordinate:
-                    try:
-                        col = column_of(coordinate)
-                    except ValueError:
-                        col = self.parse_cell(el)["column"]  # openpyxl's own error for a bad reference
-                else:
-                    col += 1
-                if col > cap:
-                    continue
-                t = el.get("t")
-                if t == "s":
-                    v = el.findtext(VALUE_TAG, None)
-                    value = shared[int(v)] if v else None
-                elif t is None or t == "n":
-                    v = el.findtext(VALUE_TAG, None)
-                    if not v:
-                        value = None
-                    elif el.get("s") and int(el.get("s")) in date_formats:
-                        self.col_counter = col - 1
-                        value = self.parse_cell(el)["value"]  # a date: openpyxl's conversion and limits
-                    else:
-                        value = _cast_number(v)
-                elif t == "inlineStr":
-                    child = el.find(INLINE_STRING)
-                    if child is None:
-                        value = None
-                    elif len(child) == 1 and child[0].tag == t_tag:
-                        value = child[0].text or ""
-                    else:
-                        value = Text.from_tree(child).content
-                else:  # booleans, errors, formula strings, ISO dates: exactly as openpyxl reads them
-                    self.col_counter = col - 1
-                    value = self.parse_cell(el)["value"]
-                if width:
-                    values[col - 1] = value
-                else:
-                    if len(values) < col:
-                        values.extend([None] * (col - len(values)))
-                    values[col - 1] = value
-            self.col_counter = col
-            return self.row_counter, values
-
-    return ValuesParser
-
-
-_ValuesParser = _make_values_parser()
 
 
 def _is_meta_sheet(title: str) -> bool:
@@ -404,7 +371,8 @@ def find_table(wb, file: str, sheet: str, vocab: Vocabulary, *, mapping: dict[st
         columns.append(Column(j, letter, text, field_of(text, letter) if text else (mapping.get(letter) or None)))
     warnings: list[Problem] = []
     if declared_cols and declared_cols > safety.MAX_COLUMNS:
-        warnings.append(Problem(f"Sheet '{sheet}'", f"only the first {safety.MAX_COLUMNS} columns were read"))
+        warnings.append(Problem(message=f"only the first {safety.MAX_COLUMNS} columns were read", code="sheet.columns_cut",
+                                params={"limit": safety.MAX_COLUMNS}, file=file, sheet=sheet))
     width = max(1, last)
 
     rest = [_fit(row, width) for row in head[best + 1:]]
@@ -436,10 +404,12 @@ def duplicate_fields(table: Table) -> list[Problem]:
             continue
         if c.field in seen:
             first = seen[c.field]
-            out.append(Problem(
-                f"Sheet '{table.sheet}' row {table.header_row}",
+            out.append(table.problem(
+                "sheet.duplicate_field",
                 f"columns {first.name} ({first.letter}) and {c.name} ({c.letter}) both mean '{c.field}'; "
                 "rename or remove one",
+                row=table.header_row, column=c,
+                params={"first": first.name, "first_letter": first.letter, "other": c.name, "other_letter": c.letter},
             ))
         else:
             seen[c.field] = c

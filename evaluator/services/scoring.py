@@ -224,7 +224,8 @@ def finalise(s: Session, app: Application, ev: Evaluator, *, actor: str, device:
             raise ValidationError(
                 f"The evaluation of {app.external_id} by {ev.code} cannot be finalised: "
                 f"{len(missing)} required criteria are not scored.",
-                [Problem(f"criterion {c.code}", f"'{c.name_ko}' has no score") for c in missing],
+                [Problem(f"criterion {c.code}", f"'{c.name_ko}' has no score", code="scoring.not_scored", field=c.code,
+                         params={"criterion": c.code, "name": c.name_ko}) for c in missing],
             )
     now = at or utcnow()
     e.state, e.finalised_at = FINALISED, now

@@ -1840,6 +1840,10 @@
         <translation>unknown columns kept aside with each application: {columns}</translation>
     </message>
     <message>
+        <source>column {column}</source>
+        <translation>column {column}</translation>
+    </message>
+    <message>
         <source>Sheet &apos;{sheet}&apos; row {row}, column {column}</source>
         <translation>Sheet &apos;{sheet}&apos; row {row}, column {column}</translation>
     </message>

@@ -1828,6 +1828,10 @@
         <translation>알 수 없는 열은 신청서마다 따로 보관합니다: {columns}</translation>
     </message>
     <message>
+        <source>column {column}</source>
+        <translation>열 {column}</translation>
+    </message>
+    <message>
         <source>Sheet &apos;{sheet}&apos; row {row}, column {column}</source>
         <translation>시트 &apos;{sheet}&apos; {row}행, 열 {column}</translation>
     </message>

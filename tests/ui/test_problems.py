@@ -1,5 +1,6 @@
-"""Core problems and errors in the UI's language: locations and the common kinds of problem in
-Korean (the quoted value kept exactly), a Korean headline above the core's own sentence, and no
+"""Core problems and errors in the UI's language: places and the common kinds of problem in Korean
+(the quoted value kept exactly) from the problems' fields — never by reading the English sentence —
+the problems of one row under one heading, a Korean headline above the core's own sentence, and no
 applicant data in the GUI's log."""
 
 from __future__ import annotations
@@ -9,27 +10,63 @@ import pytest
 from evaluator import errors as E
 from evaluator.errors import Problem, ValidationError
 from ui.errors import describe, log_file, show_error
-from ui.problems import headline, problem_text
+from ui.problems import grouped, grouped_text, headline, problem_text
+
+from ..core.excel_fixtures import LO_TEN_ERRORS
 
 
-def test_locations_and_common_problems_read_in_korean_with_the_value_as_typed():
-    p = Problem("Sheet '접수현황' row 17, column 신청금액", "'5,000,000원!' is not an amount")
+def _amount(value: str, **where) -> Problem:
+    return Problem(message=f"{value} is not an amount", code="value.not_amount", params={"value": value}, **where)
+
+
+def test_places_and_common_problems_read_in_korean_with_the_value_as_typed():
+    p = _amount("'5,000,000원!'", sheet="접수현황", row=17, column="신청금액", letter="H", field="requested_amount")
     assert problem_text(p) == "시트 '접수현황' 17행, 열 신청금액: '5,000,000원!'은(는) 금액이 아닙니다"
-    assert problem_text(Problem("Sheet '접수현황' row 3", "the application ID (접수번호) is missing")) == \
-        "시트 '접수현황' 3행: 접수번호가 없습니다"
-    # a shape the UI does not know stays as the core wrote it, behind a Korean location
-    odd = Problem("Sheet 'x' row 2, column 성명", "something rare happened")
+    missing = Problem(message="the application ID (접수번호) is missing", code="intake.id_missing", sheet="접수현황", row=3)
+    assert problem_text(missing) == "시트 '접수현황' 3행: 접수번호가 없습니다"
+    # a kind the UI has no sentence for stays as the core wrote it, behind a Korean place
+    odd = Problem(message="something rare happened", code="sheet.rare", sheet="x", row=2, column="성명")
     assert problem_text(odd) == "시트 'x' 2행, 열 성명: something rare happened"
     assert problem_text(Problem("", "plain")) == "plain"
+    # the text is never read back: a sentence shaped like a known kind but without its code stays English
+    assert problem_text(Problem("Sheet '접수현황' row 3", "'x' is not an amount")) == \
+        "Sheet '접수현황' row 3: 'x' is not an amount"
+
+
+def test_the_problems_of_a_row_come_under_one_heading():
+    problems = [
+        Problem(message="unknown columns kept aside with each application: 비고", code="intake.unknown_columns",
+                params={"columns": "비고"}, sheet="접수현황"),
+        _amount("'abc'", sheet="접수현황", row=5, column="신청금액"),
+        _amount("'x'", sheet="접수현황", row=7, column="자부담"),
+        Problem(message="the application ID (접수번호) is missing", code="intake.id_missing", sheet="접수현황", row=5),
+    ]
+    groups = grouped(problems)
+    assert [(g.heading, g.lines) for g in groups] == [
+        ("", ("시트 '접수현황': 알 수 없는 열은 신청서마다 따로 보관합니다: 비고",)),
+        ("시트 '접수현황' 5행", ("열 신청금액: 'abc'은(는) 금액이 아닙니다", "접수번호가 없습니다")),
+        ("시트 '접수현황' 7행", ("열 자부담: 'x'은(는) 금액이 아닙니다",)),
+    ]
+    assert grouped_text(problems).splitlines()[1:3] == ["시트 '접수현황' 5행", "  열 신청금액: 'abc'은(는) 금액이 아닙니다"]
+
+
+def test_problems_of_a_real_workbook_read_in_korean(demo_before_visits_store):
+    with pytest.raises(ValidationError) as ei:
+        demo_before_visits_store.excel.import_applications(LO_TEN_ERRORS, dry_run=True)
+    texts = [problem_text(p) for p in ei.value.problems]
+    assert "시트 '접수현황' 5행, 열 신청금액(원): 'abc'은(는) 금액이 아닙니다" in texts, texts
+    assert any(t.startswith("시트 '접수현황' 14행, 열 접수 번호: 접수번호가 없습니다") for t in texts), texts
+    assert all(t.startswith("시트 '접수현황' ") for t in texts), texts
 
 
 def test_an_error_dialog_leads_with_korean_and_keeps_the_cores_sentence(dialogs):
-    exc = ValidationError("Cannot import intake.xlsx: 1 problem.",
-                          problems=[Problem("Sheet '접수현황' row 5, column 전화번호", "'010-5555-0199x' is not a phone number")])
+    exc = ValidationError("Cannot import intake.xlsx: 1 problem.", problems=[Problem(
+        message="'010-5555-0199x' is not a phone number", code="value.not_phone", params={"value": "'010-5555-0199x'"},
+        file="intake.xlsx", sheet="접수현황", row=5, column="전화번호", field="phone")])
     what, todo, details = describe(exc)
     assert what.startswith("입력에 문제가 있습니다") and "Cannot import intake.xlsx" in what
     assert "고친 뒤" in todo or "다시" in todo
-    assert details == "시트 '접수현황' 5행, 열 전화번호: '010-5555-0199x'은(는) 전화번호가 아닙니다"
+    assert details == "시트 '접수현황' 5행\n  열 전화번호: '010-5555-0199x'은(는) 전화번호가 아닙니다"
     assert headline(E.DatabaseInUse("x")) == "다른 프로그램이 데이터베이스를 사용하고 있습니다."
     dialogs.expect_error()
     show_error(None, exc)
@@ -44,8 +81,9 @@ def test_the_english_ui_shows_the_cores_words_unchanged(qapp, lang):
 
     install_language(qapp, lang)
     try:
-        p = Problem("Sheet '접수현황' row 17, column 신청금액", "'abc' is not an amount")
-        assert problem_text(p) == str(p)
+        p = _amount("'abc'", sheet="접수현황", row=17, column="신청금액")
+        assert problem_text(p) == str(p) == "Sheet '접수현황' row 17, column 신청금액: 'abc' is not an amount"
+        assert grouped_text([p]) == "Sheet '접수현황' row 17\n  column 신청금액: 'abc' is not an amount"
         assert describe(E.DatabaseInUse("The database is in use."))[0] == "The database is in use."
     finally:
         install_language(qapp, "ko")

@@ -133,8 +133,8 @@ def test_error_descriptions_say_what_to_do():
     # the Korean UI: a Korean headline, then the core's own sentence naming the file
     assert what.splitlines()[0] == "다른 프로그램이 데이터베이스를 사용하고 있습니다."
     assert what.splitlines()[1].startswith("The database x") and todo
-    what, todo, details = describe(ValidationError("2 problems.", [Problem("Sheet 'a' row 3", "bad amount")]))
-    assert details == "시트 'a' 3행: bad amount"
+    what, todo, details = describe(ValidationError("2 problems.", [Problem(message="bad amount", sheet="a", row=3)]))
+    assert details == "시트 'a' 3행\n  bad amount"
     what, todo, details = describe(Cancelled("Cancelled; nothing was written."))
     assert todo
 

@@ -23,7 +23,7 @@ from .. import dialogs
 from ..i18n import tr
 from ..labels import category_label, track_label
 from ..models import LEFT, RIGHT, Column, RecordModel, fmt_amount
-from ..problems import problem_text
+from ..problems import grouped
 from ..widgets import DropZone, describe_result, plain, title_label
 
 IGNORE = "-"
@@ -260,10 +260,15 @@ class ImportScreen(QWidget):
         self.rows_model.set_rows(list(preview.rows))
         self.rows_view.resizeColumnsToContents()
         self.problems.clear()
-        for p in preview.problems:
-            self.problems.addItem(f"✖ {problem_text(p)}")
-        for w in preview.warnings:
-            self.problems.addItem(f"⚠ {problem_text(w)}")
+        for mark, found in (("✖", preview.problems), ("⚠", preview.warnings)):
+            for group in grouped(found):  # one heading per sheet row, its problems by column below it
+                if group.heading:
+                    self.problems.addItem(f"{mark} {group.heading}")
+                    for line in group.lines:
+                        self.problems.addItem(f"    {line}")
+                else:
+                    for line in group.lines:
+                        self.problems.addItem(f"{mark} {line}")
         if preview.problems:
             self.problems_label.setText(tr("%n problems must be fixed in the sheet before importing:", "",
                                            len(preview.problems)))

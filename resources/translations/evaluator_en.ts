@@ -1550,6 +1550,26 @@
         <translation>Notes</translation>
     </message>
     <message>
+        <source>Edit the visit time</source>
+        <translation>Edit the visit time</translation>
+    </message>
+    <message>
+        <source>Edit the attendees</source>
+        <translation>Edit the attendees</translation>
+    </message>
+    <message>
+        <source>Edit the visit notes</source>
+        <translation>Edit the visit notes</translation>
+    </message>
+    <message>
+        <source>Tick {item}</source>
+        <translation>Tick {item}</translation>
+    </message>
+    <message>
+        <source>Untick {item}</source>
+        <translation>Untick {item}</translation>
+    </message>
+    <message>
         <source>Scores — {rubric} (version {version})</source>
         <translation>Scores — {rubric} (version {version})</translation>
     </message>

@@ -1540,6 +1540,26 @@
         <translation>메모</translation>
     </message>
     <message>
+        <source>Edit the visit time</source>
+        <translation>방문 일시 수정</translation>
+    </message>
+    <message>
+        <source>Edit the attendees</source>
+        <translation>참석자 수정</translation>
+    </message>
+    <message>
+        <source>Edit the visit notes</source>
+        <translation>방문 메모 수정</translation>
+    </message>
+    <message>
+        <source>Tick {item}</source>
+        <translation>{item} 확인 표시</translation>
+    </message>
+    <message>
+        <source>Untick {item}</source>
+        <translation>{item} 확인 해제</translation>
+    </message>
+    <message>
         <source>Scores — {rubric} (version {version})</source>
         <translation>채점 — {rubric} (버전 {version})</translation>
     </message>

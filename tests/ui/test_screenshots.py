@@ -56,8 +56,7 @@ def test_field_screenshots(field_store, make_window, qapp, screenshot_dir):
     for i, c in enumerate(rubric.criteria[:4]):
         if c.scoring == "levels":
             form.user_set_value(c.code, rubric.levels[i % 3].key)
-    form.rows[rubric.criteria[0].code].comment.setText("주민 7명이 함께 운영 계획을 설명함")
-    form.set_comment(rubric.criteria[0].code, "주민 7명이 함께 운영 계획을 설명함", update_widget=False)
+    form.user_set_comment(rubric.criteria[0].code, "주민 7명이 함께 운영 계획을 설명함")
     form.rows[rubric.criteria[3].code].picker.setFocus(Qt.OtherFocusReason)
     form.scroll.ensureWidgetVisible(form.rows[rubric.criteria[3].code], 0, 200)
     form.scroll.verticalScrollBar().setValue(form.criteria_box.y() - 10)

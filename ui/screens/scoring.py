@@ -1,10 +1,14 @@
 """The visit and scoring form: one application, one evaluator.
 
+* The form's model is a ``Draft``: plain values, no widgets. Every edit, undo and redo changes the
+  Draft; the form redraws from the Draft's change callback.
 * Every change is saved at once (no Save button): each criterion, comment and visit field is synced
   to the core on the worker as soon as it changes.  Saves are coalesced per field: while one save of
   a criterion waits in the queue, newer keystrokes ride along with it, so typing never floods the
   worker and the last value always lands.
-* Undo/redo: thin ``QUndoCommand`` s that set the new/old value and save it (Orange canvas style).
+* Undo/redo: thin ``QUndoCommand`` s that set the new/old value on the Draft, which saves it (Orange
+  canvas style); a burst of typing in one field is one step. Scores, comments and the visit log
+  (time, attendees, checklist, notes) are undoable, with Ctrl+Z in any field of the form.
 * Keyboard first: Tab walks visit fields → each criterion's level picker → its comment → the next
   criterion; in a picker the digits 1–5 pick 수/우/미/양/가 (0 or Delete clears); Ctrl+Enter finalises.
 """
@@ -15,10 +19,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from PySide6.QtCore import QDateTime, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtCore import QDateTime, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut, QTextCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QButtonGroup, QCheckBox, QDateTimeEdit, QDoubleSpinBox, QFrame, QGridLayout, QGroupBox,
     QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
@@ -39,32 +43,109 @@ NOT_RECORDED = QDateTime(datetime(2000, 1, 1, 0, 0))
 
 
 # --------------------------------------------------------------------------------------------------
+# The save key of the visit log (criteria are saved under their own code).
+VISIT = "@visit"
+# The visit log's fields, as the core's ``save_visit`` names them.
+VISIT_FIELDS = ("visited_at", "attendees", "checklist", "notes")
+
+
+def empty_visit() -> dict[str, Any]:
+    return {"visited_at": None, "attendees": "", "checklist": {}, "notes": ""}
+
+
 @dataclass
 class Draft:
-    """The form's values as plain data, shared with save jobs on the worker (never widgets)."""
+    """The form's model: its values as plain data, shared with save jobs on the worker (never widgets).
+
+    Every ``set_*`` changes one value, tells the listeners (the form redraws from here, whoever made
+    the change: a keystroke, an undo or a redo) and marks the value's key as waiting to be saved;
+    ``saver(key)`` is called when a key starts waiting, and the save job ``take`` s the newest values.
+    Keystrokes made while a save waits ride along with it, so typing never floods the worker.
+    """
 
     application_id: str
     evaluator: str
     #: criterion -> (level, points, comment)
     scores: dict[str, tuple[str | None, float | None, str]] = field(default_factory=dict)
-    visit: dict[str, Any] = field(default_factory=dict)
+    visit: dict[str, Any] = field(default_factory=empty_visit)
+    # keys (criterion codes, VISIT) whose save is queued and has not taken the values yet
     queued: set[str] = field(default_factory=set)
+    saver: Callable[[str], None] | None = None
+    listeners: list[Callable[[str], None]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def mark_queued(self, key: str) -> bool:
-        """True if a save for ``key`` must be queued (none is waiting already)."""
-        with self.lock:
-            if key in self.queued:
-                return False
-            self.queued.add(key)
-            return True
+    def on_change(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(key)`` after every change (``key``: a criterion's code, or VISIT)."""
+        self.listeners.append(listener)
 
+    # --- reading ----------------------------------------------------------------------------------
+    def score(self, code: str) -> tuple[str | None, float | None, str]:
+        return self.scores.get(code, (None, None, ""))
+
+    def pending(self) -> list[str]:
+        """The keys waiting to be saved."""
+        with self.lock:
+            return sorted(self.queued)
+
+    # --- loading what the core has (nothing to save) ----------------------------------------------
+    def load_scores(self, scores: dict[str, tuple[str | None, float | None, str]]) -> None:
+        with self.lock:
+            self.scores = dict(scores)
+        for code in scores:
+            self._notify(code)
+
+    def load_visit(self, visit: dict[str, Any]) -> None:
+        blank = empty_visit()
+        with self.lock:
+            self.visit = {name: visit.get(name, blank[name]) for name in VISIT_FIELDS}
+            self.visit["checklist"] = dict(self.visit["checklist"] or {})
+        self._notify(VISIT)
+
+    # --- edits (from the user, an undo or a redo) -------------------------------------------------
+    def set_score(self, code: str, level: str | None, points: float | None) -> None:
+        with self.lock:
+            self.scores[code] = (level, points, self.score(code)[2])
+        self._changed(code)
+
+    def set_comment(self, code: str, text: str) -> None:
+        with self.lock:
+            level, points, _ = self.score(code)
+            self.scores[code] = (level, points, text)
+        self._changed(code)
+
+    def set_visit(self, name: str, value: Any) -> None:
+        """Set the visit time, the attendees or the notes."""
+        if name not in ("visited_at", "attendees", "notes"):
+            raise KeyError(name)
+        with self.lock:
+            self.visit[name] = value
+        self._changed(VISIT)
+
+    def set_check(self, item: str, checked: bool) -> None:
+        with self.lock:
+            self.visit["checklist"] = {**self.visit["checklist"], item: bool(checked)}
+        self._changed(VISIT)
+
+    # --- saving -----------------------------------------------------------------------------------
     def take(self, key: str):
+        """The values a save of ``key`` writes (called by the save job, on the worker)."""
         with self.lock:
             self.queued.discard(key)
-            if key == "@visit":
-                return dict(self.visit)
-            return self.scores.get(key, (None, None, ""))
+            if key == VISIT:
+                return {**self.visit, "checklist": dict(self.visit["checklist"])}
+            return self.score(key)
+
+    def _changed(self, key: str) -> None:
+        self._notify(key)
+        with self.lock:
+            fresh = key not in self.queued
+            self.queued.add(key)
+        if fresh and self.saver is not None:
+            self.saver(key)
+
+    def _notify(self, key: str) -> None:
+        for listener in list(self.listeners):
+            listener(key)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -248,13 +329,110 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _button(text: str, name: str, slot, parent: QWidget) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setObjectName(name)
+    button.clicked.connect(slot)
+    return button
+
+
+class VisitLogBox(QGroupBox):
+    """The visit log: date and time (Now fills it in), attendees, the rubric's checklist, notes."""
+
+    def __init__(self, form: ScoringForm, rubric, parent: QWidget) -> None:
+        super().__init__(tr("Visit log"), parent)
+        self.setObjectName("visitBox")
+        grid = QGridLayout(self)
+        grid.addWidget(QLabel(tr("Visited at"), self), 0, 0)
+        grid.addLayout(self._time_row(form), 0, 1)
+        grid.addWidget(QLabel(tr("Attendees"), self), 1, 0)
+        self.attendees = QLineEdit(self)
+        self.attendees.setObjectName("attendees")
+        self.attendees.setPlaceholderText(tr("Who was there (names or roles)"))
+        self.attendees.textEdited.connect(lambda text: form.user_set_visit("attendees", text))
+        grid.addWidget(self.attendees, 1, 1)
+        self.checks: dict[str, QCheckBox] = {}
+        if rubric.checklist:
+            grid.addWidget(QLabel(tr("Checklist"), self), 2, 0, Qt.AlignTop)
+            grid.addLayout(self._checklist(form, rubric), 2, 1)
+        grid.addWidget(QLabel(tr("Notes"), self), 3, 0, Qt.AlignTop)
+        self.notes = QPlainTextEdit(self)
+        self.notes.setObjectName("visitNotes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(60)
+        self.notes.setUndoRedoEnabled(False)  # the form's undo stack keeps the history (and saves it)
+        self.notes.textChanged.connect(lambda: form.user_set_visit("notes", self.notes.toPlainText()))
+        grid.addWidget(self.notes, 3, 1)
+        grid.setColumnStretch(1, 1)
+
+    def _time_row(self, form: ScoringForm) -> QHBoxLayout:
+        self.visited_at = QDateTimeEdit(self)
+        self.visited_at.setObjectName("visitedAt")
+        self.visited_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.visited_at.setMinimumDateTime(NOT_RECORDED)
+        self.visited_at.setSpecialValueText(tr("not recorded"))
+        self.visited_at.setDateTime(NOT_RECORDED)
+        self.visited_at.setCalendarPopup(True)
+        self.visited_at.dateTimeChanged.connect(lambda _v: form.user_set_visit("visited_at", self.time()))
+        now = QPushButton(tr("Now"), self)
+        now.setFocusPolicy(Qt.NoFocus)
+        now.clicked.connect(lambda: self.visited_at.setDateTime(QDateTime.currentDateTime()))
+        row = QHBoxLayout()
+        row.addWidget(self.visited_at)
+        row.addWidget(now)
+        row.addStretch(1)
+        return row
+
+    def _checklist(self, form: ScoringForm, rubric) -> QGridLayout:
+        grid = QGridLayout()
+        for i, item in enumerate(rubric.checklist):
+            cb = QCheckBox(item.name(language()), self)
+            cb.setObjectName(f"check_{item.code}")
+            cb.toggled.connect(lambda checked, code=item.code: form.user_set_check(code, checked))
+            self.checks[item.code] = cb
+            grid.addWidget(cb, i // 2, i % 2)
+        return grid
+
+    def fields(self) -> list[QWidget]:
+        return [self.visited_at, self.attendees, *self.checks.values(), self.notes]
+
+    def time(self) -> datetime | None:
+        """The visit time shown, to the minute (None: not recorded)."""
+        when = self.visited_at.dateTime()
+        return None if when == NOT_RECORDED else when.toPython().replace(second=0, microsecond=0)
+
+    def values(self) -> dict[str, Any]:
+        """What the fields show, in the Draft's shape."""
+        return {"visited_at": self.time(), "attendees": self.attendees.text(),
+                "checklist": {code: cb.isChecked() for code, cb in self.checks.items()},
+                "notes": self.notes.toPlainText()}
+
+    def show_visit(self, visit: dict[str, Any]) -> None:
+        """Show the Draft's values; a field that already shows its value is left alone (the one being
+        typed in keeps its cursor)."""
+        when = visit["visited_at"]
+        if self.time() != when:
+            self.visited_at.setDateTime(QDateTime(when) if when else NOT_RECORDED)
+        if self.attendees.text() != visit["attendees"]:
+            self.attendees.setText(visit["attendees"])
+        for code, cb in self.checks.items():
+            cb.setChecked(bool(visit["checklist"].get(code)))
+        if self.notes.toPlainText() != visit["notes"]:
+            self.notes.setPlainText(visit["notes"])
+            self.notes.moveCursor(QTextCursor.End)
+
+
 # --------------------------------------------------------------------------------------------------
+# Undo commands (Orange canvas style): thin, they set the new or old value on the Draft, which
+# redraws the form and queues the save. No widget in here, so they are tested on a bare Draft.
 class ScoreCommand(QUndoCommand):
+    """A criterion's (level, points)."""
+
     POINTS_ID = 0x5C1
 
-    def __init__(self, form: ScoringForm, code: str, old, new, text: str, *, typed: bool = False) -> None:
+    def __init__(self, draft: Draft, code: str, old, new, text: str, *, typed: bool = False) -> None:
         super().__init__(text)
-        self.form, self.code, self.old, self.new = form, code, old, new
+        self.draft, self.code, self.old, self.new = draft, code, old, new
         self.typed = typed  # points typed digit by digit merge into one step
 
     def id(self) -> int:
@@ -268,19 +446,20 @@ class ScoreCommand(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        self.form.set_value(self.code, self.new)
+        self.draft.set_score(self.code, *self.new)
 
     def undo(self) -> None:
-        self.form.set_value(self.code, self.old)
+        self.draft.set_score(self.code, *self.old)
 
 
 class CommentCommand(QUndoCommand):
+    """A criterion's comment; a burst of typing in one comment is one step."""
+
     ID = 0x5C0
 
-    def __init__(self, form: ScoringForm, code: str, old: str, new: str) -> None:
+    def __init__(self, draft: Draft, code: str, old: str, new: str) -> None:
         super().__init__(tr("Edit comment"))
-        self.form, self.code, self.old, self.new = form, code, old, new
-        self._first = True
+        self.draft, self.code, self.old, self.new = draft, code, old, new
 
     def id(self) -> int:
         return self.ID
@@ -292,11 +471,70 @@ class CommentCommand(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        self.form.set_comment(self.code, self.new, update_widget=not self._first)
-        self._first = False
+        self.draft.set_comment(self.code, self.new)
 
     def undo(self) -> None:
-        self.form.set_comment(self.code, self.old, update_widget=True)
+        self.draft.set_comment(self.code, self.old)
+
+
+class VisitCommand(QUndoCommand):
+    """The visit time, the attendees or the notes; a burst of typing in one field is one step."""
+
+    ID = 0x5C2
+
+    def __init__(self, draft: Draft, name: str, old, new) -> None:
+        super().__init__({"visited_at": tr("Edit the visit time"), "attendees": tr("Edit the attendees"),
+                          "notes": tr("Edit the visit notes")}[name])
+        self.draft, self.name, self.old, self.new = draft, name, old, new
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other) -> bool:  # noqa: N802
+        if not isinstance(other, VisitCommand) or other.name != self.name:
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self.draft.set_visit(self.name, self.new)
+
+    def undo(self) -> None:
+        self.draft.set_visit(self.name, self.old)
+
+
+class CheckCommand(QUndoCommand):
+    """One checklist item ticked or cleared (each click is one step)."""
+
+    def __init__(self, draft: Draft, item: str, old: bool, new: bool, name: str) -> None:
+        super().__init__((tr("Tick {item}") if new else tr("Untick {item}")).format(item=name))
+        self.draft, self.item, self.old, self.new = draft, item, old, new
+
+    def redo(self) -> None:
+        self.draft.set_check(self.item, self.new)
+
+    def undo(self) -> None:
+        self.draft.set_check(self.item, self.old)
+
+
+class UndoKeys(QObject):
+    """Ctrl+Z / Ctrl+Shift+Z in the form's text fields undo and redo the form's edits. A text field
+    would otherwise take the keys for its own private history, behind the form's back."""
+
+    def __init__(self, stack: QUndoStack, parent: QObject) -> None:
+        super().__init__(parent)
+        self.stack = stack
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() not in (QEvent.ShortcutOverride, QEvent.KeyPress):
+            return False
+        for keys, act in ((QKeySequence.Undo, self.stack.undo), (QKeySequence.Redo, self.stack.redo)):
+            if event.matches(keys):
+                if event.type() == QEvent.KeyPress:  # the override is claimed so that the press comes here
+                    act()
+                event.accept()
+                return True
+        return False
 
 
 # --------------------------------------------------------------------------------------------------
@@ -313,7 +551,8 @@ class ScoringForm(QWidget):
         self.ctx = ctx
         self.application_id = application_id
         self.evaluator = evaluator
-        self.draft = Draft(application_id, evaluator)
+        self.draft = Draft(application_id, evaluator, saver=self._submit_save)
+        self.draft.on_change(self._draft_changed)
         self.undo_stack = QUndoStack(self)
         self.rubric = None
         self.info = None
@@ -324,6 +563,7 @@ class ScoringForm(QWidget):
         self.saves_in_flight = 0
         self._show_back = show_back
         self._loading = False
+        self._redrawing = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self._header = QFrame(self)
@@ -388,7 +628,7 @@ class ScoringForm(QWidget):
             self.rubric = data["rubric"]
             self.info = data["evaluation"]
             self.undo_stack.clear()
-            self._build_body(data)
+            self._build_body()
             self._apply_evaluation(self.info)
             self._apply_visit(data["visit"])
             self._show_photos(data["photos"])
@@ -411,21 +651,52 @@ class ScoringForm(QWidget):
         target.setFocus(Qt.OtherFocusReason)
         self.scroll.ensureWidgetVisible(target)
 
-    def _build_body(self, data: dict) -> None:
-        app, rubric = self.app, self.rubric
-        lang = language()
-        self.title.setText(
-            f"<b>{_esc(app.id)}</b> · {_esc(app.title)}<br><span style='font-size:small'>"
-            f"{_esc(app.group_name)} · {_esc(app.district)} · {_esc(track_label(self.ctx, app.track))}</span>")
+    def _build_body(self) -> None:
+        """The scrolling part, top to bottom: summary, visit log, criteria, photos, actions."""
+        self._show_title()
         body = QWidget()
         body.setObjectName("formBody")
         lay = QVBoxLayout(body)
         lay.setContentsMargins(12, 6, 12, 12)
         lay.setSpacing(10)
+        lay.addWidget(self._build_summary(body))
+        self.visit_box = VisitLogBox(self, self.rubric, body)
+        box = self.visit_box  # its fields, reachable from the form as before
+        self.visited_at, self.attendees, self.checks, self.notes = box.visited_at, box.attendees, box.checks, box.notes
+        lay.addWidget(self.visit_box)
+        lay.addWidget(self._build_abstain_banner(body))
+        lay.addWidget(self._build_criteria(body))
+        lay.addWidget(self._build_photos(body))
+        lay.addLayout(self._build_actions(body))
+        lay.addStretch(1)
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.scroll.setWidget(body)
+        self._wire_keys(body)
 
-        # summary
-        summary = QGroupBox(tr("Application"), body)
-        sg = QGridLayout(summary)
+    def _wire_keys(self, body: QWidget) -> None:
+        """Ctrl+Z in every field undoes the form's last edit; Tab walks the visit fields, then each
+        criterion's picker and comment, then the buttons."""
+        fields = self.visit_box.fields() + [w for row in self.rows.values() for w in (row.picker, row.comment)]
+        keys = UndoKeys(self.undo_stack, body)
+        for w in fields:
+            w.installEventFilter(keys)
+        chain = fields + [self.photo_list, self.add_photo_btn, self.remove_photo_btn, self.abstain_btn,
+                          self.reopen_btn, self.finalise_btn]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+
+    def _show_title(self) -> None:
+        app = self.app
+        self.title.setText(
+            f"<b>{_esc(app.id)}</b> · {_esc(app.title)}<br><span style='font-size:small'>"
+            f"{_esc(app.group_name)} · {_esc(app.district)} · {_esc(track_label(self.ctx, app.track))}</span>")
+
+    def _build_summary(self, parent: QWidget) -> QGroupBox:
+        app = self.app
+        box = QGroupBox(tr("Application"), parent)
+        grid = QGridLayout(box)
         facts = [
             (tr("Group name"), app.group_name), (tr("Representative"), app.representative),
             (tr("Category"), category_label(app.category)),
@@ -437,149 +708,76 @@ class ScoringForm(QWidget):
         ]
         facts = [(k, v) for k, v in facts if v]
         for i, (k, v) in enumerate(facts):
-            kl = plain(QLabel(k, summary))
-            kl.setObjectName("muted")
-            vl = plain(QLabel(v, summary))
-            vl.setTextInteractionFlags(Qt.TextSelectableByMouse)
-            sg.addWidget(kl, i // 2, (i % 2) * 2)
-            sg.addWidget(vl, i // 2, (i % 2) * 2 + 1)
+            key = plain(QLabel(k, box))
+            key.setObjectName("muted")
+            value = plain(QLabel(v, box))
+            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            grid.addWidget(key, i // 2, (i % 2) * 2)
+            grid.addWidget(value, i // 2, (i % 2) * 2 + 1)
         if app.summary:
-            s = plain(QLabel(app.summary, summary))
+            s = plain(QLabel(app.summary, box))
             s.setWordWrap(True)
-            sg.addWidget(s, (len(facts) + 1) // 2, 0, 1, 4)
-        sg.setColumnStretch(1, 1)
-        sg.setColumnStretch(3, 1)
-        lay.addWidget(summary)
+            grid.addWidget(s, (len(facts) + 1) // 2, 0, 1, 4)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        return box
 
-        # visit log
-        visit = QGroupBox(tr("Visit log"), body)
-        visit.setObjectName("visitBox")
-        vg = QGridLayout(visit)
-        vg.addWidget(QLabel(tr("Visited at"), visit), 0, 0)
-        self.visited_at = QDateTimeEdit(visit)
-        self.visited_at.setObjectName("visitedAt")
-        self.visited_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.visited_at.setMinimumDateTime(NOT_RECORDED)
-        self.visited_at.setSpecialValueText(tr("not recorded"))
-        self.visited_at.setDateTime(NOT_RECORDED)
-        self.visited_at.setCalendarPopup(True)
-        self.visited_at.dateTimeChanged.connect(lambda _v: self._visit_changed())
-        now_btn = QPushButton(tr("Now"), visit)
-        now_btn.setFocusPolicy(Qt.NoFocus)
-        now_btn.clicked.connect(lambda: self.visited_at.setDateTime(QDateTime.currentDateTime()))
-        vrow = QHBoxLayout()
-        vrow.addWidget(self.visited_at)
-        vrow.addWidget(now_btn)
-        vrow.addStretch(1)
-        vg.addLayout(vrow, 0, 1)
-        vg.addWidget(QLabel(tr("Attendees"), visit), 1, 0)
-        self.attendees = QLineEdit(visit)
-        self.attendees.setObjectName("attendees")
-        self.attendees.setPlaceholderText(tr("Who was there (names or roles)"))
-        self.attendees.textEdited.connect(lambda _t: self._visit_changed())
-        vg.addWidget(self.attendees, 1, 1)
-        self.checks: dict[str, QCheckBox] = {}
-        if rubric.checklist:
-            vg.addWidget(QLabel(tr("Checklist"), visit), 2, 0, Qt.AlignTop)
-            cl = QGridLayout()
-            for i, item in enumerate(rubric.checklist):
-                cb = QCheckBox(item.name(lang), visit)
-                cb.setObjectName(f"check_{item.code}")
-                cb.toggled.connect(lambda _c: self._visit_changed())
-                self.checks[item.code] = cb
-                cl.addWidget(cb, i // 2, i % 2)
-            vg.addLayout(cl, 2, 1)
-        vg.addWidget(QLabel(tr("Notes"), visit), 3, 0, Qt.AlignTop)
-        self.notes = QPlainTextEdit(visit)
-        self.notes.setObjectName("visitNotes")
-        self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(60)
-        self.notes.textChanged.connect(self._visit_changed)
-        vg.addWidget(self.notes, 3, 1)
-        vg.setColumnStretch(1, 1)
-        lay.addWidget(visit)
-        self.visit_box = visit
-
-        # abstention banner
-        self.abstain_banner = plain(QLabel("", body))
+    def _build_abstain_banner(self, parent: QWidget) -> QLabel:
+        self.abstain_banner = plain(QLabel("", parent))
         self.abstain_banner.setObjectName("banner")
         self.abstain_banner.setWordWrap(True)
         self.abstain_banner.hide()
-        lay.addWidget(self.abstain_banner)
+        return self.abstain_banner
 
-        # criteria
-        crit = QGroupBox(tr("Scores — {rubric} (version {version})").format(
-            rubric=rubric.name(lang), version=rubric.version), body)
-        cg = QVBoxLayout(crit)
+    def _build_criteria(self, parent: QWidget) -> QGroupBox:
+        rubric, lang = self.rubric, language()
+        box = QGroupBox(tr("Scores — {rubric} (version {version})").format(
+            rubric=rubric.name(lang), version=rubric.version), parent)
+        lay = QVBoxLayout(box)
         hint = QLabel(tr("Keys: 1–5 pick a level (1 = {top}), 0 clears, Tab moves on, Ctrl+Z undoes, "
                          "Ctrl+Enter finalises. Every change is saved at once.").format(
-            top=rubric.levels[0].label(lang) if rubric.levels else "1"), crit)
+            top=rubric.levels[0].label(lang) if rubric.levels else "1"), box)
         hint.setObjectName("muted")
         hint.setWordWrap(True)
-        cg.addWidget(hint)
+        lay.addWidget(hint)
         self.rows = {}
         for c in rubric.criteria:
-            row = CriterionRow(self, rubric, c)
-            self.rows[c.code] = row
-            cg.addWidget(row)
-        lay.addWidget(crit)
-        self.criteria_box = crit
+            self.rows[c.code] = CriterionRow(self, rubric, c)
+            lay.addWidget(self.rows[c.code])
+        self.criteria_box = box
+        return box
 
-        # photos
-        photos = QGroupBox(tr("Photos"), body)
-        pg = QVBoxLayout(photos)
-        self.photo_list = QListWidget(photos)
+    def _build_photos(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox(tr("Photos"), parent)
+        lay = QVBoxLayout(box)
+        self.photo_list = QListWidget(box)
         self.photo_list.setObjectName("photoList")
         self.photo_list.setViewMode(QListWidget.IconMode)
         self.photo_list.setIconSize(QSize(160, 120))
         self.photo_list.setFixedHeight(160)
-        pg.addWidget(self.photo_list)
+        lay.addWidget(self.photo_list)
         QShortcut(QKeySequence.Delete, self.photo_list, self.remove_photo, context=Qt.WidgetShortcut)
-        self.add_photo_btn = QPushButton(tr("Attach photos…"), photos)
-        self.add_photo_btn.setObjectName("attachPhotos")
-        self.add_photo_btn.clicked.connect(self.attach_photos)
-        self.remove_photo_btn = QPushButton(tr("Remove photo"), photos)
-        self.remove_photo_btn.setObjectName("removePhoto")
-        self.remove_photo_btn.clicked.connect(self.remove_photo)
+        self.add_photo_btn = _button(tr("Attach photos…"), "attachPhotos", self.attach_photos, box)
+        self.remove_photo_btn = _button(tr("Remove photo"), "removePhoto", self.remove_photo, box)
         self.remove_photo_btn.setEnabled(False)
-        prow = QHBoxLayout()
-        prow.addWidget(self.add_photo_btn)
-        prow.addWidget(self.remove_photo_btn)
-        prow.addStretch(1)
-        pg.addLayout(prow)
-        lay.addWidget(photos)
+        row = QHBoxLayout()
+        row.addWidget(self.add_photo_btn)
+        row.addWidget(self.remove_photo_btn)
+        row.addStretch(1)
+        lay.addLayout(row)
+        return box
 
-        # actions
-        actions = QHBoxLayout()
-        self.abstain_btn = QPushButton(tr("Abstain…"), body)
-        self.abstain_btn.setObjectName("abstainButton")
-        self.abstain_btn.clicked.connect(self.ask_abstain)
-        actions.addWidget(self.abstain_btn)
-        actions.addStretch(1)
-        self.reopen_btn = QPushButton(tr("Reopen…"), body)
-        self.reopen_btn.setObjectName("reopenButton")
-        self.reopen_btn.clicked.connect(self.ask_reopen)
-        actions.addWidget(self.reopen_btn)
-        self.finalise_btn = QPushButton(tr("Finalise…"), body)
-        self.finalise_btn.setObjectName("finaliseButton")
+    def _build_actions(self, parent: QWidget) -> QHBoxLayout:
+        self.abstain_btn = _button(tr("Abstain…"), "abstainButton", self.ask_abstain, parent)
+        self.reopen_btn = _button(tr("Reopen…"), "reopenButton", self.ask_reopen, parent)
+        self.finalise_btn = _button(tr("Finalise…"), "finaliseButton", self.ask_finalise, parent)
         self.finalise_btn.setToolTip(tr("Lock this evaluation (Ctrl+Enter)"))
-        self.finalise_btn.clicked.connect(self.ask_finalise)
-        actions.addWidget(self.finalise_btn)
-        lay.addLayout(actions)
-        lay.addStretch(1)
-
-        old = self.scroll.takeWidget()
-        if old is not None:
-            old.deleteLater()
-        self.scroll.setWidget(body)
-        # tab order: visit fields, then each criterion's picker and comment, then the buttons
-        chain: list[QWidget] = [self.visited_at, self.attendees, *self.checks.values(), self.notes]
-        for row in self.rows.values():
-            chain += [row.picker, row.comment]
-        chain += [self.photo_list, self.add_photo_btn, self.remove_photo_btn, self.abstain_btn, self.reopen_btn,
-                  self.finalise_btn]
-        for a, b in zip(chain, chain[1:]):
-            QWidget.setTabOrder(a, b)
+        row = QHBoxLayout()
+        row.addWidget(self.abstain_btn)
+        row.addStretch(1)
+        row.addWidget(self.reopen_btn)
+        row.addWidget(self.finalise_btn)
+        return row
 
     # --- showing core state -----------------------------------------------------------------------
     def _apply_evaluation(self, info) -> None:
@@ -588,11 +786,7 @@ class ScoringForm(QWidget):
         if info is not None:
             for sv in info.scores:
                 values[sv.criterion] = (sv.level, sv.points, sv.comment or "")
-        self.draft.scores = dict(values)
-        for code, (level, points, comment) in values.items():
-            row = self.rows[code]
-            row.show_value(level, points)
-            row.show_comment(comment)
+        self.draft.load_scores(values)
         self.state = info.state if info is not None else "draft"
         self.started = info is not None
         self.abstained = bool(info and info.abstained)
@@ -602,13 +796,29 @@ class ScoringForm(QWidget):
     def _apply_visit(self, visit: dict | None) -> None:
         v = visit or {}
         when = v.get("visited_at")
-        self.visited_at.setDateTime(QDateTime(when) if when else NOT_RECORDED)
-        self.attendees.setText(v.get("attendees") or "")
         checklist = v.get("checklist") or {}
-        for code, cb in self.checks.items():
-            cb.setChecked(bool(checklist.get(code)))
-        self.notes.setPlainText(v.get("notes") or "")
-        self.draft.visit = self._visit_values()
+        self.draft.load_visit({
+            "visited_at": when.replace(second=0, microsecond=0) if when else None,  # shown to the minute
+            "attendees": v.get("attendees") or "",
+            "checklist": {item.code: bool(checklist.get(item.code)) for item in self.rubric.checklist},
+            "notes": v.get("notes") or "",
+        })
+
+    def _draft_changed(self, key: str) -> None:
+        """Redraw what the Draft holds, whoever changed it (an edit, an undo, a redo, a load)."""
+        if self.rubric is None:
+            return
+        self._redrawing = True  # the widgets' change signals are not user edits
+        try:
+            if key == VISIT:
+                self.visit_box.show_visit(self.draft.visit)
+            elif key in self.rows:
+                level, points, comment = self.draft.score(key)
+                self.rows[key].show_value(level, points)
+                self.rows[key].show_comment(comment)
+                self._update_total()
+        finally:
+            self._redrawing = False
 
     def _update_state(self) -> None:
         finalised = self.state == FINALISED
@@ -667,12 +877,15 @@ class ScoringForm(QWidget):
         else:
             self.saved_label.setText(tr("All changes saved {time}").format(time=datetime.now().strftime("%H:%M:%S")))
 
-    # --- user edits -------------------------------------------------------------------------------
+    # --- user edits: each becomes an undo command on the Draft ------------------------------------
+    def _editable(self) -> bool:
+        return not (self._loading or self._redrawing or self.state == FINALISED)
+
     def user_set_value(self, code: str, value) -> None:
-        if self._loading or self.state == FINALISED:
+        if not self._editable():
             return
         c = self.rubric.criterion(code)
-        level, points, _ = self.draft.scores.get(code, (None, None, ""))
+        level, points, _ = self.draft.score(code)
         old = (level, points)
         if c.scoring == "levels":
             new = (value, None if value is None else self.rubric.points_for_level(c, value))
@@ -684,56 +897,50 @@ class ScoringForm(QWidget):
             if new[1] == old[1]:
                 return
             label = "—" if value is None else f"{value:g}"
-        self.undo_stack.push(ScoreCommand(self, code, old, new, tr("Score {criterion}: {value}").format(
+        self.undo_stack.push(ScoreCommand(self.draft, code, old, new, tr("Score {criterion}: {value}").format(
             criterion=c.name(language()), value=label), typed=c.scoring != "levels"))
 
     def user_set_comment(self, code: str, text: str) -> None:
-        if self._loading or self.state == FINALISED:
+        if not self._editable():
             return
-        old = self.draft.scores.get(code, (None, None, ""))[2]
+        old = self.draft.score(code)[2]
         if old != text:
-            self.undo_stack.push(CommentCommand(self, code, old, text))
+            self.undo_stack.push(CommentCommand(self.draft, code, old, text))
 
-    # --- applying a value (from an edit, undo or redo) --------------------------------------------
-    def set_value(self, code: str, value: tuple[str | None, float | None]) -> None:
-        _, _, comment = self.draft.scores.get(code, (None, None, ""))
-        self.draft.scores[code] = (value[0], value[1], comment)
-        self.rows[code].show_value(*value)
-        self._update_total()
-        self._queue_save(code)
-
-    def set_comment(self, code: str, text: str, *, update_widget: bool) -> None:
-        level, points, _ = self.draft.scores.get(code, (None, None, ""))
-        self.draft.scores[code] = (level, points, text)
-        if update_widget:
-            self.rows[code].show_comment(text)
-        self._queue_save(code)
-
-    def _visit_values(self) -> dict:
-        when = self.visited_at.dateTime()
-        return {
-            "visited_at": None if when == NOT_RECORDED else when.toPython().replace(second=0, microsecond=0),
-            "attendees": self.attendees.text(),
-            "checklist": {code: cb.isChecked() for code, cb in self.checks.items()},
-            "notes": self.notes.toPlainText(),
-        }
-
-    def _visit_changed(self) -> None:
-        if self._loading or self.state == FINALISED:
+    def user_set_visit(self, name: str, value) -> None:
+        """The visit time, the attendees or the notes changed in the form."""
+        if not self._editable():
             return
-        self.draft.visit = self._visit_values()
-        self._queue_save("@visit")
+        old = self.draft.visit[name]
+        if value == old:
+            return
+        if name == "visited_at" and (old is None or value is None):
+            # The core keeps a visit time once recorded (saving "not recorded" changes nothing), so the
+            # first one is not an undo step and the field cannot go back to "not recorded".
+            if value is None:
+                self._draft_changed(VISIT)
+            else:
+                self.draft.set_visit(name, value)
+            return
+        self.undo_stack.push(VisitCommand(self.draft, name, old, value))
+
+    def user_set_check(self, item: str, checked: bool) -> None:
+        if not self._editable():
+            return
+        old = bool(self.draft.visit["checklist"].get(item))
+        if checked != old:
+            name = next(i.name(language()) for i in self.rubric.checklist if i.code == item)
+            self.undo_stack.push(CheckCommand(self.draft, item, old, checked, name))
 
     # --- saving -----------------------------------------------------------------------------------
-    def _queue_save(self, key: str) -> None:
-        if not self.draft.mark_queued(key):
-            return
+    def _submit_save(self, key: str) -> None:
+        """The Draft's saver: one save job for ``key``, which takes the newest values when it runs."""
         draft = self.draft
 
         def save(st):
             value = draft.take(key)
-            if key == "@visit":
-                if value.get("visited_at") is None and "visited_at" in value:
+            if key == VISIT:
+                if value.get("visited_at") is None:  # not recorded yet: leave the field alone
                     value = {k: v for k, v in value.items() if k != "visited_at"}
                 return st.scoring.save_visit(draft.application_id, draft.evaluator, **value)
             level, points, comment = value
@@ -762,15 +969,16 @@ class ScoringForm(QWidget):
         self.reload()
 
     def flush(self) -> None:
-        """Make sure edits still being typed are queued (called before the form goes away)."""
+        """Make sure what the fields show is in the Draft and queued (called before the form goes away)."""
         if self._loading or self.rubric is None or self.state == FINALISED:
             return
         for code, row in self.rows.items():
-            level, points, comment = self.draft.scores.get(code, (None, None, ""))
-            if row.comment.text() != comment:
-                self.set_comment(code, row.comment.text(), update_widget=False)
-        if self._visit_values() != self.draft.visit:
-            self._visit_changed()
+            self.user_set_comment(code, row.comment.text())
+        shown = self.visit_box.values()
+        for name in ("visited_at", "attendees", "notes"):
+            self.user_set_visit(name, shown[name])
+        for item, checked in shown["checklist"].items():
+            self.user_set_check(item, checked)
 
     # --- abstain, finalise, reopen ----------------------------------------------------------------
     def ask_abstain(self) -> None:

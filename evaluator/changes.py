@@ -72,10 +72,6 @@ class Changes:
     def __or__(self, other: Changes) -> Changes:
         return Changes(self.kinds | other.kinds)
 
-    def touches(self, kinds: Iterable[str]) -> bool:
-        """Whether any of ``kinds`` changed."""
-        return not self.kinds.isdisjoint(kinds)
-
 
 NOTHING = Changes()
 

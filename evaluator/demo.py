@@ -25,7 +25,6 @@ from .services import people, programs, scoring
 from .services.common import get_setting
 
 SEED = 20120412
-DEMO_CODE = "seoul-cbp-2012-1"
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,6 @@ class WrongPassphrase(DatabaseError):
     """The passphrase does not open this encrypted database (or the file is not one)."""
 
 
-class PassphraseRequired(DatabaseError):
-    """The database is encrypted and no passphrase was given."""
-
-
 class NotEncrypted(DatabaseError):
     """A passphrase was given for a plain (unencrypted) database."""
 

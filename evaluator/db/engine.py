@@ -21,7 +21,6 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-from sqlalchemy.pool import NullPool
 
 from ..errors import DatabaseUnavailable, InvalidDatabaseURL, TransactionLost
 from .errors import check_not_cut_short, short_path
@@ -260,8 +259,3 @@ def _postgres_engine(url: URL, echo: bool) -> Engine:
         pool_pre_ping=True,
         connect_args={"connect_timeout": 5, "application_name": "maeul-evaluator"},
     )
-
-
-def make_null_pool_engine(url: URL) -> Engine:
-    """A throwaway engine for one-shot maintenance (backup checks, tests)."""
-    return create_engine(url, poolclass=NullPool)

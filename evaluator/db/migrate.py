@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
@@ -162,12 +162,6 @@ def _describe(engine: Engine) -> str:
         return f"Database {path}"
     u = engine.url
     return f"Database {u.database} on {u.host or 'localhost'}:{u.port or 5432}"
-
-
-def check_connect(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
-        conn.rollback()
 
 
 __all__ = ["SchemaState", "ensure_schema", "head_revision", "current_revision", "OperationalError"]

@@ -172,8 +172,6 @@ SCORE_TEMPLATE = (
     _c("comment", "의견", "Comment", "text", 40),
     _c("version", "버전", "Version", "int", 8),
 )
-#: columns of the score template people type into (the others are context)
-SCORE_TEMPLATE_INPUT = ("level", "value", "comment")
 
 # --- intake template --------------------------------------------------------------------------------
 INTAKE = (

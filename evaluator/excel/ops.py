@@ -11,7 +11,6 @@ first.  Exports stream to a temporary file that replaces the target only when co
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ..audit.anchors import last_anchor
 from ..changes import Outcome

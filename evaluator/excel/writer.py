@@ -341,11 +341,6 @@ class WorkbookWriter:
             raise
         return self.path
 
-    def abandon(self) -> None:
-        """Drop a workbook that will not be saved (a cancelled export)."""
-        _discard_streams(self.wb)
-        self.sheets.clear()
-
 
 def anchor_meta(anchor: Any) -> dict[str, str]:
     """The ``_meta`` rows of the database's last audit anchor (an

@@ -301,14 +301,3 @@ def parse_public_key(data: bytes, what: str) -> KeyInfo:
     if not isinstance(doc, dict) or doc.get("format") not in (PUBLIC_FORMAT, KEY_FORMAT):
         raise KeyProblem(f"{what} is not a Maeul Evaluator public key file.")
     return _info_from(doc, None, what)
-
-
-def read_public_key(path: str | Path) -> KeyInfo:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise KeyProblem(f"Cannot read the public key file {p}: {exc.strerror}.") from None
-    if len(data) > 64_000:
-        raise KeyProblem(f"{p} is too large to be a public key file.")
-    return parse_public_key(data, f"The public key file {p}")

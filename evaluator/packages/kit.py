@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..db.models import Application, Assignment, Evaluator, Program, Track, utcnow
-from ..domain import FIELD, OFFICE
+from ..domain import FIELD, OFFICE, PERSONAL_FIELDS
 from ..errors import PermissionDenied
 from ..outfile import write_bytes
 from ..rubric import parse_rubric
@@ -38,8 +38,6 @@ from .results import KitInfo
 #: application fields a visit needs (always in a kit)
 VISIT_FIELDS = ("category", "title", "group_name", "district", "neighbourhood", "members", "requested_amount",
                 "self_contribution", "summary", "submitted_on", "status")
-#: personal contact fields (only with include_personal)
-PERSONAL_FIELDS = apps_svc.PERSONAL_FIELDS
 MAX_KIT_BYTES = 256 * 1024 * 1024
 
 # settings keys

@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..db.models import Application, Assignment, Evaluation, Evaluator, Program, Track
-from ..domain import APPLICATION_FIELDS, FINALISED, PERSONAL_FIELDS, ApplicationInfo, ApplicationRow
+from ..domain import APPLICATION_FIELDS, FINALISED, ApplicationInfo, ApplicationRow
 
 #: the fields an intake sheet (or a kit) may set, in their canonical order
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from math import ceil, fsum
 
 from ..jobs import NEVER, CancelToken, Progress, no_progress
-from .engine import INF, SCORE_UNIT, Prepared, rscore, scores_of, walk_selected
+from .scoring import SCORE_UNIT, Counted, rscore, scores_of, walk_selected
 from .stats import aggregate
 
 
@@ -56,7 +56,7 @@ class Stability:
     criteria: int
 
 
-def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: list[int], neg: list[int],
+def analyse(prep: Counted, score: list[float | None], cands: list[int], order: list[int], neg: list[int],
             secpos: list[int], base_selected: set[int], requested: list[int | None], *,
             progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Stability:
     """Re-run the selection under each perturbation.  Works on candidate positions 0..m-1 (the

@@ -4,7 +4,7 @@
 work on columns: plain lists indexed like ``inp.applications`` (application ``i`` is the ``i``-th
 of every list), gathered in a small record per step.
 
-1. :func:`tally` — each evaluation's weighted total on 0–100 (``100·Σwᵢsᵢ/Σwᵢmaxᵢ``, the rubric's
+1. :func:`tally_evaluations` — each evaluation's weighted total on 0–100 (``100·Σwᵢsᵢ/Σwᵢmaxᵢ``, the rubric's
    own formula).  Recusals (declared conflicts) and abstentions are left out and reported; an
    evaluation missing a required criterion is *incomplete*: flagged and left out, never counted as
    zero; a draft counts only in a provisional ranking.
@@ -60,7 +60,7 @@ AUTO_GATE_FIELDS = ("members", "requested_amount", "self_contribution")
 # attribute access on 30,000 named tuples); they rely on the fields' order, checked here once.
 if EvaluationInput._fields != ("evaluator", "points", "state", "abstained", "abstain_reason", "conflict",
                                "conflict_note"):
-    raise TypeError("EvaluationInput's fields changed: update the loops of engine.tally and _Detail")
+    raise TypeError("EvaluationInput's fields changed: update the loops of engine.tally_evaluations and _Detail")
 if ApplicationInput._fields != ("application_id", "evaluations", "title", "group_name", "district", "category",
                                 "members", "requested_amount", "self_contribution", "submitted_on", "status",
                                 "gate_results", "override", "override_reason"):
@@ -72,18 +72,18 @@ def rank_track(inp: TrackInputs, *, progress: Progress = no_progress, cancel: Ca
     with gc_paused():
         counted = Counted(inp)
         flags = [0] * len(inp.applications)  # each application's flags as bits, named in build_rows
-        tally_ = tally(inp, counted, flags)
+        tally = tally_evaluations(inp, counted, flags)
         cancel.raise_if_cancelled()
         scores = aggregate_scores(inp, counted, flags)
         gates = check_gates(inp)
-        order = order_candidates(inp, scores, gates, tally_, flags)
+        order = order_candidates(inp, scores, gates, tally, flags)
         walk = walk_down(inp, scores, order)
-        explain_unranked(inp, counted, tally_, scores, gates, walk, flags)
+        explain_unranked(inp, counted, tally, scores, gates, walk, flags)
         cancel.raise_if_cancelled()
         stab = analyse(counted, scores.score, order.candidates, order.ranked, order.neg, order.secpos,
                        set(walk.selected), walk.requested, progress=progress, cancel=cancel) if inp.stability else None
-        rows = build_rows(inp, counted, tally_, scores, gates, order, walk, stab, flags)
-        return summarise(inp, counted, tally_, scores, gates, order, walk, stab, rows)
+        rows = build_rows(inp, counted, tally, scores, gates, order, walk, stab, flags)
+        return summarise(inp, counted, tally, scores, gates, order, walk, stab, rows)
 
 
 # --- 1. totals: classify each evaluation; the counted ones go into ``Counted`` ----------------------------
@@ -104,7 +104,7 @@ class Tally:
     unfinished: list[int]  # not started, or a draft outside a provisional ranking
 
 
-def tally(inp: TrackInputs, counted: Counted, flags: list[int]) -> Tally:
+def tally_evaluations(inp: TrackInputs, counted: Counted, flags: list[int]) -> Tally:
     """Classify every evaluation (:func:`_judge`, with a fast path for the common complete, finalised
     one), fill ``counted`` with the counted ones, and flag recusals, abstentions and incomplete ones."""
     crit = inp.criteria
@@ -124,8 +124,8 @@ def tally(inp: TrackInputs, counted: Counted, flags: list[int]) -> Tally:
     for i, a in enumerate(inp.applications):
         evs = a.evaluations
         ne = len(evs)
-        if ne > 1 and not (ne == 2 and evs[0][0] <= evs[1][0]
-                           or ne == 3 and evs[0][0] <= evs[1][0] <= evs[2][0]):
+        if ne > 1 and not (ne == 2 and evs[0].evaluator <= evs[1].evaluator
+                           or ne == 3 and evs[0].evaluator <= evs[1].evaluator <= evs[2].evaluator):
             evs = sorted(evs, key=_by_evaluator)  # (stable: what is in order already stays as it is)
         out.evaluations[i] = evs
         ci, ti, pi = codes[i], totals[i], points[i]
@@ -417,13 +417,13 @@ class Order:
     rules: list[str]  # the track's tie-break rules (the application ID comes after them)
 
 
-def order_candidates(inp: TrackInputs, scores: Scores, gates: Eligibility, tally_: Tally,
+def order_candidates(inp: TrackInputs, scores: Scores, gates: Eligibility, tally: Tally,
                      flags: list[int]) -> Order:
     """Rank the candidates by score, then by the tie-break keys; flag ties and name the rule that
     placed each tied application."""
     apps = inp.applications
     n = len(apps)
-    score, fshare = scores.score, tally_.field_share
+    score, fshare = scores.score, tally.field_share
     cands = [i for i in range(n) if gates.eligible[i] and score[i] is not None]
     quality_bits = (_BIT[FLAG_DISAGREEMENT] | _BIT[FLAG_INCOMPLETE]
                     | (_BIT[FLAG_NORMALIZED_FALLBACK] if inp.method == "normalized" else 0))
@@ -553,7 +553,7 @@ def _over_budget(amount: int | None, budget: int, code: str) -> Phrase:
     return ("no_requested_amount",) if amount is None else (code, amount, budget)
 
 
-def explain_unranked(inp: TrackInputs, counted: Counted, tally_: Tally, scores: Scores, gates: Eligibility,
+def explain_unranked(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores, gates: Eligibility,
                      walk: Walk, flags: list[int]) -> None:
     """The decision and reason of every application the walk did not reach: withdrawn, ineligible,
     or with nothing counted."""
@@ -569,15 +569,15 @@ def explain_unranked(inp: TrackInputs, counted: Counted, tally_: Tally, scores: 
             decision[i], reason[i] = "ineligible", (INELIGIBLE, *gates.why[i])
         else:
             decision[i] = "not_selected"
-            reason[i] = (("not_ranked", tally_.recused[i], tally_.abstained[i], tally_.incomplete[i],
-                          tally_.unfinished[i]),)
+            reason[i] = (("not_ranked", tally.recused[i], tally.abstained[i], tally.incomplete[i],
+                          tally.unfinished[i]),)
             flags[i] |= bit_none
         if scores.score[i] is None and not counted.totals[i]:
             flags[i] |= bit_none
 
 
 # --- 7. rows, notes and quality ----------------------------------------------------------------------------
-def build_rows(inp: TrackInputs, counted: Counted, tally_: Tally, scores: Scores, gates: Eligibility, order: Order,
+def build_rows(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores, gates: Eligibility, order: Order,
                walk: Walk, stab: Stability | None, flags: list[int]) -> list[RankedApplication]:
     """The rows in rank order, then the unranked ones (not ranked, withdrawn, ineligible; by ID).
 
@@ -593,10 +593,11 @@ def build_rows(inp: TrackInputs, counted: Counted, tally_: Tally, scores: Scores
     flips = stab.flips if stab is not None else set()
     track, method = inp.track, inp.method
     rank, score, raw_score, norm_score = order.rank, scores.score, scores.raw, scores.normalized
-    spread, sdev, trimmed, fshare, tie_rule = scores.spread, scores.stddev, scores.trimmed, tally_.field_share, order.tie_rule
-    totals, codes, norm, evs_of = counted.totals, counted.codes, scores.norm, tally_.evaluations
+    spread, sdev, trimmed = scores.spread, scores.stddev, scores.trimmed
+    fshare, tie_rule = tally.field_share, order.tie_rule
+    totals, codes, norm, evs_of = counted.totals, counted.codes, scores.norm, tally.evaluations
     failed, eligible = gates.failed, gates.eligible
-    recused, abstained = tally_.recused, tally_.abstained
+    recused, abstained = tally.recused, tally.abstained
     bit_provisional, bit_overridden, bit_cut = _BIT[FLAG_PROVISIONAL], _BIT[FLAG_OVERRIDDEN], _BIT[FLAG_CUT_LINE]
     new_row, iso = _object_new, {}
     by_index: list[RankedApplication] = []
@@ -661,7 +662,7 @@ def build_rows(inp: TrackInputs, counted: Counted, tally_: Tally, scores: Scores
     return rows
 
 
-def summarise(inp: TrackInputs, counted: Counted, tally_: Tally, scores: Scores, gates: Eligibility, order: Order,
+def summarise(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores, gates: Eligibility, order: Order,
               walk: Walk, stab: Stability | None, rows: list[RankedApplication]) -> TrackRanking:
     """The track's ranking: its rows, counts, notes (the rules in words) and evaluator quality."""
     quota, budget = inp.quota, inp.budget
@@ -682,7 +683,7 @@ def summarise(inp: TrackInputs, counted: Counted, tally_: Tally, scores: Scores,
     return TrackRanking(
         track=inp.track, name_ko=inp.name_ko, name_en=inp.name_en, quota=quota, reserve_size=inp.reserve_size,
         budget=budget, min_score=inp.min_score, method=inp.method, rows=tuple(rows),
-        evaluator_quality=evaluator_quality(tally_, scores), reliability=scores.alpha,
+        evaluator_quality=evaluator_quality(tally, scores), reliability=scores.alpha,
         reliability_method=L.RELIABILITY_ALPHA, selected=final_selected,
         reserve=sum(r.decision == "reserve" for r in rows), eligible=sum(gates.eligible), budget_used=budget_used,
         notes=tuple(x[0] for x in notes), notes_ko=tuple(x[1] for x in notes), provisional=inp.provisional,
@@ -691,9 +692,11 @@ def summarise(inp: TrackInputs, counted: Counted, tally_: Tally, scores: Scores,
     )
 
 
-def evaluator_quality(tally_: Tally, scores: Scores) -> tuple[EvaluatorQuality, ...]:
+def evaluator_quality(tally: Tally, scores: Scores) -> tuple[EvaluatorQuality, ...]:
     """Each evaluator of the track: counted applications, mean total and leniency."""
-    seen = {ev[0] for evs in tally_.evaluations for ev in evs}
+    seen: set[str] = set()
+    for evs in tally.evaluations:
+        seen.update(map(_by_evaluator, evs))
     out = []
     for c in sorted(seen):
         ts = scores.per_evaluator.get(c, _NONE)

@@ -282,7 +282,9 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
 
     The reason is stored structured (:func:`.reasons.to_json`), so that every reader renders it in
     its own language; a reason stored by an earlier version (its English sentence) is rewritten,
-    with no audit entry unless the decision itself changed.  Returns the number of applications whose computed decision changed (one audit entry per track,
+    with no audit entry unless the decision itself changed.
+
+    Returns the number of applications whose computed decision changed (one audit entry per track,
     naming each of them with its old and new decision)."""
     now = utcnow()
     table = Decision.__table__

@@ -4,7 +4,7 @@ A reason is a tuple of **phrases**; a phrase is a code and its parameters.  In m
 tuple ``(code, *values)`` (the values in the order :data:`PHRASES` names them), so the engine builds
 thousands of them cheaply; in the Decision table (``Decision.computed_reason``) a reason is stored as
 canonical JSON, a list of ``{"code": …, "params": {…}}`` (:func:`to_json`, :func:`from_json`), and
-every reader renders it in its own language (:func:`words`, :func:`text`).  Rows written by earlier
+every reader renders it in its own language (:func:`words`).  Rows written by earlier
 versions hold the English sentence itself: :func:`stored_words` gives it back as it is.
 
 The words are those of ``docs/ranking.md`` §5: phrases are joined with ``"; "``; a *heading* phrase
@@ -35,7 +35,7 @@ class PhraseSpec(NamedTuple):
     ko: Callable[..., str]
     heading: bool = False  # ends with a colon and runs into the next phrase (no "; ")
     #: the same on many rows of a track: :func:`to_json` keeps its JSON.  (Equal phrases share it,
-    #: and 2 == 2.0: the engine gives each number of such a phrase always as the same type.)
+    #: and 2 == 2.0, so the engine always gives each number of such a phrase as the same type.)
     repeats: bool = False
 
 
@@ -81,51 +81,79 @@ _TIE_BREAK_BY_KO = {
     "application_id": "접수번호 순으로",
 }
 
-#: every phrase of every reason: code -> its parameters and its words
+#: every phrase of every reason: code -> its parameters, its English words, its Korean words
 PHRASES: dict[str, PhraseSpec] = {
     # the place in the ranked list, and the score as the reason states it (one decimal)
-    "rank": PhraseSpec(("rank", "of", "score"), lambda rank, of, score: f"{_place_en(rank, of)}; score {score:.1f}",
-                       lambda rank, of, score: f"{_place_ko(rank, of)}; {score:.1f}점"),
+    "rank": PhraseSpec(
+        ("rank", "of", "score"),
+        lambda rank, of, score: f"{_place_en(rank, of)}; score {score:.1f}",
+        lambda rank, of, score: f"{_place_ko(rank, of)}; {score:.1f}점"),
     "rank_below_min": PhraseSpec(
         ("rank", "of", "score", "min"),
         lambda rank, of, score, min: f"{_place_en(rank, of)}; score {score:.1f} below the minimum {num(min)}",
         lambda rank, of, score, min: f"{_place_ko(rank, of)}; {score:.1f}점으로 최저 점수 {num(min)}점 미달"),
     "tie_broken": PhraseSpec(
-        ("rule",), lambda rule: f"tie on score broken by {TIE_BREAK_LABELS.get(rule, (rule, rule))[1]}",
-        lambda rule: f"동점, {_TIE_BREAK_BY_KO.get(rule, rule)} 순위 결정", repeats=True),
+        ("rule",),
+        lambda rule: f"tie on score broken by {TIE_BREAK_LABELS.get(rule, (rule, rule))[1]}",
+        lambda rule: f"동점, {_TIE_BREAK_BY_KO.get(rule, rule)} 순위 결정",
+        repeats=True),
     # quota, reserves and the budget cap
-    "within_quota": PhraseSpec(("quota",), lambda quota: f"within the quota of {quota}",
-                               lambda quota: f"선정 정원 {quota}건 이내", repeats=True),
-    "quota_filled": PhraseSpec(("quota",), lambda quota: f"quota {quota} filled", lambda quota: f"선정 정원 {quota}건 마감",
-                               repeats=True),
-    "reserve_place": PhraseSpec(("place",), lambda place: f"{ordinal_en(place)} reserve", lambda place: f"예비 {place}순위",
-                                repeats=True),
+    "within_quota": PhraseSpec(
+        ("quota",),
+        lambda quota: f"within the quota of {quota}",
+        lambda quota: f"선정 정원 {quota}건 이내",
+        repeats=True),
+    "quota_filled": PhraseSpec(
+        ("quota",),
+        lambda quota: f"quota {quota} filled",
+        lambda quota: f"선정 정원 {quota}건 마감",
+        repeats=True),
+    "reserve_place": PhraseSpec(
+        ("place",),
+        lambda place: f"{ordinal_en(place)} reserve",
+        lambda place: f"예비 {place}순위",
+        repeats=True),
     "reserves_filled": PhraseSpec(
-        ("quota", "reserves"), lambda quota, reserves: f"quota {quota} and {reserves} reserve{'s' if reserves != 1 else ''} filled",
-        lambda quota, reserves: f"선정 {quota}건·예비 {reserves}건 마감", repeats=True),
+        ("quota", "reserves"),
+        lambda quota, reserves: f"quota {quota} and {reserves} reserve{'s' if reserves != 1 else ''} filled",
+        lambda quota, reserves: f"선정 {quota}건·예비 {reserves}건 마감",
+        repeats=True),
     "budget_fits": PhraseSpec(
-        ("requested", "left"), lambda requested, left: f"requested {won(requested, 'en')} fits the budget ({won(left, 'en')} left)",
+        ("requested", "left"),
+        lambda requested, left: f"requested {won(requested, 'en')} fits the budget ({won(left, 'en')} left)",
         lambda requested, left: f"신청금액 {won(requested, 'ko')} 예산 범위 내(잔액 {won(left, 'ko')})"),
     "budget_skipped": PhraseSpec(
-        ("requested", "left"), lambda requested, left: f"requested {won(requested, 'en')} exceeds the remaining budget {won(left, 'en')}",
+        ("requested", "left"),
+        lambda requested, left: f"requested {won(requested, 'en')} exceeds the remaining budget {won(left, 'en')}",
         lambda requested, left: f"신청금액 {won(requested, 'ko')}이 남은 예산 {won(left, 'ko')} 초과"),
     "exceeds_budget": PhraseSpec(
-        ("requested", "budget"), lambda requested, budget: f"requested {won(requested, 'en')} exceeds the whole budget {won(budget, 'en')}",
+        ("requested", "budget"),
+        lambda requested, budget: f"requested {won(requested, 'en')} exceeds the whole budget {won(budget, 'en')}",
         lambda requested, budget: f"신청금액 {won(requested, 'ko')}이 전체 예산 {won(budget, 'ko')} 초과"),
-    "no_requested_amount": PhraseSpec((), lambda: "no requested amount recorded, so the budget cap cannot be checked",
-                                      lambda: "신청금액이 없어 예산 한도를 확인할 수 없음"),
+    "no_requested_amount": PhraseSpec(
+        (),
+        lambda: "no requested amount recorded, so the budget cap cannot be checked",
+        lambda: "신청금액이 없어 예산 한도를 확인할 수 없음"),
     # not ranked
-    "withdrawn": PhraseSpec((), lambda: "withdrawn by the applicant; not ranked", lambda: "신청 철회; 순위 없음"),
+    "withdrawn": PhraseSpec(
+        (),
+        lambda: "withdrawn by the applicant; not ranked",
+        lambda: "신청 철회; 순위 없음"),
     "not_ranked": PhraseSpec(
         ("recused", "abstained", "incomplete", "unfinished"),
-        lambda recused, abstained, incomplete, unfinished: _not_ranked("en", recused, abstained, incomplete, unfinished),
-        lambda recused, abstained, incomplete, unfinished: _not_ranked("ko", recused, abstained, incomplete, unfinished),
+        lambda *counts: _not_ranked("en", *counts),
+        lambda *counts: _not_ranked("ko", *counts),
         repeats=True),
-    "ineligible": PhraseSpec((), lambda: "ineligible:", lambda: "부적격:", heading=True),
+    "ineligible": PhraseSpec(
+        (),
+        lambda: "ineligible:",
+        lambda: "부적격:",
+        heading=True),
     "gate_not_recorded": PhraseSpec(
         ("gate", "name_ko", "name_en", "field"),
         lambda gate, name_ko, name_en, field: f"{_field(field, 1)} not recorded (gate {gate}: {name_en or name_ko})",
-        lambda gate, name_ko, name_en, field: f"{_field(field, 0)} 미기재({name_ko})", repeats=True),
+        lambda gate, name_ko, name_en, field: f"{_field(field, 0)} 미기재({name_ko})",
+        repeats=True),
     "gate_below_min": PhraseSpec(
         ("gate", "name_ko", "name_en", "field", "value", "min"),
         lambda gate, name_ko, name_en, field, value, min: (
@@ -134,13 +162,20 @@ PHRASES: dict[str, PhraseSpec] = {
         lambda gate, name_ko, name_en, field, value, min: (
             f"{_field(field, 0)} {_amount_ko(field, value)}으로 최소 {_amount_ko(field, min)} 미달({name_ko})"),
         repeats=True),
-    "gate_failed": PhraseSpec(("gate", "name_ko", "name_en"),
-                              lambda gate, name_ko, name_en: f"failed '{name_en or name_ko}' (gate {gate})",
-                              lambda gate, name_ko, name_en: f"'{name_ko}' 기준 미충족", repeats=True),
+    "gate_failed": PhraseSpec(
+        ("gate", "name_ko", "name_en"),
+        lambda gate, name_ko, name_en: f"failed '{name_en or name_ko}' (gate {gate})",
+        lambda gate, name_ko, name_en: f"'{name_ko}' 기준 미충족",
+        repeats=True),
     # the kind of ranking, and the committee (shown, never stored: the override has its own columns)
-    "provisional": PhraseSpec((), lambda: "provisional:", lambda: "잠정:", heading=True),
+    "provisional": PhraseSpec(
+        (),
+        lambda: "provisional:",
+        lambda: "잠정:",
+        heading=True),
     "committee_override": PhraseSpec(
-        ("decision", "reason"), lambda decision, reason: f"committee override: {decision_label(decision, 'en')} — {reason}",
+        ("decision", "reason"),
+        lambda decision, reason: f"committee override: {decision_label(decision, 'en')} — {reason}",
         lambda decision, reason: f"위원회 조정: {decision_label(decision, 'ko')} — {reason}"),
 }
 
@@ -161,12 +196,6 @@ def words(reason: Reason) -> tuple[str, str]:
         ko += (sep, spec.ko(*values))
         sep = " " if spec.heading else "; "
     return "".join(en), "".join(ko)
-
-
-def text(reason: Reason, lang: str) -> str:
-    """The reason in ``lang`` (``en``; anything else is Korean, as elsewhere in the ranking)."""
-    en, ko = words(reason)
-    return en if lang == "en" else ko
 
 
 # --- the stored form: canonical JSON ----------------------------------------------------------------------

@@ -65,17 +65,17 @@ def analyse(counted: Counted, score: list[float | None], cands: list[int], order
     base = Baseline(counted, cands, order, neg, secpos, base_selected, requested)
     evaluators = sorted({c for cs in base.codes for c in cs})
     weighted = [k for k in range(counted.K) if counted.W[k] > 0]
-    runs = len(evaluators) + 2 * len(weighted)
-    if not base.m or runs == 0:
+    total = len(evaluators) + 2 * len(weighted)
+    if not base.m or total == 0:
         return Stability({i: (1.0 if i in base_selected else 0.0) for i in cands}, set(), 0, len(evaluators),
                          len(weighted))
-    tally = Tally(base.selected, runs, progress)
+    runs = Runs(base.selected, total, progress)
     if counted.inp.method == "normalized":
-        leave_out_rescored(counted, base, evaluators, tally, cancel)
+        leave_out_rescored(counted, base, evaluators, runs, cancel)
     else:
-        leave_out(counted, base, evaluators, tally, cancel)
-    reweigh(counted, base, weighted, tally, cancel)
-    return Stability(tally.shares(cands), {cands[j] for j in tally.flipped}, runs, len(evaluators), len(weighted))
+        leave_out(counted, base, evaluators, runs, cancel)
+    reweigh(counted, base, weighted, runs, cancel)
+    return Stability(runs.shares(cands), {cands[j] for j in runs.flipped}, total, len(evaluators), len(weighted))
 
 
 # --- the baseline, and the new selection when scores move --------------------------------------------------
@@ -188,15 +188,15 @@ class Baseline:
         return out
 
 
-class Tally:
-    """How often each candidate's selected status differs from the baseline, over the runs."""
+class Runs:
+    """The perturbed runs: how often each candidate's selected status differs from the baseline."""
 
-    def __init__(self, selected: list[bool], runs: int, progress: Progress) -> None:
+    def __init__(self, selected: list[bool], total: int, progress: Progress) -> None:
         self.selected = selected
         self.gained = [0] * len(selected)  # runs in which a candidate not selected in the baseline is selected
         self.lost = [0] * len(selected)  # … and in which a selected one is not
         self.flipped: set[int] = set()
-        self.runs, self.done, self.progress = runs, 0, progress
+        self.total, self.done, self.progress = total, 0, progress
 
     def record(self, flips: list[int]) -> None:
         """One perturbed run, by the candidates whose status it changed."""
@@ -207,23 +207,23 @@ class Tally:
                 self.gained[j] += 1
             self.flipped.add(j)
         self.done += 1
-        self.progress(self.done / self.runs, "stability")
+        self.progress(self.done / self.total, "stability")
 
     def shares(self, cands: list[int]) -> dict[int, float]:
-        runs = self.runs
-        return {i: ((runs if self.selected[j] else 0) + self.gained[j] - self.lost[j]) / runs
+        total = self.total
+        return {i: ((total if self.selected[j] else 0) + self.gained[j] - self.lost[j]) / total
                 for j, i in enumerate(cands)}
 
 
 # --- (a) leave one evaluator out ----------------------------------------------------------------------------
-def leave_out(counted: Counted, base: Baseline, evaluators: list[str], tally: Tally, cancel: CancelToken) -> None:
+def leave_out(counted: Counted, base: Baseline, evaluators: list[str], runs: Runs, cancel: CancelToken) -> None:
     """Each evaluator left out in turn: only that evaluator's applications move.  Every candidate's
     key without each of its evaluators is worked out in one pass."""
     keys_without = _keys_without(counted, base, evaluators)
     for e in evaluators:
         cancel.raise_if_cancelled()
         changed, new_keys = keys_without[e]
-        tally.record(base.flips_if_some_move(changed, new_keys))
+        runs.record(base.flips_if_some_move(changed, new_keys))
 
 
 def _keys_without(counted: Counted, base: Baseline, evaluators: list[str]
@@ -256,7 +256,7 @@ def _keys_without(counted: Counted, base: Baseline, evaluators: list[str]
     return out
 
 
-def leave_out_rescored(counted: Counted, base: Baseline, evaluators: list[str], tally: Tally,
+def leave_out_rescored(counted: Counted, base: Baseline, evaluators: list[str], runs: Runs,
                        cancel: CancelToken) -> None:
     """Under the normalised method removing an evaluator moves the track's mean and spread: every
     score moves (the non-candidates' totals take part in them too), so every run re-scores all."""
@@ -271,11 +271,11 @@ def leave_out_rescored(counted: Counted, base: Baseline, evaluators: list[str], 
                 codes2.append(cs)
                 totals2.append(ts)
         new = scores_of(counted, codes2, totals2)
-        tally.record(base.flips_if_all_move([-rscore(new[i]) for i in base.cands]))  # type: ignore[arg-type]
+        runs.record(base.flips_if_all_move([-rscore(new[i]) for i in base.cands]))  # type: ignore[arg-type]
 
 
 # --- (b) each criterion weight ±10 % ----------------------------------------------------------------------
-def reweigh(counted: Counted, base: Baseline, weighted: list[int], tally: Tally, cancel: CancelToken) -> None:
+def reweigh(counted: Counted, base: Baseline, weighted: list[int], runs: Runs, cancel: CancelToken) -> None:
     """Each weighted criterion's weight moved by −10 % and +10 % in turn."""
     M, normalized = counted.M, counted.inp.method == "normalized"
     rescore = Rescore(counted, base)
@@ -287,9 +287,9 @@ def reweigh(counted: Counted, base: Baseline, weighted: list[int], tally: Tally,
             d = (f - 1.0) * counted.W[k]
             c = 100.0 / (M + d * mk)
             if window is not None and M + d * mk > 0:
-                tally.record(window.flips(base, rescore, k, d, c))
+                runs.record(window.flips(base, rescore, k, d, c))
             elif not normalized:
-                tally.record(base.flips_if_all_move(rescore.score_keys(range(base.m), k, d, c)))
+                runs.record(base.flips_if_all_move(rescore.score_keys(range(base.m), k, d, c)))
             else:  # the non-candidates' totals take part in the track's mean and spread
                 totals2: list[list[float]] = [[] for _ in counted.totals]
                 for j, i in enumerate(base.cands):
@@ -298,7 +298,7 @@ def reweigh(counted: Counted, base: Baseline, weighted: list[int], tally: Tally,
                     if ts and not totals2[i]:
                         totals2[i] = [c * (s + d * p[k]) for s, p in zip(counted.sums(i), counted.points[i])]
                 new = scores_of(counted, counted.codes, totals2)
-                tally.record(base.flips_if_all_move([-rscore(new[i]) for i in base.cands]))  # type: ignore[arg-type]
+                runs.record(base.flips_if_all_move([-rscore(new[i]) for i in base.cands]))  # type: ignore[arg-type]
 
 
 class Rescore:

@@ -9,7 +9,7 @@ import json
 from hypothesis import given
 
 from evaluator.ranking.engine import rank_track
-from evaluator.ranking.reasons import PHRASES, as_json, from_json, stored_words, text, to_json, words
+from evaluator.ranking.reasons import PHRASES, as_json, from_json, stored_words, to_json, words
 
 from .ranking_fixtures import app, rows_by_id, total, track
 from .test_ranking_properties import SETTINGS, tracks
@@ -29,8 +29,9 @@ def test_every_stored_reason_is_canonical_json_and_renders_to_the_rows_words(t):
         assert stored_words(stored) == (r.computed_reason, r.computed_reason_ko) == words(r.structured_reason)
         assert r.computed_reason and r.computed_reason_ko
         if r.override:
-            assert r.reason == r.computed_reason + "; " + text((("committee_override", r.override,
-                                                                  r.override_reason),), "en")
+            override = words((("committee_override", r.override, r.override_reason),))
+            assert (r.reason, r.reason_ko) == (r.computed_reason + "; " + override[0],
+                                               r.computed_reason_ko + "; " + override[1])
         else:
             assert (r.reason, r.reason_ko) == (r.computed_reason, r.computed_reason_ko)
 

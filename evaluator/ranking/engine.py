@@ -80,8 +80,8 @@ def rank_track(inp: TrackInputs, *, progress: Progress = no_progress, cancel: Ca
         walk = walk_down(inp, scores, order)
         explain_unranked(inp, counted, tally, scores, gates, walk, flags)
         cancel.raise_if_cancelled()
-        stab = analyse(counted, scores.score, order.candidates, order.ranked, order.neg, order.secpos,
-                       set(walk.selected), walk.requested, progress=progress, cancel=cancel) if inp.stability else None
+        stab = analyse(counted, order.candidates, order.ranked, order.neg, order.secpos, set(walk.selected),
+                       walk.requested, progress=progress, cancel=cancel) if inp.stability else None
         rows = build_rows(inp, counted, tally, scores, gates, order, walk, stab, flags)
         return summarise(inp, counted, tally, scores, gates, order, walk, stab, rows)
 

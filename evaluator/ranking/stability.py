@@ -56,8 +56,8 @@ class Stability:
     criteria: int
 
 
-def analyse(counted: Counted, score: list[float | None], cands: list[int], order: list[int], neg: list,
-            secpos: list[int], base_selected: set[int], requested: list[int | None], *,
+def analyse(counted: Counted, cands: list[int], order: list[int], neg: list, secpos: list[int],
+            base_selected: set[int], requested: list[int | None], *,
             progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Stability:
     """Re-run the selection under each perturbation.  ``cands`` are the eligible applications with
     a score (in input order), ``order`` the same in rank order, ``neg`` minus each one's

@@ -511,7 +511,7 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
     beyond: Phrase = ("reserves_filled", quota, reserve_size)
     tie_phrase: dict[str, Phrase] = {r: ("tie_broken", r) for r in order.rules + ["application_id"]}
     for i in order.ranked:
-        stated = round(score[i], 1)  # the score as the reason states it (the same words as the score's own)
+        stated = _tenths(-neg[i], score[i])  # the score as the reason states it
         if -neg[i] < min_key:
             decision[i] = "not_selected"
             why: Reason = (("rank_below_min", rank[i], N, stated, min_score),)
@@ -547,6 +547,19 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
         rule = tie_rule[i]
         reason[i] = (*why, tie_phrase[rule]) if rule else why
     return Walk(decision, reason, selected, requested)
+
+
+def _tenths(key: int, score: float) -> float:
+    """``round(score, 1)`` (what ``f"{score:.1f}"`` shows), from the score's key in millionths.
+
+    ``key`` is ``round(score·10⁶)``; the float error of ``score·10⁶`` is far below half a millionth
+    (up to 10⁸ points), so unless the key lies exactly halfway between two tenths the score lies on
+    the key's side of that halfway point: the key's tenths, rounded, are the score's.  Halfway (or
+    out of that range) the decimal rounding itself decides."""
+    tenths, rest = divmod(key, 100_000)
+    if rest != 50_000 and 0 <= key < 10**14:
+        return (tenths + (rest > 50_000)) / 10
+    return round(score, 1)
 
 
 def _over_budget(amount: int | None, budget: int, code: str) -> Phrase:

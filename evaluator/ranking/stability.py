@@ -380,7 +380,8 @@ class Window:
         pa = bisect_left(self.neg_sorted, self.cut - 2 * bound)  # before: selected whatever happens
         pb = bisect_right(self.neg_sorted, self.cut + 2 * bound)  # from here: out whatever happens
         js = base.order[pa:pb]
-        keys = [x * base.NS + base.sec[j] for j, x in zip(js, rescore.score_keys(js, k, d, c))]
+        NS, sec = base.NS, base.sec
+        keys = [x * NS + sec[j] for j, x in zip(js, rescore.score_keys(js, k, d, c))]
         room = base.quota - pa  # places left after the applications that stay selected (≥ 1)
         ok = sorted(x for x in keys if x <= base.limit_key)
         last = ok[room - 1] if len(ok) >= room else base.limit_key  # the last place selected

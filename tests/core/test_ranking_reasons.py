@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from evaluator.ranking.engine import rank_track
 from evaluator.ranking.reasons import PHRASES, as_json, from_json, stored_words, to_json, words
@@ -67,3 +68,16 @@ def test_every_phrase_has_both_languages_and_its_stored_form_reads_back():
     for old in ("rank 3 of 4; score 70.0; quota 2 filled; first reserve", "[1, 2]", "[{\"code\": \"nope\"}]",
                 "[{\"code\": \"rank\", \"params\": {\"rank\": 1}}]", "[", ""):
         assert from_json(old) is None and stored_words(old) == (old, "")
+
+
+@SETTINGS
+@given(st.one_of(st.floats(0, 1e9), st.integers(0, 10**9).map(lambda k: k / 1e6),
+                 st.integers(0, 2000).map(lambda k: k / 20 + 0.025)))
+def test_the_stated_score_is_the_score_to_one_decimal(score):
+    # the reason states the score to one decimal, taken from its key in millionths: the same as
+    # round(score, 1), and so the same words as the score's own f"{score:.1f}"
+    from evaluator.ranking.engine import _tenths
+    from evaluator.ranking.scoring import rscore
+
+    stated = _tenths(rscore(score), score)
+    assert repr(stated) == repr(round(score, 1)) and f"{stated:.1f}" == f"{score:.1f}"

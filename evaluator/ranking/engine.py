@@ -45,7 +45,7 @@ from .model import (
 from .reasons import INELIGIBLE, PROVISIONAL, WITHDRAWN, Phrase, Reason
 from .scoring import INF, SCORE_UNIT, Counted, rscore
 from .stability import Stability, analyse
-from .stats import aggregate, alpha_from_terms, alpha_term, fsum, normalise
+from .stats import aggregate, alpha_from_units, fsum, normalise
 
 #: flags as bits, in the order of their names (so the bits of a set name it as a sorted tuple)
 _ALL_FLAGS = sorted((FLAG_ABSTENTION, FLAG_CUT_LINE, FLAG_DISAGREEMENT, FLAG_INCOMPLETE, FLAG_NO_EVALUATIONS,
@@ -60,7 +60,7 @@ AUTO_GATE_FIELDS = ("members", "requested_amount", "self_contribution")
 # attribute access on 30,000 named tuples); they rely on the fields' order, checked here once.
 if EvaluationInput._fields != ("evaluator", "points", "state", "abstained", "abstain_reason", "conflict",
                                "conflict_note"):
-    raise TypeError("EvaluationInput's fields changed: update the loops of engine.tally_evaluations and _Detail")
+    raise TypeError("EvaluationInput's fields changed: update the loops of engine.tally_evaluations and _detail")
 if ApplicationInput._fields != ("application_id", "evaluations", "title", "group_name", "district", "category",
                                 "members", "requested_amount", "self_contribution", "submitted_on", "status",
                                 "gate_results", "override", "override_reason"):
@@ -227,29 +227,20 @@ class _DetailContext(NamedTuple):
     criterion_codes: list[str]
 
 
-class _Detail:
-    """Builds one application's :class:`EvaluatorScore` rows when they are first read (see
+def _detail(ctx: _DetailContext, evs, codes: list[str], norm: list[float]) -> list[EvaluatorScore]:
+    """One application's :class:`EvaluatorScore` rows, built when they are first read (see
     ``RankedApplication.evaluators``): the same rules as the ranking itself (:func:`_judge`)."""
-
-    __slots__ = ("evs", "codes", "norm", "ctx")
-
-    def __init__(self, ctx: _DetailContext, evs, codes: list[str], norm: list[float]) -> None:
-        self.evs, self.codes, self.norm, self.ctx = evs, codes, norm, ctx
-
-    def __call__(self) -> list[EvaluatorScore]:
-        ctx = self.ctx
-        by_code = dict(zip(self.codes, self.norm))
-        out = []
-        for code, pts, state, abstained, ab_reason, conflict, cnote in self.evs:
-            pts = _aligned(pts, ctx.K)
-            kind, state, note, total, _acc, _filled = _judge(pts, state, abstained, ab_reason, conflict, cnote,
-                                                             ctx.criteria, ctx.W, ctx.M, ctx.K, ctx.provisional)
-            counted = kind == COUNTED
-            out.append(_new_score({"evaluator": code, "total": total,
-                                   "normalized": by_code.get(code) if counted else None, "state": state,
-                                   "counted": counted, "note": note[0], "criteria": dict(zip(ctx.criterion_codes, pts)),
-                                   "note_ko": note[1]}))
-        return out
+    by_code = dict(zip(codes, norm))
+    out = []
+    for code, pts, state, abstained, ab_reason, conflict, cnote in evs:
+        pts = _aligned(pts, ctx.K)
+        kind, state, note, total, _acc, _filled = _judge(pts, state, abstained, ab_reason, conflict, cnote,
+                                                         ctx.criteria, ctx.W, ctx.M, ctx.K, ctx.provisional)
+        counted = kind == COUNTED
+        out.append(_new_score({"evaluator": code, "total": total, "normalized": by_code.get(code) if counted else None,
+                               "state": state, "counted": counted, "note": note[0],
+                               "criteria": dict(zip(ctx.criterion_codes, pts)), "note_ko": note[1]}))
+    return out
 
 
 # --- 2–3. aggregation (raw and normalised side by side), spread, agreement -------------------------------
@@ -279,7 +270,8 @@ def aggregate_scores(inp: TrackInputs, counted: Counted, flags: list[int]) -> Sc
     trimmed = [False] * n
     spread: list[float | None] = [None] * n
     sdev: list[float | None] = [None] * n
-    terms: list[float] = []  # Krippendorff's alpha: each unit's term …
+    sizes: list[int] = []  # Krippendorff's alpha: each pairable unit's size and sum of squares …
+    squares: list[float] = []
     values: list[float] = []  # … and the pairable values
     devs: dict[str, list[float]] = {}
     base, trim = counted.base, counted.trim
@@ -313,7 +305,8 @@ def aggregate_scores(inp: TrackInputs, counted: Counted, flags: list[int]) -> Sc
             else:
                 ss = fsum([(x - mu) * (x - mu) for x in ts])
             sdev[i] = sqrt(ss / (m - 1))
-            terms.append(alpha_term(m, ss))
+            sizes.append(m)
+            squares.append(ss)
             values += ts
             m1 = m - 1
             for c, t in zip(codes[i], ts):
@@ -331,7 +324,7 @@ def aggregate_scores(inp: TrackInputs, counted: Counted, flags: list[int]) -> Sc
     else:
         score = raw_score
     return Scores(score, raw_score, norm_score, trimmed, spread, sdev, norm, per_ev, devs,
-                  alpha_from_terms(terms, values))
+                  alpha_from_units(sizes, squares, values))
 
 
 # --- 3. eligibility --------------------------------------------------------------------------------------
@@ -510,17 +503,17 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
     filled: Phrase = ("quota_filled", quota)
     beyond: Phrase = ("reserves_filled", quota, reserve_size)
     tie_phrase: dict[str, Phrase] = {r: ("tie_broken", r) for r in order.rules + ["application_id"]}
-    for i in order.ranked:
-        stated = _tenths(-neg[i], score[i])  # the score as the reason states it
+    stated = _to_tenths(order.ranked, neg, score)  # the score as the reason states it
+    for i, s in zip(order.ranked, stated):
         if -neg[i] < min_key:
             decision[i] = "not_selected"
-            why: Reason = (("rank_below_min", rank[i], N, stated, min_score),)
+            why: Reason = (("rank_below_min", rank[i], N, s, min_score),)
         elif len(selected) < quota and left is None:
             selected.append(i)
             decision[i] = "selected"
-            why = (("rank", rank[i], N, stated), within)
+            why = (("rank", rank[i], N, s), within)
         else:
-            place: Phrase = ("rank", rank[i], N, stated)
+            place: Phrase = ("rank", rank[i], N, s)
             amt = requested[i]
             skip: Phrase | None = None
             if len(selected) < quota:  # with a budget cap
@@ -549,17 +542,20 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
     return Walk(decision, reason, selected, requested)
 
 
-def _tenths(key: int, score: float) -> float:
-    """``round(score, 1)`` (what ``f"{score:.1f}"`` shows), from the score's key in millionths.
+def _to_tenths(ranked: list[int], neg: list, score: list) -> list[float]:
+    """``round(score, 1)`` (what ``f"{score:.1f}"`` shows) of each ranked application, from its key
+    in millionths (``neg`` is minus ``round(score·10⁶)``).
 
-    ``key`` is ``round(score·10⁶)``; the float error of ``score·10⁶`` is far below half a millionth
-    (up to 10⁸ points), so unless the key lies exactly halfway between two tenths the score lies on
-    the key's side of that halfway point: the key's tenths, rounded, are the score's.  Halfway (or
-    out of that range) the decimal rounding itself decides."""
-    tenths, rest = divmod(key, 100_000)
-    if rest != 50_000 and 0 <= key < 10**14:
-        return (tenths + (rest > 50_000)) / 10
-    return round(score, 1)
+    The float error of ``score·10⁶`` is far below half a millionth (up to 10⁸ points), so unless the
+    key lies exactly halfway between two tenths the score lies on the key's side of that halfway
+    point: the key's tenths, rounded, are the score's.  Halfway (or out of that range) the decimal
+    rounding itself decides."""
+    out = []
+    for i in ranked:
+        key = -neg[i]
+        tenths, rest = divmod(key, 100_000)
+        out.append((tenths + (rest > 50_000)) / 10 if rest != 50_000 and 0 <= key < 10**14 else round(score[i], 1))
+    return out
 
 
 def _over_budget(amount: int | None, budget: int, code: str) -> Phrase:
@@ -600,8 +596,7 @@ def build_rows(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores,
     :class:`RankedApplication`)."""
     crit = inp.criteria
     provisional = inp.provisional
-    detail = partial(_Detail, _DetailContext(crit, counted.W, counted.M, counted.K, provisional,
-                                             [c.code for c in crit]))
+    ctx = _DetailContext(crit, counted.W, counted.M, counted.K, provisional, [c.code for c in crit])
     share = stab.share if stab is not None else {}
     flips = stab.flips if stab is not None else set()
     track, method = inp.track, inp.method
@@ -667,7 +662,7 @@ def build_rows(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores,
         d["recusals"] = recused[i]
         d["abstentions"] = abstained[i]
         d["structured_reason"] = computed
-        d["_evaluators_src"] = detail(evs_of[i], codes[i], norm[i])
+        d["_evaluators_src"] = partial(_detail, ctx, evs_of[i], codes[i], norm[i])
         by_index.append(row)
     rows = [by_index[i] for i in order.ranked]
     rows += [by_index[i] for i in sorted((i for i in range(len(by_index)) if rank[i] is None), key=lambda i: (
@@ -679,7 +674,8 @@ def summarise(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores, 
               walk: Walk, stab: Stability | None, rows: list[RankedApplication]) -> TrackRanking:
     """The track's ranking: its rows, counts, notes (the rules in words) and evaluator quality."""
     quota, budget = inp.quota, inp.budget
-    final_selected = sum(r.decision == "selected" for r in rows)
+    decided = [r.decision for r in rows]  # the committee's, where it overrode the computed one
+    final_selected = decided.count("selected")
     budget_used = sum(walk.requested[i] or 0 for i in walk.selected)
     notes = [L.note_method(inp.method, counted.trim), L.note_minimum(inp.min_score), L.note_tie_breaks(order.rules)]
     if budget is not None:
@@ -698,7 +694,7 @@ def summarise(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores, 
         budget=budget, min_score=inp.min_score, method=inp.method, rows=tuple(rows),
         evaluator_quality=evaluator_quality(tally, scores), reliability=scores.alpha,
         reliability_method=L.RELIABILITY_ALPHA, selected=final_selected,
-        reserve=sum(r.decision == "reserve" for r in rows), eligible=sum(gates.eligible), budget_used=budget_used,
+        reserve=decided.count("reserve"), eligible=sum(gates.eligible), budget_used=budget_used,
         notes=tuple(x[0] for x in notes), notes_ko=tuple(x[1] for x in notes), provisional=inp.provisional,
         trim_min_evaluators=counted.trim, disagreement_threshold=inp.disagreement_threshold,
         perturbations=stab.perturbations if stab else 0, tie_breaks=tuple(order.rules),

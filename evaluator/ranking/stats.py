@@ -97,18 +97,15 @@ def normalise(codes: list[list[str]], totals: list[list[float]]
     return out, fallback, per_ev
 
 
-def alpha_term(m: int, ss: float) -> float:
-    """One unit's share of Krippendorff's D_o: Σ_{i≠j in u} (v_i − v_j)² / (m_u − 1), from the unit's
-    m values and their sum of squared deviations ss (Σ_{i≠j} (v_i − v_j)² = 2 m Σ (v − v̄)²)."""
-    return 2.0 * m * ss / (m - 1)
-
-
-def alpha_from_terms(terms: list[float], values: list[float]) -> float | None:
-    """Krippendorff's alpha (interval) from the units' :func:`alpha_term` and every pairable value;
-    None when there is nothing to compare or no variation at all."""
+def alpha_from_units(sizes: list[int], squares: list[float], values: list[float]) -> float | None:
+    """Krippendorff's alpha (interval) from each pairable unit's number of values (m ≥ 2) and sum of
+    squared deviations from its mean, and every pairable value; None when there is nothing to
+    compare or no variation at all.  A unit's share of D_o, Σ_{i≠j in u} (v_i − v_j)² / (m − 1), is
+    2 m Σ (v − v̄)² / (m − 1)."""
     n = len(values)
-    if n < 2 or not terms:
+    if n < 2 or not sizes:
         return None
+    terms = [2.0 * m * ss / (m - 1) for m, ss in zip(sizes, squares)]
     mu = fsum(values) / n
     d_e = 2.0 * fsum([(v - mu) * (v - mu) for v in values]) / (n - 1)
     if d_e <= 0.0:
@@ -125,15 +122,17 @@ def krippendorff_alpha_interval(units: Iterable[Sequence[float]]) -> float | Non
     Using Σ_{i≠j} (v_i − v_j)² = 2 m Σ (v − v̄)² keeps it O(n) and numerically stable.
     Returns None when there is nothing to compare or no variation at all.
     (Hayes & Krippendorff 2007; Krippendorff 2011, "Computing Krippendorff's alpha-reliability".)
-    The engine gathers the same terms in its own pass over the totals (:func:`alpha_from_terms`).
+    The engine gathers the same sums in its own pass over the totals (:func:`alpha_from_units`).
     """
-    terms: list[float] = []
+    sizes: list[int] = []
+    squares: list[float] = []
     values: list[float] = []
     for u in units:
         m = len(u)
         if m < 2:
             continue
         mu = fsum(u) / m
-        terms.append(alpha_term(m, fsum([(v - mu) * (v - mu) for v in u])))
+        sizes.append(m)
+        squares.append(fsum([(v - mu) * (v - mu) for v in u]))
         values.extend(u)
-    return alpha_from_terms(terms, values)
+    return alpha_from_units(sizes, squares, values)

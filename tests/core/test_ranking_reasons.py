@@ -76,8 +76,8 @@ def test_every_phrase_has_both_languages_and_its_stored_form_reads_back():
 def test_the_stated_score_is_the_score_to_one_decimal(score):
     # the reason states the score to one decimal, taken from its key in millionths: the same as
     # round(score, 1), and so the same words as the score's own f"{score:.1f}"
-    from evaluator.ranking.engine import _tenths
+    from evaluator.ranking.engine import _to_tenths
     from evaluator.ranking.scoring import rscore
 
-    stated = _tenths(rscore(score), score)
+    stated, = _to_tenths([0], [-rscore(score)], [score])
     assert repr(stated) == repr(round(score, 1)) and f"{stated:.1f}" == f"{score:.1f}"

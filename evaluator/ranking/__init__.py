@@ -3,7 +3,11 @@ the stability of the cut line (rules in ``docs/ranking.md``).
 
 * :mod:`.model` — the result dataclasses everyone reads (``store.rank() -> RankingResult``);
 * :mod:`.inputs` and :func:`.engine.rank_track` — the pure engine, one track of plain inputs in;
-* :mod:`.stability` — the cut-line analysis; :mod:`.stats` — the arithmetic;
-* :mod:`.load` — bulk loading from and storing to the database; :mod:`.ops` — the façade mixin;
-* :mod:`.labels` — the English and Korean words of reasons and notes.
+* :mod:`.stability` — the cut-line analysis; :mod:`.scoring` — what the engine and the analysis
+  share (counted evaluations, score keys, the selection rule); :mod:`.stats` — the arithmetic;
+* :mod:`.reasons` — the one builder of the decisions' reasons (structured, stored as JSON, put
+  into English or Korean words); :mod:`.labels` — the other words: names, notes;
+* :mod:`.load` — bulk loading from and storing to the database; :mod:`.ops` — the façade mixin.
+
+Imports go one way: engine → stability → scoring → stats; model → reasons → labels.
 """

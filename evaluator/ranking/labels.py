@@ -1,6 +1,7 @@
-"""The ranking's words, in English and Korean: decision names, reasons and track notes.
+"""The ranking's words, in English and Korean: the names of decisions, rules and gates, why an
+evaluation is not counted, and the track's notes.  Builders return ``(en, ko)``.
 
-Every reason is one line a committee member can read aloud.  Builders return ``(en, ko)``.
+The reasons of the decisions have their own builder, :mod:`.reasons` (they are stored structured).
 """
 
 from __future__ import annotations
@@ -13,14 +14,6 @@ DECISION_LABELS: dict[str, tuple[str, str]] = {
     "reserve": ("예비", "reserve"),
     "not_selected": ("미선정", "not selected"),
     "ineligible": ("부적격", "ineligible"),
-}
-
-#: aggregation method -> (Korean, English)
-METHOD_LABELS: dict[str, tuple[str, str]] = {
-    "mean": ("평균", "mean"),
-    "median": ("중앙값", "median"),
-    "trimmed": ("절사평균", "trimmed mean"),
-    "normalized": ("표준화 평균", "normalised mean"),
 }
 
 #: tie-break rule -> (Korean, English)
@@ -78,135 +71,8 @@ def won(amount: int | float | None, lang: str) -> str:
     return f"{int(amount):,}원" if lang == "ko" else f"{int(amount):,} won"
 
 
-def pts(x: float) -> str:
-    return f"{x:.1f}"
-
-
 def num(x: float) -> str:
     return f"{x:g}"
-
-
-# --- reasons ---------------------------------------------------------------------------------------
-def rank_head(rank: int, of: int, score: float) -> tuple[str, str]:
-    return f"rank {rank} of {of}; score {pts(score)}", f"{of}건 중 {rank}위; {pts(score)}점"
-
-
-def selected_within_quota(quota: int) -> tuple[str, str]:
-    return f"within the quota of {quota}", f"선정 정원 {quota}건 이내"
-
-
-def budget_fits(requested: int, left_after: int) -> tuple[str, str]:
-    return (f"requested {won(requested, 'en')} fits the budget ({won(left_after, 'en')} left)",
-            f"신청금액 {won(requested, 'ko')} 예산 범위 내(잔액 {won(left_after, 'ko')})")
-
-
-def budget_skipped(requested: int | None, left: int) -> tuple[str, str]:
-    if requested is None:
-        return ("no requested amount recorded, so the budget cap cannot be checked",
-                "신청금액이 없어 예산 한도를 확인할 수 없음")
-    return (f"requested {won(requested, 'en')} exceeds the remaining budget {won(left, 'en')}",
-            f"신청금액 {won(requested, 'ko')}이 남은 예산 {won(left, 'ko')} 초과")
-
-
-def exceeds_budget(requested: int | None, budget: int) -> tuple[str, str]:
-    if requested is None:
-        return budget_skipped(None, budget)
-    return (f"requested {won(requested, 'en')} exceeds the whole budget {won(budget, 'en')}",
-            f"신청금액 {won(requested, 'ko')}이 전체 예산 {won(budget, 'ko')} 초과")
-
-
-def quota_filled(quota: int) -> tuple[str, str]:
-    return f"quota {quota} filled", f"선정 정원 {quota}건 마감"
-
-
-def reserve_place(n: int) -> tuple[str, str]:
-    return f"{ordinal_en(n)} reserve", f"예비 {n}순위"
-
-
-def beyond_reserves(quota: int, reserves: int) -> tuple[str, str]:
-    return (f"quota {quota} and {reserves} reserve{'s' if reserves != 1 else ''} filled",
-            f"선정 {quota}건·예비 {reserves}건 마감")
-
-
-def below_minimum(score: float, minimum: float) -> tuple[str, str]:
-    return (f"score {pts(score)} below the minimum {num(minimum)}",
-            f"{pts(score)}점으로 최저 점수 {num(minimum)}점 미달")
-
-
-def rank_only(rank: int, of: int) -> tuple[str, str]:
-    return f"rank {rank} of {of}", f"{of}건 중 {rank}위"
-
-
-def gate_failed_auto(code: str, name_ko: str, name_en: str, field: str, value: float | None,
-                     minimum: float) -> tuple[str, str]:
-    f_ko, f_en, unit = GATE_FIELD_LABELS.get(field, (field, field, ""))
-    name = name_en or name_ko
-    if value is None:
-        return (f"{f_en} not recorded (gate {code}: {name})", f"{f_ko} 미기재({name_ko})")
-    v = won(value, "en") if unit == "원" else num(value)
-    m = won(minimum, "en") if unit == "원" else num(minimum)
-    vk = won(value, "ko") if unit == "원" else f"{num(value)}{unit}"
-    mk = won(minimum, "ko") if unit == "원" else f"{num(minimum)}{unit}"
-    return (f"{f_en} {v} below the minimum {m} (gate {code}: {name})",
-            f"{f_ko} {vk}으로 최소 {mk} 미달({name_ko})")
-
-
-def gate_failed_manual(code: str, name_ko: str, name_en: str) -> tuple[str, str]:
-    return (f"failed '{name_en or name_ko}' (gate {code})", f"'{name_ko}' 기준 미충족")
-
-
-def ineligible(parts: Sequence[tuple[str, str]]) -> tuple[str, str]:
-    return ("ineligible: " + "; ".join(p[0] for p in parts), "부적격: " + "; ".join(p[1] for p in parts))
-
-
-def withdrawn() -> tuple[str, str]:
-    return "withdrawn by the applicant; not ranked", "신청 철회; 순위 없음"
-
-
-def not_ranked(recused: int, abstained: int, incomplete: int, unfinished: int) -> tuple[str, str]:
-    en, ko = [], []
-    if recused:
-        en.append(f"{recused} recused")
-        ko.append(f"회피 {recused}")
-    if abstained:
-        en.append(f"{abstained} abstained")
-        ko.append(f"기권 {abstained}")
-    if incomplete:
-        en.append(f"{incomplete} incomplete")
-        ko.append(f"미완성 {incomplete}")
-    if unfinished:
-        en.append(f"{unfinished} not finalised")
-        ko.append(f"미확정 {unfinished}")
-    tail_en = f" ({', '.join(en)})" if en else ""
-    tail_ko = f"({', '.join(ko)})" if ko else ""
-    return f"not ranked: no counted evaluation{tail_en}", f"순위 없음: 반영할 평가 없음{tail_ko}"
-
-
-#: the Korean phrase with its particle (로/으로 depends on the last syllable)
-_TIE_BREAK_BY_KO = {
-    "field_check": "현장확인 점수로",
-    "fewer_flags": "주의 표시가 적은 순으로",
-    "earlier_submission": "먼저 접수한 순으로",
-    "application_id": "접수번호 순으로",
-}
-
-
-def tie_broken(rule: str) -> tuple[str, str]:
-    en = TIE_BREAK_LABELS.get(rule, (rule, rule))[1]
-    return f"tie on score broken by {en}", f"동점, {_TIE_BREAK_BY_KO.get(rule, rule)} 순위 결정"
-
-
-def provisional(reason: tuple[str, str]) -> tuple[str, str]:
-    return f"provisional: {reason[0]}", f"잠정: {reason[1]}"
-
-
-def overridden(decision: str, reason: str) -> tuple[str, str]:
-    return (f"committee override: {decision_label(decision, 'en')} — {reason}",
-            f"위원회 조정: {decision_label(decision, 'ko')} — {reason}")
-
-
-def join(*parts: tuple[str, str]) -> tuple[str, str]:
-    return "; ".join(p[0] for p in parts if p[0]), "; ".join(p[1] for p in parts if p[1])
 
 
 # --- why an evaluation is not counted (EvaluatorScore.note / note_ko) ------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, null, select
 from sqlalchemy.engine import Connection
@@ -28,6 +28,7 @@ from .inputs import (
     NOT_STARTED, TIE_BREAKS, ApplicationInput, CriterionSpec, EvaluationInput, GateSpec, TrackInputs,
 )
 from .model import METHODS, TrackRanking
+from .reasons import to_json
 
 #: the ranking settings a program may carry (``Program.settings``), with their defaults
 RANKING_SETTINGS = ("method", "trim_min_evaluators", "disagreement_threshold", "min_score", "tie_breaks")
@@ -114,12 +115,23 @@ def _batches(conn: Connection, stmt, size: int = 4096):
         cur.close()
 
 
+class StoredDecision(NamedTuple):
+    """The computed snapshot of one application as the Decision table holds it."""
+
+    id: int  # the Decision row
+    computed: str | None
+    reason: str  # the structured reason as canonical JSON (an English sentence if written by an earlier version)
+    rank: int | None
+    score: float | None
+    method: str | None
+
+
 @dataclass
 class LoadedTrack:
     inputs: TrackInputs
     app_ids: dict[str, int]  # external id -> database id
-    #: application db id -> (decision id, computed, reason, rank, score, method) (may hold other tracks')
-    decisions: dict[int, tuple]
+    #: application db id -> its stored decision (may hold other tracks')
+    decisions: dict[int, StoredDecision]
 
 
 def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: str, provisional: bool,
@@ -191,7 +203,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
             if gid in gate_of:
                 gates_by_app.setdefault(aid, {})[gate_of[gid]] = bool(passed)
     # 5. decisions (overrides and the last computed snapshot)
-    decisions: dict[int, tuple] = {}
+    decisions: dict[int, StoredDecision] = {}
     overrides: dict[int, tuple[str, str]] = {}
     for did, aid, comp, reason, rank, score, meth, ov, ov_reason in _fetch_all(conn, (
         select(Decision.id, Decision.application_id, Decision.computed, Decision.computed_reason,
@@ -199,7 +211,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
                Decision.override_reason)
         .join(Application, Application.id == Decision.application_id).where(in_tracks)
     )):
-        decisions[aid] = (did, comp, reason, rank, score, meth)
+        decisions[aid] = StoredDecision(did, comp, reason, rank, score, meth)
         if ov:
             overrides[aid] = (ov, ov_reason or "")
 
@@ -265,9 +277,15 @@ _DECISION_UPDATE = _DECISION_COMPUTED
 
 
 def snapshot(r: Any) -> tuple:
-    """What the Decision table keeps of a ranked row: (computed, reason, rank, score, method)."""
+    """What the Decision table keeps of a ranked row: (computed, reason, rank, score, method), the
+    reason structured (:func:`.reasons.to_json`)."""
     score = r.score
-    return (r.computed_decision, r.computed_reason, r.rank, round(score, 6) if score is not None else None, r.method)
+    return (r.computed_decision, to_json(r.structured_reason), r.rank,
+            round(score, 6) if score is not None else None, r.method)
+
+
+def _stored(old: StoredDecision) -> tuple:
+    return (old.computed, old.reason, old.rank, old.score, old.method)
 
 
 def is_recorded(loaded: LoadedTrack, ranking: TrackRanking) -> bool:
@@ -275,7 +293,7 @@ def is_recorded(loaded: LoadedTrack, ranking: TrackRanking) -> bool:
     app_ids, decisions = loaded.app_ids, loaded.decisions
     for r in ranking.rows:
         old = decisions.get(app_ids[r.application_id])
-        if old is None or old[1:] != snapshot(r):
+        if old is None or _stored(old) != snapshot(r):
             return False
     return True
 
@@ -283,6 +301,10 @@ def is_recorded(loaded: LoadedTrack, ranking: TrackRanking) -> bool:
 def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRanking, *, actor: str,
             device: str) -> int:
     """Store the computed snapshot in ``Decision.computed_*``; only changed rows are written.
+
+    The reason is stored structured (:func:`.reasons.to_json`), so that every reader renders it in
+    its own language; a reason stored by an earlier version (its English sentence) is rewritten,
+    with no audit entry unless the decision itself changed.
 
     Returns the number of applications whose computed decision changed (one audit entry per track,
     naming each of them with its old and new decision)."""
@@ -309,11 +331,11 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
         old = decisions.get(aid)
         if old is None:
             inserts.append((aid, None, "", "", *new, at))
-            changed[app] = [None, new[0]]
-        elif old[1:] != new:
-            updates.append((*new, at, old[0]))
-            if old[1] != new[0]:
-                changed[app] = [old[1], new[0]]
+            changed[app] = [None, computed]
+        elif _stored(old) != new:
+            updates.append((*new, at, old.id))
+            if old.computed != computed:
+                changed[app] = [old.computed, computed]
     # one executemany per kind, straight to the driver on SQLite (as a merge writes its rows)
     inserts.sort()  # in application order: the unique index on it is filled in order
     bulk.insert(table, _DECISION_INSERT, inserts, converted=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .reasons import Reason, words
+
 METHODS = ("mean", "median", "trimmed", "normalized")
 
 #: flags an application row may carry
@@ -23,9 +25,6 @@ FLAG_TIE = "tie"  # tied on score; order set by the tie-break rules
 FLAG_RECUSAL = "recusal"  # an evaluator declared a conflict of interest: left out (reported)
 FLAG_ABSTENTION = "abstention"  # an evaluator abstained: left out (reported)
 FLAG_WITHDRAWN = "withdrawn"  # the applicant withdrew: not ranked
-
-#: flags that count in the "fewer flags" tie-break (normalized_fallback only under the normalized method)
-QUALITY_FLAGS = (FLAG_DISAGREEMENT, FLAG_INCOMPLETE, FLAG_NORMALIZED_FALLBACK)
 
 
 @dataclass(frozen=True)
@@ -79,31 +78,48 @@ class RankedApplication:
     tie_break: str = ""  # tied on score: the tie-break rule that set its place (field_check, …)
     recusals: int = 0  # evaluators left out for a declared conflict of interest
     abstentions: int = 0  # evaluators left out because they abstained
+    #: the computed reason as phrases, each a code and its values (:mod:`.reasons`): what the
+    #: Decision table stores; ``computed_reason`` and ``computed_reason_ko`` are its words
+    structured_reason: Reason = ()
 
-    # ``evaluators`` may be built on first read: the engine gives a row the means to build it
-    # (``_evaluators_src``, a callable) instead of the tuple, since most readers of a large ranking
-    # (the GUI's table, the snapshot, the Excel export) never look at the 30,000 evaluator rows
-    # behind it.  Once read, the tuple is kept and the row behaves as any other (equal, hashable,
-    # picklable, ``fields()``/``asdict()``/``replace()`` see the same value).
+    # ``evaluators`` and the words of the reason may be built on first read: the engine gives a
+    # row the means to build them (``_evaluators_src``, a callable; ``structured_reason``) instead
+    # of the values, since most readers of a large ranking (the GUI's table, the snapshot, the Excel
+    # export) never look at the 30,000 evaluator rows behind it, nor read 10,000 reasons in two
+    # languages.  Once read, the values are kept and the row behaves as any other (equal, hashable,
+    # picklable, ``fields()``/``asdict()``/``replace()`` see the same values).
     def __getattr__(self, name: str):  # called only when the attribute is not found
+        d = self.__dict__
         if name == "evaluators":
-            d = self.__dict__
             src = d.get("_evaluators_src")
             if src is not None:
                 value = d["evaluators"] = tuple(src())
                 del d["_evaluators_src"]
                 return value
             return ()
+        if name in _REASON_WORDS and "structured_reason" in d:
+            computed = d["structured_reason"]
+            d["computed_reason"], d["computed_reason_ko"] = words(computed)
+            if d["override"]:
+                d["reason"], d["reason_ko"] = words((*computed, ("committee_override", d["override"],
+                                                                 d["override_reason"])))
+            else:
+                d["reason"], d["reason_ko"] = d["computed_reason"], d["computed_reason_ko"]
+            return d[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __getstate__(self) -> dict:
-        self.evaluators  # noqa: B018 — build it before copying or pickling
+        self.evaluators  # noqa: B018 — build them before copying or pickling
+        self.reason  # noqa: B018
         return self.__dict__
 
 
-# the dataclass left the default ``()`` on the class, which would hide ``__getattr__`` from rows
-# whose evaluators are built on first read (``__init__`` keeps its own copy of the default)
-del RankedApplication.evaluators
+#: the words of a row's reason, built from ``structured_reason`` on first read
+_REASON_WORDS = frozenset(("reason", "reason_ko", "computed_reason", "computed_reason_ko"))
+# the dataclass left the defaults on the class, which would hide ``__getattr__`` from rows whose
+# evaluators and reason words are built on first read (``__init__`` keeps its own copy of them)
+del RankedApplication.evaluators, RankedApplication.reason_ko, RankedApplication.computed_reason
+del RankedApplication.computed_reason_ko
 
 
 @dataclass(frozen=True)

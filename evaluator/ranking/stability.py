@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from math import ceil, fsum
 
 from ..jobs import NEVER, CancelToken, Progress, no_progress
-from .engine import INF, SCORE_UNIT, Prepared, rscore, scores_of, walk_selected
+from .scoring import SCORE_UNIT, Counted, rscore, scores_of, walk_selected
 from .stats import aggregate
 
 
@@ -56,114 +56,121 @@ class Stability:
     criteria: int
 
 
-def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: list[int], neg: list[int],
-            secpos: list[int], base_selected: set[int], requested: list[int | None], *,
+def analyse(counted: Counted, cands: list[int], order: list[int], neg: list, secpos: list[int],
+            base_selected: set[int], requested: list[int | None], *,
             progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Stability:
-    """Re-run the selection under each perturbation.  Works on candidate positions 0..m-1 (the
-    eligible applications with a score, in input order); ``neg`` holds minus :func:`rscore`."""
-    inp = prep.inp
-    quota, budget = inp.quota, inp.budget
-    min_key = rscore(inp.min_score)
-    cut_min = -min_key  # a candidate may be selected only if its score key is ≤ cut_min
-    m = len(cands)
-    dense = {i: j for j, i in enumerate(cands)}
-    codes = [prep.codes[i] for i in cands]
-    totals = [prep.totals[i] for i in cands]
-    negd = [neg[i] for i in cands]
-    secd = [secpos[i] for i in cands]
-    reqd = [requested[i] for i in cands]
-    base_flag = [i in base_selected for i in cands]
-    base_sel = {dense[i] for i in base_selected}
-    order_d = [dense[i] for i in order]
-
-    by_evaluator: dict[str, list[int]] = {}
-    for j in range(m):
-        for c in codes[j]:
-            got = by_evaluator.get(c)
-            if got is None:
-                by_evaluator[c] = [j]
-            else:
-                got.append(j)
-    evaluators = sorted(by_evaluator)
-    weighted = [k for k in range(prep.K) if prep.W[k] > 0]
-    runs = len(evaluators) + 2 * len(weighted)
-    if not m or runs == 0:
+    """Re-run the selection under each perturbation.  ``cands`` are the eligible applications with
+    a score (in input order), ``order`` the same in rank order, ``neg`` minus each one's
+    :func:`rscore`, ``secpos`` its place in the order of the tie-break keys alone."""
+    base = Baseline(counted, cands, order, neg, secpos, base_selected, requested)
+    evaluators = sorted({c for cs in base.codes for c in cs})
+    weighted = [k for k in range(counted.K) if counted.W[k] > 0]
+    total = len(evaluators) + 2 * len(weighted)
+    if not base.m or total == 0:
         return Stability({i: (1.0 if i in base_selected else 0.0) for i in cands}, set(), 0, len(evaluators),
                          len(weighted))
+    runs = Runs(base.selected, total, progress)
+    if counted.inp.method == "normalized":
+        leave_out_rescored(counted, base, evaluators, runs, cancel)
+    else:
+        leave_out(counted, base, evaluators, runs, cancel)
+    reweigh(counted, base, weighted, runs, cancel)
+    return Stability(runs.shares(cands), {cands[j] for j in runs.flipped}, total, len(evaluators), len(weighted))
 
-    gained = [0] * m  # perturbations in which a candidate not selected in the baseline is selected
-    lost = [0] * m  # … and in which a selected one is not
-    flipped: set[int] = set()
 
-    def record(diff) -> None:
-        for j in diff:
-            if base_flag[j]:
-                lost[j] += 1
-            else:
-                gained[j] += 1
-            flipped.add(j)
+# --- the baseline, and the new selection when scores move --------------------------------------------------
+class Baseline:
+    """The candidates as every perturbed run sees them, at dense positions 0 … m − 1 (input order),
+    and what changes when their scores move.
 
-    # --- places as integers: score key, then tie-break position ------------------------------------
-    NS = max(secd) + 1  # tie-break positions are 0 … NS − 1
-    pos_of = [0] * m
-    for p, j in enumerate(order_d):
-        pos_of[j] = p
-    base_keys = [negd[j] * NS + secd[j] for j in order_d]  # ascending: the baseline order
-    s0 = len(base_selected)
-    limit_key = cut_min * NS + NS - 1  # keys above this are below the minimum score
+    A candidate's place is one integer, its *key*: its score key (−rscore) · NS + its tie-break
+    position, so places compare, sort and search as integers."""
 
-    def diff_full(neg2: list[int]) -> list[int]:
-        """Every candidate has a new key: the candidates whose selected status changed."""
-        if budget is not None:
-            key = (lambda j: neg2[j] * NS + secd[j])
-            sel = walk_selected(sorted(range(m), key=key), neg2.__getitem__, reqd, quota, min_key, budget)
-            return list(set(sel) ^ base_sel)
+    def __init__(self, counted: Counted, cands: list[int], order: list[int], neg: list, secpos: list[int],
+                 base_selected: set[int], requested: list[int | None]) -> None:
+        inp = counted.inp
+        self.quota, self.budget = inp.quota, inp.budget
+        self.min_key = rscore(inp.min_score)
+        self.cut_min = -self.min_key  # a candidate may be selected only if its score key is ≤ cut_min
+        self.m = m = len(cands)
+        dense = {i: j for j, i in enumerate(cands)}
+        self.cands = cands
+        self.codes = [counted.codes[i] for i in cands]
+        self.totals = [counted.totals[i] for i in cands]
+        self.points = [counted.points[i] for i in cands]
+        self.neg = [neg[i] for i in cands]  # score keys
+        self.sec = [secpos[i] for i in cands]  # tie-break positions
+        self.requested = [requested[i] for i in cands]
+        self.selected = [i in base_selected for i in cands]
+        self.selected_set = {dense[i] for i in base_selected}
+        self.s0 = len(base_selected)
+        self.order = [dense[i] for i in order]  # the candidates in rank order
+        self.NS = NS = max(self.sec) + 1 if m else 1  # tie-break positions are 0 … NS − 1
+        self.pos_of = [0] * m
+        for p, j in enumerate(self.order):
+            self.pos_of[j] = p
+        self.keys = [self.neg[j] * NS + self.sec[j] for j in self.order]  # ascending: the baseline order
+        self.limit_key = self.cut_min * NS + NS - 1  # keys above this are below the minimum score
+
+    def flips_if_all_move(self, neg2: list[int]) -> list[int]:
+        """Every candidate has a new score key (``neg2``): the candidates whose selected status changed."""
+        m, quota, cut_min, was = self.m, self.quota, self.cut_min, self.selected
+        if self.budget is not None:
+            NS, sec = self.NS, self.sec
+            key = (lambda j: neg2[j] * NS + sec[j])
+            chosen = walk_selected(sorted(range(m), key=key), neg2.__getitem__, self.requested, quota, self.min_key,
+                                   self.budget)
+            return list(set(chosen) ^ self.selected_set)
         if quota <= 0:
-            return [j for j in range(m) if base_flag[j]]
+            return [j for j in range(m) if was[j]]
         ok = [x for x in neg2 if x <= cut_min]
         if len(ok) <= quota:
-            return [j for j, (x, b) in enumerate(zip(neg2, base_flag)) if (x <= cut_min) != b]
+            return [j for j, (x, b) in enumerate(zip(neg2, was)) if (x <= cut_min) != b]
         ok.sort()
         v = ok[quota - 1]
         room = quota - bisect_left(ok, v)  # places left for the candidates whose key equals v
         if room == bisect_right(ok, v) - bisect_left(ok, v):
-            return [j for j, (x, b) in enumerate(zip(neg2, base_flag)) if (x <= v) != b]
-        tie_in = {j for _, j in sorted((secd[j], j) for j in range(m) if neg2[j] == v)[:room]}
-        return [j for j, (x, b) in enumerate(zip(neg2, base_flag)) if (x < v or j in tie_in) != b]
+            return [j for j, (x, b) in enumerate(zip(neg2, was)) if (x <= v) != b]
+        tie_in = {j for _, j in sorted((self.sec[j], j) for j in range(m) if neg2[j] == v)[:room]}
+        return [j for j, (x, b) in enumerate(zip(neg2, was)) if (x < v or j in tie_in) != b]
 
-    def diff_partial(changed: list[int], new_key: list[int]) -> list[int]:
-        """Only ``changed`` moved (to ``new_key``, aligned); the others keep their baseline keys and
-        relative order."""
-        if budget is not None:
+    def flips_if_some_move(self, changed: list[int], new_key: list[int]) -> list[int]:
+        """Only ``changed`` moved (to the keys ``new_key``, aligned); the others keep their baseline
+        keys and relative order: the new cut is found by binary search, and compared with the
+        baseline's only near it."""
+        m, quota, order, keys, was = self.m, self.quota, self.order, self.keys, self.selected
+        if self.budget is not None:
+            NS, sec = self.NS, self.sec
             moved = set(changed)
-            where = dict(zip(changed, new_key))
-            neg2 = list(negd)
-            for j, x in where.items():
+            neg2 = list(self.neg)
+            for j, x in zip(changed, new_key):
                 neg2[j] = x // NS
-            key = (lambda j: neg2[j] * NS + secd[j])
-            stream = heapq.merge((j for j in order_d if j not in moved), sorted(changed, key=key), key=key)
-            sel = walk_selected(stream, neg2.__getitem__, reqd, quota, min_key, budget)
-            return list(set(sel) ^ base_sel)
+            key = (lambda j: neg2[j] * NS + sec[j])
+            stream = heapq.merge((j for j in order if j not in moved), sorted(changed, key=key), key=key)
+            chosen = walk_selected(stream, neg2.__getitem__, self.requested, quota, self.min_key, self.budget)
+            return list(set(chosen) ^ self.selected_set)
+        if quota <= 0:
+            return [j for j in range(m) if was[j]]
         new_keys = sorted(new_key)
-        old_keys = sorted([base_keys[pos_of[j]] for j in changed])
+        old_keys = sorted([keys[self.pos_of[j]] for j in changed])
 
         def count_le(x) -> int:  # candidates of the perturbed ranking whose key is ≤ x
-            return bisect_right(base_keys, x) - bisect_right(old_keys, x) + bisect_right(new_keys, x)
+            return bisect_right(keys, x) - bisect_right(old_keys, x) + bisect_right(new_keys, x)
 
-        t = limit_key
-        if m >= quota > 0:
-            moved = set(changed)
+        moved = set(changed)
+        t = self.limit_key  # the last key selected
+        if m >= quota:
             # the quota-th key: the smallest key present whose count reaches the quota
             lo, hi = 0, m
             while lo < hi:
                 mid = (lo + hi) // 2
-                if count_le(base_keys[mid]) >= quota:
+                if count_le(keys[mid]) >= quota:
                     hi = mid
                 else:
                     lo = mid + 1
-            while lo < m and order_d[lo] in moved:
+            while lo < m and order[lo] in moved:
                 lo += 1
-            best = base_keys[lo] if lo < m else None
+            best = keys[lo] if lo < m else None
             lo, hi = 0, len(new_keys)
             while lo < hi:
                 mid = (lo + hi) // 2
@@ -175,157 +182,208 @@ def analyse(prep: Prepared, score: list[float | None], cands: list[int], order: 
                 best = new_keys[lo]
             if best is not None and best < t:
                 t = best
-            p_new = bisect_right(base_keys, t)  # unchanged candidates at positions < p_new are selected
-            out = [order_d[p] for p in range(min(p_new, s0), max(p_new, s0)) if order_d[p] not in moved]
-        elif quota <= 0:
-            return [j for j in range(m) if base_flag[j]]
-        else:
-            p_new = bisect_right(base_keys, t)
-            out = [order_d[p] for p in range(min(p_new, s0), max(p_new, s0))]
-            moved = set(changed)
-            out = [j for j in out if j not in moved]
-        out.extend([j for j, x in zip(changed, new_key) if (x <= t) != base_flag[j]])
+        p_new = bisect_right(keys, t)  # unchanged candidates at positions < p_new are selected
+        out = [order[p] for p in range(min(p_new, self.s0), max(p_new, self.s0)) if order[p] not in moved]
+        out.extend([j for j, x in zip(changed, new_key) if (x <= t) != was[j]])
         return out
 
-    done = 0
 
-    def step() -> None:
-        nonlocal done
-        done += 1
-        progress(done / runs, "stability")
+class Runs:
+    """The perturbed runs: how often each candidate's selected status differs from the baseline."""
 
-    normalized = inp.method == "normalized"
-    base, trim = prep.base, prep.trim
-    # (a) leave one evaluator out
-    if normalized:
-        for e in evaluators:
-            cancel.raise_if_cancelled()
-            # removing an evaluator moves the track's mean and spread: every score moves (the
-            # non-candidates' totals take part in the track's mean and spread too)
-            codes2, totals2 = [], []
-            for cs, ts in zip(prep.codes, prep.totals):
-                if e in cs and len(cs) > 1:
-                    codes2.append([c for c in cs if c != e])
-                    totals2.append([t for c, t in zip(cs, ts) if c != e])
-                else:  # not scored by e, or e's is its only evaluation (kept, as above)
-                    codes2.append(cs)
-                    totals2.append(ts)
-            new = scores_of(prep, codes2, totals2)
-            neg2 = [-rscore(new[i]) for i in cands]  # type: ignore[arg-type]
-            record(diff_full(neg2))
-            step()
-    else:
-        # every candidate's key without each of its evaluators, in one pass
-        loo_js: dict[str, list[int]] = {e: [] for e in evaluators}
-        loo_keys: dict[str, list[int]] = {e: [] for e in evaluators}
-        su = SCORE_UNIT
-        mean_base = base == "mean"
-        for j in range(m):
-            cs = codes[j]
-            n = len(cs)
-            if n < 2:
-                continue  # an application only this evaluator scored keeps its score
-            ts = totals[j]
-            sj = secd[j]
-            if mean_base and n == 3:  # the mean of the other two: fsum of two numbers is their sum
-                a, b, c = ts
-                ks: tuple | list = (-round((b + c) / 2 * su) * NS + sj, -round((a + c) / 2 * su) * NS + sj,
-                                    -round((a + b) / 2 * su) * NS + sj)
-            elif mean_base and n == 2:
-                ks = (-round(ts[1] * su) * NS + sj, -round(ts[0] * su) * NS + sj)
+    def __init__(self, selected: list[bool], total: int, progress: Progress) -> None:
+        self.selected = selected
+        self.gained = [0] * len(selected)  # runs in which a candidate not selected in the baseline is selected
+        self.lost = [0] * len(selected)  # … and in which a selected one is not
+        self.flipped: set[int] = set()
+        self.total, self.done, self.progress = total, 0, progress
+
+    def record(self, flips: list[int]) -> None:
+        """One perturbed run, by the candidates whose status it changed."""
+        for j in flips:
+            if self.selected[j]:
+                self.lost[j] += 1
             else:
-                ks = []
-                for q in range(n):
-                    rest = ts[:q] + ts[q + 1:]
-                    x = fsum(rest) / (n - 1) if mean_base else aggregate(base, rest, trim)[0]
-                    ks.append(-round(x * su) * NS + sj)
-            for c, key in zip(cs, ks):
-                loo_js[c].append(j)
-                loo_keys[c].append(key)
-        for e in evaluators:
+                self.gained[j] += 1
+            self.flipped.add(j)
+        self.done += 1
+        self.progress(self.done / self.total, "stability")
+
+    def shares(self, cands: list[int]) -> dict[int, float]:
+        total = self.total
+        return {i: ((total if self.selected[j] else 0) + self.gained[j] - self.lost[j]) / total
+                for j, i in enumerate(cands)}
+
+
+# --- (a) leave one evaluator out ----------------------------------------------------------------------------
+def leave_out(counted: Counted, base: Baseline, evaluators: list[str], runs: Runs, cancel: CancelToken) -> None:
+    """Each evaluator left out in turn: only that evaluator's applications move.  Every candidate's
+    key without each of its evaluators is worked out in one pass."""
+    keys_without = _keys_without(counted, base, evaluators)
+    for e in evaluators:
+        cancel.raise_if_cancelled()
+        changed, new_keys = keys_without[e]
+        runs.record(base.flips_if_some_move(changed, new_keys))
+
+
+def _keys_without(counted: Counted, base: Baseline, evaluators: list[str]
+                  ) -> dict[str, tuple[list[int], list[int]]]:
+    """Per evaluator: the candidates it scored (an application only it scored keeps its score) and
+    their keys without its evaluation."""
+    out: dict[str, tuple[list[int], list[int]]] = {e: ([], []) for e in evaluators}
+    su, NS, agg, trim = SCORE_UNIT, base.NS, counted.base, counted.trim
+    mean_base = agg == "mean"
+    for j, (cs, ts, sj) in enumerate(zip(base.codes, base.totals, base.sec)):
+        n = len(cs)
+        if n < 2:
+            continue  # an application only this evaluator scored keeps its score
+        if mean_base and n == 3:  # the mean of the other two: fsum of two numbers is their sum
+            a, b, c = ts
+            ks: tuple | list = (-round((b + c) / 2 * su) * NS + sj, -round((a + c) / 2 * su) * NS + sj,
+                                -round((a + b) / 2 * su) * NS + sj)
+        elif mean_base and n == 2:
+            ks = (-round(ts[1] * su) * NS + sj, -round(ts[0] * su) * NS + sj)
+        else:
+            ks = []
+            for q in range(n):
+                rest = ts[:q] + ts[q + 1:]
+                x = fsum(rest) / (n - 1) if mean_base else aggregate(agg, rest, trim)[0]
+                ks.append(-round(x * su) * NS + sj)
+        for c, key in zip(cs, ks):
+            js, keys = out[c]
+            js.append(j)
+            keys.append(key)
+    return out
+
+
+def leave_out_rescored(counted: Counted, base: Baseline, evaluators: list[str], runs: Runs,
+                       cancel: CancelToken) -> None:
+    """Under the normalised method removing an evaluator moves the track's mean and spread: every
+    score moves (the non-candidates' totals take part in them too), so every run re-scores all."""
+    for e in evaluators:
+        cancel.raise_if_cancelled()
+        codes2, totals2 = [], []
+        for cs, ts in zip(counted.codes, counted.totals):
+            if e in cs and len(cs) > 1:
+                codes2.append([c for c in cs if c != e])
+                totals2.append([t for c, t in zip(cs, ts) if c != e])
+            else:  # not scored by e, or e's is its only evaluation (kept, as above)
+                codes2.append(cs)
+                totals2.append(ts)
+        new = scores_of(counted, codes2, totals2)
+        runs.record(base.flips_if_all_move([-rscore(new[i]) for i in base.cands]))  # type: ignore[arg-type]
+
+
+# --- (b) each criterion weight ±10 % ----------------------------------------------------------------------
+def reweigh(counted: Counted, base: Baseline, weighted: list[int], runs: Runs, cancel: CancelToken) -> None:
+    """Each weighted criterion's weight moved by −10 % and +10 % in turn."""
+    M, normalized = counted.M, counted.inp.method == "normalized"
+    rescore = Rescore(counted, base)
+    window = Window.of(counted, base)
+    for k in weighted:
+        mk = counted.MX[k]
+        for f in (0.9, 1.1):
             cancel.raise_if_cancelled()
-            record(diff_partial(loo_js[e], loo_keys[e]))
-            step()
+            d = (f - 1.0) * counted.W[k]
+            c = 100.0 / (M + d * mk)
+            if window is not None and M + d * mk > 0:
+                runs.record(window.flips(base, rescore, k, d, c))
+            elif not normalized:
+                runs.record(base.flips_if_all_move(rescore.score_keys(range(base.m), k, d, c)))
+            else:  # the non-candidates' totals take part in the track's mean and spread
+                totals2: list[list[float]] = [[] for _ in counted.totals]
+                for j, i in enumerate(base.cands):
+                    totals2[i] = [c * (s + d * p[k]) for s, p in zip(rescore.sums(j), base.points[j])]
+                for i, ts in enumerate(counted.totals):
+                    if ts and not totals2[i]:
+                        totals2[i] = [c * (s + d * p[k]) for s, p in zip(counted.sums(i), counted.points[i])]
+                new = scores_of(counted, counted.codes, totals2)
+                runs.record(base.flips_if_all_move([-rscore(new[i]) for i in base.cands]))  # type: ignore[arg-type]
 
-    # (b) each criterion weight ±10 %
-    M = prep.M
-    points = [prep.points[i] for i in cands]
-    sums_at: dict[int, list[float]] = {}
 
-    def sums(j: int) -> list[float]:  # Σ wᵢsᵢ of candidate j's counted evaluations (cached)
-        got = sums_at.get(j)
+class Rescore:
+    """Candidates' score keys under a moved weight, from their counted points (sums and means kept)."""
+
+    def __init__(self, counted: Counted, base: Baseline) -> None:
+        self.counted, self.base = counted, base
+        self.mean_fast = counted.base == "mean" and counted.inp.method != "normalized"
+        self._sums: dict[int, list[float]] = {}
+        self._msum: dict[int, float] = {}
+        self._cmean: dict[int, list[float]] = {}
+
+    def sums(self, j: int) -> list[float]:
+        """Σ wᵢsᵢ of candidate j's counted evaluations."""
+        got = self._sums.get(j)
         if got is None:
-            got = sums_at[j] = prep.sums(cands[j])
+            got = self._sums[j] = self.counted.sums(self.base.cands[j])
         return got
 
-    mean_fast = base == "mean" and not normalized
-    window = budget is None and not normalized and 0 < quota and s0 == quota and quota <= m and M > 0
-    if window:
-        # the ranges of a criterion's points (any criterion: cheap, and a bound is all that is
-        # needed) and of S over every counted evaluation of a candidate: they bound the moves
-        every = [p for pts in points for p in pts]
-        p_lo, p_hi = min(map(min, every)), max(map(max, every))
-        # S from the totals (t = 100·S/M), widened far beyond their rounding
-        s_lo = min(map(min, totals)) * M / 100.0
-        s_hi = max(map(max, totals)) * M / 100.0
-        s_lo, s_hi = s_lo - 1e-9 * (abs(s_lo) + M), s_hi + 1e-9 * (abs(s_hi) + M)
-        v_key = negd[order_d[quota - 1]]  # the baseline's cut: the quota-th score key
-        neg_sorted = [negd[j] for j in order_d]
-    msum: dict[int, float] = {}
-    cmean: dict[int, list[float]] = {}
+    def score_keys(self, js, k: int, d: float, c: float) -> list[int]:
+        """Score keys of candidates ``js`` with criterion k's weight moved by d (c = 100/(M + d·maxₖ))."""
+        if self.mean_fast:  # per application: 100·(mean S + d·mean sₖ)/(M + d·maxₖ)
+            self._means(js)
+            msum, cmean = self._msum, self._cmean
+            cu = c * SCORE_UNIT
+            return [-round((msum[j] + d * cmean[j][k]) * cu) for j in js]
+        agg, trim, points = self.counted.base, self.counted.trim, self.base.points
+        out = []
+        for j in js:
+            ts2 = [c * (s + d * p[k]) for s, p in zip(self.sums(j), points[j])]
+            out.append(-rscore(aggregate(agg, ts2, trim)[0]))
+        return out
 
-    def means(js) -> None:
-        """Per application: the mean of S and of each sₖ over its counted evaluations (cached)."""
+    def _means(self, js) -> None:
+        """Per application: the mean of S and of each sₖ over its counted evaluations."""
+        msum, cmean, points = self._msum, self._cmean, self.base.points
         for j in js:
             if j not in msum:
-                ss = sums(j)
+                ss = self.sums(j)
                 msum[j] = sum(ss) / len(ss)
                 pts = points[j]
                 n = len(pts)
                 cmean[j] = [sum(col) / n for col in zip(*pts)]
 
-    def perturbed_keys(js, k: int, d: float, c: float) -> list[int]:
-        """Score keys of candidates ``js`` with criterion k's weight moved by d (c = 100/(M + d·maxₖ))."""
-        if mean_fast:
-            means(js)
-            cu = c * SCORE_UNIT
-            return [-round((msum[j] + d * cmean[j][k]) * cu) for j in js]
-        out = []
-        for j in js:
-            ts2 = [c * (s + d * p[k]) for s, p in zip(sums(j), points[j])]
-            out.append(-rscore(aggregate(base, ts2, trim)[0]))
-        return out
 
-    for k in weighted:
-        mk = prep.MX[k]
-        for f in (0.9, 1.1):
-            cancel.raise_if_cancelled()
-            d = (f - 1.0) * prep.W[k]
-            c = 100.0 / (M + d * mk)
-            if window and M + d * mk > 0:
-                # how far any score can move, in score-key units (with room for rounding)
-                a_k = max(abs(p_hi * M - s_lo * mk), abs(p_lo * M - s_hi * mk))
-                bound = ceil(SCORE_UNIT * 100.0 * abs(d) * a_k / (M * (M + d * mk)) * (1 + 1e-9)) + 4
-                pa = bisect_left(neg_sorted, v_key - 2 * bound)  # before: selected whatever happens
-                pb = bisect_right(neg_sorted, v_key + 2 * bound)  # from here: out whatever happens
-                js = order_d[pa:pb]
-                keys = [x * NS + secd[j] for j, x in zip(js, perturbed_keys(js, k, d, c))]
-                room = quota - pa  # places left after the applications that stay selected (≥ 1)
-                ok = sorted(x for x in keys if x <= limit_key)
-                last = ok[room - 1] if len(ok) >= room else limit_key  # the last place selected
-                record([j for j, x in zip(js, keys) if (x <= last) != base_flag[j]])
-            elif not normalized:
-                record(diff_full(perturbed_keys(range(m), k, d, c)))
-            else:  # the non-candidates' totals take part in the track's mean and spread
-                totals2 = [[] for _ in prep.totals]
-                for j, i in enumerate(cands):
-                    totals2[i] = [c * (s + d * p[k]) for s, p in zip(sums(j), points[j])]
-                for i, ts in enumerate(prep.totals):
-                    if ts and not totals2[i]:
-                        totals2[i] = [c * (s + d * p[k]) for s, p in zip(prep.sums(i), prep.points[i])]
-                new = scores_of(prep, prep.codes, totals2)
-                record(diff_full([-rscore(new[i]) for i in cands]))  # type: ignore[arg-type]
-            step()
+@dataclass(frozen=True)
+class Window:
+    """How far a weight change can move any score, so that only the candidates near the cut need
+    re-scoring (the quota filled at the baseline's cut, no budget cap, not the normalised method)."""
 
-    share = {i: ((runs if base_flag[j] else 0) + gained[j] - lost[j]) / runs for j, i in enumerate(cands)}
-    return Stability(share, {cands[j] for j in flipped}, runs, len(evaluators), len(weighted))
+    p_lo: float  # the range of any criterion's points …
+    p_hi: float
+    s_lo: float  # … and of S = Σ wᵢsᵢ over every counted evaluation of a candidate
+    s_hi: float
+    cut: int  # the baseline's cut: the quota-th score key
+    neg_sorted: list[int]  # the score keys in rank order
+
+    @classmethod
+    def of(cls, counted: Counted, base: Baseline) -> Window | None:
+        M, quota = counted.M, base.quota
+        if not (base.budget is None and counted.inp.method != "normalized" and 0 < quota and base.s0 == quota
+                and quota <= base.m and M > 0):
+            return None
+        every = [p for pts in base.points for p in pts]
+        # S from the totals (t = 100·S/M), widened far beyond their rounding
+        s_lo = min(map(min, base.totals)) * M / 100.0
+        s_hi = max(map(max, base.totals)) * M / 100.0
+        return cls(min(map(min, every)), max(map(max, every)), s_lo - 1e-9 * (abs(s_lo) + M),
+                   s_hi + 1e-9 * (abs(s_hi) + M), base.neg[base.order[quota - 1]],
+                   [base.neg[j] for j in base.order])
+
+    def flips(self, base: Baseline, rescore: Rescore, k: int, d: float, c: float) -> list[int]:
+        """The run with criterion k's weight moved by d: with every score moving by at most B, a
+        candidate more than 2B above the cut stays selected and one more than 2B below stays out;
+        only those in between are re-scored and re-ordered."""
+        M, mk = rescore.counted.M, rescore.counted.MX[k]
+        a_k = max(abs(self.p_hi * M - self.s_lo * mk), abs(self.p_lo * M - self.s_hi * mk))
+        bound = ceil(SCORE_UNIT * 100.0 * abs(d) * a_k / (M * (M + d * mk)) * (1 + 1e-9)) + 4  # (room for rounding)
+        pa = bisect_left(self.neg_sorted, self.cut - 2 * bound)  # before: selected whatever happens
+        pb = bisect_right(self.neg_sorted, self.cut + 2 * bound)  # from here: out whatever happens
+        js = base.order[pa:pb]
+        NS, sec = base.NS, base.sec
+        keys = [x * NS + sec[j] for j, x in zip(js, rescore.score_keys(js, k, d, c))]
+        room = base.quota - pa  # places left after the applications that stay selected (≥ 1)
+        ok = sorted(x for x in keys if x <= base.limit_key)
+        last = ok[room - 1] if len(ok) >= room else base.limit_key  # the last place selected
+        return [j for j, x in zip(js, keys) if (x <= last) != base.selected[j]]
+

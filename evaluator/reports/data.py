@@ -139,8 +139,8 @@ class DecisionRecord:
     override_reason: str
     overridden_by: str
     overridden_at: datetime | None
-    #: the computed reason in Korean (stored in English only; the dossier derives it, see
-    #: ``ReportOps._with_korean_reason``); "" when it is not known
+    #: the computed reason in Korean (the dossier renders the stored structured reason in both
+    #: languages, see ``ReportOps._with_reason_words``); "" when it is not known
     computed_reason_ko: str = ""
 
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from reportlab.platypus import PageBreak
 
-from ..errors import EvaluatorError, NotFound, ValidationError
+from ..errors import NotFound, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
-from ..ranking.model import METHODS
+from ..ranking.reasons import stored_words
 from ..services.common import current_program
 from ..uow import Area, UnitOfWork
 from .data import (
@@ -205,8 +205,7 @@ class Reports(Area):
             attachments = load_attachments(s, app)
             decision = load_decision(s, app)
         cancel.raise_if_cancelled()
-        if lang == "ko":
-            decision = self._with_korean_reason(app.track, app.id, decision)
+        decision = self._with_reason_words(decision)
         progress(0.3, "")
         L = labels(lang)
         story = dossier_story(app, prog, evs, attachments, decision, lang, self._attachment_path)
@@ -229,24 +228,16 @@ class Reports(Area):
         return (Path(db).parent / path) if db else None
 
     # --- helpers ----------------------------------------------------------------------------------
-    def _with_korean_reason(self, track: str, application_id: str, decision: Any) -> Any:
-        """The stored decision with its computed reason in Korean.
+    @staticmethod
+    def _with_reason_words(decision: Any) -> Any:
+        """The stored decision with its computed reason in words, English and Korean.
 
-        The Decision table keeps the computed reason in English only; the Korean words come from
-        ranking the application's track again, read-only (nothing stored), with the stored method.
-        They are used only when that ranking gives the very reason stored (the evaluations have
-        not changed since); otherwise the stored English reason stays."""
-        if decision is None or not decision.computed or not decision.computed_reason:
+        The Decision table keeps the reason structured (``evaluator.ranking.reasons``); a reason
+        stored by an earlier version is its English sentence, which stays as it is (no Korean)."""
+        if decision is None or not decision.computed_reason:
             return decision
-        method = decision.computed_method if decision.computed_method in METHODS else None
-        try:
-            ranking = self._ranker.rank(track=track, method=method, stability=False)
-        except EvaluatorError:
-            return decision
-        row = next((r for r in ranking.all_rows() if r.application_id == application_id), None)
-        if row is None or row.computed_reason != decision.computed_reason or not row.computed_reason_ko:
-            return decision
-        return dataclasses.replace(decision, computed_reason_ko=row.computed_reason_ko)
+        en, ko = stored_words(decision.computed_reason)
+        return dataclasses.replace(decision, computed_reason=en, computed_reason_ko=ko)
 
     def _ranking(self, *, track: str | None = None, method: str | None = None, provisional: bool = False,
                  progress: Progress = no_progress, cancel: CancelToken = NEVER):

@@ -420,3 +420,33 @@ def test_rows_are_ordinary_equal_and_hashable_model_objects():
 def test_an_empty_track_ranks_to_nothing():
     out = rank_track(track(stability=True))
     assert out.rows == () and out.selected == 0 and out.reliability is None
+
+
+def test_the_ranking_modules_import_one_another_without_a_circle():
+    # engine → stability → scoring → stats; model → reasons → labels (what both the engine and the
+    # stability analysis need lives in scoring.py, so neither imports the other back)
+    import ast
+    from pathlib import Path
+
+    import evaluator.ranking as pkg
+
+    here = Path(pkg.__file__).parent
+    imports = {}
+    for f in here.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        imports[f.stem] = found
+
+    def reachable(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for m in imports.get(todo.pop(), ()):
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+        return seen
+
+    assert "stability" in imports["engine"] and "scoring" in imports["stability"]
+    assert all(m not in reachable(m) for m in imports), {m: reachable(m) for m in imports if m in reachable(m)}

@@ -176,3 +176,19 @@ def test_stability_equals_a_brute_force_rerun_of_every_perturbation(t):
     assert fast.keys() == slow.keys()
     for a in fast:
         assert abs(fast[a] - slow[a]) < 1e-9, a
+
+
+@SETTINGS
+@given(tracks())
+def test_the_stability_analysis_selects_by_the_same_rule_as_the_ranking(t):
+    # walk_selected (the selection rule the perturbed runs use, without reasons) picks, from the
+    # ranking's own order, the very applications the ranking selected
+    from evaluator.ranking.scoring import rscore, walk_selected
+
+    out = rank_track(replace(t, stability=False))
+    ranked = [r for r in out.rows if r.rank is not None]
+    neg = [-rscore(r.score) for r in ranked]
+    requested = [r.requested_amount for r in ranked]
+    chosen = walk_selected(range(len(ranked)), neg.__getitem__, requested, t.quota, rscore(t.min_score), t.budget)
+    assert {ranked[i].application_id for i in chosen} == {
+        r.application_id for r in out.rows if r.computed_decision == "selected"}

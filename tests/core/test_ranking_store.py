@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from evaluator.cli import main
 from evaluator.db.models import Application, AuditEvent, Decision
 from evaluator.errors import NotFound, ValidationError
 from evaluator.changes import DECISIONS
+from evaluator.ranking.reasons import stored_words
 from evaluator.store import Store
 
 from .ranking_fixtures import make_small_program
@@ -51,10 +52,18 @@ def test_ranking_on_a_real_database_stores_the_snapshot_and_audits_overrides(sma
                    ("R-4", 4, 60.0, "not_selected"), ("R-5", None, 100.0, "ineligible")]
     assert t.rows[2].reason == "rank 3 of 4; score 70.0; quota 2 filled; first reserve"
     assert t.rows[4].reason.startswith("ineligible: members 2 below the minimum 3")
-    # the computed snapshot is stored (nothing overridden yet)
+    # the computed snapshot is stored (nothing overridden yet), its reason structured: a code and
+    # parameters per phrase, which every reader renders in its own language
     stored = decisions(small)
-    assert stored["R-3"] == ("reserve", 3, 70.0, "rank 3 of 4; score 70.0; quota 2 filled; first reserve", None)
+    computed, rank, score, reason, override = stored["R-3"]
+    assert (computed, rank, score, override) == ("reserve", 3, 70.0, None)
+    assert json.loads(reason) == [{"code": "rank", "params": {"of": 4, "rank": 3, "score": 70.0}},
+                                  {"code": "quota_filled", "params": {"quota": 2}},
+                                  {"code": "reserve_place", "params": {"place": 1}}]
+    assert stored_words(reason) == (t.rows[2].computed_reason, t.rows[2].computed_reason_ko) == (
+        "rank 3 of 4; score 70.0; quota 2 filled; first reserve", "4건 중 3위; 70.0점; 선정 정원 2건 마감; 예비 1순위")
     assert stored["R-5"][0] == "ineligible"
+    assert stored_words(stored["R-5"][3])[1] == "부적격: 참여인원 2명으로 최소 3명 미달(주민 3인 이상)"
     n_audit = len(audit_actions(small))
     assert small.ranking.rank().recorded  # what is stored is what a ranking now gives
     assert not small.ranking.record().changes  # nothing changed: nothing rewritten, nothing audited
@@ -149,6 +158,21 @@ def test_the_ranking_audit_entry_names_each_changed_decision_with_old_and_new(sm
     assert old == {"track": "activity", "decisions": {"R-3": "reserve"}}
     assert new["decisions"] == {"R-3": "not_selected"} and new["decisions_changed"] == 1
     assert new["selected"] == ["R-1", "R-2"] and new["reserve"] == []
+    assert small.verify_audit().ok
+
+
+def test_a_reason_stored_by_an_earlier_version_is_read_as_it_is_and_rewritten_without_an_audit_entry(small):
+    small.ranking.record(stability=False)
+    with small.uow.write() as s:  # the snapshot as an earlier version stored it: the English sentence
+        s.execute(update(Decision).values(computed_reason="rank 3 of 4; score 70.0; quota 2 filled; first reserve")
+                  .where(Decision.application_id == select(Application.id)
+                         .where(Application.external_id == "R-3").scalar_subquery()))
+    assert stored_words(decisions(small)["R-3"][3]) == ("rank 3 of 4; score 70.0; quota 2 filled; first reserve", "")
+    n_audit = len(audit_actions(small))
+    assert not small.ranking.rank(stability=False).recorded  # the stored text differs from the structured reason
+    small.ranking.record(stability=False)  # the decision of record: the same decisions, the reason now structured
+    assert stored_words(decisions(small)["R-3"][3])[1] == "4건 중 3위; 70.0점; 선정 정원 2건 마감; 예비 1순위"
+    assert len(audit_actions(small)) == n_audit  # no decision changed: nothing audited
     assert small.verify_audit().ok
 
 

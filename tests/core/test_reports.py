@@ -389,10 +389,24 @@ def test_the_korean_dossier_gives_the_stored_decision_reason_in_korean(demo_stor
     en = squash(read_pdf(demo_store.reports.dossier(tmp_path / "en.pdf", application_id=row.application_id,
                                                    lang="en")).text)
     assert squash(row.computed_reason_ko) in ko and squash(row.computed_reason) not in ko
-    assert squash(row.computed_reason) in en
-    # the evaluations or settings changed since the stored ranking: the stored (English) reason stays,
-    # never a Korean one that is not the decision of record
+    assert squash(row.computed_reason) in en and squash(row.computed_reason_ko) not in en
+    # the settings changed since the stored ranking: the dossier still gives the decision of record's
+    # reason (the stored one), in Korean — it renders what is stored, it does not rank again
     demo_store.ranking.set_settings(min_score=99)
     stale = squash(read_pdf(demo_store.reports.dossier(tmp_path / "stale.pdf",
                                                       application_id=row.application_id)).text)
-    assert squash(row.computed_reason) in stale
+    assert squash(row.computed_reason_ko) in stale
+    # a reason stored by an earlier version is its English sentence: printed as it is, in both languages
+    from sqlalchemy import select, update
+
+    from evaluator.db.models import Application, Decision
+
+    old = "rank 11 of 23; score 64.8; quota 10 filled; first reserve"
+    with demo_store.uow.write() as s:
+        s.execute(update(Decision).values(computed_reason=old).where(
+            Decision.application_id == select(Application.id)
+            .where(Application.external_id == row.application_id).scalar_subquery()))
+    for lang in ("ko", "en"):
+        text = squash(read_pdf(demo_store.reports.dossier(tmp_path / f"old-{lang}.pdf", lang=lang,
+                                                         application_id=row.application_id)).text)
+        assert squash(old) in text and '"code"' not in text

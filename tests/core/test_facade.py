@@ -260,3 +260,14 @@ def test_a_kit_refused_for_a_new_field_database_leaves_no_file_behind(tmp_path):
         import_kit(tmp_path / "tiny.mekit", url(target), expected_office_fingerprint="AAAA-BBBB-CCCC-DDDD")
     assert not target.exists()
     shutil.rmtree(key_dir)
+
+
+def test_what_changed_is_computed_on_postgresql_too(any_db_url):
+    from .ranking_fixtures import make_small_program
+
+    with Store(any_db_url) as st:
+        make_small_program(st)
+        assert st.people.put_evaluator("EV09", "가상위원").changes == Changes.of(EVALUATORS)
+        recorded = st.ranking.record(stability=False)
+        assert recorded.changes == Changes.of(DECISIONS)
+        assert st.ranking.record(stability=False).changes == NOTHING

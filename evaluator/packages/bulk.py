@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, bindparam
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 
 def _sqlite_dt(v: datetime | None) -> str | None:
@@ -33,11 +35,42 @@ def _sqlite_converter(col_type: Any) -> Callable[[Any], Any] | None:
     return None
 
 
+#: SELECTs compiled for SQLite once: statement -> (SQL text, its parameters' names in order)
+_compiled: dict[int, tuple[str, tuple[str, ...]]] = {}
+
+
+def _sqlite_sql(stmt: Executable) -> tuple[str, tuple[str, ...]]:
+    got = _compiled.get(id(stmt))
+    if got is None:
+        compiled = stmt.compile(dialect=sqlite_dialect.dialect(paramstyle="qmark"))
+        got = _compiled[id(stmt)] = (str(compiled), tuple(compiled.positiontup or ()))
+    return got
+
+
 class Bulk:
     def __init__(self, s: Session) -> None:
         self.conn = s.connection()
         self.sqlite = self.conn.dialect.name == "sqlite"
         self._cur = self.conn.connection.driver_connection.cursor() if self.sqlite else None
+
+    def rows(self, stmt: Executable, params: dict[str, Any]) -> list[tuple]:
+        """The rows of a SELECT built once at import (module-level: its compiled form is kept by
+        id) whose columns are numbers and texts (no type conversion happens on SQLite, where the
+        rows come straight from the driver's cursor)."""
+        if self.sqlite:
+            sql, names = _sqlite_sql(stmt)
+            return self._cur.execute(sql, [params[n] for n in names]).fetchall()
+        return [tuple(r) for r in self.conn.execute(stmt, params)]
+
+    def insert_one(self, table: Table, values: dict[str, Any]) -> int:
+        """Insert one row; its id."""
+        if self.sqlite:  # (execute, not executemany: only execute sets lastrowid)
+            cols = list(values)
+            [row] = self._sqlite_rows(table, cols, [tuple(values.values())])
+            self._cur.execute(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                              row)
+            return self._cur.lastrowid
+        return self.conn.execute(table.insert(), values).inserted_primary_key[0]
 
     def _sqlite_rows(self, table: Table, cols: Sequence[str], rows: list[tuple]) -> list[tuple] | list[list]:
         conv = [(i, f) for i, c in enumerate(cols) if (f := _sqlite_converter(table.c[c].type)) is not None]

@@ -120,9 +120,13 @@ def json_list(texts: list[str]) -> str:
     """``texts`` as a JSON array (the checked uuids of a package: joined directly when no character
     needs escaping, many times faster than ``json.dumps``)."""
     joined = "".join(texts)
-    if joined.isascii() and joined.isprintable() and '"' not in joined and "\\" not in joined:
+    if joined.isascii() and not joined.encode().translate(None, _PLAIN):
         return '["' + '","'.join(texts) + '"]' if texts else "[]"
     return json.dumps(texts)
+
+
+#: the characters a JSON string holds as they are (printable ASCII but the quote and the backslash)
+_PLAIN = bytes(range(0x20, 0x7F)).replace(b'"', b"").replace(b"\\", b"")
 
 
 _UUID = itemgetter("uuid")

@@ -36,6 +36,8 @@ MAX_SEQUENCE = 1_000_000_000
 #: … and grow one by one: a package numbered more than this past the last one merged from its
 #: laptop is refused (a laptop cannot have made so many packages that the office never saw)
 SEQUENCE_STEP = 1_000
+#: the manifest's counts are at most this (and exactly what the package holds)
+MAX_COUNT = 1_000_000_000
 #: a time in a package may be at most this much later than the office computer's clock
 FUTURE_TOLERANCE = timedelta(hours=1)
 _COUNTS = ("evaluations", "finalised", "scores", "site_visits", "attachments", "audit_entries")
@@ -104,7 +106,7 @@ def read_manifest(doc: Any) -> Manifest:
         sequence=whole(doc.get("sequence"), "manifest sequence", 1, MAX_SEQUENCE),
         kit_sequence=whole(doc.get("kit_sequence"), "manifest kit_sequence", 0, MAX_SEQUENCE),
         created_at=_when(doc.get("created_at"), "manifest created_at"),
-        counts={k: whole(counts.get(k), f"manifest counts.{k}", 0, MAX_SEQUENCE) for k in _COUNTS},
+        counts={k: whole(counts.get(k), f"manifest counts.{k}", 0, MAX_COUNT) for k in _COUNTS},
         audit_head=_digest(doc.get("audit_head"), "manifest audit_head"), members=members,
     )
 

@@ -22,6 +22,7 @@ import argparse
 import os
 import sys
 
+from ..packages.results import MERGED
 from .common import CliContext, database_passphrase, read_passphrase, table
 
 
@@ -343,8 +344,16 @@ def cmd_merge(ctx: CliContext) -> int:
                          f"({c.rule}); see 'evaluator conflicts'")
         for sk in r.skipped:
             lines.append(f"  skipped: {sk}")
-    ctx.out({"packages": reports, "ok": not any(r.rejected for r in reports)}, "\n".join(lines))
-    return 2 if any(r.rejected for r in reports) else 0
+    refused = sum(1 for r in reports if r.rejected)
+    merged = sum(1 for r in reports if r.status == MERGED)
+    if len(reports) > 1 or refused:
+        lines.append(f"{len(reports)} packages: {merged} merged, {len(reports) - merged - refused} unchanged, "
+                     f"{refused} refused" + (" (each refused package changed nothing; the others are merged)"
+                                             if refused and merged else ""))
+    ctx.out({"packages": reports, "ok": not refused, "merged": merged, "unchanged": len(reports) - merged - refused,
+             "refused": refused}, "\n".join(lines))
+    # some refused (whatever the others did): 2, like any input refused; the lines say which
+    return 2 if refused else 0
 
 
 def cmd_packages(ctx: CliContext) -> int:

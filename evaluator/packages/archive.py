@@ -16,7 +16,9 @@ from __future__ import annotations
 import io
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -122,34 +124,61 @@ def read_archive(
                                     "was rejected.")
         out: dict[str, bytes] = {}
         for info in infos:
-            try:
-                with zf.open(info) as fh:
-                    body = fh.read(info.file_size + 1)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-                raise UnsafeArchive(f"{what}: member {info.filename!r} cannot be read ({exc}).") from None
-            except Exception as exc:  # zlib.error and friends: a damaged member
-                raise UnsafeArchive(f"{what}: member {info.filename!r} is damaged ({type(exc).__name__}).") from None
-            if len(body) != info.file_size:
-                raise UnsafeArchive(f"{what}: member {info.filename!r} is not the size its header says.")
+            body, stored = _read_member(data, info, what)
             out[info.filename] = body
             if raw is not None:
-                raw[info.filename] = (info.compress_type, _stored_bytes(data, info, what))
+                raw[info.filename] = (info.compress_type, stored)
         return out
 
 
-def _stored_bytes(data: bytes, info: zipfile.ZipInfo, what: str) -> bytes:
-    """The member's bytes exactly as stored after its local header (already checked by reading it)."""
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # (zipfile's structFileHeader)
+#: general purpose flags zipfile refuses to read: compressed patched data, strong encryption
+_UNREADABLE_FLAGS = 0x20 | 0x40
+
+
+def _read_member(data: bytes, info: zipfile.ZipInfo, what: str) -> tuple[bytes, bytes]:
+    """(content, bytes as stored) of one member, straight from the archive's bytes — what
+    ``ZipFile.open`` checks, without its file objects: the local header's signature and name (the
+    same as the directory's), no patched data or strong encryption; the content inflated to at
+    most one byte past its declared size, which it must have exactly, and its CRC-32."""
+    shown = repr(info.filename[:120])
     at = info.header_offset
-    if data[at:at + 4] != b"PK\x03\x04":
-        raise UnsafeArchive(f"{what}: member {info.filename!r} has a damaged local header.")
-    start = at + 30 + int.from_bytes(data[at + 26:at + 28], "little") + int.from_bytes(data[at + 28:at + 30], "little")
-    return data[start:start + info.compress_size]
+    head = data[at:at + _LOCAL_HEADER.size]
+    if len(head) != _LOCAL_HEADER.size:
+        raise UnsafeArchive(f"{what}: member {shown} has a damaged local header.")
+    signature, _, _, flags, _, _, _, _, _, _, name_len, extra_len = _LOCAL_HEADER.unpack(head)
+    if signature != b"PK\x03\x04":
+        raise UnsafeArchive(f"{what}: member {shown} has a damaged local header.")
+    start = at + _LOCAL_HEADER.size
+    try:
+        name = data[start:start + name_len].decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        name = None
+    if name != info.orig_filename:
+        raise UnsafeArchive(f"{what}: member {shown} has another name in its local header; the archive was "
+                            "rejected.")
+    if info.flag_bits & _UNREADABLE_FLAGS:
+        raise UnsafeArchive(f"{what}: member {shown} cannot be read (patched or strongly encrypted data).")
+    start += name_len + extra_len
+    stored = data[start:start + info.compress_size]
+    if len(stored) != info.compress_size:
+        raise UnsafeArchive(f"{what}: member {shown} is cut short.")
+    if info.compress_type == zipfile.ZIP_STORED:
+        body = stored
+    else:
+        try:
+            body = zlib.decompressobj(-15).decompress(stored, info.file_size + 1)
+        except zlib.error as exc:
+            raise UnsafeArchive(f"{what}: member {shown} is damaged ({exc}).") from None
+    if len(body) != info.file_size:
+        raise UnsafeArchive(f"{what}: member {shown} is not the size its header says.")
+    if zlib.crc32(body) != info.CRC:
+        raise UnsafeArchive(f"{what}: member {shown} is damaged (its CRC-32 does not match).")
+    return body, stored
 
 
 def unstore(method: int, body: bytes) -> bytes:
     """Undo :func:`read_archive`'s ``raw`` form."""
-    import zlib
-
     if method == zipfile.ZIP_STORED:
         return body
     if method == zipfile.ZIP_DEFLATED:

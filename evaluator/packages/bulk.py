@@ -3,7 +3,9 @@
 A merge writes thousands of rows; going through the ORM would cost one round trip (and object)
 per score.  Rows are tuples in the order of the given columns.  On SQLite they go straight to the
 driver's cursor, converted to exactly the storage formats SQLAlchemy's types use (so ORM reads see
-no difference); on PostgreSQL through SQLAlchemy Core's executemany (psycopg batches them).
+no difference); on PostgreSQL through SQLAlchemy Core's executemany (psycopg batches them).  The
+merge's plain reads of ids and texts (:meth:`Bulk.rows`) and its receipt (:meth:`Bulk.insert_one`)
+take the same path.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, bindparam
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
+
+from ..services.autosave import _observed  # (one rule: the driver's fast path only while nothing listens)
 
 from ..uow import note_write
 
@@ -35,12 +41,55 @@ def _sqlite_converter(col_type: Any) -> Callable[[Any], Any] | None:
     return None
 
 
+#: SELECTs compiled for SQLite once: statement -> (SQL text, its parameters' names in order)
+_compiled: dict[int, tuple[str, tuple[str, ...]]] = {}
+
+
+def _sqlite_sql(stmt: Executable) -> tuple[str, tuple[str, ...]]:
+    got = _compiled.get(id(stmt))
+    if got is None:
+        compiled = stmt.compile(dialect=sqlite_dialect.dialect(paramstyle="qmark"))
+        got = _compiled[id(stmt)] = (str(compiled), tuple(compiled.positiontup or ()))
+    return got
+
+
 class Bulk:
+    """Bulk writes (and plain reads) in the session's transaction.  On SQLite the SQL goes straight
+    to the driver's cursor — unless something listens for the engine's statements (fault injection,
+    echo): then the same SQL and parameters go through SQLAlchemy's connection
+    (``exec_driver_sql``), so that every statement passes its events."""
+
     def __init__(self, s: Session) -> None:
         self.session = s
         self.conn = s.connection()
         self.sqlite = self.conn.dialect.name == "sqlite"
-        self._cur = self.conn.connection.driver_connection.cursor() if self.sqlite else None
+        self._cur = self.conn.connection.driver_connection.cursor() \
+            if self.sqlite and not _observed(self.conn.engine) else None
+
+    def _run(self, sql: str, params: Any, *, many: bool = False) -> Any:
+        """Run SQLite SQL (``?`` parameters): a tuple of parameters, or with ``many`` a list of them."""
+        if self._cur is not None:
+            return self._cur.executemany(sql, params) if many else self._cur.execute(sql, params)
+        return self.conn.exec_driver_sql(sql, [tuple(p) for p in params] if many else tuple(params))
+
+    def rows(self, stmt: Executable, params: dict[str, Any]) -> list[tuple]:
+        """The rows of a SELECT built once at import (module-level: its compiled form is kept by
+        id) whose columns are numbers and texts (no type conversion happens on SQLite, where the
+        rows come from the driver as they are)."""
+        if self.sqlite:
+            sql, names = _sqlite_sql(stmt)
+            return [tuple(r) for r in self._run(sql, [params[n] for n in names]).fetchall()]
+        return [tuple(r) for r in self.conn.execute(stmt, params)]
+
+    def insert_one(self, table: Table, values: dict[str, Any]) -> int:
+        """Insert one row; its id."""
+        if self.sqlite:  # (execute, not executemany: only execute sets lastrowid)
+            cols = list(values)
+            [row] = self._sqlite_rows(table, cols, [tuple(values.values())])
+            done = self._run(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                             row)
+            return done.lastrowid
+        return self.conn.execute(table.insert(), values).inserted_primary_key[0]
 
     def _sqlite_rows(self, table: Table, cols: Sequence[str], rows: list[tuple]) -> list[tuple] | list[list]:
         conv = [(i, f) for i, c in enumerate(cols) if (f := _sqlite_converter(table.c[c].type)) is not None]
@@ -62,7 +111,7 @@ class Bulk:
         note_write(self.session, table.name)
         if self.sqlite:
             sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-            self._cur.executemany(sql, rows if converted else self._sqlite_rows(table, cols, rows))
+            self._run(sql, rows if converted else self._sqlite_rows(table, cols, rows), many=True)
         else:
             self.conn.execute(table.insert(), [dict(zip(cols, r)) for r in rows])
 
@@ -74,7 +123,7 @@ class Bulk:
         note_write(self.session, table.name)
         if self.sqlite:
             sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {key} = ?"
-            self._cur.executemany(sql, rows if converted else self._sqlite_rows(table, list(cols) + [key], rows))
+            self._run(sql, rows if converted else self._sqlite_rows(table, list(cols) + [key], rows), many=True)
         else:
             stmt = (table.update().where(table.c[key] == bindparam("_key"))
                     .values({c: bindparam(f"_v_{c}") for c in cols}))
@@ -86,6 +135,6 @@ class Bulk:
             return
         note_write(self.session, table.name)
         if self.sqlite:
-            self._cur.executemany(f"DELETE FROM {table.name} WHERE {key} = ?", [(i,) for i in ids])
+            self._run(f"DELETE FROM {table.name} WHERE {key} = ?", [(i,) for i in ids], many=True)
         else:
             self.conn.execute(table.delete().where(table.c[key] == bindparam("_key")), [{"_key": i} for i in ids])

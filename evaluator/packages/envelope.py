@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from . import formats as F
 from .errors import KeyProblem, PackageRejected
 from .keys import Identity, KeyInfo, b64, raw_public, unb64
 
@@ -34,6 +35,7 @@ VERSION = 1
 ALG = "X25519-HKDF-SHA256-AES256GCM"
 _INFO = b"maeul-evaluator package v1"
 MAX_HEADER = 4096
+_HEADER_LIMITS = F.JsonLimits(max_bytes=MAX_HEADER, max_depth=1, max_values=16)
 #: AES-GCM in one piece (cryptography's limit is 2**31 - 1 bytes)
 MAX_PAYLOAD = 2**31 - 1024
 
@@ -72,9 +74,9 @@ def open_envelope(data: bytes, office: Identity, *, what: str) -> bytes:
     if hlen > MAX_HEADER or start + hlen + 16 > len(data):
         raise PackageRejected(f"{what} is damaged (its header length is wrong).")
     raw_header = data[start:start + hlen]
-    try:
-        header = json.loads(raw_header.decode("utf-8"))
-    except (ValueError, UnicodeError):
+    try:  # (read before anything is authenticated: a flat object of four short texts, nothing deeper)
+        header = F.loads(raw_header, "header", _HEADER_LIMITS)
+    except F.Invalid:
         raise PackageRejected(f"{what} is damaged (its header is not readable).") from None
     if not isinstance(header, dict) or set(header) != {"alg", "recipient", "epk", "nonce"} or header["alg"] != ALG:
         raise PackageRejected(f"{what} is damaged or uses an unknown encryption ({str(header)[:60]}).")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -133,8 +135,117 @@ def items(obj: Any, key: str, where: str) -> list[Any]:
     return v
 
 
-def loads(data: bytes, what: str) -> Any:
+# --- bounded JSON -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class JsonLimits:
+    """What a JSON member from another machine may be, checked on its bytes before it is parsed:
+    its size, how deeply its arrays and objects nest, and how many values it holds."""
+
+    max_bytes: int
+    max_depth: int
+    max_values: int
+
+
+#: the signed manifest of a package (its ``members`` map lists at most 20,000 members)
+MANIFEST_LIMITS = JsonLimits(max_bytes=4 * 1024 * 1024, max_depth=8, max_values=100_000)
+#: a package's data.json (a record is at most 5 levels deep: data → evaluations → one → scores → one)
+DATA_LIMITS = JsonLimits(max_bytes=256 * 1024 * 1024, max_depth=16, max_values=5_000_000)
+#: a package's audit.json (the laptop's audit trail: one entry per change, each with its old and new values)
+AUDIT_LIMITS = JsonLimits(max_bytes=256 * 1024 * 1024, max_depth=32, max_values=10_000_000)
+#: anything else (a kit's members, an envelope header)
+DEFAULT_LIMITS = JsonLimits(max_bytes=256 * 1024 * 1024, max_depth=32, max_values=5_000_000)
+
+_ESCAPED_BACKSLASH, _ESCAPED_QUOTE = b"\\\\", b'\\"'
+#: every byte but the quote and the structural characters (deleted to get a member's skeleton)
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{},')
+_NOT_QUOTE_OR_BRACKET = bytes(b for b in range(256) if b not in b'"[]{}')
+_ONE_BRACKET = bytes.maketrans(b"{}", b"[]")
+
+
+def json_shape(data: bytes, max_depth: int = 64) -> tuple[int, int]:
+    """(nesting depth, number of values) of the JSON text ``data``, from its bytes alone, in a few
+    passes of C-speed byte operations (no parsing, no recursion); a depth over ``max_depth`` is
+    reported as ``max_depth + 1``.
+
+    Escaped backslashes and quotes are removed first, so every remaining quote opens or closes a
+    string; everything but quotes, brackets, braces and commas is deleted; then the characters
+    inside strings (those after an odd number of quotes) are dropped.  What is left is the
+    skeleton, e.g. ``[{,,[,]},{,,[]}]``: its commas and openings count the values (an upper bound
+    for an object, whose commas separate members), and peeling its innermost empty pairs, one
+    layer a pass, measures the depth.  For text that is not JSON the figures are meaningless but
+    still bounded; the parser that runs afterwards says what is wrong."""
+    skeleton = _skeleton(data, _NOT_STRUCTURE)
+    return _depth(skeleton, max_depth), skeleton.count(b"[") + skeleton.count(b"{") + skeleton.count(b",") + 1
+
+
+def json_depth(data: bytes, max_depth: int = 64) -> int:
+    """:func:`json_shape`'s depth alone (a skeleton without commas: quicker)."""
+    return _depth(_skeleton(data, _NOT_QUOTE_OR_BRACKET), max_depth)
+
+
+def _skeleton(data: bytes, not_kept: bytes) -> bytes:
+    if b"\\" in data:
+        data = data.replace(_ESCAPED_BACKSLASH, b"").replace(_ESCAPED_QUOTE, b"")
+    skeleton = data.translate(None, not_kept)
+    quotes = skeleton.count(b'"')
+    if quotes and quotes == 2 * skeleton.count(b'""'):
+        # every string is an adjacent pair of quotes: none holds a kept character
+        return skeleton.translate(None, b'"')
+    skeleton = skeleton.replace(b'""', b"")  # (removing two adjacent quotes keeps every other byte's parity)
+    if b'"' in skeleton:
+        skeleton = b"".join(skeleton.split(b'"')[0::2])
+    return skeleton
+
+
+def _depth(skeleton: bytes, max_depth: int) -> int:
+    brackets = skeleton.translate(_ONE_BRACKET, b",")  # objects and arrays alike: [ and ]
+    depth = 0
+    while brackets and depth <= max_depth:
+        peeled = brackets.replace(b"[]", b"")
+        if len(peeled) == len(brackets):  # unbalanced: not JSON (the parser will say so)
+            break
+        brackets, depth = peeled, depth + 1
+    return depth + (1 if brackets else 0)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def loads(data: bytes, what: str, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
+    """Parse a JSON member from another machine after checking its size, nesting depth and number
+    of values (:func:`json_shape`) against ``limits``; :class:`Invalid` with one sentence otherwise.
+    ``NaN`` and ``Infinity`` are refused (JSON has no such numbers)."""
+    if len(data) > limits.max_bytes:
+        raise Invalid(f"{what} is {len(data):,} bytes; at most {limits.max_bytes:,} are accepted")
+    _check_shape(data, what, limits)
     try:
-        return json.loads(data.decode("utf-8"))
+        doc = _DECODER.decode(data.decode("utf-8"))
+        if _SURROGATE_ESCAPE.search(data):  # "\ud800" alone is JSON, but no text a database can hold
+            json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except RecursionError:  # (cannot happen after the checks above; kept as the last line of defence)
+        raise Invalid(f"{what} is nested too deeply") from None
+    except UnicodeEncodeError:
+        raise Invalid(f"{what} holds text that is not valid Unicode (an unpaired surrogate)") from None
+    except UnicodeDecodeError as exc:
+        raise Invalid(f"{what} is not UTF-8 text (byte {exc.start:,} cannot be read)") from None
     except (ValueError, UnicodeError) as exc:
-        raise Invalid(f"{what} is not valid JSON ({exc})") from None
+        raise Invalid(f"{what} is not valid JSON ({str(exc)[:200]})") from None
+    return doc
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+#: (built once: ``json.loads`` with a hook builds a decoder on every call)
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def _check_shape(data: bytes, what: str, limits: JsonLimits) -> None:
+    if len(data) < limits.max_values:  # (every value takes at least a byte: fewer bytes, fewer values)
+        depth, values = json_depth(data, limits.max_depth), 0
+    else:
+        depth, values = json_shape(data, limits.max_depth)
+    if values > limits.max_values:
+        raise Invalid(f"{what} holds about {values:,} values; at most {limits.max_values:,} are accepted")
+    if depth > limits.max_depth:
+        raise Invalid(f"{what} is nested more than {limits.max_depth} levels deep; at most {limits.max_depth} "
+                      "are accepted")

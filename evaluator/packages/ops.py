@@ -8,7 +8,6 @@ accepts ``passphrase=`` directly (the CLI's way).
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from dataclasses import replace
@@ -422,7 +421,7 @@ class Packages(Area):
             for r, evd, ev in rows:
                 problem = ""
                 try:
-                    manifest = json.loads(evd.manifest)
+                    manifest = F.loads(evd.manifest, "the kept manifest", F.MANIFEST_LIMITS)
                     listed = manifest["members"]
                     if ev.public_key is None or not K.verify_signature(ev.public_key, evd.signature,
                                                                        F.SIGNING_CONTEXT + evd.manifest):
@@ -434,13 +433,18 @@ class Packages(Area):
                         if F.sha256(trail_bytes) != listed["audit.json"]["sha256"]:
                             problem = "the kept audit trail does not match its hash in the signed manifest"
                         else:
-                            trail = json.loads(trail_bytes)
+                            trail = F.loads(trail_bytes, "the kept audit trail", F.AUDIT_LIMITS)
                             check = audit.verify_entries(trail)
                             if not check.ok:
                                 problem = f"the laptop's audit trail is broken: {check.problem}"
                             elif (trail[-1]["hash"] if trail else audit.GENESIS) != evd.audit_head:
                                 problem = "the laptop's audit trail does not end where the manifest says"
-                except (ValueError, KeyError, TypeError) as exc:
+                            elif len(trail) != evd.audit_entries:
+                                problem = (f"the laptop's audit trail has {len(trail):,} entries, the manifest says "
+                                           f"{evd.audit_entries:,}")
+                except F.Invalid as exc:
+                    problem = f"the kept evidence is unreadable: {exc}"
+                except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
                     problem = f"the kept evidence is unreadable ({type(exc).__name__})"
                 out.append(EvidenceCheck(receipt=r.uuid, evaluator=ev.code, device=r.device, sequence=r.sequence,
                                          fingerprint=r.signature_fingerprint, ok=not problem, problem=problem,

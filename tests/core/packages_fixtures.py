@@ -227,9 +227,10 @@ def repack(src: Path, dst: Path, *, key_dir: Path, owner: str,
            raw_zip: Callable[[dict[str, bytes]], bytes] | None = None) -> Path:
     """Open a real package with the office key, change it, and seal it again to the office.
 
-    ``members`` edits the member dict (data.json etc.); with ``rehash`` the manifest's hashes are
-    updated, with ``resign`` it is signed again with ``owner``'s key — so a test can make exactly
-    one thing wrong.  ``raw_zip`` builds the inner archive bytes itself (for hostile archives)."""
+    ``members`` edits the member dict (data.json etc.); with ``rehash`` the manifest's hashes (and
+    its counts, as the laptop counts them) are updated, with ``resign`` it is signed again with
+    ``owner``'s key — so a test can make exactly one thing wrong.  ``raw_zip`` builds the inner
+    archive bytes itself (for hostile archives)."""
     office = K.load_identity(key_dir, PASS, owner="office")
     m, mbytes, sig, mem = unseal(src.read_bytes(), office, "test")
     mem = {k: v for k, v in mem.items() if k not in ("manifest.json", "manifest.sig")}
@@ -237,6 +238,7 @@ def repack(src: Path, dst: Path, *, key_dir: Path, owner: str,
         members(mem)
     if rehash:
         m["members"] = {name: {"sha256": F.sha256(body), "size": len(body)} for name, body in mem.items()}
+        m["counts"] = recount(mem, m["counts"])
     if manifest:
         manifest(m)
     mbytes = F.dumps(m)
@@ -247,6 +249,27 @@ def repack(src: Path, dst: Path, *, key_dir: Path, owner: str,
     office_info = office.info
     dst.write_bytes(seal(inner, office_info))
     return dst
+
+
+def recount(members: dict[str, bytes], counts: dict[str, Any]) -> dict[str, Any]:
+    """The manifest counts of these members, as the laptop counts them (``counts`` unchanged
+    where a member is too damaged to count)."""
+    import json
+
+    out = dict(counts)
+    try:
+        data = json.loads(members["data.json"])
+        evaluations = data["evaluations"]
+        out.update(evaluations=len(evaluations), finalised=sum(1 for e in evaluations if e["state"] == "finalised"),
+                   scores=sum(1 for e in evaluations for sc in e["scores"] if sc[3] is not None),
+                   site_visits=len(data["site_visits"]), attachments=len(data["attachments"]))
+    except (KeyError, TypeError, ValueError, IndexError, RecursionError):
+        pass
+    try:
+        out["audit_entries"] = len(json.loads(members["audit.json"]))
+    except (KeyError, TypeError, ValueError, RecursionError):
+        pass
+    return out
 
 
 def zip_bytes(members: list[tuple[str | zipfile.ZipInfo, bytes]]) -> bytes:

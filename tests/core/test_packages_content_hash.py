@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from evaluator.packages import formats as F
-from evaluator.packages.merge import _UNSCORED, _incoming, _RubricCheck
+from evaluator.packages.incoming import _UNSCORED, _incoming, _RubricCheck
 
 LEVELS = [("su", 100), ("u", 80), ("mi", 60), ("yang", 40), ("ga", 0)]
 WHEN = datetime(2012, 4, 20, 10, 30)

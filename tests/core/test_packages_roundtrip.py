@@ -204,9 +204,9 @@ def test_parallel_merges_on_postgresql_lose_nothing_and_surface_no_deadlocks(cyc
         assert office.verify_audit().ok
 
 
-def test_a_failure_while_writing_leaves_nothing_of_that_package_and_the_others_merge(cycle, tmp_path):
+def test_a_package_reusing_another_evaluators_record_id_is_refused_before_anything_is_written(cycle, tmp_path):
     """EV02's package is forged (by EV02 themselves) to reuse a score id EV01's package already
-    brought: its evaluations are written before the clash is found, and must all go again."""
+    brought: the ownership check refuses it before anything of it is written; the others merge."""
     from sqlalchemy import text
 
     from .packages_fixtures import repack
@@ -227,6 +227,35 @@ def test_a_failure_while_writing_leaves_nothing_of_that_package_and_the_others_m
                         owner="EV02", members=clash)
         before = db_checksum(url(office_path))
         bad, good = office.packages.merge([forged, cycle.packages["EV03"]]).value
+        assert bad.rejected and f"names score {taken}" in bad.reason and "EV01's" in bad.reason, bad.reason
+        assert "EV02-forged.mepkg" in bad.reason
+        assert good.status == MERGED
+        assert not any(a.state for a in office.people.assignments(evaluator="EV02"))  # nothing of EV02's
+        after = db_checksum(url(office_path))
+        assert after != before and office.verify_audit().ok
+
+
+def test_a_failure_while_writing_leaves_nothing_of_that_package_and_the_others_merge(cycle, tmp_path, monkeypatch):
+    """The database refuses a row of EV02's package (a clash no check before could see): its
+    evaluations were written before the clash, and must all go again; EV03's package merges."""
+    import sqlite3
+
+    from evaluator.packages.bulk import Bulk
+
+    office_path = cycle.office_copy(tmp_path / "office.sqlite3")
+    insert = Bulk.insert
+
+    def refusing(self, table, cols, rows, **kw):
+        if table.name == "score" and rows and rows[0][6] == "EV02":  # (the author column)
+            raise sqlite3.IntegrityError("UNIQUE constraint failed: score.uuid")
+        return insert(self, table, cols, rows, **kw)
+
+    monkeypatch.setattr(Bulk, "insert", refusing)
+    with Store(url(office_path)) as office:
+        [r] = office.packages.merge([cycle.packages["EV01"]], passphrase=PASS, key_dir=cycle.key_dir).value
+        assert r.status == MERGED
+        before = db_checksum(url(office_path))
+        bad, good = office.packages.merge([cycle.packages["EV02"], cycle.packages["EV03"]]).value
         assert bad.rejected and "clashes with records already in the office database" in bad.reason
         assert good.status == MERGED
         assert not any(a.state for a in office.people.assignments(evaluator="EV02"))  # nothing of EV02's

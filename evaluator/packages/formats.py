@@ -146,6 +146,8 @@ class JsonLimits:
     max_values: int
 
 
+#: a key file or public key file (a handful of short fields)
+KEY_LIMITS = JsonLimits(max_bytes=64 * 1024, max_depth=4, max_values=1_000)
 #: the signed manifest of a package (its ``members`` map lists at most 20,000 members)
 MANIFEST_LIMITS = JsonLimits(max_bytes=4 * 1024 * 1024, max_depth=8, max_values=100_000)
 #: a package's data.json (a record is at most 5 levels deep: data → evaluations → one → scores → one)

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from ..paths import data_dir
+from . import formats as F
 from .errors import KeyProblem, WrongPassphrase
 
 KEY_FORMAT = "maeul-evaluator-key"
@@ -194,11 +195,15 @@ def generate_identity(key_dir: str | Path | None, passphrase: str, *, owner: str
 
 def _read_key_file(path: Path) -> dict[str, Any]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as fh:
+            data = fh.read(F.KEY_LIMITS.max_bytes + 1)
+        doc = F.loads(data, f"The key file {path}", F.KEY_LIMITS)
     except FileNotFoundError:
         raise KeyProblem(f"There is no key file at {path}; create one with 'evaluator keys init'.") from None
-    except (OSError, ValueError) as exc:
-        raise KeyProblem(f"The key file {path} cannot be read ({exc}).") from None
+    except OSError as exc:
+        raise KeyProblem(f"The key file {path} cannot be read ({exc.strerror or exc}).") from None
+    except F.Invalid as exc:
+        raise KeyProblem(f"{exc}; it is not a key file written by Maeul Evaluator.") from None
     if not isinstance(doc, dict) or doc.get("format") != KEY_FORMAT:
         raise KeyProblem(f"{path} is not a Maeul Evaluator key file.")
     if doc.get("format_version") != FORMAT_VERSION:
@@ -294,8 +299,8 @@ def parse_public_key(data: bytes, what: str) -> KeyInfo:
         raw = raw_public(key)
         return KeyInfo(EVALUATOR, "", raw, None, key_fingerprint(raw))
     try:
-        doc = json.loads(text)
-    except ValueError:
+        doc = F.loads(text.encode("utf-8"), what, F.KEY_LIMITS)
+    except (F.Invalid, UnicodeError):
         raise KeyProblem(f"{what} is not a public key file (expected the file written by "
                          "'evaluator keys export-public').") from None
     if not isinstance(doc, dict) or doc.get("format") not in (PUBLIC_FORMAT, KEY_FORMAT):

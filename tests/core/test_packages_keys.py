@@ -143,3 +143,21 @@ def test_the_key_must_be_unlocked_and_must_be_the_one_the_database_pinned(tiny, 
         office.keys.lock()
         with pytest.raises(KeyProblem, match="locked"):
             office.packages.merge([pkg])
+
+
+def test_a_key_file_nested_deep_or_huge_is_one_sentence_not_a_crash(tmp_path):
+    from evaluator.packages import keys as K
+    from evaluator.packages.errors import KeyProblem
+
+    deep = tmp_path / "deep.pub"
+    deep.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    with pytest.raises(KeyProblem, match="is not a public key file"):
+        K.parse_public_key(deep.read_bytes(), f"The public key file {deep}")
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    (folder / "office.key").write_text('{"a":' * 100_000 + "1" + "}" * 100_000, encoding="utf-8")
+    with pytest.raises(KeyProblem, match="nested too deeply|not a key file"):
+        K.load_identity(folder, "passphrase", owner=K.OFFICE)
+    (folder / "office.key").write_bytes(b" " * 200_000)
+    with pytest.raises(KeyProblem, match="at most"):
+        K.load_identity(folder, "passphrase", owner=K.OFFICE)

@@ -15,6 +15,7 @@ from typing import Any
 from reportlab.platypus import PageBreak
 
 from ..errors import NotFound, ValidationError
+from ..heap import gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..ranking.reasons import stored_words
 from ..services.common import current_program
@@ -81,6 +82,7 @@ class Reports(Area):
                              doc_id=document_id("blank", now, prog.code, evaluator, [a.id for a in apps]))
         return doc.build(story, progress=progress, cancel=cancel)
 
+    @gc_paused()  # the story and its layout: see ReportDocument.build
     def filled_sheets(self, out: str | Path, *, application_ids: list[str] | None = None,
                              evaluator: str | None = None, track: str | None = None, lang: str = "ko",
                              progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
@@ -117,6 +119,7 @@ class Reports(Area):
 
 
     # --- aggregate sheets ---------------------------------------------------------------------------
+    @gc_paused()  # the story and its layout: see ReportDocument.build
     def aggregate(self, out: str | Path, *, application_ids: list[str] | None = None,
                          track: str | None = None, method: str | None = None, lang: str = "ko",
                          progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
@@ -159,6 +162,7 @@ class Reports(Area):
         return doc.build(story, progress=progress, cancel=cancel)
 
     # --- committee summary ----------------------------------------------------------------------------
+    @gc_paused()  # the story and its layout: see ReportDocument.build
     def summary(self, out: str | Path, *, method: str | None = None, provisional: bool = False,
                        track: str | None = None, lang: str = "ko", progress: Progress = no_progress,
                        cancel: CancelToken = NEVER) -> Path:

@@ -322,7 +322,7 @@ def _add_dimension(path: Path, ref: str) -> None:
     tmp = path.with_name(path.name + ".dim")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            data = src.uow.read(info.filename)
+            data = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 data = data.replace(b"</sheetPr>", f'</sheetPr><dimension ref="{ref}" />'.encode(), 1)
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)

@@ -54,9 +54,7 @@ class Ranking(Area):
         (office database only); only rows whose computed decision changed are written, and the
         changed decisions are audited."""
         self._uow.require_office("record the ranking")
-        # (a bulk unit: on SQLite a page cache for the 10,000s of decision rows and their index, and
-        # no foreign-key lookup for application ids read in this very transaction)
-        with gc_paused(), self._uow.bulk_write() as s:  # (the collector resumes after the commit)
+        with gc_paused(), self._uow.write() as s:  # (the collector resumes after the commit)
             audit.lock(s)  # rankers storing at once queue here (PostgreSQL): read and write the snapshot whole
             result = self._rank(s, track, None, False, stability, progress, cancel, store=True)
         return self._uow.outcome(s, result)

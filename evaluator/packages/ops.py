@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from .. import audit
-from ..audit import anchors
+from ..audit import signing
 from ..changes import NOTHING, Outcome
 from ..db.models import Application, Evaluation, Evaluator, PackageReceipt, Score, SiteVisit, utcnow
 from ..domain import FIELD, OFFICE
@@ -39,8 +39,6 @@ from .models import MergeConflict, PackageEvidence
 from .package import build_package
 from .results import REJECTED, ConflictInfo, EvidenceCheck, KitInfo, MergeReport, PackageInfo, ReceiptInfo
 
-#: settings key of a field database's own (evaluator) public key
-EVALUATOR_KEY = "evaluator_key"
 _RETRIES = 6
 #: a merge commits after the package that takes it past this many seconds (few commits, short locks)
 _BATCH_SECONDS = 2.0
@@ -89,7 +87,7 @@ class Keys(Area):
         return kit["evaluator"]
 
     def _pinned(self, s, owner: str) -> dict | None:
-        return get_setting(s, kitmod.OFFICE_KEYS if owner == K.OFFICE else EVALUATOR_KEY)
+        return get_setting(s, kitmod.OFFICE_KEYS if owner == K.OFFICE else K.EVALUATOR_KEY)
 
     def _check_pinned(self, pinned: dict | None, identity: K.Identity) -> None:
         if pinned and pinned.get("fingerprint") != identity.fingerprint:
@@ -113,7 +111,7 @@ class Keys(Area):
                 if owner == K.OFFICE:
                     set_setting(s, kitmod.OFFICE_KEYS, kitmod.office_keys_document(info))
                 else:
-                    set_setting(s, EVALUATOR_KEY, {"signing_public": K.b64(info.signing_public),
+                    set_setting(s, K.EVALUATOR_KEY, {"signing_public": K.b64(info.signing_public),
                                                    "fingerprint": info.fingerprint})
                     ev = evaluator_by_code(s, owner)
                     ev.public_key, ev.key_fingerprint, ev.key_registered_at = info.signing_public, info.fingerprint, utcnow()
@@ -257,7 +255,7 @@ class Packages(Area):
             self._audit(s, action="export_kit", entity="evaluator", entity_uuid=ev.uuid,
                         new={"kit": info.sequence, "applications": len(info.applications),
                              "include_personal": include_personal, "sha256": F.sha256(blob)})
-            anchors.at_kit_export(s, self._keys.unlocked_identity(K.OFFICE), info, actor=self._uow.actor,
+            signing.at_kit_export(s, self._keys.unlocked_identity(K.OFFICE), info, actor=self._uow.actor,
                                   device=self._uow.device)
             progress(0.8, out.name)
             cancel.raise_if_cancelled()
@@ -353,7 +351,7 @@ class Packages(Area):
                             batch.append(self._merge_one(s, paths[k], opened[k], ctx))
                             if time.monotonic() - started > _BATCH_SECONDS:
                                 break
-                        anchors.at_merge(s, office, batch, actor=self._uow.actor, device=self._uow.device)
+                        signing.at_merge(s, office, batch, actor=self._uow.actor, device=self._uow.device)
                     changes |= self._uow.changes(s)
                     break
                 except (DBAPIError, DatabaseInUse, DatabaseUnavailable) as exc:

@@ -28,8 +28,10 @@ from .test_office_flow import GOOD, write_intake
 
 def fill_passphrase(passphrase, database_passphrase="field laptop 1"):
     def handler(dlg):
-        dlg.passphrase.setText(passphrase)
-        dlg.again.setText(passphrase)
+        if dlg.passphrase is not None:
+            dlg.passphrase.setText(passphrase)
+        if dlg.again is not None:  # only a new passphrase is typed twice
+            dlg.again.setText(passphrase)
         if hasattr(dlg, "database"):
             dlg.database.db_passphrase.setText(database_passphrase)
             dlg.database.db_again.setText(database_passphrase)

@@ -367,30 +367,38 @@ class FieldDemoDialog(QDialog):
         form.addRow(tr("Evaluator"), self.evaluator)
         self.needs_key = not ctx.key_unlocked
         self.create_key = ctx.key_info is None
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setObjectName("passphrase")
-        self.passphrase.setEchoMode(QLineEdit.Password)
-        self.again = QLineEdit(self)
-        self.again.setObjectName("passphraseAgain")
-        self.again.setEchoMode(QLineEdit.Password)
-        if self.needs_key:
+        # only the fields this dialog needs are made (one made but not laid out sits over the text)
+        self.passphrase = self._secret("passphrase") if self.needs_key else None
+        self.again = self._secret("passphraseAgain") if self.needs_key and self.create_key else None
+        if self.passphrase is not None:
             label = tr("New office key passphrase") if self.create_key else tr("Office key passphrase")
             form.addRow(label, self.passphrase)
-            if self.create_key:
-                form.addRow(tr("Once more"), self.again)
+        if self.again is not None:
+            form.addRow(tr("Once more"), self.again)
         self.database = dialogs.DatabasePassphraseFields(self, form, self._check)
         lay.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.passphrase.textChanged.connect(self._check)
-        self.again.textChanged.connect(self._check)
+        for w in (self.passphrase, self.again):
+            if w is not None:
+                w.textChanged.connect(self._check)
         self._check()
 
+    def _secret(self, name: str) -> QLineEdit:
+        w = QLineEdit(self)
+        w.setObjectName(name)
+        w.setEchoMode(QLineEdit.Password)
+        return w
+
+    def key_passphrase(self) -> str | None:
+        return self.passphrase.text() if self.passphrase is not None else None
+
     def _check(self) -> None:
-        p = self.passphrase.text()
-        ok = not self.needs_key or (len(p) >= MIN_PASSPHRASE and (not self.create_key or p == self.again.text()))
+        p = self.passphrase.text() if self.passphrase is not None else ""
+        again = self.again.text() if self.again is not None else p
+        ok = not self.needs_key or (len(p) >= MIN_PASSPHRASE and p == again)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok and self.database.ok())
 
 
@@ -405,7 +413,7 @@ def make_field_database(window) -> None:
     if dlg.exec() != QDialog.Accepted:
         return
     code = dlg.evaluator.currentData()
-    passphrase = dlg.passphrase.text() if dlg.needs_key else None
+    passphrase = dlg.key_passphrase()
     db_passphrase = dlg.database.value()
     folder = ctx.settings.data_folder()
     target = folder / f"field-{code}.sqlite3"
@@ -422,12 +430,90 @@ def make_field_database(window) -> None:
             parent=window).run_in_background()
 
 
-def import_kit_into_new_database(window) -> None:
+class KitUnlockDialog(QDialog):
+    """The secret that opens an encrypted kit: the passphrase the office set for it, or the
+    evaluator's own key passphrase (a kit encrypted to their key)."""
+
+    def __init__(self, kit: Path, protection, parent=None, *, again: int = 0) -> None:
+        super().__init__(parent)
+        self.setObjectName("kitUnlockDialog")
+        self.setWindowTitle(tr("Encrypted field kit"))
+        lay = QVBoxLayout(self)
+        if protection.kind == "passphrase":
+            text = tr("{kit} carries applicants' contact data, so the office encrypted it with a passphrase. Type "
+                      "the kit passphrase the office gave you (by phone or in person, never with the file).").format(
+                kit=kit.name)
+            label = tr("Kit passphrase")
+        else:
+            text = tr("{kit} carries applicants' contact data, so the office encrypted it to your key "
+                      "({evaluator}, {fingerprint}). Type your key's passphrase.").format(
+                kit=kit.name, evaluator=protection.evaluator, fingerprint=protection.recipient)
+            label = tr("Your key's passphrase")
+        if again:
+            text += "\n\n" + tr("That passphrase did not open the kit. %n tries left.", "", again)
+        info = QLabel(text, self)
+        info.setObjectName("kitUnlockText")
+        info.setWordWrap(True)
+        lay.addWidget(info)
+        form = QFormLayout()
+        self.secret = QLineEdit(self)
+        self.secret.setObjectName("kitSecret")
+        self.secret.setEchoMode(QLineEdit.Password)
+        form.addRow(label, self.secret)
+        lay.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.secret.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.secret.text()))
+
+
+def ask_kit_secret(window, kit: Path, protection, *, again: int = 0) -> str | None:
+    dlg = KitUnlockDialog(kit, protection, window, again=again)
+    if dlg.exec() != QDialog.Accepted:
+        return None
+    return dlg.secret.text()
+
+
+#: how many times a wrong kit passphrase is asked again
+KIT_TRIES = 3
+
+
+def import_kit_into_new_database(window, kit: Path | None = None) -> None:
+    """File → Import a field kit…: the kit, the field database to make (or update), its passphrase,
+    and the kit's own secret when it is encrypted (asked again after a wrong one)."""
+    from evaluator.workflows import kit_protection
+
+    from ..errors import show_error
+
     ctx = window.ctx
-    kit = dialogs.open_file(ctx, window, tr("Import a field kit"),
-                            tr("Field kits (*{suffix});;All files (*)").format(suffix=KIT_SUFFIX))
     if kit is None:
+        kit = dialogs.open_file(ctx, window, tr("Import a field kit"),
+                                tr("Field kits (*{suffix});;All files (*)").format(suffix=KIT_SUFFIX))
+        if kit is None:
+            return
+    kit = Path(kit)
+    try:
+        protection = kit_protection(kit)
+    except Exception as exc:  # noqa: BLE001 - a damaged kit or a file that cannot be read: its one sentence
+        show_error(window, exc)
         return
+    if protection.kind == "key" and not protection.has_key:
+        dialogs.inform(window, tr("Encrypted field kit"),
+                       tr("{kit} is encrypted to evaluator {evaluator}'s key, and this computer has no key file for "
+                          "{evaluator}.").format(kit=kit.name, evaluator=protection.evaluator),
+                       tr("Import it on the laptop that holds that key, or ask the office for a kit protected with "
+                          "a passphrase instead. Nothing was changed."))
+        return
+    secret = None
+    if protection.kind != "none":
+        secret = ask_kit_secret(window, kit, protection)
+        if secret is None:
+            return
     target = dialogs.save_file(ctx, window, tr("New field database"), tr("Database (*.sqlite3)"),
                                f"field-{kit.stem}.sqlite3", ".sqlite3")
     if target is None:
@@ -441,12 +527,34 @@ def import_kit_into_new_database(window) -> None:
         passphrase = window.passphrase_for(target)
         if passphrase is False:
             return
+    _run_kit_import(window, kit, target, passphrase, protection, secret, KIT_TRIES)
+
+
+def _run_kit_import(window, kit: Path, target: Path, passphrase, protection, secret, tries: int) -> None:
+    ctx = window.ctx
 
     def op(st, progress, cancel):
-        from evaluator.workflows import import_kit
+        from evaluator.workflows import import_kit, kit_unlock
 
-        return import_kit(kit, sqlite_url(target), passphrase=passphrase).value  # another database than st's
+        unlock = None
+        if protection.kind == "passphrase":
+            unlock = kit_unlock(kit_passphrase=secret)
+        elif protection.kind == "key":
+            unlock = kit_unlock(key_passphrase=secret)
+        return import_kit(kit, sqlite_url(target), passphrase=passphrase, unlock=unlock).value  # another database
+
+    def failed(exc: BaseException) -> None:
+        from evaluator.workflows import wrong_passphrase
+
+        from ..errors import show_error
+
+        if secret is not None and wrong_passphrase(exc, "kit") and tries > 1:
+            again = ask_kit_secret(window, kit, protection, again=tries - 1)
+            if again is not None:
+                _run_kit_import(window, kit, target, passphrase, protection, again, tries - 1)
+            return
+        show_error(window, exc)
 
     ctx.job(tr("Importing the kit"), op,
             lambda info: window.switch_to(sqlite_url(target), passphrase=passphrase),
-            parent=window).run_in_background()
+            parent=window).failure(failed).run_in_background()

@@ -199,6 +199,12 @@ class Rubric:
             acc += c.weight * float(v)
         return 100.0 * acc / self.weighted_max
 
+    def subtotal(self, points: dict[str, float | None]) -> float:
+        """The running total on the 0–100 scale of what is scored so far (what :meth:`total` becomes
+        once every required criterion is scored)."""
+        acc = sum(c.weight * float(points[c.code]) for c in self.criteria if points.get(c.code) is not None)
+        return 100.0 * acc / self.weighted_max
+
     def missing(self, points: dict[str, float | None]) -> list[Criterion]:
         return [c for c in self.criteria if c.required and points.get(c.code) is None]
 

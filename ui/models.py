@@ -201,8 +201,8 @@ class ApplicationsModel(CellRoles, QAbstractTableModel):
             Column("submitted_on", tr("Submitted on"), lambda r: r.submitted_on.isoformat() if r.submitted_on else ""),
             Column("status", tr("Status"), lambda r: status_label(r.status)),
             Column("", tr("Evaluations"), lambda r: f"{r.finalised}/{r.evaluators}", CENTER,
-                   tooltip=lambda r: tr("{done} of {n} assigned evaluators have finalised").format(
-                       done=r.finalised, n=r.evaluators)),
+                   tooltip=lambda r: tr("{done} of %n assigned evaluators have finalised", "",
+                                        r.evaluators).format(done=r.finalised)),
         ]
         self._id_column = next(i for i, c in enumerate(self.columns) if c.key == "id")
 

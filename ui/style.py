@@ -200,6 +200,8 @@ QFrame#levelPicker QToolButton:checked:disabled {{ background: {c(t.chosen)}; co
 QFrame[criterionRow="true"] QLabel#levelDescription {{ color: {c(t.muted)}; font-size: 8.5pt; }}
 QFrame[criterionRow="true"] QLabel#levelDescription[selected="true"] {{ color: {c(t.text)}; font-weight: bold; }}
 QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {{ color: {c(t.text)}; }}
+QGroupBox#visitBox QCheckBox:disabled {{ color: {c(t.text)}; }}
+QGroupBox#visitBox QWidget[missing="true"] {{ border: 2px solid {c(t.bad)}; }}
 QLabel#dropZone {{ border: 2px dashed {c(t.line)}; border-radius: 8px; padding: 18px; color: {c(t.text)};
     background: {c(t.panel)}; }}
 QLabel#dropZone[hover="true"] {{ border-color: {c(t.accent)}; background: {c(t.focus_bg)}; }}

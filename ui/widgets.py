@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 
 class DropZone(QLabel):
@@ -118,3 +118,101 @@ def _scalar(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.2f}"
     return str(v)
+
+
+class DateField(QWidget):
+    """A date typed as ``2013-05-10`` (also ``2013.05.10`` or ``2013/5/10``) or picked from a calendar
+    that opens at the date typed, or at today; empty means "no date".  :meth:`value` raises
+    ``ValueError`` for text that is not a date, and the field says so beside itself."""
+
+    changed = Signal()
+
+    def __init__(self, placeholder: str, parent=None) -> None:
+        from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton
+
+        from .i18n import tr
+
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setClearButtonEnabled(True)
+        self.edit.textChanged.connect(self._check)
+        lay.addWidget(self.edit, 1)
+        self.button = QToolButton(self)
+        self.button.setText("📅")
+        self.button.setToolTip(tr("Pick the date from a calendar"))
+        self.button.setAccessibleName(tr("Pick the date from a calendar"))
+        self.button.clicked.connect(self.open_calendar)
+        lay.addWidget(self.button)
+        self.error = QLabel("", self)
+        self.error.setObjectName("inlineError")
+        self.error.hide()
+        lay.addWidget(self.error)
+        self.setFocusProxy(self.edit)
+        self.calendar = None
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 - the field is what a reader reads
+        super().setAccessibleName(name)
+        self.edit.setAccessibleName(name)
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def set_date(self, value: date | None) -> None:
+        self.edit.setText(value.isoformat() if value else "")
+
+    def value(self) -> date | None:
+        """The date typed, None when empty; ``ValueError`` when the text is not a date."""
+        return parse_date(self.text())
+
+    def _check(self) -> None:
+        from .i18n import tr
+
+        try:
+            self.value()
+        except ValueError:
+            self.error.setText(tr("not a date (use 2013-05-10)"))
+            self.error.show()
+        else:
+            self.error.hide()
+        self.changed.emit()
+
+    def open_calendar(self):
+        """The calendar opens at the date typed, or at today when there is none (never at year 2000)."""
+        from PySide6.QtCore import QDate
+        from PySide6.QtWidgets import QCalendarWidget
+
+        try:
+            current = self.value()
+        except ValueError:
+            current = None
+        cal = QCalendarWidget(self)
+        cal.setObjectName("dateFieldCalendar")
+        cal.setWindowFlags(Qt.Popup)
+        cal.setGridVisible(True)
+        start = QDate(current) if current else QDate.currentDate()
+        cal.setSelectedDate(start)
+        cal.setCurrentPage(start.year(), start.month())
+        cal.clicked.connect(lambda d: (self.set_date(d.toPython()), cal.close()))
+        cal.activated.connect(lambda d: (self.set_date(d.toPython()), cal.close()))
+        cal.move(self.mapToGlobal(self.rect().bottomLeft()))
+        cal.setAttribute(Qt.WA_DeleteOnClose)
+        cal.show()
+        cal.setFocus()
+        self.calendar = cal
+        return cal
+
+
+def parse_date(text: str) -> date | None:
+    """``2013-05-10``, ``2013.05.10``, ``2013/5/10`` or ``20130510`` → a date; '' → None."""
+    import re
+
+    text = (text or "").strip().rstrip(".")
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{4})[-./ ]\s*(\d{1,2})[-./ ]\s*(\d{1,2})", text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if not m:
+        raise ValueError(text)
+    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))  # ValueError for 2013-02-30

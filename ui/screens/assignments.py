@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
@@ -16,9 +16,8 @@ from ..errors import show_error
 from ..i18n import language, tr
 from ..labels import conflict_labels, visit_state_label
 from ..models import CENTER, RIGHT, ApplicationsModel, Column, RecordModel
+from ..widgets import DateField
 from .applications import filter_combo
-
-NO_DATE = QDate(2000, 1, 1)
 
 
 def bulk(st, app_ids: list[str], action) -> Outcome[list[tuple[str, str]]]:
@@ -111,13 +110,8 @@ class AssignmentsScreen(QWidget):
         self.evaluator_combo = QComboBox(box)
         self.evaluator_combo.setObjectName("assignEvaluator")
         form.addRow(tr("Evaluator"), self.evaluator_combo)
-        self.planned = QDateEdit(box)
+        self.planned = DateField(tr("not planned (e.g. 2013-05-10)"), box)
         self.planned.setObjectName("plannedVisit")
-        self.planned.setCalendarPopup(True)
-        self.planned.setMinimumDate(NO_DATE)
-        self.planned.setSpecialValueText(tr("not planned"))
-        self.planned.setDate(NO_DATE)
-        self.planned.setDisplayFormat("yyyy-MM-dd")
         form.addRow(tr("Planned visit"), self.planned)
         self.assign_btn = QPushButton(tr("Assign to selected"), box)
         self.assign_btn.setObjectName("assignButton")
@@ -225,10 +219,15 @@ class AssignmentsScreen(QWidget):
         ids, ev = self.selected_ids(), self.evaluator_combo.currentData()
         if not ids or not ev:
             return
-        d = self.planned.date()
-        planned = None if d == NO_DATE else d.toPython()
+        try:
+            planned = self.planned.value()
+        except ValueError:  # said beside the field too; nothing is saved
+            show_error(self, ValidationError(tr("“{text}” is not a date; type it as 2013-05-10 or pick it from the "
+                                                "calendar. Nothing was changed.").format(text=self.planned.text())))
+            self.planned.setFocus()
+            return
         self._run_bulk(ids, lambda st, app_id: st.people.assign(app_id, ev, planned_visit_on=planned),
-                       tr("Assigned {evaluator} to {n} applications.").format(evaluator=ev, n=len(ids)))
+                       tr("Assigned {evaluator} to %n applications.", "", len(ids)).format(evaluator=ev))
 
     def declare_selected(self) -> None:
         ids, ev = self.selected_ids(), self.evaluator_combo.currentData()
@@ -236,7 +235,8 @@ class AssignmentsScreen(QWidget):
             return
         ctype, note = self.conflict_type.currentData(), self.conflict_note.text().strip()
         self._run_bulk(ids, lambda st, app_id: st.people.declare_conflict(app_id, ev, ctype, note),
-                       tr("Declared a conflict of {evaluator} with {n} applications.").format(evaluator=ev, n=len(ids)))
+                       tr("Declared a conflict of {evaluator} with %n applications.", "", len(ids)).format(
+                           evaluator=ev))
 
     def _run_bulk(self, ids, action, done_text: str) -> None:
         def after(failed) -> None:

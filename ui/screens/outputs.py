@@ -171,9 +171,10 @@ class OutputsScreen(QWidget):
                      lambda r: self._done(o, out, r), parent=self).run_in_background()
 
     def _done(self, o: Output, out: Path, result) -> None:
+        from ..results import export_text
+
         self.last_output = out
-        summary = getattr(result, "summary", None)
-        text = summary() if callable(summary) else tr("Wrote {path}.").format(path=out)
+        text = export_text(result, out)
         self.result.setText(text)
         self.ctx.status_message(text)
         if self.open_folder.isChecked():

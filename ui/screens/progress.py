@@ -156,7 +156,8 @@ class ProgressScreen(QWidget):
         self.evaluators.set_rows(report.evaluators)
         self.tracks.set_rows(report.tracks)
         t = report.total
-        self.summary.setText(tr("{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, "
-                                "{todo} not visited; {complete} of {apps} applications fully evaluated.").format(
-            done=t.finalised, n=t.assigned, pct=100 * t.share, started=t.in_progress, todo=t.not_started,
-            complete=t.complete_applications, apps=t.applications))
+        self.summary.setText(
+            tr("{done} of %n evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited.", "",
+               t.assigned).format(done=t.finalised, pct=100 * t.share, started=t.in_progress, todo=t.not_started)
+            + " " + tr("{complete} of %n applications fully evaluated.", "", t.applications).format(
+                complete=t.complete_applications))

@@ -81,6 +81,8 @@ class TodayScreen(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
         self.search.textChanged.connect(lambda _t: self.refresh())
+        # Ctrl+F, type, Enter: the (first) visit found opens (docs/gui.md)
+        self.search.returnPressed.connect(self.open_selected)
         head.addWidget(self.search)
         pl.addLayout(head)
         self.summary = QLabel("", page)
@@ -143,8 +145,8 @@ class TodayScreen(QWidget):
         self.model.set_rows(rows)
         done = sum(1 for v in rows if v.state == "finalised")
         started = sum(1 for v in rows if v.state == "draft")
-        self.summary.setText(tr("{n} visits · {started} in progress · {done} finalised").format(
-            n=len(rows), started=started, done=done))
+        self.summary.setText(tr("%n visits · {started} in progress · {done} finalised", "", len(rows)).format(
+            started=started, done=done))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
         target = next((i for i, v in enumerate(rows) if v.application_id == selected), 0 if rows else None)

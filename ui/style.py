@@ -52,11 +52,15 @@ def readable_on(bg: QColor) -> QColor:
     return dark if contrast(dark, bg) >= contrast(light, bg) else light
 
 
+#: the margin kept above AA, for the shades a style paints behind text (a group box's frame, a tint)
+MARGIN = 0.6
+
+
 def _softest(text: QColor, backgrounds: list[QColor], steps=(0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.0)) -> QColor:
     """``text`` blended as far towards the first background as still reads at AA on all of them."""
     for t in steps:
         c = blend(text, backgrounds[0], t)
-        if all(contrast(c, bg) >= AA + 0.1 for bg in backgrounds):
+        if all(contrast(c, bg) >= AA + MARGIN for bg in backgrounds):
             return c
     return QColor(text)
 
@@ -64,7 +68,7 @@ def _softest(text: QColor, backgrounds: list[QColor], steps=(0.45, 0.4, 0.35, 0.
 def _first_readable(candidates: list[str], backgrounds: list[QColor], fallback: QColor) -> QColor:
     for name in candidates:
         c = QColor(name)
-        if all(contrast(c, bg) >= AA + 0.1 for bg in backgrounds):
+        if all(contrast(c, bg) >= AA + MARGIN for bg in backgrounds):
             return c
     return fallback
 
@@ -121,7 +125,8 @@ def _tones(palette: QPalette) -> Tones:
     dark = is_dark(palette)
     accent = palette.color(QPalette.Highlight)
     panel = blend(window, text, 0.05)
-    bgs = [window, base, panel]
+    # where secondary text sits: the window, a text field, the side panels, a group box's frame
+    bgs = [window, base, panel, blend(window, text, 0.08)]
     if dark:
         rows = ("#27543a", "#5c4a12", "#3a3d42", "#54461c", "#25462f")
         banner_bg, missing_bg = QColor("#4a3b12"), QColor("#4a2323")
@@ -195,7 +200,7 @@ QFrame#levelPicker QToolButton {{ font-size: 11pt; border: 1px solid {c(t.line)}
     background: {c(t.button)}; color: {c(t.button_text)}; }}
 QFrame#levelPicker QToolButton:checked {{ background: {c(t.chosen)}; color: white; border-color: #163a70;
     font-weight: bold; }}
-QFrame#levelPicker QToolButton:disabled {{ color: {c(t.muted)}; }}
+QFrame#levelPicker QToolButton:disabled {{ color: {c(t.button_text)}; }}
 QFrame#levelPicker QToolButton:checked:disabled {{ background: {c(t.chosen)}; color: white; }}
 QFrame[criterionRow="true"] QLabel#levelDescription {{ color: {c(t.muted)}; font-size: 8.5pt; }}
 QFrame[criterionRow="true"] QLabel#levelDescription[selected="true"] {{ color: {c(t.text)}; font-weight: bold; }}

@@ -15,9 +15,32 @@
         <source>cut line</source>
         <translation>cut line</translation>
     </message>
+    <message numerus="yes">
+        <source>%n applications scored</source>
+        <translation>
+            <numerusform>%n application scored</numerusform>
+            <numerusform>%n applications scored</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>minimum score {score:g}</source>
+        <translation>minimum score {score:g}</translation>
+    </message>
+    <message>
+        <source>{cut_line} at {score:.1f}</source>
+        <translation>{cut_line} at {score:.1f}</translation>
+    </message>
+    <message>
+        <source>Per band: {bands}.</source>
+        <translation>Per band: {bands}.</translation>
+    </message>
     <message>
         <source>Evaluator leniency (points vs. co-evaluators)</source>
         <translation>Evaluator leniency (points vs. co-evaluators)</translation>
+    </message>
+    <message>
+        <source>Points above (+) or below (−) co-evaluators on shared applications: {items}.</source>
+        <translation>Points above (+) or below (−) co-evaluators on shared applications: {items}.</translation>
     </message>
     <message>
         <source>Not enough shared applications yet</source>
@@ -672,6 +695,10 @@
         <translation>Search ID, title, group or district</translation>
     </message>
     <message>
+        <source>Search applications</source>
+        <translation>Search applications</translation>
+    </message>
+    <message>
         <source>All tracks</source>
         <translation>All tracks</translation>
     </message>
@@ -690,6 +717,10 @@
     <message>
         <source>All evaluators</source>
         <translation>All evaluators</translation>
+    </message>
+    <message>
+        <source>The selected application</source>
+        <translation>The selected application</translation>
     </message>
     <message>
         <source>Evaluators</source>
@@ -749,6 +780,10 @@
     <message>
         <source>Evaluators of the selected application</source>
         <translation>Evaluators of the selected application</translation>
+    </message>
+    <message>
+        <source>Applications (select one or several)</source>
+        <translation>Applications (select one or several)</translation>
     </message>
     <message>
         <source>Note</source>
@@ -2088,6 +2123,26 @@
         <translation>Total: {total:.1f} / 100</translation>
     </message>
     <message>
+        <source>not scored</source>
+        <translation>not scored</translation>
+    </message>
+    <message>
+        <source>{criterion}: {level}</source>
+        <translation>{criterion}: {level}</translation>
+    </message>
+    <message>
+        <source>Keys 1–{n} pick a level, 0 clears, arrows move between levels</source>
+        <translation>Keys 1–{n} pick a level, 0 clears, arrows move between levels</translation>
+    </message>
+    <message>
+        <source>Points for {criterion} (0–{max:g})</source>
+        <translation>Points for {criterion} (0–{max:g})</translation>
+    </message>
+    <message>
+        <source>Comment on {criterion}</source>
+        <translation>Comment on {criterion}</translation>
+    </message>
+    <message>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
@@ -2168,6 +2223,10 @@
         <translation>Your visits</translation>
     </message>
     <message>
+        <source>Search your visits (Ctrl+F)</source>
+        <translation>Search your visits (Ctrl+F)</translation>
+    </message>
+    <message>
         <source>Visit status</source>
         <translation>Visit status</translation>
     </message>
@@ -2209,6 +2268,10 @@
     <message>
         <source>Data folder</source>
         <translation>Data folder</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>Choose the data folder</translation>
     </message>
     <message>
         <source>New databases, backups and exports are suggested in this folder.</source>

@@ -15,9 +15,31 @@
         <source>cut line</source>
         <translation>선정선</translation>
     </message>
+    <message numerus="yes">
+        <source>%n applications scored</source>
+        <translation>
+            <numerusform>점수가 있는 신청서 %n건</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>minimum score {score:g}</source>
+        <translation>최저 점수 {score:g}</translation>
+    </message>
+    <message>
+        <source>{cut_line} at {score:.1f}</source>
+        <translation>{cut_line} {score:.1f}점</translation>
+    </message>
+    <message>
+        <source>Per band: {bands}.</source>
+        <translation>구간별: {bands}.</translation>
+    </message>
     <message>
         <source>Evaluator leniency (points vs. co-evaluators)</source>
         <translation>평가위원 관대도 (다른 위원 대비 점수 차)</translation>
+    </message>
+    <message>
+        <source>Points above (+) or below (−) co-evaluators on shared applications: {items}.</source>
+        <translation>같은 신청서를 평가한 다른 위원보다 높은(+) 또는 낮은(−) 점수: {items}.</translation>
     </message>
     <message>
         <source>Not enough shared applications yet</source>
@@ -670,6 +692,10 @@
         <translation>접수번호, 사업명, 단체명, 자치구 검색</translation>
     </message>
     <message>
+        <source>Search applications</source>
+        <translation>신청서 검색</translation>
+    </message>
+    <message>
         <source>All tracks</source>
         <translation>모든 지원유형</translation>
     </message>
@@ -688,6 +714,10 @@
     <message>
         <source>All evaluators</source>
         <translation>모든 평가위원</translation>
+    </message>
+    <message>
+        <source>The selected application</source>
+        <translation>선택한 신청서</translation>
     </message>
     <message>
         <source>Evaluators</source>
@@ -746,6 +776,10 @@
     <message>
         <source>Evaluators of the selected application</source>
         <translation>선택한 신청서의 평가위원</translation>
+    </message>
+    <message>
+        <source>Applications (select one or several)</source>
+        <translation>신청서 (하나 또는 여러 건 선택)</translation>
     </message>
     <message>
         <source>Note</source>
@@ -2053,6 +2087,26 @@
         <translation>총점: {total:.1f} / 100</translation>
     </message>
     <message>
+        <source>not scored</source>
+        <translation>채점 전</translation>
+    </message>
+    <message>
+        <source>{criterion}: {level}</source>
+        <translation>{criterion}: {level}</translation>
+    </message>
+    <message>
+        <source>Keys 1–{n} pick a level, 0 clears, arrows move between levels</source>
+        <translation>1–{n} 키로 등급 선택, 0은 지우기, 화살표로 등급 이동</translation>
+    </message>
+    <message>
+        <source>Points for {criterion} (0–{max:g})</source>
+        <translation>{criterion} 점수 (0–{max:g})</translation>
+    </message>
+    <message>
+        <source>Comment on {criterion}</source>
+        <translation>{criterion} 의견</translation>
+    </message>
+    <message>
         <source>Saving…</source>
         <translation>저장하는 중…</translation>
     </message>
@@ -2133,6 +2187,10 @@
         <translation>내 방문 일정</translation>
     </message>
     <message>
+        <source>Search your visits (Ctrl+F)</source>
+        <translation>내 방문 검색 (Ctrl+F)</translation>
+    </message>
+    <message>
         <source>Visit status</source>
         <translation>방문 상태</translation>
     </message>
@@ -2173,6 +2231,10 @@
     <message>
         <source>Data folder</source>
         <translation>자료 폴더</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>데이터 폴더 고르기</translation>
     </message>
     <message>
         <source>New databases, backups and exports are suggested in this folder.</source>

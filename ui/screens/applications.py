@@ -17,6 +17,7 @@ from ..context import APPLICATIONS, ASSIGNMENTS, DECISIONS, EVALUATIONS
 from ..i18n import language, tr
 from ..labels import category_label, conflict_labels, status_label, status_labels, track_label, visit_state_label
 from ..models import ApplicationsModel, Column, RecordModel, fmt_amount
+from ..style import tones
 from .scoring import ScoringForm
 
 
@@ -78,6 +79,7 @@ class ApplicationsScreen(QWidget):
         self.search = QLineEdit(self)
         self.search.setObjectName("applicationsSearch")
         self.search.setPlaceholderText(tr("Search ID, title, group or district"))
+        self.search.setAccessibleName(tr("Search applications"))
         self.search.setClearButtonEnabled(True)
         bar.addWidget(self.search, 2)
         program = ctx.program
@@ -99,10 +101,12 @@ class ApplicationsScreen(QWidget):
         lay.addWidget(self.count)
 
         split = QSplitter(Qt.Horizontal, self)
+        split.setObjectName("applicationsSplit")
         self.model = ApplicationsModel(ctx, self)
         self.model.sortRequested.connect(self._sort)
         self.table = QTableView(split)
         self.table.setObjectName("applicationsTable")
+        self.table.setAccessibleName(tr("Applications"))
         self.table.setModel(self.model)
         self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setSortIndicatorShown(True)
@@ -125,6 +129,7 @@ class ApplicationsScreen(QWidget):
         dl.setContentsMargins(6, 0, 0, 0)
         self.detail = QTextBrowser(detail)
         self.detail.setObjectName("applicationDetail")
+        self.detail.setAccessibleName(tr("The selected application"))
         self.detail.setOpenLinks(False)
         dl.addWidget(self.detail, 3)
         dl.addWidget(QLabel(tr("Evaluators"), detail))
@@ -138,6 +143,7 @@ class ApplicationsScreen(QWidget):
         ], self)
         self.assign_view = QTableView(detail)
         self.assign_view.setObjectName("applicationAssignments")
+        self.assign_view.setAccessibleName(tr("Evaluators of the selected application"))
         self.assign_view.setModel(self.assignments)
         self.assign_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.assign_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -285,15 +291,17 @@ class ApplicationsScreen(QWidget):
             (tr("Submitted on"), app.submitted_on.isoformat() if app.submitted_on else ""),
             (tr("Status"), status_label(app.status)),
         ]
+        muted = tones().muted.name()
         html = [f"<h3>{escape(app.id)} · {escape(app.title)}</h3><table cellspacing='2'>"]
         for k, v in rows:
             if v:
-                html.append(f"<tr><td style='color:#666;padding-right:8px'>{escape(k)}</td><td>{escape(v)}</td></tr>")
+                html.append(f"<tr><td style='color:{muted};padding-right:8px'>{escape(k)}</td>"
+                            f"<td>{escape(v)}</td></tr>")
         html.append("</table>")
         if app.summary:
             html.append(f"<p>{escape(app.summary)}</p>")
         if app.extra:
-            html.append(f"<p style='color:#666'>{escape(tr('Other columns'))}: " + "; ".join(
+            html.append(f"<p style='color:{muted}'>{escape(tr('Other columns'))}: " + "; ".join(
                 f"{escape(str(k))}: {escape(str(v))}" for k, v in app.extra.items()) + "</p>")
         self.detail.setHtml("".join(html))
         self.assignments.set_rows(assignments)

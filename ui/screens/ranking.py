@@ -5,7 +5,7 @@ required reason, and charts of the score distribution and evaluator leniency."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
@@ -20,6 +20,7 @@ from ..labels import (
     reliability_label,
 )
 from ..models import CENTER, RIGHT, Column, RecordModel, fmt_score
+from ..style import tones
 from ..widgets import plain, title_label
 
 def _ko() -> bool:
@@ -43,7 +44,10 @@ def note_text(e) -> str:
     return (e.note_ko or e.note) if _ko() else e.note
 
 
-COLOURS = {"selected": QColor("#dff3e4"), "reserve": QColor("#fff1cc"), "ineligible": QColor("#eceef1")}
+def decision_colour(decision: str):
+    t = tones()
+    return {"selected": t.row_selected, "reserve": t.row_reserve, "ineligible": t.row_ineligible}.get(decision)
+
 CLEAR = "(clear)"
 
 
@@ -60,7 +64,7 @@ class RankingTable(QTableView):
             return
         y = self.rowViewportPosition(self.cut_after) + self.rowHeight(self.cut_after)
         p = QPainter(self.viewport())
-        p.setPen(QPen(QColor("#d9534f"), 3))
+        p.setPen(QPen(tones().bad, 3))
         p.drawLine(0, y, self.viewport().width(), y)
         p.end()
 
@@ -109,15 +113,19 @@ class RankingScreen(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(title_label(tr("Ranking"), self))
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Track"), self))
+        track_label = QLabel(tr("Track"), self)
+        bar.addWidget(track_label)
         self.track = QComboBox(self)
+        track_label.setBuddy(self.track)
         self.track.setObjectName("rankTrack")
         for t in (ctx.program.tracks if ctx.program else ()):
             self.track.addItem(t.name(language()), t.code)
         self.track.currentIndexChanged.connect(lambda _i: self.show_track())
         bar.addWidget(self.track)
-        bar.addWidget(QLabel(tr("Method"), self))
+        method_caption = QLabel(tr("Method"), self)
+        bar.addWidget(method_caption)
         self.method = QComboBox(self)
+        method_caption.setBuddy(self.method)
         self.method.setObjectName("rankMethod")
         self.method.addItem(tr("The program's setting"), None)
         for code, label in method_labels().items():
@@ -171,7 +179,7 @@ class RankingScreen(QWidget):
             Column("title", tr("Project title"), lambda r: r.title),
             Column("score", tr("Score"), lambda r: fmt_score(r.score, 2), RIGHT, sort_key=lambda r: r.score),
             Column("decision", tr("Decision"), self._decision_text,
-                   background=lambda r: COLOURS.get(r.decision)),
+                   background=lambda r: decision_colour(r.decision)),
             Column("flags", tr("Flags"), lambda r: ", ".join(flag_label(f) for f in r.flags)),
             Column("stability", tr("Stability"), lambda r: "" if r.stability is None else f"{r.stability * 100:.0f} %",
                    RIGHT, sort_key=lambda r: r.stability,
@@ -183,6 +191,7 @@ class RankingScreen(QWidget):
         ], self)
         self.table = RankingTable(top)
         self.table.setObjectName("rankingTable")
+        self.table.setAccessibleName(tr("Ranking"))
         self.table.setModel(self.model)
         # column widths from the rows on screen plus a sample, not from every ranked row
         self.table.horizontalHeader().setResizeContentsPrecision(200)
@@ -205,6 +214,7 @@ class RankingScreen(QWidget):
         ], self)
         self.ev_view = QTableView(top)
         self.ev_view.setObjectName("rankingEvaluators")
+        self.ev_view.setAccessibleName(tr("Evaluators of the selected application"))
         self.ev_view.setModel(self.evaluator_model)
         self.ev_view.verticalHeader().setVisible(False)
         self.ev_view.setEditTriggers(QAbstractItemView.NoEditTriggers)

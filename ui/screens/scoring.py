@@ -162,6 +162,9 @@ class LevelPicker(QFrame):
         self.levels = list(rubric.levels)
         self.key: str | None = None
         lang = language()
+        self._criterion_name = criterion.name(lang)
+        self._labels = {lv.key: lv.label(lang) for lv in self.levels}
+        self._name()
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 6, 6, 6)
         grid.setHorizontalSpacing(8)
@@ -197,8 +200,16 @@ class LevelPicker(QFrame):
         self.setFocus(Qt.MouseFocusReason)
         self.picked.emit(None if key == self.key else key)
 
+    def _name(self) -> None:
+        """What a screen reader says: the criterion, the level chosen, and the keys."""
+        chosen = self._labels.get(self.key) if self.key else tr("not scored")
+        self.setAccessibleName(tr("{criterion}: {level}").format(criterion=self._criterion_name, level=chosen))
+        self.setAccessibleDescription(tr("Keys 1–{n} pick a level, 0 clears, arrows move between levels").format(
+            n=len(self.levels)))
+
     def set_level(self, key: str | None) -> None:
         self.key = key
+        self._name()
         for k, b in self.buttons.items():
             b.setChecked(k == key)
             self.descriptions[k].setProperty("selected", k == key)
@@ -297,11 +308,16 @@ class CriterionRow(QFrame):
             self.picker: LevelPicker | PointsPicker = LevelPicker(rubric, criterion, self)
         else:
             self.picker = PointsPicker(criterion, self)
+            self.picker.setAccessibleName(tr("Points for {criterion} (0–{max:g})").format(
+                criterion=criterion.name(lang), max=criterion.max_points))
         lay.addWidget(self.picker)
         crow = QHBoxLayout()
-        crow.addWidget(QLabel(tr("Comment"), self))
+        comment_label = QLabel(tr("Comment"), self)
+        crow.addWidget(comment_label)
         self.comment = QLineEdit(self)
         self.comment.setObjectName(f"comment_{criterion.code}")
+        comment_label.setBuddy(self.comment)
+        self.comment.setAccessibleName(tr("Comment on {criterion}").format(criterion=criterion.name(lang)))
         self.comment.setPlaceholderText(tr("Evidence seen on the visit, or why this level"))
         crow.addWidget(self.comment, 1)
         lay.addLayout(crow)
@@ -422,7 +438,7 @@ class VisitLogBox(QGroupBox):
 
     def set_locked(self, locked: bool) -> None:
         self.visited_at.setReadOnly(locked)
-        self.now_button.setEnabled(not locked)
+        self.now_button.setVisible(not locked)
         self.attendees.setReadOnly(locked)
         self.notes.setReadOnly(locked)
         for cb in self.checks.values():

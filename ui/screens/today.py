@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QStackedWidget, QTableView,
     QVBoxLayout, QWidget,
@@ -16,6 +16,7 @@ from ..context import ASSIGNMENTS, EVALUATIONS
 from ..i18n import tr
 from ..labels import track_label, visit_state_label
 from ..models import CENTER, Column, RecordModel
+from ..style import tones
 from .scoring import ScoringForm
 
 
@@ -50,7 +51,9 @@ def visit_rows(st, evaluator: str, search: str = "") -> list[Visit]:
     return out
 
 
-_STATE_COLOURS = {None: None, "draft": QColor("#fff4d6"), "finalised": QColor("#e3f4e6")}
+def _state_colour(state: str | None):
+    t = tones()
+    return {"draft": t.row_draft, "finalised": t.row_done}.get(state)
 
 
 class TodayScreen(QWidget):
@@ -77,6 +80,7 @@ class TodayScreen(QWidget):
         head.addStretch(1)
         self.search = QLineEdit(page)
         self.search.setObjectName("todaySearch")
+        self.search.setAccessibleName(tr("Search your visits (Ctrl+F)"))
         self.search.setPlaceholderText(tr("Search ID, title, group or district"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
@@ -98,10 +102,11 @@ class TodayScreen(QWidget):
             Column("group", tr("Group name"), lambda v: v.group_name),
             Column("track", tr("Track"), lambda v: track_label(ctx, v.track)),
             Column("state", tr("Visit status"), lambda v: visit_state_label(v.state, v.abstained), CENTER,
-                   background=lambda v: _STATE_COLOURS.get(v.state)),
+                   background=lambda v: _state_colour(v.state)),
         ], self)
         self.table = QTableView(page)
         self.table.setObjectName("todayTable")
+        self.table.setAccessibleName(tr("Your visits"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)

@@ -72,28 +72,54 @@ class ScoreHistogram(QWidget):
         self.setAccessibleDescription(text)
         self.setToolTip(text)
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
-        p = QPainter(self)
-        p.setRenderHint(QPainter.Antialiasing)
-        text_colour = self.palette().color(QPalette.WindowText)
-        fm = QFontMetricsF(self.font())
-        line_h = fm.height()
-        # rows: title, marker labels, then the plot; the x axis labels under it
-        r = QRectF(self.rect()).adjusted(36, 2 * line_h + 8, -12, -(line_h + 8))
-        p.setPen(text_colour)
-        p.drawText(QRectF(0, 0, self.width(), line_h + 2), Qt.AlignCenter, tr("Score distribution"))
+    def plot_rect(self) -> QRectF:
+        """Where the bars go: below the title row and the marker-label row, above the axis labels."""
+        line_h = QFontMetricsF(self.font()).height()
+        return QRectF(self.rect()).adjusted(36, 2 * line_h + 8, -12, -(line_h + 8))
+
+    def bar_rects(self) -> list[tuple[QRectF, QColor]]:
+        r = self.plot_rect()
         counts = self.bins()
         top = max([sum(c) for c in counts] + [1])
         bw = r.width() / len(counts)
         colours = [SELECTED, RESERVE, OTHER, INELIGIBLE]
+        out = []
         for i, c in enumerate(counts):
             y = r.bottom()
             for k, n in enumerate(c):
-                if not n:
-                    continue
-                h = r.height() * n / top
-                p.fillRect(QRectF(r.left() + i * bw + 1, y - h, bw - 2, h), colours[k])
-                y -= h
+                if n:
+                    h = r.height() * n / top
+                    out.append((QRectF(r.left() + i * bw + 1, y - h, bw - 2, h), colours[k]))
+                    y -= h
+        return out
+
+    def marker_labels(self) -> list[tuple[QRectF, str, float, QColor | None]]:
+        """(label rectangle, text, line x, colour) of the minimum and cut-line markers: in their own
+        row above the plot, the second moved right when the two would touch."""
+        fm = QFontMetricsF(self.font())
+        r = self.plot_rect()
+        out = []
+        taken_right = -1.0
+        for value, colour, label in ((self.min_score, None, tr("minimum")), (self.cut_score, CUT, tr("cut line"))):
+            if value is None:
+                continue
+            px = r.left() + r.width() * max(0.0, min(100.0, value)) / 100
+            w = fm.horizontalAdvance(label) + 4
+            left = min(max(px - w / 2, taken_right + 6, 0.0), self.width() - w)
+            out.append((QRectF(left, fm.height() + 4, w, fm.height()), label, px, colour))
+            taken_right = left + w
+        return out
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        text_colour = self.palette().color(QPalette.WindowText)
+        line_h = QFontMetricsF(self.font()).height()
+        r = self.plot_rect()
+        p.setPen(text_colour)
+        p.drawText(QRectF(0, 0, self.width(), line_h + 2), Qt.AlignCenter, tr("Score distribution"))
+        for rect, colour in self.bar_rects():
+            p.fillRect(rect, colour)
         axis = _axis(self)
         p.setPen(QPen(axis, 1))
         p.drawLine(r.bottomLeft(), r.bottomRight())
@@ -101,23 +127,13 @@ class ScoreHistogram(QWidget):
         for x in range(0, 101, 20):
             px = r.left() + r.width() * x / 100
             p.drawText(QRectF(px - 15, r.bottom() + 3, 30, line_h), Qt.AlignCenter, str(x))
+        top = max([sum(c) for c in self.bins()] + [1])
         p.drawText(QRectF(0, r.top() - 2, 32, line_h), Qt.AlignRight, str(top))
-        # the marker lines, with their labels in the row above the plot (never over a bar), the
-        # second one moved right when the two would touch
-        label_y = line_h + 4
-        taken_right = -1.0
-        for value, colour, label in ((self.min_score, axis, tr("minimum")), (self.cut_score, CUT, tr("cut line"))):
-            if value is None:
-                continue
-            px = r.left() + r.width() * max(0.0, min(100.0, value)) / 100
-            p.setPen(QPen(colour, 2, Qt.DashLine))
+        for rect, label, px, colour in self.marker_labels():
+            p.setPen(QPen(colour or axis, 2, Qt.DashLine))
             p.drawLine(QPointF(px, r.top()), QPointF(px, r.bottom()))
-            w = fm.horizontalAdvance(label) + 4
-            left = max(px - w / 2, taken_right + 6, 0.0)
-            left = min(left, self.width() - w)
-            p.setPen(text_colour if colour is axis else colour)
-            p.drawText(QRectF(left, label_y, w, line_h), Qt.AlignCenter, label)
-            taken_right = left + w
+            p.setPen(colour or text_colour)
+            p.drawText(rect, Qt.AlignCenter, label)
         p.end()
 
 

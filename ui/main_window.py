@@ -367,11 +367,21 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._update_title()
         self._stale = set(self.screens)
+        self._compact_rows()
         self.restore_layout()
         if self.nav.count():
             self.nav.setCurrentRow(0)
         self.statusBar().showMessage(self.meta.get("url", ""))
         QTimer.singleShot(0, self, _settle_heap)  # once the replaced screens are deleted
+
+    def _compact_rows(self) -> None:
+        """Table rows as tall as the font needs (the style's default left the tables half empty)."""
+        from PySide6.QtWidgets import QTableView
+
+        height = max(22, self.fontMetrics().height() + 8)
+        for screen in self.screens.values():
+            for view in screen.findChildren(QTableView):
+                view.verticalHeader().setDefaultSectionSize(height)
 
     def _nav_width(self) -> int:
         """As wide as the longest screen name needs (the window is left for the screens)."""

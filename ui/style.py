@@ -177,7 +177,6 @@ QListWidget#navigation {{ background: {c(t.panel)}; color: {c(t.text)}; border: 
 QListWidget#navigation::item {{ padding: 9px 14px; }}
 QListWidget#navigation::item:selected {{ background: {c(t.selection)}; color: {c(t.text)};
     border-left: 4px solid {c(t.accent)}; }}
-QListWidget#navigation:focus::item:selected {{ text-decoration: underline; }}
 QFrame#formHeader {{ background: {c(t.panel)}; border-bottom: 1px solid {c(t.line)}; }}
 QFrame#formHeader QLabel {{ color: {c(t.text)}; }}
 QLabel#formTitle {{ font-size: 12pt; }}

@@ -22,7 +22,7 @@ class DropZone(QLabel):
         self.setAlignment(Qt.AlignCenter)
         self.setWordWrap(True)
         self.setAcceptDrops(True)
-        self.setMinimumHeight(80)
+        self.setMinimumHeight(60)
         self.suffixes = tuple(s.lower() for s in suffixes)
 
     def _paths(self, mime) -> list[Path]:
@@ -141,7 +141,7 @@ class DateField(QWidget):
         self.edit.textChanged.connect(self._check)
         lay.addWidget(self.edit, 1)
         self.button = QToolButton(self)
-        self.button.setText("📅")
+        self.button.setArrowType(Qt.DownArrow)
         self.button.setToolTip(tr("Pick the date from a calendar"))
         self.button.setAccessibleName(tr("Pick the date from a calendar"))
         self.button.clicked.connect(self.open_calendar)

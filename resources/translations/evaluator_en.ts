@@ -1388,6 +1388,10 @@
         <translation>not registered</translation>
     </message>
     <message>
+        <source>Evaluators and their kits</source>
+        <translation>Evaluators and their kits</translation>
+    </message>
+    <message>
         <source>Build kits for all evaluators…</source>
         <translation>Build kits for all evaluators…</translation>
     </message>

@@ -1360,6 +1360,10 @@
         <translation>미등록</translation>
     </message>
     <message>
+        <source>Evaluators and their kits</source>
+        <translation>평가위원과 키트</translation>
+    </message>
+    <message>
         <source>Build kits for all evaluators…</source>
         <translation>모든 평가위원의 키트 만들기…</translation>
     </message>

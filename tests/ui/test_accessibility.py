@@ -297,3 +297,32 @@ def test_the_style_follows_the_palette(palette, qapp):
         assert contrast(t.banner_text, t.banner_bg) >= 4.5
     sheet = style_sheet(qapp.palette())
     assert "#f3f5f8" not in sheet and "background: white" not in sheet
+
+
+# --- the default window: nothing cramped or cut off ---------------------------------------------------
+def test_tables_fit_the_default_window_without_scrolling_sideways(office_window, qapp):
+    """At the default 1280×820 every visible column of the main tables is on screen."""
+    w = office_window
+    assert (w.width(), w.height()) == (1280, 820)
+    for key, name in (("applications", "table"), ("assignments", "app_view"), ("ranking", "table"),
+                      ("kits", "ev_view"), ("progress", "ev_view")):
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        view = getattr(screen, name)
+        assert view.horizontalScrollBar().maximum() == 0, key
+    kits = w.show_screen("kits")
+    assert kits.ev_view.viewport().height() >= 5 * kits.ev_view.verticalHeader().defaultSectionSize()
+
+
+def test_chart_labels_never_cover_the_bars(office_window, qapp):
+    ranking = office_window.show_screen("ranking")
+    flush_events(qapp)
+    chart = ranking.histogram
+    chart.set_data([(61.0, "selected"), (62.0, "reserve"), (60.5, "not_selected"), (90.0, "selected")], 60, 61.2)
+    labels = chart.marker_labels()
+    assert len(labels) == 2
+    (a, *_), (b, *_) = labels
+    assert not a.intersects(b)  # the minimum and the cut line are close: their labels still do not touch
+    for rect, *_ in labels:
+        assert rect.bottom() <= chart.plot_rect().top()
+        assert not any(rect.intersects(bar) for bar, _ in chart.bar_rects())

@@ -371,3 +371,38 @@ def test_what_the_first_frame_waits_for_is_the_window_alone():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
                          cwd=str(Path(__file__).resolve().parents[2]))
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_splitters_and_columns_are_remembered(demo_store, demo_path, qtbot, sync_tasks, qapp):
+    """Splitter positions and column layouts (widths, hidden columns) are saved in the settings with
+    the window's state (window/state is written) and come back in the next window."""
+    from PySide6.QtWidgets import QSplitter
+
+    from ui.worker import SyncExecutor, TaskManager
+
+    from .conftest import flush_events
+
+    w = MainWindow(demo_store, tasks=sync_tasks)
+    qtbot.addWidget(w)
+    w.show()
+    w.resize(1280, 820)
+    apps = w.show_screen("applications")
+    split = apps.findChild(QSplitter, "applicationsSplit")
+    split.setSizes([600, 500])
+    sizes = split.sizes()
+    apps.table.setColumnHidden(5, True)  # district
+    apps.table.setColumnWidth(0, 133)
+    w.close()
+    s = Settings()
+    assert not s.get("window_state").isEmpty()
+    assert "applications/applicationsSplit" in s.get("layout_states")
+    with Store(f"sqlite:///{demo_path}") as again:
+        w2 = MainWindow(again, tasks=TaskManager(SyncExecutor()))
+        qtbot.addWidget(w2)
+        w2.show()
+        w2.resize(1280, 820)
+        flush_events(qapp)
+        apps2 = w2.show_screen("applications")
+        assert apps2.findChild(QSplitter, "applicationsSplit").sizes() == sizes
+        assert apps2.table.isColumnHidden(5) and apps2.table.columnWidth(0) == 133
+        w2.close()

@@ -21,6 +21,26 @@ from ..style import tones
 from .scoring import ScoringForm
 
 
+def column_menu(view: QTableView) -> None:
+    """Right-click a column header: show or hide each column (remembered with the window's layout)."""
+    from PySide6.QtWidgets import QMenu
+
+    header = view.horizontalHeader()
+    header.setContextMenuPolicy(Qt.CustomContextMenu)
+
+    def menu(pos) -> None:
+        m = QMenu(header)
+        model = view.model()
+        for i in range(model.columnCount()):
+            a = m.addAction(str(model.headerData(i, Qt.Horizontal)))
+            a.setCheckable(True)
+            a.setChecked(not view.isColumnHidden(i))
+            a.toggled.connect(lambda on, i=i: view.setColumnHidden(i, not on))
+        m.popup(header.mapToGlobal(pos))
+
+    header.customContextMenuRequested.connect(menu)
+
+
 def filter_combo(parent, name: str, everything: str, items: list[tuple[str, str]]) -> QComboBox:
     c = QComboBox(parent)
     c.setObjectName(name)
@@ -119,8 +139,15 @@ class ApplicationsScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
-        for col, width in enumerate((110, 150, 150, 260, 160, 90, 110, 100, 80, 80)):
+        # widths that fit the default 1280×820 window beside the detail pane; the title takes what is
+        # left; category and submission date (both in the detail pane) are hidden until asked for
+        # (right-click a column header)
+        for col, width in enumerate((96, 120, 110, 240, 120, 64, 92, 88, 56, 56)):
             self.table.setColumnWidth(col, width)
+        hh.setSectionResizeMode(3, QHeaderView.Stretch)
+        for key in ("category", "submitted_on"):
+            self.table.setColumnHidden(next(i for i, c in enumerate(self.model.columns) if c.key == key), True)
+        column_menu(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         split.addWidget(self.table)
 
@@ -158,7 +185,7 @@ class ApplicationsScreen(QWidget):
         split.addWidget(detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([900, 340])
+        split.setSizes([820, 300])
         lay.addWidget(split, 1)
         ctx.changed.connect(self._on_changed)
         self.dialog: EvaluationDialog | None = None

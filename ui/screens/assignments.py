@@ -17,7 +17,7 @@ from ..i18n import language, tr
 from ..labels import conflict_labels, visit_state_label
 from ..models import CENTER, RIGHT, ApplicationsModel, Column, RecordModel
 from ..widgets import DateField
-from .applications import filter_combo
+from .applications import column_menu, filter_combo
 
 
 def bulk(st, app_ids: list[str], action) -> Outcome[list[tuple[str, str]]]:
@@ -76,8 +76,10 @@ class AssignmentsScreen(QWidget):
         for col in range(self.apps.columnCount()):
             self.app_view.setColumnHidden(col, self.apps.columns[col].key in ("category", "requested_amount",
                                                                              "submitted_on", "status"))
-        for col, width in ((0, 110), (1, 150), (3, 240), (4, 150), (5, 80)):
+        for col, width in ((0, 96), (1, 120), (3, 220), (4, 120), (5, 64), (9, 56)):
             self.app_view.setColumnWidth(col, width)
+        self.app_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        column_menu(self.app_view)
         self.app_view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         ll.addWidget(self.app_view, 1)
         self.selection_label = QLabel("", left)
@@ -155,10 +157,10 @@ class AssignmentsScreen(QWidget):
         self.load_view.verticalHeader().setVisible(False)
         self.load_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.load_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.load_view.horizontalHeader().setStretchLastSection(True)
+        self.load_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)  # the organisation elides
         rl.addWidget(self.load_view, 2)
         split.addWidget(right)
-        split.setSizes([700, 520])
+        split.setSizes([660, 470])
         lay.addWidget(split, 1)
         ctx.changed.connect(self._on_changed)
         self._selection_changed()

@@ -156,7 +156,11 @@ class KitsScreen(QWidget):
         self.ev_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.ev_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.ev_view.horizontalHeader().setStretchLastSection(True)
-        kl.addWidget(self.ev_view)
+        self.ev_view.setAccessibleName(tr("Evaluators and their kits"))
+        # five evaluators at a glance (the demo's, and a typical round's) without scrolling
+        rows = self.ev_view.fontMetrics().height() + 8
+        self.ev_view.setMinimumHeight(rows * 6 + 6)
+        kl.addWidget(self.ev_view, 1)
         row = QHBoxLayout()
         self.build_btn = QPushButton(tr("Build kits for all evaluators…"), kits)
         self.build_btn.setObjectName("buildKits")
@@ -216,6 +220,7 @@ class KitsScreen(QWidget):
         self.conflict_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.conflict_view.setSelectionMode(QAbstractItemView.SingleSelection)
         self.conflict_view.horizontalHeader().setStretchLastSection(True)
+        self.conflict_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.conflict_view.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_conflict(cur.row()))
         self.compare = QTableWidget(0, 3, row_split)
         self.compare.setObjectName("conflictCompare")
@@ -249,7 +254,7 @@ class KitsScreen(QWidget):
         split.addWidget(conflicts)
         self._rubrics: dict = {}
         self._show_conflict(-1)
-        split.setSizes([250, 230, 280])
+        split.setSizes([300, 190, 270])
         lay.addWidget(split, 1)
         ctx.changed.connect(lambda changes, _i: self.refresh()
                             if changes & {EVALUATORS, EVALUATIONS, CONFLICTS} and self.isVisible() else None)

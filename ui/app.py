@@ -119,8 +119,25 @@ def main(argv: list[str] | None = None) -> int:
     # imported and opened on the worker, then the screens are built
     win = MainWindow(None, settings=settings)
     win.show()
+    opener = FileOpener(win, app)  # macOS hands over a double-clicked kit or package as an event
+    app.installEventFilter(opener)
     QTimer.singleShot(0, win, lambda: start(win, args))
     return app.exec()
+
+
+def FileOpener(win, parent):  # noqa: N802 - a QObject class made when first needed (Qt is imported late)
+    from PySide6.QtCore import QEvent, QObject
+
+    class _FileOpener(QObject):
+        """Qt's file-open event (macOS: a file double-clicked in the Finder, or dropped on the Dock icon)."""
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+            if event.type() == QEvent.FileOpen and event.file():
+                win.open_file_when_ready(event.file())
+                return True
+            return False
+
+    return _FileOpener(parent)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -215,6 +215,8 @@ class MainWindow(QMainWindow):
         self.screens: dict[str, QWidget] = {}
         self._stale: set[str] = set()
         self._opening = None  # a store opened at start whose screens are not built yet
+        self._pending_files: list[Path] = []  # files handed over before the screens were built
+        self._switching = False  # a database is being opened on the worker
         self.undo_group = QUndoGroup(self)
         self.setWindowIcon(QIcon(str(resource("icons", "app-256.png"))))
         self._palette_key = None
@@ -373,6 +375,10 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
         self.statusBar().showMessage(self.meta.get("url", ""))
         QTimer.singleShot(0, self, _settle_heap)  # once the replaced screens are deleted
+        if self._pending_files:
+            pending, self._pending_files = self._pending_files, []
+            for path in pending:
+                QTimer.singleShot(0, self, lambda p=path: self.open_file(p))
 
     def _compact_rows(self) -> None:
         """Table rows as tall as the font needs (the style's default left the tables half empty)."""
@@ -619,6 +625,7 @@ class MainWindow(QMainWindow):
             return new, extra
 
         def opened(result) -> None:
+            self._switching = False
             new, extra = result
             if path is not None and passphrase is not None:  # in memory only: Open recent does not ask again
                 self.remember_passphrase(path, passphrase)
@@ -631,6 +638,7 @@ class MainWindow(QMainWindow):
 
             from .errors import show_error
 
+            self._switching = False
             if path is not None and passphrase is not None and wrong_passphrase(exc, "database"):
                 self._passphrases.pop(str(Path(path).resolve()), None)
                 left = tries - 1
@@ -642,6 +650,7 @@ class MainWindow(QMainWindow):
             show_error(self, exc)  # the last try, or the person gave up: what happened, once
             self.show_start()
 
+        self._switching = True
         self.ctx.query(swap, opened, parent=self).failure(failed).run_in_background()
 
     def open_recent(self, url: str) -> None:
@@ -678,6 +687,14 @@ class MainWindow(QMainWindow):
             return new
 
         self.ctx.query(swap, self.set_store, parent=self).failure(failed_then_ask).run_in_background()
+
+    def open_file_when_ready(self, path: str | Path) -> None:
+        """A file the system hands over (macOS sends it as an event, possibly before the database
+        has opened): opened now, or once the screens are built."""
+        if self._switching or self._opening is not None or (self.store is not None and not self.screens):
+            self._pending_files.append(Path(path))
+        else:
+            self.open_file(path)
 
     def open_file(self, path: str | Path) -> None:
         """A file handed to ``evaluator-gui FILE`` (or opened from the file manager): a field kit goes

@@ -209,3 +209,17 @@ def test_a_server_database_is_remembered_without_its_password(demo_store):
 
     meta = load_meta(ServerStore())
     assert meta["server_url"] == "postgresql+psycopg://office@db.office.local:5432/evaluator"
+
+
+def test_a_file_opened_from_the_finder_arrives_as_an_event(demo_store, make_window, tmp_path, qapp):
+    """macOS hands a double-clicked file over as Qt's file-open event, not as an argument."""
+    from PySide6.QtGui import QFileOpenEvent
+
+    from ui.app import FileOpener
+
+    w = make_window(demo_store)
+    opener = FileOpener(w, qapp)
+    book = write_intake(tmp_path / "접수현황.xlsx", GOOD)
+    assert opener.eventFilter(qapp, QFileOpenEvent(str(book)))
+    assert w.current_screen() is w.screens["import"] and w.screens["import"].preview.would_add == 2
+    opener.deleteLater()

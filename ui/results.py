@@ -22,8 +22,8 @@ def export_text(result: Any, out: Path) -> str:
     sheets = getattr(result, "sheets", None)
     if sheets:
         rows = sum(sheets.values())
-        return tr("Wrote {file}: %n rows", "", rows).format(file=out.name) + " (" + ", ".join(
-            f"{name} {n:,}" for name, n in sheets.items()) + ")"
+        return tr("Wrote {file}: %n rows", "", rows).format(file=out.name) + " " + tr(
+            "(%n sheets)", "", len(sheets))
     return tr("Wrote {file}.").format(file=out.name)
 
 

@@ -1158,6 +1158,13 @@
             <numerusform>Wrote {file}: %n rows</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>(%n sheets)</source>
+        <translation>
+            <numerusform>(%n sheet)</numerusform>
+            <numerusform>(%n sheets)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Wrote {file}.</source>
         <translation>Wrote {file}.</translation>

@@ -1137,6 +1137,12 @@
             <numerusform>{file}을(를) 만들었습니다: %n행</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>(%n sheets)</source>
+        <translation>
+            <numerusform>(시트 %n개)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Wrote {file}.</source>
         <translation>{file}을(를) 만들었습니다.</translation>

@@ -58,6 +58,28 @@ def untabbable(root: QWidget) -> list[str]:
             and not w.objectName().startswith("qt_")]
 
 
+def _in_layout(layout, w: QWidget) -> bool:
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item.widget() is w or (item.layout() is not None and _in_layout(item.layout(), w)):
+            return True
+    return False
+
+
+def orphans(root: QWidget) -> list[str]:
+    """Visible widgets left out of their parent's layout: they sit at its top left corner, over
+    whatever is there (the empty white field that covered the passphrase dialogs' prompt)."""
+    out = []
+    for w in root.findChildren(QWidget):
+        parent = w.parentWidget()
+        if (not w.isVisibleTo(root) or w.isWindow() or parent is None or parent.layout() is None
+                or w.objectName().startswith("qt_")):
+            continue
+        if not _in_layout(parent.layout(), w):
+            out.append(f"{type(w).__name__} {_path(w)}")
+    return out
+
+
 @pytest.fixture
 def office_window(demo_store, make_window):
     w = make_window(demo_store)
@@ -128,11 +150,32 @@ def test_the_dialogs_name_every_control(office_window, dialogs, qapp):
     for dlg in made:
         dlg.show()
         flush_events(qapp)
-        found = nameless(dlg) + untabbable(dlg)
+        found = nameless(dlg) + untabbable(dlg) + orphans(dlg)
         if found:
             problems[dlg.objectName()] = found
         dlg.close()
     assert problems == {}
+
+
+def test_no_stray_field_covers_a_passphrase_dialogs_prompt(office_window, qapp):
+    """The hand-back and kit-building passphrase dialogs (an existing key: one field) and the field
+    database dialog (the office key already unlocked: no key field at all)."""
+    from ui.keys import PassphraseDialog
+    from ui.screens.kits import FieldDemoDialog
+
+    w = office_window
+    unlock = PassphraseDialog("Office key", "Passphrase of the office key:", create=False, parent=w)
+    unlock.show()
+    flush_events(qapp)
+    assert orphans(unlock) == [] and unlock.again is None
+    assert [e for e in unlock.findChildren(QLineEdit) if e.isVisibleTo(unlock)] == [unlock.passphrase]
+    unlock.close()
+    w.ctx.key_unlocked = True
+    demo = FieldDemoDialog(w.ctx, w.ctx.evaluators, w)
+    demo.show()
+    flush_events(qapp)
+    assert orphans(demo) == [] and demo.passphrase is None and demo.again is None
+    demo.close()
 
 
 def test_charts_have_a_text_alternative(office_window, qapp):

@@ -15,7 +15,7 @@ from evaluator.cli import main
 from evaluator.errors import ValidationError
 from evaluator.rubric import parse_rubric
 
-from .excel_fixtures import before_visits, load, state  # noqa: F401
+from .excel_fixtures import before_visits, state  # noqa: F401 - the before_visits fixture
 from .rubric_samples import small_rubric
 from .test_excel_scores import _fill
 

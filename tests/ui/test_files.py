@@ -5,12 +5,10 @@ server… keeps the password out of the settings, and Open recent keeps the serv
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QAction
 
 from evaluator.store import Store
 from ui.settings import Settings

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from ui.settings import Settings
 
 from .conftest import select_rows, type_text
-from .test_field_flow import focus
+
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
-"""Small shared widgets: a file drop zone, a screen title, a plain-text view of a core result."""
+"""Small shared widgets: a file drop zone, a screen title, a date field with a calendar."""
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
@@ -77,47 +75,6 @@ def title_label(text: str, parent=None) -> QLabel:
     lab = QLabel(text, parent)
     lab.setObjectName("screenTitle")
     return lab
-
-
-def describe_result(obj: Any, indent: int = 0) -> str:
-    """A readable plain-text rendering of a core result (dataclass, dict, list, scalar)."""
-    pad = "  " * indent
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        lines = []
-        for f in dataclasses.fields(obj):
-            v = getattr(obj, f.name)
-            if isinstance(v, (list, tuple, dict)) or dataclasses.is_dataclass(v):
-                if not v:
-                    continue
-                lines.append(f"{pad}{f.name.replace('_', ' ')}:")
-                lines.append(describe_result(v, indent + 1))
-            else:
-                lines.append(f"{pad}{f.name.replace('_', ' ')}: {_scalar(v)}")
-        return "\n".join(lines)
-    if isinstance(obj, dict):
-        lines = []
-        for k, v in obj.items():
-            if isinstance(v, (list, tuple, dict)) or dataclasses.is_dataclass(v):
-                lines.append(f"{pad}{k}:")
-                lines.append(describe_result(v, indent + 1))
-            else:
-                lines.append(f"{pad}{k}: {_scalar(v)}")
-        return "\n".join(lines)
-    if isinstance(obj, (list, tuple)):
-        return "\n".join(
-            (f"{pad}- " + describe_result(v, indent + 1).lstrip()) if dataclasses.is_dataclass(v) or isinstance(v, dict)
-            else f"{pad}- {_scalar(v)}" for v in obj)
-    return f"{pad}{_scalar(obj)}"
-
-
-def _scalar(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, (date, datetime)):
-        return v.isoformat(sep=" ", timespec="minutes") if isinstance(v, datetime) else v.isoformat()
-    if isinstance(v, float):
-        return f"{v:.2f}"
-    return str(v)
 
 
 class DateField(QWidget):

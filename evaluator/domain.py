@@ -180,6 +180,8 @@ class EvaluationInfo:
     total: float | None  # weighted total 0–100; None while a required criterion is missing
     missing: tuple[str, ...]  # codes of required criteria not yet scored
     package_fingerprint: str | None = None
+    #: what the rubric requires of the visit log and it lacks: "visit_date", "attendees", "check:ID"
+    visit_missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="(applications) give a column a meaning: header text or column letter = field key "
                         "('' keeps it aside, '-' ignores it); repeatable")
     p.add_argument("--finalise", action="store_true",
-                   help="(scores) finalise each evaluation in the file once its scores are in")
+                   help="(scores) finalise each evaluation in the file whose required scores (and visit log) are "
+                        "complete; the others are left as they are and listed")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
@@ -112,6 +113,16 @@ def cmd_import(ctx: CliContext) -> int:
     else:
         rep = store.excel.import_scores(a.file, dry_run=a.dry_run, finalise=a.finalise, progress=bar).value
         lines = [rep.summary()]
+        if rep.finalised:
+            verb = "would finalise" if rep.dry_run else "finalised"
+            lines.append(f"  {verb}: " + ", ".join(f"{app} · {ev}" for app, ev in rep.finalised[:50])
+                         + (" …" if len(rep.finalised) > 50 else ""))
+        if rep.not_finalised:
+            lines.append(f"  left open ({len(rep.not_finalised)}, not complete):")
+            lines += [f"    {o.application_id} · {o.evaluator}: missing {', '.join(o.missing)}"
+                      for o in rep.not_finalised[:50]]
+            if len(rep.not_finalised) > 50:
+                lines.append(f"    … and {len(rep.not_finalised) - 50} more (--json lists them all)")
     if rep.dry_run:
         lines.append("Dry run: nothing was written.")
     lines += _warnings(rep)

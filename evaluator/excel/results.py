@@ -94,6 +94,15 @@ class ScoreChange:
 
 
 @dataclass(frozen=True)
+class OpenEvaluation:
+    """An evaluation ``import scores --finalise`` left open: required criteria still unscored."""
+
+    application_id: str
+    evaluator: str
+    missing: tuple[str, ...]  # criterion codes; visited_at, attendees or checklist.ID for the visit log
+
+
+@dataclass(frozen=True)
 class ScoreImportReport:
     file: str
     sheet: str
@@ -104,12 +113,16 @@ class ScoreImportReport:
     blank: int  # rows with no value (left as they are)
     evaluations: tuple[tuple[str, str], ...]  # (application, evaluator) pairs touched
     finalised: tuple[tuple[str, str], ...] = ()
+    #: with finalise: the evaluations left as they were (not complete), with what they miss
+    not_finalised: tuple[OpenEvaluation, ...] = ()
     warnings: tuple[Problem, ...] = ()
 
     def summary(self) -> str:
         verb = "would save" if self.dry_run else "saved"
         fin = (f", {'would finalise' if self.dry_run else 'finalised'} {len(self.finalised)} evaluations"
                if self.finalised else "")
+        if self.not_finalised:
+            fin += f", left {len(self.not_finalised)} incomplete evaluations open"
         return (f"{self.file} (sheet '{self.sheet}', {self.rows} rows): {verb} {len(self.saved)} scores in "
                 f"{len(self.evaluations)} evaluations, {self.unchanged} unchanged, {self.blank} blank{fin}.")
 

@@ -265,6 +265,47 @@ def load_evaluations(s: Session, apps: Sequence[AppRecord], *, evaluator: str | 
     return out
 
 
+@dataclass(frozen=True)
+class RoundProgress:
+    """How far the evaluations behind a committee document are: every assigned evaluation (declared
+    conflicts left out) and how many of them are finalised."""
+
+    expected: int
+    finalised: int
+    #: applications with at least one evaluation not finalised
+    applications_open: int
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.finalised
+
+    @property
+    def complete(self) -> bool:
+        """Every assigned evaluation is finalised (and there is at least one)."""
+        return self.expected > 0 and self.missing == 0
+
+
+def round_progress(s: Session, program: Program, *, track: str | None = None) -> RoundProgress:
+    """Count the program's (or one track's) assigned evaluations and the finalised ones."""
+    q = (select(Application.id, Evaluation.state)
+         .select_from(Assignment)
+         .join(Application, Application.id == Assignment.application_id)
+         .join(Track, Track.id == Application.track_id)
+         .outerjoin(Evaluation, Evaluation.assignment_id == Assignment.id)
+         .where(Application.program_id == program.id, Assignment.conflict_type.is_(None)))
+    if track:
+        q = q.where(Track.code == track)
+    expected = finalised = 0
+    open_apps: set[int] = set()
+    for app_pk, state in s.execute(q):
+        expected += 1
+        if state == "finalised":
+            finalised += 1
+        else:
+            open_apps.add(app_pk)
+    return RoundProgress(expected, finalised, len(open_apps))
+
+
 def load_attachments(s: Session, app: AppRecord) -> list[AttachmentRecord]:
     rows = s.execute(
         select(Attachment, Evaluator.code, Criterion.code)

@@ -42,6 +42,21 @@ LABELS: dict[str, tuple[str, str]] = {
         "Computed now from the current scores, and not the decisions of record (scores or settings changed "
         "since the ranking was recorded). Rank again in the office database to record the decisions, then print.",
     ),
+    "round.banner": (
+        "잠정 · 미완료 — 평가 {n}건 중 {missing}건 미확정(신청 {apps}건) · 서명용이 아닙니다",
+        "PROVISIONAL · INCOMPLETE — {missing} of {n} evaluations not finalised ({apps} applications) · not for "
+        "signature",
+    ),
+    "round.banner_none": (
+        "잠정 · 미완료 — 배정된 평가가 없습니다 · 서명용이 아닙니다",
+        "PROVISIONAL · INCOMPLETE — no evaluations are assigned · not for signature",
+    ),
+    "round.no_signature": (
+        "서명란은 배정된 모든 평가가 확정된 뒤에 인쇄됩니다. 지금은 평가 {n}건 중 {missing}건이 확정되지 "
+        "않았습니다.",
+        "The signature block is printed once every assigned evaluation is finalised; {missing} of {n} are not "
+        "finalised yet.",
+    ),
     "record.line": ("기록된 결정과 같은 결과입니다.", "These are the decisions of record."),
     "whatif.banner": (
         "가정 분석(what-if): 집계 방식 '{method}' 적용 결과입니다. 이 사업의 집계 방식은 '{program}'이며, "

@@ -20,7 +20,7 @@ from ..ranking.reasons import stored_words
 from ..services.common import current_program
 from ..uow import Area, UnitOfWork
 from .data import (
-    load_applications, load_attachments, load_decision, load_evaluations, load_program,
+    load_applications, load_attachments, load_decision, load_evaluations, load_program, round_progress,
 )
 from .document import ReportDocument, Tick, document_id
 from .labels import LANGS, labels
@@ -164,12 +164,14 @@ class Reports(Area):
                        cancel: CancelToken = NEVER) -> Path:
         """The committee summary of the program: per track the ranked list with the cut line,
         selected and reserve, flags, overrides with reasons, charts, counts and a sign-off block."""
-        from .summary import summary_story
+        from .summary import round_banner, summary_story
 
         lang = _lang(lang)
         progress(0.0, "")
         with self._uow.read() as s:
-            prog = load_program(s, current_program(s))
+            program = current_program(s)
+            prog = load_program(s, program)
+            done = round_progress(s, program, track=track)
         ranking = self._ranking(track=track, method=method, provisional=provisional,
                                 progress=_scaled(progress, 0.0, 0.4), cancel=cancel)
         cancel.raise_if_cancelled()
@@ -178,10 +180,10 @@ class Reports(Area):
         def tick(i: int, n: int) -> Tick:
             return Tick(0.45 + 0.5 * (i + 1) / n, "", progress, cancel)
 
-        story = summary_story(prog, ranking, lang, tick=tick)
+        story = summary_story(prog, ranking, lang, tick=tick, progress=done)
         now = _now()
         doc = ReportDocument(out, kind="summary", title=L("doc.summary"), program=L.pick(prog.name_ko, prog.name_en),
-                             labels=L, generated=now, anchor=prog.anchor,
+                             labels=L, generated=now, anchor=prog.anchor, banner=round_banner(done, L),
                              doc_id=document_id("summary", now, prog.code, ranking.method, ranking.provisional,
                                                 ranking.computed_at,
                                                 [(r.application_id, r.score, r.decision) for r in ranking.all_rows()]))

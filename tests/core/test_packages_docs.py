@@ -97,7 +97,7 @@ def test_cli_errors_are_one_clear_sentence_and_a_nonzero_exit(tmp_path, monkeypa
     code = main(["merge", "junk.mepkg", "--db", "office.sqlite3"])
     assert code != 0 and "passphrase is needed" in capsys.readouterr().err
     assert main(["conflicts", "--db", "office.sqlite3", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    assert json.loads(capsys.readouterr().out)["items"] == []
     code = main(["conflicts", "resolve", "7", "--take", "other", "--db", "office.sqlite3"])
     assert code == 4 and "no merge conflict 7" in capsys.readouterr().err
 

@@ -60,13 +60,12 @@ def wrong_passphrase(exc: BaseException, of: str = "any") -> bool:
     """Whether ``exc`` says a passphrase was wrong (or missing), so that the person can be asked
     again: ``of`` "database" (an encrypted database), "kit" (a kit's passphrase or the key it is
     encrypted to) or "any" (those and a key file's)."""
-    from .db.encryption import PassphraseRequired
     from .db.encryption import WrongPassphrase as WrongDatabasePassphrase
     from .packages.errors import WrongPassphrase as WrongKeyPassphrase
     from .packages.kitseal import KitWrongSecret
 
     kinds: dict[str, tuple[type, ...]] = {
-        "database": (WrongDatabasePassphrase, PassphraseRequired),
+        "database": (WrongDatabasePassphrase,),
         "kit": (KitWrongSecret, WrongKeyPassphrase),
     }
     wanted = kinds.get(of) or (*kinds["database"], *kinds["kit"])

@@ -18,7 +18,8 @@ from ..changes import Outcome
 from ..errors import Problem, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..paths import display_name
-from ..services.common import current_program
+from ..services.common import current_program, round_by_code
+from ..services.programs import field_defs
 from ..uow import Area, UnitOfWork
 from . import assignments as assign_xl
 from . import exports
@@ -72,19 +73,24 @@ class Excel(Area):
         self._ranker = ranking
 
     # --- applications ---------------------------------------------------------------------------
-    def _intake(self, wb, name: str, mapping, s, *, write: bool, progress: Progress, cancel: CancelToken):
+    def _intake(self, wb, name: str, mapping, s, *, write: bool, progress: Progress, cancel: CancelToken,
+                round: str | None = None):
         """Stream the intake sheet of the open workbook ``wb`` through the planner inside session ``s``."""
         program = current_program(s)
+        round_id = round_by_code(s, program, round).id if round else None
         reader = intake.IntakeReader(wb, name, tracks=intake.tracks_of(program),
-                                     districts=intake.districts_of(program), mapping=mapping)
+                                     districts=intake.districts_of(program), mapping=mapping,
+                                     categories=intake.categories_for(program), fields=field_defs(program),
+                                     rounds=intake.rounds_of(program))
         planner = intake.IntakePlanner(s, program, reader, write=write, actor=self._uow.actor,
-                                       device=self._uow.device)
+                                       device=self._uow.device, round_id=round_id)
         for batch in reader.batches(progress=lambda f, m: progress(0.95 * f, m), cancel=cancel):
             planner.add(batch)
         return reader, planner
 
     def preview_applications(self, path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
-                             progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ImportPreview:
+                             round: str | None = None, progress: Progress = no_progress,
+                             cancel: CancelToken = NEVER) -> ImportPreview:
         """Read the intake sheet and say what an import would do; writes nothing.
 
         ``mapping`` overrides column meanings: {header text or column letter: field key}, with
@@ -95,7 +101,8 @@ class Excel(Area):
         wb = open_workbook(path)
         try:
             with self._uow.read() as s:
-                reader, planner = self._intake(wb, name, mapping, s, write=False, progress=progress, cancel=cancel)
+                reader, planner = self._intake(wb, name, mapping, s, write=False, progress=progress, cancel=cancel,
+                                               round=round)
         finally:
             wb.close()
         rows = tuple({"_row": r.row, **r.values, **({"extra": r.extra} if r.extra else {})} for r in reader.preview)
@@ -108,9 +115,13 @@ class Excel(Area):
         )
 
     def import_applications(self, path: str | os.PathLike, *, dry_run: bool = False,
-                            mapping: dict[str, str] | None = None, progress: Progress = no_progress,
-                            cancel: CancelToken = NEVER) -> Outcome[ImportReport]:
-        """Add or update applications from an intake sheet, all or nothing (see BRIEF §5)."""
+                            mapping: dict[str, str] | None = None, round: str | None = None,
+                            progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[ImportReport]:
+        """Add or update applications from an intake sheet, all or nothing (see BRIEF §5).
+
+        Each new application goes to its round (``docs/programs.md``, Rounds): a 차수 column, else
+        ``round``, else (a rolling program) the round whose window holds its submission date, else a
+        fixed program's only open round.  The program's typed fields are read with the built-in ones."""
         self._uow.require_office("import applications")
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
@@ -119,12 +130,13 @@ class Excel(Area):
             unit = self._uow.read if dry_run else self._uow.write
             with unit() as s:
                 reader, planner = self._intake(wb, name, mapping, s, write=not dry_run, progress=progress,
-                                               cancel=cancel)
+                                               cancel=cancel, round=round)
                 problems = reader.problems + planner.problems
                 if problems:
                     raise refuse(reader.file, by_row(problems), "imported", reader.sheet)
                 cancel.raise_if_cancelled()
                 planner.finish()
+                placed, program_code = planner.rounds_placed(), planner.program.code
         finally:
             wb.close()
         progress(1.0, "Done")
@@ -132,6 +144,7 @@ class Excel(Area):
             file=reader.file, sheet=reader.sheet, dry_run=dry_run, rows=reader.records,
             added=tuple(planner.added), updated=tuple(planner.updated), unchanged=tuple(planner.unchanged),
             changes=dict(planner.changes), unknown_columns=reader.unknown, warnings=tuple(reader.warnings),
+            rounds=placed, program=program_code,
         ))
 
     # --- evaluators, assignments, conflicts -----------------------------------------------------

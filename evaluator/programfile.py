@@ -265,6 +265,7 @@ class _Validator:
     def __init__(self, data: dict[str, Any], src: str, base: Path, rubrics: dict[str, Rubric],
                  problems: list[Problem]) -> None:
         self.data, self.src, self.base, self.rubrics, self.problems = data, src, base, rubrics, problems
+        self.track_codes: set[str] = set()
 
     # --- checks -----------------------------------------------------------------------------------
     def bad(self, where: _Key, msg: str, code: str, **params: Any) -> None:
@@ -394,7 +395,7 @@ class _Validator:
         tracks = self.tracks()
         categories = self.categories()
         fields = self.fields()
-        rounds = self.rounds(intake, {t.code for t in tracks}, opened_on, closed_on)
+        rounds = self.rounds(intake, self.track_codes, opened_on, closed_on)
         districts = self.districts()
         if self.problems:
             return None
@@ -473,6 +474,7 @@ class _Validator:
             self.bad(_Key() + "tracks", "at least one track is required ([[tracks]])", "none_given")
         out: list[TrackDef] = []
         seen: set[str] = set()
+        self.track_codes = seen  # every track the file names (rounds refer to them, valid or not)
         for i, t in enumerate(raw):
             w = self.item("tracks", i, t, "code")
             self.unknown(t, _TRACK_KEYS, w)

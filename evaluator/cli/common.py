@@ -23,6 +23,8 @@ def common_options() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                    help="database: sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME "
                         "(default: evaluator.sqlite3 in the user data directory)")
+    p.add_argument("--program", metavar="CODE", default=argparse.SUPPRESS,
+                   help="work on this program (default: the database's current program, see 'evaluator program use')")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="print one JSON document instead of text")
     p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more detail")
@@ -137,6 +139,9 @@ class CliContext:
             except BaseException:
                 self.discard_new_database()
                 raise
+            program = getattr(self.args, "program", None)
+            if program and getattr(self.args, "select_program", True):
+                self._store.programs.select(program)  # an unknown code: one sentence naming the programs there are
         return self._store
 
     def replace_store(self, store) -> None:  # noqa: ANN001

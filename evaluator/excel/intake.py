@@ -281,7 +281,8 @@ class IntakeReader:
             elif c.field is None:
                 self._extra_cols.append((c.index, c.header or f"column {c.letter}"))
             elif c.field in parsers:
-                limit = MAX_LEN.get(c.field, 0) or (TYPED_TEXT_MAX if c.field in self.typed else 0)
+                typed = self.typed.get(c.field)
+                limit = MAX_LEN.get(c.field, 0) or (TYPED_TEXT_MAX if typed is not None and typed.type == "text" else 0)
                 self._plan.append((c.index, c.field, parsers[c.field], c, limit))
             else:
                 self.problems.append(table.problem("intake.not_a_field", f"'{c.field}' is not an application field",

@@ -62,6 +62,28 @@ def by_row(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
+def _field_values(s, program, ids: list[str]) -> dict[str, dict]:  # noqa: ANN001 - a session, a Program
+    """Application ID -> its typed intake fields."""
+    from sqlalchemy import select
+
+    from ..db.models import Application
+
+    out: dict[str, dict] = {}
+    for start in range(0, len(ids), 500):
+        out.update((ext, dict(values or {})) for ext, values in s.execute(
+            select(Application.external_id, Application.fields)
+            .where(Application.program_id == program.id, Application.external_id.in_(ids[start:start + 500]))))
+    return out
+
+
+def _has_program(s) -> bool:  # noqa: ANN001 - a session
+    from sqlalchemy import select
+
+    from ..db.models import Program
+
+    return s.execute(select(Program.id).limit(1)).first() is not None
+
+
 class Excel(Area):
     """Excel in and out: intake import, assignments, the score template round trip and exports.
 
@@ -173,6 +195,39 @@ class Excel(Area):
         progress(1.0, "Done")
         return self._uow.outcome(s, assign_xl.report(name, parsed, plan, dry_run))
 
+    def import_evaluators(self, path: str | os.PathLike, *, dry_run: bool = False,
+                          progress: Progress = no_progress,
+                          cancel: CancelToken = NEVER) -> Outcome[AssignmentImportReport]:
+        """Evaluators from a workbook (one row each: 평가위원번호, 성명, 소속, 자치구, 이메일, 연락처, 구분),
+        added or updated by code, all or nothing.  Assignments are not read here (``import_assignments``
+        takes them): a row naming an application is a problem."""
+        self._uow.require_office("import evaluators")
+        name = display_name(path)
+        progress(0.0, f"Opening {name}")
+        wb = open_workbook(path)
+        try:
+            parsed = assign_xl.read_assignments(wb, name, progress=progress, cancel=cancel)
+        finally:
+            wb.close()
+        cancel.raise_if_cancelled()
+        extra = [Problem(message=f"assigns application {p.application_id}: this file adds or updates evaluators "
+                         "only (assignments: 'evaluator import assignments FILE')", code="evaluators.assignment_row",
+                         file=name, sheet=p.sheet, row=p.row, field="application_id",
+                         params={"application_id": p.application_id}) for p in parsed.pairs]
+        if not parsed.evaluators and not parsed.problems and not extra:
+            extra.append(Problem(message="no evaluator rows (평가위원번호 and 성명)", code="evaluators.none", file=name))
+        parsed.pairs = []
+        unit = self._uow.read if dry_run or parsed.problems or extra else self._uow.write
+        with unit() as s:
+            program = current_program(s) if _has_program(s) else None
+            plan = assign_xl.plan_assignments(s, program, parsed)
+            if parsed.problems or plan.problems or extra:
+                raise refuse(name, by_row(parsed.problems + plan.problems + extra), "imported")
+            if not dry_run:
+                assign_xl.apply_assignments(s, program, plan, actor=self._uow.actor, device=self._uow.device)
+        progress(1.0, "Done")
+        return self._uow.outcome(s, assign_xl.report(name, parsed, plan, dry_run))
+
     # --- scores (paper fallback) ----------------------------------------------------------------
     def import_scores(self, path: str | os.PathLike, *, dry_run: bool = False, finalise: bool = False,
                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[ScoreImportReport]:
@@ -214,17 +269,21 @@ class Excel(Area):
         raise ValidationError(f"Unknown template '{kind}'; use 'scores' or 'intake'.")
 
     def export_ranking(self, path: str | os.PathLike, method: str | None = None, provisional: bool = False, *,
-                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
-        """The ranking: a summary sheet plus one sheet per track.  A read: the ranking computed now
-        (``store.ranking.rank``), and the workbook says whether it is the decision of record."""
+                       round: str | None = None, progress: Progress = no_progress,
+                       cancel: CancelToken = NEVER) -> ExportReport:
+        """The ranking of a round (default: the current one): a summary sheet plus one sheet per
+        track.  A read: the ranking computed now (``store.ranking.rank``; a signed-off round's frozen
+        decisions), and the workbook says whether it is the decision of record."""
         progress(0.0, "Ranking")
-        result = self._ranker.rank(method=method or None, provisional=provisional, cancel=cancel)
+        result = self._ranker.rank(method=method or None, provisional=provisional, round=round, cancel=cancel)
         cancel.raise_if_cancelled()
         with self._uow.read() as s:
             p = current_program(s)
             code, name, anchor = p.code, p.name_ko, last_anchor(s)
+            fields = tuple(f for f in field_defs(p) if not f.personal)  # exports carry no more than needed
+            values = _field_values(s, p, [r.application_id for r in result.all_rows()]) if fields else {}
         return exports.write_ranking(path, result, program=code, program_name=name, audit_anchor=anchor,
-                                     progress=progress, cancel=cancel)
+                                     fields=fields, field_values=values, progress=progress, cancel=cancel)
 
     def export_scores(self, path: str | os.PathLike, *, progress: Progress = no_progress,
                       cancel: CancelToken = NEVER) -> ExportReport:

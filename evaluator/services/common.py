@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from ..db.models import Application, Assignment, Criterion, Evaluator, Program, Round, Track
 from ..db.settings import get_setting, set_setting  # noqa: F401 - the services' helpers
-from ..domain import SIGNED_OFF
 from ..errors import NotFound
 from ..rubric import Rubric as RubricDef
 from ..rubric import parse_rubric
@@ -61,14 +60,15 @@ def round_by_code(s: Session, program: Program, code: str) -> Round:
 
 
 def current_round(s: Session, program: Program, code: str | None = None) -> Round:
-    """The round ``code``; else the program's first round not signed off yet (the last one when every
-    round is signed off)."""
+    """The round ``code``; else the program's current round (:func:`evaluator.services.rounds.current_round_id`)."""
     if code:
         return round_by_code(s, program, code)
-    rounds = list(program.rounds)
-    if not rounds:  # pragma: no cover - every program has a round since revision 0005
+    from .rounds import current_round_id
+
+    rid = current_round_id(program, s)
+    if rid is None:  # pragma: no cover - every program has a round since revision 0005
         raise NotFound(f"Program '{program.code}' has no rounds.")
-    return next((r for r in rounds if r.status != SIGNED_OFF), rounds[-1])
+    return next(r for r in program.rounds if r.id == rid)
 
 
 def track_by_code(s: Session, program: Program, code: str) -> Track:

@@ -74,7 +74,7 @@ class Programs(Area):
         with self._uow.read() as s:
             p = current_program(s, code)
             info = programs.program_info(s, p, current=p.uuid == _current_uuid(s))
-        self._uow.program = p.code
+        self._uow.program = info.code
         return info
 
     def rubric(self, track: str, program: str | None = None) -> RubricDef:
@@ -278,8 +278,8 @@ class Applications(Area):
             out = []
             for g in app.track.rubric.gates:
                 if g.kind == "auto":
-                    v = getattr(app, g.field or "", None)
-                    passed = None if v is None or g.min_value is None else float(v) >= g.min_value
+                    v = getattr(app, g.field or "", None)  # a missing value fails, as the ranking has it
+                    passed = v is not None and (g.min_value is None or float(v) >= g.min_value)
                     out.append(GateStatus(g.code, g.name_ko, g.name_en, g.kind, passed))
                 else:
                     r = recorded.get(g.id)

@@ -467,13 +467,29 @@ def _add_track(s: Session, p: Program, td: Any, position: int) -> None:
     s.flush()
 
 
+def _drop_rubric(s: Session, p: Program, rubric: Rubric) -> None:
+    """Remove a rubric no track uses any more, with its criteria and gates (nothing was scored or
+    recorded with it: the update refuses otherwise)."""
+    from sqlalchemy import delete
+
+    s.flush()
+    rid = rubric.id
+    s.execute(delete(Criterion).where(Criterion.rubric_id == rid))
+    s.execute(delete(EligibilityGate).where(EligibilityGate.rubric_id == rid))
+    s.execute(delete(Rubric).where(Rubric.id == rid))
+    for obj in [o for o in s.identity_map.values() if isinstance(o, (Criterion, EligibilityGate)) and
+                getattr(o, "rubric_id", None) == rid] + [rubric]:
+        s.expunge(obj)  # gone from the database
+    s.expire(p, ["rubrics"])
+
+
 def _remove_track(s: Session, p: Program, t: Track) -> None:
     rubric = t.rubric
     p.tracks.remove(t)
     s.delete(t)
     s.flush()
     if not any(o.rubric_id == rubric.id for o in p.tracks):
-        s.delete(rubric)
+        _drop_rubric(s, p, rubric)
 
 
 def _replace_rubric(s: Session, p: Program, t: Track, rd: RubricDef) -> None:
@@ -490,8 +506,7 @@ def _replace_rubric(s: Session, p: Program, t: Track, rd: RubricDef) -> None:
     t.rubric = add_rubric(s, p, rd)
     s.flush()
     if not shared:
-        s.delete(old)
-        s.flush()
+        _drop_rubric(s, p, old)
 
 
 def apply_update(s: Session, p: Program, plan: UpdatePlan) -> None:

@@ -85,11 +85,22 @@ def _all_terms(s: Session, program: Program) -> dict[int, dict[int, RoundTerms]]
     return out
 
 
-def current_round_id(program: Program) -> int | None:
+def current_round_id(program: Program, s: Session | None = None) -> int | None:
+    """The round commands work on when none is named: the first round not signed off that holds
+    applications; else the first not signed off after the last signed-off one; else the first not
+    signed off; else (every round signed off) the last one."""
     rounds = list(program.rounds)
     if not rounds:
         return None
-    return next((r for r in rounds if r.status != SIGNED_OFF), rounds[-1]).id
+    open_rounds = [r for r in rounds if r.status != SIGNED_OFF]
+    if not open_rounds:
+        return rounds[-1].id
+    if s is not None and len(open_rounds) > 1:
+        for r in open_rounds:  # (one index probe per round)
+            if s.execute(select(Application.id).where(Application.round_id == r.id).limit(1)).first() is not None:
+                return r.id
+    last_signed = max((r.position for r in rounds if r.status == SIGNED_OFF), default=-1)
+    return next((r for r in open_rounds if r.position > last_signed), open_rounds[0]).id
 
 
 def round_infos(s: Session, program: Program) -> tuple[RoundInfo, ...]:
@@ -99,7 +110,7 @@ def round_infos(s: Session, program: Program) -> tuple[RoundInfo, ...]:
             .where(Application.program_id == program.id).group_by(Application.round_id, Application.track_id))
     }
     all_terms = _all_terms(s, program)
-    current = current_round_id(program)
+    current = current_round_id(program, s)
     out = []
     for r in program.rounds:
         tracks = tuple(

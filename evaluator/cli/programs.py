@@ -180,9 +180,10 @@ def cmd_program_update(ctx: CliContext) -> int:
     store = ctx.store()
     result = store.programs.update_from_file(ctx.args.file, dry_run=ctx.args.dry_run).value
     name = Path(ctx.args.file).name
+    n, r = len(result.changes), len(result.refused)
     if result.dry_run:
-        lines = [f"{name}: program '{result.code}' would change in {len(result.changes)} ways"
-                 + (f"; {len(result.refused)} changes are refused" if result.refused else "") + ":"]
+        lines = [f"{name}: program '{result.code}' would change in {n} way{'s' if n != 1 else ''}"
+                 + (f"; {r} change{'s are' if r != 1 else ' is'} refused" if r else "") + ":"]
     elif result.applied:
         lines = [f"{name}: updated program '{result.code}' to version {result.version[:12]}:"]
     else:

@@ -35,9 +35,9 @@ def put_application(
 ) -> tuple[Application, dict[str, tuple[Any, Any]]]:
     """Create the application ``values['id']`` or update it; returns it and {field: (old, new)}.
 
-    A new application goes to round ``round_id``, else to the program's intake round (its only round,
-    or its only open one), else to its current round; ``values["fields"]`` holds the program's typed
-    fields."""
+    A new application goes to round ``round_id``, else (a rolling program) to the round whose window
+    holds its submission date, else to the program's intake round (its only round, or its only open
+    one), else to its current round; ``values["fields"]`` holds the program's typed fields."""
     ext = values["id"]
     app = s.execute(
         select(Application).where(Application.program_id == program.id, Application.external_id == ext)
@@ -45,9 +45,11 @@ def put_application(
     changes: dict[str, tuple[Any, Any]] = {}
     if app is None:
         if round_id is None:
-            from .rounds import current_round_id, default_intake_round
+            from .rounds import current_round_id, default_intake_round, round_for_date
 
-            intake = default_intake_round(program)
+            day = values.get("submitted_on")
+            placed = round_for_date(program, day) if program.intake == "rolling" and day is not None else None
+            intake = placed or default_intake_round(program)
             round_id = intake.id if intake is not None else current_round_id(program)
         app = Application(program_id=program.id, external_id=ext, round_id=round_id)
         if uuid:

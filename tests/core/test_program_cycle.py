@@ -22,6 +22,7 @@ from evaluator.store import Store
 
 from .packages_fixtures import enter_scores
 from .program_fixtures import EXAMPLE_EVALUATORS, EXAMPLE_INTAKE, app_row, calls, intake_sheet, run
+from .reports_fixtures import read_pdf, squash
 
 pytestmark = pytest.mark.plain_sqlite
 OFFICE_PASS = "office passphrase, long and secret"
@@ -109,6 +110,11 @@ def test_the_whole_cycle_from_an_empty_database_without_the_demo(tmp_path, capsy
     for kind in ("summary", "aggregate", "sheets"):
         code, out, _ = run(capsys, "report", kind, "--out", f"{kind}.pdf", *office)
         assert code == 0 and (tmp_path / f"{kind}.pdf").read_bytes().startswith(b"%PDF")
+    # the dossier shows the program's typed fields and its own category names
+    assert run(capsys, "report", "dossier", "--application", "2013-2-S-02", "--out", "dossier.pdf", *office)[0] == 0
+    text = squash(read_pdf(tmp_path / "dossier.pdf").text)
+    assert squash("사업별 접수 항목") in text and squash("단체유형 협동조합") in text
+    assert squash("이전 지원 여부 아니오") in text and squash("공동육아·돌봄") in text
     code, out, _ = run(capsys, "audit", "verify", *office)
     assert code == 0 and "sign off" in out
 

@@ -28,7 +28,7 @@ from ..domain import CLOSED, SEOUL_DISTRICTS, SIGNED_OFF
 from ..errors import Problem
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..programfile import FieldDef
-from ..services.programs import categories_of, field_defs
+from ..services.programs import categories_of
 from ..services.rounds import default_intake_round, round_for_date, windows_text
 from .normalise import (
     BadValue, LabelParser, category_parser, clean_id, clean_multiline, clean_text, district_parser, field_parser,

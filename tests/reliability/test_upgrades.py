@@ -124,6 +124,12 @@ def test_an_earlier_database_becomes_one_program_with_one_round_holding_every_ap
         result = st.ranking.rank(stability=False)
         assert result.round == "1" and len(result.all_rows()) == old_counts["application"]
         assert {t.track: t.selected for t in result.tracks} == {"activity": 10, "space": 9}
+        # the office can bring it under its program file: nothing refused, the method of record adopted
+        from evaluator.paths import resource
+
+        update = st.programs.update_from_file(resource("programs", "seoul-cbp-2012.toml")).value
+        assert update.applied and not update.refused and "ranking.method: 'mean' → 'trimmed'" in update.changes
+        assert st.programs.get().version == update.version and st.verify_audit().ok
     record(f"upgrade from schema revision {_fixture_revision(fixture)}{' (encrypted)' if passphrase else ''} "
            "(one program, one round)", trials=1, inputs=old_counts["application"])
 

@@ -9,6 +9,7 @@ Reading it back is exact: ``from_json(to_json(r)) == r``.
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from datetime import date, datetime
@@ -29,6 +30,8 @@ def _encode(value: Any) -> Any:
         return {str(k): _encode(v) for k, v in value.items()}
     if isinstance(value, (datetime, date)):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON (and PostgreSQL's json type) has no NaN or infinity
     return value
 
 

@@ -233,3 +233,30 @@ def test_a_closed_round_takes_no_new_application_and_round_names_are_accepted(tm
     assert run(capsys, "import", "applications", sheet, *office)[0] == 0
     code, out, _ = run(capsys, "applications", "--round", "3", *office, "--json")
     assert [a["id"] for a in json.loads(out)] == ["2013-X-01"]
+
+
+def test_a_sign_off_freezes_the_round_on_both_engines(any_db_url, tmp_path):
+    """The façade on SQLite and PostgreSQL: a rolling program's round ranked, signed off with the
+    office key, and given back frozen — equal field for field — after the settings change."""
+    from evaluator.ranking import frozen
+
+    keys = tmp_path / "keys"
+    with Store(any_db_url) as st:
+        st.programs.create_from_file(calls(tmp_path) / "programs" / "seoul-cbp-2013-rolling.toml")
+        st.excel.import_applications(EXAMPLE_INTAKE)
+        st.excel.import_evaluators(EXAMPLE_EVALUATORS)
+        assert len(st.people.auto_assign(3).value.added) == 24
+        for ev in ("EV01", "EV02", "EV03"):
+            enter_scores(st, ev, via_facade=1)
+        st.keys.ensure(OFFICE_PASS, key_dir=keys)
+        ranked = st.ranking.record(round="2").value
+        signed = st.rounds.sign_off("2", by="위원장", note="의결", key_dir=keys).value
+        assert signed.signed_off and signed.signed_off_by == "위원장" and not st.rounds.get("2").current
+        assert [r.code for r in st.rounds.list() if r.current] == ["3"]
+        st.ranking.set_settings(method="median", min_score=90)
+        again = st.ranking.rank(round="2")
+        assert again.signed_off and again.method == ranked.method
+        assert [(r.application_id, r.decision, r.score, r.reason) for r in again.all_rows()] == \
+               [(r.application_id, r.decision, r.score, r.reason) for r in ranked.all_rows()]
+        assert frozen.from_json(frozen.to_json(again)) == again
+        assert st.verify_audit().ok and st.verify_audit().anchors == 1

@@ -177,6 +177,10 @@ def test_two_programs_in_one_database_never_mix(tmp_path, capsys):
     code, out, _ = run(capsys, "merge", tmp_path / "EV01-1.mepkg", "--db", db, "--passphrase-file", pass_file,
                        "--json")
     assert code == 0 and json.loads(out)["packages"][0]["status"] == "merged"
+    code, out, _ = run(capsys, "packages", "--db", db, "--json")
+    assert len(json.loads(out)) == 1
+    code, out, _ = run(capsys, "packages", "--program", "seoul-cbp-2012-1", "--db", db, "--json")
+    assert json.loads(out) == []
     # rankings and outputs stay apart
     code, out, _ = run(capsys, "rank", "--db", db, "--json", "--no-stability")
     assert {a["application_id"] for a in json.loads(out)["applications"]} == {"2012-A-001", "2013-2-S-09"}

@@ -570,7 +570,6 @@ class _Validator:
             return [default_round(opened_on, closed_on)]
         out: list[RoundDef] = []
         seen: set[str] = set()
-        where: dict[str, _Key] = {}
         for i, r in enumerate(raw):
             w = self.item("rounds", i, r, "code")
             self.unknown(r, _ROUND_KEYS, w)
@@ -608,7 +607,6 @@ class _Validator:
                     self.bad(w + "opens_on", f"the window {rd.opens_on or '…'} – {rd.closes_on or '…'} overlaps "
                              f"round {other.code!r} ({other.opens_on or '…'} – {other.closes_on or '…'})",
                              "window_overlap", round=other.code)
-            where[code] = w
             out.append(rd)
         return out
 

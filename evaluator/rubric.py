@@ -248,22 +248,29 @@ def load_rubric(path: str | Path) -> Rubric:
     return parse_rubric(text, source_name=path.name)
 
 
-def parse_rubric(text: str, source_name: str = "<rubric>") -> Rubric:
+def read_toml(text: str, source_name: str, *, kind: str = "Rubric file", error: type = RubricError,
+              what: str = "a rubric", limit: int = MAX_RUBRIC_BYTES) -> dict[str, Any]:
+    """``text`` parsed as TOML with the guards every data file of ours gets: a size limit, no key of
+    more than :data:`MAX_KEY_PARTS` dotted parts, no nesting deep enough to exhaust the parser.
+    Each refusal is one ``error`` naming the file (``kind`` and ``source_name``)."""
     size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_RUBRIC_BYTES:
-        raise RubricError(f"Rubric file {source_name} is too large ({size:,} bytes; a rubric is at most "
-                          f"{MAX_RUBRIC_BYTES // 1024} KB).")
+    if size > limit:
+        raise error(f"{kind} {source_name} is too large ({size:,} bytes; {what} is at most {limit // 1024} KB).")
     long_key = _LONG_KEY.search(text)
     if long_key is not None:
         line = text.count("\n", 0, long_key.start()) + 1
-        raise RubricError(f"Rubric file {source_name}, line {line}: a key has more than {MAX_KEY_PARTS} dotted "
-                          "parts; a rubric never needs that many.")
+        raise error(f"{kind} {source_name}, line {line}: a key has more than {MAX_KEY_PARTS} dotted "
+                    f"parts; {what} never needs that many.")
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RubricError(f"Rubric file {source_name} is not valid TOML: {exc}.") from None
+        raise error(f"{kind} {source_name} is not valid TOML: {exc}.") from None
     except RecursionError:
-        raise RubricError(f"Rubric file {source_name} nests arrays or tables too deeply.") from None
+        raise error(f"{kind} {source_name} nests arrays or tables too deeply.") from None
+
+
+def parse_rubric(text: str, source_name: str = "<rubric>") -> Rubric:
+    data = read_toml(text, source_name)
     problems: list[Problem] = []
     try:
         rubric = _validate(data, source_name, problems)

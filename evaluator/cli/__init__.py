@@ -1,6 +1,6 @@
 """The ``evaluator`` command line (BRIEF §6).
 
-Every command takes ``--db URL`` and ``--json`` before or after its name, prints readable text by
+Every command takes ``--db URL``, ``--program CODE`` and ``--json`` before or after its name, prints readable text by
 default and one JSON document with ``--json``, and exits 0 on success or non-zero with one clear
 message on failure.  Feature areas register their verbs from their own modules.
 """
@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from ..errors import EvaluatorError
 from ..version import __version__
-from . import core, excel, packages, ranking, reports, scoring
+from . import core, excel, packages, people, programs, ranking, reports, scoring
 from .common import CliContext, UsageParser, common_options, os_error_sentence, setup_logging, tolerant_output
 
-MODULES = (core, scoring, ranking, excel, reports, packages)
+MODULES = (core, programs, people, scoring, ranking, excel, reports, packages)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,6 +23,8 @@ def common_options() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                    help="database: sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME "
                         "(default: evaluator.sqlite3 in the user data directory)")
+    p.add_argument("--program", metavar="CODE", default=argparse.SUPPRESS,
+                   help="work on this program (default: the database's current program, see 'evaluator program use')")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="print one JSON document instead of text")
     p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more detail")
@@ -82,7 +84,7 @@ def os_error_sentence(exc: OSError) -> str:
 
 #: the subcommand attributes that, after the command's name, name a JSON document (``kit-import``)
 _SUBCOMMANDS = ("rubric_command", "audit_command", "keys_command", "kit_command", "package_command",
-                "conflicts_command")
+                "conflicts_command", "program_command", "round_command", "evaluators_command")
 ERROR_DOCUMENT = "error"
 #: exit code of a command line that is not understood (an unknown option, a missing argument):
 #: distinct from 2, input that was understood but is invalid (BSD sysexits' EX_USAGE)
@@ -98,6 +100,8 @@ def document_name(args: argparse.Namespace) -> str:
         parts.append(args.kind)
     if parts[0] == "packages" and getattr(args, "verify", False):
         parts.append("verify")
+    if parts[0] == "gate" and getattr(args, "gate", None) is None:
+        parts.append("list")
     return "-".join(p for p in parts if p)
 
 
@@ -181,6 +185,9 @@ class CliContext:
             except BaseException:
                 self.discard_new_database()
                 raise
+            program = getattr(self.args, "program", None)
+            if program and getattr(self.args, "select_program", True):
+                self._store.programs.select(program)  # an unknown code: one sentence naming the programs there are
         return self._store
 
     def replace_store(self, store) -> None:  # noqa: ANN001

@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--finalise", action="store_true",
                    help="(scores) finalise each evaluation in the file whose required scores (and visit log) are "
                         "complete; the others are left as they are and listed")
+    p.add_argument("--round", metavar="CODE",
+                   help="(applications) the round new applications join when the sheet has no 차수 column "
+                        "(default: by submission date in a rolling program, else the program's only open round)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
@@ -56,6 +59,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         "gives a what-if view that stores nothing)")
     p.add_argument("--provisional", action="store_true",
                    help="(ranking) include evaluations that are not finalised yet")
+    p.add_argument("--round", metavar="CODE", help="(ranking) the round (default: the program's current round)")
     p.set_defaults(func=cmd_export)
 
 
@@ -96,7 +100,8 @@ def cmd_import(ctx: CliContext) -> int:
     store = ctx.store()
     bar = LargeJobBar(ctx.progress(f"Importing {a.kind}"))
     if a.kind == "applications":
-        rep = store.excel.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), progress=bar).value
+        rep = store.excel.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), round=a.round,
+                                              progress=bar).value
         lines = [rep.summary()]
         verb = "would add" if rep.dry_run else "added"
         if rep.added:
@@ -148,7 +153,8 @@ def cmd_export(ctx: CliContext) -> int:
         if len(target) != 1:
             raise ValidationError(f"Use: evaluator export {a.kind} FILE.")
         if a.kind == "ranking":
-            rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional, progress=bar)
+            rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional, round=a.round,
+                                             progress=bar)
         elif a.kind == "scores":
             rep = store.excel.export_scores(target[0], progress=bar)
         else:

@@ -114,7 +114,10 @@ def of_dataclass(cls: type, only: tuple[str, ...] | None = None) -> dict:
 def _documents() -> dict[str, tuple[int, str, dict]]:
     """{document name: (version, title, schema of its body)}."""
     from ..demo import DemoSummary
-    from ..domain import ApplicationRow, AssignmentInfo, DatabaseInfo, EvaluationInfo, EvaluatorInfo
+    from ..domain import (
+        ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, DatabaseInfo, EvaluationInfo, EvaluatorInfo,
+        GateStatus, ProgramInfo, ProgramUpdate, RoundInfo,
+    )
     from ..excel.results import AssignmentImportReport, ImportReport, ScoreImportReport
     from ..packages.results import ConflictInfo, EvidenceCheck, KitInfo, MergeReport, PackageInfo, ReceiptInfo
     from ..ranking.model import EvaluatorQuality, EvaluatorScore, RankedApplication, TrackRanking
@@ -141,6 +144,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
     track["properties"]["evaluator_quality"] = array(of_dataclass(EvaluatorQuality))
     track["required"] = sorted(track["properties"])
     demo = of_dataclass(DemoSummary)
+    program = of_dataclass(ProgramInfo)
     verify_ok = obj({"ok": {"const": True}, "entries": INT, "anchors": INT, "last_anchor": anchor,
                      "replayed": {"type": "object", "additionalProperties": INT}})
     verify_broken = obj({"ok": {"const": False}, "entries_checked": INT, "first_broken": nullable(INT),
@@ -171,7 +175,8 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "reopen": (1, "evaluator reopen", obj({"application_id": STR, "evaluator": STR, "state": {"const": "draft"},
                                                "reason": STR})),
         "rank": (1, "evaluator rank", obj({
-            "program": STR, "method": STR, "provisional": BOOL, "program_method": STR, "what_if": BOOL,
+            "program": STR, "round": nullable(STR), "signed_off": BOOL,
+            "method": STR, "provisional": BOOL, "program_method": STR, "what_if": BOOL,
             "recorded": BOOL, "computed_at": {"type": "string", "format": "date-time"}, "tracks": array(track),
             "applications": array(row)})),
         "override": (1, "evaluator override", obj({"application_id": STR, "override": nullable(STR), "reason": STR})),
@@ -197,6 +202,33 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
                                                                    "packages": array(of_dataclass(EvidenceCheck))})),
         "conflicts": (1, "evaluator conflicts", array(of_dataclass(ConflictInfo))),
         "conflicts-resolve": (1, "evaluator conflicts resolve", of_dataclass(ConflictInfo)),
+        # programs and rounds (docs/programs.md)
+        "program-create": (1, "evaluator program create", program),
+        "program-list": (1, "evaluator program list", array(program)),
+        "program-show": (1, "evaluator program show", program),
+        "program-update": (1, "evaluator program update", of_dataclass(ProgramUpdate)),
+        "program-use": (1, "evaluator program use", program),
+        "program-archive": (1, "evaluator program archive", program),
+        "program-check": (1, "evaluator program check", obj({"code": STR, "version": STR, "content_hash": STR,
+                                                             "intake": STR}, required=["code", "version"],
+                                                            more=True)),
+        "program-examples": (1, "evaluator program examples", obj({"folder": STR, "written": array(STR)})),
+        "round-list": (1, "evaluator round list", array(of_dataclass(RoundInfo))),
+        "round-open": (1, "evaluator round open", of_dataclass(RoundInfo)),
+        "round-close": (1, "evaluator round close", of_dataclass(RoundInfo)),
+        "round-sign-off": (1, "evaluator round sign-off", of_dataclass(RoundInfo)),
+        # people and gates
+        "evaluators-add": (1, "evaluator evaluators add", of_dataclass(EvaluatorInfo)),
+        "evaluators-import": (1, "evaluator evaluators import", of_dataclass(AssignmentImportReport)),
+        "evaluators-remove": (1, "evaluator evaluators remove", obj({"removed": STR})),
+        "assign": (1, "evaluator assign", {"oneOf": [of_dataclass(AutoAssignment),
+                                                     obj({"application_id": STR, "evaluator": STR})]}),
+        "unassign": (1, "evaluator unassign", obj({"application_id": STR, "evaluator": STR})),
+        "recuse": (1, "evaluator recuse", obj({"application_id": STR, "evaluator": STR, "conflict_type": STR,
+                                               "note": STR})),
+        "gate": (1, "evaluator gate", of_dataclass(GateStatus)),
+        "gate-list": (1, "evaluator gate APP (every gate)", array(of_dataclass(GateStatus))),
+        "withdraw": (1, "evaluator withdraw", of_dataclass(ApplicationInfo)),
     }
 
 

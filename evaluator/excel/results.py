@@ -52,12 +52,18 @@ class ImportReport:
     changes: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict, hash=False, compare=False)
     unknown_columns: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    #: round code -> applications of the sheet in that round (new and updated alike)
+    rounds: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
+    program: str = ""
 
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
         upd = "would update" if self.dry_run else "updated"
+        where = ""
+        if self.rounds:
+            where = " In round " + ", round ".join(f"{code}: {n}" for code, n in self.rounds.items()) + "."
         return (f"{self.file} (sheet '{self.sheet}', {self.rows} rows): {verb} {len(self.added)}, "
-                f"{upd} {len(self.updated)}, unchanged {len(self.unchanged)}.")
+                f"{upd} {len(self.updated)}, unchanged {len(self.unchanged)}.{where}")
 
 
 @dataclass(frozen=True)

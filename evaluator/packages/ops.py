@@ -62,6 +62,13 @@ def _retryable(exc: BaseException) -> bool:
     return False
 
 
+def _program_or_none(s):  # noqa: ANN001, ANN202 - a session; the Program or None
+    try:
+        return current_program(s)
+    except NotFound:
+        return None
+
+
 def _open_or_reject(path: Path, office: K.Identity, ctx: OfficeContext) -> OpenedPackage | MergeReport:
     try:
         return open_package(path, office, ctx)
@@ -393,14 +400,17 @@ class Packages(Area):
         return report
 
     def merged(self) -> list[ReceiptInfo]:
+        """The result packages merged into the current program."""
         with self._uow.read() as s:
             rows = s.execute(
                 select(PackageReceipt, Evaluator.code).join(Evaluator, Evaluator.id == PackageReceipt.evaluator_id)
                 .order_by(PackageReceipt.id)
             ).all()
+            program = _program_or_none(s)
             return [ReceiptInfo(uuid=r.uuid, evaluator=code, device=r.device, sequence=r.sequence, sha256=r.sha256,
                                 fingerprint=r.signature_fingerprint, merged_at=r.merged_at, report=dict(r.report or {}))
-                    for r, code in rows]
+                    for r, code in rows
+                    if program is None or ((r.manifest or {}).get("program") or {}).get("uuid") in (None, program.uuid)]
 
     def verify_evidence(self) -> list[EvidenceCheck]:
         """Check every merged package again from what the office kept: the signature over its
@@ -458,6 +468,9 @@ class Packages(Area):
             q = (select(MergeConflict, Application.external_id, Evaluator.code)
                  .join(Application, Application.id == MergeConflict.application_id)
                  .join(Evaluator, Evaluator.id == MergeConflict.evaluator_id).order_by(MergeConflict.id))
+            program = _program_or_none(s)
+            if program is not None:  # the current program's (several programs never mix)
+                q = q.where(Application.program_id == program.id)
             if open_only:
                 q = q.where(MergeConflict.resolution.is_(None))
             return [_conflict_info(c, ext, code) for c, ext, code in s.execute(q).all()]

@@ -269,6 +269,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- dossier -----------------------------------------------------------------------------
     "dos.application": ("신청 정보", "Application"),
     "dos.extra": ("기타 접수 항목", "Other intake columns"),
+    "dos.fields": ("사업별 접수 항목", "The program's intake fields"),
     "dos.decision": ("심사 결정", "Decision"),
     "dos.evaluations": ("평가 내역", "Evaluations"),
     "dos.no_evaluations": ("아직 평가가 없습니다.", "No evaluations yet."),
@@ -305,8 +306,10 @@ class Labels:
         """Text stored in both languages (names of programs, tracks, criteria)."""
         return en if self._i and en else ko
 
-    def category(self, code: str) -> str:
-        ko, en = CATEGORIES.get(code, (code, code))
+    def category(self, code: str, categories: dict[str, tuple[str, str]] | None = None) -> str:
+        """A category's name: the program's (``categories``: code -> (ko, en)), else the Community
+        Building Project's."""
+        ko, en = (categories or {}).get(code) or CATEGORIES.get(code, (code, code))
         return self.pick(ko, en)
 
     def decision(self, code: str | None) -> str:

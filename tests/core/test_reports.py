@@ -411,12 +411,12 @@ def test_a_summary_with_another_method_is_a_labelled_what_if_that_stores_nothing
                                            Decision.computed_reason, Decision.computed_at)).all())
 
     before = stored()
-    assert before and {row[2] for row in before} == {"mean"}
+    assert before and {row[2] for row in before} == {"trimmed"}  # the demo's program file: the trimmed mean
     ko = read_pdf(store.reports.summary(tmp_path / "median.pdf", method="median")).text
     en = read_pdf(store.reports.summary(tmp_path / "median-en.pdf", method="median", lang="en")).text
     assert squash("가정 분석(what-if): 집계 방식 '중앙값' 적용") in squash(ko)
     assert squash("저장된 결정은 바뀌지 않았습니다") in squash(ko)
-    assert squash("What-if view: aggregated by 'median', while the program's method is 'mean'") in squash(en)
+    assert squash("What-if view: aggregated by 'median', while the program's method is 'trimmed mean (highest and lowest dropped)'") in squash(en)
     assert stored() == before
     assert "what-if" not in read_pdf(world["docs"]["summary"]).text
 

@@ -120,7 +120,14 @@ class Store:
         return self.uow.actor
 
     def set_actor(self, actor: str) -> None:
-        self.uow.actor = actor
+        """``actor`` (a person of this database) acts from now on (on PostgreSQL the login stays the
+        identity)."""
+        self.uow.act_as(actor)
+
+    @property
+    def identity(self):  # noqa: ANN201 - evaluator.privacy.identity.Actor
+        """Who acts: name, role, operating-system account (or database login)."""
+        return self.uow.identity
 
     def info(self) -> DatabaseInfo:
         """Counts: programs, applications per track, evaluators, evaluations, scores, schema revision."""

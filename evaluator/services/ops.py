@@ -121,7 +121,7 @@ class Applications(Area):
                 s.add(row)
             row.passed, row.note, row.decided_by = passed, note, self._uow.actor
             self._audit(s, action="gate", entity="application", entity_uuid=app.uuid, old=old,
-                        new={"gate": gate, "passed": passed, "note": note})
+                        new={"gate": gate, "passed": passed, "note": note}, subject=app.uuid)
         return self._uow.outcome(s, None)
 
 
@@ -260,7 +260,7 @@ class Scoring(Area):
                                     caption=caption)
             self._audit(s, action="attachment", entity="attachment", entity_uuid=a.uuid,
                         new={"application": app.external_id, "filename": a.filename, "sha256": a.sha256,
-                             "criterion": criterion})
+                             "criterion": criterion}, subject=app.uuid)
             info = attachments_svc.to_info(a, app.external_id, ev.code, criterion)
         return self._uow.outcome(s, info)
 

@@ -14,6 +14,7 @@ translation, actor, device) and nothing else, and lives beside its code:
 ``store.reports``   PDF documents                             ``evaluator/reports/ops.py``
 ``store.keys``      key pairs and evaluators' public keys     ``evaluator/packages/ops.py``
 ``store.packages``  kits, result packages, merges, conflicts  ``evaluator/packages/ops.py``
+``store.privacy``   who acts, access log, retention, purge     ``evaluator/privacy/ops.py``
 =================== ========================================= ============================
 
 Reads return plain values or frozen dataclasses; writes return an
@@ -34,6 +35,7 @@ from .db.models import Application, Assignment, AuditEvent, Evaluation, Evaluato
 from .domain import FINALISED, OFFICE, DatabaseInfo
 from .excel.ops import Excel
 from .packages.ops import Keys, Packages
+from .privacy.ops import Privacy
 from .ranking.ops import Ranking
 from .reports.ops import Reports
 from .db.settings import get_setting
@@ -57,6 +59,7 @@ class Store:
     reports: Reports
     keys: Keys
     packages: Packages
+    privacy: Privacy
 
     @classmethod
     def offers(cls, name: str) -> bool:
@@ -81,6 +84,7 @@ class Store:
         self.reports = Reports(uow, self.ranking)
         self.keys = Keys(uow)
         self.packages = Packages(uow, self.keys)
+        self.privacy = Privacy(uow, self.keys)
 
     # --- the database -----------------------------------------------------------------------------
     @property
@@ -168,14 +172,27 @@ class Store:
         with self.uow.read() as s:
             return check.verify(s)
 
-    def backup(self, path: str | Path, *, overwrite: bool = False) -> Path:
+    def backup(self, path: str | Path, *, overwrite: bool = False, remember: bool = False) -> Path:
         """Copy this SQLite database to the new file ``path`` (safe while in use; an encrypted
         database's copy keeps its key; ``overwrite`` replaces an existing file once the copy is
-        complete): :func:`evaluator.db.backup.backup`."""
+        complete): :func:`evaluator.db.backup.backup`.  With ``remember`` (a backup a person asked
+        for: ``evaluator backup``, "Back up…") the database notes where it is, so that a purge finds
+        it (:mod:`evaluator.privacy.purge`)."""
         from .db.backup import backup
+        from .privacy.purge import remember_backup
 
-        with self.uow.translate():
-            return backup(self.uow.engine, path, overwrite=overwrite)
+        target = Path(path).expanduser().resolve()
+        if remember:  # noted first (the copy is then the database as it is, note included)
+            with self.uow.write() as s:
+                remember_backup(s, target)
+        try:
+            with self.uow.translate():
+                return backup(self.uow.engine, target, overwrite=overwrite)
+        except BaseException:
+            if remember:
+                with self.uow.write() as s:
+                    remember_backup(s, target, forget=True)
+            raise
 
     def close(self) -> None:
         self.uow.close()

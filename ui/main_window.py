@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
                                    ".sqlite3")
         if target is None:
             return
-        self.ctx.job(tr("Backing up"), lambda st, progress, cancel: st.backup(target),
+        self.ctx.job(tr("Backing up"), lambda st, progress, cancel: st.backup(target, remember=True),
                      lambda p: self.ctx.status_message(tr("Backed up to {path}").format(path=p)),
                      parent=self).run_in_background()
 

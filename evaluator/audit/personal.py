@@ -210,6 +210,19 @@ class Resolver:
         return problems
 
 
+def seal_items(vault: Vault, items: list[dict[str, Any]], subjects: dict[str, str]) -> list[dict[str, Any]]:
+    """Records of several subjects in one entry (a merge's ``changed``): each item's ``old`` and
+    ``new`` sealed under the subject its ``application`` (external ID) names in ``subjects``."""
+    out = []
+    for item in items:
+        subject = subjects.get(str(item.get("application") or ""))
+        if subject is None:
+            out.append(item)
+            continue
+        out.append({**item, "old": vault.keys(item.get("old"), subject), "new": vault.keys(item.get("new"), subject)})
+    return out
+
+
 def markers(obj: Any, out: list[tuple[str, str]]) -> None:
     """Every marker in ``obj``, as (digest, subject), appended to ``out``."""
     if isinstance(obj, dict):
@@ -224,4 +237,4 @@ def markers(obj: Any, out: list[tuple[str, str]]) -> None:
 
 
 __all__ = ["MARK", "PERSONAL_KEYS", "TOMBSTONE", "Resolver", "Vault", "digest", "is_marker", "markers",
-           "session_vault"]
+           "seal_items", "session_vault"]

@@ -40,9 +40,11 @@ def _as_date(v):
 
 
 def write_ranking(path, result: RankingResult, *, program: str = "", program_name: str = "", audit_anchor=None,
-                  progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+                  contacts: dict[str, tuple] | None = None, progress: Progress = no_progress,
+                  cancel: CancelToken = NEVER) -> ExportReport:
     """Write a :class:`RankingResult`: a summary sheet plus one sheet per track (``audit_anchor``:
-    the database's last anchor, for ``_meta``)."""
+    the database's last anchor, for ``_meta``); with ``contacts`` ({application ID: (group name,
+    representative, phone, e-mail, address)}) a ``contacts`` sheet too."""
     book = WorkbookWriter(path, kind="ranking", program=program or result.program, program_name=program_name,
                           extra_meta={"method": result.method, "provisional": bool(result.provisional),
                                       "what_if": bool(result.what_if), "decisions_of_record": bool(result.recorded),
@@ -80,6 +82,14 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
                 bool(r.eligible), ", ".join(r.failed_gates), r.field_check, r.stability, bool(r.on_cut_line),
                 _as_date(r.submitted_on), r.track,
             ])
+        counts[sh.title] = sh.rows
+    if contacts is not None:
+        sh = book.sheet("contacts", C.CONTACTS)
+        for t in result.tracks:
+            for r in t.rows:
+                c = contacts.get(r.application_id)
+                if c is not None:
+                    sh.row([r.application_id, *c])
         counts[sh.title] = sh.rows
     out = book.save()
     progress(1.0, "Done")

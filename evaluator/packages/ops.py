@@ -242,12 +242,14 @@ class Packages(Area):
 
     # --- field kits -------------------------------------------------------------------------------
     def export_kit(self, evaluator: str, out: str | Path, *, include_personal: bool = False,
-                   kit_passphrase: str | None = None, progress: Progress = no_progress,
+                   kit_passphrase: str | None = None, reason: str | None = None, progress: Progress = no_progress,
                    cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
         """Write ``evaluator``'s field kit to ``out`` (office side); with ``include_personal`` the
         kit is encrypted — with ``kit_passphrase``, else to the evaluator's registered key.  With
         the office key unlocked the audit trail's head is signed too (an anchor).  Cancelled,
-        nothing is written and the kit number is not used up."""
+        nothing is written and the kit number is not used up.  The kit is entered in the access
+        log (its applications, whether it carries contact data, ``reason`` — by default the field
+        visits it is for)."""
         out = Path(out)
         progress(0.0, out.name)
         with self._uow.write() as s:
@@ -262,6 +264,10 @@ class Packages(Area):
             progress(0.8, out.name)
             cancel.raise_if_cancelled()
             kitmod.write_file(out, blob)
+        self._log_output(out, action="kit", what=f"kit {info.sequence} for {info.evaluator}",
+                         subjects=list(info.applications),
+                         fields=["representative", "phone", "email", "address"] if include_personal else [],
+                         reason=reason or (f"field visits of {info.evaluator}" if include_personal else ""))
         progress(1.0, "")
         return self._uow.outcome(s, replace(info, path=str(out)))
 
@@ -302,8 +308,16 @@ class Packages(Area):
             progress(0.8, out.name)
             cancel.raise_if_cancelled()
             kitmod.write_file(out, blob)
+        self._log_output(out, action="export", what=f"result package {info.sequence}",
+                         subjects=list(self._assigned()), fields=["attendees"],
+                         reason="result package for the office")
         progress(1.0, "")
         return self._uow.outcome(s, replace(info, path=str(out)))
+
+    def _assigned(self) -> list[str]:
+        """The applications this field database holds (a result package carries their records)."""
+        with self._uow.read() as s:
+            return list(s.execute(select(Application.external_id).order_by(Application.external_id)).scalars())
 
     # --- merge ------------------------------------------------------------------------------------
     def _office_context(self) -> OfficeContext:
@@ -487,7 +501,7 @@ class Packages(Area):
             c.resolution, c.resolved_by, c.resolved_at, c.resolution_reason = take, self._uow.actor, utcnow(), reason
             self._audit(s, action="resolve_conflict", entity=c.entity, entity_uuid=entity_uuid,
                         old=c.kept.get("values"), new=(c.other if take == "other" else c.kept).get("values"),
-                        reason=reason or f"conflict {conflict_id}: took the {take} value")
+                        reason=reason or f"conflict {conflict_id}: took the {take} value", subject=app.uuid)
             s.flush()
             info = _conflict_info(c, app.external_id, ev.code)
         return self._uow.outcome(s, info)

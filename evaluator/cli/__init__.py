@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from ..errors import EvaluatorError
 from ..version import __version__
-from . import core, excel, packages, ranking, reports
+from . import core, excel, packages, privacy, ranking, reports
 from .common import CliContext, common_options, os_error_sentence, setup_logging, tolerant_output
 
-MODULES = (core, ranking, excel, reports, packages)
+MODULES = (core, ranking, excel, reports, packages, privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:

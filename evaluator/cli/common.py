@@ -25,6 +25,9 @@ def common_options() -> argparse.ArgumentParser:
                         "(default: evaluator.sqlite3 in the user data directory)")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="print one JSON document instead of text")
+    p.add_argument("--actor", metavar="NAME", default=argparse.SUPPRESS,
+                   help="who is acting (a person of this database, 'evaluator people'; else $EVALUATOR_ACTOR, else "
+                        "the operating-system account). On PostgreSQL the login is the identity")
     p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more detail")
     return p
 
@@ -128,6 +131,7 @@ class CliContext:
             # never from argv (other users can read a process's arguments)
             if "passphrase" not in kwargs:
                 kwargs["passphrase"] = database_passphrase(self.db, creating=False)
+            kwargs.setdefault("actor", getattr(self.args, "actor", None) or os.environ.get("EVALUATOR_ACTOR") or None)
             if create:
                 from ..db.newfile import NewDatabaseFile
 

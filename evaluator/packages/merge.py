@@ -509,6 +509,9 @@ def _write(s: Session, bulk: Bulk, plan: P.Plan) -> None:
         bulk.update(SiteVisit.__table__, _VISIT_UPDATE, plan.visit_upd)
         bulk.insert(Attachment.__table__, _ATT_INSERT, plan.att_new)
         bulk.update(Attachment.__table__, ("deleted", "caption"), plan.att_upd)
+        if plan.att_forget:
+            s.execute(Attachment.__table__.update().where(Attachment.__table__.c.id.in_(plan.att_forget))
+                      .values(data=None, path=None))
         bulk.insert(MergeLineage.__table__, _LIN_INSERT, plan.lin_new)
         bulk.update(MergeLineage.__table__, _LIN_UPDATE, plan.lin_upd)
     except (IntegrityError, sqlite3.IntegrityError, *_driver_integrity_errors(s)) as exc:  # bulk rows: driver cursor

@@ -98,13 +98,36 @@ class Keys(Area):
                 f"{identity.fingerprint}; use the right key folder (--key-dir)."
             )
 
+    def _pinned_office(self, key_dir: str | Path | None, passphrase: str, pinned: dict) -> K.Identity:
+        """The office key this database pinned, found in the key folder by its fingerprint — or
+        one sentence saying the folder does not hold it."""
+        fp = str(pinned.get("fingerprint") or "")
+        path = K.find_office_key(key_dir, fp)
+        if path is None:
+            folder = Path(key_dir) if key_dir is not None else K.default_key_dir()
+            others = [p.name for p in K.office_key_files(key_dir)]
+            raise K.KeyMismatch(
+                f"This database uses office key {fp}, but the key folder {folder} holds no key file for it"
+                + (f" (it holds {', '.join(others)})" if others else "")
+                + "; use the right key folder (--key-dir), or share a key on purpose with 'evaluator keys use FILE'.",
+                fingerprint=fp, folder=str(folder), others=", ".join(others))
+        return K.load_identity(key_dir, passphrase, owner=K.OFFICE, path=path)
+
     def ensure(self, passphrase: str, *, key_dir: str | Path | None = None) -> Outcome[K.KeyInfo]:
         """Unlock this database's key — the office's, or on a field database its evaluator's —
-        creating the key file on first use; pins the public key in the database."""
+        creating the key file on first use; pins the public key in the database.  An office
+        database that has no key yet makes a new one of its own (never another office's)."""
         with self._uow.read() as s:
             owner = self._owner(s)
             pinned = self._pinned(s, owner)
-        identity, created = K.load_or_generate(key_dir, passphrase, owner=owner)
+        if owner == K.OFFICE:
+            if pinned:
+                identity, created = self._pinned_office(key_dir, passphrase, pinned), False
+            else:
+                identity = K.generate_identity(key_dir, passphrase, owner=K.OFFICE, database=self._uow.device)
+                created = True
+        else:
+            identity, created = K.load_or_generate(key_dir, passphrase, owner=owner)
         self._check_pinned(pinned, identity)
         changes = NOTHING
         if not pinned:
@@ -130,7 +153,10 @@ class Keys(Area):
             pinned = self._pinned(s, owner)
         if not pinned:
             raise KeyProblem("This database has no key yet; create it with 'evaluator keys init'.")
-        identity = K.load_identity(key_dir, passphrase, owner=owner)
+        if owner == K.OFFICE:
+            identity = self._pinned_office(key_dir, passphrase, pinned)
+        else:
+            identity = K.load_identity(key_dir, passphrase, owner=owner)
         self._check_pinned(pinned, identity)
         self._unlocked[owner] = identity
         return identity.info
@@ -148,7 +174,10 @@ class Keys(Area):
         with self._uow.read() as s:
             owner = self._owner(s)
             pinned = self._pinned(s, owner)
-        info = K.read_key_info(key_dir, owner)
+        if owner == K.OFFICE:  # this database's own key: found by the fingerprint it pinned (none: no key yet)
+            info = K.read_key_info(key_dir, owner, fingerprint=pinned["fingerprint"]) if pinned else None
+        else:
+            info = K.read_key_info(key_dir, owner)
         if info is not None:
             return info
         if not pinned:
@@ -172,6 +201,42 @@ class Keys(Area):
         if identity is None:
             raise KeyProblem(f"The {'office' if owner == K.OFFICE else owner} key is locked; give its passphrase.")
         return identity
+
+    def use(self, key_file: str | Path, passphrase: str, *, key_dir: str | Path | None = None) -> Outcome[K.KeyInfo]:
+        """Share an office key on purpose: this office database (which has no key yet) uses the key
+        in ``key_file`` (its passphrase proves it is yours); the file is copied into the key folder
+        under its fingerprint, and the sharing is audited."""
+        import shutil
+
+        with self._uow.read() as s:
+            owner = self._owner(s)
+            pinned = self._pinned(s, owner)
+        if owner != K.OFFICE:
+            raise PermissionDenied("Only an office database shares an office key; a laptop uses its evaluator's key.")
+        identity = K.load_identity(None, passphrase, owner=K.OFFICE, path=key_file)
+        if identity.info.kind != K.OFFICE:
+            raise KeyProblem(f"{key_file} holds an evaluator's key, not an office key; nothing was changed.")
+        if pinned and pinned.get("fingerprint") != identity.fingerprint:
+            raise KeyProblem(f"This database already uses office key {pinned.get('fingerprint')}; a database keeps its "
+                             "key, so nothing was changed.")
+        target = K.office_key_path(key_dir, identity.fingerprint)
+        if not target.exists():
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(key_file, target)
+                target.chmod(0o600)
+            except OSError as exc:
+                raise KeyProblem(f"Cannot copy the key file to {target}: {exc.strerror}.") from None
+        changes = NOTHING
+        if not pinned:
+            with self._uow.write() as s:
+                set_setting(s, kitmod.OFFICE_KEYS, kitmod.office_keys_document(identity.info))
+                self._audit(s, action="key_use", entity="key",
+                            new={"owner": K.OFFICE, "fingerprint": identity.fingerprint,
+                                 "created_by_database": identity.info.database, "file": target.name})
+            changes = self._uow.changes(s)
+        self._unlocked[K.OFFICE] = identity
+        return Outcome(replace(identity.info, path=str(target)), changes)
 
     def export_public(self, out: str | Path, *, key_dir: str | Path | None = None) -> K.KeyInfo:
         info = self.identity(key_dir=key_dir)

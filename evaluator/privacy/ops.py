@@ -243,7 +243,6 @@ class Privacy(Area):
             cancel.raise_if_cancelled()
             if p.nothing:
                 return Outcome(purge.PurgeReport(plan=p), NOTHING)
-            self._secure_delete(s)
             record, later = purge.destroy(s, p, actor=self._uow.actor, device=self._uow.device, kind=kind,
                                           reason=reason, db_folder=folder)
             uuid, at, counts = record.uuid, record.at, dict(record.counts)
@@ -274,10 +273,6 @@ class Privacy(Area):
     def compact(self) -> str:
         """Rewrite the database so deleted pages are gone (VACUUM, or VACUUM FULL as the owner)."""
         return purge.compact(self._uow.engine)
-
-    def _secure_delete(self, s) -> None:  # noqa: ANN001
-        if self._uow.engine.dialect.name == "sqlite":
-            s.connection().exec_driver_sql("PRAGMA secure_delete=ON")
 
     def purges(self) -> list[PurgeInfo]:
         with self._uow.read() as s:
@@ -371,6 +366,15 @@ class Privacy(Area):
         r = receipts.read(path)
         with self._uow.read() as s:
             return receipts.check(s, r, device=self._uow.device, where=f"The field database {self._uow.display_url}")
+
+    def backups(self) -> list[Path]:
+        """The backups of this SQLite database the program knows of (beside it, and those
+        ``evaluator backup`` made)."""
+        if self._uow.sqlite_path is None:
+            return []
+        with self._uow.read() as s:
+            registered = list(get_setting(s, purge.BACKUPS) or [])
+        return purge.backup_files(Path(self._uow.sqlite_path).resolve(), registered)
 
     def applications_with_personal_data(self) -> int:
         """How many applications still hold contact data (not purged)."""

@@ -9,6 +9,7 @@ The work itself is done by the session-level functions of this package.
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -283,13 +284,21 @@ class Scoring(Area):
             return attachments_svc.data(attachments_svc.by_uuid(s, uuid))
 
     def remove_attachment(self, uuid: str) -> Outcome[None]:
-        """Mark a photo deleted (the removal travels in the next result package)."""
+        """Delete a photo: its bytes are gone (zeroed on SQLite: ``secure_delete``); its record
+        stays marked deleted, so the removal travels in the next result package."""
+        later = None
         with self._uow.write() as s:
             a = attachments_svc.by_uuid(s, uuid)
-            if not a.deleted:
-                a.deleted = True
+            if not a.deleted or a.data is not None or a.path:
+                later = a.path
+                a.deleted, a.data, a.path = True, None, None
                 self._audit(s, action="remove_attachment", entity="attachment", entity_uuid=a.uuid,
                             old={"deleted": False}, new={"deleted": True})
+        if later:
+            from ..privacy.shred import destroy_file
+
+            destroy_file(later if Path(later).is_absolute() or self._uow.sqlite_path is None
+                         else Path(self._uow.sqlite_path).parent / later)
         return self._uow.outcome(s, None)
 
 

@@ -352,12 +352,13 @@ class Privacy(Area):
             if last is None:
                 raise NotFound(f"No package of {evaluator} was merged yet; merge it before giving a receipt.")
             database = str(get_setting(s, "device_id") or "")
-        r = receipts.issue(office, evaluator=evaluator, device=last.device, sequence=last.sequence,
-                           package_sha256=last.sha256, merged_at=last.merged_at, office_database=database,
-                           issued_by=self._uow.actor)
+            merged = {"device": last.device, "sequence": last.sequence, "package_sha256": last.sha256,
+                      "merged_at": last.merged_at}
+            ev_uuid = ev.uuid
+        r = receipts.issue(office, evaluator=evaluator, office_database=database, issued_by=self._uow.actor, **merged)
         write_bytes(out, receipts.to_json(r))
         with self._uow.write() as s:
-            self._audit(s, action="merge_receipt", entity="evaluator", entity_uuid=ev.uuid,
+            self._audit(s, action="merge_receipt", entity="evaluator", entity_uuid=ev_uuid,
                         new={"device": r.device, "sequence": r.sequence, "sha256": r.package_sha256})
         return r
 

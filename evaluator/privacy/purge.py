@@ -349,6 +349,8 @@ def destroy(s: Session, p: PurgePlan, *, actor: str, device: str, kind: str = "p
                          reason=reason or rules.get(uuid, ""))
     pruned = access.prune(s, p.today, actor=actor) if p.access_entries else None
     if pruned is not None:
+        if not subjects.apps:  # only the access log's own retention: its record says it all
+            return pruned, later
         counts["access_entries"] = int(pruned.counts.get("access_entries", 0))
     record = PurgeRecord(uuid=purge, at=now, actor=actor, kind=kind,
                          rule="; ".join(sorted(set(rules.values()))) or (pruned.rule if pruned else ""),

@@ -424,7 +424,8 @@ def compact(engine: Engine) -> str:
     """Rewrite the database so that no page keeps what was deleted: SQLite ``VACUUM`` (with
     ``secure_delete``, the temporary copy in memory) and the WAL checkpointed and truncated;
     PostgreSQL ``VACUUM FULL`` of the tables a purge touches, then ``ANALYZE`` (whose statistics
-    sample column values).  Returns what was done."""
+    sample column values) and, as a superuser, ``VACUUM FULL pg_statistic`` (where the old samples
+    stay otherwise).  Returns what was done."""
     if engine.dialect.name == "sqlite":
         raw = engine.raw_connection()
         try:
@@ -449,10 +450,18 @@ def compact(engine: Engine) -> str:
                 continue
             conn.execute(text(f'VACUUM (FULL, ANALYZE) "{t}"'))
             done.append(t)
+        # the planner's statistics sample column values (names among them); the new ones were just
+        # made, the old row versions go only with a rewrite of the catalogue, which needs a superuser
+        superuser = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+        if superuser:
+            conn.execute(text("VACUUM FULL pg_catalog.pg_statistic"))
+    note = "" if superuser else ("; the server's column statistics (pg_statistic) are rewritten only by a superuser: "
+                                 "run VACUUM FULL pg_catalog.pg_statistic as one")
     if refused:
         return (f"VACUUM FULL of {len(done)} tables; {len(refused)} need the database owner ({', '.join(refused)}): "
-                "run 'evaluator purge --compact' as the owner")
-    return f"VACUUM FULL of {len(done)} tables"
+                "run 'evaluator purge --compact' as the owner" + note)
+    return f"VACUUM FULL of {len(done)} tables and the statistics" if superuser else \
+        f"VACUUM FULL of {len(done)} tables" + note
 
 
 __all__ = ["BACKUPS", "BackupCheck", "PurgePlan", "PurgeReport", "backup_files", "check_backups", "compact",

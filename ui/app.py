@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     # the window shows at once; the store (SQLAlchemy, the core's modules, the schema check) is
     # imported and opened on the worker, then the screens are built
-    win = MainWindow(None, settings=settings)
+    win = MainWindow(None, settings=settings, ask_identity=True)
     if passphrase is not None:
         win.remember_passphrase(path, passphrase)
     win.show()

@@ -417,7 +417,8 @@ def cmd_packages(ctx: CliContext) -> int:
     if ctx.args.verify:
         checks = store.packages.verify_evidence()
         text = table([[c.evaluator, c.sequence, c.device[:8], c.fingerprint, c.audit_entries,
-                       "ok" if c.ok else f"FAILED: {c.problem}"] for c in checks],
+                       (f"ok ({c.redacted})" if c.redacted else "ok") if c.ok else f"FAILED: {c.problem}"]
+                      for c in checks],
                      ["evaluator", "#", "laptop", "package", "audit entries", "check"])
         bad = [c for c in checks if not c.ok]
         ctx.out({"ok": not bad, "packages": checks},

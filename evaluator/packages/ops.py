@@ -64,6 +64,17 @@ def _retryable(exc: BaseException) -> bool:
     return False
 
 
+def _redacted_problem(evd: PackageEvidence, unstore) -> str:  # noqa: ANN001
+    """What is wrong with evidence a purge re-wrote: its data and trail must have the hashes the
+    purge recorded (announced in the audit trail by its ``redact_evidence`` entry)."""
+    doc = evd.redacted or {}
+    if F.sha256(unstore(evd.data_method, evd.data)) != doc.get("data_sha256"):
+        return "the data a purge re-wrote no longer has the hash the purge recorded"
+    if "audit_sha256" in doc and F.sha256(unstore(evd.audit_method, evd.audit_trail)) != doc["audit_sha256"]:
+        return "the trail a purge re-wrote no longer has the hash the purge recorded"
+    return ""
+
+
 def _open_or_reject(path: Path, office: K.Identity, ctx: OfficeContext) -> OpenedPackage | MergeReport:
     try:
         return open_package(path, office, ctx)
@@ -505,6 +516,8 @@ class Packages(Area):
                     if ev.public_key is None or not K.verify_signature(ev.public_key, evd.signature,
                                                                        F.SIGNING_CONTEXT + evd.manifest):
                         problem = f"the signature does not match the key registered for {ev.code}"
+                    elif evd.redacted:  # a purge re-wrote the data and the trail: their hashes are the purge's
+                        problem = _redacted_problem(evd, unstore)
                     elif F.sha256(unstore(evd.data_method, evd.data)) != listed["data.json"]["sha256"]:
                         problem = "the kept data does not match its hash in the signed manifest"
                     else:
@@ -525,9 +538,12 @@ class Packages(Area):
                     problem = f"the kept evidence is unreadable: {exc}"
                 except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
                     problem = f"the kept evidence is unreadable ({type(exc).__name__})"
+                redacted = evd.redacted or {}
                 out.append(EvidenceCheck(receipt=r.uuid, evaluator=ev.code, device=r.device, sequence=r.sequence,
                                          fingerprint=r.signature_fingerprint, ok=not problem, problem=problem,
-                                         audit_entries=evd.audit_entries))
+                                         audit_entries=evd.audit_entries,
+                                         redacted=f"re-written by purge {redacted.get('purge', '')[:8]} on "
+                                                  f"{str(redacted.get('at', ''))[:10]}" if redacted else ""))
         return out
 
     # --- conflicts --------------------------------------------------------------------------------

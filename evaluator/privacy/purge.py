@@ -243,9 +243,15 @@ def _redact_evidence(s: Session, subjects: _Subjects, purge: str, *, actor: str,
 
     n = 0
     for r, e, data, trail in _evidence_of(s, subjects):
+        cols = data.get("score_columns")
+        comment = cols.index("comment") if isinstance(cols, list) and "comment" in cols else 4
         for k in ("evaluations", "site_visits", "attachments"):
             data[k] = [tombstoned(x) if isinstance(x, dict) and str(x.get("application") or "") in subjects.exts
                        else x for x in (data.get(k) or ())]
+        for x in data.get("evaluations") or ():  # (scores are rows: their comment by its column)
+            if isinstance(x, dict) and str(x.get("application") or "") in subjects.exts:
+                x["scores"] = [[_t(v) if i == comment else v for i, v in enumerate(row)] if isinstance(row, list)
+                               else row for row in (x.get("scores") or ())]
         body = dumps(data)
         e.data, e.data_method = _deflate(body), 8
         doc = {"purge": purge, "at": utcnow().isoformat(timespec="seconds"), "data_sha256": sha256(body)}

@@ -439,3 +439,50 @@ def test_a_receipt_is_for_one_laptop_only(demo_before_visits_store, tmp_path):
     with Store(url(office.sqlite_path)) as st:
         with pytest.raises(ReceiptRefused, match="is an office database"):
             st.privacy.check_receipt(tmp_path / "r2.json")
+
+
+# --- merged packages: the evidence kept is re-written without the purged people ---------------------
+def test_a_purge_rewrites_the_evidence_of_merged_packages_and_the_replay_still_holds(tmp_path):
+    from datetime import date as day
+
+    from evaluator.packages.archive import unstore
+    from evaluator.packages.models import PackageEvidence
+
+    from .packages_fixtures import tiny_office
+
+    key_dir = tmp_path / "keys"
+    office_path, _ = tiny_office(tmp_path, key_dir)
+    field = tmp_path / "tiny-field.sqlite3"
+    with Store(url(field)) as fld:  # the laptop names people, then exports again
+        fld.scoring.reopen("T-1", "EV01", "정정")
+        crit = fld.scoring.evaluation("T-1", "EV01").scores[0]
+        fld.scoring.save_score("T-1", "EV01", crit.criterion, level=crit.level,
+                               points=None if crit.level else crit.points, comment="홍길순 님 면담")
+        fld.scoring.save_visit("T-1", "EV01", attendees="김아무개, 이아무개")
+        fld.scoring.finalise("T-1", "EV01")
+        pkg = fld.packages.export_package(tmp_path / "again.mepkg", passphrase=PASS, key_dir=key_dir).value
+        laptop_trail = " ".join(str(r) for r in _rows(field, "SELECT old, new FROM audit_event"))
+        assert "홍길순" not in laptop_trail  # the laptop's own entries are sealed too
+    with Store(url(office_path)) as st:
+        [r] = st.packages.merge([pkg.path], passphrase=PASS, key_dir=key_dir).value
+        assert r.status == "merged"
+        st.ranking.record(stability=False)
+        st.ranking.override("T-1", "not_selected", "위원회 의결")
+        st.privacy.set_retention(signed_off_on="2012-05-01")
+        with st.uow.read() as s:
+            [e] = s.query(PackageEvidence).all()
+            before = unstore(e.data_method, bytes(e.data)).decode()
+        assert "홍길순" in before and "김아무개" in before
+        plan = st.privacy.purge_plan(day(2013, 6, 1))
+        assert [d.application_id for d in plan.due] == ["T-1"] and len(plan.evidence) == 1
+        st.privacy.purge(day(2013, 6, 1))
+        with st.uow.read() as s:
+            [e] = s.query(PackageEvidence).all()
+            after = unstore(e.data_method, bytes(e.data)).decode() + unstore(e.audit_method, bytes(e.audit_trail)).decode()
+        assert "홍길순" not in after and "김아무개" not in after and TOMBSTONE in after
+        [check] = st.packages.verify_evidence()
+        assert check.ok and check.redacted.startswith("re-written by purge")
+        v = st.verify_audit()
+        assert v.ok, v.problems[:3]
+    for f in sqlite_files(office_path):
+        assert found_in(f, ("홍길순", "김아무개", "이아무개")) == [], f

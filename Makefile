@@ -69,8 +69,9 @@ clean:
 
 # --- installer (docs/install.md): PyInstaller one-folder bundle + Linux tarball ------------------
 # PyInstaller is a build tool only: installed into the venv here, not a dependency of the app.
-$(VENV)/.stamp-installer: installer/requirements.txt $(VENV)/.stamp-run
-	$(PY) -m pip install -q -r installer/requirements.txt
+$(VENV)/.stamp-installer: installer/requirements.lock $(VENV)/.stamp-run
+	$(PY) -m pip install -q --require-hashes -r installer/requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
 	@touch $@
 
 installer: $(VENV)/.stamp-installer translations

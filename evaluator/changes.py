@@ -32,6 +32,7 @@ KINDS = frozenset({PROGRAMS, APPLICATIONS, EVALUATORS, ASSIGNMENTS, EVALUATIONS,
 #: table -> kind; tables not named here (the audit trail, Alembic's) are not a change anyone shows
 TABLE_KINDS = {
     "program": PROGRAMS, "track": PROGRAMS, "rubric": PROGRAMS, "criterion": PROGRAMS, "eligibility_gate": PROGRAMS,
+    "program_round": PROGRAMS, "round_track": PROGRAMS,
     "application": APPLICATIONS, "gate_result": APPLICATIONS,
     "evaluator": EVALUATORS,
     "assignment": ASSIGNMENTS,

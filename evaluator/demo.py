@@ -1,10 +1,13 @@
 """The demo program: "Seoul Community Building Project — 2012 round 1".
 
-48 fictional applications (24 activity support, 24 space management) over Seoul's 25 districts,
-5 fictional evaluators, assignments (3–5 per application), a few declared conflicts, and —
-unless ``before_visits`` — site visits and finalised evaluations with plausible, varied scores.
-Content comes from ``resources/demo/demo_program.toml``; scores are drawn from a seeded random
-generator, ids and timestamps from a deterministic source, so the demo is the same every time.
+The program is one program file among others, ``resources/programs/seoul-cbp-2012.toml`` (two
+tracks, quotas 10 and 9, reserves 3, minimum 60, the trimmed mean from 5 evaluations); onto it the
+demo puts 48 fictional applications (24 activity support, 24 space management) over Seoul's 25
+districts, 5 fictional evaluators, assignments (3–5 per application), a few declared conflicts,
+and — unless ``before_visits`` — site visits and finalised evaluations with plausible, varied
+scores.  People and applications come from ``resources/demo/demo_program.toml``; scores are drawn
+from a seeded random generator, ids and timestamps from a deterministic source, so the demo is the
+same every time.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from .db.models import deterministic
 from .domain import FIELD
 from .errors import ValidationError
 from .paths import resource
+from .programfile import ProgramDef, load_program_file
 from .rubric import Rubric as RubricDef
 from .rubric import load_rubric
 from .services import applications as apps_svc
@@ -25,6 +29,8 @@ from .services import people, programs, scoring
 from .services.common import get_setting
 
 SEED = 20120412
+#: the demo's program file (resources/programs/)
+PROGRAM_FILE = "seoul-cbp-2012.toml"
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,11 @@ def default_rubrics() -> dict[str, RubricDef]:
     return {code: load_rubric(resource("rubrics", f"{code}.toml")) for code in ("activity", "space")}
 
 
+def program_file() -> ProgramDef:
+    """The demo's program, as its program file says."""
+    return load_program_file(resource("programs", PROGRAM_FILE))
+
+
 def _d(v) -> date | None:
     if v is None or isinstance(v, date):
         return v
@@ -56,25 +67,14 @@ def _d(v) -> date | None:
 def build_demo(store, *, before_visits: bool = False) -> DemoSummary:
     """Create the demo program in ``store`` (an empty office database) in one transaction."""
     content = load_content()
-    rubrics = default_rubrics()
+    definition = program_file()
+    rubrics = {t.rubric.code: t.rubric for t in definition.tracks}
     rng = random.Random(SEED)
-    prog = content["program"]
     actor = "demo"
     with store.uow.write() as s, deterministic(f"maeul-evaluator-demo:{before_visits}", datetime(2012, 4, 13, 9, 0)):
         if get_setting(s, "role") == FIELD:
             raise ValidationError("The demo program can only be created in an office database.")
-        tracks = [
-            programs.TrackSpec(
-                code=t["code"], name_ko=t["name_ko"], name_en=t["name_en"], rubric=rubrics[t["rubric"]],
-                quota=int(t["quota"]), reserve_size=int(t.get("reserve", 3)), budget=int(t["budget"]) or None,
-            )
-            for t in content["tracks"]
-        ]
-        program = programs.create_program(
-            s, code=prog["code"], name_ko=prog["name_ko"], name_en=prog["name_en"], tracks=tracks,
-            opened_on=_d(prog.get("opened_on")), closed_on=_d(prog.get("closed_on")),
-            status="field_study" if before_visits else "ranking",
-        )
+        program = programs.create_from_def(s, definition, status="field_study" if before_visits else "ranking")
         track_rows = {t.code: t for t in program.tracks}
         evaluators = {}
         for e in content["evaluators"]:

@@ -20,6 +20,16 @@ NOT_SELECTED = "not_selected"
 INELIGIBLE = "ineligible"
 DECISIONS = (SELECTED, RESERVE, NOT_SELECTED, INELIGIBLE)
 
+#: round (차수) states: taking applications, intake closed, decisions signed off by the committee
+OPEN = "open"
+CLOSED = "closed"
+SIGNED_OFF = "signed_off"
+ROUND_STATES = (OPEN, CLOSED, SIGNED_OFF)
+
+#: application states: received, or withdrawn by the applicant (kept, not ranked, with its reason)
+RECEIVED = "received"
+WITHDRAWN = "withdrawn"
+
 #: conflict-of-interest types (HotCRP-style typed conflicts)
 CONFLICT_TYPES = ("personal", "professional", "financial", "institutional", "other")
 
@@ -32,7 +42,8 @@ APPLICATION_FIELDS = (
 #: personal data about applicants' people (kits carry them only when asked)
 PERSONAL_FIELDS = ("representative", "phone", "email", "address")
 
-#: activity kinds (categories): code -> (Korean, English)
+#: the Community Building Project's activity kinds (categories): code -> (Korean, English); a program
+#: lists its own in its program file (``ProgramInfo.categories``), these are the demo program's
 CATEGORIES: dict[str, tuple[str, str]] = {
     "cafe": ("마을카페·모임", "Community gathering / café"),
     "care": ("공동육아·돌봄", "Communal nurturing and caring"),
@@ -64,9 +75,91 @@ class TrackInfo:
     reserve_size: int
     budget: int | None
     applications: int = 0
+    #: the minimum score to be selected (None: the rubric's own)
+    min_score: float | None = None
+    #: the rubric's version (its content hash)
+    rubric_hash: str = ""
 
     def name(self, lang: str = "ko") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_ko
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    """An activity kind of a program."""
+
+    code: str
+    name_ko: str
+    name_en: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def name(self, lang: str = "ko") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name_ko
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """A typed intake field a program adds to the built-in ones (docs/programs.md)."""
+
+    key: str
+    label_ko: str
+    label_en: str
+    type: str  # text | integer | money | decimal | date | year | boolean | choice
+    required: bool = False
+    personal: bool = False
+    values: tuple[str, ...] = ()  # a choice field's values
+    aliases: tuple[str, ...] = ()
+
+    def label(self, lang: str = "ko") -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label_ko
+
+
+@dataclass(frozen=True)
+class RoundTrackInfo:
+    """One track in one round: its quota and budget there."""
+
+    track: str
+    quota: int
+    #: the round's budget for the track (None: no cap), before what earlier rounds left or used
+    budget: int | None
+    #: what the round may award: its budget with what signed-off earlier rounds left over (carry-over),
+    #: never more than what they left of the track's budget (None: no cap)
+    available: int | None
+    #: what the round awarded (its selected applications' requested amounts), once signed off
+    awarded: int | None = None
+    applications: int = 0
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    """A round (차수) of a program."""
+
+    code: str
+    uuid: str
+    name_ko: str
+    name_en: str
+    opens_on: date | None
+    closes_on: date | None
+    status: str  # open | closed | signed_off
+    applications: int = 0
+    tracks: tuple[RoundTrackInfo, ...] = ()
+    signed_off_at: datetime | None = None
+    signed_off_by: str = ""
+    sign_off_note: str = ""
+    current: bool = False  # the round commands work on when no --round is given
+
+    def name(self, lang: str = "ko") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name_ko
+
+    @property
+    def signed_off(self) -> bool:
+        return self.status == SIGNED_OFF
+
+    def track(self, code: str) -> RoundTrackInfo:
+        for t in self.tracks:
+            if t.track == code:
+                return t
+        raise KeyError(code)
 
 
 @dataclass(frozen=True)
@@ -80,9 +173,52 @@ class ProgramInfo:
     closed_on: date | None
     tracks: tuple[TrackInfo, ...]
     settings: dict = field(default_factory=dict, hash=False, compare=False)
+    office_ko: str = ""
+    office_en: str = ""
+    intake: str = "fixed"  # fixed | rolling
+    categories: tuple[CategoryInfo, ...] = ()
+    fields: tuple[FieldInfo, ...] = ()
+    rounds: tuple[RoundInfo, ...] = ()
+    #: the program file's version (its content hash; "" for a program made before program files)
+    version: str = ""
+    archived: bool = False
+    current: bool = False  # the database's current program
+    applications: int = 0
 
     def name(self, lang: str = "ko") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_ko
+
+    def office(self, lang: str = "ko") -> str:
+        return self.office_en if lang == "en" and self.office_en else self.office_ko
+
+    def round(self, code: str) -> RoundInfo:
+        for r in self.rounds:
+            if r.code == code:
+                return r
+        raise KeyError(code)
+
+    @property
+    def current_round(self) -> RoundInfo | None:
+        return next((r for r in self.rounds if r.current), None)
+
+    def category_label(self, code: str, lang: str = "ko") -> str:
+        for c in self.categories:
+            if c.code == code:
+                return c.name(lang)
+        ko, en = CATEGORIES.get(code, (code, code))
+        return en if lang == "en" else ko
+
+
+@dataclass(frozen=True)
+class ProgramUpdate:
+    """What ``program update`` changes (or would change, with ``dry_run``), and what it refuses."""
+
+    code: str
+    dry_run: bool
+    changes: tuple[str, ...]
+    refused: tuple[str, ...]
+    applied: bool
+    version: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +244,10 @@ class ApplicationInfo:
     submitted_on: date | None
     status: str
     extra: dict = field(default_factory=dict, hash=False, compare=False)
+    #: the program's typed intake fields: {key: value}
+    fields: dict = field(default_factory=dict, hash=False, compare=False)
+    round: str = ""  # the round's code
+    status_reason: str = ""  # why (a withdrawal's reason)
 
 
 @dataclass(frozen=True)
@@ -125,6 +265,7 @@ class ApplicationRow:
     status: str
     evaluators: int
     finalised: int
+    round: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,8 +277,58 @@ class EvaluatorInfo:
     role: str
     email: str
     key_fingerprint: str | None
-    assigned: int = 0
+    assigned: int = 0  # in the current program
     finalised: int = 0
+    district: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class LikelyConflict:
+    """A pairing that looks like a conflict of interest (the office confirms it with a recusal, or
+    not): the evaluator's organisation or district is the applicant group's, or they share an
+    e-mail domain or a phone."""
+
+    application_id: str
+    evaluator: str
+    #: organisation | district | email_domain | phone
+    reasons: tuple[str, ...]
+    detail: str  # one English sentence naming what matched
+    detail_ko: str = ""
+    assigned: bool = False  # the evaluator has (or was just given) the application
+
+
+@dataclass(frozen=True)
+class AutoAssignment:
+    """What ``assign --auto`` did (or would do, with ``dry_run``)."""
+
+    per_application: int
+    added: tuple[tuple[str, str], ...]  # (application ID, evaluator ID)
+    #: evaluator -> assignments in the program afterwards (load-balanced: within one of each other
+    #: for evaluators given work here)
+    loads: dict[str, int] = field(hash=False)
+    #: applications that could not get ``per_application`` evaluators (too few without a conflict),
+    #: with how many they have
+    short: tuple[tuple[str, int], ...] = ()
+    likely_conflicts: tuple[LikelyConflict, ...] = ()
+    dry_run: bool = False
+    applications: int = 0  # applications considered
+
+
+@dataclass(frozen=True)
+class GateStatus:
+    """An eligibility gate of an application's rubric and its outcome for that application."""
+
+    code: str
+    name_ko: str
+    name_en: str
+    kind: str  # auto | manual
+    passed: bool | None  # None: a manual gate not recorded yet (presumed passed by the ranking)
+    note: str = ""
+    decided_by: str = ""
+
+    def name(self, lang: str = "ko") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name_ko
 
 
 @dataclass(frozen=True)
@@ -180,6 +371,8 @@ class EvaluationInfo:
     total: float | None  # weighted total 0–100; None while a required criterion is missing
     missing: tuple[str, ...]  # codes of required criteria not yet scored
     package_fingerprint: str | None = None
+    #: what the rubric requires of the visit log and it lacks: "visit_date", "attendees", "check:ID"
+    visit_missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,10 @@ class RubricError(ValidationError):
     """A rubric file is malformed; every problem names the file and the key."""
 
 
+class ProgramFileError(ValidationError):
+    """A program file is malformed (or a rubric file it names); every problem names the file and the key."""
+
+
 class ConflictOfInterest(EvaluatorError):
     """An operation would give an evaluator an application they declared a conflict with."""
 

@@ -80,9 +80,13 @@ def check_folder(target: Path, error: type[EvaluatorError] = OutputNotWritten) -
 
 @contextmanager
 def atomic_output(target: str | os.PathLike, *, error: type[EvaluatorError] = OutputNotWritten,
-                  suffix: str = ".part") -> Iterator[Path]:
+                  suffix: str = ".part", private: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``target`` to write; on success it is synced and renamed to
-    ``target``.  Any failure removes it; an ``OSError`` becomes ``error`` with one sentence."""
+    ``target``.  Any failure removes it; an ``OSError`` becomes ``error`` with one sentence.
+
+    The temporary file is made readable by its owner only (``mkstemp``), so nobody reads a half-written
+    file; the finished file gets the mode any new file would get (``0666`` less the umask), as a
+    spreadsheet program would write it — unless ``private``, when it stays ``0600``."""
     target = Path(target)
     folder = check_folder(target, error)
     try:
@@ -94,6 +98,8 @@ def atomic_output(target: str | os.PathLike, *, error: type[EvaluatorError] = Ou
     stage = "write"
     try:
         yield tmp
+        if not private:
+            _follow_umask(tmp)
         _fsync(tmp)
         stage = "replace"
         os.replace(tmp, target)
@@ -112,6 +118,28 @@ def write_bytes(target: str | os.PathLike, data: bytes, *, error: type[Evaluator
         with open(tmp, "wb") as fh:
             fh.write(data)
     return target
+
+
+def _umask() -> int:
+    """The process's umask: read from /proc where there is one (reading it with ``os.umask`` means
+    setting it for a moment, which another thread creating a file could notice)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _follow_umask(path: Path) -> None:
+    """Give ``path`` the mode a newly created file gets (``mkstemp`` made it ``0600``)."""
+    if os.name == "nt":  # Windows has no umask; the folder's permissions apply
+        return
+    os.chmod(path, 0o666 & ~_umask())
 
 
 def _fsync(path: Path) -> None:

@@ -24,14 +24,20 @@ GATE_KINDS = ("auto", "manual")
 #: application fields an automatic gate may test (numeric, compared with ``min``)
 GATE_FIELDS = ("members", "requested_amount", "self_contribution")
 
-_TOP_KEYS = {"format", "id", "track", "name_ko", "name_en", "min_score", "levels", "criteria", "gates", "checklist"}
+_TOP_KEYS = {
+    "format", "id", "track", "name_ko", "name_en", "min_score", "levels", "criteria", "gates", "checklist", "visit",
+}
 _LEVEL_KEYS = {"key", "label_ko", "label_en", "percent"}
 _CRITERION_KEYS = {
     "id", "name_ko", "name_en", "max", "weight", "scoring", "required", "field_check",
     "help_ko", "help_en", "levels",
 }
 _GATE_KEYS = {"id", "name_ko", "name_en", "kind", "field", "min"}
-_CHECK_KEYS = {"id", "name_ko", "name_en"}
+_CHECK_KEYS = {"id", "name_ko", "name_en", "required"}
+_VISIT_KEYS = {"date_required", "attendees_required"}
+#: what the visit log misses, as :meth:`Rubric.visit_missing` names it (a checklist item: ``check:ID``)
+VISIT_DATE = "visit_date"
+VISIT_ATTENDEES = "attendees"
 
 
 def _pick(lang: str, ko: str, en: str) -> str:
@@ -93,6 +99,8 @@ class ChecklistItem:
     code: str
     name_ko: str
     name_en: str
+    #: the item must be ticked before the evaluation can be finalised
+    required: bool = False
 
     def name(self, lang: str = "ko") -> str:
         return _pick(lang, self.name_ko, self.name_en)
@@ -111,9 +119,37 @@ class Rubric:
     checklist: tuple[ChecklistItem, ...]
     content_hash: str
     source: str = field(repr=False, compare=False, default="")
+    #: the visit log must have a date (and time) before the evaluation can be finalised
+    visit_date_required: bool = False
+    #: the visit log must name who attended before the evaluation can be finalised
+    attendees_required: bool = False
 
     def name(self, lang: str = "ko") -> str:
         return _pick(lang, self.name_ko, self.name_en)
+
+    def visit_missing(self, visit: dict[str, Any] | None) -> list[str]:
+        """What the visit log still lacks that this rubric requires (ODK's required questions):
+        :data:`VISIT_DATE`, :data:`VISIT_ATTENDEES` and ``check:ID`` for each required checklist item
+        not ticked.  ``visit``: ``{"visited_at", "attendees", "checklist"}`` as saved, or None."""
+        v = visit or {}
+        out: list[str] = []
+        if self.visit_date_required and not v.get("visited_at"):
+            out.append(VISIT_DATE)
+        if self.attendees_required and not str(v.get("attendees") or "").strip():
+            out.append(VISIT_ATTENDEES)
+        ticked = v.get("checklist") or {}
+        out += [f"check:{c.code}" for c in self.checklist if c.required and not ticked.get(c.code)]
+        return out
+
+    def visit_requirement_name(self, key: str, lang: str = "ko") -> str:
+        """A :meth:`visit_missing` key as people read it."""
+        if key == VISIT_DATE:
+            return "방문 일시" if lang != "en" else "visit date and time"
+        if key == VISIT_ATTENDEES:
+            return "참석자" if lang != "en" else "attendees"
+        code = key.removeprefix("check:")
+        item = next((c for c in self.checklist if c.code == code), None)
+        return item.name(lang) if item is not None else code
 
     @property
     def version(self) -> str:
@@ -163,6 +199,12 @@ class Rubric:
             acc += c.weight * float(v)
         return 100.0 * acc / self.weighted_max
 
+    def subtotal(self, points: dict[str, float | None]) -> float:
+        """The running total on the 0–100 scale of what is scored so far (what :meth:`total` becomes
+        once every required criterion is scored)."""
+        acc = sum(c.weight * float(points[c.code]) for c in self.criteria if points.get(c.code) is not None)
+        return 100.0 * acc / self.weighted_max
+
     def missing(self, points: dict[str, float | None]) -> list[Criterion]:
         return [c for c in self.criteria if c.required and points.get(c.code) is None]
 
@@ -206,22 +248,29 @@ def load_rubric(path: str | Path) -> Rubric:
     return parse_rubric(text, source_name=path.name)
 
 
-def parse_rubric(text: str, source_name: str = "<rubric>") -> Rubric:
+def read_toml(text: str, source_name: str, *, kind: str = "Rubric file", error: type = RubricError,
+              what: str = "a rubric", limit: int = MAX_RUBRIC_BYTES) -> dict[str, Any]:
+    """``text`` parsed as TOML with the guards every data file of ours gets: a size limit, no key of
+    more than :data:`MAX_KEY_PARTS` dotted parts, no nesting deep enough to exhaust the parser.
+    Each refusal is one ``error`` naming the file (``kind`` and ``source_name``)."""
     size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_RUBRIC_BYTES:
-        raise RubricError(f"Rubric file {source_name} is too large ({size:,} bytes; a rubric is at most "
-                          f"{MAX_RUBRIC_BYTES // 1024} KB).")
+    if size > limit:
+        raise error(f"{kind} {source_name} is too large ({size:,} bytes; {what} is at most {limit // 1024} KB).")
     long_key = _LONG_KEY.search(text)
     if long_key is not None:
         line = text.count("\n", 0, long_key.start()) + 1
-        raise RubricError(f"Rubric file {source_name}, line {line}: a key has more than {MAX_KEY_PARTS} dotted "
-                          "parts; a rubric never needs that many.")
+        raise error(f"{kind} {source_name}, line {line}: a key has more than {MAX_KEY_PARTS} dotted "
+                    f"parts; {what} never needs that many.")
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RubricError(f"Rubric file {source_name} is not valid TOML: {exc}.") from None
+        raise error(f"{kind} {source_name} is not valid TOML: {exc}.") from None
     except RecursionError:
-        raise RubricError(f"Rubric file {source_name} nests arrays or tables too deeply.") from None
+        raise error(f"{kind} {source_name} nests arrays or tables too deeply.") from None
+
+
+def parse_rubric(text: str, source_name: str = "<rubric>") -> Rubric:
+    data = read_toml(text, source_name)
     problems: list[Problem] = []
     try:
         rubric = _validate(data, source_name, problems)
@@ -413,7 +462,16 @@ def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric
         if iid and iid in seen:
             bad(w + "id", f"duplicate checklist id {iid!r}", "duplicate", id=iid)
         seen.add(iid)
-        checklist.append(ChecklistItem(iid, text_field(it, "name_ko", w), text_field(it, "name_en", w, False)))
+        checklist.append(ChecklistItem(iid, text_field(it, "name_ko", w), text_field(it, "name_en", w, False),
+                                       boolean(it, "required", w, False)))
+
+    visit = data.get("visit", {})
+    if not isinstance(visit, dict):
+        bad(top + "visit", "must be a table ([visit])", "not_table")
+        visit = {}
+    unknown(visit, _VISIT_KEYS, top + "visit.")
+    date_required = boolean(visit, "date_required", top + "visit.", False)
+    attendees_required = boolean(visit, "attendees_required", top + "visit.", False)
 
     if problems:
         return None
@@ -428,4 +486,6 @@ def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric
         gates=tuple(gates),
         checklist=tuple(checklist),
         content_hash=content_hash(data),
+        visit_date_required=date_required,
+        attendees_required=attendees_required,
     )

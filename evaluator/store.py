@@ -6,6 +6,7 @@ translation, actor, device) and nothing else, and lives beside its code:
 
 =================== ========================================= ============================
 ``store.programs``  programs, tracks, rubrics, settings       ``evaluator/services/ops.py``
+``store.rounds``    rounds: windows, intake, sign-off         ``evaluator/ranking/ops.py``
 ``store.applications`` applications, manual gates             ``evaluator/services/ops.py``
 ``store.people``    evaluators, assignments, conflicts        ``evaluator/services/ops.py``
 ``store.scoring``   autosave, finalise, visit log, photos     ``evaluator/services/ops.py``
@@ -36,7 +37,7 @@ from .domain import FINALISED, OFFICE, DatabaseInfo
 from .excel.ops import Excel
 from .packages.ops import Keys, Packages
 from .privacy.ops import Privacy
-from .ranking.ops import Ranking
+from .ranking.ops import Ranking, Rounds
 from .reports.ops import Reports
 from .db.settings import get_setting
 from .services.ops import Applications, People, Programs, Scoring
@@ -51,6 +52,7 @@ class Store:
     encrypted at rest."""
 
     programs: Programs
+    rounds: Rounds
     applications: Applications
     people: People
     scoring: Scoring
@@ -84,6 +86,7 @@ class Store:
         self.reports = Reports(uow, self.ranking)
         self.keys = Keys(uow)
         self.packages = Packages(uow, self.keys)
+        self.rounds = Rounds(uow, self.ranking, self.keys)
         self.privacy = Privacy(uow, self.keys)
 
     # --- the database -----------------------------------------------------------------------------

@@ -43,6 +43,9 @@ T = TypeVar("T")
 
 #: ``session.info`` key of the set of tables a write unit touched
 WRITTEN = "evaluator_written_tables"
+#: ``session.info`` key of the program this store works on (``--program CODE``; None: the
+#: database's current program), read by :func:`evaluator.services.common.current_program`
+PROGRAM = "evaluator_program"
 _DML = re.compile(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"
                   r"[\"`\[]?(\w+)", re.IGNORECASE)
 
@@ -76,6 +79,8 @@ class UnitOfWork:
 
     def __init__(self, url: str | None = None, *, upgrade: bool = True, role: str | None = None,
                  actor: str | None = None, passphrase: str | None = None) -> None:
+        #: the program every unit of work is about (its code), None for the database's current one
+        self.program: str | None = None
         self.url_object = parse_url(url or default_database_url())
         path = sqlite_path(self.url_object)
         if path is not None and url is None:
@@ -156,6 +161,7 @@ class UnitOfWork:
         """A read-only unit of work (for the core; never for the GUI)."""
         with self.translate():
             with self._sessions() as s:
+                s.info[PROGRAM] = self.program
                 try:
                     yield s
                 finally:
@@ -168,6 +174,7 @@ class UnitOfWork:
         with self.translate():
             with self._writer_sessions() as s:
                 s.info[WRITTEN] = set()
+                s.info[PROGRAM] = self.program
                 with s.begin():
                     yield s
 
@@ -190,7 +197,8 @@ class UnitOfWork:
             raw.execute("PRAGMA foreign_keys=OFF")
             raw.execute("PRAGMA cache_size=-65536")  # 64 MB: a merge touches every page of the indexes it grows
             try:
-                with Session(bind=conn, expire_on_commit=False, info={WRITTEN: set()}) as s, s.begin():
+                with Session(bind=conn, expire_on_commit=False, info={WRITTEN: set(), PROGRAM: self.program}) as s, \
+                        s.begin():
                     yield s
             finally:
                 try:

@@ -58,6 +58,102 @@ def may_be_encrypted(path: str | os.PathLike) -> bool:
     return check(path)
 
 
+def wrong_passphrase(exc: BaseException, of: str = "any") -> bool:
+    """Whether ``exc`` says a passphrase was wrong (or missing), so that the person can be asked
+    again: ``of`` "database" (an encrypted database), "kit" (a kit's passphrase or the key it is
+    encrypted to) or "any" (those and a key file's)."""
+    from .db.encryption import WrongPassphrase as WrongDatabasePassphrase
+    from .packages.errors import WrongPassphrase as WrongKeyPassphrase
+    from .packages.kitseal import KitWrongSecret
+
+    kinds: dict[str, tuple[type, ...]] = {
+        "database": (WrongDatabasePassphrase,),
+        "kit": (KitWrongSecret, WrongKeyPassphrase),
+    }
+    wanted = kinds.get(of) or (*kinds["database"], *kinds["kit"])
+    return isinstance(exc, wanted)
+
+
+# --- server connections ---------------------------------------------------------------------------
+def server_url(*, host: str, database: str, user: str, port: int | None = None, password: str | None = None) -> str:
+    """A PostgreSQL URL for the office server (the password, when given, escaped into it)."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("postgresql+psycopg", username=user or None, password=password or None, host=host or None,
+                      port=port or None, database=database or None).render_as_string(hide_password=False)
+
+
+def is_server_url(url: str) -> bool:
+    return url.strip().lower().startswith("postgresql")
+
+
+def without_password(url: str) -> str:
+    """``url`` with its password removed (what may be remembered: the password never is)."""
+    from sqlalchemy.engine import URL, make_url
+
+    u = make_url(url)
+    return URL.create(u.drivername, username=u.username, password=None, host=u.host, port=u.port,
+                      database=u.database, query=u.query).render_as_string(hide_password=False)
+
+
+def with_password(url: str, password: str | None) -> str:
+    """``url`` with ``password`` put in (or left as it is when None or empty)."""
+    if not password:
+        return url
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def server_parts(url: str) -> dict[str, Any]:
+    """Host, port, database and user of a server URL (for a dialog to show)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    return {"host": u.host or "", "port": u.port, "database": u.database or "", "user": u.username or ""}
+
+
+# --- kits -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KitProtection:
+    """How a field kit is protected, read from its envelope without any secret."""
+
+    #: "passphrase" (the office set one), "key" (encrypted to the evaluator's key) or "none"
+    kind: str
+    evaluator: str = ""
+    #: the evaluator key's fingerprint (kind "key")
+    recipient: str = ""
+    #: kind "key": this computer has the evaluator's key file
+    has_key: bool = False
+
+
+def kit_protection(kit_path: str | os.PathLike, key_dir: str | os.PathLike | None = None) -> KitProtection:
+    """What opening the kit at ``kit_path`` needs (a damaged kit raises its one sentence)."""
+    from .packages import kitseal
+    from .packages.keys import read_key_info
+    from .packages.kit import sealed_kit
+
+    sealed = sealed_kit(kit_path)
+    if sealed is None:
+        return KitProtection("none")
+    if sealed.to == kitseal.TO_PASSPHRASE:
+        return KitProtection("passphrase", sealed.evaluator)
+    try:
+        has_key = read_key_info(key_dir, sealed.evaluator) is not None
+    except Exception:  # noqa: BLE001 - a header naming no usable evaluator: the import says why
+        has_key = False
+    return KitProtection("key", sealed.evaluator, sealed.recipient or "", has_key)
+
+
+def kit_unlock(*, kit_passphrase: str | None = None, key_passphrase: str | None = None,
+               key_dir: str | os.PathLike | None = None) -> KitUnlock:
+    """What opens an encrypted kit, for :func:`import_kit`'s ``unlock``: the kit passphrase the office
+    set, or the evaluator's key passphrase (its key file in ``key_dir`` or the default folder)."""
+    from .packages.kit import KitUnlock
+
+    return KitUnlock(kit_passphrase=kit_passphrase, key_passphrase=key_passphrase, key_dir=key_dir)
+
+
 def open_store(url: str | None = None, passphrase: str | None = None, **kwargs: Any) -> Store:
     from .store import Store
 

@@ -13,7 +13,11 @@
    * macOS   → ``dist/maeul-evaluator-VERSION-macos-ARCH.dmg`` with hdiutil.
 
 The version comes from ``evaluator/version.py`` only.  Run it with the project's virtual
-environment's Python, with PyInstaller installed (``pip install -r installer/requirements.txt``).
+environment's Python, with the locked build dependencies installed
+(``pip install --require-hashes -r installer/requirements.lock`` then ``pip install --no-deps -e .``).
+It refuses to build without SQLCipher (``sqlcipher3``: a bundle without it could not open an
+encrypted field database, so ``kit import`` would fail on every laptop), and warns when an
+installed package differs from the lock (the installer would then not be the reproducible one).
 """
 
 from __future__ import annotations
@@ -55,6 +59,68 @@ def du(path: Path) -> int:
 
 def mb(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
+
+
+LOCK = HERE / "requirements.lock"
+
+
+def check_encryption() -> str:
+    """The SQLCipher version the bundle will carry; refuses (SystemExit) when it is missing."""
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError as exc:
+        raise SystemExit(
+            f"Refusing to build: sqlcipher3 is not installed ({exc}). A bundle without SQLCipher cannot open "
+            "an encrypted field database, so 'kit import' would fail on every laptop. Install the locked "
+            "dependencies: python -m pip install --require-hashes -r installer/requirements.lock "
+            "(or: pip install -e \".[gui,encryption]\")."
+        ) from None
+    conn = dbapi2.connect(":memory:")
+    try:
+        row = conn.execute("PRAGMA cipher_version").fetchone()
+    finally:
+        conn.close()
+    if not row or not row[0]:
+        raise SystemExit("Refusing to build: sqlcipher3 is installed but its SQLite has no SQLCipher "
+                         "(PRAGMA cipher_version is empty); install the sqlcipher3 wheel from the lock.")
+    return str(row[0])
+
+
+def locked_versions(lock: Path = LOCK) -> dict[str, tuple[str, str]]:
+    """{package name: (version, environment marker)} of the lock file."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if not line or line[0] in " #-":
+            continue
+        spec = line.rstrip(" \\")
+        req, _, marker = spec.partition(";")
+        name, _, ver = req.strip().partition("==")
+        out[_norm(name)] = (ver.strip(), marker.strip())
+    return out
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def lock_differences(lock: Path = LOCK) -> list[str]:
+    """Installed packages whose version is not the locked one (those that apply on this platform)."""
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    from packaging.markers import Marker
+
+    out = []
+    for name, (ver, marker) in sorted(locked_versions(lock).items()):
+        if marker and not Marker(marker).evaluate():
+            continue
+        try:
+            have = installed(name)
+        except PackageNotFoundError:
+            out.append(f"{name} {ver} is not installed")
+            continue
+        if have != ver:
+            out.append(f"{name} {have} is installed, the lock has {ver}")
+    return out
 
 
 def build_translations() -> None:
@@ -112,6 +178,7 @@ def package_linux(bundle: Path, ver: str) -> Path:
     out = DIST / f"{top}-linux-{arch()}.tar.gz"
     extras = {
         "maeul-evaluator.desktop": HERE / "linux" / "maeul-evaluator.desktop",
+        "maeul-evaluator-mime.xml": HERE / "linux" / "maeul-evaluator-mime.xml",
         "install.sh": HERE / "linux" / "install.sh",
         "uninstall.sh": HERE / "linux" / "uninstall.sh",
         "system-deps.sh": HERE / "linux-runtime-deps.sh",
@@ -202,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clean", action="store_true", help="discard PyInstaller's cache (build/pyinstaller) first")
     args = p.parse_args(argv)
     ver = version()
+    print(f"SQLCipher {check_encryption()} will be bundled")
+    differences = lock_differences()
+    if differences:
+        print("warning: the build environment differs from installer/requirements.lock, so this installer is "
+              "not the reproducible one:\n  " + "\n  ".join(differences))
     t0 = time.perf_counter()
     if args.skip_bundle:
         bundle = DIST / FOLDER

@@ -13,6 +13,9 @@ log = logging.getLogger(__name__)
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="evaluator-gui", description="Maeul Evaluator desktop app")
+    p.add_argument("file", nargs="?", metavar="FILE",
+                   help="a field kit (.mekit) to import, a result package (.mepkg) to merge, an intake workbook "
+                        "(.xlsx) to import, or a database to open")
     p.add_argument("--db", metavar="URL", help="database URL or SQLite path (default: the user data directory)")
     p.add_argument("--demo", action="store_true",
                    help="open the demo database (created in the user data directory on first run)")
@@ -20,59 +23,41 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def open_store(args: argparse.Namespace, passphrase: str | None = None):
-    """The store to open; with ``--demo`` the demo database (created empty here, filled by the
-    window on the worker so the window shows at once)."""
-    from evaluator.paths import demo_database_path
-    from evaluator.workflows import open_store, sqlite_url
+def start(win, args: argparse.Namespace) -> None:
+    """What the window opens first (on the first turn of the event loop, after it has shown): the
+    database (``--db``, the demo or the default one; an encrypted one asks its passphrase, again after
+    a wrong one), then the FILE given: a kit, a package or a workbook goes to its flow."""
+    from pathlib import Path
 
-    if args.demo and not args.db:
+    from evaluator.paths import default_database_url, demo_database_path
+    from evaluator.workflows import sqlite_url
+
+    from .main_window import KIT_SUFFIXES, PACKAGE_SUFFIXES, WORKBOOK_SUFFIXES
+
+    file = Path(args.file) if args.file else None
+    db = args.db
+    if file is not None and file.suffix.lower() not in KIT_SUFFIXES + PACKAGE_SUFFIXES + WORKBOOK_SUFFIXES:
+        db, file = str(file), None  # a database file
+
+    def then(needs_demo) -> None:
+        if needs_demo:
+            win.create_demo_here()  # first run: fill the demo on the worker, with a progress dialog
+        if file is not None:
+            win.open_file(file)
+
+    if args.demo and not db:
         path = demo_database_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        return open_store(sqlite_url(path))
-    return open_store(args.db, passphrase)
-
-
-def ask_passphrase(args: argparse.Namespace) -> tuple[bool, str | None, object]:
-    """For ``--db`` naming an encrypted field database: ask its passphrase before the window opens.
-    Returns (go on?, passphrase or None, the file's path or None)."""
-    if not args.db:
-        return True, None, None
-    from evaluator.workflows import may_be_encrypted, sqlite_file
-
-    path = _plain_sqlite_path(args.db)
-    if path is False:  # not a plain path or sqlite:/// URL: the full parser decides (imports SQLAlchemy)
-        path = sqlite_file(args.db)
-    if path is None or not may_be_encrypted(path):
-        return True, None, None
-    from . import dialogs
-    from .i18n import tr
-
-    value = dialogs.passphrase(None, tr("Encrypted database"),
-                               tr("{name} is encrypted (or is not a database at all). Its passphrase:").format(
-                                   name=path.name))
-    return value is not None, value, path
+        win.switch_to(sqlite_url(path), prepare=lambda st: not st.programs.exists(), then=then)
+    else:
+        win.switch_to(db or default_database_url(), then=then)
 
 
 def _plain_sqlite_path(db: str):
-    """The SQLite file named by ``db`` when it is a plain path or a plain ``sqlite:///PATH`` URL,
-    None when it names another kind of database, False when only the full URL parser can tell
-    (keeps SQLAlchemy out of the start: the store is imported on the worker after the window shows)."""
-    from pathlib import Path
+    """Kept for callers of the old name: :func:`ui.main_window.plain_sqlite_path`."""
+    from .main_window import plain_sqlite_path
 
-    text = db.strip() if isinstance(db, str) else ""
-    if not text or "%" in text:  # empty, or percent-escapes that SQLAlchemy's URL parser decodes
-        return False
-    if "://" not in text:
-        if ":" in text.split("/", 1)[0] and not Path(text).drive:
-            return False
-        return Path(Path(text).expanduser().as_posix())
-    scheme, rest = text.split("://", 1)
-    if scheme == "sqlite" and rest.startswith("/") and len(rest) > 1 and "?" not in rest and rest != "/:memory:":
-        return Path(rest[1:])
-    if scheme.startswith("postgresql"):
-        return None
-    return False
+    return plain_sqlite_path(db)
 
 
 def guard_pyside_refcounts() -> bool:
@@ -123,36 +108,36 @@ def setup_application(app=None, settings=None):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtCore import QTimer
+
     from .errors import install_excepthook
     from .main_window import MainWindow
 
     app, settings = setup_application()
     install_excepthook()
-    go, passphrase, path = ask_passphrase(args)
-    if not go:
-        return 1
     # the window shows at once; the store (SQLAlchemy, the core's modules, the schema check) is
     # imported and opened on the worker, then the screens are built
     win = MainWindow(None, settings=settings, ask_identity=True)
-    if passphrase is not None:
-        win.remember_passphrase(path, passphrase)
     win.show()
-
-    def opener():
-        store = open_store(args, passphrase)
-        try:
-            needs_demo = bool(args.demo and not args.db and not store.programs.exists())
-        except BaseException:
-            store.close()
-            raise
-        return store, needs_demo
-
-    def opened(needs_demo: bool) -> None:
-        if needs_demo:
-            win.create_demo_here()  # first run: fill the demo on the worker, with a progress dialog
-
-    win.open_at_start(opener, opened)
+    opener = FileOpener(win, app)  # macOS hands over a double-clicked kit or package as an event
+    app.installEventFilter(opener)
+    QTimer.singleShot(0, win, lambda: start(win, args))
     return app.exec()
+
+
+def FileOpener(win, parent):  # noqa: N802 - a QObject class made when first needed (Qt is imported late)
+    from PySide6.QtCore import QEvent, QObject
+
+    class _FileOpener(QObject):
+        """Qt's file-open event (macOS: a file double-clicked in the Finder, or dropped on the Dock icon)."""
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+            if event.type() == QEvent.FileOpen and event.file():
+                win.open_file_when_ready(event.file())
+                return True
+            return False
+
+    return _FileOpener(parent)
 
 
 if __name__ == "__main__":  # pragma: no cover

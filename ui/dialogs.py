@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
-    QVBoxLayout, QWidget,
+    QSpinBox, QVBoxLayout, QWidget,
 )
 
 from .i18n import tr
@@ -161,3 +161,76 @@ def inform(parent: QWidget | None, title: str, message: str, details: str = "") 
     if details:
         box.setInformativeText(rich_escaped(details))
     box.exec()
+
+
+class ServerDialog(QDialog):
+    """File → Connect to server…: where the office's PostgreSQL database is, and the password (asked
+    each time: it is kept in memory for the session, never written to the settings)."""
+
+    def __init__(self, parent: QWidget | None, url: str | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("serverDialog")
+        self.setWindowTitle(tr("Connect to server"))
+        lay = QVBoxLayout(self)
+        text = QLabel(tr("The office database on a PostgreSQL server. The password is not saved: Open recent "
+                         "remembers the connection and asks for the password again."), self)
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        form = QFormLayout()
+        self.host = QLineEdit(self)
+        self.host.setObjectName("serverHost")
+        self.host.setPlaceholderText(tr("e.g. db.office.local"))
+        self.port = QSpinBox(self)
+        self.port.setObjectName("serverPort")
+        self.port.setRange(1, 65535)
+        self.port.setValue(5432)
+        self.database = QLineEdit(self)
+        self.database.setObjectName("serverDatabase")
+        self.user = QLineEdit(self)
+        self.user.setObjectName("serverUser")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("serverPassword")
+        self.password.setEchoMode(QLineEdit.Password)
+        self.password.setPlaceholderText(tr("leave empty if the server needs none"))
+        form.addRow(tr("Server"), self.host)
+        form.addRow(tr("Port"), self.port)
+        form.addRow(tr("Database"), self.database)
+        form.addRow(tr("User"), self.user)
+        form.addRow(tr("Password"), self.password)
+        lay.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons.button(QDialogButtonBox.Ok).setText(tr("Connect"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        if url:
+            from evaluator.workflows import server_parts
+
+            parts = server_parts(url)
+            self.host.setText(parts["host"])
+            self.port.setValue(parts["port"] or 5432)
+            self.database.setText(parts["database"])
+            self.user.setText(parts["user"])
+            self.password.setFocus()
+        for w in (self.host, self.database, self.user):
+            w.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        ok = all(w.text().strip() for w in (self.host, self.database, self.user))
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok)
+
+    def url(self) -> str:
+        """The connection without its password (what Open recent remembers)."""
+        from evaluator.workflows import server_url
+
+        return server_url(host=self.host.text().strip(), port=self.port.value(), database=self.database.text().strip(),
+                          user=self.user.text().strip())
+
+
+def server_connection(parent: QWidget | None, url: str | None = None) -> tuple[str, str] | None:
+    """(the server's URL without a password, the password typed) or None when cancelled."""
+    dlg = ServerDialog(parent, url)
+    if dlg.exec() != QDialog.Accepted:
+        return None
+    return dlg.url(), dlg.password.text()

@@ -70,6 +70,16 @@ def install_language(app: QCoreApplication, lang: str) -> str:
     if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
         app.installTranslator(qt)
         _installed.append(qt)
+    else:
+        log.warning("Qt's own catalogue qtbase_%s was not found; Qt's dialogs show English", lang)
+    # what qtbase_ko lacks (the file dialog's "Look in:" and "Files of type:"); searched first
+    extra_path = resource("translations", f"qt_extra_{lang}.qm")
+    if not extra_path.exists() and resource("translations", f"qt_extra_{lang}.ts").exists():
+        ensure_built()
+    extra = QTranslator(app)
+    if extra_path.exists() and extra.load(str(extra_path)):
+        app.installTranslator(extra)
+        _installed.append(extra)
     QLocale.setDefault(QLocale(QLocale.Korean if lang == "ko" else QLocale.English,
                                QLocale.SouthKorea if lang == "ko" else QLocale.UnitedStates))
     _language = lang

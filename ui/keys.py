@@ -28,10 +28,12 @@ class PassphraseDialog(QDialog):
         self.passphrase.setObjectName("passphrase")
         self.passphrase.setEchoMode(QLineEdit.Password)
         form.addRow(tr("Passphrase"), self.passphrase)
-        self.again = QLineEdit(self)
-        self.again.setObjectName("passphraseAgain")
-        self.again.setEchoMode(QLineEdit.Password)
-        if create:
+        # the second field exists only when a new passphrase is chosen (a field made but never laid out
+        # sat on top of the prompt, as an empty white box)
+        self.again = QLineEdit(self) if create else None
+        if self.again is not None:
+            self.again.setObjectName("passphraseAgain")
+            self.again.setEchoMode(QLineEdit.Password)
             form.addRow(tr("Once more"), self.again)
         lay.addLayout(form)
         self.hint = QLabel("", self)
@@ -42,15 +44,17 @@ class PassphraseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self.passphrase.textChanged.connect(self._check)
-        self.again.textChanged.connect(self._check)
+        if self.again is not None:
+            self.again.textChanged.connect(self._check)
         self._check()
 
     def _check(self) -> None:
         p = self.passphrase.text()
-        ok = len(p) >= MIN_PASSPHRASE and (not self.create or p == self.again.text())
+        again = self.again.text() if self.again is not None else p
+        ok = len(p) >= MIN_PASSPHRASE and p == again
         if len(p) < MIN_PASSPHRASE:
             self.hint.setText(tr("At least {n} characters.").format(n=MIN_PASSPHRASE))
-        elif self.create and p != self.again.text():
+        elif p != again:
             self.hint.setText(tr("Type the same passphrase twice."))
         else:
             self.hint.setText("")

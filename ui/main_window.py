@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl, Qt
+from PySide6.QtCore import QEvent, QTimer, QUrl, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton,
-    QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
+    QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from evaluator.paths import resource
@@ -22,7 +22,7 @@ from evaluator.paths import resource
 from .context import AppContext
 from .i18n import apply_font, install_language, language, tr
 from .settings import Settings
-from .style import STYLE
+from .style import style_sheet
 from .worker import TaskManager
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,41 @@ log = logging.getLogger(__name__)
 # errors, html and datetime come with the first use).
 
 
-from evaluator.workflows import open_store, sqlite_file, sqlite_url  # noqa: E402 - light: imports nothing heavy
+from evaluator.workflows import (  # noqa: E402 - light: imports nothing heavy
+    is_server_url, open_store, sqlite_file, sqlite_url,
+)
+
+#: how many times a wrong passphrase is asked again before the app gives up on that database
+PASSPHRASE_TRIES = 3
+#: the files ``evaluator-gui FILE`` (and the file manager, through the registered types) hands over
+KIT_SUFFIXES = (".mekit",)
+PACKAGE_SUFFIXES = (".mepkg",)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def plain_sqlite_path(db: str):
+    """The SQLite file named by ``db`` when it is a plain path or a plain ``sqlite:///PATH`` URL,
+    None when it names another kind of database, False when only the full URL parser can tell
+    (keeps SQLAlchemy out of the start: the store is imported on the worker after the window shows)."""
+    text = db.strip() if isinstance(db, str) else ""
+    if not text or "%" in text:  # empty, or percent-escapes that SQLAlchemy's URL parser decodes
+        return False
+    if "://" not in text:
+        if ":" in text.split("/", 1)[0] and not Path(text).drive:
+            return False
+        return Path(Path(text).expanduser().as_posix())
+    scheme, rest = text.split("://", 1)
+    if scheme == "sqlite" and rest.startswith("/") and len(rest) > 1 and "?" not in rest and rest != "/:memory:":
+        return Path(rest[1:])
+    if scheme.startswith("postgresql"):
+        return None
+    return False
+
+
+def database_file(url: str) -> Path | None:
+    """The SQLite file of ``url`` (None for a server), without SQLAlchemy when the URL is plain."""
+    path = plain_sqlite_path(url)
+    return sqlite_file(url) if path is False else path
 
 
 def load_meta(st, actor: str | None = None) -> dict:
@@ -52,7 +86,12 @@ def load_meta(st, actor: str | None = None) -> dict:
         "field_evaluator": None,
         "key": None,
         "identity": st.identity,
+        "server_url": None,
     }
+    if st.sqlite_path is None:
+        from evaluator.workflows import without_password
+
+        meta["server_url"] = without_password(st.url)
     if meta["role"] == "field":
         kit = st.packages.kit_info()
         meta["field_evaluator"] = kit.evaluator if kit else None
@@ -98,12 +137,12 @@ class WelcomeScreen(QWidget):
         row = QHBoxLayout()
         demo = QPushButton(tr("Create the demo program here"), self)
         demo.setObjectName("createDemo")
-        demo.clicked.connect(window.create_demo_here)
+        demo.clicked.connect(lambda _=False: window.create_demo_here())
         demo.setEnabled(window.ctx.role != "field")
         row.addWidget(demo)
         kit = QPushButton(tr("Import a field kit…"), self)
         kit.setObjectName("importKit")
-        kit.clicked.connect(window.import_kit)
+        kit.clicked.connect(lambda _=False: window.import_kit())
         row.addWidget(kit)
         row.addStretch(1)
         lay.addLayout(row)
@@ -111,6 +150,59 @@ class WelcomeScreen(QWidget):
 
     def refresh(self) -> None:
         return None
+
+
+class StartScreen(QWidget):
+    """No database is open (the app started without one it could open): what to open next."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("startScreen")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(40, 30, 40, 30)
+        t = QLabel(tr("No database is open"), self)
+        t.setObjectName("screenTitle")
+        lay.addWidget(t)
+        text = QLabel(tr("Open your database, create a new one, connect to the office server or import a field kit "
+                         "you received from the office."), self)
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        for name, label, slot in (
+                ("startOpen", tr("Open database…"), window.open_database),
+                ("startNew", tr("New database…"), window.new_database),
+                ("startServer", tr("Connect to server…"), window.connect_to_server),
+                ("startDemo", tr("Open the demo database"), window.open_demo),
+                ("startKit", tr("Import a field kit…"), window.import_kit)):
+            b = QPushButton(label, self)
+            b.setObjectName(name)
+            b.clicked.connect(lambda _=False, f=slot: f())
+            row = QHBoxLayout()
+            row.addWidget(b)
+            row.addStretch(1)
+            lay.addLayout(row)
+        recent = window.settings.get("recent_databases")
+        if recent:
+            head = QLabel(tr("Recent databases"), self)
+            head.setObjectName("muted")
+            lay.addWidget(head)
+            for url in recent[:5]:
+                b = QPushButton(_recent_label(url), self)
+                b.setObjectName("startRecent")
+                b.setFlat(True)
+                b.setAccessibleName(tr("Open {database}").format(database=_recent_label(url)))
+                b.clicked.connect(lambda _=False, u=url: window.open_recent(u))
+                row = QHBoxLayout()
+                row.addWidget(b)
+                row.addStretch(1)
+                lay.addLayout(row)
+        lay.addStretch(1)
+
+    def refresh(self) -> None:
+        return None
+
+
+def _recent_label(url: str) -> str:
+    return url.removeprefix("sqlite:///")
 
 
 class MainWindow(QMainWindow):
@@ -131,9 +223,12 @@ class MainWindow(QMainWindow):
         self.screens: dict[str, QWidget] = {}
         self._stale: set[str] = set()
         self._opening = None  # a store opened at start whose screens are not built yet
+        self._pending_files: list[Path] = []  # files handed over before the screens were built
+        self._switching = False  # a database is being opened on the worker
         self.undo_group = QUndoGroup(self)
         self.setWindowIcon(QIcon(str(resource("icons", "app-256.png"))))
-        self.setStyleSheet(STYLE)
+        self._palette_key = None
+        self._apply_style()
         self.resize(1280, 820)
         geometry = self.settings.get("window_geometry")
         if geometry is not None and not geometry.isEmpty():
@@ -153,7 +248,7 @@ class MainWindow(QMainWindow):
     def open_at_start(self, opener, opened=None) -> None:
         """Open the first store on the worker, after the window has shown: ``opener()`` returns
         ``(store, extra)``; then the screens are built and ``opened(extra)`` runs on the GUI thread.
-        When opening fails the error is shown and the app leaves with exit code 1."""
+        When opening fails the error is shown and the start screen offers what to open instead."""
         def body(_none):
             result = opener()
             self._opening = result[0]  # closed by closeEvent if the window closes before ``done``
@@ -169,13 +264,34 @@ class MainWindow(QMainWindow):
         def failed(exc: BaseException) -> None:
             from .errors import show_error
 
+            self._opening = None
             show_error(self, exc)
-            QApplication.exit(1)
+            self.show_start()
 
         op = self.ctx.query(body, done, parent=self).failure(failed)
         # on the first turn of the event loop: the window's first frame is not slowed by the
         # worker importing the core at the same time
         QTimer.singleShot(0, self, op.run_in_background)
+
+    def show_start(self) -> None:
+        """No database open: the start screen (open, new, connect, demo, kit, recent)."""
+        if self.store is not None:
+            return
+        self.meta = {}
+        self.build()
+
+    # --- style --------------------------------------------------------------------------------------
+    def _apply_style(self) -> None:
+        """The style sheet from the application's palette (again when the system changes theme)."""
+        palette = QApplication.palette()
+        if palette.cacheKey() != self._palette_key:
+            self._palette_key = palette.cacheKey()
+            self.setStyleSheet(style_sheet(palette))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.ApplicationPaletteChange:
+            self._apply_style()
+        super().changeEvent(event)
 
     # --- store and mode ---------------------------------------------------------------------------
     def set_store(self, store) -> None:
@@ -212,6 +328,8 @@ class MainWindow(QMainWindow):
         path = meta.get("sqlite_path")
         if path:
             self.settings.add_recent(sqlite_url(path))
+        elif meta.get("server_url"):  # a server: remembered without its password
+            self.settings.add_recent(meta["server_url"])
         self.build()
         who = meta.get("identity")
         if self._ask_identity and not ctx.is_field and who is not None and who.source == "account":
@@ -220,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def build(self) -> None:
         """(Re)build menus, header and screens for the current store, mode and language."""
+        self.save_layout()
         old = self.centralWidget()
         self.screens = {}
         central = QWidget(self)
@@ -231,7 +350,7 @@ class MainWindow(QMainWindow):
         body.setSpacing(0)
         self.nav = QListWidget(central)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(210)
+        self.nav.setAccessibleName(tr("Screens"))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.nav.setTextElideMode(Qt.ElideRight)
         self.stack = QStackedWidget(central)
@@ -252,6 +371,7 @@ class MainWindow(QMainWindow):
             page.setWidget(screen)
             self._pages[key] = page
             self.stack.addWidget(page)
+        self.nav.setFixedWidth(self._nav_width())
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.setCentralWidget(central)
         if old is not None:
@@ -259,10 +379,65 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._update_title()
         self._stale = set(self.screens)
+        self._compact_rows()
+        self.restore_layout()
         if self.nav.count():
             self.nav.setCurrentRow(0)
         self.statusBar().showMessage(self.meta.get("url", ""))
         QTimer.singleShot(0, self, _settle_heap)  # once the replaced screens are deleted
+        if self._pending_files:
+            pending, self._pending_files = self._pending_files, []
+            for path in pending:
+                QTimer.singleShot(0, self, lambda p=path: self.open_file(p))
+
+    def _compact_rows(self) -> None:
+        """Table rows as tall as the font needs (the style's default left the tables half empty)."""
+        from PySide6.QtWidgets import QTableView
+
+        height = max(22, self.fontMetrics().height() + 8)
+        for screen in self.screens.values():
+            for view in screen.findChildren(QTableView):
+                view.verticalHeader().setDefaultSectionSize(height)
+
+    def _nav_width(self) -> int:
+        """As wide as the longest screen name needs (the window is left for the screens)."""
+        fm = self.nav.fontMetrics()
+        widest = max((fm.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())), default=100)
+        return max(150, min(230, widest + 44))
+
+    # --- window state ---------------------------------------------------------------------------------
+    def _layout_widgets(self):
+        """The splitters and table headers whose layout is remembered, by a stable name."""
+        from PySide6.QtWidgets import QTableView
+
+        central = self.centralWidget()
+        if central is None:
+            return
+        for key, screen in self.screens.items():
+            for sp in screen.findChildren(QSplitter):
+                if sp.objectName():
+                    yield f"{key}/{sp.objectName()}", sp
+            for view in screen.findChildren(QTableView):
+                if view.objectName() and getattr(view, "remember_columns", True):
+                    yield f"{key}/{view.objectName()}", view.horizontalHeader()
+
+    def save_layout(self) -> None:
+        """Splitter positions and column widths (and order, hidden columns) into the settings."""
+        states = dict(self.settings.get("layout_states"))
+        for name, w in self._layout_widgets():
+            states[name] = w.saveState()
+        if states:
+            self.settings.set("layout_states", states)
+        self.settings.set("window_state", self.saveState())
+
+    def restore_layout(self) -> None:
+        states = self.settings.get("layout_states")
+        for name, w in self._layout_widgets():
+            state = states.get(name)
+            if state is not None and not state.isEmpty():
+                w.restoreState(state)
+                owner = w.parent() if not isinstance(w, QSplitter) else w
+                setattr(owner, "layout_restored", True)
 
 
     def _header(self) -> QFrame:
@@ -315,6 +490,8 @@ class MainWindow(QMainWindow):
 
     def _make_screens(self) -> list[tuple[str, str, QWidget]]:
         ctx = self.ctx
+        if ctx.store is None:
+            return [("start", tr("Start"), StartScreen(self))]
         if ctx.program is None:
             return [("welcome", tr("Start"), WelcomeScreen(self))]
         if ctx.is_field:
@@ -389,18 +566,21 @@ class MainWindow(QMainWindow):
         f = mb.addMenu(tr("&File"))
         self._action(f, tr("&New database…"), self.new_database, QKeySequence.New, "actionNew")
         self._action(f, tr("&Open database…"), self.open_database, QKeySequence.Open, "actionOpen")
+        self._action(f, tr("&Connect to server…"), self.connect_to_server, None, "actionConnect")
         recent = f.addMenu(tr("Open &recent"))
         recent.setObjectName("menuRecent")
         for url in self.settings.get("recent_databases"):
-            a = recent.addAction(url.removeprefix("sqlite:///"))
-            a.triggered.connect(lambda _=False, u=url: self.switch_to(u))
+            a = recent.addAction(_recent_label(url))
+            a.triggered.connect(lambda _=False, u=url: self.open_recent(u))
         recent.setEnabled(bool(recent.actions()))
         self._action(f, tr("Open the &demo database"), self.open_demo, None, "actionDemo")
         f.addSeparator()
-        self._action(f, tr("&Back up database…"), self.backup_database, None, "actionBackup")
-        self._action(f, tr("Re&store from backup…"), self.restore_database, None, "actionRestore")
+        has_store = self.store is not None
+        self._action(f, tr("&Back up database…"), self.backup_database, None, "actionBackup").setEnabled(has_store)
+        self._action(f, tr("Re&store from backup…"), self.restore_database, None, "actionRestore").setEnabled(has_store)
         f.addSeparator()
-        self._action(f, tr("Make a &field database from the demo"), self.make_field_demo, None, "actionFieldDemo")
+        self._action(f, tr("Make a &field database from the demo"), self.make_field_demo, None,
+                     "actionFieldDemo").setEnabled(has_store)
         self._action(f, tr("Import a field &kit…"), self.import_kit, None, "actionImportKit")
         f.addSeparator()
         self._action(f, tr("&Settings…"), self.open_settings, QKeySequence("Ctrl+,"), "actionSettings")
@@ -432,54 +612,149 @@ class MainWindow(QMainWindow):
     def remember_passphrase(self, path: Path, passphrase: str) -> None:
         self._passphrases[str(Path(path).resolve())] = passphrase
 
-    def passphrase_for(self, path: Path) -> str | None | bool:
+    def passphrase_for(self, path: Path, *, again: int = 0) -> str | None | bool:
         """The passphrase for the SQLite file ``path``: None when it is not encrypted, the one typed
-        earlier in this session, or asked now; False when the user cancels."""
+        earlier in this session, or asked now; False when the user cancels.  ``again``: a wrong one was
+        typed and this many tries are left (the question says so)."""
         from evaluator.workflows import may_be_encrypted
 
         from . import dialogs
 
         path = Path(path)
-        if not may_be_encrypted(path):
+        if not again and not may_be_encrypted(path):
             return None
-        known = self._passphrases.get(str(path.resolve()))
+        known = None if again else self._passphrases.get(str(path.resolve()))
         if known is not None:
             return known
-        value = dialogs.passphrase(self, tr("Encrypted database"),
-                                   tr("{name} is encrypted (or is not a database at all). Its passphrase:").format(
-                                       name=path.name))
+        if again:
+            label = tr("The passphrase did not open {name}. Try again (%n tries left):", "", again).format(
+                name=path.name)
+        else:
+            label = tr("{name} is encrypted (or is not a database at all). Its passphrase:").format(name=path.name)
+        value = dialogs.passphrase(self, tr("Encrypted database"), label)
         return False if value is None else value
 
-    def switch_to(self, url: str, *, prepare=None, passphrase: str | None = None) -> None:
-        """Open the database at ``url`` on the worker (``prepare(store)`` runs there too), then rebuild.
-        An encrypted field database is opened with ``passphrase``, or one asked for here."""
+    def switch_to(self, url: str, *, prepare=None, passphrase: str | None = None, then=None,
+                  tries: int = PASSPHRASE_TRIES) -> None:
+        """Open the database at ``url`` on the worker (``prepare(store)`` runs there too and its value
+        goes to ``then`` once the screens show), then rebuild.  An encrypted field database is opened
+        with ``passphrase``, or one asked for here; a wrong one is asked again (``tries`` in all).  When
+        the database cannot be opened the open one stays (or, with none, the start screen shows)."""
         self.flush_edits()
         old = self.store
-        path = sqlite_file(url)
-        if path is not None:
-            if passphrase is None:
-                passphrase = self.passphrase_for(path)
-                if passphrase is False:
-                    return
+        path = database_file(url)
+        if path is not None and passphrase is None:
+            passphrase = self.passphrase_for(path)
+            if passphrase is False:
+                self.show_start()
+                return
 
         def swap(_current):
             new = open_store(url, passphrase)
             try:
-                if prepare is not None:
-                    prepare(new)
+                extra = prepare(new) if prepare is not None else None
             except BaseException:
                 new.close()
                 raise
             if old is not None:
                 old.close()
-            return new
+            return new, extra
 
-        def opened(new) -> None:
+        def opened(result) -> None:
+            self._switching = False
+            new, extra = result
             if path is not None and passphrase is not None:  # in memory only: Open recent does not ask again
                 self.remember_passphrase(path, passphrase)
             self.set_store(new)
+            if then is not None:
+                then(extra)
 
-        self.ctx.query(swap, opened, parent=self).run_in_background()
+        def failed(exc: BaseException) -> None:
+            from evaluator.workflows import wrong_passphrase
+
+            from .errors import show_error
+
+            self._switching = False
+            if path is not None and passphrase is not None and wrong_passphrase(exc, "database"):
+                self._passphrases.pop(str(Path(path).resolve()), None)
+                left = tries - 1
+                if left > 0:
+                    again = self.passphrase_for(path, again=left)
+                    if again is not False:
+                        self.switch_to(url, prepare=prepare, passphrase=again, then=then, tries=left)
+                        return
+            show_error(self, exc)  # the last try, or the person gave up: what happened, once
+            self.show_start()
+
+        self._switching = True
+        self.ctx.query(swap, opened, parent=self).failure(failed).run_in_background()
+
+    def open_recent(self, url: str) -> None:
+        """A database from File → Open recent: a server asks its password (never remembered on disk)."""
+        if is_server_url(url):
+            self.connect_to_server(url)
+        else:
+            self.switch_to(url)
+
+    def connect_to_server(self, url: str | None = None) -> None:
+        """File → Connect to server…: host, port, database, user and the password (kept in memory for
+        this session only; Open recent remembers the connection without it)."""
+        from . import dialogs
+        from .errors import show_error
+
+        answer = dialogs.server_connection(self, url)
+        if answer is None:
+            return
+        from evaluator.workflows import with_password
+
+        target, password = answer
+
+        def failed_then_ask(exc: BaseException) -> None:
+            show_error(self, exc)
+            self.connect_to_server(target)
+
+        self.flush_edits()
+        old = self.store
+
+        def swap(_current):
+            new = open_store(with_password(target, password))
+            if old is not None:
+                old.close()
+            return new
+
+        self.ctx.query(swap, self.set_store, parent=self).failure(failed_then_ask).run_in_background()
+
+    def open_file_when_ready(self, path: str | Path) -> None:
+        """A file the system hands over (macOS sends it as an event, possibly before the database
+        has opened): opened now, or once the screens are built."""
+        if self._switching or self._opening is not None or (self.store is not None and not self.screens):
+            self._pending_files.append(Path(path))
+        else:
+            self.open_file(path)
+
+    def open_file(self, path: str | Path) -> None:
+        """A file handed to ``evaluator-gui FILE`` (or opened from the file manager): a field kit goes
+        to the kit import, a result package is merged, an intake workbook goes to the import screen,
+        anything else is opened as a database."""
+        from . import dialogs
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix in KIT_SUFFIXES:
+            self.import_kit(path)
+            return
+        if suffix in PACKAGE_SUFFIXES + WORKBOOK_SUFFIXES:
+            if self.store is None or self.ctx.is_field or "kits" not in self.screens:
+                dialogs.inform(self, tr("Open a file"),
+                               tr("{name} is opened in the office database; open the office database first, then "
+                                  "open the file again.").format(name=path.name))
+                return
+            if suffix in PACKAGE_SUFFIXES:
+                self.show_screen("kits").merge([path])
+            else:
+                self.show_screen("import").load(path)
+            return
+        self.switch_to(sqlite_url(path))
 
     def new_database(self) -> None:
         from . import dialogs
@@ -582,10 +857,10 @@ class MainWindow(QMainWindow):
 
         make_field_database(self)
 
-    def import_kit(self) -> None:
+    def import_kit(self, kit: Path | None = None) -> None:
         from .screens.kits import import_kit_into_new_database
 
-        import_kit_into_new_database(self)
+        import_kit_into_new_database(self, kit)
 
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -643,6 +918,7 @@ class MainWindow(QMainWindow):
                 job.cancel()
         self.flush_edits()
         self.settings.set("window_geometry", self.saveGeometry())
+        self.save_layout()
         self.settings.sync()
         self.tasks.wait_idle()
         store = self.store if self.store is not None else self._opening

@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from .i18n import tr
 from .labels import category_label, status_label, track_label
+from .style import readable_on, tones
 from .worker import make_timer
 
 RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
@@ -124,8 +125,11 @@ class RecordModel(CellRoles, QAbstractTableModel):
         if role == BACKGROUND and col.background is not None:
             c = col.background(rec)
             return QBrush(c) if c is not None else None
-        if role == FOREGROUND and col.foreground is not None:
-            c = col.foreground(rec)
+        if role == FOREGROUND and (col.foreground is not None or col.background is not None):
+            c = col.foreground(rec) if col.foreground is not None else None
+            if c is None and col.background is not None:  # text on a tinted cell: dark or light, whichever reads
+                bg = col.background(rec)
+                c = readable_on(bg) if bg is not None else None
             return QBrush(c) if c is not None else None
         if role == USER:
             return row
@@ -201,8 +205,8 @@ class ApplicationsModel(CellRoles, QAbstractTableModel):
             Column("submitted_on", tr("Submitted on"), lambda r: r.submitted_on.isoformat() if r.submitted_on else ""),
             Column("status", tr("Status"), lambda r: status_label(r.status)),
             Column("", tr("Evaluations"), lambda r: f"{r.finalised}/{r.evaluators}", CENTER,
-                   tooltip=lambda r: tr("{done} of {n} assigned evaluators have finalised").format(
-                       done=r.finalised, n=r.evaluators)),
+                   tooltip=lambda r: tr("{done} of %n assigned evaluators have finalised", "",
+                                        r.evaluators).format(done=r.finalised)),
         ]
         self._id_column = next(i for i, c in enumerate(self.columns) if c.key == "id")
 
@@ -332,7 +336,7 @@ class ApplicationsModel(CellRoles, QAbstractTableModel):
             if role == TOOLTIP and col.tooltip is not None:
                 return col.tooltip(rec)
             if role == FOREGROUND and col.key == "" and rec.evaluators and rec.finalised >= rec.evaluators:
-                return QBrush(QColor("#1b7a3a"))
+                return QBrush(tones().good)
         return None
 
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802

@@ -35,6 +35,8 @@ OPTIONS: dict[str, Option] = {
     "recent_databases": Option("files/recent", [], list),
     "window_geometry": Option("window/geometry", QByteArray(), QByteArray),
     "window_state": Option("window/state", QByteArray(), QByteArray),
+    #: splitter positions and table column layouts, by "screen/objectName"
+    "layout_states": Option("window/layouts", {}, dict),
 }
 
 
@@ -57,6 +59,8 @@ class Settings:
             if isinstance(value, str):
                 return [value] if value else []
             return list(value)
+        if opt.kind is dict:
+            return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
         if opt.kind is int:
             try:
                 return int(value)

@@ -1,14 +1,12 @@
-"""Small shared widgets: a file drop zone, a screen title, a plain-text view of a core result."""
+"""Small shared widgets: a file drop zone, a screen title, a date field with a calendar."""
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 
 class DropZone(QLabel):
@@ -22,7 +20,7 @@ class DropZone(QLabel):
         self.setAlignment(Qt.AlignCenter)
         self.setWordWrap(True)
         self.setAcceptDrops(True)
-        self.setMinimumHeight(80)
+        self.setMinimumHeight(60)
         self.suffixes = tuple(s.lower() for s in suffixes)
 
     def _paths(self, mime) -> list[Path]:
@@ -79,42 +77,99 @@ def title_label(text: str, parent=None) -> QLabel:
     return lab
 
 
-def describe_result(obj: Any, indent: int = 0) -> str:
-    """A readable plain-text rendering of a core result (dataclass, dict, list, scalar)."""
-    pad = "  " * indent
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        lines = []
-        for f in dataclasses.fields(obj):
-            v = getattr(obj, f.name)
-            if isinstance(v, (list, tuple, dict)) or dataclasses.is_dataclass(v):
-                if not v:
-                    continue
-                lines.append(f"{pad}{f.name.replace('_', ' ')}:")
-                lines.append(describe_result(v, indent + 1))
-            else:
-                lines.append(f"{pad}{f.name.replace('_', ' ')}: {_scalar(v)}")
-        return "\n".join(lines)
-    if isinstance(obj, dict):
-        lines = []
-        for k, v in obj.items():
-            if isinstance(v, (list, tuple, dict)) or dataclasses.is_dataclass(v):
-                lines.append(f"{pad}{k}:")
-                lines.append(describe_result(v, indent + 1))
-            else:
-                lines.append(f"{pad}{k}: {_scalar(v)}")
-        return "\n".join(lines)
-    if isinstance(obj, (list, tuple)):
-        return "\n".join(
-            (f"{pad}- " + describe_result(v, indent + 1).lstrip()) if dataclasses.is_dataclass(v) or isinstance(v, dict)
-            else f"{pad}- {_scalar(v)}" for v in obj)
-    return f"{pad}{_scalar(obj)}"
+class DateField(QWidget):
+    """A date typed as ``2013-05-10`` (also ``2013.05.10`` or ``2013/5/10``) or picked from a calendar
+    that opens at the date typed, or at today; empty means "no date".  :meth:`value` raises
+    ``ValueError`` for text that is not a date, and the field says so beside itself."""
+
+    changed = Signal()
+
+    def __init__(self, placeholder: str, parent=None) -> None:
+        from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton
+
+        from .i18n import tr
+
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setClearButtonEnabled(True)
+        self.edit.textChanged.connect(self._check)
+        lay.addWidget(self.edit, 1)
+        self.button = QToolButton(self)
+        self.button.setArrowType(Qt.DownArrow)
+        self.button.setToolTip(tr("Pick the date from a calendar"))
+        self.button.setAccessibleName(tr("Pick the date from a calendar"))
+        self.button.clicked.connect(self.open_calendar)
+        lay.addWidget(self.button)
+        self.error = QLabel("", self)
+        self.error.setObjectName("inlineError")
+        self.error.hide()
+        lay.addWidget(self.error)
+        self.setFocusProxy(self.edit)
+        self.calendar = None
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 - the field is what a reader reads
+        super().setAccessibleName(name)
+        self.edit.setAccessibleName(name)
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def set_date(self, value: date | None) -> None:
+        self.edit.setText(value.isoformat() if value else "")
+
+    def value(self) -> date | None:
+        """The date typed, None when empty; ``ValueError`` when the text is not a date."""
+        return parse_date(self.text())
+
+    def _check(self) -> None:
+        from .i18n import tr
+
+        try:
+            self.value()
+        except ValueError:
+            self.error.setText(tr("not a date (use 2013-05-10)"))
+            self.error.show()
+        else:
+            self.error.hide()
+        self.changed.emit()
+
+    def open_calendar(self):
+        """The calendar opens at the date typed, or at today when there is none (never at year 2000)."""
+        from PySide6.QtCore import QDate
+        from PySide6.QtWidgets import QCalendarWidget
+
+        try:
+            current = self.value()
+        except ValueError:
+            current = None
+        cal = QCalendarWidget(self)
+        cal.setObjectName("dateFieldCalendar")
+        cal.setWindowFlags(Qt.Popup)
+        cal.setGridVisible(True)
+        start = QDate(current) if current else QDate.currentDate()
+        cal.setSelectedDate(start)
+        cal.setCurrentPage(start.year(), start.month())
+        cal.clicked.connect(lambda d: (self.set_date(d.toPython()), cal.close()))
+        cal.activated.connect(lambda d: (self.set_date(d.toPython()), cal.close()))
+        cal.move(self.mapToGlobal(self.rect().bottomLeft()))
+        cal.setAttribute(Qt.WA_DeleteOnClose)
+        cal.show()
+        cal.setFocus()
+        self.calendar = cal
+        return cal
 
 
-def _scalar(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, (date, datetime)):
-        return v.isoformat(sep=" ", timespec="minutes") if isinstance(v, datetime) else v.isoformat()
-    if isinstance(v, float):
-        return f"{v:.2f}"
-    return str(v)
+def parse_date(text: str) -> date | None:
+    """``2013-05-10``, ``2013.05.10``, ``2013/5/10`` or ``20130510`` → a date; '' → None."""
+    import re
+
+    text = (text or "").strip().rstrip(".")
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{4})[-./ ]\s*(\d{1,2})[-./ ]\s*(\d{1,2})", text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if not m:
+        raise ValueError(text)
+    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))  # ValueError for 2013-02-30

@@ -108,7 +108,7 @@ def database_key(s: Session) -> tuple[bytes, str] | None:
     its evaluator's — and its fingerprint; None before it has one."""
     from ..packages.keys import KeyProblem, key_fingerprint, unb64
     from ..packages.kit import OFFICE_KEYS
-    from ..packages.ops import EVALUATOR_KEY
+    from ..packages.keys import EVALUATOR_KEY
     from ..services.common import get_setting
 
     doc = get_setting(s, OFFICE_KEYS if get_setting(s, "role", "office") == "office" else EVALUATOR_KEY)
@@ -239,41 +239,3 @@ def check(s: Session, announced: dict[int, Announced], last_entry: int, *,
 
 
 # --- the events that anchor (one-line hooks in the façade) ----------------------------------------
-def at_package_export(s: Session, identity: Any, *, sequence: int, actor: str, device: str) -> AnchorInfo:
-    """A laptop, before it signs a result package: the whole check
-    (:func:`evaluator.audit.check.require_intact`, with the key just unlocked), then the anchor
-    the package carries."""
-    from .check import require_intact
-
-    require_intact(s, key=identity.info.signing_public,
-                   what="no package was made. Tell the office")
-    return seal(s, identity, "package_export", actor=actor, device=device, detail={"package": sequence})
-
-
-def at_kit_export(s: Session, identity: Any, kit: Any, *, actor: str, device: str) -> AnchorInfo | None:
-    """The office, after writing ``kit`` (a :class:`~evaluator.packages.results.KitInfo`): anchored
-    when the office key is unlocked (None otherwise: kits are not signed, so exporting one does not
-    need the key)."""
-    if identity is None:
-        return None
-    return seal(s, identity, "kit_export", actor=actor, device=device,
-                detail={"evaluator": kit.evaluator, "kit": kit.sequence})
-
-
-def at_merge(s: Session, identity: Any, reports: list[Any], *, actor: str, device: str) -> AnchorInfo | None:
-    """The office, at the end of each merge transaction that merged something."""
-    merged = [r for r in reports if getattr(r, "status", None) == "merged"]
-    if not merged:
-        return None
-    return seal(s, identity, "merge", actor=actor, device=device,
-                detail={"packages": [[r.evaluator, r.device, r.sequence] for r in merged]})
-
-
-def at_sign_off(s: Session, identity: Any, *, round: str, actor: str, device: str,
-                detail: dict[str, Any] | None = None) -> AnchorInfo:
-    """The office, when the committee signs a round off (called by round sign-off, which a later
-    release adds): the whole check, then an anchor naming the round."""
-    from .check import require_intact
-
-    require_intact(s, key=identity.info.signing_public, what="the round was not signed off")
-    return seal(s, identity, "sign_off", actor=actor, device=device, detail={"round": round, **(detail or {})})

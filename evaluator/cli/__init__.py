@@ -1,6 +1,6 @@
 """The ``evaluator`` command line (BRIEF §6).
 
-Every command takes ``--db URL`` and ``--json`` before or after its name, prints readable text by
+Every command takes ``--db URL``, ``--program CODE`` and ``--json`` before or after its name, prints readable text by
 default and one JSON document with ``--json``, and exits 0 on success or non-zero with one clear
 message on failure.  Feature areas register their verbs from their own modules.
 """
@@ -14,15 +14,15 @@ from collections.abc import Sequence
 
 from ..errors import EvaluatorError
 from ..version import __version__
-from . import core, excel, packages, privacy, ranking, reports
-from .common import CliContext, common_options, os_error_sentence, setup_logging, tolerant_output
+from . import core, excel, packages, people, privacy, programs, ranking, reports, scoring
+from .common import CliContext, UsageParser, common_options, os_error_sentence, setup_logging, tolerant_output
 
-MODULES = (core, ranking, excel, reports, packages, privacy)
+MODULES = (core, programs, people, scoring, ranking, excel, reports, packages, privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = common_options()
-    parser = argparse.ArgumentParser(
+    parser = UsageParser(
         prog="evaluator",
         description="Maeul Evaluator — field evaluation, ranking and selection for community grant programs.",
         parents=[common],
@@ -32,7 +32,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for module in MODULES:
         module.register(sub, common)
+    _completion(sub, common)
     return parser
+
+
+def _completion(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("completion", parents=[common], help="print the shell completion script (bash, zsh or tcsh)",
+                       description="Print a completion script for SHELL; e.g. in ~/.bashrc: "
+                                   "eval \"$(evaluator completion bash)\"  (zsh: evaluator completion zsh > "
+                                   "~/.zfunc/_evaluator).")
+    p.add_argument("shell", choices=("bash", "zsh", "tcsh"), help="the shell")
+    p.set_defaults(func=cmd_completion)
+
+
+def cmd_completion(ctx: CliContext) -> int:
+    try:
+        import shtab
+    except ImportError:
+        raise EvaluatorError("Shell completion needs the 'shtab' package: install Maeul Evaluator with its "
+                             "'completion' extra (pip install 'maeul-evaluator[completion]').") from None
+    print(shtab.complete(build_parser(), shell=ctx.args.shell))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,6 +23,8 @@ def common_options() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                    help="database: sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME "
                         "(default: evaluator.sqlite3 in the user data directory)")
+    p.add_argument("--program", metavar="CODE", default=argparse.SUPPRESS,
+                   help="work on this program (default: the database's current program, see 'evaluator program use')")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="print one JSON document instead of text")
     p.add_argument("--actor", metavar="NAME", default=argparse.SUPPRESS,
@@ -83,6 +85,52 @@ def os_error_sentence(exc: OSError) -> str:
     return f"The system refused a file operation: {what}. Nothing further was done."
 
 
+#: the subcommand attributes that, after the command's name, name a JSON document (``kit-import``)
+_SUBCOMMANDS = ("rubric_command", "audit_command", "keys_command", "kit_command", "package_command",
+                "conflicts_command", "program_command", "round_command", "evaluators_command")
+ERROR_DOCUMENT = "error"
+#: exit code of a command line that is not understood (an unknown option, a missing argument):
+#: distinct from 2, input that was understood but is invalid (BSD sysexits' EX_USAGE)
+USAGE_EXIT = 64
+
+
+def document_name(args: argparse.Namespace) -> str:
+    """The name of the JSON document a command prints: the command and its action (``kit-import``,
+    ``import-scores``, ``packages-verify``)."""
+    parts = [str(getattr(args, "command", "") or "")]
+    parts += [str(getattr(args, a)) for a in _SUBCOMMANDS if getattr(args, a, None)]
+    if parts[0] == "import" and getattr(args, "kind", None):
+        parts.append(args.kind)
+    if parts[0] == "packages" and getattr(args, "verify", False):
+        parts.append("verify")
+    if parts[0] == "gate" and getattr(args, "gate", None) is None:
+        parts.append("list")
+    return "-".join(p for p in parts if p)
+
+
+def schema_ref(name: str) -> dict[str, Any]:
+    from .schemas import version
+
+    return {"name": name, "version": version(name)}
+
+
+def with_schema(name: str, doc: Any) -> dict[str, Any]:
+    """``doc`` with its schema named first; a list goes under ``items``."""
+    head = {"schema": schema_ref(name)}
+    if isinstance(doc, dict):
+        return {**head, **doc}
+    return {**head, "items": doc}
+
+
+class UsageParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit with :data:`USAGE_EXIT` (argparse's own is 2, the
+    code of invalid input)."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's name
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_EXIT, f"{self.prog}: error: {message}\n")
+
+
 def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, Problem):
         return obj.to_dict()  # its text and the fields that are set
@@ -141,6 +189,9 @@ class CliContext:
             except BaseException:
                 self.discard_new_database()
                 raise
+            program = getattr(self.args, "program", None)
+            if program and getattr(self.args, "select_program", True):
+                self._store.programs.select(program)  # an unknown code: one sentence naming the programs there are
         return self._store
 
     def replace_store(self, store) -> None:  # noqa: ANN001
@@ -162,9 +213,13 @@ class CliContext:
             self._store = None
 
     def out(self, data: Any, text: str | None = None) -> None:
-        """Print ``data`` as JSON with --json, otherwise ``text`` (or a plain rendering of data)."""
+        """Print ``data`` as JSON with --json, otherwise ``text`` (or a plain rendering of data).
+
+        The JSON document names its schema (``{"schema": {"name", "version"}}``, the files in
+        ``docs/schemas``); a list becomes ``{"schema": …, "items": [...]}``."""
         if self.json:
-            json.dump(to_jsonable(data), sys.stdout, ensure_ascii=False, indent=2)
+            json.dump(with_schema(document_name(self.args), to_jsonable(data)), sys.stdout, ensure_ascii=False,
+                      indent=2)
             sys.stdout.write("\n")
         else:
             print(text if text is not None else _plain(data))
@@ -179,7 +234,8 @@ class CliContext:
         else:
             logging.getLogger("evaluator").info("command failed: %s", type(exc).__name__)
         if self.json:
-            doc: dict[str, Any] = {"error": exc.message, "type": type(exc).__name__}
+            doc: dict[str, Any] = {"schema": schema_ref(ERROR_DOCUMENT), "error": exc.message,
+                                   "type": type(exc).__name__}
             if exc.hint:
                 doc["hint"] = exc.hint
             if isinstance(exc, ValidationError) and exc.problems:

@@ -4,31 +4,30 @@ from __future__ import annotations
 
 import argparse
 
-from ..domain import CATEGORIES
 from .common import CliContext, table
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help="create a new, empty office database",
                        description="Create the database (if needed) at the current schema and report it.")
-    p.set_defaults(func=cmd_init)
+    p.set_defaults(func=cmd_init, select_program=False)
 
     p = sub.add_parser("upgrade", parents=[common], help="upgrade the database schema (after a backup)",
                        description="Back up an older database and upgrade it to this version's schema.")
-    p.set_defaults(func=cmd_upgrade)
+    p.set_defaults(func=cmd_upgrade, select_program=False)
 
     p = sub.add_parser("backup", parents=[common], help="copy the SQLite database to a new file (safe while in use)",
                        description="Copy the open SQLite database to OUT with SQLite's online backup; an encrypted "
                                    "field database's copy keeps its passphrase. PostgreSQL: use pg_dump.")
     p.add_argument("out", metavar="OUT", help="the new backup file")
-    p.set_defaults(func=cmd_backup)
+    p.set_defaults(func=cmd_backup, select_program=False)
 
     p = sub.add_parser("restore", parents=[common], help="replace the SQLite database by a backup",
                        description="Replace the database (--db) by a copy of BACKUP; the database it replaces is "
                                    "first kept beside it as NAME.before-restore-STAMP. An encrypted database is "
                                    "restored from an encrypted backup with the same passphrase.")
     p.add_argument("backup", metavar="BACKUP", help="the backup file to restore")
-    p.set_defaults(func=cmd_restore)
+    p.set_defaults(func=cmd_restore, select_program=False)
 
     p = sub.add_parser("demo", parents=[common], help="create the demo program (48 applications)",
                        description="Create the fictional 'Seoul Community Building Project — 2012 round 1' "
@@ -38,7 +37,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="the program as it stands before the field study: no scores yet")
     p.add_argument("--if-missing", action="store_true",
                    help="do nothing (and succeed) if the database already holds a program")
-    p.set_defaults(func=cmd_demo)
+    p.set_defaults(func=cmd_demo, select_program=False)
 
     p = sub.add_parser("info", parents=[common], help="counts: programs, applications per track, evaluators, …")
     p.set_defaults(func=cmd_info)
@@ -46,13 +45,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("applications", parents=[common], help="list applications with their IDs")
     p.add_argument("--track", help="only this track (code, e.g. activity)")
     p.add_argument("--district", help="only this district (e.g. 종로구)")
-    p.add_argument("--category", choices=sorted(CATEGORIES), help="only this category")
+    p.add_argument("--category", help="only this category (its code, e.g. cafe)")
+    p.add_argument("--round", help="only this round (its code)")
+    p.add_argument("--status", choices=("received", "withdrawn"), help="only received or withdrawn applications")
     p.add_argument("--evaluator", help="only applications assigned to this evaluator code")
     p.add_argument("--search", help="text in ID, title, group or district")
     p.set_defaults(func=cmd_applications)
-
-    p = sub.add_parser("evaluators", parents=[common], help="list evaluators with their IDs and load")
-    p.set_defaults(func=cmd_evaluators)
 
     p = sub.add_parser("assignments", parents=[common], help="list assignments and declared conflicts")
     p.add_argument("--application", help="only this application ID")
@@ -64,7 +62,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     rsub.required = True
     c = rsub.add_parser("check", parents=[common], help="validate a rubric TOML file and print its version")
     c.add_argument("file", help="rubric TOML file")
-    c.set_defaults(func=cmd_rubric_check)
+    c.set_defaults(func=cmd_rubric_check, select_program=False)
 
     p = sub.add_parser("audit", parents=[common], help="audit trail: verify the hash chain")
     asub = p.add_subparsers(dest="audit_command", metavar="ACTION")
@@ -158,21 +156,14 @@ def cmd_info(ctx: CliContext) -> int:
 def cmd_applications(ctx: CliContext) -> int:
     a = ctx.args
     rows = ctx.store().applications.list(track=a.track, district=a.district, category=a.category,
-                                    evaluator=a.evaluator, search=a.search)
+                                         evaluator=a.evaluator, search=a.search, round=a.round, status=a.status)
     text = table(
-        [[r.id, r.track, r.category, r.title[:40], r.group_name[:20], r.district,
-          f"{r.requested_amount:,}" if r.requested_amount is not None else "", f"{r.finalised}/{r.evaluators}"]
+        [[r.id, r.round, r.track, r.category, r.title[:40], r.group_name[:20], r.district,
+          f"{r.requested_amount:,}" if r.requested_amount is not None else "", f"{r.finalised}/{r.evaluators}",
+          "" if r.status == "received" else r.status]
          for r in rows],
-        ["ID", "track", "category", "title", "group", "district", "requested", "final/assigned"],
+        ["ID", "round", "track", "category", "title", "group", "district", "requested", "final/assigned", "status"],
     ) + f"\n{len(rows)} applications"
-    ctx.out(rows, text)
-    return 0
-
-
-def cmd_evaluators(ctx: CliContext) -> int:
-    rows = ctx.store().people.evaluators()
-    text = table([[e.code, e.name, e.organisation, e.role, e.assigned, e.finalised, e.key_fingerprint or "-"]
-                  for e in rows], ["ID", "name", "organisation", "role", "assigned", "finalised", "key"])
     ctx.out(rows, text)
     return 0
 

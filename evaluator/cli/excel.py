@@ -37,7 +37,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="(applications) give a column a meaning: header text or column letter = field key "
                         "('' keeps it aside, '-' ignores it); repeatable")
     p.add_argument("--finalise", action="store_true",
-                   help="(scores) finalise each evaluation in the file once its scores are in")
+                   help="(scores) finalise each evaluation in the file whose required scores (and visit log) are "
+                        "complete; the others are left as they are and listed")
+    p.add_argument("--round", metavar="CODE",
+                   help="(applications) the round new applications join when the sheet has no 차수 column "
+                        "(default: by submission date in a rolling program, else the program's only open round)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
@@ -55,6 +59,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         "gives a what-if view that stores nothing)")
     p.add_argument("--provisional", action="store_true",
                    help="(ranking) include evaluations that are not finalised yet")
+    p.add_argument("--round", metavar="CODE", help="(ranking) the round (default: the program's current round)")
     p.add_argument("--include-personal", action="store_true",
                    help="(ranking) add a 'contacts' sheet with the applicants' contact data; needs --reason")
     p.add_argument("--reason", help="(ranking) why contact data is exported (kept in the access log)")
@@ -98,7 +103,8 @@ def cmd_import(ctx: CliContext) -> int:
     store = ctx.store()
     bar = LargeJobBar(ctx.progress(f"Importing {a.kind}"))
     if a.kind == "applications":
-        rep = store.excel.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), progress=bar).value
+        rep = store.excel.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), round=a.round,
+                                              progress=bar).value
         lines = [rep.summary()]
         verb = "would add" if rep.dry_run else "added"
         if rep.added:
@@ -115,6 +121,16 @@ def cmd_import(ctx: CliContext) -> int:
     else:
         rep = store.excel.import_scores(a.file, dry_run=a.dry_run, finalise=a.finalise, progress=bar).value
         lines = [rep.summary()]
+        if rep.finalised:
+            verb = "would finalise" if rep.dry_run else "finalised"
+            lines.append(f"  {verb}: " + ", ".join(f"{app} · {ev}" for app, ev in rep.finalised[:50])
+                         + (" …" if len(rep.finalised) > 50 else ""))
+        if rep.not_finalised:
+            lines.append(f"  left open ({len(rep.not_finalised)}, not complete):")
+            lines += [f"    {o.application_id} · {o.evaluator}: missing {', '.join(o.missing)}"
+                      for o in rep.not_finalised[:50]]
+            if len(rep.not_finalised) > 50:
+                lines.append(f"    … and {len(rep.not_finalised) - 50} more (--json lists them all)")
     if rep.dry_run:
         lines.append("Dry run: nothing was written.")
     lines += _warnings(rep)
@@ -143,7 +159,7 @@ def cmd_export(ctx: CliContext) -> int:
             raise ValidationError(f"The {a.kind} workbook carries no contact data; --include-personal is for "
                                   "'export ranking'. Nothing was written.")
         if a.kind == "ranking":
-            rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional,
+            rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional, round=a.round,
                                              include_personal=a.include_personal, reason=a.reason, progress=bar)
         elif a.kind == "scores":
             rep = store.excel.export_scores(target[0], progress=bar)

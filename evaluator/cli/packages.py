@@ -90,7 +90,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     k.add_argument("--no-encrypt", action="store_true",
                    help="keep the field database unencrypted (by default it is encrypted with a passphrase taken "
                         "from EVALUATOR_DB_PASSPHRASE or asked on the terminal)")
-    k.set_defaults(func=cmd_kit_import)
+    k.set_defaults(func=cmd_kit_import, select_program=False)
     k = kt.add_parser("field-database", parents=parents,
                       help="office: make a ready field database for one evaluator's laptop (kit export + import)")
     k.add_argument("--evaluator", required=True, metavar="ID")

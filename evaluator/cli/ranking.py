@@ -22,8 +22,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                     "one with another --method is a what-if view and stores nothing. Committee overrides are "
                     "shown beside it. Rules: docs/ranking.md.")
     p.add_argument("--track", help="only this track (code, e.g. activity)")
+    p.add_argument("--round", metavar="CODE", help="the round to rank (its code or name; default: the program's "
+                   "current round, its first not signed off). A signed-off round shows its frozen decisions")
     p.add_argument("--method", choices=METHODS,
-                   help="aggregation method (default: the program's setting, normally mean); another method than "
+                   help="aggregation method (default: the program's setting); another method than "
                         "the program's gives a what-if view that is not stored")
     p.add_argument("--provisional", action="store_true",
                    help="also count evaluations that are not finalised (labelled provisional; nothing stored)")
@@ -92,7 +94,8 @@ def track_json(t: TrackRanking) -> dict[str, Any]:
 
 def result_json(result: RankingResult) -> dict[str, Any]:
     return {
-        "program": result.program, "method": result.method, "provisional": result.provisional,
+        "program": result.program, "round": result.round, "signed_off": result.signed_off,
+        "method": result.method, "provisional": result.provisional,
         "program_method": result.program_method, "what_if": result.what_if, "recorded": result.recorded,
         "computed_at": result.computed_at.isoformat(), "tracks": [track_json(t) for t in result.tracks],
         "applications": [row_json(r) for r in result.all_rows()],
@@ -139,9 +142,13 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
 def cmd_rank(ctx: CliContext) -> int:
     a = ctx.args
     result = ctx.store().ranking.current(track=a.track, method=a.method, provisional=a.provisional,
-                                         stability=a.stability, progress=ctx.progress("Ranking")).value
+                                         stability=a.stability, round=a.round, progress=ctx.progress("Ranking")).value
     text = "\n\n".join(track_text(t, a.lang) for t in result.tracks)
-    title = f"Ranking of {result.program} ({result.method}{', provisional' if result.provisional else ''})"
+    title = (f"Ranking of {result.program}" + (f", round {result.round}" if result.round else "")
+             + f" ({result.method}{', provisional' if result.provisional else ''})")
+    if result.signed_off:
+        title += ("\nSIGNED OFF: these are the round's frozen decisions of record (later overrides, with their "
+                  "reasons, are shown).")
     if result.what_if:
         title += (f"\nWHAT-IF VIEW: ranked by {result.method}, but the program's method is {result.program_method}; "
                   "the stored decisions are unchanged.")

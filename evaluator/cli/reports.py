@@ -48,6 +48,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         if kind == "summary":
             r.add_argument("--provisional", action="store_true",
                            help="count evaluations that are not finalised yet (labelled provisional)")
+            r.add_argument("--round", metavar="CODE",
+                           help="the round (default: the program's current round; a signed-off round's frozen "
+                                "decisions)")
         r.set_defaults(func=cmd_report)
 
 
@@ -66,7 +69,8 @@ def cmd_report(ctx: CliContext) -> int:
     elif kind == "aggregate":
         path = store.reports.aggregate(out, application_ids=a.application, track=a.track, method=a.method, **common)
     elif kind == "summary":
-        path = store.reports.summary(out, track=a.track, method=a.method, provisional=a.provisional, **common)
+        path = store.reports.summary(out, track=a.track, method=a.method, provisional=a.provisional, round=a.round,
+                                     **common)
     else:
         path = store.reports.dossier(out, application_id=a.application, include_personal=a.include_personal,
                                      reason=a.reason, **common)

@@ -119,9 +119,26 @@ class Program(Base):
     #: ranking configuration: method, trim_min_evaluators, disagreement_threshold, …
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the organising office (revision 0005)
+    office_ko: Mapped[str] = mapped_column(String(300), default="")
+    office_en: Mapped[str] = mapped_column(String(300), default="")
+    #: fixed | rolling: how applications find their round
+    intake: Mapped[str] = mapped_column(String(10), default="fixed")
+    #: activity kinds: [{code, ko, en, aliases}]
+    categories: Mapped[list[Any]] = mapped_column(default=list)
+    #: typed intake fields beyond the built-in ones: [{key, label_ko, label_en, aliases, type, required,
+    #: personal, values}] (evaluator.programfile.FieldDef)
+    fields: Mapped[list[Any]] = mapped_column(default=list)
+    #: the program file exactly as loaded and its version ("" for programs made before program files)
+    source: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    #: kits made for this program (a rubric may no longer change once one went out)
+    kits_issued: Mapped[int] = mapped_column(Integer, default=0)
+    archived_at: Mapped[datetime | None]
 
     tracks: Mapped[list[Track]] = relationship(back_populates="program", order_by="Track.position")
     rubrics: Mapped[list[Rubric]] = relationship(back_populates="program")
+    rounds: Mapped[list[Round]] = relationship(back_populates="program", order_by="Round.position")
 
 
 class Rubric(Base):
@@ -196,9 +213,52 @@ class Track(Base):
     reserve_size: Mapped[int] = mapped_column(Integer, default=3)
     #: optional budget cap in KRW (None = no cap)
     budget: Mapped[int | None] = mapped_column(BigInteger)
+    #: the minimum score to be selected (None: the rubric's own; revision 0005)
+    min_score: Mapped[float | None] = mapped_column(Float)
 
     program: Mapped[Program] = relationship(back_populates="tracks")
     rubric: Mapped[Rubric] = relationship()
+
+
+class Round(Base):
+    """A round (차수) of a program: its intake window, status and, once the committee signs it off,
+    the frozen ranking that holds its decisions of record (revision 0005)."""
+
+    __tablename__ = "program_round"
+    __table_args__ = (UniqueConstraint("program_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name_ko: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    opens_on: Mapped[date | None]
+    closes_on: Mapped[date | None]
+    #: open | closed | signed_off
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    signed_off_at: Mapped[datetime | None]
+    signed_off_by: Mapped[str] = mapped_column(String(200), default="")
+    sign_off_note: Mapped[str] = mapped_column(Text, default="")
+    #: the ranking the committee signed off, as plain JSON (evaluator.ranking.frozen)
+    signed_off_ranking: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+    program: Mapped[Program] = relationship(back_populates="rounds")
+    tracks: Mapped[list[RoundTrack]] = relationship(back_populates="round", cascade="all, delete-orphan")
+
+
+class RoundTrack(Base):
+    """A round's own quota and budget for one track (None: the track's)."""
+
+    __tablename__ = "round_track"
+    __table_args__ = (UniqueConstraint("round_id", "track_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("program_round.id", ondelete="CASCADE"))
+    track_id: Mapped[int] = mapped_column(ForeignKey("track.id", ondelete="CASCADE"))
+    quota: Mapped[int | None] = mapped_column(Integer)
+    budget: Mapped[int | None] = mapped_column(BigInteger)
+
+    round: Mapped[Round] = relationship(back_populates="tracks")
 
 
 class Application(Base):
@@ -206,11 +266,14 @@ class Application(Base):
     __table_args__ = (
         UniqueConstraint("program_id", "external_id"),
         Index("ix_application_track_status", "track_id", "status"),
+        Index("ix_application_round_track", "round_id", "track_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
     track_id: Mapped[int] = mapped_column(ForeignKey("track.id"))
+    #: the round (차수) it is evaluated in (revision 0005)
+    round_id: Mapped[int] = mapped_column(ForeignKey("program_round.id"))
     external_id: Mapped[str] = mapped_column(String(60))
     category: Mapped[str] = mapped_column(String(40), default="other")
     title: Mapped[str] = mapped_column(String(500))
@@ -228,14 +291,19 @@ class Application(Base):
     submitted_on: Mapped[date | None]
     #: received | withdrawn (the ranking engine computes eligibility and decisions)
     status: Mapped[str] = mapped_column(String(20), default="received")
+    #: why (a withdrawal's reason; revision 0005)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
     #: unknown intake columns kept aside: {header: value}
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: the program's typed intake fields: {key: value} (dates as ISO text; revision 0005)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: when its personal data was destroyed (``evaluator purge``, ``subject delete``; revision 0006)
     purged_at: Mapped[datetime | None]
 
     track: Mapped[Track] = relationship()
+    round: Mapped[Round] = relationship()
     assignments: Mapped[list[Assignment]] = relationship(back_populates="application")
 
 
@@ -248,6 +316,9 @@ class Evaluator(Base):
     organisation: Mapped[str] = mapped_column(String(300), default="")
     role: Mapped[str] = mapped_column(String(60), default="")
     email: Mapped[str] = mapped_column(String(200), default="", info=PERSONAL)
+    #: where they live or work, and a phone (likely conflicts of interest are suggested from these; 0005)
+    district: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="", info=PERSONAL)
     #: raw Ed25519 public key pinned by the office (None until registered)
     public_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     key_fingerprint: Mapped[str | None] = mapped_column(String(80))

@@ -21,19 +21,34 @@ from ..db.models import Application, Assignment, Evaluation, Evaluator, Program,
 from ..errors import Problem
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..services import people
-from .normalise import BadValue, clean_id, clean_text, parse_conflict, parse_date, parse_email
+from .normalise import (
+    BadValue, clean_id, clean_text, district_parser, parse_conflict, parse_date, parse_email, parse_phone,
+)
 from .results import AssignmentImportReport
 from .safety import ExcelFileError
 from .sheet import IGNORE, duplicate_fields, find_table, sheet_titles
 from .vocab import ASSIGNMENTS
 
-EVALUATOR_FIELDS = ("name", "organisation", "role", "email")
+EVALUATOR_FIELDS = ("name", "organisation", "role", "email", "district", "phone")
+
+
+def _district(v: object) -> str:
+    """A Seoul district by any of its names (as applications have them, so likely conflicts of
+    interest are found), else the text as written (an evaluator may live elsewhere)."""
+    try:
+        return _SEOUL(v)
+    except BadValue:
+        return clean_text(v)
+
+
+_SEOUL = district_parser()
 _PARSERS = {
     "evaluator": clean_id, "name": clean_text, "organisation": clean_text, "role": clean_text,
-    "email": parse_email, "application_id": clean_id, "planned_visit_on": parse_date,
-    "conflict_type": parse_conflict, "conflict_note": clean_text,
+    "email": parse_email, "district": _district, "phone": parse_phone, "application_id": clean_id,
+    "planned_visit_on": parse_date, "conflict_type": parse_conflict, "conflict_note": clean_text,
 }
-_MAX = {"evaluator": 40, "name": 200, "organisation": 300, "role": 60, "email": 200, "application_id": 60}
+_MAX = {"evaluator": 40, "name": 200, "organisation": 300, "role": 60, "email": 200, "district": 40, "phone": 60,
+        "application_id": 60}
 
 
 @dataclass
@@ -274,7 +289,8 @@ def apply_assignments(s: Session, program: Program, plan: AssignmentPlan, *, act
     evs: dict[str, Evaluator] = {e.code: e for e in s.execute(select(Evaluator)).scalars()}
     for code, given in plan.new_evaluators:
         ev = people.put_evaluator(s, code=code, name=given["name"], organisation=given.get("organisation", ""),
-                                  role=given.get("role", ""), email=given.get("email", ""))
+                                  role=given.get("role", ""), email=given.get("email", ""),
+                                  district=given.get("district", ""), phone=given.get("phone", ""))
         audit.append(s, actor=actor, device=device, action="evaluator", entity="evaluator", entity_uuid=ev.uuid,
                      new={"code": code, "name": ev.name, "source": "excel"})
         evs[code] = ev

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import func, select
@@ -19,7 +20,9 @@ from ..audit.anchors import last_anchor
 from ..db.models import (
     Application, Assignment, Criterion, Evaluation, Evaluator, Program, Rubric, Score, SiteVisit, Track,
 )
-from ..domain import CATEGORIES, FINALISED
+from ..domain import FINALISED
+from ..programfile import FieldDef
+from ..services.programs import categories_of, field_defs
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..ranking.model import RankingResult
 from . import columns as C
@@ -39,17 +42,38 @@ def _as_date(v):
         return str(v)
 
 
+def field_columns(fields: tuple[FieldDef, ...], taken: set[str] = frozenset()) -> tuple[C.Col, ...]:
+    """Columns for a program's typed intake fields (a key an export already uses gets ``field_``)."""
+    kinds = {"integer": "int", "money": "krw", "decimal": "float", "date": "date", "year": "int", "boolean": "bool"}
+    return tuple(C._c(f"field_{f.key}" if f.key in taken else f.key, f.label_ko, f.label_en or f.key,
+                      kinds.get(f.type, "text"), 16) for f in fields)
+
+
+def field_cell(f: FieldDef, value: Any) -> Any:
+    if value is None:
+        return None
+    if f.type == "date" and isinstance(value, str):
+        return _as_date(value)
+    return value
+
+
 def write_ranking(path, result: RankingResult, *, program: str = "", program_name: str = "", audit_anchor=None,
+                  fields: tuple[FieldDef, ...] = (), field_values: dict[str, dict[str, Any]] | None = None,
                   contacts: dict[str, tuple] | None = None, progress: Progress = no_progress,
                   cancel: CancelToken = NEVER) -> ExportReport:
     """Write a :class:`RankingResult`: a summary sheet plus one sheet per track (``audit_anchor``:
-    the database's last anchor, for ``_meta``); with ``contacts`` ({application ID: (group name,
-    representative, phone, e-mail, address)}) a ``contacts`` sheet too."""
+    the database's last anchor, for ``_meta``); ``fields`` (the program's typed intake fields that
+    are not personal data) follow each track sheet's columns, from ``field_values`` (by application);
+    with ``contacts`` ({application ID: (group name, representative, phone, e-mail, address)}) a
+    ``contacts`` sheet too."""
     book = WorkbookWriter(path, kind="ranking", program=program or result.program, program_name=program_name,
                           extra_meta={"method": result.method, "provisional": bool(result.provisional),
                                       "what_if": bool(result.what_if), "decisions_of_record": bool(result.recorded),
-                                      "computed_at": result.computed_at.isoformat() if result.computed_at else ""},
+                                      "computed_at": result.computed_at.isoformat() if result.computed_at else "",
+                                      "round": result.round, "signed_off": bool(result.signed_off)},
                           audit_anchor=audit_anchor, cancel=cancel)
+    extra = field_columns(fields, {c.key for c in C.RANKING_TRACK})
+    field_values = field_values or {}
     summary = book.sheet("summary", C.RANKING_SUMMARY)
     if result.what_if:
         what_if = (f"What-if view: aggregated by {result.method}, while the program's method is "
@@ -69,7 +93,7 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
     done = 0
     counts = {summary.title: summary.rows}
     for t in result.tracks:
-        sh = book.sheet(t.track, C.RANKING_TRACK)
+        sh = book.sheet(t.track, C.RANKING_TRACK + extra)
         for r in t.rows:
             done += 1
             if not done % 1000:
@@ -81,6 +105,7 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
                 r.override_reason or None, r.computed_decision, r.raw_score, r.normalized_score, r.stddev,
                 bool(r.eligible), ", ".join(r.failed_gates), r.field_check, r.stability, bool(r.on_cut_line),
                 _as_date(r.submitted_on), r.track,
+                *(field_cell(f, field_values.get(r.application_id, {}).get(f.key)) for f in fields),
             ])
         counts[sh.title] = sh.rows
     if contacts is not None:
@@ -241,37 +266,64 @@ _FORMAT_HELP = {
 }
 
 
+_FIELD_HELP = {
+    "integer": ("숫자 (예: 12)", "A whole number (12)"),
+    "money": ("원 단위 금액 (예: 5,000,000원)", "Won (5,000,000원)"),
+    "decimal": ("숫자 (예: 12.5)", "A number (12.5)"),
+    "date": ("날짜 (2013-04-22 또는 2013.04.22)", "A date (2013-04-22 or 2013.04.22)"),
+    "year": ("연도 (예: 2010)", "A year (2010)"),
+    "boolean": ("예/아니오 (Y/N, O/X)", "Yes or no (Y/N, O/X)"),
+}
+
+
 def export_intake_template(s: Session, program: Program, path, *, lang: str = "ko",
                            cancel: CancelToken = NEVER) -> ExportReport:
+    fields = field_defs(program)
+    rounds = [] if len(program.rounds) < 2 else [r for r in program.rounds]
+    columns = C.INTAKE + ((C._c("round", "차수", "Round", "text", 8),) if rounds else ()) + field_columns(fields)
     book = WorkbookWriter(path, kind="template-intake", program=program.code, program_name=program.name_ko,
                           extra_meta={"lang": lang}, audit_anchor=last_anchor(s), cancel=cancel)
-    headers = [c.label(lang) for c in C.INTAKE]
-    sheet = book.sheet("applications" if lang == "en" else "접수현황", C.INTAKE, header=headers)
+    headers = [c.label(lang) for c in columns]
+    sheet = book.sheet("applications" if lang == "en" else "접수현황", columns, header=headers)
     guide = book.sheet("guide" if lang == "en" else "안내", _GUIDE, header=[c.label(lang) for c in _GUIDE])
-    required = {"id", "track", "title"}
-    for c in C.INTAKE:
-        ko, en = _FORMAT_HELP.get(c.key, ("글자", "Text"))
+    required = {"id", "track", "title"} | {f.key for f in fields if f.required}
+    help_of = dict(_FORMAT_HELP)
+    if rounds:
+        help_of["round"] = ("목록에서 선택; 비우면 " + ("접수일로 정함" if program.intake == "rolling" else "열린 차수"),
+                            "Pick from the list; blank: " + ("by the submission date" if program.intake == "rolling"
+                                                             else "the open round"))
+    for f in fields:
+        help_of[f.key] = _FIELD_HELP.get(f.type, ("글자", "Text")) if f.type != "choice" else \
+            ("목록에서 선택: " + ", ".join(f.values), "Pick from the list: " + ", ".join(f.values))
+    for c in columns:
+        ko, en = help_of.get(c.key, ("글자", "Text"))
         guide.row([c.label(lang), c.key, c.key in required, en if lang == "en" else ko])
     idx = lang == "en"
-    tracks = [(t.name_en or t.name_ko) if idx else t.name_ko for t in program.tracks]
-    cats = [(en if idx else ko) for ko, en in CATEGORIES.values()]
-    dists = [(en if idx else ko) for ko, en in districts_of(program).items()]
+    choices: list[tuple[str, list[str]]] = [
+        ("track", [(t.name_en or t.name_ko) if idx else t.name_ko for t in program.tracks]),
+        ("category", [c.name(lang) for c in categories_of(program)]),
+        ("district", [(en if idx else ko) for ko, en in districts_of(program).items()]),
+    ]
+    if rounds:
+        choices.append(("round", [r.name_en or r.code if idx else r.name_ko for r in rounds]))
+    choices += [(f.key, list(f.values)) for f in fields if f.type == "choice"]
     lists = book.wb.create_sheet("_lists")
     lists.sheet_state = "hidden"
-    lists.append(["track", "category", "district"])
-    for i in range(max(len(tracks), len(cats), len(dists))):
-        lists.append([neutralise(x[i]) if i < len(x) else None for x in (tracks, cats, dists)])
+    lists.append([key for key, _ in choices])
+    for i in range(max(len(values) for _, values in choices)):
+        lists.append([neutralise(values[i]) if i < len(values) else None for _, values in choices])
     last = TEMPLATE_ROWS + 1
-    col = {c.key: i for i, c in enumerate(C.INTAKE)}
+    col = {c.key: i for i, c in enumerate(columns)}
+
+    from openpyxl.utils import get_column_letter
 
     def letter(key: str) -> str:
-        from openpyxl.utils import get_column_letter
-
         return get_column_letter(col[key] + 1)
 
-    for key, list_col, n in (("track", "A", len(tracks)), ("category", "B", len(cats)), ("district", "C", len(dists))):
-        dv = DataValidation(type="list", formula1=f"'_lists'!${list_col}$2:${list_col}${n + 1}", allow_blank=True,
-                            showErrorMessage=True, errorStyle="stop")
+    for n_list, (key, values) in enumerate(choices):
+        list_col = get_column_letter(n_list + 1)
+        dv = DataValidation(type="list", formula1=f"'_lists'!${list_col}$2:${list_col}${len(values) + 1}",
+                            allow_blank=True, showErrorMessage=True, errorStyle="stop")
         dv.sqref = f"{letter(key)}2:{letter(key)}{last}"  # type: ignore[assignment]
         sheet.ws.data_validations.append(dv)
     out = book.save()

@@ -24,16 +24,19 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..db.models import Application, Program, new_uuid, utcnow
-from ..domain import SEOUL_DISTRICTS
+from ..domain import CLOSED, SEOUL_DISTRICTS, SIGNED_OFF
 from ..errors import Problem
 from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..programfile import FieldDef
+from ..services.programs import categories_of
+from ..services.rounds import default_intake_round, round_for_date, windows_text
 from .normalise import (
-    BadValue, LabelParser, category_parser, clean_id, clean_multiline, clean_text, district_parser, parse_amount,
-    parse_count, parse_date, parse_email, parse_phone,
+    BadValue, LabelParser, category_parser, clean_id, clean_multiline, clean_text, district_parser, field_parser,
+    parse_amount, parse_count, parse_date, parse_email, parse_phone,
 )
 from .safety import ExcelFileError
-from .sheet import IGNORE, Column, Table, duplicate_fields, find_table, sheet_titles
-from .vocab import APPLICATIONS
+from .sheet import IGNORE, Column, FieldSpec, Table, Vocabulary, duplicate_fields, find_table, sheet_titles
+from .vocab import APPLICATION_SPECS, APPLICATIONS, ROUND_SPEC, SERIAL_HEADERS
 
 TEXT_FIELDS = ("title", "group_name", "representative", "neighbourhood", "address")
 #: what a blank cell in a present column means
@@ -45,6 +48,8 @@ BLANK: dict[str, Any] = {
 MAX_LEN = {"id": 60, "title": 500, "group_name": 300, "representative": 200, "phone": 60, "email": 200,
            "neighbourhood": 80, "address": 500, "summary": 20_000}
 REQUIRED_NEW = ("track", "title")
+#: the longest text a program's typed text field holds
+TYPED_TEXT_MAX = 2_000
 _TOTAL_WORDS = {"합계", "계", "총계", "소계", "누계", "total", "sum", "subtotal"}
 _NOTE_STARTS = ("※", "*", "주)", "주 )", "note", "비고")
 PREVIEW_ROWS = 20
@@ -198,6 +203,26 @@ def tracks_of(program: Program) -> dict[str, tuple[str, str]]:
     return {t.code: (t.name_ko, t.name_en) for t in program.tracks}
 
 
+def categories_for(program: Program) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return [(c.code, c.name_ko, c.name_en, c.aliases) for c in categories_of(program)]
+
+
+def rounds_of(program: Program) -> dict[str, tuple[str, str]]:
+    return {r.code: (r.name_ko, r.name_en) for r in program.rounds}
+
+
+def vocabulary(fields: tuple[FieldDef, ...] = ()) -> Vocabulary:
+    """The intake sheet's headers: the built-in fields, the round (차수) and the program's typed fields."""
+    if not fields:
+        return _WITH_ROUND
+    return Vocabulary(APPLICATION_SPECS + (ROUND_SPEC,) + tuple(
+        FieldSpec(f.key, f.label_ko, f.label_en or f.key, f.aliases, required=f.required) for f in fields),
+        SERIAL_HEADERS)
+
+
+_WITH_ROUND = Vocabulary(APPLICATION_SPECS + (ROUND_SPEC,), SERIAL_HEADERS)
+
+
 def districts_of(program: Program) -> dict[str, str]:
     """The program's valid districts: ``settings["districts"]`` if given, else Seoul's 25."""
     d = (program.settings or {}).get("districts")
@@ -212,11 +237,14 @@ class IntakeReader:
     """The located intake table of an open read-only workbook, read in batches of records."""
 
     def __init__(self, wb, file: str, *, tracks: dict[str, tuple[str, str]], districts: dict[str, str] | None = None,
-                 mapping: dict[str, str] | None = None) -> None:
+                 mapping: dict[str, str] | None = None,
+                 categories: list[tuple[str, str, str, tuple[str, ...]]] | None = None,
+                 fields: tuple[FieldDef, ...] = (), rounds: dict[str, tuple[str, str]] | None = None) -> None:
         table = None
         titles = sheet_titles(wb)
+        vocab = vocabulary(fields) if (fields or rounds) else APPLICATIONS
         for title in titles:
-            table = find_table(wb, file, title, APPLICATIONS, mapping=mapping, min_matches=3, must_have=("id",))
+            table = find_table(wb, file, title, vocab, mapping=mapping, min_matches=3, must_have=("id",))
             if table is not None:
                 break
         if table is None:
@@ -229,13 +257,20 @@ class IntakeReader:
         self.file, self.table, self.sheet = file, table, table.sheet
         self.header_row, self.columns = table.header_row, table.columns
         parsers: dict[str, Any] = {
-            "id": clean_id, "track": track_parser(tracks), "category": category_parser(), "phone": parse_phone,
-            "email": parse_email, "district": district_parser(districts or SEOUL_DISTRICTS),
+            "id": clean_id, "track": track_parser(tracks), "category": category_parser(categories),
+            "phone": parse_phone, "email": parse_email, "district": district_parser(districts or SEOUL_DISTRICTS),
             "members": parse_count, "requested_amount": parse_amount, "self_contribution": parse_amount,
             "summary": clean_multiline, "submitted_on": parse_date,
         }
         for f in TEXT_FIELDS:
             parsers[f] = clean_text
+        if rounds:
+            parsers["round"] = LabelParser("round", {code: [ko, en] for code, (ko, en) in rounds.items()},
+                                           ", ".join(f"{ko} ({code})" for code, (ko, _en) in rounds.items()))
+        #: the program's typed fields: key -> its definition
+        self.typed = {f.key: f for f in fields}
+        for f in fields:
+            parsers[f.key] = field_parser(f.type, f.values, f.label_ko)
         self.problems: list[Problem] = duplicate_fields(table)
         self.warnings: list[Problem] = list(table.warnings)
         self._plan: list[tuple[int, str, Any, Column, int]] = []
@@ -246,7 +281,9 @@ class IntakeReader:
             elif c.field is None:
                 self._extra_cols.append((c.index, c.header or f"column {c.letter}"))
             elif c.field in parsers:
-                self._plan.append((c.index, c.field, parsers[c.field], c, MAX_LEN.get(c.field, 0)))
+                typed = self.typed.get(c.field)
+                limit = MAX_LEN.get(c.field, 0) or (TYPED_TEXT_MAX if typed is not None and typed.type == "text" else 0)
+                self._plan.append((c.index, c.field, parsers[c.field], c, limit))
             else:
                 self.problems.append(table.problem("intake.not_a_field", f"'{c.field}' is not an application field",
                                                    column=c, params={"field": c.field}))
@@ -343,11 +380,18 @@ class IntakePlanner:
     """Compares batches with the database and (when asked) writes them, inside one transaction."""
 
     def __init__(self, s: Session, program: Program, reader: IntakeReader, *, write: bool, actor: str = "",
-                 device: str = "") -> None:
+                 device: str = "", round_id: int | None = None) -> None:
         self.s, self.program, self.reader, self.write = s, program, reader, write
         self.actor, self.device = actor, device
         self.tracks = {t.code: t.id for t in program.tracks}
         self.track_codes = {t.id: t.code for t in program.tracks}
+        # rounds: where each application belongs (docs/programs.md, Rounds)
+        self.rounds = {r.id: r for r in program.rounds}
+        self.round_ids = {r.code: r.id for r in program.rounds}
+        self.rolling = (program.intake or "fixed") == "rolling"
+        self.given_round = round_id  # ``import applications --round CODE``
+        self.placed: dict[int, int] = {}  # round id -> applications of the sheet in it
+        self.typed = reader.typed
         # one byte per record read (in the reader's order): what became of it
         self._kinds = bytearray()
         order = reader._seen.order
@@ -358,12 +402,14 @@ class IntakePlanner:
         # row, and compiled once for the whole import
         t = Application.__table__
         self._select = (
-            select(t.c.id, t.c.external_id, t.c.track_id, t.c.extra, *(t.c[f] for f in DB_FIELDS))
+            select(t.c.id, t.c.external_id, t.c.track_id, t.c.extra, *(t.c[f] for f in DB_FIELDS), t.c.round_id,
+                   t.c.fields)
             .where(t.c.program_id == program.id, t.c.external_id.in_(bindparam("ids", expanding=True)))
         )
         self._insert = t.insert()
         self._table = t
         self._idx = {f: i + 4 for i, f in enumerate(DB_FIELDS)}
+        self._round_at, self._fields_at = 4 + len(DB_FIELDS), 5 + len(DB_FIELDS)
         self._now = utcnow()
         self._known = self._load_known()
 
@@ -410,14 +456,22 @@ class IntakePlanner:
                 for f in missing:
                     what = "a track (사업유형)" if f == "track" else "a project title (사업명)"
                     problems.append(reader.problem(f"intake.new_needs_{f}", f"a new application needs {what}", rec.row, f))
-                if missing:
+                for key, fd in self.typed.items():
+                    if fd.required and key not in vals:
+                        missing.append(key)
+                        problems.append(reader.problem("intake.new_needs_field", f"a new application needs "
+                                                       f"{fd.label_ko} ({key})", rec.row, key, key=key))
+                round_id = self._round_for(rec, None)
+                if missing or round_id is None:
                     kinds.append(SKIPPED)
                     continue
                 row = {f: vals.get(f, BLANK[f]) for f in DB_FIELDS}
                 row.update(program_id=self.program.id, track_id=self.tracks[vals["track"]], external_id=ext,
                            uuid=new_uuid(), status="received", extra=rec.extra, created_at=self._now,
-                           updated_at=self._now)
+                           updated_at=self._now, round_id=round_id, status_reason="",
+                           fields={k: vals[k] for k in self.typed if k in vals})
                 inserts.append(row)
+                self.placed[round_id] = self.placed.get(round_id, 0) + 1
                 kinds.append(ADDED)
                 continue
             ch, newvals = self._compare(rec, old)
@@ -443,10 +497,98 @@ class IntakePlanner:
                         {k: bindparam(k) for k in keys if k not in ("_pk",)})
                     conn.execute(stmt, same)
 
+    def _round_for(self, rec: IntakeRecord, old_round: int | None) -> int | None:
+        """The round of the record (None: a problem was reported).  A ``round`` column names it; else
+        ``--round``; else a rolling program places it by its submission date; else a fixed program's
+        only (open) round.  A new application may not join a closed or signed-off round, and no
+        application moves into or out of a signed-off round."""
+        vals, reader = rec.values, self.reader
+        if "round" in vals:
+            rid = self.round_ids[vals["round"]]
+        elif self.given_round is not None and old_round is None:
+            rid = self.given_round
+        elif self.rolling:
+            day = vals.get("submitted_on")
+            if day is None:
+                if old_round is not None:
+                    return old_round
+                self.problems.append(reader.problem(
+                    "intake.round_needs_date", f"the submission date (접수일) is missing: program "
+                    f"'{self.program.code}' takes applications all year and places each in the round whose window "
+                    "holds its date (or give a 차수 column)", rec.row, "submitted_on", program=self.program.code))
+                return None
+            r = round_for_date(self.program, day)
+            if r is None:
+                self.problems.append(reader.problem(
+                    "intake.no_round_for_date", f"submitted on {day.isoformat()}, which falls in no round of program "
+                    f"'{self.program.code}' (rounds: {windows_text(self.program)})", rec.row, "submitted_on",
+                    date=day.isoformat(), program=self.program.code))
+                return None
+            rid = r.id
+        elif old_round is not None:
+            return old_round
+        else:
+            r = default_intake_round(self.program)
+            if r is None:
+                self.problems.append(reader.problem(
+                    "intake.round_ambiguous", f"program '{self.program.code}' has several open rounds: say which one "
+                    "with --round CODE or a 차수 column", rec.row, "round", program=self.program.code))
+                return None
+            rid = r.id
+        rnd = self.rounds[rid]
+        if old_round is None and rnd.status in (CLOSED, SIGNED_OFF):
+            why = "was signed off" if rnd.status == SIGNED_OFF else \
+                f"is closed for intake (open it with 'evaluator round open {rnd.code}')"
+            self.problems.append(reader.problem(
+                f"intake.round_{rnd.status}", f"a new application cannot join round {rnd.code} ({rnd.name_ko}), which "
+                f"{why}", rec.row, "round", round=rnd.code))
+            return None
+        if old_round is not None and rid != old_round:
+            frozen = next((r for r in (self.rounds[old_round], rnd) if r.status == SIGNED_OFF), None)
+            if frozen is not None:
+                self.problems.append(reader.problem(
+                    "intake.round_move_signed_off", f"application {vals['id']} would move from round "
+                    f"{self.rounds[old_round].code} to round {rnd.code}, but round {frozen.code} was signed off; "
+                    "its applications stay as they were decided", rec.row, "round", round=frozen.code))
+                return None
+        return rid
+
     def _compare(self, rec: IntakeRecord, old) -> tuple[dict[str, tuple[Any, Any]] | None, dict[str, Any]]:
         vals, changes, newvals = rec.values, {}, {}
         ok = True
+        old_round = old[self._round_at]
+        rid = self._round_for(rec, old_round)
+        if rid is None:
+            ok = False
+        else:
+            self.placed[rid] = self.placed.get(rid, 0) + 1
+            if rid != old_round:
+                changes["round"] = (self.rounds[old_round].code, self.rounds[rid].code)
+                newvals["round_id"] = rid
+        typed_present = [f for f in self.reader.present if f in self.typed]
+        if typed_present:
+            old_fields = dict(old[self._fields_at] or {})
+            merged = dict(old_fields)
+            for key in typed_present:
+                if key in vals:
+                    merged[key] = vals[key]
+                elif key in rec.bad:
+                    continue
+                elif self.typed[key].required:
+                    self.problems.append(self.reader.problem(
+                        "intake.field_missing", f"{self.typed[key].label_ko} ({key}) is missing", rec.row, key,
+                        key=key))
+                    ok = False
+                else:
+                    merged.pop(key, None)
+            if merged != old_fields:
+                for key in sorted(set(merged) | set(old_fields)):
+                    if merged.get(key) != old_fields.get(key):
+                        changes[key] = (old_fields.get(key), merged.get(key))
+                newvals["fields"] = merged
         for f in self.reader.present:
+            if f in self.typed or f == "round":
+                continue
             if f == "track":
                 if "track" not in vals:
                     self.problems.append(self.reader.problem("intake.track_missing", "the track (사업유형) is missing",
@@ -481,6 +623,10 @@ class IntakePlanner:
                 newvals["extra"] = merged
         return (changes if ok else None), newvals
 
+    def rounds_placed(self) -> dict[str, int]:
+        """Round code -> applications of the sheet in it (new and updated alike), in round order."""
+        return {r.code: self.placed[r.id] for r in self.program.rounds if self.placed.get(r.id)}
+
     def finish(self) -> None:
         """The one audit entry naming every ID (only when something was written)."""
         if self.write and self.clean and (self.added or self.updated):
@@ -490,6 +636,6 @@ class IntakePlanner:
                 new={"file": self.reader.file, "sheet": self.reader.sheet, "added": len(self.added),
                      "added_ids": self.added.text(),
                      "updated": {ext: sorted(ch) for ext, ch in self.changes.items()},
-                     "unchanged": len(self.unchanged)},
+                     "unchanged": len(self.unchanged), "rounds": self.rounds_placed()},
             )
             self.s.flush()

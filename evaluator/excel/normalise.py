@@ -386,13 +386,96 @@ class LabelParser:
         return code
 
 
-def category_parser() -> LabelParser:
+def category_parser(categories: Iterable[tuple[str, str, str, Iterable[str]]] | None = None) -> LabelParser:
+    """A program's categories by code, Korean or English label or alias (and each part of a label
+    written ``마을카페·모임``); without ``categories``: the Community Building Project's."""
+    if categories is None:
+        categories = [(code, ko, en, ()) for code, (ko, en) in CATEGORIES.items()]
+    categories = list(categories)
     choices: dict[str, list[str]] = {}
-    for code, (ko, en) in CATEGORIES.items():
-        parts = [ko, en] + re.split(r"[·/]", ko) + re.split(r"\s*/\s*", en)
+    for code, ko, en, aliases in categories:
+        parts = [ko, en, *aliases] + re.split(r"[·/]", ko) + re.split(r"\s*/\s*", en)
         choices[code] = [p for p in parts if p.strip()]
-    hint = ", ".join(f"{ko} ({code})" for code, (ko, _en) in CATEGORIES.items())
+    hint = ", ".join(f"{ko} ({code})" for code, ko, _en, _a in categories)
     return LabelParser("category", choices, hint)
+
+
+# --- a program's typed intake fields (docs/programs.md) -------------------------------------------
+_INTEGER_TEXT = re.compile(r"^([+-]?\d[\d,]*)(?:[가-힣]{1,2})?$")
+_YEAR_TEXT = re.compile(r"^(\d{4})(?:년|년도)?$")
+_TRUE = {"y", "yes", "o", "v", "✓", "✔", "예", "네", "있음", "유", "해당", "true", "t", "1", "참"}
+_FALSE = {"n", "no", "x", "-", "아니오", "아니요", "없음", "무", "해당없음", "미해당", "false", "f", "0", "거짓"}
+
+
+def parse_integer(v: object) -> int:
+    """A whole number: ``12``, ``1,200``, ``12개``."""
+    if isinstance(v, bool):
+        raise BadValue(f"{show(v)} is not a whole number", "value.not_integer", value=show(v))
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        if not math.isfinite(v) or not v.is_integer():
+            raise BadValue(f"{show(v)} is not a whole number", "value.not_integer", value=show(v))
+        return int(v)
+    t = "".join(unicodedata.normalize("NFKC", str(v)).split())
+    m = _INTEGER_TEXT.match(t)
+    if m is None:
+        raise BadValue(f"{show(v)} is not a whole number", "value.not_integer", value=show(v))
+    return int(m.group(1).replace(",", ""))
+
+
+def parse_year(v: object) -> int:
+    """A year: ``2010``, ``2010년``, or a date cell (its year)."""
+    if isinstance(v, (date, datetime)):
+        y = v.year
+    elif isinstance(v, bool):
+        raise BadValue(f"{show(v)} is not a year", "value.not_year", value=show(v))
+    elif isinstance(v, (int, float)):
+        if not math.isfinite(v) or not float(v).is_integer():
+            raise BadValue(f"{show(v)} is not a year", "value.not_year", value=show(v))
+        y = int(v)
+    else:
+        m = _YEAR_TEXT.match("".join(unicodedata.normalize("NFKC", str(v)).split()))
+        if m is None:
+            raise BadValue(f"{show(v)} is not a year (e.g. 2010)", "value.not_year", value=show(v))
+        y = int(m.group(1))
+    if not 1800 <= y <= 2100:
+        raise BadValue(f"{show(v)} is not a plausible year", "value.not_year", value=show(v))
+    return y
+
+
+def parse_boolean(v: object) -> bool:
+    """Yes or no: ``Y``/``N``, ``O``/``X``, ``예``/``아니오``, ``있음``/``없음``, TRUE/FALSE, 1/0."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and v in (0, 1):
+        return bool(v)
+    k = label_key(clean_text(v))
+    if k in _TRUE:
+        return True
+    if k in _FALSE:
+        return False
+    raise BadValue(f"{show(v)} is not yes or no (예/아니오, Y/N, O/X)", "value.not_boolean", value=show(v))
+
+
+def field_parser(kind: str, values: Iterable[str] = (), what: str = "value") -> Callable[[object], Any]:
+    """The parser of a typed intake field: its value as stored (JSON: dates as ISO text)."""
+    if kind == "integer":
+        return parse_integer
+    if kind == "money":
+        return parse_amount
+    if kind == "decimal":
+        return parse_number
+    if kind == "date":
+        return lambda v: parse_date(v).isoformat()
+    if kind == "year":
+        return parse_year
+    if kind == "boolean":
+        return parse_boolean
+    if kind == "choice":
+        values = list(values)
+        return LabelParser(what, {value: [] for value in values}, ", ".join(values))
+    return clean_text
 
 
 _SEOUL_PREFIX = re.compile(r"^(?:서울특별시|서울시|서울|seoul(?:city)?)")

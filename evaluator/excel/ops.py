@@ -21,7 +21,8 @@ from ..changes import Outcome
 from ..errors import Problem, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..paths import display_name
-from ..services.common import current_program
+from ..services.common import current_program, round_by_code
+from ..services.programs import field_defs
 from ..uow import Area, UnitOfWork
 from . import assignments as assign_xl
 from . import exports
@@ -64,6 +65,28 @@ def by_row(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
+def _field_values(s, program, ids: list[str]) -> dict[str, dict]:  # noqa: ANN001 - a session, a Program
+    """Application ID -> its typed intake fields."""
+    from sqlalchemy import select
+
+    from ..db.models import Application
+
+    out: dict[str, dict] = {}
+    for start in range(0, len(ids), 500):
+        out.update((ext, dict(values or {})) for ext, values in s.execute(
+            select(Application.external_id, Application.fields)
+            .where(Application.program_id == program.id, Application.external_id.in_(ids[start:start + 500]))))
+    return out
+
+
+def _has_program(s) -> bool:  # noqa: ANN001 - a session
+    from sqlalchemy import select
+
+    from ..db.models import Program
+
+    return s.execute(select(Program.id).limit(1)).first() is not None
+
+
 class Excel(Area):
     """Excel in and out: intake import, assignments, the score template round trip and exports.
 
@@ -75,19 +98,24 @@ class Excel(Area):
         self._ranker = ranking
 
     # --- applications ---------------------------------------------------------------------------
-    def _intake(self, wb, name: str, mapping, s, *, write: bool, progress: Progress, cancel: CancelToken):
+    def _intake(self, wb, name: str, mapping, s, *, write: bool, progress: Progress, cancel: CancelToken,
+                round: str | None = None):
         """Stream the intake sheet of the open workbook ``wb`` through the planner inside session ``s``."""
         program = current_program(s)
+        round_id = round_by_code(s, program, round).id if round else None
         reader = intake.IntakeReader(wb, name, tracks=intake.tracks_of(program),
-                                     districts=intake.districts_of(program), mapping=mapping)
+                                     districts=intake.districts_of(program), mapping=mapping,
+                                     categories=intake.categories_for(program), fields=field_defs(program),
+                                     rounds=intake.rounds_of(program))
         planner = intake.IntakePlanner(s, program, reader, write=write, actor=self._uow.actor,
-                                       device=self._uow.device)
+                                       device=self._uow.device, round_id=round_id)
         for batch in reader.batches(progress=lambda f, m: progress(0.95 * f, m), cancel=cancel):
             planner.add(batch)
         return reader, planner
 
     def preview_applications(self, path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
-                             progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ImportPreview:
+                             round: str | None = None, progress: Progress = no_progress,
+                             cancel: CancelToken = NEVER) -> ImportPreview:
         """Read the intake sheet and say what an import would do; writes nothing.
 
         ``mapping`` overrides column meanings: {header text or column letter: field key}, with
@@ -98,7 +126,8 @@ class Excel(Area):
         wb = open_workbook(path)
         try:
             with self._uow.read() as s:
-                reader, planner = self._intake(wb, name, mapping, s, write=False, progress=progress, cancel=cancel)
+                reader, planner = self._intake(wb, name, mapping, s, write=False, progress=progress, cancel=cancel,
+                                               round=round)
         finally:
             wb.close()
         rows = tuple({"_row": r.row, **r.values, **({"extra": r.extra} if r.extra else {})} for r in reader.preview)
@@ -111,9 +140,13 @@ class Excel(Area):
         )
 
     def import_applications(self, path: str | os.PathLike, *, dry_run: bool = False,
-                            mapping: dict[str, str] | None = None, progress: Progress = no_progress,
-                            cancel: CancelToken = NEVER) -> Outcome[ImportReport]:
-        """Add or update applications from an intake sheet, all or nothing (see BRIEF §5)."""
+                            mapping: dict[str, str] | None = None, round: str | None = None,
+                            progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[ImportReport]:
+        """Add or update applications from an intake sheet, all or nothing (see BRIEF §5).
+
+        Each new application goes to its round (``docs/programs.md``, Rounds): a 차수 column, else
+        ``round``, else (a rolling program) the round whose window holds its submission date, else a
+        fixed program's only open round.  The program's typed fields are read with the built-in ones."""
         self._uow.require_office("import applications")
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
@@ -122,12 +155,13 @@ class Excel(Area):
             unit = self._uow.read if dry_run else self._uow.write
             with unit() as s:
                 reader, planner = self._intake(wb, name, mapping, s, write=not dry_run, progress=progress,
-                                               cancel=cancel)
+                                               cancel=cancel, round=round)
                 problems = reader.problems + planner.problems
                 if problems:
                     raise refuse(reader.file, by_row(problems), "imported", reader.sheet)
                 cancel.raise_if_cancelled()
                 planner.finish()
+                placed, program_code = planner.rounds_placed(), planner.program.code
         finally:
             wb.close()
         progress(1.0, "Done")
@@ -135,6 +169,7 @@ class Excel(Area):
             file=reader.file, sheet=reader.sheet, dry_run=dry_run, rows=reader.records,
             added=tuple(planner.added), updated=tuple(planner.updated), unchanged=tuple(planner.unchanged),
             changes=dict(planner.changes), unknown_columns=reader.unknown, warnings=tuple(reader.warnings),
+            rounds=placed, program=program_code,
         ))
 
     # --- evaluators, assignments, conflicts -----------------------------------------------------
@@ -158,6 +193,39 @@ class Excel(Area):
             if parsed.problems or plan.problems:
                 raise refuse(name, by_row(parsed.problems + plan.problems), "imported")
             cancel.raise_if_cancelled()
+            if not dry_run:
+                assign_xl.apply_assignments(s, program, plan, actor=self._uow.actor, device=self._uow.device)
+        progress(1.0, "Done")
+        return self._uow.outcome(s, assign_xl.report(name, parsed, plan, dry_run))
+
+    def import_evaluators(self, path: str | os.PathLike, *, dry_run: bool = False,
+                          progress: Progress = no_progress,
+                          cancel: CancelToken = NEVER) -> Outcome[AssignmentImportReport]:
+        """Evaluators from a workbook (one row each: 평가위원번호, 성명, 소속, 자치구, 이메일, 연락처, 구분),
+        added or updated by code, all or nothing.  Assignments are not read here (``import_assignments``
+        takes them): a row naming an application is a problem."""
+        self._uow.require_office("import evaluators")
+        name = display_name(path)
+        progress(0.0, f"Opening {name}")
+        wb = open_workbook(path)
+        try:
+            parsed = assign_xl.read_assignments(wb, name, progress=progress, cancel=cancel)
+        finally:
+            wb.close()
+        cancel.raise_if_cancelled()
+        extra = [Problem(message=f"assigns application {p.application_id}: this file adds or updates evaluators "
+                         "only (assignments: 'evaluator import assignments FILE')", code="evaluators.assignment_row",
+                         file=name, sheet=p.sheet, row=p.row, field="application_id",
+                         params={"application_id": p.application_id}) for p in parsed.pairs]
+        if not parsed.evaluators and not parsed.problems and not extra:
+            extra.append(Problem(message="no evaluator rows (평가위원번호 and 성명)", code="evaluators.none", file=name))
+        parsed.pairs = []
+        unit = self._uow.read if dry_run or parsed.problems or extra else self._uow.write
+        with unit() as s:
+            program = current_program(s) if _has_program(s) else None
+            plan = assign_xl.plan_assignments(s, program, parsed)
+            if parsed.problems or plan.problems or extra:
+                raise refuse(name, by_row(parsed.problems + plan.problems + extra), "imported")
             if not dry_run:
                 assign_xl.apply_assignments(s, program, plan, actor=self._uow.actor, device=self._uow.device)
         progress(1.0, "Done")
@@ -207,30 +275,34 @@ class Excel(Area):
         raise ValidationError(f"Unknown template '{kind}'; use 'scores' or 'intake'.")
 
     def export_ranking(self, path: str | os.PathLike, method: str | None = None, provisional: bool = False, *,
-                       include_personal: bool = False, reason: str | None = None,
+                       round: str | None = None, include_personal: bool = False, reason: str | None = None,
                        progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
-        """The ranking: a summary sheet plus one sheet per track, pseudonymised (application ID and
-        group name); with ``include_personal`` (and a ``reason``) a ``contacts`` sheet of the
-        applicants' contact data too.  The ranking computed now (``store.ranking.rank``), and the
-        workbook says whether it is the decision of record; the export is in the access log."""
+        """The ranking of a round (default: the current one): a summary sheet plus one sheet per
+        track, pseudonymised (application ID and group name); with ``include_personal`` (and a
+        ``reason``) a ``contacts`` sheet of the applicants' contact data too.  The ranking computed
+        now (``store.ranking.rank``; a signed-off round's frozen decisions), and the workbook says
+        whether it is the decision of record; the export is in the access log."""
         if include_personal:
             from ..privacy.access import require_reason
 
             reason = require_reason(reason, "The ranking workbook with contact data")
         progress(0.0, "Ranking")
-        result = self._ranker.rank(method=method or None, provisional=provisional, cancel=cancel)
+        result = self._ranker.rank(method=method or None, provisional=provisional, round=round, cancel=cancel)
         cancel.raise_if_cancelled()
         contacts = None
         with self._uow.read() as s:
             p = current_program(s)
             code, name, anchor = p.code, p.name_ko, last_anchor(s)
+            fields = tuple(f for f in field_defs(p) if not f.personal)  # exports carry no more than needed
+            values = _field_values(s, p, [r.application_id for r in result.all_rows()]) if fields else {}
             if include_personal:
                 contacts = {ext: (g, rep, ph, em, ad) for ext, g, rep, ph, em, ad in s.execute(
                     select(Application.external_id, Application.group_name, Application.representative,
                            Application.phone, Application.email, Application.address)
                     .where(Application.program_id == p.id))}
         report = exports.write_ranking(path, result, program=code, program_name=name, audit_anchor=anchor,
-                                       contacts=contacts, progress=progress, cancel=cancel)
+                                       fields=fields, field_values=values, contacts=contacts,
+                                       progress=progress, cancel=cancel)
         self._log_output(report.path, action="export", what="ranking workbook",
                          subjects=[r.application_id for r in result.all_rows()],
                          fields=list(CONTACT_FIELDS) if include_personal else [], reason=reason or "")

@@ -216,7 +216,7 @@ def load(path: Path):
 
 def _values_by_row(ws, min_col, min_row, max_col, max_row):
     """``ReadOnlyWorksheet._cells_by_row(…, values_only=True)`` on the bounded parser."""
-    from .sheet import RowSource
+    from .sheetxml import RowSource
 
     max_col = max_col or ws.max_column
     max_row = max_row or ws.max_row

@@ -52,12 +52,18 @@ class ImportReport:
     changes: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict, hash=False, compare=False)
     unknown_columns: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    #: round code -> applications of the sheet in that round (new and updated alike)
+    rounds: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
+    program: str = ""
 
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
         upd = "would update" if self.dry_run else "updated"
+        where = ""
+        if self.rounds:
+            where = " In round " + ", round ".join(f"{code}: {n}" for code, n in self.rounds.items()) + "."
         return (f"{self.file} (sheet '{self.sheet}', {self.rows} rows): {verb} {len(self.added)}, "
-                f"{upd} {len(self.updated)}, unchanged {len(self.unchanged)}.")
+                f"{upd} {len(self.updated)}, unchanged {len(self.unchanged)}.{where}")
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,15 @@ class ScoreChange:
 
 
 @dataclass(frozen=True)
+class OpenEvaluation:
+    """An evaluation ``import scores --finalise`` left open: required criteria still unscored."""
+
+    application_id: str
+    evaluator: str
+    missing: tuple[str, ...]  # criterion codes; visited_at, attendees or checklist.ID for the visit log
+
+
+@dataclass(frozen=True)
 class ScoreImportReport:
     file: str
     sheet: str
@@ -104,12 +119,16 @@ class ScoreImportReport:
     blank: int  # rows with no value (left as they are)
     evaluations: tuple[tuple[str, str], ...]  # (application, evaluator) pairs touched
     finalised: tuple[tuple[str, str], ...] = ()
+    #: with finalise: the evaluations left as they were (not complete), with what they miss
+    not_finalised: tuple[OpenEvaluation, ...] = ()
     warnings: tuple[Problem, ...] = ()
 
     def summary(self) -> str:
         verb = "would save" if self.dry_run else "saved"
         fin = (f", {'would finalise' if self.dry_run else 'finalised'} {len(self.finalised)} evaluations"
                if self.finalised else "")
+        if self.not_finalised:
+            fin += f", left {len(self.not_finalised)} incomplete evaluations open"
         return (f"{self.file} (sheet '{self.sheet}', {self.rows} rows): {verb} {len(self.saved)} scores in "
                 f"{len(self.evaluations)} evaluations, {self.unchanged} unchanged, {self.blank} blank{fin}.")
 

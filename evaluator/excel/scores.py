@@ -32,7 +32,7 @@ from ..services import scoring
 from ..services.common import rubric_def
 from .columns import SCORE_TEMPLATE, SCORES as SCORE_EXPORT
 from .normalise import BadValue, clean_id, clean_multiline, clean_text, label_key, parse_number, strip_controls
-from .results import ExportReport, ScoreChange, ScoreImportReport
+from .results import ExportReport, OpenEvaluation, ScoreChange, ScoreImportReport
 from .safety import ExcelFileError
 from .sheet import duplicate_fields, find_table, sheet_titles
 from .vocab import SCORES as SCORE_VOCAB
@@ -298,6 +298,8 @@ class ScorePlan:
     blank: int = 0
     pairs: list[tuple[Application, Evaluator]] = field(default_factory=list)
     finalise: list[tuple[Application, Evaluator]] = field(default_factory=list)
+    #: with finalise: the evaluations that stay open, each with the required criteria still unscored
+    left_open: list[tuple[Application, Evaluator, tuple[str, ...]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -437,13 +439,11 @@ def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise:
             rd = rubric_def(app.track)
             pts = {code: sc.points for code, sc in current.get(key, {}).items()}
             pts.update(planned_points.get(key, {}))
-            miss = rd.missing(pts)
+            miss = scoring.finalise_problems(s, rd, app, ev, pts)
             if miss and not (e is not None and e.abstained):
-                missing = ", ".join(c.code for c in miss)
-                plan.problems.append(Problem(
-                    f"{app.external_id} · {ev.code}", f"cannot be finalised: {missing} not scored",
-                    code="scores.cannot_finalise", file=parsed.file,
-                    params={"application_id": app.external_id, "evaluator": ev.code, "missing": missing}))
+                # not complete: left as it is (a draft, or not started) and reported, while the complete
+                # ones are finalised — a template holding every assignment is mostly untouched rows
+                plan.left_open.append((app, ev, tuple(p.field or p.code for p in miss)))
                 continue
             plan.finalise.append((app, ev))
     return plan
@@ -477,5 +477,6 @@ def report(file: str, parsed: ParsedScores, plan: ScorePlan, dry_run: bool) -> S
         unchanged=plan.unchanged, blank=plan.blank,
         evaluations=tuple(sorted({(p.app.external_id, p.ev.code) for p in plan.changes})),
         finalised=tuple((a.external_id, e.code) for a, e in plan.finalise),
+        not_finalised=tuple(OpenEvaluation(a.external_id, e.code, missing) for a, e, missing in plan.left_open),
         warnings=tuple(parsed.warnings),
     )

@@ -461,3 +461,93 @@ class ValuesParser(WorkSheetParser):
             return None
         self.row_counter = counter
         return self.parse_row(root[0])
+
+
+class RowSource:
+    """The values of a read-only sheet, row by row: one list per sheet row from row 1 (a row the
+    file leaves out comes as an empty tuple), cells right of ``max_col`` dropped.
+
+    This is what ``ws.iter_rows(values_only=True)`` gives — openpyxl's cell decoding, defusedxml's
+    rules — read by :class:`ValuesParser` in bounded memory, without openpyxl's per-row
+    padding to ``max_col``, its dict per cell and its rich-text machinery for plain inline strings.
+    Once :attr:`width` is set, every row is exactly that wide; after :meth:`skip_blank_rows` only
+    rows that may hold a value come.  Falls back to ``iter_rows`` when the openpyxl internals it
+    relies on are missing."""
+
+    def __init__(self, ws, max_col: int) -> None:
+        self.ws, self.max_col = ws, max_col
+        self.width: int | None = None
+        self._src = None
+        self._size = 0
+        self._parser: ValuesParser | None = None
+        self.sparse = False
+        self.index = 0  # the row number of the last row yielded
+        self.last_row = 0
+
+    def fraction(self) -> float | None:
+        """How far through the sheet's XML the parser is (0..1), or None when unknown."""
+        src, size = self._src, self._size
+        if src is None or size <= 0:
+            return None
+        try:
+            return min(1.0, src.tell() / size)
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def __iter__(self) -> Iterator:
+        ws = self.ws
+        try:
+            src = ws._get_source()
+            wb = ws.parent
+            parser = ValuesParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        except AttributeError:  # pragma: no cover - a normal (not read-only) sheet or other openpyxl
+            yield from self._fallback()
+            return
+        parser.source_rows = self
+        self._parser = parser
+        self._src = src
+        try:
+            self._size = wb._archive.getinfo(ws._worksheet_path).file_size
+        except (AttributeError, KeyError):
+            self._size = 0
+        counter = 1
+        with src:
+            for idx, values in parser.parse():
+                if self.sparse:  # below the table: only rows that hold a value element come
+                    counter = max(counter, parser.passed + 1)  # the rows searched past count as read
+                    if idx >= counter:
+                        counter = idx + 1
+                        self.index = idx
+                        yield values
+                    continue
+                while counter < idx:
+                    self.index = counter
+                    counter += 1
+                    yield self._blank()
+                if counter == idx:  # rows out of order or repeated are dropped, as openpyxl does
+                    self.index = idx
+                    counter += 1
+                    yield values
+        self.last_row = max(counter - 1, parser.row_counter, parser.passed)
+
+    def skip_blank_rows(self, check=None) -> bool:
+        """From now on yield only rows that may hold a value, each with its row number in
+        :attr:`index` (:attr:`last_row` is the sheet's last row once they are read): the rows below a
+        table are searched, not parsed (see :mod:`.sheetxml`).  False when this source cannot."""
+        if self._parser is None:
+            return False
+        self._parser.tail = True
+        self._parser.on_chunk = check
+        self.sparse = True
+        return True
+
+    def _blank(self):
+        return (None,) * self.width if self.width else ()
+
+    def _fallback(self) -> Iterator:  # pragma: no cover
+        for row in self.ws.iter_rows(max_col=self.max_col, values_only=True):
+            w = self.width
+            if w is not None and len(row) != w:
+                row = row[:w] if len(row) > w else row + (None,) * (w - len(row))
+            yield row

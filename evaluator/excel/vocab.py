@@ -31,6 +31,8 @@ APPLICATION_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("summary", "사업개요", "Summary", ("사업내용", "사업 요약", "주요내용", "description")),
     FieldSpec("submitted_on", "접수일", "Submitted on", ("신청일", "접수일자", "신청일자", "submitted", "submission date")),
 )
+#: the round (차수) an application belongs to, when the sheet says (a program's rounds by code or name)
+ROUND_SPEC = FieldSpec("round", "차수", "Round", ("접수차수", "공모차수", "심사차수", "round code"))
 #: columns that are only row numbers: ignored, with a warning
 SERIAL_HEADERS = ("연번", "순번", "번호", "No", "No.", "#", "일련번호", "row")
 
@@ -44,6 +46,8 @@ ASSIGNMENT_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("organisation", "소속", "Organisation", ("소속기관", "기관", "organization", "affiliation")),
     FieldSpec("role", "구분", "Role", ("역할", "위원구분", "분야구분")),
     FieldSpec("email", "이메일", "Email", ("전자우편", "e-mail", "메일")),
+    FieldSpec("district", "자치구", "District", ("거주 자치구", "활동 자치구", "지역", "gu")),
+    FieldSpec("phone", "연락처", "Phone", ("전화번호", "휴대전화", "휴대폰", "telephone", "mobile")),
     FieldSpec("application_id", "접수번호", "Application ID", ("신청번호", "application")),
     FieldSpec("planned_visit_on", "방문예정일", "Planned visit",
               ("현장방문일", "방문일", "방문 예정", "현장평가일", "visit date", "planned visit on")),

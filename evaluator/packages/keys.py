@@ -50,6 +50,10 @@ MIN_PASSPHRASE = 8
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
+#: settings key of a field database's own (evaluator) public key
+EVALUATOR_KEY = "evaluator_key"
+
+
 # --- fingerprints ---------------------------------------------------------------------------------
 def fingerprint(*parts: bytes) -> str:
     """Four groups of four base32 characters over SHA-256 of ``parts`` (readable aloud)."""

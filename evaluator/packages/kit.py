@@ -89,6 +89,7 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool,
     sequence = int(seqs.get(ev.code, 0)) + 1
     seqs[ev.code] = sequence
     set_setting(s, KIT_SEQUENCES, seqs)
+    p.kits_issued = (p.kits_issued or 0) + 1  # from now on the program's rubrics may not change
 
     rows = s.execute(
         select(Assignment, Application, Track.code)

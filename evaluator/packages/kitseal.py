@@ -62,6 +62,10 @@ class KitLocked(KitRejected):
     """The kit is encrypted and what opens it (a passphrase, the evaluator's key) was not given."""
 
 
+class KitWrongSecret(KitRejected):
+    """The passphrase (or key) given does not open the kit — or the kit was altered or damaged."""
+
+
 class KitPassphraseNeeded(KeyProblem):
     """A kit with personal data for an evaluator without a registered key needs an office passphrase."""
 
@@ -179,7 +183,7 @@ def _decrypt(sealed: SealedKit, key: bytes, nonce: bytes, *, what: str, wrong: s
         return AESGCM(key).decrypt(nonce, sealed.ciphertext, sealed.prefix)
     except InvalidTag:
         name = what[:1].lower() + what[1:]
-        raise KitRejected(f"{wrong} {name} (or the kit was altered or damaged); nothing was changed.") from None
+        raise KitWrongSecret(f"{wrong} {name} (or the kit was altered or damaged); nothing was changed.") from None
 
 
 def open_with_passphrase(sealed: SealedKit, passphrase: str, *, what: str) -> bytes:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from .. import audit
-from ..audit import anchors
+from ..audit import signing
 from ..changes import NOTHING, Outcome
 from ..db.models import Application, Evaluation, Evaluator, PackageReceipt, Score, SiteVisit, utcnow
 from ..domain import FIELD, OFFICE
@@ -39,8 +39,6 @@ from .models import MergeConflict, PackageEvidence
 from .package import build_package
 from .results import REJECTED, ConflictInfo, EvidenceCheck, KitInfo, MergeReport, PackageInfo, ReceiptInfo
 
-#: settings key of a field database's own (evaluator) public key
-EVALUATOR_KEY = "evaluator_key"
 _RETRIES = 6
 #: a merge commits after the package that takes it past this many seconds (few commits, short locks)
 _BATCH_SECONDS = 2.0
@@ -75,6 +73,13 @@ def _redacted_problem(evd: PackageEvidence, unstore) -> str:  # noqa: ANN001
     return ""
 
 
+def _program_or_none(s):  # noqa: ANN001, ANN202 - a session; the Program or None
+    try:
+        return current_program(s)
+    except NotFound:
+        return None
+
+
 def _open_or_reject(path: Path, office: K.Identity, ctx: OfficeContext) -> OpenedPackage | MergeReport:
     try:
         return open_package(path, office, ctx)
@@ -100,7 +105,7 @@ class Keys(Area):
         return kit["evaluator"]
 
     def _pinned(self, s, owner: str) -> dict | None:
-        return get_setting(s, kitmod.OFFICE_KEYS if owner == K.OFFICE else EVALUATOR_KEY)
+        return get_setting(s, kitmod.OFFICE_KEYS if owner == K.OFFICE else K.EVALUATOR_KEY)
 
     def _check_pinned(self, pinned: dict | None, identity: K.Identity) -> None:
         if pinned and pinned.get("fingerprint") != identity.fingerprint:
@@ -147,7 +152,7 @@ class Keys(Area):
                 if owner == K.OFFICE:
                     set_setting(s, kitmod.OFFICE_KEYS, kitmod.office_keys_document(info))
                 else:
-                    set_setting(s, EVALUATOR_KEY, {"signing_public": K.b64(info.signing_public),
+                    set_setting(s, K.EVALUATOR_KEY, {"signing_public": K.b64(info.signing_public),
                                                    "fingerprint": info.fingerprint})
                     ev = evaluator_by_code(s, owner)
                     ev.public_key, ev.key_fingerprint, ev.key_registered_at = info.signing_public, info.fingerprint, utcnow()
@@ -335,7 +340,7 @@ class Packages(Area):
             self._audit(s, action="export_kit", entity="evaluator", entity_uuid=ev.uuid,
                         new={"kit": info.sequence, "applications": len(info.applications),
                              "include_personal": include_personal, "sha256": F.sha256(blob)})
-            anchors.at_kit_export(s, self._keys.unlocked_identity(K.OFFICE), info, actor=self._uow.actor,
+            signing.at_kit_export(s, self._keys.unlocked_identity(K.OFFICE), info, actor=self._uow.actor,
                                   device=self._uow.device)
             progress(0.8, out.name)
             cancel.raise_if_cancelled()
@@ -443,7 +448,7 @@ class Packages(Area):
                             batch.append(self._merge_one(s, paths[k], opened[k], ctx))
                             if time.monotonic() - started > _BATCH_SECONDS:
                                 break
-                        anchors.at_merge(s, office, batch, actor=self._uow.actor, device=self._uow.device)
+                        signing.at_merge(s, office, batch, actor=self._uow.actor, device=self._uow.device)
                     changes |= self._uow.changes(s)
                     break
                 except (DBAPIError, DatabaseInUse, DatabaseUnavailable) as exc:
@@ -485,14 +490,17 @@ class Packages(Area):
         return report
 
     def merged(self) -> list[ReceiptInfo]:
+        """The result packages merged into the current program."""
         with self._uow.read() as s:
             rows = s.execute(
                 select(PackageReceipt, Evaluator.code).join(Evaluator, Evaluator.id == PackageReceipt.evaluator_id)
                 .order_by(PackageReceipt.id)
             ).all()
+            program = _program_or_none(s)
             return [ReceiptInfo(uuid=r.uuid, evaluator=code, device=r.device, sequence=r.sequence, sha256=r.sha256,
                                 fingerprint=r.signature_fingerprint, merged_at=r.merged_at, report=dict(r.report or {}))
-                    for r, code in rows]
+                    for r, code in rows
+                    if program is None or ((r.manifest or {}).get("program") or {}).get("uuid") in (None, program.uuid)]
 
     def verify_evidence(self) -> list[EvidenceCheck]:
         """Check every merged package again from what the office kept: the signature over its
@@ -555,6 +563,9 @@ class Packages(Area):
             q = (select(MergeConflict, Application.external_id, Evaluator.code)
                  .join(Application, Application.id == MergeConflict.application_id)
                  .join(Evaluator, Evaluator.id == MergeConflict.evaluator_id).order_by(MergeConflict.id))
+            program = _program_or_none(s)
+            if program is not None:  # the current program's (several programs never mix)
+                q = q.where(Application.program_id == program.id)
             if open_only:
                 q = q.where(MergeConflict.resolution.is_(None))
             return [_conflict_info(c, ext, code) for c, ext, code in s.execute(q).all()]

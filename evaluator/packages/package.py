@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..audit import anchors
+from ..audit import signing
 from ..db.models import Application, Assignment, Attachment, AuditEvent, Criterion, Evaluation, Score, SiteVisit, utcnow
 from ..domain import FIELD, FINALISED
 from ..errors import EvaluatorError, PermissionDenied
@@ -87,7 +87,7 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
     set_setting(s, PACKAGE_SEQUENCE, sequence)
     # the whole audit check (chain, anchors, every record replayed), then the head signed: refused
     # when anything fails ("The audit trail of this field database is broken (…); no package was made.")
-    anchor = anchors.at_package_export(s, identity, sequence=sequence, actor=identity.owner, device=device)
+    anchor = signing.at_package_export(s, identity, sequence=sequence, actor=identity.owner, device=device)
 
     evals = s.execute(
         select(Evaluation, Application.external_id)

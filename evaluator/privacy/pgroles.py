@@ -10,10 +10,10 @@ the server refuses it whatever program the login uses:
 * **coordinator** — everything the office does day to day: imports, assignments, kits, merges,
   recording the ranking, purges; the audit trail and the access log only by appending (no UPDATE or
   DELETE of an entry, ever).  It may not override a committee decision nor sign a round off (a
-  trigger on ``decision`` and on ``program`` says so).
+  trigger on ``decision``, ``program`` and ``program_round`` says so).
 * **chair** — reads everything; overrides and clears overrides (``decision``), records the
-  ranking, signs a round off (the sign-off date in the program's settings; the round sign-off of
-  the programs work will use the same role), and appends to the audit trail and access log.  It may
+  ranking, signs a round off (``evaluator round sign-off``: the round's status, who signed and
+  when; and the sign-off date the retention rules count from, in the program's settings), and appends to the audit trail and access log.  It may
   not import, merge, build kits or change applications, evaluations and scores.
 
 Run by the database owner (or a superuser): it creates the group roles and the login when
@@ -36,7 +36,7 @@ from .identity import CHAIR, COORDINATOR, ROLES, VIEWER, check_role
 APPEND_ONLY = ("audit_event", "audit_anchor", "access_event")
 #: what the chair writes besides appending to the trails
 CHAIR_WRITES = {"decision": ("INSERT", "UPDATE"), "audit_personal": ("INSERT",),
-                "audit_subject": ("INSERT", "UPDATE")}
+                "audit_subject": ("INSERT", "UPDATE"), "program_round": ("UPDATE",)}
 _LOGIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$")
 
 
@@ -58,7 +58,8 @@ def _tables(s: Session) -> list[str]:
 
 def _guards(s: Session, chair: str) -> None:
     """The triggers for what a GRANT cannot say: only a chair (or the owner) changes an override
-    or the program's sign-off date."""
+    or the program's sign-off date, and only a chair signs a round off (or a signed-off round
+    changes)."""
     owner = "(SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = TG_TABLE_NAME)"
     allowed = f"pg_has_role(current_user, {_lit(chair)}, 'MEMBER') OR current_user = {owner}"
     s.execute(text(f"""
@@ -86,12 +87,29 @@ BEGIN
   RETURN NEW;
 END
 $fn$"""))
+    s.execute(text(f"""
+CREATE OR REPLACE FUNCTION maeul_guard_round_sign_off() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF (NEW.status IS DISTINCT FROM OLD.status AND 'signed_off' IN (NEW.status, OLD.status))
+     OR NEW.signed_off_at IS DISTINCT FROM OLD.signed_off_at
+     OR NEW.signed_off_by IS DISTINCT FROM OLD.signed_off_by THEN
+    IF NOT ({allowed}) THEN
+      RAISE EXCEPTION 'only a chair signs a round off (login %)', current_user USING ERRCODE = '42501';
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$fn$"""))
     s.execute(text("DROP TRIGGER IF EXISTS maeul_guard_override ON decision"))
     s.execute(text("CREATE TRIGGER maeul_guard_override BEFORE INSERT OR UPDATE ON decision FOR EACH ROW "
                    "EXECUTE FUNCTION maeul_guard_override()"))
     s.execute(text("DROP TRIGGER IF EXISTS maeul_guard_sign_off ON program"))
     s.execute(text("CREATE TRIGGER maeul_guard_sign_off BEFORE UPDATE ON program FOR EACH ROW "
                    "EXECUTE FUNCTION maeul_guard_sign_off()"))
+    if "program_round" in _tables(s):
+        s.execute(text("DROP TRIGGER IF EXISTS maeul_guard_round_sign_off ON program_round"))
+        s.execute(text("CREATE TRIGGER maeul_guard_round_sign_off BEFORE UPDATE ON program_round FOR EACH ROW "
+                       "EXECUTE FUNCTION maeul_guard_round_sign_off()"))
 
 
 def _lit(value: str) -> str:

@@ -77,9 +77,13 @@ def validate_settings(changes: dict[str, Any], track_codes: list[str]) -> dict[s
 
 
 def min_score_for(settings: dict[str, Any], track: Track) -> float:
+    """The ranking setting's minimum (``evaluator settings --min-score``), else the track's own (its
+    program file's), else its rubric's."""
     v = settings.get("min_score")
     if isinstance(v, dict):
         v = v.get(track.code)
+    if v is None:
+        v = track.min_score
     return float(v) if v is not None else float(track.rubric.min_score)
 
 
@@ -135,12 +139,19 @@ class LoadedTrack:
 
 
 def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: str, provisional: bool,
-                stability: bool, settings: dict[str, Any]) -> list[LoadedTrack]:
-    """The inputs of ``tracks``: one query per table for all of them, rows grouped in Python."""
+                stability: bool, settings: dict[str, Any], round_id: int | None = None,
+                terms: dict[int, Any] | None = None, scoped: bool = False) -> list[LoadedTrack]:
+    """The inputs of ``tracks``: one query per table for all of them, rows grouped in Python.
+
+    With ``round_id`` only that round's applications (``terms``: track id -> its quota and budget
+    there); ``scoped`` (a program of several rounds) also reads only their scores, so ranking one
+    round of a long rolling program costs what ranking those applications alone does."""
     track_ids = [int(t.id) for t in tracks]
     rubric_ids = sorted({int(t.rubric_id) for t in tracks})
     conn = s.connection()  # Core rows: no ORM identity work for thousands of plain tuples
     in_tracks = Application.track_id.in_(track_ids)
+    if round_id is not None:
+        in_tracks = in_tracks & (Application.round_id == round_id)
 
     crit_of: dict[int, tuple[int, str]] = {}  # criterion id -> (rubric id, code)
     for cid, rid, code in conn.execute(select(Criterion.id, Criterion.rubric_id, Criterion.code)
@@ -190,7 +201,12 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
         ids = sorted(crit_pos)
         which = (Score.criterion_id.between(ids[0], ids[-1]) if ids[-1] - ids[0] == len(ids) - 1
                  else Score.criterion_id.in_(ids))
-        for rows in _batches(conn, select(Score.evaluation_id, *cols).where(which).group_by(Score.evaluation_id)):
+        scores = select(Score.evaluation_id, *cols).where(which)
+        if scoped:  # only this round's evaluations (through the assignment's application index)
+            scores = scores.where(Score.evaluation_id.in_(
+                select(Evaluation.id).join(Assignment, Assignment.id == Evaluation.assignment_id)
+                .join(Application, Application.id == Assignment.application_id).where(in_tracks)))
+        for rows in _batches(conn, scores.group_by(Score.evaluation_id)):
             for row in rows:
                 points[row[0]] = row[1:]
     # 4. manual gate outcomes
@@ -254,11 +270,13 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     for t in tracks:
         tid = int(t.id)
         rd = specs[tid]
+        in_round = terms.get(tid) if terms else None
         inputs = TrackInputs(
             track=t.code,
             criteria=tuple(CriterionSpec(c.code, c.weight, c.max_points, c.required, c.field_check)
                            for c in rd.criteria),
-            applications=tuple(per_track[tid]), quota=t.quota, reserve_size=t.reserve_size, budget=t.budget,
+            applications=tuple(per_track[tid]), quota=in_round.quota if in_round is not None else t.quota,
+            reserve_size=t.reserve_size, budget=in_round.available if in_round is not None else t.budget,
             min_score=min_score_for(settings, t), method=method,
             trim_min_evaluators=int(settings["trim_min_evaluators"]),
             disagreement_threshold=float(settings["disagreement_threshold"]),

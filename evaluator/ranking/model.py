@@ -170,6 +170,10 @@ class RankingResult:
     what_if: bool = False
     #: this ranking was stored as the computed decision (office database, not provisional, not what-if)
     recorded: bool = False
+    #: the round (차수) ranked: its code ("" for a ranking made without rounds)
+    round: str = ""
+    #: the committee signed the round off: these are its frozen decisions of record
+    signed_off: bool = False
 
     def track(self, code: str) -> TrackRanking:
         for t in self.tracks:

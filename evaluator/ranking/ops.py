@@ -11,56 +11,66 @@ record (``RankingResult.recorded``).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..audit import signing
 from ..changes import Outcome
 from ..db.models import Application, Decision, utcnow
-from ..domain import DECISIONS, OFFICE
+from ..domain import CLOSED, DECISIONS, OFFICE, OPEN, SIGNED_OFF, RoundInfo
 from ..errors import PermissionDenied, ValidationError
+from ..packages.errors import KeyProblem
 from ..heap import gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
-from ..services.common import application_by_id, current_program, track_by_code
+from ..services import rounds as rounds_svc
+from ..services.common import application_by_id, current_program, current_round, track_by_code
 from ..services.programs import update_settings
-from ..uow import Area
+from ..uow import Area, UnitOfWork
 from .. import audit
 from . import labels
 from .engine import rank_track
 from .load import effective_settings, is_recorded, load_tracks, persist, validate_settings
 from .model import METHODS, RankingResult
+from .rounds import freeze, signed_off_result, with_withdrawal_reasons
 
 
 class Ranking(Area):
     """Ranking, decisions of record, committee overrides and ranking settings."""
 
     def rank(self, track: str | None = None, method: str | None = None, provisional: bool = False,
-             stability: bool = True, *, progress: Progress = no_progress,
+             stability: bool = True, *, round: str | None = None, progress: Progress = no_progress,
              cancel: CancelToken = NEVER) -> RankingResult:
-        """Rank every track (or one) of the current program from the scores as they are now; stores
-        nothing.
+        """Rank every track (or one) of a round of the current program from the scores as they are
+        now; stores nothing.
 
-        ``method`` None uses the program's setting.  ``provisional`` counts evaluations that are not
-        finalised and labels every row.  Another method than the program's is a what-if view
-        (``what_if``).  ``recorded`` is True when the stored decisions of record are exactly this
-        ranking (nothing changed since :meth:`record`)."""
+        ``round`` None is the program's current round (its first round not signed off).  A round
+        the committee signed off gives its frozen decisions of record (``signed_off``), whatever
+        changed since, with later committee overrides shown.  ``method`` None uses the program's
+        setting.  ``provisional`` counts evaluations that are not finalised and labels every row.
+        Another method than the program's is a what-if view (``what_if``).  ``recorded`` is True
+        when the stored decisions of record are exactly this ranking (nothing changed since
+        :meth:`record`)."""
         with gc_paused(), self._uow.read() as s:
-            return self._rank(s, track, method, provisional, stability, progress, cancel, store=False)
+            return self._rank(s, track, method, provisional, stability, progress, cancel, store=False,
+                              round_code=round)
 
-    def record(self, track: str | None = None, stability: bool = True, *, progress: Progress = no_progress,
-               cancel: CancelToken = NEVER) -> Outcome[RankingResult]:
-        """Rank with the program's own method and store the result as the decision of record
+    def record(self, track: str | None = None, stability: bool = True, *, round: str | None = None,
+               progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[RankingResult]:
+        """Rank a round with the program's own method and store the result as the decision of record
         (office database only); only rows whose computed decision changed are written, and the
-        changed decisions are audited."""
+        changed decisions are audited.  A signed-off round's decisions are frozen: nothing is
+        written and its signed-off ranking is returned."""
         self._uow.require_office("record the ranking")
         with gc_paused(), self._uow.write() as s:  # (the collector resumes after the commit)
             audit.lock(s)  # rankers storing at once queue here (PostgreSQL): read and write the snapshot whole
-            result = self._rank(s, track, None, False, stability, progress, cancel, store=True)
+            result = self._rank(s, track, None, False, stability, progress, cancel, store=True, round_code=round)
         return self._uow.outcome(s, result)
 
     def current(self, track: str | None = None, method: str | None = None, provisional: bool = False,
-                stability: bool = True, *, progress: Progress = no_progress,
+                stability: bool = True, *, round: str | None = None, progress: Progress = no_progress,
                 cancel: CancelToken = NEVER) -> Outcome[RankingResult]:
         """What ``evaluator rank`` and the ranking screen show: in the office database the program's
         own ranking (its method, not provisional) is :meth:`record`-ed as the decision of record;
@@ -68,14 +78,16 @@ class Ranking(Area):
         reads) is a :meth:`rank`, a read."""
         if self._uow.role == OFFICE and self._uow.identity.can_write and not provisional \
                 and method in (None, self.settings()["method"] or "mean"):
-            return self.record(track, stability, progress=progress, cancel=cancel)
-        return Outcome(self.rank(track, method, provisional, stability, progress=progress, cancel=cancel))
+            return self.record(track, stability, round=round, progress=progress, cancel=cancel)
+        return Outcome(self.rank(track, method, provisional, stability, round=round, progress=progress,
+                                 cancel=cancel))
 
     def _rank(self, s: Session, track: str | None, method: str | None, provisional: bool, stability: bool,
-              progress: Progress, cancel: CancelToken, *, store: bool) -> RankingResult:
+              progress: Progress, cancel: CancelToken, *, store: bool, round_code: str | None = None) -> RankingResult:
         if method is not None and method not in METHODS:
             raise ValidationError(f"Unknown ranking method '{method}'; use one of {', '.join(METHODS)}.")
         p = current_program(s)
+        rnd = current_round(s, p, round_code)
         settings = effective_settings(p)
         configured = settings["method"] or "mean"
         m = method or configured
@@ -83,9 +95,13 @@ class Ranking(Area):
             raise ValidationError(f"Program '{p.code}' has an unknown ranking method '{m}' in its settings.")
         what_if = m != configured
         tracks = [track_by_code(s, p, track)] if track else list(p.tracks)
+        if rnd.status == SIGNED_OFF and rnd.signed_off_ranking and not what_if and not provisional:
+            progress(1.0, "done")
+            return signed_off_result(s, p, rnd, tracks)
         progress(0.0, "loading")
         loaded_tracks = load_tracks(s, p, tracks, method=m, provisional=provisional, stability=stability,
-                                    settings=settings)
+                                    settings=settings, round_id=rnd.id, terms=rounds_svc.terms(s, p, rnd),
+                                    scoped=len(p.rounds) > 1)
         cancel.raise_if_cancelled()
         out = []
         recorded = not provisional and not what_if
@@ -95,7 +111,7 @@ class Ranking(Area):
             def sub(fraction: float, message: str = "", n=n, code=code) -> None:
                 progress(0.1 + 0.9 * (n + fraction) / len(tracks), f"{code}: {message}" if message else code)
 
-            ranking = rank_track(loaded.inputs, progress=sub, cancel=cancel)
+            ranking = with_withdrawal_reasons(s, loaded, rank_track(loaded.inputs, progress=sub, cancel=cancel))
             if store:
                 persist(s, p, loaded, ranking, actor=self._uow.actor, device=self._uow.device)
             elif recorded:
@@ -103,7 +119,8 @@ class Ranking(Area):
             out.append(ranking)
         progress(1.0, "done")
         return RankingResult(program=p.code, method=m, provisional=provisional, computed_at=utcnow(),
-                             tracks=tuple(out), program_method=configured, what_if=what_if, recorded=recorded)
+                             tracks=tuple(out), program_method=configured, what_if=what_if, recorded=recorded,
+                             round=rnd.code)
 
     # --- committee overrides ---------------------------------------------------------------------
     def override(self, application_id: str, decision: str, reason: str) -> Outcome[None]:
@@ -130,6 +147,8 @@ class Ranking(Area):
             row = s.execute(select(Decision).where(Decision.application_id == app.id)).scalar_one_or_none()
             if decision is None and (row is None or row.override is None):
                 raise ValidationError(f"Application {application_id} has no committee override to clear.")
+            # a signed-off round's decisions change only this way: the entry says so
+            after = {"after_sign_off": app.round.code} if app.round.status == SIGNED_OFF else {}
             if row is None:
                 row = Decision(application_id=app.id, override_reason="", overridden_by="")
                 s.add(row)
@@ -140,7 +159,8 @@ class Ranking(Area):
             row.overridden_at = utcnow() if decision else None
             self._audit(s, action="override" if decision else "clear_override", entity="application",
                         entity_uuid=app.uuid, old=old,
-                        new={"application": application_id, "override": decision, "computed": row.computed},
+                        new={"application": application_id, "override": decision, "computed": row.computed,
+                             **after},
                         reason=reason)
         return self._uow.outcome(s, None)
 
@@ -175,4 +195,90 @@ class Ranking(Area):
         return self._uow.outcome(s, settings)
 
 
-__all__ = ["Ranking"]
+class Rounds(Area):
+    """The rounds (차수) of the current program: their windows, quotas and budgets per track, opening
+    and closing their intake, and the committee's sign-off, which freezes a round's decisions of
+    record and signs the audit trail's head with the office key."""
+
+    def __init__(self, uow: UnitOfWork, ranking: Ranking, keys) -> None:  # noqa: ANN001 - packages.ops.Keys
+        super().__init__(uow)
+        self._ranker = ranking
+        self._keys = keys
+
+    def list(self) -> list[RoundInfo]:
+        with self._uow.read() as s:
+            return list(rounds_svc.round_infos(s, current_program(s)))
+
+    def get(self, code: str | None = None) -> RoundInfo:
+        """The round ``code`` (its code or name), or the current one (the first not signed off)."""
+        with self._uow.read() as s:
+            p = current_program(s)
+            return rounds_svc.round_info(s, p, current_round(s, p, code))
+
+    def open(self, code: str) -> Outcome[RoundInfo]:
+        """Open the round's intake (new applications may join it)."""
+        return self._set_status(code, OPEN)
+
+    def close(self, code: str) -> Outcome[RoundInfo]:
+        """Close the round's intake: an intake sheet may still correct its applications, but a new
+        application placed in it is refused."""
+        return self._set_status(code, CLOSED)
+
+    def _set_status(self, code: str, status: str) -> Outcome[RoundInfo]:
+        self._uow.require_office(f"{'open' if status == OPEN else 'close'} a round")
+        with self._uow.write() as s:
+            p = current_program(s)
+            rnd = current_round(s, p, code)
+            old = rounds_svc.set_status(rnd, status)
+            if old is not None:
+                self._audit(s, action="round_status", entity="round", entity_uuid=rnd.uuid,
+                            old={"status": old}, new={"program": p.code, "round": rnd.code, "status": status})
+            s.flush()
+            info = rounds_svc.round_info(s, p, rnd)
+        return self._uow.outcome(s, info)
+
+    def sign_off(self, code: str, *, by: str, note: str = "", passphrase: str | None = None,
+                 key_dir: str | Path | None = None, stability: bool = True, progress: Progress = no_progress,
+                 cancel: CancelToken = NEVER) -> Outcome[RoundInfo]:
+        """The committee signs round ``code`` off: it is ranked once more with the program's method,
+        its decisions of record are stored and frozen (no later ranking, re-import, merge or setting
+        changes them; an override after the sign-off needs its written reason like any other, and
+        says so in the audit trail), the round is closed, and the audit trail's head is signed with
+        the office key (an anchor naming the round).  The office key must exist; ``passphrase``
+        unlocks it (or it was unlocked before)."""
+        self._uow.require_office("sign a round off")
+        by = " ".join(str(by or "").split())
+        if not by:
+            raise ValidationError("A sign-off names who signed it (--by NAME: the committee chair, or the committee).")
+        if self._keys.identity(key_dir=key_dir) is None:
+            raise KeyProblem("A round sign-off signs the audit trail with the office key, and this office has no key "
+                             "yet: create it with 'evaluator keys init' (docs/field-workflow.md). Nothing was signed "
+                             "off.")
+        identity = self._keys.unlocked(passphrase, key_dir)
+        with gc_paused(), self._uow.write() as s:
+            audit.lock(s)
+            p = current_program(s)
+            rnd = current_round(s, p, code)
+            if rnd.status == SIGNED_OFF:
+                raise ValidationError(f"Round {rnd.code} ({rnd.name_ko}) of program '{p.code}' was already signed off "
+                                      f"on {rnd.signed_off_at:%Y-%m-%d %H:%M} by {rnd.signed_off_by}; nothing changed.")
+            result = self._ranker._rank(s, None, None, False, stability, progress, cancel, store=True,
+                                        round_code=rnd.code)
+            old = rnd.status
+            rnd.signed_off_ranking = freeze(result)
+            rnd.status, rnd.signed_off_by, rnd.sign_off_note, rnd.signed_off_at = SIGNED_OFF, by, note.strip(), utcnow()
+            rows = result.all_rows()
+            self._audit(s, action="sign_off", entity="round", entity_uuid=rnd.uuid, old={"status": old},
+                        new={"program": p.code, "round": rnd.code, "by": by, "note": rnd.sign_off_note,
+                             "method": result.method, "decisions": {r.application_id: r.decision for r in rows},
+                             "selected": {t.track: [r.application_id for r in t.rows if r.decision == "selected"]
+                                          for t in result.tracks}},
+                        reason=rnd.sign_off_note)
+            s.flush()
+            signing.at_sign_off(s, identity, round=rnd.code, actor=self._uow.actor, device=self._uow.device,
+                                detail={"program": p.code, "applications": len(rows), "by": by})
+            info = rounds_svc.round_info(s, p, rnd)
+        return self._uow.outcome(s, info)
+
+
+__all__ = ["Ranking", "Rounds"]

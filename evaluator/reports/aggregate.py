@@ -220,7 +220,7 @@ def aggregate_story(app: AppRecord, program: ProgramRecord, ranking: RankingResu
         (L("f.id"), app.id),
         (L("f.track"), L.pick(tr.name_ko, tr.name_en)),
         (L("f.group_name"), app.group_name),
-        (L("f.category"), L.category(app.category)),
+        (L("f.category"), L.category(app.category, program.categories)),
         (L("f.location"), location),
         (L("f.requested_amount"), krw(app.requested_amount, lang)),
     ], FRAME_WIDTH))

@@ -47,6 +47,10 @@ class ProgramRecord:
     tracks: dict[str, TrackRecord] = field(hash=False, compare=False)
     #: the database's last audit anchor (evaluator.audit.anchors.AnchorInfo) for the footers, or None
     anchor: Any = field(default=None, hash=False, compare=False)
+    #: the program's categories: code -> (Korean, English)
+    categories: dict[str, tuple[str, str]] = field(default_factory=dict, hash=False, compare=False)
+    #: the program's typed intake fields (evaluator.programfile.FieldDef)
+    fields: tuple = field(default=(), hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class AppRecord:
     submitted_on: date | None
     status: str
     extra: dict = field(default_factory=dict, hash=False, compare=False)
+    #: the program's typed intake fields: {key: value}
+    fields: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,11 @@ def load_program(s: Session, program: Program) -> ProgramRecord:
         t.code: TrackRecord(t.code, t.name_ko, t.name_en or "", t.quota, t.reserve_size, t.budget, rubric_def(t))
         for t in program.tracks
     }
-    return ProgramRecord(program.code, program.name_ko, program.name_en or "", tracks, last_anchor(s))
+    from ..services.programs import categories_of, field_defs
+
+    return ProgramRecord(program.code, program.name_ko, program.name_en or "", tracks, last_anchor(s),
+                         categories={c.code: (c.name_ko, c.name_en or c.name_ko) for c in categories_of(program)},
+                         fields=field_defs(program))
 
 
 def _to_app(a: Application, track_code: str) -> AppRecord:
@@ -165,7 +175,7 @@ def _to_app(a: Application, track_code: str) -> AppRecord:
         email=a.email or "", district=a.district or "", neighbourhood=a.neighbourhood or "",
         address=a.address or "", members=a.members, requested_amount=a.requested_amount,
         self_contribution=a.self_contribution, summary=a.summary or "", submitted_on=a.submitted_on,
-        status=a.status or "", extra=dict(a.extra or {}),
+        status=a.status or "", extra=dict(a.extra or {}), fields=dict(a.fields or {}),
     )
 
 
@@ -264,6 +274,50 @@ def load_evaluations(s: Session, apps: Sequence[AppRecord], *, evaluator: str | 
     for lst in out.values():
         lst.sort(key=lambda r: r.evaluator)
     return out
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    """How far the evaluations behind a committee document are: every assigned evaluation (declared
+    conflicts left out) and how many of them are finalised."""
+
+    expected: int
+    finalised: int
+    #: applications with at least one evaluation not finalised
+    applications_open: int
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.finalised
+
+    @property
+    def complete(self) -> bool:
+        """Every assigned evaluation is finalised (and there is at least one)."""
+        return self.expected > 0 and self.missing == 0
+
+
+def round_progress(s: Session, program: Program, *, track: str | None = None, round: Any = None) -> RoundProgress:
+    """Count the assigned evaluations of the program's round ``round`` (a Round row; None: the
+    whole program), or of one track of it, and the finalised ones."""
+    q = (select(Application.id, Evaluation.state)
+         .select_from(Assignment)
+         .join(Application, Application.id == Assignment.application_id)
+         .join(Track, Track.id == Application.track_id)
+         .outerjoin(Evaluation, Evaluation.assignment_id == Assignment.id)
+         .where(Application.program_id == program.id, Assignment.conflict_type.is_(None)))
+    if track:
+        q = q.where(Track.code == track)
+    if round is not None:
+        q = q.where(Application.round_id == round.id)
+    expected = finalised = 0
+    open_apps: set[int] = set()
+    for app_pk, state in s.execute(q):
+        expected += 1
+        if state == "finalised":
+            finalised += 1
+        else:
+            open_apps.add(app_pk)
+    return RoundProgress(expected, finalised, len(open_apps))
 
 
 def load_attachments(s: Session, app: AppRecord) -> list[AttachmentRecord]:

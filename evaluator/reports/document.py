@@ -36,7 +36,7 @@ from ..version import __version__
 from .fmt import now_stamp, one_line
 from .fonts import BOLD, REGULAR, register_fonts
 from .labels import Labels
-from .styles import FRAME_HEIGHT, FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MUTED, PAGE, RULE
+from .styles import FRAME_HEIGHT, FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MUTED, PAGE, RULE, SOFT_BG
 
 # Binary (Flate) streams instead of reportlab's legacy ASCII85 wrapping: 20 % smaller files and
 # no pure-Python base-85 pass over every page.
@@ -45,6 +45,9 @@ rl_config.useA85 = 0
 #: baselines of the footer's two lines (points above the page's bottom edge)
 FOOTER_Y = MARGIN_BOTTOM - 8.6 * 2.83465
 ANCHOR_Y = FOOTER_Y - 7
+#: a page banner (an unfinished round's committee summary): its box's height and the room it takes
+BANNER_H = 15
+BANNER_SPACE = BANNER_H + 6
 
 
 def document_id(kind: str, generated: datetime, *parts: object) -> str:
@@ -122,8 +125,10 @@ class ReportDocument:
     """Build one report: ``ReportDocument(path, …).build(story)``."""
 
     def __init__(self, path: str | Path, *, kind: str, title: str, program: str, labels: Labels,
-                 generated: datetime, doc_id: str, subject: str = "", anchor: Any = None) -> None:
+                 generated: datetime, doc_id: str, subject: str = "", anchor: Any = None, banner: str = "") -> None:
+        """``banner``: one line boxed at the top of every page (the body starts below it)."""
         register_fonts()
+        self.banner = banner
         self.path = Path(path)
         self.kind, self.title, self.program, self.L = kind, title, program, labels
         self.generated, self.doc_id, self.subject = generated, doc_id, subject
@@ -157,7 +162,20 @@ class ReportDocument:
             items.append((mid - stringWidth(label, BOLD, 7) / 2, fy, label, BOLD, 7))
         c.setFillColor(colors.black)
         draw_strings(c, items)
+        if self.banner:
+            self._banner(c)
         c.restoreState()
+
+    def _banner(self, c: Canvas) -> None:
+        top = MARGIN_BOTTOM + FRAME_HEIGHT
+        c.setFillColor(SOFT_BG)
+        c.setStrokeColor(colors.black)
+        c.setLineWidth(1.2)
+        c.rect(MARGIN_X, top - BANNER_H, FRAME_WIDTH, BANNER_H, stroke=1, fill=1)
+        c.setFillColor(colors.black)
+        text = _fit(self.banner, BOLD, 8, FRAME_WIDTH - 8)
+        c.setFont(BOLD, 8)
+        c.drawCentredString(MARGIN_X + FRAME_WIDTH / 2, top - BANNER_H + 4.6, text)
 
     @property
     def _footer_w(self) -> float:
@@ -208,7 +226,8 @@ class ReportDocument:
                 subject=self.subject or self.title, creator=f"Maeul Evaluator {__version__}",
                 keywords=[self.doc_id], initialFontName=REGULAR, initialFontSize=9, lang=self.L.lang,
             )
-            frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0,
+            height = FRAME_HEIGHT - (BANNER_SPACE if self.banner else 0)
+            frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, height, leftPadding=0, rightPadding=0,
                           topPadding=0, bottomPadding=0, id="body")
             doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
             # Layout allocates millions of small objects that all stay alive until the end; the

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -169,6 +170,15 @@ def _photos(attachments: list[AttachmentRecord], L: Labels, resolve: Callable[[s
     return out + lines
 
 
+def _field_text(value: Any, kind: str, L: Labels) -> str:
+    """A typed intake field's value as the dossier prints it."""
+    if kind == "boolean":
+        return ("예" if value else "아니오") if L.lang == "ko" else ("Yes" if value else "No")
+    if kind == "money" and isinstance(value, int):
+        return krw(value, L.lang)
+    return str(value)
+
+
 def dossier_story(app: AppRecord, program: ProgramRecord, evals: list[EvaluationRecord],
                   attachments: list[AttachmentRecord], decision: DecisionRecord | None, lang: str,
                   resolve: Callable[[str], Path | None]) -> list[Flowable]:
@@ -184,7 +194,7 @@ def dossier_story(app: AppRecord, program: ProgramRecord, evals: list[Evaluation
         (L("f.id"), app.id),
         (L("f.track"), L.pick(tr.name_ko, tr.name_en)),
         (L("f.group_name"), app.group_name),
-        (L("f.category"), L.category(app.category)),
+        (L("f.category"), L.category(app.category, program.categories)),
         (L("f.representative"), app.representative),
         (L("f.phone"), app.phone),
         (L("f.email"), app.email),
@@ -202,6 +212,13 @@ def dossier_story(app: AppRecord, program: ProgramRecord, evals: list[Evaluation
                                ("FONT", (0, 0), (-1, -1), REGULAR, 7), ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
                                ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
                                ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)])))
+    typed = [(f.label(L.lang), _field_text(app.fields.get(f.key), f.type, L)) for f in program.fields
+             if app.fields.get(f.key) is not None]
+    if typed:
+        story.append(Paragraph(esc(L("dos.fields")), st.h2))
+        rows = [[Paragraph(esc(k), st.cell_small), Paragraph(esc(v), st.cell_small)] for k, v in typed]
+        story.append(Table(rows, colWidths=[140, FRAME_WIDTH - 140], style=TableStyle(base_table_style(7.4, 9.4, 0)),
+                           hAlign="LEFT"))
     if app.extra:
         story.append(Paragraph(esc(L("dos.extra")), st.h2))
         rows = [[Paragraph(esc(k), st.cell_small), Paragraph(esc(v), st.cell_small)] for k, v in app.extra.items()]

@@ -43,6 +43,21 @@ LABELS: dict[str, tuple[str, str]] = {
         "Computed now from the current scores, and not the decisions of record (scores or settings changed "
         "since the ranking was recorded). Rank again in the office database to record the decisions, then print.",
     ),
+    "round.banner": (
+        "잠정 · 미완료 — 평가 {n}건 중 {missing}건 미확정(신청 {apps}건) · 서명용이 아닙니다",
+        "PROVISIONAL · INCOMPLETE — {missing} of {n} evaluations not finalised ({apps} applications) · not for "
+        "signature",
+    ),
+    "round.banner_none": (
+        "잠정 · 미완료 — 배정된 평가가 없습니다 · 서명용이 아닙니다",
+        "PROVISIONAL · INCOMPLETE — no evaluations are assigned · not for signature",
+    ),
+    "round.no_signature": (
+        "서명란은 배정된 모든 평가가 확정된 뒤에 인쇄됩니다. 지금은 평가 {n}건 중 {missing}건이 확정되지 "
+        "않았습니다.",
+        "The signature block is printed once every assigned evaluation is finalised; {missing} of {n} are not "
+        "finalised yet.",
+    ),
     "record.line": ("기록된 결정과 같은 결과입니다.", "These are the decisions of record."),
     "whatif.banner": (
         "가정 분석(what-if): 집계 방식 '{method}' 적용 결과입니다. 이 사업의 집계 방식은 '{program}'이며, "
@@ -255,6 +270,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- dossier -----------------------------------------------------------------------------
     "dos.application": ("신청 정보", "Application"),
     "dos.extra": ("기타 접수 항목", "Other intake columns"),
+    "dos.fields": ("사업별 접수 항목", "The program's intake fields"),
     "dos.decision": ("심사 결정", "Decision"),
     "dos.evaluations": ("평가 내역", "Evaluations"),
     "dos.no_evaluations": ("아직 평가가 없습니다.", "No evaluations yet."),
@@ -291,8 +307,10 @@ class Labels:
         """Text stored in both languages (names of programs, tracks, criteria)."""
         return en if self._i and en else ko
 
-    def category(self, code: str) -> str:
-        ko, en = CATEGORIES.get(code, (code, code))
+    def category(self, code: str, categories: dict[str, tuple[str, str]] | None = None) -> str:
+        """A category's name: the program's (``categories``: code -> (ko, en)), else the Community
+        Building Project's."""
+        ko, en = (categories or {}).get(code) or CATEGORIES.get(code, (code, code))
         return self.pick(ko, en)
 
     def decision(self, code: str | None) -> str:

@@ -22,11 +22,11 @@ from reportlab.platypus import PageBreak
 from ..errors import NotFound, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..ranking.reasons import stored_words
-from ..services.common import current_program
+from ..services.common import current_program, current_round
 from ..uow import Area, UnitOfWork
 from .data import (
-    load_applications, load_attachments, load_decision, load_evaluations, load_program, without_attendees,
-    without_contact,
+    load_applications, load_attachments, load_decision, load_evaluations, load_program, round_progress,
+    without_attendees, without_contact,
 )
 from .document import ReportDocument, Tick, document_id
 from .labels import LANGS, labels
@@ -148,12 +148,16 @@ class Reports(Area):
         if not apps:
             raise NotFound(_nothing("applications", track=track, ids=application_ids))
         tracks = sorted({a.track for a in apps})
-        ranking = self._ranking(track=tracks[0] if len(tracks) == 1 else None, method=method,
-                                progress=_scaled(progress, 0.0, 0.35), cancel=cancel)
+        round_of = self._rounds_of([a.id for a in apps])
+        rankings = {code: self._ranking(track=tracks[0] if len(tracks) == 1 else None, method=method, round=code,
+                                        progress=_scaled(progress, 0.0, 0.35), cancel=cancel)
+                    for code in sorted(set(round_of.values()))}  # each application is ranked in its round
+        ranking_of = {a.id: rankings[round_of[a.id]] for a in apps}
+        ranking = rankings[round_of[apps[0].id]]
         with self._uow.read() as s:
             evs = load_evaluations(s, apps, with_visits=False)
-        rows = {r.application_id: r for r in ranking.all_rows()}
-        eligible = {t.track: t.eligible for t in ranking.tracks}
+        rows = {r.application_id: r for rk in rankings.values() for r in rk.all_rows()}
+        eligible = {(code, t.track): t.eligible for code, rk in rankings.items() for t in rk.tracks}
         cancel.raise_if_cancelled()
         L = labels(lang)
         story: list = []
@@ -161,8 +165,8 @@ class Reports(Area):
         for i, app in enumerate(apps):
             if i:
                 story.append(PageBreak())
-            story += aggregate_story(app, prog, ranking, rows.get(app.id), evs.get(app.id, []), lang,
-                                     eligible.get(app.track))
+            story += aggregate_story(app, prog, ranking_of[app.id], rows.get(app.id), evs.get(app.id, []), lang,
+                                     eligible.get((round_of[app.id], app.track)))
             story.append(Tick(0.4 + 0.58 * (i + 1) / n, app.id, progress, cancel))
         now = _now()
         doc = ReportDocument(out, kind="aggregate", title=L("doc.aggregate"),
@@ -177,17 +181,20 @@ class Reports(Area):
 
     # --- committee summary ----------------------------------------------------------------------------
     def summary(self, out: str | Path, *, method: str | None = None, provisional: bool = False,
-                       track: str | None = None, lang: str = "ko", progress: Progress = no_progress,
-                       cancel: CancelToken = NEVER) -> Path:
-        """The committee summary of the program: per track the ranked list with the cut line,
-        selected and reserve, flags, overrides with reasons, charts, counts and a sign-off block."""
-        from .summary import summary_story
+                track: str | None = None, lang: str = "ko", round: str | None = None,
+                progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
+        """The committee summary of a round of the program (default: its current round): per track
+        the ranked list with the cut line, selected and reserve, flags, overrides with reasons,
+        charts, counts, and the sign-off block once the round is complete."""
+        from .summary import round_banner, summary_story
 
         lang = _lang(lang)
         progress(0.0, "")
         with self._uow.read() as s:
-            prog = load_program(s, current_program(s))
-        ranking = self._ranking(track=track, method=method, provisional=provisional,
+            program = current_program(s)
+            prog = load_program(s, program)
+            done = round_progress(s, program, track=track, round=current_round(s, program, round))
+        ranking = self._ranking(track=track, method=method, provisional=provisional, round=round,
                                 progress=_scaled(progress, 0.0, 0.4), cancel=cancel)
         cancel.raise_if_cancelled()
         L = labels(lang)
@@ -195,10 +202,10 @@ class Reports(Area):
         def tick(i: int, n: int) -> Tick:
             return Tick(0.45 + 0.5 * (i + 1) / n, "", progress, cancel)
 
-        story = summary_story(prog, ranking, lang, tick=tick)
+        story = summary_story(prog, ranking, lang, tick=tick, progress=done)
         now = _now()
         doc = ReportDocument(out, kind="summary", title=L("doc.summary"), program=L.pick(prog.name_ko, prog.name_en),
-                             labels=L, generated=now, anchor=prog.anchor,
+                             labels=L, generated=now, anchor=prog.anchor, banner=round_banner(done, L),
                              doc_id=document_id("summary", now, prog.code, ranking.method, ranking.provisional,
                                                 ranking.computed_at,
                                                 [(r.application_id, r.score, r.decision) for r in ranking.all_rows()]))
@@ -257,6 +264,22 @@ class Reports(Area):
         return (Path(db).parent / path) if db else None
 
     # --- helpers ----------------------------------------------------------------------------------
+    def _rounds_of(self, application_ids: list[str]) -> dict[str, str]:
+        """Application ID -> the code of the round it is ranked in."""
+        from sqlalchemy import select
+
+        from ..db.models import Application, Round
+
+        out: dict[str, str] = {}
+        with self._uow.read() as s:
+            p = current_program(s)
+            for start in range(0, len(application_ids), 500):
+                chunk = application_ids[start:start + 500]
+                out.update(s.execute(select(Application.external_id, Round.code)
+                                     .join(Round, Round.id == Application.round_id)
+                                     .where(Application.program_id == p.id, Application.external_id.in_(chunk))).all())
+        return out
+
     @staticmethod
     def _with_reason_words(decision: Any) -> Any:
         """The stored decision with its computed reason in words, English and Korean.
@@ -269,9 +292,12 @@ class Reports(Area):
         return dataclasses.replace(decision, computed_reason=en, computed_reason_ko=ko)
 
     def _ranking(self, *, track: str | None = None, method: str | None = None, provisional: bool = False,
-                 progress: Progress = no_progress, cancel: CancelToken = NEVER):
-        """The ranking the reports print: computed now, never stored (``store.ranking.rank``)."""
+                 round: str | None = None, progress: Progress = no_progress, cancel: CancelToken = NEVER):
+        """The ranking the reports print: computed now, never stored (``store.ranking.rank``; a
+        signed-off round's frozen decisions)."""
         kwargs: dict[str, Any] = {"progress": progress, "cancel": cancel}
+        if round is not None:
+            kwargs["round"] = round
         if track is not None:
             kwargs["track"] = track
         if method is not None:

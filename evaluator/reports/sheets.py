@@ -577,7 +577,7 @@ def _info_table(app: AppRecord, program: ProgramRecord, L: Labels, ev: Evaluatio
         (L("f.id"), app.id),
         (L("f.track"), L.pick(tr.name_ko, tr.name_en)),
         (L("f.group_name"), app.group_name),
-        (L("f.category"), L.category(app.category)),
+        (L("f.category"), L.category(app.category, program.categories)),
         (L("f.location"), location),
         (L("f.requested_amount"), krw(app.requested_amount, L.lang)),
         (L("f.evaluator"), who),

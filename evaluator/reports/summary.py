@@ -16,7 +16,7 @@ from ..ranking.model import RankedApplication, RankingResult, TrackRanking
 from . import charts
 from .aggregate import flags_text, reason
 from .blocks import InfoGrid, RowsTable, TextLines, base_table_style, signature_table
-from .data import ProgramRecord
+from .data import ProgramRecord, RoundProgress
 from .document import Section
 from .fmt import esc, krw, one_line, points, score, stamp
 from .fonts import BOLD, REGULAR
@@ -195,7 +195,19 @@ def _track_info(tr: TrackRanking, L: Labels) -> InfoGrid:
     ], FRAME_WIDTH, label_width=70, bold_first=False)
 
 
-def summary_story(program: ProgramRecord, ranking: RankingResult, lang: str, *, tick=None) -> list[Flowable]:
+def round_banner(progress: RoundProgress, L: Labels) -> str:
+    """The line every page of an unfinished round's summary carries ('' once the round is complete)."""
+    if progress.complete:
+        return ""
+    if progress.expected == 0:
+        return L("round.banner_none")
+    return L("round.banner", n=progress.expected, missing=progress.missing, apps=progress.applications_open)
+
+
+def summary_story(program: ProgramRecord, ranking: RankingResult, lang: str, *, tick=None,
+                  progress: RoundProgress | None = None) -> list[Flowable]:
+    """The summary's pages.  ``progress``: how far the round's evaluations are; the signature block is
+    printed only when every assigned evaluation is finalised (None: not known, printed)."""
     L = labels(lang)
     st = styles()
     story: list[Flowable] = [Section(""), Paragraph(esc(L("doc.summary")), st.title),
@@ -247,6 +259,11 @@ def summary_story(program: ProgramRecord, ranking: RankingResult, lang: str, *, 
     story.append(CondPageBreak(260))
     story.append(Section(L("sum.signoff")))
     story.append(Paragraph(esc(L("sum.signoff")), st.h1))
+    if progress is not None and not progress.complete:
+        # a result mid-round is not for signing: no signature block to sign by mistake
+        story.append(Paragraph(esc(L("round.no_signature", n=progress.expected, missing=progress.missing)),
+                               st.banner))
+        return story
     story.append(Paragraph(esc(L("sum.signoff_text")), st.body))
     story.append(Spacer(1, 6))
     story.append(Paragraph(f"<b>{esc(L('sum.date'))}</b>  20____. ____. ____.", st.body))

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..db.models import Application, Assignment, Evaluation, Evaluator, Program, Track
+from ..db.models import Application, Assignment, Evaluation, Evaluator, Program, Round, Track
 from ..domain import APPLICATION_FIELDS, FINALISED, ApplicationInfo, ApplicationRow
 
 #: the fields an intake sheet (or a kit) may set, in their canonical order
@@ -30,22 +30,38 @@ SEARCHED = (Application.external_id, Application.title, Application.group_name, 
 
 
 def put_application(
-    s: Session, program: Program, tracks: dict[str, Track], values: dict[str, Any], *, uuid: str | None = None
+    s: Session, program: Program, tracks: dict[str, Track], values: dict[str, Any], *, uuid: str | None = None,
+    round_id: int | None = None,
 ) -> tuple[Application, dict[str, tuple[Any, Any]]]:
-    """Create the application ``values['id']`` or update it; returns it and {field: (old, new)}."""
+    """Create the application ``values['id']`` or update it; returns it and {field: (old, new)}.
+
+    A new application goes to round ``round_id``, else (a rolling program) to the round whose window
+    holds its submission date, else to the program's intake round (its only round, or its only open
+    one), else to its current round; ``values["fields"]`` holds the program's typed fields."""
     ext = values["id"]
     app = s.execute(
         select(Application).where(Application.program_id == program.id, Application.external_id == ext)
     ).scalar_one_or_none()
     changes: dict[str, tuple[Any, Any]] = {}
     if app is None:
-        app = Application(program_id=program.id, external_id=ext)
+        if round_id is None:
+            from .rounds import current_round_id, default_intake_round, round_for_date
+
+            day = values.get("submitted_on")
+            placed = round_for_date(program, day) if program.intake == "rolling" and day is not None else None
+            intake = placed or default_intake_round(program)
+            round_id = intake.id if intake is not None else current_round_id(program)
+        app = Application(program_id=program.id, external_id=ext, round_id=round_id)
         if uuid:
             app.uuid = uuid
         s.add(app)
         created = True
     else:
         created = False
+        if round_id is not None and round_id != app.round_id:
+            codes = {r.id: r.code for r in program.rounds}
+            changes["round"] = (codes.get(app.round_id), codes.get(round_id))
+            app.round_id = round_id
     for f in APPLICATION_FIELDS:
         if f not in values:
             continue
@@ -64,6 +80,9 @@ def put_application(
     if "extra" in values and values["extra"] != (app.extra or {}):
         changes["extra"] = (app.extra, values["extra"])
         app.extra = dict(values["extra"])
+    if "fields" in values and values["fields"] != (app.fields or {}):
+        changes["fields"] = (app.fields, values["fields"])
+        app.fields = dict(values["fields"])
     if created:
         changes = {"*": (None, "created")}
     s.flush()
@@ -76,7 +95,8 @@ def to_info(a: Application) -> ApplicationInfo:
         group_name=a.group_name, representative=a.representative, phone=a.phone, email=a.email,
         district=a.district, neighbourhood=a.neighbourhood, address=a.address, members=a.members,
         requested_amount=a.requested_amount, self_contribution=a.self_contribution, summary=a.summary,
-        submitted_on=a.submitted_on, status=a.status, extra=dict(a.extra or {}),
+        submitted_on=a.submitted_on, status=a.status, extra=dict(a.extra or {}), fields=dict(a.fields or {}),
+        round=a.round.code if a.round_id else "", status_reason=a.status_reason or "",
     )
 
 
@@ -89,6 +109,7 @@ def _filtered(
     status: str | None = None,
     evaluator: str | None = None,
     search: str | None = None,
+    round: str | None = None,
     join_track: bool = False,
     dialect: str = "",
 ) -> Select:
@@ -101,6 +122,9 @@ def _filtered(
     if track:
         q = q.where(Application.track_id == select(Track.id).where(
             Track.program_id == program.id, Track.code == track).scalar_subquery())
+    if round:
+        q = q.where(Application.round_id == select(Round.id).where(
+            Round.program_id == program.id, Round.code == round).scalar_subquery())
     if category:
         q = q.where(Application.category == category)
     if district:
@@ -169,19 +193,20 @@ def application_rows(s: Session, program: Program, ids: list[str]) -> list[Appli
     q = (
         select(Application.external_id, Track.code, Application.category, Application.title,
                Application.group_name, Application.district, Application.requested_amount,
-               Application.submitted_on, Application.status, assigned, finalised)
+               Application.submitted_on, Application.status, assigned, finalised, Round.code)
         .join(Track, Track.id == Application.track_id)
+        .join(Round, Round.id == Application.round_id)
         .where(Application.program_id == program.id)
     )
     conn = s.connection()
     by_id = {}
     for start in range(0, len(ids), ROWS_CHUNK):
         chunk = ids[start:start + ROWS_CHUNK]
-        for ext, track_code, category, title, group_name, district, amount, submitted_on, status, n, done in \
+        for ext, track_code, category, title, group_name, district, amount, submitted_on, status, n, done, rnd in \
                 conn.execute(q.where(Application.external_id.in_(chunk))):
             by_id[ext] = ApplicationRow(
                 id=ext, track=track_code, category=category, title=title, group_name=group_name,
                 district=district, requested_amount=amount, submitted_on=submitted_on,
-                status=status, evaluators=n, finalised=done,
+                status=status, evaluators=n, finalised=done, round=rnd,
             )
     return [by_id[i] for i in ids if i in by_id]

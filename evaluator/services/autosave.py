@@ -65,14 +65,13 @@ _VALIDATED: dict[str, dict] = {}
 
 
 #: the common case of :func:`resolve` in one statement: the assignment of this application (in the
-#: current program, as :func:`current_program` picks it) to this evaluator, with its rubric's
+#: program :func:`current_program` picks, given by its id) to this evaluator, with its rubric's
 #: content hash and criteria (one row per criterion)
 _TARGET_SQL = (
     "SELECT a.id, a.conflict_type, ap.external_id, ev.code, r.content_hash, c.code, c.id, ap.uuid "
     "FROM application ap JOIN assignment a ON a.application_id = ap.id JOIN evaluator ev ON ev.id = a.evaluator_id "
     "JOIN track t ON t.id = ap.track_id JOIN rubric r ON r.id = t.rubric_id JOIN criterion c ON c.rubric_id = r.id "
-    "WHERE ap.external_id = :app AND ev.code = :ev "
-    "AND ap.program_id = (SELECT id FROM program ORDER BY id DESC LIMIT 1)"
+    "WHERE ap.external_id = :app AND ev.code = :ev AND ap.program_id = :program"
 )
 _Q_TARGET = text(_TARGET_SQL)
 
@@ -95,7 +94,9 @@ def resolve(s: Session, application_id: str, evaluator: str) -> ScoreTarget:
     """What a save needs, in one query when the assignment is plain and the rubric already parsed;
     anything else (not found, a declared conflict, a rubric not seen yet) takes the ORM path below,
     which raises the usual errors."""
-    target = _plain_target(s.execute(_Q_TARGET, {"app": application_id, "ev": evaluator}).all())
+    program = current_program(s)
+    target = _plain_target(s.execute(_Q_TARGET, {"app": application_id, "ev": evaluator,
+                                                 "program": program.id}).all())
     return target if target is not None else _resolve_orm(s, application_id, evaluator)
 
 
@@ -232,13 +233,13 @@ class Autosaver:
         self._lock = threading.Lock()
         self._kept = None  # the pooled connection kept for saves (a _ConnectionFairy), or None
 
-    def resolve(self, application_id: str, evaluator: str) -> ScoreTarget | None:
+    def resolve(self, application_id: str, evaluator: str, program_id: int) -> ScoreTarget | None:
         """:func:`resolve`'s common case in one statement on the driver connection (SQLite, nothing
         listening for statements); None otherwise, or when the target is not plain — then
         :func:`resolve` in a session settles it (and raises the usual errors)."""
         if not self._sqlite or _observed(self.engine):
             return None
-        params = {"app": application_id, "ev": evaluator}
+        params = {"app": application_id, "ev": evaluator, "program": program_id}
         return _plain_target(self._on_connection(lambda fairy: fairy.driver_connection.execute(
             _TARGET_SQL, params).fetchall()))
 

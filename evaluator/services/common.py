@@ -6,25 +6,69 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db.models import Application, Assignment, Criterion, Evaluator, Program, Track
+from ..db.models import Application, Assignment, Criterion, Evaluator, Program, Round, Track
 from ..db.settings import get_setting, set_setting  # noqa: F401 - the services' helpers
 from ..errors import NotFound
 from ..rubric import Rubric as RubricDef
 from ..rubric import parse_rubric
+from ..uow import PROGRAM
 
 _rubric_cache: dict[str, RubricDef] = {}
 
 
-def current_program(s: Session, code: str | None = None) -> Program:
-    if code:
-        p = s.execute(select(Program).where(Program.code == code)).scalar_one_or_none()
-        if p is None:
-            raise NotFound(f"There is no program '{code}' in this database.")
-        return p
-    p = s.execute(select(Program).order_by(Program.id.desc()).limit(1)).scalar_one_or_none()
+#: settings key of the database's current program (its uuid), set by ``evaluator program use``
+CURRENT_PROGRAM = "current_program"
+
+
+def program_by_code(s: Session, code: str) -> Program:
+    p = s.execute(select(Program).where(Program.code == code)).scalar_one_or_none()
     if p is None:
-        raise NotFound("This database has no program yet; run 'evaluator demo' or import a kit.")
+        known = ", ".join(s.execute(select(Program.code).order_by(Program.id)).scalars()) or "none"
+        raise NotFound(f"There is no program '{code}' in this database (programs: {known}).")
     return p
+
+
+def current_program(s: Session, code: str | None = None) -> Program:
+    """The program ``code``; else the one this store works on (``--program``); else the database's
+    current program (``program use``); else the newest program that is not archived."""
+    code = code or s.info.get(PROGRAM)
+    if code:
+        return program_by_code(s, code)
+    chosen = get_setting(s, CURRENT_PROGRAM)
+    if chosen:
+        p = s.execute(select(Program).where(Program.uuid == chosen, Program.archived_at.is_(None))).scalar_one_or_none()
+        if p is not None:
+            return p
+    p = s.execute(select(Program).where(Program.archived_at.is_(None)).order_by(Program.id.desc()).limit(1)
+                  ).scalar_one_or_none()
+    if p is None:
+        if s.execute(select(Program.id).limit(1)).first() is not None:
+            raise NotFound("Every program in this database is archived; name one with --program CODE.")
+        raise NotFound("This database has no program yet; create one with 'evaluator program create FILE' "
+                       "(docs/programs.md), run 'evaluator demo', or import a kit.")
+    return p
+
+
+def round_by_code(s: Session, program: Program, code: str) -> Round:
+    """A round of ``program`` by its code (or its Korean or English name, spacing insensitive)."""
+    key = "".join(str(code).split()).casefold()
+    for r in program.rounds:
+        if key in (r.code.casefold(), "".join(r.name_ko.split()).casefold(), "".join(r.name_en.split()).casefold()):
+            return r
+    known = ", ".join(r.code for r in program.rounds) or "none"
+    raise NotFound(f"Program '{program.code}' has no round '{code}' (rounds: {known}).")
+
+
+def current_round(s: Session, program: Program, code: str | None = None) -> Round:
+    """The round ``code``; else the program's current round (:func:`evaluator.services.rounds.current_round_id`)."""
+    if code:
+        return round_by_code(s, program, code)
+    from .rounds import current_round_id
+
+    rid = current_round_id(program, s)
+    if rid is None:  # pragma: no cover - every program has a round since revision 0005
+        raise NotFound(f"Program '{program.code}' has no rounds.")
+    return next(r for r in program.rounds if r.id == rid)
 
 
 def track_by_code(s: Session, program: Program, code: str) -> Track:

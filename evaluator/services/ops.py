@@ -8,6 +8,8 @@ The work itself is done by the session-level functions of this package.
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,17 +18,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..changes import EVALUATIONS, Changes, Outcome
-from ..db.models import Application, Attachment, Criterion, Evaluator, GateResult, Program, SiteVisit
+from ..db.models import Application, Attachment, Criterion, Evaluator, GateResult, Program, SiteVisit, utcnow
 from ..domain import (
-    ApplicationInfo, ApplicationRow, AssignmentInfo, EvaluationInfo, EvaluatorInfo, ProgramInfo, SavedScore,
+    WITHDRAWN, ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, EvaluationInfo, EvaluatorInfo,
+    GateStatus, LikelyConflict, ProgramInfo, ProgramUpdate, SavedScore,
 )
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound, Problem, ValidationError
+from ..programfile import ProgramDef, load_program_file
 from ..rubric import Rubric as RubricDef
 from ..uow import Area, UnitOfWork
 from . import applications as apps_svc
 from . import attachments as attachments_svc
+from . import assign as assign_svc
 from . import autosave, people, programs, scoring
-from .common import application_by_id, current_program, evaluator_by_code, rubric_def, track_by_code
+from .common import (
+    CURRENT_PROGRAM, application_by_id, current_program, evaluator_by_code, get_setting, program_by_code, rubric_def,
+    set_setting, track_by_code,
+)
 
 #: what every autosave changes (its lean path writes the evaluation and score rows, nothing else)
 _SAVED_SCORE = Changes.of(EVALUATIONS)
@@ -37,21 +45,48 @@ def _pair(s: Session, application_id: str, evaluator: str) -> tuple[Application,
 
 
 class Programs(Area):
-    """The database's programs (calls), their tracks, rubrics and settings."""
+    """The database's programs (calls): made from program files (``docs/programs.md``), their tracks,
+    rubrics, rounds, categories, typed intake fields and settings; which one is current."""
 
     def get(self, code: str | None = None) -> ProgramInfo:
         """The program ``code``, or the current one."""
         with self._uow.read() as s:
-            return programs.program_info(s, current_program(s, code))
+            p = current_program(s, code)
+            return programs.program_info(s, p, current=p.uuid == _current_uuid(s))
+
+    def list(self) -> list[ProgramInfo]:
+        """Every program in the database, oldest first (``current`` marks the current one)."""
+        with self._uow.read() as s:
+            current = _current_uuid(s)
+            return [programs.program_info(s, p, current=p.uuid == current)
+                    for p in s.execute(select(Program).order_by(Program.id)).scalars()]
 
     def exists(self) -> bool:
         """Whether this database holds any program yet."""
         with self._uow.read() as s:
             return s.execute(select(Program.id).limit(1)).first() is not None
 
+    def select(self, code: str | None) -> ProgramInfo | None:
+        """Work on program ``code`` in this store (the command line's ``--program``), without changing
+        the database's current program; None goes back to the current one."""
+        if code is None:
+            self._uow.program = None
+            return None
+        with self._uow.read() as s:
+            p = current_program(s, code)
+            info = programs.program_info(s, p, current=p.uuid == _current_uuid(s))
+        self._uow.program = info.code
+        return info
+
     def rubric(self, track: str, program: str | None = None) -> RubricDef:
         with self._uow.read() as s:
             return rubric_def(track_by_code(s, current_program(s, program), track))
+
+    @staticmethod
+    def check_file(path: str | os.PathLike) -> ProgramDef:
+        """Validate a program file and the rubric files it names (nothing is stored); every problem
+        is reported at once, each with its file and key."""
+        return load_program_file(path)
 
     def create(self, *, code: str, name_ko: str, name_en: str = "", tracks: list[programs.TrackSpec],
                opened_on: date | None = None, closed_on: date | None = None,
@@ -60,7 +95,90 @@ class Programs(Area):
             p = programs.create_program(s, code=code, name_ko=name_ko, name_en=name_en, tracks=tracks,
                                         opened_on=opened_on, closed_on=closed_on, settings=settings)
             self._audit(s, action="create_program", entity="program", entity_uuid=p.uuid, new={"code": code})
-            info = programs.program_info(s, p)
+            info = programs.program_info(s, p, current=p.uuid == _current_uuid(s))
+        return self._uow.outcome(s, info)
+
+    def create_from_file(self, path: str | os.PathLike | ProgramDef) -> Outcome[ProgramInfo]:
+        """Make the program a program file describes (office database; its code must be new).  The
+        new program becomes the database's current one."""
+        self._uow.require_office("create a program")
+        pd = path if isinstance(path, ProgramDef) else load_program_file(path)
+        with self._uow.write() as s:
+            if s.execute(select(Program.id).where(Program.code == pd.code)).first():
+                raise ValidationError(
+                    f"Program file {pd.source_name}, code: this database already has a program '{pd.code}'; change "
+                    "it with 'evaluator program update FILE', or give the new program another code.",
+                    [Problem(f"{pd.source_name}, code", f"program '{pd.code}' already exists in this database",
+                             code="program.duplicate", file=pd.source_name, field="code", params={"id": pd.code})])
+            p = programs.create_from_def(s, pd)
+            set_setting(s, CURRENT_PROGRAM, p.uuid)
+            self._audit(s, action="create_program", entity="program", entity_uuid=p.uuid,
+                        new={"code": pd.code, "file": pd.source_name, "version": pd.content_hash,
+                             "rubrics": {t.code: t.rubric.content_hash for t in pd.tracks},
+                             "rounds": [r.code for r in pd.rounds]})
+            info = programs.program_info(s, p, current=True)
+        return self._uow.outcome(s, info)
+
+    def update_from_file(self, path: str | os.PathLike | ProgramDef, *, dry_run: bool = False) -> Outcome[ProgramUpdate]:
+        """Bring the stored program up to a new version of its program file (the file's code names
+        it).  Says what changes; refuses — changing nothing, with the reason and the key — a change
+        that would invalidate work already done: a rubric after kits went out or scores exist, a
+        track or round that holds applications, a signed-off round's window, quota or budget, a
+        category or field in use, the intake mode once applications are in.  With ``dry_run``
+        nothing is written and the refusals are reported, not raised."""
+        self._uow.require_office("update a program")
+        pd = path if isinstance(path, ProgramDef) else load_program_file(path)
+        unit = self._uow.read if dry_run else self._uow.write
+        with unit() as s:
+            p = programs_by_code(s, pd.code, pd.source_name)
+            plan = programs.plan_update(s, p, pd)
+            refused = tuple(f"{key}: {why}" for key, why in plan.refused)
+            if plan.refused and not dry_run:
+                raise ValidationError(
+                    f"Program file {pd.source_name} changes what work already done depends on; nothing was changed "
+                    f"({len(plan.refused)} refused change{'s' if len(plan.refused) != 1 else ''}):",
+                    [Problem(f"{pd.source_name}, {key}", why, code="program.change_refused", file=pd.source_name,
+                             field=re.sub(r" \([^)]*\)", "", key)) for key, why in plan.refused])
+            applied = False
+            if not dry_run and (plan.changes or plan.steps):
+                old_version = p.content_hash
+                programs.apply_update(s, p, plan)
+                self._audit(s, action="update_program", entity="program", entity_uuid=p.uuid,
+                            old={"version": old_version}, new={"version": pd.content_hash, "file": pd.source_name,
+                                                               "changes": list(plan.changes)})
+                applied = True
+        result = ProgramUpdate(code=pd.code, dry_run=dry_run, changes=tuple(plan.changes), refused=refused,
+                               applied=applied, version=pd.content_hash)
+        return self._uow.outcome(s, result) if not dry_run else Outcome(result)
+
+    def use(self, code: str) -> Outcome[ProgramInfo]:
+        """Make ``code`` the database's current program (every command's default)."""
+        with self._uow.write() as s:
+            p = programs_by_code(s, code)
+            if p.archived_at is not None:
+                raise ValidationError(f"Program '{code}' is archived; an archived program cannot be the current one "
+                                      "(name it with --program CODE to read it).")
+            old = get_setting(s, CURRENT_PROGRAM)
+            if old != p.uuid:
+                set_setting(s, CURRENT_PROGRAM, p.uuid)
+                self._audit(s, action="use_program", entity="program", entity_uuid=p.uuid, new={"code": code})
+            info = programs.program_info(s, p, current=True)
+        return self._uow.outcome(s, info)
+
+    def archive(self, code: str) -> Outcome[ProgramInfo]:
+        """Archive program ``code``: it stays, readable with ``--program CODE``, but is no longer anyone's
+        current program."""
+        self._uow.require_office("archive a program")
+        with self._uow.write() as s:
+            p = programs_by_code(s, code)
+            if p.archived_at is None:
+                p.archived_at = utcnow()
+                p.status = "archived"
+                if get_setting(s, CURRENT_PROGRAM) == p.uuid:
+                    set_setting(s, CURRENT_PROGRAM, None)
+                self._audit(s, action="archive_program", entity="program", entity_uuid=p.uuid, new={"code": code})
+            s.flush()
+            info = programs.program_info(s, p, current=False)
         return self._uow.outcome(s, info)
 
     def update_settings(self, changes: dict[str, Any], program: str | None = None) -> Outcome[dict]:
@@ -68,6 +186,24 @@ class Programs(Area):
             settings = programs.update_settings(s, current_program(s, program), changes, actor=self._uow.actor,
                                                 device=self._uow.device)
         return self._uow.outcome(s, settings)
+
+
+def _current_uuid(s: Session) -> str | None:
+    """The uuid of the program commands work on by default."""
+    try:
+        return current_program(s).uuid
+    except NotFound:
+        return None
+
+
+def programs_by_code(s: Session, code: str, source_name: str | None = None) -> Program:
+    p = s.execute(select(Program).where(Program.code == code)).scalar_one_or_none()
+    if p is None:
+        if source_name:
+            raise NotFound(f"Program file {source_name}, code: there is no program '{code}' in this database to "
+                           "update; make it with 'evaluator program create FILE'.")
+        return program_by_code(s, code)  # raises NotFound naming the programs there are
+    return p
 
 
 class Applications(Area):
@@ -106,13 +242,19 @@ class Applications(Area):
                             new={"id": app.external_id, "changed": sorted(changed)})
         return self._uow.outcome(s, changed)
 
-    def record_gate(self, application_id: str, gate: str, passed: bool, note: str = "") -> Outcome[None]:
-        """Record the outcome of a manual eligibility gate for an application."""
+    def record_gate(self, application_id: str, gate: str, passed: bool, note: str = "") -> Outcome[GateStatus]:
+        """Record the outcome of a manual eligibility gate for an application (audited; the next
+        ranking of its round uses it; a signed-off round's decisions stay as they were)."""
+        self._uow.require_office("record an eligibility gate")
         with self._uow.write() as s:
             app = application_by_id(s, application_id, current_program(s))
             g = next((g for g in app.track.rubric.gates if g.code == gate), None)
             if g is None:
-                raise NotFound(f"Rubric '{app.track.rubric.code}' has no eligibility gate '{gate}'.")
+                known = ", ".join(f"{g.code} ({g.kind})" for g in app.track.rubric.gates) or "none"
+                raise NotFound(f"Rubric '{app.track.rubric.code}' has no eligibility gate '{gate}' (gates: {known}).")
+            if g.kind != "manual":
+                raise ValidationError(f"Gate '{gate}' is computed from the application's {g.field}; only manual gates "
+                                      "are recorded.")
             row = s.execute(
                 select(GateResult).where(GateResult.application_id == app.id, GateResult.gate_id == g.id)
             ).scalar_one_or_none()
@@ -122,23 +264,98 @@ class Applications(Area):
                 s.add(row)
             row.passed, row.note, row.decided_by = passed, note, self._uow.actor
             self._audit(s, action="gate", entity="application", entity_uuid=app.uuid, old=old,
-                        new={"gate": gate, "passed": passed, "note": note}, subject=app.uuid)
-        return self._uow.outcome(s, None)
+                        new={"application": app.external_id, "gate": gate, "passed": passed, "note": note},
+                        subject=app.uuid)
+            s.flush()
+            status = GateStatus(g.code, g.name_ko, g.name_en, g.kind, passed, note, self._uow.actor)
+        return self._uow.outcome(s, status)
+
+    def gates(self, application_id: str) -> list[GateStatus]:
+        """The eligibility gates of the application's rubric and their outcome for it (an automatic
+        gate computed from its field; a manual one as recorded, None when not yet)."""
+        with self._uow.read() as s:
+            app = application_by_id(s, application_id, current_program(s))
+            recorded = {r.gate_id: r for r in s.execute(
+                select(GateResult).where(GateResult.application_id == app.id)).scalars()}
+            out = []
+            for g in app.track.rubric.gates:
+                if g.kind == "auto":
+                    v = getattr(app, g.field or "", None)  # a missing value fails, as the ranking has it
+                    passed = v is not None and (g.min_value is None or float(v) >= g.min_value)
+                    out.append(GateStatus(g.code, g.name_ko, g.name_en, g.kind, passed))
+                else:
+                    r = recorded.get(g.id)
+                    out.append(GateStatus(g.code, g.name_ko, g.name_en, g.kind, None if r is None else r.passed,
+                                          "" if r is None else r.note, "" if r is None else r.decided_by))
+            return out
+
+    def withdraw(self, application_id: str, reason: str) -> Outcome[ApplicationInfo]:
+        """Record that the applicant withdrew: the application is kept, left out of the ranking, and
+        shown with the reason (audited)."""
+        self._uow.require_office("record a withdrawal")
+        reason = " ".join(str(reason or "").split())
+        if not reason:
+            raise ValidationError(f"A withdrawal of application {application_id} needs its reason (--reason); it is "
+                                  "shown with the application and kept in the audit trail.")
+        with self._uow.write() as s:
+            app = application_by_id(s, application_id, current_program(s))
+            if app.status == WITHDRAWN:
+                raise ValidationError(f"Application {application_id} was already withdrawn ({app.status_reason}).")
+            old = {"status": app.status, "reason": app.status_reason or ""}
+            app.status, app.status_reason = WITHDRAWN, reason
+            self._audit(s, action="withdraw", entity="application", entity_uuid=app.uuid, old=old,
+                        new={"application": app.external_id, "status": WITHDRAWN, "reason": reason}, reason=reason,
+                        subject=app.uuid)
+            s.flush()
+            info = apps_svc.to_info(app)
+        return self._uow.outcome(s, info)
 
 
 class People(Area):
     """Evaluators, their assignments and declared conflicts of interest."""
 
     def evaluators(self) -> list[EvaluatorInfo]:
+        """Every evaluator, with their load in the current program."""
         with self._uow.read() as s:
-            return people.evaluator_infos(s)
+            try:
+                program = current_program(s)
+            except NotFound:
+                program = None
+            return people.evaluator_infos(s, program)
 
     def put_evaluator(self, code: str, name: str, organisation: str = "", role: str = "",
-                      email: str = "") -> Outcome[None]:
+                      email: str = "", district: str | None = None, phone: str | None = None) -> Outcome[None]:
         with self._uow.write() as s:
-            ev = people.put_evaluator(s, code=code, name=name, organisation=organisation, role=role, email=email)
+            ev = people.put_evaluator(s, code=code, name=name, organisation=organisation, role=role, email=email,
+                                      district=district, phone=phone)
             self._audit(s, action="evaluator", entity="evaluator", entity_uuid=ev.uuid,
                         new={"code": code, "name": name})
+        return self._uow.outcome(s, None)
+
+    def add_evaluator(self, code: str, name: str, *, organisation: str = "", district: str = "", email: str = "",
+                      phone: str = "", role: str = "") -> Outcome[EvaluatorInfo]:
+        """Add a new evaluator (refused when the code is taken)."""
+        self._uow.require_office("add an evaluator")
+        code, name = people.clean_code(code, "evaluator code"), " ".join(str(name or "").split())
+        if not name:
+            raise ValidationError(f"Evaluator {code} needs a name (--name).")
+        with self._uow.write() as s:
+            if s.execute(select(Evaluator.id).where(Evaluator.code == code)).first():
+                raise ValidationError(f"There is already an evaluator {code}; choose another code (or import a sheet to "
+                                      "update their details).")
+            ev = people.put_evaluator(s, code=code, name=name, organisation=organisation.strip(), role=role.strip(),
+                                      email=email.strip(), district=district.strip(), phone=phone.strip())
+            self._audit(s, action="evaluator", entity="evaluator", entity_uuid=ev.uuid,
+                        new={"code": code, "name": name, "organisation": ev.organisation, "district": ev.district})
+            info = next(e for e in people.evaluator_infos(s) if e.code == code)
+        return self._uow.outcome(s, info)
+
+    def remove_evaluator(self, code: str) -> Outcome[None]:
+        """Remove an evaluator; refused, saying what they hold, while they hold work (assignments,
+        evaluations, visit logs, photos or merged packages)."""
+        self._uow.require_office("remove an evaluator")
+        with self._uow.write() as s:
+            people.remove_evaluator(s, evaluator_by_code(s, code), actor=self._uow.actor, device=self._uow.device)
         return self._uow.outcome(s, None)
 
     def assign(self, application_id: str, evaluator: str, planned_visit_on: date | None = None) -> Outcome[None]:
@@ -154,11 +371,46 @@ class People(Area):
                                     actor=self._uow.actor)
         return self._uow.outcome(s, None)
 
-    def assignments(self, application_id: str | None = None, evaluator: str | None = None) -> list[AssignmentInfo]:
+    def unassign(self, application_id: str, evaluator: str) -> Outcome[None]:
+        """Take an application back from an evaluator who has not started it (refused otherwise)."""
+        self._uow.require_office("unassign an evaluator")
+        with self._uow.write() as s:
+            people.unassign(s, *_pair(s, application_id, evaluator), actor=self._uow.actor, device=self._uow.device)
+        return self._uow.outcome(s, None)
+
+    def auto_assign(self, per_application: int = 3, *, track: str | None = None, round: str | None = None,
+                    dry_run: bool = False) -> Outcome[AutoAssignment]:
+        """Give every application of the current program (its rounds not signed off; one track or
+        round if given) ``per_application`` evaluators: the least loaded first, never one with a
+        declared conflict, each evaluator's load within one of the others'.  Likely conflicts are
+        listed in the result for the office to confirm (:meth:`declare_conflict`), not applied."""
+        self._uow.require_office("assign evaluators")
+        unit = self._uow.read if dry_run else self._uow.write
+        with unit() as s:
+            result = assign_svc.auto_assign(s, current_program(s), per_application=per_application, track=track,
+                                            round_code=round, actor=self._uow.actor, device=self._uow.device,
+                                            write=not dry_run)
+        return Outcome(result) if dry_run else self._uow.outcome(s, result)
+
+    def likely_conflicts(self, *, track: str | None = None, round: str | None = None) -> list[LikelyConflict]:
+        """Pairings of evaluators and applications that look like conflicts of interest and are not
+        declared yet (organisation or district equal to the applicant group's, a shared e-mail
+        domain or phone)."""
         with self._uow.read() as s:
-            app = application_by_id(s, application_id, current_program(s)) if application_id else None
+            return assign_svc.likely_conflicts(s, current_program(s), track=track, round_code=round)
+
+    def assignments(self, application_id: str | None = None, evaluator: str | None = None) -> list[AssignmentInfo]:
+        """The current program's assignments and declared conflicts (one application's, one evaluator's)."""
+        with self._uow.read() as s:
+            try:
+                program = current_program(s)
+            except NotFound:
+                if application_id:
+                    raise
+                program = None
+            app = application_by_id(s, application_id, program) if application_id else None
             ev = evaluator_by_code(s, evaluator) if evaluator else None
-            return people.assignment_infos(s, application=app, evaluator=ev)
+            return people.assignment_infos(s, application=app, evaluator=ev, program=program)
 
 
 class Scoring(Area):
@@ -177,11 +429,13 @@ class Scoring(Area):
 
         The lean path of :mod:`evaluator.services.autosave`: ids are resolved once per
         (application, evaluator) and cached; every save re-checks conflict and lock state."""
-        key = (application_id, evaluator)
+        key = (self._uow.program, application_id, evaluator)
         target = self._targets.get(key)
         if target is None:
+            with self._uow.read() as s:
+                program_id = current_program(s).id
             with self._uow.translate():
-                target = self._autosaver.resolve(application_id, evaluator)
+                target = self._autosaver.resolve(application_id, evaluator, program_id)
             if target is None:
                 with self._uow.read() as s:
                     target = autosave.resolve(s, application_id, evaluator)

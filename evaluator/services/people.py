@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..db.models import Application, Assignment, Evaluation, Evaluator
+from ..db.models import Application, Assignment, Evaluation, Evaluator, Program
+from ..db.models import SiteVisit as SiteVisitModel
 from ..domain import CONFLICT_TYPES, FINALISED, AssignmentInfo, EvaluatorInfo
-from ..errors import ConflictOfInterest, ValidationError
+from ..errors import ConflictOfInterest, NotFound, ValidationError
 from .common import assignment_for
 
 
+def clean_code(code: str, what: str) -> str:
+    """An identifier someone typed: no spaces, at most 40 characters."""
+    text = unicodedata.normalize("NFKC", str(code or "")).strip()
+    if not text or any(ch.isspace() for ch in text) or len(text) > 40 or not text.isprintable():
+        raise ValidationError(f"{text!r} is not a usable {what}: give letters and digits without spaces (at most 40).")
+    return text
+
+
 def put_evaluator(s: Session, *, code: str, name: str, organisation: str = "", role: str = "",
-                  email: str = "", uuid: str | None = None) -> Evaluator:
+                  email: str = "", uuid: str | None = None, district: str | None = None,
+                  phone: str | None = None) -> Evaluator:
+    """Add the evaluator ``code`` or update them (``district`` and ``phone`` None: left as they are)."""
     ev = s.execute(select(Evaluator).where(Evaluator.code == code)).scalar_one_or_none()
     if ev is None:
         ev = Evaluator(code=code, name=name)
@@ -23,33 +35,96 @@ def put_evaluator(s: Session, *, code: str, name: str, organisation: str = "", r
             ev.uuid = uuid
         s.add(ev)
     ev.name, ev.organisation, ev.role, ev.email = name, organisation, role, email
+    if district is not None:
+        ev.district = district
+    if phone is not None:
+        ev.phone = phone
     s.flush()
     return ev
 
 
-def evaluator_infos(s: Session) -> list[EvaluatorInfo]:
-    assigned = dict(
-        s.execute(
-            select(Assignment.evaluator_id, func.count())
-            .where(Assignment.conflict_type.is_(None))
-            .group_by(Assignment.evaluator_id)
-        ).all()
-    )
-    finalised = dict(
-        s.execute(
-            select(Assignment.evaluator_id, func.count())
-            .join(Evaluation, Evaluation.assignment_id == Assignment.id)
-            .where(Evaluation.state == FINALISED)
-            .group_by(Assignment.evaluator_id)
-        ).all()
-    )
+def evaluator_infos(s: Session, program: Program | None = None) -> list[EvaluatorInfo]:
+    """Every evaluator, with their load (assignments and finalised evaluations) in ``program``."""
+    def counted(q):  # noqa: ANN001, ANN202
+        if program is not None:
+            q = q.join(Application, Application.id == Assignment.application_id).where(
+                Application.program_id == program.id)
+        return dict(s.execute(q.group_by(Assignment.evaluator_id)).all())
+
+    assigned = counted(select(Assignment.evaluator_id, func.count()).where(Assignment.conflict_type.is_(None)))
+    finalised = counted(select(Assignment.evaluator_id, func.count())
+                        .join(Evaluation, Evaluation.assignment_id == Assignment.id)
+                        .where(Evaluation.state == FINALISED))
     return [
         EvaluatorInfo(
             code=e.code, uuid=e.uuid, name=e.name, organisation=e.organisation, role=e.role, email=e.email,
             key_fingerprint=e.key_fingerprint, assigned=assigned.get(e.id, 0), finalised=finalised.get(e.id, 0),
+            district=e.district or "", phone=e.phone or "",
         )
         for e in s.execute(select(Evaluator).order_by(Evaluator.code)).scalars()
     ]
+
+
+def work_of(s: Session, ev: Evaluator) -> str | None:
+    """What work ``ev`` holds (a sentence), or None: assignments, evaluations, visits, photos, packages."""
+    from ..db.models import Attachment, PackageReceipt, Program, SiteVisit
+
+    held = []
+    rows = s.execute(
+        select(Program.code, func.count(Assignment.id), func.count(Evaluation.id))
+        .select_from(Assignment)
+        .join(Application, Application.id == Assignment.application_id)
+        .join(Program, Program.id == Application.program_id)
+        .outerjoin(Evaluation, Evaluation.assignment_id == Assignment.id)
+        .where(Assignment.evaluator_id == ev.id, Assignment.conflict_type.is_(None))
+        .group_by(Program.code).order_by(Program.code)).all()
+    for code, n, evaluated in rows:
+        held.append(f"{n} assignment{'s' if n != 1 else ''} in program '{code}'"
+                    + (f" ({evaluated} evaluation{'s' if evaluated != 1 else ''} started)" if evaluated else ""))
+    for model, what in ((SiteVisit, "visit logs"), (Attachment, "photos"), (PackageReceipt, "merged result packages")):
+        n = int(s.execute(select(func.count()).select_from(model).where(model.evaluator_id == ev.id)).scalar())
+        if n:
+            held.append(f"{n} {what}")
+    scored = int(s.execute(
+        select(func.count()).select_from(Evaluation).join(Assignment, Assignment.id == Evaluation.assignment_id)
+        .where(Assignment.evaluator_id == ev.id)).scalar())
+    if scored and not rows:
+        held.append(f"{scored} evaluations")
+    return "; ".join(held) or None
+
+
+def remove_evaluator(s: Session, ev: Evaluator, *, actor: str, device: str) -> None:
+    """Remove an evaluator who holds no work (refused, with what they hold, otherwise)."""
+    held = work_of(s, ev)
+    if held:
+        raise ValidationError(f"Evaluator {ev.code} ({ev.name}) holds work: {held}; unassign it first "
+                              "('evaluator unassign APP " + ev.code + "'). Nothing was removed.")
+    audit.append(s, actor=actor, device=device, action="remove_evaluator", entity="evaluator", entity_uuid=ev.uuid,
+                 old={"code": ev.code, "name": ev.name, "organisation": ev.organisation})
+    s.delete(ev)
+    s.flush()
+
+
+def unassign(s: Session, app: Application, ev: Evaluator, *, actor: str, device: str) -> None:
+    """Take an application back from an evaluator who has not started it (refused otherwise)."""
+    a = assignment_for(s, app, ev)
+    if a is None or a.conflict_type is not None:
+        raise NotFound(f"Evaluator {ev.code} is not assigned to application {app.external_id}.")
+    e = a.evaluation
+    if e is not None and (e.state == FINALISED or any(sc.points is not None for sc in e.scores) or e.abstained):
+        raise ValidationError(f"Evaluator {ev.code} already {'finalised' if e.state == FINALISED else 'scored'} "
+                              f"application {app.external_id}; the work stays (declare a conflict to take it out of "
+                              "the ranking, with 'evaluator recuse'). Nothing was changed.")
+    visited = s.execute(select(SiteVisitModel.id).where(SiteVisitModel.application_id == app.id,
+                                                        SiteVisitModel.evaluator_id == ev.id,
+                                                        SiteVisitModel.visited_at.is_not(None))).first()
+    if visited:
+        raise ValidationError(f"Evaluator {ev.code} already logged a visit to application {app.external_id}; the work "
+                              "stays (declare a conflict with 'evaluator recuse' to take it out). Nothing was changed.")
+    audit.append(s, actor=actor, device=device, action="unassign", entity="assignment", entity_uuid=a.uuid,
+                 old={"application": app.external_id, "evaluator": ev.code})
+    s.delete(a)
+    s.flush()
 
 
 def assign(s: Session, app: Application, ev: Evaluator, *, actor: str, planned_visit_on: date | None = None,
@@ -99,7 +174,7 @@ def declare_conflict(s: Session, app: Application, ev: Evaluator, *, conflict_ty
 
 
 def assignment_infos(s: Session, *, application: Application | None = None,
-                     evaluator: Evaluator | None = None) -> list[AssignmentInfo]:
+                     evaluator: Evaluator | None = None, program: Program | None = None) -> list[AssignmentInfo]:
     q = (
         select(Assignment, Application.external_id, Evaluator.code, Evaluation.state, Evaluation.abstained)
         .join(Application, Application.id == Assignment.application_id)
@@ -111,6 +186,8 @@ def assignment_infos(s: Session, *, application: Application | None = None,
         q = q.where(Assignment.application_id == application.id)
     if evaluator is not None:
         q = q.where(Assignment.evaluator_id == evaluator.id)
+    if program is not None:
+        q = q.where(Application.program_id == program.id)
     return [
         AssignmentInfo(
             application_id=app_id, evaluator=ev_code, conflict_type=a.conflict_type, conflict_note=a.conflict_note,

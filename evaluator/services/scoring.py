@@ -17,7 +17,7 @@ from .. import audit
 from ..db.models import Application, Assignment, Criterion, Evaluation, Evaluator, Score, SiteVisit, utcnow
 from ..domain import DRAFT, FINALISED, EvaluationInfo, SavedScore, ScoreValue
 from ..errors import ConflictOfInterest, EditConflict, EvaluationLocked, NotFound, ValidationError, Problem
-from ..rubric import Rubric as RubricDef
+from ..rubric import VISIT_ATTENDEES, VISIT_DATE, Rubric as RubricDef
 from .common import assignment_for, criteria_by_code, rubric_def
 
 
@@ -223,14 +223,15 @@ def finalise(s: Session, app: Application, ev: Evaluator, *, actor: str, device:
         return e
     rd = rubric_def(app.track)
     if not e.abstained:
-        missing = rd.missing(_points(e))
-        if missing:
+        problems = finalise_problems(s, rd, app, ev, _points(e))
+        if problems:
+            n_scores = sum(1 for p in problems if p.code == "scoring.not_scored")
+            what = [f"{n_scores} required criteria are not scored"] if n_scores else []
+            if len(problems) > n_scores:
+                what.append(f"the visit log lacks {len(problems) - n_scores} required entries")
             raise ValidationError(
-                f"The evaluation of {app.external_id} by {ev.code} cannot be finalised: "
-                f"{len(missing)} required criteria are not scored.",
-                [Problem(f"criterion {c.code}", f"'{c.name_ko}' has no score", code="scoring.not_scored", field=c.code,
-                         params={"criterion": c.code, "name": c.name_ko}) for c in missing],
-            )
+                f"The evaluation of {app.external_id} by {ev.code} cannot be finalised: {' and '.join(what)}.",
+                problems)
     now = at or utcnow()
     e.state, e.finalised_at = FINALISED, now
     e.version += 1
@@ -238,6 +239,37 @@ def finalise(s: Session, app: Application, ev: Evaluator, *, actor: str, device:
     audit.append(s, **state_entry(evaluation=e.uuid, state=FINALISED, application=app.external_id, evaluator=ev.code,
                                   actor=actor, device=device, at=now))
     return e
+
+
+def visit_values(s: Session, app: Application, ev: Evaluator) -> dict[str, Any] | None:
+    """The saved visit log of one assignment as the rubric's visit check reads it (None: nothing yet)."""
+    v = s.execute(
+        select(SiteVisit).where(SiteVisit.application_id == app.id, SiteVisit.evaluator_id == ev.id)
+    ).scalar_one_or_none()
+    if v is None:
+        return None
+    return {"visited_at": v.visited_at, "attendees": v.attendees or "", "checklist": dict(v.checklist or {})}
+
+
+def finalise_problems(s: Session, rd: RubricDef, app: Application, ev: Evaluator,
+                      points: dict[str, float | None]) -> list[Problem]:
+    """What stands between an evaluation with ``points`` and finalising it: required criteria not
+    scored, and what the rubric requires of the visit log (date, attendees, checklist items)."""
+    out = [Problem(f"criterion {c.code}", f"'{c.name_ko}' has no score", code="scoring.not_scored", field=c.code,
+                   params={"criterion": c.code, "name": c.name_ko}) for c in rd.missing(points)]
+    for key in rd.visit_missing(visit_values(s, app, ev)):
+        if key == VISIT_DATE:
+            out.append(Problem("visit log", "the visit date and time are not recorded", code="scoring.visit_date_missing",
+                               field="visited_at", params={}))
+        elif key == VISIT_ATTENDEES:
+            out.append(Problem("visit log", "the attendees are not recorded", code="scoring.attendees_missing",
+                               field="attendees", params={}))
+        else:
+            code = key.removeprefix("check:")
+            name = rd.visit_requirement_name(key, "ko")
+            out.append(Problem("visit log", f"checklist item '{name}' is not ticked", code="scoring.check_missing",
+                               field=f"checklist.{code}", params={"item": code, "name": name}))
+    return out
 
 
 def reopen(s: Session, app: Application, ev: Evaluator, reason: str, *, actor: str, device: str = "") -> Evaluation:
@@ -272,7 +304,7 @@ def evaluation_info(s: Session, app: Application, ev: Evaluator) -> EvaluationIn
         application_id=app.external_id, evaluator=ev.code, uuid=e.uuid, state=e.state, finalised_at=e.finalised_at,
         abstained=e.abstained, abstain_reason=e.abstain_reason, comment=e.comment, version=e.version,
         scores=scores, total=rd.total(pts), missing=tuple(c.code for c in rd.missing(pts)),
-        package_fingerprint=e.package_fingerprint,
+        package_fingerprint=e.package_fingerprint, visit_missing=tuple(rd.visit_missing(visit_values(s, app, ev))),
     )
 
 

@@ -43,9 +43,13 @@ ln -sfn "$prefix/evaluator" "$bindir/evaluator"
 ln -sfn "$prefix/evaluator-gui" "$bindir/evaluator-gui"
 install -m 0644 "$here/maeul-evaluator.png" "$icondir/256x256/apps/maeul-evaluator.png"
 install -m 0644 "$here/maeul-evaluator.svg" "$icondir/scalable/apps/maeul-evaluator.svg"
-sed -e "s|^TryExec=.*|TryExec=$prefix/evaluator-gui|" -e "s|^Exec=.*|Exec=\"$prefix/evaluator-gui\"|" \
+sed -e "s|^TryExec=.*|TryExec=$prefix/evaluator-gui|" -e "s|^Exec=.*|Exec=\"$prefix/evaluator-gui\" %f|" \
     "$here/maeul-evaluator.desktop" > "$appdir/maeul-evaluator.desktop"
 chmod 0644 "$appdir/maeul-evaluator.desktop"
+# field kits (.mekit) and result packages (.mepkg) open with the app from the file manager
+mkdir -p "$share/mime/packages"
+install -m 0644 "$here/maeul-evaluator-mime.xml" "$share/mime/packages/maeul-evaluator.xml"
+command -v update-mime-database >/dev/null 2>&1 && update-mime-database "$share/mime" 2>/dev/null || true
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$appdir" 2>/dev/null || true
 command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$icondir" 2>/dev/null || true
 

@@ -13,7 +13,8 @@ for exe in evaluator evaluator-gui; do
   # only our own links
   if [ -L "$bindir/$exe" ] && [ "$(readlink "$bindir/$exe")" = "$prefix/$exe" ]; then rm -f "$bindir/$exe"; fi
 done
-rm -f "$share/applications/maeul-evaluator.desktop" \
+rm -f "$share/applications/maeul-evaluator.desktop" "$share/mime/packages/maeul-evaluator.xml" \
       "$share/icons/hicolor/256x256/apps/maeul-evaluator.png" "$share/icons/hicolor/scalable/apps/maeul-evaluator.svg"
 rm -rf "$prefix"
+command -v update-mime-database >/dev/null 2>&1 && update-mime-database "$share/mime" 2>/dev/null || true
 echo "Removed Maeul Evaluator from $prefix (your data in ~/.local/share/MaeulEvaluator is kept)."

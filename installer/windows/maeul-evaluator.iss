@@ -58,6 +58,8 @@ WizardStyle=modern
 CloseApplications=yes
 RestartApplications=no
 ChangesEnvironment=yes
+; field kits (.mekit) and result packages (.mepkg) open with the app (installer\file_types.py)
+ChangesAssociations=yes
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
@@ -68,9 +70,13 @@ Name: "korean"; MessagesFile: "compiler:Languages\Korean.isl"
 [CustomMessages]
 english.AddToPath=Add the "evaluator" command to PATH (for scripts)
 english.LaunchApp=Start {#AppName}
+english.KitFile=Maeul Evaluator field kit
+english.PackageFile=Maeul Evaluator result package
 #if FileExists(AddBackslash(CompilerPath) + "Languages\Korean.isl")
 korean.AddToPath="evaluator" 명령을 PATH에 추가 (스크립트용)
 korean.LaunchApp={#AppNameKo} 실행
+korean.KitFile=마을 평가 도우미 현장 키트
+korean.PackageFile=마을 평가 도우미 결과 패키지
 #endif
 
 [Tasks]
@@ -92,6 +98,16 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{use
 ; per-user install: the user's PATH; all-users install: the machine's PATH (HKA picks the right one)
 Root: HKA; Subkey: "{code:EnvKey}"; ValueType: expandsz; ValueName: "Path"; \
     ValueData: "{olddata};{app}"; Tasks: addtopath; Check: NeedsAddPath(ExpandConstant('{app}'))
+
+; file types: HKA is the user's classes for a per-user install, the machine's for all users
+Root: HKA; Subkey: "Software\Classes\.mekit"; ValueType: string; ValueName: ""; ValueData: "MaeulEvaluator.Kit"; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\MaeulEvaluator.Kit"; ValueType: string; ValueName: ""; ValueData: "{cm:KitFile}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\MaeulEvaluator.Kit\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKA; Subkey: "Software\Classes\MaeulEvaluator.Kit\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
+Root: HKA; Subkey: "Software\Classes\.mepkg"; ValueType: string; ValueName: ""; ValueData: "MaeulEvaluator.Package"; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\MaeulEvaluator.Package"; ValueType: string; ValueName: ""; ValueData: "{cm:PackageFile}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\MaeulEvaluator.Package\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKA; Subkey: "Software\Classes\MaeulEvaluator.Package\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchApp}"; Flags: nowait postinstall skipifsilent

@@ -15,9 +15,32 @@
         <source>cut line</source>
         <translation>cut line</translation>
     </message>
+    <message numerus="yes">
+        <source>%n applications scored</source>
+        <translation>
+            <numerusform>%n application scored</numerusform>
+            <numerusform>%n applications scored</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>minimum score {score:g}</source>
+        <translation>minimum score {score:g}</translation>
+    </message>
+    <message>
+        <source>{cut_line} at {score:.1f}</source>
+        <translation>{cut_line} at {score:.1f}</translation>
+    </message>
+    <message>
+        <source>Per band: {bands}.</source>
+        <translation>Per band: {bands}.</translation>
+    </message>
     <message>
         <source>Evaluator leniency (points vs. co-evaluators)</source>
         <translation>Evaluator leniency (points vs. co-evaluators)</translation>
+    </message>
+    <message>
+        <source>Points above (+) or below (−) co-evaluators on shared applications: {items}.</source>
+        <translation>Points above (+) or below (−) co-evaluators on shared applications: {items}.</translation>
     </message>
     <message>
         <source>Not enough shared applications yet</source>
@@ -42,6 +65,46 @@
     <message>
         <source>{name} will hold applicants&apos; data on this laptop. With a passphrase, the file is encrypted and useless to whoever finds a lost laptop or USB stick; the app asks for the passphrase when it opens the database. At least {n} characters.</source>
         <translation>{name} will hold applicants&apos; data on this laptop. With a passphrase, the file is encrypted and useless to whoever finds a lost laptop or USB stick; the app asks for the passphrase when it opens the database. At least {n} characters.</translation>
+    </message>
+    <message>
+        <source>Connect to server</source>
+        <translation>Connect to server</translation>
+    </message>
+    <message>
+        <source>The office database on a PostgreSQL server. The password is not saved: Open recent remembers the connection and asks for the password again.</source>
+        <translation>The office database on a PostgreSQL server. The password is not saved: Open recent remembers the connection and asks for the password again.</translation>
+    </message>
+    <message>
+        <source>e.g. db.office.local</source>
+        <translation>e.g. db.office.local</translation>
+    </message>
+    <message>
+        <source>leave empty if the server needs none</source>
+        <translation>leave empty if the server needs none</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Connect</translation>
     </message>
     <message>
         <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
@@ -309,6 +372,7 @@
     </message>
     <message>
         <source>This database has no program yet</source>
+        <extracomment>how many times a wrong passphrase is asked again before the app gives up on that database the files ``evaluator-gui FILE`` (and the file manager, through the registered types) hands over</extracomment>
         <translation>This database has no program yet</translation>
     </message>
     <message>
@@ -324,8 +388,44 @@
         <translation>Import a field kit…</translation>
     </message>
     <message>
+        <source>No database is open</source>
+        <translation>No database is open</translation>
+    </message>
+    <message>
+        <source>Open your database, create a new one, connect to the office server or import a field kit you received from the office.</source>
+        <translation>Open your database, create a new one, connect to the office server or import a field kit you received from the office.</translation>
+    </message>
+    <message>
+        <source>Open database…</source>
+        <translation>Open database…</translation>
+    </message>
+    <message>
+        <source>New database…</source>
+        <translation>New database…</translation>
+    </message>
+    <message>
+        <source>Connect to server…</source>
+        <translation>Connect to server…</translation>
+    </message>
+    <message>
+        <source>Open the demo database</source>
+        <translation>Open the demo database</translation>
+    </message>
+    <message>
+        <source>Recent databases</source>
+        <translation>Recent databases</translation>
+    </message>
+    <message>
+        <source>Open {database}</source>
+        <translation>Open {database}</translation>
+    </message>
+    <message>
         <source>Opening the database…</source>
         <translation>Opening the database…</translation>
+    </message>
+    <message>
+        <source>Screens</source>
+        <translation>Screens</translation>
     </message>
     <message>
         <source>Field — {evaluator}</source>
@@ -388,6 +488,10 @@
         <translation>&amp;Open database…</translation>
     </message>
     <message>
+        <source>&amp;Connect to server…</source>
+        <translation>&amp;Connect to server…</translation>
+    </message>
+    <message>
         <source>Open &amp;recent</source>
         <translation>Open &amp;recent</translation>
     </message>
@@ -442,6 +546,21 @@
     <message>
         <source>&amp;About</source>
         <translation>&amp;About</translation>
+    </message>
+    <message numerus="yes">
+        <source>The passphrase did not open {name}. Try again (%n tries left):</source>
+        <translation>
+            <numerusform>The passphrase did not open {name}. Try again (%n try left):</numerusform>
+            <numerusform>The passphrase did not open {name}. Try again (%n tries left):</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open a file</source>
+        <translation>Open a file</translation>
+    </message>
+    <message>
+        <source>{name} is opened in the office database; open the office database first, then open the file again.</source>
+        <translation>{name} is opened in the office database; open the office database first, then open the file again.</translation>
     </message>
     <message>
         <source>New database</source>
@@ -564,9 +683,12 @@
         <source>Evaluations</source>
         <translation>Evaluations</translation>
     </message>
-    <message>
-        <source>{done} of {n} assigned evaluators have finalised</source>
-        <translation>{done} of {n} assigned evaluators have finalised</translation>
+    <message numerus="yes">
+        <source>{done} of %n assigned evaluators have finalised</source>
+        <translation>
+            <numerusform>{done} of %n assigned evaluator has finalised</numerusform>
+            <numerusform>{done} of %n assigned evaluators have finalised</numerusform>
+        </translation>
     </message>
     <message>
         <source>Evaluation of {app} by {evaluator}</source>
@@ -575,6 +697,10 @@
     <message>
         <source>Search ID, title, group or district</source>
         <translation>Search ID, title, group or district</translation>
+    </message>
+    <message>
+        <source>Search applications</source>
+        <translation>Search applications</translation>
     </message>
     <message>
         <source>All tracks</source>
@@ -595,6 +721,10 @@
     <message>
         <source>All evaluators</source>
         <translation>All evaluators</translation>
+    </message>
+    <message>
+        <source>The selected application</source>
+        <translation>The selected application</translation>
     </message>
     <message>
         <source>Show contact details (recorded in the access log)</source>
@@ -716,6 +846,10 @@
         <translation>Evaluators of the selected application</translation>
     </message>
     <message>
+        <source>Applications (select one or several)</source>
+        <translation>Applications (select one or several)</translation>
+    </message>
+    <message>
         <source>Note</source>
         <translation>Note</translation>
     </message>
@@ -724,8 +858,8 @@
         <translation>Assign or declare a conflict</translation>
     </message>
     <message>
-        <source>not planned</source>
-        <translation>not planned</translation>
+        <source>not planned (e.g. 2013-05-10)</source>
+        <translation>not planned (e.g. 2013-05-10)</translation>
     </message>
     <message>
         <source>Assign to selected</source>
@@ -797,12 +931,22 @@
         <translation>Evaluators of {app}</translation>
     </message>
     <message>
-        <source>Assigned {evaluator} to {n} applications.</source>
-        <translation>Assigned {evaluator} to {n} applications.</translation>
+        <source>“{text}” is not a date; type it as 2013-05-10 or pick it from the calendar. Nothing was changed.</source>
+        <translation>“{text}” is not a date; type it as 2013-05-10 or pick it from the calendar. Nothing was changed.</translation>
     </message>
-    <message>
-        <source>Declared a conflict of {evaluator} with {n} applications.</source>
-        <translation>Declared a conflict of {evaluator} with {n} applications.</translation>
+    <message numerus="yes">
+        <source>Assigned {evaluator} to %n applications.</source>
+        <translation>
+            <numerusform>Assigned {evaluator} to %n application.</numerusform>
+            <numerusform>Assigned {evaluator} to %n applications.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Declared a conflict of {evaluator} with %n applications.</source>
+        <translation>
+            <numerusform>Declared a conflict of {evaluator} with %n application.</numerusform>
+            <numerusform>Declared a conflict of {evaluator} with %n applications.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n applications could not be changed; the others were.</source>
@@ -840,10 +984,6 @@
         <translation>Choose who you are in Settings first.</translation>
     </message>
     <message>
-        <source>{done} of {n} evaluations finalised.</source>
-        <translation>{done} of {n} evaluations finalised.</translation>
-    </message>
-    <message>
         <source>Producing the result package</source>
         <translation>Producing the result package</translation>
     </message>
@@ -852,6 +992,13 @@
         <translation>
             <numerusform>%n evaluation is not finalised. Produce the package anyway?</numerusform>
             <numerusform>%n evaluations are not finalised. Produce the package anyway?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{done} of %n evaluations finalised.</source>
+        <translation>
+            <numerusform>{done} of %n evaluation finalised.</numerusform>
+            <numerusform>{done} of %n evaluations finalised.</numerusform>
         </translation>
     </message>
     <message>
@@ -878,9 +1025,33 @@
         <source>Your key fingerprint: {fp} — read it to the office when they ask (the first time only).</source>
         <translation>Your key fingerprint: {fp} — read it to the office when they ask (the first time only).</translation>
     </message>
-    <message>
-        <source>{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, {photos} photos.</source>
-        <translation>{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, {photos} photos.</translation>
+    <message numerus="yes">
+        <source>%n evaluations ({finalised} finalised)</source>
+        <translation>
+            <numerusform>%n evaluation ({finalised} finalised)</numerusform>
+            <numerusform>%n evaluations ({finalised} finalised)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n scores</source>
+        <translation>
+            <numerusform>%n score</numerusform>
+            <numerusform>%n scores</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit logs</source>
+        <translation>
+            <numerusform>%n visit log</numerusform>
+            <numerusform>%n visit logs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photos</source>
+        <translation>
+            <numerusform>%n photo</numerusform>
+            <numerusform>%n photos</numerusform>
+        </translation>
     </message>
     <message>
         <source>Neighbourhood</source>
@@ -925,6 +1096,10 @@
     <message>
         <source>Scores typed into the score template (the paper fallback); finalised evaluations stay locked.</source>
         <translation>Scores typed into the score template (the paper fallback); finalised evaluations stay locked.</translation>
+    </message>
+    <message>
+        <source>Finalise the evaluations whose scores are complete (the others are left as they are)</source>
+        <translation>Finalise the evaluations whose scores are complete (the others are left as they are)</translation>
     </message>
     <message>
         <source>Column mapping (change a field to correct it)</source>
@@ -983,9 +1158,12 @@
         <source>Reading {file}</source>
         <translation>Reading {file}</translation>
     </message>
-    <message>
-        <source>Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update {upd}, leave {same} unchanged.</source>
-        <translation>Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update {upd}, leave {same} unchanged.</translation>
+    <message numerus="yes">
+        <source>Sheet “{sheet}”: header found on row {row}; %n data rows — would add {add}, update {upd}, leave {same} unchanged.</source>
+        <translation>
+            <numerusform>Sheet “{sheet}”: header found on row {row}; %n data row — would add {add}, update {upd}, leave {same} unchanged.</numerusform>
+            <numerusform>Sheet “{sheet}”: header found on row {row}; %n data rows — would add {add}, update {upd}, leave {same} unchanged.</numerusform>
+        </translation>
     </message>
     <message>
         <source>(keep aside)</source>
@@ -1029,12 +1207,164 @@
         <translation>Importing {file}</translation>
     </message>
     <message>
+        <source>Evaluators and assignments</source>
+        <translation>Evaluators and assignments</translation>
+    </message>
+    <message>
+        <source>Paper scores</source>
+        <translation>Paper scores</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote {file}: %n rows</source>
+        <extracomment>at most this many detail lines under a report (the rest is counted)</extracomment>
+        <translation>
+            <numerusform>Wrote {file}: %n row</numerusform>
+            <numerusform>Wrote {file}: %n rows</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n sheets)</source>
+        <translation>
+            <numerusform>(%n sheet)</numerusform>
+            <numerusform>(%n sheets)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Wrote {file}.</source>
+        <translation>Wrote {file}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… and %n more</numerusform>
+            <numerusform>… and %n more</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was written yet: this is what the import would do.</source>
+        <translation>Nothing was written yet: this is what the import would do.</translation>
+    </message>
+    <message>
+        <source>{file}: would add {add}, update {upd}, leave {same} unchanged.</source>
+        <translation>{file}: would add {add}, update {upd}, leave {same} unchanged.</translation>
+    </message>
+    <message>
         <source>Imported {file}: {add} added, {upd} updated, {same} unchanged.</source>
         <translation>Imported {file}: {add} added, {upd} updated, {same} unchanged.</translation>
     </message>
     <message>
-        <source>Import finished.</source>
-        <translation>Import finished.</translation>
+        <source>Added: {ids}</source>
+        <translation>Added: {ids}</translation>
+    </message>
+    <message>
+        <source>Unknown columns kept aside with each application: {columns}</source>
+        <translation>Unknown columns kept aside with each application: {columns}</translation>
+    </message>
+    <message>
+        <source>would add</source>
+        <translation>would add</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>added</translation>
+    </message>
+    <message>
+        <source>{file}: evaluators {verb} {ev_add} (updated {ev_upd}), assignments {verb} {asg_add} (already there {asg_same}), conflict declarations {verb} {cf_add} (changed {cf_changed}).</source>
+        <translation>{file}: evaluators {verb} {ev_add} (updated {ev_upd}), assignments {verb} {asg_add} (already there {asg_same}), conflict declarations {verb} {cf_add} (changed {cf_changed}).</translation>
+    </message>
+    <message>
+        <source>New evaluators: {codes}</source>
+        <translation>New evaluators: {codes}</translation>
+    </message>
+    <message>
+        <source>Evaluators updated: {codes}</source>
+        <translation>Evaluators updated: {codes}</translation>
+    </message>
+    <message>
+        <source>Assign {evaluator} to {application}</source>
+        <translation>Assign {evaluator} to {application}</translation>
+    </message>
+    <message>
+        <source>Conflict of interest: {evaluator} with {application}</source>
+        <translation>Conflict of interest: {evaluator} with {application}</translation>
+    </message>
+    <message>
+        <source>{level} ({points:g} pts)</source>
+        <translation>{level} ({points:g} pts)</translation>
+    </message>
+    <message>
+        <source>{points:g} pts</source>
+        <translation>{points:g} pts</translation>
+    </message>
+    <message>
+        <source>visit date and time</source>
+        <translation>visit date and time</translation>
+    </message>
+    <message>
+        <source>attendees</source>
+        <translation>attendees</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n scores would be saved</source>
+        <translation>
+            <numerusform>%n score would be saved</numerusform>
+            <numerusform>%n scores would be saved</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n scores saved</source>
+        <translation>
+            <numerusform>%n score saved</numerusform>
+            <numerusform>%n scores saved</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n evaluations</source>
+        <translation>
+            <numerusform>in %n evaluation</numerusform>
+            <numerusform>in %n evaluations</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{same} unchanged, {blank} blank</source>
+        <translation>{same} unchanged, {blank} blank</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n evaluations would be finalised</source>
+        <translation>
+            <numerusform>%n evaluation would be finalised</numerusform>
+            <numerusform>%n evaluations would be finalised</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n evaluations finalised</source>
+        <translation>
+            <numerusform>%n evaluation finalised</numerusform>
+            <numerusform>%n evaluations finalised</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n left as they are (not complete)</source>
+        <translation>
+            <numerusform>%n left as it is (not complete)</numerusform>
+            <numerusform>%n left as they are (not complete)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Would be finalised:</source>
+        <translation>Would be finalised:</translation>
+    </message>
+    <message>
+        <source>Finalised:</source>
+        <translation>Finalised:</translation>
+    </message>
+    <message>
+        <source>Left as they are (not complete):</source>
+        <translation>Left as they are (not complete):</translation>
+    </message>
+    <message>
+        <source>{application} · {evaluator}: missing {what}</source>
+        <translation>{application} · {evaluator}: missing {what}</translation>
     </message>
     <message>
         <source>Import this workbook?</source>
@@ -1055,6 +1385,46 @@
     <message>
         <source>package fingerprint {fp}</source>
         <translation>package fingerprint {fp}</translation>
+    </message>
+    <message>
+        <source>evaluations</source>
+        <translation>evaluations</translation>
+    </message>
+    <message>
+        <source>scores</source>
+        <translation>scores</translation>
+    </message>
+    <message>
+        <source>visit logs</source>
+        <translation>visit logs</translation>
+    </message>
+    <message>
+        <source>photos and files</source>
+        <translation>photos and files</translation>
+    </message>
+    <message>
+        <source>audit entries</source>
+        <translation>audit entries</translation>
+    </message>
+    <message>
+        <source>updated</source>
+        <translation>updated</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unchanged</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>removed</translation>
+    </message>
+    <message>
+        <source>conflicts</source>
+        <translation>conflicts</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>skipped</translation>
     </message>
     <message>
         <source>Register an evaluator&apos;s key</source>
@@ -1087,6 +1457,10 @@
     <message>
         <source>not registered</source>
         <translation>not registered</translation>
+    </message>
+    <message>
+        <source>Evaluators and their kits</source>
+        <translation>Evaluators and their kits</translation>
     </message>
     <message>
         <source>Build kits for all evaluators…</source>
@@ -1133,12 +1507,102 @@
         <translation>Kept</translation>
     </message>
     <message>
+        <source>Conflicts to decide</source>
+        <translation>Conflicts to decide</translation>
+    </message>
+    <message>
+        <source>Both values of the selected conflict</source>
+        <translation>Both values of the selected conflict</translation>
+    </message>
+    <message>
         <source>Other value</source>
         <translation>Other value</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kits written to {folder}</source>
+        <translation>
+            <numerusform>%n kit written to {folder}</numerusform>
+            <numerusform>%n kits written to {folder}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n packages: {merged} merged, {rejected} rejected.</source>
+        <translation>
+            <numerusform>%n package: {merged} merged, {rejected} rejected.</numerusform>
+            <numerusform>%n packages: {merged} merged, {rejected} rejected.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the office&apos;s value</source>
+        <translation>the office&apos;s value</translation>
+    </message>
+    <message>
+        <source>the package&apos;s value</source>
+        <translation>the package&apos;s value</translation>
+    </message>
+    <message>
+        <source>a finalised evaluation beats a draft</source>
+        <translation>a finalised evaluation beats a draft</translation>
+    </message>
+    <message>
+        <source>the later change wins</source>
+        <translation>the later change wins</translation>
+    </message>
+    <message>
+        <source>changed at the same time: the larger device ID wins</source>
+        <translation>changed at the same time: the larger device ID wins</translation>
+    </message>
+    <message>
+        <source>abstained</source>
+        <translation>abstained</translation>
+    </message>
+    <message>
+        <source>Finalised at</source>
+        <translation>Finalised at</translation>
+    </message>
+    <message>
+        <source>Abstention reason</source>
+        <translation>Abstention reason</translation>
+    </message>
+    <message>
+        <source>{criterion}: comment</source>
+        <translation>{criterion}: comment</translation>
+    </message>
+    <message>
+        <source>Overall comment</source>
+        <translation>Overall comment</translation>
+    </message>
+    <message>
+        <source>checked</source>
+        <translation>checked</translation>
+    </message>
+    <message>
+        <source>not checked</source>
+        <translation>not checked</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>Changed at</source>
+        <translation>Changed at</translation>
     </message>
     <message>
         <source>Why</source>
         <translation>Why</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>What</translation>
+    </message>
+    <message>
+        <source>Kept value</source>
+        <translation>Kept value</translation>
+    </message>
+    <message>
+        <source>Select a conflict to see both values side by side; rows that differ are marked ≠.</source>
+        <translation>Select a conflict to see both values side by side; rows that differ are marked ≠.</translation>
     </message>
     <message>
         <source>Keep this value</source>
@@ -1173,10 +1637,6 @@
         <translation>Building kits</translation>
     </message>
     <message>
-        <source>{n} kits written to {folder}</source>
-        <translation>{n} kits written to {folder}</translation>
-    </message>
-    <message>
         <source>Choose result packages</source>
         <translation>Choose result packages</translation>
     </message>
@@ -1192,10 +1652,6 @@
         </translation>
     </message>
     <message>
-        <source>{n} packages: {merged} merged, {rejected} rejected.</source>
-        <translation>{n} packages: {merged} merged, {rejected} rejected.</translation>
-    </message>
-    <message>
         <source>Registered key {fp} for {evaluator}.</source>
         <translation>Registered key {fp} for {evaluator}.</translation>
     </message>
@@ -1206,14 +1662,6 @@
     <message>
         <source>Why? (goes in the audit trail)</source>
         <translation>Why? (goes in the audit trail)</translation>
-    </message>
-    <message>
-        <source>{state}, {n} scores, {device}</source>
-        <translation>{state}, {n} scores, {device}</translation>
-    </message>
-    <message>
-        <source>visit {when}, {device}</source>
-        <translation>visit {when}, {device}</translation>
     </message>
     <message>
         <source>Try the field mode</source>
@@ -1244,12 +1692,48 @@
         <translation>Making the field database</translation>
     </message>
     <message>
+        <source>Encrypted field kit</source>
+        <translation>Encrypted field kit</translation>
+    </message>
+    <message>
+        <source>{kit} carries applicants&apos; contact data, so the office encrypted it with a passphrase. Type the kit passphrase the office gave you (by phone or in person, never with the file).</source>
+        <translation>{kit} carries applicants&apos; contact data, so the office encrypted it with a passphrase. Type the kit passphrase the office gave you (by phone or in person, never with the file).</translation>
+    </message>
+    <message>
+        <source>Kit passphrase</source>
+        <translation>Kit passphrase</translation>
+    </message>
+    <message>
+        <source>{kit} carries applicants&apos; contact data, so the office encrypted it to your key ({evaluator}, {fingerprint}). Type your key&apos;s passphrase.</source>
+        <translation>{kit} carries applicants&apos; contact data, so the office encrypted it to your key ({evaluator}, {fingerprint}). Type your key&apos;s passphrase.</translation>
+    </message>
+    <message>
+        <source>Your key&apos;s passphrase</source>
+        <translation>Your key&apos;s passphrase</translation>
+    </message>
+    <message numerus="yes">
+        <source>That passphrase did not open the kit. %n tries left.</source>
+        <translation>
+            <numerusform>That passphrase did not open the kit. %n try left.</numerusform>
+            <numerusform>That passphrase did not open the kit. %n tries left.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Import a field kit</source>
+        <extracomment>how many times a wrong kit passphrase is asked again</extracomment>
         <translation>Import a field kit</translation>
     </message>
     <message>
         <source>Field kits (*{suffix});;All files (*)</source>
         <translation>Field kits (*{suffix});;All files (*)</translation>
+    </message>
+    <message>
+        <source>{kit} is encrypted to evaluator {evaluator}&apos;s key, and this computer has no key file for {evaluator}.</source>
+        <translation>{kit} is encrypted to evaluator {evaluator}&apos;s key, and this computer has no key file for {evaluator}.</translation>
+    </message>
+    <message>
+        <source>Import it on the laptop that holds that key, or ask the office for a kit protected with a passphrase instead. Nothing was changed.</source>
+        <translation>Import it on the laptop that holds that key, or ask the office for a kit protected with a passphrase instead. Nothing was changed.</translation>
     </message>
     <message>
         <source>New field database</source>
@@ -1385,10 +1869,6 @@
         <translation>PDF document (*.pdf)</translation>
     </message>
     <message>
-        <source>Wrote {path}.</source>
-        <translation>Wrote {path}.</translation>
-    </message>
-    <message>
         <source>Finalised share</source>
         <translation>Finalised share</translation>
     </message>
@@ -1404,9 +1884,19 @@
         <source>Fully evaluated</source>
         <translation>Fully evaluated</translation>
     </message>
-    <message>
-        <source>{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited; {complete} of {apps} applications fully evaluated.</source>
-        <translation>{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited; {complete} of {apps} applications fully evaluated.</translation>
+    <message numerus="yes">
+        <source>{done} of %n evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited.</source>
+        <translation>
+            <numerusform>{done} of %n evaluation finalised ({pct:.0f} %), {started} in progress, {todo} not visited.</numerusform>
+            <numerusform>{done} of %n evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{complete} of %n applications fully evaluated.</source>
+        <translation>
+            <numerusform>{complete} of %n application fully evaluated.</numerusform>
+            <numerusform>{complete} of %n applications fully evaluated.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Override the decision on {app}</source>
@@ -1586,6 +2076,14 @@
         <translation>Evidence seen on the visit, or why this level</translation>
     </message>
     <message>
+        <source>Visit notes</source>
+        <translation>Visit notes</translation>
+    </message>
+    <message>
+        <source>Fill in the current date and time</source>
+        <translation>Fill in the current date and time</translation>
+    </message>
+    <message>
         <source>Edit comment</source>
         <translation>Edit comment</translation>
     </message>
@@ -1694,15 +2192,42 @@
         <translation>You abstained from this evaluation: {reason}. It will not count in the ranking; you can still finalise it.</translation>
     </message>
     <message numerus="yes">
-        <source>Total: — (%n criteria to score)</source>
+        <source>Total so far: {total:.1f} / 100 (%n criteria to score)</source>
         <translation>
-            <numerusform>Total: — (%n criterion to score)</numerusform>
-            <numerusform>Total: — (%n criteria to score)</numerusform>
+            <numerusform>Total so far: {total:.1f} / 100 (%n criterion to score)</numerusform>
+            <numerusform>Total so far: {total:.1f} / 100 (%n criteria to score)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n required items are missing; complete them before finalising:</source>
+        <translation>
+            <numerusform>%n required item is missing; complete it before finalising:</numerusform>
+            <numerusform>%n required items are missing; complete them before finalising:</numerusform>
         </translation>
     </message>
     <message>
         <source>Total: {total:.1f} / 100</source>
         <translation>Total: {total:.1f} / 100</translation>
+    </message>
+    <message>
+        <source>not scored</source>
+        <translation>not scored</translation>
+    </message>
+    <message>
+        <source>{criterion}: {level}</source>
+        <translation>{criterion}: {level}</translation>
+    </message>
+    <message>
+        <source>Keys 1–{n} pick a level, 0 clears, arrows move between levels</source>
+        <translation>Keys 1–{n} pick a level, 0 clears, arrows move between levels</translation>
+    </message>
+    <message>
+        <source>Points for {criterion} (0–{max:g})</source>
+        <translation>Points for {criterion} (0–{max:g})</translation>
+    </message>
+    <message>
+        <source>Comment on {criterion}</source>
+        <translation>Comment on {criterion}</translation>
     </message>
     <message>
         <source>Saving…</source>
@@ -1739,13 +2264,6 @@
     <message>
         <source>Finalise</source>
         <translation>Finalise</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n required criteria have no score yet; score them before finalising:</source>
-        <translation>
-            <numerusform>%n required criterion has no score yet; score it before finalising:</numerusform>
-            <numerusform>%n required criteria have no score yet; score them before finalising:</numerusform>
-        </translation>
     </message>
     <message>
         <source>After finalising, the evaluation is locked; reopening it needs a reason that goes in the audit trail.</source>
@@ -1792,6 +2310,10 @@
         <translation>Your visits</translation>
     </message>
     <message>
+        <source>Search your visits (Ctrl+F)</source>
+        <translation>Search your visits (Ctrl+F)</translation>
+    </message>
+    <message>
         <source>Visit status</source>
         <translation>Visit status</translation>
     </message>
@@ -1807,9 +2329,12 @@
         <source>Choose who you are in Settings to see your visits.</source>
         <translation>Choose who you are in Settings to see your visits.</translation>
     </message>
-    <message>
-        <source>{n} visits · {started} in progress · {done} finalised</source>
-        <translation>{n} visits · {started} in progress · {done} finalised</translation>
+    <message numerus="yes">
+        <source>%n visits · {started} in progress · {done} finalised</source>
+        <translation>
+            <numerusform>%n visit · {started} in progress · {done} finalised</numerusform>
+            <numerusform>%n visits · {started} in progress · {done} finalised</numerusform>
+        </translation>
     </message>
     <message>
         <source>Settings</source>
@@ -1830,6 +2355,10 @@
     <message>
         <source>Data folder</source>
         <translation>Data folder</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>Choose the data folder</translation>
     </message>
     <message>
         <source>New databases, backups and exports are suggested in this folder.</source>
@@ -1944,6 +2473,178 @@
         <translation>Sheet &apos;{sheet}&apos; row {row}, column {column}</translation>
     </message>
     <message>
+        <source>{value} cannot be read</source>
+        <translation>{value} cannot be read</translation>
+    </message>
+    <message>
+        <source>{value} is not a version number</source>
+        <translation>{value} is not a version number</translation>
+    </message>
+    <message>
+        <source>{value} is implausibly large</source>
+        <translation>{value} is implausibly large</translation>
+    </message>
+    <message>
+        <source>the text is {length} characters long; at most {limit} fit</source>
+        <translation>the text is {length} characters long; at most {limit} fit</translation>
+    </message>
+    <message>
+        <source>{value} holds a control character that cannot be stored</source>
+        <translation>{value} holds a control character that cannot be stored</translation>
+    </message>
+    <message>
+        <source>{value} is not a known value; use one of {allowed}</source>
+        <translation>{value} is not a known value; use one of {allowed}</translation>
+    </message>
+    <message>
+        <source>{value} is not a known track; use one of {allowed}</source>
+        <translation>{value} is not a known track; use one of {allowed}</translation>
+    </message>
+    <message>
+        <source>{value} is not a known category; use one of {allowed}</source>
+        <translation>{value} is not a known category; use one of {allowed}</translation>
+    </message>
+    <message>
+        <source>row numbers, ignored</source>
+        <translation>row numbers, ignored</translation>
+    </message>
+    <message>
+        <source>only the first {limit} columns were read</source>
+        <translation>only the first {limit} columns were read</translation>
+    </message>
+    <message>
+        <source>has a header in row {header_row} but no data rows</source>
+        <translation>has a header in row {header_row} but no data rows</translation>
+    </message>
+    <message>
+        <source>the data ends at row {end}; the blank rows after it (to row {last}) were skipped</source>
+        <translation>the data ends at row {end}; the blank rows after it (to row {last}) were skipped</translation>
+    </message>
+    <message>
+        <source>columns {first} ({first_letter}) and {other} ({other_letter}) mean the same field; rename or remove one</source>
+        <translation>columns {first} ({first_letter}) and {other} ({other_letter}) mean the same field; rename or remove one</translation>
+    </message>
+    <message>
+        <source>… and {count} more problems</source>
+        <translation>… and {count} more problems</translation>
+    </message>
+    <message>
+        <source>application ID {id} appears twice (also in row {first_row})</source>
+        <translation>application ID {id} appears twice (also in row {first_row})</translation>
+    </message>
+    <message>
+        <source>a new application needs a track (사업유형)</source>
+        <translation>a new application needs a track (사업유형)</translation>
+    </message>
+    <message>
+        <source>a new application needs a project title (사업명)</source>
+        <translation>a new application needs a project title (사업명)</translation>
+    </message>
+    <message>
+        <source>&apos;{field}&apos; is not an application field</source>
+        <translation>&apos;{field}&apos; is not an application field</translation>
+    </message>
+    <message>
+        <source>skipped: a total or note row ({text})</source>
+        <translation>skipped: a total or note row ({text})</translation>
+    </message>
+    <message>
+        <source>skipped: no header with an evaluator column (평가위원번호)</source>
+        <translation>skipped: no header with an evaluator column (평가위원번호)</translation>
+    </message>
+    <message>
+        <source>the evaluator ID (평가위원번호) is missing</source>
+        <translation>the evaluator ID (평가위원번호) is missing</translation>
+    </message>
+    <message>
+        <source>evaluator {evaluator} has &apos;{value}&apos; here but &apos;{other}&apos; in {other_where}</source>
+        <translation>evaluator {evaluator} has &apos;{value}&apos; here but &apos;{other}&apos; in {other_where}</translation>
+    </message>
+    <message>
+        <source>the application ID (접수번호) is missing for this assignment</source>
+        <translation>the application ID (접수번호) is missing for this assignment</translation>
+    </message>
+    <message>
+        <source>{evaluator} and application {application_id} appear twice (also {first})</source>
+        <translation>{evaluator} and application {application_id} appear twice (also {first})</translation>
+    </message>
+    <message>
+        <source>a conflict note without a conflict type is ignored</source>
+        <translation>a conflict note without a conflict type is ignored</translation>
+    </message>
+    <message>
+        <source>the criterion (평가항목코드) is missing</source>
+        <translation>the criterion (평가항목코드) is missing</translation>
+    </message>
+    <message>
+        <source>there is neither a level (등급) nor a points (점수) column</source>
+        <translation>there is neither a level (등급) nor a points (점수) column</translation>
+    </message>
+    <message>
+        <source>{application_id} · {evaluator} · {criterion} appears twice (also row {first_row})</source>
+        <translation>{application_id} · {evaluator} · {criterion} appears twice (also row {first_row})</translation>
+    </message>
+    <message>
+        <source>{count} rows of declared conflicts (recusals) were skipped</source>
+        <translation>{count} rows of declared conflicts (recusals) were skipped</translation>
+    </message>
+    <message>
+        <source>this workbook belongs to program &apos;{program}&apos;, but the database holds &apos;{database_program}&apos;</source>
+        <translation>this workbook belongs to program &apos;{program}&apos;, but the database holds &apos;{database_program}&apos;</translation>
+    </message>
+    <message>
+        <source>there is no application {application_id} in this program</source>
+        <translation>there is no application {application_id} in this program</translation>
+    </message>
+    <message>
+        <source>there is no evaluator {evaluator}</source>
+        <translation>there is no evaluator {evaluator}</translation>
+    </message>
+    <message>
+        <source>{evaluator} is not assigned to {application_id}</source>
+        <translation>{evaluator} is not assigned to {application_id}</translation>
+    </message>
+    <message>
+        <source>{evaluator} declared a conflict of interest with {application_id} and cannot score it</source>
+        <translation>{evaluator} declared a conflict of interest with {application_id} and cannot score it</translation>
+    </message>
+    <message>
+        <source>the rubric has no criterion &apos;{criterion}&apos; (criteria: {criteria})</source>
+        <translation>the rubric has no criterion &apos;{criterion}&apos; (criteria: {criteria})</translation>
+    </message>
+    <message>
+        <source>criterion {criterion} is scored by level; {points} is none of its levels&apos; points ({allowed})</source>
+        <translation>criterion {criterion} is scored by level; {points} is none of its levels&apos; points ({allowed})</translation>
+    </message>
+    <message>
+        <source>this is not a valid score for criterion {criterion}</source>
+        <translation>this is not a valid score for criterion {criterion}</translation>
+    </message>
+    <message>
+        <source>the evaluation of {application_id} by {evaluator} is finalised; reopen it (with a reason) before importing changed scores</source>
+        <translation>the evaluation of {application_id} by {evaluator} is finalised; reopen it (with a reason) before importing changed scores</translation>
+    </message>
+    <message>
+        <source>edit conflict: the score of {criterion} changed after this sheet was made (version {sheet_version} in the sheet, {version} now)</source>
+        <translation>edit conflict: the score of {criterion} changed after this sheet was made (version {sheet_version} in the sheet, {version} now)</translation>
+    </message>
+    <message>
+        <source>&apos;{name}&apos; has no score</source>
+        <translation>&apos;{name}&apos; has no score</translation>
+    </message>
+    <message>
+        <source>the visit date and time are not recorded</source>
+        <translation>the visit date and time are not recorded</translation>
+    </message>
+    <message>
+        <source>the attendees are not recorded</source>
+        <translation>the attendees are not recorded</translation>
+    </message>
+    <message>
+        <source>the checklist item &apos;{name}&apos; is not ticked</source>
+        <translation>the checklist item &apos;{name}&apos; is not ticked</translation>
+    </message>
+    <message>
         <source>Sheet &apos;{sheet}&apos; row {row}</source>
         <translation>Sheet &apos;{sheet}&apos; row {row}</translation>
     </message>
@@ -2018,6 +2719,14 @@
     <message>
         <source>The work could not be done.</source>
         <translation>The work could not be done.</translation>
+    </message>
+    <message>
+        <source>Pick the date from a calendar</source>
+        <translation>Pick the date from a calendar</translation>
+    </message>
+    <message>
+        <source>not a date (use 2013-05-10)</source>
+        <translation>not a date (use 2013-05-10)</translation>
     </message>
 </context>
 </TS>

@@ -15,9 +15,31 @@
         <source>cut line</source>
         <translation>선정선</translation>
     </message>
+    <message numerus="yes">
+        <source>%n applications scored</source>
+        <translation>
+            <numerusform>점수가 있는 신청서 %n건</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>minimum score {score:g}</source>
+        <translation>최저 점수 {score:g}</translation>
+    </message>
+    <message>
+        <source>{cut_line} at {score:.1f}</source>
+        <translation>{cut_line} {score:.1f}점</translation>
+    </message>
+    <message>
+        <source>Per band: {bands}.</source>
+        <translation>구간별: {bands}.</translation>
+    </message>
     <message>
         <source>Evaluator leniency (points vs. co-evaluators)</source>
         <translation>평가위원 관대도 (다른 위원 대비 점수 차)</translation>
+    </message>
+    <message>
+        <source>Points above (+) or below (−) co-evaluators on shared applications: {items}.</source>
+        <translation>같은 신청서를 평가한 다른 위원보다 높은(+) 또는 낮은(−) 점수: {items}.</translation>
     </message>
     <message>
         <source>Not enough shared applications yet</source>
@@ -42,6 +64,46 @@
     <message>
         <source>{name} will hold applicants&apos; data on this laptop. With a passphrase, the file is encrypted and useless to whoever finds a lost laptop or USB stick; the app asks for the passphrase when it opens the database. At least {n} characters.</source>
         <translation>{name}에는 이 노트북에 신청 단체의 정보가 저장됩니다. 암호를 정하면 파일이 암호화되어, 잃어버린 노트북이나 USB를 주운 사람은 아무것도 볼 수 없습니다. 앱은 데이터베이스를 열 때 암호를 묻습니다. {n}자 이상.</translation>
+    </message>
+    <message>
+        <source>Connect to server</source>
+        <translation>서버에 연결</translation>
+    </message>
+    <message>
+        <source>The office database on a PostgreSQL server. The password is not saved: Open recent remembers the connection and asks for the password again.</source>
+        <translation>PostgreSQL 서버에 있는 사무국 데이터베이스입니다. 비밀번호는 저장하지 않습니다. [최근 항목 열기]는 연결 정보만 기억하고 비밀번호를 다시 묻습니다.</translation>
+    </message>
+    <message>
+        <source>e.g. db.office.local</source>
+        <translation>예: db.office.local</translation>
+    </message>
+    <message>
+        <source>leave empty if the server needs none</source>
+        <translation>서버가 요구하지 않으면 비워 두세요</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>서버</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>데이터베이스</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>연결</translation>
     </message>
     <message>
         <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
@@ -309,6 +371,7 @@
     </message>
     <message>
         <source>This database has no program yet</source>
+        <extracomment>how many times a wrong passphrase is asked again before the app gives up on that database the files ``evaluator-gui FILE`` (and the file manager, through the registered types) hands over</extracomment>
         <translation>이 데이터베이스에는 아직 사업이 없습니다</translation>
     </message>
     <message>
@@ -324,8 +387,44 @@
         <translation>현장 키트 가져오기…</translation>
     </message>
     <message>
+        <source>No database is open</source>
+        <translation>열려 있는 데이터베이스가 없습니다</translation>
+    </message>
+    <message>
+        <source>Open your database, create a new one, connect to the office server or import a field kit you received from the office.</source>
+        <translation>데이터베이스를 열거나 새로 만들고, 사무국 서버에 연결하거나, 사무국에서 받은 현장 키트를 가져오세요.</translation>
+    </message>
+    <message>
+        <source>Open database…</source>
+        <translation>데이터베이스 열기…</translation>
+    </message>
+    <message>
+        <source>New database…</source>
+        <translation>새 데이터베이스…</translation>
+    </message>
+    <message>
+        <source>Connect to server…</source>
+        <translation>서버에 연결…</translation>
+    </message>
+    <message>
+        <source>Open the demo database</source>
+        <translation>데모 데이터베이스 열기</translation>
+    </message>
+    <message>
+        <source>Recent databases</source>
+        <translation>최근 데이터베이스</translation>
+    </message>
+    <message>
+        <source>Open {database}</source>
+        <translation>{database} 열기</translation>
+    </message>
+    <message>
         <source>Opening the database…</source>
         <translation>데이터베이스를 여는 중…</translation>
+    </message>
+    <message>
+        <source>Screens</source>
+        <translation>화면</translation>
     </message>
     <message>
         <source>Field — {evaluator}</source>
@@ -388,6 +487,10 @@
         <translation>데이터베이스 열기(&amp;O)…</translation>
     </message>
     <message>
+        <source>&amp;Connect to server…</source>
+        <translation>서버에 연결(&amp;C)…</translation>
+    </message>
+    <message>
         <source>Open &amp;recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
@@ -442,6 +545,20 @@
     <message>
         <source>&amp;About</source>
         <translation>프로그램 정보(&amp;A)</translation>
+    </message>
+    <message numerus="yes">
+        <source>The passphrase did not open {name}. Try again (%n tries left):</source>
+        <translation>
+            <numerusform>암호 문구로 {name}을(를) 열지 못했습니다. 다시 입력하세요(남은 횟수 %n번):</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open a file</source>
+        <translation>파일 열기</translation>
+    </message>
+    <message>
+        <source>{name} is opened in the office database; open the office database first, then open the file again.</source>
+        <translation>{name}은(는) 사무국 데이터베이스에서 엽니다. 먼저 사무국 데이터베이스를 연 뒤 파일을 다시 여세요.</translation>
     </message>
     <message>
         <source>New database</source>
@@ -564,9 +681,11 @@
         <source>Evaluations</source>
         <translation>평가</translation>
     </message>
-    <message>
-        <source>{done} of {n} assigned evaluators have finalised</source>
-        <translation>배정된 평가위원 {n}명 중 {done}명 확정</translation>
+    <message numerus="yes">
+        <source>{done} of %n assigned evaluators have finalised</source>
+        <translation>
+            <numerusform>배정된 평가위원 %n명 중 {done}명 확정</numerusform>
+        </translation>
     </message>
     <message>
         <source>Evaluation of {app} by {evaluator}</source>
@@ -575,6 +694,10 @@
     <message>
         <source>Search ID, title, group or district</source>
         <translation>접수번호, 사업명, 단체명, 자치구 검색</translation>
+    </message>
+    <message>
+        <source>Search applications</source>
+        <translation>신청서 검색</translation>
     </message>
     <message>
         <source>All tracks</source>
@@ -595,6 +718,10 @@
     <message>
         <source>All evaluators</source>
         <translation>모든 평가위원</translation>
+    </message>
+    <message>
+        <source>The selected application</source>
+        <translation>선택한 신청서</translation>
     </message>
     <message>
         <source>Show contact details (recorded in the access log)</source>
@@ -715,6 +842,10 @@
         <translation>선택한 신청서의 평가위원</translation>
     </message>
     <message>
+        <source>Applications (select one or several)</source>
+        <translation>신청서 (하나 또는 여러 건 선택)</translation>
+    </message>
+    <message>
         <source>Note</source>
         <translation>메모</translation>
     </message>
@@ -723,8 +854,8 @@
         <translation>배정 또는 이해충돌 신고</translation>
     </message>
     <message>
-        <source>not planned</source>
-        <translation>미정</translation>
+        <source>not planned (e.g. 2013-05-10)</source>
+        <translation>미정 (예: 2013-05-10)</translation>
     </message>
     <message>
         <source>Assign to selected</source>
@@ -793,12 +924,20 @@
         <translation>{app}의 평가위원</translation>
     </message>
     <message>
-        <source>Assigned {evaluator} to {n} applications.</source>
-        <translation>{evaluator}을(를) 신청서 {n}건에 배정했습니다.</translation>
+        <source>“{text}” is not a date; type it as 2013-05-10 or pick it from the calendar. Nothing was changed.</source>
+        <translation>“{text}”은(는) 날짜가 아닙니다. 2013-05-10 형식으로 입력하거나 달력에서 고르세요. 아무것도 바뀌지 않았습니다.</translation>
     </message>
-    <message>
-        <source>Declared a conflict of {evaluator} with {n} applications.</source>
-        <translation>{evaluator}의 이해충돌을 신청서 {n}건에 신고했습니다.</translation>
+    <message numerus="yes">
+        <source>Assigned {evaluator} to %n applications.</source>
+        <translation>
+            <numerusform>{evaluator}을(를) 신청서 %n건에 배정했습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Declared a conflict of {evaluator} with %n applications.</source>
+        <translation>
+            <numerusform>{evaluator}의 이해충돌을 신청서 %n건에 신고했습니다.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n applications could not be changed; the others were.</source>
@@ -835,10 +974,6 @@
         <translation>먼저 [설정]에서 본인(평가위원)을 선택하세요.</translation>
     </message>
     <message>
-        <source>{done} of {n} evaluations finalised.</source>
-        <translation>평가 {n}건 중 {done}건 확정.</translation>
-    </message>
-    <message>
         <source>Producing the result package</source>
         <translation>결과 패키지 만드는 중</translation>
     </message>
@@ -846,6 +981,12 @@
         <source>%n evaluations are not finalised. Produce the package anyway?</source>
         <translation>
             <numerusform>평가 %n건이 아직 확정되지 않았습니다. 그래도 패키지를 만들까요?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{done} of %n evaluations finalised.</source>
+        <translation>
+            <numerusform>평가 %n건 중 {done}건 확정.</numerusform>
         </translation>
     </message>
     <message>
@@ -872,9 +1013,29 @@
         <source>Your key fingerprint: {fp} — read it to the office when they ask (the first time only).</source>
         <translation>내 키 지문: {fp} — 사무국이 물으면 불러 주세요 (처음 한 번만).</translation>
     </message>
-    <message>
-        <source>{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, {photos} photos.</source>
-        <translation>평가 {evaluations}건 (확정 {finalised}건), 점수 {scores}개, 방문 기록 {visits}건, 사진 {photos}장.</translation>
+    <message numerus="yes">
+        <source>%n evaluations ({finalised} finalised)</source>
+        <translation>
+            <numerusform>평가 %n건 (확정 {finalised}건)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n scores</source>
+        <translation>
+            <numerusform>점수 %n개</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit logs</source>
+        <translation>
+            <numerusform>방문 기록 %n건</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photos</source>
+        <translation>
+            <numerusform>사진 %n장</numerusform>
+        </translation>
     </message>
     <message>
         <source>Neighbourhood</source>
@@ -919,6 +1080,10 @@
     <message>
         <source>Scores typed into the score template (the paper fallback); finalised evaluations stay locked.</source>
         <translation>점수 입력 양식에 옮겨 적은 점수(종이 평가표 대체)를 가져옵니다. 확정된 평가는 바뀌지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Finalise the evaluations whose scores are complete (the others are left as they are)</source>
+        <translation>점수가 모두 입력된 평가는 확정 (나머지는 그대로 둠)</translation>
     </message>
     <message>
         <source>Column mapping (change a field to correct it)</source>
@@ -977,9 +1142,11 @@
         <source>Reading {file}</source>
         <translation>{file} 읽는 중</translation>
     </message>
-    <message>
-        <source>Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update {upd}, leave {same} unchanged.</source>
-        <translation>시트 “{sheet}”: {row}행에서 머리글을 찾았습니다. 자료 {n}행 — 추가 {add}건, 수정 {upd}건, 변경 없음 {same}건 예정.</translation>
+    <message numerus="yes">
+        <source>Sheet “{sheet}”: header found on row {row}; %n data rows — would add {add}, update {upd}, leave {same} unchanged.</source>
+        <translation>
+            <numerusform>시트 “{sheet}”: {row}행에서 머리글을 찾았습니다. 자료 %n행 — 추가 {add}건, 수정 {upd}건, 변경 없음 {same}건 예정.</numerusform>
+        </translation>
     </message>
     <message>
         <source>(keep aside)</source>
@@ -1020,12 +1187,155 @@
         <translation>{file} 가져오는 중</translation>
     </message>
     <message>
+        <source>Evaluators and assignments</source>
+        <translation>평가위원과 배정</translation>
+    </message>
+    <message>
+        <source>Paper scores</source>
+        <translation>종이 평가 점수</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote {file}: %n rows</source>
+        <extracomment>at most this many detail lines under a report (the rest is counted)</extracomment>
+        <translation>
+            <numerusform>{file}을(를) 만들었습니다: %n행</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n sheets)</source>
+        <translation>
+            <numerusform>(시트 %n개)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Wrote {file}.</source>
+        <translation>{file}을(를) 만들었습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… 외 %n건</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was written yet: this is what the import would do.</source>
+        <translation>아직 아무것도 저장하지 않았습니다. 가져오면 다음과 같이 바뀝니다.</translation>
+    </message>
+    <message>
+        <source>{file}: would add {add}, update {upd}, leave {same} unchanged.</source>
+        <translation>{file}: 추가 {add}건, 수정 {upd}건, 변경 없음 {same}건 예정.</translation>
+    </message>
+    <message>
         <source>Imported {file}: {add} added, {upd} updated, {same} unchanged.</source>
         <translation>{file} 가져오기 완료: 추가 {add}건, 수정 {upd}건, 변경 없음 {same}건.</translation>
     </message>
     <message>
-        <source>Import finished.</source>
-        <translation>가져오기가 끝났습니다.</translation>
+        <source>Added: {ids}</source>
+        <translation>추가: {ids}</translation>
+    </message>
+    <message>
+        <source>Unknown columns kept aside with each application: {columns}</source>
+        <translation>알 수 없는 열은 신청서마다 따로 보관합니다: {columns}</translation>
+    </message>
+    <message>
+        <source>would add</source>
+        <translation>추가 예정</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <source>{file}: evaluators {verb} {ev_add} (updated {ev_upd}), assignments {verb} {asg_add} (already there {asg_same}), conflict declarations {verb} {cf_add} (changed {cf_changed}).</source>
+        <translation>{file}: 평가위원 {verb} {ev_add}명 (수정 {ev_upd}명), 배정 {verb} {asg_add}건 (이미 있음 {asg_same}건), 이해충돌 신고 {verb} {cf_add}건 (변경 {cf_changed}건).</translation>
+    </message>
+    <message>
+        <source>New evaluators: {codes}</source>
+        <translation>새 평가위원: {codes}</translation>
+    </message>
+    <message>
+        <source>Evaluators updated: {codes}</source>
+        <translation>수정된 평가위원: {codes}</translation>
+    </message>
+    <message>
+        <source>Assign {evaluator} to {application}</source>
+        <translation>{evaluator}을(를) {application}에 배정</translation>
+    </message>
+    <message>
+        <source>Conflict of interest: {evaluator} with {application}</source>
+        <translation>이해충돌: {evaluator} — {application}</translation>
+    </message>
+    <message>
+        <source>{level} ({points:g} pts)</source>
+        <translation>{level} ({points:g}점)</translation>
+    </message>
+    <message>
+        <source>{points:g} pts</source>
+        <translation>{points:g}점</translation>
+    </message>
+    <message>
+        <source>visit date and time</source>
+        <translation>방문 일시</translation>
+    </message>
+    <message>
+        <source>attendees</source>
+        <translation>참석자</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n scores would be saved</source>
+        <translation>
+            <numerusform>점수 %n개 저장 예정</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n scores saved</source>
+        <translation>
+            <numerusform>점수 %n개 저장</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n evaluations</source>
+        <translation>
+            <numerusform>평가 %n건</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{same} unchanged, {blank} blank</source>
+        <translation>변경 없음 {same}, 빈칸 {blank}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n evaluations would be finalised</source>
+        <translation>
+            <numerusform>평가 %n건 확정 예정</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n evaluations finalised</source>
+        <translation>
+            <numerusform>평가 %n건 확정</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n left as they are (not complete)</source>
+        <translation>
+            <numerusform>%n건은 그대로 둠(미완료)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Would be finalised:</source>
+        <translation>확정 예정:</translation>
+    </message>
+    <message>
+        <source>Finalised:</source>
+        <translation>확정:</translation>
+    </message>
+    <message>
+        <source>Left as they are (not complete):</source>
+        <translation>그대로 둔 평가 (미완료):</translation>
+    </message>
+    <message>
+        <source>{application} · {evaluator}: missing {what}</source>
+        <translation>{application} · {evaluator}: 빠진 항목 — {what}</translation>
     </message>
     <message>
         <source>Import this workbook?</source>
@@ -1046,6 +1356,46 @@
     <message>
         <source>package fingerprint {fp}</source>
         <translation>패키지 지문 {fp}</translation>
+    </message>
+    <message>
+        <source>evaluations</source>
+        <translation>평가</translation>
+    </message>
+    <message>
+        <source>scores</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>visit logs</source>
+        <translation>방문 기록</translation>
+    </message>
+    <message>
+        <source>photos and files</source>
+        <translation>사진·파일</translation>
+    </message>
+    <message>
+        <source>audit entries</source>
+        <translation>감사 기록</translation>
+    </message>
+    <message>
+        <source>updated</source>
+        <translation>수정</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>변경 없음</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>conflicts</source>
+        <translation>충돌</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>건너뜀</translation>
     </message>
     <message>
         <source>Register an evaluator&apos;s key</source>
@@ -1078,6 +1428,10 @@
     <message>
         <source>not registered</source>
         <translation>미등록</translation>
+    </message>
+    <message>
+        <source>Evaluators and their kits</source>
+        <translation>평가위원과 키트</translation>
     </message>
     <message>
         <source>Build kits for all evaluators…</source>
@@ -1124,12 +1478,100 @@
         <translation>유지된 값</translation>
     </message>
     <message>
+        <source>Conflicts to decide</source>
+        <translation>결정할 충돌</translation>
+    </message>
+    <message>
+        <source>Both values of the selected conflict</source>
+        <translation>선택한 충돌의 두 값</translation>
+    </message>
+    <message>
         <source>Other value</source>
         <translation>다른 값</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kits written to {folder}</source>
+        <translation>
+            <numerusform>키트 %n개를 {folder}에 저장했습니다</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n packages: {merged} merged, {rejected} rejected.</source>
+        <translation>
+            <numerusform>패키지 %n개: 병합 {merged}, 거부 {rejected}.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the office&apos;s value</source>
+        <translation>사무국 값</translation>
+    </message>
+    <message>
+        <source>the package&apos;s value</source>
+        <translation>패키지 값</translation>
+    </message>
+    <message>
+        <source>a finalised evaluation beats a draft</source>
+        <translation>확정된 평가가 작성 중인 평가보다 우선</translation>
+    </message>
+    <message>
+        <source>the later change wins</source>
+        <translation>나중에 바뀐 값을 유지</translation>
+    </message>
+    <message>
+        <source>changed at the same time: the larger device ID wins</source>
+        <translation>같은 시각에 바뀜: 기기 ID가 큰 쪽을 유지</translation>
+    </message>
+    <message>
+        <source>abstained</source>
+        <translation>기권</translation>
+    </message>
+    <message>
+        <source>Finalised at</source>
+        <translation>확정 일시</translation>
+    </message>
+    <message>
+        <source>Abstention reason</source>
+        <translation>기권 사유</translation>
+    </message>
+    <message>
+        <source>{criterion}: comment</source>
+        <translation>{criterion}: 의견</translation>
+    </message>
+    <message>
+        <source>Overall comment</source>
+        <translation>종합 의견</translation>
+    </message>
+    <message>
+        <source>checked</source>
+        <translation>확인함</translation>
+    </message>
+    <message>
+        <source>not checked</source>
+        <translation>확인 안 함</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>기기</translation>
+    </message>
+    <message>
+        <source>Changed at</source>
+        <translation>변경 일시</translation>
     </message>
     <message>
         <source>Why</source>
         <translation>사유</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>항목</translation>
+    </message>
+    <message>
+        <source>Kept value</source>
+        <translation>유지된 값</translation>
+    </message>
+    <message>
+        <source>Select a conflict to see both values side by side; rows that differ are marked ≠.</source>
+        <translation>충돌을 고르면 두 값이 나란히 표시됩니다. 다른 행에는 ≠ 표시가 붙습니다.</translation>
     </message>
     <message>
         <source>Keep this value</source>
@@ -1164,10 +1606,6 @@
         <translation>키트 만드는 중</translation>
     </message>
     <message>
-        <source>{n} kits written to {folder}</source>
-        <translation>키트 {n}개를 {folder}에 저장했습니다</translation>
-    </message>
-    <message>
         <source>Choose result packages</source>
         <translation>결과 패키지 선택</translation>
     </message>
@@ -1182,10 +1620,6 @@
         </translation>
     </message>
     <message>
-        <source>{n} packages: {merged} merged, {rejected} rejected.</source>
-        <translation>패키지 {n}개: 병합 {merged}, 거부 {rejected}.</translation>
-    </message>
-    <message>
         <source>Registered key {fp} for {evaluator}.</source>
         <translation>{evaluator}의 키 {fp}를 등록했습니다.</translation>
     </message>
@@ -1196,14 +1630,6 @@
     <message>
         <source>Why? (goes in the audit trail)</source>
         <translation>사유 (변경 이력에 남습니다)</translation>
-    </message>
-    <message>
-        <source>{state}, {n} scores, {device}</source>
-        <translation>{state}, 점수 {n}개, {device}</translation>
-    </message>
-    <message>
-        <source>visit {when}, {device}</source>
-        <translation>방문 {when}, {device}</translation>
     </message>
     <message>
         <source>Try the field mode</source>
@@ -1234,12 +1660,47 @@
         <translation>현장 데이터베이스 만드는 중</translation>
     </message>
     <message>
+        <source>Encrypted field kit</source>
+        <translation>암호화된 현장 키트</translation>
+    </message>
+    <message>
+        <source>{kit} carries applicants&apos; contact data, so the office encrypted it with a passphrase. Type the kit passphrase the office gave you (by phone or in person, never with the file).</source>
+        <translation>{kit}에는 신청 단체의 연락처가 들어 있어 사무국이 암호 문구로 암호화했습니다. 사무국이 알려 준 키트 암호 문구를 입력하세요(파일과 함께가 아니라 전화나 대면으로 받은 것).</translation>
+    </message>
+    <message>
+        <source>Kit passphrase</source>
+        <translation>키트 암호 문구</translation>
+    </message>
+    <message>
+        <source>{kit} carries applicants&apos; contact data, so the office encrypted it to your key ({evaluator}, {fingerprint}). Type your key&apos;s passphrase.</source>
+        <translation>{kit}에는 신청 단체의 연락처가 들어 있어 사무국이 평가위원님의 키({evaluator}, {fingerprint})로 암호화했습니다. 키의 암호 문구를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Your key&apos;s passphrase</source>
+        <translation>내 키의 암호 문구</translation>
+    </message>
+    <message numerus="yes">
+        <source>That passphrase did not open the kit. %n tries left.</source>
+        <translation>
+            <numerusform>그 암호 문구로는 키트를 열 수 없습니다. 남은 횟수 %n번.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Import a field kit</source>
+        <extracomment>how many times a wrong kit passphrase is asked again</extracomment>
         <translation>현장 키트 가져오기</translation>
     </message>
     <message>
         <source>Field kits (*{suffix});;All files (*)</source>
         <translation>현장 키트 (*{suffix});;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>{kit} is encrypted to evaluator {evaluator}&apos;s key, and this computer has no key file for {evaluator}.</source>
+        <translation>{kit}은(는) 평가위원 {evaluator}의 키로 암호화되어 있는데, 이 컴퓨터에는 {evaluator}의 키 파일이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Import it on the laptop that holds that key, or ask the office for a kit protected with a passphrase instead. Nothing was changed.</source>
+        <translation>그 키가 있는 노트북에서 가져오거나, 사무국에 암호 문구로 보호한 키트를 요청하세요. 아무것도 바뀌지 않았습니다.</translation>
     </message>
     <message>
         <source>New field database</source>
@@ -1375,10 +1836,6 @@
         <translation>PDF 문서 (*.pdf)</translation>
     </message>
     <message>
-        <source>Wrote {path}.</source>
-        <translation>{path}를 만들었습니다.</translation>
-    </message>
-    <message>
         <source>Finalised share</source>
         <translation>확정 비율</translation>
     </message>
@@ -1394,9 +1851,17 @@
         <source>Fully evaluated</source>
         <translation>평가 완료 신청서</translation>
     </message>
-    <message>
-        <source>{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited; {complete} of {apps} applications fully evaluated.</source>
-        <translation>평가 {n}건 중 {done}건 확정 ({pct:.0f} %), {started}건 평가 중, {todo}건 방문 전. 신청서 {apps}건 중 {complete}건 평가 완료.</translation>
+    <message numerus="yes">
+        <source>{done} of %n evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited.</source>
+        <translation>
+            <numerusform>평가 %n건 중 {done}건 확정 ({pct:.0f} %), {started}건 평가 중, {todo}건 방문 전.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{complete} of %n applications fully evaluated.</source>
+        <translation>
+            <numerusform>신청서 %n건 중 {complete}건 평가 완료.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Override the decision on {app}</source>
@@ -1576,6 +2041,14 @@
         <translation>현장에서 확인한 근거나 이 등급을 준 이유</translation>
     </message>
     <message>
+        <source>Visit notes</source>
+        <translation>방문 메모</translation>
+    </message>
+    <message>
+        <source>Fill in the current date and time</source>
+        <translation>지금 날짜와 시각을 입력</translation>
+    </message>
+    <message>
         <source>Edit comment</source>
         <translation>의견 수정</translation>
     </message>
@@ -1684,14 +2157,40 @@
         <translation>이 평가에서 기권했습니다: {reason}. 순위에는 반영되지 않으며, 확정은 할 수 있습니다.</translation>
     </message>
     <message numerus="yes">
-        <source>Total: — (%n criteria to score)</source>
+        <source>Total so far: {total:.1f} / 100 (%n criteria to score)</source>
         <translation>
-            <numerusform>총점: — (채점할 항목 %n개)</numerusform>
+            <numerusform>현재 총점: {total:.1f} / 100 (채점할 항목 %n개)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n required items are missing; complete them before finalising:</source>
+        <translation>
+            <numerusform>필수 항목 %n개가 비어 있습니다. 확정하기 전에 채우세요:</numerusform>
         </translation>
     </message>
     <message>
         <source>Total: {total:.1f} / 100</source>
         <translation>총점: {total:.1f} / 100</translation>
+    </message>
+    <message>
+        <source>not scored</source>
+        <translation>채점 전</translation>
+    </message>
+    <message>
+        <source>{criterion}: {level}</source>
+        <translation>{criterion}: {level}</translation>
+    </message>
+    <message>
+        <source>Keys 1–{n} pick a level, 0 clears, arrows move between levels</source>
+        <translation>1–{n} 키로 등급 선택, 0은 지우기, 화살표로 등급 이동</translation>
+    </message>
+    <message>
+        <source>Points for {criterion} (0–{max:g})</source>
+        <translation>{criterion} 점수 (0–{max:g})</translation>
+    </message>
+    <message>
+        <source>Comment on {criterion}</source>
+        <translation>{criterion} 의견</translation>
     </message>
     <message>
         <source>Saving…</source>
@@ -1728,12 +2227,6 @@
     <message>
         <source>Finalise</source>
         <translation>확정</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n required criteria have no score yet; score them before finalising:</source>
-        <translation>
-            <numerusform>필수 항목 %n개가 아직 채점되지 않았습니다. 확정하기 전에 채점하세요:</numerusform>
-        </translation>
     </message>
     <message>
         <source>After finalising, the evaluation is locked; reopening it needs a reason that goes in the audit trail.</source>
@@ -1780,6 +2273,10 @@
         <translation>내 방문 일정</translation>
     </message>
     <message>
+        <source>Search your visits (Ctrl+F)</source>
+        <translation>내 방문 검색 (Ctrl+F)</translation>
+    </message>
+    <message>
         <source>Visit status</source>
         <translation>방문 상태</translation>
     </message>
@@ -1795,9 +2292,11 @@
         <source>Choose who you are in Settings to see your visits.</source>
         <translation>방문 일정을 보려면 [설정]에서 본인(평가위원)을 선택하세요.</translation>
     </message>
-    <message>
-        <source>{n} visits · {started} in progress · {done} finalised</source>
-        <translation>방문 {n}건 · 평가 중 {started}건 · 확정 {done}건</translation>
+    <message numerus="yes">
+        <source>%n visits · {started} in progress · {done} finalised</source>
+        <translation>
+            <numerusform>방문 %n건 · 평가 중 {started}건 · 확정 {done}건</numerusform>
+        </translation>
     </message>
     <message>
         <source>Settings</source>
@@ -1818,6 +2317,10 @@
     <message>
         <source>Data folder</source>
         <translation>자료 폴더</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>데이터 폴더 고르기</translation>
     </message>
     <message>
         <source>New databases, backups and exports are suggested in this folder.</source>
@@ -1932,6 +2435,178 @@
         <translation>시트 &apos;{sheet}&apos; {row}행, 열 {column}</translation>
     </message>
     <message>
+        <source>{value} cannot be read</source>
+        <translation>{value}은(는) 읽을 수 없는 값입니다</translation>
+    </message>
+    <message>
+        <source>{value} is not a version number</source>
+        <translation>{value}은(는) 버전 번호가 아닙니다</translation>
+    </message>
+    <message>
+        <source>{value} is implausibly large</source>
+        <translation>{value}은(는) 너무 큰 값입니다</translation>
+    </message>
+    <message>
+        <source>the text is {length} characters long; at most {limit} fit</source>
+        <translation>글이 {length}자입니다. 최대 {limit}자까지 들어갑니다</translation>
+    </message>
+    <message>
+        <source>{value} holds a control character that cannot be stored</source>
+        <translation>{value}에는 저장할 수 없는 제어 문자가 들어 있습니다</translation>
+    </message>
+    <message>
+        <source>{value} is not a known value; use one of {allowed}</source>
+        <translation>{value}은(는) 알 수 없는 값입니다. 다음 중 하나를 쓰세요: {allowed}</translation>
+    </message>
+    <message>
+        <source>{value} is not a known track; use one of {allowed}</source>
+        <translation>{value}은(는) 알 수 없는 지원유형입니다. 다음 중 하나를 쓰세요: {allowed}</translation>
+    </message>
+    <message>
+        <source>{value} is not a known category; use one of {allowed}</source>
+        <translation>{value}은(는) 알 수 없는 분야입니다. 다음 중 하나를 쓰세요: {allowed}</translation>
+    </message>
+    <message>
+        <source>row numbers, ignored</source>
+        <translation>행 번호 열이므로 무시함</translation>
+    </message>
+    <message>
+        <source>only the first {limit} columns were read</source>
+        <translation>앞의 {limit}개 열만 읽었습니다</translation>
+    </message>
+    <message>
+        <source>has a header in row {header_row} but no data rows</source>
+        <translation>{header_row}행에 머리글은 있지만 자료 행이 없습니다</translation>
+    </message>
+    <message>
+        <source>the data ends at row {end}; the blank rows after it (to row {last}) were skipped</source>
+        <translation>자료는 {end}행에서 끝납니다. 그 뒤의 빈 행({last}행까지)은 건너뛰었습니다</translation>
+    </message>
+    <message>
+        <source>columns {first} ({first_letter}) and {other} ({other_letter}) mean the same field; rename or remove one</source>
+        <translation>{first}({first_letter}) 열과 {other}({other_letter}) 열이 같은 항목입니다. 하나의 이름을 바꾸거나 지우세요</translation>
+    </message>
+    <message>
+        <source>… and {count} more problems</source>
+        <translation>… 외 문제 {count}건</translation>
+    </message>
+    <message>
+        <source>application ID {id} appears twice (also in row {first_row})</source>
+        <translation>접수번호 {id}이(가) 두 번 나옵니다({first_row}행에도 있음)</translation>
+    </message>
+    <message>
+        <source>a new application needs a track (사업유형)</source>
+        <translation>새 신청서에는 사업유형이 있어야 합니다</translation>
+    </message>
+    <message>
+        <source>a new application needs a project title (사업명)</source>
+        <translation>새 신청서에는 사업명이 있어야 합니다</translation>
+    </message>
+    <message>
+        <source>&apos;{field}&apos; is not an application field</source>
+        <translation>&apos;{field}&apos;은(는) 신청서 항목이 아닙니다</translation>
+    </message>
+    <message>
+        <source>skipped: a total or note row ({text})</source>
+        <translation>건너뜀: 합계 또는 비고 행 ({text})</translation>
+    </message>
+    <message>
+        <source>skipped: no header with an evaluator column (평가위원번호)</source>
+        <translation>건너뜀: 평가위원번호 열이 있는 머리글이 없습니다</translation>
+    </message>
+    <message>
+        <source>the evaluator ID (평가위원번호) is missing</source>
+        <translation>평가위원번호가 없습니다</translation>
+    </message>
+    <message>
+        <source>evaluator {evaluator} has &apos;{value}&apos; here but &apos;{other}&apos; in {other_where}</source>
+        <translation>평가위원 {evaluator}의 값이 여기서는 &apos;{value}&apos;인데 {other_where}에서는 &apos;{other}&apos;입니다</translation>
+    </message>
+    <message>
+        <source>the application ID (접수번호) is missing for this assignment</source>
+        <translation>이 배정에 접수번호가 없습니다</translation>
+    </message>
+    <message>
+        <source>{evaluator} and application {application_id} appear twice (also {first})</source>
+        <translation>{evaluator}와(과) 신청서 {application_id}이(가) 두 번 나옵니다({first}에도 있음)</translation>
+    </message>
+    <message>
+        <source>a conflict note without a conflict type is ignored</source>
+        <translation>이해충돌 유형 없이 적은 이해충돌 메모는 무시합니다</translation>
+    </message>
+    <message>
+        <source>the criterion (평가항목코드) is missing</source>
+        <translation>평가항목코드가 없습니다</translation>
+    </message>
+    <message>
+        <source>there is neither a level (등급) nor a points (점수) column</source>
+        <translation>등급 열도 점수 열도 없습니다</translation>
+    </message>
+    <message>
+        <source>{application_id} · {evaluator} · {criterion} appears twice (also row {first_row})</source>
+        <translation>{application_id} · {evaluator} · {criterion}이(가) 두 번 나옵니다({first_row}행에도 있음)</translation>
+    </message>
+    <message>
+        <source>{count} rows of declared conflicts (recusals) were skipped</source>
+        <translation>이해충돌(회피)로 신고된 {count}행은 건너뛰었습니다</translation>
+    </message>
+    <message>
+        <source>this workbook belongs to program &apos;{program}&apos;, but the database holds &apos;{database_program}&apos;</source>
+        <translation>이 통합 문서는 &apos;{program}&apos; 사업의 것인데, 데이터베이스에는 &apos;{database_program}&apos; 사업이 있습니다</translation>
+    </message>
+    <message>
+        <source>there is no application {application_id} in this program</source>
+        <translation>이 사업에 신청서 {application_id}이(가) 없습니다</translation>
+    </message>
+    <message>
+        <source>there is no evaluator {evaluator}</source>
+        <translation>평가위원 {evaluator}이(가) 없습니다</translation>
+    </message>
+    <message>
+        <source>{evaluator} is not assigned to {application_id}</source>
+        <translation>{evaluator}은(는) {application_id}에 배정되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>{evaluator} declared a conflict of interest with {application_id} and cannot score it</source>
+        <translation>{evaluator}은(는) {application_id}와(과) 이해충돌을 신고했으므로 채점할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>the rubric has no criterion &apos;{criterion}&apos; (criteria: {criteria})</source>
+        <translation>평가표에 &apos;{criterion}&apos; 항목이 없습니다(항목: {criteria})</translation>
+    </message>
+    <message>
+        <source>criterion {criterion} is scored by level; {points} is none of its levels&apos; points ({allowed})</source>
+        <translation>{criterion} 항목은 등급으로 채점합니다. {points}은(는) 어느 등급의 점수도 아닙니다({allowed})</translation>
+    </message>
+    <message>
+        <source>this is not a valid score for criterion {criterion}</source>
+        <translation>{criterion} 항목에 맞지 않는 점수입니다</translation>
+    </message>
+    <message>
+        <source>the evaluation of {application_id} by {evaluator} is finalised; reopen it (with a reason) before importing changed scores</source>
+        <translation>{evaluator}의 {application_id} 평가는 확정되었습니다. 바뀐 점수를 가져오려면 먼저 (사유와 함께) 다시 여세요</translation>
+    </message>
+    <message>
+        <source>edit conflict: the score of {criterion} changed after this sheet was made (version {sheet_version} in the sheet, {version} now)</source>
+        <translation>편집 충돌: 이 시트를 만든 뒤 {criterion} 점수가 바뀌었습니다(시트의 버전 {sheet_version}, 현재 {version})</translation>
+    </message>
+    <message>
+        <source>&apos;{name}&apos; has no score</source>
+        <translation>&apos;{name}&apos;에 점수가 없습니다</translation>
+    </message>
+    <message>
+        <source>the visit date and time are not recorded</source>
+        <translation>방문 일시가 기록되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>the attendees are not recorded</source>
+        <translation>참석자가 기록되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>the checklist item &apos;{name}&apos; is not ticked</source>
+        <translation>확인 사항 &apos;{name}&apos;에 표시하지 않았습니다</translation>
+    </message>
+    <message>
         <source>Sheet &apos;{sheet}&apos; row {row}</source>
         <translation>시트 &apos;{sheet}&apos; {row}행</translation>
     </message>
@@ -2006,6 +2681,14 @@
     <message>
         <source>The work could not be done.</source>
         <translation>작업을 마치지 못했습니다.</translation>
+    </message>
+    <message>
+        <source>Pick the date from a calendar</source>
+        <translation>달력에서 날짜 고르기</translation>
+    </message>
+    <message>
+        <source>not a date (use 2013-05-10)</source>
+        <translation>날짜가 아닙니다 (예: 2013-05-10)</translation>
     </message>
 </context>
 </TS>

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from evaluator import audit
-from evaluator.audit import anchors
+from evaluator.audit import signing
 from evaluator.audit.anchors import AuditBroken
 from evaluator.cli import main
 from evaluator.db.models import AuditAnchor, deterministic
@@ -267,7 +267,7 @@ def test_round_sign_off_anchors_the_office_database(merged):
     st, _ = merged
     identity = st.keys.unlocked_identity(K.OFFICE)
     with st.uow.write() as s:
-        a = anchors.at_sign_off(s, identity, round="2012-1", actor="chair", device=st.device)
+        a = signing.at_sign_off(s, identity, round="2012-1", actor="chair", device=st.device)
     v = st.verify_audit()
     assert v.ok and v.last_anchor == a and a.event == "sign_off" and a.detail == {"round": "2012-1"}
     assert a.sequence == 3 and a.entries == v.entries
@@ -287,7 +287,7 @@ def test_nothing_is_signed_over_a_broken_chain_and_the_merge_changes_nothing(tin
         identity = st.keys.unlocked_identity(K.OFFICE)
         with pytest.raises(AuditBroken, match="the round was not signed off"):
             with st.uow.write() as s:
-                anchors.at_sign_off(s, identity, round="2012-1", actor="chair", device=st.device)
+                signing.at_sign_off(s, identity, round="2012-1", actor="chair", device=st.device)
     assert db_checksum(url(path)) == before
 
 

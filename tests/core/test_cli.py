@@ -38,9 +38,9 @@ def test_demo_then_info_reports_48_applications_24_per_track(capsys, tmp_path):
 
 def test_applications_and_evaluators_list_ids_as_json(capsys, demo_path):
     db = f"sqlite:///{demo_path}"
-    apps = json.loads(run(capsys, "applications", "--db", db, "--json", "--track", "space")[1])
+    apps = json.loads(run(capsys, "applications", "--db", db, "--json", "--track", "space")[1])["items"]
     assert len(apps) == 24 and all(a["id"].startswith("2012-S-") for a in apps)
-    evs = json.loads(run(capsys, "evaluators", "--json", "--db", db)[1])
+    evs = json.loads(run(capsys, "evaluators", "--json", "--db", db)[1])["items"]
     assert [e["code"] for e in evs] == ["EV01", "EV02", "EV03", "EV04", "EV05"]
     assert all(e["assigned"] >= 20 for e in evs)
     text = run(capsys, "applications", "--db", db)[1]

@@ -14,7 +14,8 @@ import pytest
 from evaluator.excel import sheet as sheet_mod
 from evaluator.excel import sheetxml
 from evaluator.excel.safety import ExcelFileError, open_workbook
-from evaluator.excel.sheet import RowSource, find_table
+from evaluator.excel.sheet import find_table
+from evaluator.excel.sheetxml import RowSource
 from evaluator.excel.vocab import APPLICATIONS
 
 from .xlsx_parts import cell, row, sheet_xml, write_parts

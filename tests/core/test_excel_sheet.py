@@ -1,4 +1,4 @@
-"""The fast row reader (:class:`evaluator.excel.sheet.RowSource`) gives exactly what openpyxl's
+"""The fast row reader (:class:`evaluator.excel.sheetxml.RowSource`) gives exactly what openpyxl's
 ``iter_rows(values_only=True)`` gives, for every kind of cell, in LibreOffice and openpyxl files."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from evaluator.excel.sheet import RowSource
+from evaluator.excel.sheetxml import RowSource
 
 from .excel_fixtures import LO_ASSIGNMENTS, LO_MESSY, LO_TEN_ERRORS
 

@@ -99,7 +99,7 @@ def test_kit_import_on_the_cli_makes_an_encrypted_field_database_by_default(offi
     data = field.read_bytes()
     assert not data.startswith(SQLITE_HEADER) and "EV02".encode() not in data
     assert main(["applications", "--json", "--db", str(field)]) == 0  # the passphrase from the environment
-    assert sorted(a["id"] for a in json.loads(capsys.readouterr().out)) == sorted(k.applications)
+    assert sorted(a["id"] for a in json.loads(capsys.readouterr().out)["items"]) == sorted(k.applications)
     with pytest.raises(WrongPassphrase):
         Store(url(field), passphrase="not it")
     monkeypatch.delenv("EVALUATOR_DB_PASSPHRASE")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import json
 import shutil
 from pathlib import Path
 
@@ -162,5 +163,66 @@ def test_0004_adds_the_anchor_table_keeps_every_entry_and_goes_back(any_db_url, 
         assert rows()[:25] == before
         with Session(eng) as s:
             assert audit.verify(s).ok and audit.verify(s).entries == 26
+    finally:
+        eng.dispose()
+
+
+@pytest.mark.plain_sqlite
+def test_0005_makes_each_program_one_round_holding_its_applications_and_goes_back(any_db_url):
+    """Revision 0005 (programs as data) on both engines: up from 0004, each program gets one round
+    (its window the program's dates) holding every application and the categories it was made with;
+    no value changes; and down again without the new tables and columns."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    migrate.load_all_models()
+    cfg = migrate.alembic_config()
+    eng = create_engine(any_db_url)
+
+    def alembic(fn, target):
+        with eng.begin() as conn:
+            cfg.attributes["connection"] = conn
+            fn(cfg, target)
+
+    try:
+        alembic(command.upgrade, "0004")
+        with eng.begin() as conn:
+            for pid, code in ((1, "p-2012"), (2, "p-2013")):
+                conn.execute(text("INSERT INTO program (id, uuid, code, name_ko, name_en, status, opened_on, closed_on, "
+                                  "settings, created_at) VALUES (:id, :uuid, :code, '사업', '', 'intake', '2012-03-12', "
+                                  "'2012-04-12', '{}', '2012-03-01 09:00:00')"),
+                             {"id": pid, "uuid": f"00000000-0000-4000-8000-00000000000{pid}", "code": code})
+                conn.execute(text("INSERT INTO rubric (id, program_id, code, name_ko, name_en, content_hash, min_score, "
+                                  "source, checklist, levels) VALUES (:id, :id, 'r', '표', '', 'h', 60, '', '[]', '[]')"),
+                             {"id": pid})
+                conn.execute(text("INSERT INTO track (id, program_id, code, position, name_ko, name_en, rubric_id, "
+                                  "quota, reserve_size) VALUES (:id, :id, 'activity', 0, '활동', '', :id, 2, 1)"),
+                             {"id": pid})
+                for n in range(3):
+                    conn.execute(text(
+                        "INSERT INTO application (uuid, program_id, track_id, external_id, category, title, group_name, "
+                        "representative, phone, email, district, neighbourhood, address, summary, status, extra, "
+                        "created_at, updated_at) VALUES (:uuid, :p, :p, :ext, 'cafe', '제목', '', '', '', '', '종로구', "
+                        "'', '', '', 'received', '{}', '2012-03-02 09:00:00', '2012-03-02 09:00:00')"),
+                        {"uuid": f"10000000-0000-4000-8000-0000000000{pid}{n}", "p": pid, "ext": f"A-{n}"})
+        alembic(command.upgrade, "0005")
+        with eng.connect() as conn:
+            rounds = conn.execute(text("SELECT program_id, code, name_ko, status, opens_on, closes_on "
+                                       "FROM program_round ORDER BY program_id")).all()
+            assert [(r[0], r[1], r[2], r[3]) for r in rounds] == [(1, "1", "1차", "open"), (2, "1", "1차", "open")]
+            assert str(rounds[0][4]) == "2012-03-12" and str(rounds[0][5]) == "2012-04-12"
+            linked = conn.execute(text("SELECT a.program_id, r.program_id FROM application a JOIN program_round r "
+                                       "ON r.id = a.round_id")).all()
+            assert len(linked) == 6 and all(a == b for a, b in linked)
+            cats = conn.execute(text("SELECT categories FROM program WHERE id = 1")).scalar()
+            cats = json.loads(cats) if isinstance(cats, str) else cats
+            assert [c["code"] for c in cats] == ["cafe", "care", "energy_safety", "business", "festival", "other"]
+            assert conn.execute(text("SELECT intake, settings FROM program WHERE id = 2")).one()[0] == "fixed"
+        alembic(command.downgrade, "0004")
+        with eng.connect() as conn:
+            insp = inspect(conn)
+            assert "program_round" not in insp.get_table_names()
+            assert "round_id" not in {c["name"] for c in insp.get_columns("application")}
+            assert conn.execute(text("SELECT count(*) FROM application")).scalar() == 6
     finally:
         eng.dispose()

@@ -212,14 +212,15 @@ def test_cli_labels_a_what_if_ranking_and_leaves_the_decisions_alone(capsys, dem
     db = f"sqlite:///{demo_path}"
     code, out, _ = run(capsys, "rank", "--db", db, "--json", "--no-stability")
     doc = json.loads(out)
-    assert code == 0 and (doc["what_if"], doc["recorded"], doc["program_method"]) == (False, True, "mean")
+    # the demo's program file ranks by the trimmed mean (BRIEF §4)
+    assert code == 0 and (doc["what_if"], doc["recorded"], doc["program_method"]) == (False, True, "trimmed")
     with Store(db) as st:
         before = decisions(st)
     code, out, _ = run(capsys, "rank", "--db", db, "--json", "--no-stability", "--method", "normalized")
     doc = json.loads(out)
     assert code == 0 and (doc["what_if"], doc["recorded"], doc["method"]) == (True, False, "normalized")
     code, out, _ = run(capsys, "rank", "--db", db, "--no-stability", "--method", "median")
-    assert code == 0 and "WHAT-IF VIEW: ranked by median, but the program's method is mean" in out
+    assert code == 0 and "WHAT-IF VIEW: ranked by median, but the program's method is trimmed" in out
     with Store(db) as st:
         assert decisions(st) == before
 
@@ -256,7 +257,7 @@ def test_cli_rank_json_table_and_override(capsys, demo_path):
     assert code == 0
     doc = json.loads(out)
     apps = doc["applications"]
-    assert len(apps) == 48 and doc["method"] == "mean" and not doc["provisional"]
+    assert len(apps) == 48 and doc["method"] == "trimmed" and not doc["provisional"]
     for field in ("application_id", "track", "rank", "score", "decision", "reason", "evaluations", "spread",
                   "flags", "raw_score", "normalized_score", "stability"):
         assert all(field in a for a in apps), field
@@ -315,13 +316,13 @@ def test_the_office_sets_the_method_of_record_from_the_cli_and_rank_then_stores_
     db = tmp_path / "office.sqlite3"
     shutil.copyfile(demo_template, db)
     assert main(["settings", "--json", "--db", str(db)]) == 0
-    assert json.loads(capsys.readouterr().out)["method"] == "mean"
-    assert main(["settings", "--method", "trimmed", "--min-score", "activity=65", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == "trimmed"  # the demo's program file
+    assert main(["settings", "--method", "median", "--min-score", "activity=65", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "trimmed" in out and "activity 65" in out
+    assert "median" in out and "activity 65" in out
     assert main(["rank", "--json", "--db", str(db)]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["program_method"] == "trimmed" and doc["recorded"] and not doc["what_if"]
+    assert doc["program_method"] == "median" and doc["recorded"] and not doc["what_if"]
     with Store(f"sqlite:///{db}") as st:
         assert st.ranking.settings()["min_score"] == {"activity": 65.0}
         with st.uow.read() as s:

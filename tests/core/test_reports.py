@@ -232,7 +232,7 @@ def test_summary_has_ranked_tracks_cut_lines_overrides_counts_and_sign_off(world
     # the override, its hostile reason printed literally, marked in the table
     assert squash(HOSTILE_REASON) in squash(text)
     assert "선정 *" in text
-    for label in ("신청", "적격", "선정 금액", "예비", "점수 분포", "평가위원 성향", "심사위원회 의결", "위원장"):
+    for label in ("신청", "적격", "선정 금액", "예비", "점수 분포", "평가위원 성향", "심사위원회 의결"):
         assert label in text, label
     assert "260,700,000원" in text or "원" in text  # KRW amounts
     assert re.search(r"\d{1,3}(,\d{3})+원", text)
@@ -242,11 +242,50 @@ def test_summary_has_ranked_tracks_cut_lines_overrides_counts_and_sign_off(world
 
 def test_summary_in_english(pdfs):
     text = pdfs["summary_en"].text
-    for label in ("Committee summary", "Cut line", "Reserve line", "Committee sign-off", "Chair", "Ranked list",
-                  "Community activity support", "KRW "):
+    for label in ("Committee summary", "Cut line", "Reserve line", "Committee sign-off", "Ranked list",
+                  "Community activity support", "KRW ", "PROVISIONAL · INCOMPLETE", "not for signature"):
         assert label in text, label
     assert "선정 기준선" not in text
     assert "Krippendorff's alpha (interval)" in text
+
+
+def test_an_unfinished_round_prints_a_provisional_banner_on_every_page_and_no_signature_block(world, pdfs):
+    """One evaluation is a draft again (make_hostile reopened it): the summary is not for signing."""
+    pdf = pdfs["summary"]
+    n = sum(1 for a in world["store"].people.assignments() if a.conflict_type is None)
+    banner = f"잠정 · 미완료 — 평가 {n}건 중 1건 미확정(신청 1건) · 서명용이 아닙니다"
+    for i in range(len(pdf)):
+        assert banner in pdf.page(i), i
+    assert "위원장" not in pdf.text and "서명란은 배정된 모든 평가가 확정된 뒤에 인쇄됩니다" in pdf.text
+    page_numbers_are_right(pdf)
+
+
+def test_mid_round_the_summary_counts_what_is_missing(demo_before_visits_store, tmp_path):
+    """5 evaluations finalised out of all the assigned ones: the banner gives both counts; a track
+    chosen counts that track only."""
+    store = demo_before_visits_store
+    pairs = [(a.application_id, a.evaluator) for a in store.people.assignments() if a.conflict_type is None]
+    for app_id, ev in pairs[:5]:
+        rubric = store.programs.rubric(store.applications.get(app_id).track)
+        for c in rubric.criteria:
+            store.scoring.save_score(app_id, ev, c.code, level=rubric.levels[0].key)
+        store.scoring.finalise(app_id, ev)
+    pdf = read_pdf(store.reports.summary(tmp_path / "mid.pdf", lang="en"))
+    banner = f"PROVISIONAL · INCOMPLETE — {len(pairs) - 5} of {len(pairs)} evaluations not finalised"
+    assert all(banner in pdf.page(i) for i in range(len(pdf)))
+    assert "Chair" not in pdf.text and "The signature block is printed once every assigned evaluation" in pdf.text
+    track = store.applications.get(pairs[0][0]).track
+    in_track = [p for p in pairs if store.applications.get(p[0]).track == track]
+    done = sum(1 for p in pairs[:5] if p in in_track)
+    one = read_pdf(store.reports.summary(tmp_path / "track.pdf", track=track, lang="en"))
+    assert f"{len(in_track) - done} of {len(in_track)} evaluations" in one.page(0)
+
+
+def test_a_complete_round_prints_the_signature_block_and_no_banner(demo_store, tmp_path):
+    pdf = read_pdf(demo_store.reports.summary(tmp_path / "done.pdf"))
+    assert "잠정 · 미완료" not in pdf.text and "서명용이 아닙니다" not in pdf.text
+    for label in ("심사위원회 의결", "위원장", "위원", "일자"):
+        assert label in pdf.text, label
 
 
 def test_long_summary_tables_split_with_repeated_headers(tmp_path):
@@ -396,12 +435,12 @@ def test_a_summary_with_another_method_is_a_labelled_what_if_that_stores_nothing
                                            Decision.computed_reason, Decision.computed_at)).all())
 
     before = stored()
-    assert before and {row[2] for row in before} == {"mean"}
+    assert before and {row[2] for row in before} == {"trimmed"}  # the demo's program file: the trimmed mean
     ko = read_pdf(store.reports.summary(tmp_path / "median.pdf", method="median")).text
     en = read_pdf(store.reports.summary(tmp_path / "median-en.pdf", method="median", lang="en")).text
     assert squash("가정 분석(what-if): 집계 방식 '중앙값' 적용") in squash(ko)
     assert squash("저장된 결정은 바뀌지 않았습니다") in squash(ko)
-    assert squash("What-if view: aggregated by 'median', while the program's method is 'mean'") in squash(en)
+    assert squash("What-if view: aggregated by 'median', while the program's method is 'trimmed mean (highest and lowest dropped)'") in squash(en)
     assert stored() == before
     assert "what-if" not in read_pdf(world["docs"]["summary"]).text
 

@@ -285,10 +285,10 @@ def test_an_upgraded_fixture_replays_and_an_edit_to_it_is_caught(fixture, passph
     assert not v.ok
     assert f"the evaluation of {a.application_id} by {a.evaluator}: its abstention is yes in the database, but the " \
            "audit trail says no (no entry ever set it)" in v.problems, v.problems
-    # (the score entries of fixtures before 0004 do not name their evaluation: the deleted row is named
-    # by its uuid; from 0004 on they do, and the deleted score is named by its criterion)
-    assert any(p.startswith("the score ") and p.endswith("is missing from the database") or
-               (": the score for '" in p and "is missing from the database, but the audit trail says" in p)
+    # (the score entries of fixtures before 0004 do not name their evaluation: the deleted row is named by its
+    # uuid; from 0004 on, by its evaluation and criterion)
+    assert any((p.startswith("the score ") and p.endswith("is missing from the database"))
+               or ("the score for" in p and "is missing from the database, but the audit trail says" in p)
                for p in v.problems), v.problems
     assert len(v.problems) == 3  # abstention, its reason, the deleted score: nothing else
     record(f"audit replay of an upgraded fixture, {fixture.name} (no false alarm; two edits named)", trials=1,

@@ -266,7 +266,7 @@ def test_workbooks_and_pdfs_with_names_that_are_not_utf8_work(non_utf8_ok, demo_
     code, _, err = cli(["import", "applications", sheet, "--db", str(db)], capsys)
     assert code == 0, err
     code, out, _ = cli(["applications", "--json", "--db", str(db)], capsys)
-    assert sum(1 for a in json.loads(out) if a["id"].startswith("2012-U-")) == 3
+    assert sum(1 for a in json.loads(out)["items"] if a["id"].startswith("2012-U-")) == 3
     for argv, name in ((["export", "scores"], b"scores\xff.xlsx"), (["report", "summary", "--out"], b"summary\xfe.pdf")):
         code, _, err = cli(argv + [_bad(tmp_path, name), "--db", str(db)], capsys)
         assert code == 0, err

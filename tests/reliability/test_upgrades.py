@@ -62,6 +62,11 @@ def _fixture_revision(path: Path) -> str:
     return re.match(r"schema-(\d+)-demo", path.name).group(1)
 
 
+#: the fixtures written before revision 0005 made programs data (what that revision's upgrade turns
+#: into one program with one round)
+BEFORE_PROGRAMS = [(f, p) for f, p in PLAIN_AND_ENCRYPTED if _fixture_revision(f) < "0005"]
+
+
 def test_every_plain_fixture_has_its_encrypted_twin():
     assert {_fixture_revision(f) for f in ENCRYPTED_FILES} == {_fixture_revision(f) for f in FIXTURE_FILES}
 
@@ -98,6 +103,40 @@ def test_an_earlier_database_opens_with_every_record_intact(fixture, passphrase,
     assert info.applications == old_counts["application"] and info.audit_events == old_counts["audit_event"]
     record(f"upgrade from schema revision {old_rev}{' (encrypted)' if passphrase else ''} (records compared)", trials=1,
            inputs=sum(n for t, n in old_counts.items()))
+
+
+@pytest.mark.parametrize(("fixture", "passphrase"), BEFORE_PROGRAMS, ids=lambda v: getattr(v, "name", None))
+def test_an_earlier_database_becomes_one_program_with_one_round_holding_every_application(fixture, passphrase,
+                                                                                            tmp_path):
+    """Revision 0005 (programs as data): the demo program of every earlier schema becomes one
+    program with one round that holds all its applications, with the categories it was made with;
+    its ranking (per round now) gives the same decisions as the fixture's own method did."""
+    if passphrase is not None:
+        pytest.importorskip("sqlcipher3")
+    work = tmp_path / fixture.name
+    shutil.copyfile(fixture, work)
+    old_counts = table_counts(fixture, passphrase)
+    with Store(f"sqlite:///{work}", passphrase=passphrase) as st:
+        programs = st.programs.list()
+        assert len(programs) == 1
+        p = programs[0]
+        assert p.current and p.intake == "fixed" and not p.archived and p.version == ""
+        assert [(r.code, r.name_ko, r.status, r.applications) for r in p.rounds] == [
+            ("1", "1차", "open", old_counts["application"])]
+        assert (p.rounds[0].opens_on, p.rounds[0].closes_on) == (p.opened_on, p.closed_on)
+        assert [c.code for c in p.categories] == ["cafe", "care", "energy_safety", "business", "festival", "other"]
+        assert p.settings["method"] == "mean"  # the settings it had: the upgrade changes no value
+        result = st.ranking.rank(stability=False)
+        assert result.round == "1" and len(result.all_rows()) == old_counts["application"]
+        assert {t.track: t.selected for t in result.tracks} == {"activity": 10, "space": 9}
+        # the office can bring it under its program file: nothing refused, the method of record adopted
+        from evaluator.paths import resource
+
+        update = st.programs.update_from_file(resource("programs", "seoul-cbp-2012.toml")).value
+        assert update.applied and not update.refused and "ranking.method: 'mean' → 'trimmed'" in update.changes
+        assert st.programs.get().version == update.version and st.verify_audit().ok
+    record(f"upgrade from schema revision {_fixture_revision(fixture)}{' (encrypted)' if passphrase else ''} "
+           "(one program, one round)", trials=1, inputs=old_counts["application"])
 
 
 @pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.name)

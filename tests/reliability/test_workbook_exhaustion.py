@@ -21,7 +21,6 @@ naming the file and the part, sheet or row — never "unexpected" (exit 70), nev
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 from dataclasses import dataclass

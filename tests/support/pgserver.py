@@ -26,7 +26,6 @@ from __future__ import annotations
 import atexit
 import glob
 import os
-import pwd
 import re
 import shutil
 import signal
@@ -41,6 +40,26 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+
+try:
+    import pwd
+except ImportError:  # Windows: no POSIX accounts; the server (if any) runs as the current user
+    pwd = None  # type: ignore[assignment]
+
+
+def _euid() -> int:
+    """The effective user id (-1 where there is none: Windows, which has no root either)."""
+    return os.geteuid() if hasattr(os, "geteuid") else -1
+
+
+def _current_account():
+    """This process's account: ``pwd``'s entry, or on Windows an entry with the login name only."""
+    if pwd is not None:
+        return pwd.getpwuid(os.geteuid())
+    import getpass
+    from types import SimpleNamespace
+
+    return SimpleNamespace(pw_name=getpass.getuser(), pw_uid=-1, pw_gid=-1, pw_dir=str(Path.home()))
 
 __all__ = [
     "PostgresError",
@@ -134,7 +153,7 @@ def ensure_postgres_installed() -> tuple[bool, str]:
         return False, missing  # pinned: installing a package would not change the answer
     if os.environ.get(_NO_INSTALL_ENV, "").strip().lower() in {"1", "true", "yes"}:
         return False, f"{missing}; not installing because {_NO_INSTALL_ENV} is set"
-    if os.geteuid() != 0:
+    if _euid() != 0:
         return False, f"{missing}; not root, so not installing (install the 'postgresql' package or set PG_BIN)"
     apt = shutil.which("apt-get")
     if apt is None:
@@ -214,7 +233,7 @@ def _parent_dir() -> str:
             return shm
     except OSError:
         pass
-    if os.geteuid() == 0 or len(tempfile.gettempdir()) > 60:
+    if _euid() == 0 or len(tempfile.gettempdir()) > 60:
         return "/tmp"
     return tempfile.gettempdir()
 
@@ -355,7 +374,7 @@ class ExistingPostgres(_Admin):
             raise PostgresError(f"not a PostgreSQL URL: {parsed.render_as_string(hide_password=True)}")
         self.host = parsed.host or "127.0.0.1"
         self.port = parsed.port or 5432
-        self.user = parsed.username or pwd.getpwuid(os.geteuid()).pw_name
+        self.user = parsed.username or _current_account().pw_name
         self.password = parsed.password
         self.admin_db = parsed.database or "postgres"
         self.url = self.url_for(self.admin_db)
@@ -408,16 +427,16 @@ class PostgresServer(_Admin):
         self._proc: subprocess.Popen | None = None
         self._lock = threading.RLock()  # re-entrant: the SIGTERM handler may stop() mid-start()
         self._atexit_registered = False
-        if os.geteuid() == 0:
+        if _euid() == 0:
             self._account: pwd.struct_passwd | None = None  # resolved in start()
         else:
-            self._account = pwd.getpwuid(os.geteuid())
+            self._account = _current_account()
         self.user = self._account.pw_name if self._account else ""
 
     # -- running commands, as the unprivileged user when we are root
 
     def _as_user(self) -> dict[str, Any]:
-        if os.geteuid() != 0:
+        if _euid() != 0:
             return {}
         assert self._account is not None
         return {"user": self._account.pw_uid, "group": self._account.pw_gid, "extra_groups": []}
@@ -478,7 +497,7 @@ class PostgresServer(_Admin):
     # -- steps
 
     def _make_dirs(self) -> None:
-        if os.geteuid() == 0:
+        if _euid() == 0:
             self._account = _ensure_unprivileged_user()
             self.user = self._account.pw_name
         parent = _parent_dir()
@@ -491,7 +510,7 @@ class PostgresServer(_Admin):
         self.log_file = base / "postgres.log"
         self.socket_dir.mkdir(mode=0o700)
         os.chmod(base, 0o755)
-        if os.geteuid() == 0:
+        if _euid() == 0:
             assert self._account is not None
             for path in (base, self.socket_dir):
                 os.chown(path, self._account.pw_uid, self._account.pw_gid)
@@ -598,7 +617,9 @@ class PostgresServer(_Admin):
                 proc.wait(timeout=10 if stopped else 0.1)
             except subprocess.TimeoutExpired:
                 pass
-            for sig, wait in ((signal.SIGINT, 15), (signal.SIGQUIT, 10), (signal.SIGKILL, 10)):
+            # (Windows has neither SIGQUIT nor SIGKILL: terminate twice)
+            for sig, wait in ((signal.SIGINT, 15), (getattr(signal, "SIGQUIT", signal.SIGTERM), 10),
+                              (getattr(signal, "SIGKILL", signal.SIGTERM), 10)):
                 if proc.poll() is not None:
                     break
                 try:

@@ -28,8 +28,10 @@ from .test_office_flow import GOOD, write_intake
 
 def fill_passphrase(passphrase, database_passphrase="field laptop 1"):
     def handler(dlg):
-        dlg.passphrase.setText(passphrase)
-        dlg.again.setText(passphrase)
+        if dlg.passphrase is not None:
+            dlg.passphrase.setText(passphrase)
+        if dlg.again is not None:  # only a new passphrase is typed twice
+            dlg.again.setText(passphrase)
         if hasattr(dlg, "database"):
             dlg.database.db_passphrase.setText(database_passphrase)
             dlg.database.db_again.setText(database_passphrase)
@@ -187,6 +189,19 @@ def test_office_flow(kit_office_store, kit_world, make_window, dialogs, qtbot, t
     conflict = kits.conflicts.record(0)
     assert conflict.application_id == "2012-A-101" and conflict.kept_from == "package"
     kits.conflict_view.selectRow(0)
+    # both values in full, side by side per criterion, before choosing "use the other value"
+    compare = {kits.compare.item(r, 0).text(): (kits.compare.item(r, 1).text(), kits.compare.item(r, 2).text())
+               for r in range(kits.compare.rowCount())}
+    name1, name2 = rubric.criteria[0].name_ko, rubric.criteria[1].name_ko
+    kept1, other1 = compare["≠ " + name1]
+    assert kept1.startswith(rubric.levels[1].label_ko) and other1.startswith(rubric.levels[4].label_ko)
+    kept2, other2 = compare["≠ " + name2]
+    assert kept2.startswith(rubric.levels[0].label_ko) and other2.startswith(rubric.levels[1].label_ko)
+    unchanged = rubric.criteria[2].name_ko
+    assert unchanged in compare and compare[unchanged][0] == compare[unchanged][1]  # the same on both sides
+    assert kits.conflicts.data(kits.conflicts.index(0, 4)) == "나중에 바뀐 값을 유지"
+    assert all(not any("a" <= ch <= "z" for ch in kits.conflicts.data(kits.conflicts.index(0, col)))
+               for col in (2, 4))  # no English in the reason or record columns
     dialogs.texts.append("사무국이 종이 평가표로 확인한 값 유지")
     kits.findChild(QPushButton, "conflictOther").click()
     scores = {sc.criterion: sc.level for sc in office.scoring.evaluation("2012-A-101", "EV01").scores}

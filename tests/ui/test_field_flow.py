@@ -83,7 +83,10 @@ def test_score_every_criterion_with_the_keyboard_then_finalise(field_window, fie
     info = field_store.scoring.evaluation(app_id, "EV01")
     assert info.state == "finalised"
     assert form.state == "finalised"
-    assert not form.rows[rubric.criteria[0].code].isEnabled()
+    row0 = form.rows[rubric.criteria[0].code]
+    # locked, yet readable: the comment is read-only text (not a greyed-out disabled field)
+    assert row0.comment.isReadOnly() and row0.comment.isEnabled() and row0.comment.text() == "모임 5명 확인"
+    assert not row0.picker.isEnabled() or row0.picker.isReadOnly()
     assert any(app_id in text for _k, text, _i in dialogs.shown)
     # back to Today: the row now says finalised
     form.closed.emit()

@@ -57,6 +57,16 @@ def test_problems_of_a_real_workbook_read_in_korean(demo_before_visits_store):
     assert "시트 '접수현황' 5행, 열 신청금액(원): 'abc'은(는) 금액이 아닙니다" in texts, texts
     assert any(t.startswith("시트 '접수현황' 14행, 열 접수 번호: 접수번호가 없습니다") for t in texts), texts
     assert all(t.startswith("시트 '접수현황' ") for t in texts), texts
+    # all ten in Korean: only the values as typed (quoted) and codes in brackets keep their letters
+    import re
+
+    from ..core.excel_fixtures import LO_MESSY
+
+    warnings = [problem_text(p) for p in demo_before_visits_store.excel.preview_applications(LO_MESSY).warnings]
+    assert len(texts) == 10 and warnings
+    for t in texts + warnings:
+        bare = re.sub(r"'[^']*'|\([a-z_]+\)", "", t)
+        assert not re.search(r"[A-Za-z]{3,}", bare), t
 
 
 def test_an_error_dialog_leads_with_korean_and_keeps_the_cores_sentence(dialogs):

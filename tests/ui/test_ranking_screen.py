@@ -62,13 +62,13 @@ def test_another_method_is_a_labelled_what_if_that_stores_nothing(ranking):
     screen, store = ranking
     assert screen.result.recorded and not screen.result.what_if and screen.what_if.isHidden()
     before = stored(store)
-    assert before and {v[1] for v in before.values()} == {"mean"}
+    assert before and {v[1] for v in before.values()} == {"trimmed"}  # the demo's program file
     screen.method.setCurrentIndex(screen.method.findData("median"))
     assert screen.result.what_if and not screen.result.recorded and screen.result.method == "median"
     assert not screen.what_if.isHidden()
     assert "가정 분석" in screen.what_if.text() and "중앙값" in screen.what_if.text()
     assert stored(store) == before
-    screen.method.setCurrentIndex(screen.method.findData("mean"))  # the program's own method: no what-if
+    screen.method.setCurrentIndex(screen.method.findData("trimmed"))  # the program's own method: no what-if
     assert not screen.result.what_if and screen.what_if.isHidden()
     screen.method.setCurrentIndex(0)
     assert screen.result.recorded and screen.what_if.isHidden()
@@ -80,7 +80,7 @@ def test_the_committee_adopts_the_what_if_method_and_it_becomes_the_decision_of_
     assert not screen.adopt.isHidden()
     dialogs.confirms.append(False)  # cancelled: nothing changes
     screen.adopt.click()
-    assert store.ranking.settings()["method"] == "mean" and screen.result.what_if
+    assert store.ranking.settings()["method"] == "trimmed" and screen.result.what_if
     dialogs.confirms.append(True)
     screen.adopt.click()
     assert store.ranking.settings()["method"] == "median"

@@ -58,3 +58,43 @@ def test_hangul_renders_with_the_bundled_font(qapp):
     assert font.exactMatch() or QFontMetrics(font).inFont("마")
     metrics = QFontMetrics(font)
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "마을공동체평가수우미양가")
+
+
+def test_qts_own_dialogs_speak_korean(qapp):
+    """Qt's file dialog, message box buttons and text-field menu in the Korean UI: no English left
+    (qtbase_ko lacks a few of the file dialog's labels; resources/translations/qt_extra_ko.ts adds them)."""
+    from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QLineEdit, QMessageBox, QWidget
+
+    dlg = QFileDialog(None, "", str(REPO), "Excel (*.xlsx)")
+    dlg.setOption(QFileDialog.DontUseNativeDialog)
+    texts = [w.text() for w in dlg.findChildren(QLabel)] + [b.text() for b in dlg.findChildren(QAbstractButton)]
+    texts += [w.toolTip() for w in dlg.findChildren(QWidget)]
+    edit = QLineEdit()
+    menu = edit.createStandardContextMenu()
+    texts += [a.text().split("\t")[0] for a in menu.actions()]
+    box = QMessageBox()
+    box.setDetailedText("x")
+    box.setStandardButtons(QMessageBox.Yes | QMessageBox.No | QMessageBox.Ok | QMessageBox.Cancel)
+    texts += [b.text() for b in box.findChildren(QAbstractButton)]
+    english = [t for t in texts if re.search(r"[A-Za-z]{2,}", t.replace("&", ""))]
+    assert english == [], english
+    assert "찾는 위치(&L):" in texts and "파일 형식(&T):" in texts
+    for w in (dlg, menu, edit, box):
+        w.deleteLater()
+
+
+def test_english_plurals_agree_with_their_number(qapp):
+    """'1 photo', '2 photos': every counted English text has a singular and a plural form."""
+    from ui.i18n import install_language, tr
+
+    same_in_both = {"Assign to %n selected", "Declare conflict for %n selected", "… and %n more"}
+    for m in ET.parse(resource("translations", "evaluator_en.ts")).iter("message"):
+        if m.get("numerus") == "yes" and m.findtext("source") not in same_in_both:
+            one, many = [f.text for f in m.find("translation").findall("numerusform")]
+            assert one != many, m.findtext("source")
+    install_language(qapp, "en")
+    try:
+        assert tr("%n photos", "", 1) == "1 photo" and tr("%n photos", "", 2) == "2 photos"
+        assert tr("{done} of %n evaluations finalised.", "", 1).format(done=0) == "0 of 1 evaluation finalised."
+    finally:
+        install_language(qapp, "ko")

@@ -153,34 +153,83 @@ def test_opening_a_file_that_is_not_a_database_explains_what_to_do(demo_store, m
     junk.write_bytes(b"this is not a database" * 100)
     dialogs.expect_error()
     dialogs.files.append(junk)
-    dialogs.texts.append("a guess")  # it could be an encrypted field database: the app asks its passphrase
+    # it could be an encrypted field database: the app asks its passphrase, and again after a wrong one
+    dialogs.texts += ["a guess", None]
     trigger(w, "actionOpen")
+    assert dialogs.texts == []
     assert dialogs.errors and "notes.sqlite3" in dialogs.errors[-1]
     assert w.store.info().applications == 48  # still on the office database
 
 
-def test_an_encrypted_field_database_asks_its_passphrase_and_a_wrong_one_changes_nothing(
+def test_an_encrypted_field_database_asks_its_passphrase_again_after_a_wrong_one(
         demo_store, demo_path, kit_world, make_window, tmp_path, dialogs):
-    from evaluator.store import Store
+    from PySide6.QtCore import QCoreApplication as Q
 
     field = tmp_path / "locked.sqlite3"
     import_kit(kit_world["kit"], f"sqlite:///{field}", passphrase="correct horse")
     before = field.read_bytes()
     w = make_window(demo_store)
+    # three wrong passphrases: asked three times, then one error, and the office database stays open
     dialogs.expect_error()
     dialogs.files.append(field)
-    dialogs.texts.append("wrong horse")
+    dialogs.texts += ["wrong horse", "wrong pony", "wrong mule"]
     trigger(w, "actionOpen")
-    assert dialogs.errors and "locked.sqlite3" in dialogs.errors[-1] and "passphrase" in dialogs.errors[-1]
+    assert dialogs.texts == [] and len(dialogs.errors) == 1
+    assert "locked.sqlite3" in dialogs.errors[-1] and "passphrase" in dialogs.errors[-1]
     assert w.store.info().applications == 48 and field.read_bytes() == before
+    # cancel: nothing happens
     dialogs.files.append(field)
-    dialogs.texts.append(None)  # cancel: nothing happens
+    dialogs.texts.append(None)
     trigger(w, "actionOpen")
-    assert not w.ctx.is_field
+    assert not w.ctx.is_field and len(dialogs.errors) == 1
+    # a typo, then the right one: the second question says the first did not open it
+    asked = []
+    from PySide6.QtWidgets import QInputDialog
+
+    patched = QInputDialog.getText
+
+    def record(parent, title, label, *a, **k):
+        asked.append(label)
+        return patched(parent, title, label, *a, **k)
+
+    import pytest
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(QInputDialog, "getText", staticmethod(record))
+    try:
+        dialogs.files.append(field)
+        dialogs.texts += ["correct hors", "correct horse"]
+        trigger(w, "actionOpen")
+    finally:
+        mp.undo()
+    assert w.ctx.is_field and w.ctx.evaluator == "EV01"
+    again = Q.translate("", "The passphrase did not open {name}. Try again (%n tries left):", "", 2)
+    assert asked[1] == again.format(name="locked.sqlite3") and "2" in asked[1]
+
+
+def test_a_wrong_passphrase_at_start_is_asked_again_then_the_start_screen_shows(
+        kit_world, tmp_path, qtbot, sync_tasks, dialogs):
+    """evaluator-gui --db locked.sqlite3 with a wrong passphrase: the app does not close; it asks
+    again (three tries), then shows the start screen, from which another database can be opened."""
+    field = tmp_path / "locked.sqlite3"
+    import_kit(kit_world["kit"], f"sqlite:///{field}", passphrase="correct horse")
+    w = MainWindow(None, tasks=sync_tasks)
+    qtbot.addWidget(w)
+    w.show()
+    dialogs.expect_error()
+    dialogs.texts += ["no", "nope", "never"]
+    w.switch_to(str(field))
+    assert dialogs.texts == [] and len(dialogs.errors) == 1
+    assert list(w.screens) == ["start"] and w.store is None
+    from PySide6.QtWidgets import QPushButton
+
+    start = w.screens["start"]
+    assert start.findChild(QPushButton, "startOpen") is not None
     dialogs.files.append(field)
     dialogs.texts.append("correct horse")
-    trigger(w, "actionOpen")
-    assert w.ctx.is_field and w.ctx.evaluator == "EV01"
+    start.findChild(QPushButton, "startOpen").click()
+    assert w.ctx.is_field
+    w.close()
 
 
 # --- start: the window shows first, the database opens on the worker -------------------------------
@@ -203,7 +252,7 @@ def test_the_window_shows_at_once_and_the_screens_follow_when_the_database_has_o
     w.close()
 
 
-def test_a_database_that_cannot_be_opened_at_start_is_reported_and_the_app_leaves(
+def test_a_database_that_cannot_be_opened_at_start_is_reported_and_the_start_screen_shows(
         tmp_path, qtbot, sync_tasks, dialogs, monkeypatch):
     from evaluator.errors import DatabaseUnavailable
 
@@ -218,9 +267,9 @@ def test_a_database_that_cannot_be_opened_at_start_is_reported_and_the_app_leave
         raise DatabaseUnavailable(f"Cannot open database {tmp_path / 'gone' / 'x.sqlite3'}: the folder does not exist.")
 
     w.open_at_start(opener)
-    qtbot.waitUntil(lambda: exits == [1])
+    qtbot.waitUntil(lambda: "start" in w.screens)
     assert any("gone" in e for e in dialogs.errors)
-    assert w.screens == {}
+    assert exits == [] and list(w.screens) == ["start"]  # the app stays, offering what to open instead
     w.close()
 
 
@@ -320,3 +369,38 @@ def test_what_the_first_frame_waits_for_is_the_window_alone():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
                          cwd=str(Path(__file__).resolve().parents[2]))
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_splitters_and_columns_are_remembered(demo_store, demo_path, qtbot, sync_tasks, qapp):
+    """Splitter positions and column layouts (widths, hidden columns) are saved in the settings with
+    the window's state (window/state is written) and come back in the next window."""
+    from PySide6.QtWidgets import QSplitter
+
+    from ui.worker import SyncExecutor, TaskManager
+
+    from .conftest import flush_events
+
+    w = MainWindow(demo_store, tasks=sync_tasks)
+    qtbot.addWidget(w)
+    w.show()
+    w.resize(1280, 820)
+    apps = w.show_screen("applications")
+    split = apps.findChild(QSplitter, "applicationsSplit")
+    split.setSizes([600, 500])
+    sizes = split.sizes()
+    apps.table.setColumnHidden(5, True)  # district
+    apps.table.setColumnWidth(0, 133)
+    w.close()
+    s = Settings()
+    assert not s.get("window_state").isEmpty()
+    assert "applications/applicationsSplit" in s.get("layout_states")
+    with Store(f"sqlite:///{demo_path}") as again:
+        w2 = MainWindow(again, tasks=TaskManager(SyncExecutor()))
+        qtbot.addWidget(w2)
+        w2.show()
+        w2.resize(1280, 820)
+        flush_events(qapp)
+        apps2 = w2.show_screen("applications")
+        assert apps2.findChild(QSplitter, "applicationsSplit").sizes() == sizes
+        assert apps2.table.isColumnHidden(5) and apps2.table.columnWidth(0) == 133
+        w2.close()

@@ -21,7 +21,28 @@ from ..context import APPLICATIONS, ASSIGNMENTS, DECISIONS, EVALUATIONS
 from ..i18n import language, tr
 from ..labels import category_label, conflict_labels, status_label, status_labels, track_label, visit_state_label
 from ..models import ApplicationsModel, Column, RecordModel, fmt_amount
+from ..style import tones
 from .scoring import ScoringForm
+
+
+def column_menu(view: QTableView) -> None:
+    """Right-click a column header: show or hide each column (remembered with the window's layout)."""
+    from PySide6.QtWidgets import QMenu
+
+    header = view.horizontalHeader()
+    header.setContextMenuPolicy(Qt.CustomContextMenu)
+
+    def menu(pos) -> None:
+        m = QMenu(header)
+        model = view.model()
+        for i in range(model.columnCount()):
+            a = m.addAction(str(model.headerData(i, Qt.Horizontal)))
+            a.setCheckable(True)
+            a.setChecked(not view.isColumnHidden(i))
+            a.toggled.connect(lambda on, i=i: view.setColumnHidden(i, not on))
+        m.popup(header.mapToGlobal(pos))
+
+    header.customContextMenuRequested.connect(menu)
 
 
 def filter_combo(parent, name: str, everything: str, items: list[tuple[str, str]]) -> QComboBox:
@@ -82,6 +103,7 @@ class ApplicationsScreen(QWidget):
         self.search = QLineEdit(self)
         self.search.setObjectName("applicationsSearch")
         self.search.setPlaceholderText(tr("Search ID, title, group or district"))
+        self.search.setAccessibleName(tr("Search applications"))
         self.search.setClearButtonEnabled(True)
         bar.addWidget(self.search, 2)
         program = ctx.program
@@ -103,10 +125,12 @@ class ApplicationsScreen(QWidget):
         lay.addWidget(self.count)
 
         split = QSplitter(Qt.Horizontal, self)
+        split.setObjectName("applicationsSplit")
         self.model = ApplicationsModel(ctx, self)
         self.model.sortRequested.connect(self._sort)
         self.table = QTableView(split)
         self.table.setObjectName("applicationsTable")
+        self.table.setAccessibleName(tr("Applications"))
         self.table.setModel(self.model)
         self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setSortIndicatorShown(True)
@@ -119,8 +143,15 @@ class ApplicationsScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
-        for col, width in enumerate((110, 150, 150, 260, 160, 90, 110, 100, 80, 80)):
+        # widths that fit the default 1280×820 window beside the detail pane; the title takes what is
+        # left; category and submission date (both in the detail pane) are hidden until asked for
+        # (right-click a column header)
+        for col, width in enumerate((96, 120, 110, 240, 120, 64, 92, 88, 56, 56)):
             self.table.setColumnWidth(col, width)
+        hh.setSectionResizeMode(3, QHeaderView.Stretch)
+        for key in ("category", "submitted_on"):
+            self.table.setColumnHidden(next(i for i, c in enumerate(self.model.columns) if c.key == key), True)
+        column_menu(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         split.addWidget(self.table)
 
@@ -129,6 +160,7 @@ class ApplicationsScreen(QWidget):
         dl.setContentsMargins(6, 0, 0, 0)
         self.detail = QTextBrowser(detail)
         self.detail.setObjectName("applicationDetail")
+        self.detail.setAccessibleName(tr("The selected application"))
         self.detail.setOpenLinks(False)
         dl.addWidget(self.detail, 3)
         self.show_contact = QPushButton(tr("Show contact details (recorded in the access log)"), detail)
@@ -146,6 +178,7 @@ class ApplicationsScreen(QWidget):
         ], self)
         self.assign_view = QTableView(detail)
         self.assign_view.setObjectName("applicationAssignments")
+        self.assign_view.setAccessibleName(tr("Evaluators of the selected application"))
         self.assign_view.setModel(self.assignments)
         self.assign_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.assign_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -160,7 +193,7 @@ class ApplicationsScreen(QWidget):
         split.addWidget(detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([900, 340])
+        split.setSizes([820, 300])
         lay.addWidget(split, 1)
         ctx.changed.connect(self._on_changed)
         self.dialog: EvaluationDialog | None = None
@@ -310,15 +343,17 @@ class ApplicationsScreen(QWidget):
             (tr("Submitted on"), app.submitted_on.isoformat() if app.submitted_on else ""),
             (tr("Status"), status_label(app.status)),
         ]
+        muted = tones().muted.name()
         html = [f"<h3>{escape(app.id)} · {escape(app.title)}</h3><table cellspacing='2'>"]
         for k, v in rows:
             if v:
-                html.append(f"<tr><td style='color:#666;padding-right:8px'>{escape(k)}</td><td>{escape(v)}</td></tr>")
+                html.append(f"<tr><td style='color:{muted};padding-right:8px'>{escape(k)}</td>"
+                            f"<td>{escape(v)}</td></tr>")
         html.append("</table>")
         if app.summary:
             html.append(f"<p>{escape(app.summary)}</p>")
         if app.extra and contact:  # (unknown intake columns may hold more personal data)
-            html.append(f"<p style='color:#666'>{escape(tr('Other columns'))}: " + "; ".join(
+            html.append(f"<p style='color:{muted}'>{escape(tr('Other columns'))}: " + "; ".join(
                 f"{escape(str(k))}: {escape(str(v))}" for k, v in app.extra.items()) + "</p>")
         self.detail.setHtml("".join(html))
         self.assignments.set_rows(assignments)

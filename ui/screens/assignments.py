@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
@@ -16,9 +16,8 @@ from ..errors import show_error
 from ..i18n import language, tr
 from ..labels import conflict_labels, visit_state_label
 from ..models import CENTER, RIGHT, ApplicationsModel, Column, RecordModel
-from .applications import filter_combo
-
-NO_DATE = QDate(2000, 1, 1)
+from ..widgets import DateField
+from .applications import column_menu, filter_combo
 
 
 def bulk(st, app_ids: list[str], action) -> Outcome[list[tuple[str, str]]]:
@@ -44,6 +43,7 @@ class AssignmentsScreen(QWidget):
         title.setObjectName("screenTitle")
         lay.addWidget(title)
         split = QSplitter(Qt.Horizontal, self)
+        split.setObjectName("assignmentsSplit")
 
         # left: applications (multi-select for bulk)
         left = QWidget(split)
@@ -52,6 +52,7 @@ class AssignmentsScreen(QWidget):
         bar = QHBoxLayout()
         self.search = QLineEdit(left)
         self.search.setPlaceholderText(tr("Search ID, title, group or district"))
+        self.search.setAccessibleName(tr("Search applications"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self.reload_applications())
         bar.addWidget(self.search, 1)
@@ -65,6 +66,7 @@ class AssignmentsScreen(QWidget):
         self.apps.sortRequested.connect(lambda key, desc: self.reload_applications(key, desc))
         self.app_view = QTableView(left)
         self.app_view.setObjectName("assignApplications")
+        self.app_view.setAccessibleName(tr("Applications (select one or several)"))
         self.app_view.setModel(self.apps)
         self.app_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.app_view.setSelectionMode(QAbstractItemView.ExtendedSelection)
@@ -74,8 +76,10 @@ class AssignmentsScreen(QWidget):
         for col in range(self.apps.columnCount()):
             self.app_view.setColumnHidden(col, self.apps.columns[col].key in ("category", "requested_amount",
                                                                              "submitted_on", "status"))
-        for col, width in ((0, 110), (1, 150), (3, 240), (4, 150), (5, 80)):
+        for col, width in ((0, 96), (1, 120), (3, 220), (4, 120), (5, 64), (9, 56)):
             self.app_view.setColumnWidth(col, width)
+        self.app_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        column_menu(self.app_view)
         self.app_view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         ll.addWidget(self.app_view, 1)
         self.selection_label = QLabel("", left)
@@ -100,6 +104,7 @@ class AssignmentsScreen(QWidget):
         ], self)
         self.current_view = QTableView(right)
         self.current_view.setObjectName("currentAssignments")
+        self.current_view.setAccessibleName(tr("Evaluators of the selected application"))
         self.current_view.setModel(self.current)
         self.current_view.verticalHeader().setVisible(False)
         self.current_view.horizontalHeader().setStretchLastSection(True)
@@ -111,13 +116,9 @@ class AssignmentsScreen(QWidget):
         self.evaluator_combo = QComboBox(box)
         self.evaluator_combo.setObjectName("assignEvaluator")
         form.addRow(tr("Evaluator"), self.evaluator_combo)
-        self.planned = QDateEdit(box)
+        self.planned = DateField(tr("not planned (e.g. 2013-05-10)"), box)
         self.planned.setObjectName("plannedVisit")
-        self.planned.setCalendarPopup(True)
-        self.planned.setMinimumDate(NO_DATE)
-        self.planned.setSpecialValueText(tr("not planned"))
-        self.planned.setDate(NO_DATE)
-        self.planned.setDisplayFormat("yyyy-MM-dd")
+        self.planned.setAccessibleName(tr("Planned visit"))
         form.addRow(tr("Planned visit"), self.planned)
         self.assign_btn = QPushButton(tr("Assign to selected"), box)
         self.assign_btn.setObjectName("assignButton")
@@ -150,15 +151,16 @@ class AssignmentsScreen(QWidget):
         ], self)
         self.load_view = QTableView(right)
         self.load_view.setObjectName("evaluatorLoad")
+        self.load_view.setAccessibleName(tr("Load per evaluator"))
         self.load_view.setModel(self.load)
         self.load_view.setSortingEnabled(True)
         self.load_view.verticalHeader().setVisible(False)
         self.load_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.load_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.load_view.horizontalHeader().setStretchLastSection(True)
+        self.load_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)  # the organisation elides
         rl.addWidget(self.load_view, 2)
         split.addWidget(right)
-        split.setSizes([700, 520])
+        split.setSizes([660, 470])
         lay.addWidget(split, 1)
         ctx.changed.connect(self._on_changed)
         self._selection_changed()
@@ -225,10 +227,15 @@ class AssignmentsScreen(QWidget):
         ids, ev = self.selected_ids(), self.evaluator_combo.currentData()
         if not ids or not ev:
             return
-        d = self.planned.date()
-        planned = None if d == NO_DATE else d.toPython()
+        try:
+            planned = self.planned.value()
+        except ValueError:  # said beside the field too; nothing is saved
+            show_error(self, ValidationError(tr("“{text}” is not a date; type it as 2013-05-10 or pick it from the "
+                                                "calendar. Nothing was changed.").format(text=self.planned.text())))
+            self.planned.setFocus()
+            return
         self._run_bulk(ids, lambda st, app_id: st.people.assign(app_id, ev, planned_visit_on=planned),
-                       tr("Assigned {evaluator} to {n} applications.").format(evaluator=ev, n=len(ids)))
+                       tr("Assigned {evaluator} to %n applications.", "", len(ids)).format(evaluator=ev))
 
     def declare_selected(self) -> None:
         ids, ev = self.selected_ids(), self.evaluator_combo.currentData()
@@ -236,7 +243,8 @@ class AssignmentsScreen(QWidget):
             return
         ctype, note = self.conflict_type.currentData(), self.conflict_note.text().strip()
         self._run_bulk(ids, lambda st, app_id: st.people.declare_conflict(app_id, ev, ctype, note),
-                       tr("Declared a conflict of {evaluator} with {n} applications.").format(evaluator=ev, n=len(ids)))
+                       tr("Declared a conflict of {evaluator} with %n applications.", "", len(ids)).format(
+                           evaluator=ev))
 
     def _run_bulk(self, ids, action, done_text: str) -> None:
         def after(failed) -> None:

@@ -75,7 +75,7 @@ class HandBackScreen(QWidget):
     def _fill(self, assignments) -> None:
         mine = [a for a in assignments if not a.is_conflict]
         done = [a for a in mine if a.state == "finalised"]
-        self.status.setText(tr("{done} of {n} evaluations finalised.").format(done=len(done), n=len(mine)))
+        self.status.setText(tr("{done} of %n evaluations finalised.", "", len(mine)).format(done=len(done)))
         self.open_items.clear()
         for a in mine:
             if a.state != "finalised":
@@ -109,9 +109,10 @@ class HandBackScreen(QWidget):
                      fp=info.fingerprint),
                  tr("Your key fingerprint: {fp} — read it to the office when they ask (the first time only).").format(
                      fp=info.signer_fingerprint),
-                 tr("{evaluations} evaluations ({finalised} finalised), {scores} scores, {visits} visit logs, "
-                    "{photos} photos.").format(evaluations=info.evaluations, finalised=info.finalised,
-                                               scores=info.scores, visits=info.site_visits, photos=info.attachments)]
+                 ", ".join([tr("%n evaluations ({finalised} finalised)", "", info.evaluations).format(
+                                finalised=info.finalised),
+                            tr("%n scores", "", info.scores), tr("%n visit logs", "", info.site_visits),
+                            tr("%n photos", "", info.attachments)]) + "."]
         self.result.setText("\n".join(lines))
         self.ctx.status_message(lines[0])
         self.ctx.query(lambda st: st.keys.identity(), self._key_known, parent=self).run_in_background()

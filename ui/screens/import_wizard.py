@@ -12,10 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPlainTextEdit, QPushButton,
+    QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPlainTextEdit, QPushButton,
     QSplitter, QStackedWidget, QTableView, QTableWidget, QVBoxLayout, QWidget,
 )
 
+from evaluator.changes import Outcome
 from evaluator.domain import APPLICATION_FIELDS
 
 from .. import dialogs
@@ -24,7 +25,8 @@ from ..i18n import tr
 from ..labels import category_label, track_label
 from ..models import LEFT, RIGHT, Column, RecordModel, fmt_amount
 from ..problems import grouped
-from ..widgets import DropZone, describe_result, plain, title_label
+from ..results import applications_report, assignments_report, rubrics_for, scores_report
+from ..widgets import DropZone, plain, title_label
 
 IGNORE = "-"
 KEEP = ""
@@ -80,24 +82,27 @@ class ImportScreen(QWidget):
         l1.addLayout(row)
         others = QGroupBox(tr("Other workbooks"), p1)
         ol = QGridLayout(others)
-        for i, (key, label, text, run) in enumerate((
-                ("import_assignments", tr("Evaluators and assignments…"),
-                 tr("Evaluators, assignments and conflict declarations from a workbook."),
-                 lambda st, path, dry_run, progress, cancel: st.excel.import_assignments(
-                     path, dry_run=dry_run, progress=progress, cancel=cancel)),
-                ("import_scores", tr("Paper scores…"),
-                 tr("Scores typed into the score template (the paper fallback); finalised evaluations stay "
-                    "locked."),
-                 lambda st, path, dry_run, progress, cancel: st.excel.import_scores(
-                     path, dry_run=dry_run, progress=progress, cancel=cancel)))):
-            b = QPushButton(label, others)
-            b.setObjectName(key)
-            b.clicked.connect(lambda _=False, r=run, t=label: self.import_other(r, t))
-            ol.addWidget(b, i, 0)
-            h = QLabel(text, others)
-            h.setObjectName("muted")
-            h.setWordWrap(True)
-            ol.addWidget(h, i, 1)
+        b = QPushButton(tr("Evaluators and assignments…"), others)
+        b.setObjectName("import_assignments")
+        b.clicked.connect(lambda _=False: self.import_other("assignments"))
+        ol.addWidget(b, 0, 0)
+        h = QLabel(tr("Evaluators, assignments and conflict declarations from a workbook."), others)
+        h.setObjectName("muted")
+        h.setWordWrap(True)
+        ol.addWidget(h, 0, 1)
+        b = QPushButton(tr("Paper scores…"), others)
+        b.setObjectName("import_scores")
+        b.clicked.connect(lambda _=False: self.import_other("scores"))
+        ol.addWidget(b, 1, 0)
+        h = QLabel(tr("Scores typed into the score template (the paper fallback); finalised evaluations stay "
+                      "locked."), others)
+        h.setObjectName("muted")
+        h.setWordWrap(True)
+        ol.addWidget(h, 1, 1)
+        self.finalise_scores = QCheckBox(tr("Finalise the evaluations whose scores are complete (the others are "
+                                            "left as they are)"), others)
+        self.finalise_scores.setObjectName("importScoresFinalise")
+        ol.addWidget(self.finalise_scores, 2, 1)
         ol.setColumnStretch(1, 1)
         l1.addWidget(others)
         l1.addStretch(1)
@@ -226,9 +231,9 @@ class ImportScreen(QWidget):
 
         self.preview = preview
         self._show_step(1)
-        self.detected.setText(tr("Sheet “{sheet}”: header found on row {row}; {n} data rows — would add {add}, update "
-                                 "{upd}, leave {same} unchanged.").format(
-            sheet=preview.sheet, row=preview.header_row, n=preview.total_rows, add=preview.would_add,
+        self.detected.setText(tr("Sheet “{sheet}”: header found on row {row}; %n data rows — would add {add}, update "
+                                 "{upd}, leave {same} unchanged.", "", preview.total_rows).format(
+            sheet=preview.sheet, row=preview.header_row, add=preview.would_add,
             upd=preview.would_update, same=preview.would_unchanged))
         labels = field_labels()
         # one list of choices shared by every column's combo box (filling each one item by item took
@@ -306,47 +311,53 @@ class ImportScreen(QWidget):
     def _imported(self, report) -> None:
         self.report = report
         self._show_step(2)
-        summary = getattr(report, "added", None)
-        if summary is not None:
-            self.result_title.setText(tr("Imported {file}: {add} added, {upd} updated, {same} unchanged.").format(
-                file=Path(report.file).name, add=len(report.added), upd=len(report.updated),
-                same=len(report.unchanged)))
-            lines = []
-            for app_id, changes in sorted(getattr(report, "changes", {}).items()):
-                lines.append(f"{app_id}: " + "; ".join(f"{k}: {old!s} → {new!s}" for k, (old, new) in changes.items()))
-            for w in getattr(report, "warnings", ()):
-                lines.append(f"⚠ {w}")
-            self.result_text.setPlainText("\n".join(lines) or describe_result(report))
-        else:
-            self.result_title.setText(tr("Import finished."))
-            self.result_text.setPlainText(describe_result(report))
-        self.ctx.status_message(self.result_title.text())
+        title, lines = applications_report(report)
+        self.result_title.setText(title)
+        self.result_text.setPlainText("\n".join(lines))
+        self.ctx.status_message(title)
 
     # --- other workbooks: dry run, confirm, import ------------------------------------------------
-    def import_other(self, run, label: str) -> None:
-        """Another workbook: ``run(store, path, dry_run, progress, cancel)`` first as a dry run, then, once
-        confirmed, for real."""
-        path = dialogs.open_file(self.ctx, self, label.rstrip("…"), tr("Excel workbooks (*.xlsx *.xlsm);;All files (*)"))
+    def import_other(self, kind: str) -> None:
+        """Evaluators and assignments (``kind`` "assignments") or paper scores ("scores"): the workbook is
+        read as a dry run first; what it would change is shown, and the import runs once confirmed."""
+        label = tr("Evaluators and assignments") if kind == "assignments" else tr("Paper scores")
+        path = dialogs.open_file(self.ctx, self, label, tr("Excel workbooks (*.xlsx *.xlsm);;All files (*)"))
         if path is None:
             return
+        finalise = kind == "scores" and self.finalise_scores.isChecked()
 
-        def dry(st, progress, cancel):
-            return run(st, path, True, progress, cancel)
+        def run(st, dry_run, progress, cancel):
+            if kind == "assignments":
+                report = st.excel.import_assignments(path, dry_run=dry_run, progress=progress, cancel=cancel)
+                return report if not dry_run else report.value, None
+            outcome = st.excel.import_scores(path, dry_run=dry_run, finalise=finalise, progress=progress,
+                                             cancel=cancel)
+            report = outcome.value
+            ids = [c.application_id for c in report.saved] + [o.application_id for o in report.not_finalised]
+            return (outcome if not dry_run else report), rubrics_for(st, ids)
 
-        def confirmed(report) -> None:
-            summary = report.summary() if hasattr(report, "summary") else describe_result(report)
-            if not dialogs.confirm(self, label.rstrip("…"), tr("Import this workbook?"), summary):
+        def describe(report, rubrics) -> tuple[str, list[str]]:
+            return assignments_report(report) if kind == "assignments" else scores_report(report, rubrics)
+
+        def confirmed(result) -> None:
+            report, rubrics = result
+            title, lines = describe(report, rubrics)
+            if not dialogs.confirm(self, label, tr("Import this workbook?"), "\n".join([title, *lines[:40]])):
                 return
 
-            self.ctx.job(tr("Importing {file}").format(file=path.name),
-                         lambda st, progress, cancel: run(st, path, False, progress, cancel), self._other_done,
-                         parent=self).run_in_background()
+            def real(st, progress, cancel):
+                outcome, rubrics_now = run(st, False, progress, cancel)
+                return Outcome((outcome.value, rubrics_now), outcome.changes)
 
-        self.ctx.job(tr("Reading {file}").format(file=path.name), dry, confirmed, parent=self).run_in_background()
+            self.ctx.job(tr("Importing {file}").format(file=path.name), real,
+                         lambda done: self._other_done(*describe(*done)), parent=self).run_in_background()
 
-    def _other_done(self, report) -> None:
+        self.ctx.job(tr("Reading {file}").format(file=path.name),
+                     lambda st, progress, cancel: run(st, True, progress, cancel), confirmed,
+                     parent=self).run_in_background()
+
+    def _other_done(self, title: str, lines: list[str]) -> None:
         self._show_step(2)
-        summary = report.summary() if hasattr(report, "summary") else tr("Import finished.")
-        self.result_title.setText(summary)
-        self.result_text.setPlainText(describe_result(report))
-        self.ctx.status_message(summary)
+        self.result_title.setText(title)
+        self.result_text.setPlainText("\n".join(lines))
+        self.ctx.status_message(title)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
 from PySide6.QtCore import Qt
 
@@ -66,12 +67,24 @@ def report_text(reports) -> str:
                                                                    updated=r.updated, unchanged=r.unchanged,
                                                                    conflicts=len(r.conflicts)))
             for what, counts in sorted((r.counts or {}).items()):
-                lines.append("    " + f"{what}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+                lines.append("    " + f"{_record_kind(what)}: " + ", ".join(
+                    f"{_change_kind(k)} {v}" for k, v in counts.items()))
         if r.fingerprint:
             lines.append("    " + tr("package fingerprint {fp}").format(fp=r.fingerprint))
         for s in r.skipped:
             lines.append("    ⚠ " + s)
     return "\n".join(lines)
+
+
+def _record_kind(what: str) -> str:
+    return {"evaluations": tr("evaluations"), "scores": tr("scores"), "site_visits": tr("visit logs"),
+            "attachments": tr("photos and files"), "audit": tr("audit entries"),
+            "audit_entries": tr("audit entries")}.get(what, what)
+
+
+def _change_kind(kind: str) -> str:
+    return {"added": tr("added"), "updated": tr("updated"), "unchanged": tr("unchanged"),
+            "removed": tr("removed"), "conflicts": tr("conflicts"), "skipped": tr("skipped")}.get(kind, kind)
 
 
 class RegisterKeyDialog(QDialog):
@@ -120,6 +133,7 @@ class KitsScreen(QWidget):
         self.key_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         lay.addWidget(self.key_label)
         split = QSplitter(Qt.Vertical, self)
+        split.setObjectName("kitsSplit")
 
         kits = QGroupBox(tr("1. Field kits — one file per evaluator"), split)
         kl = QVBoxLayout(kits)
@@ -142,7 +156,11 @@ class KitsScreen(QWidget):
         self.ev_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.ev_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.ev_view.horizontalHeader().setStretchLastSection(True)
-        kl.addWidget(self.ev_view)
+        self.ev_view.setAccessibleName(tr("Evaluators and their kits"))
+        # five evaluators at a glance (the demo's, and a typical round's) without scrolling
+        rows = self.ev_view.fontMetrics().height() + 8
+        self.ev_view.setMinimumHeight(rows * 6 + 6)
+        kl.addWidget(self.ev_view, 1)
         row = QHBoxLayout()
         self.build_btn = QPushButton(tr("Build kits for all evaluators…"), kits)
         self.build_btn.setObjectName("buildKits")
@@ -188,45 +206,100 @@ class KitsScreen(QWidget):
             Column("app", tr("Application ID"), lambda c: c.application_id),
             Column("ev", tr("Evaluator"), lambda c: c.evaluator),
             Column("record", tr("Record"), lambda c: tr("Evaluation") if c.record == "evaluation" else tr("Visit log")),
-            Column("kept", tr("Kept"), lambda c: _side(c.kept, c.record)),
-            Column("other", tr("Other value"), lambda c: _side(c.other, c.record)),
-            Column("rule", tr("Why"), lambda c: c.rule),
+            Column("kept", tr("Kept"), _kept_text),
+            Column("rule", tr("Why"), conflict_reason),
         ], self)
-        self.conflict_view = QTableView(conflicts)
+        row_split = QSplitter(Qt.Horizontal, conflicts)
+        row_split.setObjectName("conflictSplit")
+        self.conflict_view = QTableView(row_split)
         self.conflict_view.setObjectName("mergeConflicts")
+        self.conflict_view.setAccessibleName(tr("Conflicts to decide"))
         self.conflict_view.setModel(self.conflicts)
         self.conflict_view.verticalHeader().setVisible(False)
         self.conflict_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.conflict_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.conflict_view.setSelectionMode(QAbstractItemView.SingleSelection)
         self.conflict_view.horizontalHeader().setStretchLastSection(True)
-        cl.addWidget(self.conflict_view)
+        self.conflict_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.conflict_view.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_conflict(cur.row()))
+        self.compare = QTableWidget(0, 3, row_split)
+        self.compare.setObjectName("conflictCompare")
+        self.compare.setAccessibleName(tr("Both values of the selected conflict"))
+        self.compare.setHorizontalHeaderLabels([tr("What"), tr("Kept value"), tr("Other value")])
+        self.compare.verticalHeader().setVisible(False)
+        self.compare.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.compare.setWordWrap(True)
+        self.compare.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        self.compare.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.compare.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        row_split.addWidget(self.conflict_view)
+        row_split.addWidget(self.compare)
+        row_split.setSizes([420, 620])
+        cl.addWidget(row_split, 1)
         row3 = QHBoxLayout()
-        keep = QPushButton(tr("Keep this value"), conflicts)
-        keep.setObjectName("conflictKeep")
-        keep.clicked.connect(lambda: self.resolve("kept"))
-        other = QPushButton(tr("Use the other value…"), conflicts)
-        other.setObjectName("conflictOther")
-        other.clicked.connect(lambda: self.resolve("other"))
-        row3.addWidget(keep)
-        row3.addWidget(other)
-        row3.addStretch(1)
+        self.compare_hint = QLabel(tr("Select a conflict to see both values side by side; rows that differ are "
+                                      "marked ≠."), conflicts)
+        self.compare_hint.setObjectName("muted")
+        self.compare_hint.setWordWrap(True)
+        row3.addWidget(self.compare_hint, 1)
+        self.keep_btn = QPushButton(tr("Keep this value"), conflicts)
+        self.keep_btn.setObjectName("conflictKeep")
+        self.keep_btn.clicked.connect(lambda: self.resolve("kept"))
+        self.other_btn = QPushButton(tr("Use the other value…"), conflicts)
+        self.other_btn.setObjectName("conflictOther")
+        self.other_btn.clicked.connect(lambda: self.resolve("other"))
+        row3.addWidget(self.keep_btn)
+        row3.addWidget(self.other_btn)
         cl.addLayout(row3)
         split.addWidget(conflicts)
-        split.setSizes([300, 260, 160])
+        self._rubrics: dict = {}
+        self._show_conflict(-1)
+        split.setSizes([300, 190, 270])
         lay.addWidget(split, 1)
         ctx.changed.connect(lambda changes, _i: self.refresh()
                             if changes & {EVALUATORS, EVALUATIONS, CONFLICTS} and self.isVisible() else None)
 
     def refresh(self) -> None:
-        self.ctx.query(lambda st: (st.people.evaluators(), st.packages.conflicts()),
-                       self._fill, parent=self).run_in_background()
+        def load(st):
+            from ..results import rubrics_for
+
+            conflicts = st.packages.conflicts()
+            return st.people.evaluators(), conflicts, rubrics_for(st, [c.application_id for c in conflicts])
+
+        self.ctx.query(load, self._fill, parent=self).run_in_background()
         self._show_key()
 
     def _fill(self, data) -> None:
-        evaluators, conflicts = data
+        evaluators, conflicts, rubrics = data
+        self._rubrics = rubrics
         self.evaluators.set_rows(evaluators)
         self.conflicts.set_rows(conflicts)
+        if conflicts:
+            self.conflict_view.selectRow(0)
+        self._show_conflict(self.conflict_view.currentIndex().row() if conflicts else -1)
+
+    def _show_conflict(self, row: int) -> None:
+        """Both values of the selected conflict in full, side by side, one row per field."""
+        has = 0 <= row < len(self.conflicts.rows)
+        self.keep_btn.setEnabled(has)
+        self.other_btn.setEnabled(has)
+        self.compare.setRowCount(0)
+        if not has:
+            return
+        c = self.conflicts.record(row)
+        rows = compare_rows(c, self._rubrics.get(c.application_id))
+        self.compare.setRowCount(len(rows))
+        bold = self.compare.font()
+        bold.setBold(True)
+        for i, (what, kept, other) in enumerate(rows):
+            differs = kept != other
+            for j, text in enumerate((("≠ " if differs else "") + what, kept, other)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if differs:
+                    item.setFont(bold)
+                self.compare.setItem(i, j, item)
+        self.compare.resizeRowsToContents()
 
     def _show_key(self) -> None:
         info = self.ctx.key_info
@@ -267,7 +340,7 @@ class KitsScreen(QWidget):
 
     def _built(self, folder: Path, kits, passphrase) -> None:
         self._unlocked(passphrase)
-        lines = [tr("{n} kits written to {folder}").format(n=len(kits), folder=folder)]
+        lines = [tr("%n kits written to {folder}", "", len(kits)).format(folder=folder)]
         for k in kits:
             lines.append(f"• {k.evaluator}: {Path(k.path).name} — " + tr("%n applications", "", len(k.applications)))
         self.kits_result.setText("\n".join(lines))
@@ -294,8 +367,8 @@ class KitsScreen(QWidget):
         self.last_reports = list(reports)
         merged = sum(1 for r in reports if r.status == "merged")
         rejected = sum(1 for r in reports if r.status == "rejected")
-        head = tr("{n} packages: {merged} merged, {rejected} rejected.").format(n=len(reports), merged=merged,
-                                                                                rejected=rejected)
+        head = tr("%n packages: {merged} merged, {rejected} rejected.", "", len(reports)).format(merged=merged,
+                                                                                              rejected=rejected)
         self.report.setPlainText(head + "\n\n" + report_text(reports))
         self.ctx.status_message(head)
 
@@ -336,13 +409,96 @@ class KitsScreen(QWidget):
         self.ctx.write(lambda st: st.packages.resolve_conflict(c.id, take, reason), parent=self).run_in_background()
 
 
-def _side(side, record: str) -> str:
-    v = side.values or {}
-    if record == "evaluation":
-        state = evaluation_state_label(v.get("state", ""))
-        n = len(v.get("scores") or {})
-        return tr("{state}, {n} scores, {device}").format(state=state, n=n, device=side.device or "?")
-    return tr("visit {when}, {device}").format(when=v.get("visited_at") or "—", device=side.device or "?")
+def _kept_text(c) -> str:
+    where = tr("the office's value") if c.kept_from == "office" else tr("the package's value")
+    return f"{where} ({c.kept.device or '?'})"
+
+
+def conflict_reason(c) -> str:
+    """Why the rule kept this side, worked out from both sides' values (never read back from the
+    rule's English text)."""
+    kept, other = c.kept, c.other
+    if c.record == "evaluation":
+        k_final = (kept.values or {}).get("state") == "finalised"
+        o_final = (other.values or {}).get("state") == "finalised"
+        if k_final and not o_final:
+            return tr("a finalised evaluation beats a draft")
+    if (kept.updated_at or "") != (other.updated_at or ""):
+        return tr("the later change wins")
+    return tr("changed at the same time: the larger device ID wins")
+
+
+def _when(text) -> str:
+    if not text:
+        return "—"
+    return str(text).replace("T", " ")[:16]
+
+
+def compare_rows(c, rubric) -> list[tuple[str, str, str]]:
+    """(what, kept value, other value) for every field of a conflicting record, in full."""
+    from ..i18n import language
+
+    lang = language()
+    k, o = c.kept.values or {}, c.other.values or {}
+    rows: list[tuple[str, str, str]] = []
+
+    def add(what: str, a, b) -> None:
+        rows.append((what, a if a not in (None, "") else "—", b if b not in (None, "") else "—"))
+
+    if c.record == "evaluation":
+        def state(v: dict) -> str:
+            text = evaluation_state_label(v.get("state", ""))
+            return text + (" · " + tr("abstained") if v.get("abstained") else "")
+
+        add(tr("State"), state(k), state(o))
+        add(tr("Finalised at"), _when(k.get("finalised_at")), _when(o.get("finalised_at")))
+        if k.get("abstain_reason") or o.get("abstain_reason"):
+            add(tr("Abstention reason"), k.get("abstain_reason"), o.get("abstain_reason"))
+        codes = [cr.code for cr in rubric.criteria] if rubric is not None else []
+        codes += sorted(set(k.get("scores") or {}) | set(o.get("scores") or {}) - set(codes))
+        for code in codes:
+            name = code
+            if rubric is not None:
+                try:
+                    name = rubric.criterion(code).name(lang)
+                except KeyError:
+                    pass
+            a, b = (k.get("scores") or {}).get(code), (o.get("scores") or {}).get(code)
+            add(name, _score_text(a, rubric, code), _score_text(b, rubric, code))
+            if (a or {}).get("comment") or (b or {}).get("comment"):
+                add(tr("{criterion}: comment").format(criterion=name), (a or {}).get("comment"),
+                    (b or {}).get("comment"))
+        add(tr("Overall comment"), k.get("comment"), o.get("comment"))
+    else:
+        add(tr("Visited at"), _when(k.get("visited_at")), _when(o.get("visited_at")))
+        add(tr("Attendees"), k.get("attendees"), o.get("attendees"))
+        items = list(rubric.checklist) if rubric is not None else []
+        known = {i.code for i in items}
+        extra = sorted(set(k.get("checklist") or {}) | set(o.get("checklist") or {}) - known)
+        for code, name in [(i.code, i.name(lang)) for i in items] + [(x, x) for x in extra]:
+            def tick(v: dict) -> str:
+                return "✔ " + tr("checked") if (v.get("checklist") or {}).get(code) else "✘ " + tr("not checked")
+
+            add(name, tick(k), tick(o))
+        add(tr("Notes"), k.get("notes"), o.get("notes"))
+    add(tr("Device"), c.kept.device, c.other.device)
+    add(tr("Changed at"), _when(c.kept.updated_at), _when(c.other.updated_at))
+    return rows
+
+
+def _score_text(v: dict | None, rubric, code: str) -> str:
+    if not v or (v.get("level") is None and v.get("points") is None):
+        return "—"
+    from ..i18n import language
+
+    if v.get("level") and rubric is not None:
+        try:
+            level = rubric.level(v["level"])
+            pts = rubric.points_for_level(rubric.criterion(code), v["level"])
+            return tr("{level} ({points:g} pts)").format(level=level.label(language()), points=pts)
+        except KeyError:
+            return str(v["level"])
+    return tr("{points:g} pts").format(points=float(v["points"]))
 
 
 # --- field databases ------------------------------------------------------------------------------
@@ -367,30 +523,38 @@ class FieldDemoDialog(QDialog):
         form.addRow(tr("Evaluator"), self.evaluator)
         self.needs_key = not ctx.key_unlocked
         self.create_key = ctx.key_info is None
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setObjectName("passphrase")
-        self.passphrase.setEchoMode(QLineEdit.Password)
-        self.again = QLineEdit(self)
-        self.again.setObjectName("passphraseAgain")
-        self.again.setEchoMode(QLineEdit.Password)
-        if self.needs_key:
+        # only the fields this dialog needs are made (one made but not laid out sits over the text)
+        self.passphrase = self._secret("passphrase") if self.needs_key else None
+        self.again = self._secret("passphraseAgain") if self.needs_key and self.create_key else None
+        if self.passphrase is not None:
             label = tr("New office key passphrase") if self.create_key else tr("Office key passphrase")
             form.addRow(label, self.passphrase)
-            if self.create_key:
-                form.addRow(tr("Once more"), self.again)
+        if self.again is not None:
+            form.addRow(tr("Once more"), self.again)
         self.database = dialogs.DatabasePassphraseFields(self, form, self._check)
         lay.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.passphrase.textChanged.connect(self._check)
-        self.again.textChanged.connect(self._check)
+        for w in (self.passphrase, self.again):
+            if w is not None:
+                w.textChanged.connect(self._check)
         self._check()
 
+    def _secret(self, name: str) -> QLineEdit:
+        w = QLineEdit(self)
+        w.setObjectName(name)
+        w.setEchoMode(QLineEdit.Password)
+        return w
+
+    def key_passphrase(self) -> str | None:
+        return self.passphrase.text() if self.passphrase is not None else None
+
     def _check(self) -> None:
-        p = self.passphrase.text()
-        ok = not self.needs_key or (len(p) >= MIN_PASSPHRASE and (not self.create_key or p == self.again.text()))
+        p = self.passphrase.text() if self.passphrase is not None else ""
+        again = self.again.text() if self.again is not None else p
+        ok = not self.needs_key or (len(p) >= MIN_PASSPHRASE and p == again)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok and self.database.ok())
 
 
@@ -405,7 +569,7 @@ def make_field_database(window) -> None:
     if dlg.exec() != QDialog.Accepted:
         return
     code = dlg.evaluator.currentData()
-    passphrase = dlg.passphrase.text() if dlg.needs_key else None
+    passphrase = dlg.key_passphrase()
     db_passphrase = dlg.database.value()
     folder = ctx.settings.data_folder()
     target = folder / f"field-{code}.sqlite3"
@@ -422,12 +586,90 @@ def make_field_database(window) -> None:
             parent=window).run_in_background()
 
 
-def import_kit_into_new_database(window) -> None:
+class KitUnlockDialog(QDialog):
+    """The secret that opens an encrypted kit: the passphrase the office set for it, or the
+    evaluator's own key passphrase (a kit encrypted to their key)."""
+
+    def __init__(self, kit: Path, protection, parent=None, *, again: int = 0) -> None:
+        super().__init__(parent)
+        self.setObjectName("kitUnlockDialog")
+        self.setWindowTitle(tr("Encrypted field kit"))
+        lay = QVBoxLayout(self)
+        if protection.kind == "passphrase":
+            text = tr("{kit} carries applicants' contact data, so the office encrypted it with a passphrase. Type "
+                      "the kit passphrase the office gave you (by phone or in person, never with the file).").format(
+                kit=kit.name)
+            label = tr("Kit passphrase")
+        else:
+            text = tr("{kit} carries applicants' contact data, so the office encrypted it to your key "
+                      "({evaluator}, {fingerprint}). Type your key's passphrase.").format(
+                kit=kit.name, evaluator=protection.evaluator, fingerprint=protection.recipient)
+            label = tr("Your key's passphrase")
+        if again:
+            text += "\n\n" + tr("That passphrase did not open the kit. %n tries left.", "", again)
+        info = QLabel(text, self)
+        info.setObjectName("kitUnlockText")
+        info.setWordWrap(True)
+        lay.addWidget(info)
+        form = QFormLayout()
+        self.secret = QLineEdit(self)
+        self.secret.setObjectName("kitSecret")
+        self.secret.setEchoMode(QLineEdit.Password)
+        form.addRow(label, self.secret)
+        lay.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.secret.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.secret.text()))
+
+
+def ask_kit_secret(window, kit: Path, protection, *, again: int = 0) -> str | None:
+    dlg = KitUnlockDialog(kit, protection, window, again=again)
+    if dlg.exec() != QDialog.Accepted:
+        return None
+    return dlg.secret.text()
+
+
+#: how many times a wrong kit passphrase is asked again
+KIT_TRIES = 3
+
+
+def import_kit_into_new_database(window, kit: Path | None = None) -> None:
+    """File → Import a field kit…: the kit, the field database to make (or update), its passphrase,
+    and the kit's own secret when it is encrypted (asked again after a wrong one)."""
+    from evaluator.workflows import kit_protection
+
+    from ..errors import show_error
+
     ctx = window.ctx
-    kit = dialogs.open_file(ctx, window, tr("Import a field kit"),
-                            tr("Field kits (*{suffix});;All files (*)").format(suffix=KIT_SUFFIX))
     if kit is None:
+        kit = dialogs.open_file(ctx, window, tr("Import a field kit"),
+                                tr("Field kits (*{suffix});;All files (*)").format(suffix=KIT_SUFFIX))
+        if kit is None:
+            return
+    kit = Path(kit)
+    try:
+        protection = kit_protection(kit)
+    except Exception as exc:  # noqa: BLE001 - a damaged kit or a file that cannot be read: its one sentence
+        show_error(window, exc)
         return
+    if protection.kind == "key" and not protection.has_key:
+        dialogs.inform(window, tr("Encrypted field kit"),
+                       tr("{kit} is encrypted to evaluator {evaluator}'s key, and this computer has no key file for "
+                          "{evaluator}.").format(kit=kit.name, evaluator=protection.evaluator),
+                       tr("Import it on the laptop that holds that key, or ask the office for a kit protected with "
+                          "a passphrase instead. Nothing was changed."))
+        return
+    secret = None
+    if protection.kind != "none":
+        secret = ask_kit_secret(window, kit, protection)
+        if secret is None:
+            return
     target = dialogs.save_file(ctx, window, tr("New field database"), tr("Database (*.sqlite3)"),
                                f"field-{kit.stem}.sqlite3", ".sqlite3")
     if target is None:
@@ -441,12 +683,34 @@ def import_kit_into_new_database(window) -> None:
         passphrase = window.passphrase_for(target)
         if passphrase is False:
             return
+    _run_kit_import(window, kit, target, passphrase, protection, secret, KIT_TRIES)
+
+
+def _run_kit_import(window, kit: Path, target: Path, passphrase, protection, secret, tries: int) -> None:
+    ctx = window.ctx
 
     def op(st, progress, cancel):
-        from evaluator.workflows import import_kit
+        from evaluator.workflows import import_kit, kit_unlock
 
-        return import_kit(kit, sqlite_url(target), passphrase=passphrase).value  # another database than st's
+        unlock = None
+        if protection.kind == "passphrase":
+            unlock = kit_unlock(kit_passphrase=secret)
+        elif protection.kind == "key":
+            unlock = kit_unlock(key_passphrase=secret)
+        return import_kit(kit, sqlite_url(target), passphrase=passphrase, unlock=unlock).value  # another database
+
+    def failed(exc: BaseException) -> None:
+        from evaluator.workflows import wrong_passphrase
+
+        from ..errors import show_error
+
+        if secret is not None and wrong_passphrase(exc, "kit") and tries > 1:
+            again = ask_kit_secret(window, kit, protection, again=tries - 1)
+            if again is not None:
+                _run_kit_import(window, kit, target, passphrase, protection, again, tries - 1)
+            return
+        show_error(window, exc)
 
     ctx.job(tr("Importing the kit"), op,
             lambda info: window.switch_to(sqlite_url(target), passphrase=passphrase),
-            parent=window).run_in_background()
+            parent=window).failure(failed).run_in_background()

@@ -85,14 +85,16 @@ class OutputsScreen(QWidget):
 
         opts = QGroupBox(tr("Options"), self)
         ol = QHBoxLayout(opts)
-        ol.addWidget(QLabel(tr("Track"), opts))
+        track_label = QLabel(tr("Track"), opts)
+        ol.addWidget(track_label)
         self.track = QComboBox(opts)
         self.track.setObjectName("outputTrack")
         self.track.addItem(tr("All tracks"), None)
         for t in (ctx.program.tracks if ctx.program else ()):
             self.track.addItem(t.name(language()), t.code)
         ol.addWidget(self.track)
-        ol.addWidget(QLabel(tr("Method"), opts))
+        method_label = QLabel(tr("Method"), opts)
+        ol.addWidget(method_label)
         self.method = QComboBox(opts)
         self.method.setObjectName("outputMethod")
         self.method.addItem(tr("The program's setting"), None)
@@ -101,19 +103,24 @@ class OutputsScreen(QWidget):
         self.method.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.method.setMinimumContentsLength(12)
         ol.addWidget(self.method)
-        ol.addWidget(QLabel(tr("Language"), opts))
+        lang_label = QLabel(tr("Language"), opts)
+        ol.addWidget(lang_label)
         self.lang = QComboBox(opts)
         self.lang.setObjectName("outputLanguage")
         self.lang.addItem("한국어", "ko")
         self.lang.addItem("English", "en")
         self.lang.setCurrentIndex(max(0, self.lang.findData(language())))
         ol.addWidget(self.lang)
-        ol.addWidget(QLabel(tr("Application"), opts))
+        application_label = QLabel(tr("Application"), opts)
+        ol.addWidget(application_label)
         self.application = QComboBox(opts)
         self.application.setObjectName("outputApplication")
         self.application.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.application.setMinimumContentsLength(10)
         ol.addWidget(self.application, 1)
+        for label, widget in ((track_label, self.track), (method_label, self.method), (lang_label, self.lang),
+                              (application_label, self.application)):
+            label.setBuddy(widget)
         lay.addWidget(opts)
 
         groups = {"xlsx": QGroupBox(tr("Excel workbooks (for the city's systems)"), self),
@@ -192,9 +199,10 @@ class OutputsScreen(QWidget):
                      lambda r: self._done(o, out, r), parent=self).run_in_background()
 
     def _done(self, o: Output, out: Path, result) -> None:
+        from ..results import export_text
+
         self.last_output = out
-        summary = getattr(result, "summary", None)
-        text = summary() if callable(summary) else tr("Wrote {path}.").format(path=out)
+        text = export_text(result, out)
         self.result.setText(text)
         self.ctx.status_message(text)
         if self.open_folder.isChecked():

@@ -14,6 +14,7 @@ from ..context import ASSIGNMENTS, EVALUATIONS
 from ..i18n import tr
 from ..labels import track_label
 from ..models import RIGHT, Column, RecordModel
+from ..style import readable_on, tones
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,15 @@ class BarDelegate(QStyledItemDelegate):
         painter.save()
         r = option.rect.adjusted(4, 5, -4, -5)
         painter.setPen(Qt.NoPen)
-        painter.setBrush(QColor("#e6e9ef"))
+        t = tones(option.palette)
+        painter.setBrush(t.badge_bg)
         painter.drawRoundedRect(r, 3, 3)
         filled = QRect(r.left(), r.top(), int(r.width() * max(0.0, min(1.0, share))), r.height())
-        painter.setBrush(QColor("#2f8f4e") if share >= 1 else QColor("#3d7bd9"))
+        bar = QColor("#2f8f4e") if share >= 1 else QColor("#3d7bd9")
+        painter.setBrush(bar)
         painter.drawRoundedRect(filled, 3, 3)
-        painter.setPen(QColor("#111111"))
+        # the percentage sits in the middle: over the bar once it is more than half full
+        painter.setPen(readable_on(bar) if share >= 0.5 else t.text)
         painter.drawText(r, Qt.AlignCenter, f"{share * 100:.0f} %")
         painter.restore()
 
@@ -100,9 +104,10 @@ class ShareModel(RecordModel):
         return super().data(index, role)
 
 
-def _table(parent, model, name: str) -> QTableView:
+def _table(parent, model, name: str, label: str) -> QTableView:
     v = QTableView(parent)
     v.setObjectName(name)
+    v.setAccessibleName(label)
     v.setModel(model)
     v.setEditTriggers(QAbstractItemView.NoEditTriggers)
     v.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -136,7 +141,7 @@ class ProgressScreen(QWidget):
         lay.addWidget(QLabel(tr("Per evaluator"), self))
         self.evaluators = ShareModel([Column("code", tr("Evaluator"), lambda r: r.key),
                                       Column("name", tr("Name"), lambda r: r.name), *counts, share], self)
-        self.ev_view = _table(self, self.evaluators, "progressEvaluators")
+        self.ev_view = _table(self, self.evaluators, "progressEvaluators", tr("Per evaluator"))
         lay.addWidget(self.ev_view, 3)
         lay.addWidget(QLabel(tr("Per track"), self))
         self.tracks = ShareModel([
@@ -144,7 +149,7 @@ class ProgressScreen(QWidget):
             Column("apps", tr("Applications"), lambda r: r.applications, RIGHT),
             Column("complete", tr("Fully evaluated"), lambda r: r.complete_applications, RIGHT),
             *counts, share], self)
-        self.track_view = _table(self, self.tracks, "progressTracks")
+        self.track_view = _table(self, self.tracks, "progressTracks", tr("Per track"))
         lay.addWidget(self.track_view, 2)
         ctx.changed.connect(lambda changes, _i: self.refresh() if changes & {ASSIGNMENTS, EVALUATIONS} and self.isVisible()
                             else None)
@@ -156,7 +161,8 @@ class ProgressScreen(QWidget):
         self.evaluators.set_rows(report.evaluators)
         self.tracks.set_rows(report.tracks)
         t = report.total
-        self.summary.setText(tr("{done} of {n} evaluations finalised ({pct:.0f} %), {started} in progress, "
-                                "{todo} not visited; {complete} of {apps} applications fully evaluated.").format(
-            done=t.finalised, n=t.assigned, pct=100 * t.share, started=t.in_progress, todo=t.not_started,
-            complete=t.complete_applications, apps=t.applications))
+        self.summary.setText(
+            tr("{done} of %n evaluations finalised ({pct:.0f} %), {started} in progress, {todo} not visited.", "",
+               t.assigned).format(done=t.finalised, pct=100 * t.share, started=t.in_progress, todo=t.not_started)
+            + " " + tr("{complete} of %n applications fully evaluated.", "", t.applications).format(
+                complete=t.complete_applications))

@@ -20,6 +20,7 @@ from ..labels import (
     reliability_label,
 )
 from ..models import CENTER, RIGHT, Column, RecordModel, fmt_score
+from ..style import tones
 from ..widgets import plain, title_label
 
 def _ko() -> bool:
@@ -43,7 +44,13 @@ def note_text(e) -> str:
     return (e.note_ko or e.note) if _ko() else e.note
 
 
-COLOURS = {"selected": QColor("#dff3e4"), "reserve": QColor("#fff1cc"), "ineligible": QColor("#eceef1")}
+CUT_LINE = QColor("#d9534f")
+
+
+def decision_colour(decision: str):
+    t = tones()
+    return {"selected": t.row_selected, "reserve": t.row_reserve, "ineligible": t.row_ineligible}.get(decision)
+
 CLEAR = "(clear)"
 
 
@@ -60,7 +67,7 @@ class RankingTable(QTableView):
             return
         y = self.rowViewportPosition(self.cut_after) + self.rowHeight(self.cut_after)
         p = QPainter(self.viewport())
-        p.setPen(QPen(QColor("#d9534f"), 3))
+        p.setPen(QPen(CUT_LINE, 3))
         p.drawLine(0, y, self.viewport().width(), y)
         p.end()
 
@@ -106,18 +113,23 @@ class RankingScreen(QWidget):
         self.setObjectName("rankingScreen")
         self.ctx = ctx
         self.result = None
+        self._sized = False
         lay = QVBoxLayout(self)
         lay.addWidget(title_label(tr("Ranking"), self))
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Track"), self))
+        track_label = QLabel(tr("Track"), self)
+        bar.addWidget(track_label)
         self.track = QComboBox(self)
+        track_label.setBuddy(self.track)
         self.track.setObjectName("rankTrack")
         for t in (ctx.program.tracks if ctx.program else ()):
             self.track.addItem(t.name(language()), t.code)
         self.track.currentIndexChanged.connect(lambda _i: self.show_track())
         bar.addWidget(self.track)
-        bar.addWidget(QLabel(tr("Method"), self))
+        method_caption = QLabel(tr("Method"), self)
+        bar.addWidget(method_caption)
         self.method = QComboBox(self)
+        method_caption.setBuddy(self.method)
         self.method.setObjectName("rankMethod")
         self.method.addItem(tr("The program's setting"), None)
         for code, label in method_labels().items():
@@ -162,8 +174,10 @@ class RankingScreen(QWidget):
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
 
+        # the ranked list gets the full width (every column fits at 1280×820); below it the selected
+        # application's evaluators beside the two charts
         split = QSplitter(Qt.Vertical, self)
-        top = QSplitter(Qt.Horizontal, split)
+        split.setObjectName("rankingSplit")
         self.model = RecordModel([
             Column("rank", tr("Rank"), lambda r: r.rank if r.rank is not None else "—", CENTER,
                    sort_key=lambda r: r.rank if r.rank is not None else 10**9),
@@ -171,7 +185,7 @@ class RankingScreen(QWidget):
             Column("title", tr("Project title"), lambda r: r.title),
             Column("score", tr("Score"), lambda r: fmt_score(r.score, 2), RIGHT, sort_key=lambda r: r.score),
             Column("decision", tr("Decision"), self._decision_text,
-                   background=lambda r: COLOURS.get(r.decision)),
+                   background=lambda r: decision_colour(r.decision)),
             Column("flags", tr("Flags"), lambda r: ", ".join(flag_label(f) for f in r.flags)),
             Column("stability", tr("Stability"), lambda r: "" if r.stability is None else f"{r.stability * 100:.0f} %",
                    RIGHT, sort_key=lambda r: r.stability,
@@ -181,8 +195,9 @@ class RankingScreen(QWidget):
             Column("district", tr("District"), lambda r: r.district),
             Column("reason", tr("Reason"), reason_text, tooltip=reason_text),
         ], self)
-        self.table = RankingTable(top)
+        self.table = RankingTable(split)
         self.table.setObjectName("rankingTable")
+        self.table.setAccessibleName(tr("Ranking"))
         self.table.setModel(self.model)
         # column widths from the rows on screen plus a sample, not from every ranked row
         self.table.horizontalHeader().setResizeContentsPrecision(200)
@@ -194,7 +209,9 @@ class RankingScreen(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_evaluators(cur.row()))
         self.table.doubleClicked.connect(lambda _i: self.override_selected())
-        top.addWidget(self.table)
+        split.addWidget(self.table)
+        bottom = QSplitter(Qt.Horizontal, split)
+        bottom.setObjectName("rankingBottom")
         self.evaluator_model = RecordModel([
             Column("ev", tr("Evaluator"), lambda e: e.evaluator),
             Column("total", tr("Total"), lambda e: fmt_score(e.total), RIGHT),
@@ -203,24 +220,22 @@ class RankingScreen(QWidget):
             Column("counted", tr("Counted"), lambda e: tr("yes") if e.counted else (tr("no") + (
                 f" — {note_text(e)}" if e.note else ""))),
         ], self)
-        self.ev_view = QTableView(top)
+        self.ev_view = QTableView(bottom)
         self.ev_view.setObjectName("rankingEvaluators")
+        self.ev_view.setAccessibleName(tr("Evaluators of the selected application"))
         self.ev_view.setModel(self.evaluator_model)
         self.ev_view.verticalHeader().setVisible(False)
         self.ev_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.ev_view.horizontalHeader().setStretchLastSection(True)
-        top.addWidget(self.ev_view)
-        top.setSizes([950, 330])
-        split.addWidget(top)
-        charts = QWidget(split)
-        cl = QHBoxLayout(charts)
-        cl.setContentsMargins(0, 0, 0, 0)
-        self.histogram = ScoreHistogram(charts)
-        self.leniency = LeniencyChart(charts)
-        cl.addWidget(self.histogram, 3)
-        cl.addWidget(self.leniency, 2)
-        split.addWidget(charts)
-        split.setSizes([520, 190])
+        self.ev_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        bottom.addWidget(self.ev_view)
+        self.histogram = ScoreHistogram(bottom)
+        self.leniency = LeniencyChart(bottom)
+        bottom.addWidget(self.histogram)
+        bottom.addWidget(self.leniency)
+        bottom.setSizes([330, 450, 320])
+        split.addWidget(bottom)
+        split.setSizes([470, 210])
         lay.addWidget(split, 1)
         ctx.changed.connect(self._on_changed)
 
@@ -304,9 +319,12 @@ class RankingScreen(QWidget):
         self.model.set_rows(rows)
         selected_rows = [i for i, r in enumerate(rows) if r.decision == "selected"]
         self.table.cut_after = max(selected_rows) if selected_rows else None
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(2, min(self.table.columnWidth(2), 220))
-        self.table.setColumnWidth(5, min(self.table.columnWidth(5), 160))
+        if not getattr(self.table, "layout_restored", False) and not self._sized:
+            # sized once from what is shown (the person's own column widths are remembered after that)
+            self.table.resizeColumnsToContents()
+            self.table.setColumnWidth(2, min(self.table.columnWidth(2), 220))
+            self.table.setColumnWidth(5, min(self.table.columnWidth(5), 140))
+            self._sized = True
         self.table.viewport().update()
         parts = [tr("Quota {quota}: {selected} selected, {reserve} in reserve, {eligible} eligible.").format(
             quota=t.quota, selected=t.selected, reserve=t.reserve, eligible=t.eligible),

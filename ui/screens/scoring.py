@@ -162,6 +162,9 @@ class LevelPicker(QFrame):
         self.levels = list(rubric.levels)
         self.key: str | None = None
         lang = language()
+        self._criterion_name = criterion.name(lang)
+        self._labels = {lv.key: lv.label(lang) for lv in self.levels}
+        self._name()
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 6, 6, 6)
         grid.setHorizontalSpacing(8)
@@ -197,8 +200,16 @@ class LevelPicker(QFrame):
         self.setFocus(Qt.MouseFocusReason)
         self.picked.emit(None if key == self.key else key)
 
+    def _name(self) -> None:
+        """What a screen reader says: the criterion, the level chosen, and the keys."""
+        chosen = self._labels.get(self.key) if self.key else tr("not scored")
+        self.setAccessibleName(tr("{criterion}: {level}").format(criterion=self._criterion_name, level=chosen))
+        self.setAccessibleDescription(tr("Keys 1–{n} pick a level, 0 clears, arrows move between levels").format(
+            n=len(self.levels)))
+
     def set_level(self, key: str | None) -> None:
         self.key = key
+        self._name()
         for k, b in self.buttons.items():
             b.setChecked(k == key)
             self.descriptions[k].setProperty("selected", k == key)
@@ -297,11 +308,16 @@ class CriterionRow(QFrame):
             self.picker: LevelPicker | PointsPicker = LevelPicker(rubric, criterion, self)
         else:
             self.picker = PointsPicker(criterion, self)
+            self.picker.setAccessibleName(tr("Points for {criterion} (0–{max:g})").format(
+                criterion=criterion.name(lang), max=criterion.max_points))
         lay.addWidget(self.picker)
         crow = QHBoxLayout()
-        crow.addWidget(QLabel(tr("Comment"), self))
+        comment_label = QLabel(tr("Comment"), self)
+        crow.addWidget(comment_label)
         self.comment = QLineEdit(self)
         self.comment.setObjectName(f"comment_{criterion.code}")
+        comment_label.setBuddy(self.comment)
+        self.comment.setAccessibleName(tr("Comment on {criterion}").format(criterion=criterion.name(lang)))
         self.comment.setPlaceholderText(tr("Evidence seen on the visit, or why this level"))
         crow.addWidget(self.comment, 1)
         lay.addLayout(crow)
@@ -318,11 +334,24 @@ class CriterionRow(QFrame):
         if self.comment.text() != text:
             self.comment.setText(text)
 
+    def set_locked(self, locked: bool) -> None:
+        """Finalised: the level can no longer change, the comment reads as plain text."""
+        if isinstance(self.picker, PointsPicker):
+            self.picker.setReadOnly(locked)
+        else:
+            self.picker.setEnabled(not locked)
+        self.comment.setReadOnly(locked)
+
     def set_missing(self, missing: bool) -> None:
         if self.property("missing") != missing:
             self.setProperty("missing", missing)
             self.style().unpolish(self)
             self.style().polish(self)
+
+
+def _required(text: str, required: bool) -> str:
+    """A label with the required mark (the rubric requires the field before finalising)."""
+    return f"{text} *" if required else text
 
 
 def _esc(text: str) -> str:
@@ -342,21 +371,29 @@ class VisitLogBox(QGroupBox):
     def __init__(self, form: ScoringForm, rubric, parent: QWidget) -> None:
         super().__init__(tr("Visit log"), parent)
         self.setObjectName("visitBox")
+        self.rubric = rubric
         grid = QGridLayout(self)
-        grid.addWidget(QLabel(tr("Visited at"), self), 0, 0)
+        when = QLabel(_required(tr("Visited at"), rubric.visit_date_required), self)
+        grid.addWidget(when, 0, 0)
         grid.addLayout(self._time_row(form), 0, 1)
-        grid.addWidget(QLabel(tr("Attendees"), self), 1, 0)
+        when.setBuddy(self.visited_at)
+        who = QLabel(_required(tr("Attendees"), rubric.attendees_required), self)
+        grid.addWidget(who, 1, 0)
         self.attendees = QLineEdit(self)
         self.attendees.setObjectName("attendees")
         self.attendees.setPlaceholderText(tr("Who was there (names or roles)"))
         self.attendees.textEdited.connect(lambda text: form.user_set_visit("attendees", text))
+        who.setBuddy(self.attendees)
         grid.addWidget(self.attendees, 1, 1)
         self.checks: dict[str, QCheckBox] = {}
         if rubric.checklist:
             grid.addWidget(QLabel(tr("Checklist"), self), 2, 0, Qt.AlignTop)
             grid.addLayout(self._checklist(form, rubric), 2, 1)
-        grid.addWidget(QLabel(tr("Notes"), self), 3, 0, Qt.AlignTop)
+        notes_label = QLabel(tr("Notes"), self)
+        grid.addWidget(notes_label, 3, 0, Qt.AlignTop)
         self.notes = QPlainTextEdit(self)
+        notes_label.setBuddy(self.notes)
+        self.notes.setAccessibleName(tr("Visit notes"))
         self.notes.setObjectName("visitNotes")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(60)
@@ -375,7 +412,10 @@ class VisitLogBox(QGroupBox):
         self.visited_at.setCalendarPopup(True)
         self.visited_at.dateTimeChanged.connect(lambda _v: form.user_set_visit("visited_at", self.time()))
         now = QPushButton(tr("Now"), self)
+        now.setObjectName("visitNow")
+        now.setToolTip(tr("Fill in the current date and time"))
         now.setFocusPolicy(Qt.NoFocus)
+        self.now_button = now
         now.clicked.connect(lambda: self.visited_at.setDateTime(QDateTime.currentDateTime()))
         row = QHBoxLayout()
         row.addWidget(self.visited_at)
@@ -386,7 +426,7 @@ class VisitLogBox(QGroupBox):
     def _checklist(self, form: ScoringForm, rubric) -> QGridLayout:
         grid = QGridLayout()
         for i, item in enumerate(rubric.checklist):
-            cb = QCheckBox(item.name(language()), self)
+            cb = QCheckBox(_required(item.name(language()), item.required), self)
             cb.setObjectName(f"check_{item.code}")
             cb.toggled.connect(lambda checked, code=item.code: form.user_set_check(code, checked))
             self.checks[item.code] = cb
@@ -395,6 +435,31 @@ class VisitLogBox(QGroupBox):
 
     def fields(self) -> list[QWidget]:
         return [self.visited_at, self.attendees, *self.checks.values(), self.notes]
+
+    def set_locked(self, locked: bool) -> None:
+        self.visited_at.setReadOnly(locked)
+        self.now_button.setVisible(not locked)
+        self.attendees.setReadOnly(locked)
+        self.notes.setReadOnly(locked)
+        for cb in self.checks.values():
+            cb.setEnabled(not locked)
+
+    def field_for(self, key: str) -> QWidget:
+        """The field of a :meth:`~evaluator.rubric.Rubric.visit_missing` key."""
+        if key == "visit_date":
+            return self.visited_at
+        if key == "attendees":
+            return self.attendees
+        return self.checks.get(key.removeprefix("check:"), self.visited_at)
+
+    def set_missing(self, keys) -> None:
+        """Mark the fields the rubric requires and the visit log lacks (cleared by an empty list)."""
+        wanted = {self.field_for(k) for k in keys}
+        for w in self.fields():
+            if bool(w.property("missing")) != (w in wanted):
+                w.setProperty("missing", w in wanted)
+                w.style().unpolish(w)
+                w.style().polish(w)
 
     def time(self) -> datetime | None:
         """The visit time shown, to the minute (None: not recorded)."""
@@ -843,9 +908,10 @@ class ScoringForm(QWidget):
         self.state_label.setProperty("state", self.state)
         self.state_label.style().unpolish(self.state_label)
         self.state_label.style().polish(self.state_label)
+        # a finalised evaluation is read-only, not disabled: its comments and visit log stay readable
         for row in self.rows.values():
-            row.setEnabled(not finalised)
-        self.visit_box.setEnabled(not finalised)
+            row.set_locked(finalised)
+        self.visit_box.set_locked(finalised)
         self.add_photo_btn.setEnabled(not finalised)
         self.remove_photo_btn.setEnabled(not finalised and self.photo_list.count() > 0)
         self.abstain_btn.setEnabled(not finalised)
@@ -876,9 +942,12 @@ class ScoringForm(QWidget):
         total = self.rubric.total(pts)
         missing = self.rubric.missing(pts)
         if total is None:
-            self.total_label.setText(tr("Total: — (%n criteria to score)", "", len(missing)))
+            # the running total as criteria are scored, and how many are left
+            self.total_label.setText(tr("Total so far: {total:.1f} / 100 (%n criteria to score)", "",
+                                        len(missing)).format(total=self.rubric.subtotal(pts)))
         else:
             self.total_label.setText(tr("Total: {total:.1f} / 100").format(total=total))
+        self.total_label.setAccessibleName(self.total_label.text())
         for code, row in self.rows.items():
             row.set_missing(False)
 
@@ -1023,15 +1092,21 @@ class ScoringForm(QWidget):
                                                                        if c.required]
         abstained = bool(info and info.abstained)
         optional_blank = [c for c in self.rubric.criteria if not c.required and self.points().get(c.code) is None]
-        if missing_codes and not abstained:
-            names = "\n".join(f"• {self.rubric.criterion(c).name(lang)}" for c in missing_codes)
+        visit_missing = list(getattr(info, "visit_missing", ()) or ()) if info is not None else \
+            self.rubric.visit_missing(self.draft.visit)
+        if (missing_codes or visit_missing) and not abstained:
+            names = [f"• {self.rubric.criterion(c).name(lang)}" for c in missing_codes]
+            names += [f"• {tr('Visit log')}: {self.rubric.visit_requirement_name(k, lang)}" for k in visit_missing]
             for code in missing_codes:
                 self.rows[code].set_missing(True)
+            self.visit_box.set_missing(visit_missing)
             dialogs.inform(self, tr("Finalise"),
-                           tr("%n required criteria have no score yet; score them before finalising:", "",
-                              len(missing_codes)), names)
-            self.rows[missing_codes[0]].picker.setFocus(Qt.OtherFocusReason)
-            self.scroll.ensureWidgetVisible(self.rows[missing_codes[0]])
+                           tr("%n required items are missing; complete them before finalising:", "",
+                              len(names)), "\n".join(names))
+            target = self.visit_box.field_for(visit_missing[0]) if visit_missing else \
+                self.rows[missing_codes[0]].picker
+            target.setFocus(Qt.OtherFocusReason)
+            self.scroll.ensureWidgetVisible(target)
             return
         details = [tr("After finalising, the evaluation is locked; reopening it needs a reason that goes in the "
                       "audit trail.")]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QStackedWidget, QTableView,
     QVBoxLayout, QWidget,
@@ -16,6 +16,7 @@ from ..context import ASSIGNMENTS, EVALUATIONS
 from ..i18n import tr
 from ..labels import track_label, visit_state_label
 from ..models import CENTER, Column, RecordModel
+from ..style import tones
 from .scoring import ScoringForm
 
 
@@ -50,7 +51,9 @@ def visit_rows(st, evaluator: str, search: str = "") -> list[Visit]:
     return out
 
 
-_STATE_COLOURS = {None: None, "draft": QColor("#fff4d6"), "finalised": QColor("#e3f4e6")}
+def _state_colour(state: str | None):
+    t = tones()
+    return {"draft": t.row_draft, "finalised": t.row_done}.get(state)
 
 
 class TodayScreen(QWidget):
@@ -77,10 +80,13 @@ class TodayScreen(QWidget):
         head.addStretch(1)
         self.search = QLineEdit(page)
         self.search.setObjectName("todaySearch")
+        self.search.setAccessibleName(tr("Search your visits (Ctrl+F)"))
         self.search.setPlaceholderText(tr("Search ID, title, group or district"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
         self.search.textChanged.connect(lambda _t: self.refresh())
+        # Ctrl+F, type, Enter: the (first) visit found opens (docs/gui.md)
+        self.search.returnPressed.connect(self.open_selected)
         head.addWidget(self.search)
         pl.addLayout(head)
         self.summary = QLabel("", page)
@@ -96,10 +102,11 @@ class TodayScreen(QWidget):
             Column("group", tr("Group name"), lambda v: v.group_name),
             Column("track", tr("Track"), lambda v: track_label(ctx, v.track)),
             Column("state", tr("Visit status"), lambda v: visit_state_label(v.state, v.abstained), CENTER,
-                   background=lambda v: _STATE_COLOURS.get(v.state)),
+                   background=lambda v: _state_colour(v.state)),
         ], self)
         self.table = QTableView(page)
         self.table.setObjectName("todayTable")
+        self.table.setAccessibleName(tr("Your visits"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -143,8 +150,8 @@ class TodayScreen(QWidget):
         self.model.set_rows(rows)
         done = sum(1 for v in rows if v.state == "finalised")
         started = sum(1 for v in rows if v.state == "draft")
-        self.summary.setText(tr("{n} visits · {started} in progress · {done} finalised").format(
-            n=len(rows), started=started, done=done))
+        self.summary.setText(tr("%n visits · {started} in progress · {done} finalised", "", len(rows)).format(
+            started=started, done=done))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
         target = next((i for i, v in enumerate(rows) if v.application_id == selected), 0 if rows else None)

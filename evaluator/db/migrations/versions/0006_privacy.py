@@ -1,7 +1,7 @@
 """privacy: access log, redactable audit chain, purge records, people of an office
 
-Revision ID: 0006_privacy
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-08 09:00:00.000000
 
 Personal data under Korea's Personal Information Protection Act (evaluator/privacy/):
@@ -22,8 +22,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_privacy'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

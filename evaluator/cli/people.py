@@ -1,0 +1,213 @@
+"""CLI verbs for evaluators, assignments, eligibility gates and withdrawals:
+
+    evaluator evaluators [add CODE --name … | import FILE | remove CODE]
+    evaluator assign --auto [--per-application N] [--track T] [--round R] · assign APP EV · unassign APP EV
+    evaluator recuse APP EV --type TYPE [--note …]
+    evaluator gate APP [GATE pass|fail [--note …]]
+    evaluator withdraw APP --reason …
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from ..domain import CONFLICT_TYPES
+from ..errors import ValidationError
+from .common import CliContext, table
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add this area's commands to the `evaluator` parser."""
+    p = sub.add_parser("evaluators", parents=[common], help="list evaluators with their load; add, import, remove",
+                       description="Without an action: every evaluator with their load in the current program and "
+                                   "their key's fingerprint.")
+    p.set_defaults(func=cmd_evaluators)
+    es = p.add_subparsers(dest="evaluators_command", metavar="ACTION")
+    c = es.add_parser("add", parents=[common], help="add an evaluator")
+    c.add_argument("code", metavar="CODE", help="the evaluator's code, e.g. EV06")
+    c.add_argument("--name", required=True, help="their name")
+    c.add_argument("--organisation", default="", help="their organisation (likely conflicts are suggested from it)")
+    c.add_argument("--district", default="", help="their district, e.g. 종로구 (likely conflicts are suggested from it)")
+    c.add_argument("--email", default="", help="their e-mail address")
+    c.add_argument("--phone", default="", help="their phone")
+    c.add_argument("--role", default="", help="e.g. private expert, community activist, public official")
+    c.set_defaults(func=cmd_evaluators_add)
+    c = es.add_parser("import", parents=[common], help="add or update evaluators from an Excel sheet",
+                      description="One row per evaluator: 평가위원번호 (code), 성명 (name), 소속 (organisation), "
+                                  "자치구 (district), 이메일, 연락처, 구분 (role). All or nothing: every problem is "
+                                  "reported with its sheet, row and column.")
+    c.add_argument("file", metavar="FILE", help="the .xlsx file")
+    c.add_argument("--dry-run", action="store_true", help="only report what would be added or updated")
+    c.set_defaults(func=cmd_evaluators_import)
+    c = es.add_parser("remove", parents=[common], help="remove an evaluator who holds no work")
+    c.add_argument("code", metavar="CODE")
+    c.set_defaults(func=cmd_evaluators_remove)
+
+    p = sub.add_parser("assign", parents=[common], help="assign evaluators: automatically (--auto) or one by one",
+                       description="With --auto: give every application of the program (rounds not signed off) "
+                                   "N evaluators, the least loaded first (each evaluator's load within one of the "
+                                   "others'), never one with a declared conflict; likely conflicts (the "
+                                   "evaluator's organisation or district is the applicant group's, a shared e-mail "
+                                   "domain or phone) are listed for you to confirm with 'evaluator recuse'. "
+                                   "Otherwise: assign evaluator EV to application APP.")
+    p.add_argument("application_id", metavar="APP", nargs="?", help="application ID (접수번호)")
+    p.add_argument("evaluator", metavar="EV", nargs="?", help="evaluator code")
+    p.add_argument("--auto", action="store_true", help="assign automatically")
+    p.add_argument("--per-application", type=int, default=3, metavar="N",
+                   help="(--auto) evaluators per application (default 3)")
+    p.add_argument("--track", help="(--auto) only this track")
+    p.add_argument("--round", help="(--auto) only this round")
+    p.add_argument("--dry-run", action="store_true", help="(--auto) only show what would be assigned")
+    p.add_argument("--visit-on", metavar="YYYY-MM-DD", help="the planned visit date")
+    p.set_defaults(func=cmd_assign)
+
+    p = sub.add_parser("unassign", parents=[common], help="take an application back from an evaluator who has not "
+                                                          "started it")
+    p.add_argument("application_id", metavar="APP")
+    p.add_argument("evaluator", metavar="EV")
+    p.set_defaults(func=cmd_unassign)
+
+    p = sub.add_parser("recuse", parents=[common], help="declare an evaluator's conflict of interest with an "
+                                                        "application (they never get or score it)")
+    p.add_argument("application_id", metavar="APP")
+    p.add_argument("evaluator", metavar="EV")
+    p.add_argument("--type", required=True, choices=CONFLICT_TYPES, help="the kind of conflict")
+    p.add_argument("--note", default="", help="why")
+    p.set_defaults(func=cmd_recuse)
+
+    p = sub.add_parser("gate", parents=[common], help="an application's eligibility gates; record a manual one",
+                       description="Without GATE: list the application's eligibility gates and their outcome. "
+                                   "With GATE pass|fail: record a manual gate's outcome (audited); the next ranking "
+                                   "of the application's round uses it.")
+    p.add_argument("application_id", metavar="APP")
+    p.add_argument("gate", metavar="GATE", nargs="?", help="the gate's id in the rubric, e.g. no_double_funding")
+    p.add_argument("outcome", metavar="pass|fail", nargs="?", choices=("pass", "fail"))
+    p.add_argument("--note", default="", help="what was checked")
+    p.set_defaults(func=cmd_gate)
+
+    p = sub.add_parser("withdraw", parents=[common], help="record that an applicant withdrew (kept, not ranked, "
+                                                          "shown with the reason)")
+    p.add_argument("application_id", metavar="APP")
+    p.add_argument("--reason", required=True, help="why (shown with the application, kept in the audit trail)")
+    p.set_defaults(func=cmd_withdraw)
+
+
+# --- evaluators -----------------------------------------------------------------------------------
+def cmd_evaluators(ctx: CliContext) -> int:
+    rows = ctx.store().people.evaluators()
+    text = table([[e.code, e.name, e.organisation, e.district, e.role, e.assigned, e.finalised,
+                   e.key_fingerprint or "-"] for e in rows],
+                 ["ID", "name", "organisation", "district", "role", "assigned", "finalised", "key"])
+    ctx.out(rows, text)
+    return 0
+
+
+def cmd_evaluators_add(ctx: CliContext) -> int:
+    a = ctx.args
+    e = ctx.store().people.add_evaluator(a.code, a.name, organisation=a.organisation, district=a.district,
+                                         email=a.email, phone=a.phone, role=a.role).value
+    ctx.out(e, f"Added evaluator {e.code} ({e.name}" + (f", {e.organisation}" if e.organisation else "") + ").")
+    return 0
+
+
+def cmd_evaluators_import(ctx: CliContext) -> int:
+    rep = ctx.store().excel.import_evaluators(ctx.args.file, dry_run=ctx.args.dry_run).value
+    verb = "would add" if rep.dry_run else "added"
+    lines = [f"{rep.file}: {verb} {len(rep.evaluators_added)} evaluators ({', '.join(rep.evaluators_added) or '—'}), "
+             f"{'would update' if rep.dry_run else 'updated'} {len(rep.evaluators_updated)}, unchanged "
+             f"{len(rep.evaluators_unchanged)}."]
+    if rep.dry_run:
+        lines.append("Dry run: nothing was written.")
+    lines += [f"  warning: {w}" for w in rep.warnings]
+    ctx.out(rep, "\n".join(lines))
+    return 0
+
+
+def cmd_evaluators_remove(ctx: CliContext) -> int:
+    ctx.store().people.remove_evaluator(ctx.args.code)
+    ctx.out({"removed": ctx.args.code}, f"Removed evaluator {ctx.args.code}.")
+    return 0
+
+
+# --- assignments ----------------------------------------------------------------------------------
+def cmd_assign(ctx: CliContext) -> int:
+    a = ctx.args
+    store = ctx.store()
+    if a.auto:
+        if a.application_id or a.evaluator:
+            raise ValidationError("Give either --auto or an application and an evaluator, not both.")
+        r = store.people.auto_assign(a.per_application, track=a.track, round=a.round, dry_run=a.dry_run).value
+        verb = "would assign" if r.dry_run else "assigned"
+        lines = [f"{verb.capitalize()} {len(r.added)} pairings over {r.applications} applications "
+                 f"({r.per_application} evaluators each)."]
+        if r.loads:
+            lo, hi = min(r.loads.values()), max(r.loads.values())
+            lines.append("Load per evaluator: " + ", ".join(f"{k} {v}" for k, v in r.loads.items())
+                         + f" (from {lo} to {hi}).")
+        for app, n in r.short:
+            lines.append(f"  SHORT {app}: only {n} evaluators without a declared conflict")
+        if r.likely_conflicts:
+            lines.append(f"Likely conflicts of interest to confirm ({len(r.likely_conflicts)}; 'evaluator recuse APP EV "
+                         "--type TYPE' declares one, then 'evaluator assign --auto' fills the gap):")
+            for c in r.likely_conflicts:
+                lines.append(f"  {c.application_id} × {c.evaluator}: {c.detail}"
+                             + (" (assigned)" if c.assigned else ""))
+        if r.dry_run:
+            lines.append("Dry run: nothing was written.")
+        ctx.out(r, "\n".join(lines))
+        return 0
+    if not (a.application_id and a.evaluator):
+        raise ValidationError("Use: evaluator assign APP EV, or evaluator assign --auto.")
+    visit = None
+    if a.visit_on:
+        try:
+            visit = date.fromisoformat(a.visit_on)
+        except ValueError:
+            raise ValidationError(f"--visit-on: '{a.visit_on}' is not a date (YYYY-MM-DD).") from None
+    store.people.assign(a.application_id, a.evaluator, planned_visit_on=visit)
+    ctx.out({"application_id": a.application_id, "evaluator": a.evaluator},
+            f"Assigned {a.evaluator} to {a.application_id}.")
+    return 0
+
+
+def cmd_unassign(ctx: CliContext) -> int:
+    a = ctx.args
+    ctx.store().people.unassign(a.application_id, a.evaluator)
+    ctx.out({"application_id": a.application_id, "evaluator": a.evaluator},
+            f"{a.evaluator} no longer evaluates {a.application_id}.")
+    return 0
+
+
+def cmd_recuse(ctx: CliContext) -> int:
+    a = ctx.args
+    ctx.store().people.declare_conflict(a.application_id, a.evaluator, a.type, a.note)
+    ctx.out({"application_id": a.application_id, "evaluator": a.evaluator, "conflict_type": a.type, "note": a.note},
+            f"Declared a conflict of interest ({a.type}): {a.evaluator} will not evaluate {a.application_id}.")
+    return 0
+
+
+# --- gates and withdrawals ------------------------------------------------------------------------
+def cmd_gate(ctx: CliContext) -> int:
+    a = ctx.args
+    store = ctx.store()
+    if a.gate is None:
+        gates = store.applications.gates(a.application_id)
+        text = table([[g.code, g.name_ko, g.kind, {True: "pass", False: "FAIL", None: "not recorded (presumed pass)"
+                                                   if g.kind == "manual" else "—"}[g.passed], g.note, g.decided_by]
+                      for g in gates], ["gate", "name", "kind", "outcome", "note", "by"])
+        ctx.out(gates, f"Eligibility gates of {a.application_id}:\n{text}")
+        return 0
+    if a.outcome is None:
+        raise ValidationError(f"Say whether {a.application_id} passes gate {a.gate}: 'pass' or 'fail'.")
+    g = store.applications.record_gate(a.application_id, a.gate, a.outcome == "pass", a.note).value
+    ctx.out(g, f"{a.application_id}: gate {g.code} ({g.name_ko}) recorded as {'passed' if g.passed else 'FAILED'}"
+               + (f" — {g.note}" if g.note else "") + ".")
+    return 0
+
+
+def cmd_withdraw(ctx: CliContext) -> int:
+    a = ctx.args
+    info = ctx.store().applications.withdraw(a.application_id, a.reason).value
+    ctx.out(info, f"{info.id} is withdrawn ({info.status_reason}); it stays on record and is no longer ranked.")
+    return 0

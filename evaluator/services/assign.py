@@ -1,0 +1,193 @@
+"""Automatic assignment: load-balanced, never a declared conflict, likely conflicts listed.
+
+Like HotCRP's autoassign: every application that has fewer than N evaluators gets the least
+loaded evaluators without a declared conflict with it, so each evaluator's load in the program
+stays within one of the others' (among evaluators free to take the application); among equally
+loaded evaluators one without a *likely* conflict comes first.  Likely conflicts — the evaluator's
+organisation or district is the applicant group's, or they share an e-mail domain or a phone —
+are suggestions for the office to confirm (``evaluator recuse``), listed, never applied silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db.models import Application, Assignment, Evaluator, Program, Round, Track
+from ..domain import SIGNED_OFF, WITHDRAWN, AutoAssignment, LikelyConflict
+from ..errors import ValidationError
+from . import people
+
+#: e-mail services anyone can sign up to (and the documentation domains of RFC 2606): a shared
+#: domain there says nothing about a shared organisation
+PUBLIC_MAIL = frozenset({
+    "gmail.com", "googlemail.com", "naver.com", "daum.net", "hanmail.net", "kakao.com", "nate.com", "hotmail.com",
+    "outlook.com", "live.com", "yahoo.com", "yahoo.co.kr", "icloud.com", "me.com", "empas.com", "dreamwiz.com",
+    "korea.com", "chol.com", "paran.com", "lycos.co.kr", "hanmir.com", "example.org", "example.com", "example.net",
+})
+_LEGAL = re.compile(r"\(사\)|\(재\)|\(주\)|\(유\)|사단법인|재단법인|주식회사|유한회사|협동조합|사회적협동조합")
+
+
+def _org_key(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text or "")
+    t = _LEGAL.sub("", t)
+    return "".join(ch for ch in t.casefold() if ch.isalnum())
+
+
+def _domain(email: str) -> str:
+    _, at, domain = (email or "").strip().casefold().rpartition("@")
+    return domain if at and domain and domain not in PUBLIC_MAIL else ""
+
+
+def _phone_key(phone: str) -> str:
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    return digits if len(digits) >= 8 else ""
+
+
+def _suspicions(ev: Evaluator, app: Application) -> list[tuple[str, str, str]]:
+    """(reason code, English, Korean) for each likely conflict between ``ev`` and ``app``."""
+    out = []
+    org = _org_key(ev.organisation)
+    if org and org == _org_key(app.group_name):
+        out.append(("organisation", f"{ev.code}'s organisation {ev.organisation} is the applicant group",
+                    f"{ev.code}의 소속({ev.organisation})이 신청 단체와 같음"))
+    if ev.district and ev.district == app.district:
+        out.append(("district", f"{ev.code} is from {ev.district}, the applicant group's district",
+                    f"{ev.code}의 자치구({ev.district})가 신청 단체의 자치구와 같음"))
+    domain = _domain(ev.email)
+    if domain and domain == _domain(app.email):
+        out.append(("email_domain", f"{ev.code} and the applicant share the e-mail domain {domain}",
+                    f"{ev.code}와 신청 단체의 이메일 도메인({domain})이 같음"))
+    phone = _phone_key(ev.phone)
+    if phone and phone == _phone_key(app.phone):
+        out.append(("phone", f"{ev.code} and the applicant share a phone number",
+                    f"{ev.code}와 신청 단체의 전화번호가 같음"))
+    return out
+
+
+def _applications(s: Session, program: Program, *, track: str | None, round_code: str | None) -> list[Application]:
+    q = (select(Application).join(Round, Round.id == Application.round_id)
+         .where(Application.program_id == program.id, Application.status != WITHDRAWN, Round.status != SIGNED_OFF)
+         .order_by(Application.external_id))
+    if track:
+        codes = {t.code for t in program.tracks}
+        if track not in codes:
+            raise ValidationError(f"Program '{program.code}' has no track '{track}' (tracks: {', '.join(sorted(codes))}).")
+        q = q.join(Track, Track.id == Application.track_id).where(Track.code == track)
+    if round_code:
+        from .common import round_by_code
+
+        q = q.where(Application.round_id == round_by_code(s, program, round_code).id)
+    return list(s.execute(q).scalars())
+
+
+def likely_conflicts(s: Session, program: Program, *, track: str | None = None,
+                     round_code: str | None = None) -> list[LikelyConflict]:
+    """Every pairing of the program's evaluators and (open rounds') applications that looks like a
+    conflict of interest and is not declared one yet."""
+    apps = _applications(s, program, track=track, round_code=round_code)
+    return _likely(s, apps, _evaluators(s), _pairs(s, program))
+
+
+def _evaluators(s: Session) -> list[Evaluator]:
+    return list(s.execute(select(Evaluator).where(Evaluator.active.is_(True)).order_by(Evaluator.code)).scalars())
+
+
+def _pairs(s: Session, program: Program) -> dict[tuple[int, int], str | None]:
+    """(application id, evaluator id) -> conflict type (None: a plain assignment) in the program."""
+    return {(a, e): c for a, e, c in s.execute(
+        select(Assignment.application_id, Assignment.evaluator_id, Assignment.conflict_type)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Application.program_id == program.id))}
+
+
+def _likely(s: Session, apps: list[Application], evaluators: list[Evaluator],
+            pairs: dict[tuple[int, int], str | None], added: set[tuple[int, int]] = frozenset()) -> list[LikelyConflict]:
+    out = []
+    # index the evaluators by what may match, so each application looks up only its suspects
+    by: dict[tuple[str, str], list[Evaluator]] = defaultdict(list)
+    for ev in evaluators:
+        for kind, key in (("org", _org_key(ev.organisation)), ("district", ev.district or ""),
+                          ("domain", _domain(ev.email)), ("phone", _phone_key(ev.phone))):
+            if key:
+                by[(kind, key)].append(ev)
+    for app in apps:
+        suspects: dict[int, Evaluator] = {}
+        for kind, key in (("org", _org_key(app.group_name)), ("district", app.district or ""),
+                          ("domain", _domain(app.email)), ("phone", _phone_key(app.phone))):
+            if key:
+                for ev in by.get((kind, key), ()):
+                    suspects[ev.id] = ev
+        for ev in sorted(suspects.values(), key=lambda e: e.code):
+            pair = (app.id, ev.id)
+            if pair in pairs and pairs[pair] is not None:
+                continue  # declared already
+            found = _suspicions(ev, app)
+            if found:
+                out.append(LikelyConflict(
+                    application_id=app.external_id, evaluator=ev.code, reasons=tuple(f[0] for f in found),
+                    detail="; ".join(f[1] for f in found), detail_ko="; ".join(f[2] for f in found),
+                    assigned=pair in pairs or pair in added))
+    return out
+
+
+def auto_assign(s: Session, program: Program, *, per_application: int, track: str | None = None,
+                round_code: str | None = None, actor: str, device: str, write: bool) -> AutoAssignment:
+    if isinstance(per_application, bool) or not isinstance(per_application, int) or per_application < 1:
+        raise ValidationError(f"--per-application must be a whole number of at least 1, got {per_application!r}.")
+    evaluators = _evaluators(s)
+    if not evaluators:
+        raise ValidationError("There are no evaluators to assign yet; add them with 'evaluator evaluators add' or "
+                              "'evaluator evaluators import FILE'.")
+    apps = _applications(s, program, track=track, round_code=round_code)
+    pairs = _pairs(s, program)
+    load: dict[int, int] = {ev.id: 0 for ev in evaluators}
+    assigned: dict[int, set[int]] = defaultdict(set)
+    barred: dict[int, set[int]] = defaultdict(set)
+    for (aid, eid), conflict in pairs.items():
+        if conflict is None:
+            assigned[aid].add(eid)
+            if eid in load:
+                load[eid] += 1
+        else:
+            barred[aid].add(eid)
+    app_id = {a.external_id: a.id for a in apps}
+    ev_id = {ev.code: ev.id for ev in evaluators}
+    suspect = {(app_id[c.application_id], ev_id[c.evaluator]) for c in _likely(s, apps, evaluators, pairs)}
+    code_of = {ev.id: ev.code for ev in evaluators}
+    by_id = {ev.id: ev for ev in evaluators}
+    # the applications with the fewest evaluators free to take them go first, so a constrained one
+    # is not left short by the balance the others made
+    free = {a.id: len(evaluators) - len(barred[a.id]) for a in apps}
+    order = sorted(apps, key=lambda a: (free[a.id], a.external_id))
+    added: list[tuple[Application, Evaluator]] = []
+    short: list[tuple[str, int]] = []
+    for app in order:
+        need = per_application - len(assigned[app.id])
+        if need <= 0:
+            continue
+        candidates = [eid for eid in load if eid not in assigned[app.id] and eid not in barred[app.id]]
+        candidates.sort(key=lambda eid: (load[eid], (app.id, eid) in suspect, code_of[eid]))
+        chosen = candidates[:need]
+        for eid in chosen:
+            load[eid] += 1
+            assigned[app.id].add(eid)
+            added.append((app, by_id[eid]))
+        if len(chosen) < need:
+            short.append((app.external_id, len(assigned[app.id])))
+    if write:
+        for app, ev in added:
+            people.assign(s, app, ev, actor=actor)
+        s.flush()
+    new_pairs = {(app.id, ev.id) for app, ev in added}
+    return AutoAssignment(
+        per_application=per_application,
+        added=tuple(sorted((app.external_id, ev.code) for app, ev in added)),
+        loads={code_of[eid]: n for eid, n in sorted(load.items(), key=lambda kv: code_of[kv[0]])},
+        short=tuple(sorted(short)), likely_conflicts=tuple(_likely(s, apps, evaluators, pairs, new_pairs)),
+        dry_run=not write, applications=len(apps),
+    )

@@ -87,7 +87,8 @@ def os_error_sentence(exc: OSError) -> str:
 
 #: the subcommand attributes that, after the command's name, name a JSON document (``kit-import``)
 _SUBCOMMANDS = ("rubric_command", "audit_command", "keys_command", "kit_command", "package_command",
-                "conflicts_command", "program_command", "round_command", "evaluators_command")
+                "conflicts_command", "program_command", "round_command", "evaluators_command", "people_command",
+                "access_command", "retention_command", "subject_command", "admin_command")
 ERROR_DOCUMENT = "error"
 #: exit code of a command line that is not understood (an unknown option, a missing argument):
 #: distinct from 2, input that was understood but is invalid (BSD sysexits' EX_USAGE)
@@ -103,6 +104,10 @@ def document_name(args: argparse.Namespace) -> str:
         parts.append(args.kind)
     if parts[0] == "packages" and getattr(args, "verify", False):
         parts.append("verify")
+    if parts[0] == "access-log" and getattr(args, "verify", False):
+        parts.append("verify")
+    if parts[0] == "purge" and getattr(args, "compact", False):
+        parts.append("compact")
     if parts[0] == "gate" and getattr(args, "gate", None) is None:
         parts.append("list")
     return "-".join(p for p in parts if p)

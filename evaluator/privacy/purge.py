@@ -3,7 +3,8 @@
 ``evaluator purge --dry-run`` lists what is due (:func:`plan`); ``evaluator purge`` destroys it
 (:func:`destroy` inside one write, then :func:`compact` and the files).  For each application due:
 
-* its personal fields — representative, phone, e-mail, address, the unknown intake columns kept
+* its personal fields — representative, phone, e-mail, address, the program's typed intake fields
+  marked ``personal``, the unknown intake columns kept
   aside — and every free text about its people — evaluations' and scores' comments, abstention
   reasons, visit attendees and notes, conflict-of-interest and eligibility notes, photo captions
   and file names — are replaced by :data:`~evaluator.audit.personal.TOMBSTONE`, also in the
@@ -42,9 +43,10 @@ from .. import audit
 from ..audit.personal import MARK, PERSONAL_KEYS, TOMBSTONE
 from ..db.models import (
     Application, Assignment, Attachment, AuditEvent, AuditPersonal, AuditSubject, Evaluation, GateResult,
-    PackageReceipt, Score, SiteVisit, new_uuid, utcnow,
+    PackageReceipt, Program, Score, SiteVisit, new_uuid, utcnow,
 )
 from ..db.settings import get_setting, set_setting
+from ..services.programs import field_defs
 from . import access
 from .models import PurgeRecord
 from .retention import DueItem, schedule
@@ -302,11 +304,18 @@ def destroy(s: Session, p: PurgePlan, *, actor: str, device: str, kind: str = "p
     later: list[Path] = []
     ids = list(subjects.apps)
     rules = {d.uuid: d.rule for d in p.due}
+    personal_keys: dict[int, set[str]] = {}
     if ids:
         for app in s.execute(select(Application).where(Application.id.in_(ids))).scalars():
             for f in CONTACT:
                 setattr(app, f, _t(getattr(app, f)))
             app.extra = {}
+            if app.program_id not in personal_keys:  # the program's own typed fields marked personal
+                personal_keys[app.program_id] = {f.key for f in field_defs(s.get(Program, app.program_id))
+                                                 if f.personal}
+            personal = personal_keys[app.program_id]
+            if personal & set(app.fields or {}):
+                app.fields = {k: (_t(v) if k in personal else v) for k, v in app.fields.items()}
             app.purged_at = now
             counts["applications"] += 1
         for e in s.execute(select(Evaluation).join(Assignment, Assignment.id == Evaluation.assignment_id)

@@ -226,7 +226,7 @@ def test_the_access_log_after_each_action(demo_store, tmp_path, capsys):
     assert "contacts" in wb.sheetnames
     assert st.privacy.verify_access_log().ok and st.verify_audit().ok
     assert main(["access-log", "--subject", app, "--json", "--db", url(st.sqlite_path)]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == len(steps)
+    assert len(json.loads(capsys.readouterr().out)["items"]) == len(steps)
     # an entry changed behind the log's back shows in audit verify
     con = sqlite3.connect(st.sqlite_path)
     con.execute("UPDATE access_event SET reason = '' WHERE action = 'subject_export'")
@@ -250,7 +250,7 @@ def test_an_output_with_contact_data_needs_a_reason_and_writes_nothing_without_i
         assert "give the reason" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
     assert main(["access-log", "--json", "--db", db]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    assert json.loads(capsys.readouterr().out)["items"] == []
 
 
 def test_the_monthly_review_and_the_retention_of_the_access_log(demo_store, tmp_path, monkeypatch):
@@ -486,3 +486,23 @@ def test_a_purge_rewrites_the_evidence_of_merged_packages_and_the_replay_still_h
         assert v.ok, v.problems[:3]
     for f in sqlite_files(office_path):
         assert found_in(f, ("홍길순", "김아무개", "이아무개")) == [], f
+
+
+def test_a_programs_own_personal_fields_are_destroyed_with_the_contact_data(tmp_path):
+    """A program file may mark a typed intake field personal (the rolling example's 회계담당자
+    연락처); deleting an applicant's data destroys it too, and leaves the others as they were."""
+    from evaluator.paths import resource
+
+    db = tmp_path / "office.sqlite3"
+    with Store(f"sqlite:///{db}") as st:
+        st.programs.create_from_file(resource("programs", "seoul-cbp-2013-rolling.toml"))
+        st.excel.import_applications(resource("programs", "examples", "intake-2013-04.xlsx"))
+        app = next(a.id for a in st.applications.list() if st.applications.get(a.id).fields.get("treasurer_phone"))
+        before = st.applications.get(app).fields
+        st.privacy.set_retention(signed_off_on=date(2013, 7, 1))
+        st.privacy.subject_delete(app, reason="삭제 요청", today=date(2015, 1, 2))
+        after = st.applications.get(app).fields
+    assert after["treasurer_phone"] == TOMBSTONE
+    assert {k: v for k, v in after.items() if k != "treasurer_phone"} == {
+        k: v for k, v in before.items() if k != "treasurer_phone"}
+    assert before["treasurer_phone"].encode() not in db.read_bytes()

@@ -44,7 +44,7 @@ def test_three_logins_and_the_server_enforces_their_roles(office, tmp_path, caps
         assert main(["admin", "grant", user, role, "--db", office]) == 0, capsys.readouterr().err
     assert "now the viewer of this database" in capsys.readouterr().out
     assert main(["admin", "roles", "--db", office, "--json"]) == 0
-    assert {(r["login"], r["role"]) for r in json.loads(capsys.readouterr().out)} == {
+    assert {(r["login"], r["role"]) for r in json.loads(capsys.readouterr().out)["items"]} == {
         ("kim_coord", "coordinator"), ("lee_chair", "chair"), ("park_view", "viewer")}
 
     # the viewer reads, and its views are logged by its own session; every write is refused by the server

@@ -36,6 +36,9 @@ class AppContext(QObject):
         self.settings = settings
         self.active_jobs: set = set()
         self.program = None
+        self.programs: list = []  # every program in the database (the header's switcher)
+        #: the round every screen shows (its code; None: the program's current round)
+        self.round: str | None = None
         self.evaluators: list = []
         self.key_unlocked = False  # the store holds this database's unlocked key
         self.key_info = None  # public half of this database's key (fingerprint), if any

@@ -173,14 +173,12 @@ class ProgramScreen(QWidget):
         self.program = program
         lang = language()
         method = program.settings.get("method") if program.settings else None
-        parts = [f"<b>{escape(program.name(lang))}</b> ({escape(program.code)})"]
+        parts = [f"<b>{escape(program.name(lang))}</b>"]  # its code is in the header's switcher
         if program.office(lang):
             parts.append(escape(program.office(lang)))
         parts.append(escape(tr("Rolling intake") if program.intake == "rolling" else tr("Fixed rounds")))
         if method:
             parts.append(escape(tr("ranked by {method}").format(method=method_label(method))))
-        if program.version:
-            parts.append(escape(tr("program file version {version}").format(version=program.version[:12])))
         self.summary.setText(" · ".join(parts))
         self.tracks.set_rows(list(program.tracks))
         keep = self.selected_round()

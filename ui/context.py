@@ -60,6 +60,14 @@ class AppContext(QObject):
         """``op(store, progress, cancel)``: a long job with a progress dialog and Cancel."""
         return JobOp(self, parent=parent, label=label, op=op, success=success)
 
+    def round_shown(self) -> str | None:
+        """The round to pass to the core's reads and writes: the one shown in the header, or None when
+        the program has only one round (the same answer, without a round filter on every query)."""
+        program = self.program
+        if program is None or len(program.rounds) <= 1:
+            return None
+        return self.round
+
     def status_message(self, text: str) -> None:
         self.status.emit(text)
 

@@ -63,9 +63,9 @@ class ProgramSwitcher(QWidget):
         for p in programs:
             if p.archived and (program is None or p.code != program.code):
                 continue
-            self.program.addItem(f"{p.name(lang)} ({p.code})", p.code)
+            self.program.addItem(f"{p.code} · {p.name(lang)}", p.code)
         if program is not None and self.program.findData(program.code) < 0:
-            self.program.addItem(f"{program.name(lang)} ({program.code})", program.code)
+            self.program.addItem(f"{program.code} · {program.name(lang)}", program.code)
         self.program.setCurrentIndex(max(0, self.program.findData(program.code if program else None)))
         self.program.blockSignals(False)
         self.round.blockSignals(True)

@@ -197,7 +197,7 @@ class ApplicationsScreen(QWidget):
             "track": self.track.currentData(), "category": self.category.currentData(),
             "district": self.district.currentData(), "status": self.status.currentData(),
             "evaluator": self.evaluator.currentData(), "search": self.search.text().strip() or None,
-            "round": self.ctx.round,  # the round shown in the header
+            "round": self.ctx.round_shown(),  # the round shown in the header
         }
         return {k: v for k, v in f.items() if v}
 

@@ -196,7 +196,7 @@ class AssignmentsScreen(QWidget):
 
     def reload_applications(self, sort: str = "id", descending: bool = False) -> None:
         filters = {"track": self.track.currentData(), "search": self.search.text().strip() or None,
-                   "round": self.ctx.round}
+                   "round": self.ctx.round_shown()}
         filters = {k: v for k, v in filters.items() if v}
         self.ctx.query(lambda st: st.applications.ids(sort=sort, descending=descending, **filters),
                        self._fill_ids, parent=self).run_in_background()

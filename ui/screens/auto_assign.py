@@ -134,7 +134,7 @@ class AutoAssignDialog(QDialog):
 
     # --- running ----------------------------------------------------------------------------------
     def run(self) -> None:
-        n, track, rnd = self.per_application.value(), self.track, self.ctx.round
+        n, track, rnd = self.per_application.value(), self.track, self.ctx.round_shown()
         self.run_btn.setEnabled(False)
         self.ctx.write(lambda st: st.people.auto_assign(n, track=track, round=rnd), self._assigned,
                        parent=self).finally_(lambda: self.run_btn.setEnabled(True)).run_in_background()

@@ -11,6 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
     QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
@@ -81,19 +82,19 @@ def program_toml(values: dict, folder: Path | None) -> str:
     texts as typed); blank optional keys are left out."""
     out = ["# Made with the desktop app's guided form; the format: docs/programs.md", "format = 1"]
     for key in ("code", "name_ko", "name_en", "office_ko"):
-        if values.get(key, "").strip() or key in ("code", "name_ko", "office_ko"):
+        if values.get(key, "").strip():  # a blank key is left out: the validator says it is missing
             out.append(f"{key} = {_string(values.get(key, '').strip())}")
     out.append(f"intake = {_string(values.get('intake') or 'fixed')}")
     for t in values.get("tracks", []):
         out += ["", "[[tracks]]"]
         for key in TRACK_COLUMNS:
             text = t.get(key, "").strip()
-            if not text and key in ("name_en", "budget", "min_score", "reserve"):
+            if not text:
                 continue
             if key == "rubric":
                 out.append(f"rubric = {_string(rubric_reference(text, folder))}")
             elif key in ("quota", "reserve", "budget"):
-                out.append(f"{key} = {_number(text) if text else _string('')}")
+                out.append(f"{key} = {_number(text)}")
             elif key == "min_score":
                 out.append(f"min_score = {_number(text, decimal=True)}")
             else:
@@ -102,7 +103,7 @@ def program_toml(values: dict, folder: Path | None) -> str:
         out += ["", "[[rounds]]"]
         for key in ROUND_COLUMNS:
             text = r.get(key, "").strip()
-            if not text and key != "code" and key != "name_ko":
+            if not text:
                 continue
             out.append(f"{key} = {_day(text) if key in ('opens_on', 'closes_on') else _string(text)}")
     return "\n".join(out) + "\n"
@@ -237,6 +238,7 @@ class NewProgramDialog(QDialog):
         lay.addLayout(form)
 
         self.track_table = self._grid(page, "programTracksForm", _track_headers(), tr("Tracks"))
+        self.track_table.setColumnWidth(TRACK_COLUMNS.index("rubric"), 240)
         lay.addWidget(QLabel(tr("Tracks"), page))
         lay.addWidget(self.track_table, 2)
         row = QHBoxLayout()
@@ -303,6 +305,7 @@ class NewProgramDialog(QDialog):
         t.verticalHeader().setVisible(False)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         t.horizontalHeader().setStretchLastSection(True)
+        t.setTextElideMode(Qt.ElideLeft)  # a rubric's path shows its file name
         t.itemChanged.connect(lambda _item: self.schedule_check())
         return t
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QTimer, QUrl, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton,
-    QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+    QScrollArea, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from evaluator.paths import resource
@@ -461,6 +461,8 @@ class MainWindow(QMainWindow):
         program = ctx.program
         name = QLabel(f"<b>{escape(program.name(language()))}</b>" if program else tr("Maeul Evaluator"), bar)
         name.setObjectName("programName")
+        name.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # a long name is cut, the window stays
+        name.setToolTip(program.name(language()) if program else "")
         lay.addWidget(name, 1)
         self.switcher = None
         if program is not None and not ctx.is_field:

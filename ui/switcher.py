@@ -39,8 +39,9 @@ class ProgramSwitcher(QWidget):
         self.program = QComboBox(self)
         self.program.setObjectName("programSwitcher")
         self.program.setAccessibleName(tr("Program shown"))
-        self.program.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        self.program.setMaximumWidth(420)
+        # as wide as a program's code and the start of its name: the header keeps to the default window
+        self.program.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.program.setMinimumContentsLength(22)
         self.program.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         plabel.setBuddy(self.program)
         lay.addWidget(self.program)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
 from ..domain import DECISIONS
@@ -63,6 +64,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 # --- rank -----------------------------------------------------------------------------------------
 def row_json(r: RankedApplication) -> dict[str, Any]:
+    out = _row_json(r)
+    if r.support is not None:  # a program with a support amount rule (docs/rules.md): how it was computed
+        out["support"] = dataclasses.asdict(r.support)
+    return out
+
+
+def _row_json(r: RankedApplication) -> dict[str, Any]:
     return {
         "application_id": r.application_id, "track": r.track, "rank": r.rank, "score": r.score,
         "raw_score": r.raw_score, "normalized_score": r.normalized_score, "decision": r.decision,

@@ -158,6 +158,7 @@ class RuleSet:
         inner = {c for g in self.gates for c in g.gates}
         failed: list[str] = []
         why: list[Phrase] = []
+        tested: set[str] = set()  # the fields of the failed gates
         for g in self.gates:
             if g.code in inner or (g.tracks and track not in g.tracks):
                 continue
@@ -165,10 +166,11 @@ class RuleSet:
             if phrases:
                 failed.append(g.code)
                 why.extend(phrases)
+                tested.update((g.field, g.over))
         sup = self.support
         if sup is not None and (not sup.tracks or track in sup.tracks):
             amount, missing = self.amount(values, track, round_code)
-            if amount is None:
+            if amount is None and not tested & {sup.cost, sup.rate_by}:  # (else a failed gate said it already)
                 failed.append("support")
                 why.extend(missing)
         return tuple(failed), tuple(why)

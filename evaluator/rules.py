@@ -217,6 +217,37 @@ class RuleSet:
         s = self.support
         return s is not None and s.budget == "support" and (not s.tracks or track in s.tracks)
 
+    def describe(self) -> list[str]:
+        """The rules in words, one line each (what ``evaluator program check`` prints)."""
+        out = []
+        for g in self.gates:
+            if g.test in ("all", "any"):
+                what = f"{g.test} of {', '.join(g.gates)}"
+            elif g.test == "age":
+                bounds = _need("integer", _f(g.min), _f(g.max), "en", unit_en=" whole years")
+                what = f"{g.field}: {bounds.removesuffix(' required')} old at {g.reference}"
+            elif g.test == "ratio":
+                what = f"{g.field} ÷ {g.over}: {_need('decimal', _f(g.min), _f(g.max), 'en').removesuffix(' required')}"
+            elif g.test in ("min", "max", "range"):
+                what = f"{g.field}: {_need('decimal', _f(g.min), _f(g.max), 'en').removesuffix(' required')}"
+            elif g.test == "one_of":
+                what = f"{g.field} one of {', '.join(g.values)}"
+            else:
+                what = f"{g.field} {'recorded' if g.test == 'present' else 'yes'}"
+            out.append(f"gate {g.code} ({g.name_ko}): {what}" + (f" [tracks {', '.join(g.tracks)}]" if g.tracks else ""))
+        s = self.support
+        if s is not None:
+            bands = ", ".join(f"{b.low}{f'–{b.high}' if b.high != b.low else ''}: {float(b.rate * 100):g} %"
+                              for b in s.bands)
+            caps = "; ".join(f"{c.amount:,} won" + (f" in round {c.round}" if c.round else
+                                                     f" from {c.from_day}" if c.from_day else "") for c in s.caps)
+            out.append(f"support: {s.cost} × the rate by {s.rate_by} ({bands}), rounded {s.rounding} to "
+                       f"{s.round_to:,} won" + (f", capped at {caps}" if caps else "")
+                       + (", at most the requested amount" if s.at_most_requested else "")
+                       + ("; the budget draws on it" if s.budget == "support" else "; the budget draws on the "
+                          "requested amount") + (f" [tracks {', '.join(s.tracks)}]" if s.tracks else ""))
+        return out
+
     def fields_needed(self) -> set[str]:
         out = {"submitted_on", "requested_amount"}
         for g in self.gates:
@@ -560,8 +591,8 @@ def _field(obj: Mapping[str, Any], key: str, w: tuple[str, str], labels: Mapping
     if not name:
         return ""
     if name not in labels:
-        bad(w[0] + key, w[1] + key, f"{name!r} is not a field of this program (its [[fields]] or a built-in one: "
-            f"{', '.join(sorted(BUILT_IN))})", "unknown_field", field=name)
+        bad(w[0] + key, w[1] + key, f"{name!r} is not a field of this program (fields: {', '.join(sorted(labels))})",
+            "unknown_field", field=name)
         return ""
     kind = labels[name][2]
     if kinds is not None and kind not in kinds:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -274,6 +275,11 @@ def test_the_remodelling_call_from_an_empty_database_to_its_ranked_list(tmp_path
     assert apps["2017-2-R-03"]["support"]["awarded"] == 74_074_000
     assert apps["2017-2-R-03"]["support"]["rate_percent"] == 60.0
     assert "support" not in apps["2017-2-R-09"] and apps["2017-2-R-09"]["failed_gates"] == ["building_age"]
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "schemas" / "rank.schema.json").read_text(
+        encoding="utf-8"))
+    jsonschema.validate(doc, schema)  # the documented schema: support is there when the program computes it
     # the Excel ranking: the computed amount, the rate, the cap in force and the words
     out = tmp_path / "ranking.xlsx"
     assert main(["export", "ranking", str(out), "--round", "2", "--db", str(tmp_path / "office.sqlite3")]) == 0

@@ -327,8 +327,9 @@ def _bounds_fail(v: float, lo: float | None, hi: float | None) -> bool:
     return (lo is not None and v < lo) or (hi is not None and v > hi)
 
 
-def _f(x: float | None) -> float:
-    return float(x) if x is not None else math.nan
+def _f(x: float | None) -> float | None:
+    """A bound as a phrase keeps it: a float, or None when the gate has none (never NaN: not JSON)."""
+    return float(x) if x is not None else None
 
 
 def _test(g: Gate, values: Mapping[str, Any], by_code: dict[str, Gate],
@@ -385,7 +386,7 @@ def _test(g: Gate, values: Mapping[str, Any], by_code: dict[str, Gate],
         if den is None:
             return [("rule_missing", g.code, dko, den_en)]
         if den <= 0:
-            return [("rule_ratio", g.code, ko, en, dko, den_en, kind, float(num), float(den), math.nan, _f(g.min),
+            return [("rule_ratio", g.code, ko, en, dko, den_en, kind, float(num), float(den), None, _f(g.min),
                      _f(g.max))]
         r = Fraction(num) / Fraction(den)
         lo = Fraction(g.min) if g.min is not None else None
@@ -410,8 +411,8 @@ def _value(kind: str, x: float, lang: str) -> str:
     return f"{x:g}"
 
 
-def _need(kind: str, lo: float, hi: float, lang: str, unit_ko: str = "", unit_en: str = "") -> str:
-    has_lo, has_hi = not math.isnan(lo), not math.isnan(hi)
+def _need(kind: str, lo: float | None, hi: float | None, lang: str, unit_ko: str = "", unit_en: str = "") -> str:
+    has_lo, has_hi = lo is not None, hi is not None
     a = _value(kind, lo, lang) if has_lo else ""
     b = _value(kind, hi, lang) if has_hi else ""
     if lang == "ko":
@@ -493,10 +494,10 @@ WORDS: dict[str, tuple[tuple[str, ...], Callable[..., str], Callable[..., str]]]
         ("gate", "label_ko", "label_en", "over_ko", "over_en", "kind", "value", "over", "ratio", "min", "max"),
         lambda gate, label_ko, label_en, over_ko, over_en, kind, value, over, ratio, min, max: (
             f"{label_en} {_value(kind, value, 'en')} ÷ {over_en} {_value(kind, over, 'en')} = "
-            f"{'undefined' if math.isnan(ratio) else f'{ratio:g}'}: {_need('decimal', min, max, 'en')} (rule {gate})"),
+            f"{'undefined' if ratio is None else f'{ratio:g}'}: {_need('decimal', min, max, 'en')} (rule {gate})"),
         lambda gate, label_ko, label_en, over_ko, over_en, kind, value, over, ratio, min, max: (
             f"{label_ko} {_value(kind, value, 'ko')} ÷ {over_ko} {_value(kind, over, 'ko')} = "
-            f"{'계산 불가' if math.isnan(ratio) else f'{ratio:g}'}: {_need('decimal', min, max, 'ko')}({gate})")),
+            f"{'계산 불가' if ratio is None else f'{ratio:g}'}: {_need('decimal', min, max, 'ko')}({gate})")),
     "rule_none_of": (
         ("gate", "name_ko", "name_en"),
         lambda gate, name_ko, name_en: f"none of '{name_en or name_ko}' met (rule {gate}):",

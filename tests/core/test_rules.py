@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from evaluator.cli import main
 from evaluator.errors import ProgramFileError
 from evaluator.programfile import load_program_file, parse_program
+from evaluator.ranking import frozen
 from evaluator.ranking.engine import rank_track
 from evaluator.ranking.reasons import as_json, from_json, to_json, words
 from evaluator.rules import compute_amount, whole_years
@@ -268,6 +269,11 @@ def test_the_remodelling_call_from_an_empty_database_to_its_ranked_list(tmp_path
         again = store.ranking.current(round="2").value
         assert [(r.application_id, r.structured_reason) for r in again.all_rows()] == [
             (r.application_id, r.structured_reason) for r in result.all_rows()]
+    # a signed-off round keeps its ranking as plain JSON: read back exactly, amounts and reasons included
+    kept = frozen.from_json(json.loads(json.dumps(frozen.to_json(result), allow_nan=False)))
+    assert kept == result and kept.track("remodel").rows[0].support == result.track("remodel").rows[0].support
+    assert {r.application_id: r.reason_ko for r in kept.all_rows()} == {r.application_id: r.reason_ko
+                                                                          for r in result.all_rows()}
     # the ranking JSON states each amount and how it was computed
     assert main(["rank", "--round", "2", "--json", "--db", str(tmp_path / "office.sqlite3")]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -311,3 +317,15 @@ def test_the_committed_intake_example_holds_the_table():
     assert rows[0] == HEADER
     got = [[v.date() if isinstance(v, datetime) else v for v in r] for r in rows[1:]]
     assert got == [intake_row(o) for o in OPERATORS]
+
+
+def test_a_program_without_rules_ranks_and_exports_as_before(demo_store, tmp_path, capsys):
+    """The Community Building demo has no [[gates]] or [support]: no row has an amount, no reason a rule's
+    phrase, and the Excel ranking has no support column (its rankings are byte for byte those of before)."""
+    result = demo_store.ranking.current().value
+    assert all(r.support is None for r in result.all_rows())
+    assert not any(p[0].startswith(("rule_", "support")) for r in result.all_rows() for p in r.structured_reason)
+    out = tmp_path / "ranking.xlsx"
+    demo_store.excel.export_ranking(out)
+    head = [c.value for c in load_workbook(out)["activity"][1]]
+    assert "awarded_amount" not in head and "support_basis" not in head

@@ -142,6 +142,22 @@ class SupportAmount:
 
 
 @dataclass(frozen=True)
+class Eligibility:
+    """One application against its program's gates and support rule, before any score (``evaluator
+    eligibility``): whether it passes, why not (in English and Korean), and its computed amount."""
+
+    application_id: str
+    track: str
+    round: str
+    eligible: bool
+    failed_gates: tuple[str, ...] = ()
+    reason: str = ""
+    reason_ko: str = ""
+    requested_amount: int | None = None
+    support: SupportAmount | None = None
+
+
+@dataclass(frozen=True)
 class RuleSet:
     gates: tuple[Gate, ...] = ()
     support: Support | None = None
@@ -838,5 +854,5 @@ def _support(raw: Any, labels: Mapping[str, tuple[str, str, str]], track_codes: 
                    at_most_requested=cap_req, budget=budget, tracks=tracks)
 
 
-__all__ = ["BUILT_IN", "EMPTY", "TESTS", "Cap", "Gate", "RateBand", "RuleSet", "Support", "SupportAmount", "WORDS",
+__all__ = ["BUILT_IN", "EMPTY", "Eligibility", "TESTS", "Cap", "Gate", "RateBand", "RuleSet", "Support", "SupportAmount", "WORDS",
            "compute_amount", "parse_rules", "whole_years"]

@@ -121,7 +121,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
     from ..excel.results import AssignmentImportReport, ImportReport, ScoreImportReport
     from ..packages.results import ConflictInfo, EvidenceCheck, KitInfo, MergeReport, PackageInfo, ReceiptInfo
     from ..ranking.model import EvaluatorQuality, EvaluatorScore, RankedApplication, TrackRanking
-    from ..rules import SupportAmount
+    from ..rules import Eligibility, SupportAmount
 
     problem = PROBLEM
     key = obj({"kind": STR, "owner": STR, "fingerprint": STR, "signing_public": STR,
@@ -230,6 +230,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
                                                "note": STR})),
         "gate": (1, "evaluator gate", of_dataclass(GateStatus)),
         "gate-list": (1, "evaluator gate APP (every gate)", array(of_dataclass(GateStatus))),
+        "eligibility": (1, "evaluator eligibility", array(of_dataclass(Eligibility))),
         "withdraw": (1, "evaluator withdraw", of_dataclass(ApplicationInfo)),
     }
 

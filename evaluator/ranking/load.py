@@ -23,14 +23,14 @@ from ..db.models import (
 from ..errors import ValidationError
 from ..packages.bulk import Bulk
 from ..programfile import program_rules
-from ..rules import EMPTY, RuleSet, SupportAmount
+from ..rules import EMPTY, Eligibility, RuleSet, SupportAmount
 from ..services.common import rubric_def
 from ..services.programs import DEFAULT_SETTINGS
 from .inputs import (
     NOT_STARTED, TIE_BREAKS, ApplicationInput, CriterionSpec, EvaluationInput, GateSpec, TrackInputs,
 )
 from .model import METHODS, TrackRanking
-from .reasons import to_json
+from .reasons import to_json, words
 
 #: the ranking settings a program may carry (``Program.settings``), with their defaults
 RANKING_SETTINGS = ("method", "trim_min_evaluators", "disagreement_threshold", "min_score", "tie_breaks")
@@ -350,6 +350,27 @@ def _apply_rules(s: Session, rules: RuleSet, tracks: list[Track], in_tracks: Any
     return {tid: (f or None, a if rules.support is not None and (not rules.support.tracks or codes[tid] in
                                                                   rules.support.tracks) else None)
             for tid, (f, a) in out.items()}
+
+
+def eligibility(s: Session, program: Program, tracks: list[Track], round_id: int | None) -> list[Eligibility]:
+    """Every application of ``tracks`` (in a round) against the program's rules, by application ID."""
+    rules = rules_of(s, program)
+    in_tracks = Application.track_id.in_([int(t.id) for t in tracks])
+    if round_id is not None:
+        in_tracks = in_tracks & (Application.round_id == round_id)
+    codes = {int(t.id): t.code for t in tracks}
+    round_code = dict(s.execute(select(Round.id, Round.code).where(Round.program_id == program.id)).all())
+    cols = [getattr(Application, k) for k in _RULE_COLUMNS]
+    out = []
+    for row in s.execute(select(Application.track_id, Application.external_id, Application.round_id,
+                                Application.fields, *cols).where(in_tracks).order_by(Application.external_id)):
+        track, rnd = codes[row.track_id], round_code.get(row.round_id, "")
+        values = application_values(row)
+        failed, why = rules.check(values, track, rnd) if rules else ((), ())
+        amount = rules.amount(values, track, rnd)[0] if rules and not failed else None
+        en, ko = words(why) if why else ("", "")
+        out.append(Eligibility(row.external_id, track, rnd, not failed, failed, en, ko, row.requested_amount, amount))
+    return out
 
 
 _DECISION_COMPUTED = ("computed", "computed_reason", "computed_rank", "computed_score", "computed_method",

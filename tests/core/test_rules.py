@@ -283,9 +283,14 @@ def test_the_remodelling_call_from_an_empty_database_to_its_ranked_list(tmp_path
     assert "support" not in apps["2017-2-R-09"] and apps["2017-2-R-09"]["failed_gates"] == ["building_age"]
     import jsonschema
 
-    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "schemas" / "rank.schema.json").read_text(
-        encoding="utf-8"))
+    schema_dir = Path(__file__).resolve().parents[2] / "docs" / "schemas"
+    schema = json.loads((schema_dir / "rank.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(doc, schema)  # the documented schema: support is there when the program computes it
+    assert main(["eligibility", "--round", "2", "--json", "--db", str(tmp_path / "office.sqlite3")]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    jsonschema.validate(listed, json.loads((schema_dir / "eligibility.schema.json").read_text(encoding="utf-8")))
+    assert [(x["application_id"], x["failed_gates"], (x["support"] or {}).get("awarded")) for x in listed["items"]] == [
+        (o.id, [o.fails] if o.fails else [], o.awarded) for o in sorted(OPERATORS, key=lambda o: o.id)]
     # the Excel ranking: the computed amount, the rate, the cap in force and the words
     out = tmp_path / "ranking.xlsx"
     assert main(["export", "ranking", str(out), "--round", "2", "--db", str(tmp_path / "office.sqlite3")]) == 0

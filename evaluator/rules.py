@@ -707,14 +707,14 @@ def _gates(raw: Any, labels: Mapping[str, tuple[str, str, str]], choices: dict[s
             if k in _GATE_KEYS:
                 bad(w[0] + k, w[1] + k, f"a '{test}' gate has no {k}", "not_allowed", key=k)
         out.append(Gate(code=code, name_ko=name_ko, name_en=name_en, test=test, tracks=tracks, **kw))
-    _check_references(out, raw, bad)
+    _check_references(out, raw, seen, bad)
     return tuple(out)
 
 
-def _check_references(gates: list[Gate], raw: list, bad: Bad) -> None:
-    """``all``/``any`` gates name existing gates, and no gate contains itself (no cycle)."""
+def _check_references(gates: list[Gate], raw: list, index: dict[str, int], bad: Bad) -> None:
+    """``all``/``any`` gates name existing gates, and no gate contains itself (no cycle); ``index``:
+    each gate's place in the file (for the key a problem names)."""
     codes = {g.code for g in gates}
-    index = {g.code: i for i, g in enumerate(gates)}
     for g in gates:
         for c in g.gates:
             if c not in codes:

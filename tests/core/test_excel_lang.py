@@ -299,3 +299,16 @@ def test_the_command_line_writes_korean_by_default_and_english_with_lang_en(caps
         assert main(["export", "progress", str(f), "--db", db, *(["--lang", lang] if lang else [])]) == 0
         assert load(f).sheetnames == names
     capsys.readouterr()
+
+
+def test_a_ranking_export_in_either_language_reads_back_as_the_same_applications(both):
+    """The application importer finds the same fields in a Korean track sheet as in an English one
+    (``사업유형 코드`` is the track); only the ranking's own columns are kept aside."""
+    st, ko, en = both
+    reports = {lang: st.excel.import_applications(files["ranking"], dry_run=True).value
+               for lang, files in (("ko", ko), ("en", en))}
+    assert reports["ko"].sheet == "주민모임 활동 지원" and reports["en"].sheet == "activity"
+    assert reports["ko"].updated == reports["en"].updated and not reports["ko"].added
+    labels = {c.ko: c.key for c in C.RANKING_TRACK}
+    assert sorted(labels[h] for h in reports["ko"].unknown_columns) == sorted(reports["en"].unknown_columns)
+    assert "track" not in reports["en"].unknown_columns

@@ -35,14 +35,7 @@ from . import columns as C
 from .intake import districts_of
 from .results import ExportReport
 from .writer import WorkbookWriter, neutralise
-
-LANGS = ("ko", "en")
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"Unknown export language '{lang}'; use 'ko' or 'en'.")
-    return lang
+from .writer import check_lang as _check_lang
 
 # --- ranking -------------------------------------------------------------------------------------
 
@@ -175,6 +168,8 @@ def export_scores(s: Session, program: Program, path, *, lang: str = "ko", progr
                   cancel: CancelToken = NEVER) -> ExportReport:
     ko = _check_lang(lang) == "ko"
     L = labels_in("ko")
+    states: dict[str, str] = {}
+    conflicts: dict[str, str] = {}
     labels: dict[tuple[int, str], str] = {}
     for rid, levels in s.execute(select(Rubric.id, Rubric.levels).where(Rubric.program_id == program.id)):
         for lv in levels or []:
@@ -209,8 +204,10 @@ def export_scores(s: Session, program: Program, path, *, lang: str = "ko", progr
     n = 0
     for (app, track, ev, crit, cname, weight, mx, pts, lvl, rid, comment, state, abst, conflict, fin, upd,
          ver) in s.execute(q):
-        if ko:
-            state, conflict = L.state(state), L.conflict(conflict) or None
+        if ko:  # (a handful of codes over millions of rows: each label made once)
+            state = states.get(state) or states.setdefault(state, L.state(state))
+            if conflict is not None:
+                conflict = conflicts.get(conflict) or conflicts.setdefault(conflict, L.conflict(conflict))
         row((app, track, ev, crit, cname, weight, mx, pts, lvl, labels.get((rid, lvl)) if lvl else None, comment,
              state, bool(abst), conflict, fin, upd, ver))
         n += 1

@@ -48,7 +48,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from ..errors import EvaluatorError
+from ..errors import EvaluatorError, ValidationError
 from ..jobs import NEVER, CancelToken
 from ..outfile import atomic_output, check_folder, display
 from ..version import __version__
@@ -59,6 +59,15 @@ _INF = float("inf")
 TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠'")
 MAX_CELL_TEXT = 32_767
 META_SHEET = "_meta"
+#: the languages a workbook is written in
+LANGS = ("ko", "en")
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValidationError(f"Unknown workbook language '{lang}'; use 'ko' (Korean) or 'en' (English). "
+                              "Nothing was written.")
+    return lang
 
 
 def neutralise(s: str) -> str:
@@ -298,6 +307,7 @@ class WorkbookWriter:
                  cancel: CancelToken = NEVER, lang: str = "en") -> None:
         self.path = Path(path)
         self.kind = kind
+        check_lang(lang)
         #: "ko": Korean headers, the apostrophe's note, sheet keys in ``_meta``; "en": as schema 1 always was
         self.lang = lang
         self.cancel = cancel

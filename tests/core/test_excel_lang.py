@@ -312,3 +312,15 @@ def test_a_ranking_export_in_either_language_reads_back_as_the_same_applications
     labels = {c.ko: c.key for c in C.RANKING_TRACK}
     assert sorted(labels[h] for h in reports["ko"].unknown_columns) == sorted(reports["en"].unknown_columns)
     assert "track" not in reports["en"].unknown_columns
+
+
+def test_an_unknown_language_is_one_clear_sentence_and_writes_nothing(both, tmp_path):
+    from evaluator.errors import ValidationError
+
+    st, _, _ = both
+    for export in (lambda f: st.excel.export_scores(f, lang="fr"), lambda f: st.excel.export_ranking(f, lang="fr"),
+                   lambda f: st.excel.export_template("scores", f, lang="fr")):
+        f = tmp_path / "x.xlsx"
+        with pytest.raises(ValidationError, match="Unknown workbook language 'fr'; use 'ko'"):
+            export(f)
+        assert not f.exists()

@@ -15,6 +15,7 @@ translation, actor, device) and nothing else, and lives beside its code:
 ``store.reports``   PDF documents                             ``evaluator/reports/ops.py``
 ``store.keys``      key pairs and evaluators' public keys     ``evaluator/packages/ops.py``
 ``store.packages``  kits, result packages, merges, conflicts  ``evaluator/packages/ops.py``
+``store.awards``    awards, disbursements, the support log    ``evaluator/awards/ops.py``
 =================== ========================================= ============================
 
 Reads return plain values or frozen dataclasses; writes return an
@@ -33,6 +34,7 @@ from . import audit
 from .db.migrate import SchemaState, current_revision
 from .db.models import Application, Assignment, AuditEvent, Evaluation, Evaluator, Program, Score, Track
 from .domain import FINALISED, OFFICE, DatabaseInfo
+from .awards.ops import Awards
 from .excel.ops import Excel
 from .packages.ops import Keys, Packages
 from .ranking.ops import Ranking, Rounds
@@ -59,6 +61,7 @@ class Store:
     reports: Reports
     keys: Keys
     packages: Packages
+    awards: Awards
 
     @classmethod
     def offers(cls, name: str) -> bool:
@@ -84,6 +87,7 @@ class Store:
         self.keys = Keys(uow)
         self.packages = Packages(uow, self.keys)
         self.rounds = Rounds(uow, self.ranking, self.keys)
+        self.awards = Awards(uow)
 
     # --- the database -----------------------------------------------------------------------------
     @property

@@ -113,6 +113,7 @@ def of_dataclass(cls: type, only: tuple[str, ...] | None = None) -> dict:
 # --- the documents ---------------------------------------------------------------------------------
 def _documents() -> dict[str, tuple[int, str, dict]]:
     """{document name: (version, title, schema of its body)}."""
+    from ..awards.model import AwardInfo, DisbursementInfo, SupportInfo
     from ..demo import DemoSummary
     from ..domain import (
         ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, DatabaseInfo, EvaluationInfo, EvaluatorInfo,
@@ -144,6 +145,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
     track["properties"]["evaluator_quality"] = array(of_dataclass(EvaluatorQuality))
     track["required"] = sorted(track["properties"])
     demo = of_dataclass(DemoSummary)
+    award = of_dataclass(AwardInfo)
     program = of_dataclass(ProgramInfo)
     verify_ok = obj({"ok": {"const": True}, "entries": INT, "anchors": INT, "last_anchor": anchor,
                      "replayed": {"type": "object", "additionalProperties": INT}})
@@ -229,6 +231,15 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "gate": (1, "evaluator gate", of_dataclass(GateStatus)),
         "gate-list": (1, "evaluator gate APP (every gate)", array(of_dataclass(GateStatus))),
         "withdraw": (1, "evaluator withdraw", of_dataclass(ApplicationInfo)),
+        # after selection (docs/awards.md)
+        "awards": (1, "evaluator awards", array(award)),
+        "awards-show": (1, "evaluator awards show", award),
+        "awards-set": (1, "evaluator awards set", award),
+        "awards-status": (1, "evaluator awards status (the award, and a reserve's stepping in)", array(award)),
+        "awards-disburse": (1, "evaluator awards disburse", of_dataclass(DisbursementInfo)),
+        "awards-settle": (1, "evaluator awards settle", award),
+        "awards-support": (1, "evaluator awards support", of_dataclass(SupportInfo)),
+        "awards-support-log": (1, "evaluator awards support-log", array(of_dataclass(SupportInfo))),
     }
 
 

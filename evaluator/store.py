@@ -16,6 +16,7 @@ translation, actor, device) and nothing else, and lives beside its code:
 ``store.keys``      key pairs and evaluators' public keys     ``evaluator/packages/ops.py``
 ``store.packages``  kits, result packages, merges, conflicts  ``evaluator/packages/ops.py``
 ``store.awards``    awards, disbursements, the support log    ``evaluator/awards/ops.py``
+``store.monitoring`` monitoring plan, visits, due and overdue ``evaluator/monitoring/ops.py``
 =================== ========================================= ============================
 
 Reads return plain values or frozen dataclasses; writes return an
@@ -36,6 +37,7 @@ from .db.models import Application, Assignment, AuditEvent, Evaluation, Evaluato
 from .domain import FINALISED, OFFICE, DatabaseInfo
 from .awards.ops import Awards
 from .excel.ops import Excel
+from .monitoring.ops import Monitoring
 from .packages.ops import Keys, Packages
 from .ranking.ops import Ranking, Rounds
 from .reports.ops import Reports
@@ -62,6 +64,7 @@ class Store:
     keys: Keys
     packages: Packages
     awards: Awards
+    monitoring: Monitoring
 
     @classmethod
     def offers(cls, name: str) -> bool:
@@ -88,6 +91,7 @@ class Store:
         self.packages = Packages(uow, self.keys)
         self.rounds = Rounds(uow, self.ranking, self.keys)
         self.awards = Awards(uow)
+        self.monitoring = Monitoring(uow)
 
     # --- the database -----------------------------------------------------------------------------
     @property

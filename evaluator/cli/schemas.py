@@ -115,6 +115,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
     """{document name: (version, title, schema of its body)}."""
     from ..awards.model import AwardInfo, DisbursementInfo, SupportInfo
     from ..demo import DemoSummary
+    from ..monitoring.model import DueVisit, MonitoringAssignment, MonitoringPlan, VisitInfo
     from ..domain import (
         ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, DatabaseInfo, EvaluationInfo, EvaluatorInfo,
         GateStatus, ProgramInfo, ProgramUpdate, RoundInfo,
@@ -240,6 +241,12 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "awards-settle": (1, "evaluator awards settle", award),
         "awards-support": (1, "evaluator awards support", of_dataclass(SupportInfo)),
         "awards-support-log": (1, "evaluator awards support-log", array(of_dataclass(SupportInfo))),
+        "monitoring-plan": (1, "evaluator monitoring plan", of_dataclass(MonitoringPlan)),
+        "monitoring-assign": (1, "evaluator monitoring assign", of_dataclass(MonitoringAssignment)),
+        "monitoring-due": (1, "evaluator monitoring due", array(of_dataclass(DueVisit))),
+        "monitoring-visits": (1, "evaluator monitoring visits", array(of_dataclass(VisitInfo))),
+        "monitoring-record": (1, "evaluator monitoring record", of_dataclass(VisitInfo)),
+        "monitoring-add-visit": (1, "evaluator monitoring add-visit", of_dataclass(VisitInfo)),
     }
 
 

@@ -300,6 +300,11 @@ def record(s: Session, program: Program, v: MonitoringVisit, *, visited_at: date
                  new={"application": app.external_id, **values(v)})
 
 
+#: what :func:`values` holds, in its order
+VALUE_KEYS = ("sequence", "plan_code", "state", "visited_at", "attendees", "checklist", "ratings", "findings",
+              "actions", "rubric_hash")
+
+
 def values(v: MonitoringVisit) -> dict[str, Any]:
     """A visit's content as it travels and is audited."""
     return {"sequence": v.sequence, "plan_code": v.plan_code, "state": v.state,

@@ -9,7 +9,7 @@ import pytest
 
 from evaluator.store import Store
 
-OFFICE_PASS = "office passphrase, long and secret"
+from .packages_fixtures import PASS as OFFICE_PASS  # (repack opens packages with the office key under PASS)
 
 
 @pytest.fixture(scope="session")

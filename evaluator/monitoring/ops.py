@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..changes import Outcome
+from ..excel.results import ExportReport
+from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..errors import ValidationError
 from ..services.common import current_program, evaluator_by_code
 from ..uow import Area
@@ -119,6 +121,28 @@ class Monitoring(Area):
             s.flush()
             info = next(x for x in service.visits(s, p, application_id) if x.sequence == sequence)
         return self._uow.outcome(s, info)
+
+    def export_follow_up(self, path: str | Path, *, today: date | None = None, progress: Progress = no_progress,
+                         cancel: CancelToken = NEVER) -> ExportReport:
+        """The follow-up workbook: awards (disbursed, balance, next visit due, open actions),
+        monitoring visits one row per visit × item, and the open required actions.  A read."""
+        from .exports import export_follow_up
+
+        with self._uow.read() as s:
+            return export_follow_up(s, current_program(s), path, today=today or date.today(), progress=progress,
+                                    cancel=cancel)
+
+    def follow_up_summary(self, out: str | Path, *, lang: str = "ko", today: date | None = None,
+                          progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
+        """The program follow-up summary for the committee (PDF): awards by status with money
+        awarded, disbursed and left, overdue visits, ratings on finalised visits, open actions."""
+        from .report import follow_up_summary
+
+        if lang not in ("ko", "en"):
+            raise ValidationError(f"Unknown report language {lang!r}; use one of ko, en.")
+        with self._uow.read() as s:
+            return follow_up_summary(s, current_program(s), out, lang=lang, today=today or date.today(),
+                                     progress=progress, cancel=cancel)
 
     def rubric(self, track: str):  # noqa: ANN201 - evaluator.rubric.Rubric
         """The track's monitoring rubric (from the plan; in a field database, from the kit)."""

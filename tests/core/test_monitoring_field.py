@@ -131,3 +131,44 @@ def test_a_visit_of_a_cancelled_award_or_dated_before_the_agreement_refuses_the_
         [r] = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
     assert r.status == "rejected" and f"application {app}, whose award was cancelled (사업 중단)" in r.reason
     assert db_checksum(url(db)) == before
+
+
+def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, capsys):
+    """After the merge: the follow-up workbook (openpyxl) and the committee's follow-up summary
+    (pypdf), Korean by default with Hangul embedded, English with --lang en."""
+    from openpyxl import load_workbook
+
+    from evaluator.cli import main
+
+    from .reports_fixtures import fonts, read_pdf, squash
+
+    db, keys, packages = field_cycle
+    with Store(url(db)) as office:
+        office.packages.merge([packages[ev] for ev in VISITORS], passphrase=OFFICE_PASS, key_dir=keys)
+        first = office.awards.list()[0]
+        office.awards.disburse(first.application_id, 1_000_000, paid_on="2012-07-05", note="1차분")
+        rep = office.monitoring.export_follow_up(tmp_path / "follow-up.xlsx", today=date(2013, 1, 20))
+        overdue = office.monitoring.due(overdue=True, today=date(2013, 1, 20))
+    wb = load_workbook(rep.path, read_only=True)
+    rows = list(wb["awards"].iter_rows(values_only=True))
+    assert rows[0][:8] == ("application_id", "track", "round", "group_name", "title", "amount", "disbursed",
+                           "balance") and len(rows) == 20
+    row = next(r for r in rows if r[0] == first.application_id)
+    assert (row[5], row[6], row[7]) == (first.amount, 1_000_000, first.amount - 1_000_000)
+    long = list(wb["visits"].iter_rows(values_only=True))
+    rated = [r for r in long[1:] if len(r) > 9 and r[7] == "rating"]
+    assert len(rated) == 15 * 3 and {r[9] for r in rated} == {"good", "partly"}  # 12 finalised, 3 drafts
+    assert sum(r[5] == "finalised" for r in rated) == 12 * 3
+    actions = list(wb["open actions"].iter_rows(values_only=True))[1:]
+    assert len(actions) == 15 and {r[3] for r in actions} == {"영수증 정리"}  # 12 finalised + 3 drafts
+    assert rep.sheets == {"awards": 19, "visits": len(long) - 1, "open actions": 15}
+    wb.close()
+    pdf = tmp_path / "follow-up.pdf"
+    assert main(["report", "follow-up", "--out", str(pdf), "--db", url(db)]) == 0
+    text = squash(read_pdf(pdf).text)
+    assert "사후관리현황" in text and "기한이지난점검" in text and first.application_id in text
+    assert all(overdue_visit.application_id in text for overdue_visit in overdue[:5])
+    assert all(embedded for embedded in fonts(pdf).values())
+    en = tmp_path / "follow-up-en.pdf"
+    assert main(["report", "follow-up", "--out", str(en), "--lang", "en", "--db", url(db)]) == 0
+    assert "Follow-upsummary" in squash(read_pdf(en).text) and "Overduemonitoringvisits" in squash(read_pdf(en).text)

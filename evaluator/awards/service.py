@@ -19,7 +19,7 @@ from ..domain import RESERVE, SELECTED
 from ..errors import NotFound, ValidationError
 from ..services.common import application_by_id
 from .model import (
-    AWARD_STATUSES, AWARD_WITHDRAWN, CLOSED_STATUSES, NEXT_STATUSES, SETTLEMENTS, SUPPORT_KINDS, AwardInfo,
+    AWARD_STATUSES, CLOSED_STATUSES, NEXT_STATUSES, SETTLEMENTS, SUPPORT_KINDS, AwardInfo,
     DisbursementInfo, SupportInfo, status_label,
 )
 

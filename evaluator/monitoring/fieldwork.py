@@ -17,7 +17,7 @@ visits of the evaluator who signed it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..awards.model import CLOSED_STATUSES
 from ..db.models import Application, Award, Evaluator, MonitoringVisit, Program, utcnow
-from ..db.settings import get_setting, set_setting
+from ..db.settings import set_setting
 from ..packages import formats as F
 from ..packages.errors import KitRejected, PackageRejected
 from ..rubric import parse_rubric

@@ -116,6 +116,11 @@ class PermissionDenied(EvaluatorError):
     """The operation is not available in this database's mode (office or field)."""
 
 
+class RoleRefused(PermissionDenied):
+    """The database server refused the change: the login's role does not allow it (PostgreSQL
+    roles, ``evaluator admin grant``)."""
+
+
 class Cancelled(EvaluatorError):
     """The user cancelled a long job; nothing was written."""
 

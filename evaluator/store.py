@@ -15,6 +15,7 @@ translation, actor, device) and nothing else, and lives beside its code:
 ``store.reports``   PDF documents                             ``evaluator/reports/ops.py``
 ``store.keys``      key pairs and evaluators' public keys     ``evaluator/packages/ops.py``
 ``store.packages``  kits, result packages, merges, conflicts  ``evaluator/packages/ops.py``
+``store.privacy``   who acts, access log, retention, purge     ``evaluator/privacy/ops.py``
 ``store.awards``    awards, disbursements, the support log    ``evaluator/awards/ops.py``
 ``store.monitoring`` monitoring plan, visits, due and overdue ``evaluator/monitoring/ops.py``
 =================== ========================================= ============================
@@ -39,6 +40,7 @@ from .awards.ops import Awards
 from .excel.ops import Excel
 from .monitoring.ops import Monitoring
 from .packages.ops import Keys, Packages
+from .privacy.ops import Privacy
 from .ranking.ops import Ranking, Rounds
 from .reports.ops import Reports
 from .db.settings import get_setting
@@ -63,6 +65,7 @@ class Store:
     reports: Reports
     keys: Keys
     packages: Packages
+    privacy: Privacy
     awards: Awards
     monitoring: Monitoring
 
@@ -90,6 +93,7 @@ class Store:
         self.keys = Keys(uow)
         self.packages = Packages(uow, self.keys)
         self.rounds = Rounds(uow, self.ranking, self.keys)
+        self.privacy = Privacy(uow, self.keys)
         self.awards = Awards(uow)
         self.monitoring = Monitoring(uow)
 
@@ -131,7 +135,14 @@ class Store:
         return self.uow.actor
 
     def set_actor(self, actor: str) -> None:
-        self.uow.actor = actor
+        """``actor`` (a person of this database) acts from now on (on PostgreSQL the login stays the
+        identity)."""
+        self.uow.act_as(actor)
+
+    @property
+    def identity(self):  # noqa: ANN201 - evaluator.privacy.identity.Actor
+        """Who acts: name, role, operating-system account (or database login)."""
+        return self.uow.identity
 
     def info(self) -> DatabaseInfo:
         """Counts: programs, applications per track, evaluators, evaluations, scores, schema revision."""
@@ -172,14 +183,27 @@ class Store:
         with self.uow.read() as s:
             return check.verify(s)
 
-    def backup(self, path: str | Path, *, overwrite: bool = False) -> Path:
+    def backup(self, path: str | Path, *, overwrite: bool = False, remember: bool = False) -> Path:
         """Copy this SQLite database to the new file ``path`` (safe while in use; an encrypted
         database's copy keeps its key; ``overwrite`` replaces an existing file once the copy is
-        complete): :func:`evaluator.db.backup.backup`."""
+        complete): :func:`evaluator.db.backup.backup`.  With ``remember`` (a backup a person asked
+        for: ``evaluator backup``, "Back up…") the database notes where it is, so that a purge finds
+        it (:mod:`evaluator.privacy.purge`)."""
         from .db.backup import backup
+        from .privacy.purge import remember_backup
 
-        with self.uow.translate():
-            return backup(self.uow.engine, path, overwrite=overwrite)
+        target = Path(path).expanduser().resolve()
+        if remember:  # noted first (the copy is then the database as it is, note included)
+            with self.uow.write() as s:
+                remember_backup(s, target)
+        try:
+            with self.uow.translate():
+                return backup(self.uow.engine, target, overwrite=overwrite)
+        except BaseException:
+            if remember:
+                with self.uow.write() as s:
+                    remember_backup(s, target, forget=True)
+            raise
 
     def close(self) -> None:
         self.uow.close()

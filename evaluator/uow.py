@@ -22,7 +22,7 @@ import uuid as uuidlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +35,9 @@ from .db.settings import get_setting, set_setting
 from .domain import FIELD, OFFICE
 from .errors import PermissionDenied
 from .paths import default_database_url
+
+if TYPE_CHECKING:
+    from .privacy.identity import Actor
 
 T = TypeVar("T")
 
@@ -98,10 +101,10 @@ class UnitOfWork:
             self.writer_engine = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
             self._writer_sessions = sessionmaker(self.writer_engine, expire_on_commit=False)
             self.device, current_role = self._identity(role)
+            self.identity: Actor = self._who(actor, current_role)
         except BaseException:
             self.engine.dispose()
             raise
-        self.actor = actor or ("office" if current_role == OFFICE else "field")
 
     def _identity(self, role: str | None) -> tuple[str, str]:
         """This database's device id and role, written on first open only."""
@@ -115,6 +118,38 @@ class UnitOfWork:
                     set_setting(s, "role", role or OFFICE)
                 device, current_role = get_setting(s, "device_id"), get_setting(s, "role")
         return device, current_role
+
+    def _who(self, name: str | None, role: str) -> Actor:
+        """Who acts in this session (:mod:`evaluator.privacy.identity`): the PostgreSQL login, or
+        on SQLite the person named (``name``; on a field database, else, the kit's evaluator) with
+        the operating-system account, or that account alone."""
+        from .privacy import identity
+
+        with self.read() as s:
+            if self.engine.dialect.name == "postgresql":
+                return identity.postgres_login(s, self.url_object.database or "")
+            if role == FIELD:
+                kit = get_setting(s, "kit") or {}
+                name = name or kit.get("evaluator")
+                return identity.Actor(name or identity.os_account(), identity.EVALUATOR, identity.os_account(),
+                                      "person" if name else "account")
+            if name:
+                return identity.Actor(name, identity.person_role(s, name) or "", identity.os_account(), "person")
+        account = identity.os_account()
+        return identity.Actor(account, "", account, "account")
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names who acts (the person with their account, or the login)."""
+        return self.identity.label
+
+    def act_as(self, name: str) -> Actor:
+        """The person ``name`` acts from now on (their role from the people of this database).  On
+        PostgreSQL the database login is the identity and stays so: acting as someone else means
+        connecting as them."""
+        if self.engine.dialect.name != "postgresql":
+            self.identity = self._who(name, self.role)
+        return self.identity
 
     # --- units of work ----------------------------------------------------------------------------
     def translate(self):
@@ -220,3 +255,24 @@ class Area:
         from . import audit
 
         audit.append(s, actor=self._uow.actor, device=self._uow.device, **entry)
+
+    def _log_access(self, **entry: Any) -> None:
+        """One entry in the access log, in a unit of work of its own
+        (:func:`evaluator.privacy.access.log`: action, what, subjects, fields, fingerprint, reason)."""
+        from .privacy import access
+
+        with self._uow.write() as s:
+            access.log(s, actor=self._uow.identity, device=self._uow.device, **entry)
+
+    def _log_output(self, path: str | Path, **entry: Any) -> None:
+        """Log the file just written at ``path`` (its SHA-256 is the entry's fingerprint); when the
+        entry cannot be written the file is removed again, so no output leaves without its trace."""
+        from .privacy import access
+
+        if not entry.get("subjects"):
+            return  # an output about nobody (an empty template)
+        try:
+            self._log_access(fingerprint=access.file_fingerprint(path), **entry)
+        except BaseException:
+            Path(path).unlink(missing_ok=True)
+            raise

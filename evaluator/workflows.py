@@ -7,7 +7,9 @@ and the desktop app run the same steps:
 * :func:`open_store` — open (creating or upgrading) a database, encrypted with a passphrase;
 * :func:`import_kit` — a field kit into a new or existing field database (encrypted by default);
 * :func:`make_field_database` — office database → kit for one evaluator → a new field database;
-* :func:`restore` — replace a SQLite database by a backup, keeping the replaced one beside it.
+* :func:`restore` — replace a SQLite database by a backup, keeping the replaced one beside it;
+* :func:`retire_field_database` — a laptop's field database, its WAL and backups destroyed once the
+  office's signed receipt confirms the merge.
 
 This module imports nothing heavy when it is imported (the desktop app's first frame waits for it).
 """
@@ -183,7 +185,7 @@ def import_kit(kit_path: str | os.PathLike, db_url: str | None = None, *, passph
 
 def make_field_database(office: Store, evaluator: str, target: str | os.PathLike, *,
                         db_passphrase: str | None, key_passphrase: str | None = None,
-                        include_personal: bool = False, progress: Progress = no_progress,
+                        include_personal: bool = False, reason: str | None = None, progress: Progress = no_progress,
                         cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
     """Office database → ``evaluator``'s kit → a new field database at ``target`` (encrypted with
     ``db_passphrase`` unless it is None), in one step: what an office does to set up a laptop.
@@ -205,7 +207,7 @@ def make_field_database(office: Store, evaluator: str, target: str | os.PathLike
     with tempfile.TemporaryDirectory(prefix="maeul-kit-") as folder:
         kit = Path(folder) / f"kit-{evaluator}{KIT_SUFFIX}"
         office.packages.export_kit(evaluator, kit, include_personal=include_personal, kit_passphrase=kit_passphrase,
-                                   cancel=cancel)
+                                   reason=reason, cancel=cancel)
         cancel.raise_if_cancelled()
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
@@ -255,3 +257,53 @@ def restore(current: Store, backup: str | os.PathLike, *, passphrase: str | None
     with open_store(sqlite_url(source), passphrase, upgrade=False) as src:
         src.backup(path, overwrite=True)  # complete and checked before it replaces the file
     return open_store(sqlite_url(path), passphrase), safety
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """What ``kit retire`` destroyed, and where it recorded that it did."""
+
+    evaluator: str
+    device: str
+    sequence: int
+    files: tuple[str, ...]
+    record: str
+
+
+def retire_field_database(store: Store, receipt: str | os.PathLike) -> Retirement:
+    """Destroy the laptop's field database open in ``store`` — the file, its WAL and shared-memory
+    files and every backup of it the program knows of — once the office's signed merge receipt
+    confirms that the last package it exported is merged and nothing changed since (checked first:
+    :class:`evaluator.privacy.receipts.ReceiptRefused` says why not, and nothing is destroyed).
+    ``store`` is closed.  A record of what was destroyed (never the data) is written to the user
+    data folder's ``retired`` folder."""
+    import json
+    import socket
+
+    from .paths import data_dir
+    from .privacy.identity import os_account
+    from .privacy.shred import destroy_database_files
+
+    path = store.sqlite_path
+    if path is None:
+        raise ValidationError("'kit retire' destroys a laptop's SQLite field database; this is a PostgreSQL database.")
+    check = store.privacy.check_receipt(receipt)  # refused here: nothing is touched
+    path = Path(path).resolve()
+    backups = store.privacy.backups()
+    store.close()  # (the last connection's close checkpoints the WAL into the file)
+    destroyed = destroy_database_files(path)
+    for b in backups:
+        destroyed += destroy_database_files(b)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = data_dir() / "retired"
+    folder.mkdir(parents=True, exist_ok=True)
+    record = folder / f"retired-{check.evaluator}-{stamp}.json"
+    r = check.receipt
+    doc = {"format": "maeul-evaluator-retirement", "retired_at": datetime.now().astimezone().isoformat(
+           timespec="seconds"), "account": os_account(), "computer": socket.gethostname(),
+           "evaluator": check.evaluator, "device": check.device, "package": check.sequence,
+           "package_sha256": r.package_sha256, "merged_at": r.merged_at, "office_fingerprint": r.office_fingerprint,
+           "office_database": r.office_database, "receipt_issued_by": r.issued_by, "files_destroyed": destroyed}
+    record.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return Retirement(check.evaluator, check.device, check.sequence, tuple(destroyed), str(record))
+

@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     install_excepthook()
     # the window shows at once; the store (SQLAlchemy, the core's modules, the schema check) is
     # imported and opened on the worker, then the screens are built
-    win = MainWindow(None, settings=settings)
+    win = MainWindow(None, settings=settings, ask_identity=True)
     win.show()
     opener = FileOpener(win, app)  # macOS hands over a double-clicked kit or package as an event
     app.installEventFilter(opener)

@@ -97,6 +97,26 @@ def _general_advice(exc: BaseException) -> str:
               "coordinator: {path}").format(path=log_file())
 
 
+def coded_message(exc: BaseException) -> str | None:
+    """The core's sentence in the UI's language, for errors that carry a ``code`` and ``params``
+    (the English UI keeps the core's own sentence)."""
+    code, params = getattr(exc, "code", None), getattr(exc, "params", None)
+    if language() == "en" or not isinstance(code, str) or not isinstance(params, dict):
+        return None
+    templates = {
+        "keys.not_in_folder": tr("This database uses office key {fingerprint}, but the key folder {folder} holds no "
+                                 "key file for it; choose the key folder of this office, or share a key on purpose "
+                                 "with 'evaluator keys use FILE'."),
+    }
+    template = templates.get(code)
+    if template is None:
+        return None
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
 def describe(exc: BaseException) -> tuple[str, str, str]:
     """(what happened, what to do, details) for ``exc``."""
     import traceback
@@ -107,7 +127,8 @@ def describe(exc: BaseException) -> tuple[str, str, str]:
 
     if isinstance(exc, E.EvaluatorError):
         lead = headline(exc)
-        what = f"{lead}\n{exc.message}" if lead else exc.message
+        message = coded_message(exc) or exc.message
+        what = f"{lead}\n{message}" if lead else message
         details = grouped_text(getattr(exc, "problems", []))
     elif isinstance(exc, OSError):
         what = tr("The file could not be used: {error}").format(error=exc.strerror or str(exc))

@@ -69,10 +69,13 @@ def database_file(url: str) -> Path | None:
     return sqlite_file(url) if path is False else path
 
 
-def load_meta(st) -> dict:
-    """Runs on the worker: what the window needs to choose its mode and screens."""
+def load_meta(st, actor: str | None = None) -> dict:
+    """Runs on the worker: what the window needs to choose its mode and screens; ``actor`` (the
+    person this machine remembers) acts from now on."""
     from evaluator.errors import EvaluatorError
 
+    if actor:
+        st.set_actor(actor)
     has_program = st.programs.exists()
     meta = {
         "role": st.role,
@@ -82,6 +85,7 @@ def load_meta(st) -> dict:
         "sqlite_path": st.sqlite_path,
         "field_evaluator": None,
         "key": None,
+        "identity": st.identity,
         "server_url": None,
     }
     if st.sqlite_path is None:
@@ -202,10 +206,14 @@ def _recent_label(url: str) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store, *, tasks: TaskManager | None = None, settings: Settings | None = None) -> None:
+    def __init__(self, store, *, tasks: TaskManager | None = None, settings: Settings | None = None,
+                 ask_identity: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.settings = settings or Settings()
+        # ask who is working once the first office database is open (the app at start; tests open it by hand)
+        self._ask_identity = ask_identity
+        self._actor_label: QLabel | None = None
         self._passphrases: dict[str, str] = {}  # encrypted databases opened in this session (memory only)
         self.tasks = tasks or TaskManager(parent=self)
         if self.tasks.parent() is None:
@@ -292,7 +300,8 @@ class MainWindow(QMainWindow):
         self.ctx = AppContext(store, self.tasks, self.settings, self)
         self.ctx.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.ctx.changed.connect(self._on_changed)
-        self.ctx.query(load_meta, self._meta_loaded, parent=self).run_in_background()
+        actor = self.settings.get("identity_name") or None
+        self.ctx.query(lambda st: load_meta(st, actor), self._meta_loaded, parent=self).run_in_background()
 
     @property
     def store(self):
@@ -316,15 +325,16 @@ class MainWindow(QMainWindow):
                 ctx.evaluator = codes[0]
         else:
             ctx.evaluator = chosen if chosen in codes else None
-        actor = self.settings.get("identity_name") or (ctx.evaluator if ctx.is_field else "") or ""
-        if actor:
-            ctx.store.set_actor(actor)
         path = meta.get("sqlite_path")
         if path:
             self.settings.add_recent(sqlite_url(path))
         elif meta.get("server_url"):  # a server: remembered without its password
             self.settings.add_recent(meta["server_url"])
         self.build()
+        who = meta.get("identity")
+        if self._ask_identity and not ctx.is_field and who is not None and who.source == "account":
+            self._ask_identity = False
+            QTimer.singleShot(0, self, self.choose_actor)
 
     def build(self) -> None:
         """(Re)build menus, header and screens for the current store, mode and language."""
@@ -450,7 +460,33 @@ class MainWindow(QMainWindow):
         badge = QLabel(text, bar)
         badge.setObjectName("modeBadge")
         lay.addWidget(badge)
+        from .identity import actor_text
+
+        who = self.meta.get("identity")
+        self._actor_label = QLabel(actor_text(who) if who is not None else "", bar)
+        self._actor_label.setObjectName("actorBadge")
+        lay.addWidget(self._actor_label)
+        if who is not None and who.source != "login" and not ctx.is_field:
+            change = QPushButton(tr("Who is working?"), bar)
+            change.setObjectName("changeActor")
+            change.clicked.connect(self.choose_actor)
+            lay.addWidget(change)
         return bar
+
+    def choose_actor(self) -> None:
+        from .identity import choose_actor
+
+        choose_actor(self)
+
+    def identity_changed(self) -> None:
+        """The person acting changed: the header says so (the store already acts as them)."""
+        from .identity import actor_text
+
+        who = self.store.identity
+        self.meta["identity"] = who
+        if self._actor_label is not None:
+            self._actor_label.setText(actor_text(who))
+        self.ctx.status_message(actor_text(who))
 
     def _make_screens(self) -> list[tuple[str, str, QWidget]]:
         ctx = self.ctx
@@ -772,7 +808,7 @@ class MainWindow(QMainWindow):
                                    ".sqlite3")
         if target is None:
             return
-        self.ctx.job(tr("Backing up"), lambda st, progress, cancel: st.backup(target),
+        self.ctx.job(tr("Backing up"), lambda st, progress, cancel: st.backup(target, remember=True),
                      lambda p: self.ctx.status_message(tr("Backed up to {path}").format(path=p)),
                      parent=self).run_in_background()
 
@@ -843,8 +879,6 @@ class MainWindow(QMainWindow):
             apply_font(app, changed["font_size"])
         if changed:
             self.flush_edits()
-            if "identity_name" in changed and changed["identity_name"]:
-                self.store.set_actor(changed["identity_name"])
             self._meta_loaded(self.meta)
 
     def open_log_folder(self) -> None:

@@ -49,10 +49,18 @@ class SettingsDialog(QDialog):
         hint = QLabel(tr("New databases, backups and exports are suggested in this folder."), self)
         hint.setObjectName("muted")
         form.addRow("", hint)
-        self.name = QLineEdit(s.get("identity_name"), self)
-        self.name.setObjectName("identityName")
-        self.name.setPlaceholderText(tr("Your name, as written in the audit trail"))
-        form.addRow(tr("Your name"), self.name)
+        who = getattr(ctx.store, "identity", None) if ctx.store is not None else None
+        from .identity import actor_text
+
+        self.acting = QLabel(actor_text(who) if who is not None else "", self)
+        self.acting.setObjectName("identityActing")
+        self.acting.setWordWrap(True)
+        form.addRow(tr("Who is working"), self.acting)
+        acting_hint = QLabel(tr("Choose or add the person working with “Who is working?” at the top of the window."),
+                             self)
+        acting_hint.setObjectName("muted")
+        acting_hint.setWordWrap(True)
+        form.addRow("", acting_hint)
         self.evaluator = QComboBox(self)
         self.evaluator.setObjectName("identityEvaluator")
         self.evaluator.addItem(tr("(not an evaluator)"), "")
@@ -90,11 +98,10 @@ class SettingsDialog(QDialog):
             "language": self.language.currentData(),
             "font_size": self.font_size.value(),
             "data_folder": self.data_folder.text().strip(),
-            "identity_name": self.name.text().strip(),
             "identity_evaluator": self.evaluator.currentData() or "",
         }
         old = {"language": s.language, "font_size": s.get("font_size"), "data_folder": str(s.data_folder()),
-               "identity_name": s.get("identity_name"), "identity_evaluator": s.get("identity_evaluator")}
+               "identity_evaluator": s.get("identity_evaluator")}
         changed = {k: v for k, v in new.items() if v != old[k]}
         for k, v in changed.items():
             s.set(k, v)

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from ..db.models import AuditEvent, new_uuid, utcnow
+from .personal import MARK, Vault, session_vault
 
 GENESIS = "0" * 64
 PG_LOCK_KEY = 0x4D61_6575  # "Maeu"
@@ -42,6 +43,8 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(fields)).hexdigest()
 
 
+#: how a marker of a personal value shows in an entry's canonical JSON
+_MARKED = f'"{MARK}"'
 _TABLE = AuditEvent.__table__
 _HEAD = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
 _INSERT = insert(_TABLE)
@@ -52,9 +55,19 @@ _ENTRIES = select(_TABLE.c.id, _TABLE.c.uuid, _TABLE.c.at, _TABLE.c.actor, _TABL
 
 
 def new_entry(*, actor: str, action: str, entity: str, entity_uuid: str | None = None, old: Any = None,
-              new: Any = None, reason: str = "", device: str = "", at: datetime | None = None) -> dict[str, Any]:
-    """The one builder of an audit entry: its columns except the two hashes (see :func:`link`)."""
-    return {"uuid": new_uuid(), "at": at or utcnow(), "actor": actor, "device": device or "", "action": action,
+              new: Any = None, reason: str = "", device: str = "", at: datetime | None = None,
+              subject: str | None = None, vault: Vault | None = None) -> dict[str, Any]:
+    """The one builder of an audit entry: its columns except the two hashes (see :func:`link`).
+
+    With ``subject`` (the uuid of the application whose people the entry is about) the personal
+    values in ``old`` and ``new`` are sealed by ``vault``: the entry holds their commitments, never
+    the values (:mod:`evaluator.audit.personal`)."""
+    at = at or utcnow()
+    if subject is not None:
+        assert vault is not None, "an entry about a data subject needs the unit's vault"
+        vault.at = at
+        old, new = vault.seal(old, subject), vault.seal(new, subject)
+    return {"uuid": new_uuid(), "at": at, "actor": actor, "device": device or "", "action": action,
             "entity": entity, "entity_uuid": entity_uuid, "old": old, "new": new, "reason": reason or ""}
 
 
@@ -138,12 +151,16 @@ def append(
     reason: str = "",
     device: str = "",
     at: datetime | None = None,
+    subject: str | None = None,
 ) -> AuditEvent:
+    """Append one entry; ``subject`` (an application's uuid) seals the personal values in ``old``
+    and ``new`` (:mod:`evaluator.audit.personal`)."""
     # The chain head is read once per (nested) transaction and then carried in the session, so a
     # bulk job appending thousands of entries costs no extra queries (see _cached_head).
     tx, prev = _head(session)
     row = new_entry(actor=actor, action=action, entity=entity, entity_uuid=entity_uuid, old=old, new=new,
-                    reason=reason, device=device, at=at)
+                    reason=reason, device=device, at=at, subject=subject,
+                    vault=session_vault(session) if subject is not None else None)
     head = link(prev, row)
     ev = AuditEvent(**row)
     session.add(ev)
@@ -169,9 +186,11 @@ class AuditVerification:
     replayed: dict[str, int] | None = None
 
 
-def verify(session: Session, visit: Callable[[Row], None] | None = None) -> AuditVerification:
+def verify(session: Session, visit: Callable[[Row], None] | None = None,
+           personal: Callable[[Row], None] | None = None) -> AuditVerification:
     """Check every entry's place in the chain and its hash, in one pass over the table;
-    ``visit(row)`` sees each entry that passed (the replay of :mod:`evaluator.audit.replay`)."""
+    ``visit(row)`` sees each entry that passed (the replay of :mod:`evaluator.audit.replay`), after
+    ``personal(row)`` when the entry holds markers of personal values (:mod:`.personal`)."""
     prev = GENESIS
     n = 0
     sha256, canonical = hashlib.sha256, _CANONICAL
@@ -186,10 +205,13 @@ def verify(session: Session, visit: Callable[[Row], None] | None = None) -> Audi
         fields = {"uuid": uuid, "at": at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at,
                   "actor": actor, "device": device or "", "action": action, "entity": entity,
                   "entity_uuid": entity_uuid, "old": old, "new": new, "reason": reason or ""}
-        if sha256(prev.encode() + b"\n" + canonical(fields).encode()).hexdigest() != digest:
+        encoded = canonical(fields)
+        if sha256(prev.encode() + b"\n" + encoded.encode()).hexdigest() != digest:
             problem = f"entry {ident} ({action} by {actor}) was altered"
             return AuditVerification(False, n, ident, problem, (problem,))
         prev = digest
+        if personal is not None and _MARKED in encoded:
+            personal(r)
         if visit is not None:
             visit(r)
     return AuditVerification(True, n)
@@ -226,7 +248,8 @@ def lock(session: Session) -> None:
 
 
 def append_many(session: Session, entries: list[dict[str, Any]]) -> str | None:
-    """Append many entries in one statement; each dict has :func:`append`'s keyword arguments.
+    """Append many entries in one statement; each dict has :func:`append`'s keyword arguments
+    (``subject`` included).
 
     Same chain, same hashes as :func:`append` (and safe to mix with it in one transaction);
     returns the new head hash (None when ``entries`` is empty)."""
@@ -236,10 +259,14 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> str | None:
     tx, prev = _head(session)
     now = utcnow()
     rows = []
+    vault = None
     for e in entries:
+        subject = e.get("subject")
+        if subject is not None and vault is None:
+            vault = session_vault(session)
         row = new_entry(actor=e["actor"], action=e["action"], entity=e["entity"], entity_uuid=e.get("entity_uuid"),
                         old=e.get("old"), new=e.get("new"), reason=e.get("reason") or "", device=e.get("device") or "",
-                        at=e.get("at") or now)
+                        at=e.get("at") or now, subject=subject, vault=vault)
         prev = link(prev, row)
         rows.append(row)
     session.execute(_INSERT, rows)

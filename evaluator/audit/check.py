@@ -4,7 +4,10 @@
 2. the anchors — each signed by the database's key, over an entry the chain still holds with the
    same hash and place (:mod:`evaluator.audit.anchors`): a tail cut off or recomputed shows;
 3. the records — every score, evaluation state, decision and override equals what the chain says
-   last (:mod:`evaluator.audit.replay`): an edit made behind the trail's back shows.
+   last (:mod:`evaluator.audit.replay`): an edit made behind the trail's back shows;
+4. the personal values the entries commit to — each still matches its commitment, or was
+   destroyed by a purge (:mod:`evaluator.audit.personal`);
+5. the access log — its own hash chain (:mod:`evaluator.privacy.access`).
 
 ``evaluator audit verify`` (``Store.verify_audit``) runs it; a laptop runs it before it signs a
 result package and refuses a database that fails it (:func:`require_intact`).
@@ -19,15 +22,26 @@ from sqlalchemy.orm import Session
 
 from . import anchors, chain
 from .chain import AuditVerification
+from .personal import Resolver, markers
 from .replay import Replay
 
 
 def verify(s: Session, *, key: bytes | None = None) -> AuditVerification:
     """Chain, anchors and records; ``key`` is the database's public signing key when it was just
     unlocked (else the one the database pins for itself)."""
+    resolver = Resolver(s)
     replay = Replay(s)
     announced: dict[int, anchors.Announced] = {}
     place = [0, 0]  # entries seen, last id
+    sealed: list[tuple[int, str, str]] = []  # (entry, digest, subject) of every personal value committed to
+    marked = [0]  # the entry just seen by ``personal``
+
+    def personal(r: Row) -> None:
+        found: list[tuple[str, str]] = []
+        markers(r.old, found)
+        markers(r.new, found)
+        sealed.extend((r.id, d, subject) for d, subject in found)
+        marked[0] = r.id
 
     def visit(r: Row) -> None:
         place[0] += 1
@@ -35,16 +49,25 @@ def verify(s: Session, *, key: bytes | None = None) -> AuditVerification:
         if r.action == anchors.ACTION and r.entity == "audit" and isinstance(r.new, dict) \
                 and type(r.new.get("sequence")) is int:
             announced[r.new["sequence"]] = anchors.Announced(r.id, r.hash, place[0])
-        replay.visit(r)
+        replay.visit(r, resolver.resolve(r.new) if marked[0] == r.id else r.new)
 
-    v = chain.verify(s, visit)
+    v = chain.verify(s, visit, personal)
     if not v.ok:
         return v
     problems, signed = anchors.check(s, announced, place[1], key=key)
+    problems += resolver.check(sealed)
     replayed, counts = replay.compare()
     problems += replayed
+    problems += _access_log(s)
     return replace(v, ok=not problems, problem=problems[0] if problems else "", problems=tuple(problems),
                    anchors=len(signed), last_anchor=signed[-1] if signed else None, replayed=counts)
+
+
+def _access_log(s: Session) -> list[str]:
+    from ..privacy import access
+
+    problem = access.verify(s).problem
+    return [f"the access log: {problem}"] if problem else []
 
 
 def require_intact(s: Session, *, key: bytes | None = None, what: str) -> AuditVerification:

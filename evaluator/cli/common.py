@@ -27,6 +27,9 @@ def common_options() -> argparse.ArgumentParser:
                    help="work on this program (default: the database's current program, see 'evaluator program use')")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="print one JSON document instead of text")
+    p.add_argument("--actor", metavar="NAME", default=argparse.SUPPRESS,
+                   help="who is acting (a person of this database, 'evaluator people'; else $EVALUATOR_ACTOR, else "
+                        "the operating-system account). On PostgreSQL the login is the identity")
     p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more detail")
     return p
 
@@ -84,7 +87,8 @@ def os_error_sentence(exc: OSError) -> str:
 
 #: the subcommand attributes that, after the command's name, name a JSON document (``kit-import``)
 _SUBCOMMANDS = ("rubric_command", "audit_command", "keys_command", "kit_command", "package_command",
-                "conflicts_command", "program_command", "round_command", "evaluators_command", "awards_command",
+                "conflicts_command", "program_command", "round_command", "evaluators_command", "people_command",
+                "access_command", "retention_command", "subject_command", "admin_command", "awards_command",
                 "monitoring_command")
 ERROR_DOCUMENT = "error"
 #: exit code of a command line that is not understood (an unknown option, a missing argument):
@@ -101,6 +105,10 @@ def document_name(args: argparse.Namespace) -> str:
         parts.append(args.kind)
     if parts[0] == "packages" and getattr(args, "verify", False):
         parts.append("verify")
+    if parts[0] == "access-log" and getattr(args, "verify", False):
+        parts.append("verify")
+    if parts[0] == "purge" and getattr(args, "compact", False):
+        parts.append("compact")
     if parts[0] == "gate" and getattr(args, "gate", None) is None:
         parts.append("list")
     return "-".join(p for p in parts if p)
@@ -177,6 +185,7 @@ class CliContext:
             # never from argv (other users can read a process's arguments)
             if "passphrase" not in kwargs:
                 kwargs["passphrase"] = database_passphrase(self.db, creating=False)
+            kwargs.setdefault("actor", getattr(self.args, "actor", None) or os.environ.get("EVALUATOR_ACTOR") or None)
             if create:
                 from ..db.newfile import NewDatabaseFile
 

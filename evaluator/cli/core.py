@@ -96,7 +96,7 @@ def cmd_upgrade(ctx: CliContext) -> int:
 
 
 def cmd_backup(ctx: CliContext) -> int:
-    path = ctx.store().backup(ctx.args.out)
+    path = ctx.store().backup(ctx.args.out, remember=True)
     ctx.out({"backup": str(path)}, f"Backed up {ctx.store().display_url} to {path}.")
     return 0
 

@@ -61,6 +61,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--provisional", action="store_true",
                    help="(ranking) include evaluations that are not finalised yet")
     p.add_argument("--round", metavar="CODE", help="(ranking) the round (default: the program's current round)")
+    p.add_argument("--include-personal", action="store_true",
+                   help="(ranking) add a 'contacts' sheet with the applicants' contact data; needs --reason")
+    p.add_argument("--reason", help="(ranking) why contact data is exported (kept in the access log)")
     p.set_defaults(func=cmd_export)
 
 
@@ -153,9 +156,12 @@ def cmd_export(ctx: CliContext) -> int:
     else:
         if len(target) != 1:
             raise ValidationError(f"Use: evaluator export {a.kind} FILE.")
+        if a.include_personal and a.kind != "ranking":
+            raise ValidationError(f"The {a.kind} workbook carries no contact data; --include-personal is for "
+                                  "'export ranking'. Nothing was written.")
         if a.kind == "ranking":
             rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional, round=a.round,
-                                             progress=bar)
+                                             include_personal=a.include_personal, reason=a.reason, progress=bar)
         elif a.kind == "scores":
             rep = store.excel.export_scores(target[0], progress=bar)
         elif a.kind == "follow-up":  # awards, monitoring visits, open actions (docs/awards.md)

@@ -1,10 +1,12 @@
 """CLI verbs for keys, field kits, result packages and merges (registered by :func:`register`).
 
-    evaluator keys [init|show|export-public FILE|register EVALUATOR FILE [--fingerprint FP]]
+    evaluator keys [init|show|export-public FILE|register EVALUATOR FILE [--fingerprint FP]|use FILE]
     evaluator kit export --evaluator ID --out FILE [--include-personal [--kit-passphrase-file FILE]]
                                                   (+ the office key: the audit trail's head is anchored)
     evaluator kit import FILE [--office-fingerprint FP] [--kit-passphrase-file FILE]   (--db: the field database)
     evaluator kit field-database --evaluator ID --out FILE       (office: kit + new field database)
+    evaluator kit receipt --evaluator ID --out FILE               (office: signed word that the last package is merged)
+    evaluator kit retire --receipt FILE                           (laptop: destroy the field database after the merge)
     evaluator package export --out FILE
     evaluator merge FILE…
     evaluator packages [--verify]
@@ -58,6 +60,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     k.add_argument("--fingerprint", metavar="FP",
                    help="the fingerprint the evaluator read to you (required when FILE is a package)")
     k.set_defaults(func=cmd_keys_register)
+    k = ks.add_parser("use", parents=parents,
+                      help="office: use the office key in FILE for this database too (sharing a key on purpose)")
+    k.add_argument("file", metavar="FILE", help="the office key file (its passphrase proves it is yours)")
+    k.set_defaults(func=cmd_keys_use)
 
     p = sub.add_parser("kit", parents=[common], help="field kits: export (office) and import (laptop)")
     kt = p.add_subparsers(dest="kit_command", metavar="ACTION")
@@ -71,6 +77,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     k.add_argument("--kit-passphrase-file", metavar="FILE",
                    help="encrypt a kit with contact data with the passphrase in FILE (else $EVALUATOR_KIT_PASSPHRASE; "
                         "needed when the evaluator has no registered key); tell it to the evaluator in person")
+    k.add_argument("--reason", help="why the kit carries contact data (kept in the access log; default: the "
+                                    "evaluator's field visits)")
     k.set_defaults(func=cmd_kit_export)
     k = kt.add_parser("import", parents=[common, keyopts],
                       help="create or update the field database (--db) from a kit")
@@ -89,10 +97,21 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     k.add_argument("--out", required=True, metavar="FILE", help="the new field database (.sqlite3)")
     k.add_argument("--include-personal", action="store_true",
                    help="include applicants' contact data (representative, phone, email, address)")
+    k.add_argument("--reason", help="why the kit carries contact data (kept in the access log)")
     k.add_argument("--no-encrypt", action="store_true",
                    help="keep the field database unencrypted (by default it is encrypted with a passphrase taken "
                         "from EVALUATOR_DB_PASSPHRASE or asked on the terminal)")
     k.set_defaults(func=cmd_kit_field_database)
+    k = kt.add_parser("receipt", parents=parents,
+                      help="office: a signed receipt for the last package merged from an evaluator's laptop")
+    k.add_argument("--evaluator", required=True, metavar="ID")
+    k.add_argument("--out", required=True, metavar="FILE")
+    k.set_defaults(func=cmd_kit_receipt)
+    k = kt.add_parser("retire", parents=[common],
+                      help="laptop: destroy this field database, its WAL and backups, once the office's receipt "
+                           "confirms the merge")
+    k.add_argument("--receipt", required=True, metavar="FILE", help="the receipt the office gave back")
+    k.set_defaults(func=cmd_kit_retire)
 
     p = sub.add_parser("package", parents=[common], help="result packages (laptop)")
     pk = p.add_subparsers(dest="package_command", metavar="ACTION")
@@ -143,7 +162,7 @@ def cmd_keys_init(ctx: CliContext) -> int:
     existing = store.keys.identity(key_dir=_key_dir(ctx))
     passphrase = read_passphrase(ctx.args, confirm=existing is None)
     info = store.keys.ensure(passphrase, key_dir=_key_dir(ctx)).value
-    verb = "Unlocked the existing" if existing is not None else "Created a new"
+    verb = "Unlocked this database's" if existing is not None else "Created a new"
     ctx.out(info.as_dict(), f"{verb} key pair.\n{_key_text(info)}\nRead the fingerprint aloud to confirm it.")
     return 0
 
@@ -182,6 +201,42 @@ def cmd_keys_register(ctx: CliContext) -> int:
     return 0
 
 
+def cmd_keys_use(ctx: CliContext) -> int:
+    store = ctx.store()
+    passphrase = read_passphrase(ctx.args, prompt="Passphrase of that office key: ")
+    info = store.keys.use(ctx.args.file, passphrase, key_dir=_key_dir(ctx)).value
+    ctx.out(info.as_dict(), f"This database now uses the office key {info.fingerprint} (shared on purpose; "
+                            f"kept as {info.path}).\n{_key_text(info)}")
+    return 0
+
+
+def cmd_kit_receipt(ctx: CliContext) -> int:
+    a = ctx.args
+    store = ctx.store()
+    passphrase = read_passphrase(a, prompt="Office key passphrase: ")
+    r = store.privacy.merge_receipt(a.evaluator, a.out, passphrase=passphrase, key_dir=_key_dir(ctx))
+    ctx.out({"path": a.out, "evaluator": r.evaluator, "device": r.device, "sequence": r.sequence,
+             "package_sha256": r.package_sha256},
+            f"Wrote the merge receipt for package {r.sequence} of {r.evaluator}'s laptop {r.device[:8]} to {a.out}, "
+            "signed with the office key. Give it to the evaluator: with it, 'evaluator kit retire' destroys the "
+            "laptop's field database.")
+    return 0
+
+
+def cmd_kit_retire(ctx: CliContext) -> int:
+    from ..workflows import retire_field_database
+
+    store = ctx.store()
+    done = retire_field_database(store, ctx.args.receipt)
+    ctx.close()  # (already closed by the workflow)
+    lines = [f"Destroyed the field database of {done.evaluator} (package {done.sequence} is merged at the office):"]
+    lines += [f"  {f}" for f in done.files]
+    lines.append(f"Recorded in {done.record}.")
+    ctx.out({"evaluator": done.evaluator, "device": done.device, "package": done.sequence, "files": list(done.files),
+             "record": done.record}, "\n".join(lines))
+    return 0
+
+
 def cmd_kit_export(ctx: CliContext) -> int:
     from ..errors import ValidationError
     from ..packages.kitseal import KitPassphraseNeeded
@@ -209,13 +264,13 @@ def cmd_kit_export(ctx: CliContext) -> int:
     progress = ctx.progress("Writing the kit")
     try:
         info = store.packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
-                                         kit_passphrase=kit_passphrase, progress=progress).value
+                                         kit_passphrase=kit_passphrase, reason=a.reason, progress=progress).value
     except KitPassphraseNeeded:
         if not sys.stdin.isatty():
             raise
         kit_passphrase = read_kit_passphrase(a, ask=True, confirm=True)
         info = store.packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
-                                         kit_passphrase=kit_passphrase, progress=progress).value
+                                         kit_passphrase=kit_passphrase, reason=a.reason, progress=progress).value
     personal = f"with contact data, {info.protection}" if info.include_personal else "without contact data"
     text = (f"Wrote kit {info.sequence} for {info.evaluator} to {info.path}: {len(info.applications)} applications, "
             f"{personal}. Office key fingerprint: {info.office_fingerprint}.\n"
@@ -308,7 +363,8 @@ def cmd_kit_field_database(ctx: CliContext) -> int:
     store = ctx.store()
     passphrase = None if a.no_encrypt else database_passphrase(sqlite_url(a.out), creating=True)
     info = make_field_database(store, a.evaluator, a.out, db_passphrase=passphrase,
-                               include_personal=a.include_personal, progress=ctx.progress("Field database")).value
+                               include_personal=a.include_personal, reason=a.reason,
+                               progress=ctx.progress("Field database")).value
     locked = "encrypted" if passphrase is not None else "NOT encrypted"
     ctx.out(info, f"Made the field database {info.database} ({locked}) for {info.evaluator} from kit {info.sequence}: "
                   f"{len(info.applications)} applications. Give it to the evaluator with its passphrase, separately.")
@@ -361,7 +417,8 @@ def cmd_packages(ctx: CliContext) -> int:
     if ctx.args.verify:
         checks = store.packages.verify_evidence()
         text = table([[c.evaluator, c.sequence, c.device[:8], c.fingerprint, c.audit_entries,
-                       "ok" if c.ok else f"FAILED: {c.problem}"] for c in checks],
+                       (f"ok ({c.redacted})" if c.redacted else "ok") if c.ok else f"FAILED: {c.problem}"]
+                      for c in checks],
                      ["evaluator", "#", "laptop", "package", "audit entries", "check"])
         bad = [c for c in checks if not c.ok]
         ctx.out({"ok": not bad, "packages": checks},

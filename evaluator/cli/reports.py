@@ -38,6 +38,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                            help="only this application (repeat for several)")
         if kind == "dossier":
             r.add_argument("--application", metavar="ID", required=True, help="the application")
+        if kind in ("dossier", "sheets"):
+            r.add_argument("--include-personal", action="store_true",
+                           help="print the applicant's contact data and the visit attendees (otherwise withheld); "
+                                "needs --reason")
+            r.add_argument("--reason", help="why contact data is printed (kept in the access log)")
         if kind in ("aggregate", "summary"):
             r.add_argument("--method", choices=METHODS, help="aggregation method (default: the program's setting; another "
                                 "method gives a what-if view, labelled so, that stores nothing)")
@@ -61,7 +66,7 @@ def cmd_report(ctx: CliContext) -> int:
                                          **common)
     elif kind == "sheets":
         path = store.reports.filled_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,
-                                          **common)
+                                          include_personal=a.include_personal, reason=a.reason, **common)
     elif kind == "aggregate":
         path = store.reports.aggregate(out, application_ids=a.application, track=a.track, method=a.method, **common)
     elif kind == "summary":
@@ -70,7 +75,8 @@ def cmd_report(ctx: CliContext) -> int:
     elif kind == "follow-up":  # awards, overdue visits, ratings, open actions (docs/awards.md)
         path = store.monitoring.follow_up_summary(out, **common)
     else:
-        path = store.reports.dossier(out, application_id=a.application, **common)
+        path = store.reports.dossier(out, application_id=a.application, include_personal=a.include_personal,
+                                     reason=a.reason, **common)
     size = path.stat().st_size
     ctx.out({"report": kind, "path": str(path), "bytes": size, "lang": a.lang},
             f"Wrote the {kind} PDF to {path} ({size:,} bytes).")

@@ -126,7 +126,8 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
 
     problem = PROBLEM
     key = obj({"kind": STR, "owner": STR, "fingerprint": STR, "signing_public": STR,
-               "encryption_public": nullable(STR), "path": nullable(STR)})
+               "encryption_public": nullable(STR), "path": nullable(STR), "database": nullable(STR)},
+              required=["kind", "owner", "fingerprint", "signing_public", "encryption_public", "path"])
     anchor = nullable(obj({"sequence": INT, "event": STR, "at": STR, "head": STR, "entry": INT,
                            "key_fingerprint": STR}))
     evaluator_score = of_dataclass(EvaluatorScore, ("evaluator", "total", "normalized", "state", "counted", "note",
@@ -155,6 +156,16 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
     settings = obj({"method": STR, "trim_min_evaluators": INT, "disagreement_threshold": NUM,
                     "min_score": {"anyOf": [NULL, NUM, {"type": "object", "additionalProperties": NUM}]},
                     "tie_breaks": array(STR)}, more=True)
+    acting = obj({"name": STR, "role": STR, "account": STR, "source": STR, "label": STR})
+    access_entry = obj({"id": INT, "at": STR, "actor": STR, "role": STR, "account": STR, "action": STR, "what": STR,
+                        "subjects": array(STR), "subject_count": INT, "fields": array(STR), "fingerprint": STR,
+                        "reason": STR})
+    due = obj({"application": STR, "class": STR, "rule": STR, "until": nullable(STR)}, required=["application", "class"])
+    purge_plan = obj({"today": STR, "due": array(due), "waiting": array(due), "access_entries": INT,
+                      "access_log_years": {}, "legacy_entries": INT, "evidence": array({}),
+                      "backups": array(obj({"path": STR, "holds": {}, "problem": {}}))})
+    purge_report = obj({"purge": nullable(STR), "at": nullable(STR), "counts": {"type": "object"},
+                        "files": array(STR), "compacted": STR, "plan": purge_plan})
     return {
         "error": (1, "A command that failed", obj(
             {"error": STR, "type": STR, "hint": STR, "problems": array(problem)}, required=["error", "type"])),
@@ -232,6 +243,32 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "gate": (1, "evaluator gate", of_dataclass(GateStatus)),
         "gate-list": (1, "evaluator gate APP (every gate)", array(of_dataclass(GateStatus))),
         "withdraw": (1, "evaluator withdraw", of_dataclass(ApplicationInfo)),
+        # personal data (docs/privacy.md)
+        "keys-use": (1, "evaluator keys use", key),
+        "kit-receipt": (1, "evaluator kit receipt", obj({"path": STR, "evaluator": STR, "device": STR,
+                                                         "sequence": INT, "package_sha256": STR})),
+        "kit-retire": (1, "evaluator kit retire", obj({"evaluator": STR, "device": STR, "package": INT,
+                                                       "files": array(STR), "record": STR})),
+        "people": (1, "evaluator people", obj({"people": array(obj({"name": STR, "role": STR}, more=True)),
+                                               "acting": acting})),
+        "people-add": (1, "evaluator people add", obj({"name": STR, "role": STR}, more=True)),
+        "access-log": (1, "evaluator access-log", array(access_entry)),
+        "access-log-verify": (1, "evaluator access-log --verify", obj(
+            {"ok": BOOL, "entries": INT, "pruned": INT, "problem": nullable(STR)},
+            required=["ok", "entries"], more=True)),
+        "access-log-review": (1, "evaluator access-log review", obj({"path": STR, "month": STR})),
+        "retention": (1, "evaluator retention", obj({"rules": array(obj({"class": STR, "years": nullable(NUM)},
+                                                                        more=True))}, more=True)),
+        "retention-set": (1, "evaluator retention set", obj({"retention": {}, "signed_off_on": nullable(STR),
+                                                             "project_ends_on": nullable(STR)})),
+        "purge": (1, "evaluator purge", {"oneOf": [purge_plan, purge_report]}),
+        "purge-compact": (1, "evaluator purge --compact", obj({"compacted": STR})),
+        "subject-export": (1, "evaluator subject export", obj({"path": STR, "application": STR})),
+        "subject-correct": (1, "evaluator subject correct", obj({"changed": BOOL}, more=True)),
+        "subject-delete": (1, "evaluator subject delete", purge_report),
+        "admin-grant": (1, "evaluator admin grant", obj({}, required=[], more=True)),
+        "admin-revoke": (1, "evaluator admin revoke", obj({"revoked": array(STR)})),
+        "admin-roles": (1, "evaluator admin roles", array(obj({"login": STR, "role": STR}))),
         # after selection (docs/awards.md)
         "awards": (1, "evaluator awards", array(award)),
         "awards-show": (1, "evaluator awards show", award),

@@ -4,7 +4,8 @@ SQLite is set up the way its documentation and SQLAlchemy's recommend for a desk
 never lose an acknowledged write:
 
 * ``journal_mode=WAL`` (readers never block the writer), ``synchronous=FULL`` (a committed
-  transaction survives power loss), ``foreign_keys=ON`` — on *every* pooled connection;
+  transaction survives power loss), ``foreign_keys=ON``, ``secure_delete=ON`` (deleted content is
+  zeroed, not left in free pages) — on *every* pooled connection;
 * the stdlib driver's own transaction handling is switched off and we emit ``BEGIN`` ourselves, so
   SAVEPOINTs work and writers take the lock up front with ``BEGIN IMMEDIATE`` (no deadlocking
   upgrade from a read lock);
@@ -36,6 +37,9 @@ SQLITE_PRAGMAS = (
     ("journal_mode", "WAL"),
     ("synchronous", "FULL"),
     ("foreign_keys", "ON"),
+    # deleted content (a removed photo, a purged name) is overwritten with zeros, not left in free
+    # pages; a purge then rewrites the whole file (VACUUM, evaluator.privacy.purge)
+    ("secure_delete", "ON"),
 )
 
 

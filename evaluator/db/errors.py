@@ -16,7 +16,9 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
-from ..errors import DatabaseDamaged, DatabaseInUse, DatabaseUnavailable, NotAnEvaluatorDatabase, ReadOnlyDatabase
+from ..errors import (
+    DatabaseDamaged, DatabaseInUse, DatabaseUnavailable, NotAnEvaluatorDatabase, ReadOnlyDatabase, RoleRefused,
+)
 
 #: what SQLite (and SQLCipher) say about a damaged file: SQLITE_CORRUPT and its variants
 _DAMAGED = ("database disk image is malformed", "malformed database schema", "database corruption")
@@ -173,6 +175,11 @@ def translate_errors(where: str, path: Path | None = None) -> Iterator[None]:
         raise
     except SADatabaseError as exc:
         text = str(exc.orig) if exc.orig is not None else str(exc)
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # PostgreSQL: insufficient privilege
+            first = text.strip().splitlines()[0] if text.strip() else "permission denied"
+            raise RoleRefused(f"The {where} refused this ({first}): the login's role does not allow it, so nothing "
+                              "was changed. Roles are given by the database owner with 'evaluator admin grant'.") \
+                from None
         if any(t in text.lower() for t in _DAMAGED):
             raise damaged(where, path, text.strip().splitlines()[0]) from None
         if "file is not a database" in text:

@@ -38,7 +38,7 @@ class SchemaState:
 
 
 #: modules that add tables to ``Base.metadata`` besides ``evaluator.db.models``
-MODEL_MODULES = ("evaluator.db.models", "evaluator.packages.models")
+MODEL_MODULES = ("evaluator.db.models", "evaluator.packages.models", "evaluator.privacy.models")
 
 
 def load_all_models() -> None:

@@ -61,6 +61,17 @@ def new_uuid() -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
+def secret_bytes(n: int = 32) -> bytes:
+    """``n`` random bytes for a secret (a data subject's salt); derived from the id source while
+    one is set (the demo and the tests that compare two paths byte for byte)."""
+    src = _uuid_source.get()
+    if src is not None:
+        import hashlib
+
+        return hashlib.sha256(src().encode()).digest()[:n]
+    return os.urandom(n)
+
+
 def utcnow() -> datetime:
     """Naive UTC now (all timestamps in the database are naive UTC)."""
     clock = _clock.get()
@@ -288,6 +299,8 @@ class Application(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: when its personal data was destroyed (``evaluator purge``, ``subject delete``; revision 0006)
+    purged_at: Mapped[datetime | None]
 
     track: Mapped[Track] = relationship()
     round: Mapped[Round] = relationship()
@@ -501,6 +514,34 @@ class AuditAnchor(Base):
     signature: Mapped[bytes] = mapped_column(LargeBinary)
     #: what the event was about (package sequence, kit, round …): signed too
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AuditSubject(Base):
+    """A data subject of the redactable audit chain (revision 0006): one application's people.
+
+    Entries never hold a personal value itself: they hold its commitment, HMAC-SHA256 under this
+    subject's secret ``salt`` (:mod:`evaluator.audit.personal`), and the value sits in
+    :class:`AuditPersonal`.  Purging the subject deletes its values and its salt; what is left in
+    the chain (the commitments) then says nothing about what they were, and still verifies."""
+
+    __tablename__ = "audit_subject"
+    subject: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: 32 random bytes; None once the subject's values were purged
+    salt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    purged_at: Mapped[datetime | None]
+    #: the purge record (``purge_record.uuid``) that destroyed the values
+    purge: Mapped[str | None] = mapped_column(String(36))
+
+
+class AuditPersonal(Base):
+    """A personal value an audit entry commits to (by ``digest``), until its subject is purged."""
+
+    __tablename__ = "audit_personal"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(36), index=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
 
 class PackageReceipt(Base):
     """A result package the office merged (for idempotence, replay detection and the report)."""

@@ -98,6 +98,16 @@ RANKING_TRACK = (
     _c("track", "사업유형 코드", "Track code", "id", 11),
 )
 
+#: the ranking's contact sheet: only with --include-personal (and a reason, kept in the access log)
+CONTACTS = (
+    _c("application_id", "접수번호", "Application ID", "id", 14),
+    _c("group_name", "단체명", "Group name", "text", 22),
+    _c("representative", "대표자", "Representative", "text", 10),
+    _c("phone", "연락처", "Phone", "text", 15),
+    _c("email", "이메일", "Email", "text", 26),
+    _c("address", "주소", "Address", "text", 36),
+)
+
 # --- scores (long format) -------------------------------------------------------------------------
 SCORES = (
     _c("application_id", "접수번호", "Application ID", "id", 14),
@@ -195,7 +205,7 @@ INTAKE = (
 
 #: every data sheet layout, by export kind (for the docs test and the _meta sheet)
 LAYOUTS: dict[str, dict[str, tuple[Col, ...]]] = {
-    "ranking": {"summary": RANKING_SUMMARY, "<track>": RANKING_TRACK},
+    "ranking": {"summary": RANKING_SUMMARY, "<track>": RANKING_TRACK, "contacts": CONTACTS},
     "scores": {"scores": SCORES},
     "progress": {"summary": PROGRESS_SUMMARY, "evaluators": PROGRESS_EVALUATORS,
                  "applications": PROGRESS_APPLICATIONS},

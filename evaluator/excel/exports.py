@@ -59,10 +59,13 @@ def field_cell(f: FieldDef, value: Any) -> Any:
 
 def write_ranking(path, result: RankingResult, *, program: str = "", program_name: str = "", audit_anchor=None,
                   fields: tuple[FieldDef, ...] = (), field_values: dict[str, dict[str, Any]] | None = None,
-                  progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+                  contacts: dict[str, tuple] | None = None, progress: Progress = no_progress,
+                  cancel: CancelToken = NEVER) -> ExportReport:
     """Write a :class:`RankingResult`: a summary sheet plus one sheet per track (``audit_anchor``:
     the database's last anchor, for ``_meta``); ``fields`` (the program's typed intake fields that
-    are not personal data) follow each track sheet's columns, from ``field_values`` (by application)."""
+    are not personal data) follow each track sheet's columns, from ``field_values`` (by application);
+    with ``contacts`` ({application ID: (group name, representative, phone, e-mail, address)}) a
+    ``contacts`` sheet too."""
     book = WorkbookWriter(path, kind="ranking", program=program or result.program, program_name=program_name,
                           extra_meta={"method": result.method, "provisional": bool(result.provisional),
                                       "what_if": bool(result.what_if), "decisions_of_record": bool(result.recorded),
@@ -104,6 +107,14 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
                 _as_date(r.submitted_on), r.track,
                 *(field_cell(f, field_values.get(r.application_id, {}).get(f.key)) for f in fields),
             ])
+        counts[sh.title] = sh.rows
+    if contacts is not None:
+        sh = book.sheet("contacts", C.CONTACTS)
+        for t in result.tracks:
+            for r in t.rows:
+                c = contacts.get(r.application_id)
+                if c is not None:
+                    sh.row([r.application_id, *c])
         counts[sh.title] = sh.rows
     out = book.save()
     progress(1.0, "Done")

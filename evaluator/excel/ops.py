@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import os
 
+from sqlalchemy import select
+
 from ..audit.anchors import last_anchor
+from ..db.models import Application, Assignment, Evaluation, Evaluator, Score
+from ..privacy.access import CONTACT_FIELDS
 from ..changes import Outcome
 from ..errors import Problem, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
@@ -260,38 +264,79 @@ class Excel(Area):
         evaluator or all); "intake": an empty intake sheet with validation lists."""
         if kind == "scores":
             with self._uow.read() as s:
-                return scores_xl.export_template(s, current_program(s), path, evaluator=evaluator,
-                                                 progress=progress, cancel=cancel)
+                report = scores_xl.export_template(s, current_program(s), path, evaluator=evaluator,
+                                                   progress=progress, cancel=cancel)
+                subjects = _application_ids(s, evaluator=evaluator)
+            self._log_output(report.path, action="export", what="score template", subjects=subjects)
+            return report
         if kind == "intake":
             with self._uow.read() as s:
                 return exports.export_intake_template(s, current_program(s), path, lang=lang, cancel=cancel)
         raise ValidationError(f"Unknown template '{kind}'; use 'scores' or 'intake'.")
 
     def export_ranking(self, path: str | os.PathLike, method: str | None = None, provisional: bool = False, *,
-                       round: str | None = None, progress: Progress = no_progress,
-                       cancel: CancelToken = NEVER) -> ExportReport:
+                       round: str | None = None, include_personal: bool = False, reason: str | None = None,
+                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
         """The ranking of a round (default: the current one): a summary sheet plus one sheet per
-        track.  A read: the ranking computed now (``store.ranking.rank``; a signed-off round's frozen
-        decisions), and the workbook says whether it is the decision of record."""
+        track, pseudonymised (application ID and group name); with ``include_personal`` (and a
+        ``reason``) a ``contacts`` sheet of the applicants' contact data too.  The ranking computed
+        now (``store.ranking.rank``; a signed-off round's frozen decisions), and the workbook says
+        whether it is the decision of record; the export is in the access log."""
+        if include_personal:
+            from ..privacy.access import require_reason
+
+            reason = require_reason(reason, "The ranking workbook with contact data")
         progress(0.0, "Ranking")
         result = self._ranker.rank(method=method or None, provisional=provisional, round=round, cancel=cancel)
         cancel.raise_if_cancelled()
+        contacts = None
         with self._uow.read() as s:
             p = current_program(s)
             code, name, anchor = p.code, p.name_ko, last_anchor(s)
             fields = tuple(f for f in field_defs(p) if not f.personal)  # exports carry no more than needed
             values = _field_values(s, p, [r.application_id for r in result.all_rows()]) if fields else {}
-        return exports.write_ranking(path, result, program=code, program_name=name, audit_anchor=anchor,
-                                     fields=fields, field_values=values, progress=progress, cancel=cancel)
+            if include_personal:
+                contacts = {ext: (g, rep, ph, em, ad) for ext, g, rep, ph, em, ad in s.execute(
+                    select(Application.external_id, Application.group_name, Application.representative,
+                           Application.phone, Application.email, Application.address)
+                    .where(Application.program_id == p.id))}
+        report = exports.write_ranking(path, result, program=code, program_name=name, audit_anchor=anchor,
+                                       fields=fields, field_values=values, contacts=contacts,
+                                       progress=progress, cancel=cancel)
+        self._log_output(report.path, action="export", what="ranking workbook",
+                         subjects=[r.application_id for r in result.all_rows()],
+                         fields=list(CONTACT_FIELDS) if include_personal else [], reason=reason or "")
+        return report
 
     def export_scores(self, path: str | os.PathLike, *, progress: Progress = no_progress,
                       cancel: CancelToken = NEVER) -> ExportReport:
-        """Every score in long format: application × evaluator × criterion."""
+        """Every score in long format: application × evaluator × criterion (in the access log)."""
         with self._uow.read() as s:
-            return exports.export_scores(s, current_program(s), path, progress=progress, cancel=cancel)
+            report = exports.export_scores(s, current_program(s), path, progress=progress, cancel=cancel)
+            subjects = _application_ids(s, scored=True)
+        self._log_output(report.path, action="export", what="scores workbook", subjects=subjects)
+        return report
 
     def export_progress(self, path: str | os.PathLike, *, progress: Progress = no_progress,
                         cancel: CancelToken = NEVER) -> ExportReport:
-        """Assigned / visited / finalised per track, per evaluator and per application."""
+        """Assigned / visited / finalised per track, per evaluator and per application (in the
+        access log)."""
         with self._uow.read() as s:
-            return exports.export_progress(s, current_program(s), path, progress=progress, cancel=cancel)
+            report = exports.export_progress(s, current_program(s), path, progress=progress, cancel=cancel)
+            subjects = _application_ids(s)
+        self._log_output(report.path, action="export", what="progress workbook", subjects=subjects)
+        return report
+
+
+def _application_ids(s, *, evaluator: str | None = None, scored: bool = False) -> list[str]:  # noqa: ANN001
+    """The IDs of the current program's applications (assigned to ``evaluator``; with a score)."""
+    p = current_program(s)
+    q = select(Application.external_id).where(Application.program_id == p.id)
+    if evaluator:
+        q = q.where(Application.id.in_(select(Assignment.application_id).join(
+            Evaluator, Evaluator.id == Assignment.evaluator_id).where(Evaluator.code == evaluator,
+                                                                      Assignment.conflict_type.is_(None))))
+    if scored:
+        q = q.where(Application.id.in_(select(Assignment.application_id).join(
+            Evaluation, Evaluation.assignment_id == Assignment.id).join(Score, Score.evaluation_id == Evaluation.id)))
+    return list(s.execute(q.order_by(Application.external_id)).scalars())

@@ -448,15 +448,21 @@ def _attachments(data: Any, members: dict[str, bytes]) -> list[dict[str, Any]]:
         w = f"attachments[{i}]"
         digest = F.need(a, "sha256", str, w)
         body = members.get(f"attachments/{digest}")
-        if body is None or F.need(a, "size", int, w) != len(body):
+        deleted = F.need(a, "deleted", bool, w)
+        size = F.need(a, "size", int, w)
+        if body is None and deleted:  # a deleted photo's record travels without its bytes
+            if not 0 <= size < 2**63:
+                raise F.Invalid(f"{w}: its size is out of range")
+        elif body is None or size != len(body):
             raise F.Invalid(f"{w}: its content is missing or of the wrong size")
         out.append({
             "uuid": _text(F.need(a, "uuid", str, w), f"{w}.uuid", 36), "application": _text(F.need(a, "application", str, w), f"{w}.application", 60),
             "criterion": F.need(a, "criterion", str, w, optional=True),
             "filename": F.need(a, "filename", str, w)[:300], "media_type": F.need(a, "media_type", str, w)[:100],
-            "sha256": digest, "size": len(body), "caption": _text(F.need(a, "caption", str, w), f"{w}.caption"),
+            "sha256": digest, "size": len(body) if body is not None else size,
+            "caption": _text(F.need(a, "caption", str, w), f"{w}.caption"),
             "created_at": _when(a.get("created_at"), f"{w}.created_at", optional=True),
-            "deleted": F.need(a, "deleted", bool, w),
+            "deleted": deleted,
         })
     return out
 

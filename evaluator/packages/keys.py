@@ -10,6 +10,12 @@ encryption ``cryptography`` offers) — never in a database, never in a kit or p
 are pinned in the databases (the office's in the office database's settings, each evaluator's in
 ``Evaluator.public_key``).
 
+An office key belongs to the office database that created it: its file is named by its
+fingerprint (``office-K7QF-2M4D-XRA9-ABCD.key``) and names that database, and a database finds its
+key by the fingerprint it pinned — so two office databases in one data folder never share a key by
+accident (a key is shared only on purpose, ``evaluator keys use FILE``).  A key file written before
+that (``office.key``) is still found by its fingerprint.
+
 A fingerprint is short enough to read aloud over the phone: SHA-256 of the public key(s) in
 base32, four groups of four characters (``K7QF-2M4D-XRA9-…`` without ambiguous digits 0/1/8/9).
 """
@@ -80,13 +86,15 @@ class KeyInfo:
     encryption_public: bytes | None  # raw X25519 public key (office only)
     fingerprint: str
     path: str | None = None  # the key file, when known
+    #: the database that created the key (its device id), as its key file says
+    database: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "owner": self.owner, "fingerprint": self.fingerprint,
             "signing_public": b64(self.signing_public),
             "encryption_public": b64(self.encryption_public) if self.encryption_public else None,
-            "path": self.path,
+            "path": self.path, "database": self.database,
         }
 
 
@@ -145,8 +153,20 @@ def default_key_dir() -> Path:
     return data_dir() / "keys"
 
 
+class KeyMismatch(KeyProblem):
+    """The key folder holds no key file with the key this database pinned (``code`` and ``params``
+    let the desktop app say it in its language)."""
+
+    code = "keys.not_in_folder"
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.params = params
+
+
 def key_path(key_dir: str | Path | None, owner: str) -> Path:
-    """``office.key`` for the office, ``evaluator-CODE.key`` for an evaluator."""
+    """``office.key`` (written before office keys were named by fingerprint) for the office,
+    ``evaluator-CODE.key`` for an evaluator."""
     d = Path(key_dir) if key_dir is not None else default_key_dir()
     if owner == OFFICE:
         return d / "office.key"
@@ -155,17 +175,65 @@ def key_path(key_dir: str | Path | None, owner: str) -> Path:
     return d / f"evaluator-{owner}.key"
 
 
+def office_key_path(key_dir: str | Path | None, fingerprint: str) -> Path:
+    """Where the office key with ``fingerprint`` is kept: ``office-FINGERPRINT.key``."""
+    d = Path(key_dir) if key_dir is not None else default_key_dir()
+    return d / f"office-{fingerprint}.key"
+
+
+def office_key_files(key_dir: str | Path | None) -> list[Path]:
+    """The office key files in the folder (named by fingerprint, and an older ``office.key``)."""
+    d = Path(key_dir) if key_dir is not None else default_key_dir()
+    try:
+        return sorted(p for p in d.glob("office*.key") if p.is_file())
+    except OSError:
+        return []
+
+
+def find_office_key(key_dir: str | Path | None, fingerprint: str) -> Path | None:
+    """The office key file with ``fingerprint`` in the folder, or None."""
+    named = office_key_path(key_dir, fingerprint)
+    for p in [named] + [x for x in office_key_files(key_dir) if x != named]:
+        if not p.is_file():
+            continue
+        try:
+            if _info_from(_read_key_file(p), p, f"The key file {p}").fingerprint == fingerprint:
+                return p
+        except KeyProblem:
+            continue  # another file, unreadable: not this key
+    return None
+
+
+def _office_file(key_dir: str | Path | None, fingerprint: str | None) -> Path:
+    """The office key file: the one with ``fingerprint``, else the only one in the folder."""
+    d = Path(key_dir) if key_dir is not None else default_key_dir()
+    if fingerprint is not None:
+        found = find_office_key(key_dir, fingerprint)
+        if found is None:
+            raise KeyProblem(f"There is no office key file with fingerprint {fingerprint} in {d}.")
+        return found
+    files = office_key_files(key_dir)
+    if not files:
+        return key_path(key_dir, OFFICE)  # (reading it says there is none)
+    if len(files) > 1:
+        raise KeyProblem(f"The key folder {d} holds {len(files)} office keys; name the one you mean by its "
+                         "fingerprint.")
+    return files[0]
+
+
 def _check_passphrase(passphrase: str) -> bytes:
     if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE:
         raise KeyProblem(f"A key passphrase needs at least {MIN_PASSPHRASE} characters.")
     return passphrase.encode("utf-8")
 
 
-def generate_identity(key_dir: str | Path | None, passphrase: str, *, owner: str = OFFICE) -> Identity:
-    """Create a new key file for ``owner`` ("office" or an evaluator code); refuses to overwrite one."""
+def generate_identity(key_dir: str | Path | None, passphrase: str, *, owner: str = OFFICE,
+                      database: str | None = None) -> Identity:
+    """Create a new key file for ``owner`` ("office" or an evaluator code); refuses to overwrite one.
+    An office key's file is named by its fingerprint and names the ``database`` that created it."""
     pw = _check_passphrase(passphrase)
     path = key_path(key_dir, owner)
-    if path.exists():
+    if owner != OFFICE and path.exists():
         raise KeyProblem(f"A key file already exists at {path}; it was left as it is (load it instead).")
     signing = Ed25519PrivateKey.generate()
     encryption = X25519PrivateKey.generate() if owner == OFFICE else None
@@ -173,9 +241,12 @@ def generate_identity(key_dir: str | Path | None, passphrase: str, *, owner: str
     sp = raw_public(signing.public_key())
     ep = raw_public(encryption.public_key()) if encryption else None
     fp = key_fingerprint(sp, ep)
+    if owner == OFFICE:
+        path = office_key_path(key_dir, fp)
     doc = {
         "format": KEY_FORMAT, "format_version": FORMAT_VERSION,
         "kind": OFFICE if owner == OFFICE else EVALUATOR, "owner": owner, "fingerprint": fp,
+        "database": database,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "signing_public": b64(sp), "encryption_public": b64(ep) if ep else None,
         "signing_private": signing.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, enc).decode("ascii"),
@@ -193,7 +264,7 @@ def generate_identity(key_dir: str | Path | None, passphrase: str, *, owner: str
         os.replace(tmp, path)
     except OSError as exc:
         raise KeyProblem(f"Cannot write the key file {path}: {exc.strerror}.") from None
-    info = KeyInfo(doc["kind"], owner, sp, ep, fp, str(path))
+    info = KeyInfo(doc["kind"], owner, sp, ep, fp, str(path), database)
     return Identity(info, signing, encryption)
 
 
@@ -227,20 +298,35 @@ def _info_from(doc: dict[str, Any], path: Path | None, what: str) -> KeyInfo:
     fp = key_fingerprint(sp, ep)
     if doc.get("fingerprint") not in (None, fp):
         raise KeyProblem(f"{what} states fingerprint {doc.get('fingerprint')} but its keys have {fp}; it was altered.")
-    return KeyInfo(kind, str(doc.get("owner") or ""), sp, ep, fp, str(path) if path else None)
+    database = doc.get("database")
+    return KeyInfo(kind, str(doc.get("owner") or ""), sp, ep, fp, str(path) if path else None,
+                   str(database) if isinstance(database, str) else None)
 
 
-def read_key_info(key_dir: str | Path | None, owner: str = OFFICE) -> KeyInfo | None:
-    """The public half of ``owner``'s key file (no passphrase needed); None if there is none."""
-    path = key_path(key_dir, owner)
+def read_key_info(key_dir: str | Path | None, owner: str = OFFICE, *, fingerprint: str | None = None) -> KeyInfo | None:
+    """The public half of ``owner``'s key file (no passphrase needed); None if there is none.  An
+    office key is the one with ``fingerprint``, else the only one in the folder."""
+    if owner == OFFICE:
+        path = find_office_key(key_dir, fingerprint) if fingerprint else _office_file(key_dir, None)
+        if path is None:
+            return None
+    else:
+        path = key_path(key_dir, owner)
     if not path.exists():
         return None
     return _info_from(_read_key_file(path), path, f"The key file {path}")
 
 
-def load_identity(key_dir: str | Path | None, passphrase: str, *, owner: str = OFFICE) -> Identity:
-    """Unlock ``owner``'s key file with ``passphrase``."""
-    path = key_path(key_dir, owner)
+def load_identity(key_dir: str | Path | None, passphrase: str, *, owner: str = OFFICE,
+                  fingerprint: str | None = None, path: str | Path | None = None) -> Identity:
+    """Unlock ``owner``'s key file with ``passphrase``: the file ``path``, or the one in
+    ``key_dir`` (an office key: the one with ``fingerprint``, else the only one there)."""
+    if path is not None:
+        path = Path(path)
+    elif owner == OFFICE:
+        path = _office_file(key_dir, fingerprint)
+    else:
+        path = key_path(key_dir, owner)
     doc = _read_key_file(path)
     info = _info_from(doc, path, f"The key file {path}")
     pw = (passphrase or "").encode("utf-8")
@@ -263,7 +349,9 @@ def load_identity(key_dir: str | Path | None, passphrase: str, *, owner: str = O
 
 
 def load_or_generate(key_dir: str | Path | None, passphrase: str, *, owner: str) -> tuple[Identity, bool]:
-    """Unlock ``owner``'s key, creating it on first use; returns (identity, created)."""
+    """Unlock an evaluator's key, creating it on first use; returns (identity, created).  (An office
+    key is never unlocked this way: a new office database makes its own, see the module docstring.)"""
+    assert owner != OFFICE
     if key_path(key_dir, owner).exists():
         return load_identity(key_dir, passphrase, owner=owner), False
     return generate_identity(key_dir, passphrase, owner=owner), True

@@ -43,6 +43,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..audit.personal import seal_items, session_vault
 from ..db.models import (
     Application, Assignment, Attachment, Evaluation, PackageReceipt, Score, SiteVisit, Track, new_uuid, utcnow,
 )
@@ -408,7 +409,7 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
         _write(s, bulk, plan)
         monitored = fieldwork.merge(s, ctx.program_id, pkg.evaluator.id, pkg.evaluator.code, pkg.monitoring_visits,
                                     what, device=pkg.device, fingerprint=pkg.fingerprint)
-        report = _keep(s, bulk, pkg, plan, actor=actor, device=device, base=base)
+        report = _keep(s, bulk, pkg, plan, actor=actor, device=device, base=base, subjects=_subjects(s, ctx, plan))
     except _VALUE_ERRORS as exc:
         raise _unexpected(what, exc) from exc
     if pkg.monitoring_visits:
@@ -517,6 +518,9 @@ def _write(s: Session, bulk: Bulk, plan: P.Plan) -> None:
         bulk.update(SiteVisit.__table__, _VISIT_UPDATE, plan.visit_upd)
         bulk.insert(Attachment.__table__, _ATT_INSERT, plan.att_new)
         bulk.update(Attachment.__table__, ("deleted", "caption"), plan.att_upd)
+        if plan.att_forget:
+            s.execute(Attachment.__table__.update().where(Attachment.__table__.c.id.in_(plan.att_forget))
+                      .values(data=None, path=None))
         bulk.insert(MergeLineage.__table__, _LIN_INSERT, plan.lin_new)
         bulk.update(MergeLineage.__table__, _LIN_UPDATE, plan.lin_upd)
     except (IntegrityError, sqlite3.IntegrityError, *_driver_integrity_errors(s)) as exc:  # bulk rows: driver cursor
@@ -525,8 +529,18 @@ def _write(s: Session, bulk: Bulk, plan: P.Plan) -> None:
                               "nothing of it was merged.") from None
 
 
+def _subjects(s: Session, ctx: OfficeContext, plan: P.Plan) -> dict[str, str]:
+    """The uuid of each application whose records the merge's entries carry values of (their data
+    subjects: :mod:`evaluator.audit.personal`)."""
+    exts = {str(c.get("application")) for c in plan.changes} | {str(c["ext"]) for c in plan.conflicts}
+    if not exts:
+        return {}
+    return dict(s.execute(select(Application.external_id, Application.uuid).where(
+        Application.program_id == ctx.program_id, Application.external_id.in_(sorted(exts)))).all())
+
+
 def _keep(s: Session, bulk: Bulk, pkg: OpenedPackage, plan: P.Plan, *, actor: str, device: str,
-          base: dict[str, Any]) -> MergeReport:
+          base: dict[str, Any], subjects: dict[str, str]) -> MergeReport:
     """The receipt, the evidence, the conflicts and the audit entries of a merged package."""
     ev, dev, fp, now, counts = pkg.evaluator, plan.device, plan.fingerprint, plan.now, plan.counts
     reason = f"result package {fp}"
@@ -552,6 +566,7 @@ def _keep(s: Session, bulk: Bulk, pkg: OpenedPackage, plan: P.Plan, *, actor: st
         conflict_rows.append((row, c))
         audit_rows.append({"actor": ev.code, "device": dev, "action": "merge_conflict", "entity": c["entity"],
                            "entity_uuid": c["record_uuid"], "old": c["other"]["values"], "new": c["kept"]["values"],
+                           "subject": subjects.get(str(c["ext"])),
                            "reason": f"conflict in {reason} resolved by the rule ({c['rule']}): kept the "
                                      f"{c['kept_from']} value", "at": now})
     if conflict_rows:
@@ -564,7 +579,7 @@ def _keep(s: Session, bulk: Bulk, pkg: OpenedPackage, plan: P.Plan, *, actor: st
                 "signature": fp, "merged_by": actor, "merged_on": device, "counts": counts.data,
                 "conflicts": len(plan.conflicts), "skipped": plan.skipped, "laptop_audit_head": pkg.audit_head,
                 "data_sha256": pkg.manifest["members"]["data.json"]["sha256"], "added": plan.added,
-                "changed": plan.changes},
+                "changed": seal_items(session_vault(s), plan.changes, subjects) if subjects else plan.changes},
         "reason": reason, "at": now})
     audit.append_many(s, audit_rows)
     infos = tuple(_conflict_info(row, c["ext"], ev.code) for row, c in conflict_rows)

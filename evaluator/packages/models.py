@@ -39,6 +39,9 @@ class PackageEvidence(Base):
     audit_method: Mapped[int] = mapped_column(Integer, default=8)
     audit_entries: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
+    #: set when a purge re-wrote ``data`` and ``audit_trail`` without the purged people's values
+    #: (revision 0006): {"purge": uuid, "at": iso time, "data_sha256": …, "audit_sha256": …}
+    redacted: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class MergeLineage(Base):

@@ -62,6 +62,17 @@ def _retryable(exc: BaseException) -> bool:
     return False
 
 
+def _redacted_problem(evd: PackageEvidence, unstore) -> str:  # noqa: ANN001
+    """What is wrong with evidence a purge re-wrote: its data and trail must have the hashes the
+    purge recorded (announced in the audit trail by its ``redact_evidence`` entry)."""
+    doc = evd.redacted or {}
+    if F.sha256(unstore(evd.data_method, evd.data)) != doc.get("data_sha256"):
+        return "the data a purge re-wrote no longer has the hash the purge recorded"
+    if "audit_sha256" in doc and F.sha256(unstore(evd.audit_method, evd.audit_trail)) != doc["audit_sha256"]:
+        return "the trail a purge re-wrote no longer has the hash the purge recorded"
+    return ""
+
+
 def _program_or_none(s):  # noqa: ANN001, ANN202 - a session; the Program or None
     try:
         return current_program(s)
@@ -103,13 +114,36 @@ class Keys(Area):
                 f"{identity.fingerprint}; use the right key folder (--key-dir)."
             )
 
+    def _pinned_office(self, key_dir: str | Path | None, passphrase: str, pinned: dict) -> K.Identity:
+        """The office key this database pinned, found in the key folder by its fingerprint — or
+        one sentence saying the folder does not hold it."""
+        fp = str(pinned.get("fingerprint") or "")
+        path = K.find_office_key(key_dir, fp)
+        if path is None:
+            folder = Path(key_dir) if key_dir is not None else K.default_key_dir()
+            others = [p.name for p in K.office_key_files(key_dir)]
+            raise K.KeyMismatch(
+                f"This database uses office key {fp}, but the key folder {folder} holds no key file for it"
+                + (f" (it holds {', '.join(others)})" if others else "")
+                + "; use the right key folder (--key-dir), or share a key on purpose with 'evaluator keys use FILE'.",
+                fingerprint=fp, folder=str(folder), others=", ".join(others))
+        return K.load_identity(key_dir, passphrase, owner=K.OFFICE, path=path)
+
     def ensure(self, passphrase: str, *, key_dir: str | Path | None = None) -> Outcome[K.KeyInfo]:
         """Unlock this database's key — the office's, or on a field database its evaluator's —
-        creating the key file on first use; pins the public key in the database."""
+        creating the key file on first use; pins the public key in the database.  An office
+        database that has no key yet makes a new one of its own (never another office's)."""
         with self._uow.read() as s:
             owner = self._owner(s)
             pinned = self._pinned(s, owner)
-        identity, created = K.load_or_generate(key_dir, passphrase, owner=owner)
+        if owner == K.OFFICE:
+            if pinned:
+                identity, created = self._pinned_office(key_dir, passphrase, pinned), False
+            else:
+                identity = K.generate_identity(key_dir, passphrase, owner=K.OFFICE, database=self._uow.device)
+                created = True
+        else:
+            identity, created = K.load_or_generate(key_dir, passphrase, owner=owner)
         self._check_pinned(pinned, identity)
         changes = NOTHING
         if not pinned:
@@ -135,7 +169,10 @@ class Keys(Area):
             pinned = self._pinned(s, owner)
         if not pinned:
             raise KeyProblem("This database has no key yet; create it with 'evaluator keys init'.")
-        identity = K.load_identity(key_dir, passphrase, owner=owner)
+        if owner == K.OFFICE:
+            identity = self._pinned_office(key_dir, passphrase, pinned)
+        else:
+            identity = K.load_identity(key_dir, passphrase, owner=owner)
         self._check_pinned(pinned, identity)
         self._unlocked[owner] = identity
         return identity.info
@@ -153,7 +190,10 @@ class Keys(Area):
         with self._uow.read() as s:
             owner = self._owner(s)
             pinned = self._pinned(s, owner)
-        info = K.read_key_info(key_dir, owner)
+        if owner == K.OFFICE:  # this database's own key: found by the fingerprint it pinned (none: no key yet)
+            info = K.read_key_info(key_dir, owner, fingerprint=pinned["fingerprint"]) if pinned else None
+        else:
+            info = K.read_key_info(key_dir, owner)
         if info is not None:
             return info
         if not pinned:
@@ -177,6 +217,42 @@ class Keys(Area):
         if identity is None:
             raise KeyProblem(f"The {'office' if owner == K.OFFICE else owner} key is locked; give its passphrase.")
         return identity
+
+    def use(self, key_file: str | Path, passphrase: str, *, key_dir: str | Path | None = None) -> Outcome[K.KeyInfo]:
+        """Share an office key on purpose: this office database (which has no key yet) uses the key
+        in ``key_file`` (its passphrase proves it is yours); the file is copied into the key folder
+        under its fingerprint, and the sharing is audited."""
+        import shutil
+
+        with self._uow.read() as s:
+            owner = self._owner(s)
+            pinned = self._pinned(s, owner)
+        if owner != K.OFFICE:
+            raise PermissionDenied("Only an office database shares an office key; a laptop uses its evaluator's key.")
+        identity = K.load_identity(None, passphrase, owner=K.OFFICE, path=key_file)
+        if identity.info.kind != K.OFFICE:
+            raise KeyProblem(f"{key_file} holds an evaluator's key, not an office key; nothing was changed.")
+        if pinned and pinned.get("fingerprint") != identity.fingerprint:
+            raise KeyProblem(f"This database already uses office key {pinned.get('fingerprint')}; a database keeps its "
+                             "key, so nothing was changed.")
+        target = K.office_key_path(key_dir, identity.fingerprint)
+        if not target.exists():
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(key_file, target)
+                target.chmod(0o600)
+            except OSError as exc:
+                raise KeyProblem(f"Cannot copy the key file to {target}: {exc.strerror}.") from None
+        changes = NOTHING
+        if not pinned:
+            with self._uow.write() as s:
+                set_setting(s, kitmod.OFFICE_KEYS, kitmod.office_keys_document(identity.info))
+                self._audit(s, action="key_use", entity="key",
+                            new={"owner": K.OFFICE, "fingerprint": identity.fingerprint,
+                                 "created_by_database": identity.info.database, "file": target.name})
+            changes = self._uow.changes(s)
+        self._unlocked[K.OFFICE] = identity
+        return Outcome(replace(identity.info, path=str(target)), changes)
 
     def export_public(self, out: str | Path, *, key_dir: str | Path | None = None) -> K.KeyInfo:
         info = self.identity(key_dir=key_dir)
@@ -247,12 +323,14 @@ class Packages(Area):
 
     # --- field kits -------------------------------------------------------------------------------
     def export_kit(self, evaluator: str, out: str | Path, *, include_personal: bool = False,
-                   kit_passphrase: str | None = None, progress: Progress = no_progress,
+                   kit_passphrase: str | None = None, reason: str | None = None, progress: Progress = no_progress,
                    cancel: CancelToken = NEVER) -> Outcome[KitInfo]:
         """Write ``evaluator``'s field kit to ``out`` (office side); with ``include_personal`` the
         kit is encrypted — with ``kit_passphrase``, else to the evaluator's registered key.  With
         the office key unlocked the audit trail's head is signed too (an anchor).  Cancelled,
-        nothing is written and the kit number is not used up."""
+        nothing is written and the kit number is not used up.  The kit is entered in the access
+        log (its applications, whether it carries contact data, ``reason`` — by default the field
+        visits it is for)."""
         out = Path(out)
         progress(0.0, out.name)
         with self._uow.write() as s:
@@ -267,6 +345,10 @@ class Packages(Area):
             progress(0.8, out.name)
             cancel.raise_if_cancelled()
             kitmod.write_file(out, blob)
+        self._log_output(out, action="kit", what=f"kit {info.sequence} for {info.evaluator}",
+                         subjects=list(info.applications),
+                         fields=["representative", "phone", "email", "address"] if include_personal else [],
+                         reason=reason or (f"field visits of {info.evaluator}" if include_personal else ""))
         progress(1.0, "")
         return self._uow.outcome(s, replace(info, path=str(out)))
 
@@ -307,8 +389,16 @@ class Packages(Area):
             progress(0.8, out.name)
             cancel.raise_if_cancelled()
             kitmod.write_file(out, blob)
+        self._log_output(out, action="export", what=f"result package {info.sequence}",
+                         subjects=list(self._assigned()), fields=["attendees"],
+                         reason="result package for the office")
         progress(1.0, "")
         return self._uow.outcome(s, replace(info, path=str(out)))
+
+    def _assigned(self) -> list[str]:
+        """The applications this field database holds (a result package carries their records)."""
+        with self._uow.read() as s:
+            return list(s.execute(select(Application.external_id).order_by(Application.external_id)).scalars())
 
     # --- merge ------------------------------------------------------------------------------------
     def _office_context(self) -> OfficeContext:
@@ -434,6 +524,8 @@ class Packages(Area):
                     if ev.public_key is None or not K.verify_signature(ev.public_key, evd.signature,
                                                                        F.SIGNING_CONTEXT + evd.manifest):
                         problem = f"the signature does not match the key registered for {ev.code}"
+                    elif evd.redacted:  # a purge re-wrote the data and the trail: their hashes are the purge's
+                        problem = _redacted_problem(evd, unstore)
                     elif F.sha256(unstore(evd.data_method, evd.data)) != listed["data.json"]["sha256"]:
                         problem = "the kept data does not match its hash in the signed manifest"
                     else:
@@ -454,9 +546,12 @@ class Packages(Area):
                     problem = f"the kept evidence is unreadable: {exc}"
                 except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
                     problem = f"the kept evidence is unreadable ({type(exc).__name__})"
+                redacted = evd.redacted or {}
                 out.append(EvidenceCheck(receipt=r.uuid, evaluator=ev.code, device=r.device, sequence=r.sequence,
                                          fingerprint=r.signature_fingerprint, ok=not problem, problem=problem,
-                                         audit_entries=evd.audit_entries))
+                                         audit_entries=evd.audit_entries,
+                                         redacted=f"re-written by purge {redacted.get('purge', '')[:8]} on "
+                                                  f"{str(redacted.get('at', ''))[:10]}" if redacted else ""))
         return out
 
     # --- conflicts --------------------------------------------------------------------------------
@@ -498,7 +593,7 @@ class Packages(Area):
             c.resolution, c.resolved_by, c.resolved_at, c.resolution_reason = take, self._uow.actor, utcnow(), reason
             self._audit(s, action="resolve_conflict", entity=c.entity, entity_uuid=entity_uuid,
                         old=c.kept.get("values"), new=(c.other if take == "other" else c.kept).get("values"),
-                        reason=reason or f"conflict {conflict_id}: took the {take} value")
+                        reason=reason or f"conflict {conflict_id}: took the {take} value", subject=app.uuid)
             s.flush()
             info = _conflict_info(c, app.external_id, ev.code)
         return self._uow.outcome(s, info)

@@ -133,12 +133,15 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
         .where(Attachment.evaluator_id == ev.id)
         .order_by(Attachment.id)
     ).all():
-        body = _attachment_bytes(a)
-        digest = F.sha256(body)
-        blobs[f"attachments/{digest}"] = body
+        if a.deleted:  # a deleted photo travels as its record only: its bytes are gone
+            digest, size = a.sha256, int(a.size or 0)
+        else:
+            body = _attachment_bytes(a)
+            digest, size = F.sha256(body), len(body)
+            blobs[f"attachments/{digest}"] = body
         attachments.append({
             "uuid": a.uuid, "application": ext, "criterion": crit, "filename": a.filename,
-            "media_type": a.media_type, "sha256": digest, "size": len(body), "caption": a.caption or "",
+            "media_type": a.media_type, "sha256": digest, "size": size, "caption": a.caption or "",
             "created_at": F.iso(a.created_at), "deleted": bool(a.deleted),
         })
     trail = audit_entries(s)

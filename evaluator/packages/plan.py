@@ -98,6 +98,8 @@ class Plan:
     visit_upd: list[tuple] = field(default_factory=list)
     att_new: list[tuple] = field(default_factory=list)
     att_upd: list[tuple] = field(default_factory=list)
+    #: photos deleted on the laptop: their bytes go at the office too
+    att_forget: list[int] = field(default_factory=list)
     lin_new: list[tuple] = field(default_factory=list)
     lin_upd: list[tuple] = field(default_factory=list)
     #: lineage of records added by this package: (entity, assignment/application id, version, hash)
@@ -321,7 +323,7 @@ def attachments(plan: Plan, records: list[tuple[dict[str, Any], Assignment, Offi
         if old is None:
             cid = office.checks[asg.track_id].ids.get(a["criterion"]) if a["criterion"] else None
             plan.att_new.append((a["uuid"], asg.application_id, plan.evaluator_id, cid, a["filename"], a["media_type"],
-                                 a["sha256"], a["size"], blobs[f"attachments/{a['sha256']}"], None, a["caption"],
+                                 a["sha256"], a["size"], blobs.get(f"attachments/{a['sha256']}"), None, a["caption"],
                                  a["created_at"] or plan.now, a["deleted"]))
             plan.counts.add("attachments", "added")
             plan.added.append(["attachment", a["uuid"], asg.ext])
@@ -331,6 +333,8 @@ def attachments(plan: Plan, records: list[tuple[dict[str, Any], Assignment, Offi
         deleted = bool(old.deleted) or a["deleted"]
         if (bool(old.deleted), old.caption or "") != (deleted, a["caption"]):
             plan.att_upd.append((deleted, a["caption"], old.id))
+            if deleted:  # the office forgets a deleted photo's bytes too
+                plan.att_forget.append(old.id)
             plan.counts.add("attachments", "updated")
             plan.changes.append({"entity": "attachment", "uuid": a["uuid"], "application": asg.ext,
                                  "old": {"deleted": bool(old.deleted), "caption": old.caption},

@@ -159,3 +159,6 @@ class EvidenceCheck:
     ok: bool
     problem: str = ""
     audit_entries: int = 0
+    #: "" — or when and by which purge the kept data and trail were re-written without the purged
+    #: people's records (then only the signature over the manifest can still be checked)
+    redacted: str = ""

@@ -75,8 +75,10 @@ class Ranking(Area):
                 cancel: CancelToken = NEVER) -> Outcome[RankingResult]:
         """What ``evaluator rank`` and the ranking screen show: in the office database the program's
         own ranking (its method, not provisional) is :meth:`record`-ed as the decision of record;
-        any other view (another method, provisional, a field database) is a :meth:`rank`, a read."""
-        if self._uow.role == OFFICE and not provisional and method in (None, self.settings()["method"] or "mean"):
+        any other view (another method, provisional, a field database, a login whose role only
+        reads) is a :meth:`rank`, a read."""
+        if self._uow.role == OFFICE and self._uow.identity.can_write and not provisional \
+                and method in (None, self.settings()["method"] or "mean"):
             return self.record(track, stability, round=round, progress=progress, cancel=cancel)
         return Outcome(self.rank(track, method, provisional, stability, round=round, progress=progress,
                                  cancel=cancel))

@@ -7,6 +7,7 @@ database hits its parameter limit).  Layout code never sees a session or an ORM 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -346,3 +347,20 @@ def evaluator_names(s: Session) -> dict[str, tuple[str, str]]:
     """Evaluator code → (name, organisation)."""
     return {code: (name or "", org or "") for code, name, org in
             s.execute(select(Evaluator.code, Evaluator.name, Evaluator.organisation))}
+
+
+# --- minimisation: what a document carries without --include-personal ----------------------------------
+def without_contact(app: AppRecord, withheld: str) -> AppRecord:
+    """``app`` pseudonymised: its ID and group name stay; the representative, phone, e-mail,
+    address and the unknown intake columns (which may hold more) are withheld."""
+    return dataclasses.replace(app, representative=withheld if app.representative else "",
+                               phone=withheld if app.phone else "", email=withheld if app.email else "",
+                               address=withheld if app.address else "", extra={})
+
+
+def without_attendees(ev: EvaluationRecord, withheld: str) -> EvaluationRecord:
+    """``ev`` with its visit's attendees (residents' names) withheld."""
+    if ev.visit is None or not ev.visit.attendees:
+        return ev
+    return dataclasses.replace(ev, visit=dataclasses.replace(ev.visit, attendees=withheld))
+

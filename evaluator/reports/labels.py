@@ -30,6 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "hf.anchor": ("감사 기록 서명", "Audit trail signed at"),
     "hf.anchor_key": ("서명 키", "key"),
     "hf.no_anchor": ("감사 기록: 아직 서명되지 않음", "Audit trail: not signed yet"),
+    "personal.withheld": ("비공개 (개인정보)", "withheld (personal data)"),
     "draft.mark": ("DRAFT", "DRAFT"),
     "draft.sub": ("미확정 — 평가위원이 확정하기 전의 평가표", "Not finalised by the evaluator"),
     "provisional.banner": (

@@ -3,6 +3,11 @@
 Each method reads what it needs in one read unit of work (a handful of queries), lays the
 document out with reportlab and writes the PDF atomically to ``out``; it returns the path
 written.  Every method takes ``lang`` ("ko" or "en"), a progress callback and a cancel token.
+
+Documents are pseudonymised (application ID and group name) unless ``include_personal`` asks for
+the applicants' contact data and the visit attendees — then with a ``reason``.  Every document
+about applications is entered in the access log (what, which applications, its SHA-256, the
+reason: :mod:`evaluator.privacy.access`); that entry is the only thing a document writes.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from ..services.common import current_program, current_round
 from ..uow import Area, UnitOfWork
 from .data import (
     load_applications, load_attachments, load_decision, load_evaluations, load_program, round_progress,
+    without_attendees, without_contact,
 )
 from .document import ReportDocument, Tick, document_id
 from .labels import LANGS, labels
@@ -79,24 +85,30 @@ class Reports(Area):
         doc = ReportDocument(out, kind="blank", title=L("doc.blank"), program=L.pick(prog.name_ko, prog.name_en),
                              labels=L, generated=now, anchor=prog.anchor,
                              doc_id=document_id("blank", now, prog.code, evaluator, [a.id for a in apps]))
-        return doc.build(story, progress=progress, cancel=cancel)
+        path = doc.build(story, progress=progress, cancel=cancel)
+        self._log_output(path, action="print", what="blank score sheets", subjects=[a.id for a in apps])
+        return path
 
     def filled_sheets(self, out: str | Path, *, application_ids: list[str] | None = None,
                              evaluator: str | None = None, track: str | None = None, lang: str = "ko",
+                             include_personal: bool = False, reason: str | None = None,
                              progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
         """Filled score sheets, one per application × evaluator that has an evaluation.
 
         Sheets of evaluations not yet finalised carry a DRAFT watermark; finalised ones show the
-        finalisation time and the result package's signature fingerprint."""
+        finalisation time and the result package's signature fingerprint.  The visit's attendees
+        are printed only with ``include_personal`` (and a ``reason``)."""
         lang = _lang(lang)
+        reason = _personal_reason(include_personal, reason, "Filled score sheets with the visit attendees")
         progress(0.0, "")
         with self._uow.read() as s:
             p = current_program(s)
             prog = load_program(s, p)
             apps = load_applications(s, p, ids=application_ids, track=track, evaluator=evaluator)
             evs = load_evaluations(s, apps, evaluator=evaluator)
-        pairs = [(app, ev) for app in apps for ev in evs.get(app.id, ())
-                 if not ev.recused and ev.state is not None]
+        withheld = labels(lang)("personal.withheld")
+        pairs = [(app, ev if include_personal else without_attendees(ev, withheld)) for app in apps
+                 for ev in evs.get(app.id, ()) if not ev.recused and ev.state is not None]
         if not pairs:
             raise NotFound(_nothing("evaluations", track=track, evaluator=evaluator, ids=application_ids))
         cancel.raise_if_cancelled()
@@ -113,7 +125,10 @@ class Reports(Area):
         doc = ReportDocument(out, kind="filled", title=L("doc.filled"), program=L.pick(prog.name_ko, prog.name_en),
                              labels=L, generated=now, anchor=prog.anchor,
                              doc_id=document_id("filled", now, prog.code, [sheet_fingerprint(a, e) for a, e in pairs]))
-        return doc.build(story, progress=progress, cancel=cancel)
+        path = doc.build(story, progress=progress, cancel=cancel)
+        self._log_output(path, action="print", what="filled score sheets", subjects=sorted({a.id for a, _ in pairs}),
+                         fields=["attendees"] if include_personal else [], reason=reason or "")
+        return path
 
 
     # --- aggregate sheets ---------------------------------------------------------------------------
@@ -160,7 +175,9 @@ class Reports(Area):
                              doc_id=document_id("aggregate", now, prog.code, ranking.method, ranking.computed_at,
                                                 [(r.application_id, r.score, r.decision) for r in rows.values()
                                                  if r.application_id in {a.id for a in apps}]))
-        return doc.build(story, progress=progress, cancel=cancel)
+        path = doc.build(story, progress=progress, cancel=cancel)
+        self._log_output(path, action="print", what="aggregate sheets", subjects=[a.id for a in apps])
+        return path
 
     # --- committee summary ----------------------------------------------------------------------------
     def summary(self, out: str | Path, *, method: str | None = None, provisional: bool = False,
@@ -192,16 +209,21 @@ class Reports(Area):
                              doc_id=document_id("summary", now, prog.code, ranking.method, ranking.provisional,
                                                 ranking.computed_at,
                                                 [(r.application_id, r.score, r.decision) for r in ranking.all_rows()]))
-        return doc.build(story, progress=progress, cancel=cancel)
+        path = doc.build(story, progress=progress, cancel=cancel)
+        self._log_output(path, action="print", what="committee summary",
+                         subjects=[r.application_id for r in ranking.all_rows()])
+        return path
 
     # --- dossier --------------------------------------------------------------------------------------
-    def dossier(self, out: str | Path, *, application_id: str, lang: str = "ko",
-                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
+    def dossier(self, out: str | Path, *, application_id: str, lang: str = "ko", include_personal: bool = False,
+                reason: str | None = None, progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
         """Everything about one application: its data, the decision, every evaluation with
-        comments, the site-visit log and photo thumbnails."""
+        comments, the site-visit log and photo thumbnails.  The applicant's contact data and the
+        visit attendees are printed only with ``include_personal`` (and a ``reason``)."""
         from .dossier import dossier_story
 
         lang = _lang(lang)
+        reason = _personal_reason(include_personal, reason, f"The dossier of {application_id} with contact data")
         progress(0.0, "")
         with self._uow.read() as s:
             p = current_program(s)
@@ -211,6 +233,10 @@ class Reports(Area):
             evs = load_evaluations(s, apps)[app.id]
             attachments = load_attachments(s, app)
             decision = load_decision(s, app)
+        if not include_personal:
+            withheld = labels(lang)("personal.withheld")
+            app = without_contact(app, withheld)
+            evs = [without_attendees(e, withheld) for e in evs]
         cancel.raise_if_cancelled()
         decision = self._with_reason_words(decision)
         progress(0.3, "")
@@ -223,7 +249,10 @@ class Reports(Area):
                              doc_id=document_id("dossier", now, prog.code, app.id,
                                                 [sheet_fingerprint(app, e) for e in evs if e.state],
                                                 [(a.filename, a.size) for a in attachments], decision))
-        return doc.build(story, progress=progress, cancel=cancel)
+        path = doc.build(story, progress=progress, cancel=cancel)
+        self._log_output(path, action="print", what="dossier", subjects=[app.id],
+                         fields=_PERSONAL if include_personal else [], reason=reason or "")
+        return path
 
     def _attachment_path(self, stored: str) -> Path | None:
         """Where an attachment stored beside the database lives (absolute, or relative to the
@@ -276,6 +305,19 @@ class Reports(Area):
         if provisional:
             kwargs["provisional"] = True
         return self._ranker.rank(**kwargs)
+
+
+#: the personal fields a document with ``include_personal`` carries
+_PERSONAL = ["representative", "phone", "email", "address", "attendees"]
+
+
+def _personal_reason(include_personal: bool, reason: str | None, what: str) -> str | None:
+    """The reason a document with contact data needs (asked before anything is written)."""
+    if not include_personal:
+        return reason
+    from ..privacy.access import require_reason
+
+    return require_reason(reason, what)
 
 
 def _scaled(progress: Progress, start: float, end: float) -> Progress:

@@ -29,7 +29,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..db.models import new_uuid, utcnow
+from ..audit.personal import Vault
+from ..db.models import new_uuid, secret_bytes, utcnow
 from ..domain import DRAFT, FINALISED, SavedScore
 from ..errors import TransactionLost
 from ..rubric import Rubric as RubricDef
@@ -48,6 +49,8 @@ class ScoreTarget:
     assignment_id: int
     application_id: str
     evaluator: str
+    #: the application's uuid: the data subject whose people a comment may speak of
+    subject: str
     rubric: RubricDef
     criterion_ids: dict[str, int]
     criterion_codes: dict[int, str]
@@ -65,7 +68,7 @@ _VALIDATED: dict[str, dict] = {}
 #: program :func:`current_program` picks, given by its id) to this evaluator, with its rubric's
 #: content hash and criteria (one row per criterion)
 _TARGET_SQL = (
-    "SELECT a.id, a.conflict_type, ap.external_id, ev.code, r.content_hash, c.code, c.id "
+    "SELECT a.id, a.conflict_type, ap.external_id, ev.code, r.content_hash, c.code, c.id, ap.uuid "
     "FROM application ap JOIN assignment a ON a.application_id = ap.id JOIN evaluator ev ON ev.id = a.evaluator_id "
     "JOIN track t ON t.id = ap.track_id JOIN rubric r ON r.id = t.rubric_id JOIN criterion c ON c.rubric_id = r.id "
     "WHERE ap.external_id = :app AND ev.code = :ev AND ap.program_id = :program"
@@ -82,7 +85,7 @@ def _plain_target(rows: list) -> ScoreTarget | None:
     rubric = _rubric_cache.get(content_hash)
     if rubric is None:
         return None
-    return ScoreTarget(assignment_id=aid, application_id=ext, evaluator=code, rubric=rubric,
+    return ScoreTarget(assignment_id=aid, application_id=ext, evaluator=code, subject=rows[0][7], rubric=rubric,
                        criterion_ids={r[5]: r[6] for r in rows}, criterion_codes={r[6]: r[5] for r in rows},
                        valid=_VALIDATED.setdefault(content_hash, {}))
 
@@ -103,7 +106,8 @@ def _resolve_orm(s: Session, application_id: str, evaluator: str) -> ScoreTarget
     a = _assignment(s, app, ev)  # raises NotFound / ConflictOfInterest with the usual messages
     crits = criteria_by_code(s, app.track.rubric_id)
     return ScoreTarget(
-        assignment_id=a.id, application_id=app.external_id, evaluator=ev.code, rubric=rubric_def(app.track),
+        assignment_id=a.id, application_id=app.external_id, evaluator=ev.code, subject=app.uuid,
+        rubric=rubric_def(app.track),
         criterion_ids={code: c.id for code, c in crits.items()},
         criterion_codes={c.id: code for code, c in crits.items()},
         valid=_VALIDATED.setdefault(app.track.rubric.content_hash, {}),
@@ -127,11 +131,17 @@ _SQL = {
                  "updated_at = :now, device = :device WHERE id = :sid",
     "upd_eval": "UPDATE evaluation SET version = :version, updated_at = :now WHERE id = :eid",
     "head": "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1",
+    # the redactable chain (evaluator.audit.personal): the subject's salt and the values sealed
+    "salt": "SELECT salt FROM audit_subject WHERE subject = :subject",
+    "new_salt": "INSERT INTO audit_subject (subject, salt, created_at) VALUES (:subject, :salt, :now)",
+    "re_salt": "UPDATE audit_subject SET salt = :salt WHERE subject = :subject",
+    "personal": "INSERT INTO audit_personal (digest, subject, value) VALUES (:digest, :subject, {value}) "
+                "ON CONFLICT (digest) DO NOTHING",
     "audit": "INSERT INTO audit_event (uuid, at, actor, device, action, entity, entity_uuid, old, new, reason, "
              "prev_hash, hash) VALUES (:uuid, :at, :actor, :device, :action, :entity, :entity_uuid, {old}, {new}, "
              ":reason, :prev_hash, :hash)",
 }
-_SQLITE_SQL = {k: v.format(old=":old", new=":new") for k, v in _SQL.items()}
+_SQLITE_SQL = {k: v.format(old=":old", new=":new", value=":value") for k, v in _SQL.items()}
 
 
 class _Sqlite:
@@ -170,7 +180,8 @@ class _Generic:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sql = {k: text(v.format(old="CAST(:old AS JSON)", new="CAST(:new AS JSON)")) for k, v in _SQL.items()}
+        self.sql = {k: text(v.format(old="CAST(:old AS JSON)", new="CAST(:new AS JSON)", value="CAST(:value AS JSON)"))
+                    for k, v in _SQL.items()}
 
     def rows(self, key: str, params: dict) -> list[tuple]:
         return [tuple(r) for r in self.conn.execute(self.sql[key], params)]
@@ -291,6 +302,27 @@ def _on_driver(fairy, engine: Engine, t: ScoreTarget, criterion: str, kw: dict) 
     return result
 
 
+def _vault(db) -> Vault:  # noqa: ANN001 - _Sqlite | _Generic
+    """The redactable chain's vault on the save's own statements (it runs only for a comment)."""
+
+    def salt_of(subject: str, at: datetime) -> bytes:
+        rows = db.rows("salt", {"subject": subject})
+        salt = secret_bytes(32)
+        if not rows:
+            db.run("new_salt", {"subject": subject, "salt": salt, "now": db.when(at)})
+        elif rows[0][0] is None:  # purged before: new values get a new salt
+            db.run("re_salt", {"subject": subject, "salt": salt})
+        else:
+            salt = bytes(rows[0][0])
+        return salt
+
+    def put(rows: list) -> None:
+        for d, subject, value in rows:
+            db.run("personal", {"digest": d, "subject": subject, "value": json.dumps(value)})
+
+    return Vault(salt_of, put)
+
+
 def save(
     conn: Connection,
     t: ScoreTarget,
@@ -369,10 +401,10 @@ def _save(
     eversion += 1
     db.run("upd_eval", {"version": eversion, "now": when, "eid": eid})
     # the audit entry, built and chained as every entry is, then stored in the database's formats
+    db.lock_audit()
     entry = audit.new_entry(**score_entry(score=uuid, old=old, new=new, application=t.application_id,
                                           evaluator=t.evaluator, evaluation=euuid, criterion=criterion, actor=actor,
-                                          device=device, at=now))
-    db.lock_audit()
+                                          device=device, at=now, subject=t.subject), vault=_vault(db))
     head = db.rows("head", {})
     audit.link(head[0][0] if head else audit.GENESIS, entry)
     entry["at"], entry["old"], entry["new"] = when, json.dumps(entry["old"]), json.dumps(entry["new"])

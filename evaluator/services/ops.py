@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -263,7 +264,8 @@ class Applications(Area):
                 s.add(row)
             row.passed, row.note, row.decided_by = passed, note, self._uow.actor
             self._audit(s, action="gate", entity="application", entity_uuid=app.uuid, old=old,
-                        new={"application": app.external_id, "gate": gate, "passed": passed, "note": note})
+                        new={"application": app.external_id, "gate": gate, "passed": passed, "note": note},
+                        subject=app.uuid)
             s.flush()
             status = GateStatus(g.code, g.name_ko, g.name_en, g.kind, passed, note, self._uow.actor)
         return self._uow.outcome(s, status)
@@ -302,7 +304,8 @@ class Applications(Area):
             old = {"status": app.status, "reason": app.status_reason or ""}
             app.status, app.status_reason = WITHDRAWN, reason
             self._audit(s, action="withdraw", entity="application", entity_uuid=app.uuid, old=old,
-                        new={"application": app.external_id, "status": WITHDRAWN, "reason": reason}, reason=reason)
+                        new={"application": app.external_id, "status": WITHDRAWN, "reason": reason}, reason=reason,
+                        subject=app.uuid)
             s.flush()
             info = apps_svc.to_info(app)
         return self._uow.outcome(s, info)
@@ -512,7 +515,7 @@ class Scoring(Area):
                                     caption=caption)
             self._audit(s, action="attachment", entity="attachment", entity_uuid=a.uuid,
                         new={"application": app.external_id, "filename": a.filename, "sha256": a.sha256,
-                             "criterion": criterion})
+                             "criterion": criterion}, subject=app.uuid)
             info = attachments_svc.to_info(a, app.external_id, ev.code, criterion)
         return self._uow.outcome(s, info)
 
@@ -535,13 +538,21 @@ class Scoring(Area):
             return attachments_svc.data(attachments_svc.by_uuid(s, uuid))
 
     def remove_attachment(self, uuid: str) -> Outcome[None]:
-        """Mark a photo deleted (the removal travels in the next result package)."""
+        """Delete a photo: its bytes are gone (zeroed on SQLite: ``secure_delete``); its record
+        stays marked deleted, so the removal travels in the next result package."""
+        later = None
         with self._uow.write() as s:
             a = attachments_svc.by_uuid(s, uuid)
-            if not a.deleted:
-                a.deleted = True
+            if not a.deleted or a.data is not None or a.path:
+                later = a.path
+                a.deleted, a.data, a.path = True, None, None
                 self._audit(s, action="remove_attachment", entity="attachment", entity_uuid=a.uuid,
                             old={"deleted": False}, new={"deleted": True})
+        if later:
+            from ..privacy.shred import destroy_file
+
+            destroy_file(later if Path(later).is_absolute() or self._uow.sqlite_path is None
+                         else Path(self._uow.sqlite_path).parent / later)
         return self._uow.outcome(s, None)
 
 

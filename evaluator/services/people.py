@@ -169,7 +169,7 @@ def declare_conflict(s: Session, app: Application, ev: Evaluator, *, conflict_ty
     s.flush()
     audit.append(s, actor=actor, action="declare_conflict", entity="assignment", entity_uuid=a.uuid, old=old,
                  new={"application": app.external_id, "evaluator": ev.code, "conflict_type": conflict_type,
-                      "note": note})
+                      "note": note}, subject=app.uuid)
     return a
 
 

@@ -59,14 +59,16 @@ def score_change(current: tuple[str | None, float | None, str | None] | None, le
 
 
 def score_entry(*, score: str, old: dict[str, Any] | None, new: dict[str, Any], application: str, evaluator: str,
-                evaluation: str, criterion: str, actor: str, device: str, at: datetime) -> dict[str, Any]:
+                evaluation: str, criterion: str, actor: str, device: str, at: datetime,
+                subject: str | None = None) -> dict[str, Any]:
     """The audit entry of a score change (keyword arguments of :func:`evaluator.audit.new_entry`):
     the old and new values, and where they belong — application, evaluator, the evaluation's uuid
     and criterion — so that the chain alone says what every score must be (see
-    :mod:`evaluator.audit.replay`)."""
+    :mod:`evaluator.audit.replay`).  ``subject`` is the application's uuid: the comment, which may
+    speak of its people, is sealed (:mod:`evaluator.audit.personal`)."""
     return {"actor": actor, "device": device, "action": "score", "entity": "score", "entity_uuid": score,
             "old": old, "new": {**new, "application": application, "criterion": criterion, "evaluator": evaluator,
-                                "evaluation": evaluation}, "at": at}
+                                "evaluation": evaluation}, "at": at, "subject": subject}
 
 
 def state_entry(*, evaluation: str, state: str, application: str, evaluator: str, actor: str, device: str,
@@ -176,7 +178,8 @@ def save_score(
     e.updated_at = now
     s.flush()
     audit.append(s, **score_entry(score=sc.uuid, old=old, new=new, application=app.external_id, evaluator=ev.code,
-                                  evaluation=e.uuid, criterion=criterion, actor=actor, device=device, at=now))
+                                  evaluation=e.uuid, criterion=criterion, actor=actor, device=device, at=now,
+                                  subject=app.uuid))
     return SavedScore(criterion, sc.points, sc.level, sc.version, e.version, rd.total(_points(e)))
 
 
@@ -186,7 +189,7 @@ def set_comment(s: Session, app: Application, ev: Evaluator, comment: str, *, ac
     _unlocked(e, app, ev)
     if e.comment != comment:
         audit.append(s, actor=actor, device=device, action="evaluation_comment", entity="evaluation",
-                     entity_uuid=e.uuid, old=e.comment, new=comment)
+                     entity_uuid=e.uuid, old=e.comment, new=comment, subject=app.uuid)
         e.comment = comment
         e.version += 1
         e.updated_at = utcnow()
@@ -205,9 +208,10 @@ def abstain(s: Session, app: Application, ev: Evaluator, reason: str, *, actor: 
     e.abstain_reason = "" if withdraw else reason.strip()
     e.version += 1
     e.updated_at = utcnow()
+    # (the reason may speak of the applicant's people: it is sealed in ``new``, not the entry's reason)
     audit.append(s, actor=actor, device=device, action="abstain" if not withdraw else "withdraw_abstention",
                  entity="evaluation", entity_uuid=e.uuid, old=old,
-                 new={"abstained": e.abstained, "reason": e.abstain_reason}, reason=e.abstain_reason)
+                 new={"abstained": e.abstained, "reason": e.abstain_reason}, subject=app.uuid)
     return e.version
 
 
@@ -339,5 +343,5 @@ def save_site_visit(
         v.device = device
         s.flush()
         audit.append(s, actor=actor, device=device, action="site_visit", entity="site_visit", entity_uuid=v.uuid,
-                     old=old, new=new)
+                     old=old, new=new, subject=app.uuid)
     return v

@@ -175,6 +175,10 @@
         <translation>This is a bug in Maeul Evaluator. Work saved so far is safe. Please send the log file to your coordinator: {path}</translation>
     </message>
     <message>
+        <source>This database uses office key {fingerprint}, but the key folder {folder} holds no key file for it; choose the key folder of this office, or share a key on purpose with &apos;evaluator keys use FILE&apos;.</source>
+        <translation>This database uses office key {fingerprint}, but the key folder {folder} holds no key file for it; choose the key folder of this office, or share a key on purpose with &apos;evaluator keys use FILE&apos;.</translation>
+    </message>
+    <message>
         <source>The file could not be used: {error}</source>
         <translation>The file could not be used: {error}</translation>
     </message>
@@ -723,12 +727,68 @@
         <translation>The selected application</translation>
     </message>
     <message>
+        <source>Show contact details (recorded in the access log)</source>
+        <translation>Show contact details (recorded in the access log)</translation>
+    </message>
+    <message>
         <source>Evaluators</source>
         <translation>Evaluators</translation>
     </message>
     <message>
+        <source>Coordinator</source>
+        <translation>Coordinator</translation>
+    </message>
+    <message>
+        <source>Committee chair</source>
+        <translation>Committee chair</translation>
+    </message>
+    <message>
+        <source>Viewer</source>
+        <translation>Viewer</translation>
+    </message>
+    <message>
         <source>Evaluator</source>
         <translation>Evaluator</translation>
+    </message>
+    <message>
+        <source>no role</source>
+        <translation>no role</translation>
+    </message>
+    <message>
+        <source>Acting: {name} ({role}, database login)</source>
+        <translation>Acting: {name} ({role}, database login)</translation>
+    </message>
+    <message>
+        <source>Acting: {account} (operating-system account; nobody chosen)</source>
+        <translation>Acting: {account} (operating-system account; nobody chosen)</translation>
+    </message>
+    <message>
+        <source>Acting: {name} ({role}) · account {account}</source>
+        <translation>Acting: {name} ({role}) · account {account}</translation>
+    </message>
+    <message>
+        <source>Who is working?</source>
+        <translation>Who is working?</translation>
+    </message>
+    <message>
+        <source>Everything you change, view, print or export is recorded under your name (Korea&apos;s Personal Information Protection Act asks for it).</source>
+        <translation>Everything you change, view, print or export is recorded under your name (Korea&apos;s Personal Information Protection Act asks for it).</translation>
+    </message>
+    <message>
+        <source>Someone new…</source>
+        <translation>Someone new…</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Your name, as the records should show it</source>
+        <translation>Your name, as the records should show it</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
     </message>
     <message>
         <source>State</source>
@@ -752,6 +812,10 @@
             <numerusform>%n application</numerusform>
             <numerusform>%n applications</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>(withheld: personal data)</source>
+        <translation>(withheld: personal data)</translation>
     </message>
     <message>
         <source>Representative</source>
@@ -1681,7 +1745,7 @@
     </message>
     <message>
         <source>Ranked lists</source>
-        <extracomment>the core call: run(store, out, options, progress, cancel); options are the screen&apos;s choices</extracomment>
+        <extracomment>the core call: run(store, out, options, progress, cancel); options are the screen&apos;s choices whether it can carry the applicants&apos; contact data (then only when asked, with a reason)</extracomment>
         <translation>Ranked lists</translation>
     </message>
     <message>
@@ -1777,12 +1841,24 @@
         <translation>PDF documents (to print and sign)</translation>
     </message>
     <message>
+        <source>Include the applicants&apos; contact data (ranked lists, filled sheets, dossier; you are asked why, and it is recorded in the access log)</source>
+        <translation>Include the applicants&apos; contact data (ranked lists, filled sheets, dossier; you are asked why, and it is recorded in the access log)</translation>
+    </message>
+    <message>
+        <source>Without it, documents and workbooks name applications by ID and group name only. Every output is recorded in the access log.</source>
+        <translation>Without it, documents and workbooks name applications by ID and group name only. Every output is recorded in the access log.</translation>
+    </message>
+    <message>
         <source>Open the folder when done</source>
         <translation>Open the folder when done</translation>
     </message>
     <message>
         <source>Choose the application above first.</source>
         <translation>Choose the application above first.</translation>
+    </message>
+    <message>
+        <source>Why does this output need the applicants&apos; contact data? (kept in the access log)</source>
+        <translation>Why does this output need the applicants&apos; contact data? (kept in the access log)</translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>
@@ -2289,12 +2365,12 @@
         <translation>New databases, backups and exports are suggested in this folder.</translation>
     </message>
     <message>
-        <source>Your name, as written in the audit trail</source>
-        <translation>Your name, as written in the audit trail</translation>
+        <source>Who is working</source>
+        <translation>Who is working</translation>
     </message>
     <message>
-        <source>Your name</source>
-        <translation>Your name</translation>
+        <source>Choose or add the person working with “Who is working?” at the top of the window.</source>
+        <translation>Choose or add the person working with “Who is working?” at the top of the window.</translation>
     </message>
     <message>
         <source>(not an evaluator)</source>

@@ -174,6 +174,10 @@
         <translation>마을 평가 도우미의 오류입니다. 지금까지 저장된 내용은 안전합니다. 로그 파일을 담당자에게 보내 주세요: {path}</translation>
     </message>
     <message>
+        <source>This database uses office key {fingerprint}, but the key folder {folder} holds no key file for it; choose the key folder of this office, or share a key on purpose with &apos;evaluator keys use FILE&apos;.</source>
+        <translation>이 데이터베이스는 사무국 키 {fingerprint}를 쓰지만 키 폴더 {folder}에는 그 키 파일이 없으니, 이 사무국의 키 폴더를 고르거나 키를 일부러 함께 쓰려면 &apos;evaluator keys use FILE&apos;을 실행하십시오.</translation>
+    </message>
+    <message>
         <source>The file could not be used: {error}</source>
         <translation>파일을 사용할 수 없습니다: {error}</translation>
     </message>
@@ -720,12 +724,68 @@
         <translation>선택한 신청서</translation>
     </message>
     <message>
+        <source>Show contact details (recorded in the access log)</source>
+        <translation>연락처 보기 (접속기록에 남습니다)</translation>
+    </message>
+    <message>
         <source>Evaluators</source>
         <translation>평가위원</translation>
     </message>
     <message>
+        <source>Coordinator</source>
+        <translation>사무국 담당자</translation>
+    </message>
+    <message>
+        <source>Committee chair</source>
+        <translation>심사위원장</translation>
+    </message>
+    <message>
+        <source>Viewer</source>
+        <translation>열람자</translation>
+    </message>
+    <message>
         <source>Evaluator</source>
         <translation>평가위원</translation>
+    </message>
+    <message>
+        <source>no role</source>
+        <translation>역할 없음</translation>
+    </message>
+    <message>
+        <source>Acting: {name} ({role}, database login)</source>
+        <translation>작업자: {name} ({role}, 데이터베이스 로그인)</translation>
+    </message>
+    <message>
+        <source>Acting: {account} (operating-system account; nobody chosen)</source>
+        <translation>작업자: {account} (운영체제 계정, 작업자 선택 안 함)</translation>
+    </message>
+    <message>
+        <source>Acting: {name} ({role}) · account {account}</source>
+        <translation>작업자: {name} ({role}) · 계정 {account}</translation>
+    </message>
+    <message>
+        <source>Who is working?</source>
+        <translation>누가 작업하나요?</translation>
+    </message>
+    <message>
+        <source>Everything you change, view, print or export is recorded under your name (Korea&apos;s Personal Information Protection Act asks for it).</source>
+        <translation>바꾸고, 열람하고, 인쇄하고, 내보내는 모든 일은 작업자 이름으로 기록됩니다(개인정보 보호법이 요구합니다).</translation>
+    </message>
+    <message>
+        <source>Someone new…</source>
+        <translation>새 작업자…</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>작업자</translation>
+    </message>
+    <message>
+        <source>Your name, as the records should show it</source>
+        <translation>기록에 남길 이름</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>역할</translation>
     </message>
     <message>
         <source>State</source>
@@ -748,6 +808,10 @@
         <translation>
             <numerusform>신청서 %n건</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>(withheld: personal data)</source>
+        <translation>(비공개: 개인정보)</translation>
     </message>
     <message>
         <source>Representative</source>
@@ -1648,7 +1712,7 @@
     </message>
     <message>
         <source>Ranked lists</source>
-        <extracomment>the core call: run(store, out, options, progress, cancel); options are the screen&apos;s choices</extracomment>
+        <extracomment>the core call: run(store, out, options, progress, cancel); options are the screen&apos;s choices whether it can carry the applicants&apos; contact data (then only when asked, with a reason)</extracomment>
         <translation>순위표</translation>
     </message>
     <message>
@@ -1744,12 +1808,24 @@
         <translation>PDF 문서 (인쇄·서명용)</translation>
     </message>
     <message>
+        <source>Include the applicants&apos; contact data (ranked lists, filled sheets, dossier; you are asked why, and it is recorded in the access log)</source>
+        <translation>신청자 연락처 포함 (순위표, 작성된 평가표, 종합 자료: 사유를 묻고 접속기록에 남깁니다)</translation>
+    </message>
+    <message>
+        <source>Without it, documents and workbooks name applications by ID and group name only. Every output is recorded in the access log.</source>
+        <translation>포함하지 않으면 문서와 통합문서에는 접수번호와 단체명만 나옵니다. 모든 출력은 접속기록에 남습니다.</translation>
+    </message>
+    <message>
         <source>Open the folder when done</source>
         <translation>끝나면 폴더 열기</translation>
     </message>
     <message>
         <source>Choose the application above first.</source>
         <translation>먼저 위에서 신청서를 고르세요.</translation>
+    </message>
+    <message>
+        <source>Why does this output need the applicants&apos; contact data? (kept in the access log)</source>
+        <translation>이 출력에 신청자 연락처가 필요한 이유는 무엇입니까? (접속기록에 남습니다)</translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>
@@ -2251,12 +2327,12 @@
         <translation>새 데이터베이스, 백업, 출력 파일을 이 폴더에 저장하도록 제안합니다.</translation>
     </message>
     <message>
-        <source>Your name, as written in the audit trail</source>
-        <translation>변경 이력에 기록될 이름</translation>
+        <source>Who is working</source>
+        <translation>작업자</translation>
     </message>
     <message>
-        <source>Your name</source>
-        <translation>이름</translation>
+        <source>Choose or add the person working with “Who is working?” at the top of the window.</source>
+        <translation>창 위쪽의 “누가 작업하나요?”에서 작업자를 고르거나 추가하십시오.</translation>
     </message>
     <message>
         <source>(not an evaluator)</source>

@@ -104,6 +104,16 @@ def test_every_command_prints_a_document_valid_against_its_schema(capsys, demo_b
     cli("report", "summary", "--out", str(tmp_path / "summary.pdf"), "--db", db)
     cli("backup", str(tmp_path / "backup.sqlite3"), "--db", db)
     cli("upgrade", "--db", db)
+    # personal data
+    cli("people", "add", "김민지", "--role", "coordinator", "--db", db)
+    cli("people", "--db", db)
+    cli("export", "ranking", str(tmp_path / "contacts.xlsx"), "--include-personal", "--reason", "협약 준비",
+        "--actor", "김민지", "--db", db)
+    cli("subject", "export", target, "--out", str(tmp_path / "subject.json"), "--reason", "열람 청구", "--db", db)
+    assert cli("access-log", "--db", db)["items"][-1]["reason"] == "열람 청구"
+    assert cli("access-log", "--verify", "--db", db)["ok"] is True
+    cli("retention", "--db", db)
+    cli("purge", "--dry-run", "--db", db)
     # new databases
     cli("init", "--db", str(tmp_path / "new.sqlite3"))
     cli("demo", "--if-missing", "--db", db)
@@ -111,7 +121,8 @@ def test_every_command_prints_a_document_valid_against_its_schema(capsys, demo_b
                "audit-verify", "import-applications", "import-assignments", "export", "import-scores", "keys-init",
                "keys-show", "keys-export-public", "kit-export", "kit-import", "package-export", "keys-register",
                "merge", "packages", "packages-verify", "conflicts", "rank", "override", "report", "backup",
-               "upgrade", "init", "demo"} - cli.seen
+               "upgrade", "init", "demo", "people", "people-add", "subject-export", "access-log",
+               "access-log-verify", "retention", "purge"} - cli.seen
     assert not missing
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from evaluator.packages.archive import unstore
 from evaluator.packages.models import PackageEvidence
 from evaluator.packages.results import MERGED, UNCHANGED
+from evaluator.packages import keys as K
 from evaluator.store import Store
 
 from .packages_fixtures import (
@@ -173,7 +174,9 @@ def test_parallel_merges_on_postgresql_lose_nothing_and_surface_no_deadlocks(cyc
 
     with Store(pg_url) as office:
         build_demo(office, before_visits=True)  # deterministic: the same program the kits came from
-        office.keys.ensure(PASS, key_dir=cycle.key_dir)
+        # the same office, moved to PostgreSQL: its key is shared on purpose (a new database makes its own)
+        [office_key] = K.office_key_files(cycle.key_dir)
+        office.keys.use(office_key, PASS, key_dir=cycle.key_dir)
         for ev in EVALUATORS:
             office.keys.register_evaluator(ev, cycle.root / f"{ev}.pub")
     secret = tmp_path / "office.pass"

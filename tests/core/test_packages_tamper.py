@@ -224,7 +224,8 @@ def test_a_package_signed_with_another_key_is_rejected(tiny, office, tmp_path):
     other = tmp_path / "other-keys"
     K.generate_identity(other, PASS, owner="EV01")  # an impostor's key with the same name
     # the office key is needed to re-seal: copy it beside the impostor's
-    (other / "office.key").write_bytes((key_dir / "office.key").read_bytes())
+    [office_key] = K.office_key_files(key_dir)
+    (other / office_key.name).write_bytes(office_key.read_bytes())
     r = merge_one(office, repack(pkg, tmp_path / "impostor.mepkg", key_dir=other, owner="EV01"))
     assert r.rejected and "not signed by the key registered for EV01" in r.reason
 

@@ -49,7 +49,8 @@ def world(demo_template, tmp_path_factory):
         "aggregate": store.reports.aggregate(out / "aggregate.pdf", application_ids=["2012-A-007", info["app"]]),
         "summary": store.reports.summary(out / "summary.pdf"),
         "summary_en": store.reports.summary(out / "summary-en.pdf", lang="en"),
-        "dossier": store.reports.dossier(out / "dossier.pdf", application_id=DEMO_HOSTILE_ID),
+        "dossier": store.reports.dossier(out / "dossier.pdf", application_id=DEMO_HOSTILE_ID, include_personal=True,
+                                         reason="심사위원회 회의 자료"),
     }
     yield {"store": store, "docs": docs, "info": info, "out": out}
     store.close()
@@ -346,6 +347,29 @@ def test_dossier_has_data_evaluations_visits_and_photos(world, pdfs):
     assert "계획서.pdf — 이미지가 아닌 첨부" in text
     assert "broken.jpg — 이미지를 읽을 수 없음" in text
     assert image_count(world["docs"]["dossier"]) == 2
+
+
+def test_a_dossier_withholds_contact_data_and_attendees_unless_asked_with_a_reason(world, tmp_path):
+    store = world["store"]
+    app = store.applications.get(DEMO_HOSTILE_ID)
+    text = read_pdf(store.reports.dossier(tmp_path / "plain.pdf", application_id=DEMO_HOSTILE_ID)).text
+    for value in (app.representative, app.email, app.phone, "대표자 외"):
+        assert value not in text, value
+    assert DEMO_HOSTILE_GROUP in text and "비공개 (개인정보)" in text
+    with pytest.raises(ValidationError, match="give the reason"):
+        store.reports.dossier(tmp_path / "no-reason.pdf", application_id=DEMO_HOSTILE_ID, include_personal=True)
+    assert not (tmp_path / "no-reason.pdf").exists()
+    logged = store.privacy.access_log(subject=DEMO_HOSTILE_ID)
+    plain = next(e for e in logged if e.fingerprint == _sha256(tmp_path / "plain.pdf"))
+    assert plain.what == "dossier" and plain.fields == () and plain.reason == ""
+    personal = next(e for e in logged if e.reason == "심사위원회 회의 자료")
+    assert set(personal.fields) >= {"representative", "phone", "email", "address", "attendees"}
+
+
+def _sha256(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # --- progress, cancellation, CLI ----------------------------------------------------------------------

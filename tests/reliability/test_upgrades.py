@@ -65,6 +65,8 @@ def _fixture_revision(path: Path) -> str:
 #: the fixtures written before revision 0005 made programs data (what that revision's upgrade turns
 #: into one program with one round)
 BEFORE_PROGRAMS = [(f, p) for f, p in PLAIN_AND_ENCRYPTED if _fixture_revision(f) < "0005"]
+#: the fixtures written before revision 0006 (personal data): their audit entries hold values in the clear
+BEFORE_PRIVACY = [(f, p) for f, p in PLAIN_AND_ENCRYPTED if _fixture_revision(f) < "0006"]
 
 
 def test_every_plain_fixture_has_its_encrypted_twin():
@@ -362,3 +364,35 @@ def test_a_wrong_passphrase_leaves_an_encrypted_database_and_its_folder_as_they_
     gc.collect()
     assert sorted(p.name for p in folder.iterdir()) == [fixture.name]  # no backup, no WAL, nothing
     assert work.read_bytes() == before
+
+
+@pytest.mark.parametrize(("fixture", "passphrase"), BEFORE_PRIVACY, ids=lambda v: getattr(v, "name", None))
+def test_an_upgraded_database_purges_what_is_due_and_its_chain_still_verifies(fixture, passphrase, tmp_path):
+    """Every earlier database, upgraded: the purge tombstones the applicants not selected, destroys
+    the upgrade's own backup (it holds them), and the audit trail verifies before and after.  Its
+    entries written before revision 0006 hold values in the clear: the purge counts them (they
+    cannot be re-written without breaking the chain, docs/privacy.md)."""
+    from datetime import date
+
+    if passphrase is not None:
+        pytest.importorskip("sqlcipher3")
+    work = tmp_path / fixture.name
+    shutil.copyfile(fixture, work)
+    with Store(f"sqlite:///{work}", passphrase=passphrase) as st:
+        backup = st.schema.backup
+        assert backup is not None and backup.exists()
+        st.ranking.record(stability=False)
+        st.privacy.set_retention(signed_off_on="2012-05-01", project_ends_on="2013-12-31")
+        assert st.verify_audit().ok
+        plan = st.privacy.purge_plan(date(2013, 6, 1))
+        assert plan.due and [b.holds for b in plan.backups] == [True]
+        assert plan.legacy_entries > 0
+        report = st.privacy.purge(date(2013, 6, 1)).value
+        assert report.counts["applications"] == len(plan.due) and str(backup) in report.files
+        v = st.verify_audit()
+        assert v.ok, v.problems[:3]
+        assert st.applications.get(plan.due[0].application_id).representative == "[파기됨 · purged]"
+    assert not backup.exists()
+    assert integrity(work, passphrase) == "ok"
+    record(f"purge after upgrading from schema revision {_fixture_revision(fixture)}"
+           f"{' (encrypted)' if passphrase else ''}", trials=1, inputs=len(plan.due))

@@ -203,7 +203,7 @@ def test_a_server_database_is_remembered_without_its_password(demo_store):
         role, display_url, sqlite_path = "office", "postgresql+psycopg://office:***@db/evaluator", None
         url = "postgresql+psycopg://office:s3cret@db.office.local:5432/evaluator"
         programs, people = demo_store.programs, demo_store.people
-        keys = demo_store.keys
+        keys, identity = demo_store.keys, demo_store.identity
 
     meta = load_meta(ServerStore())
     assert meta["server_url"] == "postgresql+psycopg://office@db.office.local:5432/evaluator"

@@ -1,4 +1,8 @@
-"""Office: the applications table (fast at 10,000 rows), its filters and a detail pane."""
+"""Office: the applications table (fast at 10,000 rows), its filters and a detail pane.
+
+The detail pane withholds the applicant's contact data (representative, phone, e-mail, address,
+the unknown intake columns) until "Show contact details" is pressed: that view is entered in the
+access log (``store.privacy.view_application``)."""
 
 from __future__ import annotations
 
@@ -159,6 +163,10 @@ class ApplicationsScreen(QWidget):
         self.detail.setAccessibleName(tr("The selected application"))
         self.detail.setOpenLinks(False)
         dl.addWidget(self.detail, 3)
+        self.show_contact = QPushButton(tr("Show contact details (recorded in the access log)"), detail)
+        self.show_contact.setObjectName("showContact")
+        self.show_contact.clicked.connect(self.reveal_contact)
+        dl.addWidget(self.show_contact)
         dl.addWidget(QLabel(tr("Evaluators"), detail))
         self.assignments = RecordModel([
             Column("evaluator", tr("Evaluator"), lambda a: a.evaluator),
@@ -293,6 +301,7 @@ class ApplicationsScreen(QWidget):
             self._current = None
             self.detail.setHtml("")
             self.assignments.set_rows([])
+            self.show_contact.setEnabled(False)
             return
         app_id = self.model.ids[row]
         if app_id != self._current:
@@ -303,16 +312,32 @@ class ApplicationsScreen(QWidget):
         self.ctx.query(lambda st: (st.applications.get(app_id), st.people.assignments(application_id=app_id)),
                        self._fill_detail, parent=self).run_in_background()
 
-    def _fill_detail(self, data) -> None:
+    def reveal_contact(self) -> None:
+        """Show the current application's contact data: a view the access log records."""
+        app_id = self._current
+        if app_id is None:
+            return
+        self.ctx.write(lambda st: st.privacy.view_application(app_id),
+                       lambda app: self._fill_detail((app, self.assignments.rows), contact=True),
+                       parent=self).run_in_background()
+
+    def _fill_detail(self, data, *, contact: bool = False) -> None:
         app, assignments = data
         if app.id != self._current:
             return
+        withheld = tr("(withheld: personal data)")
+
+        def personal(value: str) -> str:
+            return value if contact or not value else withheld
+
+        self.show_contact.setEnabled(not contact and any((app.representative, app.phone, app.email, app.address,
+                                                          app.extra)))
         rows = [
             (tr("Track"), track_label(self.ctx, app.track)), (tr("Category"), category_label(app.category)),
-            (tr("Group name"), app.group_name), (tr("Representative"), app.representative),
-            (tr("Phone"), app.phone), (tr("Email"), app.email),
+            (tr("Group name"), app.group_name), (tr("Representative"), personal(app.representative)),
+            (tr("Phone"), personal(app.phone)), (tr("Email"), personal(app.email)),
             (tr("District"), " ".join(x for x in (app.district, app.neighbourhood) if x)),
-            (tr("Address"), app.address), (tr("Members"), "" if app.members is None else str(app.members)),
+            (tr("Address"), personal(app.address)), (tr("Members"), "" if app.members is None else str(app.members)),
             (tr("Requested (KRW)"), fmt_amount(app.requested_amount)),
             (tr("Self-contribution (KRW)"), fmt_amount(app.self_contribution)),
             (tr("Submitted on"), app.submitted_on.isoformat() if app.submitted_on else ""),
@@ -327,7 +352,7 @@ class ApplicationsScreen(QWidget):
         html.append("</table>")
         if app.summary:
             html.append(f"<p>{escape(app.summary)}</p>")
-        if app.extra:
+        if app.extra and contact:  # (unknown intake columns may hold more personal data)
             html.append(f"<p style='color:{muted}'>{escape(tr('Other columns'))}: " + "; ".join(
                 f"{escape(str(k))}: {escape(str(v))}" for k, v in app.extra.items()) + "</p>")
         self.detail.setHtml("".join(html))

@@ -30,13 +30,16 @@ class Output:
     stem: str
     #: the core call: run(store, out, options, progress, cancel); options are the screen's choices
     run: Callable[..., Any]
+    #: whether it can carry the applicants' contact data (then only when asked, with a reason)
+    personal: bool = False
 
 
 def outputs() -> list[Output]:
     return [
         Output("export_ranking", tr("Ranked lists"), tr("Per track: rank, score, decision and reason."), "xlsx",
                "ranking", lambda st, out, o, progress, cancel: st.excel.export_ranking(
-                   out, method=o["method"], progress=progress, cancel=cancel)),
+                   out, method=o["method"], include_personal=o["include_personal"], reason=o["reason"],
+                   progress=progress, cancel=cancel), personal=True),
         Output("export_scores", tr("All scores"), tr("Every score of every evaluator, criterion by criterion."),
                "xlsx", "scores", lambda st, out, o, progress, cancel: st.excel.export_scores(
                    out, progress=progress, cancel=cancel)),
@@ -57,14 +60,16 @@ def outputs() -> list[Output]:
                    out, method=o["method"], track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("report_filled_sheets", tr("Filled score sheets"), tr("Each evaluator's score sheets as scored."),
                "pdf", "score-sheets", lambda st, out, o, progress, cancel: st.reports.filled_sheets(
-                   out, track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
+                   out, track=o["track"], lang=o["lang"], include_personal=o["include_personal"], reason=o["reason"],
+                   progress=progress, cancel=cancel), personal=True),
         Output("report_blank_sheets", tr("Blank score sheets"), tr("Paper fallback for the field study."), "pdf",
                "blank-sheets", lambda st, out, o, progress, cancel: st.reports.blank_sheets(
                    out, track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("report_dossier", tr("Dossier of one application"), tr("Everything about the application chosen "
                                                                       "above in one document."), "pdf", "dossier",
                lambda st, out, o, progress, cancel: st.reports.dossier(
-                   out, application_id=o["application_id"], lang=o["lang"], progress=progress, cancel=cancel)),
+                   out, application_id=o["application_id"], lang=o["lang"], include_personal=o["include_personal"],
+                   reason=o["reason"], progress=progress, cancel=cancel), personal=True),
     ]
 
 
@@ -137,6 +142,15 @@ class OutputsScreen(QWidget):
             self.buttons[o.key] = b
         for g in groups.values():
             lay.addWidget(g)
+        self.include_personal = QCheckBox(tr("Include the applicants' contact data (ranked lists, filled sheets, "
+                                             "dossier; you are asked why, and it is recorded in the access log)"), self)
+        self.include_personal.setObjectName("includePersonal")
+        lay.addWidget(self.include_personal)
+        note = QLabel(tr("Without it, documents and workbooks name applications by ID and group name only. Every "
+                         "output is recorded in the access log."), self)
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        lay.addWidget(note)
         self.open_folder = QCheckBox(tr("Open the folder when done"), self)
         self.open_folder.setObjectName("openFolderWhenDone")
         self.open_folder.setChecked(True)
@@ -160,13 +174,20 @@ class OutputsScreen(QWidget):
     def options(self) -> dict:
         """The choices above (each output takes those it uses; the ranked lists always hold every track)."""
         return {"lang": self.lang.currentData(), "method": self.method.currentData(),
-                "track": self.track.currentData(), "application_id": self.application.currentData()}
+                "track": self.track.currentData(), "application_id": self.application.currentData(),
+                "include_personal": False, "reason": None}
 
     def produce(self, o: Output) -> None:
         opts = self.options()
         if o.key == "report_dossier" and not opts.get("application_id"):
             dialogs.inform(self, o.label, tr("Choose the application above first."))
             return
+        if o.personal and self.include_personal.isChecked():
+            reason = dialogs.text(self, o.label, tr("Why does this output need the applicants' contact data? (kept "
+                                                    "in the access log)"))
+            if reason is None:
+                return
+            opts.update(include_personal=True, reason=reason)
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         suffix = f".{o.kind}"
         stem = o.stem + (f"-{opts['application_id']}" if o.key == "report_dossier" else "")

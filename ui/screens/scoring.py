@@ -673,9 +673,15 @@ class ScoringForm(QWidget):
 
     def reload(self) -> None:
         app_id, ev = self.application_id, self.evaluator
+        # the contact data a kit carried for the visit is shown on the laptop, and that view is in its
+        # access log (once per opening of the form); the office types paper sheets without it
+        first_view = self.ctx.is_field and not getattr(self, "_contact_viewed", False)
+        self._contact_viewed = True
 
         def load(st):
             app = st.applications.get(app_id)
+            if first_view and any((app.representative, app.phone, app.email, app.address)):
+                app = st.privacy.view_application(app_id).value
             return {
                 "app": app,
                 "rubric": st.programs.rubric(app.track),
@@ -762,11 +768,16 @@ class ScoringForm(QWidget):
         app = self.app
         box = QGroupBox(tr("Application"), parent)
         grid = QGridLayout(box)
+        shown = self.ctx.is_field  # (see reload: the office does not need the contact data to type scores in)
+
+        def personal(value: str) -> str:
+            return value if shown or not value else tr("(withheld: personal data)")
+
         facts = [
-            (tr("Group name"), app.group_name), (tr("Representative"), app.representative),
+            (tr("Group name"), app.group_name), (tr("Representative"), personal(app.representative)),
             (tr("Category"), category_label(app.category)),
             (tr("District"), " ".join(x for x in (app.district, app.neighbourhood) if x)),
-            (tr("Address"), app.address), (tr("Members"), "" if app.members is None else str(app.members)),
+            (tr("Address"), personal(app.address)), (tr("Members"), "" if app.members is None else str(app.members)),
             (tr("Requested (KRW)"), fmt_amount(app.requested_amount)),
             (tr("Self-contribution (KRW)"), fmt_amount(app.self_contribution)),
             (tr("Submitted on"), app.submitted_on.isoformat() if app.submitted_on else ""),

@@ -1,7 +1,7 @@
 """after selection: awards, disbursements, the support log and monitoring visits
 
 Revision ID: 0008_awards
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-07 10:00:00.000000
 
 A round's sign-off creates an **award** for each selected application (``award``): its amount,
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_awards'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

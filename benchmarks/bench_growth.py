@@ -1,6 +1,7 @@
-"""8. Growth: time at the large size ÷ time at the small size (10k→100k; quick: 1k→10k) ≤ 12.
+"""8. Growth: time at the large size ÷ time at the small size (10k→100k; quick: 1k→10k) ≤ 11.
 
-Ten times the data may cost at most twelve times the time: no superlinear step.  Each area is
+Ten times the data may cost at most eleven times the time: no superlinear step (the goal was 12;
+issue 22 lowered it to 11 so that the figure holds with the spread between machines).  Each area is
 measured with the same code its headline benchmark uses (and reuses that measurement when the
 sizes coincide).  Merge grows in merged scores (10k→100k, 50 packages each).
 """
@@ -12,7 +13,7 @@ from .harness import Context, NotAvailable, Spec, benchmark, missing_methods, ra
 
 def _spec(area: str, title: str) -> Spec:
     return Spec(f"growth_{area}", f"Growth ×10: {title}", "s",
-                ratio_goal(12.0, "time(10× data) ÷ time(data) ≤ 12"),
+                ratio_goal(11.0, "time(10× data) ÷ time(data) ≤ 11"),
                 app_label="time at the large size", baseline_label="time at the small size (same code)")
 
 

@@ -6,13 +6,26 @@ import inspect
 import sqlite3
 
 from .data import copy_db, sqlite_url
-from .harness import Context, Spec, Timing, benchmark, compare, cpu_figures, ratio_goal
+from .harness import Context, Spec, Timing, benchmark, compare, cpu_figures, progress, ratio_goal, run_probe
 
 SPEC = Spec(
     "ranking", "Ranking of every track with the stability analysis", "s",
     ratio_goal(3.0, "≤ 3× a bare SQL GROUP BY + Python sort of the same totals (absolute time reported)"),
     app_label="store.ranking.record() on the office database (aggregation, flags, gates, quotas, stability analysis)",
     baseline_label="sqlite3: per-evaluation totals GROUP BY, per-application mean GROUP BY, Python sort per track",
+)
+
+LARGE = Spec(
+    "ranking_large", "Ranking with the stability analysis at the growth benchmark's large size", "s",
+    ratio_goal(3.0, "≤ 3× the same bare SQL GROUP BY + Python sort at the large size (100k applications)"),
+    app_label="store.ranking.record() on the large office database (the growth benchmark's large side)",
+    baseline_label="the same sqlite3 GROUP BY + Python sort on the large database",
+)
+MEMORY = Spec(
+    "ranking_memory", "Ranking at the large size: peak memory of the operation", "MB",
+    ratio_goal(2.0, "peak memory ≤ 2× the bare SQL GROUP BY + sort's at the large size"),
+    app_label="peak RSS growth (VmHWM − RSS before) during store.ranking.record(), child process",
+    baseline_label="peak RSS growth during the bare SQL GROUP BY + Python sort, child process",
 )
 
 BASELINE_SQL = """
@@ -102,20 +115,50 @@ def measure_ranking(ctx: Context, n: int, *, with_baseline: bool, reps: int | No
     return out
 
 
-@benchmark("ranking", order=40, specs=[SPEC], requires=("ranking.record",))
+@benchmark("ranking", order=40, specs=[SPEC, LARGE, MEMORY], requires=("ranking.record",))
 def run(ctx: Context):
-    """Ranking with the stability analysis vs bare SQL GROUP BY + Python sort."""
-    n = ctx.scale.apps
-    a_t, b_t, info = measure_ranking(ctx, n, with_baseline=True)
+    """Ranking with the stability analysis vs bare SQL GROUP BY + Python sort (and at the large size)."""
+    results = [_ratio(ctx, SPEC, ctx.scale.apps, None)]
+    large = ctx.scale.growth[1]
+    if LARGE.name not in ctx.skip:
+        # best of 2 at the large size, as the growth benchmark takes it (which reuses this measurement)
+        results.append(_ratio(ctx, LARGE, large, min(ctx.reps, 2)))
+    if MEMORY.name not in ctx.skip:
+        results.append(_memory(ctx, large))
+    return results
+
+
+def _ratio(ctx: Context, spec: Spec, n: int, reps: int | None):
+    a_t, b_t, info = measure_ranking(ctx, n, with_baseline=True, reps=reps)
     assert b_t is not None
     notes = "absolute time of the app side is the 'app' figure"
     if not info.get("with_stability"):
         notes += "; NOTE: no row carried a stability figure — the stability analysis may not have run"
-    return [SPEC.result(a_t.best, b_t.best, size={"applications": n, "evaluations": 3 * n, "scores": 30 * n},
-                        figures={"app_seconds": a_t.best, "rows_with_stability": info.get("with_stability"),
-                                 "selected": info.get("selected"), "rank_kwargs": rank_kwargs_text(),
-                                 **cpu_figures(a_t, b_t)},
-                        samples={"app": a_t.samples, "baseline": b_t.samples}, notes=notes)]
+    return spec.result(a_t.best, b_t.best, size={"applications": n, "evaluations": 3 * n, "scores": 30 * n},
+                       figures={"app_seconds": a_t.best, "rows_with_stability": info.get("with_stability"),
+                                "selected": info.get("selected"), "rank_kwargs": rank_kwargs_text(),
+                                **cpu_figures(a_t, b_t)},
+                       samples={"app": a_t.samples, "baseline": b_t.samples}, notes=notes)
+
+
+def _memory(ctx: Context, n: int):
+    """Peak RSS growth of one ranking and of the bare baseline, each in a child process on its own copy."""
+    progress(f"  ranking_memory@{n}: child processes (peak RSS growth) for app and baseline")
+    src = ctx.data.office_db(n)
+    app = run_probe("benchmarks.probe", ["ranking-app", str(copy_db(src, ctx.tmpdir("rank-mem"), "office.sqlite3")),
+                                         str(n)], timeout=1800)
+    base = run_probe("benchmarks.probe", ["ranking-baseline", str(copy_db(src, ctx.tmpdir("rank-mem"), "base.sqlite3"))],
+                     timeout=1800)
+    return MEMORY.result(
+        app["added_mb"], base["added_mb"], size={"applications": n},
+        figures={"app_peak_rss_mb": app["peak_mb"], "baseline_peak_rss_mb": base["peak_mb"],
+                 "app_rss_before_mb": app["rss_before_mb"], "baseline_rss_before_mb": base["rss_before_mb"],
+                 "app_elapsed_s": app["elapsed_s"], "baseline_elapsed_s": base["elapsed_s"]},
+        notes="RSS growth = VmHWM after − RSS before, the peak mark reset just before (/proc/self/clear_refs); "
+              "each side imports what it needs and opens its database before the mark"
+              + ("" if app["reset"] and base["reset"] else "; peak-mark reset unavailable: ru_maxrss over the "
+                                                            "process life"),
+    )
 
 
 def rank_kwargs_text() -> str:

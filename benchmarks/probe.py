@@ -91,7 +91,25 @@ def intake_baseline(xlsx: str) -> dict:
     return measure(lambda: bare_read(xlsx))
 
 
-PROBES = {"intake-app": intake_app, "intake-baseline": intake_baseline}
+def ranking_app(db: str, n: str) -> dict:
+    from evaluator.store import Store
+
+    from .bench_ranking import rank
+    from .data import sqlite_url
+
+    store = Store(sqlite_url(Path(db)))
+    store.ranking.settings()  # the database opened (and its schema checked) before the mark
+    return measure(lambda: len(rank(store, int(n)).all_rows()))
+
+
+def ranking_baseline(db: str) -> dict:
+    from .bench_ranking import bare_ranking
+
+    return measure(lambda: len(bare_ranking(db)))
+
+
+PROBES = {"intake-app": intake_app, "intake-baseline": intake_baseline, "ranking-app": ranking_app,
+          "ranking-baseline": ranking_baseline}
 
 
 def main(argv: list[str]) -> int:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import math
 import re
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 
 from .errors import Problem, ProgramFileError, RubricError
 from .rubric import Rubric, parse_rubric, read_toml
+from .rules import EMPTY, RuleSet, parse_rules
 
 FORMAT_VERSION = 1
 INTAKE_MODES = ("fixed", "rolling")
@@ -50,7 +52,7 @@ MAX_PROGRAM_BYTES = 256 * 1024
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 _FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _TOP_KEYS = {"format", "code", "name_ko", "name_en", "office_ko", "office_en", "intake", "opened_on", "closed_on",
-             "ranking", "tracks", "categories", "fields", "rounds", "districts"}
+             "ranking", "tracks", "categories", "fields", "rounds", "districts", "gates", "support"}
 _RANKING_KEYS = {"method", "trim_min_evaluators", "disagreement_threshold", "tie_breaks"}
 _TRACK_KEYS = {"code", "name_ko", "name_en", "rubric", "rubric_version", "quota", "reserve", "budget", "min_score"}
 _CATEGORY_KEYS = {"code", "name_ko", "name_en", "aliases"}
@@ -174,6 +176,8 @@ class ProgramDef:
     content_hash: str = ""
     source: str = field(repr=False, compare=False, default="")
     source_name: str = field(compare=False, default="")
+    #: the program's eligibility gates and support amount rule (``[[gates]]``, ``[support]``: docs/rules.md)
+    rules: RuleSet = field(repr=False, compare=False, hash=False, default=EMPTY)
 
     def name(self, lang: str = "ko") -> str:
         return _pick(lang, self.name_ko, self.name_en)
@@ -272,6 +276,10 @@ class _Validator:
         self.problems.append(Problem(f"{self.src}, {where.shown}" if where.shown else self.src, msg,
                                      code=f"program.{code}", params=params, file=self.src,
                                      field=where.path or None))
+
+    def rule_problem(self, shown: str, path: str, msg: str, code: str, **params: Any) -> None:
+        """A problem of the gates or the support rule (:mod:`evaluator.rules`), with its key."""
+        self.bad(_Key(shown, path), msg, code, **params)
 
     def unknown(self, obj: dict, allowed: set[str], where: _Key) -> None:
         for k in sorted(set(obj) - allowed):
@@ -397,6 +405,9 @@ class _Validator:
         fields = self.fields()
         rounds = self.rounds(intake, self.track_codes, opened_on, closed_on)
         districts = self.districts()
+        rules = parse_rules(d, {f.key: (f.label_ko, f.label_en or f.key, f.type) for f in fields if f.key},
+                            self.track_codes, {r.code for r in rounds}, self.rule_problem,
+                            {f.key: f.values for f in fields if f.type == "choice"})
         if self.problems:
             return None
         hashes = {t.code: t.rubric.content_hash for t in tracks}
@@ -404,7 +415,7 @@ class _Validator:
             code=code, name_ko=name_ko, name_en=name_en, office_ko=office_ko, office_en=office_en, intake=intake,
             opened_on=opened_on, closed_on=closed_on, ranking=ranking, tracks=tuple(tracks),
             categories=tuple(categories), fields=tuple(fields), rounds=tuple(rounds), districts=districts,
-            content_hash=content_hash(self.data, hashes),
+            content_hash=content_hash(self.data, hashes), rules=rules,
         )
 
     def ranking(self) -> dict[str, Any]:
@@ -637,5 +648,24 @@ def _overlap(a: RoundDef, b: RoundDef) -> bool:
     return lo_a <= hi_b and lo_b <= hi_a
 
 
+def program_rules(source: str, fields: list[dict[str, Any]], track_codes: set[str],
+                  round_codes: set[str]) -> RuleSet:
+    """The gates and support rule of a stored program file (its text, as ``Program.source`` keeps it;
+    validated when the program was created, so a problem here is refused as for a new file)."""
+    if not source:
+        return EMPTY
+    data = tomllib.loads(source)
+    if "gates" not in data and "support" not in data:
+        return EMPTY
+    problems: list[Problem] = []
+    v = _Validator(data, "<stored program>", Path("."), {}, problems)
+    defs = [FieldDef.from_dict(f) for f in fields]
+    rules = parse_rules(data, {f.key: (f.label_ko, f.label_en or f.key, f.type) for f in defs}, track_codes,
+                        round_codes, v.rule_problem, {f.key: f.values for f in defs if f.type == "choice"})
+    if problems:
+        raise ProgramFileError(f"The stored program file has {len(problems)} problem(s) in its rules:", problems)
+    return rules
+
+
 __all__ = ["CategoryDef", "FieldDef", "ProgramDef", "RoundDef", "RoundTrackDef", "TrackDef", "default_round",
-           "load_program_file", "parse_program"]
+           "load_program_file", "parse_program", "program_rules"]

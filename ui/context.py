@@ -36,6 +36,9 @@ class AppContext(QObject):
         self.settings = settings
         self.active_jobs: set = set()
         self.program = None
+        self.programs: list = []  # every program in the database (the header's switcher)
+        #: the round every screen shows (its code; None: the program's current round)
+        self.round: str | None = None
         self.evaluators: list = []
         self.key_unlocked = False  # the store holds this database's unlocked key
         self.key_info = None  # public half of this database's key (fingerprint), if any
@@ -56,6 +59,14 @@ class AppContext(QObject):
             parent: QWidget | None = None) -> JobOp:
         """``op(store, progress, cancel)``: a long job with a progress dialog and Cancel."""
         return JobOp(self, parent=parent, label=label, op=op, success=success)
+
+    def round_shown(self) -> str | None:
+        """The round to pass to the core's reads and writes: the one shown in the header, or None when
+        the program has only one round (the same answer, without a round filter on every query)."""
+        program = self.program
+        if program is None or len(program.rounds) <= 1:
+            return None
+        return self.round
 
     def status_message(self, text: str) -> None:
         self.status.emit(text)

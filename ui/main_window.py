@@ -14,12 +14,12 @@ from PySide6.QtCore import QEvent, QTimer, QUrl, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton,
-    QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+    QScrollArea, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from evaluator.paths import resource
 
-from .context import AppContext
+from .context import PROGRAMS, AppContext
 from .i18n import apply_font, install_language, language, tr
 from .settings import Settings
 from .style import style_sheet
@@ -80,6 +80,7 @@ def load_meta(st, actor: str | None = None) -> dict:
     meta = {
         "role": st.role,
         "program": st.programs.get() if has_program else None,
+        "programs": st.programs.list() if has_program else [],
         "evaluators": st.people.evaluators(),
         "url": st.display_url,
         "sqlite_path": st.sqlite_path,
@@ -130,8 +131,9 @@ class WelcomeScreen(QWidget):
         t = QLabel(tr("This database has no program yet"), self)
         t.setObjectName("screenTitle")
         lay.addWidget(t)
-        text = QLabel(tr("Start with the demo program (48 fictional applications, 5 evaluators) to find your way "
-                         "around, or import a field kit you received from the office."), self)
+        text = QLabel(tr("Create your office's program from its program file (or with the guided form), start with "
+                         "the demo program (48 fictional applications, 5 evaluators) to find your way around, or "
+                         "import a field kit you received from the office."), self)
         text.setWordWrap(True)
         lay.addWidget(text)
         row = QHBoxLayout()
@@ -140,6 +142,11 @@ class WelcomeScreen(QWidget):
         demo.clicked.connect(lambda _=False: window.create_demo_here())
         demo.setEnabled(window.ctx.role != "field")
         row.addWidget(demo)
+        new = QPushButton(tr("New program…"), self)
+        new.setObjectName("newProgram")
+        new.clicked.connect(lambda _=False: window.new_program())
+        new.setEnabled(window.ctx.role != "field")
+        row.addWidget(new)
         kit = QPushButton(tr("Import a field kit…"), self)
         kit.setObjectName("importKit")
         kit.clicked.connect(lambda _=False: window.import_kit())
@@ -225,6 +232,7 @@ class MainWindow(QMainWindow):
         self._opening = None  # a store opened at start whose screens are not built yet
         self._pending_files: list[Path] = []  # files handed over before the screens were built
         self._switching = False  # a database is being opened on the worker
+        self.switcher = None  # the header's program and round switcher (office, with a program)
         self.undo_group = QUndoGroup(self)
         self.setWindowIcon(QIcon(str(resource("icons", "app-256.png"))))
         self._palette_key = None
@@ -312,6 +320,8 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
         ctx.role = meta["role"]
         ctx.program = meta["program"]
+        ctx.programs = meta.get("programs", [])
+        ctx.round = _round_shown(ctx.program, ctx.round)
         ctx.evaluators = meta["evaluators"]
         ctx.key_info = meta.get("key")
         codes = [e.code for e in meta["evaluators"]]
@@ -451,7 +461,18 @@ class MainWindow(QMainWindow):
         program = ctx.program
         name = QLabel(f"<b>{escape(program.name(language()))}</b>" if program else tr("Maeul Evaluator"), bar)
         name.setObjectName("programName")
+        name.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # a long name is cut, the window stays
+        name.setToolTip(program.name(language()) if program else "")
         lay.addWidget(name, 1)
+        self.switcher = None
+        if program is not None and not ctx.is_field:
+            from .switcher import ProgramSwitcher
+
+            self.switcher = ProgramSwitcher(bar)
+            self.switcher.set_state(ctx.programs, program, ctx.round)
+            self.switcher.programChosen.connect(self.switch_program)
+            self.switcher.roundChosen.connect(self.switch_round)
+            lay.addWidget(self.switcher)
         if ctx.is_field:
             who = next((e for e in ctx.evaluators if e.code == ctx.evaluator), None)
             text = tr("Field — {evaluator}").format(evaluator=f"{who.code} {who.name}" if who else "?")
@@ -506,6 +527,7 @@ class MainWindow(QMainWindow):
         from .screens.import_wizard import ImportScreen
         from .screens.kits import KitsScreen
         from .screens.outputs import OutputsScreen
+        from .screens.program import ProgramScreen
         from .screens.progress import ProgressScreen
         from .screens.ranking import RankingScreen
 
@@ -517,6 +539,7 @@ class MainWindow(QMainWindow):
             ("ranking", tr("Ranking"), RankingScreen(ctx, self)),
             ("outputs", tr("Outputs"), OutputsScreen(ctx, self)),
             ("progress", tr("Progress"), ProgressScreen(ctx, self)),
+            ("program", tr("Program and rounds"), ProgramScreen(ctx, self)),
         ]
 
     def _form_opened(self, form) -> None:
@@ -548,6 +571,69 @@ class MainWindow(QMainWindow):
         # screens that are not visible refresh when shown next
         current = self.current_screen()
         self._stale |= {k for k, w in self.screens.items() if w is not current}
+        if PROGRAMS in changes and self.store is not None and self.ctx.program is not None:
+            self.ctx.query(lambda st: (st.programs.get(), st.programs.list()), self._programs_loaded,
+                           parent=self).run_in_background()
+
+    # --- the program and round shown --------------------------------------------------------------
+    def _programs_loaded(self, loaded) -> None:
+        """A write changed programs or rounds (a round signed off, a program made): the header follows."""
+        program, programs = loaded
+        ctx = self.ctx
+        ctx.program, ctx.programs = program, programs
+        ctx.round = _round_shown(program, ctx.round)
+        if self.switcher is not None:
+            self.switcher.set_state(programs, program, ctx.round)
+        self._update_title()
+
+    def switch_program(self, code: str) -> None:
+        """Show program ``code``: the store works on it (nothing is written) and the screens are rebuilt,
+        showing its current round."""
+        if self.ctx.program is not None and code == self.ctx.program.code:
+            return
+        self.flush_edits()
+
+        def op(st):
+            st.programs.select(code)
+            return load_meta(st)
+
+        def done(meta) -> None:
+            self.ctx.round = None
+            self._meta_loaded(meta)
+            self.ctx.status_message(tr("Showing program {program}.").format(program=meta["program"].name(language())))
+
+        self.ctx.query(op, done, parent=self).run_in_background()
+
+    def switch_round(self, code: str) -> None:
+        """Show round ``code`` on every screen (the one shown now at once, the others when shown)."""
+        if code == self.ctx.round:
+            return
+        self.ctx.round = code
+        if self.switcher is not None:
+            self.switcher.set_state(self.ctx.programs, self.ctx.program, code)
+        current = self.current_screen()
+        self._stale = {k for k, w in self.screens.items() if w is not current}
+        if current is not None:
+            current.refresh()
+
+    def new_program(self) -> None:
+        """File → New program…: from a program file or the guided form; the new program is then shown."""
+        from .screens.new_program import NewProgramDialog
+
+        dlg = NewProgramDialog(self.ctx, self)
+        if dlg.exec() != NewProgramDialog.Accepted or dlg.created is None:
+            return
+        code = dlg.created.code
+
+        def op(st):
+            st.programs.select(code)
+            return load_meta(st)
+
+        def done(meta) -> None:
+            self.ctx.round = None
+            self._meta_loaded(meta)
+
+        self.ctx.query(op, done, parent=self).run_in_background()
 
     def _update_title(self) -> None:
         program = self.ctx.program
@@ -576,6 +662,9 @@ class MainWindow(QMainWindow):
         self._action(f, tr("Open the &demo database"), self.open_demo, None, "actionDemo")
         f.addSeparator()
         has_store = self.store is not None
+        self._action(f, tr("New &program…"), self.new_program, None, "actionNewProgram").setEnabled(
+            has_store and not self.ctx.is_field)
+        f.addSeparator()
         self._action(f, tr("&Back up database…"), self.backup_database, None, "actionBackup").setEnabled(has_store)
         self._action(f, tr("Re&store from backup…"), self.restore_database, None, "actionRestore").setEnabled(has_store)
         f.addSeparator()
@@ -926,6 +1015,16 @@ class MainWindow(QMainWindow):
         if store is not None:
             store.close()
         super().closeEvent(event)
+
+
+def _round_shown(program, wanted: str | None) -> str | None:
+    """The round to show: ``wanted`` when the program has it, else the program's current round."""
+    if program is None:
+        return None
+    if wanted and any(r.code == wanted for r in program.rounds):
+        return wanted
+    current = program.current_round or (program.rounds[-1] if program.rounds else None)
+    return current.code if current is not None else None
 
 
 def _validation(message: str):

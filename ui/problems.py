@@ -98,6 +98,24 @@ def _templates() -> dict[str, str]:
         "scoring.visit_date_missing": tr("the visit date and time are not recorded"),
         "scoring.attendees_missing": tr("the attendees are not recorded"),
         "scoring.check_missing": tr("the checklist item '{name}' is not ticked"),
+        # program files (docs/programs.md): the place is the file and the key, as in the file
+        "program.missing": tr("is missing"),
+        "program.unknown_key": tr("is not a known key (typo?)"),
+        "program.not_text": tr("must be non-empty text, got {got}"),
+        "program.bad_code": tr("{got} is not a valid code (letters, digits, '.', '_' and '-', at most 40)"),
+        "program.not_integer": tr("must be a whole number, got {got}"),
+        "program.not_number": tr("must be a number, got {got}"),
+        "program.not_boolean": tr("must be true or false, got {got}"),
+        "program.not_date": tr("must be a date (YYYY-MM-DD), got {got}"),
+        "program.not_one_of": tr("must be one of {allowed}, got {got}"),
+        "program.duplicate": tr("duplicate code {id}"),
+        "program.out_of_range": tr("is out of range, got {got}"),
+        "program.rubric_missing": tr("names the rubric file {path}, which does not exist (paths are relative to the "
+                                     "program file)"),
+        "program.none_given": tr("at least one track is required ([[tracks]])"),
+        "program.rolling_needs_rounds": tr("a rolling program lists its rounds ([[rounds]]) with their intake windows"),
+        "program.window_backwards": tr("the window ends before it opens"),
+        "program.window_overlap": tr("the intake window overlaps round {round}"),
     }
 
 

@@ -222,6 +222,8 @@ def cmd_program_check(ctx: CliContext) -> int:
     text = (f"{ctx.args.file}: program '{pd.code}' is valid — version {pd.version}, {len(pd.tracks)} tracks ("
             + ", ".join(f"{t.code}: rubric {t.rubric.code} {t.rubric.version}" for t in pd.tracks)
             + f"), {len(pd.rounds)} rounds, {len(pd.categories)} categories, {len(pd.fields)} typed fields.")
+    if pd.rules:  # its eligibility gates and support amount rule (docs/rules.md)
+        text += "\n" + "\n".join(f"  {line}" for line in pd.rules.describe())
     ctx.out(doc, text)
     return 0
 

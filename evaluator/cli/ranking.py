@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
 from ..domain import DECISIONS
@@ -34,6 +35,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--lang", choices=("en", "ko"), default="en", help="language of the reasons in the table")
     p.set_defaults(func=cmd_rank)
 
+    e = sub.add_parser(
+        "eligibility", parents=[common], help="each application against the program's gates and support rule",
+        description="Before any score: each application of a round checked against the program file's gates "
+                    "(eligible, or why not with the values) and its computed support amount with how it was "
+                    "computed. Reads only; the ranking applies the same rules. Rules: docs/rules.md.")
+    e.add_argument("--track", help="only this track (code)")
+    e.add_argument("--round", metavar="CODE", help="the round (default: the program's current round)")
+    e.add_argument("--lang", choices=("en", "ko"), default="en", help="language of the reasons")
+    e.set_defaults(func=cmd_eligibility)
+
     o = sub.add_parser(
         "override", parents=[common], help="the committee's decision on an application, with a written reason",
         description="Record (or with --clear remove) the committee's decision on an application. The reason is "
@@ -63,6 +74,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 # --- rank -----------------------------------------------------------------------------------------
 def row_json(r: RankedApplication) -> dict[str, Any]:
+    out = _row_json(r)
+    if r.support is not None:  # a program with a support amount rule (docs/rules.md): how it was computed
+        out["support"] = dataclasses.asdict(r.support)
+    return out
+
+
+def _row_json(r: RankedApplication) -> dict[str, Any]:
     return {
         "application_id": r.application_id, "track": r.track, "rank": r.rank, "score": r.score,
         "raw_score": r.raw_score, "normalized_score": r.normalized_score, "decision": r.decision,
@@ -154,6 +172,30 @@ def cmd_rank(ctx: CliContext) -> int:
                   "the stored decisions are unchanged.")
     ctx.out(result_json(result), f"{title}\n\n{text}")
     return 0
+
+
+# --- eligibility ----------------------------------------------------------------------------------
+def cmd_eligibility(ctx: CliContext) -> int:
+    a = ctx.args
+    rows = ctx.store().ranking.eligibility(a.track, round=a.round)
+    ko = a.lang == "ko"
+    table_rows = [[r.application_id, r.track, "yes" if r.eligible else "NO",
+                   f"{r.requested_amount:,}" if r.requested_amount is not None else "—",
+                   f"{r.support.awarded:,}" if r.support is not None else "—",
+                   (r.reason_ko if ko else r.reason) or (_support_words(r.support, ko) if r.support else "")]
+                  for r in rows]
+    n_no = sum(not r.eligible for r in rows)
+    text = (table(table_rows, ["application", "track", "eligible", "requested (won)", "support (won)", "why"])
+            + f"\n\n{len(rows)} applications: {len(rows) - n_no} eligible, {n_no} not.")
+    ctx.out(rows, text)
+    return 0
+
+
+def _support_words(amount: Any, ko: bool) -> str:
+    from ..ranking.reasons import words
+
+    en, k = words((amount.phrase(),))
+    return k if ko else en
 
 
 # --- override -------------------------------------------------------------------------------------

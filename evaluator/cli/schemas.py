@@ -123,6 +123,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
     from ..excel.results import AssignmentImportReport, ImportReport, ScoreImportReport
     from ..packages.results import ConflictInfo, EvidenceCheck, KitInfo, MergeReport, PackageInfo, ReceiptInfo
     from ..ranking.model import EvaluatorQuality, EvaluatorScore, RankedApplication, TrackRanking
+    from ..rules import Eligibility, SupportAmount
 
     problem = PROBLEM
     key = obj({"kind": STR, "owner": STR, "fingerprint": STR, "signing_public": STR,
@@ -140,6 +141,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "recusals", "abstentions"))
     row["properties"]["evaluators"] = array(evaluator_score)
     row["required"] = sorted(row["properties"])
+    row["properties"]["support"] = of_dataclass(SupportAmount)  # only with a support amount rule (docs/rules.md)
     track = of_dataclass(TrackRanking, (
         "track", "name_ko", "name_en", "method", "quota", "reserve_size", "budget", "budget_used", "min_score",
         "eligible", "selected", "reserve", "reliability", "reliability_method", "perturbations",
@@ -242,6 +244,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
                                                "note": STR})),
         "gate": (1, "evaluator gate", of_dataclass(GateStatus)),
         "gate-list": (1, "evaluator gate APP (every gate)", array(of_dataclass(GateStatus))),
+        "eligibility": (1, "evaluator eligibility", array(of_dataclass(Eligibility))),
         "withdraw": (1, "evaluator withdraw", of_dataclass(ApplicationInfo)),
         # personal data (docs/privacy.md)
         "keys-use": (1, "evaluator keys use", key),

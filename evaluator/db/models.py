@@ -560,7 +560,7 @@ class PackageReceipt(Base):
     merged_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-# --- after selection: awards, disbursements, the support log, monitoring visits (revision 0008) -------
+# --- after selection: awards, disbursements, the support log, monitoring visits (revision 0007) -------
 class Award(Base):
     """The grant an application was awarded when its round was signed off (or when it stepped in
     for a selected group that withdrew): the amount, the agreement and project period, its status

@@ -98,6 +98,16 @@ RANKING_TRACK = (
     _c("track", "사업유형 코드", "Track code", "id", 11),
 )
 
+#: with a program's support amount rule (docs/rules.md): each row's computed amount and how
+RANKING_SUPPORT = (
+    _c("awarded_amount", "산정 지원금", "Computed support", "krw", 16),
+    _c("support_cost", "지원 대상 비용", "Cost supported", "krw", 16),
+    _c("support_rate", "지원 비율", "Support rate", "percent", 10),
+    _c("support_cap", "적용 한도", "Cap in force", "krw", 16),
+    _c("support_limited_by", "결정 기준", "Decided by", "id", 11),
+    _c("support_basis", "산정 근거", "How it was computed", "text", 60),
+)
+
 #: the ranking's contact sheet: only with --include-personal (and a reason, kept in the access log)
 CONTACTS = (
     _c("application_id", "접수번호", "Application ID", "id", 14),

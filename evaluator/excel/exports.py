@@ -25,6 +25,7 @@ from ..programfile import FieldDef
 from ..services.programs import categories_of, field_defs
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..ranking.model import RankingResult
+from ..ranking.reasons import words
 from . import columns as C
 from .intake import districts_of
 from .results import ExportReport
@@ -72,7 +73,8 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
                                       "computed_at": result.computed_at.isoformat() if result.computed_at else "",
                                       "round": result.round, "signed_off": bool(result.signed_off)},
                           audit_anchor=audit_anchor, cancel=cancel)
-    extra = field_columns(fields, {c.key for c in C.RANKING_TRACK})
+    support = any(r.support is not None for r in result.all_rows())
+    extra = (C.RANKING_SUPPORT if support else ()) + field_columns(fields, {c.key for c in C.RANKING_TRACK})
     field_values = field_values or {}
     summary = book.sheet("summary", C.RANKING_SUMMARY)
     if result.what_if:
@@ -104,7 +106,7 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
                 r.evaluations, r.spread, ", ".join(r.flags), r.decision, r.reason, r.requested_amount, r.override,
                 r.override_reason or None, r.computed_decision, r.raw_score, r.normalized_score, r.stddev,
                 bool(r.eligible), ", ".join(r.failed_gates), r.field_check, r.stability, bool(r.on_cut_line),
-                _as_date(r.submitted_on), r.track,
+                _as_date(r.submitted_on), r.track, *(_support_cells(r) if support else ()),
                 *(field_cell(f, field_values.get(r.application_id, {}).get(f.key)) for f in fields),
             ])
         counts[sh.title] = sh.rows
@@ -119,6 +121,14 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
     out = book.save()
     progress(1.0, "Done")
     return ExportReport(str(out), "ranking", counts)
+
+
+def _support_cells(r) -> tuple:
+    """The support columns (:data:`.columns.RANKING_SUPPORT`) of a row; blank without an amount."""
+    a = r.support
+    if a is None:
+        return (None,) * len(C.RANKING_SUPPORT)
+    return (a.awarded, a.cost, a.rate_percent / 100, a.cap, a.limited_by, words((a.phrase(),))[1])
 
 
 # --- scores --------------------------------------------------------------------------------------

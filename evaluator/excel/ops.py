@@ -152,7 +152,10 @@ class Excel(Area):
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
         try:
-            unit = self._uow.read if dry_run else self._uow.write
+            # (a bulk unit: on SQLite a page cache that holds the indexes the import grows — past
+            # SQLite's default 2 MB each random uuid key cost a page read, per row more the larger the
+            # table — and no foreign-key lookups for the program and track ids it has just read)
+            unit = self._uow.read if dry_run else self._uow.bulk_write
             with unit() as s:
                 reader, planner = self._intake(wb, name, mapping, s, write=not dry_run, progress=progress,
                                                cancel=cancel, round=round)

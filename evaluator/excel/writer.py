@@ -20,12 +20,18 @@
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
+import tempfile
+import time
+import zlib
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -122,7 +128,7 @@ class SheetWriter:
         ws = self.ws
         self._raw = None
         try:
-            ws._get_writer()
+            _deflated_writer(ws)
             w = ws._writer
             write_row = w.write_row
             state: dict[str, Any] = {}
@@ -352,15 +358,112 @@ def anchor_meta(anchor: Any) -> dict[str, str]:
             "audit_anchor_at": anchor.at.isoformat(timespec="seconds") + "Z"}
 
 
+class DeflatedPart(io.BufferedIOBase):
+    """A worksheet's XML as openpyxl streams it (through a text wrapper), deflated as it comes into
+    a temporary file: the form a zip member holds (raw deflate; its CRC and sizes kept), so that
+    saving copies the compressed bytes into the workbook (:class:`_Archive`).
+
+    openpyxl's write-only sheets otherwise write their XML out in full to a temporary file and
+    compress it again when the workbook is saved: a score export of 100,000 applications was 2.3 GB
+    of XML written and read back (160 MB deflated), I/O that grew faster than the rows once it no
+    longer fitted in the operating system's cache.  openpyxl's temporary-file bookkeeping sees the
+    part as a path (``__fspath__``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        fd, self.path = tempfile.mkstemp(prefix="openpyxl.", suffix=".xml.deflate")
+        self._file = os.fdopen(fd, "wb")
+        self._z = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # zipfile's own settings
+        self.crc = 0
+        self.size = 0
+        self.compressed_size = 0
+        self.finished = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:  # type: ignore[override]
+        self.crc = zlib.crc32(b, self.crc)
+        n = len(b)
+        self.size += n
+        out = self._z.compress(b)
+        if out:
+            self._file.write(out)
+        return n
+
+    def finish(self) -> None:
+        """The XML is complete (its writer closed): flush the compressor and close the file."""
+        if not self.finished:
+            self._file.write(self._z.flush())
+            self._file.close()
+            self.compressed_size = os.path.getsize(self.path)
+            self.finished = True
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        super().close()
+
+    def __fspath__(self) -> str:
+        return self.path
+
+
+def _deflated_writer(ws: Any) -> None:
+    """Give write-only sheet ``ws`` its XML writer, as its own ``_get_writer`` would, but writing
+    into a :class:`DeflatedPart` instead of a plain temporary file."""
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+
+    if ws._writer is None:
+        part = DeflatedPart()
+        ALL_TEMP_FILES.append(part)  # (removed by the writer's cleanup, or at exit)
+        ws._writer = WorksheetWriter(ws, out=part)
+        ws._writer.write_top()
+
+
+class _Archive(ZipFile):
+    """The workbook's zip: a :class:`DeflatedPart` goes in as it is, already compressed."""
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
+        if not isinstance(filename, DeflatedPart):
+            return super().write(filename, arcname, compress_type, compresslevel)
+        part = filename
+        part.finish()
+        zinfo = ZipInfo(arcname or os.path.basename(part.path), date_time=time.localtime(time.time())[:6])
+        zinfo.compress_type = ZIP_DEFLATED
+        zinfo.external_attr = 0o600 << 16
+        zinfo.file_size, zinfo.compress_size, zinfo.CRC = part.size, part.compressed_size, part.crc
+        if not all(hasattr(self, a) for a in ("_lock", "_writing", "_seekable", "start_dir", "_writecheck",
+                                              "filelist", "NameToInfo")):  # pragma: no cover - another zipfile
+            with open(part.path, "rb") as src, self.open(zinfo, "w", force_zip64=True) as dest:
+                inflate = zlib.decompressobj(-15)
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    dest.write(inflate.decompress(chunk))
+                dest.write(inflate.flush())
+            return None
+        with self._lock:  # as ZipFile._open_to_write, with the sizes and CRC known beforehand
+            if self._writing:
+                raise ValueError("Can't write to the ZIP file while there is another write handle open on it.")
+            if self._seekable:
+                self.fp.seek(self.start_dir)
+            zinfo.header_offset = self.fp.tell()
+            self._writecheck(zinfo)
+            self._didModify = True
+            self.fp.write(zinfo.FileHeader())  # (zip64 fields when a size needs them)
+            with open(part.path, "rb") as src:
+                shutil.copyfileobj(src, self.fp, 1 << 20)
+            self.start_dir = self.fp.tell()
+            self.filelist.append(zinfo)
+            self.NameToInfo[zinfo.filename] = zinfo
+        return None
+
+
 def _save_workbook(wb: Workbook, path: Path) -> None:
     """openpyxl's ``save_workbook``, but a failure (a full disk) closes the half-written archive at
     once: left to the garbage collector, ``ZipFile.__del__`` would try to finish it and print a
     traceback after our one sentence."""
-    from zipfile import ZIP_DEFLATED, ZipFile
-
     from openpyxl.writer.excel import ExcelWriter
 
-    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    archive = _Archive(path, "w", ZIP_DEFLATED, allowZip64=True)
     try:
         wb.properties.modified = datetime.now(tz=timezone.utc).replace(tzinfo=None)
         ExcelWriter(wb, archive).save()  # writes every part, then closes the archive
@@ -390,6 +493,8 @@ def _discard_streams(wb: Workbook) -> None:
                 writer.close()
             except Exception:  # noqa: BLE001
                 pass
+            if isinstance(getattr(writer, "out", None), DeflatedPart):
+                writer.out.close()  # (an open file cannot be removed on Windows)
             try:
                 writer.cleanup()
             except Exception:  # noqa: BLE001 - already removed

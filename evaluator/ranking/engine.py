@@ -348,6 +348,12 @@ def check_gates(inp: TrackInputs) -> Eligibility:
         suspects, unchecked = _gate_suspects(inp)
         for i in suspects:
             failed[i], why[i] = _failed_gates(inp, apps[i])
+    if inp.rule_failures:  # the program file's own gates, evaluated by the loader (docs/rules.md)
+        rules = inp.rule_failures
+        for i, a in enumerate(apps):
+            hit = rules.get(a.application_id)
+            if hit is not None:
+                failed[i], why[i] = [*failed[i], *hit[0]], [*why[i], *hit[1]]
     eligible = [not w and not f for w, f in zip(withdrawn, failed)]
     return Eligibility(withdrawn, failed, why, unchecked, eligible)
 
@@ -490,7 +496,14 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
     score, neg, rank, tie_rule = scores.score, order.neg, order.rank, order.tie_rule
     decision = [""] * n
     reason: list[Reason] = [()] * n
-    requested = [a.requested_amount for a in inp.applications]
+    if inp.budget_draws_support and inp.support is not None:  # the computed amount (docs/rules.md)
+        amounts = inp.support
+        requested = [a.awarded if (a := amounts.get(app.application_id)) is not None else None
+                     for app in inp.applications]
+        fits_code, skipped_code, exceeds_code = "support_fits", "support_skipped", "support_exceeds_budget"
+    else:
+        requested = [a.requested_amount for a in inp.applications]
+        fits_code, skipped_code, exceeds_code = "budget_fits", "budget_skipped", "exceeds_budget"
     quota, reserve_size, budget = inp.quota, inp.reserve_size, inp.budget
     min_score = inp.min_score
     min_key = rscore(min_score)
@@ -518,13 +531,13 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
             skip: Phrase | None = None
             if len(selected) < quota:  # with a budget cap
                 if amt is None or amt > left:  # type: ignore[operator]
-                    skip = _over_budget(amt, left, "budget_skipped")
+                    skip = _over_budget(amt, left, skipped_code)
                 else:
                     left -= amt  # type: ignore[operator]
             if len(selected) < quota and skip is None:
                 selected.append(i)
                 decision[i] = "selected"
-                why = (place, within, ("budget_fits", amt, left))
+                why = (place, within, (fits_code, amt, left))
             elif (budget is None or (amt is not None and amt <= budget)) and reserves < reserve_size:
                 reserves += 1
                 decision[i] = "reserve"
@@ -534,11 +547,17 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
                 if skip is not None:
                     why = (place, skip)
                 elif budget is not None and (amt is None or amt > budget):  # it could never be funded
-                    why = (place, filled, _over_budget(amt, budget, "exceeds_budget"))
+                    why = (place, filled, _over_budget(amt, budget, exceeds_code))
                 else:
                     why = (place, beyond)
         rule = tie_rule[i]
         reason[i] = (*why, tie_phrase[rule]) if rule else why
+    if inp.support:  # each ranked application's amount, and how it was computed
+        support = inp.support
+        for i in order.ranked:
+            amount = support.get(inp.applications[i].application_id)
+            if amount is not None:
+                reason[i] = (*reason[i], amount.phrase())
     return Walk(decision, reason, selected, requested)
 
 
@@ -607,7 +626,8 @@ def build_rows(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores,
     failed, eligible = gates.failed, gates.eligible
     recused, abstained = tally.recused, tally.abstained
     bit_provisional, bit_overridden, bit_cut = _BIT[FLAG_PROVISIONAL], _BIT[FLAG_OVERRIDDEN], _BIT[FLAG_CUT_LINE]
-    new_row, iso = _object_new, {}
+    new_row, set_dict, iso = _object_new, object.__setattr__, {}
+    support = inp.support
     by_index: list[RankedApplication] = []
     for i, ((app_id, _evs, title, group_name, district, category, _members, amount, _own, submitted, _status,
              _gate_results, override, override_reason), computed, fl, computed_decision) in enumerate(
@@ -630,39 +650,43 @@ def build_rows(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores,
             day = None
         gates_failed = failed[i]
         row = new_row(RankedApplication)
-        d = row.__dict__
-        d["application_id"] = app_id
-        d["track"] = track
-        d["title"] = title
-        d["group_name"] = group_name
-        d["district"] = district
-        d["category"] = category
-        d["requested_amount"] = amount
-        d["submitted_on"] = day
-        d["rank"] = rank[i]
-        d["score"] = score[i]
-        d["raw_score"] = raw_score[i]
-        d["normalized_score"] = norm_score[i]
-        d["method"] = method
-        d["evaluations"] = len(totals[i])
-        d["spread"] = spread[i]
-        d["stddev"] = sdev[i]
-        d["flags"] = _FLAG_NAMES[fl]
-        d["eligible"] = eligible[i]
-        d["failed_gates"] = tuple(gates_failed) if gates_failed else ()
-        d["computed_decision"] = computed_decision
-        d["decision"] = override or computed_decision
-        d["override"] = override
-        d["override_reason"] = override_reason
-        d["stability"] = share.get(i)
-        d["on_cut_line"] = on_cut
-        d["field_check"] = fshare[i]
-        d["trimmed"] = trimmed[i]
-        d["tie_break"] = tie_rule[i]
-        d["recusals"] = recused[i]
-        d["abstentions"] = abstained[i]
-        d["structured_reason"] = computed
-        d["_evaluators_src"] = partial(_detail, ctx, evs_of[i], codes[i], norm[i])
+        # the dict made whole in one step is half the size of one filled key by key (an instance
+        # dict grows past 30 keys through resizes): 0.8 KB a row instead of 1.6 KB
+        set_dict(row, "__dict__", {
+            "application_id": app_id,
+            "track": track,
+            "title": title,
+            "group_name": group_name,
+            "district": district,
+            "category": category,
+            "requested_amount": amount,
+            "submitted_on": day,
+            "rank": rank[i],
+            "score": score[i],
+            "raw_score": raw_score[i],
+            "normalized_score": norm_score[i],
+            "method": method,
+            "evaluations": len(totals[i]),
+            "spread": spread[i],
+            "stddev": sdev[i],
+            "flags": _FLAG_NAMES[fl],
+            "eligible": eligible[i],
+            "failed_gates": tuple(gates_failed) if gates_failed else (),
+            "computed_decision": computed_decision,
+            "decision": override or computed_decision,
+            "override": override,
+            "override_reason": override_reason,
+            "stability": share.get(i),
+            "on_cut_line": on_cut,
+            "field_check": fshare[i],
+            "trimmed": trimmed[i],
+            "tie_break": tie_rule[i],
+            "recusals": recused[i],
+            "abstentions": abstained[i],
+            "structured_reason": computed,
+            "support": support.get(app_id) if support is not None else None,
+            "_evaluators_src": partial(_detail, ctx, evs_of[i], codes[i], norm[i]),
+        })
         by_index.append(row)
     rows = [by_index[i] for i in order.ranked]
     rows += [by_index[i] for i in sorted((i for i in range(len(by_index)) if rank[i] is None), key=lambda i: (
@@ -679,7 +703,7 @@ def summarise(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores, 
     budget_used = sum(walk.requested[i] or 0 for i in walk.selected)
     notes = [L.note_method(inp.method, counted.trim), L.note_minimum(inp.min_score), L.note_tie_breaks(order.rules)]
     if budget is not None:
-        notes.append(L.note_budget(budget, budget_used))
+        notes.append(L.note_budget(budget, budget_used, inp.budget_draws_support))
     if gates.unchecked:
         notes.append(L.note_unchecked_gates(gates.unchecked))
     if inp.provisional:
@@ -759,7 +783,7 @@ _ROW_FIELDS = ("application_id", "track", "title", "group_name", "district", "ca
                "submitted_on", "rank", "score", "raw_score", "normalized_score", "method", "evaluations", "spread",
                "stddev", "flags", "eligible", "failed_gates", "computed_decision", "decision", "override",
                "override_reason", "stability", "on_cut_line", "field_check", "trimmed", "tie_break", "recusals",
-               "abstentions", "structured_reason")
+               "abstentions", "structured_reason", "support")
 if set(_ROW_FIELDS) != {f.name for f in dataclasses.fields(RankedApplication)} - {
         "evaluators", "reason", "reason_ko", "computed_reason", "computed_reason_ko"}:
     raise TypeError("RankedApplication's fields changed: update engine.build_rows and _ROW_FIELDS")

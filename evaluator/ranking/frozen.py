@@ -56,6 +56,8 @@ def _decode(tp: Any, value: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(tp) if a is not type(None)]
         return _decode(options[0], value) if len(options) == 1 else value
+    if tp is tuple:  # a bare tuple (a reason's phrase: a code and its values) comes back as one
+        return tuple(value)
     if origin is tuple:
         args = typing.get_args(tp)
         inner = args[0] if args else Any

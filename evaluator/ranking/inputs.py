@@ -7,9 +7,12 @@ tests and benchmarks build them directly.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
+
+from ..rules import SupportAmount
 
 from .model import METHODS
 
@@ -93,6 +96,13 @@ class TrackInputs:
     stability: bool = True
     name_ko: str = ""
     name_en: str = ""
+    #: the program file's own gates (docs/rules.md), evaluated by the loader: application ID ->
+    #: (the failed gate codes, their phrases); an application not named passes them all
+    rule_failures: Mapping[str, tuple[tuple[str, ...], tuple]] | None = None
+    #: the computed support amount of each application (docs/rules.md): application ID -> amount
+    support: Mapping[str, SupportAmount] | None = None
+    #: the budget draws on the computed support amount (``support``), not the requested amount
+    budget_draws_support: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:

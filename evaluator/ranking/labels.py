@@ -122,7 +122,15 @@ def note_tie_breaks(rules: Sequence[str]) -> tuple[str, str]:
     return f"Ties on score are broken by {en}.", f"동점일 때 순서: {ko}."
 
 
-def note_budget(budget: int, used: int) -> tuple[str, str]:
+def note_budget(budget: int, used: int, support: bool = False) -> tuple[str, str]:
+    if support:  # the program's computed support amounts (docs/rules.md)
+        return (f"Budget cap {won(budget, 'en')}: going down the ranked list, an application is selected while its "
+                f"computed support amount (the program's rate table and cap) fits in what is left of the budget; one "
+                f"that does not fit is skipped (its reason says so) and the next is considered, until the quota is "
+                f"filled. Used {won(used, 'en')}.",
+                f"예산 한도 {won(budget, 'ko')}: 순위대로 산정 지원금(사업의 지원 비율표와 한도 적용)이 남은 예산 안에 들면 "
+                f"선정하고, 넘으면 사유를 적고 건너뛰어 다음 순위를 검토하며, 선정 정원이 찰 때까지 반복. "
+                f"사용 {won(used, 'ko')}.")
     return (f"Budget cap {won(budget, 'en')}: going down the ranked list, an application is selected while its "
             f"requested amount fits in what is left of the budget; one that does not fit is skipped (its reason "
             f"says so) and the next is considered, until the quota is filled. Used {won(used, 'en')}.",

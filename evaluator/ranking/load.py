@@ -18,17 +18,19 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..db.models import (
     Application, Assignment, Criterion, Decision, EligibilityGate, Evaluation, Evaluator, GateResult, Program,
-    Score, Track, utcnow,
+    Round, Score, Track, utcnow,
 )
 from ..errors import ValidationError
 from ..packages.bulk import Bulk
+from ..programfile import program_rules
+from ..rules import EMPTY, Eligibility, RuleSet, SupportAmount
 from ..services.common import rubric_def
 from ..services.programs import DEFAULT_SETTINGS
 from .inputs import (
     NOT_STARTED, TIE_BREAKS, ApplicationInput, CriterionSpec, EvaluationInput, GateSpec, TrackInputs,
 )
 from .model import METHODS, TrackRanking
-from .reasons import to_json
+from .reasons import to_json, words
 
 #: the ranking settings a program may carry (``Program.settings``), with their defaults
 RANKING_SETTINGS = ("method", "trim_min_evaluators", "disagreement_threshold", "min_score", "tie_breaks")
@@ -266,10 +268,13 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
             ext, tuple(evs) if evs else (), title, group, district, category, members, requested, own,
             submitted, status, gates_by_app.get(aid, no_gates), ov[0] if ov else None, ov[1] if ov else "",
         )))
+    rules = rules_of(s, program)
+    checked = _apply_rules(s, rules, tracks, in_tracks) if rules else {}
     out = []
     for t in tracks:
         tid = int(t.id)
         rd = specs[tid]
+        failures, amounts = checked.get(tid, (None, None))
         in_round = terms.get(tid) if terms else None
         inputs = TrackInputs(
             track=t.code,
@@ -283,8 +288,88 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
             tie_breaks=tuple(settings.get("tie_breaks") or TIE_BREAKS),
             gates=tuple(GateSpec(g.code, g.name_ko, g.name_en, g.kind, g.field, g.min_value) for g in rd.gates),
             provisional=provisional, stability=stability, name_ko=t.name_ko, name_en=t.name_en,
+            rule_failures=failures, support=amounts, budget_draws_support=rules.draws_support(t.code),
         )
         out.append(LoadedTrack(inputs, app_ids[tid], decisions))
+    return out
+
+
+_RULES: dict[tuple[str, str], RuleSet] = {}  # (program code, content hash) -> its rules, parsed once
+
+
+def rules_of(s: Session, program: Program) -> RuleSet:
+    """The program file's gates and support rule (docs/rules.md), parsed from the stored file."""
+    source = program.source or ""
+    if "gates" not in source and "support" not in source:
+        return EMPTY
+    key = (program.code, program.content_hash or source)
+    got = _RULES.get(key)
+    if got is None:
+        tracks = {code for (code,) in s.execute(select(Track.code).where(Track.program_id == program.id))}
+        rounds = {code for (code,) in s.execute(select(Round.code).where(Round.program_id == program.id))}
+        got = program_rules(source, list(program.fields or []), tracks, rounds)
+        if len(_RULES) > 32:
+            _RULES.clear()
+        _RULES[key] = got
+    return got
+
+
+_RULE_COLUMNS = ("members", "requested_amount", "self_contribution", "submitted_on", "title", "group_name",
+                 "district", "neighbourhood", "category", "summary")
+
+
+def application_values(row: Any) -> dict[str, Any]:
+    """An application's values as the rules see them: the built-in fields and its typed fields."""
+    values = dict(row.fields or {})
+    for k in _RULE_COLUMNS:
+        values[k] = getattr(row, k)
+    if isinstance(values["submitted_on"], str):
+        values["submitted_on"] = date.fromisoformat(values["submitted_on"])
+    return values
+
+
+def _apply_rules(s: Session, rules: RuleSet, tracks: list[Track], in_tracks: Any) -> dict[int, tuple[dict, dict]]:
+    """Per track id: (application ID -> its failed gates and why, application ID -> its support amount)."""
+    codes = {int(t.id): t.code for t in tracks}
+    round_code = dict(s.execute(select(Round.id, Round.code).where(Round.program_id == tracks[0].program_id)).all())
+    out: dict[int, tuple[dict[str, tuple], dict[str, SupportAmount]]] = {tid: ({}, {}) for tid in codes}
+    cols = [getattr(Application, k) for k in _RULE_COLUMNS]
+    for row in s.execute(select(Application.track_id, Application.external_id, Application.round_id,
+                                Application.fields, *cols).where(in_tracks)):
+        track = codes[row.track_id]
+        values = application_values(row)
+        rnd = round_code.get(row.round_id, "")
+        failed, why = rules.check(values, track, rnd)
+        fails, amounts = out[row.track_id]
+        if failed:
+            fails[row.external_id] = (failed, why)
+        else:
+            amount, _ = rules.amount(values, track, rnd)
+            if amount is not None:
+                amounts[row.external_id] = amount
+    return {tid: (f or None, a if rules.support is not None and (not rules.support.tracks or codes[tid] in
+                                                                  rules.support.tracks) else None)
+            for tid, (f, a) in out.items()}
+
+
+def eligibility(s: Session, program: Program, tracks: list[Track], round_id: int | None) -> list[Eligibility]:
+    """Every application of ``tracks`` (in a round) against the program's rules, by application ID."""
+    rules = rules_of(s, program)
+    in_tracks = Application.track_id.in_([int(t.id) for t in tracks])
+    if round_id is not None:
+        in_tracks = in_tracks & (Application.round_id == round_id)
+    codes = {int(t.id): t.code for t in tracks}
+    round_code = dict(s.execute(select(Round.id, Round.code).where(Round.program_id == program.id)).all())
+    cols = [getattr(Application, k) for k in _RULE_COLUMNS]
+    out = []
+    for row in s.execute(select(Application.track_id, Application.external_id, Application.round_id,
+                                Application.fields, *cols).where(in_tracks).order_by(Application.external_id)):
+        track, rnd = codes[row.track_id], round_code.get(row.round_id, "")
+        values = application_values(row)
+        failed, why = rules.check(values, track, rnd) if rules else ((), ())
+        amount = rules.amount(values, track, rnd)[0] if rules and not failed else None
+        en, ko = words(why) if why else ("", "")
+        out.append(Eligibility(row.external_id, track, rnd, not failed, failed, en, ko, row.requested_amount, amount))
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..rules import SupportAmount
 from .reasons import Reason, words
 
 METHODS = ("mean", "median", "trimmed", "normalized")
@@ -81,6 +82,9 @@ class RankedApplication:
     #: the computed reason as phrases, each a code and its values (:mod:`.reasons`): what the
     #: Decision table stores; ``computed_reason`` and ``computed_reason_ko`` are its words
     structured_reason: Reason = ()
+    #: the computed support amount and how it was computed (programs with a ``[support]`` rule:
+    #: docs/rules.md); None otherwise
+    support: SupportAmount | None = None
 
     # ``evaluators`` and the words of the reason may be built on first read: the engine gives a
     # row the means to build them (``_evaluators_src``, a callable; ``structured_reason``) instead

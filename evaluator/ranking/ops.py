@@ -33,7 +33,8 @@ from ..uow import Area, UnitOfWork
 from .. import audit
 from . import labels
 from .engine import rank_track
-from .load import effective_settings, is_recorded, load_tracks, persist, validate_settings
+from ..rules import Eligibility
+from .load import effective_settings, eligibility, is_recorded, load_tracks, persist, validate_settings
 from .model import METHODS, RankingResult
 from .rounds import freeze, signed_off_result, with_withdrawal_reasons
 
@@ -122,6 +123,16 @@ class Ranking(Area):
         return RankingResult(program=p.code, method=m, provisional=provisional, computed_at=utcnow(),
                              tracks=tuple(out), program_method=configured, what_if=what_if, recorded=recorded,
                              round=rnd.code)
+
+    def eligibility(self, track: str | None = None, *, round: str | None = None) -> list[Eligibility]:
+        """Each application of a round (default: the current one) against the program file's gates
+        and support rule (docs/rules.md), before any score: eligible or why not, and its computed
+        amount.  A read; the ranking applies the same rules."""
+        with self._uow.read() as s:
+            p = current_program(s)
+            rnd = current_round(s, p, round)
+            tracks = [track_by_code(s, p, track)] if track else list(p.tracks)
+            return eligibility(s, p, tracks, rnd.id)
 
     # --- committee overrides ---------------------------------------------------------------------
     def override(self, application_id: str, decision: str, reason: str) -> Outcome[None]:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from .. import rules
 from .labels import GATE_FIELD_LABELS, TIE_BREAK_LABELS, decision_label, num, ordinal_en, won
 
 #: a phrase: ``(code, *values)``; a reason: a tuple of phrases
@@ -178,6 +179,25 @@ PHRASES: dict[str, PhraseSpec] = {
         lambda decision, reason: f"committee override: {decision_label(decision, 'en')} — {reason}",
         lambda decision, reason: f"위원회 조정: {decision_label(decision, 'ko')} — {reason}"),
 }
+
+# the program file's own rules (docs/rules.md): gate failures with their values, the support amount
+PHRASES.update({code: PhraseSpec(params, en, ko, heading=code in rules.HEADINGS)
+                for code, (params, en, ko) in rules.WORDS.items()})
+# the budget drawing on the computed support amount, not the requested one
+PHRASES.update({
+    "support_fits": PhraseSpec(
+        ("amount", "left"),
+        lambda amount, left: f"support {won(amount, 'en')} fits the budget ({won(left, 'en')} left)",
+        lambda amount, left: f"지원금 {won(amount, 'ko')} 예산 범위 내(잔액 {won(left, 'ko')})"),
+    "support_skipped": PhraseSpec(
+        ("amount", "left"),
+        lambda amount, left: f"support {won(amount, 'en')} exceeds the remaining budget {won(left, 'en')}",
+        lambda amount, left: f"지원금 {won(amount, 'ko')}이 남은 예산 {won(left, 'ko')} 초과"),
+    "support_exceeds_budget": PhraseSpec(
+        ("amount", "budget"),
+        lambda amount, budget: f"support {won(amount, 'en')} exceeds the whole budget {won(budget, 'en')}",
+        lambda amount, budget: f"지원금 {won(amount, 'ko')}이 전체 예산 {won(budget, 'ko')} 초과"),
+})
 
 PROVISIONAL: Phrase = ("provisional",)
 INELIGIBLE: Phrase = ("ineligible",)

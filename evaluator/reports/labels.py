@@ -231,6 +231,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sum.flags": ("표시", "Flags"),
     "sum.decision": ("결정", "Decision"),
     "sum.amount": ("신청금액", "Requested"),
+    "sum.amount_support": ("산정 지원금", "Support"),
     "sum.cut_line": (
         "▲ 선정 기준선 — 위 {n}건 선정 (정원 {quota}건)",
         "▲ Cut line — the {n} above are selected (quota {quota})",

@@ -20,6 +20,7 @@ from typing import Any
 from reportlab.platypus import PageBreak
 
 from ..errors import NotFound, ValidationError
+from ..heap import gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..ranking.reasons import stored_words
 from ..services.common import current_program, current_round
@@ -89,6 +90,7 @@ class Reports(Area):
         self._log_output(path, action="print", what="blank score sheets", subjects=[a.id for a in apps])
         return path
 
+    @gc_paused()  # the story and its layout: see ReportDocument.build
     def filled_sheets(self, out: str | Path, *, application_ids: list[str] | None = None,
                              evaluator: str | None = None, track: str | None = None, lang: str = "ko",
                              include_personal: bool = False, reason: str | None = None,
@@ -132,6 +134,7 @@ class Reports(Area):
 
 
     # --- aggregate sheets ---------------------------------------------------------------------------
+    @gc_paused()  # the story and its layout: see ReportDocument.build
     def aggregate(self, out: str | Path, *, application_ids: list[str] | None = None,
                          track: str | None = None, method: str | None = None, lang: str = "ko",
                          progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
@@ -180,6 +183,7 @@ class Reports(Area):
         return path
 
     # --- committee summary ----------------------------------------------------------------------------
+    @gc_paused()  # the story and its layout: see ReportDocument.build
     def summary(self, out: str | Path, *, method: str | None = None, provisional: bool = False,
                 track: str | None = None, lang: str = "ko", round: str | None = None,
                 progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:

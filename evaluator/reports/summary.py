@@ -49,7 +49,8 @@ def _title_cell(row: RankedApplication, L: Labels) -> TextLines:
 
 def _ranked_table(tr: TrackRanking, L: Labels) -> tuple[RowsTable, list[RankedApplication]]:
     widths = [c[2] for c in COLUMNS]
-    header = [[L(c[1]) for c in COLUMNS]]
+    support = any(r.support is not None for r in tr.rows)  # the program computes the amounts (docs/rules.md)
+    header = [[L("sum.amount_support") if support and c[0] == "amount" else L(c[1]) for c in COLUMNS]]
     rows: list[list] = []
     kinds: list[str] = []
     rows_in_order = list(tr.rows)
@@ -80,7 +81,7 @@ def _ranked_table(tr: TrackRanking, L: Labels) -> tuple[RowsTable, list[RankedAp
             score(r.spread, 1),
             flags_cell,
             decision,
-            krw(r.requested_amount, lang),
+            krw(r.support.awarded if r.support is not None else None if support else r.requested_amount, lang),
         ])
         kinds.append(r.decision if r.eligible or r.decision != "ineligible" else "ineligible")
         if i == last_selected:

@@ -24,7 +24,7 @@ from ..domain import (
     GateStatus, LikelyConflict, ProgramInfo, ProgramUpdate, SavedScore,
 )
 from ..errors import NotFound, Problem, ValidationError
-from ..programfile import ProgramDef, load_program_file
+from ..programfile import ProgramDef, load_program_file, parse_program
 from ..rubric import Rubric as RubricDef
 from ..uow import Area, UnitOfWork
 from . import applications as apps_svc
@@ -87,6 +87,14 @@ class Programs(Area):
         """Validate a program file and the rubric files it names (nothing is stored); every problem
         is reported at once, each with its file and key."""
         return load_program_file(path)
+
+    @staticmethod
+    def check_text(text: str, *, source_name: str = "program.toml",
+                   base_dir: str | os.PathLike = ".") -> ProgramDef:
+        """Validate a program file's text before it is a file (the desktop app's guided form, as it is
+        typed): the same checks as :meth:`check_file`, rubric paths read relative to ``base_dir``,
+        every problem named with ``source_name`` and its key.  Nothing is stored or written."""
+        return parse_program(text, source_name=source_name, base_dir=base_dir)
 
     def create(self, *, code: str, name_ko: str, name_en: str = "", tracks: list[programs.TrackSpec],
                opened_on: date | None = None, closed_on: date | None = None,

@@ -376,12 +376,16 @@
         <translation>This database has no program yet</translation>
     </message>
     <message>
-        <source>Start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</source>
-        <translation>Start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</translation>
+        <source>Create your office&apos;s program from its program file (or with the guided form), start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</source>
+        <translation>Create your office&apos;s program from its program file (or with the guided form), start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</translation>
     </message>
     <message>
         <source>Create the demo program here</source>
         <translation>Create the demo program here</translation>
+    </message>
+    <message>
+        <source>New program…</source>
+        <translation>New program…</translation>
     </message>
     <message>
         <source>Import a field kit…</source>
@@ -476,6 +480,14 @@
         <translation>Progress</translation>
     </message>
     <message>
+        <source>Program and rounds</source>
+        <translation>Program and rounds</translation>
+    </message>
+    <message>
+        <source>Showing program {program}.</source>
+        <translation>Showing program {program}.</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>&amp;File</translation>
     </message>
@@ -498,6 +510,10 @@
     <message>
         <source>Open the &amp;demo database</source>
         <translation>Open the &amp;demo database</translation>
+    </message>
+    <message>
+        <source>New &amp;program…</source>
+        <translation>New &amp;program…</translation>
     </message>
     <message>
         <source>&amp;Back up database…</source>
@@ -842,6 +858,90 @@
         <translation>Self-contribution (KRW)</translation>
     </message>
     <message>
+        <source>Withdrawn because</source>
+        <translation>Withdrawn because</translation>
+    </message>
+    <message>
+        <source>Eligibility gates</source>
+        <translation>Eligibility gates</translation>
+    </message>
+    <message>
+        <source>Gate</source>
+        <translation>Gate</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <source>Eligibility gates of the selected application</source>
+        <translation>Eligibility gates of the selected application</translation>
+    </message>
+    <message>
+        <source>Passed…</source>
+        <translation>Passed…</translation>
+    </message>
+    <message>
+        <source>Failed…</source>
+        <translation>Failed…</translation>
+    </message>
+    <message>
+        <source>Withdraw…</source>
+        <translation>Withdraw…</translation>
+    </message>
+    <message>
+        <source>Withdrawn: {reason}</source>
+        <translation>Withdrawn: {reason}</translation>
+    </message>
+    <message>
+        <source>{gate} passed for {app}. A note (optional):</source>
+        <translation>{gate} passed for {app}. A note (optional):</translation>
+    </message>
+    <message>
+        <source>{gate} failed for {app}. A note (why):</source>
+        <translation>{gate} failed for {app}. A note (why):</translation>
+    </message>
+    <message>
+        <source>Eligibility gate</source>
+        <translation>Eligibility gate</translation>
+    </message>
+    <message>
+        <source>{app}: {gate} {state}.</source>
+        <translation>{app}: {gate} {state}.</translation>
+    </message>
+    <message>
+        <source>Withdraw {app}</source>
+        <translation>Withdraw {app}</translation>
+    </message>
+    <message>
+        <source>Why was {app} withdrawn? The application is kept, left out of the ranking and shown with this reason.</source>
+        <translation>Why was {app} withdrawn? The application is kept, left out of the ranking and shown with this reason.</translation>
+    </message>
+    <message>
+        <source>{app} withdrawn: {reason}</source>
+        <translation>{app} withdrawn: {reason}</translation>
+    </message>
+    <message>
+        <source>Not recorded (presumed passed)</source>
+        <translation>Not recorded (presumed passed)</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>automatic</translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation>manual</translation>
+    </message>
+    <message>
+        <source>Passed ({kind})</source>
+        <translation>Passed ({kind})</translation>
+    </message>
+    <message>
+        <source>Failed ({kind})</source>
+        <translation>Failed ({kind})</translation>
+    </message>
+    <message>
         <source>Evaluators of the selected application</source>
         <translation>Evaluators of the selected application</translation>
     </message>
@@ -878,11 +978,20 @@
         <translation>Declare conflict for selected</translation>
     </message>
     <message>
+        <source>Assign automatically…</source>
+        <translation>Assign automatically…</translation>
+    </message>
+    <message>
+        <source>Give every application of the round shown the same number of evaluators, the least loaded first, never a declared conflict; likely conflicts are listed for you to confirm.</source>
+        <translation>Give every application of the round shown the same number of evaluators, the least loaded first, never a declared conflict; likely conflicts are listed for you to confirm.</translation>
+    </message>
+    <message>
         <source>Load per evaluator</source>
         <translation>Load per evaluator</translation>
     </message>
     <message>
         <source>Code</source>
+        <extracomment>how long the form waits after the last keystroke before it checks the file again</extracomment>
         <translation>Code</translation>
     </message>
     <message>
@@ -1987,12 +2096,95 @@
         <translation>Counted</translation>
     </message>
     <message>
+        <source>same organisation</source>
+        <extracomment>the conflict type a likely conflict is confirmed as, by what matched (the office can choose another)</extracomment>
+        <translation>same organisation</translation>
+    </message>
+    <message>
+        <source>same district</source>
+        <translation>same district</translation>
+    </message>
+    <message>
+        <source>same e-mail domain</source>
+        <translation>same e-mail domain</translation>
+    </message>
+    <message>
+        <source>same phone</source>
+        <translation>same phone</translation>
+    </message>
+    <message>
+        <source>Assign automatically</source>
+        <translation>Assign automatically</translation>
+    </message>
+    <message>
+        <source>all tracks</source>
+        <translation>all tracks</translation>
+    </message>
+    <message>
+        <source>Applications of {round}, {scope}: each gets the number of evaluators below, the least loaded first (each evaluator&apos;s load within one of the others&apos;), never one with a declared conflict. Evaluators already assigned stay.</source>
+        <translation>Applications of {round}, {scope}: each gets the number of evaluators below, the least loaded first (each evaluator&apos;s load within one of the others&apos;), never one with a declared conflict. Evaluators already assigned stay.</translation>
+    </message>
+    <message>
+        <source>the current round</source>
+        <translation>the current round</translation>
+    </message>
+    <message>
+        <source>Evaluators per application</source>
+        <translation>Evaluators per application</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>Assign</translation>
+    </message>
+    <message>
+        <source>Likely conflicts to confirm</source>
+        <translation>Likely conflicts to confirm</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>yes</translation>
     </message>
     <message>
         <source>no</source>
         <translation>no</translation>
+    </message>
+    <message>
+        <source>Confirm as a declared conflict</source>
+        <translation>Confirm as a declared conflict</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Dismiss</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n assignments added</source>
+        <translation>
+            <numerusform>%n assignment added</numerusform>
+            <numerusform>%n assignments added</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n applications considered</source>
+        <translation>
+            <numerusform>%n application considered</numerusform>
+            <numerusform>%n applications considered</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{count} applications could not get {n} evaluators without a conflict: {which}</source>
+        <translation>{count} applications could not get {n} evaluators without a conflict: {which}</translation>
+    </message>
+    <message>
+        <source>Confirm each likely conflict that is one (it becomes a declared conflict and the evaluator no longer holds the application), or dismiss it. Then assign again to give those applications another evaluator.</source>
+        <translation>Confirm each likely conflict that is one (it becomes a declared conflict and the evaluator no longer holds the application), or dismiss it. Then assign again to give those applications another evaluator.</translation>
+    </message>
+    <message>
+        <source>No likely conflicts.</source>
+        <translation>No likely conflicts.</translation>
+    </message>
+    <message>
+        <source>Declared a conflict of {evaluator} with {app}.</source>
+        <translation>Declared a conflict of {evaluator} with {app}.</translation>
     </message>
     <message>
         <source>(computed: {decision})</source>
@@ -2064,8 +2256,182 @@
         <translation>field check</translation>
     </message>
     <message>
+        <source>Korean name</source>
+        <translation>Korean name</translation>
+    </message>
+    <message>
+        <source>English name</source>
+        <translation>English name</translation>
+    </message>
+    <message>
+        <source>Rubric file</source>
+        <translation>Rubric file</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>Quota</translation>
+    </message>
+    <message>
+        <source>Budget (KRW)</source>
+        <translation>Budget (KRW)</translation>
+    </message>
+    <message>
+        <source>Minimum score</source>
+        <translation>Minimum score</translation>
+    </message>
+    <message>
+        <source>Intake opens</source>
+        <translation>Intake opens</translation>
+    </message>
+    <message>
+        <source>Intake closes</source>
+        <translation>Intake closes</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <source>New program</source>
+        <translation>New program</translation>
+    </message>
+    <message>
+        <source>From a program file</source>
+        <translation>From a program file</translation>
+    </message>
+    <message>
+        <source>Guided form</source>
+        <translation>Guided form</translation>
+    </message>
+    <message>
+        <source>A program file (TOML) describes the whole call: its tracks with their rubric files, quotas, reserves, budgets and minimum scores, its ranking settings, categories, intake fields and rounds (docs/programs.md). It is checked before anything is written.</source>
+        <translation>A program file (TOML) describes the whole call: its tracks with their rubric files, quotas, reserves, budgets and minimum scores, its ranking settings, categories, intake fields and rounds (docs/programs.md). It is checked before anything is written.</translation>
+    </message>
+    <message>
+        <source>Program file</source>
+        <translation>Program file</translation>
+    </message>
+    <message>
+        <source>Create the program</source>
+        <translation>Create the program</translation>
+    </message>
+    <message>
+        <source>Program file (*.toml);;All files (*)</source>
+        <translation>Program file (*.toml);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Program {program} created.</source>
+        <translation>Program {program} created.</translation>
+    </message>
+    <message>
+        <source>e.g. gangbuk-2014</source>
+        <translation>e.g. gangbuk-2014</translation>
+    </message>
+    <message>
+        <source>e.g. 2014 마을공동체 공모</source>
+        <translation>e.g. 2014 마을공동체 공모</translation>
+    </message>
+    <message>
         <source>optional</source>
         <translation>optional</translation>
+    </message>
+    <message>
+        <source>e.g. 강북구청 마을공동체팀</source>
+        <translation>e.g. 강북구청 마을공동체팀</translation>
+    </message>
+    <message>
+        <source>Organising office</source>
+        <translation>Organising office</translation>
+    </message>
+    <message>
+        <source>Fixed rounds</source>
+        <translation>Fixed rounds</translation>
+    </message>
+    <message>
+        <source>Rolling intake (placed in rounds by submission date)</source>
+        <translation>Rolling intake (placed in rounds by submission date)</translation>
+    </message>
+    <message>
+        <source>Intake</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <source>Tracks</source>
+        <translation>Tracks</translation>
+    </message>
+    <message>
+        <source>Add track</source>
+        <translation>Add track</translation>
+    </message>
+    <message>
+        <source>Remove track</source>
+        <translation>Remove track</translation>
+    </message>
+    <message>
+        <source>Rubric file…</source>
+        <translation>Rubric file…</translation>
+    </message>
+    <message>
+        <source>Rounds</source>
+        <translation>Rounds</translation>
+    </message>
+    <message>
+        <source>Rounds (none: one round, the whole program)</source>
+        <translation>Rounds (none: one round, the whole program)</translation>
+    </message>
+    <message>
+        <source>Add round</source>
+        <translation>Add round</translation>
+    </message>
+    <message>
+        <source>Remove round</source>
+        <translation>Remove round</translation>
+    </message>
+    <message>
+        <source>where the program file is written (rubric paths are relative to it)</source>
+        <translation>where the program file is written (rubric paths are relative to it)</translation>
+    </message>
+    <message>
+        <source>Program file to write</source>
+        <translation>Program file to write</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <source>Write the file and create the program</source>
+        <translation>Write the file and create the program</translation>
+    </message>
+    <message>
+        <source>Rubric file (*.toml);;All files (*)</source>
+        <translation>Rubric file (*.toml);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Program file (*.toml)</source>
+        <translation>Program file (*.toml)</translation>
+    </message>
+    <message>
+        <source>Choose where to save the file (Save as…) to create it.</source>
+        <translation>Choose where to save the file (Save as…) to create it.</translation>
+    </message>
+    <message>
+        <source>{name} exists already. Replace it?</source>
+        <translation>{name} exists already. Replace it?</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name} ({code}): %n tracks, {rounds} rounds; no problems.</source>
+        <translation>
+            <numerusform>{name} ({code}): %n track, {rounds} rounds; no problems.</numerusform>
+            <numerusform>{name} ({code}): %n tracks, {rounds} rounds; no problems.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problems; nothing was written.</source>
+        <translation>
+            <numerusform>%n problem; nothing was written.</numerusform>
+            <numerusform>%n problems; nothing was written.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Comment</source>
@@ -2645,6 +3011,70 @@
         <translation>the checklist item &apos;{name}&apos; is not ticked</translation>
     </message>
     <message>
+        <source>is missing</source>
+        <translation>is missing</translation>
+    </message>
+    <message>
+        <source>is not a known key (typo?)</source>
+        <translation>is not a known key (typo?)</translation>
+    </message>
+    <message>
+        <source>must be non-empty text, got {got}</source>
+        <translation>must be non-empty text, got {got}</translation>
+    </message>
+    <message>
+        <source>{got} is not a valid code (letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, at most 40)</source>
+        <translation>{got} is not a valid code (letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, at most 40)</translation>
+    </message>
+    <message>
+        <source>must be a whole number, got {got}</source>
+        <translation>must be a whole number, got {got}</translation>
+    </message>
+    <message>
+        <source>must be a number, got {got}</source>
+        <translation>must be a number, got {got}</translation>
+    </message>
+    <message>
+        <source>must be true or false, got {got}</source>
+        <translation>must be true or false, got {got}</translation>
+    </message>
+    <message>
+        <source>must be a date (YYYY-MM-DD), got {got}</source>
+        <translation>must be a date (YYYY-MM-DD), got {got}</translation>
+    </message>
+    <message>
+        <source>must be one of {allowed}, got {got}</source>
+        <translation>must be one of {allowed}, got {got}</translation>
+    </message>
+    <message>
+        <source>duplicate code {id}</source>
+        <translation>duplicate code {id}</translation>
+    </message>
+    <message>
+        <source>is out of range, got {got}</source>
+        <translation>is out of range, got {got}</translation>
+    </message>
+    <message>
+        <source>names the rubric file {path}, which does not exist (paths are relative to the program file)</source>
+        <translation>names the rubric file {path}, which does not exist (paths are relative to the program file)</translation>
+    </message>
+    <message>
+        <source>at least one track is required ([[tracks]])</source>
+        <translation>at least one track is required ([[tracks]])</translation>
+    </message>
+    <message>
+        <source>a rolling program lists its rounds ([[rounds]]) with their intake windows</source>
+        <translation>a rolling program lists its rounds ([[rounds]]) with their intake windows</translation>
+    </message>
+    <message>
+        <source>the window ends before it opens</source>
+        <translation>the window ends before it opens</translation>
+    </message>
+    <message>
+        <source>the intake window overlaps round {round}</source>
+        <translation>the intake window overlaps round {round}</translation>
+    </message>
+    <message>
         <source>Sheet &apos;{sheet}&apos; row {row}</source>
         <translation>Sheet &apos;{sheet}&apos; row {row}</translation>
     </message>
@@ -2727,6 +3157,138 @@
     <message>
         <source>not a date (use 2013-05-10)</source>
         <translation>not a date (use 2013-05-10)</translation>
+    </message>
+    <message>
+        <source>no window</source>
+        <translation>no window</translation>
+    </message>
+    <message>
+        <source>no cap</source>
+        <translation>no cap</translation>
+    </message>
+    <message>
+        <source>{amount} won</source>
+        <translation>{amount} won</translation>
+    </message>
+    <message>
+        <source>Sign off {round}</source>
+        <translation>Sign off {round}</translation>
+    </message>
+    <message>
+        <source>The committee&apos;s sign-off ranks the round once more with the program&apos;s method, stores its decisions of record and freezes them: later rankings, imports, merges and setting changes never change them. The round is closed, and the audit trail is signed with the office key.</source>
+        <translation>The committee&apos;s sign-off ranks the round once more with the program&apos;s method, stores its decisions of record and freezes them: later rankings, imports, merges and setting changes never change them. The round is closed, and the audit trail is signed with the office key.</translation>
+    </message>
+    <message>
+        <source>e.g. the committee chair&apos;s name</source>
+        <translation>e.g. the committee chair&apos;s name</translation>
+    </message>
+    <message>
+        <source>Signed by</source>
+        <translation>Signed by</translation>
+    </message>
+    <message>
+        <source>optional, e.g. the meeting&apos;s minutes number</source>
+        <translation>optional, e.g. the meeting&apos;s minutes number</translation>
+    </message>
+    <message>
+        <source>Rubric</source>
+        <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>Intake window</source>
+        <translation>Intake window</translation>
+    </message>
+    <message>
+        <source>Quota and budget per track</source>
+        <translation>Quota and budget per track</translation>
+    </message>
+    <message>
+        <source>Open intake</source>
+        <translation>Open intake</translation>
+    </message>
+    <message>
+        <source>Close intake</source>
+        <translation>Close intake</translation>
+    </message>
+    <message>
+        <source>Sign off…</source>
+        <translation>Sign off…</translation>
+    </message>
+    <message>
+        <source>Rolling intake</source>
+        <translation>Rolling intake</translation>
+    </message>
+    <message>
+        <source>ranked by {method}</source>
+        <translation>ranked by {method}</translation>
+    </message>
+    <message>
+        <source>{round} was signed off on {when} by {by}. Its decisions are frozen: later rankings, imports and merges do not change them (an override needs its written reason).</source>
+        <translation>{round} was signed off on {when} by {by}. Its decisions are frozen: later rankings, imports and merges do not change them (an override needs its written reason).</translation>
+    </message>
+    <message>
+        <source>Note: {note}</source>
+        <translation>Note: {note}</translation>
+    </message>
+    <message>
+        <source>{round}: intake open; not signed off.</source>
+        <translation>{round}: intake open; not signed off.</translation>
+    </message>
+    <message>
+        <source>{round}: intake closed; not signed off.</source>
+        <translation>{round}: intake closed; not signed off.</translation>
+    </message>
+    <message>
+        <source>{round}: {status}.</source>
+        <translation>{round}: {status}.</translation>
+    </message>
+    <message>
+        <source>Sign off {round} as {by}? Its decisions of record are then frozen.</source>
+        <translation>Sign off {round} as {by}? Its decisions of record are then frozen.</translation>
+    </message>
+    <message>
+        <source>This cannot be undone; a later change to one of its decisions is an override with a written reason.</source>
+        <translation>This cannot be undone; a later change to one of its decisions is an override with a written reason.</translation>
+    </message>
+    <message>
+        <source>{round} is signed off; its decisions are frozen.</source>
+        <translation>{round} is signed off; its decisions are frozen.</translation>
+    </message>
+    <message>
+        <source>Signing off {round}</source>
+        <translation>Signing off {round}</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <source>signed off</source>
+        <translation>signed off</translation>
+    </message>
+    <message>
+        <source>{round} ({status})</source>
+        <translation>{round} ({status})</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>Program</translation>
+    </message>
+    <message>
+        <source>Program shown</source>
+        <translation>Program shown</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>Round</translation>
+    </message>
+    <message>
+        <source>Round shown</source>
+        <translation>Round shown</translation>
     </message>
 </context>
 </TS>

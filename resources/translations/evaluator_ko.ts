@@ -375,12 +375,16 @@
         <translation>이 데이터베이스에는 아직 사업이 없습니다</translation>
     </message>
     <message>
-        <source>Start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</source>
-        <translation>데모 사업(가상 신청서 48건, 평가위원 5명)으로 사용법을 익히거나, 사무국에서 받은 현장 키트를 가져오세요.</translation>
+        <source>Create your office&apos;s program from its program file (or with the guided form), start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</source>
+        <translation>사무국의 공모를 공모 파일로(또는 안내 양식으로) 만들거나, 데모 공모(가상의 신청서 48건, 평가위원 5명)로 먼저 둘러보거나, 사무국에서 받은 현장 키트를 가져오세요.</translation>
     </message>
     <message>
         <source>Create the demo program here</source>
         <translation>여기에 데모 사업 만들기</translation>
+    </message>
+    <message>
+        <source>New program…</source>
+        <translation>새 공모…</translation>
     </message>
     <message>
         <source>Import a field kit…</source>
@@ -475,6 +479,14 @@
         <translation>진행 현황</translation>
     </message>
     <message>
+        <source>Program and rounds</source>
+        <translation>공모와 차수</translation>
+    </message>
+    <message>
+        <source>Showing program {program}.</source>
+        <translation>공모 {program}을(를) 표시합니다.</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -497,6 +509,10 @@
     <message>
         <source>Open the &amp;demo database</source>
         <translation>데모 데이터베이스 열기(&amp;D)</translation>
+    </message>
+    <message>
+        <source>New &amp;program…</source>
+        <translation>새 공모(&amp;P)…</translation>
     </message>
     <message>
         <source>&amp;Back up database…</source>
@@ -838,6 +854,90 @@
         <translation>자부담(원)</translation>
     </message>
     <message>
+        <source>Withdrawn because</source>
+        <translation>철회 사유</translation>
+    </message>
+    <message>
+        <source>Eligibility gates</source>
+        <translation>자격 요건</translation>
+    </message>
+    <message>
+        <source>Gate</source>
+        <translation>요건</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>기록자</translation>
+    </message>
+    <message>
+        <source>Eligibility gates of the selected application</source>
+        <translation>선택한 신청서의 자격 요건</translation>
+    </message>
+    <message>
+        <source>Passed…</source>
+        <translation>충족…</translation>
+    </message>
+    <message>
+        <source>Failed…</source>
+        <translation>미충족…</translation>
+    </message>
+    <message>
+        <source>Withdraw…</source>
+        <translation>철회…</translation>
+    </message>
+    <message>
+        <source>Withdrawn: {reason}</source>
+        <translation>철회됨: {reason}</translation>
+    </message>
+    <message>
+        <source>{gate} passed for {app}. A note (optional):</source>
+        <translation>{app}은(는) &apos;{gate}&apos; 요건을 충족합니다. 메모(선택):</translation>
+    </message>
+    <message>
+        <source>{gate} failed for {app}. A note (why):</source>
+        <translation>{app}은(는) &apos;{gate}&apos; 요건을 충족하지 않습니다. 메모(사유):</translation>
+    </message>
+    <message>
+        <source>Eligibility gate</source>
+        <translation>자격 요건</translation>
+    </message>
+    <message>
+        <source>{app}: {gate} {state}.</source>
+        <translation>{app}: {gate} — {state}.</translation>
+    </message>
+    <message>
+        <source>Withdraw {app}</source>
+        <translation>{app} 철회</translation>
+    </message>
+    <message>
+        <source>Why was {app} withdrawn? The application is kept, left out of the ranking and shown with this reason.</source>
+        <translation>{app}을(를) 철회하는 사유는 무엇입니까? 신청서는 보관되며 순위에서 제외되고 이 사유와 함께 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>{app} withdrawn: {reason}</source>
+        <translation>{app} 철회됨: {reason}</translation>
+    </message>
+    <message>
+        <source>Not recorded (presumed passed)</source>
+        <translation>기록 없음 (충족으로 간주)</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation>수동</translation>
+    </message>
+    <message>
+        <source>Passed ({kind})</source>
+        <translation>충족 ({kind})</translation>
+    </message>
+    <message>
+        <source>Failed ({kind})</source>
+        <translation>미충족 ({kind})</translation>
+    </message>
+    <message>
         <source>Evaluators of the selected application</source>
         <translation>선택한 신청서의 평가위원</translation>
     </message>
@@ -874,11 +974,20 @@
         <translation>선택한 신청서에 이해충돌 신고</translation>
     </message>
     <message>
+        <source>Assign automatically…</source>
+        <translation>자동 배정…</translation>
+    </message>
+    <message>
+        <source>Give every application of the round shown the same number of evaluators, the least loaded first, never a declared conflict; likely conflicts are listed for you to confirm.</source>
+        <translation>표시 중인 차수의 모든 신청서에 같은 수의 평가위원을 배정합니다. 배정이 적은 위원부터, 신고된 이해충돌은 절대 배정하지 않으며, 이해충돌이 의심되는 경우는 확인할 수 있도록 목록으로 보여줍니다.</translation>
+    </message>
+    <message>
         <source>Load per evaluator</source>
         <translation>평가위원별 배정 현황</translation>
     </message>
     <message>
         <source>Code</source>
+        <extracomment>how long the form waits after the last keystroke before it checks the file again</extracomment>
         <translation>코드</translation>
     </message>
     <message>
@@ -1952,12 +2061,93 @@
         <translation>반영</translation>
     </message>
     <message>
+        <source>same organisation</source>
+        <extracomment>the conflict type a likely conflict is confirmed as, by what matched (the office can choose another)</extracomment>
+        <translation>같은 소속</translation>
+    </message>
+    <message>
+        <source>same district</source>
+        <translation>같은 자치구</translation>
+    </message>
+    <message>
+        <source>same e-mail domain</source>
+        <translation>같은 이메일 도메인</translation>
+    </message>
+    <message>
+        <source>same phone</source>
+        <translation>같은 전화번호</translation>
+    </message>
+    <message>
+        <source>Assign automatically</source>
+        <translation>자동 배정</translation>
+    </message>
+    <message>
+        <source>all tracks</source>
+        <translation>모든 지원유형</translation>
+    </message>
+    <message>
+        <source>Applications of {round}, {scope}: each gets the number of evaluators below, the least loaded first (each evaluator&apos;s load within one of the others&apos;), never one with a declared conflict. Evaluators already assigned stay.</source>
+        <translation>{round}, {scope}의 신청서: 각 신청서에 아래 수만큼 평가위원을 배정합니다. 배정이 적은 위원부터(위원 간 배정 수 차이는 1 이내), 신고된 이해충돌이 있는 위원은 배정하지 않습니다. 이미 배정된 위원은 그대로 둡니다.</translation>
+    </message>
+    <message>
+        <source>the current round</source>
+        <translation>현재 차수</translation>
+    </message>
+    <message>
+        <source>Evaluators per application</source>
+        <translation>신청서당 평가위원 수</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>배정</translation>
+    </message>
+    <message>
+        <source>Likely conflicts to confirm</source>
+        <translation>확인할 이해충돌 의심</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>예</translation>
     </message>
     <message>
         <source>no</source>
         <translation>아니요</translation>
+    </message>
+    <message>
+        <source>Confirm as a declared conflict</source>
+        <translation>이해충돌로 신고</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>무시</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n assignments added</source>
+        <translation>
+            <numerusform>배정 %n건 추가</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n applications considered</source>
+        <translation>
+            <numerusform>신청서 %n건 대상</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{count} applications could not get {n} evaluators without a conflict: {which}</source>
+        <translation>신청서 {count}건은 이해충돌 없이 평가위원 {n}명을 배정할 수 없었습니다: {which}</translation>
+    </message>
+    <message>
+        <source>Confirm each likely conflict that is one (it becomes a declared conflict and the evaluator no longer holds the application), or dismiss it. Then assign again to give those applications another evaluator.</source>
+        <translation>실제 이해충돌이면 신고하고(신고된 이해충돌이 되어 그 위원은 해당 신청서를 더 이상 맡지 않습니다), 아니면 무시하세요. 그런 다음 다시 배정하면 그 신청서에 다른 평가위원이 배정됩니다.</translation>
+    </message>
+    <message>
+        <source>No likely conflicts.</source>
+        <translation>이해충돌 의심 사례가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Declared a conflict of {evaluator} with {app}.</source>
+        <translation>{evaluator}와(과) {app}의 이해충돌을 신고했습니다.</translation>
     </message>
     <message>
         <source>(computed: {decision})</source>
@@ -2029,8 +2219,180 @@
         <translation>현장 확인</translation>
     </message>
     <message>
+        <source>Korean name</source>
+        <translation>한글 이름</translation>
+    </message>
+    <message>
+        <source>English name</source>
+        <translation>영문 이름</translation>
+    </message>
+    <message>
+        <source>Rubric file</source>
+        <translation>평가표 파일</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>선정 수</translation>
+    </message>
+    <message>
+        <source>Budget (KRW)</source>
+        <translation>예산 (원)</translation>
+    </message>
+    <message>
+        <source>Minimum score</source>
+        <translation>최저 점수</translation>
+    </message>
+    <message>
+        <source>Intake opens</source>
+        <translation>접수 시작</translation>
+    </message>
+    <message>
+        <source>Intake closes</source>
+        <translation>접수 마감</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>문제</translation>
+    </message>
+    <message>
+        <source>New program</source>
+        <translation>새 공모</translation>
+    </message>
+    <message>
+        <source>From a program file</source>
+        <translation>공모 파일에서</translation>
+    </message>
+    <message>
+        <source>Guided form</source>
+        <translation>안내 양식</translation>
+    </message>
+    <message>
+        <source>A program file (TOML) describes the whole call: its tracks with their rubric files, quotas, reserves, budgets and minimum scores, its ranking settings, categories, intake fields and rounds (docs/programs.md). It is checked before anything is written.</source>
+        <translation>공모 파일(TOML)은 공모 전체를 설명합니다: 지원유형과 평가표 파일, 선정 수, 예비 수, 예산, 최저 점수, 순위 설정, 분야, 접수 항목, 차수(docs/programs.md). 아무것도 기록하기 전에 먼저 검사합니다.</translation>
+    </message>
+    <message>
+        <source>Program file</source>
+        <translation>공모 파일</translation>
+    </message>
+    <message>
+        <source>Create the program</source>
+        <translation>공모 만들기</translation>
+    </message>
+    <message>
+        <source>Program file (*.toml);;All files (*)</source>
+        <translation>공모 파일 (*.toml);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Program {program} created.</source>
+        <translation>공모 {program}을(를) 만들었습니다.</translation>
+    </message>
+    <message>
+        <source>e.g. gangbuk-2014</source>
+        <translation>예: gangbuk-2014</translation>
+    </message>
+    <message>
+        <source>e.g. 2014 마을공동체 공모</source>
+        <translation>예: 2014 마을공동체 공모</translation>
+    </message>
+    <message>
         <source>optional</source>
         <translation>선택 항목</translation>
+    </message>
+    <message>
+        <source>e.g. 강북구청 마을공동체팀</source>
+        <translation>예: 강북구청 마을공동체팀</translation>
+    </message>
+    <message>
+        <source>Organising office</source>
+        <translation>주관 부서</translation>
+    </message>
+    <message>
+        <source>Fixed rounds</source>
+        <translation>정기 차수</translation>
+    </message>
+    <message>
+        <source>Rolling intake (placed in rounds by submission date)</source>
+        <translation>상시 접수 (접수일로 차수 배정)</translation>
+    </message>
+    <message>
+        <source>Intake</source>
+        <translation>접수 방식</translation>
+    </message>
+    <message>
+        <source>Tracks</source>
+        <translation>지원유형</translation>
+    </message>
+    <message>
+        <source>Add track</source>
+        <translation>지원유형 추가</translation>
+    </message>
+    <message>
+        <source>Remove track</source>
+        <translation>지원유형 삭제</translation>
+    </message>
+    <message>
+        <source>Rubric file…</source>
+        <translation>평가표 파일…</translation>
+    </message>
+    <message>
+        <source>Rounds</source>
+        <translation>차수</translation>
+    </message>
+    <message>
+        <source>Rounds (none: one round, the whole program)</source>
+        <translation>차수 (없으면 공모 전체가 한 차수)</translation>
+    </message>
+    <message>
+        <source>Add round</source>
+        <translation>차수 추가</translation>
+    </message>
+    <message>
+        <source>Remove round</source>
+        <translation>차수 삭제</translation>
+    </message>
+    <message>
+        <source>where the program file is written (rubric paths are relative to it)</source>
+        <translation>공모 파일을 저장할 위치 (평가표 경로는 이 파일 기준 상대 경로)</translation>
+    </message>
+    <message>
+        <source>Program file to write</source>
+        <translation>저장할 공모 파일</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>다른 이름으로 저장…</translation>
+    </message>
+    <message>
+        <source>Write the file and create the program</source>
+        <translation>파일을 저장하고 공모 만들기</translation>
+    </message>
+    <message>
+        <source>Rubric file (*.toml);;All files (*)</source>
+        <translation>평가표 파일 (*.toml);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Program file (*.toml)</source>
+        <translation>공모 파일 (*.toml)</translation>
+    </message>
+    <message>
+        <source>Choose where to save the file (Save as…) to create it.</source>
+        <translation>공모를 만들려면 파일을 저장할 위치를 고르세요(다른 이름으로 저장…).</translation>
+    </message>
+    <message>
+        <source>{name} exists already. Replace it?</source>
+        <translation>{name} 파일이 이미 있습니다. 바꿀까요?</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name} ({code}): %n tracks, {rounds} rounds; no problems.</source>
+        <translation>
+            <numerusform>{name} ({code}): 지원유형 %n개, 차수 {rounds}개. 문제 없음.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problems; nothing was written.</source>
+        <translation>
+            <numerusform>문제 %n건. 아무것도 기록하지 않았습니다.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Comment</source>
@@ -2607,6 +2969,70 @@
         <translation>확인 사항 &apos;{name}&apos;에 표시하지 않았습니다</translation>
     </message>
     <message>
+        <source>is missing</source>
+        <translation>값이 없습니다</translation>
+    </message>
+    <message>
+        <source>is not a known key (typo?)</source>
+        <translation>알 수 없는 키입니다 (오타?)</translation>
+    </message>
+    <message>
+        <source>must be non-empty text, got {got}</source>
+        <translation>비어 있지 않은 텍스트여야 합니다. 입력값: {got}</translation>
+    </message>
+    <message>
+        <source>{got} is not a valid code (letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, at most 40)</source>
+        <translation>{got}은(는) 올바른 코드가 아닙니다 (영문자, 숫자, &apos;.&apos;, &apos;_&apos;, &apos;-&apos;, 최대 40자)</translation>
+    </message>
+    <message>
+        <source>must be a whole number, got {got}</source>
+        <translation>정수여야 합니다. 입력값: {got}</translation>
+    </message>
+    <message>
+        <source>must be a number, got {got}</source>
+        <translation>숫자여야 합니다. 입력값: {got}</translation>
+    </message>
+    <message>
+        <source>must be true or false, got {got}</source>
+        <translation>true 또는 false여야 합니다. 입력값: {got}</translation>
+    </message>
+    <message>
+        <source>must be a date (YYYY-MM-DD), got {got}</source>
+        <translation>날짜(YYYY-MM-DD)여야 합니다. 입력값: {got}</translation>
+    </message>
+    <message>
+        <source>must be one of {allowed}, got {got}</source>
+        <translation>{allowed} 중 하나여야 합니다. 입력값: {got}</translation>
+    </message>
+    <message>
+        <source>duplicate code {id}</source>
+        <translation>코드 {id}이(가) 중복됩니다</translation>
+    </message>
+    <message>
+        <source>is out of range, got {got}</source>
+        <translation>허용 범위를 벗어났습니다. 입력값: {got}</translation>
+    </message>
+    <message>
+        <source>names the rubric file {path}, which does not exist (paths are relative to the program file)</source>
+        <translation>평가표 파일 {path}이(가) 없습니다 (경로는 공모 파일 기준 상대 경로)</translation>
+    </message>
+    <message>
+        <source>at least one track is required ([[tracks]])</source>
+        <translation>지원유형이 하나 이상 있어야 합니다 ([[tracks]])</translation>
+    </message>
+    <message>
+        <source>a rolling program lists its rounds ([[rounds]]) with their intake windows</source>
+        <translation>상시 접수 공모는 차수([[rounds]])와 접수 기간을 적어야 합니다</translation>
+    </message>
+    <message>
+        <source>the window ends before it opens</source>
+        <translation>접수 마감일이 시작일보다 빠릅니다</translation>
+    </message>
+    <message>
+        <source>the intake window overlaps round {round}</source>
+        <translation>접수 기간이 {round}차수와 겹칩니다</translation>
+    </message>
+    <message>
         <source>Sheet &apos;{sheet}&apos; row {row}</source>
         <translation>시트 &apos;{sheet}&apos; {row}행</translation>
     </message>
@@ -2689,6 +3115,138 @@
     <message>
         <source>not a date (use 2013-05-10)</source>
         <translation>날짜가 아닙니다 (예: 2013-05-10)</translation>
+    </message>
+    <message>
+        <source>no window</source>
+        <translation>기간 없음</translation>
+    </message>
+    <message>
+        <source>no cap</source>
+        <translation>한도 없음</translation>
+    </message>
+    <message>
+        <source>{amount} won</source>
+        <translation>{amount}원</translation>
+    </message>
+    <message>
+        <source>Sign off {round}</source>
+        <translation>{round} 확정 서명</translation>
+    </message>
+    <message>
+        <source>The committee&apos;s sign-off ranks the round once more with the program&apos;s method, stores its decisions of record and freezes them: later rankings, imports, merges and setting changes never change them. The round is closed, and the audit trail is signed with the office key.</source>
+        <translation>위원회의 확정 서명은 공모의 방식으로 이 차수의 순위를 한 번 더 매기고, 공식 결정을 저장해 고정합니다. 이후의 순위 산정, 가져오기, 병합, 설정 변경은 이 결정을 바꾸지 않습니다. 차수는 마감되고, 감사 기록에 사무국 키로 서명합니다.</translation>
+    </message>
+    <message>
+        <source>e.g. the committee chair&apos;s name</source>
+        <translation>예: 위원장 이름</translation>
+    </message>
+    <message>
+        <source>Signed by</source>
+        <translation>서명자</translation>
+    </message>
+    <message>
+        <source>optional, e.g. the meeting&apos;s minutes number</source>
+        <translation>선택, 예: 회의록 번호</translation>
+    </message>
+    <message>
+        <source>Rubric</source>
+        <translation>평가표</translation>
+    </message>
+    <message>
+        <source>Intake window</source>
+        <translation>접수 기간</translation>
+    </message>
+    <message>
+        <source>Quota and budget per track</source>
+        <translation>지원유형별 선정 수와 예산</translation>
+    </message>
+    <message>
+        <source>Open intake</source>
+        <translation>접수 열기</translation>
+    </message>
+    <message>
+        <source>Close intake</source>
+        <translation>접수 마감</translation>
+    </message>
+    <message>
+        <source>Sign off…</source>
+        <translation>확정 서명…</translation>
+    </message>
+    <message>
+        <source>Rolling intake</source>
+        <translation>상시 접수</translation>
+    </message>
+    <message>
+        <source>ranked by {method}</source>
+        <translation>순위 방식: {method}</translation>
+    </message>
+    <message>
+        <source>{round} was signed off on {when} by {by}. Its decisions are frozen: later rankings, imports and merges do not change them (an override needs its written reason).</source>
+        <translation>{round}은(는) {when}에 {by}이(가) 확정 서명했습니다. 결정은 고정되어 이후의 순위 산정, 가져오기, 병합으로 바뀌지 않습니다 (변경하려면 서면 사유와 함께 재정해야 합니다).</translation>
+    </message>
+    <message>
+        <source>Note: {note}</source>
+        <translation>메모: {note}</translation>
+    </message>
+    <message>
+        <source>{round}: intake open; not signed off.</source>
+        <translation>{round}: 접수 중, 확정 서명 전.</translation>
+    </message>
+    <message>
+        <source>{round}: intake closed; not signed off.</source>
+        <translation>{round}: 접수 마감, 확정 서명 전.</translation>
+    </message>
+    <message>
+        <source>{round}: {status}.</source>
+        <translation>{round}: {status}.</translation>
+    </message>
+    <message>
+        <source>Sign off {round} as {by}? Its decisions of record are then frozen.</source>
+        <translation>{by}의 이름으로 {round}을(를) 확정 서명할까요? 그러면 공식 결정이 고정됩니다.</translation>
+    </message>
+    <message>
+        <source>This cannot be undone; a later change to one of its decisions is an override with a written reason.</source>
+        <translation>되돌릴 수 없습니다. 이후 결정을 바꾸려면 서면 사유와 함께 재정해야 합니다.</translation>
+    </message>
+    <message>
+        <source>{round} is signed off; its decisions are frozen.</source>
+        <translation>{round} 확정 서명 완료. 결정이 고정되었습니다.</translation>
+    </message>
+    <message>
+        <source>Signing off {round}</source>
+        <translation>{round} 확정 서명 중</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>접수 중</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>마감</translation>
+    </message>
+    <message>
+        <source>signed off</source>
+        <translation>서명 완료</translation>
+    </message>
+    <message>
+        <source>{round} ({status})</source>
+        <translation>{round} ({status})</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>공모</translation>
+    </message>
+    <message>
+        <source>Program shown</source>
+        <translation>표시 중인 공모</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>차수</translation>
+    </message>
+    <message>
+        <source>Round shown</source>
+        <translation>표시 중인 차수</translation>
     </message>
 </context>
 </TS>

@@ -48,7 +48,7 @@ def test_document_shape(bench_run):
     assert {"cpu_count", "python", "platform"} <= set(doc["machine"])
     assert doc["date"][:2] == "20"
     names = [b["name"] for b in doc["benchmarks"]]
-    assert names == ["autosave", "ranking"]
+    assert names == ["autosave", "ranking", "ranking_large", "ranking_memory"]
     for b in doc["benchmarks"]:
         assert RESULT_KEYS <= set(b), b
         assert b["status"] in ("ok", "not_available", "error"), b

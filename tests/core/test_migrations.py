@@ -228,8 +228,8 @@ def test_0005_makes_each_program_one_round_holding_its_applications_and_goes_bac
         eng.dispose()
 
 
-def test_0008_adds_the_award_and_monitoring_tables_and_goes_back(any_db_url):
-    """Revision 0008 (awards) on both engines: only new tables, nothing existing changes, and down
+def test_0007_adds_the_award_and_monitoring_tables_and_goes_back(any_db_url):
+    """Revision 0007 (awards) on both engines: only new tables, nothing existing changes, and down
     again without them."""
     from alembic import command
     from alembic.script import ScriptDirectory
@@ -237,7 +237,7 @@ def test_0008_adds_the_award_and_monitoring_tables_and_goes_back(any_db_url):
 
     migrate.load_all_models()
     cfg = migrate.alembic_config()
-    before = ScriptDirectory.from_config(cfg).get_revision("0008_awards").down_revision
+    before = ScriptDirectory.from_config(cfg).get_revision("0007").down_revision
     eng = create_engine(any_db_url)
 
     def alembic(fn, target):
@@ -250,7 +250,7 @@ def test_0008_adds_the_award_and_monitoring_tables_and_goes_back(any_db_url):
         alembic(command.upgrade, before)
         with eng.connect() as conn:
             old_tables = set(inspect(conn).get_table_names())
-        alembic(command.upgrade, "0008_awards")
+        alembic(command.upgrade, "0007")
         with eng.connect() as conn:
             assert set(inspect(conn).get_table_names()) == old_tables | new
         alembic(command.downgrade, before)

@@ -356,3 +356,21 @@ def test_a_manual_gate_and_a_withdrawal_are_recorded_shown_and_ranked_accordingl
     assert gates["use_period"]["passed"] is False and gates["use_period"]["note"] == "임대 기간 1년 미만"
     code, out, _ = run(capsys, "audit", "verify", "--db", db)
     assert code == 0
+
+
+def test_a_program_files_text_is_checked_before_it_is_a_file_and_nothing_is_written(tmp_path):
+    """The desktop app's guided form validates as it is typed: the text, with rubric paths relative to
+    the folder the file will be written to, gets the program file's own checks and problems."""
+    folder = calls(tmp_path) / "programs"
+    with Store(f"sqlite:///{tmp_path / 'office.sqlite3'}") as st:
+        pd = st.programs.check_text(ROLLING.read_text(encoding="utf-8"), source_name="new.toml", base_dir=folder)
+        bad = rolling_text(**{'quota = 12 ': 'quota = -1 ',
+                              'rubric = "../rubrics/space.toml"': 'rubric = "nowhere.toml"'})
+        with pytest.raises(ProgramFileError) as err:
+            st.programs.check_text(bad, source_name="new.toml", base_dir=folder)
+        assert not st.programs.exists()
+    assert pd.code == "seoul-cbp-2013" and [r.code for r in pd.rounds] == ["1", "2", "3"]
+    where = sorted(p.where for p in err.value.problems)
+    assert where == ["new.toml, tracks[0] (activity).quota", "new.toml, tracks[1] (space).rubric"], where
+    assert all(p.file == "new.toml" for p in err.value.problems)
+    assert sorted(f.name for f in folder.iterdir()) == sorted(f.name for f in ROLLING.parent.glob("*.toml"))

@@ -42,6 +42,8 @@ def _office(demo_store, make_window, qapp, folder, tmp_path, suffix=""):
     shots.append(shoot(w, qapp, folder, "outputs"))
     w.show_screen("progress")
     shots.append(shoot(w, qapp, folder, "progress"))
+    w.show_screen("program")
+    shots.append(shoot(w, qapp, folder, "program"))
     w.show_screen("kits")
     shots.append(shoot(w, qapp, folder, "kits"))
     imp = w.show_screen("import")

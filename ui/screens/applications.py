@@ -190,6 +190,7 @@ class ApplicationsScreen(QWidget):
         self.open_eval_btn.setObjectName("openEvaluation")
         self.open_eval_btn.clicked.connect(lambda: self.open_evaluation(self.assign_view.currentIndex().row()))
         dl.addWidget(self.open_eval_btn)
+        self._eligibility(detail, dl)
         split.addWidget(detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
@@ -204,6 +205,7 @@ class ApplicationsScreen(QWidget):
             "track": self.track.currentData(), "category": self.category.currentData(),
             "district": self.district.currentData(), "status": self.status.currentData(),
             "evaluator": self.evaluator.currentData(), "search": self.search.text().strip() or None,
+            "round": self.ctx.round_shown(),  # the round shown in the header
         }
         return {k: v for k, v in f.items() if v}
 
@@ -301,6 +303,7 @@ class ApplicationsScreen(QWidget):
             self._current = None
             self.detail.setHtml("")
             self.assignments.set_rows([])
+            self._fill_eligibility(None, [])
             self.show_contact.setEnabled(False)
             return
         app_id = self.model.ids[row]
@@ -309,7 +312,8 @@ class ApplicationsScreen(QWidget):
             self._load_detail(app_id)
 
     def _load_detail(self, app_id: str) -> None:
-        self.ctx.query(lambda st: (st.applications.get(app_id), st.people.assignments(application_id=app_id)),
+        self.ctx.query(lambda st: (st.applications.get(app_id), st.people.assignments(application_id=app_id),
+                                   st.applications.gates(app_id)),
                        self._fill_detail, parent=self).run_in_background()
 
     def reveal_contact(self) -> None:
@@ -318,13 +322,14 @@ class ApplicationsScreen(QWidget):
         if app_id is None:
             return
         self.ctx.write(lambda st: st.privacy.view_application(app_id),
-                       lambda app: self._fill_detail((app, self.assignments.rows), contact=True),
+                       lambda app: self._fill_detail((app, self.assignments.rows, self.gates.rows), contact=True),
                        parent=self).run_in_background()
 
     def _fill_detail(self, data, *, contact: bool = False) -> None:
-        app, assignments = data
+        app, assignments, gates = data
         if app.id != self._current:
             return
+        self._fill_eligibility(app, gates)
         withheld = tr("(withheld: personal data)")
 
         def personal(value: str) -> str:
@@ -342,6 +347,7 @@ class ApplicationsScreen(QWidget):
             (tr("Self-contribution (KRW)"), fmt_amount(app.self_contribution)),
             (tr("Submitted on"), app.submitted_on.isoformat() if app.submitted_on else ""),
             (tr("Status"), status_label(app.status)),
+            (tr("Withdrawn because"), app.status_reason if app.status == "withdrawn" else ""),
         ]
         muted = tones().muted.name()
         html = [f"<h3>{escape(app.id)} · {escape(app.title)}</h3><table cellspacing='2'>"]
@@ -372,3 +378,118 @@ class ApplicationsScreen(QWidget):
         self.dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         self.dialog.show()
         return self.dialog
+
+    # --- eligibility gates and withdrawal --------------------------------------------------------
+    def _eligibility(self, parent, lay) -> None:
+        """The rubric's eligibility gates for the selected application (a manual one passed or failed
+        with a note), and its withdrawal with the reason."""
+        lay.addWidget(QLabel(tr("Eligibility gates"), parent))
+        self.gates = RecordModel([
+            Column("gate", tr("Gate"), lambda g: g.name(language())),
+            Column("state", tr("State"), gate_state_label),
+            Column("note", tr("Note"), lambda g: g.note),
+            Column("by", tr("Recorded by"), lambda g: g.decided_by),
+        ], self)
+        self.gate_view = QTableView(parent)
+        self.gate_view.setObjectName("applicationGates")
+        self.gate_view.setAccessibleName(tr("Eligibility gates of the selected application"))
+        self.gate_view.setModel(self.gates)
+        self.gate_view.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.gate_view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.gate_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.gate_view.verticalHeader().setVisible(False)
+        self.gate_view.horizontalHeader().setStretchLastSection(True)
+        self.gate_view.selectionModel().currentRowChanged.connect(lambda *_: self._gate_buttons())
+        lay.addWidget(self.gate_view, 1)
+        row = QHBoxLayout()
+        self.gate_pass = QPushButton(tr("Passed…"), parent)
+        self.gate_pass.setObjectName("gatePass")
+        self.gate_pass.clicked.connect(lambda: self.record_gate(True))
+        self.gate_fail = QPushButton(tr("Failed…"), parent)
+        self.gate_fail.setObjectName("gateFail")
+        self.gate_fail.clicked.connect(lambda: self.record_gate(False))
+        self.withdraw_btn = QPushButton(tr("Withdraw…"), parent)
+        self.withdraw_btn.setObjectName("withdrawApplication")
+        self.withdraw_btn.clicked.connect(self.withdraw)
+        for b in (self.gate_pass, self.gate_fail, self.withdraw_btn):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.withdrawn_label = QLabel("", parent)
+        self.withdrawn_label.setObjectName("withdrawnLabel")
+        self.withdrawn_label.setWordWrap(True)
+        lay.addWidget(self.withdrawn_label)
+        self._app = None
+        self._fill_eligibility(None, [])
+
+    def _fill_eligibility(self, app, gates) -> None:
+        self._app = app
+        keep = self.selected_gate()
+        self.gates.set_rows(list(gates))
+        codes = [g.code for g in gates]
+        manual = [i for i, g in enumerate(gates) if g.kind == "manual"]
+        pick = codes.index(keep.code) if keep is not None and keep.code in codes else (manual[0] if manual else -1)
+        if pick >= 0:
+            self.gate_view.selectRow(pick)
+        withdrawn = app is not None and app.status == "withdrawn"
+        self.withdrawn_label.setText(tr("Withdrawn: {reason}").format(reason=app.status_reason) if withdrawn else "")
+        self.withdraw_btn.setEnabled(app is not None and not withdrawn and not self.ctx.is_field)
+        self._gate_buttons()
+
+    def selected_gate(self):
+        idx = self.gate_view.currentIndex()
+        return self.gates.record(idx.row()) if idx.isValid() and idx.row() < len(self.gates.rows) else None
+
+    def _gate_buttons(self) -> None:
+        g = self.selected_gate()
+        on = g is not None and g.kind == "manual" and self._app is not None and not self.ctx.is_field
+        self.gate_pass.setEnabled(on)
+        self.gate_fail.setEnabled(on)
+
+    def record_gate(self, passed: bool) -> None:
+        from .. import dialogs
+
+        g, app = self.selected_gate(), self._app
+        if g is None or app is None or g.kind != "manual":
+            return
+        question = (tr("{gate} passed for {app}. A note (optional):") if passed else
+                    tr("{gate} failed for {app}. A note (why):")).format(gate=g.name(language()), app=app.id)
+        note = dialogs.text(self, tr("Eligibility gate"), question, required=False, initial=g.note)
+        if note is None:
+            return
+        app_id, code = app.id, g.code
+        self.ctx.write(lambda st: st.applications.record_gate(app_id, code, passed, note),
+                       lambda status: self._gate_recorded(app_id, status), parent=self).run_in_background()
+
+    def _gate_recorded(self, app_id: str, status) -> None:
+        self.ctx.status_message(tr("{app}: {gate} {state}.").format(app=app_id, gate=status.name(language()),
+                                                                     state=gate_state_label(status)))
+        if app_id == self._current:
+            self._load_detail(app_id)
+
+    def withdraw(self) -> None:
+        from .. import dialogs
+
+        app = self._app
+        if app is None or app.status == "withdrawn":
+            return
+        reason = dialogs.text(self, tr("Withdraw {app}").format(app=app.id),
+                              tr("Why was {app} withdrawn? The application is kept, left out of the ranking and "
+                                 "shown with this reason.").format(app=app.id))
+        if not reason:
+            return
+        app_id = app.id
+        self.ctx.write(lambda st: st.applications.withdraw(app_id, reason),
+                       lambda info: self._withdrawn(info), parent=self).run_in_background()
+
+    def _withdrawn(self, info) -> None:
+        self.ctx.status_message(tr("{app} withdrawn: {reason}").format(app=info.id, reason=info.status_reason))
+        if info.id == self._current:
+            self._load_detail(info.id)
+
+
+def gate_state_label(g) -> str:
+    if g.passed is None:
+        return tr("Not recorded (presumed passed)")
+    kind = tr("automatic") if g.kind == "auto" else tr("manual")
+    return (tr("Passed ({kind})") if g.passed else tr("Failed ({kind})")).format(kind=kind)

@@ -139,6 +139,17 @@ class AssignmentsScreen(QWidget):
         form.addRow("", self.conflict_btn)
         rl.addWidget(box)
 
+        auto = QHBoxLayout()
+        self.auto_btn = QPushButton(tr("Assign automatically…"), right)
+        self.auto_btn.setObjectName("autoAssignButton")
+        self.auto_btn.setToolTip(tr("Give every application of the round shown the same number of evaluators, the "
+                                    "least loaded first, never a declared conflict; likely conflicts are listed for "
+                                    "you to confirm."))
+        self.auto_btn.clicked.connect(self.auto_assign)
+        auto.addWidget(self.auto_btn)
+        auto.addStretch(1)
+        rl.addLayout(auto)
+
         rl.addWidget(QLabel(tr("Load per evaluator"), right))
         self.load = RecordModel([
             Column("code", tr("Code"), lambda e: e.code),
@@ -184,7 +195,8 @@ class AssignmentsScreen(QWidget):
         self.evaluator_combo.setCurrentIndex(max(0, i))
 
     def reload_applications(self, sort: str = "id", descending: bool = False) -> None:
-        filters = {"track": self.track.currentData(), "search": self.search.text().strip() or None}
+        filters = {"track": self.track.currentData(), "search": self.search.text().strip() or None,
+                   "round": self.ctx.round_shown()}
         filters = {k: v for k, v in filters.items() if v}
         self.ctx.query(lambda st: st.applications.ids(sort=sort, descending=descending, **filters),
                        self._fill_ids, parent=self).run_in_background()
@@ -245,6 +257,16 @@ class AssignmentsScreen(QWidget):
         self._run_bulk(ids, lambda st, app_id: st.people.declare_conflict(app_id, ev, ctype, note),
                        tr("Declared a conflict of {evaluator} with %n applications.", "", len(ids)).format(
                            evaluator=ev))
+
+    def auto_assign(self):
+        """The automatic assignment (``evaluator assign --auto``) in its own window."""
+        from .auto_assign import AutoAssignDialog
+
+        dlg = AutoAssignDialog(self.ctx, self.track.currentData(), self)
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        dlg.show()
+        self.auto_dialog = dlg
+        return dlg
 
     def _run_bulk(self, ids, action, done_text: str) -> None:
         def after(failed) -> None:

@@ -255,9 +255,11 @@ class RankingScreen(QWidget):
 
     def rank(self) -> None:
         method, provisional = self.method.currentData(), self.provisional.isChecked()
+        shown = self.ctx.round_shown()  # the round shown in the header (a signed-off one: its frozen decisions)
 
         def op(st, progress, cancel):
-            return st.ranking.current(method=method, provisional=provisional, progress=progress, cancel=cancel)
+            return st.ranking.current(method=method, provisional=provisional, round=shown, progress=progress,
+                                      cancel=cancel)
 
         self.ctx.job(tr("Ranking"), op, self._ranked, parent=self).run_in_background()
 

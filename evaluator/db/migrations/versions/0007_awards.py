@@ -1,6 +1,6 @@
 """after selection: awards, disbursements, the support log and monitoring visits
 
-Revision ID: 0008_awards
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-07 10:00:00.000000
 
@@ -17,7 +17,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_awards'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None

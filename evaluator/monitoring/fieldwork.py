@@ -260,7 +260,8 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
         entries.append({"actor": evaluator, "device": device, "action": "merge_monitoring_visit",
                         "entity": "monitoring_visit", "entity_uuid": row.uuid, "old": old,
                         "new": {"application": award.application.external_id, **service.values(row)},
-                        "reason": f"result package {fingerprint}", "at": now})
+                        "reason": f"result package {fingerprint}", "at": now,
+                        "subject": award.application.uuid})
     audit.append_many(s, entries)
     return counts
 

@@ -297,7 +297,7 @@ def record(s: Session, program: Program, v: MonitoringVisit, *, visited_at: date
     v.updated_at, v.device = utcnow(), device
     audit.append(s, actor=actor, device=device, action="monitoring_visit_finalise" if finalise else "monitoring_visit",
                  entity="monitoring_visit", entity_uuid=v.uuid, old=old,
-                 new={"application": app.external_id, **values(v)})
+                 new={"application": app.external_id, **values(v)}, subject=app.uuid)
 
 
 #: what :func:`values` holds, in its order

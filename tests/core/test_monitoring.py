@@ -148,3 +148,29 @@ def test_the_command_line_plans_assigns_and_lists_what_is_due(signed_off, capsys
     assert doc["schema"]["name"] == "monitoring-due" and doc["items"] and all(d["overdue"] for d in doc["items"])
     assert main(["monitoring", "due", "--overdue", "--today", "2000-01-01", *db]) == 0
     assert "No monitoring visit is overdue." in capsys.readouterr().out
+
+
+def test_follow_up_is_personal_data_exported_to_its_subject_and_destroyed_by_a_purge(office, tmp_path):
+    """A monitoring visit's attendees and findings and a support session's note are about the
+    group's people: the audit trail seals them (never in the clear), the data subject's export holds
+    them, and deleting the subject's data destroys them in every file of the database."""
+    a = office.awards.list()[0]
+    app = a.application_id
+    office.awards.set(app, agreed_on="2012-06-20", starts_on="2012-07-01", reason="협약")
+    office.monitoring.set_plan()
+    office.monitoring.assign(VISITORS)
+    office.monitoring.record(app, 1, visited_at="2012-10-02 10:00", attendees="대표 허윤슬 외 4명",
+                             findings="허윤슬 대표가 회계를 혼자 맡음")
+    office.awards.add_support(app, held_on="2012-08-01", kind="consulting", topic="회계 상담", note="허윤슬 대표 면담")
+    db = Path(office.sqlite_path)
+    trail = " ".join(str(n) + str(o) for n, o in sqlite3.connect(db).execute("SELECT new, old FROM audit_event"))
+    assert "허윤슬" not in trail  # sealed: the chain holds commitments, the values sit beside it
+    doc = json.loads(office.privacy.subject_export(app, tmp_path / "s.json", reason="열람 청구").read_text())
+    assert doc["award"]["monitoring_visits"][0]["attendees"] == "대표 허윤슬 외 4명"
+    assert doc["award"]["support"][0]["note"] == "허윤슬 대표 면담"
+    office.privacy.set_retention(signed_off_on="2012-05-01", project_ends_on="2012-12-31")
+    office.privacy.subject_delete(app, reason="삭제 요청", today=date(2018, 1, 2))
+    assert office.verify_audit().ok
+    office.close()
+    for f in [db, *db.parent.glob(db.name + "-*")]:
+        assert "허윤슬".encode() not in f.read_bytes(), f

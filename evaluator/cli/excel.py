@@ -8,6 +8,7 @@
     evaluator export ranking FILE [--method M] [--provisional] [--lang ko|en]
     evaluator export scores FILE [--lang ko|en]
     evaluator export progress FILE [--lang ko|en]
+    evaluator export follow-up FILE
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..errors import ValidationError
 from .common import CliContext
 
 IMPORT_KINDS = ("applications", "assignments", "scores")
-EXPORT_KINDS = ("template", "ranking", "scores", "progress")
+EXPORT_KINDS = ("template", "ranking", "scores", "progress", "follow-up")
 TEMPLATE_KINDS = ("scores", "intake")
 
 
@@ -167,6 +168,8 @@ def cmd_export(ctx: CliContext) -> int:
                                              progress=bar)
         elif a.kind == "scores":
             rep = store.excel.export_scores(target[0], lang=a.lang, progress=bar)
+        elif a.kind == "follow-up":  # awards, monitoring visits, open actions (docs/awards.md)
+            rep = store.monitoring.export_follow_up(target[0], progress=bar)
         else:
             rep = store.excel.export_progress(target[0], lang=a.lang, progress=bar)
     ctx.out({"path": rep.path, "kind": rep.kind, "sheets": rep.sheets, "rows": rep.rows}, rep.summary())

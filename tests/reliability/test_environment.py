@@ -393,7 +393,9 @@ def test_outputs_over_the_file_size_limit_leave_nothing(office, tmp_path):
     runs = refused = 0
     for limit in _some([48_000, 120_000], "outputs over RLIMIT_FSIZE"):
         this = sum(_export_or_refuse(argv, out, office, fsize=limit) for _label, argv in EXPORTS)
-        assert this >= 2  # the scores workbook and the PDF never fit
+        # the committee summary PDF (~180 kB) never fits; the scores workbook (~70 kB, its sheets
+        # deflated as they are written) not under the smaller limit
+        assert this >= (2 if limit < 60_000 else 1)
         runs, refused = runs + len(EXPORTS), refused + this
     record("outputs over RLIMIT_FSIZE: one sentence, nothing left", trials=runs, refused=refused)
 

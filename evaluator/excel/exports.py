@@ -5,8 +5,9 @@ workbook follows (header row, formats, neutralised text, ``_meta``) in
 :mod:`evaluator.excel.writer`.  ``lang="ko"`` (the default) writes Korean sheet titles, headers and
 values (decisions, categories, methods, flags, reasons, states, conflict types: the words of
 :mod:`evaluator.reports.labels`, the documents' own catalogue); ``lang="en"`` writes the layout
-schema 1 always had — keys in row 1 and the engine's codes and English reasons as values.  Rows stream from the database (``yield_per``) into write-only
-sheets, so memory stays flat however many scores there are.
+schema 1 always had — keys in row 1 and the engine's codes and English reasons as values.  Rows
+stream from the database (``yield_per``) into write-only sheets, so memory stays flat however many
+scores there are.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
     for the Korean labels."""
     ko = _check_lang(lang) == "ko"
     L = labels_in("ko")
-    book = WorkbookWriter(path, lang=lang, kind="ranking", program=program or result.program, program_name=program_name,
+    book = WorkbookWriter(path, lang=lang, kind="ranking", program=program or result.program,
+                          program_name=program_name,
                           extra_meta={"method": result.method, "provisional": bool(result.provisional),
                                       "what_if": bool(result.what_if), "decisions_of_record": bool(result.recorded),
                                       "computed_at": result.computed_at.isoformat() if result.computed_at else "",
@@ -335,8 +337,10 @@ def export_intake_template(s: Session, program: Program, path, *, lang: str = "k
     book = WorkbookWriter(path, kind="template-intake", program=program.code, program_name=program.name_ko,
                           extra_meta={"lang": lang}, audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
     headers = [c.label(lang) for c in columns]
-    sheet = book.sheet("applications" if lang == "en" else "접수현황", columns, header=headers, key="applications")
-    guide = book.sheet("guide" if lang == "en" else "안내", _GUIDE, header=[c.label(lang) for c in _GUIDE], key="guide")
+    sheet = book.sheet("applications" if lang == "en" else "접수현황", columns, header=headers,
+                       key="applications")
+    guide = book.sheet("guide" if lang == "en" else "안내", _GUIDE, header=[c.label(lang) for c in _GUIDE],
+                       key="guide")
     required = {"id", "track", "title"} | {f.key for f in fields if f.required}
     help_of = dict(_FORMAT_HELP)
     if rounds:

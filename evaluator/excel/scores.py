@@ -32,7 +32,9 @@ from ..services import scoring
 from ..services.common import rubric_def
 from .columns import SCORE_TEMPLATE, SCORES as SCORE_EXPORT
 from .columns import sheet_title
-from .normalise import BadValue, clean_id, clean_multiline, clean_text, header_key, label_key, parse_number, strip_controls
+from .normalise import (
+    BadValue, clean_id, clean_multiline, clean_text, header_key, label_key, parse_number, strip_controls,
+)
 from .results import ExportReport, OpenEvaluation, ScoreChange, ScoreImportReport
 from .safety import ExcelFileError
 from .sheet import duplicate_fields, find_table, sheet_titles

@@ -517,13 +517,17 @@ class MainWindow(QMainWindow):
             return [("welcome", tr("Start"), WelcomeScreen(self))]
         if ctx.is_field:
             from .screens.handback import HandBackScreen
+            from .screens.monitoring import FieldMonitoringScreen
             from .screens.today import TodayScreen
 
             today = TodayScreen(ctx, self)
             today.formOpened.connect(self._form_opened)
-            return [("today", tr("Today's visits"), today), ("handback", tr("Hand back"), HandBackScreen(ctx, self))]
+            return [("today", tr("Today's visits"), today),
+                    ("monitoring", tr("Monitoring visits"), FieldMonitoringScreen(ctx, self)),
+                    ("handback", tr("Hand back"), HandBackScreen(ctx, self))]
         from .screens.applications import ApplicationsScreen
         from .screens.assignments import AssignmentsScreen
+        from .screens.awards import AwardsScreen
         from .screens.import_wizard import ImportScreen
         from .screens.kits import KitsScreen
         from .screens.outputs import OutputsScreen
@@ -538,6 +542,7 @@ class MainWindow(QMainWindow):
             ("kits", tr("Kits and packages"), KitsScreen(ctx, self)),
             ("ranking", tr("Ranking"), RankingScreen(ctx, self)),
             ("outputs", tr("Outputs"), OutputsScreen(ctx, self)),
+            ("awards", tr("Awards and follow-up"), AwardsScreen(ctx, self)),
             ("progress", tr("Progress"), ProgressScreen(ctx, self)),
             ("program", tr("Program and rounds"), ProgramScreen(ctx, self)),
         ]

@@ -376,8 +376,8 @@ class AwardsScreen(QWidget):
             Column("period", tr("Project period"), _period),
             Column("next", tr("Next visit due"), lambda r: _day(r.next_due), CENTER,
                    sort_key=lambda r: r.next_due or date.max),
-            Column("overdue", tr("Overdue"), lambda r: tr("%n overdue", "", r.overdue) if r.overdue else "", CENTER,
-                   sort_key=lambda r: r.overdue, foreground=lambda r: t.bad if r.overdue else None),
+            Column("overdue", tr("Overdue"), lambda r: tr("%n visits overdue", "", r.overdue) if r.overdue else "",
+                   CENTER, sort_key=lambda r: r.overdue, foreground=lambda r: t.bad if r.overdue else None),
         ], self)
         self.table = _view("awardsTable", tr("Awards"), self.model, self)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)

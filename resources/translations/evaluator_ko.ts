@@ -448,7 +448,7 @@
     </message>
     <message>
         <source>Monitoring visits</source>
-        <translation>사후 모니터링 방문</translation>
+        <translation>모니터링 방문</translation>
     </message>
     <message>
         <source>Hand back</source>

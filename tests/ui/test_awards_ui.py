@@ -356,3 +356,31 @@ def test_the_monitoring_visit_form_names_every_control(follow_up_field, make_win
     flush_events(qapp)
     problems = nameless(form) + untabbable(form)
     assert problems == []
+
+
+def test_follow_up_screenshots(follow_up_office, follow_up_field, make_window, qapp, screenshot_dir, dialogs):
+    """The awards screen and a monitoring visit half filled in, at the default window size
+    (``EVALUATOR_SCREENSHOTS=docs/images`` refreshes docs/gui.md's copies)."""
+    from .test_screenshots import shoot
+
+    store, _ = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    screen.select_award(screen.model.rows[3].application_id)
+    shots = [shoot(w, qapp, screenshot_dir, "awards")]
+    store, _ = follow_up_field
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(store)
+    w.resize(1280, 820)
+    w.show_screen("monitoring")
+    shots.append(shoot(w, qapp, screenshot_dir, "monitoring"))
+    screen = w.screens["monitoring"]
+    first = screen.model.rows[0]
+    form = screen.open_visit(first.application_id, first.sequence)
+    flush_events(qapp)
+    form.visited_at.setText("2012-10-02 10:00")
+    form.attendees.setText("대표 외 4명")
+    form.set_rating(form.rubric.criteria[0].code, form.rubric.levels[0].key)
+    form.findings.setPlainText("새 참여 주민 2명, 장부 정리 미흡")
+    form.add_action("영수증 철 정리")
+    shots.append(shoot(w, qapp, screenshot_dir, "monitoring-visit"))
+    assert len({p.read_bytes() for p in shots}) == 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -232,15 +233,20 @@ class MonitoringVisitForm(QWidget):
         crit = QGroupBox(tr("Ratings"), body)
         cl = QVBoxLayout(crit)
         for c in self.rubric.criteria:
-            name = plain(QLabel(f"<b>{c.name(lang)}</b>" + (" *" if c.required else "")
-                                + (f" — {c.help(lang)}" if c.help(lang) else ""), crit))
+            row = QFrame(crit)
+            row.setProperty("criterionRow", True)  # the scoring form's look: muted level descriptions
+            rl = QVBoxLayout(row)
+            rl.setContentsMargins(8, 6, 8, 6)
+            name = QLabel(f"<b>{escape(c.name(lang))}</b>" + (" *" if c.required else "")
+                          + (f" — {escape(c.help(lang))}" if c.help(lang) else ""), row)
+            name.setTextFormat(Qt.RichText)
             name.setWordWrap(True)
-            cl.addWidget(name)
-            picker = LevelPicker(self.rubric, c, crit)
-            picker.setObjectName(f"rating_{c.code}")
+            rl.addWidget(name)
+            picker = LevelPicker(self.rubric, c, row)
             picker.picked.connect(lambda key, code=c.code: self.set_rating(code, key))
             self.pickers[c.code] = picker
-            cl.addWidget(picker)
+            rl.addWidget(picker)
+            cl.addWidget(row)
         lay.addWidget(crit)
 
         found = QGroupBox(tr("Findings"), body)

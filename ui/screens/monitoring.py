@@ -2,8 +2,8 @@
 visit form — date and time, attendees, the monitoring rubric's checklist, its rated criteria with
 every level's description, findings and required actions with due dates.
 
-The form saves with Save (Ctrl+S), and again by itself when it is left (Back, another screen, the
-window closing) with edits not yet saved, so nothing typed is lost; Finalise first lists what the
+The form saves with Save (Ctrl+S), and again by itself when it is left (Back, the window or the
+database closing) with edits not yet saved, so nothing typed is lost; Finalise first lists what the
 rubric still needs.  Earlier visits of the same award (findings and open actions, from the kit) are
 shown above the form, to check on site."""
 

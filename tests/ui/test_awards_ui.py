@@ -384,3 +384,14 @@ def test_follow_up_screenshots(follow_up_office, follow_up_field, make_window, q
     form.add_action("영수증 철 정리")
     shots.append(shoot(w, qapp, screenshot_dir, "monitoring-visit"))
     assert len({p.read_bytes() for p in shots}) == 3
+
+
+def test_closing_the_window_saves_the_visit_being_typed(follow_up_field, make_window, qapp):
+    w, screen, form, store = _field_form(follow_up_field, make_window, qapp)
+    _store, path = follow_up_field
+    uuid = form.visit.uuid
+    form.attendees.setText("대표 외 2명")
+    assert form.dirty
+    w.close()
+    (state, attendees), = _rows(path, "SELECT state, attendees FROM monitoring_visit WHERE uuid = ?", uuid)
+    assert (state, attendees) == ("draft", "대표 외 2명")

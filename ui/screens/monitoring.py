@@ -348,6 +348,12 @@ class MonitoringVisitForm(QWidget):
             self.saved_label.setText(tr("Not saved yet"))
         else:
             self.saved_label.setText(tr("Saved") if v.state == "draft" else "")
+        # green only for what is saved; "not saved yet" reads in the header's plain colour
+        name = "unsavedLabel" if self.dirty and v.state != "finalised" else "savedLabel"
+        if self.saved_label.objectName() != name:
+            self.saved_label.setObjectName(name)
+            self.saved_label.style().unpolish(self.saved_label)
+            self.saved_label.style().polish(self.saved_label)
         missing = self.missing()
         self.missing_label.setText(tr("Still needed to finalise: {items}").format(items=", ".join(missing))
                                    if missing and v.state != "finalised" else "")

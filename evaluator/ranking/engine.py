@@ -778,7 +778,8 @@ def summarise(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores, 
         reserve=decided.count("reserve"), eligible=sum(gates.eligible), budget_used=budget_used,
         notes=tuple(x[0] for x in notes), notes_ko=tuple(x[1] for x in notes), provisional=inp.provisional,
         trim_min_evaluators=counted.trim, disagreement_threshold=inp.disagreement_threshold,
-        perturbations=stab.perturbations if stab else 0, tie_breaks=tuple(order.rules),
+        perturbations=stab.perturbations if stab else 0, tie_breaks=tuple(order.rules), selection=inp.selection,
+        fill=inp.fill,
     )
 
 

@@ -26,8 +26,11 @@ DECISIONS = "decisions"
 PACKAGES = "packages"
 CONFLICTS = "conflicts"
 SETTINGS = "settings"
+#: awards, their tranches and support log; monitoring visits (docs/awards.md)
+AWARDS = "awards"
+MONITORING = "monitoring"
 KINDS = frozenset({PROGRAMS, APPLICATIONS, EVALUATORS, ASSIGNMENTS, EVALUATIONS, ATTACHMENTS, DECISIONS,
-                   PACKAGES, CONFLICTS, SETTINGS})
+                   PACKAGES, CONFLICTS, SETTINGS, AWARDS, MONITORING})
 
 #: table -> kind; tables not named here (the audit trail, Alembic's) are not a change anyone shows
 TABLE_KINDS = {
@@ -42,6 +45,8 @@ TABLE_KINDS = {
     "package_receipt": PACKAGES, "package_evidence": PACKAGES, "merge_lineage": PACKAGES,
     "merge_conflict": CONFLICTS,
     "setting": SETTINGS,
+    "award": AWARDS, "disbursement": AWARDS, "support_entry": AWARDS,
+    "monitoring_visit": MONITORING,
 }
 
 T = TypeVar("T")

@@ -477,6 +477,10 @@ class _Validator:
             else:
                 self.bad(w + "rubric", exc.message, "rubric_invalid", path=rel)
             return rel, None
+        if rd.kind != "evaluation":  # a monitoring rubric rates visits to awarded projects, not applications
+            self.bad(w + "rubric", f"names the rubric file {rel!r}, which is a {rd.kind} rubric; a track is scored "
+                     "with an evaluation rubric", "rubric_kind", path=rel)
+            return rel, None
         self.rubrics[rel] = rd
         return rel, rd
 

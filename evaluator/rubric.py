@@ -21,11 +21,16 @@ from .errors import Problem, RubricError
 FORMAT_VERSION = 1
 SCORING_KINDS = ("levels", "points")
 GATE_KINDS = ("auto", "manual")
+#: what a rubric is for: scoring applications (the default), or follow-up monitoring visits to
+#: awarded projects (a checklist and rated criteria; no gates, no minimum score — docs/awards.md)
+EVALUATION, MONITORING = "evaluation", "monitoring"
+RUBRIC_KINDS = (EVALUATION, MONITORING)
 #: application fields an automatic gate may test (numeric, compared with ``min``)
 GATE_FIELDS = ("members", "requested_amount", "self_contribution")
 
 _TOP_KEYS = {
     "format", "id", "track", "name_ko", "name_en", "min_score", "levels", "criteria", "gates", "checklist", "visit",
+    "kind",
 }
 _LEVEL_KEYS = {"key", "label_ko", "label_en", "percent"}
 _CRITERION_KEYS = {
@@ -123,6 +128,8 @@ class Rubric:
     visit_date_required: bool = False
     #: the visit log must name who attended before the evaluation can be finalised
     attendees_required: bool = False
+    #: evaluation (scoring applications) or monitoring (follow-up visits to awarded projects)
+    kind: str = EVALUATION
 
     def name(self, lang: str = "ko") -> str:
         return _pick(lang, self.name_ko, self.name_en)
@@ -350,6 +357,15 @@ def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric
     if fmt != FORMAT_VERSION:
         bad(top + "format", f"must be {FORMAT_VERSION}, got {fmt!r}", "wrong_format", expected=FORMAT_VERSION,
             got=repr(fmt))
+    rubric_kind = data.get("kind", EVALUATION)
+    if rubric_kind not in RUBRIC_KINDS:
+        bad(top + "kind", f"must be one of {', '.join(RUBRIC_KINDS)}, got {rubric_kind!r}", "not_one_of",
+            allowed=", ".join(RUBRIC_KINDS), got=repr(rubric_kind))
+    elif rubric_kind == MONITORING:
+        for key in ("gates", "min_score"):
+            if key in data:
+                bad(top + key, "is for evaluation rubrics; a monitoring rubric has a checklist and rated criteria "
+                    "only", "not_for_monitoring")
     code = text_field(data, "id", top)
     track = text_field(data, "track", top)
     name_ko = text_field(data, "name_ko", top)
@@ -488,4 +504,5 @@ def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric
         content_hash=content_hash(data),
         visit_date_required=date_required,
         attendees_required=attendees_required,
+        kind=rubric_kind,
     )

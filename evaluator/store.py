@@ -16,6 +16,8 @@ translation, actor, device) and nothing else, and lives beside its code:
 ``store.keys``      key pairs and evaluators' public keys     ``evaluator/packages/ops.py``
 ``store.packages``  kits, result packages, merges, conflicts  ``evaluator/packages/ops.py``
 ``store.privacy``   who acts, access log, retention, purge     ``evaluator/privacy/ops.py``
+``store.awards``    awards, disbursements, the support log    ``evaluator/awards/ops.py``
+``store.monitoring`` monitoring plan, visits, due and overdue ``evaluator/monitoring/ops.py``
 =================== ========================================= ============================
 
 Reads return plain values or frozen dataclasses; writes return an
@@ -34,7 +36,9 @@ from . import audit
 from .db.migrate import SchemaState, current_revision
 from .db.models import Application, Assignment, AuditEvent, Evaluation, Evaluator, Program, Score, Track
 from .domain import FINALISED, OFFICE, DatabaseInfo
+from .awards.ops import Awards
 from .excel.ops import Excel
+from .monitoring.ops import Monitoring
 from .packages.ops import Keys, Packages
 from .privacy.ops import Privacy
 from .ranking.ops import Ranking, Rounds
@@ -62,6 +66,8 @@ class Store:
     keys: Keys
     packages: Packages
     privacy: Privacy
+    awards: Awards
+    monitoring: Monitoring
 
     @classmethod
     def offers(cls, name: str) -> bool:
@@ -88,6 +94,8 @@ class Store:
         self.packages = Packages(uow, self.keys)
         self.rounds = Rounds(uow, self.ranking, self.keys)
         self.privacy = Privacy(uow, self.keys)
+        self.awards = Awards(uow)
+        self.monitoring = Monitoring(uow)
 
     # --- the database -----------------------------------------------------------------------------
     @property

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from ..errors import EvaluatorError
 from ..version import __version__
-from . import core, excel, packages, people, privacy, programs, ranking, reports, scoring
+from . import awards, core, excel, monitoring, packages, people, privacy, programs, ranking, reports, scoring
 from .common import CliContext, UsageParser, common_options, os_error_sentence, setup_logging, tolerant_output
 
-MODULES = (core, programs, people, scoring, ranking, excel, reports, packages, privacy)
+MODULES = (core, programs, people, scoring, ranking, excel, reports, packages, privacy, awards, monitoring)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -88,7 +88,8 @@ def os_error_sentence(exc: OSError) -> str:
 #: the subcommand attributes that, after the command's name, name a JSON document (``kit-import``)
 _SUBCOMMANDS = ("rubric_command", "audit_command", "keys_command", "kit_command", "package_command",
                 "conflicts_command", "program_command", "round_command", "evaluators_command", "people_command",
-                "access_command", "retention_command", "subject_command", "admin_command")
+                "access_command", "retention_command", "subject_command", "admin_command", "awards_command",
+                "monitoring_command")
 ERROR_DOCUMENT = "error"
 #: exit code of a command line that is not understood (an unknown option, a missing argument):
 #: distinct from 2, input that was understood but is invalid (BSD sysexits' EX_USAGE)

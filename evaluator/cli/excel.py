@@ -8,6 +8,7 @@
     evaluator export ranking FILE [--method M] [--provisional]
     evaluator export scores FILE
     evaluator export progress FILE
+    evaluator export follow-up FILE
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..errors import ValidationError
 from .common import CliContext
 
 IMPORT_KINDS = ("applications", "assignments", "scores")
-EXPORT_KINDS = ("template", "ranking", "scores", "progress")
+EXPORT_KINDS = ("template", "ranking", "scores", "progress", "follow-up")
 TEMPLATE_KINDS = ("scores", "intake")
 
 
@@ -163,6 +164,8 @@ def cmd_export(ctx: CliContext) -> int:
                                              include_personal=a.include_personal, reason=a.reason, progress=bar)
         elif a.kind == "scores":
             rep = store.excel.export_scores(target[0], progress=bar)
+        elif a.kind == "follow-up":  # awards, monitoring visits, open actions (docs/awards.md)
+            rep = store.monitoring.export_follow_up(target[0], progress=bar)
         else:
             rep = store.excel.export_progress(target[0], progress=bar)
     ctx.out({"path": rep.path, "kind": rep.kind, "sheets": rep.sheets, "rows": rep.rows}, rep.summary())

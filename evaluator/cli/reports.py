@@ -14,6 +14,7 @@ KINDS = {
     "aggregate": "aggregate sheets (집계표), one page per application",
     "summary": "the committee summary: ranked lists with the cut line, charts, sign-off",
     "dossier": "everything about one application: data, evaluations, visits, photos",
+    "follow-up": "the program follow-up summary: awards by status, overdue visits, ratings, open actions",
 }
 
 
@@ -28,7 +29,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         r = rsub.add_parser(kind, parents=[common], help=text, description=text[0].upper() + text[1:] + ".")
         r.add_argument("--out", required=True, metavar="PATH", help="the PDF file to write")
         r.add_argument("--lang", choices=("ko", "en"), default="ko", help="labels in Korean (default) or English")
-        if kind != "dossier":
+        if kind not in ("dossier", "follow-up"):
             r.add_argument("--track", help="only this track (code, e.g. activity)")
         if kind in ("blank-sheets", "sheets"):
             r.add_argument("--evaluator", metavar="ID", help="only this evaluator's applications (e.g. EV01)")
@@ -71,6 +72,8 @@ def cmd_report(ctx: CliContext) -> int:
     elif kind == "summary":
         path = store.reports.summary(out, track=a.track, method=a.method, provisional=a.provisional, round=a.round,
                                      **common)
+    elif kind == "follow-up":  # awards, overdue visits, ratings, open actions (docs/awards.md)
+        path = store.monitoring.follow_up_summary(out, **common)
     else:
         path = store.reports.dossier(out, application_id=a.application, include_personal=a.include_personal,
                                      reason=a.reason, **common)

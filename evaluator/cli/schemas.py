@@ -113,7 +113,9 @@ def of_dataclass(cls: type, only: tuple[str, ...] | None = None) -> dict:
 # --- the documents ---------------------------------------------------------------------------------
 def _documents() -> dict[str, tuple[int, str, dict]]:
     """{document name: (version, title, schema of its body)}."""
+    from ..awards.model import AwardInfo, DisbursementInfo, SupportInfo
     from ..demo import DemoSummary
+    from ..monitoring.model import DueVisit, MonitoringAssignment, MonitoringPlan, VisitInfo
     from ..domain import (
         ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, DatabaseInfo, EvaluationInfo, EvaluatorInfo,
         GateStatus, ProgramInfo, ProgramUpdate, RoundInfo,
@@ -150,6 +152,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
     track["properties"]["selection"] = {"type": "string", "enum": ["quota", "threshold-budget"]}
     track["properties"]["fill"] = BOOL
     demo = of_dataclass(DemoSummary)
+    award = of_dataclass(AwardInfo)
     program = of_dataclass(ProgramInfo)
     verify_ok = obj({"ok": {"const": True}, "entries": INT, "anchors": INT, "last_anchor": anchor,
                      "replayed": {"type": "object", "additionalProperties": INT}})
@@ -272,6 +275,21 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "admin-grant": (1, "evaluator admin grant", obj({}, required=[], more=True)),
         "admin-revoke": (1, "evaluator admin revoke", obj({"revoked": array(STR)})),
         "admin-roles": (1, "evaluator admin roles", array(obj({"login": STR, "role": STR}))),
+        # after selection (docs/awards.md)
+        "awards": (1, "evaluator awards", array(award)),
+        "awards-show": (1, "evaluator awards show", award),
+        "awards-set": (1, "evaluator awards set", award),
+        "awards-status": (1, "evaluator awards status (the award, and a reserve's stepping in)", array(award)),
+        "awards-disburse": (1, "evaluator awards disburse", of_dataclass(DisbursementInfo)),
+        "awards-settle": (1, "evaluator awards settle", award),
+        "awards-support": (1, "evaluator awards support", of_dataclass(SupportInfo)),
+        "awards-support-log": (1, "evaluator awards support-log", array(of_dataclass(SupportInfo))),
+        "monitoring-plan": (1, "evaluator monitoring plan", of_dataclass(MonitoringPlan)),
+        "monitoring-assign": (1, "evaluator monitoring assign", of_dataclass(MonitoringAssignment)),
+        "monitoring-due": (1, "evaluator monitoring due", array(of_dataclass(DueVisit))),
+        "monitoring-visits": (1, "evaluator monitoring visits", array(of_dataclass(VisitInfo))),
+        "monitoring-record": (1, "evaluator monitoring record", of_dataclass(VisitInfo)),
+        "monitoring-add-visit": (1, "evaluator monitoring add-visit", of_dataclass(VisitInfo)),
     }
 
 

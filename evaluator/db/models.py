@@ -558,3 +558,103 @@ class PackageReceipt(Base):
     manifest: Mapped[dict[str, Any]] = mapped_column(default=dict)
     report: Mapped[dict[str, Any]] = mapped_column(default=dict)
     merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- after selection: awards, disbursements, the support log, monitoring visits (revision 0007) -------
+class Award(Base):
+    """The grant an application was awarded when its round was signed off (or when it stepped in
+    for a selected group that withdrew): the amount, the agreement and project period, its status
+    (agreed | in_progress | completed | withdrawn | cancelled) and the settlement (정산) at the end."""
+
+    __tablename__ = "award"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20), default="agreed")
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    agreed_on: Mapped[date | None]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    #: the application (its external id) this award replaced as a reserve stepping in ("" if none)
+    stepped_in_for: Mapped[str] = mapped_column(String(60), default="")
+    #: settlement (정산): "" | submitted | checked, and the amount returned if any
+    settlement: Mapped[str] = mapped_column(String(20), default="")
+    returned_amount: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    application: Mapped[Application] = relationship()
+    disbursements: Mapped[list[Disbursement]] = relationship(back_populates="award", order_by="Disbursement.tranche",
+                                                             cascade="all, delete-orphan")
+
+
+class Disbursement(Base):
+    """One tranche paid out of an award: never more, in total, than the awarded amount."""
+
+    __tablename__ = "disbursement"
+    __table_args__ = (UniqueConstraint("award_id", "tranche"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    award_id: Mapped[int] = mapped_column(ForeignKey("award.id", ondelete="CASCADE"))
+    tranche: Mapped[int] = mapped_column(Integer)
+    paid_on: Mapped[date]
+    amount: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    award: Mapped[Award] = relationship(back_populates="disbursements")
+
+
+class SupportEntry(Base):
+    """A training, consulting or counselling session given to an awarded group (the support log)."""
+
+    __tablename__ = "support_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    award_id: Mapped[int] = mapped_column(ForeignKey("award.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    #: training | consulting | counselling
+    kind: Mapped[str] = mapped_column(String(20))
+    topic: Mapped[str] = mapped_column(String(300))
+    given_by: Mapped[str] = mapped_column(String(200), default="")
+    attendees: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MonitoringVisit(Base):
+    """A follow-up monitoring visit to an awarded project (visit 1, 2, 3 … per award): planned by
+    the program's monitoring plan and assigned to a visitor, then recorded in the field (checklist,
+    ratings by the track's monitoring rubric, findings, required actions with due dates) and
+    brought back in a signed package."""
+
+    __tablename__ = "monitoring_visit"
+    __table_args__ = (UniqueConstraint("award_id", "sequence"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    award_id: Mapped[int] = mapped_column(ForeignKey("award.id", ondelete="CASCADE"))
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("evaluator.id", ondelete="SET NULL"), index=True)
+    #: visit 1, 2, 3 … of this award
+    sequence: Mapped[int] = mapped_column(Integer)
+    #: the plan's visit (``mid``, ``final`` …; "" for a visit beyond the plan)
+    plan_code: Mapped[str] = mapped_column(String(40), default="")
+    due_on: Mapped[date | None]
+    #: planned | draft | finalised
+    state: Mapped[str] = mapped_column(String(12), default="planned")
+    visited_at: Mapped[datetime | None]
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    #: {checklist item: true/false}
+    checklist: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: {criterion: level key}
+    ratings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    findings: Mapped[str] = mapped_column(Text, default="")
+    #: required actions: [{"text", "due_on", "done"}]
+    actions: Mapped[list[Any]] = mapped_column(default=list)
+    #: the monitoring rubric's content hash the visit was recorded with
+    rubric_hash: Mapped[str] = mapped_column(String(64), default="")
+    finalised_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    device: Mapped[str] = mapped_column(String(80), default="")
+    package_fingerprint: Mapped[str | None] = mapped_column(String(80))

@@ -23,6 +23,7 @@ from .. import audit
 from ..db.models import Application, Assignment, Evaluator, Program, Track, utcnow
 from ..domain import FIELD, OFFICE, PERSONAL_FIELDS
 from ..errors import PermissionDenied
+from ..monitoring import fieldwork
 from ..outfile import write_bytes
 from ..rubric import parse_rubric
 from ..services import applications as apps_svc
@@ -109,6 +110,15 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool,
         applications.append(doc)
         assignments.append({"uuid": a.uuid, "application": app.external_id,
                             "planned_visit_on": F.iso(a.planned_visit_on)})
+    # the awards this evaluator follows for monitoring, and their applications (docs/awards.md)
+    monitoring, followed = fieldwork.kit_part(s, p, ev)
+    for app in followed:
+        if app.external_id not in {a["id"] for a in applications}:
+            doc = {"uuid": app.uuid, "id": app.external_id, "track": app.track.code}
+            for f in fields:
+                v = getattr(app, f)
+                doc[f] = v.isoformat() if isinstance(v, date) else v
+            applications.append(doc)
     tracks = [{"code": t.code, "name_ko": t.name_ko, "name_en": t.name_en, "rubric": t.rubric.code,
                "quota": t.quota, "reserve_size": t.reserve_size, "budget": t.budget} for t in p.tracks]
     rubrics = {t.rubric.code: t.rubric for t in p.tracks}
@@ -122,6 +132,8 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool,
         "applications": applications,
         "assignments": assignments,
     }
+    if monitoring is not None:
+        data["monitoring"] = monitoring
     members: list[tuple[str, bytes, bool]] = [("data.json", F.dumps(data), True)]
     for code, r in sorted(rubrics.items()):
         members.append((f"rubrics/{code}.toml", r.source.encode("utf-8"), True))
@@ -467,6 +479,7 @@ def _apply_kit(s: Session, kit: dict[str, Any], *, actor: str, device: str) -> N
             people.declare_conflict(s, asg.application, ev, conflict_type="other",
                                     note=f"no longer assigned (kit {kit['sequence']})", actor=actor)
     s.flush()
+    fieldwork.install(s, p, ev, data.get("monitoring"), apps, f"The kit {Path(kit['path']).name}")
     audit.append(s, actor=actor, device=device, action="import_kit", entity="program", entity_uuid=p.uuid,
                  new={"kit": kit["sequence"], "sha256": kit["sha256"], "evaluator": evd["code"],
                       "applications": len(kit["applications"]), "office_key": kit["office"].fingerprint})

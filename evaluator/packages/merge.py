@@ -34,7 +34,7 @@ import logging
 import re
 import sqlite3
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ from ..db.models import (
     Application, Assignment, Attachment, Evaluation, PackageReceipt, Score, SiteVisit, Track, new_uuid, utcnow,
 )
 from ..heap import gc_paused
+from ..monitoring import fieldwork
 from ..services.common import criteria_by_code, rubric_def
 from . import formats as F
 from . import incoming as I
@@ -109,6 +110,8 @@ class OpenedPackage:
     audit_entries: int
     audit_head: str
     blobs: dict[str, bytes] = field(repr=False)
+    #: the visitor's monitoring visits (evaluator.monitoring.fieldwork; docs/awards.md)
+    monitoring_visits: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _allowed(name: str) -> bool:
@@ -265,8 +268,9 @@ def _open(path: Path, what: str, office: Identity, ctx: OfficeContext) -> Opened
             raise F.Invalid(f"its manifest names two evaluators ({ev.code} and {m.evaluator[:40]})")
         _check_members(m, members, what)
         _check_program(m, ctx, what)
-        contents = I.read_data(F.loads(members["data.json"], "data.json", F.DATA_LIMITS), m, members,
-                               ctx.program_uuid)
+        data = F.loads(members["data.json"], "data.json", F.DATA_LIMITS)
+        contents = I.read_data(data, m, members, ctx.program_uuid)
+        monitoring_visits = fieldwork.read_package_part(data)
         # The laptop's audit trail is authentic (its hash is in the signed manifest) and the laptop
         # checked its chain before exporting; here its shape, count and head are checked, and it is
         # kept as it came — its chain can be checked again at any time (verify_package_evidence),
@@ -284,6 +288,7 @@ def _open(path: Path, what: str, office: Identity, ctx: OfficeContext) -> Opened
         device=m.device, sequence=m.sequence, evaluations=contents.evaluations, site_visits=contents.site_visits,
         attachments=contents.attachments, data_raw=raw["data.json"], audit_raw=raw["audit.json"],
         audit_entries=m.counts["audit_entries"], audit_head=m.audit_head, blobs=blobs,
+        monitoring_visits=monitoring_visits,
     )
 
 
@@ -402,9 +407,13 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
         raise _unexpected(what, exc) from exc
     try:
         _write(s, bulk, plan)
+        monitored = fieldwork.merge(s, ctx.program_id, pkg.evaluator.id, pkg.evaluator.code, pkg.monitoring_visits,
+                                    what, device=pkg.device, fingerprint=pkg.fingerprint)
         report = _keep(s, bulk, pkg, plan, actor=actor, device=device, base=base, subjects=_subjects(s, ctx, plan))
     except _VALUE_ERRORS as exc:
         raise _unexpected(what, exc) from exc
+    if pkg.monitoring_visits:
+        report = replace(report, counts={**report.counts, "monitoring_visits": monitored})
     return report, True
 
 

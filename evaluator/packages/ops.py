@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import time
+import traceback
 from dataclasses import replace
 from pathlib import Path
 
@@ -477,6 +478,9 @@ class Packages(Area):
         except PackageRejected as exc:
             savepoint.rollback()
             s.info.pop("audit_head", None)  # the chain head of the rolled-back entries is void
+            # the traceback's frames hold the rolled-back rows in a cycle: let them go now, not at the
+            # next collection (SQLAlchemy would meet their identities again as new rows reuse the ids)
+            traceback.clear_frames(exc.__traceback__)
             return rejected(path, exc.message, evaluator=pkg.evaluator.code, device=pkg.device,
                             sequence=pkg.sequence, fingerprint=pkg.fingerprint)
         except BaseException:

@@ -23,6 +23,7 @@ from ..audit import signing
 from ..db.models import Application, Assignment, Attachment, AuditEvent, Criterion, Evaluation, Score, SiteVisit, utcnow
 from ..domain import FIELD, FINALISED
 from ..errors import EvaluatorError, PermissionDenied
+from ..monitoring import fieldwork
 from ..services.common import current_program, evaluator_by_code, get_setting, set_setting
 from ..version import __version__
 from . import formats as F
@@ -147,6 +148,9 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
     data = {"program": p.uuid, "evaluator": code, "device": device, "score_columns": list(F.SCORE_COLUMNS),
             "evaluations": evaluations,
             "site_visits": visits, "attachments": attachments}
+    monitoring_visits = fieldwork.package_part(s, ev)  # the visitor's monitoring visits (docs/awards.md)
+    if monitoring_visits:
+        data["monitoring_visits"] = monitoring_visits
     members: list[tuple[str, bytes, bool]] = [("data.json", F.dumps(data), True), ("audit.json", F.dumps(trail), True)]
     members += [(name, body, False) for name, body in sorted(blobs.items())]
     created = utcnow()

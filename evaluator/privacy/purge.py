@@ -9,6 +9,7 @@
   reasons, visit attendees and notes, conflict-of-interest and eligibility notes, photo captions
   and file names — are replaced by :data:`~evaluator.audit.personal.TOMBSTONE`, also in the
   merge conflicts that kept both values;
+* its follow-up: monitoring visits' attendees and findings, support-log notes;
 * its photos' bytes are deleted (and a photo stored beside the database overwritten and removed);
 * the redactable chain forgets it: its sealed values and its salt are deleted, so what the entries
   still hold (the commitments) says nothing; ``audit verify`` passes before and after;
@@ -42,8 +43,8 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..audit.personal import MARK, PERSONAL_KEYS, TOMBSTONE
 from ..db.models import (
-    Application, Assignment, Attachment, AuditEvent, AuditPersonal, AuditSubject, Evaluation, GateResult,
-    PackageReceipt, Program, Score, SiteVisit, new_uuid, utcnow,
+    Application, Assignment, Attachment, AuditEvent, AuditPersonal, AuditSubject, Award, Evaluation, GateResult,
+    MonitoringVisit, PackageReceipt, Program, Score, SiteVisit, SupportEntry, new_uuid, utcnow,
 )
 from ..db.settings import get_setting, set_setting
 from ..services.programs import field_defs
@@ -329,6 +330,14 @@ def destroy(s: Session, p: PurgePlan, *, actor: str, device: str, kind: str = "p
         for v in s.execute(select(SiteVisit).where(SiteVisit.application_id.in_(ids))).scalars():
             v.attendees, v.notes = _t(v.attendees), _t(v.notes)
             counts["site_visits"] += 1
+        awards = select(Award.id).where(Award.application_id.in_(ids))
+        for m in s.execute(select(MonitoringVisit).where(MonitoringVisit.award_id.in_(awards))).scalars():
+            m.attendees, m.findings = _t(m.attendees), _t(m.findings)  # follow-up visits' people and findings
+            counts["site_visits"] += 1
+        for e in s.execute(select(SupportEntry).where(SupportEntry.award_id.in_(awards),
+                                                      SupportEntry.note != "")).scalars():
+            e.note = TOMBSTONE
+            counts["notes"] += 1
         for a in s.execute(select(Assignment).where(Assignment.application_id.in_(ids),
                                                     Assignment.conflict_note != "")).scalars():
             a.conflict_note = TOMBSTONE

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from ..audit.personal import Resolver
 from ..db.models import (
-    Application, Assignment, Attachment, AuditEvent, Criterion, Decision, Evaluation, Evaluator, GateResult,
-    EligibilityGate, Score, SiteVisit,
+    Application, Assignment, Attachment, AuditEvent, Award, Criterion, Decision, EligibilityGate, Evaluation,
+    Evaluator, GateResult, MonitoringVisit, Score, SiteVisit, SupportEntry,
 )
 from ..errors import ValidationError
 from ..version import __version__
@@ -74,6 +74,21 @@ def document(s: Session, app: Application) -> dict[str, Any]:
     doc["decision"] = None if d is None else {
         "computed": d.computed, "rank": d.computed_rank, "score": d.computed_score, "override": d.override,
         "override_reason": d.override_reason, "overridden_by": d.overridden_by}
+    award = s.execute(select(Award).where(Award.application_id == app.id)).scalar_one_or_none()
+    doc["award"] = None if award is None else {
+        "amount": award.amount, "status": award.status, "status_reason": award.status_reason,
+        "agreed_on": _iso(award.agreed_on), "starts_on": _iso(award.starts_on), "ends_on": _iso(award.ends_on),
+        "monitoring_visits": [
+            {"sequence": m.sequence, "evaluator": code, "state": m.state, "visited_at": _iso(m.visited_at),
+             "attendees": m.attendees, "checklist": dict(m.checklist or {}), "ratings": dict(m.ratings or {}),
+             "findings": m.findings, "actions": list(m.actions or [])}
+            for m, code in s.execute(select(MonitoringVisit, Evaluator.code)
+                                     .outerjoin(Evaluator, Evaluator.id == MonitoringVisit.evaluator_id)
+                                     .where(MonitoringVisit.award_id == award.id).order_by(MonitoringVisit.sequence))],
+        "support": [{"held_on": _iso(e.held_on), "kind": e.kind, "topic": e.topic, "given_by": e.given_by,
+                     "attendees": e.attendees, "note": e.note}
+                    for e in s.execute(select(SupportEntry).where(SupportEntry.award_id == award.id)
+                                       .order_by(SupportEntry.held_on, SupportEntry.id)).scalars()]}
     photos = []
     for a in s.execute(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)).scalars():
         photos.append({"filename": a.filename, "media_type": a.media_type, "size": a.size, "sha256": a.sha256,
@@ -83,6 +98,9 @@ def document(s: Session, app: Application) -> dict[str, Any]:
     uuids = {app.uuid} | {u for (u,) in s.execute(select(Evaluation.uuid).join(
         Assignment, Assignment.id == Evaluation.assignment_id).where(Assignment.application_id == app.id))}
     uuids |= {u for (u,) in s.execute(select(SiteVisit.uuid).where(SiteVisit.application_id == app.id))}
+    if award is not None:
+        uuids |= {award.uuid} | {u for (u,) in s.execute(select(MonitoringVisit.uuid)
+                                                           .where(MonitoringVisit.award_id == award.id))}
     uuids |= {u for (u,) in s.execute(select(Assignment.uuid).where(Assignment.application_id == app.id))}
     uuids |= {u for (u,) in s.execute(select(Score.uuid).join(Evaluation, Evaluation.id == Score.evaluation_id)
                                       .join(Assignment, Assignment.id == Evaluation.assignment_id)

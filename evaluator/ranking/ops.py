@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import signing
+from ..awards import service as awards_svc
 from ..changes import Outcome
 from ..db.models import Application, Decision, utcnow
 from ..domain import CLOSED, DECISIONS, OFFICE, OPEN, SIGNED_OFF, RoundInfo
@@ -285,6 +286,9 @@ class Rounds(Area):
                              "selected": {t.track: [r.application_id for r in t.rows if r.decision == "selected"]
                                           for t in result.tracks}},
                         reason=rnd.sign_off_note)
+            # each selected application gets its award (docs/awards.md), audited before the head is signed
+            awards_svc.create_for_sign_off(s, p, rnd, [r.application_id for r in rows if r.decision == "selected"],
+                                           actor=self._uow.actor, device=self._uow.device)
             s.flush()
             signing.at_sign_off(s, identity, round=rnd.code, actor=self._uow.actor, device=self._uow.device,
                                 detail={"program": p.code, "applications": len(rows), "by": by})

@@ -226,3 +226,49 @@ def test_0005_makes_each_program_one_round_holding_its_applications_and_goes_bac
             assert conn.execute(text("SELECT count(*) FROM application")).scalar() == 6
     finally:
         eng.dispose()
+
+
+def test_0007_adds_the_award_and_monitoring_tables_and_goes_back(any_db_url):
+    """Revision 0007 (awards) on both engines: only new tables, nothing existing changes, and down
+    again without them."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    migrate.load_all_models()
+    cfg = migrate.alembic_config()
+    before = ScriptDirectory.from_config(cfg).get_revision("0007").down_revision
+    eng = create_engine(any_db_url)
+
+    def alembic(fn, target):
+        with eng.begin() as conn:
+            cfg.attributes["connection"] = conn
+            fn(cfg, target)
+
+    new = {"award", "disbursement", "support_entry", "monitoring_visit"}
+    try:
+        alembic(command.upgrade, before)
+        with eng.connect() as conn:
+            old_tables = set(inspect(conn).get_table_names())
+        alembic(command.upgrade, "0007")
+        with eng.connect() as conn:
+            assert set(inspect(conn).get_table_names()) == old_tables | new
+        alembic(command.downgrade, before)
+        with eng.connect() as conn:
+            assert set(inspect(conn).get_table_names()) == old_tables
+    finally:
+        eng.dispose()
+
+
+def test_the_0005_fixture_upgrades_and_its_sign_off_awards_the_selected(tmp_path):
+    """The demo written at 0005 (one round, not signed off) opens at the head with no awards, and
+    signing its round off then awards each selected application."""
+    work = tmp_path / "demo.sqlite3"
+    shutil.copyfile(FIXTURE.with_name("schema-0005-demo.sqlite3"), work)
+    with Store(f"sqlite:///{work}") as st:
+        assert st.schema.upgraded_from == "0005" and st.awards.list() == []
+        st.keys.ensure("office passphrase, long and secret", key_dir=tmp_path / "keys")
+        st.rounds.sign_off("1", by="위원장", key_dir=tmp_path / "keys")
+        selected = {r.application_id for r in st.ranking.rank(round="1").all_rows() if r.decision == "selected"}
+        assert {a.application_id for a in st.awards.list()} == selected and len(selected) == 19
+        assert st.verify_audit().ok

@@ -15,6 +15,7 @@ savepoint's work and nothing else.
 from __future__ import annotations
 
 import shutil
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -96,6 +97,7 @@ def _bulk(st: Store, ctx: Ctx, *, catch: bool = False) -> list[int]:
             except Exception as exc:
                 if not (catch and is_injected(exc)):
                     raise
+                traceback.clear_frames(exc.__traceback__)  # as the merge does: the rolled-back rows go now
                 failed.append(i)
     return failed
 

@@ -1,0 +1,159 @@
+"""CLI verbs for follow-up monitoring (docs/awards.md):
+
+    evaluator monitoring plan [--visit CODE=MONTHS … | --every-months N --count K | --default] [--rubric TRACK=FILE …]
+    evaluator monitoring assign [--evaluators EV01,EV02]
+    evaluator monitoring due [--overdue] [--today DATE] [--json]
+    evaluator monitoring visits [APP] [--evaluator EV01]
+    evaluator monitoring record APP VISIT [--date …] [--attendees …] [--check ITEM …] [--rate CRITERION=LEVEL …]
+                                          [--findings …] [--action "TEXT@YYYY-MM-DD" …] [--finalise]
+    evaluator monitoring add-visit APP --evaluator EV01
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from ..errors import ValidationError
+from ..monitoring.model import MonitoringPlan
+from .common import CliContext, table
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, sep, value = str(text).partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not KEY=VALUE")
+    return key.strip(), value.strip()
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("monitoring", parents=[common], help="follow-up monitoring of awarded projects: plan, assign, "
+                       "due, visits",
+                       description="The program's monitoring plan says which visits each award gets and when "
+                                   "(months after the project starts); visits are assigned to visitors "
+                                   "(load-balanced, declared conflicts respected), carried in their kits, recorded "
+                                   "in the field with the track's monitoring rubric and merged back from signed "
+                                   "packages (docs/awards.md).")
+    ps = p.add_subparsers(dest="monitoring_command", metavar="ACTION")
+    ps.required = True
+    c = ps.add_parser("plan", parents=[common], help="show or set the monitoring plan")
+    c.add_argument("--visit", action="append", type=_pair, metavar="CODE=MONTHS",
+                   help="a visit due MONTHS after the project starts (repeat: --visit mid=3 --visit final=6)")
+    c.add_argument("--every-months", type=int, metavar="N", help="a visit every N months …")
+    c.add_argument("--count", type=int, metavar="K", help="… K times")
+    c.add_argument("--default", action="store_true", help="a mid-term visit at 3 months and a final one at 6")
+    c.add_argument("--rubric", action="append", type=_pair, metavar="TRACK=FILE",
+                   help="the track's monitoring rubric file (default: the shipped monitoring-TRACK.toml)")
+    c.set_defaults(func=cmd_plan)
+    c = ps.add_parser("assign", parents=[common], help="give every planned visit a visitor")
+    c.add_argument("--evaluators", metavar="CODES", help="only these evaluators (comma-separated)")
+    c.set_defaults(func=cmd_assign)
+    c = ps.add_parser("due", parents=[common], help="visits due, soonest first")
+    c.add_argument("--overdue", action="store_true", help="only visits past their due date")
+    c.add_argument("--today", metavar="DATE", help="count from this day (default: today)")
+    c.set_defaults(func=cmd_due)
+    c = ps.add_parser("visits", parents=[common], help="monitoring visits (of one award, or one visitor's)")
+    c.add_argument("application_id", metavar="APP", nargs="?")
+    c.add_argument("--evaluator", metavar="CODE")
+    c.set_defaults(func=cmd_visits)
+    c = ps.add_parser("record", parents=[common], help="record what was found on a visit")
+    c.add_argument("application_id", metavar="APP")
+    c.add_argument("sequence", type=int, metavar="VISIT", help="the visit's number (1, 2, 3 …)")
+    c.add_argument("--date", metavar="WHEN", help="when it took place (YYYY-MM-DD or YYYY-MM-DD HH:MM)")
+    c.add_argument("--attendees", default="")
+    c.add_argument("--check", action="append", default=[], metavar="ITEM", help="a checklist item found true")
+    c.add_argument("--rate", action="append", type=_pair, default=[], metavar="CRITERION=LEVEL")
+    c.add_argument("--findings", default="")
+    c.add_argument("--action", action="append", default=[], metavar="TEXT@DATE",
+                   help="a required action and its due date (\"영수증 정리@2012-10-31\")")
+    c.add_argument("--finalise", action="store_true")
+    c.set_defaults(func=cmd_record)
+    c = ps.add_parser("add-visit", parents=[common], help="a visit beyond the plan")
+    c.add_argument("application_id", metavar="APP")
+    c.add_argument("--evaluator", required=True, metavar="CODE")
+    c.set_defaults(func=cmd_add_visit)
+
+
+def plan_text(plan: MonitoringPlan) -> str:
+    if not plan.visits:
+        return (f"Program '{plan.program}' has no monitoring plan yet: set it with 'evaluator monitoring plan "
+                "--default' (a mid-term visit at 3 months, a final one at 6) or --visit CODE=MONTHS.")
+    lines = [f"Monitoring plan of program '{plan.program}': "
+             + ", ".join(f"{v.code} at {v.months} months" for v in plan.visits) + " after each project starts."]
+    lines += [f"  {r.track}: rubric {r.code} {r.version} ({r.file})" for r in plan.rubrics]
+    return "\n".join(lines)
+
+
+def cmd_plan(ctx: CliContext) -> int:
+    a = ctx.args
+    store = ctx.store()
+    if a.visit or a.every_months or a.default or a.rubric:
+        visits = [(code, _months(m)) for code, m in a.visit or []]
+        plan = store.monitoring.set_plan(visits or None, every_months=a.every_months, count=a.count,
+                                         rubrics=dict(a.rubric or [])).value
+    else:
+        plan = store.monitoring.plan()
+    ctx.out(plan, plan_text(plan))
+    return 0
+
+
+def _months(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValidationError(f"--visit needs a whole number of months, got '{text}'.") from None
+
+
+def cmd_assign(ctx: CliContext) -> int:
+    codes = [c.strip() for c in (ctx.args.evaluators or "").split(",") if c.strip()] or None
+    r = ctx.store().monitoring.assign(codes).value
+    lines = [f"Assigned {r.added} monitoring visit{'s' if r.added != 1 else ''}; visits to make per visitor: "
+             + ", ".join(f"{k} {n}" for k, n in r.loads.items()) + "."]
+    if r.unassigned:
+        lines.append(f"Not assigned (every visitor has a declared conflict): {', '.join(r.unassigned)}.")
+    ctx.out(r, "\n".join(lines))
+    return 0
+
+
+def cmd_due(ctx: CliContext) -> int:
+    a = ctx.args
+    try:
+        today = date.fromisoformat(a.today) if a.today else None
+    except ValueError:
+        raise ValidationError(f"--today must be a date as YYYY-MM-DD, got '{a.today}'.") from None
+    rows = ctx.store().monitoring.due(overdue=a.overdue, today=today)
+    what = "overdue" if a.overdue else "due"
+    text = (table([[r.application_id, r.sequence, r.plan_code, r.evaluator or "—", r.due_on,
+                    f"OVERDUE {r.days_overdue} days" if r.overdue else "", r.state, r.group_name] for r in rows],
+                  ["application", "visit", "plan", "visitor", "due", "", "state", "group"])
+            if rows else f"No monitoring visit is {what}.")
+    ctx.out(rows, text)
+    return 0
+
+
+def cmd_visits(ctx: CliContext) -> int:
+    rows = ctx.store().monitoring.visits(ctx.args.application_id, ctx.args.evaluator)
+    ctx.out(rows, table([[v.application_id, v.sequence, v.plan_code, v.evaluator or "—", v.due_on or "—", v.state,
+                          v.visited_at or "", len([x for x in v.actions if not x.done])] for v in rows],
+                        ["application", "visit", "plan", "visitor", "due", "state", "visited", "open actions"])
+            if rows else "No monitoring visit yet.")
+    return 0
+
+
+def cmd_record(ctx: CliContext) -> int:
+    a = ctx.args
+    actions = []
+    for text in a.action:
+        what, _, due = text.rpartition("@") if "@" in text else (text, "", "")
+        actions.append({"text": what, "due_on": due or None})
+    v = ctx.store().monitoring.record(a.application_id, a.sequence, visited_at=a.date, attendees=a.attendees,
+                                      checklist={c: True for c in a.check}, ratings=dict(a.rate),
+                                      findings=a.findings, actions=actions, finalise=a.finalise).value
+    ctx.out(v, f"Monitoring visit {v.sequence} of {v.application_id} is saved ({v.state}).")
+    return 0
+
+
+def cmd_add_visit(ctx: CliContext) -> int:
+    v = ctx.store().monitoring.add_visit(ctx.args.application_id, ctx.args.evaluator).value
+    ctx.out(v, f"Added monitoring visit {v.sequence} of {v.application_id} for {v.evaluator}.")
+    return 0

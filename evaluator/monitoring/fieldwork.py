@@ -1,0 +1,269 @@
+"""Monitoring visits in the field: what a kit carries to the visitor, what the laptop sends back in
+its signed package, and the merge of those visits at the office — with the same ownership rule as
+every other record (``evaluator.packages.ownership``): a package changes only the monitoring
+visits of the evaluator who signed it.
+
+* kit → laptop: ``data.json`` gains ``monitoring``: the plan (each track's monitoring rubric text),
+  the awards the visitor follows, each with every visit so far (the visitor's own to record, the
+  others' findings and open actions to check on site);
+* laptop → office: ``data.json`` gains ``monitoring_visits``: the visitor's visits that were
+  recorded (draft or finalised), each with its version;
+* the merge, inside the package's transaction: a visit of an award that does not exist or was
+  withdrawn or cancelled, someone else's visit, a visit dated before the agreement or an action
+  due before its visit refuses the whole package (one sentence, nothing written); a visit the
+  office holds finalised is kept as it is (the package's different copy is listed as skipped);
+  a new visit (beyond the plan) of an award the signer follows is added with the next number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..awards.model import CLOSED_STATUSES
+from ..db.models import Application, Award, Evaluator, MonitoringVisit, Program, utcnow
+from ..db.settings import set_setting
+from ..packages import formats as F
+from ..packages.errors import KitRejected, PackageRejected
+from ..rubric import parse_rubric
+from ..errors import RubricError, ValidationError
+from . import service
+from .model import DRAFT, FINALISED, PLANNED, Action
+
+_VISIT_STATES = (PLANNED, DRAFT, FINALISED)
+
+
+def _visit_doc(v: MonitoringVisit) -> dict[str, Any]:
+    return {"uuid": v.uuid, "version": v.version, "updated_at": F.iso(v.updated_at), **service.values(v)}
+
+
+# --- office → kit ----------------------------------------------------------------------------------
+def kit_part(s: Session, program: Program, evaluator: Evaluator) -> tuple[dict[str, Any] | None, list[Application]]:
+    """The kit's ``monitoring`` section for ``evaluator`` (None when they follow no award) and the
+    awarded applications the kit must carry for it."""
+    mine = s.execute(select(MonitoringVisit.award_id).where(MonitoringVisit.evaluator_id == evaluator.id)
+                     .distinct()).scalars().all()
+    if not mine:
+        return None, []
+    awards = list(s.execute(select(Award).join(Application, Application.id == Award.application_id)
+                            .where(Award.id.in_(mine), Application.program_id == program.id)
+                            .order_by(Application.external_id)).scalars())
+    visits: dict[int, list[MonitoringVisit]] = {}
+    for v in s.execute(select(MonitoringVisit).where(MonitoringVisit.award_id.in_([a.id for a in awards]))
+                       .order_by(MonitoringVisit.sequence)).scalars():
+        visits.setdefault(v.award_id, []).append(v)
+    part = {
+        "plan": service.plan_document(s, program),
+        "awards": [{"uuid": a.uuid, "application": a.application.external_id, "amount": a.amount, "status": a.status,
+                    "agreed_on": F.iso(a.agreed_on), "starts_on": F.iso(a.starts_on), "ends_on": F.iso(a.ends_on),
+                    "visits": [{**_visit_doc(v), "mine": v.evaluator_id == evaluator.id, "due_on": F.iso(v.due_on)}
+                               for v in visits.get(a.id, [])]} for a in awards],
+    }
+    return part, [a.application for a in awards]
+
+
+# --- kit → field database --------------------------------------------------------------------------
+def install(s: Session, program: Program, evaluator: Evaluator, part: Any, apps: dict[str, Application],
+            what: str) -> int:
+    """Bring the kit's monitoring section into the field database: the plan, the awards, the visits
+    (the visitor's own work on the laptop is kept; the office's newer due dates and the other
+    visitors' finalised visits are taken).  Returns how many visits the visitor has to make."""
+    if part is None:
+        return 0
+    try:
+        plan = F.need(part, "plan", dict, "data.json monitoring")
+        for track, r in F.need(plan, "rubrics", dict, "data.json monitoring plan").items():
+            if parse_rubric(F.need(r, "source", str, f"monitoring rubric {track}"), str(r.get("file"))).kind \
+                    != "monitoring":
+                raise F.Invalid(f"the monitoring rubric of track {track} is not a monitoring rubric")
+        set_setting(s, service._key(program), plan)
+        todo = 0
+        for i, a in enumerate(F.items(part, "awards", "data.json monitoring")):
+            w = f"data.json monitoring awards[{i}]"
+            app = apps.get(F.need(a, "application", str, w))
+            if app is None:
+                raise F.Invalid(f"{w}.application is not in the kit")
+            award = s.execute(select(Award).where(Award.uuid == F.need(a, "uuid", str, w))).scalar_one_or_none()
+            if award is None:
+                award = Award(uuid=a["uuid"], application_id=app.id, amount=0, status_reason="", stepped_in_for="",
+                              settlement="")
+                s.add(award)
+            award.amount = F.need(a, "amount", int, w)
+            award.status = F.need(a, "status", str, w)
+            award.agreed_on, award.starts_on, award.ends_on = (
+                F.parse_date(F.need_date(a, k, w)) for k in ("agreed_on", "starts_on", "ends_on"))
+            s.flush()
+            for j, v in enumerate(F.items(a, "visits", w)):
+                todo += _install_visit(s, award, evaluator, v, f"{w}.visits[{j}]")
+    except F.Invalid as exc:
+        raise KitRejected(f"{what} is damaged: {exc}.") from None
+    except RubricError as exc:
+        raise KitRejected(f"{what} is damaged: {exc}") from None
+    return todo
+
+
+def _install_visit(s: Session, award: Award, evaluator: Evaluator, v: dict[str, Any], w: str) -> int:
+    uuid = F.need(v, "uuid", str, w)
+    row = s.execute(select(MonitoringVisit).where(MonitoringVisit.uuid == uuid)).scalar_one_or_none()
+    mine = F.need(v, "mine", bool, w)
+    state = F.need(v, "state", str, w)
+    if state not in _VISIT_STATES:
+        raise F.Invalid(f"{w}.state is not a visit state")
+    if row is None:
+        row = MonitoringVisit(uuid=uuid, award_id=award.id, sequence=F.need(v, "sequence", int, w), device="",
+                              evaluator_id=evaluator.id if mine else None)
+        s.add(row)
+        take = True
+    else:  # the visitor's own work on this laptop wins over the office's copy of it
+        take = not mine or row.state == PLANNED
+    row.due_on = F.parse_date(F.need_date(v, "due_on", w))
+    row.plan_code = F.need(v, "plan_code", str, w)
+    if take:
+        row.state = state
+        row.visited_at = F.parse_dt(F.need(v, "visited_at", str, w, optional=True))
+        row.attendees = F.need(v, "attendees", str, w)
+        row.checklist = F.need(v, "checklist", dict, w)
+        row.ratings = F.need(v, "ratings", dict, w)
+        row.findings = F.need(v, "findings", str, w)
+        row.actions = F.need(v, "actions", list, w)
+        row.rubric_hash = F.need(v, "rubric_hash", str, w)
+        row.version = F.need(v, "version", int, w)
+    s.flush()
+    return int(mine and row.state != FINALISED)
+
+
+# --- laptop → package ------------------------------------------------------------------------------
+def package_part(s: Session, evaluator: Evaluator) -> list[dict[str, Any]]:
+    """The visitor's recorded monitoring visits (draft or finalised) for the package's data.json."""
+    rows = s.execute(select(MonitoringVisit, Award.uuid, Application.external_id)
+                     .join(Award, Award.id == MonitoringVisit.award_id)
+                     .join(Application, Application.id == Award.application_id)
+                     .where(MonitoringVisit.evaluator_id == evaluator.id, MonitoringVisit.state != PLANNED)
+                     .order_by(Application.external_id, MonitoringVisit.sequence)).all()
+    return [{**_visit_doc(v), "award": award, "application": ext} for v, award, ext in rows]
+
+
+# --- package → office ------------------------------------------------------------------------------
+def read_package_part(data: Any) -> list[dict[str, Any]]:
+    """The ``monitoring_visits`` of a package's data.json, their shape checked (:class:`F.Invalid`)."""
+    out = []
+    raw = data.get("monitoring_visits", []) if isinstance(data, dict) else []
+    if type(raw) is not list:
+        raise F.Invalid("data.json monitoring_visits is not a list")
+    for i, v in enumerate(raw):
+        w = f"data.json monitoring_visits[{i}]"
+        for k in ("uuid", "award", "application", "plan_code", "state", "attendees", "findings", "rubric_hash"):
+            F.need(v, k, str, w)
+        for k in ("sequence", "version"):
+            if not 1 <= F.need(v, k, int, w) <= 1_000_000_000:
+                raise F.Invalid(f"{w}.{k} is out of range")
+        if v["state"] not in (DRAFT, FINALISED):
+            raise F.Invalid(f"{w}.state must be draft or finalised")
+        F.need(v, "visited_at", str, w, optional=True)
+        for k, kind in (("checklist", dict), ("ratings", dict), ("actions", list)):
+            F.need(v, k, kind, w)
+        for j, a in enumerate(v["actions"]):
+            F.need(a, "text", str, f"{w}.actions[{j}]")
+            F.need_date(a, "due_on", f"{w}.actions[{j}]")
+        out.append(v)
+    return out
+
+
+def _when(text: str | None, what: str) -> datetime | None:
+    try:
+        return None if text is None else datetime.fromisoformat(text)
+    except ValueError:
+        raise PackageRejected(f"{what} has a visit time that is not a date and time ({text[:40]!r}).") from None
+
+
+def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits: list[dict[str, Any]], what: str,
+          *, device: str, fingerprint: str) -> dict[str, int]:
+    """Merge a package's monitoring visits (see the module's doc); counts added/updated/unchanged."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "kept_finalised": 0}
+    if not visits:
+        return counts
+    program = s.get(Program, program_id)
+    uuids = [v["uuid"] for v in visits]
+    if len(set(uuids)) != len(uuids):
+        raise PackageRejected(f"{what} names a monitoring visit twice; nothing of it was merged.")
+    awards = {a.uuid: a for a in s.execute(select(Award).where(Award.uuid.in_({v["award"] for v in visits}))).scalars()}
+    office = {v.uuid: v for v in s.execute(select(MonitoringVisit).where(MonitoringVisit.uuid.in_(uuids))).scalars()}
+    followed = set(s.execute(select(MonitoringVisit.award_id).where(MonitoringVisit.evaluator_id == evaluator_id))
+                   .scalars())
+    rubrics = service.monitoring_rubrics(s, program)
+    plan: list[tuple[dict[str, Any], Award, MonitoringVisit | None]] = []
+    for v in visits:
+        app, award = v["application"][:40], awards.get(v["award"])
+        if award is None or award.application.program_id != program.id:
+            raise PackageRejected(f"{what} carries a monitoring visit of application {app}, which has no award in this "
+                                  "office database; nothing of it was merged.")
+        if award.application.external_id != v["application"]:
+            raise PackageRejected(f"{what} names the award of {award.application.external_id} as one of {app}; "
+                                  "nothing of it was merged.")
+        if award.status in CLOSED_STATUSES:
+            raise PackageRejected(f"{what} carries a monitoring visit of application {app}, whose award was "
+                                  f"{award.status} ({award.status_reason}); nothing of it was merged.")
+        row = office.get(v["uuid"])
+        if row is not None and row.evaluator_id != evaluator_id:
+            raise PackageRejected(f"{what} names monitoring visit {v['sequence']} of {app}, which at the office is "
+                                  "another evaluator's; a package may change only the records of the evaluator who "
+                                  f"signed it ({evaluator}), so nothing of it was merged.")
+        if row is not None and row.award_id != award.id:
+            raise PackageRejected(f"{what} names a monitoring visit of {app} that at the office belongs to another "
+                                  "award; nothing of it was merged.")
+        if row is None and award.id not in followed:
+            raise PackageRejected(f"{what} carries a monitoring visit of application {app}, which is not assigned "
+                                  f"to {evaluator} for monitoring; nothing of it was merged.")
+        acts = [Action(a["text"], F.parse_date(a.get("due_on")), bool(a.get("done"))) for a in v["actions"]]
+        try:
+            service.check_visit(rubrics.get(award.application.track.code), award,
+                                visited_at=_when(v["visited_at"], what), attendees=v["attendees"],
+                                checklist=v["checklist"], ratings=v["ratings"], actions=acts,
+                                where=f"{what}: monitoring visit {v['sequence']} of {app}",
+                                finalising=v["state"] == FINALISED)
+        except ValidationError as exc:
+            raise PackageRejected(f"{exc.message} Nothing of it was merged.") from None
+        plan.append((v, award, row))
+    now = utcnow()
+    entries = []
+    for v, award, row in plan:
+        incoming = {k: v[k] for k in service.VALUE_KEYS}
+        if row is not None:
+            have = service.values(row)
+            if {**have, "sequence": 0} == {**incoming, "sequence": 0}:
+                counts["unchanged"] += 1
+                continue
+            if row.state == FINALISED:
+                counts["kept_finalised"] += 1
+                continue
+            old = have
+            counts["updated"] += 1
+        else:
+            used = set(s.execute(select(MonitoringVisit.sequence).where(MonitoringVisit.award_id == award.id)).scalars())
+            seq = v["sequence"] if v["sequence"] not in used else max(used) + 1
+            row = MonitoringVisit(uuid=v["uuid"], award_id=award.id, evaluator_id=evaluator_id, sequence=seq,
+                                  plan_code=v["plan_code"], due_on=None, version=0)
+            s.add(row)
+            old = None
+            counts["added"] += 1
+        row.state, row.visited_at, row.attendees = v["state"], _when(v["visited_at"], what), v["attendees"]
+        row.checklist, row.ratings, row.findings = v["checklist"], v["ratings"], v["findings"]
+        row.actions, row.rubric_hash = v["actions"], v["rubric_hash"]
+        row.finalised_at = now if v["state"] == FINALISED else None
+        row.version = max(int(v["version"]), (row.version or 0) + 1)
+        row.updated_at, row.device, row.package_fingerprint = now, device, fingerprint
+        s.flush()
+        entries.append({"actor": evaluator, "device": device, "action": "merge_monitoring_visit",
+                        "entity": "monitoring_visit", "entity_uuid": row.uuid, "old": old,
+                        "new": {"application": award.application.external_id, **service.values(row)},
+                        "reason": f"result package {fingerprint}", "at": now,
+                        "subject": award.application.uuid})
+    audit.append_many(s, entries)
+    return counts
+
+
+__all__ = ["install", "kit_part", "merge", "package_part", "read_package_part"]

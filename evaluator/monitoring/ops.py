@@ -1,0 +1,158 @@
+"""The façade's monitoring area (``store.monitoring``): the program's monitoring plan, visits
+assigned to visitors, what is due and overdue, and visits recorded (in the office, or on a field
+laptop from its kit; a signed package brings them back — ``store.packages.merge``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..changes import Outcome
+from ..excel.results import ExportReport
+from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..errors import ValidationError
+from ..services.common import current_program, evaluator_by_code
+from ..uow import Area
+from . import service
+from .model import Action, DueVisit, MonitoringAssignment, MonitoringPlan, PlannedVisit, VisitInfo
+
+
+def _when(value: datetime | date | str | None, what: str) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    try:
+        return datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{what} must be a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM), got "
+                              f"{value!r}.") from None
+
+
+def _actions(actions: list[Any] | None) -> list[Action]:
+    out = []
+    for a in actions or []:
+        if isinstance(a, Action):
+            out.append(a)
+            continue
+        due = a.get("due_on")
+        try:
+            due = date.fromisoformat(due) if isinstance(due, str) else due
+        except ValueError:
+            raise ValidationError(f"The action '{a.get('text', '')}' has a due date that is not YYYY-MM-DD: "
+                                  f"{due!r}.") from None
+        out.append(Action(str(a.get("text", "")).strip(), due, bool(a.get("done", False))))
+    return out
+
+
+class Monitoring(Area):
+    """Follow-up monitoring: plan, assignment, due visits, visits recorded."""
+
+    def plan(self) -> MonitoringPlan:
+        """The current program's monitoring plan (no visits: none set yet)."""
+        with self._uow.read() as s:
+            return service.plan_info(s, current_program(s))
+
+    def set_plan(self, visits: list[tuple[str, int]] | None = None, *, every_months: int | None = None,
+                 count: int | None = None, rubrics: dict[str, str | Path] | None = None) -> Outcome[MonitoringPlan]:
+        """Set the visits due per award — ``visits`` as (code, months after the start), or one every
+        ``every_months`` months ``count`` times; neither: a mid-term visit at 3 months and a final one
+        at 6 — and each track's monitoring rubric (``rubrics`` {track: file}; a track not named keeps
+        its rubric, else gets the shipped ``resources/rubrics/monitoring-TRACK.toml``)."""
+        self._uow.require_office("set the monitoring plan")
+        if visits and every_months:
+            raise ValidationError("Give the plan's visits one way: --visit CODE=MONTHS, or --every-months N.")
+        if every_months:
+            if every_months <= 0 or not count or count <= 0:
+                raise ValidationError("--every-months N needs a positive N and --count (how many visits).")
+            planned = [PlannedVisit(str(i + 1), every_months * (i + 1)) for i in range(count)]
+        elif visits:
+            planned = [PlannedVisit(str(c).strip(), int(m)) for c, m in visits]
+        else:
+            planned = list(service.DEFAULT_VISITS)
+        with self._uow.write() as s:
+            info = service.set_plan(s, current_program(s), planned, dict(rubrics or {}), actor=self._uow.actor,
+                                    device=self._uow.device)
+        return self._uow.outcome(s, info)
+
+    def assign(self, evaluators: list[str] | None = None) -> Outcome[MonitoringAssignment]:
+        """Give every running award's planned visits a visitor (its visitor so far, else the least
+        loaded evaluator with no declared conflict on it; ``evaluators`` limits who)."""
+        self._uow.require_office("assign monitoring visits")
+        with self._uow.write() as s:
+            result = service.assign(s, current_program(s), evaluators, actor=self._uow.actor, device=self._uow.device)
+        return self._uow.outcome(s, result)
+
+    def due(self, *, overdue: bool = False, today: date | None = None) -> list[DueVisit]:
+        """Visits not finalised, soonest due first (only those past due with ``overdue``)."""
+        with self._uow.read() as s:
+            return service.due(s, current_program(s), today=today or date.today(), overdue_only=overdue)
+
+    def visits(self, application_id: str | None = None, evaluator: str | None = None) -> list[VisitInfo]:
+        with self._uow.read() as s:
+            return service.visits(s, current_program(s), application_id, evaluator)
+
+    def add_visit(self, application_id: str, evaluator: str) -> Outcome[VisitInfo]:
+        """A visit beyond the plan (visit 3, 4 …) to an award, by ``evaluator``."""
+        with self._uow.write() as s:
+            p = current_program(s)
+            v = service.add_visit(s, p, application_id, evaluator_by_code(s, evaluator), device=self._uow.device)
+            info = service.visits(s, p, application_id)[-1]
+            self._audit(s, action="monitoring_visit_add", entity="monitoring_visit", entity_uuid=v.uuid,
+                        new={"application": application_id, "sequence": v.sequence, "evaluator": evaluator})
+        return self._uow.outcome(s, info)
+
+    def record(self, application_id: str, sequence: int, *, visited_at: datetime | date | str | None = None,
+               attendees: str = "", checklist: dict[str, bool] | None = None, ratings: dict[str, str] | None = None,
+               findings: str = "", actions: list[Any] | None = None, finalise: bool = False) -> Outcome[VisitInfo]:
+        """Save what was found on visit ``sequence`` of an award (the whole visit: checklist, ratings
+        by the track's monitoring rubric, findings, required actions with due dates); with
+        ``finalise`` it is complete and kept as it is.  A visit dated before the agreement, an action
+        due before the visit, an unknown item or level: refused with the reason, nothing written."""
+        when = _when(visited_at, "The visit's date")
+        acts = _actions(actions)
+        with self._uow.write() as s:
+            p = current_program(s)
+            v = service.visit_by(s, p, application_id, sequence)
+            service.record(s, p, v, visited_at=when, attendees=attendees, checklist=dict(checklist or {}),
+                           ratings=dict(ratings or {}), findings=findings, actions=acts, finalise=finalise,
+                           actor=self._uow.actor, device=self._uow.device)
+            s.flush()
+            info = next(x for x in service.visits(s, p, application_id) if x.sequence == sequence)
+        return self._uow.outcome(s, info)
+
+    def export_follow_up(self, path: str | Path, *, today: date | None = None, progress: Progress = no_progress,
+                         cancel: CancelToken = NEVER) -> ExportReport:
+        """The follow-up workbook: awards (disbursed, balance, next visit due, open actions),
+        monitoring visits one row per visit × item, and the open required actions.  A read."""
+        from .exports import export_follow_up
+
+        with self._uow.read() as s:
+            return export_follow_up(s, current_program(s), path, today=today or date.today(), progress=progress,
+                                    cancel=cancel)
+
+    def follow_up_summary(self, out: str | Path, *, lang: str = "ko", today: date | None = None,
+                          progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
+        """The program follow-up summary for the committee (PDF): awards by status with money
+        awarded, disbursed and left, overdue visits, ratings on finalised visits, open actions."""
+        from .report import follow_up_summary
+
+        if lang not in ("ko", "en"):
+            raise ValidationError(f"Unknown report language {lang!r}; use one of ko, en.")
+        with self._uow.read() as s:
+            return follow_up_summary(s, current_program(s), out, lang=lang, today=today or date.today(),
+                                     progress=progress, cancel=cancel)
+
+    def rubric(self, track: str):  # noqa: ANN201 - evaluator.rubric.Rubric
+        """The track's monitoring rubric (from the plan; in a field database, from the kit)."""
+        with self._uow.read() as s:
+            p = current_program(s)
+            rd = service.monitoring_rubrics(s, p).get(track)
+            if rd is None:
+                raise ValidationError(f"Track '{track}' has no monitoring rubric in program '{p.code}' yet: set the "
+                                      "plan with 'evaluator monitoring plan'.")
+            return rd
+
+
+__all__ = ["Monitoring"]

@@ -1,0 +1,38 @@
+"""Shared fixtures of the after-selection tests: the demo with its round signed off (19 awards)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evaluator.store import Store
+
+from .packages_fixtures import PASS as OFFICE_PASS  # (repack opens packages with the office key under PASS)
+
+
+@pytest.fixture(scope="session")
+def signed_off_template(demo_template, tmp_path_factory) -> tuple[Path, Path]:
+    """The finalised demo, its office key made and round 1 signed off: (database, key folder)."""
+    folder = tmp_path_factory.mktemp("signed_off")
+    db, keys = folder / "office.sqlite3", folder / "keys"
+    shutil.copyfile(demo_template, db)
+    with Store(f"sqlite:///{db}") as st:
+        st.keys.ensure(OFFICE_PASS, key_dir=keys)
+        st.rounds.sign_off("1", by="위원장", note="선정 의결", key_dir=keys)
+    return db, keys
+
+
+@pytest.fixture
+def signed_off(signed_off_template, tmp_path) -> tuple[Path, Path]:
+    db, keys = signed_off_template
+    shutil.copyfile(db, tmp_path / db.name)
+    shutil.copytree(keys, tmp_path / "keys")
+    return tmp_path / db.name, tmp_path / "keys"
+
+
+@pytest.fixture
+def office(signed_off):
+    with Store(f"sqlite:///{signed_off[0]}") as st:
+        yield st

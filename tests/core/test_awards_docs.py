@@ -1,0 +1,48 @@
+"""docs/awards.md works exactly as written: its shell blocks run in order, in one folder, through
+the real command line (the office and a visitor's encrypted laptop); the outputs it quotes are
+what the commands print, and the database ends as the page says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from evaluator.paths import resource
+from evaluator.store import Store
+
+from .doc_runner import blocks, expected_exit, run_line
+
+DOC = Path(resource()).parent / "docs" / "awards.md"
+
+
+@pytest.mark.plain_sqlite
+def test_the_awards_document_runs_as_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    text = DOC.read_text(encoding="utf-8")
+    doc_blocks = blocks(text)
+    assert sum(b.kind == "sh" for b in doc_blocks) == 8
+    printed: list[str] = []
+    for block in doc_blocks:
+        for line in block.lines:
+            code, out, err = run_line(line, tmp_path, capsys, monkeypatch)
+            assert code == expected_exit(line), f"{line}\n{out}\n{err}"
+            printed.append(out + err)
+    everything = "\n".join(printed)
+    quoted = re.findall(r"^```text output\n(.*?)^```", text, re.S | re.M)
+    assert len(quoted) == 3
+    for q in quoted:
+        assert q.strip() in everything, q
+    assert "would exceed its award" in everything and "before the agreement (2012-06-20)" in everything
+    with Store(f"sqlite:///{tmp_path / 'office.sqlite3'}") as st:
+        a = st.awards.get("2012-A-001")
+        assert (a.amount, a.disbursed, a.balance, a.status, a.settlement, a.support_sessions) == (
+            4_000_000, 4_000_000, 0, "in_progress", "submitted", 1)
+        assert st.awards.get("2012-A-005").amount == 7_500_000
+        assert st.awards.get("2012-A-023").stepped_in_for == "2012-A-024"
+        [first] = [v for v in st.monitoring.visits("2012-A-001") if v.sequence == 1]
+        assert first.state == "finalised" and first.actions[0].text == "영수증 철 정리"
+        assert st.verify_audit().ok
+    for name in ("follow-up.xlsx", "follow-up.pdf", "follow-up-en.pdf"):
+        assert (tmp_path / name).stat().st_size > 0

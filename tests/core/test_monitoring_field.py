@@ -1,0 +1,174 @@
+"""Monitoring visits in the field (docs/awards.md): the demo signed off (19 awards) → the plan →
+visits assigned to three visitors → their kits → encrypted field databases → two visits recorded
+and finalised on some awards, a visit beyond the plan on one → signed packages → merge; what is
+due shrinks; and the merge's refusals: another visitor's visit, a cancelled award, a visit dated
+before the agreement — one sentence, the office database exactly as it was."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from evaluator.store import Store
+from evaluator.workflows import import_kit
+
+from .awards_fixtures import OFFICE_PASS, signed_off, signed_off_template  # noqa: F401 - fixtures
+from .packages_fixtures import PASS, db_checksum, repack, url
+
+VISITORS = ("EV01", "EV02", "EV03")
+FIELD_PASS = "field laptop passphrase, long enough"
+RATINGS = {"as_planned": "good", "participation": "partly", "spending": "good"}
+CHECKS = {"activity_held": True, "receipts_kept": True, "space_open": True}
+
+
+def _visit(fld: Store, app: str, seq: int, day: str, *, finalise: bool = True) -> None:
+    track = fld.applications.get(app).track
+    rd = fld.monitoring.rubric(track)
+    checks = {c: v for c, v in CHECKS.items() if c in {i.code for i in rd.checklist}}
+    fld.monitoring.record(app, seq, visited_at=f"{day} 10:00", attendees="대표 외 3명", checklist=checks,
+                          ratings=RATINGS, findings=f"방문 {seq}: 활동 정상", finalise=finalise,
+                          actions=[{"text": "영수증 정리", "due_on": "2013-03-31"}])
+
+
+@pytest.fixture
+def field_cycle(signed_off, tmp_path):
+    """The office after plan and assignment, and each visitor's package (two finalised visits on
+    their first two awards, one draft visit beyond the plan on the first)."""
+    db, keys = signed_off
+    packages = {}
+    with Store(url(db)) as office:
+        for a in office.awards.list():
+            office.awards.set(a.application_id, agreed_on="2012-06-20", starts_on="2012-07-01", ends_on="2012-12-31",
+                              reason="협약 체결")
+        office.monitoring.set_plan()
+        office.monitoring.assign(list(VISITORS))
+        for ev in VISITORS:
+            kit = office.packages.export_kit(ev, tmp_path / f"{ev}.mekit", ).value
+            field = tmp_path / f"field-{ev}.sqlite3"
+            import_kit(kit.path, url(field), passphrase=FIELD_PASS)
+            with Store(url(field), passphrase=FIELD_PASS) as fld:
+                assert fld.is_field
+                fld.keys.ensure(PASS, key_dir=keys)
+                mine = fld.monitoring.visits(evaluator=ev)
+                assert mine and {v.state for v in mine} == {"planned"}
+                followed = sorted({v.application_id for v in mine})
+                for app in followed[:2]:
+                    _visit(fld, app, 1, "2012-10-02")
+                    _visit(fld, app, 2, "2012-12-28")
+                extra = fld.monitoring.add_visit(followed[0], ev).value
+                _visit(fld, followed[0], extra.sequence, "2013-01-15", finalise=False)
+                packages[ev] = Path(fld.packages.export_package(tmp_path / f"{ev}.mepkg", key_dir=keys).value.path)
+                office.keys.register_evaluator(ev, fld.keys.identity(key_dir=keys).signing_public)
+    return db, keys, packages
+
+
+def test_visits_travel_out_in_kits_come_back_signed_and_merge(field_cycle):
+    db, keys, packages = field_cycle
+    with Store(url(db)) as office:
+        before = {(d.application_id, d.sequence) for d in office.monitoring.due(today=date(2013, 1, 20))}
+        assert len(before) == 38
+        reports = office.packages.merge([packages[ev] for ev in VISITORS], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert [r.status for r in reports] == ["merged"] * 3
+        assert all(r.counts["monitoring_visits"] == {"added": 1, "updated": 4, "unchanged": 0, "kept_finalised": 0}
+                   for r in reports)
+        visits = office.monitoring.visits()
+        done = [v for v in visits if v.state == "finalised"]
+        assert len(visits) == 41 and len(done) == 12
+        assert all(v.findings.startswith(f"방문 {v.sequence}") and v.ratings == RATINGS for v in done)
+        assert all(v.actions[0].due_on == date(2013, 3, 31) for v in done)
+        after = {(d.application_id, d.sequence) for d in office.monitoring.due(today=date(2013, 1, 20))}
+        assert after == before - {(v.application_id, v.sequence) for v in done}
+        overdue = office.monitoring.due(overdue=True, today=date(2013, 1, 20))
+        assert {d.plan_code for d in overdue} == {"mid", "final"} and all(d.days_overdue > 0 for d in overdue)
+        assert office.verify_audit().ok
+        again = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert again[0].status == "unchanged"
+
+
+def _forge(src: Path, dst: Path, keys: Path, owner: str, change) -> Path:  # noqa: ANN001
+    def members(mem: dict[str, bytes]) -> None:
+        data = json.loads(mem["data.json"])
+        change(data["monitoring_visits"])
+        mem["data.json"] = json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+    return repack(src, dst, key_dir=keys, owner=owner, members=members)
+
+
+def test_a_package_naming_another_visitors_visit_is_refused_and_nothing_changes(field_cycle, tmp_path):
+    db, keys, packages = field_cycle
+    with Store(url(db)) as office:
+        theirs = office.monitoring.visits(evaluator="EV02")[0]
+        award = office.awards.get(theirs.application_id)
+
+    def steal(visits: list) -> None:
+        visits[0].update(uuid=theirs.uuid, award=award.uuid, application=theirs.application_id, sequence=1)
+
+    forged = _forge(packages["EV01"], tmp_path / "forged.mepkg", keys, "EV01", steal)
+    before = db_checksum(url(db))
+    with Store(url(db)) as office:
+        [r] = office.packages.merge([forged], passphrase=OFFICE_PASS, key_dir=keys).value
+    assert r.status == "rejected"
+    assert f"names monitoring visit 1 of {theirs.application_id}, which at the office is another evaluator's" in r.reason
+    assert db_checksum(url(db)) == before
+
+
+def test_a_visit_of_a_cancelled_award_or_dated_before_the_agreement_refuses_the_package(field_cycle, tmp_path):
+    db, keys, packages = field_cycle
+    before = db_checksum(url(db))
+    early = _forge(packages["EV01"], tmp_path / "early.mepkg", keys, "EV01",
+                   lambda vs: vs[0].update(visited_at="2012-05-01T10:00"))
+    with Store(url(db)) as office:
+        [r] = office.packages.merge([early], passphrase=OFFICE_PASS, key_dir=keys).value
+    assert r.status == "rejected" and "before the agreement (2012-06-20)" in r.reason
+    assert db_checksum(url(db)) == before
+    with Store(url(db)) as office:
+        app = office.monitoring.visits(evaluator="EV01")[0].application_id
+        office.awards.set_status(app, "cancelled", reason="사업 중단")
+        before = db_checksum(url(db))
+        [r] = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
+    assert r.status == "rejected" and f"application {app}, whose award was cancelled (사업 중단)" in r.reason
+    assert db_checksum(url(db)) == before
+
+
+def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, capsys):
+    """After the merge: the follow-up workbook (openpyxl) and the committee's follow-up summary
+    (pypdf), Korean by default with Hangul embedded, English with --lang en."""
+    from openpyxl import load_workbook
+
+    from evaluator.cli import main
+
+    from .reports_fixtures import fonts, read_pdf, squash
+
+    db, keys, packages = field_cycle
+    with Store(url(db)) as office:
+        office.packages.merge([packages[ev] for ev in VISITORS], passphrase=OFFICE_PASS, key_dir=keys)
+        first = office.awards.list()[0]
+        office.awards.disburse(first.application_id, 1_000_000, paid_on="2012-07-05", note="1차분")
+        rep = office.monitoring.export_follow_up(tmp_path / "follow-up.xlsx", today=date(2013, 1, 20))
+        overdue = office.monitoring.due(overdue=True, today=date(2013, 1, 20))
+    wb = load_workbook(rep.path, read_only=True)
+    rows = list(wb["awards"].iter_rows(values_only=True))
+    assert rows[0][:8] == ("application_id", "track", "round", "group_name", "title", "amount", "disbursed",
+                           "balance") and len(rows) == 20
+    row = next(r for r in rows if r[0] == first.application_id)
+    assert (row[5], row[6], row[7]) == (first.amount, 1_000_000, first.amount - 1_000_000)
+    long = list(wb["visits"].iter_rows(values_only=True))
+    rated = [r for r in long[1:] if len(r) > 9 and r[7] == "rating"]
+    assert len(rated) == 15 * 3 and {r[9] for r in rated} == {"good", "partly"}  # 12 finalised, 3 drafts
+    assert sum(r[5] == "finalised" for r in rated) == 12 * 3
+    actions = list(wb["open actions"].iter_rows(values_only=True))[1:]
+    assert len(actions) == 15 and {r[3] for r in actions} == {"영수증 정리"}  # 12 finalised + 3 drafts
+    assert rep.sheets == {"awards": 19, "visits": len(long) - 1, "open actions": 15}
+    wb.close()
+    pdf = tmp_path / "follow-up.pdf"
+    assert main(["report", "follow-up", "--out", str(pdf), "--db", url(db)]) == 0
+    text = squash(read_pdf(pdf).text)
+    assert "사후관리현황" in text and "기한이지난점검" in text and first.application_id in text
+    assert all(overdue_visit.application_id in text for overdue_visit in overdue[:5])
+    assert all(embedded for embedded in fonts(pdf).values())
+    en = tmp_path / "follow-up-en.pdf"
+    assert main(["report", "follow-up", "--out", str(en), "--lang", "en", "--db", url(db)]) == 0
+    assert "Follow-upsummary" in squash(read_pdf(en).text) and "Overduemonitoringvisits" in squash(read_pdf(en).text)

@@ -106,6 +106,11 @@ def test_the_remodelling_call_runs_end_to_end_from_the_shipped_file(tmp_path, ca
     assert frozen["signed_off"] and {a["application_id"]: (a["decision"], (a.get("support") or {}).get("awarded"))
                                      for a in frozen["applications"]} == {
         i: (a["decision"], (a.get("support") or {}).get("awarded")) for i, a in rows.items()}
+    # each selected operator is awarded its computed support amount, not what it asked for
+    with Store("sqlite:///office.sqlite3") as st:
+        assert {a.application_id: a.amount for a in st.awards.list()} == {
+            "2017-2-R-04": 150_000_000, "2017-2-R-01": 200_000_000, "2017-2-R-02": 126_000_000,
+            "2017-2-R-05": 120_000_000}
     # the Excel ranking and the committee summary, read back
     assert run(capsys, "export", "ranking", "ranking-2.xlsx", "--round", "2", *office)[0] == 0
     wb = load_workbook("ranking-2.xlsx", read_only=True)

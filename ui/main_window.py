@@ -96,6 +96,8 @@ def load_meta(st, actor: str | None = None) -> dict:
     if meta["role"] == "field":
         kit = st.packages.kit_info()
         meta["field_evaluator"] = kit.evaluator if kit else None
+        # the Monitoring visits screen only on a laptop whose kit carried follow-up visits
+        meta["monitoring"] = has_program and bool(st.monitoring.visits())
     if has_program:
         try:
             meta["key"] = st.keys.identity()
@@ -517,13 +519,18 @@ class MainWindow(QMainWindow):
             return [("welcome", tr("Start"), WelcomeScreen(self))]
         if ctx.is_field:
             from .screens.handback import HandBackScreen
+            from .screens.monitoring import FieldMonitoringScreen
             from .screens.today import TodayScreen
 
             today = TodayScreen(ctx, self)
             today.formOpened.connect(self._form_opened)
-            return [("today", tr("Today's visits"), today), ("handback", tr("Hand back"), HandBackScreen(ctx, self))]
+            follow_up = [("monitoring", tr("Monitoring visits"), FieldMonitoringScreen(ctx, self))] \
+                if self.meta.get("monitoring") else []
+            return [("today", tr("Today's visits"), today), *follow_up,
+                    ("handback", tr("Hand back"), HandBackScreen(ctx, self))]
         from .screens.applications import ApplicationsScreen
         from .screens.assignments import AssignmentsScreen
+        from .screens.awards import AwardsScreen
         from .screens.import_wizard import ImportScreen
         from .screens.kits import KitsScreen
         from .screens.outputs import OutputsScreen
@@ -537,6 +544,7 @@ class MainWindow(QMainWindow):
             ("assignments", tr("Assignments and conflicts"), AssignmentsScreen(ctx, self)),
             ("kits", tr("Kits and packages"), KitsScreen(ctx, self)),
             ("ranking", tr("Ranking"), RankingScreen(ctx, self)),
+            ("awards", tr("Awards and follow-up"), AwardsScreen(ctx, self)),
             ("outputs", tr("Outputs"), OutputsScreen(ctx, self)),
             ("progress", tr("Progress"), ProgressScreen(ctx, self)),
             ("program", tr("Program and rounds"), ProgramScreen(ctx, self)),

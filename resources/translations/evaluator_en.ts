@@ -448,6 +448,10 @@
         <translation>Today&apos;s visits</translation>
     </message>
     <message>
+        <source>Monitoring visits</source>
+        <translation>Monitoring visits</translation>
+    </message>
+    <message>
         <source>Hand back</source>
         <translation>Hand back</translation>
     </message>
@@ -474,6 +478,10 @@
     <message>
         <source>Outputs</source>
         <translation>Outputs</translation>
+    </message>
+    <message>
+        <source>Awards and follow-up</source>
+        <translation>Awards and follow-up</translation>
     </message>
     <message>
         <source>Progress</source>
@@ -1970,6 +1978,389 @@
         <translation>Why does this output need the applicants&apos; contact data? (kept in the access log)</translation>
     </message>
     <message>
+        <source>Agreed</source>
+        <comment>award status</comment>
+        <translation>Agreed</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <comment>award status</comment>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <comment>award status</comment>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <comment>award status</comment>
+        <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <comment>award status</comment>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>Planned</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Consulting</source>
+        <translation>Consulting</translation>
+    </message>
+    <message>
+        <source>Counselling</source>
+        <translation>Counselling</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Adjust the award of {application}</source>
+        <translation>Adjust the award of {application}</translation>
+    </message>
+    <message>
+        <source>Amount (won)</source>
+        <translation>Amount (won)</translation>
+    </message>
+    <message>
+        <source>Agreement date</source>
+        <translation>Agreement date</translation>
+    </message>
+    <message>
+        <source>Project starts</source>
+        <translation>Project starts</translation>
+    </message>
+    <message>
+        <source>Project ends</source>
+        <translation>Project ends</translation>
+    </message>
+    <message>
+        <source>kept in the audit trail</source>
+        <translation>kept in the audit trail</translation>
+    </message>
+    <message>
+        <source>Type the amount in won and dates as 2012-06-20.</source>
+        <translation>Type the amount in won and dates as 2012-06-20.</translation>
+    </message>
+    <message>
+        <source>The award needs its amount.</source>
+        <translation>The award needs its amount.</translation>
+    </message>
+    <message>
+        <source>Say why (the reason is kept in the audit trail).</source>
+        <translation>Say why (the reason is kept in the audit trail).</translation>
+    </message>
+    <message>
+        <source>Change the status of {application}</source>
+        <translation>Change the status of {application}</translation>
+    </message>
+    <message>
+        <source>New status</source>
+        <translation>New status</translation>
+    </message>
+    <message>
+        <source>The best-ranked reserve of the same round and track steps in</source>
+        <translation>The best-ranked reserve of the same round and track steps in</translation>
+    </message>
+    <message>
+        <source>A withdrawn or cancelled award keeps its status.</source>
+        <translation>A withdrawn or cancelled award keeps its status.</translation>
+    </message>
+    <message>
+        <source>Record a tranche for {application}</source>
+        <translation>Record a tranche for {application}</translation>
+    </message>
+    <message>
+        <source>Awarded {amount} won, disbursed {disbursed} won, balance {balance} won.</source>
+        <translation>Awarded {amount} won, disbursed {disbursed} won, balance {balance} won.</translation>
+    </message>
+    <message>
+        <source>Paid on</source>
+        <translation>Paid on</translation>
+    </message>
+    <message>
+        <source>The tranche needs its amount and date.</source>
+        <translation>The tranche needs its amount and date.</translation>
+    </message>
+    <message>
+        <source>Log a support session for {application}</source>
+        <translation>Log a support session for {application}</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>Given by</source>
+        <translation>Given by</translation>
+    </message>
+    <message>
+        <source>not counted</source>
+        <translation>not counted</translation>
+    </message>
+    <message>
+        <source>The session needs its date and topic.</source>
+        <translation>The session needs its date and topic.</translation>
+    </message>
+    <message>
+        <source>Monitoring plan</source>
+        <translation>Monitoring plan</translation>
+    </message>
+    <message>
+        <source>Which visits every award gets, in months after its project starts (its start date, else its agreement date): e.g. mid=3, final=6. Each track keeps its monitoring rubric (the shipped one unless set with the command line).</source>
+        <translation>Which visits every award gets, in months after its project starts (its start date, else its agreement date): e.g. mid=3, final=6. Each track keeps its monitoring rubric (the shipped one unless set with the command line).</translation>
+    </message>
+    <message>
+        <source>Visits (code=months)</source>
+        <translation>Visits (code=months)</translation>
+    </message>
+    <message>
+        <source>&apos;{part}&apos; is not CODE=MONTHS (e.g. mid=3).</source>
+        <translation>&apos;{part}&apos; is not CODE=MONTHS (e.g. mid=3).</translation>
+    </message>
+    <message>
+        <source>Name at least one visit, e.g. mid=3, final=6.</source>
+        <translation>Name at least one visit, e.g. mid=3, final=6.</translation>
+    </message>
+    <message>
+        <source>Monitoring plan…</source>
+        <translation>Monitoring plan…</translation>
+    </message>
+    <message>
+        <source>Assign visitors</source>
+        <translation>Assign visitors</translation>
+    </message>
+    <message>
+        <source>Follow-up workbook…</source>
+        <translation>Follow-up workbook…</translation>
+    </message>
+    <message>
+        <source>Follow-up summary PDF…</source>
+        <translation>Follow-up summary PDF…</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Disbursed</source>
+        <translation>Disbursed</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>Agreement</translation>
+    </message>
+    <message>
+        <source>Project period</source>
+        <translation>Project period</translation>
+    </message>
+    <message>
+        <source>Next visit due</source>
+        <translation>Next visit due</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>Awards</source>
+        <translation>Awards</translation>
+    </message>
+    <message>
+        <source>Adjust amount and terms…</source>
+        <translation>Adjust amount and terms…</translation>
+    </message>
+    <message>
+        <source>Change status…</source>
+        <translation>Change status…</translation>
+    </message>
+    <message>
+        <source>Record a tranche…</source>
+        <translation>Record a tranche…</translation>
+    </message>
+    <message>
+        <source>Log support…</source>
+        <translation>Log support…</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>Visitor</source>
+        <translation>Visitor</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Visited</source>
+        <translation>Visited</translation>
+    </message>
+    <message>
+        <source>Open actions</source>
+        <translation>Open actions</translation>
+    </message>
+    <message>
+        <source>Visits of the selected award</source>
+        <translation>Visits of the selected award</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n days</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Visits due</source>
+        <translation>Visits due</translation>
+    </message>
+    <message>
+        <source>Only overdue</source>
+        <translation>Only overdue</translation>
+    </message>
+    <message>
+        <source>Due and overdue visits</source>
+        <translation>Due and overdue visits</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n awards</source>
+        <translation>
+            <numerusform>%n award</numerusform>
+            <numerusform>%n awards</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{awarded} won awarded, {disbursed} won disbursed</source>
+        <translation>{awarded} won awarded, {disbursed} won disbursed</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visits overdue</source>
+        <translation>
+            <numerusform>%n visit overdue</numerusform>
+            <numerusform>%n visits overdue</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>monitoring plan: {visits} months</source>
+        <translation>monitoring plan: {visits} months</translation>
+    </message>
+    <message>
+        <source>no monitoring plan yet</source>
+        <translation>no monitoring plan yet</translation>
+    </message>
+    <message>
+        <source>Choose an award above.</source>
+        <translation>Choose an award above.</translation>
+    </message>
+    <message>
+        <source>reason: {reason}</source>
+        <translation>reason: {reason}</translation>
+    </message>
+    <message>
+        <source>steps in for {application}</source>
+        <translation>steps in for {application}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tranches</source>
+        <translation>
+            <numerusform>%n tranche</numerusform>
+            <numerusform>%n tranches</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n support sessions</source>
+        <translation>
+            <numerusform>%n support session</numerusform>
+            <numerusform>%n support sessions</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>settlement: {state}</source>
+        <translation>settlement: {state}</translation>
+    </message>
+    <message>
+        <source>The award of {application} is now {amount} won.</source>
+        <translation>The award of {application} is now {amount} won.</translation>
+    </message>
+    <message>
+        <source>{application} is now {status}.</source>
+        <translation>{application} is now {status}.</translation>
+    </message>
+    <message>
+        <source>Reserve {application} steps in: it is selected and awarded {amount} won.</source>
+        <translation>Reserve {application} steps in: it is selected and awarded {amount} won.</translation>
+    </message>
+    <message>
+        <source>Tranche {n} of {amount} won recorded for {application}.</source>
+        <translation>Tranche {n} of {amount} won recorded for {application}.</translation>
+    </message>
+    <message>
+        <source>Support session logged for {application}.</source>
+        <translation>Support session logged for {application}.</translation>
+    </message>
+    <message>
+        <source>Monitoring plan set: {visits}.</source>
+        <translation>Monitoring plan set: {visits}.</translation>
+    </message>
+    <message>
+        <source>Give every running award&apos;s planned visits a visitor? An award keeps its visitor; the others go to the least loaded evaluator with no declared conflict.</source>
+        <translation>Give every running award&apos;s planned visits a visitor? An award keeps its visitor; the others go to the least loaded evaluator with no declared conflict.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visits added.</source>
+        <translation>
+            <numerusform>%n visit added.</numerusform>
+            <numerusform>%n visits added.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Visits per visitor: {loads}.</source>
+        <translation>Visits per visitor: {loads}.</translation>
+    </message>
+    <message>
+        <source>No visitor could be found for {applications}.</source>
+        <translation>No visitor could be found for {applications}.</translation>
+    </message>
+    <message>
+        <source>Follow-up workbook</source>
+        <translation>Follow-up workbook</translation>
+    </message>
+    <message>
+        <source>Follow-up summary</source>
+        <translation>Follow-up summary</translation>
+    </message>
+    <message>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
@@ -2688,12 +3079,148 @@
         <translation>Enter or double-click opens the visit and scoring form.</translation>
     </message>
     <message>
+        <source>Required action {n}</source>
+        <translation>Required action {n}</translation>
+    </message>
+    <message>
+        <source>What must be done</source>
+        <translation>What must be done</translation>
+    </message>
+    <message>
+        <source>due YYYY-MM-DD</source>
+        <translation>due YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Due date of action {n}</source>
+        <translation>Due date of action {n}</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <comment>action</comment>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Remove action {n}</source>
+        <translation>Remove action {n}</translation>
+    </message>
+    <message>
+        <source>Back to the list (Alt+Left). Unsaved edits are saved first.</source>
+        <translation>Back to the list (Alt+Left). Unsaved edits are saved first.</translation>
+    </message>
+    <message>
+        <source>{application} · {group} — visit {n} ({plan}), due {due}</source>
+        <translation>{application} · {group} — visit {n} ({plan}), due {due}</translation>
+    </message>
+    <message>
+        <source>Earlier visits of this project</source>
+        <translation>Earlier visits of this project</translation>
+    </message>
+    <message>
+        <source>Visit {n} ({state}): {findings}</source>
+        <translation>Visit {n} ({state}): {findings}</translation>
+    </message>
+    <message>
+        <source>Open actions: {actions}</source>
+        <translation>Open actions: {actions}</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD HH:MM</source>
+        <translation>YYYY-MM-DD HH:MM</translation>
+    </message>
+    <message>
+        <source>Visit date and time</source>
+        <translation>Visit date and time</translation>
+    </message>
+    <message>
+        <source>Set the visit time to now</source>
+        <translation>Set the visit time to now</translation>
+    </message>
+    <message>
+        <source>Date and time</source>
+        <translation>Date and time</translation>
+    </message>
+    <message>
+        <source>e.g. the representative and 4 members</source>
+        <translation>e.g. the representative and 4 members</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>Ratings</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>Required actions</source>
+        <translation>Required actions</translation>
+    </message>
+    <message>
+        <source>Add an action</source>
+        <translation>Add an action</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Not saved yet</source>
+        <translation>Not saved yet</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <source>Still needed to finalise: {items}</source>
+        <translation>Still needed to finalise: {items}</translation>
+    </message>
+    <message>
+        <source>Save the visit</source>
+        <translation>Save the visit</translation>
+    </message>
+    <message>
+        <source>The visit time must read like 2012-10-02 10:00, and each due date like 2012-10-31.</source>
+        <translation>The visit time must read like 2012-10-02 10:00, and each due date like 2012-10-31.</translation>
+    </message>
+    <message>
+        <source>Finalise the visit</source>
+        <translation>Finalise the visit</translation>
+    </message>
+    <message>
+        <source>The visit cannot be finalised yet. Still needed:</source>
+        <translation>The visit cannot be finalised yet. Still needed:</translation>
+    </message>
+    <message>
+        <source>Finalise visit {n} of {application}? It is then kept as it is and goes to the office in your next package.</source>
+        <translation>Finalise visit {n} of {application}? It is then kept as it is and goes to the office in your next package.</translation>
+    </message>
+    <message>
+        <source>Your monitoring visits</source>
+        <translation>Your monitoring visits</translation>
+    </message>
+    <message>
+        <source>Enter or double-click opens the monitoring visit form.</source>
+        <translation>Enter or double-click opens the monitoring visit form.</translation>
+    </message>
+    <message>
         <source>Open visit</source>
         <translation>Open visit</translation>
     </message>
     <message>
         <source>Choose who you are in Settings to see your visits.</source>
         <translation>Choose who you are in Settings to see your visits.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n monitoring visits · {done} finalised</source>
+        <translation>
+            <numerusform>%n monitoring visit · {done} finalised</numerusform>
+            <numerusform>%n monitoring visits · {done} finalised</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n visits · {started} in progress · {done} finalised</source>

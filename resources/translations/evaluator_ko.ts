@@ -447,6 +447,10 @@
         <translation>오늘의 방문</translation>
     </message>
     <message>
+        <source>Monitoring visits</source>
+        <translation>모니터링 방문</translation>
+    </message>
+    <message>
         <source>Hand back</source>
         <translation>결과 제출</translation>
     </message>
@@ -473,6 +477,10 @@
     <message>
         <source>Outputs</source>
         <translation>출력</translation>
+    </message>
+    <message>
+        <source>Awards and follow-up</source>
+        <translation>수혜 및 사후관리</translation>
     </message>
     <message>
         <source>Progress</source>
@@ -1937,6 +1945,383 @@
         <translation>이 출력에 신청자 연락처가 필요한 이유는 무엇입니까? (접속기록에 남습니다)</translation>
     </message>
     <message>
+        <source>Agreed</source>
+        <comment>award status</comment>
+        <translation>협약</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <comment>award status</comment>
+        <translation>진행 중</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <comment>award status</comment>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <comment>award status</comment>
+        <translation>포기</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <comment>award status</comment>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>예정</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>교육</translation>
+    </message>
+    <message>
+        <source>Consulting</source>
+        <translation>컨설팅</translation>
+    </message>
+    <message>
+        <source>Counselling</source>
+        <translation>상담</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Adjust the award of {application}</source>
+        <translation>{application} 지원금 조정</translation>
+    </message>
+    <message>
+        <source>Amount (won)</source>
+        <translation>금액(원)</translation>
+    </message>
+    <message>
+        <source>Agreement date</source>
+        <translation>협약일</translation>
+    </message>
+    <message>
+        <source>Project starts</source>
+        <translation>사업 시작일</translation>
+    </message>
+    <message>
+        <source>Project ends</source>
+        <translation>사업 종료일</translation>
+    </message>
+    <message>
+        <source>kept in the audit trail</source>
+        <translation>감사 기록에 남습니다</translation>
+    </message>
+    <message>
+        <source>Type the amount in won and dates as 2012-06-20.</source>
+        <translation>금액은 원 단위로, 날짜는 2012-06-20 형식으로 입력하세요.</translation>
+    </message>
+    <message>
+        <source>The award needs its amount.</source>
+        <translation>지원 금액을 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Say why (the reason is kept in the audit trail).</source>
+        <translation>사유를 입력하세요(사유는 감사 기록에 남습니다).</translation>
+    </message>
+    <message>
+        <source>Change the status of {application}</source>
+        <translation>{application} 상태 변경</translation>
+    </message>
+    <message>
+        <source>New status</source>
+        <translation>새 상태</translation>
+    </message>
+    <message>
+        <source>The best-ranked reserve of the same round and track steps in</source>
+        <translation>같은 차수·유형의 최상위 예비 단체가 대신 선정됨</translation>
+    </message>
+    <message>
+        <source>A withdrawn or cancelled award keeps its status.</source>
+        <translation>포기하거나 취소된 지원은 상태를 바꿀 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Record a tranche for {application}</source>
+        <translation>{application} 교부 기록</translation>
+    </message>
+    <message>
+        <source>Awarded {amount} won, disbursed {disbursed} won, balance {balance} won.</source>
+        <translation>지원 {amount}원, 교부 {disbursed}원, 잔액 {balance}원.</translation>
+    </message>
+    <message>
+        <source>Paid on</source>
+        <translation>교부일</translation>
+    </message>
+    <message>
+        <source>The tranche needs its amount and date.</source>
+        <translation>교부 금액과 날짜를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Log a support session for {application}</source>
+        <translation>{application} 지원 활동 기록</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>날짜</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>주제</translation>
+    </message>
+    <message>
+        <source>Given by</source>
+        <translation>진행자</translation>
+    </message>
+    <message>
+        <source>not counted</source>
+        <translation>집계 안 함</translation>
+    </message>
+    <message>
+        <source>The session needs its date and topic.</source>
+        <translation>날짜와 주제를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Monitoring plan</source>
+        <translation>모니터링 계획</translation>
+    </message>
+    <message>
+        <source>Which visits every award gets, in months after its project starts (its start date, else its agreement date): e.g. mid=3, final=6. Each track keeps its monitoring rubric (the shipped one unless set with the command line).</source>
+        <translation>각 지원 사업이 받을 방문과 시기(사업 시작일, 없으면 협약일로부터 몇 개월 뒤)를 정합니다: 예) mid=3, final=6. 유형별 모니터링 평가표는 그대로 유지됩니다(명령줄로 정하지 않았다면 기본 제공 평가표).</translation>
+    </message>
+    <message>
+        <source>Visits (code=months)</source>
+        <translation>방문(코드=개월)</translation>
+    </message>
+    <message>
+        <source>&apos;{part}&apos; is not CODE=MONTHS (e.g. mid=3).</source>
+        <translation>&apos;{part}&apos;은(는) 코드=개월 형식이 아닙니다(예: mid=3).</translation>
+    </message>
+    <message>
+        <source>Name at least one visit, e.g. mid=3, final=6.</source>
+        <translation>방문을 하나 이상 입력하세요. 예) mid=3, final=6</translation>
+    </message>
+    <message>
+        <source>Monitoring plan…</source>
+        <translation>모니터링 계획…</translation>
+    </message>
+    <message>
+        <source>Assign visitors</source>
+        <translation>방문자 배정</translation>
+    </message>
+    <message>
+        <source>Follow-up workbook…</source>
+        <translation>사후관리 엑셀…</translation>
+    </message>
+    <message>
+        <source>Follow-up summary PDF…</source>
+        <translation>사후관리 요약 PDF…</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>단체</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>지원금</translation>
+    </message>
+    <message>
+        <source>Disbursed</source>
+        <translation>교부액</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>잔액</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>협약일</translation>
+    </message>
+    <message>
+        <source>Project period</source>
+        <translation>사업 기간</translation>
+    </message>
+    <message>
+        <source>Next visit due</source>
+        <translation>다음 방문 예정일</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>지연</translation>
+    </message>
+    <message>
+        <source>Awards</source>
+        <translation>지원 목록</translation>
+    </message>
+    <message>
+        <source>Adjust amount and terms…</source>
+        <translation>금액·조건 조정…</translation>
+    </message>
+    <message>
+        <source>Change status…</source>
+        <translation>상태 변경…</translation>
+    </message>
+    <message>
+        <source>Record a tranche…</source>
+        <translation>교부 기록…</translation>
+    </message>
+    <message>
+        <source>Log support…</source>
+        <translation>지원 활동 기록…</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>방문</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>계획</translation>
+    </message>
+    <message>
+        <source>Visitor</source>
+        <translation>방문자</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>예정일</translation>
+    </message>
+    <message>
+        <source>Visited</source>
+        <translation>방문 일시</translation>
+    </message>
+    <message>
+        <source>Open actions</source>
+        <translation>미이행 조치</translation>
+    </message>
+    <message>
+        <source>Visits of the selected award</source>
+        <translation>선택한 지원의 방문</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n days</source>
+        <translation>
+            <numerusform>%n일</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Visits due</source>
+        <translation>예정 방문</translation>
+    </message>
+    <message>
+        <source>Only overdue</source>
+        <translation>지연된 방문만</translation>
+    </message>
+    <message>
+        <source>Due and overdue visits</source>
+        <translation>예정 및 지연 방문</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n awards</source>
+        <translation>
+            <numerusform>지원 %n건</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{awarded} won awarded, {disbursed} won disbursed</source>
+        <translation>지원 {awarded}원, 교부 {disbursed}원</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visits overdue</source>
+        <translation>
+            <numerusform>지연 방문 %n건</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>monitoring plan: {visits} months</source>
+        <translation>모니터링 계획: {visits}개월</translation>
+    </message>
+    <message>
+        <source>no monitoring plan yet</source>
+        <translation>모니터링 계획 없음</translation>
+    </message>
+    <message>
+        <source>Choose an award above.</source>
+        <translation>위에서 지원을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>reason: {reason}</source>
+        <translation>사유: {reason}</translation>
+    </message>
+    <message>
+        <source>steps in for {application}</source>
+        <translation>{application} 대신 선정</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tranches</source>
+        <translation>
+            <numerusform>교부 %n회</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n support sessions</source>
+        <translation>
+            <numerusform>지원 활동 %n회</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>settlement: {state}</source>
+        <translation>정산: {state}</translation>
+    </message>
+    <message>
+        <source>The award of {application} is now {amount} won.</source>
+        <translation>{application} 지원금은 이제 {amount}원입니다.</translation>
+    </message>
+    <message>
+        <source>{application} is now {status}.</source>
+        <translation>{application}: 이제 {status} 상태입니다.</translation>
+    </message>
+    <message>
+        <source>Reserve {application} steps in: it is selected and awarded {amount} won.</source>
+        <translation>예비 단체 {application}이(가) 대신 선정되어 {amount}원을 지원받습니다.</translation>
+    </message>
+    <message>
+        <source>Tranche {n} of {amount} won recorded for {application}.</source>
+        <translation>{application} {n}차 교부 {amount}원을 기록했습니다.</translation>
+    </message>
+    <message>
+        <source>Support session logged for {application}.</source>
+        <translation>{application} 지원 활동을 기록했습니다.</translation>
+    </message>
+    <message>
+        <source>Monitoring plan set: {visits}.</source>
+        <translation>모니터링 계획을 정했습니다: {visits}.</translation>
+    </message>
+    <message>
+        <source>Give every running award&apos;s planned visits a visitor? An award keeps its visitor; the others go to the least loaded evaluator with no declared conflict.</source>
+        <translation>진행 중인 모든 지원의 예정 방문에 방문자를 배정할까요? 이미 방문자가 있는 지원은 그대로 두고, 나머지는 이해충돌이 없는 평가위원 중 맡은 방문이 가장 적은 사람에게 배정합니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visits added.</source>
+        <translation>
+            <numerusform>방문 %n건을 추가했습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Visits per visitor: {loads}.</source>
+        <translation>방문자별 방문: {loads}.</translation>
+    </message>
+    <message>
+        <source>No visitor could be found for {applications}.</source>
+        <translation>방문자를 찾지 못한 지원: {applications}.</translation>
+    </message>
+    <message>
+        <source>Follow-up workbook</source>
+        <translation>사후관리 엑셀</translation>
+    </message>
+    <message>
+        <source>Follow-up summary</source>
+        <translation>사후관리 요약</translation>
+    </message>
+    <message>
         <source>Excel workbook (*.xlsx)</source>
         <translation>엑셀 파일 (*.xlsx)</translation>
     </message>
@@ -2647,12 +3032,147 @@
         <translation>Enter 키나 두 번 클릭으로 방문·채점 화면을 엽니다.</translation>
     </message>
     <message>
+        <source>Required action {n}</source>
+        <translation>요구 조치 {n}</translation>
+    </message>
+    <message>
+        <source>What must be done</source>
+        <translation>해야 할 일</translation>
+    </message>
+    <message>
+        <source>due YYYY-MM-DD</source>
+        <translation>기한 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Due date of action {n}</source>
+        <translation>조치 {n} 기한</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <comment>action</comment>
+        <translation>이행</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Remove action {n}</source>
+        <translation>조치 {n} 삭제</translation>
+    </message>
+    <message>
+        <source>Back to the list (Alt+Left). Unsaved edits are saved first.</source>
+        <translation>목록으로 돌아갑니다(Alt+←). 저장하지 않은 내용은 먼저 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>{application} · {group} — visit {n} ({plan}), due {due}</source>
+        <translation>{application} · {group} — {n}차 방문({plan}), 예정일 {due}</translation>
+    </message>
+    <message>
+        <source>Earlier visits of this project</source>
+        <translation>이 사업의 이전 방문</translation>
+    </message>
+    <message>
+        <source>Visit {n} ({state}): {findings}</source>
+        <translation>{n}차 방문({state}): {findings}</translation>
+    </message>
+    <message>
+        <source>Open actions: {actions}</source>
+        <translation>미이행 조치: {actions}</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD HH:MM</source>
+        <translation>YYYY-MM-DD HH:MM</translation>
+    </message>
+    <message>
+        <source>Visit date and time</source>
+        <translation>방문 일시</translation>
+    </message>
+    <message>
+        <source>Set the visit time to now</source>
+        <translation>방문 일시를 지금으로</translation>
+    </message>
+    <message>
+        <source>Date and time</source>
+        <translation>일시</translation>
+    </message>
+    <message>
+        <source>e.g. the representative and 4 members</source>
+        <translation>예) 대표 외 4명</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>평가 항목</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>확인 내용</translation>
+    </message>
+    <message>
+        <source>Required actions</source>
+        <translation>요구 조치</translation>
+    </message>
+    <message>
+        <source>Add an action</source>
+        <translation>조치 추가</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>저장 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Not saved yet</source>
+        <translation>아직 저장 안 됨</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>저장됨</translation>
+    </message>
+    <message>
+        <source>Still needed to finalise: {items}</source>
+        <translation>확정하려면 필요한 항목: {items}</translation>
+    </message>
+    <message>
+        <source>Save the visit</source>
+        <translation>방문 저장</translation>
+    </message>
+    <message>
+        <source>The visit time must read like 2012-10-02 10:00, and each due date like 2012-10-31.</source>
+        <translation>방문 일시는 2012-10-02 10:00, 기한은 2012-10-31 형식으로 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Finalise the visit</source>
+        <translation>방문 확정</translation>
+    </message>
+    <message>
+        <source>The visit cannot be finalised yet. Still needed:</source>
+        <translation>아직 방문을 확정할 수 없습니다. 필요한 항목:</translation>
+    </message>
+    <message>
+        <source>Finalise visit {n} of {application}? It is then kept as it is and goes to the office in your next package.</source>
+        <translation>{application}의 {n}차 방문을 확정할까요? 확정하면 더는 바꿀 수 없고, 다음 결과 패키지로 사무국에 전달됩니다.</translation>
+    </message>
+    <message>
+        <source>Your monitoring visits</source>
+        <translation>나의 사후 모니터링 방문</translation>
+    </message>
+    <message>
+        <source>Enter or double-click opens the monitoring visit form.</source>
+        <translation>Enter 또는 두 번 클릭하면 모니터링 방문 양식이 열립니다.</translation>
+    </message>
+    <message>
         <source>Open visit</source>
         <translation>방문 열기</translation>
     </message>
     <message>
         <source>Choose who you are in Settings to see your visits.</source>
         <translation>방문 일정을 보려면 [설정]에서 본인(평가위원)을 선택하세요.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n monitoring visits · {done} finalised</source>
+        <translation>
+            <numerusform>모니터링 방문 %n건 · 확정 {done}건</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n visits · {started} in progress · {done} finalised</source>

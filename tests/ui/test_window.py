@@ -30,8 +30,8 @@ def trigger(w, name):
 
 def test_office_database_opens_the_office_screens(demo_store, make_window):
     w = make_window(demo_store)
-    assert list(w.screens) == ["applications", "import", "assignments", "kits", "ranking", "outputs", "progress",
-                               "program"]
+    assert list(w.screens) == ["applications", "import", "assignments", "kits", "ranking", "awards", "outputs",
+                               "progress", "program"]
     assert demo_store.programs.get().name_ko in w.windowTitle()
     for key in w.screens:
         w.show_screen(key)  # every screen builds and refreshes without an error dialog

@@ -1,0 +1,397 @@
+"""The after-selection screens (docs/awards.md, docs/gui.md): the office's awards and follow-up
+screen and the field laptop's monitoring visit form, driven through real widgets on real SQLite
+files — the demo signed off (19 awards), its monitoring plan set, visits assigned to three visitors,
+and EV01's field database made from EV01's kit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ui.settings import Settings
+
+from .conftest import OFFICE_PASSPHRASE, flush_events
+
+
+def _rows(path, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(path) as c:
+        return c.execute(sql, args).fetchall()
+
+
+@pytest.fixture(scope="session")
+def follow_up_world(demo_template, tmp_path_factory):
+    """Built once: the office (signed off, agreements and periods set, plan, visitors assigned) and
+    EV01's field database imported from EV01's kit."""
+    from evaluator.store import Store
+    from evaluator.workflows import import_kit
+
+    root = tmp_path_factory.mktemp("followup")
+    keys, office = root / "keys", root / "office.sqlite3"
+    shutil.copyfile(demo_template, office)
+    with Store(f"sqlite:///{office}") as st:
+        st.keys.ensure(OFFICE_PASSPHRASE, key_dir=keys)
+        st.rounds.sign_off("1", by="위원장", note="선정 의결", key_dir=keys)
+        for a in st.awards.list():
+            st.awards.set(a.application_id, agreed_on="2012-06-20", starts_on="2012-07-01", ends_on="2012-12-31",
+                          reason="협약 체결")
+        st.monitoring.set_plan()
+        st.monitoring.assign(["EV01", "EV02", "EV03"])
+        st.packages.export_kit("EV01", root / "kit-EV01.mekit")
+    field = root / "field.sqlite3"
+    import_kit(root / "kit-EV01.mekit", f"sqlite:///{field}")
+    return {"office": office, "field": field, "keys": keys}
+
+
+@pytest.fixture
+def follow_up_office(follow_up_world, tmp_path, _isolated_dirs):
+    from evaluator.store import Store
+
+    path = tmp_path / "office.sqlite3"
+    shutil.copyfile(follow_up_world["office"], path)
+    shutil.copytree(follow_up_world["keys"], _isolated_dirs / "keys", dirs_exist_ok=True)
+    st = Store(f"sqlite:///{path}")
+    yield st, path
+    st.close()
+
+
+@pytest.fixture
+def follow_up_field(follow_up_world, tmp_path, _isolated_dirs):
+    from evaluator.store import Store
+
+    path = tmp_path / "field.sqlite3"
+    shutil.copyfile(follow_up_world["field"], path)
+    st = Store(f"sqlite:///{path}")
+    yield st, path
+    st.close()
+
+
+def _awards_screen(store, make_window, qapp):
+    w = make_window(store)
+    w.resize(1280, 820)
+    screen = w.show_screen("awards")
+    flush_events(qapp)
+    return w, screen
+
+
+def _row_of(screen, application_id: str) -> int:
+    return [r.application_id for r in screen.model.rows].index(application_id)
+
+
+def _cell(screen, row: int, key: str) -> str:
+    col = [c.key for c in screen.model.columns].index(key)
+    return screen.model.index(row, col).data()
+
+
+def test_the_awards_screen_lists_every_award_with_its_money_and_next_visit(follow_up_office, make_window, qapp):
+    store, _path = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    assert len(screen.model.rows) == 19
+    first = screen.model.rows[0]
+    row = _row_of(screen, first.application_id)
+    assert _cell(screen, row, "balance") == f"{first.amount:,}" and _cell(screen, row, "disbursed") == "0"
+    assert _cell(screen, row, "next") == "2012-10-01"  # the mid-term visit, 3 months after the start
+    from ui.style import tones
+
+    col = [c.key for c in screen.model.columns].index("overdue")  # long past: both visits overdue, in red
+    assert screen.model.rows[row].overdue == 2 and "2" in _cell(screen, row, "overdue")
+    assert screen.model.index(row, col).data(Qt.ForegroundRole) == tones().bad
+    assert screen.visits.rowCount() == 2  # its mid-term and final visits
+    # the status filter: nothing is in progress yet
+    screen.filter.setCurrentIndex(screen.filter.findData("in_progress"))
+    assert screen.model.rowCount() == 0
+    screen.filter.setCurrentIndex(0)
+    screen.overdue_only.setChecked(True)
+    assert screen.due.rowCount() == 38 and all(d.overdue for d in screen.due.rows)
+
+
+def test_a_status_change_with_its_reason_shows_in_the_table_and_the_audit_trail(follow_up_office, make_window,
+                                                                                 qapp, dialogs):
+    from ui.screens.awards import award_status_label
+
+    store, path = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    app = screen.model.rows[2].application_id
+    screen.select_award(app)
+
+    def answer(dlg):
+        assert [dlg.status.itemData(i) for i in range(dlg.status.count())] == ["in_progress", "withdrawn",
+                                                                                "cancelled"]
+        assert not dlg.buttons.button(dlg.buttons.StandardButton.Ok).isEnabled()  # no reason yet
+        dlg.status.setCurrentIndex(dlg.status.findData("in_progress"))
+        dlg.reason.setText("2012-07-01 착수 보고")
+        assert not dlg.step_in.isEnabled()  # a reserve steps in only for a withdrawn or cancelled award
+        return True
+
+    dialogs.on_exec["awardStatusDialog"] = answer
+    screen.status_btn.click()
+    flush_events(qapp)
+    row = _row_of(screen, app)
+    assert _cell(screen, row, "status") == award_status_label("in_progress") == "진행 중"
+    assert "2012-07-01 착수 보고" in screen.detail.text()
+    (action, new, reason), = _rows(path, "SELECT action, new, reason FROM audit_event WHERE entity = 'award' "
+                                         "AND reason = ?", "2012-07-01 착수 보고")
+    assert json.loads(new)["status"] == "in_progress"
+    assert store.awards.get(app).status == "in_progress"
+
+
+def test_a_withdrawal_lets_the_reserve_step_in(follow_up_office, make_window, qapp, dialogs):
+    store, _path = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    app = screen.model.rows[0].application_id
+
+    def answer(dlg):
+        dlg.status.setCurrentIndex(dlg.status.findData("withdrawn"))
+        dlg.reason.setText("대표자 이사로 사업 포기")
+        assert dlg.step_in.isEnabled()
+        dlg.step_in.setChecked(True)
+        return True
+
+    screen.select_award(app)
+    dialogs.on_exec["awardStatusDialog"] = answer
+    screen.status_btn.click()
+    flush_events(qapp)
+    assert len(screen.model.rows) == 20  # the reserve got its award
+    assert "예비" in screen.result.text() or "Reserve" in screen.result.text()
+    stepped = [r for r in screen.model.rows if r.stepped_in_for == app]
+    assert len(stepped) == 1 and stepped[0].status == "agreed"
+
+
+def test_a_tranche_above_the_balance_shows_the_refusal_and_changes_nothing(follow_up_office, make_window, qapp,
+                                                                            dialogs):
+    store, path = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    award = screen.model.rows[1].award
+    screen.select_award(award.application_id)
+    before = (_rows(path, "SELECT * FROM disbursement"), _rows(path, "SELECT count(*) FROM audit_event"))
+
+    def answer(dlg):
+        dlg.amount.setText(f"{award.balance + 1:,}")
+        dlg.paid_on.edit.setText("2012-07-05")
+        dlg.note.setText("1차분")
+        return True
+
+    dialogs.on_exec["trancheDialog"] = answer
+    dialogs.expect_error()
+    screen.tranche_btn.click()
+    flush_events(qapp)
+    assert len(dialogs.errors) == 1 and "exceed" in dialogs.errors[0]  # the core's sentence, shown as it is
+    assert (_rows(path, "SELECT * FROM disbursement"), _rows(path, "SELECT count(*) FROM audit_event")) == before
+    row = _row_of(screen, award.application_id)
+    assert _cell(screen, row, "disbursed") == "0" and _cell(screen, row, "balance") == f"{award.balance:,}"
+    # a tranche within the balance is recorded, and the table follows
+    dialogs.errors.clear()
+    dialogs.expect_errors = False
+
+    def within(dlg):
+        dlg.amount.setText("1,000,000")
+        dlg.paid_on.edit.setText("2012-07-05")
+        return True
+
+    dialogs.on_exec["trancheDialog"] = within
+    screen.tranche_btn.click()
+    flush_events(qapp)
+    row = _row_of(screen, award.application_id)
+    assert _cell(screen, row, "disbursed") == "1,000,000"
+    assert _cell(screen, row, "balance") == f"{award.balance - 1_000_000:,}"
+
+
+def test_terms_support_plan_and_outputs_from_the_screen(follow_up_office, make_window, qapp, dialogs, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    store, path = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    app = screen.model.rows[0].application_id
+    screen.select_award(app)
+
+    def terms(dlg):
+        dlg.amount.setText("2,000,000")
+        dlg.reason.setText("예산 조정")
+        return True
+
+    def support(dlg):
+        dlg.held_on.edit.setText("2012-07-10")
+        dlg.kind.setCurrentIndex(dlg.kind.findData("consulting"))
+        dlg.topic.setText("회계 컨설팅")
+        dlg.attendees.setValue(6)
+        return True
+
+    def plan(dlg):
+        dlg.visits.setText("mid=4")
+        return True
+
+    dialogs.on_exec.update(awardTermsDialog=terms, supportDialog=support, monitoringPlanDialog=plan)
+    screen.terms_btn.click()
+    screen.support_btn.click()
+    screen.plan_btn.click()
+    flush_events(qapp)
+    got = store.awards.get(app)
+    assert got.amount == 2_000_000 and got.support_sessions == 1
+    assert [(v.code, v.months) for v in store.monitoring.plan().visits] == [("mid", 4)]
+    assert "mid 4" in screen.summary.text()
+    xlsx, pdf = tmp_path / "follow-up.xlsx", tmp_path / "follow-up.pdf"
+    dialogs.files += [xlsx, pdf]
+    screen.export_btn.click()
+    screen.report_btn.click()
+    flush_events(qapp)
+    assert load_workbook(xlsx, read_only=True).sheetnames
+    assert len(PdfReader(str(pdf)).pages) >= 1
+
+
+# --- the field laptop ----------------------------------------------------------------------------------
+def _field_form(follow_up_field, make_window, qapp):
+    store, path = follow_up_field
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(store)
+    w.resize(1280, 820)
+    screen = w.show_screen("monitoring")
+    flush_events(qapp)
+    assert screen.model.rowCount() >= 2 and {v.state for v in screen.model.rows} == {"planned"}
+    first = screen.model.rows[0]
+    form = screen.open_visit(first.application_id, first.sequence)
+    flush_events(qapp)
+    return w, screen, form, store
+
+
+def test_a_monitoring_visit_recorded_in_the_field_form_is_saved_and_finalised(follow_up_field, make_window, qapp,
+                                                                                dialogs, qtbot):
+    w, screen, form, store = _field_form(follow_up_field, make_window, qapp)
+    app, seq = form.application_id, form.sequence
+    rubric = form.rubric
+    assert rubric.kind == "monitoring" and form.pickers and form.checks
+    # level descriptions from the monitoring rubric sit beside the level buttons
+    c = rubric.criteria[0]
+    picker = form.pickers[c.code]
+    assert picker.descriptions[rubric.levels[0].key].text() == c.describe_level(rubric.levels[0].key, "ko")
+    # finalising an empty visit lists what is missing and writes nothing
+    form.ask_finalise()
+    message = dialogs.shown[-1]
+    assert "방문 일시" in message[2] or "방문" in message[2]
+    assert all(cr.name("ko") in message[2] for cr in rubric.criteria if cr.required)
+    assert store.monitoring.visits(app)[seq - 1].state == "planned"
+
+    form.visited_at.setText("2012-10-02 10:00")
+    form.attendees.setText("대표 외 4명")
+    for code, cb in form.checks.items():
+        cb.setChecked(True)
+    for cr in rubric.criteria:  # keyboard first: key 1 picks the first level
+        qtbot.keyClick(form.pickers[cr.code], Qt.Key_1)
+    form.findings.setPlainText("새 참여 주민 2명, 장부 정리 미흡")
+    action = form.add_action()
+    action.text.setText("영수증 철 정리")
+    action.due.edit.setText("2012-10-31")
+    assert form.dirty and form.saved_label.text()
+    form.save_btn.click()
+    flush_events(qapp)
+    v = next(x for x in store.monitoring.visits(app) if x.sequence == seq)
+    assert v.state == "draft" and v.attendees == "대표 외 4명" and v.findings.startswith("새 참여 주민")
+    assert set(v.ratings) == {cr.code for cr in rubric.criteria} and all(v.checklist.values())
+    assert [(a.text, a.due_on.isoformat()) for a in v.actions] == [("영수증 철 정리", "2012-10-31")]
+    assert not form.dirty and form.missing() == []
+
+    form.ask_finalise()  # confirmed (the test's default answer is Yes)
+    flush_events(qapp)
+    v = next(x for x in store.monitoring.visits(app) if x.sequence == seq)
+    assert v.state == "finalised"
+    assert not form.save_btn.isEnabled() and not form.findings.isEnabled()
+    screen.close_form()
+    flush_events(qapp)
+    states = {(r.application_id, r.sequence): r.state for r in screen.model.rows}
+    assert states[(app, seq)] == "finalised"
+
+
+def test_nothing_typed_is_lost_when_the_form_is_left(follow_up_field, make_window, qapp):
+    w, screen, form, store = _field_form(follow_up_field, make_window, qapp)
+    app, seq = form.application_id, form.sequence
+    form.findings.setPlainText("현장 메모: 공간 개방 시간 안내문 없음")
+    assert form.dirty
+    screen.close_form()  # Back
+    flush_events(qapp)
+    v = next(x for x in store.monitoring.visits(app) if x.sequence == seq)
+    assert v.state == "draft" and v.findings == "현장 메모: 공간 개방 시간 안내문 없음"
+
+
+def test_an_action_due_before_the_visit_is_refused_with_the_reason(follow_up_field, make_window, qapp, dialogs):
+    w, screen, form, store = _field_form(follow_up_field, make_window, qapp)
+    app, seq = form.application_id, form.sequence
+    form.visited_at.setText("2012-10-02 10:00")
+    a = form.add_action()
+    a.text.setText("안내문 부착")
+    a.due.edit.setText("2012-09-01")
+    dialogs.expect_error()
+    form.save()
+    flush_events(qapp)
+    assert len(dialogs.errors) == 1 and "before the visit" in dialogs.errors[0]
+    assert form.dirty  # still unsaved: what was typed stays on screen
+    assert next(x for x in store.monitoring.visits(app) if x.sequence == seq).state == "planned"
+
+
+def test_the_awards_screen_and_its_dialogs_name_every_control(follow_up_office, make_window, qapp):
+    from .test_accessibility import nameless, untabbable
+
+    store, _ = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    problems = nameless(screen) + untabbable(screen)
+    from ui.screens.awards import PlanDialog, StatusDialog, SupportDialog, TermsDialog, TrancheDialog
+
+    a = screen.selected()
+    for dlg in (TermsDialog(a, w), StatusDialog(a, w), TrancheDialog(a, w), SupportDialog(a, w),
+                PlanDialog(screen.plan, w)):
+        dlg.show()
+        flush_events(qapp)
+        problems += [f"{dlg.objectName()}: {p}" for p in nameless(dlg) + untabbable(dlg)]
+        dlg.close()
+    assert problems == []
+
+
+def test_the_monitoring_visit_form_names_every_control(follow_up_field, make_window, qapp):
+    from .test_accessibility import nameless, untabbable
+
+    w, _screen, form, _store = _field_form(follow_up_field, make_window, qapp)
+    form.add_action()
+    flush_events(qapp)
+    problems = nameless(form) + untabbable(form)
+    assert problems == []
+
+
+def test_follow_up_screenshots(follow_up_office, follow_up_field, make_window, qapp, screenshot_dir, dialogs):
+    """The awards screen and a monitoring visit half filled in, at the default window size
+    (``EVALUATOR_SCREENSHOTS=docs/images`` refreshes docs/gui.md's copies)."""
+    from .test_screenshots import shoot
+
+    store, _ = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    screen.select_award(screen.model.rows[3].application_id)
+    shots = [shoot(w, qapp, screenshot_dir, "awards")]
+    store, _ = follow_up_field
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(store)
+    w.resize(1280, 820)
+    w.show_screen("monitoring")
+    shots.append(shoot(w, qapp, screenshot_dir, "monitoring"))
+    screen = w.screens["monitoring"]
+    first = screen.model.rows[0]
+    form = screen.open_visit(first.application_id, first.sequence)
+    flush_events(qapp)
+    form.visited_at.setText("2012-10-02 10:00")
+    form.attendees.setText("대표 외 4명")
+    form.set_rating(form.rubric.criteria[0].code, form.rubric.levels[0].key)
+    form.findings.setPlainText("새 참여 주민 2명, 장부 정리 미흡")
+    form.add_action("영수증 철 정리")
+    shots.append(shoot(w, qapp, screenshot_dir, "monitoring-visit"))
+    assert len({p.read_bytes() for p in shots}) == 3
+
+
+def test_closing_the_window_saves_the_visit_being_typed(follow_up_field, make_window, qapp):
+    w, screen, form, store = _field_form(follow_up_field, make_window, qapp)
+    _store, path = follow_up_field
+    uuid = form.visit.uuid
+    form.attendees.setText("대표 외 2명")
+    assert form.dirty
+    w.close()
+    (state, attendees), = _rows(path, "SELECT state, attendees FROM monitoring_visit WHERE uuid = ?", uuid)
+    assert (state, attendees) == ("draft", "대표 외 2명")

@@ -164,6 +164,13 @@ def test_a_rolling_program_over_three_rounds_keeps_signed_off_decisions_byte_ide
     rows_1 = {r[0]: r for r in _decisions(db) if r[0].startswith("2013-1")}
     awarded = {t: sum(int(re.sub(r"\D", "", str(a["requested_amount"]))) for a in first["applications"]
                       if a["track"] == t and a["decision"] == "selected") for t in ("activity", "space")}
+    # the sign-off made the awards (the requested amounts here); the office lowers one before the
+    # agreement, and the next round's budget draws on the award as it stands
+    lowered = next(a for a in first["applications"] if a["track"] == "activity" and a["decision"] == "selected")
+    requested = int(re.sub(r"\D", "", str(lowered["requested_amount"])))
+    assert run(capsys, "awards", "set", lowered["application_id"], "--amount", str(requested - 1_000_000),
+               "--reason", "자부담 증액 협의", *office)[0] == 0
+    awarded["activity"] -= 1_000_000
     # the next round: its budget is its own plus what round 1 left of its own (carry-over)
     code, out, _ = run(capsys, "round", "list", *office, "--json")
     r2 = next(r for r in _json(out) if r["code"] == "2")

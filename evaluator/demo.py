@@ -107,36 +107,45 @@ def build_demo(store, *, before_visits: bool = False) -> DemoSummary:
         n_eval = n_final = 0
         if not before_visits:
             bias = {k: float(v) for k, v in content.get("evaluator_bias", {}).items()}
-            for app_id, code, visit_day in sorted(pairs):
-                app, ev = apps[app_id], evaluators[code]
-                rd = rubrics[app.track.rubric.code]
-                base = quality[app_id] + bias.get(code, 0.0) + rng.gauss(0, 4)
-                visited = datetime.combine(visit_day, time(10 + rng.randrange(0, 7), 0))
-                scoring.save_site_visit(
-                    s, app, ev, actor=code, device=f"demo-{code}", visited_at=visited,
-                    attendees=f"대표자 외 {rng.randint(2, 8)}명",
-                    checklist={c.code: rng.random() > 0.08 for c in rd.checklist},
-                    notes="현장 확인 완료." if rng.random() > 0.3 else "공간 일부 공사 중, 추가 확인 필요.",
-                )
-                for c in rd.criteria:
-                    pct = max(5.0, min(100.0, base + rng.gauss(0, 9)))
-                    if c.scoring == "levels":
-                        lv = min(rd.levels, key=lambda lv: abs(lv.percent - pct))
-                        scoring.save_score(s, app, ev, c.code, level=lv.key, actor=code, device=f"demo-{code}",
-                                           comment=_comment(rng, lv.percent), at=visited + timedelta(minutes=30))
-                    else:
-                        pts = round(c.max_points * pct / 100.0)
-                        scoring.save_score(s, app, ev, c.code, points=pts, actor=code, device=f"demo-{code}",
-                                           comment=_comment(rng, pct), at=visited + timedelta(minutes=30))
-                n_eval += 1
-                scoring.finalise(s, app, ev, actor=code, device=f"demo-{code}", at=visited + timedelta(hours=3))
-                n_final += 1
+            n_eval = n_final = visit_and_score(s, rng, sorted(pairs), apps, evaluators, quality, bias, rubrics)
         s.flush()
         return DemoSummary(
             program=program.code, applications=len(apps), evaluators=len(evaluators),
             assignments=len(pairs), conflicts=len(content.get("conflicts", [])), evaluations=n_eval,
             finalised=n_final,
         )
+
+
+def visit_and_score(s, rng: random.Random, pairs: list[tuple[str, str, date]], apps: dict, evaluators: dict,
+                    quality: dict[str, float], bias: dict[str, float], rubrics: dict[str, RubricDef]) -> int:
+    """Each (application, evaluator, visit day) of ``pairs``, in order: a site visit, a score on every
+    criterion drawn around the application's quality plus the evaluator's bias, and the finalised
+    evaluation.  Returns how many were finalised."""
+    n = 0
+    for app_id, code, visit_day in pairs:
+        app, ev = apps[app_id], evaluators[code]
+        rd = rubrics[app.track.rubric.code]
+        base = quality[app_id] + bias.get(code, 0.0) + rng.gauss(0, 4)
+        visited = datetime.combine(visit_day, time(10 + rng.randrange(0, 7), 0))
+        scoring.save_site_visit(
+            s, app, ev, actor=code, device=f"demo-{code}", visited_at=visited,
+            attendees=f"대표자 외 {rng.randint(2, 8)}명",
+            checklist={c.code: rng.random() > 0.08 for c in rd.checklist},
+            notes="현장 확인 완료." if rng.random() > 0.3 else "공간 일부 공사 중, 추가 확인 필요.",
+        )
+        for c in rd.criteria:
+            pct = max(5.0, min(100.0, base + rng.gauss(0, 9)))
+            if c.scoring == "levels":
+                lv = min(rd.levels, key=lambda lv: abs(lv.percent - pct))
+                scoring.save_score(s, app, ev, c.code, level=lv.key, actor=code, device=f"demo-{code}",
+                                   comment=_comment(rng, lv.percent), at=visited + timedelta(minutes=30))
+            else:
+                pts = round(c.max_points * pct / 100.0)
+                scoring.save_score(s, app, ev, c.code, points=pts, actor=code, device=f"demo-{code}",
+                                   comment=_comment(rng, pct), at=visited + timedelta(minutes=30))
+        scoring.finalise(s, app, ev, actor=code, device=f"demo-{code}", at=visited + timedelta(hours=3))
+        n += 1
+    return n
 
 
 _COMMENTS_HIGH = ["주민 참여가 매우 활발함.", "계획이 구체적이고 실현 가능성이 높음.", "지역 내 연계망이 잘 갖추어져 있음."]

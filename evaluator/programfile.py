@@ -54,7 +54,8 @@ _FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _TOP_KEYS = {"format", "code", "name_ko", "name_en", "office_ko", "office_en", "intake", "opened_on", "closed_on",
              "ranking", "tracks", "categories", "fields", "rounds", "districts", "gates", "support"}
 _RANKING_KEYS = {"method", "trim_min_evaluators", "disagreement_threshold", "tie_breaks"}
-_TRACK_KEYS = {"code", "name_ko", "name_en", "rubric", "rubric_version", "quota", "reserve", "budget", "min_score"}
+_TRACK_KEYS = {"code", "name_ko", "name_en", "rubric", "rubric_version", "quota", "reserve", "budget", "min_score",
+               "selection", "fill"}
 _CATEGORY_KEYS = {"code", "name_ko", "name_en", "aliases"}
 _FIELD_KEYS = {"key", "label_ko", "label_en", "aliases", "type", "required", "personal", "values"}
 _ROUND_KEYS = {"code", "name_ko", "name_en", "opens_on", "closes_on", "tracks"}
@@ -655,7 +656,8 @@ def program_rules(source: str, fields: list[dict[str, Any]], track_codes: set[st
     if not source:
         return EMPTY
     data = tomllib.loads(source)
-    if "gates" not in data and "support" not in data:
+    if "gates" not in data and "support" not in data and not any(
+            isinstance(t, dict) and "selection" in t for t in data.get("tracks", [])):
         return EMPTY
     problems: list[Problem] = []
     v = _Validator(data, "<stored program>", Path("."), {}, problems)

@@ -33,6 +33,9 @@ from typing import Any
 TESTS = ("min", "max", "range", "one_of", "present", "true", "age", "ratio", "all", "any")
 NUMERIC = ("integer", "money", "decimal", "year")
 ROUNDING = ("down", "nearest", "up")
+#: how a track selects (``selection`` on ``[[tracks]]``): by rank within the quota (with reserves), or
+#: every application at or above the minimum score while the round's budget covers its amount
+SELECTIONS = ("quota", "threshold-budget")
 #: the built-in application fields a rule may name: key -> (Korean label, English label, type)
 BUILT_IN: dict[str, tuple[str, str, str]] = {
     "members": ("참여인원", "members", "integer"),
@@ -158,14 +161,34 @@ class Eligibility:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """A track's selection model (``selection`` and ``fill`` on its ``[[tracks]]`` table)."""
+
+    track: str
+    model: str = "quota"  # one of SELECTIONS
+    #: threshold-budget: after an application the budget does not cover, smaller ones below it may
+    #: still be selected (without it, selection stops there)
+    fill: bool = False
+
+
+QUOTA = Selection("")
+
+
+@dataclass(frozen=True)
 class RuleSet:
     gates: tuple[Gate, ...] = ()
     support: Support | None = None
     #: every field a rule may name: key -> (Korean label, English label, type)
     labels: Mapping[str, tuple[str, str, str]] = None  # type: ignore[assignment]
+    #: the tracks whose selection model is not the default (quota)
+    selections: tuple[Selection, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.gates) or self.support is not None
+        return bool(self.gates) or self.support is not None or bool(self.selections)
+
+    def selection(self, track: str) -> Selection:
+        """``track``'s selection model (the quota model unless its ``[[tracks]]`` table says otherwise)."""
+        return next((x for x in self.selections if x.track == track), QUOTA)
 
     def check(self, values: Mapping[str, Any], track: str, round_code: str = "") -> tuple[tuple[str, ...], tuple]:
         """The gates an application fails on ``track`` and why: (gate codes, phrases).  A field a rule
@@ -262,6 +285,10 @@ class RuleSet:
                        + (", at most the requested amount" if s.at_most_requested else "")
                        + ("; the budget draws on it" if s.budget == "support" else "; the budget draws on the "
                           "requested amount") + (f" [tracks {', '.join(s.tracks)}]" if s.tracks else ""))
+        out += [f"track {x.track}: selection threshold-budget (every application at or above the minimum score "
+                f"while the budget covers its amount" + ("; smaller ones below one that does not fit may still fit)"
+                                                          if x.fill else "; stops at the first that does not fit)")
+                for x in self.selections]
         return out
 
     def fields_needed(self) -> set[str]:
@@ -554,7 +581,8 @@ def parse_rules(data: Mapping[str, Any], fields: Mapping[str, tuple[str, str, st
     labels = {**BUILT_IN, **fields}
     counted = _Counted(bad)
     return RuleSet(gates=_gates(data.get("gates", []), labels, dict(choices or {}), track_codes, counted),
-                   support=_support(data.get("support"), labels, track_codes, round_codes, counted), labels=labels)
+                   support=_support(data.get("support"), labels, track_codes, round_codes, counted), labels=labels,
+                   selections=_selections(data, counted))
 
 
 def _where(prefix: str, i: int, obj: Mapping[str, Any], ident: str) -> tuple[str, str]:
@@ -854,5 +882,42 @@ def _support(raw: Any, labels: Mapping[str, tuple[str, str, str]], track_codes: 
                    at_most_requested=cap_req, budget=budget, tracks=tracks)
 
 
-__all__ = ["BUILT_IN", "EMPTY", "Eligibility", "TESTS", "Cap", "Gate", "RateBand", "RuleSet", "Support", "SupportAmount", "WORDS",
+def _selections(data: Mapping[str, Any], bad: Bad) -> tuple[Selection, ...]:
+    """The tracks' ``selection`` and ``fill`` (the rest of a ``[[tracks]]`` table is the program file
+    validator's).  Threshold-budget needs a budget: the track's own, or one in every round."""
+    tracks, rounds = data.get("tracks"), data.get("rounds", [])
+    if not isinstance(tracks, list):
+        return ()
+    rounds = [r for r in rounds if isinstance(r, dict)] if isinstance(rounds, list) else []
+    out = []
+    for i, t in enumerate(tracks):
+        if not isinstance(t, dict) or ("selection" not in t and "fill" not in t):
+            continue
+        w = _where("tracks", i, t, "code")
+        model, fill = t.get("selection", "quota"), t.get("fill", False)
+        if model not in SELECTIONS:
+            bad(w[0] + "selection", w[1] + "selection", f"must be one of {', '.join(SELECTIONS)}, got {model!r}",
+                "not_one_of", allowed=", ".join(SELECTIONS), got=repr(model))
+            continue
+        if not isinstance(fill, bool):
+            bad(w[0] + "fill", w[1] + "fill", f"must be true or false, got {fill!r}", "not_boolean", got=repr(fill))
+            continue
+        if fill and model != "threshold-budget":
+            bad(w[0] + "fill", w[1] + "fill", "applies only to selection = \"threshold-budget\" (the quota model "
+                "already skips what does not fit and goes on)", "fill_without_threshold")
+            continue
+        code = t.get("code")
+        in_rounds = [r.get("tracks", {}).get(code) if isinstance(r.get("tracks"), dict) else None for r in rounds]
+        if model == "threshold-budget" and t.get("budget") is None and (
+                not rounds or any(not isinstance(x, dict) or x.get("budget") is None for x in in_rounds)):
+            bad(w[0] + "selection", w[1] + "selection", "threshold-budget selects while the budget lasts: give the "
+                "track a budget, or every round a budget for it ([rounds.tracks.CODE] budget)",
+                "threshold_needs_budget")
+            continue
+        if model != "quota" and isinstance(code, str):
+            out.append(Selection(code, model, fill))
+    return tuple(out)
+
+
+__all__ = ["BUILT_IN", "EMPTY", "Eligibility", "SELECTIONS", "Selection", "TESTS", "Cap", "Gate", "RateBand", "RuleSet", "Support", "SupportAmount", "WORDS",
            "compute_amount", "parse_rules", "whole_years"]

@@ -44,9 +44,10 @@ def _values(a: Award) -> dict[str, Any]:
 
 # --- creating awards --------------------------------------------------------------------------------
 def create_award(s: Session, app: Application, *, actor: str, device: str, reason: str, stepped_in_for: str = "",
-                 agreed_on: date | None = None) -> Award:
-    """An award for ``app`` (the requested amount), audited with ``reason``."""
-    award = Award(application_id=app.id, application=app, amount=int(app.requested_amount or 0), status="agreed",
+                 agreed_on: date | None = None, amount: int | None = None) -> Award:
+    """An award for ``app`` of ``amount`` (None: the requested amount), audited with ``reason``."""
+    amount = int(app.requested_amount or 0) if amount is None else amount
+    award = Award(application_id=app.id, application=app, amount=amount, status="agreed",
                   status_reason="", agreed_on=agreed_on, stepped_in_for=stepped_in_for, settlement="")
     s.add(award)
     s.flush()
@@ -56,8 +57,10 @@ def create_award(s: Session, app: Application, *, actor: str, device: str, reaso
 
 
 def create_for_sign_off(s: Session, program: Program, rnd: Round, selected: list[str], *, actor: str,
-                        device: str) -> int:
-    """An award for each application the signed-off round selected that has none yet; how many."""
+                        device: str, amounts: dict[str, int] | None = None) -> int:
+    """An award for each application the signed-off round selected that has none yet; how many.
+    ``amounts``: the computed support amount of those the program's ``[support]`` rule gives one
+    (docs/rules.md); the others are awarded their requested amount."""
     have = set(s.execute(select(Application.external_id).join(Award, Award.application_id == Application.id)
                          .where(Application.round_id == rnd.id)).scalars())
     made = 0
@@ -66,7 +69,7 @@ def create_for_sign_off(s: Session, program: Program, rnd: Round, selected: list
             continue
         app = application_by_id(s, ext, program)
         create_award(s, app, actor=actor, device=device,
-                     reason=f"round {rnd.code} ({rnd.name_ko}) signed off: selected")
+                     reason=f"round {rnd.code} ({rnd.name_ko}) signed off: selected", amount=(amounts or {}).get(ext))
         made += 1
     return made
 
@@ -169,8 +172,8 @@ def step_in(s: Session, program: Program, withdrawn: Award, reserve_id: str | No
                               f"{gone.external_id} is {status_label(withdrawn.status, 'en')}. Nothing changed.")
     taken = set(s.execute(select(Application.external_id).join(Award, Award.application_id == Application.id)
                           .where(Application.program_id == program.id)).scalars())
+    result = signed_off_result(s, program, gone.round, [gone.track])
     if reserve_id is None:
-        result = signed_off_result(s, program, gone.round, [gone.track])
         reserves = sorted((r for t in result.tracks for r in t.rows if r.decision == RESERVE
                            and r.application_id not in taken), key=lambda r: (r.rank is None, r.rank or 0))
         if not reserves:
@@ -195,7 +198,10 @@ def step_in(s: Session, program: Program, withdrawn: Award, reserve_id: str | No
     audit.append(s, actor=actor, device=device, action="override", entity="application", entity_uuid=app.uuid,
                  old=old, new={"application": app.external_id, "override": SELECTED, "computed": row.computed,
                                "after_sign_off": app.round.code, "stepped_in_for": gone.external_id}, reason=why)
-    return create_award(s, app, actor=actor, device=device, reason=why, stepped_in_for=gone.external_id)
+    frozen_row = next((r for t in result.tracks for r in t.rows if r.application_id == app.external_id), None)
+    amount = frozen_row.support.awarded if frozen_row is not None and frozen_row.support is not None else None
+    return create_award(s, app, actor=actor, device=device, reason=why, stepped_in_for=gone.external_id,
+                        amount=amount)
 
 
 def disburse(s: Session, award: Award, amount: int, paid_on: date, note: str, *, actor: str,

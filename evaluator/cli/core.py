@@ -32,7 +32,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("demo", parents=[common], help="create the demo program (48 applications)",
                        description="Create the fictional 'Seoul Community Building Project — 2012 round 1' "
                                    "demo program: 48 applications, 5 evaluators, assignments and finalised "
-                                   "evaluations.")
+                                   "evaluations. With --program social-housing, the 2017 remodelling-type social "
+                                   "housing call instead: 30 fictional operators (some failing each gate), 5 "
+                                   "evaluators, finalised evaluations and computed support amounts (docs/rules.md).")
     p.add_argument("--before-visits", action="store_true",
                    help="the program as it stands before the field study: no scores yet")
     p.add_argument("--if-missing", action="store_true",
@@ -116,8 +118,15 @@ def cmd_restore(ctx: CliContext) -> int:
 
 def cmd_demo(ctx: CliContext) -> int:
     from ..demo import build_demo
+    from ..demo_housing import build_social_housing_demo
     from ..errors import ValidationError
 
+    demos = {"community-building": build_demo, "seoul-cbp-2012": build_demo,
+             "social-housing": build_social_housing_demo, "seoul-remodel-2017": build_social_housing_demo}
+    which = getattr(ctx.args, "program", None) or "community-building"
+    if which not in demos:
+        raise ValidationError(f"--program {which}: there is no such demo; choose community-building (the default) "
+                              "or social-housing.")
     store = ctx.store(create=True)
     if store.programs.exists():
         if ctx.args.if_missing:
@@ -127,7 +136,7 @@ def cmd_demo(ctx: CliContext) -> int:
             f"{store.display_url} already holds a program; the demo needs a new database "
             "(choose another --db path, or use --if-missing)."
         )
-    summary = build_demo(store, before_visits=ctx.args.before_visits)
+    summary = demos[which](store, before_visits=ctx.args.before_visits)
     ctx.out({"created": True, **summary.__dict__},
             f"Created the demo program '{summary.program}' in {store.display_url}: {summary.applications} "
             f"applications, {summary.evaluators} evaluators, {summary.assignments} assignments, "

@@ -98,7 +98,7 @@ def _row_json(r: RankedApplication) -> dict[str, Any]:
 
 
 def track_json(t: TrackRanking) -> dict[str, Any]:
-    return {
+    out = {
         "track": t.track, "name_ko": t.name_ko, "name_en": t.name_en, "method": t.method, "quota": t.quota,
         "reserve_size": t.reserve_size, "budget": t.budget, "budget_used": t.budget_used, "min_score": t.min_score,
         "eligible": t.eligible, "selected": t.selected, "reserve": t.reserve, "reliability": t.reliability,
@@ -108,6 +108,9 @@ def track_json(t: TrackRanking) -> dict[str, Any]:
         "evaluator_quality": [{"evaluator": q.evaluator, "applications": q.applications,
                                "mean_total": q.mean_total, "leniency": q.leniency} for q in t.evaluator_quality],
     }
+    if t.selection != "quota":  # (a quota track's document is as it was before selection models)
+        out["selection"], out["fill"] = t.selection, t.fill
+    return out
 
 
 def result_json(result: RankingResult) -> dict[str, Any]:
@@ -126,7 +129,10 @@ def _num(x: float | None, fmt: str = "{:.1f}") -> str:
 
 def track_text(t: TrackRanking, lang: str = "en") -> str:
     name = t.name_en if lang == "en" and t.name_en else t.name_ko
-    head = (f"{name} ({t.track}) — quota {t.quota}, reserves {t.reserve_size}, minimum {t.min_score:g}, "
+    threshold = t.selection == "threshold-budget"
+    terms = (f"selection threshold-budget{' with fill' if t.fill else ''}" if threshold
+             else f"quota {t.quota}, reserves {t.reserve_size}")
+    head = (f"{name} ({t.track}) — {terms}, minimum {t.min_score:g}, "
             f"method {t.method}" + (f", budget {t.budget:,} won (used {t.budget_used:,})" if t.budget else "")
             + (" — PROVISIONAL" if t.provisional else ""))
     rows = []
@@ -143,7 +149,7 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
     headers = ["rank", "application", "score", "norm.", "n", "spread", "stable", "decision", "flags", "reason"]
     lines = table(rows, headers).splitlines()
     if cut_after is not None:
-        label = f" cut line: quota {t.quota} "
+        label = f" cut line: budget {t.budget:,} won " if threshold and t.budget else f" cut line: quota {t.quota} "
         lines.insert(2 + cut_after + 1, "=" * 4 + label + "=" * (60 - len(label)))
     out = [head, "=" * min(len(head), 100), *lines, ""]
     if any(r.override for r in t.rows):

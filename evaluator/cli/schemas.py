@@ -148,6 +148,9 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "trim_min_evaluators", "disagreement_threshold", "tie_breaks", "notes", "notes_ko"))
     track["properties"]["evaluator_quality"] = array(of_dataclass(EvaluatorQuality))
     track["required"] = sorted(track["properties"])
+    # only on a threshold-budget track (docs/rules.md)
+    track["properties"]["selection"] = {"type": "string", "enum": ["quota", "threshold-budget"]}
+    track["properties"]["fill"] = BOOL
     demo = of_dataclass(DemoSummary)
     award = of_dataclass(AwardInfo)
     program = of_dataclass(ProgramInfo)

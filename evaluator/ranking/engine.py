@@ -504,6 +504,9 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
     else:
         requested = [a.requested_amount for a in inp.applications]
         fits_code, skipped_code, exceeds_code = "budget_fits", "budget_skipped", "exceeds_budget"
+    if inp.selection == "threshold-budget":
+        selected = _walk_threshold(inp, scores, order, requested, fits_code, skipped_code, decision, reason)
+        return _with_support(inp, order, Walk(decision, reason, selected, requested))
     quota, reserve_size, budget = inp.quota, inp.reserve_size, inp.budget
     min_score = inp.min_score
     min_key = rscore(min_score)
@@ -552,13 +555,65 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
                     why = (place, beyond)
         rule = tie_rule[i]
         reason[i] = (*why, tie_phrase[rule]) if rule else why
-    if inp.support:  # each ranked application's amount, and how it was computed
-        support = inp.support
+    return _with_support(inp, order, Walk(decision, reason, selected, requested))
+
+
+def _with_support(inp: TrackInputs, order: Order, walk: Walk) -> Walk:
+    """Each ranked application's computed support amount, and how it was computed, at the end of its reason."""
+    if inp.support:
+        support, reason = inp.support, walk.reason
         for i in order.ranked:
             amount = support.get(inp.applications[i].application_id)
             if amount is not None:
                 reason[i] = (*reason[i], amount.phrase())
-    return Walk(decision, reason, selected, requested)
+    return walk
+
+
+def _walk_threshold(inp: TrackInputs, scores: Scores, order: Order, requested: list[int | None], fits_code: str,
+                    skipped_code: str, decision: list[str], reason: list[Reason]) -> list[int]:
+    """The threshold-budget selection (docs/rules.md): going down the ranked list, every application at or
+    above the minimum score is selected while what is left of the budget covers its amount (no quota, no
+    reserves).  The first one the budget does not cover is skipped with that reason; then selection
+    stops, unless the track says ``fill``: then the next ones are still considered, and a smaller
+    amount below may still fit.  Fills ``decision`` and ``reason``; returns the selected, in rank order.
+
+    :func:`.scoring.walk_selected` with ``fill`` is the same rule without the reasons."""
+    score, neg, rank, tie_rule = scores.score, order.neg, order.rank, order.tie_rule
+    min_score, fill = inp.min_score, inp.fill
+    min_key = rscore(min_score)
+    N = len(order.ranked)
+    left = inp.budget
+    selected: list[int] = []
+    stopped: Phrase | None = None  # without fill: where selection stopped, and why
+    above: Phrase = ("at_or_above_min", min_score)
+    tie_phrase: dict[str, Phrase] = {r: ("tie_broken", r) for r in order.rules + ["application_id"]}
+    for i, s in zip(order.ranked, _to_tenths(order.ranked, neg, score)):
+        if -neg[i] < min_key:
+            decision[i] = "not_selected"
+            why: Reason = (("rank_below_min", rank[i], N, s, min_score),)
+        else:
+            place: Phrase = ("rank", rank[i], N, s)
+            amt = requested[i]
+            if stopped is not None:
+                decision[i] = "not_selected"
+                why = (place, above, stopped)
+            elif left is None:  # no budget given: every application at or above the minimum
+                selected.append(i)
+                decision[i] = "selected"
+                why = (place, above)
+            elif amt is None or amt > left:
+                decision[i] = "not_selected"
+                why = (place, above, _over_budget(amt, left, skipped_code))
+                if not fill:
+                    stopped = ("selection_stopped", rank[i], left)
+            else:
+                left -= amt
+                selected.append(i)
+                decision[i] = "selected"
+                why = (place, above, (fits_code, amt, left))
+        rule = tie_rule[i]
+        reason[i] = (*why, tie_phrase[rule]) if rule else why
+    return selected
 
 
 def _to_tenths(ranked: list[int], neg: list, score: list) -> list[float]:
@@ -702,13 +757,15 @@ def summarise(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores, 
     final_selected = decided.count("selected")
     budget_used = sum(walk.requested[i] or 0 for i in walk.selected)
     notes = [L.note_method(inp.method, counted.trim), L.note_minimum(inp.min_score), L.note_tie_breaks(order.rules)]
-    if budget is not None:
+    if inp.selection == "threshold-budget":
+        notes.append(L.note_threshold(inp.min_score, budget, budget_used, inp.fill, inp.budget_draws_support))
+    elif budget is not None:
         notes.append(L.note_budget(budget, budget_used, inp.budget_draws_support))
     if gates.unchecked:
         notes.append(L.note_unchecked_gates(gates.unchecked))
     if inp.provisional:
         notes.insert(0, L.note_provisional())
-    if final_selected > quota:
+    if final_selected > quota and inp.selection == "quota":
         notes.append(L.note_overrides(final_selected, quota))
     if stab is not None:
         notes.append(L.note_stability(stab.perturbations, stab.evaluators, stab.criteria))
@@ -721,7 +778,8 @@ def summarise(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores, 
         reserve=decided.count("reserve"), eligible=sum(gates.eligible), budget_used=budget_used,
         notes=tuple(x[0] for x in notes), notes_ko=tuple(x[1] for x in notes), provisional=inp.provisional,
         trim_min_evaluators=counted.trim, disagreement_threshold=inp.disagreement_threshold,
-        perturbations=stab.perturbations if stab else 0, tie_breaks=tuple(order.rules),
+        perturbations=stab.perturbations if stab else 0, tie_breaks=tuple(order.rules), selection=inp.selection,
+        fill=inp.fill,
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from ..rules import SupportAmount
+from ..rules import SELECTIONS, SupportAmount
 
 from .model import METHODS
 
@@ -103,6 +103,11 @@ class TrackInputs:
     support: Mapping[str, SupportAmount] | None = None
     #: the budget draws on the computed support amount (``support``), not the requested amount
     budget_draws_support: bool = False
+    #: the selection model (docs/rules.md): "quota" (rank, quota, reserves) or "threshold-budget"
+    #: (every application at or above the minimum while the budget covers it; no quota, no reserves)
+    selection: str = "quota"
+    #: threshold-budget: go on past an application the budget does not cover (smaller ones may fit)
+    fill: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -110,5 +115,7 @@ class TrackInputs:
         unknown = [r for r in self.tie_breaks if r not in TIE_BREAKS]
         if unknown:
             raise ValueError(f"unknown tie-break rule(s) {unknown} (known: {', '.join(TIE_BREAKS)})")
+        if self.selection not in SELECTIONS:
+            raise ValueError(f"unknown selection {self.selection!r} (one of {', '.join(SELECTIONS)})")
         if not self.criteria or sum(c.weight * c.max_points for c in self.criteria) <= 0:
             raise ValueError(f"track {self.track!r}: the rubric has no weighted criterion")

@@ -148,6 +148,25 @@ def note_provisional() -> tuple[str, str]:
             "잠정 순위: 확정되지 않은 평가도 반영함.")
 
 
+def note_threshold(min_score: float, budget: int | None, used: int, fill: bool, support: bool) -> tuple[str, str]:
+    """The threshold-budget selection in words (docs/rules.md)."""
+    amount_en, amount_ko = ("computed support amount", "산정 지원금") if support else ("requested amount", "신청금액")
+    if budget is None:
+        return (f"Threshold selection: every eligible application scoring at least {num(min_score)} is selected "
+                f"(no budget given). Used {won(used, 'en')}.",
+                f"기준 점수 선정: 최저 점수 {num(min_score)}점 이상인 적격 신청은 모두 선정(예산 미지정). "
+                f"사용 {won(used, 'ko')}.")
+    then_en = ("one that does not fit is skipped (its reason says so) and smaller ones below it may still fit"
+               if fill else "selection stops at the first one that does not fit (its reason says so)")
+    then_ko = ("넘으면 사유를 적고 건너뛰며 그 아래의 더 작은 금액은 계속 검토" if fill
+               else "처음으로 넘는 신청에서 사유를 적고 선정 종료")
+    return (f"Threshold selection with budget {won(budget, 'en')}: going down the ranked list, every eligible "
+            f"application scoring at least {num(min_score)} is selected while its {amount_en} fits in what is left "
+            f"of the budget (no quota, no reserves); {then_en}. Used {won(used, 'en')}.",
+            f"기준 점수·예산 선정(예산 {won(budget, 'ko')}): 순위대로 최저 점수 {num(min_score)}점 이상인 적격 신청을 "
+            f"{amount_ko}이 남은 예산 안에 드는 동안 모두 선정(정원·예비 없음); {then_ko}. 사용 {won(used, 'ko')}.")
+
+
 def note_overrides(selected: int, quota: int) -> tuple[str, str]:
     return (f"Committee overrides put {selected} applications in the selected list (quota {quota}).",
             f"위원회 조정으로 선정 {selected}건(정원 {quota}건).")

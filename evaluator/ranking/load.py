@@ -289,6 +289,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
             gates=tuple(GateSpec(g.code, g.name_ko, g.name_en, g.kind, g.field, g.min_value) for g in rd.gates),
             provisional=provisional, stability=stability, name_ko=t.name_ko, name_en=t.name_en,
             rule_failures=failures, support=amounts, budget_draws_support=rules.draws_support(t.code),
+            selection=rules.selection(t.code).model, fill=rules.selection(t.code).fill,
         )
         out.append(LoadedTrack(inputs, app_ids[tid], decisions))
     return out
@@ -300,7 +301,7 @@ _RULES: dict[tuple[str, str], RuleSet] = {}  # (program code, content hash) -> i
 def rules_of(s: Session, program: Program) -> RuleSet:
     """The program file's gates and support rule (docs/rules.md), parsed from the stored file."""
     source = program.source or ""
-    if "gates" not in source and "support" not in source:
+    if "gates" not in source and "support" not in source and "selection" not in source:
         return EMPTY
     key = (program.code, program.content_hash or source)
     got = _RULES.get(key)

@@ -159,6 +159,9 @@ class TrackRanking:
     disagreement_threshold: float = 20.0
     perturbations: int = 0  # perturbed rankings behind ``stability`` (0 = not analysed)
     tie_breaks: tuple[str, ...] = ("field_check", "fewer_flags", "earlier_submission")
+    #: the selection model (docs/rules.md): "quota" or "threshold-budget" (no quota, no reserves)
+    selection: str = "quota"
+    fill: bool = False  # threshold-budget: smaller amounts below one that does not fit may still fit
 
 
 @dataclass(frozen=True)

@@ -288,7 +288,9 @@ class Rounds(Area):
                         reason=rnd.sign_off_note)
             # each selected application gets its award (docs/awards.md), audited before the head is signed
             awards_svc.create_for_sign_off(s, p, rnd, [r.application_id for r in rows if r.decision == "selected"],
-                                           actor=self._uow.actor, device=self._uow.device)
+                                           actor=self._uow.actor, device=self._uow.device,
+                                           amounts={r.application_id: r.support.awarded for r in rows
+                                                    if r.support is not None})
             s.flush()
             signing.at_sign_off(s, identity, round=rnd.code, actor=self._uow.actor, device=self._uow.device,
                                 detail={"program": p.code, "applications": len(rows), "by": by})

@@ -197,6 +197,18 @@ PHRASES.update({
         ("amount", "budget"),
         lambda amount, budget: f"support {won(amount, 'en')} exceeds the whole budget {won(budget, 'en')}",
         lambda amount, budget: f"지원금 {won(amount, 'ko')}이 전체 예산 {won(budget, 'ko')} 초과"),
+    # the threshold-budget selection (docs/rules.md)
+    "at_or_above_min": PhraseSpec(
+        ("min",),
+        lambda min: f"at or above the minimum {num(min)}",
+        lambda min: f"최저 점수 {num(min)}점 이상",
+        repeats=True),
+    "selection_stopped": PhraseSpec(
+        ("rank", "left"),
+        lambda rank, left: f"selection stopped at rank {rank}, which the remaining budget {won(left, 'en')} did "
+                           f"not cover",
+        lambda rank, left: f"{rank}위 신청이 남은 예산 {won(left, 'ko')}을 넘어 선정 종료",
+        repeats=True),
 })
 
 PROVISIONAL: Phrase = ("provisional",)

@@ -59,14 +59,16 @@ def scores_of(counted: Counted, codes: list[list[str]], totals: list[list[float]
 
 
 def walk_selected(stream: Iterable[int], neg: Callable[[int], int], requested: list[int | None], quota: int,
-                  min_key: int, budget: int | None) -> list[int]:
+                  min_key: int, budget: int | None, fill: bool = True) -> list[int]:
     """The selection rule, as the stability analysis runs it: the indices selected from ``stream``.
 
     ``stream`` yields candidates in ranking order; ``neg(i)`` is minus :func:`rscore`; ``min_key`` is
     ``rscore(min_score)``.  The rule of the ranking's own walk down the list
     (:func:`.engine.walk_down`, which also gives the reserves and every reason): stop at the first
     score below the minimum, skip what does not fit the budget left, stop when the quota is filled.
-    A property test holds the two to the same selection."""
+    A property test holds the two to the same selection.  Without ``fill`` the walk stops at the first
+    amount that does not fit (the threshold-budget selection without fill, :func:`.engine._walk_threshold`,
+    whose quota is the number of candidates)."""
     out: list[int] = []
     if quota <= 0:
         return out
@@ -77,6 +79,8 @@ def walk_selected(stream: Iterable[int], neg: Callable[[int], int], requested: l
         if left is not None:
             amt = requested[i]
             if amt is None or amt > left:
+                if not fill:
+                    break
                 continue
             left -= amt
         out.append(i)

@@ -90,10 +90,15 @@ class Baseline:
     def __init__(self, counted: Counted, cands: list[int], order: list[int], neg: list, secpos: list[int],
                  base_selected: set[int], requested: list[int | None]) -> None:
         inp = counted.inp
-        self.quota, self.budget = inp.quota, inp.budget
+        self.budget = inp.budget
         self.min_key = rscore(inp.min_score)
         self.cut_min = -self.min_key  # a candidate may be selected only if its score key is ≤ cut_min
         self.m = m = len(cands)
+        # threshold-budget: every candidate may be selected (no quota); without fill the walk stops
+        # at the first amount that does not fit
+        threshold = inp.selection == "threshold-budget"
+        self.quota = m if threshold else inp.quota
+        self.fill = inp.fill or not threshold
         dense = {i: j for j, i in enumerate(cands)}
         self.cands = cands
         self.codes = [counted.codes[i] for i in cands]
@@ -120,7 +125,7 @@ class Baseline:
             NS, sec = self.NS, self.sec
             key = (lambda j: neg2[j] * NS + sec[j])
             chosen = walk_selected(sorted(range(m), key=key), neg2.__getitem__, self.requested, quota, self.min_key,
-                                   self.budget)
+                                   self.budget, self.fill)
             return list(set(chosen) ^ self.selected_set)
         if quota <= 0:
             return [j for j in range(m) if was[j]]
@@ -148,7 +153,8 @@ class Baseline:
                 neg2[j] = x // NS
             key = (lambda j: neg2[j] * NS + sec[j])
             stream = heapq.merge((j for j in order if j not in moved), sorted(changed, key=key), key=key)
-            chosen = walk_selected(stream, neg2.__getitem__, self.requested, quota, self.min_key, self.budget)
+            chosen = walk_selected(stream, neg2.__getitem__, self.requested, quota, self.min_key, self.budget,
+                                   self.fill)
             return list(set(chosen) ^ self.selected_set)
         if quota <= 0:
             return [j for j in range(m) if was[j]]

@@ -236,6 +236,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "▲ 선정 기준선 — 위 {n}건 선정 (정원 {quota}건)",
         "▲ Cut line — the {n} above are selected (quota {quota})",
     ),
+    "sum.cut_line_budget": (
+        "▲ 선정 기준선 — 위 {n}건 선정 (기준 점수·예산 {budget})",
+        "▲ Cut line — the {n} above are selected (threshold and budget {budget})",
+    ),
     "sum.reserve_line": ("▲ 예비 기준선 — 위 {n}건 예비", "▲ Reserve line — the {n} above are reserves"),
     "sum.overrides": ("위원회 변경 사항", "Committee overrides"),
     "sum.no_overrides": ("위원회 변경 사항 없음", "No committee overrides"),

@@ -86,7 +86,9 @@ def _ranked_table(tr: TrackRanking, L: Labels) -> tuple[RowsTable, list[RankedAp
         kinds.append(r.decision if r.eligible or r.decision != "ineligible" else "ineligible")
         if i == last_selected:
             n_sel = sum(1 for x in rows_in_order[:i + 1] if x.computed_decision == "selected")
-            rows.append([L("sum.cut_line", n=n_sel, quota=tr.quota)] + [""] * (len(COLUMNS) - 1))
+            line = (L("sum.cut_line_budget", n=n_sel, budget=krw(tr.budget, L.lang))
+                    if tr.selection == "threshold-budget" else L("sum.cut_line", n=n_sel, quota=tr.quota))
+            rows.append([line] + [""] * (len(COLUMNS) - 1))
             kinds.append("cut")
         if i == last_reserve:
             n_res = sum(1 for x in rows_in_order if x.computed_decision == "reserve")
@@ -186,7 +188,8 @@ def _track_info(tr: TrackRanking, L: Labels) -> InfoGrid:
     return InfoGrid([
         (L("sum.applications"), str(len(tr.rows))),
         (L("sum.eligible"), str(tr.eligible)),
-        (L("sum.selected"), f"{tr.selected} / {L('sum.quota')} {tr.quota}"),
+        (L("sum.selected"), str(tr.selected) if tr.selection == "threshold-budget"
+         else f"{tr.selected} / {L('sum.quota')} {tr.quota}"),
         (L("sum.reserve"), f"{tr.reserve} / {tr.reserve_size}"),
         (L("sum.budget_used"), krw(tr.budget_used, L.lang)),
         (L("sum.budget"), krw(tr.budget, L.lang) if tr.budget else L("sum.no_budget_cap")),

@@ -441,7 +441,7 @@ class Scoring(Area):
         target = self._targets.get(key)
         if target is None:
             with self._uow.read() as s:
-                program_id = current_program(s).id
+                program_id = autosave.program_id(s)
             with self._uow.translate():
                 target = self._autosaver.resolve(application_id, evaluator, program_id)
             if target is None:

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..db.models import Application, Decision, Program, Round, RoundTrack
+from ..db.models import Application, Award, Decision, Program, Round, RoundTrack
 from ..domain import CLOSED, OPEN, SELECTED, SIGNED_OFF, RoundInfo, RoundTrackInfo
 from ..errors import ValidationError
 
@@ -31,15 +31,19 @@ class RoundTerms:
 
 
 def _awarded(s: Session, program: Program) -> dict[tuple[int, int], int]:
-    """(round id, track id) -> the requested amounts of the selected applications of each signed-off
-    round (the committee's override where there is one)."""
+    """(round id, track id) -> what each signed-off round awarded: the award of each selected
+    application (made at sign-off: the computed support amount or the requested one, then as the
+    office adjusted it), its requested amount where it has no award (a round signed off before
+    awards existed); the committee's override decides what is selected."""
     signed = [r.id for r in program.rounds if r.status == SIGNED_OFF]
     if not signed:
         return {}
     final = func.coalesce(Decision.override, Decision.computed)
+    amount = func.coalesce(Award.amount, Application.requested_amount)
     rows = s.execute(
-        select(Application.round_id, Application.track_id, func.coalesce(func.sum(Application.requested_amount), 0))
+        select(Application.round_id, Application.track_id, func.coalesce(func.sum(amount), 0))
         .join(Decision, Decision.application_id == Application.id)
+        .outerjoin(Award, Award.application_id == Application.id)
         .where(Application.round_id.in_(signed), final == SELECTED)
         .group_by(Application.round_id, Application.track_id)
     ).all()

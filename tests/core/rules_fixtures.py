@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from evaluator.paths import resource
 
-PROGRAM = resource("programs", "seoul-remodelling-housing.toml")
+PROGRAM = resource("programs", "seoul-remodel-social-housing-2017.toml")
 INTAKE = resource("programs", "examples", "remodel-intake-2017.xlsx")
 
 HEADER = ["접수번호", "사업유형", "분야", "사업명", "단체명", "대표자", "연락처", "이메일", "자치구", "신청금액", "접수일",

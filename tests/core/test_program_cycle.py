@@ -165,6 +165,13 @@ def test_a_rolling_program_over_three_rounds_keeps_signed_off_decisions_byte_ide
     rows_1 = {r[0]: r for r in _decisions(db) if r[0].startswith("2013-1")}
     awarded = {t: sum(int(re.sub(r"\D", "", str(a["requested_amount"]))) for a in first["applications"]
                       if a["track"] == t and a["decision"] == "selected") for t in ("activity", "space")}
+    # the sign-off made the awards (the requested amounts here); the office lowers one before the
+    # agreement, and the next round's budget draws on the award as it stands
+    lowered = next(a for a in first["applications"] if a["track"] == "activity" and a["decision"] == "selected")
+    requested = int(re.sub(r"\D", "", str(lowered["requested_amount"])))
+    assert run(capsys, "awards", "set", lowered["application_id"], "--amount", str(requested - 1_000_000),
+               "--reason", "자부담 증액 협의", *office)[0] == 0
+    awarded["activity"] -= 1_000_000
     # the next round: its budget is its own plus what round 1 left of its own (carry-over)
     code, out, _ = run(capsys, "round", "list", *office, "--json")
     r2 = next(r for r in _json(out) if r["code"] == "2")
@@ -267,3 +274,37 @@ def test_a_sign_off_freezes_the_round_on_both_engines(any_db_url, tmp_path):
                [(r.application_id, r.decision, r.score, r.reason) for r in ranked.all_rows()]
         assert frozen.from_json(frozen.to_json(again)) == again
         assert st.verify_audit().ok and st.verify_audit().anchors == 1
+
+
+def test_scores_are_saved_in_the_program_the_store_works_on_on_both_engines(any_db_url, tmp_path):
+    """The autosave finds its program in plain statements (not the ORM): the database's current
+    program, the newest one when the current one is archived, ``--program`` when given — the same
+    program as every other command, on SQLite and PostgreSQL (whose driver decodes the JSON
+    setting itself)."""
+    from evaluator.paths import resource
+    from evaluator.services import autosave
+    from evaluator.services.common import current_program
+
+    def agree(st) -> int:  # noqa: ANN001
+        with st.uow.read() as s:
+            assert autosave.program_id(s) == current_program(s).id
+            return current_program(s).code
+
+    with Store(any_db_url) as st:
+        st.programs.create_from_file(calls(tmp_path) / "programs" / "seoul-cbp-2013-rolling.toml")
+        st.excel.import_applications(EXAMPLE_INTAKE)
+        st.excel.import_evaluators(EXAMPLE_EVALUATORS)
+        st.people.auto_assign(3)
+        assert agree(st) == "seoul-cbp-2013"
+        st.programs.create_from_file(resource("programs", "seoul-cbp-2012.toml"))
+        assert agree(st) == "seoul-cbp-2012-1"  # a new program becomes the current one
+        st.programs.use("seoul-cbp-2013")
+        assert agree(st) == "seoul-cbp-2013"
+        a = st.people.assignments(evaluator="EV01")[0]
+        enter_scores(st, "EV01", via_facade=1)  # saved in the rolling program, where EV01 is assigned
+        assert st.scoring.evaluation(a.application_id, "EV01") is not None
+        st.programs.use("seoul-cbp-2012-1")
+        st.programs.archive("seoul-cbp-2012-1")
+        assert agree(st) == "seoul-cbp-2013"  # the current one archived: the newest left
+        st.uow.program = "seoul-cbp-2012-1"  # --program: an archived program may still be named
+        assert agree(st) == "seoul-cbp-2012-1"

@@ -1,6 +1,6 @@
 """Eligibility gates and support amounts stated in the program file (docs/rules.md).
 
-The remodelling social-housing call (resources/programs/seoul-remodelling-housing.toml) taken from an
+The remodelling social-housing call (resources/programs/seoul-remodel-social-housing-2017.toml) taken from an
 empty database to its ranked list: fourteen fictional operators (tests/core/rules_fixtures.py), each
 gate failing once, each rate band, both caps, an amount limited by the requested one, and the
 round's budget running out — checked exactly against the hand-computed table, on SQLite and on
@@ -183,20 +183,46 @@ def test_the_amount_never_exceeds_the_cap_or_the_request_and_grows_with_the_peri
 
 @settings(max_examples=200, deadline=None)
 @given(amounts=st.lists(st.integers(1, 300) , min_size=1, max_size=12), budget=st.integers(0, 1500),
-       quota=st.integers(1, 12))
-def test_the_selected_computed_amounts_never_exceed_the_budget(amounts, budget, quota):
+       quota=st.integers(1, 12), model=st.sampled_from([("quota", False), ("threshold-budget", False),
+                                                          ("threshold-budget", True)]),
+       scores=st.lists(st.integers(40, 100), min_size=12, max_size=12))
+def test_the_selected_computed_amounts_never_exceed_the_budget(amounts, budget, quota, model, scores):
+    from evaluator.ranking.scoring import rscore, walk_selected
     from evaluator.rules import SupportAmount
 
-    apps = [app(f"A{i:02d}", total("E1", 90 - i), total("E2", 90 - i), total("E3", 90 - i),
+    apps = [app(f"A{i:02d}", total("E1", scores[i]), total("E2", scores[i]), total("E3", scores[i]),
                 requested=10**9) for i in range(len(amounts))]
     support = {f"A{i:02d}": SupportAmount(awarded=x * 1_000_000, requested=10**9, cost=x * 2_000_000, rate_percent=50.0,
                                           basis_value=8.0, band="8–9", computed=x * 1_000_000, cap=None)
                for i, x in enumerate(amounts)}
+    selection, fill = model
     ranking = rank_track(track(*apps, quota=quota, budget=budget * 1_000_000, gates=(), support=support,
-                               budget_draws_support=True, min_score=0))
+                               budget_draws_support=True, min_score=60, selection=selection, fill=fill))
     chosen = [r for r in ranking.rows if r.computed_decision == "selected"]
     assert sum(r.support.awarded for r in chosen) == ranking.budget_used <= budget * 1_000_000
-    assert len(chosen) <= quota
+    assert all(r.score >= 60 for r in chosen)
+    ranked = [r for r in ranking.rows if r.rank is not None]
+    if selection == "quota":
+        assert len(chosen) <= quota
+    else:  # no quota, no reserves: every one at or above the minimum while the budget covers it
+        assert not any(r.computed_decision == "reserve" for r in ranking.rows)
+        left = budget * 1_000_000
+        for r in ranked:
+            if r.score < 60:
+                break
+            if r.support.awarded <= left:
+                left -= r.support.awarded
+                assert r.computed_decision == "selected", r.reason
+            else:
+                assert r.computed_decision == "not_selected", r.reason
+                if not fill:  # nothing below the first that does not fit
+                    assert not any(x.computed_decision == "selected" for x in ranked[ranked.index(r):])
+                    break
+    # the stability analysis walks the same rule without the reasons
+    walked = walk_selected(range(len(ranked)), lambda j: -rscore(ranked[j].score),
+                           [r.support.awarded for r in ranked], quota if selection == "quota" else len(ranked),
+                           rscore(60), budget * 1_000_000, fill or selection == "quota")
+    assert [ranked[j].application_id for j in walked] == [r.application_id for r in chosen]
     # the requested amounts (far above every budget) are never what the budget drew on
     assert all(r.requested_amount == 10**9 for r in chosen)
 
@@ -218,9 +244,9 @@ def _score(store: Store) -> None:
             scoring.finalise(s, application, ev, actor="t", device="d")
 
 
-def _ranked(url: str):
+def _ranked(url: str, program: Path = PROGRAM):
     with Store(url) as store:
-        store.programs.create_from_file(PROGRAM)
+        store.programs.create_from_file(program)
         report = store.excel.import_applications(INTAKE).value
         assert len(report.added) == len(OPERATORS) and report.rounds == {"2": len(OPERATORS)}
         store.excel.import_evaluators(EXAMPLE_EVALUATORS)
@@ -245,19 +271,83 @@ def _check_round_2(result) -> None:
                                                                                    None)
         else:
             assert (r.support.awarded, r.support.cap, r.support.limited_by) == (o.awarded, o.cap, o.limited_by)
-    # the budget (600,000,000) draws on the computed amounts: 150 + 200 + 126 million, then R-14's 168 million
-    # does not fit the 124 million left and is skipped (first reserve); R-05's 120 million still fits
+    # threshold-budget with fill: the budget (600,000,000) draws on the computed amounts: 150 + 200 + 126
+    # million, then R-14's 168 million does not fit the 124 million left and is skipped; R-05's 120 million
+    # still fits; R-03 and R-06 (74 and 100 million) do not fit the 4 million left.  No reserves.
     assert [r.application_id for r in t.rows if r.computed_decision == "selected"] == [
         "2017-2-R-04", "2017-2-R-01", "2017-2-R-02", "2017-2-R-05"]
     assert t.budget_used == 150_000_000 + 200_000_000 + 126_000_000 + 120_000_000
-    assert rows["2017-2-R-14"].computed_decision == "reserve"
-    assert "지원금 168,000,000원이 남은 예산 124,000,000원 초과" in rows["2017-2-R-14"].reason_ko
+    assert rows["2017-2-R-14"].computed_decision == "not_selected" and t.reserve == 0
+    assert rows["2017-2-R-14"].reason_ko.startswith(
+        "7건 중 4위; 80.0점; 최저 점수 60점 이상; 지원금 168,000,000원이 남은 예산 124,000,000원 초과; ")
+    assert "support 74,074,000 won exceeds the remaining budget 4,000,000 won" in rows["2017-2-R-03"].reason
     assert rows["2017-2-R-09"].reason_ko == "부적격: 사용승인 2005-03-02: 접수일 기준 12년, 15년 이상 필요(building_age)"
     assert rows["2017-2-R-13"].reason_ko == "부적격: 주변 시세 미기재(rent)"
     assert ("지원금 150,000,000원: 리모델링 공사비 260,000,000원 × 70%(사업기간 9) = 182,000,000원, "
             "한도 150,000,000원 적용") in rows["2017-2-R-04"].reason_ko
     assert "cap 200,000,000 won (from 2017-08-08) applied" in rows["2017-2-R-01"].reason
     assert any("computed support amount" in n for n in t.notes)
+
+
+#: the same table under each selection model: (the file's selection lines, selected, used, each
+#: not-selected eligible application's budget phrase code)
+SELECTION_TABLE = {
+    # with fill (the shipped file): R-14 does not fit, R-05 below it still does
+    "threshold-fill": ('selection = "threshold-budget"\nfill = true',
+                       ["2017-2-R-04", "2017-2-R-01", "2017-2-R-02", "2017-2-R-05"], 596_000_000,
+                       {"2017-2-R-14": "support_skipped", "2017-2-R-03": "support_skipped",
+                        "2017-2-R-06": "support_skipped"}),
+    # without fill: selection stops at R-14 (rank 4), the first the budget does not cover
+    "threshold": ('selection = "threshold-budget"',
+                  ["2017-2-R-04", "2017-2-R-01", "2017-2-R-02"], 476_000_000,
+                  {"2017-2-R-14": "support_skipped", "2017-2-R-05": "selection_stopped",
+                   "2017-2-R-03": "selection_stopped", "2017-2-R-06": "selection_stopped"}),
+    # the quota model (round 2's quota 4, no reserve list): R-14 skipped, R-05 fills the quota
+    "quota": ("", ["2017-2-R-04", "2017-2-R-01", "2017-2-R-02", "2017-2-R-05"], 596_000_000,
+              {"2017-2-R-14": "support_skipped", "2017-2-R-03": "reserves_filled", "2017-2-R-06": "reserves_filled"}),
+}
+
+
+@pytest.mark.parametrize("model", SELECTION_TABLE)
+def test_each_selection_model_selects_what_the_hand_computed_table_says(model, tmp_path):
+    lines, selected, used, why = SELECTION_TABLE[model]
+    text = PROGRAM.read_text(encoding="utf-8")
+    shipped = 'selection = "threshold-budget"\nfill = true'
+    assert text.count(shipped) == 1
+    path = calls(tmp_path) / "programs" / "variant.toml"
+    path.write_text(text.replace(shipped, lines), encoding="utf-8")
+    t = _ranked(f"sqlite:///{tmp_path / 'office.sqlite3'}", path).track("remodel")
+    assert [r.application_id for r in t.rows if r.computed_decision == "selected"] == selected
+    assert t.budget_used == used == sum(r.support.awarded for r in t.rows if r.computed_decision == "selected")
+    rows = {r.application_id: r for r in t.rows}
+    assert {i: next(p[0] for p in rows[i].structured_reason if p[0] in ("support_skipped", "selection_stopped",
+                                                                        "reserves_filled"))
+            for i in why} == why
+    assert all(rows[i].computed_decision == "not_selected" for i in why)
+    if model == "threshold":
+        assert rows["2017-2-R-05"].reason_ko.startswith(
+            "7건 중 5위; 80.0점; 최저 점수 60점 이상; 4위 신청이 남은 예산 124,000,000원을 넘어 선정 종료; ")
+        assert ("selection stopped at rank 4, which the remaining budget 124,000,000 won did not cover"
+                in rows["2017-2-R-06"].reason)
+        assert any("selection stops at the first one that does not fit" in n for n in t.notes)
+
+
+def test_a_bad_selection_is_reported_with_file_and_key():
+    text = PROGRAM.read_text(encoding="utf-8")
+    bad = text.replace('selection = "threshold-budget"\nfill = true', 'selection = "first-come"')
+    bad += ('\n[[tracks]]\ncode = "small"\nname_ko = "소규모"\nrubric = "../rubrics/remodel-housing.toml"\n'
+            'quota = 2\nfill = true\n\n[[tracks]]\ncode = "nobudget"\nname_ko = "예산 없음"\n'
+            'rubric = "../rubrics/remodel-housing.toml"\nquota = 2\nselection = "threshold-budget"\n')
+    with pytest.raises(ProgramFileError) as err:
+        parse_program(bad, source_name=PROGRAM.name, base_dir=PROGRAM.parent)
+    found = {(p.field, p.code) for p in err.value.problems}
+    assert {("tracks[0].selection", "program.not_one_of"), ("tracks[1].fill", "program.fill_without_threshold"),
+            ("tracks[2].selection", "program.threshold_needs_budget")} <= found, sorted(found)
+    assert all(p.file == PROGRAM.name for p in err.value.problems)
+    assert any(p.where.endswith("tracks[2] (nobudget).selection") for p in err.value.problems)
+    # a budget in every round is enough for threshold-budget
+    text = text.replace("budget = 1_800_000_000            # KRW", "# budget = … KRW")
+    assert parse_program(text, source_name=PROGRAM.name, base_dir=PROGRAM.parent).rules.selection("remodel").fill
 
 
 def test_the_remodelling_call_from_an_empty_database_to_its_ranked_list(tmp_path, capsys):

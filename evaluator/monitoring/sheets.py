@@ -46,7 +46,7 @@ _T = {  # (Korean, English)
     "visited_at": ("점검 일시", "Visited on"), "attendees": ("참석자", "Attendees"),
     "checklist": ("확인 사항", "Checklist"), "item": ("항목", "Item"), "yes": ("예", "Yes"), "no": ("아니오", "No"),
     "required": ("필수", "required"), "ratings": ("평정", "Ratings"), "criterion": ("평가 항목", "Criterion"),
-    "level": ("등급", "Level"), "mark": ("표시", "Mark"), "not_rated": ("평정 없음", "not rated"),
+    "level": ("등급", "Level"), "description": ("등급 설명", "What the level means"), "mark": ("표시", "Mark"), "not_rated": ("평정 없음", "not rated"),
     "findings": ("점검 의견", "Findings"), "actions": ("조치 요구 사항", "Required actions"),
     "action": ("조치 사항", "Action"), "action_due": ("기한", "Due"), "done": ("완료", "Done"),
     "open": ("미완료", "Open"), "none": ("없음", "None"),
@@ -146,7 +146,7 @@ def _ratings(t: _Text, rd: Rubric | None, v: VisitInfo | None) -> list[Flowable]
         if v is not None and not given:
             head += f" — {t('not_rated')}"
         out.append(KeepTogether([Paragraph(f"<b>{esc(head)}</b>", st.body),
-                                 _table([t("mark"), t("level"), t("criterion")], rows, [0.08, 0.16, 0.76],
+                                 _table([t("mark"), t("level"), t("description")], rows, [0.08, 0.16, 0.76],
                                         extra=[("ALIGN", (0, 0), (0, -1), "CENTER")]), Spacer(1, 4)]))
     return out
 

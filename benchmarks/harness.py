@@ -413,7 +413,7 @@ def _memory_mb() -> int | None:
 def load_benchmarks() -> list[Bench]:
     from . import (  # noqa: F401 - registration by import
         bench_autosave, bench_bundle, bench_exports, bench_growth, bench_gui, bench_intake, bench_merge, bench_pdf,
-        bench_ranking, bench_rounds,
+        bench_ranking, bench_rounds, bench_follow_up,
     )
 
     return sorted(REGISTRY, key=lambda b: b.order)

@@ -26,7 +26,7 @@ DECISIONS = "decisions"
 PACKAGES = "packages"
 CONFLICTS = "conflicts"
 SETTINGS = "settings"
-#: awards, their tranches and support log; monitoring visits (docs/awards.md)
+#: awards, their tranches and support log; monitoring visits (docs/follow-up.md)
 AWARDS = "awards"
 MONITORING = "monitoring"
 KINDS = frozenset({PROGRAMS, APPLICATIONS, EVALUATORS, ASSIGNMENTS, EVALUATIONS, ATTACHMENTS, DECISIONS,

@@ -22,7 +22,7 @@ FORMAT_VERSION = 1
 SCORING_KINDS = ("levels", "points")
 GATE_KINDS = ("auto", "manual")
 #: what a rubric is for: scoring applications (the default), or follow-up monitoring visits to
-#: awarded projects (a checklist and rated criteria; no gates, no minimum score — docs/awards.md)
+#: awarded projects (a checklist and rated criteria; no gates, no minimum score — docs/follow-up.md)
 EVALUATION, MONITORING = "evaluation", "monitoring"
 RUBRIC_KINDS = (EVALUATION, MONITORING)
 #: application fields an automatic gate may test (numeric, compared with ``min``)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -259,16 +260,21 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> str | None:
     tx, prev = _head(session)
     now = utcnow()
     rows = []
-    vault = None
+    subjects: dict[str, datetime] = {}
     for e in entries:
-        subject = e.get("subject")
-        if subject is not None and vault is None:
-            vault = session_vault(session)
-        row = new_entry(actor=e["actor"], action=e["action"], entity=e["entity"], entity_uuid=e.get("entity_uuid"),
-                        old=e.get("old"), new=e.get("new"), reason=e.get("reason") or "", device=e.get("device") or "",
-                        at=e.get("at") or now, subject=subject, vault=vault)
-        prev = link(prev, row)
-        rows.append(row)
+        if e.get("subject") is not None:
+            subjects.setdefault(e["subject"], e.get("at") or now)
+    vault = session_vault(session) if subjects else None
+    with vault.batch() if vault is not None else nullcontext():  # salts read and values stored in bulk
+        if vault is not None:
+            vault.prefetch(subjects)
+        for e in entries:
+            row = new_entry(actor=e["actor"], action=e["action"], entity=e["entity"],
+                            entity_uuid=e.get("entity_uuid"), old=e.get("old"), new=e.get("new"),
+                            reason=e.get("reason") or "", device=e.get("device") or "", at=e.get("at") or now,
+                            subject=e.get("subject"), vault=vault)
+            prev = link(prev, row)
+            rows.append(row)
     session.execute(_INSERT, rows)
     session.info["audit_head"] = (tx, prev)
     return prev

@@ -29,7 +29,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -77,11 +78,15 @@ class Vault:
     ignoring digests already stored.  Both run in the caller's transaction."""
 
     def __init__(self, salt_of: Callable[[str, datetime], bytes],
-                 put: Callable[[list[tuple[str, str, Any]]], None]) -> None:
+                 put: Callable[[list[tuple[str, str, Any]]], None],
+                 salts_of: Callable[[dict[str, datetime]], dict[str, bytes]] | None = None) -> None:
         self._salt_of = salt_of
+        self._salts_of = salts_of
         self._put = put
         self._salts: dict[str, bytes] = {}
         self._stored: set[str] = set()
+        #: rows sealed inside :meth:`batch`, stored in one statement at its end
+        self._pending: list[tuple[str, str, Any]] | None = None
         #: when the entry being sealed is written (a salt made for it is dated so)
         self.at: datetime | None = None
 
@@ -91,13 +96,38 @@ class Vault:
             salt = self._salts[subject] = self._salt_of(subject, self.at or utcnow())
         return salt
 
+    def prefetch(self, subjects: dict[str, datetime]) -> None:
+        """Read (or make, dated as given) the salts of many subjects at once, instead of one query
+        per subject."""
+        todo = {x: at for x, at in subjects.items() if x not in self._salts}
+        if todo and self._salts_of is not None:
+            self._salts.update(self._salts_of(todo))
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Values sealed inside are stored together, in one statement, when the block ends well."""
+        if self._pending is not None:  # already batching: the outer block stores them
+            yield
+            return
+        self._pending = []
+        try:
+            yield
+            rows = self._pending
+        finally:
+            self._pending = None
+        if rows:
+            self._put(rows)
+
     def value(self, subject: str, value: Any) -> Any:
         """The marker standing for ``value`` (empty values are kept as they are)."""
         if not worth_sealing(value):
             return value
         d = digest(self.salt(subject), value)
         if d not in self._stored:
-            self._put([(d, subject, value)])
+            if self._pending is not None:
+                self._pending.append((d, subject, value))
+            else:
+                self._put([(d, subject, value)])
             self._stored.add(d)
         return {MARK: d, "subject": subject}
 
@@ -133,7 +163,8 @@ def session_vault(session: Session) -> Vault:
     if cached is not None and cached[0] is tx:
         return cached[1]
     conn = session.connection()
-    vault = Vault(lambda subject, at: _salt(conn, subject, at), lambda rows: _put(conn, rows))
+    vault = Vault(lambda subject, at: _salt(conn, subject, at), lambda rows: _put(conn, rows),
+                  lambda subjects: _salts(conn, subjects))
     session.info["audit_vault"] = (tx, vault)
     return vault
 
@@ -149,6 +180,29 @@ def _salt(conn, subject: str, at: datetime) -> bytes:  # noqa: ANN001 - a SQLAlc
     else:
         salt = bytes(row[0])
     return salt
+
+
+def _salts(conn, subjects: dict[str, datetime]) -> dict[str, bytes]:  # noqa: ANN001
+    """:func:`_salt` of many subjects (each with the date a new salt gets): one read per 500, one
+    insert of the new ones."""
+    table = AuditSubject.__table__
+    out: dict[str, bytes] = {}
+    purged: list[str] = []
+    names = sorted(subjects)
+    for lo in range(0, len(names), 500):
+        for subject, salt in conn.execute(select(table.c.subject, table.c.salt)
+                                          .where(table.c.subject.in_(names[lo:lo + 500]))):
+            if salt is None:
+                purged.append(subject)
+            else:
+                out[subject] = bytes(salt)
+    for subject in purged:  # purged before: new values of the subject get a new salt
+        out[subject] = _salt(conn, subject, subjects[subject])
+    new = [{"subject": x, "salt": secret_bytes(32), "created_at": subjects[x]} for x in names if x not in out]
+    if new:
+        conn.execute(table.insert(), new)
+        out.update((r["subject"], r["salt"]) for r in new)
+    return out
 
 
 def _put(conn, rows: list[tuple[str, str, Any]]) -> None:  # noqa: ANN001

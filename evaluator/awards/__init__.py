@@ -1,6 +1,6 @@
 """After selection: awards (one per selected application, created by a round's sign-off),
 disbursements (tranches, never above the award), the settlement and the support log
-(``docs/awards.md``).
+(``docs/follow-up.md``).
 
 * :mod:`.model` — the plain values the façade hands out (``AwardInfo`` …);
 * :mod:`.service` — the work, given a session (creating awards at sign-off, amounts, statuses,

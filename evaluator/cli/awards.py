@@ -1,4 +1,4 @@
-"""CLI verbs for awards, disbursements, the settlement and the support log (docs/awards.md):
+"""CLI verbs for awards, disbursements, the settlement and the support log (docs/follow-up.md):
 
     evaluator awards [--json] · awards show APP
     evaluator awards set APP [--amount WON] [--agreed DATE] [--start DATE] [--end DATE] --reason …
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                    "amount). The office adjusts it with a reason, moves it through agreed, in "
                                    "progress, completed (or withdrawn, cancelled — a reserve may step in), pays it "
                                    "out in tranches never above the award, records the settlement and logs the "
-                                   "training, consulting and counselling given (docs/awards.md).")
+                                   "training, consulting and counselling given (docs/follow-up.md).")
     p.set_defaults(func=cmd_awards)
     ps = p.add_subparsers(dest="awards_command", metavar="ACTION")
     ps.required = False

@@ -168,7 +168,7 @@ def cmd_export(ctx: CliContext) -> int:
                                              progress=bar)
         elif a.kind == "scores":
             rep = store.excel.export_scores(target[0], lang=a.lang, progress=bar)
-        elif a.kind == "follow-up":  # awards, monitoring visits, open actions (docs/awards.md)
+        elif a.kind == "follow-up":  # awards, monitoring visits, open actions (docs/follow-up.md)
             rep = store.monitoring.export_follow_up(target[0], progress=bar)
         else:
             rep = store.excel.export_progress(target[0], lang=a.lang, progress=bar)

@@ -1,4 +1,4 @@
-"""CLI verbs for follow-up monitoring (docs/awards.md):
+"""CLI verbs for follow-up monitoring (docs/follow-up.md):
 
     evaluator monitoring plan [--visit CODE=MONTHS … | --every-months N --count K | --default] [--rubric TRACK=FILE …]
     evaluator monitoring assign [--evaluators EV01,EV02]
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                    "(months after the project starts); visits are assigned to visitors "
                                    "(load-balanced, declared conflicts respected), carried in their kits, recorded "
                                    "in the field with the track's monitoring rubric and merged back from signed "
-                                   "packages (docs/awards.md).")
+                                   "packages (docs/follow-up.md).")
     ps = p.add_subparsers(dest="monitoring_command", metavar="ACTION")
     ps.required = True
     c = ps.add_parser("plan", parents=[common], help="show or set the monitoring plan")

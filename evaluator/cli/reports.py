@@ -1,4 +1,5 @@
-"""CLI verbs for PDF reports: ``evaluator report sheets|blank-sheets|aggregate|summary|dossier``."""
+"""CLI verbs for PDF reports: ``evaluator report sheets|blank-sheets|aggregate|summary|dossier|follow-up|
+monitoring-sheets|follow-up-dossier``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ KINDS = {
     "summary": "the committee summary: ranked lists with the cut line, charts, sign-off",
     "dossier": "everything about one application: data, evaluations, visits, photos",
     "follow-up": "the program follow-up summary: awards by status, overdue visits, ratings, open actions",
+    "monitoring-sheets": "monitoring visit sheets, one per visit: filled from the recorded visits, or blank "
+                         "(--blank) for paper",
+    "follow-up-dossier": "everything the follow-up knows about one awarded project: award, visits, actions, "
+                         "disbursements, support log",
 }
 
 
@@ -29,15 +34,24 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         r = rsub.add_parser(kind, parents=[common], help=text, description=text[0].upper() + text[1:] + ".")
         r.add_argument("--out", required=True, metavar="PATH", help="the PDF file to write")
         r.add_argument("--lang", choices=("ko", "en"), default="ko", help="labels in Korean (default) or English")
-        if kind not in ("dossier", "follow-up"):
+        if kind not in ("dossier", "follow-up", "monitoring-sheets", "follow-up-dossier"):
             r.add_argument("--track", help="only this track (code, e.g. activity)")
         if kind in ("blank-sheets", "sheets"):
             r.add_argument("--evaluator", metavar="ID", help="only this evaluator's applications (e.g. EV01)")
         if kind in ("blank-sheets", "sheets", "aggregate"):
             r.add_argument("--application", metavar="ID", action="append",
                            help="only this application (repeat for several)")
-        if kind == "dossier":
+        if kind in ("dossier", "follow-up-dossier"):
             r.add_argument("--application", metavar="ID", required=True, help="the application")
+        if kind == "monitoring-sheets":
+            r.add_argument("--blank", action="store_true", help="blank sheets for paper, one per visit still to make")
+            r.add_argument("--evaluator", metavar="ID", help="only this visitor's visits (e.g. EV01)")
+            r.add_argument("--application", metavar="ID", action="append",
+                           help="only this application's visits (repeat for several)")
+        if kind in ("monitoring-sheets", "follow-up-dossier"):
+            r.add_argument("--include-personal", action="store_true",
+                           help="print the visit attendees (otherwise withheld); needs --reason")
+            r.add_argument("--reason", help="why the attendees are printed (kept in the access log)")
         if kind in ("dossier", "sheets"):
             r.add_argument("--include-personal", action="store_true",
                            help="print the applicant's contact data and the visit attendees (otherwise withheld); "
@@ -72,8 +86,14 @@ def cmd_report(ctx: CliContext) -> int:
     elif kind == "summary":
         path = store.reports.summary(out, track=a.track, method=a.method, provisional=a.provisional, round=a.round,
                                      **common)
-    elif kind == "follow-up":  # awards, overdue visits, ratings, open actions (docs/awards.md)
+    elif kind == "follow-up":  # awards, overdue visits, ratings, open actions (docs/follow-up.md)
         path = store.monitoring.follow_up_summary(out, **common)
+    elif kind == "monitoring-sheets":  # blank or filled visit sheets (docs/follow-up.md)
+        path = store.monitoring.visit_sheets(out, blank=a.blank, application_ids=a.application, evaluator=a.evaluator,
+                                             include_personal=a.include_personal, reason=a.reason, **common)
+    elif kind == "follow-up-dossier":  # one awarded project's follow-up (docs/follow-up.md)
+        path = store.monitoring.follow_up_dossier(out, application_id=a.application,
+                                                  include_personal=a.include_personal, reason=a.reason, **common)
     else:
         path = store.reports.dossier(out, application_id=a.application, include_personal=a.include_personal,
                                      reason=a.reason, **common)

@@ -275,7 +275,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "admin-grant": (1, "evaluator admin grant", obj({}, required=[], more=True)),
         "admin-revoke": (1, "evaluator admin revoke", obj({"revoked": array(STR)})),
         "admin-roles": (1, "evaluator admin roles", array(obj({"login": STR, "role": STR}))),
-        # after selection (docs/awards.md)
+        # after selection (docs/follow-up.md)
         "awards": (1, "evaluator awards", array(award)),
         "awards-show": (1, "evaluator awards show", award),
         "awards-set": (1, "evaluator awards set", award),

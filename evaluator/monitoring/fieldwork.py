@@ -18,10 +18,11 @@ visits of the evaluator who signed it.
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from .. import audit
 from ..awards.model import CLOSED_STATUSES
@@ -190,7 +191,9 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
     uuids = [v["uuid"] for v in visits]
     if len(set(uuids)) != len(uuids):
         raise PackageRejected(f"{what} names a monitoring visit twice; nothing of it was merged.")
-    awards = {a.uuid: a for a in s.execute(select(Award).where(Award.uuid.in_({v["award"] for v in visits}))).scalars()}
+    awards = {a.uuid: a for a in s.execute(  # with their applications and tracks: no query per visit
+        select(Award).where(Award.uuid.in_({v["award"] for v in visits}))
+        .options(selectinload(Award.application).selectinload(Application.track))).scalars()}
     office = {v.uuid: v for v in s.execute(select(MonitoringVisit).where(MonitoringVisit.uuid.in_(uuids))).scalars()}
     followed = set(s.execute(select(MonitoringVisit.award_id).where(MonitoringVisit.evaluator_id == evaluator_id))
                    .scalars())
@@ -229,7 +232,13 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
             raise PackageRejected(f"{exc.message} Nothing of it was merged.") from None
         plan.append((v, award, row))
     now = utcnow()
-    entries = []
+    entries, updates, inserts = [], [], []
+    used: dict[int, set[int]] = {}
+    fresh = {award.id for v, award, row in plan if row is None}
+    if fresh:  # the sequences taken on the awards that gain a visit (one query, not one per visit)
+        for award_id, seq in s.execute(select(MonitoringVisit.award_id, MonitoringVisit.sequence)
+                                       .where(MonitoringVisit.award_id.in_(fresh))):
+            used.setdefault(award_id, set()).add(seq)
     for v, award, row in plan:
         incoming = {k: v[k] for k in service.VALUE_KEYS}
         if row is not None:
@@ -240,28 +249,35 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
             if row.state == FINALISED:
                 counts["kept_finalised"] += 1
                 continue
-            old = have
+            old, seq, version = have, row.sequence, max(int(v["version"]), (row.version or 0) + 1)
             counts["updated"] += 1
         else:
-            used = set(s.execute(select(MonitoringVisit.sequence).where(MonitoringVisit.award_id == award.id)).scalars())
-            seq = v["sequence"] if v["sequence"] not in used else max(used) + 1
-            row = MonitoringVisit(uuid=v["uuid"], award_id=award.id, evaluator_id=evaluator_id, sequence=seq,
-                                  plan_code=v["plan_code"], due_on=None, version=0)
-            s.add(row)
-            old = None
+            taken = used.setdefault(award.id, set())
+            seq = v["sequence"] if v["sequence"] not in taken else max(taken) + 1
+            taken.add(seq)
+            old, version = None, int(v["version"])
             counts["added"] += 1
-        row.state, row.visited_at, row.attendees = v["state"], _when(v["visited_at"], what), v["attendees"]
-        row.checklist, row.ratings, row.findings = v["checklist"], v["ratings"], v["findings"]
-        row.actions, row.rubric_hash = v["actions"], v["rubric_hash"]
-        row.finalised_at = now if v["state"] == FINALISED else None
-        row.version = max(int(v["version"]), (row.version or 0) + 1)
-        row.updated_at, row.device, row.package_fingerprint = now, device, fingerprint
-        s.flush()
+        stored = {"state": v["state"], "visited_at": _when(v["visited_at"], what), "attendees": v["attendees"],
+                  "checklist": v["checklist"], "ratings": v["ratings"], "findings": v["findings"],
+                  "actions": v["actions"], "rubric_hash": v["rubric_hash"],
+                  "finalised_at": now if v["state"] == FINALISED else None, "version": version, "updated_at": now,
+                  "device": device, "package_fingerprint": fingerprint}
+        if row is not None:
+            updates.append({"id": row.id, **stored})
+            s.expire(row)  # written below in one statement: read again from the database when next used
+        else:
+            inserts.append({"uuid": v["uuid"], "award_id": award.id, "evaluator_id": evaluator_id, "sequence": seq,
+                            "plan_code": v["plan_code"], "due_on": None, **stored})
         entries.append({"actor": evaluator, "device": device, "action": "merge_monitoring_visit",
-                        "entity": "monitoring_visit", "entity_uuid": row.uuid, "old": old,
-                        "new": {"application": award.application.external_id, **service.values(row)},
+                        "entity": "monitoring_visit", "entity_uuid": v["uuid"], "old": old,
+                        "new": {"application": award.application.external_id,
+                                **service.values(SimpleNamespace(sequence=seq, plan_code=v["plan_code"], **stored))},
                         "reason": f"result package {fingerprint}", "at": now,
                         "subject": award.application.uuid})
+    if updates:  # one executemany each, not a flush per visit
+        s.execute(update(MonitoringVisit), updates)
+    if inserts:
+        s.execute(insert(MonitoringVisit), inserts)
     audit.append_many(s, entries)
     return counts
 

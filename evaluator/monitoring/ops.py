@@ -11,7 +11,7 @@ from typing import Any
 from ..changes import Outcome
 from ..excel.results import ExportReport
 from ..jobs import NEVER, CancelToken, Progress, no_progress
-from ..errors import ValidationError
+from ..errors import NotFound, ValidationError
 from ..services.common import current_program, evaluator_by_code
 from ..uow import Area
 from . import service
@@ -44,6 +44,25 @@ def _actions(actions: list[Any] | None) -> list[Action]:
                                   f"{due!r}.") from None
         out.append(Action(str(a.get("text", "")).strip(), due, bool(a.get("done", False))))
     return out
+
+
+def _report_lang(lang: str) -> str:
+    if lang not in ("ko", "en"):
+        raise ValidationError(f"Unknown report language {lang!r}; use one of ko, en.")
+    return lang
+
+
+def _personal(include_personal: bool, reason: str | None, what: str) -> str | None:
+    """The reason a document printing attendees needs (asked before anything is written)."""
+    if not include_personal:
+        return reason
+    from ..privacy.access import require_reason
+
+    return require_reason(reason, what)
+
+
+def _withheld(lang: str) -> str:
+    return "비공개 (개인정보)" if lang == "ko" else "withheld (personal data)"
 
 
 class Monitoring(Area):
@@ -143,6 +162,54 @@ class Monitoring(Area):
         with self._uow.read() as s:
             return follow_up_summary(s, current_program(s), out, lang=lang, today=today or date.today(),
                                      progress=progress, cancel=cancel)
+
+    def visit_sheets(self, out: str | Path, *, blank: bool = False, application_ids: list[str] | None = None,
+                     evaluator: str | None = None, lang: str = "ko", include_personal: bool = False,
+                     reason: str | None = None, progress: Progress = no_progress,
+                     cancel: CancelToken = NEVER) -> Path:
+        """Monitoring visit sheets (PDF), one page per visit: ``blank`` the paper form of every visit
+        still to make (checklist boxes, each criterion's levels with their descriptions, findings,
+        actions, signature line), else filled from every recorded visit (a draft marked DRAFT).
+        Select by ``application_ids`` and/or ``evaluator``.  Attendees are printed only with
+        ``include_personal`` (and a ``reason``, kept in the access log)."""
+        from .sheets import visit_sheets
+
+        lang = _report_lang(lang)
+        reason = _personal(include_personal, reason, "The monitoring visit sheets with attendees")
+        with self._uow.read() as s:
+            p = current_program(s)
+            chosen = [v for v in service.visits(s, p, None, evaluator)
+                      if (not application_ids or v.application_id in application_ids)
+                      and ((v.state != "finalised") if blank else (v.state != "planned"))]
+            if not chosen:
+                which = "to make" if blank else "recorded"
+                raise NotFound(f"No monitoring visit {which}" + (f" for {evaluator}" if evaluator else "")
+                               + (f" of {', '.join(application_ids)}" if application_ids else "") + ".")
+            path = visit_sheets(s, p, out, visits=chosen, blank=blank, lang=lang,
+                                withheld=None if include_personal or blank else _withheld(lang),
+                                progress=progress, cancel=cancel)
+        self._log_output(path, action="print", what="monitoring visit sheets" + (" (blank)" if blank else ""),
+                         subjects=sorted({v.application_id for v in chosen}),
+                         fields=["attendees"] if include_personal and not blank else [], reason=reason or "")
+        return path
+
+    def follow_up_dossier(self, out: str | Path, *, application_id: str, lang: str = "ko",
+                          include_personal: bool = False, reason: str | None = None, today: date | None = None,
+                          progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
+        """One awarded project's follow-up dossier (PDF): the award, every monitoring visit (checklist,
+        ratings, findings, actions), the open actions, tranches and settlement, the support log.
+        Attendees are printed only with ``include_personal`` (and a ``reason``)."""
+        from .sheets import follow_up_dossier
+
+        lang = _report_lang(lang)
+        reason = _personal(include_personal, reason, f"The follow-up dossier of {application_id} with attendees")
+        with self._uow.read() as s:
+            path = follow_up_dossier(s, current_program(s), out, application_id=application_id, lang=lang,
+                                     withheld=None if include_personal else _withheld(lang),
+                                     today=today or date.today(), progress=progress, cancel=cancel)
+        self._log_output(path, action="print", what="follow-up dossier", subjects=[application_id],
+                         fields=["attendees"] if include_personal else [], reason=reason or "")
+        return path
 
     def rubric(self, track: str):  # noqa: ANN201 - evaluator.rubric.Rubric
         """The track's monitoring rubric (from the plan; in a field database, from the kit)."""

@@ -61,7 +61,7 @@ def _rubric_for(track: str, path: str | Path | None) -> tuple[str, str]:
     p = Path(path) if path else resource("rubrics", f"monitoring-{track}.toml")
     if path is None and not p.is_file():
         raise ValidationError(f"Track '{track}' has no monitoring rubric: name one with --rubric {track}=FILE "
-                              "(a rubric file with kind = \"monitoring\", docs/awards.md).")
+                              "(a rubric file with kind = \"monitoring\", docs/follow-up.md).")
     rd = load_rubric(p)
     if rd.kind != MONITORING:
         raise RubricError(f"Rubric file {p.name} is an {rd.kind} rubric; a monitoring plan needs a rubric with "

@@ -110,7 +110,7 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool,
         applications.append(doc)
         assignments.append({"uuid": a.uuid, "application": app.external_id,
                             "planned_visit_on": F.iso(a.planned_visit_on)})
-    # the awards this evaluator follows for monitoring, and their applications (docs/awards.md)
+    # the awards this evaluator follows for monitoring, and their applications (docs/follow-up.md)
     monitoring, followed = fieldwork.kit_part(s, p, ev)
     for app in followed:
         if app.external_id not in {a["id"] for a in applications}:

@@ -110,7 +110,7 @@ class OpenedPackage:
     audit_entries: int
     audit_head: str
     blobs: dict[str, bytes] = field(repr=False)
-    #: the visitor's monitoring visits (evaluator.monitoring.fieldwork; docs/awards.md)
+    #: the visitor's monitoring visits (evaluator.monitoring.fieldwork; docs/follow-up.md)
     monitoring_visits: list[dict[str, Any]] = field(default_factory=list)
 
 

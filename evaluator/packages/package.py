@@ -148,7 +148,7 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
     data = {"program": p.uuid, "evaluator": code, "device": device, "score_columns": list(F.SCORE_COLUMNS),
             "evaluations": evaluations,
             "site_visits": visits, "attachments": attachments}
-    monitoring_visits = fieldwork.package_part(s, ev)  # the visitor's monitoring visits (docs/awards.md)
+    monitoring_visits = fieldwork.package_part(s, ev)  # the visitor's monitoring visits (docs/follow-up.md)
     if monitoring_visits:
         data["monitoring_visits"] = monitoring_visits
     members: list[tuple[str, bytes, bool]] = [("data.json", F.dumps(data), True), ("audit.json", F.dumps(trail), True)]

@@ -286,7 +286,7 @@ class Rounds(Area):
                              "selected": {t.track: [r.application_id for r in t.rows if r.decision == "selected"]
                                           for t in result.tracks}},
                         reason=rnd.sign_off_note)
-            # each selected application gets its award (docs/awards.md), audited before the head is signed
+            # each selected application gets its award (docs/follow-up.md), audited before the head is signed
             awards_svc.create_for_sign_off(s, p, rnd, [r.application_id for r in rows if r.decision == "selected"],
                                            actor=self._uow.actor, device=self._uow.device,
                                            amounts={r.application_id: r.support.awarded for r in rows

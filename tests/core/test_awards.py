@@ -1,4 +1,4 @@
-"""Awards (docs/awards.md): made by a round's sign-off for each selected application, adjusted
+"""Awards (docs/follow-up.md): made by a round's sign-off for each selected application, adjusted
 with a reason, moved through their statuses (audited), a reserve stepping in for a withdrawn
 group, tranches never above the award, the settlement and the support log — on real SQLite files
 and on PostgreSQL."""

@@ -1,4 +1,4 @@
-"""Follow-up monitoring (docs/awards.md): monitoring rubrics (``kind = "monitoring"``), the
+"""Follow-up monitoring (docs/follow-up.md): monitoring rubrics (``kind = "monitoring"``), the
 program's plan, visits assigned load-balanced with declared conflicts respected, what is due and
 overdue, and visits recorded and refused — on the demo signed off (19 awards)."""
 

@@ -1,4 +1,4 @@
-"""Monitoring visits in the field (docs/awards.md): the demo signed off (19 awards) → the plan →
+"""Monitoring visits in the field (docs/follow-up.md): the demo signed off (19 awards) → the plan →
 visits assigned to three visitors → their kits → encrypted field databases → two visits recorded
 and finalised on some awards, a visit beyond the plan on one → signed packages → merge; what is
 due shrinks; and the merge's refusals: another visitor's visit, a cancelled award, a visit dated

@@ -1,4 +1,4 @@
-"""The after-selection screens (docs/awards.md, docs/gui.md): the office's awards and follow-up
+"""The after-selection screens (docs/follow-up.md, docs/gui.md): the office's awards and follow-up
 screen and the field laptop's monitoring visit form, driven through real widgets on real SQLite
 files — the demo signed off (19 awards), its monitoring plan set, visits assigned to three visitors,
 and EV01's field database made from EV01's kit."""

@@ -2,7 +2,7 @@
 status, the actions on one award (terms, status, a tranche, a support session), its monitoring
 visits, what is due and overdue, the monitoring plan and its visitors, and the follow-up outputs.
 
-Every change goes through ``store.awards`` / ``store.monitoring`` (docs/awards.md); a refusal (a
+Every change goes through ``store.awards`` / ``store.monitoring`` (docs/follow-up.md); a refusal (a
 tranche above the balance, a status that cannot follow) is the core's sentence in the error dialog,
 and nothing changes."""
 

@@ -8,7 +8,7 @@ A round's sign-off creates an **award** for each selected application (``award``
 agreement date, project period, status with its reason and the settlement at the end.  Tranches
 paid out of it are ``disbursement`` rows, the training, consulting and counselling given to the
 group ``support_entry`` rows, and the follow-up monitoring visits (planned, assigned, recorded in
-the field and merged from signed packages) ``monitoring_visit`` rows (``docs/awards.md``).
+the field and merged from signed packages) ``monitoring_visit`` rows (``docs/follow-up.md``).
 
 Only new tables: no existing row changes, and a database signed off before this revision simply
 has no awards yet.

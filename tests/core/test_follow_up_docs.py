@@ -1,6 +1,7 @@
-"""docs/awards.md works exactly as written: its shell blocks run in order, in one folder, through
+"""docs/follow-up.md works exactly as written: its shell blocks run in order, in one folder, through
 the real command line (the office and a visitor's encrypted laptop); the outputs it quotes are
-what the commands print, and the database ends as the page says."""
+what the commands print, the database ends as the page says, the PDFs it writes read back as it
+says, and the screenshots it shows exist."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from evaluator.paths import resource
 from evaluator.store import Store
 
 from .doc_runner import blocks, expected_exit, run_line
+from .reports_fixtures import read_pdf, squash
 
-DOC = Path(resource()).parent / "docs" / "awards.md"
+DOC = Path(resource()).parent / "docs" / "follow-up.md"
 
 
 @pytest.mark.plain_sqlite
-def test_the_awards_document_runs_as_written(tmp_path, monkeypatch, capsys):
+def test_the_follow_up_document_runs_as_written(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     text = DOC.read_text(encoding="utf-8")
     doc_blocks = blocks(text)
@@ -46,3 +48,15 @@ def test_the_awards_document_runs_as_written(tmp_path, monkeypatch, capsys):
         assert st.verify_audit().ok
     for name in ("follow-up.xlsx", "follow-up.pdf", "follow-up-en.pdf"):
         assert (tmp_path / name).stat().st_size > 0
+    blank = squash(read_pdf(tmp_path / "EV01-visit-sheets.pdf").text)
+    assert squash("사후관리 점검표 (현장용)") in blank and "2012-A-001" in blank
+    filled = squash(read_pdf(tmp_path / "2012-A-001-visits.pdf").text)
+    assert squash("새 참여 주민 2명, 장부 정리 미흡") in filled and squash("영수증 철 정리") in filled
+    assert squash("비공개 (개인정보)") in filled  # attendees withheld without --include-personal
+    dossier = squash(read_pdf(tmp_path / "2012-A-001-follow-up.pdf").text)
+    assert squash("사후관리 기록부") in dossier and squash("회계 교육") in dossier and "3,000,000" in dossier
+    assert "Follow-up dossier" in read_pdf(tmp_path / "2012-A-001-follow-up-en.pdf").text
+    for image in re.findall(r"\]\((images/[^)]+\.png)\)", text):
+        assert (DOC.parent / image).is_file(), image
+    assert {"images/gui-awards.png", "images/gui-monitoring.png", "images/gui-monitoring-visit.png"} <= set(
+        re.findall(r"\]\((images/[^)]+\.png)\)", text))

@@ -3,11 +3,11 @@
     evaluator import applications FILE [--dry-run] [--map HEADER=FIELD …]
     evaluator import assignments FILE [--dry-run]
     evaluator import scores FILE [--dry-run] [--finalise]
-    evaluator export template scores FILE [--evaluator ID]
+    evaluator export template scores FILE [--evaluator ID] [--lang ko|en]
     evaluator export template intake FILE [--lang ko|en]
-    evaluator export ranking FILE [--method M] [--provisional]
-    evaluator export scores FILE
-    evaluator export progress FILE
+    evaluator export ranking FILE [--method M] [--provisional] [--lang ko|en]
+    evaluator export scores FILE [--lang ko|en]
+    evaluator export progress FILE [--lang ko|en]
     evaluator export follow-up FILE
 """
 
@@ -47,14 +47,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser(
         "export", parents=[common], help="export a template, the ranking, all scores or progress to Excel",
-        description="Write an Excel workbook (.xlsx) with one header row of stable column keys "
-                    "(documented in docs/excel-formats.md).",
+        description="Write an Excel workbook (.xlsx): Korean sheet names, headers and labels by default, "
+                    "or with --lang en one header row of stable column keys (both documented in "
+                    "docs/excel-formats.md; the hidden _meta sheet always lists the keys).",
     )
     p.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
     p.add_argument("target", nargs="+", metavar="[scores|intake] FILE",
                    help="the output file; for 'template' first the template kind (scores or intake)")
     p.add_argument("--evaluator", metavar="ID", help="(template scores) only this evaluator's assignments")
-    p.add_argument("--lang", choices=("ko", "en"), default="ko", help="(template intake) header language")
+    p.add_argument("--lang", choices=("ko", "en"), default="ko",
+                   help="workbook language: ko (default) Korean sheet names, headers, decisions and reasons; "
+                        "en the English layout of stable keys and codes")
     p.add_argument("--method", choices=("mean", "median", "trimmed", "normalized"),
                    help="(ranking) aggregation method (default: the program's; another method "
                         "gives a what-if view that stores nothing)")
@@ -161,12 +164,13 @@ def cmd_export(ctx: CliContext) -> int:
                                   "'export ranking'. Nothing was written.")
         if a.kind == "ranking":
             rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional, round=a.round,
-                                             include_personal=a.include_personal, reason=a.reason, progress=bar)
+                                             include_personal=a.include_personal, reason=a.reason, lang=a.lang,
+                                             progress=bar)
         elif a.kind == "scores":
-            rep = store.excel.export_scores(target[0], progress=bar)
+            rep = store.excel.export_scores(target[0], lang=a.lang, progress=bar)
         elif a.kind == "follow-up":  # awards, monitoring visits, open actions (docs/follow-up.md)
             rep = store.monitoring.export_follow_up(target[0], progress=bar)
         else:
-            rep = store.excel.export_progress(target[0], progress=bar)
+            rep = store.excel.export_progress(target[0], lang=a.lang, progress=bar)
     ctx.out({"path": rep.path, "kind": rep.kind, "sheets": rep.sheets, "rows": rep.rows}, rep.summary())
     return 0

@@ -1,7 +1,8 @@
 """The columns of every workbook we write: stable keys, labels (ko, en), cell type and width.
 
-Row 1 of each data sheet holds the keys; the hidden ``_meta`` sheet repeats each key with its
-Korean and English label and type, so a workbook documents itself.  Changing a key or its meaning
+Row 1 of each data sheet holds the Korean labels (``lang="ko"``, the default) or the keys
+(``lang="en"``, the layout schema 1 always had); the hidden ``_meta`` sheet repeats each key with
+its Korean and English label and type, so a workbook documents itself.  Changing a key or its meaning
 is a schema change: bump :data:`SCHEMA_VERSION` and update ``docs/excel-formats.md`` (a test
 checks every key below is documented there).
 """
@@ -27,6 +28,7 @@ FORMATS: dict[str, str | None] = {
     "datetime": "yyyy-mm-dd hh:mm:ss",
     "bool": None,
     "float": "0.000",
+    "phone": None,  # text, but a phone number is never given a leading apostrophe (``+82 …``)
 }
 
 
@@ -113,7 +115,7 @@ CONTACTS = (
     _c("application_id", "접수번호", "Application ID", "id", 14),
     _c("group_name", "단체명", "Group name", "text", 22),
     _c("representative", "대표자", "Representative", "text", 10),
-    _c("phone", "연락처", "Phone", "text", 15),
+    _c("phone", "연락처", "Phone", "phone", 15),
     _c("email", "이메일", "Email", "text", 26),
     _c("address", "주소", "Address", "text", 36),
 )
@@ -201,7 +203,7 @@ INTAKE = (
     _c("title", "사업명", "Project title", "text", 36),
     _c("group_name", "단체명", "Group name", "text", 22),
     _c("representative", "대표자", "Representative", "text", 10),
-    _c("phone", "연락처", "Phone", "text", 15),
+    _c("phone", "연락처", "Phone", "phone", 15),
     _c("email", "이메일", "Email", "text", 26),
     _c("district", "자치구", "District", "text", 10),
     _c("neighbourhood", "행정동", "Neighbourhood", "text", 12),
@@ -212,6 +214,21 @@ INTAKE = (
     _c("summary", "사업개요", "Summary", "text", 48),
     _c("submitted_on", "접수일", "Submitted on", "date", 12),
 )
+
+#: the sheets' titles: stable key -> Korean title (in English the key is the title; a ranking's
+#: track sheet is titled by the track's code in English and its Korean name in Korean)
+SHEET_TITLES_KO: dict[str, str] = {
+    "summary": "요약",
+    "contacts": "연락처",
+    "scores": "점수",
+    "evaluators": "평가위원별",
+    "applications": "신청별",
+}
+
+
+def sheet_title(key: str, lang: str = "ko") -> str:
+    return SHEET_TITLES_KO.get(key, key) if lang == "ko" else key
+
 
 #: every data sheet layout, by export kind (for the docs test and the _meta sheet)
 LAYOUTS: dict[str, dict[str, tuple[Col, ...]]] = {

@@ -1,9 +1,13 @@
 """The workbooks staff import elsewhere: ranking, scores (long format), progress, intake template.
 
 Layouts (column keys, labels, types) live in :mod:`evaluator.excel.columns`; the rules every
-workbook follows (header of keys, formats, neutralised text, ``_meta``) in
-:mod:`evaluator.excel.writer`.  Rows stream from the database (``yield_per``) into write-only
-sheets, so memory stays flat however many scores there are.
+workbook follows (header row, formats, neutralised text, ``_meta``) in
+:mod:`evaluator.excel.writer`.  ``lang="ko"`` (the default) writes Korean sheet titles, headers and
+values (decisions, categories, methods, flags, reasons, states, conflict types: the words of
+:mod:`evaluator.reports.labels`, the documents' own catalogue); ``lang="en"`` writes the layout
+schema 1 always had — keys in row 1 and the engine's codes and English reasons as values.  Rows
+stream from the database (``yield_per``) into write-only sheets, so memory stays flat however many
+scores there are.
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ from ..programfile import FieldDef
 from ..services.programs import categories_of, field_defs
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..ranking.model import RankingResult
+from ..ranking.labels import reliability_label
 from ..ranking.reasons import words
+from ..reports.labels import labels as labels_in
 from . import columns as C
 from .intake import districts_of
 from .results import ExportReport
 from .writer import WorkbookWriter, neutralise
+from .writer import check_lang as _check_lang
 
 # --- ranking -------------------------------------------------------------------------------------
 
@@ -60,14 +67,18 @@ def field_cell(f: FieldDef, value: Any) -> Any:
 
 def write_ranking(path, result: RankingResult, *, program: str = "", program_name: str = "", audit_anchor=None,
                   fields: tuple[FieldDef, ...] = (), field_values: dict[str, dict[str, Any]] | None = None,
-                  contacts: dict[str, tuple] | None = None, progress: Progress = no_progress,
-                  cancel: CancelToken = NEVER) -> ExportReport:
+                  contacts: dict[str, tuple] | None = None, categories: dict[str, tuple[str, str]] | None = None,
+                  lang: str = "ko", progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
     """Write a :class:`RankingResult`: a summary sheet plus one sheet per track (``audit_anchor``:
     the database's last anchor, for ``_meta``); ``fields`` (the program's typed intake fields that
     are not personal data) follow each track sheet's columns, from ``field_values`` (by application);
     with ``contacts`` ({application ID: (group name, representative, phone, e-mail, address)}) a
-    ``contacts`` sheet too."""
-    book = WorkbookWriter(path, kind="ranking", program=program or result.program, program_name=program_name,
+    ``contacts`` sheet too.  ``categories``: the program's category names by code ({code: (ko, en)}),
+    for the Korean labels."""
+    ko = _check_lang(lang) == "ko"
+    L = labels_in("ko")
+    book = WorkbookWriter(path, lang=lang, kind="ranking", program=program or result.program,
+                          program_name=program_name,
                           extra_meta={"method": result.method, "provisional": bool(result.provisional),
                                       "what_if": bool(result.what_if), "decisions_of_record": bool(result.recorded),
                                       "computed_at": result.computed_at.isoformat() if result.computed_at else "",
@@ -76,42 +87,49 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
     support = any(r.support is not None for r in result.all_rows())
     extra = (C.RANKING_SUPPORT if support else ()) + field_columns(fields, {c.key for c in C.RANKING_TRACK})
     field_values = field_values or {}
-    summary = book.sheet("summary", C.RANKING_SUMMARY)
-    if result.what_if:
+    summary = book.sheet(C.sheet_title("summary", lang), C.RANKING_SUMMARY, key="summary")
+    if result.what_if and ko:
+        what_if = L("whatif.banner", method=L.method(result.method), program=L.method(result.program_method)) + " "
+    elif result.what_if:
         what_if = (f"What-if view: aggregated by {result.method}, while the program's method is "
                    f"{result.program_method}; the decisions of record are unchanged. ")
     elif not result.provisional and not result.recorded:
-        what_if = ("Computed now from the current scores, and not the decisions of record (scores or settings "
+        what_if = ("지금의 점수로 방금 산출한 결과이며 기록된 결정이 아닙니다(순위를 기록한 뒤 점수나 설정이 바뀜). "
+                   "기록하려면 사무국 데이터베이스에서 순위를 다시 산출하세요. " if ko else
+                   "Computed now from the current scores, and not the decisions of record (scores or settings "
                    "changed since the ranking was recorded); rank again in the office database to record them. ")
     else:
         what_if = ""
     for t in result.tracks:
         summary.row([
-            t.track, t.name_ko, t.method, bool(result.provisional), t.quota, t.reserve_size, t.min_score, len(t.rows),
-            t.eligible, t.selected, t.reserve, t.budget, t.budget_used, t.reliability, t.reliability_method,
-            result.computed_at, what_if + " ".join(t.notes),
+            t.track, t.name_ko, L.method(t.method) if ko else t.method, bool(result.provisional), t.quota,
+            t.reserve_size, t.min_score, len(t.rows), t.eligible, t.selected, t.reserve, t.budget, t.budget_used,
+            t.reliability, reliability_label(t.reliability_method, "ko") if ko and t.reliability_method
+            else t.reliability_method, result.computed_at, what_if + " ".join(t.notes_ko if ko else t.notes),
         ])
     total = sum(len(t.rows) for t in result.tracks) or 1
     done = 0
     counts = {summary.title: summary.rows}
+    row_values = _korean_row(L, categories or {}) if ko else _english_row
     for t in result.tracks:
-        sh = book.sheet(t.track, C.RANKING_TRACK + extra)
+        sh = book.sheet((t.name_ko or t.track) if ko else t.track, C.RANKING_TRACK + extra, key=t.track)
         for r in t.rows:
             done += 1
             if not done % 1000:
                 cancel.raise_if_cancelled()
                 progress(done / total, f"{t.track}: {done:,} rows")
+            category, method, flags, decision, reason, override, computed = row_values(r)
             sh.row([
-                r.rank, r.application_id, r.title, r.group_name, r.district, r.category, r.score, r.method,
-                r.evaluations, r.spread, ", ".join(r.flags), r.decision, r.reason, r.requested_amount, r.override,
-                r.override_reason or None, r.computed_decision, r.raw_score, r.normalized_score, r.stddev,
+                r.rank, r.application_id, r.title, r.group_name, r.district, category, r.score, method,
+                r.evaluations, r.spread, flags, decision, reason, r.requested_amount, override,
+                r.override_reason or None, computed, r.raw_score, r.normalized_score, r.stddev,
                 bool(r.eligible), ", ".join(r.failed_gates), r.field_check, r.stability, bool(r.on_cut_line),
                 _as_date(r.submitted_on), r.track, *(_support_cells(r) if support else ()),
                 *(field_cell(f, field_values.get(r.application_id, {}).get(f.key)) for f in fields),
             ])
         counts[sh.title] = sh.rows
     if contacts is not None:
-        sh = book.sheet("contacts", C.CONTACTS)
+        sh = book.sheet(C.sheet_title("contacts", lang), C.CONTACTS, key="contacts")
         for t in result.tracks:
             for r in t.rows:
                 c = contacts.get(r.application_id)
@@ -123,6 +141,22 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
     return ExportReport(str(out), "ranking", counts)
 
 
+def _english_row(r) -> tuple:
+    """A row's category, method, flags, decision, reason, override and computed decision, as the
+    English layout writes them: the engine's codes and its English reason."""
+    return r.category, r.method, ", ".join(r.flags), r.decision, r.reason, r.override, r.computed_decision
+
+
+def _korean_row(L, categories: dict[str, tuple[str, str]]):
+    """The same cells in Korean: category and decision labels (``선정``, ``마을카페·모임``), the
+    Korean reason."""
+    def values(r) -> tuple:
+        return (L.category(r.category, categories) if r.category else r.category, L.method(r.method),
+                ", ".join(L.flag(f) for f in r.flags), L.decision(r.decision), r.reason_ko,
+                L.decision(r.override) if r.override else r.override, L.decision(r.computed_decision))
+    return values
+
+
 def _support_cells(r) -> tuple:
     """The support columns (:data:`.columns.RANKING_SUPPORT`) of a row; blank without an amount."""
     a = r.support
@@ -132,8 +166,12 @@ def _support_cells(r) -> tuple:
 
 
 # --- scores --------------------------------------------------------------------------------------
-def export_scores(s: Session, program: Program, path, *, progress: Progress = no_progress,
+def export_scores(s: Session, program: Program, path, *, lang: str = "ko", progress: Progress = no_progress,
                   cancel: CancelToken = NEVER) -> ExportReport:
+    ko = _check_lang(lang) == "ko"
+    L = labels_in("ko")
+    states: dict[str, str] = {}
+    conflicts: dict[str, str] = {}
     labels: dict[tuple[int, str], str] = {}
     for rid, levels in s.execute(select(Rubric.id, Rubric.levels).where(Rubric.program_id == program.id)):
         for lv in levels or []:
@@ -162,12 +200,16 @@ def export_scores(s: Session, program: Program, path, *, progress: Progress = no
     )
     progress(0.0, f"{total:,} scores")
     book = WorkbookWriter(path, kind="scores", program=program.code, program_name=program.name_ko,
-                          audit_anchor=last_anchor(s), cancel=cancel)
-    sh = book.sheet("scores", C.SCORES)
+                          audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
+    sh = book.sheet(C.sheet_title("scores", lang), C.SCORES, key="scores")
     row = sh.row
     n = 0
     for (app, track, ev, crit, cname, weight, mx, pts, lvl, rid, comment, state, abst, conflict, fin, upd,
          ver) in s.execute(q):
+        if ko:  # (a handful of codes over millions of rows: each label made once)
+            state = states.get(state) or states.setdefault(state, L.state(state))
+            if conflict is not None:
+                conflict = conflicts.get(conflict) or conflicts.setdefault(conflict, L.conflict(conflict))
         row((app, track, ev, crit, cname, weight, mx, pts, lvl, labels.get((rid, lvl)) if lvl else None, comment,
              state, bool(abst), conflict, fin, upd, ver))
         n += 1
@@ -180,8 +222,9 @@ def export_scores(s: Session, program: Program, path, *, progress: Progress = no
 
 
 # --- progress ------------------------------------------------------------------------------------
-def export_progress(s: Session, program: Program, path, *, progress: Progress = no_progress,
+def export_progress(s: Session, program: Program, path, *, lang: str = "ko", progress: Progress = no_progress,
                     cancel: CancelToken = NEVER) -> ExportReport:
+    _check_lang(lang)
     visited = {
         (a, e) for a, e in s.execute(
             select(SiteVisit.application_id, SiteVisit.evaluator_id)
@@ -220,8 +263,8 @@ def export_progress(s: Session, program: Program, path, *, progress: Progress = 
                 d["abstained"] += 1
     cancel.raise_if_cancelled()
     book = WorkbookWriter(path, kind="progress", program=program.code, program_name=program.name_ko,
-                          audit_anchor=last_anchor(s), cancel=cancel)
-    summary = book.sheet("summary", C.PROGRESS_SUMMARY)
+                          audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
+    summary = book.sheet(C.sheet_title("summary", lang), C.PROGRESS_SUMMARY, key="summary")
     by_track: dict[str, dict[str, int]] = {t.code: dict.fromkeys(("applications",) + keys, 0) for t in program.tracks}
     for app_id, _ext, track, _title, _district in apps:
         tt = by_track.setdefault(track, dict.fromkeys(("applications",) + keys, 0))
@@ -233,13 +276,13 @@ def export_progress(s: Session, program: Program, path, *, progress: Progress = 
         remaining = tt["assigned"] - tt["finalised"]
         summary.row([code, names.get(code, code), tt["applications"], tt["assigned"], tt["visited"], tt["finalised"],
                      remaining, (tt["finalised"] / tt["assigned"]) if tt["assigned"] else None])
-    evs = book.sheet("evaluators", C.PROGRESS_EVALUATORS)
+    evs = book.sheet(C.sheet_title("evaluators", lang), C.PROGRESS_EVALUATORS, key="evaluators")
     for ev_id, code, name, org in evaluators:
         d = per_ev.get(ev_id) or dict.fromkeys(keys, 0)
         evs.row([code, name, org, d["assigned"], d["visited"], d["started"], d["finalised"], d["abstained"],
                  d["conflicts"], d["assigned"] - d["finalised"],
                  (d["finalised"] / d["assigned"]) if d["assigned"] else None])
-    sh = book.sheet("applications", C.PROGRESS_APPLICATIONS)
+    sh = book.sheet(C.sheet_title("applications", lang), C.PROGRESS_APPLICATIONS, key="applications")
     for i, (app_id, ext, track, title, district) in enumerate(apps):
         if not i % 2000:
             cancel.raise_if_cancelled()
@@ -292,10 +335,12 @@ def export_intake_template(s: Session, program: Program, path, *, lang: str = "k
     rounds = [] if len(program.rounds) < 2 else [r for r in program.rounds]
     columns = C.INTAKE + ((C._c("round", "차수", "Round", "text", 8),) if rounds else ()) + field_columns(fields)
     book = WorkbookWriter(path, kind="template-intake", program=program.code, program_name=program.name_ko,
-                          extra_meta={"lang": lang}, audit_anchor=last_anchor(s), cancel=cancel)
+                          extra_meta={"lang": lang}, audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
     headers = [c.label(lang) for c in columns]
-    sheet = book.sheet("applications" if lang == "en" else "접수현황", columns, header=headers)
-    guide = book.sheet("guide" if lang == "en" else "안내", _GUIDE, header=[c.label(lang) for c in _GUIDE])
+    sheet = book.sheet("applications" if lang == "en" else "접수현황", columns, header=headers,
+                       key="applications")
+    guide = book.sheet("guide" if lang == "en" else "안내", _GUIDE, header=[c.label(lang) for c in _GUIDE],
+                       key="guide")
     required = {"id", "track", "title"} | {f.key for f in fields if f.required}
     help_of = dict(_FORMAT_HELP)
     if rounds:

@@ -22,7 +22,7 @@ from ..errors import Problem, ValidationError
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..paths import display_name
 from ..services.common import current_program, round_by_code
-from ..services.programs import field_defs
+from ..services.programs import categories_of, field_defs
 from ..uow import Area, UnitOfWork
 from . import assignments as assign_xl
 from . import exports
@@ -264,10 +264,11 @@ class Excel(Area):
     def export_template(self, kind: str, path: str | os.PathLike, *, evaluator: str | None = None,
                         lang: str = "ko", progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
         """``kind`` "scores": one row per application × criterion to type paper scores into (for one
-        evaluator or all); "intake": an empty intake sheet with validation lists."""
+        evaluator or all); "intake": an empty intake sheet with validation lists.  ``lang`` "ko"
+        (Korean sheet titles and headers) or "en" (docs/excel-formats.md)."""
         if kind == "scores":
             with self._uow.read() as s:
-                report = scores_xl.export_template(s, current_program(s), path, evaluator=evaluator,
+                report = scores_xl.export_template(s, current_program(s), path, evaluator=evaluator, lang=lang,
                                                    progress=progress, cancel=cancel)
                 subjects = _application_ids(s, evaluator=evaluator)
             self._log_output(report.path, action="export", what="score template", subjects=subjects)
@@ -279,12 +280,13 @@ class Excel(Area):
 
     def export_ranking(self, path: str | os.PathLike, method: str | None = None, provisional: bool = False, *,
                        round: str | None = None, include_personal: bool = False, reason: str | None = None,
-                       progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+                       lang: str = "ko", progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
         """The ranking of a round (default: the current one): a summary sheet plus one sheet per
         track, pseudonymised (application ID and group name); with ``include_personal`` (and a
         ``reason``) a ``contacts`` sheet of the applicants' contact data too.  The ranking computed
         now (``store.ranking.rank``; a signed-off round's frozen decisions), and the workbook says
-        whether it is the decision of record; the export is in the access log."""
+        whether it is the decision of record; the export is in the access log.  ``lang`` "ko": Korean
+        sheet titles, headers, decisions, categories and reasons; "en": keys and codes, English reasons."""
         if include_personal:
             from ..privacy.access import require_reason
 
@@ -297,6 +299,7 @@ class Excel(Area):
             p = current_program(s)
             code, name, anchor = p.code, p.name_ko, last_anchor(s)
             fields = tuple(f for f in field_defs(p) if not f.personal)  # exports carry no more than needed
+            categories = {c.code: (c.name_ko, c.name_en) for c in categories_of(p)}
             values = _field_values(s, p, [r.application_id for r in result.all_rows()]) if fields else {}
             if include_personal:
                 contacts = {ext: (g, rep, ph, em, ad) for ext, g, rep, ph, em, ad in s.execute(
@@ -304,28 +307,30 @@ class Excel(Area):
                            Application.phone, Application.email, Application.address)
                     .where(Application.program_id == p.id))}
         report = exports.write_ranking(path, result, program=code, program_name=name, audit_anchor=anchor,
-                                       fields=fields, field_values=values, contacts=contacts,
-                                       progress=progress, cancel=cancel)
+                                       fields=fields, field_values=values, contacts=contacts, categories=categories,
+                                       lang=lang, progress=progress, cancel=cancel)
         self._log_output(report.path, action="export", what="ranking workbook",
                          subjects=[r.application_id for r in result.all_rows()],
                          fields=list(CONTACT_FIELDS) if include_personal else [], reason=reason or "")
         return report
 
-    def export_scores(self, path: str | os.PathLike, *, progress: Progress = no_progress,
+    def export_scores(self, path: str | os.PathLike, *, lang: str = "ko", progress: Progress = no_progress,
                       cancel: CancelToken = NEVER) -> ExportReport:
-        """Every score in long format: application × evaluator × criterion (in the access log)."""
+        """Every score in long format: application × evaluator × criterion (in the access log);
+        ``lang`` "ko" or "en"."""
         with self._uow.read() as s:
-            report = exports.export_scores(s, current_program(s), path, progress=progress, cancel=cancel)
+            report = exports.export_scores(s, current_program(s), path, lang=lang, progress=progress, cancel=cancel)
             subjects = _application_ids(s, scored=True)
         self._log_output(report.path, action="export", what="scores workbook", subjects=subjects)
         return report
 
-    def export_progress(self, path: str | os.PathLike, *, progress: Progress = no_progress,
+    def export_progress(self, path: str | os.PathLike, *, lang: str = "ko", progress: Progress = no_progress,
                         cancel: CancelToken = NEVER) -> ExportReport:
         """Assigned / visited / finalised per track, per evaluator and per application (in the
-        access log)."""
+        access log); ``lang`` "ko" or "en"."""
         with self._uow.read() as s:
-            report = exports.export_progress(s, current_program(s), path, progress=progress, cancel=cancel)
+            report = exports.export_progress(s, current_program(s), path, lang=lang, progress=progress,
+                                             cancel=cancel)
             subjects = _application_ids(s)
         self._log_output(report.path, action="export", what="progress workbook", subjects=subjects)
         return report

@@ -31,17 +31,22 @@ from ..rubric import Rubric as RubricDef
 from ..services import scoring
 from ..services.common import rubric_def
 from .columns import SCORE_TEMPLATE, SCORES as SCORE_EXPORT
-from .normalise import BadValue, clean_id, clean_multiline, clean_text, label_key, parse_number, strip_controls
+from .columns import sheet_title
+from .normalise import (
+    BadValue, clean_id, clean_multiline, clean_text, header_key, label_key, parse_number, strip_controls,
+)
 from .results import ExportReport, OpenEvaluation, ScoreChange, ScoreImportReport
 from .safety import ExcelFileError
 from .sheet import duplicate_fields, find_table, sheet_titles
 from .vocab import SCORES as SCORE_VOCAB
 from .writer import WorkbookWriter, read_meta
 
-#: our own informational columns: read quietly past on import
-_CONTEXT_COLUMNS = {c.key for c in SCORE_TEMPLATE + SCORE_EXPORT} - {"application_id", "evaluator", "criterion",
-                                                                   "level", "value", "comment", "version",
-                                                                   "conflict_type"}
+#: our own informational columns, headed by key (English layout) or Korean label: read quietly
+#: past on import
+_CONTEXT_COLUMNS = {header_key(h) for c in SCORE_TEMPLATE + SCORE_EXPORT
+                    if c.key not in {"application_id", "evaluator", "criterion", "level", "value", "comment",
+                                     "version", "conflict_type"}
+                    for h in (c.key, c.ko)}
 
 
 # --- template ------------------------------------------------------------------------------------
@@ -60,8 +65,9 @@ def _ranges(col: str, rows: list[int]) -> list[str]:
     return out
 
 
-def export_template(s: Session, program: Program, path, *, evaluator: str | None = None,
+def export_template(s: Session, program: Program, path, *, evaluator: str | None = None, lang: str = "ko",
                     progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+    """``lang`` "ko": Korean sheet title (``점수``) and headers; "en": keys, as schema 1 always had."""
     q = (
         select(Assignment, Application, Evaluator, Track)
         .join(Application, Application.id == Assignment.application_id)
@@ -87,8 +93,8 @@ def export_template(s: Session, program: Program, path, *, evaluator: str | None
         if sc is not None:
             current[ev_row.assignment_id][sc.criterion_id] = sc
     book = WorkbookWriter(path, kind="template-scores", program=program.code, program_name=program.name_ko,
-                          extra_meta={"evaluator": evaluator or ""}, cancel=cancel)
-    sheet = book.sheet("scores", SCORE_TEMPLATE)
+                          extra_meta={"evaluator": evaluator or ""}, cancel=cancel, lang=lang)
+    sheet = book.sheet(sheet_title("scores", lang), SCORE_TEMPLATE, key="scores")
     level_rows: dict[tuple[str, ...], list[int]] = defaultdict(list)
     point_rows: dict[float, list[int]] = defaultdict(list)
     crit_cache: dict[int, dict[str, Criterion]] = {}
@@ -187,7 +193,7 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
         out.problems.append(table.problem("scores.no_score_column",
                                           "there is neither a level (등급) nor a value (점수) column", row=table.header_row))
     for c in table.columns:
-        if c.field is None and c.header and c.header not in _CONTEXT_COLUMNS:
+        if c.field is None and c.header and header_key(c.header) not in _CONTEXT_COLUMNS:
             out.warnings.append(table.problem("sheet.unknown_column", "unknown column, ignored", column=c))
 
     def text(v: Any) -> str:

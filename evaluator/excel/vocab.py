@@ -1,8 +1,9 @@
 """What the importers recognise: fields and their header aliases (BRIEF §5, case and spacing
 insensitive — see :func:`evaluator.excel.normalise.header_key`).
 
-Every field also answers to its own key (``requested_amount``) and to its column key in our own
-exports, so an exported sheet can be imported back.
+Every field also answers to its own key (``requested_amount``) and to its column key and Korean
+header in our own exports (``track`` / ``사업유형 코드``), so an exported sheet, English or Korean,
+can be imported back.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from .sheet import FieldSpec, Vocabulary
 APPLICATION_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("id", "접수번호", "Application ID",
               ("신청번호", "접수 번호", "application_id", "application no", "applicationno", "app id"), required=True),
-    FieldSpec("track", "사업유형", "Track", ("지원유형", "지원트랙", "사업구분", "track code"), required=True),
+    FieldSpec("track", "사업유형", "Track", ("지원유형", "지원트랙", "사업구분", "track code", "사업유형 코드"),
+              required=True),
     FieldSpec("category", "분야", "Category", ("활동분야", "사업분야", "활동유형", "activity kind")),
     FieldSpec("title", "사업명", "Project title", ("사업 명칭", "사업제목", "title", "project", "project name"),
               required=True),

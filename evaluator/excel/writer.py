@@ -10,6 +10,12 @@
   shows it as typed.  Characters XML cannot
   hold (control characters) are dropped, and carriage returns are written as line feeds (XML
   reads a bare CR back as LF anyway).
+* Phone cells (kind ``phone``) are text that may start with ``+`` (``+82 2-000-0000``): a value
+  that reads as a phone number is written as it is; anything else in such a cell is neutralised.
+  Number, amount and date cells are typed cells and never get an apostrophe.
+* In Korean (``lang="ko"``) row 1 shows the Korean labels, the first header cell carries a note
+  saying what the apostrophe means, and ``_meta`` says it too (``text_escape_note``) and maps each
+  sheet to its stable key (``sheet_key``); the stable column keys are always in ``_meta``.
 * A hidden ``_meta`` sheet records the format name, kind, schema version, program and time, the
   database's last audit anchor (short hash of the signed audit-trail head, key fingerprint, time:
   :mod:`evaluator.audit.anchors`), and documents every column; the same facts go into the document
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -36,11 +43,12 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from ..errors import EvaluatorError
+from ..errors import EvaluatorError, ValidationError
 from ..jobs import NEVER, CancelToken
 from ..outfile import atomic_output, check_folder, display
 from ..version import __version__
@@ -51,6 +59,15 @@ _INF = float("inf")
 TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠'")
 MAX_CELL_TEXT = 32_767
 META_SHEET = "_meta"
+#: the languages a workbook is written in
+LANGS = ("ko", "en")
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValidationError(f"Unknown workbook language '{lang}'; use 'ko' (Korean) or 'en' (English). "
+                              "Nothing was written.")
+    return lang
 
 
 def neutralise(s: str) -> str:
@@ -66,6 +83,28 @@ def neutralise(s: str) -> str:
     if len(s) > MAX_CELL_TEXT:
         s = s[: MAX_CELL_TEXT - 1] + "…"
     return s
+
+
+#: a phone number as people write it: digits, spaces, ``+ - . ( )`` and an extension, 7+ digits
+_PHONE = re.compile(r"[+(]?[0-9][0-9 ().\-]{5,23}(?:\s*(?:ext\.?|x|내선)\s*[0-9]{1,6})?")
+
+#: what the leading apostrophe means, for the header's note and ``_meta`` (Korean, English)
+ESCAPE_NOTE = (
+    "글자 칸의 값이 = + - @ (또는 탭·줄바꿈, 전각 ＝＋－＠, 작은따옴표)로 시작하면 스프레드시트가 수식으로 "
+    "실행하지 않도록 맨 앞에 작은따옴표(') 하나를 붙였습니다. 원래 값은 맨 앞의 작은따옴표 하나를 지운 값입니다. "
+    "숫자·금액·날짜·연락처 칸에는 붙이지 않습니다. 열의 고정 키(영문)는 숨은 시트 _meta에 있습니다.",
+    "A text cell whose value starts with = + - @ (or a tab or line break, the full-width ＝＋－＠, or an "
+    "apostrophe) has one apostrophe (') put in front, so no spreadsheet runs it as a formula; the original is "
+    "the text without that one leading apostrophe. Number, amount, date and phone cells never get one. The "
+    "stable column keys are in the hidden sheet _meta.",
+)
+
+
+def neutralise_phone(s: str) -> str:
+    """A phone cell as written: a phone number as it is (``+82 2-000-0000`` is text in an
+    inline-string cell, never a formula), anything else neutralised like any text."""
+    t = s if type(s) is str else str(s)
+    return t if _PHONE.fullmatch(t) else neutralise(t)
 
 
 def recover(s: str) -> str:
@@ -90,11 +129,13 @@ _HEADER_FILL = PatternFill("solid", fgColor="FFE8EEF7")
 class SheetWriter:
     """One data sheet: header of keys, typed cells, frozen header, autofilter."""
 
-    def __init__(self, book: WorkbookWriter, title: str, columns: Sequence[Col], *, header: Sequence[str] | None = None):
+    def __init__(self, book: WorkbookWriter, title: str, columns: Sequence[Col], *, header: Sequence[str] | None = None,
+                 key: str | None = None):
         self.book = book
         self.columns = tuple(columns)
         self.ws = ws = book.wb.create_sheet(title=title)
         self.title = title
+        self.key = key or title  # the sheet's stable name (``summary``, a track code), whatever its title
         for i, c in enumerate(self.columns, 1):
             ws.column_dimensions[get_column_letter(i)].width = c.width
         ws.freeze_panes = "A2"
@@ -107,14 +148,19 @@ class SheetWriter:
                 cell.number_format = fmt
             cell.column = i
             self._cells.append(cell)
-            self._conv.append(_text if c.kind in ("text", "id") else None)
+            self._conv.append(_text if c.kind in ("text", "id") else neutralise_phone if c.kind == "phone" else None)
         self.rows = 0
         self._start_rows()
         head = []
-        for i, text in enumerate(header or [c.key for c in self.columns], 1):
+        korean = book.lang == "ko"
+        if header is None:
+            header = [c.ko if korean else c.key for c in self.columns]
+        for i, text in enumerate(header, 1):
             cell = WriteOnlyCell(ws, value=text)
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
             cell.column, cell.row = i, 1
+            if korean and i == 1:  # what a leading apostrophe means, where the reader looks first
+                cell.comment = Comment(ESCAPE_NOTE[0], "Maeul Evaluator", width=320, height=150)
             head.append(cell)
         self._send(head, 1)
         self.validations: list[Any] = []
@@ -258,9 +304,12 @@ class WorkbookWriter:
 
     def __init__(self, path: str | os.PathLike, *, kind: str, program: str = "", program_name: str = "",
                  extra_meta: dict[str, Any] | None = None, audit_anchor: Any = None,
-                 cancel: CancelToken = NEVER) -> None:
+                 cancel: CancelToken = NEVER, lang: str = "en") -> None:
         self.path = Path(path)
         self.kind = kind
+        check_lang(lang)
+        #: "ko": Korean headers, the apostrophe's note, sheet keys in ``_meta``; "en": as schema 1 always was
+        self.lang = lang
         self.cancel = cancel
         if self.path.suffix.lower() != ".xlsx" and self.path.suffix:
             raise ExportError(f"Cannot write {self.path.name}: Excel exports are .xlsx files.")
@@ -281,10 +330,16 @@ class WorkbookWriter:
             **anchor_meta(audit_anchor),
             **(extra_meta or {}),
         }
+        if lang == "ko":
+            self.meta.update({"lang": "ko", "text_escape_note": ESCAPE_NOTE[0], "text_escape_note_en": ESCAPE_NOTE[1]})
 
-    def sheet(self, title: str, columns: Sequence[Col], *, header: Sequence[str] | None = None) -> SheetWriter:
+    def sheet(self, title: str, columns: Sequence[Col], *, header: Sequence[str] | None = None,
+              key: str | None = None) -> SheetWriter:
+        """A data sheet titled ``title`` (made valid and unique); ``key``: its stable name when the
+        title is a translation (recorded in ``_meta`` as ``sheet_key``)."""
         try:
-            sw = SheetWriter(self, safe_sheet_title(title, {s.title for s in self.sheets}), columns, header=header)
+            sw = SheetWriter(self, safe_sheet_title(title, {s.title for s in self.sheets}), columns, header=header,
+                             key=key)
         except OSError as exc:  # its temporary stream could not be made
             self.fail(exc)
         self.sheets.append(sw)
@@ -315,10 +370,12 @@ class WorkbookWriter:
         for k, v in self.meta.items():
             ws.append([k, _text(v) if isinstance(v, str) else v])
         ws.append([])
-        ws.append(["sheet", "column", "key", "label_ko", "label_en", "type"])
+        keyed = self.lang == "ko"  # (the English layout stays exactly as schema 1 wrote it)
+        ws.append(["sheet", "column", "key", "label_ko", "label_en", "type"] + (["sheet_key"] if keyed else []))
         for s in self.sheets:
             for i, c in enumerate(s.columns, 1):
-                ws.append([_text(s.title), get_column_letter(i), c.key, c.ko, c.en, c.kind])
+                ws.append([_text(s.title), get_column_letter(i), c.key, c.ko, c.en, c.kind]
+                          + ([_text(s.key)] if keyed else []))
         props = self.wb.properties
         props.creator = "Maeul Evaluator"
         props.title = f"{FORMAT_NAME} {self.kind}"

@@ -58,7 +58,7 @@ def test_exports_and_score_round_trip_from_the_command_line(capsys, demo_path, t
     t = tmp_path / "tpl.xlsx"
     code, out, _ = run(capsys, "export", "template", "scores", str(t), "--evaluator", "EV01", "--db", db)
     assert code == 0 and "template-scores" in out
-    assert {r[1] for r in load(t, read_only=True)["scores"].iter_rows(min_row=2, values_only=True)} == {"EV01"}
+    assert {r[1] for r in load(t, read_only=True)["점수"].iter_rows(min_row=2, values_only=True)} == {"EV01"}
     code, out, _ = run(capsys, "import", "scores", str(t), "--db", db)
     assert code == 0 and "saved 0 scores" in out and "unchanged" in out
     for kind in ("ranking", "scores", "progress"):
@@ -66,8 +66,9 @@ def test_exports_and_score_round_trip_from_the_command_line(capsys, demo_path, t
         code, out, _ = run(capsys, "export", kind, str(f), "--db", db, "--json")
         doc = json.loads(out)
         assert code == 0 and doc["kind"] == kind and doc["rows"] > 0 and f.exists()
-    code, out, _ = run(capsys, "export", "ranking", str(tmp_path / "median.xlsx"), "--method", "median", "--db", db)
-    assert code == 0
+    code, out, _ = run(capsys, "export", "ranking", str(tmp_path / "median.xlsx"), "--method", "median", "--db", db,
+                       "--lang", "en")
+    assert code == 0 and load(tmp_path / "median.xlsx").sheetnames == ["summary", "activity", "space", "_meta"]
     kv = {r[0]: r[1] for r in load(tmp_path / "median.xlsx")["_meta"].iter_rows(min_row=2, max_col=2, values_only=True)}
     assert kv["method"] == "median"
     code, out, _ = run(capsys, "export", "template", "intake", str(tmp_path / "in.xlsx"), "--db", db)

@@ -1,5 +1,6 @@
 """Exports staff import elsewhere: stable keys, typed cells, a self-describing _meta sheet, and no
-applicant text that any spreadsheet could run as a formula."""
+applicant text that any spreadsheet could run as a formula.  These are the English layout
+(``lang="en"``, schema 1's keys in row 1); the Korean workbooks are tested in test_excel_lang.py."""
 
 from __future__ import annotations
 
@@ -45,10 +46,10 @@ def exported(demo_template, tmp_path_factory):
         "template": d / "template.xlsx",
     }
     reports = {
-        "ranking": st.excel.export_ranking(files["ranking"]),
-        "scores": st.excel.export_scores(files["scores"]),
-        "progress": st.excel.export_progress(files["progress"]),
-        "template": st.excel.export_template("scores", files["template"]),
+        "ranking": st.excel.export_ranking(files["ranking"], lang="en"),
+        "scores": st.excel.export_scores(files["scores"], lang="en"),
+        "progress": st.excel.export_progress(files["progress"], lang="en"),
+        "template": st.excel.export_template("scores", files["template"], lang="en"),
     }
     yield st, files, reports, asg.evaluator
     st.close()
@@ -174,7 +175,7 @@ def test_ranking_written_from_a_hand_built_result(tmp_path):
     t = TrackRanking("odd/track:*", "이상한 트랙", "Odd", 1, 3, 5_000_000, 60.0, "median", rows, (), None, "", 1, 0,
                      1, 1_000_000, ("note",))
     result = RankingResult("p", "median", True, now, (t,))
-    rep = write_ranking(tmp_path / "r", result, program="p")
+    rep = write_ranking(tmp_path / "r", result, program="p", lang="en")
     assert rep.path.endswith("r.xlsx") and rep.sheets == {"summary": 1, "odd_track__": 2}
     wb = load(Path(rep.path))
     ws = wb["odd_track__"]

@@ -8,20 +8,33 @@ import shutil
 import pytest
 
 from evaluator.errors import ValidationError
+from evaluator.excel import columns as C
 
 from .excel_fixtures import before_visits, load, state  # noqa: F401
 
+#: the templates and exports are Korean by default: each Korean header → its key
+_KEY_OF = {c.ko: c.key for c in C.SCORE_TEMPLATE + C.SCORES}
+
+
+def _sheet(wb):
+    """The score sheet: ``점수`` (Korean, the default) or ``scores`` (English)."""
+    return wb["점수"] if "점수" in wb.sheetnames else wb["scores"]
+
+
+def _keys(ws):
+    return [_KEY_OF.get(c.value, c.value) for c in ws[1]]
+
 
 def _rows(ws):
-    keys = [c.value for c in ws[1]]
+    keys = _keys(ws)
     return keys, [dict(zip(keys, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
 
 
 def _fill(path, fill):
     """Open a template, let ``fill(row_dict) -> {key: value}`` type into it, save."""
     wb = load(path)
-    ws = wb["scores"]
-    keys = [c.value for c in ws[1]]
+    ws = _sheet(wb)
+    keys = _keys(ws)
     for cells in ws.iter_rows(min_row=2):
         row = {k: c.value for k, c in zip(keys, cells)}
         for k, v in (fill(row) or {}).items():
@@ -36,8 +49,8 @@ def test_template_has_one_row_per_application_and_criterion_with_validation(befo
     mine = [a for a in st.people.assignments(evaluator="EV01") if a.conflict_type is None]
     n_crit = {t: len(st.programs.rubric(t).criteria) for t in ("activity", "space")}
     expected = sum(n_crit["activity" if a.application_id.startswith("2012-A") else "space"] for a in mine)
-    assert rep.sheets == {"scores": expected}
-    ws = load(f)["scores"]
+    assert rep.sheets == {"점수": expected}
+    ws = _sheet(load(f))
     keys, rows = _rows(ws)
     assert {r["evaluator"] for r in rows} == {"EV01"} and all(r["version"] == 0 for r in rows)
     points_rows = [i + 2 for i, r in enumerate(rows) if r["allowed"] != "수/우/미/양/가"]
@@ -66,7 +79,7 @@ def test_filled_template_round_trips_through_the_scoring_service(before_visits, 
     dry = st.excel.import_scores(f, dry_run=True).value
     assert dry.dry_run and st.info().audit_events == audit_before
     rep = st.excel.import_scores(f).value
-    assert len(rep.saved) == len(dry.saved) == load(f)["scores"].max_row - 1 and rep.unchanged == 0
+    assert len(rep.saved) == len(dry.saved) == _sheet(load(f)).max_row - 1 and rep.unchanged == 0
     a = next(x for x in st.people.assignments(evaluator="EV02") if x.application_id.startswith("2012-S"))
     ev = st.scoring.evaluation(a.application_id, "EV02")
     pts = {s.criterion: s for s in ev.scores}
@@ -79,7 +92,7 @@ def test_filled_template_round_trips_through_the_scoring_service(before_visits, 
     # a fresh template carries the saved values and versions; importing it changes nothing either
     g = tmp_path / "ev02-again.xlsx"
     st.excel.export_template("scores", g, evaluator="EV02")
-    _, rows = _rows(load(g)["scores"])
+    _, rows = _rows(_sheet(load(g)))
     assert all(r["version"] == 1 for r in rows) and any(r["comment"] == "'-현장 확인" for r in rows)
     assert st.excel.import_scores(g).value.saved == ()
     # --finalise locks them; a changed value is then refused, an unchanged one is fine
@@ -90,7 +103,7 @@ def test_filled_template_round_trips_through_the_scoring_service(before_visits, 
     with pytest.raises(ValidationError) as ei:
         st.excel.import_scores(g)
     assert all("is finalised; reopen it" in p.message for p in ei.value.problems)
-    assert ei.value.problems[0].where.startswith("Sheet 'scores' row ")
+    assert ei.value.problems[0].where.startswith("Sheet '점수' row ")
     assert state(st) == before
 
 
@@ -114,9 +127,8 @@ def test_bad_values_are_all_reported_with_locations(before_visits, tmp_path):
     f = tmp_path / "ev04.xlsx"
     st.excel.export_template("scores", f, evaluator="EV04")
     wb = load(f)
-    ws = wb["scores"]
-    keys = [c.value for c in ws[1]]
-    col = {k: i + 1 for i, k in enumerate(keys)}
+    ws = _sheet(wb)
+    col = {k: i + 1 for i, k in enumerate(_keys(ws))}
     ws.cell(2, col["level"], "최고")  # not a level
     ws.cell(3, col["level"], None)
     ws.cell(3, col["value"], 7)  # a level criterion: 7 points matches no level
@@ -136,7 +148,7 @@ def test_bad_values_are_all_reported_with_locations(before_visits, tmp_path):
     text = "\n".join(str(p) for p in ei.value.problems)
     for needle in ("row 2: '최고' is not a level", "row 3: criterion", "is scored by level; 7 is none",
                    "row 4: rubric", "no criterion 'no_such'", "row 5: there is no evaluator 'EV09'",
-                   "row 6: there is no application '2012-X-999'", "row 7, column value: '열' is not a number",
+                   "row 6: there is no application '2012-X-999'", "row 7, column 점수: '열' is not a number",
                    "appears twice", f"row {pts_row}: 99.0 is outside 0–15"):
         assert needle in text, (needle, text)
     assert state(st) == before

@@ -15,6 +15,7 @@ import shlex
 from pathlib import Path
 
 from evaluator.cli import main
+from evaluator.excel.columns import SCORE_TEMPLATE
 from evaluator.paths import resource
 from evaluator.store import Store
 
@@ -23,14 +24,17 @@ from .packages_fixtures import enter_scores
 
 DOC = Path(resource()).parent / "docs" / "field-workflow.md"
 
+#: the score template's Korean headers → keys
+KEY_OF = {c.ko: c.key for c in SCORE_TEMPLATE}
+
 
 def fill_paper_scores(path: Path) -> None:
     """What the office types in from an evaluator's paper sheets: a level (or points) on every row."""
     from openpyxl import load_workbook
 
     wb = load_workbook(path)
-    ws = wb["scores"]
-    header = [c.value for c in ws[1]]
+    ws = wb["점수"]  # (the template as the document makes it: in Korean)
+    header = [KEY_OF[c.value] for c in ws[1]]
     col = {k: header.index(k) + 1 for k in ("application_id", "evaluator", "allowed", "level", "value", "max_points")}
     for r in range(2, ws.max_row + 1):
         app, ev = ws.cell(r, col["application_id"]).value, ws.cell(r, col["evaluator"]).value

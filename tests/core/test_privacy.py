@@ -223,7 +223,7 @@ def test_the_access_log_after_each_action(demo_store, tmp_path, capsys):
     from openpyxl import load_workbook
 
     wb = load_workbook(tmp_path / "r.xlsx", read_only=True)
-    assert "contacts" in wb.sheetnames
+    assert "연락처" in wb.sheetnames  # (``contacts`` in English: docs/excel-formats.md)
     assert st.privacy.verify_access_log().ok and st.verify_audit().ok
     assert main(["access-log", "--subject", app, "--json", "--db", url(st.sqlite_path)]) == 0
     assert len(json.loads(capsys.readouterr().out)["items"]) == len(steps)

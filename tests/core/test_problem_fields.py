@@ -58,7 +58,7 @@ def test_warnings_of_a_libreoffice_workbook_carry_their_places(before_visits):
 def test_score_template_problems_carry_their_rows_and_fields(before_visits, tmp_path):
     st = before_visits
     f = tmp_path / "ev04.xlsx"
-    st.excel.export_template("scores", f, evaluator="EV04")
+    st.excel.export_template("scores", f, evaluator="EV04", lang="en")
     wb = load(f)
     ws = wb["scores"]
     col = {c.value: i + 1 for i, c in enumerate(ws[1])}

@@ -383,7 +383,8 @@ def test_the_remodelling_call_from_an_empty_database_to_its_ranked_list(tmp_path
         (o.id, [o.fails] if o.fails else [], o.awarded) for o in sorted(OPERATORS, key=lambda o: o.id)]
     # the Excel ranking: the computed amount, the rate, the cap in force and the words
     out = tmp_path / "ranking.xlsx"
-    assert main(["export", "ranking", str(out), "--round", "2", "--db", str(tmp_path / "office.sqlite3")]) == 0
+    assert main(["export", "ranking", str(out), "--round", "2", "--lang", "en",
+                 "--db", str(tmp_path / "office.sqlite3")]) == 0
     ws = load_workbook(out)["remodel"]
     rows = list(ws.iter_rows(values_only=True))
     head = rows[0]
@@ -421,6 +422,6 @@ def test_a_program_without_rules_ranks_and_exports_as_before(demo_store, tmp_pat
     assert all(r.support is None for r in result.all_rows())
     assert not any(p[0].startswith(("rule_", "support")) for r in result.all_rows() for p in r.structured_reason)
     out = tmp_path / "ranking.xlsx"
-    demo_store.excel.export_ranking(out)
+    demo_store.excel.export_ranking(out, lang="en")
     head = [c.value for c in load_workbook(out)["activity"][1]]
     assert "awarded_amount" not in head and "support_basis" not in head

@@ -112,7 +112,8 @@ def test_the_remodelling_call_runs_end_to_end_from_the_shipped_file(tmp_path, ca
             "2017-2-R-04": 150_000_000, "2017-2-R-01": 200_000_000, "2017-2-R-02": 126_000_000,
             "2017-2-R-05": 120_000_000}
     # the Excel ranking and the committee summary, read back
-    assert run(capsys, "export", "ranking", "ranking-2.xlsx", "--round", "2", *office)[0] == 0
+    # (the English layout: keys in row 1, decisions as codes; the Korean default is tested in test_excel_lang.py)
+    assert run(capsys, "export", "ranking", "ranking-2.xlsx", "--round", "2", "--lang", "en", *office)[0] == 0
     wb = load_workbook("ranking-2.xlsx", read_only=True)
     meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True) if r and r[0]}
     sheet = list(wb["remodel"].iter_rows(values_only=True))

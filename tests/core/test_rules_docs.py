@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from evaluator.excel.columns import RANKING_SUPPORT, SCORE_TEMPLATE
 from evaluator.paths import resource
 from evaluator.store import Store
 
@@ -23,12 +24,15 @@ from .rules_fixtures import OPERATORS
 DOC = Path(resource()).parent / "docs" / "rules.md"
 LEVEL = {o.id: o.level for o in OPERATORS}
 
+#: the score template's Korean headers → keys
+KEY_OF = {c.ko: c.key for c in SCORE_TEMPLATE}
+
 
 def fill_paper_scores(path: Path) -> None:
     """Every evaluator gives every criterion of an application the level the table says."""
     wb = load_workbook(path)
-    ws = wb["scores"]
-    header = [c.value for c in ws[1]]
+    ws = wb["점수"]  # (the template as the document makes it: in Korean)
+    header = [KEY_OF[c.value] for c in ws[1]]
     app, level = header.index("application_id") + 1, header.index("level") + 1
     for r in range(2, ws.max_row + 1):
         if ws.cell(r, app).value:
@@ -62,6 +66,8 @@ def test_the_rules_document_runs_as_written(tmp_path, monkeypatch, capsys):
     assert sum(r.computed_decision == "ineligible" for r in ranking.rows) == 7
     pdf = "".join(p.extract_text() for p in PdfReader(tmp_path / "summary-2.pdf").pages)
     assert "산정 지원금" in pdf and "74,074,000" in pdf and "접수일 기준 12년" in pdf
-    ws = load_workbook(tmp_path / "ranking-2.xlsx")["remodel"]
-    head = [c.value for c in ws[1]]
-    assert {"awarded_amount", "support_rate", "support_cap", "support_basis"} <= set(head)
+    wb = load_workbook(tmp_path / "ranking-2.xlsx")  # (in Korean: the track's sheet is named by its Korean name)
+    assert [ws.title for ws in wb.worksheets] == ["요약", ranking.name_ko, "_meta"]
+    head = [c.value for c in wb[ranking.name_ko][1]]
+    labels = {c.key: c.ko for c in RANKING_SUPPORT}
+    assert {labels[k] for k in ("awarded_amount", "support_rate", "support_cap", "support_basis")} <= set(head)

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
+from evaluator.excel.columns import SCORE_TEMPLATE
 from ui.settings import Settings
 
 from .conftest import select_rows, type_text
@@ -113,12 +114,12 @@ def test_the_paper_import_finalises_the_complete_evaluations_and_reports_in_kore
     store = demo_before_visits_store
     w = make_window(store)
     sheet = tmp_path / "scores.xlsx"
-    store.excel.export_template("scores", sheet, evaluator="EV02")
+    store.excel.export_template("scores", sheet, evaluator="EV02")  # (Korean: sheet 점수, Korean headers)
     mine = sorted(a.application_id for a in store.people.assignments(evaluator="EV02") if not a.is_conflict)
     done = mine[0]
     wb = openpyxl.load_workbook(sheet)
-    ws = wb["scores"]
-    keys = [c.value for c in ws[1]]
+    ws = wb["점수"]
+    keys = [{c.ko: c.key for c in SCORE_TEMPLATE}[c.value] for c in ws[1]]
     for cells in ws.iter_rows(min_row=2):
         row = {k: c.value for k, c in zip(keys, cells)}
         if row["application_id"] == done:

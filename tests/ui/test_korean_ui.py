@@ -14,10 +14,14 @@ from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemView, QComboBox, QGroupBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QWidget,
 )
 
+from evaluator.excel.columns import SCORE_TEMPLATE
 from ui.settings import Settings
 
 from .conftest import flush_events
 from .test_office_flow import BAD, GOOD, write_intake
+
+#: the score template is Korean by default: each header → its key
+KEY_OF = {c.ko: c.key for c in SCORE_TEMPLATE}
 
 WORD = re.compile(r"[A-Za-z]{3,}")
 #: what reads the same in the Korean UI: keys, file kinds, the language's own name, a term kept in
@@ -83,10 +87,10 @@ def test_every_office_screen_and_its_results_read_in_korean(demo_before_visits_s
     found += english_on(imp)
     # a paper-score import (with finalising) and its report
     sheet = tmp_path / "scores.xlsx"
-    demo_store.excel.export_template("scores", sheet, evaluator="EV01")
+    demo_store.excel.export_template("scores", sheet, evaluator="EV01")  # (Korean: sheet 점수, Korean headers)
     wb = openpyxl.load_workbook(sheet)
-    ws = wb["scores"]
-    keys = [c.value for c in ws[1]]
+    ws = wb["점수"]
+    keys = [KEY_OF[c.value] for c in ws[1]]
     first = ws.cell(2, keys.index("application_id") + 1).value
     for row in ws.iter_rows(min_row=2):
         if row[keys.index("application_id")].value == first:
@@ -109,6 +113,11 @@ def test_every_office_screen_and_its_results_read_in_korean(demo_before_visits_s
     dialogs.files.append(tmp_path / "progress.xlsx")
     outs.buttons["export_progress"].click()
     found += english_on(outs)
+    # the workbook itself speaks Korean (the Outputs screen's language follows the interface's)
+    wb = openpyxl.load_workbook(tmp_path / "progress.xlsx", read_only=True)
+    assert wb.sheetnames == ["요약", "평가위원별", "신청별", "_meta"]
+    assert next(wb["요약"].iter_rows(max_row=1, values_only=True))[:2] == ("사업유형 코드", "사업유형")
+    wb.close()
     # a merge report (a file that is not a package: the report says why, the core's reason after a
     # Korean lead)
     kits = w.show_screen("kits")

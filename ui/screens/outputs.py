@@ -39,13 +39,13 @@ def outputs() -> list[Output]:
         Output("export_ranking", tr("Ranked lists"), tr("Per track: rank, score, decision and reason."), "xlsx",
                "ranking", lambda st, out, o, progress, cancel: st.excel.export_ranking(
                    out, method=o["method"], include_personal=o["include_personal"], reason=o["reason"],
-                   progress=progress, cancel=cancel), personal=True),
+                   lang=o["lang"], progress=progress, cancel=cancel), personal=True),
         Output("export_scores", tr("All scores"), tr("Every score of every evaluator, criterion by criterion."),
                "xlsx", "scores", lambda st, out, o, progress, cancel: st.excel.export_scores(
-                   out, progress=progress, cancel=cancel)),
+                   out, lang=o["lang"], progress=progress, cancel=cancel)),
         Output("export_progress", tr("Progress"), tr("Visits and finalisations per evaluator and track."), "xlsx",
                "progress", lambda st, out, o, progress, cancel: st.excel.export_progress(
-                   out, progress=progress, cancel=cancel)),
+                   out, lang=o["lang"], progress=progress, cancel=cancel)),
         Output("score_template", tr("Score template"), tr("One row per application and criterion, to type paper "
                                                           "scores into (import it under Import)."), "xlsx",
                "score-template", lambda st, out, o, progress, cancel: st.excel.export_template(

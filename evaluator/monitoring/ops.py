@@ -148,8 +148,11 @@ class Monitoring(Area):
         from .exports import export_follow_up
 
         with self._uow.read() as s:
-            return export_follow_up(s, current_program(s), path, today=today or date.today(), progress=progress,
-                                    cancel=cancel)
+            p = current_program(s)
+            report = export_follow_up(s, p, path, today=today or date.today(), progress=progress, cancel=cancel)
+            subjects = _awarded(s, p)
+        self._log_output(report.path, action="export", what="follow-up workbook", subjects=subjects)
+        return report
 
     def follow_up_summary(self, out: str | Path, *, lang: str = "ko", today: date | None = None,
                           progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Path:
@@ -160,8 +163,12 @@ class Monitoring(Area):
         if lang not in ("ko", "en"):
             raise ValidationError(f"Unknown report language {lang!r}; use one of ko, en.")
         with self._uow.read() as s:
-            return follow_up_summary(s, current_program(s), out, lang=lang, today=today or date.today(),
-                                     progress=progress, cancel=cancel)
+            p = current_program(s)
+            path = follow_up_summary(s, p, out, lang=lang, today=today or date.today(), progress=progress,
+                                     cancel=cancel)
+            subjects = _awarded(s, p)
+        self._log_output(path, action="print", what="follow-up summary", subjects=subjects)
+        return path
 
     def visit_sheets(self, out: str | Path, *, blank: bool = False, application_ids: list[str] | None = None,
                      evaluator: str | None = None, lang: str = "ko", include_personal: bool = False,
@@ -223,3 +230,15 @@ class Monitoring(Area):
 
 
 __all__ = ["Monitoring"]
+
+
+def _awarded(s, program) -> list[str]:  # noqa: ANN001 - a session and a Program
+    """The application IDs of the program's awards: whom a follow-up output is about (its access-log
+    entry's subjects)."""
+    from sqlalchemy import select
+
+    from ..db.models import Application, Award
+
+    return list(s.execute(select(Application.external_id).join(Award, Award.application_id == Application.id)
+                          .where(Application.program_id == program.id).order_by(Application.external_id)).scalars())
+

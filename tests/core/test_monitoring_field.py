@@ -172,3 +172,11 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
     en = tmp_path / "follow-up-en.pdf"
     assert main(["report", "follow-up", "--out", str(en), "--lang", "en", "--db", url(db)]) == 0
     assert "Follow-upsummary" in squash(read_pdf(en).text) and "Overduemonitoringvisits" in squash(read_pdf(en).text)
+    # both name the awarded groups: each is in the access log with its fingerprint and whom it is about
+    import hashlib
+
+    with Store(url(db)) as office:
+        logged = {e.what: e for e in office.privacy.access_log()}
+    for what, path in (("follow-up workbook", rep.path), ("follow-up summary", en)):
+        assert logged[what].fingerprint == hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        assert first.application_id in logged[what].subjects and logged[what].subject_count == 19

@@ -169,7 +169,7 @@ def cmd_export(ctx: CliContext) -> int:
         elif a.kind == "scores":
             rep = store.excel.export_scores(target[0], lang=a.lang, progress=bar)
         elif a.kind == "follow-up":  # awards, monitoring visits, open actions (docs/follow-up.md)
-            rep = store.monitoring.export_follow_up(target[0], progress=bar)
+            rep = store.monitoring.export_follow_up(target[0], lang=a.lang, progress=bar)
         else:
             rep = store.excel.export_progress(target[0], lang=a.lang, progress=bar)
     ctx.out({"path": rep.path, "kind": rep.kind, "sheets": rep.sheets, "rows": rep.rows}, rep.summary())

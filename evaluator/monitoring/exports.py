@@ -14,7 +14,7 @@ from ..awards.model import status_label
 from ..db.models import Program
 from ..excel import columns as C
 from ..excel.results import ExportReport
-from ..excel.writer import WorkbookWriter
+from ..excel.writer import WorkbookWriter, check_lang
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from . import service
 
@@ -45,8 +45,25 @@ ACTIONS = (
 )
 
 
-def export_follow_up(s: Session, program: Program, path, *, today: date, progress: Progress = no_progress,
-                     cancel: CancelToken = NEVER) -> ExportReport:
+#: the sheets' Korean titles (their keys, the English titles, stay in ``_meta``)
+TITLES_KO = {"awards": "수혜", "visits": "점검", "open actions": "미완료 조치"}
+#: a visit's state and an item's kind as a Korean workbook writes them
+STATES_KO = {"planned": "예정", "draft": "작성 중", "finalised": "확정"}
+KINDS_KO = {"checklist": "점검표", "rating": "평가"}
+
+
+def export_follow_up(s: Session, program: Program, path, *, today: date, lang: str = "ko",
+                     progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+    """In Korean by default (sheet titles, headers, statuses, states and kinds; the keys in
+    ``_meta``), ``lang="en"`` in English."""
+    ko = check_lang(lang) == "ko"
+
+    def title(key: str) -> str:
+        return TITLES_KO[key] if ko else key
+
+    def state(code: str) -> str:
+        return STATES_KO.get(code, code) if ko else code
+
     awards = awards_svc.award_infos(s, program)
     visits = service.visits(s, program)
     cancel.raise_if_cancelled()
@@ -57,24 +74,24 @@ def export_follow_up(s: Session, program: Program, path, *, today: date, progres
             next_due[v.application_id] = min(v.due_on, next_due.get(v.application_id, v.due_on))
         open_actions[v.application_id] = open_actions.get(v.application_id, 0) + sum(not a.done for a in v.actions)
     book = WorkbookWriter(path, kind="follow-up", program=program.code, program_name=program.name_ko,
-                          audit_anchor=last_anchor(s), cancel=cancel)
-    sh = book.sheet("awards", AWARDS)
+                          audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
+    sh = book.sheet(title("awards"), AWARDS, key="awards")
     for a in awards:
         sh.row([a.application_id, a.track, a.round, a.group_name, a.title, a.amount, a.disbursed, a.balance,
-                status_label(a.status), a.status_reason, a.agreed_on, a.starts_on, a.ends_on, a.stepped_in_for,
+                status_label(a.status, lang), a.status_reason, a.agreed_on, a.starts_on, a.ends_on, a.stepped_in_for,
                 a.settlement, a.returned_amount, a.support_sessions, next_due.get(a.application_id),
                 open_actions.get(a.application_id, 0)])
     progress(0.3, "awards")
-    long = book.sheet("visits", VISITS)
+    long = book.sheet(title("visits"), VISITS, key="visits")
     for v in visits:
-        head = [v.application_id, v.sequence, v.plan_code, v.evaluator, v.due_on, v.state,
+        head = [v.application_id, v.sequence, v.plan_code, v.evaluator, v.due_on, state(v.state),
                 v.visited_at.strftime("%Y-%m-%d %H:%M") if v.visited_at else None]
         items = ([("checklist", k, "O" if x else "X") for k, x in sorted(v.checklist.items())]
                  + [("rating", k, x) for k, x in sorted(v.ratings.items())])
         for kind, item, value in items or [("", None, None)]:
-            long.row(head + [kind, item, value])
+            long.row(head + [KINDS_KO.get(kind, kind) if ko else kind, item, value])
     progress(0.7, "visits")
-    acts = book.sheet("open actions", ACTIONS)
+    acts = book.sheet(title("open actions"), ACTIONS, key="open actions")
     for v in visits:
         for a in v.actions:
             if not a.done:

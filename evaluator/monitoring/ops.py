@@ -141,15 +141,16 @@ class Monitoring(Area):
             info = next(x for x in service.visits(s, p, application_id) if x.sequence == sequence)
         return self._uow.outcome(s, info)
 
-    def export_follow_up(self, path: str | Path, *, today: date | None = None, progress: Progress = no_progress,
-                         cancel: CancelToken = NEVER) -> ExportReport:
+    def export_follow_up(self, path: str | Path, *, today: date | None = None, lang: str = "ko",
+                         progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
         """The follow-up workbook: awards (disbursed, balance, next visit due, open actions),
         monitoring visits one row per visit × item, and the open required actions.  A read."""
         from .exports import export_follow_up
 
         with self._uow.read() as s:
             p = current_program(s)
-            report = export_follow_up(s, p, path, today=today or date.today(), progress=progress, cancel=cancel)
+            report = export_follow_up(s, p, path, today=today or date.today(), lang=lang, progress=progress,
+                                      cancel=cancel)
             subjects = _awarded(s, p)
         self._log_output(report.path, action="export", what="follow-up workbook", subjects=subjects)
         return report

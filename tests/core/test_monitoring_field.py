@@ -147,7 +147,7 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
         office.packages.merge([packages[ev] for ev in VISITORS], passphrase=OFFICE_PASS, key_dir=keys)
         first = office.awards.list()[0]
         office.awards.disburse(first.application_id, 1_000_000, paid_on="2012-07-05", note="1차분")
-        rep = office.monitoring.export_follow_up(tmp_path / "follow-up.xlsx", today=date(2013, 1, 20))
+        rep = office.monitoring.export_follow_up(tmp_path / "follow-up.xlsx", today=date(2013, 1, 20), lang="en")
         overdue = office.monitoring.due(overdue=True, today=date(2013, 1, 20))
     wb = load_workbook(rep.path, read_only=True)
     rows = list(wb["awards"].iter_rows(values_only=True))
@@ -162,6 +162,19 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
     actions = list(wb["open actions"].iter_rows(values_only=True))[1:]
     assert len(actions) == 15 and {r[3] for r in actions} == {"영수증 정리"}  # 12 finalised + 3 drafts
     assert rep.sheets == {"awards": 19, "visits": len(long) - 1, "open actions": 15}
+    assert row[8] == "agreed"  # the English workbook says its statuses in English
+    wb.close()
+    # the Korean workbook (the default): Korean titles, headers and labels, the keys kept in _meta
+    with Store(url(db)) as office:
+        ko = office.monitoring.export_follow_up(tmp_path / "사후관리.xlsx", today=date(2013, 1, 20))
+    wb = load_workbook(ko.path, read_only=True)
+    assert wb.sheetnames[:3] == ["수혜", "점검", "미완료 조치"]
+    ko_rows = list(wb["수혜"].iter_rows(values_only=True))
+    assert ko_rows[0][:3] == ("접수번호", "분야", "차수") and len(ko_rows) == 20
+    assert next(r for r in ko_rows if r[0] == first.application_id)[8] == "협약"
+    assert {r[5] for r in list(wb["점검"].iter_rows(values_only=True))[1:]} >= {"확정", "작성 중"}
+    meta = [r for r in wb["_meta"].iter_rows(values_only=True)]
+    assert any("open actions" in (c for c in r if isinstance(c, str)) for r in meta)
     wb.close()
     pdf = tmp_path / "follow-up.pdf"
     assert main(["report", "follow-up", "--out", str(pdf), "--db", url(db)]) == 0
@@ -176,7 +189,8 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
     import hashlib
 
     with Store(url(db)) as office:
-        logged = {e.what: e for e in office.privacy.access_log()}
-    for what, path in (("follow-up workbook", rep.path), ("follow-up summary", en)):
-        assert logged[what].fingerprint == hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        assert first.application_id in logged[what].subjects and logged[what].subject_count == 19
+        logged = {e.fingerprint: e for e in office.privacy.access_log()}
+    for what, path in (("follow-up workbook", rep.path), ("follow-up workbook", ko.path),
+                       ("follow-up summary", en)):
+        entry = logged[hashlib.sha256(Path(path).read_bytes()).hexdigest()]
+        assert entry.what == what and first.application_id in entry.subjects and entry.subject_count == 19

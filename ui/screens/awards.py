@@ -635,9 +635,10 @@ class AwardsScreen(QWidget):
         self.ctx.write(lambda st: st.monitoring.assign(), done, parent=self).run_in_background()
 
     def export_workbook(self) -> None:
+        lang = language()
         self._output(tr("Follow-up workbook"), "follow-up", "xlsx",
-                     lambda st, out, progress, cancel: st.monitoring.export_follow_up(out, progress=progress,
-                                                                                      cancel=cancel))
+                     lambda st, out, progress, cancel: st.monitoring.export_follow_up(
+                         out, lang=lang, progress=progress, cancel=cancel))
 
     def export_summary(self) -> None:
         lang = language()

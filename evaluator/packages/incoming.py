@@ -180,7 +180,7 @@ def check_times(m: Manifest, c: Contents, now: datetime) -> None:
                                 "{where} is {when}, later than this computer's clock ({now} UTC) plus {hours:g} hour; "
                                 "a laptop clock set ahead would win every later 'later change wins' decision. Check "
                                 "the clocks of the laptop and of this computer, then export and merge again",
-                                where=where, when=F.iso(when), now=f"{now:%Y-%m-%d %H:%M}",
+                                where=where, when=F.iso(when), now=now.strftime("%Y-%m-%d %H:%M"),
                                 hours=FUTURE_TOLERANCE.total_seconds() / 3600))
 
 

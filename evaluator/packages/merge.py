@@ -417,7 +417,7 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
     same = _sequence(bulk, pkg, what)
     if same is not None:
         reason = msg("packages.already_merged", "already merged on {when}; nothing changed",
-                     when=f"{same:%Y-%m-%d %H:%M}")
+                     when=same.strftime("%Y-%m-%d %H:%M"))
         return MergeReport(status=UNCHANGED, reason=str(reason), **base), False
     office = _load_office(s, bulk, pkg, ctx)
     plan = P.Plan(what=what, evaluator_id=pkg.evaluator.id, evaluator=pkg.evaluator.code, device=pkg.device,

@@ -48,7 +48,7 @@ from ..db.models import (
     Application, Assignment, Attachment, Evaluation, PackageReceipt, Score, SiteVisit, Track, new_uuid, utcnow,
 )
 from ..heap import gc_paused
-from ..messages import Message, msg, text
+from ..messages import SOURCE_LANGUAGE, Message, msg, text
 from ..monitoring import fieldwork
 from ..services.common import criteria_by_code, rubric_def
 from . import formats as F
@@ -519,7 +519,8 @@ def _decide(plan: P.Plan, pkg: OpenedPackage, ctx: OfficeContext, office: P.Offi
         owners = ctx.cache["owners"] = {p.id: code for code, p in ctx.evaluators.items()}
     owned = ownership.check(plan.what, ev.code, ev.id, owners, office.assignments, office.criteria, pkg.evaluations,
                             pkg.site_visits, pkg.attachments, office.uuids, office.named)
-    plan.skipped = owned.skipped
+    plan.skipped = [m.render(SOURCE_LANGUAGE) for m in owned.skipped]
+    plan.skipped_messages = owned.skipped
     P.evaluations(plan, owned.evaluations, office)
     P.site_visits(plan, owned.site_visits, office)
     P.attachments(plan, owned.attachments, office, pkg.blobs)
@@ -616,7 +617,7 @@ def _keep(s: Session, bulk: Bulk, pkg: OpenedPackage, plan: P.Plan, *, actor: st
     infos = tuple(_conflict_info(row, c["ext"], ev.code) for row, c in conflict_rows)
     return MergeReport(status=MERGED, added=counts.total("added"), updated=counts.total("updated"),
                        unchanged=counts.total("unchanged"), counts=counts.data, conflicts=infos,
-                       skipped=tuple(plan.skipped), **base)
+                       skipped=tuple(map(str, plan.skipped_messages)), **base)
 
 
 def _conflict_info(row: MergeConflict, application: str, evaluator: str) -> ConflictInfo:

@@ -86,7 +86,7 @@ class Owned:
     #: with the office's photo of that uuid, if there is one (the package's own)
     attachments: list[tuple[dict[str, Any], Assignment, OfficeRow | None]] = field(default_factory=list)
     #: records left out, with the reason (the office recused the evaluator after the kit)
-    skipped: list[str] = field(default_factory=list)  # (in the language in effect when merged)
+    skipped: list[Message] = field(default_factory=list)
 
 
 _statements: dict[str, TextClause] = {}
@@ -159,9 +159,9 @@ def check(what: str | Message, evaluator: str, evaluator_id: int, owners: dict[i
                                       "is not assigned to {evaluator} in this office database.", what=what,
                                       record=label, app=ext, evaluator=evaluator))
         if asg.conflict_type is not None:
-            owned.skipped.append(str(msg("packages.skipped_conflict", "{record} of {app}: {evaluator} has a declared "
-                                         "{conflict} conflict of interest with it; left out", record=label, app=ext,
-                                         evaluator=evaluator, conflict=asg.conflict_type)))
+            owned.skipped.append(msg("packages.skipped_conflict", "{record} of {app}: {evaluator} has a declared "
+                                     "{conflict} conflict of interest with it; left out", record=label, app=ext,
+                                     evaluator=evaluator, conflict=asg.conflict_type))
             return None
         return asg
 

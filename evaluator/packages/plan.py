@@ -82,7 +82,9 @@ class Plan:
     sqlite: bool  # rows carry their timestamps in the form the database stores
     now: datetime
     counts: Counts = field(default_factory=Counts)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # in English: the receipt and the audit entry keep it
+    #: the same, as messages: the report shows them in the language in effect
+    skipped_messages: list[Message] = field(default_factory=list)
     #: for the audit entry: records added (their values are the package's data.json, kept as
     #: evidence and named by its hash) and records changed, with their old and new values
     added: list[list[str]] = field(default_factory=list)

@@ -13,6 +13,7 @@ from evaluator.messages import using
 from evaluator.packages import keys as K
 from evaluator.packages.errors import PackageRejected
 from evaluator.packages.merge import open_archive, read_package_file
+from evaluator.packages.results import MERGED
 from evaluator.store import Store
 
 from .packages_fixtures import PASS, copy_db, db_checksum, repack, tiny_office, url, zip_bytes
@@ -102,3 +103,22 @@ def test_a_refusal_is_rendered_in_the_language_in_effect_when_it_is_read(tiny, t
     with using("ko"):
         assert str(err) == "cut.mepkg: 패키지가 완전하지 않습니다. audit.json 파일이 없습니다."
     assert str(err) == "cut.mepkg is incomplete: it has no audit.json."
+
+
+def test_a_record_left_out_is_reported_in_korean_and_kept_in_english_in_the_receipt(tiny, office):
+    """The report speaks the user's language; the receipt and the audit entry keep one text."""
+    from sqlalchemy import select
+
+    from evaluator.db.models import PackageReceipt
+
+    _, _, _, pkg = tiny
+    office.people.declare_conflict("T-1", "EV01", "personal", "가족이 신청 단체 회원")
+    with using("ko"):
+        [r] = office.packages.merge([pkg]).value
+    assert r.status == MERGED
+    assert r.skipped == ("신청 T-1의 평가: 평가위원 EV01에게 이 신청에 대해 신고된 이해충돌(personal)이 있어 "
+                         "제외했습니다",)
+    with office.uow.read() as s:
+        receipt = s.execute(select(PackageReceipt.report)).scalar_one()
+    assert receipt["skipped"] == ["an evaluation of T-1: EV01 has a declared personal conflict of interest with "
+                                  "it; left out"]

@@ -242,6 +242,53 @@ def test_terms_support_plan_and_outputs_from_the_screen(follow_up_office, make_w
     assert len(PdfReader(str(pdf)).pages) >= 1
 
 
+def test_the_settlement_is_recorded_from_the_screen_submitted_then_checked(follow_up_office, make_window, qapp,
+                                                                           dialogs):
+    """정산: only an award with money disbursed can be settled; an amount returned above what was
+    disbursed keeps OK disabled with the reason; submitted, then checked, each in the audit trail."""
+    store, path = follow_up_office
+    app, untouched = store.awards.list()[4].application_id, store.awards.list()[5].application_id
+    store.awards.disburse(app, 1_000_000, paid_on="2012-07-05", note="1차분")
+    w, screen = _awards_screen(store, make_window, qapp)
+    screen.select_award(untouched)
+    assert not screen.settle_btn.isEnabled()  # nothing went out: nothing to settle
+    screen.select_award(app)
+    assert screen.settle_btn.isEnabled()
+
+    def submitted(dlg):
+        assert dlg.settlement.currentData() == "submitted"
+        ok = dlg.buttons.button(dlg.buttons.StandardButton.Ok)
+        dlg.returned.setText("1,000,001")
+        assert not ok.isEnabled() and "1,000,000" in dlg.error.text()
+        dlg.returned.setText("12만")
+        assert not ok.isEnabled() and dlg.error.text()
+        dlg.returned.setText("150,000")
+        dlg.note.setText("정산서 접수")
+        assert ok.isEnabled() and dlg.error.text() == ""
+        return True
+
+    dialogs.on_exec["settlementDialog"] = submitted
+    screen.settle_btn.click()
+    flush_events(qapp)
+    got = store.awards.get(app)
+    assert (got.settlement, got.returned_amount) == ("submitted", 150_000)
+    assert "정산 제출" in screen.detail.text() and "150,000원 반환" in screen.detail.text()
+    assert "정산 제출" in screen.result.text()
+
+    def checked(dlg):  # the next step is offered, the amount returned kept
+        assert dlg.settlement.currentData() == "checked" and dlg.returned.text() == "150,000"
+        dlg.note.setText("정산 검토 완료")
+        return True
+
+    dialogs.on_exec["settlementDialog"] = checked
+    screen.settle_btn.click()
+    flush_events(qapp)
+    assert store.awards.get(app).settlement == "checked" and "정산 확인" in screen.detail.text()
+    trail = _rows(path, "SELECT new, reason FROM audit_event WHERE action = 'award_settlement' ORDER BY id")
+    assert [(json.loads(n)["settlement"], json.loads(n)["returned_amount"], r) for n, r in trail] == [
+        ("submitted", 150_000, "정산서 접수"), ("checked", 150_000, "정산 검토 완료")]
+
+
 # --- the field laptop ----------------------------------------------------------------------------------
 def _field_form(follow_up_field, make_window, qapp):
     store, path = follow_up_field
@@ -336,11 +383,13 @@ def test_the_awards_screen_and_its_dialogs_name_every_control(follow_up_office, 
     store, _ = follow_up_office
     w, screen = _awards_screen(store, make_window, qapp)
     problems = nameless(screen) + untabbable(screen)
-    from ui.screens.awards import PlanDialog, StatusDialog, SupportDialog, TermsDialog, TrancheDialog
+    from ui.screens.awards import (
+        PlanDialog, SettlementDialog, StatusDialog, SupportDialog, TermsDialog, TrancheDialog,
+    )
 
     a = screen.selected()
     for dlg in (TermsDialog(a, w), StatusDialog(a, w), TrancheDialog(a, w), SupportDialog(a, w),
-                PlanDialog(screen.plan, w)):
+                SettlementDialog(a, w), PlanDialog(screen.plan, w)):
         dlg.show()
         flush_events(qapp)
         problems += [f"{dlg.objectName()}: {p}" for p in nameless(dlg) + untabbable(dlg)]

@@ -2301,6 +2301,10 @@
         <translation>{awarded} won awarded, {disbursed} won disbursed</translation>
     </message>
     <message>
+        <source>counted as of {date}, the program&apos;s follow-up date</source>
+        <translation>counted as of {date}, the program&apos;s follow-up date</translation>
+    </message>
+    <message>
         <source>{amount} won returned</source>
         <translation>{amount} won returned</translation>
     </message>

@@ -2266,6 +2266,10 @@
         <translation>지원 {awarded}원, 교부 {disbursed}원</translation>
     </message>
     <message>
+        <source>counted as of {date}, the program&apos;s follow-up date</source>
+        <translation>사후관리 기준일 {date} 기준</translation>
+    </message>
+    <message>
         <source>{amount} won returned</source>
         <translation>{amount}원 반환</translation>
     </message>

@@ -96,16 +96,20 @@ def test_the_awards_screen_lists_every_award_with_its_money_and_next_visit(follo
     assert _cell(screen, row, "next") == "2012-10-01"  # the mid-term visit, 3 months after the start
     from ui.style import tones
 
-    col = [c.key for c in screen.model.columns].index("overdue")  # long past: both visits overdue, in red
-    assert screen.model.rows[row].overdue == 2 and "2" in _cell(screen, row, "overdue")
+    # the demo's 2012 round is followed up as of its own day (2012-11-15), said in the summary: the
+    # mid-term visit (due 2012-10-01) is 45 days late, in red; the final one (2013-01-01) still to come
+    col = [c.key for c in screen.model.columns].index("overdue")
+    assert screen.model.rows[row].overdue == 1 and "1" in _cell(screen, row, "overdue")
     assert screen.model.index(row, col).data(Qt.ForegroundRole) == tones().bad
+    assert "2012-11-15" in screen.summary.text() and "19" in screen.summary.text()
     assert screen.visits.rowCount() == 2  # its mid-term and final visits
     # the status filter: nothing is in progress yet
     screen.filter.setCurrentIndex(screen.filter.findData("in_progress"))
     assert screen.model.rowCount() == 0
     screen.filter.setCurrentIndex(0)
     screen.overdue_only.setChecked(True)
-    assert screen.due.rowCount() == 38 and all(d.overdue for d in screen.due.rows)
+    assert screen.due.rowCount() == 19 and all(d.overdue and d.days_overdue == 45 and d.plan_code == "mid"
+                                                 for d in screen.due.rows)
 
 
 def test_a_status_change_with_its_reason_shows_in_the_table_and_the_audit_trail(follow_up_office, make_window,
@@ -349,6 +353,24 @@ def test_a_monitoring_visit_recorded_in_the_field_form_is_saved_and_finalised(fo
     flush_events(qapp)
     states = {(r.application_id, r.sequence): r.state for r in screen.model.rows}
     assert states[(app, seq)] == "finalised"
+
+
+def test_the_laptop_counts_the_demos_visits_from_the_day_its_kit_carries(follow_up_field, make_window, qapp):
+    """The kit carries the demo's follow-up day (2012-11-15): on the laptop the mid-term visits
+    (due 2012-10-01) are red, the final ones (due 2013-01-01) are not."""
+    from datetime import date
+
+    from ui.style import tones
+
+    store, _path = follow_up_field
+    assert store.monitoring.as_of() == date(2012, 11, 15)
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(store)
+    screen = w.show_screen("monitoring")
+    flush_events(qapp)
+    red = {v.plan_code: screen.model.index(i, 0).data(Qt.ForegroundRole) == tones().bad
+           for i, v in enumerate(screen.model.rows)}
+    assert red == {"mid": True, "final": False}
 
 
 def test_nothing_typed_is_lost_when_the_form_is_left(follow_up_field, make_window, qapp):

@@ -515,11 +515,11 @@ class AwardsScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        self.ctx.query(lambda st: (*award_rows(st), st.monitoring.plan()), self._fill,
+        self.ctx.query(lambda st: (*award_rows(st), st.monitoring.plan(), st.monitoring.as_of()), self._fill,
                        parent=self).run_in_background()
 
     def _fill(self, loaded) -> None:
-        self.all_rows, self.due_rows, self.plan = loaded
+        self.all_rows, self.due_rows, self.plan, self.as_of = loaded
         awarded = sum(r.amount for r in self.all_rows if r.status not in CLOSED_STATUSES)
         disbursed = sum(r.disbursed for r in self.all_rows)
         late = sum(1 for d in self.due_rows if d.overdue)
@@ -529,6 +529,8 @@ class AwardsScreen(QWidget):
             awarded=fmt_amount(awarded), disbursed=fmt_amount(disbursed)) + " · " + tr(
             "%n visits overdue", "", late) + " · " + (
             tr("monitoring plan: {visits} months").format(visits=plan) if plan else tr("no monitoring plan yet"))
+        if self.as_of is not None:  # the demo's 2012 round is followed up as of a day of its own
+            text += " · " + tr("counted as of {date}, the program's follow-up date").format(date=_day(self.as_of))
         self.summary.setText(text)
         self._show_rows()
         self._show_due()

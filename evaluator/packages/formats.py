@@ -224,7 +224,7 @@ def _depth(skeleton: bytes, max_depth: int) -> int:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise Invalid(msg("packages.json.constant", "{name} is not a number JSON allows", name=name))
 
 
 def loads(data: bytes, what: str, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
@@ -247,6 +247,9 @@ def loads(data: bytes, what: str, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
     except UnicodeDecodeError as exc:
         raise Invalid(msg("packages.json.not_utf8", "{what} is not UTF-8 text (byte {byte:,} cannot be read)",
                           what=what, byte=exc.start)) from None
+    except Invalid as exc:  # NaN, Infinity
+        raise Invalid(msg("packages.json.not_json", "{what} is not valid JSON ({detail})", what=what,
+                          detail=exc.sentence)) from None
     except (ValueError, UnicodeError) as exc:
         raise Invalid(msg("packages.json.not_json", "{what} is not valid JSON ({detail})", what=what,
                           detail=str(exc)[:200])) from None

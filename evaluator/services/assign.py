@@ -21,6 +21,7 @@ from ..db.models import Application, Assignment, Evaluator, Program, Round, Trac
 from ..domain import SIGNED_OFF, WITHDRAWN, AutoAssignment, LikelyConflict
 from ..errors import ValidationError
 from . import people
+from ..messages import msg
 
 #: e-mail services anyone can sign up to (and the documentation domains of RFC 2606): a shared
 #: domain there says nothing about a shared organisation
@@ -76,7 +77,8 @@ def _applications(s: Session, program: Program, *, track: str | None, round_code
     if track:
         codes = {t.code for t in program.tracks}
         if track not in codes:
-            raise ValidationError(f"Program '{program.code}' has no track '{track}' (tracks: {', '.join(sorted(codes))}).")
+            raise ValidationError(msg("services.no_such_track", "Program '{program}' has no track '{code}' (tracks: "
+                                      "{known}).", program=program.code, code=track, known=", ".join(sorted(codes))))
         q = q.join(Track, Track.id == Application.track_id).where(Track.code == track)
     if round_code:
         from .common import round_by_code
@@ -138,11 +140,12 @@ def _likely(s: Session, apps: list[Application], evaluators: list[Evaluator],
 def auto_assign(s: Session, program: Program, *, per_application: int, track: str | None = None,
                 round_code: str | None = None, actor: str, device: str, write: bool) -> AutoAssignment:
     if isinstance(per_application, bool) or not isinstance(per_application, int) or per_application < 1:
-        raise ValidationError(f"--per-application must be a whole number of at least 1, got {per_application!r}.")
+        raise ValidationError(msg("services.per_application_not_positive", "--per-application must be a whole number "
+                                  "of at least 1, got {value}.", value=repr(per_application)))
     evaluators = _evaluators(s)
     if not evaluators:
-        raise ValidationError("There are no evaluators to assign yet; add them with 'evaluator evaluators add' or "
-                              "'evaluator evaluators import FILE'.")
+        raise ValidationError(msg("services.no_evaluators_yet", "There are no evaluators to assign yet; add them with "
+                                  "'evaluator evaluators add' or 'evaluator evaluators import FILE'."))
     apps = _applications(s, program, track=track, round_code=round_code)
     pairs = _pairs(s, program)
     load: dict[int, int] = {ev.id: 0 for ev in evaluators}

@@ -19,6 +19,7 @@ from ..domain import CATEGORIES, CategoryInfo, FieldInfo, ProgramInfo, TrackInfo
 from ..errors import ValidationError
 from ..programfile import FieldDef, ProgramDef, RoundDef, default_round
 from ..rubric import Rubric as RubricDef
+from ..messages import msg
 
 #: program-level ranking defaults for programs built in code (a program file's default is the trimmed
 #: mean, evaluator.programfile.DEFAULT_RANKING); each can be changed per program
@@ -51,10 +52,10 @@ def add_rubric(s: Session, program: Program, rd: RubricDef) -> Rubric:
     ).scalar_one_or_none()
     if existing is not None:
         if existing.content_hash != rd.content_hash:
-            raise ValidationError(
-                f"Program '{program.code}' already has a different rubric '{rd.code}' "
-                f"(version {existing.content_hash[:12]}, new {rd.version})."
-            )
+            raise ValidationError(msg(
+                "services.different_rubric",
+                "Program '{program}' already has a different rubric '{rubric}' (version {version}, new {new}).",
+                program=program.code, rubric=rd.code, version=existing.content_hash[:12], new=rd.version))
         return existing
     r = Rubric(
         program=program,
@@ -122,7 +123,8 @@ def create_program(
     content_hash: str = "",
 ) -> Program:
     if s.execute(select(Program.id).where(Program.code == code)).first():
-        raise ValidationError(f"A program with code '{code}' already exists in this database.")
+        raise ValidationError(msg("services.program_exists", "A program with code '{code}' already exists in this "
+                                  "database.", code=code))
     program = Program(
         code=code, name_ko=name_ko, name_en=name_en, opened_on=opened_on, closed_on=closed_on,
         settings={**DEFAULT_SETTINGS, **(settings or {})}, status=status, office_ko=office_ko, office_en=office_en,
@@ -499,8 +501,9 @@ def _replace_rubric(s: Session, p: Program, t: Track, rd: RubricDef) -> None:
     shared = any(o.rubric_id == old.id and o is not t for o in p.tracks)
     if old.code == rd.code:
         if shared:
-            raise ValidationError(f"Rubric '{rd.code}' is used by several tracks of program '{p.code}'; give the new "
-                                  "version its own id.")
+            raise ValidationError(msg("services.rubric_shared", "Rubric '{rubric}' is used by several tracks of "
+                                      "program '{program}'; give the new version its own id.", rubric=rd.code,
+                                      program=p.code))
         old.code = f"{old.code}~{old.content_hash[:8]}"  # out of the new version's way until it is gone
         s.flush()
     t.rubric = add_rubric(s, p, rd)

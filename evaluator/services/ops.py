@@ -118,8 +118,8 @@ class Programs(Area):
                     msg("services.program_file_duplicate", "Program file {file}, code: this database already has a "
                         "program '{code}'; change it with 'evaluator program update FILE', or give the new program "
                         "another code.", file=pd.source_name, code=pd.code),
-                    [Problem(msg("program.duplicate", "program '{id}' already exists in this database", id=pd.code),
-                             file=pd.source_name, field="code")])
+                    [Problem(msg("services.program_duplicate", "program '{id}' already exists in this database",
+                                 id=pd.code), code="program.duplicate", file=pd.source_name, field="code")])
             p = programs.create_from_def(s, pd)
             set_setting(s, CURRENT_PROGRAM, p.uuid)
             self._audit(s, action="create_program", entity="program", entity_uuid=p.uuid,

@@ -270,12 +270,12 @@ def finalise_problems(s: Session, rd: RubricDef, app: Application, ev: Evaluator
                       points: dict[str, float | None]) -> list[Problem]:
     """What stands between an evaluation with ``points`` and finalising it: required criteria not
     scored, and what the rubric requires of the visit log (date, attendees, checklist items)."""
-    # (the place is rendered in the language in effect now: a Problem's place is text)
-    out = [Problem(str(msg("scoring.where_criterion", "criterion {criterion}", criterion=c.code)),
+    # (places and sentences are messages: rendered in the language of whoever reads them)
+    out = [Problem(msg("scoring.where_criterion", "criterion {criterion}", criterion=c.code),
                    msg("scoring.not_scored", "'{name}' has no score", criterion=c.code, name=c.name_ko), field=c.code)
            for c in rd.missing(points)]
     missing = rd.visit_missing(visit_values(s, app, ev))
-    visit_log = str(msg("scoring.where_visit_log", "visit log")) if missing else ""
+    visit_log = msg("scoring.where_visit_log", "visit log") if missing else ""
     for key in missing:
         if key == VISIT_DATE:
             out.append(Problem(visit_log, msg("scoring.visit_date_missing", "the visit date and time are not recorded"),

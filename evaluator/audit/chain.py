@@ -26,6 +26,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from ..db.models import AuditEvent, new_uuid, utcnow
+from ..messages import msg
 from .personal import MARK, Vault, session_vault
 
 GENESIS = "0" * 64
@@ -201,14 +202,14 @@ def verify(session: Session, visit: Callable[[Row], None] | None = None,
         # entries spends most of its time here)
         ident, uuid, at, actor, device, action, entity, entity_uuid, old, new, reason, prev_hash, digest = r
         if prev_hash != prev:
-            problem = f"entry {ident} does not follow entry before it (chain broken)"
+            problem = _not_following(ident)
             return AuditVerification(False, n, ident, problem, (problem,))
         fields = {"uuid": uuid, "at": at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at,
                   "actor": actor, "device": device or "", "action": action, "entity": entity,
                   "entity_uuid": entity_uuid, "old": old, "new": new, "reason": reason or ""}
         encoded = canonical(fields)
         if sha256(prev.encode() + b"\n" + encoded.encode()).hexdigest() != digest:
-            problem = f"entry {ident} ({action} by {actor}) was altered"
+            problem = _altered(ident, action, actor)
             return AuditVerification(False, n, ident, problem, (problem,))
         prev = digest
         if personal is not None and _MARKED in encoded:
@@ -227,13 +228,24 @@ def verify_since(session: Session, entry_id: int, head: str) -> str:
     for r in session.execute(_ENTRIES.where(_TABLE.c.id >= entry_id).execution_options(yield_per=2000)):
         if prev is None:
             if r.id != entry_id or r.hash != head:
-                return f"entry {entry_id} is no longer the one the last anchor signed"
+                return str(msg("audit.entry_not_signed_one", "entry {entry} is no longer the one the last anchor "
+                               "signed", entry=entry_id))
         elif r.prev_hash != prev:
-            return f"entry {r.id} does not follow entry before it (chain broken)"
+            return _not_following(r.id)
         elif entry_hash(prev, _fields(r)) != r.hash:
-            return f"entry {r.id} ({r.action} by {r.actor}) was altered"
+            return _altered(r.id, r.action, r.actor)
         prev = r.hash
-    return "" if prev is not None else f"entry {entry_id}, which the last anchor signed, is missing"
+    return "" if prev is not None else str(msg("audit.signed_entry_missing", "entry {entry}, which the last anchor "
+                                               "signed, is missing", entry=entry_id))
+
+
+def _not_following(entry: Any) -> str:
+    return str(msg("audit.chain_broken", "entry {entry} does not follow entry before it (chain broken)", entry=entry))
+
+
+def _altered(entry: Any, action: Any, actor: Any) -> str:
+    return str(msg("audit.entry_altered", "entry {entry} ({action} by {actor}) was altered", entry=entry,
+                   action=action, actor=actor))
 
 
 # --- bulk helpers (result package merges) ---------------------------------------------------------
@@ -286,10 +298,10 @@ def verify_entries(entries: list[dict[str, Any]]) -> AuditVerification:
     for n, ev in enumerate(entries, 1):
         ident = ev.get("id", n)
         if ev.get("prev_hash") != prev:
-            problem = f"entry {ident} does not follow entry before it (chain broken)"
+            problem = _not_following(ident)
             return AuditVerification(False, n, ident, problem, (problem,))
         if entry_hash(prev, _fields(ev)) != ev.get("hash"):
-            problem = f"entry {ident} ({ev.get('action')} by {ev.get('actor')}) was altered"
+            problem = _altered(ident, ev.get("action"), ev.get("actor"))
             return AuditVerification(False, n, ident, problem, (problem,))
         prev = ev["hash"]
     return AuditVerification(True, len(entries))

@@ -38,6 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.models import AuditPersonal, AuditSubject, secret_bytes, utcnow
+from ..messages import msg
 
 #: the marker key in an entry's JSON
 MARK = "$personal"
@@ -252,8 +253,8 @@ class Resolver:
             found = self.values.get(d)
             if found is None:
                 if subject not in self.purged:
-                    problems.append(f"entry {entry} commits to a personal value that is missing, and no purge "
-                                    "removed it")
+                    problems.append(str(msg("audit.personal_missing", "entry {entry} commits to a personal value that "
+                                            "is missing, and no purge removed it", entry=entry)))
                 continue
             ok = checked.get(d)
             if ok is None:
@@ -261,7 +262,8 @@ class Resolver:
                 salt = self.salts.get(owner)
                 ok = checked[d] = owner == subject and salt is not None and hmac.compare_digest(digest(salt, value), d)
             if not ok:
-                problems.append(f"entry {entry} commits to a personal value that was changed since")
+                problems.append(str(msg("audit.personal_changed", "entry {entry} commits to a personal value that was "
+                                        "changed since", entry=entry)))
         return problems
 
 

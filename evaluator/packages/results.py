@@ -109,22 +109,20 @@ class MergeReport:
         return self.status == REJECTED
 
     def summary(self) -> str:
-        """One line for the command line, in the language in effect."""
+        """One line for the person merging, in the language in effect."""
         who = f"{self.evaluator} #{self.sequence}" if self.evaluator else ""
         if self.status == REJECTED:
-            return str(msg("packages.summary_rejected", "{path}: REJECTED — {reason}", path=self.path,
-                           reason=self.reason))
+            return str(msg("merge_report.rejected", "{path}: REJECTED — {reason}", path=self.path, reason=self.reason))
         if self.status == UNCHANGED:
-            reason = self.reason or msg("packages.summary_already_merged", "already merged")
-            return str(msg("packages.summary_unchanged", "{path}: {who} unchanged — {reason}", path=self.path, who=who,
-                           reason=reason))
-        text = msg("packages.summary_merged", "{path}: {who} merged — {added} added, {updated} updated, "
-                   "{unchanged} unchanged, {conflicts} conflicts", path=self.path, who=who, added=self.added,
-                   updated=self.updated, unchanged=self.unchanged, conflicts=len(self.conflicts))
+            return str(msg("merge_report.unchanged", "{path}: {who} unchanged — {reason}", path=self.path, who=who,
+                           reason=self.reason or msg("merge_report.already_merged", "already merged")))
+        counts = dict(path=self.path, who=who, added=self.added, updated=self.updated, unchanged=self.unchanged,
+                      conflicts=len(self.conflicts), skipped=len(self.skipped))
         if self.skipped:
-            return str(msg("packages.summary_merged_skipped", "{merged}, {skipped} skipped", merged=text,
-                           skipped=len(self.skipped)))
-        return str(text)
+            return str(msg("merge_report.merged_skipped", "{path}: {who} merged — {added} added, {updated} updated, "
+                           "{unchanged} unchanged, {conflicts} conflicts, {skipped} skipped", **counts))
+        return str(msg("merge_report.merged", "{path}: {who} merged — {added} added, {updated} updated, "
+                       "{unchanged} unchanged, {conflicts} conflicts", **counts))
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def test_a_problem_carries_its_code_and_renders_its_place_in_either_language():
     p = E.Problem(msg("cli.error", "error: {error}", error="abc"), sheet="접수현황", row=7, column="신청금액")
     assert (p.code, p.params, p.message) == ("cli.error", {"error": "abc"}, "error: abc")
     assert p.render("en") == "Sheet '접수현황' row 7, column 신청금액: error: abc"
-    assert p.render("ko") == "시트 '접수현황' 7행, 신청금액 열: 오류: abc"
+    assert p.render("ko") == "시트 '접수현황' 7행, 열 신청금액: 오류: abc"
 
 
 @pytest.mark.parametrize(("env", "expected"), [

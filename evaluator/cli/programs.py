@@ -110,17 +110,24 @@ def program_json(p: ProgramInfo) -> dict[str, Any]:
 
 def program_text(p: ProgramInfo) -> str:
     s = p.settings or {}
-    lines = [f"Program {p.code} — {p.name_ko}" + (" (current)" if p.current else "") +
-             (" (archived)" if p.archived else "")]
+    lines = [str(msg("cli.program_head", "Program {program} — {name}", program=p.code, name=p.name_ko))
+             + (" " + str(msg("cli.marker_current", "(current)")) if p.current else "")
+             + (" " + str(msg("cli.marker_archived", "(archived)")) if p.archived else "")]
     if p.name_en:
         lines.append(f"  {p.name_en}")
-    lines.append(f"  office: {p.office_ko or '—'}" + (f" ({p.office_en})" if p.office_en else "") +
-                 f"; intake: {p.intake}; " + (f"version {p.version[:12]}" if p.version else "made before program files"))
+    office = (p.office_ko or "—") + (f" ({p.office_en})" if p.office_en else "")
+    version = (msg("cli.program_version", "version {version}", version=p.version[:12]) if p.version else
+               msg("cli.program_no_version", "made before program files"))
+    lines.append("  " + str(msg("cli.program_office", "office: {office}; intake: {intake}; {version}", office=office,
+                                intake=p.intake, version=version)))
     method = s.get("method", "mean")
-    lines.append(f"  ranking: {method}" + (f" (from {s.get('trim_min_evaluators', 5)} evaluations)"
-                                            if method == "trimmed" else "") +
-                 f"; disagreement above {s.get('disagreement_threshold', 20):g} points; ties: "
-                 f"{', '.join(s.get('tie_breaks') or ())}")
+    ranking = dict(method=method, count=s.get("trim_min_evaluators", 5),
+                   threshold=s.get("disagreement_threshold", 20), ties=", ".join(s.get("tie_breaks") or ()))
+    lines.append("  " + str(msg("cli.program_ranking_trimmed", "ranking: {method} (from {count} evaluations); "
+                                "disagreement above {threshold:g} points; ties: {ties}", **ranking)
+                            if method == "trimmed" else
+                            msg("cli.program_ranking", "ranking: {method}; disagreement above {threshold:g} points; "
+                                "ties: {ties}", **ranking)))
     lines.append("")
     lines.append(table([[t.code, t.name_ko, t.quota, t.reserve_size, _money(t.budget),
                          "rubric's" if t.min_score is None else f"{t.min_score:g}",
@@ -130,11 +137,14 @@ def program_text(p: ProgramInfo) -> str:
     lines.append("")
     lines.append(rounds_table(p.rounds))
     lines.append("")
-    lines.append("categories: " + ", ".join(f"{c.name_ko} ({c.code})" for c in p.categories))
+    lines.append(str(msg("cli.program_categories", "categories: {categories}",
+                         categories=", ".join(f"{c.name_ko} ({c.code})" for c in p.categories))))
     if p.fields:
-        lines.append("fields: " + "; ".join(
+        required, personal = msg("cli.field_required", "required"), msg("cli.field_personal", "personal")
+        lines.append(str(msg("cli.program_fields", "fields: {fields}", fields="; ".join(
             f"{f.label_ko} {f.key} ({f.type}" + (f": {', '.join(f.values)}" if f.values else "")
-            + (", required" if f.required else "") + (", personal" if f.personal else "") + ")" for f in p.fields))
+            + (f", {required}" if f.required else "") + (f", {personal}" if f.personal else "") + ")"
+            for f in p.fields))))
     return "\n".join(lines)
 
 

@@ -129,11 +129,16 @@ def _num(x: float | None, fmt: str = "{:.1f}") -> str:
 def track_text(t: TrackRanking, lang: str = "en") -> str:
     name = t.name_en if lang == "en" and t.name_en else t.name_ko
     threshold = t.selection == "threshold-budget"
-    terms = (f"selection threshold-budget{' with fill' if t.fill else ''}" if threshold
-             else f"quota {t.quota}, reserves {t.reserve_size}")
-    head = (f"{name} ({t.track}) — {terms}, minimum {t.min_score:g}, "
-            f"method {t.method}" + (f", budget {t.budget:,} won (used {t.budget_used:,})" if t.budget else "")
-            + (" — PROVISIONAL" if t.provisional else ""))
+    terms = ((msg("cli.track_threshold_fill", "selection threshold-budget with fill") if t.fill else
+              msg("cli.track_threshold", "selection threshold-budget")) if threshold else
+             msg("cli.track_quota", "quota {quota}, reserves {reserves}", quota=t.quota, reserves=t.reserve_size))
+    head = msg("cli.track_head", "{name} ({track}) — {terms}, minimum {minimum:g}, method {method}", name=name,
+               track=t.track, terms=terms, minimum=t.min_score, method=t.method).render(lang)
+    if t.budget:
+        head += msg("cli.track_budget", ", budget {budget:,} won (used {used:,})", budget=t.budget,
+                    used=t.budget_used).render(lang)
+    if t.provisional:
+        head += msg("cli.track_provisional", " — PROVISIONAL").render(lang)
     rows = []
     cut_after = None
     for pos, r in enumerate(t.rows):
@@ -148,11 +153,13 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
     headers = ["rank", "application", "score", "norm.", "n", "spread", "stable", "decision", "flags", "reason"]
     lines = table(rows, headers).splitlines()
     if cut_after is not None:
-        label = f" cut line: budget {t.budget:,} won " if threshold and t.budget else f" cut line: quota {t.quota} "
+        label = (msg("cli.cut_line_budget", " cut line: budget {budget:,} won ", budget=t.budget) if threshold and t.budget
+                 else msg("cli.cut_line_quota", " cut line: quota {quota} ", quota=t.quota)).render(lang)
         lines.insert(2 + cut_after + 1, "=" * 4 + label + "=" * (60 - len(label)))
     out = [head, "=" * min(len(head), 100), *lines, ""]
     if any(r.override for r in t.rows):
-        out.append("* committee override (the computed decision is in the reason)")
+        out.append(msg("cli.override_marker", "* committee override (the computed decision is in the reason)")
+                   .render(lang))
     out.extend(t.notes if lang == "en" else t.notes_ko)
     q_rows = [[q.evaluator, q.applications, _num(q.mean_total), _num(q.leniency, "{:+.1f}")]
               for q in t.evaluator_quality]

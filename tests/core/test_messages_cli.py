@@ -121,3 +121,16 @@ def test_a_rubric_file_problem_quotes_the_value_in_korean(tmp_path, capsys):
     code, _, err = run(capsys, "--lang", "en", "rubric", "check", str(rubric))
     assert "r.toml, min_score: must be between 0 and 100, got 150" in err
     assert "r.toml, criteria[0] (c).max: must be greater than 0, got -5" in err
+
+
+def test_the_ranking_heads_are_korean_or_english(demo_db, capsys):
+    code, out, _ = run(capsys, "--lang", "ko", "rank", "--provisional", "--db", demo_db)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "seoul-cbp-2012-1 순위, 차수 1 (trimmed, 잠정)"
+    assert "주민모임 활동 지원 (activity) — 정원 10, 예비 3, 최저 점수 60, 방식 trimmed — 잠정" in lines
+    code, out, _ = run(capsys, "--lang", "en", "rank", "--provisional", "--db", demo_db)
+    lines = out.splitlines()
+    assert lines[0] == "Ranking of seoul-cbp-2012-1, round 1 (trimmed, provisional)"
+    assert "Community activity support (activity) — quota 10, reserves 3, minimum 60, method trimmed — PROVISIONAL" \
+        in lines

@@ -314,7 +314,7 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
-def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ", confirm: bool = False) -> str:
+def read_passphrase(args: argparse.Namespace, prompt: str | Message | None = None, confirm: bool = False) -> str:
     """From --passphrase-file, then EVALUATOR_PASSPHRASE, then a terminal prompt."""
     path = getattr(args, "passphrase_file", None)
     if path:
@@ -329,8 +329,8 @@ def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ", conf
     if sys.stdin.isatty():
         import getpass
 
-        first = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Repeat passphrase: ") != first:
+        first = getpass.getpass(str(prompt or msg("cli.prompt_passphrase", "Passphrase: ")))
+        if confirm and getpass.getpass(str(msg("cli.prompt_repeat_passphrase", "Repeat passphrase: "))) != first:
             raise EvaluatorError(msg("cli.passphrases_differ", "The two passphrases differ; nothing was changed."))
         return first
     raise EvaluatorError(msg(
@@ -365,9 +365,10 @@ def database_passphrase(db: str | None, *, creating: bool) -> str | None:
         import getpass
 
         if exists:
-            return getpass.getpass(f"Passphrase of the database {path}: ")
-        first = getpass.getpass(f"New passphrase to encrypt the field database {path}: ")
-        if getpass.getpass("Repeat it: ") != first:
+            return getpass.getpass(str(msg("cli.prompt_database", "Passphrase of the database {path}: ", path=str(path))))
+        first = getpass.getpass(str(msg("cli.prompt_new_database", "New passphrase to encrypt the field database "
+                                        "{path}: ", path=str(path))))
+        if getpass.getpass(str(msg("cli.prompt_repeat_it", "Repeat it: "))) != first:
             raise EvaluatorError(msg("cli.passphrases_differ", "The two passphrases differ; nothing was changed."))
         return first
     if exists:

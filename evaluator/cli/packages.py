@@ -200,7 +200,7 @@ def cmd_keys_register(ctx: CliContext) -> int:
     except OSError:
         is_package = False
     if is_package:
-        passphrase = read_passphrase(a, prompt="Office key passphrase: ")
+        passphrase = read_passphrase(a, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     info = store.keys.register_evaluator(a.evaluator, a.file, a.fingerprint, passphrase=passphrase,
                                          key_dir=_key_dir(ctx)).value
     ctx.out(info.as_dict(), msg("cli.key_registered", "Registered the key {fingerprint} for evaluator {evaluator}.",
@@ -210,7 +210,7 @@ def cmd_keys_register(ctx: CliContext) -> int:
 
 def cmd_keys_use(ctx: CliContext) -> int:
     store = ctx.store()
-    passphrase = read_passphrase(ctx.args, prompt="Passphrase of that office key: ")
+    passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_that_office_key", "Passphrase of that office key: "))
     info = store.keys.use(ctx.args.file, passphrase, key_dir=_key_dir(ctx)).value
     head = msg("cli.key_used", "This database now uses the office key {fingerprint} (shared on purpose; kept as "
                "{path}).", fingerprint=info.fingerprint, path=info.path)
@@ -221,7 +221,7 @@ def cmd_keys_use(ctx: CliContext) -> int:
 def cmd_kit_receipt(ctx: CliContext) -> int:
     a = ctx.args
     store = ctx.store()
-    passphrase = read_passphrase(a, prompt="Office key passphrase: ")
+    passphrase = read_passphrase(a, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     r = store.privacy.merge_receipt(a.evaluator, a.out, passphrase=passphrase, key_dir=_key_dir(ctx))
     ctx.out({"path": a.out, "evaluator": r.evaluator, "device": r.device, "sequence": r.sequence,
              "package_sha256": r.package_sha256},
@@ -266,7 +266,8 @@ def cmd_kit_export(ctx: CliContext) -> int:
         from ..packages.errors import KeyProblem
 
         try:
-            store.keys.unlock(read_passphrase(a, prompt="Office key passphrase: "), key_dir=_key_dir(ctx))
+            office_key = read_passphrase(a, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
+            store.keys.unlock(office_key, key_dir=_key_dir(ctx))
             signing = True
         except KeyProblem:
             if explicit:  # asked for by name: say why it cannot be done
@@ -322,8 +323,8 @@ def read_kit_passphrase(args: argparse.Namespace, *, ask: bool, confirm: bool = 
     if ask and sys.stdin.isatty():
         import getpass
 
-        first = getpass.getpass("Kit passphrase: ")
-        if confirm and getpass.getpass("Repeat the kit passphrase: ") != first:
+        first = getpass.getpass(str(msg("cli.prompt_kit", "Kit passphrase: ")))
+        if confirm and getpass.getpass(str(msg("cli.prompt_repeat_kit", "Repeat the kit passphrase: "))) != first:
             raise EvaluatorError(msg("cli.kit_passphrases_differ", "The two kit passphrases differ; nothing was written."))
         return first
     return None
@@ -345,7 +346,8 @@ def _kit_unlock(ctx: CliContext):
     key_dir = _key_dir(ctx)
     key_passphrase = None
     if read_key_info(key_dir, sealed.evaluator) is not None:  # no key file: read_kit says what to do
-        key_passphrase = read_passphrase(a, prompt=f"Passphrase of your key ({sealed.evaluator}): ")
+        key_passphrase = read_passphrase(a, prompt=msg("cli.prompt_your_key", "Passphrase of your key ({evaluator}): ",
+                                                         evaluator=sealed.evaluator))
     return KitUnlock(key_passphrase=key_passphrase, key_dir=key_dir)
 
 
@@ -422,7 +424,7 @@ def cmd_package_export(ctx: CliContext) -> int:
 
 def cmd_merge(ctx: CliContext) -> int:
     store = ctx.store()
-    passphrase = read_passphrase(ctx.args, prompt="Office key passphrase: ")
+    passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     reports = store.packages.merge(ctx.args.files, passphrase=passphrase, key_dir=_key_dir(ctx),
                                    progress=ctx.progress("Merging")).value
     lines = []

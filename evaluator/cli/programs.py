@@ -298,7 +298,7 @@ def cmd_round_sign_off(ctx: CliContext) -> int:
     if store.keys.identity(key_dir=getattr(ctx.args, "key_dir", None)) is None:
         passphrase = None  # the core says why no sign-off can happen without the office key
     else:
-        passphrase = read_passphrase(ctx.args, prompt="Office key passphrase: ")
+        passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     a = ctx.args
     if not a.by.strip():
         raise ValidationError(msg("cli.sign_off_by", "A sign-off names who signed it (--by NAME)."))

@@ -263,7 +263,7 @@ class CliContext:
             sys.stdout.write("\n")
         print(msg("cli.error", "error: {error}", error=str(exc)), file=sys.stderr)
 
-    def progress(self, label: str):
+    def progress(self, label: str | Message):
         """A progress callback printing a bar on a terminal (silent otherwise and with --json)."""
         return TerminalProgress(label, enabled=sys.stderr.isatty() and not self.json)
 
@@ -271,7 +271,7 @@ class CliContext:
 class TerminalProgress:
     """``callback(fraction, message)`` that draws a one-line bar on stderr."""
 
-    def __init__(self, label: str, enabled: bool) -> None:
+    def __init__(self, label: str | Message, enabled: bool) -> None:
         self.label, self.enabled, self._last = label, enabled, -1
 
     def __call__(self, fraction: float, message: str = "") -> None:

@@ -104,7 +104,7 @@ def _warnings(report) -> list[str]:
 def cmd_import(ctx: CliContext) -> int:
     a = ctx.args
     store = ctx.store()
-    bar = LargeJobBar(ctx.progress(f"Importing {a.kind}"))
+    bar = LargeJobBar(ctx.progress(msg("cli.progress_import", "Importing {kind}", kind=a.kind)))
     if a.kind == "applications":
         rep = store.excel.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), round=a.round,
                                               progress=bar).value
@@ -157,7 +157,7 @@ def cmd_export(ctx: CliContext) -> int:
     a = ctx.args
     target = list(a.target)
     store = ctx.store()
-    bar = LargeJobBar(ctx.progress(f"Exporting {a.kind}"))
+    bar = LargeJobBar(ctx.progress(msg("cli.progress_export", "Exporting {kind}", kind=a.kind)))
     if a.kind == "template":
         if len(target) != 2 or target[0] not in TEMPLATE_KINDS:
             raise ValidationError(msg("cli.export_template_usage", "Use: evaluator export template scores|intake FILE."))

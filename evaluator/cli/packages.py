@@ -273,7 +273,7 @@ def cmd_kit_export(ctx: CliContext) -> int:
             if explicit:  # asked for by name: say why it cannot be done
                 raise
             # only the environment's passphrase, for another key: the kit is written unsigned as usual
-    progress = ctx.progress("Writing the kit")
+    progress = ctx.progress(msg("cli.progress_kit", "Writing the kit"))
     try:
         info = store.packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
                                          kit_passphrase=kit_passphrase, reason=a.reason, progress=progress).value
@@ -394,7 +394,7 @@ def cmd_kit_field_database(ctx: CliContext) -> int:
     passphrase = None if a.no_encrypt else database_passphrase(sqlite_url(a.out), creating=True)
     info = make_field_database(store, a.evaluator, a.out, db_passphrase=passphrase,
                                include_personal=a.include_personal, reason=a.reason,
-                               progress=ctx.progress("Field database")).value
+                               progress=ctx.progress(msg("cli.progress_field_db", "Field database"))).value
     locked = msg("cli.encrypted", "encrypted") if passphrase is not None else msg("cli.not_encrypted", "NOT encrypted")
     ctx.out(info, msg("cli.field_db_made", "Made the field database {database} ({locked}) for {evaluator} from kit "
                       "{sequence}: {count} applications. Give it to the evaluator with its passphrase, separately.",
@@ -408,7 +408,7 @@ def cmd_package_export(ctx: CliContext) -> int:
     first_use = store.is_field and store.packages.kit_info() is not None and store.keys.identity(key_dir=_key_dir(ctx)) is None
     passphrase = read_passphrase(ctx.args, confirm=first_use)
     info = store.packages.export_package(ctx.args.out, passphrase=passphrase, key_dir=_key_dir(ctx),
-                                         progress=ctx.progress("Writing the package")).value
+                                         progress=ctx.progress(msg("cli.progress_package", "Writing the package"))).value
     ctx.out(info, msg("cli.package_written", "Wrote result package {sequence} of {evaluator} to {path}: {evaluations} "
                       "evaluations ({finalised} finalised), {scores} scores, {visits} site visits, {photos} photos.\n"
                       "Package fingerprint: {fingerprint} (signed by key {signer}).", sequence=info.sequence,
@@ -426,7 +426,7 @@ def cmd_merge(ctx: CliContext) -> int:
     store = ctx.store()
     passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     reports = store.packages.merge(ctx.args.files, passphrase=passphrase, key_dir=_key_dir(ctx),
-                                   progress=ctx.progress("Merging")).value
+                                   progress=ctx.progress(msg("cli.progress_merge", "Merging"))).value
     lines = []
     for r in reports:
         lines.append(r.summary())

@@ -176,7 +176,8 @@ def cmd_access_log(ctx: CliContext) -> int:
 
 def cmd_access_review(ctx: CliContext) -> int:
     a = ctx.args
-    path = ctx.store().privacy.review(a.month, a.out, lang=ctx.document_lang(), progress=ctx.progress("Review"))
+    path = ctx.store().privacy.review(a.month, a.out, lang=ctx.document_lang(), progress=ctx.progress(
+        msg("cli.progress_review", "Review")))
     ctx.out({"path": str(path), "month": a.month}, msg("cli.access_review_written", "Wrote the access-log review of "
                                                        "{month} to {path}; print it, check it and sign it.",
                                                        month=a.month, path=str(path)))
@@ -277,7 +278,7 @@ def cmd_purge(ctx: CliContext) -> int:
         p = store.privacy.purge_plan(a.today)
         ctx.out(p.as_dict(), "\n".join(_plan_text(p) + [str(msg("cli.purge_dry_run", "Dry run: nothing was destroyed."))]))
         return 0
-    r = store.privacy.purge(a.today, progress=ctx.progress("Purging")).value
+    r = store.privacy.purge(a.today, progress=ctx.progress(msg("cli.progress_purge", "Purging"))).value
     if not r.purge:
         ctx.out(r.as_dict(), "\n".join(_plan_text(r.plan) + [str(msg("cli.purge_nothing_due", "Nothing is due; nothing "
                                                                       "was destroyed."))]))
@@ -313,7 +314,7 @@ def cmd_subject_correct(ctx: CliContext) -> int:
 def cmd_subject_delete(ctx: CliContext) -> int:
     a = ctx.args
     r = ctx.store().privacy.subject_delete(a.application, reason=a.reason, today=a.today,
-                                           progress=ctx.progress("Deleting")).value
+                                           progress=ctx.progress(msg("cli.progress_delete", "Deleting"))).value
     ctx.out(r.as_dict(), msg("cli.subject_deleted", "Destroyed the personal data of {app} (purge record {purge}; "
                              "{compacted}).", app=a.application, purge=r.purge, compacted=r.compacted))
     return 0

@@ -303,7 +303,7 @@ def cmd_round_sign_off(ctx: CliContext) -> int:
     if not a.by.strip():
         raise ValidationError(msg("cli.sign_off_by", "A sign-off names who signed it (--by NAME)."))
     r = store.rounds.sign_off(a.code, by=a.by, note=a.note, passphrase=passphrase,
-                              key_dir=getattr(a, "key_dir", None), progress=ctx.progress("Signing off")).value
+                              key_dir=getattr(a, "key_dir", None), progress=ctx.progress(msg("cli.progress_sign_off", "Signing off"))).value
     lines = [str(msg("cli.round_signed_off", "Round {round} ({name}) of program '{program}' is signed off by {by} on "
                      "{at}; its decisions of record are frozen and the audit trail's head is signed with the office "
                      "key.", round=r.code, name=r.name_ko, program=store.programs.get().code, by=r.signed_off_by,

@@ -172,7 +172,7 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
 def cmd_rank(ctx: CliContext) -> int:
     a = ctx.args
     result = ctx.store().ranking.current(track=a.track, method=a.method, provisional=a.provisional,
-                                         stability=a.stability, round=a.round, progress=ctx.progress("Ranking")).value
+                                         stability=a.stability, round=a.round, progress=ctx.progress(msg("cli.progress_rank", "Ranking"))).value
     text = "\n\n".join(track_text(t, language()) for t in result.tracks)
     how = (msg("cli.rank_method_provisional", "{method}, provisional", method=result.method) if result.provisional
            else result.method)

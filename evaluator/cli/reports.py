@@ -73,7 +73,7 @@ def cmd_report(ctx: CliContext) -> int:
     a = ctx.args
     store = ctx.store()
     kind = a.report_kind
-    common = {"lang": ctx.document_lang(), "progress": ctx.progress(f"report {kind}")}
+    common = {"lang": ctx.document_lang(), "progress": ctx.progress(msg("cli.progress_report", "report {kind}", kind=kind))}
     out = Path(a.out)
     if kind == "blank-sheets":
         path = store.reports.blank_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,

@@ -134,3 +134,13 @@ def test_the_ranking_heads_are_korean_or_english(demo_db, capsys):
     assert lines[0] == "Ranking of seoul-cbp-2012-1, round 1 (trimmed, provisional)"
     assert "Community activity support (activity) — quota 10, reserves 3, minimum 60, method trimmed — PROVISIONAL" \
         in lines
+
+
+def test_an_output_file_that_cannot_be_written_is_said_in_korean(demo_db, tmp_path, capsys):
+    target = tmp_path / "없는 폴더" / "순위.xlsx"
+    code, _, err = run(capsys, "--lang", "ko", "export", "ranking", str(target), "--db", demo_db)
+    assert code != 0 and not target.parent.exists()
+    assert "순위.xlsx을(를) 쓸 수 없습니다: 폴더 " in err and "없는 폴더이(가) 없습니다." in err
+    code, _, err = run(capsys, "--lang", "en", "export", "ranking", str(target), "--db", demo_db)
+    assert code != 0
+    assert "순위.xlsx: the folder " in err and "없는 폴더 does not exist." in err

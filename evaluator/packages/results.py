@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..messages import msg
+
 #: merge report statuses
 MERGED = "merged"
 UNCHANGED = "unchanged"
@@ -107,16 +109,22 @@ class MergeReport:
         return self.status == REJECTED
 
     def summary(self) -> str:
+        """One line for the command line, in the language in effect."""
         who = f"{self.evaluator} #{self.sequence}" if self.evaluator else ""
         if self.status == REJECTED:
-            return f"{self.path}: REJECTED — {self.reason}"
+            return str(msg("packages.summary_rejected", "{path}: REJECTED — {reason}", path=self.path,
+                           reason=self.reason))
         if self.status == UNCHANGED:
-            return f"{self.path}: {who} unchanged — {self.reason or 'already merged'}"
-        text = (f"{self.path}: {who} merged — {self.added} added, {self.updated} updated, "
-                f"{self.unchanged} unchanged, {len(self.conflicts)} conflicts")
+            reason = self.reason or msg("packages.summary_already_merged", "already merged")
+            return str(msg("packages.summary_unchanged", "{path}: {who} unchanged — {reason}", path=self.path, who=who,
+                           reason=reason))
+        text = msg("packages.summary_merged", "{path}: {who} merged — {added} added, {updated} updated, "
+                   "{unchanged} unchanged, {conflicts} conflicts", path=self.path, who=who, added=self.added,
+                   updated=self.updated, unchanged=self.unchanged, conflicts=len(self.conflicts))
         if self.skipped:
-            text += f", {len(self.skipped)} skipped"
-        return text
+            return str(msg("packages.summary_merged_skipped", "{merged}, {skipped} skipped", merged=text,
+                           skipped=len(self.skipped)))
+        return str(text)
 
 
 @dataclass(frozen=True)

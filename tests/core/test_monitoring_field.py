@@ -194,3 +194,60 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
                        ("follow-up summary", en)):
         entry = logged[hashlib.sha256(Path(path).read_bytes()).hexdigest()]
         assert entry.what == what and first.application_id in entry.subjects and entry.subject_count == 19
+
+
+def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_delete_destroys_them(
+        field_cycle, tmp_path):
+    """The package's one ``merge_package`` entry lists every visit it added or changed with the old
+    and the new values; the group's people (attendees, findings) are sealed in it, never in the
+    clear; the group's export reads them back (theirs only); deleting the group's data destroys them
+    — in the records, beside the chain and in the package evidence the office kept — and the trail
+    still verifies."""
+    import sqlite3
+    import zlib
+
+    db, keys, packages = field_cycle
+    with Store(url(db)) as office:
+        app = sorted({v.application_id for v in office.monitoring.visits(evaluator="EV01")})[0]
+
+    def name_someone(visits: list) -> None:
+        for v in visits:
+            if v["application"] == app:
+                v["findings"] = f"방문 {v['sequence']}: 허윤슬 대표가 회계를 혼자 맡음"
+
+    forged = _forge(packages["EV01"], tmp_path / "EV01-named.mepkg", keys, "EV01", name_someone)
+    with Store(url(db)) as office:
+        [r] = office.packages.merge([forged], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged" and r.counts["monitoring_visits"]["updated"] == 4
+    con = sqlite3.connect(db)
+    try:
+        entries = con.execute("SELECT action, new, old FROM audit_event WHERE action LIKE 'merge%'").fetchall()
+    finally:
+        con.close()
+    assert [a for a, _, _ in entries] == ["merge_package"]  # one entry for the package, none per visit
+    new = json.loads(entries[0][1])
+    visits = [c for c in new["changed"] if c["entity"] == "monitoring_visit"]
+    assert len(visits) == 5 and new["counts"]["monitoring_visits"]["added"] == 1
+    assert sum(c["old"] is None for c in visits) == 1  # the visit beyond the plan: added
+    assert all(c["old"] is None or c["old"]["state"] == "planned" for c in visits)
+    assert all("$personal" in c["new"]["findings"] and "$personal" in c["new"]["attendees"] for c in visits)
+    assert "허윤슬" not in entries[0][1] and "활동 정상" not in entries[0][1]
+    with Store(url(db)) as office:
+        assert office.verify_audit().ok
+        doc = json.loads(office.privacy.subject_export(app, tmp_path / "s.json", reason="열람 청구").read_text())
+        [merged] = [e for e in doc["audit_trail"] if e["action"] == "merge_package"]
+        assert {c["application"] for c in merged["new"]["changed"]} == {app}  # this group's records only
+        assert sum("허윤슬" in c["new"]["findings"] for c in merged["new"]["changed"]) == 3  # 1, 2 and one added
+        office.privacy.set_retention(signed_off_on="2012-05-01", project_ends_on="2012-12-31")
+        office.privacy.subject_delete(app, reason="삭제 요청", today=date(2018, 1, 2))
+        assert office.verify_audit().ok
+        assert all(v.findings != "" and "허윤슬" not in v.findings for v in office.monitoring.visits(app))
+    con = sqlite3.connect(db)
+    try:
+        evidence = [zlib.decompress(bytes(d), -15) if m == 8 else bytes(d)
+                    for m, d in con.execute("SELECT data_method, data FROM package_evidence")]
+    finally:
+        con.close()
+    assert evidence and not any("허윤슬".encode() in body for body in evidence)
+    for f in [db, *db.parent.glob(db.name + "-*")]:
+        assert "허윤슬".encode() not in f.read_bytes(), f

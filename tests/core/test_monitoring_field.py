@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from evaluator.errors import ValidationError
 from evaluator.store import Store
 from evaluator.workflows import import_kit
 
-from .awards_fixtures import OFFICE_PASS, signed_off, signed_off_template  # noqa: F401 - fixtures
+from .awards_fixtures import OFFICE_PASS, signed_off, signed_off_template, signed_off_url  # noqa: F401 - fixtures
 from .packages_fixtures import PASS, db_checksum, repack, url
 
 VISITORS = ("EV01", "EV02", "EV03")
@@ -34,12 +35,13 @@ def _visit(fld: Store, app: str, seq: int, day: str, *, finalise: bool = True) -
 
 
 @pytest.fixture
-def field_cycle(signed_off, tmp_path):
-    """The office after plan and assignment, and each visitor's package (two finalised visits on
-    their first two awards, one draft visit beyond the plan on the first)."""
-    db, keys = signed_off
+def field_cycle(signed_off_url, tmp_path):
+    """The office (its URL: SQLite or PostgreSQL) after plan and assignment, and each visitor's
+    package (two finalised visits on their first two awards, one draft visit beyond the plan on the
+    first); the visitors' laptops are encrypted SQLite field databases made from their kits."""
+    db, keys = signed_off_url
     packages = {}
-    with Store(url(db)) as office:
+    with Store(db) as office:
         for a in office.awards.list():
             office.awards.set(a.application_id, agreed_on="2012-06-20", starts_on="2012-07-01", ends_on="2012-12-31",
                               reason="협약 체결")
@@ -67,7 +69,7 @@ def field_cycle(signed_off, tmp_path):
 
 def test_visits_travel_out_in_kits_come_back_signed_and_merge(field_cycle):
     db, keys, packages = field_cycle
-    with Store(url(db)) as office:
+    with Store(db) as office:
         before = {(d.application_id, d.sequence) for d in office.monitoring.due(today=date(2013, 1, 20))}
         assert len(before) == 38
         reports = office.packages.merge([packages[ev] for ev in VISITORS], passphrase=OFFICE_PASS, key_dir=keys).value
@@ -99,7 +101,7 @@ def _forge(src: Path, dst: Path, keys: Path, owner: str, change) -> Path:  # noq
 
 def test_a_package_naming_another_visitors_visit_is_refused_and_nothing_changes(field_cycle, tmp_path):
     db, keys, packages = field_cycle
-    with Store(url(db)) as office:
+    with Store(db) as office:
         theirs = office.monitoring.visits(evaluator="EV02")[0]
         award = office.awards.get(theirs.application_id)
 
@@ -107,30 +109,30 @@ def test_a_package_naming_another_visitors_visit_is_refused_and_nothing_changes(
         visits[0].update(uuid=theirs.uuid, award=award.uuid, application=theirs.application_id, sequence=1)
 
     forged = _forge(packages["EV01"], tmp_path / "forged.mepkg", keys, "EV01", steal)
-    before = db_checksum(url(db))
-    with Store(url(db)) as office:
+    before = db_checksum(db)
+    with Store(db) as office:
         [r] = office.packages.merge([forged], passphrase=OFFICE_PASS, key_dir=keys).value
     assert r.status == "rejected"
     assert f"names monitoring visit 1 of {theirs.application_id}, which at the office is another evaluator's" in r.reason
-    assert db_checksum(url(db)) == before
+    assert db_checksum(db) == before
 
 
 def test_a_visit_of_a_cancelled_award_or_dated_before_the_agreement_refuses_the_package(field_cycle, tmp_path):
     db, keys, packages = field_cycle
-    before = db_checksum(url(db))
+    before = db_checksum(db)
     early = _forge(packages["EV01"], tmp_path / "early.mepkg", keys, "EV01",
                    lambda vs: vs[0].update(visited_at="2012-05-01T10:00"))
-    with Store(url(db)) as office:
+    with Store(db) as office:
         [r] = office.packages.merge([early], passphrase=OFFICE_PASS, key_dir=keys).value
     assert r.status == "rejected" and "before the agreement (2012-06-20)" in r.reason
-    assert db_checksum(url(db)) == before
-    with Store(url(db)) as office:
+    assert db_checksum(db) == before
+    with Store(db) as office:
         app = office.monitoring.visits(evaluator="EV01")[0].application_id
         office.awards.set_status(app, "cancelled", reason="사업 중단")
-        before = db_checksum(url(db))
+        before = db_checksum(db)
         [r] = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
     assert r.status == "rejected" and f"application {app}, whose award was cancelled (사업 중단)" in r.reason
-    assert db_checksum(url(db)) == before
+    assert db_checksum(db) == before
 
 
 def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, capsys):
@@ -143,10 +145,13 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
     from .reports_fixtures import fonts, read_pdf, squash
 
     db, keys, packages = field_cycle
-    with Store(url(db)) as office:
+    with Store(db) as office:
         office.packages.merge([packages[ev] for ev in VISITORS], passphrase=OFFICE_PASS, key_dir=keys)
         first = office.awards.list()[0]
         office.awards.disburse(first.application_id, 1_000_000, paid_on="2012-07-05", note="1차분")
+        with pytest.raises(ValidationError, match="would exceed its award"):  # beyond the balance: refused
+            office.awards.disburse(first.application_id, first.amount, paid_on="2012-08-05", note="2차분")
+        assert office.awards.get(first.application_id).balance == first.amount - 1_000_000
         rep = office.monitoring.export_follow_up(tmp_path / "follow-up.xlsx", today=date(2013, 1, 20), lang="en")
         overdue = office.monitoring.due(overdue=True, today=date(2013, 1, 20))
     wb = load_workbook(rep.path, read_only=True)
@@ -165,7 +170,7 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
     assert row[8] == "agreed"  # the English workbook says its statuses in English
     wb.close()
     # the Korean workbook (the default): Korean titles, headers and labels, the keys kept in _meta
-    with Store(url(db)) as office:
+    with Store(db) as office:
         ko = office.monitoring.export_follow_up(tmp_path / "사후관리.xlsx", today=date(2013, 1, 20))
     wb = load_workbook(ko.path, read_only=True)
     assert wb.sheetnames[:3] == ["수혜", "점검", "미완료 조치"]
@@ -177,18 +182,18 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
     assert any("open actions" in (c for c in r if isinstance(c, str)) for r in meta)
     wb.close()
     pdf = tmp_path / "follow-up.pdf"
-    assert main(["report", "follow-up", "--out", str(pdf), "--db", url(db)]) == 0
+    assert main(["report", "follow-up", "--out", str(pdf), "--db", db]) == 0
     text = squash(read_pdf(pdf).text)
     assert "사후관리현황" in text and "기한이지난점검" in text and first.application_id in text
     assert all(overdue_visit.application_id in text for overdue_visit in overdue[:5])
     assert all(embedded for embedded in fonts(pdf).values())
     en = tmp_path / "follow-up-en.pdf"
-    assert main(["report", "follow-up", "--out", str(en), "--lang", "en", "--db", url(db)]) == 0
+    assert main(["report", "follow-up", "--out", str(en), "--lang", "en", "--db", db]) == 0
     assert "Follow-upsummary" in squash(read_pdf(en).text) and "Overduemonitoringvisits" in squash(read_pdf(en).text)
     # both name the awarded groups: each is in the access log with its fingerprint and whom it is about
     import hashlib
 
-    with Store(url(db)) as office:
+    with Store(db) as office:
         logged = {e.fingerprint: e for e in office.privacy.access_log()}
     for what, path in (("follow-up workbook", rep.path), ("follow-up workbook", ko.path),
                        ("follow-up summary", en)):
@@ -196,6 +201,7 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
         assert entry.what == what and first.application_id in entry.subjects and entry.subject_count == 19
 
 
+@pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)  # (reads the database file's bytes)
 def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_delete_destroys_them(
         field_cycle, tmp_path):
     """The package's one ``merge_package`` entry lists every visit it added or changed with the old
@@ -207,7 +213,7 @@ def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_de
     import zlib
 
     db, keys, packages = field_cycle
-    with Store(url(db)) as office:
+    with Store(db) as office:
         app = sorted({v.application_id for v in office.monitoring.visits(evaluator="EV01")})[0]
 
     def name_someone(visits: list) -> None:
@@ -216,10 +222,11 @@ def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_de
                 v["findings"] = f"방문 {v['sequence']}: 허윤슬 대표가 회계를 혼자 맡음"
 
     forged = _forge(packages["EV01"], tmp_path / "EV01-named.mepkg", keys, "EV01", name_someone)
-    with Store(url(db)) as office:
+    path = Path(db.removeprefix("sqlite:///"))
+    with Store(db) as office:
         [r] = office.packages.merge([forged], passphrase=OFFICE_PASS, key_dir=keys).value
         assert r.status == "merged" and r.counts["monitoring_visits"]["updated"] == 4
-    con = sqlite3.connect(db)
+    con = sqlite3.connect(path)
     try:
         entries = con.execute("SELECT action, new, old FROM audit_event WHERE action LIKE 'merge%'").fetchall()
     finally:
@@ -232,7 +239,7 @@ def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_de
     assert all(c["old"] is None or c["old"]["state"] == "planned" for c in visits)
     assert all("$personal" in c["new"]["findings"] and "$personal" in c["new"]["attendees"] for c in visits)
     assert "허윤슬" not in entries[0][1] and "활동 정상" not in entries[0][1]
-    with Store(url(db)) as office:
+    with Store(db) as office:
         assert office.verify_audit().ok
         doc = json.loads(office.privacy.subject_export(app, tmp_path / "s.json", reason="열람 청구").read_text())
         [merged] = [e for e in doc["audit_trail"] if e["action"] == "merge_package"]
@@ -242,12 +249,12 @@ def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_de
         office.privacy.subject_delete(app, reason="삭제 요청", today=date(2018, 1, 2))
         assert office.verify_audit().ok
         assert all(v.findings != "" and "허윤슬" not in v.findings for v in office.monitoring.visits(app))
-    con = sqlite3.connect(db)
+    con = sqlite3.connect(path)
     try:
         evidence = [zlib.decompress(bytes(d), -15) if m == 8 else bytes(d)
                     for m, d in con.execute("SELECT data_method, data FROM package_evidence")]
     finally:
         con.close()
     assert evidence and not any("허윤슬".encode() in body for body in evidence)
-    for f in [db, *db.parent.glob(db.name + "-*")]:
+    for f in [path, *path.parent.glob(path.name + "-*")]:
         assert "허윤슬".encode() not in f.read_bytes(), f

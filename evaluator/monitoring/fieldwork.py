@@ -19,6 +19,7 @@ visits of the evaluator who signed it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -33,7 +34,7 @@ from ..db.settings import set_setting
 from ..packages import formats as F
 from ..packages.bulk import Bulk
 from ..packages.errors import KitRejected, PackageRejected
-from ..rubric import parse_rubric
+from ..rubric import Rubric, parse_rubric
 from ..errors import RubricError, ValidationError
 from . import service
 from .model import DRAFT, FINALISED, PLANNED, Action
@@ -159,22 +160,47 @@ def read_package_part(data: Any) -> list[dict[str, Any]]:
     if type(raw) is not list:
         raise F.Invalid("data.json monitoring_visits is not a list")
     for i, v in enumerate(raw):
-        w = f"data.json monitoring_visits[{i}]"
-        for k in ("uuid", "award", "application", "plan_code", "state", "attendees", "findings", "rubric_hash"):
-            F.need(v, k, str, w)
-        for k in ("sequence", "version"):
-            if not 1 <= F.need(v, k, int, w) <= 1_000_000_000:
-                raise F.Invalid(f"{w}.{k} is out of range")
-        if v["state"] not in (DRAFT, FINALISED):
-            raise F.Invalid(f"{w}.state must be draft or finalised")
-        F.need(v, "visited_at", str, w, optional=True)
-        for k, kind in (("checklist", dict), ("ratings", dict), ("actions", list)):
-            F.need(v, k, kind, w)
+        if not _well_formed(v):  # (the checks that say what is wrong, only when something is)
+            _check_visit_doc(v, f"data.json monitoring_visits[{i}]")
         for j, a in enumerate(v["actions"]):
-            F.need(a, "text", str, f"{w}.actions[{j}]")
-            F.need_date(a, "due_on", f"{w}.actions[{j}]")
+            F.need(a, "text", str, f"data.json monitoring_visits[{i}].actions[{j}]")
+            F.need_date(a, "due_on", f"data.json monitoring_visits[{i}].actions[{j}]")
         out.append(v)
     return out
+
+
+_TEXTS = ("uuid", "award", "application", "plan_code", "state", "attendees", "findings", "rubric_hash")
+
+
+def _well_formed(v: Any) -> bool:
+    """A visit (not its actions) as :func:`_check_visit_doc` accepts it, checked in one pass: a
+    package carries thousands."""
+    if type(v) is not dict:
+        return False
+    for k in _TEXTS:
+        x = v.get(k)
+        if type(x) is not str or len(x) > 100_000:
+            return False
+    for k in ("sequence", "version"):
+        x = v.get(k)
+        if type(x) is not int or not 1 <= x <= 1_000_000_000:
+            return False
+    t = v.get("visited_at")
+    return (v["state"] in (DRAFT, FINALISED) and (t is None or (type(t) is str and len(t) <= 100_000))
+            and type(v.get("checklist")) is dict and type(v.get("ratings")) is dict and type(v.get("actions")) is list)
+
+
+def _check_visit_doc(v: Any, w: str) -> None:
+    for k in _TEXTS:
+        F.need(v, k, str, w)
+    for k in ("sequence", "version"):
+        if not 1 <= F.need(v, k, int, w) <= 1_000_000_000:
+            raise F.Invalid(f"{w}.{k} is out of range")
+    if v["state"] not in (DRAFT, FINALISED):
+        raise F.Invalid(f"{w}.state must be draft or finalised")
+    F.need(v, "visited_at", str, w, optional=True)
+    for k, kind in (("checklist", dict), ("ratings", dict), ("actions", list)):
+        F.need(v, k, kind, w)
 
 
 def _when(text: str | None, what: str) -> datetime | None:
@@ -192,6 +218,17 @@ class Merged:
 
     counts: dict[str, int]
     changes: list[dict[str, Any]]
+
+
+def _rubrics(s: Session, program: Program) -> dict[str, Rubric]:
+    """``service.monitoring_rubrics``, each plan's rubric texts parsed once (not once per package)."""
+    doc = service.plan_document(s, program) or {}
+    return _parsed(tuple(sorted((t, r["source"], r["file"]) for t, r in (doc.get("rubrics") or {}).items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(rubrics: tuple[tuple[str, str, str], ...]) -> dict[str, Rubric]:
+    return {track: parse_rubric(source, source_name=file) for track, source, file in rubrics}
 
 
 #: the awards a package's visits name, as plain rows
@@ -223,7 +260,7 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
     office = {v.uuid: v for v in s.execute(_VISITS.where(MonitoringVisit.uuid.in_(uuids)))}
     followed = set(s.execute(select(MonitoringVisit.award_id).where(MonitoringVisit.evaluator_id == evaluator_id))
                    .scalars())
-    rubrics = service.monitoring_rubrics(s, program)
+    rubrics = _rubrics(s, program)
     plan: list[tuple[dict[str, Any], Any, Any]] = []  # (the package's visit, its award, the office's copy)
     for v in visits:
         app, award = v["application"][:40], awards.get(v["award"])

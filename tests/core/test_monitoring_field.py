@@ -258,3 +258,23 @@ def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_de
     assert evidence and not any("허윤슬".encode() in body for body in evidence)
     for f in [path, *path.parent.glob(path.name + "-*")]:
         assert "허윤슬".encode() not in f.read_bytes(), f
+
+
+@pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)
+def test_a_malformed_monitoring_visit_refuses_the_package_saying_where(field_cycle, tmp_path):
+    db, keys, packages = field_cycle
+    before = db_checksum(db)
+    cases = [
+        (lambda vs: vs[1].update(state="planned"), "data.json monitoring_visits[1].state must be draft or finalised"),
+        (lambda vs: vs[0].update(sequence="1"), "data.json monitoring_visits[0].sequence has the wrong type (str)"),
+        (lambda vs: vs[2].update(version=0), "data.json monitoring_visits[2].version is out of range"),
+        (lambda vs: vs[0].pop("findings"), "data.json monitoring_visits[0] has no 'findings'"),
+        (lambda vs: vs[0]["actions"][0].update(due_on="31.03.2013"),
+         "data.json monitoring_visits[0].actions[0].due_on is not a date"),
+    ]
+    for n, (change, said) in enumerate(cases):
+        bad = _forge(packages["EV01"], tmp_path / f"bad{n}.mepkg", keys, "EV01", change)
+        with Store(db) as office:
+            [r] = office.packages.merge([bad], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "rejected" and said in r.reason, r.reason
+    assert db_checksum(db) == before

@@ -45,7 +45,7 @@ MARK = "$personal"
 PERSONAL_KEYS = frozenset({
     "representative", "phone", "email", "address",      # contact data
     "attendees", "notes",                                 # the visit log
-    "findings",                                           # a monitoring visit's findings
+    "findings", "text",                                   # a monitoring visit's findings, its actions' texts
     "comment", "abstain_reason", "note",                  # evaluators' and the office's free text
     "reason",                                             # (an abstention's, in entries about a subject)
     "caption", "filename",                                # photos

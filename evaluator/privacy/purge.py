@@ -9,7 +9,7 @@
   reasons, visit attendees and notes, conflict-of-interest and eligibility notes, photo captions
   and file names — are replaced by :data:`~evaluator.audit.personal.TOMBSTONE`, also in the
   merge conflicts that kept both values;
-* its follow-up: monitoring visits' attendees and findings, support-log notes;
+* its follow-up: monitoring visits' attendees, findings and required actions' texts, support-log notes;
 * its photos' bytes are deleted (and a photo stored beside the database overwritten and removed);
 * the redactable chain forgets it: its sealed values and its salt are deleted, so what the entries
   still hold (the commitments) says nothing; ``audit verify`` passes before and after;
@@ -338,6 +338,8 @@ def destroy(s: Session, p: PurgePlan, *, actor: str, device: str, kind: str = "p
         awards = select(Award.id).where(Award.application_id.in_(ids))
         for m in s.execute(select(MonitoringVisit).where(MonitoringVisit.award_id.in_(awards))).scalars():
             m.attendees, m.findings = _t(m.attendees), _t(m.findings)  # follow-up visits' people and findings
+            if m.actions:  # and the required actions' texts (their due dates and states stay)
+                m.actions = [{**a, "text": _t(a.get("text"))} if isinstance(a, dict) else a for a in m.actions]
             counts["site_visits"] += 1
         for e in s.execute(select(SupportEntry).where(SupportEntry.award_id.in_(awards),
                                                       SupportEntry.note != "")).scalars():

@@ -18,6 +18,7 @@ from evaluator.workflows import import_kit
 
 from .awards_fixtures import OFFICE_PASS, signed_off, signed_off_template, signed_off_url  # noqa: F401 - fixtures
 from .packages_fixtures import PASS, db_checksum, repack, url
+from .privacy_fixtures import found_in
 
 VISITORS = ("EV01", "EV02", "EV03")
 FIELD_PASS = "field laptop passphrase, long enough"
@@ -238,7 +239,8 @@ def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_de
     assert sum(c["old"] is None for c in visits) == 1  # the visit beyond the plan: added
     assert all(c["old"] is None or c["old"]["state"] == "planned" for c in visits)
     assert all("$personal" in c["new"]["findings"] and "$personal" in c["new"]["attendees"] for c in visits)
-    assert "허윤슬" not in entries[0][1] and "활동 정상" not in entries[0][1]
+    text = json.dumps(new, ensure_ascii=False)  # (the column holds JSON with \u escapes)
+    assert "허윤슬" not in text and "활동 정상" not in text and "대표 외 3명" not in text and "영수증 정리" not in text
     with Store(db) as office:
         assert office.verify_audit().ok
         doc = json.loads(office.privacy.subject_export(app, tmp_path / "s.json", reason="열람 청구").read_text())
@@ -257,7 +259,7 @@ def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_de
         con.close()
     assert evidence and not any("허윤슬".encode() in body for body in evidence)
     for f in [path, *path.parent.glob(path.name + "-*")]:
-        assert "허윤슬".encode() not in f.read_bytes(), f
+        assert not found_in(f, ("허윤슬",)), f  # (UTF-8, UTF-16 and JSON escapes)
 
 
 @pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)

@@ -52,6 +52,9 @@ def gui_env(ctx: Context) -> dict[str, str]:
            "EVALUATOR_LOG_DIR": str(home / "logs"), "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("EVALUATOR_BLOCK_QT", None)
     env.pop("EVALUATOR_DB", None)
+    # who is working, as a user answers once on a new machine: without it the app asks at start (an
+    # office database opened under an operating-system account) and the probe would wait on that dialog
+    (home / "evaluator-gui.ini").write_text("[identity]\nname=Bench coordinator\n", encoding="utf-8")
     return env
 
 

@@ -159,7 +159,10 @@ def seal(s: Session, identity: Any, event: str, *, actor: str, device: str,
         problem = str(msg("audit.anchor_signature", "anchor {sequence} does not match its signature",
                           sequence=prior.sequence))
     else:  # (signed by an earlier key of this database when the key was replaced since)
-        problem = chain.verify_since(s, prior.entry_id, prior.head)
+        # up to this transaction's own entries: those were chained here, under the lock, onto the
+        # last entry checked (a merge's entries are as big as its packages: checking them again
+        # would cost as much as writing them)
+        problem = chain.verify_since(s, prior.entry_id, prior.head, until=chain.appended_after(s))
     if problem:
         raise AuditBroken(msg("audit.broken_nothing_signed", "The audit trail of this database is broken ({problem}); "
                               "nothing was signed. Run 'evaluator audit verify' and tell whoever looks after the "

@@ -48,7 +48,7 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
 #: how a marker of a personal value shows in an entry's canonical JSON
 _MARKED = f'"{MARK}"'
 _TABLE = AuditEvent.__table__
-_HEAD = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+_HEAD = select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
 _INSERT = insert(_TABLE)
 #: every column of an entry, in chain order (what verification reads: no ORM objects)
 _ENTRIES = select(_TABLE.c.id, _TABLE.c.uuid, _TABLE.c.at, _TABLE.c.actor, _TABLE.c.device, _TABLE.c.action,
@@ -136,9 +136,25 @@ def _head(session: Session) -> tuple[Any, str]:
     tx, prev = _cached_head(session)
     if tx is None:
         _lock_once(session)
-        prev = session.execute(_HEAD).scalar()
+        last = session.execute(_HEAD).first()
+        prev = last.hash if last is not None else None
         tx = _current_tx(session)
+        root = session.get_transaction()
+        base = session.info.get("audit_base")
+        if root is not None and (base is None or base[0] is not root):
+            # the last entry before this transaction's first append (made under the chain's lock):
+            # every entry after it is this transaction's own, chained here (see :func:`appended_after`)
+            session.info["audit_base"] = (root, last.id if last is not None else 0)
     return tx, prev or GENESIS
+
+
+def appended_after(session: Session) -> int | None:
+    """The id of the last entry before this transaction's first append through :func:`append` or
+    :func:`append_many` (0: the chain was empty), or None when it appended none that way.  The
+    entries after it were built and chained by this transaction, under the chain's lock."""
+    base = session.info.get("audit_base")
+    root = session.get_transaction()
+    return base[1] if base is not None and root is not None and base[0] is root else None
 
 
 def append(
@@ -219,13 +235,16 @@ def verify(session: Session, visit: Callable[[Row], None] | None = None,
     return AuditVerification(True, n)
 
 
-def verify_since(session: Session, entry_id: int, head: str) -> str:
-    """The chain from entry ``entry_id`` (whose hash must be ``head``) to the end: "" when it
-    holds, else what is wrong (checked before an anchor is signed, see
+def verify_since(session: Session, entry_id: int, head: str, until: int | None = None) -> str:
+    """The chain from entry ``entry_id`` (whose hash must be ``head``) to the end — or to entry
+    ``until``: "" when it holds, else what is wrong (checked before an anchor is signed, see
     :mod:`evaluator.audit.anchors`; the entries before ``entry_id`` are covered by the anchor that
     signed ``head``)."""
     prev = None
-    for r in session.execute(_ENTRIES.where(_TABLE.c.id >= entry_id).execution_options(yield_per=2000)):
+    q = _ENTRIES.where(_TABLE.c.id >= entry_id)
+    if until is not None and until >= entry_id:
+        q = q.where(_TABLE.c.id <= until)
+    for r in session.execute(q.execution_options(yield_per=2000)):
         if prev is None:
             if r.id != entry_id or r.hash != head:
                 return str(msg("audit.entry_not_signed_one", "entry {entry} is no longer the one the last anchor "

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 #: bytes read from a part at a time
-CHUNK = 64 * 1024
+CHUNK = 32 * 1024
 MAX_DEPTH = 100
 #: one item (a shared string, a cell and everything in it): Excel's own cell limit (32,767
 #: characters, each with its own formatting) stays far below this

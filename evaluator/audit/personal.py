@@ -133,9 +133,9 @@ class Vault:
 
     def keys(self, obj: Any, subject: str) -> Any:
         """``obj`` with the value of every :data:`PERSONAL_KEYS` key, at any depth, sealed."""
-        if isinstance(obj, dict):
-            return {k: (self.value(subject, v) if k in PERSONAL_KEYS and not isinstance(v, (dict, list))
-                        else self.keys(v, subject)) for k, v in obj.items()}
+        if isinstance(obj, dict):  # (a scalar that is not personal is kept without a call: one entry per save)
+            return {k: (self.keys(v, subject) if isinstance(v, (dict, list))
+                        else self.value(subject, v) if k in PERSONAL_KEYS else v) for k, v in obj.items()}
         if isinstance(obj, list):
             return [self.keys(v, subject) for v in obj]
         return obj

@@ -20,7 +20,7 @@ $(PY):
 
 # the stamps re-run pip whenever pyproject.toml changes
 $(VENV)/.stamp-run: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e ".[gui,encryption]"
+	$(PY) -m pip install -q -e ".[gui,encryption,build]"
 	@touch $@
 
 $(VENV)/.stamp-test: pyproject.toml | $(PY)
@@ -31,6 +31,7 @@ venv: $(VENV)/.stamp-test
 
 translations: $(VENV)/.stamp-run
 	$(PY) -m ui.i18n_build
+	$(PY) -m evaluator.messages.build
 
 run: $(VENV)/.stamp-run translations
 	@bash installer/linux-runtime-deps.sh

@@ -12,20 +12,40 @@ import dataclasses
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
+from .messages import SOURCE_LANGUAGE, Message, msg, text
+
 
 class EvaluatorError(Exception):
-    """Base class of every expected, user-facing error."""
+    """Base class of every expected, user-facing error.
+
+    Its sentence and hint are messages of the core's catalogue (:func:`evaluator.messages.msg`),
+    rendered in the language in effect when they are read (``message``, ``hint``, ``str()``);
+    ``sentence`` is the message itself, for an error that quotes another, and ``code`` its code."""
 
     #: process exit code used by the CLI
     exit_code = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str | Message, *, hint: str | Message | None = None) -> None:
         super().__init__(message)
-        self.message = message
-        self.hint = hint
+        self.sentence = message
+        self._hint = hint
+
+    @property
+    def message(self) -> str:
+        return text(self.sentence) or ""
+
+    @property
+    def hint(self) -> str | None:
+        return text(self._hint)
+
+    @property
+    def code(self) -> str | None:
+        """The sentence's message code (``None`` for text that is not in the catalogue)."""
+        return self.sentence.code if isinstance(self.sentence, Message) else None
 
     def __str__(self) -> str:
-        return self.message if not self.hint else f"{self.message} {self.hint}"
+        hint = self.hint
+        return self.message if not hint else f"{self.message} {hint}"
 
 
 # --- database -------------------------------------------------------------------------------------
@@ -129,19 +149,21 @@ class Cancelled(EvaluatorError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One located problem in user input, as fields and as English text.
+    """One located problem in user input, as fields and as text.
 
     The fields say where the problem is (``file``, ``sheet``, ``row``, ``column`` — the column's
     name as the sheet shows it — its ``letter``, and the ``field`` it means: a field key such as
     ``requested_amount``, or a rubric key path such as ``criteria[2].max``) and what it is (a stable
     ``code`` such as ``value.not_amount`` with its ``params``).  Sorting, grouping and translation
-    use them.  ``where`` and ``message`` are the English text the command line prints and JSON
-    carries; ``where`` is rendered from the fields when not given.  Params may quote the input
+    use them.  The message is one of the core's catalogue (:func:`evaluator.messages.msg`; its code
+    and params become the problem's); ``where`` and ``message`` are its English text (logs, tests),
+    :meth:`render` and ``str()`` the text in a language, which the command line prints and its JSON
+    carries.  ``where`` is rendered from the fields when not given.  Params may quote the input
     (``params["value"]``, as the message does), so logs use ``where`` only.
     """
 
     where: str = ""  # e.g. "Sheet '접수현황' row 17, column 신청금액" or "activity.toml, criteria[2].max"
-    message: str = ""  # e.g. "'abc' is not an amount"
+    message: str | Message = ""  # e.g. msg("value.not_amount", "{value} is not an amount", value="'abc'")
     _: KW_ONLY
     code: str = ""  # e.g. "value.not_amount"
     params: dict[str, Any] = dataclasses.field(default_factory=dict, hash=False)
@@ -153,25 +175,55 @@ class Problem:
     field: str | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.where, Message) and not self.message:  # Problem(msg(...), sheet=…): the sentence
+            object.__setattr__(self, "message", self.where)
+            object.__setattr__(self, "where", "")
+        sentence = self.message
+        if isinstance(sentence, Message):
+            object.__setattr__(self, "_sentence", sentence)
+            object.__setattr__(self, "message", sentence.render(SOURCE_LANGUAGE))
+            if not self.code:
+                object.__setattr__(self, "code", sentence.code)
+            if not self.params:
+                object.__setattr__(self, "params", {k: text(v, SOURCE_LANGUAGE) if isinstance(v, Message) else v
+                                                    for k, v in sentence.params.items()})
+        object.__setattr__(self, "_where_given", bool(self.where))
         if not self.where:
-            object.__setattr__(self, "where", self.location())
+            object.__setattr__(self, "where", self.location(SOURCE_LANGUAGE))
 
-    def location(self) -> str:
-        """The location in English, from the fields (a workbook's file is named by the error that
-        lists the problems, so a sheet location leaves it out)."""
+    def location(self, lang: str | None = None) -> str:
+        """The location from the fields, in ``lang`` (the current language by default; a
+        workbook's file is named by the error that lists the problems, so a sheet location leaves
+        it out)."""
+        if getattr(self, "_where_given", False):
+            return self.where
         if self.sheet is not None:
-            w = f"Sheet '{self.sheet}'"
             if self.row is not None:
-                w += f" row {self.row}"
-                return f"{w}, column {self.column}" if self.column else w
-            return f"{w} column {self.column}" if self.column else w
+                m = (msg("where.sheet_row_column", "Sheet '{sheet}' row {row}, column {column}", sheet=self.sheet,
+                         row=self.row, column=self.column) if self.column else
+                     msg("where.sheet_row", "Sheet '{sheet}' row {row}", sheet=self.sheet, row=self.row))
+            else:
+                m = (msg("where.sheet_column", "Sheet '{sheet}' column {column}", sheet=self.sheet,
+                         column=self.column) if self.column else msg("where.sheet", "Sheet '{sheet}'", sheet=self.sheet))
+            return m.render(lang)
         if self.file:
             return f"{self.file}, {self.field}" if self.field else self.file
         return self.field or ""
 
+    def text(self, lang: str | None = None) -> str:
+        """The problem's sentence in ``lang`` (the current language by default)."""
+        sentence = getattr(self, "_sentence", None)
+        return sentence.render(lang) if sentence is not None else str(self.message)
+
+    def render(self, lang: str | None = None) -> str:
+        """Where and what, in ``lang`` (the current language by default)."""
+        where, what = self.location(lang), self.text(lang)
+        return f"{where}: {what}" if where else what
+
     def to_dict(self) -> dict[str, Any]:
-        """What the command line's JSON carries: the text and every field that is set."""
-        out: dict[str, Any] = {"where": self.where, "message": self.message}
+        """What the command line's JSON carries: the text in the current language and every field
+        that is set."""
+        out: dict[str, Any] = {"where": self.location(), "message": self.text()}
         for k in ("code", "file", "sheet", "row", "column", "letter", "field"):
             v = getattr(self, k)
             if v is not None and v != "":
@@ -181,4 +233,4 @@ class Problem:
         return out
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        return self.render()

@@ -2,7 +2,8 @@
 
     python installer/build.py [--clean] [--skip-bundle] [--no-package]
 
-1. compiles the translations (``.ts`` → ``.qm``, Qt's lrelease from PySide6);
+1. compiles the translations (``.ts`` → ``.qm``, Qt's lrelease from PySide6; the core's messages ``.po`` →
+   ``.mo``, Babel);
 2. runs PyInstaller on ``installer/maeul_evaluator.spec`` → ``dist/maeul-evaluator/`` (one folder;
    on macOS also ``dist/Maeul Evaluator.app``);
 3. packages it:
@@ -73,7 +74,7 @@ def check_encryption() -> str:
             f"Refusing to build: sqlcipher3 is not installed ({exc}). A bundle without SQLCipher cannot open "
             "an encrypted field database, so 'kit import' would fail on every laptop. Install the locked "
             "dependencies: python -m pip install --require-hashes -r installer/requirements.lock "
-            "(or: pip install -e \".[gui,encryption]\")."
+            "(or: pip install -e \".[gui,encryption,build]\")."
         ) from None
     conn = dbapi2.connect(":memory:")
     try:
@@ -129,6 +130,9 @@ def build_translations() -> None:
 
     for qm in build():
         print(f"built {qm.relative_to(ROOT)}")
+    from evaluator.messages.build import compile_catalogue
+
+    print(f"built {compile_catalogue('ko').relative_to(ROOT)}")
 
 
 def run_pyinstaller(clean: bool) -> Path:

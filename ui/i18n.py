@@ -3,7 +3,8 @@
 Source strings are English; ``resources/translations/evaluator_ko.ts`` and ``evaluator_en.ts`` carry
 the Korean and English texts, and Qt's own ``qtbase_*`` catalogue translates the standard buttons and
 dialogs.  Every string in ``ui/`` goes through :func:`tr` (one catalogue context, so ``lupdate``
-finds them all).  Text the core writes into PDFs and workbooks comes from the core, not from here.
+finds them all).  Text the core writes into PDFs and workbooks comes from the core, not from here, and so do the
+core's messages (its own catalogue, :mod:`evaluator.messages`, set to the UI's language here).
 
 The bundled Nanum Gothic (OFL) is registered at start-up so Hangul renders on a machine that has
 no Korean font installed.
@@ -57,6 +58,9 @@ def install_language(app: QCoreApplication, lang: str) -> str:
         app.removeTranslator(t)
     _installed.clear()
     lang = lang if lang in ("ko", "en") else "ko"
+    from evaluator.messages import set_language
+
+    set_language(lang)  # the core's messages (errors, problems, notes) speak the UI's language
     path = qm_path(lang)
     if not path.exists():
         ensure_built()

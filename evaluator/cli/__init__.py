@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import EvaluatorError
+from ..messages import msg, system_language, using
 from ..version import __version__
 from . import awards, core, excel, monitoring, packages, people, privacy, programs, ranking, reports, scoring
 from .common import CliContext, UsageParser, common_options, os_error_sentence, setup_logging, tolerant_output
@@ -49,8 +50,9 @@ def cmd_completion(ctx: CliContext) -> int:
     try:
         import shtab
     except ImportError:
-        raise EvaluatorError("Shell completion needs the 'shtab' package: install Maeul Evaluator with its "
-                             "'completion' extra (pip install 'maeul-evaluator[completion]').") from None
+        raise EvaluatorError(msg("cli.completion_missing", "Shell completion needs the 'shtab' package: install "
+                                 "Maeul Evaluator with its 'completion' extra (pip install "
+                                 "'maeul-evaluator[completion]').")) from None
     print(shtab.complete(build_parser(), shell=ctx.args.shell))
     return 0
 
@@ -61,6 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(getattr(args, "verbose", False))
     tolerant_output()
     ctx = CliContext(args)
+    with using(ctx.lang or system_language()):
+        return _run(ctx)
+
+
+def _run(ctx: CliContext) -> int:
+    args = ctx.args
     failed = True
     try:
         code = int(args.func(ctx) or 0)
@@ -76,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("Interrupted; nothing was written by the unfinished step.", file=sys.stderr)
+        print(msg("cli.interrupted", "Interrupted; nothing was written by the unfinished step."), file=sys.stderr)
         return 130
     except OSError as exc:  # the system refused a file or folder: the environment, not a bug
         logging.getLogger("evaluator").warning("refused by the system: %s (errno %s)", type(exc).__name__,
@@ -85,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:  # a bug: say so plainly, keep the traceback in the log
         logging.getLogger("evaluator").exception("unexpected error")
-        print(f"error: unexpected {type(exc).__name__}: {exc} (details in the log file)", file=sys.stderr)
+        print(msg("cli.unexpected", "error: unexpected {kind}: {detail} (details in the log file)",
+                  kind=type(exc).__name__, detail=str(exc)), file=sys.stderr)
         return 70
     finally:
         if failed:  # a database file this command created is not left behind half-made

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvaluatorError, Problem, ValidationError
+from ..messages import LANGUAGES, msg
 from ..paths import log_dir
 
 
@@ -31,6 +32,9 @@ def common_options() -> argparse.ArgumentParser:
                    help="who is acting (a person of this database, 'evaluator people'; else $EVALUATOR_ACTOR, else "
                         "the operating-system account). On PostgreSQL the login is the identity")
     p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more detail")
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                   help="language: ko (Korean) or en (English). Messages follow the locale when not given (Korean "
+                        "for ko_*, else English); workbooks and PDFs are Korean unless --lang en")
     return p
 
 
@@ -162,8 +166,14 @@ class CliContext:
         self.args = args
         self.json = bool(getattr(args, "json", False))
         self.db = getattr(args, "db", None) or os.environ.get("EVALUATOR_DB") or None
+        #: the language asked for with --lang (None: messages follow the locale, documents are Korean)
+        self.lang: str | None = getattr(args, "lang", None)
         self._store = None
         self._new_file = None  # the SQLite file this command creates (removed again if it fails)
+
+    def document_lang(self) -> str:
+        """The language of the workbooks and PDFs a command writes: --lang, else Korean."""
+        return self.lang or "ko"
 
     def store(self, *, create: bool = False, **kwargs: Any):
         """The database named by --db / EVALUATOR_DB / the default.  Only commands that make a
@@ -176,10 +186,9 @@ class CliContext:
             if not create and path is not None and not path.exists():
                 from ..errors import DatabaseUnavailable
 
-                raise DatabaseUnavailable(
-                    f"There is no database at {path}; nothing was created. Check the path (--db or EVALUATOR_DB), "
-                    "or make one with 'evaluator init' or 'evaluator demo'."
-                )
+                raise DatabaseUnavailable(msg(
+                    "cli.no_database", "There is no database at {path}; nothing was created. Check the path (--db or "
+                    "EVALUATOR_DB), or make one with 'evaluator init' or 'evaluator demo'.", path=str(path)))
 
             # an encrypted field database: the passphrase comes from the environment or the terminal,
             # never from argv (other users can read a process's arguments)
@@ -242,13 +251,15 @@ class CliContext:
         if self.json:
             doc: dict[str, Any] = {"schema": schema_ref(ERROR_DOCUMENT), "error": exc.message,
                                    "type": type(exc).__name__}
+            if exc.code:
+                doc["code"] = exc.code
             if exc.hint:
                 doc["hint"] = exc.hint
             if isinstance(exc, ValidationError) and exc.problems:
                 doc["problems"] = [p.to_dict() for p in exc.problems]
             json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
-        print(f"error: {exc}", file=sys.stderr)
+        print(msg("cli.error", "error: {error}", error=str(exc)), file=sys.stderr)
 
     def progress(self, label: str):
         """A progress callback printing a bar on a terminal (silent otherwise and with --json)."""

@@ -55,9 +55,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("target", nargs="+", metavar="[scores|intake] FILE",
                    help="the output file; for 'template' first the template kind (scores or intake)")
     p.add_argument("--evaluator", metavar="ID", help="(template scores) only this evaluator's assignments")
-    p.add_argument("--lang", choices=("ko", "en"), default="ko",
-                   help="workbook language: ko (default) Korean sheet names, headers, decisions and reasons; "
-                        "en the English layout of stable keys and codes")
     p.add_argument("--method", choices=("mean", "median", "trimmed", "normalized"),
                    help="(ranking) aggregation method (default: the program's; another method "
                         "gives a what-if view that stores nothing)")
@@ -155,7 +152,7 @@ def cmd_export(ctx: CliContext) -> int:
     if a.kind == "template":
         if len(target) != 2 or target[0] not in TEMPLATE_KINDS:
             raise ValidationError("Use: evaluator export template scores|intake FILE.")
-        rep = store.excel.export_template(target[0], target[1], evaluator=a.evaluator, lang=a.lang, progress=bar)
+        rep = store.excel.export_template(target[0], target[1], evaluator=a.evaluator, lang=ctx.document_lang(), progress=bar)
     else:
         if len(target) != 1:
             raise ValidationError(f"Use: evaluator export {a.kind} FILE.")
@@ -164,13 +161,13 @@ def cmd_export(ctx: CliContext) -> int:
                                   "'export ranking'. Nothing was written.")
         if a.kind == "ranking":
             rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional, round=a.round,
-                                             include_personal=a.include_personal, reason=a.reason, lang=a.lang,
+                                             include_personal=a.include_personal, reason=a.reason, lang=ctx.document_lang(),
                                              progress=bar)
         elif a.kind == "scores":
-            rep = store.excel.export_scores(target[0], lang=a.lang, progress=bar)
+            rep = store.excel.export_scores(target[0], lang=ctx.document_lang(), progress=bar)
         elif a.kind == "follow-up":  # awards, monitoring visits, open actions (docs/follow-up.md)
-            rep = store.monitoring.export_follow_up(target[0], lang=a.lang, progress=bar)
+            rep = store.monitoring.export_follow_up(target[0], lang=ctx.document_lang(), progress=bar)
         else:
-            rep = store.excel.export_progress(target[0], lang=a.lang, progress=bar)
+            rep = store.excel.export_progress(target[0], lang=ctx.document_lang(), progress=bar)
     ctx.out({"path": rep.path, "kind": rep.kind, "sheets": rep.sheets, "rows": rep.rows}, rep.summary())
     return 0

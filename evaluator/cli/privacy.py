@@ -56,7 +56,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     r = ls.add_parser("review", parents=[common], help="the monthly review as a PDF to sign")
     r.add_argument("--month", required=True, metavar="YYYY-MM")
     r.add_argument("--out", required=True, metavar="FILE")
-    r.add_argument("--lang", choices=("ko", "en"), default="ko")
     r.set_defaults(func=cmd_access_review)
 
     p = sub.add_parser("retention", parents=[common], help="how long personal data is kept, and what is due",
@@ -169,7 +168,7 @@ def cmd_access_log(ctx: CliContext) -> int:
 
 def cmd_access_review(ctx: CliContext) -> int:
     a = ctx.args
-    path = ctx.store().privacy.review(a.month, a.out, lang=a.lang, progress=ctx.progress("Review"))
+    path = ctx.store().privacy.review(a.month, a.out, lang=ctx.document_lang(), progress=ctx.progress("Review"))
     ctx.out({"path": str(path), "month": a.month}, f"Wrote the access-log review of {a.month} to {path}; print it, "
                                                    "check it and sign it.")
     return 0

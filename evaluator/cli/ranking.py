@@ -8,6 +8,7 @@ from typing import Any
 
 from ..domain import DECISIONS
 from ..errors import ValidationError
+from ..messages import language
 from ..ranking.labels import decision_label
 from ..ranking.model import METHODS, RankedApplication, RankingResult, TrackRanking
 from .common import CliContext, table
@@ -32,7 +33,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="also count evaluations that are not finalised (labelled provisional; nothing stored)")
     p.add_argument("--no-stability", dest="stability", action="store_false",
                    help="skip the cut-line stability analysis")
-    p.add_argument("--lang", choices=("en", "ko"), default="en", help="language of the reasons in the table")
     p.set_defaults(func=cmd_rank)
 
     e = sub.add_parser(
@@ -42,7 +42,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                     "computed. Reads only; the ranking applies the same rules. Rules: docs/rules.md.")
     e.add_argument("--track", help="only this track (code)")
     e.add_argument("--round", metavar="CODE", help="the round (default: the program's current round)")
-    e.add_argument("--lang", choices=("en", "ko"), default="en", help="language of the reasons")
     e.set_defaults(func=cmd_eligibility)
 
     o = sub.add_parser(
@@ -167,7 +166,7 @@ def cmd_rank(ctx: CliContext) -> int:
     a = ctx.args
     result = ctx.store().ranking.current(track=a.track, method=a.method, provisional=a.provisional,
                                          stability=a.stability, round=a.round, progress=ctx.progress("Ranking")).value
-    text = "\n\n".join(track_text(t, a.lang) for t in result.tracks)
+    text = "\n\n".join(track_text(t, language()) for t in result.tracks)
     title = (f"Ranking of {result.program}" + (f", round {result.round}" if result.round else "")
              + f" ({result.method}{', provisional' if result.provisional else ''})")
     if result.signed_off:
@@ -184,7 +183,7 @@ def cmd_rank(ctx: CliContext) -> int:
 def cmd_eligibility(ctx: CliContext) -> int:
     a = ctx.args
     rows = ctx.store().ranking.eligibility(a.track, round=a.round)
-    ko = a.lang == "ko"
+    ko = language() == "ko"
     table_rows = [[r.application_id, r.track, "yes" if r.eligible else "NO",
                    f"{r.requested_amount:,}" if r.requested_amount is not None else "—",
                    f"{r.support.awarded:,}" if r.support is not None else "—",

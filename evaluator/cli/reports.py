@@ -33,7 +33,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     for kind, text in KINDS.items():
         r = rsub.add_parser(kind, parents=[common], help=text, description=text[0].upper() + text[1:] + ".")
         r.add_argument("--out", required=True, metavar="PATH", help="the PDF file to write")
-        r.add_argument("--lang", choices=("ko", "en"), default="ko", help="labels in Korean (default) or English")
         if kind not in ("dossier", "follow-up", "monitoring-sheets", "follow-up-dossier"):
             r.add_argument("--track", help="only this track (code, e.g. activity)")
         if kind in ("blank-sheets", "sheets"):
@@ -73,7 +72,7 @@ def cmd_report(ctx: CliContext) -> int:
     a = ctx.args
     store = ctx.store()
     kind = a.report_kind
-    common = {"lang": a.lang, "progress": ctx.progress(f"report {kind}")}
+    common = {"lang": ctx.document_lang(), "progress": ctx.progress(f"report {kind}")}
     out = Path(a.out)
     if kind == "blank-sheets":
         path = store.reports.blank_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,
@@ -98,6 +97,6 @@ def cmd_report(ctx: CliContext) -> int:
         path = store.reports.dossier(out, application_id=a.application, include_personal=a.include_personal,
                                      reason=a.reason, **common)
     size = path.stat().st_size
-    ctx.out({"report": kind, "path": str(path), "bytes": size, "lang": a.lang},
+    ctx.out({"report": kind, "path": str(path), "bytes": size, "lang": ctx.document_lang()},
             f"Wrote the {kind} PDF to {path} ({size:,} bytes).")
     return 0

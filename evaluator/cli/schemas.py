@@ -173,7 +173,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
                         "files": array(STR), "compacted": STR, "plan": purge_plan})
     return {
         "error": (1, "A command that failed", obj(
-            {"error": STR, "type": STR, "hint": STR, "problems": array(problem)}, required=["error", "type"])),
+            {"error": STR, "type": STR, "code": STR, "hint": STR, "problems": array(problem)}, required=["error", "type"])),
         "init": (1, "evaluator init", obj({"database": STR, "created": BOOL, "schema_revision": STR, "role": STR})),
         "upgrade": (1, "evaluator upgrade", obj({"revision": STR, "upgraded_from": nullable(STR), "created": BOOL,
                                                  "backup": nullable(STR)})),

@@ -82,7 +82,10 @@ def elements(fh: IO[bytes], *, flat: int, chunk_size: int = CHUNK) -> Iterator[t
     try:
         yield from _events(fh, flat, chunk_size, pull, guard, stack)
     finally:
-        for _ in pull.read_events():  # parsed but not handed out
+        try:
+            for _ in pull.read_events():  # parsed but not handed out
+                pass
+        except Exception:  # noqa: BLE001 - a parse error in bytes the caller stopped before: not its error
             pass
         if stack:
             del stack[0][:]  # the root, and with it every element still in the tree

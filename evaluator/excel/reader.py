@@ -26,6 +26,9 @@ from typing import IO
 
 from .xmlstream import UnreadableXML, elements
 
+#: bytes read at a time where only a part's first elements are wanted (a sheet's ``<dimension>``)
+HEAD_CHUNK = 4 * 1024
+
 
 class StringTable:
     """The shared strings: a read-only sequence of ``str``, stored as UTF-8 with one offset each."""
@@ -121,7 +124,9 @@ def sheet_dimensions(fh: IO[bytes]):
     from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
     from openpyxl.worksheet.dimensions import SheetDimension
 
-    for event, el, _depth in elements(fh, flat=2):
+    # small reads: <dimension> is among a sheet's first elements, and the parser builds every
+    # element of the chunk it is fed (64 KB of rows: ~15,000 elements, for one attribute)
+    for event, el, _depth in elements(fh, flat=2, chunk_size=HEAD_CHUNK):
         if event == "start" and el.tag == DATA_TAG:
             return None
         if event == "end" and el.tag == DIMENSION_TAG:

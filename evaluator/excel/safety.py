@@ -23,6 +23,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import ValidationError
+from .reader import load  # openpyxl itself is imported when a workbook is opened
 from .xmlstream import UnreadableXML
 
 #: hard caps: a real intake sheet is a few hundred kilobytes; these leave a wide margin
@@ -384,8 +385,6 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None
 def open_workbook(path: str | os.PathLike):
     """Check ``path`` and open it with openpyxl in read-only, values-only mode (its shared-string
     table and sheet dimensions read in bounded memory: :mod:`.reader`)."""
-    from .reader import load
-
     p = check_file(path)
     check_zip(p).close()
     try:

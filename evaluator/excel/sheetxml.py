@@ -342,43 +342,50 @@ class ValuesParser(WorkSheetParser):
                 err.code, err.position = exc.code, (exc.lineno, exc.offset)
                 raise err from None
 
-        scannable = None
-        carry = b""
-        while True:
-            chunk = src.read(CHUNK)
-            if scannable is None:
-                scannable = self._sniff(chunk)
-            aligned = False
-            seen = 0
-            if chunk:
-                buf = carry + chunk if carry else chunk
-                cut = _row_boundary(buf)
-                if cut is None:
-                    if len(buf) < MAX_CARRY:
-                        carry = buf
-                        continue
-                    piece, carry = buf, b""
+        try:
+            scannable = None
+            carry = b""
+            while True:
+                chunk = src.read(CHUNK)
+                if scannable is None:
+                    scannable = self._sniff(chunk)
+                aligned = False
+                seen = 0
+                if chunk:
+                    buf = carry + chunk if carry else chunk
+                    cut = _row_boundary(buf)
+                    if cut is None:
+                        if len(buf) < MAX_CARRY:
+                            carry = buf
+                            continue
+                        piece, carry = buf, b""
+                    else:
+                        piece, carry, aligned = buf[:cut], buf[cut:], True
+                    guard.fed_chunk(len(piece))
+                    feed(piece)
                 else:
-                    piece, carry, aligned = buf[:cut], buf[cut:], True
-                guard.fed_chunk(len(piece))
-                feed(piece)
-            else:
-                guard.fed_chunk(len(carry))
-                feed(carry, True)
-                carry = b""
-            guard.events_seen(seen > 0, depth)
-            if done:
-                for idx, values in done:
-                    width = self.source_rows.width  # may be set while rows are taken
-                    if width and len(values) != width:
-                        values = values[:width] if len(values) > width else values + [None] * (width - len(values))
-                    yield idx, values
-                done.clear()
-            if not chunk:
-                return
-            if self.tail and aligned and not row_at and scannable:
-                yield from self._below(carry)
-                return
+                    guard.fed_chunk(len(carry))
+                    feed(carry, True)
+                    carry = b""
+                guard.events_seen(seen > 0, depth)
+                if done:
+                    for idx, values in done:
+                        width = self.source_rows.width  # may be set while rows are taken
+                        if width and len(values) != width:
+                            values = values[:width] if len(values) > width else values + [None] * (width - len(values))
+                        yield idx, values
+                    done.clear()
+                if not chunk:
+                    return
+                if self.tail and aligned and not row_at and scannable:
+                    yield from self._below(carry)
+                    return
+        finally:
+            # the handlers close over the parser: unhooked, the parser and its buffers (about twice
+            # the largest piece fed) go now, not at the next full cyclic garbage collection
+            px.StartElementHandler = px.EndElementHandler = px.CharacterDataHandler = None
+            px.StartNamespaceDeclHandler = px.EntityDeclHandler = px.UnparsedEntityDeclHandler = None
+            px.ExternalEntityRefHandler = None
 
     def _sniff(self, head: bytes) -> bool:
         """The XML declaration (repeated when single rows are parsed); False for a part whose markup

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 #: bytes read from a part at a time
-CHUNK = 64 * 1024
+CHUNK = 32 * 1024
 MAX_DEPTH = 100
 #: one item (a shared string, a cell and everything in it): Excel's own cell limit (32,767
 #: characters, each with its own formatting) stays far below this
@@ -63,19 +63,39 @@ class Guard:
             raise UnreadableXML(f"one item (a cell or a string) is larger than {MAX_ITEM_BYTES >> 20} MB")
 
 
-def elements(fh: IO[bytes], *, flat: int) -> Iterator[tuple[str, Any, int]]:
+def elements(fh: IO[bytes], *, flat: int, chunk_size: int = CHUNK) -> Iterator[tuple[str, Any, int]]:
     """``(event, element, depth)`` for every element start and end of the XML in ``fh`` (the root
     has depth 1); an element that ends at depth ``flat`` or less leaves the tree once the caller
     has handled its end, together with everything in it.  Elements deeper than ``flat`` stay in
     their item (the enclosing element at depth ``flat``) until it ends, so the caller sees a whole
     item at its end — and an item may not exceed :data:`MAX_ITEM_BYTES`.  Raises the parser's
     ``ParseError`` for XML that is not well-formed, defusedxml's errors for entities, and
-    :class:`UnreadableXML`."""
+    :class:`UnreadableXML`.
+
+    A caller that stops early (one looking for the first few elements) reads the part
+    ``chunk_size`` bytes at a time: the parser has already built every element of the chunk it was
+    fed.  Whatever the parser still holds is let go when the caller stops, not at the next cyclic
+    garbage collection (the parser and its handlers refer to each other)."""
     pull = pull_parser()
     guard = Guard()
     stack: list[Any] = []
+    try:
+        yield from _events(fh, flat, chunk_size, pull, guard, stack)
+    finally:
+        try:
+            for _ in pull.read_events():  # parsed but not handed out
+                pass
+        except Exception:  # noqa: BLE001 - a parse error in bytes the caller stopped before: not its error
+            pass
+        if stack:
+            del stack[0][:]  # the root, and with it every element still in the tree
+        stack.clear()
+
+
+def _events(fh: IO[bytes], flat: int, chunk_size: int, pull: Any, guard: Guard,
+            stack: list[Any]) -> Iterator[tuple[str, Any, int]]:
     while True:
-        chunk = fh.read(CHUNK)
+        chunk = fh.read(chunk_size)
         if chunk:
             pull.feed(chunk)
             guard.fed_chunk(len(chunk))

@@ -280,7 +280,8 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
             try:
                 x = parse_number(row[iver])
                 if x < 0 or not float(x).is_integer():
-                    raise BadValue(msg("value.not_version", "{value} is not a version number", value=f"'{row[iver]}'"))
+                    shown = "'" + str(row[iver]) + "'"
+                    raise BadValue(msg("value.not_version", "{value} is not a version number", value=shown))
                 version = int(x)
             except BadValue as exc:
                 out.problems.append(table.bad_value(exc, rno, cver))

@@ -283,7 +283,7 @@ def _elements(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str):
             "possible XML bomb).", file=name, part=info.filename)) from None
     except UnreadableXML as exc:
         raise ExcelFileError(msg("excel.part_unreadable", "The file {file} cannot be read: in its part {part}, "
-                                 "{reason}.", file=name, part=info.filename, reason=str(exc))) from None
+                                 "{reason}.", file=name, part=info.filename, reason=exc.sentence)) from None
     except (ParseError, UnicodeError, ValueError, LookupError):
         return
     except zipfile.BadZipFile:
@@ -414,7 +414,7 @@ def open_workbook(path: str | os.PathLike):
 def _reason(exc: BaseException) -> Message | str:
     for e in (exc, exc.__cause__):
         if isinstance(e, UnreadableXML):
-            return str(e)
+            return e.sentence
     name = type(exc).__name__
     if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"):
         return msg("excel.reason.entities", "it declares XML entities or a DTD (a possible XML bomb)")

@@ -8,6 +8,13 @@ and — unless ``before_visits`` — site visits and finalised evaluations with 
 scores.  People and applications come from ``resources/demo/demo_program.toml``; scores are drawn
 from a seeded random generator, ids and timestamps from a deterministic source, so the demo is the
 same every time.
+
+The round is dated 2012 and stays so; its follow-up is counted as of :data:`FOLLOW_UP_AS_OF`, a
+day inside the story's project period (agreements 2012-06-20, projects July to December, mid-term
+visits due 2012-10-01 and final ones 2013-01-01 under the default plan, docs/follow-up.md): the
+mid-term visits are some weeks late and the final ones still to come, as an office would have seen
+it then — not thousands of days overdue.  A real program sets no such day and counts from today;
+a date given explicitly (``monitoring due --today``) wins over both.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from .db.models import deterministic
 from .domain import FIELD
 from .errors import ValidationError
+from .monitoring import service as monitoring
 from .paths import resource
 from .programfile import ProgramDef, load_program_file
 from .rubric import Rubric as RubricDef
@@ -29,6 +37,8 @@ from .services import people, programs, scoring
 from .services.common import get_setting
 
 SEED = 20120412
+#: the demo's follow-up "today" (evaluator.monitoring.service.as_of)
+FOLLOW_UP_AS_OF = date(2012, 11, 15)
 #: the demo's program file (resources/programs/)
 PROGRAM_FILE = "seoul-cbp-2012.toml"
 
@@ -75,6 +85,7 @@ def build_demo(store, *, before_visits: bool = False) -> DemoSummary:
         if get_setting(s, "role") == FIELD:
             raise ValidationError("The demo program can only be created in an office database.")
         program = programs.create_from_def(s, definition, status="field_study" if before_visits else "ranking")
+        monitoring.set_as_of(s, program, FOLLOW_UP_AS_OF)
         track_rows = {t.code: t for t in program.tracks}
         evaluators = {}
         for e in content["evaluators"]:

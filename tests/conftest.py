@@ -73,6 +73,9 @@ def _isolated_dirs(tmp_path, monkeypatch):
     # the command line's messages follow the locale: the tests read them in English, whatever the
     # machine's locale (tests of the language set it themselves)
     monkeypatch.setenv("EVALUATOR_LANG", "en")
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):  # and the desktop app starts in its default, Korean
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     if ENCRYPTED_RUN:  # the CLI (also in subprocesses) opens encrypted databases with it
         monkeypatch.setenv("EVALUATOR_DB_PASSPHRASE", TEST_PASSPHRASE)
     else:

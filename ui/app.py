@@ -19,6 +19,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--db", metavar="URL", help="database URL or SQLite path (default: the user data directory)")
     p.add_argument("--demo", action="store_true",
                    help="open the demo database (created in the user data directory on first run)")
+    p.add_argument("--lang", choices=("ko", "en"),
+                   help="the language of this run (default: the one chosen in Settings, else the system's; Korean "
+                        "when it is neither)")
     p.add_argument("--version", action="version", version=f"evaluator-gui {__version__}")
     return p.parse_args(argv)
 
@@ -80,7 +83,7 @@ def guard_pyside_refcounts() -> bool:
     return True
 
 
-def setup_application(app=None, settings=None):
+def setup_application(app=None, settings=None, lang: str | None = None):
     """Create/configure the QApplication: name, fonts, language, font size, logging."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
@@ -101,7 +104,7 @@ def setup_application(app=None, settings=None):
     setup_logging()
     families = register_fonts()
     log.info("evaluator-gui %s starting; fonts %s", __version__, families)
-    install_language(app, settings.language)
+    install_language(app, lang or settings.language)
     apply_font(app, settings.get("font_size"))
     return app, settings
 
@@ -113,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import install_excepthook
     from .main_window import MainWindow
 
-    app, settings = setup_application()
+    app, settings = setup_application(lang=args.lang)
     install_excepthook()
     # the window shows at once; the store (SQLAlchemy, the core's modules, the schema check) is
     # imported and opened on the worker, then the screens are built

@@ -19,6 +19,15 @@ LANGUAGES = ("ko", "en")
 MAX_RECENT = 8
 
 
+
+def system_default_language() -> str:
+    """The language of a first start: the system locale's (``ko_*`` Korean, ``en_*`` English),
+    Korean when it is neither (``C``, another language)."""
+    from evaluator.messages import system_language
+
+    env = {k: v for k, v in os.environ.items() if k != "EVALUATOR_LANG"}  # the command line's override
+    return system_language(default="ko", environ=env)
+
 class Option(NamedTuple):
     key: str
     default: Any
@@ -26,7 +35,7 @@ class Option(NamedTuple):
 
 
 OPTIONS: dict[str, Option] = {
-    "language": Option("ui/language", "ko", str),
+    "language": Option("ui/language", "", str),  # "": the system locale's, Korean when it is neither
     "font_size": Option("ui/font_size", 10, int),
     "data_folder": Option("paths/data_folder", "", str),
     "last_folder": Option("paths/last_folder", "", str),
@@ -79,7 +88,7 @@ class Settings:
     @property
     def language(self) -> str:
         lang = self.get("language")
-        return lang if lang in LANGUAGES else "ko"
+        return lang if lang in LANGUAGES else system_default_language()
 
     def data_folder(self) -> Path:
         folder = self.get("data_folder")

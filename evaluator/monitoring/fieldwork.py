@@ -59,6 +59,7 @@ def kit_part(s: Session, program: Program, evaluator: Evaluator) -> tuple[dict[s
         visits.setdefault(v.award_id, []).append(v)
     part = {
         "plan": service.plan_document(s, program),
+        "as_of": F.iso(service.as_of(s, program)),  # the program's follow-up day, if it sets one (the demo)
         "awards": [{"uuid": a.uuid, "application": a.application.external_id, "amount": a.amount, "status": a.status,
                     "agreed_on": F.iso(a.agreed_on), "starts_on": F.iso(a.starts_on), "ends_on": F.iso(a.ends_on),
                     "visits": [{**_visit_doc(v), "mine": v.evaluator_id == evaluator.id, "due_on": F.iso(v.due_on)}
@@ -82,6 +83,7 @@ def install(s: Session, program: Program, evaluator: Evaluator, part: Any, apps:
                     != "monitoring":
                 raise F.Invalid(f"the monitoring rubric of track {track} is not a monitoring rubric")
         set_setting(s, service._key(program), plan)
+        service.set_as_of(s, program, F.parse_date(F.need_date(part, "as_of", "data.json monitoring")))
         todo = 0
         for i, a in enumerate(F.items(part, "awards", "data.json monitoring")):
             w = f"data.json monitoring awards[{i}]"

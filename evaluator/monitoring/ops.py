@@ -106,7 +106,14 @@ class Monitoring(Area):
     def due(self, *, overdue: bool = False, today: date | None = None) -> list[DueVisit]:
         """Visits not finalised, soonest due first (only those past due with ``overdue``)."""
         with self._uow.read() as s:
-            return service.due(s, current_program(s), today=today or date.today(), overdue_only=overdue)
+            p = current_program(s)
+            return service.due(s, p, today=today or service.today(s, p), overdue_only=overdue)
+
+    def as_of(self) -> date | None:
+        """The day the program's follow-up counts from when no ``today`` is given, if the program
+        sets one (the demo does, in its 2012 project period); None: the real date."""
+        with self._uow.read() as s:
+            return service.as_of(s, current_program(s))
 
     def visits(self, application_id: str | None = None, evaluator: str | None = None) -> list[VisitInfo]:
         with self._uow.read() as s:
@@ -149,7 +156,7 @@ class Monitoring(Area):
 
         with self._uow.read() as s:
             p = current_program(s)
-            report = export_follow_up(s, p, path, today=today or date.today(), lang=lang, progress=progress,
+            report = export_follow_up(s, p, path, today=today or service.today(s, p), lang=lang, progress=progress,
                                       cancel=cancel)
             subjects = _awarded(s, p)
         self._log_output(report.path, action="export", what="follow-up workbook", subjects=subjects)
@@ -165,7 +172,7 @@ class Monitoring(Area):
             raise ValidationError(f"Unknown report language {lang!r}; use one of ko, en.")
         with self._uow.read() as s:
             p = current_program(s)
-            path = follow_up_summary(s, p, out, lang=lang, today=today or date.today(), progress=progress,
+            path = follow_up_summary(s, p, out, lang=lang, today=today or service.today(s, p), progress=progress,
                                      cancel=cancel)
             subjects = _awarded(s, p)
         self._log_output(path, action="print", what="follow-up summary", subjects=subjects)
@@ -212,9 +219,10 @@ class Monitoring(Area):
         lang = _report_lang(lang)
         reason = _personal(include_personal, reason, f"The follow-up dossier of {application_id} with attendees")
         with self._uow.read() as s:
-            path = follow_up_dossier(s, current_program(s), out, application_id=application_id, lang=lang,
+            p = current_program(s)
+            path = follow_up_dossier(s, p, out, application_id=application_id, lang=lang,
                                      withheld=None if include_personal else _withheld(lang),
-                                     today=today or date.today(), progress=progress, cancel=cancel)
+                                     today=today or service.today(s, p), progress=progress, cancel=cancel)
         self._log_output(path, action="print", what="follow-up dossier", subjects=[application_id],
                          fields=["attendees"] if include_personal else [], reason=reason or "")
         return path

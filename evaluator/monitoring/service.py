@@ -36,6 +36,28 @@ def _key(program: Program) -> str:
     return f"monitoring_plan:{program.uuid}"
 
 
+def _as_of_key(program: Program) -> str:
+    return f"follow_up_as_of:{program.uuid}"
+
+
+def as_of(s: Session, program: Program) -> date | None:
+    """The day the program's follow-up is counted from when the caller names none, if the program
+    sets one: the demo does (its 2012 round is followed up as of a day in its own project period,
+    so its visits are due or a few weeks late, not thousands of days); a real program sets none
+    and counts from the real date."""
+    value = get_setting(s, _as_of_key(program))
+    return date.fromisoformat(value) if value else None
+
+
+def set_as_of(s: Session, program: Program, day: date | None) -> None:
+    set_setting(s, _as_of_key(program), day.isoformat() if day else None)
+
+
+def today(s: Session, program: Program) -> date:
+    """The program's follow-up "today": :func:`as_of`, else the real date."""
+    return as_of(s, program) or date.today()
+
+
 def plan_document(s: Session, program: Program) -> dict[str, Any] | None:
     return get_setting(s, _key(program))
 

@@ -2019,6 +2019,14 @@
         <translation>Counselling</translation>
     </message>
     <message>
+        <source>Settlement submitted</source>
+        <translation>Settlement submitted</translation>
+    </message>
+    <message>
+        <source>Settlement checked</source>
+        <translation>Settlement checked</translation>
+    </message>
+    <message>
         <source>YYYY-MM-DD</source>
         <translation>YYYY-MM-DD</translation>
     </message>
@@ -2119,6 +2127,30 @@
         <translation>The session needs its date and topic.</translation>
     </message>
     <message>
+        <source>Record the settlement of {application}</source>
+        <translation>Record the settlement of {application}</translation>
+    </message>
+    <message>
+        <source>Settlement</source>
+        <translation>Settlement</translation>
+    </message>
+    <message>
+        <source>Amount returned (won)</source>
+        <translation>Amount returned (won)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>Type the amount in won, e.g. 150,000.</source>
+        <translation>Type the amount in won, e.g. 150,000.</translation>
+    </message>
+    <message>
+        <source>The amount returned cannot be more than what was disbursed ({disbursed} won).</source>
+        <translation>The amount returned cannot be more than what was disbursed ({disbursed} won).</translation>
+    </message>
+    <message>
         <source>Monitoring plan</source>
         <translation>Monitoring plan</translation>
     </message>
@@ -2207,6 +2239,10 @@
         <translation>Log support…</translation>
     </message>
     <message>
+        <source>Record settlement…</source>
+        <translation>Record settlement…</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>Visit</translation>
     </message>
@@ -2264,6 +2300,14 @@
         <source>{awarded} won awarded, {disbursed} won disbursed</source>
         <translation>{awarded} won awarded, {disbursed} won disbursed</translation>
     </message>
+    <message>
+        <source>counted as of {date}, the program&apos;s follow-up date</source>
+        <translation>counted as of {date}, the program&apos;s follow-up date</translation>
+    </message>
+    <message>
+        <source>{amount} won returned</source>
+        <translation>{amount} won returned</translation>
+    </message>
     <message numerus="yes">
         <source>%n visits overdue</source>
         <translation>
@@ -2306,10 +2350,6 @@
         </translation>
     </message>
     <message>
-        <source>settlement: {state}</source>
-        <translation>settlement: {state}</translation>
-    </message>
-    <message>
         <source>The award of {application} is now {amount} won.</source>
         <translation>The award of {application} is now {amount} won.</translation>
     </message>
@@ -2328,6 +2368,10 @@
     <message>
         <source>Support session logged for {application}.</source>
         <translation>Support session logged for {application}.</translation>
+    </message>
+    <message>
+        <source>{application}: {settlement}.</source>
+        <translation>{application}: {settlement}.</translation>
     </message>
     <message>
         <source>Monitoring plan set: {visits}.</source>

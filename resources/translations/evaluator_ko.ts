@@ -1986,6 +1986,14 @@
         <translation>상담</translation>
     </message>
     <message>
+        <source>Settlement submitted</source>
+        <translation>정산 제출</translation>
+    </message>
+    <message>
+        <source>Settlement checked</source>
+        <translation>정산 확인</translation>
+    </message>
+    <message>
         <source>YYYY-MM-DD</source>
         <translation>YYYY-MM-DD</translation>
     </message>
@@ -2086,6 +2094,30 @@
         <translation>날짜와 주제를 입력하세요.</translation>
     </message>
     <message>
+        <source>Record the settlement of {application}</source>
+        <translation>{application} 정산 기록</translation>
+    </message>
+    <message>
+        <source>Settlement</source>
+        <translation>정산</translation>
+    </message>
+    <message>
+        <source>Amount returned (won)</source>
+        <translation>반환액(원)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>Type the amount in won, e.g. 150,000.</source>
+        <translation>금액을 원 단위로 입력하세요(예: 150,000).</translation>
+    </message>
+    <message>
+        <source>The amount returned cannot be more than what was disbursed ({disbursed} won).</source>
+        <translation>반환액은 교부액({disbursed}원)보다 클 수 없습니다.</translation>
+    </message>
+    <message>
         <source>Monitoring plan</source>
         <translation>모니터링 계획</translation>
     </message>
@@ -2174,6 +2206,10 @@
         <translation>지원 활동 기록…</translation>
     </message>
     <message>
+        <source>Record settlement…</source>
+        <translation>정산 기록…</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>방문</translation>
     </message>
@@ -2229,6 +2265,14 @@
         <source>{awarded} won awarded, {disbursed} won disbursed</source>
         <translation>지원 {awarded}원, 교부 {disbursed}원</translation>
     </message>
+    <message>
+        <source>counted as of {date}, the program&apos;s follow-up date</source>
+        <translation>사후관리 기준일 {date} 기준</translation>
+    </message>
+    <message>
+        <source>{amount} won returned</source>
+        <translation>{amount}원 반환</translation>
+    </message>
     <message numerus="yes">
         <source>%n visits overdue</source>
         <translation>
@@ -2268,10 +2312,6 @@
         </translation>
     </message>
     <message>
-        <source>settlement: {state}</source>
-        <translation>정산: {state}</translation>
-    </message>
-    <message>
         <source>The award of {application} is now {amount} won.</source>
         <translation>{application} 지원금은 이제 {amount}원입니다.</translation>
     </message>
@@ -2290,6 +2330,10 @@
     <message>
         <source>Support session logged for {application}.</source>
         <translation>{application} 지원 활동을 기록했습니다.</translation>
+    </message>
+    <message>
+        <source>{application}: {settlement}.</source>
+        <translation>{application}: {settlement}.</translation>
     </message>
     <message>
         <source>Monitoring plan set: {visits}.</source>

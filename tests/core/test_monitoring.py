@@ -102,6 +102,34 @@ def test_due_dates_follow_each_projects_start_and_overdue_visits_are_listed(offi
     assert b not in {d.application_id for d in office.monitoring.due(today=date(2012, 11, 15))}
 
 
+def test_the_demo_is_followed_up_as_of_a_day_of_its_own_2012_project_period(office, signed_off, capsys):
+    """The demo's round stays dated 2012; its follow-up counts from 2012-11-15 (the mid-term visits
+    45 days late, the final ones to come), not from the real date; ``--today`` still wins, and a
+    program that sets no such day counts from the real date."""
+    from evaluator.monitoring import service
+    from evaluator.services.common import current_program
+
+    for x in office.awards.list():
+        office.awards.set(x.application_id, agreed_on="2012-06-20", starts_on="2012-07-01", ends_on="2012-12-31",
+                          reason="협약")
+    office.monitoring.set_plan([("mid", 3), ("final", 6)])
+    office.monitoring.assign(VISITORS)
+    assert office.monitoring.as_of() == date(2012, 11, 15)
+    late = office.monitoring.due(overdue=True)
+    assert len(late) == 19 and {(d.plan_code, d.due_on, d.days_overdue) for d in late} == {
+        ("mid", date(2012, 10, 1), 45)}
+    assert office.monitoring.due() == office.monitoring.due(today=date(2012, 11, 15))
+    assert len(office.monitoring.due(overdue=True, today=date(2013, 1, 15))) == 38  # a day named wins
+    assert main(["monitoring", "due", "--overdue", "--db", str(signed_off[0])]) == 0
+    out = capsys.readouterr().out
+    assert out.count("OVERDUE 45 days") == 19 and " final " not in out
+    with office.uow.write() as s:  # a real program sets no follow-up day: the real date counts
+        service.set_as_of(s, current_program(s), None)
+    assert office.monitoring.as_of() is None
+    real = office.monitoring.due(overdue=True)
+    assert len(real) == 38 and real[0].days_overdue == (date.today() - date(2012, 10, 1)).days
+
+
 def test_a_visit_is_refused_before_the_agreement_with_actions_due_before_it_or_incomplete(office):
     a = office.awards.list()[0]
     office.awards.set(a.application_id, agreed_on="2012-06-20", starts_on="2012-07-01", reason="협약")

@@ -96,16 +96,20 @@ def test_the_awards_screen_lists_every_award_with_its_money_and_next_visit(follo
     assert _cell(screen, row, "next") == "2012-10-01"  # the mid-term visit, 3 months after the start
     from ui.style import tones
 
-    col = [c.key for c in screen.model.columns].index("overdue")  # long past: both visits overdue, in red
-    assert screen.model.rows[row].overdue == 2 and "2" in _cell(screen, row, "overdue")
+    # the demo's 2012 round is followed up as of its own day (2012-11-15), said in the summary: the
+    # mid-term visit (due 2012-10-01) is 45 days late, in red; the final one (2013-01-01) still to come
+    col = [c.key for c in screen.model.columns].index("overdue")
+    assert screen.model.rows[row].overdue == 1 and "1" in _cell(screen, row, "overdue")
     assert screen.model.index(row, col).data(Qt.ForegroundRole) == tones().bad
+    assert "2012-11-15" in screen.summary.text() and "19" in screen.summary.text()
     assert screen.visits.rowCount() == 2  # its mid-term and final visits
     # the status filter: nothing is in progress yet
     screen.filter.setCurrentIndex(screen.filter.findData("in_progress"))
     assert screen.model.rowCount() == 0
     screen.filter.setCurrentIndex(0)
     screen.overdue_only.setChecked(True)
-    assert screen.due.rowCount() == 38 and all(d.overdue for d in screen.due.rows)
+    assert screen.due.rowCount() == 19 and all(d.overdue and d.days_overdue == 45 and d.plan_code == "mid"
+                                                 for d in screen.due.rows)
 
 
 def test_a_status_change_with_its_reason_shows_in_the_table_and_the_audit_trail(follow_up_office, make_window,
@@ -242,6 +246,53 @@ def test_terms_support_plan_and_outputs_from_the_screen(follow_up_office, make_w
     assert len(PdfReader(str(pdf)).pages) >= 1
 
 
+def test_the_settlement_is_recorded_from_the_screen_submitted_then_checked(follow_up_office, make_window, qapp,
+                                                                           dialogs):
+    """정산: only an award with money disbursed can be settled; an amount returned above what was
+    disbursed keeps OK disabled with the reason; submitted, then checked, each in the audit trail."""
+    store, path = follow_up_office
+    app, untouched = store.awards.list()[4].application_id, store.awards.list()[5].application_id
+    store.awards.disburse(app, 1_000_000, paid_on="2012-07-05", note="1차분")
+    w, screen = _awards_screen(store, make_window, qapp)
+    screen.select_award(untouched)
+    assert not screen.settle_btn.isEnabled()  # nothing went out: nothing to settle
+    screen.select_award(app)
+    assert screen.settle_btn.isEnabled()
+
+    def submitted(dlg):
+        assert dlg.settlement.currentData() == "submitted"
+        ok = dlg.buttons.button(dlg.buttons.StandardButton.Ok)
+        dlg.returned.setText("1,000,001")
+        assert not ok.isEnabled() and "1,000,000" in dlg.error.text()
+        dlg.returned.setText("12만")
+        assert not ok.isEnabled() and dlg.error.text()
+        dlg.returned.setText("150,000")
+        dlg.note.setText("정산서 접수")
+        assert ok.isEnabled() and dlg.error.text() == ""
+        return True
+
+    dialogs.on_exec["settlementDialog"] = submitted
+    screen.settle_btn.click()
+    flush_events(qapp)
+    got = store.awards.get(app)
+    assert (got.settlement, got.returned_amount) == ("submitted", 150_000)
+    assert "정산 제출" in screen.detail.text() and "150,000원 반환" in screen.detail.text()
+    assert "정산 제출" in screen.result.text()
+
+    def checked(dlg):  # the next step is offered, the amount returned kept
+        assert dlg.settlement.currentData() == "checked" and dlg.returned.text() == "150,000"
+        dlg.note.setText("정산 검토 완료")
+        return True
+
+    dialogs.on_exec["settlementDialog"] = checked
+    screen.settle_btn.click()
+    flush_events(qapp)
+    assert store.awards.get(app).settlement == "checked" and "정산 확인" in screen.detail.text()
+    trail = _rows(path, "SELECT new, reason FROM audit_event WHERE action = 'award_settlement' ORDER BY id")
+    assert [(json.loads(n)["settlement"], json.loads(n)["returned_amount"], r) for n, r in trail] == [
+        ("submitted", 150_000, "정산서 접수"), ("checked", 150_000, "정산 검토 완료")]
+
+
 # --- the field laptop ----------------------------------------------------------------------------------
 def _field_form(follow_up_field, make_window, qapp):
     store, path = follow_up_field
@@ -304,6 +355,24 @@ def test_a_monitoring_visit_recorded_in_the_field_form_is_saved_and_finalised(fo
     assert states[(app, seq)] == "finalised"
 
 
+def test_the_laptop_counts_the_demos_visits_from_the_day_its_kit_carries(follow_up_field, make_window, qapp):
+    """The kit carries the demo's follow-up day (2012-11-15): on the laptop the mid-term visits
+    (due 2012-10-01) are red, the final ones (due 2013-01-01) are not."""
+    from datetime import date
+
+    from ui.style import tones
+
+    store, _path = follow_up_field
+    assert store.monitoring.as_of() == date(2012, 11, 15)
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(store)
+    screen = w.show_screen("monitoring")
+    flush_events(qapp)
+    red = {v.plan_code: screen.model.index(i, 0).data(Qt.ForegroundRole) == tones().bad
+           for i, v in enumerate(screen.model.rows)}
+    assert red == {"mid": True, "final": False}
+
+
 def test_nothing_typed_is_lost_when_the_form_is_left(follow_up_field, make_window, qapp):
     w, screen, form, store = _field_form(follow_up_field, make_window, qapp)
     app, seq = form.application_id, form.sequence
@@ -336,11 +405,13 @@ def test_the_awards_screen_and_its_dialogs_name_every_control(follow_up_office, 
     store, _ = follow_up_office
     w, screen = _awards_screen(store, make_window, qapp)
     problems = nameless(screen) + untabbable(screen)
-    from ui.screens.awards import PlanDialog, StatusDialog, SupportDialog, TermsDialog, TrancheDialog
+    from ui.screens.awards import (
+        PlanDialog, SettlementDialog, StatusDialog, SupportDialog, TermsDialog, TrancheDialog,
+    )
 
     a = screen.selected()
     for dlg in (TermsDialog(a, w), StatusDialog(a, w), TrancheDialog(a, w), SupportDialog(a, w),
-                PlanDialog(screen.plan, w)):
+                SettlementDialog(a, w), PlanDialog(screen.plan, w)):
         dlg.show()
         flush_events(qapp)
         problems += [f"{dlg.objectName()}: {p}" for p in nameless(dlg) + untabbable(dlg)]

@@ -98,3 +98,37 @@ def test_english_plurals_agree_with_their_number(qapp):
         assert tr("{done} of %n evaluations finalised.", "", 1).format(done=0) == "0 of 1 evaluation finalised."
     finally:
         install_language(qapp, "ko")
+
+
+def test_the_first_language_follows_the_system_locale_korean_when_unknown(monkeypatch, tmp_path):
+    """A first start speaks the system's language (ko_* Korean, en_* English; C or another
+    language: Korean); a language chosen in Settings wins; ``evaluator-gui --lang`` picks this run's."""
+    from PySide6.QtCore import QSettings
+
+    from ui.app import parse_args
+    from ui.settings import Settings
+
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    for lang_env, expected in (("en_US.UTF-8", "en"), ("ko_KR.UTF-8", "ko"), ("C.UTF-8", "ko"), ("fr_FR.UTF-8", "ko")):
+        monkeypatch.setenv("LANG", lang_env)
+        assert settings.language == expected, lang_env
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    settings.set("language", "ko")
+    assert settings.language == "ko"
+    assert parse_args(["--lang", "en"]).lang == "en" and parse_args([]).lang is None
+
+
+def test_the_core_speaks_the_language_of_the_ui(qapp):
+    """Switching the UI's language switches the core's messages with it: an error raised by the
+    core reads in the language of the window that shows it."""
+    from evaluator import errors as E
+    from evaluator.messages import language, msg
+    from ui.i18n import install_language
+
+    err = E.DatabaseUnavailable(msg("cli.error", "error: {error}", error="x"))
+    install_language(qapp, "en")
+    try:
+        assert language() == "en" and str(err) == "error: x"
+    finally:
+        install_language(qapp, "ko")
+    assert language() == "ko" and str(err) == "오류: x"

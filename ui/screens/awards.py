@@ -1,5 +1,5 @@
 """Office: awards and follow-up (수혜 및 사후관리) — every award of the program with its money and
-status, the actions on one award (terms, status, a tranche, a support session), its monitoring
+status, the actions on one award (terms, status, a tranche, a support session, the settlement), its monitoring
 visits, what is due and overdue, the monitoring plan and its visitors, and the follow-up outputs.
 
 Every change goes through ``store.awards`` / ``store.monitoring`` (docs/follow-up.md); a refusal (a
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from evaluator.awards.model import AWARD_STATUSES, CLOSED_STATUSES, NEXT_STATUSES, SUPPORT_KINDS
+from evaluator.awards.model import AWARD_STATUSES, CLOSED_STATUSES, NEXT_STATUSES, SETTLEMENTS, SUPPORT_KINDS
 from evaluator.changes import AWARDS, DECISIONS, MONITORING
 
 from .. import dialogs
@@ -46,6 +46,10 @@ def monitoring_state_label(state: str) -> str:
 
 def support_kind_labels() -> dict[str, str]:
     return {"training": tr("Training"), "consulting": tr("Consulting"), "counselling": tr("Counselling")}
+
+
+def settlement_labels() -> dict[str, str]:
+    return {"submitted": tr("Settlement submitted"), "checked": tr("Settlement checked")}
 
 
 def parse_amount(text: str) -> int | None:
@@ -271,6 +275,49 @@ class SupportDialog(_FormDialog):
         return None
 
 
+class SettlementDialog(_FormDialog):
+    """The settlement (정산) at the end: submitted or checked, any amount the group returned, a note
+    for the audit trail."""
+
+    def __init__(self, award, parent=None) -> None:
+        super().__init__("settlementDialog", tr("Record the settlement of {application}").format(
+            application=award.application_id), parent)
+        self.award = award
+        info = plain(QLabel(tr("Awarded {amount} won, disbursed {disbursed} won, balance {balance} won.").format(
+            amount=fmt_amount(award.amount), disbursed=fmt_amount(award.disbursed),
+            balance=fmt_amount(award.balance)), self))
+        info.setWordWrap(True)
+        self.lay.insertWidget(0, info)
+        self.settlement = QComboBox(self)
+        self.settlement.setObjectName("settlementChoice")
+        labels = settlement_labels()
+        for code in SETTLEMENTS:
+            self.settlement.addItem(labels[code], code)
+        # the step that comes next: a submitted settlement is checked next
+        nxt = "checked" if award.settlement == "submitted" else award.settlement or "submitted"
+        self.settlement.setCurrentIndex(max(0, self.settlement.findData(nxt)))
+        self.form.addRow(tr("Settlement"), self.settlement)
+        self.returned = self.line("settlementReturned", tr("Amount returned (won)"),
+                                  fmt_amount(award.returned_amount) if award.returned_amount is not None else "",
+                                  placeholder=tr("none"))
+        self.note = self.line("settlementNote", tr("Note"), placeholder=tr("kept in the audit trail"))
+        self.check()
+
+    def problem(self) -> str | None:
+        try:
+            returned = parse_amount(self.returned.text())
+        except ValueError:
+            return tr("Type the amount in won, e.g. 150,000.")
+        if returned is not None and returned > self.award.disbursed:
+            return tr("The amount returned cannot be more than what was disbursed ({disbursed} won).").format(
+                disbursed=fmt_amount(self.award.disbursed))
+        return None
+
+    def values(self) -> dict:
+        return {"settlement": self.settlement.currentData(), "returned_amount": parse_amount(self.returned.text()),
+                "note": self.note.text().strip()}
+
+
 class PlanDialog(_FormDialog):
     """The visits every award gets, in months after its project starts."""
 
@@ -389,7 +436,8 @@ class AwardsScreen(QWidget):
         self.status_btn = _button(tr("Change status…"), "awardStatus", self.change_status, self)
         self.tranche_btn = _button(tr("Record a tranche…"), "awardTranche", self.record_tranche, self)
         self.support_btn = _button(tr("Log support…"), "awardSupport", self.log_support, self)
-        for b in (self.terms_btn, self.status_btn, self.tranche_btn, self.support_btn):
+        self.settle_btn = _button(tr("Record settlement…"), "awardSettle", self.record_settlement, self)
+        for b in (self.terms_btn, self.status_btn, self.tranche_btn, self.support_btn, self.settle_btn):
             actions.addWidget(b)
         actions.addStretch(1)
         self.detail = plain(QLabel("", self))
@@ -467,11 +515,11 @@ class AwardsScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        self.ctx.query(lambda st: (*award_rows(st), st.monitoring.plan()), self._fill,
+        self.ctx.query(lambda st: (*award_rows(st), st.monitoring.plan(), st.monitoring.as_of()), self._fill,
                        parent=self).run_in_background()
 
     def _fill(self, loaded) -> None:
-        self.all_rows, self.due_rows, self.plan = loaded
+        self.all_rows, self.due_rows, self.plan, self.as_of = loaded
         awarded = sum(r.amount for r in self.all_rows if r.status not in CLOSED_STATUSES)
         disbursed = sum(r.disbursed for r in self.all_rows)
         late = sum(1 for d in self.due_rows if d.overdue)
@@ -481,6 +529,8 @@ class AwardsScreen(QWidget):
             awarded=fmt_amount(awarded), disbursed=fmt_amount(disbursed)) + " · " + tr(
             "%n visits overdue", "", late) + " · " + (
             tr("monitoring plan: {visits} months").format(visits=plan) if plan else tr("no monitoring plan yet"))
+        if self.as_of is not None:  # the demo's 2012 round is followed up as of a day of its own
+            text += " · " + tr("counted as of {date}, the program's follow-up date").format(date=_day(self.as_of))
         self.summary.setText(text)
         self._show_rows()
         self._show_due()
@@ -517,6 +567,7 @@ class AwardsScreen(QWidget):
         self.status_btn.setEnabled(a is not None and bool(NEXT_STATUSES.get(a.status)))
         self.tranche_btn.setEnabled(running and a.balance > 0)
         self.support_btn.setEnabled(running)
+        self.settle_btn.setEnabled(a is not None and a.disbursed > 0)  # settled: the money that went out
         if a is None:
             self.detail.setText(tr("Choose an award above."))
             self.visits.set_rows([])
@@ -529,7 +580,9 @@ class AwardsScreen(QWidget):
         parts.append(tr("%n tranches", "", len(a.disbursements)))
         parts.append(tr("%n support sessions", "", a.support_sessions))
         if a.settlement:
-            parts.append(tr("settlement: {state}").format(state=a.settlement))
+            parts.append(settlement_labels().get(a.settlement, a.settlement))
+            if a.returned_amount:
+                parts.append(tr("{amount} won returned").format(amount=fmt_amount(a.returned_amount)))
         self.detail.setText(" · ".join(parts))
         app = a.application_id
         self.ctx.query(lambda st: st.monitoring.visits(app), self._fill_visits, parent=self).run_in_background()
@@ -605,6 +658,26 @@ class AwardsScreen(QWidget):
         self.ctx.write(lambda st: st.awards.add_support(app, **values),
                        lambda s: self._done(tr("Support session logged for {application}.").format(application=app)),
                        parent=self).run_in_background()
+
+    def record_settlement(self) -> None:
+        a = self.selected()
+        if a is None:
+            return
+        dlg = SettlementDialog(a, self)
+        if dlg.exec() != QDialog.Accepted:
+            return
+        values, app = dlg.values(), a.application_id
+
+        def done(info) -> None:
+            text = tr("{application}: {settlement}.").format(
+                application=info.application_id, settlement=settlement_labels().get(info.settlement, info.settlement))
+            if info.returned_amount:
+                text += " " + tr("{amount} won returned").format(amount=fmt_amount(info.returned_amount)) + "."
+            self._done(text)
+
+        self.ctx.write(lambda st: st.awards.settle(app, values["settlement"], returned_amount=values["returned_amount"],
+                                                   note=values["note"]),
+                       done, parent=self).run_in_background()
 
     # --- the plan, its visitors, the outputs --------------------------------------------------------
     def set_plan(self) -> None:

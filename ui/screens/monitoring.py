@@ -456,11 +456,12 @@ class FieldMonitoringScreen(QWidget):
         self.summary.setObjectName("muted")
         pl.addWidget(self.summary)
         t = tones()
-        today = date.today()
+        self.today = date.today()  # the program's follow-up day instead, if it sets one (the demo's, from the kit)
         self.model = RecordModel([
             Column("due", tr("Due"), lambda v: v.due_on.isoformat() if v.due_on else "", CENTER,
                    sort_key=lambda v: v.due_on or date.max,
-                   foreground=lambda v: t.bad if v.due_on and v.due_on < today and v.state != "finalised" else None),
+                   foreground=lambda v: t.bad if v.due_on and v.due_on < self.today and v.state != "finalised"
+                   else None),
             Column("id", tr("Application ID"), lambda v: v.application_id),
             Column("group", tr("Group name"), lambda v: v.group_name),
             Column("title", tr("Project title"), lambda v: v.title),
@@ -504,9 +505,12 @@ class FieldMonitoringScreen(QWidget):
             self.model.set_rows([])
             self.summary.setText(tr("Choose who you are in Settings to see your visits."))
             return
-        self.ctx.query(lambda st: my_visits(st, ev), self._fill, parent=self).run_in_background()
+        self.ctx.query(lambda st: (my_visits(st, ev), st.monitoring.as_of()), self._fill,
+                       parent=self).run_in_background()
 
-    def _fill(self, rows: list[MyVisit]) -> None:
+    def _fill(self, loaded: tuple[list[MyVisit], date | None]) -> None:
+        rows, as_of = loaded
+        self.today = as_of or date.today()
         self.model.set_rows(rows)
         done = sum(1 for v in rows if v.state == "finalised")
         self.summary.setText(tr("%n monitoring visits · {done} finalised", "", len(rows)).format(done=done))

@@ -51,7 +51,7 @@ class Awards(Area):
             ends_on: date | str | None = None) -> Outcome[AwardInfo]:
         """Adjust an award's amount, agreement date or project period (each given value), with the
         reason (audited).  The amount never goes below what was already disbursed."""
-        self._uow.require_office("change an award")
+        self._uow.require_office(msg("awards.what_change", "change an award"))
         days = {k: _day(v, _DAYS[k]) for k, v in (("agreed_on", agreed_on), ("starts_on", starts_on),
                                                            ("ends_on", ends_on))}
         with self._uow.write() as s:
@@ -70,7 +70,7 @@ class Awards(Area):
         id) a withdrawn or cancelled award's place goes to a reserve of the same round and track: it
         becomes selected, the decision's reason says for whom it steps in, and it gets its award.
         Returns the award changed (and the reserve's new award)."""
-        self._uow.require_office("change an award's status")
+        self._uow.require_office(msg("awards.what_change_status", "change an award's status"))
         code = parse_status(status)
         if code is None:
             raise ValidationError(msg("awards.unknown_status_given", "'{status}' is not an award status; use one of "
@@ -94,7 +94,7 @@ class Awards(Area):
                  note: str = "") -> Outcome[DisbursementInfo]:
         """Record the next tranche paid on an award; refused with the reason if the total would go
         above the award (nothing written)."""
-        self._uow.require_office("record a disbursement")
+        self._uow.require_office(msg("awards.what_disburse", "record a disbursement"))
         day = _day(paid_on, msg("awards.what.tranche_date", "The tranche's date"))
         with self._uow.write() as s:
             award = service.award_for(s, current_program(s), application_id)
@@ -105,7 +105,7 @@ class Awards(Area):
     def settle(self, application_id: str, settlement: str, *, returned_amount: int | None = None,
                note: str = "") -> Outcome[AwardInfo]:
         """The settlement (정산) at the end: ``submitted`` or ``checked``, and any amount returned."""
-        self._uow.require_office("record a settlement")
+        self._uow.require_office(msg("awards.what_settle", "record a settlement"))
         with self._uow.write() as s:
             p = current_program(s)
             award = service.award_for(s, p, application_id)
@@ -118,7 +118,7 @@ class Awards(Area):
     def add_support(self, application_id: str, *, held_on: date | str, kind: str, topic: str, given_by: str = "",
                     attendees: int | None = None, note: str = "") -> Outcome[SupportInfo]:
         """Log a training, consulting or counselling session given to an awarded group."""
-        self._uow.require_office("log a support session")
+        self._uow.require_office(msg("awards.what_support", "log a support session"))
         day = _day(held_on, msg("awards.what.session_date", "The session's date"))
         with self._uow.write() as s:
             award = service.award_for(s, current_program(s), application_id)

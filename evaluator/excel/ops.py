@@ -152,7 +152,7 @@ class Excel(Area):
         Each new application goes to its round (``docs/programs.md``, Rounds): a 차수 column, else
         ``round``, else (a rolling program) the round whose window holds its submission date, else a
         fixed program's only open round.  The program's typed fields are read with the built-in ones."""
-        self._uow.require_office("import applications")
+        self._uow.require_office(msg("excel.what_import_applications", "import applications"))
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
@@ -185,7 +185,7 @@ class Excel(Area):
                            progress: Progress = no_progress,
                            cancel: CancelToken = NEVER) -> Outcome[AssignmentImportReport]:
         """Evaluators, assignments and conflict declarations from a workbook, all or nothing."""
-        self._uow.require_office("import assignments")
+        self._uow.require_office(msg("excel.what_import_assignments", "import assignments"))
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
@@ -212,7 +212,7 @@ class Excel(Area):
         """Evaluators from a workbook (one row each: 평가위원번호, 성명, 소속, 자치구, 이메일, 연락처, 구분),
         added or updated by code, all or nothing.  Assignments are not read here (``import_assignments``
         takes them): a row naming an application is a problem."""
-        self._uow.require_office("import evaluators")
+        self._uow.require_office(msg("excel.what_import_evaluators", "import evaluators"))
         name = display_name(path)
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
@@ -296,7 +296,7 @@ class Excel(Area):
         if include_personal:
             from ..privacy.access import require_reason
 
-            reason = require_reason(reason, "The ranking workbook with contact data")
+            reason = require_reason(reason, msg("excel.what_ranking_contacts", "The ranking workbook with contact data"))
         progress(0.0, "Ranking")
         result = self._ranker.rank(method=method or None, provisional=provisional, round=round, cancel=cancel)
         cancel.raise_if_cancelled()

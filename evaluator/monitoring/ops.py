@@ -103,7 +103,7 @@ class Monitoring(Area):
         ``every_months`` months ``count`` times; neither: a mid-term visit at 3 months and a final one
         at 6 — and each track's monitoring rubric (``rubrics`` {track: file}; a track not named keeps
         its rubric, else gets the shipped ``resources/rubrics/monitoring-TRACK.toml``)."""
-        self._uow.require_office("set the monitoring plan")
+        self._uow.require_office(msg("monitoring.what_set_plan", "set the monitoring plan"))
         if visits and every_months:
             raise ValidationError(msg("monitoring.plan_one_way", "Give the plan's visits one way: --visit "
                                       "CODE=MONTHS, or --every-months N."))
@@ -124,7 +124,7 @@ class Monitoring(Area):
     def assign(self, evaluators: list[str] | None = None) -> Outcome[MonitoringAssignment]:
         """Give every running award's planned visits a visitor (its visitor so far, else the least
         loaded evaluator with no declared conflict on it; ``evaluators`` limits who)."""
-        self._uow.require_office("assign monitoring visits")
+        self._uow.require_office(msg("monitoring.what_assign", "assign monitoring visits"))
         with self._uow.write() as s:
             result = service.assign(s, current_program(s), evaluators, actor=self._uow.actor, device=self._uow.device)
         return self._uow.outcome(s, result)

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..messages import Message, msg
+
 #: bytes read from a part at a time
 CHUNK = 32 * 1024
 MAX_DEPTH = 100
@@ -27,7 +29,15 @@ MAX_QUIET_BYTES = 8 * 1024 * 1024
 
 
 class UnreadableXML(ValueError):
-    """A part whose XML is shaped as no spreadsheet program writes it; the message says how."""
+    """A part whose XML is shaped as no spreadsheet program writes it; the message (``sentence``, a
+    message of the core's catalogue) says how."""
+
+    def __init__(self, message: Message | str) -> None:
+        super().__init__(message)
+        self.sentence = message
+
+    def __str__(self) -> str:
+        return str(self.sentence)
 
 
 def pull_parser():
@@ -53,14 +63,15 @@ class Guard:
 
     def events_seen(self, any_event: bool, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise UnreadableXML(f"elements are nested more than {MAX_DEPTH} deep")
+            raise UnreadableXML(msg("excel.xml.too_deep", "elements are nested more than {limit} deep", limit=MAX_DEPTH))
         if any_event:
             self._last_event = self.fed
         elif self.fed - self._last_event > MAX_QUIET_BYTES:
-            raise UnreadableXML(f"more than {MAX_QUIET_BYTES >> 20} MB of XML hold no element "
-                                "(one giant tag, text or comment)")
+            raise UnreadableXML(msg("excel.xml.quiet", "more than {limit} MB of XML hold no element (one giant "
+                                    "tag, text or comment)", limit=MAX_QUIET_BYTES >> 20))
         if self.item_start >= 0 and self.fed - self.item_start > MAX_ITEM_BYTES:
-            raise UnreadableXML(f"one item (a cell or a string) is larger than {MAX_ITEM_BYTES >> 20} MB")
+            raise UnreadableXML(msg("excel.xml.item_too_large", "one item (a cell or a string) is larger than {limit} "
+                                    "MB", limit=MAX_ITEM_BYTES >> 20))
 
 
 def elements(fh: IO[bytes], *, flat: int, chunk_size: int = CHUNK) -> Iterator[tuple[str, Any, int]]:
@@ -110,7 +121,7 @@ def _events(fh: IO[bytes], flat: int, chunk_size: int, pull: Any, guard: Guard,
                 if depth == flat:
                     guard.item_start = guard.fed
                 elif depth > MAX_DEPTH:
-                    raise UnreadableXML(f"elements are nested more than {MAX_DEPTH} deep")
+                    raise UnreadableXML(msg("excel.xml.too_deep", "elements are nested more than {limit} deep", limit=MAX_DEPTH))
                 yield event, el, depth
             elif event == "end":
                 depth = len(stack)

@@ -55,8 +55,8 @@ def teardown_logging() -> None:
 
 
 def advice(exc: BaseException) -> str:
-    """What the person can do about ``exc`` (translated; the core's own hint, which is English,
-    comes first in the English UI and after the translated advice in the Korean one)."""
+    """What the person can do about ``exc`` (translated; the core's own hint, in the UI's language
+    from the core's catalogue, alone in the English UI and after the general advice in the Korean one)."""
     from evaluator import errors as E
 
     general = _general_advice(exc)

@@ -1,7 +1,7 @@
 """Core problems and errors in the UI's language: places and the common kinds of problem in Korean
-(the quoted value kept exactly) from the problems' fields — never by reading the English sentence —
-the problems of one row under one heading, a Korean headline above the core's own sentence, and no
-applicant data in the GUI's log."""
+(the quoted value kept exactly), rendered by the core's message catalogue from the problems' fields
+and messages — never by reading an English sentence back — the problems of one row under one
+heading, a Korean headline above the core's own sentence, and no applicant data in the GUI's log."""
 
 from __future__ import annotations
 
@@ -9,37 +9,38 @@ import pytest
 
 from evaluator import errors as E
 from evaluator.errors import Problem, ValidationError
+from evaluator.messages import msg
 from ui.errors import describe, log_file, show_error
 from ui.problems import grouped, grouped_text, headline, problem_text
 
 from ..core.excel_fixtures import LO_TEN_ERRORS
 
 
-def _amount(value: str, **where) -> Problem:
-    return Problem(message=f"{value} is not an amount", code="value.not_amount", params={"value": value}, **where)
+def _amount(value: str, **where) -> Problem:  # as the intake reader reports it
+    return Problem(msg("value.not_amount", "{value} is not an amount", value=value), **where)
+
+
+def _id_missing(**where) -> Problem:
+    return Problem(msg("intake.id_missing", "the application ID (접수번호) is missing"), **where)
 
 
 def test_places_and_common_problems_read_in_korean_with_the_value_as_typed():
     p = _amount("'5,000,000원!'", sheet="접수현황", row=17, column="신청금액", letter="H", field="requested_amount")
     assert problem_text(p) == "시트 '접수현황' 17행, 열 신청금액: '5,000,000원!'은(는) 금액이 아닙니다"
-    missing = Problem(message="the application ID (접수번호) is missing", code="intake.id_missing", sheet="접수현황", row=3)
-    assert problem_text(missing) == "시트 '접수현황' 3행: 접수번호가 없습니다"
-    # a kind the UI has no sentence for stays as the core wrote it, behind a Korean place
-    odd = Problem(message="something rare happened", code="sheet.rare", sheet="x", row=2, column="성명")
-    assert problem_text(odd) == "시트 'x' 2행, 열 성명: something rare happened"
-    assert problem_text(Problem("", "plain")) == "plain"
-    # the text is never read back: a sentence shaped like a known kind but without its code stays English
+    assert problem_text(_id_missing(sheet="접수현황", row=3)) == "시트 '접수현황' 3행: 접수번호가 없습니다"
+    assert (p.code, p.params) == ("value.not_amount", {"value": "'5,000,000원!'"})
+    # the text is never read back: a sentence that is not a message stays as written
     assert problem_text(Problem("Sheet '접수현황' row 3", "'x' is not an amount")) == \
         "Sheet '접수현황' row 3: 'x' is not an amount"
 
 
 def test_the_problems_of_a_row_come_under_one_heading():
     problems = [
-        Problem(message="unknown columns kept aside with each application: 비고", code="intake.unknown_columns",
-                params={"columns": "비고"}, sheet="접수현황"),
+        Problem(msg("intake.unknown_columns", "unknown columns kept aside with each application: {columns}",
+                    columns="비고"), sheet="접수현황"),
         _amount("'abc'", sheet="접수현황", row=5, column="신청금액"),
         _amount("'x'", sheet="접수현황", row=7, column="자부담"),
-        Problem(message="the application ID (접수번호) is missing", code="intake.id_missing", sheet="접수현황", row=5),
+        _id_missing(sheet="접수현황", row=5),
     ]
     groups = grouped(problems)
     assert [(g.heading, g.lines) for g in groups] == [
@@ -71,7 +72,7 @@ def test_problems_of_a_real_workbook_read_in_korean(demo_before_visits_store):
 
 def test_an_error_dialog_leads_with_korean_and_keeps_the_cores_sentence(dialogs):
     exc = ValidationError("Cannot import intake.xlsx: 1 problem.", problems=[Problem(
-        message="'010-5555-0199x' is not a phone number", code="value.not_phone", params={"value": "'010-5555-0199x'"},
+        msg("value.not_phone", "{value} is not a phone number", value="'010-5555-0199x'"),
         file="intake.xlsx", sheet="접수현황", row=5, column="전화번호", field="phone")])
     what, todo, details = describe(exc)
     assert what.startswith("입력에 문제가 있습니다") and "Cannot import intake.xlsx" in what

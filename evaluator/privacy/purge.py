@@ -213,6 +213,11 @@ def _deflate(data: bytes) -> bytes:
     return c.compress(data) + c.flush()
 
 
+#: the records of a package's data.json that name their application (a monitoring visit's and its
+#: photos' too: a purged subject's follow-up leaves the evidence like its evaluations)
+_EVIDENCE_RECORDS = ("evaluations", "site_visits", "attachments", "monitoring_visits", "monitoring_photos")
+
+
 def _evidence_of(s: Session, subjects: _Subjects) -> list[tuple[Any, Any, dict, list | None]]:
     """(receipt, evidence, data.json, audit.json) of every merged package that carried a record of
     the subjects."""
@@ -229,7 +234,7 @@ def _evidence_of(s: Session, subjects: _Subjects) -> list[tuple[Any, Any, dict, 
             data = json.loads(unstore(e.data_method, bytes(e.data)))
         except (ValueError, TypeError):
             continue
-        items = [x for k in ("evaluations", "site_visits", "attachments") for x in (data.get(k) or ())
+        items = [x for k in _EVIDENCE_RECORDS for x in (data.get(k) or ())
                  if isinstance(x, dict)]
         if not any(str(x.get("application") or "") in subjects.exts for x in items):
             continue
@@ -248,7 +253,7 @@ def _redact_evidence(s: Session, subjects: _Subjects, purge: str, *, actor: str,
     for r, e, data, trail in _evidence_of(s, subjects):
         cols = data.get("score_columns")
         comment = cols.index("comment") if isinstance(cols, list) and "comment" in cols else 4
-        for k in ("evaluations", "site_visits", "attachments"):
+        for k in _EVIDENCE_RECORDS:
             data[k] = [tombstoned(x) if isinstance(x, dict) and str(x.get("application") or "") in subjects.exts
                        else x for x in (data.get(k) or ())]
         for x in data.get("evaluations") or ():  # (scores are rows: their comment by its column)

@@ -163,3 +163,41 @@ def test_a_photo_removed_on_the_laptop_after_a_merge_is_removed_at_the_office(ph
         assert r.counts["monitoring_photos"] == {"added": 0, "updated": 1, "unchanged": 0}
         assert office.monitoring.photos(app) == []
         assert office.verify_audit().ok
+
+
+def test_a_visits_photos_are_personal_data_exported_and_destroyed_with_their_subject(photo_cycle, tmp_path):
+    """As an evaluation's photos are: the subject's export lists them (with their visit), and
+    deleting the subject's data destroys their bytes (none left in the database file), their file
+    names and captions, and their records in the kept evidence of the merged package."""
+    from datetime import date
+
+    from evaluator.audit.personal import TOMBSTONE
+
+    db, keys, packages, apps = photo_cycle
+    app = apps["EV01"]
+    body = (tmp_path / "space.png").read_bytes()
+    with Store(url(db)) as office:
+        office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys)
+        out = office.privacy.subject_export(app, tmp_path / "subject.json", reason="정보주체 열람 요청")
+        doc = json.loads(Path(out).read_text(encoding="utf-8"))
+        listed = [(p["monitoring_visit"], p["filename"], p["caption"]) for p in doc["photos"] if not p["deleted"]]
+        assert listed == [(1, "space.png", "공간 입구"), (1, "board.png", "게시판")]
+        office.privacy.set_retention(signed_off_on="2012-05-01", project_ends_on="2012-12-31")  # (it runs from here)
+        office.privacy.subject_delete(app, reason="정보주체 삭제 요청", today=date(2040, 1, 1))
+        assert office.monitoring.photos(app) == []
+        assert office.verify_audit().ok
+    assert body not in db.read_bytes()
+    with Store(url(db)) as office:
+        out = office.privacy.subject_export(app, tmp_path / "after.json", reason="삭제 확인")
+        after = json.loads(Path(out).read_text(encoding="utf-8"))["photos"]
+    assert after and all(p["deleted"] and p["data_base64"] is None and p["filename"] == TOMBSTONE for p in after)
+    assert "space.png" not in json.dumps(after, ensure_ascii=False)
+    import sqlite3
+
+    from evaluator.packages.archive import unstore
+
+    with sqlite3.connect(db) as c:
+        kept = [json.loads(unstore(m, bytes(d))) for m, d in c.execute("SELECT data_method, data FROM package_evidence")]
+    photos = [p for data in kept for p in data.get("monitoring_photos", [])]
+    assert len(photos) == 3 and all(p["filename"] == TOMBSTONE for p in photos)
+    assert all(v["findings"] == TOMBSTONE for data in kept for v in data.get("monitoring_visits", []))

@@ -178,6 +178,9 @@ class Problem:
         if isinstance(self.where, Message) and not self.message:  # Problem(msg(...), sheet=…): the sentence
             object.__setattr__(self, "message", self.where)
             object.__setattr__(self, "where", "")
+        if isinstance(self.where, Message):  # a place said in words ("the visit log"): rendered when shown
+            object.__setattr__(self, "_where_message", self.where)
+            object.__setattr__(self, "where", self.where.render(SOURCE_LANGUAGE))
         sentence = self.message
         if isinstance(sentence, Message):
             object.__setattr__(self, "_sentence", sentence)
@@ -196,7 +199,8 @@ class Problem:
         workbook's file is named by the error that lists the problems, so a sheet location leaves
         it out)."""
         if getattr(self, "_where_given", False):
-            return self.where
+            said = getattr(self, "_where_message", None)
+            return said.render(lang) if said is not None else self.where
         if self.sheet is not None:
             if self.row is not None:
                 m = (msg("where.sheet_row_column", "Sheet '{sheet}' row {row}, column {column}", sheet=self.sheet,

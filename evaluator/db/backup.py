@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from ..errors import DatabaseError, ValidationError
 from . import encryption
 from .engine import sqlite_path
+from ..messages import msg
 
 
 def _sql_literal(text: str) -> str:
@@ -51,13 +52,15 @@ def backup(engine: Engine, target: str | os.PathLike, *, overwrite: bool = False
     copy is complete).  Returns the path written."""
     source = sqlite_path(engine.url)
     if source is None:
-        raise ValidationError("Backing up from the app works for SQLite files only; back up a PostgreSQL "
-                              "database with pg_dump.")
+        raise ValidationError(msg("db.backup_sqlite_only", "Backing up from the app works for SQLite files only; "
+                                  "back up a PostgreSQL database with pg_dump."))
     target = Path(target).expanduser().resolve()
     if target == Path(source).resolve():
-        raise ValidationError(f"The backup file {target} is the database itself; choose another file.")
+        raise ValidationError(msg("db.backup_is_database", "The backup file {target} is the database itself; "
+                                  "choose another file.", target=str(target)))
     if target.exists() and not overwrite:
-        raise ValidationError(f"{target} already exists; choose a new file name so nothing is overwritten.")
+        raise ValidationError(msg("db.target_exists", "{target} already exists; choose a new file name so nothing "
+                                  "is overwritten.", target=str(target)))
     target.parent.mkdir(parents=True, exist_ok=True)
     encrypted = encryption.is_encrypted_engine(engine)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
@@ -99,7 +102,8 @@ def _check(path: Path, encrypted_conn: Any | None) -> None:
         finally:
             c.close()
     if ok != "ok":
-        raise DatabaseError(f"The backup copy {path.name} failed its integrity check; it was not kept.")
+        raise DatabaseError(msg("db.backup_integrity_failed", "The backup copy {name} failed its integrity check; "
+                                "it was not kept.", name=path.name))
 
 
 def _fsync(path: Path) -> None:

@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 from ..errors import DatabaseError, ValidationError
+from ..messages import msg
 
 #: the first 16 bytes of every plain SQLite database file
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -47,10 +48,11 @@ def dbapi() -> ModuleType:
     try:
         from sqlcipher3 import dbapi2
     except ImportError as exc:
-        raise EncryptionUnavailable(
+        raise EncryptionUnavailable(msg(
+            "db.sqlcipher_missing",
             "Encrypted databases need the 'sqlcipher3' package, which is not installed on this computer "
-            f"({exc}); install Maeul Evaluator with its encryption support, or open an unencrypted database."
-        ) from None
+            "({error}); install Maeul Evaluator with its encryption support, or open an unencrypted database.",
+            error=str(exc))) from None
     _quiet(dbapi2)
     return dbapi2
 
@@ -112,9 +114,11 @@ def may_be_encrypted(path: str | Path) -> bool:
 def _literal(passphrase: str) -> str:
     """The passphrase as an SQL string literal (quotes doubled), after checking it is usable."""
     if not isinstance(passphrase, str) or not passphrase:
-        raise ValidationError("The database passphrase is empty; choose a passphrase of at least one character.")
+        raise ValidationError(msg("db.passphrase_empty", "The database passphrase is empty; choose a passphrase of "
+                                  "at least one character."))
     if "\x00" in passphrase:
-        raise ValidationError("The database passphrase contains a NUL character, which cannot be used.")
+        raise ValidationError(msg("db.passphrase_nul", "The database passphrase contains a NUL character, which "
+                                  "cannot be used."))
     return "'" + passphrase.replace("'", "''") + "'"
 
 
@@ -134,9 +138,10 @@ def connect(path: str | Path, passphrase: str, *, timeout: float = 5.0, check_sa
     path = Path(path)
     statement = key_statement(passphrase)
     if is_plain_sqlite(path):
-        raise NotEncrypted(
-            f"The database {path} is not encrypted; open it without a passphrase (or make an encrypted copy of it)."
-        )
+        raise NotEncrypted(msg(
+            "db.not_encrypted",
+            "The database {path} is not encrypted; open it without a passphrase (or make an encrypted copy of it).",
+            path=str(path)))
     conn = mod.connect(str(path), timeout=timeout, check_same_thread=check_same_thread)
     try:
         conn.execute(QUIET_LOG)
@@ -145,10 +150,10 @@ def connect(path: str | Path, passphrase: str, *, timeout: float = 5.0, check_sa
     except mod.DatabaseError as exc:
         conn.close()
         if _is_not_a_database(exc):
-            raise WrongPassphrase(
-                f"The passphrase does not open the database {path}: it is wrong, or the file is not an encrypted "
-                "Maeul Evaluator database; nothing was changed."
-            ) from None
+            raise WrongPassphrase(msg(
+                "db.wrong_passphrase",
+                "The passphrase does not open the database {path}: it is wrong, or the file is not an encrypted "
+                "Maeul Evaluator database; nothing was changed.", path=str(path))) from None
         raise
     except BaseException:
         conn.close()
@@ -192,9 +197,11 @@ def export(conn: Any, target: Path, key_sql: str | None) -> None:
 def _fresh_target(target: str | Path) -> Path:
     target = Path(target).expanduser().resolve()
     if target.exists():
-        raise ValidationError(f"{target} already exists; choose a new file name so nothing is overwritten.")
+        raise ValidationError(msg("db.target_exists", "{target} already exists; choose a new file name so nothing "
+                                  "is overwritten.", target=str(target)))
     if not target.parent.is_dir():
-        raise ValidationError(f"Cannot write {target}: the folder {target.parent} does not exist.")
+        raise ValidationError(msg("db.target_folder_missing", "Cannot write {target}: the folder {folder} does not "
+                                  "exist.", target=str(target), folder=str(target.parent)))
     return target
 
 
@@ -204,7 +211,8 @@ def _finish(target: Path, opener: Callable[[], Any]) -> Path:
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise DatabaseError(f"The copy {target} failed its integrity check; it was not kept.")
+            raise DatabaseError(msg("db.copy_integrity_failed", "The copy {target} failed its integrity check; it "
+                                    "was not kept.", target=str(target)))
     except BaseException:
         conn.close()
         target.unlink(missing_ok=True)
@@ -219,7 +227,8 @@ def encrypt_copy(source: str | Path, target: str | Path, passphrase: str) -> Pat
     key_sql = _literal(passphrase)
     source = Path(source)
     if not is_plain_sqlite(source):
-        raise ValidationError(f"{source} is not a plain SQLite database, so it cannot be encrypted.")
+        raise ValidationError(msg("db.not_plain_sqlite", "{source} is not a plain SQLite database, so it cannot be "
+                                  "encrypted.", source=str(source)))
     target = _fresh_target(target)
     conn = mod.connect(str(source))
     try:

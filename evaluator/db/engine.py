@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from ..errors import DatabaseUnavailable, InvalidDatabaseURL, TransactionLost
 from .errors import check_not_cut_short, short_path
+from ..messages import Message, msg
 
 log = logging.getLogger(__name__)
 
@@ -46,36 +47,42 @@ SQLITE_PRAGMAS = (
 def parse_url(url: str) -> URL:
     """Validate a ``--db`` value and return a SQLAlchemy URL (plain paths become SQLite URLs)."""
     if not isinstance(url, str) or not url.strip():
-        raise InvalidDatabaseURL("The database URL is empty; use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME.")
+        raise InvalidDatabaseURL(msg("db.url_empty", "The database URL is empty; use sqlite:///PATH or "
+                                     "postgresql+psycopg://USER@HOST/NAME."))
     text = url.strip()
     if "://" not in text:
         if ":" in text.split("/", 1)[0] and not Path(text).drive:
-            raise InvalidDatabaseURL(
-                f"'{short_path(url)}' is not a database URL; use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
-            )
+            raise InvalidDatabaseURL(msg(
+                "db.not_a_url",
+                "'{url}' is not a database URL; use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME.",
+                url=short_path(url)))
         text = "sqlite:///" + Path(text).expanduser().as_posix()
     try:
         parsed = make_url(text)
     except (ArgumentError, ValueError) as exc:
-        raise InvalidDatabaseURL(
-            f"'{short_path(url)}' is not a database URL ({exc}); use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
-        ) from None
+        raise InvalidDatabaseURL(msg(
+            "db.not_a_url_because",
+            "'{url}' is not a database URL ({error}); use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME.",
+            url=short_path(url), error=str(exc))) from None
     backend = parsed.get_backend_name()
     _check_text(url, parsed)
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
         if not parsed.database:
-            raise InvalidDatabaseURL(f"'{short_path(url)}' names no database; add /DBNAME to the PostgreSQL URL.")
+            raise InvalidDatabaseURL(msg("db.url_no_database", "'{url}' names no database; add /DBNAME to the "
+                                         "PostgreSQL URL.", url=short_path(url)))
     elif backend == "sqlite":
         if parsed.database in (None, "", ":memory:"):
-            raise InvalidDatabaseURL(
-                f"'{short_path(url)}' is an in-memory SQLite database; give a file path (sqlite:///PATH) so nothing is lost."
-            )
+            raise InvalidDatabaseURL(msg(
+                "db.url_in_memory",
+                "'{url}' is an in-memory SQLite database; give a file path (sqlite:///PATH) so nothing is lost.",
+                url=short_path(url)))
         _check_sqlite_path(url, Path(parsed.database))
         _check_sqlite_options(url, parsed)
     else:
-        raise InvalidDatabaseURL(f"'{short_path(url)}': unsupported database '{backend}'; use SQLite or PostgreSQL.")
+        raise InvalidDatabaseURL(msg("db.url_unsupported", "'{url}': unsupported database '{backend}'; use SQLite "
+                                     "or PostgreSQL.", url=short_path(url), backend=backend))
     return parsed
 
 
@@ -83,7 +90,11 @@ def parse_url(url: str) -> URL:
 NAME_MAX = 255
 #: the longest path: PATH_MAX on Linux (bytes); Windows' long-path limit (UTF-16 units)
 PATH_MAX = 32767 if os.name == "nt" else 4096
-_UNIT = "characters" if os.name == "nt" else "bytes"
+
+
+def _unit() -> Message:
+    """What :data:`NAME_MAX` and :data:`PATH_MAX` count, for a sentence."""
+    return (msg("db.unit_characters", "characters") if os.name == "nt" else msg("db.unit_bytes", "bytes"))
 
 
 def _size(text: str) -> int:
@@ -100,26 +111,27 @@ def _check_text(url: str, parsed: URL) -> None:
         try:
             part.encode("utf-8")
         except UnicodeEncodeError:
-            raise InvalidDatabaseURL(
-                f"The database path {short_path(url)} contains bytes that are not UTF-8 text (shown as \\xNN); "
+            raise InvalidDatabaseURL(msg(
+                "db.path_not_utf8",
+                "The database path {path} contains bytes that are not UTF-8 text (shown as \\xNN); "
                 "SQLite needs a UTF-8 file name. Rename the file or folder (or choose another path) and try again; "
-                "nothing was created."
-            ) from None
+                "nothing was created.", path=short_path(url))) from None
 
 
 def _check_sqlite_path(url: str, path: Path) -> None:
     """Refuse, in one sentence, a path no file system takes (before anything is created)."""
     for part in path.parts:
         if _size(part) > NAME_MAX:
-            raise InvalidDatabaseURL(
-                f"The database path {short_path(url)} has a file or folder name longer than {NAME_MAX} {_UNIT}, "
-                "which the file system does not allow; choose a shorter name. Nothing was created."
-            )
+            raise InvalidDatabaseURL(msg(
+                "db.name_too_long",
+                "The database path {path} has a file or folder name longer than {limit} {unit}, "
+                "which the file system does not allow; choose a shorter name. Nothing was created.",
+                path=short_path(url), limit=NAME_MAX, unit=_unit()))
     if _size(str(path)) > PATH_MAX:
-        raise InvalidDatabaseURL(
-            f"The database path {short_path(url)} is too long for the file system (at most {PATH_MAX:,} {_UNIT}); "
-            "choose a shorter path. Nothing was created."
-        )
+        raise InvalidDatabaseURL(msg(
+            "db.path_too_long",
+            "The database path {path} is too long for the file system (at most {limit:,} {unit}); "
+            "choose a shorter path. Nothing was created.", path=short_path(url), limit=PATH_MAX, unit=_unit()))
 
 
 #: SQLite URL options SQLAlchemy's driver reads as numbers, and what they must be
@@ -136,12 +148,13 @@ def _check_sqlite_options(url: str, parsed: URL) -> None:
             try:
                 number = kind(v)
             except (TypeError, ValueError):
-                raise InvalidDatabaseURL(
-                    f"'{short_path(url)}': the option {name}={v!s} is not a number; give a number "
-                    f"(e.g. ?{name}=5) or leave the option out."
-                ) from None
+                raise InvalidDatabaseURL(msg(
+                    "db.option_not_number",
+                    "'{url}': the option {name}={value} is not a number; give a number "
+                    "(e.g. ?{name}=5) or leave the option out.", url=short_path(url), name=name, value=str(v))) from None
             if number != number or number < 0:  # NaN or negative
-                raise InvalidDatabaseURL(f"'{short_path(url)}': the option {name}={v!s} must be a number ≥ 0.")
+                raise InvalidDatabaseURL(msg("db.option_negative", "'{url}': the option {name}={value} must be a "
+                                             "number ≥ 0.", url=short_path(url), name=name, value=str(v)))
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -156,18 +169,19 @@ def make_engine(url: str | URL, *, echo: bool = False, passphrase: str | None = 
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed, echo, passphrase)
         if passphrase is not None:
-            raise InvalidDatabaseURL(
+            raise InvalidDatabaseURL(msg(
+                "db.passphrase_sqlite_only",
                 "A passphrase encrypts SQLite field databases only; protect a PostgreSQL server with its own "
-                "disk encryption and access control."
-            )
+                "disk encryption and access control."))
         return _postgres_engine(parsed, echo)
     except NoSuchModuleError as exc:  # pragma: no cover - missing driver
-        raise InvalidDatabaseURL(f"No driver for '{parsed.drivername}': {exc}.") from None
+        raise InvalidDatabaseURL(msg("db.no_driver", "No driver for '{driver}': {error}.", driver=parsed.drivername,
+                                     error=str(exc))) from None
     except (TypeError, ValueError) as exc:  # an option of the URL the driver cannot take
-        raise InvalidDatabaseURL(
-            f"'{short_path(parsed.render_as_string(hide_password=True))}' has an option the database driver cannot "
-            f"use ({exc}); remove or correct it."
-        ) from None
+        raise InvalidDatabaseURL(msg(
+            "db.bad_option",
+            "'{url}' has an option the database driver cannot use ({error}); remove or correct it.",
+            url=short_path(parsed.render_as_string(hide_password=True)), error=str(exc))) from None
 
 
 def _sqlite_engine(url: URL, echo: bool, passphrase: str | None = None) -> Engine:
@@ -176,10 +190,11 @@ def _sqlite_engine(url: URL, echo: bool, passphrase: str | None = None) -> Engin
     try:
         folder_exists = path.parent.is_dir()
     except OSError as exc:  # a path the system cannot even look at (too long, not allowed)
-        raise DatabaseUnavailable(f"Cannot open database {short_path(path)}: {exc.strerror or exc}.") from None
+        raise DatabaseUnavailable(msg("db.cannot_open_path", "Cannot open database {path}: {error}.",
+                                      path=short_path(path), error=str(exc.strerror or exc))) from None
     if not folder_exists:
-        raise DatabaseUnavailable(f"Cannot open database {short_path(path)}: the folder {short_path(path.parent)} "
-                                  "does not exist.")
+        raise DatabaseUnavailable(msg("db.folder_missing", "Cannot open database {path}: the folder {folder} "
+                                      "does not exist.", path=short_path(path), folder=short_path(path.parent)))
     encrypted: dict = {}
     if passphrase is None:
         check_not_cut_short(path)
@@ -235,9 +250,10 @@ def _guard_transaction(engine: Engine, path: Path) -> None:
             return
         if dbapi_conn is not None and not dbapi_conn.in_transaction:
             log.warning("SQLite dropped the transaction on %s after an error; the unit of work fails", path)
-            raise TransactionLost(
-                f"The database {path} rolled back the whole unit of work after an error; nothing was saved."
-            )
+            raise TransactionLost(msg(
+                "db.transaction_lost",
+                "The database {path} rolled back the whole unit of work after an error; nothing was saved.",
+                path=str(path)))
 
     @event.listens_for(engine, "savepoint")
     def _on_savepoint(conn, _name):  # noqa: ANN001

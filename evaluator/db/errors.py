@@ -19,6 +19,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from ..errors import (
     DatabaseDamaged, DatabaseInUse, DatabaseUnavailable, NotAnEvaluatorDatabase, ReadOnlyDatabase, RoleRefused,
 )
+from ..messages import Message, msg
 
 #: what SQLite (and SQLCipher) say about a damaged file: SQLITE_CORRUPT and its variants
 _DAMAGED = ("database disk image is malformed", "malformed database schema", "database corruption")
@@ -78,17 +79,35 @@ def backups_beside(path: Path | None) -> list[Path]:
         return []
 
 
-def damaged(where: str, path: Path | None, detail: str) -> DatabaseDamaged:
+def described(where: str | Message, path: Path | None = None) -> Message:
+    """The database a sentence names ("database F", "database D on H:P") as a message, so that it
+    is rendered in the sentence's language; ``where`` may be one already."""
+    if isinstance(where, Message):
+        return where
+    if where.startswith("database "):
+        return msg("db.where_named", "database {name}", name=where.removeprefix("database "))
+    return msg("db.where_other", "{name}", name=where)
+
+
+def damaged(where: str | Message, path: Path | None, detail: str | Message) -> DatabaseDamaged:
     """The one sentence for a damaged database file: what happened, that nothing was changed, and
-    what to do (restore a backup; the newest one beside the file is named when there is one)."""
-    name = short_path(path) if path is not None else where.removeprefix("database ")
+    what to do (restore a backup; the newest one beside the file is named when there is one).
+    ``detail`` is the driver's own words (as they are) or a message of ours."""
+    if path is not None:
+        name = short_path(path)
+    elif isinstance(where, Message):
+        name = where.params.get("name", where.params.get("path", ""))
+    else:
+        name = where.removeprefix("database ")
     backups = backups_beside(path)
-    where_backup = (f"the newest backup beside it is {short_path(backups[0])}" if backups else
-                    "for example the copy made with 'Back up…'")
-    return DatabaseDamaged(
-        f"The database file {name} is damaged ({detail}); nothing was changed. Restore it from a backup "
-        f"({where_backup}), and keep the damaged file aside rather than writing to it."
-    )
+    where_backup = (msg("db.newest_backup_beside", "the newest backup beside it is {backup}",
+                        backup=short_path(backups[0])) if backups else
+                    msg("db.backup_copy_example", "for example the copy made with 'Back up…'"))
+    return DatabaseDamaged(msg(
+        "db.damaged",
+        "The database file {name} is damaged ({detail}); nothing was changed. Restore it from a backup "
+        "({where_backup}), and keep the damaged file aside rather than writing to it.",
+        name=name, detail=detail, where_backup=where_backup))
 
 
 #: below this much free space, an I/O error while writing is taken for a full disk
@@ -106,63 +125,70 @@ def _nearly_full(path: Path | None) -> bool:
         return False
 
 
-def _read_only_reason(path: Path | None) -> str:
-    """Why ``path`` cannot be written, as a phrase ("the folder F is read-only"), or ''."""
+def _read_only_reason(path: Path | None) -> Message | None:
+    """Why ``path`` cannot be written, as a phrase ("the folder F is read-only"), or None."""
     import os
 
     if path is None:
-        return ""
+        return None
     folder = path.parent
     try:
         if folder.exists() and not os.access(folder, os.W_OK):
-            return f"the folder {folder} is read-only"
+            return msg("db.folder_read_only", "the folder {folder} is read-only", folder=str(folder))
         if path.exists() and not os.access(path, os.W_OK):
-            return f"the file {path} is read-only"
+            return msg("db.file_read_only", "the file {path} is read-only", path=str(path))
     except OSError:  # pragma: no cover - cannot even look
-        return ""
-    return ""
+        return None
+    return None
 
 
-def raise_clear(msg: str, where: str, path: Path | None) -> None:
+def raise_clear(said: str, where: str | Message, path: Path | None) -> None:
     """Raise the domain error for a driver message, or return when it is not one we know."""
-    low = msg.lower()
+    low = said.lower()
+    db = described(where, path)
     if "database is locked" in low or "database table is locked" in low:
-        raise DatabaseInUse(
-            f"The {where} is in use by another program, which is still writing to it; nothing was "
-            "changed. Close the other program (or wait for it to finish) and try again."
-        ) from None
+        raise DatabaseInUse(msg(
+            "db.in_use",
+            "The {where} is in use by another program, which is still writing to it; nothing was "
+            "changed. Close the other program (or wait for it to finish) and try again.", where=db)) from None
     if "readonly database" in low or "read-only" in low:
-        reason = _read_only_reason(path) or "read-only file or folder"
-        raise ReadOnlyDatabase(f"The {where} cannot be written ({reason}); nothing was changed.") from None
+        reason = _read_only_reason(path) or msg("db.read_only_file_or_folder", "read-only file or folder")
+        raise ReadOnlyDatabase(msg("db.cannot_write", "The {where} cannot be written ({reason}); nothing was changed.",
+                                   where=db, reason=reason)) from None
     if "disk is full" in low or "database or disk is full" in low:
-        raise ReadOnlyDatabase(f"The disk holding the {where} is full; nothing was changed.") from None
+        raise ReadOnlyDatabase(msg("db.disk_full", "The disk holding the {where} is full; nothing was changed.",
+                                   where=db)) from None
     if "disk i/o error" in low and _nearly_full(path):  # SQLite reports some ENOSPC as an I/O error
-        raise ReadOnlyDatabase(f"The disk holding the {where} is full; nothing was changed.") from None
+        raise ReadOnlyDatabase(msg("db.disk_full", "The disk holding the {where} is full; nothing was changed.",
+                                   where=db)) from None
     if "disk i/o error" in low:
-        raise DatabaseUnavailable(
-            f"The disk reported an input/output error while the {where} was being written; the work in "
-            "progress was not saved. Check the disk (and its free space) and try again."
-        ) from None
+        raise DatabaseUnavailable(msg(
+            "db.io_error",
+            "The disk reported an input/output error while the {where} was being written; the work in "
+            "progress was not saved. Check the disk (and its free space) and try again.", where=db)) from None
     if "unable to open database" in low:
         reason = _read_only_reason(path)
-        if reason.startswith("the folder"):  # SQLite must create its -wal and -shm files beside the file
-            raise ReadOnlyDatabase(
-                f"Cannot open the {where}: {reason} (the database needs to write beside its file); nothing "
-                "was changed."
-            ) from None
-        raise DatabaseUnavailable(f"Cannot open the {where}: {msg}.") from None
+        if reason is not None and reason.code == "db.folder_read_only":  # SQLite writes -wal and -shm beside the file
+            raise ReadOnlyDatabase(msg(
+                "db.cannot_open_folder_read_only",
+                "Cannot open the {where}: {reason} (the database needs to write beside its file); nothing "
+                "was changed.", where=db, reason=reason)) from None
+        raise DatabaseUnavailable(msg("db.cannot_open", "Cannot open the {where}: {error}.", where=db,
+                                      error=said)) from None
     if "could not decode to utf-8" in low:  # a text value's bytes are garbage; never quote them (personal data)
-        raise damaged(where, path, "a text value in it is not valid UTF-8") from None
+        raise damaged(where, path, msg("db.text_not_utf8", "a text value in it is not valid UTF-8")) from None
     if any(text in low for text in _DAMAGED):
-        raise damaged(where, path, msg.strip().splitlines()[0] if msg.strip() else "corrupt") from None
+        raise damaged(where, path, said.strip().splitlines()[0] if said.strip() else
+                      msg("db.corrupt", "corrupt")) from None
     if ("connection" in low or "could not" in low or "timeout" in low or "refused" in low
             or any(text in low for text in _UNREACHABLE)):
-        first = msg.strip().splitlines()[0] if msg.strip() else msg
-        raise DatabaseUnavailable(f"Cannot connect to the {where}: {first}.") from None
+        first = said.strip().splitlines()[0] if said.strip() else said
+        raise DatabaseUnavailable(msg("db.cannot_connect", "Cannot connect to the {where}: {error}.", where=db,
+                                      error=first)) from None
 
 
 @contextmanager
-def translate_errors(where: str, path: Path | None = None) -> Iterator[None]:
+def translate_errors(where: str | Message, path: Path | None = None) -> Iterator[None]:
     """Turn driver errors into one clear sentence that names the database.
 
     Both SQLAlchemy's wrapped errors and the DB-API drivers' own ``OperationalError`` (raised on
@@ -177,13 +203,16 @@ def translate_errors(where: str, path: Path | None = None) -> Iterator[None]:
         text = str(exc.orig) if exc.orig is not None else str(exc)
         if getattr(exc.orig, "sqlstate", None) == "42501":  # PostgreSQL: insufficient privilege
             first = text.strip().splitlines()[0] if text.strip() else "permission denied"
-            raise RoleRefused(f"The {where} refused this ({first}): the login's role does not allow it, so nothing "
-                              "was changed. Roles are given by the database owner with 'evaluator admin grant'.") \
-                from None
+            raise RoleRefused(msg(
+                "db.role_refused",
+                "The {where} refused this ({error}): the login's role does not allow it, so nothing "
+                "was changed. Roles are given by the database owner with 'evaluator admin grant'.",
+                where=described(where, path), error=first)) from None
         if any(t in text.lower() for t in _DAMAGED):
             raise damaged(where, path, text.strip().splitlines()[0]) from None
         if "file is not a database" in text:
-            raise NotAnEvaluatorDatabase(f"The {where} is not a Maeul Evaluator database.") from None
+            raise NotAnEvaluatorDatabase(msg("db.not_ours", "The {where} is not a Maeul Evaluator database.",
+                                             where=described(where, path))) from None
         raise
     except DBAPIError:
         raise
@@ -223,4 +252,5 @@ def check_not_cut_short(path: Path) -> None:
     (valid_for,) = struct.unpack(">I", head[92:96])
     if pages and counter == valid_for and size < pages * page_size:
         raise damaged(f"database {path}", path,
-                      f"the file holds {size:,} bytes but its header says {pages * page_size:,}: it was cut short")
+                      msg("db.cut_short", "the file holds {size:,} bytes but its header says {expected:,}: it was cut short",
+                          size=size, expected=pages * page_size))

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from ..errors import DatabaseTooNew, MigrationFailed, NotAnEvaluatorDatabase
+from ..messages import Message, msg
 from .engine import BEGIN_OPTION, sqlite_path
 from .models import Base
 
@@ -80,27 +81,29 @@ def ensure_schema(engine: Engine, *, upgrade: bool = True) -> SchemaState:
             conn.rollback()
     except SADatabaseError as exc:
         if "file is not a database" in str(exc) or "file is encrypted" in str(exc):
-            raise NotAnEvaluatorDatabase(
-                f"{where} is not a Maeul Evaluator database (not an SQLite file) — unless it is an encrypted "
-                "field database: then open it with its passphrase."
-            ) from None
+            raise NotAnEvaluatorDatabase(msg(
+                "db.not_sqlite_or_encrypted",
+                "{where} is not a Maeul Evaluator database (not an SQLite file) — unless it is an encrypted "
+                "field database: then open it with its passphrase.", where=where)) from None
         raise
     if rev is None:
         if tables - {"alembic_version"}:
-            raise NotAnEvaluatorDatabase(
-                f"{where} already holds tables ({', '.join(sorted(tables)[:5])}…) but no Maeul Evaluator "
-                "schema; choose another file or an empty database."
-            )
+            raise NotAnEvaluatorDatabase(msg(
+                "db.foreign_tables",
+                "{where} already holds tables ({tables}…) but no Maeul Evaluator "
+                "schema; choose another file or an empty database.", where=where,
+                tables=", ".join(sorted(tables)[:5])))
         _create(engine)
         log.info("created schema %s in %s", head, where)
         return SchemaState(head, created=True)
     if rev == head:
         return SchemaState(rev)
     if rev not in known_revisions():
-        raise DatabaseTooNew(
-            f"{where} was written by a newer version of Maeul Evaluator (schema revision {rev}); "
-            f"this version knows schema revisions up to {head}. Install the newer version to open it."
-        )
+        raise DatabaseTooNew(msg(
+            "db.too_new",
+            "{where} was written by a newer version of Maeul Evaluator (schema revision {rev}); "
+            "this version knows schema revisions up to {head}. Install the newer version to open it.",
+            where=where, rev=rev, head=head))
     if not upgrade:
         return SchemaState(rev)
     backup = None
@@ -120,8 +123,12 @@ def ensure_schema(engine: Engine, *, upgrade: bool = True) -> SchemaState:
             pass
         engine.dispose()
         raise MigrationFailed(
-            f"Upgrading {where} from schema revision {rev} failed ({exc}); the database was left as it was"
-            + (f" and a backup is at {backup}." if backup else ".")
+            msg("db.upgrade_failed_backup",
+                "Upgrading {where} from schema revision {rev} failed ({error}); the database was left as it was"
+                " and a backup is at {backup}.", where=where, rev=rev, error=str(exc), backup=str(backup))
+            if backup else
+            msg("db.upgrade_failed", "Upgrading {where} from schema revision {rev} failed ({error}); the database "
+                "was left as it was.", where=where, rev=rev, error=str(exc))
         ) from exc
     log.info("upgraded %s from %s to %s (backup %s)", where, rev, head, backup)
     return SchemaState(head, upgraded_from=rev, backup=backup)
@@ -150,18 +157,20 @@ def _upgrade(engine: Engine) -> None:
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
-                        raise MigrationFailed(f"foreign key check failed after upgrade: {broken[:3]}")
+                        raise MigrationFailed(msg("db.foreign_key_check_failed", "foreign key check failed after upgrade: {rows}",
+                                                  rows=str(broken[:3])))
         finally:
             if sqlite:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
-def _describe(engine: Engine) -> str:
+def _describe(engine: Engine) -> Message:
     path = sqlite_path(engine.url)
     if path is not None:
-        return f"Database {path}"
+        return msg("db.database_file", "Database {path}", path=str(path))
     u = engine.url
-    return f"Database {u.database} on {u.host or 'localhost'}:{u.port or 5432}"
+    return msg("db.database_on_server", "Database {name} on {host}:{port}", name=u.database,
+               host=u.host or "localhost", port=u.port or 5432)
 
 
 __all__ = ["SchemaState", "ensure_schema", "head_revision", "current_revision", "OperationalError"]

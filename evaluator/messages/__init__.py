@@ -43,7 +43,7 @@ SOURCE_LANGUAGE = "en"
 
 _language = SOURCE_LANGUAGE
 _catalogues: dict[str, gettext.NullTranslations] = {}
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entered: a catalogue compiled on first use forgets the loaded ones
 
 
 def set_language(lang: str | None) -> str:

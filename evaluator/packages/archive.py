@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..messages import Message, msg
 from .errors import UnsafeArchive
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -42,32 +43,33 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def check_name(name: str) -> str | None:
-    """Why ``name`` is unsafe as a member name, or None if it is fine."""
+def check_name(name: str) -> Message | None:
+    """Why ``name`` is unsafe as a member name (the end of a sentence about the member), or None if
+    it is fine."""
     if not name:
-        return "has an empty name"
+        return msg("packages.archive.name_empty", "has an empty name")
     if "\\" in name:
-        return "contains a backslash"
+        return msg("packages.archive.name_backslash", "contains a backslash")
     if name.startswith("/"):
-        return "is an absolute path"
+        return msg("packages.archive.name_absolute", "is an absolute path")
     if _DRIVE.match(name):
-        return "starts with a drive letter"
+        return msg("packages.archive.name_drive", "starts with a drive letter")
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        return "contains control characters"
+        return msg("packages.archive.name_control", "contains control characters")
     parts = name.split("/")
     if ".." in parts:
-        return "contains '..' (path traversal)"
+        return msg("packages.archive.name_traversal", "contains '..' (path traversal)")
     if name.endswith("/"):
-        return "is a directory entry"
+        return msg("packages.archive.name_directory", "is a directory entry")
     if any(p in ("", ".") for p in parts):
-        return "has an empty or '.' path component"
+        return msg("packages.archive.name_dot", "has an empty or '.' path component")
     return None
 
 
 def read_archive(
     data: bytes,
     *,
-    what: str,
+    what: str | Message,
     allowed: Callable[[str], bool],
     limits: Limits = DEFAULT_LIMITS,
     raw: dict[str, tuple[int, bytes]] | None = None,
@@ -80,11 +82,13 @@ def read_archive(
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise UnsafeArchive(f"{what} is not a readable archive ({exc}).") from None
+        raise UnsafeArchive(msg("packages.archive.unreadable", "{what} is not a readable archive ({detail}).",
+                                what=what, detail=str(exc))) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.max_members:
-            raise UnsafeArchive(f"{what} has {len(infos)} members; at most {limits.max_members} are accepted.")
+            raise UnsafeArchive(msg("packages.archive.too_many_members", "{what} has {count} members; at most "
+                                    "{limit} are accepted.", what=what, count=len(infos), limit=limits.max_members))
         seen: set[str] = set()
         total = 0
         for info in infos:
@@ -92,36 +96,46 @@ def read_archive(
             shown = repr(name[:120])
             why = check_name(name)
             if why is None and info.orig_filename != name:
-                why = "has a name that is not a plain path"
+                why = msg("packages.archive.name_not_plain", "has a name that is not a plain path")
             if why:
-                raise UnsafeArchive(f"{what}: member {shown} {why}; the archive was rejected.")
+                raise UnsafeArchive(msg("packages.archive.unsafe_name", "{what}: member {member} {why}; the archive "
+                                        "was rejected.", what=what, member=shown, why=why))
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise UnsafeArchive(f"{what}: member {shown} is a link; the archive was rejected.")
+                raise UnsafeArchive(msg("packages.archive.link", "{what}: member {member} is a link; the archive was "
+                                        "rejected.", what=what, member=shown))
             if mode and not stat.S_ISREG(mode) and stat.S_IFMT(mode):
-                raise UnsafeArchive(f"{what}: member {shown} is not a regular file; the archive was rejected.")
+                raise UnsafeArchive(msg("packages.archive.not_regular", "{what}: member {member} is not a regular "
+                                        "file; the archive was rejected.", what=what, member=shown))
             if info.is_dir():
-                raise UnsafeArchive(f"{what}: member {shown} is a directory entry; the archive was rejected.")
+                raise UnsafeArchive(msg("packages.archive.directory", "{what}: member {member} is a directory entry; "
+                                        "the archive was rejected.", what=what, member=shown))
             folded = name.casefold()
             if folded in seen:
-                raise UnsafeArchive(f"{what}: member {shown} appears twice; the archive was rejected.")
+                raise UnsafeArchive(msg("packages.archive.duplicate", "{what}: member {member} appears twice; the "
+                                        "archive was rejected.", what=what, member=shown))
             seen.add(folded)
             if not allowed(name):
-                raise UnsafeArchive(f"{what}: member {shown} is not part of this format; the archive was rejected.")
+                raise UnsafeArchive(msg("packages.archive.not_allowed", "{what}: member {member} is not part of this "
+                                        "format; the archive was rejected.", what=what, member=shown))
             if info.flag_bits & 0x1:
-                raise UnsafeArchive(f"{what}: member {shown} is encrypted; the archive was rejected.")
+                raise UnsafeArchive(msg("packages.archive.encrypted", "{what}: member {member} is encrypted; the "
+                                        "archive was rejected.", what=what, member=shown))
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise UnsafeArchive(f"{what}: member {shown} uses an unsupported compression method.")
+                raise UnsafeArchive(msg("packages.archive.compression", "{what}: member {member} uses an unsupported "
+                                        "compression method.", what=what, member=shown))
             if info.file_size > limits.max_member_size:
-                raise UnsafeArchive(f"{what}: member {shown} is {info.file_size:,} bytes; at most "
-                                    f"{limits.max_member_size:,} are accepted.")
+                raise UnsafeArchive(msg("packages.archive.member_too_big", "{what}: member {member} is {size:,} "
+                                        "bytes; at most {limit:,} are accepted.", what=what, member=shown,
+                                        size=info.file_size, limit=limits.max_member_size))
             if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-                raise UnsafeArchive(f"{what}: member {shown} expands {info.file_size / max(info.compress_size, 1):.0f}"
-                                    f" times (a decompression bomb); the archive was rejected.")
+                raise UnsafeArchive(msg("packages.archive.bomb", "{what}: member {member} expands {ratio:.0f} times (a "
+                                         "decompression bomb); the archive was rejected.", what=what, member=shown,
+                                         ratio=info.file_size / max(info.compress_size, 1)))
             total += info.file_size
             if total > limits.max_total_size:
-                raise UnsafeArchive(f"{what} expands to more than {limits.max_total_size:,} bytes; the archive "
-                                    "was rejected.")
+                raise UnsafeArchive(msg("packages.archive.total_too_big", "{what} expands to more than {limit:,} "
+                                        "bytes; the archive was rejected.", what=what, limit=limits.max_total_size))
         out: dict[str, bytes] = {}
         for info in infos:
             body, stored = _read_member(data, info, what)
@@ -136,7 +150,7 @@ _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # (zipfile's structFileHeader)
 _UNREADABLE_FLAGS = 0x20 | 0x40
 
 
-def _read_member(data: bytes, info: zipfile.ZipInfo, what: str) -> tuple[bytes, bytes]:
+def _read_member(data: bytes, info: zipfile.ZipInfo, what: str | Message) -> tuple[bytes, bytes]:
     """(content, bytes as stored) of one member, straight from the archive's bytes — what
     ``ZipFile.open`` checks, without its file objects: the local header's signature and name (the
     same as the directory's), no patched data or strong encryption; the content inflated to at
@@ -145,35 +159,42 @@ def _read_member(data: bytes, info: zipfile.ZipInfo, what: str) -> tuple[bytes, 
     at = info.header_offset
     head = data[at:at + _LOCAL_HEADER.size]
     if len(head) != _LOCAL_HEADER.size:
-        raise UnsafeArchive(f"{what}: member {shown} has a damaged local header.")
+        raise UnsafeArchive(msg("packages.archive.local_header", "{what}: member {member} has a damaged local header.",
+                                 what=what, member=shown))
     signature, _, _, flags, _, _, _, _, _, _, name_len, extra_len = _LOCAL_HEADER.unpack(head)
     if signature != b"PK\x03\x04":
-        raise UnsafeArchive(f"{what}: member {shown} has a damaged local header.")
+        raise UnsafeArchive(msg("packages.archive.local_header", "{what}: member {member} has a damaged local header.",
+                                 what=what, member=shown))
     start = at + _LOCAL_HEADER.size
     try:
         name = data[start:start + name_len].decode("utf-8" if flags & 0x800 else "cp437")
     except UnicodeDecodeError:
         name = None
     if name != info.orig_filename:
-        raise UnsafeArchive(f"{what}: member {shown} has another name in its local header; the archive was "
-                            "rejected.")
+        raise UnsafeArchive(msg("packages.archive.header_name", "{what}: member {member} has another name in its local "
+                                 "header; the archive was rejected.", what=what, member=shown))
     if info.flag_bits & _UNREADABLE_FLAGS:
-        raise UnsafeArchive(f"{what}: member {shown} cannot be read (patched or strongly encrypted data).")
+        raise UnsafeArchive(msg("packages.archive.unreadable_member", "{what}: member {member} cannot be read "
+                                "(patched or strongly encrypted data).", what=what, member=shown))
     start += name_len + extra_len
     stored = data[start:start + info.compress_size]
     if len(stored) != info.compress_size:
-        raise UnsafeArchive(f"{what}: member {shown} is cut short.")
+        raise UnsafeArchive(msg("packages.archive.cut_short", "{what}: member {member} is cut short.", what=what,
+                                 member=shown))
     if info.compress_type == zipfile.ZIP_STORED:
         body = stored
     else:
         try:
             body = zlib.decompressobj(-15).decompress(stored, info.file_size + 1)
         except zlib.error as exc:
-            raise UnsafeArchive(f"{what}: member {shown} is damaged ({exc}).") from None
+            raise UnsafeArchive(msg("packages.archive.member_damaged", "{what}: member {member} is damaged ({detail}).",
+                                     what=what, member=shown, detail=str(exc))) from None
     if len(body) != info.file_size:
-        raise UnsafeArchive(f"{what}: member {shown} is not the size its header says.")
+        raise UnsafeArchive(msg("packages.archive.wrong_size", "{what}: member {member} is not the size its header "
+                                "says.", what=what, member=shown))
     if zlib.crc32(body) != info.CRC:
-        raise UnsafeArchive(f"{what}: member {shown} is damaged (its CRC-32 does not match).")
+        raise UnsafeArchive(msg("packages.archive.crc", "{what}: member {member} is damaged (its CRC-32 does not "
+                                "match).", what=what, member=shown))
     return body, stored
 
 

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ..messages import Message, msg
 from . import formats as F
 from .errors import KeyProblem, PackageRejected
 from .keys import Identity, KeyInfo, b64, raw_public, unb64
@@ -47,10 +48,12 @@ def _key(shared: bytes, epk: bytes, recipient: bytes) -> bytes:
 def seal(payload: bytes, office: KeyInfo) -> bytes:
     """Encrypt ``payload`` to the office's X25519 public key."""
     if office.encryption_public is None:
-        raise PackageRejected("The office key has no encryption key; the kit is incomplete.")
+        raise PackageRejected(msg("packages.envelope.no_encryption_key",
+                                  "The office key has no encryption key; the kit is incomplete."))
     if len(payload) > MAX_PAYLOAD:
-        raise PackageRejected(f"The package would hold {len(payload):,} bytes; at most {MAX_PAYLOAD:,} fit in "
-                              "one package (leave some photos out).")
+        raise PackageRejected(msg("packages.envelope.too_big", "The package would hold {size:,} bytes; at most "
+                                  "{limit:,} fit in one package (leave some photos out).", size=len(payload),
+                                  limit=MAX_PAYLOAD))
     eph = X25519PrivateKey.generate()
     epk = raw_public(eph.public_key())
     shared = eph.exchange(X25519PublicKey.from_public_bytes(office.encryption_public))
@@ -62,42 +65,50 @@ def seal(payload: bytes, office: KeyInfo) -> bytes:
     return prefix + ct
 
 
-def open_envelope(data: bytes, office: Identity, *, what: str) -> bytes:
+def open_envelope(data: bytes, office: Identity, *, what: str | Message) -> bytes:
     """Decrypt a package with the office's private key; any change to the file is rejected."""
     if len(data) < len(MAGIC) + 5 or data[:len(MAGIC)] != MAGIC:
-        raise PackageRejected(f"{what} is not a Maeul Evaluator result package.")
+        raise PackageRejected(msg("packages.not_a_package", "{what} is not a Maeul Evaluator result package.",
+                                  what=what))
     version = data[len(MAGIC)]
     if version != VERSION:
-        raise PackageRejected(f"{what} has package format version {version}; this version reads version {VERSION}.")
+        raise PackageRejected(msg("packages.envelope.version", "{what} has package format version {version}; this "
+                                  "version reads version {supported}.", what=what, version=version, supported=VERSION))
     (hlen,) = struct.unpack(">I", data[len(MAGIC) + 1:len(MAGIC) + 5])
     start = len(MAGIC) + 5
     if hlen > MAX_HEADER or start + hlen + 16 > len(data):
-        raise PackageRejected(f"{what} is damaged (its header length is wrong).")
+        raise PackageRejected(msg("packages.envelope.header_length", "{what} is damaged (its header length is wrong).",
+                                  what=what))
     raw_header = data[start:start + hlen]
     try:  # (read before anything is authenticated: a flat object of four short texts, nothing deeper)
         header = F.loads(raw_header, "header", _HEADER_LIMITS)
     except F.Invalid:
-        raise PackageRejected(f"{what} is damaged (its header is not readable).") from None
+        raise PackageRejected(msg("packages.envelope.header_unreadable", "{what} is damaged (its header is not "
+                                  "readable).", what=what)) from None
     if not isinstance(header, dict) or set(header) != {"alg", "recipient", "epk", "nonce"} or header["alg"] != ALG:
-        raise PackageRejected(f"{what} is damaged or uses an unknown encryption ({str(header)[:60]}).")
+        raise PackageRejected(msg("packages.envelope.unknown_encryption", "{what} is damaged or uses an unknown "
+                                  "encryption ({header}).", what=what, header=str(header)[:60]))
     assert office.encryption_key is not None and office.info.encryption_public is not None
     if header["recipient"] != office.fingerprint:
-        raise PackageRejected(
-            f"{what} was encrypted for another office key ({header['recipient']}); this office's key is "
-            f"{office.fingerprint}. The evaluator's kit came from another office database."
-        )
+        raise PackageRejected(msg(
+            "packages.envelope.other_office", "{what} was encrypted for another office key ({recipient}); this "
+            "office's key is {fingerprint}. The evaluator's kit came from another office database.",
+            what=what, recipient=header["recipient"], fingerprint=office.fingerprint))
     try:
-        epk = unb64(header["epk"], f"{what}: the ephemeral key", 32)
-        nonce = unb64(header["nonce"], f"{what}: the nonce", 12)
+        epk = unb64(header["epk"], msg("packages.envelope.ephemeral_key", "{what}: the ephemeral key", what=what), 32)
+        nonce = unb64(header["nonce"], msg("packages.envelope.nonce", "{what}: the nonce", what=what), 12)
         shared = office.encryption_key.exchange(X25519PublicKey.from_public_bytes(epk))
         key = _key(shared, epk, office.info.encryption_public)
         return AESGCM(key).decrypt(nonce, data[start + hlen:], data[:start + hlen])
     except InvalidTag:
-        raise PackageRejected(f"{what} was altered or damaged: its contents fail authentication.") from None
+        raise PackageRejected(msg("packages.envelope.authentication", "{what} was altered or damaged: its contents "
+                                  "fail authentication.", what=what)) from None
     except KeyProblem as exc:
-        raise PackageRejected(f"{what} is damaged: {exc}") from None
+        raise PackageRejected(msg("packages.envelope.damaged", "{what} is damaged: {reason}", what=what,
+                                  reason=exc.sentence)) from None
     except ValueError as exc:  # e.g. a low-order ephemeral key
-        raise PackageRejected(f"{what} was altered or damaged ({exc}).") from None
+        raise PackageRejected(msg("packages.envelope.altered", "{what} was altered or damaged ({detail}).", what=what,
+                                  detail=str(exc))) from None
 
 
 __all__ = ["seal", "open_envelope", "MAGIC"]

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ..messages import Message, msg, text
+
 KIT_FORMAT = "maeul-evaluator-kit"
 PACKAGE_FORMAT = "maeul-evaluator-package"
 FORMAT_VERSION = 1
@@ -92,16 +94,26 @@ def is_empty_evaluation(state: str, abstained: bool, comment: str, scores: dict[
 
 # --- strict validation of foreign JSON ------------------------------------------------------------
 class Invalid(ValueError):
-    """A located problem in a kit's or package's JSON (the caller adds the file name)."""
+    """A located problem in a kit's or package's JSON (the caller adds the file name).
+
+    Its ``sentence`` is a message of the core's catalogue; ``str()`` renders it in the language in
+    effect (an error that quotes it passes ``sentence`` on as a parameter)."""
+
+    def __init__(self, sentence: Message | str) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+
+    def __str__(self) -> str:
+        return text(self.sentence) or ""
 
 
 def need(obj: Any, key: str, kind: type | tuple[type, ...], where: str, *, optional: bool = False) -> Any:
     if not isinstance(obj, dict):
-        raise Invalid(f"{where} is not an object")
+        raise Invalid(msg("packages.json.not_object", "{where} is not an object", where=where))
     if key not in obj:
         if optional:
             return None
-        raise Invalid(f"{where} has no '{key}'")
+        raise Invalid(msg("packages.json.no_key", "{where} has no '{key}'", where=where, key=key))
     v = obj[key]
     if v is None and optional:
         return None
@@ -109,13 +121,14 @@ def need(obj: Any, key: str, kind: type | tuple[type, ...], where: str, *, optio
     if float in kinds and isinstance(v, int) and not isinstance(v, bool):
         v = float(v)
     if isinstance(v, bool) and bool not in kinds:
-        raise Invalid(f"{where}.{key} has the wrong type")
+        raise Invalid(msg("packages.json.wrong_type", "{where}.{key} has the wrong type", where=where, key=key))
     if not isinstance(v, kinds):
-        raise Invalid(f"{where}.{key} has the wrong type ({type(v).__name__})")
+        raise Invalid(msg("packages.json.wrong_type_named", "{where}.{key} has the wrong type ({kind})", where=where,
+                          key=key, kind=type(v).__name__))
     if isinstance(v, float) and not math.isfinite(v):
-        raise Invalid(f"{where}.{key} is not a finite number")
+        raise Invalid(msg("packages.json.not_finite", "{where}.{key} is not a finite number", where=where, key=key))
     if isinstance(v, str) and len(v) > 100_000:
-        raise Invalid(f"{where}.{key} is too long")
+        raise Invalid(msg("packages.json.too_long", "{where}.{key} is too long", where=where, key=key))
     return v
 
 
@@ -126,7 +139,7 @@ def need_date(obj: Any, key: str, where: str) -> str | None:
     try:
         date.fromisoformat(v)
     except ValueError:
-        raise Invalid(f"{where}.{key} is not a date") from None
+        raise Invalid(msg("packages.json.not_date", "{where}.{key} is not a date", where=where, key=key)) from None
     return v
 
 
@@ -211,7 +224,7 @@ def _depth(skeleton: bytes, max_depth: int) -> int:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise Invalid(msg("packages.json.constant", "{name} is not a number JSON allows", name=name))
 
 
 def loads(data: bytes, what: str, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
@@ -219,20 +232,27 @@ def loads(data: bytes, what: str, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
     of values (:func:`json_shape`) against ``limits``; :class:`Invalid` with one sentence otherwise.
     ``NaN`` and ``Infinity`` are refused (JSON has no such numbers)."""
     if len(data) > limits.max_bytes:
-        raise Invalid(f"{what} is {len(data):,} bytes; at most {limits.max_bytes:,} are accepted")
+        raise Invalid(msg("packages.json.too_big", "{what} is {size:,} bytes; at most {limit:,} are accepted",
+                          what=what, size=len(data), limit=limits.max_bytes))
     _check_shape(data, what, limits)
     try:
         doc = _DECODER.decode(data.decode("utf-8"))
         if _SURROGATE_ESCAPE.search(data):  # "\ud800" alone is JSON, but no text a database can hold
             json.dumps(doc, ensure_ascii=False).encode("utf-8")
     except RecursionError:  # (cannot happen after the checks above; kept as the last line of defence)
-        raise Invalid(f"{what} is nested too deeply") from None
+        raise Invalid(msg("packages.json.too_deep", "{what} is nested too deeply", what=what)) from None
     except UnicodeEncodeError:
-        raise Invalid(f"{what} holds text that is not valid Unicode (an unpaired surrogate)") from None
+        raise Invalid(msg("packages.json.surrogate", "{what} holds text that is not valid Unicode (an unpaired "
+                          "surrogate)", what=what)) from None
     except UnicodeDecodeError as exc:
-        raise Invalid(f"{what} is not UTF-8 text (byte {exc.start:,} cannot be read)") from None
+        raise Invalid(msg("packages.json.not_utf8", "{what} is not UTF-8 text (byte {byte:,} cannot be read)",
+                          what=what, byte=exc.start)) from None
+    except Invalid as exc:  # NaN, Infinity
+        raise Invalid(msg("packages.json.not_json", "{what} is not valid JSON ({detail})", what=what,
+                          detail=exc.sentence)) from None
     except (ValueError, UnicodeError) as exc:
-        raise Invalid(f"{what} is not valid JSON ({str(exc)[:200]})") from None
+        raise Invalid(msg("packages.json.not_json", "{what} is not valid JSON ({detail})", what=what,
+                          detail=str(exc)[:200])) from None
     return doc
 
 
@@ -247,7 +267,8 @@ def _check_shape(data: bytes, what: str, limits: JsonLimits) -> None:
     else:
         depth, values = json_shape(data, limits.max_depth)
     if values > limits.max_values:
-        raise Invalid(f"{what} holds about {values:,} values; at most {limits.max_values:,} are accepted")
+        raise Invalid(msg("packages.json.too_many_values", "{what} holds about {values:,} values; at most {limit:,} "
+                          "are accepted", what=what, values=values, limit=limits.max_values))
     if depth > limits.max_depth:
-        raise Invalid(f"{what} is nested more than {limits.max_depth} levels deep; at most {limits.max_depth} "
-                      "are accepted")
+        raise Invalid(msg("packages.json.too_nested", "{what} is nested more than {depth} levels deep; at most {depth} "
+                          "are accepted", what=what, depth=limits.max_depth))

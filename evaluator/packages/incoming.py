@@ -26,6 +26,7 @@ from operator import eq, is_not, itemgetter
 from typing import Any
 
 from ..domain import DRAFT, FINALISED
+from ..messages import Message, msg
 from . import formats as F
 
 #: the largest record version a package may carry (a version counts one record's changes on its laptop;
@@ -68,23 +69,27 @@ def whole(v: Any, where: str, low: int, high: int) -> int:
     """``v`` if it is a whole number (not a boolean) from ``low`` to ``high``."""
     if type(v) is not int or not low <= v <= high:
         shown = repr(v) if type(v) is not int or abs(v) < 10**30 else f"a {len(str(abs(v)))}-digit number"
-        raise F.Invalid(f"{where} is {shown[:60]}; it must be a whole number from {low:,} to {high:,}")
+        raise F.Invalid(msg("packages.data.not_whole", "{where} is {shown}; it must be a whole number from {low:,} "
+                            "to {high:,}", where=where, shown=shown[:60], low=low, high=high))
     return v
 
 
 def _digest(v: Any, where: str) -> str:
     if type(v) is not str or len(v) != 64 or not _HEX.issuperset(v):
-        raise F.Invalid(f"{where} is not a SHA-256 hash (64 lower-case hexadecimal digits)")
+        raise F.Invalid(msg("packages.data.not_sha256", "{where} is not a SHA-256 hash (64 lower-case hexadecimal "
+                            "digits)", where=where))
     return v
 
 
 def read_manifest(doc: Any) -> Manifest:
     """The manifest's fields, each of its type and within its range (:class:`formats.Invalid`)."""
     if not isinstance(doc, dict) or doc.get("format") != F.PACKAGE_FORMAT:
-        raise F.Invalid("its manifest is not that of a Maeul Evaluator result package")
+        raise F.Invalid(msg("packages.manifest.not_package", "its manifest is not that of a Maeul Evaluator result "
+                            "package"))
     version = doc.get("format_version")
     if type(version) is not int or version != F.FORMAT_VERSION:
-        raise F.Invalid(f"it has format version {str(version)[:20]}; this version reads version {F.FORMAT_VERSION}")
+        raise F.Invalid(msg("packages.manifest.format_version", "it has format version {version}; this version reads "
+                            "version {supported}", version=str(version)[:20], supported=F.FORMAT_VERSION))
     evaluator = F.need(doc, "evaluator", dict, "manifest")
     program = F.need(doc, "program", dict, "manifest")
     rubrics = F.need(doc, "rubrics", dict, "manifest")
@@ -92,7 +97,7 @@ def read_manifest(doc: Any) -> Manifest:
         _digest(digest, f"manifest rubrics[{code[:40]!r}]")
     device = F.need(doc, "device", str, "manifest")
     if not 1 <= len(device) <= 80:
-        raise F.Invalid("manifest device is not a laptop id (1 to 80 characters)")
+        raise F.Invalid(msg("packages.manifest.device", "manifest device is not a laptop id (1 to 80 characters)"))
     counts = F.need(doc, "counts", dict, "manifest")
     members: dict[str, tuple[str, int]] = {}
     for name, entry in F.need(doc, "members", dict, "manifest").items():
@@ -124,7 +129,7 @@ class Contents:
 def read_data(data: Any, m: Manifest, members: dict[str, bytes], program_uuid: str) -> Contents:
     if F.need(data, "evaluator", str, "data.json") != m.evaluator or F.need(data, "device", str, "data.json") != m.device \
             or F.need(data, "program", str, "data.json") != program_uuid:
-        raise F.Invalid("data.json does not match the manifest")
+        raise F.Invalid(msg("packages.data.not_manifest", "data.json does not match the manifest"))
     return Contents(_evaluations(data), _visits(data), _attachments(data, members))
 
 
@@ -132,10 +137,10 @@ def check_trail(trail: Any, m: Manifest) -> None:
     """The laptop's audit trail is a list of entries ending at the head the manifest signs.  (Its
     hash chain is checked on the laptop before export and at the office by ``packages --verify``.)"""
     if type(trail) is not list or not all(type(e) is dict for e in trail):
-        raise F.Invalid("audit.json is not a list of audit entries")
+        raise F.Invalid(msg("packages.trail.not_list", "audit.json is not a list of audit entries"))
     head = trail[-1].get("hash") if trail else _GENESIS
     if head != m.audit_head:
-        raise F.Invalid("audit.json does not end at the audit_head of the manifest")
+        raise F.Invalid(msg("packages.trail.head", "audit.json does not end at the audit_head of the manifest"))
 
 
 _GENESIS = "0" * 64  # (audit.GENESIS: the head of an empty trail)
@@ -149,7 +154,8 @@ def check_counts(m: Manifest, c: Contents, trail: list[Any]) -> None:
                "attachments": len(c.attachments), "audit_entries": len(trail)}
     for k in _COUNTS:
         if m.counts[k] != present[k]:
-            raise F.Invalid(f"manifest counts.{k} is {m.counts[k]:,}, but the package holds {present[k]:,}")
+            raise F.Invalid(msg("packages.manifest.count", "manifest counts.{key} is {count:,}, but the package "
+                                "holds {held:,}", key=k, count=m.counts[k], held=present[k]))
 
 
 _POINTS, _SCORES, _STATE = itemgetter(3), itemgetter("scores"), itemgetter("state")
@@ -170,10 +176,12 @@ def check_times(m: Manifest, c: Contents, now: datetime) -> None:
         return
     for where, when in _times(m, c):  # the first one, to name it
         if when is not None and when > limit:
-            raise F.Invalid(f"{where} is {F.iso(when)}, later than this computer's clock ({now:%Y-%m-%d %H:%M} UTC) "
-                            f"plus {FUTURE_TOLERANCE.total_seconds() / 3600:g} hour; a laptop clock set ahead "
-                            "would win every later 'later change wins' decision. Check the clocks of the laptop and "
-                            "of this computer, then export and merge again")
+            raise F.Invalid(msg("packages.data.future_time",
+                                "{where} is {when}, later than this computer's clock ({now} UTC) plus {hours:g} hour; "
+                                "a laptop clock set ahead would win every later 'later change wins' decision. Check "
+                                "the clocks of the laptop and of this computer, then export and merge again",
+                                where=where, when=F.iso(when), now=now.strftime("%Y-%m-%d %H:%M"),
+                                hours=FUTURE_TOLERANCE.total_seconds() / 3600))
 
 
 def _times(m: Manifest, c: Contents):
@@ -212,13 +220,15 @@ def _naive_datetime(text: str) -> datetime | None:
 
 def _text(v: Any, where: str, limit: int = _MAX_TEXT) -> str:
     if type(v) is not str or len(v) > limit:
-        raise F.Invalid(f"{where} is not a text of at most {limit:,} characters")
+        raise F.Invalid(msg("packages.data.not_text", "{where} is not a text of at most {limit:,} characters",
+                            where=where, limit=limit))
     return v
 
 
 def _int(v: Any, where: str) -> int:
     if type(v) is not int or v < 0 or v > MAX_VERSION:
-        raise F.Invalid(f"{where} is not a whole number from 0 to {MAX_VERSION:,}")
+        raise F.Invalid(msg("packages.data.not_version", "{where} is not a whole number from 0 to {high:,}",
+                            where=where, high=MAX_VERSION))
     return v
 
 
@@ -226,20 +236,20 @@ def _when(v: Any, where: str, *, optional: bool = False) -> datetime | None:
     if v is None and optional:
         return None
     if type(v) is not str or len(v) > 40:
-        raise F.Invalid(f"{where} is not a date and time")
+        raise F.Invalid(msg("packages.data.not_datetime", "{where} is not a date and time", where=where))
     try:
         dt = datetime.fromisoformat(v)
     except ValueError:
-        raise F.Invalid(f"{where} is not a date and time") from None
+        raise F.Invalid(msg("packages.data.not_datetime", "{where} is not a date and time", where=where)) from None
     if dt.tzinfo is not None:
-        raise F.Invalid(f"{where} must be in UTC without a time zone")
+        raise F.Invalid(msg("packages.data.time_zone", "{where} must be in UTC without a time zone", where=where))
     return dt
 
 
 def _list(data: Any, key: str) -> list[Any]:
     v = data.get(key) if isinstance(data, dict) else None
     if type(v) is not list:
-        raise F.Invalid(f"data.json has no '{key}' list")
+        raise F.Invalid(msg("packages.data.no_list", "data.json has no '{key}' list", key=key))
     return v
 
 
@@ -247,7 +257,8 @@ def _evaluations(data: Any) -> list[dict[str, Any]]:
     """The evaluations of data.json, checked strictly; scores become tuples
     (uuid, criterion, level, points, comment, version, updated_at, updated_at as SQLite text)."""
     if not isinstance(data, dict) or data.get("score_columns") != list(F.SCORE_COLUMNS):
-        raise F.Invalid("data.json does not list its score_columns as this version expects")
+        raise F.Invalid(msg("packages.data.score_columns", "data.json does not list its score_columns as this "
+                            "version expects"))
     raw = _list(data, "evaluations")
     out = _evaluations_at_once(raw)
     if out is None:  # something is wrong: the careful loop says what
@@ -320,17 +331,19 @@ def _evaluations_one_by_one(raw: list[Any]) -> list[dict[str, Any]]:
     for i, e in enumerate(raw):
         w = f"evaluations[{i}]"
         if type(e) is not dict or e.keys() != _EVAL_KEYS:
-            raise F.Invalid(f"{w} does not have the fields of an evaluation")
+            raise F.Invalid(msg("packages.data.evaluation_fields", "{where} does not have the fields of an evaluation",
+                                where=w))
         app = _text(e["application"], f"{w}.application", 60)
         if app in seen:
-            raise F.Invalid(f"{w}: application {app} appears twice")
+            raise F.Invalid(msg("packages.data.application_twice", "{where}: application {app} appears twice", where=w,
+                                app=app))
         seen.add(app)
         if e["state"] not in (DRAFT, FINALISED):
-            raise F.Invalid(f"{w}.state is not draft or finalised")
+            raise F.Invalid(msg("packages.data.state", "{where}.state is not draft or finalised", where=w))
         if type(e["abstained"]) is not bool:
-            raise F.Invalid(f"{w}.abstained has the wrong type")
+            raise F.Invalid(msg("packages.data.abstained", "{where}.abstained has the wrong type", where=w))
         if type(e["scores"]) is not list:
-            raise F.Invalid(f"{w}.scores has the wrong type")
+            raise F.Invalid(msg("packages.data.scores_type", "{where}.scores has the wrong type", where=w))
         out.append({
             "uuid": _text(e["uuid"], f"{w}.uuid", 36), "application": app, "state": e["state"],
             "finalised_at": _when(e["finalised_at"], f"{w}.finalised_at", optional=True),
@@ -391,30 +404,38 @@ def _scores_one_by_one(raw: list[Any], w: str) -> list[tuple]:
     scores, crits = [], set()
     for j, sc in enumerate(raw):
         if type(sc) is not list or len(sc) != len(F.SCORE_COLUMNS):
-            raise F.Invalid(f"{w}.scores[{j}] is not a score ({len(F.SCORE_COLUMNS)} values)")
+            raise F.Invalid(msg("packages.data.not_score", "{where}.scores[{index}] is not a score ({count} values)",
+                                where=w, index=j, count=len(F.SCORE_COLUMNS)))
         uuid, crit, level, points, comment, version, updated = sc
         if type(crit) is not str or len(crit) > 80 or crit in crits:
-            raise F.Invalid(f"{w}.scores[{j}]: the criterion is not a text or appears twice")
+            raise F.Invalid(msg("packages.data.score_criterion", "{where}.scores[{index}]: the criterion is not a "
+                                "text or appears twice", where=w, index=j))
         crits.add(crit)
         if level is not None and (type(level) is not str or len(level) > 10):
-            raise F.Invalid(f"{w}.scores[{j}]: the level has the wrong type")
+            raise F.Invalid(msg("packages.data.score_level", "{where}.scores[{index}]: the level has the wrong type",
+                                where=w, index=j))
         if points is not None and type(points) is not float:
             if type(points) is int:
                 points = float(points)
             else:
-                raise F.Invalid(f"{w}.scores[{j}]: the points are not a number")
+                raise F.Invalid(msg("packages.data.score_points", "{where}.scores[{index}]: the points are not a "
+                                    "number", where=w, index=j))
         if points is not None and not math.isfinite(points):
-            raise F.Invalid(f"{w}.scores[{j}]: the points are not a number")
+            raise F.Invalid(msg("packages.data.score_points", "{where}.scores[{index}]: the points are not a number",
+                                where=w, index=j))
         if type(uuid) is not str or len(uuid) > 36 or type(comment) is not str or len(comment) > _MAX_TEXT:
-            raise F.Invalid(f"{w}.scores[{j}]: the uuid or comment has the wrong type or length")
+            raise F.Invalid(msg("packages.data.score_uuid", "{where}.scores[{index}]: the uuid or comment has the "
+                                "wrong type or length", where=w, index=j))
         if type(version) is not int or not 0 <= version <= MAX_VERSION:
-            raise F.Invalid(f"{w}.scores[{j}]: the version is not a whole number")
+            raise F.Invalid(msg("packages.data.score_version", "{where}.scores[{index}]: the version is not a whole "
+                                "number", where=w, index=j))
         try:
             when = datetime.fromisoformat(updated) if type(updated) is str and len(updated) <= 40 else None
         except ValueError:
             when = None
         if when is None or when.tzinfo is not None:
-            raise F.Invalid(f"{w}.scores[{j}]: updated_at is not a date and time (UTC)")
+            raise F.Invalid(msg("packages.data.score_updated_at", "{where}.scores[{index}]: updated_at is not a date "
+                                "and time (UTC)", where=w, index=j))
         scores.append((uuid, crit, level, points, comment, version, when, when.isoformat(" ", "microseconds")))
     return scores
 
@@ -424,14 +445,16 @@ def _visits(data: Any) -> list[dict[str, Any]]:
     for i, v in enumerate(_list(data, "site_visits")):
         w = f"site_visits[{i}]"
         if type(v) is not dict or v.keys() != _VISIT_KEYS:
-            raise F.Invalid(f"{w} does not have the fields of a site visit")
+            raise F.Invalid(msg("packages.data.visit_fields", "{where} does not have the fields of a site visit",
+                                where=w))
         app = _text(v["application"], f"{w}.application", 60)
         if app in seen:
-            raise F.Invalid(f"{w}: application {app} appears twice")
+            raise F.Invalid(msg("packages.data.application_twice", "{where}: application {app} appears twice", where=w,
+                                app=app))
         seen.add(app)
         checklist = v["checklist"]
         if type(checklist) is not dict or not all(type(x) is bool for x in checklist.values()):
-            raise F.Invalid(f"{w}.checklist answers must be true or false")
+            raise F.Invalid(msg("packages.data.checklist", "{where}.checklist answers must be true or false", where=w))
         out.append({
             "uuid": _text(v["uuid"], f"{w}.uuid", 36), "application": app,
             "visited_at": _when(v["visited_at"], f"{w}.visited_at", optional=True),
@@ -452,9 +475,10 @@ def _attachments(data: Any, members: dict[str, bytes]) -> list[dict[str, Any]]:
         size = F.need(a, "size", int, w)
         if body is None and deleted:  # a deleted photo's record travels without its bytes
             if not 0 <= size < 2**63:
-                raise F.Invalid(f"{w}: its size is out of range")
+                raise F.Invalid(msg("packages.data.attachment_size", "{where}: its size is out of range", where=w))
         elif body is None or size != len(body):
-            raise F.Invalid(f"{w}: its content is missing or of the wrong size")
+            raise F.Invalid(msg("packages.data.attachment_content", "{where}: its content is missing or of the wrong "
+                                "size", where=w))
         out.append({
             "uuid": _text(F.need(a, "uuid", str, w), f"{w}.uuid", 36), "application": _text(F.need(a, "application", str, w), f"{w}.application", 60),
             "criterion": F.need(a, "criterion", str, w, optional=True),
@@ -550,24 +574,32 @@ class _RubricCheck:
         text = f"({e['state']!r}, {e['abstained']!r}, {e['abstain_reason']!r}, {e['comment']!r}, [{', '.join(parts)}])"
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def problem(self, code: str, level: str | None, points: float | None) -> str | None:
+    def problem(self, code: str, level: str | None, points: float | None) -> Message | None:
+        """What is wrong with one score, as the end of a sentence about its evaluation (None if nothing)."""
         rule = self.allowed.get(code)
         if rule is None:
-            return f"scores criterion '{code}', which rubric '{self.rd.code}' does not have"
+            return msg("packages.score.unknown_criterion", "scores criterion '{criterion}', which rubric '{rubric}' "
+                       "does not have", criterion=code, rubric=self.rd.code)
         kind, spec = rule
         if kind == "levels":
             if level is None:
-                return None if points is None else f"gives criterion '{code}' points without a level"
+                return None if points is None else msg("packages.score.points_without_level",
+                                                      "gives criterion '{criterion}' points without a level",
+                                                      criterion=code)
             want = spec.get(level)
             if want is None:
-                return f"gives criterion '{code}' the unknown level '{level}'"
+                return msg("packages.score.unknown_level", "gives criterion '{criterion}' the unknown level '{level}'",
+                           criterion=code, level=level)
             if points is None or abs(points - want) > 1e-6:
-                return f"gives criterion '{code}' points that do not match its level"
+                return msg("packages.score.points_not_level", "gives criterion '{criterion}' points that do not "
+                           "match its level", criterion=code)
             return None
         if level is not None:
-            return f"gives criterion '{code}' (scored in points) a level"
+            return msg("packages.score.level_for_points", "gives criterion '{criterion}' (scored in points) a level",
+                       criterion=code)
         if points is not None and not 0 <= points <= spec:
-            return f"gives criterion '{code}' {points:g} points, outside 0–{spec:g}"
+            return msg("packages.score.points_out_of_range", "gives criterion '{criterion}' {points:g} points, outside "
+                       "0–{max:g}", criterion=code, points=points, max=spec)
         return None
 
 

@@ -48,6 +48,7 @@ from ..db.models import (
     Application, Assignment, Attachment, Evaluation, PackageReceipt, Score, SiteVisit, Track, new_uuid, utcnow,
 )
 from ..heap import gc_paused
+from ..messages import SOURCE_LANGUAGE, Message, msg, text
 from ..monitoring import fieldwork
 from ..monitoring import photos as monitoring_photos
 from ..services.common import criteria_by_code, rubric_def
@@ -126,24 +127,27 @@ def read_package_file(path: str | Path) -> bytes:
     try:
         size = p.stat().st_size
         if size > MAX_PACKAGE_BYTES:
-            raise PackageRejected(f"{p.name} is {size:,} bytes; a package is at most {MAX_PACKAGE_BYTES:,}.")
+            raise PackageRejected(msg("packages.file_too_big", "{file} is {size:,} bytes; a package is at most "
+                                      "{limit:,}.", file=p.name, size=size, limit=MAX_PACKAGE_BYTES))
         return p.read_bytes()
     except OSError as exc:
-        raise PackageRejected(f"Cannot read {p}: {exc.strerror or exc}.") from None
+        raise PackageRejected(msg("packages.unreadable_file", "Cannot read {path}: {reason}.", path=str(p),
+                                  reason=str(exc.strerror or exc))) from None
 
 
-def open_archive(blob: bytes, office: Identity, what: str,
+def open_archive(blob: bytes, office: Identity, what: str | Message,
                  raw: dict[str, tuple[int, bytes]] | None = None) -> dict[str, bytes]:
     """Decrypt the package and read its inner archive safely; nothing in it is parsed yet."""
     inner = open_envelope(blob, office, what=what)
     members = read_archive(inner, what=what, allowed=_allowed, raw=raw)
     for name in _FIXED:
         if name not in members:
-            raise PackageRejected(f"{what} is incomplete: it has no {name}.")
+            raise PackageRejected(msg("packages.incomplete", "{what} is incomplete: it has no {member}.", what=what,
+                                      member=name))
     return members
 
 
-def unseal(blob: bytes, office: Identity, what: str,
+def unseal(blob: bytes, office: Identity, what: str | Message,
            raw: dict[str, tuple[int, bytes]] | None = None) -> tuple[dict[str, Any], bytes, bytes, dict[str, bytes]]:
     """Decrypt and open the inner archive: (manifest, manifest bytes, signature, members).
 
@@ -156,23 +160,27 @@ def unseal(blob: bytes, office: Identity, what: str,
     return manifest, members["manifest.json"], members["manifest.sig"], members
 
 
-def _check_format(manifest: Any, what: str) -> None:
+def _check_format(manifest: Any, what: str | Message) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != F.PACKAGE_FORMAT:
-        raise PackageRejected(f"{what} is not a Maeul Evaluator result package.")
+        raise PackageRejected(msg("packages.not_a_package", "{what} is not a Maeul Evaluator result package.",
+                                  what=what))
     version = manifest.get("format_version")
     if type(version) is not int or version != F.FORMAT_VERSION:
-        raise PackageRejected(f"{what} has format version {str(version)[:20]}; this version reads version "
-                              f"{F.FORMAT_VERSION}.")
+        raise PackageRejected(msg("packages.format_version", "{what} has format version {version}; this version reads "
+                                  "version {supported}.", what=what, version=str(version)[:20],
+                                  supported=F.FORMAT_VERSION))
 
 
-def signer_key(manifest: dict[str, Any], what: str) -> tuple[bytes, str]:
+def signer_key(manifest: dict[str, Any], what: str | Message) -> tuple[bytes, str]:
     """The public key the package *says* signed it (used only to register a key, after the office
     confirmed its fingerprint out of band — never to verify a merge)."""
     try:
         signer = F.need(manifest, "signer", dict, "manifest")
-        pk = unb64(F.need(signer, "public_key", str, "manifest signer"), f"{what}: the signer key", 32)
+        pk = unb64(F.need(signer, "public_key", str, "manifest signer"),
+                   msg("packages.signer_key", "{what}: the signer key", what=what), 32)
     except (F.Invalid, KeyProblem) as exc:
-        raise PackageRejected(f"{what} is damaged: {exc}.") from None
+        raise PackageRejected(msg("packages.damaged", "{what} is damaged: {reason}.", what=what,
+                                  reason=exc.sentence)) from None
     return pk, key_fingerprint(pk)
 
 
@@ -194,34 +202,40 @@ def _named_evaluator(manifest_bytes: bytes) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def _signed_by(members: dict[str, bytes], ctx: OfficeContext, what: str, path: Path) -> PinnedEvaluator:
+def _signed_by(members: dict[str, bytes], ctx: OfficeContext, what: str | Message, path: Path) -> PinnedEvaluator:
     """The evaluator whose pinned key verifies the signature over the manifest's raw bytes."""
     manifest_bytes, signature = members["manifest.json"], members["manifest.sig"]
     code = _named_evaluator(manifest_bytes)
     if code is None:
-        raise PackageRejected(f"{what} is not a Maeul Evaluator result package (its manifest names no evaluator).")
+        raise PackageRejected(msg("packages.no_evaluator", "{what} is not a Maeul Evaluator result package (its "
+                                  "manifest names no evaluator).", what=what))
     ev = ctx.evaluators.get(code)
     if ev is None:
-        raise PackageRejected(f"{what} comes from evaluator {code[:40]}, who is not in this office database.")
+        raise PackageRejected(msg("packages.unknown_evaluator", "{what} comes from evaluator {evaluator}, who is not "
+                                  "in this office database.", what=what, evaluator=code[:40]))
     if ev.public_key is None:
         manifest, _, _, _ = unseal_members(members, what)
         _, fp = signer_key(manifest, what)
-        raise PackageRejected(
-            f"{what} comes from {code}, whose key is not registered yet. Confirm with {code} that their key "
-            f"fingerprint is {fp}, then run 'evaluator keys register {code} {path} --fingerprint {fp}'."
-        )
+        raise PackageRejected(msg(
+            "packages.key_not_registered", "{what} comes from {evaluator}, whose key is not registered yet. Confirm "
+            "with {evaluator} that their key fingerprint is {fingerprint}, then run 'evaluator keys register "
+            "{evaluator} {path} --fingerprint {fingerprint}'.", what=what, evaluator=code, fingerprint=fp,
+            path=str(path)))
     if not verify_signature(ev.public_key, signature, F.SIGNING_CONTEXT + manifest_bytes):
-        raise PackageRejected(f"{what} is not signed by the key registered for {code} ({ev.fingerprint}); it "
-                              "was altered or signed by someone else.")
+        raise PackageRejected(msg("packages.bad_signature", "{what} is not signed by the key registered for "
+                                  "{evaluator} ({fingerprint}); it was altered or signed by someone else.", what=what,
+                                  evaluator=code, fingerprint=ev.fingerprint))
     return ev
 
 
-def unseal_members(members: dict[str, bytes], what: str) -> tuple[dict[str, Any], bytes, bytes, dict[str, bytes]]:
+def unseal_members(members: dict[str, bytes],
+                   what: str | Message) -> tuple[dict[str, Any], bytes, bytes, dict[str, bytes]]:
     """:func:`unseal` on members already read (the manifest parsed within its limits)."""
     try:
         manifest = F.loads(members["manifest.json"], "manifest.json", F.MANIFEST_LIMITS)
     except F.Invalid as exc:
-        raise PackageRejected(f"{what}: {exc}.") from None
+        raise PackageRejected(msg("packages.manifest_unreadable", "{what}: {reason}.", what=what,
+                                  reason=exc.sentence)) from None
     return manifest, members["manifest.json"], members["manifest.sig"], members
 
 
@@ -236,20 +250,20 @@ def _gc_paused(func):
     return paused
 
 
-def _unexpected(what: str, exc: BaseException) -> PackageRejected:
+def _unexpected(what: str | Message, exc: BaseException) -> PackageRejected:
     """A bug met on this package's contents: the package is refused (the others go on), the log
     gets where it happened — not its message, which may quote the package's personal data."""
     log.error("%s could not be merged: unexpected %s\n%s", what, type(exc).__name__,
               "".join(traceback.format_tb(exc.__traceback__)))
-    return PackageRejected(f"{what} could not be merged: it made the merge fail unexpectedly ({type(exc).__name__}); "
-                           "nothing of it was written, and the other packages are not affected. Details are in the "
-                           "log file.")
+    return PackageRejected(msg("packages.unexpected", "{what} could not be merged: it made the merge fail unexpectedly "
+                               "({error}); nothing of it was written, and the other packages are not affected. Details "
+                               "are in the log file.", what=what, error=type(exc).__name__))
 
 
 @_gc_paused
 def open_package(path: str | Path, office: Identity, ctx: OfficeContext) -> OpenedPackage:
     path = Path(path)
-    what = f"Package {path.name}"
+    what = msg("packages.package", "Package {name}", name=path.name)
     try:
         return _open(path, what, office, ctx)
     except PackageRejected:
@@ -258,7 +272,7 @@ def open_package(path: str | Path, office: Identity, ctx: OfficeContext) -> Open
         raise _unexpected(what, exc) from exc
 
 
-def _open(path: Path, what: str, office: Identity, ctx: OfficeContext) -> OpenedPackage:
+def _open(path: Path, what: Message, office: Identity, ctx: OfficeContext) -> OpenedPackage:
     blob = read_package_file(path)
     raw: dict[str, tuple[int, bytes]] = {}
     members = open_archive(blob, office, what, raw)
@@ -268,7 +282,8 @@ def _open(path: Path, what: str, office: Identity, ctx: OfficeContext) -> Opened
         _check_format(doc, what)
         m = I.read_manifest(doc)
         if m.evaluator != ev.code:
-            raise F.Invalid(f"its manifest names two evaluators ({ev.code} and {m.evaluator[:40]})")
+            raise F.Invalid(msg("packages.two_evaluators", "its manifest names two evaluators ({signer} and {named})",
+                                signer=ev.code, named=m.evaluator[:40]))
         _check_members(m, members, what)
         _check_program(m, ctx, what)
         data = F.loads(members["data.json"], "data.json", F.DATA_LIMITS)
@@ -284,7 +299,8 @@ def _open(path: Path, what: str, office: Identity, ctx: OfficeContext) -> Opened
         I.check_counts(m, contents, trail)
         I.check_times(m, contents, utcnow())
     except F.Invalid as exc:
-        raise PackageRejected(f"{what} is malformed: {exc}.") from None
+        raise PackageRejected(msg("packages.malformed", "{what} is malformed: {reason}.", what=what,
+                                  reason=exc.sentence)) from None
     blobs = {name: body for name, body in members.items() if name.startswith("attachments/")}
     return OpenedPackage(
         path=str(path), sha256=F.sha256(blob), manifest=m.doc, manifest_bytes=members["manifest.json"],
@@ -296,28 +312,34 @@ def _open(path: Path, what: str, office: Identity, ctx: OfficeContext) -> Opened
     )
 
 
-def _check_members(m: I.Manifest, members: dict[str, bytes], what: str) -> None:
+def _check_members(m: I.Manifest, members: dict[str, bytes], what: Message) -> None:
     """Every member but the manifest and its signature is listed in the signed manifest, with its
     hash and size."""
     if set(m.members) != set(members) - {"manifest.json", "manifest.sig"}:
-        raise PackageRejected(f"{what}: its members do not match the signed manifest.")
+        raise PackageRejected(msg("packages.members_not_signed", "{what}: its members do not match the signed "
+                                  "manifest.", what=what))
     for name, (digest, size) in m.members.items():
         body = members[name]
         if size != len(body) or digest != F.sha256(body):
-            raise PackageRejected(f"{what}: {name} does not match its hash in the signed manifest.")
+            raise PackageRejected(msg("packages.member_hash", "{what}: {member} does not match its hash in the signed "
+                                      "manifest.", what=what, member=name))
 
 
-def _check_program(m: I.Manifest, ctx: OfficeContext, what: str) -> None:
+def _check_program(m: I.Manifest, ctx: OfficeContext, what: Message) -> None:
     if m.program_uuid != ctx.program_uuid:
-        raise PackageRejected(f"{what} is for program '{m.program_code}', not this office's program "
-                              f"'{ctx.program_code}'.")
+        raise PackageRejected(msg("packages.other_program", "{what} is for program '{program}', not this office's "
+                                  "program '{office_program}'.", what=what, program=m.program_code,
+                                  office_program=ctx.program_code))
     for rcode, digest in m.rubrics.items():
         have = ctx.rubric_hashes.get(rcode)
         if have is None:
-            raise PackageRejected(f"{what} was scored with rubric '{rcode[:80]}', which this program does not have.")
+            raise PackageRejected(msg("packages.unknown_rubric", "{what} was scored with rubric '{rubric}', which this "
+                                      "program does not have.", what=what, rubric=rcode[:80]))
         if have != digest:
-            raise PackageRejected(f"{what} was scored with rubric '{rcode}' version {digest[:12]}, but the office has "
-                                  f"version {have[:12]}; the rubric changed after the kit was made.")
+            raise PackageRejected(msg("packages.rubric_changed", "{what} was scored with rubric '{rubric}' version "
+                                      "{version}, but the office has version {office_version}; the rubric changed "
+                                      "after the kit was made.", what=what, rubric=rcode, version=digest[:12],
+                                      office_version=have[:12]))
 
 
 # --- phase 2 --------------------------------------------------------------------------------------
@@ -390,7 +412,7 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
 
     Returns (report, wrote): ``wrote`` is False for an unchanged re-merge (nothing to keep).
     Raises :class:`PackageRejected` for a package that must change nothing."""
-    what = f"Package {Path(pkg.path).name}"
+    what = msg("packages.package", "Package {name}", name=Path(pkg.path).name)
     base = dict(path=pkg.path, evaluator=pkg.evaluator.code, device=pkg.device, sequence=pkg.sequence,
                 fingerprint=pkg.fingerprint)
     audit.lock(s)  # merges queue here, before touching any row: no deadlocks between them
@@ -398,8 +420,9 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
     bulk = Bulk(s)
     same = _sequence(bulk, pkg, what)
     if same is not None:
-        return MergeReport(status=UNCHANGED, reason=f"already merged on {same:%Y-%m-%d %H:%M}; nothing changed",
-                           **base), False
+        reason = msg("packages.already_merged", "already merged on {when}; nothing changed",
+                     when=same.strftime("%Y-%m-%d %H:%M"))
+        return MergeReport(status=UNCHANGED, reason=str(reason), **base), False
     office = _load_office(s, bulk, pkg, ctx)
     plan = P.Plan(what=what, evaluator_id=pkg.evaluator.id, evaluator=pkg.evaluator.code, device=pkg.device,
                   fingerprint=pkg.fingerprint, sqlite=bulk.sqlite, now=utcnow())
@@ -426,7 +449,7 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
     return report, True
 
 
-def _sequence(bulk: Bulk, pkg: OpenedPackage, what: str) -> Any:
+def _sequence(bulk: Bulk, pkg: OpenedPackage, what: Message) -> Any:
     """When the same package was merged before (None otherwise); :class:`PackageRejected` for a
     replay (an older number, or the same number with other contents) or a number far ahead."""
     receipts = bulk.rows(_Q_RECEIPTS, {"ev": pkg.evaluator.id, "dev": pkg.device})
@@ -434,16 +457,24 @@ def _sequence(bulk: Bulk, pkg: OpenedPackage, what: str) -> Any:
         if sequence == pkg.sequence:
             if sha256 == pkg.sha256:
                 return bulk.conn.execute(select(PackageReceipt.merged_at).where(PackageReceipt.id == receipt_id)).scalar()
-            raise PackageRejected(f"{what} has sequence number {pkg.sequence}, like a different package from the "
-                                  f"same laptop merged before; it was rejected (a replay or a copied laptop).")
+            raise PackageRejected(msg("packages.sequence_reused", "{what} has sequence number {sequence}, like a "
+                                      "different package from the same laptop merged before; it was rejected (a "
+                                      "replay or a copied laptop).", what=what, sequence=pkg.sequence))
     newest = max((sequence for sequence, _, _ in receipts), default=0)
     if newest > pkg.sequence:
-        raise PackageRejected(f"{what} is package {pkg.sequence} from this laptop, older than package {newest} "
-                              "already merged (a replay); the newer one already holds its work.")
+        raise PackageRejected(msg("packages.sequence_older", "{what} is package {sequence} from this laptop, older "
+                                  "than package {newest} already merged (a replay); the newer one already holds its "
+                                  "work.", what=what, sequence=pkg.sequence, newest=newest))
     if pkg.sequence > newest + I.SEQUENCE_STEP:
-        after = f"the last one merged from it is number {newest:,}" if newest else "none from it was merged before"
-        raise PackageRejected(f"{what} is package number {pkg.sequence:,} from its laptop, but {after}; a laptop "
-                              f"numbers its packages one by one, so more than {I.SEQUENCE_STEP:,} ahead is refused.")
+        if newest:
+            raise PackageRejected(msg("packages.sequence_ahead", "{what} is package number {sequence:,} from its "
+                                      "laptop, but the last one merged from it is number {newest:,}; a laptop numbers "
+                                      "its packages one by one, so more than {step:,} ahead is refused.", what=what,
+                                      sequence=pkg.sequence, newest=newest, step=I.SEQUENCE_STEP))
+        raise PackageRejected(msg("packages.sequence_ahead_first", "{what} is package number {sequence:,} from its "
+                                  "laptop, but none from it was merged before; a laptop numbers its packages one by "
+                                  "one, so more than {step:,} ahead is refused.", what=what, sequence=pkg.sequence,
+                                  step=I.SEQUENCE_STEP))
     return None
 
 
@@ -497,7 +528,8 @@ def _decide(plan: P.Plan, pkg: OpenedPackage, ctx: OfficeContext, office: P.Offi
         owners = ctx.cache["owners"] = {p.id: code for code, p in ctx.evaluators.items()}
     owned = ownership.check(plan.what, ev.code, ev.id, owners, office.assignments, office.criteria, pkg.evaluations,
                             pkg.site_visits, pkg.attachments, office.uuids, office.named)
-    plan.skipped = owned.skipped
+    plan.skipped = [m.render(SOURCE_LANGUAGE) for m in owned.skipped]
+    plan.skipped_messages = owned.skipped
     P.evaluations(plan, owned.evaluations, office)
     P.site_visits(plan, owned.site_visits, office)
     P.attachments(plan, owned.attachments, office, pkg.blobs)
@@ -534,8 +566,8 @@ def _write(s: Session, bulk: Bulk, plan: P.Plan) -> None:
         bulk.update(MergeLineage.__table__, _LIN_UPDATE, plan.lin_upd)
     except (IntegrityError, sqlite3.IntegrityError, *_driver_integrity_errors(s)) as exc:  # bulk rows: driver cursor
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:120]
-        raise PackageRejected(f"{plan.what} clashes with records already in the office database ({detail}); "
-                              "nothing of it was merged.") from None
+        raise PackageRejected(msg("packages.clash", "{what} clashes with records already in the office database "
+                                  "({detail}); nothing of it was merged.", what=plan.what, detail=detail)) from None
 
 
 def _subjects(s: Session, ctx: OfficeContext, plan: P.Plan) -> dict[str, str]:
@@ -594,7 +626,7 @@ def _keep(s: Session, bulk: Bulk, pkg: OpenedPackage, plan: P.Plan, *, actor: st
     infos = tuple(_conflict_info(row, c["ext"], ev.code) for row, c in conflict_rows)
     return MergeReport(status=MERGED, added=counts.total("added"), updated=counts.total("updated"),
                        unchanged=counts.total("unchanged"), counts=counts.data, conflicts=infos,
-                       skipped=tuple(plan.skipped), **base)
+                       skipped=tuple(map(str, plan.skipped_messages)), **base)
 
 
 def _conflict_info(row: MergeConflict, application: str, evaluator: str) -> ConflictInfo:
@@ -608,5 +640,6 @@ def _conflict_info(row: MergeConflict, application: str, evaluator: str) -> Conf
                         resolution_reason=row.resolution_reason or "")
 
 
-def rejected(path: str | Path, reason: str, **extra: Any) -> MergeReport:
-    return MergeReport(path=str(path), status=REJECTED, reason=reason, **extra)
+def rejected(path: str | Path, reason: Message | str, **extra: Any) -> MergeReport:
+    """The report of a package that was not merged (``reason`` rendered in the language in effect)."""
+    return MergeReport(path=str(path), status=REJECTED, reason=text(reason) or "", **extra)

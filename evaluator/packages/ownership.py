@@ -30,24 +30,25 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import TextClause, text
 
+from ..messages import Message, msg
 from .errors import PackageRejected
 
 #: the kinds of record a package can touch, each with its table and how its owner is found
 #: (kind, what the sentences call it, SELECT of the rows a package names: uuid, id, owner, application,
 #: criterion, deleted, caption)
-KINDS: tuple[tuple[str, str, str], ...] = (
-    ("evaluation", "evaluation",
+KINDS: tuple[tuple[str, Message, str], ...] = (
+    ("evaluation", msg("packages.kind.evaluation", "evaluation"),
      "SELECT e.uuid, e.id, a.evaluator_id, a.application_id, CAST(NULL AS INTEGER), CAST(NULL AS BOOLEAN), "
      "CAST(NULL AS TEXT) FROM {uuids} JOIN evaluation e ON e.uuid = named.value "
      "JOIN assignment a ON a.id = e.assignment_id"),
-    ("score", "score",
+    ("score", msg("packages.kind.score", "score"),
      "SELECT s.uuid, s.id, a.evaluator_id, a.application_id, s.criterion_id, CAST(NULL AS BOOLEAN), "
      "CAST(NULL AS TEXT) FROM {uuids} JOIN score s ON s.uuid = named.value "
      "JOIN evaluation e ON e.id = s.evaluation_id JOIN assignment a ON a.id = e.assignment_id"),
-    ("site_visit", "site visit",
+    ("site_visit", msg("packages.kind.site_visit", "site visit"),
      "SELECT v.uuid, v.id, v.evaluator_id, v.application_id, CAST(NULL AS INTEGER), CAST(NULL AS BOOLEAN), "
      "CAST(NULL AS TEXT) FROM {uuids} JOIN site_visit v ON v.uuid = named.value"),
-    ("attachment", "photo",
+    ("attachment", msg("packages.kind.photo", "photo"),
      "SELECT t.uuid, t.id, t.evaluator_id, t.application_id, t.criterion_id, t.deleted, t.caption "
      "FROM {uuids} JOIN attachment t ON t.uuid = named.value AND t.monitoring_visit_id IS NULL"),
 )
@@ -85,7 +86,7 @@ class Owned:
     #: with the office's photo of that uuid, if there is one (the package's own)
     attachments: list[tuple[dict[str, Any], Assignment, OfficeRow | None]] = field(default_factory=list)
     #: records left out, with the reason (the office recused the evaluator after the kit)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[Message] = field(default_factory=list)
 
 
 _statements: dict[str, TextClause] = {}
@@ -134,7 +135,7 @@ _SCORES = itemgetter("scores")
 _SCORE_UUID = itemgetter(0)
 
 
-def check(what: str, evaluator: str, evaluator_id: int, owners: dict[int, str],
+def check(what: str | Message, evaluator: str, evaluator_id: int, owners: dict[int, str],
           assignments: dict[str, Assignment], criteria: dict[int, dict[str, int]],
           evaluations: list[dict[str, Any]], site_visits: list[dict[str, Any]], attachments: list[dict[str, Any]],
           uuids: dict[str, list[str]], named: dict[str, dict[str, OfficeRow]]) -> Owned:
@@ -146,18 +147,21 @@ def check(what: str, evaluator: str, evaluator_id: int, owners: dict[int, str],
     for kind, listed in uuids.items():
         if len(set(listed)) != len(listed):
             twice = _first_repeated(listed)
-            raise PackageRejected(f"{what} names {_LABEL[kind]} {twice[:40]!r} twice; each record has its own id, so "
-                                  "nothing of it was merged.")
+            raise PackageRejected(msg("packages.uuid_twice", "{what} names {kind} {uuid} twice; each record has its "
+                                      "own id, so nothing of it was merged.", what=what, kind=_LABEL[kind],
+                                      uuid=repr(twice[:40])))
     owned = Owned()
 
-    def assignment(ext: str, label: str) -> Assignment | None:
+    def assignment(ext: str, label: Message) -> Assignment | None:
         asg = assignments.get(ext)
         if asg is None:
-            raise PackageRejected(f"{what} carries {label} of application {ext}, which is not assigned to {evaluator} "
-                                  "in this office database.")
+            raise PackageRejected(msg("packages.not_assigned", "{what} carries {record} of application {app}, which "
+                                      "is not assigned to {evaluator} in this office database.", what=what,
+                                      record=label, app=ext, evaluator=evaluator))
         if asg.conflict_type is not None:
-            owned.skipped.append(f"{label} of {ext}: {evaluator} has a declared {asg.conflict_type} conflict of "
-                                 "interest with it; left out")
+            owned.skipped.append(msg("packages.skipped_conflict", "{record} of {app}: {evaluator} has a declared "
+                                     "{conflict} conflict of interest with it; left out", record=label, app=ext,
+                                     evaluator=evaluator, conflict=asg.conflict_type))
             return None
         return asg
 
@@ -167,16 +171,25 @@ def check(what: str, evaluator: str, evaluator_id: int, owners: dict[int, str],
             return None
         label = _LABEL[kind]
         if row.evaluator_id != evaluator_id:
-            whose = f"{owners[row.evaluator_id]}'s" if row.evaluator_id in owners else "no evaluator's"
-            raise PackageRejected(f"{what} names {label} {uuid[:40]} (of {asg.ext}), which at the office is {whose}; "
-                                  f"a package may change only the records of the evaluator who signed it "
-                                  f"({evaluator}), so nothing of it was merged.")
+            if row.evaluator_id in owners:
+                raise PackageRejected(msg("packages.owned_by_other", "{what} names {kind} {uuid} (of {app}), which at "
+                                          "the office is {owner}'s; a package may change only the records of the "
+                                          "evaluator who signed it ({evaluator}), so nothing of it was merged.",
+                                          what=what, kind=label, uuid=uuid[:40], app=asg.ext,
+                                          owner=owners[row.evaluator_id], evaluator=evaluator))
+            raise PackageRejected(msg("packages.owned_by_none", "{what} names {kind} {uuid} (of {app}), which at the "
+                                      "office is no evaluator's; a package may change only the records of the "
+                                      "evaluator who signed it ({evaluator}), so nothing of it was merged.",
+                                      what=what, kind=label, uuid=uuid[:40], app=asg.ext, evaluator=evaluator))
         if row.application_id != asg.application_id:
-            raise PackageRejected(f"{what} names {label} {uuid[:40]} as one of {asg.ext}, but at the office it belongs "
-                                  "to another application; nothing of it was merged.")
+            raise PackageRejected(msg("packages.other_application", "{what} names {kind} {uuid} as one of {app}, but "
+                                      "at the office it belongs to another application; nothing of it was merged.",
+                                      what=what, kind=label, uuid=uuid[:40], app=asg.ext))
         if criterion is not None and row.criterion_id != criteria[asg.track_id].get(criterion, row.criterion_id):
-            raise PackageRejected(f"{what} names score {uuid[:40]} as the score of criterion '{criterion}' of "
-                                  f"{asg.ext}, but at the office it scores another criterion; nothing of it was merged.")
+            raise PackageRejected(msg("packages.other_criterion", "{what} names score {uuid} as the score of criterion "
+                                      "'{criterion}' of {app}, but at the office it scores another criterion; nothing "
+                                      "of it was merged.", what=what, uuid=uuid[:40], criterion=criterion,
+                                      app=asg.ext))
         return row
 
     # (a record the office recused the evaluator from is left out, but what it names is checked too;
@@ -185,7 +198,7 @@ def check(what: str, evaluator: str, evaluator_id: int, owners: dict[int, str],
     for e in evaluations:
         asg = assignments.get(e["application"])
         if asg is None or asg.conflict_type is not None:
-            asg = assignment(e["application"], "an evaluation")
+            asg = assignment(e["application"], msg("packages.record.evaluation", "an evaluation"))
         if asg is not None:
             owned.evaluations.append((e, asg))
         if evaluations_named or scores_named:
@@ -195,12 +208,12 @@ def check(what: str, evaluator: str, evaluator_id: int, owners: dict[int, str],
                 for uuid, criterion, *_ in e["scores"]:
                     owns("score", uuid, asg, criterion)
     for v in site_visits:
-        asg = assignment(v["application"], "a site visit")
+        asg = assignment(v["application"], msg("packages.record.site_visit", "a site visit"))
         owns("site_visit", v["uuid"], assignments[v["application"]])
         if asg is not None:
             owned.site_visits.append((v, asg))
     for a in attachments:
-        asg = assignment(a["application"], "a photo")
+        asg = assignment(a["application"], msg("packages.record.photo", "a photo"))
         row = owns("attachment", a["uuid"], assignments[a["application"]])
         if asg is not None:
             owned.attachments.append((a, asg, row))

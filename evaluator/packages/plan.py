@@ -25,6 +25,7 @@ from typing import Any
 
 from ..domain import FINALISED
 from . import formats as F
+from ..messages import Message, msg
 from .errors import PackageRejected
 from .incoming import _UNSCORED, _RubricCheck, _incoming
 from .ownership import Assignment, OfficeRow
@@ -73,7 +74,7 @@ class Office:
 class Plan:
     """The rows one package writes, and what its report and audit entry say."""
 
-    what: str  # "Package NAME" (for sentences)
+    what: str | Message  # "Package NAME" (for sentences)
     evaluator_id: int
     evaluator: str
     device: str
@@ -81,7 +82,9 @@ class Plan:
     sqlite: bool  # rows carry their timestamps in the form the database stores
     now: datetime
     counts: Counts = field(default_factory=Counts)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # in English: the receipt and the audit entry keep it
+    #: the same, as messages: the report shows them in the language in effect
+    skipped_messages: list[Message] = field(default_factory=list)
     #: for the audit entry: records added (their values are the package's data.json, kept as
     #: evidence and named by its hash) and records changed, with their old and new values
     added: list[list[str]] = field(default_factory=list)
@@ -172,10 +175,12 @@ def _checked_hash(plan: Plan, chk: _RubricCheck, e: dict[str, Any], asg: Assignm
             if (code, lv, p) not in chk.valid:
                 problem = chk.problem(code, lv, p)
                 if problem:
-                    raise PackageRejected(f"{plan.what}: the evaluation of {asg.ext} {problem}.")
+                    raise PackageRejected(msg("packages.evaluation_score", "{what}: the evaluation of {app} {problem}.",
+                                              what=plan.what, app=asg.ext, problem=problem))
     if e["state"] == FINALISED and not e["abstained"] and \
             any(incoming.get(code, _UNSCORED)[1] is None for code in chk.required):
-        raise PackageRejected(f"{plan.what}: the evaluation of {asg.ext} is finalised but misses required scores.")
+        raise PackageRejected(msg("packages.finalised_incomplete", "{what}: the evaluation of {app} is finalised but "
+                                  "misses required scores.", what=plan.what, app=asg.ext))
     return F.evaluation_hash(e["state"], e["abstained"], e["abstain_reason"], e["comment"], incoming)
 
 
@@ -270,8 +275,9 @@ def site_visits(plan: Plan, records: list[tuple[dict[str, Any], Assignment]], of
         rd = office.checks[asg.track_id].rd
         unknown = set(v["checklist"]) - {c.code for c in rd.checklist}
         if unknown:
-            raise PackageRejected(f"{plan.what}: the site visit of {asg.ext} answers checklist items rubric "
-                                  f"'{rd.code}' does not have ({', '.join(sorted(unknown))}).")
+            raise PackageRejected(msg("packages.unknown_checklist", "{what}: the site visit of {app} answers "
+                                      "checklist items rubric '{rubric}' does not have ({items}).", what=plan.what,
+                                      app=asg.ext, rubric=rd.code, items=", ".join(sorted(unknown))))
         values = F.visit_values(F.iso(v["visited_at"]), v["attendees"], v["checklist"], v["notes"])
         h_in = F.content_hash(values)
         cur = office.site_visits.get(asg.application_id)

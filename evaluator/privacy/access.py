@@ -35,6 +35,7 @@ from ..db.models import Application, new_uuid, utcnow
 from ..errors import ValidationError
 from .identity import Actor
 from .models import AccessEvent, PurgeRecord
+from ..messages import Message, msg
 
 GENESIS = "0" * 64
 PG_LOCK_KEY = 0x4D61_6576  # "Maev" (the audit chain's is "Maeu")
@@ -91,14 +92,17 @@ def _hash(prev: str, row: dict[str, Any]) -> str:
     return hashlib.sha256(prev.encode() + b"\n" + _CANONICAL(fields).encode()).hexdigest()
 
 
-def require_reason(reason: str | None, what: str) -> str:
-    """The reason an output carrying contact data needs (one sentence when it is missing)."""
+def require_reason(reason: str | None, what: str | Message) -> str:
+    """The reason an output carrying contact data needs (one sentence when it is missing; ``what``
+    names the output, best as a message: ``msg("reports.the_x", "The X")``)."""
     reason = " ".join(str(reason or "").split())
     if not reason:
-        raise ValidationError(f"{what} carries applicants' contact data: give the reason for it (--reason TEXT; it is "
-                              "kept in the access log). Nothing was written.")
+        raise ValidationError(msg("privacy.reason_needed", "{what} carries applicants' contact data: give the reason "
+                                  "for it (--reason TEXT; it is kept in the access log). Nothing was written.",
+                                  what=what))
     if len(reason) > 500:
-        raise ValidationError("The reason is longer than 500 characters; say it in a sentence.")
+        raise ValidationError(msg("privacy.reason_too_long", "The reason is longer than 500 characters; say it in a "
+                                  "sentence."))
     return reason
 
 
@@ -252,7 +256,8 @@ def month_range(month: str) -> tuple[datetime, datetime]:
     try:
         first = datetime.strptime(month, "%Y-%m")
     except ValueError:
-        raise ValidationError(f"'{month}' is not a month; write it as 2026-11.") from None
+        raise ValidationError(msg("privacy.not_a_month", "'{month}' is not a month; write it as 2026-11.",
+                                  month=month)) from None
     nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first, nxt
 

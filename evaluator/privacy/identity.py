@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
+from ..messages import msg
 
 COORDINATOR = "coordinator"
 CHAIR = "chair"
@@ -67,16 +68,19 @@ def os_account() -> str:
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise ValidationError(f"'{role}' is not a role; use one of {', '.join(ROLES)}.")
+        raise ValidationError(msg("privacy.not_a_role", "'{role}' is not a role; use one of {roles}.", role=role,
+                                  roles=", ".join(ROLES)))
     return role
 
 
 def check_name(name: str) -> str:
     name = " ".join(str(name or "").split())
     if not name:
-        raise ValidationError("A person needs a name (it names them in the audit trail and the access log).")
+        raise ValidationError(msg("privacy.person_needs_name", "A person needs a name (it names them in the audit "
+                                  "trail and the access log)."))
     if len(name) > 100:
-        raise ValidationError(f"The name '{name[:40]}…' is longer than 100 characters.")
+        raise ValidationError(msg("privacy.name_too_long", "The name '{start}…' is longer than 100 characters.",
+                                  start=name[:40]))
     return name
 
 

@@ -37,6 +37,7 @@ from ..uow import Area, UnitOfWork
 from . import access, identity, purge, receipts, retention, subjects
 from .identity import Actor
 from .models import OfficePerson, PurgeRecord
+from ..messages import Message, msg
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,8 @@ class Privacy(Area):
         """Register (or change the role of) a person who acts on this database (audited)."""
         name, role = identity.check_name(name), identity.check_role(role)
         if self._uow.engine.dialect.name == "postgresql":
-            raise PermissionDenied("On PostgreSQL the database login is the identity: give a login its role with "
-                                   "'evaluator admin grant USER ROLE'.")
+            raise PermissionDenied(msg("privacy.postgres_login_is_identity", "On PostgreSQL the database login is the "
+                                       "identity: give a login its role with 'evaluator admin grant USER ROLE'."))
         with self._uow.write() as s:
             p = s.execute(select(OfficePerson).where(OfficePerson.name == name)).scalar_one_or_none()
             old = None if p is None else {"role": p.role, "active": p.active}
@@ -103,17 +104,18 @@ class Privacy(Area):
         return self._uow.act_as(identity.check_name(name))
 
     # --- PostgreSQL roles -------------------------------------------------------------------------
-    def _postgres(self, what: str) -> str:
+    def _postgres(self, what: Message) -> str:
         if self._uow.engine.dialect.name != "postgresql":
-            raise ValidationError(f"{what} is for PostgreSQL databases, where the server enforces roles; on a SQLite "
-                                  "file register people with 'evaluator people add NAME --role ROLE'.")
+            raise ValidationError(msg("privacy.postgres_only", "{what} is for PostgreSQL databases, where the server "
+                                      "enforces roles; on a SQLite file register people with 'evaluator people add "
+                                      "NAME --role ROLE'.", what=what))
         return self._uow.url_object.database or ""
 
     def grant(self, user: str, role: str, *, password: str | None = None) -> dict[str, Any]:
         """Make the PostgreSQL login ``user`` this database's ``role`` (see :mod:`.pgroles`)."""
         from . import pgroles
 
-        database = self._postgres("Granting roles")
+        database = self._postgres(msg("privacy.granting_roles", "Granting roles"))
         with self._uow.write() as s:
             done = pgroles.grant(s, database, user, role, password=password)
             self._audit(s, action="grant", entity="role", new={"login": user, "role": role})
@@ -122,7 +124,7 @@ class Privacy(Area):
     def revoke(self, user: str) -> list[str]:
         from . import pgroles
 
-        database = self._postgres("Revoking roles")
+        database = self._postgres(msg("privacy.revoking_roles", "Revoking roles"))
         with self._uow.write() as s:
             taken = pgroles.revoke(s, database, user)
             self._audit(s, action="revoke", entity="role", new={"login": user, "roles": taken})
@@ -131,7 +133,7 @@ class Privacy(Area):
     def members(self) -> list[tuple[str, str]]:
         from . import pgroles
 
-        database = self._postgres("Listing roles")
+        database = self._postgres(msg("privacy.listing_roles", "Listing roles"))
         with self._uow.read() as s:
             return pgroles.members(s, database)
 
@@ -285,7 +287,8 @@ class Privacy(Area):
         """Everything held about ``application_id``'s people in one JSON file (logged, with the reason)."""
         from ..outfile import write_bytes
 
-        reason = access.require_reason(reason, f"The export of everything held about {application_id}")
+        reason = access.require_reason(reason, msg("privacy.the_subject_export", "The export of everything held about {app}",
+                                                   app=application_id))
         with self._uow.read() as s:
             app = application_by_id(s, application_id, current_program(s))
             doc = subjects.document(s, app)
@@ -300,7 +303,8 @@ class Privacy(Area):
         self._uow.require_office("correct personal data")
         reason = " ".join(str(reason or "").split())
         if not reason:
-            raise ValidationError(f"Correcting {application_id}'s {field} needs a reason (it goes in the audit trail).")
+            raise ValidationError(msg("privacy.correction_needs_reason", "Correcting {app}'s {field} needs a reason (it "
+                                      "goes in the audit trail).", app=application_id, field=field))
         with self._uow.write() as s:
             app = application_by_id(s, application_id, current_program(s))
             old, new = subjects.correct(app, field, value)
@@ -317,13 +321,15 @@ class Privacy(Area):
         self._uow.require_office("delete personal data")
         reason = " ".join(str(reason or "").split())
         if not reason:
-            raise ValidationError(f"Deleting {application_id}'s personal data needs a reason (the request it answers).")
+            raise ValidationError(msg("privacy.deletion_needs_reason", "Deleting {app}'s personal data needs a reason "
+                                      "(the request it answers).", app=application_id))
         day = _today(today)
         with self._uow.read() as s:
             app = application_by_id(s, application_id, current_program(s))
             if app.purged_at is not None:
-                raise ValidationError(f"Application {application_id}: its personal data was already destroyed on "
-                                      f"{app.purged_at:%Y-%m-%d}.")
+                raise ValidationError(msg("privacy.already_destroyed", "Application {app}: its personal data was "
+                                          "already destroyed on {date:%Y-%m-%d}.", app=application_id,
+                                          date=app.purged_at))
             item = next(d for d in retention.schedule(s, current_program(s), day) if d.application_id == application_id)
         why = subjects.refusal(item, day)
         if why:
@@ -345,12 +351,13 @@ class Privacy(Area):
         with self._uow.read() as s:
             ev = s.execute(select(Evaluator).where(Evaluator.code == evaluator)).scalar_one_or_none()
             if ev is None:
-                raise NotFound(f"There is no evaluator '{evaluator}'.")
+                raise NotFound(msg("services.no_such_evaluator", "There is no evaluator '{code}'.", code=evaluator))
             last = s.execute(select(PackageReceipt).where(PackageReceipt.evaluator_id == ev.id)
                              .order_by(PackageReceipt.merged_at.desc(), PackageReceipt.id.desc()).limit(1)
                              ).scalar_one_or_none()
             if last is None:
-                raise NotFound(f"No package of {evaluator} was merged yet; merge it before giving a receipt.")
+                raise NotFound(msg("privacy.nothing_merged_yet", "No package of {evaluator} was merged yet; merge it "
+                                   "before giving a receipt.", evaluator=evaluator))
             database = str(get_setting(s, "device_id") or "")
             merged = {"device": last.device, "sequence": last.sequence, "package_sha256": last.sha256,
                       "merged_at": last.merged_at}
@@ -366,7 +373,9 @@ class Privacy(Area):
         """The receipt against this field database (:class:`~.receipts.ReceiptRefused` says why not)."""
         r = receipts.read(path)
         with self._uow.read() as s:
-            return receipts.check(s, r, device=self._uow.device, where=f"The field database {self._uow.display_url}")
+            return receipts.check(s, r, device=self._uow.device, where=msg("privacy.the_field_database",
+                                                                                "The field database {url}",
+                                                                                url=self._uow.display_url))
 
     def backups(self) -> list[Path]:
         """The backups of this SQLite database the program knows of (beside it, and those

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import PermissionDenied, ValidationError
 from .identity import CHAIR, COORDINATOR, ROLES, VIEWER, check_role
+from ..messages import msg
 
 #: tables only ever appended to (never updated or deleted by anyone but the owner)
 APPEND_ONLY = ("audit_event", "audit_anchor", "access_event")
@@ -147,14 +148,14 @@ def grant(s: Session, database: str, user: str, role: str, *, password: str | No
     privilege of the three group roles again.  Returns what was done."""
     check_role(role)
     if not _LOGIN.match(user or ""):
-        raise ValidationError(f"'{user}' cannot name a PostgreSQL login (letters, digits and _ . @ - only, at most "
-                              "63 characters, not starting with a digit).")
+        raise ValidationError(msg("privacy.bad_login_name", "'{user}' cannot name a PostgreSQL login (letters, digits "
+                                  "and _ . @ - only, at most 63 characters, not starting with a digit).", user=user))
     is_owner = s.execute(text(
         "SELECT rolsuper OR pg_has_role(current_user, (SELECT datdba FROM pg_database WHERE datname = "
         "current_database()), 'MEMBER') FROM pg_roles WHERE rolname = current_user")).scalar()
     if not is_owner:
-        raise PermissionDenied(f"Only the owner of the database {database} (or a superuser) may grant roles; "
-                               "connect as the owner.")
+        raise PermissionDenied(msg("privacy.owner_grants_roles", "Only the owner of the database {database} (or a "
+                                   "superuser) may grant roles; connect as the owner.", database=database))
     groups = {r: group_role(database, r) for r in ROLES}
     made = []
     for r, g in groups.items():

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ..db.models import AuditEvent, utcnow
 from ..db.settings import get_setting
 from ..errors import ValidationError
+from ..messages import Message, msg
 
 FORMAT = "maeul-evaluator-merge-receipt"
 CONTEXT = b"maeul-evaluator merge receipt v1\n"
@@ -78,9 +79,11 @@ def read(path: str | Path) -> Receipt:
         with open(p, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ReceiptRefused(f"The receipt {p} cannot be read ({exc.strerror or exc}); nothing was destroyed.") from None
+        raise ReceiptRefused(msg("privacy.receipt_unreadable", "The receipt {path} cannot be read ({error}); nothing "
+                                 "was destroyed.", path=str(p), error=str(exc.strerror or exc))) from None
     if len(data) > MAX_BYTES:
-        raise ReceiptRefused(f"{p} is too large to be a merge receipt; nothing was destroyed.")
+        raise ReceiptRefused(msg("privacy.receipt_too_large", "{path} is too large to be a merge receipt; nothing was "
+                                 "destroyed.", path=str(p)))
     try:
         doc = json.loads(data)
         if doc.get("format") != FORMAT or doc.get("format_version") != 1:
@@ -90,7 +93,8 @@ def read(path: str | Path) -> Receipt:
                        office_database=str(doc["office_database"]), office_fingerprint=str(doc["office_fingerprint"]),
                        issued_at=str(doc["issued_at"]), issued_by=str(doc["issued_by"]), signature=str(doc["signature"]))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise ReceiptRefused(f"{p} is not a merge receipt written by Maeul Evaluator; nothing was destroyed.") from None
+        raise ReceiptRefused(msg("privacy.not_a_receipt", "{path} is not a merge receipt written by Maeul Evaluator; "
+                                 "nothing was destroyed.", path=str(p))) from None
 
 
 @dataclass(frozen=True)
@@ -103,43 +107,50 @@ class RetireCheck:
     receipt: Receipt
 
 
-def check(s: Session, r: Receipt, *, device: str, where: str) -> RetireCheck:
+def check(s: Session, r: Receipt, *, device: str, where: str | Message) -> RetireCheck:
     """The receipt against this field database (raises :class:`ReceiptRefused` saying why)."""
     from ..packages.keys import KeyProblem, unb64, verify_signature
     from ..packages.kit import FIELD_KIT, OFFICE_KEYS
     from ..packages.package import PACKAGE_SEQUENCE
 
     if get_setting(s, "role") != "field":
-        raise ReceiptRefused(f"{where} is an office database; 'kit retire' destroys a laptop's field database.")
+        raise ReceiptRefused(msg("privacy.retire_office_database", "{where} is an office database; 'kit retire' "
+                                 "destroys a laptop's field database.", where=where))
     kit = get_setting(s, FIELD_KIT) or {}
     office = get_setting(s, OFFICE_KEYS) or {}
     try:
         public = unb64(office.get("signing_public"), "The office signing key", 32)
     except KeyProblem:
-        raise ReceiptRefused(f"{where} holds no office key to check the receipt with; nothing was destroyed.") from None
+        raise ReceiptRefused(msg("privacy.retire_no_office_key", "{where} holds no office key to check the receipt "
+                                 "with; nothing was destroyed.", where=where)) from None
     try:
         signature = unb64(r.signature, "The receipt's signature", 64)
     except KeyProblem:
         signature = b""
     if office.get("fingerprint") != r.office_fingerprint or not verify_signature(public, signature, r.message()):
-        raise ReceiptRefused("The receipt is not signed by the office key this laptop's kit came with; nothing was "
-                             "destroyed.")
+        raise ReceiptRefused(msg("privacy.receipt_not_signed", "The receipt is not signed by the office key this "
+                                 "laptop's kit came with; nothing was destroyed."))
     if r.evaluator != kit.get("evaluator") or r.device != device:
-        raise ReceiptRefused(f"The receipt is for {r.evaluator}'s laptop {r.device[:8]}, not for this one "
-                             f"({kit.get('evaluator')}, {device[:8]}); nothing was destroyed.")
+        raise ReceiptRefused(msg("privacy.receipt_other_laptop", "The receipt is for {evaluator}'s laptop {device}, "
+                                 "not for this one ({own_evaluator}, {own_device}); nothing was destroyed.",
+                                 evaluator=r.evaluator, device=r.device[:8], own_evaluator=kit.get("evaluator"),
+                                 own_device=device[:8]))
     sequence = int(get_setting(s, PACKAGE_SEQUENCE, 0) or 0)
     last = s.execute(select(AuditEvent.id, AuditEvent.new).where(AuditEvent.action == "export_package")
                      .order_by(AuditEvent.id.desc()).limit(1)).first()
     if last is None or sequence == 0:
-        raise ReceiptRefused(f"{where} never exported a result package; nothing was destroyed.")
+        raise ReceiptRefused(msg("privacy.retire_never_exported", "{where} never exported a result package; nothing "
+                                 "was destroyed.", where=where))
     if r.sequence != sequence or (last.new or {}).get("sha256") != r.package_sha256:
-        raise ReceiptRefused(f"The office confirms package {r.sequence}, but this laptop's last package is number "
-                             f"{sequence}; export it again, have the office merge it and bring its receipt. Nothing "
-                             "was destroyed.")
+        raise ReceiptRefused(msg("privacy.receipt_other_package", "The office confirms package {confirmed}, but this "
+                                 "laptop's last package is number {sequence}; export it again, have the office merge "
+                                 "it and bring its receipt. Nothing was destroyed.", confirmed=r.sequence,
+                                 sequence=sequence))
     later = s.execute(select(AuditEvent.action).where(AuditEvent.id > last.id).limit(1)).scalar()
     if later is not None:
-        raise ReceiptRefused(f"{where} was changed after package {sequence} was exported ({later}); export a new "
-                             "package, have the office merge it and bring its receipt. Nothing was destroyed.")
+        raise ReceiptRefused(msg("privacy.retire_changed_since", "{where} was changed after package {sequence} was "
+                                 "exported ({action}); export a new package, have the office merge it and bring its "
+                                 "receipt. Nothing was destroyed.", where=where, sequence=sequence, action=later))
     return RetireCheck(evaluator=r.evaluator, device=device, sequence=sequence, receipt=r)
 
 

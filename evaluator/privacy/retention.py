@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from ..db.models import Application, Decision, Program
 from ..domain import SELECTED
 from ..errors import ValidationError
+from ..messages import msg
 
 NOT_SELECTED = "not_selected"
 AWARDED = "selected"
@@ -105,15 +106,18 @@ def check_rules(changes: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for cls, r in changes.items():
         if cls not in (NOT_SELECTED, AWARDED):
-            raise ValidationError(f"'{cls}' is not a data class with its own period; use {NOT_SELECTED} or {AWARDED} "
-                                  "(photos go with their application).")
+            raise ValidationError(msg("privacy.not_a_data_class", "'{data_class}' is not a data class with its own "
+                                      "period; use {not_selected} or {awarded} (photos go with their application).",
+                                      data_class=cls, not_selected=NOT_SELECTED, awarded=AWARDED))
         years = r.get("years")
         if type(years) is not int or not 0 <= years <= 100:
-            raise ValidationError(f"The retention of {cls} must be a whole number of years from 0 to 100, not "
-                                  f"{years!r}.")
+            raise ValidationError(msg("privacy.retention_years", "The retention of {data_class} must be a whole "
+                                      "number of years from 0 to 100, not {years}.", data_class=cls,
+                                      years=repr(years)))
         after = r.get("after", DEFAULT_RULES[cls]["after"])
         if after not in MILESTONE_SETTINGS:
-            raise ValidationError(f"'{after}' is not a milestone; use {' or '.join(MILESTONE_SETTINGS)}.")
+            raise ValidationError(msg("privacy.not_a_milestone", "'{after}' is not a milestone; use {milestones}.",
+                                      after=after, milestones=" or ".join(MILESTONE_SETTINGS)))
         out[cls] = {"years": years, "after": after}
     return out
 
@@ -133,7 +137,8 @@ def parse_day(value: Any, what: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError(f"{what}: '{value}' is not a date (write it as 2013-04-12).") from None
+        raise ValidationError(msg("privacy.not_a_date", "{what}: '{value}' is not a date (write it as 2013-04-12).",
+                                  what=what, value=str(value))) from None
 
 
 def add_years(day: date, years: int) -> date:

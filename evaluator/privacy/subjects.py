@@ -20,6 +20,7 @@ from ..version import __version__
 from .access import entries as access_entries
 from .models import PurgeRecord
 from .retention import DueItem
+from ..messages import Message, msg
 
 FORMAT = "maeul-evaluator-subject-export"
 #: the fields ``subject correct`` changes (the rest of an application comes from its intake sheet)
@@ -127,30 +128,35 @@ def correct(app: Application, field: str, value: str) -> tuple[str, str]:
     from ..excel.normalise import BadValue, clean_text, parse_email, parse_phone
 
     if field not in CORRECTABLE:
-        raise ValidationError(f"'{field}' cannot be corrected here; use one of {', '.join(CORRECTABLE)} (the rest of "
-                              "an application comes from its intake sheet: import the corrected sheet).")
+        raise ValidationError(msg("privacy.not_correctable", "'{field}' cannot be corrected here; use one of "
+                                  "{fields} (the rest of an application comes from its intake sheet: import the "
+                                  "corrected sheet).", field=field, fields=", ".join(CORRECTABLE)))
     if app.purged_at is not None:
-        raise ValidationError(f"Application {app.external_id}: its personal data was destroyed on "
-                              f"{app.purged_at:%Y-%m-%d}; there is nothing left to correct.")
+        raise ValidationError(msg("privacy.destroyed_nothing_to_correct", "Application {app}: its personal data was "
+                                  "destroyed on {date:%Y-%m-%d}; there is nothing left to correct.",
+                                  app=app.external_id, date=app.purged_at))
     parser = {"phone": parse_phone, "email": parse_email}.get(field, clean_text)
     try:
         new = parser(value) if value else ""
     except BadValue as exc:
-        raise ValidationError(f"Application {app.external_id}, {field}: {exc}; nothing was changed.") from None
+        raise ValidationError(msg("privacy.correction_refused", "Application {app}, {field}: {reason}; nothing was "
+                                  "changed.", app=app.external_id, field=field,
+                                  reason=exc.args[0] if exc.args else str(exc))) from None  # (a message stays one)
     new = "" if new is None else str(new)
     old = getattr(app, field) or ""
     setattr(app, field, new)
     return old, new
 
 
-def refusal(item: DueItem, today: date) -> str | None:
+def refusal(item: DueItem, today: date) -> Message | None:
     """Why ``item``'s people cannot be deleted today (a retention duty holds), or None."""
     if item.until is None:
-        return (f"Application {item.application_id} cannot be deleted yet: its records must be kept ({item.rule}), and "
-                "that period has not started (the selection is not signed off, or the project has not ended).")
+        return msg("privacy.kept_not_started", "Application {app} cannot be deleted yet: its records must be kept "
+                   "({rule}), and that period has not started (the selection is not signed off, or the project has "
+                   "not ended).", app=item.application_id, rule=item.rule)
     if item.until > today:
-        return (f"Application {item.application_id} cannot be deleted before {item.until:%Y-%m-%d}: its records must "
-                f"be kept until then ({item.rule}).")
+        return msg("privacy.kept_until", "Application {app} cannot be deleted before {until:%Y-%m-%d}: its records "
+                   "must be kept until then ({rule}).", app=item.application_id, until=item.until, rule=item.rule)
     return None
 
 

@@ -21,6 +21,7 @@ from ..db.models import Application, Assignment, Evaluator, Program, Round, Trac
 from ..domain import SIGNED_OFF, WITHDRAWN, AutoAssignment, LikelyConflict
 from ..errors import ValidationError
 from . import people
+from ..messages import Message, msg
 
 #: e-mail services anyone can sign up to (and the documentation domains of RFC 2606): a shared
 #: domain there says nothing about a shared organisation
@@ -48,24 +49,24 @@ def _phone_key(phone: str) -> str:
     return digits if len(digits) >= 8 else ""
 
 
-def _suspicions(ev: Evaluator, app: Application) -> list[tuple[str, str, str]]:
-    """(reason code, English, Korean) for each likely conflict between ``ev`` and ``app``."""
+def _suspicions(ev: Evaluator, app: Application) -> list[tuple[str, Message]]:
+    """(reason code, what it is) for each likely conflict between ``ev`` and ``app``."""
     out = []
     org = _org_key(ev.organisation)
     if org and org == _org_key(app.group_name):
-        out.append(("organisation", f"{ev.code}'s organisation {ev.organisation} is the applicant group",
-                    f"{ev.code}의 소속({ev.organisation})이 신청 단체와 같음"))
+        out.append(("organisation", msg("services.likely_organisation", "{evaluator}'s organisation {organisation} is "
+                                        "the applicant group", evaluator=ev.code, organisation=ev.organisation)))
     if ev.district and ev.district == app.district:
-        out.append(("district", f"{ev.code} is from {ev.district}, the applicant group's district",
-                    f"{ev.code}의 자치구({ev.district})가 신청 단체의 자치구와 같음"))
+        out.append(("district", msg("services.likely_district", "{evaluator} is from {district}, the applicant "
+                                    "group's district", evaluator=ev.code, district=ev.district)))
     domain = _domain(ev.email)
     if domain and domain == _domain(app.email):
-        out.append(("email_domain", f"{ev.code} and the applicant share the e-mail domain {domain}",
-                    f"{ev.code}와 신청 단체의 이메일 도메인({domain})이 같음"))
+        out.append(("email_domain", msg("services.likely_email_domain", "{evaluator} and the applicant share the "
+                                        "e-mail domain {domain}", evaluator=ev.code, domain=domain)))
     phone = _phone_key(ev.phone)
     if phone and phone == _phone_key(app.phone):
-        out.append(("phone", f"{ev.code} and the applicant share a phone number",
-                    f"{ev.code}와 신청 단체의 전화번호가 같음"))
+        out.append(("phone", msg("services.likely_phone", "{evaluator} and the applicant share a phone number",
+                                 evaluator=ev.code)))
     return out
 
 
@@ -76,7 +77,8 @@ def _applications(s: Session, program: Program, *, track: str | None, round_code
     if track:
         codes = {t.code for t in program.tracks}
         if track not in codes:
-            raise ValidationError(f"Program '{program.code}' has no track '{track}' (tracks: {', '.join(sorted(codes))}).")
+            raise ValidationError(msg("services.no_such_track", "Program '{program}' has no track '{code}' (tracks: "
+                                      "{known}).", program=program.code, code=track, known=", ".join(sorted(codes))))
         q = q.join(Track, Track.id == Application.track_id).where(Track.code == track)
     if round_code:
         from .common import round_by_code
@@ -130,7 +132,8 @@ def _likely(s: Session, apps: list[Application], evaluators: list[Evaluator],
             if found:
                 out.append(LikelyConflict(
                     application_id=app.external_id, evaluator=ev.code, reasons=tuple(f[0] for f in found),
-                    detail="; ".join(f[1] for f in found), detail_ko="; ".join(f[2] for f in found),
+                    detail="; ".join(f[1].render("en") for f in found),
+                    detail_ko="; ".join(f[1].render("ko") for f in found),
                     assigned=pair in pairs or pair in added))
     return out
 
@@ -138,11 +141,12 @@ def _likely(s: Session, apps: list[Application], evaluators: list[Evaluator],
 def auto_assign(s: Session, program: Program, *, per_application: int, track: str | None = None,
                 round_code: str | None = None, actor: str, device: str, write: bool) -> AutoAssignment:
     if isinstance(per_application, bool) or not isinstance(per_application, int) or per_application < 1:
-        raise ValidationError(f"--per-application must be a whole number of at least 1, got {per_application!r}.")
+        raise ValidationError(msg("services.per_application_not_positive", "--per-application must be a whole number "
+                                  "of at least 1, got {value}.", value=repr(per_application)))
     evaluators = _evaluators(s)
     if not evaluators:
-        raise ValidationError("There are no evaluators to assign yet; add them with 'evaluator evaluators add' or "
-                              "'evaluator evaluators import FILE'.")
+        raise ValidationError(msg("services.no_evaluators_yet", "There are no evaluators to assign yet; add them with "
+                                  "'evaluator evaluators add' or 'evaluator evaluators import FILE'."))
     apps = _applications(s, program, track=track, round_code=round_code)
     pairs = _pairs(s, program)
     load: dict[int, int] = {ev.id: 0 for ev in evaluators}

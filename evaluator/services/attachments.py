@@ -15,6 +15,7 @@ from ..errors import NotFound, ValidationError
 from ..packages.results import AttachmentInfo
 from .common import criteria_by_code, rubric_def
 from .scoring import _assignment
+from ..messages import msg
 
 #: the largest photo or document an evaluator may attach
 MAX_ATTACHMENT = 50 * 1024 * 1024
@@ -23,7 +24,8 @@ __all__ = ["AttachmentInfo", "MAX_ATTACHMENT", "read_source", "add", "to_info", 
 
 
 def _too_big(name: Any) -> ValidationError:
-    return ValidationError(f"{name} is larger than {MAX_ATTACHMENT // (1024 * 1024)} MB; attach a smaller photo.")
+    return ValidationError(msg("services.attachment_too_large", "{name} is larger than {mb} MB; attach a smaller "
+                               "photo.", name=str(name), mb=MAX_ATTACHMENT // (1024 * 1024)))
 
 
 def read_source(source: str | Path | bytes, filename: str | None, media_type: str | None) -> tuple[bytes, str, str]:
@@ -38,7 +40,8 @@ def read_source(source: str | Path | bytes, filename: str | None, media_type: st
                 raise _too_big(path)
             data = path.read_bytes()
         except OSError as exc:
-            raise ValidationError(f"Cannot read {path}: {exc.strerror}.") from None
+            raise ValidationError(msg("services.cannot_read", "Cannot read {path}: {error}.", path=str(path),
+                                      error=exc.strerror)) from None
         name = filename or path.name
     if len(data) > MAX_ATTACHMENT:
         raise _too_big(name)
@@ -53,7 +56,8 @@ def add(s: Session, app: Application, ev: Evaluator, data: bytes, *, name: str, 
     if criterion:
         crits = criteria_by_code(s, app.track.rubric_id)
         if criterion not in crits:
-            raise ValidationError(f"Rubric '{rubric_def(app.track).code}' has no criterion '{criterion}'.")
+            raise ValidationError(msg("services.no_such_criterion", "Rubric '{rubric}' has no criterion '{code}'.",
+                                      rubric=rubric_def(app.track).code, code=criterion))
         crit_id = crits[criterion].id
     a = Attachment(application_id=app.id, evaluator_id=ev.id, criterion_id=crit_id, filename=name[:300],
                    media_type=media_type[:100], sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data,
@@ -71,7 +75,7 @@ def to_info(a: Attachment, application_id: str, evaluator: str | None, criterion
 def by_uuid(s: Session, uuid: str) -> Attachment:
     a = s.execute(select(Attachment).where(Attachment.uuid == uuid)).scalar_one_or_none()
     if a is None:
-        raise NotFound(f"There is no attachment {uuid}.")
+        raise NotFound(msg("services.no_such_attachment", "There is no attachment {uuid}.", uuid=uuid))
     return a
 
 
@@ -82,4 +86,5 @@ def data(a: Attachment) -> bytes:
     try:
         return Path(a.path or "").read_bytes()
     except OSError as exc:
-        raise NotFound(f"The attachment {a.filename} is missing ({a.path}: {exc.strerror}).") from None
+        raise NotFound(msg("services.attachment_missing", "The attachment {name} is missing ({path}: {error}).",
+                           name=a.filename, path=a.path, error=exc.strerror)) from None

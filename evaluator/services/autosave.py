@@ -41,6 +41,7 @@ from .common import (
 from .scoring import (
     _assignment, conflicted, edit_conflict, locked, not_assigned, score_change, score_entry, validate_value,
 )
+from ..messages import msg
 
 
 @dataclass(frozen=True)
@@ -310,10 +311,10 @@ def _on_driver(fairy, engine: Engine, t: ScoreTarget, criterion: str, kw: dict) 
         cur.execute("BEGIN IMMEDIATE")  # inside: BEGIN itself may fail after the transaction began
         result = _save(_Sqlite(cur.execute), t, criterion, **kw)
         if not con.in_transaction:
-            raise TransactionLost(
-                f"The database {engine.url.database} rolled back the whole unit of work after an error; "
-                "nothing was saved."
-            )
+            raise TransactionLost(msg(
+                "db.transaction_lost",
+                "The database {path} rolled back the whole unit of work after an error; nothing was saved.",
+                path=str(engine.url.database)))
         con.commit()
     except BaseException:
         if con.in_transaction:

@@ -12,6 +12,7 @@ from ..errors import NotFound
 from ..rubric import Rubric as RubricDef
 from ..rubric import parse_rubric
 from ..uow import PROGRAM
+from ..messages import Message, msg
 
 _rubric_cache: dict[str, RubricDef] = {}
 
@@ -20,11 +21,17 @@ _rubric_cache: dict[str, RubricDef] = {}
 CURRENT_PROGRAM = "current_program"
 
 
+def none() -> Message:
+    """"none", for a list with nothing in it."""
+    return msg("services.none", "none")
+
+
 def program_by_code(s: Session, code: str) -> Program:
     p = s.execute(select(Program).where(Program.code == code)).scalar_one_or_none()
     if p is None:
-        known = ", ".join(s.execute(select(Program.code).order_by(Program.id)).scalars()) or "none"
-        raise NotFound(f"There is no program '{code}' in this database (programs: {known}).")
+        known = ", ".join(s.execute(select(Program.code).order_by(Program.id)).scalars()) or none()
+        raise NotFound(msg("services.no_such_program", "There is no program '{code}' in this database (programs: "
+                           "{known}).", code=code, known=known))
     return p
 
 
@@ -43,9 +50,10 @@ def current_program(s: Session, code: str | None = None) -> Program:
                   ).scalar_one_or_none()
     if p is None:
         if s.execute(select(Program.id).limit(1)).first() is not None:
-            raise NotFound("Every program in this database is archived; name one with --program CODE.")
-        raise NotFound("This database has no program yet; create one with 'evaluator program create FILE' "
-                       "(docs/programs.md), run 'evaluator demo', or import a kit.")
+            raise NotFound(msg("services.all_programs_archived", "Every program in this database is archived; "
+                               "name one with --program CODE."))
+        raise NotFound(msg("services.no_program_yet", "This database has no program yet; create one with "
+                           "'evaluator program create FILE' (docs/programs.md), run 'evaluator demo', or import a kit."))
     return p
 
 
@@ -55,8 +63,9 @@ def round_by_code(s: Session, program: Program, code: str) -> Round:
     for r in program.rounds:
         if key in (r.code.casefold(), "".join(r.name_ko.split()).casefold(), "".join(r.name_en.split()).casefold()):
             return r
-    known = ", ".join(r.code for r in program.rounds) or "none"
-    raise NotFound(f"Program '{program.code}' has no round '{code}' (rounds: {known}).")
+    known = ", ".join(r.code for r in program.rounds) or none()
+    raise NotFound(msg("services.no_such_round", "Program '{program}' has no round '{code}' (rounds: {known}).",
+                       program=program.code, code=code, known=known))
 
 
 def current_round(s: Session, program: Program, code: str | None = None) -> Round:
@@ -67,7 +76,7 @@ def current_round(s: Session, program: Program, code: str | None = None) -> Roun
 
     rid = current_round_id(program, s)
     if rid is None:  # pragma: no cover - every program has a round since revision 0005
-        raise NotFound(f"Program '{program.code}' has no rounds.")
+        raise NotFound(msg("services.no_rounds", "Program '{program}' has no rounds.", program=program.code))
     return next(r for r in program.rounds if r.id == rid)
 
 
@@ -75,7 +84,8 @@ def track_by_code(s: Session, program: Program, code: str) -> Track:
     t = s.execute(select(Track).where(Track.program_id == program.id, Track.code == code)).scalar_one_or_none()
     if t is None:
         known = ", ".join(tr.code for tr in program.tracks)
-        raise NotFound(f"Program '{program.code}' has no track '{code}' (tracks: {known}).")
+        raise NotFound(msg("services.no_such_track", "Program '{program}' has no track '{code}' (tracks: {known}).",
+                           program=program.code, code=code, known=known))
     return t
 
 
@@ -85,14 +95,14 @@ def application_by_id(s: Session, external_id: str, program: Program | None = No
         q = q.where(Application.program_id == program.id)
     a = s.execute(q).scalars().first()
     if a is None:
-        raise NotFound(f"There is no application '{external_id}'.")
+        raise NotFound(msg("services.no_such_application", "There is no application '{app}'.", app=external_id))
     return a
 
 
 def evaluator_by_code(s: Session, code: str) -> Evaluator:
     e = s.execute(select(Evaluator).where(Evaluator.code == code)).scalar_one_or_none()
     if e is None:
-        raise NotFound(f"There is no evaluator '{code}'.")
+        raise NotFound(msg("services.no_such_evaluator", "There is no evaluator '{code}'.", code=code))
     return e
 
 

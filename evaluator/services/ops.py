@@ -33,8 +33,9 @@ from . import assign as assign_svc
 from . import autosave, people, programs, scoring
 from .common import (
     CURRENT_PROGRAM, application_by_id, current_program, evaluator_by_code, get_setting, program_by_code, rubric_def,
-    set_setting, track_by_code,
+    none, set_setting, track_by_code,
 )
+from ..messages import msg
 
 #: what every autosave changes (its lean path writes the evaluation and score rows, nothing else)
 _SAVED_SCORE = Changes.of(EVALUATIONS)
@@ -114,10 +115,11 @@ class Programs(Area):
         with self._uow.write() as s:
             if s.execute(select(Program.id).where(Program.code == pd.code)).first():
                 raise ValidationError(
-                    f"Program file {pd.source_name}, code: this database already has a program '{pd.code}'; change "
-                    "it with 'evaluator program update FILE', or give the new program another code.",
-                    [Problem(f"{pd.source_name}, code", f"program '{pd.code}' already exists in this database",
-                             code="program.duplicate", file=pd.source_name, field="code", params={"id": pd.code})])
+                    msg("services.program_file_duplicate", "Program file {file}, code: this database already has a "
+                        "program '{code}'; change it with 'evaluator program update FILE', or give the new program "
+                        "another code.", file=pd.source_name, code=pd.code),
+                    [Problem(msg("services.program_duplicate", "program '{id}' already exists in this database",
+                                 id=pd.code), code="program.duplicate", file=pd.source_name, field="code")])
             p = programs.create_from_def(s, pd)
             set_setting(s, CURRENT_PROGRAM, p.uuid)
             self._audit(s, action="create_program", entity="program", entity_uuid=p.uuid,
@@ -142,9 +144,13 @@ class Programs(Area):
             plan = programs.plan_update(s, p, pd)
             refused = tuple(f"{key}: {why}" for key, why in plan.refused)
             if plan.refused and not dry_run:
+                n = len(plan.refused)
                 raise ValidationError(
-                    f"Program file {pd.source_name} changes what work already done depends on; nothing was changed "
-                    f"({len(plan.refused)} refused change{'s' if len(plan.refused) != 1 else ''}):",
+                    msg("services.program_change_refused", "Program file {file} changes what work already done "
+                        "depends on; nothing was changed ({count} refused change):", file=pd.source_name, count=n)
+                    if n == 1 else
+                    msg("services.program_changes_refused", "Program file {file} changes what work already done "
+                        "depends on; nothing was changed ({count} refused changes):", file=pd.source_name, count=n),
                     [Problem(f"{pd.source_name}, {key}", why, code="program.change_refused", file=pd.source_name,
                              field=re.sub(r" \([^)]*\)", "", key)) for key, why in plan.refused])
             applied = False
@@ -164,8 +170,9 @@ class Programs(Area):
         with self._uow.write() as s:
             p = programs_by_code(s, code)
             if p.archived_at is not None:
-                raise ValidationError(f"Program '{code}' is archived; an archived program cannot be the current one "
-                                      "(name it with --program CODE to read it).")
+                raise ValidationError(msg("services.program_archived", "Program '{code}' is archived; an archived "
+                                          "program cannot be the current one (name it with --program CODE to read "
+                                          "it).", code=code))
             old = get_setting(s, CURRENT_PROGRAM)
             if old != p.uuid:
                 set_setting(s, CURRENT_PROGRAM, p.uuid)
@@ -208,8 +215,9 @@ def programs_by_code(s: Session, code: str, source_name: str | None = None) -> P
     p = s.execute(select(Program).where(Program.code == code)).scalar_one_or_none()
     if p is None:
         if source_name:
-            raise NotFound(f"Program file {source_name}, code: there is no program '{code}' in this database to "
-                           "update; make it with 'evaluator program create FILE'.")
+            raise NotFound(msg("services.program_file_unknown", "Program file {file}, code: there is no program "
+                               "'{code}' in this database to update; make it with 'evaluator program create FILE'.",
+                               file=source_name, code=code))
         return program_by_code(s, code)  # raises NotFound naming the programs there are
     return p
 
@@ -243,7 +251,8 @@ class Applications(Area):
             p = current_program(s)
             tracks = {t.code: t for t in p.tracks}
             if values.get("track") not in tracks:
-                raise ValidationError(f"Application {values.get('id')}: unknown track {values.get('track')!r}.")
+                raise ValidationError(msg("services.unknown_track", "Application {app}: unknown track {track}.",
+                                          app=values.get("id"), track=repr(values.get("track"))))
             app, changed = apps_svc.put_application(s, p, tracks, values)
             if changed:
                 self._audit(s, action="application", entity="application", entity_uuid=app.uuid,
@@ -258,11 +267,12 @@ class Applications(Area):
             app = application_by_id(s, application_id, current_program(s))
             g = next((g for g in app.track.rubric.gates if g.code == gate), None)
             if g is None:
-                known = ", ".join(f"{g.code} ({g.kind})" for g in app.track.rubric.gates) or "none"
-                raise NotFound(f"Rubric '{app.track.rubric.code}' has no eligibility gate '{gate}' (gates: {known}).")
+                known = ", ".join(f"{g.code} ({g.kind})" for g in app.track.rubric.gates) or none()
+                raise NotFound(msg("services.no_such_gate", "Rubric '{rubric}' has no eligibility gate '{gate}' "
+                                   "(gates: {known}).", rubric=app.track.rubric.code, gate=gate, known=known))
             if g.kind != "manual":
-                raise ValidationError(f"Gate '{gate}' is computed from the application's {g.field}; only manual gates "
-                                      "are recorded.")
+                raise ValidationError(msg("services.gate_computed", "Gate '{gate}' is computed from the application's "
+                                          "{field}; only manual gates are recorded.", gate=gate, field=g.field))
             row = s.execute(
                 select(GateResult).where(GateResult.application_id == app.id, GateResult.gate_id == g.id)
             ).scalar_one_or_none()
@@ -303,12 +313,14 @@ class Applications(Area):
         self._uow.require_office("record a withdrawal")
         reason = " ".join(str(reason or "").split())
         if not reason:
-            raise ValidationError(f"A withdrawal of application {application_id} needs its reason (--reason); it is "
-                                  "shown with the application and kept in the audit trail.")
+            raise ValidationError(msg("services.withdrawal_needs_reason", "A withdrawal of application {app} needs "
+                                      "its reason (--reason); it is shown with the application and kept in the audit "
+                                      "trail.", app=application_id))
         with self._uow.write() as s:
             app = application_by_id(s, application_id, current_program(s))
             if app.status == WITHDRAWN:
-                raise ValidationError(f"Application {application_id} was already withdrawn ({app.status_reason}).")
+                raise ValidationError(msg("services.already_withdrawn", "Application {app} was already withdrawn "
+                                          "({reason}).", app=application_id, reason=app.status_reason))
             old = {"status": app.status, "reason": app.status_reason or ""}
             app.status, app.status_reason = WITHDRAWN, reason
             self._audit(s, action="withdraw", entity="application", entity_uuid=app.uuid, old=old,
@@ -344,13 +356,15 @@ class People(Area):
                       phone: str = "", role: str = "") -> Outcome[EvaluatorInfo]:
         """Add a new evaluator (refused when the code is taken)."""
         self._uow.require_office("add an evaluator")
-        code, name = people.clean_code(code, "evaluator code"), " ".join(str(name or "").split())
+        code = people.clean_code(code, msg("services.evaluator_code", "evaluator code"))
+        name = " ".join(str(name or "").split())
         if not name:
-            raise ValidationError(f"Evaluator {code} needs a name (--name).")
+            raise ValidationError(msg("services.evaluator_needs_name", "Evaluator {code} needs a name (--name).",
+                                      code=code))
         with self._uow.write() as s:
             if s.execute(select(Evaluator.id).where(Evaluator.code == code)).first():
-                raise ValidationError(f"There is already an evaluator {code}; choose another code (or import a sheet to "
-                                      "update their details).")
+                raise ValidationError(msg("services.evaluator_exists", "There is already an evaluator {code}; choose "
+                                          "another code (or import a sheet to update their details).", code=code))
             ev = people.put_evaluator(s, code=code, name=name, organisation=organisation.strip(), role=role.strip(),
                                       email=email.strip(), district=district.strip(), phone=phone.strip())
             self._audit(s, action="evaluator", entity="evaluator", entity_uuid=ev.uuid,

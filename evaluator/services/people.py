@@ -14,13 +14,16 @@ from ..db.models import SiteVisit as SiteVisitModel
 from ..domain import CONFLICT_TYPES, FINALISED, AssignmentInfo, EvaluatorInfo
 from ..errors import ConflictOfInterest, NotFound, ValidationError
 from .common import assignment_for
+from ..messages import Message, msg
 
 
-def clean_code(code: str, what: str) -> str:
-    """An identifier someone typed: no spaces, at most 40 characters."""
+def clean_code(code: str, what: Message) -> str:
+    """An identifier someone typed: no spaces, at most 40 characters (``what`` names it, e.g.
+    ``msg("services.evaluator_code", "evaluator code")``)."""
     text = unicodedata.normalize("NFKC", str(code or "")).strip()
     if not text or any(ch.isspace() for ch in text) or len(text) > 40 or not text.isprintable():
-        raise ValidationError(f"{text!r} is not a usable {what}: give letters and digits without spaces (at most 40).")
+        raise ValidationError(msg("services.unusable_code", "{value} is not a usable {what}: give letters and digits "
+                                  "without spaces (at most 40).", value=repr(text), what=what))
     return text
 
 
@@ -79,26 +82,37 @@ def work_of(s: Session, ev: Evaluator) -> str | None:
         .where(Assignment.evaluator_id == ev.id, Assignment.conflict_type.is_(None))
         .group_by(Program.code).order_by(Program.code)).all()
     for code, n, evaluated in rows:
-        held.append(f"{n} assignment{'s' if n != 1 else ''} in program '{code}'"
-                    + (f" ({evaluated} evaluation{'s' if evaluated != 1 else ''} started)" if evaluated else ""))
-    for model, what in ((SiteVisit, "visit logs"), (Attachment, "photos"), (PackageReceipt, "merged result packages")):
+        work = (msg("services.held_assignment", "{count} assignment in program '{program}'", count=n, program=code)
+                if n == 1 else
+                msg("services.held_assignments", "{count} assignments in program '{program}'", count=n, program=code))
+        if evaluated:
+            started = (msg("services.held_evaluation_started", "{count} evaluation started", count=evaluated)
+                       if evaluated == 1 else
+                       msg("services.held_evaluations_started", "{count} evaluations started", count=evaluated))
+            work = msg("services.held_work_started", "{work} ({started})", work=work, started=started)
+        held.append(work)
+    counted = ((SiteVisit, lambda n: msg("services.held_visit_logs", "{count} visit logs", count=n)),
+               (Attachment, lambda n: msg("services.held_photos", "{count} photos", count=n)),
+               (PackageReceipt, lambda n: msg("services.held_packages", "{count} merged result packages", count=n)))
+    for model, said in counted:
         n = int(s.execute(select(func.count()).select_from(model).where(model.evaluator_id == ev.id)).scalar())
         if n:
-            held.append(f"{n} {what}")
+            held.append(said(n))
     scored = int(s.execute(
         select(func.count()).select_from(Evaluation).join(Assignment, Assignment.id == Evaluation.assignment_id)
         .where(Assignment.evaluator_id == ev.id)).scalar())
     if scored and not rows:
-        held.append(f"{scored} evaluations")
-    return "; ".join(held) or None
+        held.append(msg("services.held_evaluations", "{count} evaluations", count=scored))
+    return "; ".join(str(m) for m in held) or None  # rendered in the language in effect
 
 
 def remove_evaluator(s: Session, ev: Evaluator, *, actor: str, device: str) -> None:
     """Remove an evaluator who holds no work (refused, with what they hold, otherwise)."""
     held = work_of(s, ev)
     if held:
-        raise ValidationError(f"Evaluator {ev.code} ({ev.name}) holds work: {held}; unassign it first "
-                              "('evaluator unassign APP " + ev.code + "'). Nothing was removed.")
+        raise ValidationError(msg("services.evaluator_holds_work", "Evaluator {code} ({name}) holds work: {held}; "
+                                  "unassign it first ('evaluator unassign APP {code}'). Nothing was removed.",
+                                  code=ev.code, name=ev.name, held=held))
     audit.append(s, actor=actor, device=device, action="remove_evaluator", entity="evaluator", entity_uuid=ev.uuid,
                  old={"code": ev.code, "name": ev.name, "organisation": ev.organisation})
     s.delete(ev)
@@ -109,18 +123,24 @@ def unassign(s: Session, app: Application, ev: Evaluator, *, actor: str, device:
     """Take an application back from an evaluator who has not started it (refused otherwise)."""
     a = assignment_for(s, app, ev)
     if a is None or a.conflict_type is not None:
-        raise NotFound(f"Evaluator {ev.code} is not assigned to application {app.external_id}.")
+        raise NotFound(msg("services.not_assigned", "Evaluator {evaluator} is not assigned to application {app}.",
+                           evaluator=ev.code, app=app.external_id))
     e = a.evaluation
     if e is not None and (e.state == FINALISED or any(sc.points is not None for sc in e.scores) or e.abstained):
-        raise ValidationError(f"Evaluator {ev.code} already {'finalised' if e.state == FINALISED else 'scored'} "
-                              f"application {app.external_id}; the work stays (declare a conflict to take it out of "
-                              "the ranking, with 'evaluator recuse'). Nothing was changed.")
+        raise ValidationError(
+            msg("services.unassign_finalised", "Evaluator {evaluator} already finalised application {app}; the work "
+                "stays (declare a conflict to take it out of the ranking, with 'evaluator recuse'). Nothing was "
+                "changed.", evaluator=ev.code, app=app.external_id) if e.state == FINALISED else
+            msg("services.unassign_scored", "Evaluator {evaluator} already scored application {app}; the work "
+                "stays (declare a conflict to take it out of the ranking, with 'evaluator recuse'). Nothing was "
+                "changed.", evaluator=ev.code, app=app.external_id))
     visited = s.execute(select(SiteVisitModel.id).where(SiteVisitModel.application_id == app.id,
                                                         SiteVisitModel.evaluator_id == ev.id,
                                                         SiteVisitModel.visited_at.is_not(None))).first()
     if visited:
-        raise ValidationError(f"Evaluator {ev.code} already logged a visit to application {app.external_id}; the work "
-                              "stays (declare a conflict with 'evaluator recuse' to take it out). Nothing was changed.")
+        raise ValidationError(msg("services.unassign_visited", "Evaluator {evaluator} already logged a visit to "
+                                  "application {app}; the work stays (declare a conflict with 'evaluator recuse' to "
+                                  "take it out). Nothing was changed.", evaluator=ev.code, app=app.external_id))
     audit.append(s, actor=actor, device=device, action="unassign", entity="assignment", entity_uuid=a.uuid,
                  old={"application": app.external_id, "evaluator": ev.code})
     s.delete(a)
@@ -131,10 +151,11 @@ def assign(s: Session, app: Application, ev: Evaluator, *, actor: str, planned_v
            uuid: str | None = None) -> Assignment:
     a = assignment_for(s, app, ev)
     if a is not None and a.conflict_type is not None:
-        raise ConflictOfInterest(
-            f"Evaluator {ev.code} ({ev.name}) declared a {a.conflict_type} conflict of interest with application "
-            f"{app.external_id}; they cannot be assigned to it."
-        )
+        raise ConflictOfInterest(msg(
+            "services.cannot_assign_conflicted",
+            "Evaluator {code} ({name}) declared a {conflict_type} conflict of interest with application "
+            "{app}; they cannot be assigned to it.", code=ev.code, name=ev.name, conflict_type=a.conflict_type,
+            app=app.external_id))
     if a is None:
         a = Assignment(application=app, evaluator=ev, planned_visit_on=planned_visit_on)
         if uuid:
@@ -151,9 +172,8 @@ def assign(s: Session, app: Application, ev: Evaluator, *, actor: str, planned_v
 def declare_conflict(s: Session, app: Application, ev: Evaluator, *, conflict_type: str, note: str, actor: str,
                      uuid: str | None = None) -> Assignment:
     if conflict_type not in CONFLICT_TYPES:
-        raise ValidationError(
-            f"Conflict type '{conflict_type}' is not one of: {', '.join(CONFLICT_TYPES)}."
-        )
+        raise ValidationError(msg("services.unknown_conflict_type", "Conflict type '{conflict_type}' is not one "
+                                  "of: {known}.", conflict_type=conflict_type, known=", ".join(CONFLICT_TYPES)))
     a = assignment_for(s, app, ev)
     if a is None:
         a = Assignment(application=app, evaluator=ev)

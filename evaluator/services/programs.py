@@ -19,6 +19,7 @@ from ..domain import CATEGORIES, CategoryInfo, FieldInfo, ProgramInfo, TrackInfo
 from ..errors import ValidationError
 from ..programfile import FieldDef, ProgramDef, RoundDef, default_round
 from ..rubric import Rubric as RubricDef
+from ..messages import Message, msg
 
 #: program-level ranking defaults for programs built in code (a program file's default is the trimmed
 #: mean, evaluator.programfile.DEFAULT_RANKING); each can be changed per program
@@ -51,10 +52,10 @@ def add_rubric(s: Session, program: Program, rd: RubricDef) -> Rubric:
     ).scalar_one_or_none()
     if existing is not None:
         if existing.content_hash != rd.content_hash:
-            raise ValidationError(
-                f"Program '{program.code}' already has a different rubric '{rd.code}' "
-                f"(version {existing.content_hash[:12]}, new {rd.version})."
-            )
+            raise ValidationError(msg(
+                "services.different_rubric",
+                "Program '{program}' already has a different rubric '{rubric}' (version {version}, new {new}).",
+                program=program.code, rubric=rd.code, version=existing.content_hash[:12], new=rd.version))
         return existing
     r = Rubric(
         program=program,
@@ -122,7 +123,8 @@ def create_program(
     content_hash: str = "",
 ) -> Program:
     if s.execute(select(Program.id).where(Program.code == code)).first():
-        raise ValidationError(f"A program with code '{code}' already exists in this database.")
+        raise ValidationError(msg("services.program_exists", "A program with code '{code}' already exists in this "
+                                  "database.", code=code))
     program = Program(
         code=code, name_ko=name_ko, name_en=name_en, opened_on=opened_on, closed_on=closed_on,
         settings={**DEFAULT_SETTINGS, **(settings or {})}, status=status, office_ko=office_ko, office_en=office_en,
@@ -211,11 +213,11 @@ class UpdatePlan:
     """What a new version of a program file changes in the stored program, what it may not change
     (with the reason, and the file key it is about), and the steps that apply the rest."""
 
-    changes: list[str]
-    refused: list[tuple[str, str]]  # (key, why)
+    changes: list[str]  # (kept in the audit trail as they are: a record, in English)
+    refused: list[tuple[str, Message]]  # (key, why)
     steps: list[Any]
 
-    def refuse(self, key: str, why: str) -> None:
+    def refuse(self, key: str, why: Message) -> None:
         self.refused.append((key, why))
 
     def change(self, text: str, step: Any = None) -> None:
@@ -251,8 +253,9 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
             plan.change(f"{attr}: {old or '—'} → {new or '—'}", lambda p, a=attr, v=new: setattr(p, a, v))
     if (p.intake or "fixed") != pd.intake:
         if apps:
-            plan.refuse("intake", f"the intake mode cannot change from {p.intake} to {pd.intake}: {apps} applications "
-                        "were already placed in rounds the old way")
+            plan.refuse("intake", msg("services.refused_intake", "the intake mode cannot change from {old} to {new}: "
+                                      "{count} applications were already placed in rounds the old way",
+                                      old=p.intake, new=pd.intake, count=apps))
         else:
             plan.change(f"intake: {p.intake} → {pd.intake}", lambda p, v=pd.intake: setattr(p, "intake", v))
     old_settings = dict(p.settings or {})
@@ -275,9 +278,11 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
         if code not in want:
             n = per_track_apps.get(t.id, 0)
             if n:
-                plan.refuse("tracks", f"track '{code}' holds {n} applications; it cannot be removed")
+                plan.refuse("tracks", msg("services.refused_track_in_use", "track '{track}' holds {count} "
+                                          "applications; it cannot be removed", track=code, count=n))
             elif p.kits_issued:
-                plan.refuse("tracks", f"track '{code}' cannot be removed: kits of this program went out")
+                plan.refuse("tracks", msg("services.refused_track_kits", "track '{track}' cannot be removed: kits of "
+                                          "this program went out", track=code))
             else:
                 plan.change(f"track '{code}' removed", lambda p, t=t: _remove_track(s, p, t))
     for i, (code, td) in enumerate(want.items()):
@@ -305,15 +310,19 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
                 .where(Application.track_id == t.id)).scalar())
             what = f"{key}.rubric: version {t.rubric.content_hash[:12]} → {td.rubric.version}"
             if p.kits_issued:
-                plan.refuse(f"{key}.rubric", f"the rubric cannot change (version {t.rubric.content_hash[:12]} → "
-                            f"{td.rubric.version}): {p.kits_issued} field kits of this program went out with the "
-                            "old one")
+                plan.refuse(f"{key}.rubric", msg("services.refused_rubric_kits", "the rubric cannot change (version "
+                                                 "{old} → {new}): {count} field kits of this program went out with "
+                                                 "the old one", old=t.rubric.content_hash[:12],
+                                                 new=td.rubric.version, count=p.kits_issued))
             elif scores:
-                plan.refuse(f"{key}.rubric", f"the rubric cannot change (version {t.rubric.content_hash[:12]} → "
-                            f"{td.rubric.version}): {scores} scores were given with the old one")
+                plan.refuse(f"{key}.rubric", msg("services.refused_rubric_scores", "the rubric cannot change (version "
+                                                 "{old} → {new}): {count} scores were given with the old one",
+                                                 old=t.rubric.content_hash[:12], new=td.rubric.version,
+                                                 count=scores))
             elif gates:
-                plan.refuse(f"{key}.rubric", f"the rubric cannot change: {gates} eligibility gate results were "
-                            "recorded with the old one")
+                plan.refuse(f"{key}.rubric", msg("services.refused_rubric_gates", "the rubric cannot change: {count} "
+                                                 "eligibility gate results were recorded with the old one",
+                                                 count=gates))
             else:
                 plan.change(what, lambda p, t=t, rd=td.rubric: _replace_rubric(s, p, t, rd))
 
@@ -325,8 +334,9 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
     for code in old_cats:
         if code not in new_cats:
             if used.get(code):
-                plan.refuse("categories", f"category '{code}' is the category of {used[code]} applications; it cannot "
-                            "be removed")
+                plan.refuse("categories", msg("services.refused_category_in_use", "category '{category}' is the "
+                                              "category of {count} applications; it cannot be removed",
+                                              category=code, count=used[code]))
             else:
                 plan.change(f"category '{code}' removed")
     for code, c in new_cats.items():
@@ -348,8 +358,8 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
     for key, f in old_fields.items():
         if key not in new_fields:
             if with_values.get(key):
-                plan.refuse("fields", f"field '{key}' holds values for {with_values[key]} applications; it cannot be "
-                            "removed")
+                plan.refuse("fields", msg("services.refused_field_in_use", "field '{field}' holds values for {count} "
+                                          "applications; it cannot be removed", field=key, count=with_values[key]))
             else:
                 plan.change(f"field '{key}' removed")
     for i, (key, f) in enumerate(new_fields.items()):
@@ -360,12 +370,15 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
                            else ""))
             continue
         if old.get("type") != f["type"] and with_values.get(key):
-            plan.refuse(f"fields[{i}] ({key}).type", f"the type cannot change from {old.get('type')} to {f['type']}: "
-                        f"{with_values[key]} applications hold values of the old type")
+            plan.refuse(f"fields[{i}] ({key}).type", msg("services.refused_field_type", "the type cannot change from "
+                                                         "{old} to {new}: {count} applications hold values of the old "
+                                                         "type", old=old.get("type"), new=f["type"],
+                                                         count=with_values[key]))
         elif old.get("type") == "choice" and f["type"] == "choice" and with_values.get(key) and \
                 set(old.get("values") or ()) - set(f["values"]):
-            plan.refuse(f"fields[{i}] ({key}).values", "a choice value cannot be removed while applications may hold "
-                        f"it (removed: {', '.join(sorted(set(old.get('values') or ()) - set(f['values'])))})")
+            plan.refuse(f"fields[{i}] ({key}).values", msg(
+                "services.refused_choice_removed", "a choice value cannot be removed while applications may hold it "
+                "(removed: {values})", values=", ".join(sorted(set(old.get("values") or ()) - set(f["values"])))))
         elif old != f:
             plan.change(f"field '{key}' changed")
     if list(old_fields.values()) != list(new_fields.values()):
@@ -392,9 +405,11 @@ def _plan_rounds(s: Session, p: Program, pd: ProgramDef, plan: UpdatePlan) -> No
     for code, r in have.items():
         if code not in want:
             if r.status == SIGNED_OFF:
-                plan.refuse("rounds", f"round '{code}' was signed off; it cannot be removed")
+                plan.refuse("rounds", msg("services.refused_round_signed_off", "round '{round}' was signed off; it "
+                                          "cannot be removed", round=code))
             elif counts.get(r.id):
-                plan.refuse("rounds", f"round '{code}' holds {counts[r.id]} applications; it cannot be removed")
+                plan.refuse("rounds", msg("services.refused_round_in_use", "round '{round}' holds {count} "
+                                          "applications; it cannot be removed", round=code, count=counts[r.id]))
             else:
                 plan.change(f"round '{code}' removed", lambda p, r=r: s.delete(r))
     for i, (code, rd) in enumerate(want.items()):
@@ -413,13 +428,17 @@ def _plan_rounds(s: Session, p: Program, pd: ProgramDef, plan: UpdatePlan) -> No
         if (r.opens_on, r.closes_on) != (rd.opens_on, rd.closes_on):
             window = f"{r.opens_on or '…'} – {r.closes_on or '…'} → {rd.opens_on or '…'} – {rd.closes_on or '…'}"
             if r.status == SIGNED_OFF:
-                plan.refuse(f"{key}.opens_on", f"round '{code}' was signed off; its window cannot change ({window})")
+                plan.refuse(f"{key}.opens_on", msg("services.refused_window_signed_off", "round '{round}' was signed "
+                                                   "off; its window cannot change ({window})", round=code,
+                                                   window=window))
             else:
                 outside = _outside(s, r, rd) if (p.intake or "fixed") == "rolling" else []
                 if outside:
-                    plan.refuse(f"{key}.opens_on", f"the new window {rd.opens_on or '…'} – {rd.closes_on or '…'} "
-                                f"leaves out {len(outside)} applications placed in round '{code}' by their dates "
-                                f"(e.g. {outside[0][0]}, submitted on {outside[0][1]})")
+                    plan.refuse(f"{key}.opens_on", msg(
+                        "services.refused_window_leaves_out", "the new window {opens} – {closes} leaves out {count} "
+                        "applications placed in round '{round}' by their dates (e.g. {app}, submitted on {submitted})",
+                        opens=rd.opens_on or "…", closes=rd.closes_on or "…", count=len(outside), round=code,
+                        app=outside[0][0], submitted=outside[0][1]))
                 else:
                     plan.change(f"{key} window: {window}",
                                 lambda p, r=r, a=rd.opens_on, b=rd.closes_on: (setattr(r, "opens_on", a),
@@ -432,8 +451,9 @@ def _plan_rounds(s: Session, p: Program, pd: ProgramDef, plan: UpdatePlan) -> No
             if old == new:
                 continue
             if r.status == SIGNED_OFF:
-                plan.refuse(f"{key}.tracks.{tcode}", f"round '{code}' was signed off; its quota and budget for "
-                            f"'{tcode}' are frozen")
+                plan.refuse(f"{key}.tracks.{tcode}", msg("services.refused_quota_signed_off", "round '{round}' was "
+                                                         "signed off; its quota and budget for '{track}' are frozen",
+                                                         round=code, track=tcode))
                 continue
             plan.change(f"{key}.tracks.{tcode}: quota {old[0] if old[0] is not None else 'the track' + chr(39) + 's'}"
                         f" → {new[0] if new[0] is not None else 'the track' + chr(39) + 's'}, budget "
@@ -499,8 +519,9 @@ def _replace_rubric(s: Session, p: Program, t: Track, rd: RubricDef) -> None:
     shared = any(o.rubric_id == old.id and o is not t for o in p.tracks)
     if old.code == rd.code:
         if shared:
-            raise ValidationError(f"Rubric '{rd.code}' is used by several tracks of program '{p.code}'; give the new "
-                                  "version its own id.")
+            raise ValidationError(msg("services.rubric_shared", "Rubric '{rubric}' is used by several tracks of "
+                                      "program '{program}'; give the new version its own id.", rubric=rd.code,
+                                      program=p.code))
         old.code = f"{old.code}~{old.content_hash[:8]}"  # out of the new version's way until it is gone
         s.flush()
     t.rubric = add_rubric(s, p, rd)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ..db.models import Application, Award, Decision, Program, Round, RoundTrack
 from ..domain import CLOSED, OPEN, SELECTED, SIGNED_OFF, RoundInfo, RoundTrackInfo
 from ..errors import ValidationError
+from ..messages import msg
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,13 @@ def set_status(rnd: Round, status: str) -> str | None:
     if status not in (OPEN, CLOSED):  # pragma: no cover - callers pass these two
         raise ValueError(status)
     if rnd.status == SIGNED_OFF:
-        raise ValidationError(f"Round {rnd.code} ({rnd.name_ko}) was signed off on "
-                              f"{rnd.signed_off_at:%Y-%m-%d} by {rnd.signed_off_by}; it cannot be "
-                              f"{'opened' if status == OPEN else 'closed'} again.")
+        raise ValidationError(
+            msg("services.signed_off_cannot_open", "Round {round} ({name}) was signed off on {date:%Y-%m-%d} by "
+                "{by}; it cannot be opened again.", round=rnd.code, name=rnd.name_ko, date=rnd.signed_off_at,
+                by=rnd.signed_off_by) if status == OPEN else
+            msg("services.signed_off_cannot_close", "Round {round} ({name}) was signed off on {date:%Y-%m-%d} by "
+                "{by}; it cannot be closed again.", round=rnd.code, name=rnd.name_ko, date=rnd.signed_off_at,
+                by=rnd.signed_off_by))
     if rnd.status == status:
         return None
     old, rnd.status = rnd.status, status

@@ -19,33 +19,36 @@ from ..domain import DRAFT, FINALISED, EvaluationInfo, SavedScore, ScoreValue
 from ..errors import ConflictOfInterest, EditConflict, EvaluationLocked, NotFound, ValidationError, Problem
 from ..rubric import VISIT_ATTENDEES, VISIT_DATE, Rubric as RubricDef
 from .common import assignment_for, criteria_by_code, rubric_def
+from ..messages import msg
 
 
 # --- the rules of an evaluation change: one home for the ORM path here and the autosave's fast path
 # (evaluator.services.autosave), which raise the same errors and write the same audit entries
 def not_assigned(application_id: str, evaluator: str) -> NotFound:
-    return NotFound(f"Evaluator {evaluator} is not assigned to application {application_id}.")
+    return NotFound(msg("services.not_assigned", "Evaluator {evaluator} is not assigned to application {app}.",
+                        evaluator=evaluator, app=application_id))
 
 
 def conflicted(application_id: str, evaluator: str, conflict_type: str) -> ConflictOfInterest:
-    return ConflictOfInterest(
-        f"Evaluator {evaluator} declared a {conflict_type} conflict of interest with application "
-        f"{application_id} and cannot evaluate it."
-    )
+    return ConflictOfInterest(msg(
+        "services.conflicted",
+        "Evaluator {evaluator} declared a {conflict_type} conflict of interest with application "
+        "{app} and cannot evaluate it.", evaluator=evaluator, conflict_type=conflict_type, app=application_id))
 
 
 def locked(application_id: str, evaluator: str) -> EvaluationLocked:
-    return EvaluationLocked(
-        f"The evaluation of application {application_id} by {evaluator} is finalised; reopen it with a reason "
-        "before changing it."
-    )
+    return EvaluationLocked(msg(
+        "services.evaluation_locked",
+        "The evaluation of application {app} by {evaluator} is finalised; reopen it with a reason "
+        "before changing it.", app=application_id, evaluator=evaluator))
 
 
 def edit_conflict(criterion: str, application_id: str, evaluator: str, expected: int, current: int) -> EditConflict:
-    return EditConflict(
-        f"Edit conflict: the score for '{criterion}' of {application_id} by {evaluator} changed since version "
-        f"{expected} (now {current}); nothing was saved."
-    )
+    return EditConflict(msg(
+        "services.edit_conflict",
+        "Edit conflict: the score for '{criterion}' of {app} by {evaluator} changed since version "
+        "{expected} (now {current}); nothing was saved.", criterion=criterion, app=application_id,
+        evaluator=evaluator, expected=expected, current=current))
 
 
 def score_change(current: tuple[str | None, float | None, str | None] | None, level: str | None,
@@ -109,29 +112,32 @@ def validate_value(rd: RubricDef, code: str, level: str | None, points: float | 
     try:
         c = rd.criterion(code)
     except KeyError:
-        raise ValidationError(f"Rubric '{rd.code}' has no criterion '{code}'.") from None
+        raise ValidationError(msg("services.no_such_criterion", "Rubric '{rubric}' has no criterion '{code}'.",
+                                  rubric=rd.code, code=code)) from None
     if level is None and points is None:
         return None, None
     if c.scoring == "levels":
         if level is None:
-            raise ValidationError(
-                f"Criterion '{c.code}' is scored by level ({'/'.join(lv.label_ko for lv in rd.levels)}), not points."
-            )
+            raise ValidationError(msg(
+                "services.scored_by_level", "Criterion '{criterion}' is scored by level ({levels}), not points.",
+                criterion=c.code, levels="/".join(lv.label_ko for lv in rd.levels)))
         lv = rd.level_by_label(level)
         if lv is None:
-            raise ValidationError(
-                f"'{level}' is not a level of criterion '{c.code}'; use one of "
-                f"{', '.join(f'{lv.label_ko} ({lv.key})' for lv in rd.levels)}."
-            )
+            raise ValidationError(msg(
+                "services.not_a_level", "'{level}' is not a level of criterion '{criterion}'; use one of {levels}.",
+                level=level, criterion=c.code, levels=", ".join(f"{lv.label_ko} ({lv.key})" for lv in rd.levels)))
         return lv.key, rd.points_for_level(c, lv.key)
     if level is not None and points is None:
-        raise ValidationError(f"Criterion '{c.code}' is scored in points (0–{c.max_points:g}), not by level.")
+        raise ValidationError(msg("services.scored_in_points", "Criterion '{criterion}' is scored in points "
+                                  "(0–{max:g}), not by level.", criterion=c.code, max=c.max_points))
     try:
         p = float(points)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValidationError(f"'{points}' is not a number of points for criterion '{c.code}'.") from None
+        raise ValidationError(msg("services.points_not_number", "'{points}' is not a number of points for "
+                                  "criterion '{criterion}'.", points=str(points), criterion=c.code)) from None
     if not math.isfinite(p) or p < 0 or p > c.max_points:
-        raise ValidationError(f"{points} is outside 0–{c.max_points:g} for criterion '{c.code}'.")
+        raise ValidationError(msg("services.points_out_of_range", "{points} is outside 0–{max:g} for criterion "
+                                  "'{criterion}'.", points=str(points), max=c.max_points, criterion=c.code))
     return None, p
 
 
@@ -202,7 +208,7 @@ def abstain(s: Session, app: Application, ev: Evaluator, reason: str, *, actor: 
     assert e is not None
     _unlocked(e, app, ev)
     if not withdraw and not reason.strip():
-        raise ValidationError("An abstention needs a reason.")
+        raise ValidationError(msg("services.abstention_needs_reason", "An abstention needs a reason."))
     old = {"abstained": e.abstained, "reason": e.abstain_reason}
     e.abstained = not withdraw
     e.abstain_reason = "" if withdraw else reason.strip()
@@ -226,12 +232,21 @@ def finalise(s: Session, app: Application, ev: Evaluator, *, actor: str, device:
         problems = finalise_problems(s, rd, app, ev, _points(e))
         if problems:
             n_scores = sum(1 for p in problems if p.code == "scoring.not_scored")
-            what = [f"{n_scores} required criteria are not scored"] if n_scores else []
-            if len(problems) > n_scores:
-                what.append(f"the visit log lacks {len(problems) - n_scores} required entries")
-            raise ValidationError(
-                f"The evaluation of {app.external_id} by {ev.code} cannot be finalised: {' and '.join(what)}.",
-                problems)
+            n_visit = len(problems) - n_scores
+            if n_scores and n_visit:
+                why = msg("services.cannot_finalise_both", "The evaluation of {app} by {evaluator} cannot be "
+                          "finalised: {scores} required criteria are not scored and the visit log lacks {entries} "
+                          "required entries.", app=app.external_id, evaluator=ev.code, scores=n_scores,
+                          entries=n_visit)
+            elif n_scores:
+                why = msg("services.cannot_finalise_scores", "The evaluation of {app} by {evaluator} cannot be "
+                          "finalised: {scores} required criteria are not scored.", app=app.external_id,
+                          evaluator=ev.code, scores=n_scores)
+            else:
+                why = msg("services.cannot_finalise_visit", "The evaluation of {app} by {evaluator} cannot be "
+                          "finalised: the visit log lacks {entries} required entries.", app=app.external_id,
+                          evaluator=ev.code, entries=n_visit)
+            raise ValidationError(why, problems)
     now = at or utcnow()
     e.state, e.finalised_at = FINALISED, now
     e.version += 1
@@ -255,29 +270,35 @@ def finalise_problems(s: Session, rd: RubricDef, app: Application, ev: Evaluator
                       points: dict[str, float | None]) -> list[Problem]:
     """What stands between an evaluation with ``points`` and finalising it: required criteria not
     scored, and what the rubric requires of the visit log (date, attendees, checklist items)."""
-    out = [Problem(f"criterion {c.code}", f"'{c.name_ko}' has no score", code="scoring.not_scored", field=c.code,
-                   params={"criterion": c.code, "name": c.name_ko}) for c in rd.missing(points)]
-    for key in rd.visit_missing(visit_values(s, app, ev)):
+    # (places and sentences are messages: rendered in the language of whoever reads them)
+    out = [Problem(msg("scoring.where_criterion", "criterion {criterion}", criterion=c.code),
+                   msg("scoring.not_scored", "'{name}' has no score", criterion=c.code, name=c.name_ko), field=c.code)
+           for c in rd.missing(points)]
+    missing = rd.visit_missing(visit_values(s, app, ev))
+    visit_log = msg("scoring.where_visit_log", "visit log") if missing else ""
+    for key in missing:
         if key == VISIT_DATE:
-            out.append(Problem("visit log", "the visit date and time are not recorded", code="scoring.visit_date_missing",
-                               field="visited_at", params={}))
+            out.append(Problem(visit_log, msg("scoring.visit_date_missing", "the visit date and time are not recorded"),
+                               field="visited_at"))
         elif key == VISIT_ATTENDEES:
-            out.append(Problem("visit log", "the attendees are not recorded", code="scoring.attendees_missing",
-                               field="attendees", params={}))
+            out.append(Problem(visit_log, msg("scoring.attendees_missing", "the attendees are not recorded"),
+                               field="attendees"))
         else:
             code = key.removeprefix("check:")
             name = rd.visit_requirement_name(key, "ko")
-            out.append(Problem("visit log", f"checklist item '{name}' is not ticked", code="scoring.check_missing",
-                               field=f"checklist.{code}", params={"item": code, "name": name}))
+            out.append(Problem(visit_log, msg("scoring.check_missing", "checklist item '{name}' is not ticked",
+                                              item=code, name=name), field=f"checklist.{code}"))
     return out
 
 
 def reopen(s: Session, app: Application, ev: Evaluator, reason: str, *, actor: str, device: str = "") -> Evaluation:
     if not reason or not reason.strip():
-        raise ValidationError("Reopening a finalised evaluation needs a reason (it goes in the audit trail).")
+        raise ValidationError(msg("services.reopen_needs_reason", "Reopening a finalised evaluation needs a reason "
+                                  "(it goes in the audit trail)."))
     e = evaluation_for(s, app, ev, create=False)
     if e is None or e.state != FINALISED:
-        raise ValidationError(f"The evaluation of {app.external_id} by {ev.code} is not finalised.")
+        raise ValidationError(msg("services.not_finalised", "The evaluation of {app} by {evaluator} is not "
+                                  "finalised.", app=app.external_id, evaluator=ev.code))
     e.state, e.finalised_at = DRAFT, None
     e.version += 1
     e.updated_at = utcnow()
@@ -331,7 +352,8 @@ def save_site_visit(
         known = {c.code for c in rd.checklist}
         unknown = sorted(set(checklist) - known)
         if unknown:
-            raise ValidationError(f"Unknown checklist item(s) for rubric '{rd.code}': {', '.join(unknown)}.")
+            raise ValidationError(msg("services.unknown_checklist_items", "Unknown checklist item(s) for rubric "
+                                      "'{rubric}': {items}.", rubric=rd.code, items=", ".join(unknown)))
         v.checklist = {**(v.checklist or {}), **{k: bool(x) for k, x in checklist.items()}}
     if notes is not None:
         v.notes = notes

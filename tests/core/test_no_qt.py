@@ -45,7 +45,7 @@ def test_ui_never_imports_sqlalchemy_directly():
 UI_PUBLIC = {
     "evaluator", "evaluator.store", "evaluator.workflows", "evaluator.domain", "evaluator.errors",
     "evaluator.changes", "evaluator.jobs", "evaluator.paths", "evaluator.version", "evaluator.heap",
-    "evaluator.demo", "evaluator.ranking.labels", "evaluator.awards.model",
+    "evaluator.demo", "evaluator.ranking.labels", "evaluator.awards.model", "evaluator.messages",
 }
 
 

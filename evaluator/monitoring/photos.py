@@ -168,21 +168,23 @@ def read_package_part(data: Any, members: dict[str, bytes]) -> list[dict[str, An
     """The ``monitoring_photos`` of a package's data.json, their shape checked (:class:`F.Invalid`)."""
     raw = data.get("monitoring_photos", []) if isinstance(data, dict) else []
     if type(raw) is not list:
-        raise F.Invalid("data.json monitoring_photos is not a list")
+        raise F.Invalid(msg("monitoring.photos_not_list", "data.json monitoring_photos is not a list"))
     out = []
     for i, p in enumerate(raw):
         w = f"data.json monitoring_photos[{i}]"
         for k in ("uuid", "visit", "application", "filename", "media_type", "sha256", "caption"):
             F.need(p, k, str, w)
         if len(p["uuid"]) > 36 or len(p["visit"]) > 36:
-            raise F.Invalid(f"{w}.uuid is too long")
+            raise F.Invalid(msg("monitoring.photo_uuid_long", "{where}: its uuid or its visit's is longer than 36 "
+                                "characters", where=w))
         deleted, size = F.need(p, "deleted", bool, w), F.need(p, "size", int, w)
         body = members.get(f"attachments/{p['sha256']}")
         if body is None and deleted:  # a removed photo's record travels without its bytes
             if not 0 <= size < 2**63:
-                raise F.Invalid(f"{w}.size is out of range")
+                raise F.Invalid(msg("monitoring.photo_size_range", "{where}.size is out of range", where=w))
         elif body is None or size != len(body):
-            raise F.Invalid(f"{w}: its content is missing or of the wrong size")
+            raise F.Invalid(msg("monitoring.photo_content", "{where}: its content is missing or of the wrong size",
+                                where=w))
         out.append({**p, "filename": p["filename"][:300], "media_type": p["media_type"][:100],
                     "created_at": F.parse_dt(F.need(p, "created_at", str, w, optional=True)),
                     "data": None if deleted else body})

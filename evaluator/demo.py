@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from .db.models import deterministic
 from .domain import FIELD
 from .errors import ValidationError
+from .messages import msg
 from .monitoring import service as monitoring
 from .paths import resource
 from .programfile import ProgramDef, load_program_file
@@ -83,7 +84,8 @@ def build_demo(store, *, before_visits: bool = False) -> DemoSummary:
     actor = "demo"
     with store.uow.write() as s, deterministic(f"maeul-evaluator-demo:{before_visits}", datetime(2012, 4, 13, 9, 0)):
         if get_setting(s, "role") == FIELD:
-            raise ValidationError("The demo program can only be created in an office database.")
+            raise ValidationError(msg("core.demo_office_only", "The demo program can only be created in an office "
+                                      "database."))
         program = programs.create_from_def(s, definition, status="field_study" if before_visits else "ranking")
         monitoring.set_as_of(s, program, FOLLOW_UP_AS_OF)
         track_rows = {t.code: t for t in program.tracks}

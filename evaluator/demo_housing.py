@@ -26,6 +26,7 @@ from .db.models import deterministic
 from .demo import DemoSummary, visit_and_score
 from .domain import FIELD
 from .errors import ValidationError
+from .messages import msg
 from .paths import resource
 from .programfile import ProgramDef, load_program_file
 from .services import applications as apps_svc
@@ -145,7 +146,8 @@ def build_social_housing_demo(store, *, before_visits: bool = False) -> DemoSumm
     with store.uow.write() as s, deterministic(f"maeul-evaluator-social-housing-demo:{before_visits}",
                                                datetime(2017, 10, 2, 9, 0)):
         if get_setting(s, "role") == FIELD:
-            raise ValidationError("The demo program can only be created in an office database.")
+            raise ValidationError(msg("core.demo_office_only", "The demo program can only be created in an office "
+                                      "database."))
         program = programs.create_from_def(s, definition, status="field_study" if before_visits else "ranking")
         track_rows = {t.code: t for t in program.tracks}
         evaluators = {code: people.put_evaluator(s, code=code, name=name, organisation=org, role=role,

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 
 from .errors import Cancelled
+from .messages import msg
 
 Progress = Callable[[float, str], None]
 
@@ -33,7 +34,7 @@ class CancelToken:
 
     def raise_if_cancelled(self) -> None:
         if self._event.is_set():
-            raise Cancelled("Cancelled; nothing was written.")
+            raise Cancelled(msg("core.cancelled", "Cancelled; nothing was written."))
 
 
 NEVER = CancelToken()  # a token nobody cancels (default argument)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import EvaluatorError
+from .messages import Message, msg
 
 
 class OutputNotWritten(EvaluatorError):
@@ -34,7 +35,7 @@ _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _DENIED = {errno.EACCES, errno.EPERM}
 
 
-def sentence(exc: OSError, target: Path, *, stage: str, temporary: Path | None = None) -> str:
+def sentence(exc: OSError, target: Path, *, stage: str, temporary: Path | None = None) -> Message:
     """One sentence for an OSError met while writing ``target``.
 
     ``stage`` is ``"create"`` (making the temporary file in the folder), ``"write"`` (filling it)
@@ -44,27 +45,32 @@ def sentence(exc: OSError, target: Path, *, stage: str, temporary: Path | None =
     if other is not None and stage == "write" and temporary is not None and \
             os.fspath(other) not in (os.fspath(temporary), os.fspath(target)):
         # the failure was reading something else the document needed, not writing it
-        return f"Cannot write {name}: cannot read {display(other)} ({exc.strerror or exc}); nothing was written."
+        return msg("core.output_cannot_read", "Cannot write {name}: cannot read {other} ({reason}); nothing was written.",
+                   name=name, other=display(other), reason=exc.strerror or str(exc))
     code = exc.errno
     if code in _FULL:
-        return (f"The disk holding {folder} is full, so {name} was not written (nothing was left behind). Free some "
-                "space or choose another folder, and try again.")
+        return msg("core.output_disk_full", "The disk holding {folder} is full, so {name} was not written (nothing was "
+                   "left behind). Free some space or choose another folder, and try again.", folder=folder, name=name)
     if code == errno.EROFS:
-        return f"Cannot write {name}: the folder {folder} is on a read-only disk; choose another folder."
+        return msg("core.output_read_only_disk", "Cannot write {name}: the folder {folder} is on a read-only disk; "
+                   "choose another folder.", name=name, folder=folder)
     if code in _DENIED or isinstance(exc, PermissionError):
         if stage == "replace":
-            return (f"Cannot replace {name}: the file is open in another program (or it is read-only). Close the "
-                    "file and try again; nothing was written.")
-        return (f"Cannot write {name}: you may not write in the folder {folder} (it is read-only for you); "
-                "choose another folder.")
+            return msg("core.output_file_open", "Cannot replace {name}: the file is open in another program (or it is "
+                       "read-only). Close the file and try again; nothing was written.", name=name)
+        return msg("core.output_folder_denied", "Cannot write {name}: you may not write in the folder {folder} (it is "
+                   "read-only for you); choose another folder.", name=name, folder=folder)
     if code == errno.ENAMETOOLONG:
-        return f"Cannot write {name}: the file name is too long for the file system; choose a shorter name."
+        return msg("core.output_name_too_long", "Cannot write {name}: the file name is too long for the file system; "
+                   "choose a shorter name.", name=name)
     if code == errno.EFBIG:
-        return (f"Cannot write {name}: the file would be larger than this disk (or your account) allows; "
-                "choose another folder.")
+        return msg("core.output_too_big", "Cannot write {name}: the file would be larger than this disk (or your "
+                   "account) allows; choose another folder.", name=name)
     if code == errno.EISDIR or (stage == "replace" and os.path.isdir(target)):
-        return f"Cannot write {name}: a folder of that name is in the way; choose another file name."
-    return f"Cannot write {name}: {exc.strerror or exc}; nothing was written."
+        return msg("core.output_folder_in_way", "Cannot write {name}: a folder of that name is in the way; choose "
+                   "another file name.", name=name)
+    return msg("core.output_failed", "Cannot write {name}: {reason}; nothing was written.", name=name,
+               reason=exc.strerror or str(exc))
 
 
 def check_folder(target: Path, error: type[EvaluatorError] = OutputNotWritten) -> Path:
@@ -74,7 +80,8 @@ def check_folder(target: Path, error: type[EvaluatorError] = OutputNotWritten) -
     except OSError as exc:  # a path the system cannot even look at
         raise error(sentence(exc, target, stage="create")) from None
     if not exists:
-        raise error(f"Cannot write {display(target)}: the folder {display(folder)} does not exist.")
+        raise error(msg("core.output_no_folder", "Cannot write {name}: the folder {folder} does not exist.",
+                        name=display(target), folder=display(folder)))
     return folder
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ProgramFileError, RubricError
+from .messages import Message, msg
 from .rubric import Rubric, parse_rubric, read_toml
 from .rules import EMPTY, RuleSet, parse_rules
 
@@ -207,17 +208,22 @@ def load_program_file(path: str | Path) -> ProgramDef:
     path = Path(path)
     try:
         if path.is_file() and path.stat().st_size > MAX_PROGRAM_BYTES:
-            raise ProgramFileError(f"Program file {path} is too large ({path.stat().st_size:,} bytes; a program file "
-                                   f"is at most {MAX_PROGRAM_BYTES // 1024} KB).")
+            raise ProgramFileError(msg("program.file_too_large", "Program file {path} is too large ({size:,} bytes; a "
+                                       "program file is at most {limit} KB).", path=str(path),
+                                       size=path.stat().st_size, limit=MAX_PROGRAM_BYTES // 1024))
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProgramFileError(f"Program file {path} does not exist.") from None
+        raise ProgramFileError(msg("program.file_missing", "Program file {path} does not exist.",
+                                   path=str(path))) from None
     except IsADirectoryError:
-        raise ProgramFileError(f"Program file {path} is a folder, not a file.") from None
+        raise ProgramFileError(msg("program.file_is_folder", "Program file {path} is a folder, not a file.",
+                                   path=str(path))) from None
     except UnicodeDecodeError as exc:
-        raise ProgramFileError(f"Program file {path} is not UTF-8 text (byte {exc.start}).") from None
+        raise ProgramFileError(msg("program.file_not_utf8", "Program file {path} is not UTF-8 text (byte {byte}).",
+                                   path=str(path), byte=exc.start)) from None
     except OSError as exc:
-        raise ProgramFileError(f"Cannot read program file {path}: {exc.strerror or exc}.") from None
+        raise ProgramFileError(msg("program.file_unreadable", "Cannot read program file {path}: {reason}.",
+                                   path=str(path), reason=exc.strerror or str(exc))) from None
     return parse_program(text, source_name=path.name, base_dir=path.parent)
 
 
@@ -225,16 +231,20 @@ def parse_program(text: str, *, source_name: str = "<program>", base_dir: str | 
                   rubrics: dict[str, Rubric] | None = None) -> ProgramDef:
     """Validate a program file's text; rubric files are read relative to ``base_dir`` (or taken from
     ``rubrics``, by the path the file names)."""
-    data = read_toml(text, source_name, kind="Program file", error=ProgramFileError, what="a program file",
+    data = read_toml(text, source_name, kind=msg("program.kind", "Program file"), error=ProgramFileError,
+                     what=msg("program.what", "a program file"),
                      limit=MAX_PROGRAM_BYTES)
     problems: list[Problem] = []
     try:
         program = _Validator(data, source_name, Path(base_dir), rubrics or {}, problems).program()
     except RecursionError:  # pragma: no cover - tomllib refuses such nesting first
-        raise ProgramFileError(f"Program file {source_name} nests arrays or tables too deeply.") from None
+        raise ProgramFileError(msg("core.toml_too_deep", "{kind} {file} nests arrays or tables too deeply.",
+                                   kind=msg("program.kind", "Program file"), file=source_name)) from None
     if problems or program is None:
         raise ProgramFileError(
-            f"Program file {source_name} has {len(problems)} problem{'s' if len(problems) != 1 else ''}:", problems)
+            msg("program.problems_one", "Program file {file} has 1 problem:", file=source_name) if len(problems) == 1
+            else msg("program.problems", "Program file {file} has {count} problems:", file=source_name,
+                     count=len(problems)), problems)
     return ProgramDef(**{**program.__dict__, "source": text, "source_name": source_name})
 
 
@@ -273,36 +283,39 @@ class _Validator:
         self.track_codes: set[str] = set()
 
     # --- checks -----------------------------------------------------------------------------------
-    def bad(self, where: _Key, msg: str, code: str, **params: Any) -> None:
-        self.problems.append(Problem(f"{self.src}, {where.shown}" if where.shown else self.src, msg,
-                                     code=f"program.{code}", params=params, file=self.src,
+    def bad(self, where: _Key, message: Message, code: str | None = None, **params: Any) -> None:
+        """A problem at ``where`` that ``message`` states; its code is ``program.<code>`` (the message's
+        code when not given), its params ``params`` (the message's when not given)."""
+        self.problems.append(Problem(f"{self.src}, {where.shown}" if where.shown else self.src, message,
+                                     code=f"program.{code}" if code else message.code, params=params, file=self.src,
                                      field=where.path or None))
 
-    def rule_problem(self, shown: str, path: str, msg: str, code: str, **params: Any) -> None:
+    def rule_problem(self, shown: str, path: str, message: Message, code: str | None = None, **params: Any) -> None:
         """A problem of the gates or the support rule (:mod:`evaluator.rules`), with its key."""
-        self.bad(_Key(shown, path), msg, code, **params)
+        self.bad(_Key(shown, path), message, code, **params)
 
     def unknown(self, obj: dict, allowed: set[str], where: _Key) -> None:
         for k in sorted(set(obj) - allowed):
-            self.bad(where + k, "is not a known key (typo?)", "unknown_key", key=k)
+            self.bad(where + k, msg("program.unknown_key", "is not a known key (typo?)", key=k))
 
     def text(self, obj: dict, key: str, where: _Key, required: bool = True) -> str:
         v = obj.get(key)
         if v is None:
             if required:
-                self.bad(where + key, "is missing", "missing")
+                self.bad(where + key, msg("program.missing", "is missing"))
             return ""
         if not isinstance(v, str) or (required and not v.strip()):
-            self.bad(where + key, f"must be non-empty text, got {v!r}", "not_text", got=repr(v))
+            self.bad(where + key, msg("program.not_text", "must be non-empty text, got {got}", got=repr(v)))
             return ""
         return v.strip()
 
     def code(self, obj: dict, key: str, where: _Key, pattern: re.Pattern[str] = _CODE) -> str:
         v = self.text(obj, key, where)
         if v and not pattern.match(v):
-            hint = ("lower-case letters, digits and _, starting with a letter" if pattern is _FIELD_KEY
-                    else "letters, digits, '.', '_' and '-', at most 40")
-            self.bad(where + key, f"{v!r} is not a valid code ({hint})", "bad_code", got=v)
+            self.bad(where + key, msg("program.bad_field_key", "{value} is not a valid code (lower-case letters, digits "
+                                      "and _, starting with a letter)", value=repr(v)) if pattern is _FIELD_KEY else
+                     msg("program.bad_code", "{value} is not a valid code (letters, digits, '.', '_' and '-', at most "
+                         "40)", value=repr(v)), "bad_code", got=v)
             return ""
         return v
 
@@ -311,13 +324,14 @@ class _Validator:
         v = obj.get(key, default)
         if v is None:
             if required:
-                self.bad(where + key, "is missing", "missing")
+                self.bad(where + key, msg("program.missing", "is missing"))
             return None
         if isinstance(v, bool) or not isinstance(v, int):
-            self.bad(where + key, f"must be a whole number, got {v!r}", "not_integer", got=repr(v))
+            self.bad(where + key, msg("program.not_integer", "must be a whole number, got {got}", got=repr(v)))
             return None
         if v < minimum:
-            self.bad(where + key, f"must be at least {minimum}, got {v}", "out_of_range", low=minimum, got=v)
+            self.bad(where + key, msg("program.out_of_range_min", "must be at least {low}, got {got}", low=minimum,
+                                      got=v), "out_of_range")
             return None
         return v
 
@@ -327,18 +341,18 @@ class _Validator:
         if v is None:
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            self.bad(where + key, f"must be a number, got {v!r}", "not_number", got=repr(v))
+            self.bad(where + key, msg("program.not_number", "must be a number, got {got}", got=repr(v)))
             return None
         if not low <= v <= high:
-            self.bad(where + key, f"must be between {low:g} and {high:g}, got {v:g}", "out_of_range", low=low,
-                     high=high, got=v)
+            self.bad(where + key, msg("program.out_of_range", "must be between {low:g} and {high:g}, got {got:g}",
+                                      low=low, high=high, got=v))
             return None
         return float(v)
 
     def boolean(self, obj: dict, key: str, where: _Key, default: bool) -> bool:
         v = obj.get(key, default)
         if not isinstance(v, bool):
-            self.bad(where + key, f"must be true or false, got {v!r}", "not_boolean", got=repr(v))
+            self.bad(where + key, msg("program.not_boolean", "must be true or false, got {got}", got=repr(v)))
             return default
         return v
 
@@ -347,8 +361,8 @@ class _Validator:
         if v is None:
             return None
         if isinstance(v, datetime):
-            self.bad(where + key, f"must be a date (YYYY-MM-DD), got a date and time {v.isoformat()}", "not_date",
-                     got=v.isoformat())
+            self.bad(where + key, msg("program.date_and_time", "must be a date (YYYY-MM-DD), got a date and time {got}",
+                                      got=v.isoformat()), "not_date")
             return None
         if isinstance(v, date):
             return v
@@ -357,20 +371,20 @@ class _Validator:
                 return date.fromisoformat(v.strip())
             except ValueError:
                 pass
-        self.bad(where + key, f"must be a date (YYYY-MM-DD), got {v!r}", "not_date", got=repr(v))
+        self.bad(where + key, msg("program.not_date", "must be a date (YYYY-MM-DD), got {got}", got=repr(v)))
         return None
 
     def strings(self, obj: dict, key: str, where: _Key) -> tuple[str, ...]:
         v = obj.get(key, [])
         if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
-            self.bad(where + key, "must be a list of non-empty texts", "not_text_list")
+            self.bad(where + key, msg("program.not_text_list", "must be a list of non-empty texts"))
             return ()
         return tuple(x.strip() for x in v)
 
     def tables(self, key: str) -> list[dict]:
         v = self.data.get(key, [])
         if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
-            self.bad(_Key() + key, f"must be a list of tables ([[{key}]])", "not_table_list")
+            self.bad(_Key() + key, msg("program.not_table_list", "must be a list of tables ([[{key}]])", key=key))
             return []
         return v
 
@@ -385,8 +399,8 @@ class _Validator:
         self.unknown(d, _TOP_KEYS, top)
         fmt = d.get("format")
         if fmt != FORMAT_VERSION:
-            self.bad(top + "format", f"must be {FORMAT_VERSION}, got {fmt!r}", "wrong_format",
-                     expected=FORMAT_VERSION, got=repr(fmt))
+            self.bad(top + "format", msg("program.wrong_format", "must be {expected}, got {got}",
+                                         expected=FORMAT_VERSION, got=repr(fmt)))
         code = self.code(d, "code", top)
         name_ko = self.text(d, "name_ko", top)
         name_en = self.text(d, "name_en", top, required=False)
@@ -394,12 +408,14 @@ class _Validator:
         office_en = self.text(d, "office_en", top, required=False)
         intake = d.get("intake", "fixed")
         if intake not in INTAKE_MODES:
-            self.bad(top + "intake", f"must be one of {', '.join(INTAKE_MODES)}, got {intake!r}", "not_one_of",
-                     allowed=", ".join(INTAKE_MODES), got=repr(intake))
+            self.bad(top + "intake", msg("program.not_one_of", "must be one of {allowed}, got {got}",
+                                         allowed=", ".join(INTAKE_MODES), got=repr(intake)))
             intake = "fixed"
         opened_on, closed_on = self.day(d, "opened_on", top), self.day(d, "closed_on", top)
         if opened_on and closed_on and closed_on < opened_on:
-            self.bad(top + "closed_on", f"{closed_on} is before opened_on {opened_on}", "window_backwards")
+            self.bad(top + "closed_on", msg("program.closed_before_opened", "{closed_on} is before opened_on "
+                                            "{opened_on}", closed_on=str(closed_on), opened_on=str(opened_on)),
+                     "window_backwards")
         ranking = self.ranking()
         tracks = self.tracks()
         categories = self.categories()
@@ -423,15 +439,15 @@ class _Validator:
         top = _Key()
         raw = self.data.get("ranking", {})
         if not isinstance(raw, dict):
-            self.bad(top + "ranking", "must be a table ([ranking])", "not_table")
+            self.bad(top + "ranking", msg("program.not_table_ranking", "must be a table ([ranking])"), "not_table")
             return dict(DEFAULT_RANKING)
         w = _Key("ranking.", "ranking.")
         self.unknown(raw, _RANKING_KEYS, w)
         out = dict(DEFAULT_RANKING)
         method = raw.get("method", out["method"])
         if method not in METHODS:
-            self.bad(w + "method", f"must be one of {', '.join(METHODS)}, got {method!r}", "not_one_of",
-                     allowed=", ".join(METHODS), got=repr(method))
+            self.bad(w + "method", msg("program.not_one_of", "must be one of {allowed}, got {got}",
+                                       allowed=", ".join(METHODS), got=repr(method)))
         else:
             out["method"] = method
         trim = self.integer(raw, "trim_min_evaluators", w, default=out["trim_min_evaluators"], minimum=3)
@@ -442,8 +458,8 @@ class _Validator:
             out["disagreement_threshold"] = spread
         rules = raw.get("tie_breaks", out["tie_breaks"])
         if not isinstance(rules, list) or any(r not in TIE_BREAKS for r in rules) or len(set(rules)) != len(rules):
-            self.bad(w + "tie_breaks", f"must list distinct rules from {', '.join(TIE_BREAKS)}, got {rules!r}",
-                     "bad_tie_breaks", allowed=", ".join(TIE_BREAKS), got=repr(rules))
+            self.bad(w + "tie_breaks", msg("program.bad_tie_breaks", "must list distinct rules from {allowed}, got {got}",
+                                           allowed=", ".join(TIE_BREAKS), got=repr(rules)))
         else:
             out["tie_breaks"] = list(rules)
         return out
@@ -458,16 +474,17 @@ class _Validator:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            self.bad(w + "rubric", f"names the rubric file {rel!r}, which does not exist (paths are relative to the "
-                     "program file)", "rubric_missing", path=rel)
+            self.bad(w + "rubric", msg("program.rubric_missing", "names the rubric file {file}, which does not exist "
+                                       "(paths are relative to the program file)", file=repr(rel)), path=rel)
             return rel, None
         except UnicodeDecodeError as exc:
-            self.bad(w + "rubric", f"names the rubric file {rel!r}, which is not UTF-8 text (byte {exc.start})",
-                     "rubric_unreadable", path=rel)
+            self.bad(w + "rubric", msg("program.rubric_not_utf8", "names the rubric file {file}, which is not UTF-8 "
+                                       "text (byte {byte})", file=repr(rel), byte=exc.start), "rubric_unreadable",
+                     path=rel)
             return rel, None
         except OSError as exc:
-            self.bad(w + "rubric", f"names the rubric file {rel!r}, which cannot be read: {exc.strerror or exc}",
-                     "rubric_unreadable", path=rel)
+            self.bad(w + "rubric", msg("program.rubric_unreadable", "names the rubric file {file}, which cannot be "
+                                       "read: {reason}", file=repr(rel), reason=exc.strerror or str(exc)), path=rel)
             return rel, None
         try:
             rd = parse_rubric(text, source_name=Path(rel).name)
@@ -475,11 +492,12 @@ class _Validator:
             if exc.problems:
                 self.problems.extend(exc.problems)  # each names the rubric file and its key
             else:
-                self.bad(w + "rubric", exc.message, "rubric_invalid", path=rel)
+                self.bad(w + "rubric", msg("program.rubric_invalid", "{reason}", reason=exc.sentence), path=rel)
             return rel, None
         if rd.kind != "evaluation":  # a monitoring rubric rates visits to awarded projects, not applications
-            self.bad(w + "rubric", f"names the rubric file {rel!r}, which is a {rd.kind} rubric; a track is scored "
-                     "with an evaluation rubric", "rubric_kind", path=rel)
+            self.bad(w + "rubric", msg("program.rubric_kind", "names the rubric file {file}, which is a {kind} rubric; "
+                                       "a track is scored with an evaluation rubric", file=repr(rel), kind=rd.kind),
+                     path=rel)
             return rel, None
         self.rubrics[rel] = rd
         return rel, rd
@@ -487,7 +505,7 @@ class _Validator:
     def tracks(self) -> list[TrackDef]:
         raw = self.tables("tracks")
         if not raw and isinstance(self.data.get("tracks", []), list):
-            self.bad(_Key() + "tracks", "at least one track is required ([[tracks]])", "none_given")
+            self.bad(_Key() + "tracks", msg("program.none_given", "at least one track is required ([[tracks]])"))
         out: list[TrackDef] = []
         seen: set[str] = set()
         self.track_codes = seen  # every track the file names (rounds refer to them, valid or not)
@@ -496,7 +514,8 @@ class _Validator:
             self.unknown(t, _TRACK_KEYS, w)
             code = self.code(t, "code", w)
             if code and code in seen:
-                self.bad(w + "code", f"duplicate track code {code!r}", "duplicate", id=code)
+                self.bad(w + "code", msg("program.duplicate_track", "duplicate track code {value}", value=repr(code)),
+                         "duplicate", id=code)
             seen.add(code)
             name_ko = self.text(t, "name_ko", w)
             name_en = self.text(t, "name_en", w, required=False)
@@ -504,11 +523,12 @@ class _Validator:
             pin = t.get("rubric_version")
             if pin is not None:
                 if not isinstance(pin, str) or not re.fullmatch(r"[0-9a-f]{12,64}", pin):
-                    self.bad(w + "rubric_version", f"must be the rubric's version (12 to 64 hex digits), got {pin!r}",
-                             "bad_version", got=repr(pin))
+                    self.bad(w + "rubric_version", msg("program.bad_version", "must be the rubric's version (12 to 64 "
+                                                       "hex digits), got {got}", got=repr(pin)))
                 elif rd is not None and not rd.content_hash.startswith(pin):
-                    self.bad(w + "rubric_version", f"the rubric file {rel!r} is version {rd.version}, not {pin}",
-                             "rubric_version_mismatch", expected=pin, got=rd.version)
+                    self.bad(w + "rubric_version", msg("program.rubric_version_mismatch", "the rubric file {file} is "
+                                                       "version {got}, not {expected}", file=repr(rel), got=rd.version,
+                                                       expected=pin), expected=pin, got=rd.version)
             quota = self.integer(t, "quota", w, minimum=0)
             reserve = self.integer(t, "reserve", w, default=3, minimum=0)
             budget = self.integer(t, "budget", w, minimum=0, required=False)
@@ -527,15 +547,17 @@ class _Validator:
             self.unknown(c, _CATEGORY_KEYS, w)
             code = self.code(c, "code", w)
             if code and code in seen:
-                self.bad(w + "code", f"duplicate category code {code!r}", "duplicate", id=code)
+                self.bad(w + "code", msg("program.duplicate_category", "duplicate category code {value}",
+                                         value=repr(code)), "duplicate", id=code)
             seen.add(code)
             cat = CategoryDef(code, self.text(c, "name_ko", w), self.text(c, "name_en", w, required=False),
                               self.strings(c, "aliases", w))
             for label in (cat.name_ko, cat.name_en, *cat.aliases):
                 k = "".join(label.split()).casefold()
                 if k and labels.setdefault(k, code) != code:
-                    self.bad(w + "name_ko", f"the label {label!r} also names category {labels[k]!r}",
-                             "ambiguous_label", label=label, other=labels[k])
+                    self.bad(w + "name_ko", msg("program.ambiguous_label", "the label {label} also names category "
+                                                "{other}", label=repr(label), other=repr(labels[k])),
+                             label=label, other=labels[k])
             out.append(cat)
         if OTHER_CATEGORY[0] not in seen:
             out.append(CategoryDef(*OTHER_CATEGORY))
@@ -549,26 +571,28 @@ class _Validator:
             self.unknown(f, _FIELD_KEYS, w)
             key = self.code(f, "key", w, _FIELD_KEY)
             if key in BUILT_IN_FIELDS:
-                self.bad(w + "key", f"{key!r} is a built-in application field; choose another key", "built_in",
-                         id=key)
+                self.bad(w + "key", msg("program.built_in", "{value} is a built-in application field; choose another "
+                                        "key", value=repr(key)), id=key)
             elif key and key in seen:
-                self.bad(w + "key", f"duplicate field key {key!r}", "duplicate", id=key)
+                self.bad(w + "key", msg("program.duplicate_field", "duplicate field key {value}", value=repr(key)),
+                         "duplicate", id=key)
             seen.add(key)
             kind = f.get("type", "text")
             if kind not in FIELD_TYPES:
-                self.bad(w + "type", f"must be one of {', '.join(FIELD_TYPES)}, got {kind!r}", "not_one_of",
-                         allowed=", ".join(FIELD_TYPES), got=repr(kind))
+                self.bad(w + "type", msg("program.not_one_of", "must be one of {allowed}, got {got}",
+                                         allowed=", ".join(FIELD_TYPES), got=repr(kind)))
                 kind = "text"
             values: tuple[str, ...] = ()
             if kind == "choice":
                 values = self.strings(f, "values", w)
                 if not values and "values" not in f:
-                    self.bad(w + "values", "a choice field lists its values (values = [\"…\", \"…\"])",
-                             "choice_needs_values")
+                    self.bad(w + "values", msg("program.choice_needs_values", "a choice field lists its values "
+                                               "(values = [\"…\", \"…\"])"))
                 elif len({"".join(v.split()).casefold() for v in values}) != len(values):
-                    self.bad(w + "values", "the values must be distinct", "duplicate_values")
+                    self.bad(w + "values", msg("program.duplicate_values", "the values must be distinct"))
             elif "values" in f:
-                self.bad(w + "values", f"only a choice field has values (this one is {kind})", "values_not_choice")
+                self.bad(w + "values", msg("program.values_not_choice", "only a choice field has values (this one is "
+                                           "{kind})", kind=kind))
             out.append(FieldDef(key=key, label_ko=self.text(f, "label_ko", w),
                                 label_en=self.text(f, "label_en", w, required=False),
                                 aliases=self.strings(f, "aliases", w), type=kind,
@@ -581,8 +605,8 @@ class _Validator:
         raw = self.tables("rounds")
         if not raw:
             if intake == "rolling" and isinstance(self.data.get("rounds", []), list):
-                self.bad(_Key() + "rounds", "a rolling program lists its rounds ([[rounds]]) with their intake "
-                         "windows", "rolling_needs_rounds")
+                self.bad(_Key() + "rounds", msg("program.rolling_needs_rounds", "a rolling program lists its rounds "
+                                                "([[rounds]]) with their intake windows"))
             return [default_round(opened_on, closed_on)]
         out: list[RoundDef] = []
         seen: set[str] = set()
@@ -591,27 +615,31 @@ class _Validator:
             self.unknown(r, _ROUND_KEYS, w)
             code = self.code(r, "code", w)
             if code and code in seen:
-                self.bad(w + "code", f"duplicate round code {code!r}", "duplicate", id=code)
+                self.bad(w + "code", msg("program.duplicate_round", "duplicate round code {value}", value=repr(code)),
+                         "duplicate", id=code)
             seen.add(code)
             opens, closes = self.day(r, "opens_on", w), self.day(r, "closes_on", w)
             if intake == "rolling":
                 for key, v in (("opens_on", opens), ("closes_on", closes)):
                     if v is None and key not in r:
-                        self.bad(w + key, "is missing (a rolling program places applications by these dates)",
-                                 "missing")
+                        self.bad(w + key, msg("program.missing_window", "is missing (a rolling program places "
+                                              "applications by these dates)"), "missing")
             if opens and closes and closes < opens:
-                self.bad(w + "closes_on", f"{closes} is before opens_on {opens}", "window_backwards")
+                self.bad(w + "closes_on", msg("program.closes_before_opens", "{closes_on} is before opens_on {opens_on}",
+                                              closes_on=str(closes), opens_on=str(opens)), "window_backwards")
             per_track: dict[str, RoundTrackDef] = {}
             tr = r.get("tracks", {})
             if not isinstance(tr, dict) or not all(isinstance(v, dict) for v in tr.values()):
-                self.bad(w + "tracks", "must be a table of tracks ([rounds.tracks.CODE] with quota and budget)",
-                         "not_table")
+                self.bad(w + "tracks", msg("program.not_table_round_tracks", "must be a table of tracks "
+                                           "([rounds.tracks.CODE] with quota and budget)"), "not_table")
                 tr = {}
             for tcode, vals in tr.items():
                 tw = w + f"tracks.{tcode}."
                 if tcode not in track_codes:
-                    self.bad(w + f"tracks.{tcode}", f"{tcode!r} is not a track of this program (tracks: "
-                             f"{', '.join(sorted(track_codes)) or 'none'})", "unknown_track", track=tcode)
+                    self.bad(w + f"tracks.{tcode}", msg("program.unknown_track", "{value} is not a track of this "
+                                                        "program (tracks: {tracks})", value=repr(tcode),
+                                                        tracks=", ".join(sorted(track_codes)) or "none"),
+                             track=tcode)
                     continue
                 self.unknown(vals, _ROUND_TRACK_KEYS, tw)
                 per_track[tcode] = RoundTrackDef(self.integer(vals, "quota", tw, minimum=0, required=False),
@@ -620,9 +648,11 @@ class _Validator:
                           opens_on=opens, closes_on=closes, tracks=per_track)
             for other in out:
                 if _overlap(rd, other):
-                    self.bad(w + "opens_on", f"the window {rd.opens_on or '…'} – {rd.closes_on or '…'} overlaps "
-                             f"round {other.code!r} ({other.opens_on or '…'} – {other.closes_on or '…'})",
-                             "window_overlap", round=other.code)
+                    self.bad(w + "opens_on", msg("program.window_overlap", "the window {opens} – {closes} overlaps "
+                                                 "round {other} ({other_opens} – {other_closes})",
+                                                 opens=rd.opens_on or "…", closes=rd.closes_on or "…",
+                                                 other=repr(other.code), other_opens=other.opens_on or "…",
+                                                 other_closes=other.closes_on or "…"), round=other.code)
             out.append(rd)
         return out
 
@@ -635,8 +665,8 @@ class _Validator:
             return {x.strip(): x.strip() for x in v}
         if isinstance(v, dict) and v and all(isinstance(x, str) and x.strip() for x in v.values()):
             return {str(k).strip(): x.strip() for k, x in v.items()}
-        self.bad(top + "districts", "must be a list of district names, or a table of Korean = English names",
-                 "bad_districts")
+        self.bad(top + "districts", msg("program.bad_districts", "must be a list of district names, or a table of "
+                                        "Korean = English names"))
         return {}
 
 
@@ -665,7 +695,8 @@ def program_rules(source: str, fields: list[dict[str, Any]], track_codes: set[st
     rules = parse_rules(data, {f.key: (f.label_ko, f.label_en or f.key, f.type) for f in defs}, track_codes,
                         round_codes, v.rule_problem, {f.key: f.values for f in defs if f.type == "choice"})
     if problems:
-        raise ProgramFileError(f"The stored program file has {len(problems)} problem(s) in its rules:", problems)
+        raise ProgramFileError(msg("program.stored_rules_problems", "The stored program file has {count} problem(s) "
+                                   "in its rules:", count=len(problems)), problems)
     return rules
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, RubricError
+from .messages import Message, msg
 
 FORMAT_VERSION = 1
 SCORING_KINDS = ("levels", "points")
@@ -241,39 +242,50 @@ def load_rubric(path: str | Path) -> Rubric:
     path = Path(path)
     try:
         if path.is_file() and path.stat().st_size > MAX_RUBRIC_BYTES:
-            raise RubricError(f"Rubric file {path} is too large ({path.stat().st_size:,} bytes; a rubric is at most "
-                              f"{MAX_RUBRIC_BYTES // 1024} KB).")
+            raise RubricError(msg("rubric.file_too_large", "Rubric file {path} is too large ({size:,} bytes; a rubric is "
+                                  "at most {limit} KB).", path=str(path), size=path.stat().st_size,
+                                  limit=MAX_RUBRIC_BYTES // 1024))
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RubricError(f"Rubric file {path} does not exist.") from None
+        raise RubricError(msg("rubric.file_missing", "Rubric file {path} does not exist.", path=str(path))) from None
     except IsADirectoryError:
-        raise RubricError(f"Rubric file {path} is a folder, not a file.") from None
+        raise RubricError(msg("rubric.file_is_folder", "Rubric file {path} is a folder, not a file.",
+                              path=str(path))) from None
     except UnicodeDecodeError as exc:
-        raise RubricError(f"Rubric file {path} is not UTF-8 text (byte {exc.start}).") from None
+        raise RubricError(msg("rubric.file_not_utf8", "Rubric file {path} is not UTF-8 text (byte {byte}).",
+                              path=str(path), byte=exc.start)) from None
     except OSError as exc:
-        raise RubricError(f"Cannot read rubric file {path}: {exc.strerror or exc}.") from None
+        raise RubricError(msg("rubric.file_unreadable", "Cannot read rubric file {path}: {reason}.", path=str(path),
+                              reason=exc.strerror or str(exc))) from None
     return parse_rubric(text, source_name=path.name)
 
 
-def read_toml(text: str, source_name: str, *, kind: str = "Rubric file", error: type = RubricError,
-              what: str = "a rubric", limit: int = MAX_RUBRIC_BYTES) -> dict[str, Any]:
+def read_toml(text: str, source_name: str, *, kind: Message | None = None, error: type = RubricError,
+              what: Message | None = None, limit: int = MAX_RUBRIC_BYTES) -> dict[str, Any]:
     """``text`` parsed as TOML with the guards every data file of ours gets: a size limit, no key of
     more than :data:`MAX_KEY_PARTS` dotted parts, no nesting deep enough to exhaust the parser.
-    Each refusal is one ``error`` naming the file (``kind`` and ``source_name``)."""
+    Each refusal is one ``error`` naming the file (``kind``, e.g. "Rubric file", and ``source_name``;
+    ``what`` is the kind of file in a sentence, e.g. "a rubric")."""
+    kind = kind or msg("rubric.kind", "Rubric file")
+    what = what or msg("rubric.what", "a rubric")
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit:
-        raise error(f"{kind} {source_name} is too large ({size:,} bytes; {what} is at most {limit // 1024} KB).")
+        raise error(msg("core.toml_too_large", "{kind} {file} is too large ({size:,} bytes; {what} is at most {limit} "
+                        "KB).", kind=kind, file=source_name, size=size, what=what, limit=limit // 1024))
     long_key = _LONG_KEY.search(text)
     if long_key is not None:
         line = text.count("\n", 0, long_key.start()) + 1
-        raise error(f"{kind} {source_name}, line {line}: a key has more than {MAX_KEY_PARTS} dotted "
-                    f"parts; {what} never needs that many.")
+        raise error(msg("core.toml_long_key", "{kind} {file}, line {line}: a key has more than {parts} dotted parts; "
+                        "{what} never needs that many.", kind=kind, file=source_name, line=line,
+                        parts=MAX_KEY_PARTS, what=what))
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise error(f"{kind} {source_name} is not valid TOML: {exc}.") from None
+        raise error(msg("core.toml_invalid", "{kind} {file} is not valid TOML: {reason}.", kind=kind,
+                        file=source_name, reason=str(exc))) from None
     except RecursionError:
-        raise error(f"{kind} {source_name} nests arrays or tables too deeply.") from None
+        raise error(msg("core.toml_too_deep", "{kind} {file} nests arrays or tables too deeply.", kind=kind,
+                        file=source_name)) from None
 
 
 def parse_rubric(text: str, source_name: str = "<rubric>") -> Rubric:
@@ -282,10 +294,12 @@ def parse_rubric(text: str, source_name: str = "<rubric>") -> Rubric:
     try:
         rubric = _validate(data, source_name, problems)
     except RecursionError:  # pragma: no cover - tomllib refuses such nesting first
-        raise RubricError(f"Rubric file {source_name} nests arrays or tables too deeply.") from None
+        raise RubricError(msg("core.toml_too_deep", "{kind} {file} nests arrays or tables too deeply.",
+                              kind=msg("rubric.kind", "Rubric file"), file=source_name)) from None
     if problems or rubric is None:
         raise RubricError(
-            f"Rubric file {source_name} has {len(problems)} problem{'s' if len(problems) != 1 else ''}:",
+            msg("rubric.problems_one", "Rubric file {file} has 1 problem:", file=source_name) if len(problems) == 1 else
+            msg("rubric.problems", "Rubric file {file} has {count} problems:", file=source_name, count=len(problems)),
             problems,
         )
     return Rubric(**{**rubric.__dict__, "source": text})
@@ -304,9 +318,12 @@ class _Key:
 
 
 def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric | None:
-    def bad(where: _Key, msg: str, code: str, **params: Any) -> None:
-        problems.append(Problem(f"{src}, {where.shown}" if where.shown else src, msg, code=f"rubric.{code}",
-                                params=params, file=src, field=where.path or None))
+    def bad(where: _Key, message: Message, code: str | None = None, **params: Any) -> None:
+        """A problem at ``where`` that ``message`` states; its code is ``rubric.<code>`` (the message's
+        code when not given), its params ``params`` (the message's when not given)."""
+        problems.append(Problem(f"{src}, {where.shown}" if where.shown else src, message,
+                                code=f"rubric.{code}" if code else message.code, params=params, file=src,
+                                field=where.path or None))
 
     top = _Key()
 
@@ -314,91 +331,94 @@ def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric
         v = obj.get(key)
         if v is None:
             if required:
-                bad(where + key, "is missing", "missing")
+                bad(where + key, msg("rubric.missing", "is missing"))
             return ""
         if not isinstance(v, str) or (required and not v.strip()):
-            bad(where + key, f"must be non-empty text, got {v!r}", "not_text", got=repr(v))
+            bad(where + key, msg("rubric.not_text", "must be non-empty text, got {got}", got=repr(v)))
             return ""
         return v.strip()
 
     def number(obj: dict, key: str, where: _Key, *, positive: bool = True, default=None) -> float | None:
         v = obj.get(key, default)
         if v is None:
-            bad(where + key, "is missing", "missing")
+            bad(where + key, msg("rubric.missing", "is missing"))
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            bad(where + key, f"must be a number, got {v!r}", "not_number", got=repr(v))
+            bad(where + key, msg("rubric.not_number", "must be a number, got {got}", got=repr(v)))
             return None
         if positive and v <= 0:
-            bad(where + key, f"must be greater than 0, got {v!r}", "not_positive", got=repr(v))
+            bad(where + key, msg("rubric.not_positive", "must be greater than 0, got {got}", got=repr(v)))
             return None
         return float(v)
 
     def boolean(obj: dict, key: str, where: _Key, default: bool) -> bool:
         v = obj.get(key, default)
         if not isinstance(v, bool):
-            bad(where + key, f"must be true or false, got {v!r}", "not_boolean", got=repr(v))
+            bad(where + key, msg("rubric.not_boolean", "must be true or false, got {got}", got=repr(v)))
             return default
         return v
 
     def unknown(obj: dict, allowed: set[str], where: _Key) -> None:
         for k in sorted(set(obj) - allowed):
-            bad(where + k, "is not a known key (typo?)", "unknown_key", key=k)
+            bad(where + k, msg("rubric.unknown_key", "is not a known key (typo?)", key=k))
 
     def table_list(key: str) -> list[dict]:
         v = data.get(key, [])
         if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
-            bad(top + key, "must be a list of tables ([[%s]])" % key, "not_table_list")
+            bad(top + key, msg("rubric.not_table_list", "must be a list of tables ([[{key}]])", key=key))
             return []
         return v
 
     unknown(data, _TOP_KEYS, top)
     fmt = data.get("format")
     if fmt != FORMAT_VERSION:
-        bad(top + "format", f"must be {FORMAT_VERSION}, got {fmt!r}", "wrong_format", expected=FORMAT_VERSION,
-            got=repr(fmt))
+        bad(top + "format", msg("rubric.wrong_format", "must be {expected}, got {got}", expected=FORMAT_VERSION,
+                                got=repr(fmt)))
     rubric_kind = data.get("kind", EVALUATION)
     if rubric_kind not in RUBRIC_KINDS:
-        bad(top + "kind", f"must be one of {', '.join(RUBRIC_KINDS)}, got {rubric_kind!r}", "not_one_of",
-            allowed=", ".join(RUBRIC_KINDS), got=repr(rubric_kind))
+        bad(top + "kind", msg("rubric.not_one_of", "must be one of {allowed}, got {got}",
+                              allowed=", ".join(RUBRIC_KINDS), got=repr(rubric_kind)))
     elif rubric_kind == MONITORING:
         for key in ("gates", "min_score"):
             if key in data:
-                bad(top + key, "is for evaluation rubrics; a monitoring rubric has a checklist and rated criteria "
-                    "only", "not_for_monitoring")
+                bad(top + key, msg("rubric.not_for_monitoring", "is for evaluation rubrics; a monitoring rubric has a "
+                                   "checklist and rated criteria only"))
     code = text_field(data, "id", top)
     track = text_field(data, "track", top)
     name_ko = text_field(data, "name_ko", top)
     name_en = text_field(data, "name_en", top, required=False)
     min_score = number(data, "min_score", top, positive=False, default=60)
     if min_score is not None and not 0 <= min_score <= 100:
-        bad(top + "min_score", f"must be between 0 and 100, got {min_score:g}", "out_of_range", low=0, high=100,
-            got=min_score)
+        bad(top + "min_score", msg("rubric.out_of_range", "must be between {low} and {high}, got {got:g}", low=0,
+                                   high=100, got=min_score))
 
     levels: list[Level] = []
     raw_levels = table_list("levels")
     if not raw_levels:
-        bad(top + "levels", "at least one level is required", "none_given")
+        bad(top + "levels", msg("rubric.no_levels", "at least one level is required"), "none_given")
     seen: set[str] = set()
     for i, lv in enumerate(raw_levels):
         w = _Key(f"levels[{i}].", f"levels[{i}].")
         unknown(lv, _LEVEL_KEYS, w)
         key = text_field(lv, "key", w)
         if key in seen:
-            bad(w + "key", f"duplicate level key {key!r}", "duplicate", id=key)
+            bad(w + "key", msg("rubric.duplicate_level", "duplicate level key {value}", value=repr(key)), "duplicate",
+                id=key)
         seen.add(key)
         pct = number(lv, "percent", w)
         if pct is not None and pct > 100:
-            bad(w + "percent", f"must be at most 100, got {pct:g}", "out_of_range", low=0, high=100, got=pct)
+            bad(w + "percent", msg("rubric.out_of_range_max", "must be at most {high}, got {got:g}", low=0, high=100,
+                                   got=pct), "out_of_range")
         levels.append(Level(key, text_field(lv, "label_ko", w), text_field(lv, "label_en", w, False), pct or 0))
     pcts = [lv.percent for lv in levels]
     if pcts != sorted(pcts, reverse=True) or len(set(pcts)) != len(pcts):
-        bad(top + "levels", "percentages must be distinct and in descending order (best level first)", "levels_order")
+        bad(top + "levels", msg("rubric.levels_order", "percentages must be distinct and in descending order (best "
+                                "level first)"))
 
     criteria: list[Criterion] = []
     raw_criteria = table_list("criteria")
     if not raw_criteria:
-        bad(top + "criteria", "at least one criterion is required", "none_given")
+        bad(top + "criteria", msg("rubric.no_criteria", "at least one criterion is required"), "none_given")
     seen = set()
     for i, c in enumerate(raw_criteria):
         cid = c.get("id") if isinstance(c.get("id"), str) else None
@@ -406,31 +426,33 @@ def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric
         unknown(c, _CRITERION_KEYS, w)
         cid = text_field(c, "id", w)
         if cid and cid in seen:
-            bad(w + "id", f"duplicate criterion id {cid!r}", "duplicate", id=cid)
+            bad(w + "id", msg("rubric.duplicate_criterion", "duplicate criterion id {value}", value=repr(cid)),
+                "duplicate", id=cid)
         seen.add(cid)
         mx = number(c, "max", w)
         weight = number(c, "weight", w, default=1.0)
         scoring = c.get("scoring", "levels")
         if scoring not in SCORING_KINDS:
-            bad(w + "scoring", f"must be one of {', '.join(SCORING_KINDS)}, got {scoring!r}", "not_one_of",
-                allowed=", ".join(SCORING_KINDS), got=repr(scoring))
+            bad(w + "scoring", msg("rubric.not_one_of", "must be one of {allowed}, got {got}",
+                                   allowed=", ".join(SCORING_KINDS), got=repr(scoring)))
         descr: dict[str, tuple[str, str]] = {}
         raw_d = c.get("levels", {})
         if not isinstance(raw_d, dict):
-            bad(w + "levels", "must be a table of level descriptions", "not_table")
+            bad(w + "levels", msg("rubric.not_table_levels", "must be a table of level descriptions"), "not_table")
             raw_d = {}
         for lv in levels:
             d = raw_d.get(lv.key)
             if d is None:
-                bad(w + f"levels.{lv.key}", "level description is missing", "level_description_missing", level=lv.key)
+                bad(w + f"levels.{lv.key}", msg("rubric.level_description_missing", "level description is missing",
+                                                level=lv.key))
                 continue
             if not isinstance(d, dict) or not isinstance(d.get("ko"), str) or not d.get("ko", "").strip():
-                bad(w + f"levels.{lv.key}", "must be { ko = \"…\", en = \"…\" } with non-empty Korean text",
-                    "level_description_shape", level=lv.key)
+                bad(w + f"levels.{lv.key}", msg("rubric.level_description_shape", "must be {{ ko = \"…\", en = \"…\" }} "
+                                                "with non-empty Korean text", level=lv.key))
                 continue
             descr[lv.key] = (d["ko"].strip(), str(d.get("en", "")).strip())
         for k in sorted(set(raw_d) - {lv.key for lv in levels}):
-            bad(w + f"levels.{k}", "is not a level of this rubric's scale", "not_a_level", level=k)
+            bad(w + f"levels.{k}", msg("rubric.not_a_level", "is not a level of this rubric's scale", level=k))
         criteria.append(
             Criterion(
                 code=cid,
@@ -454,18 +476,19 @@ def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric
         unknown(g, _GATE_KEYS, w)
         gid = text_field(g, "id", w)
         if gid and gid in seen:
-            bad(w + "id", f"duplicate gate id {gid!r}", "duplicate", id=gid)
+            bad(w + "id", msg("rubric.duplicate_gate", "duplicate gate id {value}", value=repr(gid)), "duplicate",
+                id=gid)
         seen.add(gid)
         kind = g.get("kind", "manual")
         fld, mn = None, None
         if kind not in GATE_KINDS:
-            bad(w + "kind", f"must be one of {', '.join(GATE_KINDS)}, got {kind!r}", "not_one_of",
-                allowed=", ".join(GATE_KINDS), got=repr(kind))
+            bad(w + "kind", msg("rubric.not_one_of", "must be one of {allowed}, got {got}",
+                                allowed=", ".join(GATE_KINDS), got=repr(kind)))
         elif kind == "auto":
             fld = g.get("field")
             if fld not in GATE_FIELDS:
-                bad(w + "field", f"must be one of {', '.join(GATE_FIELDS)}, got {fld!r}", "not_one_of",
-                    allowed=", ".join(GATE_FIELDS), got=repr(fld))
+                bad(w + "field", msg("rubric.not_one_of", "must be one of {allowed}, got {got}",
+                                     allowed=", ".join(GATE_FIELDS), got=repr(fld)))
             mn = number(g, "min", w, positive=False)
         gates.append(Gate(gid, text_field(g, "name_ko", w), text_field(g, "name_en", w, False), kind, fld, mn))
 
@@ -476,14 +499,15 @@ def _validate(data: dict[str, Any], src: str, problems: list[Problem]) -> Rubric
         unknown(it, _CHECK_KEYS, w)
         iid = text_field(it, "id", w)
         if iid and iid in seen:
-            bad(w + "id", f"duplicate checklist id {iid!r}", "duplicate", id=iid)
+            bad(w + "id", msg("rubric.duplicate_checklist", "duplicate checklist id {value}", value=repr(iid)),
+                "duplicate", id=iid)
         seen.add(iid)
         checklist.append(ChecklistItem(iid, text_field(it, "name_ko", w), text_field(it, "name_en", w, False),
                                        boolean(it, "required", w, False)))
 
     visit = data.get("visit", {})
     if not isinstance(visit, dict):
-        bad(top + "visit", "must be a table ([visit])", "not_table")
+        bad(top + "visit", msg("rubric.not_table_visit", "must be a table ([visit])"), "not_table")
         visit = {}
     unknown(visit, _VISIT_KEYS, top + "visit.")
     date_required = boolean(visit, "date_required", top + "visit.", False)

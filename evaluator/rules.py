@@ -29,6 +29,8 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
+from .messages import Message, msg
+
 #: the tests a gate may make
 TESTS = ("min", "max", "range", "one_of", "present", "true", "age", "ratio", "all", "any")
 NUMERIC = ("integer", "money", "decimal", "year")
@@ -55,7 +57,8 @@ _SUPPORT_KEYS = {"tracks", "cost", "rate_by", "rates", "caps", "round_to", "roun
 _BAND_KEYS = {"from", "to", "rate"}
 _CAP_KEYS = {"from", "round", "cap"}
 
-#: ``bad(shown_key, key_path, message, code, **params)``: how the program file's validator takes a problem
+#: ``bad(shown_key, key_path, message, code=None, **params)``: how the program file's validator takes a
+#: problem (``message`` a :func:`~evaluator.messages.msg`; ``code`` when the problem's differs from it)
 Bad = Callable[..., None]
 Phrase = tuple
 
@@ -592,17 +595,17 @@ def _where(prefix: str, i: int, obj: Mapping[str, Any], ident: str) -> tuple[str
 
 def _unknown(obj: Mapping[str, Any], allowed: set[str], w: tuple[str, str], bad: Bad) -> None:
     for k in sorted(set(obj) - allowed):
-        bad(w[0] + k, w[1] + k, "is not a known key (typo?)", "unknown_key", key=k)
+        bad(w[0] + k, w[1] + k, msg("program.unknown_key", "is not a known key (typo?)", key=k))
 
 
 def _text(obj: Mapping[str, Any], key: str, w: tuple[str, str], bad: Bad, required: bool = True) -> str:
     v = obj.get(key)
     if v is None:
         if required:
-            bad(w[0] + key, w[1] + key, "is missing", "missing")
+            bad(w[0] + key, w[1] + key, msg("program.missing", "is missing"))
         return ""
     if not isinstance(v, str) or not v.strip():
-        bad(w[0] + key, w[1] + key, f"must be non-empty text, got {v!r}", "not_text", got=repr(v))
+        bad(w[0] + key, w[1] + key, msg("program.not_text", "must be non-empty text, got {got}", got=repr(v)))
         return ""
     return v.strip()
 
@@ -612,7 +615,7 @@ def _num(obj: Mapping[str, Any], key: str, w: tuple[str, str], bad: Bad) -> floa
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        bad(w[0] + key, w[1] + key, f"must be a number, got {v!r}", "not_number", got=repr(v))
+        bad(w[0] + key, w[1] + key, msg("program.not_number", "must be a number, got {got}", got=repr(v)))
         return None
     return v
 
@@ -620,29 +623,32 @@ def _num(obj: Mapping[str, Any], key: str, w: tuple[str, str], bad: Bad) -> floa
 def _tracks(obj: Mapping[str, Any], w: tuple[str, str], track_codes: set[str], bad: Bad) -> tuple[str, ...]:
     v = obj.get("tracks", [])
     if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        bad(w[0] + "tracks", w[1] + "tracks", "must be a list of track codes", "not_text_list")
+        bad(w[0] + "tracks", w[1] + "tracks", msg("program.not_track_list", "must be a list of track codes"),
+            "not_text_list")
         return ()
     for x in v:
         if x not in track_codes:
-            bad(w[0] + "tracks", w[1] + "tracks", f"{x!r} is not a track of this program (tracks: "
-                f"{', '.join(sorted(track_codes)) or 'none'})", "unknown_track", track=x)
+            bad(w[0] + "tracks", w[1] + "tracks", msg("program.unknown_track", "{value} is not a track of this program "
+                                                      "(tracks: {tracks})", value=repr(x),
+                                                      tracks=", ".join(sorted(track_codes)) or "none"), track=x)
     return tuple(v)
 
 
 def _field(obj: Mapping[str, Any], key: str, w: tuple[str, str], labels: Mapping[str, tuple[str, str, str]],
-           kinds: tuple[str, ...] | None, what: str, bad: Bad) -> str:
+           kinds: tuple[str, ...] | None, what: Message, bad: Bad) -> str:
     """A field a rule names: it must exist, and be of one of ``kinds`` (None: any)."""
     name = _text(obj, key, w, bad)
     if not name:
         return ""
     if name not in labels:
-        bad(w[0] + key, w[1] + key, f"{name!r} is not a field of this program (fields: {', '.join(sorted(labels))})",
-            "unknown_field", field=name)
+        bad(w[0] + key, w[1] + key, msg("program.unknown_field", "{value} is not a field of this program (fields: "
+                                        "{fields})", value=repr(name), fields=", ".join(sorted(labels))), field=name)
         return ""
     kind = labels[name][2]
     if kinds is not None and kind not in kinds:
-        bad(w[0] + key, w[1] + key, f"{what} needs a field of type {' or '.join(kinds)}; {name!r} is {kind}",
-            "type_mismatch", field=name, type=kind, expected=", ".join(kinds))
+        bad(w[0] + key, w[1] + key, msg("program.type_mismatch", "{what} needs a field of type {kinds}; {value} is "
+                                        "{type}", what=what, kinds=" or ".join(kinds), value=repr(name), type=kind),
+            field=name, type=kind, expected=", ".join(kinds))
         return ""
     return name
 
@@ -650,7 +656,7 @@ def _field(obj: Mapping[str, Any], key: str, w: tuple[str, str], labels: Mapping
 def _gates(raw: Any, labels: Mapping[str, tuple[str, str, str]], choices: dict[str, tuple[str, ...]],
            track_codes: set[str], bad: Bad) -> tuple[Gate, ...]:
     if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
-        bad("gates", "gates", "must be a list of tables ([[gates]])", "not_table_list")
+        bad("gates", "gates", msg("program.not_table_list", "must be a list of tables ([[{key}]])", key="gates"))
         return ()
     out: list[Gate] = []
     seen: dict[str, int] = {}
@@ -659,17 +665,18 @@ def _gates(raw: Any, labels: Mapping[str, tuple[str, str, str]], choices: dict[s
         _unknown(g, _GATE_KEYS, w, bad)
         code = _text(g, "code", w, bad)
         if code in seen:
-            bad(w[0] + "code", w[1] + "code", f"duplicate gate code {code!r}", "duplicate", id=code)
+            bad(w[0] + "code", w[1] + "code", msg("program.duplicate_gate", "duplicate gate code {value}",
+                                                  value=repr(code)), "duplicate", id=code)
         elif code == "support":
-            bad(w[0] + "code", w[1] + "code", "'support' names the support amount rule; choose another gate code",
-                "reserved", id=code)
+            bad(w[0] + "code", w[1] + "code", msg("program.reserved", "'support' names the support amount rule; choose "
+                                                  "another gate code", id=code))
         seen[code] = i
         name_ko = _text(g, "name_ko", w, bad)
         name_en = _text(g, "name_en", w, bad, required=False)
         test = g.get("test")
         if test not in TESTS:
-            bad(w[0] + "test", w[1] + "test", f"must be one of {', '.join(TESTS)}, got {test!r}", "not_one_of",
-                allowed=", ".join(TESTS), got=repr(test))
+            bad(w[0] + "test", w[1] + "test", msg("program.not_one_of", "must be one of {allowed}, got {got}",
+                                                  allowed=", ".join(TESTS), got=repr(test)))
             continue
         tracks = _tracks(g, w, track_codes, bad)
         used = {"code", "name_ko", "name_en", "test", "tracks"}
@@ -678,45 +685,53 @@ def _gates(raw: Any, labels: Mapping[str, tuple[str, str, str]], choices: dict[s
             used.add("gates")
             subs = g.get("gates")
             if not isinstance(subs, list) or len(subs) < 2 or not all(isinstance(x, str) for x in subs):
-                bad(w[0] + "gates", w[1] + "gates", f"an '{test}' gate lists at least two gate codes", "bad_gates")
+                bad(w[0] + "gates", w[1] + "gates", msg("program.bad_gates", "an '{test}' gate lists at least two gate "
+                                                        "codes", test=test))
                 subs = []
             kw["gates"] = tuple(subs)
         else:
             used.add("field")
             kinds = {"min": NUMERIC, "max": NUMERIC, "range": NUMERIC, "ratio": NUMERIC, "age": ("date",),
                      "true": ("boolean",), "one_of": ("choice", "text"), "present": None}[test]
-            kw["field"] = _field(g, "field", w, labels, kinds, f"a '{test}' gate", bad)
+            kw["field"] = _field(g, "field", w, labels, kinds, msg("program.what_gate", "a '{test}' gate", test=test),
+                                 bad)
             if test in ("min", "max", "range", "age", "ratio"):
                 need = {"min": ("min",), "max": ("max",), "range": ("min", "max")}.get(test, ())
                 used.update(("min", "max"))
                 lo, hi = _num(g, "min", w, bad), _num(g, "max", w, bad)
                 for k in need:
                     if g.get(k) is None:
-                        bad(w[0] + k, w[1] + k, f"a '{test}' gate states its {k}", "missing")
+                        bad(w[0] + k, w[1] + k, msg("program.gate_needs_bound", "a '{test}' gate states its {key}",
+                                                    test=test, key=k), "missing")
                 if test in ("min", "max"):
                     other = "max" if test == "min" else "min"
                     if g.get(other) is not None:
-                        bad(w[0] + other, w[1] + other, f"a '{test}' gate has no {other} (use test = \"range\")",
+                        bad(w[0] + other, w[1] + other, msg("program.gate_one_bound", "a '{test}' gate has no {key} "
+                                                            "(use test = \"range\")", test=test, key=other),
                             "not_allowed")
                 if test in ("age", "ratio") and lo is None and hi is None and "min" not in g and "max" not in g:
-                    bad(w[0] + "min", w[1] + "min", f"an '{test}' gate states a min, a max or both", "missing")
+                    bad(w[0] + "min", w[1] + "min", msg("program.gate_needs_min_or_max", "an '{test}' gate states a "
+                                                        "min, a max or both", test=test), "missing")
                 if lo is not None and hi is not None and hi < lo:
-                    bad(w[0] + "max", w[1] + "max", f"{hi:g} is below min {lo:g}", "range_backwards")
+                    bad(w[0] + "max", w[1] + "max", msg("program.max_below_min", "{high:g} is below min {low:g}",
+                                                        high=hi, low=lo), "range_backwards")
                 kw["min"], kw["max"] = lo, hi
             if test == "one_of":
                 used.add("values")
                 vals = g.get("values")
                 if not isinstance(vals, list) or not vals or not all(isinstance(x, str) and x.strip() for x in vals):
-                    bad(w[0] + "values", w[1] + "values", "a 'one_of' gate lists its values (non-empty texts)",
-                        "missing")
+                    bad(w[0] + "values", w[1] + "values", msg("program.one_of_needs_values", "a 'one_of' gate lists "
+                                                              "its values (non-empty texts)"), "missing")
                     vals = []
                 else:
                     f = kw["field"]
                     allowed = choices.get(f)
                     for x in vals if allowed is not None else ():
                         if x not in allowed:
-                            bad(w[0] + "values", w[1] + "values", f"{x!r} is not a value of the choice field "
-                                f"{f!r} ({', '.join(allowed)})", "unknown_value", value=x, field=f)
+                            bad(w[0] + "values", w[1] + "values", msg("program.unknown_value", "{shown} is not a value "
+                                                                      "of the choice field {name} ({allowed})",
+                                                                      shown=repr(x), name=repr(f),
+                                                                      allowed=", ".join(allowed)), value=x, field=f)
                 kw["values"] = tuple(x.strip() for x in vals)
             if test == "age":
                 used.add("reference")
@@ -726,14 +741,17 @@ def _gates(raw: Any, labels: Mapping[str, tuple[str, str, str]], choices: dict[s
                 elif isinstance(ref, str) and ref in labels and labels[ref][2] == "date":
                     kw["reference"] = ref
                 else:
-                    bad(w[0] + "reference", w[1] + "reference", f"must be a date field of this program or a date "
-                        f"(YYYY-MM-DD), got {ref!r}", "bad_reference", got=repr(ref))
+                    bad(w[0] + "reference", w[1] + "reference", msg("program.bad_reference", "must be a date field "
+                                                                    "of this program or a date (YYYY-MM-DD), got {got}",
+                                                                    got=repr(ref)))
             if test == "ratio":
                 used.add("over")
-                kw["over"] = _field(g, "over", w, labels, NUMERIC, "a 'ratio' gate", bad)
+                kw["over"] = _field(g, "over", w, labels, NUMERIC, msg("program.what_gate", "a '{test}' gate",
+                                                                       test="ratio"), bad)
         for k in sorted(set(g) - used - {"code"}):
             if k in _GATE_KEYS:
-                bad(w[0] + k, w[1] + k, f"a '{test}' gate has no {k}", "not_allowed", key=k)
+                bad(w[0] + k, w[1] + k, msg("program.gate_has_no", "a '{test}' gate has no {key}", test=test, key=k),
+                    "not_allowed", key=k)
         out.append(Gate(code=code, name_ko=name_ko, name_en=name_en, test=test, tracks=tracks, **kw))
     _check_references(out, raw, seen, bad)
     return tuple(out)
@@ -748,7 +766,8 @@ def _check_references(gates: list[Gate], raw: list, index: dict[str, int], bad: 
             if c not in codes:
                 i = index[g.code]
                 w = _where("gates", i, raw[i], "code")
-                bad(w[0] + "gates", w[1] + "gates", f"{c!r} is not a gate of this program", "unknown_gate", gate=c)
+                bad(w[0] + "gates", w[1] + "gates", msg("program.unknown_gate", "{value} is not a gate of this program",
+                                                        value=repr(c)), gate=c)
     # cycles: depth-first over the named gates
     state: dict[str, int] = {}
     by = {g.code: g for g in gates}
@@ -762,7 +781,8 @@ def _check_references(gates: list[Gate], raw: list, index: dict[str, int], bad: 
                 i = index[code]
                 w = _where("gates", i, raw[i], "code")
                 cycle = " → ".join([*path[path.index(c):], c]) if c in path else f"{code} → {c}"
-                bad(w[0] + "gates", w[1] + "gates", f"the gates form a cycle ({cycle})", "gate_cycle", cycle=cycle)
+                bad(w[0] + "gates", w[1] + "gates", msg("program.gate_cycle", "the gates form a cycle ({cycle})",
+                                                        cycle=cycle))
             elif state.get(c) is None:
                 visit(c, [*path, c])
         state[code] = 2
@@ -778,18 +798,18 @@ def _support(raw: Any, labels: Mapping[str, tuple[str, str, str]], track_codes: 
         return None
     w = ("support.", "support.")
     if not isinstance(raw, dict):
-        bad("support", "support", "must be a table ([support])", "not_table")
+        bad("support", "support", msg("program.not_table_support", "must be a table ([support])"), "not_table")
         return None
     _unknown(raw, _SUPPORT_KEYS, w, bad)
     n0 = bad.n
     tracks = _tracks(raw, w, track_codes, bad)
-    cost = _field(raw, "cost", w, labels, ("money",), "the support's cost", bad)
-    rate_by = _field(raw, "rate_by", w, labels, ("integer", "year"), "a rate table", bad)
+    cost = _field(raw, "cost", w, labels, ("money",), msg("program.what_cost", "the support's cost"), bad)
+    rate_by = _field(raw, "rate_by", w, labels, ("integer", "year"), msg("program.what_rate_table", "a rate table"), bad)
     bands: list[RateBand] = []
     rates = raw.get("rates")
     if not isinstance(rates, list) or not rates or not all(isinstance(x, dict) for x in rates):
-        bad("support.rates", "support.rates", "must list the rate bands ([[support.rates]] with from, to and rate)",
-            "missing")
+        bad("support.rates", "support.rates", msg("program.rates_missing", "must list the rate bands "
+                                                  "([[support.rates]] with from, to and rate)"), "missing")
         rates = []
     for i, b in enumerate(rates):
         bw = (f"support.rates[{i}].", f"support.rates[{i}].")
@@ -798,30 +818,35 @@ def _support(raw: Any, labels: Mapping[str, tuple[str, str, str]], track_codes: 
         ok = True
         for k, v in (("from", lo), ("to", hi)):
             if isinstance(v, bool) or not isinstance(v, int):
-                bad(bw[0] + k, bw[1] + k, f"must be a whole number, got {v!r}", "not_integer", got=repr(v))
+                bad(bw[0] + k, bw[1] + k, msg("program.not_integer", "must be a whole number, got {got}", got=repr(v)))
                 ok = False
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate <= 1:
-            bad(bw[0] + "rate", bw[1] + "rate", f"must be a share above 0 and at most 1 (0.6 for 60 %), got {rate!r}",
-                "bad_rate", got=repr(rate))
+            bad(bw[0] + "rate", bw[1] + "rate", msg("program.bad_rate", "must be a share above 0 and at most 1 (0.6 "
+                                                    "for 60 %), got {got}", got=repr(rate)))
             ok = False
         if ok and hi < lo:
-            bad(bw[0] + "to", bw[1] + "to", f"{hi} is below from {lo}", "range_backwards")
+            bad(bw[0] + "to", bw[1] + "to", msg("program.to_below_from", "{high} is below from {low}", high=hi, low=lo),
+                "range_backwards")
             ok = False
         if ok:
             if bands:
                 prev = bands[-1]
                 if lo <= prev.high:
-                    bad(bw[0] + "from", bw[1] + "from", f"the band {lo}–{hi} overlaps the band before it "
-                        f"({prev.low}–{prev.high}); list bands in order, without overlap", "band_overlap")
+                    bad(bw[0] + "from", bw[1] + "from", msg("program.band_overlap", "the band {low}–{high} overlaps "
+                                                            "the band before it ({prev_low}–{prev_high}); list bands "
+                                                            "in order, without overlap", low=lo, high=hi,
+                                                            prev_low=prev.low, prev_high=prev.high), "band_overlap")
                 elif lo > prev.high + 1:
-                    bad(bw[0] + "from", bw[1] + "from", f"leaves a gap after the band {prev.low}–{prev.high} "
-                        f"({prev.high + 1}–{lo - 1} has no rate)", "band_gap")
+                    bad(bw[0] + "from", bw[1] + "from", msg("program.band_gap", "leaves a gap after the band "
+                                                            "{prev_low}–{prev_high} ({gap_low}–{gap_high} has no rate)",
+                                                            prev_low=prev.low, prev_high=prev.high,
+                                                            gap_low=prev.high + 1, gap_high=lo - 1), "band_gap")
             bands.append(RateBand(lo, hi, Fraction(str(rate))))
     caps: list[Cap] = []
     raw_caps = raw.get("caps", [])
     if not isinstance(raw_caps, list) or not all(isinstance(x, dict) for x in raw_caps):
-        bad("support.caps", "support.caps", "must be a list of tables ([[support.caps]] with cap and from or round)",
-            "not_table_list")
+        bad("support.caps", "support.caps", msg("program.caps_not_table_list", "must be a list of tables "
+                                                "([[support.caps]] with cap and from or round)"), "not_table_list")
         raw_caps = []
     last: date | None = None
     for i, c in enumerate(raw_caps):
@@ -829,52 +854,58 @@ def _support(raw: Any, labels: Mapping[str, tuple[str, str, str]], track_codes: 
         _unknown(c, _CAP_KEYS, cw, bad)
         amount = c.get("cap")
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            bad(cw[0] + "cap", cw[1] + "cap", f"must be a positive whole number of won, got {amount!r}", "bad_cap",
-                got=repr(amount))
+            bad(cw[0] + "cap", cw[1] + "cap", msg("program.bad_cap", "must be a positive whole number of won, got "
+                                                  "{got}", got=repr(amount)))
             continue
         rnd = c.get("round")
         day = c.get("from")
         if rnd is not None:
             if day is not None:
-                bad(cw[0] + "from", cw[1] + "from", "a cap is either a round's (round) or in force from a date "
-                    "(from), not both", "not_allowed")
+                bad(cw[0] + "from", cw[1] + "from", msg("program.cap_round_or_date", "a cap is either a round's "
+                                                        "(round) or in force from a date (from), not both"),
+                    "not_allowed")
             if not isinstance(rnd, str) or rnd not in round_codes:
-                bad(cw[0] + "round", cw[1] + "round", f"{rnd!r} is not a round of this program (rounds: "
-                    f"{', '.join(sorted(round_codes)) or 'none'})", "unknown_round", round=str(rnd))
+                bad(cw[0] + "round", cw[1] + "round", msg("program.unknown_round", "{value} is not a round of this "
+                                                          "program (rounds: {rounds})", value=repr(rnd),
+                                                          rounds=", ".join(sorted(round_codes)) or "none"),
+                    round=str(rnd))
                 continue
             caps.append(Cap(amount, None, rnd))
             continue
         if day is not None and (isinstance(day, datetime) or not isinstance(day, date)):
-            bad(cw[0] + "from", cw[1] + "from", f"must be a date (YYYY-MM-DD), got {day!r}", "not_date",
-                got=repr(day))
+            bad(cw[0] + "from", cw[1] + "from", msg("program.not_date", "must be a date (YYYY-MM-DD), got {got}",
+                                                    got=repr(day)))
             continue
         if i and day is None and any(not x.round for x in caps):
-            bad(cw[0] + "from", cw[1] + "from", "only the first dated cap may leave out its date", "missing")
+            bad(cw[0] + "from", cw[1] + "from", msg("program.cap_needs_date", "only the first dated cap may leave out "
+                                                    "its date"), "missing")
         elif day is not None and last is not None and day <= last:
-            bad(cw[0] + "from", cw[1] + "from", f"{day} is not after the previous cap's date {last}: list the caps "
-                "in date order", "caps_out_of_order")
+            bad(cw[0] + "from", cw[1] + "from", msg("program.caps_out_of_order", "{day} is not after the previous "
+                                                    "cap's date {last}: list the caps in date order", day=str(day),
+                                                    last=str(last)), "caps_out_of_order")
         if day is not None:
             last = day
         caps.append(Cap(amount, day))
     unit = raw.get("round_to", 1)
     if isinstance(unit, bool) or not isinstance(unit, int) or unit < 1:
-        bad("support.round_to", "support.round_to", f"must be a whole number of won of at least 1 (e.g. 1000), got "
-            f"{unit!r}", "bad_round_to", got=repr(unit))
+        bad("support.round_to", "support.round_to", msg("program.bad_round_to", "must be a whole number of won of at "
+                                                        "least 1 (e.g. 1000), got {got}", got=repr(unit)))
         unit = 1
     how = raw.get("rounding", "down")
     if how not in ROUNDING:
-        bad("support.rounding", "support.rounding", f"must be one of {', '.join(ROUNDING)}, got {how!r}",
-            "not_one_of", allowed=", ".join(ROUNDING), got=repr(how))
+        bad("support.rounding", "support.rounding", msg("program.not_one_of", "must be one of {allowed}, got {got}",
+                                                        allowed=", ".join(ROUNDING), got=repr(how)))
         how = "down"
     cap_req = raw.get("at_most_requested", True)
     if not isinstance(cap_req, bool):
-        bad("support.at_most_requested", "support.at_most_requested", f"must be true or false, got {cap_req!r}",
-            "not_boolean", got=repr(cap_req))
+        bad("support.at_most_requested", "support.at_most_requested", msg("program.not_boolean", "must be true or "
+                                                                          "false, got {got}", got=repr(cap_req)))
         cap_req = True
     budget = raw.get("budget", "support")
     if budget not in ("support", "requested"):
-        bad("support.budget", "support.budget", f"must be \"support\" (the budget draws on the computed amount) or "
-            f"\"requested\", got {budget!r}", "not_one_of", allowed="support, requested", got=repr(budget))
+        bad("support.budget", "support.budget", msg("program.bad_budget_basis", "must be \"support\" (the budget "
+                                                    "draws on the computed amount) or \"requested\", got {got}",
+                                                    allowed="support, requested", got=repr(budget)), "not_one_of")
         budget = "support"
     if bad.n != n0 or not cost or not rate_by or not bands:
         return None
@@ -896,23 +927,26 @@ def _selections(data: Mapping[str, Any], bad: Bad) -> tuple[Selection, ...]:
         w = _where("tracks", i, t, "code")
         model, fill = t.get("selection", "quota"), t.get("fill", False)
         if model not in SELECTIONS:
-            bad(w[0] + "selection", w[1] + "selection", f"must be one of {', '.join(SELECTIONS)}, got {model!r}",
-                "not_one_of", allowed=", ".join(SELECTIONS), got=repr(model))
+            bad(w[0] + "selection", w[1] + "selection", msg("program.not_one_of", "must be one of {allowed}, got {got}",
+                                                            allowed=", ".join(SELECTIONS), got=repr(model)))
             continue
         if not isinstance(fill, bool):
-            bad(w[0] + "fill", w[1] + "fill", f"must be true or false, got {fill!r}", "not_boolean", got=repr(fill))
+            bad(w[0] + "fill", w[1] + "fill", msg("program.not_boolean", "must be true or false, got {got}",
+                                                  got=repr(fill)))
             continue
         if fill and model != "threshold-budget":
-            bad(w[0] + "fill", w[1] + "fill", "applies only to selection = \"threshold-budget\" (the quota model "
-                "already skips what does not fit and goes on)", "fill_without_threshold")
+            bad(w[0] + "fill", w[1] + "fill", msg("program.fill_without_threshold", "applies only to selection = "
+                                                  "\"threshold-budget\" (the quota model already skips what does not "
+                                                  "fit and goes on)"))
             continue
         code = t.get("code")
         in_rounds = [r.get("tracks", {}).get(code) if isinstance(r.get("tracks"), dict) else None for r in rounds]
         if model == "threshold-budget" and t.get("budget") is None and (
                 not rounds or any(not isinstance(x, dict) or x.get("budget") is None for x in in_rounds)):
-            bad(w[0] + "selection", w[1] + "selection", "threshold-budget selects while the budget lasts: give the "
-                "track a budget, or every round a budget for it ([rounds.tracks.CODE] budget)",
-                "threshold_needs_budget")
+            bad(w[0] + "selection", w[1] + "selection", msg("program.threshold_needs_budget", "threshold-budget "
+                                                            "selects while the budget lasts: give the track a budget, "
+                                                            "or every round a budget for it ([rounds.tracks.CODE] "
+                                                            "budget)"))
             continue
         if model != "quota" and isinstance(code, str):
             out.append(Selection(code, model, fill))

@@ -34,6 +34,7 @@ from .db.migrate import SchemaState, ensure_schema
 from .db.settings import get_setting, set_setting
 from .domain import FIELD, OFFICE
 from .errors import PermissionDenied
+from .messages import Message, msg
 from .paths import default_database_url
 
 if TYPE_CHECKING:
@@ -228,9 +229,12 @@ class UnitOfWork:
     def is_field(self) -> bool:
         return self.role == FIELD
 
-    def require_office(self, what: str) -> None:
+    def require_office(self, what: str | Message) -> None:
+        """Refuse ``what`` (an action, e.g. "export a kit"; a message to be said in Korean too) in a
+        field database."""
         if self.role != OFFICE:
-            raise PermissionDenied(f"Cannot {what} in a field database; do it in the office database.")
+            raise PermissionDenied(msg("core.office_only", "Cannot {what} in a field database; do it in the office "
+                                       "database.", what=what))
 
     # --- life -------------------------------------------------------------------------------------
     def on_close(self, fn: Callable[[], None]) -> None:

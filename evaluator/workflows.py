@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationError
 from .jobs import NEVER, CancelToken, Progress, no_progress
+from .messages import msg
 
 if TYPE_CHECKING:
     from .changes import Outcome
@@ -233,18 +234,20 @@ def restore(current: Store, backup: str | os.PathLike, *, passphrase: str | None
 
     path = current.sqlite_path
     if path is None:
-        raise ValidationError("Restoring works for SQLite databases only; restore a PostgreSQL database with "
-                              "pg_restore.")
+        raise ValidationError(msg("core.restore_sqlite_only", "Restoring works for SQLite databases only; restore a "
+                                  "PostgreSQL database with pg_restore."))
     source = Path(backup).expanduser().resolve()
     path = path.resolve()
     if source == path:
-        raise ValidationError(f"{source} is the open database itself; choose a backup file.")
+        raise ValidationError(msg("core.restore_same_file", "{path} is the open database itself; choose a backup file.",
+                                  path=str(source)))
     if not source.is_file():
-        raise ValidationError(f"There is no backup file {source}; nothing was changed.")
+        raise ValidationError(msg("core.restore_no_backup", "There is no backup file {path}; nothing was changed.",
+                                  path=str(source)))
     current_encrypted = not encryption.is_plain_sqlite(path)
     if current_encrypted != (passphrase is not None) or encryption.is_plain_sqlite(source) == (passphrase is not None):
-        raise ValidationError("The backup and the open database must both be encrypted or both be plain; nothing "
-                              "was changed.")
+        raise ValidationError(msg("core.restore_encryption_mismatch", "The backup and the open database must both be "
+                                  "encrypted or both be plain; nothing was changed."))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     safety = path.with_name(f"{path.name}.before-restore-{stamp}")
     # check the backup opens (right passphrase, a Maeul Evaluator database) before anything changes
@@ -286,7 +289,8 @@ def retire_field_database(store: Store, receipt: str | os.PathLike) -> Retiremen
 
     path = store.sqlite_path
     if path is None:
-        raise ValidationError("'kit retire' destroys a laptop's SQLite field database; this is a PostgreSQL database.")
+        raise ValidationError(msg("core.retire_sqlite_only", "'kit retire' destroys a laptop's SQLite field database; "
+                                  "this is a PostgreSQL database."))
     check = store.privacy.check_receipt(receipt)  # refused here: nothing is touched
     path = Path(path).resolve()
     backups = store.privacy.backups()

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from ..db.models import AuditAnchor, AuditEvent, utcnow
 from ..errors import EvaluatorError
+from ..messages import msg
 from . import chain
 
 #: what an anchor's signature covers starts with this (no other signature of the app can pass for one)
@@ -115,12 +116,13 @@ def database_key(s: Session) -> tuple[bytes, str] | None:
     if not isinstance(doc, dict) or not doc.get("signing_public"):
         return None
     try:
-        pk = unb64(doc["signing_public"], "The pinned signing key", 32)
+        pk = unb64(doc["signing_public"], msg("audit.pinned_signing_key", "The pinned signing key"), 32)
     except KeyProblem:
         return None
     ep = doc.get("encryption_public")
     try:
-        return pk, key_fingerprint(pk, unb64(ep, "The pinned encryption key", 32) if ep else None)
+        return pk, key_fingerprint(pk, unb64(ep, msg("audit.pinned_encryption_key", "The pinned encryption key"), 32)
+                                   if ep else None)
     except KeyProblem:
         return None
 
@@ -154,12 +156,17 @@ def seal(s: Session, identity: Any, event: str, *, actor: str, device: str,
     if prior is None:
         problem = chain.verify(s).problem
     elif not _signed(prior, bytes(prior.public_key), database):
-        problem = f"anchor {prior.sequence} does not match its signature"
+        problem = str(msg("audit.anchor_signature", "anchor {sequence} does not match its signature",
+                          sequence=prior.sequence))
     else:  # (signed by an earlier key of this database when the key was replaced since)
-        problem = chain.verify_since(s, prior.entry_id, prior.head)
+        # up to this transaction's own entries: those were chained here, under the lock, onto the
+        # last entry checked (a merge's entries are as big as its packages: checking them again
+        # would cost as much as writing them)
+        problem = chain.verify_since(s, prior.entry_id, prior.head, until=chain.appended_after(s))
     if problem:
-        raise AuditBroken(f"The audit trail of this database is broken ({problem}); nothing was signed. Run "
-                          "'evaluator audit verify' and tell whoever looks after the data.")
+        raise AuditBroken(msg("audit.broken_nothing_signed", "The audit trail of this database is broken ({problem}); "
+                              "nothing was signed. Run 'evaluator audit verify' and tell whoever looks after the "
+                              "data.", problem=problem))
     sequence = (prior.sequence if prior else 0) + 1
     at = utcnow()
     ev = chain.append(s, actor=actor, device=device, action=ACTION, entity="audit", at=at,
@@ -204,37 +211,46 @@ def check(s: Session, announced: dict[int, Announced], last_entry: int, *,
     seen = set()
     for n, a in enumerate(rows, 1):
         seen.add(a.sequence)
-        what = f"anchor {a.sequence} ({a.event.replace('_', ' ')}, {a.at:%Y-%m-%d %H:%M} UTC)"
+        what = msg("audit.anchor_named", "anchor {sequence} ({event}, {at} UTC)", sequence=a.sequence,
+                   event=a.event.replace("_", " "), at=a.at.strftime("%Y-%m-%d %H:%M"))
         if a.sequence != n:
-            problems.append(f"anchor {n} is missing (the anchors go on with {a.sequence})")
+            problems.append(str(msg("audit.anchor_missing", "anchor {sequence} is missing (the anchors go on with "
+                                    "{next})", sequence=n, next=a.sequence)))
         if not _signed(a, bytes(a.public_key), database):
-            problems.append(f"{what} does not match its signature: the anchor was altered")
+            problems.append(str(msg("audit.anchor_altered", "{what} does not match its signature: the anchor was "
+                                    "altered", what=what)))
             continue
         if n == len(rows):
             if trusted is None:
-                problems.append(f"{what} cannot be checked: this database has no key of its own")
+                problems.append(str(msg("audit.anchor_no_key", "{what} cannot be checked: this database has no key of "
+                                        "its own", what=what)))
             elif bytes(a.public_key) != trusted:
                 from ..packages.keys import key_fingerprint
 
-                problems.append(f"{what} is signed by key {a.key_fingerprint}, not by this database's key "
-                                f"{pinned[1] if key is None and pinned else key_fingerprint(trusted)}: the anchor "
-                                "was forged")
+                problems.append(str(msg("audit.anchor_forged", "{what} is signed by key {fingerprint}, not by this "
+                                        "database's key {own}: the anchor was forged", what=what,
+                                        fingerprint=a.key_fingerprint,
+                                        own=pinned[1] if key is None and pinned else key_fingerprint(trusted))))
         entry = announced.get(a.sequence)
         if entry is not None and (entry.entry_id, entry.head) == (a.entry_id, a.head):
             if a.entries != entry.position:
-                problems.append(f"{what} signed {a.entries} entries up to entry {a.entry_id}; the trail now holds "
-                                f"{entry.position} there: entries were removed or inserted")
+                problems.append(str(msg("audit.anchor_count", "{what} signed {entries} entries up to entry {entry}; "
+                                        "the trail now holds {position} there: entries were removed or inserted",
+                                        what=what, entries=a.entries, entry=a.entry_id, position=entry.position)))
             continue
         if a.entry_id > last_entry:
-            problems.append(f"{what} signed entry {a.entry_id} (hash {a.head[:12]}), but the audit trail now ends at "
-                            f"entry {last_entry}: entries were cut off its end")
+            problems.append(str(msg("audit.anchor_cut", "{what} signed entry {entry} (hash {head}), but the audit "
+                                    "trail now ends at entry {last}: entries were cut off its end", what=what,
+                                    entry=a.entry_id, head=a.head[:12], last=last_entry)))
         else:
-            problems.append(f"{what} signed entry {a.entry_id} with hash {a.head[:12]}, which the audit trail no "
-                            "longer holds: the trail was rewritten up to there")
+            problems.append(str(msg("audit.anchor_rewritten", "{what} signed entry {entry} with hash {head}, which "
+                                    "the audit trail no longer holds: the trail was rewritten up to there",
+                                    what=what, entry=a.entry_id, head=a.head[:12])))
     for sequence, entry in sorted(announced.items()):
         if sequence not in seen:
-            problems.append(f"the audit trail announces anchor {sequence} at entry {entry.entry_id}, but the anchor "
-                            "is missing from the database")
+            problems.append(str(msg("audit.anchor_announced_missing", "the audit trail announces anchor {sequence} at "
+                                    "entry {entry}, but the anchor is missing from the database", sequence=sequence,
+                                    entry=entry.entry_id)))
     return problems, [_info(a) for a in rows]
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from ..db.models import AuditEvent, new_uuid, utcnow
+from ..messages import msg
 from .personal import MARK, Vault, session_vault
 
 GENESIS = "0" * 64
@@ -47,7 +48,7 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
 #: how a marker of a personal value shows in an entry's canonical JSON
 _MARKED = f'"{MARK}"'
 _TABLE = AuditEvent.__table__
-_HEAD = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+_HEAD = select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
 _INSERT = insert(_TABLE)
 #: every column of an entry, in chain order (what verification reads: no ORM objects)
 _ENTRIES = select(_TABLE.c.id, _TABLE.c.uuid, _TABLE.c.at, _TABLE.c.actor, _TABLE.c.device, _TABLE.c.action,
@@ -135,9 +136,25 @@ def _head(session: Session) -> tuple[Any, str]:
     tx, prev = _cached_head(session)
     if tx is None:
         _lock_once(session)
-        prev = session.execute(_HEAD).scalar()
+        last = session.execute(_HEAD).first()
+        prev = last.hash if last is not None else None
         tx = _current_tx(session)
+        root = session.get_transaction()
+        base = session.info.get("audit_base")
+        if root is not None and (base is None or base[0] is not root):
+            # the last entry before this transaction's first append (made under the chain's lock):
+            # every entry after it is this transaction's own, chained here (see :func:`appended_after`)
+            session.info["audit_base"] = (root, last.id if last is not None else 0)
     return tx, prev or GENESIS
+
+
+def appended_after(session: Session) -> int | None:
+    """The id of the last entry before this transaction's first append through :func:`append` or
+    :func:`append_many` (0: the chain was empty), or None when it appended none that way.  The
+    entries after it were built and chained by this transaction, under the chain's lock."""
+    base = session.info.get("audit_base")
+    root = session.get_transaction()
+    return base[1] if base is not None and root is not None and base[0] is root else None
 
 
 def append(
@@ -201,14 +218,14 @@ def verify(session: Session, visit: Callable[[Row], None] | None = None,
         # entries spends most of its time here)
         ident, uuid, at, actor, device, action, entity, entity_uuid, old, new, reason, prev_hash, digest = r
         if prev_hash != prev:
-            problem = f"entry {ident} does not follow entry before it (chain broken)"
+            problem = _not_following(ident)
             return AuditVerification(False, n, ident, problem, (problem,))
         fields = {"uuid": uuid, "at": at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at,
                   "actor": actor, "device": device or "", "action": action, "entity": entity,
                   "entity_uuid": entity_uuid, "old": old, "new": new, "reason": reason or ""}
         encoded = canonical(fields)
         if sha256(prev.encode() + b"\n" + encoded.encode()).hexdigest() != digest:
-            problem = f"entry {ident} ({action} by {actor}) was altered"
+            problem = _altered(ident, action, actor)
             return AuditVerification(False, n, ident, problem, (problem,))
         prev = digest
         if personal is not None and _MARKED in encoded:
@@ -218,22 +235,36 @@ def verify(session: Session, visit: Callable[[Row], None] | None = None,
     return AuditVerification(True, n)
 
 
-def verify_since(session: Session, entry_id: int, head: str) -> str:
-    """The chain from entry ``entry_id`` (whose hash must be ``head``) to the end: "" when it
-    holds, else what is wrong (checked before an anchor is signed, see
+def verify_since(session: Session, entry_id: int, head: str, until: int | None = None) -> str:
+    """The chain from entry ``entry_id`` (whose hash must be ``head``) to the end — or to entry
+    ``until``: "" when it holds, else what is wrong (checked before an anchor is signed, see
     :mod:`evaluator.audit.anchors`; the entries before ``entry_id`` are covered by the anchor that
     signed ``head``)."""
     prev = None
-    for r in session.execute(_ENTRIES.where(_TABLE.c.id >= entry_id).execution_options(yield_per=2000)):
+    q = _ENTRIES.where(_TABLE.c.id >= entry_id)
+    if until is not None and until >= entry_id:
+        q = q.where(_TABLE.c.id <= until)
+    for r in session.execute(q.execution_options(yield_per=2000)):
         if prev is None:
             if r.id != entry_id or r.hash != head:
-                return f"entry {entry_id} is no longer the one the last anchor signed"
+                return str(msg("audit.entry_not_signed_one", "entry {entry} is no longer the one the last anchor "
+                               "signed", entry=entry_id))
         elif r.prev_hash != prev:
-            return f"entry {r.id} does not follow entry before it (chain broken)"
+            return _not_following(r.id)
         elif entry_hash(prev, _fields(r)) != r.hash:
-            return f"entry {r.id} ({r.action} by {r.actor}) was altered"
+            return _altered(r.id, r.action, r.actor)
         prev = r.hash
-    return "" if prev is not None else f"entry {entry_id}, which the last anchor signed, is missing"
+    return "" if prev is not None else str(msg("audit.signed_entry_missing", "entry {entry}, which the last anchor "
+                                               "signed, is missing", entry=entry_id))
+
+
+def _not_following(entry: Any) -> str:
+    return str(msg("audit.chain_broken", "entry {entry} does not follow entry before it (chain broken)", entry=entry))
+
+
+def _altered(entry: Any, action: Any, actor: Any) -> str:
+    return str(msg("audit.entry_altered", "entry {entry} ({action} by {actor}) was altered", entry=entry,
+                   action=action, actor=actor))
 
 
 # --- bulk helpers (result package merges) ---------------------------------------------------------
@@ -286,10 +317,10 @@ def verify_entries(entries: list[dict[str, Any]]) -> AuditVerification:
     for n, ev in enumerate(entries, 1):
         ident = ev.get("id", n)
         if ev.get("prev_hash") != prev:
-            problem = f"entry {ident} does not follow entry before it (chain broken)"
+            problem = _not_following(ident)
             return AuditVerification(False, n, ident, problem, (problem,))
         if entry_hash(prev, _fields(ev)) != ev.get("hash"):
-            problem = f"entry {ident} ({ev.get('action')} by {ev.get('actor')}) was altered"
+            problem = _altered(ident, ev.get("action"), ev.get("actor"))
             return AuditVerification(False, n, ident, problem, (problem,))
         prev = ev["hash"]
     return AuditVerification(True, len(entries))

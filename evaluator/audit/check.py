@@ -20,6 +20,7 @@ from dataclasses import replace
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from ..messages import Message, msg
 from . import anchors, chain
 from .chain import AuditVerification
 from .personal import Resolver, markers
@@ -67,17 +68,27 @@ def _access_log(s: Session) -> list[str]:
     from ..privacy import access
 
     problem = access.verify(s).problem
-    return [f"the access log: {problem}"] if problem else []
+    return [str(msg("audit.access_log", "the access log: {problem}", problem=problem))] if problem else []
 
 
-def require_intact(s: Session, *, key: bytes | None = None, what: str) -> AuditVerification:
+def require_intact(s: Session, *, key: bytes | None = None, what: Message) -> AuditVerification:
     """:func:`verify`, raising :class:`~evaluator.audit.anchors.AuditBroken` — "The audit trail of
     this field database is broken (first problem); ``what``." — when anything fails."""
     from ..services.common import get_setting
 
     v = verify(s, key=key)
     if not v.ok:
-        kind = "field" if get_setting(s, "role") == "field" else "office"
-        also = "; 'evaluator audit verify' lists every problem" if len(v.problems) > 1 else ""
-        raise anchors.AuditBroken(f"The audit trail of this {kind} database is broken ({v.problem}{also}); {what}.")
+        field = get_setting(s, "role") == "field"
+        if len(v.problems) > 1:
+            sentence = (msg("audit.field_broken_more", "The audit trail of this field database is broken ({problem}; "
+                            "'evaluator audit verify' lists every problem); {what}.", problem=v.problem, what=what)
+                        if field else
+                        msg("audit.office_broken_more", "The audit trail of this office database is broken ({problem}; "
+                            "'evaluator audit verify' lists every problem); {what}.", problem=v.problem, what=what))
+        else:
+            sentence = (msg("audit.field_broken", "The audit trail of this field database is broken ({problem}); "
+                            "{what}.", problem=v.problem, what=what) if field else
+                        msg("audit.office_broken", "The audit trail of this office database is broken ({problem}); "
+                            "{what}.", problem=v.problem, what=what))
+        raise anchors.AuditBroken(sentence)
     return v

@@ -38,6 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.models import AuditPersonal, AuditSubject, secret_bytes, utcnow
+from ..messages import msg
 
 #: the marker key in an entry's JSON
 MARK = "$personal"
@@ -45,7 +46,7 @@ MARK = "$personal"
 PERSONAL_KEYS = frozenset({
     "representative", "phone", "email", "address",      # contact data
     "attendees", "notes",                                 # the visit log
-    "findings",                                           # a monitoring visit's findings
+    "findings", "text",                                   # a monitoring visit's findings, its actions' texts
     "comment", "abstain_reason", "note",                  # evaluators' and the office's free text
     "reason",                                             # (an abstention's, in entries about a subject)
     "caption", "filename",                                # photos
@@ -133,11 +134,11 @@ class Vault:
 
     def keys(self, obj: Any, subject: str) -> Any:
         """``obj`` with the value of every :data:`PERSONAL_KEYS` key, at any depth, sealed."""
-        if isinstance(obj, dict):
-            return {k: (self.value(subject, v) if k in PERSONAL_KEYS and not isinstance(v, (dict, list))
-                        else self.keys(v, subject)) for k, v in obj.items()}
+        if isinstance(obj, dict):  # (only containers are walked into: a merge seals thousands of records)
+            return {k: (self.keys(v, subject) if isinstance(v, (dict, list))
+                        else self.value(subject, v) if k in PERSONAL_KEYS else v) for k, v in obj.items()}
         if isinstance(obj, list):
-            return [self.keys(v, subject) for v in obj]
+            return [self.keys(v, subject) if isinstance(v, (dict, list)) else v for v in obj]
         return obj
 
     def seal(self, obj: Any, subject: str | None) -> Any:
@@ -252,8 +253,8 @@ class Resolver:
             found = self.values.get(d)
             if found is None:
                 if subject not in self.purged:
-                    problems.append(f"entry {entry} commits to a personal value that is missing, and no purge "
-                                    "removed it")
+                    problems.append(str(msg("audit.personal_missing", "entry {entry} commits to a personal value that "
+                                            "is missing, and no purge removed it", entry=entry)))
                 continue
             ok = checked.get(d)
             if ok is None:
@@ -261,7 +262,8 @@ class Resolver:
                 salt = self.salts.get(owner)
                 ok = checked[d] = owner == subject and salt is not None and hmac.compare_digest(digest(salt, value), d)
             if not ok:
-                problems.append(f"entry {entry} commits to a personal value that was changed since")
+                problems.append(str(msg("audit.personal_changed", "entry {entry} commits to a personal value that was "
+                                        "changed since", entry=entry)))
         return problems
 
 

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from ..db.models import (
     Application, Assignment, Criterion, Decision, Evaluation, Evaluator, PackageReceipt, Program, Score, Track,
 )
+from ..messages import Message, msg
 from .personal import TOMBSTONE
 
 #: an evaluation no entry touched: the values a new one has
@@ -75,10 +76,16 @@ class _Evaluation:
             if len(v) == 3 and v[2]:
                 self.scores[code] = ((v[0], v[1], TOMBSTONE), entry)
 
-    def where(self, uuid: str) -> str:
+    def where(self, uuid: str) -> Message:
         if not self.application:
-            return f"the evaluation {uuid}"
-        return f"the evaluation of {self.application}" + (f" by {self.evaluator}" if self.evaluator else "")
+            return msg("audit.the_evaluation_uuid", "the evaluation {uuid}", uuid=uuid)
+        if self.evaluator:
+            return _evaluation_of(self.application, self.evaluator)
+        return msg("audit.the_evaluation_of_app", "the evaluation of {app}", app=self.application)
+
+
+def _evaluation_of(app: Any, evaluator: Any) -> Message:
+    return msg("audit.the_evaluation_of", "the evaluation of {app} by {evaluator}", app=app, evaluator=evaluator)
 
 
 def _score(level: Any, points: Any, comment: Any) -> tuple:
@@ -87,26 +94,35 @@ def _score(level: Any, points: Any, comment: Any) -> tuple:
     return () if value == (None, None, "") else value
 
 
-def _show_score(v: tuple, comment: bool = True) -> str:
+def _show_score(v: tuple, comment: bool = True) -> Message:
     """A score for a message (its comment only with ``comment``: when the two sides' comments differ)."""
     if not v:
-        return "no score"
+        return msg("audit.no_score", "no score")
     level, points, text = v
-    out = f"{level} ({points:g} points)" if level is not None and points is not None else \
-        (f"{points:g} points" if points is not None else "no points")
+    if level is not None and points is not None:
+        out = msg("audit.score_level_points", "{level} ({points:g} points)", level=level, points=points)
+    elif points is not None:
+        out = msg("audit.score_points", "{points:g} points", points=points)
+    else:
+        out = msg("audit.score_no_points", "no points")
     if comment:
-        out += f", comment {text[:40] + '…' if len(text) > 40 else text!r}" if text else ", no comment"
+        if text:
+            out = msg("audit.score_comment", "{score}, comment {comment}", score=out,
+                      comment=repr(text[:40] + "…" if len(text) > 40 else text))
+        else:
+            out = msg("audit.score_without_comment", "{score}, no comment", score=out)
     return out
 
 
-def _show(v: Any) -> str:
+def _show(v: Any) -> Message | str:
     if isinstance(v, bool):
-        return "yes" if v else "no"
-    return "nothing" if v is None else repr(v)
+        return msg("audit.yes", "yes") if v else msg("audit.no", "no")
+    return msg("audit.nothing", "nothing") if v is None else repr(v)
 
 
-_FIELD = {"state": "its state", "abstained": "its abstention", "abstain_reason": "its abstention reason",
-          "comment": "its comment"}
+_FIELD = {"state": msg("audit.its_state", "its state"), "abstained": msg("audit.its_abstention", "its abstention"),
+          "abstain_reason": msg("audit.its_abstention_reason", "its abstention reason"),
+          "comment": msg("audit.its_comment", "its comment")}
 
 
 class Replay:
@@ -288,8 +304,9 @@ class Replay:
             .join(PackageReceipt, PackageReceipt.id == PackageEvidence.receipt_id)
             .where(PackageReceipt.uuid == receipt)).first()
         if row is None:
-            self.problems.append(f"the evidence of the package merged at entry {entry} is missing, so the "
-                                 "evaluations it added cannot be checked")
+            self.problems.append(str(msg("audit.evidence_missing", "the evidence of the package merged at entry "
+                                         "{entry} is missing, so the evaluations it added cannot be checked",
+                                         entry=entry)))
             return None
         try:
             data = unstore(row.data_method, bytes(row.data))
@@ -304,8 +321,9 @@ class Replay:
                                   "scores": {sc[1]: sc[2:5] for sc in e["scores"]}}
             return out
         except (ValueError, KeyError, TypeError, IndexError):
-            self.problems.append(f"the evidence of the package merged at entry {entry} no longer matches the hash "
-                                 "the entry names, so the evaluations it added cannot be checked")
+            self.problems.append(str(msg("audit.evidence_hash", "the evidence of the package merged at entry {entry} "
+                                         "no longer matches the hash the entry names, so the evaluations it added "
+                                         "cannot be checked", entry=entry)))
             return None
 
     def _applications(self) -> dict[str, dict]:
@@ -322,7 +340,7 @@ class Replay:
                              expected: dict[str, _Evaluation]) -> None:
         problems = self.problems
         for uuid, r in evals.items():
-            where = f"the evaluation of {r.external_id} by {r.code}"
+            where = _evaluation_of(r.external_id, r.code)
             exp = expected.get(uuid) or _Evaluation()
             have = {"state": r.state, "abstained": bool(r.abstained), "abstain_reason": r.abstain_reason or "",
                     "comment": r.comment or ""}
@@ -330,8 +348,9 @@ class Replay:
                 want, entry = exp.fields.get(k, (default, 0))
                 if want is _UNKNOWN or have[k] == (want or "" if k in ("abstain_reason", "comment") else want):
                     continue
-                problems.append(f"{where}: {_FIELD[k]} is {_show(have[k])} in the database, but the audit trail "
-                                f"says {_show(want)} ({_said(entry)})")
+                problems.append(str(msg("audit.field_differs", "{where}: {field} is {have} in the database, but the "
+                                        "audit trail says {want} ({said})", where=where, field=_FIELD[k],
+                                        have=_show(have[k]), want=_show(want), said=_said(entry))))
             if "*" in exp.scores:
                 continue  # its scores came with values this database no longer has (reported above)
             mine = scores.get(uuid, {})
@@ -341,22 +360,27 @@ class Replay:
                 if want and want[0] is _UNKNOWN or got == want:
                     continue
                 if not got:
-                    problems.append(f"{where}: the score for '{code}' is missing from the database, but the audit "
-                                    f"trail says {_show_score(want)} ({_said(entry)})")
+                    problems.append(str(msg("audit.score_missing", "{where}: the score for '{criterion}' is missing "
+                                            "from the database, but the audit trail says {want} ({said})",
+                                            where=where, criterion=code, want=_show_score(want), said=_said(entry))))
                 elif not want:
-                    problems.append(f"{where}: the score for '{code}' is {_show_score(got)} in the database, but the "
-                                    f"audit trail has no such score ({_said(entry)})")
+                    problems.append(str(msg("audit.score_unrecorded", "{where}: the score for '{criterion}' is {have} "
+                                            "in the database, but the audit trail has no such score ({said})",
+                                            where=where, criterion=code, have=_show_score(got), said=_said(entry))))
                 else:
                     c = got[2] != want[2]
-                    problems.append(f"{where}: the score for '{code}' is {_show_score(got, c)} in the database, but "
-                                    f"the audit trail says {_show_score(want, c)} ({_said(entry)})")
+                    problems.append(str(msg("audit.score_differs", "{where}: the score for '{criterion}' is {have} in "
+                                            "the database, but the audit trail says {want} ({said})", where=where,
+                                            criterion=code, have=_show_score(got, c), want=_show_score(want, c),
+                                            said=_said(entry))))
         for uuid, exp in expected.items():
             if uuid in evals:
                 continue
             if any(v not in (DEFAULTS[k], _UNKNOWN) for k, (v, _) in exp.fields.items()) or exp.scores:
                 last = max([e for _, e in exp.fields.values()] + [e for _, e in exp.scores.values()] + [exp.whole])
-                problems.append(f"{exp.where(uuid)}: the audit trail records it (last at entry {last}), but it is "
-                                "missing from the database")
+                problems.append(str(msg("audit.evaluation_missing", "{where}: the audit trail records it (last at "
+                                        "entry {entry}), but it is missing from the database", where=exp.where(uuid),
+                                        entry=last)))
 
     def _orphans(self, orphans: list[tuple[int, str, str, str]], expected: dict[str, _Evaluation]) -> None:
         """Score entries without the evaluation's uuid whose score row is gone: fine when a later
@@ -369,8 +393,11 @@ class Replay:
                 replaced[e.application] = max(replaced.get(e.application, 0), e.whole)
         for entry, app, code, suuid in orphans:
             if replaced.get(app, 0) < entry:
-                self.problems.append(f"the score {suuid} for '{code}' of {app or 'an application'} (entry {entry}) is "
-                                     "missing from the database")
+                self.problems.append(str(
+                    msg("audit.orphan_score", "the score {score} for '{criterion}' of {app} (entry {entry}) is missing "
+                        "from the database", score=suuid, criterion=code, app=app, entry=entry) if app else
+                    msg("audit.orphan_score_no_app", "the score {score} for '{criterion}' of an application (entry "
+                        "{entry}) is missing from the database", score=suuid, criterion=code, entry=entry)))
 
     def _compare_decisions(self, computed: dict[str, tuple[Any, int]], overrides: dict[str, tuple[Any, int]]) -> int:
         n = 0
@@ -380,18 +407,25 @@ class Replay:
                 .join(Application, Application.id == Decision.application_id)):
             n += 1
             seen.add(app_uuid)
-            for what, have, chain in (("computed decision", have_computed, computed),
-                                      ("committee's override", have_override, overrides)):
+            for override, have, chain in ((False, have_computed, computed), (True, have_override, overrides)):
                 want, entry = chain.get(app_uuid, (None, 0))
                 if want is not _UNKNOWN and have != want:
-                    self.problems.append(f"the {what} on {ext} is {_show(have)} in the database, but the audit trail "
-                                         f"says {_show(want)} ({_said(entry)})")
-        for chain, what in ((computed, "computed decision"), (overrides, "committee's override")):
+                    values = dict(app=ext, have=_show(have), want=_show(want), said=_said(entry))
+                    self.problems.append(str(
+                        msg("audit.override_differs", "the committee's override on {app} is {have} in the database, "
+                            "but the audit trail says {want} ({said})", **values) if override else
+                        msg("audit.decision_differs", "the computed decision on {app} is {have} in the database, but "
+                            "the audit trail says {want} ({said})", **values)))
+        for chain, override in ((computed, False), (overrides, True)):
             for app_uuid, (want, entry) in chain.items():
                 if app_uuid not in seen and want not in (None, _UNKNOWN):
-                    self.problems.append(f"the {what} {want!r} of entry {entry} is missing from the database")
+                    self.problems.append(str(
+                        msg("audit.override_missing", "the committee's override {value} of entry {entry} is missing "
+                            "from the database", value=repr(want), entry=entry) if override else
+                        msg("audit.decision_missing", "the computed decision {value} of entry {entry} is missing from "
+                            "the database", value=repr(want), entry=entry)))
         return n
 
 
-def _said(entry: int) -> str:
-    return f"entry {entry}" if entry else "no entry ever set it"
+def _said(entry: int) -> Message:
+    return msg("audit.entry_n", "entry {entry}", entry=entry) if entry else msg("audit.no_entry", "no entry ever set it")

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..messages import msg
 from .anchors import AnchorInfo, seal
 from .check import require_intact
 
@@ -21,7 +22,7 @@ def at_package_export(s: Session, identity: Any, *, sequence: int, actor: str, d
     (:func:`evaluator.audit.check.require_intact`, with the key just unlocked), then the anchor
     the package carries."""
     require_intact(s, key=identity.info.signing_public,
-                   what="no package was made. Tell the office")
+                   what=msg("audit.no_package_made", "no package was made. Tell the office"))
     return seal(s, identity, "package_export", actor=actor, device=device, detail={"package": sequence})
 
 
@@ -48,5 +49,6 @@ def at_sign_off(s: Session, identity: Any, *, round: str, actor: str, device: st
                 detail: dict[str, Any] | None = None) -> AnchorInfo:
     """The office, when the committee signs a round off (called by round sign-off, which a later
     release adds): the whole check, then an anchor naming the round."""
-    require_intact(s, key=identity.info.signing_public, what="the round was not signed off")
+    require_intact(s, key=identity.info.signing_public, what=msg("audit.round_not_signed", "the round was not "
+                                                                 "signed off"))
     return seal(s, identity, "sign_off", actor=actor, device=device, detail={"round": round, **(detail or {})})

@@ -14,6 +14,7 @@ import argparse
 from typing import Any
 
 from ..awards.model import AwardInfo, status_label
+from ..messages import language, msg
 from .common import CliContext, table
 
 _STEP_IN_BEST = "__best__"
@@ -100,12 +101,15 @@ def cmd_awards(ctx: CliContext) -> int:
     store = ctx.store()
     awards = store.awards.list()
     if not awards:
-        ctx.out(awards, f"Program '{store.programs.get().code}' has no awards yet: a round's sign-off gives each "
-                        "selected application its award ('evaluator round sign-off').")
+        ctx.out(awards, msg("cli.awards_none", "Program '{program}' has no awards yet: a round's sign-off gives each "
+                            "selected application its award ('evaluator round sign-off').",
+                            program=store.programs.get().code))
         return 0
     total = sum(a.amount for a in awards)
     paid = sum(a.disbursed for a in awards)
-    ctx.out(awards, f"{len(awards)} awards, {total:,} won awarded, {paid:,} won disbursed:\n" + awards_table(awards))
+    head = msg("cli.awards_summary", "{count} awards, {total:,} won awarded, {paid:,} won disbursed:",
+               count=len(awards), total=total, paid=paid)
+    ctx.out(awards, f"{head}\n{awards_table(awards)}")
     return 0
 
 
@@ -113,12 +117,17 @@ def cmd_awards_show(ctx: CliContext) -> int:
     a = ctx.store().awards.get(ctx.args.application_id)
     lines = [awards_table([a])]
     if a.agreed_on or a.starts_on or a.ends_on:
-        lines.append(f"agreed {a.agreed_on or '—'}, project {a.starts_on or '—'} to {a.ends_on or '—'}")
-    lines += [f"  tranche {d.tranche}: {d.amount:,} won on {d.paid_on}" + (f" ({d.note})" if d.note else "")
+        lines.append(str(msg("cli.award_dates", "agreed {agreed}, project {start} to {end}", agreed=a.agreed_on or "—",
+                             start=a.starts_on or "—", end=a.ends_on or "—")))
+    lines += ["  " + str(msg("cli.award_tranche_note", "tranche {tranche}: {amount:,} won on {paid_on} ({note})",
+                             tranche=d.tranche, amount=d.amount, paid_on=d.paid_on, note=d.note) if d.note else
+                         msg("cli.award_tranche", "tranche {tranche}: {amount:,} won on {paid_on}",
+                             tranche=d.tranche, amount=d.amount, paid_on=d.paid_on))
               for d in a.disbursements]
     if a.settlement:
-        lines.append(f"settlement {a.settlement}" + (f", {a.returned_amount:,} won returned"
-                                                     if a.returned_amount else ""))
+        lines.append(str(msg("cli.award_settlement_returned", "settlement {settlement}, {returned:,} won returned",
+                             settlement=a.settlement, returned=a.returned_amount) if a.returned_amount else
+                         msg("cli.award_settlement", "settlement {settlement}", settlement=a.settlement)))
     ctx.out(a, "\n".join(lines))
     return 0
 
@@ -127,8 +136,9 @@ def cmd_awards_set(ctx: CliContext) -> int:
     a = ctx.args
     info = ctx.store().awards.set(a.application_id, amount=a.amount, agreed_on=a.agreed, starts_on=a.start,
                                   ends_on=a.end, reason=a.reason).value
-    ctx.out(info, f"The award of {info.application_id} is {info.amount:,} won (agreed {info.agreed_on or '—'}, "
-                  f"project {info.starts_on or '—'} to {info.ends_on or '—'}).")
+    ctx.out(info, msg("cli.award_set", "The award of {app} is {amount:,} won (agreed {agreed}, project {start} to "
+                      "{end}).", app=info.application_id, amount=info.amount, agreed=info.agreed_on or "—",
+                      start=info.starts_on or "—", end=info.ends_on or "—"))
     return 0
 
 
@@ -136,10 +146,12 @@ def cmd_awards_status(ctx: CliContext) -> int:
     a = ctx.args
     step_in: bool | str = False if a.step_in is None else (True if a.step_in == _STEP_IN_BEST else a.step_in)
     infos = ctx.store().awards.set_status(a.application_id, a.status, reason=a.reason, step_in=step_in).value
-    lines = [f"The award of {infos[0].application_id} is {status_label(infos[0].status, 'en')} ({infos[0].status_reason})."]
+    lines = [str(msg("cli.award_status", "The award of {app} is {status} ({reason}).", app=infos[0].application_id,
+                     status=status_label(infos[0].status, language()), reason=infos[0].status_reason))]
     if len(infos) > 1:
         r = infos[1]
-        lines.append(f"Reserve {r.application_id} steps in: it is selected and awarded {r.amount:,} won.")
+        lines.append(str(msg("cli.award_step_in", "Reserve {app} steps in: it is selected and awarded {amount:,} won.",
+                             app=r.application_id, amount=r.amount)))
     ctx.out(infos, "\n".join(lines))
     return 0
 
@@ -149,16 +161,21 @@ def cmd_awards_disburse(ctx: CliContext) -> int:
     store = ctx.store()
     d = store.awards.disburse(a.application_id, a.amount, paid_on=a.date, note=a.note).value
     info = store.awards.get(a.application_id)
-    ctx.out(d, f"Tranche {d.tranche} of {d.amount:,} won paid to {a.application_id} on {d.paid_on}; "
-               f"{info.disbursed:,} of {info.amount:,} won disbursed, balance {info.balance:,} won.")
+    ctx.out(d, msg("cli.award_disbursed", "Tranche {tranche} of {amount:,} won paid to {app} on {paid_on}; "
+                   "{disbursed:,} of {award:,} won disbursed, balance {balance:,} won.", tranche=d.tranche,
+                   amount=d.amount, app=a.application_id, paid_on=d.paid_on, disbursed=info.disbursed,
+                   award=info.amount, balance=info.balance))
     return 0
 
 
 def cmd_awards_settle(ctx: CliContext) -> int:
     a = ctx.args
     info = ctx.store().awards.settle(a.application_id, a.settlement, returned_amount=a.returned, note=a.note).value
-    ctx.out(info, f"The settlement of {info.application_id} is {info.settlement}"
-                  + (f"; {info.returned_amount:,} won returned." if info.returned_amount else "."))
+    ctx.out(info, msg("cli.award_settled_returned", "The settlement of {app} is {settlement}; {returned:,} won "
+                      "returned.", app=info.application_id, settlement=info.settlement,
+                      returned=info.returned_amount) if info.returned_amount else
+            msg("cli.award_settled", "The settlement of {app} is {settlement}.", app=info.application_id,
+                settlement=info.settlement))
     return 0
 
 
@@ -166,7 +183,8 @@ def cmd_awards_support(ctx: CliContext) -> int:
     a = ctx.args
     e = ctx.store().awards.add_support(a.application_id, held_on=a.date, kind=a.kind, topic=a.topic, given_by=a.by,
                                        attendees=a.attendees, note=a.note).value
-    ctx.out(e, f"Logged {e.kind} for {e.application_id} on {e.held_on}: {e.topic}.")
+    ctx.out(e, msg("cli.support_logged", "Logged {kind} for {app} on {held_on}: {topic}.", kind=e.kind,
+                   app=e.application_id, held_on=e.held_on, topic=e.topic))
     return 0
 
 
@@ -175,5 +193,5 @@ def cmd_awards_support_log(ctx: CliContext) -> int:
     ctx.out(log, table([[e.application_id, e.held_on, e.kind, e.topic, e.given_by,
                          "" if e.attendees is None else e.attendees] for e in log],
                        ["application", "date", "kind", "topic", "by", "attendees"]) if log else
-            "No support session logged yet.")
+            msg("cli.support_none", "No support session logged yet."))
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvaluatorError, Problem, ValidationError
-from ..messages import LANGUAGES, msg
+from ..messages import LANGUAGES, Message, msg
 from ..paths import log_dir
 
 
@@ -78,15 +78,17 @@ def tolerant_output() -> None:
                 pass
 
 
-def os_error_sentence(exc: OSError) -> str:
+def os_error_sentence(exc: OSError) -> Message:
     """One sentence for an OSError that reached the command line (a file or folder the system
     refused) — the safety net behind the clear messages of each command."""
     from ..db.errors import short_path
 
     what = exc.strerror or str(exc) or type(exc).__name__
     if exc.filename is not None:
-        return f"The system refused the file or folder {short_path(exc.filename)}: {what}. Nothing further was done."
-    return f"The system refused a file operation: {what}. Nothing further was done."
+        return msg("cli.os_refused_file", "The system refused the file or folder {path}: {reason}. Nothing further was "
+                   "done.", path=short_path(exc.filename), reason=what)
+    return msg("cli.os_refused", "The system refused a file operation: {reason}. Nothing further was done.",
+               reason=what)
 
 
 #: the subcommand attributes that, after the command's name, name a JSON document (``kit-import``)
@@ -227,7 +229,7 @@ class CliContext:
             self._store.close()
             self._store = None
 
-    def out(self, data: Any, text: str | None = None) -> None:
+    def out(self, data: Any, text: str | Message | None = None) -> None:
         """Print ``data`` as JSON with --json, otherwise ``text`` (or a plain rendering of data).
 
         The JSON document names its schema (``{"schema": {"name", "version"}}``, the files in
@@ -261,7 +263,7 @@ class CliContext:
             sys.stdout.write("\n")
         print(msg("cli.error", "error: {error}", error=str(exc)), file=sys.stderr)
 
-    def progress(self, label: str):
+    def progress(self, label: str | Message):
         """A progress callback printing a bar on a terminal (silent otherwise and with --json)."""
         return TerminalProgress(label, enabled=sys.stderr.isatty() and not self.json)
 
@@ -269,7 +271,7 @@ class CliContext:
 class TerminalProgress:
     """``callback(fraction, message)`` that draws a one-line bar on stderr."""
 
-    def __init__(self, label: str, enabled: bool) -> None:
+    def __init__(self, label: str | Message, enabled: bool) -> None:
         self.label, self.enabled, self._last = label, enabled, -1
 
     def __call__(self, fraction: float, message: str = "") -> None:
@@ -312,27 +314,28 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
-def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ", confirm: bool = False) -> str:
+def read_passphrase(args: argparse.Namespace, prompt: str | Message | None = None, confirm: bool = False) -> str:
     """From --passphrase-file, then EVALUATOR_PASSPHRASE, then a terminal prompt."""
     path = getattr(args, "passphrase_file", None)
     if path:
         try:
             return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as exc:
-            raise EvaluatorError(f"Cannot read the passphrase file {path}: {exc.strerror}.") from None
+            raise EvaluatorError(msg("cli.passphrase_file_unreadable", "Cannot read the passphrase file {path}: "
+                                     "{reason}.", path=str(path), reason=exc.strerror)) from None
     env = os.environ.get("EVALUATOR_PASSPHRASE")
     if env is not None:
         return env
     if sys.stdin.isatty():
         import getpass
 
-        first = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Repeat passphrase: ") != first:
-            raise EvaluatorError("The two passphrases differ; nothing was changed.")
+        first = getpass.getpass(str(prompt or msg("cli.prompt_passphrase", "Passphrase: ")))
+        if confirm and getpass.getpass(str(msg("cli.prompt_repeat_passphrase", "Repeat passphrase: "))) != first:
+            raise EvaluatorError(msg("cli.passphrases_differ", "The two passphrases differ; nothing was changed."))
         return first
-    raise EvaluatorError(
-        "A passphrase is needed: use --passphrase-file FILE or set EVALUATOR_PASSPHRASE (no terminal to ask on)."
-    )
+    raise EvaluatorError(msg(
+        "cli.passphrase_needed",
+        "A passphrase is needed: use --passphrase-file FILE or set EVALUATOR_PASSPHRASE (no terminal to ask on)."))
 
 
 def _sqlite_file(db: str | None) -> Path | None:
@@ -362,14 +365,16 @@ def database_passphrase(db: str | None, *, creating: bool) -> str | None:
         import getpass
 
         if exists:
-            return getpass.getpass(f"Passphrase of the database {path}: ")
-        first = getpass.getpass(f"New passphrase to encrypt the field database {path}: ")
-        if getpass.getpass("Repeat it: ") != first:
-            raise EvaluatorError("The two passphrases differ; nothing was changed.")
+            return getpass.getpass(str(msg("cli.prompt_database", "Passphrase of the database {path}: ", path=str(path))))
+        first = getpass.getpass(str(msg("cli.prompt_new_database", "New passphrase to encrypt the field database "
+                                        "{path}: ", path=str(path))))
+        if getpass.getpass(str(msg("cli.prompt_repeat_it", "Repeat it: "))) != first:
+            raise EvaluatorError(msg("cli.passphrases_differ", "The two passphrases differ; nothing was changed."))
         return first
     if exists:
-        raise EvaluatorError(f"The database {path} is not a Maeul Evaluator database, or it is an encrypted field "
-                             "database: then set EVALUATOR_DB_PASSPHRASE to its passphrase (there is no terminal to "
-                             "ask on).")
-    raise EvaluatorError(f"Field databases are encrypted by default: set EVALUATOR_DB_PASSPHRASE to the passphrase "
-                         f"for {path}, or give --no-encrypt to keep it unencrypted (no terminal to ask on).")
+        raise EvaluatorError(msg("cli.maybe_encrypted", "The database {path} is not a Maeul Evaluator database, or it "
+                                 "is an encrypted field database: then set EVALUATOR_DB_PASSPHRASE to its passphrase "
+                                 "(there is no terminal to ask on).", path=str(path)))
+    raise EvaluatorError(msg("cli.encrypted_by_default", "Field databases are encrypted by default: set "
+                             "EVALUATOR_DB_PASSPHRASE to the passphrase for {path}, or give --no-encrypt to keep it "
+                             "unencrypted (no terminal to ask on).", path=str(path)))

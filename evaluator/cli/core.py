@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..messages import msg
 from .common import CliContext, table
 
 
@@ -76,10 +77,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def cmd_init(ctx: CliContext) -> int:
     store = ctx.store(create=True)
     info = store.info()
-    state = "created" if store.schema.created else "already existed"
+    params = {"url": info.url, "revision": info.schema_revision, "role": info.role}
     ctx.out({"database": info.url, "created": store.schema.created, "schema_revision": info.schema_revision,
              "role": info.role},
-            f"Database {info.url} {state} (schema revision {info.schema_revision}, {info.role} database).")
+            msg("cli.init_created", "Database {url} created (schema revision {revision}, {role} database).", **params)
+            if store.schema.created else
+            msg("cli.init_existed", "Database {url} already existed (schema revision {revision}, {role} database).",
+                **params))
     return 0
 
 
@@ -87,11 +91,13 @@ def cmd_upgrade(ctx: CliContext) -> int:
     store = ctx.store()
     st = store.schema
     if st.upgraded_from:
-        text = f"Upgraded from schema revision {st.upgraded_from} to {st.revision}; backup at {st.backup}."
+        text = msg("cli.upgraded", "Upgraded from schema revision {old} to {revision}; backup at {backup}.",
+                   old=st.upgraded_from, revision=st.revision, backup=str(st.backup))
     elif st.created:
-        text = f"Created a new database at schema revision {st.revision}."
+        text = msg("cli.upgrade_created", "Created a new database at schema revision {revision}.", revision=st.revision)
     else:
-        text = f"Already at the current schema revision {st.revision}; nothing to do."
+        text = msg("cli.upgrade_current", "Already at the current schema revision {revision}; nothing to do.",
+                   revision=st.revision)
     ctx.out({"revision": st.revision, "upgraded_from": st.upgraded_from, "created": st.created,
              "backup": str(st.backup) if st.backup else None}, text)
     return 0
@@ -99,7 +105,8 @@ def cmd_upgrade(ctx: CliContext) -> int:
 
 def cmd_backup(ctx: CliContext) -> int:
     path = ctx.store().backup(ctx.args.out, remember=True)
-    ctx.out({"backup": str(path)}, f"Backed up {ctx.store().display_url} to {path}.")
+    ctx.out({"backup": str(path)}, msg("cli.backed_up", "Backed up {db} to {path}.", db=ctx.store().display_url,
+                                       path=str(path)))
     return 0
 
 
@@ -112,7 +119,8 @@ def cmd_restore(ctx: CliContext) -> int:
     restored, safety = restore(store, ctx.args.backup, passphrase=passphrase)
     ctx.replace_store(restored)
     ctx.out({"database": restored.display_url, "restored_from": ctx.args.backup, "previous": str(safety)},
-            f"Restored {restored.display_url} from {ctx.args.backup}; the database it replaced is kept as {safety}.")
+            msg("cli.restored", "Restored {db} from {backup}; the database it replaced is kept as {previous}.",
+                db=restored.display_url, backup=ctx.args.backup, previous=str(safety)))
     return 0
 
 
@@ -125,39 +133,44 @@ def cmd_demo(ctx: CliContext) -> int:
              "social-housing": build_social_housing_demo, "seoul-remodel-2017": build_social_housing_demo}
     which = getattr(ctx.args, "program", None) or "community-building"
     if which not in demos:
-        raise ValidationError(f"--program {which}: there is no such demo; choose community-building (the default) "
-                              "or social-housing.")
+        raise ValidationError(msg("cli.demo_unknown", "--program {which}: there is no such demo; choose "
+                                  "community-building (the default) or social-housing.", which=which))
     store = ctx.store(create=True)
     if store.programs.exists():
         if ctx.args.if_missing:
-            ctx.out({"created": False}, f"{store.display_url} already holds a program; left as it is.")
+            ctx.out({"created": False}, msg("cli.demo_left", "{db} already holds a program; left as it is.",
+                                            db=store.display_url))
             return 0
-        raise ValidationError(
-            f"{store.display_url} already holds a program; the demo needs a new database "
-            "(choose another --db path, or use --if-missing)."
-        )
+        raise ValidationError(msg(
+            "cli.demo_needs_new_db", "{db} already holds a program; the demo needs a new database (choose another --db "
+            "path, or use --if-missing).", db=store.display_url))
     summary = demos[which](store, before_visits=ctx.args.before_visits)
     ctx.out({"created": True, **summary.__dict__},
-            f"Created the demo program '{summary.program}' in {store.display_url}: {summary.applications} "
-            f"applications, {summary.evaluators} evaluators, {summary.assignments} assignments, "
-            f"{summary.conflicts} declared conflicts, {summary.finalised} finalised evaluations.")
+            msg("cli.demo_created", "Created the demo program '{program}' in {db}: {applications} applications, "
+                "{evaluators} evaluators, {assignments} assignments, {conflicts} declared conflicts, {finalised} "
+                "finalised evaluations.", program=summary.program, db=store.display_url,
+                applications=summary.applications, evaluators=summary.evaluators, assignments=summary.assignments,
+                conflicts=summary.conflicts, finalised=summary.finalised))
     return 0
 
 
 def cmd_info(ctx: CliContext) -> int:
     info = ctx.store().info()
-    per_track = ", ".join(f"{k} {v}" for k, v in info.applications_per_track.items()) or "none"
-    text = "\n".join([
-        f"Database:        {info.url} ({info.role})",
-        f"Schema revision: {info.schema_revision}",
-        f"Programs:        {info.programs}",
-        f"Applications:    {info.applications} ({per_track})",
-        f"Evaluators:      {info.evaluators}",
-        f"Assignments:     {info.assignments} (+ {info.conflicts} declared conflicts)",
-        f"Evaluations:     {info.evaluations} ({info.finalised_evaluations} finalised)",
-        f"Scores:          {info.scores}",
-        f"Audit entries:   {info.audit_events}",
-    ])
+    per_track = ", ".join(f"{k} {v}" for k, v in info.applications_per_track.items()) or str(msg("cli.none", "none"))
+    text = msg("cli.info",
+               "Database:        {url} ({role})\n"
+               "Schema revision: {revision}\n"
+               "Programs:        {programs}\n"
+               "Applications:    {applications} ({per_track})\n"
+               "Evaluators:      {evaluators}\n"
+               "Assignments:     {assignments} (+ {conflicts} declared conflicts)\n"
+               "Evaluations:     {evaluations} ({finalised} finalised)\n"
+               "Scores:          {scores}\n"
+               "Audit entries:   {audit}", url=info.url, role=info.role, revision=info.schema_revision,
+               programs=info.programs, applications=info.applications, per_track=per_track,
+               evaluators=info.evaluators, assignments=info.assignments, conflicts=info.conflicts,
+               evaluations=info.evaluations, finalised=info.finalised_evaluations, scores=info.scores,
+               audit=info.audit_events)
     ctx.out(info.as_dict(), text)
     return 0
 
@@ -172,7 +185,7 @@ def cmd_applications(ctx: CliContext) -> int:
           "" if r.status == "received" else r.status]
          for r in rows],
         ["ID", "round", "track", "category", "title", "group", "district", "requested", "final/assigned", "status"],
-    ) + f"\n{len(rows)} applications"
+    ) + "\n" + str(msg("cli.applications_count", "{count} applications", count=len(rows)))
     ctx.out(rows, text)
     return 0
 
@@ -197,24 +210,33 @@ def cmd_audit_verify(ctx: CliContext) -> int:
                                      "entry": a.entry_id, "key_fingerprint": a.key_fingerprint}
     n = v.replayed or {}
     if v.ok:
-        signed = (f"last signed anchor {a.sequence} ({a.event.replace('_', ' ')}): {a.line()}" if a is not None
-                  else "no signed anchor yet (one is made at each package export, kit export, merge and sign-off)")
+        signed = (msg("cli.audit_last_anchor", "Last signed anchor {sequence} ({event}): {line}.", sequence=a.sequence,
+                      event=a.event.replace("_", " "), line=a.line()) if a is not None
+                  else msg("cli.audit_no_anchor", "No signed anchor yet (one is made at each package export, kit "
+                           "export, merge and sign-off)."))
+        counts = dict(entries=v.entries, anchors=v.anchors, evaluations=n.get("evaluations", 0),
+                      scores=n.get("scores", 0), decisions=n.get("decisions", 0))
+        head = (msg("cli.audit_intact_one", "Audit trail intact: {entries} entries, hash chain verified; {anchors} "
+                    "signed anchor holds; {evaluations} evaluations, {scores} scores and {decisions} decisions match "
+                    "it.", **counts) if v.anchors == 1 else
+                msg("cli.audit_intact", "Audit trail intact: {entries} entries, hash chain verified; {anchors} signed "
+                    "anchors hold; {evaluations} evaluations, {scores} scores and {decisions} decisions match it.",
+                    **counts))
         ctx.out({"ok": True, "entries": v.entries, "anchors": v.anchors, "last_anchor": anchor, "replayed": n},
-                f"Audit trail intact: {v.entries} entries, hash chain verified; {v.anchors} signed "
-                f"{'anchor holds' if v.anchors == 1 else 'anchors hold'}; "
-                f"{n.get('evaluations', 0)} evaluations, {n.get('scores', 0)} scores and {n.get('decisions', 0)} "
-                f"decisions match it.\n{signed[0].upper()}{signed[1:]}.")
+                f"{head}\n{signed}")
         return 0
     doc = {"ok": False, "entries_checked": v.entries, "first_broken": v.first_broken_id, "problem": v.problem,
            "problems": list(v.problems), "anchors": v.anchors, "last_anchor": anchor}
     if v.first_broken_id is not None:
-        text = f"Audit trail BROKEN at entry {v.first_broken_id}: {v.problem}."
+        text = str(msg("cli.audit_broken_at", "Audit trail BROKEN at entry {entry}: {problem}.",
+                       entry=v.first_broken_id, problem=v.problem))
     else:
         shown, more = v.problems[:_LISTED], len(v.problems) - _LISTED
-        text = f"Audit trail BROKEN: {len(v.problems)} problem{'s' if len(v.problems) > 1 else ''}.\n" + \
-            "\n".join(f"  - {p}" for p in shown)
+        head = (msg("cli.audit_broken_many", "Audit trail BROKEN: {count} problems.", count=len(v.problems))
+                if len(v.problems) > 1 else msg("cli.audit_broken_one", "Audit trail BROKEN: 1 problem."))
+        text = f"{head}\n" + "\n".join(f"  - {p}" for p in shown)
         if more > 0:
-            text += f"\n  … and {more} more (--json lists them all)"
+            text += "\n  " + str(msg("cli.more_problems", "… and {count} more (--json lists them all)", count=more))
     ctx.out(doc, text)
     return 5
 
@@ -230,8 +252,9 @@ def cmd_rubric_check(ctx: CliContext) -> int:
         "gates": [g.code for g in rd.gates], "checklist": [c.code for c in rd.checklist],
         "max_total": sum(c.max_points for c in rd.criteria),
     }
-    text = (f"{ctx.args.file}: rubric '{rd.code}' for track '{rd.track}' is valid — version {rd.version}, "
-            f"{len(rd.criteria)} criteria ({doc['max_total']:g} points), {len(rd.gates)} eligibility gates, "
-            f"{len(rd.checklist)} checklist items.")
+    text = msg("cli.rubric_valid", "{file}: rubric '{rubric}' for track '{track}' is valid — version {version}, "
+               "{criteria} criteria ({points:g} points), {gates} eligibility gates, {checklist} checklist items.",
+               file=ctx.args.file, rubric=rd.code, track=rd.track, version=rd.version, criteria=len(rd.criteria),
+               points=doc["max_total"], gates=len(rd.gates), checklist=len(rd.checklist))
     ctx.out(doc, text)
     return 0

@@ -17,6 +17,7 @@ import argparse
 import time
 
 from ..errors import ValidationError
+from ..messages import msg
 from .common import CliContext
 
 IMPORT_KINDS = ("applications", "assignments", "scores")
@@ -89,33 +90,37 @@ def _mapping(items: list[str]) -> dict[str, str] | None:
     out = {}
     for it in items:
         if "=" not in it:
-            raise ValidationError(f"--map {it!r}: use HEADER=FIELD (e.g. --map '신청액=requested_amount').")
+            raise ValidationError(msg("cli.map_syntax", "--map {item}: use HEADER=FIELD (e.g. --map "
+                                      "'신청액=requested_amount').", item=repr(it)))
         k, v = it.split("=", 1)
         out[k.strip()] = v.strip()
     return out
 
 
 def _warnings(report) -> list[str]:
-    return [f"  warning: {w}" for w in getattr(report, "warnings", ())]
+    return ["  " + str(msg("cli.warning", "warning: {warning}", warning=w)) for w in getattr(report, "warnings", ())]
 
 
 def cmd_import(ctx: CliContext) -> int:
     a = ctx.args
     store = ctx.store()
-    bar = LargeJobBar(ctx.progress(f"Importing {a.kind}"))
+    bar = LargeJobBar(ctx.progress(msg("cli.progress_import", "Importing {kind}", kind=a.kind)))
     if a.kind == "applications":
         rep = store.excel.import_applications(a.file, dry_run=a.dry_run, mapping=_mapping(a.map), round=a.round,
                                               progress=bar).value
         lines = [rep.summary()]
-        verb = "would add" if rep.dry_run else "added"
         if rep.added:
-            lines.append(f"  {verb}: " + ", ".join(rep.added[:50]) + (" …" if len(rep.added) > 50 else ""))
+            added = ", ".join(rep.added[:50]) + (" …" if len(rep.added) > 50 else "")
+            lines.append("  " + str(msg("cli.import_would_add", "would add: {ids}", ids=added) if rep.dry_run else
+                                    msg("cli.import_added", "added: {ids}", ids=added)))
         for app_id in rep.updated[:200]:
-            ch = rep.changes.get(app_id, {})
-            lines.append(f"  {'would update' if rep.dry_run else 'updated'} {app_id}: " + ", ".join(
-                f"{f} {_short(old)} → {_short(new)}" for f, (old, new) in ch.items()))
+            ch = ", ".join(f"{f} {_short(old)} → {_short(new)}" for f, (old, new) in rep.changes.get(app_id, {}).items())
+            lines.append("  " + str(msg("cli.import_would_update", "would update {app}: {changes}", app=app_id,
+                                        changes=ch) if rep.dry_run else
+                                    msg("cli.import_updated", "updated {app}: {changes}", app=app_id, changes=ch)))
         if rep.unknown_columns:
-            lines.append("  unknown columns kept aside: " + ", ".join(rep.unknown_columns))
+            lines.append("  " + str(msg("cli.import_unknown_columns", "unknown columns kept aside: {columns}",
+                                        columns=", ".join(rep.unknown_columns))))
     elif a.kind == "assignments":
         rep = store.excel.import_assignments(a.file, dry_run=a.dry_run, progress=bar).value
         lines = [rep.summary()]
@@ -123,17 +128,21 @@ def cmd_import(ctx: CliContext) -> int:
         rep = store.excel.import_scores(a.file, dry_run=a.dry_run, finalise=a.finalise, progress=bar).value
         lines = [rep.summary()]
         if rep.finalised:
-            verb = "would finalise" if rep.dry_run else "finalised"
-            lines.append(f"  {verb}: " + ", ".join(f"{app} · {ev}" for app, ev in rep.finalised[:50])
-                         + (" …" if len(rep.finalised) > 50 else ""))
+            done = (", ".join(f"{app} · {ev}" for app, ev in rep.finalised[:50])
+                    + (" …" if len(rep.finalised) > 50 else ""))
+            lines.append("  " + str(msg("cli.import_would_finalise", "would finalise: {items}", items=done)
+                                    if rep.dry_run else msg("cli.import_finalised", "finalised: {items}", items=done)))
         if rep.not_finalised:
-            lines.append(f"  left open ({len(rep.not_finalised)}, not complete):")
-            lines += [f"    {o.application_id} · {o.evaluator}: missing {', '.join(o.missing)}"
+            lines.append("  " + str(msg("cli.import_left_open", "left open ({count}, not complete):",
+                                        count=len(rep.not_finalised))))
+            lines += ["    " + str(msg("cli.import_missing", "{app} · {evaluator}: missing {missing}",
+                                       app=o.application_id, evaluator=o.evaluator, missing=", ".join(o.missing)))
                       for o in rep.not_finalised[:50]]
             if len(rep.not_finalised) > 50:
-                lines.append(f"    … and {len(rep.not_finalised) - 50} more (--json lists them all)")
+                lines.append("    " + str(msg("cli.more_problems", "… and {count} more (--json lists them all)",
+                                              count=len(rep.not_finalised) - 50)))
     if rep.dry_run:
-        lines.append("Dry run: nothing was written.")
+        lines.append(str(msg("cli.dry_run", "Dry run: nothing was written.")))
     lines += _warnings(rep)
     ctx.out(rep, "\n".join(lines))
     return 0
@@ -148,17 +157,17 @@ def cmd_export(ctx: CliContext) -> int:
     a = ctx.args
     target = list(a.target)
     store = ctx.store()
-    bar = LargeJobBar(ctx.progress(f"Exporting {a.kind}"))
+    bar = LargeJobBar(ctx.progress(msg("cli.progress_export", "Exporting {kind}", kind=a.kind)))
     if a.kind == "template":
         if len(target) != 2 or target[0] not in TEMPLATE_KINDS:
-            raise ValidationError("Use: evaluator export template scores|intake FILE.")
+            raise ValidationError(msg("cli.export_template_usage", "Use: evaluator export template scores|intake FILE."))
         rep = store.excel.export_template(target[0], target[1], evaluator=a.evaluator, lang=ctx.document_lang(), progress=bar)
     else:
         if len(target) != 1:
-            raise ValidationError(f"Use: evaluator export {a.kind} FILE.")
+            raise ValidationError(msg("cli.export_usage", "Use: evaluator export {kind} FILE.", kind=a.kind))
         if a.include_personal and a.kind != "ranking":
-            raise ValidationError(f"The {a.kind} workbook carries no contact data; --include-personal is for "
-                                  "'export ranking'. Nothing was written.")
+            raise ValidationError(msg("cli.export_no_personal", "The {kind} workbook carries no contact data; "
+                                      "--include-personal is for 'export ranking'. Nothing was written.", kind=a.kind))
         if a.kind == "ranking":
             rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional, round=a.round,
                                              include_personal=a.include_personal, reason=a.reason, lang=ctx.document_lang(),

@@ -16,6 +16,7 @@ from datetime import date
 
 from ..errors import ValidationError
 from ..monitoring.model import MonitoringPlan
+from ..messages import msg
 from .common import CliContext, table
 
 
@@ -76,11 +77,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def plan_text(plan: MonitoringPlan) -> str:
     if not plan.visits:
-        return (f"Program '{plan.program}' has no monitoring plan yet: set it with 'evaluator monitoring plan "
-                "--default' (a mid-term visit at 3 months, a final one at 6) or --visit CODE=MONTHS.")
-    lines = [f"Monitoring plan of program '{plan.program}': "
-             + ", ".join(f"{v.code} at {v.months} months" for v in plan.visits) + " after each project starts."]
-    lines += [f"  {r.track}: rubric {r.code} {r.version} ({r.file})" for r in plan.rubrics]
+        return str(msg("cli.monitoring_no_plan", "Program '{program}' has no monitoring plan yet: set it with "
+                       "'evaluator monitoring plan --default' (a mid-term visit at 3 months, a final one at 6) or "
+                       "--visit CODE=MONTHS.", program=plan.program))
+    visits = ", ".join(str(msg("cli.monitoring_plan_visit", "{code} at {months} months", code=v.code,
+                               months=v.months)) for v in plan.visits)
+    lines = [str(msg("cli.monitoring_plan", "Monitoring plan of program '{program}': {visits} after each project "
+                     "starts.", program=plan.program, visits=visits))]
+    lines += ["  " + str(msg("cli.monitoring_plan_rubric", "{track}: rubric {rubric} {version} ({file})",
+                             track=r.track, rubric=r.code, version=r.version, file=r.file)) for r in plan.rubrics]
     return "\n".join(lines)
 
 
@@ -101,16 +106,21 @@ def _months(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise ValidationError(f"--visit needs a whole number of months, got '{text}'.") from None
+        raise ValidationError(msg("cli.visit_months", "--visit needs a whole number of months, got '{text}'.",
+                                  text=text)) from None
 
 
 def cmd_assign(ctx: CliContext) -> int:
     codes = [c.strip() for c in (ctx.args.evaluators or "").split(",") if c.strip()] or None
     r = ctx.store().monitoring.assign(codes).value
-    lines = [f"Assigned {r.added} monitoring visit{'s' if r.added != 1 else ''}; visits to make per visitor: "
-             + ", ".join(f"{k} {n}" for k, n in r.loads.items()) + "."]
+    loads = ", ".join(f"{k} {n}" for k, n in r.loads.items())
+    lines = [str(msg("cli.monitoring_assigned_one", "Assigned 1 monitoring visit; visits to make per visitor: {loads}.",
+                     loads=loads) if r.added == 1 else
+                 msg("cli.monitoring_assigned", "Assigned {count} monitoring visits; visits to make per visitor: "
+                     "{loads}.", count=r.added, loads=loads))]
     if r.unassigned:
-        lines.append(f"Not assigned (every visitor has a declared conflict): {', '.join(r.unassigned)}.")
+        lines.append(str(msg("cli.monitoring_unassigned", "Not assigned (every visitor has a declared conflict): "
+                             "{apps}.", apps=", ".join(r.unassigned))))
     ctx.out(r, "\n".join(lines))
     return 0
 
@@ -120,13 +130,14 @@ def cmd_due(ctx: CliContext) -> int:
     try:
         today = date.fromisoformat(a.today) if a.today else None
     except ValueError:
-        raise ValidationError(f"--today must be a date as YYYY-MM-DD, got '{a.today}'.") from None
+        raise ValidationError(msg("cli.today_not_date", "--today must be a date as YYYY-MM-DD, got '{text}'.",
+                                  text=a.today)) from None
     rows = ctx.store().monitoring.due(overdue=a.overdue, today=today)
-    what = "overdue" if a.overdue else "due"
     text = (table([[r.application_id, r.sequence, r.plan_code, r.evaluator or "—", r.due_on,
                     f"OVERDUE {r.days_overdue} days" if r.overdue else "", r.state, r.group_name] for r in rows],
                   ["application", "visit", "plan", "visitor", "due", "", "state", "group"])
-            if rows else f"No monitoring visit is {what}.")
+            if rows else msg("cli.monitoring_none_overdue", "No monitoring visit is overdue.") if a.overdue else
+            msg("cli.monitoring_none_due", "No monitoring visit is due."))
     ctx.out(rows, text)
     return 0
 
@@ -136,7 +147,7 @@ def cmd_visits(ctx: CliContext) -> int:
     ctx.out(rows, table([[v.application_id, v.sequence, v.plan_code, v.evaluator or "—", v.due_on or "—", v.state,
                           v.visited_at or "", len([x for x in v.actions if not x.done])] for v in rows],
                         ["application", "visit", "plan", "visitor", "due", "state", "visited", "open actions"])
-            if rows else "No monitoring visit yet.")
+            if rows else msg("cli.monitoring_none", "No monitoring visit yet."))
     return 0
 
 
@@ -149,11 +160,13 @@ def cmd_record(ctx: CliContext) -> int:
     v = ctx.store().monitoring.record(a.application_id, a.sequence, visited_at=a.date, attendees=a.attendees,
                                       checklist={c: True for c in a.check}, ratings=dict(a.rate),
                                       findings=a.findings, actions=actions, finalise=a.finalise).value
-    ctx.out(v, f"Monitoring visit {v.sequence} of {v.application_id} is saved ({v.state}).")
+    ctx.out(v, msg("cli.monitoring_saved", "Monitoring visit {sequence} of {app} is saved ({state}).",
+                   sequence=v.sequence, app=v.application_id, state=v.state))
     return 0
 
 
 def cmd_add_visit(ctx: CliContext) -> int:
     v = ctx.store().monitoring.add_visit(ctx.args.application_id, ctx.args.evaluator).value
-    ctx.out(v, f"Added monitoring visit {v.sequence} of {v.application_id} for {v.evaluator}.")
+    ctx.out(v, msg("cli.monitoring_added", "Added monitoring visit {sequence} of {app} for {evaluator}.",
+                   sequence=v.sequence, app=v.application_id, evaluator=v.evaluator))
     return 0

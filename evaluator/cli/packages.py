@@ -24,6 +24,7 @@ import argparse
 import os
 import sys
 
+from ..messages import msg
 from ..packages.results import MERGED
 from .common import CliContext, database_passphrase, read_passphrase, table
 
@@ -147,13 +148,15 @@ def _key_dir(ctx: CliContext):
 def _key_text(info) -> str:
     from ..packages.keys import b64
 
-    who = "office" if info.owner == "office" else f"evaluator {info.owner}"
-    lines = [f"Key of the {who}", f"  fingerprint:           {info.fingerprint}",
-             f"  signing public key:    {b64(info.signing_public)} (Ed25519)"]
+    lines = [str(msg("cli.key_of_office", "Key of the office") if info.owner == "office" else
+                 msg("cli.key_of_evaluator", "Key of the evaluator {evaluator}", evaluator=info.owner)),
+             "  " + str(msg("cli.key_fingerprint", "fingerprint:           {fingerprint}", fingerprint=info.fingerprint)),
+             "  " + str(msg("cli.key_signing", "signing public key:    {key} (Ed25519)", key=b64(info.signing_public)))]
     if info.encryption_public:
-        lines.append(f"  encryption public key: {b64(info.encryption_public)} (X25519)")
+        lines.append("  " + str(msg("cli.key_encryption", "encryption public key: {key} (X25519)",
+                                    key=b64(info.encryption_public))))
     if info.path:
-        lines.append(f"  key file:              {info.path}")
+        lines.append("  " + str(msg("cli.key_file", "key file:              {path}", path=info.path)))
     return "\n".join(lines)
 
 
@@ -162,15 +165,17 @@ def cmd_keys_init(ctx: CliContext) -> int:
     existing = store.keys.identity(key_dir=_key_dir(ctx))
     passphrase = read_passphrase(ctx.args, confirm=existing is None)
     info = store.keys.ensure(passphrase, key_dir=_key_dir(ctx)).value
-    verb = "Unlocked this database's" if existing is not None else "Created a new"
-    ctx.out(info.as_dict(), f"{verb} key pair.\n{_key_text(info)}\nRead the fingerprint aloud to confirm it.")
+    head = (msg("cli.key_unlocked", "Unlocked this database's key pair.") if existing is not None else
+            msg("cli.key_created", "Created a new key pair."))
+    tail = msg("cli.key_read_aloud", "Read the fingerprint aloud to confirm it.")
+    ctx.out(info.as_dict(), f"{head}\n{_key_text(info)}\n{tail}")
     return 0
 
 
 def cmd_keys_show(ctx: CliContext) -> int:
     info = ctx.store().keys.identity(key_dir=_key_dir(ctx))
     if info is None:
-        ctx.out({"key": None}, "This database has no key yet; create it with 'evaluator keys init'.")
+        ctx.out({"key": None}, msg("cli.key_none", "This database has no key yet; create it with 'evaluator keys init'."))
         return 4
     ctx.out(info.as_dict(), _key_text(info))
     return 0
@@ -178,7 +183,8 @@ def cmd_keys_show(ctx: CliContext) -> int:
 
 def cmd_keys_export(ctx: CliContext) -> int:
     info = ctx.store().keys.export_public(ctx.args.file, key_dir=_key_dir(ctx))
-    ctx.out(info.as_dict(), f"Wrote the public key of {info.owner} ({info.fingerprint}) to {ctx.args.file}.")
+    ctx.out(info.as_dict(), msg("cli.key_exported", "Wrote the public key of {owner} ({fingerprint}) to {file}.",
+                                owner=info.owner, fingerprint=info.fingerprint, file=ctx.args.file))
     return 0
 
 
@@ -194,32 +200,35 @@ def cmd_keys_register(ctx: CliContext) -> int:
     except OSError:
         is_package = False
     if is_package:
-        passphrase = read_passphrase(a, prompt="Office key passphrase: ")
+        passphrase = read_passphrase(a, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     info = store.keys.register_evaluator(a.evaluator, a.file, a.fingerprint, passphrase=passphrase,
                                          key_dir=_key_dir(ctx)).value
-    ctx.out(info.as_dict(), f"Registered the key {info.fingerprint} for evaluator {a.evaluator}.")
+    ctx.out(info.as_dict(), msg("cli.key_registered", "Registered the key {fingerprint} for evaluator {evaluator}.",
+                                fingerprint=info.fingerprint, evaluator=a.evaluator))
     return 0
 
 
 def cmd_keys_use(ctx: CliContext) -> int:
     store = ctx.store()
-    passphrase = read_passphrase(ctx.args, prompt="Passphrase of that office key: ")
+    passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_that_office_key", "Passphrase of that office key: "))
     info = store.keys.use(ctx.args.file, passphrase, key_dir=_key_dir(ctx)).value
-    ctx.out(info.as_dict(), f"This database now uses the office key {info.fingerprint} (shared on purpose; "
-                            f"kept as {info.path}).\n{_key_text(info)}")
+    head = msg("cli.key_used", "This database now uses the office key {fingerprint} (shared on purpose; kept as "
+               "{path}).", fingerprint=info.fingerprint, path=info.path)
+    ctx.out(info.as_dict(), f"{head}\n{_key_text(info)}")
     return 0
 
 
 def cmd_kit_receipt(ctx: CliContext) -> int:
     a = ctx.args
     store = ctx.store()
-    passphrase = read_passphrase(a, prompt="Office key passphrase: ")
+    passphrase = read_passphrase(a, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     r = store.privacy.merge_receipt(a.evaluator, a.out, passphrase=passphrase, key_dir=_key_dir(ctx))
     ctx.out({"path": a.out, "evaluator": r.evaluator, "device": r.device, "sequence": r.sequence,
              "package_sha256": r.package_sha256},
-            f"Wrote the merge receipt for package {r.sequence} of {r.evaluator}'s laptop {r.device[:8]} to {a.out}, "
-            "signed with the office key. Give it to the evaluator: with it, 'evaluator kit retire' destroys the "
-            "laptop's field database.")
+            msg("cli.receipt_written", "Wrote the merge receipt for package {sequence} of {evaluator}'s laptop {device} "
+                "to {path}, signed with the office key. Give it to the evaluator: with it, 'evaluator kit retire' "
+                "destroys the laptop's field database.", sequence=r.sequence, evaluator=r.evaluator,
+                device=r.device[:8], path=a.out))
     return 0
 
 
@@ -229,9 +238,10 @@ def cmd_kit_retire(ctx: CliContext) -> int:
     store = ctx.store()
     done = retire_field_database(store, ctx.args.receipt)
     ctx.close()  # (already closed by the workflow)
-    lines = [f"Destroyed the field database of {done.evaluator} (package {done.sequence} is merged at the office):"]
+    lines = [str(msg("cli.kit_retired", "Destroyed the field database of {evaluator} (package {sequence} is merged at "
+                     "the office):", evaluator=done.evaluator, sequence=done.sequence))]
     lines += [f"  {f}" for f in done.files]
-    lines.append(f"Recorded in {done.record}.")
+    lines.append(str(msg("cli.kit_retired_record", "Recorded in {record}.", record=done.record)))
     ctx.out({"evaluator": done.evaluator, "device": done.device, "package": done.sequence, "files": list(done.files),
              "record": done.record}, "\n".join(lines))
     return 0
@@ -244,8 +254,9 @@ def cmd_kit_export(ctx: CliContext) -> int:
     a = ctx.args
     kit_passphrase = read_kit_passphrase(a, ask=False)
     if kit_passphrase is not None and not a.include_personal:
-        raise ValidationError("A kit passphrase protects a kit with contact data: add --include-personal, or leave "
-                              "the passphrase out (a kit without contact data is not encrypted). Nothing was written.")
+        raise ValidationError(msg("cli.kit_passphrase_without_personal", "A kit passphrase protects a kit with contact "
+                                  "data: add --include-personal, or leave the passphrase out (a kit without contact "
+                                  "data is not encrypted). Nothing was written."))
     store = ctx.store()
     # a kit is not signed, so the office key is optional here; given its passphrase (file or
     # $EVALUATOR_PASSPHRASE, never a prompt) the export also signs the audit trail's head (an anchor)
@@ -255,13 +266,14 @@ def cmd_kit_export(ctx: CliContext) -> int:
         from ..packages.errors import KeyProblem
 
         try:
-            store.keys.unlock(read_passphrase(a, prompt="Office key passphrase: "), key_dir=_key_dir(ctx))
+            office_key = read_passphrase(a, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
+            store.keys.unlock(office_key, key_dir=_key_dir(ctx))
             signing = True
         except KeyProblem:
             if explicit:  # asked for by name: say why it cannot be done
                 raise
             # only the environment's passphrase, for another key: the kit is written unsigned as usual
-    progress = ctx.progress("Writing the kit")
+    progress = ctx.progress(msg("cli.progress_kit", "Writing the kit"))
     try:
         info = store.packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
                                          kit_passphrase=kit_passphrase, reason=a.reason, progress=progress).value
@@ -271,14 +283,20 @@ def cmd_kit_export(ctx: CliContext) -> int:
         kit_passphrase = read_kit_passphrase(a, ask=True, confirm=True)
         info = store.packages.export_kit(a.evaluator, a.out, include_personal=a.include_personal,
                                          kit_passphrase=kit_passphrase, reason=a.reason, progress=progress).value
-    personal = f"with contact data, {info.protection}" if info.include_personal else "without contact data"
-    text = (f"Wrote kit {info.sequence} for {info.evaluator} to {info.path}: {len(info.applications)} applications, "
-            f"{personal}. Office key fingerprint: {info.office_fingerprint}.\n"
-            + ("The audit trail's head is signed with the office key." if signing else
-               "The audit trail's head was not signed (give --passphrase-file to sign it with the office key)."))
+    params = dict(sequence=info.sequence, evaluator=info.evaluator, path=info.path, count=len(info.applications),
+                  fingerprint=info.office_fingerprint)
+    head = (msg("cli.kit_written_personal", "Wrote kit {sequence} for {evaluator} to {path}: {count} applications, "
+                "with contact data, {protection}. Office key fingerprint: {fingerprint}.", protection=info.protection,
+                **params) if info.include_personal else
+            msg("cli.kit_written", "Wrote kit {sequence} for {evaluator} to {path}: {count} applications, without "
+                "contact data. Office key fingerprint: {fingerprint}.", **params))
+    anchor = (msg("cli.kit_signed", "The audit trail's head is signed with the office key.") if signing else
+              msg("cli.kit_not_signed", "The audit trail's head was not signed (give --passphrase-file to sign it "
+                  "with the office key)."))
+    text = f"{head}\n{anchor}"
     if kit_passphrase is not None:
-        text += (f"\nTell {info.evaluator} the kit passphrase in person or by phone — never with the kit, by the same "
-                 "mail or on the same stick.")
+        text += "\n" + str(msg("cli.kit_tell_passphrase", "Tell {evaluator} the kit passphrase in person or by phone — "
+                               "never with the kit, by the same mail or on the same stick.", evaluator=info.evaluator))
     ctx.out(info, text)
     return 0
 
@@ -296,16 +314,18 @@ def read_kit_passphrase(args: argparse.Namespace, *, ask: bool, confirm: bool = 
         try:
             return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
         except (OSError, UnicodeError) as exc:
-            raise EvaluatorError(f"Cannot read the kit passphrase file {path}: {getattr(exc, 'strerror', None) or exc}.") from None
+            raise EvaluatorError(msg("cli.kit_passphrase_file_unreadable", "Cannot read the kit passphrase file {path}: "
+                                     "{reason}.", path=str(path),
+                                     reason=getattr(exc, "strerror", None) or str(exc))) from None
     env = os.environ.get("EVALUATOR_KIT_PASSPHRASE")
     if env:
         return env
     if ask and sys.stdin.isatty():
         import getpass
 
-        first = getpass.getpass("Kit passphrase: ")
-        if confirm and getpass.getpass("Repeat the kit passphrase: ") != first:
-            raise EvaluatorError("The two kit passphrases differ; nothing was written.")
+        first = getpass.getpass(str(msg("cli.prompt_kit", "Kit passphrase: ")))
+        if confirm and getpass.getpass(str(msg("cli.prompt_repeat_kit", "Repeat the kit passphrase: "))) != first:
+            raise EvaluatorError(msg("cli.kit_passphrases_differ", "The two kit passphrases differ; nothing was written."))
         return first
     return None
 
@@ -326,7 +346,8 @@ def _kit_unlock(ctx: CliContext):
     key_dir = _key_dir(ctx)
     key_passphrase = None
     if read_key_info(key_dir, sealed.evaluator) is not None:  # no key file: read_kit says what to do
-        key_passphrase = read_passphrase(a, prompt=f"Passphrase of your key ({sealed.evaluator}): ")
+        key_passphrase = read_passphrase(a, prompt=msg("cli.prompt_your_key", "Passphrase of your key ({evaluator}): ",
+                                                         evaluator=sealed.evaluator))
     return KitUnlock(key_passphrase=key_passphrase, key_dir=key_dir)
 
 
@@ -340,12 +361,21 @@ def cmd_kit_import(ctx: CliContext) -> int:
     passphrase = None if a.no_encrypt else database_passphrase(ctx.db, creating=True)
     info = import_kit(a.file, ctx.db, expected_office_fingerprint=a.office_fingerprint, passphrase=passphrase,
                       unlock=unlock).value
-    what = {"created": "Created the field database", "updated": "Updated the field database",
-            "unchanged": "Already imported; nothing changed in"}[info.status]
-    locked = "encrypted" if passphrase is not None else "NOT encrypted"
-    ctx.out(info, f"{what} {info.database} ({locked}) from kit {info.sequence} for {info.evaluator}: "
-                  f"{len(info.applications)} applications.\nOffice key fingerprint: {info.office_fingerprint} — "
-                  "check it with the office before sending results.")
+    params = dict(database=info.database, sequence=info.sequence, evaluator=info.evaluator,
+                  count=len(info.applications), fingerprint=info.office_fingerprint,
+                  locked=msg("cli.encrypted", "encrypted") if passphrase is not None else
+                  msg("cli.not_encrypted", "NOT encrypted"))
+    ctx.out(info, {
+        "created": msg("cli.kit_imported_created", "Created the field database {database} ({locked}) from kit "
+                       "{sequence} for {evaluator}: {count} applications.\nOffice key fingerprint: {fingerprint} — "
+                       "check it with the office before sending results.", **params),
+        "updated": msg("cli.kit_imported_updated", "Updated the field database {database} ({locked}) from kit "
+                       "{sequence} for {evaluator}: {count} applications.\nOffice key fingerprint: {fingerprint} — "
+                       "check it with the office before sending results.", **params),
+        "unchanged": msg("cli.kit_imported_unchanged", "Already imported; nothing changed in {database} ({locked}) "
+                         "from kit {sequence} for {evaluator}: {count} applications.\nOffice key fingerprint: "
+                         "{fingerprint} — check it with the office before sending results.", **params),
+    }[info.status])
     return 0
 
 
@@ -358,16 +388,18 @@ def cmd_kit_field_database(ctx: CliContext) -> int:
 
     a = ctx.args
     if Path(a.out).exists():
-        raise ValidationError(f"{a.out} already exists; choose a new file for the field database (nothing was "
-                              "changed).")
+        raise ValidationError(msg("cli.field_db_exists", "{path} already exists; choose a new file for the field "
+                                  "database (nothing was changed).", path=a.out))
     store = ctx.store()
     passphrase = None if a.no_encrypt else database_passphrase(sqlite_url(a.out), creating=True)
     info = make_field_database(store, a.evaluator, a.out, db_passphrase=passphrase,
                                include_personal=a.include_personal, reason=a.reason,
-                               progress=ctx.progress("Field database")).value
-    locked = "encrypted" if passphrase is not None else "NOT encrypted"
-    ctx.out(info, f"Made the field database {info.database} ({locked}) for {info.evaluator} from kit {info.sequence}: "
-                  f"{len(info.applications)} applications. Give it to the evaluator with its passphrase, separately.")
+                               progress=ctx.progress(msg("cli.progress_field_db", "Field database"))).value
+    locked = msg("cli.encrypted", "encrypted") if passphrase is not None else msg("cli.not_encrypted", "NOT encrypted")
+    ctx.out(info, msg("cli.field_db_made", "Made the field database {database} ({locked}) for {evaluator} from kit "
+                      "{sequence}: {count} applications. Give it to the evaluator with its passphrase, separately.",
+                      database=info.database, locked=locked, evaluator=info.evaluator, sequence=info.sequence,
+                      count=len(info.applications)))
     return 0
 
 
@@ -376,36 +408,43 @@ def cmd_package_export(ctx: CliContext) -> int:
     first_use = store.is_field and store.packages.kit_info() is not None and store.keys.identity(key_dir=_key_dir(ctx)) is None
     passphrase = read_passphrase(ctx.args, confirm=first_use)
     info = store.packages.export_package(ctx.args.out, passphrase=passphrase, key_dir=_key_dir(ctx),
-                                         progress=ctx.progress("Writing the package")).value
-    ctx.out(info, f"Wrote result package {info.sequence} of {info.evaluator} to {info.path}: {info.evaluations} "
-                  f"evaluations ({info.finalised} finalised), {info.scores} scores, {info.site_visits} site visits, "
-                  f"{info.attachments} photos.\nPackage fingerprint: {info.fingerprint} (signed by key "
-                  f"{info.signer_fingerprint}).")
+                                         progress=ctx.progress(msg("cli.progress_package", "Writing the package"))).value
+    ctx.out(info, msg("cli.package_written", "Wrote result package {sequence} of {evaluator} to {path}: {evaluations} "
+                      "evaluations ({finalised} finalised), {scores} scores, {visits} site visits, {photos} photos.\n"
+                      "Package fingerprint: {fingerprint} (signed by key {signer}).", sequence=info.sequence,
+                      evaluator=info.evaluator, path=info.path, evaluations=info.evaluations,
+                      finalised=info.finalised, scores=info.scores, visits=info.site_visits, photos=info.attachments,
+                      fingerprint=info.fingerprint, signer=info.signer_fingerprint))
     if not info.evaluations:
-        print("warning: this package holds no evaluations yet — score the assigned applications in the app "
-              "(or type paper sheets in with 'evaluator import scores') before handing it back.", file=sys.stderr)
+        print(msg("cli.package_empty", "warning: this package holds no evaluations yet — score the assigned "
+                  "applications in the app (or type paper sheets in with 'evaluator import scores') before handing "
+                  "it back."), file=sys.stderr)
     return 0
 
 
 def cmd_merge(ctx: CliContext) -> int:
     store = ctx.store()
-    passphrase = read_passphrase(ctx.args, prompt="Office key passphrase: ")
+    passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     reports = store.packages.merge(ctx.args.files, passphrase=passphrase, key_dir=_key_dir(ctx),
-                                   progress=ctx.progress("Merging")).value
+                                   progress=ctx.progress(msg("cli.progress_merge", "Merging"))).value
     lines = []
     for r in reports:
         lines.append(r.summary())
         for c in r.conflicts:
-            lines.append(f"  conflict {c.id}: {c.record} of {c.application_id} — kept the {c.kept_from} value "
-                         f"({c.rule}); see 'evaluator conflicts'")
+            lines.append("  " + str(msg("cli.merge_conflict", "conflict {id}: {record} of {app} — kept the {kept} "
+                                        "value ({rule}); see 'evaluator conflicts'", id=c.id, record=c.record,
+                                        app=c.application_id, kept=c.kept_from, rule=c.rule)))
         for sk in r.skipped:
-            lines.append(f"  skipped: {sk}")
+            lines.append("  " + str(msg("cli.merge_skipped", "skipped: {what}", what=sk)))
     refused = sum(1 for r in reports if r.rejected)
     merged = sum(1 for r in reports if r.status == MERGED)
     if len(reports) > 1 or refused:
-        lines.append(f"{len(reports)} packages: {merged} merged, {len(reports) - merged - refused} unchanged, "
-                     f"{refused} refused" + (" (each refused package changed nothing; the others are merged)"
-                                             if refused and merged else ""))
+        counts = dict(count=len(reports), merged=merged, unchanged=len(reports) - merged - refused, refused=refused)
+        lines.append(str(msg("cli.merge_total_partly", "{count} packages: {merged} merged, {unchanged} unchanged, "
+                             "{refused} refused (each refused package changed nothing; the others are merged)",
+                             **counts) if refused and merged else
+                         msg("cli.merge_total", "{count} packages: {merged} merged, {unchanged} unchanged, {refused} "
+                             "refused", **counts)))
     ctx.out({"packages": reports, "ok": not refused, "merged": merged, "unchanged": len(reports) - merged - refused,
              "refused": refused}, "\n".join(lines))
     # some refused (whatever the others did): 2, like any input refused; the lines say which
@@ -422,13 +461,15 @@ def cmd_packages(ctx: CliContext) -> int:
                      ["evaluator", "#", "laptop", "package", "audit entries", "check"])
         bad = [c for c in checks if not c.ok]
         ctx.out({"ok": not bad, "packages": checks},
-                text + f"\nChecked {len(checks)} merged packages: {len(checks) - len(bad)} intact, {len(bad)} failed.")
+                text + "\n" + str(msg("cli.packages_checked", "Checked {count} merged packages: {intact} intact, "
+                                      "{failed} failed.", count=len(checks), intact=len(checks) - len(bad),
+                                      failed=len(bad))))
         return 5 if bad else 0
     rows = store.packages.merged()
     text = table([[r.evaluator, r.sequence, r.device[:8], r.fingerprint, f"{r.merged_at:%Y-%m-%d %H:%M}",
                    r.report.get("conflicts", 0)] for r in rows],
                  ["evaluator", "#", "laptop", "package", "merged", "conflicts"])
-    ctx.out(rows, text + f"\n{len(rows)} packages merged")
+    ctx.out(rows, text + "\n" + str(msg("cli.packages_merged", "{count} packages merged", count=len(rows))))
     return 0
 
 
@@ -444,13 +485,14 @@ def cmd_conflicts(ctx: CliContext) -> int:
     text = table([[c.id, c.application_id, c.evaluator, c.record, f"{c.kept.device[:8]} {_values_text(c.kept.values)}",
                    f"{c.other.device[:8]} {_values_text(c.other.values)}", c.resolution or "open"] for c in rows],
                  ["ID", "application", "evaluator", "record", "kept", "other", "resolution"])
-    ctx.out(rows, text + f"\n{len(rows)} conflicts")
+    ctx.out(rows, text + "\n" + str(msg("cli.conflicts_count", "{count} conflicts", count=len(rows))))
     return 0
 
 
 def cmd_conflicts_resolve(ctx: CliContext) -> int:
     a = ctx.args
     c = ctx.store().packages.resolve_conflict(a.id, take=a.take, reason=a.reason).value
-    ctx.out(c, f"Conflict {c.id} ({c.record} of {c.application_id} by {c.evaluator}) resolved: took the {a.take} "
-               "value.")
+    ctx.out(c, msg("cli.conflict_resolved", "Conflict {id} ({record} of {app} by {evaluator}) resolved: took the "
+                   "{take} value.", id=c.id, record=c.record, app=c.application_id, evaluator=c.evaluator,
+                   take=a.take))
     return 0

@@ -14,6 +14,7 @@ from datetime import date
 
 from ..domain import CONFLICT_TYPES
 from ..errors import ValidationError
+from ..messages import msg
 from .common import CliContext, table
 
 
@@ -107,26 +108,30 @@ def cmd_evaluators_add(ctx: CliContext) -> int:
     a = ctx.args
     e = ctx.store().people.add_evaluator(a.code, a.name, organisation=a.organisation, district=a.district,
                                          email=a.email, phone=a.phone, role=a.role).value
-    ctx.out(e, f"Added evaluator {e.code} ({e.name}" + (f", {e.organisation}" if e.organisation else "") + ").")
+    ctx.out(e, msg("cli.evaluator_added_org", "Added evaluator {code} ({name}, {organisation}).", code=e.code,
+                   name=e.name, organisation=e.organisation) if e.organisation else
+            msg("cli.evaluator_added", "Added evaluator {code} ({name}).", code=e.code, name=e.name))
     return 0
 
 
 def cmd_evaluators_import(ctx: CliContext) -> int:
     rep = ctx.store().excel.import_evaluators(ctx.args.file, dry_run=ctx.args.dry_run).value
-    verb = "would add" if rep.dry_run else "added"
-    lines = [f"{rep.file}: {verb} {len(rep.evaluators_added)} evaluators ({', '.join(rep.evaluators_added) or '—'}), "
-             f"{'would update' if rep.dry_run else 'updated'} {len(rep.evaluators_updated)}, unchanged "
-             f"{len(rep.evaluators_unchanged)}."]
+    counts = dict(file=rep.file, added=len(rep.evaluators_added), codes=", ".join(rep.evaluators_added) or "—",
+                  updated=len(rep.evaluators_updated), unchanged=len(rep.evaluators_unchanged))
+    lines = [str(msg("cli.evaluators_import_dry", "{file}: would add {added} evaluators ({codes}), would update "
+                     "{updated}, unchanged {unchanged}.", **counts) if rep.dry_run else
+                 msg("cli.evaluators_imported", "{file}: added {added} evaluators ({codes}), updated {updated}, "
+                     "unchanged {unchanged}.", **counts))]
     if rep.dry_run:
-        lines.append("Dry run: nothing was written.")
-    lines += [f"  warning: {w}" for w in rep.warnings]
+        lines.append(str(msg("cli.dry_run", "Dry run: nothing was written.")))
+    lines += ["  " + str(msg("cli.warning", "warning: {warning}", warning=w)) for w in rep.warnings]
     ctx.out(rep, "\n".join(lines))
     return 0
 
 
 def cmd_evaluators_remove(ctx: CliContext) -> int:
     ctx.store().people.remove_evaluator(ctx.args.code)
-    ctx.out({"removed": ctx.args.code}, f"Removed evaluator {ctx.args.code}.")
+    ctx.out({"removed": ctx.args.code}, msg("cli.evaluator_removed", "Removed evaluator {code}.", code=ctx.args.code))
     return 0
 
 
@@ -136,38 +141,45 @@ def cmd_assign(ctx: CliContext) -> int:
     store = ctx.store()
     if a.auto:
         if a.application_id or a.evaluator:
-            raise ValidationError("Give either --auto or an application and an evaluator, not both.")
+            raise ValidationError(msg("cli.assign_auto_or_pair", "Give either --auto or an application and an "
+                                      "evaluator, not both."))
         r = store.people.auto_assign(a.per_application, track=a.track, round=a.round, dry_run=a.dry_run).value
-        verb = "would assign" if r.dry_run else "assigned"
-        lines = [f"{verb.capitalize()} {len(r.added)} pairings over {r.applications} applications "
-                 f"({r.per_application} evaluators each)."]
+        counts = dict(count=len(r.added), applications=r.applications, each=r.per_application)
+        lines = [str(msg("cli.auto_assign_dry", "Would assign {count} pairings over {applications} applications ({each} "
+                         "evaluators each).", **counts) if r.dry_run else
+                     msg("cli.auto_assigned", "Assigned {count} pairings over {applications} applications ({each} "
+                         "evaluators each).", **counts))]
         if r.loads:
             lo, hi = min(r.loads.values()), max(r.loads.values())
-            lines.append("Load per evaluator: " + ", ".join(f"{k} {v}" for k, v in r.loads.items())
-                         + f" (from {lo} to {hi}).")
+            lines.append(str(msg("cli.auto_assign_loads", "Load per evaluator: {loads} (from {low} to {high}).",
+                                 loads=", ".join(f"{k} {v}" for k, v in r.loads.items()), low=lo, high=hi)))
         for app, n in r.short:
-            lines.append(f"  SHORT {app}: only {n} evaluators without a declared conflict")
+            lines.append("  " + str(msg("cli.auto_assign_short", "SHORT {app}: only {count} evaluators without a "
+                                        "declared conflict", app=app, count=n)))
         if r.likely_conflicts:
-            lines.append(f"Likely conflicts of interest to confirm ({len(r.likely_conflicts)}; 'evaluator recuse APP EV "
-                         "--type TYPE' declares one, then 'evaluator assign --auto' fills the gap):")
+            lines.append(str(msg("cli.likely_conflicts", "Likely conflicts of interest to confirm ({count}; 'evaluator "
+                                 "recuse APP EV --type TYPE' declares one, then 'evaluator assign --auto' fills the "
+                                 "gap):", count=len(r.likely_conflicts))))
             for c in r.likely_conflicts:
-                lines.append(f"  {c.application_id} × {c.evaluator}: {c.detail}"
-                             + (" (assigned)" if c.assigned else ""))
+                lines.append("  " + str(msg("cli.likely_conflict_assigned", "{app} × {evaluator}: {detail} (assigned)",
+                                            app=c.application_id, evaluator=c.evaluator, detail=c.detail)
+                                        if c.assigned else f"{c.application_id} × {c.evaluator}: {c.detail}"))
         if r.dry_run:
-            lines.append("Dry run: nothing was written.")
+            lines.append(str(msg("cli.dry_run", "Dry run: nothing was written.")))
         ctx.out(r, "\n".join(lines))
         return 0
     if not (a.application_id and a.evaluator):
-        raise ValidationError("Use: evaluator assign APP EV, or evaluator assign --auto.")
+        raise ValidationError(msg("cli.assign_usage", "Use: evaluator assign APP EV, or evaluator assign --auto."))
     visit = None
     if a.visit_on:
         try:
             visit = date.fromisoformat(a.visit_on)
         except ValueError:
-            raise ValidationError(f"--visit-on: '{a.visit_on}' is not a date (YYYY-MM-DD).") from None
+            raise ValidationError(msg("cli.visit_on_not_date", "--visit-on: '{text}' is not a date (YYYY-MM-DD).",
+                                      text=a.visit_on)) from None
     store.people.assign(a.application_id, a.evaluator, planned_visit_on=visit)
     ctx.out({"application_id": a.application_id, "evaluator": a.evaluator},
-            f"Assigned {a.evaluator} to {a.application_id}.")
+            msg("cli.assigned", "Assigned {evaluator} to {app}.", evaluator=a.evaluator, app=a.application_id))
     return 0
 
 
@@ -175,7 +187,7 @@ def cmd_unassign(ctx: CliContext) -> int:
     a = ctx.args
     ctx.store().people.unassign(a.application_id, a.evaluator)
     ctx.out({"application_id": a.application_id, "evaluator": a.evaluator},
-            f"{a.evaluator} no longer evaluates {a.application_id}.")
+            msg("cli.unassigned", "{evaluator} no longer evaluates {app}.", evaluator=a.evaluator, app=a.application_id))
     return 0
 
 
@@ -183,7 +195,8 @@ def cmd_recuse(ctx: CliContext) -> int:
     a = ctx.args
     ctx.store().people.declare_conflict(a.application_id, a.evaluator, a.type, a.note)
     ctx.out({"application_id": a.application_id, "evaluator": a.evaluator, "conflict_type": a.type, "note": a.note},
-            f"Declared a conflict of interest ({a.type}): {a.evaluator} will not evaluate {a.application_id}.")
+            msg("cli.recused", "Declared a conflict of interest ({type}): {evaluator} will not evaluate {app}.",
+                type=a.type, evaluator=a.evaluator, app=a.application_id))
     return 0
 
 
@@ -196,18 +209,26 @@ def cmd_gate(ctx: CliContext) -> int:
         text = table([[g.code, g.name_ko, g.kind, {True: "pass", False: "FAIL", None: "not recorded (presumed pass)"
                                                    if g.kind == "manual" else "—"}[g.passed], g.note, g.decided_by]
                       for g in gates], ["gate", "name", "kind", "outcome", "note", "by"])
-        ctx.out(gates, f"Eligibility gates of {a.application_id}:\n{text}")
+        ctx.out(gates, str(msg("cli.gates_of", "Eligibility gates of {app}:", app=a.application_id)) + f"\n{text}")
         return 0
     if a.outcome is None:
-        raise ValidationError(f"Say whether {a.application_id} passes gate {a.gate}: 'pass' or 'fail'.")
+        raise ValidationError(msg("cli.gate_outcome_missing", "Say whether {app} passes gate {gate}: 'pass' or 'fail'.",
+                                  app=a.application_id, gate=a.gate))
     g = store.applications.record_gate(a.application_id, a.gate, a.outcome == "pass", a.note).value
-    ctx.out(g, f"{a.application_id}: gate {g.code} ({g.name_ko}) recorded as {'passed' if g.passed else 'FAILED'}"
-               + (f" — {g.note}" if g.note else "") + ".")
+    params = dict(app=a.application_id, gate=g.code, name=g.name_ko, note=g.note)
+    ctx.out(g, {(True, True): msg("cli.gate_passed_note", "{app}: gate {gate} ({name}) recorded as passed — {note}.",
+                                  **params),
+                (True, False): msg("cli.gate_passed", "{app}: gate {gate} ({name}) recorded as passed.", **params),
+                (False, True): msg("cli.gate_failed_note", "{app}: gate {gate} ({name}) recorded as FAILED — {note}.",
+                                   **params),
+                (False, False): msg("cli.gate_failed", "{app}: gate {gate} ({name}) recorded as FAILED.", **params),
+                }[(bool(g.passed), bool(g.note))])
     return 0
 
 
 def cmd_withdraw(ctx: CliContext) -> int:
     a = ctx.args
     info = ctx.store().applications.withdraw(a.application_id, a.reason).value
-    ctx.out(info, f"{info.id} is withdrawn ({info.status_reason}); it stays on record and is no longer ranked.")
+    ctx.out(info, msg("cli.withdrawn", "{app} is withdrawn ({reason}); it stays on record and is no longer ranked.",
+                      app=info.id, reason=info.status_reason))
     return 0

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import EvaluatorError, ValidationError
+from ..messages import msg
 from .common import CliContext, table
 
 
@@ -127,15 +128,16 @@ def cmd_people(ctx: CliContext) -> int:
     rows = store.privacy.people()
     who = store.identity
     text = table([[p.name, p.role, f"{p.created_at:%Y-%m-%d}", p.created_by] for p in rows],
-                 ["name", "role", "since", "registered by"]) + f"\nActing now: {who.label}" + \
-        (f" ({who.role})" if who.role else " (no role registered)")
+                 ["name", "role", "since", "registered by"]) + "\n" + \
+        str(msg("cli.acting_now_role", "Acting now: {who} ({role})", who=who.label, role=who.role) if who.role else
+            msg("cli.acting_now", "Acting now: {who} (no role registered)", who=who.label))
     ctx.out({"people": rows, "acting": who.as_dict()}, text)
     return 0
 
 
 def cmd_people_add(ctx: CliContext) -> int:
     p = ctx.store().privacy.add_person(ctx.args.name, ctx.args.role).value
-    ctx.out(p, f"{p.name} acts on this database as {p.role}.")
+    ctx.out(p, msg("cli.person_added", "{name} acts on this database as {role}.", name=p.name, role=p.role))
     return 0
 
 
@@ -152,25 +154,33 @@ def cmd_access_log(ctx: CliContext) -> int:
         years, subjects = store.privacy.access_retention()
         doc = {"ok": v.ok, "entries": v.entries, "pruned": v.pruned, "problem": v.problem, "kept_years": years,
                "data_subjects": subjects}
-        ctx.out(doc, (f"Access log intact: {v.entries} entries, hash chain verified" if v.ok else
-                      f"Access log BROKEN: {v.problem}") +
-                (f" ({v.pruned} older entries pruned after their retention)" if v.pruned else "") +
-                f"; kept {years} year{'s' if years > 1 else ''} ({subjects:,} data subjects).")
+        state = (msg("cli.access_log_intact", "Access log intact: {entries} entries, hash chain verified",
+                     entries=v.entries) if v.ok else
+                 msg("cli.access_log_broken", "Access log BROKEN: {problem}", problem=v.problem))
+        pruned = (" " + str(msg("cli.access_log_pruned", "({count} older entries pruned after their retention)",
+                                count=v.pruned))) if v.pruned else ""
+        kept = (msg("cli.access_log_kept_years", "kept {years} years ({subjects:,} data subjects).", years=years,
+                    subjects=subjects) if years > 1 else
+                msg("cli.access_log_kept_year", "kept {years} year ({subjects:,} data subjects).", years=years,
+                    subjects=subjects))
+        ctx.out(doc, f"{state}{pruned}; {kept}")
         return 0 if v.ok else 5
     rows = store.privacy.access_log(since=_when(a.since), until=_when(a.until), subject=a.subject)
     text = table([[e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.role, e.action, e.what,
                    ", ".join(e.subjects[:3]) + (f" +{e.subject_count - 3}" if e.subject_count > 3 else ""),
                    ",".join(e.fields) or "-", e.reason or "", e.fingerprint[:12]] for e in rows],
                  ["at (UTC)", "who", "role", "action", "what", "applications", "personal fields", "reason", "sha256"])
-    ctx.out([e.as_dict() for e in rows], text + f"\n{len(rows)} entries")
+    ctx.out([e.as_dict() for e in rows], text + "\n" + str(msg("cli.entries_count", "{count} entries", count=len(rows))))
     return 0
 
 
 def cmd_access_review(ctx: CliContext) -> int:
     a = ctx.args
-    path = ctx.store().privacy.review(a.month, a.out, lang=ctx.document_lang(), progress=ctx.progress("Review"))
-    ctx.out({"path": str(path), "month": a.month}, f"Wrote the access-log review of {a.month} to {path}; print it, "
-                                                   "check it and sign it.")
+    path = ctx.store().privacy.review(a.month, a.out, lang=ctx.document_lang(), progress=ctx.progress(
+        msg("cli.progress_review", "Review")))
+    ctx.out({"path": str(path), "month": a.month}, msg("cli.access_review_written", "Wrote the access-log review of "
+                                                       "{month} to {path}; print it, check it and sign it.",
+                                                       month=a.month, path=str(path)))
     return 0
 
 
@@ -182,13 +192,19 @@ def cmd_retention(ctx: CliContext) -> int:
     today = ctx.args.today or date.today()
     items = store.privacy.schedule(today)
     years, subjects = store.privacy.access_retention()
-    lines = ["Retention rules (program settings; docs/privacy.md):"] + [f"  {r.text()}" for r in rules]
-    lines.append(f"  the access log: {years} year{'s' if years > 1 else ''} ({subjects:,} data subjects)")
-    lines.append("Milestones: sign-off " + (str(milestones.get("sign_off")) if milestones.get("sign_off") else
-                                             "not set") +
-                 "; projects end " + (str(milestones.get("project_end")) if milestones.get("project_end") else "not set"))
+    lines = [str(msg("cli.retention_rules", "Retention rules (program settings; docs/privacy.md):"))]
+    lines += [f"  {r.text()}" for r in rules]
+    lines.append("  " + str(msg("cli.retention_access_years", "the access log: {years} years ({subjects:,} data "
+                                "subjects)", years=years, subjects=subjects) if years > 1 else
+                            msg("cli.retention_access_year", "the access log: {years} year ({subjects:,} data "
+                                "subjects)", years=years, subjects=subjects)))
+    not_set = msg("cli.not_set", "not set")
+    lines.append(str(msg("cli.retention_milestones", "Milestones: sign-off {sign_off}; projects end {project_end}",
+                         sign_off=str(milestones.get("sign_off")) if milestones.get("sign_off") else not_set,
+                         project_end=str(milestones.get("project_end")) if milestones.get("project_end") else not_set)))
     due = [i for i in items if i.due]
-    lines.append(f"{len(items)} applications hold personal data; {len(due)} due for destruction on {today}.")
+    lines.append(str(msg("cli.retention_due", "{count} applications hold personal data; {due} due for destruction on "
+                         "{today}.", count=len(items), due=len(due), today=today)))
     doc = {"rules": [{"class": r.data_class, "years": r.years, "after": r.after, "with": r.with_class,
                       "text": r.text()} for r in rules],
            "milestones": {k: v.isoformat() if v else None for k, v in milestones.items()},
@@ -207,40 +223,47 @@ def cmd_retention_set(ctx: CliContext) -> int:
     if a.selected_years is not None:
         rules["selected"] = {"years": a.selected_years, "after": "project_end"}
     if not rules and a.signed_off_on is None and a.project_ends_on is None:
-        raise ValidationError("Nothing to set: give --signed-off-on, --project-ends-on, --not-selected-years or "
-                              "--selected-years.")
+        raise ValidationError(msg("cli.retention_nothing_to_set", "Nothing to set: give --signed-off-on, "
+                                  "--project-ends-on, --not-selected-years or --selected-years."))
     settings = ctx.store().privacy.set_retention(rules=rules or None, signed_off_on=a.signed_off_on,
                                                  project_ends_on=a.project_ends_on).value
     ctx.out({k: settings.get(k) for k in ("retention", "signed_off_on", "project_ends_on")},
-            "Retention settings saved.")
+            msg("cli.retention_saved", "Retention settings saved."))
     return 0
 
 
 def _plan_text(p) -> list[str]:  # noqa: ANN001 - evaluator.privacy.purge.PurgePlan
-    lines = [f"Due for destruction on {p.today}: {len(p.due)} applications" +
-             (": " + ", ".join(d.application_id for d in p.due[:30]) + (" …" if len(p.due) > 30 else "")
-              if p.due else "")]
+    head = msg("cli.purge_due", "Due for destruction on {today}: {count} applications", today=p.today, count=len(p.due))
+    lines = [str(head) + (": " + ", ".join(d.application_id for d in p.due[:30]) + (" …" if len(p.due) > 30 else "")
+                          if p.due else "")]
     for rule in sorted({d.rule for d in p.due}):
-        lines.append(f"  under '{rule}': {sum(1 for d in p.due if d.rule == rule)}")
+        lines.append("  " + str(msg("cli.purge_under_rule", "under '{rule}': {count}", rule=rule,
+                                    count=sum(1 for d in p.due if d.rule == rule))))
     waiting = [d for d in p.waiting if d.until is not None]
     if waiting:
         nxt = min(d.until for d in waiting)
-        lines.append(f"Not due yet: {len(p.waiting)} (the next on {nxt})")
+        lines.append(str(msg("cli.purge_not_due_next", "Not due yet: {count} (the next on {next})", count=len(p.waiting),
+                             next=nxt)))
     elif p.waiting:
-        lines.append(f"Not due yet: {len(p.waiting)} (their retention has not started: set the sign-off and the "
-                     "projects' end with 'evaluator retention set')")
+        lines.append(str(msg("cli.purge_not_due_unset", "Not due yet: {count} (their retention has not started: set the "
+                             "sign-off and the projects' end with 'evaluator retention set')", count=len(p.waiting))))
     if p.access_entries:
-        lines.append(f"Access-log entries older than {p.access_years} year(s): {p.access_entries}")
+        lines.append(str(msg("cli.purge_access_entries", "Access-log entries older than {years} year(s): {count}",
+                             years=p.access_years, count=p.access_entries)))
     if p.evidence:
-        lines.append(f"Package evidence to re-write: {len(p.evidence)} merged packages")
+        lines.append(str(msg("cli.purge_evidence", "Package evidence to re-write: {count} merged packages",
+                             count=len(p.evidence))))
     for b in p.backups:
-        state = "holds them: destroyed" if b.holds else ("cannot be checked: " + b.problem if b.holds is None
-                                                         else "does not hold them: kept")
-        lines.append(f"  backup {b.path}: {state}")
+        lines.append("  " + str(msg("cli.purge_backup_holds", "backup {path}: holds them: destroyed", path=b.path)
+                                if b.holds else
+                                msg("cli.purge_backup_unchecked", "backup {path}: cannot be checked: {problem}",
+                                    path=b.path, problem=b.problem) if b.holds is None else
+                                msg("cli.purge_backup_kept", "backup {path}: does not hold them: kept", path=b.path)))
     if p.legacy_entries:
-        lines.append(f"Note: {p.legacy_entries} audit entries written before this version (schema 0006) hold these "
-                     "applications' values in the clear and cannot be redacted without breaking the audit chain "
-                     "(docs/privacy.md, 'Entries written before 0006').")
+        lines.append(str(msg("cli.purge_legacy", "Note: {count} audit entries written before this version (schema 0006) "
+                             "hold these applications' values in the clear and cannot be redacted without breaking "
+                             "the audit chain (docs/privacy.md, 'Entries written before 0006').",
+                             count=p.legacy_entries)))
     return lines
 
 
@@ -249,19 +272,21 @@ def cmd_purge(ctx: CliContext) -> int:
     a = ctx.args
     if a.compact:
         done = store.privacy.compact()
-        ctx.out({"compacted": done}, f"Database rewritten: {done}.")
+        ctx.out({"compacted": done}, msg("cli.compacted", "Database rewritten: {done}.", done=done))
         return 0
     if a.dry_run:
         p = store.privacy.purge_plan(a.today)
-        ctx.out(p.as_dict(), "\n".join(_plan_text(p) + ["Dry run: nothing was destroyed."]))
+        ctx.out(p.as_dict(), "\n".join(_plan_text(p) + [str(msg("cli.purge_dry_run", "Dry run: nothing was destroyed."))]))
         return 0
-    r = store.privacy.purge(a.today, progress=ctx.progress("Purging")).value
+    r = store.privacy.purge(a.today, progress=ctx.progress(msg("cli.progress_purge", "Purging"))).value
     if not r.purge:
-        ctx.out(r.as_dict(), "\n".join(_plan_text(r.plan) + ["Nothing is due; nothing was destroyed."]))
+        ctx.out(r.as_dict(), "\n".join(_plan_text(r.plan) + [str(msg("cli.purge_nothing_due", "Nothing is due; nothing "
+                                                                      "was destroyed."))]))
         return 0
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in r.counts.items() if v)
-    lines = _plan_text(r.plan) + [f"Destroyed ({counts}); purge record {r.purge}; {r.compacted}."]
-    lines += [f"  destroyed {f}" for f in r.files]
+    lines = _plan_text(r.plan) + [str(msg("cli.purged", "Destroyed ({counts}); purge record {purge}; {compacted}.",
+                                          counts=counts, purge=r.purge, compacted=r.compacted))]
+    lines += ["  " + str(msg("cli.purged_file", "destroyed {file}", file=f)) for f in r.files]
     ctx.out(r.as_dict(), "\n".join(lines))
     return 0
 
@@ -271,23 +296,27 @@ def cmd_subject_export(ctx: CliContext) -> int:
     a = ctx.args
     path = ctx.store().privacy.subject_export(a.application, a.out, reason=a.reason)
     ctx.out({"path": str(path), "application": a.application},
-            f"Wrote everything held about {a.application}'s people to {path} (in the access log).")
+            msg("cli.subject_exported", "Wrote everything held about {app}'s people to {path} (in the access log).",
+                app=a.application, path=str(path)))
     return 0
 
 
 def cmd_subject_correct(ctx: CliContext) -> int:
     a = ctx.args
     done = ctx.store().privacy.subject_correct(a.application, a.field, a.value, reason=a.reason).value
-    ctx.out(done, f"Corrected the {a.field} of {a.application}." if done["changed"] else
-            f"The {a.field} of {a.application} already had that value; nothing changed.")
+    ctx.out(done, msg("cli.subject_corrected", "Corrected the {field} of {app}.", field=a.field, app=a.application)
+            if done["changed"] else
+            msg("cli.subject_unchanged", "The {field} of {app} already had that value; nothing changed.", field=a.field,
+                app=a.application))
     return 0
 
 
 def cmd_subject_delete(ctx: CliContext) -> int:
     a = ctx.args
     r = ctx.store().privacy.subject_delete(a.application, reason=a.reason, today=a.today,
-                                           progress=ctx.progress("Deleting")).value
-    ctx.out(r.as_dict(), f"Destroyed the personal data of {a.application} (purge record {r.purge}; {r.compacted}).")
+                                           progress=ctx.progress(msg("cli.progress_delete", "Deleting"))).value
+    ctx.out(r.as_dict(), msg("cli.subject_deleted", "Destroyed the personal data of {app} (purge record {purge}; "
+                             "{compacted}).", app=a.application, purge=r.purge, compacted=r.compacted))
     return 0
 
 
@@ -299,16 +328,21 @@ def cmd_admin_grant(ctx: CliContext) -> int:
         try:
             password = Path(a.password_file).read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as exc:
-            raise EvaluatorError(f"Cannot read the password file {a.password_file}: {exc.strerror}.") from None
+            raise EvaluatorError(msg("cli.password_file_unreadable", "Cannot read the password file {path}: {reason}.",
+                                     path=a.password_file, reason=exc.strerror)) from None
     done = ctx.store().privacy.grant(a.user, a.role, password=password)
-    ctx.out(done, f"{a.user} is now the {a.role} of this database" +
-            (" (login created)" if done["login_created"] else "") + f"; PostgreSQL enforces it (role {done['group']}).")
+    ctx.out(done, msg("cli.granted_login", "{user} is now the {role} of this database (login created); PostgreSQL "
+                      "enforces it (role {group}).", user=a.user, role=a.role, group=done["group"])
+            if done["login_created"] else
+            msg("cli.granted", "{user} is now the {role} of this database; PostgreSQL enforces it (role {group}).",
+                user=a.user, role=a.role, group=done["group"]))
     return 0
 
 
 def cmd_admin_revoke(ctx: CliContext) -> int:
     taken = ctx.store().privacy.revoke(ctx.args.user)
-    ctx.out({"revoked": taken}, f"Took {len(taken)} role(s) of this database from {ctx.args.user}.")
+    ctx.out({"revoked": taken}, msg("cli.revoked", "Took {count} role(s) of this database from {user}.",
+                                    count=len(taken), user=ctx.args.user))
     return 0
 
 

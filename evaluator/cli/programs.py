@@ -14,6 +14,7 @@ from typing import Any
 
 from ..domain import ProgramInfo, RoundInfo
 from ..errors import ValidationError
+from ..messages import msg
 from .common import CliContext, read_passphrase, table
 
 
@@ -109,17 +110,24 @@ def program_json(p: ProgramInfo) -> dict[str, Any]:
 
 def program_text(p: ProgramInfo) -> str:
     s = p.settings or {}
-    lines = [f"Program {p.code} — {p.name_ko}" + (" (current)" if p.current else "") +
-             (" (archived)" if p.archived else "")]
+    lines = [str(msg("cli.program_head", "Program {program} — {name}", program=p.code, name=p.name_ko))
+             + (" " + str(msg("cli.marker_current", "(current)")) if p.current else "")
+             + (" " + str(msg("cli.marker_archived", "(archived)")) if p.archived else "")]
     if p.name_en:
         lines.append(f"  {p.name_en}")
-    lines.append(f"  office: {p.office_ko or '—'}" + (f" ({p.office_en})" if p.office_en else "") +
-                 f"; intake: {p.intake}; " + (f"version {p.version[:12]}" if p.version else "made before program files"))
+    office = (p.office_ko or "—") + (f" ({p.office_en})" if p.office_en else "")
+    version = (msg("cli.program_version", "version {version}", version=p.version[:12]) if p.version else
+               msg("cli.program_no_version", "made before program files"))
+    lines.append("  " + str(msg("cli.program_office", "office: {office}; intake: {intake}; {version}", office=office,
+                                intake=p.intake, version=version)))
     method = s.get("method", "mean")
-    lines.append(f"  ranking: {method}" + (f" (from {s.get('trim_min_evaluators', 5)} evaluations)"
-                                            if method == "trimmed" else "") +
-                 f"; disagreement above {s.get('disagreement_threshold', 20):g} points; ties: "
-                 f"{', '.join(s.get('tie_breaks') or ())}")
+    ranking = dict(method=method, count=s.get("trim_min_evaluators", 5),
+                   threshold=s.get("disagreement_threshold", 20), ties=", ".join(s.get("tie_breaks") or ()))
+    lines.append("  " + str(msg("cli.program_ranking_trimmed", "ranking: {method} (from {count} evaluations); "
+                                "disagreement above {threshold:g} points; ties: {ties}", **ranking)
+                            if method == "trimmed" else
+                            msg("cli.program_ranking", "ranking: {method}; disagreement above {threshold:g} points; "
+                                "ties: {ties}", **ranking)))
     lines.append("")
     lines.append(table([[t.code, t.name_ko, t.quota, t.reserve_size, _money(t.budget),
                          "rubric's" if t.min_score is None else f"{t.min_score:g}",
@@ -129,11 +137,14 @@ def program_text(p: ProgramInfo) -> str:
     lines.append("")
     lines.append(rounds_table(p.rounds))
     lines.append("")
-    lines.append("categories: " + ", ".join(f"{c.name_ko} ({c.code})" for c in p.categories))
+    lines.append(str(msg("cli.program_categories", "categories: {categories}",
+                         categories=", ".join(f"{c.name_ko} ({c.code})" for c in p.categories))))
     if p.fields:
-        lines.append("fields: " + "; ".join(
+        required, personal = msg("cli.field_required", "required"), msg("cli.field_personal", "personal")
+        lines.append(str(msg("cli.program_fields", "fields: {fields}", fields="; ".join(
             f"{f.label_ko} {f.key} ({f.type}" + (f": {', '.join(f.values)}" if f.values else "")
-            + (", required" if f.required else "") + (", personal" if f.personal else "") + ")" for f in p.fields))
+            + (f", {required}" if f.required else "") + (f", {personal}" if f.personal else "") + ")"
+            for f in p.fields))))
     return "\n".join(lines)
 
 
@@ -153,9 +164,11 @@ def rounds_table(rounds: tuple[RoundInfo, ...] | list[RoundInfo]) -> str:
 def cmd_program_create(ctx: CliContext) -> int:
     store = ctx.store()
     info = store.programs.create_from_file(ctx.args.file).value
-    text = (f"Created program '{info.code}' ({info.name_ko}) from {Path(ctx.args.file).name}, version "
-            f"{info.version[:12]}: {len(info.tracks)} tracks, {len(info.rounds)} rounds, {len(info.categories)} "
-            f"categories, {len(info.fields)} typed fields. It is now the current program.")
+    text = msg("cli.program_created", "Created program '{program}' ({name}) from {file}, version {version}: {tracks} "
+               "tracks, {rounds} rounds, {categories} categories, {fields} typed fields. It is now the current program.",
+               program=info.code, name=info.name_ko, file=Path(ctx.args.file).name, version=info.version[:12],
+               tracks=len(info.tracks), rounds=len(info.rounds), categories=len(info.categories),
+               fields=len(info.fields))
     ctx.out(program_json(info), text)
     return 0
 
@@ -165,7 +178,8 @@ def cmd_program_list(ctx: CliContext) -> int:
     text = table([[("* " if p.current else "  ") + p.code, p.name_ko, p.intake, len(p.rounds), p.applications,
                    "archived" if p.archived else p.status] for p in rows],
                  ["program", "name", "intake", "rounds", "applications", "status"])
-    text += "\n(* the current program)" if rows else "\nNo programs yet: 'evaluator program create FILE'."
+    text += "\n" + str(msg("cli.program_current_marker", "(* the current program)") if rows else
+                       msg("cli.programs_none", "No programs yet: 'evaluator program create FILE'."))
     ctx.out([program_json(p) for p in rows], text)
     return 0
 
@@ -182,30 +196,38 @@ def cmd_program_update(ctx: CliContext) -> int:
     name = Path(ctx.args.file).name
     n, r = len(result.changes), len(result.refused)
     if result.dry_run:
-        lines = [f"{name}: program '{result.code}' would change in {n} way{'s' if n != 1 else ''}"
-                 + (f"; {r} change{'s are' if r != 1 else ' is'} refused" if r else "") + ":"]
+        head = (msg("cli.program_would_change_one", "{file}: program '{program}' would change in 1 way", file=name,
+                    program=result.code) if n == 1 else
+                msg("cli.program_would_change", "{file}: program '{program}' would change in {count} ways", file=name,
+                    program=result.code, count=n))
+        refused = ("; " + str(msg("cli.program_refused_one", "1 change is refused") if r == 1 else
+                              msg("cli.program_refused", "{count} changes are refused", count=r))) if r else ""
+        lines = [f"{head}{refused}:"]
     elif result.applied:
-        lines = [f"{name}: updated program '{result.code}' to version {result.version[:12]}:"]
+        lines = [str(msg("cli.program_updated", "{file}: updated program '{program}' to version {version}:", file=name,
+                         program=result.code, version=result.version[:12]))]
     else:
-        lines = [f"{name}: program '{result.code}' already matches this file; nothing changed."]
+        lines = [str(msg("cli.program_unchanged", "{file}: program '{program}' already matches this file; nothing "
+                         "changed.", file=name, program=result.code))]
     lines += [f"  - {c}" for c in result.changes]
-    lines += [f"  REFUSED {r}" for r in result.refused]
+    lines += ["  " + str(msg("cli.program_change_refused", "REFUSED {change}", change=r)) for r in result.refused]
     if result.dry_run:
-        lines.append("Dry run: nothing was written.")
+        lines.append(str(msg("cli.dry_run", "Dry run: nothing was written.")))
     ctx.out(result, "\n".join(lines))
     return 2 if result.refused else 0
 
 
 def cmd_program_use(ctx: CliContext) -> int:
     info = ctx.store().programs.use(ctx.args.code).value
-    ctx.out(program_json(info), f"The current program is now '{info.code}' ({info.name_ko}).")
+    ctx.out(program_json(info), msg("cli.program_used", "The current program is now '{program}' ({name}).",
+                                    program=info.code, name=info.name_ko))
     return 0
 
 
 def cmd_program_archive(ctx: CliContext) -> int:
     info = ctx.store().programs.archive(ctx.args.code).value
-    ctx.out(program_json(info), f"Archived program '{info.code}'; it stays in the database (read it with --program "
-                                f"{info.code}).")
+    ctx.out(program_json(info), msg("cli.program_archived", "Archived program '{program}'; it stays in the database "
+                                    "(read it with --program {program}).", program=info.code))
     return 0
 
 
@@ -219,9 +241,13 @@ def cmd_program_check(ctx: CliContext) -> int:
            "rounds": [{"code": r.code, "opens_on": r.opens_on, "closes_on": r.closes_on} for r in pd.rounds],
            "categories": [c.code for c in pd.categories], "fields": [f.key for f in pd.fields],
            "ranking": pd.ranking}
-    text = (f"{ctx.args.file}: program '{pd.code}' is valid — version {pd.version}, {len(pd.tracks)} tracks ("
-            + ", ".join(f"{t.code}: rubric {t.rubric.code} {t.rubric.version}" for t in pd.tracks)
-            + f"), {len(pd.rounds)} rounds, {len(pd.categories)} categories, {len(pd.fields)} typed fields.")
+    text = str(msg("cli.program_valid", "{file}: program '{program}' is valid — version {version}, {count} tracks "
+                   "({tracks}), {rounds} rounds, {categories} categories, {fields} typed fields.", file=ctx.args.file,
+                   program=pd.code, version=pd.version, count=len(pd.tracks),
+                   tracks=", ".join(str(msg("cli.program_track_rubric", "{track}: rubric {rubric} {version}",
+                                            track=t.code, rubric=t.rubric.code, version=t.rubric.version))
+                                    for t in pd.tracks),
+                   rounds=len(pd.rounds), categories=len(pd.categories), fields=len(pd.fields)))
     if pd.rules:  # its eligibility gates and support amount rule (docs/rules.md)
         text += "\n" + "\n".join(f"  {line}" for line in pd.rules.describe())
     ctx.out(doc, text)
@@ -242,9 +268,9 @@ def cmd_program_examples(ctx: CliContext) -> int:
                 shutil.copyfile(f, target)
                 written.append(str(target))
     ctx.out({"folder": str(out), "written": written},
-            f"Wrote {len(written)} example files to {out}: programs/ (program files), rubrics/ (rubric files the "
-            "programs name, ../rubrics/…), examples/ (fictional intake and evaluator sheets). Files already there "
-            "were kept.")
+            msg("cli.examples_written", "Wrote {count} example files to {folder}: programs/ (program files), rubrics/ "
+                "(rubric files the programs name, ../rubrics/…), examples/ (fictional intake and evaluator sheets). "
+                "Files already there were kept.", count=len(written), folder=str(out)))
     return 0
 
 
@@ -253,14 +279,17 @@ def cmd_round_list(ctx: CliContext) -> int:
     store = ctx.store()
     rounds = store.rounds.list()
     program = store.programs.get()
-    ctx.out(rounds, f"Rounds of program '{program.code}' ({program.intake} intake):\n" + rounds_table(rounds))
+    head = msg("cli.rounds_of", "Rounds of program '{program}' ({intake} intake):", program=program.code,
+               intake=program.intake)
+    ctx.out(rounds, f"{head}\n{rounds_table(rounds)}")
     return 0
 
 
 def cmd_round_status(ctx: CliContext) -> int:
     store = ctx.store()
     r = (store.rounds.open if ctx.args.action == "open" else store.rounds.close)(ctx.args.code).value
-    ctx.out(r, f"Round {r.code} ({r.name_ko}) is {r.status.replace('_', ' ')}.")
+    ctx.out(r, msg("cli.round_status", "Round {round} ({name}) is {status}.", round=r.code, name=r.name_ko,
+                   status=r.status.replace("_", " ")))
     return 0
 
 
@@ -269,17 +298,22 @@ def cmd_round_sign_off(ctx: CliContext) -> int:
     if store.keys.identity(key_dir=getattr(ctx.args, "key_dir", None)) is None:
         passphrase = None  # the core says why no sign-off can happen without the office key
     else:
-        passphrase = read_passphrase(ctx.args, prompt="Office key passphrase: ")
+        passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     a = ctx.args
     if not a.by.strip():
-        raise ValidationError("A sign-off names who signed it (--by NAME).")
+        raise ValidationError(msg("cli.sign_off_by", "A sign-off names who signed it (--by NAME)."))
     r = store.rounds.sign_off(a.code, by=a.by, note=a.note, passphrase=passphrase,
-                              key_dir=getattr(a, "key_dir", None), progress=ctx.progress("Signing off")).value
-    lines = [f"Round {r.code} ({r.name_ko}) of program '{store.programs.get().code}' is signed off by {r.signed_off_by} "
-             f"on {r.signed_off_at:%Y-%m-%d %H:%M}; its decisions of record are frozen and the audit trail's head is "
-             "signed with the office key."]
+                              key_dir=getattr(a, "key_dir", None), progress=ctx.progress(msg("cli.progress_sign_off", "Signing off"))).value
+    lines = [str(msg("cli.round_signed_off", "Round {round} ({name}) of program '{program}' is signed off by {by} on "
+                     "{at}; its decisions of record are frozen and the audit trail's head is signed with the office "
+                     "key.", round=r.code, name=r.name_ko, program=store.programs.get().code, by=r.signed_off_by,
+                     at=r.signed_off_at.strftime("%Y-%m-%d %H:%M")))]
     for t in r.tracks:
-        lines.append(f"  {t.track}: {t.applications} applications, awarded {_money(t.awarded)} won"
-                     + (f" of {_money(t.available)} available" if t.available is not None else ""))
+        lines.append("  " + str(msg("cli.round_track_awarded_of", "{track}: {count} applications, awarded {awarded} won "
+                                    "of {available} available", track=t.track, count=t.applications,
+                                    awarded=_money(t.awarded), available=_money(t.available))
+                                if t.available is not None else
+                                msg("cli.round_track_awarded", "{track}: {count} applications, awarded {awarded} won",
+                                    track=t.track, count=t.applications, awarded=_money(t.awarded))))
     ctx.out(r, "\n".join(lines))
     return 0

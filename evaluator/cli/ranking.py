@@ -8,7 +8,7 @@ from typing import Any
 
 from ..domain import DECISIONS
 from ..errors import ValidationError
-from ..messages import language
+from ..messages import language, msg
 from ..ranking.labels import decision_label
 from ..ranking.model import METHODS, RankedApplication, RankingResult, TrackRanking
 from .common import CliContext, table
@@ -129,11 +129,16 @@ def _num(x: float | None, fmt: str = "{:.1f}") -> str:
 def track_text(t: TrackRanking, lang: str = "en") -> str:
     name = t.name_en if lang == "en" and t.name_en else t.name_ko
     threshold = t.selection == "threshold-budget"
-    terms = (f"selection threshold-budget{' with fill' if t.fill else ''}" if threshold
-             else f"quota {t.quota}, reserves {t.reserve_size}")
-    head = (f"{name} ({t.track}) — {terms}, minimum {t.min_score:g}, "
-            f"method {t.method}" + (f", budget {t.budget:,} won (used {t.budget_used:,})" if t.budget else "")
-            + (" — PROVISIONAL" if t.provisional else ""))
+    terms = ((msg("cli.track_threshold_fill", "selection threshold-budget with fill") if t.fill else
+              msg("cli.track_threshold", "selection threshold-budget")) if threshold else
+             msg("cli.track_quota", "quota {quota}, reserves {reserves}", quota=t.quota, reserves=t.reserve_size))
+    head = msg("cli.track_head", "{name} ({track}) — {terms}, minimum {minimum:g}, method {method}", name=name,
+               track=t.track, terms=terms, minimum=t.min_score, method=t.method).render(lang)
+    if t.budget:
+        head += msg("cli.track_budget", ", budget {budget:,} won (used {used:,})", budget=t.budget,
+                    used=t.budget_used).render(lang)
+    if t.provisional:
+        head += msg("cli.track_provisional", " — PROVISIONAL").render(lang)
     rows = []
     cut_after = None
     for pos, r in enumerate(t.rows):
@@ -148,11 +153,13 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
     headers = ["rank", "application", "score", "norm.", "n", "spread", "stable", "decision", "flags", "reason"]
     lines = table(rows, headers).splitlines()
     if cut_after is not None:
-        label = f" cut line: budget {t.budget:,} won " if threshold and t.budget else f" cut line: quota {t.quota} "
+        label = (msg("cli.cut_line_budget", " cut line: budget {budget:,} won ", budget=t.budget) if threshold and t.budget
+                 else msg("cli.cut_line_quota", " cut line: quota {quota} ", quota=t.quota)).render(lang)
         lines.insert(2 + cut_after + 1, "=" * 4 + label + "=" * (60 - len(label)))
     out = [head, "=" * min(len(head), 100), *lines, ""]
     if any(r.override for r in t.rows):
-        out.append("* committee override (the computed decision is in the reason)")
+        out.append(msg("cli.override_marker", "* committee override (the computed decision is in the reason)")
+                   .render(lang))
     out.extend(t.notes if lang == "en" else t.notes_ko)
     q_rows = [[q.evaluator, q.applications, _num(q.mean_total), _num(q.leniency, "{:+.1f}")]
               for q in t.evaluator_quality]
@@ -165,16 +172,20 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
 def cmd_rank(ctx: CliContext) -> int:
     a = ctx.args
     result = ctx.store().ranking.current(track=a.track, method=a.method, provisional=a.provisional,
-                                         stability=a.stability, round=a.round, progress=ctx.progress("Ranking")).value
+                                         stability=a.stability, round=a.round, progress=ctx.progress(msg("cli.progress_rank", "Ranking"))).value
     text = "\n\n".join(track_text(t, language()) for t in result.tracks)
-    title = (f"Ranking of {result.program}" + (f", round {result.round}" if result.round else "")
-             + f" ({result.method}{', provisional' if result.provisional else ''})")
+    how = (msg("cli.rank_method_provisional", "{method}, provisional", method=result.method) if result.provisional
+           else result.method)
+    title = str(msg("cli.rank_title_round", "Ranking of {program}, round {round} ({how})", program=result.program,
+                    round=result.round, how=how) if result.round else
+                msg("cli.rank_title", "Ranking of {program} ({how})", program=result.program, how=how))
     if result.signed_off:
-        title += ("\nSIGNED OFF: these are the round's frozen decisions of record (later overrides, with their "
-                  "reasons, are shown).")
+        title += "\n" + str(msg("cli.rank_signed_off", "SIGNED OFF: these are the round's frozen decisions of record "
+                                "(later overrides, with their reasons, are shown)."))
     if result.what_if:
-        title += (f"\nWHAT-IF VIEW: ranked by {result.method}, but the program's method is {result.program_method}; "
-                  "the stored decisions are unchanged.")
+        title += "\n" + str(msg("cli.rank_what_if", "WHAT-IF VIEW: ranked by {method}, but the program's method is "
+                                "{program_method}; the stored decisions are unchanged.", method=result.method,
+                                program_method=result.program_method))
     ctx.out(result_json(result), f"{title}\n\n{text}")
     return 0
 
@@ -191,7 +202,8 @@ def cmd_eligibility(ctx: CliContext) -> int:
                   for r in rows]
     n_no = sum(not r.eligible for r in rows)
     text = (table(table_rows, ["application", "track", "eligible", "requested (won)", "support (won)", "why"])
-            + f"\n\n{len(rows)} applications: {len(rows) - n_no} eligible, {n_no} not.")
+            + "\n\n" + str(msg("cli.eligibility_summary", "{count} applications: {eligible} eligible, {ineligible} not.",
+                                count=len(rows), eligible=len(rows) - n_no, ineligible=n_no)))
     ctx.out(rows, text)
     return 0
 
@@ -209,17 +221,19 @@ def cmd_override(ctx: CliContext) -> int:
     store = ctx.store()
     if a.clear:
         if a.decision:
-            raise ValidationError("Give either a DECISION or --clear, not both.")
+            raise ValidationError(msg("cli.override_decision_or_clear", "Give either a DECISION or --clear, not both."))
         store.ranking.clear_override(a.application_id, a.reason)
         ctx.out({"application_id": a.application_id, "override": None, "reason": a.reason},
-                f"Override on {a.application_id} cleared; the computed decision applies again.")
+                msg("cli.override_cleared", "Override on {app} cleared; the computed decision applies again.",
+                    app=a.application_id))
         return 0
     if not a.decision:
-        raise ValidationError(f"Say which decision ({', '.join(DECISIONS)}) or use --clear.")
+        raise ValidationError(msg("cli.override_which", "Say which decision ({decisions}) or use --clear.",
+                                  decisions=", ".join(DECISIONS)))
     store.ranking.override(a.application_id, a.decision, a.reason)
     ctx.out({"application_id": a.application_id, "override": a.decision, "reason": a.reason},
-            f"{a.application_id}: the committee's decision is now '{a.decision}' (reason recorded in the audit "
-            "trail).")
+            msg("cli.override_set", "{app}: the committee's decision is now '{decision}' (reason recorded in the "
+                "audit trail).", app=a.application_id, decision=a.decision))
     return 0
 
 
@@ -233,10 +247,12 @@ def _min_score(values: list[str]) -> Any:
         try:
             number = float(points)
         except ValueError:
-            raise ValidationError(f"--min-score: '{v}' is not POINTS, TRACK=POINTS or 'rubric'.") from None
+            raise ValidationError(msg("cli.min_score_syntax", "--min-score: '{value}' is not POINTS, TRACK=POINTS or "
+                                      "'rubric'.", value=v)) from None
         if not sep:
             if len(values) > 1:
-                raise ValidationError("--min-score: give one number for every track, or TRACK=POINTS per track.")
+                raise ValidationError(msg("cli.min_score_mixed", "--min-score: give one number for every track, or "
+                                          "TRACK=POINTS per track."))
             return number
         per_track[track] = number
     return per_track
@@ -257,13 +273,15 @@ def cmd_settings(ctx: CliContext) -> int:
     if a.tie_breaks is not None:
         changes["tie_breaks"] = [r.strip() for r in a.tie_breaks.split(",") if r.strip()]
     settings = store.ranking.set_settings(**changes).value if changes else store.ranking.settings()
-    lines = [("Changed the ranking settings:" if changes else "Ranking settings:")]
+    lines = [str(msg("cli.settings_changed", "Changed the ranking settings:") if changes else
+                 msg("cli.settings", "Ranking settings:"))]
     for key, value in settings.items():
-        shown = "each rubric's own" if key == "min_score" and value is None else value
+        shown = msg("cli.min_score_rubric", "each rubric's own") if key == "min_score" and value is None else value
         if isinstance(shown, list):
             shown = ", ".join(shown)
         elif isinstance(shown, dict):
-            shown = ", ".join(f"{track} {points:g}" for track, points in shown.items()) + "; other tracks: rubric's own"
+            shown = str(msg("cli.min_score_per_track", "{tracks}; other tracks: rubric's own",
+                            tracks=", ".join(f"{track} {points:g}" for track, points in shown.items())))
         lines.append(f"  {key:24} {shown}")
     ctx.out(settings, "\n".join(lines))
     return 0

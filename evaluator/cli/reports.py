@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..ranking.model import METHODS
+from ..messages import msg
 from .common import CliContext
 
 KINDS = {
@@ -72,7 +73,7 @@ def cmd_report(ctx: CliContext) -> int:
     a = ctx.args
     store = ctx.store()
     kind = a.report_kind
-    common = {"lang": ctx.document_lang(), "progress": ctx.progress(f"report {kind}")}
+    common = {"lang": ctx.document_lang(), "progress": ctx.progress(msg("cli.progress_report", "report {kind}", kind=kind))}
     out = Path(a.out)
     if kind == "blank-sheets":
         path = store.reports.blank_sheets(out, application_ids=a.application, track=a.track, evaluator=a.evaluator,
@@ -98,5 +99,6 @@ def cmd_report(ctx: CliContext) -> int:
                                      reason=a.reason, **common)
     size = path.stat().st_size
     ctx.out({"report": kind, "path": str(path), "bytes": size, "lang": ctx.document_lang()},
-            f"Wrote the {kind} PDF to {path} ({size:,} bytes).")
+            msg("cli.pdf_written", "Wrote the {kind} PDF to {path} ({size:,} bytes).", kind=kind, path=str(path),
+                size=size))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..messages import msg
 from .common import CliContext
 
 
@@ -29,8 +30,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def cmd_finalise(ctx: CliContext) -> int:
     a = ctx.args
     info = ctx.store().scoring.finalise(a.application, a.evaluator).value
-    total = "abstained" if info.abstained else (f"total {info.total:.2f}" if info.total is not None else "no total")
-    ctx.out(info, f"Finalised the evaluation of {info.application_id} by {info.evaluator} ({total}).")
+    total = (msg("cli.abstained", "abstained") if info.abstained else
+             msg("cli.total", "total {total:.2f}", total=info.total) if info.total is not None else
+             msg("cli.no_total", "no total"))
+    ctx.out(info, msg("cli.finalised", "Finalised the evaluation of {app} by {evaluator} ({total}).",
+                      app=info.application_id, evaluator=info.evaluator, total=total))
     return 0
 
 
@@ -38,5 +42,6 @@ def cmd_reopen(ctx: CliContext) -> int:
     a = ctx.args
     ctx.store().scoring.reopen(a.application, a.evaluator, a.reason)
     ctx.out({"application_id": a.application, "evaluator": a.evaluator, "state": "draft", "reason": a.reason},
-            f"Reopened the evaluation of {a.application} by {a.evaluator}; it can be changed again.")
+            msg("cli.reopened", "Reopened the evaluation of {app} by {evaluator}; it can be changed again.",
+                app=a.application, evaluator=a.evaluator))
     return 0

@@ -12,25 +12,29 @@ visits of the evaluator who signed it.
   withdrawn or cancelled, someone else's visit, a visit dated before the agreement or an action
   due before its visit refuses the whole package (one sentence, nothing written); a visit the
   office holds finalised is kept as it is (the package's different copy is listed as skipped);
-  a new visit (beyond the plan) of an award the signer follows is added with the next number.
+  a new visit (beyond the plan) of an award the signer follows is added with the next number;
+  every visit added or changed is handed back with its old and new values, for the package's one
+  ``merge_package`` audit entry (``evaluator.packages.merge``), which seals the personal ones.
 """
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from .. import audit
 from ..awards.model import CLOSED_STATUSES
-from ..db.models import Application, Award, Evaluator, MonitoringVisit, Program, utcnow
+from ..db.models import Application, Award, Evaluator, MonitoringVisit, Program, Track, utcnow
 from ..db.settings import set_setting
 from ..packages import formats as F
+from ..packages.bulk import Bulk
 from ..packages.errors import KitRejected, PackageRejected
-from ..rubric import parse_rubric
+from ..rubric import Rubric, parse_rubric
 from ..errors import RubricError, ValidationError
 from . import service
 from .model import DRAFT, FINALISED, PLANNED, Action
@@ -158,22 +162,47 @@ def read_package_part(data: Any) -> list[dict[str, Any]]:
     if type(raw) is not list:
         raise F.Invalid("data.json monitoring_visits is not a list")
     for i, v in enumerate(raw):
-        w = f"data.json monitoring_visits[{i}]"
-        for k in ("uuid", "award", "application", "plan_code", "state", "attendees", "findings", "rubric_hash"):
-            F.need(v, k, str, w)
-        for k in ("sequence", "version"):
-            if not 1 <= F.need(v, k, int, w) <= 1_000_000_000:
-                raise F.Invalid(f"{w}.{k} is out of range")
-        if v["state"] not in (DRAFT, FINALISED):
-            raise F.Invalid(f"{w}.state must be draft or finalised")
-        F.need(v, "visited_at", str, w, optional=True)
-        for k, kind in (("checklist", dict), ("ratings", dict), ("actions", list)):
-            F.need(v, k, kind, w)
+        if not _well_formed(v):  # (the checks that say what is wrong, only when something is)
+            _check_visit_doc(v, f"data.json monitoring_visits[{i}]")
         for j, a in enumerate(v["actions"]):
-            F.need(a, "text", str, f"{w}.actions[{j}]")
-            F.need_date(a, "due_on", f"{w}.actions[{j}]")
+            F.need(a, "text", str, f"data.json monitoring_visits[{i}].actions[{j}]")
+            F.need_date(a, "due_on", f"data.json monitoring_visits[{i}].actions[{j}]")
         out.append(v)
     return out
+
+
+_TEXTS = ("uuid", "award", "application", "plan_code", "state", "attendees", "findings", "rubric_hash")
+
+
+def _well_formed(v: Any) -> bool:
+    """A visit (not its actions) as :func:`_check_visit_doc` accepts it, checked in one pass: a
+    package carries thousands."""
+    if type(v) is not dict:
+        return False
+    for k in _TEXTS:
+        x = v.get(k)
+        if type(x) is not str or len(x) > 100_000:
+            return False
+    for k in ("sequence", "version"):
+        x = v.get(k)
+        if type(x) is not int or not 1 <= x <= 1_000_000_000:
+            return False
+    t = v.get("visited_at")
+    return (v["state"] in (DRAFT, FINALISED) and (t is None or (type(t) is str and len(t) <= 100_000))
+            and type(v.get("checklist")) is dict and type(v.get("ratings")) is dict and type(v.get("actions")) is list)
+
+
+def _check_visit_doc(v: Any, w: str) -> None:
+    for k in _TEXTS:
+        F.need(v, k, str, w)
+    for k in ("sequence", "version"):
+        if not 1 <= F.need(v, k, int, w) <= 1_000_000_000:
+            raise F.Invalid(f"{w}.{k} is out of range")
+    if v["state"] not in (DRAFT, FINALISED):
+        raise F.Invalid(f"{w}.state must be draft or finalised")
+    F.need(v, "visited_at", str, w, optional=True)
+    for k, kind in (("checklist", dict), ("ratings", dict), ("actions", list)):
+        F.need(v, k, kind, w)
 
 
 def _when(text: str | None, what: str) -> datetime | None:
@@ -183,31 +212,65 @@ def _when(text: str | None, what: str) -> datetime | None:
         raise PackageRejected(f"{what} has a visit time that is not a date and time ({text[:40]!r}).") from None
 
 
+@dataclass(frozen=True)
+class Merged:
+    """What :func:`merge` did: how many visits were added, updated, unchanged or kept finalised, and
+    each visit added or changed as an item of the package's audit entry (``merge_package``'s
+    ``changed``: entity, uuid, application, old — None for a visit added — and new values)."""
+
+    counts: dict[str, int]
+    changes: list[dict[str, Any]]
+
+
+def _rubrics(s: Session, program: Program) -> dict[str, Rubric]:
+    """``service.monitoring_rubrics``, each plan's rubric texts parsed once (not once per package)."""
+    doc = service.plan_document(s, program) or {}
+    return _parsed(tuple(sorted((t, r["source"], r["file"]) for t, r in (doc.get("rubrics") or {}).items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(rubrics: tuple[tuple[str, str, str], ...]) -> dict[str, Rubric]:
+    return {track: parse_rubric(source, source_name=file) for track, source, file in rubrics}
+
+
+#: the awards a package's visits name, as plain rows
+_AWARDS = (select(Award.uuid, Award.id, Award.status, Award.status_reason, Award.agreed_on, Application.program_id,
+                  Application.external_id, Track.code.label("track"))
+           .join(Application, Application.id == Award.application_id).join(Track, Track.id == Application.track_id))
+#: the office's copies of a package's visits: what ``service.values`` reads, and whose they are
+_VISITS = select(MonitoringVisit.id, MonitoringVisit.uuid, MonitoringVisit.award_id, MonitoringVisit.evaluator_id,
+                 *(getattr(MonitoringVisit, k) for k in service.VALUE_KEYS), MonitoringVisit.version)
+#: the columns a merged visit sets, in the order of its ``stored`` values
+_STORED = ("state", "visited_at", "attendees", "checklist", "ratings", "findings", "actions", "rubric_hash",
+           "finalised_at", "version", "updated_at", "device", "package_fingerprint")
+
+
 def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits: list[dict[str, Any]], what: str,
-          *, device: str, fingerprint: str) -> dict[str, int]:
-    """Merge a package's monitoring visits (see the module's doc); counts added/updated/unchanged."""
+          *, device: str, fingerprint: str) -> Merged:
+    """Merge a package's monitoring visits (see the module's doc); nothing is audited here: the
+    caller puts :attr:`Merged.changes` in the package's entry."""
     counts = {"added": 0, "updated": 0, "unchanged": 0, "kept_finalised": 0}
     if not visits:
-        return counts
+        return Merged(counts, [])
     program = s.get(Program, program_id)
     uuids = [v["uuid"] for v in visits]
     if len(set(uuids)) != len(uuids):
         raise PackageRejected(f"{what} names a monitoring visit twice; nothing of it was merged.")
-    awards = {a.uuid: a for a in s.execute(  # with their applications and tracks: no query per visit
-        select(Award).where(Award.uuid.in_({v["award"] for v in visits}))
-        .options(selectinload(Award.application).selectinload(Application.track))).scalars()}
-    office = {v.uuid: v for v in s.execute(select(MonitoringVisit).where(MonitoringVisit.uuid.in_(uuids))).scalars()}
+    # plain rows, not ORM objects (a package carries thousands of visits): the awards with their
+    # applications and tracks, and the office's copies of the visits, one query each
+    awards = {a.uuid: a for a in s.execute(_AWARDS.where(Award.uuid.in_({v["award"] for v in visits})))}
+    office = {v.uuid: v for v in s.execute(_VISITS.where(MonitoringVisit.uuid.in_(uuids)))}
     followed = set(s.execute(select(MonitoringVisit.award_id).where(MonitoringVisit.evaluator_id == evaluator_id))
                    .scalars())
-    rubrics = service.monitoring_rubrics(s, program)
-    plan: list[tuple[dict[str, Any], Award, MonitoringVisit | None]] = []
+    rubrics = _rubrics(s, program)
+    plan: list[tuple[dict[str, Any], Any, Any]] = []  # (the package's visit, its award, the office's copy)
     for v in visits:
         app, award = v["application"][:40], awards.get(v["award"])
-        if award is None or award.application.program_id != program.id:
+        if award is None or award.program_id != program.id:
             raise PackageRejected(f"{what} carries a monitoring visit of application {app}, which has no award in this "
                                   "office database; nothing of it was merged.")
-        if award.application.external_id != v["application"]:
-            raise PackageRejected(f"{what} names the award of {award.application.external_id} as one of {app}; "
+        if award.external_id != v["application"]:
+            raise PackageRejected(f"{what} names the award of {award.external_id} as one of {app}; "
                                   "nothing of it was merged.")
         if award.status in CLOSED_STATUSES:
             raise PackageRejected(f"{what} carries a monitoring visit of application {app}, whose award was "
@@ -225,7 +288,7 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
                                   f"to {evaluator} for monitoring; nothing of it was merged.")
         acts = [Action(a["text"], F.parse_date(a.get("due_on")), bool(a.get("done"))) for a in v["actions"]]
         try:
-            service.check_visit(rubrics.get(award.application.track.code), award,
+            service.check_visit(rubrics.get(award.track), award,
                                 visited_at=_when(v["visited_at"], what), attendees=v["attendees"],
                                 checklist=v["checklist"], ratings=v["ratings"], actions=acts,
                                 where=f"{what}: monitoring visit {v['sequence']} of {app}",
@@ -234,7 +297,7 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
             raise PackageRejected(f"{exc.message} Nothing of it was merged.") from None
         plan.append((v, award, row))
     now = utcnow()
-    entries, updates, inserts = [], [], []
+    changes, updates, inserts = [], [], []
     used: dict[int, set[int]] = {}
     fresh = {award.id for v, award, row in plan if row is None}
     if fresh:  # the sequences taken on the awards that gain a visit (one query, not one per visit)
@@ -264,24 +327,21 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
                   "actions": v["actions"], "rubric_hash": v["rubric_hash"],
                   "finalised_at": now if v["state"] == FINALISED else None, "version": version, "updated_at": now,
                   "device": device, "package_fingerprint": fingerprint}
+        values = tuple(stored[k] for k in _STORED)
         if row is not None:
-            updates.append({"id": row.id, **stored})
-            s.expire(row)  # written below in one statement: read again from the database when next used
+            updates.append((*values, row.id))
         else:
-            inserts.append({"uuid": v["uuid"], "award_id": award.id, "evaluator_id": evaluator_id, "sequence": seq,
-                            "plan_code": v["plan_code"], "due_on": None, **stored})
-        entries.append({"actor": evaluator, "device": device, "action": "merge_monitoring_visit",
-                        "entity": "monitoring_visit", "entity_uuid": v["uuid"], "old": old,
-                        "new": {"application": award.application.external_id,
-                                **service.values(SimpleNamespace(sequence=seq, plan_code=v["plan_code"], **stored))},
-                        "reason": f"result package {fingerprint}", "at": now,
-                        "subject": award.application.uuid})
-    if updates:  # one executemany each, not a flush per visit
-        s.execute(update(MonitoringVisit), updates)
-    if inserts:
-        s.execute(insert(MonitoringVisit), inserts)
-    audit.append_many(s, entries)
-    return counts
+            inserts.append((v["uuid"], award.id, evaluator_id, seq, v["plan_code"], None, *values))
+        changes.append({"entity": "monitoring_visit", "uuid": v["uuid"], "application": award.external_id,
+                        "old": old,
+                        "new": service.values(SimpleNamespace(sequence=seq, plan_code=v["plan_code"], **stored))})
+    # one executemany each, through the driver as the package's other records (not the ORM)
+    bulk, table = Bulk(s), MonitoringVisit.__table__
+    bulk.update(table, _STORED, updates)
+    bulk.insert(table, ("uuid", "award_id", "evaluator_id", "sequence", "plan_code", "due_on", *_STORED), inserts)
+    for obj in [o for o in s.identity_map.values() if isinstance(o, MonitoringVisit)]:
+        s.expire(obj)  # (any copy the session holds is read again from the database when next used)
+    return Merged(counts, changes)
 
 
-__all__ = ["install", "kit_part", "merge", "package_part", "read_package_part"]
+__all__ = ["Merged", "install", "kit_part", "merge", "package_part", "read_package_part"]

@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from .. import audit
 from ..awards.model import CLOSED_STATUSES
 from ..db.models import Application, Attachment, Award, Evaluator, MonitoringVisit, utcnow
 from ..errors import NotFound, ValidationError
@@ -37,6 +36,7 @@ from ..messages import msg
 from ..packages import formats as F
 from ..packages.errors import PackageRejected
 from ..services.attachments import MAX_ATTACHMENT
+from .fieldwork import Merged
 from .model import FINALISED, PLANNED
 
 #: the largest photo a visitor may attach: the limit of an evaluation's photos
@@ -191,24 +191,26 @@ def read_package_part(data: Any, members: dict[str, bytes]) -> list[dict[str, An
     return out
 
 
-def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, photos_in: list[dict[str, Any]], what: str,
-          *, device: str, fingerprint: str) -> dict[str, int]:
+def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, photos_in: list[dict[str, Any]],
+          what: Any) -> Merged:
     """Merge a package's monitoring photos (see the module's doc; call after its visits are merged):
-    counts added/updated/unchanged; :class:`PackageRejected` for a photo that breaks a rule."""
+    how many were added, updated and unchanged, and each photo added or changed as an item of the
+    package's audit entry (as :func:`fieldwork.merge`'s visits); :class:`PackageRejected` for a photo
+    that breaks a rule."""
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     if not photos_in:
-        return counts
+        return Merged(counts, [])
     uuids = [p["uuid"] for p in photos_in]
     if len(set(uuids)) != len(uuids):
         raise PackageRejected(msg("monitoring.photo_twice", "{what} names a monitoring visit photo twice; nothing "
                                   "of it was merged.", what=what))
-    visits = {v.uuid: (v, ext, app_id, app_uuid) for v, ext, app_id, app_uuid in s.execute(
-        select(MonitoringVisit, Application.external_id, Application.id, Application.uuid)
+    visits = {v.uuid: (v, ext, app_id) for v, ext, app_id in s.execute(
+        select(MonitoringVisit, Application.external_id, Application.id)
         .join(Award, Award.id == MonitoringVisit.award_id).join(Application, Application.id == Award.application_id)
         .where(MonitoringVisit.uuid.in_({p["visit"] for p in photos_in}), Application.program_id == program_id))}
     office = {a.uuid: a for a in s.execute(select(Attachment).where(Attachment.uuid.in_(uuids))).scalars()}
     now = utcnow()
-    inserts, updates, entries = [], [], []
+    inserts, updates, changes = [], [], []
     for p in photos_in:
         app = p["application"][:40]
         found = visits.get(p["visit"])
@@ -216,7 +218,7 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, photos
             raise PackageRejected(msg("monitoring.photo_no_visit", "{what} carries a photo of a monitoring visit of "
                                       "application {app} that this office database does not have; nothing of it "
                                       "was merged.", what=what, app=app))
-        v, ext, app_id, app_uuid = found
+        v, ext, app_id = found
         if v.evaluator_id != evaluator_id:
             raise PackageRejected(msg("monitoring.photo_not_signer", "{what} carries a photo of monitoring visit "
                                       "{sequence} of {app}, which at the office is another evaluator's; a package "
@@ -241,11 +243,9 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, photos
                             "data": p["data"], "path": None, "caption": p["caption"],
                             "created_at": p["created_at"] or now, "deleted": p["deleted"]})
             counts["added"] += 1
-            entries.append({"actor": evaluator, "device": device, "action": "merge_monitoring_photo", "entity": "attachment",
-                            "entity_uuid": p["uuid"], "old": None,
-                            "new": {"application": ext, "visit": v.sequence, "filename": p["filename"],
-                                    "sha256": p["sha256"], "caption": p["caption"], "deleted": p["deleted"]},
-                            "reason": f"result package {fingerprint}", "at": now, "subject": app_uuid})
+            changes.append({"entity": "attachment", "uuid": p["uuid"], "application": ext, "old": None,
+                            "new": {"visit": v.sequence, "filename": p["filename"], "sha256": p["sha256"],
+                                    "caption": p["caption"], "deleted": p["deleted"]}})
             continue
         # removing is one way: a package never brings back a photo the office removed
         deleted = bool(old.deleted) or p["deleted"]
@@ -257,16 +257,14 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, photos
             change.update(data=None, path=None)
         updates.append(change)
         counts["updated"] += 1
-        entries.append({"actor": evaluator, "device": device, "action": "merge_monitoring_photo", "entity": "attachment",
-                        "entity_uuid": p["uuid"], "old": {"deleted": bool(old.deleted), "caption": old.caption or ""},
-                        "new": {"application": ext, "visit": v.sequence, "deleted": deleted, "caption": p["caption"]},
-                        "reason": f"result package {fingerprint}", "at": now, "subject": app_uuid})
+        changes.append({"entity": "attachment", "uuid": p["uuid"], "application": ext,
+                        "old": {"deleted": bool(old.deleted), "caption": old.caption or ""},
+                        "new": {"visit": v.sequence, "deleted": deleted, "caption": p["caption"]}})
     if inserts:
         s.execute(insert(Attachment), inserts)
     for change in updates:  # (few: a caption edited or a photo removed since the last package)
         s.execute(update(Attachment).where(Attachment.id == change.pop("id")).values(**change))
-    audit.append_many(s, entries)
-    return counts
+    return Merged(counts, changes)
 
 
 __all__ = ["MAX_PHOTO", "MonitoringPhoto", "add", "by_uuid", "check_removable", "merge", "package_part", "photos",

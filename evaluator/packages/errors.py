@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from ..errors import EvaluatorError
+from ..messages import Message
+
+
+def reason_of(exc: BaseException) -> Message | str:
+    """The sentence of ``exc`` for a message that quotes it (``reason=reason_of(exc)``): its
+    message, rendered in the language of the message quoting it, or its text."""
+    if isinstance(exc, EvaluatorError):
+        return exc.sentence
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Message) else str(exc)
 
 
 class KeyProblem(EvaluatorError):

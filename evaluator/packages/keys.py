@@ -37,9 +37,10 @@ from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from ..messages import Message, msg
 from ..paths import data_dir
 from . import formats as F
-from .errors import KeyProblem, WrongPassphrase
+from .errors import KeyProblem, WrongPassphrase, reason_of
 
 KEY_FORMAT = "maeul-evaluator-key"
 PUBLIC_FORMAT = "maeul-evaluator-public-key"
@@ -130,14 +131,20 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def unb64(text: Any, what: str, size: int | None = None) -> bytes:
+def unb64(text: Any, what: str | Message, size: int | None = None) -> bytes:
     try:
         data = base64.b64decode(str(text).encode("ascii"), validate=True)
     except (ValueError, UnicodeError):
-        raise KeyProblem(f"{what} is not valid base64.") from None
+        raise KeyProblem(msg("keys.not_base64", "{what} is not valid base64.", what=what)) from None
     if size is not None and len(data) != size:
-        raise KeyProblem(f"{what} has {len(data)} bytes; a key has {size}.")
+        raise KeyProblem(msg("keys.wrong_size", "{what} has {count} bytes; a key has {size}.", what=what,
+                             count=len(data), size=size))
     return data
+
+
+def key_file_named(path: str | Path) -> Message:
+    """The words "The key file PATH", which begin a sentence about it."""
+    return msg("keys.the_key_file", "The key file {path}", path=str(path))
 
 
 def verify_signature(public: bytes, signature: bytes, message: bytes) -> bool:
@@ -159,7 +166,7 @@ class KeyMismatch(KeyProblem):
 
     code = "keys.not_in_folder"
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str | Message, **params: Any) -> None:
         super().__init__(message)
         self.params = params
 
@@ -171,7 +178,8 @@ def key_path(key_dir: str | Path | None, owner: str) -> Path:
     if owner == OFFICE:
         return d / "office.key"
     if not _CODE_RE.match(owner):
-        raise KeyProblem(f"'{owner}' cannot name a key (letters, digits, '-', '_' and '.' only).")
+        raise KeyProblem(msg("keys.bad_owner", "'{owner}' cannot name a key (letters, digits, '-', '_' and '.' only).",
+                             owner=owner))
     return d / f"evaluator-{owner}.key"
 
 
@@ -197,7 +205,7 @@ def find_office_key(key_dir: str | Path | None, fingerprint: str) -> Path | None
         if not p.is_file():
             continue
         try:
-            if _info_from(_read_key_file(p), p, f"The key file {p}").fingerprint == fingerprint:
+            if _info_from(_read_key_file(p), p, key_file_named(p)).fingerprint == fingerprint:
                 return p
         except KeyProblem:
             continue  # another file, unreadable: not this key
@@ -210,20 +218,22 @@ def _office_file(key_dir: str | Path | None, fingerprint: str | None) -> Path:
     if fingerprint is not None:
         found = find_office_key(key_dir, fingerprint)
         if found is None:
-            raise KeyProblem(f"There is no office key file with fingerprint {fingerprint} in {d}.")
+            raise KeyProblem(msg("keys.no_office_key_with", "There is no office key file with fingerprint {fingerprint} "
+                                 "in {folder}.", fingerprint=fingerprint, folder=str(d)))
         return found
     files = office_key_files(key_dir)
     if not files:
         return key_path(key_dir, OFFICE)  # (reading it says there is none)
     if len(files) > 1:
-        raise KeyProblem(f"The key folder {d} holds {len(files)} office keys; name the one you mean by its "
-                         "fingerprint.")
+        raise KeyProblem(msg("keys.several_office_keys", "The key folder {folder} holds {count} office keys; name the "
+                             "one you mean by its fingerprint.", folder=str(d), count=len(files)))
     return files[0]
 
 
 def _check_passphrase(passphrase: str) -> bytes:
     if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE:
-        raise KeyProblem(f"A key passphrase needs at least {MIN_PASSPHRASE} characters.")
+        raise KeyProblem(msg("keys.short_passphrase", "A key passphrase needs at least {count} characters.",
+                             count=MIN_PASSPHRASE))
     return passphrase.encode("utf-8")
 
 
@@ -234,7 +244,8 @@ def generate_identity(key_dir: str | Path | None, passphrase: str, *, owner: str
     pw = _check_passphrase(passphrase)
     path = key_path(key_dir, owner)
     if owner != OFFICE and path.exists():
-        raise KeyProblem(f"A key file already exists at {path}; it was left as it is (load it instead).")
+        raise KeyProblem(msg("keys.file_exists", "A key file already exists at {path}; it was left as it is (load it "
+                             "instead).", path=str(path)))
     signing = Ed25519PrivateKey.generate()
     encryption = X25519PrivateKey.generate() if owner == OFFICE else None
     enc = ser.BestAvailableEncryption(pw)
@@ -263,7 +274,8 @@ def generate_identity(key_dir: str | Path | None, passphrase: str, *, owner: str
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        raise KeyProblem(f"Cannot write the key file {path}: {exc.strerror}.") from None
+        raise KeyProblem(msg("keys.cannot_write", "Cannot write the key file {path}: {reason}.", path=str(path),
+                             reason=exc.strerror)) from None
     info = KeyInfo(doc["kind"], owner, sp, ep, fp, str(path), database)
     return Identity(info, signing, encryption)
 
@@ -272,32 +284,40 @@ def _read_key_file(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
             data = fh.read(F.KEY_LIMITS.max_bytes + 1)
-        doc = F.loads(data, f"The key file {path}", F.KEY_LIMITS)
+        doc = F.loads(data, key_file_named(path), F.KEY_LIMITS)
     except FileNotFoundError:
-        raise KeyProblem(f"There is no key file at {path}; create one with 'evaluator keys init'.") from None
+        raise KeyProblem(msg("keys.no_key_file", "There is no key file at {path}; create one with 'evaluator keys "
+                             "init'.", path=str(path))) from None
     except OSError as exc:
-        raise KeyProblem(f"The key file {path} cannot be read ({exc.strerror or exc}).") from None
+        raise KeyProblem(msg("keys.cannot_read", "The key file {path} cannot be read ({reason}).", path=str(path),
+                             reason=exc.strerror or str(exc))) from None
     except F.Invalid as exc:
-        raise KeyProblem(f"{exc}; it is not a key file written by Maeul Evaluator.") from None
+        raise KeyProblem(msg("keys.not_ours", "{reason}; it is not a key file written by Maeul Evaluator.",
+                             reason=reason_of(exc))) from None
     if not isinstance(doc, dict) or doc.get("format") != KEY_FORMAT:
-        raise KeyProblem(f"{path} is not a Maeul Evaluator key file.")
+        raise KeyProblem(msg("keys.not_a_key_file", "{path} is not a Maeul Evaluator key file.", path=str(path)))
     if doc.get("format_version") != FORMAT_VERSION:
-        raise KeyProblem(f"The key file {path} has format version {doc.get('format_version')}; this version "
-                         f"reads version {FORMAT_VERSION}.")
+        raise KeyProblem(msg("keys.format_version", "The key file {path} has format version {version}; this version "
+                             "reads version {supported}.", path=str(path), version=str(doc.get("format_version")),
+                             supported=FORMAT_VERSION))
     return doc
 
 
-def _info_from(doc: dict[str, Any], path: Path | None, what: str) -> KeyInfo:
+def _info_from(doc: dict[str, Any], path: Path | None, what: str | Message) -> KeyInfo:
     kind = doc.get("kind")
     if kind not in (OFFICE, EVALUATOR):
-        raise KeyProblem(f"{what} is neither an office nor an evaluator key.")
-    sp = unb64(doc.get("signing_public"), f"{what}: the signing key", 32)
-    ep = unb64(doc["encryption_public"], f"{what}: the encryption key", 32) if doc.get("encryption_public") else None
+        raise KeyProblem(msg("keys.unknown_kind", "{what} is neither an office nor an evaluator key.", what=what))
+    sp = unb64(doc.get("signing_public"), msg("keys.its_signing_key", "{what}: the signing key", what=what), 32)
+    ep = (unb64(doc["encryption_public"], msg("keys.its_encryption_key", "{what}: the encryption key", what=what), 32)
+          if doc.get("encryption_public") else None)
     if kind == OFFICE and ep is None:
-        raise KeyProblem(f"{what} is an office key without its encryption key.")
+        raise KeyProblem(msg("keys.office_without_encryption", "{what} is an office key without its encryption key.",
+                             what=what))
     fp = key_fingerprint(sp, ep)
     if doc.get("fingerprint") not in (None, fp):
-        raise KeyProblem(f"{what} states fingerprint {doc.get('fingerprint')} but its keys have {fp}; it was altered.")
+        raise KeyProblem(msg("keys.fingerprint_altered", "{what} states fingerprint {stated} but its keys have "
+                             "{fingerprint}; it was altered.", what=what, stated=str(doc.get("fingerprint")),
+                             fingerprint=fp))
     database = doc.get("database")
     return KeyInfo(kind, str(doc.get("owner") or ""), sp, ep, fp, str(path) if path else None,
                    str(database) if isinstance(database, str) else None)
@@ -314,7 +334,7 @@ def read_key_info(key_dir: str | Path | None, owner: str = OFFICE, *, fingerprin
         path = key_path(key_dir, owner)
     if not path.exists():
         return None
-    return _info_from(_read_key_file(path), path, f"The key file {path}")
+    return _info_from(_read_key_file(path), path, key_file_named(path))
 
 
 def load_identity(key_dir: str | Path | None, passphrase: str, *, owner: str = OFFICE,
@@ -328,23 +348,26 @@ def load_identity(key_dir: str | Path | None, passphrase: str, *, owner: str = O
     else:
         path = key_path(key_dir, owner)
     doc = _read_key_file(path)
-    info = _info_from(doc, path, f"The key file {path}")
+    info = _info_from(doc, path, key_file_named(path))
     pw = (passphrase or "").encode("utf-8")
 
     def private(pem: Any):
         try:
             return ser.load_pem_private_key(str(pem).encode("ascii"), password=pw)
         except (ValueError, TypeError):
-            raise WrongPassphrase(f"The passphrase does not open the key file {path}.") from None
+            raise WrongPassphrase(msg("keys.wrong_passphrase", "The passphrase does not open the key file {path}.",
+                                      path=str(path))) from None
 
     signing = private(doc.get("signing_private"))
     if not isinstance(signing, Ed25519PrivateKey) or raw_public(signing.public_key()) != info.signing_public:
-        raise KeyProblem(f"The key file {path} holds a signing key that does not match its public key.")
+        raise KeyProblem(msg("keys.signing_mismatch", "The key file {path} holds a signing key that does not match "
+                             "its public key.", path=str(path)))
     encryption = None
     if info.kind == OFFICE:
         encryption = private(doc.get("encryption_private"))
         if not isinstance(encryption, X25519PrivateKey) or raw_public(encryption.public_key()) != info.encryption_public:
-            raise KeyProblem(f"The key file {path} holds an encryption key that does not match its public key.")
+            raise KeyProblem(msg("keys.encryption_mismatch", "The key file {path} holds an encryption key that does "
+                                 "not match its public key.", path=str(path)))
     return Identity(info, signing, encryption)
 
 
@@ -371,11 +394,12 @@ def write_public_key(info: KeyInfo, out: str | Path) -> Path:
     try:
         path.write_text(json.dumps(public_key_document(info), indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise KeyProblem(f"Cannot write the public key file {path}: {exc.strerror}.") from None
+        raise KeyProblem(msg("keys.cannot_write_public", "Cannot write the public key file {path}: {reason}.",
+                             path=str(path), reason=exc.strerror)) from None
     return path
 
 
-def parse_public_key(data: bytes, what: str) -> KeyInfo:
+def parse_public_key(data: bytes, what: str | Message) -> KeyInfo:
     """A public key from a public key file (JSON), a key file (its public half), a PEM public key
     or 32 raw bytes."""
     if len(data) == 32:
@@ -385,16 +409,16 @@ def parse_public_key(data: bytes, what: str) -> KeyInfo:
         try:
             key = ser.load_pem_public_key(text.encode("ascii"))
         except (ValueError, UnicodeError):
-            raise KeyProblem(f"{what} is not a readable PEM public key.") from None
+            raise KeyProblem(msg("keys.bad_pem", "{what} is not a readable PEM public key.", what=what)) from None
         if not isinstance(key, Ed25519PublicKey):
-            raise KeyProblem(f"{what} is not an Ed25519 public key.")
+            raise KeyProblem(msg("keys.not_ed25519", "{what} is not an Ed25519 public key.", what=what))
         raw = raw_public(key)
         return KeyInfo(EVALUATOR, "", raw, None, key_fingerprint(raw))
     try:
         doc = F.loads(text.encode("utf-8"), what, F.KEY_LIMITS)
     except (F.Invalid, UnicodeError):
-        raise KeyProblem(f"{what} is not a public key file (expected the file written by "
-                         "'evaluator keys export-public').") from None
+        raise KeyProblem(msg("keys.not_public_key_file", "{what} is not a public key file (expected the file written "
+                             "by 'evaluator keys export-public').", what=what)) from None
     if not isinstance(doc, dict) or doc.get("format") not in (PUBLIC_FORMAT, KEY_FORMAT):
-        raise KeyProblem(f"{what} is not a Maeul Evaluator public key file.")
+        raise KeyProblem(msg("keys.not_our_public_key", "{what} is not a Maeul Evaluator public key file.", what=what))
     return _info_from(doc, None, what)

@@ -23,6 +23,7 @@ from .. import audit
 from ..db.models import Application, Assignment, Evaluator, Program, Track, utcnow
 from ..domain import FIELD, OFFICE, PERSONAL_FIELDS
 from ..errors import PermissionDenied
+from ..messages import Message, msg
 from ..monitoring import fieldwork
 from ..outfile import write_bytes
 from ..rubric import parse_rubric
@@ -31,8 +32,9 @@ from ..services import people, programs
 from ..services.common import current_program, evaluator_by_code, get_setting, set_setting
 from . import formats as F
 from . import kitseal
+from .kitseal import kit_named
 from .archive import read_archive, write_archive
-from .errors import KeyProblem, KitRejected, UnsafeArchive
+from .errors import KeyProblem, KitRejected, UnsafeArchive, reason_of
 from .keys import KeyInfo, b64, key_fingerprint, load_identity, normalise_fingerprint, read_key_info, key_path, unb64
 from .results import KitInfo
 
@@ -52,8 +54,8 @@ def office_key_info(s: Session) -> KeyInfo | None:
     doc = get_setting(s, OFFICE_KEYS)
     if not doc:
         return None
-    sp = unb64(doc["signing_public"], "The office signing key", 32)
-    ep = unb64(doc["encryption_public"], "The office encryption key", 32)
+    sp = unb64(doc["signing_public"], msg("keys.office_signing_key", "The office signing key"), 32)
+    ep = unb64(doc["encryption_public"], msg("keys.office_encryption_key", "The office encryption key"), 32)
     return KeyInfo("office", "office", sp, ep, key_fingerprint(sp, ep))
 
 
@@ -71,19 +73,20 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool,
     gives one, otherwise to the evaluator's registered key; an evaluator without a registered key
     and no passphrase is refused (:class:`~.kitseal.KitPassphraseNeeded`) before anything changes."""
     if get_setting(s, "role", OFFICE) != OFFICE:
-        raise PermissionDenied("Kits are made in the office database; this is a field database.")
+        raise PermissionDenied(msg("kit.made_in_office", "Kits are made in the office database; this is a field "
+                                   "database."))
     office = office_key_info(s)
     if office is None:
-        raise KeyProblem("The office has no key pair yet; create it with 'evaluator keys init' (the kit must "
-                         "carry the office's public key).")
+        raise KeyProblem(msg("kit.no_office_key", "The office has no key pair yet; create it with 'evaluator keys "
+                             "init' (the kit must carry the office's public key)."))
     p = current_program(s)
     ev = evaluator_by_code(s, evaluator)
     if include_personal and kit_passphrase is None and not ev.public_key:
-        raise kitseal.KitPassphraseNeeded(
-            f"A kit with applicants' contact data is encrypted, and evaluator {ev.code} has no registered key yet: "
+        raise kitseal.KitPassphraseNeeded(msg(
+            "kit.passphrase_needed",
+            "A kit with applicants' contact data is encrypted, and evaluator {evaluator} has no registered key yet: "
             "set a kit passphrase (--kit-passphrase-file FILE or EVALUATOR_KIT_PASSPHRASE) and tell it to the "
-            "evaluator in person or by phone, never with the kit. Nothing was written."
-        )
+            "evaluator in person or by phone, never with the kit. Nothing was written.", evaluator=ev.code))
     if kit_passphrase is not None:
         kitseal.check_kit_passphrase(kit_passphrase)
     seqs = dict(get_setting(s, KIT_SEQUENCES) or {})
@@ -151,10 +154,10 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool,
     if include_personal:  # contact data never leaves the office in clear
         if kit_passphrase is not None:
             blob = kitseal.seal_with_passphrase(blob, evaluator=ev.code, passphrase=kit_passphrase)
-            protection = PROTECTED_BY_PASSPHRASE
+            protection = protected_by_passphrase()
         else:
             blob = kitseal.seal_to_evaluator(blob, evaluator=ev.code, signing_public=ev.public_key)
-            protection = f"{PROTECTED_BY_KEY} {key_fingerprint(ev.public_key)}"
+            protection = protected_by_key(key_fingerprint(ev.public_key))
     info = KitInfo(
         path="", program=p.code, program_uuid=p.uuid, evaluator=ev.code, sequence=sequence,
         applications=tuple(a["id"] for a in applications), include_personal=include_personal,
@@ -165,9 +168,13 @@ def build_kit(s: Session, evaluator: str, *, include_personal: bool,
     return blob, info
 
 
-#: how a kit is protected, as KitInfo.protection says it ("" for a plain kit)
-PROTECTED_BY_PASSPHRASE = "encrypted with the office's kit passphrase"
-PROTECTED_BY_KEY = "encrypted to the evaluator's key"
+# how a kit is protected, as KitInfo.protection says it ("" for a plain kit), in the language in effect
+def protected_by_passphrase() -> str:
+    return str(msg("kit.protected_by_passphrase", "encrypted with the office's kit passphrase"))
+
+
+def protected_by_key(fingerprint: str) -> str:
+    return str(msg("kit.protected_by_key", "encrypted to the evaluator's key {fingerprint}", fingerprint=fingerprint))
 
 
 @dataclass(frozen=True)
@@ -185,39 +192,43 @@ def sealed_kit(path: str | Path) -> kitseal.SealedKit | None:
     None for a plain kit."""
     path = Path(path)
     blob = _read(path)
-    return kitseal.parse(blob, what=f"The kit {path.name}") if kitseal.is_sealed(blob) else None
+    return kitseal.parse(blob, what=kit_named(path.name)) if kitseal.is_sealed(blob) else None
 
 
-def _unseal(blob: bytes, unlock: KitUnlock | None, what: str) -> tuple[bytes, str]:
+def _unseal(blob: bytes, unlock: KitUnlock | None, what: Message) -> tuple[bytes, str]:
     sealed = kitseal.parse(blob, what=what)
     unlock = unlock or KitUnlock()
     if sealed.to == kitseal.TO_PASSPHRASE:
         if not unlock.kit_passphrase:
-            raise kitseal.KitLocked(
-                f"{what} carries applicants' contact data and is encrypted with a passphrase the office set: give it "
+            raise kitseal.KitLocked(msg(
+                "kit.locked_passphrase",
+                "{what} carries applicants' contact data and is encrypted with a passphrase the office set: give it "
                 "with --kit-passphrase-file FILE or EVALUATOR_KIT_PASSPHRASE (ask the office for it); nothing was "
-                "changed."
-            )
-        return kitseal.open_with_passphrase(sealed, unlock.kit_passphrase, what=what), PROTECTED_BY_PASSPHRASE
+                "changed.", what=what))
+        return kitseal.open_with_passphrase(sealed, unlock.kit_passphrase, what=what), protected_by_passphrase()
     try:
         has_key = read_key_info(unlock.key_dir, sealed.evaluator) is not None
     except KeyProblem:  # the header names no usable evaluator code: it was altered
-        raise KitRejected(f"{what} is damaged (its header names no evaluator).") from None
+        raise KitRejected(msg("kit.header_no_evaluator", "{what} is damaged (its header names no evaluator).",
+                              what=what)) from None
     if not has_key:
-        raise kitseal.KitLocked(
-            f"{what} carries applicants' contact data and is encrypted to evaluator {sealed.evaluator}'s key "
-            f"({sealed.recipient}), but this computer has no key file for {sealed.evaluator} "
-            f"({key_path(unlock.key_dir, sealed.evaluator)}). Import it on the laptop that holds the key (or give "
-            "--key-dir), or ask the office for a kit with a passphrase; nothing was changed."
-        )
+        raise kitseal.KitLocked(msg(
+            "kit.locked_no_key_file",
+            "{what} carries applicants' contact data and is encrypted to evaluator {evaluator}'s key "
+            "({fingerprint}), but this computer has no key file for {evaluator} "
+            "({path}). Import it on the laptop that holds the key (or give "
+            "--key-dir), or ask the office for a kit with a passphrase; nothing was changed.",
+            what=what, evaluator=sealed.evaluator, fingerprint=sealed.recipient,
+            path=str(key_path(unlock.key_dir, sealed.evaluator))))
     if unlock.key_passphrase is None:
-        raise kitseal.KitLocked(
-            f"{what} is encrypted to evaluator {sealed.evaluator}'s key ({sealed.recipient}): give that key's "
-            "passphrase (--passphrase-file FILE or EVALUATOR_PASSPHRASE); nothing was changed."
-        )
+        raise kitseal.KitLocked(msg(
+            "kit.locked_key_passphrase",
+            "{what} is encrypted to evaluator {evaluator}'s key ({fingerprint}): give that key's "
+            "passphrase (--passphrase-file FILE or EVALUATOR_PASSPHRASE); nothing was changed.",
+            what=what, evaluator=sealed.evaluator, fingerprint=sealed.recipient))
     identity = load_identity(unlock.key_dir, unlock.key_passphrase, owner=sealed.evaluator)
     inner = kitseal.open_with_key(sealed, identity.signing_key, what=what)
-    return inner, f"{PROTECTED_BY_KEY} {sealed.recipient}"
+    return inner, protected_by_key(sealed.recipient)
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -231,10 +242,12 @@ def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_KIT_BYTES:
-            raise KitRejected(f"The kit {path} is {size:,} bytes; a kit is at most {MAX_KIT_BYTES:,}.")
+            raise KitRejected(msg("kit.too_big", "The kit {path} is {size:,} bytes; a kit is at most {limit:,}.",
+                                  path=str(path), size=size, limit=MAX_KIT_BYTES))
         return path.read_bytes()
     except OSError as exc:
-        raise KitRejected(f"Cannot read the kit {path}: {exc.strerror or exc}.") from None
+        raise KitRejected(msg("kit.cannot_read", "Cannot read the kit {path}: {reason}.", path=str(path),
+                              reason=exc.strerror or str(exc))) from None
 
 
 def _allowed(name: str) -> bool:
@@ -247,7 +260,7 @@ def read_kit(path: str | Path, *, unlock: KitUnlock | None = None) -> dict[str, 
     """Open (decrypting with ``unlock`` when the kit is encrypted) and check a kit file; returns
     its parsed parts (nothing is written)."""
     path = Path(path)
-    what = f"The kit {path.name}"
+    what = kit_named(path.name)
     blob = file_blob = _read(path)
     protection = ""
     if kitseal.is_sealed(blob):
@@ -255,30 +268,36 @@ def read_kit(path: str | Path, *, unlock: KitUnlock | None = None) -> dict[str, 
     try:
         members = read_archive(blob, what=what, allowed=_allowed)
     except UnsafeArchive as exc:
-        raise KitRejected(str(exc)) from None
+        raise KitRejected(exc.sentence) from None
     if "kit.json" not in members or "data.json" not in members:
-        raise KitRejected(f"{path} is not a Maeul Evaluator field kit (no kit.json/data.json).")
+        raise KitRejected(msg("kit.not_a_kit_members", "{path} is not a Maeul Evaluator field kit (no "
+                              "kit.json/data.json).", path=str(path)))
     try:
         manifest = F.loads(members["kit.json"], "kit.json")
         if not isinstance(manifest, dict) or manifest.get("format") != F.KIT_FORMAT:
-            raise KitRejected(f"{path} is not a Maeul Evaluator field kit.")
+            raise KitRejected(msg("kit.not_a_kit", "{path} is not a Maeul Evaluator field kit.", path=str(path)))
         if manifest.get("format_version") != F.FORMAT_VERSION:
-            raise KitRejected(f"{what} has format version {manifest.get('format_version')}; this version reads "
-                              f"version {F.FORMAT_VERSION}. Install the same version as the office.")
+            raise KitRejected(msg("kit.format_version", "{what} has format version {version}; this version reads "
+                                  "version {supported}. Install the same version as the office.", what=what,
+                                  version=str(manifest.get("format_version")), supported=F.FORMAT_VERSION))
         listed = F.need(manifest, "members", dict, "kit.json")
         if set(listed) != set(members) - {"kit.json"}:
-            raise KitRejected(f"{what} is incomplete or has extra members (the manifest lists "
-                              f"{', '.join(sorted(listed))}).")
+            raise KitRejected(msg("kit.members_differ", "{what} is incomplete or has extra members (the manifest "
+                                  "lists {members}).", what=what, members=", ".join(sorted(listed))))
         for name, body in members.items():
             if name != "kit.json" and F.need(listed[name], "sha256", str, f"members[{name}]") != F.sha256(body):
-                raise KitRejected(f"{what} is damaged or was altered: {name} does not match its hash.")
+                raise KitRejected(msg("kit.member_hash", "{what} is damaged or was altered: {name} does not match "
+                                      "its hash.", what=what, name=name))
         seq = F.need(manifest, "sequence", int, "kit.json")
         office_doc = F.need(manifest, "office", dict, "kit.json")
-        sp = unb64(F.need(office_doc, "signing_public", str, "kit.json office"), "the office signing key", 32)
-        ep = unb64(F.need(office_doc, "encryption_public", str, "kit.json office"), "the office encryption key", 32)
+        sp = unb64(F.need(office_doc, "signing_public", str, "kit.json office"),
+                   msg("kit.its_office_signing_key", "the office signing key"), 32)
+        ep = unb64(F.need(office_doc, "encryption_public", str, "kit.json office"),
+                   msg("kit.its_office_encryption_key", "the office encryption key"), 32)
         office = KeyInfo("office", "office", sp, ep, key_fingerprint(sp, ep))
         if F.need(office_doc, "fingerprint", str, "kit.json office") != office.fingerprint:
-            raise KitRejected(f"{what} was altered: the office key does not match its fingerprint.")
+            raise KitRejected(msg("kit.office_key_altered", "{what} was altered: the office key does not match its "
+                                  "fingerprint.", what=what))
         data = F.loads(members["data.json"], "data.json")
         prog = F.need(data, "program", dict, "data.json")
         for k in ("uuid", "code", "name_ko"):
@@ -288,16 +307,18 @@ def read_kit(path: str | Path, *, unlock: KitUnlock | None = None) -> dict[str, 
             F.need(evd, k, str, "data.json evaluator")
         if prog["uuid"] != F.need(F.need(manifest, "program", dict, "kit.json"), "uuid", str, "kit.json program") or \
                 evd["code"] != F.need(F.need(manifest, "evaluator", dict, "kit.json"), "code", str, "kit.json"):
-            raise KitRejected(f"{what} was altered: its manifest and data disagree.")
+            raise KitRejected(msg("kit.manifest_data_disagree", "{what} was altered: its manifest and data disagree.",
+                                  what=what))
         rubric_hashes = F.need(manifest, "rubrics", dict, "kit.json")
         rubrics = {}
         for code, digest in rubric_hashes.items():
             name = f"rubrics/{code}.toml"
             if name not in members:
-                raise KitRejected(f"{what} lacks the rubric {code}.")
+                raise KitRejected(msg("kit.lacks_rubric", "{what} lacks the rubric {rubric}.", what=what, rubric=code))
             rd = parse_rubric(members[name].decode("utf-8"), source_name=f"{path.name}:{name}")
             if rd.content_hash != digest:
-                raise KitRejected(f"{what}: rubric {code} does not match its version hash.")
+                raise KitRejected(msg("kit.rubric_hash", "{what}: rubric {rubric} does not match its version hash.",
+                                      what=what, rubric=code))
             rubrics[code] = rd
         tracks = []
         for i, t in enumerate(F.items(data, "tracks", "data.json")):
@@ -315,7 +336,7 @@ def read_kit(path: str | Path, *, unlock: KitUnlock | None = None) -> dict[str, 
             F.need(a, "uuid", str, w)
             F.need(a, "id", str, w)
             if F.need(a, "track", str, w) not in track_codes:
-                raise F.Invalid(f"{w}.track is not a track of the kit")
+                raise F.Invalid(msg("kit.track_not_in_kit", "{where}.track is not a track of the kit", where=w))
             for f in ("title", "group_name", "district", "category"):
                 F.need(a, f, str, w)
             for f in ("members", "requested_amount", "self_contribution"):
@@ -328,29 +349,33 @@ def read_kit(path: str | Path, *, unlock: KitUnlock | None = None) -> dict[str, 
             w = f"data.json assignments[{i}]"
             F.need(a, "uuid", str, w)
             if F.need(a, "application", str, w) not in app_ids:
-                raise F.Invalid(f"{w}.application is not in the kit")
+                raise F.Invalid(msg("kit.application_not_in_kit", "{where}.application is not in the kit", where=w))
             F.need_date(a, "planned_visit_on", w)
             assignments.append(a)
     except F.Invalid as exc:
-        raise KitRejected(f"{what} is damaged: {exc}.") from None
+        raise KitRejected(msg("kit.damaged_because", "{what} is damaged: {reason}.", what=what,
+                              reason=reason_of(exc))) from None
     except KeyProblem as exc:
-        raise KitRejected(f"{what} is damaged: {exc}") from None
+        raise KitRejected(msg("kit.damaged_key", "{what} is damaged: {reason}", what=what,
+                              reason=reason_of(exc))) from None
     return {"manifest": manifest, "data": data, "office": office, "sequence": seq, "tracks": tracks,
             "rubrics": rubrics, "applications": apps, "assignments": assignments, "sha256": F.sha256(file_blob),
             "path": path, "protection": protection}
 
 
-def _no_rubric(what: str, t: dict) -> Any:
-    raise KitRejected(f"{what}: track {t.get('code')} names a rubric the kit does not carry.")
+def _no_rubric(what: Message, t: dict) -> Any:
+    raise KitRejected(msg("kit.track_without_rubric", "{what}: track {track} names a rubric the kit does not carry.",
+                          what=what, track=str(t.get("code"))))
 
 
 def check_office_key(kit: dict[str, Any], expected_office_fingerprint: str | None) -> None:
     """Refuse a kit whose office key is not the one the evaluator was told (read aloud, on paper)."""
     office = kit["office"]
     if expected_office_fingerprint and normalise_fingerprint(expected_office_fingerprint) != office.fingerprint:
-        raise KitRejected(f"The kit {kit['path'].name} carries office key {office.fingerprint}, not the "
-                          f"{normalise_fingerprint(expected_office_fingerprint)} you were told; do not use it and ask "
-                          "the office.")
+        raise KitRejected(msg("kit.office_key_not_told", "The kit {name} carries office key {fingerprint}, not the "
+                              "{expected} you were told; do not use it and ask the office.", name=kit["path"].name,
+                              fingerprint=office.fingerprint,
+                              expected=normalise_fingerprint(expected_office_fingerprint)))
 
 
 def install(s: Session, kit: dict[str, Any], *, database: str, device: str) -> KitInfo:
@@ -362,39 +387,45 @@ def install(s: Session, kit: dict[str, Any], *, database: str, device: str) -> K
     database itself is :func:`evaluator.workflows.import_kit`."""
     manifest, data, office = kit["manifest"], kit["data"], kit["office"]
     path: Path = kit["path"]
-    what = f"The kit {path.name}"
+    what = kit_named(path.name)
     prog, evd = data["program"], data["evaluator"]
     seq = kit["sequence"]
     role = get_setting(s, "role")
     has_program = s.execute(select(Program.id).limit(1)).first() is not None
     if role != FIELD:
         if has_program:
-            raise KitRejected(f"{database} is an office database; import the kit into a field "
-                              "database (give another --db).")
+            raise KitRejected(msg("kit.into_office_database", "{database} is an office database; import the kit into "
+                                  "a field database (give another --db).", database=database))
         set_setting(s, "role", FIELD)
     current = get_setting(s, FIELD_KIT) or {}
     status = "created" if not current else "updated"
     if current:
         if current.get("program_uuid") != prog["uuid"]:
-            raise KitRejected(f"{what} is for program '{prog['code']}', but this field database holds program "
-                              f"'{current.get('program_code')}'; use another field database for it.")
+            raise KitRejected(msg("kit.other_program", "{what} is for program '{program}', but this field database "
+                                  "holds program '{current}'; use another field database for it.", what=what,
+                                  program=prog["code"], current=str(current.get("program_code"))))
         if current.get("evaluator") != evd["code"]:
-            raise KitRejected(f"{what} is for evaluator {evd['code']}, but this field database belongs to "
-                              f"{current.get('evaluator')}; nothing was changed.")
+            raise KitRejected(msg("kit.other_evaluator", "{what} is for evaluator {evaluator}, but this field database "
+                                  "belongs to {current}; nothing was changed.", what=what, evaluator=evd["code"],
+                                  current=str(current.get("evaluator"))))
         if seq < int(current.get("sequence", 0)):
-            raise KitRejected(f"{what} is kit number {seq}, older than kit number {current['sequence']} "
-                              "already imported; nothing was changed.")
+            raise KitRejected(msg("kit.older", "{what} is kit number {sequence}, older than kit number {current} "
+                                  "already imported; nothing was changed.", what=what, sequence=seq,
+                                  current=current["sequence"]))
         if seq == int(current.get("sequence", 0)):
             if current.get("sha256") != kit["sha256"]:
-                raise KitRejected(f"{what} has the same number ({seq}) as the kit already imported but "
-                                  "different contents; ask the office for a new kit.")
+                raise KitRejected(msg("kit.same_number_other_contents", "{what} has the same number ({sequence}) as "
+                                      "the kit already imported but different contents; ask the office for a new "
+                                      "kit.", what=what, sequence=seq))
             status = "unchanged"
     elif has_program:
-        raise KitRejected(f"{database} already holds a program that did not come from a kit.")
+        raise KitRejected(msg("kit.program_not_from_kit", "{database} already holds a program that did not come from "
+                              "a kit.", database=database))
     pinned = get_setting(s, OFFICE_KEYS)
     if pinned and pinned.get("fingerprint") != office.fingerprint:
-        raise KitRejected(f"{what} carries office key {office.fingerprint}, but this field database trusts "
-                          f"office key {pinned.get('fingerprint')}; nothing was changed. Ask the office.")
+        raise KitRejected(msg("kit.other_office_key", "{what} carries office key {fingerprint}, but this field "
+                              "database trusts office key {trusted}; nothing was changed. Ask the office.", what=what,
+                              fingerprint=office.fingerprint, trusted=str(pinned.get("fingerprint"))))
     if status != "unchanged":
         _apply_kit(s, kit, actor=evd["code"], device=device)
         set_setting(s, OFFICE_KEYS, office_keys_document(office))
@@ -431,13 +462,14 @@ def _apply_kit(s: Session, kit: dict[str, Any], *, actor: str, device: str) -> N
         for spec in kit["tracks"]:
             t = have.get(spec.code)
             if t is None:
-                raise KitRejected(f"The kit adds track '{spec.code}', which this field database does not have; "
-                                  "start a new field database for it.")
+                raise KitRejected(msg("kit.new_track", "The kit adds track '{track}', which this field database does "
+                                      "not have; start a new field database for it.", track=spec.code))
             if t.rubric.content_hash != spec.rubric.content_hash:
-                raise KitRejected(
-                    f"The kit's rubric for track '{spec.code}' (version {spec.rubric.version}) differs from the one "
-                    f"this field database was made with (version {t.rubric.content_hash[:12]}); ask the office."
-                )
+                raise KitRejected(msg(
+                    "kit.rubric_differs",
+                    "The kit's rubric for track '{track}' (version {version}) differs from the one "
+                    "this field database was made with (version {current}); ask the office.",
+                    track=spec.code, version=spec.rubric.version, current=t.rubric.content_hash[:12]))
         p.status = prog.get("status") or p.status
     ev = s.execute(select(Evaluator).where(Evaluator.code == evd["code"])).scalar_one_or_none()
     ev = people.put_evaluator(s, code=evd["code"], name=evd["name"], organisation=evd.get("organisation") or "",
@@ -479,7 +511,7 @@ def _apply_kit(s: Session, kit: dict[str, Any], *, actor: str, device: str) -> N
             people.declare_conflict(s, asg.application, ev, conflict_type="other",
                                     note=f"no longer assigned (kit {kit['sequence']})", actor=actor)
     s.flush()
-    fieldwork.install(s, p, ev, data.get("monitoring"), apps, f"The kit {Path(kit['path']).name}")
+    fieldwork.install(s, p, ev, data.get("monitoring"), apps, kit_named(Path(kit['path']).name))
     audit.append(s, actor=actor, device=device, action="import_kit", entity="program", entity_uuid=p.uuid,
                  new={"kit": kit["sequence"], "sha256": kit["sha256"], "evaluator": evd["code"],
                       "applications": len(kit["applications"]), "office_key": kit["office"].fingerprint})

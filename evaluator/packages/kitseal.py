@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from ..messages import Message, msg
 from .errors import KeyProblem, KitRejected
 from .keys import MIN_PASSPHRASE, b64, key_fingerprint, raw_public, unb64
 
@@ -70,6 +71,21 @@ class KitPassphraseNeeded(KeyProblem):
     """A kit with personal data for an evaluator without a registered key needs an office passphrase."""
 
 
+def kit_named(name: str, *, lower: bool = False) -> Message:
+    """The words "The kit NAME", which begin a sentence about it ("the kit NAME" inside one)."""
+    if lower:
+        return msg("kit.the_kit_inside", "the kit {name}", name=name)
+    return msg("kit.the_kit", "The kit {name}", name=name)
+
+
+def _inside(what: str | Message) -> str | Message:
+    """``what`` said inside a sentence (its first letter in lower case)."""
+    if isinstance(what, Message) and what.code == "kit.the_kit":
+        return kit_named(what.params["name"], lower=True)
+    what = str(what)
+    return what[:1].lower() + what[1:]
+
+
 @dataclass(frozen=True)
 class SealedKit:
     """What the envelope's header says (readable without any secret)."""
@@ -86,10 +102,11 @@ class SealedKit:
 def x25519_public_from_ed25519(public: bytes) -> bytes:
     """The Montgomery u-coordinate of an Ed25519 public key: u = (1 + y) / (1 - y) mod p."""
     if len(public) != 32:
-        raise KeyProblem(f"An Ed25519 public key has 32 bytes, not {len(public)}.")
+        raise KeyProblem(msg("kitseal.key_size", "An Ed25519 public key has 32 bytes, not {count}.",
+                             count=len(public)))
     y = int.from_bytes(public, "little") & ((1 << 255) - 1)
     if y >= _P or (1 - y) % _P == 0:
-        raise KeyProblem("The evaluator's public key is not a usable Ed25519 key.")
+        raise KeyProblem(msg("kitseal.unusable_key", "The evaluator's public key is not a usable Ed25519 key."))
     u = (1 + y) * pow((1 - y) % _P, _P - 2, _P) % _P
     return u.to_bytes(32, "little")
 
@@ -117,7 +134,8 @@ def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 def check_kit_passphrase(passphrase: str) -> str:
     if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE:
-        raise KeyProblem(f"A kit passphrase needs at least {MIN_PASSPHRASE} characters; nothing was written.")
+        raise KeyProblem(msg("kitseal.short_passphrase", "A kit passphrase needs at least {count} characters; nothing "
+                             "was written.", count=MIN_PASSPHRASE))
     return passphrase
 
 
@@ -150,43 +168,46 @@ def is_sealed(data: bytes) -> bool:
     return data[:len(MAGIC)] == MAGIC
 
 
-def parse(data: bytes, *, what: str) -> SealedKit:
+def parse(data: bytes, *, what: str | Message) -> SealedKit:
     """Read the envelope's header (no secret needed); a damaged envelope is refused by name."""
     start = len(MAGIC) + 5
     if len(data) < start or not is_sealed(data):
-        raise KitRejected(f"{what} is not an encrypted Maeul Evaluator field kit.")
+        raise KitRejected(msg("kitseal.not_sealed", "{what} is not an encrypted Maeul Evaluator field kit.", what=what))
     if data[len(MAGIC)] != VERSION:
-        raise KitRejected(f"{what} has kit encryption version {data[len(MAGIC)]}; this version reads version "
-                          f"{VERSION}. Install the same version as the office.")
+        raise KitRejected(msg("kitseal.version", "{what} has kit encryption version {version}; this version reads "
+                              "version {supported}. Install the same version as the office.", what=what,
+                              version=data[len(MAGIC)], supported=VERSION))
     (hlen,) = struct.unpack(">I", data[len(MAGIC) + 1:start])
     if hlen > MAX_HEADER or start + hlen + 16 > len(data):
-        raise KitRejected(f"{what} is damaged (its header length is wrong).")
+        raise KitRejected(msg("kitseal.header_length", "{what} is damaged (its header length is wrong).", what=what))
     try:
         header = json.loads(data[start:start + hlen].decode("utf-8"))
     except (ValueError, UnicodeError):
-        raise KitRejected(f"{what} is damaged (its header is not readable).") from None
+        raise KitRejected(msg("kitseal.header_unreadable", "{what} is damaged (its header is not readable).",
+                              what=what)) from None
     if not isinstance(header, dict) or header.get("to") not in (TO_KEY, TO_PASSPHRASE) or \
             not isinstance(header.get("evaluator"), str):
-        raise KitRejected(f"{what} is damaged or uses an unknown encryption.")
+        raise KitRejected(msg("kitseal.unknown_encryption", "{what} is damaged or uses an unknown encryption.",
+                              what=what))
     expected = ({"alg", "to", "evaluator", "recipient", "epk", "nonce"} if header["to"] == TO_KEY
                 else {"alg", "to", "evaluator", "kdf", "nonce"})
     alg = ALG_KEY if header["to"] == TO_KEY else ALG_PASSPHRASE
     if set(header) != expected or header.get("alg") != alg:
-        raise KitRejected(f"{what} is damaged or uses an unknown encryption.")
+        raise KitRejected(msg("kitseal.unknown_encryption", "{what} is damaged or uses an unknown encryption.",
+                              what=what))
     recipient = header.get("recipient") if header["to"] == TO_KEY else None
     return SealedKit(header["to"], header["evaluator"], recipient if isinstance(recipient, str) else None,
                      header, data[:start + hlen], data[start + hlen:])
 
 
-def _decrypt(sealed: SealedKit, key: bytes, nonce: bytes, *, what: str, wrong: str) -> bytes:
+def _decrypt(sealed: SealedKit, key: bytes, nonce: bytes, *, wrong: Message) -> bytes:
     try:
         return AESGCM(key).decrypt(nonce, sealed.ciphertext, sealed.prefix)
     except InvalidTag:
-        name = what[:1].lower() + what[1:]
-        raise KitWrongSecret(f"{wrong} {name} (or the kit was altered or damaged); nothing was changed.") from None
+        raise KitWrongSecret(wrong) from None
 
 
-def open_with_passphrase(sealed: SealedKit, passphrase: str, *, what: str) -> bytes:
+def open_with_passphrase(sealed: SealedKit, passphrase: str, *, what: str | Message) -> bytes:
     kdf = sealed.header.get("kdf")
     try:
         if not isinstance(kdf, dict) or set(kdf) != {"n", "r", "p", "salt"}:
@@ -194,31 +215,39 @@ def open_with_passphrase(sealed: SealedKit, passphrase: str, *, what: str) -> by
         n, r, p = (int(kdf[k]) if type(kdf[k]) is int else -1 for k in ("n", "r", "p"))
         if not (2 <= n <= MAX_SCRYPT_N and n & (n - 1) == 0 and 1 <= r <= MAX_SCRYPT_R and 1 <= p <= MAX_SCRYPT_P):
             raise ValueError("kdf")
-        salt = unb64(kdf["salt"], f"{what}: the salt", 16)
-        nonce = unb64(sealed.header["nonce"], f"{what}: the nonce", 12)
+        salt = unb64(kdf["salt"], msg("kitseal.its_salt", "{what}: the salt", what=what), 16)
+        nonce = unb64(sealed.header["nonce"], msg("kitseal.its_nonce", "{what}: the nonce", what=what), 12)
     except (ValueError, KeyProblem):
-        raise KitRejected(f"{what} is damaged (its key derivation settings are not valid).") from None
+        raise KitRejected(msg("kitseal.bad_kdf", "{what} is damaged (its key derivation settings are not valid).",
+                              what=what)) from None
     key = _scrypt(passphrase, salt, n, r, p)
-    return _decrypt(sealed, key, nonce, what=what, wrong="The passphrase does not open")
+    return _decrypt(sealed, key, nonce, wrong=msg(
+        "kitseal.wrong_passphrase", "The passphrase does not open {what} (or the kit was altered or damaged); "
+        "nothing was changed.", what=_inside(what)))
 
 
-def open_with_key(sealed: SealedKit, signing_key: Ed25519PrivateKey, *, what: str) -> bytes:
+def open_with_key(sealed: SealedKit, signing_key: Ed25519PrivateKey, *, what: str | Message) -> bytes:
     """Decrypt with the evaluator's unlocked Ed25519 key (its X25519 form)."""
     me = x25519_private_from_ed25519(signing_key)
     mine = raw_public(me.public_key())
     if sealed.recipient != key_fingerprint(raw_public(signing_key.public_key())):
-        raise KitRejected(
-            f"{what} was encrypted to another key of evaluator {sealed.evaluator} (fingerprint {sealed.recipient}); "
-            f"the key file here has fingerprint {key_fingerprint(raw_public(signing_key.public_key()))}. Use the laptop "
-            "with that key, or ask the office for a kit with a passphrase; nothing was changed."
-        )
+        raise KitRejected(msg(
+            "kitseal.other_key",
+            "{what} was encrypted to another key of evaluator {evaluator} (fingerprint {fingerprint}); "
+            "the key file here has fingerprint {here}. Use the laptop "
+            "with that key, or ask the office for a kit with a passphrase; nothing was changed.", what=what,
+            evaluator=sealed.evaluator, fingerprint=sealed.recipient,
+            here=key_fingerprint(raw_public(signing_key.public_key()))))
     try:
-        epk = unb64(sealed.header["epk"], f"{what}: the ephemeral key", 32)
-        nonce = unb64(sealed.header["nonce"], f"{what}: the nonce", 12)
+        epk = unb64(sealed.header["epk"], msg("kitseal.its_ephemeral_key", "{what}: the ephemeral key", what=what), 32)
+        nonce = unb64(sealed.header["nonce"], msg("kitseal.its_nonce", "{what}: the nonce", what=what), 12)
         shared = me.exchange(X25519PublicKey.from_public_bytes(epk))
     except (KeyProblem, ValueError):
-        raise KitRejected(f"{what} is damaged (its key exchange is not valid).") from None
-    return _decrypt(sealed, _hkdf(shared, epk, mine), nonce, what=what, wrong="The evaluator's key does not open")
+        raise KitRejected(msg("kitseal.bad_key_exchange", "{what} is damaged (its key exchange is not valid).",
+                              what=what)) from None
+    return _decrypt(sealed, _hkdf(shared, epk, mine), nonce, wrong=msg(
+        "kitseal.wrong_key", "The evaluator's key does not open {what} (or the kit was altered or damaged); "
+        "nothing was changed.", what=_inside(what)))
 
 
 __all__ = [

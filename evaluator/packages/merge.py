@@ -436,16 +436,18 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
         _write(s, bulk, plan)
         monitored = fieldwork.merge(s, ctx.program_id, pkg.evaluator.id, pkg.evaluator.code, pkg.monitoring_visits,
                                     what, device=pkg.device, fingerprint=pkg.fingerprint)
+        plan.changes.extend(monitored.changes)  # audited with the package's other records, in its one entry
         photographed = monitoring_photos.merge(s, ctx.program_id, pkg.evaluator.id, pkg.evaluator.code,
-                                               pkg.monitoring_photos, what, device=pkg.device,
-                                               fingerprint=pkg.fingerprint)
-        report = _keep(s, bulk, pkg, plan, actor=actor, device=device, base=base, subjects=_subjects(s, ctx, plan))
+                                               pkg.monitoring_photos, what)
+        plan.changes.extend(photographed.changes)  # (the visits' photos too)
+        report = _keep(s, bulk, pkg, plan, actor=actor, device=device, base=base, subjects=_subjects(s, ctx, plan),
+                       monitoring=monitored.counts if pkg.monitoring_visits else None)
     except _VALUE_ERRORS as exc:
         raise _unexpected(what, exc) from exc
     if pkg.monitoring_visits:
-        report = replace(report, counts={**report.counts, "monitoring_visits": monitored})
+        report = replace(report, counts={**report.counts, "monitoring_visits": monitored.counts})
     if pkg.monitoring_photos:
-        report = replace(report, counts={**report.counts, "monitoring_photos": photographed})
+        report = replace(report, counts={**report.counts, "monitoring_photos": photographed.counts})
     return report, True
 
 
@@ -581,8 +583,9 @@ def _subjects(s: Session, ctx: OfficeContext, plan: P.Plan) -> dict[str, str]:
 
 
 def _keep(s: Session, bulk: Bulk, pkg: OpenedPackage, plan: P.Plan, *, actor: str, device: str,
-          base: dict[str, Any], subjects: dict[str, str]) -> MergeReport:
-    """The receipt, the evidence, the conflicts and the audit entries of a merged package."""
+          base: dict[str, Any], subjects: dict[str, str], monitoring: dict[str, int] | None = None) -> MergeReport:
+    """The receipt, the evidence, the conflicts and the audit entries of a merged package
+    (``monitoring``: the counts of its monitoring visits, whose changes are in ``plan.changes``)."""
     ev, dev, fp, now, counts = pkg.evaluator, plan.device, plan.fingerprint, plan.now, plan.counts
     reason = f"result package {fp}"
     report_doc = {"counts": counts.data, "skipped": plan.skipped, "conflicts": len(plan.conflicts)}
@@ -613,20 +616,33 @@ def _keep(s: Session, bulk: Bulk, pkg: OpenedPackage, plan: P.Plan, *, actor: st
     if conflict_rows:
         s.flush()
     # one entry for the whole package: who (the evaluator, from which laptop), when, and every record
-    # it added or changed with the old and the new value
+    # it added or changed with the old and the new value (monitoring visits included: both values)
     audit_rows.insert(0, {
         "actor": ev.code, "device": dev, "action": "merge_package", "entity": "package", "entity_uuid": receipt_uuid,
         "new": {"evaluator": ev.code, "device": dev, "sequence": pkg.sequence, "sha256": pkg.sha256,
-                "signature": fp, "merged_by": actor, "merged_on": device, "counts": counts.data,
+                "signature": fp, "merged_by": actor, "merged_on": device,
+                "counts": counts.data if monitoring is None else {**counts.data, "monitoring_visits": monitoring},
                 "conflicts": len(plan.conflicts), "skipped": plan.skipped, "laptop_audit_head": pkg.audit_head,
                 "data_sha256": pkg.manifest["members"]["data.json"]["sha256"], "added": plan.added,
-                "changed": seal_items(session_vault(s), plan.changes, subjects) if subjects else plan.changes},
+                "changed": _sealed(s, plan.changes, subjects, now)},
         "reason": reason, "at": now})
     audit.append_many(s, audit_rows)
     infos = tuple(_conflict_info(row, c["ext"], ev.code) for row, c in conflict_rows)
     return MergeReport(status=MERGED, added=counts.total("added"), updated=counts.total("updated"),
                        unchanged=counts.total("unchanged"), counts=counts.data, conflicts=infos,
                        skipped=tuple(map(str, plan.skipped_messages)), **base)
+
+
+def _sealed(s: Session, changes: list[dict[str, Any]], subjects: dict[str, str], now: Any) -> list[dict[str, Any]]:
+    """The changes with their personal values sealed under their subjects' salts: the salts read in
+    one query and the sealed values stored in one statement (not one of each per value)."""
+    if not subjects:
+        return changes
+    vault = session_vault(s)
+    vault.at = now
+    with vault.batch():
+        vault.prefetch(dict.fromkeys(subjects.values(), now))
+        return seal_items(vault, changes, subjects)
 
 
 def _conflict_info(row: MergeConflict, application: str, evaluator: str) -> ConflictInfo:

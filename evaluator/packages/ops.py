@@ -26,13 +26,14 @@ from ..errors import (
     Cancelled, DatabaseInUse, DatabaseUnavailable, EditConflict, NotFound, PermissionDenied, ValidationError,
 )
 from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..messages import msg
 from ..services.common import criteria_by_code, current_program, evaluator_by_code, get_setting, set_setting
 from ..uow import Area, UnitOfWork
 from . import formats as F
 from . import keys as K
 from . import kit as kitmod
 from .envelope import MAGIC
-from .errors import KeyProblem, PackageRejected
+from .errors import KeyProblem, PackageRejected, reason_of
 from .merge import (
     OfficeContext, OpenedPackage, PinnedEvaluator, apply_package, open_package, rejected, signer_key, unseal,
 )
@@ -68,9 +69,11 @@ def _redacted_problem(evd: PackageEvidence, unstore) -> str:  # noqa: ANN001
     purge recorded (announced in the audit trail by its ``redact_evidence`` entry)."""
     doc = evd.redacted or {}
     if F.sha256(unstore(evd.data_method, evd.data)) != doc.get("data_sha256"):
-        return "the data a purge re-wrote no longer has the hash the purge recorded"
+        return str(msg("evidence.purged_data_hash", "the data a purge re-wrote no longer has the hash the purge "
+                       "recorded"))
     if "audit_sha256" in doc and F.sha256(unstore(evd.audit_method, evd.audit_trail)) != doc["audit_sha256"]:
-        return "the trail a purge re-wrote no longer has the hash the purge recorded"
+        return str(msg("evidence.purged_trail_hash", "the trail a purge re-wrote no longer has the hash the purge "
+                       "recorded"))
     return ""
 
 
@@ -101,8 +104,8 @@ class Keys(Area):
             return K.OFFICE
         kit = get_setting(s, kitmod.FIELD_KIT)
         if not kit:
-            raise PermissionDenied("This field database has no kit yet; import the kit from the office first (the "
-                                   "key belongs to the evaluator the kit names).")
+            raise PermissionDenied(msg("keys.field_without_kit", "This field database has no kit yet; import the kit "
+                                       "from the office first (the key belongs to the evaluator the kit names)."))
         return kit["evaluator"]
 
     def _pinned(self, s, owner: str) -> dict | None:
@@ -110,10 +113,11 @@ class Keys(Area):
 
     def _check_pinned(self, pinned: dict | None, identity: K.Identity) -> None:
         if pinned and pinned.get("fingerprint") != identity.fingerprint:
-            raise KeyProblem(
-                f"This database uses key {pinned.get('fingerprint')}, but the key file {identity.info.path} holds key "
-                f"{identity.fingerprint}; use the right key folder (--key-dir)."
-            )
+            raise KeyProblem(msg(
+                "keys.other_key_file",
+                "This database uses key {pinned}, but the key file {path} holds key "
+                "{fingerprint}; use the right key folder (--key-dir).", pinned=str(pinned.get("fingerprint")),
+                path=str(identity.info.path), fingerprint=identity.fingerprint))
 
     def _pinned_office(self, key_dir: str | Path | None, passphrase: str, pinned: dict) -> K.Identity:
         """The office key this database pinned, found in the key folder by its fingerprint — or
@@ -123,11 +127,14 @@ class Keys(Area):
         if path is None:
             folder = Path(key_dir) if key_dir is not None else K.default_key_dir()
             others = [p.name for p in K.office_key_files(key_dir)]
-            raise K.KeyMismatch(
-                f"This database uses office key {fp}, but the key folder {folder} holds no key file for it"
-                + (f" (it holds {', '.join(others)})" if others else "")
-                + "; use the right key folder (--key-dir), or share a key on purpose with 'evaluator keys use FILE'.",
-                fingerprint=fp, folder=str(folder), others=", ".join(others))
+            sentence = (msg("keys.not_in_folder_others", "This database uses office key {fingerprint}, but the key "
+                            "folder {folder} holds no key file for it (it holds {others}); use the right key folder "
+                            "(--key-dir), or share a key on purpose with 'evaluator keys use FILE'.",
+                            fingerprint=fp, folder=str(folder), others=", ".join(others)) if others else
+                        msg("keys.not_in_folder", "This database uses office key {fingerprint}, but the key folder "
+                            "{folder} holds no key file for it; use the right key folder (--key-dir), or share a key "
+                            "on purpose with 'evaluator keys use FILE'.", fingerprint=fp, folder=str(folder)))
+            raise K.KeyMismatch(sentence, fingerprint=fp, folder=str(folder), others=", ".join(others))
         return K.load_identity(key_dir, passphrase, owner=K.OFFICE, path=path)
 
     def ensure(self, passphrase: str, *, key_dir: str | Path | None = None) -> Outcome[K.KeyInfo]:
@@ -169,7 +176,8 @@ class Keys(Area):
             owner = self._owner(s)
             pinned = self._pinned(s, owner)
         if not pinned:
-            raise KeyProblem("This database has no key yet; create it with 'evaluator keys init'.")
+            raise KeyProblem(msg("keys.none_yet", "This database has no key yet; create it with 'evaluator keys "
+                                 "init'."))
         if owner == K.OFFICE:
             identity = self._pinned_office(key_dir, passphrase, pinned)
         else:
@@ -199,8 +207,9 @@ class Keys(Area):
             return info
         if not pinned:
             return None
-        sp = K.unb64(pinned["signing_public"], "The stored signing key", 32)
-        ep = K.unb64(pinned["encryption_public"], "The stored encryption key", 32) if pinned.get("encryption_public") else None
+        sp = K.unb64(pinned["signing_public"], msg("keys.stored_signing_key", "The stored signing key"), 32)
+        ep = (K.unb64(pinned["encryption_public"], msg("keys.stored_encryption_key", "The stored encryption key"), 32)
+              if pinned.get("encryption_public") else None)
         return K.KeyInfo(K.OFFICE if owner == K.OFFICE else K.EVALUATOR, owner, sp, ep, K.key_fingerprint(sp, ep))
 
     def unlocked(self, passphrase: str | None = None, key_dir: str | Path | None = None, *,
@@ -216,7 +225,10 @@ class Keys(Area):
                 self.unlock(passphrase, key_dir=key_dir)
         identity = self._unlocked.get(owner)
         if identity is None:
-            raise KeyProblem(f"The {'office' if owner == K.OFFICE else owner} key is locked; give its passphrase.")
+            raise KeyProblem(msg("keys.office_locked", "The office key is locked; give its passphrase.")
+                             if owner == K.OFFICE else
+                             msg("keys.evaluator_locked", "The {evaluator} key is locked; give its passphrase.",
+                                 evaluator=owner))
         return identity
 
     def use(self, key_file: str | Path, passphrase: str, *, key_dir: str | Path | None = None) -> Outcome[K.KeyInfo]:
@@ -229,13 +241,16 @@ class Keys(Area):
             owner = self._owner(s)
             pinned = self._pinned(s, owner)
         if owner != K.OFFICE:
-            raise PermissionDenied("Only an office database shares an office key; a laptop uses its evaluator's key.")
+            raise PermissionDenied(msg("keys.share_in_office", "Only an office database shares an office key; a "
+                                       "laptop uses its evaluator's key."))
         identity = K.load_identity(None, passphrase, owner=K.OFFICE, path=key_file)
         if identity.info.kind != K.OFFICE:
-            raise KeyProblem(f"{key_file} holds an evaluator's key, not an office key; nothing was changed.")
+            raise KeyProblem(msg("keys.use_not_office", "{path} holds an evaluator's key, not an office key; nothing "
+                                 "was changed.", path=str(key_file)))
         if pinned and pinned.get("fingerprint") != identity.fingerprint:
-            raise KeyProblem(f"This database already uses office key {pinned.get('fingerprint')}; a database keeps its "
-                             "key, so nothing was changed.")
+            raise KeyProblem(msg("keys.keeps_its_key", "This database already uses office key {fingerprint}; a "
+                                 "database keeps its key, so nothing was changed.",
+                                 fingerprint=str(pinned.get("fingerprint"))))
         target = K.office_key_path(key_dir, identity.fingerprint)
         if not target.exists():
             try:
@@ -243,7 +258,8 @@ class Keys(Area):
                 shutil.copyfile(key_file, target)
                 target.chmod(0o600)
             except OSError as exc:
-                raise KeyProblem(f"Cannot copy the key file to {target}: {exc.strerror}.") from None
+                raise KeyProblem(msg("keys.cannot_copy", "Cannot copy the key file to {path}: {reason}.",
+                                     path=str(target), reason=exc.strerror)) from None
         changes = NOTHING
         if not pinned:
             with self._uow.write() as s:
@@ -258,7 +274,8 @@ class Keys(Area):
     def export_public(self, out: str | Path, *, key_dir: str | Path | None = None) -> K.KeyInfo:
         info = self.identity(key_dir=key_dir)
         if info is None:
-            raise KeyProblem("This database has no key yet; create it with 'evaluator keys init'.")
+            raise KeyProblem(msg("keys.none_yet", "This database has no key yet; create it with 'evaluator keys "
+                                 "init'."))
         K.write_public_key(info, out)
         return replace(info, path=str(out))
 
@@ -271,41 +288,51 @@ class Keys(Area):
         result package — then ``expected_fingerprint`` (read aloud by the evaluator) is required and
         the office key must be unlocked to open the package."""
         if self._uow.role != OFFICE:
-            raise PermissionDenied("Evaluator keys are registered in the office database.")
+            raise PermissionDenied(msg("keys.register_in_office", "Evaluator keys are registered in the office "
+                                       "database."))
         if isinstance(source, (bytes, bytearray)):
-            info = K.parse_public_key(bytes(source), "The key")
+            info = K.parse_public_key(bytes(source), msg("keys.the_key", "The key"))
         else:
             path = Path(source)
             try:
                 data = path.read_bytes() if path.stat().st_size < 2**31 else b""
             except OSError as exc:
-                raise KeyProblem(f"Cannot read {path}: {exc.strerror}.") from None
+                raise KeyProblem(msg("keys.cannot_read_source", "Cannot read {path}: {reason}.", path=str(path),
+                                     reason=exc.strerror)) from None
             if data.startswith(MAGIC):
                 if not expected_fingerprint:
-                    raise KeyProblem("Registering a key from a package needs the fingerprint the evaluator reads to "
-                                     "you (--fingerprint); nothing was registered.")
+                    raise KeyProblem(msg("keys.package_needs_fingerprint", "Registering a key from a package needs the "
+                                         "fingerprint the evaluator reads to you (--fingerprint); nothing was "
+                                         "registered."))
                 office = self.unlocked(passphrase, key_dir)
-                manifest, manifest_bytes, signature, _ = unseal(data, office, f"Package {path.name}")
-                pk, fp = signer_key(manifest, f"Package {path.name}")
+                what = msg("keys.package_named", "Package {name}", name=path.name)
+                manifest, manifest_bytes, signature, _ = unseal(data, office, what)
+                pk, fp = signer_key(manifest, what)
                 if not K.verify_signature(pk, signature, F.SIGNING_CONTEXT + manifest_bytes):
-                    raise KeyProblem(f"Package {path.name} is not signed by the key it carries; nothing was registered.")
+                    raise KeyProblem(msg("keys.package_not_signed", "Package {name} is not signed by the key it "
+                                         "carries; nothing was registered.", name=path.name))
                 owner = str((manifest.get("evaluator") or {}).get("code") or "")
                 info = K.KeyInfo(K.EVALUATOR, owner, pk, None, fp)
             else:
-                info = K.parse_public_key(data, f"The public key file {path}")
+                info = K.parse_public_key(data, msg("keys.the_public_key_file", "The public key file {path}",
+                                                    path=str(path)))
         if info.kind != K.EVALUATOR:
-            raise KeyProblem("That is the office's key, not an evaluator's; nothing was registered.")
+            raise KeyProblem(msg("keys.office_not_evaluator", "That is the office's key, not an evaluator's; nothing "
+                                 "was registered."))
         if info.owner and info.owner != code:
-            raise KeyProblem(f"That key belongs to {info.owner}, not {code}; nothing was registered.")
+            raise KeyProblem(msg("keys.belongs_to_other", "That key belongs to {owner}, not {evaluator}; nothing was "
+                                 "registered.", owner=info.owner, evaluator=code))
         if expected_fingerprint and K.normalise_fingerprint(expected_fingerprint) != info.fingerprint:
-            raise KeyProblem(f"The key's fingerprint is {info.fingerprint}, not {K.normalise_fingerprint(expected_fingerprint)}"
-                             "; nothing was registered. Check with the evaluator.")
+            raise KeyProblem(msg("keys.fingerprint_differs", "The key's fingerprint is {fingerprint}, not {expected}; "
+                                 "nothing was registered. Check with the evaluator.", fingerprint=info.fingerprint,
+                                 expected=K.normalise_fingerprint(expected_fingerprint)))
         with self._uow.write() as s:
             ev = evaluator_by_code(s, code)
             other = s.execute(select(Evaluator.code).where(Evaluator.public_key == info.signing_public,
                                                            Evaluator.id != ev.id)).scalar()
             if other:
-                raise KeyProblem(f"That key is already registered for {other}; every evaluator needs their own key.")
+                raise KeyProblem(msg("keys.registered_for_other", "That key is already registered for {evaluator}; "
+                                     "every evaluator needs their own key.", evaluator=other))
             if ev.public_key != info.signing_public:
                 old = ev.key_fingerprint
                 ev.public_key, ev.key_fingerprint, ev.key_registered_at = info.signing_public, info.fingerprint, utcnow()
@@ -378,7 +405,8 @@ class Packages(Area):
         The evaluator's key is created on first use (with ``passphrase``).  Cancelled, nothing is
         written and the package number is not used up."""
         if self._uow.role != FIELD:
-            raise PermissionDenied("Result packages are made on a field database; this is an office database.")
+            raise PermissionDenied(msg("export.field_only", "Result packages are made on a field database; this is an "
+                                       "office database."))
         identity = self._keys.unlocked(passphrase, key_dir, create=True)
         out = Path(out)
         progress(0.0, out.name)
@@ -423,7 +451,8 @@ class Packages(Area):
         merge pays for few commits.  Cancelling stops before the next package; packages already
         merged stay merged."""
         if self._uow.role != OFFICE:
-            raise PermissionDenied("Packages are merged into the office database; this is a field database.")
+            raise PermissionDenied(msg("packages.merge_in_office", "Packages are merged into the office database; "
+                                       "this is a field database."))
         office = self._keys.unlocked(passphrase, key_dir)
         ctx = self._office_context()
         paths = [Path(p) for p in paths]
@@ -463,8 +492,9 @@ class Packages(Area):
             i += len(batch)
         if i < len(paths):
             if not any(r.status != REJECTED for r in reports):
-                raise Cancelled("Cancelled; nothing was merged.")
-            reports.extend(rejected(p, "Not merged: the merge was cancelled before this package.") for p in paths[i:])
+                raise Cancelled(msg("packages.merge_cancelled", "Cancelled; nothing was merged."))
+            reports.extend(rejected(p, str(msg("packages.not_merged_cancelled", "Not merged: the merge was cancelled "
+                                               "before this package."))) for p in paths[i:])
         progress(1.0, "")
         return Outcome(reports, changes)
 
@@ -523,39 +553,50 @@ class Packages(Area):
             for r, evd, ev in rows:
                 problem = ""
                 try:
-                    manifest = F.loads(evd.manifest, "the kept manifest", F.MANIFEST_LIMITS)
+                    manifest = F.loads(evd.manifest, msg("evidence.kept_manifest", "the kept manifest"),
+                                       F.MANIFEST_LIMITS)
                     listed = manifest["members"]
                     if ev.public_key is None or not K.verify_signature(ev.public_key, evd.signature,
                                                                        F.SIGNING_CONTEXT + evd.manifest):
-                        problem = f"the signature does not match the key registered for {ev.code}"
+                        problem = str(msg("evidence.signature", "the signature does not match the key registered for "
+                                          "{evaluator}", evaluator=ev.code))
                     elif evd.redacted:  # a purge re-wrote the data and the trail: their hashes are the purge's
                         problem = _redacted_problem(evd, unstore)
                     elif F.sha256(unstore(evd.data_method, evd.data)) != listed["data.json"]["sha256"]:
-                        problem = "the kept data does not match its hash in the signed manifest"
+                        problem = str(msg("evidence.data_hash", "the kept data does not match its hash in the signed "
+                                          "manifest"))
                     else:
                         trail_bytes = unstore(evd.audit_method, evd.audit_trail)
                         if F.sha256(trail_bytes) != listed["audit.json"]["sha256"]:
-                            problem = "the kept audit trail does not match its hash in the signed manifest"
+                            problem = str(msg("evidence.trail_hash", "the kept audit trail does not match its hash in "
+                                              "the signed manifest"))
                         else:
-                            trail = F.loads(trail_bytes, "the kept audit trail", F.AUDIT_LIMITS)
+                            trail = F.loads(trail_bytes, msg("evidence.kept_trail", "the kept audit trail"),
+                                            F.AUDIT_LIMITS)
                             check = audit.verify_entries(trail)
                             if not check.ok:
-                                problem = f"the laptop's audit trail is broken: {check.problem}"
+                                problem = str(msg("evidence.trail_broken", "the laptop's audit trail is broken: "
+                                                  "{problem}", problem=check.problem))
                             elif (trail[-1]["hash"] if trail else audit.GENESIS) != evd.audit_head:
-                                problem = "the laptop's audit trail does not end where the manifest says"
+                                problem = str(msg("evidence.trail_end", "the laptop's audit trail does not end where "
+                                                  "the manifest says"))
                             elif len(trail) != evd.audit_entries:
-                                problem = (f"the laptop's audit trail has {len(trail):,} entries, the manifest says "
-                                           f"{evd.audit_entries:,}")
+                                problem = str(msg("evidence.trail_length", "the laptop's audit trail has {count:,} "
+                                                  "entries, the manifest says {stated:,}", count=len(trail),
+                                                  stated=evd.audit_entries))
                 except F.Invalid as exc:
-                    problem = f"the kept evidence is unreadable: {exc}"
+                    problem = str(msg("evidence.unreadable", "the kept evidence is unreadable: {reason}",
+                                      reason=reason_of(exc)))
                 except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-                    problem = f"the kept evidence is unreadable ({type(exc).__name__})"
+                    problem = str(msg("evidence.unreadable_error", "the kept evidence is unreadable ({error})",
+                                      error=type(exc).__name__))
                 redacted = evd.redacted or {}
                 out.append(EvidenceCheck(receipt=r.uuid, evaluator=ev.code, device=r.device, sequence=r.sequence,
                                          fingerprint=r.signature_fingerprint, ok=not problem, problem=problem,
                                          audit_entries=evd.audit_entries,
-                                         redacted=f"re-written by purge {redacted.get('purge', '')[:8]} on "
-                                                  f"{str(redacted.get('at', ''))[:10]}" if redacted else ""))
+                                         redacted=str(msg("evidence.redacted", "re-written by purge {purge} on {date}",
+                                                          purge=redacted.get("purge", "")[:8],
+                                                          date=str(redacted.get("at", ""))[:10])) if redacted else ""))
         return out
 
     # --- conflicts --------------------------------------------------------------------------------
@@ -580,17 +621,20 @@ class Packages(Area):
         from .merge import _conflict_info
 
         if take not in ("kept", "other"):
-            raise ValidationError(f"Choose 'kept' or 'other' to resolve a conflict, not {take!r}.")
+            raise ValidationError(msg("conflict.choose", "Choose 'kept' or 'other' to resolve a conflict, not {take}.",
+                                      take=repr(take)))
         with self._uow.write() as s:
             audit.lock(s)
             c = s.get(MergeConflict, conflict_id)
             if c is None:
-                raise NotFound(f"There is no merge conflict {conflict_id}.")
+                raise NotFound(msg("conflict.not_found", "There is no merge conflict {conflict}.", conflict=conflict_id))
             app = s.get(Application, c.application_id)
             ev = s.get(Evaluator, c.evaluator_id)
             if c.resolution is not None:
-                raise ValidationError(f"Conflict {conflict_id} ({app.external_id}, {ev.code}) was already resolved "
-                                      f"({c.resolution}, by {c.resolved_by}).")
+                raise ValidationError(msg("conflict.already_resolved", "Conflict {conflict} ({app}, {evaluator}) was "
+                                          "already resolved ({resolution}, by {by}).", conflict=conflict_id,
+                                          app=app.external_id, evaluator=ev.code, resolution=c.resolution,
+                                          by=c.resolved_by))
             entity_uuid = None
             if take == "other":
                 entity_uuid = self._put_snapshot(s, c, app)
@@ -608,15 +652,17 @@ class Packages(Area):
         if c.entity == "evaluation":
             e = s.get(Evaluation, c.record_id)
             if e is None:
-                raise NotFound(f"The evaluation of conflict {c.id} no longer exists.")
+                raise NotFound(msg("conflict.evaluation_gone", "The evaluation of conflict {conflict} no longer exists.",
+                                   conflict=c.id))
             crits = criteria_by_code(s, app.track.rubric_id)
             by_id = {cr.id: code for code, cr in crits.items()}
             current = F.evaluation_values(e.state, e.abstained, e.abstain_reason, e.comment,
                                           {by_id[sc.criterion_id]: F.score_value(sc.level, sc.points, sc.comment)
                                            for sc in e.scores}, F.iso(e.finalised_at))
             if F.content_hash(current) != F.content_hash(c.kept["values"]):
-                raise EditConflict(f"The evaluation of {app.external_id} changed after conflict {c.id} was found; "
-                                   "nothing was changed (merge again or edit it directly).")
+                raise EditConflict(msg("conflict.evaluation_changed", "The evaluation of {app} changed after conflict "
+                                       "{conflict} was found; nothing was changed (merge again or edit it directly).",
+                                       app=app.external_id, conflict=c.id))
             e.state, e.abstained = values["state"], values["abstained"]
             e.abstain_reason, e.comment = values["abstain_reason"], values["comment"]
             e.finalised_at = F.parse_dt(values.get("finalised_at"))
@@ -639,11 +685,12 @@ class Packages(Area):
             return e.uuid
         v = s.get(SiteVisit, c.record_id)
         if v is None:
-            raise NotFound(f"The site visit of conflict {c.id} no longer exists.")
+            raise NotFound(msg("conflict.visit_gone", "The site visit of conflict {conflict} no longer exists.",
+                               conflict=c.id))
         current = F.visit_values(F.iso(v.visited_at), v.attendees, v.checklist or {}, v.notes)
         if F.content_hash(current) != F.content_hash(c.kept["values"]):
-            raise EditConflict(f"The site visit of {app.external_id} changed after conflict {c.id} was found; nothing "
-                               "was changed.")
+            raise EditConflict(msg("conflict.visit_changed", "The site visit of {app} changed after conflict "
+                                   "{conflict} was found; nothing was changed.", app=app.external_id, conflict=c.id))
         v.visited_at = F.parse_dt(values.get("visited_at"))
         v.attendees, v.checklist, v.notes = values["attendees"], dict(values["checklist"]), values["notes"]
         v.version += 1

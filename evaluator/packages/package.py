@@ -23,6 +23,7 @@ from ..audit import signing
 from ..db.models import Application, Assignment, Attachment, AuditEvent, Criterion, Evaluation, Score, SiteVisit, utcnow
 from ..domain import FIELD, FINALISED
 from ..errors import EvaluatorError, PermissionDenied
+from ..messages import msg
 from ..monitoring import fieldwork
 from ..monitoring import photos as monitoring_photos
 from ..services.common import current_program, evaluator_by_code, get_setting, set_setting
@@ -41,9 +42,10 @@ PACKAGE_SEQUENCE = "package_sequence"
 def field_office_key(s: Session) -> KeyInfo:
     doc = get_setting(s, OFFICE_KEYS)
     if not doc:
-        raise PermissionDenied("This database has no kit yet: import the kit from the office first.")
-    sp = unb64(doc["signing_public"], "The office signing key", 32)
-    ep = unb64(doc["encryption_public"], "The office encryption key", 32)
+        raise PermissionDenied(msg("export.no_kit", "This database has no kit yet: import the kit from the office "
+                                   "first."))
+    sp = unb64(doc["signing_public"], msg("keys.office_signing_key", "The office signing key"), 32)
+    ep = unb64(doc["encryption_public"], msg("keys.office_encryption_key", "The office encryption key"), 32)
     return KeyInfo("office", "office", sp, ep, key_fingerprint(sp, ep))
 
 
@@ -66,23 +68,27 @@ def _attachment_bytes(a: Attachment) -> bytes:
         try:
             return Path(a.path).read_bytes()
         except OSError as exc:
-            raise EvaluatorError(f"The photo {a.filename} ({a.path}) cannot be read: {exc.strerror}; nothing was "
-                                 "exported.") from None
-    raise EvaluatorError(f"The photo {a.filename} has no content; nothing was exported.")
+            raise EvaluatorError(msg("export.photo_unreadable", "The photo {name} ({path}) cannot be read: {reason}; "
+                                     "nothing was exported.", name=a.filename, path=a.path,
+                                     reason=exc.strerror)) from None
+    raise EvaluatorError(msg("export.photo_empty", "The photo {name} has no content; nothing was exported.",
+                             name=a.filename))
 
 
 def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes, PackageInfo]:
     """The package of this field database (bumps its sequence number; call inside a write)."""
     if get_setting(s, "role") != FIELD:
-        raise PermissionDenied("Result packages are made on a field database (imported from a kit); this is an "
-                               "office database.")
+        raise PermissionDenied(msg("export.on_field_database", "Result packages are made on a field database "
+                                   "(imported from a kit); this is an office database."))
     kit = get_setting(s, FIELD_KIT)
     if not kit:
-        raise PermissionDenied("This database has no kit yet: import the kit from the office first.")
+        raise PermissionDenied(msg("export.no_kit", "This database has no kit yet: import the kit from the office "
+                                   "first."))
     office = field_office_key(s)
     code = kit["evaluator"]
     if identity.owner != code:
-        raise KeyProblem(f"The key {identity.fingerprint} belongs to {identity.owner}, not to {code}.")
+        raise KeyProblem(msg("export.key_of_another", "The key {fingerprint} belongs to {owner}, not to {evaluator}.",
+                             fingerprint=identity.fingerprint, owner=identity.owner, evaluator=code))
     p = current_program(s)
     ev = evaluator_by_code(s, code)
     sequence = int(get_setting(s, PACKAGE_SEQUENCE, 0) or 0) + 1

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..messages import msg
+
 #: merge report statuses
 MERGED = "merged"
 UNCHANGED = "unchanged"
@@ -107,16 +109,20 @@ class MergeReport:
         return self.status == REJECTED
 
     def summary(self) -> str:
+        """One line for the person merging, in the language in effect."""
         who = f"{self.evaluator} #{self.sequence}" if self.evaluator else ""
         if self.status == REJECTED:
-            return f"{self.path}: REJECTED — {self.reason}"
+            return str(msg("merge_report.rejected", "{path}: REJECTED — {reason}", path=self.path, reason=self.reason))
         if self.status == UNCHANGED:
-            return f"{self.path}: {who} unchanged — {self.reason or 'already merged'}"
-        text = (f"{self.path}: {who} merged — {self.added} added, {self.updated} updated, "
-                f"{self.unchanged} unchanged, {len(self.conflicts)} conflicts")
+            return str(msg("merge_report.unchanged", "{path}: {who} unchanged — {reason}", path=self.path, who=who,
+                           reason=self.reason or msg("merge_report.already_merged", "already merged")))
+        counts = dict(path=self.path, who=who, added=self.added, updated=self.updated, unchanged=self.unchanged,
+                      conflicts=len(self.conflicts), skipped=len(self.skipped))
         if self.skipped:
-            text += f", {len(self.skipped)} skipped"
-        return text
+            return str(msg("merge_report.merged_skipped", "{path}: {who} merged — {added} added, {updated} updated, "
+                           "{unchanged} unchanged, {conflicts} conflicts, {skipped} skipped", **counts))
+        return str(msg("merge_report.merged", "{path}: {who} merged — {added} added, {updated} updated, "
+                       "{unchanged} unchanged, {conflicts} conflicts", **counts))
 
 
 @dataclass(frozen=True)

@@ -225,14 +225,14 @@ class Privacy(Area):
 
     def purge_plan(self, today: date | None = None) -> purge.PurgePlan:
         """What a purge today would destroy (``evaluator purge --dry-run``)."""
-        self._uow.require_office("purge personal data")
+        self._uow.require_office(msg("privacy.action_purge_personal_data", "purge personal data"))
         with self._uow.read() as s:
             return purge.plan(s, current_program(s), _today(today), backups=self._backups(s))
 
     def purge(self, today: date | None = None, *, progress: Progress = no_progress,
               cancel: CancelToken = NEVER) -> Outcome[purge.PurgeReport]:
         """Destroy what is due (see :mod:`evaluator.privacy.purge`)."""
-        self._uow.require_office("purge personal data")
+        self._uow.require_office(msg("privacy.action_purge_personal_data", "purge personal data"))
         return self._destroy(lambda s: purge.plan(s, current_program(s), _today(today), backups=self._backups(s)),
                              kind="purge", reason="", progress=progress, cancel=cancel)
 
@@ -300,7 +300,7 @@ class Privacy(Area):
     def subject_correct(self, application_id: str, field: str, value: str, *, reason: str) -> Outcome[dict]:
         """Correct one contact field of an application's people (audited with the reason; the old and
         new values sealed in the chain)."""
-        self._uow.require_office("correct personal data")
+        self._uow.require_office(msg("privacy.action_correct_personal_data", "correct personal data"))
         reason = " ".join(str(reason or "").split())
         if not reason:
             raise ValidationError(msg("privacy.correction_needs_reason", "Correcting {app}'s {field} needs a reason (it "
@@ -318,7 +318,7 @@ class Privacy(Area):
                        progress: Progress = no_progress, cancel: CancelToken = NEVER) -> Outcome[purge.PurgeReport]:
         """Destroy an application's people's data at their request — refused, with the reason, while
         a retention duty holds."""
-        self._uow.require_office("delete personal data")
+        self._uow.require_office(msg("privacy.action_delete_personal_data", "delete personal data"))
         reason = " ".join(str(reason or "").split())
         if not reason:
             raise ValidationError(msg("privacy.deletion_needs_reason", "Deleting {app}'s personal data needs a reason "
@@ -346,7 +346,7 @@ class Privacy(Area):
         from ..outfile import write_bytes
         from ..db.models import PackageReceipt
 
-        self._uow.require_office("issue a merge receipt")
+        self._uow.require_office(msg("privacy.action_issue_a_merge_receipt", "issue a merge receipt"))
         office = self._keys.unlocked(passphrase, key_dir)
         with self._uow.read() as s:
             ev = s.execute(select(Evaluator).where(Evaluator.code == evaluator)).scalar_one_or_none()

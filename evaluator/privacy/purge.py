@@ -9,7 +9,7 @@
   reasons, visit attendees and notes, conflict-of-interest and eligibility notes, photo captions
   and file names — are replaced by :data:`~evaluator.audit.personal.TOMBSTONE`, also in the
   merge conflicts that kept both values;
-* its follow-up: monitoring visits' attendees and findings, support-log notes;
+* its follow-up: monitoring visits' attendees, findings and required actions' texts, support-log notes;
 * its photos' bytes are deleted (and a photo stored beside the database overwritten and removed);
 * the redactable chain forgets it: its sealed values and its salt are deleted, so what the entries
   still hold (the commitments) says nothing; ``audit verify`` passes before and after;
@@ -208,14 +208,16 @@ def legacy_entries(s: Session, subjects: _Subjects) -> int:
 
 
 # --- package evidence -----------------------------------------------------------------------------
+#: the records of a package's data.json, each naming its application (monitoring visits and their
+#: photos included: a purged subject's follow-up leaves the evidence like its evaluations)
+_EVIDENCE_RECORDS = ("evaluations", "site_visits", "attachments", "monitoring_visits", "monitoring_photos")
+#: those a package carries only when it has any (not written in as empty lists by a purge)
+_SINCE_FOLLOW_UP = ("monitoring_visits", "monitoring_photos")
+
+
 def _deflate(data: bytes) -> bytes:
     c = zlib.compressobj(6, zlib.DEFLATED, -15)
     return c.compress(data) + c.flush()
-
-
-#: the records of a package's data.json that name their application (a monitoring visit's and its
-#: photos' too: a purged subject's follow-up leaves the evidence like its evaluations)
-_EVIDENCE_RECORDS = ("evaluations", "site_visits", "attachments", "monitoring_visits", "monitoring_photos")
 
 
 def _evidence_of(s: Session, subjects: _Subjects) -> list[tuple[Any, Any, dict, list | None]]:
@@ -234,8 +236,7 @@ def _evidence_of(s: Session, subjects: _Subjects) -> list[tuple[Any, Any, dict, 
             data = json.loads(unstore(e.data_method, bytes(e.data)))
         except (ValueError, TypeError):
             continue
-        items = [x for k in _EVIDENCE_RECORDS for x in (data.get(k) or ())
-                 if isinstance(x, dict)]
+        items = [x for k in _EVIDENCE_RECORDS for x in (data.get(k) or ()) if isinstance(x, dict)]
         if not any(str(x.get("application") or "") in subjects.exts for x in items):
             continue
         try:
@@ -254,6 +255,8 @@ def _redact_evidence(s: Session, subjects: _Subjects, purge: str, *, actor: str,
         cols = data.get("score_columns")
         comment = cols.index("comment") if isinstance(cols, list) and "comment" in cols else 4
         for k in _EVIDENCE_RECORDS:
+            if k in _SINCE_FOLLOW_UP and k not in data:  # (a package from before the follow-up)
+                continue
             data[k] = [tombstoned(x) if isinstance(x, dict) and str(x.get("application") or "") in subjects.exts
                        else x for x in (data.get(k) or ())]
         for x in data.get("evaluations") or ():  # (scores are rows: their comment by its column)
@@ -338,6 +341,8 @@ def destroy(s: Session, p: PurgePlan, *, actor: str, device: str, kind: str = "p
         awards = select(Award.id).where(Award.application_id.in_(ids))
         for m in s.execute(select(MonitoringVisit).where(MonitoringVisit.award_id.in_(awards))).scalars():
             m.attendees, m.findings = _t(m.attendees), _t(m.findings)  # follow-up visits' people and findings
+            if m.actions:  # and the required actions' texts (their due dates and states stay)
+                m.actions = [{**a, "text": _t(a.get("text"))} if isinstance(a, dict) else a for a in m.actions]
             counts["site_visits"] += 1
         for e in s.execute(select(SupportEntry).where(SupportEntry.award_id.in_(awards),
                                                       SupportEntry.note != "")).scalars():

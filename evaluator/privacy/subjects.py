@@ -115,6 +115,14 @@ def document(s: Session, app: Application) -> dict[str, Any]:
         if about:
             trail.append({"id": e.id, "at": _iso(e.at), "actor": e.actor, "action": e.action, "entity": e.entity,
                           "old": resolver.resolve(e.old), "new": resolver.resolve(e.new), "reason": e.reason})
+        elif e.action == "merge_package" and isinstance(e.new, dict):
+            # a package's one entry holds the records of many groups: only this group's, read back
+            mine = [item for item in e.new.get("changed") or ()
+                    if isinstance(item, dict) and item.get("application") == app.external_id]
+            if mine:
+                trail.append({"id": e.id, "at": _iso(e.at), "actor": e.actor, "action": e.action,
+                              "entity": e.entity, "old": None, "new": {"changed": resolver.resolve(mine)},
+                              "reason": e.reason})
     doc["audit_trail"] = trail
     doc["access_log"] = [x.as_dict() for x in access_entries(s, subject=app.external_id)]
     doc["purges"] = [{"at": _iso(p.at), "actor": p.actor, "kind": p.kind, "rule": p.rule}

@@ -21,6 +21,7 @@ from ..db.models import (
     Round, Score, Track, utcnow,
 )
 from ..errors import ValidationError
+from ..messages import msg
 from ..packages.bulk import Bulk
 from ..programfile import program_rules
 from ..rules import EMPTY, Eligibility, RuleSet, SupportAmount
@@ -46,33 +47,38 @@ def validate_settings(changes: dict[str, Any], track_codes: list[str]) -> dict[s
     out: dict[str, Any] = {}
     for key, v in changes.items():
         if key not in RANKING_SETTINGS:
-            raise ValidationError(f"'{key}' is not a ranking setting; use one of: {', '.join(RANKING_SETTINGS)}.")
+            raise ValidationError(msg("ranking.unknown_setting", "'{key}' is not a ranking setting; use one of: "
+                                      "{allowed}.", key=key, allowed=", ".join(RANKING_SETTINGS)))
         if key == "method":
             if v not in METHODS:
-                raise ValidationError(f"Ranking setting method: '{v}' is not one of {', '.join(METHODS)}.")
+                raise ValidationError(msg("ranking.setting_method", "Ranking setting method: '{value}' is not one of "
+                                          "{allowed}.", value=v, allowed=", ".join(METHODS)))
         elif key == "trim_min_evaluators":
             if isinstance(v, bool) or not isinstance(v, int) or v < 3:
-                raise ValidationError(f"Ranking setting trim_min_evaluators must be a whole number of at least 3, "
-                                      f"got {v!r}.")
+                raise ValidationError(msg("ranking.setting_trim", "Ranking setting trim_min_evaluators must be a whole "
+                                          "number of at least 3, got {got}.", got=repr(v)))
         elif key == "disagreement_threshold":
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 100:
-                raise ValidationError(f"Ranking setting disagreement_threshold must be 0–100 points, got {v!r}.")
+                raise ValidationError(msg("ranking.setting_disagreement", "Ranking setting disagreement_threshold must "
+                                          "be 0–100 points, got {got}.", got=repr(v)))
             v = float(v)
         elif key == "min_score":
             values = v.values() if isinstance(v, dict) else [v]
             if isinstance(v, dict):
                 unknown = sorted(set(v) - set(track_codes))
                 if unknown:
-                    raise ValidationError(f"Ranking setting min_score names unknown track(s) {', '.join(unknown)} "
-                                          f"(tracks: {', '.join(track_codes)}).")
+                    raise ValidationError(msg("ranking.setting_min_score_tracks", "Ranking setting min_score names "
+                                              "unknown track(s) {unknown} (tracks: {tracks}).",
+                                              unknown=", ".join(unknown), tracks=", ".join(track_codes)))
             for x in values:
                 if x is not None and (isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 100):
-                    raise ValidationError(f"Ranking setting min_score must be 0–100 points (or empty for the "
-                                          f"rubric's own), got {x!r}.")
+                    raise ValidationError(msg("ranking.setting_min_score", "Ranking setting min_score must be 0–100 "
+                                              "points (or empty for the rubric's own), got {got}.", got=repr(x)))
         elif key == "tie_breaks":
             if not isinstance(v, (list, tuple)) or any(r not in TIE_BREAKS for r in v) or len(set(v)) != len(v):
-                raise ValidationError(f"Ranking setting tie_breaks must list distinct rules from "
-                                      f"{', '.join(TIE_BREAKS)}, got {v!r}.")
+                raise ValidationError(msg("ranking.setting_tie_breaks", "Ranking setting tie_breaks must list distinct "
+                                          "rules from {allowed}, got {got}.", allowed=", ".join(TIE_BREAKS),
+                                          got=repr(v)))
             v = list(v)
         out[key] = v
     return out

@@ -23,6 +23,7 @@ from ..changes import Outcome
 from ..db.models import Application, Decision, utcnow
 from ..domain import CLOSED, DECISIONS, OFFICE, OPEN, SIGNED_OFF, RoundInfo
 from ..errors import PermissionDenied, ValidationError
+from ..messages import msg
 from ..packages.errors import KeyProblem
 from ..heap import gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
@@ -65,7 +66,7 @@ class Ranking(Area):
         (office database only); only rows whose computed decision changed are written, and the
         changed decisions are audited.  A signed-off round's decisions are frozen: nothing is
         written and its signed-off ranking is returned."""
-        self._uow.require_office("record the ranking")
+        self._uow.require_office(msg("ranking.what_record", "record the ranking"))
         with gc_paused(), self._uow.write() as s:  # (the collector resumes after the commit)
             audit.lock(s)  # rankers storing at once queue here (PostgreSQL): read and write the snapshot whole
             result = self._rank(s, track, None, False, stability, progress, cancel, store=True, round_code=round)
@@ -87,14 +88,16 @@ class Ranking(Area):
     def _rank(self, s: Session, track: str | None, method: str | None, provisional: bool, stability: bool,
               progress: Progress, cancel: CancelToken, *, store: bool, round_code: str | None = None) -> RankingResult:
         if method is not None and method not in METHODS:
-            raise ValidationError(f"Unknown ranking method '{method}'; use one of {', '.join(METHODS)}.")
+            raise ValidationError(msg("ranking.unknown_method", "Unknown ranking method '{method}'; use one of "
+                                      "{allowed}.", method=method, allowed=", ".join(METHODS)))
         p = current_program(s)
         rnd = current_round(s, p, round_code)
         settings = effective_settings(p)
         configured = settings["method"] or "mean"
         m = method or configured
         if m not in METHODS:
-            raise ValidationError(f"Program '{p.code}' has an unknown ranking method '{m}' in its settings.")
+            raise ValidationError(msg("ranking.program_unknown_method", "Program '{program}' has an unknown ranking "
+                                      "method '{method}' in its settings.", program=p.code, method=m))
         what_if = m != configured
         tracks = [track_by_code(s, p, track)] if track else list(p.tracks)
         if rnd.status == SIGNED_OFF and rnd.signed_off_ranking and not what_if and not provisional:
@@ -138,7 +141,8 @@ class Ranking(Area):
     def override(self, application_id: str, decision: str, reason: str) -> Outcome[None]:
         """Record the committee's decision on an application, with the written reason (audited)."""
         if decision not in DECISIONS:
-            raise ValidationError(f"'{decision}' is not a decision; use one of {', '.join(DECISIONS)}.")
+            raise ValidationError(msg("ranking.not_a_decision", "'{decision}' is not a decision; use one of "
+                                      "{allowed}.", decision=decision, allowed=", ".join(DECISIONS)))
         return self._set_override(application_id, decision, reason)
 
     def clear_override(self, application_id: str, reason: str) -> Outcome[None]:
@@ -146,19 +150,23 @@ class Ranking(Area):
         return self._set_override(application_id, None, reason)
 
     def _set_override(self, application_id: str, decision: str | None, reason: str) -> Outcome[None]:
-        what = "override a decision" if decision else "clear an override"
+        what = (msg("ranking.what_override", "override a decision") if decision else
+                msg("ranking.what_clear_override", "clear an override"))
         if not isinstance(reason, str) or not reason.strip():
-            raise ValidationError(f"To {what} on application {application_id} the committee must give a written "
-                                  "reason (it goes in the audit trail).")
+            raise ValidationError(msg("ranking.override_needs_reason", "To {what} on application {app} the committee "
+                                      "must give a written reason (it goes in the audit trail).", what=what,
+                                      app=application_id))
         reason = " ".join(reason.split())
         if self._uow.role != OFFICE:
-            raise PermissionDenied(f"Cannot {what} in a field database; do it in the office database.")
+            raise PermissionDenied(msg("core.office_only", "Cannot {what} in a field database; do it in the office "
+                                       "database.", what=what))
         actor = self._uow.actor
         with self._uow.write() as s:
             app = application_by_id(s, application_id, current_program(s))
             row = s.execute(select(Decision).where(Decision.application_id == app.id)).scalar_one_or_none()
             if decision is None and (row is None or row.override is None):
-                raise ValidationError(f"Application {application_id} has no committee override to clear.")
+                raise ValidationError(msg("ranking.no_override", "Application {app} has no committee override to "
+                                          "clear.", app=application_id))
             # a signed-off round's decisions change only this way: the entry says so
             after = {"after_sign_off": app.round.code} if app.round.status == SIGNED_OFF else {}
             if row is None:
@@ -237,7 +245,8 @@ class Rounds(Area):
         return self._set_status(code, CLOSED)
 
     def _set_status(self, code: str, status: str) -> Outcome[RoundInfo]:
-        self._uow.require_office(f"{'open' if status == OPEN else 'close'} a round")
+        self._uow.require_office(msg("ranking.what_open_round", "open a round") if status == OPEN else
+                                 msg("ranking.what_close_round", "close a round"))
         with self._uow.write() as s:
             p = current_program(s)
             rnd = current_round(s, p, code)
@@ -258,22 +267,25 @@ class Rounds(Area):
         says so in the audit trail), the round is closed, and the audit trail's head is signed with
         the office key (an anchor naming the round).  The office key must exist; ``passphrase``
         unlocks it (or it was unlocked before)."""
-        self._uow.require_office("sign a round off")
+        self._uow.require_office(msg("ranking.what_sign_off", "sign a round off"))
         by = " ".join(str(by or "").split())
         if not by:
-            raise ValidationError("A sign-off names who signed it (--by NAME: the committee chair, or the committee).")
+            raise ValidationError(msg("ranking.sign_off_by", "A sign-off names who signed it (--by NAME: the committee "
+                                      "chair, or the committee)."))
         if self._keys.identity(key_dir=key_dir) is None:
-            raise KeyProblem("A round sign-off signs the audit trail with the office key, and this office has no key "
-                             "yet: create it with 'evaluator keys init' (docs/field-workflow.md). Nothing was signed "
-                             "off.")
+            raise KeyProblem(msg("ranking.sign_off_needs_key", "A round sign-off signs the audit trail with the office "
+                                 "key, and this office has no key yet: create it with 'evaluator keys init' "
+                                 "(docs/field-workflow.md). Nothing was signed off."))
         identity = self._keys.unlocked(passphrase, key_dir)
         with gc_paused(), self._uow.write() as s:
             audit.lock(s)
             p = current_program(s)
             rnd = current_round(s, p, code)
             if rnd.status == SIGNED_OFF:
-                raise ValidationError(f"Round {rnd.code} ({rnd.name_ko}) of program '{p.code}' was already signed off "
-                                      f"on {rnd.signed_off_at:%Y-%m-%d %H:%M} by {rnd.signed_off_by}; nothing changed.")
+                raise ValidationError(msg("ranking.already_signed_off", "Round {round} ({name}) of program '{program}' "
+                                          "was already signed off on {at} by {by}; nothing changed.", round=rnd.code,
+                                          name=rnd.name_ko, program=p.code,
+                                          at=rnd.signed_off_at.strftime("%Y-%m-%d %H:%M"), by=rnd.signed_off_by))
             result = self._ranker._rank(s, None, None, False, stability, progress, cancel, store=True,
                                         round_code=rnd.code)
             old = rnd.status

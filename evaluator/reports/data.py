@@ -22,6 +22,7 @@ from ..db.models import (
 )
 from ..audit.anchors import last_anchor
 from ..errors import NotFound
+from ..messages import msg
 from ..rubric import Rubric as RubricDef
 from ..services.common import evaluator_by_code, rubric_def, track_by_code
 
@@ -208,11 +209,18 @@ def load_applications(s: Session, program: Program, *, ids: Iterable[str] | None
                 Application.program_id == program.id, Application.external_id.in_(missing[:CHUNK]))).scalars())
             unknown = [i for i in missing if i not in exists]
             if unknown:
-                raise NotFound(f"There is no application {', '.join(repr(i) for i in unknown[:10])} in program "
-                               f"'{program.code}'.")
-            what = " and ".join(x for x in (f"track '{track}'" if track else "",
-                                             f"evaluator {evaluator}'s assignments" if evaluator else "") if x)
-            raise NotFound(f"Application {', '.join(missing[:10])} is not in {what}.")
+                raise NotFound(msg("reports.no_application", "There is no application {apps} in program '{program}'.",
+                                   apps=", ".join(repr(i) for i in unknown[:10]), program=program.code))
+            apps = ", ".join(missing[:10])
+            if track and evaluator:
+                raise NotFound(msg("reports.not_in_track_and_assignments", "Application {apps} is not in track "
+                                   "'{track}' and evaluator {evaluator}'s assignments.", apps=apps, track=track,
+                                   evaluator=evaluator))
+            if track:
+                raise NotFound(msg("reports.not_in_track", "Application {apps} is not in track '{track}'.", apps=apps,
+                                   track=track))
+            raise NotFound(msg("reports.not_in_assignments", "Application {apps} is not in evaluator {evaluator}'s "
+                               "assignments.", apps=apps, evaluator=evaluator))
         rows.sort(key=lambda r: r.id)
     return rows
 

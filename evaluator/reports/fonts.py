@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 from ..errors import EvaluatorError
+from ..messages import msg
 from ..paths import resource
 
 REGULAR = "NanumGothic"
@@ -36,7 +37,8 @@ def register_fonts() -> None:
             try:
                 pdfmetrics.registerFont(TTFont(name, str(path)))
             except (OSError, TTFError) as exc:
-                raise EvaluatorError(f"The report font {path} cannot be loaded ({exc}); reinstall the application.") from None
+                raise EvaluatorError(msg("reports.font", "The report font {path} cannot be loaded ({error}); reinstall "
+                                         "the application.", path=str(path), error=str(exc))) from None
         # <b> inside our own markup (labels) maps to the bold face; italics fall back to upright
         addMapping(REGULAR, 0, 0, REGULAR)
         addMapping(REGULAR, 1, 0, BOLD)

@@ -22,6 +22,7 @@ from reportlab.platypus import PageBreak
 from ..errors import NotFound, ValidationError
 from ..heap import gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..messages import Message, msg
 from ..ranking.reasons import stored_words
 from ..services.common import current_program, current_round
 from ..uow import Area, UnitOfWork
@@ -36,7 +37,8 @@ from .sheets import sheet_fingerprint, sheet_story
 
 def _lang(lang: str) -> str:
     if lang not in LANGS:
-        raise ValidationError(f"Unknown report language {lang!r}; use one of {', '.join(LANGS)}.")
+        raise ValidationError(msg("reports.unknown_language", "Unknown report language {lang}; use one of {langs}.",
+                                  lang=repr(lang), langs=", ".join(LANGS)))
     return lang
 
 
@@ -101,7 +103,8 @@ class Reports(Area):
         finalisation time and the result package's signature fingerprint.  The visit's attendees
         are printed only with ``include_personal`` (and a ``reason``)."""
         lang = _lang(lang)
-        reason = _personal_reason(include_personal, reason, "Filled score sheets with the visit attendees")
+        reason = _personal_reason(include_personal, reason, msg("reports.filled_sheets_personal", "Filled score "
+                                                                    "sheets with the visit attendees"))
         progress(0.0, "")
         with self._uow.read() as s:
             p = current_program(s)
@@ -227,7 +230,8 @@ class Reports(Area):
         from .dossier import dossier_story
 
         lang = _lang(lang)
-        reason = _personal_reason(include_personal, reason, f"The dossier of {application_id} with contact data")
+        reason = _personal_reason(include_personal, reason, msg("reports.dossier_personal", "The dossier of {app} "
+                                                                    "with contact data", app=application_id))
         progress(0.0, "")
         with self._uow.read() as s:
             p = current_program(s)
@@ -315,7 +319,7 @@ class Reports(Area):
 _PERSONAL = ["representative", "phone", "email", "address", "attendees"]
 
 
-def _personal_reason(include_personal: bool, reason: str | None, what: str) -> str | None:
+def _personal_reason(include_personal: bool, reason: str | None, what: Message) -> str | None:
     """The reason a document with contact data needs (asked before anything is written)."""
     if not include_personal:
         return reason
@@ -330,14 +334,20 @@ def _scaled(progress: Progress, start: float, end: float) -> Progress:
     return sub
 
 
-def _nothing(what: str, *, track: str | None = None, evaluator: str | None = None, ids: Any = None) -> str:
-    scope = []
+def _nothing(what: str, *, track: str | None = None, evaluator: str | None = None, ids: Any = None) -> Message:
+    scope: list[Message] = []
     if ids:
-        scope.append(f"applications {', '.join(list(ids)[:5])}")
+        scope.append(msg("reports.scope_applications", "applications {apps}", apps=", ".join(list(ids)[:5])))
     if track:
-        scope.append(f"track '{track}'")
+        scope.append(msg("reports.scope_track", "track '{track}'", track=track))
     if evaluator:
-        scope.append(f"evaluator {evaluator}")
-    where = f" for {' and '.join(scope)}" if scope else ""
-    return f"There are no {what} to print{where}."
-
+        scope.append(msg("reports.scope_evaluator", "evaluator {evaluator}", evaluator=evaluator))
+    if not scope:
+        return (msg("reports.no_evaluations", "There are no evaluations to print.") if what == "evaluations" else
+                msg("reports.no_applications", "There are no applications to print."))
+    joined = scope[0]
+    for part in scope[1:]:
+        joined = msg("reports.scope_and", "{first} and {second}", first=joined, second=part)
+    if what == "evaluations":
+        return msg("reports.no_evaluations_for", "There are no evaluations to print for {scope}.", scope=joined)
+    return msg("reports.no_applications_for", "There are no applications to print for {scope}.", scope=joined)

@@ -110,7 +110,7 @@ class Programs(Area):
     def create_from_file(self, path: str | os.PathLike | ProgramDef) -> Outcome[ProgramInfo]:
         """Make the program a program file describes (office database; its code must be new).  The
         new program becomes the database's current one."""
-        self._uow.require_office("create a program")
+        self._uow.require_office(msg("services.action_create_a_program", "create a program"))
         pd = path if isinstance(path, ProgramDef) else load_program_file(path)
         with self._uow.write() as s:
             if s.execute(select(Program.id).where(Program.code == pd.code)).first():
@@ -136,7 +136,7 @@ class Programs(Area):
         track or round that holds applications, a signed-off round's window, quota or budget, a
         category or field in use, the intake mode once applications are in.  With ``dry_run``
         nothing is written and the refusals are reported, not raised."""
-        self._uow.require_office("update a program")
+        self._uow.require_office(msg("services.action_update_a_program", "update a program"))
         pd = path if isinstance(path, ProgramDef) else load_program_file(path)
         unit = self._uow.read if dry_run else self._uow.write
         with unit() as s:
@@ -183,7 +183,7 @@ class Programs(Area):
     def archive(self, code: str) -> Outcome[ProgramInfo]:
         """Archive program ``code``: it stays, readable with ``--program CODE``, but is no longer anyone's
         current program."""
-        self._uow.require_office("archive a program")
+        self._uow.require_office(msg("services.action_archive_a_program", "archive a program"))
         with self._uow.write() as s:
             p = programs_by_code(s, code)
             if p.archived_at is None:
@@ -262,7 +262,7 @@ class Applications(Area):
     def record_gate(self, application_id: str, gate: str, passed: bool, note: str = "") -> Outcome[GateStatus]:
         """Record the outcome of a manual eligibility gate for an application (audited; the next
         ranking of its round uses it; a signed-off round's decisions stay as they were)."""
-        self._uow.require_office("record an eligibility gate")
+        self._uow.require_office(msg("services.action_record_an_eligibility_gate", "record an eligibility gate"))
         with self._uow.write() as s:
             app = application_by_id(s, application_id, current_program(s))
             g = next((g for g in app.track.rubric.gates if g.code == gate), None)
@@ -310,7 +310,7 @@ class Applications(Area):
     def withdraw(self, application_id: str, reason: str) -> Outcome[ApplicationInfo]:
         """Record that the applicant withdrew: the application is kept, left out of the ranking, and
         shown with the reason (audited)."""
-        self._uow.require_office("record a withdrawal")
+        self._uow.require_office(msg("services.action_record_a_withdrawal", "record a withdrawal"))
         reason = " ".join(str(reason or "").split())
         if not reason:
             raise ValidationError(msg("services.withdrawal_needs_reason", "A withdrawal of application {app} needs "
@@ -355,7 +355,7 @@ class People(Area):
     def add_evaluator(self, code: str, name: str, *, organisation: str = "", district: str = "", email: str = "",
                       phone: str = "", role: str = "") -> Outcome[EvaluatorInfo]:
         """Add a new evaluator (refused when the code is taken)."""
-        self._uow.require_office("add an evaluator")
+        self._uow.require_office(msg("services.action_add_an_evaluator", "add an evaluator"))
         code = people.clean_code(code, msg("services.evaluator_code", "evaluator code"))
         name = " ".join(str(name or "").split())
         if not name:
@@ -375,7 +375,7 @@ class People(Area):
     def remove_evaluator(self, code: str) -> Outcome[None]:
         """Remove an evaluator; refused, saying what they hold, while they hold work (assignments,
         evaluations, visit logs, photos or merged packages)."""
-        self._uow.require_office("remove an evaluator")
+        self._uow.require_office(msg("services.action_remove_an_evaluator", "remove an evaluator"))
         with self._uow.write() as s:
             people.remove_evaluator(s, evaluator_by_code(s, code), actor=self._uow.actor, device=self._uow.device)
         return self._uow.outcome(s, None)
@@ -395,7 +395,7 @@ class People(Area):
 
     def unassign(self, application_id: str, evaluator: str) -> Outcome[None]:
         """Take an application back from an evaluator who has not started it (refused otherwise)."""
-        self._uow.require_office("unassign an evaluator")
+        self._uow.require_office(msg("services.action_unassign_an_evaluator", "unassign an evaluator"))
         with self._uow.write() as s:
             people.unassign(s, *_pair(s, application_id, evaluator), actor=self._uow.actor, device=self._uow.device)
         return self._uow.outcome(s, None)
@@ -406,7 +406,7 @@ class People(Area):
         round if given) ``per_application`` evaluators: the least loaded first, never one with a
         declared conflict, each evaluator's load within one of the others'.  Likely conflicts are
         listed in the result for the office to confirm (:meth:`declare_conflict`), not applied."""
-        self._uow.require_office("assign evaluators")
+        self._uow.require_office(msg("services.action_assign_evaluators", "assign evaluators"))
         unit = self._uow.read if dry_run else self._uow.write
         with unit() as s:
             result = assign_svc.auto_assign(s, current_program(s), per_application=per_application, track=track,

@@ -19,9 +19,13 @@ def signed_off_template(demo_template, tmp_path_factory) -> tuple[Path, Path]:
     db, keys = folder / "office.sqlite3", folder / "keys"
     shutil.copyfile(demo_template, db)
     with Store(f"sqlite:///{db}") as st:
-        st.keys.ensure(OFFICE_PASS, key_dir=keys)
-        st.rounds.sign_off("1", by="위원장", note="선정 의결", key_dir=keys)
+        _sign_off(st, keys)
     return db, keys
+
+
+def _sign_off(st: Store, keys: Path) -> None:
+    st.keys.ensure(OFFICE_PASS, key_dir=keys)
+    st.rounds.sign_off("1", by="위원장", note="선정 의결", key_dir=keys)
 
 
 @pytest.fixture
@@ -30,6 +34,23 @@ def signed_off(signed_off_template, tmp_path) -> tuple[Path, Path]:
     shutil.copyfile(db, tmp_path / db.name)
     shutil.copytree(keys, tmp_path / "keys")
     return tmp_path / db.name, tmp_path / "keys"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def signed_off_url(request, tmp_path) -> tuple[str, Path]:
+    """The same signed-off demo as an office database URL and its key folder, once on SQLite (a copy
+    of the template) and once on a fresh PostgreSQL database (the demo built there and signed off
+    the same way)."""
+    if request.param == "sqlite":
+        db, keys = request.getfixturevalue("signed_off")
+        return f"sqlite:///{db}", keys
+    from evaluator.demo import build_demo
+
+    url, keys = request.getfixturevalue("pg_url"), tmp_path / "keys"
+    with Store(url) as st:
+        build_demo(st)
+        _sign_off(st, keys)
+    return url, keys
 
 
 @pytest.fixture

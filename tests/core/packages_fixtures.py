@@ -130,7 +130,8 @@ def db_checksum(db_url: str) -> tuple:
             "(SELECT count(*) FROM score), (SELECT coalesce(sum(version), 0) FROM score), "
             "(SELECT count(*) FROM site_visit), (SELECT count(*) FROM attachment), "
             "(SELECT count(*) FROM package_receipt), (SELECT count(*) FROM merge_lineage), "
-            "(SELECT count(*) FROM merge_conflict), (SELECT max(id) FROM audit_event)"
+            "(SELECT count(*) FROM merge_conflict), (SELECT max(id) FROM audit_event), "
+            "(SELECT count(*) FROM monitoring_visit), (SELECT coalesce(sum(version), 0) FROM monitoring_visit)"
         )).one())
 
 

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from evaluator.audit.personal import TOMBSTONE
 from evaluator.cli import main
 from evaluator.errors import RubricError, ValidationError
 from evaluator.paths import resource
 from evaluator.rubric import load_rubric, parse_rubric
 
 from .awards_fixtures import office, signed_off, signed_off_template  # noqa: F401 - fixtures
+from .privacy_fixtures import found_in
 
 VISITORS = ["EV01", "EV02", "EV03"]
 
@@ -179,7 +181,7 @@ def test_the_command_line_plans_assigns_and_lists_what_is_due(signed_off, capsys
 
 
 def test_follow_up_is_personal_data_exported_to_its_subject_and_destroyed_by_a_purge(office, tmp_path):
-    """A monitoring visit's attendees and findings and a support session's note are about the
+    """A monitoring visit's attendees, findings and actions and a support session's note are about the
     group's people: the audit trail seals them (never in the clear), the data subject's export holds
     them, and deleting the subject's data destroys them in every file of the database."""
     a = office.awards.list()[0]
@@ -188,17 +190,22 @@ def test_follow_up_is_personal_data_exported_to_its_subject_and_destroyed_by_a_p
     office.monitoring.set_plan()
     office.monitoring.assign(VISITORS)
     office.monitoring.record(app, 1, visited_at="2012-10-02 10:00", attendees="대표 허윤슬 외 4명",
-                             findings="허윤슬 대표가 회계를 혼자 맡음")
+                             findings="허윤슬 대표가 회계를 혼자 맡음",
+                             actions=[{"text": "허윤슬 대표 외 회계 담당 1명 지정", "due_on": "2012-11-30"}])
     office.awards.add_support(app, held_on="2012-08-01", kind="consulting", topic="회계 상담", note="허윤슬 대표 면담")
     db = Path(office.sqlite_path)
-    trail = " ".join(str(n) + str(o) for n, o in sqlite3.connect(db).execute("SELECT new, old FROM audit_event"))
+    trail = " ".join(json.dumps([json.loads(n) if n else None, json.loads(o) if o else None], ensure_ascii=False)
+                     for n, o in sqlite3.connect(db).execute("SELECT new, old FROM audit_event"))  # (as text)
     assert "허윤슬" not in trail  # sealed: the chain holds commitments, the values sit beside it
     doc = json.loads(office.privacy.subject_export(app, tmp_path / "s.json", reason="열람 청구").read_text())
     assert doc["award"]["monitoring_visits"][0]["attendees"] == "대표 허윤슬 외 4명"
+    assert doc["award"]["monitoring_visits"][0]["actions"][0]["text"] == "허윤슬 대표 외 회계 담당 1명 지정"
     assert doc["award"]["support"][0]["note"] == "허윤슬 대표 면담"
     office.privacy.set_retention(signed_off_on="2012-05-01", project_ends_on="2012-12-31")
     office.privacy.subject_delete(app, reason="삭제 요청", today=date(2018, 1, 2))
     assert office.verify_audit().ok
+    [action] = office.monitoring.visits(app)[0].actions
+    assert action.text == TOMBSTONE and action.due_on == date(2012, 11, 30)  # the text destroyed, the date kept
     office.close()
     for f in [db, *db.parent.glob(db.name + "-*")]:
-        assert "허윤슬".encode() not in f.read_bytes(), f
+        assert not found_in(f, ("허윤슬",)), f  # (UTF-8, UTF-16 and JSON escapes)

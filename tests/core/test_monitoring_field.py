@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from evaluator.errors import ValidationError
 from evaluator.store import Store
 from evaluator.workflows import import_kit
 
-from .awards_fixtures import OFFICE_PASS, signed_off, signed_off_template  # noqa: F401 - fixtures
+from .awards_fixtures import OFFICE_PASS, signed_off, signed_off_template, signed_off_url  # noqa: F401 - fixtures
 from .packages_fixtures import PASS, db_checksum, repack, url
+from .privacy_fixtures import found_in
 
 VISITORS = ("EV01", "EV02", "EV03")
 FIELD_PASS = "field laptop passphrase, long enough"
@@ -34,12 +36,13 @@ def _visit(fld: Store, app: str, seq: int, day: str, *, finalise: bool = True) -
 
 
 @pytest.fixture
-def field_cycle(signed_off, tmp_path):
-    """The office after plan and assignment, and each visitor's package (two finalised visits on
-    their first two awards, one draft visit beyond the plan on the first)."""
-    db, keys = signed_off
+def field_cycle(signed_off_url, tmp_path):
+    """The office (its URL: SQLite or PostgreSQL) after plan and assignment, and each visitor's
+    package (two finalised visits on their first two awards, one draft visit beyond the plan on the
+    first); the visitors' laptops are encrypted SQLite field databases made from their kits."""
+    db, keys = signed_off_url
     packages = {}
-    with Store(url(db)) as office:
+    with Store(db) as office:
         for a in office.awards.list():
             office.awards.set(a.application_id, agreed_on="2012-06-20", starts_on="2012-07-01", ends_on="2012-12-31",
                               reason="협약 체결")
@@ -67,7 +70,7 @@ def field_cycle(signed_off, tmp_path):
 
 def test_visits_travel_out_in_kits_come_back_signed_and_merge(field_cycle):
     db, keys, packages = field_cycle
-    with Store(url(db)) as office:
+    with Store(db) as office:
         before = {(d.application_id, d.sequence) for d in office.monitoring.due(today=date(2013, 1, 20))}
         assert len(before) == 38
         reports = office.packages.merge([packages[ev] for ev in VISITORS], passphrase=OFFICE_PASS, key_dir=keys).value
@@ -99,7 +102,7 @@ def _forge(src: Path, dst: Path, keys: Path, owner: str, change) -> Path:  # noq
 
 def test_a_package_naming_another_visitors_visit_is_refused_and_nothing_changes(field_cycle, tmp_path):
     db, keys, packages = field_cycle
-    with Store(url(db)) as office:
+    with Store(db) as office:
         theirs = office.monitoring.visits(evaluator="EV02")[0]
         award = office.awards.get(theirs.application_id)
 
@@ -107,30 +110,30 @@ def test_a_package_naming_another_visitors_visit_is_refused_and_nothing_changes(
         visits[0].update(uuid=theirs.uuid, award=award.uuid, application=theirs.application_id, sequence=1)
 
     forged = _forge(packages["EV01"], tmp_path / "forged.mepkg", keys, "EV01", steal)
-    before = db_checksum(url(db))
-    with Store(url(db)) as office:
+    before = db_checksum(db)
+    with Store(db) as office:
         [r] = office.packages.merge([forged], passphrase=OFFICE_PASS, key_dir=keys).value
     assert r.status == "rejected"
     assert f"names monitoring visit 1 of {theirs.application_id}, which at the office is another evaluator's" in r.reason
-    assert db_checksum(url(db)) == before
+    assert db_checksum(db) == before
 
 
 def test_a_visit_of_a_cancelled_award_or_dated_before_the_agreement_refuses_the_package(field_cycle, tmp_path):
     db, keys, packages = field_cycle
-    before = db_checksum(url(db))
+    before = db_checksum(db)
     early = _forge(packages["EV01"], tmp_path / "early.mepkg", keys, "EV01",
                    lambda vs: vs[0].update(visited_at="2012-05-01T10:00"))
-    with Store(url(db)) as office:
+    with Store(db) as office:
         [r] = office.packages.merge([early], passphrase=OFFICE_PASS, key_dir=keys).value
     assert r.status == "rejected" and "before the agreement (2012-06-20)" in r.reason
-    assert db_checksum(url(db)) == before
-    with Store(url(db)) as office:
+    assert db_checksum(db) == before
+    with Store(db) as office:
         app = office.monitoring.visits(evaluator="EV01")[0].application_id
         office.awards.set_status(app, "cancelled", reason="사업 중단")
-        before = db_checksum(url(db))
+        before = db_checksum(db)
         [r] = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
     assert r.status == "rejected" and f"application {app}, whose award was cancelled (사업 중단)" in r.reason
-    assert db_checksum(url(db)) == before
+    assert db_checksum(db) == before
 
 
 def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, capsys):
@@ -143,10 +146,13 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
     from .reports_fixtures import fonts, read_pdf, squash
 
     db, keys, packages = field_cycle
-    with Store(url(db)) as office:
+    with Store(db) as office:
         office.packages.merge([packages[ev] for ev in VISITORS], passphrase=OFFICE_PASS, key_dir=keys)
         first = office.awards.list()[0]
         office.awards.disburse(first.application_id, 1_000_000, paid_on="2012-07-05", note="1차분")
+        with pytest.raises(ValidationError, match="would exceed its award"):  # beyond the balance: refused
+            office.awards.disburse(first.application_id, first.amount, paid_on="2012-08-05", note="2차분")
+        assert office.awards.get(first.application_id).balance == first.amount - 1_000_000
         rep = office.monitoring.export_follow_up(tmp_path / "follow-up.xlsx", today=date(2013, 1, 20), lang="en")
         overdue = office.monitoring.due(overdue=True, today=date(2013, 1, 20))
     wb = load_workbook(rep.path, read_only=True)
@@ -165,7 +171,7 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
     assert row[8] == "agreed"  # the English workbook says its statuses in English
     wb.close()
     # the Korean workbook (the default): Korean titles, headers and labels, the keys kept in _meta
-    with Store(url(db)) as office:
+    with Store(db) as office:
         ko = office.monitoring.export_follow_up(tmp_path / "사후관리.xlsx", today=date(2013, 1, 20))
     wb = load_workbook(ko.path, read_only=True)
     assert wb.sheetnames[:3] == ["수혜", "점검", "미완료 조치"]
@@ -177,20 +183,100 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
     assert any("open actions" in (c for c in r if isinstance(c, str)) for r in meta)
     wb.close()
     pdf = tmp_path / "follow-up.pdf"
-    assert main(["report", "follow-up", "--out", str(pdf), "--db", url(db)]) == 0
+    assert main(["report", "follow-up", "--out", str(pdf), "--db", db]) == 0
     text = squash(read_pdf(pdf).text)
     assert "사후관리현황" in text and "기한이지난점검" in text and first.application_id in text
     assert all(overdue_visit.application_id in text for overdue_visit in overdue[:5])
     assert all(embedded for embedded in fonts(pdf).values())
     en = tmp_path / "follow-up-en.pdf"
-    assert main(["report", "follow-up", "--out", str(en), "--lang", "en", "--db", url(db)]) == 0
+    assert main(["report", "follow-up", "--out", str(en), "--lang", "en", "--db", db]) == 0
     assert "Follow-upsummary" in squash(read_pdf(en).text) and "Overduemonitoringvisits" in squash(read_pdf(en).text)
     # both name the awarded groups: each is in the access log with its fingerprint and whom it is about
     import hashlib
 
-    with Store(url(db)) as office:
+    with Store(db) as office:
         logged = {e.fingerprint: e for e in office.privacy.access_log()}
     for what, path in (("follow-up workbook", rep.path), ("follow-up workbook", ko.path),
                        ("follow-up summary", en)):
         entry = logged[hashlib.sha256(Path(path).read_bytes()).hexdigest()]
         assert entry.what == what and first.application_id in entry.subjects and entry.subject_count == 19
+
+
+@pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)  # (reads the database file's bytes)
+def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_delete_destroys_them(
+        field_cycle, tmp_path):
+    """The package's one ``merge_package`` entry lists every visit it added or changed with the old
+    and the new values; the group's people (attendees, findings) are sealed in it, never in the
+    clear; the group's export reads them back (theirs only); deleting the group's data destroys them
+    — in the records, beside the chain and in the package evidence the office kept — and the trail
+    still verifies."""
+    import sqlite3
+    import zlib
+
+    db, keys, packages = field_cycle
+    with Store(db) as office:
+        app = sorted({v.application_id for v in office.monitoring.visits(evaluator="EV01")})[0]
+
+    def name_someone(visits: list) -> None:
+        for v in visits:
+            if v["application"] == app:
+                v["findings"] = f"방문 {v['sequence']}: 허윤슬 대표가 회계를 혼자 맡음"
+
+    forged = _forge(packages["EV01"], tmp_path / "EV01-named.mepkg", keys, "EV01", name_someone)
+    path = Path(db.removeprefix("sqlite:///"))
+    with Store(db) as office:
+        [r] = office.packages.merge([forged], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged" and r.counts["monitoring_visits"]["updated"] == 4
+    con = sqlite3.connect(path)
+    try:
+        entries = con.execute("SELECT action, new, old FROM audit_event WHERE action LIKE 'merge%'").fetchall()
+    finally:
+        con.close()
+    assert [a for a, _, _ in entries] == ["merge_package"]  # one entry for the package, none per visit
+    new = json.loads(entries[0][1])
+    visits = [c for c in new["changed"] if c["entity"] == "monitoring_visit"]
+    assert len(visits) == 5 and new["counts"]["monitoring_visits"]["added"] == 1
+    assert sum(c["old"] is None for c in visits) == 1  # the visit beyond the plan: added
+    assert all(c["old"] is None or c["old"]["state"] == "planned" for c in visits)
+    assert all("$personal" in c["new"]["findings"] and "$personal" in c["new"]["attendees"] for c in visits)
+    text = json.dumps(new, ensure_ascii=False)  # (the column holds JSON with \u escapes)
+    assert "허윤슬" not in text and "활동 정상" not in text and "대표 외 3명" not in text and "영수증 정리" not in text
+    with Store(db) as office:
+        assert office.verify_audit().ok
+        doc = json.loads(office.privacy.subject_export(app, tmp_path / "s.json", reason="열람 청구").read_text())
+        [merged] = [e for e in doc["audit_trail"] if e["action"] == "merge_package"]
+        assert {c["application"] for c in merged["new"]["changed"]} == {app}  # this group's records only
+        assert sum("허윤슬" in c["new"]["findings"] for c in merged["new"]["changed"]) == 3  # 1, 2 and one added
+        office.privacy.set_retention(signed_off_on="2012-05-01", project_ends_on="2012-12-31")
+        office.privacy.subject_delete(app, reason="삭제 요청", today=date(2018, 1, 2))
+        assert office.verify_audit().ok
+        assert all(v.findings != "" and "허윤슬" not in v.findings for v in office.monitoring.visits(app))
+    con = sqlite3.connect(path)
+    try:
+        evidence = [zlib.decompress(bytes(d), -15) if m == 8 else bytes(d)
+                    for m, d in con.execute("SELECT data_method, data FROM package_evidence")]
+    finally:
+        con.close()
+    assert evidence and not any("허윤슬".encode() in body for body in evidence)
+    for f in [path, *path.parent.glob(path.name + "-*")]:
+        assert not found_in(f, ("허윤슬",)), f  # (UTF-8, UTF-16 and JSON escapes)
+
+
+@pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)
+def test_a_malformed_monitoring_visit_refuses_the_package_saying_where(field_cycle, tmp_path):
+    db, keys, packages = field_cycle
+    before = db_checksum(db)
+    cases = [
+        (lambda vs: vs[1].update(state="planned"), "data.json monitoring_visits[1].state must be draft or finalised"),
+        (lambda vs: vs[0].update(sequence="1"), "data.json monitoring_visits[0].sequence has the wrong type (str)"),
+        (lambda vs: vs[2].update(version=0), "data.json monitoring_visits[2].version is out of range"),
+        (lambda vs: vs[0].pop("findings"), "data.json monitoring_visits[0] has no 'findings'"),
+        (lambda vs: vs[0]["actions"][0].update(due_on="31.03.2013"),
+         "data.json monitoring_visits[0].actions[0].due_on is not a date"),
+    ]
+    for n, (change, said) in enumerate(cases):
+        bad = _forge(packages["EV01"], tmp_path / f"bad{n}.mepkg", keys, "EV01", change)
+        with Store(db) as office:
+            [r] = office.packages.merge([bad], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "rejected" and said in r.reason, r.reason
+    assert db_checksum(db) == before

@@ -68,11 +68,23 @@ def _on_statement(written: set[str]) -> Callable[..., None]:
     return listener
 
 
+#: ``session.info`` key of (the written-tables set, its statement listener): one listener per unit
+_LISTENER = "evaluator_statement_listener"
+
+
 @event.listens_for(Session, "after_begin")
 def _track_connection(session: Session, transaction: Any, connection: Any) -> None:
+    """Listen for the unit's statements on ``connection`` — once: this runs again at every
+    savepoint the unit begins (a merge begins one per package), and each listener added would see
+    every later statement."""
     written = session.info.get(WRITTEN)
-    if written is not None:
-        event.listen(connection, "before_cursor_execute", _on_statement(written))
+    if written is None:
+        return
+    cached = session.info.get(_LISTENER)
+    if cached is None or cached[0] is not written:
+        cached = session.info[_LISTENER] = (written, _on_statement(written))
+    if not event.contains(connection, "before_cursor_execute", cached[1]):
+        event.listen(connection, "before_cursor_execute", cached[1])
 
 
 class UnitOfWork:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..messages import Message, msg
+
 AGREED, IN_PROGRESS, COMPLETED, AWARD_WITHDRAWN, CANCELLED = "agreed", "in_progress", "completed", "withdrawn", \
     "cancelled"
 #: an award's statuses, in the order a project goes through them
@@ -27,6 +29,18 @@ SETTLEMENTS = ("submitted", "checked")
 SUPPORT_KINDS = ("training", "consulting", "counselling")
 SUPPORT_LABELS = {"training": ("교육", "training"), "consulting": ("컨설팅", "consulting"),
                   "counselling": ("상담", "counselling")}
+
+
+#: the statuses as the core's messages say them (the Korean text is the label above)
+STATUS_TEXTS = {AGREED: msg("awards.status.agreed", "agreed"), IN_PROGRESS: msg("awards.status.in_progress", "in progress"),
+                COMPLETED: msg("awards.status.completed", "completed"),
+                AWARD_WITHDRAWN: msg("awards.status.withdrawn", "withdrawn"),
+                CANCELLED: msg("awards.status.cancelled", "cancelled")}
+
+
+def status_text(status: str) -> Message | str:
+    """The status in a message, rendered in the language in effect (an unknown code as it is)."""
+    return STATUS_TEXTS.get(status, status)
 
 
 def status_label(status: str, lang: str = "ko") -> str:

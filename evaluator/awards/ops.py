@@ -11,19 +11,25 @@ from datetime import date
 
 from ..changes import Outcome
 from ..errors import ValidationError
+from ..messages import Message, msg
 from ..services.common import current_program
 from ..uow import Area
 from . import service
 from .model import CLOSED_STATUSES, AwardInfo, DisbursementInfo, SupportInfo, parse_status
 
 
-def _day(value: date | str | None, what: str) -> date | None:
+def _day(value: date | str | None, what: Message) -> date | None:
     if value is None or isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationError(f"{what} must be a date as YYYY-MM-DD, got {value!r}.") from None
+        raise ValidationError(msg("awards.not_a_date", "{what} must be a date as YYYY-MM-DD, got {value}.", what=what,
+                                  value=repr(value))) from None
+
+
+_DAYS = {"agreed_on": msg("awards.what.agreed_on", "agreed on"), "starts_on": msg("awards.what.starts_on", "starts on"),
+         "ends_on": msg("awards.what.ends_on", "ends on")}
 
 
 class Awards(Area):
@@ -45,8 +51,8 @@ class Awards(Area):
             ends_on: date | str | None = None) -> Outcome[AwardInfo]:
         """Adjust an award's amount, agreement date or project period (each given value), with the
         reason (audited).  The amount never goes below what was already disbursed."""
-        self._uow.require_office("change an award")
-        days = {k: _day(v, k.replace("_", " ")) for k, v in (("agreed_on", agreed_on), ("starts_on", starts_on),
+        self._uow.require_office(msg("awards.what_change", "change an award"))
+        days = {k: _day(v, _DAYS[k]) for k, v in (("agreed_on", agreed_on), ("starts_on", starts_on),
                                                            ("ends_on", ends_on))}
         with self._uow.write() as s:
             p = current_program(s)
@@ -64,13 +70,14 @@ class Awards(Area):
         id) a withdrawn or cancelled award's place goes to a reserve of the same round and track: it
         becomes selected, the decision's reason says for whom it steps in, and it gets its award.
         Returns the award changed (and the reserve's new award)."""
-        self._uow.require_office("change an award's status")
+        self._uow.require_office(msg("awards.what_change_status", "change an award's status"))
         code = parse_status(status)
         if code is None:
-            raise ValidationError(f"'{status}' is not an award status; use one of agreed, in progress, completed, "
-                                  "withdrawn, cancelled.")
+            raise ValidationError(msg("awards.unknown_status_given", "'{status}' is not an award status; use one of "
+                                      "agreed, in progress, completed, withdrawn, cancelled.", status=status))
         if step_in and code not in CLOSED_STATUSES:
-            raise ValidationError("A reserve steps in only when an award is withdrawn or cancelled.")
+            raise ValidationError(msg("awards.step_in_needs_closed", "A reserve steps in only when an award is "
+                                      "withdrawn or cancelled."))
         with self._uow.write() as s:
             p = current_program(s)
             award = service.award_for(s, p, application_id)
@@ -87,8 +94,8 @@ class Awards(Area):
                  note: str = "") -> Outcome[DisbursementInfo]:
         """Record the next tranche paid on an award; refused with the reason if the total would go
         above the award (nothing written)."""
-        self._uow.require_office("record a disbursement")
-        day = _day(paid_on, "The tranche's date")
+        self._uow.require_office(msg("awards.what_disburse", "record a disbursement"))
+        day = _day(paid_on, msg("awards.what.tranche_date", "The tranche's date"))
         with self._uow.write() as s:
             award = service.award_for(s, current_program(s), application_id)
             d = service.disburse(s, award, amount, day, note, actor=self._uow.actor, device=self._uow.device)
@@ -98,7 +105,7 @@ class Awards(Area):
     def settle(self, application_id: str, settlement: str, *, returned_amount: int | None = None,
                note: str = "") -> Outcome[AwardInfo]:
         """The settlement (정산) at the end: ``submitted`` or ``checked``, and any amount returned."""
-        self._uow.require_office("record a settlement")
+        self._uow.require_office(msg("awards.what_settle", "record a settlement"))
         with self._uow.write() as s:
             p = current_program(s)
             award = service.award_for(s, p, application_id)
@@ -111,8 +118,8 @@ class Awards(Area):
     def add_support(self, application_id: str, *, held_on: date | str, kind: str, topic: str, given_by: str = "",
                     attendees: int | None = None, note: str = "") -> Outcome[SupportInfo]:
         """Log a training, consulting or counselling session given to an awarded group."""
-        self._uow.require_office("log a support session")
-        day = _day(held_on, "The session's date")
+        self._uow.require_office(msg("awards.what_support", "log a support session"))
+        day = _day(held_on, msg("awards.what.session_date", "The session's date"))
         with self._uow.write() as s:
             award = service.award_for(s, current_program(s), application_id)
             info = service.add_support(s, award, held_on=day, kind=kind, topic=topic, given_by=given_by,

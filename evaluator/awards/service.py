@@ -17,21 +17,23 @@ from .. import audit
 from ..db.models import Application, Award, Decision, Disbursement, Program, Round, SupportEntry, utcnow
 from ..domain import RESERVE, SELECTED
 from ..errors import NotFound, ValidationError
+from ..messages import Message, msg
 from ..services.common import application_by_id
 from .model import (
     AWARD_STATUSES, CLOSED_STATUSES, NEXT_STATUSES, SETTLEMENTS, SUPPORT_KINDS, AwardInfo,
-    DisbursementInfo, SupportInfo, status_label,
+    DisbursementInfo, SupportInfo, status_label, status_text,
 )
 
 
-def _won(n: int | None) -> str:
-    return "—" if n is None else f"{n:,} won"
+def _won(n: int | None) -> Message | str:
+    return "—" if n is None else msg("awards.won", "{amount:,} won", amount=n)
 
 
-def _reason(reason: str, what: str) -> str:
+def _reason(reason: str, what: Message) -> str:
     reason = " ".join(str(reason or "").split())
     if not reason:
-        raise ValidationError(f"{what} needs its reason (--reason); it goes in the audit trail. Nothing changed.")
+        raise ValidationError(msg("awards.reason_needed", "{what} needs its reason (--reason); it goes in the audit "
+                                  "trail. Nothing changed.", what=what))
     return reason
 
 
@@ -78,8 +80,9 @@ def award_for(s: Session, program: Program, application_id: str) -> Award:
     app = application_by_id(s, application_id, program)
     award = s.execute(select(Award).where(Award.application_id == app.id)).scalar_one_or_none()
     if award is None:
-        raise NotFound(f"Application {application_id} has no award (awards are made when its round is signed off "
-                       "with it selected, or when it steps in for a selected group that withdrew).")
+        raise NotFound(msg("awards.no_award", "Application {app} has no award (awards are made when its round is "
+                           "signed off with it selected, or when it steps in for a selected group that withdrew).",
+                           app=application_id))
     return award
 
 
@@ -112,20 +115,22 @@ def set_terms(s: Session, award: Award, *, amount: int | None, agreed_on: date |
               ends_on: date | None, reason: str, actor: str, device: str) -> None:
     """Adjust an award's amount and dates (each given value; None keeps it), audited with the reason."""
     ext = award.application.external_id
-    reason = _reason(reason, f"Changing the award of application {ext}")
+    reason = _reason(reason, msg("awards.what.change_terms", "Changing the award of application {app}", app=ext))
     if amount is not None:
         if amount < 0:
-            raise ValidationError(f"The award of application {ext} cannot be negative ({amount:,} won). Nothing "
-                                  "changed.")
+            raise ValidationError(msg("awards.negative", "The award of application {app} cannot be negative "
+                                      "({amount:,} won). Nothing changed.", app=ext, amount=amount))
         paid = sum(d.amount for d in award.disbursements)
         if amount < paid:
-            raise ValidationError(f"The award of application {ext} cannot become {_won(amount)}: {_won(paid)} was "
-                                  "already disbursed. Nothing changed.")
+            raise ValidationError(msg("awards.below_disbursed", "The award of application {app} cannot become "
+                                      "{amount}: {paid} was already disbursed. Nothing changed.", app=ext,
+                                      amount=_won(amount), paid=_won(paid)))
     start = starts_on if starts_on is not None else award.starts_on
     end = ends_on if ends_on is not None else award.ends_on
     if start is not None and end is not None and end < start:
-        raise ValidationError(f"The project period of application {ext} ends ({end}) before it starts ({start}). "
-                              "Nothing changed.")
+        raise ValidationError(msg("awards.period_backwards", "The project period of application {app} ends ({end}) "
+                                  "before it starts ({start}). Nothing changed.", app=ext, end=str(end),
+                                  start=str(start)))
     old = _values(award)
     for name, value in (("amount", amount), ("agreed_on", agreed_on), ("starts_on", starts_on), ("ends_on", ends_on)):
         if value is not None:
@@ -141,18 +146,22 @@ def set_terms(s: Session, award: Award, *, amount: int | None, agreed_on: date |
 def set_status(s: Session, award: Award, status: str, reason: str, *, actor: str, device: str) -> None:
     ext = award.application.external_id
     if status not in AWARD_STATUSES:
-        raise ValidationError(f"'{status}' is not an award status; use one of "
-                              f"{', '.join(x.replace('_', ' ') for x in AWARD_STATUSES)}.")
-    reason = _reason(reason, f"Changing the status of the award of application {ext}")
+        raise ValidationError(msg("awards.unknown_status", "'{status}' is not an award status; use one of {allowed}.",
+                                  status=status, allowed=", ".join(x.replace("_", " ") for x in AWARD_STATUSES)))
+    reason = _reason(reason, msg("awards.what.change_status", "Changing the status of the award of application "
+                                 "{app}", app=ext))
     if status == award.status:
-        raise ValidationError(f"The award of application {ext} is already {status_label(status, 'en')}; nothing "
-                              "changed.")
+        raise ValidationError(msg("awards.already", "The award of application {app} is already {status}; nothing "
+                                  "changed.", app=ext, status=status_text(status)))
     if status not in NEXT_STATUSES[award.status]:
         allowed = NEXT_STATUSES[award.status]
         raise ValidationError(
-            f"The award of application {ext} is {status_label(award.status, 'en')} and cannot become "
-            f"{status_label(status, 'en')}" + (f" (it may become {', '.join(status_label(x, 'en') for x in allowed)})"
-                                               if allowed else " (that status is final)") + ". Nothing changed.")
+            msg("awards.cannot_become", "The award of application {app} is {status} and cannot become {new} (it may "
+                "become {allowed}). Nothing changed.", app=ext, status=status_text(award.status),
+                new=status_text(status), allowed=", ".join(str(status_text(x)) for x in allowed)) if allowed else
+            msg("awards.status_final", "The award of application {app} is {status} and cannot become {new} (that "
+                "status is final). Nothing changed.", app=ext, status=status_text(award.status),
+                new=status_text(status)))
     old = {"status": award.status, "reason": award.status_reason}
     award.status, award.status_reason, award.updated_at = status, reason, utcnow()
     audit.append(s, actor=actor, device=device, action="award_status", entity="award", entity_uuid=award.uuid,
@@ -168,8 +177,9 @@ def step_in(s: Session, program: Program, withdrawn: Award, reserve_id: str | No
 
     gone = withdrawn.application
     if withdrawn.status not in CLOSED_STATUSES:
-        raise ValidationError(f"A reserve steps in only for a withdrawn or cancelled award; the award of application "
-                              f"{gone.external_id} is {status_label(withdrawn.status, 'en')}. Nothing changed.")
+        raise ValidationError(msg("awards.step_in_not_closed", "A reserve steps in only for a withdrawn or cancelled "
+                                  "award; the award of application {app} is {status}. Nothing changed.",
+                                  app=gone.external_id, status=status_text(withdrawn.status)))
     taken = set(s.execute(select(Application.external_id).join(Award, Award.application_id == Application.id)
                           .where(Application.program_id == program.id)).scalars())
     result = signed_off_result(s, program, gone.round, [gone.track])
@@ -177,16 +187,19 @@ def step_in(s: Session, program: Program, withdrawn: Award, reserve_id: str | No
         reserves = sorted((r for t in result.tracks for r in t.rows if r.decision == RESERVE
                            and r.application_id not in taken), key=lambda r: (r.rank is None, r.rank or 0))
         if not reserves:
-            raise ValidationError(f"Round {gone.round.code} has no reserve left in track {gone.track.code} to step in "
-                                  f"for application {gone.external_id}. Nothing changed.")
+            raise ValidationError(msg("awards.no_reserve", "Round {round} has no reserve left in track {track} to "
+                                      "step in for application {app}. Nothing changed.", round=gone.round.code,
+                                      track=gone.track.code, app=gone.external_id))
         reserve_id = reserves[0].application_id
     app = application_by_id(s, reserve_id, program)
     if app.external_id in taken:
-        raise ValidationError(f"Application {app.external_id} already has an award. Nothing changed.")
+        raise ValidationError(msg("awards.has_award", "Application {app} already has an award. Nothing changed.",
+                                  app=app.external_id))
     if (app.round_id, app.track_id) != (gone.round_id, gone.track_id):
-        raise ValidationError(f"Application {app.external_id} is not in the same round and track as application "
-                              f"{gone.external_id} ({gone.round.code}, {gone.track.code}); it cannot step in for it. "
-                              "Nothing changed.")
+        raise ValidationError(msg("awards.other_round_or_track", "Application {app} is not in the same round and "
+                                  "track as application {other} ({round}, {track}); it cannot step in for it. Nothing "
+                                  "changed.", app=app.external_id, other=gone.external_id, round=gone.round.code,
+                                  track=gone.track.code))
     why = (f"예비 승계: {gone.external_id} 포기({withdrawn.status_reason}) — reserve stepping in for "
            f"{gone.external_id}, {status_label(withdrawn.status, 'en')}: {withdrawn.status_reason}")
     row = s.execute(select(Decision).where(Decision.application_id == app.id)).scalar_one_or_none()
@@ -209,20 +222,25 @@ def disburse(s: Session, award: Award, amount: int, paid_on: date, note: str, *,
     """Pay the next tranche; refused (nothing written) if it would take the total above the award."""
     ext = award.application.external_id
     if award.status in CLOSED_STATUSES:
-        raise ValidationError(f"The award of application {ext} is {status_label(award.status, 'en')}: no tranche is "
-                              "paid on it. Nothing was recorded.")
+        raise ValidationError(msg("awards.closed_no_tranche", "The award of application {app} is {status}: no "
+                                  "tranche is paid on it. Nothing was recorded.", app=ext,
+                                  status=status_text(award.status)))
     if not isinstance(amount, int) or amount <= 0:
-        raise ValidationError(f"A tranche for application {ext} must be a positive amount in won (got {amount!r}). "
-                              "Nothing was recorded.")
+        raise ValidationError(msg("awards.tranche_not_positive", "A tranche for application {app} must be a positive "
+                                  "amount in won (got {amount}). Nothing was recorded.", app=ext,
+                                  amount=repr(amount)))
     paid = sum(d.amount for d in award.disbursements)
     tranche = max((d.tranche for d in award.disbursements), default=0) + 1
     if paid + amount > award.amount:
-        raise ValidationError(
-            f"Tranche {tranche} of {_won(amount)} for application {ext} would exceed its award: {_won(award.amount)} "
-            f"awarded, {_won(paid)} disbursed, balance {_won(award.amount - paid)}. Nothing was recorded.")
+        raise ValidationError(msg(
+            "awards.tranche_exceeds", "Tranche {tranche} of {amount} for application {app} would exceed its award: "
+            "{awarded} awarded, {paid} disbursed, balance {balance}. Nothing was recorded.", tranche=tranche,
+            amount=_won(amount), app=ext, awarded=_won(award.amount), paid=_won(paid),
+            balance=_won(award.amount - paid)))
     if award.agreed_on is not None and paid_on < award.agreed_on:
-        raise ValidationError(f"Tranche {tranche} for application {ext} is dated {paid_on}, before the agreement "
-                              f"({award.agreed_on}). Nothing was recorded.")
+        raise ValidationError(msg("awards.tranche_before_agreement", "Tranche {tranche} for application {app} is "
+                                  "dated {paid_on}, before the agreement ({agreed_on}). Nothing was recorded.",
+                                  tranche=tranche, app=ext, paid_on=str(paid_on), agreed_on=str(award.agreed_on)))
     d = Disbursement(award_id=award.id, tranche=tranche, paid_on=paid_on, amount=amount, note=note.strip())
     award.disbursements.append(d)
     s.flush()
@@ -236,11 +254,13 @@ def settle(s: Session, award: Award, settlement: str, returned_amount: int | Non
            device: str) -> None:
     ext = award.application.external_id
     if settlement not in SETTLEMENTS:
-        raise ValidationError(f"'{settlement}' is not a settlement status; use one of {', '.join(SETTLEMENTS)}.")
+        raise ValidationError(msg("awards.unknown_settlement", "'{settlement}' is not a settlement status; use one "
+                                  "of {allowed}.", settlement=settlement, allowed=", ".join(SETTLEMENTS)))
     paid = sum(d.amount for d in award.disbursements)
     if returned_amount is not None and not 0 <= returned_amount <= paid:
-        raise ValidationError(f"The amount returned by application {ext} ({_won(returned_amount)}) must be between "
-                              f"0 and what was disbursed ({_won(paid)}). Nothing changed.")
+        raise ValidationError(msg("awards.returned_out_of_range", "The amount returned by application {app} "
+                                  "({returned}) must be between 0 and what was disbursed ({paid}). Nothing changed.",
+                                  app=ext, returned=_won(returned_amount), paid=_won(paid)))
     old = {"settlement": award.settlement, "returned_amount": award.returned_amount}
     award.settlement, award.returned_amount, award.updated_at = settlement, returned_amount, utcnow()
     audit.append(s, actor=actor, device=device, action="award_settlement", entity="award", entity_uuid=award.uuid,
@@ -252,13 +272,15 @@ def add_support(s: Session, award: Award, *, held_on: date, kind: str, topic: st
                 attendees: int | None, note: str, actor: str, device: str) -> SupportInfo:
     ext = award.application.external_id
     if kind not in SUPPORT_KINDS:
-        raise ValidationError(f"'{kind}' is not a kind of support session; use one of {', '.join(SUPPORT_KINDS)}.")
+        raise ValidationError(msg("awards.unknown_support_kind", "'{kind}' is not a kind of support session; use one "
+                                  "of {allowed}.", kind=kind, allowed=", ".join(SUPPORT_KINDS)))
     topic = " ".join(str(topic or "").split())
     if not topic:
-        raise ValidationError(f"A support session for application {ext} needs its topic (--topic). Nothing was "
-                              "recorded.")
+        raise ValidationError(msg("awards.support_topic", "A support session for application {app} needs its topic "
+                                  "(--topic). Nothing was recorded.", app=ext))
     if attendees is not None and attendees < 0:
-        raise ValidationError(f"The attendees of a support session for application {ext} cannot be negative.")
+        raise ValidationError(msg("awards.support_attendees", "The attendees of a support session for application "
+                                  "{app} cannot be negative.", app=ext))
     e = SupportEntry(award_id=award.id, held_on=held_on, kind=kind, topic=topic[:300], given_by=given_by.strip(),
                      attendees=attendees, note=note.strip())
     s.add(e)

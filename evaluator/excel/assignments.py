@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..db.models import Application, Assignment, Evaluation, Evaluator, Program, Score
 from ..errors import Problem
+from ..messages import Message, msg
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..services import people
 from .normalise import (
@@ -73,11 +74,11 @@ class ParsedAssignments:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    def at(self, sheet: str, row: int, code: str, message: str, field_key: str | None = None,
-           **params: Any) -> Problem:
-        """A problem found after reading: located by sheet and row, and the field it is about."""
-        return Problem(message=message, code=code, params=params, file=self.file, sheet=sheet, row=row,
-                       field=field_key)
+    def at(self, sheet: str, row: int, message: Message, field_key: str | None = None,
+           params: dict[str, Any] | None = None) -> Problem:
+        """A problem found after reading: located by sheet and row, and the field it is about; its code
+        and params are the message's (``params`` when the sentence quotes more than the problem's fields)."""
+        return Problem(message, params=params or {}, file=self.file, sheet=sheet, row=row, field=field_key)
 
 
 def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ParsedAssignments:
@@ -87,8 +88,8 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
     for n, title in enumerate(titles):
         table = find_table(wb, file, title, ASSIGNMENTS, min_matches=2, must_have=("evaluator",))
         if table is None:
-            out.warnings.append(Problem(message="skipped: no header with an evaluator column (평가위원번호)",
-                                        code="assignments.no_table", file=file, sheet=title))
+            out.warnings.append(Problem(msg("assignments.no_table", "skipped: no header with an evaluator column "
+                                            "(평가위원번호)"), file=file, sheet=title))
             continue
         out.sheets.append(title)
         out.problems += duplicate_fields(table)
@@ -97,7 +98,7 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
             if c.field in _PARSERS:
                 cols.append((c.index, c.field, _PARSERS[c.field], c))
             elif c.header and c.field != IGNORE:
-                out.warnings.append(table.problem("sheet.unknown_column", "unknown column, ignored", column=c))
+                out.warnings.append(table.problem(msg("sheet.unknown_column", "unknown column, ignored"), column=c))
         sub = (lambda f, m, n=n: progress((n + f) / max(1, len(titles)), m))
         for rno, row in table.rows(progress=sub, cancel=cancel):
             out.rows += 1
@@ -113,7 +114,8 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
                     vals[f] = BadValue
                     continue
                 if f in _MAX and pv is not None and len(pv) > _MAX[f]:
-                    out.problems.append(table.problem("value.too_long", f"is longer than {_MAX[f]} characters",
+                    out.problems.append(table.problem(msg("value.too_long.short", "is longer than {limit} characters",
+                                                          limit=_MAX[f]), code="value.too_long",
                                                       row=rno, column=c, params={"length": len(pv), "limit": _MAX[f]}))
                     vals[f] = BadValue
                     continue
@@ -124,8 +126,8 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
                 continue
             if not code:
                 ec = table.field_columns().get("evaluator")
-                out.problems.append(table.problem("assignments.evaluator_missing",
-                                                  "the evaluator ID (평가위원번호) is missing", row=rno, column=ec,
+                out.problems.append(table.problem(msg("assignments.evaluator_missing",
+                                                      "the evaluator ID (평가위원번호) is missing"), row=rno, column=ec,
                                                   field="evaluator"))
                 continue
             ev = out.evaluators.setdefault(code, {"_where": where, "_at": (title, rno)})
@@ -135,8 +137,9 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
                     continue
                 if f in ev and ev[f] != v:
                     out.problems.append(table.problem(
-                        "assignments.evaluator_disagrees",
-                        f"evaluator {code} has {f} '{v}' here but '{ev[f]}' in {ev['_where_' + f]}",
+                        msg("assignments.evaluator_disagrees", "evaluator {evaluator} has {field} '{value}' here but "
+                            "'{other}' in {other_where}", evaluator=code, field=f, value=v, other=ev[f],
+                            other_where=ev["_where_" + f]),
                         row=rno, column=table.field_columns().get(f), field=f,
                         params={"evaluator": code, "value": v, "other": ev[f], "other_where": ev["_where_" + f]},
                     ))
@@ -148,16 +151,15 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
             if not app:
                 if vals.get("conflict_type") or vals.get("planned_visit_on"):
                     ac = table.field_columns().get("application_id")
-                    out.problems.append(table.problem("assignments.application_missing",
-                                                      "the application ID (접수번호) is missing for this assignment",
+                    out.problems.append(table.problem(msg("assignments.application_missing",
+                                                          "the application ID (접수번호) is missing for this assignment"),
                                                       row=rno, column=ac, field="application_id"))
                 continue
             key = (app, code)
             if key in seen_pairs:
-                out.problems.append(table.problem("assignments.duplicate_pair", f"{code} and application {app} appear "
-                                                  f"twice (also {seen_pairs[key]})", row=rno,
-                                                  params={"evaluator": code, "application_id": app,
-                                                          "first": seen_pairs[key]}))
+                out.problems.append(table.problem(msg("assignments.duplicate_pair", "{evaluator} and application "
+                                                      "{application_id} appear twice (also {first})", evaluator=code,
+                                                      application_id=app, first=seen_pairs[key]), row=rno))
                 continue
             seen_pairs[key] = where
             note = vals.get("conflict_note") or ""
@@ -165,8 +167,8 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
                 continue
             ctype = vals.get("conflict_type")
             if note and not ctype:
-                out.warnings.append(table.problem("assignments.note_without_conflict",
-                                                  "a conflict note without a conflict type is ignored", row=rno,
+                out.warnings.append(table.problem(msg("assignments.note_without_conflict",
+                                                      "a conflict note without a conflict type is ignored"), row=rno,
                                                   field="conflict_note"))
                 note = ""
             out.pairs.append(PairRow(where, title, rno, app, code, vals.get("planned_visit_on"), ctype, note))
@@ -180,10 +182,9 @@ def read_assignments(wb, file: str, *, progress: Progress = no_progress, cancel:
     for p in out.pairs:
         p.evaluator = canon.get(p.evaluator.casefold(), p.evaluator)
     if not out.sheets:
-        raise ExcelFileError(
-            f"No evaluator or assignment table found in {file}: no sheet has a header row with 평가위원번호 "
-            "(Evaluator ID) and 성명 (Name) or 접수번호 (Application ID)."
-        )
+        raise ExcelFileError(msg(
+            "assignments.no_table_found", "No evaluator or assignment table found in {file}: no sheet has a header "
+            "row with 평가위원번호 (Evaluator ID) and 성명 (Name) or 접수번호 (Application ID).", file=file))
     return out
 
 
@@ -219,9 +220,9 @@ def plan_assignments(s: Session, program: Program, parsed: ParsedAssignments) ->
         ev = existing.get(code)
         if ev is None:
             if "name" not in given:
-                plan.problems.append(parsed.at(*vals["_at"], "assignments.new_evaluator_needs_name",
-                                               f"evaluator {code} does not exist yet; give their name (성명) to add them",
-                                               "name", evaluator=code))
+                plan.problems.append(parsed.at(*vals["_at"], msg(
+                    "assignments.new_evaluator_needs_name", "evaluator {evaluator} does not exist yet; give their name "
+                    "(성명) to add them", evaluator=code), "name"))
                 continue
             plan.new_evaluators.append((code, given))
         else:
@@ -246,24 +247,25 @@ def plan_assignments(s: Session, program: Program, parsed: ParsedAssignments) ->
     for p in parsed.pairs:
         app_pk = apps.get(p.application_id)
         if app_pk is None:
-            plan.problems.append(parsed.at(p.sheet, p.row, "assignments.unknown_application", f"there is no application "
-                                           f"'{p.application_id}' in program '{program.code}'", "application_id",
-                                           application_id=p.application_id, program=program.code))
+            plan.problems.append(parsed.at(p.sheet, p.row, msg(
+                "assignments.unknown_application", "there is no application '{application_id}' in program '{program}'",
+                application_id=p.application_id, program=program.code), "application_id"))
             continue
         ev = existing.get(p.evaluator)
         if ev is None:
             if p.evaluator not in new_codes and p.evaluator not in parsed.evaluators:
-                plan.problems.append(parsed.at(p.sheet, p.row, "assignments.unknown_evaluator",
-                                               f"there is no evaluator '{p.evaluator}'", "evaluator", evaluator=p.evaluator))
+                plan.problems.append(parsed.at(p.sheet, p.row, msg(
+                    "assignments.unknown_evaluator", "there is no evaluator '{evaluator}'", evaluator=p.evaluator),
+                    "evaluator"))
             cur = None
         else:
             cur = existing_pairs.get((app_pk, ev.id))
         if p.conflict_type is None:
             if cur is not None and cur[0] is not None:
-                plan.problems.append(parsed.at(
-                    p.sheet, p.row, "assignments.conflict", f"{p.evaluator} declared a {cur[0]} conflict of interest "
-                    f"with {p.application_id}; they cannot be assigned to it", None, evaluator=p.evaluator,
-                    application_id=p.application_id, conflict_type=cur[0]))
+                plan.problems.append(parsed.at(p.sheet, p.row, msg(
+                    "assignments.conflict", "{evaluator} declared a {conflict_type} conflict of interest with "
+                    "{application_id}; they cannot be assigned to it", evaluator=p.evaluator,
+                    application_id=p.application_id, conflict_type=cur[0])))
             elif cur is None:
                 plan.assign.append(p)
             elif p.planned_visit_on is not None and p.planned_visit_on != cur[2]:
@@ -274,10 +276,10 @@ def plan_assignments(s: Session, program: Program, parsed: ParsedAssignments) ->
             if cur is None or cur[0] is None:
                 plan.conflicts_new.append(p)
                 if cur is not None and cur[3]:
-                    plan.warnings.append(parsed.at(p.sheet, p.row, "assignments.recusal_of_scored",
-                                                   f"{p.evaluator} already scored {p.application_id}; the scores stay "
-                                                   "on record but no longer count", "conflict_type",
-                                                   evaluator=p.evaluator, application_id=p.application_id))
+                    plan.warnings.append(parsed.at(p.sheet, p.row, msg(
+                        "assignments.recusal_of_scored", "{evaluator} already scored {application_id}; the scores stay "
+                        "on record but no longer count", evaluator=p.evaluator, application_id=p.application_id),
+                        "conflict_type"))
             elif (cur[0], cur[1]) != (p.conflict_type, p.conflict_note):
                 plan.conflicts_changed.append(p)
             else:

@@ -26,6 +26,7 @@ from .. import audit
 from ..db.models import Application, Program, new_uuid, utcnow
 from ..domain import CLOSED, SEOUL_DISTRICTS, SIGNED_OFF
 from ..errors import Problem
+from ..messages import Message, msg
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..programfile import FieldDef
 from ..services.programs import categories_of
@@ -196,7 +197,7 @@ def _json_value(v: Any) -> Any:
 
 def track_parser(tracks: dict[str, tuple[str, str]]) -> LabelParser:
     hint = ", ".join(f"{ko} ({code})" for code, (ko, _en) in tracks.items())
-    return LabelParser("track", {code: [ko, en] for code, (ko, en) in tracks.items()}, hint)
+    return LabelParser(msg("value.what.track", "track"), {code: [ko, en] for code, (ko, en) in tracks.items()}, hint)
 
 
 def tracks_of(program: Program) -> dict[str, tuple[str, str]]:
@@ -248,12 +249,12 @@ class IntakeReader:
             if table is not None:
                 break
         if table is None:
-            where = ", ".join(f"'{t}'" for t in titles) or "none"
-            raise ExcelFileError(
-                f"No intake table found in {file} (sheets: {where}): no row in the first 30 rows of a sheet has "
-                "the header 접수번호 (Application ID) and at least two of 사업유형, 사업명, 단체명, 자치구, 신청금액 … "
-                "— check the header row or map the columns in the import wizard."
-            )
+            where = ", ".join(f"'{t}'" for t in titles) or msg("intake.no_sheets", "none")
+            raise ExcelFileError(msg(
+                "intake.no_table", "No intake table found in {file} (sheets: {sheets}): no row in the first 30 rows "
+                "of a sheet has the header 접수번호 (Application ID) and at least two of 사업유형, 사업명, 단체명, "
+                "자치구, 신청금액 … — check the header row or map the columns in the import wizard.", file=file,
+                sheets=where))
         self.file, self.table, self.sheet = file, table, table.sheet
         self.header_row, self.columns = table.header_row, table.columns
         parsers: dict[str, Any] = {
@@ -265,7 +266,7 @@ class IntakeReader:
         for f in TEXT_FIELDS:
             parsers[f] = clean_text
         if rounds:
-            parsers["round"] = LabelParser("round", {code: [ko, en] for code, (ko, en) in rounds.items()},
+            parsers["round"] = LabelParser(msg("value.what.round", "round"), {code: [ko, en] for code, (ko, en) in rounds.items()},
                                            ", ".join(f"{ko} ({code})" for code, (ko, _en) in rounds.items()))
         #: the program's typed fields: key -> its definition
         self.typed = {f.key: f for f in fields}
@@ -277,7 +278,7 @@ class IntakeReader:
         self._extra_cols: list[tuple[int, str]] = []
         for c in table.columns:
             if c.field == IGNORE:
-                self.warnings.append(table.problem("sheet.row_number_column", "ignored (row numbers)", column=c))
+                self.warnings.append(table.problem(msg("sheet.row_number_column", "ignored (row numbers)"), column=c))
             elif c.field is None:
                 self._extra_cols.append((c.index, c.header or f"column {c.letter}"))
             elif c.field in parsers:
@@ -285,22 +286,24 @@ class IntakeReader:
                 limit = MAX_LEN.get(c.field, 0) or (TYPED_TEXT_MAX if typed is not None and typed.type == "text" else 0)
                 self._plan.append((c.index, c.field, parsers[c.field], c, limit))
             else:
-                self.problems.append(table.problem("intake.not_a_field", f"'{c.field}' is not an application field",
-                                                   column=c, params={"field": c.field}))
+                self.problems.append(table.problem(msg("intake.not_a_field", "'{field}' is not an application field",
+                                                       field=c.field), column=c))
         self.unknown = tuple(h for _, h in self._extra_cols)
         if self.unknown:
-            self.warnings.append(table.problem(
-                "intake.unknown_columns", "unknown columns kept aside with each application: " + ", ".join(self.unknown),
-                params={"columns": ", ".join(self.unknown)}))
+            self.warnings.append(table.problem(msg(
+                "intake.unknown_columns", "unknown columns kept aside with each application: {columns}",
+                columns=", ".join(self.unknown))))
         self.present = tuple(f for f in (c.field for c in table.columns) if f and f != IGNORE and f != "id")
         self.preview: list[IntakeRecord] = []
         self.records = 0
         self._seen = SeenIds()
 
-    def problem(self, code: str, message: str, row: int, f: str | None = None, **params: Any) -> Problem:
-        """A problem in row ``row``, in the column of field ``f`` (when the sheet has one)."""
+    def problem(self, message: Message, row: int, f: str | None = None, params: dict[str, Any] | None = None,
+                code: str | None = None) -> Problem:
+        """A problem in row ``row``, in the column of field ``f`` (when the sheet has one); its code and
+        params are the message's unless given."""
         col = next((c for c in self.columns if c.field == f), None) if f else None
-        return self.table.problem(code, message, row=row, column=col, field=f, params=params)
+        return self.table.problem(message, row=row, column=col, field=f, params=params, code=code)
 
     def batches(self, *, progress: Progress = no_progress, cancel: CancelToken = NEVER,
                 size: int | None = None) -> Iterator[list[IntakeRecord]]:
@@ -324,9 +327,8 @@ class IntakeReader:
                     (bad := bad if bad is not None else set()).add(f)
                     continue
                 if maxlen and len(out) > maxlen:
-                    problems.append(table.problem("value.too_long", f"is {len(out):,} characters long; the limit is "
-                                                  f"{maxlen:,}", row=rno, column=col,
-                                                  params={"length": len(out), "limit": maxlen}))
+                    problems.append(table.problem(msg("value.too_long", "is {length:,} characters long; the limit is "
+                                                      "{limit:,}", length=len(out), limit=maxlen), row=rno, column=col))
                     (bad := bad if bad is not None else set()).add(f)
                     continue
                 values[f] = out
@@ -337,18 +339,19 @@ class IntakeReader:
                 texts = [clean_text(v) for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
                 keys = {t.replace(" ", "").casefold() for t in texts}
                 if keys & _TOTAL_WORDS or (len(texts) == 1 and texts[0].startswith(_NOTE_STARTS)):
-                    self.warnings.append(table.problem("intake.total_or_note_row",
-                                                       f"skipped: a total or note row ({texts[0][:30]!r})", row=rno,
+                    self.warnings.append(table.problem(msg("intake.total_or_note_row",
+                                                           "skipped: a total or note row ({quoted})",
+                                                           quoted=repr(texts[0][:30])), row=rno,
                                                        params={"text": texts[0][:30]}))
                     continue
-                problems.append(table.problem("intake.id_missing", "the application ID (접수번호) is missing", row=rno,
-                                              column=id_col, field="id"))
+                problems.append(table.problem(msg("intake.id_missing", "the application ID (접수번호) is missing"),
+                                              row=rno, column=id_col, field="id"))
                 continue
             first = seen.first_row(ext)
             if first is not None:
-                problems.append(table.problem("intake.duplicate_id", f"duplicate application ID '{ext}' (also in row "
-                                              f"{first})", row=rno, column=id_col, field="id",
-                                              params={"id": ext, "first_row": first}))
+                problems.append(table.problem(msg("intake.duplicate_id", "duplicate application ID '{id}' (also in row "
+                                                  "{first_row})", id=ext, first_row=first), row=rno, column=id_col,
+                                              field="id"))
                 continue
             seen.add(ext, rno)
             extra = {}
@@ -372,8 +375,8 @@ class IntakeReader:
         if table.data_end is not None:
             self.warnings.append(table.data_end)
         if table.rows_read == 0:
-            problems.append(table.problem("sheet.no_rows", f"has a header in row {table.header_row} but no data rows",
-                                          params={"header_row": table.header_row}))
+            problems.append(table.problem(msg("sheet.no_rows", "has a header in row {header_row} but no data rows",
+                                              header_row=table.header_row)))
 
 
 class IntakePlanner:
@@ -454,13 +457,15 @@ class IntakePlanner:
             if old is None:
                 missing = [f for f in REQUIRED_NEW if f not in vals]
                 for f in missing:
-                    what = "a track (사업유형)" if f == "track" else "a project title (사업명)"
-                    problems.append(reader.problem(f"intake.new_needs_{f}", f"a new application needs {what}", rec.row, f))
+                    problems.append(reader.problem(
+                        msg("intake.new_needs_track", "a new application needs a track (사업유형)") if f == "track" else
+                        msg("intake.new_needs_title", "a new application needs a project title (사업명)"), rec.row, f))
                 for key, fd in self.typed.items():
                     if fd.required and key not in vals:
                         missing.append(key)
-                        problems.append(reader.problem("intake.new_needs_field", f"a new application needs "
-                                                       f"{fd.label_ko} ({key})", rec.row, key, key=key))
+                        problems.append(reader.problem(msg("intake.new_needs_field", "a new application needs {label} "
+                                                           "({key})", label=fd.label_ko, key=key), rec.row, key,
+                                                       params={"key": key}))
                 round_id = self._round_for(rec, None)
                 if missing or round_id is None:
                     kinds.append(SKIPPED)
@@ -512,17 +517,18 @@ class IntakePlanner:
             if day is None:
                 if old_round is not None:
                     return old_round
-                self.problems.append(reader.problem(
-                    "intake.round_needs_date", f"the submission date (접수일) is missing: program "
-                    f"'{self.program.code}' takes applications all year and places each in the round whose window "
-                    "holds its date (or give a 차수 column)", rec.row, "submitted_on", program=self.program.code))
+                self.problems.append(reader.problem(msg(
+                    "intake.round_needs_date", "the submission date (접수일) is missing: program '{program}' takes "
+                    "applications all year and places each in the round whose window holds its date (or give a 차수 "
+                    "column)", program=self.program.code), rec.row, "submitted_on"))
                 return None
             r = round_for_date(self.program, day)
             if r is None:
-                self.problems.append(reader.problem(
-                    "intake.no_round_for_date", f"submitted on {day.isoformat()}, which falls in no round of program "
-                    f"'{self.program.code}' (rounds: {windows_text(self.program)})", rec.row, "submitted_on",
-                    date=day.isoformat(), program=self.program.code))
+                self.problems.append(reader.problem(msg(
+                    "intake.no_round_for_date", "submitted on {date}, which falls in no round of program '{program}' "
+                    "(rounds: {rounds})", date=day.isoformat(), program=self.program.code,
+                    rounds=windows_text(self.program)), rec.row, "submitted_on",
+                    params={"date": day.isoformat(), "program": self.program.code}))
                 return None
             rid = r.id
         elif old_round is not None:
@@ -530,26 +536,28 @@ class IntakePlanner:
         else:
             r = default_intake_round(self.program)
             if r is None:
-                self.problems.append(reader.problem(
-                    "intake.round_ambiguous", f"program '{self.program.code}' has several open rounds: say which one "
-                    "with --round CODE or a 차수 column", rec.row, "round", program=self.program.code))
+                self.problems.append(reader.problem(msg(
+                    "intake.round_ambiguous", "program '{program}' has several open rounds: say which one with --round "
+                    "CODE or a 차수 column", program=self.program.code), rec.row, "round"))
                 return None
             rid = r.id
         rnd = self.rounds[rid]
         if old_round is None and rnd.status in (CLOSED, SIGNED_OFF):
-            why = "was signed off" if rnd.status == SIGNED_OFF else \
-                f"is closed for intake (open it with 'evaluator round open {rnd.code}')"
             self.problems.append(reader.problem(
-                f"intake.round_{rnd.status}", f"a new application cannot join round {rnd.code} ({rnd.name_ko}), which "
-                f"{why}", rec.row, "round", round=rnd.code))
+                msg("intake.round_signed_off", "a new application cannot join round {round} ({name}), which was signed "
+                    "off", round=rnd.code, name=rnd.name_ko) if rnd.status == SIGNED_OFF else
+                msg("intake.round_closed", "a new application cannot join round {round} ({name}), which is closed for "
+                    "intake (open it with 'evaluator round open {round}')", round=rnd.code, name=rnd.name_ko),
+                rec.row, "round", params={"round": rnd.code}))
             return None
         if old_round is not None and rid != old_round:
             frozen = next((r for r in (self.rounds[old_round], rnd) if r.status == SIGNED_OFF), None)
             if frozen is not None:
-                self.problems.append(reader.problem(
-                    "intake.round_move_signed_off", f"application {vals['id']} would move from round "
-                    f"{self.rounds[old_round].code} to round {rnd.code}, but round {frozen.code} was signed off; "
-                    "its applications stay as they were decided", rec.row, "round", round=frozen.code))
+                self.problems.append(reader.problem(msg(
+                    "intake.round_move_signed_off", "application {application_id} would move from round {old_round} "
+                    "to round {new_round}, but round {round} was signed off; its applications stay as they were "
+                    "decided", application_id=vals["id"], old_round=self.rounds[old_round].code, new_round=rnd.code,
+                    round=frozen.code), rec.row, "round", params={"round": frozen.code}))
                 return None
         return rid
 
@@ -575,9 +583,9 @@ class IntakePlanner:
                 elif key in rec.bad:
                     continue
                 elif self.typed[key].required:
-                    self.problems.append(self.reader.problem(
-                        "intake.field_missing", f"{self.typed[key].label_ko} ({key}) is missing", rec.row, key,
-                        key=key))
+                    self.problems.append(self.reader.problem(msg(
+                        "intake.field_missing", "{label} ({key}) is missing", label=self.typed[key].label_ko, key=key),
+                        rec.row, key, params={"key": key}))
                     ok = False
                 else:
                     merged.pop(key, None)
@@ -591,8 +599,8 @@ class IntakePlanner:
                 continue
             if f == "track":
                 if "track" not in vals:
-                    self.problems.append(self.reader.problem("intake.track_missing", "the track (사업유형) is missing",
-                                                             rec.row, "track"))
+                    self.problems.append(self.reader.problem(msg("intake.track_missing",
+                                                                 "the track (사업유형) is missing"), rec.row, "track"))
                     ok = False
                     continue
                 old_code = self.track_codes.get(old[2])
@@ -601,8 +609,8 @@ class IntakePlanner:
                     newvals["track_id"] = self.tracks[vals["track"]]
                 continue
             if f == "title" and "title" not in vals:
-                self.problems.append(self.reader.problem("intake.title_missing", "the project title (사업명) is missing",
-                                                         rec.row, "title"))
+                self.problems.append(self.reader.problem(msg("intake.title_missing",
+                                                             "the project title (사업명) is missing"), rec.row, "title"))
                 ok = False
                 continue
             nv = vals.get(f, BLANK[f])

@@ -22,16 +22,25 @@ from typing import Any
 from datetime import date, datetime, timedelta
 
 from ..domain import CATEGORIES, CONFLICT_TYPES, SEOUL_DISTRICTS
+from ..messages import SOURCE_LANGUAGE, Message, msg, text
 
 
 class BadValue(ValueError):
-    """A cell value that cannot be read: ``str(exc)`` is the reason, ``code`` and ``params`` say the
-    same as fields (``params["value"]`` is the value as the message shows it, quoted)."""
+    """A cell value that cannot be read: ``sentence`` is the reason (a message of the core's
+    catalogue; ``str(exc)`` renders it), ``code`` and ``params`` say the same as fields
+    (``params["value"]`` is the value as the message shows it, quoted).  The problem code is the
+    message's unless ``code`` is given (one problem code said in several sentences), and so are the
+    params unless ``params`` is given (a sentence that says more than the problem's fields)."""
 
-    def __init__(self, message: str, code: str = "value.invalid", **params: Any) -> None:
+    def __init__(self, message: Message, code: str | None = None, params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
-        self.code = code
-        self.params = params
+        self.sentence = message
+        self.code = code or message.code
+        self.params = ({k: text(v, SOURCE_LANGUAGE) if isinstance(v, Message) else v for k, v in message.params.items()}
+                       if params is None else params)
+
+    def __str__(self) -> str:
+        return str(self.sentence)
 
 
 def show(v: object, limit: int = 40) -> str:
@@ -141,10 +150,10 @@ def clean_id(v: object) -> str:
     direction-changing character) is refused rather than dropped: two IDs that look the same must
     be the same."""
     if isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not an identifier", "value.not_id", value=show(v))
+        raise BadValue(msg("value.not_id", "{value} is not an identifier", value=show(v)))
     if isinstance(v, float):
         if not v.is_integer():
-            raise BadValue(f"{show(v)} is not an identifier", "value.not_id", value=show(v))
+            raise BadValue(msg("value.not_id", "{value} is not an identifier", value=show(v)))
         return str(int(v))
     if isinstance(v, int):
         return str(v)
@@ -159,8 +168,8 @@ def clean_id(v: object) -> str:
     bad = _ID_JUNK.search(out)
     if bad is not None:
         char = f"U+{ord(bad.group()):04X}"
-        raise BadValue(f"{show(_visible(s))} contains an invisible control character ({char}); retype the identifier",
-                       "value.control_character", value=show(_visible(s)), character=char)
+        raise BadValue(msg("value.control_character", "{value} contains an invisible control character ({character}); "
+                           "retype the identifier", value=show(_visible(s)), character=char))
     return out
 
 
@@ -178,11 +187,11 @@ _AMOUNT_GROUP = re.compile(r"(\d[\d,]*(?:\.\d+)?)(억|천만|백만|십만|만|�
 _PLAIN_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 
 
-def _whole(x: float, v: object, what: str) -> int:
+def _whole(x: float, v: object) -> int:
     if not math.isfinite(x):
-        raise BadValue(f"{show(v)} is not {what}", "value.not_amount", value=show(v))
+        raise BadValue(msg("value.not_amount", "{value} is not an amount", value=show(v)))
     if not float(x).is_integer():
-        raise BadValue(f"{show(v)} is not a whole number of won", "value.not_whole_won", value=show(v))
+        raise BadValue(msg("value.not_whole_won", "{value} is not a whole number of won", value=show(v)))
     return int(x)
 
 
@@ -192,7 +201,7 @@ def parse_amount(v: object) -> int:
     if t is int:
         n = v
     elif t is float:
-        n = _whole(v, v, "an amount")  # type: ignore[arg-type]
+        n = _whole(v, v)  # type: ignore[arg-type]
     elif t is str:
         s = v.replace(",", "")  # type: ignore[union-attr]
         if s[-1:] == "원":  # the usual "5,000,000원"
@@ -202,11 +211,13 @@ def parse_amount(v: object) -> int:
         else:
             n = _parse_amount_text(v)  # type: ignore[arg-type]
     else:
-        raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
+        raise BadValue(msg("value.not_amount", "{value} is not an amount", value=show(v)))
     if n < 0:
-        raise BadValue(f"{show(v)} is negative; amounts are 0 or more won", "value.negative", value=show(v))
+        raise BadValue(msg("value.negative.amount", "{value} is negative; amounts are 0 or more won", value=show(v)),
+                       "value.negative")
     if n > MAX_AMOUNT:
-        raise BadValue(f"{show(v)} is implausibly large for an amount in won", "value.too_large", value=show(v))
+        raise BadValue(msg("value.too_large.amount", "{value} is implausibly large for an amount in won", value=show(v)),
+                       "value.too_large")
     return n
 
 
@@ -217,24 +228,24 @@ def _parse_amount_text(v: str) -> int:
         s = s[1:]
     s = _AMOUNT_SUFFIX.sub("", _AMOUNT_PREFIX.sub("", s))
     if not s:
-        raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
+        raise BadValue(msg("value.not_amount", "{value} is not an amount", value=show(v)))
     total = 0.0
     pos = 0
     matched = False
     for m in _AMOUNT_GROUP.finditer(s):
         if m.start() != pos:
-            raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
+            raise BadValue(msg("value.not_amount", "{value} is not an amount", value=show(v)))
         total += float(m.group(1).replace(",", "")) * _UNITS[m.group(2)]
         pos = m.end()
         matched = True
     rest = s[pos:]
     if rest:
         if not _PLAIN_NUMBER.match(rest):
-            raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
+            raise BadValue(msg("value.not_amount", "{value} is not an amount", value=show(v)))
         total += float(rest.replace(",", ""))
     elif not matched:
-        raise BadValue(f"{show(v)} is not an amount", "value.not_amount", value=show(v))
-    n = _whole(round(total, 6), v, "an amount")
+        raise BadValue(msg("value.not_amount", "{value} is not an amount", value=show(v)))
+    n = _whole(round(total, 6), v)
     return -n if neg else n
 
 
@@ -248,27 +259,29 @@ def parse_count(v: object) -> int:
         n = v
     elif t is float:
         if not math.isfinite(v) or not v.is_integer():  # type: ignore[union-attr]
-            raise BadValue(f"{show(v)} is not a whole number of people", "value.not_count", value=show(v))
+            raise BadValue(msg("value.not_count.whole", "{value} is not a whole number of people", value=show(v)),
+                           "value.not_count")
         n = int(v)  # type: ignore[arg-type]
     elif t is str:
         s = "".join(unicodedata.normalize("NFKC", v).split()).casefold()  # type: ignore[arg-type]
         m = _COUNT_TEXT.match(s)
         if m is None:
-            raise BadValue(f"{show(v)} is not a number of people", "value.not_count", value=show(v))
+            raise BadValue(msg("value.not_count", "{value} is not a number of people", value=show(v)))
         n = int(m.group(1).replace(",", ""))
     else:
-        raise BadValue(f"{show(v)} is not a number of people", "value.not_count", value=show(v))
+        raise BadValue(msg("value.not_count", "{value} is not a number of people", value=show(v)))
     if n < 0:  # type: ignore[operator]
-        raise BadValue(f"{show(v)} is negative", "value.negative", value=show(v))
+        raise BadValue(msg("value.negative", "{value} is negative", value=show(v)))
     if n > 1_000_000:  # type: ignore[operator]
-        raise BadValue(f"{show(v)} is implausibly large for a number of people", "value.too_large", value=show(v))
+        raise BadValue(msg("value.too_large.count", "{value} is implausibly large for a number of people", value=show(v)),
+                       "value.too_large")
     return n  # type: ignore[return-value]
 
 
 def parse_number(v: object) -> float:
     """A plain number (points): ``16``, ``16.5``, ``16점``."""
     if isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not a number", "value.not_number", value=show(v))
+        raise BadValue(msg("value.not_number", "{value} is not a number", value=show(v)))
     if isinstance(v, (int, float)):
         x = float(v)
     else:
@@ -276,9 +289,9 @@ def parse_number(v: object) -> float:
         try:
             x = float(s.replace(",", ""))
         except ValueError:
-            raise BadValue(f"{show(v)} is not a number", "value.not_number", value=show(v)) from None
+            raise BadValue(msg("value.not_number", "{value} is not a number", value=show(v))) from None
     if not math.isfinite(x):
-        raise BadValue(f"{show(v)} is not a number", "value.not_number", value=show(v))
+        raise BadValue(msg("value.not_number", "{value} is not a number", value=show(v)))
     return x
 
 
@@ -296,9 +309,11 @@ def _make_date(y: int, m: int, d: int, v: object) -> date:
     try:
         out = date(y, m, d)
     except ValueError:
-        raise BadValue(f"{show(v)} is not a valid date", "value.not_date", value=show(v)) from None
+        raise BadValue(msg("value.not_date.invalid", "{value} is not a valid date", value=show(v)),
+                       "value.not_date") from None
     if not MIN_YEAR <= out.year <= MAX_YEAR:
-        raise BadValue(f"{show(v)} is not a plausible date (year {out.year})", "value.not_date", value=show(v))
+        raise BadValue(msg("value.not_date.year", "{value} is not a plausible date (year {year})", value=show(v),
+                           year=out.year), "value.not_date", {"value": show(v)})
     return out
 
 
@@ -310,24 +325,24 @@ def parse_date(v: object) -> date:
     if isinstance(v, date):
         return _make_date(v.year, v.month, v.day, v)
     if isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not a date", "value.not_date", value=show(v))
+        raise BadValue(msg("value.not_date.plain", "{value} is not a date", value=show(v)), "value.not_date")
     if isinstance(v, (int, float)):
         if not math.isfinite(v):
-            raise BadValue(f"{show(v)} is not a date", "value.not_date", value=show(v))
+            raise BadValue(msg("value.not_date.plain", "{value} is not a date", value=show(v)), "value.not_date")
         if 19000101 <= v <= 21001231 and float(v).is_integer():
             n = int(v)
             return _make_date(n // 10000, n // 100 % 100, n % 100, v)
         if 1 <= v < 2958466:  # an Excel serial day number (1900 date system)
             d = (_EXCEL_EPOCH + timedelta(days=int(v))).date()
             return _make_date(d.year, d.month, d.day, v)
-        raise BadValue(f"{show(v)} is not a date", "value.not_date", value=show(v))
+        raise BadValue(msg("value.not_date.plain", "{value} is not a date", value=show(v)), "value.not_date")
     s = str(v)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s)
     s = s.strip()
     m = _DATE_TEXT.match(s) or _DATE_COMPACT.match(s)
     if m is None:
-        raise BadValue(f"{show(v)} is not a date (use 2012-04-12 or 2012.04.12)", "value.not_date", value=show(v))
+        raise BadValue(msg("value.not_date", "{value} is not a date (use 2012-04-12 or 2012.04.12)", value=show(v)))
     return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), v)
 
 
@@ -338,24 +353,24 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def parse_email(v: object) -> str:
     s = clean_text(v)
     if not _EMAIL.match(s):
-        raise BadValue(f"{show(v)} is not an e-mail address", "value.not_email", value=show(v))
+        raise BadValue(msg("value.not_email", "{value} is not an e-mail address", value=show(v)))
     return s
 
 
 def parse_phone(v: object) -> str:
     """Phone numbers stay text; a number cell that lost its leading 0 (``1012345678``) gets it back."""
     if isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not a phone number", "value.not_phone", value=show(v))
+        raise BadValue(msg("value.not_phone", "{value} is not a phone number", value=show(v)))
     if isinstance(v, (int, float)):
         if isinstance(v, float) and not v.is_integer():
-            raise BadValue(f"{show(v)} is not a phone number", "value.not_phone", value=show(v))
+            raise BadValue(msg("value.not_phone", "{value} is not a phone number", value=show(v)))
         s = str(int(v))
         if 8 <= len(s) <= 10:
             s = "0" + s
         return s
     s = clean_text(v)
     if sum(map(str.isdigit, s)) < 7:
-        raise BadValue(f"{show(v)} is not a phone number", "value.not_phone", value=show(v))
+        raise BadValue(msg("value.not_phone", "{value} is not a phone number", value=show(v)))
     return s
 
 
@@ -363,7 +378,7 @@ def parse_phone(v: object) -> str:
 class LabelParser:
     """Maps labels (Korean, English, code; spacing and case insensitive) to a code."""
 
-    def __init__(self, what: str, choices: dict[str, Iterable[str]], allowed_hint: str) -> None:
+    def __init__(self, what: str | Message, choices: dict[str, Iterable[str]], allowed_hint: str) -> None:
         self.what = what
         self.hint = allowed_hint
         self._map: dict[str, str] = {}
@@ -381,8 +396,8 @@ class LabelParser:
                 return hit
         code = self._map.get(label_key(clean_text(v)))
         if code is None:
-            raise BadValue(f"{show(v)} is not a known {self.what}; use one of {self.hint}", "value.unknown_label",
-                           value=show(v), what=self.what, allowed=self.hint)
+            raise BadValue(msg("value.unknown_label", "{value} is not a known {what}; use one of {allowed}",
+                               value=show(v), what=self.what, allowed=self.hint))
         return code
 
 
@@ -397,7 +412,7 @@ def category_parser(categories: Iterable[tuple[str, str, str, Iterable[str]]] | 
         parts = [ko, en, *aliases] + re.split(r"[·/]", ko) + re.split(r"\s*/\s*", en)
         choices[code] = [p for p in parts if p.strip()]
     hint = ", ".join(f"{ko} ({code})" for code, ko, _en, _a in categories)
-    return LabelParser("category", choices, hint)
+    return LabelParser(msg("value.what.category", "category"), choices, hint)
 
 
 # --- a program's typed intake fields (docs/programs.md) -------------------------------------------
@@ -410,17 +425,17 @@ _FALSE = {"n", "no", "x", "-", "아니오", "아니요", "없음", "무", "해�
 def parse_integer(v: object) -> int:
     """A whole number: ``12``, ``1,200``, ``12개``."""
     if isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not a whole number", "value.not_integer", value=show(v))
+        raise BadValue(msg("value.not_integer", "{value} is not a whole number", value=show(v)))
     if isinstance(v, int):
         return v
     if isinstance(v, float):
         if not math.isfinite(v) or not v.is_integer():
-            raise BadValue(f"{show(v)} is not a whole number", "value.not_integer", value=show(v))
+            raise BadValue(msg("value.not_integer", "{value} is not a whole number", value=show(v)))
         return int(v)
     t = "".join(unicodedata.normalize("NFKC", str(v)).split())
     m = _INTEGER_TEXT.match(t)
     if m is None:
-        raise BadValue(f"{show(v)} is not a whole number", "value.not_integer", value=show(v))
+        raise BadValue(msg("value.not_integer", "{value} is not a whole number", value=show(v)))
     return int(m.group(1).replace(",", ""))
 
 
@@ -429,18 +444,19 @@ def parse_year(v: object) -> int:
     if isinstance(v, (date, datetime)):
         y = v.year
     elif isinstance(v, bool):
-        raise BadValue(f"{show(v)} is not a year", "value.not_year", value=show(v))
+        raise BadValue(msg("value.not_year", "{value} is not a year", value=show(v)))
     elif isinstance(v, (int, float)):
         if not math.isfinite(v) or not float(v).is_integer():
-            raise BadValue(f"{show(v)} is not a year", "value.not_year", value=show(v))
+            raise BadValue(msg("value.not_year", "{value} is not a year", value=show(v)))
         y = int(v)
     else:
         m = _YEAR_TEXT.match("".join(unicodedata.normalize("NFKC", str(v)).split()))
         if m is None:
-            raise BadValue(f"{show(v)} is not a year (e.g. 2010)", "value.not_year", value=show(v))
+            raise BadValue(msg("value.not_year.example", "{value} is not a year (e.g. 2010)", value=show(v)),
+                           "value.not_year")
         y = int(m.group(1))
     if not 1800 <= y <= 2100:
-        raise BadValue(f"{show(v)} is not a plausible year", "value.not_year", value=show(v))
+        raise BadValue(msg("value.not_year.plausible", "{value} is not a plausible year", value=show(v)), "value.not_year")
     return y
 
 
@@ -455,7 +471,7 @@ def parse_boolean(v: object) -> bool:
         return True
     if k in _FALSE:
         return False
-    raise BadValue(f"{show(v)} is not yes or no (예/아니오, Y/N, O/X)", "value.not_boolean", value=show(v))
+    raise BadValue(msg("value.not_boolean", "{value} is not yes or no (예/아니오, Y/N, O/X)", value=show(v)))
 
 
 def field_parser(kind: str, values: Iterable[str] = (), what: str = "value") -> Callable[[object], Any]:
@@ -499,8 +515,8 @@ def district_parser(districts: dict[str, str] | None = None) -> Callable[[object
         k = _SEOUL_PREFIX.sub("", label_key(clean_text(v)))
         hit = table.get(k)
         if hit is None:
-            raise BadValue(f"{show(v)} is not one of Seoul's {len(districts)} districts (e.g. 종로구 or Jongno-gu)",
-                           "value.not_district", value=show(v), districts=len(districts))
+            raise BadValue(msg("value.not_district", "{value} is not one of Seoul's {districts} districts (e.g. 종로구 "
+                               "or Jongno-gu)", value=show(v), districts=len(districts)))
         return hit
 
     return parse
@@ -515,7 +531,7 @@ _CONFLICT_LABELS = {
 }
 _NO_CONFLICT = {label_key(x) for x in ("", "n", "no", "x", "-", "아니오", "아니요", "없음", "해당없음", "false", "0")}
 _conflict = LabelParser(
-    "conflict type", _CONFLICT_LABELS, ", ".join(CONFLICT_TYPES) + " (or 개인/업무/재정/기관/기타)"
+    msg("value.what.conflict_type", "conflict type"), _CONFLICT_LABELS, ", ".join(CONFLICT_TYPES) + " (or 개인/업무/재정/기관/기타)"
 )
 
 

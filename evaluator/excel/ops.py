@@ -19,6 +19,7 @@ from ..db.models import Application, Assignment, Evaluation, Evaluator, Score
 from ..privacy.access import CONTACT_FIELDS
 from ..changes import Outcome
 from ..errors import Problem, ValidationError
+from ..messages import msg
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..paths import display_name
 from ..services.common import current_program, round_by_code
@@ -36,18 +37,22 @@ from .safety import open_workbook
 MAX_PROBLEMS = 1000
 
 
-def refuse(file: str, problems: list[Problem], what: str, sheet: str | None = None) -> ValidationError:
-    """The one error an import raises: every problem, located; nothing was written."""
+def refuse(file: str, problems: list[Problem], sheet: str | None = None) -> ValidationError:
+    """The one error an import raises: every problem, located; nothing was imported."""
     n = len(problems)
     shown = problems[:MAX_PROBLEMS]
     if n > MAX_PROBLEMS:
         more = n - MAX_PROBLEMS
-        shown = shown + [Problem(message=f"… and {more:,} more problems", code="problems.more", params={"count": more})]
-    where = f"{file}" + (f" (sheet '{sheet}')" if sheet else "")
-    return ValidationError(
-        f"{where} has {n} problem{'s' if n != 1 else ''}; nothing was {what}.", shown,
-        hint=None,
-    )
+        shown = shown + [Problem(msg("problems.more", "… and {count:,} more problems", count=more))]
+    if sheet:
+        sentence = (msg("excel.refused_sheet_one", "{file} (sheet '{sheet}') has 1 problem; nothing was imported.",
+                        file=file, sheet=sheet) if n == 1 else
+                    msg("excel.refused_sheet", "{file} (sheet '{sheet}') has {count} problems; nothing was imported.",
+                        file=file, sheet=sheet, count=n))
+    else:
+        sentence = (msg("excel.refused_one", "{file} has 1 problem; nothing was imported.", file=file) if n == 1 else
+                    msg("excel.refused", "{file} has {count} problems; nothing was imported.", file=file, count=n))
+    return ValidationError(sentence, shown)
 
 
 def by_row(problems: list[Problem]) -> list[Problem]:
@@ -147,7 +152,7 @@ class Excel(Area):
         Each new application goes to its round (``docs/programs.md``, Rounds): a 차수 column, else
         ``round``, else (a rolling program) the round whose window holds its submission date, else a
         fixed program's only open round.  The program's typed fields are read with the built-in ones."""
-        self._uow.require_office("import applications")
+        self._uow.require_office(msg("excel.what_import_applications", "import applications"))
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
@@ -161,7 +166,7 @@ class Excel(Area):
                                                cancel=cancel, round=round)
                 problems = reader.problems + planner.problems
                 if problems:
-                    raise refuse(reader.file, by_row(problems), "imported", reader.sheet)
+                    raise refuse(reader.file, by_row(problems), reader.sheet)
                 cancel.raise_if_cancelled()
                 planner.finish()
                 placed, program_code = planner.rounds_placed(), planner.program.code
@@ -180,7 +185,7 @@ class Excel(Area):
                            progress: Progress = no_progress,
                            cancel: CancelToken = NEVER) -> Outcome[AssignmentImportReport]:
         """Evaluators, assignments and conflict declarations from a workbook, all or nothing."""
-        self._uow.require_office("import assignments")
+        self._uow.require_office(msg("excel.what_import_assignments", "import assignments"))
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
@@ -194,7 +199,7 @@ class Excel(Area):
             program = current_program(s)
             plan = assign_xl.plan_assignments(s, program, parsed)
             if parsed.problems or plan.problems:
-                raise refuse(name, by_row(parsed.problems + plan.problems), "imported")
+                raise refuse(name, by_row(parsed.problems + plan.problems))
             cancel.raise_if_cancelled()
             if not dry_run:
                 assign_xl.apply_assignments(s, program, plan, actor=self._uow.actor, device=self._uow.device)
@@ -207,7 +212,7 @@ class Excel(Area):
         """Evaluators from a workbook (one row each: 평가위원번호, 성명, 소속, 자치구, 이메일, 연락처, 구분),
         added or updated by code, all or nothing.  Assignments are not read here (``import_assignments``
         takes them): a row naming an application is a problem."""
-        self._uow.require_office("import evaluators")
+        self._uow.require_office(msg("excel.what_import_evaluators", "import evaluators"))
         name = display_name(path)
         progress(0.0, f"Opening {name}")
         wb = open_workbook(path)
@@ -216,19 +221,19 @@ class Excel(Area):
         finally:
             wb.close()
         cancel.raise_if_cancelled()
-        extra = [Problem(message=f"assigns application {p.application_id}: this file adds or updates evaluators "
-                         "only (assignments: 'evaluator import assignments FILE')", code="evaluators.assignment_row",
-                         file=name, sheet=p.sheet, row=p.row, field="application_id",
-                         params={"application_id": p.application_id}) for p in parsed.pairs]
+        extra = [Problem(msg("evaluators.assignment_row", "assigns application {application_id}: this file adds or "
+                             "updates evaluators only (assignments: 'evaluator import assignments FILE')",
+                             application_id=p.application_id),
+                         file=name, sheet=p.sheet, row=p.row, field="application_id") for p in parsed.pairs]
         if not parsed.evaluators and not parsed.problems and not extra:
-            extra.append(Problem(message="no evaluator rows (평가위원번호 and 성명)", code="evaluators.none", file=name))
+            extra.append(Problem(msg("evaluators.none", "no evaluator rows (평가위원번호 and 성명)"), file=name))
         parsed.pairs = []
         unit = self._uow.read if dry_run or parsed.problems or extra else self._uow.write
         with unit() as s:
             program = current_program(s) if _has_program(s) else None
             plan = assign_xl.plan_assignments(s, program, parsed)
             if parsed.problems or plan.problems or extra:
-                raise refuse(name, by_row(parsed.problems + plan.problems + extra), "imported")
+                raise refuse(name, by_row(parsed.problems + plan.problems + extra))
             if not dry_run:
                 assign_xl.apply_assignments(s, program, plan, actor=self._uow.actor, device=self._uow.device)
         progress(1.0, "Done")
@@ -252,7 +257,7 @@ class Excel(Area):
             program = current_program(s)
             plan = scores_xl.plan_scores(s, program, parsed, finalise=finalise)
             if parsed.problems or plan.problems:
-                raise refuse(name, by_row(parsed.problems + plan.problems), "imported", parsed.sheet)
+                raise refuse(name, by_row(parsed.problems + plan.problems), parsed.sheet)
             if not dry_run:
                 scores_xl.apply_scores(s, plan, actor=self._uow.actor, device=self._uow.device,
                                        finalise=finalise, file=name, progress=progress, cancel=cancel)
@@ -276,7 +281,8 @@ class Excel(Area):
         if kind == "intake":
             with self._uow.read() as s:
                 return exports.export_intake_template(s, current_program(s), path, lang=lang, cancel=cancel)
-        raise ValidationError(f"Unknown template '{kind}'; use 'scores' or 'intake'.")
+        raise ValidationError(msg("excel.unknown_template", "Unknown template '{kind}'; use 'scores' or 'intake'.",
+                                  kind=kind))
 
     def export_ranking(self, path: str | os.PathLike, method: str | None = None, provisional: bool = False, *,
                        round: str | None = None, include_personal: bool = False, reason: str | None = None,
@@ -290,7 +296,7 @@ class Excel(Area):
         if include_personal:
             from ..privacy.access import require_reason
 
-            reason = require_reason(reason, "The ranking workbook with contact data")
+            reason = require_reason(reason, msg("excel.what_ranking_contacts", "The ranking workbook with contact data"))
         progress(0.0, "Ranking")
         result = self._ranker.rank(method=method or None, provisional=provisional, round=round, cancel=cancel)
         cancel.raise_if_cancelled()

@@ -24,7 +24,11 @@ from array import array
 from pathlib import Path
 from typing import IO
 
+from ..messages import msg
 from .xmlstream import UnreadableXML, elements
+
+#: bytes read at a time where only a part's first elements are wanted (a sheet's ``<dimension>``)
+HEAD_CHUNK = 4 * 1024
 
 
 class StringTable:
@@ -121,7 +125,9 @@ def sheet_dimensions(fh: IO[bytes]):
     from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
     from openpyxl.worksheet.dimensions import SheetDimension
 
-    for event, el, _depth in elements(fh, flat=2):
+    # small reads: <dimension> is among a sheet's first elements, and the parser builds every
+    # element of the chunk it is fed (64 KB of rows: ~15,000 elements, for one attribute)
+    for event, el, _depth in elements(fh, flat=2, chunk_size=HEAD_CHUNK):
         if event == "start" and el.tag == DATA_TAG:
             return None
         if event == "end" and el.tag == DIMENSION_TAG:
@@ -147,7 +153,8 @@ def load(path: Path):
                 try:
                     dimensions = sheet_dimensions(src)
                 except UnreadableXML as exc:
-                    raise UnreadableXML(f"in its part {self._worksheet_path}, {exc}") from None
+                    raise UnreadableXML(msg("excel.xml.in_part", "in its part {part}, {reason}",
+                                            part=self._worksheet_path, reason=exc.sentence)) from None
             if dimensions is not None:
                 self._min_column, self._min_row, self._max_column, self._max_row = dimensions
 
@@ -184,7 +191,8 @@ def load(path: Path):
                 try:
                     self.wb._date_formats, self.wb._timedelta_formats = read_formats(src)
                 except UnreadableXML as exc:
-                    raise UnreadableXML(f"in its part {ARC_STYLE}, {exc}") from None
+                    raise UnreadableXML(msg("excel.xml.in_part", "in its part {part}, {reason}", part=ARC_STYLE,
+                                            reason=exc.sentence)) from None
 
         def read_strings(self):
             from openpyxl.xml.constants import SHARED_STRINGS
@@ -196,7 +204,8 @@ def load(path: Path):
                     try:
                         self.shared_strings = read_strings(src)
                     except UnreadableXML as exc:
-                        raise UnreadableXML(f"in its part {name}, {exc}") from None
+                        raise UnreadableXML(msg("excel.xml.in_part", "in its part {part}, {reason}", part=name,
+                                                reason=exc.sentence)) from None
 
         def read_worksheets(self):  # the read-only branch of openpyxl's own
             for sheet, rel in self.parser.find_sheets():

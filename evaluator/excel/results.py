@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
+from ..messages import msg
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,19 @@ class ImportReport:
     program: str = ""
 
     def summary(self) -> str:
-        verb = "would add" if self.dry_run else "added"
-        upd = "would update" if self.dry_run else "updated"
+        """One sentence in the language in effect."""
         where = ""
         if self.rounds:
-            where = " In round " + ", round ".join(f"{code}: {n}" for code, n in self.rounds.items()) + "."
-        return (f"{self.file} (sheet '{self.sheet}', {self.rows} rows): {verb} {len(self.added)}, "
-                f"{upd} {len(self.updated)}, unchanged {len(self.unchanged)}.{where}")
+            rounds = ", ".join(str(msg("excel.summary.round_count", "round {round}: {count}", round=code, count=n))
+                               for code, n in self.rounds.items())
+            where = " " + str(msg("excel.summary.in_rounds", "In {rounds}.", rounds=rounds))
+        values = dict(file=self.file, sheet=self.sheet, rows=self.rows, added=len(self.added),
+                      updated=len(self.updated), unchanged=len(self.unchanged))
+        head = (msg("excel.summary.intake_dry_run", "{file} (sheet '{sheet}', {rows} rows): would add {added}, would "
+                    "update {updated}, unchanged {unchanged}.", **values) if self.dry_run else
+                msg("excel.summary.intake", "{file} (sheet '{sheet}', {rows} rows): added {added}, updated {updated}, "
+                    "unchanged {unchanged}.", **values))
+        return str(head) + where
 
 
 @dataclass(frozen=True)
@@ -83,11 +90,16 @@ class AssignmentImportReport:
     warnings: tuple[Problem, ...] = ()
 
     def summary(self) -> str:
-        pre = "would add" if self.dry_run else "added"
-        return (f"{self.file}: {pre} {len(self.evaluators_added)} evaluators "
-                f"({len(self.evaluators_updated)} updated), {len(self.assignments_added)} assignments "
-                f"({len(self.assignments_unchanged)} already there), {len(self.conflicts_added)} conflict "
-                f"declarations ({len(self.conflicts_changed)} changed).")
+        """One sentence in the language in effect."""
+        values = dict(file=self.file, evaluators=len(self.evaluators_added), updated=len(self.evaluators_updated),
+                      assignments=len(self.assignments_added), already=len(self.assignments_unchanged),
+                      conflicts=len(self.conflicts_added), changed=len(self.conflicts_changed))
+        return str(msg("excel.summary.assignments_dry_run", "{file}: would add {evaluators} evaluators ({updated} "
+                       "updated), {assignments} assignments ({already} already there), {conflicts} conflict "
+                       "declarations ({changed} changed).", **values) if self.dry_run else
+                   msg("excel.summary.assignments", "{file}: added {evaluators} evaluators ({updated} updated), "
+                       "{assignments} assignments ({already} already there), {conflicts} conflict declarations "
+                       "({changed} changed).", **values))
 
 
 @dataclass(frozen=True)
@@ -124,13 +136,22 @@ class ScoreImportReport:
     warnings: tuple[Problem, ...] = ()
 
     def summary(self) -> str:
-        verb = "would save" if self.dry_run else "saved"
-        fin = (f", {'would finalise' if self.dry_run else 'finalised'} {len(self.finalised)} evaluations"
-               if self.finalised else "")
+        """One sentence in the language in effect."""
+        fin = ""
+        if self.finalised:
+            n = len(self.finalised)
+            fin = str(msg("excel.summary.would_finalise", ", would finalise {count} evaluations", count=n)
+                      if self.dry_run else msg("excel.summary.finalised", ", finalised {count} evaluations", count=n))
         if self.not_finalised:
-            fin += f", left {len(self.not_finalised)} incomplete evaluations open"
-        return (f"{self.file} (sheet '{self.sheet}', {self.rows} rows): {verb} {len(self.saved)} scores in "
-                f"{len(self.evaluations)} evaluations, {self.unchanged} unchanged, {self.blank} blank{fin}.")
+            fin += str(msg("excel.summary.left_open", ", left {count} incomplete evaluations open",
+                           count=len(self.not_finalised)))
+        values = dict(file=self.file, sheet=self.sheet, rows=self.rows, saved=len(self.saved),
+                      evaluations=len(self.evaluations), unchanged=self.unchanged, blank=self.blank, more=fin)
+        return str(msg("excel.summary.scores_dry_run", "{file} (sheet '{sheet}', {rows} rows): would save {saved} "
+                       "scores in {evaluations} evaluations, {unchanged} unchanged, {blank} blank{more}.", **values)
+                   if self.dry_run else
+                   msg("excel.summary.scores", "{file} (sheet '{sheet}', {rows} rows): saved {saved} scores in "
+                       "{evaluations} evaluations, {unchanged} unchanged, {blank} blank{more}.", **values))
 
 
 @dataclass(frozen=True)
@@ -144,5 +165,7 @@ class ExportReport:
         return sum(self.sheets.values())
 
     def summary(self) -> str:
+        """One sentence in the language in effect."""
         parts = ", ".join(f"{k} {v}" for k, v in self.sheets.items())
-        return f"Wrote {self.path} ({self.kind}: {parts})."
+        return str(msg("excel.summary.export", "Wrote {path} ({kind}: {sheets}).", path=self.path, kind=self.kind,
+                       sheets=parts))

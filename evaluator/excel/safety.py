@@ -23,6 +23,8 @@ import zlib
 from pathlib import Path
 
 from ..errors import ValidationError
+from ..messages import Message, msg
+from .reader import load  # openpyxl itself is imported when a workbook is opened
 from .xmlstream import UnreadableXML
 
 #: hard caps: a real intake sheet is a few hundred kilobytes; these leave a wide margin
@@ -49,14 +51,15 @@ _DAMAGED: tuple[type[BaseException], ...] = (
 )
 
 
-def _why(exc: BaseException) -> str:
+def _why(exc: BaseException) -> Message | str:
     """A short reason from a zip error ("unsupported zip entry: zip file version 23.5")."""
-    msg = (str(exc).strip().splitlines() or [""])[0][:120]
+    first = (str(exc).strip().splitlines() or [""])[0][:120]
     if isinstance(exc, NotImplementedError):
-        return f"unsupported zip entry: {msg}" if msg else "unsupported zip entry"
+        return (msg("excel.why.unsupported_entry", "unsupported zip entry: {detail}", detail=first) if first else
+                msg("excel.why.unsupported", "unsupported zip entry"))
     if isinstance(exc, UnicodeDecodeError):
-        return "a part name is not valid text"
-    return msg or type(exc).__name__
+        return msg("excel.why.part_name", "a part name is not valid text")
+    return first or type(exc).__name__
 
 
 class ExcelFileError(ValidationError):
@@ -74,45 +77,45 @@ def check_file(path: str | os.PathLike) -> Path:
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise ExcelFileError(f"The file {p} does not exist.") from None
+        raise ExcelFileError(msg("excel.file_missing", "The file {path} does not exist.", path=str(p))) from None
     except OSError as exc:
-        raise ExcelFileError(f"Cannot read the file {p}: {exc.strerror}.") from None
+        raise ExcelFileError(msg("excel.cannot_read", "Cannot read the file {file}: {error}.", file=str(p),
+                                 error=exc.strerror)) from None
     if p.is_dir():
-        raise ExcelFileError(f"{p} is a folder, not an Excel workbook.")
+        raise ExcelFileError(msg("excel.folder", "{path} is a folder, not an Excel workbook.", path=str(p)))
     if st.st_size == 0:
-        raise ExcelFileError(f"The file {name} is empty (0 bytes); it is not an Excel workbook.")
+        raise ExcelFileError(msg("excel.empty", "The file {file} is empty (0 bytes); it is not an Excel workbook.",
+                                 file=name))
     if st.st_size > MAX_FILE_BYTES:
-        raise ExcelFileError(
-            f"The file {name} is too large ({_mb(st.st_size)}; the limit is {_mb(MAX_FILE_BYTES)}); "
-            "split it or remove pictures and unused sheets."
-        )
+        raise ExcelFileError(msg(
+            "excel.too_large", "The file {file} is too large ({size}; the limit is {limit}); split it or remove "
+            "pictures and unused sheets.", file=name, size=_mb(st.st_size), limit=_mb(MAX_FILE_BYTES)))
     try:
         with open(p, "rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        raise ExcelFileError(f"Cannot read the file {name}: {exc.strerror}.") from None
+        raise ExcelFileError(msg("excel.cannot_read", "Cannot read the file {file}: {error}.", file=name,
+                                 error=exc.strerror)) from None
     if head.startswith(_OLE_MAGIC):
         if _is_encrypted_ole(p):
-            raise ExcelFileError(
-                f"The file {name} is password-protected (encrypted); open it in Excel or LibreOffice, "
-                "remove the password and save it again as .xlsx."
-            )
-        raise ExcelFileError(
-            f"The file {name} is an old Excel 97–2003 (.xls) or other OLE document; open it and save it as .xlsx."
-        )
+            raise ExcelFileError(msg(
+                "excel.password", "The file {file} is password-protected (encrypted); open it in Excel or "
+                "LibreOffice, remove the password and save it again as .xlsx.", file=name))
+        raise ExcelFileError(msg(
+            "excel.old_xls", "The file {file} is an old Excel 97–2003 (.xls) or other OLE document; open it and save "
+            "it as .xlsx.", file=name))
     if not head.startswith(_ZIP_MAGIC):
         low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         if low.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or b"<table" in low[:2048]:
-            raise ExcelFileError(
-                f"The file {name} is a web page (HTML table) saved with an Excel name, not a real workbook; "
-                "open it in Excel or LibreOffice and save it as .xlsx."
-            )
+            raise ExcelFileError(msg(
+                "excel.html", "The file {file} is a web page (HTML table) saved with an Excel name, not a real "
+                "workbook; open it in Excel or LibreOffice and save it as .xlsx.", file=name))
         if low.startswith(b"<?xml"):
-            raise ExcelFileError(
-                f"The file {name} is an XML file (e.g. Excel 2003 XML or flat OpenDocument), not an .xlsx "
-                "workbook; open it and save it as .xlsx."
-            )
-        raise ExcelFileError(f"The file {name} is not an Excel workbook (.xlsx); it looks like text or another format.")
+            raise ExcelFileError(msg(
+                "excel.xml", "The file {file} is an XML file (e.g. Excel 2003 XML or flat OpenDocument), not an .xlsx "
+                "workbook; open it and save it as .xlsx.", file=name))
+        raise ExcelFileError(msg("excel.not_xlsx", "The file {file} is not an Excel workbook (.xlsx); it looks like "
+                                 "text or another format.", file=name))
     return p
 
 
@@ -130,35 +133,38 @@ def check_zip(p: Path) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(p)
     except OSError as exc:
-        raise ExcelFileError(f"Cannot read the file {name}: {exc}.") from None
+        raise ExcelFileError(msg("excel.cannot_read", "Cannot read the file {file}: {error}.", file=name,
+                                 error=str(exc))) from None
     except _DAMAGED as exc:
         # a flipped byte in a zip header shows up as BadZipFile, NotImplementedError ("zip file
         # version 23.5", "compression type 99"), UnicodeDecodeError (a name flagged UTF-8),
         # ValueError, struct.error or EOFError — all of them mean the same thing to the user
-        raise ExcelFileError(
-            f"The file {name} is damaged or truncated (its zip directory cannot be read: {_why(exc)}); "
-            "save it again from Excel or LibreOffice."
-        ) from None
+        raise ExcelFileError(msg(
+            "excel.zip_directory", "The file {file} is damaged or truncated (its zip directory cannot be read: "
+            "{reason}); save it again from Excel or LibreOffice.", file=name, reason=_why(exc))) from None
     try:
         infos = zf.infolist()
         if len(infos) > MAX_PARTS:
-            raise ExcelFileError(f"The file {name} has {len(infos):,} parts; that is not a normal workbook.")
+            raise ExcelFileError(msg("excel.too_many_parts", "The file {file} has {count:,} parts; that is not a "
+                                     "normal workbook.", file=name, count=len(infos)))
         names = {i.filename for i in infos}
         if "mimetype" in names and "content.xml" in names:
-            raise ExcelFileError(
-                f"The file {name} is an OpenDocument spreadsheet (.ods); open it in LibreOffice and save it as .xlsx."
-            )
+            raise ExcelFileError(msg(
+                "excel.ods", "The file {file} is an OpenDocument spreadsheet (.ods); open it in LibreOffice and save "
+                "it as .xlsx.", file=name))
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
             if any(n.startswith("word/") for n in names):
-                kind = "a Word document"
+                kind = msg("excel.kind.word", "a Word document")
             elif any(n.startswith("ppt/") for n in names):
-                kind = "a PowerPoint presentation"
+                kind = msg("excel.kind.powerpoint", "a PowerPoint presentation")
             else:
-                kind = "a zip archive"
-            raise ExcelFileError(f"The file {name} is {kind}, not an Excel workbook (.xlsx).")
+                kind = msg("excel.kind.zip", "a zip archive")
+            raise ExcelFileError(msg("excel.other_kind", "The file {file} is {kind}, not an Excel workbook (.xlsx).",
+                                     file=name, kind=kind))
         for i in infos:
             if i.flag_bits & 0x1:
-                raise ExcelFileError(f"The file {name} contains encrypted parts; remove the password and save it again.")
+                raise ExcelFileError(msg("excel.encrypted_parts", "The file {file} contains encrypted parts; remove "
+                                         "the password and save it again.", file=name))
         # what each part is, from [Content_Types].xml and every relationship part (themselves
         # checked first, as parts read whole), never from the part's name alone
         package = [i for i in infos if _is_package_part(i.filename)]
@@ -172,14 +178,16 @@ def check_zip(p: Path) -> zipfile.ZipFile:
                 _check_part(zf, i, name, kinds or (OTHER,))
             total += i.file_size
             if total > MAX_TOTAL_XML_BYTES:
-                raise ExcelFileError(f"The file {name} unpacks to more than {_mb(MAX_TOTAL_XML_BYTES)}; refused.")
+                raise ExcelFileError(msg("excel.unpacks_too_large", "The file {file} unpacks to more than {limit}; "
+                                         "refused.", file=name, limit=_mb(MAX_TOTAL_XML_BYTES)))
         return zf
     except ExcelFileError:
         zf.close()
         raise
     except (OSError, *_DAMAGED) as exc:
         zf.close()
-        raise ExcelFileError(f"The file {name} is damaged or truncated ({_why(exc)}); save it again.") from None
+        raise ExcelFileError(msg("excel.damaged", "The file {file} is damaged or truncated ({reason}); save it "
+                                 "again.", file=name, reason=_why(exc))) from None
 
 
 # --- what each part is --------------------------------------------------------------------------
@@ -190,8 +198,10 @@ WORKSHEET, STRINGS, OTHER, MEDIA = "worksheet", "strings", "other", "media"
 MAX_MEDIA_BYTES = MAX_FILE_BYTES  # a picture does not compress: no bigger than the file may be
 _CAPS = {WORKSHEET: MAX_SHEET_XML_BYTES, STRINGS: MAX_STRINGS_XML_BYTES, OTHER: MAX_OTHER_XML_BYTES,
          MEDIA: MAX_MEDIA_BYTES}
-_WHAT = {WORKSHEET: "a worksheet", STRINGS: "the shared-string table", OTHER: "an XML part read whole",
-         MEDIA: "a picture or embedded file"}
+_WHAT = {WORKSHEET: msg("excel.part.worksheet", "a worksheet"),
+         STRINGS: msg("excel.part.strings", "the shared-string table"),
+         OTHER: msg("excel.part.other", "an XML part read whole"),
+         MEDIA: msg("excel.part.media", "a picture or embedded file")}
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _GENERIC_TYPES = {"application/xml", "text/xml", ""}
 _MEDIA_PREFIXES = ("image/", "audio/", "video/", "model/", "font/", "application/x-font", "application/font")
@@ -269,19 +279,21 @@ def _elements(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str):
                 if event == "end":
                     yield _local(el.tag), el.attrib
     except DefusedXmlException:
-        raise ExcelFileError(
-            f"The file {name} was refused: its part {info.filename} declares XML entities or a DTD (a possible XML bomb)."
-        ) from None
+        raise ExcelFileError(msg(
+            "excel.part_entities", "The file {file} was refused: its part {part} declares XML entities or a DTD (a "
+            "possible XML bomb).", file=name, part=info.filename)) from None
     except UnreadableXML as exc:
-        raise ExcelFileError(f"The file {name} cannot be read: in its part {info.filename}, {exc}.") from None
+        raise ExcelFileError(msg("excel.part_unreadable", "The file {file} cannot be read: in its part {part}, "
+                                 "{reason}.", file=name, part=info.filename, reason=exc.sentence)) from None
     except (ParseError, UnicodeError, ValueError, LookupError):
         return
     except zipfile.BadZipFile:
-        raise ExcelFileError(f"The file {name} is damaged: its part {info.filename} fails its checksum.") from None
+        raise ExcelFileError(msg("excel.part_checksum", "The file {file} is damaged: its part {part} fails its "
+                                 "checksum.", file=name, part=info.filename)) from None
     except (OSError, *_DAMAGED) as exc:
-        raise ExcelFileError(
-            f"The file {name} is damaged or truncated: its part {info.filename} cannot be unpacked ({_why(exc)})."
-        ) from None
+        raise ExcelFileError(msg(
+            "excel.part_damaged", "The file {file} is damaged or truncated: its part {part} cannot be unpacked "
+            "({reason}).", file=name, part=info.filename, reason=_why(exc))) from None
 
 
 def _check_elements(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, kind: str) -> None:
@@ -289,10 +301,10 @@ def _check_elements(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, kind:
     any workbook's part has (~100 bytes of memory each, far more once openpyxl builds objects)."""
     for n, _ in enumerate(_elements(zf, info, name), start=1):
         if n > MAX_WHOLE_ELEMENTS:
-            raise ExcelFileError(
-                f"The file {name} was refused: its part {info.filename} ({_WHAT[kind]}) holds more than "
-                f"{MAX_WHOLE_ELEMENTS:,} XML elements, which no workbook needs."
-            )
+            raise ExcelFileError(msg(
+                "excel.part_elements", "The file {file} was refused: its part {part} ({what}) holds more than "
+                "{limit:,} XML elements, which no workbook needs.", file=name, part=info.filename, what=_WHAT[kind],
+                limit=MAX_WHOLE_ELEMENTS))
 
 
 def _roles(zf: zipfile.ZipFile, package: list[zipfile.ZipInfo], name: str) -> dict[str, tuple[str, ...]]:
@@ -347,15 +359,15 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, kinds: tu
     kind = min(kinds, key=lambda k: _CAPS[k])
     cap = _CAPS[kind]
     if info.file_size > cap:
-        raise ExcelFileError(
-            f"The file {name} is too large to read safely: its part {info.filename} ({_WHAT[kind]}) unpacks to "
-            f"{_mb(info.file_size)} (limit {_mb(cap)})."
-        )
+        raise ExcelFileError(msg(
+            "excel.part_too_large", "The file {file} is too large to read safely: its part {part} ({what}) unpacks "
+            "to {size} (limit {limit}).", file=name, part=info.filename, what=_WHAT[kind], size=_mb(info.file_size),
+            limit=_mb(cap)))
     if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise ExcelFileError(
-            f"The file {name} looks like a zip bomb: its part {info.filename} ({_WHAT[kind]}) unpacks "
-            f"{info.file_size // max(info.compress_size, 1):,} times larger than it is stored."
-        )
+        raise ExcelFileError(msg(
+            "excel.zip_bomb", "The file {file} looks like a zip bomb: its part {part} ({what}) unpacks {ratio:,} "
+            "times larger than it is stored.", file=name, part=info.filename, what=_WHAT[kind],
+            ratio=info.file_size // max(info.compress_size, 1)))
     if any(k != MEDIA for k in kinds):
         _check_prolog(zf, info, name)
     if kind == OTHER and info.filename != "xl/styles.xml":  # the stylesheet is streamed (.reader)
@@ -368,24 +380,22 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None
         with zf.open(info) as fh:
             head = fh.read(2048)
     except zipfile.BadZipFile:
-        raise ExcelFileError(f"The file {name} is damaged: its part {info.filename} fails its checksum.") from None
+        raise ExcelFileError(msg("excel.part_checksum", "The file {file} is damaged: its part {part} fails its "
+                                 "checksum.", file=name, part=info.filename)) from None
     except (OSError, *_DAMAGED) as exc:
-        raise ExcelFileError(
-            f"The file {name} is damaged or truncated: its part {info.filename} cannot be unpacked ({_why(exc)})."
-        ) from None
+        raise ExcelFileError(msg(
+            "excel.part_damaged", "The file {file} is damaged or truncated: its part {part} cannot be unpacked "
+            "({reason}).", file=name, part=info.filename, reason=_why(exc))) from None
     probe = head.replace(b"\x00", b"").upper()
     if b"<!DOCTYPE" in probe or b"<!ENTITY" in probe:
-        raise ExcelFileError(
-            f"The file {name} was refused: its part {info.filename} declares a DTD/entities, which real workbooks "
-            "never do (a possible XML bomb)."
-        )
+        raise ExcelFileError(msg(
+            "excel.part_dtd", "The file {file} was refused: its part {part} declares a DTD/entities, which real "
+            "workbooks never do (a possible XML bomb).", file=name, part=info.filename))
 
 
 def open_workbook(path: str | os.PathLike):
     """Check ``path`` and open it with openpyxl in read-only, values-only mode (its shared-string
     table and sheet dimensions read in bounded memory: :mod:`.reader`)."""
-    from .reader import load
-
     p = check_file(path)
     check_zip(p).close()
     try:
@@ -396,27 +406,29 @@ def open_workbook(path: str | os.PathLike):
         raise
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         reason = _reason(exc)
-        raise ExcelFileError(f"The file {p.name} cannot be read as an Excel workbook: {reason}.") from None
+        raise ExcelFileError(msg("excel.unreadable", "The file {file} cannot be read as an Excel workbook: {reason}.",
+                                 file=p.name, reason=reason)) from None
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> Message | str:
     for e in (exc, exc.__cause__):
         if isinstance(e, UnreadableXML):
-            return str(e)
+            return e.sentence
     name = type(exc).__name__
     if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"):
-        return "it declares XML entities or a DTD (a possible XML bomb)"
+        return msg("excel.reason.entities", "it declares XML entities or a DTD (a possible XML bomb)")
     cause = exc.__cause__ or exc.__context__
     if cause is not None and type(cause).__name__ in ("EntitiesForbidden", "DTDForbidden"):
-        return "it declares XML entities or a DTD (a possible XML bomb)"
+        return msg("excel.reason.entities", "it declares XML entities or a DTD (a possible XML bomb)")
     if isinstance(exc, KeyError):
-        return f"a part it refers to is missing ({exc})"
+        return msg("excel.reason.missing_part", "a part it refers to is missing ({part})", part=str(exc))
     if isinstance(exc, zipfile.BadZipFile):
-        return "it is damaged or truncated"
-    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else name
-    return f"{msg[:160]} ({name})"
+        return msg("excel.reason.damaged", "it is damaged or truncated")
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else name
+    return f"{first[:160]} ({name})"
 
 
 def translate_read_error(exc: BaseException, file: str, sheet: str) -> ExcelFileError:
     """An error raised while streaming a sheet's rows, as one clear sentence."""
-    return ExcelFileError(f"Sheet '{sheet}' of {file} cannot be read: {_reason(exc)}.")
+    return ExcelFileError(msg("excel.sheet_unreadable", "Sheet '{sheet}' of {file} cannot be read: {reason}.",
+                              sheet=sheet, file=file, reason=_reason(exc)))

@@ -26,6 +26,7 @@ from .. import audit
 from ..db.models import Application, Assignment, Criterion, Evaluation, Evaluator, Program, Score, Track
 from ..domain import FINALISED
 from ..errors import NotFound, Problem, ValidationError
+from ..messages import Message, msg
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..rubric import Rubric as RubricDef
 from ..services import scoring
@@ -78,7 +79,7 @@ def export_template(s: Session, program: Program, path, *, evaluator: str | None
     )
     if evaluator:
         if s.execute(select(Evaluator.id).where(Evaluator.code == evaluator)).first() is None:
-            raise NotFound(f"There is no evaluator '{evaluator}'.")
+            raise NotFound(msg("scores.no_such_evaluator", "There is no evaluator '{evaluator}'.", evaluator=evaluator))
         q = q.where(Evaluator.code == evaluator)
     pairs = s.execute(q).all()
     current: dict[int, dict[int, Score]] = defaultdict(dict)
@@ -166,10 +167,33 @@ class ParsedScores:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    def at(self, r: ScoreRow, code: str, message: str, field_key: str | None, **params: Any) -> Problem:
-        """A problem found when planning row ``r`` (located by its sheet and row, and the field it is about)."""
-        return Problem(message=message, code=code, params=params, file=self.file, sheet=self.sheet, row=r.row,
+    def at(self, r: ScoreRow, message: Message, field_key: str | None, params: dict[str, Any] | None = None,
+           code: str | None = None) -> Problem:
+        """A problem found when planning row ``r`` (located by its sheet and row, and the field it is about);
+        its code and params are the message's unless given."""
+        return Problem(message, code=code or "", params=params or {}, file=self.file, sheet=self.sheet, row=r.row,
                        field=field_key)
+
+
+_MISSING_ID = msg("scores.application_id_missing", "the application ID (접수번호) is missing")
+_MISSING_EVALUATOR = msg("scores.evaluator_missing", "the evaluator ID (평가위원번호) is missing")
+_MISSING_CRITERION = msg("scores.criterion_missing", "the criterion (평가항목코드) is missing")
+
+
+class _Clause(Message):
+    """Another error's sentence quoted as a clause: without its final full stop, in any language."""
+
+    __slots__ = ()
+
+    def render(self, lang: str | None = None) -> str:
+        return Message.render(self, lang).rstrip(".")
+
+
+def _without_stop(exc: ValidationError) -> Message | str:
+    sentence = exc.sentence
+    if isinstance(sentence, Message):
+        return _Clause(sentence.code, sentence.english, sentence.params)
+    return exc.message.rstrip(".")
 
 
 def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ParsedScores:
@@ -182,19 +206,20 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
         if table is not None:
             break
     if table is None:
-        raise ExcelFileError(
-            f"No score table found in {file}: no sheet has a header row with application_id (접수번호), "
-            "evaluator (평가위원번호) and criterion (평가항목코드); use 'evaluator export template scores'."
-        )
+        raise ExcelFileError(msg(
+            "scores.no_table", "No score table found in {file}: no sheet has a header row with application_id "
+            "(접수번호), evaluator (평가위원번호) and criterion (평가항목코드); use 'evaluator export template scores'.",
+            file=file))
     out = ParsedScores(file, table.sheet, meta)
     out.problems += duplicate_fields(table)
     fc = table.field_columns()
     if "level" not in fc and "value" not in fc:
-        out.problems.append(table.problem("scores.no_score_column",
-                                          "there is neither a level (등급) nor a value (점수) column", row=table.header_row))
+        out.problems.append(table.problem(msg("scores.no_score_column",
+                                              "there is neither a level (등급) nor a value (점수) column"),
+                                          row=table.header_row))
     for c in table.columns:
         if c.field is None and c.header and header_key(c.header) not in _CONTEXT_COLUMNS:
-            out.warnings.append(table.problem("sheet.unknown_column", "unknown column, ignored", column=c))
+            out.warnings.append(table.problem(msg("sheet.unknown_column", "unknown column, ignored"), column=c))
 
     def text(v: Any) -> str:
         # our leading apostrophe off; the cleaners decode any _xHHHH_ escapes themselves (once)
@@ -226,12 +251,10 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
             continue
         bad = False
         keys = []
-        for idx, c, what in ((ia, ca, "application ID (접수번호)"), (ie, ce, "evaluator ID (평가위원번호)"),
-                             (ic, cc, "criterion (평가항목코드)")):
+        for idx, c, missing in ((ia, ca, _MISSING_ID), (ie, ce, _MISSING_EVALUATOR), (ic, cc, _MISSING_CRITERION)):
             v = row[idx]
             if blank(v):
-                out.problems.append(table.problem(f"scores.{c.field}_missing", f"the {what} is missing", row=rno,
-                                                  column=c))
+                out.problems.append(table.problem(missing, row=rno, column=c))
                 bad = True
                 keys.append("")
                 continue
@@ -257,7 +280,8 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
             try:
                 x = parse_number(row[iver])
                 if x < 0 or not float(x).is_integer():
-                    raise BadValue(f"'{row[iver]}' is not a version number", "value.not_version", value=f"'{row[iver]}'")
+                    shown = "'" + str(row[iver]) + "'"
+                    raise BadValue(msg("value.not_version", "{value} is not a version number", value=shown))
                 version = int(x)
             except BadValue as exc:
                 out.problems.append(table.bad_value(exc, rno, cver))
@@ -266,21 +290,21 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
             continue
         key = (keys[0], keys[1], keys[2])
         if key in seen:
-            out.problems.append(table.problem("scores.duplicate_row", f"{keys[0]} · {keys[1]} · {keys[2]} appears "
-                                              f"twice (also row {seen[key]})", row=rno,
-                                              params={"application_id": keys[0], "evaluator": keys[1],
-                                                      "criterion": keys[2], "first_row": seen[key]}))
+            out.problems.append(table.problem(msg("scores.duplicate_row", "{application_id} · {evaluator} · "
+                                                  "{criterion} appears twice (also row {first_row})",
+                                                  application_id=keys[0], evaluator=keys[1], criterion=keys[2],
+                                                  first_row=seen[key]), row=rno))
             continue
         seen[key] = rno
         out.rows.append(ScoreRow(rno, table.where(rno), keys[0], keys[1], keys[2], level, value, comment, version))
     if table.data_end is not None:
         out.warnings.append(table.data_end)
     if out.skipped_recused:
-        out.warnings.append(table.problem("scores.recusals_skipped", f"{out.skipped_recused} rows of declared "
-                                          "conflicts (recusals) were skipped", params={"count": out.skipped_recused}))
+        out.warnings.append(table.problem(msg("scores.recusals_skipped", "{count} rows of declared conflicts "
+                                              "(recusals) were skipped", count=out.skipped_recused)))
     if out.read == 0:
-        out.problems.append(table.problem("sheet.no_rows", f"has a header in row {table.header_row} but no rows",
-                                          params={"header_row": table.header_row}))
+        out.problems.append(table.problem(msg("sheet.no_rows.scores", "has a header in row {header_row} but no rows",
+                                              header_row=table.header_row), code="sheet.no_rows"))
     return out
 
 
@@ -323,10 +347,9 @@ def _criterion(rd: RubricDef, text: str):
 def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise: bool = False) -> ScorePlan:
     plan = ScorePlan()
     if parsed.meta.get("program") and parsed.meta["program"] != program.code:
-        plan.problems.append(Problem(
-            message=f"this workbook belongs to program '{parsed.meta['program']}', but the database holds "
-            f"'{program.code}'", code="scores.other_program", file=parsed.file,
-            params={"program": parsed.meta["program"], "database_program": program.code}))
+        plan.problems.append(Problem(msg(
+            "scores.other_program", "this workbook belongs to program '{program}', but the database holds "
+            "'{database_program}'", program=parsed.meta["program"], database_program=program.code), file=parsed.file))
         return plan
     app_ids = sorted({r.application_id for r in parsed.rows})
     ev_codes = sorted({r.evaluator for r in parsed.rows})
@@ -354,32 +377,34 @@ def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise:
     for r in parsed.rows:
         app, ev = apps.get(r.application_id), evs.get(r.evaluator)
         if app is None:
-            plan.problems.append(parsed.at(r, "scores.unknown_application", f"there is no application "
-                                           f"'{r.application_id}' in program '{program.code}'", "application_id",
-                                           application_id=r.application_id, program=program.code))
+            plan.problems.append(parsed.at(r, msg("scores.unknown_application", "there is no application "
+                                                  "'{application_id}' in program '{program}'",
+                                                  application_id=r.application_id, program=program.code),
+                                           "application_id"))
             continue
         if ev is None:
-            plan.problems.append(parsed.at(r, "scores.unknown_evaluator", f"there is no evaluator '{r.evaluator}'",
-                                           "evaluator", evaluator=r.evaluator))
+            plan.problems.append(parsed.at(r, msg("scores.unknown_evaluator", "there is no evaluator '{evaluator}'",
+                                                  evaluator=r.evaluator), "evaluator"))
             continue
         a = asgs.get((app.id, ev.id))
         if a is None:
-            plan.problems.append(parsed.at(r, "scores.not_assigned", f"{ev.code} is not assigned to {app.external_id}",
-                                           None, evaluator=ev.code, application_id=app.external_id))
+            plan.problems.append(parsed.at(r, msg("scores.not_assigned", "{evaluator} is not assigned to "
+                                                  "{application_id}", evaluator=ev.code,
+                                                  application_id=app.external_id), None))
             continue
         if a.conflict_type is not None:
-            plan.problems.append(parsed.at(r, "scores.conflict", f"{ev.code} declared a {a.conflict_type} conflict of "
-                                           f"interest with {app.external_id} and cannot score it", None,
-                                           evaluator=ev.code, application_id=app.external_id,
-                                           conflict_type=a.conflict_type))
+            plan.problems.append(parsed.at(r, msg("scores.conflict", "{evaluator} declared a {conflict_type} conflict "
+                                                  "of interest with {application_id} and cannot score it",
+                                                  evaluator=ev.code, application_id=app.external_id,
+                                                  conflict_type=a.conflict_type), None))
             continue
         rd = rubric_def(app.track)
         c = _criterion(rd, r.criterion)
         if c is None:
             criteria = ", ".join(x.code for x in rd.criteria)
-            plan.problems.append(parsed.at(r, "scores.unknown_criterion", f"rubric '{rd.code}' has no criterion "
-                                           f"'{r.criterion}' (criteria: {criteria})", "criterion",
-                                           criterion=r.criterion, rubric=rd.code, criteria=criteria))
+            plan.problems.append(parsed.at(r, msg("scores.unknown_criterion", "rubric '{rubric}' has no criterion "
+                                                  "'{criterion}' (criteria: {criteria})", criterion=r.criterion,
+                                                  rubric=rd.code, criteria=criteria), "criterion"))
             continue
         key = (app.id, ev.id)
         touched.setdefault(key, (app, ev))
@@ -397,18 +422,19 @@ def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise:
                 match = [lv for lv in rd.levels if abs(rd.points_for_level(c, lv.key) - float(points)) < 1e-6]  # type: ignore[arg-type]
                 if not match:
                     allowed = ", ".join(f"{lv.label_ko} = {rd.points_for_level(c, lv.key):g}" for lv in rd.levels)
-                    plan.problems.append(parsed.at(r, "scores.points_not_a_level", f"criterion '{c.code}' is scored by "
-                                                   f"level; {points:g} is none of its levels' points ({allowed})",
-                                                   "value", criterion=c.code, points=points, allowed=allowed))
+                    plan.problems.append(parsed.at(r, msg("scores.points_not_a_level", "criterion '{criterion}' is "
+                                                          "scored by level; {points:g} is none of its levels' points "
+                                                          "({allowed})", criterion=c.code, points=points,
+                                                          allowed=allowed), "value"))
                     continue
                 level = match[0].key
             points = None
         try:
             lvl, pts = scoring.validate_value(rd, c.code, level, points)
         except ValidationError as exc:
-            plan.problems.append(parsed.at(r, "scores.invalid_score", exc.message.rstrip("."),
-                                           "level" if c.scoring == "levels" else "value", criterion=c.code,
-                                           level=level, points=points))
+            plan.problems.append(parsed.at(r, msg("scores.invalid_score", "{reason}", reason=_without_stop(exc)),
+                                           "level" if c.scoring == "levels" else "value",
+                                           params={"criterion": c.code, "level": level, "points": points}))
             continue
         planned_points[key][c.code] = pts
         old = None if cur is None else {"level": cur.level, "points": cur.points, "comment": cur.comment}
@@ -418,20 +444,22 @@ def plan_scores(s: Session, program: Program, parsed: ParsedScores, *, finalise:
             continue
         e = a.evaluation
         if e is not None and e.state == FINALISED:
-            plan.problems.append(parsed.at(r, "scores.finalised", f"the evaluation of {app.external_id} by {ev.code} "
-                                           "is finalised; reopen it (with a reason) before importing changed scores",
-                                           None, application_id=app.external_id, evaluator=ev.code))
+            plan.problems.append(parsed.at(r, msg("scores.finalised", "the evaluation of {application_id} by "
+                                                  "{evaluator} is finalised; reopen it (with a reason) before "
+                                                  "importing changed scores", application_id=app.external_id,
+                                                  evaluator=ev.code), None))
             continue
         if r.version is not None and cur is not None and cur.version != r.version:
-            plan.problems.append(parsed.at(r, "scores.edit_conflict", f"edit conflict: the score for '{c.code}' "
-                                           f"changed since this sheet was made (version {r.version} in the sheet, "
-                                           f"{cur.version} now)", "version", criterion=c.code,
-                                           sheet_version=r.version, version=cur.version))
+            plan.problems.append(parsed.at(r, msg("scores.edit_conflict", "edit conflict: the score for '{criterion}' "
+                                                  "changed since this sheet was made (version {sheet_version} in the "
+                                                  "sheet, {version} now)", criterion=c.code, sheet_version=r.version,
+                                                  version=cur.version), "version"))
             continue
         if r.version is not None and r.version == 0 and cur is not None:
-            plan.problems.append(parsed.at(r, "scores.edit_conflict", f"edit conflict: '{c.code}' was scored after "
-                                           "this sheet was made", "version", criterion=c.code, sheet_version=0,
-                                           version=cur.version))
+            plan.problems.append(parsed.at(r, msg("scores.edit_conflict.new", "edit conflict: '{criterion}' was scored "
+                                                  "after this sheet was made", criterion=c.code), "version",
+                                           params={"criterion": c.code, "sheet_version": 0, "version": cur.version},
+                                           code="scores.edit_conflict"))
             continue
         plan.changes.append(PlannedScore(r, app, ev, c.code, lvl, pts, r.comment,
                                          cur.version if cur is not None else None, old))

@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ..errors import Problem
+from ..messages import Message, msg
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from . import safety
 from .normalise import BadValue, clean_text, header_key
@@ -101,20 +102,24 @@ class Table:
         self.data_end: Problem | None = None
 
     def where(self, row: int, column: Column | None = None) -> str:
-        return self.problem("", "", row=row, column=column).where
+        """The place of ``row`` (and ``column``) in English, as a problem there names it."""
+        return Problem(file=self.file, sheet=self.sheet, row=row, column=column.name if column is not None else None,
+                       letter=column.letter if column is not None else None).where
 
-    def problem(self, code: str, message: str, *, row: int | None = None, column: Column | None = None,
-                field: str | None = None, params: dict[str, Any] | None = None) -> Problem:
-        """A problem in this table: its file and sheet, and the row, column and field given."""
+    def problem(self, message: Message, *, row: int | None = None, column: Column | None = None,
+                field: str | None = None, params: dict[str, Any] | None = None, code: str | None = None) -> Problem:
+        """A problem in this table: its file and sheet, and the row, column and field given.  Its code
+        and params are the message's, unless ``code`` (one problem code said in several sentences) or
+        ``params`` (a sentence that quotes more than the problem's fields) are given."""
         if column is not None and field is None and column.field not in (None, IGNORE):
             field = column.field
-        return Problem(message=message, code=code, params=params or {}, file=self.file, sheet=self.sheet, row=row,
+        return Problem(message, code=code or "", params=params or {}, file=self.file, sheet=self.sheet, row=row,
                        column=column.name if column is not None else None,
                        letter=column.letter if column is not None else None, field=field)
 
     def bad_value(self, exc: BadValue, row: int, column: Column) -> Problem:
         """A cell whose value cannot be read."""
-        return self.problem(exc.code, str(exc), row=row, column=column, params=exc.params)
+        return self.problem(exc.sentence, row=row, column=column, params=exc.params, code=exc.code)
 
     def field_columns(self) -> dict[str, Column]:
         return {c.field: c for c in self.columns if c.field and c.field != IGNORE}
@@ -135,16 +140,16 @@ class Table:
                 cancel.raise_if_cancelled()
             last = src.index if sparse else rno + k  # type: ignore[union-attr]
             if any(v is not None and not (type(v) is str and (not v or v.isspace())) for v in row):
-                raise ExcelFileError(
-                    f"Sheet '{self.sheet}' of {self.file}: row {last} holds data below a long run of blank rows "
-                    f"(from row {first_blank}); delete the blank rows so the table is in one piece, then import "
-                    "again."
-                )
+                raise ExcelFileError(msg(
+                    "excel.data_below_blank_rows", "Sheet '{sheet}' of {file}: row {row} holds data below a long run "
+                    "of blank rows (from row {first_blank}); delete the blank rows so the table is in one piece, then "
+                    "import again.", sheet=self.sheet, file=self.file, row=last, first_blank=first_blank))
         if sparse:
             last = max(last, src.last_row)  # type: ignore[union-attr]
         self.data_end = self.problem(
-            "sheet.data_ends", f"the data ends at row {first_blank - 1:,}; rows {first_blank:,} to {last:,} are blank "
-            "and were skipped", params={"end": first_blank - 1, "last": last})
+            msg("sheet.data_ends", "the data ends at row {end:,}; rows {first_blank:,} to {last:,} are blank and were "
+                "skipped", end=first_blank - 1, first_blank=first_blank, last=last),
+            params={"end": first_blank - 1, "last": last})
 
     def rows(self, *, progress: Progress = no_progress, cancel: CancelToken = NEVER,
              label: str = "Reading") -> Iterator[tuple[int, tuple]]:
@@ -168,10 +173,10 @@ class Table:
                 blanks = 0
                 n += 1
                 if n > max_rows or n * width > max_cells:
-                    raise ExcelFileError(
-                        f"Sheet '{self.sheet}' of {self.file} has more than {min(max_rows, max_cells // width):,} "
-                        f"data rows of {width} columns (the limit); split the file."
-                    )
+                    raise ExcelFileError(msg(
+                        "excel.too_many_rows", "Sheet '{sheet}' of {file} has more than {limit:,} data rows of "
+                        "{width} columns (the limit); split the file.", sheet=self.sheet, file=self.file,
+                        limit=min(max_rows, max_cells // width), width=width))
                 if not n & 511:
                     cancel.raise_if_cancelled()
                     f = where() if where is not None else None
@@ -281,8 +286,8 @@ def find_table(wb, file: str, sheet: str, vocab: Vocabulary, *, mapping: dict[st
         columns.append(Column(j, letter, text, field_of(text, letter) if text else (mapping.get(letter) or None)))
     warnings: list[Problem] = []
     if declared_cols and declared_cols > safety.MAX_COLUMNS:
-        warnings.append(Problem(message=f"only the first {safety.MAX_COLUMNS} columns were read", code="sheet.columns_cut",
-                                params={"limit": safety.MAX_COLUMNS}, file=file, sheet=sheet))
+        warnings.append(Problem(msg("sheet.columns_cut", "only the first {limit} columns were read",
+                                    limit=safety.MAX_COLUMNS), file=file, sheet=sheet))
     width = max(1, last)
 
     rest = [_fit(row, width) for row in head[best + 1:]]
@@ -315,9 +320,9 @@ def duplicate_fields(table: Table) -> list[Problem]:
         if c.field in seen:
             first = seen[c.field]
             out.append(table.problem(
-                "sheet.duplicate_field",
-                f"columns {first.name} ({first.letter}) and {c.name} ({c.letter}) both mean '{c.field}'; "
-                "rename or remove one",
+                msg("sheet.duplicate_field", "columns {first} ({first_letter}) and {other} ({other_letter}) both "
+                    "mean '{field}'; rename or remove one", first=first.name, first_letter=first.letter,
+                    other=c.name, other_letter=c.letter, field=c.field),
                 row=table.header_row, column=c,
                 params={"first": first.name, "first_letter": first.letter, "other": c.name, "other_letter": c.letter},
             ))

@@ -28,6 +28,7 @@ from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet._reader import INLINE_STRING, ROW_TAG, VALUE_TAG, WorkSheetParser, _cast_number
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from ..messages import msg
 from .xmlstream import CHUNK, MAX_DEPTH, Guard, UnreadableXML
 
 #: the last row of an Excel (and LibreOffice) sheet: a row past it, above the table's end, is refused
@@ -186,8 +187,9 @@ class ValuesParser(WorkSheetParser):
         else:
             self.row_counter += 1
         if self.row_counter > MAX_SHEET_ROWS and not self.tail:
-            raise UnreadableXML(f"row {self.row_counter:,} is past the last row a spreadsheet can have "
-                                f"({MAX_SHEET_ROWS:,}); the file was not saved by Excel or LibreOffice")
+            raise UnreadableXML(msg("excel.xml.row_past_end", "row {row:,} is past the last row a spreadsheet can "
+                                    "have ({limit:,}); the file was not saved by Excel or LibreOffice",
+                                    row=self.row_counter, limit=MAX_SHEET_ROWS))
         src = self.source_rows
         self._width = width = src.width
         self._cap = width or src.max_col
@@ -206,8 +208,9 @@ class ValuesParser(WorkSheetParser):
         self._col = col
         if col > self._cap:
             if col > MAX_SHEET_COLUMNS:
-                raise UnreadableXML(f"row {self.row_counter:,} has a cell past column {MAX_SHEET_COLUMNS:,} (XFD), the "
-                                    "last a spreadsheet can have")
+                raise UnreadableXML(msg("excel.xml.column_past_end", "row {row:,} has a cell past column {limit:,} "
+                                        "(XFD), the last a spreadsheet can have", row=self.row_counter,
+                                        limit=MAX_SHEET_COLUMNS))
             return
         t = el.get("t")
         if t == "s":
@@ -293,7 +296,7 @@ class ValuesParser(WorkSheetParser):
             depth += 1
             seen += 1
             if depth > MAX_DEPTH:
-                raise UnreadableXML(f"elements are nested more than {MAX_DEPTH} deep")
+                raise UnreadableXML(msg("excel.xml.too_deep", "elements are nested more than {limit} deep", limit=MAX_DEPTH))
             if row_at:
                 if depth == row_at + 1:
                     guard.item_start = guard.fed  # a cell
@@ -342,43 +345,50 @@ class ValuesParser(WorkSheetParser):
                 err.code, err.position = exc.code, (exc.lineno, exc.offset)
                 raise err from None
 
-        scannable = None
-        carry = b""
-        while True:
-            chunk = src.read(CHUNK)
-            if scannable is None:
-                scannable = self._sniff(chunk)
-            aligned = False
-            seen = 0
-            if chunk:
-                buf = carry + chunk if carry else chunk
-                cut = _row_boundary(buf)
-                if cut is None:
-                    if len(buf) < MAX_CARRY:
-                        carry = buf
-                        continue
-                    piece, carry = buf, b""
+        try:
+            scannable = None
+            carry = b""
+            while True:
+                chunk = src.read(CHUNK)
+                if scannable is None:
+                    scannable = self._sniff(chunk)
+                aligned = False
+                seen = 0
+                if chunk:
+                    buf = carry + chunk if carry else chunk
+                    cut = _row_boundary(buf)
+                    if cut is None:
+                        if len(buf) < MAX_CARRY:
+                            carry = buf
+                            continue
+                        piece, carry = buf, b""
+                    else:
+                        piece, carry, aligned = buf[:cut], buf[cut:], True
+                    guard.fed_chunk(len(piece))
+                    feed(piece)
                 else:
-                    piece, carry, aligned = buf[:cut], buf[cut:], True
-                guard.fed_chunk(len(piece))
-                feed(piece)
-            else:
-                guard.fed_chunk(len(carry))
-                feed(carry, True)
-                carry = b""
-            guard.events_seen(seen > 0, depth)
-            if done:
-                for idx, values in done:
-                    width = self.source_rows.width  # may be set while rows are taken
-                    if width and len(values) != width:
-                        values = values[:width] if len(values) > width else values + [None] * (width - len(values))
-                    yield idx, values
-                done.clear()
-            if not chunk:
-                return
-            if self.tail and aligned and not row_at and scannable:
-                yield from self._below(carry)
-                return
+                    guard.fed_chunk(len(carry))
+                    feed(carry, True)
+                    carry = b""
+                guard.events_seen(seen > 0, depth)
+                if done:
+                    for idx, values in done:
+                        width = self.source_rows.width  # may be set while rows are taken
+                        if width and len(values) != width:
+                            values = values[:width] if len(values) > width else values + [None] * (width - len(values))
+                        yield idx, values
+                    done.clear()
+                if not chunk:
+                    return
+                if self.tail and aligned and not row_at and scannable:
+                    yield from self._below(carry)
+                    return
+        finally:
+            # the handlers close over the parser: unhooked, the parser and its buffers (about twice
+            # the largest piece fed) go now, not at the next full cyclic garbage collection
+            px.StartElementHandler = px.EndElementHandler = px.CharacterDataHandler = None
+            px.StartNamespaceDeclHandler = px.EntityDeclHandler = px.UnparsedEntityDeclHandler = None
+            px.ExternalEntityRefHandler = None
 
     def _sniff(self, head: bytes) -> bool:
         """The XML declaration (repeated when single rows are parsed); False for a part whose markup

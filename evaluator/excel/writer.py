@@ -50,6 +50,7 @@ from openpyxl.utils.datetime import to_excel
 
 from ..errors import EvaluatorError, ValidationError
 from ..jobs import NEVER, CancelToken
+from ..messages import msg
 from ..outfile import atomic_output, check_folder, display
 from ..version import __version__
 from .columns import FORMAT_NAME, FORMATS, SCHEMA_VERSION, Col
@@ -65,8 +66,8 @@ LANGS = ("ko", "en")
 
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
-        raise ValidationError(f"Unknown workbook language '{lang}'; use 'ko' (Korean) or 'en' (English). "
-                              "Nothing was written.")
+        raise ValidationError(msg("excel.unknown_language", "Unknown workbook language '{lang}'; use 'ko' (Korean) "
+                                  "or 'en' (English). Nothing was written.", lang=lang))
     return lang
 
 
@@ -312,7 +313,8 @@ class WorkbookWriter:
         self.lang = lang
         self.cancel = cancel
         if self.path.suffix.lower() != ".xlsx" and self.path.suffix:
-            raise ExportError(f"Cannot write {self.path.name}: Excel exports are .xlsx files.")
+            raise ExportError(msg("excel.not_xlsx_target", "Cannot write {file}: Excel exports are .xlsx files.",
+                                  file=self.path.name))
         if not self.path.suffix:
             self.path = self.path.with_suffix(".xlsx")
         check_folder(self.path, ExportError)
@@ -355,11 +357,14 @@ class WorkbookWriter:
         self.sheets.clear()
         folder = display(Path(exc.filename).parent if exc.filename else Path(tempfile.gettempdir()))
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-            why = f"the temporary folder {folder} is full; free some space there and try again"
+            why = msg("excel.temp_full", "the temporary folder {folder} is full; free some space there and try again",
+                      folder=folder)
         else:
-            why = (f"writing to the temporary folder {folder} failed ({exc.strerror or exc}); set TMPDIR (TEMP on "
-                   "Windows) to a folder with room and try again")
-        raise ExportError(f"Cannot write {display(self.path)}: {why}. Nothing was written.") from None
+            why = msg("excel.temp_failed", "writing to the temporary folder {folder} failed ({error}); set TMPDIR "
+                      "(TEMP on Windows) to a folder with room and try again", folder=folder,
+                      error=str(exc.strerror or exc))
+        raise ExportError(msg("excel.cannot_write", "Cannot write {path}: {reason}. Nothing was written.",
+                              path=display(self.path), reason=why)) from None
 
     def _write_meta(self) -> None:
         ws = self.wb.create_sheet(META_SHEET)

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..awards.model import CLOSED_STATUSES
+from ..awards.model import CLOSED_STATUSES, status_text
 from ..db.models import Application, Award, Evaluator, MonitoringVisit, Program, Track, utcnow
 from ..db.settings import set_setting
 from ..packages import formats as F
@@ -36,6 +36,7 @@ from ..packages.bulk import Bulk
 from ..packages.errors import KitRejected, PackageRejected
 from ..rubric import Rubric, parse_rubric
 from ..errors import RubricError, ValidationError
+from ..messages import msg
 from . import service
 from .model import DRAFT, FINALISED, PLANNED, Action
 
@@ -107,9 +108,10 @@ def install(s: Session, program: Program, evaluator: Evaluator, part: Any, apps:
             for j, v in enumerate(F.items(a, "visits", w)):
                 todo += _install_visit(s, award, evaluator, v, f"{w}.visits[{j}]")
     except F.Invalid as exc:
-        raise KitRejected(f"{what} is damaged: {exc}.") from None
+        raise KitRejected(msg("monitoring.kit_damaged", "{kit} is damaged: {reason}.", kit=what, reason=str(exc))) from None
     except RubricError as exc:
-        raise KitRejected(f"{what} is damaged: {exc}") from None
+        raise KitRejected(msg("monitoring.kit_rubric_damaged", "{kit} is damaged: {reason}", kit=what,
+                              reason=str(exc))) from None
     return todo
 
 
@@ -209,7 +211,8 @@ def _when(text: str | None, what: str) -> datetime | None:
     try:
         return None if text is None else datetime.fromisoformat(text)
     except ValueError:
-        raise PackageRejected(f"{what} has a visit time that is not a date and time ({text[:40]!r}).") from None
+        raise PackageRejected(msg("monitoring.package_bad_time", "{package} has a visit time that is not a date and "
+                                  "time ({value}).", package=what, value=repr(text[:40]))) from None
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,8 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
     program = s.get(Program, program_id)
     uuids = [v["uuid"] for v in visits]
     if len(set(uuids)) != len(uuids):
-        raise PackageRejected(f"{what} names a monitoring visit twice; nothing of it was merged.")
+        raise PackageRejected(msg("monitoring.package_visit_twice", "{package} names a monitoring visit twice; "
+                                  "nothing of it was merged.", package=what))
     # plain rows, not ORM objects (a package carries thousands of visits): the awards with their
     # applications and tracks, and the office's copies of the visits, one query each
     awards = {a.uuid: a for a in s.execute(_AWARDS.where(Award.uuid.in_({v["award"] for v in visits})))}
@@ -267,34 +271,44 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
     for v in visits:
         app, award = v["application"][:40], awards.get(v["award"])
         if award is None or award.program_id != program.id:
-            raise PackageRejected(f"{what} carries a monitoring visit of application {app}, which has no award in this "
-                                  "office database; nothing of it was merged.")
+            raise PackageRejected(msg("monitoring.package_no_award", "{package} carries a monitoring visit of "
+                                      "application {app}, which has no award in this office database; nothing of it "
+                                      "was merged.", package=what, app=app))
         if award.external_id != v["application"]:
-            raise PackageRejected(f"{what} names the award of {award.external_id} as one of {app}; "
-                                  "nothing of it was merged.")
+            raise PackageRejected(msg("monitoring.package_wrong_award", "{package} names the award of {award} as one "
+                                      "of {app}; nothing of it was merged.", package=what, award=award.external_id,
+                                      app=app))
         if award.status in CLOSED_STATUSES:
-            raise PackageRejected(f"{what} carries a monitoring visit of application {app}, whose award was "
-                                  f"{award.status} ({award.status_reason}); nothing of it was merged.")
+            raise PackageRejected(msg("monitoring.package_award_closed", "{package} carries a monitoring visit of "
+                                      "application {app}, whose award was {status} ({reason}); nothing of it was "
+                                      "merged.", package=what, app=app, status=status_text(award.status),
+                                      reason=award.status_reason))
         row = office.get(v["uuid"])
         if row is not None and row.evaluator_id != evaluator_id:
-            raise PackageRejected(f"{what} names monitoring visit {v['sequence']} of {app}, which at the office is "
-                                  "another evaluator's; a package may change only the records of the evaluator who "
-                                  f"signed it ({evaluator}), so nothing of it was merged.")
+            raise PackageRejected(msg("monitoring.package_other_evaluator", "{package} names monitoring visit "
+                                      "{sequence} of {app}, which at the office is another evaluator's; a package may "
+                                      "change only the records of the evaluator who signed it ({evaluator}), so "
+                                      "nothing of it was merged.", package=what, sequence=v["sequence"], app=app,
+                                      evaluator=evaluator))
         if row is not None and row.award_id != award.id:
-            raise PackageRejected(f"{what} names a monitoring visit of {app} that at the office belongs to another "
-                                  "award; nothing of it was merged.")
+            raise PackageRejected(msg("monitoring.package_other_award", "{package} names a monitoring visit of {app} "
+                                      "that at the office belongs to another award; nothing of it was merged.",
+                                      package=what, app=app))
         if row is None and award.id not in followed:
-            raise PackageRejected(f"{what} carries a monitoring visit of application {app}, which is not assigned "
-                                  f"to {evaluator} for monitoring; nothing of it was merged.")
+            raise PackageRejected(msg("monitoring.package_not_assigned", "{package} carries a monitoring visit of "
+                                      "application {app}, which is not assigned to {evaluator} for monitoring; nothing "
+                                      "of it was merged.", package=what, app=app, evaluator=evaluator))
         acts = [Action(a["text"], F.parse_date(a.get("due_on")), bool(a.get("done"))) for a in v["actions"]]
         try:
             service.check_visit(rubrics.get(award.track), award,
                                 visited_at=_when(v["visited_at"], what), attendees=v["attendees"],
                                 checklist=v["checklist"], ratings=v["ratings"], actions=acts,
-                                where=f"{what}: monitoring visit {v['sequence']} of {app}",
+                                where=msg("monitoring.where.package_visit", "{package}: monitoring visit {sequence} of "
+                                          "{app}", package=what, sequence=v["sequence"], app=app),
                                 finalising=v["state"] == FINALISED)
         except ValidationError as exc:
-            raise PackageRejected(f"{exc.message} Nothing of it was merged.") from None
+            raise PackageRejected(msg("monitoring.nothing_merged", "{reason} Nothing of it was merged.",
+                                      reason=exc.sentence)) from None
         plan.append((v, award, row))
     now = utcnow()
     changes, updates, inserts = [], [], []

@@ -12,6 +12,7 @@ from ..changes import Outcome
 from ..excel.results import ExportReport
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..errors import NotFound, ValidationError
+from ..messages import Message, msg
 from ..services.common import current_program, evaluator_by_code
 from ..uow import Area
 from . import photos, service
@@ -19,7 +20,7 @@ from .model import Action, DueVisit, MonitoringAssignment, MonitoringPlan, Plann
 from .photos import MonitoringPhoto
 
 
-def _when(value: datetime | date | str | None, what: str) -> datetime | None:
+def _when(value: datetime | date | str | None, what: Message | str) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     if isinstance(value, date):
@@ -27,8 +28,8 @@ def _when(value: datetime | date | str | None, what: str) -> datetime | None:
     try:
         return datetime.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationError(f"{what} must be a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM), got "
-                              f"{value!r}.") from None
+        raise ValidationError(msg("monitoring.not_a_time", "{what} must be a date (YYYY-MM-DD) or a date and time "
+                                  "(YYYY-MM-DD HH:MM), got {value}.", what=what, value=repr(value))) from None
 
 
 def _actions(actions: list[Any] | None) -> list[Action]:
@@ -41,19 +42,42 @@ def _actions(actions: list[Any] | None) -> list[Action]:
         try:
             due = date.fromisoformat(due) if isinstance(due, str) else due
         except ValueError:
-            raise ValidationError(f"The action '{a.get('text', '')}' has a due date that is not YYYY-MM-DD: "
-                                  f"{due!r}.") from None
+            raise ValidationError(msg("monitoring.action_due_not_date", "The action '{action}' has a due date that is "
+                                      "not YYYY-MM-DD: {value}.", action=a.get("text", ""), value=repr(due))) from None
         out.append(Action(str(a.get("text", "")).strip(), due, bool(a.get("done", False))))
     return out
 
 
+def _no_visits(blank: bool, evaluator: str | None, application_ids: list[str] | None) -> Message:
+    """No visit to print: what was asked for (to make or recorded; by whom; of which applications)."""
+    apps = ", ".join(application_ids or ())
+    if blank:
+        if evaluator and apps:
+            return msg("monitoring.none_to_make_by_of", "No monitoring visit to make for {evaluator} of {apps}.",
+                       evaluator=evaluator, apps=apps)
+        if evaluator:
+            return msg("monitoring.none_to_make_by", "No monitoring visit to make for {evaluator}.", evaluator=evaluator)
+        if apps:
+            return msg("monitoring.none_to_make_of", "No monitoring visit to make of {apps}.", apps=apps)
+        return msg("monitoring.none_to_make", "No monitoring visit to make.")
+    if evaluator and apps:
+        return msg("monitoring.none_recorded_by_of", "No monitoring visit recorded for {evaluator} of {apps}.",
+                   evaluator=evaluator, apps=apps)
+    if evaluator:
+        return msg("monitoring.none_recorded_by", "No monitoring visit recorded for {evaluator}.", evaluator=evaluator)
+    if apps:
+        return msg("monitoring.none_recorded_of", "No monitoring visit recorded of {apps}.", apps=apps)
+    return msg("monitoring.none_recorded", "No monitoring visit recorded.")
+
+
 def _report_lang(lang: str) -> str:
     if lang not in ("ko", "en"):
-        raise ValidationError(f"Unknown report language {lang!r}; use one of ko, en.")
+        raise ValidationError(msg("monitoring.unknown_language", "Unknown report language {lang}; use one of ko, en.",
+                                  lang=repr(lang)))
     return lang
 
 
-def _personal(include_personal: bool, reason: str | None, what: str) -> str | None:
+def _personal(include_personal: bool, reason: str | None, what: Message) -> str | None:
     """The reason a document printing attendees needs (asked before anything is written)."""
     if not include_personal:
         return reason
@@ -80,12 +104,14 @@ class Monitoring(Area):
         ``every_months`` months ``count`` times; neither: a mid-term visit at 3 months and a final one
         at 6 — and each track's monitoring rubric (``rubrics`` {track: file}; a track not named keeps
         its rubric, else gets the shipped ``resources/rubrics/monitoring-TRACK.toml``)."""
-        self._uow.require_office("set the monitoring plan")
+        self._uow.require_office(msg("monitoring.what_set_plan", "set the monitoring plan"))
         if visits and every_months:
-            raise ValidationError("Give the plan's visits one way: --visit CODE=MONTHS, or --every-months N.")
+            raise ValidationError(msg("monitoring.plan_one_way", "Give the plan's visits one way: --visit "
+                                      "CODE=MONTHS, or --every-months N."))
         if every_months:
             if every_months <= 0 or not count or count <= 0:
-                raise ValidationError("--every-months N needs a positive N and --count (how many visits).")
+                raise ValidationError(msg("monitoring.every_months", "--every-months N needs a positive N and --count "
+                                          "(how many visits)."))
             planned = [PlannedVisit(str(i + 1), every_months * (i + 1)) for i in range(count)]
         elif visits:
             planned = [PlannedVisit(str(c).strip(), int(m)) for c, m in visits]
@@ -99,7 +125,7 @@ class Monitoring(Area):
     def assign(self, evaluators: list[str] | None = None) -> Outcome[MonitoringAssignment]:
         """Give every running award's planned visits a visitor (its visitor so far, else the least
         loaded evaluator with no declared conflict on it; ``evaluators`` limits who)."""
-        self._uow.require_office("assign monitoring visits")
+        self._uow.require_office(msg("monitoring.what_assign", "assign monitoring visits"))
         with self._uow.write() as s:
             result = service.assign(s, current_program(s), evaluators, actor=self._uow.actor, device=self._uow.device)
         return self._uow.outcome(s, result)
@@ -137,7 +163,7 @@ class Monitoring(Area):
         by the track's monitoring rubric, findings, required actions with due dates); with
         ``finalise`` it is complete and kept as it is.  A visit dated before the agreement, an action
         due before the visit, an unknown item or level: refused with the reason, nothing written."""
-        when = _when(visited_at, "The visit's date")
+        when = _when(visited_at, msg("monitoring.what.visit_date", "The visit's date"))
         acts = _actions(actions)
         with self._uow.write() as s:
             p = current_program(s)
@@ -212,7 +238,8 @@ class Monitoring(Area):
         from .report import follow_up_summary
 
         if lang not in ("ko", "en"):
-            raise ValidationError(f"Unknown report language {lang!r}; use one of ko, en.")
+            raise ValidationError(msg("monitoring.unknown_language", "Unknown report language {lang}; use one of ko, "
+                                      "en.", lang=repr(lang)))
         with self._uow.read() as s:
             p = current_program(s)
             path = follow_up_summary(s, p, out, lang=lang, today=today or service.today(s, p), progress=progress,
@@ -233,16 +260,15 @@ class Monitoring(Area):
         from .sheets import visit_sheets
 
         lang = _report_lang(lang)
-        reason = _personal(include_personal, reason, "The monitoring visit sheets with attendees")
+        reason = _personal(include_personal, reason, msg("monitoring.what.sheets_with_attendees",
+                                                          "The monitoring visit sheets with attendees"))
         with self._uow.read() as s:
             p = current_program(s)
             chosen = [v for v in service.visits(s, p, None, evaluator)
                       if (not application_ids or v.application_id in application_ids)
                       and ((v.state != "finalised") if blank else (v.state != "planned"))]
             if not chosen:
-                which = "to make" if blank else "recorded"
-                raise NotFound(f"No monitoring visit {which}" + (f" for {evaluator}" if evaluator else "")
-                               + (f" of {', '.join(application_ids)}" if application_ids else "") + ".")
+                raise NotFound(_no_visits(blank, evaluator, application_ids))
             path = visit_sheets(s, p, out, visits=chosen, blank=blank, lang=lang,
                                 withheld=None if include_personal or blank else _withheld(lang),
                                 progress=progress, cancel=cancel)
@@ -260,7 +286,9 @@ class Monitoring(Area):
         from .sheets import follow_up_dossier
 
         lang = _report_lang(lang)
-        reason = _personal(include_personal, reason, f"The follow-up dossier of {application_id} with attendees")
+        reason = _personal(include_personal, reason, msg("monitoring.what.dossier_with_attendees",
+                                                          "The follow-up dossier of {app} with attendees",
+                                                          app=application_id))
         with self._uow.read() as s:
             p = current_program(s)
             path = follow_up_dossier(s, p, out, application_id=application_id, lang=lang,
@@ -276,8 +304,9 @@ class Monitoring(Area):
             p = current_program(s)
             rd = service.monitoring_rubrics(s, p).get(track)
             if rd is None:
-                raise ValidationError(f"Track '{track}' has no monitoring rubric in program '{p.code}' yet: set the "
-                                      "plan with 'evaluator monitoring plan'.")
+                raise ValidationError(msg("monitoring.no_rubric_yet", "Track '{track}' has no monitoring rubric in "
+                                          "program '{program}' yet: set the plan with 'evaluator monitoring plan'.",
+                                          track=track, program=p.code))
             return rd
 
 

@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..awards.model import CLOSED_STATUSES
+from ..awards.model import CLOSED_STATUSES, status_text
 from ..db.models import Application, Assignment, Award, Evaluator, MonitoringVisit, Program, utcnow
 from ..db.settings import get_setting, set_setting
 from ..errors import NotFound, RubricError, ValidationError
+from ..messages import Message, msg
 from ..paths import resource
 from ..rubric import MONITORING, Rubric, load_rubric, parse_rubric
 from .model import (
@@ -82,33 +83,39 @@ def _rubric_for(track: str, path: str | Path | None) -> tuple[str, str]:
     """The monitoring rubric file's (name, text) for ``track``: ``path``, else the shipped one."""
     p = Path(path) if path else resource("rubrics", f"monitoring-{track}.toml")
     if path is None and not p.is_file():
-        raise ValidationError(f"Track '{track}' has no monitoring rubric: name one with --rubric {track}=FILE "
-                              "(a rubric file with kind = \"monitoring\", docs/follow-up.md).")
+        raise ValidationError(msg("monitoring.no_rubric", "Track '{track}' has no monitoring rubric: name one with "
+                                  "--rubric {track}=FILE (a rubric file with kind = \"monitoring\", docs/follow-up.md).",
+                                  track=track))
     rd = load_rubric(p)
     if rd.kind != MONITORING:
-        raise RubricError(f"Rubric file {p.name} is an {rd.kind} rubric; a monitoring plan needs a rubric with "
-                          "kind = \"monitoring\".")
+        raise RubricError(msg("monitoring.rubric_kind", "Rubric file {file} is an {kind} rubric; a monitoring plan "
+                              "needs a rubric with kind = \"monitoring\".", file=p.name, kind=rd.kind))
     if rd.track != track:
-        raise RubricError(f"Rubric file {p.name} is for track '{rd.track}', not '{track}'.")
+        raise RubricError(msg("monitoring.rubric_track", "Rubric file {file} is for track '{rubric_track}', not "
+                              "'{track}'.", file=p.name, rubric_track=rd.track, track=track))
     return p.name, p.read_text(encoding="utf-8")
 
 
 def set_plan(s: Session, program: Program, visits: list[PlannedVisit], rubrics: dict[str, str | Path | None], *,
              actor: str, device: str) -> MonitoringPlan:
     if not visits:
-        raise ValidationError("A monitoring plan needs at least one visit (--visit CODE=MONTHS or --every-months N).")
+        raise ValidationError(msg("monitoring.plan_empty", "A monitoring plan needs at least one visit (--visit "
+                                  "CODE=MONTHS or --every-months N)."))
     seen: set[str] = set()
     for v in visits:
         if not v.code.strip() or v.code in seen:
-            raise ValidationError(f"The plan's visits need distinct codes; '{v.code}' is empty or repeated.")
+            raise ValidationError(msg("monitoring.plan_codes", "The plan's visits need distinct codes; '{code}' is "
+                                      "empty or repeated.", code=v.code))
         if not 0 <= v.months <= 120:
-            raise ValidationError(f"Visit '{v.code}' falls due {v.months} months after the start; use 0 to 120.")
+            raise ValidationError(msg("monitoring.plan_months", "Visit '{code}' falls due {months} months after the "
+                                      "start; use 0 to 120.", code=v.code, months=v.months))
         seen.add(v.code)
     tracks = [t.code for t in program.tracks]
     unknown = set(rubrics) - set(tracks)
     if unknown:
-        raise ValidationError(f"Program '{program.code}' has no track {', '.join(sorted(unknown))} (tracks: "
-                              f"{', '.join(tracks)}).")
+        raise ValidationError(msg("monitoring.unknown_track", "Program '{program}' has no track {unknown} (tracks: "
+                                  "{tracks}).", program=program.code, unknown=", ".join(sorted(unknown)),
+                                  tracks=", ".join(tracks)))
     old = plan_document(s, program)
     chosen = {}
     for t in tracks:
@@ -144,18 +151,20 @@ def assign(s: Session, program: Program, evaluators: list[str] | None, *, actor:
     award's visitor so far if any, else the least loaded evaluator without a declared conflict."""
     doc = plan_document(s, program)
     if doc is None:
-        raise ValidationError(f"Program '{program.code}' has no monitoring plan yet: set it with "
-                              "'evaluator monitoring plan --visit mid=3 --visit final=6'.")
+        raise ValidationError(msg("monitoring.no_plan", "Program '{program}' has no monitoring plan yet: set it with "
+                                  "'evaluator monitoring plan --visit mid=3 --visit final=6'.", program=program.code))
     q = select(Evaluator).where(Evaluator.active.is_(True)).order_by(Evaluator.code)
     people = list(s.execute(q).scalars())
     if evaluators:
         by_code = {e.code: e for e in people}
         missing = [c for c in evaluators if c not in by_code]
         if missing:
-            raise NotFound(f"No active evaluator {', '.join(missing)} in this database.")
+            raise NotFound(msg("monitoring.no_active_evaluator", "No active evaluator {codes} in this database.",
+                               codes=", ".join(missing)))
         people = [by_code[c] for c in evaluators]
     if not people:
-        raise ValidationError("There is no active evaluator to visit the awarded projects.")
+        raise ValidationError(msg("monitoring.no_evaluators", "There is no active evaluator to visit the awarded "
+                                  "projects."))
     load = {e.id: 0 for e in people}
     for ev_id, n in s.execute(select(MonitoringVisit.evaluator_id, func.count(MonitoringVisit.id))
                               .where(MonitoringVisit.state != FINALISED).group_by(MonitoringVisit.evaluator_id)):
@@ -251,36 +260,44 @@ def due(s: Session, program: Program, *, today: date, overdue_only: bool) -> lis
 
 # --- recording ------------------------------------------------------------------------------------
 def check_visit(rd: Rubric | None, award: Award, *, visited_at: datetime | None, attendees: str,
-                checklist: dict[str, Any], ratings: dict[str, Any], actions: list[Action], where: str,
+                checklist: dict[str, Any], ratings: dict[str, Any], actions: list[Action], where: Message,
                 finalising: bool = False) -> None:
     """One clear sentence for the first thing wrong with a visit's values (nothing is written)."""
     if visited_at is not None and award.agreed_on is not None and visited_at.date() < award.agreed_on:
-        raise ValidationError(f"{where} is dated {visited_at:%Y-%m-%d}, before the agreement ({award.agreed_on}).")
+        raise ValidationError(msg("monitoring.before_agreement", "{where} is dated {day}, before the agreement "
+                                  "({agreed_on}).", where=where, day=visited_at.strftime("%Y-%m-%d"),
+                                  agreed_on=str(award.agreed_on)))
     for a in actions:
         if not a.text.strip():
-            raise ValidationError(f"{where}: a required action needs its text.")
+            raise ValidationError(msg("monitoring.action_text", "{where}: a required action needs its text.",
+                                      where=where))
         if a.due_on is not None and visited_at is not None and a.due_on < visited_at.date():
-            raise ValidationError(f"{where}: the action '{a.text}' is due {a.due_on}, before the visit "
-                                  f"({visited_at:%Y-%m-%d}).")
+            raise ValidationError(msg("monitoring.action_before_visit", "{where}: the action '{action}' is due {due}, "
+                                      "before the visit ({day}).", where=where, action=a.text, due=str(a.due_on),
+                                      day=visited_at.strftime("%Y-%m-%d")))
     if rd is None:
         return
     items = {c.code for c in rd.checklist}
     unknown = sorted(set(checklist) - items)
     if unknown:
-        raise ValidationError(f"{where}: the monitoring rubric {rd.code} has no checklist item {', '.join(unknown)}.")
+        raise ValidationError(msg("monitoring.unknown_item", "{where}: the monitoring rubric {rubric} has no "
+                                  "checklist item {items}.", where=where, rubric=rd.code, items=", ".join(unknown)))
     levels = {lv.key for lv in rd.levels}
     for code, level in ratings.items():
         if code not in {c.code for c in rd.criteria}:
-            raise ValidationError(f"{where}: the monitoring rubric {rd.code} has no criterion '{code}'.")
+            raise ValidationError(msg("monitoring.unknown_criterion", "{where}: the monitoring rubric {rubric} has no "
+                                      "criterion '{criterion}'.", where=where, rubric=rd.code, criterion=code))
         if level is not None and level not in levels:
-            raise ValidationError(f"{where}: '{level}' is not a level of {rd.code} for '{code}' (levels: "
-                                  f"{', '.join(lv.key for lv in rd.levels)}).")
+            raise ValidationError(msg("monitoring.unknown_level", "{where}: '{level}' is not a level of {rubric} for "
+                                      "'{criterion}' (levels: {levels}).", where=where, level=level, rubric=rd.code,
+                                      criterion=code, levels=", ".join(lv.key for lv in rd.levels)))
     if finalising:
         missing = rd.visit_missing({"visited_at": visited_at, "attendees": attendees, "checklist": checklist})
         unrated = [c.code for c in rd.criteria if c.required and not ratings.get(c.code)]
         if missing or unrated:
             names = [rd.visit_requirement_name(m, "en") for m in missing] + unrated
-            raise ValidationError(f"{where} cannot be finalised yet: missing {', '.join(names)}.")
+            raise ValidationError(msg("monitoring.cannot_finalise", "{where} cannot be finalised yet: missing "
+                                      "{missing}.", where=where, missing=", ".join(names)))
 
 
 def visit_by(s: Session, program: Program, application_id: str, sequence: int) -> MonitoringVisit:
@@ -289,7 +306,8 @@ def visit_by(s: Session, program: Program, application_id: str, sequence: int) -
                   .where(Application.program_id == program.id, Application.external_id == application_id,
                          MonitoringVisit.sequence == sequence)).scalar_one_or_none()
     if v is None:
-        raise NotFound(f"Application {application_id} has no monitoring visit {sequence}.")
+        raise NotFound(msg("monitoring.no_visit", "Application {app} has no monitoring visit {sequence}.",
+                           app=application_id, sequence=sequence))
     return v
 
 
@@ -298,11 +316,13 @@ def record(s: Session, program: Program, v: MonitoringVisit, *, visited_at: date
            actor: str, device: str) -> None:
     award = s.get(Award, v.award_id)
     app = award.application
-    where = f"Monitoring visit {v.sequence} of application {app.external_id}"
+    where = msg("monitoring.where.visit", "Monitoring visit {sequence} of application {app}", sequence=v.sequence,
+                app=app.external_id)
     if award.status in CLOSED_STATUSES:
-        raise ValidationError(f"{where}: the award is {award.status}; nothing is recorded on it.")
+        raise ValidationError(msg("monitoring.award_closed", "{where}: the award is {status}; nothing is recorded on "
+                                  "it.", where=where, status=status_text(award.status)))
     if v.state == FINALISED:
-        raise ValidationError(f"{where} is finalised; it is kept as it was.")
+        raise ValidationError(msg("monitoring.finalised", "{where} is finalised; it is kept as it was.", where=where))
     rd = monitoring_rubrics(s, program).get(app.track.code)
     check_visit(rd, award, visited_at=visited_at, attendees=attendees, checklist=checklist, ratings=ratings,
                 actions=actions, where=where,
@@ -342,7 +362,8 @@ def add_visit(s: Session, program: Program, application_id: str, evaluator: Eval
 
     award = award_for(s, program, application_id)
     if award.status in CLOSED_STATUSES:
-        raise ValidationError(f"The award of application {application_id} is {award.status}; no visit is added.")
+        raise ValidationError(msg("monitoring.closed_no_visit", "The award of application {app} is {status}; no visit "
+                                  "is added.", app=application_id, status=status_text(award.status)))
     seq = (s.execute(select(func.max(MonitoringVisit.sequence)).where(MonitoringVisit.award_id == award.id))
            .scalar() or 0) + 1
     v = MonitoringVisit(award_id=award.id, evaluator_id=evaluator.id, sequence=seq, plan_code="", due_on=None,

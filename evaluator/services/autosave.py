@@ -101,9 +101,24 @@ def resolve(s: Session, application_id: str, evaluator: str) -> ScoreTarget:
     return target if target is not None else _resolve_orm(s, application_id, evaluator)
 
 
-_Q_CURRENT = text("SELECT value FROM setting WHERE key = 'current_program'")
-_Q_PROGRAM_ID = text("SELECT id FROM program WHERE uuid = :uuid AND archived_at IS NULL")
-_Q_NEWEST = text("SELECT id FROM program WHERE archived_at IS NULL ORDER BY id DESC LIMIT 1")
+_CURRENT_SQL = "SELECT value FROM setting WHERE key = 'current_program'"
+_PROGRAM_ID_SQL = "SELECT id FROM program WHERE uuid = :uuid AND archived_at IS NULL"
+_NEWEST_SQL = "SELECT id FROM program WHERE archived_at IS NULL ORDER BY id DESC LIMIT 1"
+_Q_PROGRAM = {q: text(q) for q in (_CURRENT_SQL, _PROGRAM_ID_SQL, _NEWEST_SQL)}
+
+
+def _plain_program_id(scalar) -> int | None:  # noqa: ANN001 - scalar(sql, params): the first value or None
+    """The id of the program :func:`current_program` picks when no ``--program`` is given: the
+    database's current program, else the newest one not archived; None when there is none (then
+    :func:`current_program` says why)."""
+    value = scalar(_CURRENT_SQL, {})
+    if isinstance(value, str) and value.startswith('"'):  # SQLite hands the JSON text back as it is
+        value = json.loads(value)
+    if isinstance(value, str):
+        found = scalar(_PROGRAM_ID_SQL, {"uuid": value})
+        if found is not None:
+            return found
+    return scalar(_NEWEST_SQL, {})  # no current program chosen (or it was archived)
 
 
 def program_id(s: Session) -> int:
@@ -111,16 +126,9 @@ def program_id(s: Session) -> int:
     case (the database's current program, no ``--program``): the ORM's settings read and program
     load cost as much as the rest of a save's work together."""
     if not s.info.get(PROGRAM):
-        value = s.execute(_Q_CURRENT).scalar()
-        if isinstance(value, str) and value.startswith('"'):  # SQLite hands the JSON text back as it is
-            value = json.loads(value)
-        if isinstance(value, str):
-            found = s.execute(_Q_PROGRAM_ID, {"uuid": value}).scalar()
-            if found is not None:
-                return found
-        newest = s.execute(_Q_NEWEST).scalar()  # no current program chosen (or it was archived)
-        if newest is not None:
-            return newest
+        found = _plain_program_id(lambda sql, params: s.execute(_Q_PROGRAM[sql], params).scalar())
+        if found is not None:
+            return found
     return current_program(s).id  # --program, or no program at all: its errors
 
 
@@ -257,15 +265,28 @@ class Autosaver:
         self._lock = threading.Lock()
         self._kept = None  # the pooled connection kept for saves (a _ConnectionFairy), or None
 
-    def resolve(self, application_id: str, evaluator: str, program_id: int) -> ScoreTarget | None:
-        """:func:`resolve`'s common case in one statement on the driver connection (SQLite, nothing
-        listening for statements); None otherwise, or when the target is not plain — then
-        :func:`resolve` in a session settles it (and raises the usual errors)."""
+    def resolve(self, application_id: str, evaluator: str, program_id: int | None = None) -> ScoreTarget | None:
+        """:func:`resolve`'s common case on the driver connection (SQLite, nothing listening for
+        statements): the program (when ``program_id`` is None, the one :func:`program_id` finds,
+        in the same plain statements) and the target in one statement; None otherwise, or when the
+        target is not plain — then :func:`resolve` in a session settles it (and raises the usual
+        errors).  An ORM session per new target cost more CPU than the ten saves that follow."""
         if not self._sqlite or _observed(self.engine):
             return None
-        params = {"app": application_id, "ev": evaluator, "program": program_id}
-        return _plain_target(self._on_connection(lambda fairy: fairy.driver_connection.execute(
-            _TARGET_SQL, params).fetchall()))
+
+        def work(fairy) -> list:  # noqa: ANN001
+            con = fairy.driver_connection
+
+            def scalar(sql: str, params: dict):  # noqa: ANN202
+                row = con.execute(sql, params).fetchone()
+                return None if row is None else row[0]
+
+            program = program_id if program_id is not None else _plain_program_id(scalar)
+            if program is None:
+                return []
+            return con.execute(_TARGET_SQL, {"app": application_id, "ev": evaluator, "program": program}).fetchall()
+
+        return _plain_target(self._on_connection(work))
 
     def save(self, t: ScoreTarget, criterion: str, **kw) -> SavedScore:
         engine = self.engine

@@ -454,8 +454,10 @@ class Scoring(Area):
         key = (self._uow.program, application_id, evaluator)
         target = self._targets.get(key)
         if target is None:
-            with self._uow.read() as s:
-                program_id = autosave.program_id(s)
+            program_id = None  # the database's current program: found by the autosaver itself
+            if self._uow.program:  # --program
+                with self._uow.read() as s:
+                    program_id = autosave.program_id(s)
             with self._uow.translate():
                 target = self._autosaver.resolve(application_id, evaluator, program_id)
             if target is None:

@@ -115,13 +115,9 @@ def _area(path: Path) -> str:
 
 AREAS = sorted({_area(p) for p in ROOT.rglob("*.py") if "migrations" not in p.parts and "__pycache__" not in p.parts}
                - {"messages"})
-#: areas whose sentences are still being moved into the catalogue (issue 21); each leaves this set
-#: when its last sentence is in
-NOT_YET = {"awards", "excel", "monitoring"}
 
 
-@pytest.mark.parametrize("area", [pytest.param(a, marks=pytest.mark.xfail(reason="being moved into the catalogue"))
-                                  if a in NOT_YET else a for a in AREAS])
+@pytest.mark.parametrize("area", AREAS)
 def test_no_user_facing_sentence_is_written_outside_the_catalogue(area):
     errors = _error_classes()
     found = []

@@ -182,7 +182,7 @@ def test_a_tranche_above_the_balance_shows_the_refusal_and_changes_nothing(follo
     dialogs.expect_error()
     screen.tranche_btn.click()
     flush_events(qapp)
-    assert len(dialogs.errors) == 1 and "exceed" in dialogs.errors[0]  # the core's sentence, shown as it is
+    assert len(dialogs.errors) == 1 and "지원금을 넘습니다" in dialogs.errors[0]  # the core's sentence, in the UI's language
     assert (_rows(path, "SELECT * FROM disbursement"), _rows(path, "SELECT count(*) FROM audit_event")) == before
     row = _row_of(screen, award.application_id)
     assert _cell(screen, row, "disbursed") == "0" and _cell(screen, row, "balance") == f"{award.balance:,}"
@@ -394,7 +394,7 @@ def test_an_action_due_before_the_visit_is_refused_with_the_reason(follow_up_fie
     dialogs.expect_error()
     form.save()
     flush_events(qapp)
-    assert len(dialogs.errors) == 1 and "before the visit" in dialogs.errors[0]
+    assert len(dialogs.errors) == 1 and "방문일(2012-10-02)보다 이릅니다" in dialogs.errors[0]
     assert form.dirty  # still unsaved: what was typed stays on screen
     assert next(x for x in store.monitoring.visits(app) if x.sequence == seq).state == "planned"
 

@@ -431,6 +431,10 @@ class Attachment(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
     evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("evaluator.id", ondelete="SET NULL"))
     criterion_id: Mapped[int | None] = mapped_column(ForeignKey("criterion.id", ondelete="SET NULL"))
+    #: a follow-up monitoring visit's photo (then ``application_id`` is the award's application);
+    #: None for a scoring photo (an evaluation's)
+    monitoring_visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("monitoring_visit.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(300))
     media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
     sha256: Mapped[str] = mapped_column(String(64), index=True)

@@ -15,8 +15,9 @@ from ..errors import NotFound, ValidationError
 from ..messages import Message, msg
 from ..services.common import current_program, evaluator_by_code
 from ..uow import Area
-from . import service
+from . import photos, service
 from .model import Action, DueVisit, MonitoringAssignment, MonitoringPlan, PlannedVisit, VisitInfo
+from .photos import MonitoringPhoto
 
 
 def _when(value: datetime | date | str | None, what: Message | str) -> datetime | None:
@@ -173,6 +174,48 @@ class Monitoring(Area):
             s.flush()
             info = next(x for x in service.visits(s, p, application_id) if x.sequence == sequence)
         return self._uow.outcome(s, info)
+
+    # --- photos of a visit (evaluator.monitoring.photos) --------------------------------------------
+    def add_photo(self, application_id: str, sequence: int, source: Any, *, filename: str | None = None,
+                  media_type: str | None = None, caption: str = "") -> Outcome[MonitoringPhoto]:
+        """Attach a photo (a path or bytes) to visit ``sequence`` of an award, with the limits of an
+        evaluation's photos; it travels in the visitor's result package.  A finalised visit, a
+        closed award or a visit with no visitor here: refused with the reason, nothing written."""
+        from ..services.attachments import read_source
+
+        data, name, kind = read_source(source, filename, media_type)
+        with self._uow.write() as s:
+            p = current_program(s)
+            v = service.visit_by(s, p, application_id, sequence)
+            a = photos.add(s, v, data, name=name, media_type=kind, caption=caption)
+            self._audit(s, action="monitoring_photo", entity="attachment", entity_uuid=a.uuid,
+                        new={"application": application_id, "visit": sequence, "filename": a.filename,
+                             "sha256": a.sha256, "caption": a.caption}, subject=photos.subject(s, v))
+            info = next(x for x in photos.photos(s, p.id, application_id, sequence) if x.uuid == a.uuid)
+        return self._uow.outcome(s, info)
+
+    def photos(self, application_id: str | None = None, sequence: int | None = None) -> list[MonitoringPhoto]:
+        """The photos of the program's monitoring visits (of one award, of one of its visits)."""
+        with self._uow.read() as s:
+            return photos.photos(s, current_program(s).id, application_id, sequence)
+
+    def photo_data(self, uuid: str) -> bytes:
+        from ..services.attachments import data
+
+        with self._uow.read() as s:
+            return data(photos.by_uuid(s, uuid)[0])
+
+    def remove_photo(self, uuid: str) -> Outcome[None]:
+        """Remove a visit's photo: its bytes are gone, its record stays marked removed so the removal
+        travels in the next package (as an evaluation's photo's does).  Not on a finalised visit."""
+        with self._uow.write() as s:
+            a, v = photos.by_uuid(s, uuid)
+            photos.check_removable(s, v)
+            if not a.deleted or a.data is not None:
+                a.deleted, a.data, a.path = True, None, None
+                self._audit(s, action="remove_monitoring_photo", entity="attachment", entity_uuid=a.uuid,
+                            old={"deleted": False}, new={"deleted": True}, subject=photos.subject(s, v))
+        return self._uow.outcome(s, None)
 
     def export_follow_up(self, path: str | Path, *, today: date | None = None, lang: str = "ko",
                          progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:

@@ -5,7 +5,12 @@
   mark, room for findings and required actions, a signature line) or filled from a recorded visit;
 * the **follow-up dossier** of one project (``evaluator report follow-up-dossier``): the award,
   every visit with its checklist, ratings, findings and actions, the open actions, the tranches and
-  the settlement, the support log.  Visits hold no photos yet, so it prints none.
+  the settlement, the support log.
+
+A recorded visit's photos (``evaluator.monitoring.photos``) are printed after its actions, on the
+filled sheet and in the dossier, as thumbnails like the application dossier's photo section
+(``evaluator.reports.dossier``): each with its file name, visitor and caption; a file that is not
+an image, or cannot be read, is listed by name; a removed photo is not printed.
 
 Korean by default, English with ``lang="en"``, Hangul embedded (the reports' fonts and page frame),
 every applicant's or visitor's text escaped for reportlab's markup.  Visit attendees are personal
@@ -17,21 +22,24 @@ from datetime import date, datetime
 from pathlib import Path
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit.anchors import last_anchor
 from ..awards import service as awards_svc
 from ..awards.model import SUPPORT_LABELS, AwardInfo, status_label
-from ..db.models import Program
+from ..db.models import MonitoringVisit, Program
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..reports.blocks import base_table_style
+from ..reports.data import AttachmentRecord
 from ..reports.document import ReportDocument, Section, Tick, document_id
+from ..reports.dossier import _photos as photo_grid  # (one home for the thumbnails)
 from ..reports.fmt import day, esc, krw
 from ..reports.fonts import REGULAR
 from ..reports.labels import labels
 from ..reports.styles import FRAME_WIDTH, styles
 from ..rubric import Rubric
-from . import service
+from . import photos, service
 from .model import FINALISED, VisitInfo
 
 _T = {  # (Korean, English)
@@ -68,6 +76,7 @@ _T = {  # (Korean, English)
     "held_on": ("일자", "Date"), "kind": ("구분", "Kind"), "topic": ("주제", "Topic"), "by": ("담당", "Given by"),
     "people": ("참석 인원", "Attendees"), "no_support": ("지원 기록이 없습니다.", "No session logged yet."),
     "stepped_in": ("예비 선정 (대체)", "reserve stepping in for"),
+    "photos": ("사진", "Photos"),
 }
 
 
@@ -186,8 +195,25 @@ def _signature(t: _Text, name: str, date_text: str) -> Table:
     return tbl
 
 
-def _visit_body(t: _Text, rd: Rubric | None, v: VisitInfo, filled: bool, attendees: str | None) -> list[Flowable]:
-    """Checklist, ratings, findings and actions of one visit (``filled``: its recorded values)."""
+def _visit_photos(s: Session, visits: list[VisitInfo]) -> dict[str, list[AttachmentRecord]]:
+    """The photos (not removed) of these visits, by visit uuid, as the thumbnails need them."""
+    ids = dict(s.execute(select(MonitoringVisit.uuid, MonitoringVisit.id)
+                         .where(MonitoringVisit.uuid.in_([v.uuid for v in visits]))).all()) if visits else {}
+    by_id = photos.records(s, list(ids.values()))
+    who = {v.uuid: v.evaluator for v in visits}
+    return {uuid: [AttachmentRecord(a.filename or "", a.media_type or "", int(a.size or 0), a.data, a.path,
+                                    a.caption or "", who[uuid], None, a.created_at) for a in by_id.get(pk, [])]
+            for uuid, pk in ids.items()}
+
+
+def _no_file(_path: str) -> Path | None:  # (a visit's photos are always in the database)
+    return None
+
+
+def _visit_body(t: _Text, rd: Rubric | None, v: VisitInfo, filled: bool, attendees: str | None,
+                pictures: list[AttachmentRecord] | None = None) -> list[Flowable]:
+    """Checklist, ratings, findings and actions of one visit (``filled``: its recorded values),
+    then its photos, if it has any."""
     st = styles()
     rec = v if filled else None
     out: list[Flowable] = []
@@ -201,6 +227,8 @@ def _visit_body(t: _Text, rd: Rubric | None, v: VisitInfo, filled: bool, attende
     out += _ratings(t, rd, rec) or [Paragraph(esc(t("none")), st.body)]
     out += [CondPageBreak(90), Paragraph(esc(t("findings")), st.h2), _box(v.findings if filled else "", 70),
             Paragraph(esc(t("actions")), st.h2), _actions(t, rec)]
+    if filled and pictures:
+        out += [CondPageBreak(150), Paragraph(esc(t("photos")), st.h2), *photo_grid(pictures, t.L, _no_file)]
     return out
 
 
@@ -215,6 +243,7 @@ def visit_sheets(s: Session, program: Program, out: str | Path, *, visits: list[
     awards = {a.application_id: a for a in awards_svc.award_infos(s, program)}
     story: list = []
     n = len(visits)
+    pictures = {} if blank else _visit_photos(s, visits)
     for k, v in enumerate(visits):
         if k:
             story.append(PageBreak())
@@ -231,7 +260,7 @@ def visit_sheets(s: Session, program: Program, out: str | Path, *, visits: list[
         story += [_info(pairs + _award_pairs(t, a)), Spacer(1, 4)]
         if not filled:
             story.append(Paragraph(esc(t("hint")), st.small))
-        story += _visit_body(t, rubrics.get(v.track), v, filled, withheld)
+        story += _visit_body(t, rubrics.get(v.track), v, filled, withheld, pictures.get(v.uuid))
         story += [Spacer(1, 10), _signature(t, v.evaluator or "",
                                             v.visited_at.strftime("%Y-%m-%d") if filled and v.visited_at else "")]
         story.append(Tick(0.1 + 0.85 * (k + 1) / n, v.application_id, progress, cancel))
@@ -241,7 +270,8 @@ def visit_sheets(s: Session, program: Program, out: str | Path, *, visits: list[
                          program=t.L.pick(program.name_ko, program.name_en or ""), labels=t.L, generated=now,
                          anchor=last_anchor(s),
                          doc_id=document_id("monitoring-sheet", now, program.code, blank,
-                                            [(v.uuid, v.version) for v in visits]))
+                                            [(v.uuid, v.version) for v in visits],
+                                            _photo_keys(pictures, visits)))
     return doc.build(story, progress=progress, cancel=cancel)
 
 
@@ -265,6 +295,7 @@ def follow_up_dossier(s: Session, program: Program, out: str | Path, *, applicat
     visits = service.visits(s, program, application_id)
     support = awards_svc.support_log(s, program, application_id)
     rubrics = service.monitoring_rubrics(s, program)
+    pictures = _visit_photos(s, visits)
     cancel.raise_if_cancelled()
     story: list = [Section(application_id), Paragraph(esc(t("dossier")), st.title),
                    Paragraph(esc(f"{a.group_name} — {a.title}"), st.subtitle),
@@ -280,7 +311,7 @@ def follow_up_dossier(s: Session, program: Program, out: str | Path, *, applicat
         story += [CondPageBreak(120), Paragraph(esc(head), st.h2)]
         if v.state == "planned":
             continue
-        story += _visit_body(t, rubrics.get(v.track), v, True, withheld)
+        story += _visit_body(t, rubrics.get(v.track), v, True, withheld, pictures.get(v.uuid))
     progress(0.5, "")
     story.append(Paragraph(esc(t("open_actions")), st.h1))
     open_rows = [[v.sequence, Paragraph(esc(x.text), st.cell), day(x.due_on),
@@ -313,8 +344,14 @@ def follow_up_dossier(s: Session, program: Program, out: str | Path, *, applicat
                          program=t.L.pick(program.name_ko, program.name_en or ""), labels=t.L, generated=now,
                          anchor=last_anchor(s),
                          doc_id=document_id("follow-up-dossier", now, program.code, application_id, a,
-                                            [(v.uuid, v.version) for v in visits], support))
+                                            [(v.uuid, v.version) for v in visits], support,
+                                            _photo_keys(pictures, visits)))
     return doc.build(story, progress=progress, cancel=cancel)
+
+
+def _photo_keys(pictures: dict[str, list[AttachmentRecord]], visits: list[VisitInfo]) -> list[tuple]:
+    """What of the photos makes the document what it is (its id changes when they do)."""
+    return [(v.uuid, a.filename, a.size, a.caption) for v in visits for a in pictures.get(v.uuid, [])]
 
 
 __all__ = ["follow_up_dossier", "visit_sheets"]

@@ -50,6 +50,7 @@ from ..db.models import (
 from ..heap import gc_paused
 from ..messages import SOURCE_LANGUAGE, Message, msg, text
 from ..monitoring import fieldwork
+from ..monitoring import photos as monitoring_photos
 from ..services.common import criteria_by_code, rubric_def
 from . import formats as F
 from . import incoming as I
@@ -113,6 +114,8 @@ class OpenedPackage:
     blobs: dict[str, bytes] = field(repr=False)
     #: the visitor's monitoring visits (evaluator.monitoring.fieldwork; docs/follow-up.md)
     monitoring_visits: list[dict[str, Any]] = field(default_factory=list)
+    #: the photos of those visits (evaluator.monitoring.photos)
+    monitoring_photos: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _allowed(name: str) -> bool:
@@ -286,6 +289,7 @@ def _open(path: Path, what: Message, office: Identity, ctx: OfficeContext) -> Op
         data = F.loads(members["data.json"], "data.json", F.DATA_LIMITS)
         contents = I.read_data(data, m, members, ctx.program_uuid)
         monitoring_visits = fieldwork.read_package_part(data)
+        visit_photos = monitoring_photos.read_package_part(data, members)
         # The laptop's audit trail is authentic (its hash is in the signed manifest) and the laptop
         # checked its chain before exporting; here its shape, count and head are checked, and it is
         # kept as it came — its chain can be checked again at any time (verify_package_evidence),
@@ -304,7 +308,7 @@ def _open(path: Path, what: Message, office: Identity, ctx: OfficeContext) -> Op
         device=m.device, sequence=m.sequence, evaluations=contents.evaluations, site_visits=contents.site_visits,
         attachments=contents.attachments, data_raw=raw["data.json"], audit_raw=raw["audit.json"],
         audit_entries=m.counts["audit_entries"], audit_head=m.audit_head, blobs=blobs,
-        monitoring_visits=monitoring_visits,
+        monitoring_visits=monitoring_visits, monitoring_photos=visit_photos,
     )
 
 
@@ -433,12 +437,17 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
         monitored = fieldwork.merge(s, ctx.program_id, pkg.evaluator.id, pkg.evaluator.code, pkg.monitoring_visits,
                                     what, device=pkg.device, fingerprint=pkg.fingerprint)
         plan.changes.extend(monitored.changes)  # audited with the package's other records, in its one entry
+        photographed = monitoring_photos.merge(s, ctx.program_id, pkg.evaluator.id, pkg.evaluator.code,
+                                               pkg.monitoring_photos, what)
+        plan.changes.extend(photographed.changes)  # (the visits' photos too)
         report = _keep(s, bulk, pkg, plan, actor=actor, device=device, base=base, subjects=_subjects(s, ctx, plan),
                        monitoring=monitored.counts if pkg.monitoring_visits else None)
     except _VALUE_ERRORS as exc:
         raise _unexpected(what, exc) from exc
     if pkg.monitoring_visits:
         report = replace(report, counts={**report.counts, "monitoring_visits": monitored.counts})
+    if pkg.monitoring_photos:
+        report = replace(report, counts={**report.counts, "monitoring_photos": photographed.counts})
     return report, True
 
 

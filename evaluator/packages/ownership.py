@@ -50,7 +50,7 @@ KINDS: tuple[tuple[str, Message, str], ...] = (
      "CAST(NULL AS TEXT) FROM {uuids} JOIN site_visit v ON v.uuid = named.value"),
     ("attachment", msg("packages.kind.photo", "photo"),
      "SELECT t.uuid, t.id, t.evaluator_id, t.application_id, t.criterion_id, t.deleted, t.caption "
-     "FROM {uuids} JOIN attachment t ON t.uuid = named.value"),
+     "FROM {uuids} JOIN attachment t ON t.uuid = named.value AND t.monitoring_visit_id IS NULL"),
 )
 _LABEL = {kind: label for kind, label, _ in KINDS}
 

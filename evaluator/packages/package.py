@@ -25,6 +25,7 @@ from ..domain import FIELD, FINALISED
 from ..errors import EvaluatorError, PermissionDenied
 from ..messages import msg
 from ..monitoring import fieldwork
+from ..monitoring import photos as monitoring_photos
 from ..services.common import current_program, evaluator_by_code, get_setting, set_setting
 from ..version import __version__
 from . import formats as F
@@ -136,7 +137,7 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
         select(Attachment, Application.external_id, Criterion.code)
         .join(Application, Application.id == Attachment.application_id)
         .outerjoin(Criterion, Criterion.id == Attachment.criterion_id)
-        .where(Attachment.evaluator_id == ev.id)
+        .where(Attachment.evaluator_id == ev.id, Attachment.monitoring_visit_id.is_(None))  # scoring photos
         .order_by(Attachment.id)
     ).all():
         if a.deleted:  # a deleted photo travels as its record only: its bytes are gone
@@ -157,6 +158,9 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
     monitoring_visits = fieldwork.package_part(s, ev)  # the visitor's monitoring visits (docs/follow-up.md)
     if monitoring_visits:
         data["monitoring_visits"] = monitoring_visits
+        photos = monitoring_photos.package_part(s, ev, blobs, _attachment_bytes)  # their photos, bytes in blobs
+        if photos:
+            data["monitoring_photos"] = photos
     members: list[tuple[str, bytes, bool]] = [("data.json", F.dumps(data), True), ("audit.json", F.dumps(trail), True)]
     members += [(name, body, False) for name, body in sorted(blobs.items())]
     created = utcnow()

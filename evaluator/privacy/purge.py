@@ -208,8 +208,11 @@ def legacy_entries(s: Session, subjects: _Subjects) -> int:
 
 
 # --- package evidence -----------------------------------------------------------------------------
-#: the records of a package's data.json, each naming its application (monitoring visits included)
-_EVIDENCE_RECORDS = ("evaluations", "site_visits", "attachments", "monitoring_visits")
+#: the records of a package's data.json, each naming its application (monitoring visits and their
+#: photos included: a purged subject's follow-up leaves the evidence like its evaluations)
+_EVIDENCE_RECORDS = ("evaluations", "site_visits", "attachments", "monitoring_visits", "monitoring_photos")
+#: those a package carries only when it has any (not written in as empty lists by a purge)
+_SINCE_FOLLOW_UP = ("monitoring_visits", "monitoring_photos")
 
 
 def _deflate(data: bytes) -> bytes:
@@ -252,7 +255,7 @@ def _redact_evidence(s: Session, subjects: _Subjects, purge: str, *, actor: str,
         cols = data.get("score_columns")
         comment = cols.index("comment") if isinstance(cols, list) and "comment" in cols else 4
         for k in _EVIDENCE_RECORDS:
-            if k == "monitoring_visits" and k not in data:  # (a package from before the follow-up)
+            if k in _SINCE_FOLLOW_UP and k not in data:  # (a package from before the follow-up)
                 continue
             data[k] = [tombstoned(x) if isinstance(x, dict) and str(x.get("application") or "") in subjects.exts
                        else x for x in (data.get(k) or ())]

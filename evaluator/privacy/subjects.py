@@ -91,8 +91,11 @@ def document(s: Session, app: Application) -> dict[str, Any]:
                     for e in s.execute(select(SupportEntry).where(SupportEntry.award_id == award.id)
                                        .order_by(SupportEntry.held_on, SupportEntry.id)).scalars()]}
     photos = []
+    visit_numbers = dict(s.execute(select(MonitoringVisit.id, MonitoringVisit.sequence).where(
+        MonitoringVisit.award_id == award.id)).all()) if award is not None else {}
     for a in s.execute(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)).scalars():
-        photos.append({"filename": a.filename, "media_type": a.media_type, "size": a.size, "sha256": a.sha256,
+        photos.append({"monitoring_visit": visit_numbers.get(a.monitoring_visit_id),  # None: an evaluation's photo
+                       "filename": a.filename, "media_type": a.media_type, "size": a.size, "sha256": a.sha256,
                        "caption": a.caption, "deleted": a.deleted, "created_at": _iso(a.created_at),
                        "data_base64": base64.b64encode(bytes(a.data)).decode("ascii") if a.data is not None else None})
     doc["photos"] = photos

@@ -333,7 +333,8 @@ def load_attachments(s: Session, app: AppRecord) -> list[AttachmentRecord]:
         select(Attachment, Evaluator.code, Criterion.code)
         .outerjoin(Evaluator, Evaluator.id == Attachment.evaluator_id)
         .outerjoin(Criterion, Criterion.id == Attachment.criterion_id)
-        .where(Attachment.application_id == app.pk, Attachment.deleted.is_(False))
+        .where(Attachment.application_id == app.pk, Attachment.deleted.is_(False),
+               Attachment.monitoring_visit_id.is_(None))  # (a monitoring visit's photos: the follow-up dossier)
         .order_by(Attachment.created_at, Attachment.id)
     )
     return [

@@ -550,7 +550,8 @@ class Scoring(Area):
                  .join(Application, Application.id == Attachment.application_id)
                  .outerjoin(Evaluator, Evaluator.id == Attachment.evaluator_id)
                  .outerjoin(Criterion, Criterion.id == Attachment.criterion_id)
-                 .where(Attachment.deleted.is_(False)).order_by(Attachment.id))
+                 .where(Attachment.deleted.is_(False), Attachment.monitoring_visit_id.is_(None))  # (scoring photos)
+                 .order_by(Attachment.id))
             if application_id:
                 q = q.where(Application.external_id == application_id)
             if evaluator:

@@ -3107,6 +3107,10 @@
         <translation>Remove {name} from this evaluation?</translation>
     </message>
     <message>
+        <source>Remove {name} from this visit?</source>
+        <translation>Remove {name} from this visit?</translation>
+    </message>
+    <message>
         <source>Your visits</source>
         <translation>Your visits</translation>
     </message>

@@ -3060,6 +3060,10 @@
         <translation>이 평가에서 {name}을(를) 삭제할까요?</translation>
     </message>
     <message>
+        <source>Remove {name} from this visit?</source>
+        <translation>이 점검에서 {name}을(를) 삭제할까요?</translation>
+    </message>
+    <message>
         <source>Your visits</source>
         <translation>내 방문 일정</translation>
     </message>

@@ -272,3 +272,42 @@ def test_the_0005_fixture_upgrades_and_its_sign_off_awards_the_selected(tmp_path
         selected = {r.application_id for r in st.ranking.rank(round="1").all_rows() if r.decision == "selected"}
         assert {a.application_id for a in st.awards.list()} == selected and len(selected) == 19
         assert st.verify_audit().ok
+
+
+def test_0008_adds_the_monitoring_photo_column_and_goes_back(any_db_url):
+    """Revision 0008 (monitoring photos) on both engines: ``attachment`` gains a nullable
+    ``monitoring_visit_id`` with its index and foreign key (a visit deleted takes its photos), and
+    down again without the column."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    migrate.load_all_models()
+    cfg = migrate.alembic_config()
+    eng = create_engine(any_db_url)
+
+    def alembic(fn, target):
+        with eng.begin() as conn:
+            cfg.attributes["connection"] = conn
+            fn(cfg, target)
+
+    def columns(conn) -> set[str]:
+        return {c["name"] for c in inspect(conn).get_columns("attachment")}
+
+    try:
+        alembic(command.upgrade, "0007")
+        with eng.connect() as conn:
+            assert "monitoring_visit_id" not in columns(conn)
+        alembic(command.upgrade, "0008")
+        with eng.connect() as conn:
+            insp = inspect(conn)
+            assert "monitoring_visit_id" in columns(conn)
+            assert "ix_attachment_monitoring_visit_id" in {i["name"] for i in insp.get_indexes("attachment")}
+            fk = {f["name"]: f for f in insp.get_foreign_keys("attachment")}[
+                "fk_attachment_monitoring_visit_id_monitoring_visit"]
+            assert fk["referred_table"] == "monitoring_visit" and fk["constrained_columns"] == ["monitoring_visit_id"]
+            assert (fk.get("options") or {}).get("ondelete", "").upper() == "CASCADE"
+        alembic(command.downgrade, "0007")
+        with eng.connect() as conn:
+            assert "monitoring_visit_id" not in columns(conn)
+    finally:
+        eng.dispose()

@@ -466,3 +466,44 @@ def test_closing_the_window_saves_the_visit_being_typed(follow_up_field, make_wi
     w.close()
     (state, attendees), = _rows(path, "SELECT state, attendees FROM monitoring_visit WHERE uuid = ?", uuid)
     assert (state, attendees) == ("draft", "대표 외 2명")
+
+
+def test_photos_are_attached_to_the_visit_from_the_form_and_locked_when_finalised(follow_up_field, make_window, qapp,
+                                                                                  dialogs, tmp_path):
+    """Attach photos… on the monitoring visit form (as on the scoring form): the photos join the
+    visit with their thumbnails, Remove photo takes one off, and a finalised visit keeps its photos."""
+    from PIL import Image
+
+    w, screen, form, store = _field_form(follow_up_field, make_window, qapp)
+    app, seq = form.application_id, form.sequence
+    photos = []
+    for name, colour in (("entrance.png", (200, 40, 40)), ("notice.png", (40, 40, 200))):
+        Image.new("RGB", (320, 240), colour).save(tmp_path / name)
+        photos.append(tmp_path / name)
+    form.findings.setPlainText("입구 안내문 확인")
+    assert form.add_photo_btn.objectName() == "attachMonitoringPhotos" and form.add_photo_btn.isEnabled()
+    dialogs.files.append(photos)
+    form.add_photo_btn.click()
+    flush_events(qapp)
+    assert [p.filename for p in store.monitoring.photos(app, seq)] == ["entrance.png", "notice.png"]
+    assert [form.photo_list.item(i).text() for i in range(form.photo_list.count())] == ["entrance.png", "notice.png"]
+    assert not form.photo_list.item(0).icon().isNull()  # the thumbnail
+    # what was typed was saved first (the photos travel with the recorded visit)
+    assert next(x for x in store.monitoring.visits(app) if x.sequence == seq).findings == "입구 안내문 확인"
+    form.photo_list.setCurrentRow(1)
+    form.remove_photo_btn.click()  # confirmed (the test's default answer is Yes)
+    flush_events(qapp)
+    assert [p.filename for p in store.monitoring.photos(app, seq)] == ["entrance.png"]
+    assert form.photo_list.count() == 1
+
+    form.visited_at.setText("2012-10-02 10:00")
+    form.attendees.setText("대표 외 4명")
+    for cb in form.checks.values():
+        cb.setChecked(True)
+    for cr in form.rubric.criteria:
+        form.set_rating(cr.code, form.rubric.levels[0].key)
+    form.ask_finalise()
+    flush_events(qapp)
+    assert next(x for x in store.monitoring.visits(app) if x.sequence == seq).state == "finalised"
+    assert not form.add_photo_btn.isEnabled() and not form.remove_photo_btn.isEnabled()
+    assert [p.filename for p in store.monitoring.photos(app, seq)] == ["entrance.png"]

@@ -5,22 +5,25 @@ every level's description, findings and required actions with due dates.
 The form saves with Save (Ctrl+S), and again by itself when it is left (Back, the window or the
 database closing) with edits not yet saved, so nothing typed is lost; Finalise first lists what the
 rubric still needs.  Earlier visits of the same award (findings and open actions, from the kit) are
-shown above the form, to check on site."""
+shown above the form, to check on site.  Photos are attached to the visit with Attach photos… (as
+on the scoring form) and go to the office with the visit in the next package."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QStackedWidget, QTableView,
+    QVBoxLayout, QWidget,
 )
 
-from evaluator.changes import AWARDS, MONITORING
+from evaluator.changes import AWARDS, MONITORING, NOTHING, Outcome
 
 from .. import dialogs
 from ..i18n import language, tr
@@ -52,6 +55,20 @@ def my_visits(st, evaluator: str) -> list[MyVisit]:
         out.append(MyVisit(v.application_id, a.group_name if a else "", a.title if a else "", v.sequence, v.plan_code,
                            v.due_on, v.state))
     out.sort(key=lambda v: (v.state == "finalised", v.due_on or date.max, v.application_id, v.sequence))
+    return out
+
+
+def visit_photos(st, application_id: str, sequence: int) -> list:
+    """Runs on the worker: the visit's photos with small thumbnails (decoded here, not on the GUI
+    thread), as the scoring form shows an evaluation's."""
+    out = []
+    for info in st.monitoring.photos(application_id, sequence):
+        image = None
+        if info.media_type.startswith("image/"):
+            img = QImage.fromData(st.monitoring.photo_data(info.uuid))
+            if not img.isNull():
+                image = img.scaled(160, 120, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+        out.append((info, image))
     return out
 
 
@@ -159,7 +176,8 @@ class MonitoringVisitForm(QWidget):
             visits = st.monitoring.visits(app)
             mine = next(v for v in visits if v.sequence == seq)
             return {"visit": mine, "earlier": [v for v in visits if v.sequence < seq],
-                    "rubric": st.monitoring.rubric(mine.track), "app": st.applications.get(app)}
+                    "rubric": st.monitoring.rubric(mine.track), "app": st.applications.get(app),
+                    "photos": visit_photos(st, app, seq)}
 
         self.ctx.query(load, self._loaded, parent=self).run_in_background()
 
@@ -169,6 +187,7 @@ class MonitoringVisitForm(QWidget):
             self.visit, self.rubric, self.app = data["visit"], data["rubric"], data["app"]
             self._build_body(data["earlier"])
             self._show(self.visit)
+            self._show_photos(data["photos"])
         finally:
             self._loading = False
         self.dirty = False
@@ -266,6 +285,7 @@ class MonitoringVisitForm(QWidget):
         self.add_action_btn.clicked.connect(lambda: self.add_action())
         self.actions_layout.addWidget(self.add_action_btn, 0, Qt.AlignLeft)
         lay.addWidget(acts)
+        lay.addWidget(self._build_photos(body))
 
         buttons = QHBoxLayout()
         self.missing_label = plain(QLabel("", body))
@@ -303,7 +323,7 @@ class MonitoringVisitForm(QWidget):
             self.add_action(a.text, a.due_on, a.done)
         locked = v.state == "finalised"
         for w in [self.visited_at, self.attendees, self.findings, self.save_btn, self.finalise_btn,
-                  self.add_action_btn, *self.checks.values(), *self.pickers.values()]:
+                  self.add_action_btn, self.add_photo_btn, *self.checks.values(), *self.pickers.values()]:
             w.setEnabled(not locked)
         for r in self.action_rows:
             r.setEnabled(not locked)
@@ -411,8 +431,81 @@ class MonitoringVisitForm(QWidget):
 
     def _show_locked(self) -> None:
         for w in [self.visited_at, self.attendees, self.findings, self.save_btn, self.finalise_btn,
-                  self.add_action_btn, *self.checks.values(), *self.pickers.values(), *self.action_rows]:
+                  self.add_action_btn, self.add_photo_btn, self.remove_photo_btn, *self.checks.values(),
+                  *self.pickers.values(), *self.action_rows]:
             w.setEnabled(False)
+
+    # --- photos -----------------------------------------------------------------------------------
+    def _build_photos(self, parent: QWidget) -> QGroupBox:
+        """The visit's photos as thumbnails, with the scoring form's Attach photos… and Remove photo."""
+        box = QGroupBox(tr("Photos"), parent)
+        lay = QVBoxLayout(box)
+        self.photo_list = QListWidget(box)
+        self.photo_list.setObjectName("monitoringPhotoList")
+        self.photo_list.setAccessibleName(tr("Photos"))
+        self.photo_list.setViewMode(QListWidget.IconMode)
+        self.photo_list.setIconSize(QSize(160, 120))
+        self.photo_list.setFixedHeight(160)
+        lay.addWidget(self.photo_list)
+        QShortcut(QKeySequence.Delete, self.photo_list, self.remove_photo, context=Qt.WidgetShortcut)
+        self.add_photo_btn = QPushButton(tr("Attach photos…"), box)
+        self.add_photo_btn.setObjectName("attachMonitoringPhotos")
+        self.add_photo_btn.clicked.connect(self.attach_photos)
+        self.remove_photo_btn = QPushButton(tr("Remove photo"), box)
+        self.remove_photo_btn.setObjectName("removeMonitoringPhoto")
+        self.remove_photo_btn.clicked.connect(self.remove_photo)
+        self.remove_photo_btn.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(self.add_photo_btn)
+        row.addWidget(self.remove_photo_btn)
+        row.addStretch(1)
+        lay.addLayout(row)
+        return box
+
+    def attach_photos(self) -> None:
+        if self.visit is None or self.visit.state == "finalised":
+            return
+        paths = dialogs.open_files(self.ctx, self, tr("Attach photos"),
+                                   tr("Images (*.jpg *.jpeg *.png *.heic *.webp);;All files (*)"))
+        if not paths:
+            return
+        self.flush()  # what is typed is saved first: the photos go to the office with the recorded visit
+        app, seq = self.application_id, self.sequence
+
+        def add(st):
+            changes = NOTHING
+            for p in paths:
+                changes |= st.monitoring.add_photo(app, seq, Path(p)).changes
+            return Outcome(visit_photos(st, app, seq), changes)
+
+        self.ctx.write(add, self._show_photos, parent=self).run_in_background()
+
+    def remove_photo(self) -> None:
+        item = self.photo_list.currentItem()
+        if item is None or self.visit is None or self.visit.state == "finalised":
+            return
+        uuid = item.data(Qt.UserRole)
+        if not dialogs.confirm(self, tr("Remove photo"), tr("Remove {name} from this visit?").format(
+                name=item.text())):
+            return
+        app, seq = self.application_id, self.sequence
+
+        def remove(st):
+            removed = st.monitoring.remove_photo(uuid)
+            return Outcome(visit_photos(st, app, seq), removed.changes)
+
+        self.ctx.write(remove, self._show_photos, parent=self).run_in_background()
+
+    def _show_photos(self, photos) -> None:
+        self.photo_list.clear()
+        for info, image in photos or []:
+            item = QListWidgetItem(info.filename)
+            item.setData(Qt.UserRole, info.uuid)
+            item.setToolTip(f"{info.filename} · {info.size // 1024} KB")
+            if image is not None and not image.isNull():
+                item.setIcon(QPixmap.fromImage(image))
+            self.photo_list.addItem(item)
+        self.remove_photo_btn.setEnabled(bool(photos) and self.visit is not None and self.visit.state != "finalised")
 
     def ask_finalise(self) -> None:
         if self.visit is None or self.visit.state == "finalised":

@@ -12,9 +12,11 @@ import threading
 from collections.abc import Callable
 
 from .errors import Cancelled
-from .messages import msg
+from .messages import Message, msg
 
-Progress = Callable[[float, str], None]
+#: ``progress(fraction, what)``: ``what`` is a message (rendered by whoever shows it, in its
+#: language) or plain text
+Progress = Callable[[float, "str | Message"], None]
 
 
 def no_progress(_fraction: float, _message: str = "") -> None:

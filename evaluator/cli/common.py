@@ -282,7 +282,7 @@ class TerminalProgress:
             return
         self._last = pct
         bar = "#" * (pct // 4)
-        sys.stderr.write(f"\r{self.label} [{bar:<25}] {pct:3d}% {message[:40]:<40}")
+        sys.stderr.write(f"\r{self.label} [{bar:<25}] {pct:3d}% {str(message)[:40]:<40}")
         if pct >= 100:
             sys.stderr.write("\n")
         sys.stderr.flush()

@@ -32,6 +32,7 @@ from ..ranking.model import RankingResult
 from ..ranking.labels import reliability_label
 from ..ranking.reasons import words
 from ..reports.labels import labels as labels_in
+from ..messages import msg
 from . import columns as C
 from .intake import districts_of
 from .results import ExportReport
@@ -117,7 +118,7 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
             done += 1
             if not done % 1000:
                 cancel.raise_if_cancelled()
-                progress(done / total, f"{t.track}: {done:,} rows")
+                progress(done / total, msg("progress.track_rows", "{track}: {done:,} rows", track=t.track, done=done))
             category, method, flags, decision, reason, override, computed = row_values(r)
             sh.row([
                 r.rank, r.application_id, r.title, r.group_name, r.district, category, r.score, method,
@@ -137,7 +138,7 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
                     sh.row([r.application_id, *c])
         counts[sh.title] = sh.rows
     out = book.save()
-    progress(1.0, "Done")
+    progress(1.0, msg("progress.done", "Done"))
     return ExportReport(str(out), "ranking", counts)
 
 
@@ -198,7 +199,7 @@ def export_scores(s: Session, program: Program, path, *, lang: str = "ko", progr
         .order_by(Application.external_id, Evaluator.code, Criterion.position)
         .execution_options(yield_per=5000)
     )
-    progress(0.0, f"{total:,} scores")
+    progress(0.0, msg("progress.scores", "{total:,} scores", total=total))
     book = WorkbookWriter(path, kind="scores", program=program.code, program_name=program.name_ko,
                           audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
     sh = book.sheet(C.sheet_title("scores", lang), C.SCORES, key="scores")
@@ -215,9 +216,9 @@ def export_scores(s: Session, program: Program, path, *, lang: str = "ko", progr
         n += 1
         if not n % 5000:
             cancel.raise_if_cancelled()
-            progress(n / max(1, total), f"{n:,} of {total:,} scores")
+            progress(n / max(1, total), msg("progress.n_of_scores", "{n:,} of {total:,} scores", n=n, total=total))
     out = book.save()
-    progress(1.0, "Done")
+    progress(1.0, msg("progress.done", "Done"))
     return ExportReport(str(out), "scores", {sh.title: sh.rows})
 
 
@@ -292,7 +293,7 @@ def export_progress(s: Session, program: Program, path, *, lang: str = "ko", pro
         sh.row([ext, track, title, district, d["assigned"], d["visited"], d["finalised"], d["abstained"],
                 d["conflicts"], remaining, d["assigned"] > 0 and remaining == 0])
     out = book.save()
-    progress(1.0, "Done")
+    progress(1.0, msg("progress.done", "Done"))
     return ExportReport(str(out), "progress", {summary.title: summary.rows, evs.title: evs.rows, sh.title: sh.rows})
 
 

@@ -313,7 +313,7 @@ class IntakeReader:
         id_col = table.field_columns().get("id")
         size = size or BATCH
         batch: list[IntakeRecord] = []
-        for rno, row in table.rows(progress=progress, cancel=cancel, label="Reading"):
+        for rno, row in table.rows(progress=progress, cancel=cancel, label=msg("progress.reading", "Reading")):
             values: dict[str, Any] = {}
             bad: set[str] | None = None
             for idx, f, parse, col, maxlen in plan:

@@ -127,7 +127,7 @@ class Excel(Area):
         ``""`` to keep a column aside (unknown) and ``"-"`` to ignore it.
         """
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
-        progress(0.0, f"Opening {name}")
+        progress(0.0, msg("progress.opening", "Opening {name}", name=name))
         wb = open_workbook(path)
         try:
             with self._uow.read() as s:
@@ -154,7 +154,7 @@ class Excel(Area):
         fixed program's only open round.  The program's typed fields are read with the built-in ones."""
         self._uow.require_office(msg("excel.what_import_applications", "import applications"))
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
-        progress(0.0, f"Opening {name}")
+        progress(0.0, msg("progress.opening", "Opening {name}", name=name))
         wb = open_workbook(path)
         try:
             # (a bulk unit: on SQLite a page cache that holds the indexes the import grows — past
@@ -172,7 +172,7 @@ class Excel(Area):
                 placed, program_code = planner.rounds_placed(), planner.program.code
         finally:
             wb.close()
-        progress(1.0, "Done")
+        progress(1.0, msg("progress.done", "Done"))
         return self._uow.outcome(s, ImportReport(
             file=reader.file, sheet=reader.sheet, dry_run=dry_run, rows=reader.records,
             added=tuple(planner.added), updated=tuple(planner.updated), unchanged=tuple(planner.unchanged),
@@ -187,7 +187,7 @@ class Excel(Area):
         """Evaluators, assignments and conflict declarations from a workbook, all or nothing."""
         self._uow.require_office(msg("excel.what_import_assignments", "import assignments"))
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
-        progress(0.0, f"Opening {name}")
+        progress(0.0, msg("progress.opening", "Opening {name}", name=name))
         wb = open_workbook(path)
         try:
             parsed = assign_xl.read_assignments(wb, name, progress=progress, cancel=cancel)
@@ -203,7 +203,7 @@ class Excel(Area):
             cancel.raise_if_cancelled()
             if not dry_run:
                 assign_xl.apply_assignments(s, program, plan, actor=self._uow.actor, device=self._uow.device)
-        progress(1.0, "Done")
+        progress(1.0, msg("progress.done", "Done"))
         return self._uow.outcome(s, assign_xl.report(name, parsed, plan, dry_run))
 
     def import_evaluators(self, path: str | os.PathLike, *, dry_run: bool = False,
@@ -214,7 +214,7 @@ class Excel(Area):
         takes them): a row naming an application is a problem."""
         self._uow.require_office(msg("excel.what_import_evaluators", "import evaluators"))
         name = display_name(path)
-        progress(0.0, f"Opening {name}")
+        progress(0.0, msg("progress.opening", "Opening {name}", name=name))
         wb = open_workbook(path)
         try:
             parsed = assign_xl.read_assignments(wb, name, progress=progress, cancel=cancel)
@@ -236,7 +236,7 @@ class Excel(Area):
                 raise refuse(name, by_row(parsed.problems + plan.problems + extra))
             if not dry_run:
                 assign_xl.apply_assignments(s, program, plan, actor=self._uow.actor, device=self._uow.device)
-        progress(1.0, "Done")
+        progress(1.0, msg("progress.done", "Done"))
         return self._uow.outcome(s, assign_xl.report(name, parsed, plan, dry_run))
 
     # --- scores (paper fallback) ----------------------------------------------------------------
@@ -245,7 +245,7 @@ class Excel(Area):
         """Scores from the score template (or a scores export), through the scoring service:
         validated like autosaves, versioned, audited; finalised evaluations are locked."""
         name = display_name(path)  # a name that is not UTF-8 is stored and shown escaped
-        progress(0.0, f"Opening {name}")
+        progress(0.0, msg("progress.opening", "Opening {name}", name=name))
         wb = open_workbook(path)
         try:
             parsed = scores_xl.read_scores(wb, name, progress=progress, cancel=cancel)
@@ -262,7 +262,7 @@ class Excel(Area):
                 scores_xl.apply_scores(s, plan, actor=self._uow.actor, device=self._uow.device,
                                        finalise=finalise, file=name, progress=progress, cancel=cancel)
             result = scores_xl.report(name, parsed, plan, dry_run)  # reads ORM rows: inside the unit of work
-        progress(1.0, "Done")
+        progress(1.0, msg("progress.done", "Done"))
         return self._uow.outcome(s, result)
 
     # --- exports --------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ class Excel(Area):
             from ..privacy.access import require_reason
 
             reason = require_reason(reason, msg("excel.what_ranking_contacts", "The ranking workbook with contact data"))
-        progress(0.0, "Ranking")
+        progress(0.0, msg("progress.ranking", "Ranking"))
         result = self._ranker.rank(method=method or None, provisional=provisional, round=round, cancel=cancel)
         cancel.raise_if_cancelled()
         contacts = None

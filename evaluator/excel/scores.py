@@ -138,7 +138,7 @@ def export_template(s: Session, program: Program, path, *, evaluator: str | None
         dv.sqref = " ".join(_ranges("J", rows))  # type: ignore[assignment]
         sheet.ws.data_validations.append(dv)
     path_out = book.save()
-    progress(1.0, "Done")
+    progress(1.0, msg("progress.done", "Done"))
     return ExportReport(str(path_out), "template-scores", {sheet.title: sheet.rows})
 
 
@@ -244,7 +244,7 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
     def blank(v: Any) -> bool:
         return v is None or (type(v) is str and (not v or v.isspace()))
 
-    for rno, row in table.rows(progress=progress, cancel=cancel, label="Reading scores"):
+    for rno, row in table.rows(progress=progress, cancel=cancel, label=msg("progress.reading_scores", "Reading scores")):
         out.read += 1
         if ict is not None and not blank(row[ict]):
             out.skipped_recused += 1
@@ -489,7 +489,7 @@ def apply_scores(s: Session, plan: ScorePlan, *, actor: str, device: str, finali
     for i, p in enumerate(plan.changes):
         if not i % 200:
             cancel.raise_if_cancelled()
-            progress(0.5 + 0.45 * i / max(1, n), f"Saving {p.app.external_id}")
+            progress(0.5 + 0.45 * i / max(1, n), msg("progress.saving", "Saving {app}", app=p.app.external_id))
         scoring.save_score(s, p.app, p.ev, p.criterion, level=p.level, points=p.points, comment=p.comment,
                            expected_version=p.expected_version, actor=actor, device=device)
     if finalise:

@@ -152,7 +152,7 @@ class Table:
             params={"end": first_blank - 1, "last": last})
 
     def rows(self, *, progress: Progress = no_progress, cancel: CancelToken = NEVER,
-             label: str = "Reading") -> Iterator[tuple[int, tuple]]:
+             label: str | Message = "") -> Iterator[tuple[int, tuple]]:
         """(sheet row number, values) for every non-blank data row, with caps and cancel checks."""
         max_rows, max_cells = safety.MAX_DATA_ROWS, safety.MAX_CELLS
         width = self.width
@@ -183,7 +183,7 @@ class Table:
                     if f is None and est:
                         f = rno / est
                     if f is not None:
-                        progress(min(0.99, f), f"{label}: row {rno:,}")
+                        progress(min(0.99, f), msg("progress.label_row", "{label}: row {row:,}", label=label or msg("progress.reading", "Reading"), row=rno))
                 yield rno, row
         except ExcelFileError:
             raise

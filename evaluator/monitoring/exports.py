@@ -16,6 +16,7 @@ from ..excel import columns as C
 from ..excel.results import ExportReport
 from ..excel.writer import WorkbookWriter, check_lang
 from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..messages import msg
 from . import service
 
 AWARDS = (
@@ -81,7 +82,7 @@ def export_follow_up(s: Session, program: Program, path, *, today: date, lang: s
                 status_label(a.status, lang), a.status_reason, a.agreed_on, a.starts_on, a.ends_on, a.stepped_in_for,
                 a.settlement, a.returned_amount, a.support_sessions, next_due.get(a.application_id),
                 open_actions.get(a.application_id, 0)])
-    progress(0.3, "awards")
+    progress(0.3, msg("progress.awards", "awards"))
     long = book.sheet(title("visits"), VISITS, key="visits")
     for v in visits:
         head = [v.application_id, v.sequence, v.plan_code, v.evaluator, v.due_on, state(v.state),
@@ -90,7 +91,7 @@ def export_follow_up(s: Session, program: Program, path, *, today: date, lang: s
                  + [("rating", k, x) for k, x in sorted(v.ratings.items())])
         for kind, item, value in items or [("", None, None)]:
             long.row(head + [KINDS_KO.get(kind, kind) if ko else kind, item, value])
-    progress(0.7, "visits")
+    progress(0.7, msg("progress.visits", "visits"))
     acts = book.sheet(title("open actions"), ACTIONS, key="open actions")
     for v in visits:
         for a in v.actions:
@@ -98,5 +99,5 @@ def export_follow_up(s: Session, program: Program, path, *, today: date, lang: s
                 acts.row([v.application_id, v.sequence, v.evaluator, a.text, a.due_on,
                           a.due_on is not None and a.due_on < today])
     out = book.save()
-    progress(1.0, "Done")
+    progress(1.0, msg("progress.done", "Done"))
     return ExportReport(str(out), "follow-up", {sh.title: sh.rows, long.title: long.rows, acts.title: acts.rows})

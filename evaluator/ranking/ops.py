@@ -101,9 +101,9 @@ class Ranking(Area):
         what_if = m != configured
         tracks = [track_by_code(s, p, track)] if track else list(p.tracks)
         if rnd.status == SIGNED_OFF and rnd.signed_off_ranking and not what_if and not provisional:
-            progress(1.0, "done")
+            progress(1.0, msg("progress.done", "Done"))
             return signed_off_result(s, p, rnd, tracks)
-        progress(0.0, "loading")
+        progress(0.0, msg("progress.loading", "loading"))
         loaded_tracks = load_tracks(s, p, tracks, method=m, provisional=provisional, stability=stability,
                                     settings=settings, round_id=rnd.id, terms=rounds_svc.terms(s, p, rnd),
                                     scoped=len(p.rounds) > 1)
@@ -122,7 +122,7 @@ class Ranking(Area):
             elif recorded:
                 recorded = is_recorded(loaded, ranking)
             out.append(ranking)
-        progress(1.0, "done")
+        progress(1.0, msg("progress.done", "Done"))
         return RankingResult(program=p.code, method=m, provisional=provisional, computed_at=utcnow(),
                              tracks=tuple(out), program_method=configured, what_if=what_if, recorded=recorded,
                              round=rnd.code)

@@ -44,6 +44,7 @@ from itertools import chain
 from math import ceil, fsum
 
 from ..jobs import NEVER, CancelToken, Progress, no_progress
+from ..messages import msg
 from .scoring import SCORE_UNIT, Counted, rscore, scores_of, walk_selected
 from .stats import aggregate
 
@@ -214,7 +215,7 @@ class Runs:
                 self.gained[j] += 1
             self.flipped.add(j)
         self.done += 1
-        self.progress(self.done / self.total, "stability")
+        self.progress(self.done / self.total, msg("progress.stability", "stability"))
 
     def shares(self, cands: list[int]) -> dict[int, float]:
         total = self.total

@@ -74,7 +74,8 @@ def _name(func: ast.AST) -> str:
 _CLI_OUTPUT = {"print": (0, None), "out": (1, "text"), "note": (0, None)}
 _COLLECTORS = ("notes", "warnings", "messages")
 #: helpers whose argument is a phrase their sentence quotes: (call name → positional index)
-_NAMING = {"require_office": 0, "require_reason": 1}
+_NAMING = {"require_office": 0, "require_reason": 1,
+           "progress": 1}  # what a long job is doing, shown under its progress bar
 
 
 def _violations(path: Path, errors: set[str]) -> list[str]:
@@ -98,7 +99,7 @@ def _violations(path: Path, errors: set[str]) -> list[str]:
         elif isinstance(node.func, ast.Attribute) and node.func.attr in ("append", "extend") \
                 and _name(node.func.value) in _COLLECTORS:
             texts += node.args[:1]
-        elif name in _NAMING:  # a phrase a sentence quotes ("create a program"): said in both languages too
+        elif name in _NAMING:  # a phrase a sentence quotes ("create a program"), a job's step: in both languages
             index = _NAMING[name]
             texts += node.args[index:index + 1]
         elif in_cli and name in _CLI_OUTPUT:

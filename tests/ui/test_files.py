@@ -79,7 +79,7 @@ def test_a_wrong_kit_passphrase_three_times_changes_nothing(demo_store, make_win
     dialogs.files.append(field)
     w.open_file(sealed_kit)
     assert len(shown) == 3 and len(dialogs.errors) == 1
-    assert "passphrase" in dialogs.errors[0].lower()
+    assert "암호 문구로 키트" in dialogs.errors[0]  # the core's own sentence, in the UI's language
     assert not field.exists() and not w.ctx.is_field  # no field database was made; the office stays open
     assert "--kit-passphrase-file" not in "".join(shown + dialogs.errors)  # the desktop never speaks CLI flags
 

@@ -176,7 +176,7 @@ def test_an_encrypted_field_database_asks_its_passphrase_again_after_a_wrong_one
     dialogs.texts += ["wrong horse", "wrong pony", "wrong mule"]
     trigger(w, "actionOpen")
     assert dialogs.texts == [] and len(dialogs.errors) == 1
-    assert "locked.sqlite3" in dialogs.errors[-1] and "passphrase" in dialogs.errors[-1]
+    assert "locked.sqlite3" in dialogs.errors[-1] and "암호가 틀렸거나" in dialogs.errors[-1]  # the core's, in Korean
     assert w.store.info().applications == 48 and field.read_bytes() == before
     # cancel: nothing happens
     dialogs.files.append(field)

@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
-from .messages import SOURCE_LANGUAGE, Message, msg, text
+from .messages import SOURCE_LANGUAGE, Localised, Message, msg, text
 
 
 class EvaluatorError(Exception):
@@ -188,7 +188,7 @@ class Problem:
             if not self.code:
                 object.__setattr__(self, "code", sentence.code)
             if not self.params:
-                object.__setattr__(self, "params", {k: text(v, SOURCE_LANGUAGE) if isinstance(v, Message) else v
+                object.__setattr__(self, "params", {k: v.render(SOURCE_LANGUAGE) if isinstance(v, (Message, Localised)) else v
                                                     for k, v in sentence.params.items()})
         object.__setattr__(self, "_where_given", bool(self.where))
         if not self.where:

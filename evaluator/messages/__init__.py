@@ -96,7 +96,7 @@ class Message:
 
     def render(self, lang: str | None = None) -> str:
         lang = lang or _language
-        values = {k: (v.render(lang) if isinstance(v, Message) else v) for k, v in self.params.items()}
+        values = {k: (v.render(lang) if isinstance(v, (Message, Localised)) else v) for k, v in self.params.items()}
         template = self.english if lang == SOURCE_LANGUAGE else translate(self.code, self.english, lang)
         try:
             return template.format_map(values)
@@ -117,6 +117,26 @@ class Message:
 
     def __hash__(self) -> int:
         return hash((self.code, self.english))
+
+
+@dataclass(frozen=True, slots=True)
+class Localised:
+    """A value that has its own Korean and English (a program's or a rubric's label): a message
+    parameter rendered in the message's language, never looked up in the catalogue."""
+
+    ko: str
+    en: str
+
+    def render(self, lang: str | None = None) -> str:
+        return self.en if (lang or _language) == "en" else self.ko
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def localised(ko: str, en: str | None = None) -> Localised:
+    """A label given in both languages (``en`` defaults to ``ko``)."""
+    return Localised(ko, en or ko)
 
 
 def msg(code: str, english: str, /, **params: Any) -> Message:
@@ -178,5 +198,5 @@ def reload() -> None:
         _catalogues.clear()
 
 
-__all__ = ["LANGUAGES", "Message", "language", "msg", "reload", "set_language", "system_language", "text",
+__all__ = ["LANGUAGES", "Localised", "Message", "localised", "language", "msg", "reload", "set_language", "system_language", "text",
            "translate", "using"]

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from ..awards.model import CLOSED_STATUSES
+from ..awards.model import CLOSED_STATUSES, status_text
 from ..db.models import Application, Attachment, Award, Evaluator, MonitoringVisit, utcnow
 from ..errors import NotFound, ValidationError
 from ..messages import msg
@@ -71,7 +71,7 @@ def _open_visit(s: Session, v: MonitoringVisit) -> tuple[Award, Application]:
     app = award.application
     if award.status in CLOSED_STATUSES:
         raise ValidationError(msg("monitoring.photo_award_closed", "{where}: the award is {status}; no photo is "
-                                  "attached to it or removed.", where=_where(v, app), status=award.status))
+                                  "attached to it or removed.", where=_where(v, app), status=status_text(award.status)))
     if v.state == FINALISED:
         raise ValidationError(msg("monitoring.photo_finalised", "{where} is finalised; its photos are kept as they "
                                   "are.", where=_where(v, app)))

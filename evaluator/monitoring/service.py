@@ -21,7 +21,7 @@ from ..awards.model import CLOSED_STATUSES, status_text
 from ..db.models import Application, Assignment, Award, Evaluator, MonitoringVisit, Program, utcnow
 from ..db.settings import get_setting, set_setting
 from ..errors import NotFound, RubricError, ValidationError
-from ..messages import Message, msg
+from ..messages import Message, localised, msg
 from ..paths import resource
 from ..rubric import MONITORING, Rubric, load_rubric, parse_rubric
 from .model import (
@@ -295,9 +295,11 @@ def check_visit(rd: Rubric | None, award: Award, *, visited_at: datetime | None,
         missing = rd.visit_missing({"visited_at": visited_at, "attendees": attendees, "checklist": checklist})
         unrated = [c.code for c in rd.criteria if c.required and not ratings.get(c.code)]
         if missing or unrated:
-            names = [rd.visit_requirement_name(m, "en") for m in missing] + unrated
+            names = [localised(rd.visit_requirement_name(m, "ko"), rd.visit_requirement_name(m, "en"))
+                     for m in missing] + [localised(c) for c in unrated]
             raise ValidationError(msg("monitoring.cannot_finalise", "{where} cannot be finalised yet: missing "
-                                      "{missing}.", where=where, missing=", ".join(names)))
+                                      "{missing}.", where=where,
+                                      missing=localised(", ".join(n.ko for n in names), ", ".join(n.en for n in names))))
 
 
 def visit_by(s: Session, program: Program, application_id: str, sequence: int) -> MonitoringVisit:

@@ -187,3 +187,15 @@ def test_a_checkout_without_the_build_compiles_the_catalogue_on_first_use(tmp_pa
     finally:
         monkeypatch.undo()
         messages.reload()
+
+
+def test_a_label_given_in_both_languages_follows_the_message():
+    """A rubric's or program's own label (``localised(ko, en)``) is said in the message's language,
+    and a problem keeps its English in its params."""
+    from evaluator.messages import localised
+
+    m = msg("monitoring.cannot_finalise", "{where} cannot be finalised yet: missing {missing}.", where="v1",
+            missing=localised("방문 일시", "visit date"))
+    assert m.render("en") == "v1 cannot be finalised yet: missing visit date."
+    assert "방문 일시" in m.render("ko") and "visit" not in m.render("ko")
+    assert E.Problem(m).params["missing"] == "visit date"

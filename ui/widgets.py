@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 
 
 class DropZone(QLabel):
@@ -173,3 +174,17 @@ def parse_date(text: str) -> date | None:
     if not m:
         raise ValueError(text)
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))  # ValueError for 2013-02-30
+
+
+def fill_photo_list(view: QListWidget, photos) -> None:
+    """A visit's photos as the list's items — ``(attachment info, thumbnail image or None)`` pairs
+    made on the worker: the file's name, its size as a tooltip, the thumbnail as its icon, its uuid as
+    its data (the scoring form and the monitoring visit form)."""
+    view.clear()
+    for info, image in photos or []:
+        item = QListWidgetItem(info.filename)
+        item.setData(Qt.UserRole, info.uuid)
+        item.setToolTip(f"{info.filename} · {info.size // 1024} KB")
+        if image is not None and not image.isNull():
+            item.setIcon(QPixmap.fromImage(image))
+        view.addItem(item)

@@ -16,10 +16,10 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QStackedWidget, QTableView,
+    QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QScrollArea, QStackedWidget, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -29,7 +29,7 @@ from .. import dialogs
 from ..i18n import language, tr
 from ..models import CENTER, RIGHT, Column, RecordModel
 from ..style import tones
-from ..widgets import DateField, plain, title_label
+from ..widgets import DateField, fill_photo_list, plain, title_label
 from .awards import monitoring_state_label
 from .scoring import LevelPicker
 
@@ -497,14 +497,7 @@ class MonitoringVisitForm(QWidget):
         self.ctx.write(remove, self._show_photos, parent=self).run_in_background()
 
     def _show_photos(self, photos) -> None:
-        self.photo_list.clear()
-        for info, image in photos or []:
-            item = QListWidgetItem(info.filename)
-            item.setData(Qt.UserRole, info.uuid)
-            item.setToolTip(f"{info.filename} · {info.size // 1024} KB")
-            if image is not None and not image.isNull():
-                item.setIcon(QPixmap.fromImage(image))
-            self.photo_list.addItem(item)
+        fill_photo_list(self.photo_list, photos)
         self.remove_photo_btn.setEnabled(bool(photos) and self.visit is not None and self.visit.state != "finalised")
 
     def ask_finalise(self) -> None:

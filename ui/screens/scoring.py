@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut, QTextCursor, QUndoCommand, QUndoStack
+from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QButtonGroup, QCheckBox, QDateTimeEdit, QDoubleSpinBox, QFrame, QGridLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
+    QHBoxLayout, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QScrollArea,
     QSizePolicy, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -37,7 +37,7 @@ from .. import dialogs
 from ..i18n import language, tr
 from ..labels import category_label, track_label
 from ..models import fmt_amount
-from ..widgets import plain
+from ..widgets import fill_photo_list, plain
 
 NOT_RECORDED = QDateTime(datetime(2000, 1, 1, 0, 0))
 
@@ -1172,14 +1172,7 @@ class ScoringForm(QWidget):
         self.ctx.write(remove, self._show_photos, parent=self).run_in_background()
 
     def _show_photos(self, photos) -> None:
-        self.photo_list.clear()
-        for info, image in photos or []:
-            item = QListWidgetItem(info.filename)
-            item.setData(Qt.UserRole, info.uuid)
-            item.setToolTip(f"{info.filename} · {info.size // 1024} KB")
-            if image is not None and not image.isNull():
-                item.setIcon(QPixmap.fromImage(image))
-            self.photo_list.addItem(item)
+        fill_photo_list(self.photo_list, photos)
         self.remove_photo_btn.setEnabled(bool(photos) and self.state != FINALISED)
 
 

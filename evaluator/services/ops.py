@@ -568,6 +568,10 @@ class Scoring(Area):
         later = None
         with self._uow.write() as s:
             a = attachments_svc.by_uuid(s, uuid)
+            if a.monitoring_visit_id is not None:  # its visit's rules (finalised, closed award) apply
+                raise ValidationError(msg("services.attachment_of_monitoring_visit", "Photo {uuid} belongs to a "
+                                          "follow-up monitoring visit: remove it on that visit's form. Nothing was "
+                                          "changed.", uuid=uuid))
             if not a.deleted or a.data is not None or a.path:
                 later = a.path
                 a.deleted, a.data, a.path = True, None, None

@@ -117,6 +117,9 @@ def test_a_photo_on_a_finalised_visit_or_too_big_is_refused_on_the_laptop(photo_
             fld.monitoring.remove_photo(before[0].uuid)
         with pytest.raises(ValidationError, match="larger than 50 MB"):
             fld.monitoring.add_photo(app, 2, b"\0" * (MAX_ATTACHMENT + 1), filename="huge.jpg")
+        # nor by the scoring form's way round: a scoring photo's removal does not take a visit's photo
+        with pytest.raises(ValidationError, match="belongs to a follow-up monitoring visit"):
+            fld.scoring.remove_attachment(before[0].uuid)
         assert fld.monitoring.photos(app) == before
 
 

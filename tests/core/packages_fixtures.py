@@ -9,6 +9,7 @@ fixtures do not depend on the per-test data directory.
 from __future__ import annotations
 
 import io
+import json
 import random
 import shutil
 import sqlite3
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from evaluator.packages import formats as F
 from evaluator.packages import keys as K
@@ -307,3 +310,33 @@ def patch_declared_size(blob: bytes, member: str, size: int, compressed: int | N
 def copy_file(src: Path, dst: Path) -> Path:
     shutil.copyfile(src, dst)
     return dst
+
+
+# --- one tiny office and its package, shared by the tests that tamper with it --------------------
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """(root, key folder, office database, a valid result package), made once per test module."""
+    root = tmp_path_factory.mktemp("tiny")
+    key_dir = root / "keys"
+    office, pkg = tiny_office(root, key_dir)
+    return root, key_dir, office, pkg
+
+
+@pytest.fixture
+def office(tiny, tmp_path):
+    """A fresh copy of the tiny office, its key unlocked."""
+    _, key_dir, src, _ = tiny
+    path = copy_db(src, tmp_path / "office.sqlite3")
+    st = Store(url(path))
+    st.keys.unlock(PASS, key_dir=key_dir)
+    yield st
+    st.close()
+
+
+def edit_data(fn: Callable[[dict], Any]) -> Callable[[dict], None]:
+    """A ``repack`` members editor that applies ``fn`` to the decoded ``data.json``."""
+    def members(m):
+        doc = json.loads(m["data.json"])
+        fn(doc)
+        m["data.json"] = json.dumps(doc).encode()
+    return members

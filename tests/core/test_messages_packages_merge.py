@@ -5,8 +5,6 @@ the database is left exactly as it was."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from evaluator.messages import using
@@ -16,33 +14,7 @@ from evaluator.packages.merge import open_archive, read_package_file
 from evaluator.packages.results import MERGED
 from evaluator.store import Store
 
-from .packages_fixtures import PASS, copy_db, db_checksum, repack, tiny_office, url, zip_bytes
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny-lang")
-    key_dir = root / "keys"
-    office, pkg = tiny_office(root, key_dir)
-    return root, key_dir, office, pkg
-
-
-@pytest.fixture
-def office(tiny, tmp_path):
-    _, key_dir, src, _ = tiny
-    path = copy_db(src, tmp_path / "office.sqlite3")
-    st = Store(url(path))
-    st.keys.unlock(PASS, key_dir=key_dir)
-    yield st
-    st.close()
-
-
-def _edit_data(fn):
-    def members(m):
-        doc = json.loads(m["data.json"])
-        fn(doc)
-        m["data.json"] = json.dumps(doc).encode()
-    return members
+from .packages_fixtures import PASS, db_checksum, edit_data, office, repack, tiny, zip_bytes  # noqa: F401 (fixtures)
 
 
 def _merge_in(lang: str, office: Store, path) -> str:
@@ -55,7 +27,7 @@ def _merge_in(lang: str, office: Store, path) -> str:
 def test_a_score_with_a_level_the_rubric_lacks_is_refused_in_korean_and_in_english(tiny, office, tmp_path):
     _, key_dir, _, pkg = tiny
     path = repack(pkg, tmp_path / "levels.mepkg", key_dir=key_dir, owner="EV01",
-                  members=_edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(2, "A+")))
+                  members=edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(2, "A+")))
     before = db_checksum(office.url)
     ko = _merge_in("ko", office, path)
     assert ko.startswith("결과 패키지 levels.mepkg: 신청 T-1의 평가에서 평가 항목 '"), ko
@@ -69,7 +41,7 @@ def test_a_score_with_a_level_the_rubric_lacks_is_refused_in_korean_and_in_engli
 def test_a_malformed_data_member_quotes_the_located_problem_in_the_same_language(tiny, office, tmp_path):
     _, key_dir, _, pkg = tiny
     path = repack(pkg, tmp_path / "state.mepkg", key_dir=key_dir, owner="EV01",
-                  members=_edit_data(lambda d: d["evaluations"][0].__setitem__("state", "approved")))
+                  members=edit_data(lambda d: d["evaluations"][0].__setitem__("state", "approved")))
     before = db_checksum(office.url)
     assert _merge_in("ko", office, path) == \
         "결과 패키지 state.mepkg의 형식이 잘못되었습니다: evaluations[0].state가 draft 또는 finalised가 아닙니다."

@@ -14,27 +14,9 @@ from evaluator.packages.envelope import seal
 from evaluator.packages.results import MERGED
 from evaluator.store import Store
 
-from .packages_fixtures import (
-    PASS, copy_db, db_checksum, patch_declared_size, repack, tiny_office, url, zip_bytes,
+from .packages_fixtures import (  # noqa: F401 (tiny, office: fixtures)
+    PASS, db_checksum, edit_data, office, patch_declared_size, repack, tiny, tiny_office, zip_bytes,
 )
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny")
-    key_dir = root / "keys"
-    office, pkg = tiny_office(root, key_dir)
-    return root, key_dir, office, pkg
-
-
-@pytest.fixture
-def office(tiny, tmp_path):
-    _, key_dir, src, _ = tiny
-    path = copy_db(src, tmp_path / "office.sqlite3")
-    st = Store(url(path))
-    st.keys.unlock(PASS, key_dir=key_dir)
-    yield st
-    st.close()
 
 
 def merge_one(store: Store, path) -> object:
@@ -135,14 +117,6 @@ def _too_much_in_total(m: dict[str, bytes]) -> bytes:
     return blob
 
 
-def _edit_data(fn):
-    def members(m):
-        doc = json.loads(m["data.json"])
-        fn(doc)
-        m["data.json"] = json.dumps(doc).encode()
-    return members
-
-
 def _edit_audit(m):
     trail = json.loads(m["audit.json"])
     trail[1]["actor"] = "somebody else"
@@ -151,10 +125,10 @@ def _edit_audit(m):
 
 @pytest.mark.parametrize("change, why", [
     # a member changed after signing (manifest hashes not updated)
-    (dict(members=_edit_data(lambda d: d["evaluations"][0].__setitem__("comment", "forged")),
+    (dict(members=edit_data(lambda d: d["evaluations"][0].__setitem__("comment", "forged")),
           rehash=False, resign=False), "does not match its hash"),
     # member hashes updated, but the manifest no longer matches its signature
-    (dict(members=_edit_data(lambda d: d["evaluations"][0].__setitem__("comment", "forged")),
+    (dict(members=edit_data(lambda d: d["evaluations"][0].__setitem__("comment", "forged")),
           resign=False), "not signed by the key registered"),
     # a member removed from the archive and the manifest, re-signed by the evaluator's own key: fine
     # cryptographically, but the package is incomplete
@@ -174,17 +148,17 @@ def test_forged_or_incomplete_packages_are_rejected(tiny, office, tmp_path, chan
 
 
 @pytest.mark.parametrize("members, why", [
-    (_edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(3, 59.0)), "do not match its level"),
-    (_edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(1, "zz")), "criterion 'zz'"),
-    (_edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(2, "A+")), "unknown level 'A+'"),
-    (_edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(6, "yesterday")), "not a date and time"),
-    (_edit_data(lambda d: d["evaluations"][0]["scores"][0].append("extra")), "is not a score"),
-    (_edit_data(lambda d: d.__setitem__("score_columns", ["uuid"])), "score_columns"),
-    (_edit_data(lambda d: d["evaluations"][0].__setitem__("application", "T-9")), "not assigned to EV01"),
-    (_edit_data(lambda d: d["evaluations"][0].__setitem__("state", "approved")), "draft or finalised"),
-    (_edit_data(lambda d: d["evaluations"][0].__setitem__("version", "1")), "not a whole number"),
-    (_edit_data(lambda d: d["evaluations"].append(dict(d["evaluations"][0]))), "appears twice"),
-    (_edit_data(lambda d: d["evaluations"][0].__setitem__("scores", [])), "misses required scores"),
+    (edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(3, 59.0)), "do not match its level"),
+    (edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(1, "zz")), "criterion 'zz'"),
+    (edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(2, "A+")), "unknown level 'A+'"),
+    (edit_data(lambda d: d["evaluations"][0]["scores"][0].__setitem__(6, "yesterday")), "not a date and time"),
+    (edit_data(lambda d: d["evaluations"][0]["scores"][0].append("extra")), "is not a score"),
+    (edit_data(lambda d: d.__setitem__("score_columns", ["uuid"])), "score_columns"),
+    (edit_data(lambda d: d["evaluations"][0].__setitem__("application", "T-9")), "not assigned to EV01"),
+    (edit_data(lambda d: d["evaluations"][0].__setitem__("state", "approved")), "draft or finalised"),
+    (edit_data(lambda d: d["evaluations"][0].__setitem__("version", "1")), "not a whole number"),
+    (edit_data(lambda d: d["evaluations"].append(dict(d["evaluations"][0]))), "appears twice"),
+    (edit_data(lambda d: d["evaluations"][0].__setitem__("scores", [])), "misses required scores"),
 ])
 def test_malformed_contents_signed_by_the_evaluator_are_still_rejected(tiny, office, tmp_path, members, why):
     _, key_dir, _, pkg = tiny

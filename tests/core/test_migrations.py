@@ -31,6 +31,15 @@ def _diffs(url: str) -> list:
         eng.dispose()
 
 
+
+def _alembic_on(eng, cfg):
+    """``alembic(command.upgrade, "0007")``: run an Alembic command on ``eng`` in one transaction."""
+    def alembic(fn, target):
+        with eng.begin() as conn:
+            cfg.attributes["connection"] = conn
+            fn(cfg, target)
+    return alembic
+
 def test_upgraded_fixture_has_the_same_schema_as_a_new_database(tmp_path):
     work = tmp_path / "old.sqlite3"
     shutil.copyfile(FIXTURE, work)
@@ -75,10 +84,7 @@ def test_0003_drops_the_audit_indexes_keeps_every_entry_and_goes_back(any_db_url
     cfg = migrate.alembic_config()
     eng = create_engine(any_db_url)
 
-    def alembic(fn, target):
-        with eng.begin() as conn:
-            cfg.attributes["connection"] = conn
-            fn(cfg, target)
+    alembic = _alembic_on(eng, cfg)
 
     def rows():
         with Session(eng) as s:
@@ -129,10 +135,7 @@ def test_0004_adds_the_anchor_table_keeps_every_entry_and_goes_back(any_db_url, 
     cfg = migrate.alembic_config()
     eng = create_engine(any_db_url)
 
-    def alembic(fn, target):
-        with eng.begin() as conn:
-            cfg.attributes["connection"] = conn
-            fn(cfg, target)
+    alembic = _alembic_on(eng, cfg)
 
     def rows():
         with Session(eng) as s:
@@ -179,10 +182,7 @@ def test_0005_makes_each_program_one_round_holding_its_applications_and_goes_bac
     cfg = migrate.alembic_config()
     eng = create_engine(any_db_url)
 
-    def alembic(fn, target):
-        with eng.begin() as conn:
-            cfg.attributes["connection"] = conn
-            fn(cfg, target)
+    alembic = _alembic_on(eng, cfg)
 
     try:
         alembic(command.upgrade, "0004")
@@ -240,10 +240,7 @@ def test_0007_adds_the_award_and_monitoring_tables_and_goes_back(any_db_url):
     before = ScriptDirectory.from_config(cfg).get_revision("0007").down_revision
     eng = create_engine(any_db_url)
 
-    def alembic(fn, target):
-        with eng.begin() as conn:
-            cfg.attributes["connection"] = conn
-            fn(cfg, target)
+    alembic = _alembic_on(eng, cfg)
 
     new = {"award", "disbursement", "support_entry", "monitoring_visit"}
     try:
@@ -285,10 +282,7 @@ def test_0008_adds_the_monitoring_photo_column_and_goes_back(any_db_url):
     cfg = migrate.alembic_config()
     eng = create_engine(any_db_url)
 
-    def alembic(fn, target):
-        with eng.begin() as conn:
-            cfg.attributes["connection"] = conn
-            fn(cfg, target)
+    alembic = _alembic_on(eng, cfg)
 
     def columns(conn) -> set[str]:
         return {c["name"] for c in inspect(conn).get_columns("attachment")}

@@ -122,8 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     # imported and opened on the worker, then the screens are built
     win = MainWindow(None, settings=settings, ask_identity=True)
     win.show()
-    opener = FileOpener(win, app)  # macOS hands over a double-clicked kit or package as an event
-    app.installEventFilter(opener)
+    if sys.platform == "darwin":
+        # macOS hands over a double-clicked kit or package as an event.  Only there: a filter on the
+        # application sees every event of every widget (thousands per screen built, each a call into
+        # Python that waits for the GIL while the worker runs), and no other platform sends this one
+        opener = FileOpener(win, app)
+        app.installEventFilter(opener)
     QTimer.singleShot(0, win, lambda: start(win, args))
     return app.exec()
 

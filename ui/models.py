@@ -209,6 +209,7 @@ class ApplicationsModel(CellRoles, QAbstractTableModel):
                                         r.evaluators).format(done=r.finalised)),
         ]
         self._id_column = next(i for i, c in enumerate(self.columns) if c.key == "id")
+        self._done_column = next(i for i, c in enumerate(self.columns) if c.key == "")  # coloured when all finalised
 
     # --- the ID list ------------------------------------------------------------------------------
     def set_ids(self, ids: list[str], pages: dict[int, list] | None = None) -> None:
@@ -338,6 +339,40 @@ class ApplicationsModel(CellRoles, QAbstractTableModel):
             if role == FOREGROUND and col.key == "" and rec.evaluators and rec.finalised >= rec.evaluators:
                 return QBrush(tones().good)
         return None
+
+    def multiData(self, index, roles) -> None:  # noqa: N802
+        """Every role a cell is drawn with, in one pass: :class:`CellRoles` would call :meth:`data`
+        once per role, seven times a cell, and the table shows all its columns (some 220 cells a
+        screen, each drawn again after every sort or search).  The answers are :meth:`data`'s: the
+        display text through it (it also asks for the page), the alignment, the colour and the
+        tooltip as it gives them, and nothing for the other roles."""
+        row = index.row()
+        if not (0 <= row < len(self.ids)):
+            for slot in roles:
+                slot.clearData()
+            return
+        data = self.data
+        for slot in roles:
+            role = slot.role()
+            if role == DISPLAY:
+                slot.setData(data(index, DISPLAY))
+            elif role == ALIGNMENT:
+                slot.setData(self.columns[index.column()].align)
+            elif role == FOREGROUND:
+                if index.column() == self._done_column:
+                    value = data(index, FOREGROUND)
+                    if value is not None:
+                        slot.setData(value)
+                        continue
+                slot.clearData()
+            elif role == TOOLTIP or role == USER:
+                value = data(index, role)
+                if value is None:
+                    slot.clearData()
+                else:
+                    slot.setData(value)
+            else:
+                slot.clearData()
 
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         if orientation == HORIZONTAL and 0 <= section < len(self.columns):

@@ -94,6 +94,8 @@ class ApplicationsScreen(QWidget):
         self._current: str | None = None
         self._reloads = 0
         self._latest = [0]  # the newest reload's number, read by the worker to skip overtaken ones
+        self._detail_shown: str | None = None  # the application whose detail the pane shows
+        self._detail_asked: tuple[str, int] | None = None  # (application, reload number) of the last detail asked
         lay = QVBoxLayout(self)
         title = QLabel(tr("Applications"), self)
         title.setObjectName("screenTitle")
@@ -274,6 +276,9 @@ class ApplicationsScreen(QWidget):
             self.table.selectRow(0)
         else:
             self._show_detail(-1)
+        if (self._current is not None and self._detail_shown != self._current
+                and self._detail_asked != (self._current, self._latest[0])):  # its load was overtaken
+            self._load_detail(self._current)
 
     def _header_clicked(self, section: int) -> None:
         col = self.model.columns[section]
@@ -300,7 +305,7 @@ class ApplicationsScreen(QWidget):
     # --- detail pane ------------------------------------------------------------------------------
     def _show_detail(self, row: int) -> None:
         if not (0 <= row < len(self.model.ids)):
-            self._current = None
+            self._current = self._detail_shown = None
             self.detail.setHtml("")
             self.assignments.set_rows([])
             self._fill_eligibility(None, [])
@@ -312,9 +317,19 @@ class ApplicationsScreen(QWidget):
             self._load_detail(app_id)
 
     def _load_detail(self, app_id: str) -> None:
-        self.ctx.query(lambda st: (st.applications.get(app_id), st.people.assignments(application_id=app_id),
-                                   st.applications.gates(app_id)),
-                       self._fill_detail, parent=self).run_in_background()
+        """The detail pane's application, its evaluators and its gates, read on the worker; skipped
+        there when a reload was asked for since (a sort or a search right after the selection
+        moved): the reload selects a row and loads its detail then, and does not wait behind this."""
+        ticket, latest = self._latest[0], self._latest
+        self._detail_asked = (app_id, ticket)
+
+        def op(st):
+            if latest[0] != ticket:
+                return None
+            return (st.applications.get(app_id), st.people.assignments(application_id=app_id),
+                    st.applications.gates(app_id))
+
+        self.ctx.query(op, self._fill_detail, parent=self).run_in_background()
 
     def reveal_contact(self) -> None:
         """Show the current application's contact data: a view the access log records."""
@@ -326,9 +341,12 @@ class ApplicationsScreen(QWidget):
                        parent=self).run_in_background()
 
     def _fill_detail(self, data, *, contact: bool = False) -> None:
+        if data is None:  # overtaken by a reload (see _load_detail)
+            return
         app, assignments, gates = data
         if app.id != self._current:
             return
+        self._detail_shown = app.id
         self._fill_eligibility(app, gates)
         withheld = tr("(withheld: personal data)")
 

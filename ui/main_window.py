@@ -146,11 +146,14 @@ def _settle_heap() -> None:
 
 class Screens(dict):
     """The window's screens by key, in the navigation's order.  Every key is there from the start;
-    a screen is built the first time it is asked for (shown, or ``screens[key]``).
+    a screen is made the first time it is asked for (shown, or ``screens[key]``), and the window makes
+    the others one per turn of the event loop once the first is on screen (see
+    :meth:`MainWindow._build_next`).
 
-    Building the nine office screens at once took a quarter of the time from the window to the
-    table's first rows and some 10 MB that most sessions never use (a screen opened once is then kept
-    as before).  ``built()`` gives the screens that exist, for what must not build the others
+    Making the nine office screens before the first one asked for its rows put some 100 ms of
+    widget building between the window and the applications table's first rows; made afterwards, one
+    at a time, each is a short turn the worker's reading goes on beside, and a screen opened later
+    is ready at once.  ``built()`` gives the screens that exist, for what must not make the others
     (remembering layouts, flushing edits)."""
 
     def __init__(self, build) -> None:
@@ -450,10 +453,27 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
         self.statusBar().showMessage(self.meta.get("url", ""))
         QTimer.singleShot(0, self, _settle_heap)  # once the replaced screens are deleted
+        screens = self.screens
+        QTimer.singleShot(0, self, lambda: self._build_next(screens))
         if self._pending_files:
             pending, self._pending_files = self._pending_files, []
             for path in pending:
                 QTimer.singleShot(0, self, lambda p=path: self.open_file(p))
+
+    def _build_next(self, screens: Screens) -> None:
+        """Make the next screen not made yet and come back on the next turn of the event loop; after
+        the last, what they hold joins the frozen heap (``settle_young``: no collection, see
+        :func:`_settle_heap`)."""
+        if screens is not self.screens:  # rebuilt meanwhile (another database, the language)
+            return
+        for key in screens:
+            if dict.__getitem__(screens, key) is None:
+                screens[key]
+                QTimer.singleShot(0, self, lambda: self._build_next(screens))
+                return
+        from evaluator.heap import settle_young
+
+        settle_young()
 
     def _build_screen(self, key: str) -> QWidget:
         """Make screen ``key`` and put it in its page: its tables' rows compacted, its remembered

@@ -146,15 +146,11 @@ def _settle_heap() -> None:
 
 class Screens(dict):
     """The window's screens by key, in the navigation's order.  Every key is there from the start;
-    a screen is made the first time it is asked for (shown, or ``screens[key]``), and the window makes
-    the others one per turn of the event loop once the first is on screen (see
-    :meth:`MainWindow._build_next`).
+    a screen is made the first time it is asked for (shown, or ``screens[key]``).
 
-    Making the nine office screens before the first one asked for its rows put some 100 ms of
-    widget building between the window and the applications table's first rows; made afterwards, one
-    at a time, each is a short turn the worker's reading goes on beside, and a screen opened later
-    is ready at once.  ``built()`` gives the screens that exist, for what must not make the others
-    (remembering layouts, flushing edits)."""
+    :meth:`MainWindow.build` shows the first screen before it makes the others: the first asks the
+    worker for its rows, and the other eight (some 100 ms of widget building that used to come
+    first) are made while the worker reads.  ``built()`` gives the screens that exist."""
 
     def __init__(self, build) -> None:
         super().__init__()
@@ -429,7 +425,7 @@ class MainWindow(QMainWindow):
         outer.addLayout(body, 1)
         self._pages: dict[str, QWidget] = {}
         for key, label, make in self._make_screens():
-            dict.__setitem__(self.screens, key, None)  # built when first shown (or asked for)
+            dict.__setitem__(self.screens, key, None)  # made below, the first one first
             self._factories[key] = make
             item = QListWidgetItem(label)
             item.setData(Qt.UserRole, key)
@@ -450,30 +446,15 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._stale = set(self.screens)
         if self.nav.count():
-            self.nav.setCurrentRow(0)
+            self.nav.setCurrentRow(0)  # the first screen is made and asks the worker for its data
+        for key in self.screens:  # then the others, while the worker reads
+            self.screens[key]
         self.statusBar().showMessage(self.meta.get("url", ""))
         QTimer.singleShot(0, self, _settle_heap)  # once the replaced screens are deleted
-        screens = self.screens
-        QTimer.singleShot(0, self, lambda: self._build_next(screens))
         if self._pending_files:
             pending, self._pending_files = self._pending_files, []
             for path in pending:
                 QTimer.singleShot(0, self, lambda p=path: self.open_file(p))
-
-    def _build_next(self, screens: Screens) -> None:
-        """Make the next screen not made yet and come back on the next turn of the event loop; after
-        the last, what they hold joins the frozen heap (``settle_young``: no collection, see
-        :func:`_settle_heap`)."""
-        if screens is not self.screens:  # rebuilt meanwhile (another database, the language)
-            return
-        for key in screens:
-            if dict.__getitem__(screens, key) is None:
-                screens[key]
-                QTimer.singleShot(0, self, lambda: self._build_next(screens))
-                return
-        from evaluator.heap import settle_young
-
-        settle_young()
 
     def _build_screen(self, key: str) -> QWidget:
         """Make screen ``key`` and put it in its page: its tables' rows compacted, its remembered

@@ -8,7 +8,6 @@ font rebuilds the screens (everything is saved as it changes, so nothing is lost
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QTimer, QUrl, Qt
@@ -144,37 +143,6 @@ def _settle_heap() -> None:
     freeze_program_heap()
 
 
-class Screens(dict):
-    """The window's screens by key, in the navigation's order.  Every key is there from the start;
-    a screen is made the first time it is asked for (shown, or ``screens[key]``).
-
-    :meth:`MainWindow.build` shows the first screen before it makes the others: the first asks the
-    worker for its rows, and the other eight (some 100 ms of widget building that used to come
-    first) are made while the worker reads.  ``built()`` gives the screens that exist."""
-
-    def __init__(self, build) -> None:
-        super().__init__()
-        self._build = build  # key -> the screen, made and put in its page
-
-    def __getitem__(self, key: str) -> QWidget:
-        screen = dict.__getitem__(self, key)
-        if screen is None:
-            screen = self._build(key)
-        return screen
-
-    def get(self, key, default=None):
-        return self[key] if key in self else default
-
-    def values(self):
-        return [self[k] for k in self]
-
-    def items(self):
-        return [(k, self[k]) for k in self]
-
-    def built(self) -> dict[str, QWidget]:
-        return {k: w for k, w in dict.items(self) if w is not None}
-
-
 class WelcomeScreen(QWidget):
     """A database with no program yet: say what to do next."""
 
@@ -282,7 +250,7 @@ class MainWindow(QMainWindow):
             self.tasks.setParent(self)
         self.ctx: AppContext | None = None
         self.meta: dict = {}
-        self.screens: dict[str, QWidget] = Screens(self._build_screen)
+        self.screens: dict[str, QWidget] = {}
         self._stale: set[str] = set()
         self._opening = None  # a store opened at start whose screens are not built yet
         self._pending_files: list[Path] = []  # files handed over before the screens were built
@@ -405,8 +373,7 @@ class MainWindow(QMainWindow):
         """(Re)build menus, header and screens for the current store, mode and language."""
         self.save_layout()
         old = self.centralWidget()
-        self.screens = Screens(self._build_screen)
-        self._factories = {}
+        self.screens = {}
         central = QWidget(self)
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -424,9 +391,8 @@ class MainWindow(QMainWindow):
         body.addWidget(self.stack, 1)
         outer.addLayout(body, 1)
         self._pages: dict[str, QWidget] = {}
-        for key, label, make in self._make_screens():
-            dict.__setitem__(self.screens, key, None)  # made below, the first one first
-            self._factories[key] = make
+        for key, label, screen in self._make_screens():
+            self.screens[key] = screen
             item = QListWidgetItem(label)
             item.setData(Qt.UserRole, key)
             self.nav.addItem(item)
@@ -435,6 +401,7 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{key}")
             page.setWidgetResizable(True)
             page.setFrameShape(QFrame.NoFrame)
+            page.setWidget(screen)
             self._pages[key] = page
             self.stack.addWidget(page)
         self.nav.setFixedWidth(self._nav_width())
@@ -445,10 +412,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._update_title()
         self._stale = set(self.screens)
+        self._compact_rows()
+        self.restore_layout()
         if self.nav.count():
-            self.nav.setCurrentRow(0)  # the first screen is made and asks the worker for its data
-        for key in self.screens:  # then the others, while the worker reads
-            self.screens[key]
+            self.nav.setCurrentRow(0)
         self.statusBar().showMessage(self.meta.get("url", ""))
         QTimer.singleShot(0, self, _settle_heap)  # once the replaced screens are deleted
         if self._pending_files:
@@ -456,23 +423,14 @@ class MainWindow(QMainWindow):
             for path in pending:
                 QTimer.singleShot(0, self, lambda p=path: self.open_file(p))
 
-    def _build_screen(self, key: str) -> QWidget:
-        """Make screen ``key`` and put it in its page: its tables' rows compacted, its remembered
-        layout restored (it refreshes when it is shown, as every screen not on show)."""
-        screen = self._factories[key]()
-        dict.__setitem__(self.screens, key, screen)
-        self._pages[key].setWidget(screen)
-        self._compact_rows(screen)
-        self.restore_layout(key)
-        return screen
-
-    def _compact_rows(self, screen: QWidget) -> None:
+    def _compact_rows(self) -> None:
         """Table rows as tall as the font needs (the style's default left the tables half empty)."""
         from PySide6.QtWidgets import QTableView
 
         height = max(22, self.fontMetrics().height() + 8)
-        for view in screen.findChildren(QTableView):
-            view.verticalHeader().setDefaultSectionSize(height)
+        for screen in self.screens.values():
+            for view in screen.findChildren(QTableView):
+                view.verticalHeader().setDefaultSectionSize(height)
 
     def _nav_width(self) -> int:
         """As wide as the longest screen name needs (the window is left for the screens)."""
@@ -481,17 +439,14 @@ class MainWindow(QMainWindow):
         return max(150, min(230, widest + 44))
 
     # --- window state ---------------------------------------------------------------------------------
-    def _layout_widgets(self, only: str | None = None):
-        """The splitters and table headers whose layout is remembered, by a stable name (of the
-        screens built; of screen ``only``)."""
+    def _layout_widgets(self):
+        """The splitters and table headers whose layout is remembered, by a stable name."""
         from PySide6.QtWidgets import QTableView
 
         central = self.centralWidget()
         if central is None:
             return
-        for key, screen in self.screens.built().items():
-            if only is not None and key != only:
-                continue
+        for key, screen in self.screens.items():
             for sp in screen.findChildren(QSplitter):
                 if sp.objectName():
                     yield f"{key}/{sp.objectName()}", sp
@@ -508,9 +463,9 @@ class MainWindow(QMainWindow):
             self.settings.set("layout_states", states)
         self.settings.set("window_state", self.saveState())
 
-    def restore_layout(self, only: str | None = None) -> None:
+    def restore_layout(self) -> None:
         states = self.settings.get("layout_states")
-        for name, w in self._layout_widgets(only):
+        for name, w in self._layout_widgets():
             state = states.get(name)
             if state is not None and not state.isEmpty():
                 w.restoreState(state)
@@ -577,91 +532,43 @@ class MainWindow(QMainWindow):
             self._actor_label.setText(actor_text(who))
         self.ctx.status_message(actor_text(who))
 
-    def _make_screens(self) -> list[tuple[str, str, Callable[[], QWidget]]]:
-        """(key, label, a function making the screen) for the current mode; a screen's module is
-        imported and the screen made when it is first shown (see :class:`Screens`)."""
+    def _make_screens(self) -> list[tuple[str, str, QWidget]]:
         ctx = self.ctx
         if ctx.store is None:
-            return [("start", tr("Start"), lambda: StartScreen(self))]
+            return [("start", tr("Start"), StartScreen(self))]
         if ctx.program is None:
-            return [("welcome", tr("Start"), lambda: WelcomeScreen(self))]
+            return [("welcome", tr("Start"), WelcomeScreen(self))]
         if ctx.is_field:
-            def today():
-                from .screens.today import TodayScreen
+            from .screens.handback import HandBackScreen
+            from .screens.monitoring import FieldMonitoringScreen
+            from .screens.today import TodayScreen
 
-                screen = TodayScreen(ctx, self)
-                screen.formOpened.connect(self._form_opened)
-                return screen
-
-            def monitoring():
-                from .screens.monitoring import FieldMonitoringScreen
-
-                return FieldMonitoringScreen(ctx, self)
-
-            def handback():
-                from .screens.handback import HandBackScreen
-
-                return HandBackScreen(ctx, self)
-
-            follow_up = [("monitoring", tr("Monitoring visits"), monitoring)] if self.meta.get("monitoring") else []
-            return [("today", tr("Today's visits"), today), *follow_up, ("handback", tr("Hand back"), handback)]
-
-        # (imported in each function, not by name at run time: the packager must see every screen)
-        def applications():
-            from .screens.applications import ApplicationsScreen
-
-            return ApplicationsScreen(ctx, self)
-
-        def import_():
-            from .screens.import_wizard import ImportScreen
-
-            return ImportScreen(ctx, self)
-
-        def assignments():
-            from .screens.assignments import AssignmentsScreen
-
-            return AssignmentsScreen(ctx, self)
-
-        def kits():
-            from .screens.kits import KitsScreen
-
-            return KitsScreen(ctx, self)
-
-        def ranking():
-            from .screens.ranking import RankingScreen
-
-            return RankingScreen(ctx, self)
-
-        def awards():
-            from .screens.awards import AwardsScreen
-
-            return AwardsScreen(ctx, self)
-
-        def outputs():
-            from .screens.outputs import OutputsScreen
-
-            return OutputsScreen(ctx, self)
-
-        def progress():
-            from .screens.progress import ProgressScreen
-
-            return ProgressScreen(ctx, self)
-
-        def program():
-            from .screens.program import ProgramScreen
-
-            return ProgramScreen(ctx, self)
+            today = TodayScreen(ctx, self)
+            today.formOpened.connect(self._form_opened)
+            follow_up = [("monitoring", tr("Monitoring visits"), FieldMonitoringScreen(ctx, self))] \
+                if self.meta.get("monitoring") else []
+            return [("today", tr("Today's visits"), today), *follow_up,
+                    ("handback", tr("Hand back"), HandBackScreen(ctx, self))]
+        from .screens.applications import ApplicationsScreen
+        from .screens.assignments import AssignmentsScreen
+        from .screens.awards import AwardsScreen
+        from .screens.import_wizard import ImportScreen
+        from .screens.kits import KitsScreen
+        from .screens.outputs import OutputsScreen
+        from .screens.program import ProgramScreen
+        from .screens.progress import ProgressScreen
+        from .screens.ranking import RankingScreen
 
         return [
-            ("applications", tr("Applications"), applications),
-            ("import", tr("Import"), import_),
-            ("assignments", tr("Assignments and conflicts"), assignments),
-            ("kits", tr("Kits and packages"), kits),
-            ("ranking", tr("Ranking"), ranking),
-            ("awards", tr("Awards and follow-up"), awards),
-            ("outputs", tr("Outputs"), outputs),
-            ("progress", tr("Progress"), progress),
-            ("program", tr("Program and rounds"), program),
+            ("applications", tr("Applications"), ApplicationsScreen(ctx, self)),
+            ("import", tr("Import"), ImportScreen(ctx, self)),
+            ("assignments", tr("Assignments and conflicts"), AssignmentsScreen(ctx, self)),
+            ("kits", tr("Kits and packages"), KitsScreen(ctx, self)),
+            ("ranking", tr("Ranking"), RankingScreen(ctx, self)),
+            ("awards", tr("Awards and follow-up"), AwardsScreen(ctx, self)),
+            ("outputs", tr("Outputs"), OutputsScreen(ctx, self)),
+            ("progress", tr("Progress"), ProgressScreen(ctx, self)),
+            ("program", tr("Program and rounds"), ProgramScreen(ctx, self)),
         ]
 
     def _form_opened(self, form) -> None:
@@ -673,11 +580,10 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = self.nav.item(row).data(Qt.UserRole)
-        screen = self.screens[key]  # made the first time it is shown
         self.stack.setCurrentWidget(self._pages[key])
         if key in self._stale:
             self._stale.discard(key)
-            screen.refresh()
+            self.screens[key].refresh()
 
     def show_screen(self, key: str) -> QWidget:
         for row in range(self.nav.count()):
@@ -693,7 +599,7 @@ class MainWindow(QMainWindow):
     def _on_changed(self, changes, initiator) -> None:
         # screens that are not visible refresh when shown next
         current = self.current_screen()
-        self._stale |= {k for k, w in self.screens.built().items() if w is not current}
+        self._stale |= {k for k, w in self.screens.items() if w is not current}
         if PROGRAMS in changes and self.store is not None and self.ctx.program is not None:
             self.ctx.query(lambda st: (st.programs.get(), st.programs.list()), self._programs_loaded,
                            parent=self).run_in_background()
@@ -735,7 +641,7 @@ class MainWindow(QMainWindow):
         if self.switcher is not None:
             self.switcher.set_state(self.ctx.programs, self.ctx.program, code)
         current = self.current_screen()
-        self._stale = {k for k in self.screens if self.screens.built().get(k) is not current}
+        self._stale = {k for k, w in self.screens.items() if w is not current}
         if current is not None:
             current.refresh()
 
@@ -1112,7 +1018,7 @@ class MainWindow(QMainWindow):
 
     # --- closing ----------------------------------------------------------------------------------
     def flush_edits(self) -> None:
-        for screen in self.screens.built().values():
+        for screen in self.screens.values():
             flush = getattr(screen, "flush", None)
             if flush is not None:
                 flush()

@@ -92,6 +92,7 @@ def test_a_sort_brings_the_rows_on_screen_with_the_ids_and_keeps_the_selection(d
     ids = demo_store.applications.ids(sort="title", search="마을")
     assert screen.model.ids == ids and screen.table.currentIndex().row() == 0
     assert screen.model.row_record(0).id == ids[0]
+    flush_events(qapp)  # the detail is read once the table is drawn
     assert ids[0] in screen.detail.toPlainText()
 
 

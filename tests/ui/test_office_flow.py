@@ -7,10 +7,11 @@ from datetime import date
 
 import openpyxl
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from ui.screens.applications import EvaluationDialog
 
-from .conftest import select_rows
+from .conftest import flush_events, select_rows
 
 
 def write_intake(path, rows, *, title="2012년 마을공동체 지원사업 접수현황", extra_header="비고"):
@@ -154,6 +155,7 @@ def test_hostile_applicant_text_is_shown_as_typed(office, dialogs):
     assert "<b>" in app.title
     screen = w.show_screen("applications")
     screen.search.setText("2012-A-024")
+    flush_events(QApplication.instance())  # the detail is read once the table is drawn
     assert app.title in screen.detail.toPlainText()  # the detail pane escapes it
     dlg = screen.open_evaluation(0)
     form = dlg.form

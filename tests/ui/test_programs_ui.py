@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from evaluator.store import Store
 from tests.core.program_fixtures import app_row, calls, evaluators_sheet, intake_sheet, rolling_text
 
-from .conftest import OFFICE_PASSPHRASE
+from .conftest import OFFICE_PASSPHRASE, flush_events
 
 
 def fill_passphrase(passphrase):
@@ -240,6 +241,7 @@ def test_gates_and_withdrawal_are_recorded_on_the_detail_pane(demo_store, make_w
     store = demo_store
     w = make_window(store)
     apps = w.show_screen("applications")
+    flush_events(QApplication.instance())  # the detail is read once the table is drawn
     app_id = apps.model.ids[0]
     assert apps._current == app_id
     gates = apps.gates.rows

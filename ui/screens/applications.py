@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
@@ -96,6 +96,7 @@ class ApplicationsScreen(QWidget):
         self._latest = [0]  # the newest reload's number, read by the worker to skip overtaken ones
         self._detail_shown: str | None = None  # the application whose detail the pane shows
         self._detail_asked: tuple[str, int] | None = None  # (application, reload number) of the last detail asked
+        self._selecting = False  # a reload is selecting its row (see _ids)
         lay = QVBoxLayout(self)
         title = QLabel(tr("Applications"), self)
         title.setObjectName("screenTitle")
@@ -270,15 +271,20 @@ class ApplicationsScreen(QWidget):
         self.count.setText(tr("%n applications", "", len(ids)))
         if self._current != keep:  # the selection moved while the worker was busy
             pos = _position(ids, self._current)
-        if pos >= 0:
-            self.table.selectRow(pos)
-        elif ids:
-            self.table.selectRow(0)
-        else:
-            self._show_detail(-1)
-        if (self._current is not None and self._detail_shown != self._current
-                and self._detail_asked != (self._current, self._latest[0])):  # its load was overtaken
-            self._load_detail(self._current)
+        self._selecting = True  # the detail of the row selected now is read once the table is drawn
+        try:
+            if pos >= 0:
+                self.table.selectRow(pos)
+            elif ids:
+                self.table.selectRow(0)
+            else:
+                self._show_detail(-1)
+        finally:
+            self._selecting = False
+        if self._current is not None and self._detail_shown != self._current:
+            # On the next turn, after the table's paint (posted before): read on the worker while the
+            # table draws its cells, each of those hundreds of calls into Python waited for the GIL.
+            QTimer.singleShot(0, self, self._current_detail)
 
     def _header_clicked(self, section: int) -> None:
         col = self.model.columns[section]
@@ -314,7 +320,14 @@ class ApplicationsScreen(QWidget):
         app_id = self.model.ids[row]
         if app_id != self._current:
             self._current = app_id
-            self._load_detail(app_id)
+            if not self._selecting:
+                self._load_detail(app_id)
+
+    def _current_detail(self) -> None:
+        """The detail of the selected application, unless it is shown or on its way already."""
+        if (self._current is not None and self._detail_shown != self._current
+                and self._detail_asked != (self._current, self._latest[0])):
+            self._load_detail(self._current)
 
     def _load_detail(self, app_id: str) -> None:
         """The detail pane's application, its evaluators and its gates, read on the worker; skipped
@@ -329,7 +342,16 @@ class ApplicationsScreen(QWidget):
             return (st.applications.get(app_id), st.people.assignments(application_id=app_id),
                     st.applications.gates(app_id))
 
-        self.ctx.query(op, self._fill_detail, parent=self).run_in_background()
+        self.ctx.query(op, self._fill_detail, parent=self).failure(self._detail_failed).run_in_background()
+
+    def _detail_failed(self, exc: BaseException) -> None:
+        from evaluator.errors import NotFound
+
+        from ..errors import show_error
+
+        if isinstance(exc, NotFound):  # gone meanwhile (another program shown, or deleted): nothing to show
+            return
+        show_error(self, exc)
 
     def reveal_contact(self) -> None:
         """Show the current application's contact data: a view the access log records."""

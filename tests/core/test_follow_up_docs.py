@@ -69,5 +69,6 @@ def test_the_follow_up_document_runs_as_written(tmp_path, monkeypatch, capsys):
     assert "Follow-up dossier" in read_pdf(tmp_path / "2012-A-001-follow-up-en.pdf").text
     for image in re.findall(r"\]\((images/[^)]+\.png)\)", text):
         assert (DOC.parent / image).is_file(), image
-    assert {"images/gui-awards.png", "images/gui-monitoring.png", "images/gui-monitoring-visit.png"} <= set(
+    assert {"images/gui-awards.png", "images/gui-monitoring.png", "images/gui-monitoring-visit.png",
+            "images/gui-monitoring-visit-photos.png"} <= set(
         re.findall(r"\]\((images/[^)]+\.png)\)", text))

@@ -429,8 +429,10 @@ def test_the_monitoring_visit_form_names_every_control(follow_up_field, make_win
     assert problems == []
 
 
-def test_follow_up_screenshots(follow_up_office, follow_up_field, make_window, qapp, screenshot_dir, dialogs):
-    """The awards screen and a monitoring visit half filled in, at the default window size
+def test_follow_up_screenshots(follow_up_office, follow_up_field, make_window, qapp, screenshot_dir, dialogs,
+                               tmp_path):
+    """The awards screen, a monitoring visit half filled in, and the same visit with two photos
+    attached (scrolled to its foot: findings, actions, the Photos box), at the default window size
     (``EVALUATOR_SCREENSHOTS=docs/images`` refreshes docs/gui.md's copies)."""
     from .test_screenshots import shoot
 
@@ -454,7 +456,30 @@ def test_follow_up_screenshots(follow_up_office, follow_up_field, make_window, q
     form.findings.setPlainText("새 참여 주민 2명, 장부 정리 미흡")
     form.add_action("영수증 철 정리")
     shots.append(shoot(w, qapp, screenshot_dir, "monitoring-visit"))
-    assert len({p.read_bytes() for p in shots}) == 3
+    dialogs.files.append([_scene(tmp_path / "입구 안내문.jpg", (196, 120, 72)),
+                          _scene(tmp_path / "장부.jpg", (92, 128, 176))])
+    form.add_photo_btn.click()  # the Photos box, with its thumbnails, at the foot of the form
+    flush_events(qapp)
+    assert form.photo_list.count() == 2
+    bar = form.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    shots.append(shoot(w, qapp, screenshot_dir, "monitoring-visit-photos"))
+    assert len({p.read_bytes() for p in shots}) == 4
+
+
+def _scene(path, wall: tuple[int, int, int]):
+    """A made-up photo of a community space's entrance: a wall, a door and a notice board."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (640, 480), (170, 200, 230))
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 140, 640, 480), fill=wall)
+    d.rectangle((250, 230, 390, 480), fill=(90, 60, 40))
+    d.rectangle((430, 250, 590, 370), fill=(245, 240, 220), outline=(60, 60, 60), width=4)
+    for y in range(270, 360, 18):
+        d.line((445, y, 575, y), fill=(120, 120, 120), width=4)
+    img.save(path, "JPEG", quality=85)
+    return path
 
 
 def test_closing_the_window_saves_the_visit_being_typed(follow_up_field, make_window, qapp):

@@ -532,3 +532,37 @@ def test_photos_are_attached_to_the_visit_from_the_form_and_locked_when_finalise
     assert next(x for x in store.monitoring.visits(app) if x.sequence == seq).state == "finalised"
     assert not form.add_photo_btn.isEnabled() and not form.remove_photo_btn.isEnabled()
     assert [p.filename for p in store.monitoring.photos(app, seq)] == ["entrance.png"]
+
+
+def test_the_visit_form_saves_by_itself_once_typing_pauses(follow_up_field, make_window, qapp, qtbot, dialogs):
+    """Every keystroke is saved (issue 19: "in the same style as the scoring form … every keystroke
+    saved"): a moment after typing stops, the visit is in the database as a draft, without Save; a
+    change the core refuses (an action due before the visit) stays on screen, marked not saved, the
+    reason in the label's tooltip and no dialog in the way; corrected, it is saved by itself."""
+    from ui.screens.monitoring import AUTOSAVE_MS
+
+    w, screen, form, store = _field_form(follow_up_field, make_window, qapp)
+    _store, path = follow_up_field
+    uuid = form.visit.uuid
+    query = "SELECT state, attendees, findings, visited_at, actions FROM monitoring_visit WHERE uuid = ?"
+    form.attendees.setText("대표 외 2명")
+    form.findings.setPlainText("현장 메모: 공간 개방 시간 안내문 없음")
+    assert form.dirty and _rows(path, query, uuid)[0][:3] == ("planned", "", "")  # (it waits for a pause)
+    qtbot.waitUntil(lambda: not form.dirty, timeout=AUTOSAVE_MS * 10)
+    assert _rows(path, query, uuid)[0][:3] == ("draft", "대표 외 2명", "현장 메모: 공간 개방 시간 안내문 없음")
+    form.visited_at.setText("2012-10-02 1")  # half typed: nothing is saved until it reads as a time
+    qtbot.wait(AUTOSAVE_MS * 2)
+    assert form.dirty and _rows(path, query, uuid)[0][3] is None
+    form.visited_at.setText("2012-10-02 10:00")
+    action = form.add_action()
+    action.text.setText("안내문 부착")
+    action.due.edit.setText("2012-09-01")
+    qtbot.wait(AUTOSAVE_MS * 3)
+    assert form.dirty and dialogs.errors == [] and "2012-09-01" in form.saved_label.toolTip()
+    assert _rows(path, query, uuid)[0][3] is None  # refused as a whole: nothing of it written
+    action.due.edit.setText("2012-10-31")
+    qtbot.waitUntil(lambda: not form.dirty, timeout=AUTOSAVE_MS * 10)
+    state, _a, _f, visited_at, actions = _rows(path, query, uuid)[0]
+    assert state == "draft" and visited_at.startswith("2012-10-02 10:00")
+    assert [(a["text"], a["due_on"]) for a in json.loads(actions)] == [("안내문 부착", "2012-10-31")]
+    assert form.saved_label.toolTip() == "" and not form._autosave.isActive()

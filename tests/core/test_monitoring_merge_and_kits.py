@@ -1,8 +1,9 @@
 """What issue 19 asks of the office's merge and the next kit that the field-cycle tests do not
 show: a monitoring package whose visit names an award the office does not have, or whose required
 action is due before its visit, is refused with one sentence naming the application (and the
-action), the office database exactly as it was; and after a merge the visitor's next kit carries
-the earlier visits' findings and open actions to the laptop."""
+action), the office database exactly as it was; a visit the office already holds finalised is kept
+against a package's version; and after a merge the visitor's next kit carries the earlier visits'
+findings and open actions to the laptop."""
 
 from __future__ import annotations
 
@@ -76,3 +77,26 @@ def test_the_next_kit_carries_the_earlier_visits_findings_and_open_actions(field
         got = carried[key]
         assert (got.uuid, got.state, got.findings) == (v.uuid, "finalised", f"방문 {key[1]}: 활동 정상")
         assert [(a.text, a.due_on, a.done) for a in got.actions] == [("영수증 정리", date(2013, 3, 31), False)]
+
+
+@pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)
+def test_a_visit_the_office_holds_finalised_is_kept_when_a_package_brings_another_version(field_cycle):
+    """The conflict rule of the issue's "same tamper, replay and conflict rules": the office typed
+    visit 1 in from the paper sheet and finalised it; the visitor's package then brings its own
+    version — the office's stays, the package's other visits merge, and the count says so."""
+    db, keys, packages = field_cycle
+    with Store(db) as office:
+        app = sorted({v.application_id for v in office.monitoring.visits(evaluator="EV01")})[0]
+        track = office.applications.get(app).track
+        rd = office.monitoring.rubric(track)
+        office.monitoring.record(app, 1, visited_at="2012-10-05 14:00", attendees="대표",
+                                 checklist={i.code: True for i in rd.checklist},
+                                 ratings={c.code: rd.levels[-1].key for c in rd.criteria},
+                                 findings="종이 점검표로 입력", finalise=True)
+        [r] = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged"
+        assert r.counts["monitoring_visits"] == {"added": 1, "updated": 3, "unchanged": 0, "kept_finalised": 1}
+        visits = {(v.application_id, v.sequence): v for v in office.monitoring.visits(evaluator="EV01")}
+        assert visits[(app, 1)].findings == "종이 점검표로 입력" and visits[(app, 1)].state == "finalised"
+        assert visits[(app, 2)].findings == "방문 2: 활동 정상"
+        assert office.verify_audit().ok

@@ -312,3 +312,44 @@ def test_automatic_assignment_with_a_likely_conflict_confirmed(tmp_path, make_wi
         w.close()
     finally:
         store.close()
+
+
+def test_outputs_and_progress_follow_the_round_shown_in_the_header(two_programs, make_window, dialogs, tmp_path):
+    import openpyxl
+    from pypdf import PdfReader
+
+    w = make_window(two_programs)
+    sw = w.switcher
+    sw.round.setCurrentIndex(1)
+    sw.round.activated.emit(1)
+    assert w.ctx.round == "2"
+    second = [f"2013-A-{i:02d}" for i in range(1, 12)]
+
+    outs = w.show_screen("outputs")
+    outs.refresh()
+    assert outs.round.isVisibleTo(outs) and "2차" in outs.round.text()
+    assert [outs.application.itemData(i) for i in range(outs.application.count())] == second
+    outs.open_folder.setChecked(False)
+    # the ranked lists and the blank sheets are of round 2 only, not round 1's four applications
+    xlsx = tmp_path / "ranking.xlsx"
+    dialogs.files.append(xlsx)
+    outs.buttons["export_ranking"].click()
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    cells = {str(c.value) for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.value is not None}
+    wb.close()
+    assert set(second) <= cells and not {f"2013-F-{i:02d}" for i in range(1, 5)} & cells
+    pdf = tmp_path / "blank.pdf"
+    dialogs.files.append(pdf)
+    outs.buttons["report_blank_sheets"].click()
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert all(a in text for a in second) and "2013-F-01" not in text
+
+    # progress counts the round shown: its applications, per track
+    progress = w.show_screen("progress")
+    progress.refresh()
+    assert sum(r.applications for r in progress.tracks.rows) == len(second)
+    sw.round.setCurrentIndex(0)
+    sw.round.activated.emit(0)
+    progress = w.show_screen("progress")
+    progress.refresh()
+    assert sum(r.applications for r in progress.tracks.rows) == 4

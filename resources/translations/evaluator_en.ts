@@ -3466,6 +3466,10 @@
         <translation>Rubric</translation>
     </message>
     <message>
+        <source>Eligibility and support rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Intake window</source>
         <translation>Intake window</translation>
     </message>

@@ -3417,6 +3417,10 @@
         <translation>평가표</translation>
     </message>
     <message>
+        <source>Eligibility and support rules</source>
+        <translation>자격 요건과 지원금 규칙</translation>
+    </message>
+    <message>
         <source>Intake window</source>
         <translation>접수 기간</translation>
     </message>

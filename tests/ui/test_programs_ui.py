@@ -353,3 +353,25 @@ def test_outputs_and_progress_follow_the_round_shown_in_the_header(two_programs,
     progress = w.show_screen("progress")
     progress.refresh()
     assert sum(r.applications for r in progress.tracks.rows) == 4
+
+
+def test_the_program_screen_states_the_program_files_rules_in_the_interfaces_language(demo_store, make_window,
+                                                                                       tmp_path):
+    # the demo program's file states no rules: nothing is shown for them
+    w = make_window(demo_store)
+    screen = w.show_screen("program")
+    screen.refresh()
+    assert not screen.rules.isVisibleTo(screen) and screen.rules.text() == ""
+
+    demo_store.programs.create_from_file(calls(tmp_path) / "programs" / "seoul-remodel-social-housing-2017.toml")
+    w = make_window(demo_store)
+    screen = w.show_screen("program")
+    screen.refresh()
+    assert screen.rules.isVisibleTo(screen) and screen.rules_title.isVisibleTo(screen)
+    lines = screen.rules.text().splitlines()
+    # every gate, the support rule and the track's selection model, one line each, in Korean with the file's keys
+    assert len(lines) == 11 and all(line.startswith("• ") for line in lines)
+    assert "• 요건 building_age(노후 건축물(15년 이상)): 사용승인(approved_on): 접수일(submitted_on) 기준 만 15년 이상" in lines
+    assert any(line.startswith("• 지원금: 리모델링 공사비(remodel_cost) × 사업기간(project_years)별 지원율") and
+               "1,000원 단위 절사" in line and "2017-08-08부터 200,000,000원" in line for line in lines)
+    assert not any(word in screen.rules.text() for word in ("gate ", "support:", "the budget", "selection"))

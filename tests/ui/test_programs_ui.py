@@ -375,3 +375,24 @@ def test_the_program_screen_states_the_program_files_rules_in_the_interfaces_lan
     assert any(line.startswith("• 지원금: 리모델링 공사비(remodel_cost) × 사업기간(project_years)별 지원율") and
                "1,000원 단위 절사" in line and "2017-08-08부터 200,000,000원" in line for line in lines)
     assert not any(word in screen.rules.text() for word in ("gate ", "support:", "the budget", "selection"))
+
+
+def test_the_category_filter_and_column_use_the_programs_own_categories(demo_store, make_window, tmp_path):
+    from evaluator.paths import resource
+
+    demo_store.programs.create_from_file(calls(tmp_path) / "programs" / "seoul-remodel-social-housing-2017.toml")
+    demo_store.excel.import_applications(resource("programs", "examples") / "remodel-intake-2017.xlsx")
+    w = make_window(demo_store)
+    apps = w.show_screen("applications")
+    combo = apps.category
+    # the program's categories (and the 'other' every program has), not the community programs' cafés
+    assert [(combo.itemData(i), combo.itemText(i)) for i in range(1, combo.count())] == [
+        ("gosiwon", "고시원"), ("inn", "여관·모텔"), ("other", "기타")]
+    combo.setCurrentIndex(combo.findData("inn"))
+    apps.reload()
+    shown = apps.model.ids
+    assert shown and len(shown) < 14
+    column = next(i for i, c in enumerate(apps.model.columns) if c.key == "category")
+    from PySide6.QtCore import Qt
+
+    assert {apps.model.data(apps.model.index(r, column), Qt.DisplayRole) for r in range(len(shown))} == {"여관·모텔"}

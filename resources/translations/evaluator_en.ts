@@ -1950,6 +1950,10 @@
         <translation>Application</translation>
     </message>
     <message>
+        <source>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>
         <translation>Excel workbooks (for the city&apos;s systems)</translation>
     </message>
@@ -1968,6 +1972,10 @@
     <message>
         <source>Open the folder when done</source>
         <translation>Open the folder when done</translation>
+    </message>
+    <message>
+        <source>Round: {round}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Choose the application above first.</source>
@@ -3456,6 +3464,10 @@
     <message>
         <source>Rubric</source>
         <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>Eligibility and support rules</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Intake window</source>

@@ -1917,6 +1917,10 @@
         <translation>신청서</translation>
     </message>
     <message>
+        <source>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</source>
+        <translation>순위표, 위원회 요약표와 평가표는 창 위쪽에 표시된 차수의 것입니다. 점수와 진행 현황 엑셀 파일은 사업 전체를 담습니다.</translation>
+    </message>
+    <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>
         <translation>엑셀 파일 (시 업무 시스템용)</translation>
     </message>
@@ -1935,6 +1939,10 @@
     <message>
         <source>Open the folder when done</source>
         <translation>끝나면 폴더 열기</translation>
+    </message>
+    <message>
+        <source>Round: {round}</source>
+        <translation>차수: {round}</translation>
     </message>
     <message>
         <source>Choose the application above first.</source>
@@ -3407,6 +3415,10 @@
     <message>
         <source>Rubric</source>
         <translation>평가표</translation>
+    </message>
+    <message>
+        <source>Eligibility and support rules</source>
+        <translation>자격 요건과 지원금 규칙</translation>
     </message>
     <message>
         <source>Intake window</source>

@@ -174,7 +174,7 @@ def cmd_due(ctx: CliContext) -> int:
 def cmd_visits(ctx: CliContext) -> int:
     rows = ctx.store().monitoring.visits(ctx.args.application_id, ctx.args.evaluator)
     ctx.out(rows, table([[v.application_id, v.sequence, v.plan_code, v.evaluator or "—", v.due_on or "—", v.state,
-                          v.visited_at or "", len([x for x in v.actions if not x.done])] for v in rows],
+                          v.visited_at or "", v.open_actions] for v in rows],
                         ["application", "visit", "plan", "visitor", "due", "state", "visited", "open actions"])
             if rows else msg("cli.monitoring_none", "No monitoring visit yet."))
     return 0

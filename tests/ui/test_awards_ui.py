@@ -112,6 +112,25 @@ def test_the_awards_screen_lists_every_award_with_its_money_and_next_visit(follo
                                                  for d in screen.due.rows)
 
 
+def test_the_awards_table_counts_each_awards_open_actions(follow_up_office, make_window, qapp):
+    """Issue 19: the office's screen lists the awards "with status, next visit due, overdue in red,
+    open actions" — the required actions of an award's visits not done yet, per award."""
+    store, _path = follow_up_office
+    app = store.awards.list()[4].application_id
+    store.monitoring.record(app, 1, visited_at="2012-10-02 10:00", findings="장부 정리 미흡",
+                            actions=[{"text": "영수증 철 정리", "due_on": "2012-10-31"},
+                                     {"text": "안내문 부착", "due_on": "2012-11-30"},
+                                     {"text": "회의록 작성", "due_on": "2012-10-15", "done": True}])
+    w, screen = _awards_screen(store, make_window, qapp)
+    assert [c.key for c in screen.model.columns][-1] == "open"
+    counts = {r.application_id: _cell(screen, i, "open") for i, r in enumerate(screen.model.rows)}
+    assert counts.pop(app) == "2" and set(counts.values()) == {""}
+    screen.select_award(app)
+    flush_events(qapp)
+    col = [c.key for c in screen.visits.columns].index("actions")
+    assert screen.visits.index(0, col).data() == "2"  # its visit 1, in the list of its visits
+
+
 def test_a_status_change_with_its_reason_shows_in_the_table_and_the_audit_trail(follow_up_office, make_window,
                                                                                  qapp, dialogs):
     from ui.screens.awards import award_status_label

@@ -79,6 +79,7 @@ class AwardRow:
     award: object  # evaluator AwardInfo
     next_due: date | None
     overdue: int  # overdue visits
+    open_actions: int  # required actions of its visits not done yet
 
     def __getattr__(self, name):  # the award's fields read through the row
         return getattr(self.award, name)
@@ -93,7 +94,11 @@ def award_rows(st) -> tuple[list[AwardRow], list]:
         nxt.setdefault(d.application_id, d.due_on)
         if d.overdue:
             late[d.application_id] = late.get(d.application_id, 0) + 1
-    rows = [AwardRow(a, nxt.get(a.application_id), late.get(a.application_id, 0)) for a in st.awards.list()]
+    open_: dict[str, int] = {}
+    for v in st.monitoring.visits():
+        open_[v.application_id] = open_.get(v.application_id, 0) + v.open_actions
+    rows = [AwardRow(a, nxt.get(a.application_id), late.get(a.application_id, 0), open_.get(a.application_id, 0))
+            for a in st.awards.list()]
     return rows, due
 
 
@@ -425,6 +430,8 @@ class AwardsScreen(QWidget):
                    sort_key=lambda r: r.next_due or date.max),
             Column("overdue", tr("Overdue"), lambda r: tr("%n visits overdue", "", r.overdue) if r.overdue else "",
                    CENTER, sort_key=lambda r: r.overdue, foreground=lambda r: t.bad if r.overdue else None),
+            Column("open", tr("Open actions"), lambda r: r.open_actions or "", RIGHT,
+                   sort_key=lambda r: r.open_actions),
         ], self)
         self.table = _view("awardsTable", tr("Awards"), self.model, self)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -452,7 +459,7 @@ class AwardsScreen(QWidget):
             Column("state", tr("State"), lambda v: monitoring_state_label(v.state), CENTER),
             Column("visited", tr("Visited"), lambda v: v.visited_at.strftime("%Y-%m-%d %H:%M") if v.visited_at
                    else ""),
-            Column("actions", tr("Open actions"), lambda v: sum(1 for a in v.actions if not a.done), RIGHT),
+            Column("actions", tr("Open actions"), lambda v: v.open_actions, RIGHT),
         ], self)
         self.visit_view = _view("awardVisits", tr("Visits of the selected award"), self.visits, self)
         self.visit_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)

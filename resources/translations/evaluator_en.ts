@@ -1951,7 +1951,7 @@
     </message>
     <message>
         <source>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</source>
-        <translation type="unfinished"></translation>
+        <translation>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</translation>
     </message>
     <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>
@@ -1975,7 +1975,7 @@
     </message>
     <message>
         <source>Round: {round}</source>
-        <translation type="unfinished"></translation>
+        <translation>Round: {round}</translation>
     </message>
     <message>
         <source>Choose the application above first.</source>
@@ -3467,7 +3467,7 @@
     </message>
     <message>
         <source>Eligibility and support rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Eligibility and support rules</translation>
     </message>
     <message>
         <source>Intake window</source>

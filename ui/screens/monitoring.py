@@ -36,7 +36,7 @@ from ..worker import make_timer
 from .awards import monitoring_state_label
 from .scoring import LevelPicker
 
-#: how long after the last keystroke the visit form saves by itself
+# how long after the last keystroke the visit form saves by itself
 AUTOSAVE_MS = 800
 
 

@@ -2162,6 +2162,10 @@
         <translation>사후관리 요약 PDF…</translation>
     </message>
     <message>
+        <source>Blank visit sheets PDF…</source>
+        <translation>빈 사후관리 점검표 PDF…</translation>
+    </message>
+    <message>
         <source>Group</source>
         <translation>단체</translation>
     </message>
@@ -2218,6 +2222,18 @@
         <translation>정산 기록…</translation>
     </message>
     <message>
+        <source>Dossier PDF…</source>
+        <translation>종합 자료 PDF…</translation>
+    </message>
+    <message>
+        <source>The award&apos;s follow-up dossier: the award, every visit with its findings and actions, tranches, settlement, support and photos</source>
+        <translation>수혜 건의 사후관리 종합 자료: 수혜 내용, 방문마다의 점검 결과와 조치 사항, 교부, 정산, 지원 기록, 사진</translation>
+    </message>
+    <message>
+        <source>Visit sheets PDF…</source>
+        <translation>사후관리 점검표 PDF…</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>방문</translation>
     </message>
@@ -2236,6 +2252,18 @@
     <message>
         <source>Visited</source>
         <translation>방문 일시</translation>
+    </message>
+    <message>
+        <source>Blank visit sheets</source>
+        <translation>빈 사후관리 점검표</translation>
+    </message>
+    <message>
+        <source>Follow-up dossier</source>
+        <translation>사후관리 종합 자료</translation>
+    </message>
+    <message>
+        <source>Visit sheets</source>
+        <translation>사후관리 점검표</translation>
     </message>
     <message>
         <source>Open actions</source>
@@ -2286,6 +2314,14 @@
         <translation>
             <numerusform>지연 방문 %n건</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The paper form of every monitoring visit still to make</source>
+        <translation>아직 하지 않은 모든 모니터링 방문의 종이 사후관리 점검표</translation>
+    </message>
+    <message>
+        <source>The filled sheet of each monitoring visit recorded for the award</source>
+        <translation>이 수혜 건에 기록된 모니터링 방문마다 작성된 사후관리 점검표</translation>
     </message>
     <message>
         <source>monitoring plan: {visits} months</source>

@@ -265,6 +265,40 @@ def test_terms_support_plan_and_outputs_from_the_screen(follow_up_office, make_w
     assert len(PdfReader(str(pdf)).pages) >= 1
 
 
+def test_the_dossier_and_the_visit_sheets_are_printed_from_the_screen(follow_up_office, make_window, qapp, dialogs,
+                                                                      tmp_path):
+    from pypdf import PdfReader
+
+    store, _path = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    app = screen.model.rows[0].application_id
+    screen.select_award(app)
+    flush_events(qapp)
+    # nothing recorded yet on this award: there is no filled sheet to print
+    assert screen.dossier_btn.isEnabled() and not screen.sheets_btn.isEnabled()
+    store.monitoring.record(app, 1, visited_at="2012-09-03 10:00", findings="주민 참여가 계획보다 많음")
+    screen.select_award(app)
+    flush_events(qapp)
+    assert screen.sheets_btn.isEnabled()
+
+    def text(pdf):
+        return "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+
+    dossier, sheets, blank = tmp_path / "dossier.pdf", tmp_path / "sheets.pdf", tmp_path / "blank.pdf"
+    dialogs.files += [dossier, sheets, blank]
+    screen.dossier_btn.click()
+    screen.sheets_btn.click()
+    screen.blank_btn.click()
+    flush_events(qapp)
+    assert app in text(dossier) and "주민 참여가 계획보다 많음" in text(dossier)
+    assert len(PdfReader(str(sheets)).pages) == 1 and "주민 참여가 계획보다 많음" in text(sheets)
+    to_make = [v for v in store.monitoring.visits() if v.state != "finalised"]
+    assert len(to_make) > 1 and len(PdfReader(str(blank)).pages) >= len(to_make)  # a form of one or more pages each
+    printed = text(blank)
+    assert all(v.application_id in printed for v in to_make)
+    assert screen.last_output == blank
+
+
 def test_the_settlement_is_recorded_from_the_screen_submitted_then_checked(follow_up_office, make_window, qapp,
                                                                            dialogs):
     """정산: only an award with money disbursed can be settled; an amount returned above what was

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..db.models import Application, Assignment, Evaluator, Program, Round, Track, utcnow
+from ..db.models import Application, Assignment, Evaluator, Program, Round, Setting, Track, utcnow
 from ..db.settings import get_setting, set_setting
 from ..domain import SIGNED_OFF, WITHDRAWN, AutoAssignment, DismissedConflict, LikelyConflict
 from ..errors import NotFound, ValidationError
@@ -218,8 +218,12 @@ def auto_assign(s: Session, program: Program, *, per_application: int, track: st
 
 
 # --- dismissed likely conflicts ---------------------------------------------------------------------
+#: the setting keys of the programs' dismissals: this prefix and the program's uuid
+DISMISSED_PREFIX = "likely_conflicts_dismissed:"
+
+
 def _dismissed_key(program: Program) -> str:
-    return f"likely_conflicts_dismissed:{program.uuid}"
+    return f"{DISMISSED_PREFIX}{program.uuid}"
 
 
 def _pair_key(app: Application, ev: Evaluator) -> str:
@@ -315,3 +319,20 @@ def restore(s: Session, program: Program, app: Application, ev: Evaluator, reaso
                  reason=reason, subject=app.uuid)
     s.flush()
     return _as_dismissed(app, ev, earlier)
+
+
+def forget_reasons(s: Session, application_uuids: set[str], tombstone: str) -> int:
+    """Replace the reason of every dismissal about these applications by ``tombstone`` (a purge of
+    their people's data: the office's free text may name them); what matched, who and when stay.
+    Returns how many reasons were replaced."""
+    count = 0
+    for row in s.execute(select(Setting).where(Setting.key.startswith(DISMISSED_PREFIX))).scalars():
+        entries = dict(row.value or {})
+        about = [k for k, e in entries.items()
+                 if k.partition("/")[0] in application_uuids and e.get("reason") not in ("", tombstone)]
+        for key in about:
+            entries[key] = {**entries[key], "reason": tombstone}
+        if about:
+            row.value = entries
+            count += len(about)
+    return count

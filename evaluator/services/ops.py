@@ -416,7 +416,8 @@ class People(Area):
         """Give every application of the current program (its rounds not signed off; one track or
         round if given) ``per_application`` evaluators: the least loaded first, never one with a
         declared conflict, each evaluator's load within one of the others'.  Likely conflicts are
-        listed in the result for the office to confirm (:meth:`declare_conflict`), not applied."""
+        listed in the result for the office to confirm (:meth:`declare_conflict`) or dismiss
+        (:meth:`dismiss_conflict`; a dismissed one is left out), not applied."""
         self._uow.require_office(msg("services.action_assign_evaluators", "assign evaluators"))
         unit = self._uow.read if dry_run else self._uow.write
         with unit() as s:
@@ -426,9 +427,10 @@ class People(Area):
         return Outcome(result) if dry_run else self._uow.outcome(s, result)
 
     def likely_conflicts(self, *, track: str | None = None, round: str | None = None) -> list[LikelyConflict]:
-        """Pairings of evaluators and applications that look like conflicts of interest and are not
-        declared yet (organisation or district equal to the applicant group's, a shared e-mail
-        domain or phone)."""
+        """Pairings of evaluators and applications that look like conflicts of interest and are
+        neither declared nor dismissed (organisation or district equal to the applicant group's, a
+        shared e-mail domain or phone); a dismissed one comes back, marked ``dismissed_for``, when a
+        new kind of suspicion appears."""
         with self._uow.read() as s:
             return assign_svc.likely_conflicts(s, current_program(s), track=track, round_code=round)
 

@@ -218,3 +218,21 @@ def test_dismiss_and_restore_on_both_engines(any_db_url, tmp_path):
         st.people.restore_conflict("2013-A-03", "EV02", "잘못 해제함")
         assert pairs(st.people.likely_conflicts()) == {("2013-A-03", "EV02"), ("2013-A-04", "EV03")}
         assert st.verify_audit().ok
+
+
+def test_a_purge_of_the_applicants_data_replaces_the_dismissal_reason(demo_store):
+    from evaluator.audit.personal import TOMBSTONE
+
+    from .privacy_fixtures import PURGE_DAY, plant
+
+    st = demo_store
+    app = plant(st).application
+    district = st.applications.get(app).district
+    st.people.add_evaluator("EV90", "가상위원", district=district)
+    st.people.dismiss_conflict(app, "EV90", "홍길순 대표와 이웃일 뿐")
+    report = st.privacy.subject_delete(app, reason="삭제 요청 (2013-06-01)", today=PURGE_DAY).value
+    assert report.counts["notes"] >= 1
+    [d] = st.people.dismissed_conflicts()
+    # what matched, who and when stay; the office's words about the applicant's people do not
+    assert (d.application_id, d.evaluator, d.reasons, d.reason) == (app, "EV90", ("district",), TOMBSTONE)
+    assert st.verify_audit().ok

@@ -7,8 +7,8 @@
   marked ``personal``, the unknown intake columns kept
   aside — and every free text about its people — evaluations' and scores' comments, abstention
   reasons, visit attendees and notes, conflict-of-interest and eligibility notes, the reasons given
-  for dismissing likely conflicts, photo captions and file names — are replaced by :data:`~evaluator.audit.personal.TOMBSTONE`, also in the
-  merge conflicts that kept both values;
+  for dismissing likely conflicts, photo captions and file names — are replaced by
+  :data:`~evaluator.audit.personal.TOMBSTONE`, also in the merge conflicts that kept both values;
 * its follow-up: monitoring visits' attendees, findings and required actions' texts, support-log notes;
 * its photos' bytes are deleted (and a photo stored beside the database overwritten and removed);
 * the redactable chain forgets it: its sealed values and its salt are deleted, so what the entries

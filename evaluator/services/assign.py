@@ -97,7 +97,8 @@ def _applications(s: Session, program: Program, *, track: str | None, round_code
 def likely_conflicts(s: Session, program: Program, *, track: str | None = None,
                      round_code: str | None = None) -> list[LikelyConflict]:
     """Every pairing of the program's evaluators and (open rounds') applications that looks like a
-    conflict of interest and is not declared one yet."""
+    conflict of interest and is neither declared one nor dismissed (unless something new matches
+    since the dismissal)."""
     apps = _applications(s, program, track=track, round_code=round_code)
     return _likely(s, apps, _evaluators(s), _pairs(s, program), dismissed=_dismissals(s, program))
 
@@ -212,7 +213,8 @@ def auto_assign(s: Session, program: Program, *, per_application: int, track: st
         per_application=per_application,
         added=tuple(sorted((app.external_id, ev.code) for app, ev in added)),
         loads={code_of[eid]: n for eid, n in sorted(load.items(), key=lambda kv: code_of[kv[0]])},
-        short=tuple(sorted(short)), likely_conflicts=tuple(_likely(s, apps, evaluators, pairs, new_pairs, dismissed=dismissed)),
+        short=tuple(sorted(short)),
+        likely_conflicts=tuple(_likely(s, apps, evaluators, pairs, new_pairs, dismissed=dismissed)),
         dry_run=not write, applications=len(apps),
     )
 

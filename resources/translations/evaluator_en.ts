@@ -2592,8 +2592,8 @@
         <translation>same phone</translation>
     </message>
     <message>
-        <source>(previously dismissed for {what}: {reason}; something new matches since)</source>
-        <translation>(previously dismissed for {what}: {reason}; something new matches since)</translation>
+        <source>[previously dismissed for {what}: {reason}; something new matches since]</source>
+        <translation>[previously dismissed for {what}: {reason}; something new matches since]</translation>
     </message>
     <message>
         <source>Assign automatically</source>

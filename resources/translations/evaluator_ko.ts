@@ -2551,8 +2551,8 @@
         <translation>같은 전화번호</translation>
     </message>
     <message>
-        <source>(previously dismissed for {what}: {reason}; something new matches since)</source>
-        <translation>(이전에 {what} 사유로 해제됨: {reason}; 이후 새로 일치하는 항목이 있음)</translation>
+        <source>[previously dismissed for {what}: {reason}; something new matches since]</source>
+        <translation>[이전에 {what} 사유로 해제됨: {reason}; 이후 새로 일치하는 항목이 있음]</translation>
     </message>
     <message>
         <source>Assign automatically</source>
@@ -2644,7 +2644,7 @@
     </message>
     <message>
         <source>Confirm each likely conflict that is one (it becomes a declared conflict and the evaluator no longer holds the application), or dismiss it. Then assign again to give those applications another evaluator.</source>
-        <translation>실제 이해충돌이면 신고하고(신고된 이해충돌이 되어 그 위원은 해당 신청서를 더 이상 맡지 않습니다), 아니면 무시하세요. 그런 다음 다시 배정하면 그 신청서에 다른 평가위원이 배정됩니다.</translation>
+        <translation>실제 이해충돌이면 신고하고(신고된 이해충돌이 되어 그 위원은 해당 신청서를 더 이상 맡지 않습니다), 아니면 해제하세요. 그런 다음 다시 배정하면 그 신청서에 다른 평가위원이 배정됩니다.</translation>
     </message>
     <message>
         <source>No likely conflicts.</source>

@@ -350,6 +350,13 @@ def test_a_dismissed_likely_conflict_asks_why_and_stays_dismissed_when_the_dialo
         assert ("2013-A-04", "EV03") not in listed(dlg) and ("2013-A-03", "EV02") in listed(dlg)
         dlg.run_btn.click()
         assert dlg.result.added and ("2013-A-04", "EV03") not in listed(dlg)
+        # something new matches (EV03 now gives the applicant's phone): listed again, saying so first
+        store.people.put_evaluator("EV03", "이민정", "가상구청", email="ev03@example.org", phone="010-0000-0000")
+        dlg.run_btn.click()
+        row = next(i for i, c in enumerate(dlg.conflicts.rows)
+                   if (c.application_id, c.evaluator) == ("2013-A-04", "EV03"))
+        why = dlg.conflicts.index(row, dlg.conflicts.columnCount() - 1).data()
+        assert why.startswith("[이전에 같은 자치구 사유로 해제됨: 같은 자치구 거주일 뿐, 단체와 관계 없음;")  # (the app in Korean)
         # Show dismissed lists it with its reason; Restore (asking why) lists it again
         dlg.show_dismissed.setChecked(True)
         assert dlg.dismissed_view.isVisibleTo(dlg) and dlg.restore_btn.isEnabled()

@@ -37,9 +37,9 @@ def _why(c) -> str:
     what = _what(c.reasons)
     detail = c.detail_ko if language() == "ko" and c.detail_ko else c.detail
     text = f"{what}: {detail}" if detail else what
-    if c.dismissed_for:
-        text += " " + tr("(previously dismissed for {what}: {reason}; something new matches since)").format(
-            what=_what(c.dismissed_for), reason=c.dismissal_reason)
+    if c.dismissed_for:  # said first: the detail may be longer than the column
+        text = tr("[previously dismissed for {what}: {reason}; something new matches since]").format(
+            what=_what(c.dismissed_for), reason=c.dismissal_reason) + " " + text
     return text
 
 

@@ -185,7 +185,8 @@ def cmd_assign(ctx: CliContext) -> int:
         if r.likely_conflicts:
             lines.append(str(msg("cli.likely_conflicts", "Likely conflicts of interest to confirm ({count}; 'evaluator "
                                  "recuse APP EV --type TYPE' declares one, then 'evaluator assign --auto' fills the "
-                                 "gap):", count=len(r.likely_conflicts))))
+                                 "gap; 'evaluator likely-conflicts dismiss APP EV --reason TEXT' dismisses one that "
+                                 "is not):", count=len(r.likely_conflicts))))
             lines += ["  " + _likely_line(c) for c in r.likely_conflicts]
         if r.dry_run:
             lines.append(str(msg("cli.dry_run", "Dry run: nothing was written.")))

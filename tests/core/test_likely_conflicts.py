@@ -170,7 +170,7 @@ def test_the_reason_is_asked_in_korean_too(office):
     err = caught.value
     assert err.code == "services.dismissal_needs_reason"
     with using("ko"):
-        assert err.message == ("평가위원 EV02와(과) 신청 2013-A-03의 이해충돌 가능성을 해제하려면 사유(--reason)가 필요합니다. "
+        assert err.message == ("평가위원 EV02와(과) 신청 2013-A-03의 이해충돌 의심을 해제하려면 사유(--reason)가 필요합니다. "
                                "사유는 해제 기록과 감사 기록에 남습니다. 아무것도 바꾸지 않았습니다.")
     with using("en"):
         assert err.message.startswith("Dismissing the likely conflict of EV02 with application 2013-A-03 needs its "
@@ -203,7 +203,7 @@ def test_the_command_line_round_trip_with_json_documents_valid_against_their_sch
     code, out, _ = run(capsys, "likely-conflicts", "dismiss", "2013-A-03", "EV02", "--reason", "동명 단체", "--db", db)
     assert code == 0 and "Dismissed the likely conflict of EV02 with 2013-A-03 (same organisation): 동명 단체." in out
     code, out, _ = run(capsys, "likely-conflicts", "dismissed", "--db", db, "--lang", "ko")
-    assert code == 0 and "같은 소속" in out and "동명 단체" in out and "해제된 이해충돌 가능성 1건" in out
+    assert code == 0 and "같은 소속" in out and "동명 단체" in out and "해제된 이해충돌 의심 1건" in out
     assert cli.seen == {"assign", "error", "likely-conflicts", "likely-conflicts-dismiss", "likely-conflicts-dismissed",
                         "likely-conflicts-restore"}
 

@@ -1950,6 +1950,10 @@
         <translation>Application</translation>
     </message>
     <message>
+        <source>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</source>
+        <translation>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</translation>
+    </message>
+    <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>
         <translation>Excel workbooks (for the city&apos;s systems)</translation>
     </message>
@@ -1968,6 +1972,10 @@
     <message>
         <source>Open the folder when done</source>
         <translation>Open the folder when done</translation>
+    </message>
+    <message>
+        <source>Round: {round}</source>
+        <translation>Round: {round}</translation>
     </message>
     <message>
         <source>Choose the application above first.</source>
@@ -2187,6 +2195,10 @@
         <translation>Follow-up summary PDF…</translation>
     </message>
     <message>
+        <source>Blank visit sheets PDF…</source>
+        <translation>Blank visit sheets PDF…</translation>
+    </message>
+    <message>
         <source>Group</source>
         <translation>Group</translation>
     </message>
@@ -2243,6 +2255,18 @@
         <translation>Record settlement…</translation>
     </message>
     <message>
+        <source>Dossier PDF…</source>
+        <translation>Dossier PDF…</translation>
+    </message>
+    <message>
+        <source>The award&apos;s follow-up dossier: the award, every visit with its findings and actions, tranches, settlement, support and photos</source>
+        <translation>The award&apos;s follow-up dossier: the award, every visit with its findings and actions, tranches, settlement, support and photos</translation>
+    </message>
+    <message>
+        <source>Visit sheets PDF…</source>
+        <translation>Visit sheets PDF…</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>Visit</translation>
     </message>
@@ -2261,6 +2285,18 @@
     <message>
         <source>Visited</source>
         <translation>Visited</translation>
+    </message>
+    <message>
+        <source>Blank visit sheets</source>
+        <translation>Blank visit sheets</translation>
+    </message>
+    <message>
+        <source>Follow-up dossier</source>
+        <translation>Follow-up dossier</translation>
+    </message>
+    <message>
+        <source>Visit sheets</source>
+        <translation>Visit sheets</translation>
     </message>
     <message>
         <source>Open actions</source>
@@ -2314,6 +2350,14 @@
             <numerusform>%n visit overdue</numerusform>
             <numerusform>%n visits overdue</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The paper form of every monitoring visit still to make</source>
+        <translation>The paper form of every monitoring visit still to make</translation>
+    </message>
+    <message>
+        <source>The filled sheet of each monitoring visit recorded for the award</source>
+        <translation>The filled sheet of each monitoring visit recorded for the award</translation>
     </message>
     <message>
         <source>monitoring plan: {visits} months</source>
@@ -2548,6 +2592,10 @@
         <translation>same phone</translation>
     </message>
     <message>
+        <source>[previously dismissed for {what}: {reason}; something new matches since]</source>
+        <translation>[previously dismissed for {what}: {reason}; something new matches since]</translation>
+    </message>
+    <message>
         <source>Assign automatically</source>
         <translation>Assign automatically</translation>
     </message>
@@ -2591,6 +2639,34 @@
         <source>Dismiss</source>
         <translation>Dismiss</translation>
     </message>
+    <message>
+        <source>Show dismissed</source>
+        <translation>Show dismissed</translation>
+    </message>
+    <message>
+        <source>What matched</source>
+        <translation>What matched</translation>
+    </message>
+    <message>
+        <source>Dismissed by</source>
+        <translation>Dismissed by</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <source>Dismissed likely conflicts</source>
+        <translation>Dismissed likely conflicts</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>List it as a likely conflict again (asks why; kept in the audit trail)</source>
+        <translation>List it as a likely conflict again (asks why; kept in the audit trail)</translation>
+    </message>
     <message numerus="yes">
         <source>%n assignments added</source>
         <translation>
@@ -2620,6 +2696,30 @@
     <message>
         <source>Declared a conflict of {evaluator} with {app}.</source>
         <translation>Declared a conflict of {evaluator} with {app}.</translation>
+    </message>
+    <message>
+        <source>Dismiss a likely conflict</source>
+        <translation>Dismiss a likely conflict</translation>
+    </message>
+    <message>
+        <source>Why is {evaluator} with {app} not a conflict of interest? (kept with the dismissal and in the audit trail)</source>
+        <translation>Why is {evaluator} with {app} not a conflict of interest? (kept with the dismissal and in the audit trail)</translation>
+    </message>
+    <message>
+        <source>Dismissed the likely conflict of {evaluator} with {app}.</source>
+        <translation>Dismissed the likely conflict of {evaluator} with {app}.</translation>
+    </message>
+    <message>
+        <source>Restore a likely conflict</source>
+        <translation>Restore a likely conflict</translation>
+    </message>
+    <message>
+        <source>Why should {evaluator} with {app} be listed as a likely conflict again? (kept in the audit trail)</source>
+        <translation>Why should {evaluator} with {app} be listed as a likely conflict again? (kept in the audit trail)</translation>
+    </message>
+    <message>
+        <source>{evaluator} with {app} is listed as a likely conflict again.</source>
+        <translation>{evaluator} with {app} is listed as a likely conflict again.</translation>
     </message>
     <message>
         <source>(computed: {decision})</source>
@@ -3456,6 +3556,10 @@
     <message>
         <source>Rubric</source>
         <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>Eligibility and support rules</source>
+        <translation>Eligibility and support rules</translation>
     </message>
     <message>
         <source>Intake window</source>

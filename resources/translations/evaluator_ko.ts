@@ -1917,6 +1917,10 @@
         <translation>신청서</translation>
     </message>
     <message>
+        <source>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</source>
+        <translation>순위표, 위원회 요약표와 평가표는 창 위쪽에 표시된 차수의 것입니다. 점수와 진행 현황 엑셀 파일은 사업 전체를 담습니다.</translation>
+    </message>
+    <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>
         <translation>엑셀 파일 (시 업무 시스템용)</translation>
     </message>
@@ -1935,6 +1939,10 @@
     <message>
         <source>Open the folder when done</source>
         <translation>끝나면 폴더 열기</translation>
+    </message>
+    <message>
+        <source>Round: {round}</source>
+        <translation>차수: {round}</translation>
     </message>
     <message>
         <source>Choose the application above first.</source>
@@ -2154,6 +2162,10 @@
         <translation>사후관리 요약 PDF…</translation>
     </message>
     <message>
+        <source>Blank visit sheets PDF…</source>
+        <translation>빈 사후관리 점검표 PDF…</translation>
+    </message>
+    <message>
         <source>Group</source>
         <translation>단체</translation>
     </message>
@@ -2210,6 +2222,18 @@
         <translation>정산 기록…</translation>
     </message>
     <message>
+        <source>Dossier PDF…</source>
+        <translation>종합 자료 PDF…</translation>
+    </message>
+    <message>
+        <source>The award&apos;s follow-up dossier: the award, every visit with its findings and actions, tranches, settlement, support and photos</source>
+        <translation>수혜 건의 사후관리 종합 자료: 수혜 내용, 방문마다의 점검 결과와 조치 사항, 교부, 정산, 지원 기록, 사진</translation>
+    </message>
+    <message>
+        <source>Visit sheets PDF…</source>
+        <translation>사후관리 점검표 PDF…</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>방문</translation>
     </message>
@@ -2228,6 +2252,18 @@
     <message>
         <source>Visited</source>
         <translation>방문 일시</translation>
+    </message>
+    <message>
+        <source>Blank visit sheets</source>
+        <translation>빈 사후관리 점검표</translation>
+    </message>
+    <message>
+        <source>Follow-up dossier</source>
+        <translation>사후관리 종합 자료</translation>
+    </message>
+    <message>
+        <source>Visit sheets</source>
+        <translation>사후관리 점검표</translation>
     </message>
     <message>
         <source>Open actions</source>
@@ -2278,6 +2314,14 @@
         <translation>
             <numerusform>지연 방문 %n건</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The paper form of every monitoring visit still to make</source>
+        <translation>아직 하지 않은 모든 모니터링 방문의 종이 사후관리 점검표</translation>
+    </message>
+    <message>
+        <source>The filled sheet of each monitoring visit recorded for the award</source>
+        <translation>이 수혜 건에 기록된 모니터링 방문마다 작성된 사후관리 점검표</translation>
     </message>
     <message>
         <source>monitoring plan: {visits} months</source>
@@ -2507,6 +2551,10 @@
         <translation>같은 전화번호</translation>
     </message>
     <message>
+        <source>[previously dismissed for {what}: {reason}; something new matches since]</source>
+        <translation>[이전에 {what} 사유로 해제됨: {reason}; 이후 새로 일치하는 항목이 있음]</translation>
+    </message>
+    <message>
         <source>Assign automatically</source>
         <translation>자동 배정</translation>
     </message>
@@ -2548,7 +2596,35 @@
     </message>
     <message>
         <source>Dismiss</source>
-        <translation>무시</translation>
+        <translation>해제</translation>
+    </message>
+    <message>
+        <source>Show dismissed</source>
+        <translation>해제한 항목 보기</translation>
+    </message>
+    <message>
+        <source>What matched</source>
+        <translation>일치한 항목</translation>
+    </message>
+    <message>
+        <source>Dismissed by</source>
+        <translation>해제한 사람</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>일자</translation>
+    </message>
+    <message>
+        <source>Dismissed likely conflicts</source>
+        <translation>해제한 이해충돌 의심</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>해제 취소</translation>
+    </message>
+    <message>
+        <source>List it as a likely conflict again (asks why; kept in the audit trail)</source>
+        <translation>이해충돌 의심으로 다시 표시합니다 (사유를 묻고 감사 기록에 남깁니다)</translation>
     </message>
     <message numerus="yes">
         <source>%n assignments added</source>
@@ -2568,7 +2644,7 @@
     </message>
     <message>
         <source>Confirm each likely conflict that is one (it becomes a declared conflict and the evaluator no longer holds the application), or dismiss it. Then assign again to give those applications another evaluator.</source>
-        <translation>실제 이해충돌이면 신고하고(신고된 이해충돌이 되어 그 위원은 해당 신청서를 더 이상 맡지 않습니다), 아니면 무시하세요. 그런 다음 다시 배정하면 그 신청서에 다른 평가위원이 배정됩니다.</translation>
+        <translation>실제 이해충돌이면 신고하고(신고된 이해충돌이 되어 그 위원은 해당 신청서를 더 이상 맡지 않습니다), 아니면 해제하세요. 그런 다음 다시 배정하면 그 신청서에 다른 평가위원이 배정됩니다.</translation>
     </message>
     <message>
         <source>No likely conflicts.</source>
@@ -2577,6 +2653,30 @@
     <message>
         <source>Declared a conflict of {evaluator} with {app}.</source>
         <translation>{evaluator}와(과) {app}의 이해충돌을 신고했습니다.</translation>
+    </message>
+    <message>
+        <source>Dismiss a likely conflict</source>
+        <translation>이해충돌 의심 해제</translation>
+    </message>
+    <message>
+        <source>Why is {evaluator} with {app} not a conflict of interest? (kept with the dismissal and in the audit trail)</source>
+        <translation>{evaluator}와(과) 신청 {app}이(가) 이해충돌이 아닌 이유는 무엇입니까? (해제 기록과 감사 기록에 남습니다)</translation>
+    </message>
+    <message>
+        <source>Dismissed the likely conflict of {evaluator} with {app}.</source>
+        <translation>{evaluator}와(과) 신청 {app}의 이해충돌 의심을 해제했습니다.</translation>
+    </message>
+    <message>
+        <source>Restore a likely conflict</source>
+        <translation>이해충돌 의심 해제 취소</translation>
+    </message>
+    <message>
+        <source>Why should {evaluator} with {app} be listed as a likely conflict again? (kept in the audit trail)</source>
+        <translation>{evaluator}와(과) 신청 {app}을(를) 이해충돌 의심으로 다시 표시하는 이유는 무엇입니까? (감사 기록에 남습니다)</translation>
+    </message>
+    <message>
+        <source>{evaluator} with {app} is listed as a likely conflict again.</source>
+        <translation>{evaluator}와(과) 신청 {app}을(를) 이해충돌 의심으로 다시 표시합니다.</translation>
     </message>
     <message>
         <source>(computed: {decision})</source>
@@ -3407,6 +3507,10 @@
     <message>
         <source>Rubric</source>
         <translation>평가표</translation>
+    </message>
+    <message>
+        <source>Eligibility and support rules</source>
+        <translation>자격 요건과 지원금 규칙</translation>
     </message>
     <message>
         <source>Intake window</source>

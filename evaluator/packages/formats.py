@@ -223,6 +223,41 @@ def _depth(skeleton: bytes, max_depth: int) -> int:
     return depth + (1 if brackets else 0)
 
 
+#: the innermost object, or array, of a skeleton whose own contents are collapsed already
+_INNER_OBJECT, _INNER_ARRAY = re.compile(rb"\{[,ao]*\}"), re.compile(rb"\[[,ao]*\]")
+#: a list of objects, each collapsed
+_LIST_OF_OBJECTS = re.compile(rb"\[o(?:,o)*\]")
+
+
+def objects_in_list(data: bytes, max_depth: int = 64) -> int | None:
+    """How many elements the JSON text ``data`` has when it is a list whose every element is an
+    object, from its bytes alone (:func:`json_shape`'s skeleton, each innermost object or array
+    collapsed to one letter, a layer a pass); None when it is not, or not JSON — the parser then
+    says what is wrong.  Only the outline: the parser still decides whether the text is JSON."""
+    skeleton = _skeleton(data, _NOT_STRUCTURE)
+    if skeleton == b"[]":
+        return 0
+    for _ in range(max_depth + 1):
+        if _LIST_OF_OBJECTS.fullmatch(skeleton):
+            return skeleton.count(b"o")
+        collapsed = _INNER_OBJECT.sub(b"o", skeleton)
+        if _LIST_OF_OBJECTS.fullmatch(collapsed):
+            return collapsed.count(b"o")
+        collapsed = _INNER_ARRAY.sub(b"a", collapsed)
+        if collapsed == skeleton:
+            return None
+        skeleton = collapsed
+    return None
+
+
+def check_bounds(data: bytes, what: str, limits: JsonLimits) -> None:
+    """:func:`loads`' checks before parsing — size, nesting depth and number of values — alone."""
+    if len(data) > limits.max_bytes:
+        raise Invalid(msg("packages.json.too_big", "{what} is {size:,} bytes; at most {limit:,} are accepted",
+                          what=what, size=len(data), limit=limits.max_bytes))
+    _check_shape(data, what, limits)
+
+
 def _no_constant(name: str) -> Any:
     raise Invalid(msg("packages.json.constant", "{name} is not a number JSON allows", name=name))
 
@@ -231,10 +266,7 @@ def loads(data: bytes, what: str, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
     """Parse a JSON member from another machine after checking its size, nesting depth and number
     of values (:func:`json_shape`) against ``limits``; :class:`Invalid` with one sentence otherwise.
     ``NaN`` and ``Infinity`` are refused (JSON has no such numbers)."""
-    if len(data) > limits.max_bytes:
-        raise Invalid(msg("packages.json.too_big", "{what} is {size:,} bytes; at most {limit:,} are accepted",
-                          what=what, size=len(data), limit=limits.max_bytes))
-    _check_shape(data, what, limits)
+    check_bounds(data, what, limits)
     try:
         doc = _DECODER.decode(data.decode("utf-8"))
         if _SURROGATE_ESCAPE.search(data):  # "\ud800" alone is JSON, but no text a database can hold

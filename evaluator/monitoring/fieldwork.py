@@ -175,10 +175,21 @@ def read_package_part(data: Any) -> list[dict[str, Any]]:
         if not _well_formed(v):  # (the checks that say what is wrong, only when something is)
             _check_visit_doc(v, f"data.json monitoring_visits[{i}]")
         for j, a in enumerate(v["actions"]):
-            F.need(a, "text", str, f"data.json monitoring_visits[{i}].actions[{j}]")
-            F.need_date(a, "due_on", f"data.json monitoring_visits[{i}].actions[{j}]")
+            if type(a) is not dict or type(a.get("text")) is not str or not _a_date(a.get("due_on")):
+                F.need(a, "text", str, f"data.json monitoring_visits[{i}].actions[{j}]")
+                F.need_date(a, "due_on", f"data.json monitoring_visits[{i}].actions[{j}]")
         out.append(v)
     return out
+
+
+def _a_date(v: Any) -> bool:
+    """None, or a date as ``F.need_date`` accepts it."""
+    if v is None:
+        return True
+    try:
+        return type(v) is str and bool(date.fromisoformat(v))
+    except ValueError:
+        return False
 
 
 _TEXTS = ("uuid", "award", "application", "plan_code", "state", "attendees", "findings", "rubric_hash")
@@ -330,6 +341,20 @@ def _read(row: _Office) -> _Office:
                         checklist=value(row.checklist), ratings=value(row.ratings), actions=value(row.actions))
 
 
+def _same(v: Any) -> Any:
+    return v
+
+
+def _change(v: dict[str, Any], app: str, sequence: int, plan_code: str, visited_at: datetime | None,
+            old: dict[str, Any] | None) -> dict[str, Any]:
+    """A visit written with its values in the package's audit entry (``changed``): old and new."""
+    new = service.values(SimpleNamespace(sequence=sequence, plan_code=plan_code, state=v["state"],
+                                         visited_at=visited_at, attendees=v["attendees"], checklist=v["checklist"],
+                                         ratings=v["ratings"], findings=v["findings"], actions=v["actions"],
+                                         rubric_hash=v["rubric_hash"]))
+    return {"entity": "monitoring_visit", "uuid": v["uuid"], "application": app, "old": old, "new": new}
+
+
 def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits: list[dict[str, Any]], what: str,
           *, device: str, fingerprint: str) -> Merged:
     """Merge a package's monitoring visits (see the module's doc); nothing is audited here: the
@@ -355,8 +380,15 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
     followed = set(conn.execute(select(MonitoringVisit.award_id).where(MonitoringVisit.evaluator_id == evaluator_id)
                                 .distinct()).scalars())
     rubrics = _rubrics(s, program)
-    plan: list[tuple[dict[str, Any], Any, Any, datetime | None]] = []  # (visit, its award, the office's copy, time)
-    for v in visits:
+    now = utcnow()
+    # the rows as the database stores them (on SQLite, the driver's: timestamps and JSON as text)
+    json_text, stamp = (bulk.json_text(), bulk.timestamp) if bulk.sqlite else (_same, _same)
+    now_stored = stamp(now)
+    changes: list[dict[str, Any]] = []
+    added: list[list[str]] = []
+    updates: list[tuple] = []
+    fresh: list[tuple[dict[str, Any], _Award, datetime | None]] = []  # visits the office does not have yet
+    for v in visits:  # one pass: every check, then the row it writes (all written at the end, or none)
         award = awards.get(v["award"])
         if award is None or award.program_id != program.id:
             raise PackageRejected(msg("monitoring.package_no_award", "{package} carries a monitoring visit of "
@@ -389,6 +421,7 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
                                       "that at the office belongs to another award; nothing of it was merged.",
                                       package=what, app=app))
         visited_at = _when(v["visited_at"], what)
+        state = v["state"]
         try:
             service.check_visit(rubrics.get(award.track), award, visited_at=visited_at, attendees=v["attendees"],
                                 checklist=v["checklist"], ratings=v["ratings"],
@@ -396,62 +429,58 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
                                 where=functools.partial(msg, "monitoring.where.package_visit", "{package}: monitoring "
                                                         "visit {sequence} of {app}", package=what,
                                                         sequence=v["sequence"], app=app),
-                                finalising=v["state"] == FINALISED)
+                                finalising=state == FINALISED)
         except ValidationError as exc:
             raise PackageRejected(msg("monitoring.nothing_merged", "{reason} Nothing of it was merged.",
                                       reason=exc.sentence)) from None
-        plan.append((v, award, row, visited_at))
-    now = utcnow()
-    changes: list[dict[str, Any]] = []
-    added: list[list[str]] = []
-    updates, inserts = [], []
-    used: dict[int, set[int]] = {}
-    fresh = {award.id for v, award, row, _ in plan if row is None}
-    if fresh:  # the sequences taken on the awards that gain a visit (one query, not one per visit)
-        for award_id, seq in conn.execute(select(MonitoringVisit.award_id, MonitoringVisit.sequence)
-                                          .where(MonitoringVisit.award_id.in_(fresh))):
-            used.setdefault(award_id, set()).add(seq)
-    for v, award, row, visited_at in plan:
-        if row is not None:
-            if _skeleton(row):  # a planned visit filled for the first time: the office loses nothing
-                seq = row.sequence
-                by_reference = v["sequence"] == seq and v["plan_code"] == row.plan_code
-                old = None if by_reference else service.values(_read(row))
-            else:
-                have = service.values(_read(row))
-                if all(have[k] == v[k] for k in _COMPARED):
-                    counts["unchanged"] += 1
-                    continue
-                if row.state == FINALISED:
-                    counts["kept_finalised"] += 1
-                    continue
-                old, seq, by_reference = have, row.sequence, False
-            version = max(v["version"], (row.version or 0) + 1)
-            counts["updated"] += 1
+        if row is None:
+            fresh.append((v, award, visited_at))
+            continue
+        if _skeleton(row):  # a planned visit filled for the first time: the office loses nothing
+            by_reference = v["sequence"] == row.sequence and v["plan_code"] == row.plan_code
+            old = None if by_reference else service.values(_read(row))
         else:
+            old, by_reference = service.values(_read(row)), False
+            if all(old[k] == v[k] for k in _COMPARED):
+                counts["unchanged"] += 1
+                continue
+            if row.state == FINALISED:
+                counts["kept_finalised"] += 1
+                continue
+        counts["updated"] += 1
+        version = max(v["version"], (row.version or 0) + 1)
+        updates.append((state, stamp(visited_at), v["attendees"], json_text(v["checklist"]), json_text(v["ratings"]),
+                        v["findings"], json_text(v["actions"]), v["rubric_hash"],
+                        now_stored if state == FINALISED else None, version, now_stored, device, fingerprint, row.id))
+        if by_reference:  # its values are the package's data.json, kept as evidence (the entry names its hash)
+            added.append(["monitoring_visit", v["uuid"], app])
+        else:
+            changes.append(_change(v, app, row.sequence, row.plan_code, visited_at, old))
+    inserts: list[tuple] = []
+    if fresh:  # a visit beyond the plan: the next number free on its award (the numbers taken: one query)
+        used: dict[int, set[int]] = {}
+        for award_id, seq in conn.execute(select(MonitoringVisit.award_id, MonitoringVisit.sequence)
+                                          .where(MonitoringVisit.award_id.in_({a.id for _, a, _ in fresh}))):
+            used.setdefault(award_id, set()).add(seq)
+        for v, award, visited_at in fresh:
             taken = used.setdefault(award.id, set())
             seq = v["sequence"] if v["sequence"] not in taken else max(taken) + 1
             taken.add(seq)
-            old, version, by_reference = None, v["version"], seq == v["sequence"]
             counts["added"] += 1
-        state = v["state"]
-        values = (state, visited_at, v["attendees"], v["checklist"], v["ratings"], v["findings"], v["actions"],
-                  v["rubric_hash"], now if state == FINALISED else None, version, now, device, fingerprint)
-        if row is not None:
-            updates.append((*values, row.id))
-        else:
-            inserts.append((v["uuid"], award.id, evaluator_id, seq, v["plan_code"], None, *values))
-        if by_reference:  # its values are the package's data.json, kept as evidence (the entry names its hash)
-            added.append(["monitoring_visit", v["uuid"], award.external_id])
-        else:
-            stored = dict(zip(_STORED, values))
-            changes.append({"entity": "monitoring_visit", "uuid": v["uuid"], "application": award.external_id,
-                            "old": old, "new": service.values(SimpleNamespace(
-                                sequence=seq, plan_code=v["plan_code"] if row is None else row.plan_code, **stored))})
+            state = v["state"]
+            inserts.append((v["uuid"], award.id, evaluator_id, seq, v["plan_code"], None, state, stamp(visited_at),
+                            v["attendees"], json_text(v["checklist"]), json_text(v["ratings"]), v["findings"],
+                            json_text(v["actions"]), v["rubric_hash"], now_stored if state == FINALISED else None,
+                            v["version"], now_stored, device, fingerprint))
+            if seq == v["sequence"]:  # by reference, as above
+                added.append(["monitoring_visit", v["uuid"], award.external_id])
+            else:  # renumbered: the entry says under which number
+                changes.append(_change(v, award.external_id, seq, v["plan_code"], visited_at, None))
     # one executemany each, through the driver as the package's other records (not the ORM)
     table = MonitoringVisit.__table__
-    bulk.update(table, _STORED, updates)
-    bulk.insert(table, ("uuid", "award_id", "evaluator_id", "sequence", "plan_code", "due_on", *_STORED), inserts)
+    bulk.update(table, _STORED, updates, converted=True)
+    bulk.insert(table, ("uuid", "award_id", "evaluator_id", "sequence", "plan_code", "due_on", *_STORED), inserts,
+                converted=True)
     for obj in [o for o in s.identity_map.values() if isinstance(o, MonitoringVisit)]:
         s.expire(obj)  # (any copy the session holds is read again from the database when next used)
     return Merged(counts, changes, added)

@@ -96,6 +96,17 @@ class Bulk:
         self._cur = self.conn.connection.driver_connection.cursor() \
             if self.sqlite and not _observed(self.conn.engine) else None
 
+    @staticmethod
+    def timestamp(v: datetime | None) -> str | None:
+        """A time as a SQLite row stores it (for rows written ``converted``)."""
+        return _sqlite_dt(v)
+
+    @staticmethod
+    def json_text() -> Callable[[Any], str]:
+        """A JSON value as a SQLite row stores it (for rows written ``converted``; one encoder for
+        many values)."""
+        return _json_text()
+
     def _run(self, sql: str, params: Any, *, many: bool = False) -> Any:
         """Run SQLite SQL (``?`` parameters): a tuple of parameters, or with ``many`` a list of them."""
         if self._cur is not None:

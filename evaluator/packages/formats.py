@@ -229,15 +229,22 @@ _INNER_OBJECT, _INNER_ARRAY = re.compile(rb"\{[,ao]*\}"), re.compile(rb"\[[,ao]*
 _LIST_OF_OBJECTS = re.compile(rb"\[o(?:,o)*\]")
 
 
-def objects_in_list(data: bytes, max_depth: int = 64) -> int | None:
-    """How many elements the JSON text ``data`` has when it is a list whose every element is an
-    object, from its bytes alone (:func:`json_shape`'s skeleton, each innermost object or array
-    collapsed to one letter, a layer a pass); None when it is not, or not JSON — the parser then
-    says what is wrong.  Only the outline: the parser still decides whether the text is JSON."""
+def objects_in_list(data: bytes, what: str, limits: JsonLimits) -> int | None:
+    """:func:`loads`' checks before parsing (size, nesting depth, number of values: :class:`Invalid`
+    when beyond ``limits``), then how many elements the JSON text ``data`` has when it is a list
+    whose every element is an object — from its bytes alone, without parsing it: :func:`json_shape`'s
+    skeleton, each innermost object or array collapsed to one letter, a layer a pass.  None when it
+    is not such a list, or not JSON (the parser then says what is wrong).  Only the outline: the
+    parser alone decides whether the text is JSON."""
+    if len(data) > limits.max_bytes:
+        raise Invalid(msg("packages.json.too_big", "{what} is {size:,} bytes; at most {limit:,} are accepted",
+                          what=what, size=len(data), limit=limits.max_bytes))
     skeleton = _skeleton(data, _NOT_STRUCTURE)
+    _within(_depth(skeleton, limits.max_depth),
+            skeleton.count(b"[") + skeleton.count(b"{") + skeleton.count(b",") + 1, what, limits)
     if skeleton == b"[]":
         return 0
-    for _ in range(max_depth + 1):
+    for _ in range(limits.max_depth + 1):
         if _LIST_OF_OBJECTS.fullmatch(skeleton):
             return skeleton.count(b"o")
         collapsed = _INNER_OBJECT.sub(b"o", skeleton)
@@ -250,14 +257,6 @@ def objects_in_list(data: bytes, max_depth: int = 64) -> int | None:
     return None
 
 
-def check_bounds(data: bytes, what: str, limits: JsonLimits) -> None:
-    """:func:`loads`' checks before parsing — size, nesting depth and number of values — alone."""
-    if len(data) > limits.max_bytes:
-        raise Invalid(msg("packages.json.too_big", "{what} is {size:,} bytes; at most {limit:,} are accepted",
-                          what=what, size=len(data), limit=limits.max_bytes))
-    _check_shape(data, what, limits)
-
-
 def _no_constant(name: str) -> Any:
     raise Invalid(msg("packages.json.constant", "{name} is not a number JSON allows", name=name))
 
@@ -266,7 +265,10 @@ def loads(data: bytes, what: str, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
     """Parse a JSON member from another machine after checking its size, nesting depth and number
     of values (:func:`json_shape`) against ``limits``; :class:`Invalid` with one sentence otherwise.
     ``NaN`` and ``Infinity`` are refused (JSON has no such numbers)."""
-    check_bounds(data, what, limits)
+    if len(data) > limits.max_bytes:
+        raise Invalid(msg("packages.json.too_big", "{what} is {size:,} bytes; at most {limit:,} are accepted",
+                          what=what, size=len(data), limit=limits.max_bytes))
+    _check_shape(data, what, limits)
     try:
         doc = _DECODER.decode(data.decode("utf-8"))
         if _SURROGATE_ESCAPE.search(data):  # "\ud800" alone is JSON, but no text a database can hold
@@ -298,6 +300,10 @@ def _check_shape(data: bytes, what: str, limits: JsonLimits) -> None:
         depth, values = json_depth(data, limits.max_depth), 0
     else:
         depth, values = json_shape(data, limits.max_depth)
+    _within(depth, values, what, limits)
+
+
+def _within(depth: int, values: int, what: str, limits: JsonLimits) -> None:
     if values > limits.max_values:
         raise Invalid(msg("packages.json.too_many_values", "{what} holds about {values:,} values; at most {limit:,} "
                           "are accepted", what=what, values=values, limit=limits.max_values))

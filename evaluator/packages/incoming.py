@@ -150,15 +150,16 @@ _ENTRY_START = b'{"action":"'
 
 def trail_entries(data: bytes, m: Manifest) -> int:
     """The number of entries of ``audit.json`` (its bytes), after :func:`check_trail`'s checks —
-    without parsing the whole trail when it is as a laptop writes it: its bounds, its outline (a
-    list of objects, counted from its bytes alone: :func:`formats.objects_in_list`) and its last
+    without parsing the whole trail when it is as a laptop writes it: its bounds and its outline (a
+    list of objects, counted from its bytes alone: :func:`formats.objects_in_list`), and its last
     entry, parsed, whose hash must be the manifest's ``audit_head``.  The merge keeps the trail as
     evidence and reads nothing else of it; parsing it all (one entry per keystroke) cost more than
     checking the visits of a package.  Anything else is parsed whole and checked as before, so
     every refusal says the same sentence.  (The trail's hash chain, and every entry parsed, are
     checked at the office by ``packages --verify``.)"""
-    F.check_bounds(data, "audit.json", F.AUDIT_LIMITS)
-    n = _outline(data, m)
+    n = F.objects_in_list(data, "audit.json", F.AUDIT_LIMITS)
+    if n is not None:
+        n = _last_entry(data, m, n)
     if n is None:
         trail = F.loads(data, "audit.json", F.AUDIT_LIMITS)
         check_trail(trail, m)
@@ -166,21 +167,23 @@ def trail_entries(data: bytes, m: Manifest) -> int:
     return n
 
 
-def _outline(data: bytes, m: Manifest) -> int | None:
-    """:func:`trail_entries` from the outline and the last entry; None when it cannot say."""
-    if F._SURROGATE_ESCAPE.search(data):
+def _last_entry(data: bytes, m: Manifest, n: int) -> int | None:
+    """``n`` when the last of the trail's ``n`` objects is an entry ending at the signed head (and
+    the text is UTF-8 without a lone surrogate, as :func:`formats.loads` wants); None when this
+    cannot say."""
+    if not (data == b"[]" or data.startswith(b"[" + _ENTRY_START) and data.endswith(b"}]")) \
+            or F._SURROGATE_ESCAPE.search(data):
         return None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    n = F.objects_in_list(data, F.AUDIT_LIMITS.max_depth)
-    if not n:
-        return n if n == 0 and m.audit_head == _GENESIS else None
+    if n == 0:
+        return n if m.audit_head == _GENESIS else None
     start = data.rfind(_ENTRY_START)
     if start < 0:
         return None
-    try:  # (the last object of the list, when this is where it starts: else the text is no JSON)
+    try:  # (the last object of the list when this is where it starts: else no JSON object is there)
         last = F._DECODER.decode(data[start:-1].decode("utf-8"))
     except ValueError:
         return None

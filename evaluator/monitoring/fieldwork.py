@@ -390,7 +390,7 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
     fresh: list[tuple[dict[str, Any], _Award, datetime | None]] = []  # visits the office does not have yet
     for v in visits:  # one pass: every check, then the row it writes (all written at the end, or none)
         award = awards.get(v["award"])
-        if award is None or award.program_id != program.id:
+        if award is None or award.program_id != program_id:
             raise PackageRejected(msg("monitoring.package_no_award", "{package} carries a monitoring visit of "
                                       "application {app}, which has no award in this office database; nothing of it "
                                       "was merged.", package=what, app=v["application"][:40]))
@@ -425,10 +425,11 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
         try:
             service.check_visit(rubrics.get(award.track), award, visited_at=visited_at, attendees=v["attendees"],
                                 checklist=v["checklist"], ratings=v["ratings"],
-                                actions=[Action(a["text"], F.parse_date(a.get("due_on"))) for a in v["actions"]],
-                                where=functools.partial(msg, "monitoring.where.package_visit", "{package}: monitoring "
-                                                        "visit {sequence} of {app}", package=what,
-                                                        sequence=v["sequence"], app=app),
+                                actions=[Action(a["text"], F.parse_date(a.get("due_on"))) for a in v["actions"]]
+                                if v["actions"] else (),
+                                where=lambda v=v, app=app: msg("monitoring.where.package_visit", "{package}: "
+                                                               "monitoring visit {sequence} of {app}", package=what,
+                                                               sequence=v["sequence"], app=app),
                                 finalising=state == FINALISED)
         except ValidationError as exc:
             raise PackageRejected(msg("monitoring.nothing_merged", "{reason} Nothing of it was merged.",

@@ -377,8 +377,7 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
         a = _Award(*row)
         awards[a.uuid] = a._replace(agreed_on=date.fromisoformat(a.agreed_on)) if isinstance(a.agreed_on, str) else a
     office = {row[0]: _Office(*row) for row in bulk.rows(visits_q, {"uuids": json_list(uuids)})}
-    followed = set(conn.execute(select(MonitoringVisit.award_id).where(MonitoringVisit.evaluator_id == evaluator_id)
-                                .distinct()).scalars())
+    followed: set[int] | None = None  # the awards the signer follows (asked when a visit is new at the office)
     rubrics = _rubrics(s, program)
     now = utcnow()
     # the rows as the database stores them (on SQLite, the driver's: timestamps and JSON as text)
@@ -406,6 +405,9 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
                                       reason=award.status_reason))
         row = office.get(v["uuid"])
         if row is None:
+            if followed is None:
+                followed = set(conn.execute(select(MonitoringVisit.award_id).distinct()
+                                            .where(MonitoringVisit.evaluator_id == evaluator_id)).scalars())
             if award.id not in followed:
                 raise PackageRejected(msg("monitoring.package_not_assigned", "{package} carries a monitoring visit "
                                           "of application {app}, which is not assigned to {evaluator} for monitoring; "

@@ -29,7 +29,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from .messages import Message, msg
+from .messages import Localised, Message, localised, msg
 
 #: the tests a gate may make
 TESTS = ("min", "max", "range", "one_of", "present", "true", "age", "ratio", "all", "any")
@@ -259,40 +259,84 @@ class RuleSet:
         s = self.support
         return s is not None and s.budget == "support" and (not s.tracks or track in s.tracks)
 
-    def describe(self) -> list[str]:
-        """The rules in words, one line each (what ``evaluator program check`` prints)."""
-        out = []
-        for g in self.gates:
-            if g.test in ("all", "any"):
-                what = f"{g.test} of {', '.join(g.gates)}"
-            elif g.test == "age":
-                bounds = _need("integer", _f(g.min), _f(g.max), "en", unit_en=" whole years")
-                what = f"{g.field}: {bounds.removesuffix(' required')} old at {g.reference}"
-            elif g.test == "ratio":
-                what = f"{g.field} ÷ {g.over}: {_need('decimal', _f(g.min), _f(g.max), 'en').removesuffix(' required')}"
-            elif g.test in ("min", "max", "range"):
-                what = f"{g.field}: {_need('decimal', _f(g.min), _f(g.max), 'en').removesuffix(' required')}"
-            elif g.test == "one_of":
-                what = f"{g.field} one of {', '.join(g.values)}"
-            else:
-                what = f"{g.field} {'recorded' if g.test == 'present' else 'yes'}"
-            out.append(f"gate {g.code} ({g.name_ko}): {what}" + (f" [tracks {', '.join(g.tracks)}]" if g.tracks else ""))
-        s = self.support
-        if s is not None:
-            bands = ", ".join(f"{b.low}{f'–{b.high}' if b.high != b.low else ''}: {float(b.rate * 100):g} %"
-                              for b in s.bands)
-            caps = "; ".join(f"{c.amount:,} won" + (f" in round {c.round}" if c.round else
-                                                     f" from {c.from_day}" if c.from_day else "") for c in s.caps)
-            out.append(f"support: {s.cost} × the rate by {s.rate_by} ({bands}), rounded {s.rounding} to "
-                       f"{s.round_to:,} won" + (f", capped at {caps}" if caps else "")
-                       + (", at most the requested amount" if s.at_most_requested else "")
-                       + ("; the budget draws on it" if s.budget == "support" else "; the budget draws on the "
-                          "requested amount") + (f" [tracks {', '.join(s.tracks)}]" if s.tracks else ""))
-        out += [f"track {x.track}: selection threshold-budget (every application at or above the minimum score "
-                f"while the budget covers its amount" + ("; smaller ones below one that does not fit may still fit)"
-                                                          if x.fill else "; stops at the first that does not fit)")
-                for x in self.selections]
-        return out
+    def describe(self) -> list[Message]:
+        """The rules in words, one message each (what ``evaluator program check`` prints and the
+        Program screen shows).  English names the program file's keys; Korean its labels, with the key."""
+        return [*(self._gate_words(g) for g in self.gates),
+                *([self._support_words(self.support)] if self.support is not None else []),
+                *(self._selection_words(x) for x in self.selections)]
+
+    def _field(self, key: str) -> Localised:
+        label = (self.labels or {}).get(key)
+        return localised(f"{label[0]}({key})" if label and label[0] and label[0] != key else key, key)
+
+    def _gate_words(self, g: Gate) -> Message:
+        if g.test in ("all", "any"):
+            gates = ", ".join(g.gates)
+            what = (msg("rules.gate_all", "all of {gates}", gates=gates) if g.test == "all" else
+                    msg("rules.gate_any", "any of {gates}", gates=gates))
+        elif g.test == "age":
+            lo, hi = _f(g.min), _f(g.max)
+            bounds = localised("만 " + _need("integer", lo, hi, "ko", unit_ko="년").removesuffix(" 필요"),
+                               _need("integer", lo, hi, "en", unit_en=" whole years").removesuffix(" required"))
+            ref = g.reference
+            reference = ref if _is_day(ref) else self._field(ref)
+            what = msg("rules.gate_age", "{field}: {bounds} old at {reference}", field=self._field(g.field),
+                       bounds=bounds, reference=reference)
+        elif g.test == "ratio":
+            what = msg("rules.gate_ratio", "{field} ÷ {over}: {bounds}", field=self._field(g.field),
+                       over=self._field(g.over), bounds=_bounds(g))
+        elif g.test in ("min", "max", "range"):
+            what = msg("rules.gate_bounds", "{field}: {bounds}", field=self._field(g.field), bounds=_bounds(g))
+        elif g.test == "one_of":
+            what = msg("rules.gate_one_of", "{field} one of {values}", field=self._field(g.field),
+                       values=", ".join(g.values))
+        elif g.test == "present":
+            what = msg("rules.gate_present", "{field} recorded", field=self._field(g.field))
+        else:
+            what = msg("rules.gate_true", "{field} yes", field=self._field(g.field))
+        name = localised(g.name_ko, g.name_ko)  # a gate's name is written once, as the call states it
+        if g.tracks:
+            return msg("rules.gate_tracks", "gate {code} ({name}): {what} [tracks {tracks}]", code=g.code, name=name,
+                       what=what, tracks=", ".join(g.tracks))
+        return msg("rules.gate", "gate {code} ({name}): {what}", code=g.code, name=name, what=what)
+
+    def _support_words(self, s: Support) -> Message:
+        bands = ", ".join(f"{b.low}{f'–{b.high}' if b.high != b.low else ''}: {float(b.rate * 100):g} %"
+                          for b in s.bands)
+        rounding = {"down": msg("rules.rounding_down", "down"), "up": msg("rules.rounding_up", "up"),
+                    "nearest": msg("rules.rounding_nearest", "nearest")}[s.rounding]
+
+        def cap(c: Cap) -> Message:
+            if c.round:
+                return msg("rules.cap_round", "{amount:,} won in round {round}", amount=c.amount, round=c.round)
+            if c.from_day:
+                return msg("rules.cap_from", "{amount:,} won from {day}", amount=c.amount, day=c.from_day.isoformat())
+            return msg("rules.cap", "{amount:,} won", amount=c.amount)
+
+        caps = [cap(c) for c in s.caps]  # joined in each language
+        return msg("rules.support", "support: {cost} × the rate by {rate_by} ({bands}), rounded {rounding} to "
+                   "{unit:,} won{caps}{requested}{budget}{tracks}", cost=self._field(s.cost),
+                   rate_by=self._field(s.rate_by), bands=bands, rounding=rounding, unit=s.round_to,
+                   caps=msg("rules.support_caps", ", capped at {caps}", caps=localised("; ".join(c.render("ko") for c in caps),
+                                                                      "; ".join(c.render("en") for c in caps)))
+                   if s.caps else "",
+                   requested=msg("rules.support_requested", ", at most the requested amount")
+                   if s.at_most_requested else "",
+                   budget=msg("rules.budget_support", "; the budget draws on it") if s.budget == "support" else
+                   msg("rules.budget_requested", "; the budget draws on the requested amount"),
+                   tracks=msg("rules.support_tracks", " [tracks {tracks}]", tracks=", ".join(s.tracks))
+                   if s.tracks else "")
+
+    @staticmethod
+    def _selection_words(x: Selection) -> Message:
+        if x.fill:
+            return msg("rules.selection_fill", "track {track}: selection threshold-budget (every application at or "
+                       "above the minimum score while the budget covers its amount; smaller ones below one that "
+                       "does not fit may still fit)", track=x.track)
+        return msg("rules.selection_stop", "track {track}: selection threshold-budget (every application at or "
+                   "above the minimum score while the budget covers its amount; stops at the first that does not "
+                   "fit)", track=x.track)
 
     def fields_needed(self) -> set[str]:
         out = {"submitted_on", "requested_amount"}
@@ -468,6 +512,21 @@ def _need(kind: str, lo: float | None, hi: float | None, lang: str, unit_ko: str
     if has_lo and has_hi:
         return f"{a} to {b}{unit_en} required"
     return f"at least {a}{unit_en} required" if has_lo else f"at most {b}{unit_en} required"
+
+
+def _bounds(g: Gate) -> Localised:
+    """A gate's bounds in both languages ("at least 5" / "5 이상")."""
+    lo, hi = _f(g.min), _f(g.max)
+    return localised(_need("decimal", lo, hi, "ko").removesuffix(" 필요"),
+                     _need("decimal", lo, hi, "en").removesuffix(" required"))
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _cap_words(cap: int, cap_from: str, lang: str) -> str:

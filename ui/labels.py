@@ -18,11 +18,24 @@ def track_label(ctx, code: str) -> str:
     return code
 
 
-def category_label(code: str) -> str:
+def category_label(ctx, code: str) -> str:
+    """The program's own name for its category ``code`` (its program file's), else the built-in one."""
+    program = getattr(ctx, "program", None)
+    for c in (program.categories if program is not None else ()):
+        if c.code == code:
+            return c.name(language())
     pair = CATEGORIES.get(code)
     if pair is None:
         return code
     return pair[1] if language() == "en" else pair[0]
+
+
+def category_choices(ctx) -> list[tuple[str, str]]:
+    """(code, name) of the program's categories (the built-in list when no program is shown)."""
+    program = getattr(ctx, "program", None)
+    if program is not None and program.categories:
+        return [(c.code, c.name(language())) for c in program.categories]
+    return [(code, category_label(ctx, code)) for code in CATEGORIES]
 
 
 def status_labels() -> dict[str, str]:

@@ -197,7 +197,7 @@ class ApplicationsModel(CellRoles, QAbstractTableModel):
         self.columns = [
             Column("id", tr("Application ID"), lambda r: r.id),
             Column("track", tr("Track"), lambda r: track_label(ctx, r.track)),
-            Column("category", tr("Category"), lambda r: category_label(r.category)),
+            Column("category", tr("Category"), lambda r: category_label(ctx, r.category)),
             Column("title", tr("Project title"), lambda r: r.title),
             Column("group_name", tr("Group name"), lambda r: r.group_name),
             Column("district", tr("District"), lambda r: r.district),

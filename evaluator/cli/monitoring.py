@@ -7,6 +7,9 @@
     evaluator monitoring record APP VISIT [--date …] [--attendees …] [--check ITEM …] [--rate CRITERION=LEVEL …]
                                           [--findings …] [--action "TEXT@YYYY-MM-DD" …] [--finalise]
     evaluator monitoring add-visit APP --evaluator EV01
+    evaluator monitoring photo add APP VISIT FILE [--caption TEXT]
+    evaluator monitoring photo list [APP [VISIT]]
+    evaluator monitoring photo remove PHOTO --reason TEXT
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from ..errors import ValidationError
+from ..errors import NotFound, ValidationError
 from ..monitoring.model import MonitoringPlan
+from ..monitoring.photos import MonitoringPhoto
 from ..messages import msg
 from .common import CliContext, table
 
@@ -73,6 +77,31 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("application_id", metavar="APP")
     c.add_argument("--evaluator", required=True, metavar="CODE")
     c.set_defaults(func=cmd_add_visit)
+    _register_photo(ps, common)
+
+
+def _register_photo(ps: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = ps.add_parser("photo", parents=[common], help="photos of a monitoring visit: add, list, remove",
+                      description="A visit's photos travel with it in the visitor's package (at most 50 MB each; "
+                                  "JPEG, PNG, HEIC, WebP, GIF, BMP or TIFF). A finalised visit, or a visit of a "
+                                  "withdrawn or cancelled award, keeps its photos as they are.")
+    pp = p.add_subparsers(dest="photo_command", metavar="ACTION")
+    pp.required = True
+    c = pp.add_parser("add", parents=[common], help="attach a photo to a visit")
+    c.add_argument("application_id", metavar="APP")
+    c.add_argument("sequence", type=int, metavar="VISIT", help="the visit's number (1, 2, 3 …)")
+    c.add_argument("file", metavar="FILE", help="the photo (JPEG, PNG, HEIC …)")
+    c.add_argument("--caption", default="", metavar="TEXT")
+    c.set_defaults(func=cmd_photo_add)
+    c = pp.add_parser("list", parents=[common], help="the photos of the visits (of one award, of one visit)")
+    c.add_argument("application_id", metavar="APP", nargs="?")
+    c.add_argument("sequence", type=int, metavar="VISIT", nargs="?")
+    c.set_defaults(func=cmd_photo_list)
+    c = pp.add_parser("remove", parents=[common], help="remove a photo from its visit (the removal travels in "
+                      "the next package)")
+    c.add_argument("photo", metavar="PHOTO", help="the photo's id, or its first characters as 'photo list' shows")
+    c.add_argument("--reason", required=True, metavar="TEXT", help="why (kept in the audit trail)")
+    c.set_defaults(func=cmd_photo_remove)
 
 
 def plan_text(plan: MonitoringPlan) -> str:
@@ -145,7 +174,7 @@ def cmd_due(ctx: CliContext) -> int:
 def cmd_visits(ctx: CliContext) -> int:
     rows = ctx.store().monitoring.visits(ctx.args.application_id, ctx.args.evaluator)
     ctx.out(rows, table([[v.application_id, v.sequence, v.plan_code, v.evaluator or "—", v.due_on or "—", v.state,
-                          v.visited_at or "", len([x for x in v.actions if not x.done])] for v in rows],
+                          v.visited_at or "", v.open_actions] for v in rows],
                         ["application", "visit", "plan", "visitor", "due", "state", "visited", "open actions"])
             if rows else msg("cli.monitoring_none", "No monitoring visit yet."))
     return 0
@@ -169,4 +198,53 @@ def cmd_add_visit(ctx: CliContext) -> int:
     v = ctx.store().monitoring.add_visit(ctx.args.application_id, ctx.args.evaluator).value
     ctx.out(v, msg("cli.monitoring_added", "Added monitoring visit {sequence} of {app} for {evaluator}.",
                    sequence=v.sequence, app=v.application_id, evaluator=v.evaluator))
+    return 0
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
+def cmd_photo_add(ctx: CliContext) -> int:
+    a = ctx.args
+    photo = ctx.store().monitoring.add_photo(a.application_id, a.sequence, a.file, caption=a.caption).value
+    ctx.out(photo, msg("cli.monitoring_photo_added", "Photo {name} ({size}) is attached to monitoring visit {sequence} "
+                       "of {app} as {photo}.", name=photo.filename, size=_size(photo.size), sequence=photo.sequence,
+                       app=photo.application_id, photo=photo.uuid[:8]))
+    return 0
+
+
+def cmd_photo_list(ctx: CliContext) -> int:
+    a = ctx.args
+    rows = ctx.store().monitoring.photos(a.application_id, a.sequence)
+    ctx.out(rows, table([[p.uuid[:8], p.application_id, p.sequence, p.evaluator or "—", p.filename, p.media_type,
+                          _size(p.size), p.caption] for p in rows],
+                        ["photo", "application", "visit", "visitor", "file", "type", "size", "caption"])
+            if rows else msg("cli.monitoring_no_photo", "No monitoring visit photo."))
+    return 0
+
+
+def _photo(store, key: str) -> MonitoringPhoto:  # noqa: ANN001 - a Store
+    """The photo (not removed) whose id is ``key`` or starts with it."""
+    key = key.strip().lower()
+    found = [p for p in store.monitoring.photos() if key and p.uuid.lower().startswith(key)]
+    if not found:
+        raise NotFound(msg("monitoring.photo_missing", "There is no monitoring visit photo {uuid}.", uuid=key))
+    if len(found) > 1:
+        raise ValidationError(msg("cli.monitoring_photo_ambiguous", "Photo id {key} is the start of {count} photos' "
+                                  "ids; give more of it ('evaluator monitoring photo list --json' shows them whole). "
+                                  "Nothing was changed.", key=key, count=len(found)))
+    return found[0]
+
+
+def cmd_photo_remove(ctx: CliContext) -> int:
+    reason = ctx.args.reason.strip()
+    if not reason:
+        raise ValidationError(msg("cli.monitoring_photo_reason", "Say why the photo is removed: --reason TEXT "
+                                  "(it is kept in the audit trail). Nothing was changed."))
+    store = ctx.store()
+    photo = _photo(store, ctx.args.photo)
+    store.monitoring.remove_photo(photo.uuid, reason=reason)
+    ctx.out(photo, msg("cli.monitoring_photo_removed", "Photo {name} is removed from monitoring visit {sequence} of "
+                       "{app}.", name=photo.filename, sequence=photo.sequence, app=photo.application_id))
     return 0

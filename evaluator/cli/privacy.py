@@ -66,9 +66,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_retention)
     rs = p.add_subparsers(dest="retention_command", metavar="ACTION")
     r = rs.add_parser("set", parents=[common], help="set the rules and the milestones they count from")
-    r.add_argument("--signed-off-on", type=_day, metavar="DATE", help="the committee's sign-off (stand-in for the "
-                   "round sign-off)")
-    r.add_argument("--project-ends-on", type=_day, metavar="DATE", help="the end of the supported projects")
+    r.add_argument("--signed-off-on", type=_day, metavar="DATE", help="the committee's sign-off, for the "
+                   "applications whose round was not signed off in the app")
+    r.add_argument("--project-ends-on", type=_day, metavar="DATE", help="the end of the supported projects, for the "
+                   "awardees whose award states no project end")
     r.add_argument("--not-selected-years", type=int, metavar="N", help="keep applicants not selected N years after "
                    "sign-off (default 1)")
     r.add_argument("--selected-years", type=int, metavar="N", help="keep awardees N years after the project ends "
@@ -199,7 +200,8 @@ def cmd_retention(ctx: CliContext) -> int:
                             msg("cli.retention_access_year", "the access log: {years} year ({subjects:,} data "
                                 "subjects)", years=years, subjects=subjects)))
     not_set = msg("cli.not_set", "not set")
-    lines.append(str(msg("cli.retention_milestones", "Milestones: sign-off {sign_off}; projects end {project_end}",
+    lines.append(str(msg("cli.retention_milestones_own", "Milestones: each application's round sign-off and its "
+                         "award's project end; where they give none, sign-off {sign_off}; projects end {project_end}",
                          sign_off=str(milestones.get("sign_off")) if milestones.get("sign_off") else not_set,
                          project_end=str(milestones.get("project_end")) if milestones.get("project_end") else not_set)))
     due = [i for i in items if i.due]
@@ -210,6 +212,7 @@ def cmd_retention(ctx: CliContext) -> int:
            "milestones": {k: v.isoformat() if v else None for k, v in milestones.items()},
            "access_log_years": years,
            "applications": [{"application": i.application_id, "class": i.data_class,
+                             "since": i.since.isoformat() if i.since else None,
                              "until": i.until.isoformat() if i.until else None, "due": i.due} for i in items]}
     ctx.out(doc, "\n".join(lines))
     return 0

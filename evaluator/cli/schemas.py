@@ -116,6 +116,7 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
     from ..awards.model import AwardInfo, DisbursementInfo, SupportInfo
     from ..demo import DemoSummary
     from ..monitoring.model import DueVisit, MonitoringAssignment, MonitoringPlan, VisitInfo
+    from ..monitoring.photos import MonitoringPhoto
     from ..domain import (
         ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, DatabaseInfo, EvaluationInfo, EvaluatorInfo,
         GateStatus, ProgramInfo, ProgramUpdate, RoundInfo,
@@ -290,6 +291,10 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "monitoring-visits": (1, "evaluator monitoring visits", array(of_dataclass(VisitInfo))),
         "monitoring-record": (1, "evaluator monitoring record", of_dataclass(VisitInfo)),
         "monitoring-add-visit": (1, "evaluator monitoring add-visit", of_dataclass(VisitInfo)),
+        "monitoring-photo-add": (1, "evaluator monitoring photo add", of_dataclass(MonitoringPhoto)),
+        "monitoring-photo-list": (1, "evaluator monitoring photo list", array(of_dataclass(MonitoringPhoto))),
+        "monitoring-photo-remove": (1, "evaluator monitoring photo remove (the photo removed)",
+                                    of_dataclass(MonitoringPhoto)),
     }
 
 

@@ -73,7 +73,7 @@ def export_follow_up(s: Session, program: Program, path, *, today: date, lang: s
     for v in visits:
         if v.state != "finalised" and v.due_on is not None:
             next_due[v.application_id] = min(v.due_on, next_due.get(v.application_id, v.due_on))
-        open_actions[v.application_id] = open_actions.get(v.application_id, 0) + sum(not a.done for a in v.actions)
+        open_actions[v.application_id] = open_actions.get(v.application_id, 0) + v.open_actions
     book = WorkbookWriter(path, kind="follow-up", program=program.code, program_name=program.name_ko,
                           audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
     sh = book.sheet(title("awards"), AWARDS, key="awards")

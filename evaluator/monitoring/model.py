@@ -66,6 +66,11 @@ class VisitInfo:
     actions: tuple[Action, ...]
     version: int
 
+    @property
+    def open_actions(self) -> int:
+        """How many of its required actions are not done yet."""
+        return sum(not a.done for a in self.actions)
+
 
 @dataclass(frozen=True)
 class DueVisit:

@@ -179,15 +179,17 @@ class Monitoring(Area):
     def add_photo(self, application_id: str, sequence: int, source: Any, *, filename: str | None = None,
                   media_type: str | None = None, caption: str = "") -> Outcome[MonitoringPhoto]:
         """Attach a photo (a path or bytes) to visit ``sequence`` of an award, with the limits of an
-        evaluation's photos; it travels in the visitor's result package.  A finalised visit, a
-        closed award or a visit with no visitor here: refused with the reason, nothing written."""
+        evaluation's photos (at most 50 MB); it travels in the visitor's result package.  A file
+        that cannot be read or is not a photo (its content says: :func:`photos.image_type`, which
+        also gives its media type unless ``media_type`` does), a finalised visit, a closed award or
+        a visit with no visitor here: refused with the reason, nothing written."""
         from ..services.attachments import read_source
 
-        data, name, kind = read_source(source, filename, media_type)
+        data, name, _guessed = read_source(source, filename, media_type)
         with self._uow.write() as s:
             p = current_program(s)
             v = service.visit_by(s, p, application_id, sequence)
-            a = photos.add(s, v, data, name=name, media_type=kind, caption=caption)
+            a = photos.add(s, v, data, name=name, media_type=media_type, caption=caption)
             self._audit(s, action="monitoring_photo", entity="attachment", entity_uuid=a.uuid,
                         new={"application": application_id, "visit": sequence, "filename": a.filename,
                              "sha256": a.sha256, "caption": a.caption}, subject=photos.subject(s, v))
@@ -205,16 +207,18 @@ class Monitoring(Area):
         with self._uow.read() as s:
             return data(photos.by_uuid(s, uuid)[0])
 
-    def remove_photo(self, uuid: str) -> Outcome[None]:
+    def remove_photo(self, uuid: str, *, reason: str = "") -> Outcome[None]:
         """Remove a visit's photo: its bytes are gone, its record stays marked removed so the removal
-        travels in the next package (as an evaluation's photo's does).  Not on a finalised visit."""
+        travels in the next package (as an evaluation's photo's does); ``reason`` is kept in the
+        audit trail.  Not on a finalised visit."""
         with self._uow.write() as s:
             a, v = photos.by_uuid(s, uuid)
             photos.check_removable(s, v)
             if not a.deleted or a.data is not None:
                 a.deleted, a.data, a.path = True, None, None
                 self._audit(s, action="remove_monitoring_photo", entity="attachment", entity_uuid=a.uuid,
-                            old={"deleted": False}, new={"deleted": True}, subject=photos.subject(s, v))
+                            old={"deleted": False}, new={"deleted": True}, reason=reason.strip(),
+                            subject=photos.subject(s, v))
         return self._uow.outcome(s, None)
 
     def export_follow_up(self, path: str | Path, *, today: date | None = None, lang: str = "ko",

@@ -79,10 +79,42 @@ def _open_visit(s: Session, v: MonitoringVisit) -> tuple[Award, Application]:
     return award, app
 
 
-def add(s: Session, v: MonitoringVisit, data: bytes, *, name: str, media_type: str, caption: str) -> Attachment:
-    """A new photo on visit ``v`` (checked: a visit with its visitor, not finalised, award running;
-    its size was checked when it was read: ``services.attachments.read_source``)."""
+#: (the start of a file of this type, what it is): the photo formats a visit takes — what a phone
+#: or a camera writes, and the form's file filter offers
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"), (b"BM", "image/bmp"), (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"))
+_HEIF_BRANDS = {b"heic": "image/heic", b"heix": "image/heic", b"hevc": "image/heic", b"heim": "image/heic",
+                b"heis": "image/heic", b"hevm": "image/heic", b"hevs": "image/heic", b"mif1": "image/heif",
+                b"msf1": "image/heif", b"avif": "image/avif"}
+
+
+def image_type(data: bytes) -> str | None:
+    """The media type of a photo, told by its first bytes (JPEG, PNG, HEIC/HEIF, WebP, GIF, BMP,
+    TIFF, AVIF); None: not a photo (a document, a text, a damaged file)."""
+    head = bytes(data[:16])
+    for start, kind in _SIGNATURES:
+        if head.startswith(start):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp":
+        return _HEIF_BRANDS.get(head[8:12])
+    return None
+
+
+def add(s: Session, v: MonitoringVisit, data: bytes, *, name: str, media_type: str | None,
+        caption: str) -> Attachment:
+    """A new photo on visit ``v`` (checked: a visit with its visitor, not finalised, award running,
+    the bytes a photo's; its size was checked when it was read: ``services.attachments.read_source``).
+    ``media_type`` None: the type its content says."""
     _award, app = _open_visit(s, v)
+    kind = image_type(data)
+    if kind is None:
+        raise ValidationError(msg("monitoring.photo_not_image", "{name} is not a photo (JPEG, PNG, HEIC, WebP, GIF, "
+                                  "BMP or TIFF); a monitoring visit takes photos only. Nothing was changed.",
+                                  name=name))
+    media_type = media_type or kind
     if v.evaluator_id is None:
         raise ValidationError(msg("monitoring.photo_no_visitor", "{where} has no visitor on this database; a photo "
                                   "is attached to a visit by its own visitor.", where=_where(v, app)))
@@ -268,5 +300,5 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, photos
     return Merged(counts, changes)
 
 
-__all__ = ["MAX_PHOTO", "MonitoringPhoto", "add", "by_uuid", "check_removable", "merge", "package_part", "photos",
-           "read_package_part", "records", "subject"]
+__all__ = ["MAX_PHOTO", "MonitoringPhoto", "add", "by_uuid", "check_removable", "image_type", "merge", "package_part",
+           "photos", "read_package_part", "records", "subject"]

@@ -13,10 +13,12 @@ data class             what                                         default
 ``photos``             photos and documents of an application       with their application
 ====================== ============================================ ===========================
 
-The milestones come from the program's settings too, until rounds and awards exist:
-``signed_off_on`` (the committee's sign-off; the round sign-off of the programs work replaces it)
-and ``project_ends_on`` (the end of the supported projects; awards will carry their own).  Without
-the milestone nothing of that class is due: the retention duty has not started to run.
+The milestones are each application's own: the sign-off of its round (``store.rounds.sign_off``)
+and the end of its award's project period (``store.awards.set(ends_on=)``).  For an application
+whose round was not signed off in the app, or an awardee whose award has no end date, the program
+settings ``signed_off_on`` and ``project_ends_on`` stand in (``evaluator retention set``: a sign-off
+or an end recorded elsewhere).  Without a milestone nothing of that class is due: the retention
+duty has not started to run.
 
 The access log has its own rule (a year, two from 50,000 data subjects:
 :mod:`evaluator.privacy.access`).
@@ -31,7 +33,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db.models import Application, Decision, Program
+from ..db.models import Application, Award, Decision, Program, Round
 from ..domain import SELECTED
 from ..errors import ValidationError
 from ..messages import msg
@@ -43,7 +45,7 @@ CLASSES = (NOT_SELECTED, AWARDED, PHOTOS)
 SIGN_OFF = "sign_off"
 PROJECT_END = "project_end"
 WITH_APPLICATION = "application"
-#: the program settings that stand in for the milestones until rounds and awards exist
+#: the program settings that stand in for a milestone an application's round or award does not give
 MILESTONE_SETTINGS = {SIGN_OFF: "signed_off_on", PROJECT_END: "project_ends_on"}
 
 DEFAULT_RULES: dict[str, dict[str, Any]] = {
@@ -86,6 +88,8 @@ class DueItem:
     rule: str
     until: date | None
     due: bool
+    #: the milestone the period runs from (its round's sign-off, its award's end, or the setting's)
+    since: date | None = None
 
 
 def rules(program: Program) -> list[RetentionRule]:
@@ -156,19 +160,27 @@ def schedule(s: Session, program: Program, today: date) -> list[DueItem]:
     """Every application of ``program`` not purged yet, with its class, rule and end of retention."""
     by_class = {r.data_class: r for r in rules(program)}
     ms = milestones(program)
+    signed_off = {rid: at.date() if isinstance(at, datetime) else at for rid, at in s.execute(
+        select(Round.id, Round.signed_off_at).where(Round.program_id == program.id, Round.signed_off_at.is_not(None)))}
+    project_end = dict(s.execute(
+        select(Award.application_id, Award.ends_on).join(Application, Application.id == Award.application_id)
+        .where(Application.program_id == program.id, Award.ends_on.is_not(None))).all())
+    own = {SIGN_OFF: lambda pk, rnd: signed_off.get(rnd), PROJECT_END: lambda pk, rnd: project_end.get(pk)}
     decided = {pk: override or computed for pk, override, computed in s.execute(
         select(Decision.application_id, Decision.override, Decision.computed)
         .join(Application, Application.id == Decision.application_id)
         .where(Application.program_id == program.id))}
     out = []
-    for pk, ext, uuid in s.execute(select(Application.id, Application.external_id, Application.uuid)
-                                   .where(Application.program_id == program.id, Application.purged_at.is_(None))
-                                   .order_by(Application.external_id)):
+    for pk, ext, uuid, rnd in s.execute(
+            select(Application.id, Application.external_id, Application.uuid, Application.round_id)
+            .where(Application.program_id == program.id, Application.purged_at.is_(None))
+            .order_by(Application.external_id)):
         cls = data_class(decided.get(pk))
         rule = by_class[cls]
-        start = ms.get(rule.after or "")
+        after = rule.after or ""
+        start = (own[after](pk, rnd) if after in own else None) or ms.get(after)
         until = add_years(start, rule.years or 0) if start is not None else None
-        out.append(DueItem(ext, uuid, cls, rule.text(), until, until is not None and until <= today))
+        out.append(DueItem(ext, uuid, cls, rule.text(), until, until is not None and until <= today, start))
     return out
 
 

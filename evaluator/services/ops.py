@@ -35,7 +35,7 @@ from .common import (
     CURRENT_PROGRAM, application_by_id, current_program, evaluator_by_code, get_setting, program_by_code, rubric_def,
     none, set_setting, track_by_code,
 )
-from ..messages import msg
+from ..messages import Message, msg
 
 #: what every autosave changes (its lean path writes the evaluation and score rows, nothing else)
 _SAVED_SCORE = Changes.of(EVALUATIONS)
@@ -78,6 +78,14 @@ class Programs(Area):
             info = programs.program_info(s, p, current=p.uuid == _current_uuid(s))
         self._uow.program = info.code
         return info
+
+    def rules(self, code: str | None = None) -> list[Message]:
+        """The program's eligibility gates, support amount rule and selection models in words, one
+        message each (docs/rules.md; empty when its file states none), as ``program check`` prints them."""
+        from ..ranking.load import rules_of
+
+        with self._uow.read() as s:
+            return rules_of(s, current_program(s, code)).describe()
 
     def rubric(self, track: str, program: str | None = None) -> RubricDef:
         with self._uow.read() as s:

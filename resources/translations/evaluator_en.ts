@@ -1950,6 +1950,10 @@
         <translation>Application</translation>
     </message>
     <message>
+        <source>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</source>
+        <translation>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</translation>
+    </message>
+    <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>
         <translation>Excel workbooks (for the city&apos;s systems)</translation>
     </message>
@@ -1968,6 +1972,10 @@
     <message>
         <source>Open the folder when done</source>
         <translation>Open the folder when done</translation>
+    </message>
+    <message>
+        <source>Round: {round}</source>
+        <translation>Round: {round}</translation>
     </message>
     <message>
         <source>Choose the application above first.</source>
@@ -2187,6 +2195,10 @@
         <translation>Follow-up summary PDF…</translation>
     </message>
     <message>
+        <source>Blank visit sheets PDF…</source>
+        <translation>Blank visit sheets PDF…</translation>
+    </message>
+    <message>
         <source>Group</source>
         <translation>Group</translation>
     </message>
@@ -2243,6 +2255,18 @@
         <translation>Record settlement…</translation>
     </message>
     <message>
+        <source>Dossier PDF…</source>
+        <translation>Dossier PDF…</translation>
+    </message>
+    <message>
+        <source>The award&apos;s follow-up dossier: the award, every visit with its findings and actions, tranches, settlement, support and photos</source>
+        <translation>The award&apos;s follow-up dossier: the award, every visit with its findings and actions, tranches, settlement, support and photos</translation>
+    </message>
+    <message>
+        <source>Visit sheets PDF…</source>
+        <translation>Visit sheets PDF…</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>Visit</translation>
     </message>
@@ -2261,6 +2285,18 @@
     <message>
         <source>Visited</source>
         <translation>Visited</translation>
+    </message>
+    <message>
+        <source>Blank visit sheets</source>
+        <translation>Blank visit sheets</translation>
+    </message>
+    <message>
+        <source>Follow-up dossier</source>
+        <translation>Follow-up dossier</translation>
+    </message>
+    <message>
+        <source>Visit sheets</source>
+        <translation>Visit sheets</translation>
     </message>
     <message>
         <source>Open actions</source>
@@ -2314,6 +2350,14 @@
             <numerusform>%n visit overdue</numerusform>
             <numerusform>%n visits overdue</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The paper form of every monitoring visit still to make</source>
+        <translation>The paper form of every monitoring visit still to make</translation>
+    </message>
+    <message>
+        <source>The filled sheet of each monitoring visit recorded for the award</source>
+        <translation>The filled sheet of each monitoring visit recorded for the award</translation>
     </message>
     <message>
         <source>monitoring plan: {visits} months</source>
@@ -3456,6 +3500,10 @@
     <message>
         <source>Rubric</source>
         <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>Eligibility and support rules</source>
+        <translation>Eligibility and support rules</translation>
     </message>
     <message>
         <source>Intake window</source>

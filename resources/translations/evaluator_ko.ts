@@ -1917,6 +1917,10 @@
         <translation>신청서</translation>
     </message>
     <message>
+        <source>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</source>
+        <translation>순위표, 위원회 요약표와 평가표는 창 위쪽에 표시된 차수의 것입니다. 점수와 진행 현황 엑셀 파일은 사업 전체를 담습니다.</translation>
+    </message>
+    <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>
         <translation>엑셀 파일 (시 업무 시스템용)</translation>
     </message>
@@ -1935,6 +1939,10 @@
     <message>
         <source>Open the folder when done</source>
         <translation>끝나면 폴더 열기</translation>
+    </message>
+    <message>
+        <source>Round: {round}</source>
+        <translation>차수: {round}</translation>
     </message>
     <message>
         <source>Choose the application above first.</source>
@@ -2154,6 +2162,10 @@
         <translation>사후관리 요약 PDF…</translation>
     </message>
     <message>
+        <source>Blank visit sheets PDF…</source>
+        <translation>빈 사후관리 점검표 PDF…</translation>
+    </message>
+    <message>
         <source>Group</source>
         <translation>단체</translation>
     </message>
@@ -2210,6 +2222,18 @@
         <translation>정산 기록…</translation>
     </message>
     <message>
+        <source>Dossier PDF…</source>
+        <translation>종합 자료 PDF…</translation>
+    </message>
+    <message>
+        <source>The award&apos;s follow-up dossier: the award, every visit with its findings and actions, tranches, settlement, support and photos</source>
+        <translation>수혜 건의 사후관리 종합 자료: 수혜 내용, 방문마다의 점검 결과와 조치 사항, 교부, 정산, 지원 기록, 사진</translation>
+    </message>
+    <message>
+        <source>Visit sheets PDF…</source>
+        <translation>사후관리 점검표 PDF…</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>방문</translation>
     </message>
@@ -2228,6 +2252,18 @@
     <message>
         <source>Visited</source>
         <translation>방문 일시</translation>
+    </message>
+    <message>
+        <source>Blank visit sheets</source>
+        <translation>빈 사후관리 점검표</translation>
+    </message>
+    <message>
+        <source>Follow-up dossier</source>
+        <translation>사후관리 종합 자료</translation>
+    </message>
+    <message>
+        <source>Visit sheets</source>
+        <translation>사후관리 점검표</translation>
     </message>
     <message>
         <source>Open actions</source>
@@ -2278,6 +2314,14 @@
         <translation>
             <numerusform>지연 방문 %n건</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The paper form of every monitoring visit still to make</source>
+        <translation>아직 하지 않은 모든 모니터링 방문의 종이 사후관리 점검표</translation>
+    </message>
+    <message>
+        <source>The filled sheet of each monitoring visit recorded for the award</source>
+        <translation>이 수혜 건에 기록된 모니터링 방문마다 작성된 사후관리 점검표</translation>
     </message>
     <message>
         <source>monitoring plan: {visits} months</source>
@@ -3407,6 +3451,10 @@
     <message>
         <source>Rubric</source>
         <translation>평가표</translation>
+    </message>
+    <message>
+        <source>Eligibility and support rules</source>
+        <translation>자격 요건과 지원금 규칙</translation>
     </message>
     <message>
         <source>Intake window</source>

@@ -144,3 +144,22 @@ def test_an_output_file_that_cannot_be_written_is_said_in_korean(demo_db, tmp_pa
     code, _, err = run(capsys, "--lang", "en", "export", "ranking", str(target), "--db", demo_db)
     assert code != 0
     assert "순위.xlsx: the folder " in err and "없는 폴더 does not exist." in err
+
+
+def test_program_check_states_the_files_rules_in_the_language_asked_for(tmp_path, capsys):
+    assert main(["program", "examples", "--out", str(tmp_path / "calls")]) == 0
+    capsys.readouterr()
+    f = str(tmp_path / "calls" / "programs" / "seoul-remodel-social-housing-2017.toml")
+    code, out, _ = run(capsys, "--lang", "ko", "program", "check", f)
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert "요건 rent(임대료 시세 80% 이하): 제안 임대료(proposed_rent) ÷ 주변 시세(market_rent): 0.8 이하" in lines
+    assert "요건 period(사업기간 6~10년): 사업기간(project_years): 6~10" in lines
+    assert any(line.startswith("지원금: ") and line.endswith(", 신청금액 이내; 예산은 산정 지원금 기준") for line in lines)
+    assert any(line.startswith("분야 remodel: 예산 한도 선정(") for line in lines)
+    assert "gate " not in out and "support:" not in out
+
+    code, out, _ = run(capsys, "--lang", "en", "program", "check", f)
+    assert code == 0
+    assert "  gate rent (임대료 시세 80% 이하): proposed_rent ÷ market_rent: at most 0.8" in out.splitlines()
+    assert "요건" not in out and "지원금:" not in out

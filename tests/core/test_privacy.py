@@ -22,6 +22,7 @@ from evaluator.privacy import access
 from evaluator.privacy.receipts import ReceiptRefused
 from evaluator.store import Store
 
+from .awards_fixtures import office, signed_off, signed_off_template  # noqa: F401 - fixtures
 from .packages_fixtures import PASS, url
 from .privacy_fixtures import NAMES, PHOTO_MARK, PURGE_DAY, found_in, plant, sqlite_files
 
@@ -158,6 +159,33 @@ def test_purge_needs_the_milestones_and_leaves_what_is_not_due(demo_store):
     assert not demo_store.privacy.purge_plan(PURGE_DAY).due  # one year after 2013-05-01 is not yet
     r = demo_store.privacy.purge(PURGE_DAY).value
     assert r.purge == "" and not r.counts
+
+
+def test_each_application_runs_from_its_own_rounds_sign_off_and_its_awards_project_end(office):
+    st = office
+    signed = st.rounds.get("1").signed_off_at.date()
+    decided = {r.application_id: r.decision for t in st.ranking.rank().tracks for r in t.rows}
+    awardees = sorted(a for a, d in decided.items() if d == "selected")
+    ended, open_ended = awardees[0], awardees[1]
+    st.awards.set(ended, ends_on=date(2013, 12, 31), reason="협약서 사업기간")
+    items = {i.application_id: i for i in st.privacy.schedule(date(2030, 1, 1))}
+    # not selected: a year after the round's own sign-off, with no date typed by hand
+    reserve = next(a for a, d in decided.items() if d != "selected")
+    assert (items[reserve].since, items[reserve].until) == (signed, signed.replace(year=signed.year + 1))
+    assert items[reserve].due
+    # an awardee: five years after its award's project end
+    assert (items[ended].since, items[ended].until, items[ended].due) == (
+        date(2013, 12, 31), date(2018, 12, 31), True)
+    # an awardee whose award states no end: the program's stand-in, else not started
+    assert st.awards.get(open_ended).ends_on is None
+    assert items[open_ended].until is None and not items[open_ended].due
+    st.privacy.set_retention(project_ends_on=date(2014, 6, 30))
+    items = {i.application_id: i for i in st.privacy.schedule(date(2030, 1, 1))}
+    assert items[open_ended].until == date(2019, 6, 30) and items[ended].until == date(2018, 12, 31)
+    # the round's own sign-off is the milestone even when a sign-off date was typed for the program
+    st.privacy.set_retention(signed_off_on=date(2011, 1, 1))
+    items = {i.application_id: i for i in st.privacy.schedule(date(2030, 1, 1))}
+    assert items[reserve].since == signed
 
 
 # --- data subjects' rights ------------------------------------------------------------------------

@@ -112,6 +112,25 @@ def test_the_awards_screen_lists_every_award_with_its_money_and_next_visit(follo
                                                  for d in screen.due.rows)
 
 
+def test_the_awards_table_counts_each_awards_open_actions(follow_up_office, make_window, qapp):
+    """Issue 19: the office's screen lists the awards "with status, next visit due, overdue in red,
+    open actions" — the required actions of an award's visits not done yet, per award."""
+    store, _path = follow_up_office
+    app = store.awards.list()[4].application_id
+    store.monitoring.record(app, 1, visited_at="2012-10-02 10:00", findings="장부 정리 미흡",
+                            actions=[{"text": "영수증 철 정리", "due_on": "2012-10-31"},
+                                     {"text": "안내문 부착", "due_on": "2012-11-30"},
+                                     {"text": "회의록 작성", "due_on": "2012-10-15", "done": True}])
+    w, screen = _awards_screen(store, make_window, qapp)
+    assert [c.key for c in screen.model.columns][-1] == "open"
+    counts = {r.application_id: _cell(screen, i, "open") for i, r in enumerate(screen.model.rows)}
+    assert counts.pop(app) == "2" and set(counts.values()) == {""}
+    screen.select_award(app)
+    flush_events(qapp)
+    col = [c.key for c in screen.visits.columns].index("actions")
+    assert screen.visits.index(0, col).data() == "2"  # its visit 1, in the list of its visits
+
+
 def test_a_status_change_with_its_reason_shows_in_the_table_and_the_audit_trail(follow_up_office, make_window,
                                                                                  qapp, dialogs):
     from ui.screens.awards import award_status_label
@@ -244,6 +263,40 @@ def test_terms_support_plan_and_outputs_from_the_screen(follow_up_office, make_w
     flush_events(qapp)
     assert load_workbook(xlsx, read_only=True).sheetnames
     assert len(PdfReader(str(pdf)).pages) >= 1
+
+
+def test_the_dossier_and_the_visit_sheets_are_printed_from_the_screen(follow_up_office, make_window, qapp, dialogs,
+                                                                      tmp_path):
+    from pypdf import PdfReader
+
+    store, _path = follow_up_office
+    w, screen = _awards_screen(store, make_window, qapp)
+    app = screen.model.rows[0].application_id
+    screen.select_award(app)
+    flush_events(qapp)
+    # nothing recorded yet on this award: there is no filled sheet to print
+    assert screen.dossier_btn.isEnabled() and not screen.sheets_btn.isEnabled()
+    store.monitoring.record(app, 1, visited_at="2012-09-03 10:00", findings="주민 참여가 계획보다 많음")
+    screen.select_award(app)
+    flush_events(qapp)
+    assert screen.sheets_btn.isEnabled()
+
+    def text(pdf):
+        return "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+
+    dossier, sheets, blank = tmp_path / "dossier.pdf", tmp_path / "sheets.pdf", tmp_path / "blank.pdf"
+    dialogs.files += [dossier, sheets, blank]
+    screen.dossier_btn.click()
+    screen.sheets_btn.click()
+    screen.blank_btn.click()
+    flush_events(qapp)
+    assert app in text(dossier) and "주민 참여가 계획보다 많음" in text(dossier)
+    assert len(PdfReader(str(sheets)).pages) == 1 and "주민 참여가 계획보다 많음" in text(sheets)
+    to_make = [v for v in store.monitoring.visits() if v.state != "finalised"]
+    assert len(to_make) > 1 and len(PdfReader(str(blank)).pages) >= len(to_make)  # a form of one or more pages each
+    printed = text(blank)
+    assert all(v.application_id in printed for v in to_make)
+    assert screen.last_output == blank
 
 
 def test_the_settlement_is_recorded_from_the_screen_submitted_then_checked(follow_up_office, make_window, qapp,
@@ -429,8 +482,10 @@ def test_the_monitoring_visit_form_names_every_control(follow_up_field, make_win
     assert problems == []
 
 
-def test_follow_up_screenshots(follow_up_office, follow_up_field, make_window, qapp, screenshot_dir, dialogs):
-    """The awards screen and a monitoring visit half filled in, at the default window size
+def test_follow_up_screenshots(follow_up_office, follow_up_field, make_window, qapp, screenshot_dir, dialogs,
+                               tmp_path):
+    """The awards screen, a monitoring visit half filled in, and the same visit with two photos
+    attached (scrolled to its foot: findings, actions, the Photos box), at the default window size
     (``EVALUATOR_SCREENSHOTS=docs/images`` refreshes docs/gui.md's copies)."""
     from .test_screenshots import shoot
 
@@ -454,7 +509,30 @@ def test_follow_up_screenshots(follow_up_office, follow_up_field, make_window, q
     form.findings.setPlainText("새 참여 주민 2명, 장부 정리 미흡")
     form.add_action("영수증 철 정리")
     shots.append(shoot(w, qapp, screenshot_dir, "monitoring-visit"))
-    assert len({p.read_bytes() for p in shots}) == 3
+    dialogs.files.append([_scene(tmp_path / "입구 안내문.jpg", (196, 120, 72)),
+                          _scene(tmp_path / "장부.jpg", (92, 128, 176))])
+    form.add_photo_btn.click()  # the Photos box, with its thumbnails, at the foot of the form
+    flush_events(qapp)
+    assert form.photo_list.count() == 2
+    bar = form.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    shots.append(shoot(w, qapp, screenshot_dir, "monitoring-visit-photos"))
+    assert len({p.read_bytes() for p in shots}) == 4
+
+
+def _scene(path, wall: tuple[int, int, int]):
+    """A made-up photo of a community space's entrance: a wall, a door and a notice board."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (640, 480), (170, 200, 230))
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 140, 640, 480), fill=wall)
+    d.rectangle((250, 230, 390, 480), fill=(90, 60, 40))
+    d.rectangle((430, 250, 590, 370), fill=(245, 240, 220), outline=(60, 60, 60), width=4)
+    for y in range(270, 360, 18):
+        d.line((445, y, 575, y), fill=(120, 120, 120), width=4)
+    img.save(path, "JPEG", quality=85)
+    return path
 
 
 def test_closing_the_window_saves_the_visit_being_typed(follow_up_field, make_window, qapp):
@@ -507,3 +585,37 @@ def test_photos_are_attached_to_the_visit_from_the_form_and_locked_when_finalise
     assert next(x for x in store.monitoring.visits(app) if x.sequence == seq).state == "finalised"
     assert not form.add_photo_btn.isEnabled() and not form.remove_photo_btn.isEnabled()
     assert [p.filename for p in store.monitoring.photos(app, seq)] == ["entrance.png"]
+
+
+def test_the_visit_form_saves_by_itself_once_typing_pauses(follow_up_field, make_window, qapp, qtbot, dialogs):
+    """Every keystroke is saved (issue 19: "in the same style as the scoring form … every keystroke
+    saved"): a moment after typing stops, the visit is in the database as a draft, without Save; a
+    change the core refuses (an action due before the visit) stays on screen, marked not saved, the
+    reason in the label's tooltip and no dialog in the way; corrected, it is saved by itself."""
+    from ui.screens.monitoring import AUTOSAVE_MS
+
+    w, screen, form, store = _field_form(follow_up_field, make_window, qapp)
+    _store, path = follow_up_field
+    uuid = form.visit.uuid
+    query = "SELECT state, attendees, findings, visited_at, actions FROM monitoring_visit WHERE uuid = ?"
+    form.attendees.setText("대표 외 2명")
+    form.findings.setPlainText("현장 메모: 공간 개방 시간 안내문 없음")
+    assert form.dirty and _rows(path, query, uuid)[0][:3] == ("planned", "", "")  # (it waits for a pause)
+    qtbot.waitUntil(lambda: not form.dirty, timeout=AUTOSAVE_MS * 10)
+    assert _rows(path, query, uuid)[0][:3] == ("draft", "대표 외 2명", "현장 메모: 공간 개방 시간 안내문 없음")
+    form.visited_at.setText("2012-10-02 1")  # half typed: nothing is saved until it reads as a time
+    qtbot.wait(AUTOSAVE_MS * 2)
+    assert form.dirty and _rows(path, query, uuid)[0][3] is None
+    form.visited_at.setText("2012-10-02 10:00")
+    action = form.add_action()
+    action.text.setText("안내문 부착")
+    action.due.edit.setText("2012-09-01")
+    qtbot.wait(AUTOSAVE_MS * 3)
+    assert form.dirty and dialogs.errors == [] and "2012-09-01" in form.saved_label.toolTip()
+    assert _rows(path, query, uuid)[0][3] is None  # refused as a whole: nothing of it written
+    action.due.edit.setText("2012-10-31")
+    qtbot.waitUntil(lambda: not form.dirty, timeout=AUTOSAVE_MS * 10)
+    state, _a, _f, visited_at, actions = _rows(path, query, uuid)[0]
+    assert state == "draft" and visited_at.startswith("2012-10-02 10:00")
+    assert [(a["text"], a["due_on"]) for a in json.loads(actions)] == [("안내문 부착", "2012-10-31")]
+    assert form.saved_label.toolTip() == "" and not form._autosave.isActive()

@@ -312,3 +312,87 @@ def test_automatic_assignment_with_a_likely_conflict_confirmed(tmp_path, make_wi
         w.close()
     finally:
         store.close()
+
+
+def test_outputs_and_progress_follow_the_round_shown_in_the_header(two_programs, make_window, dialogs, tmp_path):
+    import openpyxl
+    from pypdf import PdfReader
+
+    w = make_window(two_programs)
+    sw = w.switcher
+    sw.round.setCurrentIndex(1)
+    sw.round.activated.emit(1)
+    assert w.ctx.round == "2"
+    second = [f"2013-A-{i:02d}" for i in range(1, 12)]
+
+    outs = w.show_screen("outputs")
+    outs.refresh()
+    assert outs.round.isVisibleTo(outs) and "2차" in outs.round.text()
+    assert [outs.application.itemData(i) for i in range(outs.application.count())] == second
+    outs.open_folder.setChecked(False)
+    # the ranked lists and the blank sheets are of round 2 only, not round 1's four applications
+    xlsx = tmp_path / "ranking.xlsx"
+    dialogs.files.append(xlsx)
+    outs.buttons["export_ranking"].click()
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    cells = {str(c.value) for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.value is not None}
+    wb.close()
+    assert set(second) <= cells and not {f"2013-F-{i:02d}" for i in range(1, 5)} & cells
+    pdf = tmp_path / "blank.pdf"
+    dialogs.files.append(pdf)
+    outs.buttons["report_blank_sheets"].click()
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert all(a in text for a in second) and "2013-F-01" not in text
+
+    # progress counts the round shown: its applications, per track
+    progress = w.show_screen("progress")
+    progress.refresh()
+    assert sum(r.applications for r in progress.tracks.rows) == len(second)
+    sw.round.setCurrentIndex(0)
+    sw.round.activated.emit(0)
+    progress = w.show_screen("progress")
+    progress.refresh()
+    assert sum(r.applications for r in progress.tracks.rows) == 4
+
+
+def test_the_program_screen_states_the_program_files_rules_in_the_interfaces_language(demo_store, make_window,
+                                                                                       tmp_path):
+    # the demo program's file states no rules: nothing is shown for them
+    w = make_window(demo_store)
+    screen = w.show_screen("program")
+    screen.refresh()
+    assert not screen.rules.isVisibleTo(screen) and screen.rules.text() == ""
+
+    demo_store.programs.create_from_file(calls(tmp_path) / "programs" / "seoul-remodel-social-housing-2017.toml")
+    w = make_window(demo_store)
+    screen = w.show_screen("program")
+    screen.refresh()
+    assert screen.rules.isVisibleTo(screen) and screen.rules_title.isVisibleTo(screen)
+    lines = screen.rules.text().splitlines()
+    # every gate, the support rule and the track's selection model, one line each, in Korean with the file's keys
+    assert len(lines) == 11 and all(line.startswith("• ") for line in lines)
+    assert "• 요건 building_age(노후 건축물(15년 이상)): 사용승인(approved_on): 접수일(submitted_on) 기준 만 15년 이상" in lines
+    assert any(line.startswith("• 지원금: 리모델링 공사비(remodel_cost) × 사업기간(project_years)별 지원율") and
+               "1,000원 단위 절사" in line and "2017-08-08부터 200,000,000원" in line for line in lines)
+    assert not any(word in screen.rules.text() for word in ("gate ", "support:", "the budget", "selection"))
+
+
+def test_the_category_filter_and_column_use_the_programs_own_categories(demo_store, make_window, tmp_path):
+    from evaluator.paths import resource
+
+    demo_store.programs.create_from_file(calls(tmp_path) / "programs" / "seoul-remodel-social-housing-2017.toml")
+    demo_store.excel.import_applications(resource("programs", "examples") / "remodel-intake-2017.xlsx")
+    w = make_window(demo_store)
+    apps = w.show_screen("applications")
+    combo = apps.category
+    # the program's categories (and the 'other' every program has), not the community programs' cafés
+    assert [(combo.itemData(i), combo.itemText(i)) for i in range(1, combo.count())] == [
+        ("gosiwon", "고시원"), ("inn", "여관·모텔"), ("other", "기타")]
+    combo.setCurrentIndex(combo.findData("inn"))
+    apps.reload()
+    shown = apps.model.ids
+    assert shown and len(shown) < 14
+    column = next(i for i, c in enumerate(apps.model.columns) if c.key == "category")
+    from PySide6.QtCore import Qt
+
+    assert {apps.model.data(apps.model.index(r, column), Qt.DisplayRole) for r in range(len(shown))} == {"여관·모텔"}

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
-from evaluator.domain import CATEGORIES, SEOUL_DISTRICTS
+from evaluator.domain import SEOUL_DISTRICTS
 
 from ..context import APPLICATIONS, ASSIGNMENTS, DECISIONS, EVALUATIONS
 from ..i18n import language, tr
-from ..labels import category_label, conflict_labels, status_label, status_labels, track_label, visit_state_label
+from ..labels import category_choices, category_label, conflict_labels, status_label, status_labels, track_label, visit_state_label
 from ..models import ApplicationsModel, Column, RecordModel, fmt_amount
 from ..style import tones
 from .scoring import ScoringForm
@@ -110,7 +110,7 @@ class ApplicationsScreen(QWidget):
         self.track = filter_combo(self, "filterTrack", tr("All tracks"),
                                   [(t.code, t.name(language())) for t in (program.tracks if program else ())])
         self.category = filter_combo(self, "filterCategory", tr("All categories"),
-                                     [(c, category_label(c)) for c in CATEGORIES])
+                                     category_choices(ctx))
         self.district = filter_combo(self, "filterDistrict", tr("All districts"),
                                      [(ko, en if language() == "en" else ko) for ko, en in SEOUL_DISTRICTS.items()])
         self.status = filter_combo(self, "filterStatus", tr("All statuses"), list(status_labels().items()))
@@ -338,7 +338,7 @@ class ApplicationsScreen(QWidget):
         self.show_contact.setEnabled(not contact and any((app.representative, app.phone, app.email, app.address,
                                                           app.extra)))
         rows = [
-            (tr("Track"), track_label(self.ctx, app.track)), (tr("Category"), category_label(app.category)),
+            (tr("Track"), track_label(self.ctx, app.track)), (tr("Category"), category_label(self.ctx, app.category)),
             (tr("Group name"), app.group_name), (tr("Representative"), personal(app.representative)),
             (tr("Phone"), personal(app.phone)), (tr("Email"), personal(app.email)),
             (tr("District"), " ".join(x for x in (app.district, app.neighbourhood) if x)),

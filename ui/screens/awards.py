@@ -79,6 +79,7 @@ class AwardRow:
     award: object  # evaluator AwardInfo
     next_due: date | None
     overdue: int  # overdue visits
+    open_actions: int  # required actions of its visits not done yet
 
     def __getattr__(self, name):  # the award's fields read through the row
         return getattr(self.award, name)
@@ -93,7 +94,11 @@ def award_rows(st) -> tuple[list[AwardRow], list]:
         nxt.setdefault(d.application_id, d.due_on)
         if d.overdue:
             late[d.application_id] = late.get(d.application_id, 0) + 1
-    rows = [AwardRow(a, nxt.get(a.application_id), late.get(a.application_id, 0)) for a in st.awards.list()]
+    open_: dict[str, int] = {}
+    for v in st.monitoring.visits():
+        open_[v.application_id] = open_.get(v.application_id, 0) + v.open_actions
+    rows = [AwardRow(a, nxt.get(a.application_id), late.get(a.application_id, 0), open_.get(a.application_id, 0))
+            for a in st.awards.list()]
     return rows, due
 
 
@@ -401,6 +406,8 @@ class AwardsScreen(QWidget):
         self.assign_btn = _button(tr("Assign visitors"), "assignVisitors", self.assign_visitors, self)
         self.export_btn = _button(tr("Follow-up workbook…"), "exportFollowUp", self.export_workbook, self)
         self.report_btn = _button(tr("Follow-up summary PDF…"), "reportFollowUp", self.export_summary, self)
+        self.blank_btn = _button(tr("Blank visit sheets PDF…"), "blankVisitSheets", self.export_blank_sheets, self)
+        self.blank_btn.setToolTip(tr("The paper form of every monitoring visit still to make"))
         for b in (self.plan_btn, self.assign_btn, self.export_btn, self.report_btn):
             top.addWidget(b)
         lay.addLayout(top)
@@ -425,6 +432,8 @@ class AwardsScreen(QWidget):
                    sort_key=lambda r: r.next_due or date.max),
             Column("overdue", tr("Overdue"), lambda r: tr("%n visits overdue", "", r.overdue) if r.overdue else "",
                    CENTER, sort_key=lambda r: r.overdue, foreground=lambda r: t.bad if r.overdue else None),
+            Column("open", tr("Open actions"), lambda r: r.open_actions or "", RIGHT,
+                   sort_key=lambda r: r.open_actions),
         ], self)
         self.table = _view("awardsTable", tr("Awards"), self.model, self)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -437,7 +446,13 @@ class AwardsScreen(QWidget):
         self.tranche_btn = _button(tr("Record a tranche…"), "awardTranche", self.record_tranche, self)
         self.support_btn = _button(tr("Log support…"), "awardSupport", self.log_support, self)
         self.settle_btn = _button(tr("Record settlement…"), "awardSettle", self.record_settlement, self)
-        for b in (self.terms_btn, self.status_btn, self.tranche_btn, self.support_btn, self.settle_btn):
+        self.dossier_btn = _button(tr("Dossier PDF…"), "awardDossier", self.export_dossier, self)
+        self.dossier_btn.setToolTip(tr("The award's follow-up dossier: the award, every visit with its findings and "
+                                       "actions, tranches, settlement, support and photos"))
+        self.sheets_btn = _button(tr("Visit sheets PDF…"), "awardVisitSheets", self.export_visit_sheets, self)
+        self.sheets_btn.setToolTip(tr("The filled sheet of each monitoring visit recorded for the award"))
+        for b in (self.terms_btn, self.status_btn, self.tranche_btn, self.support_btn, self.settle_btn,
+                  self.dossier_btn, self.sheets_btn):
             actions.addWidget(b)
         actions.addStretch(1)
         self.detail = plain(QLabel("", self))
@@ -452,7 +467,7 @@ class AwardsScreen(QWidget):
             Column("state", tr("State"), lambda v: monitoring_state_label(v.state), CENTER),
             Column("visited", tr("Visited"), lambda v: v.visited_at.strftime("%Y-%m-%d %H:%M") if v.visited_at
                    else ""),
-            Column("actions", tr("Open actions"), lambda v: sum(1 for a in v.actions if not a.done), RIGHT),
+            Column("actions", tr("Open actions"), lambda v: v.open_actions, RIGHT),
         ], self)
         self.visit_view = _view("awardVisits", tr("Visits of the selected award"), self.visits, self)
         self.visit_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -491,6 +506,10 @@ class AwardsScreen(QWidget):
         rh.addWidget(self.overdue_only)
         right.addLayout(rh)
         right.addWidget(self.due_view, 1)
+        rb = QHBoxLayout()
+        rb.addStretch(1)
+        rb.addWidget(self.blank_btn)  # the paper forms of the visits still to make, listed above
+        right.addLayout(rb)
         ll.addLayout(right, 2)
 
         self.splitter = QSplitter(Qt.Vertical, self)
@@ -568,6 +587,8 @@ class AwardsScreen(QWidget):
         self.tranche_btn.setEnabled(running and a.balance > 0)
         self.support_btn.setEnabled(running)
         self.settle_btn.setEnabled(a is not None and a.disbursed > 0)  # settled: the money that went out
+        self.dossier_btn.setEnabled(a is not None)
+        self.sheets_btn.setEnabled(False)  # once its visits are loaded: only when one was recorded
         if a is None:
             self.detail.setText(tr("Choose an award above."))
             self.visits.set_rows([])
@@ -589,6 +610,7 @@ class AwardsScreen(QWidget):
 
     def _fill_visits(self, visits) -> None:
         self.visits.set_rows(list(visits))
+        self.sheets_btn.setEnabled(any(v.state != "planned" for v in visits))
 
     # --- actions on the selected award --------------------------------------------------------------
     def _done(self, text: str) -> None:
@@ -718,6 +740,26 @@ class AwardsScreen(QWidget):
         self._output(tr("Follow-up summary"), "follow-up-summary", "pdf",
                      lambda st, out, progress, cancel: st.monitoring.follow_up_summary(
                          out, lang=lang, progress=progress, cancel=cancel))
+
+    def export_blank_sheets(self) -> None:
+        lang = language()
+        self._output(tr("Blank visit sheets"), "monitoring-blank-sheets", "pdf",
+                     lambda st, out, progress, cancel: st.monitoring.visit_sheets(
+                         out, blank=True, lang=lang, progress=progress, cancel=cancel))
+
+    def export_dossier(self) -> None:
+        app, lang = self.selected_id(), language()
+        if app is not None:
+            self._output(tr("Follow-up dossier"), f"follow-up-{app}", "pdf",
+                         lambda st, out, progress, cancel: st.monitoring.follow_up_dossier(
+                             out, application_id=app, lang=lang, progress=progress, cancel=cancel))
+
+    def export_visit_sheets(self) -> None:
+        app, lang = self.selected_id(), language()
+        if app is not None:
+            self._output(tr("Visit sheets"), f"monitoring-visits-{app}", "pdf",
+                         lambda st, out, progress, cancel: st.monitoring.visit_sheets(
+                             out, application_ids=[app], lang=lang, progress=progress, cancel=cancel))
 
     def _output(self, label: str, stem: str, kind: str, run) -> None:
         from ..results import export_text

@@ -289,7 +289,7 @@ class ImportScreen(QWidget):
         if field == "track":
             return track_label(self.ctx, value)
         if field == "category":
-            return category_label(value)
+            return category_label(self.ctx, value)
         if field in ("requested_amount", "self_contribution") and isinstance(value, int):
             return fmt_amount(value)
         if hasattr(value, "isoformat"):

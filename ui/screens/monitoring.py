@@ -2,8 +2,10 @@
 visit form — date and time, attendees, the monitoring rubric's checklist, its rated criteria with
 every level's description, findings and required actions with due dates.
 
-The form saves with Save (Ctrl+S), and again by itself when it is left (Back, the window or the
-database closing) with edits not yet saved, so nothing typed is lost; Finalise first lists what the
+The form saves by itself as you type (a moment after the last change: :data:`AUTOSAVE_MS`), with
+Save (Ctrl+S), and again when it is left (Back, the window or the database closing) with edits not
+yet saved, so nothing typed is lost; a change the core refuses while typing (an action due before
+the visit) stays on screen, marked not saved, and Save says why.  Finalise first lists what the
 rubric still needs.  Earlier visits of the same award (findings and open actions, from the kit) are
 shown above the form, to check on site.  Photos are attached to the visit with Attach photos… (as
 on the scoring form) and go to the office with the visit in the next package."""
@@ -30,8 +32,12 @@ from ..i18n import language, tr
 from ..models import CENTER, RIGHT, Column, RecordModel
 from ..style import tones
 from ..widgets import DateField, fill_photo_list, plain, title_label
+from ..worker import make_timer
 from .awards import monitoring_state_label
 from .scoring import LevelPicker
+
+# how long after the last keystroke the visit form saves by itself
+AUTOSAVE_MS = 800
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,8 @@ class MonitoringVisitForm(QWidget):
         self.rubric = None
         self.dirty = False
         self._loading = False
+        self._edits = 0  # edits so far: a save clears "dirty" only if nothing was typed while it ran
+        self._autosave = make_timer(self, interval_ms=AUTOSAVE_MS, timeout=self._autosave_now)
         self.checks: dict[str, QCheckBox] = {}
         self.pickers: dict[str, LevelPicker] = {}
         self.ratings: dict[str, str | None] = {}
@@ -332,8 +340,29 @@ class MonitoringVisitForm(QWidget):
     def _edited(self, *_args) -> None:
         if self._loading:
             return
+        self._edits += 1
         self.dirty = True
+        self.saved_label.setToolTip("")
         self._show_state()
+        if self.visit is not None and self.visit.state != "finalised":
+            self._autosave.start()  # (restarted by every keystroke: it saves once typing pauses)
+
+    def _autosave_now(self) -> None:
+        if not self.dirty or self.visit is None or self.visit.state == "finalised":
+            return
+        try:
+            self.values()
+        except ValueError:
+            return  # a date half typed: saved once it reads as one (or by Save, which says so)
+        self.save(quiet=True)
+
+    def _autosave_refused(self, exc: BaseException) -> None:
+        """A save made while typing was refused: what is typed stays, marked not saved, the reason
+        in the label's tooltip (Save shows it in full)."""
+        from ..errors import describe
+
+        self._show_state()
+        self.saved_label.setToolTip(describe(exc)[0])
 
     def set_rating(self, code: str, key: str | None) -> None:
         self.ratings[code] = key
@@ -404,7 +433,10 @@ class MonitoringVisitForm(QWidget):
         return list(dict.fromkeys(out))
 
     # --- saving -----------------------------------------------------------------------------------
-    def save(self, *, finalise: bool = False, then=None) -> bool:
+    def save(self, *, finalise: bool = False, then=None, quiet: bool = False) -> bool:
+        """Save the visit as the form shows it (``finalise``: and finalise it); ``quiet``: a save made
+        while typing, whose refusal is only marked on the form (no dialog)."""
+        self._autosave.stop()
         if self.visit is None or self.visit.state == "finalised":
             return False
         try:
@@ -414,10 +446,12 @@ class MonitoringVisitForm(QWidget):
                                                           "due date like 2012-10-31."))
             return False
         app, seq = self.application_id, self.sequence
+        edits = self._edits
 
         def done(info) -> None:
             self.visit = info
-            self.dirty = False
+            self.dirty = self._edits != edits  # typed on while it was saving: saved again after a pause
+            self.saved_label.setToolTip("")
             self._show_state()
             if info.state == "finalised":
                 self._show_locked()
@@ -425,8 +459,10 @@ class MonitoringVisitForm(QWidget):
             if then is not None:
                 then()
 
-        self.ctx.write(lambda st: st.monitoring.record(app, seq, finalise=finalise, **values), done,
-                       parent=self).run_in_background()
+        op = self.ctx.write(lambda st: st.monitoring.record(app, seq, finalise=finalise, **values), done, parent=self)
+        if quiet:
+            op.failure(self._autosave_refused)
+        op.run_in_background()
         return True
 
     def _show_locked(self) -> None:

@@ -38,8 +38,8 @@ def outputs() -> list[Output]:
     return [
         Output("export_ranking", tr("Ranked lists"), tr("Per track: rank, score, decision and reason."), "xlsx",
                "ranking", lambda st, out, o, progress, cancel: st.excel.export_ranking(
-                   out, method=o["method"], include_personal=o["include_personal"], reason=o["reason"],
-                   lang=o["lang"], progress=progress, cancel=cancel), personal=True),
+                   out, method=o["method"], round=o["round"], include_personal=o["include_personal"],
+                   reason=o["reason"], lang=o["lang"], progress=progress, cancel=cancel), personal=True),
         Output("export_scores", tr("All scores"), tr("Every score of every evaluator, criterion by criterion."),
                "xlsx", "scores", lambda st, out, o, progress, cancel: st.excel.export_scores(
                    out, lang=o["lang"], progress=progress, cancel=cancel)),
@@ -53,24 +53,31 @@ def outputs() -> list[Output]:
         Output("report_summary", tr("Committee summary"), tr("The ranking per track with the cut line, for "
                                                              "signing."), "pdf", "summary",
                lambda st, out, o, progress, cancel: st.reports.summary(
-                   out, method=o["method"], track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
+                   out, method=o["method"], track=o["track"], round=o["round"], lang=o["lang"], progress=progress,
+                   cancel=cancel)),
         Output("report_aggregate", tr("Aggregate sheets"), tr("One sheet per application with every evaluator's "
                                                               "scores."), "pdf", "aggregate",
                lambda st, out, o, progress, cancel: st.reports.aggregate(
-                   out, method=o["method"], track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
+                   out, application_ids=_in_round(st, o), method=o["method"], track=o["track"], lang=o["lang"],
+                   progress=progress, cancel=cancel)),
         Output("report_filled_sheets", tr("Filled score sheets"), tr("Each evaluator's score sheets as scored."),
                "pdf", "score-sheets", lambda st, out, o, progress, cancel: st.reports.filled_sheets(
-                   out, track=o["track"], lang=o["lang"], include_personal=o["include_personal"], reason=o["reason"],
+                   out, application_ids=_in_round(st, o), track=o["track"], lang=o["lang"], include_personal=o["include_personal"], reason=o["reason"],
                    progress=progress, cancel=cancel), personal=True),
         Output("report_blank_sheets", tr("Blank score sheets"), tr("Paper fallback for the field study."), "pdf",
                "blank-sheets", lambda st, out, o, progress, cancel: st.reports.blank_sheets(
-                   out, track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
+                   out, application_ids=_in_round(st, o), track=o["track"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("report_dossier", tr("Dossier of one application"), tr("Everything about the application chosen "
                                                                       "above in one document."), "pdf", "dossier",
                lambda st, out, o, progress, cancel: st.reports.dossier(
                    out, application_id=o["application_id"], lang=o["lang"], include_personal=o["include_personal"],
                    reason=o["reason"], progress=progress, cancel=cancel), personal=True),
     ]
+
+
+def _in_round(st, options: dict) -> list[str] | None:
+    """The applications of the round shown in the header (None: the program has one round, so all)."""
+    return None if options["round"] is None else st.applications.ids(round=options["round"])
 
 
 class OutputsScreen(QWidget):
@@ -118,6 +125,13 @@ class OutputsScreen(QWidget):
         self.application.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.application.setMinimumContentsLength(10)
         ol.addWidget(self.application, 1)
+        # a program of several rounds: the outputs follow the round shown in the header
+        self.round = plain(QLabel("", opts))
+        self.round.setObjectName("outputRound")
+        self.round.setToolTip(tr("The ranked lists, the committee summary and the score sheets are of the round "
+                                 "shown at the top of the window; the scores and progress workbooks cover the "
+                                 "whole program."))
+        ol.addWidget(self.round)
         for label, widget in ((track_label, self.track), (method_label, self.method), (lang_label, self.lang),
                               (application_label, self.application)):
             label.setBuddy(widget)
@@ -162,7 +176,12 @@ class OutputsScreen(QWidget):
         lay.addStretch(1)
 
     def refresh(self) -> None:
-        self.ctx.query(lambda st: st.applications.ids(), self._fill_ids, parent=self).run_in_background()
+        shown = self.ctx.round_shown()
+        rounds = {r.code: r for r in (self.ctx.program.rounds if self.ctx.program else ())}
+        self.round.setText(tr("Round: {round}").format(round=rounds[shown].name(language()))
+                           if shown in rounds else "")
+        self.round.setVisible(shown in rounds)
+        self.ctx.query(lambda st: st.applications.ids(round=shown), self._fill_ids, parent=self).run_in_background()
 
     def _fill_ids(self, ids) -> None:
         current = self.application.currentData()
@@ -173,7 +192,7 @@ class OutputsScreen(QWidget):
 
     def options(self) -> dict:
         """The choices above (each output takes those it uses; the ranked lists always hold every track)."""
-        return {"lang": self.lang.currentData(), "method": self.method.currentData(),
+        return {"lang": self.lang.currentData(), "method": self.method.currentData(), "round": self.ctx.round_shown(),
                 "track": self.track.currentData(), "application_id": self.application.currentData(),
                 "include_personal": False, "reason": None}
 

@@ -116,6 +116,17 @@ class ProgramScreen(QWidget):
         ], self)
         self.track_view = self._table("programTracks", tr("Tracks"), self.tracks)
         lay.addWidget(self.track_view, 2)
+        # the program file's eligibility gates, support amount rule and selection models (docs/rules.md)
+        self.rules_title = QLabel(tr("Eligibility and support rules"), self)
+        lay.addWidget(self.rules_title)
+        self.rules = plain(QLabel("", self))
+        self.rules.setObjectName("programRules")
+        self.rules.setWordWrap(True)
+        self.rules.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.rules_title.setBuddy(self.rules)
+        lay.addWidget(self.rules)
+        for w in (self.rules_title, self.rules):
+            w.setVisible(False)
 
         lay.addWidget(QLabel(tr("Rounds"), self))
         self.rounds = RecordModel([
@@ -167,10 +178,15 @@ class ProgramScreen(QWidget):
 
     # --- data -------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.ctx.query(lambda st: st.programs.get(), self._fill, parent=self).run_in_background()
+        self.ctx.query(lambda st: (st.programs.get(), st.programs.rules()), self._fill,
+                       parent=self).run_in_background()
 
-    def _fill(self, program) -> None:
+    def _fill(self, loaded) -> None:
+        program, rules = loaded
         self.program = program
+        self.rules.setText("\n".join(f"• {line}" for line in rules))  # in the core's language, the interface's
+        for w in (self.rules_title, self.rules):
+            w.setVisible(bool(rules))
         lang = language()
         method = program.settings.get("method") if program.settings else None
         parts = [f"<b>{escape(program.name(lang))}</b>"]  # its code is in the header's switcher

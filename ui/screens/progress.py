@@ -40,11 +40,12 @@ class ProgressReport:
     total: ProgressRow
 
 
-def progress_report(st) -> ProgressReport:
-    """Runs on the worker: counts from evaluators(), assignments() and applications()."""
+def progress_report(st, round: str | None = None) -> ProgressReport:
+    """Runs on the worker: counts from evaluators(), assignments() and applications() — of one round
+    (the one shown in the header) when ``round`` is given."""
     evaluators = st.people.evaluators()
-    assignments = [a for a in st.people.assignments() if not a.is_conflict]
-    apps = {r.id: r for r in st.applications.list()}
+    apps = {r.id: r for r in st.applications.list(round=round)}
+    assignments = [a for a in st.people.assignments() if not a.is_conflict and a.application_id in apps]
     per_ev: dict[str, list] = {e.code: [] for e in evaluators}
     per_track: dict[str, list] = {}
     for a in assignments:
@@ -155,7 +156,8 @@ class ProgressScreen(QWidget):
                             else None)
 
     def refresh(self) -> None:
-        self.ctx.query(progress_report, self._fill, parent=self).run_in_background()
+        shown = self.ctx.round_shown()
+        self.ctx.query(lambda st: progress_report(st, shown), self._fill, parent=self).run_in_background()
 
     def _fill(self, report: ProgressReport) -> None:
         self.evaluators.set_rows(report.evaluators)

@@ -775,7 +775,7 @@ class ScoringForm(QWidget):
 
         facts = [
             (tr("Group name"), app.group_name), (tr("Representative"), personal(app.representative)),
-            (tr("Category"), category_label(app.category)),
+            (tr("Category"), category_label(self.ctx, app.category)),
             (tr("District"), " ".join(x for x in (app.district, app.neighbourhood) if x)),
             (tr("Address"), personal(app.address)), (tr("Members"), "" if app.members is None else str(app.members)),
             (tr("Requested (KRW)"), fmt_amount(app.requested_amount)),

@@ -319,6 +319,30 @@ def test_a_merged_package_audits_new_visits_by_reference_and_changed_ones_sealed
         assert not found_in(f, ("허윤슬",)), f  # (UTF-8, UTF-16 and JSON escapes)
 
 
+@pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)  # (reads the audit entries' JSON)
+def test_a_new_visit_whose_number_the_office_took_meanwhile_is_renumbered_and_audited_with_its_values(
+        field_cycle, tmp_path):
+    """The laptop added visit 3 to an award; the office added its own visit 3 meanwhile.  The
+    laptop's visit is merged as visit 4, and since its number is not the one in the kept data.json,
+    the package's entry carries its values (sealed) rather than a reference; the visits filled
+    under their own numbers stay references."""
+    db, keys, packages = field_cycle
+    with Store(db) as office:
+        app = sorted({v.application_id for v in office.monitoring.visits(evaluator="EV01")})[0]
+        office.monitoring.add_visit(app, "EV01")
+        [r] = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged" and r.counts["monitoring_visits"]["added"] == 1
+        visits = {v.sequence: v for v in office.monitoring.visits(app)}
+        assert sorted(visits) == [1, 2, 3, 4] and visits[3].state == "planned" and visits[4].state == "draft"
+        assert visits[4].findings == "방문 3: 활동 정상"
+        assert office.verify_audit().ok
+    [entry] = _merge_entries(Path(db.removeprefix("sqlite:///")))
+    [moved] = [c for c in entry["changed"] if c["entity"] == "monitoring_visit"]
+    assert moved["application"] == app and moved["old"] is None and moved["new"]["sequence"] == 4
+    assert "$personal" in moved["new"]["findings"] and "$personal" in moved["new"]["attendees"]
+    assert len([a for a in entry["added"] if a[0] == "monitoring_visit"]) == 4  # visits 1 and 2 of two awards
+
+
 @pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)
 def test_a_malformed_monitoring_visit_refuses_the_package_saying_where(field_cycle, tmp_path):
     db, keys, packages = field_cycle

@@ -296,6 +296,28 @@ class LikelyConflict:
     detail: str  # one English sentence naming what matched
     detail_ko: str = ""
     assigned: bool = False  # the evaluator has (or was just given) the application
+    #: listed again although the office dismissed it: what matched when it was dismissed (a new
+    #: kind of suspicion appeared since) and why it was dismissed; empty when never dismissed
+    dismissed_for: tuple[str, ...] = ()
+    dismissal_reason: str = ""
+
+    @property
+    def previously_dismissed(self) -> bool:
+        return bool(self.dismissed_for)
+
+
+@dataclass(frozen=True)
+class DismissedConflict:
+    """A likely conflict of interest the office dismissed (not a conflict): who decided, when and
+    why.  Not listed as a likely conflict again unless a new kind of suspicion appears."""
+
+    application_id: str
+    evaluator: str
+    #: what matched when it was dismissed: organisation | district | email_domain | phone
+    reasons: tuple[str, ...]
+    reason: str  # why the office says it is not a conflict
+    dismissed_by: str
+    dismissed_at: datetime
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def os_error_sentence(exc: OSError) -> Message:
 _SUBCOMMANDS = ("rubric_command", "audit_command", "keys_command", "kit_command", "package_command",
                 "conflicts_command", "program_command", "round_command", "evaluators_command", "people_command",
                 "access_command", "retention_command", "subject_command", "admin_command", "awards_command",
-                "monitoring_command", "photo_command")
+                "monitoring_command", "photo_command", "likely_command")
 ERROR_DOCUMENT = "error"
 #: exit code of a command line that is not understood (an unknown option, a missing argument):
 #: distinct from 2, input that was understood but is invalid (BSD sysexits' EX_USAGE)

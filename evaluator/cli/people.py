@@ -3,6 +3,8 @@
     evaluator evaluators [add CODE --name … | import FILE | remove CODE]
     evaluator assign --auto [--per-application N] [--track T] [--round R] · assign APP EV · unassign APP EV
     evaluator recuse APP EV --type TYPE [--note …]
+    evaluator likely-conflicts [--track T] [--round R] | likely-conflicts dismiss APP EV --reason …
+        | likely-conflicts dismissed | likely-conflicts restore APP EV --reason …
     evaluator gate APP [GATE pass|fail [--note …]]
     evaluator withdraw APP --reason …
 """
@@ -14,7 +16,7 @@ from datetime import date
 
 from ..domain import CONFLICT_TYPES
 from ..errors import ValidationError
-from ..messages import msg
+from ..messages import language, msg
 from .common import CliContext, table
 
 
@@ -76,6 +78,30 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--type", required=True, choices=CONFLICT_TYPES, help="the kind of conflict")
     p.add_argument("--note", default="", help="why")
     p.set_defaults(func=cmd_recuse)
+
+    p = sub.add_parser("likely-conflicts", parents=[common], help="likely conflicts of interest to confirm or "
+                                                                  "dismiss; the dismissed ones",
+                       description="Without an action: the pairings of evaluators and applications (rounds not "
+                                   "signed off) that look like a conflict of interest — the evaluator's organisation "
+                                   "or district is the applicant group's, a shared e-mail domain or phone — and are "
+                                   "neither declared ('evaluator recuse') nor dismissed. A dismissed pairing is listed "
+                                   "again when a new kind of suspicion appears.")
+    p.add_argument("--track", help="only this track")
+    p.add_argument("--round", help="only this round")
+    p.set_defaults(func=cmd_likely_conflicts)
+    ls = p.add_subparsers(dest="likely_command", metavar="ACTION")
+    c = ls.add_parser("dismiss", parents=[common], help="record that a likely conflict is not one (with the reason)")
+    c.add_argument("application_id", metavar="APP")
+    c.add_argument("evaluator", metavar="EV")
+    c.add_argument("--reason", required=True, help="why it is not a conflict (kept with the dismissal, audited)")
+    c.set_defaults(func=cmd_likely_dismiss)
+    c = ls.add_parser("dismissed", parents=[common], help="the dismissed likely conflicts: who, when, why")
+    c.set_defaults(func=cmd_likely_dismissed)
+    c = ls.add_parser("restore", parents=[common], help="undo a dismissal: the pairing is listed again")
+    c.add_argument("application_id", metavar="APP")
+    c.add_argument("evaluator", metavar="EV")
+    c.add_argument("--reason", required=True, help="why (audited)")
+    c.set_defaults(func=cmd_likely_restore)
 
     p = sub.add_parser("gate", parents=[common], help="an application's eligibility gates; record a manual one",
                        description="Without GATE: list the application's eligibility gates and their outcome. "
@@ -159,11 +185,9 @@ def cmd_assign(ctx: CliContext) -> int:
         if r.likely_conflicts:
             lines.append(str(msg("cli.likely_conflicts", "Likely conflicts of interest to confirm ({count}; 'evaluator "
                                  "recuse APP EV --type TYPE' declares one, then 'evaluator assign --auto' fills the "
-                                 "gap):", count=len(r.likely_conflicts))))
-            for c in r.likely_conflicts:
-                lines.append("  " + str(msg("cli.likely_conflict_assigned", "{app} × {evaluator}: {detail} (assigned)",
-                                            app=c.application_id, evaluator=c.evaluator, detail=c.detail)
-                                        if c.assigned else f"{c.application_id} × {c.evaluator}: {c.detail}"))
+                                 "gap; 'evaluator likely-conflicts dismiss APP EV --reason TEXT' dismisses one that "
+                                 "is not):", count=len(r.likely_conflicts))))
+            lines += ["  " + _likely_line(c) for c in r.likely_conflicts]
         if r.dry_run:
             lines.append(str(msg("cli.dry_run", "Dry run: nothing was written.")))
         ctx.out(r, "\n".join(lines))
@@ -197,6 +221,73 @@ def cmd_recuse(ctx: CliContext) -> int:
     ctx.out({"application_id": a.application_id, "evaluator": a.evaluator, "conflict_type": a.type, "note": a.note},
             msg("cli.recused", "Declared a conflict of interest ({type}): {evaluator} will not evaluate {app}.",
                 type=a.type, evaluator=a.evaluator, app=a.application_id))
+    return 0
+
+
+# --- likely conflicts -----------------------------------------------------------------------------
+def _kinds(reasons: tuple[str, ...]) -> str:
+    """What matched, in words: "same district, same phone"."""
+    said = {"organisation": msg("cli.likely_same_organisation", "same organisation"),
+            "district": msg("cli.likely_same_district", "same district"),
+            "email_domain": msg("cli.likely_same_email_domain", "same e-mail domain"),
+            "phone": msg("cli.likely_same_phone", "same phone")}
+    return ", ".join(str(said[r]) if r in said else r for r in reasons)
+
+
+def _detail(c) -> str:  # noqa: ANN001 - a LikelyConflict
+    return c.detail_ko if language() == "ko" and c.detail_ko else c.detail
+
+
+def _likely_line(c) -> str:  # noqa: ANN001 - a LikelyConflict
+    detail = _detail(c)
+    if c.dismissed_for:
+        detail = str(msg("cli.likely_dismissed_before", "{detail} — previously dismissed for {kinds} ({reason}); "
+                         "something new matches since", detail=detail, kinds=_kinds(c.dismissed_for),
+                         reason=c.dismissal_reason))
+    if c.assigned:
+        return str(msg("cli.likely_conflict_assigned", "{app} × {evaluator}: {detail} (assigned)",
+                       app=c.application_id, evaluator=c.evaluator, detail=detail))
+    return f"{c.application_id} × {c.evaluator}: {detail}"
+
+
+def cmd_likely_conflicts(ctx: CliContext) -> int:
+    a = ctx.args
+    rows = ctx.store().people.likely_conflicts(track=a.track, round=a.round)
+    if not rows:
+        ctx.out(rows, msg("cli.likely_none", "No likely conflicts of interest to confirm."))
+        return 0
+    lines = [str(msg("cli.likely_listed", "Likely conflicts of interest ({count}): 'evaluator recuse APP EV --type "
+                     "TYPE' declares one, 'evaluator likely-conflicts dismiss APP EV --reason TEXT' dismisses one.",
+                     count=len(rows)))]
+    lines += ["  " + _likely_line(c) for c in rows]
+    ctx.out(rows, "\n".join(lines))
+    return 0
+
+
+def cmd_likely_dismiss(ctx: CliContext) -> int:
+    a = ctx.args
+    d = ctx.store().people.dismiss_conflict(a.application_id, a.evaluator, a.reason).value
+    ctx.out(d, msg("cli.likely_dismissed", "Dismissed the likely conflict of {evaluator} with {app} ({kinds}): "
+                   "{reason}. It is not listed again unless something new matches.", evaluator=d.evaluator,
+                   app=d.application_id, kinds=_kinds(d.reasons), reason=d.reason))
+    return 0
+
+
+def cmd_likely_dismissed(ctx: CliContext) -> int:
+    rows = ctx.store().people.dismissed_conflicts()
+    text = table([[d.application_id, d.evaluator, _kinds(d.reasons), d.reason, d.dismissed_by,
+                   d.dismissed_at.strftime("%Y-%m-%d %H:%M")] for d in rows],
+                 ["application", "evaluator", "matched", "reason", "by", "at (UTC)"])
+    ctx.out(rows, text + "\n" + str(msg("cli.likely_dismissed_count", "{count} dismissed likely conflicts",
+                                        count=len(rows))))
+    return 0
+
+
+def cmd_likely_restore(ctx: CliContext) -> int:
+    a = ctx.args
+    d = ctx.store().people.restore_conflict(a.application_id, a.evaluator, a.reason).value
+    ctx.out(d, msg("cli.likely_restored", "Restored the likely conflict of {evaluator} with {app}: it is listed again "
+                   "while it looks like a conflict.", evaluator=d.evaluator, app=d.application_id))
     return 0
 
 

@@ -118,8 +118,8 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
     from ..monitoring.model import DueVisit, MonitoringAssignment, MonitoringPlan, VisitInfo
     from ..monitoring.photos import MonitoringPhoto
     from ..domain import (
-        ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, DatabaseInfo, EvaluationInfo, EvaluatorInfo,
-        GateStatus, ProgramInfo, ProgramUpdate, RoundInfo,
+        ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, DatabaseInfo, DismissedConflict,
+        EvaluationInfo, EvaluatorInfo, GateStatus, LikelyConflict, ProgramInfo, ProgramUpdate, RoundInfo,
     )
     from ..excel.results import AssignmentImportReport, ImportReport, ScoreImportReport
     from ..packages.results import ConflictInfo, EvidenceCheck, KitInfo, MergeReport, PackageInfo, ReceiptInfo
@@ -246,6 +246,12 @@ def _documents() -> dict[str, tuple[int, str, dict]]:
         "unassign": (1, "evaluator unassign", obj({"application_id": STR, "evaluator": STR})),
         "recuse": (1, "evaluator recuse", obj({"application_id": STR, "evaluator": STR, "conflict_type": STR,
                                                "note": STR})),
+        "likely-conflicts": (1, "evaluator likely-conflicts", array(of_dataclass(LikelyConflict))),
+        "likely-conflicts-dismiss": (1, "evaluator likely-conflicts dismiss", of_dataclass(DismissedConflict)),
+        "likely-conflicts-dismissed": (1, "evaluator likely-conflicts dismissed",
+                                       array(of_dataclass(DismissedConflict))),
+        "likely-conflicts-restore": (1, "evaluator likely-conflicts restore (the dismissal undone)",
+                                     of_dataclass(DismissedConflict)),
         "gate": (1, "evaluator gate", of_dataclass(GateStatus)),
         "gate-list": (1, "evaluator gate APP (every gate)", array(of_dataclass(GateStatus))),
         "eligibility": (1, "evaluator eligibility", array(of_dataclass(Eligibility))),

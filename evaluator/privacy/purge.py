@@ -6,9 +6,9 @@
 * its personal fields — representative, phone, e-mail, address, the program's typed intake fields
   marked ``personal``, the unknown intake columns kept
   aside — and every free text about its people — evaluations' and scores' comments, abstention
-  reasons, visit attendees and notes, conflict-of-interest and eligibility notes, photo captions
-  and file names — are replaced by :data:`~evaluator.audit.personal.TOMBSTONE`, also in the
-  merge conflicts that kept both values;
+  reasons, visit attendees and notes, conflict-of-interest and eligibility notes, the reasons given
+  for dismissing likely conflicts, photo captions and file names — are replaced by
+  :data:`~evaluator.audit.personal.TOMBSTONE`, also in the merge conflicts that kept both values;
 * its follow-up: monitoring visits' attendees, findings and required actions' texts, support-log notes;
 * its photos' bytes are deleted (and a photo stored beside the database overwritten and removed);
 * the redactable chain forgets it: its sealed values and its salt are deleted, so what the entries
@@ -47,6 +47,7 @@ from ..db.models import (
     MonitoringVisit, PackageReceipt, Program, Score, SiteVisit, SupportEntry, new_uuid, utcnow,
 )
 from ..db.settings import get_setting, set_setting
+from ..services.assign import forget_reasons
 from ..services.programs import field_defs
 from . import access
 from .models import PurgeRecord
@@ -362,6 +363,8 @@ def destroy(s: Session, p: PurgePlan, *, actor: str, device: str, kind: str = "p
             a.data, a.path, a.deleted = None, None, True
             a.filename, a.caption = TOMBSTONE, _t(a.caption)
             counts["photos"] += 1
+        # the reasons the office gave for dismissing likely conflicts with these applications
+        counts["notes"] += forget_reasons(s, {uuid for _, uuid in subjects.apps.values()}, TOMBSTONE)
         from ..packages.models import MergeConflict
 
         for c in s.execute(select(MergeConflict).where(MergeConflict.application_id.in_(ids))).scalars():

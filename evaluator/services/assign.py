@@ -6,6 +6,9 @@ stays within one of the others' (among evaluators free to take the application);
 loaded evaluators one without a *likely* conflict comes first.  Likely conflicts — the evaluator's
 organisation or district is the applicant group's, or they share an e-mail domain or a phone —
 are suggestions for the office to confirm (``evaluator recuse``), listed, never applied silently.
+The office may also dismiss one (not a conflict, with its reason): the dismissal is kept per program
+in the ``setting`` table under ``likely_conflicts_dismissed:<program uuid>`` (who, when, why, what
+matched) and the pairing is not listed again — unless a new kind of suspicion appears since.
 """
 
 from __future__ import annotations
@@ -13,14 +16,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db.models import Application, Assignment, Evaluator, Program, Round, Track
-from ..domain import SIGNED_OFF, WITHDRAWN, AutoAssignment, LikelyConflict
-from ..errors import ValidationError
+from .. import audit
+from ..db.models import Application, Assignment, Evaluator, Program, Round, Setting, Track, utcnow
+from ..db.settings import get_setting, set_setting
+from ..domain import SIGNED_OFF, WITHDRAWN, AutoAssignment, DismissedConflict, LikelyConflict
+from ..errors import NotFound, ValidationError
 from . import people
+from .common import assignment_for
 from ..messages import Message, msg
 
 #: e-mail services anyone can sign up to (and the documentation domains of RFC 2606): a shared
@@ -90,9 +97,10 @@ def _applications(s: Session, program: Program, *, track: str | None, round_code
 def likely_conflicts(s: Session, program: Program, *, track: str | None = None,
                      round_code: str | None = None) -> list[LikelyConflict]:
     """Every pairing of the program's evaluators and (open rounds') applications that looks like a
-    conflict of interest and is not declared one yet."""
+    conflict of interest and is neither declared one nor dismissed (unless something new matches
+    since the dismissal)."""
     apps = _applications(s, program, track=track, round_code=round_code)
-    return _likely(s, apps, _evaluators(s), _pairs(s, program))
+    return _likely(s, apps, _evaluators(s), _pairs(s, program), dismissed=_dismissals(s, program))
 
 
 def _evaluators(s: Session) -> list[Evaluator]:
@@ -108,7 +116,11 @@ def _pairs(s: Session, program: Program) -> dict[tuple[int, int], str | None]:
 
 
 def _likely(s: Session, apps: list[Application], evaluators: list[Evaluator],
-            pairs: dict[tuple[int, int], str | None], added: set[tuple[int, int]] = frozenset()) -> list[LikelyConflict]:
+            pairs: dict[tuple[int, int], str | None], added: set[tuple[int, int]] = frozenset(), *,
+            dismissed: dict[str, dict]) -> list[LikelyConflict]:
+    """The likely conflicts among ``apps`` and ``evaluators``, leaving out the declared ones and
+    those the office dismissed for everything that matches now (``dismissed``: see
+    :func:`_dismissals`)."""
     out = []
     # index the evaluators by what may match, so each application looks up only its suspects
     by: dict[tuple[str, str], list[Evaluator]] = defaultdict(list)
@@ -129,12 +141,19 @@ def _likely(s: Session, apps: list[Application], evaluators: list[Evaluator],
             if pair in pairs and pairs[pair] is not None:
                 continue  # declared already
             found = _suspicions(ev, app)
-            if found:
-                out.append(LikelyConflict(
-                    application_id=app.external_id, evaluator=ev.code, reasons=tuple(f[0] for f in found),
-                    detail="; ".join(f[1].render("en") for f in found),
-                    detail_ko="; ".join(f[1].render("ko") for f in found),
-                    assigned=pair in pairs or pair in added))
+            if not found:
+                continue
+            kinds = tuple(f[0] for f in found)
+            earlier = dismissed.get(_pair_key(app, ev))
+            if earlier is not None and set(kinds) <= set(earlier.get("reasons") or ()):
+                continue  # the office said it is not a conflict, and nothing new matches since
+            out.append(LikelyConflict(
+                application_id=app.external_id, evaluator=ev.code, reasons=kinds,
+                detail="; ".join(f[1].render("en") for f in found),
+                detail_ko="; ".join(f[1].render("ko") for f in found),
+                assigned=pair in pairs or pair in added,
+                dismissed_for=tuple(earlier.get("reasons") or ()) if earlier else (),
+                dismissal_reason=str(earlier.get("reason") or "") if earlier else ""))
     return out
 
 
@@ -149,6 +168,7 @@ def auto_assign(s: Session, program: Program, *, per_application: int, track: st
                                   "'evaluator evaluators add' or 'evaluator evaluators import FILE'."))
     apps = _applications(s, program, track=track, round_code=round_code)
     pairs = _pairs(s, program)
+    dismissed = _dismissals(s, program)
     load: dict[int, int] = {ev.id: 0 for ev in evaluators}
     assigned: dict[int, set[int]] = defaultdict(set)
     barred: dict[int, set[int]] = defaultdict(set)
@@ -161,7 +181,8 @@ def auto_assign(s: Session, program: Program, *, per_application: int, track: st
             barred[aid].add(eid)
     app_id = {a.external_id: a.id for a in apps}
     ev_id = {ev.code: ev.id for ev in evaluators}
-    suspect = {(app_id[c.application_id], ev_id[c.evaluator]) for c in _likely(s, apps, evaluators, pairs)}
+    suspect = {(app_id[c.application_id], ev_id[c.evaluator])
+               for c in _likely(s, apps, evaluators, pairs, dismissed=dismissed)}
     code_of = {ev.id: ev.code for ev in evaluators}
     by_id = {ev.id: ev for ev in evaluators}
     # the applications with the fewest evaluators free to take them go first, so a constrained one
@@ -192,6 +213,128 @@ def auto_assign(s: Session, program: Program, *, per_application: int, track: st
         per_application=per_application,
         added=tuple(sorted((app.external_id, ev.code) for app, ev in added)),
         loads={code_of[eid]: n for eid, n in sorted(load.items(), key=lambda kv: code_of[kv[0]])},
-        short=tuple(sorted(short)), likely_conflicts=tuple(_likely(s, apps, evaluators, pairs, new_pairs)),
+        short=tuple(sorted(short)),
+        likely_conflicts=tuple(_likely(s, apps, evaluators, pairs, new_pairs, dismissed=dismissed)),
         dry_run=not write, applications=len(apps),
     )
+
+
+# --- dismissed likely conflicts ---------------------------------------------------------------------
+#: the setting keys of the programs' dismissals: this prefix and the program's uuid
+DISMISSED_PREFIX = "likely_conflicts_dismissed:"
+
+
+def _dismissed_key(program: Program) -> str:
+    return f"{DISMISSED_PREFIX}{program.uuid}"
+
+
+def _pair_key(app: Application, ev: Evaluator) -> str:
+    return f"{app.uuid}/{ev.uuid}"
+
+
+def _dismissals(s: Session, program: Program) -> dict[str, dict]:
+    """The program's dismissed likely conflicts: ``"<application uuid>/<evaluator uuid>"`` ->
+    {application, evaluator (their IDs then), reasons (what matched), reason, by, at (ISO, UTC)}."""
+    return dict(get_setting(s, _dismissed_key(program)) or {})
+
+
+def _as_dismissed(app: Application, ev: Evaluator, entry: dict) -> DismissedConflict:
+    return DismissedConflict(application_id=app.external_id, evaluator=ev.code,
+                             reasons=tuple(entry.get("reasons") or ()), reason=str(entry.get("reason") or ""),
+                             dismissed_by=str(entry.get("by") or ""),
+                             dismissed_at=datetime.fromisoformat(entry["at"]))
+
+
+def dismissed_conflicts(s: Session, program: Program) -> list[DismissedConflict]:
+    """The program's dismissed likely conflicts, by application and evaluator (a pairing declared a
+    conflict since, or whose application or evaluator is gone, is not one any more)."""
+    entries = _dismissals(s, program)
+    if not entries:
+        return []
+    apps = {a.uuid: a for a in s.execute(select(Application).where(Application.program_id == program.id)).scalars()}
+    evs = {e.uuid: e for e in s.execute(select(Evaluator)).scalars()}
+    declared = {p for p, c in _pairs(s, program).items() if c is not None}
+    out = []
+    for key, entry in entries.items():
+        app_uuid, _, ev_uuid = key.partition("/")
+        app, ev = apps.get(app_uuid), evs.get(ev_uuid)
+        if app is None or ev is None or (app.id, ev.id) in declared:
+            continue
+        out.append(_as_dismissed(app, ev, entry))
+    return sorted(out, key=lambda d: (d.application_id, d.evaluator))
+
+
+def dismiss(s: Session, program: Program, app: Application, ev: Evaluator, reason: str, *, actor: str,
+            device: str) -> DismissedConflict:
+    """Record that the likely conflict of ``ev`` with ``app`` is not one (``reason``: why), audited.
+    Refused when the pairing does not look like a conflict, is declared one, or is dismissed
+    already for everything that matches now."""
+    a = assignment_for(s, app, ev)
+    if a is not None and a.conflict_type is not None:
+        raise ValidationError(msg("services.dismiss_declared", "Evaluator {evaluator} has a declared {conflict_type} "
+                                  "conflict of interest with application {app}; a declared conflict is not dismissed. "
+                                  "Nothing was changed.", evaluator=ev.code, conflict_type=a.conflict_type,
+                                  app=app.external_id))
+    kinds = [kind for kind, _what in _suspicions(ev, app)]
+    if not kinds:
+        raise ValidationError(msg("services.dismiss_not_likely", "Evaluator {evaluator} and application {app} do not "
+                                  "look like a conflict of interest (no shared organisation, district, e-mail domain "
+                                  "or phone); there is nothing to dismiss.", evaluator=ev.code, app=app.external_id))
+    entries = _dismissals(s, program)
+    key = _pair_key(app, ev)
+    earlier = entries.get(key)
+    if earlier is not None and set(kinds) <= set(earlier.get("reasons") or ()):
+        raise ValidationError(msg("services.dismiss_already", "The likely conflict of {evaluator} with application "
+                                  "{app} was already dismissed by {by} on {day} ({reason}). Nothing was changed.",
+                                  evaluator=ev.code, app=app.external_id, by=earlier.get("by") or "?",
+                                  day=str(earlier.get("at") or "")[:10], reason=earlier.get("reason") or ""))
+    entry = {"application": app.external_id, "evaluator": ev.code, "reasons": kinds, "reason": reason,
+             "by": actor, "at": utcnow().isoformat(timespec="seconds")}
+    entries[key] = entry
+    set_setting(s, _dismissed_key(program), entries)
+    audit.append(s, actor=actor, device=device, action="dismiss_likely_conflict", entity="application",
+                 entity_uuid=app.uuid,
+                 old=earlier and {"reasons": earlier.get("reasons"), "reason": earlier.get("reason"),
+                                  "by": earlier.get("by"), "at": earlier.get("at")},
+                 new={"application": app.external_id, "evaluator": ev.code, "reasons": kinds, "reason": reason},
+                 reason=reason, subject=app.uuid)
+    s.flush()
+    return _as_dismissed(app, ev, entry)
+
+
+def restore(s: Session, program: Program, app: Application, ev: Evaluator, reason: str, *, actor: str,
+            device: str) -> DismissedConflict:
+    """Undo the dismissal of the likely conflict of ``ev`` with ``app`` (audited with ``reason``):
+    it is listed again while it still looks like a conflict.  Returns the dismissal undone."""
+    entries = _dismissals(s, program)
+    earlier = entries.pop(_pair_key(app, ev), None)
+    if earlier is None:
+        raise NotFound(msg("services.restore_not_dismissed", "The likely conflict of {evaluator} with application "
+                           "{app} is not dismissed; there is nothing to restore.", evaluator=ev.code,
+                           app=app.external_id))
+    set_setting(s, _dismissed_key(program), entries)
+    audit.append(s, actor=actor, device=device, action="restore_likely_conflict", entity="application",
+                 entity_uuid=app.uuid,
+                 old={"application": app.external_id, "evaluator": ev.code, "reasons": earlier.get("reasons"),
+                      "reason": earlier.get("reason"), "by": earlier.get("by"), "at": earlier.get("at")},
+                 new={"application": app.external_id, "evaluator": ev.code, "reason": reason},
+                 reason=reason, subject=app.uuid)
+    s.flush()
+    return _as_dismissed(app, ev, earlier)
+
+
+def forget_reasons(s: Session, application_uuids: set[str], tombstone: str) -> int:
+    """Replace the reason of every dismissal about these applications by ``tombstone`` (a purge of
+    their people's data: the office's free text may name them); what matched, who and when stay.
+    Returns how many reasons were replaced."""
+    count = 0
+    for row in s.execute(select(Setting).where(Setting.key.startswith(DISMISSED_PREFIX))).scalars():
+        entries = dict(row.value or {})
+        about = [k for k, e in entries.items()
+                 if k.partition("/")[0] in application_uuids and e.get("reason") not in ("", tombstone)]
+        for key in about:
+            entries[key] = {**entries[key], "reason": tombstone}
+        if about:
+            row.value = entries
+            count += len(about)
+    return count

@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..changes import EVALUATIONS, Changes, Outcome
+from ..changes import ASSIGNMENTS, EVALUATIONS, Changes, Outcome
 from ..db.models import Application, Attachment, Criterion, Evaluator, GateResult, Program, SiteVisit, utcnow
 from ..domain import (
-    WITHDRAWN, ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, EvaluationInfo, EvaluatorInfo,
-    GateStatus, LikelyConflict, ProgramInfo, ProgramUpdate, SavedScore,
+    WITHDRAWN, ApplicationInfo, ApplicationRow, AssignmentInfo, AutoAssignment, DismissedConflict, EvaluationInfo,
+    EvaluatorInfo, GateStatus, LikelyConflict, ProgramInfo, ProgramUpdate, SavedScore,
 )
 from ..errors import NotFound, Problem, ValidationError
 from ..programfile import ProgramDef, load_program_file, parse_program
@@ -39,6 +39,9 @@ from ..messages import Message, msg
 
 #: what every autosave changes (its lean path writes the evaluation and score rows, nothing else)
 _SAVED_SCORE = Changes.of(EVALUATIONS)
+#: what dismissing or restoring a likely conflict changes besides the setting it is kept in: the
+#: likely conflicts listed with the assignments (the screens that list them listen for ASSIGNMENTS)
+_LIKELY_CONFLICTS = Changes.of(ASSIGNMENTS)
 
 
 def _pair(s: Session, application_id: str, evaluator: str) -> tuple[Application, Evaluator]:
@@ -413,7 +416,8 @@ class People(Area):
         """Give every application of the current program (its rounds not signed off; one track or
         round if given) ``per_application`` evaluators: the least loaded first, never one with a
         declared conflict, each evaluator's load within one of the others'.  Likely conflicts are
-        listed in the result for the office to confirm (:meth:`declare_conflict`), not applied."""
+        listed in the result for the office to confirm (:meth:`declare_conflict`) or dismiss
+        (:meth:`dismiss_conflict`; a dismissed one is left out), not applied."""
         self._uow.require_office(msg("services.action_assign_evaluators", "assign evaluators"))
         unit = self._uow.read if dry_run else self._uow.write
         with unit() as s:
@@ -423,11 +427,55 @@ class People(Area):
         return Outcome(result) if dry_run else self._uow.outcome(s, result)
 
     def likely_conflicts(self, *, track: str | None = None, round: str | None = None) -> list[LikelyConflict]:
-        """Pairings of evaluators and applications that look like conflicts of interest and are not
-        declared yet (organisation or district equal to the applicant group's, a shared e-mail
-        domain or phone)."""
+        """Pairings of evaluators and applications that look like conflicts of interest and are
+        neither declared nor dismissed (organisation or district equal to the applicant group's, a
+        shared e-mail domain or phone); a dismissed one comes back, marked ``dismissed_for``, when a
+        new kind of suspicion appears."""
         with self._uow.read() as s:
             return assign_svc.likely_conflicts(s, current_program(s), track=track, round_code=round)
+
+    def dismiss_conflict(self, application_id: str, evaluator: str, reason: str) -> Outcome[DismissedConflict]:
+        """Record that a likely conflict is not one (office database; ``reason`` required): who, when,
+        why and what matched are kept and audited, and the pairing is no longer listed as a likely
+        conflict — unless a new kind of suspicion appears since (then it is listed again, saying so).
+        Refused when the pairing does not look like a conflict, is declared one, or is dismissed already."""
+        self._uow.require_office(msg("services.action_dismiss_a_likely_conflict", "dismiss a likely conflict"))
+        reason = self._conflict_reason(reason, msg(
+            "services.dismissal_needs_reason", "Dismissing the likely conflict of {evaluator} with application {app} "
+            "needs its reason (--reason); it is kept with the dismissal and in the audit trail. Nothing was changed.",
+            evaluator=evaluator, app=application_id))
+        with self._uow.write() as s:
+            program = current_program(s)
+            result = assign_svc.dismiss(s, program, *_pair(s, application_id, evaluator), reason,
+                                        actor=self._uow.actor, device=self._uow.device)
+        return Outcome(result, self._uow.changes(s) | _LIKELY_CONFLICTS)
+
+    def restore_conflict(self, application_id: str, evaluator: str, reason: str) -> Outcome[DismissedConflict]:
+        """Undo a dismissal (office database; ``reason`` required, audited): the pairing is listed as a
+        likely conflict again while it looks like one.  Returns the dismissal undone."""
+        self._uow.require_office(msg("services.action_restore_a_likely_conflict", "restore a dismissed likely "
+                                     "conflict"))
+        reason = self._conflict_reason(reason, msg(
+            "services.restore_needs_reason", "Restoring the dismissed likely conflict of {evaluator} with application "
+            "{app} needs its reason (--reason); it is kept in the audit trail. Nothing was changed.",
+            evaluator=evaluator, app=application_id))
+        with self._uow.write() as s:
+            program = current_program(s)
+            result = assign_svc.restore(s, program, *_pair(s, application_id, evaluator), reason,
+                                        actor=self._uow.actor, device=self._uow.device)
+        return Outcome(result, self._uow.changes(s) | _LIKELY_CONFLICTS)
+
+    def dismissed_conflicts(self) -> list[DismissedConflict]:
+        """The current program's dismissed likely conflicts: who dismissed each, when and why."""
+        with self._uow.read() as s:
+            return assign_svc.dismissed_conflicts(s, current_program(s))
+
+    @staticmethod
+    def _conflict_reason(reason: str, missing: Message) -> str:
+        reason = " ".join(str(reason or "").split())
+        if not reason:
+            raise ValidationError(missing)
+        return reason
 
     def assignments(self, application_id: str | None = None, evaluator: str | None = None) -> list[AssignmentInfo]:
         """The current program's assignments and declared conflicts (one application's, one evaluator's)."""

@@ -2592,6 +2592,10 @@
         <translation>same phone</translation>
     </message>
     <message>
+        <source>[previously dismissed for {what}: {reason}; something new matches since]</source>
+        <translation>[previously dismissed for {what}: {reason}; something new matches since]</translation>
+    </message>
+    <message>
         <source>Assign automatically</source>
         <translation>Assign automatically</translation>
     </message>
@@ -2635,6 +2639,34 @@
         <source>Dismiss</source>
         <translation>Dismiss</translation>
     </message>
+    <message>
+        <source>Show dismissed</source>
+        <translation>Show dismissed</translation>
+    </message>
+    <message>
+        <source>What matched</source>
+        <translation>What matched</translation>
+    </message>
+    <message>
+        <source>Dismissed by</source>
+        <translation>Dismissed by</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <source>Dismissed likely conflicts</source>
+        <translation>Dismissed likely conflicts</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>List it as a likely conflict again (asks why; kept in the audit trail)</source>
+        <translation>List it as a likely conflict again (asks why; kept in the audit trail)</translation>
+    </message>
     <message numerus="yes">
         <source>%n assignments added</source>
         <translation>
@@ -2664,6 +2696,30 @@
     <message>
         <source>Declared a conflict of {evaluator} with {app}.</source>
         <translation>Declared a conflict of {evaluator} with {app}.</translation>
+    </message>
+    <message>
+        <source>Dismiss a likely conflict</source>
+        <translation>Dismiss a likely conflict</translation>
+    </message>
+    <message>
+        <source>Why is {evaluator} with {app} not a conflict of interest? (kept with the dismissal and in the audit trail)</source>
+        <translation>Why is {evaluator} with {app} not a conflict of interest? (kept with the dismissal and in the audit trail)</translation>
+    </message>
+    <message>
+        <source>Dismissed the likely conflict of {evaluator} with {app}.</source>
+        <translation>Dismissed the likely conflict of {evaluator} with {app}.</translation>
+    </message>
+    <message>
+        <source>Restore a likely conflict</source>
+        <translation>Restore a likely conflict</translation>
+    </message>
+    <message>
+        <source>Why should {evaluator} with {app} be listed as a likely conflict again? (kept in the audit trail)</source>
+        <translation>Why should {evaluator} with {app} be listed as a likely conflict again? (kept in the audit trail)</translation>
+    </message>
+    <message>
+        <source>{evaluator} with {app} is listed as a likely conflict again.</source>
+        <translation>{evaluator} with {app} is listed as a likely conflict again.</translation>
     </message>
     <message>
         <source>(computed: {decision})</source>

@@ -2551,6 +2551,10 @@
         <translation>같은 전화번호</translation>
     </message>
     <message>
+        <source>[previously dismissed for {what}: {reason}; something new matches since]</source>
+        <translation>[이전에 {what} 사유로 해제됨: {reason}; 이후 새로 일치하는 항목이 있음]</translation>
+    </message>
+    <message>
         <source>Assign automatically</source>
         <translation>자동 배정</translation>
     </message>
@@ -2592,7 +2596,35 @@
     </message>
     <message>
         <source>Dismiss</source>
-        <translation>무시</translation>
+        <translation>해제</translation>
+    </message>
+    <message>
+        <source>Show dismissed</source>
+        <translation>해제한 항목 보기</translation>
+    </message>
+    <message>
+        <source>What matched</source>
+        <translation>일치한 항목</translation>
+    </message>
+    <message>
+        <source>Dismissed by</source>
+        <translation>해제한 사람</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>일자</translation>
+    </message>
+    <message>
+        <source>Dismissed likely conflicts</source>
+        <translation>해제한 이해충돌 의심</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>해제 취소</translation>
+    </message>
+    <message>
+        <source>List it as a likely conflict again (asks why; kept in the audit trail)</source>
+        <translation>이해충돌 의심으로 다시 표시합니다 (사유를 묻고 감사 기록에 남깁니다)</translation>
     </message>
     <message numerus="yes">
         <source>%n assignments added</source>
@@ -2612,7 +2644,7 @@
     </message>
     <message>
         <source>Confirm each likely conflict that is one (it becomes a declared conflict and the evaluator no longer holds the application), or dismiss it. Then assign again to give those applications another evaluator.</source>
-        <translation>실제 이해충돌이면 신고하고(신고된 이해충돌이 되어 그 위원은 해당 신청서를 더 이상 맡지 않습니다), 아니면 무시하세요. 그런 다음 다시 배정하면 그 신청서에 다른 평가위원이 배정됩니다.</translation>
+        <translation>실제 이해충돌이면 신고하고(신고된 이해충돌이 되어 그 위원은 해당 신청서를 더 이상 맡지 않습니다), 아니면 해제하세요. 그런 다음 다시 배정하면 그 신청서에 다른 평가위원이 배정됩니다.</translation>
     </message>
     <message>
         <source>No likely conflicts.</source>
@@ -2621,6 +2653,30 @@
     <message>
         <source>Declared a conflict of {evaluator} with {app}.</source>
         <translation>{evaluator}와(과) {app}의 이해충돌을 신고했습니다.</translation>
+    </message>
+    <message>
+        <source>Dismiss a likely conflict</source>
+        <translation>이해충돌 의심 해제</translation>
+    </message>
+    <message>
+        <source>Why is {evaluator} with {app} not a conflict of interest? (kept with the dismissal and in the audit trail)</source>
+        <translation>{evaluator}와(과) 신청 {app}이(가) 이해충돌이 아닌 이유는 무엇입니까? (해제 기록과 감사 기록에 남습니다)</translation>
+    </message>
+    <message>
+        <source>Dismissed the likely conflict of {evaluator} with {app}.</source>
+        <translation>{evaluator}와(과) 신청 {app}의 이해충돌 의심을 해제했습니다.</translation>
+    </message>
+    <message>
+        <source>Restore a likely conflict</source>
+        <translation>이해충돌 의심 해제 취소</translation>
+    </message>
+    <message>
+        <source>Why should {evaluator} with {app} be listed as a likely conflict again? (kept in the audit trail)</source>
+        <translation>{evaluator}와(과) 신청 {app}을(를) 이해충돌 의심으로 다시 표시하는 이유는 무엇입니까? (감사 기록에 남습니다)</translation>
+    </message>
+    <message>
+        <source>{evaluator} with {app} is listed as a likely conflict again.</source>
+        <translation>{evaluator}와(과) 신청 {app}을(를) 이해충돌 의심으로 다시 표시합니다.</translation>
     </message>
     <message>
         <source>(computed: {decision})</source>

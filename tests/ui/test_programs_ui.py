@@ -272,7 +272,7 @@ def test_gates_and_withdrawal_are_recorded_on_the_detail_pane(demo_store, make_w
     assert store.applications.get(other).status != "withdrawn"
 
 
-def test_automatic_assignment_with_a_likely_conflict_confirmed(tmp_path, make_window):
+def test_automatic_assignment_with_a_likely_conflict_confirmed(tmp_path, make_window, dialogs):
     store = Store(f"sqlite:///{tmp_path / 'office.sqlite3'}")
     try:
         add_rolling(store, tmp_path, conflicts=True)
@@ -291,7 +291,7 @@ def test_automatic_assignment_with_a_likely_conflict_confirmed(tmp_path, make_wi
         loads = {e.code: e.assigned for e in dlg.loads.rows}
         assert sum(loads.values()) == 33 and max(loads.values()) - min(loads.values()) <= 1
 
-        # confirm one: it becomes a declared conflict; dismiss another: nothing is recorded
+        # confirm one: it becomes a declared conflict; dismiss another (with its reason): no conflict declared
         row = dlg.conflicts.rows.index(likely[("2013-A-03", "EV02")])
         dlg.conflict_view.selectRow(row)
         assert dlg.conflict_type.currentData() == "institutional"  # same organisation
@@ -299,6 +299,7 @@ def test_automatic_assignment_with_a_likely_conflict_confirmed(tmp_path, make_wi
         held = {a.evaluator: a for a in store.people.assignments(application_id="2013-A-03")}
         assert held["EV02"].conflict_type == "institutional" and "새싹품앗이" in held["EV02"].conflict_note
         dlg.conflict_view.selectRow(dlg.conflicts.rows.index(likely[("2013-A-04", "EV03")]))
+        dialogs.texts.append("같은 자치구 거주일 뿐")
         dlg.dismiss_btn.click()
         assert ("2013-A-04", "EV03") not in {(c.application_id, c.evaluator) for c in dlg.conflicts.rows}
         assert ("2013-A-03", "EV02") not in {(c.application_id, c.evaluator) for c in dlg.conflicts.rows}
@@ -308,6 +309,62 @@ def test_automatic_assignment_with_a_likely_conflict_confirmed(tmp_path, make_wi
         held = [a for a in store.people.assignments(application_id="2013-A-03") if not a.is_conflict]
         assert len(held) == 3 and "EV02" not in {a.evaluator for a in held}
         assert sum(e.assigned for e in dlg.loads.rows) == 33
+        dlg.close()
+        w.close()
+    finally:
+        store.close()
+
+
+def test_a_dismissed_likely_conflict_asks_why_and_stays_dismissed_when_the_dialog_is_reopened(
+        tmp_path, make_window, dialogs):
+    store = Store(f"sqlite:///{tmp_path / 'office.sqlite3'}")
+    try:
+        add_rolling(store, tmp_path, conflicts=True)
+        w = make_window(store)
+        w.switcher.round.setCurrentIndex(1)
+        w.switcher.round.activated.emit(1)  # 2차
+        screen = w.show_screen("assignments")
+        dlg = screen.auto_assign()
+
+        def listed(d) -> set[tuple[str, str]]:
+            return {(c.application_id, c.evaluator) for c in d.conflicts.rows}
+
+        # the likely conflicts are listed as the dialog opens, before any assignment
+        assert {("2013-A-03", "EV02"), ("2013-A-04", "EV03")} <= listed(dlg)
+        dlg.conflict_view.selectRow(dlg.conflicts.rows.index(
+            next(c for c in dlg.conflicts.rows if (c.application_id, c.evaluator) == ("2013-A-04", "EV03"))))
+        # Cancel: nothing is recorded and it stays listed
+        dialogs.texts.append(None)
+        dlg.dismiss_btn.click()
+        assert ("2013-A-04", "EV03") in listed(dlg) and store.people.dismissed_conflicts() == []
+        # with a reason: recorded with it and off the list
+        dialogs.texts.append("같은 자치구 거주일 뿐, 단체와 관계 없음")
+        dlg.dismiss_btn.click()
+        assert not dialogs.texts and ("2013-A-04", "EV03") not in listed(dlg)
+        [kept] = store.people.dismissed_conflicts()
+        assert (kept.application_id, kept.evaluator, kept.reason) == ("2013-A-04", "EV03", "같은 자치구 거주일 뿐, 단체와 관계 없음")
+        dlg.close()
+
+        # reopened, and after an automatic assignment: still not listed
+        dlg = screen.auto_assign()
+        assert ("2013-A-04", "EV03") not in listed(dlg) and ("2013-A-03", "EV02") in listed(dlg)
+        dlg.run_btn.click()
+        assert dlg.result.added and ("2013-A-04", "EV03") not in listed(dlg)
+        # something new matches (EV03 now gives the applicant's phone): listed again, saying so first
+        store.people.put_evaluator("EV03", "이민정", "가상구청", email="ev03@example.org", phone="010-0000-0000")
+        dlg.run_btn.click()
+        row = next(i for i, c in enumerate(dlg.conflicts.rows)
+                   if (c.application_id, c.evaluator) == ("2013-A-04", "EV03"))
+        why = dlg.conflicts.index(row, dlg.conflicts.columnCount() - 1).data()
+        assert why.startswith("[이전에 같은 자치구 사유로 해제됨: 같은 자치구 거주일 뿐, 단체와 관계 없음;")  # (the app in Korean)
+        # Show dismissed lists it with its reason; Restore (asking why) lists it again
+        dlg.show_dismissed.setChecked(True)
+        assert dlg.dismissed_view.isVisibleTo(dlg) and dlg.restore_btn.isEnabled()
+        assert [(d.application_id, d.reason) for d in dlg.dismissed.rows] == [("2013-A-04", kept.reason)]
+        dialogs.texts.append("잘못 해제함")
+        dlg.restore_btn.click()
+        assert ("2013-A-04", "EV03") in listed(dlg) and dlg.dismissed.rows == []
+        assert store.people.dismissed_conflicts() == []
         dlg.close()
         w.close()
     finally:

@@ -1,15 +1,18 @@
 """Office: the automatic assignment (``evaluator assign --auto``) — N evaluators per application of
 the round shown, the least loaded first, never a declared conflict; the likely conflicts it found
 (organisation or district equal to the applicant group's, a shared e-mail domain or phone) are
-listed for the office to confirm as declared conflicts or dismiss; then the load per evaluator."""
+listed for the office to confirm as declared conflicts or dismiss (with the reason, kept and
+audited: a dismissed pairing is not listed again unless something new matches; "Show dismissed"
+lists the dismissals, each can be restored); then the load per evaluator."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
     QPushButton, QSpinBox, QTableView, QVBoxLayout,
 )
 
+from .. import dialogs
 from ..context import ASSIGNMENTS, EVALUATORS
 from ..i18n import language, tr
 from ..labels import conflict_labels, track_label
@@ -25,11 +28,19 @@ def reason_labels() -> dict[str, str]:
             "email_domain": tr("same e-mail domain"), "phone": tr("same phone")}
 
 
-def _why(c) -> str:
+def _what(reasons) -> str:
     labels = reason_labels()
-    what = ", ".join(labels.get(r, r) for r in c.reasons)
+    return ", ".join(labels.get(r, r) for r in reasons)
+
+
+def _why(c) -> str:
+    what = _what(c.reasons)
     detail = c.detail_ko if language() == "ko" and c.detail_ko else c.detail
-    return f"{what}: {detail}" if detail else what
+    text = f"{what}: {detail}" if detail else what
+    if c.dismissed_for:  # said first: the detail may be longer than the column
+        text = tr("[previously dismissed for {what}: {reason}; something new matches since]").format(
+            what=_what(c.dismissed_for), reason=c.dismissal_reason) + " " + text
+    return text
 
 
 class AutoAssignDialog(QDialog):
@@ -104,11 +115,47 @@ class AutoAssignDialog(QDialog):
         self.dismiss_btn.clicked.connect(self.dismiss_selected)
         row.addWidget(self.dismiss_btn)
         row.addStretch(1)
+        self.show_dismissed = QCheckBox(tr("Show dismissed"), self)
+        self.show_dismissed.setObjectName("showDismissed")
+        self.show_dismissed.toggled.connect(self._toggle_dismissed)
+        row.addWidget(self.show_dismissed)
         lay.addLayout(row)
         self.hint = QLabel("", self)
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
         lay.addWidget(self.hint)
+
+        # the dismissed likely conflicts (shown on demand): who dismissed each, when and why
+        self.dismissed = RecordModel([
+            Column("app", tr("Application"), lambda d: d.application_id),
+            Column("evaluator", tr("Evaluator"), lambda d: d.evaluator),
+            Column("what", tr("What matched"), lambda d: _what(d.reasons)),
+            Column("reason", tr("Reason"), lambda d: d.reason),
+            Column("by", tr("Dismissed by"), lambda d: d.dismissed_by),
+            Column("at", tr("On"), lambda d: d.dismissed_at.strftime("%Y-%m-%d")),
+        ], self)
+        self.dismissed_view = QTableView(self)
+        self.dismissed_view.setObjectName("dismissedConflicts")
+        self.dismissed_view.setAccessibleName(tr("Dismissed likely conflicts"))
+        self.dismissed_view.setModel(self.dismissed)
+        self.dismissed_view.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.dismissed_view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.dismissed_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.dismissed_view.verticalHeader().setVisible(False)
+        self.dismissed_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.dismissed_view.horizontalHeader().setStretchLastSection(True)
+        self.dismissed_view.selectionModel().currentRowChanged.connect(lambda *_: self._dismissed_selected())
+        self.restore_btn = QPushButton(tr("Restore"), self)
+        self.restore_btn.setObjectName("restoreConflict")
+        self.restore_btn.setToolTip(tr("List it as a likely conflict again (asks why; kept in the audit trail)"))
+        self.restore_btn.clicked.connect(self.restore_selected)
+        lay.addWidget(self.dismissed_view, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.restore_btn)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.dismissed_view.setVisible(False)
+        self.restore_btn.setVisible(False)
 
         lay.addWidget(QLabel(tr("Load per evaluator"), self))
         self.loads = RecordModel([
@@ -130,7 +177,9 @@ class AutoAssignDialog(QDialog):
         ctx.changed.connect(self._on_changed)
         self.resize(860, 640)
         self._selected()
+        self._dismissed_selected()
         self.reload_loads()
+        self.reload_conflicts()
 
     # --- running ----------------------------------------------------------------------------------
     def run(self) -> None:
@@ -148,8 +197,12 @@ class AutoAssignDialog(QDialog):
                 count=len(result.short), n=result.per_application,
                 which=", ".join(f"{a} ({k})" for a, k in result.short))
         self.outcome.setText(text)
-        self.conflicts.set_rows(list(result.likely_conflicts))
-        if result.likely_conflicts:
+        self._show_conflicts(result.likely_conflicts)
+        self.reload_loads()
+
+    def _show_conflicts(self, rows) -> None:
+        self.conflicts.set_rows(list(rows))
+        if rows:
             self.conflict_view.selectRow(0)
             self.hint.setText(tr("Confirm each likely conflict that is one (it becomes a declared conflict and the "
                                  "evaluator no longer holds the application), or dismiss it. Then assign again to "
@@ -157,14 +210,32 @@ class AutoAssignDialog(QDialog):
         else:
             self.hint.setText(tr("No likely conflicts."))
         self._selected()
-        self.reload_loads()
 
     def reload_loads(self) -> None:
         self.ctx.query(lambda st: st.people.evaluators(), self.loads.set_rows, parent=self).run_in_background()
 
+    def reload_conflicts(self) -> None:
+        """The likely conflicts of the round (and track) shown, not declared nor dismissed — as the
+        automatic assignment lists them — and the dismissed ones when they are shown."""
+        track, rnd = self.track, self.ctx.round_shown()
+        self.ctx.query(lambda st: st.people.likely_conflicts(track=track, round=rnd), self._show_conflicts,
+                       parent=self).run_in_background()
+        if self.show_dismissed.isChecked():
+            self.reload_dismissed()
+
+    def reload_dismissed(self) -> None:
+        def shown(rows) -> None:
+            self.dismissed.set_rows(rows)
+            if rows:
+                self.dismissed_view.selectRow(0)
+            self._dismissed_selected()
+
+        self.ctx.query(lambda st: st.people.dismissed_conflicts(), shown, parent=self).run_in_background()
+
     def _on_changed(self, changes, initiator) -> None:
         if changes & {ASSIGNMENTS, EVALUATORS} and initiator is not self:
             self.reload_loads()
+            self.reload_conflicts()
 
     # --- the likely conflicts ---------------------------------------------------------------------
     def selected(self):
@@ -202,7 +273,56 @@ class AutoAssignDialog(QDialog):
                        parent=self).run_in_background()
 
     def dismiss_selected(self) -> None:
-        """Not a conflict: off the list (nothing is recorded; it is listed again next time)."""
+        """Not a conflict: asks why, records the dismissal (audited) and takes it off the list; it is
+        not listed again unless something new matches.  Cancel leaves it listed."""
         c = self.selected()
-        if c is not None:
+        if c is None:
+            return
+        reason = dialogs.text(self, tr("Dismiss a likely conflict"), tr(
+            "Why is {evaluator} with {app} not a conflict of interest? (kept with the dismissal and in the audit "
+            "trail)").format(evaluator=c.evaluator, app=c.application_id))
+        if reason is None:
+            return
+
+        def done(_dismissal) -> None:
             self._drop(c)
+            self.ctx.status_message(tr("Dismissed the likely conflict of {evaluator} with {app}.").format(
+                evaluator=c.evaluator, app=c.application_id))
+            if self.show_dismissed.isChecked():
+                self.reload_dismissed()
+
+        self.ctx.write(lambda st: st.people.dismiss_conflict(c.application_id, c.evaluator, reason), done,
+                       parent=self).run_in_background()
+
+    # --- the dismissed ones -----------------------------------------------------------------------
+    def _toggle_dismissed(self, on: bool) -> None:
+        self.dismissed_view.setVisible(on)
+        self.restore_btn.setVisible(on)
+        if on:
+            self.reload_dismissed()
+
+    def selected_dismissed(self):
+        idx = self.dismissed_view.currentIndex()
+        return self.dismissed.record(idx.row()) if idx.isValid() and idx.row() < len(self.dismissed.rows) else None
+
+    def _dismissed_selected(self) -> None:
+        self.restore_btn.setEnabled(self.selected_dismissed() is not None)
+
+    def restore_selected(self) -> None:
+        """Undo a dismissal (asks why, audited): the pairing is listed as a likely conflict again."""
+        d = self.selected_dismissed()
+        if d is None:
+            return
+        reason = dialogs.text(self, tr("Restore a likely conflict"), tr(
+            "Why should {evaluator} with {app} be listed as a likely conflict again? (kept in the audit trail)").format(
+            evaluator=d.evaluator, app=d.application_id))
+        if reason is None:
+            return
+
+        def done(_dismissal) -> None:
+            self.ctx.status_message(tr("{evaluator} with {app} is listed as a likely conflict again.").format(
+                evaluator=d.evaluator, app=d.application_id))
+            self.reload_conflicts()
+
+        self.ctx.write(lambda st: st.people.restore_conflict(d.application_id, d.evaluator, reason), done,
+                       parent=self).run_in_background()

@@ -40,8 +40,8 @@ SPEC_MERGE = Spec(
     "monitoring_merge", "Merge of monitoring packages (3 visits per award)", "s",
     ratio_goal(3.0, "≤ 3× raw sqlite3 executemany of the same visit rows in one transaction"),
     app_label="store.packages.merge(files): open, decrypt, verify, check every visit against its award and "
-              "monitoring rubric, merge, audit (one entry per package, personal values sealed) — one package per "
-              "visitor",
+              "monitoring rubric, merge, audit (one entry per package; the visits the office had nothing of by "
+              "reference to the kept data.json, as added evaluations) — one package per visitor",
     baseline_label="sqlite3: one transaction, executemany UPDATE of the same monitoring_visit rows by uuid "
                    "(WAL, synchronous=FULL)",
 )

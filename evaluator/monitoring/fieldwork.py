@@ -13,27 +13,35 @@ visits of the evaluator who signed it.
   due before its visit refuses the whole package (one sentence, nothing written); a visit the
   office holds finalised is kept as it is (the package's different copy is listed as skipped);
   a new visit (beyond the plan) of an award the signer follows is added with the next number;
-  every visit added or changed is handed back with its old and new values, for the package's one
-  ``merge_package`` audit entry (``evaluator.packages.merge``), which seals the personal ones.
+  each visit is handed back for the package's one ``merge_package`` audit entry
+  (``evaluator.packages.merge``) as the score merge audits its records: a visit the office had
+  nothing of — a new one keeping its number, or a planned visit (the plan's empty skeleton) filled
+  for the first time — **by reference** (``added``: its uuid and application; its values are the
+  package's ``data.json``, kept as evidence and named by its hash in the entry); a visit whose
+  office copy held something (recorded or corrected at the office, merged from an earlier
+  package) or that the merge renumbered, with its old and new values (``changed``: the entry
+  seals the personal ones).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from datetime import datetime
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
 from ..awards.model import CLOSED_STATUSES, status_text
-from ..db.models import Application, Award, Evaluator, MonitoringVisit, Program, Track, utcnow
+from ..db.models import Application, Award, Evaluator, MonitoringVisit, Program, utcnow
 from ..db.settings import set_setting
 from ..packages import formats as F
 from ..packages.bulk import Bulk
 from ..packages.errors import KitRejected, PackageRejected
+from ..packages.ownership import json_list
 from ..rubric import Rubric, parse_rubric
 from ..errors import RubricError, ValidationError
 from ..messages import msg
@@ -167,10 +175,21 @@ def read_package_part(data: Any) -> list[dict[str, Any]]:
         if not _well_formed(v):  # (the checks that say what is wrong, only when something is)
             _check_visit_doc(v, f"data.json monitoring_visits[{i}]")
         for j, a in enumerate(v["actions"]):
-            F.need(a, "text", str, f"data.json monitoring_visits[{i}].actions[{j}]")
-            F.need_date(a, "due_on", f"data.json monitoring_visits[{i}].actions[{j}]")
+            if type(a) is not dict or type(a.get("text")) is not str or not _a_date(a.get("due_on")):
+                F.need(a, "text", str, f"data.json monitoring_visits[{i}].actions[{j}]")
+                F.need_date(a, "due_on", f"data.json monitoring_visits[{i}].actions[{j}]")
         out.append(v)
     return out
+
+
+def _a_date(v: Any) -> bool:
+    """None, or a date as ``F.need_date`` accepts it."""
+    if v is None:
+        return True
+    try:
+        return type(v) is str and bool(date.fromisoformat(v))
+    except ValueError:
+        return False
 
 
 _TEXTS = ("uuid", "award", "application", "plan_code", "state", "attendees", "findings", "rubric_hash")
@@ -218,11 +237,14 @@ def _when(text: str | None, what: str) -> datetime | None:
 @dataclass(frozen=True)
 class Merged:
     """What :func:`merge` did: how many visits were added, updated, unchanged or kept finalised, and
-    each visit added or changed as an item of the package's audit entry (``merge_package``'s
-    ``changed``: entity, uuid, application, old — None for a visit added — and new values)."""
+    each visit it wrote as an item of the package's audit entry: in ``changes`` (``merge_package``'s
+    ``changed``: entity, uuid, application, old — None for a visit added — and new values), or, for
+    a visit the office had nothing of, in ``added`` (``[entity, uuid, application]``: its values are
+    the package's kept ``data.json``)."""
 
     counts: dict[str, int]
     changes: list[dict[str, Any]]
+    added: list[list[str]] = field(default_factory=list)
 
 
 def _rubrics(s: Session, program: Program) -> dict[str, Rubric]:
@@ -236,22 +258,107 @@ def _parsed(rubrics: tuple[tuple[str, str, str], ...]) -> dict[str, Rubric]:
     return {track: parse_rubric(source, source_name=file) for track, source, file in rubrics}
 
 
-#: the awards a package's visits name, as plain rows
-_AWARDS = (select(Award.uuid, Award.id, Award.status, Award.status_reason, Award.agreed_on, Application.program_id,
-                  Application.external_id, Track.code.label("track"))
-           .join(Application, Application.id == Award.application_id).join(Track, Track.id == Application.track_id))
-#: the office's copies of a package's visits: what ``service.values`` reads, and whose they are
-_VISITS = select(MonitoringVisit.id, MonitoringVisit.uuid, MonitoringVisit.award_id, MonitoringVisit.evaluator_id,
-                 *(getattr(MonitoringVisit, k) for k in service.VALUE_KEYS), MonitoringVisit.version)
+class _Award(NamedTuple):
+    """An award a package's visits name, with its application and track."""
+
+    uuid: str
+    id: int
+    status: str
+    status_reason: str
+    agreed_on: Any  # a date (on SQLite read as the text it is stored as, then converted)
+    program_id: int
+    external_id: str
+    track: str
+
+
+class _Office(NamedTuple):
+    """The office's copy of a visit a package names: what ``service.values`` reads, and whose it
+    is — the time and the JSON columns as the driver gives them (on SQLite: the text stored),
+    read only for a copy that holds something (:func:`_read`): a planned visit, the bulk of a
+    merge, holds nothing."""
+
+    uuid: str
+    id: int
+    award_id: int
+    evaluator_id: int | None
+    sequence: int
+    plan_code: str
+    state: str
+    visited_at: Any
+    attendees: str
+    checklist: Any
+    ratings: Any
+    findings: str
+    actions: Any
+    rubric_hash: str
+    version: int
+
+
+_QUERIES: dict[str, tuple[TextClause, TextClause]] = {}
+
+
+def _queries(dialect: str) -> tuple[TextClause, TextClause]:
+    """The awards and the office's visits a package names, each list of uuids bound as one JSON
+    array (the list drives the join: an index lookup per uuid, and no statement of thousands of
+    parameters to build)."""
+    got = _QUERIES.get(dialect)
+    if got is None:
+        listed = ("json_each(:uuids) AS named" if dialect == "sqlite"
+                  else "json_array_elements_text(CAST(:uuids AS json)) AS named(value)")
+        got = _QUERIES[dialect] = (
+            text(f"SELECT w.uuid, w.id, w.status, w.status_reason, w.agreed_on, a.program_id, a.external_id, t.code "
+                 f"FROM {listed} JOIN award w ON w.uuid = named.value JOIN application a ON a.id = w.application_id "
+                 f"JOIN track t ON t.id = a.track_id"),
+            text(f"SELECT v.uuid, v.id, v.award_id, v.evaluator_id, v.sequence, v.plan_code, v.state, v.visited_at, "
+                 f"v.attendees, v.checklist, v.ratings, v.findings, v.actions, v.rubric_hash, v.version "
+                 f"FROM {listed} JOIN monitoring_visit v ON v.uuid = named.value"))
+    return got
+
+
 #: the columns a merged visit sets, in the order of its ``stored`` values
 _STORED = ("state", "visited_at", "attendees", "checklist", "ratings", "findings", "actions", "rubric_hash",
            "finalised_at", "version", "updated_at", "device", "package_fingerprint")
+#: a package's visit as compared with :func:`service.values` of the office's copy (sequence aside)
+_COMPARED = ("plan_code", "state", "visited_at", "attendees", "checklist", "ratings", "findings", "actions",
+             "rubric_hash")
+_EMPTY = (None, "", "{}", "[]", {}, [])
+
+
+def _skeleton(row: Any) -> bool:
+    """The office's copy is a planned visit with nothing recorded (as ``monitoring assign`` and
+    ``add_visit`` make it): a package filling it adds what the office never had."""
+    return (row.state == PLANNED and row.visited_at is None and not row.attendees and not row.findings
+            and not row.rubric_hash and row.checklist in _EMPTY and row.ratings in _EMPTY and row.actions in _EMPTY)
+
+
+def _read(row: _Office) -> _Office:
+    """An office copy with its time and JSON columns as Python values."""
+    def value(v: Any) -> Any:
+        return json.loads(v) if isinstance(v, str) else v
+
+    t = row.visited_at
+    return row._replace(visited_at=datetime.fromisoformat(t) if isinstance(t, str) else t,
+                        checklist=value(row.checklist), ratings=value(row.ratings), actions=value(row.actions))
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+def _change(v: dict[str, Any], app: str, sequence: int, plan_code: str, visited_at: datetime | None,
+            old: dict[str, Any] | None) -> dict[str, Any]:
+    """A visit written with its values in the package's audit entry (``changed``): old and new."""
+    new = service.values(SimpleNamespace(sequence=sequence, plan_code=plan_code, state=v["state"],
+                                         visited_at=visited_at, attendees=v["attendees"], checklist=v["checklist"],
+                                         ratings=v["ratings"], findings=v["findings"], actions=v["actions"],
+                                         rubric_hash=v["rubric_hash"]))
+    return {"entity": "monitoring_visit", "uuid": v["uuid"], "application": app, "old": old, "new": new}
 
 
 def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits: list[dict[str, Any]], what: str,
           *, device: str, fingerprint: str) -> Merged:
     """Merge a package's monitoring visits (see the module's doc); nothing is audited here: the
-    caller puts :attr:`Merged.changes` in the package's entry."""
+    caller puts :attr:`Merged.changes` and :attr:`Merged.added` in the package's entry."""
     counts = {"added": 0, "updated": 0, "unchanged": 0, "kept_finalised": 0}
     if not visits:
         return Merged(counts, [])
@@ -262,100 +369,124 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
                                   "nothing of it was merged.", package=what))
     # plain rows, not ORM objects (a package carries thousands of visits): the awards with their
     # applications and tracks, and the office's copies of the visits, one query each
-    awards = {a.uuid: a for a in s.execute(_AWARDS.where(Award.uuid.in_({v["award"] for v in visits})))}
-    office = {v.uuid: v for v in s.execute(_VISITS.where(MonitoringVisit.uuid.in_(uuids)))}
-    followed = set(s.execute(select(MonitoringVisit.award_id).where(MonitoringVisit.evaluator_id == evaluator_id))
-                   .scalars())
+    bulk = Bulk(s)
+    conn = bulk.conn
+    awards_q, visits_q = _queries(conn.dialect.name)
+    awards = {}
+    for row in bulk.rows(awards_q, {"uuids": json_list(list({v["award"] for v in visits}))}):
+        a = _Award(*row)
+        awards[a.uuid] = a._replace(agreed_on=date.fromisoformat(a.agreed_on)) if isinstance(a.agreed_on, str) else a
+    office = {row[0]: _Office(*row) for row in bulk.rows(visits_q, {"uuids": json_list(uuids)})}
+    followed: set[int] | None = None  # the awards the signer follows (asked when a visit is new at the office)
     rubrics = _rubrics(s, program)
-    plan: list[tuple[dict[str, Any], Any, Any]] = []  # (the package's visit, its award, the office's copy)
-    for v in visits:
-        app, award = v["application"][:40], awards.get(v["award"])
-        if award is None or award.program_id != program.id:
+    now = utcnow()
+    # the rows as the database stores them (on SQLite, the driver's: timestamps and JSON as text)
+    json_text, stamp = (bulk.json_text(), bulk.timestamp) if bulk.sqlite else (_same, _same)
+    now_stored = stamp(now)
+    changes: list[dict[str, Any]] = []
+    added: list[list[str]] = []
+    updates: list[tuple] = []
+    fresh: list[tuple[dict[str, Any], _Award, datetime | None]] = []  # visits the office does not have yet
+    for v in visits:  # one pass: every check, then the row it writes (all written at the end, or none)
+        award = awards.get(v["award"])
+        if award is None or award.program_id != program_id:
             raise PackageRejected(msg("monitoring.package_no_award", "{package} carries a monitoring visit of "
                                       "application {app}, which has no award in this office database; nothing of it "
-                                      "was merged.", package=what, app=app))
-        if award.external_id != v["application"]:
+                                      "was merged.", package=what, app=v["application"][:40]))
+        app = award.external_id
+        if app != v["application"]:
             raise PackageRejected(msg("monitoring.package_wrong_award", "{package} names the award of {award} as one "
-                                      "of {app}; nothing of it was merged.", package=what, award=award.external_id,
-                                      app=app))
+                                      "of {app}; nothing of it was merged.", package=what, award=app,
+                                      app=v["application"][:40]))
         if award.status in CLOSED_STATUSES:
             raise PackageRejected(msg("monitoring.package_award_closed", "{package} carries a monitoring visit of "
                                       "application {app}, whose award was {status} ({reason}); nothing of it was "
                                       "merged.", package=what, app=app, status=status_text(award.status),
                                       reason=award.status_reason))
         row = office.get(v["uuid"])
-        if row is not None and row.evaluator_id != evaluator_id:
+        if row is None:
+            if followed is None:
+                followed = set(conn.execute(select(MonitoringVisit.award_id).distinct()
+                                            .where(MonitoringVisit.evaluator_id == evaluator_id)).scalars())
+            if award.id not in followed:
+                raise PackageRejected(msg("monitoring.package_not_assigned", "{package} carries a monitoring visit "
+                                          "of application {app}, which is not assigned to {evaluator} for monitoring; "
+                                          "nothing of it was merged.", package=what, app=app, evaluator=evaluator))
+        elif row.evaluator_id != evaluator_id:
             raise PackageRejected(msg("monitoring.package_other_evaluator", "{package} names monitoring visit "
                                       "{sequence} of {app}, which at the office is another evaluator's; a package may "
                                       "change only the records of the evaluator who signed it ({evaluator}), so "
                                       "nothing of it was merged.", package=what, sequence=v["sequence"], app=app,
                                       evaluator=evaluator))
-        if row is not None and row.award_id != award.id:
+        elif row.award_id != award.id:
             raise PackageRejected(msg("monitoring.package_other_award", "{package} names a monitoring visit of {app} "
                                       "that at the office belongs to another award; nothing of it was merged.",
                                       package=what, app=app))
-        if row is None and award.id not in followed:
-            raise PackageRejected(msg("monitoring.package_not_assigned", "{package} carries a monitoring visit of "
-                                      "application {app}, which is not assigned to {evaluator} for monitoring; nothing "
-                                      "of it was merged.", package=what, app=app, evaluator=evaluator))
-        acts = [Action(a["text"], F.parse_date(a.get("due_on")), bool(a.get("done"))) for a in v["actions"]]
+        visited_at = _when(v["visited_at"], what)
+        state = v["state"]
         try:
-            service.check_visit(rubrics.get(award.track), award,
-                                visited_at=_when(v["visited_at"], what), attendees=v["attendees"],
-                                checklist=v["checklist"], ratings=v["ratings"], actions=acts,
-                                where=msg("monitoring.where.package_visit", "{package}: monitoring visit {sequence} of "
-                                          "{app}", package=what, sequence=v["sequence"], app=app),
-                                finalising=v["state"] == FINALISED)
+            service.check_visit(rubrics.get(award.track), award, visited_at=visited_at, attendees=v["attendees"],
+                                checklist=v["checklist"], ratings=v["ratings"],
+                                actions=[Action(a["text"], F.parse_date(a.get("due_on"))) for a in v["actions"]]
+                                if v["actions"] else (),
+                                where=lambda v=v, app=app: msg("monitoring.where.package_visit", "{package}: "
+                                                               "monitoring visit {sequence} of {app}", package=what,
+                                                               sequence=v["sequence"], app=app),
+                                finalising=state == FINALISED)
         except ValidationError as exc:
             raise PackageRejected(msg("monitoring.nothing_merged", "{reason} Nothing of it was merged.",
                                       reason=exc.sentence)) from None
-        plan.append((v, award, row))
-    now = utcnow()
-    changes, updates, inserts = [], [], []
-    used: dict[int, set[int]] = {}
-    fresh = {award.id for v, award, row in plan if row is None}
-    if fresh:  # the sequences taken on the awards that gain a visit (one query, not one per visit)
-        for award_id, seq in s.execute(select(MonitoringVisit.award_id, MonitoringVisit.sequence)
-                                       .where(MonitoringVisit.award_id.in_(fresh))):
-            used.setdefault(award_id, set()).add(seq)
-    for v, award, row in plan:
-        incoming = {k: v[k] for k in service.VALUE_KEYS}
-        if row is not None:
-            have = service.values(row)
-            if {**have, "sequence": 0} == {**incoming, "sequence": 0}:
+        if row is None:
+            fresh.append((v, award, visited_at))
+            continue
+        if _skeleton(row):  # a planned visit filled for the first time: the office loses nothing
+            by_reference = v["sequence"] == row.sequence and v["plan_code"] == row.plan_code
+            old = None if by_reference else service.values(_read(row))
+        else:
+            old, by_reference = service.values(_read(row)), False
+            if all(old[k] == v[k] for k in _COMPARED):
                 counts["unchanged"] += 1
                 continue
             if row.state == FINALISED:
                 counts["kept_finalised"] += 1
                 continue
-            old, seq, version = have, row.sequence, max(int(v["version"]), (row.version or 0) + 1)
-            counts["updated"] += 1
+        counts["updated"] += 1
+        version = max(v["version"], (row.version or 0) + 1)
+        updates.append((state, stamp(visited_at), v["attendees"], json_text(v["checklist"]), json_text(v["ratings"]),
+                        v["findings"], json_text(v["actions"]), v["rubric_hash"],
+                        now_stored if state == FINALISED else None, version, now_stored, device, fingerprint, row.id))
+        if by_reference:  # its values are the package's data.json, kept as evidence (the entry names its hash)
+            added.append(["monitoring_visit", v["uuid"], app])
         else:
+            changes.append(_change(v, app, row.sequence, row.plan_code, visited_at, old))
+    inserts: list[tuple] = []
+    if fresh:  # a visit beyond the plan: the next number free on its award (the numbers taken: one query)
+        used: dict[int, set[int]] = {}
+        for award_id, seq in conn.execute(select(MonitoringVisit.award_id, MonitoringVisit.sequence)
+                                          .where(MonitoringVisit.award_id.in_({a.id for _, a, _ in fresh}))):
+            used.setdefault(award_id, set()).add(seq)
+        for v, award, visited_at in fresh:
             taken = used.setdefault(award.id, set())
             seq = v["sequence"] if v["sequence"] not in taken else max(taken) + 1
             taken.add(seq)
-            old, version = None, int(v["version"])
             counts["added"] += 1
-        stored = {"state": v["state"], "visited_at": _when(v["visited_at"], what), "attendees": v["attendees"],
-                  "checklist": v["checklist"], "ratings": v["ratings"], "findings": v["findings"],
-                  "actions": v["actions"], "rubric_hash": v["rubric_hash"],
-                  "finalised_at": now if v["state"] == FINALISED else None, "version": version, "updated_at": now,
-                  "device": device, "package_fingerprint": fingerprint}
-        values = tuple(stored[k] for k in _STORED)
-        if row is not None:
-            updates.append((*values, row.id))
-        else:
-            inserts.append((v["uuid"], award.id, evaluator_id, seq, v["plan_code"], None, *values))
-        changes.append({"entity": "monitoring_visit", "uuid": v["uuid"], "application": award.external_id,
-                        "old": old,
-                        "new": service.values(SimpleNamespace(sequence=seq, plan_code=v["plan_code"], **stored))})
+            state = v["state"]
+            inserts.append((v["uuid"], award.id, evaluator_id, seq, v["plan_code"], None, state, stamp(visited_at),
+                            v["attendees"], json_text(v["checklist"]), json_text(v["ratings"]), v["findings"],
+                            json_text(v["actions"]), v["rubric_hash"], now_stored if state == FINALISED else None,
+                            v["version"], now_stored, device, fingerprint))
+            if seq == v["sequence"]:  # by reference, as above
+                added.append(["monitoring_visit", v["uuid"], award.external_id])
+            else:  # renumbered: the entry says under which number
+                changes.append(_change(v, award.external_id, seq, v["plan_code"], visited_at, None))
     # one executemany each, through the driver as the package's other records (not the ORM)
-    bulk, table = Bulk(s), MonitoringVisit.__table__
-    bulk.update(table, _STORED, updates)
-    bulk.insert(table, ("uuid", "award_id", "evaluator_id", "sequence", "plan_code", "due_on", *_STORED), inserts)
+    table = MonitoringVisit.__table__
+    bulk.update(table, _STORED, updates, converted=True)
+    bulk.insert(table, ("uuid", "award_id", "evaluator_id", "sequence", "plan_code", "due_on", *_STORED), inserts,
+                converted=True)
     for obj in [o for o in s.identity_map.values() if isinstance(o, MonitoringVisit)]:
         s.expire(obj)  # (any copy the session holds is read again from the database when next used)
-    return Merged(counts, changes)
+    return Merged(counts, changes, added)
 
 
 __all__ = ["Merged", "install", "kit_part", "merge", "package_part", "read_package_part"]

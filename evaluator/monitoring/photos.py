@@ -35,6 +35,7 @@ from ..errors import NotFound, ValidationError
 from ..messages import msg
 from ..packages import formats as F
 from ..packages.errors import PackageRejected
+from ..packages.incoming import need_time
 from ..services.attachments import MAX_ATTACHMENT
 from .fieldwork import Merged
 from .model import FINALISED, PLANNED
@@ -218,7 +219,7 @@ def read_package_part(data: Any, members: dict[str, bytes]) -> list[dict[str, An
             raise F.Invalid(msg("monitoring.photo_content", "{where}: its content is missing or of the wrong size",
                                 where=w))
         out.append({**p, "filename": p["filename"][:300], "media_type": p["media_type"][:100],
-                    "created_at": F.parse_dt(F.need(p, "created_at", str, w, optional=True)),
+                    "created_at": need_time(p.get("created_at"), f"{w}.created_at", optional=True),
                     "data": None if deleted else body})
     return out
 

@@ -9,6 +9,7 @@ version; kits carry the text)."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -259,46 +260,76 @@ def due(s: Session, program: Program, *, today: date, overdue_only: bool) -> lis
 
 
 # --- recording ------------------------------------------------------------------------------------
-def check_visit(rd: Rubric | None, award: Award, *, visited_at: datetime | None, attendees: str,
-                checklist: dict[str, Any], ratings: dict[str, Any], actions: list[Action], where: Message,
-                finalising: bool = False) -> None:
-    """One clear sentence for the first thing wrong with a visit's values (nothing is written)."""
-    if visited_at is not None and award.agreed_on is not None and visited_at.date() < award.agreed_on:
+class _RubricSets:
+    """What :func:`check_visit` looks up in a monitoring rubric, as sets (built once per rubric: a
+    merge checks thousands of visits against the same one)."""
+
+    __slots__ = ("rubric", "items", "criteria", "levels", "required")
+
+    def __init__(self, rd: Rubric) -> None:
+        self.rubric = rd
+        self.items = frozenset(c.code for c in rd.checklist)
+        self.criteria = frozenset(c.code for c in rd.criteria)
+        self.levels = frozenset(lv.key for lv in rd.levels)
+        self.required = tuple(c.code for c in rd.criteria if c.required)
+
+
+_SETS: dict[int, _RubricSets] = {}
+
+
+def _sets(rd: Rubric) -> _RubricSets:
+    got = _SETS.get(id(rd))
+    if got is None or got.rubric is not rd:
+        if len(_SETS) > 64:
+            _SETS.clear()
+        got = _SETS[id(rd)] = _RubricSets(rd)
+    return got
+
+
+def check_visit(rd: Rubric | None, award: Any, *, visited_at: datetime | None, attendees: str,
+                checklist: dict[str, Any], ratings: dict[str, Any], actions: list[Action],
+                where: Message | Callable[[], Message], finalising: bool = False) -> None:
+    """One clear sentence for the first thing wrong with a visit's values (nothing is written).
+    ``where`` names the visit in that sentence (or makes the name, when one is needed)."""
+    def w() -> Message:
+        return where() if callable(where) else where
+
+    day = visited_at.date() if visited_at is not None else None
+    if day is not None and award.agreed_on is not None and day < award.agreed_on:
         raise ValidationError(msg("monitoring.before_agreement", "{where} is dated {day}, before the agreement "
-                                  "({agreed_on}).", where=where, day=visited_at.strftime("%Y-%m-%d"),
+                                  "({agreed_on}).", where=w(), day=visited_at.strftime("%Y-%m-%d"),
                                   agreed_on=str(award.agreed_on)))
     for a in actions:
         if not a.text.strip():
             raise ValidationError(msg("monitoring.action_text", "{where}: a required action needs its text.",
-                                      where=where))
-        if a.due_on is not None and visited_at is not None and a.due_on < visited_at.date():
+                                      where=w()))
+        if a.due_on is not None and day is not None and a.due_on < day:
             raise ValidationError(msg("monitoring.action_before_visit", "{where}: the action '{action}' is due {due}, "
-                                      "before the visit ({day}).", where=where, action=a.text, due=str(a.due_on),
+                                      "before the visit ({day}).", where=w(), action=a.text, due=str(a.due_on),
                                       day=visited_at.strftime("%Y-%m-%d")))
     if rd is None:
         return
-    items = {c.code for c in rd.checklist}
-    unknown = sorted(set(checklist) - items)
-    if unknown:
+    sets = _sets(rd)
+    if not sets.items.issuperset(checklist):
         raise ValidationError(msg("monitoring.unknown_item", "{where}: the monitoring rubric {rubric} has no "
-                                  "checklist item {items}.", where=where, rubric=rd.code, items=", ".join(unknown)))
-    levels = {lv.key for lv in rd.levels}
+                                  "checklist item {items}.", where=w(), rubric=rd.code,
+                                  items=", ".join(sorted(set(checklist) - sets.items))))
     for code, level in ratings.items():
-        if code not in {c.code for c in rd.criteria}:
+        if code not in sets.criteria:
             raise ValidationError(msg("monitoring.unknown_criterion", "{where}: the monitoring rubric {rubric} has no "
-                                      "criterion '{criterion}'.", where=where, rubric=rd.code, criterion=code))
-        if level is not None and level not in levels:
+                                      "criterion '{criterion}'.", where=w(), rubric=rd.code, criterion=code))
+        if level is not None and level not in sets.levels:
             raise ValidationError(msg("monitoring.unknown_level", "{where}: '{level}' is not a level of {rubric} for "
-                                      "'{criterion}' (levels: {levels}).", where=where, level=level, rubric=rd.code,
+                                      "'{criterion}' (levels: {levels}).", where=w(), level=level, rubric=rd.code,
                                       criterion=code, levels=", ".join(lv.key for lv in rd.levels)))
     if finalising:
         missing = rd.visit_missing({"visited_at": visited_at, "attendees": attendees, "checklist": checklist})
-        unrated = [c.code for c in rd.criteria if c.required and not ratings.get(c.code)]
+        unrated = [c for c in sets.required if not ratings.get(c)]
         if missing or unrated:
             names = [localised(rd.visit_requirement_name(m, "ko"), rd.visit_requirement_name(m, "en"))
                      for m in missing] + [localised(c) for c in unrated]
             raise ValidationError(msg("monitoring.cannot_finalise", "{where} cannot be finalised yet: missing "
-                                      "{missing}.", where=where,
+                                      "{missing}.", where=w(),
                                       missing=localised(", ".join(n.ko for n in names), ", ".join(n.en for n in names))))
 
 

@@ -223,6 +223,40 @@ def _depth(skeleton: bytes, max_depth: int) -> int:
     return depth + (1 if brackets else 0)
 
 
+#: the innermost object, or array, of a skeleton whose own contents are collapsed already
+_INNER_OBJECT, _INNER_ARRAY = re.compile(rb"\{[,ao]*\}"), re.compile(rb"\[[,ao]*\]")
+#: a list of objects, each collapsed
+_LIST_OF_OBJECTS = re.compile(rb"\[o(?:,o)*\]")
+
+
+def objects_in_list(data: bytes, what: str, limits: JsonLimits) -> int | None:
+    """:func:`loads`' checks before parsing (size, nesting depth, number of values: :class:`Invalid`
+    when beyond ``limits``), then how many elements the JSON text ``data`` has when it is a list
+    whose every element is an object — from its bytes alone, without parsing it: :func:`json_shape`'s
+    skeleton, each innermost object or array collapsed to one letter, a layer a pass.  None when it
+    is not such a list, or not JSON (the parser then says what is wrong).  Only the outline: the
+    parser alone decides whether the text is JSON."""
+    if len(data) > limits.max_bytes:
+        raise Invalid(msg("packages.json.too_big", "{what} is {size:,} bytes; at most {limit:,} are accepted",
+                          what=what, size=len(data), limit=limits.max_bytes))
+    skeleton = _skeleton(data, _NOT_STRUCTURE)
+    _within(_depth(skeleton, limits.max_depth),
+            skeleton.count(b"[") + skeleton.count(b"{") + skeleton.count(b",") + 1, what, limits)
+    if skeleton == b"[]":
+        return 0
+    for _ in range(limits.max_depth + 1):
+        if _LIST_OF_OBJECTS.fullmatch(skeleton):
+            return skeleton.count(b"o")
+        collapsed = _INNER_OBJECT.sub(b"o", skeleton)
+        if _LIST_OF_OBJECTS.fullmatch(collapsed):
+            return collapsed.count(b"o")
+        collapsed = _INNER_ARRAY.sub(b"a", collapsed)
+        if collapsed == skeleton:
+            return None
+        skeleton = collapsed
+    return None
+
+
 def _no_constant(name: str) -> Any:
     raise Invalid(msg("packages.json.constant", "{name} is not a number JSON allows", name=name))
 
@@ -266,6 +300,10 @@ def _check_shape(data: bytes, what: str, limits: JsonLimits) -> None:
         depth, values = json_depth(data, limits.max_depth), 0
     else:
         depth, values = json_shape(data, limits.max_depth)
+    _within(depth, values, what, limits)
+
+
+def _within(depth: int, values: int, what: str, limits: JsonLimits) -> None:
     if values > limits.max_values:
         raise Invalid(msg("packages.json.too_many_values", "{what} holds about {values:,} values; at most {limit:,} "
                           "are accepted", what=what, values=values, limit=limits.max_values))

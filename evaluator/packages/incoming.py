@@ -4,9 +4,9 @@
   and every number within its documented range (docs/package-format.md, "Ranges");
 * :func:`read_data` — data.json: evaluations with their scores, site visits with their checklist
   answers, attachment records (``_evaluations``, ``_visits``, ``_attachments``);
-* :func:`check_trail`, :func:`check_counts`, :func:`check_times` — the laptop's audit trail is a
-  list of entries ending at the signed head, the manifest's counts equal what the package holds,
-  and no time is later than the office's clock allows;
+* :func:`trail_entries` (:func:`check_trail`), :func:`check_counts`, :func:`check_times` — the
+  laptop's audit trail is a list of entries ending at the signed head, the manifest's counts equal
+  what the package holds, and no time is later than the office's clock allows;
 * :class:`_RubricCheck` — a score is valid for its rubric (used while merging, per track).
 
 Every problem raises :class:`formats.Invalid` naming the member, record and field; the merge adds
@@ -144,14 +144,59 @@ def check_trail(trail: Any, m: Manifest) -> None:
 
 
 _GENESIS = "0" * 64  # (audit.GENESIS: the head of an empty trail)
+#: how an entry of a laptop's trail begins: its JSON is canonical (sorted keys), "action" first
+_ENTRY_START = b'{"action":"'
 
 
-def check_counts(m: Manifest, c: Contents, trail: list[Any]) -> None:
-    """The manifest's counts are exactly what the package holds."""
+def trail_entries(data: bytes, m: Manifest) -> int:
+    """The number of entries of ``audit.json`` (its bytes), after :func:`check_trail`'s checks —
+    without parsing the whole trail when it is as a laptop writes it: its bounds and its outline (a
+    list of objects, counted from its bytes alone: :func:`formats.objects_in_list`), and its last
+    entry, parsed, whose hash must be the manifest's ``audit_head``.  The merge keeps the trail as
+    evidence and reads nothing else of it; parsing it all (one entry per keystroke) cost more than
+    checking the visits of a package.  Anything else is parsed whole and checked as before, so
+    every refusal says the same sentence.  (The trail's hash chain, and every entry parsed, are
+    checked at the office by ``packages --verify``.)"""
+    n = F.objects_in_list(data, "audit.json", F.AUDIT_LIMITS)
+    if n is not None:
+        n = _last_entry(data, m, n)
+    if n is None:
+        trail = F.loads(data, "audit.json", F.AUDIT_LIMITS)
+        check_trail(trail, m)
+        n = len(trail)
+    return n
+
+
+def _last_entry(data: bytes, m: Manifest, n: int) -> int | None:
+    """``n`` when the last of the trail's ``n`` objects is an entry ending at the signed head (and
+    the text is UTF-8 without a lone surrogate, as :func:`formats.loads` wants); None when this
+    cannot say."""
+    if not (data == b"[]" or data.startswith(b"[" + _ENTRY_START) and data.endswith(b"}]")) \
+            or F._SURROGATE_ESCAPE.search(data):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if n == 0:
+        return n if m.audit_head == _GENESIS else None
+    start = data.rfind(_ENTRY_START)
+    if start < 0:
+        return None
+    try:  # (the last object of the list when this is where it starts: else no JSON object is there)
+        last = F._DECODER.decode(data[start:-1].decode("utf-8"))
+    except ValueError:
+        return None
+    return n if type(last) is dict and last.get("hash") == m.audit_head else None
+
+
+def check_counts(m: Manifest, c: Contents, audit_entries: int) -> None:
+    """The manifest's counts are exactly what the package holds (``audit_entries``: the entries of
+    its audit.json, :func:`trail_entries`)."""
     points = list(map(_POINTS, chain.from_iterable(map(_SCORES, c.evaluations))))
     present = {"evaluations": len(c.evaluations), "finalised": list(map(_STATE, c.evaluations)).count(FINALISED),
                "scores": len(points) - points.count(None), "site_visits": len(c.site_visits),
-               "attachments": len(c.attachments), "audit_entries": len(trail)}
+               "attachments": len(c.attachments), "audit_entries": audit_entries}
     for k in _COUNTS:
         if m.counts[k] != present[k]:
             raise F.Invalid(msg("packages.manifest.count", "manifest counts.{key} is {count:,}, but the package "
@@ -163,18 +208,21 @@ _UPDATED_AT = itemgetter("updated_at")
 _SCORE_UPDATED_AT = itemgetter(6)
 
 
-def check_times(m: Manifest, c: Contents, now: datetime) -> None:
+def check_times(m: Manifest, c: Contents, now: datetime, monitoring_photos: list[dict[str, Any]] = ()) -> None:
     """No time that orders changes ("the later change wins") is later than ``now`` plus
     :data:`FUTURE_TOLERANCE`: a laptop clock set ahead, or a forged time, would otherwise win
-    every later decision."""
+    every later decision.  (``monitoring_photos``: a package's photos of monitoring visits, whose
+    ``created_at`` is kept and orders them like an evaluation's photos.)"""
     limit = now + FUTURE_TOLERANCE
     latest = max(chain([m.created_at], map(_UPDATED_AT, c.evaluations), map(_UPDATED_AT, c.site_visits),
                        filter(None, map(itemgetter("finalised_at"), c.evaluations)),
                        filter(None, map(itemgetter("created_at"), c.attachments)),
+                       filter(None, map(itemgetter("created_at"), monitoring_photos)),
                        map(_SCORE_UPDATED_AT, chain.from_iterable(map(itemgetter("scores"), c.evaluations)))))
     if latest <= limit:
         return
-    for where, when in _times(m, c):  # the first one, to name it
+    for where, when in chain(_times(m, c), ((f"monitoring_photos[{i}].created_at", p["created_at"])
+                                            for i, p in enumerate(monitoring_photos))):  # the first one, to name it
         if when is not None and when > limit:
             raise F.Invalid(msg("packages.data.future_time",
                                 "{where} is {when}, later than this computer's clock ({now} UTC) plus {hours:g} hour; "
@@ -230,6 +278,12 @@ def _int(v: Any, where: str) -> int:
         raise F.Invalid(msg("packages.data.not_version", "{where} is not a whole number from 0 to {high:,}",
                             where=where, high=MAX_VERSION))
     return v
+
+
+def need_time(v: Any, where: str, *, optional: bool = False) -> datetime | None:
+    """A date and time of data.json as the laptop writes it (ISO 8601, UTC, no zone), else
+    :class:`formats.Invalid` naming ``where``."""
+    return _when(v, where, optional=optional)
 
 
 def _when(v: Any, where: str, *, optional: bool = False) -> datetime | None:

@@ -291,13 +291,12 @@ def _open(path: Path, what: Message, office: Identity, ctx: OfficeContext) -> Op
         monitoring_visits = fieldwork.read_package_part(data)
         visit_photos = monitoring_photos.read_package_part(data, members)
         # The laptop's audit trail is authentic (its hash is in the signed manifest) and the laptop
-        # checked its chain before exporting; here its shape, count and head are checked, and it is
-        # kept as it came — its chain can be checked again at any time (verify_package_evidence),
-        # not here, where a trail with one entry per keystroke would cost more than the merge itself.
-        trail = F.loads(members["audit.json"], "audit.json", F.AUDIT_LIMITS)
-        I.check_trail(trail, m)
-        I.check_counts(m, contents, trail)
-        I.check_times(m, contents, utcnow())
+        # checked its chain before exporting; here its bounds, its count and its head are checked
+        # (from its outline and last entry: I.trail_entries), and it is kept as it came — its chain
+        # can be checked again at any time (verify_package_evidence), not here, where a trail with
+        # one entry per keystroke would cost more than the merge itself.
+        I.check_counts(m, contents, I.trail_entries(members["audit.json"], m))
+        I.check_times(m, contents, utcnow(), visit_photos)
     except F.Invalid as exc:
         raise PackageRejected(msg("packages.malformed", "{what} is malformed: {reason}.", what=what,
                                   reason=exc.sentence)) from None
@@ -436,7 +435,10 @@ def apply_package(s: Session, pkg: OpenedPackage, ctx: OfficeContext, *, actor: 
         _write(s, bulk, plan)
         monitored = fieldwork.merge(s, ctx.program_id, pkg.evaluator.id, pkg.evaluator.code, pkg.monitoring_visits,
                                     what, device=pkg.device, fingerprint=pkg.fingerprint)
-        plan.changes.extend(monitored.changes)  # audited with the package's other records, in its one entry
+        # audited with the package's other records, in its one entry: by reference to the kept
+        # data.json when the office had nothing of the visit, else with the old and new values
+        plan.added.extend(monitored.added)
+        plan.changes.extend(monitored.changes)
         photographed = monitoring_photos.merge(s, ctx.program_id, pkg.evaluator.id, pkg.evaluator.code,
                                                pkg.monitoring_photos, what)
         plan.changes.extend(photographed.changes)  # (the visits' photos too)
@@ -615,8 +617,9 @@ def _keep(s: Session, bulk: Bulk, pkg: OpenedPackage, plan: P.Plan, *, actor: st
                                      f"{c['kept_from']} value", "at": now})
     if conflict_rows:
         s.flush()
-    # one entry for the whole package: who (the evaluator, from which laptop), when, and every record
-    # it added or changed with the old and the new value (monitoring visits included: both values)
+    # one entry for the whole package: who (the evaluator, from which laptop), when, every record it
+    # added (by reference: their values are the kept data.json, named by its hash) and every record it
+    # changed with the old and the new value
     audit_rows.insert(0, {
         "actor": ev.code, "device": dev, "action": "merge_package", "entity": "package", "entity_uuid": receipt_uuid,
         "new": {"evaluator": ev.code, "device": dev, "sequence": pkg.sequence, "sha256": pkg.sha256,

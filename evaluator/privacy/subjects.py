@@ -4,6 +4,7 @@ of their contact data, and deletion (refused, with the reason, while a retention
 from __future__ import annotations
 
 import base64
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..audit.personal import Resolver
 from ..db.models import (
     Application, Assignment, Attachment, AuditEvent, Award, Criterion, Decision, EligibilityGate, Evaluation,
-    Evaluator, GateResult, MonitoringVisit, Score, SiteVisit, SupportEntry,
+    Evaluator, GateResult, MonitoringVisit, PackageReceipt, Score, SiteVisit, SupportEntry,
 )
 from ..errors import ValidationError
 from ..version import __version__
@@ -116,19 +117,55 @@ def document(s: Session, app: Application) -> dict[str, Any]:
             trail.append({"id": e.id, "at": _iso(e.at), "actor": e.actor, "action": e.action, "entity": e.entity,
                           "old": resolver.resolve(e.old), "new": resolver.resolve(e.new), "reason": e.reason})
         elif e.action == "merge_package" and isinstance(e.new, dict):
-            # a package's one entry holds the records of many groups: only this group's, read back
+            # a package's one entry holds the records of many groups: only this group's — those it
+            # changed read back from the entry, those it added from the package's kept data.json
             mine = [item for item in e.new.get("changed") or ()
                     if isinstance(item, dict) and item.get("application") == app.external_id]
-            if mine:
+            added = [item for item in e.new.get("added") or ()
+                     if isinstance(item, list) and len(item) == 3 and item[2] == app.external_id]
+            if mine or added:
+                new: dict[str, Any] = {}
+                if mine:
+                    new["changed"] = resolver.resolve(mine)
+                if added:
+                    new["added"] = _added_records(s, e.entity_uuid, added)
                 trail.append({"id": e.id, "at": _iso(e.at), "actor": e.actor, "action": e.action,
-                              "entity": e.entity, "old": None, "new": {"changed": resolver.resolve(mine)},
-                              "reason": e.reason})
+                              "entity": e.entity, "old": None, "new": new, "reason": e.reason})
     doc["audit_trail"] = trail
     doc["access_log"] = [x.as_dict() for x in access_entries(s, subject=app.external_id)]
     doc["purges"] = [{"at": _iso(p.at), "actor": p.actor, "kind": p.kind, "rule": p.rule}
                      for p in s.execute(select(PurgeRecord).order_by(PurgeRecord.id)).scalars()
                      if app.external_id in (p.subjects or ())]
     return doc
+
+
+#: the lists of a package's data.json whose records a merge entry's ``added`` names
+_EVIDENCE_RECORDS = ("evaluations", "site_visits", "attachments", "monitoring_visits", "monitoring_photos")
+
+
+def _added_records(s: Session, receipt: str | None, added: list[list[str]]) -> list[dict[str, Any]]:
+    """The records a merged package added (``[entity, uuid, application]``), each with its values
+    as the package's data.json kept as evidence holds them (re-written without the people's values
+    by a purge since; None when the evidence is gone)."""
+    from ..packages.archive import unstore
+    from ..packages.models import PackageEvidence
+
+    records: dict[str, Any] = {}
+    row = s.execute(select(PackageEvidence.data_method, PackageEvidence.data)
+                    .join(PackageReceipt, PackageReceipt.id == PackageEvidence.receipt_id)
+                    .where(PackageReceipt.uuid == receipt)).first() if receipt else None
+    if row is not None:
+        try:
+            data = json.loads(unstore(row.data_method, bytes(row.data)))
+        except (ValueError, TypeError):
+            data = {}
+        wanted = {uuid for _, uuid, _ in added}
+        for k in _EVIDENCE_RECORDS:
+            for x in (data.get(k) or ()) if isinstance(data, dict) else ():
+                if isinstance(x, dict) and x.get("uuid") in wanted:
+                    records[x["uuid"]] = x
+    return [{"entity": entity, "uuid": uuid, "application": ext, "values": records.get(uuid)}
+            for entity, uuid, ext in added]
 
 
 def correct(app: Application, field: str, value: str) -> tuple[str, str]:

@@ -202,16 +202,34 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
         assert entry.what == what and first.application_id in entry.subjects and entry.subject_count == 19
 
 
+def _merge_entries(path: Path) -> list[dict]:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute("SELECT action, new FROM audit_event WHERE action LIKE 'merge%' ORDER BY id").fetchall()
+    finally:
+        con.close()
+    assert {a for a, _ in rows} == {"merge_package"}  # one entry per package, none per visit
+    return [json.loads(new) for _, new in rows]
+
+
 @pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)  # (reads the database file's bytes)
-def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_delete_destroys_them(
+def test_a_merged_package_audits_new_visits_by_reference_and_changed_ones_sealed_and_a_subject_delete_destroys_them(
         field_cycle, tmp_path):
-    """The package's one ``merge_package`` entry lists every visit it added or changed with the old
-    and the new values; the group's people (attendees, findings) are sealed in it, never in the
-    clear; the group's export reads them back (theirs only); deleting the group's data destroys them
-    — in the records, beside the chain and in the package evidence the office kept — and the trail
-    still verifies."""
+    """A package's one ``merge_package`` entry audits the visits it fills or adds — the office had
+    nothing of them — as the score merge audits an added evaluation: by uuid, their values being
+    the package's data.json kept as evidence (named by its hash), no personal value in the entry
+    nor sealed beside it.  A later package changing a visit the office holds (a draft merged
+    before) is audited with the old and the new values, the group's people sealed.  The group's
+    export reads both back (theirs only: the added ones from the kept evidence); deleting the
+    group's data destroys them — in the records, beside the chain and in the kept evidence — and
+    the trail and the evidence still verify, the evidence saying a purge re-wrote it."""
+    import hashlib
     import sqlite3
     import zlib
+
+    from evaluator.packages.archive import unstore
 
     db, keys, packages = field_cycle
     with Store(db) as office:
@@ -224,42 +242,105 @@ def test_a_merged_package_audits_its_visits_in_one_entry_sealed_and_a_subject_de
 
     forged = _forge(packages["EV01"], tmp_path / "EV01-named.mepkg", keys, "EV01", name_someone)
     path = Path(db.removeprefix("sqlite:///"))
+
+    def sealed() -> int:
+        con = sqlite3.connect(path)
+        try:
+            return con.execute("SELECT count(*) FROM audit_personal").fetchone()[0]
+        finally:
+            con.close()
+
+    before = sealed()
     with Store(db) as office:
         [r] = office.packages.merge([forged], passphrase=OFFICE_PASS, key_dir=keys).value
-        assert r.status == "merged" and r.counts["monitoring_visits"]["updated"] == 4
+        assert r.status == "merged" and r.counts["monitoring_visits"] == {"added": 1, "updated": 4, "unchanged": 0,
+                                                                          "kept_finalised": 0}
+    assert sealed() == before  # nothing sealed at merge: the values are the kept data.json
+    [first] = _merge_entries(path)
+    assert not [c for c in first["changed"] if c["entity"] == "monitoring_visit"]
+    listed = [a for a in first["added"] if a[0] == "monitoring_visit"]
+    assert len(listed) == 5 and sum(a[2] == app for a in listed) == 3  # visits 1 and 2 filled, one added
+    text = json.dumps(first, ensure_ascii=False)  # (the column holds JSON with \u escapes)
+    assert "허윤슬" not in text and "활동 정상" not in text and "대표 외 3명" not in text and "영수증 정리" not in text
     con = sqlite3.connect(path)
     try:
-        entries = con.execute("SELECT action, new, old FROM audit_event WHERE action LIKE 'merge%'").fetchall()
+        method, data = con.execute("SELECT data_method, data FROM package_evidence").fetchone()
     finally:
         con.close()
-    assert [a for a, _, _ in entries] == ["merge_package"]  # one entry for the package, none per visit
-    new = json.loads(entries[0][1])
-    visits = [c for c in new["changed"] if c["entity"] == "monitoring_visit"]
-    assert len(visits) == 5 and new["counts"]["monitoring_visits"]["added"] == 1
-    assert sum(c["old"] is None for c in visits) == 1  # the visit beyond the plan: added
-    assert all(c["old"] is None or c["old"]["state"] == "planned" for c in visits)
-    assert all("$personal" in c["new"]["findings"] and "$personal" in c["new"]["attendees"] for c in visits)
-    text = json.dumps(new, ensure_ascii=False)  # (the column holds JSON with \u escapes)
-    assert "허윤슬" not in text and "활동 정상" not in text and "대표 외 3명" not in text and "영수증 정리" not in text
+    kept = unstore(method, bytes(data))
+    assert hashlib.sha256(kept).hexdigest() == first["data_sha256"] and "허윤슬".encode() in kept
+    # the laptop finalises its draft visit beyond the plan and sends its next package: the office
+    # held that draft (merged above), so the change is audited with both values, sealed
+    with Store(url(tmp_path / "field-EV01.sqlite3"), passphrase=FIELD_PASS) as fld:
+        fld.keys.ensure(PASS, key_dir=keys)
+        extra = max(v.sequence for v in fld.monitoring.visits(app))
+        _visit(fld, app, extra, "2013-01-15")
+        second = Path(fld.packages.export_package(tmp_path / "EV01-2.mepkg", key_dir=keys).value.path)
+    with Store(db) as office:
+        [r] = office.packages.merge([second], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged" and r.counts["monitoring_visits"] == {"added": 0, "updated": 1, "unchanged": 2,
+                                                                          "kept_finalised": 2}
+    _, later = _merge_entries(path)
+    [changed] = [c for c in later["changed"] if c["entity"] == "monitoring_visit"]
+    assert not [a for a in later["added"] if a[0] == "monitoring_visit"]
+    assert changed["application"] == app and (changed["old"]["state"], changed["new"]["state"]) == ("draft",
+                                                                                                    "finalised")
+    assert all("$personal" in side["findings"] and "$personal" in side["attendees"]
+               for side in (changed["old"], changed["new"]))
+    assert "허윤슬" not in json.dumps(later, ensure_ascii=False)
     with Store(db) as office:
         assert office.verify_audit().ok
         doc = json.loads(office.privacy.subject_export(app, tmp_path / "s.json", reason="열람 청구").read_text())
-        [merged] = [e for e in doc["audit_trail"] if e["action"] == "merge_package"]
-        assert {c["application"] for c in merged["new"]["changed"]} == {app}  # this group's records only
-        assert sum("허윤슬" in c["new"]["findings"] for c in merged["new"]["changed"]) == 3  # 1, 2 and one added
+        merged = [e for e in doc["audit_trail"] if e["action"] == "merge_package"]
+        assert len(merged) == 2
+        added = merged[0]["new"]["added"]
+        assert {a["application"] for a in added} == {app} and len(added) == 3  # this group's records only
+        assert all(a["entity"] == "monitoring_visit" and "허윤슬" in a["values"]["findings"] for a in added)
+        [old_new] = merged[1]["new"]["changed"]
+        assert "허윤슬" in old_new["old"]["findings"] and old_new["new"]["findings"] == f"방문 {extra}: 활동 정상"
         office.privacy.set_retention(signed_off_on="2012-05-01", project_ends_on="2012-12-31")
         office.privacy.subject_delete(app, reason="삭제 요청", today=date(2018, 1, 2))
         assert office.verify_audit().ok
         assert all(v.findings != "" and "허윤슬" not in v.findings for v in office.monitoring.visits(app))
+        checks = office.packages.verify_evidence()
+        assert checks and all(c.ok for c in checks), [c.problem for c in checks]
+        assert all(c.redacted.startswith("re-written by purge") for c in checks if c.evaluator == "EV01")
+        doc = json.loads(office.privacy.subject_export(app, tmp_path / "s2.json", reason="확인").read_text())
+        added = [e for e in doc["audit_trail"] if e["action"] == "merge_package"][0]["new"]["added"]
+        assert all(a["values"]["findings"] == "[파기됨 · purged]" for a in added)
     con = sqlite3.connect(path)
     try:
         evidence = [zlib.decompress(bytes(d), -15) if m == 8 else bytes(d)
                     for m, d in con.execute("SELECT data_method, data FROM package_evidence")]
     finally:
         con.close()
-    assert evidence and not any("허윤슬".encode() in body for body in evidence)
+    assert len(evidence) == 2 and not any("허윤슬".encode() in body for body in evidence)
     for f in [path, *path.parent.glob(path.name + "-*")]:
         assert not found_in(f, ("허윤슬",)), f  # (UTF-8, UTF-16 and JSON escapes)
+
+
+@pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)  # (reads the audit entries' JSON)
+def test_a_new_visit_whose_number_the_office_took_meanwhile_is_renumbered_and_audited_with_its_values(
+        field_cycle, tmp_path):
+    """The laptop added visit 3 to an award; the office added its own visit 3 meanwhile.  The
+    laptop's visit is merged as visit 4, and since its number is not the one in the kept data.json,
+    the package's entry carries its values (sealed) rather than a reference; the visits filled
+    under their own numbers stay references."""
+    db, keys, packages = field_cycle
+    with Store(db) as office:
+        app = sorted({v.application_id for v in office.monitoring.visits(evaluator="EV01")})[0]
+        office.monitoring.add_visit(app, "EV01")
+        [r] = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged" and r.counts["monitoring_visits"]["added"] == 1
+        visits = {v.sequence: v for v in office.monitoring.visits(app)}
+        assert sorted(visits) == [1, 2, 3, 4] and visits[3].state == "planned" and visits[4].state == "draft"
+        assert visits[4].findings == "방문 3: 활동 정상"
+        assert office.verify_audit().ok
+    [entry] = _merge_entries(Path(db.removeprefix("sqlite:///")))
+    [moved] = [c for c in entry["changed"] if c["entity"] == "monitoring_visit"]
+    assert moved["application"] == app and moved["old"] is None and moved["new"]["sequence"] == 4
+    assert "$personal" in moved["new"]["findings"] and "$personal" in moved["new"]["attendees"]
+    assert len([a for a in entry["added"] if a[0] == "monitoring_visit"]) == 4  # visits 1 and 2 of two awards
 
 
 @pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)

@@ -144,6 +144,34 @@ def test_a_package_whose_photo_names_another_visitors_visit_is_refused_and_nothi
     assert db_checksum(url(db)) == before
 
 
+def test_a_photo_dated_ahead_of_the_office_clock_or_with_a_zone_refuses_the_package(photo_cycle, tmp_path):
+    """A monitoring photo's ``created_at`` is kept and orders it, so it is checked like an
+    evaluation photo's: in UTC without a zone, and not later than this computer's clock allows (a
+    laptop clock set ahead); the package is refused naming the photo, nothing is written."""
+    from datetime import datetime, timedelta
+
+    db, keys, packages, apps = photo_cycle
+    ahead = (datetime.utcnow() + timedelta(days=2)).isoformat(timespec="microseconds")
+    cases = [(ahead, f"monitoring_photos[1].created_at is {ahead[:16]}"),
+             ("2012-10-02T10:00:00+09:00", "data.json monitoring_photos[1].created_at must be in UTC without a time zone"),
+             ("2 Oct 2012", "data.json monitoring_photos[1].created_at is not a date and time")]
+    before = db_checksum(url(db))
+    for n, (when, said) in enumerate(cases):
+        def stamp(mem: dict[str, bytes], when: str = when) -> None:
+            data = json.loads(mem["data.json"])
+            data["monitoring_photos"][1]["created_at"] = when
+            mem["data.json"] = json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+        forged = repack(packages["EV01"], tmp_path / f"dated{n}.mepkg", key_dir=keys, owner="EV01", members=stamp)
+        with Store(url(db)) as office:
+            [r] = office.packages.merge([forged], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "rejected" and said in r.reason, r.reason
+        assert db_checksum(url(db)) == before
+    with Store(url(db)) as office:  # the honest package still merges, its photos dated as the laptop dated them
+        [r] = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged" and r.counts["monitoring_photos"]["added"] == 3
+
+
 def test_a_photo_removed_on_the_laptop_after_a_merge_is_removed_at_the_office(photo_cycle, tmp_path):
     """The visitor removes a photo before finalising in a later package: the office forgets its
     bytes too (removal travels; a re-merge never brings it back)."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
@@ -80,6 +80,32 @@ def _in_round(st, options: dict) -> list[str] | None:
     return None if options["round"] is None else st.applications.ids(round=options["round"])
 
 
+class IdListModel(QAbstractListModel):
+    """The application chooser's items: the ids, shown and returned as the item's data.
+
+    Filled with one reset (a whole round's 10,000 ids) instead of an ``addItem`` per id: those were
+    10,000 calls on the GUI thread, 60-110 ms when the screen was first shown, each waiting for the
+    interpreter lock while a job began on the worker."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.ids: list[str] = []
+
+    def set_ids(self, ids) -> None:
+        self.beginResetModel()
+        self.ids = list(ids)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name, B008: Qt's default
+        return 0 if parent.isValid() else len(self.ids)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if index.isValid() and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
+                                        Qt.ItemDataRole.UserRole) and 0 <= index.row() < len(self.ids):
+            return self.ids[index.row()]
+        return None
+
+
 class OutputsScreen(QWidget):
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
@@ -124,6 +150,9 @@ class OutputsScreen(QWidget):
         self.application.setObjectName("outputApplication")
         self.application.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.application.setMinimumContentsLength(10)
+        self.application_ids = IdListModel(self.application)
+        self.application.setModel(self.application_ids)
+        self.application.view().setUniformItemSizes(True)  # the popup lays out a round's ids at once
         ol.addWidget(self.application, 1)
         # a program of several rounds: the outputs follow the round shown in the header
         self.round = plain(QLabel("", opts))
@@ -185,10 +214,15 @@ class OutputsScreen(QWidget):
 
     def _fill_ids(self, ids) -> None:
         current = self.application.currentData()
-        self.application.clear()
-        for i in ids:
-            self.application.addItem(i, i)
-        self.application.setCurrentIndex(max(0, self.application.findData(current)))
+        ids = list(ids)
+        if ids == self.application_ids.ids:
+            return  # shown again, nothing new: the choice stays as it is
+        self.application_ids.set_ids(ids)
+        try:
+            index = ids.index(current) if current is not None else 0
+        except ValueError:
+            index = 0
+        self.application.setCurrentIndex(index if ids else -1)
 
     def options(self) -> dict:
         """The choices above (each output takes those it uses; the ranked lists always hold every track)."""

@@ -41,6 +41,33 @@ def test_results_arrive_on_the_gui_thread(real_ctx, qtbot):
     assert seen["worker"].startswith("evaluator-worker")
 
 
+def test_the_gil_changes_hands_often_while_the_worker_has_work_only(real_ctx, qtbot):
+    """While a job runs, the GUI thread waits at most a short switch interval for the GIL each time it
+    enters Python; when the worker is idle again the interpreter's own interval is back."""
+    import sys
+
+    from ui.worker import WORKER_SWITCH_INTERVAL_S
+
+    ctx, parent = real_ctx
+    before = sys.getswitchinterval()
+    seen, done = [], []
+    release = threading.Event()
+
+    def op(st):
+        seen.append(sys.getswitchinterval())
+        release.wait(5)
+        return 1
+
+    ctx.query(op, done.append, parent=parent).run_in_background()
+    ctx.query(lambda st: seen.append(sys.getswitchinterval()), done.append, parent=parent).run_in_background()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert sys.getswitchinterval() == pytest.approx(min(before, WORKER_SWITCH_INTERVAL_S))
+    release.set()
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=5000)
+    assert seen == [pytest.approx(min(before, WORKER_SWITCH_INTERVAL_S))] * 2
+    assert sys.getswitchinterval() == pytest.approx(before)
+
+
 def test_long_job_shows_progress_after_a_moment_and_cancel_stops_it(real_ctx, qtbot, dialogs):
     ctx, parent = real_ctx
     parent.show()

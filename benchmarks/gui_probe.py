@@ -31,6 +31,8 @@ from pathlib import Path
 
 T_START = time.perf_counter()
 TIMEOUT_S = float(os.environ.get("BENCH_GUI_TIMEOUT", "300"))
+#: the heartbeat reads every task's scheduler statistics at each tick (a diagnostic run, not a figure)
+GAP_DETAIL = os.environ.get("BENCH_GAP_DETAIL") == "1"
 
 
 def emit(doc: dict) -> None:
@@ -397,11 +399,14 @@ class Heartbeat:
         self.timer.setTimerType(core.Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self.tick)
         self.marks: dict[str, float] = {}
+        #: every gap over half the sampling threshold: when, how long, CPU ms per thread during it
+        self.long_gaps: list[dict] = []
 
     def start(self) -> None:
         import threading
 
         self.t0 = self.last = time.perf_counter()
+        self._cpu = self._cpu_at_start = self._cpu_now()
         self.timer.start()
         threading.Thread(target=self._watch, name="stall-watchdog", daemon=True).start()
 
@@ -432,11 +437,67 @@ class Heartbeat:
         self.gaps.append(gap)
         if self._current is not None and self._current["last"] == self.last:
             self._current["gap_ms"] = 1000 * gap
+        if gap > self.sample_after_s / 2:
+            self._note_gap(now, gap)
         self.last = now
+        self._cpu = self._cpu_now()
+
+    # --- diagnostics: each long gap's CPU time per thread (what the GUI thread did, or waited on) ----
+    _cpu: dict | None = None
+
+    def _cpu_now(self) -> dict:
+        """CPU seconds so far of the GUI thread and of every other live Python thread (by name); with
+        ``BENCH_GAP_DETAIL=1`` every task of the process from /proc (native threads too) and the
+        seconds each waited runnable for a CPU (``wait:`` — the machine's load, not the app)."""
+        import threading
+
+        out = {"gui": time.thread_time()}
+        names = {}
+        for th in threading.enumerate():
+            if th.ident is None or th.ident == self._gui_thread:
+                continue
+            names[th.native_id] = th.name
+            if not GAP_DETAIL:
+                try:
+                    out[th.name] = time.clock_gettime(time.pthread_getcpuclockid(th.ident))
+                except (OSError, AttributeError, ProcessLookupError):
+                    pass
+        if GAP_DETAIL:
+            gui_tid = threading.get_native_id()
+            for task in os.listdir("/proc/self/task"):
+                try:
+                    run_ns, wait_ns, _slices = Path(f"/proc/self/task/{task}/schedstat").read_text().split()
+                except (OSError, ValueError):
+                    continue
+                tid = int(task)
+                name = "gui" if tid == gui_tid else names.get(tid) or self._comm(tid)
+                out[f"run:{name}"] = out.get(f"run:{name}", 0.0) + int(run_ns) / 1e9
+                out[f"wait:{name}"] = out.get(f"wait:{name}", 0.0) + int(wait_ns) / 1e9
+        return out
+
+    _comms: dict = {}
+
+    def _comm(self, tid: int) -> str:
+        if tid not in self._comms:
+            try:
+                self._comms[tid] = f"{Path(f'/proc/self/task/{tid}/comm').read_text().strip()}-{tid}"
+            except OSError:
+                self._comms[tid] = str(tid)
+        return self._comms[tid]
+
+    def _note_gap(self, now: float, gap: float) -> None:
+        before = self._cpu or {}
+        after = self._cpu_now()
+        cpu = {k: round(1000 * (v - before[k]), 1) for k, v in after.items()
+               if k in before and v - before[k] >= 0.0005}
+        self.long_gaps.append({"at_s": round(self.last - self.t0, 4), "gap_ms": round(1000 * gap, 1),
+                               "cpu_ms": cpu})
 
     def stop(self) -> dict:
         self._stop.set()
         self.timer.stop()
+        start, end = self._cpu_at_start, self._cpu_now()
+        thread_cpu = {k: round(v - start[k], 4) for k, v in end.items() if k in start and not k.startswith("wait:")}
         gaps = sorted(self.gaps)
         if not gaps:
             return {"max_gap_ms": None, "ticks": 0}
@@ -452,6 +513,9 @@ class Heartbeat:
             "interval_ms": self.interval_ms,
             "marks_s": self.marks,
             "worst_stalls": worst,
+            "long_gaps": sorted(self.long_gaps, key=lambda g: -g["gap_ms"])[:8],
+            # CPU seconds of each thread from the click to the end (the job's own cost, whatever the load)
+            "thread_cpu_s": thread_cpu,
         }
 
 

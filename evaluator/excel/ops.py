@@ -19,6 +19,7 @@ from ..db.models import Application, Assignment, Evaluation, Evaluator, Score
 from ..privacy.access import CONTACT_FIELDS
 from ..changes import Outcome
 from ..errors import Problem, ValidationError
+from ..heap import drop_in_steps
 from ..messages import msg
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..paths import display_name
@@ -315,9 +316,12 @@ class Excel(Area):
         report = exports.write_ranking(path, result, program=code, program_name=name, audit_anchor=anchor,
                                        fields=fields, field_values=values, contacts=contacts, categories=categories,
                                        lang=lang, progress=progress, cancel=cancel)
+        rows = result.all_rows()
+        del result  # the ranking's rows are let go of a slice at a time (drop_in_steps), not all at the return
         self._log_output(report.path, action="export", what="ranking workbook",
-                         subjects=[r.application_id for r in result.all_rows()],
+                         subjects=[r.application_id for r in rows],
                          fields=list(CONTACT_FIELDS) if include_personal else [], reason=reason or "")
+        drop_in_steps(rows)
         return report
 
     def export_scores(self, path: str | os.PathLike, *, lang: str = "ko", progress: Progress = no_progress,

@@ -20,7 +20,7 @@ from typing import Any
 from reportlab.platypus import PageBreak
 
 from ..errors import NotFound, ValidationError
-from ..heap import gc_paused
+from ..heap import drop_in_steps, gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..messages import Message, msg
 from ..ranking.reasons import stored_words
@@ -217,8 +217,10 @@ class Reports(Area):
                                                 ranking.computed_at,
                                                 [(r.application_id, r.score, r.decision) for r in ranking.all_rows()]))
         path = doc.build(story, progress=progress, cancel=cancel)
-        self._log_output(path, action="print", what="committee summary",
-                         subjects=[r.application_id for r in ranking.all_rows()])
+        rows = ranking.all_rows()
+        del ranking, story, doc  # the ranking's rows are let go of a slice at a time (drop_in_steps)
+        self._log_output(path, action="print", what="committee summary", subjects=[r.application_id for r in rows])
+        drop_in_steps(rows)
         return path
 
     # --- dossier --------------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ T_START = time.perf_counter()
 TIMEOUT_S = float(os.environ.get("BENCH_GUI_TIMEOUT", "300"))
 #: the heartbeat reads every task's scheduler statistics at each tick (a diagnostic run, not a figure)
 GAP_DETAIL = os.environ.get("BENCH_GAP_DETAIL") == "1"
+#: innermost frames kept of each thread's stack in a sampled stall
+STACK_DEPTH = int(os.environ.get("BENCH_STACK_DEPTH", "14"))
 
 
 def emit(doc: dict) -> None:
@@ -381,8 +383,11 @@ class Heartbeat:
     """A 5 ms timer on the GUI thread; a watchdog thread samples every thread's stack while a tick is
     more than 50 ms late, so the report says what the GUI thread was doing during its longest stalls."""
 
-    def __init__(self, interval_ms: int = 5, sample_after_s: float = 0.05) -> None:
+    def __init__(self, interval_ms: int = 5, sample_after_s: float | None = None) -> None:
         import threading
+
+        if sample_after_s is None:  # a diagnostic run may sample shorter stalls too
+            sample_after_s = float(os.environ.get("BENCH_SAMPLE_AFTER_MS", "50")) / 1000
 
         core, _w = qt()
         self.interval_ms = interval_ms
@@ -426,7 +431,7 @@ class Heartbeat:
                     if ident == threading_ident():
                         continue
                     who = "gui" if ident == self._gui_thread else f"thread-{ident}"
-                    stacks[who] = [ln.strip().replace("\n", " ") for ln in traceback.format_stack(frame, limit=14)]
+                    stacks[who] = [ln.strip().replace("\n", " ") for ln in traceback.format_stack(frame, limit=STACK_DEPTH)]
                 self._current = {"last": last, "at_s": last - self.t0, "late_when_sampled_ms": 1000 * late,
                                  "stacks": stacks}
                 self.stalls.append(self._current)

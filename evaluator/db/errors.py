@@ -122,7 +122,7 @@ def load_stored_json(text: str | bytes):
 
     try:
         return json.loads(text)
-    except (ValueError, TypeError) as exc:
+    except ValueError as exc:  # (a TypeError is SQLAlchemy's cue that SQLite handed back a number as such)
         raise StoredValueUnreadable(str(exc)) from None
 
 

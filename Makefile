@@ -6,6 +6,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# test processes in parallel (pytest-xdist): one per CPU, at most 4 (each starts its own PostgreSQL
+# server and builds its own demo); `make test PYTEST_WORKERS=0` runs in one process
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); if [ $$n -gt 4 ]; then n=4; fi; if [ $$n -lt 2 ]; then n=0; fi; echo $$n)
+XDIST := -n $(PYTEST_WORKERS)
 
 .PHONY: run test test-encrypted test-deps test-core test-fast venv bench bench-quick installer installer-test reliability translations clean help
 
@@ -46,15 +50,15 @@ test-deps:
 # the core tests run with PySide6 made unimportable (the core must never need Qt); then the GUI tests
 test: $(VENV)/.stamp-test test-deps translations
 	$(BIN)/lint-imports
-	EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt tests/core tests/reliability
-	EVALUATOR_TEST_ENCRYPTED=1 EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt \
+	EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q $(XDIST) -p no:cacheprovider -p no:pytest-qt tests/core tests/reliability
+	EVALUATOR_TEST_ENCRYPTED=1 EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q $(XDIST) -p no:cacheprovider -p no:pytest-qt \
 	  tests/core/test_store.py tests/core/test_kit.py tests/core/test_packages_roundtrip.py
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/ui
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(XDIST) -p no:cacheprovider tests/ui
 
 # the whole core suite again with every SQLite database it creates encrypted (SQLCipher); `make test`
 # runs a part of it (the store, kits and the merge round trip)
 test-encrypted: $(VENV)/.stamp-test test-deps
-	EVALUATOR_TEST_ENCRYPTED=1 EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q -p no:cacheprovider -p no:pytest-qt tests/core
+	EVALUATOR_TEST_ENCRYPTED=1 EVALUATOR_BLOCK_QT=1 $(PY) -m pytest -q $(XDIST) -p no:cacheprovider -p no:pytest-qt tests/core
 
 test-fast: $(VENV)/.stamp-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -x -m "not slow"

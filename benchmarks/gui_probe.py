@@ -381,7 +381,11 @@ def table_bare(url: str) -> None:
 # --- GUI-thread stall during an import ------------------------------------------------------------
 class Heartbeat:
     """A 5 ms timer on the GUI thread; a watchdog thread samples every thread's stack while a tick is
-    more than 50 ms late, so the report says what the GUI thread was doing during its longest stalls."""
+    more than 50 ms late, so the report says what the GUI thread was doing during its longest stalls.
+
+    Each gap over half that is kept with the CPU time every thread used in it (``long_gaps``): the
+    GUI thread's own work, a GIL hold by the worker, or neither (the machine); ``BENCH_GAP_DETAIL=1``
+    adds each task's run-queue wait from /proc (a diagnostic run: it reads /proc at every tick)."""
 
     def __init__(self, interval_ms: int = 5, sample_after_s: float | None = None) -> None:
         import threading

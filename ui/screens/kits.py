@@ -155,6 +155,9 @@ class KitsScreen(QWidget):
         self.ev_view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.ev_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.ev_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        # columns fit the rows on screen: measuring all of a round's evaluators (50 in the benchmark)
+        # asked Python for every cell on each refresh, while a merge starts or ends on the worker
+        self.ev_view.horizontalHeader().setResizeContentsPrecision(0)
         self.ev_view.horizontalHeader().setStretchLastSection(True)
         self.ev_view.setAccessibleName(tr("Evaluators and their kits"))
         # five evaluators at a glance (the demo's, and a typical round's) without scrolling

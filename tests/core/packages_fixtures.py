@@ -259,6 +259,14 @@ def repack(src: Path, dst: Path, *, key_dir: Path, owner: str,
     return dst
 
 
+def as_version_1(m: dict) -> None:
+    """A ``repack`` manifest editor: the package as a laptop wrote it before format version 2 (no
+    member listed as stored)."""
+    m["format_version"] = 1
+    for entry in m["members"].values():
+        entry.pop("stored", None)
+
+
 def recount(members: dict[str, bytes], counts: dict[str, Any]) -> dict[str, Any]:
     """The manifest counts of these members, as the laptop counts them (``counts`` unchanged
     where a member is too damaged to count)."""

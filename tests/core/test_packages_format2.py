@@ -134,3 +134,23 @@ def test_another_format_version_is_refused_naming_the_versions_read(tiny, office
     r = _merge(office, repack(pkg, tmp_path / "v3.mepkg", key_dir=key_dir, owner="EV01",
                               manifest=lambda m: m.__setitem__("format_version", 3)))
     assert r.rejected and "has format version 3; this version reads version 1–2" in r.reason, r.reason
+
+
+def test_a_format_1_manifest_whose_bytes_look_like_format_2_still_has_its_trail_read(tiny, office, tmp_path,
+                                                                                    trail_reads, monkeypatch):
+    """The merge guesses the version from the manifest's raw bytes to leave the trail deflated; the
+    verified, parsed manifest decides: a format 1 trail kept deflated is inflated and checked then."""
+    _, key_dir, _, pkg = tiny
+
+    def looks_like_2(m):
+        as_version_1(m)
+        m["decoy"] = {"format": F.PACKAGE_FORMAT, "format_version": 2}  # (sorted before "format")
+
+    from evaluator.packages import merge as M
+
+    late = []
+    real = M.inflate_member
+    monkeypatch.setattr(M, "inflate_member", lambda *a: late.append(a[1]) or real(*a))
+    r = _merge(office, repack(pkg, tmp_path / "decoy.mepkg", key_dir=key_dir, owner="EV01", manifest=looks_like_2))
+    assert r.status == MERGED, r.reason
+    assert late == ["audit.json"] and len(trail_reads) == 1

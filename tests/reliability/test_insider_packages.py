@@ -565,7 +565,7 @@ def test_a_version_2_trail_signed_as_stored_is_kept_unread_and_packages_verify_n
     """Format version 2 signs the laptop's trail as stored: the merge checks those bytes and keeps
     them without inflating or parsing them (docs/package-format.md, step 8); the evaluator who
     signed a trail that is not a bounded list of entries ending at the signed head is found by
-    ``packages --verify``, which names the package — and a purge still runs over that evidence."""
+    ``packages --verify``, which names the package."""
     p = _craft_bytes(world, tmp_path / "trail.mepkg", **change)
     [r] = office.merge(p)
     assert r.status == MERGED, r.reason

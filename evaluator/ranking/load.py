@@ -214,9 +214,14 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
             scores = scores.where(Score.evaluation_id.in_(
                 select(Evaluation.id).join(Assignment, Assignment.id == Evaluation.assignment_id)
                 .join(Application, Application.id == Assignment.application_id).where(in_tracks)))
+        # each distinct number of points once (a rubric gives a few hundred values to millions of
+        # scores): a tenth of the memory, and the ranking's passes over the points read the same
+        # few objects instead of millions scattered through memory.  Zeros, blanks and NaN stay
+        # as read (-0.0 equals 0.0 as a key but prints otherwise; NaN equals nothing).
+        same = {}.setdefault
         for rows in _batches(conn, scores.group_by(Score.evaluation_id)):
             for row in rows:
-                points[row[0]] = row[1:]
+                points[row[0]] = tuple([v and same(v, v) for v in row[1:]])
     # 4. manual gate outcomes
     gates_by_app: dict[int, dict[str, bool]] = {}
     if gate_of:

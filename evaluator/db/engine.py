@@ -24,7 +24,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from ..errors import DatabaseUnavailable, InvalidDatabaseURL, TransactionLost
-from .errors import check_not_cut_short, short_path
+from .errors import check_not_cut_short, load_stored_json, short_path
 from ..messages import Message, msg
 
 log = logging.getLogger(__name__)
@@ -208,6 +208,7 @@ def _sqlite_engine(url: URL, echo: bool, passphrase: str | None = None) -> Engin
         # one file, one desktop process: a small pool, and connections usable from the worker thread
         connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
         pool_pre_ping=False,
+        json_deserializer=load_stored_json,
         **encrypted,
     )
 

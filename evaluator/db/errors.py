@@ -110,6 +110,22 @@ def damaged(where: str | Message, path: Path | None, detail: str | Message) -> D
         name=name, detail=detail, where_backup=where_backup))
 
 
+class StoredValueUnreadable(ValueError):
+    """A value SQLite handed back whole but whose content is garbage (a page overwritten inside a
+    record: SQLite's structure checks pass, the JSON text does not parse)."""
+
+
+def load_stored_json(text: str | bytes):
+    """The SQLite engine's JSON deserializer: a stored JSON value that does not parse is the file's
+    damage, said as such by :func:`translate_errors` (never an "unexpected" JSONDecodeError)."""
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError as exc:  # (a TypeError is SQLAlchemy's cue that SQLite handed back a number as such)
+        raise StoredValueUnreadable(str(exc)) from None
+
+
 #: below this much free space, an I/O error while writing is taken for a full disk
 NEARLY_FULL = 1 << 20
 
@@ -196,6 +212,8 @@ def translate_errors(where: str | Message, path: Path | None = None) -> Iterator
     or file be named as the reason."""
     try:
         yield
+    except StoredValueUnreadable:
+        raise damaged(where, path, msg("db.stored_json_unreadable", "a stored value in it cannot be read")) from None
     except OperationalError as exc:
         raise_clear(str(exc.orig) if exc.orig is not None else str(exc), where, path)
         raise

@@ -40,17 +40,23 @@ def signed_off(signed_off_template, tmp_path) -> tuple[Path, Path]:
 def signed_off_url(request, tmp_path) -> tuple[str, Path]:
     """The same signed-off demo as an office database URL and its key folder, once on SQLite (a copy
     of the template) and once on a fresh PostgreSQL database (the demo built there and signed off
-    the same way)."""
+    the same way, once per run, and copied per test)."""
     if request.param == "sqlite":
         db, keys = request.getfixturevalue("signed_off")
         return f"sqlite:///{db}", keys
     from evaluator.demo import build_demo
+    from tests.support.pg_pytest import pg_clone
 
-    url, keys = request.getfixturevalue("pg_url"), tmp_path / "keys"
-    with Store(url) as st:
-        build_demo(st)
-        _sign_off(st, keys)
-    return url, keys
+    def build(url: str) -> Path:
+        made_keys = request.getfixturevalue("tmp_path_factory").mktemp("signed_off_pg") / "keys"
+        with Store(url) as st:
+            build_demo(st)
+            _sign_off(st, made_keys)
+        return made_keys
+
+    url, made = pg_clone(request, "signed_off_demo", build)
+    shutil.copytree(made, tmp_path / "keys")
+    return url, tmp_path / "keys"
 
 
 @pytest.fixture

@@ -88,11 +88,30 @@ def test_python_dash_m_and_help_on_every_command():
     assert r.returncode == 0 and "demo" in r.stdout
     from evaluator.cli import build_parser
 
+    # every command's help in one fresh interpreter (a process per command took half a minute)
+    script = (
+        "import contextlib, io, json, sys\n"
+        "from evaluator.cli import build_parser, main\n"
+        "sub = next(a for a in build_parser()._actions if a.dest == 'command')\n"
+        "done = {}\n"
+        "for name in sub.choices:\n"
+        "    out = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(out):\n"
+        "        try:\n"
+        "            code = main([name, '--help'])\n"
+        "        except SystemExit as exc:\n"
+        "            code = exc.code\n"
+        "    done[name] = [code, out.getvalue()]\n"
+        "sys.stderr.write(json.dumps(done))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    done = json.loads(r.stderr)
     sub = next(a for a in build_parser()._actions if a.dest == "command")
-    for name in sub.choices:
-        r = subprocess.run([sys.executable, "-m", "evaluator", name, "--help"], capture_output=True, text=True, env=env)
-        assert r.returncode == 0, name
-        assert "--db" in r.stdout and "--json" in r.stdout, name
+    assert set(done) == set(sub.choices) and len(done) > 20
+    for name, (code, text) in done.items():
+        assert code == 0, name
+        assert f"usage: evaluator {name}" in text and "--db" in text and "--json" in text, name
 
 
 @pytest.mark.plain_sqlite

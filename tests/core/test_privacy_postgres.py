@@ -33,10 +33,15 @@ def _raw(url: str, login: str) -> psycopg.Connection:
 
 
 @pytest.fixture
-def office(pg_url):
-    with Store(pg_url) as st:
-        build_demo(st)
-    return pg_url
+def office(request):
+    """A PostgreSQL office holding the demo (built once per run, copied per test)."""
+    from tests.support.pg_pytest import pg_clone
+
+    def build(url: str) -> None:
+        with Store(url) as st:
+            build_demo(st)
+
+    return pg_clone(request, "demo", build)[0]
 
 
 def test_three_logins_and_the_server_enforces_their_roles(office, tmp_path, capsys):

@@ -9,6 +9,9 @@ Fixtures:
   ``--pg-url URL`` or ``EVALUATOR_TEST_PG_URL=URL`` an existing server is used instead.
 * ``pg_url`` (function) -- a new, uniquely named, empty UTF8 database on that server; yields its
   SQLAlchemy URL (``postgresql+psycopg://...``) and drops it after the test.
+* :func:`pg_clone` -- a new database holding what a builder made (the demo, a signed-off round):
+  built once per run into a template database, then copied per test by ``CREATE DATABASE …
+  TEMPLATE`` (a demo built on the server takes seconds; a copy, a fraction of one).
 
 When the server binaries are missing (and cannot be installed) the tests that need PostgreSQL are
 skipped with one line saying why -- except under CI (``CI=true``/``CI=1``), where that is a
@@ -22,7 +25,8 @@ import re
 import signal
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -126,3 +130,36 @@ def pg_url(pg_server: PostgresServer | ExistingPostgres, request: pytest.Fixture
         yield url
     finally:
         pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def _pg_templates(pg_server: PostgresServer | ExistingPostgres) -> Iterator[dict[str, tuple[str, Any]]]:
+    """The template databases :func:`pg_clone` built this run (dropped at its end)."""
+    built: dict[str, tuple[str, Any]] = {}
+    yield built
+    for name, _made in built.values():
+        pg_server.drop_database(name)
+
+
+def pg_clone(request: pytest.FixtureRequest, key: str, build: Callable[[str], Any]) -> tuple[str, Any]:
+    """A fresh database for this test holding what ``build(url)`` makes, and what it returned.
+
+    The first call of a run with ``key`` builds into a template database; every call copies it
+    (dropped after the test). ``build`` must leave no connection open (close its ``Store``); what it
+    returns (a key folder, say) is shared by every copy, so a test that writes into it copies it."""
+    server = request.getfixturevalue("pg_server")
+    built = request.getfixturevalue("_pg_templates")
+    if key not in built:
+        template = f"tmpl_{re.sub(r'[^a-z0-9]+', '_', key.lower())[:30]}_{uuid.uuid4().hex[:12]}"
+        url = server.create_database(template)
+        try:
+            made = build(url)
+        except BaseException:
+            server.drop_database(template)
+            raise
+        built[key] = (template, made)
+    template, made = built[key]
+    name = _database_name(request.node.name)
+    url = server.create_database(name, template=template)
+    request.addfinalizer(lambda: server.drop_database(name))
+    return url, made

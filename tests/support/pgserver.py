@@ -343,10 +343,17 @@ class _Admin:
             database=database,
         ).render_as_string(hide_password=False)
 
-    def create_database(self, name: str) -> str:
-        """Create an empty database ``name`` (from ``template0``, UTF8) and return its URL."""
+    def create_database(self, name: str, template: str = "template0") -> str:
+        """Create database ``name`` and return its URL: empty (from ``template0``, UTF8), or a copy of
+        the database ``template`` (nobody may be connected to it: its connections are ended first)."""
         with self._connect() as conn:
-            stmt = sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(name))
+            if template != "template0":
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (template,),
+                )
+            stmt = sql.SQL("CREATE DATABASE {} TEMPLATE {} ENCODING 'UTF8'").format(
+                sql.Identifier(name), sql.Identifier(template))
             conn.execute(stmt)
         return self.url_for(name)
 

@@ -8,7 +8,7 @@ sizes coincide).  Merge grows in merged scores (10k→100k, 50 packages each).
 
 from __future__ import annotations
 
-from .harness import Context, NotAvailable, Spec, benchmark, missing_methods, ratio_goal
+from .harness import Context, NotAvailable, Spec, benchmark, cpu_figures, missing_methods, ratio_goal
 
 
 def _spec(area: str, title: str) -> Spec:
@@ -92,6 +92,8 @@ def run(ctx: Context):
         results.append(spec.result(
             t_large.best, t_small.best, size={"small": small, "large": large, "unit": unit},
             samples={"app": t_large.samples, "baseline": t_small.samples},
+            # the same runs' CPU time (supplementary: steadier than the wall clock on a shared machine)
+            figures=cpu_figures(t_large, t_small),
             notes=f"{unit}: {small:,} → {large:,}" + (" (quick scale: smaller than the issue's 10k→100k)"
                                                       if ctx.scale.name == "quick" else "")
                   + ("; one run at the large size" if len(t_large.samples) == 1 else ""),

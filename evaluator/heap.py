@@ -14,6 +14,7 @@ core keeps that heap frozen: it never calls ``gc.unfreeze`` while the program's 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -53,18 +54,33 @@ def settle_young() -> None:
         gc.unfreeze()
 
 
+_pause_lock = threading.Lock()
+_pauses = 0  # blocks inside gc_paused now, in every thread
+_was_enabled = False  # whether the collector ran before the first of them
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """The cyclic garbage collector paused inside the block (for building many small objects
-    that form no cycles); afterwards what was built is settled (:func:`settle_young`)."""
-    was = gc.isenabled()
-    gc.disable()
+    that form no cycles); afterwards what was built is settled (:func:`settle_young`).
+
+    Blocks may overlap in several threads (a merge opens the next package on a worker thread
+    while it applies the current one): the collector runs again when the last of them ends, and
+    only if it ran before the first began."""
+    global _pauses, _was_enabled
+    with _pause_lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if was:
-            settle_young()
-            gc.enable()
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _was_enabled:
+                settle_young()
+                gc.enable()
 
 
 def drop_in_steps(items: list, step: int = 500) -> None:

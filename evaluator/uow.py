@@ -28,6 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from .changes import Changes, Outcome
+from .db import checkpoint
 from .db.engine import BEGIN_OPTION, make_engine, parse_url, sqlite_path
 from .db.errors import translate_errors
 from .db.migrate import SchemaState, ensure_schema
@@ -107,6 +108,8 @@ class UnitOfWork:
         # with a passphrase a SQLite file is opened (or created) encrypted at rest (evaluator.db.encryption)
         self.engine = make_engine(self.url_object, passphrase=passphrase)
         self._closers: list[Callable[[], None]] = []
+        #: SQLite: the checkpoint of a large write unit, run after the unit (evaluator.db.checkpoint)
+        self.checkpointer = checkpoint.Checkpointer(self.engine) if path is not None else None
         try:
             with self.translate():
                 self.schema: SchemaState = ensure_schema(self.engine, upgrade=upgrade)
@@ -181,9 +184,25 @@ class UnitOfWork:
                     s.rollback()
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, large: bool = False) -> Iterator[Session]:
         """A writing unit of work: BEGIN IMMEDIATE on SQLite, commit at the end, rollback on error.
-        After it, :meth:`outcome` tells what it changed."""
+        After it, :meth:`outcome` tells what it changed.
+
+        ``large`` (a unit that may write thousands of pages, e.g. a ranking's decisions of record):
+        on SQLite its commit leaves the WAL checkpoint to a background thread, after the unit
+        (:mod:`evaluator.db.checkpoint`; as durable: the commit is in the synced log)."""
+        if large and self.checkpointer is not None:
+            with self.translate():
+                conn = self.writer_engine.connect()
+                try:
+                    with checkpoint.deferred(conn.connection.driver_connection), \
+                            Session(bind=conn, expire_on_commit=False,
+                                    info={WRITTEN: set(), PROGRAM: self.program}) as s, s.begin():
+                        yield s
+                finally:
+                    conn.close()
+                    self.checkpointer.request()
+            return
         with self.translate():
             with self._writer_sessions() as s:
                 s.info[WRITTEN] = set()
@@ -198,7 +217,9 @@ class UnitOfWork:
         On SQLite the connection's foreign-key enforcement is switched off for it (outside the
         transaction, where SQLite allows it, and back on before the connection returns to the
         pool): every id a merge writes comes from rows it has just read in the same transaction,
-        and checking each of 100,000 score rows again would cost more than the rows themselves."""
+        and checking each of 100,000 score rows again would cost more than the rows themselves.
+        Its commit leaves the WAL checkpoint to a background thread, after the unit (see
+        :meth:`write`, ``large``)."""
         if self.engine.dialect.name != "sqlite":
             with self.write() as s:
                 yield s
@@ -210,6 +231,7 @@ class UnitOfWork:
             raw.execute("PRAGMA foreign_keys=OFF")
             raw.execute("PRAGMA cache_size=-65536")  # 64 MB: a merge touches every page of the indexes it grows
             try:
+                raw.execute("PRAGMA wal_autocheckpoint=0")  # (set back below)
                 with Session(bind=conn, expire_on_commit=False, info={WRITTEN: set(), PROGRAM: self.program}) as s, \
                         s.begin():
                     yield s
@@ -217,9 +239,12 @@ class UnitOfWork:
                 try:
                     raw.execute(f"PRAGMA cache_size={int(cache)}")
                     raw.execute("PRAGMA foreign_keys=ON")
+                    raw.execute(f"PRAGMA wal_autocheckpoint={checkpoint.AUTOCHECKPOINT_PAGES}")
                 except Exception:  # noqa: BLE001 - never hand out a connection without its checks
                     conn.invalidate()
                 conn.close()
+                if self.checkpointer is not None:
+                    self.checkpointer.request()
 
     @staticmethod
     def changes(s: Session) -> Changes:
@@ -257,6 +282,8 @@ class UnitOfWork:
         for fn in reversed(self._closers):
             fn()
         self._closers.clear()
+        if self.checkpointer is not None:
+            self.checkpointer.close()  # (a running checkpoint ends before its connection is closed)
         self.engine.dispose()
 
 

@@ -73,12 +73,16 @@ def read_archive(
     allowed: Callable[[str], bool],
     limits: Limits = DEFAULT_LIMITS,
     raw: dict[str, tuple[int, bytes]] | None = None,
+    keep_deflated: Callable[[str, dict[str, bytes]], bool] | None = None,
 ) -> dict[str, bytes]:
     """Every member of the ZIP ``data`` by name, after the safety checks above.
 
     Pass a dict as ``raw`` to also get each member's bytes as stored in the archive:
     ``raw[name] = (compression method, bytes)`` (raw deflate for ZIP_DEFLATED) — to keep a member
-    compressed without compressing it again."""
+    compressed without compressing it again.  A deflated member for which ``keep_deflated(name,
+    members read so far)`` says True is not inflated: it is only in ``raw`` (every check above is
+    made on it but those of its content — its size and CRC-32 — which whoever needs its content
+    makes with :func:`inflate_member`; a package's signed manifest names its stored bytes' hash)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -138,11 +142,38 @@ def read_archive(
                                         "bytes; the archive was rejected.", what=what, limit=limits.max_total_size))
         out: dict[str, bytes] = {}
         for info in infos:
-            body, stored = _read_member(data, info, what)
-            out[info.filename] = body
+            lazy = (raw is not None and keep_deflated is not None and info.compress_type == zipfile.ZIP_DEFLATED
+                    and keep_deflated(info.filename, out))
+            body, stored = _read_member(data, info, what, inflate=not lazy)
+            if not lazy:
+                out[info.filename] = body
             if raw is not None:
                 raw[info.filename] = (info.compress_type, stored)
         return out
+
+
+def declared_size(data: bytes, name: str) -> int | None:
+    """The uncompressed size the archive ``data`` declares for member ``name`` (None: no such member)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return zf.getinfo(name).file_size
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def stored_member(data: bytes, name: str) -> bytes:
+    """The bytes of member ``name`` as stored in the archive ``data`` (for the writer's check)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(name)
+    return _read_member(data, info, name, inflate=False)[1]
+
+
+def inflate_member(data: bytes, name: str, what: str | Message) -> bytes:
+    """The content of member ``name`` of an archive :func:`read_archive` already checked (one it
+    kept deflated), with the same checks and sentences as when it reads a member."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(name)
+    return _read_member(data, info, what)[0]
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # (zipfile's structFileHeader)
@@ -150,7 +181,8 @@ _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # (zipfile's structFileHeader)
 _UNREADABLE_FLAGS = 0x20 | 0x40
 
 
-def _read_member(data: bytes, info: zipfile.ZipInfo, what: str | Message) -> tuple[bytes, bytes]:
+def _read_member(data: bytes, info: zipfile.ZipInfo, what: str | Message, *,
+                 inflate: bool = True) -> tuple[bytes, bytes]:
     """(content, bytes as stored) of one member, straight from the archive's bytes — what
     ``ZipFile.open`` checks, without its file objects: the local header's signature and name (the
     same as the directory's), no patched data or strong encryption; the content inflated to at
@@ -181,6 +213,8 @@ def _read_member(data: bytes, info: zipfile.ZipInfo, what: str | Message) -> tup
     if len(stored) != info.compress_size:
         raise UnsafeArchive(msg("packages.archive.cut_short", "{what}: member {member} is cut short.", what=what,
                                  member=shown))
+    if not inflate:
+        return b"", stored
     if info.compress_type == zipfile.ZIP_STORED:
         body = stored
     else:
@@ -198,16 +232,30 @@ def _read_member(data: bytes, info: zipfile.ZipInfo, what: str | Message) -> tup
     return body, stored
 
 
-def unstore(method: int, body: bytes) -> bytes:
-    """Undo :func:`read_archive`'s ``raw`` form."""
+def unstore(method: int, body: bytes, limit: int = DEFAULT_LIMITS.max_member_size) -> bytes:
+    """Undo :func:`read_archive`'s ``raw`` form (at most ``limit`` bytes: a member a merge kept
+    deflated was never inflated there, so its declared size is no bound)."""
     if method == zipfile.ZIP_STORED:
         return body
     if method == zipfile.ZIP_DEFLATED:
+        d = zlib.decompressobj(-15)
         try:
-            return zlib.decompress(body, -15)
+            out = d.decompress(body, limit + 1)
         except zlib.error as exc:
             raise ValueError(f"damaged compressed data ({exc})") from None
+        if len(out) > limit:
+            raise ValueError(f"compressed data larger than {limit:,} bytes")
+        if not d.eof:
+            raise ValueError("damaged compressed data (Error -5 while decompressing data: incomplete or truncated "
+                             "stream)")
+        return out
     raise ValueError(f"unknown compression method {method}")
+
+
+def deflate(body: bytes) -> bytes:
+    """``body`` as :func:`write_archive` stores a compressed member (raw deflate, level 6)."""
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return c.compress(body) + c.flush()
 
 
 def write_archive(members: list[tuple[str, bytes, bool]]) -> bytes:

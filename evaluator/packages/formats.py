@@ -15,7 +15,15 @@ from ..messages import Message, msg, text
 
 KIT_FORMAT = "maeul-evaluator-kit"
 PACKAGE_FORMAT = "maeul-evaluator-package"
+#: the format version of kits (and of result packages made before PACKAGE_VERSION)
 FORMAT_VERSION = 1
+#: the format version of the result packages a laptop makes (docs/package-format.md): version 2
+#: signs the laptop's audit.json also as stored (compressed), so a merge need not inflate it
+PACKAGE_VERSION = 2
+#: the result package versions a merge reads
+PACKAGE_VERSIONS = (1, 2)
+#: how the refusal of another version names those (its {supported})
+PACKAGE_VERSIONS_SHOWN = "1–2"
 SIGNING_CONTEXT = b"maeul-evaluator package manifest v1\n"
 #: a result package's scores are arrays of these, in this order (data.json "score_columns")
 SCORE_COLUMNS = ("uuid", "criterion", "level", "points", "comment", "version", "updated_at")

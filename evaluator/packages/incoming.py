@@ -63,6 +63,11 @@ class Manifest:
     audit_head: str
     #: every member but the manifest and its signature: name -> (sha256, size)
     members: dict[str, tuple[str, int]]
+    #: the package's format version (F.PACKAGE_VERSIONS)
+    version: int = 1
+    #: (version 2) members also listed as the archive stores them: name -> (sha256, size) of
+    #: those bytes; audit.json must be (a merge checks it so, without inflating it)
+    stored: dict[str, tuple[str, int]] | None = None
 
 
 def whole(v: Any, where: str, low: int, high: int) -> int:
@@ -87,9 +92,9 @@ def read_manifest(doc: Any) -> Manifest:
         raise F.Invalid(msg("packages.manifest.not_package", "its manifest is not that of a Maeul Evaluator result "
                             "package"))
     version = doc.get("format_version")
-    if type(version) is not int or version != F.FORMAT_VERSION:
+    if type(version) is not int or version not in F.PACKAGE_VERSIONS:
         raise F.Invalid(msg("packages.manifest.format_version", "it has format version {version}; this version reads "
-                            "version {supported}", version=str(version)[:20], supported=F.FORMAT_VERSION))
+                            "version {supported}", version=str(version)[:20], supported=F.PACKAGE_VERSIONS_SHOWN))
     evaluator = F.need(doc, "evaluator", dict, "manifest")
     program = F.need(doc, "program", dict, "manifest")
     rubrics = F.need(doc, "rubrics", dict, "manifest")
@@ -100,10 +105,15 @@ def read_manifest(doc: Any) -> Manifest:
         raise F.Invalid(msg("packages.manifest.device", "manifest device is not a laptop id (1 to 80 characters)"))
     counts = F.need(doc, "counts", dict, "manifest")
     members: dict[str, tuple[str, int]] = {}
+    stored: dict[str, tuple[str, int]] = {}
     for name, entry in F.need(doc, "members", dict, "manifest").items():
         where = f"manifest members[{name[:80]!r}]"
         members[name] = (_digest(F.need(entry, "sha256", str, where), f"{where}.sha256"),
                          whole(F.need(entry, "size", int, where), f"{where}.size", 0, 2**40))
+        if version >= 2 and (name == "audit.json" or "stored" in entry):
+            kept = F.need(entry, "stored", dict, where)
+            stored[name] = (_digest(F.need(kept, "sha256", str, f"{where}.stored"), f"{where}.stored.sha256"),
+                            whole(F.need(kept, "size", int, f"{where}.stored"), f"{where}.stored.size", 0, 2**40))
     return Manifest(
         doc=doc, evaluator=F.need(evaluator, "code", str, "manifest evaluator"),
         program_uuid=F.need(program, "uuid", str, "manifest program"),
@@ -112,7 +122,8 @@ def read_manifest(doc: Any) -> Manifest:
         kit_sequence=whole(doc.get("kit_sequence"), "manifest kit_sequence", 0, MAX_SEQUENCE),
         created_at=_when(doc.get("created_at"), "manifest created_at"),
         counts={k: whole(counts.get(k), f"manifest counts.{k}", 0, MAX_COUNT) for k in _COUNTS},
-        audit_head=_digest(doc.get("audit_head"), "manifest audit_head"), members=members,
+        audit_head=_digest(doc.get("audit_head"), "manifest audit_head"), members=members, version=version,
+        stored=stored if version >= 2 else None,
     )
 
 

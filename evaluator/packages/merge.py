@@ -34,6 +34,8 @@ import logging
 import re
 import sqlite3
 import traceback
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -56,7 +58,7 @@ from . import formats as F
 from . import incoming as I
 from . import ownership
 from . import plan as P
-from .archive import read_archive
+from .archive import inflate_member, read_archive
 from .bulk import Bulk
 from .envelope import open_envelope
 from .errors import KeyProblem, PackageRejected
@@ -140,11 +142,31 @@ def open_archive(blob: bytes, office: Identity, what: str | Message,
     """Decrypt the package and read its inner archive safely; nothing in it is parsed yet."""
     inner = open_envelope(blob, office, what=what)
     members = read_archive(inner, what=what, allowed=_allowed, raw=raw)
+    _complete(members, (), what)
+    return members
+
+
+def _complete(members: dict[str, bytes], kept: Any, what: str | Message) -> None:
+    """The archive has every fixed member (read, or ``kept`` deflated)."""
     for name in _FIXED:
-        if name not in members:
+        if name not in members and name not in kept:
             raise PackageRejected(msg("packages.incomplete", "{what} is incomplete: it has no {member}.", what=what,
                                       member=name))
-    return members
+
+
+#: where a laptop's manifest says its format version (canonical JSON: sorted keys, "format" first)
+_FORMAT_VERSION = re.compile(rb'"format":"maeul-evaluator-package","format_version":([0-9]{1,4})[,}]')
+
+
+def _trail_kept_deflated(name: str, read: dict[str, bytes]) -> bool:
+    """Whether the merge reads ``name`` as stored, not inflated: the laptop's trail of a package of
+    format version 2, whose signed manifest names the trail's stored bytes (read_archive's
+    ``keep_deflated``; the version read from the manifest's raw bytes, which a laptop writes before
+    the trail — the parsed manifest decides: see :func:`_open`)."""
+    if name != "audit.json" or "manifest.json" not in read:
+        return False
+    found = _FORMAT_VERSION.search(read["manifest.json"])
+    return found is not None and int(found.group(1)) >= 2
 
 
 def unseal(blob: bytes, office: Identity, what: str | Message,
@@ -165,10 +187,10 @@ def _check_format(manifest: Any, what: str | Message) -> None:
         raise PackageRejected(msg("packages.not_a_package", "{what} is not a Maeul Evaluator result package.",
                                   what=what))
     version = manifest.get("format_version")
-    if type(version) is not int or version != F.FORMAT_VERSION:
+    if type(version) is not int or version not in F.PACKAGE_VERSIONS:
         raise PackageRejected(msg("packages.format_version", "{what} has format version {version}; this version reads "
                                   "version {supported}.", what=what, version=str(version)[:20],
-                                  supported=F.FORMAT_VERSION))
+                                  supported=F.PACKAGE_VERSIONS_SHOWN))
 
 
 def signer_key(manifest: dict[str, Any], what: str | Message) -> tuple[bytes, str]:
@@ -275,7 +297,9 @@ def open_package(path: str | Path, office: Identity, ctx: OfficeContext) -> Open
 def _open(path: Path, what: Message, office: Identity, ctx: OfficeContext) -> OpenedPackage:
     blob = read_package_file(path)
     raw: dict[str, tuple[int, bytes]] = {}
-    members = open_archive(blob, office, what, raw)
+    inner = open_envelope(blob, office, what=what)
+    members = read_archive(inner, what=what, allowed=_allowed, raw=raw, keep_deflated=_trail_kept_deflated)
+    _complete(members, raw, what)
     ev = _signed_by(members, ctx, what, path)
     try:
         doc = F.loads(members["manifest.json"], "manifest.json", F.MANIFEST_LIMITS)
@@ -284,18 +308,23 @@ def _open(path: Path, what: Message, office: Identity, ctx: OfficeContext) -> Op
         if m.evaluator != ev.code:
             raise F.Invalid(msg("packages.two_evaluators", "its manifest names two evaluators ({signer} and {named})",
                                 signer=ev.code, named=m.evaluator[:40]))
-        _check_members(m, members, what)
+        if "audit.json" not in members and m.version < 2:  # (its raw bytes said otherwise)
+            members["audit.json"] = inflate_member(inner, "audit.json", what)
+        _check_members(m, members, raw, what)
         _check_program(m, ctx, what)
         data = F.loads(members["data.json"], "data.json", F.DATA_LIMITS)
         contents = I.read_data(data, m, members, ctx.program_uuid)
         monitoring_visits = fieldwork.read_package_part(data)
         visit_photos = monitoring_photos.read_package_part(data, members)
         # The laptop's audit trail is authentic (its hash is in the signed manifest) and the laptop
-        # checked its chain before exporting; here its bounds, its count and its head are checked
-        # (from its outline and last entry: I.trail_entries), and it is kept as it came — its chain
-        # can be checked again at any time (verify_package_evidence), not here, where a trail with
-        # one entry per keystroke would cost more than the merge itself.
-        I.check_counts(m, contents, I.trail_entries(members["audit.json"], m))
+        # checked its chain before exporting; it is kept as it came — its chain, bounds, count and
+        # head can be checked again at any time (verify_package_evidence), not here, where a trail
+        # with one entry per keystroke would cost more than the merge itself.  Format version 1:
+        # its bounds, its count and its head are checked here too (from its outline and last entry:
+        # I.trail_entries).  Version 2 signs the trail as stored: checked so (_check_members), it
+        # is not inflated at all.
+        I.check_counts(m, contents, I.trail_entries(members["audit.json"], m) if m.version < 2
+                       else m.counts["audit_entries"])
         I.check_times(m, contents, utcnow(), visit_photos)
     except F.Invalid as exc:
         raise PackageRejected(msg("packages.malformed", "{what} is malformed: {reason}.", what=what,
@@ -311,17 +340,65 @@ def _open(path: Path, what: Message, office: Identity, ctx: OfficeContext) -> Op
     )
 
 
-def _check_members(m: I.Manifest, members: dict[str, bytes], what: Message) -> None:
+class OpenAhead:
+    """Phase 1 of the next package while the caller applies the current one.
+
+    ``get(k)`` returns ``open_one(items[k])`` and starts opening ``items[k + 1]`` on one worker
+    thread.  Opening touches no database and holds only what it read; its decompression, hashing
+    and decryption run without the GIL, so they overlap the writes of the package before (whose
+    driver releases the GIL too).  Nothing changes in what is checked or written, nor in their
+    order per package: a package is applied only after it was opened and checked in full, and an
+    error raised while opening is raised by ``get``.  ``close`` waits for an opening under way."""
+
+    def __init__(self, open_one: Callable[[Any], Any], items: list[Any]) -> None:
+        self._open_one = open_one
+        self._items = items
+        self._pool: ThreadPoolExecutor | None = None
+        self._ahead: dict[int, Future] = {}
+
+    def get(self, k: int) -> Any:
+        fut = self._ahead.pop(k, None)
+        nxt = k + 1
+        if nxt < len(self._items) and nxt not in self._ahead:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-package")
+            self._ahead[nxt] = self._pool.submit(self._open_one, self._items[nxt])
+        return fut.result() if fut is not None else self._open_one(self._items[k])
+
+    def close(self) -> None:
+        for fut in self._ahead.values():
+            fut.cancel()
+        self._ahead.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def __enter__(self) -> OpenAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_members(m: I.Manifest, members: dict[str, bytes], raw: dict[str, tuple[int, bytes]],
+                   what: Message) -> None:
     """Every member but the manifest and its signature is listed in the signed manifest, with its
-    hash and size."""
-    if set(m.members) != set(members) - {"manifest.json", "manifest.sig"}:
+    hash and size — of its content, and (format version 2) of its bytes as stored where the
+    manifest lists those: a member kept deflated (the trail) is checked so alone."""
+    if set(m.members) != set(raw) - {"manifest.json", "manifest.sig"}:
         raise PackageRejected(msg("packages.members_not_signed", "{what}: its members do not match the signed "
                                   "manifest.", what=what))
+    stored = m.stored or {}
     for name, (digest, size) in m.members.items():
-        body = members[name]
-        if size != len(body) or digest != F.sha256(body):
+        body = members.get(name)
+        if body is not None and (size != len(body) or digest != F.sha256(body)) or body is None and name not in stored:
             raise PackageRejected(msg("packages.member_hash", "{what}: {member} does not match its hash in the signed "
                                       "manifest.", what=what, member=name))
+        if name in stored:
+            kept = raw[name][1]
+            if stored[name] != (F.sha256(kept), len(kept)):
+                raise PackageRejected(msg("packages.member_hash", "{what}: {member} does not match its hash in the "
+                                          "signed manifest.", what=what, member=name))
 
 
 def _check_program(m: I.Manifest, ctx: OfficeContext, what: Message) -> None:

@@ -35,7 +35,7 @@ from . import kit as kitmod
 from .envelope import MAGIC
 from .errors import KeyProblem, PackageRejected, reason_of
 from .merge import (
-    OfficeContext, OpenedPackage, PinnedEvaluator, apply_package, open_package, rejected, signer_key, unseal,
+    OfficeContext, OpenAhead, OpenedPackage, PinnedEvaluator, apply_package, open_package, rejected, signer_key, unseal,
 )
 from .models import MergeConflict, PackageEvidence
 from .package import build_package
@@ -461,35 +461,37 @@ class Packages(Area):
         i = 0
         opened: dict[int, OpenedPackage | MergeReport] = {}  # kept across a retried transaction
         changes = NOTHING
-        while i < len(paths) and not cancel.cancelled:
-            for attempt in range(_RETRIES):
-                batch: list[MergeReport] = []
-                try:
-                    with self._uow.bulk_write() as s:
-                        audit.lock(s)  # merges queue here, before they touch any row
-                        started = time.monotonic()
-                        while i + len(batch) < len(paths) and not cancel.cancelled:
-                            k = i + len(batch)
-                            progress(k / n, paths[k].name)
-                            if cancel.cancelled:
-                                break
-                            if k not in opened:
-                                opened[k] = _open_or_reject(paths[k], office, ctx)
-                            batch.append(self._merge_one(s, paths[k], opened[k], ctx))
-                            if time.monotonic() - started > _BATCH_SECONDS:
-                                break
-                        signing.at_merge(s, office, batch, actor=self._uow.actor, device=self._uow.device)
-                    changes |= self._uow.changes(s)
-                    break
-                except (DBAPIError, DatabaseInUse, DatabaseUnavailable) as exc:
-                    if attempt + 1 < _RETRIES and _retryable(exc):
-                        time.sleep(0.05 * (2 ** attempt) * (1 + random.random()))
-                        continue
-                    raise
-            for k in range(i, i + len(batch)):
-                opened.pop(k, None)  # let the memory go
-            reports.extend(batch)
-            i += len(batch)
+        # (the next package is opened on a worker thread while this one is applied)
+        with OpenAhead(lambda path: _open_or_reject(path, office, ctx), paths) as ahead:
+            while i < len(paths) and not cancel.cancelled:
+                for attempt in range(_RETRIES):
+                    batch: list[MergeReport] = []
+                    try:
+                        with self._uow.bulk_write() as s:
+                            audit.lock(s)  # merges queue here, before they touch any row
+                            started = time.monotonic()
+                            while i + len(batch) < len(paths) and not cancel.cancelled:
+                                k = i + len(batch)
+                                progress(k / n, paths[k].name)
+                                if cancel.cancelled:
+                                    break
+                                if k not in opened:
+                                    opened[k] = ahead.get(k)
+                                batch.append(self._merge_one(s, paths[k], opened[k], ctx))
+                                if time.monotonic() - started > _BATCH_SECONDS:
+                                    break
+                            signing.at_merge(s, office, batch, actor=self._uow.actor, device=self._uow.device)
+                        changes |= self._uow.changes(s)
+                        break
+                    except (DBAPIError, DatabaseInUse, DatabaseUnavailable) as exc:
+                        if attempt + 1 < _RETRIES and _retryable(exc):
+                            time.sleep(0.05 * (2 ** attempt) * (1 + random.random()))
+                            continue
+                        raise
+                for k in range(i, i + len(batch)):
+                    opened.pop(k, None)  # let the memory go
+                reports.extend(batch)
+                i += len(batch)
         if i < len(paths):
             if not any(r.status != REJECTED for r in reports):
                 raise Cancelled(msg("packages.merge_cancelled", "Cancelled; nothing was merged."))

@@ -29,7 +29,7 @@ from ..monitoring import photos as monitoring_photos
 from ..services.common import current_program, evaluator_by_code, get_setting, set_setting
 from ..version import __version__
 from . import formats as F
-from .archive import write_archive
+from .archive import deflate, stored_member, write_archive
 from .envelope import seal
 from .errors import KeyProblem
 from .keys import Identity, KeyInfo, b64, key_fingerprint, signature_fingerprint, unb64
@@ -161,15 +161,20 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
         photos = monitoring_photos.package_part(s, ev, blobs, _attachment_bytes)  # their photos, bytes in blobs
         if photos:
             data["monitoring_photos"] = photos
-    members: list[tuple[str, bytes, bool]] = [("data.json", F.dumps(data), True), ("audit.json", F.dumps(trail), True)]
+    trail_bytes = F.dumps(trail)
+    members: list[tuple[str, bytes, bool]] = [("data.json", F.dumps(data), True), ("audit.json", trail_bytes, True)]
     members += [(name, body, False) for name, body in sorted(blobs.items())]
+    listed = {name: {"sha256": F.sha256(body), "size": len(body)} for name, body, _ in members}
+    # (format version 2: the trail also as the archive stores it, so the office merges without inflating it)
+    trail_stored = deflate(trail_bytes)
+    listed["audit.json"]["stored"] = {"sha256": F.sha256(trail_stored), "size": len(trail_stored)}
     created = utcnow()
     n_scores = sum(1 for e in evaluations for sc in e["scores"] if sc[3] is not None)
     counts = {"evaluations": len(evaluations), "finalised": sum(1 for e in evaluations if e["state"] == FINALISED),
               "scores": n_scores, "site_visits": len(visits), "attachments": len(attachments),
               "audit_entries": len(trail)}
     manifest = {
-        "format": F.PACKAGE_FORMAT, "format_version": F.FORMAT_VERSION, "app_version": __version__,
+        "format": F.PACKAGE_FORMAT, "format_version": F.PACKAGE_VERSION, "app_version": __version__,
         "program": {"uuid": p.uuid, "code": p.code},
         "rubrics": {t.rubric.code: t.rubric.content_hash for t in p.tracks},
         "evaluator": {"code": code, "uuid": ev.uuid},
@@ -178,11 +183,13 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
         "kit_sequence": int(kit.get("sequence", 0)), "created_at": F.iso(created), "counts": counts,
         "audit_head": trail[-1]["hash"] if trail else audit.GENESIS,
         "audit_anchor": anchor.as_document(),
-        "members": {name: {"sha256": F.sha256(body), "size": len(body)} for name, body, _ in members},
+        "members": listed,
     }
     manifest_bytes = F.dumps(manifest)
     signature = identity.sign(F.SIGNING_CONTEXT + manifest_bytes)
     inner = write_archive([("manifest.json", manifest_bytes, True), ("manifest.sig", signature, False)] + members)
+    if stored_member(inner, "audit.json") != trail_stored:  # (zipfile compresses as deflate() does)
+        raise RuntimeError("the archive stores audit.json otherwise than its signed hash says")
     blob = seal(inner, office)
     info = PackageInfo(
         path="", evaluator=code, device=device, sequence=sequence, created_at=created,

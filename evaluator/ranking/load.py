@@ -214,9 +214,14 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
             scores = scores.where(Score.evaluation_id.in_(
                 select(Evaluation.id).join(Assignment, Assignment.id == Evaluation.assignment_id)
                 .join(Application, Application.id == Assignment.application_id).where(in_tracks)))
+        # each distinct number of points once (a rubric gives a few hundred values to millions of
+        # scores): a tenth of the memory, and the ranking's passes over the points read the same
+        # few objects instead of millions scattered through memory.  Zeros, blanks and NaN stay
+        # as read (-0.0 equals 0.0 as a key but prints otherwise; NaN equals nothing).
+        same = {}.setdefault
         for rows in _batches(conn, scores.group_by(Score.evaluation_id)):
             for row in rows:
-                points[row[0]] = row[1:]
+                points[row[0]] = tuple([v and same(v, v) for v in row[1:]])
     # 4. manual gate outcomes
     gates_by_app: dict[int, dict[str, bool]] = {}
     if gate_of:
@@ -425,7 +430,10 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
     at = now.isoformat(" ", "microseconds") if bulk.sqlite else now
     inserts: list[tuple] = []
     updates: list[tuple] = []
-    changed: dict[str, list[Any]] = {}
+    # the changed computed decisions: application -> old (None: never ranked), and -> new (two
+    # dicts filled in the same order, what the audit entry holds; no pair per row to take apart)
+    was: dict[str, str | None] = {}
+    changed: dict[str, str] = {}
     app_ids, decisions = loaded.app_ids, loaded.decisions
     selected: list[str] = []
     reserve: list[str] = []
@@ -441,20 +449,21 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
         old = decisions.get(aid)
         if old is None:
             inserts.append((aid, None, "", "", *new, at))
-            changed[app] = [None, computed]
+            was[app] = None
+            changed[app] = computed
         elif _stored(old) != new:
             updates.append((*new, at, old.id))
             if old.computed != computed:
-                changed[app] = [old.computed, computed]
+                was[app] = old.computed
+                changed[app] = computed
     # one executemany per kind, straight to the driver on SQLite (as a merge writes its rows)
     inserts.sort()  # in application order: the unique index on it is filled in order
     bulk.insert(table, _DECISION_INSERT, inserts, converted=True)
     bulk.update(table, _DECISION_UPDATE, updates, converted=True)
     if changed:
-        # the changed computed decisions themselves: application -> old (None: never ranked) and new
         audit.append(s, actor=actor, device=device, action="ranking", entity="program", entity_uuid=program.uuid,
-                     old={"track": ranking.track, "decisions": {app: c[0] for app, c in changed.items()}},
+                     old={"track": ranking.track, "decisions": was},
                      new={"track": ranking.track, "method": ranking.method, "decisions_changed": len(changed),
-                          "decisions": {app: c[1] for app, c in changed.items()},
+                          "decisions": changed,
                           "selected": selected, "reserve": reserve})
     return len(changed)

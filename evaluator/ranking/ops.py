@@ -67,7 +67,8 @@ class Ranking(Area):
         changed decisions are audited.  A signed-off round's decisions are frozen: nothing is
         written and its signed-off ranking is returned."""
         self._uow.require_office(msg("ranking.what_record", "record the ranking"))
-        with gc_paused(), self._uow.write() as s:  # (the collector resumes after the commit)
+        # (a large unit: its WAL checkpoint runs after it; the collector resumes after the commit)
+        with gc_paused(), self._uow.write(large=True) as s:
             audit.lock(s)  # rankers storing at once queue here (PostgreSQL): read and write the snapshot whole
             result = self._rank(s, track, None, False, stability, progress, cancel, store=True, round_code=round)
         return self._uow.outcome(s, result)

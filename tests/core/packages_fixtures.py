@@ -24,6 +24,7 @@ import pytest
 
 from evaluator.packages import formats as F
 from evaluator.packages import keys as K
+from evaluator.packages.archive import deflate
 from evaluator.packages.envelope import seal
 from evaluator.workflows import import_kit
 from evaluator.packages.merge import unseal
@@ -242,6 +243,9 @@ def repack(src: Path, dst: Path, *, key_dir: Path, owner: str,
         members(mem)
     if rehash:
         m["members"] = {name: {"sha256": F.sha256(body), "size": len(body)} for name, body in mem.items()}
+        if m.get("format_version") == 2 and "audit.json" in mem:  # (the trail also as zip_bytes stores it)
+            stored = deflate(mem["audit.json"])
+            m["members"]["audit.json"]["stored"] = {"sha256": F.sha256(stored), "size": len(stored)}
         m["counts"] = recount(mem, m["counts"])
     if manifest:
         manifest(m)
@@ -253,6 +257,14 @@ def repack(src: Path, dst: Path, *, key_dir: Path, owner: str,
     office_info = office.info
     dst.write_bytes(seal(inner, office_info))
     return dst
+
+
+def as_version_1(m: dict) -> None:
+    """A ``repack`` manifest editor: the package as a laptop wrote it before format version 2 (no
+    member listed as stored)."""
+    m["format_version"] = 1
+    for entry in m["members"].values():
+        entry.pop("stored", None)
 
 
 def recount(members: dict[str, bytes], counts: dict[str, Any]) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from evaluator.rubric import parse_rubric
 from evaluator.services.programs import TrackSpec
 from evaluator.store import Store
 
-from ..core.packages_fixtures import PASS, copy_db, enter_scores, repack, url, zip_bytes
+from ..core.packages_fixtures import PASS, as_version_1, copy_db, enter_scores, repack, url, zip_bytes
 from ..core.rubric_samples import small_rubric
 from .support import dump_checksum, full_run, raw_connect, record, seeded
 
@@ -531,16 +531,50 @@ def _passfile(tmp_path: Path) -> Path:
      "at most 4,194,304"),
     ("data.json nested 100,000 deep", dict(data_bytes=_deep(100_000)), "nested more than 16 levels"),
     ("data.json with 6,000,000 values", dict(data_bytes=lambda: _many_digits(6_000_000)), "at most 5,000,000"),
-    ("audit.json nested 100,000 deep", dict(audit=lambda _b: _deep(100_000)), "nested more than 32 levels"),
-    ("audit entry nested 1,000 deep", dict(audit=lambda b: _deep_entry(b, 1000)), "nested more than 32 levels"),
-    ("audit.json that is not a list of entries", dict(audit=lambda _b: b'{"a": 1}'), "not a list of audit entries"),
-    ("audit.json not ending at the signed head", dict(audit=lambda b: _drop_last_entry(b)), "audit_head"),
+    # (a package of format version 1: the merge checks its trail; version 2's is checked by
+    # packages --verify, below)
+    ("audit.json nested 100,000 deep", dict(audit=lambda _b: _deep(100_000), version=1),
+     "nested more than 32 levels"),
+    ("audit entry nested 1,000 deep", dict(audit=lambda b: _deep_entry(b, 1000), version=1),
+     "nested more than 32 levels"),
+    ("audit.json that is not a list of entries", dict(audit=lambda _b: b'{"a": 1}', version=1),
+     "not a list of audit entries"),
+    ("audit.json not ending at the signed head", dict(audit=lambda b: _drop_last_entry(b), version=1), "audit_head"),
 ])
 def test_every_json_member_is_bounded_before_it_is_parsed(world, office, tmp_path, name, change, why):
     p = _craft_bytes(world, tmp_path / "deep.mepkg", **change)
     _refused(office, p, office.dump(), why)
     assert all(c.ok for c in office.store.packages.verify_evidence())
     _bounded[name] = 1
+
+
+BAD_TRAILS = [
+    ("audit.json nested 100,000 deep", dict(audit=lambda _b: _deep(100_000)), "nested more than 32 levels"),
+    ("audit entry nested 1,000 deep", dict(audit=lambda b: _deep_entry(b, 1000)), "nested more than 32 levels"),
+    ("audit.json that is not a list of entries", dict(audit=lambda _b: b'{"a": 1}'), "unreadable"),
+    ("audit.json not ending at the signed head", dict(audit=lambda b: _drop_last_entry(b)),
+     "does not end where the manifest says"),
+    ("counts.audit_entries one more than present", dict(manifest=lambda m: m["counts"].update(
+        audit_entries=m["counts"]["audit_entries"] + 1)), "the manifest says"),
+]
+
+
+@pytest.mark.parametrize("name, change, why", BAD_TRAILS, ids=[n for n, _, _ in BAD_TRAILS])
+def test_a_version_2_trail_signed_as_stored_is_kept_unread_and_packages_verify_names_what_is_wrong(
+        world, office, tmp_path, capsys, name, change, why):
+    """Format version 2 signs the laptop's trail as stored: the merge checks those bytes and keeps
+    them without inflating or parsing them (docs/package-format.md, step 8); the evaluator who
+    signed a trail that is not a bounded list of entries ending at the signed head is found by
+    ``packages --verify``, which names the package."""
+    p = _craft_bytes(world, tmp_path / "trail.mepkg", **change)
+    [r] = office.merge(p)
+    assert r.status == MERGED, r.reason
+    checks = office.store.packages.verify_evidence()
+    bad = [c for c in checks if not c.ok]
+    assert len(bad) == 1 and bad[0].evaluator == "EV01" and bad[0].sequence == 2 and why in bad[0].problem, checks
+    code, out, err = _cli(["packages", "--verify", "--db", str(office.path)], capsys)
+    assert code == 5 and "FAILED" in out and "unexpected" not in err, (code, out, err)
+    _bounded[f"{name} (format 2: packages --verify)"] = 1
 
 
 def _many_digits(n: int) -> bytes:
@@ -551,7 +585,7 @@ def _many_digits(n: int) -> bytes:
     return bytes(text)
 
 
-def _craft_bytes(world: World, dst: Path, *, data_bytes=None, manifest=None, audit=None) -> Path:
+def _craft_bytes(world: World, dst: Path, *, data_bytes=None, manifest=None, audit=None, version=2) -> Path:
     def members(m):
         if data_bytes is not None:
             m["data.json"] = data_bytes() if callable(data_bytes) else data_bytes
@@ -560,6 +594,8 @@ def _craft_bytes(world: World, dst: Path, *, data_bytes=None, manifest=None, aud
 
     def edit(m):
         m["sequence"] = 2
+        if version == 1:
+            as_version_1(m)
         if manifest is not None:
             manifest(m)
 
@@ -648,8 +684,8 @@ NUMBERS = [
     ("kit_sequence -1", dict(manifest=_set("kit_sequence", -1)), "manifest kit_sequence"),
     ("counts.audit_entries 2^63", dict(manifest=_set("counts.audit_entries", 2**63)), "counts.audit_entries"),
     ("counts.audit_entries -1", dict(manifest=_set("counts.audit_entries", -1)), "counts.audit_entries"),
-    ("counts.audit_entries one more than present", dict(manifest=lambda m: m["counts"].update(
-        audit_entries=m["counts"]["audit_entries"] + 1)), "counts.audit_entries"),
+    ("counts.audit_entries one more than present (format 1)", dict(manifest=lambda m: (as_version_1(m), m[
+        "counts"].update(audit_entries=m["counts"]["audit_entries"] + 1))), "counts.audit_entries"),
     ("counts.scores one fewer than present", dict(manifest=lambda m: m["counts"].update(
         scores=m["counts"]["scores"] - 1)), "counts.scores"),
     ("counts.finalised 2^31", dict(manifest=_set("counts.finalised", 2**31)), "counts.finalised"),
@@ -932,8 +968,13 @@ def test_random_truncations_of_members_are_refused_by_name(world, office, tmp_pa
         def change(m, name=name, cut=cut):
             m[name] = cut
 
+        def edit(m):
+            m["sequence"] = 2
+            if name == "audit.json":  # (format version 1: the merge reads the trail; see the version 2 test above)
+                as_version_1(m)
+
         p = repack(world.packages["EV01"], tmp_path / "cut.mepkg", key_dir=world.key_dir, owner="EV01",
-                   members=change, manifest=_set("sequence", 2))
+                   members=change, manifest=edit)
         [r] = office.merge(p)
         assert r.rejected and "cut.mepkg" in r.reason and "unexpectedly" not in r.reason, (seed, trial, r.reason)
         assert office.dump() == before, (seed, trial)

@@ -17,6 +17,9 @@ from sqlalchemy import text
 from evaluator.db.checkpoint import AUTOCHECKPOINT_PAGES
 from evaluator.store import Store
 
+# (the tests marked plain_sqlite read the file with the plain sqlite3 driver, as another program
+# would; the last one runs on an encrypted file, also under `make test-encrypted`)
+
 #: enough rows to fill the log well past SQLite's 1,000-page automatic checkpoint (4 KB pages)
 ROWS, BLOB = 3000, 2048
 
@@ -51,6 +54,7 @@ def _autocheckpoints(st: Store) -> set[int]:
             c.close()
 
 
+@pytest.mark.plain_sqlite
 @pytest.mark.parametrize("unit", ["write_large", "bulk_write"])
 def test_a_large_unit_is_committed_at_once_and_checkpointed_after_it(store, monkeypatch, unit):
     path = store.uow.sqlite_path
@@ -71,6 +75,7 @@ def test_a_large_unit_is_committed_at_once_and_checkpointed_after_it(store, monk
     assert _autocheckpoints(store) == {AUTOCHECKPOINT_PAGES}
 
 
+@pytest.mark.plain_sqlite
 def test_the_background_checkpoint_runs_and_close_waits_for_it(store):
     path = store.uow.sqlite_path
     size_before = path.stat().st_size
@@ -85,6 +90,7 @@ def test_the_background_checkpoint_runs_and_close_waits_for_it(store):
     assert _rows_seen_by_another_program(path) == ROWS // 2
 
 
+@pytest.mark.plain_sqlite
 def test_an_ordinary_write_still_checkpoints_in_its_commit(store):
     path = store.uow.sqlite_path
     size_before = path.stat().st_size
@@ -94,6 +100,7 @@ def test_an_ordinary_write_still_checkpoints_in_its_commit(store):
     assert _autocheckpoints(store) == {AUTOCHECKPOINT_PAGES}
 
 
+@pytest.mark.plain_sqlite
 def test_a_failed_large_unit_leaves_nothing_and_the_connection_as_it_was(store):
     path = store.uow.sqlite_path
     with store.uow.write() as s:
@@ -104,3 +111,22 @@ def test_a_failed_large_unit_leaves_nothing_and_the_connection_as_it_was(store):
             raise RuntimeError("cancelled")
     assert _rows_seen_by_another_program(path) == 0
     assert _autocheckpoints(store) == {AUTOCHECKPOINT_PAGES}
+
+
+def test_an_encrypted_file_is_checkpointed_after_a_large_unit_with_its_key(tmp_path):
+    """The background checkpoint takes a pooled connection, keyed like every other: on an encrypted
+    file it copies the log too, and the rows read back after the store is opened again."""
+    pytest.importorskip("sqlcipher3")
+    path = tmp_path / "field.sqlite3"
+    st = Store(f"sqlite:///{path.as_posix()}", passphrase="checkpoint test passphrase")
+    try:
+        size_before = path.stat().st_size
+        with st.uow.write(large=True) as s:
+            _fill(s)
+        st.uow.checkpointer.wait()
+        assert path.stat().st_size > size_before + ROWS * BLOB  # copied into the file by the thread
+    finally:
+        st.close()
+    with Store(f"sqlite:///{path.as_posix()}", passphrase="checkpoint test passphrase") as again:
+        with again.uow.read() as s:
+            assert s.execute(text("SELECT count(*) FROM bulk_probe")).scalar() == ROWS

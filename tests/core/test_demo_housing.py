@@ -16,6 +16,9 @@ from evaluator.store import Store
 
 from .test_demo import canonical_dump
 
+#: the demo database is dumped with the plain sqlite3 driver (canonical_dump), so the module is
+#: skipped by make test-encrypted
+pytestmark = pytest.mark.plain_sqlite
 
 _AS_MADE: dict = {}  # the demo database's canonical dump as the command made it (ranking then records decisions)
 

@@ -12,6 +12,7 @@ from evaluator.messages import using
 from evaluator.store import Store
 
 
+@pytest.mark.plain_sqlite
 def test_a_database_file_cut_short_is_refused_in_korean_and_in_english(tmp_path):
     path = tmp_path / "office.sqlite3"
     Store(f"sqlite:///{path}").close()

@@ -180,6 +180,7 @@ def test_the_command_line_plans_assigns_and_lists_what_is_due(signed_off, capsys
     assert "No monitoring visit is overdue." in capsys.readouterr().out
 
 
+@pytest.mark.plain_sqlite
 def test_follow_up_is_personal_data_exported_to_its_subject_and_destroyed_by_a_purge(office, tmp_path):
     """A monitoring visit's attendees, findings and actions and a support session's note are about the
     group's people: the audit trail seals them (never in the clear), the data subject's export holds

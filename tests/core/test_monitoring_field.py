@@ -214,6 +214,7 @@ def _merge_entries(path: Path) -> list[dict]:
     return [json.loads(new) for _, new in rows]
 
 
+@pytest.mark.plain_sqlite
 @pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)  # (reads the database file's bytes)
 def test_a_merged_package_audits_new_visits_by_reference_and_changed_ones_sealed_and_a_subject_delete_destroys_them(
         field_cycle, tmp_path):
@@ -319,6 +320,7 @@ def test_a_merged_package_audits_new_visits_by_reference_and_changed_ones_sealed
         assert not found_in(f, ("허윤슬",)), f  # (UTF-8, UTF-16 and JSON escapes)
 
 
+@pytest.mark.plain_sqlite
 @pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)  # (reads the audit entries' JSON)
 def test_a_new_visit_whose_number_the_office_took_meanwhile_is_renumbered_and_audited_with_its_values(
         field_cycle, tmp_path):

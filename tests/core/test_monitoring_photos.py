@@ -196,6 +196,7 @@ def test_a_photo_removed_on_the_laptop_after_a_merge_is_removed_at_the_office(ph
         assert office.verify_audit().ok
 
 
+@pytest.mark.plain_sqlite
 def test_a_visits_photos_are_personal_data_exported_and_destroyed_with_their_subject(photo_cycle, tmp_path):
     """As an evaluation's photos are: the subject's export lists them (with their visit), and
     deleting the subject's data destroys their bytes (none left in the database file), their file

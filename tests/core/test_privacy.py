@@ -221,6 +221,7 @@ def test_subject_export_correct_and_delete(demo_store, tmp_path):
 
 
 # --- the access log ---------------------------------------------------------------------------------
+@pytest.mark.plain_sqlite
 def test_the_access_log_after_each_action(demo_store, tmp_path, capsys):
     st = demo_store
     app = "2012-A-001"
@@ -470,6 +471,7 @@ def test_a_receipt_is_for_one_laptop_only(demo_before_visits_store, tmp_path):
 
 
 # --- merged packages: the evidence kept is re-written without the purged people ---------------------
+@pytest.mark.plain_sqlite
 def test_a_purge_rewrites_the_evidence_of_merged_packages_and_the_replay_still_holds(tmp_path):
     from datetime import date as day
 

@@ -272,6 +272,14 @@ def _redact_evidence(s: Session, subjects: _Subjects, purge: str, *, actor: str,
             trail_body = dumps(trail)
             e.audit_trail, e.audit_method = _deflate(trail_body), 8
             doc["audit_sha256"] = sha256(trail_body)
+        elif e.audit_trail is not None and len(e.audit_trail):
+            # a trail that cannot be read (a format 2 merge keeps the laptop's trail unread; packages
+            # --verify names it) cannot have the subjects' entries picked out: it is destroyed whole
+            # rather than left holding them
+            trail_body = dumps([])
+            e.audit_trail, e.audit_method = _deflate(trail_body), 8
+            doc["audit_sha256"] = sha256(trail_body)
+            doc["audit_destroyed"] = "unreadable"
         e.redacted = doc
         audit.append(s, actor=actor, device=device, action="redact_evidence", entity="package", entity_uuid=r.uuid,
                      new=doc, reason="purge: the evidence no longer holds the purged people's records")

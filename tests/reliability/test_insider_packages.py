@@ -979,3 +979,31 @@ def test_random_truncations_of_members_are_refused_by_name(world, office, tmp_pa
         assert r.rejected and "cut.mepkg" in r.reason and "unexpectedly" not in r.reason, (seed, trial, r.reason)
         assert office.dump() == before, (seed, trial)
     record("damaged data.json / audit.json, re-signed (refused by name)", trials=n)
+
+
+def test_a_kept_trail_that_cannot_be_read_is_destroyed_whole_when_its_subject_is_deleted(world, office, tmp_path):
+    """A format 2 merge keeps the laptop's trail unread. When it cannot be parsed, a purge cannot
+    pick the subject's entries out of it, so the subject's deletion destroys the whole trail rather
+    than leave their values in it. The purge records the hash of what it wrote, and `packages
+    --verify` holds."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from evaluator.packages.archive import unstore
+    from evaluator.packages.models import PackageEvidence
+
+    p = _craft_bytes(world, tmp_path / "unreadable.mepkg", audit=lambda b: b[:-2] + b"\x00garbage")
+    [r] = office.merge(p)
+    assert r.status == MERGED, r.reason
+
+    def kept_trail() -> bytes:  # (the package just merged: the newest evidence)
+        with office.store.uow.read() as s:
+            e = s.execute(select(PackageEvidence).order_by(PackageEvidence.id.desc()).limit(1)).scalar_one()
+            return unstore(e.audit_method, bytes(e.audit_trail))
+
+    assert b"T-1" in kept_trail()  # the laptop's entries, with the application they are about
+    office.store.privacy.set_retention(signed_off_on="2012-05-01", project_ends_on="2012-12-31")
+    office.store.privacy.subject_delete("T-1", reason="삭제 요청 (가상)", today=date(2018, 1, 2))
+    assert kept_trail() == F.dumps([])
+    assert all(c.ok for c in office.store.packages.verify_evidence())

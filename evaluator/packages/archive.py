@@ -152,15 +152,6 @@ def read_archive(
         return out
 
 
-def declared_size(data: bytes, name: str) -> int | None:
-    """The uncompressed size the archive ``data`` declares for member ``name`` (None: no such member)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return zf.getinfo(name).file_size
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None
-
-
 def stored_member(data: bytes, name: str) -> bytes:
     """The bytes of member ``name`` as stored in the archive ``data`` (for the writer's check)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -338,7 +338,8 @@ class Context:
         return "all" in self._profile or any(name == p or name.startswith(p) for p in self._profile)
 
     def profile(self, name: str, fn: Callable[[Any], Any], state: Any) -> None:
-        """Run the app side once more under cProfile; keep the top entries."""
+        """Run the app side once more under cProfile; keep the top entries (and the whole profile
+        beside them, ``NAME.prof``)."""
         self.profile_dir.mkdir(parents=True, exist_ok=True)
         prof = cProfile.Profile()
         prof.enable()
@@ -354,6 +355,7 @@ class Context:
         text = out.getvalue()
         path = self.profile_dir / f"{name}.txt"
         path.write_text(text)
+        stats.dump_stats(path.with_suffix(".prof"))  # (the whole profile, for callers and callees)
         self.profiles[name] = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
         progress(f"  profile of {name} written to {path}")
 

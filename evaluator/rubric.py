@@ -7,6 +7,7 @@ The file format is documented in ``docs/rubrics.md``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -146,8 +147,21 @@ class Rubric:
         if self.attendees_required and not str(v.get("attendees") or "").strip():
             out.append(VISIT_ATTENDEES)
         ticked = v.get("checklist") or {}
-        out += [f"check:{c.code}" for c in self.checklist if c.required and not ticked.get(c.code)]
+        out += [f"check:{code}" for code in self._required_checks if not ticked.get(code)]
         return out
+
+    def visit_complete(self, visited_at: Any, attendees: str | None, checklist: dict[str, Any] | None) -> bool:
+        """``not visit_missing(…)`` for these values of the visit log, without the list (a merge
+        asks for thousands of visits)."""
+        return not ((self.visit_date_required and not visited_at)
+                    or (self.attendees_required and not str(attendees or "").strip())
+                    or (self._required_checks and not all(map((checklist or {}).get, self._required_checks))))
+
+    @functools.cached_property
+    def _required_checks(self) -> tuple[str, ...]:
+        """The codes of the checklist items that must be ticked (worked out once: a merge asks for
+        every visit)."""
+        return tuple(c.code for c in self.checklist if c.required)
 
     def visit_requirement_name(self, key: str, lang: str = "ko") -> str:
         """A :meth:`visit_missing` key as people read it."""

@@ -228,8 +228,12 @@ class UnitOfWork:
             conn = self.writer_engine.connect()
             raw = conn.connection.driver_connection
             cache = raw.execute("PRAGMA cache_size").fetchone()[0]
+            temp = raw.execute("PRAGMA temp_store").fetchone()[0]
             raw.execute("PRAGMA foreign_keys=OFF")
             raw.execute("PRAGMA cache_size=-65536")  # 64 MB: a merge touches every page of the indexes it grows
+            # each package merges in a savepoint, which copies every page it changes first (SQLite's
+            # sub-journal): in memory rather than through a temporary file
+            raw.execute("PRAGMA temp_store=MEMORY")
             try:
                 raw.execute("PRAGMA wal_autocheckpoint=0")  # (set back below)
                 with Session(bind=conn, expire_on_commit=False, info={WRITTEN: set(), PROGRAM: self.program}) as s, \
@@ -238,6 +242,7 @@ class UnitOfWork:
             finally:
                 try:
                     raw.execute(f"PRAGMA cache_size={int(cache)}")
+                    raw.execute(f"PRAGMA temp_store={int(temp)}")
                     raw.execute("PRAGMA foreign_keys=ON")
                     raw.execute(f"PRAGMA wal_autocheckpoint={checkpoint.AUTOCHECKPOINT_PAGES}")
                 except Exception:  # noqa: BLE001 - never hand out a connection without its checks

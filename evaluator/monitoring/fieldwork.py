@@ -292,6 +292,7 @@ class _Office(NamedTuple):
     actions: Any
     rubric_hash: str
     version: int
+    skeleton: bool  # the plan's empty skeleton (:func:`_skeleton_sql`)
 
 
 _QUERIES: dict[str, tuple[TextClause, TextClause]] = {}
@@ -310,9 +311,38 @@ def _queries(dialect: str) -> tuple[TextClause, TextClause]:
                  f"FROM {listed} JOIN award w ON w.uuid = named.value JOIN application a ON a.id = w.application_id "
                  f"JOIN track t ON t.id = a.track_id"),
             text(f"SELECT v.uuid, v.id, v.award_id, v.evaluator_id, v.sequence, v.plan_code, v.state, v.visited_at, "
-                 f"v.attendees, v.checklist, v.ratings, v.findings, v.actions, v.rubric_hash, v.version "
+                 f"v.attendees, v.checklist, v.ratings, v.findings, v.actions, v.rubric_hash, v.version, "
+                 f"CASE WHEN {_skeleton_sql(dialect, 'v.')} THEN 1 ELSE 0 END "
                  f"FROM {listed} JOIN monitoring_visit v ON v.uuid = named.value"))
     return got
+
+
+def _skeleton_sql(dialect: str, col: str = "") -> str:
+    """The SQL condition that a monitoring visit (its columns prefixed ``col``) is the plan's empty
+    skeleton, as ``monitoring assign`` and ``add_visit`` make it: planned, nothing recorded.  A
+    package filling it adds what the office never had.  (One rule for the merge's read of the
+    office's copies and for its write of planned visits all at once, :func:`_fill_planned`.)"""
+    def blank(c: str) -> str:
+        return f"COALESCE({col}{c}, '') = ''"
+
+    def empty(c: str) -> str:  # (a JSON column: its text as stored; not IN (…), which SQLite makes a
+        # table of each time the statement runs, i.e. for each row of an executemany)
+        stored = f"{col}{c}" if dialect == "sqlite" else f"CAST({col}{c} AS TEXT)"
+        return "(" + " OR ".join(f"COALESCE({stored}, '') = '{e}'" for e in ("", "{}", "[]", "null")) + ")"
+
+    return " AND ".join([f"{col}state = '{PLANNED}'", f"{col}visited_at IS NULL",
+                         *map(blank, ("attendees", "findings", "rubric_hash")),
+                         *map(empty, ("checklist", "ratings", "actions"))])
+
+
+#: a planned visit filled by a package, on SQLite (:func:`_fill_planned`): the values of ``_STORED``
+#: (its version at least one above the office's), written only where the visit is the signer's, of
+#: the named award, under the same number and plan code, and still the plan's empty skeleton
+_FILL_SQLITE = (
+    "UPDATE monitoring_visit SET state = ?, visited_at = ?, attendees = ?, checklist = ?, ratings = ?, findings = ?, "
+    "actions = ?, rubric_hash = ?, finalised_at = ?, version = max(?, version + 1), updated_at = ?, device = ?, "
+    "package_fingerprint = ? WHERE uuid = ? AND evaluator_id = ? AND award_id = ? AND sequence = ? AND plan_code = ? "
+    f"AND {_skeleton_sql('sqlite')}")
 
 
 #: the columns a merged visit sets, in the order of its ``stored`` values
@@ -321,15 +351,6 @@ _STORED = ("state", "visited_at", "attendees", "checklist", "ratings", "findings
 #: a package's visit as compared with :func:`service.values` of the office's copy (sequence aside)
 _COMPARED = ("plan_code", "state", "visited_at", "attendees", "checklist", "ratings", "findings", "actions",
              "rubric_hash")
-_EMPTY = (None, "", "{}", "[]", {}, [])
-
-
-def _skeleton(row: Any) -> bool:
-    """The office's copy is a planned visit with nothing recorded (as ``monitoring assign`` and
-    ``add_visit`` make it): a package filling it adds what the office never had."""
-    return (row.state == PLANNED and row.visited_at is None and not row.attendees and not row.findings
-            and not row.rubric_hash and row.checklist in _EMPTY and row.ratings in _EMPTY and row.actions in _EMPTY)
-
 
 def _read(row: _Office) -> _Office:
     """An office copy with its time and JSON columns as Python values."""
@@ -355,6 +376,75 @@ def _change(v: dict[str, Any], app: str, sequence: int, plan_code: str, visited_
     return {"entity": "monitoring_visit", "uuid": v["uuid"], "application": app, "old": old, "new": new}
 
 
+def _award_of(v: dict[str, Any], awards: dict[str, _Award], program_id: int, what: str) -> _Award:
+    """The award a package's visit names, refused (:class:`PackageRejected`) when the office has no
+    such award in the program, it is another application's, or it was withdrawn or cancelled."""
+    award = awards.get(v["award"])
+    if award is None or award.program_id != program_id:
+        raise PackageRejected(msg("monitoring.package_no_award", "{package} carries a monitoring visit of "
+                                  "application {app}, which has no award in this office database; nothing of it "
+                                  "was merged.", package=what, app=v["application"][:40]))
+    app = award.external_id
+    if app != v["application"]:
+        raise PackageRejected(msg("monitoring.package_wrong_award", "{package} names the award of {award} as one "
+                                  "of {app}; nothing of it was merged.", package=what, award=app,
+                                  app=v["application"][:40]))
+    if award.status in CLOSED_STATUSES:
+        raise PackageRejected(msg("monitoring.package_award_closed", "{package} carries a monitoring visit of "
+                                  "application {app}, whose award was {status} ({reason}); nothing of it was "
+                                  "merged.", package=what, app=app, status=status_text(award.status),
+                                  reason=award.status_reason))
+    return award
+
+
+def _checked_time(v: dict[str, Any], award: _Award, rubric: Rubric | None, what: str) -> datetime | None:
+    """A package's visit checked against its award and monitoring rubric (``service.check_visit``,
+    refused as :class:`PackageRejected`); its time."""
+    visited_at = _when(v["visited_at"], what)
+    try:
+        service.check_visit(rubric, award, visited_at=visited_at, attendees=v["attendees"],
+                            checklist=v["checklist"], ratings=v["ratings"],
+                            actions=[Action(a["text"], F.parse_date(a.get("due_on"))) for a in v["actions"]]
+                            if v["actions"] else (),
+                            where=lambda: msg("monitoring.where.package_visit", "{package}: monitoring visit "
+                                              "{sequence} of {app}", package=what, sequence=v["sequence"],
+                                              app=award.external_id),
+                            finalising=v["state"] == FINALISED)
+    except ValidationError as exc:
+        raise PackageRejected(msg("monitoring.nothing_merged", "{reason} Nothing of it was merged.",
+                                  reason=exc.sentence)) from None
+    return visited_at
+
+
+def _fill_planned(bulk: Bulk, visits: list[dict[str, Any]], awards: dict[str, _Award], rubrics: dict[str, Rubric],
+                  program_id: int, evaluator_id: int, what: str, stored: tuple[Any, ...]) -> Merged | None:
+    """The common case on SQLite, in one statement: every visit of the package fills a planned
+    visit of the signer's (the plan's empty skeleton, same number and plan code) — what the
+    general pass of :func:`merge` would do for it, without reading the office's copies first:
+    the UPDATE's own conditions check them on the row it writes.  None, with nothing written,
+    as soon as one visit is otherwise (refused, new, numbered otherwise, recorded before): then
+    the general pass decides, and says why in its order."""
+    json_text, stamp, now_stored, device, fingerprint = stored
+    rows: list[tuple] = []
+    added: list[list[str]] = []
+    try:
+        for v in visits:
+            award = _award_of(v, awards, program_id, what)
+            visited_at = _checked_time(v, award, rubrics.get(award.track), what)
+            state = v["state"]
+            rows.append((state, stamp(visited_at), v["attendees"], json_text(v["checklist"]), json_text(v["ratings"]),
+                         v["findings"], json_text(v["actions"]), v["rubric_hash"],
+                         now_stored if state == FINALISED else None, v["version"], now_stored, device, fingerprint,
+                         v["uuid"], evaluator_id, award.id, v["sequence"], v["plan_code"]))
+            added.append(["monitoring_visit", v["uuid"], award.external_id])
+    except PackageRejected:
+        return None
+    if not bulk.update_all_or_none(MonitoringVisit.__table__, _FILL_SQLITE, rows):
+        return None
+    # each by reference: its values are the package's data.json, kept as evidence
+    return Merged({"added": 0, "updated": len(rows), "unchanged": 0, "kept_finalised": 0}, [], added)
+
+
 def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits: list[dict[str, Any]], what: str,
           *, device: str, fingerprint: str) -> Merged:
     """Merge a package's monitoring visits (see the module's doc); nothing is audited here: the
@@ -373,36 +463,31 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
     conn = bulk.conn
     awards_q, visits_q = _queries(conn.dialect.name)
     awards = {}
-    for row in bulk.rows(awards_q, {"uuids": json_list(list({v["award"] for v in visits}))}):
-        a = _Award(*row)
-        awards[a.uuid] = a._replace(agreed_on=date.fromisoformat(a.agreed_on)) if isinstance(a.agreed_on, str) else a
-    office = {row[0]: _Office(*row) for row in bulk.rows(visits_q, {"uuids": json_list(uuids)})}
-    followed: set[int] | None = None  # the awards the signer follows (asked when a visit is new at the office)
+    days: dict[Any, Any] = {}  # (awards signed off together share their agreement date: each read once)
+    for uuid_, id_, status, reason, agreed, program_id_, ext, track in bulk.rows(
+            awards_q, {"uuids": json_list(list({v["award"] for v in visits}))}):
+        if isinstance(agreed, str):
+            agreed = days.get(agreed) or days.setdefault(agreed, date.fromisoformat(agreed))
+        awards[uuid_] = _Award(uuid_, id_, status, reason, agreed, program_id_, ext, track)
     rubrics = _rubrics(s, program)
     now = utcnow()
     # the rows as the database stores them (on SQLite, the driver's: timestamps and JSON as text)
     json_text, stamp = (bulk.json_text(), bulk.timestamp) if bulk.sqlite else (_same, _same)
     now_stored = stamp(now)
+    filled = _fill_planned(bulk, visits, awards, rubrics, program_id, evaluator_id, what,
+                           (json_text, stamp, now_stored, device, fingerprint)) if bulk.sqlite else None
+    if filled is not None:
+        _expire_visits(s)
+        return filled
+    office = {row[0]: _Office(*row) for row in bulk.rows(visits_q, {"uuids": json_list(uuids)})}
+    followed: set[int] | None = None  # the awards the signer follows (asked when a visit is new at the office)
     changes: list[dict[str, Any]] = []
     added: list[list[str]] = []
     updates: list[tuple] = []
     fresh: list[tuple[dict[str, Any], _Award, datetime | None]] = []  # visits the office does not have yet
     for v in visits:  # one pass: every check, then the row it writes (all written at the end, or none)
-        award = awards.get(v["award"])
-        if award is None or award.program_id != program_id:
-            raise PackageRejected(msg("monitoring.package_no_award", "{package} carries a monitoring visit of "
-                                      "application {app}, which has no award in this office database; nothing of it "
-                                      "was merged.", package=what, app=v["application"][:40]))
+        award = _award_of(v, awards, program_id, what)
         app = award.external_id
-        if app != v["application"]:
-            raise PackageRejected(msg("monitoring.package_wrong_award", "{package} names the award of {award} as one "
-                                      "of {app}; nothing of it was merged.", package=what, award=app,
-                                      app=v["application"][:40]))
-        if award.status in CLOSED_STATUSES:
-            raise PackageRejected(msg("monitoring.package_award_closed", "{package} carries a monitoring visit of "
-                                      "application {app}, whose award was {status} ({reason}); nothing of it was "
-                                      "merged.", package=what, app=app, status=status_text(award.status),
-                                      reason=award.status_reason))
         row = office.get(v["uuid"])
         if row is None:
             if followed is None:
@@ -422,24 +507,12 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
             raise PackageRejected(msg("monitoring.package_other_award", "{package} names a monitoring visit of {app} "
                                       "that at the office belongs to another award; nothing of it was merged.",
                                       package=what, app=app))
-        visited_at = _when(v["visited_at"], what)
+        visited_at = _checked_time(v, award, rubrics.get(award.track), what)
         state = v["state"]
-        try:
-            service.check_visit(rubrics.get(award.track), award, visited_at=visited_at, attendees=v["attendees"],
-                                checklist=v["checklist"], ratings=v["ratings"],
-                                actions=[Action(a["text"], F.parse_date(a.get("due_on"))) for a in v["actions"]]
-                                if v["actions"] else (),
-                                where=lambda v=v, app=app: msg("monitoring.where.package_visit", "{package}: "
-                                                               "monitoring visit {sequence} of {app}", package=what,
-                                                               sequence=v["sequence"], app=app),
-                                finalising=state == FINALISED)
-        except ValidationError as exc:
-            raise PackageRejected(msg("monitoring.nothing_merged", "{reason} Nothing of it was merged.",
-                                      reason=exc.sentence)) from None
         if row is None:
             fresh.append((v, award, visited_at))
             continue
-        if _skeleton(row):  # a planned visit filled for the first time: the office loses nothing
+        if row.skeleton:  # a planned visit filled for the first time: the office loses nothing
             by_reference = v["sequence"] == row.sequence and v["plan_code"] == row.plan_code
             old = None if by_reference else service.values(_read(row))
         else:
@@ -484,9 +557,14 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
     bulk.update(table, _STORED, updates, converted=True)
     bulk.insert(table, ("uuid", "award_id", "evaluator_id", "sequence", "plan_code", "due_on", *_STORED), inserts,
                 converted=True)
-    for obj in [o for o in s.identity_map.values() if isinstance(o, MonitoringVisit)]:
-        s.expire(obj)  # (any copy the session holds is read again from the database when next used)
+    _expire_visits(s)
     return Merged(counts, changes, added)
+
+
+def _expire_visits(s: Session) -> None:
+    """Any copy of a visit the session holds is read again from the database when next used."""
+    for obj in [o for o in s.identity_map.values() if isinstance(o, MonitoringVisit)]:
+        s.expire(obj)
 
 
 __all__ = ["Merged", "install", "kit_part", "merge", "package_part", "read_package_part"]

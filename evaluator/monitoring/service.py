@@ -264,13 +264,14 @@ class _RubricSets:
     """What :func:`check_visit` looks up in a monitoring rubric, as sets (built once per rubric: a
     merge checks thousands of visits against the same one)."""
 
-    __slots__ = ("rubric", "items", "criteria", "levels", "required")
+    __slots__ = ("rubric", "items", "criteria", "levels", "levels_or_blank", "required")
 
     def __init__(self, rd: Rubric) -> None:
         self.rubric = rd
         self.items = frozenset(c.code for c in rd.checklist)
         self.criteria = frozenset(c.code for c in rd.criteria)
         self.levels = frozenset(lv.key for lv in rd.levels)
+        self.levels_or_blank = self.levels | {None}
         self.required = tuple(c.code for c in rd.criteria if c.required)
 
 
@@ -314,15 +315,14 @@ def check_visit(rd: Rubric | None, award: Any, *, visited_at: datetime | None, a
         raise ValidationError(msg("monitoring.unknown_item", "{where}: the monitoring rubric {rubric} has no "
                                   "checklist item {items}.", where=w(), rubric=rd.code,
                                   items=", ".join(sorted(set(checklist) - sets.items))))
-    for code, level in ratings.items():
-        if code not in sets.criteria:
-            raise ValidationError(msg("monitoring.unknown_criterion", "{where}: the monitoring rubric {rubric} has no "
-                                      "criterion '{criterion}'.", where=w(), rubric=rd.code, criterion=code))
-        if level is not None and level not in sets.levels:
-            raise ValidationError(msg("monitoring.unknown_level", "{where}: '{level}' is not a level of {rubric} for "
-                                      "'{criterion}' (levels: {levels}).", where=w(), level=level, rubric=rd.code,
-                                      criterion=code, levels=", ".join(lv.key for lv in rd.levels)))
-    if finalising:
+    # (a merge checks thousands of visits: the sets first, each rating only when one is wrong)
+    try:
+        rated = sets.criteria.issuperset(ratings) and sets.levels_or_blank.issuperset(ratings.values())
+    except TypeError:  # (a level that is not a text: the loop below says which)
+        rated = False
+    if not rated:
+        _check_ratings(rd, sets, ratings, w)
+    if finalising and not (rd.visit_complete(visited_at, attendees, checklist) and all(map(ratings.get, sets.required))):
         missing = rd.visit_missing({"visited_at": visited_at, "attendees": attendees, "checklist": checklist})
         unrated = [c for c in sets.required if not ratings.get(c)]
         if missing or unrated:
@@ -331,6 +331,17 @@ def check_visit(rd: Rubric | None, award: Any, *, visited_at: datetime | None, a
             raise ValidationError(msg("monitoring.cannot_finalise", "{where} cannot be finalised yet: missing "
                                       "{missing}.", where=w(),
                                       missing=localised(", ".join(n.ko for n in names), ", ".join(n.en for n in names))))
+
+
+def _check_ratings(rd: Rubric, sets: _RubricSets, ratings: dict[str, Any], w: Callable[[], Message]) -> None:
+    for code, level in ratings.items():
+        if code not in sets.criteria:
+            raise ValidationError(msg("monitoring.unknown_criterion", "{where}: the monitoring rubric {rubric} has no "
+                                      "criterion '{criterion}'.", where=w(), rubric=rd.code, criterion=code))
+        if level is not None and level not in sets.levels:
+            raise ValidationError(msg("monitoring.unknown_level", "{where}: '{level}' is not a level of {rubric} for "
+                                      "'{criterion}' (levels: {levels}).", where=w(), level=level, rubric=rd.code,
+                                      criterion=code, levels=", ".join(lv.key for lv in rd.levels)))
 
 
 def visit_by(s: Session, program: Program, application_id: str, sequence: int) -> MonitoringVisit:

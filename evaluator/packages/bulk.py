@@ -96,10 +96,8 @@ class Bulk:
         self._cur = self.conn.connection.driver_connection.cursor() \
             if self.sqlite and not _observed(self.conn.engine) else None
 
-    @staticmethod
-    def timestamp(v: datetime | None) -> str | None:
-        """A time as a SQLite row stores it (for rows written ``converted``)."""
-        return _sqlite_dt(v)
+    #: a time as a SQLite row stores it (for rows written ``converted``)
+    timestamp = staticmethod(_sqlite_dt)
 
     @staticmethod
     def json_text() -> Callable[[Any], str]:
@@ -170,6 +168,21 @@ class Bulk:
                     .values({c: bindparam(f"_v_{c}") for c in cols}))
             names = [f"_v_{c}" for c in cols] + ["_key"]
             self.conn.execute(stmt, [dict(zip(names, r)) for r in rows])
+
+    def update_all_or_none(self, table: Table, sql: str, rows: list[tuple]) -> bool:
+        """SQLite only: run ``sql``, an UPDATE of ``table`` meant to change exactly one row for each
+        parameter tuple (its WHERE holds the conditions under which the caller may write it), for
+        every tuple in ``rows`` inside a savepoint.  Kept when every tuple changed its one row
+        (True); otherwise undone, the database as it was (False)."""
+        note_write(self.session, table.name)
+        self._run("SAVEPOINT bulk_all_or_none", ())
+        done = self._run(sql, rows, many=True)
+        if done.rowcount == len(rows):
+            self._run("RELEASE bulk_all_or_none", ())
+            return True
+        self._run("ROLLBACK TO bulk_all_or_none", ())
+        self._run("RELEASE bulk_all_or_none", ())
+        return False
 
     def delete(self, table: Table, ids: list[int], key: str = "id") -> None:
         if not ids:

@@ -565,7 +565,11 @@ def _load_office(s: Session, bulk: Bulk, pkg: OpenedPackage, ctx: OfficeContext)
     params = {"ev": pkg.evaluator.id, "dev": pkg.device, "program": ctx.program_id}
     assignments: dict[str, ownership.Assignment] = {}
     has_evals = has_visits = False
-    for asg_id, conflict, app_id, ext, track_id, evaluation_id, site_visit_id in bulk.rows(_Q_ASSIGNMENTS, params):
+    # (a package of monitoring visits alone names no assignment: its visits are checked by
+    # ``fieldwork.merge`` against their awards)
+    scored = bool(pkg.evaluations or pkg.site_visits or pkg.attachments)
+    for asg_id, conflict, app_id, ext, track_id, evaluation_id, site_visit_id in (
+            bulk.rows(_Q_ASSIGNMENTS, params) if scored else ()):
         assignments[ext] = ownership.Assignment(asg_id, conflict, app_id, ext, track_id)
         has_evals = has_evals or evaluation_id is not None
         has_visits = has_visits or site_visit_id is not None

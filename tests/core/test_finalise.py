@@ -10,6 +10,8 @@ import json
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evaluator.cli import main
 from evaluator.errors import ValidationError
@@ -125,6 +127,20 @@ def test_a_rubric_can_require_the_visit_log():
     with pytest.raises(ValidationError) as ei:
         parse_rubric(small_rubric() + "\n[visit]\ndate_required = \"yes\"\nphoto_required = true\n")
     assert sorted(p.field for p in ei.value.problems) == ["visit.date_required", "visit.photo_required"]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(visited_at=st.sampled_from([None, "", datetime(2012, 4, 20, 10)]),
+       attendees=st.sampled_from([None, "", "  ", " 대표 외 2명 "]),
+       checklist=st.one_of(st.none(), st.dictionaries(st.sampled_from(["met", "photos", "other"]),
+                                                      st.sampled_from([True, False, None, 1, 0, "", "yes"]))),
+       required=st.booleans())
+def test_visit_complete_is_visit_missing_found_nothing(visited_at, attendees, checklist, required):
+    """The merge asks ``visit_complete`` of thousands of visits; it answers what ``visit_missing``
+    (the rule, with the names of what is missing) answers by an empty list."""
+    rd = parse_rubric(VISIT_RUBRIC if required else small_rubric())
+    assert rd.visit_complete(visited_at, attendees, checklist) == \
+        (rd.visit_missing({"visited_at": visited_at, "attendees": attendees, "checklist": checklist}) == [])
 
 
 @pytest.fixture

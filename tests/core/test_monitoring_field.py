@@ -363,3 +363,68 @@ def test_a_malformed_monitoring_visit_refuses_the_package_saying_where(field_cyc
             [r] = office.packages.merge([bad], passphrase=OFFICE_PASS, key_dir=keys).value
         assert r.status == "rejected" and said in r.reason, r.reason
     assert db_checksum(db) == before
+
+
+def test_a_package_filling_only_planned_visits_merges_them_all_at_once_and_nothing_is_half_written(
+        signed_off_url, tmp_path):
+    """The common case — every visit of the package fills a planned visit of the signer's — is
+    written in one statement on SQLite, its conditions checked on the rows it writes
+    (``fieldwork._fill_planned``); on PostgreSQL the general pass does it.  Either way each visit
+    is stored as recorded and audited by reference.  The laptop's next package brings one more
+    planned visit filled and the four again: the one statement finds four rows that are not the
+    plan's skeleton any more and is undone whole, and the general pass fills the fifth (by
+    reference: the undone write left it a skeleton) and finds the four unchanged."""
+    db, keys = signed_off_url
+    with Store(db) as office:
+        for a in office.awards.list():
+            office.awards.set(a.application_id, agreed_on="2012-06-20", starts_on="2012-07-01", ends_on="2012-12-31",
+                              reason="협약 체결")
+        office.monitoring.set_plan()
+        office.monitoring.assign(["EV01"])
+        kit = office.packages.export_kit("EV01", tmp_path / "EV01.mekit").value
+    field = tmp_path / "field-EV01.sqlite3"
+    import_kit(kit.path, url(field), passphrase=FIELD_PASS)
+
+    def recorded(st: Store) -> dict:
+        return {(v.application_id, v.sequence): v for v in st.monitoring.visits(evaluator="EV01")
+                if v.state != "planned"}
+
+    with Store(url(field), passphrase=FIELD_PASS) as fld:
+        fld.keys.ensure(PASS, key_dir=keys)
+        followed = sorted({v.application_id for v in fld.monitoring.visits(evaluator="EV01")})
+        for app in followed[:3]:
+            _visit(fld, app, 1, "2012-10-02")
+        _visit(fld, followed[0], 2, "2012-12-28", finalise=False)
+        laptop = recorded(fld)
+        first = Path(fld.packages.export_package(tmp_path / "EV01-1.mepkg", key_dir=keys).value.path)
+        signing_key = fld.keys.identity(key_dir=keys).signing_public
+    with Store(db) as office:
+        office.keys.register_evaluator("EV01", signing_key)
+        [r] = office.packages.merge([first], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged", r.reason
+        assert r.counts["monitoring_visits"] == {"added": 0, "updated": 4, "unchanged": 0, "kept_finalised": 0}
+        merged = recorded(office)
+        assert merged.keys() == laptop.keys() and len(merged) == 4
+        for key, v in laptop.items():
+            m = merged[key]
+            assert (m.state, m.visited_at, m.attendees, m.checklist, m.ratings, m.findings, m.version) == \
+                (v.state, v.visited_at, v.attendees, v.checklist, v.ratings, v.findings, v.version), key
+            assert [(a.text, a.due_on) for a in m.actions] == [("영수증 정리", date(2013, 3, 31))]
+        assert office.verify_audit().ok
+    with Store(url(field), passphrase=FIELD_PASS) as fld:
+        fld.keys.ensure(PASS, key_dir=keys)
+        _visit(fld, followed[3], 1, "2012-10-03")
+        second = Path(fld.packages.export_package(tmp_path / "EV01-2.mepkg", key_dir=keys).value.path)
+    with Store(db) as office:
+        [r] = office.packages.merge([second], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged", r.reason
+        assert r.counts["monitoring_visits"] == {"added": 0, "updated": 1, "unchanged": 4, "kept_finalised": 0}
+        now = recorded(office)
+        assert {k: v.version for k, v in now.items() if k in merged} == {k: v.version for k, v in merged.items()}
+        assert now[(followed[3], 1)].findings == "방문 1: 활동 정상"
+        assert office.verify_audit().ok
+    if db.startswith("sqlite"):
+        one, two = _merge_entries(Path(db.removeprefix("sqlite:///")))
+        assert sorted(a[2] for a in one["added"] if a[0] == "monitoring_visit") == sorted(app for app, _ in laptop)
+        assert [a[2] for a in two["added"] if a[0] == "monitoring_visit"] == [followed[3]]
+        assert not [c for e in (one, two) for c in e["changed"] if c["entity"] == "monitoring_visit"]

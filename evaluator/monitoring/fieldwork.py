@@ -424,7 +424,8 @@ def _fill_planned(bulk: Bulk, visits: list[dict[str, Any]], awards: dict[str, _A
     the UPDATE's own conditions check them on the row it writes.  None, with nothing written,
     as soon as one visit is otherwise (refused, new, numbered otherwise, recorded before): then
     the general pass decides, and says why in its order."""
-    json_text, stamp, now_stored, device, fingerprint = stored
+    stamp, now_stored, device, fingerprint = stored[1:]
+    json_text = bulk.compact_json_text()  # (checklist and ratings are objects, actions a list: checked on opening)
     rows: list[tuple] = []
     added: list[list[str]] = []
     try:

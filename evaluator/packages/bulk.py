@@ -3,9 +3,10 @@
 A merge writes thousands of rows; going through the ORM would cost one round trip (and object)
 per score.  Rows are tuples in the order of the given columns.  On SQLite they go straight to the
 driver's cursor, converted to exactly the storage formats SQLAlchemy's types use (so ORM reads see
-no difference); on PostgreSQL through SQLAlchemy Core's executemany (psycopg batches them).  The
-merge's plain reads of ids and texts (:meth:`Bulk.rows`) and its receipt (:meth:`Bulk.insert_one`)
-take the same path.
+no difference; JSON read from a package may be written compact, :meth:`Bulk.compact_json_text`,
+which the JSON type reads back as the same value); on PostgreSQL through SQLAlchemy Core's
+executemany (psycopg batches them).  The merge's plain reads of ids and texts (:meth:`Bulk.rows`)
+and its receipt (:meth:`Bulk.insert_one`) take the same path.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, bindparam
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import Session
@@ -57,6 +59,17 @@ def _json_text() -> Callable[[Any], str]:
         return "".join(encode(v, 0)) if isinstance(v, (dict, list)) else json.dumps(v)
 
     return dumps
+
+
+def _compact_json_text(v: dict | list) -> str:
+    """A JSON object or array read from a package as compact JSON text (orjson: four times as
+    quick as ``json.dumps``; no spaces, other than ASCII as it is).  SQLAlchemy's JSON type reads
+    it back as the same value.  (An integer beyond 64 bits, which orjson does not write, the
+    standard library writes.)"""
+    try:
+        return orjson.dumps(v).decode()
+    except TypeError:
+        return json.dumps(v)
 
 
 def _sqlite_converter(col_type: Any) -> Callable[[Any], Any] | None:
@@ -104,6 +117,12 @@ class Bulk:
         """A JSON value as a SQLite row stores it (for rows written ``converted``; one encoder for
         many values)."""
         return _json_text()
+
+    @staticmethod
+    def compact_json_text() -> Callable[[dict | list], str]:
+        """For JSON objects and arrays read from a package: their compact JSON text, which
+        SQLAlchemy's JSON type reads back as the same values (for rows written ``converted``)."""
+        return _compact_json_text
 
     def _run(self, sql: str, params: Any, *, many: bool = False) -> Any:
         """Run SQLite SQL (``?`` parameters): a tuple of parameters, or with ``many`` a list of them."""

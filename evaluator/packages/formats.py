@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import orjson
+
 from ..messages import Message, msg, text
 
 KIT_FORMAT = "maeul-evaluator-kit"
@@ -278,9 +280,7 @@ def loads(data: bytes, what: str, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
                           what=what, size=len(data), limit=limits.max_bytes))
     _check_shape(data, what, limits)
     try:
-        doc = _DECODER.decode(data.decode("utf-8"))
-        if _SURROGATE_ESCAPE.search(data):  # "\ud800" alone is JSON, but no text a database can hold
-            json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        doc = _decode(data)
     except RecursionError:  # (cannot happen after the checks above; kept as the last line of defence)
         raise Invalid(msg("packages.json.too_deep", "{what} is nested too deeply", what=what)) from None
     except UnicodeEncodeError:
@@ -301,6 +301,29 @@ def loads(data: bytes, what: str, limits: JsonLimits = DEFAULT_LIMITS) -> Any:
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 #: (built once: ``json.loads`` with a hook builds a decoder on every call)
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
+#: every ASCII digit as "1", any other byte as "0": a run of 19 digits is then found by ``find``
+#: (a regular expression takes ten times as long over a package's data.json)
+_DIGITS = bytes(0x31 if 0x30 <= b <= 0x39 else 0x30 for b in range(256))
+_LONG_NUMBER = b"1" * 19
+
+
+def _decode(data: bytes) -> Any:
+    """``data`` parsed exactly as the standard library's ``json`` parses it (``NaN`` and
+    ``Infinity`` refused), by orjson where that gives the same: 2× quicker on a package's
+    data.json of thousands of records, with no separate UTF-8 decoding.  What orjson refuses is
+    parsed again by the standard library, which says what is wrong in its words (or reads it, as
+    it reads ``1E400``).  The standard library alone reads text with an escaped surrogate (checked
+    below) or a run of 19 digits or more: orjson reads an integer beyond 64 bits as a float (the
+    run may as well be in a text, a phone number, a hash: then it is read the slower way, the same)."""
+    if not _SURROGATE_ESCAPE.search(data) and data.translate(_DIGITS).find(_LONG_NUMBER) < 0:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    doc = _DECODER.decode(data.decode("utf-8"))
+    if _SURROGATE_ESCAPE.search(data):  # "\ud800" alone is JSON, but no text a database can hold
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    return doc
 
 
 def _check_shape(data: bytes, what: str, limits: JsonLimits) -> None:

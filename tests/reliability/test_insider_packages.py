@@ -954,6 +954,76 @@ def test_json_shape_figures():
     record("json_shape (hypothesis): depth exact, values never undercounted", trials=_shapes["documents"])
 
 
+# --- the parser: what loads reads is what the standard library reads --------------------------------
+def _standard(raw: bytes) -> tuple:
+    """What ``formats.loads`` read before it used orjson: the standard library's parser (``NaN`` and
+    ``Infinity`` refused), and no unpaired surrogate in a text."""
+    def refuse(name: str) -> None:
+        raise ValueError(name)
+
+    try:
+        doc = json.loads(raw.decode("utf-8"), parse_constant=refuse)
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError, RecursionError):
+        return ("refused",)
+    return ("read", repr(doc))  # (repr tells 1 from 1.0, -0.0 from 0.0 and an int from a float)
+
+
+def _loaded(raw: bytes) -> tuple:
+    try:
+        return ("read", repr(F.loads(raw, "data.json", F.DATA_LIMITS)))
+    except F.Invalid:
+        return ("refused",)
+
+
+_parsed = {"documents": 0}
+
+
+@settings(max_examples=3000 if full_run() else 300, deadline=None, database=None)
+@given(doc=_json, ensure_ascii=st.booleans(), indent=st.sampled_from([None, 1]),
+       cut=st.one_of(st.none(), st.integers(min_value=0, max_value=200)),
+       spliced=st.sampled_from([b"", b"NaN", b"1E400", b"-0", b"18446744073709551616", b"-9223372036854775809",
+                                b"123456789012345678", b'"\\ud800"', b'"\\ud83d\\ude00"', b"\xef\xbb\xbf", b"\xff",
+                                b"01", b"1.", b"[1,]", b"\x00"]))
+def test_loads_reads_every_document_as_the_standard_library_does(doc, ensure_ascii, indent, cut, spliced):
+    """orjson parses a package's members where it reads them exactly as the standard library did
+    (same values, same types, same refusals): random documents, whole, truncated, or with a number
+    or a byte spliced in that the two parsers read differently or not at all."""
+    raw = json.dumps(doc, ensure_ascii=ensure_ascii, indent=indent).encode("utf-8", "surrogatepass")
+    if spliced:
+        at = (cut or 0) % (len(raw) + 1)
+        raw = raw[:at] + spliced + raw[at:]
+    elif cut is not None:
+        raw = raw[:cut]
+    assert _loaded(raw) == _standard(raw), raw
+    _parsed["documents"] += 1
+
+
+def test_loads_reads_numbers_beyond_64_bits_and_refuses_what_the_standard_library_refuses():
+    assert F.loads(b'{"n": 18446744073709551616, "m": -9223372036854775809}', "x") == \
+        {"n": 18446744073709551616, "m": -9223372036854775809}
+    assert type(F.loads(b"[123456789012345678901234567890]", "x")[0]) is int
+    assert F.loads(b"1E400", "x") == float("inf")  # (as json reads it)
+    for raw, said in ((b"[NaN]", "NaN is not a number JSON allows"), (b'"\\ud800"', "not valid Unicode"),
+                      (b"[1,]", "is not valid JSON (Expecting value"), (b"\xff", "is not UTF-8 text")):
+        with pytest.raises(F.Invalid) as ei:
+            F.loads(raw, "x")
+        assert said in str(ei.value), (raw, str(ei.value))
+
+
+def test_the_compact_json_a_merge_writes_reads_back_as_the_same_values():
+    from evaluator.packages.bulk import Bulk
+
+    text = Bulk.compact_json_text()
+    for v in ({"activity_held": True, "note": "대표 외 3명"}, [{"text": "영수증 \"정리\"", "due_on": None}], [],
+              {"n": 18446744073709551616, "x": 0.1, "e": 1e-7}):
+        assert json.loads(text(v)) == v and type(text(v)) is str
+
+
+def test_loads_figures():
+    record("loads (hypothesis): read exactly as the standard library reads", trials=_parsed["documents"])
+
+
 def test_random_truncations_of_members_are_refused_by_name(world, office, tmp_path):
     """Damaged members (a broken disk, a cut copy), re-signed so the damage reaches the parsers."""
     rng, seed = seeded("member-cuts")

@@ -57,6 +57,9 @@ from .columns import FORMAT_NAME, FORMATS, SCHEMA_VERSION, Col
 from .normalise import _XESCAPE, decode_escapes
 
 _INF = float("inf")
+#: texts up to this length are remembered per column (:meth:`SheetWriter._row_xml`), this many at most
+_MEMO_TEXT = 200
+_MEMO_SIZE = 4096
 TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠'")
 MAX_CELL_TEXT = 32_767
 META_SHEET = "_meta"
@@ -214,6 +217,12 @@ class SheetWriter:
         for c in self._cells:
             self._styles.append(f' s="{c.style_id}"' if c.has_style else "")
         self._epoch = self.book.wb.epoch
+        # Per column, the markup after the cell reference of the short texts seen lately (an
+        # application ID, a code, a label: the same few values row after row) and the last date
+        # with its serial number: each is neutralised, escaped and formatted once, not per cell.
+        # Bounded (cleared when full), so the cost per row stays the same however many rows.
+        self._memo: list[dict[str, str]] = [{} for _ in self.columns]
+        self._last_date: list[tuple[Any, str] | None] = [None] * len(self.columns)
 
     def row(self, values: Sequence[Any]) -> None:
         r = self.rows + 2
@@ -251,13 +260,24 @@ class SheetWriter:
     def _row_xml(self, values: Sequence[Any], r: int) -> str:
         if not hasattr(self, "_refs"):
             self._prepare_raw()
-        conv, refs, styles = self._conv, self._refs, self._styles
+        conv, refs, styles, memos = self._conv, self._refs, self._styles, self._memo
         out = [f'<row r="{r}">']
         add = out.append
         for i, v in enumerate(values):
             if v is None:
                 continue
             t = type(v)
+            if t is str and len(v) <= _MEMO_TEXT:
+                memo = memos[i]
+                tail = memo.get(v)
+                if tail is None:
+                    tail = self._text_tail(i, v)
+                    if len(memo) >= _MEMO_SIZE:
+                        memo.clear()
+                    memo[v] = tail
+                if tail:
+                    add(f'<c r="{refs[i]}{r}"{tail}')
+                continue
             f = conv[i]
             if f is not None or t is str:
                 v = (f or neutralise)(v if t is str else str(v))
@@ -277,9 +297,10 @@ class SheetWriter:
             elif t is bool:
                 add(f'<c r="{refs[i]}{r}"{styles[i]} t="b"><v>{1 if v else 0}</v></c>')
             elif isinstance(v, (datetime, date)):
-                if isinstance(v, datetime) and v.tzinfo is not None:
-                    v = v.astimezone(timezone.utc).replace(tzinfo=None)
-                add(f'<c r="{refs[i]}{r}"{styles[i]} t="n"><v>{to_excel(v, self._epoch):.16g}</v></c>')
+                last = self._last_date[i]
+                if last is None or type(last[0]) is not t or last[0] != v:
+                    last = self._last_date[i] = (v, self._date_tail(i, v))
+                add(f'<c r="{refs[i]}{r}"{last[1]}')
             elif isinstance(v, (int, float, Decimal)):  # int/float subclasses, Decimal
                 x = float(v)
                 if x == x and x not in (_INF, -_INF):
@@ -294,6 +315,22 @@ class SheetWriter:
                     add(f'<c r="{refs[i]}{r}"{styles[i]} t="inlineStr"><is><t{sp}>{v}</t></is></c>')
         add("</row>")
         return "".join(out)
+
+    def _text_tail(self, i: int, v: str) -> str:
+        """The markup after the cell reference of text ``v`` in column ``i`` ("" for an empty cell)."""
+        v = (self._conv[i] or neutralise)(v)
+        if not v:
+            return ""
+        if "&" in v or "<" in v or ">" in v:
+            v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        sp = ' xml:space="preserve"' if v[0].isspace() or v[-1].isspace() else ""
+        return f'{self._styles[i]} t="inlineStr"><is><t{sp}>{v}</t></is></c>'
+
+    def _date_tail(self, i: int, v: date) -> str:
+        """The markup after the cell reference of date or time ``v`` in column ``i`` (a serial number)."""
+        if isinstance(v, datetime) and v.tzinfo is not None:
+            v = v.astimezone(timezone.utc).replace(tzinfo=None)
+        return f'{self._styles[i]} t="n"><v>{to_excel(v, self._epoch):.16g}</v></c>'
 
     def close(self) -> None:
         last = get_column_letter(len(self.columns))

@@ -290,6 +290,47 @@ def test_rows_written_as_xml_text_read_back_like_openpyxls_own_cells(tmp_path):
     assert fast[1][0][0] == "'=1+1" and fast[2][0][0] == "  spaced  " and fast[1][2][2] == '#,##0"원"'
 
 
+
+def test_repeated_and_many_distinct_values_read_back_like_openpyxls_own_cells(tmp_path):
+    """The XML rows remember each column's recent texts and its last date: values repeated row after
+    row (hostile ones too), more distinct texts than are remembered, a long text, and dates that equal
+    one another across types all read back as openpyxl's own cell writer writes them."""
+    from datetime import date as d_, datetime as dt_
+
+    from openpyxl import load_workbook
+
+    from evaluator.excel import writer as W
+    from evaluator.excel.columns import _c
+    from evaluator.excel.writer import WorkbookWriter
+
+    cols = (_c("id", "id", "id", "id"), _c("t", "t", "t", "text"), _c("ph", "ph", "ph", "phone"),
+            _c("dt", "dt", "dt", "datetime"), _c("d", "d", "d", "date"), _c("n", "n", "n", "int"))
+    texts = ["=1+1", "  spaced  ", "<b>O'Brien & co</b>", "_x0041_", "", "'quoted", "평가", "x" * 300, "-3", "+82 2-000-0000"]
+    rows = []
+    for i in range(W._MEMO_SIZE + 300):  # more distinct IDs than a column remembers
+        when = dt_(2024, 5, 1, 9, 0, 0) if i % 3 else dt_(2024, 5, 1, 17, 30, 0)
+        n = 1 + (i // 4) % 28
+        day = d_(2024, 5, n) if i % 4 else dt_(2024, 5, n, 0, 0)  # a datetime, then dates equal to it
+        rows.append([f"A-{i // 2:05d}", texts[i % len(texts)], "+82 2-000-0000" if i % 2 else "=HYPERLINK(1)",
+                     when, day, i])
+
+    def write(path, raw: bool):
+        book = WorkbookWriter(path, kind="scores")
+        sh = book.sheet("data", cols)
+        if not raw:
+            sh._raw = None
+        for r in rows:
+            sh.row(r)
+        book.save()
+        ws = load_workbook(path)["data"]
+        return [[(c.value, c.data_type, c.number_format) for c in row] for row in ws.iter_rows()]
+
+    fast, slow = write(tmp_path / "fast.xlsx", True), write(tmp_path / "slow.xlsx", False)
+    assert len(fast) == len(rows) + 1
+    assert fast == slow
+    assert fast[10][1][0] == "'+82 2-000-0000" and fast[12][2][0] == "+82 2-000-0000"
+    assert fast[1][1][0] == "'=1+1" and fast[2][1][0] == "  spaced  " and fast[1][2][0] == "'=HYPERLINK(1)"
+
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed; the export-in-LibreOffice check needs it")
 def test_every_export_opens_in_libreoffice_keeps_its_layout_and_values(exported, tmp_path):
     """Ranking, progress, the score template and the intake template, resaved by LibreOffice: the same

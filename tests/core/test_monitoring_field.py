@@ -202,10 +202,20 @@ def test_the_follow_up_workbook_and_summary_read_back(field_cycle, tmp_path, cap
         assert entry.what == what and first.application_id in entry.subjects and entry.subject_count == 19
 
 
-def _merge_entries(path: Path) -> list[dict]:
+def _merge_entries(path: Path, *, keyed: bool = False) -> list[dict]:
+    """The merges' audit entries, read from the file (``keyed``: also when the test run encrypts
+    every database, with its passphrase)."""
     import sqlite3
 
-    con = sqlite3.connect(path)
+    from evaluator.db.encryption import is_plain_sqlite
+
+    if keyed and not is_plain_sqlite(path):
+        from tests.conftest import TEST_PASSPHRASE
+        from tests.reliability.support import raw_connect
+
+        con = raw_connect(path, TEST_PASSPHRASE)
+    else:
+        con = sqlite3.connect(path)
     try:
         rows = con.execute("SELECT action, new FROM audit_event WHERE action LIKE 'merge%' ORDER BY id").fetchall()
     finally:
@@ -424,7 +434,7 @@ def test_a_package_filling_only_planned_visits_merges_them_all_at_once_and_nothi
         assert now[(followed[3], 1)].findings == "방문 1: 활동 정상"
         assert office.verify_audit().ok
     if db.startswith("sqlite"):
-        one, two = _merge_entries(Path(db.removeprefix("sqlite:///")))
+        one, two = _merge_entries(Path(db.removeprefix("sqlite:///")), keyed=True)
         assert sorted(a[2] for a in one["added"] if a[0] == "monitoring_visit") == sorted(app for app, _ in laptop)
         assert [a[2] for a in two["added"] if a[0] == "monitoring_visit"] == [followed[3]]
         assert not [c for e in (one, two) for c in e["changed"] if c["entity"] == "monitoring_visit"]

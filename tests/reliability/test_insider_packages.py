@@ -1051,11 +1051,16 @@ def test_random_truncations_of_members_are_refused_by_name(world, office, tmp_pa
     record("damaged data.json / audit.json, re-signed (refused by name)", trials=n)
 
 
-def test_a_kept_trail_that_cannot_be_read_is_destroyed_whole_when_its_subject_is_deleted(world, office, tmp_path):
-    """A format 2 merge keeps the laptop's trail unread. When it cannot be parsed, a purge cannot
-    pick the subject's entries out of it, so the subject's deletion destroys the whole trail rather
-    than leave their values in it. The purge records the hash of what it wrote, and `packages
-    --verify` holds."""
+@pytest.mark.parametrize("unreadable", [
+    pytest.param(lambda b: b[:-2] + b"\x00garbage", id="garbage"),
+    pytest.param(lambda b: b"[" * 100_000 + b + b"]" * 100_000, id="nested-too-deep"),  # (RecursionError)
+])
+def test_a_kept_trail_that_cannot_be_read_is_destroyed_whole_when_its_subject_is_deleted(world, office, tmp_path,
+                                                                                        unreadable):
+    """A format 2 merge keeps the laptop's trail unread. When it cannot be parsed (not JSON, or
+    nested deeper than the parser goes), a purge cannot pick the subject's entries out of it, so
+    the subject's deletion destroys the whole trail rather than leave their values in it. The
+    purge records the hash of what it wrote, and `packages --verify` holds."""
     from datetime import date
 
     from sqlalchemy import select
@@ -1063,7 +1068,7 @@ def test_a_kept_trail_that_cannot_be_read_is_destroyed_whole_when_its_subject_is
     from evaluator.packages.archive import unstore
     from evaluator.packages.models import PackageEvidence
 
-    p = _craft_bytes(world, tmp_path / "unreadable.mepkg", audit=lambda b: b[:-2] + b"\x00garbage")
+    p = _craft_bytes(world, tmp_path / "unreadable.mepkg", audit=unreadable)
     [r] = office.merge(p)
     assert r.status == MERGED, r.reason
 

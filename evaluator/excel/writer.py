@@ -267,26 +267,19 @@ class SheetWriter:
             if v is None:
                 continue
             t = type(v)
-            if t is str and len(v) <= _MEMO_TEXT:
-                memo = memos[i]
-                tail = memo.get(v)
-                if tail is None:
-                    tail = self._text_tail(i, v)
-                    if len(memo) >= _MEMO_SIZE:
-                        memo.clear()
-                    memo[v] = tail
+            if t is str or conv[i] is not None:  # a text, or a value the column converts to one
+                if t is str and len(v) <= _MEMO_TEXT:
+                    memo = memos[i]
+                    tail = memo.get(v)
+                    if tail is None:
+                        tail = self._text_tail(i, v)
+                        if len(memo) >= _MEMO_SIZE:
+                            memo.clear()
+                        memo[v] = tail
+                else:
+                    tail = self._text_tail(i, v if t is str else str(v))
                 if tail:
                     add(f'<c r="{refs[i]}{r}"{tail}')
-                continue
-            f = conv[i]
-            if f is not None or t is str:
-                v = (f or neutralise)(v if t is str else str(v))
-                if not v:
-                    continue
-                if "&" in v or "<" in v or ">" in v:
-                    v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                sp = ' xml:space="preserve"' if v[0].isspace() or v[-1].isspace() else ""
-                add(f'<c r="{refs[i]}{r}"{styles[i]} t="inlineStr"><is><t{sp}>{v}</t></is></c>')
             elif t is int:
                 add(f'<c r="{refs[i]}{r}"{styles[i]} t="n"><v>{v}</v></c>')
             elif t is float:

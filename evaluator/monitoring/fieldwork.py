@@ -417,14 +417,15 @@ def _checked_time(v: dict[str, Any], award: _Award, rubric: Rubric | None, what:
 
 
 def _fill_planned(bulk: Bulk, visits: list[dict[str, Any]], awards: dict[str, _Award], rubrics: dict[str, Rubric],
-                  program_id: int, evaluator_id: int, what: str, stored: tuple[Any, ...]) -> Merged | None:
+                  program_id: int, evaluator_id: int, what: str, *, now_stored: str, device: str,
+                  fingerprint: str) -> Merged | None:
     """The common case on SQLite, in one statement: every visit of the package fills a planned
     visit of the signer's (the plan's empty skeleton, same number and plan code) — what the
     general pass of :func:`merge` would do for it, without reading the office's copies first:
     the UPDATE's own conditions check them on the row it writes.  None, with nothing written,
     as soon as one visit is otherwise (refused, new, numbered otherwise, recorded before): then
     the general pass decides, and says why in its order."""
-    stamp, now_stored, device, fingerprint = stored[1:]
+    stamp = bulk.timestamp
     json_text = bulk.compact_json_text()  # (checklist and ratings are objects, actions a list: checked on opening)
     rows: list[tuple] = []
     added: list[list[str]] = []
@@ -475,8 +476,8 @@ def merge(s: Session, program_id: int, evaluator_id: int, evaluator: str, visits
     # the rows as the database stores them (on SQLite, the driver's: timestamps and JSON as text)
     json_text, stamp = (bulk.json_text(), bulk.timestamp) if bulk.sqlite else (_same, _same)
     now_stored = stamp(now)
-    filled = _fill_planned(bulk, visits, awards, rubrics, program_id, evaluator_id, what,
-                           (json_text, stamp, now_stored, device, fingerprint)) if bulk.sqlite else None
+    filled = _fill_planned(bulk, visits, awards, rubrics, program_id, evaluator_id, what, now_stored=now_stored,
+                           device=device, fingerprint=fingerprint) if bulk.sqlite else None
     if filled is not None:
         _expire_visits(s)
         return filled

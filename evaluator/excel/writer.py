@@ -29,7 +29,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import tempfile
 import time
 import zlib
@@ -53,6 +52,7 @@ from ..jobs import NEVER, CancelToken
 from ..messages import msg
 from ..outfile import atomic_output, check_folder, display
 from ..version import __version__
+from ..zips import add_deflated
 from .columns import FORMAT_NAME, FORMATS, SCHEMA_VERSION, Col
 from .normalise import _XESCAPE, decode_escapes
 
@@ -521,31 +521,9 @@ class _Archive(ZipFile):
         part = filename
         part.finish()
         zinfo = ZipInfo(arcname or os.path.basename(part.path), date_time=time.localtime(time.time())[:6])
-        zinfo.compress_type = ZIP_DEFLATED
         zinfo.external_attr = 0o600 << 16
-        zinfo.file_size, zinfo.compress_size, zinfo.CRC = part.size, part.compressed_size, part.crc
-        if not all(hasattr(self, a) for a in ("_lock", "_writing", "_seekable", "start_dir", "_writecheck",
-                                              "filelist", "NameToInfo")):  # pragma: no cover - another zipfile
-            with open(part.path, "rb") as src, self.open(zinfo, "w", force_zip64=True) as dest:
-                inflate = zlib.decompressobj(-15)
-                for chunk in iter(lambda: src.read(1 << 20), b""):
-                    dest.write(inflate.decompress(chunk))
-                dest.write(inflate.flush())
-            return None
-        with self._lock:  # as ZipFile._open_to_write, with the sizes and CRC known beforehand
-            if self._writing:
-                raise ValueError("Can't write to the ZIP file while there is another write handle open on it.")
-            if self._seekable:
-                self.fp.seek(self.start_dir)
-            zinfo.header_offset = self.fp.tell()
-            self._writecheck(zinfo)
-            self._didModify = True
-            self.fp.write(zinfo.FileHeader())  # (zip64 fields when a size needs them)
-            with open(part.path, "rb") as src:
-                shutil.copyfileobj(src, self.fp, 1 << 20)
-            self.start_dir = self.fp.tell()
-            self.filelist.append(zinfo)
-            self.NameToInfo[zinfo.filename] = zinfo
+        with open(part.path, "rb") as src:
+            add_deflated(self, zinfo, src, size=part.size, compressed_size=part.compressed_size, crc=part.crc)
         return None
 
 

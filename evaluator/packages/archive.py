@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..messages import Message, msg
+from ..zips import add_deflated
 from .errors import UnsafeArchive
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -249,8 +250,23 @@ def deflate(body: bytes) -> bytes:
     return c.compress(body) + c.flush()
 
 
-def write_archive(members: list[tuple[str, bytes, bool]]) -> bytes:
-    """A ZIP of ``(name, data, compress)`` members with fixed timestamps and permissions."""
+@dataclass(frozen=True)
+class Deflated:
+    """A member's content compressed already, as :func:`write_archive` would store it
+    (:func:`deflated`): written into the archive as it is, not compressed a second time."""
+
+    stored: bytes
+    size: int
+    crc: int
+
+
+def deflated(body: bytes) -> Deflated:
+    return Deflated(deflate(body), len(body), zlib.crc32(body))
+
+
+def write_archive(members: list[tuple[str, bytes | Deflated, bool]]) -> bytes:
+    """A ZIP of ``(name, data, compress)`` members with fixed timestamps and permissions (``data``
+    :class:`Deflated`: compressed already)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for name, data, compress in members:
@@ -259,5 +275,8 @@ def write_archive(members: list[tuple[str, bytes, bool]]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             info.create_system = 3
-            zf.writestr(info, data, compresslevel=6 if compress else None)
+            if isinstance(data, Deflated):
+                add_deflated(zf, info, data.stored, size=data.size, compressed_size=len(data.stored), crc=data.crc)
+            else:
+                zf.writestr(info, data, compresslevel=6 if compress else None)
     return buf.getvalue()

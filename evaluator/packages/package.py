@@ -29,7 +29,7 @@ from ..monitoring import photos as monitoring_photos
 from ..services.common import current_program, evaluator_by_code, get_setting, set_setting
 from ..version import __version__
 from . import formats as F
-from .archive import deflate, stored_member, write_archive
+from .archive import Deflated, deflated, stored_member, write_archive
 from .envelope import seal
 from .errors import KeyProblem
 from .keys import Identity, KeyInfo, b64, key_fingerprint, signature_fingerprint, unb64
@@ -162,12 +162,16 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
         if photos:
             data["monitoring_photos"] = photos
     trail_bytes = F.dumps(trail)
-    members: list[tuple[str, bytes, bool]] = [("data.json", F.dumps(data), True), ("audit.json", trail_bytes, True)]
+    members: list[tuple[str, bytes | Deflated, bool]] = [("data.json", F.dumps(data), True),
+                                                         ("audit.json", trail_bytes, True)]
     members += [(name, body, False) for name, body in sorted(blobs.items())]
     listed = {name: {"sha256": F.sha256(body), "size": len(body)} for name, body, _ in members}
-    # (format version 2: the trail also as the archive stores it, so the office merges without inflating it)
-    trail_stored = deflate(trail_bytes)
+    # (format version 2: the trail also as the archive stores it, so the office merges without
+    # inflating it; compressed once, and written into the archive so)
+    trail_deflated = deflated(trail_bytes)
+    trail_stored = trail_deflated.stored
     listed["audit.json"]["stored"] = {"sha256": F.sha256(trail_stored), "size": len(trail_stored)}
+    members[1] = ("audit.json", trail_deflated, True)
     created = utcnow()
     n_scores = sum(1 for e in evaluations for sc in e["scores"] if sc[3] is not None)
     counts = {"evaluations": len(evaluations), "finalised": sum(1 for e in evaluations if e["state"] == FINALISED),
@@ -188,7 +192,7 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
     manifest_bytes = F.dumps(manifest)
     signature = identity.sign(F.SIGNING_CONTEXT + manifest_bytes)
     inner = write_archive([("manifest.json", manifest_bytes, True), ("manifest.sig", signature, False)] + members)
-    if stored_member(inner, "audit.json") != trail_stored:  # (zipfile compresses as deflate() does)
+    if stored_member(inner, "audit.json") != trail_stored:  # (what the manifest signs is what was written)
         raise RuntimeError("the archive stores audit.json otherwise than its signed hash says")
     blob = seal(inner, office)
     info = PackageInfo(

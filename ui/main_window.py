@@ -434,6 +434,7 @@ class MainWindow(QMainWindow):
 
     def _nav_width(self) -> int:
         """As wide as the longest screen name needs (the window is left for the screens)."""
+        self.nav.ensurePolished()  # the style sheet's larger font, not the application's, draws the names
         fm = self.nav.fontMetrics()
         widest = max((fm.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())), default=100)
         return max(150, min(230, widest + 44))

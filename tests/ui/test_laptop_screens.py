@@ -1,0 +1,31 @@
+"""The office screens on a small laptop (1280×720), in Korean and in English: the screen names fit the
+navigation, and no screen is wider than the room the window leaves it (no sideways scrolling)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import install_language
+
+from .conftest import flush_events
+
+LAPTOP = (1280, 720)
+
+
+@pytest.fixture(params=["ko", "en"])
+def lang(request, qapp):
+    install_language(qapp, request.param)
+    yield request.param
+    install_language(qapp, "ko")
+
+
+def test_every_screen_name_fits_the_navigation(demo_store, make_window, qapp, lang):
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    flush_events(qapp)
+    fm = w.nav.fontMetrics()  # the navigation's own (style sheet) font
+    room = w.nav.viewport().width() - 2 * 14 - 4  # the item's padding and the selection mark
+    cut = [w.nav.item(i).text() for i in range(w.nav.count())
+           if fm.horizontalAdvance(w.nav.item(i).text()) > room]
+    assert cut == []
+

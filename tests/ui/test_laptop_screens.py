@@ -29,3 +29,15 @@ def test_every_screen_name_fits_the_navigation(demo_store, make_window, qapp, la
            if fm.horizontalAdvance(w.nav.item(i).text()) > room]
     assert cut == []
 
+
+def test_no_office_screen_is_wider_than_a_laptop_window(demo_store, make_window, qapp, lang):
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    too_wide = {}
+    for key in w.screens:
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        room = w._pages[key].viewport().width()
+        if screen.minimumSizeHint().width() > room:
+            too_wide[key] = (screen.minimumSizeHint().width(), room)
+    assert too_wide == {}

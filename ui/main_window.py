@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{key}")
             page.setWidgetResizable(True)
             page.setFrameShape(QFrame.NoFrame)
+            page.setFocusPolicy(Qt.NoFocus)  # not a Tab stop of its own (it still scrolls to the control Tab reaches)
             page.setWidget(screen)
             self._pages[key] = page
             self.stack.addWidget(page)
@@ -424,13 +425,20 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self, lambda p=path: self.open_file(p))
 
     def _compact_rows(self) -> None:
-        """Table rows as tall as the font needs (the style's default left the tables half empty)."""
+        """Table rows as tall as the font needs (the style's default left the tables half empty), and
+        Tab leaves the read-only tables."""
         from PySide6.QtWidgets import QTableView
+
+        from PySide6.QtWidgets import QAbstractItemView
 
         height = max(22, self.fontMetrics().height() + 8)
         for screen in self.screens.values():
             for view in screen.findChildren(QTableView):
                 view.verticalHeader().setDefaultSectionSize(height)
+                if view.editTriggers() == QAbstractItemView.NoEditTriggers:
+                    # a list to choose from: arrows move in it, Tab goes on to the next control (Qt's
+                    # default walks every cell and wraps, so Tab never left the table)
+                    view.setTabKeyNavigation(False)
 
     def _nav_width(self) -> int:
         """As wide as the longest screen name needs (the window is left for the screens)."""

@@ -1,0 +1,46 @@
+"""Walking the screens with the keyboard only: Tab leaves every list for the next control, the visit
+time's Now button is a Tab stop, and the import's column choices follow their table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QScrollArea, QTableView
+
+from ui.settings import Settings
+
+from .conftest import flush_events
+
+
+def focus(widget, qtbot):
+    widget.window().activateWindow()
+    widget.setFocus(Qt.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=2000)
+
+
+def test_tab_leaves_every_list_of_the_office_screens(demo_store, make_window, qtbot, qapp):
+    w = make_window(demo_store)
+    w.resize(1280, 720)
+    stuck = []
+    for key in w.screens:
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        for view in screen.findChildren(QTableView):
+            if not view.isVisibleTo(screen) or view.editTriggers() != QAbstractItemView.NoEditTriggers:
+                continue
+            focus(view, qtbot)
+            qtbot.keyClick(view, Qt.Key_Tab)
+            if QApplication.focusWidget() is view:
+                stuck.append(f"{key}/{view.objectName()}")
+    assert stuck == []
+
+
+def test_tab_from_todays_visits_reaches_open_visit_and_no_page_is_a_tab_stop(field_store, make_window, qtbot):
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(field_store)
+    today = w.screens["today"]
+    focus(today.table, qtbot)
+    qtbot.keyClick(today.table, Qt.Key_Tab)
+    assert QApplication.focusWidget() is today.open_btn
+    assert all(page.focusPolicy() == Qt.NoFocus for page in w.findChildren(QScrollArea)
+               if page.objectName().startswith("page_"))
+

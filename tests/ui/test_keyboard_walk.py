@@ -44,3 +44,21 @@ def test_tab_from_todays_visits_reaches_open_visit_and_no_page_is_a_tab_stop(fie
     assert all(page.focusPolicy() == Qt.NoFocus for page in w.findChildren(QScrollArea)
                if page.objectName().startswith("page_"))
 
+
+def test_the_visit_time_is_set_to_now_with_the_keyboard(field_store, make_window, qtbot):
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(field_store)
+    today = w.screens["today"]
+    form = today.open_application(today.model.record(0).application_id)
+    assert form.visit_box.time() is None
+    focus(form.visited_at, qtbot)
+    for _ in range(8):  # Tab walks the date and time's parts, then goes on
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        if QApplication.focusWidget() is not form.visited_at:
+            break
+    assert QApplication.focusWidget() is form.visit_box.now_button
+    qtbot.keyClick(form.visit_box.now_button, Qt.Key_Space)
+    assert form.visit_box.time() is not None
+    qtbot.keyClick(form.visit_box.now_button, Qt.Key_Tab)
+    assert QApplication.focusWidget() is form.attendees
+

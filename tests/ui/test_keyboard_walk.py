@@ -62,3 +62,23 @@ def test_the_visit_time_is_set_to_now_with_the_keyboard(field_store, make_window
     qtbot.keyClick(form.visit_box.now_button, Qt.Key_Tab)
     assert QApplication.focusWidget() is form.attendees
 
+
+def test_tab_walks_the_imports_column_choices_in_order(demo_store, make_window, qtbot, tmp_path):
+    from .test_office_flow import GOOD, write_intake
+
+    w = make_window(demo_store)
+    imp = w.show_screen("import")
+    imp.load(write_intake(tmp_path / "접수현황.xlsx", GOOD))
+    combos = [imp.mapping.cellWidget(r, 2) for r in range(imp.mapping.rowCount())]
+    assert combos and all(isinstance(c, QComboBox) for c in combos)
+    focus(imp.mapping, qtbot)
+    walked = []
+    for _ in combos:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        walked.append(QApplication.focusWidget())
+    assert walked == combos
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+    assert QApplication.focusWidget() is imp.rows_view
+    # a screen reader says which column each choice is for
+    first = imp.mapping.item(0, 1).text()
+    assert "A" in combos[0].accessibleName() and first in combos[0].accessibleName()

@@ -72,6 +72,14 @@ def rich_escaped(text: str) -> str:
     return "<p>" + escape(text).replace("\n", "<br>") + "</p>"
 
 
+def whole_hint(edit, hint: str):
+    """Give a line edit its placeholder ``hint`` and room to show it whole (a hint cut off in a narrow
+    dialog no longer said what to type)."""
+    edit.setPlaceholderText(hint)
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(hint) + 24)
+    return edit
+
+
 def title_label(text: str, parent=None) -> QLabel:
     lab = QLabel(text, parent)
     lab.setObjectName("screenTitle")

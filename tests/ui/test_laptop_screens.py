@@ -41,3 +41,30 @@ def test_no_office_screen_is_wider_than_a_laptop_window(demo_store, make_window,
         if screen.minimumSizeHint().width() > room:
             too_wide[key] = (screen.minimumSizeHint().width(), room)
     assert too_wide == {}
+
+
+def test_the_dialogs_show_their_fields_hints_whole(demo_store, make_window, qapp, lang):
+    """A field's hint (its placeholder) is what says what to type: it is not cut off."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from evaluator.workflows import KitProtection
+    from ui.dialogs import NewDatabasePassphraseDialog, ServerDialog
+    from ui.screens.kits import FieldDemoDialog, KitUnlockDialog, RegisterKeyDialog
+    from ui.screens.ranking import OverrideDialog
+
+    w = make_window(demo_store)
+    ctx = w.ctx
+    ranking = w.show_screen("ranking")
+    made = [OverrideDialog(ranking.model.rows[0], w), ServerDialog(w), RegisterKeyDialog(ctx.evaluators, None, None, w),
+            NewDatabasePassphraseDialog(w, "x.sqlite3"), FieldDemoDialog(ctx, ctx.evaluators, w),
+            KitUnlockDialog(__import__("pathlib").Path("kit.mekit"), KitProtection("passphrase", "EV01"), w)]
+    cut = []
+    for dlg in made:
+        dlg.show()
+        flush_events(qapp)
+        for e in dlg.findChildren(QLineEdit):
+            hint = e.placeholderText()
+            if e.isVisible() and hint and e.fontMetrics().horizontalAdvance(hint) > e.width() - 12:
+                cut.append(f"{dlg.objectName()}/{e.objectName()}: {hint}")
+        dlg.close()
+    assert cut == []

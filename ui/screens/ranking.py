@@ -21,7 +21,7 @@ from ..labels import (
 )
 from ..models import CENTER, RIGHT, Column, RecordModel, fmt_score
 from ..style import tones
-from ..widgets import plain, title_label
+from ..widgets import plain, title_label, whole_hint
 
 def _ko() -> bool:
     return language() == "ko"
@@ -93,7 +93,7 @@ class OverrideDialog(QDialog):
         form.addRow(tr("Decision"), self.decision)
         self.reason = QLineEdit(row.override_reason or "", self)
         self.reason.setObjectName("overrideReason")
-        self.reason.setPlaceholderText(tr("Required: the committee's reason, as it goes in the minutes"))
+        whole_hint(self.reason, tr("Required: the committee's reason, as it goes in the minutes"))
         form.addRow(tr("Reason"), self.reason)
         lay.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)

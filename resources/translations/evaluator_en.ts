@@ -107,6 +107,10 @@
         <translation>Connect</translation>
     </message>
     <message>
+        <source>Correct what the message above names, then try again; nothing was changed.</source>
+        <translation>Correct what the message above names, then try again; nothing was changed.</translation>
+    </message>
+    <message>
         <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
         <translation>Close the other program that uses this database (or wait for it to finish), then try again.</translation>
     </message>

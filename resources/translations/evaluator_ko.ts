@@ -106,6 +106,10 @@
         <translation>연결</translation>
     </message>
     <message>
+        <source>Correct what the message above names, then try again; nothing was changed.</source>
+        <translation>위 문장이 가리키는 파일이나 값을 고친 뒤 다시 시도하세요. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
         <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
         <translation>이 데이터베이스를 쓰고 있는 다른 프로그램을 닫거나 작업이 끝날 때까지 기다린 뒤 다시 시도하세요.</translation>
     </message>

@@ -68,3 +68,18 @@ def test_the_dialogs_show_their_fields_hints_whole(demo_store, make_window, qapp
                 cut.append(f"{dlg.objectName()}/{e.objectName()}: {hint}")
         dlg.close()
     assert cut == []
+
+
+def test_the_drop_zones_show_their_whole_text(demo_store, make_window, qapp, lang):
+    from ui.widgets import DropZone
+
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    short = []
+    for key in ("kits", "import"):
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        for zone in screen.findChildren(DropZone):
+            if zone.isVisible() and zone.height() < zone.heightForWidth(zone.width()):
+                short.append((key, zone.height(), zone.heightForWidth(zone.width())))
+    assert short == []

@@ -414,6 +414,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._stale = set(self.screens)
         self._compact_rows()
+        self._layout_lang = language()  # the language of these screens' headers
         self.restore_layout()
         if self.nav.count():
             self.nav.setCurrentRow(0)
@@ -455,13 +456,17 @@ class MainWindow(QMainWindow):
         central = self.centralWidget()
         if central is None:
             return
+        # column widths fit the headers of one language: those of the Korean screens (kept under the
+        # names they always had) would cut the English headers, and the other way round
+        lang = getattr(self, "_layout_lang", None) or language()
+        columns = "" if lang == "ko" else f"@{lang}"
         for key, screen in self.screens.items():
             for sp in screen.findChildren(QSplitter):
                 if sp.objectName():
                     yield f"{key}/{sp.objectName()}", sp
             for view in screen.findChildren(QTableView):
                 if view.objectName() and getattr(view, "remember_columns", True):
-                    yield f"{key}/{view.objectName()}", view.horizontalHeader()
+                    yield f"{key}/{view.objectName()}{columns}", view.horizontalHeader()
 
     def save_layout(self) -> None:
         """Splitter positions and column widths (and order, hidden columns) into the settings."""

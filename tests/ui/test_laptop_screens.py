@@ -83,3 +83,41 @@ def test_the_drop_zones_show_their_whole_text(demo_store, make_window, qapp, lan
             if zone.isVisible() and zone.height() < zone.heightForWidth(zone.width()):
                 short.append((key, zone.height(), zone.heightForWidth(zone.width())))
     assert short == []
+
+
+def test_switching_language_does_not_cut_the_column_headers(demo_store, demo_path, qtbot, sync_tasks, qapp):
+    """The ranking's columns, sized to the Korean headers and remembered, do not cut the English ones
+    after the language changes (each language keeps its own column widths)."""
+    from PySide6.QtCore import Qt
+
+    from ui.main_window import MainWindow
+
+    def headers_cut(w) -> list[str]:
+        table = w.show_screen("ranking").table
+        flush_events(qapp)
+        header, model = table.horizontalHeader(), table.model()
+        fm = header.fontMetrics()
+        return [model.headerData(i, Qt.Horizontal) for i in range(model.columnCount() - 1)
+                if not header.isSectionHidden(i)
+                and header.sectionSize(i) < fm.horizontalAdvance(model.headerData(i, Qt.Horizontal))]
+
+    korean = MainWindow(demo_store, tasks=sync_tasks)
+    qtbot.addWidget(korean)
+    korean.show()
+    korean.resize(*LAPTOP)
+    assert headers_cut(korean) == []
+    korean.close()  # remembers the column widths
+    install_language(qapp, "en")
+    try:
+        from evaluator.store import Store
+        from ui.worker import SyncExecutor, TaskManager
+
+        with Store(f"sqlite:///{demo_path}") as again:
+            english = MainWindow(again, tasks=TaskManager(SyncExecutor()))
+            qtbot.addWidget(english)
+            english.show()
+            english.resize(*LAPTOP)
+            assert headers_cut(english) == []
+            english.close()
+    finally:
+        install_language(qapp, "ko")

@@ -121,3 +121,16 @@ def test_switching_language_does_not_cut_the_column_headers(demo_store, demo_pat
             english.close()
     finally:
         install_language(qapp, "ko")
+
+
+def test_the_paper_sheet_dialog_fits_the_screen(demo_store, make_window, qapp, qtbot):
+    """Typing a paper sheet in opens the scoring form in a window of its own: never larger than the
+    screen it opens on (its bottom and buttons were cut off on a 720-pixel-high laptop)."""
+    w = make_window(demo_store)
+    screen = w.show_screen("applications")
+    screen.table.selectRow(0)
+    qtbot.waitUntil(lambda: len(screen.assignments.rows) > 0, timeout=3000)  # the detail loads after a pause
+    dlg = screen.open_evaluation(0)
+    room = w.screen().availableGeometry()
+    assert 0 < dlg.width() <= room.width() and 0 < dlg.height() <= room.height()
+    dlg.close()

@@ -11,7 +11,7 @@ from html import escape
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
+    QAbstractItemView, QApplication, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
     QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -78,7 +78,13 @@ class EvaluationDialog(QDialog):
         lay.addWidget(self.form)
         QShortcut(QKeySequence.Undo, self, self.form.undo_stack.undo)
         QShortcut(QKeySequence.Redo, self, self.form.undo_stack.redo)
-        self.resize(1000, 760)
+        # 1000×760, or less on a small screen (a 1280×720 laptop cut the dialog's bottom and its buttons off)
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        width, height = 1000, 760
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width() * 9 // 10), min(height, room.height() * 9 // 10)
+        self.resize(width, height)
 
     def done(self, result: int) -> None:
         self.form.flush()

@@ -2734,6 +2734,14 @@
         <translation>(computed: {decision})</translation>
     </message>
     <message>
+        <source>Ranked again at {time}; the decisions are recorded.</source>
+        <translation>Ranked again at {time}; the decisions are recorded.</translation>
+    </message>
+    <message>
+        <source>Ranked again at {time}; nothing is stored (a what-if or provisional view).</source>
+        <translation>Ranked again at {time}; nothing is stored (a what-if or provisional view).</translation>
+    </message>
+    <message>
         <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>
         <translation>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</translation>
     </message>

@@ -2691,6 +2691,14 @@
         <translation>(산정 결과: {decision})</translation>
     </message>
     <message>
+        <source>Ranked again at {time}; the decisions are recorded.</source>
+        <translation>{time}에 다시 산정했습니다. 결정이 기록되었습니다.</translation>
+    </message>
+    <message>
+        <source>Ranked again at {time}; nothing is stored (a what-if or provisional view).</source>
+        <translation>{time}에 다시 산정했습니다. 가정 분석 또는 잠정 결과이므로 아무것도 저장하지 않았습니다.</translation>
+    </message>
+    <message>
         <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>
         <translation>가정 분석(what-if): 집계 방식 &apos;{method}&apos; 적용 결과입니다. 이 사업의 집계 방식은 &apos;{program}&apos;이며, 아무것도 저장되지 않고 공식 결정은 바뀌지 않습니다.</translation>
     </message>

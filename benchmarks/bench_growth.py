@@ -74,11 +74,11 @@ def run(ctx: Context):
             continue
         try:
             t_small = measure(ctx, small, ctx.reps)
-            # the large side: best of N where that is cheap (≈10× the small side under 5 s), best of
-            # 2 up to 15 s (a single run against a best of N tilts the ratio up by the run-to-run
-            # spread: 6.9-8.2 s for one 100k ranking), else one run (the 100k export: ~90 s)
+            # the large side: best of the suite's N, as the small side, up to ~15 s a run (fewer runs
+            # than the small side tilt the ratio up by the run-to-run spread: 6.9-8.2 s for one 100k
+            # ranking, the first run of a process the slowest), else one run (the 100k export: ~90 s)
             est = 10 * t_small.best
-            reps_large = ctx.reps if est < 5.0 and large < 50_000 else min(ctx.reps, 2) if est < 15.0 else 1
+            reps_large = ctx.reps if est < 15.0 else 1
             t_large = measure(ctx, large, reps_large)
         except NotAvailable as exc:
             results.append(spec.not_available(str(exc)))

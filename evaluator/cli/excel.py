@@ -160,10 +160,6 @@ def cmd_export(ctx: CliContext) -> int:
     target = list(a.target)
     store = ctx.store()
     bar = LargeJobBar(ctx.progress(msg("cli.progress_export", "Exporting {kind}", kind=a.kind)))
-    if a.round and a.kind not in ("ranking", "scores", "progress"):
-        raise ValidationError(msg("cli.export_no_round", "The {kind} workbook covers the whole program; --round is "
-                                  "for 'export ranking', 'export scores' and 'export progress'. Nothing was written.",
-                                  kind=a.kind))
     if a.kind == "template":
         if len(target) != 2 or target[0] not in TEMPLATE_KINDS:
             raise ValidationError(msg("cli.export_template_usage", "Use: evaluator export template scores|intake FILE."))

@@ -150,6 +150,4 @@ def test_export_round_on_the_command_line(sqlite_url, tmp_path, capsys):
     assert code == 0 and [r[0] for r in _rows(tmp_path / "p1.xlsx", sheet=2)] == ROUND_1
     code, _, err = run(capsys, "export", "progress", tmp_path / "p9.xlsx", "--round", "9", *db)
     assert code != 0 and "Program 'seoul-cbp-2013' has no round '9' (rounds: 1, 2, 3)." in err
-    code, _, err = run(capsys, "export", "follow-up", tmp_path / "f.xlsx", "--round", "1", *db)
-    assert code == 2 and "--round is for 'export ranking', 'export scores' and 'export progress'" in err
-    assert not (tmp_path / "p9.xlsx").exists() and not (tmp_path / "f.xlsx").exists()
+    assert not (tmp_path / "p9.xlsx").exists()

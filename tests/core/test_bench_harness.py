@@ -98,3 +98,15 @@ def test_a_result_named_alone_runs_without_the_rest_of_its_group(tmp_path):
     assert implied_skips(benches, ["growth_export"]) == ["growth_import", "growth_merge", "growth_ranking"]
     assert implied_skips(benches, ["growth"]) == []  # a group named whole runs whole
     assert implied_skips(benches, ["growth", "growth_export"]) == []
+
+
+def test_growth_compares_the_best_of_as_many_runs_on_each_side():
+    """The best of three runs is lower than the best of one by the run-to-run spread: a growth
+    figure of one large run against the best of three small ones would be tilted up."""
+    from benchmarks.bench_growth import matched
+    from benchmarks.harness import Timing
+
+    small = Timing(0.9, [1.2, 0.9, 1.0], [1.1, 0.8, 0.95])
+    assert matched(small, 1) == Timing(1.2, [1.2], [1.1])
+    assert matched(small, 2) == Timing(0.9, [1.2, 0.9], [1.1, 0.8])
+    assert matched(small, 3) is small and matched(small, 5) is small

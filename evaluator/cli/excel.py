@@ -3,7 +3,7 @@
     evaluator import applications FILE [--dry-run] [--map HEADER=FIELD …]
     evaluator import assignments FILE [--dry-run]
     evaluator import scores FILE [--dry-run] [--finalise]
-    evaluator export template scores FILE [--evaluator ID] [--lang ko|en]
+    evaluator export template scores FILE [--evaluator ID] [--round CODE] [--lang ko|en]
     evaluator export template intake FILE [--lang ko|en]
     evaluator export ranking FILE [--round CODE] [--method M] [--provisional] [--lang ko|en]
     evaluator export scores FILE [--round CODE] [--lang ko|en]
@@ -62,8 +62,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--provisional", action="store_true",
                    help="(ranking) include evaluations that are not finalised yet")
     p.add_argument("--round", metavar="CODE",
-                   help="(ranking, scores, progress) the round (its code or name); the ranking defaults to the "
-                        "program's current round, the scores and progress workbooks to every round")
+                   help="(ranking, scores, progress, template scores) the round (its code or name); the ranking "
+                        "defaults to the program's current round, the others to every round")
     p.add_argument("--include-personal", action="store_true",
                    help="(ranking) add a 'contacts' sheet with the applicants' contact data; needs --reason")
     p.add_argument("--reason", help="(ranking) why contact data is exported (kept in the access log)")
@@ -163,7 +163,8 @@ def cmd_export(ctx: CliContext) -> int:
     if a.kind == "template":
         if len(target) != 2 or target[0] not in TEMPLATE_KINDS:
             raise ValidationError(msg("cli.export_template_usage", "Use: evaluator export template scores|intake FILE."))
-        rep = store.excel.export_template(target[0], target[1], evaluator=a.evaluator, lang=ctx.document_lang(), progress=bar)
+        rep = store.excel.export_template(target[0], target[1], evaluator=a.evaluator, round=a.round,
+                                          lang=ctx.document_lang(), progress=bar)
     else:
         if len(target) != 1:
             raise ValidationError(msg("cli.export_usage", "Use: evaluator export {kind} FILE.", kind=a.kind))

@@ -268,15 +268,19 @@ class Excel(Area):
 
     # --- exports --------------------------------------------------------------------------------
     def export_template(self, kind: str, path: str | os.PathLike, *, evaluator: str | None = None,
-                        lang: str = "ko", progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+                        round: str | None = None, lang: str = "ko", progress: Progress = no_progress,
+                        cancel: CancelToken = NEVER) -> ExportReport:
         """``kind`` "scores": one row per application × criterion to type paper scores into (for one
-        evaluator or all); "intake": an empty intake sheet with validation lists.  ``lang`` "ko"
-        (Korean sheet titles and headers) or "en" (docs/excel-formats.md)."""
+        evaluator or all; with ``round``, its code or name, only that round's applications);
+        "intake": an empty intake sheet with validation lists.  ``lang`` "ko" (Korean sheet titles
+        and headers) or "en" (docs/excel-formats.md)."""
         if kind == "scores":
             with self._uow.read() as s:
-                report = scores_xl.export_template(s, current_program(s), path, evaluator=evaluator, lang=lang,
+                p = current_program(s)
+                rnd = round_by_code(s, p, round) if round else None  # an unknown round: before any file
+                report = scores_xl.export_template(s, p, path, evaluator=evaluator, round=rnd, lang=lang,
                                                    progress=progress, cancel=cancel)
-                subjects = _application_ids(s, evaluator=evaluator)
+                subjects = _application_ids(s, evaluator=evaluator, round_id=rnd.id if rnd else None)
             self._log_output(report.path, action="export", what="score template", subjects=subjects)
             return report
         if kind == "intake":

@@ -1942,16 +1942,16 @@
         <translation>The program&apos;s setting</translation>
     </message>
     <message>
-        <source>The ranked lists, the scores and progress workbooks, the committee summary and the score sheets are of the round shown at the top of the window; the score template covers the whole program.</source>
-        <translation>The ranked lists, the scores and progress workbooks, the committee summary and the score sheets are of the round shown at the top of the window; the score template covers the whole program.</translation>
-    </message>
-    <message>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
         <source>Application</source>
         <translation>Application</translation>
+    </message>
+    <message>
+        <source>The ranked lists, the scores and progress workbooks, the score template, the committee summary and the score sheets are of the round shown at the top of the window.</source>
+        <translation>The ranked lists, the scores and progress workbooks, the score template, the committee summary and the score sheets are of the round shown at the top of the window.</translation>
     </message>
     <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>

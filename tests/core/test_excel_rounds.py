@@ -95,6 +95,25 @@ def test_the_scores_workbook_of_a_round_holds_that_rounds_scores_only(any_db_url
         ("scores workbook", ROUND_1 + ROUND_2[:3]), ("scores workbook", ROUND_1), ("scores workbook", ROUND_2[:3])]
 
 
+def test_the_score_template_of_a_round_holds_that_rounds_assignments_only(sqlite_url, tmp_path):
+    """Staff typing a round's paper scores get that round's rows (docs/rules.md does so for round 2)."""
+    with Store(sqlite_url) as st:
+        _two_rounds(st, tmp_path)
+        st.excel.export_template("scores", tmp_path / "t-all.xlsx")
+        st.excel.export_template("scores", tmp_path / "t-2.xlsx", round="2")
+        st.excel.export_template("scores", tmp_path / "t-2-ev03.xlsx", evaluator="EV03", round="2")
+        with pytest.raises(NotFound):
+            st.excel.export_template("scores", tmp_path / "t-9.xlsx", round="9")
+        log = st.privacy.access_log()
+    everything = _rows(tmp_path / "t-all.xlsx")
+    assert {r[0] for r in everything} == set(ROUND_1 + ROUND_2)
+    assert _rows(tmp_path / "t-2.xlsx") == [r for r in everything if r[0] in ROUND_2]
+    assert _rows(tmp_path / "t-2-ev03.xlsx") == [r for r in everything if r[0] in ROUND_2 and r[1] == "EV03"]
+    assert _meta(tmp_path / "t-2.xlsx")["round"] == "2" and "round" not in _meta(tmp_path / "t-all.xlsx")
+    assert not (tmp_path / "t-9.xlsx").exists()
+    assert [list(e.subjects) for e in log[-2:]] == [ROUND_2, ROUND_2]
+
+
 def test_the_progress_workbook_of_a_round_counts_that_rounds_work_only(any_db_url, tmp_path):
     with Store(any_db_url) as st:
         _two_rounds(st, tmp_path)

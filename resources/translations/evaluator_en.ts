@@ -1958,8 +1958,8 @@
         <translation>Application</translation>
     </message>
     <message>
-        <source>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</source>
-        <translation>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</translation>
+        <source>The ranked lists, the scores and progress workbooks, the score template, the committee summary and the score sheets are of the round shown at the top of the window.</source>
+        <translation>The ranked lists, the scores and progress workbooks, the score template, the committee summary and the score sheets are of the round shown at the top of the window.</translation>
     </message>
     <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>

@@ -1925,8 +1925,8 @@
         <translation>신청서</translation>
     </message>
     <message>
-        <source>The ranked lists, the committee summary and the score sheets are of the round shown at the top of the window; the scores and progress workbooks cover the whole program.</source>
-        <translation>순위표, 위원회 요약표와 평가표는 창 위쪽에 표시된 차수의 것입니다. 점수와 진행 현황 엑셀 파일은 사업 전체를 담습니다.</translation>
+        <source>The ranked lists, the scores and progress workbooks, the score template, the committee summary and the score sheets are of the round shown at the top of the window.</source>
+        <translation>순위표, 점수와 진행 현황 엑셀 파일, 점수 입력 양식, 위원회 요약표와 평가표는 창 위쪽에 표시된 차수의 것입니다.</translation>
     </message>
     <message>
         <source>Excel workbooks (for the city&apos;s systems)</source>

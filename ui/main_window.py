@@ -313,10 +313,12 @@ class MainWindow(QMainWindow):
 
     # --- style --------------------------------------------------------------------------------------
     def _apply_style(self) -> None:
-        """The style sheet from the application's palette (again when the system changes theme)."""
+        """The style sheet from the application's palette and font size (again when the system changes
+        theme, or the font size changes in Settings)."""
         palette = QApplication.palette()
-        if palette.cacheKey() != self._palette_key:
-            self._palette_key = palette.cacheKey()
+        key = (palette.cacheKey(), QApplication.font().pointSizeF())
+        if key != self._palette_key:
+            self._palette_key = key
             self.setStyleSheet(style_sheet(palette))
 
     def changeEvent(self, event) -> None:  # noqa: N802
@@ -1009,6 +1011,7 @@ class MainWindow(QMainWindow):
             install_language(app, changed["language"])
         if "font_size" in changed:
             apply_font(app, changed["font_size"])
+            self._apply_style()  # its text sizes follow the font's
         if changed:
             self.flush_edits()
             self._meta_loaded(self.meta)

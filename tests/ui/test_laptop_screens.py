@@ -134,3 +134,42 @@ def test_the_paper_sheet_dialog_fits_the_screen(demo_store, make_window, qapp, q
     room = w.screen().availableGeometry()
     assert 0 < dlg.width() <= room.width() and 0 < dlg.height() <= room.height()
     dlg.close()
+
+
+def test_a_larger_font_in_settings_enlarges_the_level_buttons_and_descriptions(field_store, make_window, qapp,
+                                                                                dialogs):
+    """The font size for a laptop in sunlight: the style sheet's own sizes (level buttons, the level
+    descriptions beside them, titles, the navigation) grow with it instead of staying as they were."""
+    from PySide6.QtGui import QAction
+
+    from ui.i18n import apply_font
+    from ui.settings import Settings
+
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(field_store)
+
+    def sizes():
+        today = w.show_screen("today")
+        form = today.open_application(today.model.record(0).application_id)
+        flush_events(qapp)
+        picker = next(iter(form.rows.values())).picker
+        button, description = next(iter(picker.buttons.values())), next(iter(picker.descriptions.values()))
+        for widget in (button, description, w.nav):
+            widget.ensurePolished()
+        found = (button.font().pointSizeF(), description.font().pointSizeF(), w.nav.font().pointSizeF())
+        form.closed.emit()
+        return found
+
+    before = sizes()
+
+    def larger(dlg):
+        dlg.font_size.setValue(14)
+        return True
+
+    dialogs.on_exec["settingsDialog"] = larger
+    try:
+        w.findChild(QAction, "actionSettings").trigger()
+        after = sizes()
+    finally:
+        apply_font(qapp, 10)
+    assert all(a >= b * 1.35 for a, b in zip(after, before)), (before, after)

@@ -173,3 +173,17 @@ def test_a_larger_font_in_settings_enlarges_the_level_buttons_and_descriptions(f
     finally:
         apply_font(qapp, 10)
     assert all(a >= b * 1.35 for a, b in zip(after, before)), (before, after)
+
+
+def test_the_application_pane_shows_every_gate_and_evaluator_on_a_laptop(demo_store, make_window, qapp):
+    """Beside the list, the selected application's evaluators and eligibility gates are whole on a
+    1280×720 window (the gates showed one row and a half of three); the details above them scroll."""
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    screen = w.show_screen("applications")
+    screen.table.selectRow(6)  # 2012-A-007: four evaluators (one conflicted), three gates
+    flush_events(qapp)
+    assert screen.gates.rowCount() == 3 and screen.assignments.rowCount() == 4
+    for view, model in ((screen.gate_view, screen.gates), (screen.assign_view, screen.assignments)):
+        last = view.visualRect(model.index(model.rowCount() - 1, 0))
+        assert last.bottom() <= view.viewport().height(), view.objectName()

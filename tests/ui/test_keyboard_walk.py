@@ -82,3 +82,22 @@ def test_tab_walks_the_imports_column_choices_in_order(demo_store, make_window, 
     # a screen reader says which column each choice is for
     first = imp.mapping.item(0, 1).text()
     assert "A" in combos[0].accessibleName() and first in combos[0].accessibleName()
+
+
+def test_tab_leaves_the_lists_of_the_automatic_assignment(demo_store, make_window, qtbot, dialogs):
+    from ui.screens.auto_assign import AutoAssignDialog
+
+    w = make_window(demo_store)
+    w.show_screen("assignments")
+    dlg = AutoAssignDialog(w.ctx, None, w)
+    dlg.show()
+    stuck = []
+    for view in (dlg.conflict_view, dlg.load_view):
+        dlg.activateWindow()
+        view.setFocus(Qt.OtherFocusReason)
+        qtbot.waitUntil(lambda v=view: QApplication.focusWidget() is v, timeout=2000)
+        qtbot.keyClick(view, Qt.Key_Tab)
+        if QApplication.focusWidget() is view:
+            stuck.append(view.objectName())
+    dlg.close()
+    assert stuck == []

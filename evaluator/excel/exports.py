@@ -96,10 +96,10 @@ def write_ranking(path, result: RankingResult, *, program: str = "", program_nam
         what_if = (f"What-if view: aggregated by {result.method}, while the program's method is "
                    f"{result.program_method}; the decisions of record are unchanged. ")
     elif not result.provisional and not result.recorded:
-        what_if = ("지금의 점수로 방금 산출한 결과이며 기록된 결정이 아닙니다(순위를 기록한 뒤 점수나 설정이 바뀜). "
-                   "기록하려면 사무국 데이터베이스에서 순위를 다시 산출하세요. " if ko else
-                   "Computed now from the current scores, and not the decisions of record (scores or settings "
-                   "changed since the ranking was recorded); rank again in the office database to record them. ")
+        what_if = ("지금의 점수로 방금 산출한 결과이며 기록된 결정이 아닙니다(아직 기록된 결정이 없거나, 기록한 뒤 "
+                   "점수나 설정이 바뀜). 기록하려면 사무국 데이터베이스에서 순위를 산출하세요. " if ko else
+                   "Computed now from the current scores, and not the decisions of record (none are recorded yet, "
+                   "or scores or settings changed since they were); rank in the office database to record them. ")
     else:
         what_if = ""
     for t in result.tracks:

@@ -38,10 +38,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Provisional result: it includes evaluations that are not finalised. Do not use it for the final decision.",
     ),
     "unrecorded.banner": (
-        "현재 점수로 새로 계산한 결과이며 기록된 결정과 다릅니다(그 뒤 점수나 설정이 바뀌었습니다). 사무국 "
-        "데이터베이스에서 순위를 다시 매겨 결정을 기록한 뒤 인쇄하십시오.",
-        "Computed now from the current scores, and not the decisions of record (scores or settings changed "
-        "since the ranking was recorded). Rank again in the office database to record the decisions, then print.",
+        "현재 점수로 새로 계산한 결과이며 기록된 결정이 아닙니다(아직 기록된 결정이 없거나, 기록한 뒤 점수나 "
+        "설정이 바뀌었습니다). 사무국 데이터베이스에서 순위를 매겨 결정을 기록한 뒤 인쇄하십시오.",
+        "Computed now from the current scores, and not the decisions of record (none are recorded yet, or scores "
+        "or settings changed since they were). Rank in the office database to record the decisions, then print.",
     ),
     "round.banner": (
         "잠정 · 미완료 — 평가 {n}건 중 {missing}건 미확정(신청 {apps}건) · 서명용이 아닙니다",

@@ -70,12 +70,29 @@ def _meta_values(wb):
     return out
 
 
+#: English sentences reworded on purpose since the record was written (old → new): the record stays
+#: as it was written, and each change is named here
+REWORDED = [
+    # the ranking workbook's note claimed a change "since the ranking was recorded" before any was
+    ("(scores or settings changed since the ranking was recorded); rank again in the office database to record "
+     "them.", "(none are recorded yet, or scores or settings changed since they were); rank in the office database "
+     "to record them."),
+]
+
+
+def _reworded(text: str) -> str:
+    for old, new in REWORDED:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
 def test_english_exports_are_cell_for_cell_those_written_before_korean(both):
     """``lang="en"``: every cell of every sheet (``_meta`` included) as main wrote it before the
     exports spoke Korean (tests/fixtures/xlsx/README.md), but for the moment of writing."""
     _, _, en = both
     with gzip.open(EN_OF_RECORD, "rt", encoding="utf-8") as fh:
-        of_record = json.load(fh)
+        of_record = json.loads(_reworded(fh.read()))
     for kind, path in en.items():
         got = json.loads(json.dumps(cells(path)))  # (tuples and lists alike, as the record holds them)
         want = of_record[kind]

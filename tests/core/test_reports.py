@@ -288,6 +288,19 @@ def test_a_complete_round_prints_the_signature_block_and_no_banner(demo_store, t
         assert label in pdf.text, label
 
 
+def test_a_summary_printed_before_any_ranking_is_recorded_does_not_claim_a_change(demo_store, tmp_path):
+    """The demo has never been ranked: the banner says the decisions are not recorded yet, not that
+    scores or settings changed since a recording that never happened; once recorded, no banner."""
+    pdf = read_pdf(demo_store.reports.summary(tmp_path / "before.pdf", lang="en"))
+    text = " ".join(pdf.text.split())
+    assert "not the decisions of record (none are recorded yet, or scores or settings changed since they were)" \
+        in text
+    assert "changed since the ranking was recorded" not in text
+    demo_store.ranking.record()
+    after = " ".join(read_pdf(demo_store.reports.summary(tmp_path / "after.pdf", lang="en")).text.split())
+    assert "not the decisions of record" not in after and "These are the decisions of record" in after
+
+
 def test_long_summary_tables_split_with_repeated_headers(tmp_path):
     """A hand-made 300-row ranking: every page of the table repeats its header, no row is lost."""
     from datetime import datetime

@@ -1564,8 +1564,16 @@
         <translation>Package or key file</translation>
     </message>
     <message>
+        <source>Choose the package or key file</source>
+        <translation>Choose the package or key file</translation>
+    </message>
+    <message>
         <source>Fingerprint read by the evaluator</source>
         <translation>Fingerprint read by the evaluator</translation>
+    </message>
+    <message>
+        <source>Result packages and key files (*{package} *.pub);;All files (*)</source>
+        <translation>Result packages and key files (*{package} *.pub);;All files (*)</translation>
     </message>
     <message>
         <source>1. Field kits — one file per evaluator</source>

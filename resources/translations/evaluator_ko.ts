@@ -1535,8 +1535,16 @@
         <translation>패키지 또는 키 파일</translation>
     </message>
     <message>
+        <source>Choose the package or key file</source>
+        <translation>패키지 또는 키 파일 선택</translation>
+    </message>
+    <message>
         <source>Fingerprint read by the evaluator</source>
         <translation>평가위원이 불러 준 지문</translation>
+    </message>
+    <message>
+        <source>Result packages and key files (*{package} *.pub);;All files (*)</source>
+        <translation>결과 패키지와 키 파일 (*{package} *.pub);;모든 파일 (*)</translation>
     </message>
     <message>
         <source>1. Field kits — one file per evaluator</source>

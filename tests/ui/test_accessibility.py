@@ -157,6 +157,24 @@ def test_the_dialogs_name_every_control(office_window, dialogs, qapp):
     assert problems == {}
 
 
+def test_the_key_dialog_chooses_the_package_or_key_file(office_window, dialogs, tmp_path):
+    """With no rejected package to suggest, the office picks the evaluator's package or key file
+    instead of typing its path."""
+    from ui.screens.kits import RegisterKeyDialog
+
+    w = office_window
+    dlg = RegisterKeyDialog(w.ctx.evaluators, None, None, w, ctx=w.ctx)
+    assert dlg.path.text() == ""
+    chosen = tmp_path / "EV01.pub"
+    dialogs.files.append(chosen)
+    dlg.choose.click()
+    assert dlg.path.text() == str(chosen)
+    dialogs.files.append(None)  # cancelled: the path stays
+    dlg.choose.click()
+    assert dlg.path.text() == str(chosen)
+    dlg.close()
+
+
 def test_no_stray_field_covers_a_passphrase_dialogs_prompt(office_window, qapp):
     """The hand-back and kit-building passphrase dialogs (an existing key: one field) and the field
     database dialog (the office key already unlocked: no key field at all)."""

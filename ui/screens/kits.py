@@ -90,8 +90,9 @@ def _change_kind(kind: str) -> str:
 class RegisterKeyDialog(QDialog):
     """Pin an evaluator's key from their first package, after they read its fingerprint aloud."""
 
-    def __init__(self, evaluators, path: Path | None, evaluator: str | None, parent=None) -> None:
+    def __init__(self, evaluators, path: Path | None, evaluator: str | None, parent=None, ctx=None) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         self.setObjectName("registerKeyDialog")
         self.setWindowTitle(tr("Register an evaluator's key"))
         lay = QVBoxLayout(self)
@@ -107,9 +108,19 @@ class RegisterKeyDialog(QDialog):
         if evaluator:
             self.evaluator.setCurrentIndex(max(0, self.evaluator.findData(evaluator)))
         form.addRow(tr("Evaluator"), self.evaluator)
-        self.path = QLineEdit(str(path or ""), self)
+        path_row = QWidget(self)
+        pl = QHBoxLayout(path_row)
+        pl.setContentsMargins(0, 0, 0, 0)
+        self.path = QLineEdit(str(path or ""), path_row)
         self.path.setObjectName("registerPath")
-        form.addRow(tr("Package or key file"), self.path)
+        self.path.setAccessibleName(tr("Package or key file"))
+        pl.addWidget(self.path, 1)
+        self.choose = QPushButton(tr("Choose…"), path_row)
+        self.choose.setObjectName("registerChoose")
+        self.choose.setAccessibleName(tr("Choose the package or key file"))
+        self.choose.clicked.connect(self.choose_file)
+        pl.addWidget(self.choose)
+        form.addRow(tr("Package or key file"), path_row)
         self.fingerprint = QLineEdit(self)
         self.fingerprint.setObjectName("registerFingerprint")
         form.addRow(tr("Fingerprint read by the evaluator"), self.fingerprint)
@@ -118,6 +129,14 @@ class RegisterKeyDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+
+    def choose_file(self) -> None:
+        """The evaluator's first result package, or the public key file they sent."""
+        got = dialogs.open_file(self.ctx, self, tr("Package or key file"),
+                                tr("Result packages and key files (*{package} *.pub);;All files (*)").format(
+                                    package=PACKAGE_SUFFIX))
+        if got is not None:
+            self.path.setText(str(got))
 
 
 class KitsScreen(QWidget):
@@ -380,7 +399,7 @@ class KitsScreen(QWidget):
         path = Path(rejected[-1].path) if rejected else None
         idx = self.ev_view.currentIndex()
         current = self.evaluators.record(idx.row()).code if idx.isValid() else None
-        dlg = RegisterKeyDialog(self.evaluators.rows, path, current, self)
+        dlg = RegisterKeyDialog(self.evaluators.rows, path, current, self, ctx=self.ctx)
         if dlg.exec() != QDialog.Accepted:
             return
         code, source, fp = dlg.evaluator.currentData(), Path(dlg.path.text().strip()), dlg.fingerprint.text().strip()

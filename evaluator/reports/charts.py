@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, Line, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .fonts import BOLD, REGULAR, register_fonts
 
@@ -108,6 +109,13 @@ def leniency(values: Sequence[tuple[str, float | None]], *, width: float, height
     m = max((abs(v) for v in data), default=1.0)
     step = _nice_step(m) if m > 5 else (1 if m > 2 else 0.5)
     lim = max(step, math.ceil(m / step) * step)
+    # room for each value beside its bar's end: a bar reaching near the edge would push its value
+    # over the evaluator names (left) or out of the frame (right)
+    room = 3 + max(stringWidth(f"{abs(v):+.1f}", REGULAR, 6.3) for v in data)
+    for _ in range(10):  # (a chart too narrow for any room stops trying)
+        if all(bc.width * (lim - abs(v)) / (2 * lim) >= room for v in data):
+            break
+        lim += step
     bc.valueAxis.valueMin = -lim
     bc.valueAxis.valueMax = lim
     bc.valueAxis.valueStep = step

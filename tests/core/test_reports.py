@@ -301,6 +301,26 @@ def test_a_summary_printed_before_any_ranking_is_recorded_does_not_claim_a_chang
     assert "not the decisions of record" not in after and "These are the decisions of record" in after
 
 
+def test_the_leniency_chart_keeps_every_value_clear_of_the_names_and_the_frame():
+    """A bar reaching near the axis's end left its value over the evaluator names (−8.7 on a ±10
+    axis); the axis now leaves room for the value beside every bar's end."""
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from evaluator.reports import charts
+
+    for values in ([("EV01", -2.6), ("EV02", 8.4), ("EV03", -0.3), ("EV04", 4.2), ("EV05", -8.7)],
+                   [("EV01", 9.96), ("EV02", -0.1)], [("EV01", -4.9), ("EV02", None)], [("EV01", 0.0)]):
+        d = charts.leniency(values, width=260, height=110, title="t")
+        bc = next(c for c in d.contents if hasattr(c, "valueAxis"))
+        texts = [c for c in d.contents if isinstance(c, String) and c.text != "t"]
+        assert len(texts) == len(values)
+        for t in texts:
+            w = stringWidth(t.text, t.fontName, t.fontSize)
+            left = t.x - w if t.textAnchor == "end" else t.x
+            assert bc.x <= left and left + w <= bc.x + bc.width, (values, t.text)
+
+
 def test_long_summary_tables_split_with_repeated_headers(tmp_path):
     """A hand-made 300-row ranking: every page of the table repeats its header, no row is lost."""
     from datetime import datetime

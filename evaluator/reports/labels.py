@@ -60,7 +60,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "record.line": ("기록된 결정과 같은 결과입니다.", "These are the decisions of record."),
     "whatif.banner": (
-        "가정 분석(what-if): 집계 방식 '{method}' 적용 결과입니다. 이 사업의 집계 방식은 '{program}'이며, "
+        "가정 분석(what-if): 집계 방식 '{method}' 적용 결과입니다. 이 공모의 집계 방식은 '{program}'이며, "
         "저장된 결정은 바뀌지 않았습니다.",
         "What-if view: aggregated by '{method}', while the program's method is '{program}'. The decisions of "
         "record are unchanged.",
@@ -84,7 +84,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "f.summary": ("사업개요", "Summary"),
     "f.submitted_on": ("접수일", "Submitted on"),
     "f.status": ("상태", "Status"),
-    "f.program": ("사업", "Program"),
+    "f.program": ("공모", "Program"),
     "f.rubric": ("평가표 버전", "Rubric version"),
     "f.evaluator": ("평가위원", "Evaluator"),
     "f.organisation": ("소속", "Organisation"),
@@ -275,7 +275,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- dossier -----------------------------------------------------------------------------
     "dos.application": ("신청 정보", "Application"),
     "dos.extra": ("기타 접수 항목", "Other intake columns"),
-    "dos.fields": ("사업별 접수 항목", "The program's intake fields"),
+    "dos.fields": ("공모의 접수 항목", "The program's intake fields"),
     "dos.decision": ("심사 결정", "Decision"),
     "dos.evaluations": ("평가 내역", "Evaluations"),
     "dos.no_evaluations": ("아직 평가가 없습니다.", "No evaluations yet."),

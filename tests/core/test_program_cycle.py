@@ -120,7 +120,7 @@ def test_the_whole_cycle_from_an_empty_database_without_the_demo(tmp_path, capsy
     # the dossier shows the program's typed fields and its own category names
     assert run(capsys, "report", "dossier", "--application", "2013-2-S-02", "--out", "dossier.pdf", *office)[0] == 0
     text = squash(read_pdf(tmp_path / "dossier.pdf").text)
-    assert squash("사업별 접수 항목") in text and squash("단체유형 협동조합") in text
+    assert squash("공모의 접수 항목") in text and squash("단체유형 협동조합") in text
     assert squash("이전 지원 여부 아니오") in text and squash("공동육아·돌봄") in text
     code, out, _ = run(capsys, "audit", "verify", *office)
     assert code == 0 and "sign off" in out

@@ -506,3 +506,14 @@ def test_the_korean_dossier_gives_the_stored_decision_reason_in_korean(demo_stor
         text = squash(read_pdf(demo_store.reports.dossier(tmp_path / f"old-{lang}.pdf", lang=lang,
                                                          application_id=row.application_id)).text)
         assert squash(old) in text and '"code"' not in text
+
+
+def test_the_pdfs_call_the_program_a_call_not_a_project():
+    """공모 is the city's call (the program); 사업 is an applicant's project (사업명, 사업개요): the
+    labels that name the program say 공모, as the desktop app does."""
+    from evaluator.reports.labels import labels
+
+    L = labels("ko")
+    assert L("f.program") == "공모" and L("dos.fields") == "공모의 접수 항목"
+    assert "이 공모의 집계 방식은 '평균'" in L("whatif.banner", method="절사평균", program="평균")
+    assert L("f.title") == "사업명"  # the applicant's project keeps its word

@@ -420,6 +420,11 @@ class MainWindow(QMainWindow):
         self.restore_layout()
         if self.nav.count():
             self.nav.setCurrentRow(0)
+            # the keyboard starts somewhere: the first screen's own choice (the field app: today's
+            # visits, where Enter opens one), else the list of screens
+            first = self.screens[self.nav.item(0).data(Qt.UserRole)]
+            start = getattr(first, "initial_focus", None)
+            (start() if start is not None else self.nav).setFocus(Qt.OtherFocusReason)
         self.statusBar().showMessage(self.meta.get("url", ""))
         QTimer.singleShot(0, self, _settle_heap)  # once the replaced screens are deleted
         if self._pending_files:

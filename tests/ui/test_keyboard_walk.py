@@ -101,3 +101,24 @@ def test_tab_leaves_the_lists_of_the_automatic_assignment(demo_store, make_windo
             stuck.append(view.objectName())
     dlg.close()
     assert stuck == []
+
+
+def test_the_field_app_opens_with_the_keyboard_on_todays_visits(field_store, make_window, qtbot, qapp):
+    """An evaluator at a site opens the laptop and presses Enter: the keyboard must already be on
+    the visits (it was nowhere), and Enter opens the visit selected."""
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(field_store)
+    w.activateWindow()
+    flush_events(qapp)
+    today = w.screens["today"]
+    assert w.focusWidget() is today.table
+    today.table.selectRow(0)
+    qtbot.keyClick(today.table, Qt.Key_Return)
+    flush_events(qapp)
+    assert today.form is not None
+
+
+def test_the_office_app_opens_with_the_keyboard_on_the_list_of_screens(demo_store, make_window, qapp):
+    w = make_window(demo_store)
+    flush_events(qapp)
+    assert w.focusWidget() is w.nav

@@ -182,6 +182,10 @@ class TodayScreen(QWidget):
         self.formOpened.emit(form)
         return form
 
+    def initial_focus(self) -> QWidget:
+        """Where the keyboard starts when the field app opens: the visits, Enter opens the one selected."""
+        return self.table
+
     def close_form(self) -> None:
         if self.form is None:
             return

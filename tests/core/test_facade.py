@@ -132,7 +132,7 @@ def test_reports_and_exports_change_nothing_but_the_access_log(recorded, demo_pa
     if recorded:
         assert "기록된결정과같은결과입니다" in squashed
     else:
-        assert "기록된결정과다릅니다" in squashed
+        assert "기록된결정이아닙니다" in squashed
 
 
 # --- cancel ----------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from . import assign as assign_svc
 from . import autosave, people, programs, scoring
 from .common import (
     CURRENT_PROGRAM, application_by_id, current_program, evaluator_by_code, get_setting, program_by_code, rubric_def,
-    none, set_setting, track_by_code,
+    none, round_by_code, set_setting, track_by_code,
 )
 from ..messages import Message, msg
 
@@ -237,9 +237,16 @@ class Applications(Area):
     """The current program's applications and their manual eligibility gates."""
 
     def list(self, **filters: Any) -> list[ApplicationRow]:
-        """Every application matching the filters (track, category, district, status, evaluator, search)."""
+        """Every application matching the filters (track, category, district, status, evaluator, search).
+
+        A track or round the program does not have is :class:`NotFound` (a typo never lists nothing);
+        a round may be named by its code or its Korean or English name, as everywhere else."""
         with self._uow.read() as s:
             p = current_program(s)
+            if filters.get("track"):
+                track_by_code(s, p, filters["track"])
+            if filters.get("round"):
+                filters["round"] = round_by_code(s, p, filters["round"]).code
             ids = apps_svc.application_ids(s, p, **filters)
             return apps_svc.application_rows(s, p, ids)
 

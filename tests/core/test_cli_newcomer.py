@@ -6,6 +6,8 @@ import json
 
 from evaluator.cli import main
 
+from .packages_fixtures import office, tiny  # noqa: F401 (fixtures)
+
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -23,3 +25,28 @@ def test_listing_applications_of_a_misspelt_track_or_round_says_so_instead_of_li
     # a round by its Korean name, as rank --round and import --round take it
     items = json.loads(run(capsys, "applications", "--round", "1차", "--track", "space", "--json", "--db", db)[1])["items"]
     assert len(items) == 24 and {i["round"] for i in items} == {"1"}
+
+
+def test_a_kit_given_to_merge_and_a_package_given_to_kit_import_say_which_file_goes_where(tiny, office, tmp_path):
+    import pytest
+
+    from evaluator.messages import using
+    from evaluator.packages.errors import KitRejected
+    from evaluator.workflows import import_kit
+
+    from .packages_fixtures import db_checksum
+
+    root, _, _, pkg = tiny
+    kit = root / "tiny.mekit"
+    before = db_checksum(office.url)
+    [r] = office.packages.merge([kit]).value
+    assert r.rejected and r.reason == ("Package tiny.mekit is a field kit, not a result package: a kit goes to the "
+                                       "evaluator's laptop ('evaluator kit import'); the office merges the result "
+                                       "package (.mepkg) the laptop exports."), r.reason
+    assert db_checksum(office.url) == before
+    field = tmp_path / "field.sqlite3"
+    with using("ko"):
+        with pytest.raises(KitRejected) as caught:
+            import_kit(pkg, f"sqlite:///{field}")
+        assert "키트 tiny.mepkg: 현장 키트가 아니라 결과 패키지입니다" in str(caught.value), str(caught.value)
+    assert not field.exists()

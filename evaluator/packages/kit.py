@@ -246,6 +246,8 @@ def _read(path: Path) -> bytes:
             raise KitRejected(msg("kit.too_big", "The kit {path} is {size:,} bytes; a kit is at most {limit:,}.",
                                   path=str(path), size=size, limit=MAX_KIT_BYTES))
         return path.read_bytes()
+    except FileNotFoundError:
+        raise KitRejected(msg("kit.file_missing", "The kit file {path} does not exist.", path=str(path))) from None
     except OSError as exc:
         raise KitRejected(msg("kit.cannot_read", "Cannot read the kit {path}: {reason}.", path=str(path),
                               reason=exc.strerror or str(exc))) from None

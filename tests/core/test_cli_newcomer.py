@@ -50,3 +50,25 @@ def test_a_kit_given_to_merge_and_a_package_given_to_kit_import_say_which_file_g
             import_kit(pkg, f"sqlite:///{field}")
         assert "키트 tiny.mepkg: 현장 키트가 아니라 결과 패키지입니다" in str(caught.value), str(caught.value)
     assert not field.exists()
+
+
+def test_a_file_that_is_not_there_is_one_sentence_in_the_language_in_effect(tiny, office, tmp_path):
+    """Not the operating system's English 'No such file or directory' inside a Korean sentence."""
+    import pytest
+
+    from evaluator.errors import ValidationError
+    from evaluator.messages import using
+    from evaluator.packages.errors import KitRejected
+    from evaluator.workflows import import_kit
+
+    missing = tmp_path / "EV01-1.mepkg"
+    with using("ko"):
+        [r] = office.packages.merge([missing]).value
+        assert r.rejected and r.reason == f"결과 패키지 파일 {missing}이(가) 없습니다.", r.reason
+        with pytest.raises(KitRejected) as caught:
+            import_kit(tmp_path / "EV01.mekit", f"sqlite:///{tmp_path / 'field.sqlite3'}")
+        assert str(caught.value) == f"현장 키트 파일 {tmp_path / 'EV01.mekit'}이(가) 없습니다."
+        with pytest.raises(ValidationError) as caught:
+            office.scoring.add_attachment("T-1", "EV01", tmp_path / "site.jpg")
+        assert str(caught.value) == f"파일 {tmp_path / 'site.jpg'}이(가) 없습니다."
+    assert not (tmp_path / "field.sqlite3").exists()

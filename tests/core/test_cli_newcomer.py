@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
-from evaluator.cli import main
+import pytest
 
+from evaluator.cli import main
+from evaluator.store import Store
+
+from .awards_fixtures import signed_off, signed_off_template  # noqa: F401 (fixtures)
 from .packages_fixtures import office, tiny  # noqa: F401 (fixtures)
 
 
@@ -28,8 +32,6 @@ def test_listing_applications_of_a_misspelt_track_or_round_says_so_instead_of_li
 
 
 def test_a_kit_given_to_merge_and_a_package_given_to_kit_import_say_which_file_goes_where(tiny, office, tmp_path):
-    import pytest
-
     from evaluator.messages import using
     from evaluator.packages.errors import KitRejected
     from evaluator.workflows import import_kit
@@ -54,8 +56,6 @@ def test_a_kit_given_to_merge_and_a_package_given_to_kit_import_say_which_file_g
 
 def test_a_file_that_is_not_there_is_one_sentence_in_the_language_in_effect(tiny, office, tmp_path):
     """Not the operating system's English 'No such file or directory' inside a Korean sentence."""
-    import pytest
-
     from evaluator.errors import ValidationError
     from evaluator.messages import using
     from evaluator.packages.errors import KitRejected
@@ -72,3 +72,32 @@ def test_a_file_that_is_not_there_is_one_sentence_in_the_language_in_effect(tiny
             office.scoring.add_attachment("T-1", "EV01", tmp_path / "site.jpg")
         assert str(caught.value) == f"파일 {tmp_path / 'site.jpg'}이(가) 없습니다."
     assert not (tmp_path / "field.sqlite3").exists()
+
+
+@pytest.fixture
+def office_signed_off(signed_off):
+    """The finalised demo with round 1 signed off (its 19 awards made)."""
+    with Store(f"sqlite:///{signed_off[0]}") as st:
+        yield st
+
+
+def test_a_monitoring_visit_missing_its_ratings_names_the_criteria_not_their_codes(office_signed_off):
+    """The sentence listed the checklist by name but the unrated criteria by code (as_planned …),
+    English codes inside the Korean sentence."""
+    from evaluator.errors import ValidationError
+    from evaluator.messages import using
+
+    office = office_signed_off
+    a = office.awards.list()[0]
+    office.awards.set(a.application_id, agreed_on="2012-06-20", starts_on="2012-07-01", reason="협약")
+    office.monitoring.set_plan()
+    office.monitoring.assign(["EV01", "EV02"])
+    with using("ko"):
+        try:
+            office.monitoring.record(a.application_id, 1, visited_at="2012-10-02 10:00", attendees="대표 외 4명",
+                                     checklist={"activity_held": True, "receipts_kept": True}, finalise=True)
+        except ValidationError as exc:
+            text = str(exc)
+        else:
+            raise AssertionError("an unrated visit was finalised")
+    assert text.endswith("빠진 것: 계획 대비 활동 진행, 핵심 구성원 외 주민 참여, 예산 집행의 적정성."), text

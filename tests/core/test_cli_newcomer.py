@@ -9,7 +9,8 @@ import pytest
 from evaluator.cli import main
 from evaluator.store import Store
 
-from .awards_fixtures import signed_off, signed_off_template  # noqa: F401 (fixtures)
+from .awards_fixtures import signed_off, signed_off_template, signed_off_url  # noqa: F401 (fixtures)
+from .test_monitoring_field import field_cycle  # noqa: F401 (fixture)
 from .packages_fixtures import office, tiny  # noqa: F401 (fixtures)
 
 
@@ -101,3 +102,22 @@ def test_a_monitoring_visit_missing_its_ratings_names_the_criteria_not_their_cod
         else:
             raise AssertionError("an unrated visit was finalised")
     assert text.endswith("빠진 것: 계획 대비 활동 진행, 핵심 구성원 외 주민 참여, 예산 집행의 적정성."), text
+
+
+@pytest.mark.parametrize("signed_off_url", ["sqlite"], indirect=True)
+def test_the_merge_line_counts_the_monitoring_visits_and_photos_it_brought(field_cycle):
+    """It said '0 added, 0 updated, …' for a package that filled monitoring visits (its totals are
+    the evaluation's records), so the office thought the visits had not come."""
+    from evaluator.messages import using
+
+    from .awards_fixtures import OFFICE_PASS
+
+    db, keys, packages = field_cycle
+    with Store(db) as office:
+        [r] = office.packages.merge([packages["EV01"]], passphrase=OFFICE_PASS, key_dir=keys).value
+        assert r.status == "merged" and r.added == 0
+        with using("en"):
+            assert r.summary().endswith("; monitoring visits: 1 added, 4 updated, 0 unchanged; monitoring photos: "
+                                        "0 added"), r.summary()
+        with using("ko"):
+            assert r.summary().endswith("; 모니터링 방문 추가 1, 갱신 4, 변경 없음 0; 모니터링 사진 추가 0"), r.summary()

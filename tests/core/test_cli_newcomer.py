@@ -121,3 +121,13 @@ def test_the_merge_line_counts_the_monitoring_visits_and_photos_it_brought(field
                                         "0 added"), r.summary()
         with using("ko"):
             assert r.summary().endswith("; 모니터링 방문 추가 1, 갱신 4, 변경 없음 0; 모니터링 사진 추가 0"), r.summary()
+
+
+def test_a_database_that_is_not_ours_or_locked_is_a_database_problem_exit_3(capsys, tmp_path):
+    """docs/cli.md: exit 3 for a database that is not ours — a workbook given as --db, or an
+    encrypted field database without its passphrase (no terminal to ask on)."""
+    sheet = tmp_path / "intake.xlsx"
+    sheet.write_bytes(b"PK\x03\x04" + b"not a database" * 200)
+    code, _, err = run(capsys, "applications", "--db", str(sheet))
+    assert code == 3 and f"The database {sheet} is not a Maeul Evaluator database" in err
+    assert sheet.read_bytes() == b"PK\x03\x04" + b"not a database" * 200

@@ -131,3 +131,17 @@ def test_a_database_that_is_not_ours_or_locked_is_a_database_problem_exit_3(caps
     code, _, err = run(capsys, "applications", "--db", str(sheet))
     assert code == 3 and f"The database {sheet} is not a Maeul Evaluator database" in err
     assert sheet.read_bytes() == b"PK\x03\x04" + b"not a database" * 200
+
+
+def test_signing_a_round_off_on_a_laptop_says_so_before_asking_for_a_passphrase(capsys, tiny, tmp_path, monkeypatch):
+    """It asked for the key's passphrase first (the laptop has the evaluator's key), and without
+    one said only 'A passphrase is needed'."""
+    import shutil
+
+    root = tiny[0]
+    field = tmp_path / "field.sqlite3"
+    shutil.copyfile(root / "tiny-field.sqlite3", field)
+    monkeypatch.setenv("EVALUATOR_DATA_DIR", str(root))  # where the laptop's key file is (keys/)
+    monkeypatch.delenv("EVALUATOR_PASSPHRASE", raising=False)
+    code, _, err = run(capsys, "round", "sign-off", "1", "--by", "위원장", "--db", str(field))
+    assert code != 0 and "Cannot sign a round off in a field database; do it in the office database." in err, err

@@ -145,3 +145,18 @@ def test_signing_a_round_off_on_a_laptop_says_so_before_asking_for_a_passphrase(
     monkeypatch.delenv("EVALUATOR_PASSPHRASE", raising=False)
     code, _, err = run(capsys, "round", "sign-off", "1", "--by", "위원장", "--db", str(field))
     assert code != 0 and "Cannot sign a round off in a field database; do it in the office database." in err, err
+
+
+def test_an_intake_sheet_whose_headers_are_not_found_points_the_command_line_to_map(capsys, demo_path, tmp_path):
+    """It said 'map the columns in the import wizard', a window the command line does not have."""
+    import openpyxl
+
+    path = tmp_path / "신청서.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["번호", "제목", "모임"])
+    wb.active.append(["D-1", "골목 화단", "꽃밭모임"])
+    wb.save(path)
+    code, _, err = run(capsys, "import", "applications", str(path), "--dry-run", "--db", str(demo_path))
+    assert code == 2 and "map the columns (--map 'HEADER=FIELD' on the command line" in err, err
+    code, _, err = run(capsys, "--lang", "ko", "import", "applications", str(path), "--dry-run", "--db", str(demo_path))
+    assert code == 2 and "명령줄에서는 --map '머리글=필드'" in err, err

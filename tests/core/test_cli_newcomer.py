@@ -160,3 +160,15 @@ def test_an_intake_sheet_whose_headers_are_not_found_points_the_command_line_to_
     assert code == 2 and "map the columns (--map 'HEADER=FIELD' on the command line" in err, err
     code, _, err = run(capsys, "--lang", "ko", "import", "applications", str(path), "--dry-run", "--db", str(demo_path))
     assert code == 2 and "명령줄에서는 --map '머리글=필드'" in err, err
+
+
+def test_recusing_an_evaluator_who_already_scored_says_the_scores_no_longer_count(capsys, demo_path):
+    """The ranking changes under the office's eyes: the import of such a conflict warns, and so does
+    the command now."""
+    db = str(demo_path)
+    code, out, _ = run(capsys, "recuse", "2012-A-001", "EV01", "--type", "personal", "--db", db)
+    assert code == 0 and "The 7 scores EV01 gave 2012-A-001 stay on record but no longer count in its ranking." in out
+    code, out, _ = run(capsys, "--lang", "ko", "recuse", "2012-A-002", "EV01", "--type", "personal", "--db", db)
+    assert code == 0 and "평가위원 EV01의 점수 7건은 기록으로 남지만" in out, out
+    code, out, _ = run(capsys, "recuse", "2012-A-001", "EV02", "--type", "other", "--db", db)  # (never assigned)
+    assert code == 0 and "will not evaluate 2012-A-001" in out and "stay on record" not in out

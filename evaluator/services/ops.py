@@ -233,20 +233,34 @@ def programs_by_code(s: Session, code: str, source_name: str | None = None) -> P
     return p
 
 
+def _category_code(program: Program, given: str) -> str:
+    """A category of ``program`` by its code, Korean or English name or an alias (spacing and case
+    insensitive); :class:`NotFound` naming the categories there are."""
+    key = "".join(given.split()).casefold()
+    cats = programs.categories_of(program)
+    for c in cats:
+        if key in {"".join(x.split()).casefold() for x in (c.code, c.name_ko, c.name_en, *c.aliases) if x}:
+            return c.code
+    raise NotFound(msg("services.no_such_category", "Program '{program}' has no category '{code}' (categories: "
+                       "{known}).", program=program.code, code=given, known=", ".join(c.code for c in cats)))
+
+
 class Applications(Area):
     """The current program's applications and their manual eligibility gates."""
 
     def list(self, **filters: Any) -> list[ApplicationRow]:
         """Every application matching the filters (track, category, district, status, evaluator, search).
 
-        A track or round the program does not have is :class:`NotFound` (a typo never lists nothing);
-        a round may be named by its code or its Korean or English name, as everywhere else."""
+        A track, round or category the program does not have is :class:`NotFound` (a typo never lists
+        nothing); a round or category may be named by its code or its Korean or English name too."""
         with self._uow.read() as s:
             p = current_program(s)
             if filters.get("track"):
                 track_by_code(s, p, filters["track"])
             if filters.get("round"):
                 filters["round"] = round_by_code(s, p, filters["round"]).code
+            if filters.get("category"):
+                filters["category"] = _category_code(p, filters["category"])
             ids = apps_svc.application_ids(s, p, **filters)
             return apps_svc.application_rows(s, p, ids)
 

@@ -30,6 +30,12 @@ def test_listing_applications_of_a_misspelt_track_or_round_says_so_instead_of_li
     # a round by its Korean name, as rank --round and import --round take it
     items = json.loads(run(capsys, "applications", "--round", "1차", "--track", "space", "--json", "--db", db)[1])["items"]
     assert len(items) == 24 and {i["round"] for i in items} == {"1"}
+    # a category by its Korean name, as the intake sheet gives it; a misspelt one is named
+    cafes = json.loads(run(capsys, "applications", "--category", "마을카페·모임", "--json", "--db", db)[1])["items"]
+    assert cafes and {i["category"] for i in cafes} == {"cafe"}
+    assert json.loads(run(capsys, "applications", "--category", "cafe", "--json", "--db", db)[1])["items"] == cafes
+    code, _, err = run(capsys, "applications", "--category", "카페", "--db", db)
+    assert code == 4 and "has no category '카페' (categories: cafe, care, " in err, err
 
 
 def test_a_kit_given_to_merge_and_a_package_given_to_kit_import_say_which_file_goes_where(tiny, office, tmp_path):

@@ -178,3 +178,14 @@ def test_recusing_an_evaluator_who_already_scored_says_the_scores_no_longer_coun
     assert code == 0 and "평가위원 EV01의 점수 7건은 기록으로 남지만" in out, out
     code, out, _ = run(capsys, "recuse", "2012-A-001", "EV02", "--type", "other", "--db", db)  # (never assigned)
     assert code == 0 and "will not evaluate 2012-A-001" in out and "stay on record" not in out
+
+
+def test_a_database_in_a_korean_folder_is_named_in_korean_not_percent_encoded(capsys, tmp_path):
+    """'Database sqlite:////…/%ED%95%9C%EA%B8%80 …' is what SQLAlchemy renders; people read 한글."""
+    folder = tmp_path / "도봉구 마을자치과"
+    folder.mkdir()
+    db = folder / "사무국.sqlite3"
+    code, out, _ = run(capsys, "init", "--db", str(db))
+    assert code == 0 and f"sqlite:///{db.as_posix()}" in out and "%E" not in out, out
+    code, out, _ = run(capsys, "info", "--db", f"sqlite:///{db}")
+    assert code == 0 and f"Database:        sqlite:///{db.as_posix()} (office)" in out, out

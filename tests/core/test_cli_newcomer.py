@@ -189,3 +189,15 @@ def test_a_database_in_a_korean_folder_is_named_in_korean_not_percent_encoded(ca
     assert code == 0 and f"sqlite:///{db.as_posix()}" in out and "%E" not in out, out
     code, out, _ = run(capsys, "info", "--db", f"sqlite:///{db}")
     assert code == 0 and f"Database:        sqlite:///{db.as_posix()} (office)" in out, out
+
+
+def test_a_report_asked_for_as_a_workbook_is_refused_not_written_as_a_pdf_named_xlsx(capsys, demo_path, tmp_path):
+    """'report summary --out summary.xlsx' wrote a PDF under the workbook's name (Excel then says the
+    file is damaged); a workbook export refuses a name that is not .xlsx the same way."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, _, err = run(capsys, "report", "summary", "--out", str(folder / "summary.xlsx"), "--db", str(demo_path))
+    assert code == 1 and "Cannot write summary.xlsx: reports are PDF files (.pdf)." in err, err
+    assert list(folder.iterdir()) == []
+    code, _, err = run(capsys, "report", "summary", "--out", str(folder / "summary.PDF"), "--db", str(demo_path))
+    assert code == 0 and (folder / "summary.PDF").read_bytes().startswith(b"%PDF")

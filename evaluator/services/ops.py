@@ -393,6 +393,9 @@ class People(Area):
         if not name:
             raise ValidationError(msg("services.evaluator_needs_name", "Evaluator {code} needs a name (--name).",
                                       code=code))
+        from ..excel.normalise import evaluator_district  # (the excel area imports this one)
+
+        district = evaluator_district(district) if district.strip() else ""
         with self._uow.write() as s:
             if s.execute(select(Evaluator.id).where(Evaluator.code == code)).first():
                 raise ValidationError(msg("services.evaluator_exists", "There is already an evaluator {code}; choose "

@@ -201,3 +201,22 @@ def test_a_report_asked_for_as_a_workbook_is_refused_not_written_as_a_pdf_named_
     assert list(folder.iterdir()) == []
     code, _, err = run(capsys, "report", "summary", "--out", str(folder / "summary.PDF"), "--db", str(demo_path))
     assert code == 0 and (folder / "summary.PDF").read_bytes().startswith(b"%PDF")
+
+
+def test_an_evaluator_added_by_hand_with_a_short_district_is_found_as_a_likely_conflict(capsys, demo_path):
+    """'evaluators add … --district 종로' kept '종로' while applications say '종로구', so the automatic
+    assignment's likely conflicts missed them; a sheet's evaluators were normalised already."""
+    db = str(demo_path)
+    apps = json.loads(run(capsys, "applications", "--json", "--db", db)[1])["items"]
+    district = apps[0]["district"]  # e.g. 종로구
+    short = district.removesuffix("구")
+    assert run(capsys, "evaluators", "add", "EV90", "--name", "가상위원", "--district", short, "--db", db)[0] == 0
+    listed = {e["code"]: e for e in json.loads(run(capsys, "evaluators", "--json", "--db", db)[1])["items"]}
+    assert listed["EV90"]["district"] == district
+    run(capsys, "assign", apps[0]["id"], "EV90", "--db", db)
+    out = run(capsys, "likely-conflicts", "--db", db)[1]
+    assert f"{apps[0]['id']} × EV90: EV90 is from {district}" in out, out
+    # a place outside Seoul stays as written
+    assert run(capsys, "evaluators", "add", "EV91", "--name", "가상위원2", "--district", "수원시", "--db", db)[0] == 0
+    listed = {e["code"]: e for e in json.loads(run(capsys, "evaluators", "--json", "--db", db)[1])["items"]}
+    assert listed["EV91"]["district"] == "수원시"

@@ -245,6 +245,18 @@ def _category_code(program: Program, given: str) -> str:
                        "{known}).", program=program.code, code=given, known=", ".join(c.code for c in cats)))
 
 
+def _district_name(program: Program, given: str) -> str:
+    """A district of ``program`` by any of its names as the intake sheet takes them (``도봉``,
+    ``Dobong-gu``), stored in Korean; else ``given`` as it is."""
+    from ..excel.intake import districts_of  # (the excel area imports this one)
+    from ..excel.normalise import BadValue, district_parser
+
+    try:
+        return district_parser(districts_of(program))(given)
+    except BadValue:
+        return given
+
+
 class Applications(Area):
     """The current program's applications and their manual eligibility gates."""
 
@@ -261,6 +273,8 @@ class Applications(Area):
                 filters["round"] = round_by_code(s, p, filters["round"]).code
             if filters.get("category"):
                 filters["category"] = _category_code(p, filters["category"])
+            if filters.get("district"):
+                filters["district"] = _district_name(p, filters["district"])
             ids = apps_svc.application_ids(s, p, **filters)
             return apps_svc.application_rows(s, p, ids)
 

@@ -36,6 +36,12 @@ def test_listing_applications_of_a_misspelt_track_or_round_says_so_instead_of_li
     assert json.loads(run(capsys, "applications", "--category", "cafe", "--json", "--db", db)[1])["items"] == cafes
     code, _, err = run(capsys, "applications", "--category", "카페", "--db", db)
     assert code == 4 and "has no category '카페' (categories: cafe, care, " in err, err
+    # a district as the intake sheet takes it (종로, Jongno-gu), not only as stored (종로구)
+    district = items[0]["district"]
+    same = json.loads(run(capsys, "applications", "--district", district, "--json", "--db", db)[1])["items"]
+    short = json.loads(run(capsys, "applications", "--district", district.removesuffix("구"), "--json",
+                           "--db", db)[1])["items"]
+    assert same and short == same
 
 
 def test_a_kit_given_to_merge_and_a_package_given_to_kit_import_say_which_file_goes_where(tiny, office, tmp_path):

@@ -226,3 +226,22 @@ def test_an_evaluator_added_by_hand_with_a_short_district_is_found_as_a_likely_c
     assert run(capsys, "evaluators", "add", "EV91", "--name", "가상위원2", "--district", "수원시", "--db", db)[0] == 0
     listed = {e["code"]: e for e in json.loads(run(capsys, "evaluators", "--json", "--db", db)[1])["items"]}
     assert listed["EV91"]["district"] == "수원시"
+
+
+def test_the_merge_prints_the_package_fingerprint_the_laptop_printed(capsys, tiny, tmp_path, monkeypatch):
+    """docs/field-workflow.md: the laptop prints the package's fingerprint, 'which the office sees again
+    when merging' — the desktop app showed it, the command line did not."""
+    import shutil
+
+    from .packages_fixtures import PASS, copy_db
+
+    _, key_dir, src, pkg = tiny
+    with Store(f"sqlite:///{copy_db(src, tmp_path / 'first.sqlite3')}") as st:  # the fingerprint to expect
+        [r] = st.packages.merge([pkg], passphrase=PASS, key_dir=key_dir).value
+    office = copy_db(src, tmp_path / "office.sqlite3")
+    shutil.copytree(key_dir, tmp_path / "keys")  # the office key where the command line looks for it
+    monkeypatch.setenv("EVALUATOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("EVALUATOR_PASSPHRASE", PASS)
+    code, out, err = run(capsys, "merge", str(pkg), "--db", str(office))
+    assert code == 0 and r.fingerprint and "merged — " in out, (out, err)
+    assert f"\n  package fingerprint {r.fingerprint}" in out, out

@@ -123,7 +123,7 @@ def measure_ranking(ctx: Context, n: int, *, with_baseline: bool, reps: int | No
 @benchmark("ranking", order=40, specs=[SPEC, LARGE, MEMORY], requires=("ranking.record",))
 def run(ctx: Context):
     """Ranking with the stability analysis vs bare SQL GROUP BY + Python sort (and at the large size)."""
-    results = [_ratio(ctx, SPEC, ctx.scale.apps, None)]
+    results = [SPEC.skipped() if SPEC.name in ctx.skip else _ratio(ctx, SPEC, ctx.scale.apps, None)]
     large = ctx.scale.growth[1]
     if LARGE.name not in ctx.skip:
         # best of the suite's N at the large size too (the growth benchmark reuses this measurement)

@@ -124,7 +124,8 @@ class Spec:
         return Result(self, "error", reason=reason)
 
     def skipped(self) -> Result:
-        return Result(self, "skipped", reason="skipped on request (--skip): not measured in this run")
+        return Result(self, "skipped", reason="skipped on request (--skip, or --only naming other results of its "
+                                              "group): not measured in this run")
 
 
 @dataclass
@@ -430,6 +431,12 @@ def selected(bench: Bench, only: list[str]) -> bool:
     return any(o == bench.name or any(o == s.name for s in bench.specs) for o in only)
 
 
+def implied_skips(benches: list[Bench], only: list[str]) -> list[str]:
+    """The results ``only`` leaves out of the groups it names results of (not the groups it names)."""
+    return [s.name for b in benches if b.name not in only and any(s.name in only for s in b.specs)
+            for s in b.specs if s.name not in only]
+
+
 def run_suite(scale: Scale, *, only: list[str] | None = None, out: Path | None = None, **ctx_kw: Any) -> dict:
     benches = load_benchmarks()
     only = list(only or [])
@@ -437,6 +444,10 @@ def run_suite(scale: Scale, *, only: list[str] | None = None, out: Path | None =
     unknown = [o for o in [*only, *ctx_kw.get("skip", ())] if o not in known]
     if unknown:
         raise SystemExit(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    # a result named by --only runs without the rest of its group (``--only growth_export`` does not
+    # measure the import, merge and ranking growth first); a group named whole runs whole
+    asked = frozenset(ctx_kw.get("skip", ()))  # (a group's name here skips it whole)
+    ctx_kw["skip"] = (*asked, *implied_skips(benches, only))
     started = datetime.now(timezone.utc)
     machine = machine_info()
     progress(f"scale {scale.name}: {scale.note}")
@@ -447,7 +458,7 @@ def run_suite(scale: Scale, *, only: list[str] | None = None, out: Path | None =
             if not selected(bench, only):
                 continue
             progress(f"{bench.name}: {bench.doc.splitlines()[0] if bench.doc else ''}")
-            if bench.name in ctx.skip or all(s.name in ctx.skip for s in bench.specs):
+            if bench.name in asked or all(s.name in ctx.skip for s in bench.specs):
                 progress("  skipped on request (--skip)")
                 results.extend(_grouped(s.skipped(), bench) for s in bench.specs)
                 continue

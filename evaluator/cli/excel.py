@@ -3,11 +3,11 @@
     evaluator import applications FILE [--dry-run] [--map HEADER=FIELD …]
     evaluator import assignments FILE [--dry-run]
     evaluator import scores FILE [--dry-run] [--finalise]
-    evaluator export template scores FILE [--evaluator ID] [--lang ko|en]
+    evaluator export template scores FILE [--evaluator ID] [--round CODE] [--lang ko|en]
     evaluator export template intake FILE [--lang ko|en]
-    evaluator export ranking FILE [--method M] [--provisional] [--lang ko|en]
-    evaluator export scores FILE [--lang ko|en]
-    evaluator export progress FILE [--lang ko|en]
+    evaluator export ranking FILE [--round CODE] [--method M] [--provisional] [--lang ko|en]
+    evaluator export scores FILE [--round CODE] [--lang ko|en]
+    evaluator export progress FILE [--round CODE] [--lang ko|en]
     evaluator export follow-up FILE
 """
 
@@ -61,7 +61,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         "gives a what-if view that stores nothing)")
     p.add_argument("--provisional", action="store_true",
                    help="(ranking) include evaluations that are not finalised yet")
-    p.add_argument("--round", metavar="CODE", help="(ranking) the round (default: the program's current round)")
+    p.add_argument("--round", metavar="CODE",
+                   help="(ranking, scores, progress, template scores) the round (its code or name); the ranking "
+                        "defaults to the program's current round, the others to every round")
     p.add_argument("--include-personal", action="store_true",
                    help="(ranking) add a 'contacts' sheet with the applicants' contact data; needs --reason")
     p.add_argument("--reason", help="(ranking) why contact data is exported (kept in the access log)")
@@ -161,7 +163,8 @@ def cmd_export(ctx: CliContext) -> int:
     if a.kind == "template":
         if len(target) != 2 or target[0] not in TEMPLATE_KINDS:
             raise ValidationError(msg("cli.export_template_usage", "Use: evaluator export template scores|intake FILE."))
-        rep = store.excel.export_template(target[0], target[1], evaluator=a.evaluator, lang=ctx.document_lang(), progress=bar)
+        rep = store.excel.export_template(target[0], target[1], evaluator=a.evaluator, round=a.round,
+                                          lang=ctx.document_lang(), progress=bar)
     else:
         if len(target) != 1:
             raise ValidationError(msg("cli.export_usage", "Use: evaluator export {kind} FILE.", kind=a.kind))
@@ -173,10 +176,10 @@ def cmd_export(ctx: CliContext) -> int:
                                              include_personal=a.include_personal, reason=a.reason, lang=ctx.document_lang(),
                                              progress=bar)
         elif a.kind == "scores":
-            rep = store.excel.export_scores(target[0], lang=ctx.document_lang(), progress=bar)
+            rep = store.excel.export_scores(target[0], round=a.round, lang=ctx.document_lang(), progress=bar)
         elif a.kind == "follow-up":  # awards, monitoring visits, open actions (docs/follow-up.md)
             rep = store.monitoring.export_follow_up(target[0], lang=ctx.document_lang(), progress=bar)
         else:
-            rep = store.excel.export_progress(target[0], lang=ctx.document_lang(), progress=bar)
+            rep = store.excel.export_progress(target[0], round=a.round, lang=ctx.document_lang(), progress=bar)
     ctx.out({"path": rep.path, "kind": rep.kind, "sheets": rep.sheets, "rows": rep.rows}, rep.summary())
     return 0

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..audit.anchors import last_anchor
 from ..db.models import (
-    Application, Assignment, Criterion, Evaluation, Evaluator, Program, Rubric, Score, SiteVisit, Track,
+    Application, Assignment, Criterion, Evaluation, Evaluator, Program, Round, Rubric, Score, SiteVisit, Track,
 )
 from ..domain import FINALISED
 from ..heap import gc_paused
@@ -168,8 +168,19 @@ def _support_cells(r) -> tuple:
 
 
 # --- scores --------------------------------------------------------------------------------------
-def export_scores(s: Session, program: Program, path, *, lang: str = "ko", progress: Progress = no_progress,
-                  cancel: CancelToken = NEVER) -> ExportReport:
+def _of_round(round: Round | None) -> tuple[Any, ...]:
+    """The extra condition on ``Application`` for the applications of ``round`` (none: the whole program)."""
+    return () if round is None else (Application.round_id == round.id,)
+
+
+def _round_meta(round: Round | None) -> dict[str, Any] | None:
+    """``_meta``'s ``round`` of a workbook of one round (as the ranking's); none for the whole program."""
+    return None if round is None else {"round": round.code}
+
+
+def export_scores(s: Session, program: Program, path, *, round: Round | None = None, lang: str = "ko",
+                  progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+    """Every score of the program's applications (of ``round`` only, when given), in long format."""
     ko = _check_lang(lang) == "ko"
     L = labels_in("ko")
     states: dict[str, str] = {}
@@ -182,7 +193,7 @@ def export_scores(s: Session, program: Program, path, *, lang: str = "ko", progr
         select(func.count(Score.id)).join(Evaluation, Evaluation.id == Score.evaluation_id)
         .join(Assignment, Assignment.id == Evaluation.assignment_id)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Application.program_id == program.id)
+        .where(Application.program_id == program.id, *_of_round(round))
     ).scalar() or 0
     q = (
         select(Application.external_id, Track.code, Evaluator.code, Criterion.code, Criterion.name_ko,
@@ -196,13 +207,13 @@ def export_scores(s: Session, program: Program, path, *, lang: str = "ko", progr
         .join(Track, Track.id == Application.track_id)
         .join(Evaluator, Evaluator.id == Assignment.evaluator_id)
         .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(Application.program_id == program.id)
+        .where(Application.program_id == program.id, *_of_round(round))
         .order_by(Application.external_id, Evaluator.code, Criterion.position)
         .execution_options(yield_per=5000)
     )
     progress(0.0, msg("progress.scores", "{total:,} scores", total=total))
     book = WorkbookWriter(path, kind="scores", program=program.code, program_name=program.name_ko,
-                          audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
+                          extra_meta=_round_meta(round), audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
     sh = book.sheet(C.sheet_title("scores", lang), C.SCORES, key="scores")
     row = sh.row
     n = 0
@@ -231,19 +242,21 @@ def export_scores(s: Session, program: Program, path, *, lang: str = "ko", progr
 
 
 # --- progress ------------------------------------------------------------------------------------
-def export_progress(s: Session, program: Program, path, *, lang: str = "ko", progress: Progress = no_progress,
-                    cancel: CancelToken = NEVER) -> ExportReport:
+def export_progress(s: Session, program: Program, path, *, round: Round | None = None, lang: str = "ko",
+                    progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+    """Assigned / visited / finalised per track, per evaluator and per application, of the program's
+    applications (of ``round`` only, when given; every evaluator is listed either way)."""
     _check_lang(lang)
     visited = {
         (a, e) for a, e in s.execute(
             select(SiteVisit.application_id, SiteVisit.evaluator_id)
             .join(Application, Application.id == SiteVisit.application_id)
-            .where(Application.program_id == program.id, SiteVisit.visited_at.is_not(None)))
+            .where(Application.program_id == program.id, *_of_round(round), SiteVisit.visited_at.is_not(None)))
     }
     apps = s.execute(
         select(Application.id, Application.external_id, Track.code, Application.title, Application.district)
         .join(Track, Track.id == Application.track_id)
-        .where(Application.program_id == program.id).order_by(Application.external_id)
+        .where(Application.program_id == program.id, *_of_round(round)).order_by(Application.external_id)
     ).all()
     evaluators = s.execute(select(Evaluator.id, Evaluator.code, Evaluator.name, Evaluator.organisation)
                            .order_by(Evaluator.code)).all()
@@ -255,7 +268,7 @@ def export_progress(s: Session, program: Program, path, *, lang: str = "ko", pro
                Evaluation.abstained)
         .join(Application, Application.id == Assignment.application_id)
         .outerjoin(Evaluation, Evaluation.assignment_id == Assignment.id)
-        .where(Application.program_id == program.id)
+        .where(Application.program_id == program.id, *_of_round(round))
     ):
         for d in (per_app[app_id], per_ev[ev_id]):
             if conflict is not None:
@@ -272,7 +285,7 @@ def export_progress(s: Session, program: Program, path, *, lang: str = "ko", pro
                 d["abstained"] += 1
     cancel.raise_if_cancelled()
     book = WorkbookWriter(path, kind="progress", program=program.code, program_name=program.name_ko,
-                          audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
+                          extra_meta=_round_meta(round), audit_anchor=last_anchor(s), cancel=cancel, lang=lang)
     summary = book.sheet(C.sheet_title("summary", lang), C.PROGRESS_SUMMARY, key="summary")
     by_track: dict[str, dict[str, int]] = {t.code: dict.fromkeys(("applications",) + keys, 0) for t in program.tracks}
     for app_id, _ext, track, _title, _district in apps:

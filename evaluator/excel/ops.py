@@ -268,15 +268,19 @@ class Excel(Area):
 
     # --- exports --------------------------------------------------------------------------------
     def export_template(self, kind: str, path: str | os.PathLike, *, evaluator: str | None = None,
-                        lang: str = "ko", progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+                        round: str | None = None, lang: str = "ko", progress: Progress = no_progress,
+                        cancel: CancelToken = NEVER) -> ExportReport:
         """``kind`` "scores": one row per application × criterion to type paper scores into (for one
-        evaluator or all); "intake": an empty intake sheet with validation lists.  ``lang`` "ko"
-        (Korean sheet titles and headers) or "en" (docs/excel-formats.md)."""
+        evaluator or all; with ``round``, its code or name, only that round's applications);
+        "intake": an empty intake sheet with validation lists.  ``lang`` "ko" (Korean sheet titles
+        and headers) or "en" (docs/excel-formats.md)."""
         if kind == "scores":
             with self._uow.read() as s:
-                report = scores_xl.export_template(s, current_program(s), path, evaluator=evaluator, lang=lang,
+                p = current_program(s)
+                rnd = round_by_code(s, p, round) if round else None  # an unknown round: before any file
+                report = scores_xl.export_template(s, p, path, evaluator=evaluator, round=rnd, lang=lang,
                                                    progress=progress, cancel=cancel)
-                subjects = _application_ids(s, evaluator=evaluator)
+                subjects = _application_ids(s, evaluator=evaluator, round_id=rnd.id if rnd else None)
             self._log_output(report.path, action="export", what="score template", subjects=subjects)
             return report
         if kind == "intake":
@@ -324,32 +328,41 @@ class Excel(Area):
         drop_in_steps(rows)
         return report
 
-    def export_scores(self, path: str | os.PathLike, *, lang: str = "ko", progress: Progress = no_progress,
-                      cancel: CancelToken = NEVER) -> ExportReport:
+    def export_scores(self, path: str | os.PathLike, *, round: str | None = None, lang: str = "ko",
+                      progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
         """Every score in long format: application × evaluator × criterion (in the access log);
-        ``lang`` "ko" or "en"."""
+        with ``round`` (its code or name) only that round's applications, and ``_meta`` names the
+        round; without, the whole program.  ``lang`` "ko" or "en"."""
         with self._uow.read() as s:
-            report = exports.export_scores(s, current_program(s), path, lang=lang, progress=progress, cancel=cancel)
-            subjects = _application_ids(s, scored=True)
+            p = current_program(s)
+            rnd = round_by_code(s, p, round) if round else None  # an unknown round: before any file
+            report = exports.export_scores(s, p, path, round=rnd, lang=lang, progress=progress, cancel=cancel)
+            subjects = _application_ids(s, scored=True, round_id=rnd.id if rnd else None)
         self._log_output(report.path, action="export", what="scores workbook", subjects=subjects)
         return report
 
-    def export_progress(self, path: str | os.PathLike, *, lang: str = "ko", progress: Progress = no_progress,
-                        cancel: CancelToken = NEVER) -> ExportReport:
+    def export_progress(self, path: str | os.PathLike, *, round: str | None = None, lang: str = "ko",
+                        progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
         """Assigned / visited / finalised per track, per evaluator and per application (in the
-        access log); ``lang`` "ko" or "en"."""
+        access log); with ``round`` (its code or name) only that round's applications, and ``_meta``
+        names the round; without, the whole program.  ``lang`` "ko" or "en"."""
         with self._uow.read() as s:
-            report = exports.export_progress(s, current_program(s), path, lang=lang, progress=progress,
-                                             cancel=cancel)
-            subjects = _application_ids(s)
+            p = current_program(s)
+            rnd = round_by_code(s, p, round) if round else None  # an unknown round: before any file
+            report = exports.export_progress(s, p, path, round=rnd, lang=lang, progress=progress, cancel=cancel)
+            subjects = _application_ids(s, round_id=rnd.id if rnd else None)
         self._log_output(report.path, action="export", what="progress workbook", subjects=subjects)
         return report
 
 
-def _application_ids(s, *, evaluator: str | None = None, scored: bool = False) -> list[str]:  # noqa: ANN001
-    """The IDs of the current program's applications (assigned to ``evaluator``; with a score)."""
+def _application_ids(s, *, evaluator: str | None = None, scored: bool = False,  # noqa: ANN001
+                     round_id: int | None = None) -> list[str]:
+    """The IDs of the current program's applications (assigned to ``evaluator``; with a score; of
+    the round ``round_id``)."""
     p = current_program(s)
     q = select(Application.external_id).where(Application.program_id == p.id)
+    if round_id is not None:
+        q = q.where(Application.round_id == round_id)
     if evaluator:
         q = q.where(Application.id.in_(select(Assignment.application_id).join(
             Evaluator, Evaluator.id == Assignment.evaluator_id).where(Evaluator.code == evaluator,

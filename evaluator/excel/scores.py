@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..db.models import Application, Assignment, Criterion, Evaluation, Evaluator, Program, Score, Track
+from ..db.models import Application, Assignment, Criterion, Evaluation, Evaluator, Program, Round, Score, Track
 from ..domain import FINALISED
 from ..errors import NotFound, Problem, ValidationError
 from ..messages import Message, msg
@@ -66,15 +66,17 @@ def _ranges(col: str, rows: list[int]) -> list[str]:
     return out
 
 
-def export_template(s: Session, program: Program, path, *, evaluator: str | None = None, lang: str = "ko",
-                    progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
-    """``lang`` "ko": Korean sheet title (``점수``) and headers; "en": keys, as schema 1 always had."""
+def export_template(s: Session, program: Program, path, *, evaluator: str | None = None, round: Round | None = None,
+                    lang: str = "ko", progress: Progress = no_progress, cancel: CancelToken = NEVER) -> ExportReport:
+    """``lang`` "ko": Korean sheet title (``점수``) and headers; "en": keys, as schema 1 always had.
+    With ``round``, only that round's applications (``_meta`` names the round)."""
+    in_round = () if round is None else (Application.round_id == round.id,)
     q = (
         select(Assignment, Application, Evaluator, Track)
         .join(Application, Application.id == Assignment.application_id)
         .join(Evaluator, Evaluator.id == Assignment.evaluator_id)
         .join(Track, Track.id == Application.track_id)
-        .where(Application.program_id == program.id, Assignment.conflict_type.is_(None))
+        .where(Application.program_id == program.id, *in_round, Assignment.conflict_type.is_(None))
         .order_by(Evaluator.code, Application.external_id)
     )
     if evaluator:
@@ -88,13 +90,14 @@ def export_template(s: Session, program: Program, path, *, evaluator: str | None
         select(Evaluation, Score).outerjoin(Score, Score.evaluation_id == Evaluation.id)
         .join(Assignment, Assignment.id == Evaluation.assignment_id)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Application.program_id == program.id)
+        .where(Application.program_id == program.id, *in_round)
     ):
         states[ev_row.assignment_id] = ev_row.state
         if sc is not None:
             current[ev_row.assignment_id][sc.criterion_id] = sc
     book = WorkbookWriter(path, kind="template-scores", program=program.code, program_name=program.name_ko,
-                          extra_meta={"evaluator": evaluator or ""}, cancel=cancel, lang=lang)
+                          extra_meta={"evaluator": evaluator or "", **({"round": round.code} if round else {})},
+                          cancel=cancel, lang=lang)
     sheet = book.sheet(sheet_title("scores", lang), SCORE_TEMPLATE, key="scores")
     level_rows: dict[tuple[str, ...], list[int]] = defaultdict(list)
     point_rows: dict[float, list[int]] = defaultdict(list)

@@ -264,11 +264,26 @@ def dismissed_conflicts(s: Session, program: Program) -> list[DismissedConflict]
     return sorted(out, key=lambda d: (d.application_id, d.evaluator))
 
 
+def _refuse_closed(app: Application, ev: Evaluator, what: Message) -> None:
+    """Likely conflicts are listed for the applications still to be evaluated: a withdrawn one, or
+    one of a signed-off round, has none to dismiss or restore (its record stays as it was)."""
+    if app.status == WITHDRAWN:
+        raise ValidationError(msg("services.conflict_withdrawn", "Application {app} was withdrawn: its likely "
+                                  "conflicts are no longer listed, so there is nothing to {what} for {evaluator}. "
+                                  "Nothing was changed.", app=app.external_id, what=what, evaluator=ev.code))
+    if app.round is not None and app.round.status == SIGNED_OFF:
+        raise ValidationError(msg("services.conflict_signed_off", "Round {round} of application {app} is signed off: "
+                                  "its assignments and their record stay as they were signed, so there is nothing to "
+                                  "{what} for {evaluator}. Nothing was changed.", round=app.round.code,
+                                  app=app.external_id, what=what, evaluator=ev.code))
+
+
 def dismiss(s: Session, program: Program, app: Application, ev: Evaluator, reason: str, *, actor: str,
             device: str) -> DismissedConflict:
     """Record that the likely conflict of ``ev`` with ``app`` is not one (``reason``: why), audited.
-    Refused when the pairing does not look like a conflict, is declared one, or is dismissed
-    already for everything that matches now."""
+    Refused when the application is withdrawn or its round signed off, when the pairing does not
+    look like a conflict, is declared one, or is dismissed already for everything that matches now."""
+    _refuse_closed(app, ev, msg("services.conflict_what_dismiss", "dismiss"))
     a = assignment_for(s, app, ev)
     if a is not None and a.conflict_type is not None:
         raise ValidationError(msg("services.dismiss_declared", "Evaluator {evaluator} has a declared {conflict_type} "
@@ -305,7 +320,9 @@ def dismiss(s: Session, program: Program, app: Application, ev: Evaluator, reaso
 def restore(s: Session, program: Program, app: Application, ev: Evaluator, reason: str, *, actor: str,
             device: str) -> DismissedConflict:
     """Undo the dismissal of the likely conflict of ``ev`` with ``app`` (audited with ``reason``):
-    it is listed again while it still looks like a conflict.  Returns the dismissal undone."""
+    it is listed again while it still looks like a conflict.  Returns the dismissal undone.
+    Refused, as a dismissal is, when the application is withdrawn or its round signed off."""
+    _refuse_closed(app, ev, msg("services.conflict_what_restore", "restore"))
     entries = _dismissals(s, program)
     earlier = entries.pop(_pair_key(app, ev), None)
     if earlier is None:

@@ -73,3 +73,40 @@ def test_a_missing_feature_is_reported_not_faked():
     assert doc["status"] == "not_available"
     assert "Store.no_such_method_yet" in doc["reason"]
     assert doc["app"] is None and doc["ratio"] is None and doc["pass"] is None
+
+
+def test_a_result_named_alone_runs_without_the_rest_of_its_group(tmp_path):
+    """``--only growth_ranking`` must not spend minutes measuring the import, merge and export
+    growth beside it (nor take its figure in a process they filled)."""
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--scale", "tiny", "--only", "growth_ranking",
+         "--data-dir", str(tmp_path / "data"), "--out", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    status = {b["name"]: b["status"] for b in json.loads(out.read_text(encoding="utf-8"))["benchmarks"]}
+    assert status == {"growth_import": "skipped", "growth_merge": "skipped", "growth_ranking": "ok",
+                      "growth_export": "skipped"}
+    measured = {line.split("]")[1].split("@")[0].strip() for line in proc.stderr.splitlines() if " rep " in line}
+    assert measured == {"ranking"}  # no import, merge or export was run
+
+    from benchmarks.harness import implied_skips, load_benchmarks
+
+    benches = load_benchmarks()
+    assert implied_skips(benches, ["growth_export"]) == ["growth_import", "growth_merge", "growth_ranking"]
+    assert implied_skips(benches, ["growth"]) == []  # a group named whole runs whole
+    assert implied_skips(benches, ["growth", "growth_export"]) == []
+
+
+def test_growth_compares_the_best_of_as_many_runs_on_each_side():
+    """The best of three runs is lower than the best of one by the run-to-run spread: a growth
+    figure of one large run against the best of three small ones would be tilted up."""
+    from benchmarks.bench_growth import matched
+    from benchmarks.harness import Timing
+
+    small = Timing(0.9, [1.2, 0.9, 1.0], [1.1, 0.8, 0.95])
+    assert matched(small, 1) == Timing(1.2, [1.2], [1.1])
+    assert matched(small, 2) == Timing(0.9, [1.2, 0.9], [1.1, 0.8])
+    assert matched(small, 3) is small and matched(small, 5) is small

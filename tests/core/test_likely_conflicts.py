@@ -163,6 +163,44 @@ def test_bad_dismissals_and_restores_are_refused_with_the_database_unchanged(off
         field.close()
 
 
+def test_a_withdrawn_application_or_a_signed_off_round_has_nothing_to_dismiss_or_restore(office, tmp_path):
+    """Likely conflicts are listed for the applications still to be evaluated; a dismissal or a
+    restore for a withdrawn application, or for one of a signed-off round, is refused with the
+    database unchanged (the signed record stays as it was signed)."""
+    st, path = office
+    st.people.dismiss_conflict("2013-A-03", "EV02", "같은 이름의 다른 단체")
+    st.applications.withdraw("2013-A-04", "신청 단체가 철회함")
+    assert pairs(st.people.likely_conflicts()) == set()
+    before = dump(path)
+    for call, sentence in [
+        (lambda: st.people.dismiss_conflict("2013-A-04", "EV03", "x"),
+         "Application 2013-A-04 was withdrawn: its likely conflicts are no longer listed, so there is nothing to "
+         "dismiss for EV03. Nothing was changed."),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert caught.value.message == sentence
+    assert dump(path) == before
+
+    from .packages_fixtures import PASS
+
+    st.keys.ensure(PASS, key_dir=tmp_path / "keys")
+    round_code = st.applications.get("2013-A-03").round
+    st.rounds.sign_off(round_code, by="위원장", key_dir=tmp_path / "keys")
+    before = dump(path)
+    with pytest.raises(ValidationError) as caught:
+        st.people.restore_conflict("2013-A-03", "EV02", "다시 보기")
+    err = caught.value
+    assert err.message == (f"Round {round_code} of application 2013-A-03 is signed off: its assignments and their "
+                           "record stay as they were signed, so there is nothing to restore for EV02. Nothing was "
+                           "changed.")
+    with using("ko"):
+        assert err.message == (f"신청 2013-A-03의 차수 {round_code}은(는) 확정 서명되었습니다. 배정과 그 기록은 서명된 "
+                               "그대로 남으므로 평가위원 EV02에 대해 해제를 취소할 것이 없습니다. 아무것도 바꾸지 않았습니다.")
+    assert dump(path) == before
+    assert [d.application_id for d in st.people.dismissed_conflicts()] == ["2013-A-03"]
+
+
 def test_the_reason_is_asked_in_korean_too(office):
     st, _path = office
     with pytest.raises(ValidationError) as caught:

@@ -402,6 +402,18 @@ def test_outputs_and_progress_follow_the_round_shown_in_the_header(two_programs,
     outs.buttons["report_blank_sheets"].click()
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert all(a in text for a in second) and "2013-F-01" not in text
+    # the progress and scores workbooks and the score template too: round 2's applications, and
+    # _meta names the round
+    for key in ("export_progress", "export_scores", "score_template"):
+        xlsx = tmp_path / f"{key}.xlsx"
+        dialogs.files.append(xlsx)
+        outs.buttons[key].click()
+        wb = openpyxl.load_workbook(xlsx, read_only=True)
+        ids = {r[0] for r in wb.worksheets[-2].iter_rows(min_row=2, values_only=True)}  # (the last data sheet)
+        meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True) if r and r[0]}
+        wb.close()
+        assert ids <= set(second) and meta["round"] == "2"
+        assert key != "export_progress" or ids == set(second)
 
     # progress counts the round shown: its applications, per track
     progress = w.show_screen("progress")

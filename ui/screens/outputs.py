@@ -42,14 +42,14 @@ def outputs() -> list[Output]:
                    reason=o["reason"], lang=o["lang"], progress=progress, cancel=cancel), personal=True),
         Output("export_scores", tr("All scores"), tr("Every score of every evaluator, criterion by criterion."),
                "xlsx", "scores", lambda st, out, o, progress, cancel: st.excel.export_scores(
-                   out, lang=o["lang"], progress=progress, cancel=cancel)),
+                   out, round=o["round"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("export_progress", tr("Progress"), tr("Visits and finalisations per evaluator and track."), "xlsx",
                "progress", lambda st, out, o, progress, cancel: st.excel.export_progress(
-                   out, lang=o["lang"], progress=progress, cancel=cancel)),
+                   out, round=o["round"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("score_template", tr("Score template"), tr("One row per application and criterion, to type paper "
                                                           "scores into (import it under Import)."), "xlsx",
                "score-template", lambda st, out, o, progress, cancel: st.excel.export_template(
-                   "scores", out, lang=o["lang"], progress=progress, cancel=cancel)),
+                   "scores", out, round=o["round"], lang=o["lang"], progress=progress, cancel=cancel)),
         Output("report_summary", tr("Committee summary"), tr("The ranking per track with the cut line, for "
                                                              "signing."), "pdf", "summary",
                lambda st, out, o, progress, cancel: st.reports.summary(
@@ -157,9 +157,9 @@ class OutputsScreen(QWidget):
         # a program of several rounds: the outputs follow the round shown in the header
         self.round = plain(QLabel("", opts))
         self.round.setObjectName("outputRound")
-        self.round.setToolTip(tr("The ranked lists, the committee summary and the score sheets are of the round "
-                                 "shown at the top of the window; the scores and progress workbooks cover the "
-                                 "whole program."))
+        self.round.setToolTip(tr("The ranked lists, the scores and progress workbooks, the score template, the "
+                                 "committee summary and the score sheets are of the round shown at the top of the "
+                                 "window."))
         ol.addWidget(self.round)
         for label, widget in ((track_label, self.track), (method_label, self.method), (lang_label, self.lang),
                               (application_label, self.application)):

@@ -333,6 +333,10 @@ def read_passphrase(args: argparse.Namespace, prompt: str | Message | None = Non
         if confirm and getpass.getpass(str(msg("cli.prompt_repeat_passphrase", "Repeat passphrase: "))) != first:
             raise EvaluatorError(msg("cli.passphrases_differ", "The two passphrases differ; nothing was changed."))
         return first
+    if prompt is not None:  # say which: the office key's, the laptop's own key's …
+        raise EvaluatorError(msg(
+            "cli.passphrase_needed_which", "A passphrase is needed ({which}): use --passphrase-file FILE or set "
+            "EVALUATOR_PASSPHRASE (no terminal to ask on).", which=str(prompt).strip().rstrip(":：").strip()))
     raise EvaluatorError(msg(
         "cli.passphrase_needed",
         "A passphrase is needed: use --passphrase-file FILE or set EVALUATOR_PASSPHRASE (no terminal to ask on)."))

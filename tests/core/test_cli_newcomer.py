@@ -245,3 +245,17 @@ def test_the_merge_prints_the_package_fingerprint_the_laptop_printed(capsys, tin
     code, out, err = run(capsys, "merge", str(pkg), "--db", str(office))
     assert code == 0 and r.fingerprint and "merged — " in out, (out, err)
     assert f"\n  package fingerprint {r.fingerprint}" in out, out
+
+
+def test_a_passphrase_missing_in_a_script_says_which_one(capsys, tiny, tmp_path, monkeypatch):
+    """On a laptop (the evaluator's key) and in the office (the office key) 'A passphrase is needed'
+    alone left a newcomer guessing which of their passphrases to put in the file."""
+    from .packages_fixtures import copy_db
+
+    _, _, src, pkg = tiny
+    monkeypatch.delenv("EVALUATOR_PASSPHRASE", raising=False)
+    office = copy_db(src, tmp_path / "office.sqlite3")
+    code, _, err = run(capsys, "merge", str(pkg), "--db", str(office))
+    assert code == 1 and "A passphrase is needed (Office key passphrase): use --passphrase-file FILE" in err, err
+    code, _, err = run(capsys, "--lang", "ko", "merge", str(pkg), "--db", str(office))
+    assert code == 1 and "암호가 필요합니다(사무국 키 암호)." in err, err

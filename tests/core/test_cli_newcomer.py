@@ -184,6 +184,12 @@ def test_recusing_an_evaluator_who_already_scored_says_the_scores_no_longer_coun
     assert code == 0 and "평가위원 EV01의 점수 7건은 기록으로 남지만" in out, out
     code, out, _ = run(capsys, "recuse", "2012-A-001", "EV02", "--type", "other", "--db", db)  # (never assigned)
     assert code == 0 and "will not evaluate 2012-A-001" in out and "stay on record" not in out
+    # the recused evaluations are no longer counted as finalised work (it read 3/2, and EV01 'finalised' > 'assigned')
+    [app] = [a for a in json.loads(run(capsys, "applications", "--json", "--db", db)[1])["items"]
+             if a["id"] == "2012-A-001"]
+    assert app["finalised"] == app["evaluators"] == 2
+    ev01 = {e["code"]: e for e in json.loads(run(capsys, "evaluators", "--json", "--db", db)[1])["items"]}["EV01"]
+    assert ev01["finalised"] == ev01["assigned"]
 
 
 def test_a_database_in_a_korean_folder_is_named_in_korean_not_percent_encoded(capsys, tmp_path):

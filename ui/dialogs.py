@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from .i18n import tr
-from .widgets import rich_escaped
+from .widgets import rich_escaped, whole_hint
 
 
 def _start(ctx, start: str | Path | None) -> str:
@@ -191,7 +191,7 @@ class ServerDialog(QDialog):
         self.password = QLineEdit(self)
         self.password.setObjectName("serverPassword")
         self.password.setEchoMode(QLineEdit.Password)
-        self.password.setPlaceholderText(tr("leave empty if the server needs none"))
+        whole_hint(self.password, tr("leave empty if the server needs none"))
         form.addRow(tr("Server"), self.host)
         form.addRow(tr("Port"), self.port)
         form.addRow(tr("Database"), self.database)

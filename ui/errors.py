@@ -68,6 +68,9 @@ def advice(exc: BaseException) -> str:
 def _general_advice(exc: BaseException) -> str:
     from evaluator import errors as E
 
+    if isinstance(exc, E.ValidationError) and not getattr(exc, "problems", None):
+        # no list of items under it: the core's one sentence names what is wrong
+        return tr("Correct what the message above names, then try again; nothing was changed.")
     table: list[tuple[type, str]] = [
         (E.DatabaseInUse, tr("Close the other program that uses this database (or wait for it to finish), "
                              "then try again.")),

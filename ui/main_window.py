@@ -313,10 +313,12 @@ class MainWindow(QMainWindow):
 
     # --- style --------------------------------------------------------------------------------------
     def _apply_style(self) -> None:
-        """The style sheet from the application's palette (again when the system changes theme)."""
+        """The style sheet from the application's palette and font size (again when the system changes
+        theme, or the font size changes in Settings)."""
         palette = QApplication.palette()
-        if palette.cacheKey() != self._palette_key:
-            self._palette_key = palette.cacheKey()
+        key = (palette.cacheKey(), QApplication.font().pointSizeF())
+        if key != self._palette_key:
+            self._palette_key = key
             self.setStyleSheet(style_sheet(palette))
 
     def changeEvent(self, event) -> None:  # noqa: N802
@@ -401,6 +403,7 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{key}")
             page.setWidgetResizable(True)
             page.setFrameShape(QFrame.NoFrame)
+            page.setFocusPolicy(Qt.NoFocus)  # not a Tab stop of its own (it still scrolls to the control Tab reaches)
             page.setWidget(screen)
             self._pages[key] = page
             self.stack.addWidget(page)
@@ -413,6 +416,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._stale = set(self.screens)
         self._compact_rows()
+        self._layout_lang = language()  # the language of these screens' headers
         self.restore_layout()
         if self.nav.count():
             self.nav.setCurrentRow(0)
@@ -424,16 +428,24 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self, lambda p=path: self.open_file(p))
 
     def _compact_rows(self) -> None:
-        """Table rows as tall as the font needs (the style's default left the tables half empty)."""
+        """Table rows as tall as the font needs (the style's default left the tables half empty), and
+        Tab leaves the read-only tables."""
         from PySide6.QtWidgets import QTableView
+
+        from PySide6.QtWidgets import QAbstractItemView
 
         height = max(22, self.fontMetrics().height() + 8)
         for screen in self.screens.values():
             for view in screen.findChildren(QTableView):
                 view.verticalHeader().setDefaultSectionSize(height)
+                if view.editTriggers() == QAbstractItemView.NoEditTriggers:
+                    # a list to choose from: arrows move in it, Tab goes on to the next control (Qt's
+                    # default walks every cell and wraps, so Tab never left the table)
+                    view.setTabKeyNavigation(False)
 
     def _nav_width(self) -> int:
         """As wide as the longest screen name needs (the window is left for the screens)."""
+        self.nav.ensurePolished()  # the style sheet's larger font, not the application's, draws the names
         fm = self.nav.fontMetrics()
         widest = max((fm.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())), default=100)
         return max(150, min(230, widest + 44))
@@ -446,13 +458,17 @@ class MainWindow(QMainWindow):
         central = self.centralWidget()
         if central is None:
             return
+        # column widths fit the headers of one language: those of the Korean screens (kept under the
+        # names they always had) would cut the English headers, and the other way round
+        lang = getattr(self, "_layout_lang", None) or language()
+        columns = "" if lang == "ko" else f"@{lang}"
         for key, screen in self.screens.items():
             for sp in screen.findChildren(QSplitter):
                 if sp.objectName():
                     yield f"{key}/{sp.objectName()}", sp
             for view in screen.findChildren(QTableView):
                 if view.objectName() and getattr(view, "remember_columns", True):
-                    yield f"{key}/{view.objectName()}", view.horizontalHeader()
+                    yield f"{key}/{view.objectName()}{columns}", view.horizontalHeader()
 
     def save_layout(self) -> None:
         """Splitter positions and column widths (and order, hidden columns) into the settings."""
@@ -995,6 +1011,7 @@ class MainWindow(QMainWindow):
             install_language(app, changed["language"])
         if "font_size" in changed:
             apply_font(app, changed["font_size"])
+            self._apply_style()  # its text sizes follow the font's
         if changed:
             self.flush_edits()
             self._meta_loaded(self.meta)

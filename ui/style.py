@@ -157,30 +157,40 @@ def _tones(palette: QPalette) -> Tones:
     )
 
 
-def style_sheet(palette: QPalette | None = None) -> str:
-    """The app's style sheet for ``palette`` (the application's when None)."""
+def style_sheet(palette: QPalette | None = None, font_pt: float | None = None) -> str:
+    """The app's style sheet for ``palette`` (the application's when None).  Its text sizes are those
+    of the default 10 pt font, grown or shrunk with ``font_pt`` (the application's font when None: the
+    font size chosen in Settings), so a larger font enlarges the level buttons, their descriptions,
+    the titles and the navigation too."""
     t = tones(palette)
+    if font_pt is None:
+        app = QApplication.instance()
+        font_pt = app.font().pointSizeF() if app is not None else 10.0
+    scale = font_pt / 10.0 if font_pt and font_pt > 0 else 1.0
 
     def c(colour: QColor) -> str:
         return colour.name()
 
+    def pt(size: float) -> str:
+        return f"{size * scale:g}pt"
+
     readable_banner = c(t.banner_text)
     return f"""
-QLabel#screenTitle {{ font-size: 15pt; font-weight: bold; padding: 4px 0 6px 0; }}
+QLabel#screenTitle {{ font-size: {pt(15)}; font-weight: bold; padding: 4px 0 6px 0; }}
 QLabel#muted {{ color: {c(t.muted)}; }}
-QLabel#summaryLine {{ font-size: 11pt; padding: 2px 0 8px 0; }}
+QLabel#summaryLine {{ font-size: {pt(11)}; padding: 2px 0 8px 0; }}
 QFrame#headerBar {{ background: #23395d; }}
 QFrame#headerBar QLabel {{ color: white; }}
 QLabel#modeBadge {{ background: #f0b429; color: #1d1d1d; border-radius: 8px; padding: 2px 10px; font-weight: bold; }}
 QListWidget#navigation {{ background: {c(t.panel)}; color: {c(t.text)}; border: none;
-    border-right: 1px solid {c(t.line)}; font-size: 11pt; outline: 0; }}
+    border-right: 1px solid {c(t.line)}; font-size: {pt(11)}; outline: 0; }}
 QListWidget#navigation::item {{ padding: 9px 14px; }}
 QListWidget#navigation::item:selected {{ background: {c(t.selection)}; color: {c(t.text)};
     border-left: 4px solid {c(t.accent)}; }}
 QFrame#formHeader {{ background: {c(t.panel)}; border-bottom: 1px solid {c(t.line)}; }}
 QFrame#formHeader QLabel {{ color: {c(t.text)}; }}
-QLabel#formTitle {{ font-size: 12pt; }}
-QLabel#totalLabel {{ font-size: 13pt; font-weight: bold; padding: 0 12px; }}
+QLabel#formTitle {{ font-size: {pt(12)}; }}
+QLabel#totalLabel {{ font-size: {pt(13)}; font-weight: bold; padding: 0 12px; }}
 QFrame#formHeader QLabel#savedLabel, QLabel#savedLabel {{ color: {c(t.good)}; }}
 QLabel#stateBadge {{ border-radius: 8px; padding: 2px 10px; background: {c(t.badge_bg)}; color: {c(t.text)}; }}
 QFrame#formHeader QLabel#stateBadge[state="finalised"], QLabel#stateBadge[state="finalised"] {{
@@ -195,13 +205,13 @@ QFrame[criterionRow="true"] QLabel#muted {{ color: {c(t.muted)}; }}
 QFrame[criterionRow="true"][missing="true"] {{ border: 2px solid {c(t.bad)}; background: {c(t.missing_bg)}; }}
 QFrame#levelPicker {{ border: 2px solid transparent; border-radius: 6px; }}
 QFrame#levelPicker:focus {{ border: 2px solid {c(t.accent)}; background: {c(t.focus_bg)}; }}
-QFrame#levelPicker QToolButton {{ font-size: 11pt; border: 1px solid {c(t.line)}; border-radius: 5px;
+QFrame#levelPicker QToolButton {{ font-size: {pt(11)}; border: 1px solid {c(t.line)}; border-radius: 5px;
     background: {c(t.button)}; color: {c(t.button_text)}; }}
 QFrame#levelPicker QToolButton:checked {{ background: {c(t.chosen)}; color: white; border-color: #163a70;
     font-weight: bold; }}
 QFrame#levelPicker QToolButton:disabled {{ color: {c(t.button_text)}; }}
 QFrame#levelPicker QToolButton:checked:disabled {{ background: {c(t.chosen)}; color: white; }}
-QFrame[criterionRow="true"] QLabel#levelDescription {{ color: {c(t.muted)}; font-size: 8.5pt; }}
+QFrame[criterionRow="true"] QLabel#levelDescription {{ color: {c(t.muted)}; font-size: {pt(8.5)}; }}
 QFrame[criterionRow="true"] QLabel#levelDescription[selected="true"] {{ color: {c(t.text)}; font-weight: bold; }}
 QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {{ color: {c(t.text)}; }}
 QGroupBox#visitBox QCheckBox:disabled {{ color: {c(t.text)}; }}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 
@@ -21,8 +21,18 @@ class DropZone(QLabel):
         self.setAlignment(Qt.AlignCenter)
         self.setWordWrap(True)
         self.setAcceptDrops(True)
-        self.setMinimumHeight(60)
         self.suffixes = tuple(s.lower() for s in suffixes)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        # a good target to drop on, and never shorter than its text wrapped at its width (a fixed
+        # minimum height let a splitter squeeze a two-line text until its second line was cut)
+        wrapped = self.heightForWidth(self.width()) if self.width() > 0 else 0
+        return QSize(super().minimumSizeHint().width(), max(60, wrapped))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the wrapped text's height (the minimum above) changed
 
     def _paths(self, mime) -> list[Path]:
         if not mime.hasUrls():
@@ -70,6 +80,14 @@ def rich_escaped(text: str) -> str:
     from html import escape
 
     return "<p>" + escape(text).replace("\n", "<br>") + "</p>"
+
+
+def whole_hint(edit, hint: str):
+    """Give a line edit its placeholder ``hint`` and room to show it whole (a hint cut off in a narrow
+    dialog no longer said what to type)."""
+    edit.setPlaceholderText(hint)
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(hint) + 24)
+    return edit
 
 
 def title_label(text: str, parent=None) -> QLabel:

@@ -107,6 +107,10 @@
         <translation>Connect</translation>
     </message>
     <message>
+        <source>Correct what the message above names, then try again; nothing was changed.</source>
+        <translation>Correct what the message above names, then try again; nothing was changed.</translation>
+    </message>
+    <message>
         <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
         <translation>Close the other program that uses this database (or wait for it to finish), then try again.</translation>
     </message>
@@ -1289,6 +1293,10 @@
     <message>
         <source>(ignore)</source>
         <translation>(ignore)</translation>
+    </message>
+    <message>
+        <source>Field of column {letter} ({header})</source>
+        <translation>Field of column {letter} ({header})</translation>
     </message>
     <message>
         <source>Row</source>
@@ -2724,6 +2732,14 @@
     <message>
         <source>(computed: {decision})</source>
         <translation>(computed: {decision})</translation>
+    </message>
+    <message>
+        <source>Ranked again at {time}; the decisions are recorded.</source>
+        <translation>Ranked again at {time}; the decisions are recorded.</translation>
+    </message>
+    <message>
+        <source>Ranked again at {time}; nothing is stored (a what-if or provisional view).</source>
+        <translation>Ranked again at {time}; nothing is stored (a what-if or provisional view).</translation>
     </message>
     <message>
         <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>

@@ -106,6 +106,10 @@
         <translation>연결</translation>
     </message>
     <message>
+        <source>Correct what the message above names, then try again; nothing was changed.</source>
+        <translation>위 문장이 가리키는 파일이나 값을 고친 뒤 다시 시도하세요. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
         <source>Close the other program that uses this database (or wait for it to finish), then try again.</source>
         <translation>이 데이터베이스를 쓰고 있는 다른 프로그램을 닫거나 작업이 끝날 때까지 기다린 뒤 다시 시도하세요.</translation>
     </message>
@@ -372,7 +376,7 @@
     <message>
         <source>This database has no program yet</source>
         <extracomment>how many times a wrong passphrase is asked again before the app gives up on that database the files ``evaluator-gui FILE`` (and the file manager, through the registered types) hands over</extracomment>
-        <translation>이 데이터베이스에는 아직 사업이 없습니다</translation>
+        <translation>이 데이터베이스에는 아직 공모가 없습니다</translation>
     </message>
     <message>
         <source>Create your office&apos;s program from its program file (or with the guided form), start with the demo program (48 fictional applications, 5 evaluators) to find your way around, or import a field kit you received from the office.</source>
@@ -380,7 +384,7 @@
     </message>
     <message>
         <source>Create the demo program here</source>
-        <translation>여기에 데모 사업 만들기</translation>
+        <translation>여기에 데모 공모 만들기</translation>
     </message>
     <message>
         <source>New program…</source>
@@ -606,7 +610,7 @@
     </message>
     <message>
         <source>Creating the demo program</source>
-        <translation>데모 사업 만드는 중</translation>
+        <translation>데모 공모 만드는 중</translation>
     </message>
     <message>
         <source>Backing up from the app works for SQLite databases; back up a PostgreSQL database with pg_dump.</source>
@@ -1274,6 +1278,10 @@
         <translation>(무시)</translation>
     </message>
     <message>
+        <source>Field of column {letter} ({header})</source>
+        <translation>열 {letter} ({header})에 대응할 항목</translation>
+    </message>
+    <message>
         <source>Row</source>
         <translation>행</translation>
     </message>
@@ -1536,7 +1544,7 @@
     </message>
     <message>
         <source>A kit holds the program, the rubric and the evaluator&apos;s assigned applications with only what the visit needs. Give each evaluator their file (USB stick or e-mail).</source>
-        <translation>키트에는 사업, 평가표, 평가위원에게 배정된 신청서 가운데 방문에 필요한 정보만 담깁니다. 평가위원마다 자기 파일을 전달하세요(USB 또는 이메일).</translation>
+        <translation>키트에는 공모, 평가표, 평가위원에게 배정된 신청서 가운데 방문에 필요한 정보만 담깁니다. 평가위원마다 자기 파일을 전달하세요(USB 또는 이메일).</translation>
     </message>
     <message>
         <source>Key fingerprint</source>
@@ -1906,7 +1914,7 @@
     </message>
     <message>
         <source>The program&apos;s setting</source>
-        <translation>사업 설정값</translation>
+        <translation>공모 설정값</translation>
     </message>
     <message>
         <source>Language</source>
@@ -2471,7 +2479,7 @@
     </message>
     <message>
         <source>The program&apos;s setting gives the decision of record; another method is a what-if view that stores nothing.</source>
-        <translation>사업 설정의 집계 방식으로 산정한 결과가 공식 결정으로 저장됩니다. 다른 방식은 가정 분석(what-if)이며 아무것도 저장하지 않습니다.</translation>
+        <translation>공모 설정의 집계 방식으로 산정한 결과가 공식 결정으로 저장됩니다. 다른 방식은 가정 분석(what-if)이며 아무것도 저장하지 않습니다.</translation>
     </message>
     <message>
         <source>Provisional (count drafts)</source>
@@ -2491,11 +2499,11 @@
     </message>
     <message>
         <source>Make it the program&apos;s method…</source>
-        <translation>사업의 집계 방식으로 정하기…</translation>
+        <translation>공모의 집계 방식으로 정하기…</translation>
     </message>
     <message>
         <source>Change the program&apos;s ranking setting to this method (audited); the next ranking stores its decisions with it.</source>
-        <translation>사업의 순위 설정을 이 방식으로 바꿉니다(감사 기록). 다음 순위 산정부터 이 방식으로 결정이 저장됩니다.</translation>
+        <translation>공모의 순위 설정을 이 방식으로 바꿉니다(감사 기록). 다음 순위 산정부터 이 방식으로 결정이 저장됩니다.</translation>
     </message>
     <message>
         <source>Rank</source>
@@ -2683,8 +2691,16 @@
         <translation>(산정 결과: {decision})</translation>
     </message>
     <message>
+        <source>Ranked again at {time}; the decisions are recorded.</source>
+        <translation>{time}에 다시 산정했습니다. 결정이 기록되었습니다.</translation>
+    </message>
+    <message>
+        <source>Ranked again at {time}; nothing is stored (a what-if or provisional view).</source>
+        <translation>{time}에 다시 산정했습니다. 가정 분석 또는 잠정 결과이므로 아무것도 저장하지 않았습니다.</translation>
+    </message>
+    <message>
         <source>What-if view: ranked by {method}, while the program&apos;s method is {program}. Nothing is stored; the decisions of record are unchanged.</source>
-        <translation>가정 분석(what-if): 집계 방식 &apos;{method}&apos; 적용 결과입니다. 이 사업의 집계 방식은 &apos;{program}&apos;이며, 아무것도 저장되지 않고 공식 결정은 바뀌지 않습니다.</translation>
+        <translation>가정 분석(what-if): 집계 방식 &apos;{method}&apos; 적용 결과입니다. 이 공모의 집계 방식은 &apos;{program}&apos;이며, 아무것도 저장되지 않고 공식 결정은 바뀌지 않습니다.</translation>
     </message>
     <message>
         <source>Method of record</source>
@@ -2692,7 +2708,7 @@
     </message>
     <message>
         <source>Make {method} the program&apos;s aggregation method?</source>
-        <translation>{method}을(를) 사업의 집계 방식으로 정할까요?</translation>
+        <translation>{method}을(를) 공모의 집계 방식으로 정할까요?</translation>
     </message>
     <message>
         <source>The change is recorded in the audit trail. The ranking is then redone with it and its decisions are stored as the decisions of record.</source>

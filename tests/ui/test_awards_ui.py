@@ -619,3 +619,19 @@ def test_the_visit_form_saves_by_itself_once_typing_pauses(follow_up_field, make
     assert state == "draft" and visited_at.startswith("2012-10-02 10:00")
     assert [(a["text"], a["due_on"]) for a in json.loads(actions)] == [("안내문 부착", "2012-10-31")]
     assert form.saved_label.toolTip() == "" and not form._autosave.isActive()
+
+
+def test_the_field_monitoring_form_starts_at_the_visit_time_for_the_keyboard(follow_up_field, make_window, qapp,
+                                                                               qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    w, _screen, form, _store = _field_form(follow_up_field, make_window, qapp)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.visited_at, timeout=2000)
+    walked = []
+    for _ in range(6):  # Tab goes from field to field, never to the form's scroll area
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        walked.append(QApplication.focusWidget())
+    assert not any(isinstance(x, QScrollArea) for x in walked)
+    assert form.attendees in walked

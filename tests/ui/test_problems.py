@@ -98,3 +98,17 @@ def test_the_english_ui_shows_the_cores_words_unchanged(qapp, lang):
         assert describe(E.DatabaseInUse("The database is in use."))[0] == "The database is in use."
     finally:
         install_language(qapp, "ko")
+
+
+def test_an_error_without_a_list_of_problems_does_not_point_to_one(demo_store, make_window, tmp_path, dialogs):
+    """A file that is no workbook at all: one sentence names it, and the advice does not send the
+    person to a list of items that is not there."""
+    w = make_window(demo_store)
+    not_a_workbook = tmp_path / "접수현황.xlsx"
+    not_a_workbook.write_bytes(b"a text file, not a workbook")
+    dialogs.expect_error()
+    w.show_screen("import").load(not_a_workbook)
+    assert len(dialogs.errors) == 1
+    what, todo, details = dialogs.errors[0].split(" | ")
+    assert "접수현황.xlsx" in what and details == ""
+    assert "위 문장" in todo and "아래 항목" not in todo

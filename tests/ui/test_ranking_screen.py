@@ -87,3 +87,19 @@ def test_the_committee_adopts_the_what_if_method_and_it_becomes_the_decision_of_
     assert screen.method.currentData() is None and screen.result.recorded and not screen.result.what_if
     assert screen.what_if.isHidden() and screen.adopt.isHidden()
     assert {v[1] for v in stored(store).values()} == {"median"}
+
+
+def test_rank_again_says_it_was_done_and_whether_it_was_recorded(ranking):
+    from PySide6.QtWidgets import QPushButton
+
+    screen, store = ranking
+    bar = screen.window().statusBar()
+    again = screen.findChild(QPushButton, "rankAgain")
+    bar.clearMessage()
+    again.click()
+    assert "다시 산정했습니다" in bar.currentMessage() and "결정이 기록되었습니다" in bar.currentMessage()
+    screen.method.setCurrentIndex(screen.method.findData("median"))  # a what-if view
+    recorded = stored(store)
+    again.click()
+    assert "아무것도 저장하지 않았습니다" in bar.currentMessage()
+    assert stored(store) == recorded

@@ -11,7 +11,7 @@ from html import escape
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
+    QAbstractItemView, QApplication, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
     QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -78,7 +78,13 @@ class EvaluationDialog(QDialog):
         lay.addWidget(self.form)
         QShortcut(QKeySequence.Undo, self, self.form.undo_stack.undo)
         QShortcut(QKeySequence.Redo, self, self.form.undo_stack.redo)
-        self.resize(1000, 760)
+        # 1000×760, or less on a small screen (a 1280×720 laptop cut the dialog's bottom and its buttons off)
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        width, height = 1000, 760
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width() * 9 // 10), min(height, room.height() * 9 // 10)
+        self.resize(width, height)
 
     def done(self, result: int) -> None:
         self.form.flush()
@@ -165,7 +171,7 @@ class ApplicationsScreen(QWidget):
         self.detail.setObjectName("applicationDetail")
         self.detail.setAccessibleName(tr("The selected application"))
         self.detail.setOpenLinks(False)
-        dl.addWidget(self.detail, 3)
+        dl.addWidget(self.detail, 2)
         self.show_contact = QPushButton(tr("Show contact details (recorded in the access log)"), detail)
         self.show_contact.setObjectName("showContact")
         self.show_contact.clicked.connect(self.reveal_contact)
@@ -440,7 +446,7 @@ class ApplicationsScreen(QWidget):
         self.gate_view.verticalHeader().setVisible(False)
         self.gate_view.horizontalHeader().setStretchLastSection(True)
         self.gate_view.selectionModel().currentRowChanged.connect(lambda *_: self._gate_buttons())
-        lay.addWidget(self.gate_view, 1)
+        lay.addWidget(self.gate_view, 2)
         row = QHBoxLayout()
         self.gate_pass = QPushButton(tr("Passed…"), parent)
         self.gate_pass.setObjectName("gatePass")

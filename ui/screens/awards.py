@@ -451,10 +451,15 @@ class AwardsScreen(QWidget):
                                        "actions, tranches, settlement, support and photos"))
         self.sheets_btn = _button(tr("Visit sheets PDF…"), "awardVisitSheets", self.export_visit_sheets, self)
         self.sheets_btn.setToolTip(tr("The filled sheet of each monitoring visit recorded for the award"))
-        for b in (self.terms_btn, self.status_btn, self.tranche_btn, self.support_btn, self.settle_btn,
-                  self.dossier_btn, self.sheets_btn):
+        for b in (self.terms_btn, self.status_btn, self.tranche_btn, self.support_btn, self.settle_btn):
             actions.addWidget(b)
         actions.addStretch(1)
+        # the award's documents on a row of their own: the seven buttons in one row made the screen wider
+        # than a 1280-pixel laptop in English
+        documents = QHBoxLayout()
+        for b in (self.dossier_btn, self.sheets_btn):
+            documents.addWidget(b)
+        documents.addStretch(1)
         self.detail = plain(QLabel("", self))
         self.detail.setObjectName("awardDetail")
         self.detail.setWordWrap(True)
@@ -494,6 +499,7 @@ class AwardsScreen(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         left = QVBoxLayout()
         left.addLayout(actions)
+        left.addLayout(documents)
         left.addWidget(self.detail)
         left.addWidget(self.visit_view, 1)
         ll.addLayout(left, 3)

@@ -245,14 +245,20 @@ class ImportScreen(QWidget):
             item.setData(key, Qt.UserRole)
             self._choices.appendRow(item)
         self.mapping.setRowCount(len(preview.columns))
+        previous = self.mapping
         for r, col in enumerate(preview.columns):
             self.mapping.setItem(r, 0, QTableWidgetItem(col.letter))
             self.mapping.setItem(r, 1, QTableWidgetItem(col.header))
             combo = QComboBox(self.mapping)
             combo.setModel(self._choices)
+            combo.setAccessibleName(tr("Field of column {letter} ({header})").format(letter=col.letter,
+                                                                                     header=col.header))
             i = combo.findData(col.field if col.field is not None else KEEP)
             combo.setCurrentIndex(max(0, i))
             self.mapping.setCellWidget(r, 2, combo)
+            QWidget.setTabOrder(previous, combo)  # Tab walks the columns' choices in order, then the preview
+            previous = combo
+        QWidget.setTabOrder(previous, self.rows_view)
         if old_choices is not None:
             old_choices.deleteLater()
         self.mapping.resizeColumnToContents(0)

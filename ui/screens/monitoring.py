@@ -171,6 +171,7 @@ class MonitoringVisitForm(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setFocusPolicy(Qt.NoFocus)  # no Tab stop of its own (it scrolls to the field Tab reaches)
         outer.addWidget(self.scroll, 1)
         QShortcut(QKeySequence.Save, self, self.save)
         QShortcut(QKeySequence("Alt+Left"), self, self.closed.emit)
@@ -200,7 +201,14 @@ class MonitoringVisitForm(QWidget):
             self._loading = False
         self.dirty = False
         self._show_state()
+        self.focus_first()
         self.loaded.emit()
+
+    def focus_first(self) -> None:
+        """Keyboard first, as the scoring form: start at the visit time (focus was nowhere, and Tab
+        started over at the list of screens)."""
+        if self.visit is not None and self.isVisible():
+            self.visited_at.setFocus(Qt.OtherFocusReason)
 
     def _build_body(self, earlier) -> None:
         lang = language()
@@ -657,6 +665,7 @@ class FieldMonitoringScreen(QWidget):
         self.form = form
         self.stack.addWidget(form)
         self.stack.setCurrentWidget(form)
+        form.focus_first()  # loaded already (a quick worker): now that it shows
         return form
 
     def close_form(self) -> None:

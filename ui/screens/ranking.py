@@ -4,6 +4,8 @@ required reason, and charts of the score distribution and evaluator leniency."""
 
 from __future__ import annotations
 
+from datetime import timezone
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -21,7 +23,7 @@ from ..labels import (
 )
 from ..models import CENTER, RIGHT, Column, RecordModel, fmt_score
 from ..style import tones
-from ..widgets import plain, title_label
+from ..widgets import plain, title_label, whole_hint
 
 def _ko() -> bool:
     return language() == "ko"
@@ -93,7 +95,7 @@ class OverrideDialog(QDialog):
         form.addRow(tr("Decision"), self.decision)
         self.reason = QLineEdit(row.override_reason or "", self)
         self.reason.setObjectName("overrideReason")
-        self.reason.setPlaceholderText(tr("Required: the committee's reason, as it goes in the minutes"))
+        whole_hint(self.reason, tr("Required: the committee's reason, as it goes in the minutes"))
         form.addRow(tr("Reason"), self.reason)
         lay.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
@@ -152,7 +154,8 @@ class RankingScreen(QWidget):
         self.override_btn.clicked.connect(self.override_selected)
         bar.addWidget(self.override_btn)
         again = QPushButton(tr("Rank again"), self)
-        again.clicked.connect(self.rank)
+        again.setObjectName("rankAgain")
+        again.clicked.connect(lambda _=False: self.rank(report=True))
         bar.addWidget(again)
         lay.addLayout(bar)
         what_if_row = QHBoxLayout()
@@ -253,7 +256,9 @@ class RankingScreen(QWidget):
     def refresh(self) -> None:
         self.rank()
 
-    def rank(self) -> None:
+    def rank(self, report: bool = False) -> None:
+        """Rank the track shown; ``report``: say in the status bar that it was done (Rank again, which
+        otherwise showed the same table and no sign of having done anything)."""
         method, provisional = self.method.currentData(), self.provisional.isChecked()
         shown = self.ctx.round_shown()  # the round shown in the header (a signed-off one: its frozen decisions)
 
@@ -261,12 +266,18 @@ class RankingScreen(QWidget):
             return st.ranking.current(method=method, provisional=provisional, round=shown, progress=progress,
                                       cancel=cancel)
 
-        self.ctx.job(tr("Ranking"), op, self._ranked, parent=self).run_in_background()
+        self.ctx.job(tr("Ranking"), op, lambda result: self._ranked(result, report), parent=self).run_in_background()
 
-    def _ranked(self, result) -> None:
+    def _ranked(self, result, report: bool = False) -> None:
         self.result = result
         self._show_what_if(result)
         self.show_track()
+        if report:
+            at = result.computed_at.replace(tzinfo=timezone.utc).astimezone().strftime("%H:%M")  # naive UTC
+            self.ctx.status_message(tr("Ranked again at {time}; the decisions are recorded.").format(time=at)
+                                    if result.recorded else
+                                    tr("Ranked again at {time}; nothing is stored (a what-if or provisional "
+                                       "view).").format(time=at))
 
     def _show_what_if(self, result) -> None:
         """A ranking with another method than the program's is a what-if view: say so."""

@@ -365,6 +365,16 @@ def _button(text: str, name: str, slot, parent: QWidget) -> QPushButton:
     return button
 
 
+class VisitTimeEdit(QDateTimeEdit):
+    """The visit's date and time.  Tab walks its parts, then goes on; while it says "not recorded" it
+    has no parts to walk, and Qt's own date edit then kept Tab in it for good."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt's names
+        if self.dateTime() == self.minimumDateTime():
+            return QWidget.focusNextPrevChild(self, next)
+        return super().focusNextPrevChild(next)
+
+
 class VisitLogBox(QGroupBox):
     """The visit log: date and time (Now fills it in), attendees, the rubric's checklist, notes."""
 
@@ -403,7 +413,7 @@ class VisitLogBox(QGroupBox):
         grid.setColumnStretch(1, 1)
 
     def _time_row(self, form: ScoringForm) -> QHBoxLayout:
-        self.visited_at = QDateTimeEdit(self)
+        self.visited_at = VisitTimeEdit(self)
         self.visited_at.setObjectName("visitedAt")
         self.visited_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.visited_at.setMinimumDateTime(NOT_RECORDED)
@@ -414,7 +424,6 @@ class VisitLogBox(QGroupBox):
         now = QPushButton(tr("Now"), self)
         now.setObjectName("visitNow")
         now.setToolTip(tr("Fill in the current date and time"))
-        now.setFocusPolicy(Qt.NoFocus)
         self.now_button = now
         now.clicked.connect(lambda: self.visited_at.setDateTime(QDateTime.currentDateTime()))
         row = QHBoxLayout()
@@ -753,8 +762,10 @@ class ScoringForm(QWidget):
         keys = UndoKeys(self.undo_stack, body)
         for w in fields:
             w.installEventFilter(keys)
-        chain = fields + [self.photo_list, self.add_photo_btn, self.remove_photo_btn, self.abstain_btn,
-                          self.reopen_btn, self.finalise_btn]
+        # the Now button right after the time it fills (a keyboard had no other way to it)
+        chain = fields[:1] + [self.visit_box.now_button] + fields[1:] + [
+            self.photo_list, self.add_photo_btn, self.remove_photo_btn, self.abstain_btn, self.reopen_btn,
+            self.finalise_btn]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
 

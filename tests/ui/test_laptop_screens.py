@@ -1,0 +1,189 @@
+"""The office screens on a small laptop (1280×720), in Korean and in English: the screen names fit the
+navigation, and no screen is wider than the room the window leaves it (no sideways scrolling)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import install_language
+
+from .conftest import flush_events
+
+LAPTOP = (1280, 720)
+
+
+@pytest.fixture(params=["ko", "en"])
+def lang(request, qapp):
+    install_language(qapp, request.param)
+    yield request.param
+    install_language(qapp, "ko")
+
+
+def test_every_screen_name_fits_the_navigation(demo_store, make_window, qapp, lang):
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    flush_events(qapp)
+    fm = w.nav.fontMetrics()  # the navigation's own (style sheet) font
+    room = w.nav.viewport().width() - 2 * 14 - 4  # the item's padding and the selection mark
+    cut = [w.nav.item(i).text() for i in range(w.nav.count())
+           if fm.horizontalAdvance(w.nav.item(i).text()) > room]
+    assert cut == []
+
+
+def test_no_office_screen_is_wider_than_a_laptop_window(demo_store, make_window, qapp, lang):
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    too_wide = {}
+    for key in w.screens:
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        room = w._pages[key].viewport().width()
+        if screen.minimumSizeHint().width() > room:
+            too_wide[key] = (screen.minimumSizeHint().width(), room)
+    assert too_wide == {}
+
+
+def test_the_dialogs_show_their_fields_hints_whole(demo_store, make_window, qapp, lang):
+    """A field's hint (its placeholder) is what says what to type: it is not cut off."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from evaluator.workflows import KitProtection
+    from ui.dialogs import NewDatabasePassphraseDialog, ServerDialog
+    from ui.screens.kits import FieldDemoDialog, KitUnlockDialog, RegisterKeyDialog
+    from ui.screens.ranking import OverrideDialog
+
+    w = make_window(demo_store)
+    ctx = w.ctx
+    ranking = w.show_screen("ranking")
+    made = [OverrideDialog(ranking.model.rows[0], w), ServerDialog(w), RegisterKeyDialog(ctx.evaluators, None, None, w),
+            NewDatabasePassphraseDialog(w, "x.sqlite3"), FieldDemoDialog(ctx, ctx.evaluators, w),
+            KitUnlockDialog(__import__("pathlib").Path("kit.mekit"), KitProtection("passphrase", "EV01"), w)]
+    cut = []
+    for dlg in made:
+        dlg.show()
+        flush_events(qapp)
+        for e in dlg.findChildren(QLineEdit):
+            hint = e.placeholderText()
+            if e.isVisible() and hint and e.fontMetrics().horizontalAdvance(hint) > e.width() - 12:
+                cut.append(f"{dlg.objectName()}/{e.objectName()}: {hint}")
+        dlg.close()
+    assert cut == []
+
+
+def test_the_drop_zones_show_their_whole_text(demo_store, make_window, qapp, lang):
+    from ui.widgets import DropZone
+
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    short = []
+    for key in ("kits", "import"):
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        for zone in screen.findChildren(DropZone):
+            if zone.isVisible() and zone.height() < zone.heightForWidth(zone.width()):
+                short.append((key, zone.height(), zone.heightForWidth(zone.width())))
+    assert short == []
+
+
+def test_switching_language_does_not_cut_the_column_headers(demo_store, demo_path, qtbot, sync_tasks, qapp):
+    """The ranking's columns, sized to the Korean headers and remembered, do not cut the English ones
+    after the language changes (each language keeps its own column widths)."""
+    from PySide6.QtCore import Qt
+
+    from ui.main_window import MainWindow
+
+    def headers_cut(w) -> list[str]:
+        table = w.show_screen("ranking").table
+        flush_events(qapp)
+        header, model = table.horizontalHeader(), table.model()
+        fm = header.fontMetrics()
+        return [model.headerData(i, Qt.Horizontal) for i in range(model.columnCount() - 1)
+                if not header.isSectionHidden(i)
+                and header.sectionSize(i) < fm.horizontalAdvance(model.headerData(i, Qt.Horizontal))]
+
+    korean = MainWindow(demo_store, tasks=sync_tasks)
+    qtbot.addWidget(korean)
+    korean.show()
+    korean.resize(*LAPTOP)
+    assert headers_cut(korean) == []
+    korean.close()  # remembers the column widths
+    install_language(qapp, "en")
+    try:
+        from evaluator.store import Store
+        from ui.worker import SyncExecutor, TaskManager
+
+        with Store(f"sqlite:///{demo_path}") as again:
+            english = MainWindow(again, tasks=TaskManager(SyncExecutor()))
+            qtbot.addWidget(english)
+            english.show()
+            english.resize(*LAPTOP)
+            assert headers_cut(english) == []
+            english.close()
+    finally:
+        install_language(qapp, "ko")
+
+
+def test_the_paper_sheet_dialog_fits_the_screen(demo_store, make_window, qapp, qtbot):
+    """Typing a paper sheet in opens the scoring form in a window of its own: never larger than the
+    screen it opens on (its bottom and buttons were cut off on a 720-pixel-high laptop)."""
+    w = make_window(demo_store)
+    screen = w.show_screen("applications")
+    screen.table.selectRow(0)
+    qtbot.waitUntil(lambda: len(screen.assignments.rows) > 0, timeout=3000)  # the detail loads after a pause
+    dlg = screen.open_evaluation(0)
+    room = w.screen().availableGeometry()
+    assert 0 < dlg.width() <= room.width() and 0 < dlg.height() <= room.height()
+    dlg.close()
+
+
+def test_a_larger_font_in_settings_enlarges_the_level_buttons_and_descriptions(field_store, make_window, qapp,
+                                                                                dialogs):
+    """The font size for a laptop in sunlight: the style sheet's own sizes (level buttons, the level
+    descriptions beside them, titles, the navigation) grow with it instead of staying as they were."""
+    from PySide6.QtGui import QAction
+
+    from ui.i18n import apply_font
+    from ui.settings import Settings
+
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(field_store)
+
+    def sizes():
+        today = w.show_screen("today")
+        form = today.open_application(today.model.record(0).application_id)
+        flush_events(qapp)
+        picker = next(iter(form.rows.values())).picker
+        button, description = next(iter(picker.buttons.values())), next(iter(picker.descriptions.values()))
+        for widget in (button, description, w.nav):
+            widget.ensurePolished()
+        found = (button.font().pointSizeF(), description.font().pointSizeF(), w.nav.font().pointSizeF())
+        form.closed.emit()
+        return found
+
+    before = sizes()
+
+    def larger(dlg):
+        dlg.font_size.setValue(14)
+        return True
+
+    dialogs.on_exec["settingsDialog"] = larger
+    try:
+        w.findChild(QAction, "actionSettings").trigger()
+        after = sizes()
+    finally:
+        apply_font(qapp, 10)
+    assert all(a >= b * 1.35 for a, b in zip(after, before)), (before, after)
+
+
+def test_the_application_pane_shows_every_gate_and_evaluator_on_a_laptop(demo_store, make_window, qapp):
+    """Beside the list, the selected application's evaluators and eligibility gates are whole on a
+    1280×720 window (the gates showed one row and a half of three); the details above them scroll."""
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    screen = w.show_screen("applications")
+    screen.table.selectRow(6)  # 2012-A-007: four evaluators (one conflicted), three gates
+    flush_events(qapp)
+    assert screen.gates.rowCount() == 3 and screen.assignments.rowCount() == 4
+    for view, model in ((screen.gate_view, screen.gates), (screen.assign_view, screen.assignments)):
+        last = view.visualRect(model.index(model.rowCount() - 1, 0))
+        assert last.bottom() <= view.viewport().height(), view.objectName()

@@ -100,7 +100,9 @@ class UnitOfWork:
         if path is not None and url is None:
             path.parent.mkdir(parents=True, exist_ok=True)
         self.url = self.url_object.render_as_string(hide_password=False)
-        self.display_url = self.url_object.render_as_string(hide_password=True)
+        # (SQLAlchemy percent-encodes a file name's Korean letters; a person reads the name as it is)
+        self.display_url = (f"sqlite:///{path.as_posix()}" if path is not None
+                            else self.url_object.render_as_string(hide_password=True))
         self.sqlite_path: Path | None = path  # names a read-only folder or file in error messages
         self.where = f"database {path}" if path else (
             f"database {self.url_object.database} on {self.url_object.host or 'localhost'}:"

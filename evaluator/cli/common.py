@@ -13,7 +13,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
-from ..errors import EvaluatorError, Problem, ValidationError
+from ..errors import DatabaseError, EvaluatorError, Problem, ValidationError
 from ..messages import LANGUAGES, Message, msg
 from ..paths import log_dir
 
@@ -333,6 +333,10 @@ def read_passphrase(args: argparse.Namespace, prompt: str | Message | None = Non
         if confirm and getpass.getpass(str(msg("cli.prompt_repeat_passphrase", "Repeat passphrase: "))) != first:
             raise EvaluatorError(msg("cli.passphrases_differ", "The two passphrases differ; nothing was changed."))
         return first
+    if prompt is not None:  # say which: the office key's, the laptop's own key's …
+        raise EvaluatorError(msg(
+            "cli.passphrase_needed_which", "A passphrase is needed ({which}): use --passphrase-file FILE or set "
+            "EVALUATOR_PASSPHRASE (no terminal to ask on).", which=str(prompt).strip().rstrip(":：").strip()))
     raise EvaluatorError(msg(
         "cli.passphrase_needed",
         "A passphrase is needed: use --passphrase-file FILE or set EVALUATOR_PASSPHRASE (no terminal to ask on)."))
@@ -372,9 +376,9 @@ def database_passphrase(db: str | None, *, creating: bool) -> str | None:
             raise EvaluatorError(msg("cli.passphrases_differ", "The two passphrases differ; nothing was changed."))
         return first
     if exists:
-        raise EvaluatorError(msg("cli.maybe_encrypted", "The database {path} is not a Maeul Evaluator database, or it "
-                                 "is an encrypted field database: then set EVALUATOR_DB_PASSPHRASE to its passphrase "
-                                 "(there is no terminal to ask on).", path=str(path)))
+        raise DatabaseError(msg("cli.maybe_encrypted", "The database {path} is not a Maeul Evaluator database, or it "
+                                "is an encrypted field database: then set EVALUATOR_DB_PASSPHRASE to its passphrase "
+                                "(there is no terminal to ask on).", path=str(path)))
     raise EvaluatorError(msg("cli.encrypted_by_default", "Field databases are encrypted by default: set "
                              "EVALUATOR_DB_PASSPHRASE to the passphrase for {path}, or give --no-encrypt to keep it "
                              "unencrypted (no terminal to ask on).", path=str(path)))

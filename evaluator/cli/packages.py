@@ -430,6 +430,9 @@ def cmd_merge(ctx: CliContext) -> int:
     lines = []
     for r in reports:
         lines.append(r.summary())
+        if r.fingerprint and not r.rejected:  # (the laptop printed it at export: the two are compared)
+            lines.append("  " + str(msg("cli.merge_fingerprint", "package fingerprint {fingerprint}",
+                                        fingerprint=r.fingerprint)))
         for c in r.conflicts:
             lines.append("  " + str(msg("cli.merge_conflict", "conflict {id}: {record} of {app} — kept the {kept} "
                                         "value ({rule}); see 'evaluator conflicts'", id=c.id, record=c.record,

@@ -217,10 +217,17 @@ def cmd_unassign(ctx: CliContext) -> int:
 
 def cmd_recuse(ctx: CliContext) -> int:
     a = ctx.args
-    ctx.store().people.declare_conflict(a.application_id, a.evaluator, a.type, a.note)
+    store = ctx.store()
+    before = store.scoring.evaluation(a.application_id, a.evaluator)
+    store.people.declare_conflict(a.application_id, a.evaluator, a.type, a.note)
+    text = str(msg("cli.recused", "Declared a conflict of interest ({type}): {evaluator} will not evaluate {app}.",
+                   type=a.type, evaluator=a.evaluator, app=a.application_id))
+    if before is not None and before.scores:  # (as an import of the conflict warns)
+        text += "\n" + str(msg("cli.recused_scores", "The {count} scores {evaluator} gave {app} stay on record but no "
+                               "longer count in its ranking.", count=len(before.scores), evaluator=a.evaluator,
+                               app=a.application_id))
     ctx.out({"application_id": a.application_id, "evaluator": a.evaluator, "conflict_type": a.type, "note": a.note},
-            msg("cli.recused", "Declared a conflict of interest ({type}): {evaluator} will not evaluate {app}.",
-                type=a.type, evaluator=a.evaluator, app=a.application_id))
+            text)
     return 0
 
 

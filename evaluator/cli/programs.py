@@ -295,8 +295,8 @@ def cmd_round_status(ctx: CliContext) -> int:
 
 def cmd_round_sign_off(ctx: CliContext) -> int:
     store = ctx.store()
-    if store.keys.identity(key_dir=getattr(ctx.args, "key_dir", None)) is None:
-        passphrase = None  # the core says why no sign-off can happen without the office key
+    if store.is_field or store.keys.identity(key_dir=getattr(ctx.args, "key_dir", None)) is None:
+        passphrase = None  # the core says why no sign-off can happen here (a laptop's) or without the office key
     else:
         passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
     a = ctx.args

@@ -23,7 +23,7 @@ from ..messages import Message, msg
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..services import people
 from .normalise import (
-    BadValue, clean_id, clean_text, district_parser, parse_conflict, parse_date, parse_email, parse_phone,
+    BadValue, clean_id, clean_text, evaluator_district, parse_conflict, parse_date, parse_email, parse_phone,
 )
 from .results import AssignmentImportReport
 from .safety import ExcelFileError
@@ -33,19 +33,9 @@ from .vocab import ASSIGNMENTS
 EVALUATOR_FIELDS = ("name", "organisation", "role", "email", "district", "phone")
 
 
-def _district(v: object) -> str:
-    """A Seoul district by any of its names (as applications have them, so likely conflicts of
-    interest are found), else the text as written (an evaluator may live elsewhere)."""
-    try:
-        return _SEOUL(v)
-    except BadValue:
-        return clean_text(v)
-
-
-_SEOUL = district_parser()
 _PARSERS = {
     "evaluator": clean_id, "name": clean_text, "organisation": clean_text, "role": clean_text,
-    "email": parse_email, "district": _district, "phone": parse_phone, "application_id": clean_id,
+    "email": parse_email, "district": evaluator_district, "phone": parse_phone, "application_id": clean_id,
     "planned_visit_on": parse_date, "conflict_type": parse_conflict, "conflict_note": clean_text,
 }
 _MAX = {"evaluator": 40, "name": 200, "organisation": 300, "role": 60, "email": 200, "district": 40, "phone": 60,

@@ -253,7 +253,8 @@ class IntakeReader:
             raise ExcelFileError(msg(
                 "intake.no_table", "No intake table found in {file} (sheets: {sheets}): no row in the first 30 rows "
                 "of a sheet has the header 접수번호 (Application ID) and at least two of 사업유형, 사업명, 단체명, "
-                "자치구, 신청금액 … — check the header row or map the columns in the import wizard.", file=file,
+                "자치구, 신청금액 … — check the header row, or map the columns (--map 'HEADER=FIELD' on the command "
+                "line, the import wizard in the desktop app).", file=file,
                 sheets=where))
         self.file, self.table, self.sheet = file, table, table.sheet
         self.header_row, self.columns = table.header_row, table.columns

@@ -522,6 +522,19 @@ def district_parser(districts: dict[str, str] | None = None) -> Callable[[object
     return parse
 
 
+def evaluator_district(v: object) -> str:
+    """An evaluator's district: a Seoul district by any of its names, stored in Korean as the
+    applications have it (so likely conflicts of interest are found), else the place as written (an
+    evaluator may live elsewhere).  The one rule for a sheet's evaluators and for one added by hand."""
+    try:
+        return _SEOUL_EVALUATOR(v)
+    except BadValue:
+        return clean_text(v)
+
+
+_SEOUL_EVALUATOR = district_parser()
+
+
 _CONFLICT_LABELS = {
     "personal": ["개인", "개인적", "친인척", "가족", "personal"],
     "professional": ["업무", "업무상", "직업", "직무", "professional"],

@@ -327,7 +327,9 @@ def check_visit(rd: Rubric | None, award: Any, *, visited_at: datetime | None, a
         unrated = [c for c in sets.required if not ratings.get(c)]
         if missing or unrated:
             names = [localised(rd.visit_requirement_name(m, "ko"), rd.visit_requirement_name(m, "en"))
-                     for m in missing] + [localised(c) for c in unrated]
+                     for m in missing]
+            by_code = {c.code: c for c in rd.criteria}
+            names += [localised(by_code[c].name_ko, by_code[c].name_en) for c in unrated]
             raise ValidationError(msg("monitoring.cannot_finalise", "{where} cannot be finalised yet: missing "
                                       "{missing}.", where=w(),
                                       missing=localised(", ".join(n.ko for n in names), ", ".join(n.en for n in names))))

@@ -16,9 +16,11 @@ byte of the file makes decryption fail.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import struct
+import zipfile
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -30,6 +32,7 @@ from ..messages import Message, msg
 from . import formats as F
 from .errors import KeyProblem, PackageRejected
 from .keys import Identity, KeyInfo, b64, raw_public, unb64
+from .kitseal import is_sealed
 
 MAGIC = b"MAEULPKG"
 VERSION = 1
@@ -65,9 +68,26 @@ def seal(payload: bytes, office: KeyInfo) -> bytes:
     return prefix + ct
 
 
+def _looks_like_kit(data: bytes) -> bool:
+    """A field kit given where a package belongs: sealed (kitseal's magic) or a ZIP holding kit.json."""
+    if is_sealed(data):
+        return True
+    if data[:4] != b"PK\x03\x04":
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return "kit.json" in zf.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return False
+
+
 def open_envelope(data: bytes, office: Identity, *, what: str | Message) -> bytes:
     """Decrypt a package with the office's private key; any change to the file is rejected."""
     if len(data) < len(MAGIC) + 5 or data[:len(MAGIC)] != MAGIC:
+        if _looks_like_kit(data):
+            raise PackageRejected(msg("packages.is_a_kit", "{what} is a field kit, not a result package: a kit goes to "
+                                      "the evaluator's laptop ('evaluator kit import'); the office merges the result "
+                                      "package (.mepkg) the laptop exports.", what=what))
         raise PackageRejected(msg("packages.not_a_package", "{what} is not a Maeul Evaluator result package.",
                                   what=what))
     version = data[len(MAGIC)]

@@ -34,6 +34,7 @@ from . import formats as F
 from . import kitseal
 from .kitseal import kit_named
 from .archive import read_archive, write_archive
+from .envelope import MAGIC as PACKAGE_MAGIC
 from .errors import KeyProblem, KitRejected, UnsafeArchive, reason_of
 from .keys import KeyInfo, b64, key_fingerprint, load_identity, normalise_fingerprint, read_key_info, key_path, unb64
 from .results import KitInfo
@@ -245,6 +246,8 @@ def _read(path: Path) -> bytes:
             raise KitRejected(msg("kit.too_big", "The kit {path} is {size:,} bytes; a kit is at most {limit:,}.",
                                   path=str(path), size=size, limit=MAX_KIT_BYTES))
         return path.read_bytes()
+    except FileNotFoundError:
+        raise KitRejected(msg("kit.file_missing", "The kit file {path} does not exist.", path=str(path))) from None
     except OSError as exc:
         raise KitRejected(msg("kit.cannot_read", "Cannot read the kit {path}: {reason}.", path=str(path),
                               reason=exc.strerror or str(exc))) from None
@@ -262,6 +265,10 @@ def read_kit(path: str | Path, *, unlock: KitUnlock | None = None) -> dict[str, 
     path = Path(path)
     what = kit_named(path.name)
     blob = file_blob = _read(path)
+    if blob[:len(PACKAGE_MAGIC)] == PACKAGE_MAGIC:
+        raise KitRejected(msg("kit.is_a_package", "{what} is a result package, not a field kit: the office merges it "
+                              "('evaluator merge' on the office database); a laptop imports the kit (.mekit) the "
+                              "office made.", what=what))
     protection = ""
     if kitseal.is_sealed(blob):
         blob, protection = _unseal(blob, unlock, what)

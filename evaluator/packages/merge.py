@@ -132,6 +132,9 @@ def read_package_file(path: str | Path) -> bytes:
             raise PackageRejected(msg("packages.file_too_big", "{file} is {size:,} bytes; a package is at most "
                                       "{limit:,}.", file=p.name, size=size, limit=MAX_PACKAGE_BYTES))
         return p.read_bytes()
+    except FileNotFoundError:
+        raise PackageRejected(msg("packages.file_missing", "The package file {path} does not exist.",
+                                  path=str(p))) from None
     except OSError as exc:
         raise PackageRejected(msg("packages.unreadable_file", "Cannot read {path}: {reason}.", path=str(p),
                                   reason=str(exc.strerror or exc))) from None

@@ -119,10 +119,19 @@ class MergeReport:
         counts = dict(path=self.path, who=who, added=self.added, updated=self.updated, unchanged=self.unchanged,
                       conflicts=len(self.conflicts), skipped=len(self.skipped))
         if self.skipped:
-            return str(msg("merge_report.merged_skipped", "{path}: {who} merged — {added} added, {updated} updated, "
-                           "{unchanged} unchanged, {conflicts} conflicts, {skipped} skipped", **counts))
-        return str(msg("merge_report.merged", "{path}: {who} merged — {added} added, {updated} updated, "
-                       "{unchanged} unchanged, {conflicts} conflicts", **counts))
+            line = msg("merge_report.merged_skipped", "{path}: {who} merged — {added} added, {updated} updated, "
+                       "{unchanged} unchanged, {conflicts} conflicts, {skipped} skipped", **counts)
+        else:
+            line = msg("merge_report.merged", "{path}: {who} merged — {added} added, {updated} updated, "
+                       "{unchanged} unchanged, {conflicts} conflicts", **counts)
+        visits, photos = self.counts.get("monitoring_visits"), self.counts.get("monitoring_photos")
+        if visits or photos:  # (the totals above are the evaluation's records)
+            visits, photos = visits or {}, photos or {}
+            line = msg("merge_report.monitoring", "{line}; monitoring visits: {added} added, {updated} updated, "
+                       "{unchanged} unchanged; monitoring photos: {photos} added", line=line,
+                       added=visits.get("added", 0), updated=visits.get("updated", 0),
+                       unchanged=visits.get("unchanged", 0), photos=photos.get("added", 0))
+        return str(line)
 
 
 @dataclass(frozen=True)

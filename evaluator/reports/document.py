@@ -31,7 +31,8 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ..heap import gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
-from ..outfile import atomic_output
+from ..messages import msg
+from ..outfile import OutputNotWritten, atomic_output
 from ..version import __version__
 from .fmt import now_stamp, one_line
 from .fonts import BOLD, REGULAR, register_fonts
@@ -127,9 +128,12 @@ class ReportDocument:
     def __init__(self, path: str | Path, *, kind: str, title: str, program: str, labels: Labels,
                  generated: datetime, doc_id: str, subject: str = "", anchor: Any = None, banner: str = "") -> None:
         """``banner``: one line boxed at the top of every page (the body starts below it)."""
+        self.path = Path(path)
+        if self.path.suffix and self.path.suffix.lower() != ".pdf":  # (as a workbook must be .xlsx)
+            raise OutputNotWritten(msg("reports.not_pdf_target", "Cannot write {file}: reports are PDF files "
+                                       "(.pdf).", file=self.path.name))
         register_fonts()
         self.banner = banner
-        self.path = Path(path)
         self.kind, self.title, self.program, self.L = kind, title, program, labels
         self.generated, self.doc_id, self.subject = generated, doc_id, subject
         self.pages = 0

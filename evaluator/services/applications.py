@@ -187,7 +187,8 @@ def application_rows(s: Session, program: Program, ids: list[str]) -> list[Appli
     finalised = (
         select(func.count()).select_from(Assignment)
         .join(Evaluation, Evaluation.assignment_id == Assignment.id)
-        .where(Assignment.application_id == Application.id, Evaluation.state == FINALISED)
+        .where(Assignment.application_id == Application.id, Evaluation.state == FINALISED,
+               Assignment.conflict_type.is_(None))  # (a recusal's evaluation no longer counts)
         .scalar_subquery()
     )
     q = (

@@ -39,6 +39,9 @@ def read_source(source: str | Path | bytes, filename: str | None, media_type: st
             if path.stat().st_size > MAX_ATTACHMENT:
                 raise _too_big(path)
             data = path.read_bytes()
+        except FileNotFoundError:
+            raise ValidationError(msg("services.file_missing", "The file {path} does not exist.",
+                                      path=str(path))) from None
         except OSError as exc:
             raise ValidationError(msg("services.cannot_read", "Cannot read {path}: {error}.", path=str(path),
                                       error=exc.strerror)) from None

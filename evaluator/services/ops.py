@@ -33,7 +33,7 @@ from . import assign as assign_svc
 from . import autosave, people, programs, scoring
 from .common import (
     CURRENT_PROGRAM, application_by_id, current_program, evaluator_by_code, get_setting, program_by_code, rubric_def,
-    none, set_setting, track_by_code,
+    none, round_by_code, set_setting, track_by_code,
 )
 from ..messages import Message, msg
 
@@ -233,13 +233,48 @@ def programs_by_code(s: Session, code: str, source_name: str | None = None) -> P
     return p
 
 
+def _category_code(program: Program, given: str) -> str:
+    """A category of ``program`` by its code, Korean or English name or an alias (spacing and case
+    insensitive); :class:`NotFound` naming the categories there are."""
+    key = "".join(given.split()).casefold()
+    cats = programs.categories_of(program)
+    for c in cats:
+        if key in {"".join(x.split()).casefold() for x in (c.code, c.name_ko, c.name_en, *c.aliases) if x}:
+            return c.code
+    raise NotFound(msg("services.no_such_category", "Program '{program}' has no category '{code}' (categories: "
+                       "{known}).", program=program.code, code=given, known=", ".join(c.code for c in cats)))
+
+
+def _district_name(program: Program, given: str) -> str:
+    """A district of ``program`` by any of its names as the intake sheet takes them (``도봉``,
+    ``Dobong-gu``), stored in Korean; else ``given`` as it is."""
+    from ..excel.intake import districts_of  # (the excel area imports this one)
+    from ..excel.normalise import BadValue, district_parser
+
+    try:
+        return district_parser(districts_of(program))(given)
+    except BadValue:
+        return given
+
+
 class Applications(Area):
     """The current program's applications and their manual eligibility gates."""
 
     def list(self, **filters: Any) -> list[ApplicationRow]:
-        """Every application matching the filters (track, category, district, status, evaluator, search)."""
+        """Every application matching the filters (track, category, district, status, evaluator, search).
+
+        A track, round or category the program does not have is :class:`NotFound` (a typo never lists
+        nothing); a round or category may be named by its code or its Korean or English name too."""
         with self._uow.read() as s:
             p = current_program(s)
+            if filters.get("track"):
+                track_by_code(s, p, filters["track"])
+            if filters.get("round"):
+                filters["round"] = round_by_code(s, p, filters["round"]).code
+            if filters.get("category"):
+                filters["category"] = _category_code(p, filters["category"])
+            if filters.get("district"):
+                filters["district"] = _district_name(p, filters["district"])
             ids = apps_svc.application_ids(s, p, **filters)
             return apps_svc.application_rows(s, p, ids)
 
@@ -372,6 +407,9 @@ class People(Area):
         if not name:
             raise ValidationError(msg("services.evaluator_needs_name", "Evaluator {code} needs a name (--name).",
                                       code=code))
+        from ..excel.normalise import evaluator_district  # (the excel area imports this one)
+
+        district = evaluator_district(district) if district.strip() else ""
         with self._uow.write() as s:
             if s.execute(select(Evaluator.id).where(Evaluator.code == code)).first():
                 raise ValidationError(msg("services.evaluator_exists", "There is already an evaluator {code}; choose "

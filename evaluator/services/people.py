@@ -57,7 +57,7 @@ def evaluator_infos(s: Session, program: Program | None = None) -> list[Evaluato
     assigned = counted(select(Assignment.evaluator_id, func.count()).where(Assignment.conflict_type.is_(None)))
     finalised = counted(select(Assignment.evaluator_id, func.count())
                         .join(Evaluation, Evaluation.assignment_id == Assignment.id)
-                        .where(Evaluation.state == FINALISED))
+                        .where(Evaluation.state == FINALISED, Assignment.conflict_type.is_(None)))
     return [
         EvaluatorInfo(
             code=e.code, uuid=e.uuid, name=e.name, organisation=e.organisation, role=e.role, email=e.email,

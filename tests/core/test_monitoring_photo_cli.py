@@ -80,7 +80,7 @@ def test_each_refusal_names_what_is_wrong_and_writes_nothing(laptop, tmp_path, c
     notes.write_text("현장 메모: 영수증 철 확인", encoding="utf-8")
     before = _state(field)
     cases = [
-        ([app, "2", str(tmp_path / "missing.jpg")], 2, f"Cannot read {tmp_path / 'missing.jpg'}: No such file"),
+        ([app, "2", str(tmp_path / "missing.jpg")], 2, f"The file {tmp_path / 'missing.jpg'} does not exist."),
         ([app, "2", str(notes)], 2, "notes.jpg is not a photo (JPEG, PNG, HEIC, WebP, GIF, BMP or TIFF)"),
         ([app, "9", str(png)], 4, f"Application {app} has no monitoring visit 9."),
         ([app, "1", str(png)], 2, f"Monitoring visit 1 of application {app} is finalised; its photos are kept"),

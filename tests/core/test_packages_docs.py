@@ -116,7 +116,7 @@ def test_cli_errors_are_one_clear_sentence_and_a_nonzero_exit(tmp_path, monkeypa
     assert code == 2 and json.loads(out)["packages"][0]["status"] == "rejected"
     assert "REJECTED" not in err  # the report is on stdout
     code = main(["kit", "import", "missing.mekit", "--db", "field.sqlite3"])
-    assert code != 0 and "Cannot read the kit" in capsys.readouterr().err
+    assert code != 0 and "The kit file missing.mekit does not exist" in capsys.readouterr().err
     monkeypatch.delenv("EVALUATOR_PASSPHRASE")
     code = main(["merge", "junk.mepkg", "--db", "office.sqlite3"])
     assert code != 0 and "passphrase is needed" in capsys.readouterr().err

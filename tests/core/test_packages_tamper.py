@@ -217,4 +217,4 @@ def test_a_package_for_another_office_or_not_a_package_at_all_is_rejected(tiny, 
         r = merge_one(office, p)
         assert r.rejected and why in r.reason
     r = merge_one(office, tmp_path / "missing.mepkg")
-    assert r.rejected and "Cannot read" in r.reason
+    assert r.rejected and "The package file" in r.reason and "does not exist" in r.reason

@@ -2,9 +2,9 @@
 carried over; where an application belongs; opening and closing a round's intake.
 
 Budgets (``docs/programs.md``): a track's budget is the whole program's; a round may set its own
-budget per track.  What a signed-off round awarded (the requested amounts of its selected
-applications, committee overrides included) is drawn from the track's budget before a later round
-is ranked, and what it left of its own round budget carries over to the next round that has one.
+budget per track.  What a signed-off round awarded (the awards of its selected applications,
+committee overrides included; a withdrawn or cancelled award for what was paid out of it) is drawn
+from the track's budget before a later round is ranked, and what it left of its own round budget carries over to the next round that has one.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..db.models import Application, Award, Decision, Program, Round, RoundTrack
+from ..awards.model import CLOSED_STATUSES
+from ..db.models import Application, Award, Decision, Disbursement, Program, Round, RoundTrack
 from ..domain import CLOSED, OPEN, SELECTED, SIGNED_OFF, RoundInfo, RoundTrackInfo
 from ..errors import ValidationError
 from ..messages import msg
@@ -35,12 +36,18 @@ def _awarded(s: Session, program: Program) -> dict[tuple[int, int], int]:
     """(round id, track id) -> what each signed-off round awarded: the award of each selected
     application (made at sign-off: the computed support amount or the requested one, then as the
     office adjusted it), its requested amount where it has no award (a round signed off before
-    awards existed); the committee's override decides what is selected."""
+    awards existed); the committee's override decides what is selected.  A withdrawn or cancelled
+    award counts what was disbursed of it less what was returned."""
     signed = [r.id for r in program.rounds if r.status == SIGNED_OFF]
     if not signed:
         return {}
     final = func.coalesce(Decision.override, Decision.computed)
-    amount = func.coalesce(Award.amount, Application.requested_amount)
+    # a withdrawn or cancelled award draws only what was paid out of it and not returned (its place
+    # and the rest of its money go to the reserve stepping in, whose award draws as any other)
+    paid = (select(func.coalesce(func.sum(Disbursement.amount), 0)).where(Disbursement.award_id == Award.id)
+            .correlate(Award).scalar_subquery())
+    amount = case((Award.status.in_(CLOSED_STATUSES), paid - func.coalesce(Award.returned_amount, 0)),
+                  else_=func.coalesce(Award.amount, Application.requested_amount))
     rows = s.execute(
         select(Application.round_id, Application.track_id, func.coalesce(func.sum(amount), 0))
         .join(Decision, Decision.application_id == Application.id)

@@ -96,6 +96,27 @@ def test_a_reserve_steps_in_for_a_withdrawn_group_and_its_decision_says_so(offic
         office.awards.set_status(came.application_id, "in progress", reason="x", step_in=True)
 
 
+def test_a_withdrawn_award_gives_back_to_the_budget_what_was_not_paid_out(office):
+    """What a signed-off round awarded (drawn from the track's budget before the next round) counts a
+    withdrawn or cancelled award only for what was paid out of it and not returned: the reserve
+    stepping in draws its own award, not a second one on top of the withdrawn group's."""
+    def awarded(track: str) -> int:
+        return next(t.awarded for t in office.rounds.get("1").tracks if t.track == track)
+
+    track = office.ranking.rank(round="1").tracks[0]
+    before = awarded(track.track)
+    assert before == sum(a.amount for a in office.awards.list() if a.track == track.track)
+    gone, paid_first = [r.application_id for r in track.rows if r.decision == "selected"][:2]
+    left, came = office.awards.set_status(gone, "withdrawn", reason="대표자 이사", step_in=True).value
+    assert awarded(track.track) == before - left.amount + came.amount
+    # a group paid a first tranche, then cancelled, returning part of it: what it kept is spent
+    first = office.awards.get(paid_first)
+    office.awards.disburse(paid_first, 1_000_000, paid_on="2012-07-01", note="1차 교부")
+    office.awards.set_status(paid_first, "cancelled", reason="사업 중단")
+    office.awards.settle(paid_first, "checked", returned_amount=400_000, note="미사용분 반납")
+    assert awarded(track.track) == before - left.amount + came.amount - first.amount + 600_000
+
+
 @pytest.mark.plain_sqlite
 def test_a_tranche_beyond_the_balance_is_refused_and_nothing_is_written(office, signed_off):
     a = office.awards.list()[2]

@@ -17,8 +17,8 @@ The milestones are each application's own: the sign-off of its round (``store.ro
 and the end of its award's project period (``store.awards.set(ends_on=)``).  For an application
 whose round was not signed off in the app, or an awardee whose award has no end date, the program
 settings ``signed_off_on`` and ``project_ends_on`` stand in (``evaluator retention set``: a sign-off
-or an end recorded elsewhere).  Without a milestone nothing of that class is due: the retention
-duty has not started to run.
+or an end recorded elsewhere) — the sign-off only for applications received on or before it.
+Without a milestone nothing of that class is due: the retention duty has not started to run.
 
 The access log has its own rule (a year, two from 50,000 data subjects:
 :mod:`evaluator.privacy.access`).
@@ -145,6 +145,11 @@ def parse_day(value: Any, what: str) -> date:
                                   what=what, value=str(value))) from None
 
 
+def _day(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value if isinstance(value, date) \
+        else date.fromisoformat(str(value))
+
+
 def add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -171,14 +176,21 @@ def schedule(s: Session, program: Program, today: date) -> list[DueItem]:
         .join(Application, Application.id == Decision.application_id)
         .where(Application.program_id == program.id))}
     out = []
-    for pk, ext, uuid, rnd in s.execute(
-            select(Application.id, Application.external_id, Application.uuid, Application.round_id)
+    for pk, ext, uuid, rnd, submitted in s.execute(
+            select(Application.id, Application.external_id, Application.uuid, Application.round_id,
+                   Application.submitted_on)
             .where(Application.program_id == program.id, Application.purged_at.is_(None))
             .order_by(Application.external_id)):
         cls = data_class(decided.get(pk))
         rule = by_class[cls]
         after = rule.after or ""
-        start = (own[after](pk, rnd) if after in own else None) or ms.get(after)
+        start = own[after](pk, rnd) if after in own else None
+        if start is None:
+            start = ms.get(after)
+            # a sign-off recorded elsewhere cannot have decided an application received after it (a
+            # later round, still open here): its retention has not started
+            if after == SIGN_OFF and start is not None and submitted is not None and _day(submitted) > start:
+                start = None
         until = add_years(start, rule.years or 0) if start is not None else None
         out.append(DueItem(ext, uuid, cls, rule.text(), until, until is not None and until <= today, start))
     return out

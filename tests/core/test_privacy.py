@@ -188,6 +188,27 @@ def test_each_application_runs_from_its_own_rounds_sign_off_and_its_awards_proje
     assert items[reserve].since == signed
 
 
+def test_a_sign_off_recorded_elsewhere_does_not_cover_applications_received_after_it(demo_store):
+    """The stand-in sign-off date (``retention set --signed-off-on``) cannot have decided an
+    application received after it (a later round, still open in the app): that application's
+    retention has not started, and a purge leaves it."""
+    st = demo_store
+    days = sorted(a.submitted_on for a in st.applications.list())
+    cut = days[len(days) // 2]
+    st.privacy.set_retention(signed_off_on=cut)
+    items = {i.application_id: i for i in st.privacy.schedule(date(2030, 1, 1))}
+    received = {a.id: a.submitted_on for a in st.applications.list()}
+    later = {a for a, day in received.items() if day > cut}
+    assert later and len(later) < len(received)
+    for app, item in items.items():
+        if app in later:
+            assert (item.since, item.until, item.due) == (None, None, False), app
+        else:
+            assert (item.since, item.until, item.due) == (cut, cut.replace(year=cut.year + 1), True), app
+    plan = st.privacy.purge_plan(date(2030, 1, 1))
+    assert later.isdisjoint(i.application_id for i in plan.due)
+
+
 # --- data subjects' rights ------------------------------------------------------------------------
 def test_subject_export_correct_and_delete(demo_store, tmp_path):
     st = demo_store

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from ..audit import signing
 from ..awards import service as awards_svc
 from ..changes import Outcome
-from ..db.models import Application, Decision, utcnow
-from ..domain import CLOSED, DECISIONS, OFFICE, OPEN, SIGNED_OFF, RoundInfo
+from ..awards.model import CLOSED_STATUSES, STATUS_TEXTS as AWARD_STATUS_TEXTS
+from ..db.models import Application, Award, Decision, utcnow
+from ..domain import CLOSED, DECISIONS, OFFICE, OPEN, SELECTED, SIGNED_OFF, RoundInfo
 from ..errors import PermissionDenied, ValidationError
 from ..messages import msg
 from ..packages.errors import KeyProblem
@@ -170,6 +171,7 @@ class Ranking(Area):
                                           "clear.", app=application_id))
             # a signed-off round's decisions change only this way: the entry says so
             after = {"after_sign_off": app.round.code} if app.round.status == SIGNED_OFF else {}
+            _refuse_unselecting_a_live_award(s, app, decision if decision else row.computed if row else None)
             if row is None:
                 row = Decision(application_id=app.id, override_reason="", overridden_by="")
                 s.add(row)
@@ -214,6 +216,22 @@ class Ranking(Area):
             update_settings(s, p, clean, actor=self._uow.actor, device=self._uow.device)
             settings = effective_settings(p)
         return self._uow.outcome(s, settings)
+
+
+def _refuse_unselecting_a_live_award(s: Session, app: Application, decision: str | None) -> None:
+    """An application that holds a running award stays selected until its award is withdrawn or
+    cancelled (with its own reason): otherwise the award, its tranches and its visits would run on
+    for an application the decisions say was not selected, and the budget would count it twice."""
+    if decision == SELECTED:
+        return
+    award = s.execute(select(Award).where(Award.application_id == app.id)).scalar_one_or_none()
+    if award is None or award.status in CLOSED_STATUSES:
+        return
+    raise ValidationError(msg("ranking.override_live_award", "Application {app} holds a running award ({status}, "
+                              "{amount:,} won): withdraw or cancel the award first, with its reason (evaluator awards "
+                              "status {app} withdrawn --reason …), then change the decision. Nothing was changed.",
+                              app=app.external_id, status=AWARD_STATUS_TEXTS.get(award.status, award.status),
+                              amount=award.amount))
 
 
 class Rounds(Area):

@@ -117,6 +117,37 @@ def test_a_withdrawn_award_gives_back_to_the_budget_what_was_not_paid_out(office
     assert awarded(track.track) == before - left.amount + came.amount - first.amount + 600_000
 
 
+def test_a_decision_is_not_taken_from_an_application_whose_award_still_runs(office):
+    """After the sign-off, overriding an awarded application to anything but selected (or clearing
+    the override that selected a reserve stepping in) would leave its award, tranches and visits
+    running for an application the decisions say was not selected: refused until the award is
+    withdrawn or cancelled, with its own reason."""
+    from evaluator.messages import using
+
+    track = office.ranking.rank(round="1").tracks[0]
+    awarded = next(r.application_id for r in track.rows if r.decision == "selected")
+    amount = office.awards.get(awarded).amount
+    before = office.ranking.overrides()
+    with pytest.raises(ValidationError) as caught:
+        office.ranking.override(awarded, "not_selected", "위원회 재심의")
+    assert caught.value.message == (
+        f"Application {awarded} holds a running award (agreed, {amount:,} won): withdraw or cancel the award first, "
+        f"with its reason (evaluator awards status {awarded} withdrawn --reason …), then change the decision. "
+        "Nothing was changed.")
+    with using("ko"):
+        assert caught.value.message.startswith(f"신청 {awarded}에는 진행 중인 지원 결정(협약, {amount:,}원)이 있습니다.")
+    assert office.ranking.overrides() == before
+    # the reserve that stepped in keeps its selection while its award runs
+    left, came = office.awards.set_status(awarded, "withdrawn", reason="대표자 이사", step_in=True).value
+    with pytest.raises(ValidationError, match=f"Application {came.application_id} holds a running award"):
+        office.ranking.clear_override(came.application_id, "실수로 승계")
+    # the withdrawn one may now be decided otherwise; selecting stays allowed whatever the award
+    office.ranking.override(awarded, "not_selected", "협약 포기로 미선정 처리")
+    office.ranking.override(came.application_id, "selected", "승계 확인")
+    decided = {r.application_id: r.decision for r in office.ranking.rank(round="1").all_rows()}
+    assert decided[awarded] == "not_selected" and decided[came.application_id] == "selected"
+
+
 @pytest.mark.plain_sqlite
 def test_a_tranche_beyond_the_balance_is_refused_and_nothing_is_written(office, signed_off):
     a = office.awards.list()[2]

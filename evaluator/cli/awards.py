@@ -136,9 +136,14 @@ def cmd_awards_set(ctx: CliContext) -> int:
     a = ctx.args
     info = ctx.store().awards.set(a.application_id, amount=a.amount, agreed_on=a.agreed, starts_on=a.start,
                                   ends_on=a.end, reason=a.reason).value
-    ctx.out(info, msg("cli.award_set", "The award of {app} is {amount:,} won (agreed {agreed}, project {start} to "
-                      "{end}).", app=info.application_id, amount=info.amount, agreed=info.agreed_on or "—",
-                      start=info.starts_on or "—", end=info.ends_on or "—"))
+    if info.agreed_on or info.starts_on or info.ends_on:
+        said = msg("cli.award_set", "The award of {app} is {amount:,} won (agreed {agreed}, project {start} to "
+                   "{end}).", app=info.application_id, amount=info.amount, agreed=info.agreed_on or "—",
+                   start=info.starts_on or "—", end=info.ends_on or "—")
+    else:  # (no agreement or project dates yet: not a line of dashes)
+        said = msg("cli.award_set_amount", "The award of {app} is {amount:,} won.", app=info.application_id,
+                   amount=info.amount)
+    ctx.out(info, said)
     return 0
 
 

@@ -193,7 +193,9 @@ def test_the_command_line_lists_adjusts_and_refuses(signed_off, capsys):
     assert doc["schema"]["name"] == "awards" and len(doc["items"]) == 19
     app = doc["items"][0]["application_id"]
     assert main(["awards", "set", app, "--amount", "3,000,000원", "--reason", "조정", *db]) == 0
-    assert "is 3,000,000 won" in capsys.readouterr().out
+    assert capsys.readouterr().out.strip() == f"The award of {app} is 3,000,000 won."  # no dates yet: no dashes
+    assert main(["awards", "set", app, "--agreed", "2012-06-20", "--reason", "협약", *db]) == 0
+    assert capsys.readouterr().out.strip() == f"The award of {app} is 3,000,000 won (agreed 2012-06-20, project — to —)."
     assert main(["awards", "status", app, "in progress", "--reason", "착수", *db]) == 0
     capsys.readouterr()
     assert main(["awards", "disburse", app, "2,000,000", "--date", "2012-07-01", *db]) == 0

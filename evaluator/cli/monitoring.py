@@ -18,7 +18,7 @@ import argparse
 from datetime import date
 
 from ..errors import NotFound, ValidationError
-from ..monitoring.model import MonitoringPlan
+from ..monitoring.model import PLANNED, MonitoringPlan
 from ..monitoring.photos import MonitoringPhoto
 from ..messages import msg
 from .common import CliContext, table
@@ -207,10 +207,17 @@ def _size(n: int) -> str:
 
 def cmd_photo_add(ctx: CliContext) -> int:
     a = ctx.args
-    photo = ctx.store().monitoring.add_photo(a.application_id, a.sequence, a.file, caption=a.caption).value
-    ctx.out(photo, msg("cli.monitoring_photo_added", "Photo {name} ({size}) is attached to monitoring visit {sequence} "
-                       "of {app} as {photo}.", name=photo.filename, size=_size(photo.size), sequence=photo.sequence,
-                       app=photo.application_id, photo=photo.uuid[:8]))
+    store = ctx.store()
+    photo = store.monitoring.add_photo(a.application_id, a.sequence, a.file, caption=a.caption).value
+    said = str(msg("cli.monitoring_photo_added", "Photo {name} ({size}) is attached to monitoring visit {sequence} "
+                   "of {app} as {photo}.", name=photo.filename, size=_size(photo.size), sequence=photo.sequence,
+                   app=photo.application_id, photo=photo.uuid[:8]))
+    # a result package carries the photos of recorded visits only: say so while this one is planned
+    if any(v.sequence == photo.sequence and v.state == PLANNED for v in store.monitoring.visits(a.application_id)):
+        said += "\n" + str(msg("cli.monitoring_photo_waits", "The visit is not recorded yet: the photo stays on this "
+                                "laptop and travels in your result package once the visit is recorded ('evaluator "
+                                "monitoring record')."))
+    ctx.out(photo, said)
     return 0
 
 

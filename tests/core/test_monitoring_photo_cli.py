@@ -71,6 +71,22 @@ def test_a_photo_is_attached_listed_and_removed_from_the_command_line(laptop, tm
     assert {"monitoring-photo-add", "monitoring-photo-list", "monitoring-photo-remove"} <= cli.seen
 
 
+def test_a_photo_of_a_visit_not_recorded_yet_says_when_it_travels(laptop, tmp_path, capsys):
+    """A result package carries the photos of recorded visits only: a photo added to a planned
+    visit says it stays on the laptop until the visit is recorded, in Korean too."""
+    field, app = laptop
+    db = ["--db", str(field)]
+    jpeg = tmp_path / "간판.jpg"
+    Image.new("RGB", (320, 240), (10, 120, 60)).save(jpeg, "JPEG")
+    assert main(["monitoring", "photo", "add", app, "2", str(jpeg), *db]) == 0
+    out = capsys.readouterr().out
+    assert "is attached to monitoring visit 2" in out
+    assert "The visit is not recorded yet: the photo stays on this laptop and travels in your result package " \
+           "once the visit is recorded ('evaluator monitoring record')." in out
+    assert main(["monitoring", "photo", "add", app, "2", str(jpeg), "--lang", "ko", *db]) == 0
+    assert "아직 기록되지 않은 방문입니다." in capsys.readouterr().out
+
+
 def test_each_refusal_names_what_is_wrong_and_writes_nothing(laptop, tmp_path, capsys):
     field, app = laptop
     db = ["--db", str(field)]

@@ -145,11 +145,6 @@ def parse_day(value: Any, what: str) -> date:
                                   what=what, value=str(value))) from None
 
 
-def _day(value: Any) -> date:
-    return value.date() if isinstance(value, datetime) else value if isinstance(value, date) \
-        else date.fromisoformat(str(value))
-
-
 def add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -189,7 +184,7 @@ def schedule(s: Session, program: Program, today: date) -> list[DueItem]:
             start = ms.get(after)
             # a sign-off recorded elsewhere cannot have decided an application received after it (a
             # later round, still open here): its retention has not started
-            if after == SIGN_OFF and start is not None and submitted is not None and _day(submitted) > start:
+            if after == SIGN_OFF and start is not None and submitted is not None and parse_day(submitted, "submitted_on") > start:
                 start = None
         until = add_years(start, rule.years or 0) if start is not None else None
         out.append(DueItem(ext, uuid, cls, rule.text(), until, until is not None and until <= today, start))

@@ -1,4 +1,5 @@
-"""Small shared widgets: a file drop zone, a screen title, a date field with a calendar."""
+"""Small shared widgets: a file drop zone, a screen title, a date field with a calendar, a checklist
+that reflows to the width it is given, table columns as wide as their language needs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QListWidgetItem, QWidget
 
 
 class DropZone(QLabel):
@@ -66,6 +67,68 @@ class DropZone(QLabel):
         if paths:
             event.acceptProposedAction()
             self.filesDropped.emit(paths)
+
+
+class ReflowColumns(QWidget):
+    """Widgets side by side in two columns where the width allows, else one below the other.
+
+    For checklists: a check box's text does not wrap, and two columns of long items (the English
+    checklist of the space rubric) made the scoring form wider than a 1280-pixel laptop's window.
+    The minimum width is the widest single item; the height follows the arrangement shown."""
+
+    def __init__(self, parent=None, columns: int = 2) -> None:
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._max_columns = columns
+        self._columns = columns
+        self._items: list[QWidget] = []
+
+    def add_widget(self, widget: QWidget) -> None:
+        self._items.append(widget)
+        self._place(self._columns)
+
+    def items(self) -> list[QWidget]:
+        return list(self._items)
+
+    def columns(self) -> int:
+        """How many columns are shown now."""
+        return self._columns
+
+    def _place(self, columns: int) -> None:
+        for w in self._items:
+            self._grid.removeWidget(w)
+        for i, w in enumerate(self._items):
+            self._grid.addWidget(w, i // columns, i % columns)
+        for c in range(self._max_columns):
+            self._grid.setColumnStretch(c, 1 if c < columns else 0)
+        self._columns = columns
+
+    def _width_for(self, columns: int) -> int:
+        if not self._items:
+            return 0
+        widths = [max((w.sizeHint().width() for w in self._items[c::columns]), default=0) for c in range(columns)]
+        return sum(widths) + self._grid.horizontalSpacing() * (columns - 1)
+
+    def _columns_for(self, width: int) -> int:
+        for columns in range(self._max_columns, 1, -1):
+            if self._width_for(columns) <= width:
+                return columns
+        return 1
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self._width_for(1), self._grid.minimumSize().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self._width_for(self._max_columns), self._grid.sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        columns = self._columns_for(event.size().width())
+        if columns != self._columns:
+            self._place(columns)
+            self.updateGeometry()  # taller or shorter now
+
 
 
 def plain(label: QLabel) -> QLabel:

@@ -187,3 +187,34 @@ def test_the_application_pane_shows_every_gate_and_evaluator_on_a_laptop(demo_st
     for view, model in ((screen.gate_view, screen.gates), (screen.assign_view, screen.assignments)):
         last = view.visualRect(model.index(model.rowCount() - 1, 0))
         assert last.bottom() <= view.viewport().height(), view.objectName()
+
+
+def _open_each_track(w, qapp):
+    """The scoring form of the first visit of each track (each track has its own rubric and checklist)."""
+    today = w.show_screen("today")
+    seen = {}
+    for row in range(today.model.rowCount()):
+        visit = today.model.record(row)
+        if visit.track not in seen:
+            seen[visit.track] = visit.application_id
+    for track, app_id in seen.items():
+        form = today.open_application(app_id)
+        flush_events(qapp)
+        yield track, form
+        form.closed.emit()
+
+
+def test_the_scoring_form_fits_a_laptop_window_without_sideways_scrolling(field_store, make_window, qapp, lang):
+    """At 1280×720 the scoring form is as wide as the window leaves it: the space rubric's long English
+    checklist items stand one below the other instead of pushing the form 13 pixels wider."""
+    from ui.settings import Settings
+
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(field_store)
+    w.resize(*LAPTOP)
+    scrolls = {}
+    for track, form in _open_each_track(w, qapp):
+        bar = form.scroll.horizontalScrollBar()
+        if bar.maximum() > 0 or form.minimumSizeHint().width() > w._pages["today"].viewport().width():
+            scrolls[track] = (bar.maximum(), form.minimumSizeHint().width())
+    assert w.width() == LAPTOP[0] and len(scrolls) == 0, scrolls

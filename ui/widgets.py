@@ -3,10 +3,11 @@ that reflows to the width it is given, table columns as wide as their language n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QListWidgetItem, QWidget
 
@@ -128,6 +129,72 @@ class ReflowColumns(QWidget):
         if columns != self._columns:
             self._place(columns)
             self.updateGeometry()  # taller or shorter now
+
+
+def fit_columns(view, widths: dict[int, int], values: dict[int, Iterable[str]] | None = None,
+                stretch: int | None = None) -> None:
+    """Set the columns of ``view`` as wide as the language shown needs: each at least as wide as its
+    header's text (with the sort arrow's room) and as the widest of its known ``values`` (a status, a
+    track: the few texts the column can show), and at least ``widths`` (the room chosen for free text
+    such as a title).  Widths tuned for the Korean headers cut the longer English ones (and the other
+    way round), so they are worked out here from the font; a person's own widths, remembered per
+    language (MainWindow.save_layout), replace them when the window opens again.
+
+    The ``stretch`` column takes the room left, but never less than its width in ``widths``: when
+    the others leave less, the table scrolls sideways instead of squeezing it to a few letters."""
+    from PySide6.QtWidgets import QStyle
+
+    header = view.horizontalHeader()
+    view.ensurePolished()
+    header.ensurePolished()
+    fm = view.fontMetrics()
+    margin = view.style().pixelMetric(QStyle.PM_FocusFrameHMargin, None, view) + 1
+    pad = 2 * margin + 4  # the cell's text margins and the grid line, with a little air
+    values = values or {}
+    for col in range(header.count()):
+        hidden = header.isSectionHidden(col)
+        if hidden:
+            header.showSection(col)  # a hidden section has no size hint
+        need = header.sectionSizeHint(col)
+        if hidden:
+            header.hideSection(col)
+        need = max(need, widths.get(col, 0), *(fm.horizontalAdvance(v) + pad for v in values.get(col, ()) if v))
+        view.setColumnWidth(col, need)
+    if stretch is not None:
+        _StretchKeeper(view, stretch, widths.get(stretch, 0))
+
+
+class _StretchKeeper(QObject):
+    """Stretches a column over the room the others leave while that room is at least ``minimum``;
+    below it the column keeps ``minimum`` and the table scrolls sideways."""
+
+    def __init__(self, view, column: int, minimum: int) -> None:
+        super().__init__(view)
+        self.view, self.column, self.minimum = view, column, minimum
+        self._busy = False
+        view.horizontalHeader().sectionResized.connect(lambda *_a: self.update())
+        view.horizontalScrollBar().rangeChanged.connect(lambda *_a: self.update())
+        self.update()
+
+    def update(self) -> None:
+        if self._busy:
+            return
+        from PySide6.QtWidgets import QHeaderView
+
+        header = self.view.horizontalHeader()
+        others = sum(header.sectionSize(i) for i in range(header.count())
+                     if i != self.column and not header.isSectionHidden(i))
+        stretch = self.view.viewport().width() - others >= self.minimum
+        mode = QHeaderView.Stretch if stretch else QHeaderView.Interactive
+        if header.sectionResizeMode(self.column) == mode:
+            return
+        self._busy = True
+        try:
+            header.setSectionResizeMode(self.column, mode)
+            if not stretch:
+                header.resizeSection(self.column, self.minimum)
+        finally:
+            self._busy = False
 
 
 

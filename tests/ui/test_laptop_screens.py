@@ -218,3 +218,77 @@ def test_the_scoring_form_fits_a_laptop_window_without_sideways_scrolling(field_
         if bar.maximum() > 0 or form.minimumSizeHint().width() > w._pages["today"].viewport().width():
             scrolls[track] = (bar.maximum(), form.minimumSizeHint().width())
     assert w.width() == LAPTOP[0] and len(scrolls) == 0, scrolls
+
+
+def _cut_columns(view) -> list[str]:
+    """The visible columns of ``view`` whose header, or whose track or status, does not fit its width."""
+    from PySide6.QtCore import Qt
+
+    from ui.i18n import language
+    from ui.labels import status_labels
+
+    header, model = view.horizontalHeader(), view.model()
+    fm, cell_margins = view.fontMetrics(), 8
+    cut = []
+    for col in range(model.columnCount()):
+        if header.isSectionHidden(col):
+            continue
+        title = model.headerData(col, Qt.Horizontal)
+        if header.sectionSize(col) < header.sectionSizeHint(col):  # the header's text and sort arrow
+            cut.append(title)
+        key = model.columns[col].key
+        texts = ([t.name(language()) for t in model.ctx.program.tracks] if key == "track"
+                 else list(status_labels().values()) if key == "status" else [])
+        cut += [f"{title}: {t}" for t in texts if header.sectionSize(col) < fm.horizontalAdvance(t) + cell_margins]
+    return cut
+
+
+def test_the_application_lists_show_whole_headers_tracks_and_statuses_in_either_language(demo_store, make_window,
+                                                                                         qapp, lang):
+    """The Applications and Assignments tables had widths tuned for the Korean headers: in English
+    "Application ID", "Requested (KRW)", "Evaluations", the statuses and the tracks (both "Community …")
+    were cut.  Their widths follow the language shown; the title takes what is left."""
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    cut = {}
+    for key, view in (("applications", "table"), ("assignments", "app_view")):
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        table = getattr(screen, view)
+        cut[key] = _cut_columns(table)
+        title = next(i for i, c in enumerate(table.model().columns) if c.key == "title")
+        assert table.columnWidth(title) >= 160, key  # the title is not squeezed to a few letters either
+    assert cut == {"applications": [], "assignments": []}
+
+
+def test_column_widths_a_person_set_in_english_come_back_in_english(demo_store, demo_path, qtbot, sync_tasks, qapp):
+    """The widths worked out for the language are a start: a column the person narrowed in English is
+    as narrow when the English window opens again, and the Korean window keeps its own widths."""
+    from evaluator.store import Store
+    from ui.main_window import MainWindow
+    from ui.worker import SyncExecutor, TaskManager
+
+    def open_window(store):
+        win = MainWindow(store, tasks=TaskManager(SyncExecutor()))
+        qtbot.addWidget(win)
+        win.show()
+        win.resize(*LAPTOP)
+        return win, win.show_screen("applications").table
+
+    install_language(qapp, "en")
+    try:
+        english, table = open_window(demo_store)
+        fitted = table.columnWidth(1)
+        table.setColumnWidth(1, 70)  # the person narrows the track column
+        english.close()
+        with Store(f"sqlite:///{demo_path}") as again:
+            english, table = open_window(again)
+            assert table.columnWidth(1) == 70
+            english.close()
+        install_language(qapp, "ko")
+        with Store(f"sqlite:///{demo_path}") as again:
+            korean, table = open_window(again)
+            assert table.columnWidth(1) not in (70, fitted)  # Korean's own (shorter) track names
+            korean.close()
+    finally:
+        install_language(qapp, "ko")

@@ -22,6 +22,7 @@ from ..i18n import language, tr
 from ..labels import category_choices, category_label, conflict_labels, status_label, status_labels, track_label, visit_state_label
 from ..models import ApplicationsModel, Column, RecordModel, fmt_amount
 from ..style import tones
+from ..widgets import fit_columns
 from .scoring import ScoringForm
 
 
@@ -43,6 +44,29 @@ def column_menu(view: QTableView) -> None:
         m.popup(header.mapToGlobal(pos))
 
     header.customContextMenuRequested.connect(menu)
+
+
+#: the least room of the free-text columns (the title, stretched, takes what is left)
+TEXT_WIDTHS = {"title": 160, "group_name": 120}
+
+
+def fit_application_columns(ctx, view: QTableView, model: ApplicationsModel) -> None:
+    """The applications' columns as wide as the language shown needs: the headers whole, and the few
+    texts a column can show (track, category, status) whole — the English ones are longer."""
+    program = ctx.program
+    known = {
+        "id": ["2012-A-001"],
+        "track": [track_label(ctx, t.code) for t in (program.tracks if program else ())],
+        "category": [name for _code, name in category_choices(ctx)],
+        "district": list(SEOUL_DISTRICTS),  # as the intake recorded them
+        "requested_amount": [fmt_amount(99_000_000)],
+        "submitted_on": ["2012-04-12"],
+        "status": list(status_labels().values()),
+        "": ["10/10"],
+    }
+    index = {c.key: i for i, c in enumerate(model.columns)}
+    fit_columns(view, {index[k]: w for k, w in TEXT_WIDTHS.items()},
+                {index[k]: texts for k, texts in known.items() if k in index}, stretch=index["title"])
 
 
 def filter_combo(parent, name: str, everything: str, items: list[tuple[str, str]]) -> QComboBox:
@@ -152,14 +176,11 @@ class ApplicationsScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
-        # widths that fit the default 1280×820 window beside the detail pane; the title takes what is
-        # left; category and submission date (both in the detail pane) are hidden until asked for
-        # (right-click a column header)
-        for col, width in enumerate((96, 120, 110, 240, 120, 64, 92, 88, 56, 56)):
-            self.table.setColumnWidth(col, width)
-        hh.setSectionResizeMode(3, QHeaderView.Stretch)
+        # category and submission date (both in the detail pane) are hidden until asked for (right-click
+        # a column header); the title takes what is left
         for key in ("category", "submitted_on"):
             self.table.setColumnHidden(next(i for i, c in enumerate(self.model.columns) if c.key == key), True)
+        fit_application_columns(ctx, self.table, self.model)
         column_menu(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         split.addWidget(self.table)

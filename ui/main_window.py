@@ -23,6 +23,7 @@ from .context import PROGRAMS, AppContext
 from .i18n import apply_font, install_language, language, tr
 from .settings import Settings
 from .style import style_sheet
+from .widgets import ElidedLabel
 from .worker import TaskManager
 
 log = logging.getLogger(__name__)
@@ -528,7 +529,8 @@ class MainWindow(QMainWindow):
         from .identity import actor_text
 
         who = self.meta.get("identity")
-        self._actor_label = QLabel(actor_text(who) if who is not None else "", bar)
+        # ends in "…" (whole in its tooltip) when a large font leaves it less room than it needs
+        self._actor_label = ElidedLabel(actor_text(who) if who is not None else "", bar)
         self._actor_label.setObjectName("actorBadge")
         lay.addWidget(self._actor_label)
         if who is not None and who.source != "login" and not ctx.is_field:

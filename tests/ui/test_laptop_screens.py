@@ -257,7 +257,8 @@ def test_the_application_lists_show_whole_headers_tracks_and_statuses_in_either_
         table = getattr(screen, view)
         cut[key] = _cut_columns(table)
         title = next(i for i, c in enumerate(table.model().columns) if c.key == "title")
-        assert table.columnWidth(title) >= 160, key  # the title is not squeezed to a few letters either
+        # the title is not squeezed to a few letters either
+        assert table.columnWidth(title) >= 10 * table.fontMetrics().horizontalAdvance("가"), key
     assert cut == {"applications": [], "assignments": []}
 
 
@@ -292,3 +293,49 @@ def test_column_widths_a_person_set_in_english_come_back_in_english(demo_store, 
             korean.close()
     finally:
         install_language(qapp, "ko")
+
+
+@pytest.fixture
+def large_font(qapp):
+    """The 14 pt font of Settings (for a laptop in sunlight), back to the default afterwards."""
+    from ui.i18n import apply_font
+
+    apply_font(qapp, 14)
+    yield 14
+    apply_font(qapp, 10)
+
+
+def _wider_than_the_window(w, qapp) -> dict:
+    too_wide = {}
+    for key in w.screens:
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        page = w._pages[key]
+        if page.horizontalScrollBar().maximum() > 0 or screen.minimumSizeHint().width() > page.viewport().width():
+            too_wide[key] = (screen.minimumSizeHint().width(), page.viewport().width())
+    return too_wide
+
+
+def test_every_office_screen_fits_a_laptop_window_at_the_large_font(demo_store, make_window, qapp, lang, large_font):
+    """At 14 pt the window stayed 1449 pixels wide in English (the "Acting: …" line of the header) and
+    the Applications, Import, Ranking, Awards, Outputs and Progress screens needed more than 1280: their
+    filters, toolbars, long check boxes and summary lines now give way, wrap or end in "…"."""
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    flush_events(qapp)
+    assert w.width() == LAPTOP[0]
+    assert _wider_than_the_window(w, qapp) == {}
+
+
+def test_the_field_screens_and_scoring_form_fit_a_laptop_window_at_the_large_font(field_store, make_window, qapp,
+                                                                                   lang, large_font):
+    from ui.settings import Settings
+
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(field_store)
+    w.resize(*LAPTOP)
+    flush_events(qapp)
+    assert w.width() == LAPTOP[0]
+    assert _wider_than_the_window(w, qapp) == {}
+    for track, form in _open_each_track(w, qapp):
+        assert form.scroll.horizontalScrollBar().maximum() == 0, track

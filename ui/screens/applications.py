@@ -46,8 +46,8 @@ def column_menu(view: QTableView) -> None:
     header.customContextMenuRequested.connect(menu)
 
 
-#: the least room of the free-text columns (the title, stretched, takes what is left)
-TEXT_WIDTHS = {"title": 160, "group_name": 120}
+#: the least room of the free-text columns, in Hangul characters (the title, stretched, takes what is left)
+TEXT_WIDTHS = {"title": 12, "group_name": 9}
 
 
 def fit_application_columns(ctx, view: QTableView, model: ApplicationsModel) -> None:
@@ -65,7 +65,8 @@ def fit_application_columns(ctx, view: QTableView, model: ApplicationsModel) -> 
         "": ["10/10"],
     }
     index = {c.key: i for i, c in enumerate(model.columns)}
-    fit_columns(view, {index[k]: w for k, w in TEXT_WIDTHS.items()},
+    hangul = view.fontMetrics().horizontalAdvance("가")
+    fit_columns(view, {index[k]: n * hangul for k, n in TEXT_WIDTHS.items()},
                 {index[k]: texts for k, texts in known.items() if k in index}, stretch=index["title"])
 
 
@@ -75,7 +76,12 @@ def filter_combo(parent, name: str, everything: str, items: list[tuple[str, str]
     c.addItem(everything, None)
     for value, label in items:
         c.addItem(label, value)
+    # as wide as its longest choice where there is room, narrower (the choice cut, whole in the list it
+    # opens) where there is not: five filters as wide as their longest English choices made the
+    # Applications screen wider than a laptop's window at a large font
     c.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+    c.setMinimumWidth(c.fontMetrics().horizontalAdvance("x" * 8) + 32)
+    c.view().setMinimumWidth(c.view().sizeHintForColumn(0) + 24)
     return c
 
 
@@ -138,6 +144,7 @@ class ApplicationsScreen(QWidget):
         self.search.setPlaceholderText(tr("Search ID, title, group or district"))
         self.search.setAccessibleName(tr("Search applications"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance("x" * 18))  # the filters give way first
         bar.addWidget(self.search, 2)
         program = ctx.program
         self.track = filter_combo(self, "filterTrack", tr("All tracks"),

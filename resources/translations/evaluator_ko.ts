@@ -3378,7 +3378,7 @@
     </message>
     <message>
         <source>Start in {language} from now on</source>
-        <translation>앞으로 {language}(으)로 시작</translation>
+        <translation>앞으로 {language}로 시작</translation>
     </message>
     <message>
         <source>Choose the data folder</source>

@@ -23,7 +23,6 @@ from .context import PROGRAMS, AppContext
 from .i18n import apply_font, install_language, language, tr
 from .settings import Settings
 from .style import style_sheet
-from .widgets import ElidedLabel
 from .worker import TaskManager
 
 log = logging.getLogger(__name__)
@@ -527,6 +526,7 @@ class MainWindow(QMainWindow):
         badge.setObjectName("modeBadge")
         lay.addWidget(badge)
         from .identity import actor_text
+        from .widgets import ElidedLabel
 
         who = self.meta.get("identity")
         # ends in "…" (whole in its tooltip) when a large font leaves it less room than it needs

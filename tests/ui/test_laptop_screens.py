@@ -339,3 +339,26 @@ def test_the_field_screens_and_scoring_form_fit_a_laptop_window_at_the_large_fon
     assert _wider_than_the_window(w, qapp) == {}
     for track, form in _open_each_track(w, qapp):
         assert form.scroll.horizontalScrollBar().maximum() == 0, track
+
+
+def test_a_long_check_box_wraps_shows_its_whole_text_and_toggles_from_it(demo_store, make_window, qapp, qtbot,
+                                                                          large_font):
+    """Outputs' "Include the applicants' contact data (…)" at 14 pt in English: on two lines within the
+    screen, as tall as its wrapped text, and a click on its second line ticks it like a click on the box."""
+    from PySide6.QtCore import QPoint, Qt
+
+    install_language(qapp, "en")
+    try:
+        w = make_window(demo_store)
+        w.resize(*LAPTOP)
+        screen = w.show_screen("outputs")
+        flush_events(qapp)
+        box = screen.include_personal
+        one_line = box.fontMetrics().height()
+        assert box.width() <= w._pages["outputs"].viewport().width()
+        assert box.height() >= box.heightForWidth(box.width()) >= 2 * one_line
+        assert not box.isChecked()
+        qtbot.mouseClick(box, Qt.LeftButton, pos=QPoint(box.width() // 3, box.height() - one_line // 2))
+        assert box.isChecked()
+    finally:
+        install_language(qapp, "ko")

@@ -440,11 +440,14 @@ def order_candidates(inp: TrackInputs, scores: Scores, gates: Eligibility, tally
                 days.append(d.toordinal() if d is not None else 10**9)
             cols.append(days)
     cols.append([apps[i].application_id for i in cands])
-    sec_keys = list(zip(*cols)) if cands else []
+    # the order of the tie-break keys alone: one stable sort per key, the last key first (the same
+    # order as one sort by the tuple of keys, the ID making it total; a sort by plain numbers or
+    # texts compares far faster than one by tuples)
+    sec_order = list(range(len(cands)))
+    for col in reversed(cols):
+        sec_order.sort(key=col.__getitem__)
     secpos = [0] * n
-    sec_order = sorted(range(len(cands)), key=sec_keys.__getitem__)
     by_sec = [cands[j] for j in sec_order]
-    sec_sorted = [sec_keys[j] for j in sec_order]  # the tie-break keys by tie-break position
     for pos, i in enumerate(by_sec):
         secpos[i] = pos
     neg: list = [INF] * n
@@ -456,7 +459,7 @@ def order_candidates(inp: TrackInputs, scores: Scores, gates: Eligibility, tally
         rank[i] = pos + 1
     N = len(ranked)
     tie_rule = [""] * n
-    all_rules = rules + ["application_id"]
+    all_rules = list(zip(rules + ["application_id"], cols))
     bit_tie = _BIT[FLAG_TIE]
     prev_key = None
     for pos, i in enumerate(ranked):
@@ -469,8 +472,9 @@ def order_candidates(inp: TrackInputs, scores: Scores, gates: Eligibility, tally
         prev_key = key
         if nb is not None:
             flags[i] |= bit_tie
-            for r, x, y in zip(all_rules, sec_sorted[secpos[i]], sec_sorted[secpos[nb]]):
-                if x != y:
+            x, y = sec_order[secpos[i]], sec_order[secpos[nb]]  # their places among the candidates
+            for r, col in all_rules:
+                if col[x] != col[y]:
                     tie_rule[i] = r
                     break
     return Order(cands, neg, secpos, ranked, rank, tie_rule, rules)

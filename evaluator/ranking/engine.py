@@ -427,54 +427,57 @@ def order_candidates(inp: TrackInputs, scores: Scores, gates: Eligibility, tally
     quality_bits = (_BIT[FLAG_DISAGREEMENT] | _BIT[FLAG_INCOMPLETE]
                     | (_BIT[FLAG_NORMALIZED_FALLBACK] if inp.method == "normalized" else 0))
     rules = list(inp.tie_breaks)
+    # the tie-break keys, one column each (aligned with ``cands``); a value met again is the same
+    # object (a few hundred field-check shares and days among thousands of candidates), so that
+    # naming the rule of each tie below compares objects that stay in the cache
+    once = {}.setdefault
     cols: list[list] = []
     for r in rules:
         if r == "field_check":
-            cols.append([-round(fshare[i], 9) if fshare[i] is not None else 0.0 for i in cands])  # type: ignore[arg-type]
+            cols.append([once(v, v) for v in [-round(fshare[i], 9) if fshare[i] is not None else 0.0  # type: ignore[arg-type]
+                                               for i in cands]])
         elif r == "fewer_flags":
             cols.append([_POPCOUNT[flags[i] & quality_bits] for i in cands])
         else:  # earlier_submission
             days = []
             for i in cands:
                 d = apps[i].submitted_on
-                days.append(d.toordinal() if d is not None else 10**9)
+                days.append(once(d, d.toordinal()) if d is not None else 10**9)
             cols.append(days)
     cols.append([apps[i].application_id for i in cands])
-    # the order of the tie-break keys alone: one stable sort per key, the last key first (the same
-    # order as one sort by the tuple of keys, the ID making it total; a sort by plain numbers or
-    # texts compares far faster than one by tuples)
+    # the order of the tie-break keys alone (positions in ``cands``): one stable sort per key, the
+    # last key first (the same order as one sort by the tuple of keys, the ID making it total; a
+    # sort by plain numbers or texts compares far faster than one by tuples)
     sec_order = list(range(len(cands)))
     for col in reversed(cols):
         sec_order.sort(key=col.__getitem__)
     secpos = [0] * n
-    by_sec = [cands[j] for j in sec_order]
-    for pos, i in enumerate(by_sec):
-        secpos[i] = pos
+    for pos, j in enumerate(sec_order):
+        secpos[cands[j]] = pos
+    negc = [-round(score[i] * SCORE_UNIT) for i in cands]  # type: ignore[operator]  # rscore
     neg: list = [INF] * n
-    for i in cands:
-        neg[i] = -round(score[i] * SCORE_UNIT)  # type: ignore[operator]  # rscore
-    ranked = sorted(by_sec, key=neg.__getitem__)  # stable: equal scores keep the tie-break order
+    for i, x in zip(cands, negc):
+        neg[i] = x
+    ranked_c = sorted(sec_order, key=negc.__getitem__)  # stable: equal scores keep the tie-break order
+    ranked = [cands[j] for j in ranked_c]
     rank: list[int | None] = [None] * n
     for pos, i in enumerate(ranked):
         rank[i] = pos + 1
-    N = len(ranked)
+    # ties: a candidate whose score key equals its neighbour's in rank order; the rule that placed it
+    # is the first tie-break key on which the two differ (the keys gathered in rank order once)
     tie_rule = [""] * n
-    all_rules = list(zip(rules + ["application_id"], cols))
-    bit_tie = _BIT[FLAG_TIE]
-    prev_key = None
-    for pos, i in enumerate(ranked):
-        key = neg[i]
-        nb = None
-        if pos > 0 and prev_key == key:
-            nb = ranked[pos - 1]
-        elif pos + 1 < N and neg[ranked[pos + 1]] == key:
-            nb = ranked[pos + 1]
-        prev_key = key
-        if nb is not None:
+    negr = [negc[j] for j in ranked_c]
+    N = len(ranked)
+    tied = [pos for pos in range(N) if (pos and negr[pos - 1] == negr[pos]) or (pos + 1 < N and negr[pos + 1] == negr[pos])]
+    if tied:
+        bit_tie = _BIT[FLAG_TIE]
+        ranked_cols = list(zip(rules + ["application_id"], [[col[j] for j in ranked_c] for col in cols]))
+        for pos in tied:
+            nb = pos - 1 if pos and negr[pos - 1] == negr[pos] else pos + 1
+            i = ranked[pos]
             flags[i] |= bit_tie
-            x, y = sec_order[secpos[i]], sec_order[secpos[nb]]  # their places among the candidates
-            for r, col in all_rules:
-                if col[x] != col[y]:
+            for r, col in ranked_cols:
+                if col[pos] != col[nb]:
                     tie_rule[i] = r
                     break
     return Order(cands, neg, secpos, ranked, rank, tie_rule, rules)

@@ -365,6 +365,7 @@ class Window:
     s_hi: float
     cut: int  # the baseline's cut: the quota-th score key
     neg_sorted: list[int]  # the score keys in rank order
+    near: _Near | None = None  # the mean's figures of the candidates near the cut, by rank position
 
     @classmethod
     def of(cls, counted: Counted, base: Baseline) -> Window | None:
@@ -383,9 +384,11 @@ class Window:
         # S from the totals (t = 100·S/M), widened far beyond their rounding
         s_lo = min(totals) * M / 100.0
         s_hi = max(totals) * M / 100.0
+        NS = base.NS
         return cls(p_range[0], p_range[1], s_lo - 1e-9 * (abs(s_lo) + M),
                    s_hi + 1e-9 * (abs(s_hi) + M), base.neg[base.order[quota - 1]],
-                   [base.neg[j] for j in base.order])
+                   [key // NS for key in base.keys],  # (key = neg·NS + a tie-break position < NS)
+                   _Near(counted, base) if counted.base == "mean" else None)
 
     def flips(self, base: Baseline, rescore: Rescore, k: int, d: float, c: float) -> list[int]:
         """The run with criterion k's weight moved by d: with every score moving by at most B, a
@@ -397,10 +400,75 @@ class Window:
         pa = bisect_left(self.neg_sorted, self.cut - 2 * bound)  # before: selected whatever happens
         pb = bisect_right(self.neg_sorted, self.cut + 2 * bound)  # from here: out whatever happens
         js = base.order[pa:pb]
-        NS, sec = base.NS, base.sec
-        keys = [x * NS + sec[j] for j, x in zip(js, rescore.score_keys(js, k, d, c))]
+        NS = base.NS
+        near = self.near
+        if near is not None:  # the mean: 100·(mean S + d·mean sₖ)/(M + d·maxₖ), read by rank position
+            ms, cm, secs, was = near.between(pa, pb, k)
+            cu = c * SCORE_UNIT
+            keys = [-round((s + d * m) * cu) * NS + q for s, m, q in zip(ms, cm, secs)]
+        else:
+            sec = base.sec
+            keys = [x * NS + sec[j] for j, x in zip(js, rescore.score_keys(js, k, d, c))]
+            was = [base.selected[j] for j in js]
         room = base.quota - pa  # places left after the applications that stay selected (≥ 1)
         ok = sorted(x for x in keys if x <= base.limit_key)
         last = ok[room - 1] if len(ok) >= room else base.limit_key  # the last place selected
-        return [j for j, x in zip(js, keys) if (x <= last) != base.selected[j]]
+        return [j for j, x, b in zip(js, keys, was) if (x <= last) != b]
+
+
+class _Near:
+    """For the mean: each candidate's mean S and mean points per criterion (what a moved weight
+    re-scores, as :meth:`Rescore.score_keys` does), its tie-break position and baseline status, as
+    columns by rank position over the places the weight runs re-score so far.  Every run's places
+    lie around the same cut, so the columns grow at either end; each candidate is read once, and
+    each run reads a slice in order instead of looking its candidates up one by one."""
+
+    def __init__(self, counted: Counted, base: Baseline) -> None:
+        self.counted, self.base = counted, base
+        self.lo = self.hi = 0  # the rank positions held: lo … hi − 1
+        self.ms: list[float] = []
+        self.cm: list[list[float]] = [[] for _ in range(counted.K)]
+        self.sec: list[int] = []
+        self.was: list[bool] = []
+
+    def between(self, pa: int, pb: int, k: int) -> tuple[list[float], list[float], list[int], list[bool]]:
+        """Rank positions pa … pb − 1: mean S, mean points of criterion k, tie-break position, selected."""
+        if self.lo == self.hi:
+            self.lo = self.hi = pa
+        if pa < self.lo:
+            self._add(pa, self.lo, front=True)
+            self.lo = pa
+        if pb > self.hi:
+            self._add(self.hi, pb, front=False)
+            self.hi = pb
+        a, b = pa - self.lo, pb - self.lo
+        return self.ms[a:b], self.cm[k][a:b], self.sec[a:b], self.was[a:b]
+
+    def _add(self, pa: int, pb: int, *, front: bool) -> None:
+        base, counted = self.base, self.counted
+        js = base.order[pa:pb]
+        ms: list[float] = []
+        rows: list[list[float]] = []
+        cands, points = base.cands, base.points
+        for j in js:  # the arithmetic of Rescore._means
+            ss = counted.sums(cands[j])
+            ms.append(sum(ss) / len(ss))
+            pts = points[j]
+            n = len(pts)
+            rows.append([sum(col) / n for col in zip(*pts)])
+        cols = [list(col) for col in zip(*rows)] if rows else [[] for _ in self.cm]
+        sec = [base.sec[j] for j in js]
+        was = [base.selected[j] for j in js]
+        if front:
+            self.ms[:0] = ms
+            self.sec[:0] = sec
+            self.was[:0] = was
+            for have, col in zip(self.cm, cols):
+                have[:0] = col
+        else:
+            self.ms += ms
+            self.sec += sec
+            self.was += was
+            for have, col in zip(self.cm, cols):
+                have += col
 

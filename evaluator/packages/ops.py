@@ -584,7 +584,8 @@ class Packages(Area):
                                                   "the manifest says"))
                             elif len(trail) != evd.audit_entries:
                                 problem = str(msg("evidence.trail_length", "the laptop's audit trail has {count:,} "
-                                                  "entries, the manifest says {stated:,}", count=len(trail),
+                                                  "{count:entry|entries}, the manifest says {stated:,}",
+                                                  count=len(trail),
                                                   stated=evd.audit_entries))
                 except F.Invalid as exc:
                     problem = str(msg("evidence.unreadable", "the kept evidence is unreadable: {reason}",

@@ -4,6 +4,7 @@ and a workbook of another program is refused once, naming the program and its tr
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -64,3 +65,30 @@ def test_every_plural_choice_has_two_english_forms_and_korean_names_the_count_on
     assert str(msg("t.rows", "{count:,} {count:row|rows} {count:was|were} read", count=1200)) == "1,200 rows were read"
     with using("ko"):
         assert str(m) == "1 row was read"  # a code not in the catalogue: its English, still in the singular
+
+
+# --- 2. bad input exits 2 (docs/cli.md), naming the file --------------------------------------------
+def test_a_workbook_export_named_xls_exits_2_naming_the_file_and_writes_nothing(capsys, demo_path, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    db = f"sqlite:///{demo_path}"
+    code, out, err = run(capsys, "--lang", "en", "export", "ranking", str(folder / "r.xls"), "--db", db)
+    assert code == 2 and err.strip() == "error: Cannot write r.xls: Excel exports are .xlsx files.", err
+    code, _, err = run(capsys, "--lang", "ko", "export", "ranking", str(folder / "r.xls"), "--db", db)
+    assert code == 2 and "r.xls에 쓸 수 없습니다. 엑셀 내보내기는 .xlsx 파일입니다." in err, err
+    assert list(folder.iterdir()) == []
+    assert run(capsys, "export", "ranking", str(folder / "r.xlsx"), "--db", db)[0] == 0
+
+
+@pytest.mark.parametrize("content", [b"not a key at all\n", b'{"format": "something-else"}',
+                                     b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"])
+def test_registering_a_file_that_is_not_a_key_exits_2_naming_the_file(capsys, demo_path, tmp_path, content):
+    bad = tmp_path / "EV01-key.txt"
+    bad.write_bytes(content)
+    db = f"sqlite:///{demo_path}"
+    code, _, err = run(capsys, "--lang", "en", "keys", "register", "EV01", str(bad), "--db", db)
+    assert code == 2 and f"The file {bad} is not a" in err and err.count("\n") == 1, err
+    code, _, err = run(capsys, "--lang", "ko", "keys", "register", "EV01", str(bad), "--db", db)
+    assert code == 2 and f"파일 {bad}" in err, err
+    code, out, _ = run(capsys, "evaluators", "--json", "--db", db)
+    assert [e["key_fingerprint"] for e in json.loads(out)["items"] if e["code"] == "EV01"] == [None]

@@ -92,3 +92,36 @@ def test_registering_a_file_that_is_not_a_key_exits_2_naming_the_file(capsys, de
     assert code == 2 and f"파일 {bad}" in err, err
     code, out, _ = run(capsys, "evaluators", "--json", "--db", db)
     assert [e["key_fingerprint"] for e in json.loads(out)["items"] if e["code"] == "EV01"] == [None]
+
+
+# --- 3. --actor names a registered person ------------------------------------------------------------
+def test_an_unknown_actor_is_refused_before_anything_is_done_and_a_registered_one_acts(capsys, demo_path,
+                                                                                       monkeypatch):
+    from evaluator.store import Store
+
+    db = f"sqlite:///{demo_path}"
+    with Store(db) as st:
+        before = st.verify_audit().entries
+    code, out, err = run(capsys, "--lang", "en", "override", "2012-A-001", "selected", "--reason", "의결",
+                         "--actor", "이서욘", "--db", db)
+    assert code == 4 and out == "", out
+    assert "There is no person '이서욘' in this database (--actor); 'evaluator people' lists the people" in err
+    assert "'evaluator people add NAME --role coordinator|chair|viewer' registers one. Nothing was done." in err
+    code, _, err = run(capsys, "--lang", "ko", "info", "--actor", "이서욘", "--db", db)
+    assert code == 4 and "등록된 처리자 중에 '이서욘'이(가) 없습니다(--actor)" in err, err
+    monkeypatch.setenv("EVALUATOR_ACTOR", "이서욘")
+    code, _, err = run(capsys, "--lang", "en", "info", "--db", db)
+    assert code == 4 and "($EVALUATOR_ACTOR)" in err, err
+    monkeypatch.delenv("EVALUATOR_ACTOR")
+    with Store(db) as st:
+        assert st.ranking.overrides() == [] and st.verify_audit().entries == before  # nothing was done
+    # registered, the same name acts and signs the override
+    assert run(capsys, "people", "add", "이서욘", "--role", "chair", "--db", db)[0] == 0
+    code, _, err = run(capsys, "override", "2012-A-001", "selected", "--reason", "의결", "--actor", "이서욘",
+                       "--db", db)
+    assert code == 0, err
+    with Store(db) as st:
+        [o] = st.ranking.overrides()
+        assert o["by"].startswith("이서욘")
+    # the command that makes a database takes any name: nobody can be registered in it yet
+    assert run(capsys, "init", "--actor", "처음 만든 사람", "--db", str(demo_path.with_name("new.sqlite3")))[0] == 0

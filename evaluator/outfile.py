@@ -24,6 +24,13 @@ class OutputNotWritten(EvaluatorError):
     """An output file could not be written; nothing was left behind (an older file is untouched)."""
 
 
+class NotAPdfName(OutputNotWritten):
+    """A report was asked for under another kind of file's name (``summary.xlsx``): bad input, exit 2
+    (docs/cli.md); nothing was written."""
+
+    exit_code = 2
+
+
 def display(path: object) -> str:
     """A path for a message (long ones shortened, bytes that are not UTF-8 shown as \\xNN)."""
     from .db.errors import short_path

@@ -695,8 +695,8 @@ def program_rules(source: str, fields: list[dict[str, Any]], track_codes: set[st
     rules = parse_rules(data, {f.key: (f.label_ko, f.label_en or f.key, f.type) for f in defs}, track_codes,
                         round_codes, v.rule_problem, {f.key: f.values for f in defs if f.type == "choice"})
     if problems:
-        raise ProgramFileError(msg("program.stored_rules_problems", "The stored program file has {count} problem(s) "
-                                   "in its rules:", count=len(problems)), problems)
+        raise ProgramFileError(msg("program.stored_rules_problems", "The stored program file has {count} "
+                                   "{count:problem|problems} in its rules:", count=len(problems)), problems)
     return rules
 
 

@@ -29,7 +29,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from .messages import Localised, Message, localised, msg
+from .messages import Localised, Message, localised, msg, plural
 
 #: the tests a gate may make
 TESTS = ("min", "max", "range", "one_of", "present", "true", "age", "ratio", "all", "any")
@@ -590,7 +590,7 @@ WORDS: dict[str, tuple[tuple[str, ...], Callable[..., str], Callable[..., str]]]
     "rule_age": (
         ("gate", "label_ko", "label_en", "value", "ref_ko", "ref_en", "at", "years", "min", "max"),
         lambda gate, label_ko, label_en, value, ref_ko, ref_en, at, years, min, max: (
-            f"{label_en} {value}: {years} year{'s' if years != 1 else ''} {_ref_en(ref_en, at)}, "
+            f"{label_en} {value}: {years} {plural(years, 'year', 'years')} {_ref_en(ref_en, at)}, "
             f"{_need('integer', min, max, 'en', unit_en=' years')} (rule {gate})"),
         lambda gate, label_ko, label_en, value, ref_ko, ref_en, at, years, min, max: (
             f"{label_ko} {value}: {_ref_ko(ref_ko, at)} {years}년, {_need('integer', min, max, 'ko', unit_ko='년')}"

@@ -234,8 +234,9 @@ def check(s: Session, announced: dict[int, Announced], last_entry: int, *,
         entry = announced.get(a.sequence)
         if entry is not None and (entry.entry_id, entry.head) == (a.entry_id, a.head):
             if a.entries != entry.position:
-                problems.append(str(msg("audit.anchor_count", "{what} signed {entries} entries up to entry {entry}; "
-                                        "the trail now holds {position} there: entries were removed or inserted",
+                problems.append(str(msg("audit.anchor_count", "{what} signed {entries} {entries:entry|entries} up to "
+                                        "entry {entry}; the trail now holds {position} there: entries were removed or "
+                                        "inserted",
                                         what=what, entries=a.entries, entry=a.entry_id, position=entry.position)))
             continue
         if a.entry_id > last_entry:

@@ -100,9 +100,9 @@ def _show_score(v: tuple, comment: bool = True) -> Message:
         return msg("audit.no_score", "no score")
     level, points, text = v
     if level is not None and points is not None:
-        out = msg("audit.score_level_points", "{level} ({points:g} points)", level=level, points=points)
+        out = msg("audit.score_level_points", "{level} ({points:g} {points:point|points})", level=level, points=points)
     elif points is not None:
-        out = msg("audit.score_points", "{points:g} points", points=points)
+        out = msg("audit.score_points", "{points:g} {points:point|points}", points=points)
     else:
         out = msg("audit.score_no_points", "no points")
     if comment:

@@ -107,7 +107,7 @@ def cmd_awards(ctx: CliContext) -> int:
         return 0
     total = sum(a.amount for a in awards)
     paid = sum(a.disbursed for a in awards)
-    head = msg("cli.awards_summary", "{count} awards, {total:,} won awarded, {paid:,} won disbursed:",
+    head = msg("cli.awards_summary", "{count} {count:award|awards}, {total:,} won awarded, {paid:,} won disbursed:",
                count=len(awards), total=total, paid=paid)
     ctx.out(awards, f"{head}\n{awards_table(awards)}")
     return 0

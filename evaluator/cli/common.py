@@ -29,8 +29,9 @@ def common_options() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="print one JSON document instead of text")
     p.add_argument("--actor", metavar="NAME", default=argparse.SUPPRESS,
-                   help="who is acting (a person of this database, 'evaluator people'; else $EVALUATOR_ACTOR, else "
-                        "the operating-system account). On PostgreSQL the login is the identity")
+                   help="who is acting: a person registered in this database ('evaluator people'; another name is "
+                        "refused); else $EVALUATOR_ACTOR, else the operating-system account. On PostgreSQL the login "
+                        "is the identity")
     p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more detail")
     p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                    help="language: ko (Korean) or en (English). Messages follow the locale when not given (Korean "
@@ -206,10 +207,28 @@ class CliContext:
             except BaseException:
                 self.discard_new_database()
                 raise
+            if not create:
+                self._refuse_unknown_actor()
             program = getattr(self.args, "program", None)
             if program and getattr(self.args, "select_program", True):
                 self._store.programs.select(program)  # an unknown code: one sentence naming the programs there are
         return self._store
+
+    def _refuse_unknown_actor(self) -> None:
+        """A name given with --actor (or $EVALUATOR_ACTOR) that is no person of this SQLite office
+        database: a typo would otherwise sign the audit trail and the access log with a name nobody
+        has (a field database's actor is its evaluator; on PostgreSQL the login acts)."""
+        who = self._store.identity
+        if who.source != "person" or who.role:
+            return
+        given = "--actor" if getattr(self.args, "actor", None) else "$EVALUATOR_ACTOR"
+        self.close()
+        from ..errors import NotFound
+
+        raise NotFound(msg("cli.unknown_actor", "There is no person '{name}' in this database ({given}); "
+                           "'evaluator people' lists the people who act on it, and 'evaluator people add NAME "
+                           "--role coordinator|chair|viewer' registers one. Nothing was done.",
+                           name=who.name, given=given))
 
     def replace_store(self, store) -> None:  # noqa: ANN001
         """A workflow closed the store and opened the database again (restore): use the new one."""

@@ -146,9 +146,11 @@ def cmd_demo(ctx: CliContext) -> int:
             "path, or use --if-missing).", db=store.display_url))
     summary = demos[which](store, before_visits=ctx.args.before_visits)
     ctx.out({"created": True, **summary.__dict__},
-            msg("cli.demo_created", "Created the demo program '{program}' in {db}: {applications} applications, "
-                "{evaluators} evaluators, {assignments} assignments, {conflicts} declared conflicts, {finalised} "
-                "finalised evaluations.", program=summary.program, db=store.display_url,
+            msg("cli.demo_created", "Created the demo program '{program}' in {db}: {applications} "
+                "{applications:application|applications}, {evaluators} {evaluators:evaluator|evaluators}, "
+                "{assignments} {assignments:assignment|assignments}, {conflicts} declared "
+                "{conflicts:conflict|conflicts}, {finalised} finalised {finalised:evaluation|evaluations}.",
+                program=summary.program, db=store.display_url,
                 applications=summary.applications, evaluators=summary.evaluators, assignments=summary.assignments,
                 conflicts=summary.conflicts, finalised=summary.finalised))
     return 0
@@ -163,7 +165,7 @@ def cmd_info(ctx: CliContext) -> int:
                "Programs:        {programs}\n"
                "Applications:    {applications} ({per_track})\n"
                "Evaluators:      {evaluators}\n"
-               "Assignments:     {assignments} (+ {conflicts} declared conflicts)\n"
+               "Assignments:     {assignments} (+ {conflicts} declared {conflicts:conflict|conflicts})\n"
                "Evaluations:     {evaluations} ({finalised} finalised)\n"
                "Scores:          {scores}\n"
                "Audit entries:   {audit}", url=info.url, role=info.role, revision=info.schema_revision,
@@ -185,7 +187,7 @@ def cmd_applications(ctx: CliContext) -> int:
           "" if r.status == "received" else r.status]
          for r in rows],
         ["ID", "round", "track", "category", "title", "group", "district", "requested", "final/assigned", "status"],
-    ) + "\n" + str(msg("cli.applications_count", "{count} applications", count=len(rows)))
+    ) + "\n" + str(msg("cli.applications_count", "{count} {count:application|applications}", count=len(rows)))
     ctx.out(rows, text)
     return 0
 
@@ -216,11 +218,13 @@ def cmd_audit_verify(ctx: CliContext) -> int:
                            "export, merge and sign-off)."))
         counts = dict(entries=v.entries, anchors=v.anchors, evaluations=n.get("evaluations", 0),
                       scores=n.get("scores", 0), decisions=n.get("decisions", 0))
-        head = (msg("cli.audit_intact_one", "Audit trail intact: {entries} entries, hash chain verified; {anchors} "
-                    "signed anchor holds; {evaluations} evaluations, {scores} scores and {decisions} decisions match "
-                    "it.", **counts) if v.anchors == 1 else
-                msg("cli.audit_intact", "Audit trail intact: {entries} entries, hash chain verified; {anchors} signed "
-                    "anchors hold; {evaluations} evaluations, {scores} scores and {decisions} decisions match it.",
+        head = (msg("cli.audit_intact_one", "Audit trail intact: {entries} {entries:entry|entries}, hash chain "
+                    "verified; {anchors} signed anchor holds; {evaluations} {evaluations:evaluation|evaluations}, "
+                    "{scores} {scores:score|scores} and {decisions} {decisions:decision|decisions} match it.",
+                    **counts) if v.anchors == 1 else
+                msg("cli.audit_intact", "Audit trail intact: {entries} {entries:entry|entries}, hash chain verified; "
+                    "{anchors} signed anchors hold; {evaluations} {evaluations:evaluation|evaluations}, {scores} "
+                    "{scores:score|scores} and {decisions} {decisions:decision|decisions} match it.",
                     **counts))
         ctx.out({"ok": True, "entries": v.entries, "anchors": v.anchors, "last_anchor": anchor, "replayed": n},
                 f"{head}\n{signed}")
@@ -253,7 +257,8 @@ def cmd_rubric_check(ctx: CliContext) -> int:
         "max_total": sum(c.max_points for c in rd.criteria),
     }
     text = msg("cli.rubric_valid", "{file}: rubric '{rubric}' for track '{track}' is valid — version {version}, "
-               "{criteria} criteria ({points:g} points), {gates} eligibility gates, {checklist} checklist items.",
+               "{criteria} {criteria:criterion|criteria} ({points:g} {points:point|points}), {gates} eligibility "
+               "{gates:gate|gates}, {checklist} checklist {checklist:item|items}.",
                file=ctx.args.file, rubric=rd.code, track=rd.track, version=rd.version, criteria=len(rd.criteria),
                points=doc["max_total"], gates=len(rd.gates), checklist=len(rd.checklist))
     ctx.out(doc, text)

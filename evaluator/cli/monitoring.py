@@ -109,7 +109,7 @@ def plan_text(plan: MonitoringPlan) -> str:
         return str(msg("cli.monitoring_no_plan", "Program '{program}' has no monitoring plan yet: set it with "
                        "'evaluator monitoring plan --default' (a mid-term visit at 3 months, a final one at 6) or "
                        "--visit CODE=MONTHS.", program=plan.program))
-    visits = ", ".join(str(msg("cli.monitoring_plan_visit", "{code} at {months} months", code=v.code,
+    visits = ", ".join(str(msg("cli.monitoring_plan_visit", "{code} at {months} {months:month|months}", code=v.code,
                                months=v.months)) for v in plan.visits)
     lines = [str(msg("cli.monitoring_plan", "Monitoring plan of program '{program}': {visits} after each project "
                      "starts.", program=plan.program, visits=visits))]
@@ -145,8 +145,8 @@ def cmd_assign(ctx: CliContext) -> int:
     loads = ", ".join(f"{k} {n}" for k, n in r.loads.items())
     lines = [str(msg("cli.monitoring_assigned_one", "Assigned 1 monitoring visit; visits to make per visitor: {loads}.",
                      loads=loads) if r.added == 1 else
-                 msg("cli.monitoring_assigned", "Assigned {count} monitoring visits; visits to make per visitor: "
-                     "{loads}.", count=r.added, loads=loads))]
+                 msg("cli.monitoring_assigned", "Assigned {count} monitoring {count:visit|visits}; visits to make per "
+                     "visitor: {loads}.", count=r.added, loads=loads))]
     if r.unassigned:
         lines.append(str(msg("cli.monitoring_unassigned", "Not assigned (every visitor has a declared conflict): "
                              "{apps}.", apps=", ".join(r.unassigned))))

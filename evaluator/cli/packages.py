@@ -285,11 +285,13 @@ def cmd_kit_export(ctx: CliContext) -> int:
                                          kit_passphrase=kit_passphrase, reason=a.reason, progress=progress).value
     params = dict(sequence=info.sequence, evaluator=info.evaluator, path=info.path, count=len(info.applications),
                   fingerprint=info.office_fingerprint)
-    head = (msg("cli.kit_written_personal", "Wrote kit {sequence} for {evaluator} to {path}: {count} applications, "
-                "with contact data, {protection}. Office key fingerprint: {fingerprint}.", protection=info.protection,
+    head = (msg("cli.kit_written_personal", "Wrote kit {sequence} for {evaluator} to {path}: {count} "
+                "{count:application|applications}, with contact data, {protection}. Office key fingerprint: "
+                "{fingerprint}.", protection=info.protection,
                 **params) if info.include_personal else
-            msg("cli.kit_written", "Wrote kit {sequence} for {evaluator} to {path}: {count} applications, without "
-                "contact data. Office key fingerprint: {fingerprint}.", **params))
+            msg("cli.kit_written", "Wrote kit {sequence} for {evaluator} to {path}: {count} "
+                "{count:application|applications}, without contact data. Office key fingerprint: {fingerprint}.",
+                **params))
     anchor = (msg("cli.kit_signed", "The audit trail's head is signed with the office key.") if signing else
               msg("cli.kit_not_signed", "The audit trail's head was not signed (give --passphrase-file to sign it "
                   "with the office key)."))
@@ -367,14 +369,14 @@ def cmd_kit_import(ctx: CliContext) -> int:
                   msg("cli.not_encrypted", "NOT encrypted"))
     ctx.out(info, {
         "created": msg("cli.kit_imported_created", "Created the field database {database} ({locked}) from kit "
-                       "{sequence} for {evaluator}: {count} applications.\nOffice key fingerprint: {fingerprint} — "
-                       "check it with the office before sending results.", **params),
+                       "{sequence} for {evaluator}: {count} {count:application|applications}.\nOffice key fingerprint: "
+                       "{fingerprint} — check it with the office before sending results.", **params),
         "updated": msg("cli.kit_imported_updated", "Updated the field database {database} ({locked}) from kit "
-                       "{sequence} for {evaluator}: {count} applications.\nOffice key fingerprint: {fingerprint} — "
-                       "check it with the office before sending results.", **params),
+                       "{sequence} for {evaluator}: {count} {count:application|applications}.\nOffice key fingerprint: "
+                       "{fingerprint} — check it with the office before sending results.", **params),
         "unchanged": msg("cli.kit_imported_unchanged", "Already imported; nothing changed in {database} ({locked}) "
-                         "from kit {sequence} for {evaluator}: {count} applications.\nOffice key fingerprint: "
-                         "{fingerprint} — check it with the office before sending results.", **params),
+                         "from kit {sequence} for {evaluator}: {count} {count:application|applications}.\nOffice key "
+                         "fingerprint: {fingerprint} — check it with the office before sending results.", **params),
     }[info.status])
     return 0
 
@@ -397,7 +399,8 @@ def cmd_kit_field_database(ctx: CliContext) -> int:
                                progress=ctx.progress(msg("cli.progress_field_db", "Field database"))).value
     locked = msg("cli.encrypted", "encrypted") if passphrase is not None else msg("cli.not_encrypted", "NOT encrypted")
     ctx.out(info, msg("cli.field_db_made", "Made the field database {database} ({locked}) for {evaluator} from kit "
-                      "{sequence}: {count} applications. Give it to the evaluator with its passphrase, separately.",
+                      "{sequence}: {count} {count:application|applications}. Give it to the evaluator with its "
+                      "passphrase, separately.",
                       database=info.database, locked=locked, evaluator=info.evaluator, sequence=info.sequence,
                       count=len(info.applications)))
     return 0
@@ -410,8 +413,9 @@ def cmd_package_export(ctx: CliContext) -> int:
     info = store.packages.export_package(ctx.args.out, passphrase=passphrase, key_dir=_key_dir(ctx),
                                          progress=ctx.progress(msg("cli.progress_package", "Writing the package"))).value
     ctx.out(info, msg("cli.package_written", "Wrote result package {sequence} of {evaluator} to {path}: {evaluations} "
-                      "evaluations ({finalised} finalised), {scores} scores, {visits} site visits, {photos} photos.\n"
-                      "Package fingerprint: {fingerprint} (signed by key {signer}).", sequence=info.sequence,
+                      "{evaluations:evaluation|evaluations} ({finalised} finalised), {scores} {scores:score|scores}, "
+                      "{visits} site {visits:visit|visits}, {photos} {photos:photo|photos}.\nPackage fingerprint: "
+                      "{fingerprint} (signed by key {signer}).", sequence=info.sequence,
                       evaluator=info.evaluator, path=info.path, evaluations=info.evaluations,
                       finalised=info.finalised, scores=info.scores, visits=info.site_visits, photos=info.attachments,
                       fingerprint=info.fingerprint, signer=info.signer_fingerprint))
@@ -443,11 +447,12 @@ def cmd_merge(ctx: CliContext) -> int:
     merged = sum(1 for r in reports if r.status == MERGED)
     if len(reports) > 1 or refused:
         counts = dict(count=len(reports), merged=merged, unchanged=len(reports) - merged - refused, refused=refused)
-        lines.append(str(msg("cli.merge_total_partly", "{count} packages: {merged} merged, {unchanged} unchanged, "
-                             "{refused} refused (each refused package changed nothing; the others are merged)",
+        lines.append(str(msg("cli.merge_total_partly", "{count} {count:package|packages}: {merged} merged, {unchanged} "
+                             "unchanged, {refused} refused (each refused package changed nothing; the others are "
+                             "merged)",
                              **counts) if refused and merged else
-                         msg("cli.merge_total", "{count} packages: {merged} merged, {unchanged} unchanged, {refused} "
-                             "refused", **counts)))
+                         msg("cli.merge_total", "{count} {count:package|packages}: {merged} merged, {unchanged} "
+                             "unchanged, {refused} refused", **counts)))
     ctx.out({"packages": reports, "ok": not refused, "merged": merged, "unchanged": len(reports) - merged - refused,
              "refused": refused}, "\n".join(lines))
     # some refused (whatever the others did): 2, like any input refused; the lines say which
@@ -464,15 +469,17 @@ def cmd_packages(ctx: CliContext) -> int:
                      ["evaluator", "#", "laptop", "package", "audit entries", "check"])
         bad = [c for c in checks if not c.ok]
         ctx.out({"ok": not bad, "packages": checks},
-                text + "\n" + str(msg("cli.packages_checked", "Checked {count} merged packages: {intact} intact, "
-                                      "{failed} failed.", count=len(checks), intact=len(checks) - len(bad),
+                text + "\n" + str(msg("cli.packages_checked", "Checked {count} merged {count:package|packages}: "
+                                      "{intact} intact, {failed} failed.",
+                                      count=len(checks), intact=len(checks) - len(bad),
                                       failed=len(bad))))
         return 5 if bad else 0
     rows = store.packages.merged()
     text = table([[r.evaluator, r.sequence, r.device[:8], r.fingerprint, f"{r.merged_at:%Y-%m-%d %H:%M}",
                    r.report.get("conflicts", 0)] for r in rows],
                  ["evaluator", "#", "laptop", "package", "merged", "conflicts"])
-    ctx.out(rows, text + "\n" + str(msg("cli.packages_merged", "{count} packages merged", count=len(rows))))
+    ctx.out(rows, text + "\n" + str(msg("cli.packages_merged", "{count} {count:package|packages} merged",
+                                        count=len(rows))))
     return 0
 
 
@@ -488,7 +495,7 @@ def cmd_conflicts(ctx: CliContext) -> int:
     text = table([[c.id, c.application_id, c.evaluator, c.record, f"{c.kept.device[:8]} {_values_text(c.kept.values)}",
                    f"{c.other.device[:8]} {_values_text(c.other.values)}", c.resolution or "open"] for c in rows],
                  ["ID", "application", "evaluator", "record", "kept", "other", "resolution"])
-    ctx.out(rows, text + "\n" + str(msg("cli.conflicts_count", "{count} conflicts", count=len(rows))))
+    ctx.out(rows, text + "\n" + str(msg("cli.conflicts_count", "{count} {count:conflict|conflicts}", count=len(rows))))
     return 0
 
 

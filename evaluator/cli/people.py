@@ -144,10 +144,10 @@ def cmd_evaluators_import(ctx: CliContext) -> int:
     rep = ctx.store().excel.import_evaluators(ctx.args.file, dry_run=ctx.args.dry_run).value
     counts = dict(file=rep.file, added=len(rep.evaluators_added), codes=", ".join(rep.evaluators_added) or "—",
                   updated=len(rep.evaluators_updated), unchanged=len(rep.evaluators_unchanged))
-    lines = [str(msg("cli.evaluators_import_dry", "{file}: would add {added} evaluators ({codes}), would update "
-                     "{updated}, unchanged {unchanged}.", **counts) if rep.dry_run else
-                 msg("cli.evaluators_imported", "{file}: added {added} evaluators ({codes}), updated {updated}, "
-                     "unchanged {unchanged}.", **counts))]
+    lines = [str(msg("cli.evaluators_import_dry", "{file}: would add {added} {added:evaluator|evaluators} ({codes}), "
+                     "would update {updated}, unchanged {unchanged}.", **counts) if rep.dry_run else
+                 msg("cli.evaluators_imported", "{file}: added {added} {added:evaluator|evaluators} ({codes}), updated "
+                     "{updated}, unchanged {unchanged}.", **counts))]
     if rep.dry_run:
         lines.append(str(msg("cli.dry_run", "Dry run: nothing was written.")))
     lines += ["  " + str(msg("cli.warning", "warning: {warning}", warning=w)) for w in rep.warnings]
@@ -171,17 +171,19 @@ def cmd_assign(ctx: CliContext) -> int:
                                       "evaluator, not both."))
         r = store.people.auto_assign(a.per_application, track=a.track, round=a.round, dry_run=a.dry_run).value
         counts = dict(count=len(r.added), applications=r.applications, each=r.per_application)
-        lines = [str(msg("cli.auto_assign_dry", "Would assign {count} pairings over {applications} applications ({each} "
-                         "evaluators each).", **counts) if r.dry_run else
-                     msg("cli.auto_assigned", "Assigned {count} pairings over {applications} applications ({each} "
-                         "evaluators each).", **counts))]
+        lines = [str(msg("cli.auto_assign_dry", "Would assign {count} {count:pairing|pairings} over {applications} "
+                         "{applications:application|applications} ({each} {each:evaluator|evaluators} each).",
+                         **counts) if r.dry_run else
+                     msg("cli.auto_assigned", "Assigned {count} {count:pairing|pairings} over {applications} "
+                         "{applications:application|applications} ({each} {each:evaluator|evaluators} each).",
+                         **counts))]
         if r.loads:
             lo, hi = min(r.loads.values()), max(r.loads.values())
             lines.append(str(msg("cli.auto_assign_loads", "Load per evaluator: {loads} (from {low} to {high}).",
                                  loads=", ".join(f"{k} {v}" for k, v in r.loads.items()), low=lo, high=hi)))
         for app, n in r.short:
-            lines.append("  " + str(msg("cli.auto_assign_short", "SHORT {app}: only {count} evaluators without a "
-                                        "declared conflict", app=app, count=n)))
+            lines.append("  " + str(msg("cli.auto_assign_short", "SHORT {app}: only {count} "
+                                        "{count:evaluator|evaluators} without a declared conflict", app=app, count=n)))
         if r.likely_conflicts:
             lines.append(str(msg("cli.likely_conflicts", "Likely conflicts of interest to confirm ({count}; 'evaluator "
                                  "recuse APP EV --type TYPE' declares one, then 'evaluator assign --auto' fills the "
@@ -223,8 +225,9 @@ def cmd_recuse(ctx: CliContext) -> int:
     text = str(msg("cli.recused", "Declared a conflict of interest ({type}): {evaluator} will not evaluate {app}.",
                    type=a.type, evaluator=a.evaluator, app=a.application_id))
     if before is not None and before.scores:  # (as an import of the conflict warns)
-        text += "\n" + str(msg("cli.recused_scores", "The {count} scores {evaluator} gave {app} stay on record but no "
-                               "longer count in its ranking.", count=len(before.scores), evaluator=a.evaluator,
+        text += "\n" + str(msg("cli.recused_scores", "The {count} {count:score|scores} {evaluator} gave {app} stay on "
+                               "record but no longer count in its ranking.",
+                               count=len(before.scores), evaluator=a.evaluator,
                                app=a.application_id))
     ctx.out({"application_id": a.application_id, "evaluator": a.evaluator, "conflict_type": a.type, "note": a.note},
             text)
@@ -285,7 +288,8 @@ def cmd_likely_dismissed(ctx: CliContext) -> int:
     text = table([[d.application_id, d.evaluator, _kinds(d.reasons), d.reason, d.dismissed_by,
                    d.dismissed_at.strftime("%Y-%m-%d %H:%M")] for d in rows],
                  ["application", "evaluator", "matched", "reason", "by", "at (UTC)"])
-    ctx.out(rows, text + "\n" + str(msg("cli.likely_dismissed_count", "{count} dismissed likely conflicts",
+    ctx.out(rows, text + "\n" + str(msg("cli.likely_dismissed_count", "{count} dismissed likely "
+                                        "{count:conflict|conflicts}",
                                         count=len(rows))))
     return 0
 

@@ -155,14 +155,18 @@ def cmd_access_log(ctx: CliContext) -> int:
         years, subjects = store.privacy.access_retention()
         doc = {"ok": v.ok, "entries": v.entries, "pruned": v.pruned, "problem": v.problem, "kept_years": years,
                "data_subjects": subjects}
-        state = (msg("cli.access_log_intact", "Access log intact: {entries} entries, hash chain verified",
+        state = (msg("cli.access_log_intact", "Access log intact: {entries} {entries:entry|entries}, hash chain "
+                     "verified",
                      entries=v.entries) if v.ok else
                  msg("cli.access_log_broken", "Access log BROKEN: {problem}", problem=v.problem))
-        pruned = (" " + str(msg("cli.access_log_pruned", "({count} older entries pruned after their retention)",
+        pruned = (" " + str(msg("cli.access_log_pruned", "({count} older {count:entry|entries} pruned after their "
+                                "retention)",
                                 count=v.pruned))) if v.pruned else ""
-        kept = (msg("cli.access_log_kept_years", "kept {years} years ({subjects:,} data subjects).", years=years,
+        kept = (msg("cli.access_log_kept_years", "kept {years} years ({subjects:,} data {subjects:subject|subjects}).",
+                    years=years,
                     subjects=subjects) if years > 1 else
-                msg("cli.access_log_kept_year", "kept {years} year ({subjects:,} data subjects).", years=years,
+                msg("cli.access_log_kept_year", "kept {years} year ({subjects:,} data {subjects:subject|subjects}).",
+                    years=years,
                     subjects=subjects))
         ctx.out(doc, f"{state}{pruned}; {kept}")
         return 0 if v.ok else 5
@@ -171,7 +175,8 @@ def cmd_access_log(ctx: CliContext) -> int:
                    ", ".join(e.subjects[:3]) + (f" +{e.subject_count - 3}" if e.subject_count > 3 else ""),
                    ",".join(e.fields) or "-", e.reason or "", e.fingerprint[:12]] for e in rows],
                  ["at (UTC)", "who", "role", "action", "what", "applications", "personal fields", "reason", "sha256"])
-    ctx.out([e.as_dict() for e in rows], text + "\n" + str(msg("cli.entries_count", "{count} entries", count=len(rows))))
+    ctx.out([e.as_dict() for e in rows], text + "\n" + str(msg("cli.entries_count", "{count} {count:entry|entries}",
+                                                               count=len(rows))))
     return 0
 
 
@@ -196,17 +201,17 @@ def cmd_retention(ctx: CliContext) -> int:
     lines = [str(msg("cli.retention_rules", "Retention rules (program settings; docs/privacy.md):"))]
     lines += [f"  {r.text()}" for r in rules]
     lines.append("  " + str(msg("cli.retention_access_years", "the access log: {years} years ({subjects:,} data "
-                                "subjects)", years=years, subjects=subjects) if years > 1 else
+                                "{subjects:subject|subjects})", years=years, subjects=subjects) if years > 1 else
                             msg("cli.retention_access_year", "the access log: {years} year ({subjects:,} data "
-                                "subjects)", years=years, subjects=subjects)))
+                                "{subjects:subject|subjects})", years=years, subjects=subjects)))
     not_set = msg("cli.not_set", "not set")
     lines.append(str(msg("cli.retention_milestones_own", "Milestones: each application's round sign-off and its "
                          "award's project end; where they give none, sign-off {sign_off}; projects end {project_end}",
                          sign_off=str(milestones.get("sign_off")) if milestones.get("sign_off") else not_set,
                          project_end=str(milestones.get("project_end")) if milestones.get("project_end") else not_set)))
     due = [i for i in items if i.due]
-    lines.append(str(msg("cli.retention_due", "{count} applications hold personal data; {due} due for destruction on "
-                         "{today}.", count=len(items), due=len(due), today=today)))
+    lines.append(str(msg("cli.retention_due", "{count} {count:application holds|applications hold} personal data; "
+                         "{due} due for destruction on {today}.", count=len(items), due=len(due), today=today)))
     doc = {"rules": [{"class": r.data_class, "years": r.years, "after": r.after, "with": r.with_class,
                       "text": r.text()} for r in rules],
            "milestones": {k: v.isoformat() if v else None for k, v in milestones.items()},
@@ -236,7 +241,8 @@ def cmd_retention_set(ctx: CliContext) -> int:
 
 
 def _plan_text(p) -> list[str]:  # noqa: ANN001 - evaluator.privacy.purge.PurgePlan
-    head = msg("cli.purge_due", "Due for destruction on {today}: {count} applications", today=p.today, count=len(p.due))
+    head = msg("cli.purge_due", "Due for destruction on {today}: {count} {count:application|applications}",
+               today=p.today, count=len(p.due))
     lines = [str(head) + (": " + ", ".join(d.application_id for d in p.due[:30]) + (" …" if len(p.due) > 30 else "")
                           if p.due else "")]
     for rule in sorted({d.rule for d in p.due}):
@@ -251,10 +257,12 @@ def _plan_text(p) -> list[str]:  # noqa: ANN001 - evaluator.privacy.purge.PurgeP
         lines.append(str(msg("cli.purge_not_due_unset", "Not due yet: {count} (their retention has not started: set the "
                              "sign-off and the projects' end with 'evaluator retention set')", count=len(p.waiting))))
     if p.access_entries:
-        lines.append(str(msg("cli.purge_access_entries", "Access-log entries older than {years} year(s): {count}",
+        lines.append(str(msg("cli.purge_access_entries", "Access-log entries older than {years} {years:year|years}: "
+                             "{count}",
                              years=p.access_years, count=p.access_entries)))
     if p.evidence:
-        lines.append(str(msg("cli.purge_evidence", "Package evidence to re-write: {count} merged packages",
+        lines.append(str(msg("cli.purge_evidence", "Package evidence to re-write: {count} merged "
+                             "{count:package|packages}",
                              count=len(p.evidence))))
     for b in p.backups:
         lines.append("  " + str(msg("cli.purge_backup_holds", "backup {path}: holds them: destroyed", path=b.path)
@@ -263,9 +271,10 @@ def _plan_text(p) -> list[str]:  # noqa: ANN001 - evaluator.privacy.purge.PurgeP
                                     path=b.path, problem=b.problem) if b.holds is None else
                                 msg("cli.purge_backup_kept", "backup {path}: does not hold them: kept", path=b.path)))
     if p.legacy_entries:
-        lines.append(str(msg("cli.purge_legacy", "Note: {count} audit entries written before this version (schema 0006) "
-                             "hold these applications' values in the clear and cannot be redacted without breaking "
-                             "the audit chain (docs/privacy.md, 'Entries written before 0006').",
+        lines.append(str(msg("cli.purge_legacy", "Note: {count} audit {count:entry|entries} written before this "
+                             "version (schema 0006) {count:holds|hold} these applications' values in the clear and "
+                             "cannot be redacted without breaking the audit chain (docs/privacy.md, 'Entries written "
+                             "before 0006').",
                              count=p.legacy_entries)))
     return lines
 
@@ -344,7 +353,7 @@ def cmd_admin_grant(ctx: CliContext) -> int:
 
 def cmd_admin_revoke(ctx: CliContext) -> int:
     taken = ctx.store().privacy.revoke(ctx.args.user)
-    ctx.out({"revoked": taken}, msg("cli.revoked", "Took {count} role(s) of this database from {user}.",
+    ctx.out({"revoked": taken}, msg("cli.revoked", "Took {count} {count:role|roles} of this database from {user}.",
                                     count=len(taken), user=ctx.args.user))
     return 0
 

@@ -123,11 +123,12 @@ def program_text(p: ProgramInfo) -> str:
     method = s.get("method", "mean")
     ranking = dict(method=method, count=s.get("trim_min_evaluators", 5),
                    threshold=s.get("disagreement_threshold", 20), ties=", ".join(s.get("tie_breaks") or ()))
-    lines.append("  " + str(msg("cli.program_ranking_trimmed", "ranking: {method} (from {count} evaluations); "
-                                "disagreement above {threshold:g} points; ties: {ties}", **ranking)
+    lines.append("  " + str(msg("cli.program_ranking_trimmed", "ranking: {method} (from {count} "
+                                "{count:evaluation|evaluations}); disagreement above {threshold:g} "
+                                "{threshold:point|points}; ties: {ties}", **ranking)
                             if method == "trimmed" else
-                            msg("cli.program_ranking", "ranking: {method}; disagreement above {threshold:g} points; "
-                                "ties: {ties}", **ranking)))
+                            msg("cli.program_ranking", "ranking: {method}; disagreement above {threshold:g} "
+                                "{threshold:point|points}; ties: {ties}", **ranking)))
     lines.append("")
     lines.append(table([[t.code, t.name_ko, t.quota, t.reserve_size, _money(t.budget),
                          "rubric's" if t.min_score is None else f"{t.min_score:g}",
@@ -165,7 +166,8 @@ def cmd_program_create(ctx: CliContext) -> int:
     store = ctx.store()
     info = store.programs.create_from_file(ctx.args.file).value
     text = msg("cli.program_created", "Created program '{program}' ({name}) from {file}, version {version}: {tracks} "
-               "tracks, {rounds} rounds, {categories} categories, {fields} typed fields. It is now the current program.",
+               "{tracks:track|tracks}, {rounds} {rounds:round|rounds}, {categories} {categories:category|categories}, "
+               "{fields} typed {fields:field|fields}. It is now the current program.",
                program=info.code, name=info.name_ko, file=Path(ctx.args.file).name, version=info.version[:12],
                tracks=len(info.tracks), rounds=len(info.rounds), categories=len(info.categories),
                fields=len(info.fields))
@@ -198,7 +200,8 @@ def cmd_program_update(ctx: CliContext) -> int:
     if result.dry_run:
         head = (msg("cli.program_would_change_one", "{file}: program '{program}' would change in 1 way", file=name,
                     program=result.code) if n == 1 else
-                msg("cli.program_would_change", "{file}: program '{program}' would change in {count} ways", file=name,
+                msg("cli.program_would_change", "{file}: program '{program}' would change in {count} {count:way|ways}",
+                    file=name,
                     program=result.code, count=n))
         refused = ("; " + str(msg("cli.program_refused_one", "1 change is refused") if r == 1 else
                               msg("cli.program_refused", "{count} changes are refused", count=r))) if r else ""
@@ -241,8 +244,9 @@ def cmd_program_check(ctx: CliContext) -> int:
            "rounds": [{"code": r.code, "opens_on": r.opens_on, "closes_on": r.closes_on} for r in pd.rounds],
            "categories": [c.code for c in pd.categories], "fields": [f.key for f in pd.fields],
            "ranking": pd.ranking}
-    text = str(msg("cli.program_valid", "{file}: program '{program}' is valid — version {version}, {count} tracks "
-                   "({tracks}), {rounds} rounds, {categories} categories, {fields} typed fields.", file=ctx.args.file,
+    text = str(msg("cli.program_valid", "{file}: program '{program}' is valid — version {version}, {count} "
+                   "{count:track|tracks} ({tracks}), {rounds} {rounds:round|rounds}, {categories} "
+                   "{categories:category|categories}, {fields} typed {fields:field|fields}.", file=ctx.args.file,
                    program=pd.code, version=pd.version, count=len(pd.tracks),
                    tracks=", ".join(str(msg("cli.program_track_rubric", "{track}: rubric {rubric} {version}",
                                             track=t.code, rubric=t.rubric.code, version=t.rubric.version))
@@ -309,11 +313,13 @@ def cmd_round_sign_off(ctx: CliContext) -> int:
                      "key.", round=r.code, name=r.name_ko, program=store.programs.get().code, by=r.signed_off_by,
                      at=r.signed_off_at.strftime("%Y-%m-%d %H:%M")))]
     for t in r.tracks:
-        lines.append("  " + str(msg("cli.round_track_awarded_of", "{track}: {count} applications, awarded {awarded} won "
-                                    "of {available} available", track=t.track, count=t.applications,
+        lines.append("  " + str(msg("cli.round_track_awarded_of", "{track}: {count} {count:application|applications}, "
+                                    "awarded {awarded} won of {available} available",
+                                    track=t.track, count=t.applications,
                                     awarded=_money(t.awarded), available=_money(t.available))
                                 if t.available is not None else
-                                msg("cli.round_track_awarded", "{track}: {count} applications, awarded {awarded} won",
+                                msg("cli.round_track_awarded", "{track}: {count} {count:application|applications}, "
+                                    "awarded {awarded} won",
                                     track=t.track, count=t.applications, awarded=_money(t.awarded))))
     ctx.out(r, "\n".join(lines))
     return 0

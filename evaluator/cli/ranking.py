@@ -202,7 +202,8 @@ def cmd_eligibility(ctx: CliContext) -> int:
                   for r in rows]
     n_no = sum(not r.eligible for r in rows)
     text = (table(table_rows, ["application", "track", "eligible", "requested (won)", "support (won)", "why"])
-            + "\n\n" + str(msg("cli.eligibility_summary", "{count} applications: {eligible} eligible, {ineligible} not.",
+            + "\n\n" + str(msg("cli.eligibility_summary", "{count} {count:application|applications}: {eligible} "
+                               "eligible, {ineligible} not.",
                                 count=len(rows), eligible=len(rows) - n_no, ineligible=n_no)))
     ctx.out(rows, text)
     return 0

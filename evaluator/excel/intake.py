@@ -26,7 +26,7 @@ from .. import audit
 from ..db.models import Application, Program, new_uuid, utcnow
 from ..domain import CLOSED, SEOUL_DISTRICTS, SIGNED_OFF
 from ..errors import Problem
-from ..messages import Message, msg
+from ..messages import Message, localised, msg
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..programfile import FieldDef
 from ..services.programs import categories_of
@@ -200,6 +200,28 @@ def track_parser(tracks: dict[str, tuple[str, str]]) -> LabelParser:
     return LabelParser(msg("value.what.track", "track"), {code: [ko, en] for code, (ko, en) in tracks.items()}, hint)
 
 
+class _TrackTally:
+    """The track parser, counting the rows whose track it knows and keeping a few it does not (to tell
+    a workbook of another program, where no row's track is one of this program's, from a typo)."""
+
+    __slots__ = ("parse", "known", "unknown", "values")
+
+    def __init__(self, parse: LabelParser) -> None:
+        self.parse, self.known, self.unknown, self.values = parse, 0, 0, []
+
+    def __call__(self, v: object) -> str:
+        try:
+            code = self.parse(v)
+        except BadValue as exc:
+            self.unknown += 1
+            shown = exc.params.get("value")
+            if len(self.values) < 5 and shown not in self.values:
+                self.values.append(shown)
+            raise
+        self.known += 1
+        return code
+
+
 def tracks_of(program: Program) -> dict[str, tuple[str, str]]:
     return {t.code: (t.name_ko, t.name_en) for t in program.tracks}
 
@@ -258,8 +280,9 @@ class IntakeReader:
                 sheets=where))
         self.file, self.table, self.sheet = file, table, table.sheet
         self.header_row, self.columns = table.header_row, table.columns
+        self.tracks = _TrackTally(track_parser(tracks))
         parsers: dict[str, Any] = {
-            "id": clean_id, "track": track_parser(tracks), "category": category_parser(categories),
+            "id": clean_id, "track": self.tracks, "category": category_parser(categories),
             "phone": parse_phone, "email": parse_email, "district": district_parser(districts or SEOUL_DISTRICTS),
             "members": parse_count, "requested_amount": parse_amount, "self_contribution": parse_amount,
             "summary": clean_multiline, "submitted_on": parse_date,
@@ -378,6 +401,24 @@ class IntakeReader:
         if table.rows_read == 0:
             problems.append(table.problem(msg("sheet.no_rows", "has a header in row {header_row} but no data rows",
                                               header_row=table.header_row)))
+
+
+def refuse_other_program(reader: IntakeReader, program: Program) -> None:
+    """When no row's track is one of ``program``'s — a workbook of another program, or the wrong
+    database — its rows' "not a known track" problems become one, naming the program and its tracks
+    (the import is refused as before: one problem is enough)."""
+    tally = reader.tracks
+    if not tally.unknown or tally.known:
+        return
+    column = reader.table.field_columns().get("track")
+    reader.problems[:] = [p for p in reader.problems if not (p.field == "track" and p.code == "value.unknown_label")]
+    tracks = ", ".join(f"{t.name_ko} ({t.code})" for t in program.tracks)
+    reader.problems.append(reader.table.problem(msg(
+        "intake.other_program", "no row's track is one of program '{program}' ({name}): the sheet says {values}, "
+        "and the program's {count:track is|tracks are} {tracks}. Is the workbook for another program? Then import "
+        "it into that program's database, or choose that program", program=program.code,
+        name=localised(program.name_ko, program.name_en), values=", ".join(tally.values), count=len(program.tracks),
+        tracks=tracks), column=column))
 
 
 class IntakePlanner:

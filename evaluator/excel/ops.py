@@ -44,7 +44,7 @@ def refuse(file: str, problems: list[Problem], sheet: str | None = None) -> Vali
     shown = problems[:MAX_PROBLEMS]
     if n > MAX_PROBLEMS:
         more = n - MAX_PROBLEMS
-        shown = shown + [Problem(msg("problems.more", "… and {count:,} more problems", count=more))]
+        shown = shown + [Problem(msg("problems.more", "… and {count:,} more {count:problem|problems}", count=more))]
     if sheet:
         sentence = (msg("excel.refused_sheet_one", "{file} (sheet '{sheet}') has 1 problem; nothing was imported.",
                         file=file, sheet=sheet) if n == 1 else
@@ -117,6 +117,7 @@ class Excel(Area):
                                        device=self._uow.device, round_id=round_id)
         for batch in reader.batches(progress=lambda f, m: progress(0.95 * f, m), cancel=cancel):
             planner.add(batch)
+        intake.refuse_other_program(reader, program)
         return reader, planner
 
     def preview_applications(self, path: str | os.PathLike, mapping: dict[str, str] | None = None, *,

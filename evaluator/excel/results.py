@@ -66,10 +66,10 @@ class ImportReport:
             where = " " + str(msg("excel.summary.in_rounds", "In {rounds}.", rounds=rounds))
         values = dict(file=self.file, sheet=self.sheet, rows=self.rows, added=len(self.added),
                       updated=len(self.updated), unchanged=len(self.unchanged))
-        head = (msg("excel.summary.intake_dry_run", "{file} (sheet '{sheet}', {rows} rows): would add {added}, would "
-                    "update {updated}, unchanged {unchanged}.", **values) if self.dry_run else
-                msg("excel.summary.intake", "{file} (sheet '{sheet}', {rows} rows): added {added}, updated {updated}, "
-                    "unchanged {unchanged}.", **values))
+        head = (msg("excel.summary.intake_dry_run", "{file} (sheet '{sheet}', {rows} {rows:row|rows}): would add "
+                    "{added}, would update {updated}, unchanged {unchanged}.", **values) if self.dry_run else
+                msg("excel.summary.intake", "{file} (sheet '{sheet}', {rows} {rows:row|rows}): added {added}, updated "
+                    "{updated}, unchanged {unchanged}.", **values))
         return str(head) + where
 
 
@@ -94,12 +94,14 @@ class AssignmentImportReport:
         values = dict(file=self.file, evaluators=len(self.evaluators_added), updated=len(self.evaluators_updated),
                       assignments=len(self.assignments_added), already=len(self.assignments_unchanged),
                       conflicts=len(self.conflicts_added), changed=len(self.conflicts_changed))
-        return str(msg("excel.summary.assignments_dry_run", "{file}: would add {evaluators} evaluators ({updated} "
-                       "updated), {assignments} assignments ({already} already there), {conflicts} conflict "
-                       "declarations ({changed} changed).", **values) if self.dry_run else
-                   msg("excel.summary.assignments", "{file}: added {evaluators} evaluators ({updated} updated), "
-                       "{assignments} assignments ({already} already there), {conflicts} conflict declarations "
-                       "({changed} changed).", **values))
+        return str(msg("excel.summary.assignments_dry_run", "{file}: would add {evaluators} "
+                       "{evaluators:evaluator|evaluators} ({updated} updated), {assignments} "
+                       "{assignments:assignment|assignments} ({already} already there), {conflicts} conflict "
+                       "{conflicts:declaration|declarations} ({changed} changed).", **values) if self.dry_run else
+                   msg("excel.summary.assignments", "{file}: added {evaluators} {evaluators:evaluator|evaluators} "
+                       "({updated} updated), {assignments} {assignments:assignment|assignments} ({already} already "
+                       "there), {conflicts} conflict {conflicts:declaration|declarations} ({changed} changed).",
+                       **values))
 
 
 @dataclass(frozen=True)
@@ -140,18 +142,22 @@ class ScoreImportReport:
         fin = ""
         if self.finalised:
             n = len(self.finalised)
-            fin = str(msg("excel.summary.would_finalise", ", would finalise {count} evaluations", count=n)
-                      if self.dry_run else msg("excel.summary.finalised", ", finalised {count} evaluations", count=n))
+            fin = str(msg("excel.summary.would_finalise", ", would finalise {count} {count:evaluation|evaluations}",
+                          count=n)
+                      if self.dry_run else msg("excel.summary.finalised", ", finalised {count} "
+                                               "{count:evaluation|evaluations}", count=n))
         if self.not_finalised:
-            fin += str(msg("excel.summary.left_open", ", left {count} incomplete evaluations open",
+            fin += str(msg("excel.summary.left_open", ", left {count} incomplete {count:evaluation|evaluations} open",
                            count=len(self.not_finalised)))
         values = dict(file=self.file, sheet=self.sheet, rows=self.rows, saved=len(self.saved),
                       evaluations=len(self.evaluations), unchanged=self.unchanged, blank=self.blank, more=fin)
-        return str(msg("excel.summary.scores_dry_run", "{file} (sheet '{sheet}', {rows} rows): would save {saved} "
-                       "scores in {evaluations} evaluations, {unchanged} unchanged, {blank} blank{more}.", **values)
+        return str(msg("excel.summary.scores_dry_run", "{file} (sheet '{sheet}', {rows} {rows:row|rows}): would save "
+                       "{saved} {saved:score|scores} in {evaluations} {evaluations:evaluation|evaluations}, "
+                       "{unchanged} unchanged, {blank} blank{more}.", **values)
                    if self.dry_run else
-                   msg("excel.summary.scores", "{file} (sheet '{sheet}', {rows} rows): saved {saved} scores in "
-                       "{evaluations} evaluations, {unchanged} unchanged, {blank} blank{more}.", **values))
+                   msg("excel.summary.scores", "{file} (sheet '{sheet}', {rows} {rows:row|rows}): saved {saved} "
+                       "{saved:score|scores} in {evaluations} {evaluations:evaluation|evaluations}, {unchanged} "
+                       "unchanged, {blank} blank{more}.", **values))
 
 
 @dataclass(frozen=True)

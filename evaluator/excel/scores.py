@@ -303,8 +303,9 @@ def read_scores(wb, file: str, *, progress: Progress = no_progress, cancel: Canc
     if table.data_end is not None:
         out.warnings.append(table.data_end)
     if out.skipped_recused:
-        out.warnings.append(table.problem(msg("scores.recusals_skipped", "{count} rows of declared conflicts "
-                                              "(recusals) were skipped", count=out.skipped_recused)))
+        out.warnings.append(table.problem(msg("scores.recusals_skipped", "{count} {count:row|rows} of declared "
+                                              "conflicts (recusals) {count:was|were} skipped",
+                                              count=out.skipped_recused)))
     if out.read == 0:
         out.problems.append(table.problem(msg("sheet.no_rows.scores", "has a header in row {header_row} but no rows",
                                               header_row=table.header_row), code="sheet.no_rows"))

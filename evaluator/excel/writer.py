@@ -126,6 +126,13 @@ class ExportError(EvaluatorError):
     """The workbook cannot be written (folder missing, no permission, disk full)."""
 
 
+class NotAnXlsxName(ExportError):
+    """The workbook was asked for under another kind of file's name (``r.xls``): bad input, exit 2
+    (docs/cli.md); nothing was written."""
+
+    exit_code = 2
+
+
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="FFE8EEF7")
 
@@ -343,8 +350,8 @@ class WorkbookWriter:
         self.lang = lang
         self.cancel = cancel
         if self.path.suffix.lower() != ".xlsx" and self.path.suffix:
-            raise ExportError(msg("excel.not_xlsx_target", "Cannot write {file}: Excel exports are .xlsx files.",
-                                  file=self.path.name))
+            raise NotAnXlsxName(msg("excel.not_xlsx_target", "Cannot write {file}: Excel exports are .xlsx files.",
+                                    file=self.path.name))
         if not self.path.suffix:
             self.path = self.path.with_suffix(".xlsx")
         check_folder(self.path, ExportError)

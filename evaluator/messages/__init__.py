@@ -18,8 +18,12 @@ speaks English.
 Parameters are values (numbers, text, dates) or other messages, which are rendered in the same
 language; the text may format them (``{amount:,}``).  A translation that names a parameter the
 message does not have never hides the message: the English text is shown instead (the tests keep
-that from happening).  Korean has no plural forms; where English needs them the code picks one of
-two messages.
+that from happening).  Korean has no plural forms; English says a count of one in the singular with
+a plural choice, ``{count:singular|plural}`` beside the number (:func:`plural`)::
+
+    msg("cli.applications_count", "{count} {count:application|applications}", count=n)
+
+renders "1 application" and "48 applications"; the Korean text names the count once (``신청 {count}건``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import gettext
 import logging
 import os
+import string
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -86,6 +91,35 @@ def system_language(default: str = SOURCE_LANGUAGE, environ: Mapping[str, str] |
     return default
 
 
+def plural(count: Any, singular: str, plural_form: str) -> str:
+    """``singular`` when ``count`` is one (1, 1.0, "1"), else ``plural_form``: English's two forms of
+    a counted word.  Messages say it in their text as ``{count:singular|plural}``."""
+    try:
+        one = float(str(count).replace(",", "")) == 1
+    except ValueError:
+        one = False
+    return singular if one else plural_form
+
+
+class _PluralFormatter(string.Formatter):
+    """``str.format_map`` that also reads a plural choice, ``{count:application|applications}``."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec:
+            singular, _, plural_form = format_spec.partition("|")
+            return plural(value, singular, plural_form)
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _PluralFormatter()
+
+
+def _format(template: str, values: Mapping[str, Any]) -> str:
+    if "|" not in template:
+        return template.format_map(values)
+    return _FORMATTER.vformat(template, (), values)
+
+
 @dataclass(frozen=True, eq=False, slots=True)
 class Message:
     """One sentence: its code, its English text and the values it names; rendered when shown."""
@@ -99,10 +133,10 @@ class Message:
         values = {k: (v.render(lang) if isinstance(v, (Message, Localised)) else v) for k, v in self.params.items()}
         template = self.english if lang == SOURCE_LANGUAGE else translate(self.code, self.english, lang)
         try:
-            return template.format_map(values)
+            return _format(template, values)
         except (KeyError, IndexError, ValueError, AttributeError, TypeError):
             log.warning("message %s: its %s text does not fit its parameters", self.code, lang)
-            return self.english.format_map(values)
+            return _format(self.english, values)
 
     def __str__(self) -> str:
         return self.render()
@@ -198,5 +232,7 @@ def reload() -> None:
         _catalogues.clear()
 
 
-__all__ = ["LANGUAGES", "Localised", "Message", "localised", "language", "msg", "reload", "set_language", "system_language", "text",
+__all__ = ["LANGUAGES",
+           "Localised",
+           "Message", "localised", "language", "msg", "plural", "reload", "set_language", "system_language", "text",
            "translate", "using"]

@@ -108,8 +108,9 @@ def set_plan(s: Session, program: Program, visits: list[PlannedVisit], rubrics: 
             raise ValidationError(msg("monitoring.plan_codes", "The plan's visits need distinct codes; '{code}' is "
                                       "empty or repeated.", code=v.code))
         if not 0 <= v.months <= 120:
-            raise ValidationError(msg("monitoring.plan_months", "Visit '{code}' falls due {months} months after the "
-                                      "start; use 0 to 120.", code=v.code, months=v.months))
+            raise ValidationError(msg("monitoring.plan_months", "Visit '{code}' falls due {months} "
+                                      "{months:month|months} after the start; use 0 to 120.",
+                                      code=v.code, months=v.months))
         seen.add(v.code)
     tracks = [t.code for t in program.tracks]
     unknown = set(rubrics) - set(tracks)

@@ -19,6 +19,13 @@ class KeyProblem(EvaluatorError):
     """A key file is missing, unreadable, of the wrong kind, or the passphrase is wrong."""
 
 
+class NotAKey(KeyProblem):
+    """A file given as a public key is not one (or not one this version reads): bad input, exit 2
+    (docs/cli.md); nothing was registered."""
+
+    exit_code = 2
+
+
 class WrongPassphrase(KeyProblem):
     """The passphrase does not open the key file."""
 

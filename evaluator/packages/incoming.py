@@ -663,8 +663,8 @@ class _RubricCheck:
             return msg("packages.score.level_for_points", "gives criterion '{criterion}' (scored in points) a level",
                        criterion=code)
         if points is not None and not 0 <= points <= spec:
-            return msg("packages.score.points_out_of_range", "gives criterion '{criterion}' {points:g} points, outside "
-                       "0–{max:g}", criterion=code, points=points, max=spec)
+            return msg("packages.score.points_out_of_range", "gives criterion '{criterion}' {points:g} "
+                       "{points:point|points}, outside 0–{max:g}", criterion=code, points=points, max=spec)
         return None
 
 

@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from ..messages import Message, msg
 from ..paths import data_dir
 from . import formats as F
-from .errors import KeyProblem, WrongPassphrase, reason_of
+from .errors import KeyProblem, NotAKey, WrongPassphrase, reason_of
 
 KEY_FORMAT = "maeul-evaluator-key"
 PUBLIC_FORMAT = "maeul-evaluator-public-key"
@@ -409,16 +409,19 @@ def parse_public_key(data: bytes, what: str | Message) -> KeyInfo:
         try:
             key = ser.load_pem_public_key(text.encode("ascii"))
         except (ValueError, UnicodeError):
-            raise KeyProblem(msg("keys.bad_pem", "{what} is not a readable PEM public key.", what=what)) from None
+            raise NotAKey(msg("keys.bad_pem", "{what} is not a readable PEM public key.", what=what)) from None
         if not isinstance(key, Ed25519PublicKey):
-            raise KeyProblem(msg("keys.not_ed25519", "{what} is not an Ed25519 public key.", what=what))
+            raise NotAKey(msg("keys.not_ed25519", "{what} is not an Ed25519 public key.", what=what))
         raw = raw_public(key)
         return KeyInfo(EVALUATOR, "", raw, None, key_fingerprint(raw))
     try:
         doc = F.loads(text.encode("utf-8"), what, F.KEY_LIMITS)
     except (F.Invalid, UnicodeError):
-        raise KeyProblem(msg("keys.not_public_key_file", "{what} is not a public key file (expected the file written "
-                             "by 'evaluator keys export-public').", what=what)) from None
+        raise NotAKey(msg("keys.not_public_key_file", "{what} is not a public key file (expected the file written "
+                          "by 'evaluator keys export-public').", what=what)) from None
     if not isinstance(doc, dict) or doc.get("format") not in (PUBLIC_FORMAT, KEY_FORMAT):
-        raise KeyProblem(msg("keys.not_our_public_key", "{what} is not a Maeul Evaluator public key file.", what=what))
-    return _info_from(doc, None, what)
+        raise NotAKey(msg("keys.not_our_public_key", "{what} is not a Maeul Evaluator public key file.", what=what))
+    try:
+        return _info_from(doc, None, what)
+    except KeyProblem as exc:  # a key document whose keys cannot be used: not a key either
+        raise NotAKey(exc.sentence) from None

@@ -314,7 +314,7 @@ class Keys(Area):
                 owner = str((manifest.get("evaluator") or {}).get("code") or "")
                 info = K.KeyInfo(K.EVALUATOR, owner, pk, None, fp)
             else:
-                info = K.parse_public_key(data, msg("keys.the_public_key_file", "The public key file {path}",
+                info = K.parse_public_key(data, msg("keys.the_public_key_file", "The file {path}",
                                                     path=str(path)))
         if info.kind != K.EVALUATOR:
             raise KeyProblem(msg("keys.office_not_evaluator", "That is the office's key, not an evaluator's; nothing "
@@ -584,7 +584,8 @@ class Packages(Area):
                                                   "the manifest says"))
                             elif len(trail) != evd.audit_entries:
                                 problem = str(msg("evidence.trail_length", "the laptop's audit trail has {count:,} "
-                                                  "entries, the manifest says {stated:,}", count=len(trail),
+                                                  "{count:entry|entries}, the manifest says {stated:,}",
+                                                  count=len(trail),
                                                   stated=evd.audit_entries))
                 except F.Invalid as exc:
                     problem = str(msg("evidence.unreadable", "the kept evidence is unreadable: {reason}",

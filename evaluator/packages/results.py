@@ -120,10 +120,10 @@ class MergeReport:
                       conflicts=len(self.conflicts), skipped=len(self.skipped))
         if self.skipped:
             line = msg("merge_report.merged_skipped", "{path}: {who} merged — {added} added, {updated} updated, "
-                       "{unchanged} unchanged, {conflicts} conflicts, {skipped} skipped", **counts)
+                       "{unchanged} unchanged, {conflicts} {conflicts:conflict|conflicts}, {skipped} skipped", **counts)
         else:
-            line = msg("merge_report.merged", "{path}: {who} merged — {added} added, {updated} updated, "
-                       "{unchanged} unchanged, {conflicts} conflicts", **counts)
+            line = msg("merge_report.merged", "{path}: {who} merged — {added} added, {updated} updated, {unchanged} "
+                       "unchanged, {conflicts} {conflicts:conflict|conflicts}", **counts)
         visits, photos = self.counts.get("monitoring_visits"), self.counts.get("monitoring_photos")
         if visits or photos:  # (the totals above are the evaluation's records)
             visits, photos = visits or {}, photos or {}

@@ -35,7 +35,7 @@ from ..db.models import Application, new_uuid, utcnow
 from ..errors import ValidationError
 from .identity import Actor
 from .models import AccessEvent, PurgeRecord
-from ..messages import Message, msg
+from ..messages import Message, msg, plural
 
 GENESIS = "0" * 64
 PG_LOCK_KEY = 0x4D61_6576  # "Maev" (the audit chain's is "Maeu")
@@ -221,7 +221,8 @@ def prune(s: Session, today: date, *, actor: str) -> PurgeRecord | None:
     s.execute(delete(AccessEvent).where(AccessEvent.id <= last.id))
     years, subjects = retention(s)
     record = PurgeRecord(actor=actor, kind="access_log",
-                         rule=f"access log: kept {years} year{'s' if years > 1 else ''} ({subjects:,} data subjects)",
+                         rule=f"access log: kept {years} {plural(years, 'year', 'years')} ({subjects:,} data "
+                              f"{plural(subjects, 'subject', 'subjects')})",
                          counts={"access_entries": n},
                          detail={"head": last.hash, "last_id": last.id, "pruned_total": total,
                                  "before": limit.isoformat()})

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from ..db.models import Application, Award, Decision, Program, Round
 from ..domain import SELECTED
 from ..errors import ValidationError
-from ..messages import msg
+from ..messages import msg, plural
 
 NOT_SELECTED = "not_selected"
 AWARDED = "selected"
@@ -75,7 +75,7 @@ class RetentionRule:
         after = _AFTER.get(self.after or "", (self.after or "", self.after or ""))[i]
         if i:
             return f"{what}: {after} {self.years}년"
-        return f"{what}: {self.years} year{'s' if self.years != 1 else ''} {after}"
+        return f"{what}: {self.years} {plural(self.years, 'year', 'years')} {after}"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..messages import plural
+
 #: decision -> (Korean, English)
 DECISION_LABELS: dict[str, tuple[str, str]] = {
     "selected": ("선정", "selected"),
@@ -139,7 +141,7 @@ def note_budget(budget: int, used: int, support: bool = False) -> tuple[str, str
 
 
 def note_unchecked_gates(n: int) -> tuple[str, str]:
-    return (f"{n} manual eligibility check{'s' if n != 1 else ''} not recorded yet {'are' if n != 1 else 'is'} "
+    return (f"{n} manual eligibility {plural(n, 'check', 'checks')} not recorded yet {plural(n, 'is', 'are')} "
             "presumed passed.", f"기록되지 않은 자격 확인 {n}건은 충족으로 간주.")
 
 

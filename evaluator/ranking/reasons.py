@@ -23,6 +23,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .. import rules
+from ..messages import plural
 from .labels import GATE_FIELD_LABELS, TIE_BREAK_LABELS, decision_label, num, ordinal_en, won
 
 #: a phrase: ``(code, *values)``; a reason: a tuple of phrases
@@ -116,7 +117,7 @@ PHRASES: dict[str, PhraseSpec] = {
         repeats=True),
     "reserves_filled": PhraseSpec(
         ("quota", "reserves"),
-        lambda quota, reserves: f"quota {quota} and {reserves} reserve{'s' if reserves != 1 else ''} filled",
+        lambda quota, reserves: f"quota {quota} and {reserves} {plural(reserves, 'reserve', 'reserves')} filled",
         lambda quota, reserves: f"선정 {quota}건·예비 {reserves}건 마감",
         repeats=True),
     "budget_fits": PhraseSpec(

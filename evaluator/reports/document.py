@@ -32,7 +32,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from ..heap import gc_paused
 from ..jobs import NEVER, CancelToken, Progress, no_progress
 from ..messages import msg
-from ..outfile import OutputNotWritten, atomic_output
+from ..outfile import NotAPdfName, atomic_output
 from ..version import __version__
 from .fmt import now_stamp, one_line
 from .fonts import BOLD, REGULAR, register_fonts
@@ -130,8 +130,8 @@ class ReportDocument:
         """``banner``: one line boxed at the top of every page (the body starts below it)."""
         self.path = Path(path)
         if self.path.suffix and self.path.suffix.lower() != ".pdf":  # (as a workbook must be .xlsx)
-            raise OutputNotWritten(msg("reports.not_pdf_target", "Cannot write {file}: reports are PDF files "
-                                       "(.pdf).", file=self.path.name))
+            raise NotAPdfName(msg("reports.not_pdf_target", "Cannot write {file}: reports are PDF files "
+                                  "(.pdf).", file=self.path.name))
         register_fonts()
         self.banner = banner
         self.kind, self.title, self.program, self.L = kind, title, program, labels

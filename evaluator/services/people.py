@@ -84,16 +84,19 @@ def work_of(s: Session, ev: Evaluator) -> str | None:
     for code, n, evaluated in rows:
         work = (msg("services.held_assignment", "{count} assignment in program '{program}'", count=n, program=code)
                 if n == 1 else
-                msg("services.held_assignments", "{count} assignments in program '{program}'", count=n, program=code))
+                msg("services.held_assignments", "{count} {count:assignment|assignments} in program '{program}'",
+                    count=n, program=code))
         if evaluated:
             started = (msg("services.held_evaluation_started", "{count} evaluation started", count=evaluated)
                        if evaluated == 1 else
-                       msg("services.held_evaluations_started", "{count} evaluations started", count=evaluated))
+                       msg("services.held_evaluations_started", "{count} {count:evaluation|evaluations} started",
+                           count=evaluated))
             work = msg("services.held_work_started", "{work} ({started})", work=work, started=started)
         held.append(work)
-    counted = ((SiteVisit, lambda n: msg("services.held_visit_logs", "{count} visit logs", count=n)),
-               (Attachment, lambda n: msg("services.held_photos", "{count} photos", count=n)),
-               (PackageReceipt, lambda n: msg("services.held_packages", "{count} merged result packages", count=n)))
+    counted = ((SiteVisit, lambda n: msg("services.held_visit_logs", "{count} visit {count:log|logs}", count=n)),
+               (Attachment, lambda n: msg("services.held_photos", "{count} {count:photo|photos}", count=n)),
+               (PackageReceipt, lambda n: msg("services.held_packages", "{count} merged result {count:package|packages}",
+                                              count=n)))
     for model, said in counted:
         n = int(s.execute(select(func.count()).select_from(model).where(model.evaluator_id == ev.id)).scalar())
         if n:
@@ -102,7 +105,7 @@ def work_of(s: Session, ev: Evaluator) -> str | None:
         select(func.count()).select_from(Evaluation).join(Assignment, Assignment.id == Evaluation.assignment_id)
         .where(Assignment.evaluator_id == ev.id)).scalar())
     if scored and not rows:
-        held.append(msg("services.held_evaluations", "{count} evaluations", count=scored))
+        held.append(msg("services.held_evaluations", "{count} {count:evaluation|evaluations}", count=scored))
     return "; ".join(str(m) for m in held) or None  # rendered in the language in effect
 
 

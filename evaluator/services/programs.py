@@ -254,7 +254,8 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
     if (p.intake or "fixed") != pd.intake:
         if apps:
             plan.refuse("intake", msg("services.refused_intake", "the intake mode cannot change from {old} to {new}: "
-                                      "{count} applications were already placed in rounds the old way",
+                                      "{count} {count:application was|applications were} already placed in rounds the "
+                                      "old way",
                                       old=p.intake, new=pd.intake, count=apps))
         else:
             plan.change(f"intake: {p.intake} → {pd.intake}", lambda p, v=pd.intake: setattr(p, "intake", v))
@@ -279,7 +280,8 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
             n = per_track_apps.get(t.id, 0)
             if n:
                 plan.refuse("tracks", msg("services.refused_track_in_use", "track '{track}' holds {count} "
-                                          "applications; it cannot be removed", track=code, count=n))
+                                          "{count:application|applications}; it cannot be removed",
+                                          track=code, count=n))
             elif p.kits_issued:
                 plan.refuse("tracks", msg("services.refused_track_kits", "track '{track}' cannot be removed: kits of "
                                           "this program went out", track=code))
@@ -311,17 +313,19 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
             what = f"{key}.rubric: version {t.rubric.content_hash[:12]} → {td.rubric.version}"
             if p.kits_issued:
                 plan.refuse(f"{key}.rubric", msg("services.refused_rubric_kits", "the rubric cannot change (version "
-                                                 "{old} → {new}): {count} field kits of this program went out with "
-                                                 "the old one", old=t.rubric.content_hash[:12],
+                                                 "{old} → {new}): {count} field {count:kit|kits} of this program went "
+                                                 "out with the old one", old=t.rubric.content_hash[:12],
                                                  new=td.rubric.version, count=p.kits_issued))
             elif scores:
                 plan.refuse(f"{key}.rubric", msg("services.refused_rubric_scores", "the rubric cannot change (version "
-                                                 "{old} → {new}): {count} scores were given with the old one",
+                                                 "{old} → {new}): {count} {count:score was|scores were} given with the "
+                                                 "old one",
                                                  old=t.rubric.content_hash[:12], new=td.rubric.version,
                                                  count=scores))
             elif gates:
                 plan.refuse(f"{key}.rubric", msg("services.refused_rubric_gates", "the rubric cannot change: {count} "
-                                                 "eligibility gate results were recorded with the old one",
+                                                 "eligibility gate {count:result was|results were} recorded with the "
+                                                 "old one",
                                                  count=gates))
             else:
                 plan.change(what, lambda p, t=t, rd=td.rubric: _replace_rubric(s, p, t, rd))
@@ -335,7 +339,8 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
         if code not in new_cats:
             if used.get(code):
                 plan.refuse("categories", msg("services.refused_category_in_use", "category '{category}' is the "
-                                              "category of {count} applications; it cannot be removed",
+                                              "category of {count} {count:application|applications}; it cannot be "
+                                              "removed",
                                               category=code, count=used[code]))
             else:
                 plan.change(f"category '{code}' removed")
@@ -359,7 +364,8 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
         if key not in new_fields:
             if with_values.get(key):
                 plan.refuse("fields", msg("services.refused_field_in_use", "field '{field}' holds values for {count} "
-                                          "applications; it cannot be removed", field=key, count=with_values[key]))
+                                          "{count:application|applications}; it cannot be removed",
+                                          field=key, count=with_values[key]))
             else:
                 plan.change(f"field '{key}' removed")
     for i, (key, f) in enumerate(new_fields.items()):
@@ -371,8 +377,9 @@ def plan_update(s: Session, p: Program, pd: ProgramDef) -> UpdatePlan:
             continue
         if old.get("type") != f["type"] and with_values.get(key):
             plan.refuse(f"fields[{i}] ({key}).type", msg("services.refused_field_type", "the type cannot change from "
-                                                         "{old} to {new}: {count} applications hold values of the old "
-                                                         "type", old=old.get("type"), new=f["type"],
+                                                         "{old} to {new}: {count} "
+                                                         "{count:application holds|applications hold} values of the "
+                                                         "old type", old=old.get("type"), new=f["type"],
                                                          count=with_values[key]))
         elif old.get("type") == "choice" and f["type"] == "choice" and with_values.get(key) and \
                 set(old.get("values") or ()) - set(f["values"]):
@@ -409,7 +416,8 @@ def _plan_rounds(s: Session, p: Program, pd: ProgramDef, plan: UpdatePlan) -> No
                                           "cannot be removed", round=code))
             elif counts.get(r.id):
                 plan.refuse("rounds", msg("services.refused_round_in_use", "round '{round}' holds {count} "
-                                          "applications; it cannot be removed", round=code, count=counts[r.id]))
+                                          "{count:application|applications}; it cannot be removed",
+                                          round=code, count=counts[r.id]))
             else:
                 plan.change(f"round '{code}' removed", lambda p, r=r: s.delete(r))
     for i, (code, rd) in enumerate(want.items()):
@@ -436,7 +444,8 @@ def _plan_rounds(s: Session, p: Program, pd: ProgramDef, plan: UpdatePlan) -> No
                 if outside:
                     plan.refuse(f"{key}.opens_on", msg(
                         "services.refused_window_leaves_out", "the new window {opens} – {closes} leaves out {count} "
-                        "applications placed in round '{round}' by their dates (e.g. {app}, submitted on {submitted})",
+                        "{count:application|applications} placed in round '{round}' by their dates (e.g. {app}, "
+                        "submitted on {submitted})",
                         opens=rd.opens_on or "…", closes=rd.closes_on or "…", count=len(outside), round=code,
                         app=outside[0][0], submitted=outside[0][1]))
                 else:

@@ -235,16 +235,19 @@ def finalise(s: Session, app: Application, ev: Evaluator, *, actor: str, device:
             n_visit = len(problems) - n_scores
             if n_scores and n_visit:
                 why = msg("services.cannot_finalise_both", "The evaluation of {app} by {evaluator} cannot be "
-                          "finalised: {scores} required criteria are not scored and the visit log lacks {entries} "
-                          "required entries.", app=app.external_id, evaluator=ev.code, scores=n_scores,
+                          "finalised: {scores} required {scores:criterion is|criteria are} not scored and the visit "
+                          "log lacks {entries} required {entries:entry|entries}.",
+                          app=app.external_id, evaluator=ev.code, scores=n_scores,
                           entries=n_visit)
             elif n_scores:
                 why = msg("services.cannot_finalise_scores", "The evaluation of {app} by {evaluator} cannot be "
-                          "finalised: {scores} required criteria are not scored.", app=app.external_id,
+                          "finalised: {scores} required {scores:criterion is|criteria are} not scored.",
+                          app=app.external_id,
                           evaluator=ev.code, scores=n_scores)
             else:
                 why = msg("services.cannot_finalise_visit", "The evaluation of {app} by {evaluator} cannot be "
-                          "finalised: the visit log lacks {entries} required entries.", app=app.external_id,
+                          "finalised: the visit log lacks {entries} required {entries:entry|entries}.",
+                          app=app.external_id,
                           evaluator=ev.code, entries=n_visit)
             raise ValidationError(why, problems)
     now = at or utcnow()

@@ -209,7 +209,7 @@ def test_a_report_asked_for_as_a_workbook_is_refused_not_written_as_a_pdf_named_
     folder = tmp_path / "out"
     folder.mkdir()
     code, _, err = run(capsys, "report", "summary", "--out", str(folder / "summary.xlsx"), "--db", str(demo_path))
-    assert code == 1 and "Cannot write summary.xlsx: reports are PDF files (.pdf)." in err, err
+    assert code == 2 and "Cannot write summary.xlsx: reports are PDF files (.pdf)." in err, err
     assert list(folder.iterdir()) == []
     code, _, err = run(capsys, "report", "summary", "--out", str(folder / "summary.PDF"), "--db", str(demo_path))
     assert code == 0 and (folder / "summary.PDF").read_bytes().startswith(b"%PDF")

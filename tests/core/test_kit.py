@@ -255,4 +255,4 @@ def test_a_package_with_no_evaluations_yet_is_written_with_a_warning(office, tmp
         fld.scoring.save_score(app, "EV02", fld.programs.rubric(fld.applications.get(app).track).criteria[0].code, level="우")
     assert main(["package", "export", "--out", str(tmp_path / "one.mepkg"), "--db", str(field)]) == 0
     out, err = capsys.readouterr()
-    assert "1 evaluations" in out and "no evaluations" not in err
+    assert "1 evaluation (" in out and "no evaluations" not in err

@@ -73,7 +73,7 @@ def test_the_field_workflow_document_runs_as_written(tmp_path, monkeypatch, caps
     assert "In round 2: 8." in text and "Likely conflicts of interest to confirm" in text
     assert "merged — " in text and "unchanged — already merged" in text
     assert text.count("Audit trail intact") == 2
-    assert "Checked 1 merged packages: 1 intact, 0 failed." in text
+    assert "Checked 1 merged package: 1 intact, 0 failed." in text
     assert "Round 2 (2차) of program 'seoul-cbp-2013' is signed off by 선정위원장 김서연" in text
     fingerprints = re.findall(r"fingerprint: ([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})", text)
     assert len(set(fingerprints)) >= 2  # the office's and the evaluator's

@@ -116,6 +116,7 @@ def test_purge_destroys_what_is_due_beyond_recovery_and_the_audit_trail_still_ve
         assert main(argv) == 0
         out = capsys.readouterr().out
         assert app in out and "holds them: destroyed" in out and "nothing was destroyed" in out
+        assert main(["people", "add", "개인정보 담당자", "--role", "coordinator", "--db", url(path)]) == 0
         assert main(["purge", "--today", PURGE_DAY.isoformat(), "--db", url(path), "--actor", "개인정보 담당자"]) == 0
         out = capsys.readouterr().out
         assert "Destroyed" in out and "purge record" in out

@@ -247,8 +247,8 @@ def test_program_update_says_what_changes_and_refuses_what_would_invalidate_work
     code, out, err = run(capsys, "program", "update", path, "--dry-run", "--db", db)
     assert code == 2
     assert "REFUSED tracks[1] (space).rubric: the rubric cannot change (version" in out and \
-           "1 field kits of this program went out with the old one" in out
-    assert "REFUSED categories: category 'business' is the category of 1 applications; it cannot be removed" in out
+           "1 field kit of this program went out with the old one" in out
+    assert "REFUSED categories: category 'business' is the category of 1 application; it cannot be removed" in out
     assert "REFUSED rounds[1] (2).opens_on: the new window 2013-04-01 – 2013-04-25 leaves out 4 applications placed " \
            "in round '2' by their dates (e.g. 2013-2-S-01, submitted on 2013-04-26)" in out
     code, out, err = run(capsys, "program", "update", path, "--db", db)

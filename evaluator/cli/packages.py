@@ -424,9 +424,13 @@ def cmd_package_export(ctx: CliContext) -> int:
 
 def cmd_merge(ctx: CliContext) -> int:
     store = ctx.store()
-    passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
-    reports = store.packages.merge(ctx.args.files, passphrase=passphrase, key_dir=_key_dir(ctx),
-                                   progress=ctx.progress(msg("cli.progress_merge", "Merging"))).value
+    early = store.packages.precheck(ctx.args.files)
+    if all(r is not None for r in early):  # no package among them: said without asking for the key
+        reports = [r for r in early if r is not None]
+    else:
+        passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
+        reports = store.packages.merge(ctx.args.files, passphrase=passphrase, key_dir=_key_dir(ctx),
+                                       progress=ctx.progress(msg("cli.progress_merge", "Merging"))).value
     lines = []
     for r in reports:
         lines.append(r.summary())

@@ -8,10 +8,17 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+from sqlalchemy import select
+
 from evaluator.audit.personal import MARK, TOMBSTONE, Resolver
+from evaluator.cli import main
+from evaluator.db.models import AuditEvent
 from evaluator.store import Store
 
 from .privacy_fixtures import PURGE_DAY, plant
+from .test_privacy_postgres import _as
+from .test_privacy_postgres import office as pg_office  # noqa: F401 - fixture
 
 FIRST = "홍길순 대표 면담 결과 예비 후보로 둠"
 SECOND = "위원회 재논의: 미선정 유지"
@@ -51,3 +58,20 @@ def test_the_reason_an_override_replaces_is_sealed_and_destroyed_by_a_purge(demo
     assert FIRST not in kept
     with Store(f"sqlite:///{demo_path}") as st, st.uow.read() as s:
         assert Resolver(s).resolve(second[0])["reason"] == TOMBSTONE
+
+
+@pytest.mark.postgres
+def test_the_chair_seals_the_replaced_reason_on_postgresql(pg_office, capsys):
+    """The chair's login may write the sealed value (the server's grants allow it): the second
+    override is not refused, and the trail still verifies."""
+    assert main(["admin", "grant", "lee_chair", "chair", "--db", pg_office]) == 0, capsys.readouterr().err
+    with Store(_as(pg_office, "lee_chair")) as st:
+        st.ranking.override("2012-A-001", "reserve", FIRST)
+        st.ranking.override("2012-A-001", "selected", SECOND)
+        assert st.ranking.overrides()[0]["reason"] == SECOND
+    with Store(pg_office) as st:
+        assert st.verify_audit().ok
+        with st.uow.read() as s:
+            old = s.execute(select(AuditEvent.old).where(AuditEvent.action == "override")
+                            .order_by(AuditEvent.id.desc())).scalars().first()
+            assert MARK in old["reason"] and Resolver(s).resolve(old)["reason"] == FIRST

@@ -526,9 +526,11 @@ class MainWindow(QMainWindow):
         badge.setObjectName("modeBadge")
         lay.addWidget(badge)
         from .identity import actor_text
+        from .widgets import ElidedLabel
 
         who = self.meta.get("identity")
-        self._actor_label = QLabel(actor_text(who) if who is not None else "", bar)
+        # ends in "…" (whole in its tooltip) when a large font leaves it less room than it needs
+        self._actor_label = ElidedLabel(actor_text(who) if who is not None else "", bar)
         self._actor_label.setObjectName("actorBadge")
         lay.addWidget(self._actor_label)
         if who is not None and who.source != "login" and not ctx.is_field:

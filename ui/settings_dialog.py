@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
     QVBoxLayout, QWidget,
 )
 
 from . import dialogs
-from .i18n import tr, ui_language_names
+from .i18n import language, tr, ui_language_names
 
 
 class SettingsDialog(QDialog):
@@ -25,8 +25,29 @@ class SettingsDialog(QDialog):
         self.language.setObjectName("language")
         for code, name in ui_language_names().items():
             self.language.addItem(name, code)
-        self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
+        # the language the window speaks now: ``evaluator-gui --lang`` may have chosen another one than
+        # the saved preference for this run only (choosing one here saves it)
+        names = ui_language_names()
+        self._shown_language = language()
+        self.language.setCurrentIndex(max(0, self.language.findData(self._shown_language)))
         form.addRow(tr("Language"), self.language)
+        differs = s.language != self._shown_language
+        self.language_note = QLabel(tr("{language} (this session, from --lang); saved: {saved}").format(
+            language=names.get(self._shown_language, self._shown_language),
+            saved=names.get(s.language, s.language)), self)
+        self.language_note.setObjectName("languageNote")
+        self.language_note.setWordWrap(True)
+        self.remember_language = QCheckBox(tr("Start in {language} from now on").format(
+            language=names.get(self._shown_language, self._shown_language)), self)
+        self.remember_language.setObjectName("rememberLanguage")
+        self.language.currentIndexChanged.connect(lambda _i: self.remember_language.setEnabled(
+            self.language.currentData() == self._shown_language))
+        if differs:
+            form.addRow("", self.language_note)
+            form.addRow("", self.remember_language)
+        else:
+            self.language_note.hide()
+            self.remember_language.hide()
         self.font_size = QSpinBox(self)
         self.font_size.setObjectName("fontSize")
         self.font_size.setRange(8, 24)
@@ -94,16 +115,21 @@ class SettingsDialog(QDialog):
     def apply(self) -> dict:
         """Store the values; returns what changed."""
         s = self.ctx.settings
+        chosen = self.language.currentData()
         new = {
-            "language": self.language.currentData(),
+            "language": chosen,
             "font_size": self.font_size.value(),
             "data_folder": self.data_folder.text().strip(),
             "identity_evaluator": self.evaluator.currentData() or "",
         }
-        old = {"language": s.language, "font_size": s.get("font_size"), "data_folder": str(s.data_folder()),
+        # the language counts as changed when another one than the language in use was chosen; the
+        # one in use is saved too when it came from --lang and the person asked to keep it
+        old = {"language": self._shown_language, "font_size": s.get("font_size"), "data_folder": str(s.data_folder()),
                "identity_evaluator": s.get("identity_evaluator")}
         changed = {k: v for k, v in new.items() if v != old[k]}
         for k, v in changed.items():
             s.set(k, v)
+        if "language" not in changed and not self.remember_language.isHidden() and self.remember_language.isChecked():
+            s.set("language", chosen)  # already in use: nothing to switch
         s.sync()
         return changed

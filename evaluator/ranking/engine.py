@@ -414,6 +414,10 @@ class Order:
     rank: list[int | None]  # 1 … len(ranked); None for the others
     tie_rule: list[str]  # tied on score: the rule that set the place ("" when not tied)
     rules: list[str]  # the track's tie-break rules (the application ID comes after them)
+    # the same by rank position (aligned with ``ranked``), for the passes down the ranked list
+    neg_ranked: list  # the score keys
+    places: list[int]  # 1 … len(ranked) (the very objects ``rank`` holds)
+    tie_ranked: list[str]  # the tie rules
 
 
 def order_candidates(inp: TrackInputs, scores: Scores, gates: Eligibility, tally: Tally,
@@ -427,53 +431,62 @@ def order_candidates(inp: TrackInputs, scores: Scores, gates: Eligibility, tally
     quality_bits = (_BIT[FLAG_DISAGREEMENT] | _BIT[FLAG_INCOMPLETE]
                     | (_BIT[FLAG_NORMALIZED_FALLBACK] if inp.method == "normalized" else 0))
     rules = list(inp.tie_breaks)
+    # the tie-break keys, one column each (aligned with ``cands``); a value met again is the same
+    # object (a few hundred field-check shares and days among thousands of candidates), so that
+    # naming the rule of each tie below compares objects that stay in the cache
+    once = {}.setdefault
     cols: list[list] = []
     for r in rules:
         if r == "field_check":
-            cols.append([-round(fshare[i], 9) if fshare[i] is not None else 0.0 for i in cands])  # type: ignore[arg-type]
+            cols.append([once(v, v) for v in [-round(fshare[i], 9) if fshare[i] is not None else 0.0  # type: ignore[arg-type]
+                                               for i in cands]])
         elif r == "fewer_flags":
             cols.append([_POPCOUNT[flags[i] & quality_bits] for i in cands])
         else:  # earlier_submission
             days = []
             for i in cands:
                 d = apps[i].submitted_on
-                days.append(d.toordinal() if d is not None else 10**9)
+                days.append(once(d, d.toordinal()) if d is not None else 10**9)
             cols.append(days)
     cols.append([apps[i].application_id for i in cands])
-    sec_keys = list(zip(*cols)) if cands else []
+    # the order of the tie-break keys alone (positions in ``cands``): one stable sort per key, the
+    # last key first (the same order as one sort by the tuple of keys, the ID making it total; a
+    # sort by plain numbers or texts compares far faster than one by tuples)
+    sec_order = list(range(len(cands)))
+    for col in reversed(cols):
+        sec_order.sort(key=col.__getitem__)
     secpos = [0] * n
-    sec_order = sorted(range(len(cands)), key=sec_keys.__getitem__)
-    by_sec = [cands[j] for j in sec_order]
-    sec_sorted = [sec_keys[j] for j in sec_order]  # the tie-break keys by tie-break position
-    for pos, i in enumerate(by_sec):
-        secpos[i] = pos
+    for pos, j in enumerate(sec_order):
+        secpos[cands[j]] = pos
+    negc = [-round(score[i] * SCORE_UNIT) for i in cands]  # type: ignore[operator]  # rscore
     neg: list = [INF] * n
-    for i in cands:
-        neg[i] = -round(score[i] * SCORE_UNIT)  # type: ignore[operator]  # rscore
-    ranked = sorted(by_sec, key=neg.__getitem__)  # stable: equal scores keep the tie-break order
+    for i, x in zip(cands, negc):
+        neg[i] = x
+    ranked_c = sorted(sec_order, key=negc.__getitem__)  # stable: equal scores keep the tie-break order
+    ranked = [cands[j] for j in ranked_c]
     rank: list[int | None] = [None] * n
-    for pos, i in enumerate(ranked):
-        rank[i] = pos + 1
-    N = len(ranked)
+    places = list(range(1, len(ranked) + 1))
+    for i, place in zip(ranked, places):
+        rank[i] = place
+    # ties: a candidate whose score key equals its neighbour's in rank order; the rule that placed it
+    # is the first tie-break key on which the two differ (the keys gathered in rank order once)
     tie_rule = [""] * n
-    all_rules = rules + ["application_id"]
-    bit_tie = _BIT[FLAG_TIE]
-    prev_key = None
-    for pos, i in enumerate(ranked):
-        key = neg[i]
-        nb = None
-        if pos > 0 and prev_key == key:
-            nb = ranked[pos - 1]
-        elif pos + 1 < N and neg[ranked[pos + 1]] == key:
-            nb = ranked[pos + 1]
-        prev_key = key
-        if nb is not None:
+    negr = [negc[j] for j in ranked_c]
+    N = len(ranked)
+    tie_r = [""] * N
+    tied = [pos for pos in range(N) if (pos and negr[pos - 1] == negr[pos]) or (pos + 1 < N and negr[pos + 1] == negr[pos])]
+    if tied:
+        bit_tie = _BIT[FLAG_TIE]
+        ranked_cols = list(zip(rules + ["application_id"], [[col[j] for j in ranked_c] for col in cols]))
+        for pos in tied:
+            nb = pos - 1 if pos and negr[pos - 1] == negr[pos] else pos + 1
+            i = ranked[pos]
             flags[i] |= bit_tie
-            for r, x, y in zip(all_rules, sec_sorted[secpos[i]], sec_sorted[secpos[nb]]):
-                if x != y:
-                    tie_rule[i] = r
+            for r, col in ranked_cols:
+                if col[pos] != col[nb]:
+                    tie_rule[i] = tie_r[pos] = r
                     break
-    return Order(cands, neg, secpos, ranked, rank, tie_rule, rules)
+    return Order(cands, neg, secpos, ranked, rank, tie_rule, rules, negr, places, tie_r)
 
 
 # --- 5. selection: down the ranked list, with the reason of every row -----------------------------------------
@@ -493,7 +506,7 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
 
     :func:`.scoring.walk_selected` is the same rule without the reasons, for the stability analysis."""
     n = len(inp.applications)
-    score, neg, rank, tie_rule = scores.score, order.neg, order.rank, order.tie_rule
+    score = scores.score
     decision = [""] * n
     reason: list[Reason] = [()] * n
     if inp.budget_draws_support and inp.support is not None:  # the computed amount (docs/rules.md)
@@ -519,17 +532,18 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
     filled: Phrase = ("quota_filled", quota)
     beyond: Phrase = ("reserves_filled", quota, reserve_size)
     tie_phrase: dict[str, Phrase] = {r: ("tie_broken", r) for r in order.rules + ["application_id"]}
-    stated = _to_tenths(order.ranked, neg, score)  # the score as the reason states it
-    for i, s in zip(order.ranked, stated):
-        if -neg[i] < min_key:
+    stated = _to_tenths(order.ranked, order.neg_ranked, score)  # the score as the reason states it
+    # (down the ranked list by position: what each row needs is read in order, not looked up)
+    for i, s, key, p, rule in zip(order.ranked, stated, order.neg_ranked, order.places, order.tie_ranked):
+        if -key < min_key:
             decision[i] = "not_selected"
-            why: Reason = (("rank_below_min", rank[i], N, s, min_score),)
+            why: Reason = (("rank_below_min", p, N, s, min_score),)
         elif len(selected) < quota and left is None:
             selected.append(i)
             decision[i] = "selected"
-            why = (("rank", rank[i], N, s), within)
+            why = (("rank", p, N, s), within)
         else:
-            place: Phrase = ("rank", rank[i], N, s)
+            place: Phrase = ("rank", p, N, s)
             amt = requested[i]
             skip: Phrase | None = None
             if len(selected) < quota:  # with a budget cap
@@ -553,7 +567,6 @@ def walk_down(inp: TrackInputs, scores: Scores, order: Order) -> Walk:
                     why = (place, filled, _over_budget(amt, budget, exceeds_code))
                 else:
                     why = (place, beyond)
-        rule = tie_rule[i]
         reason[i] = (*why, tie_phrase[rule]) if rule else why
     return _with_support(inp, order, Walk(decision, reason, selected, requested))
 
@@ -578,7 +591,7 @@ def _walk_threshold(inp: TrackInputs, scores: Scores, order: Order, requested: l
     amount below may still fit.  Fills ``decision`` and ``reason``; returns the selected, in rank order.
 
     :func:`.scoring.walk_selected` with ``fill`` is the same rule without the reasons."""
-    score, neg, rank, tie_rule = scores.score, order.neg, order.rank, order.tie_rule
+    score = scores.score
     min_score, fill = inp.min_score, inp.fill
     min_key = rscore(min_score)
     N = len(order.ranked)
@@ -587,12 +600,13 @@ def _walk_threshold(inp: TrackInputs, scores: Scores, order: Order, requested: l
     stopped: Phrase | None = None  # without fill: where selection stopped, and why
     above: Phrase = ("at_or_above_min", min_score)
     tie_phrase: dict[str, Phrase] = {r: ("tie_broken", r) for r in order.rules + ["application_id"]}
-    for i, s in zip(order.ranked, _to_tenths(order.ranked, neg, score)):
-        if -neg[i] < min_key:
+    for i, s, key, p, rule in zip(order.ranked, _to_tenths(order.ranked, order.neg_ranked, score), order.neg_ranked,
+                                  order.places, order.tie_ranked):
+        if -key < min_key:
             decision[i] = "not_selected"
-            why: Reason = (("rank_below_min", rank[i], N, s, min_score),)
+            why: Reason = (("rank_below_min", p, N, s, min_score),)
         else:
-            place: Phrase = ("rank", rank[i], N, s)
+            place: Phrase = ("rank", p, N, s)
             amt = requested[i]
             if stopped is not None:
                 decision[i] = "not_selected"
@@ -605,28 +619,27 @@ def _walk_threshold(inp: TrackInputs, scores: Scores, order: Order, requested: l
                 decision[i] = "not_selected"
                 why = (place, above, _over_budget(amt, left, skipped_code))
                 if not fill:
-                    stopped = ("selection_stopped", rank[i], left)
+                    stopped = ("selection_stopped", p, left)
             else:
                 left -= amt
                 selected.append(i)
                 decision[i] = "selected"
                 why = (place, above, (fits_code, amt, left))
-        rule = tie_rule[i]
         reason[i] = (*why, tie_phrase[rule]) if rule else why
     return selected
 
 
-def _to_tenths(ranked: list[int], neg: list, score: list) -> list[float]:
+def _to_tenths(ranked: list[int], neg_ranked: list, score: list) -> list[float]:
     """``round(score, 1)`` (what ``f"{score:.1f}"`` shows) of each ranked application, from its key
-    in millionths (``neg`` is minus ``round(score·10⁶)``).
+    in millionths (``neg_ranked``, aligned with ``ranked``, is minus ``round(score·10⁶)``).
 
     The float error of ``score·10⁶`` is far below half a millionth (up to 10⁸ points), so unless the
     key lies exactly halfway between two tenths the score lies on the key's side of that halfway
     point: the key's tenths, rounded, are the score's.  Halfway (or out of that range) the decimal
     rounding itself decides."""
     out = []
-    for i in ranked:
-        key = -neg[i]
+    for i, key in zip(ranked, neg_ranked):
+        key = -key
         tenths, rest = divmod(key, 100_000)
         out.append((tenths + (rest > 50_000)) / 10 if rest != 50_000 and 0 <= key < 10**14 else round(score[i], 1))
     return out

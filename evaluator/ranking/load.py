@@ -197,6 +197,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     width_of = {rid: len(p) for rid, p in positions.items()}
     width = max(width_of.values())
     points: dict[int, tuple[float | None, ...]] = {}
+    points_range: tuple[float, float] | None = None
     if crit_pos:
         at: dict[int, list[int]] = {}
         for cid, k in crit_pos.items():
@@ -218,10 +219,19 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
         # scores): a tenth of the memory, and the ranking's passes over the points read the same
         # few objects instead of millions scattered through memory.  Zeros, blanks and NaN stay
         # as read (-0.0 equals 0.0 as a key but prints otherwise; NaN equals nothing).
-        same = {}.setdefault
+        distinct: dict = {}
+        same = distinct.setdefault
+        zero = False  # a zero or a blank read (neither is interned)
         for rows in _batches(conn, scores.group_by(Score.evaluation_id)):
             for row in rows:
                 points[row[0]] = tuple([v and same(v, v) for v in row[1:]])
+                if not zero and not all(row):  # (the evaluation ID is never 0)
+                    zero = True
+        # the range of every point read (the stability analysis bounds how far a weight change
+        # moves a score with it); NaN, if any, is left to the analysis's own pass
+        if distinct and all(v == v for v in distinct):
+            values = [*distinct, 0.0] if zero else list(distinct)
+            points_range = (min(values), max(values))
     # 4. manual gate outcomes
     gates_by_app: dict[int, dict[str, bool]] = {}
     if gate_of:
@@ -250,7 +260,12 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     app_track = {row[1]: row[0] for row in apps} if narrow else {}
     evals_by_app: dict[int, list[EvaluationInput]] = {}
     new_ev = tuple.__new__
+    # the driver makes a new string of every value read: a few values repeated over 300,000
+    # evaluations (their state) or 100,000 applications (district, category, status, amounts, day) are
+    # kept once each, which the ranking's passes then find in the same few places in memory
+    once = {}.setdefault
     for aid, evid, conflict, note, eid, state, abstained, ab_reason in chain.from_iterable(pairs):
+        state = once(state, state)
         if eid is None:
             ev = new_ev(EvaluationInput, (ev_code[evid], (), NOT_STARTED, False, ab_reason or "", conflict,
                                           note or ""))
@@ -269,15 +284,21 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
     app_ids: dict[int, dict[str, int]] = {tid: {} for tid in track_ids}
     no_gates: dict[str, bool] = {}  # shared, never mutated
     fromiso = date.fromisoformat
+    days: dict = {}  # each submission day once (as text from SQLite, as a date from PostgreSQL)
     for (tid, aid, ext, title, group, district, category, members, requested, own, submitted, status) in apps:
         app_ids[tid][ext] = aid
         ov = overrides.get(aid)
-        if type(submitted) is str:
-            submitted = fromiso(submitted)
+        if submitted is not None:
+            day = days.get(submitted)
+            if day is None:
+                day = days[submitted] = fromiso(submitted) if type(submitted) is str else submitted
+            submitted = day
         evs = evals_by_app.get(aid)
         per_track[tid].append(new_ev(ApplicationInput, (
-            ext, tuple(evs) if evs else (), title, group, district, category, members, requested, own,
-            submitted, status, gates_by_app.get(aid, no_gates), ov[0] if ov else None, ov[1] if ov else "",
+            ext, tuple(evs) if evs else (), title, group, once(district, district), once(category, category),
+            members, once(requested, requested), once(own, own), submitted, once(status, status),
+            gates_by_app.get(aid, no_gates),
+            ov[0] if ov else None, ov[1] if ov else "",
         )))
     rules = rules_of(s, program)
     checked = _apply_rules(s, rules, tracks, in_tracks) if rules else {}
@@ -301,6 +322,7 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
             provisional=provisional, stability=stability, name_ko=t.name_ko, name_en=t.name_en,
             rule_failures=failures, support=amounts, budget_draws_support=rules.draws_support(t.code),
             selection=rules.selection(t.code).model, fill=rules.selection(t.code).fill,
+            points_range=points_range,
         )
         out.append(LoadedTrack(inputs, app_ids[tid], decisions))
     return out

@@ -65,7 +65,7 @@ def analyse(counted: Counted, cands: list[int], order: list[int], neg: list, sec
     a score (in input order), ``order`` the same in rank order, ``neg`` minus each one's
     :func:`rscore`, ``secpos`` its place in the order of the tie-break keys alone."""
     base = Baseline(counted, cands, order, neg, secpos, base_selected, requested)
-    evaluators = sorted({c for cs in base.codes for c in cs})
+    evaluators = sorted(set(chain.from_iterable(base.codes)))
     weighted = [k for k in range(counted.K) if counted.W[k] > 0]
     total = len(evaluators) + 2 * len(weighted)
     if not base.m or total == 0:
@@ -100,7 +100,9 @@ class Baseline:
         threshold = inp.selection == "threshold-budget"
         self.quota = m if threshold else inp.quota
         self.fill = inp.fill or not threshold
-        dense = {i: j for j, i in enumerate(cands)}
+        dense = [0] * (max(cands) + 1 if cands else 0)  # application index -> dense position
+        for j, i in enumerate(cands):
+            dense[i] = j
         self.cands = cands
         self.codes = [counted.codes[i] for i in cands]
         self.totals = [counted.totals[i] for i in cands]
@@ -113,9 +115,6 @@ class Baseline:
         self.s0 = len(base_selected)
         self.order = [dense[i] for i in order]  # the candidates in rank order
         self.NS = NS = max(self.sec) + 1 if m else 1  # tie-break positions are 0 … NS − 1
-        self.pos_of = [0] * m
-        for p, j in enumerate(self.order):
-            self.pos_of[j] = p
         self.keys = [self.neg[j] * NS + self.sec[j] for j in self.order]  # ascending: the baseline order
         self.limit_key = self.cut_min * NS + NS - 1  # keys above this are below the minimum score
 
@@ -141,10 +140,10 @@ class Baseline:
         tie_in = {j for _, j in sorted((self.sec[j], j) for j in range(m) if neg2[j] == v)[:room]}
         return [j for j, (x, b) in enumerate(zip(neg2, was)) if (x < v or j in tie_in) != b]
 
-    def flips_if_some_move(self, changed: list[int], new_key: list[int]) -> list[int]:
-        """Only ``changed`` moved (to the keys ``new_key``, aligned); the others keep their baseline
-        keys and relative order: the new cut is found by binary search, and compared with the
-        baseline's only near it."""
+    def flips_if_some_move(self, changed: list[int], new_key: list[int], old_key: list[int]) -> list[int]:
+        """Only ``changed`` moved (from their baseline keys ``old_key`` to the keys ``new_key``, both
+        aligned with it); the others keep their baseline keys and relative order: the new cut is found
+        by binary search, and compared with the baseline's only near it."""
         m, quota, order, keys, was = self.m, self.quota, self.order, self.keys, self.selected
         if self.budget is not None:
             NS, sec = self.NS, self.sec
@@ -160,7 +159,7 @@ class Baseline:
         if quota <= 0:
             return [j for j in range(m) if was[j]]
         new_keys = sorted(new_key)
-        old_keys = sorted([keys[self.pos_of[j]] for j in changed])
+        old_keys = sorted(old_key)
 
         def count_le(x) -> int:  # candidates of the perturbed ranking whose key is ≤ x
             return bisect_right(keys, x) - bisect_right(old_keys, x) + bisect_right(new_keys, x)
@@ -230,18 +229,19 @@ def leave_out(counted: Counted, base: Baseline, evaluators: list[str], runs: Run
     keys_without = _keys_without(counted, base, evaluators)
     for e in evaluators:
         cancel.raise_if_cancelled()
-        changed, new_keys = keys_without[e]
-        runs.record(base.flips_if_some_move(changed, new_keys))
+        changed, new_keys, old_keys = keys_without[e]
+        runs.record(base.flips_if_some_move(changed, new_keys, old_keys))
 
 
 def _keys_without(counted: Counted, base: Baseline, evaluators: list[str]
-                  ) -> dict[str, tuple[list[int], list[int]]]:
-    """Per evaluator: the candidates it scored (an application only it scored keeps its score) and
-    their keys without its evaluation."""
-    out: dict[str, tuple[list[int], list[int]]] = {e: ([], []) for e in evaluators}
+                  ) -> dict[str, tuple[list[int], list[int], list[int]]]:
+    """Per evaluator: the candidates it scored (an application only it scored keeps its score),
+    their keys without its evaluation, and their baseline keys (all read here in input order: far
+    fewer cache misses on a large track than looking them up in rank order, run by run)."""
+    out: dict[str, tuple[list[int], list[int], list[int]]] = {e: ([], [], []) for e in evaluators}
     su, NS, agg, trim = SCORE_UNIT, base.NS, counted.base, counted.trim
     mean_base = agg == "mean"
-    for j, (cs, ts, sj) in enumerate(zip(base.codes, base.totals, base.sec)):
+    for j, (cs, ts, sj, nj) in enumerate(zip(base.codes, base.totals, base.sec, base.neg)):
         n = len(cs)
         if n < 2:
             continue  # an application only this evaluator scored keeps its score
@@ -257,10 +257,12 @@ def _keys_without(counted: Counted, base: Baseline, evaluators: list[str]
                 rest = ts[:q] + ts[q + 1:]
                 x = fsum(rest) / (n - 1) if mean_base else aggregate(agg, rest, trim)[0]
                 ks.append(-round(x * su) * NS + sj)
+        old = nj * NS + sj
         for c, key in zip(cs, ks):
-            js, keys = out[c]
+            js, keys, olds = out[c]
             js.append(j)
             keys.append(key)
+            olds.append(old)
     return out
 
 
@@ -363,6 +365,7 @@ class Window:
     s_hi: float
     cut: int  # the baseline's cut: the quota-th score key
     neg_sorted: list[int]  # the score keys in rank order
+    near: _Near | None = None  # the mean's figures of the candidates near the cut, by rank position
 
     @classmethod
     def of(cls, counted: Counted, base: Baseline) -> Window | None:
@@ -370,16 +373,22 @@ class Window:
         if not (base.budget is None and counted.inp.method != "normalized" and 0 < quota and base.s0 == quota
                 and quota <= base.m and M > 0):
             return None
-        # every point and every total in one flat list each (min and max then run in C, with no
-        # call per evaluation)
-        every = list(chain.from_iterable(chain.from_iterable(base.points)))
+        # the range of the points: the loader's (it read them all; a wider range only widens the
+        # window), else every point in one flat list (min and max then run in C, with no call per
+        # evaluation)
+        p_range = counted.inp.points_range
+        if p_range is None:
+            every = list(chain.from_iterable(chain.from_iterable(base.points)))
+            p_range = (min(every), max(every))
         totals = list(chain.from_iterable(base.totals))
         # S from the totals (t = 100·S/M), widened far beyond their rounding
         s_lo = min(totals) * M / 100.0
         s_hi = max(totals) * M / 100.0
-        return cls(min(every), max(every), s_lo - 1e-9 * (abs(s_lo) + M),
+        NS = base.NS
+        return cls(p_range[0], p_range[1], s_lo - 1e-9 * (abs(s_lo) + M),
                    s_hi + 1e-9 * (abs(s_hi) + M), base.neg[base.order[quota - 1]],
-                   [base.neg[j] for j in base.order])
+                   [key // NS for key in base.keys],  # (key = neg·NS + a tie-break position < NS)
+                   _Near(counted, base) if counted.base == "mean" else None)
 
     def flips(self, base: Baseline, rescore: Rescore, k: int, d: float, c: float) -> list[int]:
         """The run with criterion k's weight moved by d: with every score moving by at most B, a
@@ -391,10 +400,75 @@ class Window:
         pa = bisect_left(self.neg_sorted, self.cut - 2 * bound)  # before: selected whatever happens
         pb = bisect_right(self.neg_sorted, self.cut + 2 * bound)  # from here: out whatever happens
         js = base.order[pa:pb]
-        NS, sec = base.NS, base.sec
-        keys = [x * NS + sec[j] for j, x in zip(js, rescore.score_keys(js, k, d, c))]
+        NS = base.NS
+        near = self.near
+        if near is not None:  # the mean: 100·(mean S + d·mean sₖ)/(M + d·maxₖ), read by rank position
+            ms, cm, secs, was = near.between(pa, pb, k)
+            cu = c * SCORE_UNIT
+            keys = [-round((s + d * m) * cu) * NS + q for s, m, q in zip(ms, cm, secs)]
+        else:
+            sec = base.sec
+            keys = [x * NS + sec[j] for j, x in zip(js, rescore.score_keys(js, k, d, c))]
+            was = [base.selected[j] for j in js]
         room = base.quota - pa  # places left after the applications that stay selected (≥ 1)
         ok = sorted(x for x in keys if x <= base.limit_key)
         last = ok[room - 1] if len(ok) >= room else base.limit_key  # the last place selected
-        return [j for j, x in zip(js, keys) if (x <= last) != base.selected[j]]
+        return [j for j, x, b in zip(js, keys, was) if (x <= last) != b]
+
+
+class _Near:
+    """For the mean: each candidate's mean S and mean points per criterion (what a moved weight
+    re-scores, as :meth:`Rescore.score_keys` does), its tie-break position and baseline status, as
+    columns by rank position over the places the weight runs re-score so far.  Every run's places
+    lie around the same cut, so the columns grow at either end; each candidate is read once, and
+    each run reads a slice in order instead of looking its candidates up one by one."""
+
+    def __init__(self, counted: Counted, base: Baseline) -> None:
+        self.counted, self.base = counted, base
+        self.lo = self.hi = 0  # the rank positions held: lo … hi − 1
+        self.ms: list[float] = []
+        self.cm: list[list[float]] = [[] for _ in range(counted.K)]
+        self.sec: list[int] = []
+        self.was: list[bool] = []
+
+    def between(self, pa: int, pb: int, k: int) -> tuple[list[float], list[float], list[int], list[bool]]:
+        """Rank positions pa … pb − 1: mean S, mean points of criterion k, tie-break position, selected."""
+        if self.lo == self.hi:
+            self.lo = self.hi = pa
+        if pa < self.lo:
+            self._add(pa, self.lo, front=True)
+            self.lo = pa
+        if pb > self.hi:
+            self._add(self.hi, pb, front=False)
+            self.hi = pb
+        a, b = pa - self.lo, pb - self.lo
+        return self.ms[a:b], self.cm[k][a:b], self.sec[a:b], self.was[a:b]
+
+    def _add(self, pa: int, pb: int, *, front: bool) -> None:
+        base, counted = self.base, self.counted
+        js = base.order[pa:pb]
+        ms: list[float] = []
+        rows: list[list[float]] = []
+        cands, points = base.cands, base.points
+        for j in js:  # the arithmetic of Rescore._means
+            ss = counted.sums(cands[j])
+            ms.append(sum(ss) / len(ss))
+            pts = points[j]
+            n = len(pts)
+            rows.append([sum(col) / n for col in zip(*pts)])
+        cols = [list(col) for col in zip(*rows)] if rows else [[] for _ in self.cm]
+        sec = [base.sec[j] for j in js]
+        was = [base.selected[j] for j in js]
+        if front:
+            self.ms[:0] = ms
+            self.sec[:0] = sec
+            self.was[:0] = was
+            for have, col in zip(self.cm, cols):
+                have[:0] = col
+        else:
+            self.ms += ms
+            self.sec += sec
+            self.was += was
+            for have, col in zip(self.cm, cols):
+                have += col
 

@@ -3422,6 +3422,14 @@
         <translation>Data folder</translation>
     </message>
     <message>
+        <source>{language} (this session, from --lang); saved: {saved}</source>
+        <translation>{language} (this session, from --lang); saved: {saved}</translation>
+    </message>
+    <message>
+        <source>Start in {language} from now on</source>
+        <translation>Start in {language} from now on</translation>
+    </message>
+    <message>
         <source>Choose the data folder</source>
         <translation>Choose the data folder</translation>
     </message>

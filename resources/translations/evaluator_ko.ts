@@ -3373,6 +3373,14 @@
         <translation>자료 폴더</translation>
     </message>
     <message>
+        <source>{language} (this session, from --lang); saved: {saved}</source>
+        <translation>{language} (이번 실행만, --lang 옵션); 저장된 언어: {saved}</translation>
+    </message>
+    <message>
+        <source>Start in {language} from now on</source>
+        <translation>앞으로 {language}로 시작</translation>
+    </message>
+    <message>
         <source>Choose the data folder</source>
         <translation>데이터 폴더 고르기</translation>
     </message>

@@ -192,3 +192,16 @@ def test_the_stability_analysis_selects_by_the_same_rule_as_the_ranking(t):
     chosen = walk_selected(range(len(ranked)), neg.__getitem__, requested, t.quota, rscore(t.min_score), t.budget)
     assert {ranked[i].application_id for i in chosen} == {
         r.application_id for r in out.rows if r.computed_decision == "selected"}
+
+
+@SETTINGS
+@given(tracks(), st.floats(0, 50, allow_nan=False), st.floats(0, 50, allow_nan=False))
+def test_a_wider_points_range_from_the_loader_changes_nothing(t, below, above):
+    # The loader hands the stability analysis the range of every point it read (of every track, of
+    # evaluations not counted): any range that holds the track's points gives the same ranking.
+    points = [0.0 if p is None else p for a in t.applications for e in a.evaluations for p in e.points]
+    t = replace(t, stability=True)
+    plain = rank_track(t)
+    if points:
+        wide = replace(t, points_range=(min(points) - below, max(points) + above))
+        assert rank_track(wide) == plain

@@ -329,3 +329,42 @@ def test_the_office_sets_the_method_of_record_from_the_cli_and_rank_then_stores_
             assert s.execute(select(AuditEvent).where(AuditEvent.action == "program_settings")).first() is not None
     assert main(["settings", "--min-score", "abc", "--db", str(db)]) == 2
     assert "--min-score: 'abc'" in capsys.readouterr().err
+
+
+def _loaded_inputs(store):
+    from evaluator.ranking.load import effective_settings, load_tracks
+    from evaluator.services.common import current_program
+
+    with store.uow.read() as s:
+        p = current_program(s)
+        return [t.inputs for t in load_tracks(s, p, list(p.tracks), method="mean", provisional=False, stability=True,
+                                              settings=effective_settings(p))]
+
+
+def test_the_loader_hands_the_stability_analysis_a_range_that_holds_every_point(small):
+    from evaluator.db.models import Score
+
+    def check():
+        for inp in _loaded_inputs(small):
+            points = [0.0 if p is None else p for a in inp.applications for e in a.evaluations for p in e.points]
+            lo, hi = inp.points_range
+            assert lo <= min(points) and hi >= max(points)
+        return lo, hi
+
+    lo, hi = check()
+    assert lo > 0  # no zero read: the range starts at the lowest score given
+    with small.uow.write() as s:  # a zero (not interned as the other values are) widens it to 0
+        s.execute(update(Score).where(Score.id == select(Score.id).limit(1).scalar_subquery()).values(points=0.0))
+    assert check()[0] == 0.0
+    with small.uow.write() as s:  # and so does a blank
+        s.execute(update(Score).values(points=None).where(Score.points == 0.0))
+    assert check()[0] == 0.0
+    assert rows_equal_without_range(small)
+
+
+def rows_equal_without_range(store) -> bool:
+    from dataclasses import replace
+
+    from evaluator.ranking.engine import rank_track
+
+    return all(rank_track(inp) == rank_track(replace(inp, points_range=None)) for inp in _loaded_inputs(store))

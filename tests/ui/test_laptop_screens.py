@@ -187,3 +187,178 @@ def test_the_application_pane_shows_every_gate_and_evaluator_on_a_laptop(demo_st
     for view, model in ((screen.gate_view, screen.gates), (screen.assign_view, screen.assignments)):
         last = view.visualRect(model.index(model.rowCount() - 1, 0))
         assert last.bottom() <= view.viewport().height(), view.objectName()
+
+
+def _open_each_track(w, qapp):
+    """The scoring form of the first visit of each track (each track has its own rubric and checklist)."""
+    today = w.show_screen("today")
+    seen = {}
+    for row in range(today.model.rowCount()):
+        visit = today.model.record(row)
+        if visit.track not in seen:
+            seen[visit.track] = visit.application_id
+    for track, app_id in seen.items():
+        form = today.open_application(app_id)
+        flush_events(qapp)
+        yield track, form
+        form.closed.emit()
+
+
+def test_the_scoring_form_fits_a_laptop_window_without_sideways_scrolling(field_store, make_window, qapp, lang):
+    """At 1280×720 the scoring form is as wide as the window leaves it: the space rubric's long English
+    checklist items stand one below the other instead of pushing the form 13 pixels wider."""
+    from ui.settings import Settings
+
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(field_store)
+    w.resize(*LAPTOP)
+    scrolls = {}
+    for track, form in _open_each_track(w, qapp):
+        bar = form.scroll.horizontalScrollBar()
+        if bar.maximum() > 0 or form.minimumSizeHint().width() > w._pages["today"].viewport().width():
+            scrolls[track] = (bar.maximum(), form.minimumSizeHint().width())
+    assert w.width() == LAPTOP[0] and len(scrolls) == 0, scrolls
+
+
+def _cut_columns(view) -> list[str]:
+    """The visible columns of ``view`` whose header, or whose track or status, does not fit its width."""
+    from PySide6.QtCore import Qt
+
+    from ui.i18n import language
+    from ui.labels import status_labels
+
+    header, model = view.horizontalHeader(), view.model()
+    fm, cell_margins = view.fontMetrics(), 8
+    cut = []
+    for col in range(model.columnCount()):
+        if header.isSectionHidden(col):
+            continue
+        title = model.headerData(col, Qt.Horizontal)
+        if header.sectionSize(col) < header.sectionSizeHint(col):  # the header's text and sort arrow
+            cut.append(title)
+        key = model.columns[col].key
+        texts = ([t.name(language()) for t in model.ctx.program.tracks] if key == "track"
+                 else list(status_labels().values()) if key == "status" else [])
+        cut += [f"{title}: {t}" for t in texts if header.sectionSize(col) < fm.horizontalAdvance(t) + cell_margins]
+    return cut
+
+
+def test_the_application_lists_show_whole_headers_tracks_and_statuses_in_either_language(demo_store, make_window,
+                                                                                         qapp, lang):
+    """The Applications and Assignments tables had widths tuned for the Korean headers: in English
+    "Application ID", "Requested (KRW)", "Evaluations", the statuses and the tracks (both "Community …")
+    were cut.  Their widths follow the language shown; the title takes what is left."""
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    cut = {}
+    for key, view in (("applications", "table"), ("assignments", "app_view")):
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        table = getattr(screen, view)
+        cut[key] = _cut_columns(table)
+        title = next(i for i, c in enumerate(table.model().columns) if c.key == "title")
+        # the title is not squeezed to a few letters either
+        assert table.columnWidth(title) >= 10 * table.fontMetrics().horizontalAdvance("가"), key
+    assert cut == {"applications": [], "assignments": []}
+
+
+def test_column_widths_a_person_set_in_english_come_back_in_english(demo_store, demo_path, qtbot, sync_tasks, qapp):
+    """The widths worked out for the language are a start: a column the person narrowed in English is
+    as narrow when the English window opens again, and the Korean window keeps its own widths."""
+    from evaluator.store import Store
+    from ui.main_window import MainWindow
+    from ui.worker import SyncExecutor, TaskManager
+
+    def open_window(store):
+        win = MainWindow(store, tasks=TaskManager(SyncExecutor()))
+        qtbot.addWidget(win)
+        win.show()
+        win.resize(*LAPTOP)
+        return win, win.show_screen("applications").table
+
+    install_language(qapp, "en")
+    try:
+        english, table = open_window(demo_store)
+        fitted = table.columnWidth(1)
+        table.setColumnWidth(1, 70)  # the person narrows the track column
+        english.close()
+        with Store(f"sqlite:///{demo_path}") as again:
+            english, table = open_window(again)
+            assert table.columnWidth(1) == 70
+            english.close()
+        install_language(qapp, "ko")
+        with Store(f"sqlite:///{demo_path}") as again:
+            korean, table = open_window(again)
+            assert table.columnWidth(1) not in (70, fitted)  # Korean's own (shorter) track names
+            korean.close()
+    finally:
+        install_language(qapp, "ko")
+
+
+@pytest.fixture
+def large_font(qapp):
+    """The 14 pt font of Settings (for a laptop in sunlight), back to the default afterwards."""
+    from ui.i18n import apply_font
+
+    apply_font(qapp, 14)
+    yield 14
+    apply_font(qapp, 10)
+
+
+def _wider_than_the_window(w, qapp) -> dict:
+    too_wide = {}
+    for key in w.screens:
+        screen = w.show_screen(key)
+        flush_events(qapp)
+        page = w._pages[key]
+        if page.horizontalScrollBar().maximum() > 0 or screen.minimumSizeHint().width() > page.viewport().width():
+            too_wide[key] = (screen.minimumSizeHint().width(), page.viewport().width())
+    return too_wide
+
+
+def test_every_office_screen_fits_a_laptop_window_at_the_large_font(demo_store, make_window, qapp, lang, large_font):
+    """At 14 pt the window stayed 1449 pixels wide in English (the "Acting: …" line of the header) and
+    the Applications, Import, Ranking, Awards, Outputs and Progress screens needed more than 1280: their
+    filters, toolbars, long check boxes and summary lines now give way, wrap or end in "…"."""
+    w = make_window(demo_store)
+    w.resize(*LAPTOP)
+    flush_events(qapp)
+    assert w.width() == LAPTOP[0]
+    assert _wider_than_the_window(w, qapp) == {}
+
+
+def test_the_field_screens_and_scoring_form_fit_a_laptop_window_at_the_large_font(field_store, make_window, qapp,
+                                                                                   lang, large_font):
+    from ui.settings import Settings
+
+    Settings().set("identity_evaluator", "EV01")
+    w = make_window(field_store)
+    w.resize(*LAPTOP)
+    flush_events(qapp)
+    assert w.width() == LAPTOP[0]
+    assert _wider_than_the_window(w, qapp) == {}
+    for track, form in _open_each_track(w, qapp):
+        assert form.scroll.horizontalScrollBar().maximum() == 0, track
+
+
+def test_a_long_check_box_wraps_shows_its_whole_text_and_toggles_from_it(demo_store, make_window, qapp, qtbot,
+                                                                          large_font):
+    """Outputs' "Include the applicants' contact data (…)" at 14 pt in English: on two lines within the
+    screen, as tall as its wrapped text, and a click on its second line ticks it like a click on the box."""
+    from PySide6.QtCore import QPoint, Qt
+
+    install_language(qapp, "en")
+    try:
+        w = make_window(demo_store)
+        w.resize(*LAPTOP)
+        screen = w.show_screen("outputs")
+        flush_events(qapp)
+        box = screen.include_personal
+        one_line = box.fontMetrics().height()
+        assert box.width() <= w._pages["outputs"].viewport().width()
+        assert box.height() >= box.heightForWidth(box.width()) >= 2 * one_line
+        assert not box.isChecked()
+        qtbot.mouseClick(box, Qt.LeftButton, pos=QPoint(box.width() // 3, box.height() - one_line // 2))
+        assert box.isChecked()
+    finally:
+        install_language(qapp, "ko")

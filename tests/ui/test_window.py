@@ -405,3 +405,66 @@ def test_splitters_and_columns_are_remembered(demo_store, demo_path, qtbot, sync
         assert apps2.findChild(QSplitter, "applicationsSplit").sizes() == sizes
         assert apps2.table.isColumnHidden(5) and apps2.table.columnWidth(0) == 133
         w2.close()
+
+
+def test_settings_show_the_language_of_this_run_and_the_saved_one_when_they_differ(demo_store, make_window, dialogs,
+                                                                                 qapp):
+    """``evaluator-gui --lang en`` with Korean saved: Settings show English (the language in use), say
+    that it is this run's and that Korean is saved; OK keeps Korean saved unless asked to keep English."""
+    from ui.i18n import language
+
+    Settings().set("language", "ko")
+    install_language(qapp, "en")  # what setup_application does with --lang en
+    seen = {}
+
+    def look(dlg):
+        seen.update(shown=dlg.language.currentData(), note=dlg.language_note.text(),
+                    note_shown=not dlg.language_note.isHidden(), remember=dlg.remember_language.text())
+        return True
+
+    try:
+        w = make_window(demo_store)
+        dialogs.on_exec["settingsDialog"] = look
+        trigger(w, "actionSettings")
+        assert seen["shown"] == "en" and seen["note_shown"]
+        assert seen["note"] == "English (this session, from --lang); saved: 한국어"
+        assert Settings().language == "ko" and language() == "en"  # OK alone changed nothing
+
+        def keep_english(dlg):
+            dlg.remember_language.setChecked(True)
+            return True
+
+        dialogs.on_exec["settingsDialog"] = keep_english
+        trigger(w, "actionSettings")
+        assert Settings().language == "en" and language() == "en"
+
+        dialogs.on_exec["settingsDialog"] = look  # the same language saved and in use: no note
+        trigger(w, "actionSettings")
+        assert seen["shown"] == "en" and not seen["note_shown"]
+    finally:
+        install_language(qapp, "ko")
+
+
+def test_settings_say_in_korean_when_this_runs_language_is_not_the_saved_one(demo_store, make_window, dialogs, qapp):
+    """``--lang ko`` with English saved: the note reads in Korean, and choosing English switches and saves."""
+    from ui.i18n import language
+
+    Settings().set("language", "en")
+    seen = {}
+
+    def look(dlg):
+        seen.update(shown=dlg.language.currentData(), note=dlg.language_note.text(),
+                    note_shown=not dlg.language_note.isHidden())
+        dlg.language.setCurrentIndex(dlg.language.findData("en"))
+        return True
+
+    try:
+        w = make_window(demo_store)
+        dialogs.on_exec["settingsDialog"] = look
+        trigger(w, "actionSettings")
+        assert seen["shown"] == "ko" and seen["note_shown"]
+        assert "한국어" in seen["note"] and "English" in seen["note"] and "--lang" in seen["note"]
+        assert "this session" not in seen["note"]  # translated
+        assert language() == "en" and nav_texts(w)[0] == "Applications" and Settings().language == "en"
+    finally:
+        install_language(qapp, "ko")

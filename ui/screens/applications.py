@@ -22,6 +22,7 @@ from ..i18n import language, tr
 from ..labels import category_choices, category_label, conflict_labels, status_label, status_labels, track_label, visit_state_label
 from ..models import ApplicationsModel, Column, RecordModel, fmt_amount
 from ..style import tones
+from ..widgets import fit_columns
 from .scoring import ScoringForm
 
 
@@ -45,13 +46,42 @@ def column_menu(view: QTableView) -> None:
     header.customContextMenuRequested.connect(menu)
 
 
+#: the least room of the free-text columns, in Hangul characters (the title, stretched, takes what is left)
+TEXT_WIDTHS = {"title": 12, "group_name": 9}
+
+
+def fit_application_columns(ctx, view: QTableView, model: ApplicationsModel) -> None:
+    """The applications' columns as wide as the language shown needs: the headers whole, and the few
+    texts a column can show (track, category, status) whole — the English ones are longer."""
+    program = ctx.program
+    known = {
+        "id": ["2012-A-001"],
+        "track": [track_label(ctx, t.code) for t in (program.tracks if program else ())],
+        "category": [name for _code, name in category_choices(ctx)],
+        "district": list(SEOUL_DISTRICTS),  # as the intake recorded them
+        "requested_amount": [fmt_amount(99_000_000)],
+        "submitted_on": ["2012-04-12"],
+        "status": list(status_labels().values()),
+        "": ["10/10"],
+    }
+    index = {c.key: i for i, c in enumerate(model.columns)}
+    hangul = view.fontMetrics().horizontalAdvance("가")
+    fit_columns(view, {index[k]: n * hangul for k, n in TEXT_WIDTHS.items()},
+                {index[k]: texts for k, texts in known.items() if k in index}, stretch=index["title"])
+
+
 def filter_combo(parent, name: str, everything: str, items: list[tuple[str, str]]) -> QComboBox:
     c = QComboBox(parent)
     c.setObjectName(name)
     c.addItem(everything, None)
     for value, label in items:
         c.addItem(label, value)
+    # as wide as its longest choice where there is room, narrower (the choice cut, whole in the list it
+    # opens) where there is not: five filters as wide as their longest English choices made the
+    # Applications screen wider than a laptop's window at a large font
     c.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+    c.setMinimumWidth(c.fontMetrics().horizontalAdvance("x" * 8) + 32)
+    c.view().setMinimumWidth(c.view().sizeHintForColumn(0) + 24)
     return c
 
 
@@ -114,6 +144,7 @@ class ApplicationsScreen(QWidget):
         self.search.setPlaceholderText(tr("Search ID, title, group or district"))
         self.search.setAccessibleName(tr("Search applications"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance("x" * 18))  # the filters give way first
         bar.addWidget(self.search, 2)
         program = ctx.program
         self.track = filter_combo(self, "filterTrack", tr("All tracks"),
@@ -152,14 +183,11 @@ class ApplicationsScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
-        # widths that fit the default 1280×820 window beside the detail pane; the title takes what is
-        # left; category and submission date (both in the detail pane) are hidden until asked for
-        # (right-click a column header)
-        for col, width in enumerate((96, 120, 110, 240, 120, 64, 92, 88, 56, 56)):
-            self.table.setColumnWidth(col, width)
-        hh.setSectionResizeMode(3, QHeaderView.Stretch)
+        # category and submission date (both in the detail pane) are hidden until asked for (right-click
+        # a column header); the title takes what is left
         for key in ("category", "submitted_on"):
             self.table.setColumnHidden(next(i for i, c in enumerate(self.model.columns) if c.key == key), True)
+        fit_application_columns(ctx, self.table, self.model)
         column_menu(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         split.addWidget(self.table)

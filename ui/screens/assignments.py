@@ -17,7 +17,7 @@ from ..i18n import language, tr
 from ..labels import conflict_labels, visit_state_label
 from ..models import CENTER, RIGHT, ApplicationsModel, Column, RecordModel
 from ..widgets import DateField
-from .applications import column_menu, filter_combo
+from .applications import column_menu, filter_combo, fit_application_columns
 
 
 def bulk(st, app_ids: list[str], action) -> Outcome[list[tuple[str, str]]]:
@@ -76,9 +76,7 @@ class AssignmentsScreen(QWidget):
         for col in range(self.apps.columnCount()):
             self.app_view.setColumnHidden(col, self.apps.columns[col].key in ("category", "requested_amount",
                                                                              "submitted_on", "status"))
-        for col, width in ((0, 96), (1, 120), (3, 220), (4, 120), (5, 64), (9, 56)):
-            self.app_view.setColumnWidth(col, width)
-        self.app_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        fit_application_columns(ctx, self.app_view, self.apps)  # the headers and tracks whole in either language
         column_menu(self.app_view)
         self.app_view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         ll.addWidget(self.app_view, 1)

@@ -26,7 +26,7 @@ from .. import dialogs
 from ..i18n import language, tr
 from ..models import CENTER, RIGHT, Column, RecordModel, fmt_amount
 from ..style import tones
-from ..widgets import DateField, plain, title_label
+from ..widgets import DateField, FlowLayout, plain, title_label, together
 
 
 # --- labels -----------------------------------------------------------------------------------------
@@ -389,11 +389,10 @@ class AwardsScreen(QWidget):
         self.plan = None
         self.last_output: Path | None = None
         lay = QVBoxLayout(self)
-        top = QHBoxLayout()
+        # the title and its controls wrap onto more lines where the window is narrow (a large font)
+        top = FlowLayout(spacing=8)
         top.addWidget(title_label(tr("Awards and follow-up"), self))
-        top.addStretch(1)
         status_label = QLabel(tr("Status"), self)
-        top.addWidget(status_label)
         self.filter = QComboBox(self)
         self.filter.setObjectName("awardStatusFilter")
         self.filter.addItem(tr("All statuses"), None)
@@ -401,7 +400,7 @@ class AwardsScreen(QWidget):
             self.filter.addItem(award_status_label(code), code)
         self.filter.currentIndexChanged.connect(lambda _i: self._show_rows())
         status_label.setBuddy(self.filter)
-        top.addWidget(self.filter)
+        top.addWidget(together(self, status_label, self.filter))
         self.plan_btn = _button(tr("Monitoring plan…"), "monitoringPlan", self.set_plan, self)
         self.assign_btn = _button(tr("Assign visitors"), "assignVisitors", self.assign_visitors, self)
         self.export_btn = _button(tr("Follow-up workbook…"), "exportFollowUp", self.export_workbook, self)
@@ -440,7 +439,7 @@ class AwardsScreen(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._award_selected())
 
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         self.terms_btn = _button(tr("Adjust amount and terms…"), "awardTerms", self.adjust_terms, self)
         self.status_btn = _button(tr("Change status…"), "awardStatus", self.change_status, self)
         self.tranche_btn = _button(tr("Record a tranche…"), "awardTranche", self.record_tranche, self)
@@ -453,13 +452,11 @@ class AwardsScreen(QWidget):
         self.sheets_btn.setToolTip(tr("The filled sheet of each monitoring visit recorded for the award"))
         for b in (self.terms_btn, self.status_btn, self.tranche_btn, self.support_btn, self.settle_btn):
             actions.addWidget(b)
-        actions.addStretch(1)
         # the award's documents on a row of their own: the seven buttons in one row made the screen wider
-        # than a 1280-pixel laptop in English
-        documents = QHBoxLayout()
+        # than a 1280-pixel laptop in English (and each row wraps where the window is narrower still)
+        documents = FlowLayout()
         for b in (self.dossier_btn, self.sheets_btn):
             documents.addWidget(b)
-        documents.addStretch(1)
         self.detail = plain(QLabel("", self))
         self.detail.setObjectName("awardDetail")
         self.detail.setWordWrap(True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPlainTextEdit, QPushButton,
+    QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPlainTextEdit, QPushButton,
     QSplitter, QStackedWidget, QTableView, QTableWidget, QVBoxLayout, QWidget,
 )
 
@@ -26,7 +26,7 @@ from ..labels import category_label, track_label
 from ..models import LEFT, RIGHT, Column, RecordModel, fmt_amount
 from ..problems import grouped
 from ..results import applications_report, assignments_report, rubrics_for, scores_report
-from ..widgets import DropZone, plain, title_label
+from ..widgets import DropZone, WrappingCheckBox, plain, title_label
 
 IGNORE = "-"
 KEEP = ""
@@ -99,7 +99,7 @@ class ImportScreen(QWidget):
         h.setObjectName("muted")
         h.setWordWrap(True)
         ol.addWidget(h, 1, 1)
-        self.finalise_scores = QCheckBox(tr("Finalise the evaluations whose scores are complete (the others are "
+        self.finalise_scores = WrappingCheckBox(tr("Finalise the evaluations whose scores are complete (the others are "
                                             "left as they are)"), others)
         self.finalise_scores.setObjectName("importScoresFinalise")
         ol.addWidget(self.finalise_scores, 2, 1)

@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QCheckBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QScrollArea, QStackedWidget, QTableView,
     QVBoxLayout, QWidget,
 )
@@ -31,7 +31,7 @@ from .. import dialogs
 from ..i18n import language, tr
 from ..models import CENTER, RIGHT, Column, RecordModel
 from ..style import tones
-from ..widgets import DateField, fill_photo_list, plain, title_label
+from ..widgets import DateField, ReflowColumns, fill_photo_list, plain, title_label
 from ..worker import make_timer
 from .awards import monitoring_state_label
 from .scoring import LevelPicker
@@ -255,13 +255,14 @@ class MonitoringVisitForm(QWidget):
         self.attendees.setAccessibleName(tr("Attendees"))
         self.attendees.setPlaceholderText(tr("e.g. the representative and 4 members"))
         form.addRow(tr("Attendees"), self.attendees)
-        grid = QGridLayout()
-        for i, c in enumerate(self.rubric.checklist):
-            cb = QCheckBox(c.name(lang) + (" *" if c.required else ""), visit)
+        grid = ReflowColumns(visit)  # two columns where they fit, else one (check boxes do not wrap)
+        grid.setObjectName("monitoringChecklist")
+        for c in self.rubric.checklist:
+            cb = QCheckBox(c.name(lang) + (" *" if c.required else ""), grid)
             cb.setObjectName(f"check_{c.code}")
             cb.toggled.connect(self._edited)
             self.checks[c.code] = cb
-            grid.addWidget(cb, i // 2, i % 2)
+            grid.add_widget(cb)
         form.addRow(tr("Checklist"), grid)
         lay.addWidget(visit)
 

@@ -12,13 +12,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
 from .. import dialogs
 from ..i18n import language, tr
 from ..labels import method_labels
-from ..widgets import plain, title_label
+from ..widgets import FlowLayout, WrappingCheckBox, plain, title_label, together
 
 
 @dataclass(frozen=True)
@@ -117,17 +117,15 @@ class OutputsScreen(QWidget):
         lay.addWidget(title_label(tr("Outputs"), self))
 
         opts = QGroupBox(tr("Options"), self)
-        ol = QHBoxLayout(opts)
+        ol = FlowLayout(opts)  # wraps where the window is narrow (English at a large font)
         track_label = QLabel(tr("Track"), opts)
-        ol.addWidget(track_label)
         self.track = QComboBox(opts)
         self.track.setObjectName("outputTrack")
         self.track.addItem(tr("All tracks"), None)
         for t in (ctx.program.tracks if ctx.program else ()):
             self.track.addItem(t.name(language()), t.code)
-        ol.addWidget(self.track)
+        ol.addWidget(together(opts, track_label, self.track))
         method_label = QLabel(tr("Method"), opts)
-        ol.addWidget(method_label)
         self.method = QComboBox(opts)
         self.method.setObjectName("outputMethod")
         self.method.addItem(tr("The program's setting"), None)
@@ -135,17 +133,15 @@ class OutputsScreen(QWidget):
             self.method.addItem(label, code)
         self.method.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.method.setMinimumContentsLength(12)
-        ol.addWidget(self.method)
+        ol.addWidget(together(opts, method_label, self.method))
         lang_label = QLabel(tr("Language"), opts)
-        ol.addWidget(lang_label)
         self.lang = QComboBox(opts)
         self.lang.setObjectName("outputLanguage")
         self.lang.addItem("한국어", "ko")
         self.lang.addItem("English", "en")
         self.lang.setCurrentIndex(max(0, self.lang.findData(language())))
-        ol.addWidget(self.lang)
+        ol.addWidget(together(opts, lang_label, self.lang))
         application_label = QLabel(tr("Application"), opts)
-        ol.addWidget(application_label)
         self.application = QComboBox(opts)
         self.application.setObjectName("outputApplication")
         self.application.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
@@ -153,7 +149,7 @@ class OutputsScreen(QWidget):
         self.application_ids = IdListModel(self.application)
         self.application.setModel(self.application_ids)
         self.application.view().setUniformItemSizes(True)  # the popup lays out a round's ids at once
-        ol.addWidget(self.application, 1)
+        ol.addWidget(together(opts, application_label, self.application))
         # a program of several rounds: the outputs follow the round shown in the header
         self.round = plain(QLabel("", opts))
         self.round.setObjectName("outputRound")
@@ -185,7 +181,7 @@ class OutputsScreen(QWidget):
             self.buttons[o.key] = b
         for g in groups.values():
             lay.addWidget(g)
-        self.include_personal = QCheckBox(tr("Include the applicants' contact data (ranked lists, filled sheets, "
+        self.include_personal = WrappingCheckBox(tr("Include the applicants' contact data (ranked lists, filled sheets, "
                                              "dossier; you are asked why, and it is recorded in the access log)"), self)
         self.include_personal.setObjectName("includePersonal")
         lay.addWidget(self.include_personal)

@@ -131,6 +131,7 @@ class ProgressScreen(QWidget):
         lay.addWidget(title)
         self.summary = QLabel("", self)
         self.summary.setObjectName("summaryLine")
+        self.summary.setWordWrap(True)  # a long line (English, a large font) wraps instead of widening the screen
         lay.addWidget(self.summary)
         counts = [
             Column("assigned", tr("Assigned"), lambda r: r.assigned, RIGHT),

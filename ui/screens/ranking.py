@@ -23,7 +23,7 @@ from ..labels import (
 )
 from ..models import CENTER, RIGHT, Column, RecordModel, fmt_score
 from ..style import tones
-from ..widgets import plain, title_label, whole_hint
+from ..widgets import FlowLayout, plain, title_label, together, whole_hint
 
 def _ko() -> bool:
     return language() == "ko"
@@ -118,18 +118,17 @@ class RankingScreen(QWidget):
         self._sized = False
         lay = QVBoxLayout(self)
         lay.addWidget(title_label(tr("Ranking"), self))
-        bar = QHBoxLayout()
+        # the controls wrap onto a second line where the window is narrow (English at a large font)
+        bar = FlowLayout()
         track_label = QLabel(tr("Track"), self)
-        bar.addWidget(track_label)
         self.track = QComboBox(self)
         track_label.setBuddy(self.track)
         self.track.setObjectName("rankTrack")
         for t in (ctx.program.tracks if ctx.program else ()):
             self.track.addItem(t.name(language()), t.code)
         self.track.currentIndexChanged.connect(lambda _i: self.show_track())
-        bar.addWidget(self.track)
+        bar.addWidget(together(self, track_label, self.track))
         method_caption = QLabel(tr("Method"), self)
-        bar.addWidget(method_caption)
         self.method = QComboBox(self)
         method_caption.setBuddy(self.method)
         self.method.setObjectName("rankMethod")
@@ -141,14 +140,13 @@ class RankingScreen(QWidget):
         self.method.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.method.setMinimumContentsLength(14)
         self.method.currentIndexChanged.connect(lambda _i: self.rank())
-        bar.addWidget(self.method)
+        bar.addWidget(together(self, method_caption, self.method))
         self.provisional = QCheckBox(tr("Provisional (count drafts)"), self)
         self.provisional.setObjectName("rankProvisional")
         self.provisional.setToolTip(tr("Count evaluations that are not finalised yet; every row is marked "
                                        "provisional and nothing is stored."))
         self.provisional.toggled.connect(lambda _c: self.rank())
         bar.addWidget(self.provisional)
-        bar.addStretch(1)
         self.override_btn = QPushButton(tr("Override decision…"), self)
         self.override_btn.setObjectName("overrideButton")
         self.override_btn.clicked.connect(self.override_selected)

@@ -37,7 +37,7 @@ from .. import dialogs
 from ..i18n import language, tr
 from ..labels import category_label, track_label
 from ..models import fmt_amount
-from ..widgets import fill_photo_list, plain
+from ..widgets import ReflowColumns, fill_photo_list, plain
 
 NOT_RECORDED = QDateTime(datetime(2000, 1, 1, 0, 0))
 
@@ -398,7 +398,7 @@ class VisitLogBox(QGroupBox):
         self.checks: dict[str, QCheckBox] = {}
         if rubric.checklist:
             grid.addWidget(QLabel(tr("Checklist"), self), 2, 0, Qt.AlignTop)
-            grid.addLayout(self._checklist(form, rubric), 2, 1)
+            grid.addWidget(self._checklist(form, rubric), 2, 1)
         notes_label = QLabel(tr("Notes"), self)
         grid.addWidget(notes_label, 3, 0, Qt.AlignTop)
         self.notes = QPlainTextEdit(self)
@@ -432,14 +432,16 @@ class VisitLogBox(QGroupBox):
         row.addStretch(1)
         return row
 
-    def _checklist(self, form: ScoringForm, rubric) -> QGridLayout:
-        grid = QGridLayout()
-        for i, item in enumerate(rubric.checklist):
-            cb = QCheckBox(_required(item.name(language()), item.required), self)
+    def _checklist(self, form: ScoringForm, rubric) -> ReflowColumns:
+        # two columns where they fit, else one (a long item's text does not wrap)
+        grid = ReflowColumns(self)
+        grid.setObjectName("checklist")
+        for item in rubric.checklist:
+            cb = QCheckBox(_required(item.name(language()), item.required), grid)
             cb.setObjectName(f"check_{item.code}")
             cb.toggled.connect(lambda checked, code=item.code: form.user_set_check(code, checked))
             self.checks[item.code] = cb
-            grid.addWidget(cb, i // 2, i % 2)
+            grid.add_widget(cb)
         return grid
 
     def fields(self) -> list[QWidget]:

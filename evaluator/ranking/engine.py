@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from functools import partial
 from math import sqrt
 from operator import attrgetter, itemgetter, mul
 from typing import NamedTuple
@@ -753,7 +752,7 @@ def build_rows(inp: TrackInputs, counted: Counted, tally: Tally, scores: Scores,
             "abstentions": abstained[i],
             "structured_reason": computed,
             "support": support.get(app_id) if support is not None else None,
-            "_evaluators_src": partial(_detail, ctx, evs_of[i], codes[i], norm[i]),
+            "_evaluators_src": (_detail, ctx, evs_of[i], codes[i], norm[i]),
         })
         by_index.append(row)
     rows = [by_index[i] for i in order.ranked]

@@ -260,9 +260,11 @@ def to_json(reason: Reason) -> str:
     is its JSON)."""
     out = []
     for phrase in reason:
-        text = _kept.get(phrase)
+        template, values_of, repeats = _TEMPLATES[phrase[0]]
+        # (a phrase that does not repeat, such as each row's place, is not looked up: hashing it
+        # would cost as much as writing it)
+        text = _kept.get(phrase) if repeats else None
         if text is None:
-            template, values_of, repeats = _TEMPLATES[phrase[0]]
             if values_of is None:
                 text = template
             else:

@@ -520,6 +520,12 @@ class _Validator:
             name_ko = self.text(t, "name_ko", w)
             name_en = self.text(t, "name_en", w, required=False)
             rel, rd = self.rubric(t, w)
+            if rd is not None and code and rd.track != code:  # (as a monitoring plan refuses it)
+                self.bad(w + "rubric", msg("program.rubric_track", "names the rubric file {file} (rubric {rubric}), "
+                                           "which is for track {rubric_track}, not {track}", file=repr(rel),
+                                           rubric=repr(rd.code), rubric_track=repr(rd.track), track=repr(code)),
+                         path=rel, rubric=rd.code, rubric_track=rd.track, track=code)
+                rd = None
             pin = t.get("rubric_version")
             if pin is not None:
                 if not isinstance(pin, str) or not re.fullmatch(r"[0-9a-f]{12,64}", pin):

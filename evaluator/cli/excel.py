@@ -172,6 +172,9 @@ def cmd_export(ctx: CliContext) -> int:
             raise ValidationError(msg("cli.export_no_personal", "The {kind} workbook carries no contact data; "
                                       "--include-personal is for 'export ranking'. Nothing was written.", kind=a.kind))
         if a.kind == "ranking":
+            from .ranking import warn_laptop_view
+
+            warn_laptop_view(store)
             rep = store.excel.export_ranking(target[0], method=a.method, provisional=a.provisional, round=a.round,
                                              include_personal=a.include_personal, reason=a.reason, lang=ctx.document_lang(),
                                              progress=bar)

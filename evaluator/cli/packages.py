@@ -412,14 +412,23 @@ def cmd_package_export(ctx: CliContext) -> int:
     passphrase = read_passphrase(ctx.args, confirm=first_use)
     info = store.packages.export_package(ctx.args.out, passphrase=passphrase, key_dir=_key_dir(ctx),
                                          progress=ctx.progress(msg("cli.progress_package", "Writing the package"))).value
-    ctx.out(info, msg("cli.package_written", "Wrote result package {sequence} of {evaluator} to {path}: {evaluations} "
-                      "{evaluations:evaluation|evaluations} ({finalised} finalised), {scores} {scores:score|scores}, "
-                      "{visits} site {visits:visit|visits}, {photos} {photos:photo|photos}.\nPackage fingerprint: "
-                      "{fingerprint} (signed by key {signer}).", sequence=info.sequence,
-                      evaluator=info.evaluator, path=info.path, evaluations=info.evaluations,
-                      finalised=info.finalised, scores=info.scores, visits=info.site_visits, photos=info.attachments,
-                      fingerprint=info.fingerprint, signer=info.signer_fingerprint))
-    if not info.evaluations:
+    written = dict(sequence=info.sequence, evaluator=info.evaluator, path=info.path, evaluations=info.evaluations,
+                   finalised=info.finalised, scores=info.scores, visits=info.site_visits, photos=info.attachments,
+                   fingerprint=info.fingerprint, signer=info.signer_fingerprint)
+    if info.monitoring_visits or info.monitoring_photos:  # (a follow-up visitor's: said as the merge says it)
+        line = msg("cli.package_written_monitoring", "Wrote result package {sequence} of {evaluator} to {path}: "
+                   "{evaluations} {evaluations:evaluation|evaluations} ({finalised} finalised), {scores} "
+                   "{scores:score|scores}, {visits} site {visits:visit|visits}, {photos} {photos:photo|photos}; "
+                   "{monitoring_visits} monitoring {monitoring_visits:visit|visits}, {monitoring_photos} monitoring "
+                   "{monitoring_photos:photo|photos}.\nPackage fingerprint: {fingerprint} (signed by key {signer}).",
+                   **written, monitoring_visits=info.monitoring_visits, monitoring_photos=info.monitoring_photos)
+    else:
+        line = msg("cli.package_written", "Wrote result package {sequence} of {evaluator} to {path}: {evaluations} "
+                   "{evaluations:evaluation|evaluations} ({finalised} finalised), {scores} {scores:score|scores}, "
+                   "{visits} site {visits:visit|visits}, {photos} {photos:photo|photos}.\nPackage fingerprint: "
+                   "{fingerprint} (signed by key {signer}).", **written)
+    ctx.out(info, line)
+    if not info.evaluations and not info.monitoring_visits:
         print(msg("cli.package_empty", "warning: this package holds no evaluations yet — score the assigned "
                   "applications in the app (or type paper sheets in with 'evaluator import scores') before handing "
                   "it back."), file=sys.stderr)
@@ -428,9 +437,13 @@ def cmd_package_export(ctx: CliContext) -> int:
 
 def cmd_merge(ctx: CliContext) -> int:
     store = ctx.store()
-    passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
-    reports = store.packages.merge(ctx.args.files, passphrase=passphrase, key_dir=_key_dir(ctx),
-                                   progress=ctx.progress(msg("cli.progress_merge", "Merging"))).value
+    early = store.packages.precheck(ctx.args.files)
+    if all(r is not None for r in early):  # no package among them: said without asking for the key
+        reports = [r for r in early if r is not None]
+    else:
+        passphrase = read_passphrase(ctx.args, prompt=msg("cli.prompt_office_key", "Office key passphrase: "))
+        reports = store.packages.merge(ctx.args.files, passphrase=passphrase, key_dir=_key_dir(ctx),
+                                       progress=ctx.progress(msg("cli.progress_merge", "Merging"))).value
     lines = []
     for r in reports:
         lines.append(r.summary())

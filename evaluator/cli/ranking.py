@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from typing import Any
 
 from ..domain import DECISIONS
@@ -169,8 +170,19 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
     return "\n".join(out)
 
 
+def warn_laptop_view(store: Any) -> None:
+    """On a field laptop's database a ranking holds only that laptop's evaluations (the workbook's
+    note says it is not the decisions of record): said on stderr, so the one-evaluator list is not
+    taken for the office's ranking."""
+    if store.is_field:
+        print(msg("cli.rank_laptop_view", "warning: this is a field laptop's database: the ranking holds only the "
+                  "evaluations on this laptop — the laptop's own view, not the office's ranking (the office ranks in "
+                  "its database once every evaluator's package is merged)."), file=sys.stderr)
+
+
 def cmd_rank(ctx: CliContext) -> int:
     a = ctx.args
+    warn_laptop_view(ctx.store())
     result = ctx.store().ranking.current(track=a.track, method=a.method, provisional=a.provisional,
                                          stability=a.stability, round=a.round, progress=ctx.progress(msg("cli.progress_rank", "Ranking"))).value
     text = "\n\n".join(track_text(t, language()) for t in result.tracks)

@@ -81,8 +81,17 @@ def _looks_like_kit(data: bytes) -> bool:
         return False
 
 
-def open_envelope(data: bytes, office: Identity, *, what: str | Message) -> bytes:
-    """Decrypt a package with the office's private key; any change to the file is rejected."""
+#: the bytes :func:`read_header` needs of a file that starts with the magic (the magic, the version,
+#: the header's length, the longest header)
+HEAD = len(MAGIC) + 5 + MAX_HEADER
+
+
+def read_header(data: bytes, size: int, *, what: str | Message) -> tuple[dict[str, str], int]:
+    """The envelope's header, checked as far as it can be without the office key (the magic, the
+    version, the header's length and fields): :class:`PackageRejected` for a file that is not a
+    result package.  ``data`` is the file's first :data:`HEAD` bytes, or all of it (a file that does
+    not start with the magic is read whole: a field kit given instead is named as such); ``size``
+    the file's size.  Returns the header and where the ciphertext starts."""
     if len(data) < len(MAGIC) + 5 or data[:len(MAGIC)] != MAGIC:
         if _looks_like_kit(data):
             raise PackageRejected(msg("packages.is_a_kit", "{what} is a field kit, not a result package: a kit goes to "
@@ -96,7 +105,7 @@ def open_envelope(data: bytes, office: Identity, *, what: str | Message) -> byte
                                   "version reads version {supported}.", what=what, version=version, supported=VERSION))
     (hlen,) = struct.unpack(">I", data[len(MAGIC) + 1:len(MAGIC) + 5])
     start = len(MAGIC) + 5
-    if hlen > MAX_HEADER or start + hlen + 16 > len(data):
+    if hlen > MAX_HEADER or start + hlen + 16 > size:
         raise PackageRejected(msg("packages.envelope.header_length", "{what} is damaged (its header length is wrong).",
                                   what=what))
     raw_header = data[start:start + hlen]
@@ -108,6 +117,12 @@ def open_envelope(data: bytes, office: Identity, *, what: str | Message) -> byte
     if not isinstance(header, dict) or set(header) != {"alg", "recipient", "epk", "nonce"} or header["alg"] != ALG:
         raise PackageRejected(msg("packages.envelope.unknown_encryption", "{what} is damaged or uses an unknown "
                                   "encryption ({header}).", what=what, header=str(header)[:60]))
+    return header, start + hlen
+
+
+def open_envelope(data: bytes, office: Identity, *, what: str | Message) -> bytes:
+    """Decrypt a package with the office's private key; any change to the file is rejected."""
+    header, body = read_header(data, len(data), what=what)
     assert office.encryption_key is not None and office.info.encryption_public is not None
     if header["recipient"] != office.fingerprint:
         raise PackageRejected(msg(
@@ -119,7 +134,7 @@ def open_envelope(data: bytes, office: Identity, *, what: str | Message) -> byte
         nonce = unb64(header["nonce"], msg("packages.envelope.nonce", "{what}: the nonce", what=what), 12)
         shared = office.encryption_key.exchange(X25519PublicKey.from_public_bytes(epk))
         key = _key(shared, epk, office.info.encryption_public)
-        return AESGCM(key).decrypt(nonce, data[start + hlen:], data[:start + hlen])
+        return AESGCM(key).decrypt(nonce, data[body:], data[:body])
     except InvalidTag:
         raise PackageRejected(msg("packages.envelope.authentication", "{what} was altered or damaged: its contents "
                                   "fail authentication.", what=what)) from None
@@ -131,4 +146,4 @@ def open_envelope(data: bytes, office: Identity, *, what: str | Message) -> byte
                                   detail=str(exc))) from None
 
 
-__all__ = ["seal", "open_envelope", "MAGIC"]
+__all__ = ["HEAD", "MAGIC", "open_envelope", "read_header", "seal"]

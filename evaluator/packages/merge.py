@@ -60,7 +60,7 @@ from . import ownership
 from . import plan as P
 from .archive import inflate_member, read_archive
 from .bulk import Bulk
-from .envelope import open_envelope
+from .envelope import HEAD, MAGIC, open_envelope, read_header
 from .errors import KeyProblem, PackageRejected
 from .incoming import _RubricCheck
 from .keys import Identity, key_fingerprint, signature_fingerprint, unb64, verify_signature
@@ -124,13 +124,21 @@ def _allowed(name: str) -> bool:
     return name in _FIXED or bool(_ATTACHMENT.match(name))
 
 
-def read_package_file(path: str | Path) -> bytes:
+def read_package_file(path: str | Path, *, head: bool = False) -> bytes:
+    """The bytes of a package file (``head``: only its first :data:`~.envelope.HEAD` bytes, or all
+    of it when it does not start as a package does); :class:`PackageRejected` when it is missing,
+    unreadable or too big."""
     p = Path(path)
     try:
         size = p.stat().st_size
         if size > MAX_PACKAGE_BYTES:
             raise PackageRejected(msg("packages.file_too_big", "{file} is {size:,} bytes; a package is at most "
                                       "{limit:,}.", file=p.name, size=size, limit=MAX_PACKAGE_BYTES))
+        if head:
+            with p.open("rb") as f:
+                first = f.read(HEAD)
+            if first.startswith(MAGIC) or len(first) < HEAD:
+                return first
         return p.read_bytes()
     except FileNotFoundError:
         raise PackageRejected(msg("packages.file_missing", "The package file {path} does not exist.",
@@ -138,6 +146,22 @@ def read_package_file(path: str | Path) -> bytes:
     except OSError as exc:
         raise PackageRejected(msg("packages.unreadable_file", "Cannot read {path}: {reason}.", path=str(p),
                                   reason=str(exc.strerror or exc))) from None
+
+
+def precheck(path: str | Path) -> MergeReport | None:
+    """The checks of a package file that need no key — it is there, readable, not too big, and an
+    envelope with a sound header — made before any passphrase is asked for (or a key created): the
+    report of a file that is not a result package, or None when only the office key can tell more."""
+    p = Path(path)
+    try:
+        head = read_package_file(p, head=True)
+        read_header(head, p.stat().st_size, what=msg("packages.package", "Package {name}", name=p.name))
+    except PackageRejected as exc:
+        return rejected(p, exc.message)
+    except OSError as exc:
+        return rejected(p, msg("packages.unreadable_file", "Cannot read {path}: {reason}.", path=str(p),
+                               reason=str(exc.strerror or exc)))
+    return None
 
 
 def open_archive(blob: bytes, office: Identity, what: str | Message,

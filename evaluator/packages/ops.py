@@ -35,7 +35,8 @@ from . import kit as kitmod
 from .envelope import MAGIC
 from .errors import KeyProblem, PackageRejected, reason_of
 from .merge import (
-    OfficeContext, OpenAhead, OpenedPackage, PinnedEvaluator, apply_package, open_package, rejected, signer_key, unseal,
+    OfficeContext, OpenAhead, OpenedPackage, PinnedEvaluator, apply_package, open_package, precheck, rejected,
+    signer_key, unseal,
 )
 from .models import MergeConflict, PackageEvidence
 from .package import build_package
@@ -453,16 +454,20 @@ class Packages(Area):
         if self._uow.role != OFFICE:
             raise PermissionDenied(msg("packages.merge_in_office", "Packages are merged into the office database; "
                                        "this is a field database."))
+        paths = [Path(p) for p in paths]
+        early = self.precheck(paths)  # (files that are no package at all need no key to say so)
+        if paths and all(r is not None for r in early):
+            progress(1.0, "")
+            return Outcome([r for r in early if r is not None], NOTHING)
         office = self._keys.unlocked(passphrase, key_dir)
         ctx = self._office_context()
-        paths = [Path(p) for p in paths]
         reports: list[MergeReport] = []
         n = max(len(paths), 1)
         i = 0
         opened: dict[int, OpenedPackage | MergeReport] = {}  # kept across a retried transaction
         changes = NOTHING
         # (the next package is opened on a worker thread while this one is applied)
-        with OpenAhead(lambda path: _open_or_reject(path, office, ctx), paths) as ahead:
+        with OpenAhead(lambda k: early[k] or _open_or_reject(paths[k], office, ctx), list(range(len(paths)))) as ahead:
             while i < len(paths) and not cancel.cancelled:
                 for attempt in range(_RETRIES):
                     batch: list[MergeReport] = []
@@ -499,6 +504,13 @@ class Packages(Area):
                                                "before this package."))) for p in paths[i:])
         progress(1.0, "")
         return Outcome(reports, changes)
+
+    def precheck(self, paths: list[str | Path]) -> list[MergeReport | None]:
+        """For each file, the report of one that is not a result package at all (missing,
+        unreadable, too big, not an envelope, a field kit …) — told without the office key, so
+        before any passphrase is asked for or a key created — or None when only the key can tell
+        more.  Reads nothing from the database."""
+        return [precheck(p) for p in paths]
 
     def _merge_one(self, s, path: Path, pkg: OpenedPackage | MergeReport, ctx: OfficeContext) -> MergeReport:
         """Apply one opened package inside a savepoint of the caller's transaction."""

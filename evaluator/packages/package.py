@@ -156,6 +156,7 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
             "evaluations": evaluations,
             "site_visits": visits, "attachments": attachments}
     monitoring_visits = fieldwork.package_part(s, ev)  # the visitor's monitoring visits (docs/follow-up.md)
+    photos: list = []
     if monitoring_visits:
         data["monitoring_visits"] = monitoring_visits
         photos = monitoring_photos.package_part(s, ev, blobs, _attachment_bytes)  # their photos, bytes in blobs
@@ -200,6 +201,7 @@ def build_package(s: Session, identity: Identity, *, device: str) -> tuple[bytes
         evaluations=counts["evaluations"], finalised=counts["finalised"], scores=n_scores,
         site_visits=len(visits), attachments=len(attachments), audit_entries=len(trail), size=len(blob),
         sha256=F.sha256(blob), fingerprint=signature_fingerprint(signature), signer_fingerprint=identity.fingerprint,
-        office_fingerprint=office.fingerprint,
+        office_fingerprint=office.fingerprint, monitoring_visits=len(monitoring_visits),
+        monitoring_photos=len(photos),  # (records, as the merge counts them: a removal travels as its record)
     )
     return blob, info

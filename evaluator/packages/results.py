@@ -57,6 +57,9 @@ class PackageInfo:
     fingerprint: str
     signer_fingerprint: str
     office_fingerprint: str
+    #: the follow-up the package carries: monitoring visits and their photos (docs/follow-up.md)
+    monitoring_visits: int = 0
+    monitoring_photos: int = 0
 
 
 @dataclass(frozen=True)

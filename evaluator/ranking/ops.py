@@ -184,7 +184,7 @@ class Ranking(Area):
                         entity_uuid=app.uuid, old=old,
                         new={"application": application_id, "override": decision, "computed": row.computed,
                              **after},
-                        reason=reason)
+                        reason=reason, subject=app.uuid)  # (the previous reason may name people: sealed)
         return self._uow.outcome(s, None)
 
     def overrides(self) -> list[dict[str, Any]]:

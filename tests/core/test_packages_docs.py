@@ -118,7 +118,13 @@ def test_cli_errors_are_one_clear_sentence_and_a_nonzero_exit(tmp_path, monkeypa
     code = main(["kit", "import", "missing.mekit", "--db", "field.sqlite3"])
     assert code != 0 and "The kit file missing.mekit does not exist" in capsys.readouterr().err
     monkeypatch.delenv("EVALUATOR_PASSPHRASE")
-    code = main(["merge", "junk.mepkg", "--db", "office.sqlite3"])
+    code = main(["merge", "junk.mepkg", "--db", "office.sqlite3"])  # not a package: said without the key
+    assert code == 2 and "is not a Maeul Evaluator result package" in capsys.readouterr().out
+    from evaluator.packages.envelope import seal
+
+    with Store("sqlite:///office.sqlite3") as st:  # an envelope to this office: only its key can open it
+        Path("sealed.mepkg").write_bytes(seal(b"not an archive", st.keys.identity()))
+    code = main(["merge", "sealed.mepkg", "--db", "office.sqlite3"])
     assert code != 0 and "passphrase is needed" in capsys.readouterr().err
     assert main(["conflicts", "--db", "office.sqlite3", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["items"] == []

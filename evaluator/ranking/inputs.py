@@ -109,8 +109,8 @@ class TrackInputs:
     #: threshold-budget: go on past an application the budget does not cover (smaller ones may fit)
     fill: bool = False
     #: a lower and an upper bound of every criterion's points in these evaluations, a blank counted
-    #: as 0 (the loader's, from what it read; may be wider): saves the stability analysis a pass over
-    #: every point (None: it makes that pass)
+    #: as 0 (the loader's: 0 and every value it read; may be wider): saves the stability analysis a
+    #: pass over every point (None: it makes that pass)
     points_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, null, select
@@ -221,16 +222,14 @@ def load_tracks(s: Session, program: Program, tracks: list[Track], *, method: st
         # as read (-0.0 equals 0.0 as a key but prints otherwise; NaN equals nothing).
         distinct: dict = {}
         same = distinct.setdefault
-        zero = False  # a zero or a blank read (neither is interned)
         for rows in _batches(conn, scores.group_by(Score.evaluation_id)):
             for row in rows:
                 points[row[0]] = tuple([v and same(v, v) for v in row[1:]])
-                if not zero and not all(row):  # (the evaluation ID is never 0)
-                    zero = True
-        # the range of every point read (the stability analysis bounds how far a weight change
-        # moves a score with it); NaN, if any, is left to the analysis's own pass
-        if distinct and all(v == v for v in distinct):
-            values = [*distinct, 0.0] if zero else list(distinct)
+        # the range of every point read, and 0 (a blank counts 0; zeros are not interned): the
+        # stability analysis bounds how far a weight change moves a score with it (NaN, if any, is
+        # left to the analysis's own pass over the points)
+        if all(v == v for v in distinct):
+            values = [*distinct, 0.0]
             points_range = (min(values), max(values))
     # 4. manual gate outcomes
     gates_by_app: dict[int, dict[str, bool]] = {}
@@ -453,20 +452,25 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
     inserts: list[tuple] = []
     updates: list[tuple] = []
     # the changed computed decisions: application -> old (None: never ranked), and -> new (two
-    # dicts filled in the same order, what the audit entry holds; no pair per row to take apart)
+    # dicts filled in the same order, by application ID, what the audit entry holds; no pair per row
+    # to take apart)
     was: dict[str, str | None] = {}
     changed: dict[str, str] = {}
     app_ids, decisions = loaded.app_ids, loaded.decisions
-    selected: list[str] = []
-    reserve: list[str] = []
-    for r in ranking.rows:  # (one pass: on a large track each row is far from the last in memory)
+    selected: list[tuple[int, str]] = []  # (rank, application): the audit entry lists them in rank order
+    reserve: list[tuple[int, str]] = []
+    # One pass, in application-ID order: the order the loader read the applications in, and so
+    # the order their rows lie in memory (on a large track, rank order jumps across it for every
+    # row); the audit entry's canonical JSON then finds its keys sorted already, and the new
+    # Decision rows come close to the order of their index.
+    for r in sorted(ranking.rows, key=_APPLICATION_ID):
         app = r.application_id
         aid = app_ids[app]
         computed = r.computed_decision
         if computed == "selected":
-            selected.append(app)
+            selected.append((r.rank, app))
         elif computed == "reserve":
-            reserve.append(app)
+            reserve.append((r.rank, app))
         new = snapshot(r)
         old = decisions.get(aid)
         if old is None:
@@ -487,5 +491,9 @@ def persist(s: Session, program: Program, loaded: LoadedTrack, ranking: TrackRan
                      old={"track": ranking.track, "decisions": was},
                      new={"track": ranking.track, "method": ranking.method, "decisions_changed": len(changed),
                           "decisions": changed,
-                          "selected": selected, "reserve": reserve})
+                          "selected": [app for _, app in sorted(selected)],
+                          "reserve": [app for _, app in sorted(reserve)]})
     return len(changed)
+
+
+_APPLICATION_ID = attrgetter("application_id")

@@ -352,13 +352,15 @@ def test_the_loader_hands_the_stability_analysis_a_range_that_holds_every_point(
         return lo, hi
 
     lo, hi = check()
-    assert lo > 0  # no zero read: the range starts at the lowest score given
-    with small.uow.write() as s:  # a zero (not interned as the other values are) widens it to 0
+    assert lo == 0.0  # (a blank counts 0)
+    with small.uow.write() as s:  # the highest score read is the top, whatever the rubric's maximum
+        s.execute(update(Score).where(Score.id == select(Score.id).limit(1).scalar_subquery()).values(points=hi + 7))
+    assert check()[1] == hi + 7
+    with small.uow.write() as s:  # a zero (not interned as the other values are) and a blank
         s.execute(update(Score).where(Score.id == select(Score.id).limit(1).scalar_subquery()).values(points=0.0))
-    assert check()[0] == 0.0
-    with small.uow.write() as s:  # and so does a blank
-        s.execute(update(Score).values(points=None).where(Score.points == 0.0))
-    assert check()[0] == 0.0
+        s.execute(update(Score).where(Score.id == select(Score.id).offset(1).limit(1).scalar_subquery())
+                  .values(points=None))
+    check()
     assert rows_equal_without_range(small)
 
 

@@ -123,13 +123,12 @@ def test_every_office_screen_and_its_results_read_in_korean(demo_before_visits_s
     junk = tmp_path / "result-EV09.mepkg"
     junk.write_bytes(b"not a package")
 
-    def new_key(dlg):
-        dlg.passphrase.setText("office passphrase")
-        dlg.again.setText("office passphrase")
-        return True
+    def new_key(dlg):  # (a file that is no result package is refused before any passphrase is asked)
+        raise AssertionError("the office key's passphrase was asked for a file that is no package")
 
     dialogs.on_exec["passphraseDialog"] = new_key
     kits.merge([junk])
+    assert w.ctx.store.keys.identity() is None  # and no office key was made
     report = kits.report.toPlainText().splitlines()
     assert report[0].startswith("패키지 1개") and "거부됨, 바뀐 것 없음" in report[2]
     # the core's own reason is Korean too (its message catalogue follows the interface's language)

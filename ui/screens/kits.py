@@ -377,6 +377,16 @@ class KitsScreen(QWidget):
 
     def merge(self, paths: list[Path]) -> None:
         paths = [Path(p) for p in paths]
+        # what needs no key first (a missing file, one too big, one that is no result package): a
+        # choice of nothing but such files is reported without asking for the office key's
+        # passphrase, or making a key
+        self.ctx.query(lambda st: st.packages.precheck(paths), lambda pre: self._prechecked(paths, pre),
+                       parent=self).run_in_background()
+
+    def _prechecked(self, paths: list[Path], pre) -> None:
+        if all(r is not None for r in pre):
+            self._merged(pre, None)
+            return
         go, passphrase = self._unlock()
         if not go:
             return

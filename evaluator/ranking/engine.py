@@ -277,6 +277,7 @@ def aggregate_scores(inp: TrackInputs, counted: Counted, flags: list[int]) -> Sc
     mean_base = base == "mean"
     threshold = inp.disagreement_threshold
     bit_disagreement, bit_fallback = _BIT[FLAG_DISAGREEMENT], _BIT[FLAG_NORMALIZED_FALLBACK]
+    t_lo, t_hi, t_nan = INF, -INF, False  # the range of every counted total (for the stability analysis)
     for i in range(n):
         ts = totals[i]
         if not ts:
@@ -294,9 +295,17 @@ def aggregate_scores(inp: TrackInputs, counted: Counted, flags: list[int]) -> Sc
             a, b, c = ts
             hi = a if a >= b else b
             lo = a if a <= b else b
-            sp = spread[i] = (hi if hi >= c else c) - (lo if lo <= c else c)
+            hi = hi if hi >= c else c
+            lo = lo if lo <= c else c
         else:
-            sp = spread[i] = max(ts) - min(ts)
+            hi, lo = max(ts), min(ts)
+        sp = spread[i] = hi - lo
+        if hi > t_hi:
+            t_hi = hi
+        if lo < t_lo:
+            t_lo = lo
+        if whole != whole:  # NaN
+            t_nan = True
         if m > 1:
             mu = whole / m
             if m == 3:
@@ -318,6 +327,8 @@ def aggregate_scores(inp: TrackInputs, counted: Counted, flags: list[int]) -> Sc
             flags[i] |= bit_disagreement
         if fallback and not fallback.isdisjoint(codes[i]):
             flags[i] |= bit_fallback
+    if t_lo <= t_hi and not t_nan:
+        counted.totals_range = (t_lo, t_hi)
     if inp.method == "normalized":
         score, trimmed = norm_score, [False] * n
     else:

@@ -39,6 +39,9 @@ class Counted:
         self.totals: list[list[float]] = [[] for _ in range(n)]
         self.points: list[list[list[float]]] = [[] for _ in range(n)]  # optional blanks as 0
         self.unit = all(w == 1.0 for w in self.W)  # Σ 1.0·sᵢ is Σ sᵢ, the same additions in the same order
+        #: the smallest and the largest counted total of the track (set by the engine's aggregation;
+        #: None: not known, the stability analysis finds the range of its candidates' totals itself)
+        self.totals_range: tuple[float, float] | None = None
 
     def sums(self, i: int) -> list[float]:
         """Σ wᵢsᵢ of each counted evaluation of application i (total = 100·sum/M), as the totals

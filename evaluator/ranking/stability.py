@@ -380,10 +380,15 @@ class Window:
         if p_range is None:
             every = list(chain.from_iterable(chain.from_iterable(base.points)))
             p_range = (min(every), max(every))
-        totals = list(chain.from_iterable(base.totals))
+        # the range of the totals: the aggregation's (over every counted total of the track, the
+        # candidates' among them), else the candidates' in one flat list
+        t_range = counted.totals_range
+        if t_range is None:
+            totals = list(chain.from_iterable(base.totals))
+            t_range = (min(totals), max(totals))
         # S from the totals (t = 100·S/M), widened far beyond their rounding
-        s_lo = min(totals) * M / 100.0
-        s_hi = max(totals) * M / 100.0
+        s_lo = t_range[0] * M / 100.0
+        s_hi = t_range[1] * M / 100.0
         NS = base.NS
         return cls(p_range[0], p_range[1], s_lo - 1e-9 * (abs(s_lo) + M),
                    s_hi + 1e-9 * (abs(s_hi) + M), base.neg[base.order[quota - 1]],

@@ -30,7 +30,7 @@ def test_the_export_line_counts_monitoring_visits_and_photos_as_the_merge_does(p
     # EV01 recorded visit 1 with two photos and removed a third (the removal travels as its record)
     out, err = _export(tmp_path / "field-EV01.sqlite3", tmp_path / "EV01-2.mepkg", keys, monkeypatch, capsys)
     assert "0 evaluations (0 finalised)" in out
-    assert "1 monitoring visits, 3 monitoring photos." in out
+    assert "1 monitoring visit, 3 monitoring photos." in out
     assert "holds no evaluations yet" not in err  # its monitoring visit is what it brings back
     doc, _ = _export(tmp_path / "field-EV01.sqlite3", tmp_path / "EV01-3.mepkg", keys, monkeypatch, capsys, "--json")
     info = json.loads(doc)
@@ -42,4 +42,4 @@ def test_the_export_line_counts_monitoring_visits_and_photos_as_the_merge_does(p
     assert sum(r.counts["monitoring_visits"].values()) == 1
     # EV02 recorded its visit without photos
     out, _ = _export(tmp_path / "field-EV02.sqlite3", tmp_path / "EV02-2.mepkg", keys, monkeypatch, capsys)
-    assert "1 monitoring visits, 0 monitoring photos." in out
+    assert "1 monitoring visit, 0 monitoring photos." in out

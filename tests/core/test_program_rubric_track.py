@@ -44,3 +44,15 @@ def test_a_track_scored_with_another_tracks_rubric_is_refused(tmp_path, capsys):
         with pytest.raises(ValidationError):
             st.programs.create_from_file(path)
         assert st.programs.list() == []
+
+
+def test_a_rubric_written_for_a_track_the_program_does_not_have_is_taken_as_a_template(tmp_path):
+    # the guided form offers the bundled rubrics for any track code: "track1" scored with the
+    # activity rubric (written for 'activity', which this program does not have) is accepted
+    folder = calls(tmp_path)
+    src = (folder / "programs" / "seoul-cbp-2012.toml").read_text(encoding="utf-8")
+    assert src.count('code = "activity"') == 1
+    path = folder / "programs" / "p.toml"
+    path.write_text(src.replace('code = "activity"', 'code = "track1"'), encoding="utf-8")
+    program = load_program_file(path)
+    assert [(t.code, t.rubric.code) for t in program.tracks][0] == ("track1", "activity")

@@ -720,6 +720,7 @@
     </message>
     <message>
         <source>Evaluation of {app} by {evaluator}</source>
+        <extracomment>the least room of the free-text columns, in Hangul characters (the title, stretched, takes what is left)</extracomment>
         <translation>Evaluation of {app} by {evaluator}</translation>
     </message>
     <message>
@@ -1172,6 +1173,20 @@
         <translation>
             <numerusform>%n photo</numerusform>
             <numerusform>%n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n monitoring visits</source>
+        <translation>
+            <numerusform>%n monitoring visit</numerusform>
+            <numerusform>%n monitoring visits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n monitoring photos</source>
+        <translation>
+            <numerusform>%n monitoring photo</numerusform>
+            <numerusform>%n monitoring photos</numerusform>
         </translation>
     </message>
     <message>

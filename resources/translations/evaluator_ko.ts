@@ -717,6 +717,7 @@
     </message>
     <message>
         <source>Evaluation of {app} by {evaluator}</source>
+        <extracomment>the least room of the free-text columns, in Hangul characters (the title, stretched, takes what is left)</extracomment>
         <translation>{app} — {evaluator} 평가</translation>
     </message>
     <message>
@@ -1156,6 +1157,18 @@
         <source>%n photos</source>
         <translation>
             <numerusform>사진 %n장</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n monitoring visits</source>
+        <translation>
+            <numerusform>모니터링 방문 %n건</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n monitoring photos</source>
+        <translation>
+            <numerusform>모니터링 사진 %n장</numerusform>
         </translation>
     </message>
     <message>

@@ -635,3 +635,30 @@ def test_the_field_monitoring_form_starts_at_the_visit_time_for_the_keyboard(fol
         walked.append(QApplication.focusWidget())
     assert not any(isinstance(x, QScrollArea) for x in walked)
     assert form.attendees in walked
+
+
+def test_the_hand_back_line_counts_the_monitoring_visits_the_package_carries(follow_up_field, make_window, qapp,
+                                                                             dialogs, tmp_path):
+    # a follow-up visitor's package carries monitoring visits: the hand back screen says how many, as
+    # the office's merge line will (before, it said "0 evaluations … 0 photos" and nothing else)
+    store, _path = follow_up_field
+    Settings().set("identity_evaluator", "EV01")
+    visit = store.monitoring.visits(evaluator="EV01")[0]
+    store.monitoring.record(visit.application_id, visit.sequence, visited_at="2012-10-02 10:00",
+                            findings="장부 정리 미흡")
+    w = make_window(store)
+    handback = w.show_screen("handback")
+    out = tmp_path / "result-EV01.mepkg"
+    dialogs.files.append(out)
+
+    def new_key(dlg):
+        dlg.passphrase.setText("visitor passphrase 1")
+        if dlg.again is not None:
+            dlg.again.setText("visitor passphrase 1")
+        return True
+
+    dialogs.on_exec["passphraseDialog"] = new_key
+    handback.export_btn.click()
+    flush_events(qapp)
+    assert out.exists()
+    assert "모니터링 방문 1건" in handback.result.text() and "모니터링 사진 0장" in handback.result.text()

@@ -112,7 +112,11 @@ class HandBackScreen(QWidget):
                  ", ".join([tr("%n evaluations ({finalised} finalised)", "", info.evaluations).format(
                                 finalised=info.finalised),
                             tr("%n scores", "", info.scores), tr("%n visit logs", "", info.site_visits),
-                            tr("%n photos", "", info.attachments)]) + "."]
+                            tr("%n photos", "", info.attachments)]
+                           # a follow-up visitor's visits, counted as the office's merge counts them
+                           + ([tr("%n monitoring visits", "", info.monitoring_visits),
+                               tr("%n monitoring photos", "", info.monitoring_photos)]
+                              if info.monitoring_visits or info.monitoring_photos else [])) + "."]
         self.result.setText("\n".join(lines))
         self.ctx.status_message(lines[0])
         self.ctx.query(lambda st: st.keys.identity(), self._key_known, parent=self).run_in_background()

@@ -156,7 +156,7 @@ def test_program_check_states_the_files_rules_in_the_language_asked_for(tmp_path
     assert "요건 rent(임대료 시세 80% 이하): 제안 임대료(proposed_rent) ÷ 주변 시세(market_rent): 0.8 이하" in lines
     assert "요건 period(사업기간 6~10년): 사업기간(project_years): 6~10" in lines
     assert any(line.startswith("지원금: ") and line.endswith(", 신청금액 이내; 예산은 산정 지원금 기준") for line in lines)
-    assert any(line.startswith("분야 remodel: 예산 한도 선정(") for line in lines)
+    assert any(line.startswith("지원유형 remodel: 예산 한도 선정(") for line in lines)  # (분야 is a category)
     assert "gate " not in out and "support:" not in out
 
     code, out, _ = run(capsys, "--lang", "en", "program", "check", f)

@@ -509,7 +509,6 @@ class _Validator:
         out: list[TrackDef] = []
         seen: set[str] = set()
         self.track_codes = seen  # every track the file names (rounds refer to them, valid or not)
-        named = {t.get("code") for t in raw if isinstance(t, dict)}
         for i, t in enumerate(raw):
             w = self.item("tracks", i, t, "code")
             self.unknown(t, _TRACK_KEYS, w)
@@ -521,15 +520,6 @@ class _Validator:
             name_ko = self.text(t, "name_ko", w)
             name_en = self.text(t, "name_en", w, required=False)
             rel, rd = self.rubric(t, w)
-            # a rubric written for another track of this program (its files swapped): refused, as a
-            # monitoring plan refuses it; one written for a track the program does not have is a
-            # rubric taken as a template (the guided form offers the bundled ones for any track)
-            if rd is not None and code and rd.track != code and rd.track in named:
-                self.bad(w + "rubric", msg("program.rubric_track", "names the rubric file {file} (rubric {rubric}), "
-                                           "which is for track {rubric_track}, not {track}", file=repr(rel),
-                                           rubric=repr(rd.code), rubric_track=repr(rd.track), track=repr(code)),
-                         path=rel, rubric=rd.code, rubric_track=rd.track, track=code)
-                rd = None
             pin = t.get("rubric_version")
             if pin is not None:
                 if not isinstance(pin, str) or not re.fullmatch(r"[0-9a-f]{12,64}", pin):

@@ -316,14 +316,127 @@ def _plain(data: Any) -> str:
     return str(data)
 
 
-def table(rows: list[list[Any]], headers: list[str]) -> str:
-    """A plain text table whose columns line up for Hangul (wide characters count double)."""
+#: every column header of the command line's tables, by its English text: a table shows them in the
+#: language in effect (``--lang``); "#" and an empty header are not words and stay as they are
+COLUMNS: dict[str, Message] = {
+    "ID": msg("cli.column_id", "ID"),
+    "action": msg("cli.column_action", "action"),
+    "application": msg("cli.column_application", "application"),
+    "applications": msg("cli.column_applications", "applications"),
+    "assigned": msg("cli.column_assigned", "assigned"),
+    "at (UTC)": msg("cli.column_at_utc", "at (UTC)"),
+    "attendees": msg("cli.column_attendees", "attendees"),
+    "audit entries": msg("cli.column_audit_entries", "audit entries"),
+    "award (won)": msg("cli.column_award_won", "award (won)"),
+    "awarded (won)": msg("cli.column_awarded_won", "awarded (won)"),
+    "balance": msg("cli.column_balance", "balance"),
+    "budget (won)": msg("cli.column_budget_won", "budget (won)"),
+    "budget available (won)": msg("cli.column_budget_available_won", "budget available (won)"),
+    "by": msg("cli.column_by", "by"),
+    "caption": msg("cli.column_caption", "caption"),
+    "category": msg("cli.column_category", "category"),
+    "check": msg("cli.column_check", "check"),
+    "conflicts": msg("cli.column_conflicts", "conflicts"),
+    "counted": msg("cli.column_counted", "counted"),
+    "date": msg("cli.column_date", "date"),
+    "decision": msg("cli.column_decision", "decision"),
+    "disbursed": msg("cli.column_disbursed", "disbursed"),
+    "district": msg("cli.column_district", "district"),
+    "due": msg("cli.column_due", "due"),
+    "eligible": msg("cli.column_eligible", "eligible"),
+    "evaluation": msg("cli.column_evaluation", "evaluation"),
+    "evaluator": msg("cli.column_evaluator", "evaluator"),
+    "file": msg("cli.column_file", "file"),
+    "final/assigned": msg("cli.column_final_assigned", "final/assigned"),
+    "finalised": msg("cli.column_finalised", "finalised"),
+    "flags": msg("cli.column_flags", "flags"),
+    "gate": msg("cli.column_gate", "gate"),
+    "group": msg("cli.column_group", "group"),
+    "intake": msg("cli.column_intake", "intake"),
+    "kept": msg("cli.column_kept", "kept"),
+    "key": msg("cli.column_key", "key"),
+    "kind": msg("cli.column_kind", "kind"),
+    "laptop": msg("cli.column_laptop", "laptop"),
+    "leniency": msg("cli.column_leniency", "leniency"),
+    "login": msg("cli.column_login", "login"),
+    "matched": msg("cli.column_matched", "matched"),
+    "mean total": msg("cli.column_mean_total", "mean total"),
+    "merged": msg("cli.column_merged", "merged"),
+    "minimum": msg("cli.column_minimum", "minimum"),
+    "n": msg("cli.column_n", "n"),
+    "name": msg("cli.column_name", "name"),
+    "norm.": msg("cli.column_norm", "norm."),
+    "note": msg("cli.column_note", "note"),
+    "open actions": msg("cli.column_open_actions", "open actions"),
+    "organisation": msg("cli.column_organisation", "organisation"),
+    "other": msg("cli.column_other", "other"),
+    "outcome": msg("cli.column_outcome", "outcome"),
+    "package": msg("cli.column_package", "package"),
+    "personal fields": msg("cli.column_personal_fields", "personal fields"),
+    "photo": msg("cli.column_photo", "photo"),
+    "plan": msg("cli.column_plan", "plan"),
+    "planned visit": msg("cli.column_planned_visit", "planned visit"),
+    "program": msg("cli.column_program", "program"),
+    "quota": msg("cli.column_quota", "quota"),
+    "rank": msg("cli.column_rank", "rank"),
+    "reason": msg("cli.column_reason", "reason"),
+    "record": msg("cli.column_record", "record"),
+    "registered by": msg("cli.column_registered_by", "registered by"),
+    "requested": msg("cli.column_requested", "requested"),
+    "requested (won)": msg("cli.column_requested_won", "requested (won)"),
+    "reserves": msg("cli.column_reserves", "reserves"),
+    "resolution": msg("cli.column_resolution", "resolution"),
+    "role": msg("cli.column_role", "role"),
+    "round": msg("cli.column_round", "round"),
+    "rounds": msg("cli.column_rounds", "rounds"),
+    "rubric (version)": msg("cli.column_rubric_version", "rubric (version)"),
+    "score": msg("cli.column_score", "score"),
+    "sha256": msg("cli.column_sha256", "sha256"),
+    "since": msg("cli.column_since", "since"),
+    "size": msg("cli.column_size", "size"),
+    "spread": msg("cli.column_spread", "spread"),
+    "stable": msg("cli.column_stable", "stable"),
+    "state": msg("cli.column_state", "state"),
+    "status": msg("cli.column_status", "status"),
+    "stepped in": msg("cli.column_stepped_in", "stepped in"),
+    "support (won)": msg("cli.column_support_won", "support (won)"),
+    "title": msg("cli.column_title", "title"),
+    "topic": msg("cli.column_topic", "topic"),
+    "track": msg("cli.column_track", "track"),
+    "type": msg("cli.column_type", "type"),
+    "visit": msg("cli.column_visit", "visit"),
+    "visited": msg("cli.column_visited", "visited"),
+    "visitor": msg("cli.column_visitor", "visitor"),
+    "what": msg("cli.column_what", "what"),
+    "who": msg("cli.column_who", "who"),
+    "why": msg("cli.column_why", "why"),
+    "window": msg("cli.column_window", "window"),
+}
+
+
+def column(header: str | Message, lang: str | None = None) -> str:
+    """A table's column header in ``lang`` (the language in effect when None)."""
+    if isinstance(header, Message):
+        return header.render(lang)
+    if header in ("", "#"):
+        return header
+    if header not in COLUMNS:
+        raise KeyError(f"column header {header!r} is not in evaluator.cli.common.COLUMNS")
+    return COLUMNS[header].render(lang)
+
+
+def display_width(s: str) -> int:
+    """How many terminal columns ``s`` takes: wide (Hangul, CJK) characters count two, combining marks none."""
     import unicodedata
 
-    def width(s: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+
+def table(rows: list[list[Any]], headers: list[str | Message], lang: str | None = None) -> str:
+    """A plain text table whose columns line up for Hangul (wide characters count double); the headers
+    are named by their English text (see :data:`COLUMNS`) and shown in ``lang``."""
+    width = display_width
+    cells = [[column(h, lang) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(width(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for n, r in enumerate(cells):

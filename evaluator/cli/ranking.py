@@ -12,7 +12,7 @@ from ..errors import ValidationError
 from ..messages import language, msg
 from ..ranking.labels import decision_label
 from ..ranking.model import METHODS, RankedApplication, RankingResult, TrackRanking
-from .common import CliContext, table
+from .common import CliContext, display_width, table
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -152,12 +152,12 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
             r.reason if lang == "en" else r.reason_ko,
         ])
     headers = ["rank", "application", "score", "norm.", "n", "spread", "stable", "decision", "flags", "reason"]
-    lines = table(rows, headers).splitlines()
+    lines = table(rows, headers, lang).splitlines()
     if cut_after is not None:
         label = (msg("cli.cut_line_budget", " cut line: budget {budget:,} won ", budget=t.budget) if threshold and t.budget
                  else msg("cli.cut_line_quota", " cut line: quota {quota} ", quota=t.quota)).render(lang)
-        lines.insert(2 + cut_after + 1, "=" * 4 + label + "=" * (60 - len(label)))
-    out = [head, "=" * min(len(head), 100), *lines, ""]
+        lines.insert(2 + cut_after + 1, "=" * 4 + label + "=" * (60 - display_width(label)))
+    out = [head, "=" * min(display_width(head), 100), *lines, ""]
     if any(r.override for r in t.rows):
         out.append(msg("cli.override_marker", "* committee override (the computed decision is in the reason)")
                    .render(lang))
@@ -166,7 +166,7 @@ def track_text(t: TrackRanking, lang: str = "en") -> str:
               for q in t.evaluator_quality]
     if q_rows:
         out.append("")
-        out.append(table(q_rows, ["evaluator", "counted", "mean total", "leniency"]))
+        out.append(table(q_rows, ["evaluator", "counted", "mean total", "leniency"], lang))
     return "\n".join(out)
 
 

@@ -418,11 +418,8 @@ def column(header: str | Message, lang: str | None = None) -> str:
     """A table's column header in ``lang`` (the language in effect when None)."""
     if isinstance(header, Message):
         return header.render(lang)
-    if header in ("", "#"):
-        return header
-    if header not in COLUMNS:
-        raise KeyError(f"column header {header!r} is not in evaluator.cli.common.COLUMNS")
-    return COLUMNS[header].render(lang)
+    known = COLUMNS.get(header)  # tests/core/test_cli_tables.py keeps every header of evaluator/cli in COLUMNS
+    return header if known is None else known.render(lang)
 
 
 def display_width(s: str) -> int:

@@ -186,7 +186,8 @@ def cmd_applications(ctx: CliContext) -> int:
           f"{r.requested_amount:,}" if r.requested_amount is not None else "", f"{r.finalised}/{r.evaluators}",
           "" if r.status == "received" else r.status]
          for r in rows],
-        ["ID", "round", "track", "category", "title", "group", "district", "requested", "final/assigned", "status"],
+        [msg("cli.column_application_id", "ID"), "round", "track", "category", "title", "group", "district",
+         "requested", "final/assigned", "status"],
     ) + "\n" + str(msg("cli.applications_count", "{count} {count:application|applications}", count=len(rows)))
     ctx.out(rows, text)
     return 0

@@ -125,7 +125,8 @@ def cmd_evaluators(ctx: CliContext) -> int:
     rows = ctx.store().people.evaluators()
     text = table([[e.code, e.name, e.organisation, e.district, e.role, e.assigned, e.finalised,
                    e.key_fingerprint or "-"] for e in rows],
-                 ["ID", "name", "organisation", "district", "role", "assigned", "finalised", "key"])
+                 [msg("cli.column_evaluator_id", "ID"), "name", "organisation", "district", "role", "assigned",
+                  "finalised", "key"])
     ctx.out(rows, text)
     return 0
 

@@ -73,12 +73,12 @@ def assert_lined_up(header: str, starts: list[int], rows: list[str]) -> None:
 
 @pytest.mark.parametrize(("command", "english", "korean", "trailer"), [
     (["rank"], "rank  application  score  norm.  n  spread  stable  decision      flags                  reason",
-     ["순위", "접수번호", "점수", "표준화", "평가 수", "편차", "안정도", "선정 결과", "표시", "사유"], 0),
+     ["순위", "접수번호", "점수", "표준화 점수", "평가 수", "편차", "안정도", "선정 결과", "표시", "사유"], 0),
     (["applications"], "ID          round  track     category       title                               group"
      "                         district  requested   final/assigned  status",
-     ["번호", "차수", "지원유형", "분야", "사업명", "단체명", "자치구", "신청금액", "확정/배정", "상태"], 1),
+     ["접수번호", "차수", "지원유형", "분야", "사업명", "단체명", "자치구", "신청금액", "확정/배정", "상태"], 1),
     (["evaluators"], "ID    name    organisation                 district  role                assigned  finalised  key",
-     ["번호", "이름", "소속", "자치구", "역할", "배정", "확정", "키 지문"], 0),
+     ["평가위원번호", "이름", "소속", "자치구", "역할", "배정", "확정", "키 지문"], 0),
 ])
 def test_a_table_has_korean_headers_in_korean_and_english_ones_in_english(demo_db, capsys, command, english, korean,
                                                                            trailer):

@@ -174,7 +174,8 @@ def cmd_access_log(ctx: CliContext) -> int:
     text = table([[e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.role, e.action, e.what,
                    ", ".join(e.subjects[:3]) + (f" +{e.subject_count - 3}" if e.subject_count > 3 else ""),
                    ",".join(e.fields) or "-", e.reason or "", e.fingerprint[:12]] for e in rows],
-                 ["at (UTC)", "who", "role", "action", "what", "applications", "personal fields", "reason", "sha256"])
+                 ["at (UTC)", "who", "role", "action", "what", msg("cli.column_subjects", "applications"),
+                  "personal fields", "reason", "sha256"])
     ctx.out([e.as_dict() for e in rows], text + "\n" + str(msg("cli.entries_count", "{count} {count:entry|entries}",
                                                                count=len(rows))))
     return 0

@@ -14,17 +14,8 @@ from evaluator.cli.common import display_width, table
 from evaluator.messages import using
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("cli-tables") / "demo.sqlite3"
-    assert main(["--lang", "en", "demo", "--db", str(path)]) == 0
-    return str(path)
-
-
-@pytest.fixture(autouse=True)
-def _no_locale_language(monkeypatch):
-    monkeypatch.delenv("EVALUATOR_LANG", raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
+# the demo database and no language from the locale, as the messages' CLI tests have them
+from .test_messages_cli import _no_locale_language, demo_db  # noqa: E402,F401 - fixtures
 
 
 def run(capsys, *argv: str) -> str:
@@ -80,8 +71,8 @@ def assert_lined_up(header: str, starts: list[int], rows: list[str]) -> None:
     (["evaluators"], "ID    name    organisation                 district  role                assigned  finalised  key",
      ["평가위원번호", "이름", "소속", "자치구", "역할", "배정", "확정", "키 지문"], 0),
 ])
-def test_a_table_has_korean_headers_in_korean_and_english_ones_in_english(demo_db, capsys, command, english, korean,
-                                                                           trailer):
+def test_a_table_has_korean_headers_in_korean_and_english_ones_in_english(
+        demo_db, capsys, command, english, korean, trailer):  # noqa: F811 - fixture
     """``trailer``: the lines the command prints right under its table (a count), which are no rows."""
     ko = tables(run(capsys, "--lang", "ko", *command, "--db", demo_db))
     assert ko
@@ -98,7 +89,7 @@ def test_a_table_has_korean_headers_in_korean_and_english_ones_in_english(demo_d
         assert_lined_up(header, starts, rows[:len(rows) - trailer])
 
 
-def test_the_ranking_cut_line_and_evaluator_table_are_korean_too(demo_db, capsys):
+def test_the_ranking_cut_line_and_evaluator_table_are_korean_too(demo_db, capsys):  # noqa: F811 - fixture
     out = run(capsys, "--lang", "ko", "rank", "--db", demo_db)
     headers = [h for h, _, _ in tables(out)]
     assert "평가위원" in headers[-1] and "평균 총점" in headers[-1], headers[-1]
